@@ -1,0 +1,1 @@
+export { runAction, outputValue, type ActionContext } from './run.js';

@@ -1,0 +1,155 @@
+import { GitHub, defaults as actionsDefaults } from '@actions/github/lib/utils';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck';
+import { UserError } from './errors.js';
+import type { Logger } from './writes.js';
+
+/** The REST API version relkit is written against; sent on every request. */
+export const GITHUB_API_VERSION = '2022-11-28';
+
+/** Counts every HTTP request that really left the process, retries included. */
+export class RequestCounter {
+  total = 0;
+  graphql = 0;
+  retried = 0;
+  readonly byMethod: Record<string, number> = {};
+
+  record(method: string, url: string, attempt: number): void {
+    this.total += 1;
+    this.byMethod[method] = (this.byMethod[method] ?? 0) + 1;
+    if (/\/graphql(\?|$)/.test(url)) this.graphql += 1;
+    if (attempt > 0) this.retried += 1;
+  }
+
+  toJSON(): { total: number; graphql: number; retried: number; byMethod: Record<string, number> } {
+    return { total: this.total, graphql: this.graphql, retried: this.retried, byMethod: { ...this.byMethod } };
+  }
+}
+
+export interface GitHubClientOptions {
+  token: string;
+  /** Defaults to GITHUB_API_URL, then https://api.github.com. */
+  apiUrl?: string;
+  /** Defaults to GITHUB_GRAPHQL_URL, then `${apiUrl}/graphql`. */
+  graphqlUrl?: string;
+  /** Called with the token before any request so the runner masks it in logs. */
+  maskSecret?: (secret: string) => void;
+  log?: Logger;
+  /** Retries of 5xx, connection errors and 429 (default 3). */
+  retries?: number;
+  /** Multiplies every retry wait (seconds) into milliseconds; default 1000. */
+  retryBaseMs?: number;
+  /** Rate-limit waits longer than this fail instead of sleeping (default 15 min). */
+  maxRateLimitWaitSeconds?: number;
+  /** Gap between content-creating requests; GitHub allows 80 a minute (default 750 ms). */
+  writeIntervalMs?: number;
+  /** A request with no answer after this long is aborted and retried (default 60 s). */
+  requestTimeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+const RelkitOctokit = GitHub.plugin(retry, throttling, retryAfterHonouring);
+export type GitHubRest = InstanceType<typeof RelkitOctokit>;
+export type GitHubGraphql = GitHubRest['graphql'];
+
+export interface GitHubClients {
+  rest: GitHubRest;
+  graphql: GitHubGraphql;
+  requests: RequestCounter;
+  apiUrl: string;
+  graphqlUrl: string;
+}
+
+/**
+ * plugin-retry waits (n+1)² units whatever the server said; a 429 or 503 that carries
+ * `retry-after` is retried after exactly that long instead.
+ */
+function retryAfterHonouring(octokit: { hook: any; retry?: { retryRequest: (e: unknown, retries: number, after: number) => unknown } }) {
+  octokit.hook.error('request', (error: any, options: any) => {
+    const status = error?.status;
+    const header = error?.response?.headers?.['retry-after'];
+    const isSecondary = /\bsecondary rate\b/i.test(String(error?.message ?? ''));
+    if ((status === 429 || status === 503) && header !== undefined && !isSecondary && octokit.retry) {
+      const attempt = options.request?.retryCount ?? 0;
+      const retries = options.request?.retries ?? 3;
+      if (attempt < retries) throw octokit.retry.retryRequest(error, retries, Math.max(0, Number(header) || 0));
+    }
+    throw error;
+  });
+}
+
+function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
+  const value = env[name];
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+
+function trimSlash(url: string): string {
+  return url.replace(/\/+$/, '');
+}
+
+/** The one way relkit talks to GitHub: REST and GraphQL from the same configured Octokit. */
+export function createGitHubClients(options: GitHubClientOptions): GitHubClients {
+  const env = options.env ?? process.env;
+  if (!options.token) {
+    throw new UserError('No GitHub token was given.', 'Set the `token` input (or GITHUB_TOKEN / GH_TOKEN when running the relkit command).', {
+      input: 'token',
+    });
+  }
+  options.maskSecret?.(options.token);
+  const log = options.log ?? (() => {});
+  const apiUrl = trimSlash(options.apiUrl ?? env.GITHUB_API_URL ?? 'https://api.github.com');
+  const graphqlUrl = trimSlash(options.graphqlUrl ?? env.GITHUB_GRAPHQL_URL ?? `${apiUrl}/graphql`);
+  const retryBaseMs = options.retryBaseMs ?? envNumber(env, 'RELKIT_RETRY_BASE_MS') ?? 1000;
+  const writeIntervalMs = options.writeIntervalMs ?? envNumber(env, 'RELKIT_WRITE_INTERVAL_MS') ?? 750;
+  const requestTimeoutMs = options.requestTimeoutMs ?? envNumber(env, 'RELKIT_REQUEST_TIMEOUT_MS') ?? 60_000;
+  const maxWait = options.maxRateLimitWaitSeconds ?? 15 * 60;
+  const retries = options.retries ?? 3;
+  const requests = new RequestCounter();
+
+  const baseFetch: typeof fetch = (actionsDefaults.request?.fetch as typeof fetch | undefined) ?? fetch;
+  const countingFetch = (async (input: string | URL | Request, init?: RequestInit & { retryCount?: number }) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    requests.record(String(init?.method ?? 'GET').toUpperCase(), url, 0);
+    const timeout = AbortSignal.timeout(requestTimeoutMs);
+    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+    try {
+      return await baseFetch(input, { ...init, signal });
+    } catch (error) {
+      // A timed-out or reset connection surfaces as a plain network error, which plugin-retry retries as a 500.
+      if (timeout.aborted) throw new Error(`no answer from ${url} within ${requestTimeoutMs} ms`);
+      throw error;
+    }
+  }) as typeof fetch;
+
+  const onLimit = (kind: string) => (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+    if (retryAfter > maxWait) {
+      log(`${kind} rate limit hit on ${request.method} ${request.url}; reset in ${retryAfter}s is longer than ${maxWait}s, giving up`);
+      return false;
+    }
+    log(`${kind} rate limit hit on ${request.method} ${request.url}; retrying in ${retryAfter}s (retry ${retryCount + 1})`);
+    return retryCount < retries;
+  };
+
+  const rest = new RelkitOctokit({
+    auth: `token ${options.token}`,
+    baseUrl: apiUrl,
+    userAgent: 'relkit',
+    request: { fetch: countingFetch, retries },
+    retry: { retries, retryAfterBaseValue: retryBaseMs },
+    throttle: {
+      onRateLimit: onLimit('primary'),
+      onSecondaryRateLimit: onLimit('secondary'),
+      retryAfterBaseValue: retryBaseMs,
+      fallbackSecondaryRateRetryAfter: 60,
+      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: writeIntervalMs }),
+    },
+  });
+  rest.hook.before('request', (request) => {
+    request.headers['x-github-api-version'] = GITHUB_API_VERSION;
+  });
+  const graphql = rest.graphql.defaults({ url: graphqlUrl });
+  return { rest, graphql, requests, apiUrl, graphqlUrl };
+}

@@ -1,0 +1,14 @@
+export { UserError, isUserError, explainGitHubError } from './errors.js';
+export { Inputs, type InputSource } from './inputs.js';
+export { parseDuration, formatDuration } from './duration.js';
+export { WritePath, type WriteDescription, type WriteRecord, type WriteStatus, type Logger } from './writes.js';
+export { SummaryBuilder, writePlanSection, type Cell } from './summary.js';
+export {
+  createGitHubClients,
+  RequestCounter,
+  GITHUB_API_VERSION,
+  type GitHubClients,
+  type GitHubClientOptions,
+  type GitHubRest,
+  type GitHubGraphql,
+} from './github-client.js';

@@ -1,0 +1,360 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { buildSchema, graphql, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema, type GraphQLTypeResolver } from 'graphql';
+import { HttpError } from './http.js';
+import { fullName, type Identity, type PullRequest, type Repository, type SandboxState } from './model.js';
+import { signatureDate, type Commit, type Signature } from './git-objects.js';
+import { accountForEmail, nodeId, type Urls } from './serialize.js';
+import { commitFiles, resolveCommitish, setRef } from './repo-ops.js';
+import { canRead, requireWrite } from './rules.js';
+import { refreshPull } from './rest/pulls.js';
+
+let cachedSchema: GraphQLSchema | undefined;
+
+/** GitHub's published schema (npm @octokit/graphql-schema): queries are validated exactly as GitHub would. */
+export function githubSchema(): GraphQLSchema {
+  if (!cachedSchema) {
+    const require = createRequire(import.meta.url);
+    const path = require.resolve('@octokit/graphql-schema/schema.graphql');
+    cachedSchema = buildSchema(readFileSync(path, 'utf8'), { assumeValidSDL: true });
+  }
+  return cachedSchema;
+}
+
+export interface GraphqlContext {
+  state: SandboxState;
+  urls: Urls;
+  identity: Identity | undefined;
+  rateLimit: () => { limit: number; remaining: number; used: number; resetAt: number };
+  /** PRs merged less than this long ago are not yet in `associatedPullRequests` (GitHub's lag). */
+  associationLagMs: number;
+}
+
+type Node = Record<string, unknown>;
+type Args = Record<string, any>;
+
+/**
+ * Resolves a field from the source object: a value, or a function of (args, context).
+ * A field the sandbox does not model is an error, never a silent null.
+ */
+const fieldResolver: GraphQLFieldResolver<Node, GraphqlContext> = (source, args, context, info) => {
+  if (source === null || typeof source !== 'object') return null;
+  if (!(info.fieldName in source)) {
+    throw new GraphQLError(`The sandbox does not model ${info.parentType.name}.${info.fieldName}; add it to packages/sandbox/src/graphql.ts`);
+  }
+  const value = source[info.fieldName];
+  return typeof value === 'function' ? (value as (a: Args, c: GraphqlContext) => unknown)(args, context) : value;
+};
+
+const typeResolver: GraphQLTypeResolver<Node, GraphqlContext> = (value) => value.__typename as string;
+
+function encodeCursor(index: number): string {
+  return Buffer.from(`cursor:${index}`).toString('base64');
+}
+
+function decodeCursor(cursor: string | undefined | null): number {
+  if (!cursor) return -1;
+  const match = /^cursor:(\d+)$/.exec(Buffer.from(cursor, 'base64').toString());
+  if (!match) throw new GraphQLError(`\`${cursor}\` does not appear to be a valid cursor.`);
+  return Number(match[1]);
+}
+
+function connection<T>(items: T[], args: Args, toNode: (item: T) => Node): Node {
+  if (args.first === undefined && args.last === undefined) throw new GraphQLError('You must provide a `first` or `last` value to properly paginate the connection.');
+  const size = (args.first ?? args.last) as number;
+  if (size > 100) throw new GraphQLError(`Requesting ${size} records on the connection exceeds the \`first\` limit of 100 records.`);
+  const start = decodeCursor(args.after) + 1;
+  const slice = items.slice(start, start + size);
+  const nodes = slice.map(toNode);
+  return {
+    totalCount: items.length,
+    nodes,
+    edges: nodes.map((node, i) => ({ node, cursor: encodeCursor(start + i) })),
+    pageInfo: {
+      hasNextPage: start + size < items.length,
+      hasPreviousPage: start > 0,
+      startCursor: slice.length > 0 ? encodeCursor(start) : null,
+      endCursor: slice.length > 0 ? encodeCursor(start + slice.length - 1) : null,
+    },
+  };
+}
+
+function actor(ctx: GraphqlContext, login: string): Node {
+  const account = ctx.state.account(login);
+  return {
+    __typename: account.type === 'Bot' ? 'Bot' : account.type === 'Organization' ? 'Organization' : 'User',
+    login: account.login,
+    id: nodeId(account.type, account.id),
+    databaseId: account.id,
+    url: `${ctx.urls.html}/${account.login}`,
+    name: account.name ?? null,
+  };
+}
+
+function gitActor(ctx: GraphqlContext, sig: Signature): Node {
+  const account = accountForEmail(ctx.state, sig.email);
+  return { name: sig.name, email: sig.email, date: signatureDate(sig), user: account ? actor(ctx, account.login) : null };
+}
+
+function changedInFirstParent(repo: Repository, commit: Commit, path: string): boolean {
+  const mine = repo.objects.entryAt(commit.tree, path)?.sha;
+  const parent = commit.parents[0] ? repo.objects.commit(commit.parents[0]) : undefined;
+  return mine !== (parent ? repo.objects.entryAt(parent.tree, path)?.sha : undefined);
+}
+
+/** PRs a commit belongs to: the PR it merged, and PRs whose own commits include it. */
+function associatedPulls(ctx: GraphqlContext, repo: Repository, sha: string): PullRequest[] {
+  const now = Date.now();
+  return repo.pulls.filter((pr) => {
+    refreshPull(ctx.state, repo, pr);
+    if (pr.mergedAt && now - Date.parse(pr.mergedAt) < ctx.associationLagMs) return false;
+    if (pr.mergeCommitSha === sha) return true;
+    const merge = pr.mergeCommitSha ? repo.objects.commit(pr.mergeCommitSha) : undefined;
+    const base = merge?.parents.length === 2 ? merge.parents[0] : pr.state === 'open' ? pr.baseSha : undefined;
+    if (!base) return false;
+    return repo.objects.isAncestor(sha, pr.headSha) && !repo.objects.isAncestor(sha, base);
+  });
+}
+
+function gitObject(ctx: GraphqlContext, repo: Repository, sha: string): Node | null {
+  const type = repo.objects.typeOf(sha);
+  const base = { id: nodeId('GitObject', sha), oid: sha, abbreviatedOid: sha.slice(0, 7), repository: () => repositoryNode(ctx, repo) };
+  if (type === 'commit') return commitNode(ctx, repo, repo.objects.commit(sha) as Commit);
+  if (type === 'tag') {
+    const tag = repo.objects.tag(sha);
+    if (!tag) return null;
+    return { ...base, __typename: 'Tag', name: tag.tag, message: tag.message, target: () => gitObject(ctx, repo, tag.object), tagger: tag.tagger ? gitActor(ctx, tag.tagger) : null };
+  }
+  if (type === 'blob') {
+    const data = repo.objects.blob(sha) as Buffer;
+    const binary = data.includes(0);
+    return { ...base, __typename: 'Blob', byteSize: data.length, isBinary: binary, isTruncated: false, text: binary ? null : data.toString('utf8') };
+  }
+  if (type === 'tree') {
+    return {
+      ...base,
+      __typename: 'Tree',
+      entries: () => (repo.objects.tree(sha) ?? []).map((e) => ({ name: e.name, mode: parseInt(e.mode, 8), type: e.type, oid: e.sha, path: e.name, object: () => gitObject(ctx, repo, e.sha) })),
+    };
+  }
+  return null;
+}
+
+function commitNode(ctx: GraphqlContext, repo: Repository, commit: Commit): Node {
+  const newline = commit.message.indexOf('\n');
+  const headline = newline === -1 ? commit.message : commit.message.slice(0, newline);
+  return {
+    __typename: 'Commit',
+    id: nodeId('Commit', commit.sha),
+    oid: commit.sha,
+    abbreviatedOid: commit.sha.slice(0, 7),
+    message: commit.message.replace(/\n+$/, ''),
+    messageHeadline: headline,
+    messageBody: newline === -1 ? '' : commit.message.slice(newline + 1).trim(),
+    committedDate: signatureDate(commit.committer),
+    authoredDate: signatureDate(commit.author),
+    pushedDate: null,
+    url: `${ctx.urls.html}/${fullName(repo)}/commit/${commit.sha}`,
+    commitUrl: `${ctx.urls.html}/${fullName(repo)}/commit/${commit.sha}`,
+    author: gitActor(ctx, commit.author),
+    committer: gitActor(ctx, commit.committer),
+    authors: (args: Args) => connection([commit.author], args, (sig) => gitActor(ctx, sig)),
+    signature: commit.signature ? { isValid: true, signer: null, state: 'VALID', wasSignedByGitHub: commit.committer.email === 'noreply@github.com' } : null,
+    tree: () => gitObject(ctx, repo, commit.tree),
+    repository: () => repositoryNode(ctx, repo),
+    parents: (args: Args) => connection(commit.parents, args, (sha) => commitNode(ctx, repo, repo.objects.commit(sha) as Commit)),
+    history: (args: Args) => {
+      let commits = repo.objects.log(commit.sha);
+      if (args.path) commits = commits.filter((c) => changedInFirstParent(repo, c, args.path as string));
+      if (args.since) commits = commits.filter((c) => c.committer.time * 1000 >= Date.parse(args.since as string));
+      if (args.until) commits = commits.filter((c) => c.committer.time * 1000 <= Date.parse(args.until as string));
+      return connection(commits, args, (c) => commitNode(ctx, repo, c));
+    },
+    associatedPullRequests: (args: Args) => connection(associatedPulls(ctx, repo, commit.sha), args, (pr) => pullRequestNode(ctx, repo, pr)),
+  };
+}
+
+function refNode(ctx: GraphqlContext, repo: Repository, ref: string, sha: string): Node {
+  const parts = ref.split('/');
+  const prefix = ref.startsWith('refs/heads/') || ref.startsWith('refs/tags/') ? `${parts.slice(0, 2).join('/')}/` : 'refs/';
+  return {
+    __typename: 'Ref',
+    id: nodeId('Ref', `${repo.id}:${ref}`),
+    name: ref.slice(prefix.length),
+    prefix,
+    target: () => gitObject(ctx, repo, sha),
+    repository: () => repositoryNode(ctx, repo),
+    associatedPullRequests: (args: Args) =>
+      connection(repo.pulls.filter((p) => `refs/heads/${p.headRef}` === ref && (!args.states || args.states.includes(p.mergedAt ? 'MERGED' : p.state.toUpperCase()))), args, (pr) => pullRequestNode(ctx, repo, pr)),
+  };
+}
+
+function pullRequestNode(ctx: GraphqlContext, repo: Repository, pr: PullRequest): Node {
+  const url = `${ctx.urls.html}/${fullName(repo)}/pull/${pr.number}`;
+  const milestone = pr.milestone === null ? undefined : repo.milestones.find((m) => m.number === pr.milestone);
+  return {
+    __typename: 'PullRequest',
+    id: nodeId('PullRequest', pr.id),
+    databaseId: pr.id,
+    number: pr.number,
+    title: pr.title,
+    body: pr.body ?? '',
+    url,
+    permalink: url,
+    state: pr.mergedAt ? 'MERGED' : pr.state.toUpperCase(),
+    merged: pr.mergedAt !== null,
+    mergedAt: pr.mergedAt,
+    closed: pr.state === 'closed',
+    closedAt: pr.closedAt,
+    createdAt: pr.createdAt,
+    updatedAt: pr.updatedAt,
+    isDraft: pr.draft,
+    isCrossRepository: pr.headRepo !== fullName(repo),
+    baseRefName: pr.baseRef,
+    headRefName: pr.headRef,
+    baseRefOid: pr.baseSha,
+    headRefOid: pr.headSha,
+    author: actor(ctx, pr.user),
+    mergedBy: pr.mergedBy ? actor(ctx, pr.mergedBy) : null,
+    mergeCommit: () => (pr.mergeCommitSha ? commitNode(ctx, repo, repo.objects.commit(pr.mergeCommitSha) as Commit) : null),
+    milestone: milestone ? { title: milestone.title, number: milestone.number, id: nodeId('Milestone', milestone.id) } : null,
+    labels: (args: Args) =>
+      connection(pr.labels, args, (name) => {
+        const label = repo.labels.find((l) => l.name === name);
+        return { __typename: 'Label', id: nodeId('Label', label?.id ?? name), name, color: label?.color ?? 'ededed', description: label?.description ?? null };
+      }),
+    repository: () => repositoryNode(ctx, repo),
+  };
+}
+
+function repositoryNode(ctx: GraphqlContext, repo: Repository): Node {
+  const pullStates = (pr: PullRequest) => (pr.mergedAt ? 'MERGED' : pr.state.toUpperCase());
+  return {
+    __typename: 'Repository',
+    id: nodeId('Repository', repo.id),
+    databaseId: repo.id,
+    name: repo.name,
+    nameWithOwner: fullName(repo),
+    owner: actor(ctx, repo.owner.login),
+    url: `${ctx.urls.html}/${fullName(repo)}`,
+    isPrivate: repo.private,
+    defaultBranchRef: () => {
+      const ref = `refs/heads/${repo.defaultBranch}`;
+      const sha = repo.refs.get(ref);
+      return sha ? refNode(ctx, repo, ref, sha) : null;
+    },
+    ref: (args: Args) => {
+      const name = args.qualifiedName as string;
+      const ref = name.startsWith('refs/') ? name : repo.refs.has(`refs/heads/${name}`) ? `refs/heads/${name}` : `refs/tags/${name}`;
+      const sha = repo.refs.get(ref);
+      return sha ? refNode(ctx, repo, ref, sha) : null;
+    },
+    refs: (args: Args) => {
+      const prefix = args.refPrefix as string;
+      const refs = [...repo.refs].filter(([ref]) => ref.startsWith(prefix) && (!args.query || ref.includes(args.query))).sort(([a], [b]) => (a < b ? -1 : 1));
+      if (args.direction === 'DESC' || args.orderBy?.direction === 'DESC') refs.reverse();
+      return connection(refs, args, ([ref, sha]) => refNode(ctx, repo, ref, sha));
+    },
+    object: (args: Args) => {
+      const sha = args.oid ? repo.objects.resolvePrefix(String(args.oid)) : undefined;
+      if (sha) return gitObject(ctx, repo, sha);
+      if (args.expression) {
+        const [rev, path] = String(args.expression).split(':', 2) as [string, string | undefined];
+        const commit = resolveCommitish(repo, rev);
+        if (!commit) return null;
+        if (path === undefined) return gitObject(ctx, repo, commit);
+        const entry = repo.objects.entryAt(repo.objects.commit(commit)?.tree ?? '', path);
+        return entry ? gitObject(ctx, repo, entry.sha) : null;
+      }
+      return null;
+    },
+    pullRequest: (args: Args) => {
+      const pr = repo.pulls.find((p) => p.number === args.number);
+      if (!pr) throw new GraphQLError(`Could not resolve to a PullRequest with the number of ${args.number}.`, { extensions: { type: 'NOT_FOUND' } });
+      return pullRequestNode(ctx, repo, refreshPull(ctx.state, repo, pr));
+    },
+    pullRequests: (args: Args) => {
+      let list = repo.pulls.map((p) => refreshPull(ctx.state, repo, p));
+      if (args.states) list = list.filter((p) => (args.states as string[]).includes(pullStates(p)));
+      if (args.labels) list = list.filter((p) => p.labels.some((l) => (args.labels as string[]).includes(l)));
+      if (args.headRefName) list = list.filter((p) => p.headRef === args.headRefName);
+      if (args.baseRefName) list = list.filter((p) => p.baseRef === args.baseRefName);
+      if (args.orderBy?.direction === 'DESC') list = [...list].reverse();
+      return connection(list, args, (pr) => pullRequestNode(ctx, repo, pr));
+    },
+  };
+}
+
+function createCommitOnBranch(ctx: GraphqlContext, input: Args): Node {
+  const branchInput = input.branch as { repositoryNameWithOwner?: string; branchName?: string; id?: string };
+  const repo = branchInput.repositoryNameWithOwner ? ctx.state.repo(branchInput.repositoryNameWithOwner) : undefined;
+  if (!repo || !canRead(repo, ctx.identity)) throw new GraphQLError(`Could not resolve to a Repository with the name '${branchInput.repositoryNameWithOwner}'.`, { extensions: { type: 'NOT_FOUND' } });
+  let identity: Identity;
+  try {
+    identity = requireWrite(repo, ctx.identity, 'contents');
+  } catch (error) {
+    throw new GraphQLError(error instanceof Error ? error.message : String(error), { extensions: { type: 'FORBIDDEN' } });
+  }
+  const name = (branchInput.branchName ?? '').replace(/^refs\/heads\//, '');
+  const ref = `refs/heads/${name}`;
+  const head = repo.refs.get(ref);
+  if (!head) throw new GraphQLError(`A ref named "${name}" does not exist in the repository. createCommitOnBranch cannot create branches.`, { extensions: { type: 'NOT_FOUND' } });
+  if (head !== input.expectedHeadOid) {
+    throw new GraphQLError(`Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.`, { extensions: { type: 'STALE_DATA' } });
+  }
+  const message = input.message as { headline: string; body?: string };
+  const changes = [
+    ...((input.fileChanges?.deletions ?? []) as { path: string }[]).map((d) => ({ path: d.path, content: null })),
+    ...((input.fileChanges?.additions ?? []) as { path: string; contents: string }[]).map((a) => ({ path: a.path, content: Buffer.from(a.contents, 'base64') })),
+  ];
+  const fullMessage = message.body ? `${message.headline}\n\n${message.body}` : message.headline;
+  const sha = commitFiles(repo, identity, head, fullMessage, changes, { signed: true });
+  try {
+    setRef(repo, identity, ref, sha);
+  } catch (error) {
+    if (error instanceof HttpError) throw new GraphQLError(error.message, { extensions: { type: 'UNPROCESSABLE' } });
+    throw error;
+  }
+  return { clientMutationId: input.clientMutationId ?? null, commit: commitNode(ctx, repo, repo.objects.commit(sha) as Commit), ref: refNode(ctx, repo, ref, sha) };
+}
+
+export async function executeGraphql(ctx: GraphqlContext, body: { query?: string; variables?: Record<string, unknown>; operationName?: string }): Promise<Record<string, unknown>> {
+  if (!body.query) return { errors: [{ message: 'A query attribute must be specified and must be a string.' }] };
+  const root = {
+    repository: (args: Args) => {
+      const repo = ctx.state.repo(args.owner as string, args.name as string);
+      if (!repo || !canRead(repo, ctx.identity)) throw new GraphQLError(`Could not resolve to a Repository with the name '${args.owner}/${args.name}'.`, { extensions: { type: 'NOT_FOUND' } });
+      return repositoryNode(ctx, repo);
+    },
+    viewer: () => {
+      if (!ctx.identity) throw new GraphQLError('This endpoint requires you to be authenticated.');
+      return actor(ctx, ctx.identity.account.login);
+    },
+    rateLimit: () => {
+      const limit = ctx.rateLimit();
+      return { cost: 1, limit: limit.limit, remaining: limit.remaining, used: limit.used, nodeCount: 0, resetAt: new Date(limit.resetAt * 1000).toISOString() };
+    },
+    createCommitOnBranch: (args: Args) => createCommitOnBranch(ctx, args.input as Args),
+  };
+  const result = await graphql({
+    schema: githubSchema(),
+    source: body.query,
+    rootValue: root,
+    contextValue: ctx,
+    variableValues: body.variables ?? null,
+    operationName: body.operationName ?? null,
+    fieldResolver,
+    typeResolver,
+  });
+  const out: Record<string, unknown> = {};
+  if (result.data !== undefined) out.data = result.data;
+  if (result.errors) {
+    out.errors = result.errors.map((e) => ({
+      ...(e.extensions?.type ? { type: e.extensions.type } : {}),
+      path: e.path,
+      locations: e.locations,
+      message: e.message,
+    }));
+  }
+  return out;
+}

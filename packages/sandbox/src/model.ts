@@ -1,0 +1,280 @@
+import { ObjectStore } from './git-objects.js';
+
+export type AccountType = 'User' | 'Organization' | 'Bot';
+
+export interface Account {
+  id: number;
+  login: string;
+  type: AccountType;
+  name?: string;
+  email?: string;
+}
+
+export interface Team {
+  id: number;
+  slug: string;
+  name: string;
+  org: string;
+  members: string[];
+}
+
+export type Permission = 'read' | 'write' | 'admin';
+
+/**
+ * Who a token speaks for. `kind` decides GitHub's quirks: `github-actions` is the GITHUB_TOKEN
+ * (an installation of the GitHub Actions app that can never hold Administration or be a bypass
+ * actor), `app` a GitHub App installation, `user` a PAT whose rights come from repository roles.
+ */
+export interface Identity {
+  token: string;
+  kind: 'user' | 'app' | 'github-actions';
+  account: Account;
+  /** For `app` and `github-actions`: the App id used in ruleset bypass actors. */
+  appId?: number;
+  appSlug?: string;
+  /** For installations: fine-grained permissions, e.g. { contents: 'write', administration: 'write' }. */
+  permissions?: Record<string, 'read' | 'write'>;
+  /** Requests an hour for this token (GITHUB_TOKEN has 1,000). */
+  rateLimit?: number;
+}
+
+export interface Label {
+  id: number;
+  name: string;
+  color: string;
+  description: string | null;
+  default: boolean;
+}
+
+export interface Milestone {
+  id: number;
+  number: number;
+  title: string;
+  description: string | null;
+  state: 'open' | 'closed';
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  dueOn: string | null;
+}
+
+export interface PullRequest {
+  id: number;
+  number: number;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  draft: boolean;
+  user: string;
+  headRef: string;
+  /** Owner/name of the head repository, for cross-repository PRs from a fork. */
+  headRepo: string;
+  headSha: string;
+  baseRef: string;
+  baseSha: string;
+  labels: string[];
+  milestone: number | null;
+  mergedAt: string | null;
+  mergeCommitSha: string | null;
+  mergedBy: string | null;
+  closedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  requestedReviewers: string[];
+  requestedTeams: string[];
+  maintainerCanModify: boolean;
+}
+
+export interface ReleaseAsset {
+  id: number;
+  name: string;
+  label: string | null;
+  contentType: string;
+  state: 'uploaded' | 'open' | 'starter';
+  data: Buffer;
+  uploader: string;
+  downloadCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Release {
+  id: number;
+  tagName: string;
+  targetCommitish: string;
+  name: string | null;
+  body: string | null;
+  draft: boolean;
+  prerelease: boolean;
+  author: string;
+  createdAt: string;
+  publishedAt: string | null;
+  updatedAt: string;
+  assets: ReleaseAsset[];
+  immutable: boolean;
+  discussionCategoryName?: string;
+}
+
+/** Classic branch protection, stored in the shape PUT takes (GET renders GitHub's other shape). */
+export interface Protection {
+  requiredStatusChecks: { strict: boolean; contexts: string[]; checks: { context: string; app_id: number | null }[] } | null;
+  enforceAdmins: boolean;
+  requiredPullRequestReviews: {
+    dismissStaleReviews: boolean;
+    requireCodeOwnerReviews: boolean;
+    requiredApprovingReviewCount: number;
+    requireLastPushApproval: boolean;
+    dismissalRestrictions: { users: string[]; teams: string[]; apps: string[] } | null;
+    bypassAllowances: { users: string[]; teams: string[]; apps: string[] } | null;
+  } | null;
+  restrictions: { users: string[]; teams: string[]; apps: string[] } | null;
+  requiredLinearHistory: boolean;
+  allowForcePushes: boolean;
+  allowDeletions: boolean;
+  blockCreations: boolean;
+  requiredConversationResolution: boolean;
+  lockBranch: boolean;
+  allowForkSyncing: boolean;
+  requiredSignatures: boolean;
+}
+
+export interface RulesetRule {
+  type: string;
+  parameters?: Record<string, unknown>;
+}
+
+export interface BypassActor {
+  actor_id: number | null;
+  actor_type: 'Integration' | 'OrganizationAdmin' | 'RepositoryRole' | 'Team' | 'DeployKey';
+  bypass_mode: 'always' | 'pull_request' | 'exempt';
+}
+
+export interface Ruleset {
+  id: number;
+  name: string;
+  target: 'branch' | 'tag' | 'push';
+  enforcement: 'active' | 'disabled' | 'evaluate';
+  conditions: { ref_name: { include: string[]; exclude: string[] } } | null;
+  rules: RulesetRule[];
+  bypassActors: BypassActor[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Repository {
+  id: number;
+  owner: Account;
+  name: string;
+  description: string | null;
+  private: boolean;
+  defaultBranch: string;
+  createdAt: string;
+  updatedAt: string;
+  pushedAt: string;
+  objects: ObjectStore;
+  /** Full ref name (`refs/heads/main`) → sha. */
+  refs: Map<string, string>;
+  labels: Label[];
+  milestones: Milestone[];
+  pulls: PullRequest[];
+  /** PR and issue numbers share one sequence, as on GitHub. */
+  nextNumber: number;
+  releases: Release[];
+  protections: Map<string, Protection>;
+  rulesets: Ruleset[];
+  /** login → role; the owner (or an org admin) is admin implicitly. */
+  collaborators: Map<string, Permission>;
+  /** Immutable releases: tag and assets locked once a release is published. */
+  immutableReleases: boolean;
+  fork: string | null;
+  /** The release GitHub shows as "Latest"; null lets it fall back to the newest published one. */
+  latestReleaseId: number | null;
+}
+
+export function fullName(repo: Repository): string {
+  return `${repo.owner.login}/${repo.name}`;
+}
+
+export function nowIso(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** All sandbox state. Ids come from one counter, like GitHub's globally unique database ids. */
+export class SandboxState {
+  private nextId = 1000;
+  readonly accounts = new Map<string, Account>();
+  readonly teams = new Map<string, Team>();
+  readonly identities = new Map<string, Identity>();
+  readonly repos = new Map<string, Repository>();
+
+  id(): number {
+    return this.nextId++;
+  }
+
+  account(login: string, type: AccountType = 'User'): Account {
+    const key = login.toLowerCase();
+    let account = this.accounts.get(key);
+    if (!account) {
+      account = { id: this.id(), login, type };
+      this.accounts.set(key, account);
+    }
+    return account;
+  }
+
+  findAccount(login: string): Account | undefined {
+    return this.accounts.get(login.toLowerCase());
+  }
+
+  team(org: string, slug: string, members: string[] = []): Team {
+    const key = `${org}/${slug}`.toLowerCase();
+    let team = this.teams.get(key);
+    if (!team) {
+      team = { id: this.id(), slug, name: slug, org, members };
+      this.teams.set(key, team);
+    }
+    return team;
+  }
+
+  addIdentity(identity: Omit<Identity, 'account'> & { login: string; type?: AccountType }): Identity {
+    const account = this.account(identity.login, identity.type ?? (identity.kind === 'user' ? 'User' : 'Bot'));
+    const full: Identity = { ...identity, account };
+    this.identities.set(identity.token, full);
+    return full;
+  }
+
+  repo(fullNameOrOwner: string, name?: string): Repository | undefined {
+    const key = (name === undefined ? fullNameOrOwner : `${fullNameOrOwner}/${name}`).toLowerCase();
+    return this.repos.get(key);
+  }
+
+  createRepo(options: { owner: string; name: string; ownerType?: AccountType; private?: boolean; defaultBranch?: string; description?: string; fork?: string }): Repository {
+    const owner = this.account(options.owner, options.ownerType ?? 'User');
+    const now = nowIso();
+    const repo: Repository = {
+      id: this.id(),
+      owner,
+      name: options.name,
+      description: options.description ?? null,
+      private: options.private ?? false,
+      defaultBranch: options.defaultBranch ?? 'main',
+      createdAt: now,
+      updatedAt: now,
+      pushedAt: now,
+      objects: new ObjectStore(),
+      refs: new Map(),
+      labels: [],
+      milestones: [],
+      pulls: [],
+      nextNumber: 1,
+      releases: [],
+      protections: new Map(),
+      rulesets: [],
+      collaborators: new Map(),
+      immutableReleases: false,
+      fork: options.fork ?? null,
+      latestReleaseId: null,
+    };
+    this.repos.set(`${owner.login}/${options.name}`.toLowerCase(), repo);
+    return repo;
+  }
+}

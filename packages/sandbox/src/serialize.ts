@@ -1,0 +1,493 @@
+import { createHash } from 'node:crypto';
+import { signatureDate, type Commit, type Signature, type Tag } from './git-objects.js';
+import { fullName, type Account, type Identity, type Label, type Milestone, type Protection, type PullRequest, type Release, type ReleaseAsset, type Repository, type Ruleset, type SandboxState, type Team } from './model.js';
+
+/** Base URLs the sandbox answers on; every URL in a response is built from these. */
+export interface Urls {
+  api: string;
+  uploads: string;
+  html: string;
+  graphql: string;
+}
+
+export function nodeId(kind: string, id: number | string): string {
+  return Buffer.from(`0:${kind}${id}`).toString('base64').replace(/=+$/, '');
+}
+
+export function account(urls: Urls, a: Account): Record<string, unknown> {
+  const url = `${urls.api}/users/${a.login}`;
+  return {
+    login: a.login,
+    id: a.id,
+    node_id: nodeId(a.type, a.id),
+    avatar_url: `${urls.html}/avatars/u/${a.id}?v=4`,
+    gravatar_id: '',
+    url,
+    html_url: `${urls.html}/${a.login}`,
+    followers_url: `${url}/followers`,
+    following_url: `${url}/following{/other_user}`,
+    gists_url: `${url}/gists{/gist_id}`,
+    starred_url: `${url}/starred{/owner}{/repo}`,
+    subscriptions_url: `${url}/subscriptions`,
+    organizations_url: `${url}/orgs`,
+    repos_url: `${url}/repos`,
+    events_url: `${url}/events{/privacy}`,
+    received_events_url: `${url}/received_events`,
+    type: a.type,
+    user_view_type: 'public',
+    site_admin: false,
+  };
+}
+
+export function accountByLogin(state: SandboxState, urls: Urls, login: string): Record<string, unknown> {
+  return account(urls, state.account(login));
+}
+
+export function team(urls: Urls, t: Team): Record<string, unknown> {
+  const url = `${urls.api}/organizations/1/team/${t.id}`;
+  return {
+    id: t.id,
+    node_id: nodeId('Team', t.id),
+    url,
+    html_url: `${urls.html}/orgs/${t.org}/teams/${t.slug}`,
+    name: t.name,
+    slug: t.slug,
+    description: null,
+    privacy: 'closed',
+    notification_setting: 'notifications_enabled',
+    permission: 'pull',
+    members_url: `${url}/members{/member}`,
+    repositories_url: `${url}/repos`,
+    parent: null,
+    type: 'enterprise',
+  };
+}
+
+export function app(urls: Urls, identity: Identity): Record<string, unknown> {
+  return {
+    id: identity.appId ?? identity.account.id,
+    slug: identity.appSlug ?? identity.account.login.replace(/\[bot\]$/, ''),
+    node_id: nodeId('Integration', identity.appId ?? identity.account.id),
+    owner: account(urls, identity.account),
+    name: identity.appSlug ?? identity.account.login,
+    description: null,
+    external_url: urls.html,
+    html_url: `${urls.html}/apps/${identity.appSlug ?? identity.account.login}`,
+    created_at: '2020-01-01T00:00:00Z',
+    updated_at: '2020-01-01T00:00:00Z',
+    permissions: identity.permissions ?? {},
+    events: [],
+  };
+}
+
+export function repoUrl(urls: Urls, repo: Repository): string {
+  return `${urls.api}/repos/${fullName(repo)}`;
+}
+
+export function repository(urls: Urls, repo: Repository, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const url = repoUrl(urls, repo);
+  const html = `${urls.html}/${fullName(repo)}`;
+  const openIssues = repo.pulls.filter((p) => p.state === 'open').length;
+  return {
+    id: repo.id,
+    node_id: nodeId('Repository', repo.id),
+    name: repo.name,
+    full_name: fullName(repo),
+    private: repo.private,
+    owner: account(urls, repo.owner),
+    html_url: html,
+    description: repo.description,
+    fork: repo.fork !== null,
+    url,
+    archive_url: `${url}/{archive_format}{/ref}`,
+    assignees_url: `${url}/assignees{/user}`,
+    blobs_url: `${url}/git/blobs{/sha}`,
+    branches_url: `${url}/branches{/branch}`,
+    collaborators_url: `${url}/collaborators{/collaborator}`,
+    comments_url: `${url}/comments{/number}`,
+    commits_url: `${url}/commits{/sha}`,
+    compare_url: `${url}/compare/{base}...{head}`,
+    contents_url: `${url}/contents/{+path}`,
+    contributors_url: `${url}/contributors`,
+    deployments_url: `${url}/deployments`,
+    downloads_url: `${url}/downloads`,
+    events_url: `${url}/events`,
+    forks_url: `${url}/forks`,
+    git_commits_url: `${url}/git/commits{/sha}`,
+    git_refs_url: `${url}/git/refs{/sha}`,
+    git_tags_url: `${url}/git/tags{/sha}`,
+    git_url: `git://sandbox/${fullName(repo)}.git`,
+    hooks_url: `${url}/hooks`,
+    issue_comment_url: `${url}/issues/comments{/number}`,
+    issue_events_url: `${url}/issues/events{/number}`,
+    issues_url: `${url}/issues{/number}`,
+    keys_url: `${url}/keys{/key_id}`,
+    labels_url: `${url}/labels{/name}`,
+    languages_url: `${url}/languages`,
+    merges_url: `${url}/merges`,
+    milestones_url: `${url}/milestones{/number}`,
+    notifications_url: `${url}/notifications{?since,all,participating}`,
+    pulls_url: `${url}/pulls{/number}`,
+    releases_url: `${url}/releases{/id}`,
+    ssh_url: `git@sandbox:${fullName(repo)}.git`,
+    stargazers_url: `${url}/stargazers`,
+    statuses_url: `${url}/statuses/{sha}`,
+    subscribers_url: `${url}/subscribers`,
+    subscription_url: `${url}/subscription`,
+    tags_url: `${url}/tags`,
+    teams_url: `${url}/teams`,
+    trees_url: `${url}/git/trees{/sha}`,
+    clone_url: `${html}.git`,
+    mirror_url: null,
+    svn_url: html,
+    homepage: null,
+    language: null,
+    forks_count: 0,
+    forks: 0,
+    stargazers_count: 0,
+    watchers_count: 0,
+    watchers: 0,
+    size: 0,
+    default_branch: repo.defaultBranch,
+    open_issues_count: openIssues,
+    open_issues: openIssues,
+    is_template: false,
+    topics: [],
+    has_issues: true,
+    has_projects: true,
+    has_wiki: true,
+    has_pages: false,
+    has_downloads: true,
+    has_discussions: false,
+    archived: false,
+    disabled: false,
+    visibility: repo.private ? 'private' : 'public',
+    pushed_at: repo.pushedAt,
+    created_at: repo.createdAt,
+    updated_at: repo.updatedAt,
+    license: null,
+    allow_forking: true,
+    web_commit_signoff_required: false,
+    network_count: 0,
+    subscribers_count: 0,
+    ...extra,
+  };
+}
+
+export function gitUser(sig: Signature): Record<string, unknown> {
+  return { name: sig.name, email: sig.email, date: signatureDate(sig) };
+}
+
+/** GitHub signs commits it makes itself (web edits, createCommitOnBranch); those carry a signature. */
+export function verification(commit: Commit): Record<string, unknown> {
+  if (commit.signature) return { verified: true, reason: 'valid', signature: commit.signature, payload: null, verified_at: signatureDate(commit.committer) };
+  return { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null };
+}
+
+export function gitCommit(urls: Urls, repo: Repository, commit: Commit): Record<string, unknown> {
+  const url = `${repoUrl(urls, repo)}/git/commits/${commit.sha}`;
+  return {
+    sha: commit.sha,
+    node_id: nodeId('Commit', commit.sha),
+    url,
+    html_url: `${urls.html}/${fullName(repo)}/commit/${commit.sha}`,
+    author: gitUser(commit.author),
+    committer: gitUser(commit.committer),
+    tree: { sha: commit.tree, url: `${repoUrl(urls, repo)}/git/trees/${commit.tree}` },
+    message: commit.message,
+    parents: commit.parents.map((p) => ({ sha: p, url: `${repoUrl(urls, repo)}/git/commits/${p}`, html_url: `${urls.html}/${fullName(repo)}/commit/${p}` })),
+    verification: verification(commit),
+  };
+}
+
+/** The GitHub account behind a commit's e-mail, as GitHub links commits to users. */
+export function accountForEmail(state: SandboxState, email: string): Account | undefined {
+  if (email === 'noreply@github.com') return state.findAccount('web-flow');
+  const noreply = /^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$/.exec(email);
+  if (noreply) return state.findAccount(noreply[1] as string);
+  for (const a of state.accounts.values()) if (a.email && a.email.toLowerCase() === email.toLowerCase()) return a;
+  return undefined;
+}
+
+export function restCommit(state: SandboxState, urls: Urls, repo: Repository, commit: Commit, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const url = `${repoUrl(urls, repo)}/commits/${commit.sha}`;
+  const author = accountForEmail(state, commit.author.email);
+  const committer = accountForEmail(state, commit.committer.email);
+  return {
+    url,
+    sha: commit.sha,
+    node_id: nodeId('Commit', commit.sha),
+    html_url: `${urls.html}/${fullName(repo)}/commit/${commit.sha}`,
+    comments_url: `${url}/comments`,
+    commit: {
+      url: `${repoUrl(urls, repo)}/git/commits/${commit.sha}`,
+      author: gitUser(commit.author),
+      committer: gitUser(commit.committer),
+      message: commit.message,
+      comment_count: 0,
+      tree: { sha: commit.tree, url: `${repoUrl(urls, repo)}/git/trees/${commit.tree}` },
+      verification: verification(commit),
+    },
+    author: author ? account(urls, author) : null,
+    committer: committer ? account(urls, committer) : null,
+    parents: commit.parents.map((p) => ({ sha: p, url: `${repoUrl(urls, repo)}/commits/${p}`, html_url: `${urls.html}/${fullName(repo)}/commit/${p}` })),
+    ...extra,
+  };
+}
+
+export function gitRef(urls: Urls, repo: Repository, ref: string, sha: string): Record<string, unknown> {
+  const type = repo.objects.typeOf(sha) ?? 'commit';
+  return {
+    ref,
+    node_id: nodeId('Ref', `${repo.id}:${ref}`),
+    url: `${repoUrl(urls, repo)}/git/${ref}`,
+    object: { sha, type, url: `${repoUrl(urls, repo)}/git/${type}s/${sha}` },
+  };
+}
+
+export function gitTag(urls: Urls, repo: Repository, tag: Tag): Record<string, unknown> {
+  const tagged = repo.objects.commit(tag.object);
+  return {
+    node_id: nodeId('Tag', tag.sha),
+    tag: tag.tag,
+    sha: tag.sha,
+    url: `${repoUrl(urls, repo)}/git/tags/${tag.sha}`,
+    message: tag.message,
+    tagger: tag.tagger ? gitUser(tag.tagger) : { name: 'unknown', email: '', date: tagged ? signatureDate(tagged.committer) : '1970-01-01T00:00:00Z' },
+    object: { type: tag.type, sha: tag.object, url: `${repoUrl(urls, repo)}/git/${tag.type}s/${tag.object}` },
+    verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+  };
+}
+
+export function label(urls: Urls, repo: Repository, l: Label): Record<string, unknown> {
+  return {
+    id: l.id,
+    node_id: nodeId('Label', l.id),
+    url: `${repoUrl(urls, repo)}/labels/${encodeURIComponent(l.name)}`,
+    name: l.name,
+    color: l.color,
+    default: l.default,
+    description: l.description,
+  };
+}
+
+export function milestone(state: SandboxState, urls: Urls, repo: Repository, m: Milestone): Record<string, unknown> {
+  return {
+    url: `${repoUrl(urls, repo)}/milestones/${m.number}`,
+    html_url: `${urls.html}/${fullName(repo)}/milestone/${m.number}`,
+    labels_url: `${repoUrl(urls, repo)}/milestones/${m.number}/labels`,
+    id: m.id,
+    node_id: nodeId('Milestone', m.id),
+    number: m.number,
+    state: m.state,
+    title: m.title,
+    description: m.description,
+    creator: account(urls, repo.owner),
+    open_issues: repo.pulls.filter((p) => p.milestone === m.number && p.state === 'open').length,
+    closed_issues: repo.pulls.filter((p) => p.milestone === m.number && p.state === 'closed').length,
+    created_at: m.createdAt,
+    updated_at: m.updatedAt,
+    closed_at: m.closedAt,
+    due_on: m.dueOn,
+  };
+}
+
+function prRef(state: SandboxState, urls: Urls, repo: Repository | undefined, ref: string, sha: string): Record<string, unknown> {
+  return {
+    label: repo ? `${repo.owner.login}:${ref}` : ref,
+    ref,
+    sha,
+    user: repo ? account(urls, repo.owner) : null,
+    repo: repo ? repository(urls, repo) : null,
+  };
+}
+
+export function pullRequest(state: SandboxState, urls: Urls, repo: Repository, pr: PullRequest, full: boolean): Record<string, unknown> {
+  const url = `${repoUrl(urls, repo)}/pulls/${pr.number}`;
+  const issueUrl = `${repoUrl(urls, repo)}/issues/${pr.number}`;
+  const html = `${urls.html}/${fullName(repo)}/pull/${pr.number}`;
+  const headRepo = state.repo(pr.headRepo);
+  const milestoneRecord = pr.milestone === null ? undefined : repo.milestones.find((m) => m.number === pr.milestone);
+  const result: Record<string, unknown> = {
+    url,
+    id: pr.id,
+    node_id: nodeId('PullRequest', pr.id),
+    html_url: html,
+    diff_url: `${html}.diff`,
+    patch_url: `${html}.patch`,
+    issue_url: issueUrl,
+    commits_url: `${url}/commits`,
+    review_comments_url: `${url}/comments`,
+    review_comment_url: `${repoUrl(urls, repo)}/pulls/comments{/number}`,
+    comments_url: `${issueUrl}/comments`,
+    statuses_url: `${repoUrl(urls, repo)}/statuses/${pr.headSha}`,
+    number: pr.number,
+    state: pr.state,
+    locked: false,
+    title: pr.title,
+    user: accountByLogin(state, urls, pr.user),
+    body: pr.body,
+    labels: pr.labels.map((name) => repo.labels.find((l) => l.name === name)).filter((l): l is Label => l !== undefined).map((l) => label(urls, repo, l)),
+    milestone: milestoneRecord ? milestone(state, urls, repo, milestoneRecord) : null,
+    active_lock_reason: null,
+    created_at: pr.createdAt,
+    updated_at: pr.updatedAt,
+    closed_at: pr.closedAt,
+    merged_at: pr.mergedAt,
+    merge_commit_sha: pr.mergeCommitSha,
+    assignee: null,
+    assignees: [],
+    requested_reviewers: pr.requestedReviewers.map((login) => accountByLogin(state, urls, login)),
+    requested_teams: pr.requestedTeams.map((slug) => team(urls, state.team(repo.owner.login, slug))),
+    head: prRef(state, urls, headRepo, pr.headRef, pr.headSha),
+    base: prRef(state, urls, repo, pr.baseRef, pr.baseSha),
+    _links: {
+      self: { href: url },
+      html: { href: html },
+      issue: { href: issueUrl },
+      comments: { href: `${issueUrl}/comments` },
+      review_comments: { href: `${url}/comments` },
+      review_comment: { href: `${repoUrl(urls, repo)}/pulls/comments{/number}` },
+      commits: { href: `${url}/commits` },
+      statuses: { href: `${repoUrl(urls, repo)}/statuses/${pr.headSha}` },
+    },
+    author_association: pr.user === repo.owner.login ? 'OWNER' : 'CONTRIBUTOR',
+    auto_merge: null,
+    draft: pr.draft,
+  };
+  if (full) {
+    Object.assign(result, {
+      merged: pr.mergedAt !== null,
+      mergeable: pr.state === 'open' ? true : null,
+      rebaseable: pr.state === 'open' ? true : null,
+      mergeable_state: pr.state === 'open' ? 'clean' : 'unknown',
+      merged_by: pr.mergedBy ? accountByLogin(state, urls, pr.mergedBy) : null,
+      comments: 0,
+      review_comments: 0,
+      maintainer_can_modify: pr.maintainerCanModify,
+      commits: repo.objects.log(pr.headSha, [pr.baseSha]).length,
+      additions: 0,
+      deletions: 0,
+      changed_files: 0,
+    });
+  }
+  return result;
+}
+
+export function assetDigest(asset: ReleaseAsset): string {
+  return `sha256:${createHash('sha256').update(asset.data).digest('hex')}`;
+}
+
+export function releaseAsset(state: SandboxState, urls: Urls, repo: Repository, release: Release, asset: ReleaseAsset): Record<string, unknown> {
+  return {
+    url: `${repoUrl(urls, repo)}/releases/assets/${asset.id}`,
+    browser_download_url: `${urls.html}/${fullName(repo)}/releases/download/${encodeURIComponent(release.tagName)}/${encodeURIComponent(asset.name)}`,
+    id: asset.id,
+    node_id: nodeId('ReleaseAsset', asset.id),
+    name: asset.name,
+    label: asset.label,
+    state: asset.state,
+    content_type: asset.contentType,
+    size: asset.data.length,
+    digest: asset.state === 'uploaded' ? assetDigest(asset) : null,
+    download_count: asset.downloadCount,
+    created_at: asset.createdAt,
+    updated_at: asset.updatedAt,
+    uploader: accountByLogin(state, urls, asset.uploader),
+  };
+}
+
+export function release(state: SandboxState, urls: Urls, repo: Repository, r: Release): Record<string, unknown> {
+  const url = `${repoUrl(urls, repo)}/releases/${r.id}`;
+  const tagPath = r.draft ? `untagged-${createHash('sha1').update(String(r.id)).digest('hex').slice(0, 20)}` : `tag/${encodeURIComponent(r.tagName)}`;
+  return {
+    url,
+    assets_url: `${url}/assets`,
+    upload_url: `${urls.uploads}/repos/${fullName(repo)}/releases/${r.id}/assets{?name,label}`,
+    html_url: `${urls.html}/${fullName(repo)}/releases/${tagPath}`,
+    id: r.id,
+    author: accountByLogin(state, urls, r.author),
+    node_id: nodeId('Release', r.id),
+    tag_name: r.tagName,
+    target_commitish: r.targetCommitish,
+    name: r.name,
+    draft: r.draft,
+    immutable: r.immutable,
+    prerelease: r.prerelease,
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+    published_at: r.publishedAt,
+    assets: r.assets.map((a) => releaseAsset(state, urls, repo, r, a)),
+    tarball_url: `${repoUrl(urls, repo)}/tarball/${encodeURIComponent(r.tagName)}`,
+    zipball_url: `${repoUrl(urls, repo)}/zipball/${encodeURIComponent(r.tagName)}`,
+    body: r.body,
+    ...(r.discussionCategoryName ? { discussion_url: `${urls.html}/${fullName(repo)}/discussions/${r.id}` } : {}),
+  };
+}
+
+export function protection(state: SandboxState, urls: Urls, repo: Repository, branch: string, p: Protection): Record<string, unknown> {
+  const url = `${repoUrl(urls, repo)}/branches/${encodeURIComponent(branch)}/protection`;
+  const enabled = (value: boolean) => ({ enabled: value });
+  const people = (sub: string, lists: { users: string[]; teams: string[]; apps: string[] }) => ({
+    url: `${url}/${sub}`,
+    users_url: `${url}/${sub}/users`,
+    teams_url: `${url}/${sub}/teams`,
+    ...(sub === 'restrictions' ? { apps_url: `${url}/${sub}/apps` } : {}),
+    users: lists.users.map((login) => accountByLogin(state, urls, login)),
+    teams: lists.teams.map((slug) => team(urls, state.team(repo.owner.login, slug))),
+    apps: [],
+  });
+  const result: Record<string, unknown> = { url };
+  if (p.requiredStatusChecks) {
+    result.required_status_checks = {
+      url: `${url}/required_status_checks`,
+      strict: p.requiredStatusChecks.strict,
+      contexts: p.requiredStatusChecks.contexts,
+      contexts_url: `${url}/required_status_checks/contexts`,
+      checks: p.requiredStatusChecks.checks,
+    };
+  }
+  if (p.restrictions) result.restrictions = people('restrictions', p.restrictions);
+  if (p.requiredPullRequestReviews) {
+    const r = p.requiredPullRequestReviews;
+    result.required_pull_request_reviews = {
+      url: `${url}/required_pull_request_reviews`,
+      ...(r.dismissalRestrictions ? { dismissal_restrictions: people('dismissal_restrictions', r.dismissalRestrictions) } : {}),
+      ...(r.bypassAllowances ? { bypass_pull_request_allowances: { users: r.bypassAllowances.users.map((l) => accountByLogin(state, urls, l)), teams: [], apps: [] } } : {}),
+      dismiss_stale_reviews: r.dismissStaleReviews,
+      require_code_owner_reviews: r.requireCodeOwnerReviews,
+      required_approving_review_count: r.requiredApprovingReviewCount,
+      require_last_push_approval: r.requireLastPushApproval,
+    };
+  }
+  Object.assign(result, {
+    required_signatures: { url: `${url}/required_signatures`, enabled: p.requiredSignatures },
+    enforce_admins: { url: `${url}/enforce_admins`, enabled: p.enforceAdmins },
+    required_linear_history: enabled(p.requiredLinearHistory),
+    allow_force_pushes: enabled(p.allowForcePushes),
+    allow_deletions: enabled(p.allowDeletions),
+    block_creations: enabled(p.blockCreations),
+    required_conversation_resolution: enabled(p.requiredConversationResolution),
+    lock_branch: enabled(p.lockBranch),
+    allow_fork_syncing: enabled(p.allowForkSyncing),
+  });
+  return result;
+}
+
+export function ruleset(urls: Urls, repo: Repository, r: Ruleset, detail: boolean): Record<string, unknown> {
+  const url = `${repoUrl(urls, repo)}/rulesets/${r.id}`;
+  const base: Record<string, unknown> = {
+    id: r.id,
+    name: r.name,
+    target: r.target,
+    source_type: 'Repository',
+    source: fullName(repo),
+    enforcement: r.enforcement,
+    node_id: nodeId('RepositoryRuleset', r.id),
+    _links: { self: { href: url }, html: { href: `${urls.html}/${fullName(repo)}/rules/${r.id}` } },
+    created_at: r.createdAt,
+    updated_at: r.updatedAt,
+  };
+  if (!detail) return base;
+  return { ...base, bypass_actors: r.bypassActors, current_user_can_bypass: 'never', conditions: r.conditions, rules: r.rules };
+}

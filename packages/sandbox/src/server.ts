@@ -1,0 +1,386 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { HttpError, Router, type RequestContext, type SandboxResponse } from './http.js';
+import { fullName, SandboxState, type Identity } from './model.js';
+import type { Urls } from './serialize.js';
+import { FaultInjector, type FaultRule } from './faults.js';
+import { applySeed, type SeedFixture, type SeedRepo, seedRepo, SANDBOX_TOKENS } from './seed.js';
+import { canRead } from './rules.js';
+import { registerRepoRoutes } from './rest/repos.js';
+import { registerGitRoutes } from './rest/git.js';
+import { registerAdminRoutes } from './rest/admin.js';
+import { registerPullRoutes } from './rest/pulls.js';
+import { normaliseAssetName, registerReleaseRoutes, registerUploadRoutes } from './rest/releases.js';
+import { executeGraphql } from './graphql.js';
+import { nowIso } from './model.js';
+import { dumpState } from './dump.js';
+
+export interface SandboxOptions {
+  host?: string;
+  /** API port; 0 (default) picks a free one. The uploads host listens on its own port. */
+  port?: number;
+  uploadsPort?: number;
+  seed?: SeedFixture;
+  /** Delay added to every API answer, to model a real network. */
+  latencyMs?: number;
+  /** PRs merged less than this long ago are missing from GraphQL associatedPullRequests. */
+  associationLagMs?: number;
+  /** Requests an hour for tokens without their own limit (GitHub: 5,000; GITHUB_TOKEN: 1,000). */
+  rateLimit?: number;
+  /** Sees every answer the sandbox gives, e.g. to validate it against GitHub's OpenAPI description. */
+  onResponse?: (record: ResponseRecord) => void;
+}
+
+export interface ResponseRecord {
+  server: 'api' | 'uploads' | 'graphql';
+  method: string;
+  /** The matched route template (OpenAPI path), or undefined for 404s and control calls. */
+  route: string | undefined;
+  path: string;
+  status: number;
+  body: unknown;
+  requestBody: unknown;
+}
+
+export interface RequestLogEntry {
+  server: 'api' | 'uploads' | 'graphql';
+  method: string;
+  path: string;
+  route: string | undefined;
+  status: number;
+  token: string | undefined;
+  ms: number;
+  fault?: string;
+}
+
+interface Bucket {
+  limit: number;
+  used: number;
+  reset: number;
+}
+
+const WINDOW_SECONDS = 3600;
+
+export class Sandbox {
+  readonly state = new SandboxState();
+  readonly faults = new FaultInjector();
+  readonly log: RequestLogEntry[] = [];
+  latencyMs: number;
+  associationLagMs: number;
+  urls: Urls = { api: '', uploads: '', html: '', graphql: '' };
+  private readonly api: Server;
+  private readonly uploads: Server;
+  private readonly apiRouter = new Router();
+  private readonly uploadRouter = new Router();
+  private readonly buckets = new Map<string, Bucket>();
+  private readonly sockets = new Set<Socket>();
+  private readonly options: SandboxOptions;
+
+  constructor(options: SandboxOptions = {}) {
+    this.options = options;
+    this.latencyMs = options.latencyMs ?? 0;
+    this.associationLagMs = options.associationLagMs ?? 0;
+    registerRepoRoutes(this.apiRouter);
+    registerGitRoutes(this.apiRouter);
+    registerAdminRoutes(this.apiRouter);
+    registerPullRoutes(this.apiRouter);
+    registerReleaseRoutes(this.apiRouter);
+    registerUploadRoutes(this.uploadRouter);
+    this.api = createServer((req, res) => void this.handle('api', req, res));
+    this.uploads = createServer((req, res) => void this.handle('uploads', req, res));
+    for (const server of [this.api, this.uploads]) {
+      server.on('connection', (socket) => {
+        this.sockets.add(socket);
+        socket.on('close', () => this.sockets.delete(socket));
+      });
+    }
+    applySeed(this.state, options.seed ?? {});
+  }
+
+  async listen(): Promise<this> {
+    const host = this.options.host ?? '127.0.0.1';
+    const listen = (server: Server, port: number) =>
+      new Promise<number>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+      });
+    const apiPort = await listen(this.api, this.options.port ?? 0);
+    const uploadsPort = await listen(this.uploads, this.options.uploadsPort ?? 0);
+    const base = `http://${host}:${apiPort}`;
+    this.urls = { api: base, uploads: `http://${host}:${uploadsPort}`, html: `${base}/_html`, graphql: `${base}/graphql` };
+    return this;
+  }
+
+  /** Environment a GitHub Action reads to find GitHub: point a bundle at the sandbox with these. */
+  env(): Record<string, string> {
+    return { GITHUB_API_URL: this.urls.api, GITHUB_GRAPHQL_URL: this.urls.graphql, GITHUB_SERVER_URL: this.urls.html };
+  }
+
+  addRepo(seed: SeedRepo): void {
+    seedRepo(this.state, seed);
+  }
+
+  seed(fixture: SeedFixture): void {
+    applySeed(this.state, { identities: [], ...fixture });
+  }
+
+  addFault(rule: FaultRule): number {
+    return this.faults.add(rule);
+  }
+
+  /** Requests whose route matched, counted by "METHOD route". */
+  requestCounts(): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const entry of this.log) {
+      const key = `${entry.method} ${entry.server === 'graphql' ? '/graphql' : (entry.route ?? entry.path)}`;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
+    return counts;
+  }
+
+  dump(): Record<string, unknown> {
+    return dumpState(this.state);
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await Promise.all([this.api, this.uploads].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  }
+
+  private identityFor(req: IncomingMessage): { identity: Identity | undefined; token: string | undefined; bad: boolean } {
+    const header = req.headers.authorization;
+    if (!header) return { identity: undefined, token: undefined, bad: false };
+    const token = header.replace(/^(token|bearer)\s+/i, '').trim();
+    const identity = this.state.identities.get(token);
+    return { identity, token, bad: identity === undefined };
+  }
+
+  private bucket(key: string, limit: number): Bucket {
+    const now = Math.floor(Date.now() / 1000);
+    let bucket = this.buckets.get(key);
+    if (!bucket || bucket.reset <= now) {
+      bucket = { limit, used: 0, reset: now + WINDOW_SECONDS };
+      this.buckets.set(key, bucket);
+    }
+    return bucket;
+  }
+
+  private rateHeaders(bucket: Bucket, resource: string): Record<string, string> {
+    return {
+      'x-ratelimit-limit': String(bucket.limit),
+      'x-ratelimit-remaining': String(Math.max(0, bucket.limit - bucket.used)),
+      'x-ratelimit-used': String(bucket.used),
+      'x-ratelimit-reset': String(bucket.reset),
+      'x-ratelimit-resource': resource,
+    };
+  }
+
+  private async handle(server: 'api' | 'uploads', req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = Date.now();
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const rawBody = await readBody(req);
+    const kind: 'api' | 'uploads' | 'graphql' = server === 'api' && url.pathname === '/graphql' ? 'graphql' : server;
+    const { identity, token, bad } = this.identityFor(req);
+    const entry: RequestLogEntry = { server: kind, method, path: url.pathname, route: undefined, status: 0, token, ms: 0 };
+
+    if (server === 'api' && url.pathname.startsWith('/_sandbox/')) {
+      const answer = this.control(method, url, rawBody);
+      return send(res, answer, {});
+    }
+    this.log.push(entry);
+
+    const fault = this.faults.match(method, url.pathname);
+    if (this.latencyMs > 0) await sleep(this.latencyMs);
+    const limit = identity?.rateLimit ?? (identity ? (this.options.rateLimit ?? 5000) : 60);
+    const resource = kind === 'graphql' ? 'graphql' : 'core';
+    const bucket = this.bucket(`${resource}:${token ?? req.socket.remoteAddress ?? 'anon'}`, limit);
+    bucket.used += 1;
+    const headers: Record<string, string> = {
+      ...this.rateHeaders(bucket, resource),
+      'x-github-request-id': randomUUID().toUpperCase().slice(0, 23),
+      'x-github-api-version-selected': '2022-11-28',
+      'access-control-allow-origin': '*',
+    };
+
+    let answer: SandboxResponse;
+    let route: string | undefined;
+    let requestBody: unknown;
+    try {
+      requestBody = parseJson(req, rawBody, server);
+      if (fault) {
+        entry.fault = fault.kind;
+        const faulted = this.applyFault(fault, res, headers, server, method, url, identity, rawBody);
+        if (!faulted) return;
+        answer = faulted;
+      } else if (bad) {
+        answer = { status: 401, body: new HttpError(401, 'Bad credentials').body() };
+      } else if (bucket.used > bucket.limit) {
+        answer = { status: 403, body: new HttpError(403, `API rate limit exceeded for ${identity ? `user ID ${identity.account.id}` : 'this address'}.`).body() };
+      } else if (kind === 'graphql') {
+        route = '/graphql';
+        if (!identity) throw new HttpError(401, 'This endpoint requires you to be authenticated.');
+        const result = await executeGraphql(
+          { state: this.state, urls: this.urls, identity, associationLagMs: this.associationLagMs, rateLimit: () => ({ limit: bucket.limit, remaining: bucket.limit - bucket.used, used: bucket.used, resetAt: bucket.reset }) },
+          (requestBody ?? {}) as { query?: string },
+        );
+        answer = { status: 200, body: result };
+      } else {
+        const router = server === 'api' ? this.apiRouter : this.uploadRouter;
+        const matched = router.match(method, url.pathname);
+        if (!matched) throw new HttpError(404, 'Not Found');
+        route = matched.route.template;
+        const ctx = this.context(method, route, matched.params, url, req, requestBody, rawBody, identity);
+        answer = await matched.route.handler(ctx);
+      }
+    } catch (error) {
+      if (error instanceof HttpError) {
+        answer = { status: error.status, body: error.body(), headers: error.extra.headers ?? {} };
+      } else {
+        answer = { status: 500, body: { message: `sandbox error: ${error instanceof Error ? error.stack : String(error)}` } };
+      }
+    }
+    entry.route = route;
+    entry.status = answer.status;
+    entry.ms = Date.now() - started;
+    this.options.onResponse?.({ server: kind, method, route, path: url.pathname, status: answer.status, body: answer.body, requestBody });
+    send(res, answer, headers);
+  }
+
+  private context(method: string, route: string, params: Record<string, string>, url: URL, req: IncomingMessage, body: unknown, rawBody: Buffer, identity: Identity | undefined): RequestContext {
+    return {
+      method,
+      route,
+      params,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      rawBody,
+      identity,
+      state: this.state,
+      urls: this.urls,
+      repo: () => {
+        const repo = this.state.repo(params.owner ?? '', params.repo ?? '');
+        if (!repo || !canRead(repo, identity)) throw new HttpError(404, 'Not Found');
+        return repo;
+      },
+    };
+  }
+
+  /** Returns the answer to send, or undefined when the fault already dealt with the socket. */
+  private applyFault(fault: FaultRule & { kind: string }, res: ServerResponse, headers: Record<string, string>, server: string, method: string, url: URL, identity: Identity | undefined, rawBody: Buffer): SandboxResponse | undefined {
+    switch (fault.kind) {
+      case 'reset':
+        if (server === 'uploads' && method === 'POST') this.leaveStarterAsset(url, identity, rawBody);
+        res.socket?.destroy();
+        return undefined;
+      case 'hang':
+        // Never answers; the client's timeout must deal with it. The socket is closed on sandbox close.
+        return undefined;
+      case 'secondary-limit':
+        return {
+          status: 403,
+          body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits', status: '403' },
+          headers: fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {},
+        };
+      case 'rate-limit': {
+        const reset = Math.floor(Date.now() / 1000) + (fault.retryAfter ?? 60);
+        Object.assign(headers, { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(reset) });
+        return { status: 403, body: { message: 'API rate limit exceeded for installation.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api', status: '403' } };
+      }
+      default:
+        return {
+          status: fault.status ?? 500,
+          body: { message: fault.message ?? (fault.status === 429 ? 'Too Many Requests' : 'Server Error'), status: String(fault.status ?? 500) },
+          headers: fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {},
+        };
+    }
+  }
+
+  /** A connection dropped mid-upload leaves an asset in state `starter`, as on GitHub; it blocks the name until deleted. */
+  private leaveStarterAsset(url: URL, identity: Identity | undefined, rawBody: Buffer): void {
+    const match = /^\/repos\/([^/]+)\/([^/]+)\/releases\/(\d+)\/assets$/.exec(url.pathname);
+    const name = url.searchParams.get('name');
+    if (!match || !name || !identity) return;
+    const release = this.state.repo(match[1] as string, match[2] as string)?.releases.find((r) => r.id === Number(match[3]));
+    if (!release || release.assets.some((a) => a.name === normaliseAssetName(name))) return;
+    const now = nowIso();
+    release.assets.push({ id: this.state.id(), name: normaliseAssetName(name), label: null, contentType: 'application/octet-stream', state: 'starter', data: rawBody.subarray(0, Math.floor(rawBody.length / 2)), uploader: identity.account.login, downloadCount: 0, createdAt: now, updatedAt: now });
+  }
+
+  private control(method: string, url: URL, rawBody: Buffer): SandboxResponse {
+    const body = rawBody.length > 0 ? JSON.parse(rawBody.toString('utf8')) : undefined;
+    const path = url.pathname.slice('/_sandbox'.length);
+    if (method === 'GET' && path === '/state') return { status: 200, body: this.dump() };
+    if (method === 'GET' && path === '/requests') return { status: 200, body: { total: this.log.length, counts: this.requestCounts(), log: this.log } };
+    if (method === 'DELETE' && path === '/requests') {
+      this.log.length = 0;
+      return { status: 204 };
+    }
+    if (method === 'GET' && path === '/faults') return { status: 200, body: this.faults.list() };
+    if (method === 'POST' && path === '/faults') {
+      const rules = (Array.isArray(body) ? body : [body]) as FaultRule[];
+      return { status: 201, body: { ids: rules.map((r) => this.faults.add(r)) } };
+    }
+    if (method === 'DELETE' && path === '/faults') {
+      this.faults.clear();
+      return { status: 204 };
+    }
+    if (method === 'PUT' && path === '/latency') {
+      this.latencyMs = Number(body?.ms ?? 0);
+      return { status: 200, body: { ms: this.latencyMs } };
+    }
+    if (method === 'POST' && path === '/seed') {
+      this.seed(body as SeedFixture);
+      return { status: 201, body: { repos: [...this.state.repos.values()].map(fullName) } };
+    }
+    if (method === 'GET' && path === '/tokens') return { status: 200, body: SANDBOX_TOKENS };
+    return { status: 404, body: { message: `unknown sandbox control ${method} ${path}` } };
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(req: IncomingMessage, raw: Buffer, server: string): unknown {
+  if (server === 'uploads' || raw.length === 0) return undefined;
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    if (String(req.headers['content-type'] ?? '').includes('json')) throw new HttpError(400, 'Problems parsing JSON');
+    return undefined;
+  }
+}
+
+function send(res: ServerResponse, answer: SandboxResponse, headers: Record<string, string>): void {
+  if (res.destroyed) return;
+  const all: Record<string, string> = { ...headers, ...(answer.headers ?? {}) };
+  if (answer.raw) {
+    res.writeHead(answer.status, { 'content-type': 'application/octet-stream', ...all, 'content-length': String(answer.raw.length) });
+    res.end(answer.raw);
+    return;
+  }
+  if (answer.status === 204 || answer.body === undefined) {
+    res.writeHead(answer.status, all);
+    res.end();
+    return;
+  }
+  const text = JSON.stringify(answer.body);
+  res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', ...all, 'content-length': String(Buffer.byteLength(text)) });
+  res.end(text);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  return new Sandbox(options).listen();
+}
