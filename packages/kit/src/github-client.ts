@@ -119,7 +119,7 @@ export function createGitHubClients(options: GitHubClientOptions): GitHubClients
       return await baseFetch(input, { ...init, signal });
     } catch (error) {
       // A timed-out or reset connection surfaces as a plain network error, which plugin-retry retries as a 500.
-      if (timeout.aborted) throw new Error(`no answer from ${url} within ${requestTimeoutMs} ms`);
+      if (timeout.aborted) throw new Error(`no answer from ${url} within ${requestTimeoutMs} ms`, { cause: error });
       throw error;
     }
   }) as typeof fetch;

@@ -1,0 +1,54 @@
+import { isUserError } from '@relkit/kit';
+import { parseArgs } from './args.js';
+import { listActions } from './actions-dir.js';
+import { runActionCommand } from './run-action-command.js';
+import { sandboxServe } from './sandbox-command.js';
+
+const print = (line: string) => process.stdout.write(`${line}\n`);
+
+function help(): string {
+  const actions = listActions();
+  return [
+    'relkit — release automation as composable GitHub Actions',
+    '',
+    'Usage:',
+    '  relkit <action> [--<input> value …] [--mock] [--json] [--repo OWNER/NAME]',
+    '  relkit <action> --help',
+    '  relkit sandbox serve [--port N] [--seed FILE.json|GIT_DIR] [--repo OWNER/NAME]',
+    '',
+    'Actions:',
+    ...(actions.length > 0 ? actions.map((a) => `  ${a}`) : ['  (none yet)']),
+    '',
+    'GitHub is reached through GITHUB_API_URL / GITHUB_GRAPHQL_URL (default https://api.github.com);',
+    'the token comes from --token, GITHUB_TOKEN or GH_TOKEN.',
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { positional, flags } = parseArgs(argv);
+  const [command, sub] = positional;
+  if (!command || command === 'help' || (flags.has('help') && !command)) {
+    print(help());
+    return 0;
+  }
+  if (command === 'sandbox') {
+    if (sub !== 'serve') {
+      print('Usage: relkit sandbox serve [--port N] [--seed FILE.json|GIT_DIR] [--repo OWNER/NAME]');
+      return 2;
+    }
+    await sandboxServe(flags, print);
+    return 0;
+  }
+  return runActionCommand(command, flags, print);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (isUserError(error)) process.stderr.write(`relkit: ${error.message}\nFix: ${error.fix}\n`);
+    else process.stderr.write(`relkit: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = isUserError(error) ? 2 : 1;
+  },
+);
