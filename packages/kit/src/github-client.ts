@@ -44,6 +44,8 @@ export interface GitHubClientOptions {
   maxRateLimitWaitSeconds?: number;
   /** Gap between content-creating requests; GitHub allows 80 a minute (default 750 ms). */
   writeIntervalMs?: number;
+  /** Gap between writes that notify people (PRs, reviews, merges); default 3 s as GitHub advises. */
+  notificationIntervalMs?: number;
   /** A request with no answer after this long is aborted and retried (default 60 s). */
   requestTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
@@ -104,6 +106,7 @@ export function createGitHubClients(options: GitHubClientOptions): GitHubClients
   const graphqlUrl = trimSlash(options.graphqlUrl ?? env.GITHUB_GRAPHQL_URL ?? `${apiUrl}/graphql`);
   const retryBaseMs = options.retryBaseMs ?? envNumber(env, 'RELKIT_RETRY_BASE_MS') ?? 1000;
   const writeIntervalMs = options.writeIntervalMs ?? envNumber(env, 'RELKIT_WRITE_INTERVAL_MS') ?? 750;
+  const notificationIntervalMs = options.notificationIntervalMs ?? envNumber(env, 'RELKIT_NOTIFICATION_INTERVAL_MS') ?? 3000;
   const requestTimeoutMs = options.requestTimeoutMs ?? envNumber(env, 'RELKIT_REQUEST_TIMEOUT_MS') ?? 60_000;
   const maxWait = options.maxRateLimitWaitSeconds ?? 15 * 60;
   const retries = options.retries ?? 3;
@@ -137,7 +140,8 @@ export function createGitHubClients(options: GitHubClientOptions): GitHubClients
     auth: `token ${options.token}`,
     baseUrl: apiUrl,
     userAgent: 'relkit',
-    request: { fetch: countingFetch, retries },
+    // `request.retries` must stay unset: plugin-retry reads it as "retry this failure" for any status.
+    request: { fetch: countingFetch },
     retry: { retries, retryAfterBaseValue: retryBaseMs },
     throttle: {
       onRateLimit: onLimit('primary'),
@@ -145,6 +149,7 @@ export function createGitHubClients(options: GitHubClientOptions): GitHubClients
       retryAfterBaseValue: retryBaseMs,
       fallbackSecondaryRateRetryAfter: 60,
       write: new Bottleneck.Group({ maxConcurrent: 1, minTime: writeIntervalMs }),
+      notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: notificationIntervalMs }),
     },
   });
   rest.hook.before('request', (request) => {

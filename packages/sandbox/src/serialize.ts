@@ -259,7 +259,8 @@ export function gitTag(urls: Urls, repo: Repository, tag: Tag): Record<string, u
   };
 }
 
-export function label(urls: Urls, repo: Repository, l: Label): Record<string, unknown> {
+/** `inPull`: GitHub's description types a PR's label description as a plain string. */
+export function label(urls: Urls, repo: Repository, l: Label, inPull = false): Record<string, unknown> {
   return {
     id: l.id,
     node_id: nodeId('Label', l.id),
@@ -267,7 +268,7 @@ export function label(urls: Urls, repo: Repository, l: Label): Record<string, un
     name: l.name,
     color: l.color,
     default: l.default,
-    description: l.description,
+    description: inPull ? (l.description ?? '') : l.description,
   };
 }
 
@@ -327,7 +328,7 @@ export function pullRequest(state: SandboxState, urls: Urls, repo: Repository, p
     title: pr.title,
     user: accountByLogin(state, urls, pr.user),
     body: pr.body,
-    labels: pr.labels.map((name) => repo.labels.find((l) => l.name === name)).filter((l): l is Label => l !== undefined).map((l) => label(urls, repo, l)),
+    labels: pr.labels.map((name) => repo.labels.find((l) => l.name === name)).filter((l): l is Label => l !== undefined).map((l) => label(urls, repo, l, true)),
     milestone: milestoneRecord ? milestone(state, urls, repo, milestoneRecord) : null,
     active_lock_reason: null,
     created_at: pr.createdAt,

@@ -40,6 +40,8 @@ export interface ResponseRecord {
   path: string;
   status: number;
   body: unknown;
+  /** True when the answer was raw bytes (downloads), not JSON. */
+  raw: boolean;
   requestBody: unknown;
 }
 
@@ -244,7 +246,7 @@ export class Sandbox {
     entry.route = route;
     entry.status = answer.status;
     entry.ms = Date.now() - started;
-    this.options.onResponse?.({ server: kind, method, route, path: url.pathname, status: answer.status, body: answer.body, requestBody });
+    this.options.onResponse?.({ server: kind, method, route, path: url.pathname, status: answer.status, body: answer.body, raw: answer.raw !== undefined, requestBody });
     send(res, answer, headers);
   }
 
