@@ -42,6 +42,8 @@ export class FaultInjector {
 
   /** Called once a request; returns the rule that fires for it, if any. */
   match(method: string, path: string): ActiveRule | undefined {
+    // Every rule counts every request it matches, so `nth` means the same whatever other rules fire.
+    let firing: ActiveRule | undefined;
     for (const rule of this.rules) {
       if (rule.method && rule.method.toUpperCase() !== method) continue;
       const pattern = rule.path;
@@ -50,11 +52,11 @@ export class FaultInjector {
         : path.includes(pattern);
       if (!matches) continue;
       rule.seen += 1;
-      if (rule.seen >= rule.nth && rule.fired < rule.times) {
+      if (!firing && rule.seen >= rule.nth && rule.fired < rule.times) {
         rule.fired += 1;
-        return rule;
+        firing = rule;
       }
     }
-    return undefined;
+    return firing;
   }
 }

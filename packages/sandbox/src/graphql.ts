@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { buildSchema, graphql, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema, type GraphQLTypeResolver } from 'graphql';
 import { HttpError } from './http.js';
 import { fullName, type Identity, type PullRequest, type Repository, type SandboxState } from './model.js';
@@ -14,9 +15,11 @@ let cachedSchema: GraphQLSchema | undefined;
 /** GitHub's published schema (npm @octokit/graphql-schema): queries are validated exactly as GitHub would. */
 export function githubSchema(): GraphQLSchema {
   if (!cachedSchema) {
-    const require = createRequire(import.meta.url);
-    const path = require.resolve('@octokit/graphql-schema/schema.graphql');
-    cachedSchema = buildSchema(readFileSync(path, 'utf8'), { assumeValidSDL: true });
+    // The package exports only its JS entry, so find its folder on the module search path.
+    const dirs = createRequire(import.meta.url).resolve.paths('@octokit/graphql-schema') ?? [];
+    const file = dirs.map((dir) => join(dir, '@octokit/graphql-schema/schema.graphql')).find((candidate) => existsSync(candidate));
+    if (!file) throw new Error('The GitHub sandbox needs the npm package @octokit/graphql-schema (run npm ci in the relkit checkout).');
+    cachedSchema = buildSchema(readFileSync(file, 'utf8'), { assumeValidSDL: true });
   }
   return cachedSchema;
 }
