@@ -238,7 +238,10 @@ export class Sandbox {
       }
     } catch (error) {
       if (error instanceof HttpError) {
-        answer = { status: error.status, body: error.body(), headers: error.extra.headers ?? {} };
+        const body = error.body();
+        // The uploads host adds the request id to its error bodies.
+        if (server === 'uploads') body.request_id = headers['x-github-request-id'];
+        answer = { status: error.status, body, headers: error.extra.headers ?? {} };
       } else {
         answer = { status: 500, body: { message: `sandbox error: ${error instanceof Error ? error.stack : String(error)}` } };
       }
