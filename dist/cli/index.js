@@ -80864,6 +80864,7 @@ function createGitHubClients(options) {
     const graphqlUrl = trimSlash(options.graphqlUrl ?? env.GITHUB_GRAPHQL_URL ?? `${apiUrl}/graphql`);
     const retryBaseMs = options.retryBaseMs ?? envNumber(env, 'RELKIT_RETRY_BASE_MS') ?? 1000;
     const writeIntervalMs = options.writeIntervalMs ?? envNumber(env, 'RELKIT_WRITE_INTERVAL_MS') ?? 750;
+    const notificationIntervalMs = options.notificationIntervalMs ?? envNumber(env, 'RELKIT_NOTIFICATION_INTERVAL_MS') ?? 3000;
     const requestTimeoutMs = options.requestTimeoutMs ?? envNumber(env, 'RELKIT_REQUEST_TIMEOUT_MS') ?? 60_000;
     const maxWait = options.maxRateLimitWaitSeconds ?? 15 * 60;
     const retries = options.retries ?? 3;
@@ -80880,7 +80881,7 @@ function createGitHubClients(options) {
         catch (error) {
             // A timed-out or reset connection surfaces as a plain network error, which plugin-retry retries as a 500.
             if (timeout.aborted)
-                throw new Error(`no answer from ${url} within ${requestTimeoutMs} ms`);
+                throw new Error(`no answer from ${url} within ${requestTimeoutMs} ms`, { cause: error });
             throw error;
         }
     });
@@ -80896,7 +80897,8 @@ function createGitHubClients(options) {
         auth: `token ${options.token}`,
         baseUrl: apiUrl,
         userAgent: 'relkit',
-        request: { fetch: countingFetch, retries },
+        // `request.retries` must stay unset: plugin-retry reads it as "retry this failure" for any status.
+        request: { fetch: countingFetch },
         retry: { retries, retryAfterBaseValue: retryBaseMs },
         throttle: {
             onRateLimit: onLimit('primary'),
@@ -80904,6 +80906,7 @@ function createGitHubClients(options) {
             retryAfterBaseValue: retryBaseMs,
             fallbackSecondaryRateRetryAfter: 60,
             write: new Bottleneck.Group({ maxConcurrent: 1, minTime: writeIntervalMs }),
+            notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: notificationIntervalMs }),
         },
     });
     rest.hook.before('request', (request) => {
@@ -81756,6 +81759,8 @@ class FaultInjector {
     }
     /** Called once a request; returns the rule that fires for it, if any. */
     match(method, path) {
+        // Every rule counts every request it matches, so `nth` means the same whatever other rules fire.
+        let firing;
         for (const rule of this.rules) {
             if (rule.method && rule.method.toUpperCase() !== method)
                 continue;
@@ -81766,12 +81771,12 @@ class FaultInjector {
             if (!matches)
                 continue;
             rule.seen += 1;
-            if (rule.seen >= rule.nth && rule.fired < rule.times) {
+            if (!firing && rule.seen >= rule.nth && rule.fired < rule.times) {
                 rule.fired += 1;
-                return rule;
+                firing = rule;
             }
         }
-        return undefined;
+        return firing;
     }
 }
 
@@ -82019,7 +82024,8 @@ function gitTag(urls, repo, tag) {
         verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
     };
 }
-function label(urls, repo, l) {
+/** `inPull`: GitHub's description types a PR's label description as a plain string. */
+function label(urls, repo, l, inPull = false) {
     return {
         id: l.id,
         node_id: nodeId('Label', l.id),
@@ -82027,7 +82033,7 @@ function label(urls, repo, l) {
         name: l.name,
         color: l.color,
         default: l.default,
-        description: l.description,
+        description: inPull ? (l.description ?? '') : l.description,
     };
 }
 function milestone(state, urls, repo, m) {
@@ -82084,7 +82090,7 @@ function pullRequest(state, urls, repo, pr, full) {
         title: pr.title,
         user: accountByLogin(state, urls, pr.user),
         body: pr.body,
-        labels: pr.labels.map((name) => repo.labels.find((l) => l.name === name)).filter((l) => l !== undefined).map((l) => label(urls, repo, l)),
+        labels: pr.labels.map((name) => repo.labels.find((l) => l.name === name)).filter((l) => l !== undefined).map((l) => label(urls, repo, l, true)),
         milestone: milestoneRecord ? milestone(state, urls, repo, milestoneRecord) : null,
         active_lock_reason: null,
         created_at: pr.createdAt,
@@ -83972,13 +83978,17 @@ var node_modules_graphql = __nccwpck_require__(7645);
 
 
 
+
 let cachedSchema;
 /** GitHub's published schema (npm @octokit/graphql-schema): queries are validated exactly as GitHub would. */
 function githubSchema() {
     if (!cachedSchema) {
-        const require = (0,external_node_module_namespaceObject.createRequire)(import.meta.url);
-        const path = require.resolve('@octokit/graphql-schema/schema.graphql');
-        cachedSchema = (0,node_modules_graphql/* buildSchema */.IV5)((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'), { assumeValidSDL: true });
+        // The package exports only its JS entry, so find its folder on the module search path.
+        const dirs = (0,external_node_module_namespaceObject.createRequire)(import.meta.url).resolve.paths('@octokit/graphql-schema') ?? [];
+        const file = dirs.map((dir) => (0,external_node_path_namespaceObject.join)(dir, '@octokit/graphql-schema/schema.graphql')).find((candidate) => (0,external_node_fs_namespaceObject.existsSync)(candidate));
+        if (!file)
+            throw new Error('The GitHub sandbox needs the npm package @octokit/graphql-schema (run npm ci in the relkit checkout).');
+        cachedSchema = (0,node_modules_graphql/* buildSchema */.IV5)((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8'), { assumeValidSDL: true });
     }
     return cachedSchema;
 }
@@ -84527,7 +84537,11 @@ class Sandbox {
         }
         catch (error) {
             if (error instanceof http_HttpError) {
-                answer = { status: error.status, body: error.body(), headers: error.extra.headers ?? {} };
+                const body = error.body();
+                // The uploads host adds the request id to its error bodies.
+                if (server === 'uploads')
+                    body.request_id = headers['x-github-request-id'];
+                answer = { status: error.status, body, headers: error.extra.headers ?? {} };
             }
             else {
                 answer = { status: 500, body: { message: `sandbox error: ${error instanceof Error ? error.stack : String(error)}` } };
@@ -84536,7 +84550,7 @@ class Sandbox {
         entry.route = route;
         entry.status = answer.status;
         entry.ms = Date.now() - started;
-        this.options.onResponse?.({ server: kind, method, route, path: url.pathname, status: answer.status, body: answer.body, requestBody });
+        this.options.onResponse?.({ server: kind, method, route, path: url.pathname, status: answer.status, body: answer.body, raw: answer.raw !== undefined, requestBody });
         send(res, answer, headers);
     }
     context(method, route, params, url, req, body, rawBody, identity) {

@@ -71,7 +71,7 @@ describe('GraphQL on GitHub\'s schema', () => {
     const files = await rest.rest.git.getTree({ owner: 'acme', repo: 'app', tree_sha: commit.data.tree.sha, recursive: 'true' });
     expect(files.data.tree.map((e) => e.path)).not.toContain('README.md');
 
-    const stale = await graphql(mutation, { input: input(head) }).catch((e) => e);
+    const stale: any = await graphql(mutation, { input: input(head) }).catch((e: any) => e);
     expect(stale.errors[0].type).toBe('STALE_DATA');
     expect(stale.errors[0].message).toMatch(/Expected branch to point to/);
     expect((await rest.rest.git.getRef({ owner: 'acme', repo: 'app', ref: 'heads/main' })).data.object.sha).toBe(made.createCommitOnBranch.commit.oid);
@@ -79,9 +79,9 @@ describe('GraphQL on GitHub\'s schema', () => {
 
   it('fails loudly on fields the sandbox does not model and on fields GitHub does not have', async () => {
     const { graphql } = env.client();
-    const unmodelled = await graphql(`{ repository(owner: "acme", name: "app") { stargazerCount } }`).catch((e) => e);
+    const unmodelled: any = await graphql(`{ repository(owner: "acme", name: "app") { stargazerCount } }`).catch((e: any) => e);
     expect(unmodelled.errors[0].message).toMatch(/sandbox does not model Repository.stargazerCount/);
-    const invalid = await graphql(`{ repository(owner: "acme", name: "app") { noSuchField } }`).catch((e) => e);
+    const invalid: any = await graphql(`{ repository(owner: "acme", name: "app") { noSuchField } }`).catch((e: any) => e);
     expect(invalid.errors[0].message).toMatch(/Cannot query field "noSuchField"/);
     // That query was wrong on purpose; keep it out of the schema-conformance check for this file.
     env.violations.splice(0, env.violations.length, ...env.violations.filter((v) => !v.includes('noSuchField')));

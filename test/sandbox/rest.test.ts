@@ -90,7 +90,7 @@ describe('releases', () => {
     expect((await rest.rest.repos.getReleaseByTag({ ...repo, tag: 'v1.1.0' })).data.id).toBe(draft.data.id);
     expect((await rest.rest.repos.getLatestRelease(repo)).data.tag_name).toBe('v1.1.0');
     const download = await rest.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', { ...repo, asset_id: (asset.data as { id: number }).id, headers: { accept: 'application/octet-stream' } });
-    expect(Buffer.from(download.data as ArrayBuffer).toString()).toBe('hello');
+    expect(Buffer.from(download.data as unknown as ArrayBuffer).toString()).toBe('hello');
   });
 
   it('generates notes from merged pull requests since the previous tag', async () => {
@@ -115,7 +115,7 @@ describe('protection and rulesets', () => {
     const head = (await rest.rest.git.getRef({ ...other, ref: 'heads/main' })).data.object.sha;
     const tree = (await rest.rest.git.getCommit({ ...other, commit_sha: head })).data.tree.sha;
     const next = await rest.rest.git.createCommit({ ...other, message: 'blocked', tree, parents: [head] });
-    const refused = await rest.rest.git.updateRef({ ...other, ref: 'heads/main', sha: next.data.sha }).catch((e) => e);
+    const refused = await rest.rest.git.updateRef({ ...other, ref: 'heads/main', sha: next.data.sha }).catch((e: any) => e);
     expect(refused.status).toBe(422);
     expect(refused.response.data.message).toMatch(/Protected branch update failed/);
     await rest.rest.repos.deleteBranchProtection({ ...other, branch: 'main' });
@@ -140,16 +140,16 @@ describe('protection and rulesets', () => {
     const head = (await admin.rest.git.getRef({ ...repo, ref: 'heads/main' })).data.object.sha;
     const tree = (await admin.rest.git.getCommit({ ...repo, commit_sha: head })).data.tree.sha;
     const next = await admin.rest.git.createCommit({ ...repo, message: 'during the lock', tree, parents: [head] });
-    const refused = await admin.rest.git.updateRef({ ...repo, ref: 'heads/main', sha: next.data.sha }).catch((e) => e);
+    const refused = await admin.rest.git.updateRef({ ...repo, ref: 'heads/main', sha: next.data.sha }).catch((e: any) => e);
     expect(refused.status).toBe(422);
     expect(refused.response.data.message).toMatch(/Repository rule violations found[\s\S]*Cannot update this protected ref/);
     await app.rest.git.updateRef({ ...repo, ref: 'heads/main', sha: next.data.sha });
 
     const actionsToken = env.client(SANDBOX_TOKENS.githubToken).rest;
-    const forbidden = await actionsToken.rest.repos.deleteRepoRuleset({ ...repo, ruleset_id: ruleset.data.id }).catch((e) => e);
+    const forbidden = await actionsToken.rest.repos.deleteRepoRuleset({ ...repo, ruleset_id: ruleset.data.id }).catch((e: any) => e);
     expect(forbidden.status).toBe(403);
     expect(forbidden.response.data.message).toBe('Resource not accessible by integration');
-    const bypass = await app.rest.repos.createRepoRuleset({ ...repo, name: 'x', enforcement: 'active', bypass_actors: [{ actor_id: 15368, actor_type: 'Integration', bypass_mode: 'always' }] }).catch((e) => e);
+    const bypass = await app.rest.repos.createRepoRuleset({ ...repo, name: 'x', enforcement: 'active', bypass_actors: [{ actor_id: 15368, actor_type: 'Integration', bypass_mode: 'always' }] }).catch((e: any) => e);
     expect(bypass.status).toBe(422);
     expect(await status(env.client(SANDBOX_TOKENS.outsider).rest.rest.repos.getBranchProtection({ ...repo, branch: 'main' }))).toBe(404);
 
@@ -183,11 +183,11 @@ describe('pull requests', () => {
   });
 
   it('answers errors in GitHub shape: bad credentials, missing repository, invalid label colour', async () => {
-    const bad = await env.client('not-a-token').rest.rest.repos.get(repo).catch((e) => e);
+    const bad = await env.client('not-a-token').rest.rest.repos.get(repo).catch((e: any) => e);
     expect(bad.status).toBe(401);
     expect(bad.response.data.message).toBe('Bad credentials');
     expect(await status(env.client().rest.rest.repos.get({ owner: 'acme', repo: 'missing' }))).toBe(404);
-    const label = await env.client().rest.rest.issues.createLabel({ ...repo, name: 'foo', color: 'invalid' }).catch((e) => e);
+    const label = await env.client().rest.rest.issues.createLabel({ ...repo, name: 'foo', color: 'invalid' }).catch((e: any) => e);
     expect(label.status).toBe(422);
     expect(label.response.data.errors).toEqual([{ resource: 'Label', code: 'invalid', field: 'color' }]);
   });
