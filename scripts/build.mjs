@@ -8,7 +8,8 @@ const root = new URL('..', import.meta.url).pathname;
 const outDir = process.argv[2] ? join(root, process.argv[2]) : join(root, 'dist');
 
 const entries = [];
-for (const action of readdirSync(join(root, 'actions'), { withFileTypes: true })) {
+const actionsDir = join(root, 'actions');
+for (const action of existsSync(actionsDir) ? readdirSync(actionsDir, { withFileTypes: true }) : []) {
   if (!action.isDirectory()) continue;
   for (const [source, target] of [['main.ts', 'index.js'], ['post.ts', 'post.js']]) {
     const file = join(root, 'actions', action.name, 'src', source);

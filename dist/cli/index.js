@@ -80974,14 +80974,15 @@ function actionsDirectory() {
         return (0,external_node_path_namespaceObject.join)(process.env.RELKIT_HOME, 'actions');
     let dir = (0,external_node_path_namespaceObject.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
     for (let i = 0; i < 6; i++) {
-        const candidate = (0,external_node_path_namespaceObject.join)(dir, 'actions');
-        if ((0,external_node_fs_namespaceObject.existsSync)(candidate) && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'package.json')))
-            return candidate;
+        if ((0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'package.json')) && ((0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'actions')) || (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'dist', 'cli'))))
+            return (0,external_node_path_namespaceObject.join)(dir, 'actions');
         dir = (0,external_node_path_namespaceObject.resolve)(dir, '..');
     }
     throw new Error('relkit: cannot find the actions/ folder; set RELKIT_HOME to the relkit checkout');
 }
 function listActions(dir = actionsDirectory()) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
+        return [];
     return (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true })
         .filter((e) => e.isDirectory() && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, e.name, 'action.yml')))
         .map((e) => e.name)
