@@ -82521,7 +82521,8 @@ function registerAdminRoutes(router) {
         const branch = ctx.params.branch;
         if (!repo.refs.has(`refs/heads/${branch}`))
             throw new http_HttpError(404, 'Branch not found');
-        const protection = parseProtection(requireBody(ctx));
+        // required_signatures has its own endpoint: a PUT of the rest leaves it as it was.
+        const protection = { ...parseProtection(requireBody(ctx)), requiredSignatures: repo.protections.get(branch)?.requiredSignatures ?? false };
         repo.protections.set(branch, protection);
         return { status: 200, body: serialize_protection(ctx.state, ctx.urls, repo, branch, protection) };
     });
@@ -82951,7 +82952,11 @@ function branchDetail(ctx, repo, name, sha) {
         protected: branchSummary(ctx, repo, name, sha).protected,
         protection: {
             enabled: protection !== undefined,
-            required_status_checks: { enforcement_level: protection?.requiredStatusChecks ? 'non_admins' : 'off', contexts: protection?.requiredStatusChecks?.contexts ?? [] },
+            required_status_checks: {
+                enforcement_level: protection?.requiredStatusChecks ? (protection.enforceAdmins ? 'everyone' : 'non_admins') : 'off',
+                contexts: protection?.requiredStatusChecks?.contexts ?? [],
+                checks: protection?.requiredStatusChecks?.checks ?? [],
+            },
         },
         protection_url: `${url}/protection`,
     };

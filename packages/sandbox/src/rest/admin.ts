@@ -86,7 +86,8 @@ export function registerAdminRoutes(router: Router): void {
     requireAdmin(repo, ctx.identity);
     const branch = ctx.params.branch as string;
     if (!repo.refs.has(`refs/heads/${branch}`)) throw new HttpError(404, 'Branch not found');
-    const protection = parseProtection(requireBody(ctx));
+    // required_signatures has its own endpoint: a PUT of the rest leaves it as it was.
+    const protection = { ...parseProtection(requireBody(ctx)), requiredSignatures: repo.protections.get(branch)?.requiredSignatures ?? false };
     repo.protections.set(branch, protection);
     return { status: 200, body: json.protection(ctx.state, ctx.urls, repo, branch, protection) };
   });

@@ -21,7 +21,11 @@ function branchDetail(ctx: RequestContext, repo: Repository, name: string, sha: 
     protected: branchSummary(ctx, repo, name, sha).protected,
     protection: {
       enabled: protection !== undefined,
-      required_status_checks: { enforcement_level: protection?.requiredStatusChecks ? 'non_admins' : 'off', contexts: protection?.requiredStatusChecks?.contexts ?? [] },
+      required_status_checks: {
+        enforcement_level: protection?.requiredStatusChecks ? (protection.enforceAdmins ? 'everyone' : 'non_admins') : 'off',
+        contexts: protection?.requiredStatusChecks?.contexts ?? [],
+        checks: protection?.requiredStatusChecks?.checks ?? [],
+      },
     },
     protection_url: `${url}/protection`,
   };
