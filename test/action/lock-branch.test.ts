@@ -130,6 +130,16 @@ describe('lock-branch, ruleset method', () => {
     const noState = await runAction('lock-branch', env.sandbox, { token: SANDBOX_TOKENS.app }, { step: 'post', state: {} });
     expect(noState.exitCode).toBe(0);
   });
+
+  it('runs the post step after a failed main step without touching another holder\'s lock', async () => {
+    await lock({}, '4001');
+    const main = await lock({ 'unlock-on-exit': 'true' }, '4002');
+    expect(main.exitCode).toBe(1);
+    const post = await runAction('lock-branch', env.sandbox, { token: SANDBOX_TOKENS.app, 'unlock-on-exit': 'true' }, { step: 'post', state: main.state, env: { GITHUB_RUN_ID: '4002' } });
+    expect(post.exitCode).toBe(0);
+    expect(post.summary).toContain('was not locked by this holder');
+    expect(await relkitRulesets()).toEqual(['relkit-lock/main: run 4001']);
+  });
 });
 
 describe('lock-branch under faults', () => {
