@@ -80807,18 +80807,15 @@ const GITHUB_API_VERSION = '2022-11-28';
 class RequestCounter {
     total = 0;
     graphql = 0;
-    retried = 0;
     byMethod = {};
-    record(method, url, attempt) {
+    record(method, url) {
         this.total += 1;
         this.byMethod[method] = (this.byMethod[method] ?? 0) + 1;
         if (/\/graphql(\?|$)/.test(url))
             this.graphql += 1;
-        if (attempt > 0)
-            this.retried += 1;
     }
     toJSON() {
-        return { total: this.total, graphql: this.graphql, retried: this.retried, byMethod: { ...this.byMethod } };
+        return { total: this.total, graphql: this.graphql, byMethod: { ...this.byMethod } };
     }
 }
 const RelkitOctokit = GitHub.plugin(retry, throttling, retryAfterHonouring);
@@ -80872,7 +80869,7 @@ function createGitHubClients(options) {
     const baseFetch = actionsDefaults.request?.fetch ?? fetch;
     const countingFetch = (async (input, init) => {
         const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-        requests.record(String(init?.method ?? 'GET').toUpperCase(), url, 0);
+        requests.record(String(init?.method ?? 'GET').toUpperCase(), url);
         const timeout = AbortSignal.timeout(requestTimeoutMs);
         const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
         try {

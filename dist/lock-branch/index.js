@@ -33856,7 +33856,7 @@ async function lockWithRuleset(t, options) {
     }
     return { status: 'locked', locked: true, lockId: String(ours.id), holder: t.holder.id, others, sent: [{ method: 'POST', path, body }] };
 }
-async function unlockRuleset(t, options) {
+async function unlockRuleset(t) {
     await readProtection(t);
     const existing = await relkitRulesets(t);
     const mine = existing.filter((r) => r.holder === t.holder.id);
@@ -33878,7 +33878,6 @@ async function unlockRuleset(t, options) {
         }
         sent.push({ method: 'DELETE', path });
     }
-    void options;
     return { status: 'unlocked', locked: others.length > 0, lockId: String(mine[0]?.id ?? ''), holder: t.holder.id, others, sent };
 }
 /** The protection method keeps its lock record (holder + previous protection) in a ref beside the branch. */
@@ -33946,7 +33945,7 @@ async function lockWithProtection(t, options) {
     if (current?.lock_branch)
         return { status: 'already-locked', locked: true, lockId: 'protection', holder: t.holder.id, previousState: previous, others: [], sent: [] };
     await putProtection(t, body, previous ? `set lock_branch on ${t.branch}, keeping its protection` : `protect ${t.branch} with lock_branch (unprotected before)`);
-    return { status: record ? 'already-locked' : 'locked', locked: true, lockId: 'protection', holder: t.holder.id, previousState: previous, others: [], sent: [{ method: 'PUT', path, body }] };
+    return { status: 'locked', locked: true, lockId: 'protection', holder: t.holder.id, previousState: previous, others: [], sent: [{ method: 'PUT', path, body }] };
 }
 async function unlockProtection(t, options) {
     await readProtection(t);
@@ -33991,7 +33990,7 @@ async function lockBranch(t, options) {
     return t.method === 'ruleset' ? lockWithRuleset(t, options) : lockWithProtection(t, options);
 }
 async function unlockBranch(t, options) {
-    return t.method === 'ruleset' ? unlockRuleset(t, options) : unlockProtection(t, options);
+    return t.method === 'ruleset' ? unlockRuleset(t) : unlockProtection(t, options);
 }
 
 ;// CONCATENATED MODULE: ./packages/branch-lock/src/index.ts
@@ -42612,18 +42611,15 @@ const GITHUB_API_VERSION = '2022-11-28';
 class RequestCounter {
     total = 0;
     graphql = 0;
-    retried = 0;
     byMethod = {};
-    record(method, url, attempt) {
+    record(method, url) {
         this.total += 1;
         this.byMethod[method] = (this.byMethod[method] ?? 0) + 1;
         if (/\/graphql(\?|$)/.test(url))
             this.graphql += 1;
-        if (attempt > 0)
-            this.retried += 1;
     }
     toJSON() {
-        return { total: this.total, graphql: this.graphql, retried: this.retried, byMethod: { ...this.byMethod } };
+        return { total: this.total, graphql: this.graphql, byMethod: { ...this.byMethod } };
     }
 }
 const RelkitOctokit = GitHub.plugin(retry, throttling, retryAfterHonouring);
@@ -42677,7 +42673,7 @@ function createGitHubClients(options) {
     const baseFetch = defaults.request?.fetch ?? fetch;
     const countingFetch = (async (input, init) => {
         const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-        requests.record(String(init?.method ?? 'GET').toUpperCase(), url, 0);
+        requests.record(String(init?.method ?? 'GET').toUpperCase(), url);
         const timeout = AbortSignal.timeout(requestTimeoutMs);
         const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
         try {

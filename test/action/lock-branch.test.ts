@@ -143,12 +143,12 @@ describe('lock-branch, ruleset method', () => {
 });
 
 describe('lock-branch under faults', () => {
-  const lockRequests = ['GET /repos/acme/app', '/branches/main', '/protection', 'GET /repos/acme/app/rulesets', 'POST /repos/acme/app/rulesets'];
+  // Every call lock and unlock make: repository, branch, protection read, ruleset list, create, delete.
+  const calls: [string, string][] = [['GET', '/repos/acme/app'], ['GET', '/branches/main'], ['GET', '/protection'], ['GET', '/rulesets'], ['POST', '/rulesets'], ['DELETE', '/rulesets/']];
   for (const kind of ['status', 'reset'] as const) {
     it(`succeeds through a ${kind === 'status' ? '502' : 'connection reset'} at each lock and unlock call, leaving exactly one ruleset then none`, async () => {
-      for (const [i, path] of ['/repos/acme/app', '/branches/main', '/protection', '/rulesets', '/rulesets/'].entries()) {
+      for (const [method, p] of calls) {
         env.sandbox.faults.clear();
-        const [method, p] = path === '/rulesets/' ? ['DELETE', '/rulesets/'] : [i === 3 ? 'POST' : 'GET', path];
         env.sandbox.addFault({ method, path: p, kind, status: 502 });
         const locked = await lock({});
         expect(errors(locked), `${kind} on ${method} ${p}`).toEqual([]);
@@ -156,8 +156,8 @@ describe('lock-branch under faults', () => {
         const unlocked = await lock({ action: 'unlock' });
         expect(errors(unlocked)).toEqual([]);
         expect(await relkitRulesets()).toEqual([]);
+        expect(env.sandbox.faults.list()[0]?.fired, `${kind} on ${method} ${p} fired`).toBe(1);
       }
-      void lockRequests;
     });
   }
 

@@ -19,7 +19,6 @@ describe('fault injection and the client factory\'s resilience', () => {
   it('waits as long as retry-after says on a 429', async () => {
     env.sandbox.addFault({ method: 'GET', path: '/repos/acme/app/tags', kind: 'status', status: 429, retryAfter: 1 });
     const clients = env.client();
-    clients.rest.hook.wrap('request', (request, options) => request(options));
     const started = Date.now();
     await clients.rest.rest.repos.listTags(repo);
     // retryBaseMs is 10 in tests, so 1 "second" of retry-after is 10 ms: the wait scales with the header.
@@ -36,7 +35,6 @@ describe('fault injection and the client factory\'s resilience', () => {
     expect(blob.status).toBe(201);
     await clients.rest.rest.git.getRef({ ...repo, ref: 'heads/main' });
     expect(clients.requests.total).toBe(4);
-    expect(clients.requests.retried + clients.requests.total).toBeGreaterThan(0);
     env.sandbox.faults.clear();
   });
 

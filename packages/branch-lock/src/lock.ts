@@ -174,7 +174,7 @@ async function lockWithRuleset(t: BranchLockTarget, options: LockOptions): Promi
   return { status: 'locked', locked: true, lockId: String(ours.id), holder: t.holder.id, others, sent: [{ method: 'POST', path, body }] };
 }
 
-async function unlockRuleset(t: BranchLockTarget, options: LockOptions): Promise<LockOutcome> {
+async function unlockRuleset(t: BranchLockTarget): Promise<LockOutcome> {
   await readProtection(t);
   const existing = await relkitRulesets(t);
   const mine = existing.filter((r) => r.holder === t.holder.id);
@@ -194,7 +194,6 @@ async function unlockRuleset(t: BranchLockTarget, options: LockOptions): Promise
     }
     sent.push({ method: 'DELETE', path });
   }
-  void options;
   return { status: 'unlocked', locked: others.length > 0, lockId: String(mine[0]?.id ?? ''), holder: t.holder.id, others, sent };
 }
 
@@ -262,7 +261,7 @@ async function lockWithProtection(t: BranchLockTarget, options: LockOptions): Pr
   const path = `/repos/${fullName(t)}/branches/${t.branch}/protection`;
   if (current?.lock_branch) return { status: 'already-locked', locked: true, lockId: 'protection', holder: t.holder.id, previousState: previous, others: [], sent: [] };
   await putProtection(t, body, previous ? `set lock_branch on ${t.branch}, keeping its protection` : `protect ${t.branch} with lock_branch (unprotected before)`);
-  return { status: record ? 'already-locked' : 'locked', locked: true, lockId: 'protection', holder: t.holder.id, previousState: previous, others: [], sent: [{ method: 'PUT', path, body }] };
+  return { status: 'locked', locked: true, lockId: 'protection', holder: t.holder.id, previousState: previous, others: [], sent: [{ method: 'PUT', path, body }] };
 }
 
 async function unlockProtection(t: BranchLockTarget, options: LockOptions): Promise<LockOutcome> {
@@ -309,5 +308,5 @@ export async function lockBranch(t: BranchLockTarget, options: LockOptions): Pro
 }
 
 export async function unlockBranch(t: BranchLockTarget, options: LockOptions): Promise<LockOutcome> {
-  return t.method === 'ruleset' ? unlockRuleset(t, options) : unlockProtection(t, options);
+  return t.method === 'ruleset' ? unlockRuleset(t) : unlockProtection(t, options);
 }

@@ -12,18 +12,16 @@ export const GITHUB_API_VERSION = '2022-11-28';
 export class RequestCounter {
   total = 0;
   graphql = 0;
-  retried = 0;
   readonly byMethod: Record<string, number> = {};
 
-  record(method: string, url: string, attempt: number): void {
+  record(method: string, url: string): void {
     this.total += 1;
     this.byMethod[method] = (this.byMethod[method] ?? 0) + 1;
     if (/\/graphql(\?|$)/.test(url)) this.graphql += 1;
-    if (attempt > 0) this.retried += 1;
   }
 
-  toJSON(): { total: number; graphql: number; retried: number; byMethod: Record<string, number> } {
-    return { total: this.total, graphql: this.graphql, retried: this.retried, byMethod: { ...this.byMethod } };
+  toJSON(): { total: number; graphql: number; byMethod: Record<string, number> } {
+    return { total: this.total, graphql: this.graphql, byMethod: { ...this.byMethod } };
   }
 }
 
@@ -113,9 +111,9 @@ export function createGitHubClients(options: GitHubClientOptions): GitHubClients
   const requests = new RequestCounter();
 
   const baseFetch: typeof fetch = (actionsDefaults.request?.fetch as typeof fetch | undefined) ?? fetch;
-  const countingFetch = (async (input: string | URL | Request, init?: RequestInit & { retryCount?: number }) => {
+  const countingFetch = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    requests.record(String(init?.method ?? 'GET').toUpperCase(), url, 0);
+    requests.record(String(init?.method ?? 'GET').toUpperCase(), url);
     const timeout = AbortSignal.timeout(requestTimeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     try {
