@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { basicRepo, useSandbox } from '../helpers/sandbox.js';
+import { defaultIdentities } from '@relkit/sandbox';
 
-const env = useSandbox({ repos: basicRepo() });
+// `ghp_tiny_budget` may make two requests an hour, to reach the limit in a test.
+const env = useSandbox({ identities: [...defaultIdentities(), { token: 'ghp_tiny_budget', kind: 'user', login: 'tiny', rateLimit: 2 }], repos: basicRepo() });
 const repo = { owner: 'acme', repo: 'app' };
 
 describe('fault injection and the client factory\'s resilience', () => {
@@ -17,12 +19,12 @@ describe('fault injection and the client factory\'s resilience', () => {
   });
 
   it('waits as long as retry-after says on a 429', async () => {
-    env.sandbox.addFault({ method: 'GET', path: '/repos/acme/app/tags', kind: 'status', status: 429, retryAfter: 1 });
+    env.sandbox.addFault({ method: 'GET', path: '/repos/acme/app/tags', kind: 'status', status: 429, retryAfter: 8 });
     const clients = env.client();
     const started = Date.now();
     await clients.rest.rest.repos.listTags(repo);
-    // retryBaseMs is 10 in tests, so 1 "second" of retry-after is 10 ms: the wait scales with the header.
-    expect(Date.now() - started).toBeGreaterThanOrEqual(10);
+    // One "second" is 10 ms in tests. plugin-retry alone would wait (0+1)² = 1 unit; the header says 8.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(80);
     expect(clients.requests.total).toBe(2);
     env.sandbox.faults.clear();
   });
@@ -75,5 +77,22 @@ describe('fault injection and the client factory\'s resilience', () => {
     expect(response.headers.get('x-ratelimit-limit')).toBe('1000');
     const used = Number(response.headers.get('x-ratelimit-used'));
     expect(Number(response.headers.get('x-ratelimit-remaining'))).toBe(1000 - used);
+
+    const ask = () => fetch(`${env.sandbox.urls.api}/repos/acme/app`, { headers: { authorization: 'token ghp_tiny_budget' } });
+    expect((await ask()).status).toBe(200);
+    expect((await ask()).status).toBe(200);
+    const spent = await ask();
+    expect(spent.status).toBe(403);
+    expect(spent.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(((await spent.json()) as { message: string }).message).toMatch(/^API rate limit exceeded/);
+  });
+
+  it('gives up at once, rather than sleeping for an hour, when the budget resets too late', async () => {
+    const { createGitHubClients } = await import('@relkit/kit');
+    const clients = createGitHubClients({ token: 'ghp_tiny_budget', apiUrl: env.sandbox.urls.api, retryBaseMs: 10, maxRateLimitWaitSeconds: 60 });
+    const started = Date.now();
+    const error = await clients.rest.rest.repos.get(repo).catch((e: { status: number }) => e);
+    expect((error as { status: number }).status).toBe(403);
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 });

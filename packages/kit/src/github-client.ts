@@ -49,7 +49,8 @@ export interface GitHubClientOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-const RelkitOctokit = GitHub.plugin(retry, throttling, retryAfterHonouring);
+// Order matters: hooks of later plugins wrap earlier ones, and retry-after must be seen first.
+const RelkitOctokit = GitHub.plugin(retryAfterHonouring, retry, throttling);
 export type GitHubRest = InstanceType<typeof RelkitOctokit>;
 export type GitHubGraphql = GitHubRest['graphql'];
 
@@ -62,21 +63,26 @@ export interface GitHubClients {
 }
 
 /**
- * plugin-retry waits (n+1)² units whatever the server said; a 429 or 503 that carries
- * `retry-after` is retried after exactly that long instead.
+ * plugin-retry waits (n+1)² units whatever the server said. Registered before it, this hook is
+ * innermost: on a 429 or 503 carrying `retry-after` it first waits that long, then hands the error
+ * on for plugin-retry to retry. (Rewriting plugin-retry's own delay does not work: it is read
+ * before an outer hook could change it, and overwritten by it from inside.) Secondary limits are
+ * left to plugin-throttling.
  */
-function retryAfterHonouring(octokit: { hook: any; retry?: { retryRequest: (e: unknown, retries: number, after: number) => unknown } }) {
-  octokit.hook.error('request', (error: any, options: any) => {
-    const status = error?.status;
+function retryAfterHonouring(_octokit: unknown, octokitOptions: { retry?: { retryAfterBaseValue?: number; retries?: number } }) {
+  const octokit = _octokit as { hook: { error: (name: string, hook: (error: any, options: any) => Promise<unknown>) => void } };
+  const base = octokitOptions.retry?.retryAfterBaseValue ?? 1000;
+  const retries = octokitOptions.retry?.retries ?? 3;
+  octokit.hook.error('request', async (error: any, options: any) => {
     const header = error?.response?.headers?.['retry-after'];
-    const isSecondary = /\bsecondary rate\b/i.test(String(error?.message ?? ''));
-    if ((status === 429 || status === 503) && header !== undefined && !isSecondary && octokit.retry) {
-      const attempt = options.request?.retryCount ?? 0;
-      const retries = options.request?.retries ?? 3;
-      if (attempt < retries) throw octokit.retry.retryRequest(error, retries, Math.max(0, Number(header) || 0));
+    const retryable = error?.status === 429 || error?.status === 503;
+    const willRetry = (options.request?.retryCount ?? 0) < retries;
+    if (retryable && header !== undefined && willRetry && !/\bsecondary rate\b/i.test(String(error?.message ?? ''))) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(header) || 0) * base));
     }
     throw error;
   });
+  return {};
 }
 
 function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
