@@ -75257,6 +75257,15 @@ function isUserError(error) {
 function isHttpLikeError(error) {
     return typeof error === 'object' && error !== null && typeof error.status === 'number';
 }
+/** The HTTP status of an Octokit error, or undefined for anything that is not an HTTP answer. */
+function httpStatus(error) {
+    return isHttpLikeError(error) ? error.status : undefined;
+}
+/** GitHub's own `message` from an error answer, else the error's message. */
+function githubMessage(error) {
+    const data = isHttpLikeError(error) ? error.response?.data : undefined;
+    return data?.message ?? (error instanceof Error ? error.message : String(error));
+}
 /**
  * Turns the GitHub answers a user can cause (bad token, missing permission, unknown repository)
  * into a UserError with a fix; leaves every other error untouched.
@@ -75265,7 +75274,7 @@ function isHttpLikeError(error) {
 function explainGitHubError(error, what, permission = 'the required') {
     if (!isHttpLikeError(error))
         return error;
-    const apiMessage = error.response?.data?.message ?? error.message;
+    const apiMessage = githubMessage(error);
     switch (error.status) {
         case 401:
             return new errors_UserError(`GitHub rejected the token while trying to ${what} (401 ${apiMessage}).`, 'Pass a valid, unexpired token in the `token` input (e.g. secrets.GITHUB_TOKEN, a GitHub App token or a PAT).', { cause: error });
@@ -75391,12 +75400,12 @@ class Inputs {
             return items;
         }) ?? []);
     }
-    /** `key=value` pairs, one a line (or comma-separated); values may contain `=`. */
+    /** `key=value` pairs, one a line; values may contain `=` and `,` (they are often credentials). */
     map(name, options = {}) {
         const forms = '`key=value` pairs, one a line';
         return (this.read(name, options, forms, (v) => {
             const result = {};
-            for (const line of v.split(/\r?\n|,/)) {
+            for (const line of v.split(/\r?\n/)) {
                 const item = line.trim();
                 if (item === '' || item.startsWith('#'))
                     continue;
@@ -80818,24 +80827,29 @@ class RequestCounter {
         return { total: this.total, graphql: this.graphql, byMethod: { ...this.byMethod } };
     }
 }
-const RelkitOctokit = GitHub.plugin(retry, throttling, retryAfterHonouring);
+// Order matters: hooks of later plugins wrap earlier ones, and retry-after must be seen first.
+const RelkitOctokit = GitHub.plugin(retryAfterHonouring, retry, throttling);
 /**
- * plugin-retry waits (n+1)² units whatever the server said; a 429 or 503 that carries
- * `retry-after` is retried after exactly that long instead.
+ * plugin-retry waits (n+1)² units whatever the server said. Registered before it, this hook is
+ * innermost: on a 429 or 503 carrying `retry-after` it first waits that long, then hands the error
+ * on for plugin-retry to retry. (Rewriting plugin-retry's own delay does not work: it is read
+ * before an outer hook could change it, and overwritten by it from inside.) Secondary limits are
+ * left to plugin-throttling.
  */
-function retryAfterHonouring(octokit) {
-    octokit.hook.error('request', (error, options) => {
-        const status = error?.status;
+function retryAfterHonouring(_octokit, octokitOptions) {
+    const octokit = _octokit;
+    const base = octokitOptions.retry?.retryAfterBaseValue ?? 1000;
+    const retries = octokitOptions.retry?.retries ?? 3;
+    octokit.hook.error('request', async (error, options) => {
         const header = error?.response?.headers?.['retry-after'];
-        const isSecondary = /\bsecondary rate\b/i.test(String(error?.message ?? ''));
-        if ((status === 429 || status === 503) && header !== undefined && !isSecondary && octokit.retry) {
-            const attempt = options.request?.retryCount ?? 0;
-            const retries = options.request?.retries ?? 3;
-            if (attempt < retries)
-                throw octokit.retry.retryRequest(error, retries, Math.max(0, Number(header) || 0));
+        const retryable = error?.status === 429 || error?.status === 503;
+        const willRetry = (options.request?.retryCount ?? 0) < retries;
+        if (retryable && header !== undefined && willRetry && !/\bsecondary rate\b/i.test(String(error?.message ?? ''))) {
+            await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(header) || 0) * base));
         }
         throw error;
     });
+    return {};
 }
 function envNumber(env, name) {
     const value = env[name];
@@ -81270,7 +81284,7 @@ class Router {
     add(method, template, handler, options = {}) {
         this.routes.push({ method, template, segments: template.split('/').slice(1), handler, greedy: options.greedy ?? false });
     }
-    /** Finds the route for a path; `methodMismatch` tells a 404 from GitHub's 404 for a wrong verb. */
+    /** The first route whose method and path template match, with its decoded parameters. */
     match(method, pathname) {
         const parts = pathname.split('/').slice(1);
         for (const route of this.routes) {
@@ -83282,7 +83296,6 @@ function registerRepoRoutes(router) {
     });
 }
 
-
 ;// CONCATENATED MODULE: ./packages/sandbox/src/rest/git.ts
 
 
@@ -83964,7 +83977,6 @@ function registerUploadRoutes(router) {
         return { status: 201, body: releaseAsset(ctx.state, ctx.urls, repo, release, asset) };
     });
 }
-
 
 ;// CONCATENATED MODULE: external "node:module"
 const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");

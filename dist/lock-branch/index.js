@@ -33714,15 +33714,8 @@ function minimalLock() {
 
 ;// CONCATENATED MODULE: ./packages/branch-lock/src/errors.ts
 
-function errors_status(error) {
-    return typeof error === 'object' && error !== null ? error.status : undefined;
-}
-function apiMessage(error) {
-    const data = error?.response?.data;
-    return data?.message ?? (error instanceof Error ? error.message : String(error));
-}
 function cannotAdminister(repository, error) {
-    return new errors/* UserError */.yo(`This token cannot administer branches of ${repository} (${errors_status(error)} ${apiMessage(error)}).`, 'GITHUB_TOKEN never has Administration permission; use a GitHub App token (actions/create-github-app-token) with Administration: write, or an admin token, in `token`.', { input: 'token', cause: error });
+    return new errors/* UserError */.yo(`This token cannot administer branches of ${repository} (${(0,errors/* httpStatus */.nG)(error)} ${(0,errors/* githubMessage */.hg)(error)}).`, 'GITHUB_TOKEN never has Administration permission; use a GitHub App token (actions/create-github-app-token) with Administration: write, or an admin token, in `token`.', { input: 'token', cause: error });
 }
 
 ;// CONCATENATED MODULE: ./packages/branch-lock/src/lock.ts
@@ -33757,18 +33750,18 @@ async function resolveBranch(rest, owner, repo, branch) {
             name = (await rest.rest.repos.get({ owner, repo })).data.default_branch;
     }
     catch (error) {
-        if (errors_status(error) === 404 || errors_status(error) === 401) {
-            throw new errors/* UserError */.yo(`Repository ${owner}/${repo} was not found (${errors_status(error)} ${apiMessage(error)}).`, 'Check `repository` (OWNER/NAME) and that the token can see it.', { input: 'repository', cause: error });
+        if ((0,errors/* httpStatus */.nG)(error) === 404) {
+            throw new errors/* UserError */.yo(`Repository ${owner}/${repo} was not found (404 ${(0,errors/* githubMessage */.hg)(error)}).`, 'Check `repository` (OWNER/NAME) and that the token can see it.', { input: 'repository', cause: error });
         }
-        throw error;
+        throw (0,errors/* explainGitHubError */.Pm)(error, `read ${owner}/${repo}`, 'Administration: write');
     }
     try {
         await rest.rest.repos.getBranch({ owner, repo, branch: name });
         return name;
     }
     catch (error) {
-        if (errors_status(error) !== 404)
-            throw error;
+        if ((0,errors/* httpStatus */.nG)(error) !== 404)
+            throw (0,errors/* explainGitHubError */.Pm)(error, `read branch ${name} of ${owner}/${repo}`, 'Administration: write');
         const branches = await rest.paginate(rest.rest.repos.listBranches, { owner, repo, per_page: 100 });
         const wanted = name.toLowerCase();
         const similar = branches
@@ -33789,9 +33782,9 @@ async function readProtection(t) {
         return protectionGetToPut(data);
     }
     catch (error) {
-        if (errors_status(error) === 404 && /Branch not protected/i.test(apiMessage(error)))
+        if ((0,errors/* httpStatus */.nG)(error) === 404 && /Branch not protected/i.test((0,errors/* githubMessage */.hg)(error)))
             return null;
-        if (errors_status(error) === 403 || errors_status(error) === 404)
+        if ((0,errors/* httpStatus */.nG)(error) === 403 || (0,errors/* httpStatus */.nG)(error) === 404)
             throw cannotAdminister(fullName(t), error);
         throw error;
     }
@@ -33827,28 +33820,29 @@ async function lockWithRuleset(t, options) {
         throw lockedByOther(t, others);
     const body = rulesetBody(t, options);
     const path = `/repos/${fullName(t)}/rulesets`;
-    let createdId;
+    let refused;
     try {
-        const created = await t.writes.perform({ method: 'POST', target: path, summary: `create ruleset "${body.name}" locking ${t.branch}` }, async () => (await t.rest.rest.repos.createRepoRuleset({ owner: t.owner, repo: t.repo, ...body })).data.id, () => 0);
-        createdId = created;
+        await t.writes.perform({ method: 'POST', target: path, summary: `create ruleset "${body.name}" locking ${t.branch}` }, async () => (await t.rest.rest.repos.createRepoRuleset({ owner: t.owner, repo: t.repo, ...body })).data.id, () => 0);
     }
     catch (error) {
-        if (errors_status(error) === 403 || errors_status(error) === 404)
+        if ((0,errors/* httpStatus */.nG)(error) === 403 || (0,errors/* httpStatus */.nG)(error) === 404)
             throw cannotAdminister(fullName(t), error);
-        if (errors_status(error) === 422 && options.bypassAppId !== undefined && /actor|bypass/i.test(apiMessage(error))) {
-            throw new errors/* UserError */.yo(`GitHub refused app ${options.bypassAppId} as a bypass actor (${apiMessage(error)}).`, 'Set `bypass-app-id` to the id of a GitHub App installed on this repository; the GitHub Actions app behind GITHUB_TOKEN (15368) can never bypass a ruleset.', { input: 'bypass-app-id', cause: error });
+        if ((0,errors/* httpStatus */.nG)(error) === 422 && options.bypassAppId !== undefined && /actor|bypass/i.test((0,errors/* githubMessage */.hg)(error))) {
+            throw new errors/* UserError */.yo(`GitHub refused app ${options.bypassAppId} as a bypass actor (${(0,errors/* githubMessage */.hg)(error)}).`, 'Set `bypass-app-id` to the id of a GitHub App installed on this repository; the GitHub Actions app behind GITHUB_TOKEN (15368) can never bypass a ruleset.', { input: 'bypass-app-id', cause: error });
         }
         // A create whose answer was lost and then retried meets its own ruleset: "Name must be unique".
-        if (errors_status(error) !== 422)
+        if ((0,errors/* httpStatus */.nG)(error) !== 422)
             throw error;
+        refused = error;
     }
     if (t.writes.mock)
         return { status: 'locked', locked: true, lockId: 'mock', holder: t.holder.id, others, sent: [{ method: 'POST', path, body }] };
     // Two runs racing both create a ruleset; the older ruleset wins and the newer one withdraws.
     const after = await relkitRulesets(t);
     const ours = after.find((r) => r.holder === t.holder.id);
-    if (!ours)
-        throw new Error(`the ruleset ${String(body.name)} was created (id ${createdId}) but is not listed`);
+    if (!ours) {
+        throw new errors/* UserError */.yo(`GitHub refused the lock ruleset "${String(body.name)}" (422 ${refused ? (0,errors/* githubMessage */.hg)(refused) : 'and it is not listed'}).`, 'Check `holder` (it becomes part of the ruleset name) and `branch`; the job summary shows the ruleset that was sent.', { input: 'holder', ...(refused ? { cause: refused } : {}) });
+    }
     const winner = after[0];
     if (options.failIfLockedByOther && winner.holder !== t.holder.id) {
         await t.writes.perform({ method: 'DELETE', target: `${path}/${ours.id}`, summary: `withdraw ruleset ${ours.id}: ${winner.holder} locked ${t.branch} first` }, () => t.rest.rest.repos.deleteRepoRuleset({ owner: t.owner, repo: t.repo, ruleset_id: ours.id }));
@@ -33873,7 +33867,7 @@ async function unlockRuleset(t) {
         }
         catch (error) {
             // Deleted already by a retried request whose first answer was lost.
-            if (errors_status(error) !== 404)
+            if ((0,errors/* httpStatus */.nG)(error) !== 404)
                 throw error;
         }
         sent.push({ method: 'DELETE', path });
@@ -33891,7 +33885,7 @@ async function readRecord(t) {
         return JSON.parse(Buffer.from(blob.data.content, 'base64').toString('utf8'));
     }
     catch (error) {
-        if (errors_status(error) === 404)
+        if ((0,errors/* httpStatus */.nG)(error) === 404)
             return undefined;
         throw error;
     }
@@ -33904,7 +33898,7 @@ async function writeRecord(t, record) {
             await t.rest.rest.git.createRef({ owner: t.owner, repo: t.repo, ref: `refs/${recordRef(t.branch)}`, sha: blob.data.sha });
         }
         catch (error) {
-            if (errors_status(error) !== 422)
+            if ((0,errors/* httpStatus */.nG)(error) !== 422)
                 throw error;
             await t.rest.rest.git.updateRef({ owner: t.owner, repo: t.repo, ref: recordRef(t.branch), sha: blob.data.sha, force: true });
         }
@@ -33917,7 +33911,7 @@ async function putProtection(t, body, summary) {
             await t.rest.rest.repos.updateBranchProtection({ owner: t.owner, repo: t.repo, branch: t.branch, ...body });
         }
         catch (error) {
-            if (errors_status(error) === 403 || errors_status(error) === 404)
+            if ((0,errors/* httpStatus */.nG)(error) === 403 || (0,errors/* httpStatus */.nG)(error) === 404)
                 throw cannotAdminister(fullName(t), error);
             throw error;
         }
@@ -33969,7 +33963,7 @@ async function unlockProtection(t, options) {
                 await t.rest.rest.repos.deleteBranchProtection({ owner: t.owner, repo: t.repo, branch: t.branch });
             }
             catch (error) {
-                if (errors_status(error) !== 404)
+                if ((0,errors/* httpStatus */.nG)(error) !== 404)
                     throw error;
             }
         });
@@ -33980,7 +33974,7 @@ async function unlockProtection(t, options) {
             await t.rest.rest.git.deleteRef({ owner: t.owner, repo: t.repo, ref: recordRef(t.branch) });
         }
         catch (error) {
-            if (errors_status(error) !== 422 && errors_status(error) !== 404)
+            if ((0,errors/* httpStatus */.nG)(error) !== 422 && (0,errors/* httpStatus */.nG)(error) !== 404)
                 throw error;
         }
     });
@@ -37152,13 +37146,11 @@ async function runAction(main, options = {}) {
     }
 }
 async function writeSummary(summary, writes, clients) {
-    const body = new src_summary/* SummaryBuilder */.C();
     let markdown = summary.toMarkdown();
     if (writes)
         markdown += `\n${(0,src_summary/* writePlanSection */.m)(writes.writes, writes.mock).toMarkdown()}`;
-    const requests = clients.reduce((sum, c) => sum + c.requests.total, 0);
     if (clients.length > 0)
-        markdown += `\n${body.paragraph(`GitHub API requests: ${requests}`).toMarkdown()}`;
+        markdown += `\nGitHub API requests: ${clients.reduce((sum, c) => sum + c.requests.total, 0)}\n`;
     if (!process.env.GITHUB_STEP_SUMMARY)
         return;
     try {
@@ -37217,10 +37209,12 @@ function formatDuration(ms) {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Pm: () => (/* binding */ explainGitHubError),
+/* harmony export */   hg: () => (/* binding */ githubMessage),
 /* harmony export */   iU: () => (/* binding */ isUserError),
+/* harmony export */   nG: () => (/* binding */ httpStatus),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
-/* unused harmony export explainGitHubError */
 /**
  * An error the user can fix. `message` is the one-line cause, `fix` the one-line remedy.
  * Anything else thrown is a bug in relkit (or an outage) and is reported with its stack.
@@ -37241,6 +37235,15 @@ function isUserError(error) {
 function isHttpLikeError(error) {
     return typeof error === 'object' && error !== null && typeof error.status === 'number';
 }
+/** The HTTP status of an Octokit error, or undefined for anything that is not an HTTP answer. */
+function httpStatus(error) {
+    return isHttpLikeError(error) ? error.status : undefined;
+}
+/** GitHub's own `message` from an error answer, else the error's message. */
+function githubMessage(error) {
+    const data = isHttpLikeError(error) ? error.response?.data : undefined;
+    return data?.message ?? (error instanceof Error ? error.message : String(error));
+}
 /**
  * Turns the GitHub answers a user can cause (bad token, missing permission, unknown repository)
  * into a UserError with a fix; leaves every other error untouched.
@@ -37249,7 +37252,7 @@ function isHttpLikeError(error) {
 function explainGitHubError(error, what, permission = 'the required') {
     if (!isHttpLikeError(error))
         return error;
-    const apiMessage = error.response?.data?.message ?? error.message;
+    const apiMessage = githubMessage(error);
     switch (error.status) {
         case 401:
             return new UserError(`GitHub rejected the token while trying to ${what} (401 ${apiMessage}).`, 'Pass a valid, unexpired token in the `token` input (e.g. secrets.GITHUB_TOKEN, a GitHub App token or a PAT).', { cause: error });
@@ -42622,24 +42625,29 @@ class RequestCounter {
         return { total: this.total, graphql: this.graphql, byMethod: { ...this.byMethod } };
     }
 }
-const RelkitOctokit = GitHub.plugin(retry, throttling, retryAfterHonouring);
+// Order matters: hooks of later plugins wrap earlier ones, and retry-after must be seen first.
+const RelkitOctokit = GitHub.plugin(retryAfterHonouring, retry, throttling);
 /**
- * plugin-retry waits (n+1)² units whatever the server said; a 429 or 503 that carries
- * `retry-after` is retried after exactly that long instead.
+ * plugin-retry waits (n+1)² units whatever the server said. Registered before it, this hook is
+ * innermost: on a 429 or 503 carrying `retry-after` it first waits that long, then hands the error
+ * on for plugin-retry to retry. (Rewriting plugin-retry's own delay does not work: it is read
+ * before an outer hook could change it, and overwritten by it from inside.) Secondary limits are
+ * left to plugin-throttling.
  */
-function retryAfterHonouring(octokit) {
-    octokit.hook.error('request', (error, options) => {
-        const status = error?.status;
+function retryAfterHonouring(_octokit, octokitOptions) {
+    const octokit = _octokit;
+    const base = octokitOptions.retry?.retryAfterBaseValue ?? 1000;
+    const retries = octokitOptions.retry?.retries ?? 3;
+    octokit.hook.error('request', async (error, options) => {
         const header = error?.response?.headers?.['retry-after'];
-        const isSecondary = /\bsecondary rate\b/i.test(String(error?.message ?? ''));
-        if ((status === 429 || status === 503) && header !== undefined && !isSecondary && octokit.retry) {
-            const attempt = options.request?.retryCount ?? 0;
-            const retries = options.request?.retries ?? 3;
-            if (attempt < retries)
-                throw octokit.retry.retryRequest(error, retries, Math.max(0, Number(header) || 0));
+        const retryable = error?.status === 429 || error?.status === 503;
+        const willRetry = (options.request?.retryCount ?? 0) < retries;
+        if (retryable && header !== undefined && willRetry && !/\bsecondary rate\b/i.test(String(error?.message ?? ''))) {
+            await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(header) || 0) * base));
         }
         throw error;
     });
+    return {};
 }
 function envNumber(env, name) {
     const value = env[name];
@@ -42809,12 +42817,12 @@ class Inputs {
             return items;
         }) ?? []);
     }
-    /** `key=value` pairs, one a line (or comma-separated); values may contain `=`. */
+    /** `key=value` pairs, one a line; values may contain `=` and `,` (they are often credentials). */
     map(name, options = {}) {
         const forms = '`key=value` pairs, one a line';
         return (this.read(name, options, forms, (v) => {
             const result = {};
-            for (const line of v.split(/\r?\n|,/)) {
+            for (const line of v.split(/\r?\n/)) {
                 const item = line.trim();
                 if (item === '' || item.startsWith('#'))
                     continue;

@@ -74,7 +74,7 @@ describe('lock-branch, ruleset method', () => {
     expect((await relkitRulesets()).sort()).toEqual(['relkit-lock/main: run 1001', 'relkit-lock/main: run 2002']);
   });
 
-  it('lets exactly one of two concurrent runs hold the lock', async () => {
+  it('lets exactly one of three concurrent runs hold the lock', async () => {
     const results = await Promise.all([lock({}, '3001'), lock({}, '3002'), lock({}, '3003')]);
     expect(results.filter((r) => r.exitCode === 0)).toHaveLength(1);
     const names = await relkitRulesets();
@@ -89,6 +89,16 @@ describe('lock-branch, ruleset method', () => {
     expect(errors(result)[0]).toMatch(/This token cannot administer branches of acme\/app/);
     expect(errors(result)[0]).toMatch(/GITHUB_TOKEN never has Administration permission; use a GitHub App token \(actions\/create-github-app-token\)/);
     expect(result.stdout).not.toMatch(/\n\s+at /);
+    expect(await relkitRulesets()).toEqual([]);
+  });
+
+  it('explains a token GitHub rejects, and a ruleset GitHub refuses for another reason', async () => {
+    const badToken = await lock({ token: 'not-a-token' });
+    expect(errors(badToken)[0]).toMatch(/^GitHub rejected the token while trying to read acme\/app \(401 Bad credentials\)\.\nFix: Pass a valid/);
+    env.sandbox.addFault({ method: 'POST', path: '/rulesets', kind: 'status', status: 422, message: 'Validation Failed: name is too long', times: 5 });
+    const refused = await lock({});
+    expect(errors(refused)[0]).toMatch(/^GitHub refused the lock ruleset "relkit-lock\/main: run 1001" \(422 Validation Failed: name is too long\)\.\nFix: Check `holder`/);
+    expect(refused.stdout).not.toMatch(/\n\s+at /);
     expect(await relkitRulesets()).toEqual([]);
   });
 

@@ -1,7 +1,7 @@
-import { UserError, type GitHubRest, type WritePath } from '@relkit/kit';
+import { UserError, explainGitHubError, githubMessage as apiMessage, httpStatus as status, type GitHubRest, type WritePath } from '@relkit/kit';
 import { holderLink, type Holder, type RunEnvironment } from './holder.js';
 import { minimalLock, protectionGetToPut, type ProtectionPut } from './protection-shape.js';
-import { apiMessage, cannotAdminister, status } from './errors.js';
+import { cannotAdminister } from './errors.js';
 
 export type LockMethod = 'ruleset' | 'protection';
 
@@ -67,16 +67,16 @@ export async function resolveBranch(rest: GitHubRest, owner: string, repo: strin
   try {
     if (!name) name = (await rest.rest.repos.get({ owner, repo })).data.default_branch;
   } catch (error) {
-    if (status(error) === 404 || status(error) === 401) {
-      throw new UserError(`Repository ${owner}/${repo} was not found (${status(error)} ${apiMessage(error)}).`, 'Check `repository` (OWNER/NAME) and that the token can see it.', { input: 'repository', cause: error });
+    if (status(error) === 404) {
+      throw new UserError(`Repository ${owner}/${repo} was not found (404 ${apiMessage(error)}).`, 'Check `repository` (OWNER/NAME) and that the token can see it.', { input: 'repository', cause: error });
     }
-    throw error;
+    throw explainGitHubError(error, `read ${owner}/${repo}`, 'Administration: write');
   }
   try {
     await rest.rest.repos.getBranch({ owner, repo, branch: name });
     return name;
   } catch (error) {
-    if (status(error) !== 404) throw error;
+    if (status(error) !== 404) throw explainGitHubError(error, `read branch ${name} of ${owner}/${repo}`, 'Administration: write');
     const branches = await rest.paginate(rest.rest.repos.listBranches, { owner, repo, per_page: 100 });
     const wanted = name.toLowerCase();
     const similar = branches
@@ -144,10 +144,9 @@ async function lockWithRuleset(t: BranchLockTarget, options: LockOptions): Promi
 
   const body = rulesetBody(t, options);
   const path = `/repos/${fullName(t)}/rulesets`;
-  let createdId: number | undefined;
+  let refused: unknown;
   try {
-    const created = await t.writes.perform({ method: 'POST', target: path, summary: `create ruleset "${body.name}" locking ${t.branch}` }, async () => (await t.rest.rest.repos.createRepoRuleset({ owner: t.owner, repo: t.repo, ...body } as never)).data.id, () => 0);
-    createdId = created;
+    await t.writes.perform({ method: 'POST', target: path, summary: `create ruleset "${body.name}" locking ${t.branch}` }, async () => (await t.rest.rest.repos.createRepoRuleset({ owner: t.owner, repo: t.repo, ...body } as never)).data.id, () => 0);
   } catch (error) {
     if (status(error) === 403 || status(error) === 404) throw cannotAdminister(fullName(t), error);
     if (status(error) === 422 && options.bypassAppId !== undefined && /actor|bypass/i.test(apiMessage(error))) {
@@ -159,13 +158,20 @@ async function lockWithRuleset(t: BranchLockTarget, options: LockOptions): Promi
     }
     // A create whose answer was lost and then retried meets its own ruleset: "Name must be unique".
     if (status(error) !== 422) throw error;
+    refused = error;
   }
   if (t.writes.mock) return { status: 'locked', locked: true, lockId: 'mock', holder: t.holder.id, others, sent: [{ method: 'POST', path, body }] };
 
   // Two runs racing both create a ruleset; the older ruleset wins and the newer one withdraws.
   const after = await relkitRulesets(t);
   const ours = after.find((r) => r.holder === t.holder.id);
-  if (!ours) throw new Error(`the ruleset ${String(body.name)} was created (id ${createdId}) but is not listed`);
+  if (!ours) {
+    throw new UserError(
+      `GitHub refused the lock ruleset "${String(body.name)}" (422 ${refused ? apiMessage(refused) : 'and it is not listed'}).`,
+      'Check `holder` (it becomes part of the ruleset name) and `branch`; the job summary shows the ruleset that was sent.',
+      { input: 'holder', ...(refused ? { cause: refused } : {}) },
+    );
+  }
   const winner = after[0] as { id: number; holder: string };
   if (options.failIfLockedByOther && winner.holder !== t.holder.id) {
     await t.writes.perform({ method: 'DELETE', target: `${path}/${ours.id}`, summary: `withdraw ruleset ${ours.id}: ${winner.holder} locked ${t.branch} first` }, () => t.rest.rest.repos.deleteRepoRuleset({ owner: t.owner, repo: t.repo, ruleset_id: ours.id }));

@@ -29,6 +29,17 @@ function isHttpLikeError(error: unknown): error is HttpLikeError {
   return typeof error === 'object' && error !== null && typeof (error as { status?: unknown }).status === 'number';
 }
 
+/** The HTTP status of an Octokit error, or undefined for anything that is not an HTTP answer. */
+export function httpStatus(error: unknown): number | undefined {
+  return isHttpLikeError(error) ? error.status : undefined;
+}
+
+/** GitHub's own `message` from an error answer, else the error's message. */
+export function githubMessage(error: unknown): string {
+  const data = isHttpLikeError(error) ? (error.response?.data as { message?: string } | undefined) : undefined;
+  return data?.message ?? (error instanceof Error ? error.message : String(error));
+}
+
 /**
  * Turns the GitHub answers a user can cause (bad token, missing permission, unknown repository)
  * into a UserError with a fix; leaves every other error untouched.
@@ -36,7 +47,7 @@ function isHttpLikeError(error: unknown): error is HttpLikeError {
  */
 export function explainGitHubError(error: unknown, what: string, permission = 'the required'): unknown {
   if (!isHttpLikeError(error)) return error;
-  const apiMessage = (error.response?.data as { message?: string } | undefined)?.message ?? error.message;
+  const apiMessage = githubMessage(error);
   switch (error.status) {
     case 401:
       return new UserError(

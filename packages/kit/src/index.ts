@@ -1,4 +1,4 @@
-export { UserError, isUserError, explainGitHubError } from './errors.js';
+export { UserError, isUserError, explainGitHubError, httpStatus, githubMessage } from './errors.js';
 export { Inputs, type InputSource } from './inputs.js';
 export { parseDuration, formatDuration } from './duration.js';
 export { WritePath, type WriteDescription, type WriteRecord, type WriteStatus, type Logger } from './writes.js';
