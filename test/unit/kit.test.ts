@@ -52,7 +52,7 @@ describe('input parsers', () => {
   it('split lists and key=value maps, skipping blanks and comments', () => {
     expect(inputs({ l: 'a\n\n# c\n b \n' }).list('l')).toEqual(['a', 'b']);
     expect(inputs({ l: 'a, b\nc' }).list('l', { commas: true })).toEqual(['a', 'b', 'c']);
-    expect(inputs({ m: 'quay.io=u:p=w\nghcr.io = x' }).map('m')).toEqual({ 'quay.io': 'u:p=w', 'ghcr.io': 'x' });
+    expect(inputs({ m: 'quay.io=u:p=w,x\nghcr.io = x' }).map('m')).toEqual({ 'quay.io': 'u:p=w,x', 'ghcr.io': 'x' });
     expect(userError(() => inputs({ m: 'novalue' }).map('m')).message).toContain('"novalue"');
   });
 

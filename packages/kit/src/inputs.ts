@@ -107,13 +107,13 @@ export class Inputs {
     );
   }
 
-  /** `key=value` pairs, one a line (or comma-separated); values may contain `=`. */
+  /** `key=value` pairs, one a line; values may contain `=` and `,` (they are often credentials). */
   map(name: string, options: Options<Record<string, string>> = {}): Record<string, string> {
     const forms = '`key=value` pairs, one a line';
     return (
       this.read(name, options, forms, (v) => {
         const result: Record<string, string> = {};
-        for (const line of v.split(/\r?\n|,/)) {
+        for (const line of v.split(/\r?\n/)) {
           const item = line.trim();
           if (item === '' || item.startsWith('#')) continue;
           const eq = item.indexOf('=');

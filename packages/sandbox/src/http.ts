@@ -69,7 +69,7 @@ export class Router {
     this.routes.push({ method, template, segments: template.split('/').slice(1), handler, greedy: options.greedy ?? false });
   }
 
-  /** Finds the route for a path; `methodMismatch` tells a 404 from GitHub's 404 for a wrong verb. */
+  /** The first route whose method and path template match, with its decoded parameters. */
   match(method: string, pathname: string): { route: Route; params: Record<string, string> } | undefined {
     const parts = pathname.split('/').slice(1);
     for (const route of this.routes) {

@@ -71,11 +71,9 @@ export async function runAction(main: (context: ActionContext) => Promise<void>,
 }
 
 async function writeSummary(summary: SummaryBuilder, writes: WritePath | undefined, clients: GitHubClients[]): Promise<void> {
-  const body = new SummaryBuilder();
   let markdown = summary.toMarkdown();
   if (writes) markdown += `\n${writePlanSection(writes.writes, writes.mock).toMarkdown()}`;
-  const requests = clients.reduce((sum, c) => sum + c.requests.total, 0);
-  if (clients.length > 0) markdown += `\n${body.paragraph(`GitHub API requests: ${requests}`).toMarkdown()}`;
+  if (clients.length > 0) markdown += `\nGitHub API requests: ${clients.reduce((sum, c) => sum + c.requests.total, 0)}\n`;
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   try {
     await core.summary.addRaw(markdown, true).write();

@@ -2,7 +2,7 @@ import { HttpError, missingField, notFound, paginate, requireBody, validationFai
 import { fullName, nowIso, type Identity, type Release, type ReleaseAsset, type Repository } from '../model.js';
 import * as json from '../serialize.js';
 import { changedPaths, resolveCommitish, setRef } from '../repo-ops.js';
-import { canRead, requireWrite } from '../rules.js';
+import { requireWrite } from '../rules.js';
 
 function hasPush(repo: Repository, identity: Identity | undefined): boolean {
   try {
@@ -279,4 +279,3 @@ export function registerUploadRoutes(router: Router): void {
   });
 }
 
-export { canRead };

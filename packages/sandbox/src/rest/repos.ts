@@ -1,7 +1,7 @@
 import { HttpError, missingField, notFound, paginate, requireBody, validationFailed, type RequestContext, type Router } from '../http.js';
 import { nowIso, type Repository } from '../model.js';
 import * as json from '../serialize.js';
-import { changedPaths, commitFiles, requireCommit, resolveCommitish, setRef } from '../repo-ops.js';
+import { changedPaths, commitFiles, resolveCommitish, setRef } from '../repo-ops.js';
 import { canAdministrate, requireAuth, requireWrite } from '../rules.js';
 
 function branchSummary(ctx: RequestContext, repo: Repository, name: string, sha: string): Record<string, unknown> {
@@ -349,4 +349,3 @@ export function registerRepoRoutes(router: Router): void {
   });
 }
 
-export { requireCommit };
