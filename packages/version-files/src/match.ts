@@ -1,0 +1,393 @@
+import { UserError } from '@relkit/kit';
+import { existingKeysNear, formatKeyPath, resolveKeyPath, type TreeNode } from './key-path.js';
+import type { Edit } from './edits.js';
+import { parseJsonTree } from './formats/json.js';
+import { parseTomlSnippet, parseTomlTree } from './formats/toml.js';
+import { parseYamlTrees, yamlScalarRanges } from './formats/yaml.js';
+import { lineColumn, type SourceText } from './source-file.js';
+import type { Selector } from './spec.js';
+import { nextValue, renderTemplate, VERSION_TOKEN, type TemplateVars } from './version.js';
+import { matchChangelog } from './changelog.js';
+
+/** One place a selector found: what is there now, and how to change it once the version is known. */
+export interface Match {
+  selector: Selector;
+  path: string;
+  line: number;
+  /** A readable location: `appVersion`, `dependencies[0].version`, `line 12`. */
+  where: string;
+  current: string;
+  edits(vars: TemplateVars): Edit[];
+}
+
+export type Format = 'YAML' | 'JSON' | 'TOML' | 'text';
+
+export function formatOf(path: string): Format {
+  if (/\.ya?ml$/i.test(path)) return 'YAML';
+  if (/\.json5?$|\.jsonc$/i.test(path)) return 'JSON';
+  if (/\.toml$/i.test(path) || /(^|\/)(Cargo\.lock|Pipfile)$/.test(path)) return 'TOML';
+  return 'text';
+}
+
+/** Parsed views of one file, computed at most once however many selectors look at it. */
+export class ParsedFile {
+  private trees: TreeNode[] | undefined;
+  private ranges: Array<{ start: number; end: number }> | undefined;
+
+  constructor(
+    readonly source: SourceText,
+    readonly format: Format = formatOf(source.path),
+  ) {}
+
+  structured(): TreeNode[] {
+    if (!this.trees) {
+      switch (this.format) {
+        case 'YAML':
+          this.trees = parseYamlTrees(this.source);
+          break;
+        case 'JSON':
+          this.trees = [parseJsonTree(this.source)];
+          break;
+        case 'TOML':
+          this.trees = [parseTomlTree(this.source)];
+          break;
+        default:
+          throw new UserError(
+            `${this.source.path} is not YAML, JSON or TOML, so key paths cannot be used on it.`,
+            'Use `regex /…(version)…/`, `marker` or `image` for this file, or rename it with a .yaml/.json/.toml extension.',
+            { input: 'files' },
+          );
+      }
+    }
+    return this.trees;
+  }
+
+  /** Where text selectors may look: string scalars in YAML (never comments), the whole text elsewhere. */
+  searchRanges(): Array<{ start: number; end: number }> {
+    if (!this.ranges) this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source) : [{ start: 0, end: this.source.text.length }];
+    return this.ranges;
+  }
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+
+function at(file: ParsedFile, offset: number): number {
+  return lineColumn(file.source.text, offset).line;
+}
+
+function matchWhole(file: ParsedFile, selector: Extract<Selector, { kind: 'whole' }>): Match[] {
+  const { text } = file.source;
+  const start = text.length - text.trimStart().length;
+  const end = text.trimEnd().length;
+  if (end <= start) return [];
+  const current = text.slice(start, end);
+  if (current.includes('\n')) {
+    throw new UserError(
+      `${file.source.path} has more than one line, so the whole file cannot be the version.`,
+      'Name what to change, e.g. `PATH: regex /version: (.*)/`, `PATH: marker`, or a key path for YAML/JSON/TOML.',
+      { input: 'files' },
+    );
+  }
+  return [
+    {
+      selector,
+      path: file.source.path,
+      line: at(file, start),
+      where: 'whole file',
+      current,
+      edits: (vars) => [{ start, end, replacement: nextValue(current, selector.template, vars, '{version}'), by: selector.text }],
+    },
+  ];
+}
+
+function matchKey(file: ParsedFile, selector: Extract<Selector, { kind: 'key' }>): Match[] {
+  const matches: Match[] = [];
+  const trees = file.structured();
+  const multi = trees.length > 1;
+  trees.forEach((tree, doc) => {
+    for (const found of resolveKeyPath(tree, selector.path)) {
+      const where = multi ? `document ${doc + 1}: ${found.path}` : found.path;
+      const { node } = found;
+      if (node.kind !== 'scalar') {
+        if (selector.optional) continue;
+        throw new UserError(
+          `${file.source.path}: \`${found.path}\` is a ${node.kind === 'map' ? 'table/map' : 'list'}, not a value.`,
+          `Point the key path at the version value inside it, e.g. \`${found.path}.version\`.`,
+          { input: 'files' },
+        );
+      }
+      const span = node.span;
+      if (!span) {
+        if (selector.optional && typeof node.value !== 'string') continue;
+        throw new UserError(
+          `${file.source.path}: \`${found.path}\` is ${typeof node.value === 'string' ? 'a block or multi-line string' : `a ${node.value === null ? 'null' : typeof node.value}`}, which relkit does not rewrite in place.`,
+          'Make it a single-line string (quoted or plain), or select it with `regex /…/` instead.',
+          { input: 'files' },
+        );
+      }
+      const current = String(node.value);
+      matches.push({
+        selector,
+        path: file.source.path,
+        line: span.line,
+        where,
+        current,
+        edits: (vars) => {
+          const value = nextValue(current, selector.template, vars, '{version}');
+          return value === current ? [] : [{ start: span.start, end: span.end, replacement: span.render(value), by: selector.text }];
+        },
+      });
+    }
+  });
+  return matches;
+}
+
+/** Runs a global regex inside the file's searchable ranges; offsets in the result are file offsets. */
+function* scan(file: ParsedFile, pattern: RegExp): Generator<{ match: RegExpExecArray; offset: number }> {
+  const { text } = file.source;
+  for (const range of file.searchRanges()) {
+    const regex = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    for (const match of text.slice(range.start, range.end).matchAll(regex)) yield { match: match as RegExpExecArray, offset: range.start };
+  }
+}
+
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = '@sha256:[0-9a-f]{64}';
+
+function matchImage(file: ParsedFile, selector: Extract<Selector, { kind: 'image' }>): Match[] {
+  const matches: Match[] = [];
+  const names = selector.rename ? [...selector.repositories, selector.rename] : selector.repositories;
+  for (const repository of names) {
+    const pattern = new RegExp(`(?<![\\w./-])${escapeRegex(repository)}:(${TAG})(${DIGEST})?(?![\\w.-])`, 'gd');
+    for (const { match: m, offset } of scan(file, pattern)) {
+      const tag = m[1]!;
+      const start = offset + m.index;
+      const end = start + m[0].length;
+      matches.push({
+        selector,
+        path: file.source.path,
+        line: at(file, start),
+        where: `${repository}:${tag}`,
+        current: tag,
+        edits: (vars) => {
+          // A digest pins the old image; keeping it would make the new tag a lie.
+          const replacement = `${selector.rename ?? repository}:${nextValue(tag, selector.template, vars, '{tag}')}`;
+          return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text }];
+        },
+      });
+    }
+  }
+  return matches;
+}
+
+function groupSpan(m: RegExpExecArray): { start: number; end: number; text: string } {
+  const indices = m.indices!;
+  const named = indices.groups?.version;
+  const pair = named ?? indices[1] ?? indices[0]!;
+  return { start: pair[0], end: pair[1], text: m.groups?.version ?? m[1] ?? m[0] };
+}
+
+function matchRegex(file: ParsedFile, selector: Extract<Selector, { kind: 'regex' }>): Match[] {
+  const matches: Match[] = [];
+  const { text } = file.source;
+  const regex = new RegExp(selector.pattern.source, selector.pattern.flags);
+  for (const m of text.matchAll(regex)) {
+    if (m[0] === '') continue;
+    const { start, end, text: current } = groupSpan(m as RegExpExecArray);
+    matches.push({
+      selector,
+      path: file.source.path,
+      line: at(file, start),
+      where: `line ${at(file, start)}`,
+      current,
+      edits: (vars) => {
+        const value = nextValue(current, selector.template, vars, '{version}');
+        return value === current ? [] : [{ start, end, replacement: value, by: selector.text }];
+      },
+    });
+  }
+  return matches;
+}
+
+const LINE_MARKER = /x-release-please-version|relkit:version/;
+const BLOCK_START = /x-release-please-start-version|relkit:start-version/;
+const BLOCK_END = /x-release-please-end|relkit:end/;
+
+function matchMarker(file: ParsedFile, selector: Extract<Selector, { kind: 'marker' }>): Match[] {
+  const matches: Match[] = [];
+  const { text } = file.source;
+  let offset = 0;
+  let inBlock = false;
+  for (const line of text.split('\n')) {
+    const marked = LINE_MARKER.test(line) || (inBlock && !BLOCK_END.test(line));
+    if (BLOCK_START.test(line)) inBlock = true;
+    else if (BLOCK_END.test(line)) inBlock = false;
+    if (marked) {
+      for (const m of line.matchAll(new RegExp(VERSION_TOKEN.source, 'g'))) {
+        const start = offset + m.index;
+        const end = start + m[0].length;
+        const current = m[0];
+        matches.push({
+          selector,
+          path: file.source.path,
+          line: at(file, start),
+          where: `line ${at(file, start)}`,
+          current,
+          edits: (vars) => {
+            const value = selector.template === undefined ? vars.version : renderTemplate(selector.template, vars);
+            return value === current ? [] : [{ start, end, replacement: value, by: selector.text }];
+          },
+        });
+      }
+    }
+    offset += line.length + 1;
+  }
+  return matches;
+}
+
+function matchLiteral(file: ParsedFile, selector: Extract<Selector, { kind: 'literal' }>): Match[] {
+  const matches: Match[] = [];
+  const { text } = file.source;
+  // A literal edit may span a key and its value, so it searches the whole text, YAML included.
+  for (const m of text.matchAll(new RegExp(escapeRegex(selector.from), 'g'))) {
+    const start = m.index;
+    matches.push({
+      selector,
+      path: file.source.path,
+      line: at(file, start),
+      where: `line ${at(file, start)}`,
+      current: selector.from,
+      edits: (vars) => [{ start, end: start + selector.from.length, replacement: renderTemplate(selector.to, vars), by: selector.text }],
+    });
+  }
+  if (matches.length === 0 && !/\{[a-z-]+\}/.test(selector.to) && text.includes(selector.to)) {
+    // Already applied by an earlier run: found, nothing to change.
+    const start = text.indexOf(selector.to);
+    matches.push({ selector, path: file.source.path, line: at(file, start), where: `line ${at(file, start)}`, current: selector.to, edits: () => [] });
+  }
+  return matches;
+}
+
+const VERSION_REF = 'v?\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?';
+
+function matchLinks(file: ParsedFile, selector: Extract<Selector, { kind: 'links' }>, previous: string | undefined): Match[] {
+  const repo = escapeRegex(selector.repository);
+  const patterns = [
+    `github\\.com/${repo}/(?:blob|tree|releases/tag|releases/download)/(${VERSION_REF})(?=[/)\\s"'#>\\]]|$)`,
+    `raw\\.githubusercontent\\.com/${repo}/(${VERSION_REF})(?=/)`,
+    `github\\.com/${repo}(?:/[^\\s?#)"'\\]]*)?\\?ref=(${VERSION_REF})(?![\\w.-])`,
+  ];
+  const matches: Match[] = [];
+  for (const source of patterns) {
+    for (const { match: m, offset } of scan(file, new RegExp(source, 'gid'))) {
+      const start = offset + m.indices![1]![0];
+      const end = offset + m.indices![1]![1];
+      const current = m[1]!;
+      const token = VERSION_TOKEN.exec(current)?.[0];
+      // Links to older releases (changelogs, upgrade notes) are history and stay as they are.
+      if (previous !== undefined && token !== previous) continue;
+      matches.push({
+        selector,
+        path: file.source.path,
+        line: at(file, start),
+        where: `line ${at(file, start)}`,
+        current,
+        edits: (vars) => {
+          const value = nextValue(current, selector.template, vars, '{tag}');
+          return value === current ? [] : [{ start, end, replacement: value, by: selector.text }];
+        },
+      });
+    }
+  }
+  return matches.sort((a, b) => a.line - b.line);
+}
+
+/** Dependency entries named after the given crates, in Cargo.toml or in ```toml blocks of Markdown. */
+function matchCrate(file: ParsedFile, selector: Extract<Selector, { kind: 'crate' }>): Match[] {
+  const trees: TreeNode[] = [];
+  if (file.format === 'TOML') trees.push(...file.structured());
+  else {
+    const fence = /^([ \t]*)(```+|~~~+)[ \t]*toml[^\n]*\n([\s\S]*?)^\1\2[ \t]*$/gm;
+    for (const m of file.source.text.matchAll(fence)) {
+      const bodyStart = m.index + m[0].indexOf('\n') + 1;
+      const tree = parseTomlSnippet(m[3]!, bodyStart, at(file, bodyStart));
+      if (tree) trees.push(tree);
+    }
+  }
+  const names = new Set(selector.names);
+  const matches: Match[] = [];
+  const visit = (node: TreeNode, path: string[]): void => {
+    if (node.kind !== 'map') return;
+    for (const [key, value] of node.entries) {
+      const inPackage = path.at(-1) === 'package' || path.at(-1) === 'workspace';
+      let target: TreeNode | undefined;
+      if (names.has(key) && !inPackage) target = value.kind === 'map' ? value.entries.find(([k]) => k === 'version')?.[1] : value;
+      if (target?.kind === 'scalar' && typeof target.value === 'string' && target.span) {
+        const span = target.span;
+        const current = target.value;
+        matches.push({
+          selector,
+          path: file.source.path,
+          line: span.line,
+          where: `${key} (line ${span.line})`,
+          current,
+          edits: (vars) => {
+            const next = nextValue(current, selector.template, vars, '{version}');
+            return next === current ? [] : [{ start: span.start, end: span.end, replacement: span.render(next), by: selector.text }];
+          },
+        });
+      } else visit(value, [...path, key]);
+    }
+  };
+  for (const tree of trees) visit(tree, []);
+  return matches;
+}
+
+/** Why a selector found nothing, with what the files do contain where that helps. */
+export function noMatchError(selector: Selector, files: ParsedFile[], pattern: string): UserError {
+  const where = files.length === 1 ? files[0]!.source.path : `${files.length} files matching ${pattern}`;
+  if (selector.kind === 'key') {
+    const near = new Set(files.slice(0, 5).flatMap((f) => f.structured().flatMap((t) => existingKeysNear(t, selector.path))));
+    return new UserError(
+      `${where}: the key path \`${formatKeyPath(selector.path)}\` matches nothing.${near.size ? ` Keys there: ${[...near].slice(0, 12).join(', ')}.` : ''}`,
+      'Correct the key path in `files`, or add `?` after it (`version?`) if the key may be absent.',
+      { input: 'files' },
+    );
+  }
+  const hint: Record<Exclude<Selector['kind'], 'key'>, string> = {
+    whole: 'The file is empty; write the current version into it first.',
+    image: 'Check the repository name (no tag), e.g. `image quay.io/metallb/speaker`; only references with a tag are changed.',
+    regex: 'Check the pattern against the file; the version is group 1 or the group named `version`.',
+    marker: 'Add `x-release-please-version` (or `relkit:version`) at the end of the lines that carry the version.',
+    literal: 'Check the text to replace, character for character (it is case-sensitive).',
+    links: 'Only links that point at a version (…/blob/vX.Y.Z/…, ?ref=vX.Y.Z) of the current release are changed.',
+    crate: 'Check the crate names; dependency entries with a `version` are changed.',
+    changelog: 'Start the newest section with an "Unreleased" heading.',
+  };
+  return new UserError(`${where}: \`${selector.text}\` matches nothing.`, `${hint[selector.kind]} Or add \`?\` to make it optional.`, { input: 'files' });
+}
+
+export function matchSelector(file: ParsedFile, selector: Selector, context: { previous: string | undefined }): Match[] {
+  switch (selector.kind) {
+    case 'whole':
+      return matchWhole(file, selector);
+    case 'key':
+      return matchKey(file, selector);
+    case 'image':
+      return matchImage(file, selector);
+    case 'regex':
+      return matchRegex(file, selector);
+    case 'marker':
+      return matchMarker(file, selector);
+    case 'literal':
+      return matchLiteral(file, selector);
+    case 'links':
+      return matchLinks(file, selector, context.previous);
+    case 'crate':
+      return matchCrate(file, selector);
+    case 'changelog':
+      return matchChangelog(file.source, selector);
+  }
+}

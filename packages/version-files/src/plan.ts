@@ -1,0 +1,176 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import type { SemVer } from 'semver';
+import { UserError } from '@relkit/kit';
+import { applyEdits, type Edit } from './edits.js';
+import { matchSelector, noMatchError, ParsedFile, type Match } from './match.js';
+import { decodeSource, encodeSource } from './source-file.js';
+import type { SpecEntry } from './spec.js';
+import { decideVersion, findVersion, templateVars, type Bump } from './version.js';
+import { resolvePattern } from './workspace.js';
+
+/** Where the current version is read from. */
+export type CurrentVersionSource =
+  | { kind: 'files' }
+  | { kind: 'spec'; entries: SpecEntry[]; label: string }
+  | { kind: 'value'; version: SemVer | undefined; label: string }
+  | { kind: 'none' };
+
+export interface BumpRequest {
+  root: string;
+  entries: SpecEntry[];
+  version?: string | undefined;
+  bump?: Bump | undefined;
+  preid?: string | undefined;
+  current: CurrentVersionSource;
+  tagPrefix: string;
+  /** YYYY-MM-DD, for changelog headings. */
+  date: string;
+  allowDowngrade: boolean;
+}
+
+export interface ChangeReport {
+  selector: string;
+  where: string;
+  line: number;
+  from: string;
+  to: string;
+}
+
+export interface FileChange {
+  path: string;
+  before: Buffer;
+  after: Buffer;
+  diff: string;
+  changes: ChangeReport[];
+}
+
+export interface BumpPlan {
+  version: SemVer;
+  previous: SemVer | undefined;
+  previousSource: string | undefined;
+  tag: string;
+  /** Every file the spec named and that was read. */
+  examined: number;
+  /** Every place a selector found, changed or not. */
+  found: number;
+  files: FileChange[];
+}
+
+class FileCache {
+  private readonly files = new Map<string, Promise<ParsedFile>>();
+  constructor(private readonly root: string) {}
+
+  get(path: string): Promise<ParsedFile> {
+    let file = this.files.get(path);
+    if (!file) {
+      file = readFile(join(this.root, path)).then((bytes) => new ParsedFile(decodeSource(path, bytes)));
+      this.files.set(path, file);
+    }
+    return file;
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+}
+
+async function filesOf(root: string, cache: FileCache, entry: SpecEntry): Promise<ParsedFile[]> {
+  const paths = await resolvePattern(root, entry.pattern, entry.origin);
+  if (paths.length === 0 && !entry.optional) {
+    const glob = /[*?[\]{}]/.test(entry.pattern);
+    throw new UserError(
+      `${entry.origin}: ${glob ? `the pattern "${entry.pattern}" matches no file` : `the file "${entry.pattern}" does not exist`} in the workspace.`,
+      `Check the path (it is relative to the workspace), or write \`${entry.pattern}?\` if the file may be missing.`,
+      { input: 'files' },
+    );
+  }
+  return Promise.all(paths.map((p) => cache.get(p)));
+}
+
+async function readCurrent(root: string, cache: FileCache, request: BumpRequest): Promise<{ version: SemVer | undefined; source: string | undefined }> {
+  const source = request.current;
+  if (source.kind === 'none') return { version: undefined, source: undefined };
+  if (source.kind === 'value') return { version: source.version, source: source.label };
+  const entries = source.kind === 'files' ? request.entries.slice(0, 1) : source.entries;
+  for (const entry of entries) {
+    const selector = entry.selectors[0];
+    if (!selector) continue;
+    for (const file of await filesOf(root, cache, entry)) {
+      for (const match of matchSelector(file, selector, { previous: undefined })) {
+        const version = findVersion(match.current);
+        if (version) return { version, source: `${file.source.path} (${match.where})` };
+      }
+    }
+  }
+  return { version: undefined, source: entries[0] ? `${entries[0].pattern}${entries[0].selectors[0]?.kind === 'whole' ? '' : `: ${entries[0].selectors[0]?.text}`}` : undefined };
+}
+
+/**
+ * Reads every file, resolves every selector and computes every edit before anything is written,
+ * so a bad selector or a malformed file fails the run with the workspace untouched.
+ */
+export async function planBump(request: BumpRequest): Promise<BumpPlan> {
+  const cache = new FileCache(request.root);
+  const current = await readCurrent(request.root, cache, request);
+  const previous = current.version?.version;
+
+  const matchesByFile = new Map<string, Match[]>();
+  let found = 0;
+  for (const entry of request.entries) {
+    const files = await filesOf(request.root, cache, entry);
+    if (files.length === 0) continue;
+    for (const selector of entry.selectors) {
+      let hits = 0;
+      for (const file of files) {
+        const matches = matchSelector(file, selector, { previous });
+        hits += matches.length;
+        if (matches.length > 0) matchesByFile.set(file.source.path, [...(matchesByFile.get(file.source.path) ?? []), ...matches]);
+      }
+      if (hits === 0 && !selector.optional) throw noMatchError(selector, files, entry.pattern);
+      found += hits;
+    }
+  }
+
+  const decision = decideVersion({
+    version: request.version,
+    bump: request.bump,
+    preid: request.preid,
+    current: current.version,
+    currentSource: current.source,
+    allowDowngrade: request.allowDowngrade,
+  });
+  const vars = templateVars(decision.next, { tagPrefix: request.tagPrefix, previous: current.version, date: request.date });
+
+  const files: FileChange[] = [];
+  for (const [path, matches] of [...matchesByFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const file = await cache.get(path);
+    const { text } = file.source;
+    const edits: Edit[] = [];
+    const changes: ChangeReport[] = [];
+    for (const match of matches) {
+      const made = match.edits(vars);
+      edits.push(...made);
+      for (const edit of made) changes.push({ selector: match.selector.text, where: match.where, line: match.line, from: text.slice(edit.start, edit.end), to: edit.replacement });
+    }
+    const after = applyEdits(path, text, edits);
+    if (after === text) continue;
+    const edited = new ParsedFile({ ...file.source, text: after }, file.format);
+    if (file.format !== 'text') {
+      try {
+        edited.structured();
+      } catch (error) {
+        throw new Error(`relkit produced invalid ${file.format} in ${path}; nothing was written: ${(error as Error).message}`, { cause: error });
+      }
+    }
+    files.push({
+      path,
+      before: encodeSource(file.source, text),
+      after: encodeSource(file.source, after),
+      diff: createTwoFilesPatch(`a/${path}`, `b/${path}`, text, after, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''),
+      changes: changes.filter((c) => c.from !== c.to),
+    });
+  }
+  return { version: decision.next, previous: current.version, previousSource: current.source, tag: vars.tag, examined: cache.size, found, files };
+}
