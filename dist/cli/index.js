@@ -81800,7 +81800,8 @@ function nodeId(kind, id) {
     return Buffer.from(`0:${kind}${id}`).toString('base64').replace(/=+$/, '');
 }
 function account(urls, a) {
-    const url = `${urls.api}/users/${a.login}`;
+    // GitHub percent-encodes bot logins (`github-actions%5Bbot%5D`) and links bots to their App page.
+    const url = `${urls.api}/users/${encodeURIComponent(a.login)}`;
     return {
         login: a.login,
         id: a.id,
@@ -81808,7 +81809,7 @@ function account(urls, a) {
         avatar_url: `${urls.html}/avatars/u/${a.id}?v=4`,
         gravatar_id: '',
         url,
-        html_url: `${urls.html}/${a.login}`,
+        html_url: a.type === 'Bot' ? `${urls.html}/apps/${a.login.replace(/\[bot\]$/, '')}` : `${urls.html}/${a.login}`,
         followers_url: `${url}/followers`,
         following_url: `${url}/following{/other_user}`,
         gists_url: `${url}/gists{/gist_id}`,

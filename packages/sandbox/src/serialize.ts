@@ -15,7 +15,8 @@ export function nodeId(kind: string, id: number | string): string {
 }
 
 export function account(urls: Urls, a: Account): Record<string, unknown> {
-  const url = `${urls.api}/users/${a.login}`;
+  // GitHub percent-encodes bot logins (`github-actions%5Bbot%5D`) and links bots to their App page.
+  const url = `${urls.api}/users/${encodeURIComponent(a.login)}`;
   return {
     login: a.login,
     id: a.id,
@@ -23,7 +24,7 @@ export function account(urls: Urls, a: Account): Record<string, unknown> {
     avatar_url: `${urls.html}/avatars/u/${a.id}?v=4`,
     gravatar_id: '',
     url,
-    html_url: `${urls.html}/${a.login}`,
+    html_url: a.type === 'Bot' ? `${urls.html}/apps/${a.login.replace(/\[bot\]$/, '')}` : `${urls.html}/${a.login}`,
     followers_url: `${url}/followers`,
     following_url: `${url}/following{/other_user}`,
     gists_url: `${url}/gists{/gist_id}`,

@@ -1,0 +1,121 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+import { UserError } from '@relkit/kit';
+import type { ActionContext } from '@relkit/kit/action';
+import { BUMPS, checkPresetNames, parseSpec, parseSpecLine, type Bump, type SpecEntry } from '@relkit/version-files';
+
+export interface BumpInputs {
+  version: string | undefined;
+  bump: Bump | undefined;
+  preid: string | undefined;
+  currentFrom: { kind: 'files' } | { kind: 'tag' } | { kind: 'none' } | { kind: 'spec'; entries: SpecEntry[]; label: string };
+  tagPrefix: string;
+  files: SpecEntry[];
+  presets: string[];
+  date: string;
+  allowDowngrade: boolean;
+  /** The repository checkout (GITHUB_WORKSPACE). */
+  repoRoot: string;
+  /** Where spec paths start, inside repoRoot. */
+  root: string;
+  commit: 'none' | 'branch' | 'pull-request';
+  branch: string | undefined;
+  base: string | undefined;
+  prBranch: string;
+  commitMessage: string;
+  prTitle: string | undefined;
+  prBody: string | undefined;
+  labels: string[];
+  expectedHead: string | undefined;
+  token: string | undefined;
+  owner: string;
+  repo: string;
+}
+
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** Every input is read and checked here, before any file is read or request sent. */
+export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): BumpInputs {
+  const { inputs } = ctx;
+  const version = inputs.string('version');
+  const bump = inputs.oneOf('bump', BUMPS);
+  if (version !== undefined && bump !== undefined) {
+    throw new UserError('Both `version` and `bump` are set.', 'Set only one: `version` for an exact version, `bump` to derive it from the current one.', { input: 'bump' });
+  }
+  const preid = inputs.string('preid');
+  if (preid !== undefined && !/^[0-9A-Za-z-]+$/.test(preid)) {
+    throw new UserError(`Input \`preid\` is "${preid}", which is not a pre-release identifier.`, 'Use letters, digits and hyphens, e.g. `rc` or `beta`.', { input: 'preid' });
+  }
+
+  const rawFrom = inputs.string('current-version-from');
+  let currentFrom: BumpInputs['currentFrom'] = { kind: 'files' };
+  if (rawFrom === 'tag' || rawFrom === 'none') currentFrom = { kind: rawFrom };
+  else if (rawFrom !== undefined) currentFrom = { kind: 'spec', entries: [parseSpecLine(rawFrom, 'current-version-from')!], label: rawFrom };
+
+  const files = parseSpec(inputs.raw('files') ?? '');
+  const presets = inputs.list('preset', { commas: true });
+  checkPresetNames(presets);
+  if (files.length === 0 && presets.length === 0) {
+    throw new UserError('Neither `files` nor `preset` says which files to change.', 'List the files in `files` (e.g. `VERSION` and `deploy/Chart.yaml: version, appVersion`) or pick a `preset`.', { input: 'files' });
+  }
+
+  const date = inputs.string('date') ?? today();
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {
+    throw new UserError(`Input \`date\` is "${date}", not a YYYY-MM-DD date.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });
+  }
+
+  const repoRoot = resolve(env.GITHUB_WORKSPACE ?? process.cwd());
+  const workingDirectory = inputs.string('working-directory', { default: '.' });
+  const root = resolve(repoRoot, workingDirectory);
+  const rel = relative(repoRoot, root);
+  if (rel.startsWith('..') || isAbsolute(rel)) {
+    throw new UserError(`Input \`working-directory\` is "${workingDirectory}", which is outside the workspace ${repoRoot}.`, 'Give a folder inside the repository checkout, e.g. `.` or `charts`.', { input: 'working-directory' });
+  }
+
+  const repository = inputs.string('repository') ?? env.GITHUB_REPOSITORY ?? '';
+  const commit = inputs.oneOf('commit', ['none', 'branch', 'pull-request'] as const, { default: 'none' });
+  if ((commit !== 'none' || currentFrom.kind === 'tag') && !/^[^/\s]+\/[^/\s]+$/.test(repository)) {
+    throw new UserError(
+      `Input \`repository\` is ${repository ? `"${repository}", not OWNER/NAME` : 'empty and GITHUB_REPOSITORY is not set'}.`,
+      'Set `repository` to OWNER/NAME, e.g. `kata-containers/kata-containers`.',
+      { input: 'repository' },
+    );
+  }
+  const [owner = '', repo = ''] = repository.split('/');
+  const token = inputs.string('token');
+  if ((commit !== 'none' || currentFrom.kind === 'tag') && token === undefined) {
+    throw new UserError(`\`${commit !== 'none' ? `commit: ${commit}` : 'current-version-from: tag'}\` needs a token, and \`token\` is empty.`, 'Pass `token: ${{ github.token }}` (or an App token) with contents and pull-requests write.', { input: 'token' });
+  }
+  const expectedHead = inputs.string('expected-head-sha');
+  if (expectedHead !== undefined && !/^[0-9a-f]{40}$/.test(expectedHead)) {
+    throw new UserError(`Input \`expected-head-sha\` is "${expectedHead}", not a full commit SHA.`, 'Give the 40-character SHA of the commit the checkout is at, or leave it empty.', { input: 'expected-head-sha' });
+  }
+  const refBranch = env.GITHUB_REF?.startsWith('refs/heads/') ? env.GITHUB_REF.slice('refs/heads/'.length) : undefined;
+
+  return {
+    version,
+    bump,
+    preid,
+    currentFrom,
+    tagPrefix: inputs.raw('tag-prefix') === undefined ? '' : (inputs.string('tag-prefix') ?? ''),
+    files,
+    presets,
+    date,
+    allowDowngrade: inputs.boolean('allow-downgrade', { default: false }),
+    repoRoot,
+    root,
+    commit,
+    branch: inputs.string('branch') ?? refBranch,
+    base: inputs.string('base') ?? refBranch,
+    prBranch: inputs.string('pr-branch', { default: 'relkit/bump-{version}' }),
+    commitMessage: inputs.string('commit-message', { default: 'Bump version to {version}' }),
+    prTitle: inputs.string('pr-title'),
+    prBody: inputs.string('pr-body'),
+    labels: inputs.list('labels', { commas: true }),
+    expectedHead,
+    token,
+    owner,
+    repo,
+  };
+}
