@@ -35,5 +35,5 @@ it('lock-branch: requests and time for lock and unlock', async () => {
   } finally {
     await sandbox.close();
   }
-  report('lock-branch', LATENCY_MS, rows);
+  report('lock-branch', LATENCY_MS, rows as unknown as Array<Record<string, string | number>>);
 });

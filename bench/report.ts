@@ -10,12 +10,23 @@ export interface BenchRow {
   runs: number;
 }
 
-export function report(name: string, latencyMs: number, rows: BenchRow[]): void {
+/**
+ * Writes bench/results/<name>.json and prints the rows as a Markdown table (columns in the order
+ * of the first row's keys). `context` says what the figures were measured under.
+ */
+export function report(name: string, context: string | number, rows: ReadonlyArray<Record<string, string | number>>): void {
   mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
   const file = new URL(`./results/${name}.json`, import.meta.url);
-  writeFileSync(file, `${JSON.stringify({ name, date: new Date().toISOString(), node: process.versions.node, latencyMs, rows }, null, 2)}\n`);
-  const lines = [`\n${name} (sandbox latency ${latencyMs} ms a request)`, '| scenario | requests | writes | median ms | runs |', '| --- | ---: | ---: | ---: | ---: |'];
-  for (const r of rows) lines.push(`| ${r.scenario} | ${r.requests} | ${r.writes} | ${r.medianMs} | ${r.runs} |`);
+  const meta = typeof context === 'number' ? { latencyMs: context } : { context };
+  writeFileSync(file, `${JSON.stringify({ name, date: new Date().toISOString(), node: process.versions.node, ...meta, rows }, null, 2)}\n`);
+  const columns = Object.keys(rows[0] ?? {});
+  const numeric = columns.map((c) => typeof rows[0]?.[c] === 'number');
+  const lines = [
+    `\n${name} (${typeof context === 'number' ? `sandbox latency ${context} ms a request` : context})`,
+    `| ${columns.join(' | ')} |`,
+    `| ${numeric.map((n) => (n ? '---:' : '---')).join(' | ')} |`,
+    ...rows.map((r) => `| ${columns.map((c) => r[c]).join(' | ')} |`),
+  ];
   console.log(lines.join('\n'));
 }
 

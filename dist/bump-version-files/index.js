@@ -52214,23 +52214,19 @@ async function resolvePattern(root, pattern, origin) {
     else {
         candidates.push(pattern.replace(/^\.\//, ''));
     }
-    const files = [];
-    for (const candidate of candidates) {
+    const checked = await Promise.all(candidates.map(async (candidate) => {
         const absolute = (0,external_node_path_.join)(root, candidate);
-        let stats;
-        try {
-            stats = await (0,promises_namespaceObject.lstat)(absolute);
-        }
-        catch {
-            continue;
-        }
+        const stats = await (0,promises_namespaceObject.lstat)(absolute).catch(() => undefined);
+        if (!stats)
+            return undefined;
         const real = await (0,promises_namespaceObject.realpath)(absolute).catch(() => undefined);
         if (!real || escapes(realRoot, real))
             throw refuse(candidate, origin, 'is a symlink that points outside the workspace');
         if (stats.isDirectory() || (stats.isSymbolicLink() && (await (0,promises_namespaceObject.lstat)(real)).isDirectory()))
-            continue;
-        files.push(candidate);
-    }
+            return undefined;
+        return candidate;
+    }));
+    const files = checked.filter((c) => c !== undefined);
     return files;
 }
 
@@ -52676,33 +52672,42 @@ async function describePreset(root, name) {
 ;// CONCATENATED MODULE: ./packages/version-files/src/write-files.ts
 
 
+const PARALLEL = 32;
+async function stage(root, file) {
+    const target = (0,external_node_path_.join)(root, file.path);
+    const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.relkit-${process.pid}.tmp`);
+    const { mode } = await (0,promises_namespaceObject.stat)(target);
+    await (0,promises_namespaceObject.writeFile)(temp, file.after, { mode: mode & 0o7777 });
+    // writeFile's mode is filtered by the umask; the file must keep exactly the original bits.
+    await (0,promises_namespaceObject.chmod)(temp, mode & 0o7777);
+    return { path: file.path, temp, target };
+}
 /**
  * Writes every file through a temporary sibling and a rename, and only renames once every
  * temporary file is in place: a failure part way leaves the workspace as it was.
  */
 async function writeFilesAtomically(root, files, writes) {
-    const staged = [];
-    try {
-        if (!writes.mock) {
-            for (const file of files) {
-                const target = (0,external_node_path_.join)(root, file.path);
-                const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.relkit-${process.pid}.tmp`);
-                const { mode } = await (0,promises_namespaceObject.stat)(target);
-                await (0,promises_namespaceObject.writeFile)(temp, file.after);
-                await (0,promises_namespaceObject.chmod)(temp, mode & 0o7777);
-                staged.push({ path: file.path, temp, target });
+    const staged = new Map();
+    if (!writes.mock) {
+        try {
+            for (let i = 0; i < files.length; i += PARALLEL) {
+                for (const s of await Promise.all(files.slice(i, i + PARALLEL).map((f) => stage(root, f))))
+                    staged.set(s.path, s);
             }
         }
-    }
-    catch (error) {
-        await Promise.all(staged.map((s) => (0,promises_namespaceObject.rm)(s.temp, { force: true })));
-        throw error;
+        catch (error) {
+            await Promise.all(files.map((f) => {
+                const target = (0,external_node_path_.join)(root, f.path);
+                return (0,promises_namespaceObject.rm)((0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.relkit-${process.pid}.tmp`), { force: true });
+            }));
+            throw error;
+        }
     }
     for (const file of files) {
-        const stage = staged.find((s) => s.path === file.path);
+        const s = staged.get(file.path);
         await writes.perform({ method: 'WRITE', target: file.path, summary: 'set the new version' }, async () => {
-            if (stage)
-                await (0,promises_namespaceObject.rename)(stage.temp, stage.target);
+            if (s)
+                await (0,promises_namespaceObject.rename)(s.temp, s.target);
         });
     }
 }

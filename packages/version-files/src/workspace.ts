@@ -28,19 +28,17 @@ export async function resolvePattern(root: string, pattern: string, origin: stri
   } else {
     candidates.push(pattern.replace(/^\.\//, ''));
   }
-  const files: string[] = [];
-  for (const candidate of candidates) {
-    const absolute = join(root, candidate);
-    let stats;
-    try {
-      stats = await lstat(absolute);
-    } catch {
-      continue;
-    }
-    const real = await realpath(absolute).catch(() => undefined);
-    if (!real || escapes(realRoot, real)) throw refuse(candidate, origin, 'is a symlink that points outside the workspace');
-    if (stats.isDirectory() || (stats.isSymbolicLink() && (await lstat(real)).isDirectory())) continue;
-    files.push(candidate);
-  }
+  const checked = await Promise.all(
+    candidates.map(async (candidate) => {
+      const absolute = join(root, candidate);
+      const stats = await lstat(absolute).catch(() => undefined);
+      if (!stats) return undefined;
+      const real = await realpath(absolute).catch(() => undefined);
+      if (!real || escapes(realRoot, real)) throw refuse(candidate, origin, 'is a symlink that points outside the workspace');
+      if (stats.isDirectory() || (stats.isSymbolicLink() && (await lstat(real)).isDirectory())) return undefined;
+      return candidate;
+    }),
+  );
+  const files = checked.filter((c): c is string => c !== undefined);
   return files;
 }
