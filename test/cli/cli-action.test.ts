@@ -12,7 +12,7 @@ const env = useSandbox({ repos: basicRepo() });
 describe('relkit <action> from a terminal', () => {
   it('lists lock-branch and runs it with flags as inputs and the token from GITHUB_TOKEN', async () => {
     const help = await run(process.execPath, [bin, '--help'], { cwd: root });
-    expect(help.stdout).toMatch(/Actions:\n(  [a-z-]+\n)*  lock-branch\n/);
+    expect(help.stdout).toMatch(/Actions:\n( {2}[a-z-]+\n)* {2}lock-branch\n/);
     expect(help.stdout).toContain('  bump-version-files\n');
     const childEnv = { ...process.env, ...env.sandbox.env(), GITHUB_TOKEN: SANDBOX_TOKENS.app, RELKIT_WRITE_INTERVAL_MS: '0' };
     const locked = await run(process.execPath, [bin, 'lock-branch', '--repo', 'acme/app', '--holder', 'local tester', '--json'], { cwd: root, env: childEnv });
