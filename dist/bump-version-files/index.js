@@ -51883,6 +51883,25 @@ function match_escapeRegex(text) {
 function at(file, offset) {
     return lineColumn(file.source.text, offset).line;
 }
+/**
+ * A match whose edit replaces one span with the next value: the template if the selector has one,
+ * else the current value with its version token swapped (`fallback` when it has none).
+ */
+function valueMatch(file, selector, span, current, where, fallback = '{version}') {
+    const line = span.line ?? at(file, span.start);
+    return {
+        selector,
+        path: file.source.path,
+        line,
+        where: where(line),
+        current,
+        edits: (vars) => {
+            const value = nextValue(current, selector.template, vars, fallback);
+            return value === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text }];
+        },
+    };
+}
+const atLine = (line) => `line ${line}`;
 function matchWhole(file, selector) {
     const { text } = file.source;
     const start = text.length - text.trimStart().length;
@@ -51893,16 +51912,7 @@ function matchWhole(file, selector) {
     if (current.includes('\n')) {
         throw new src/* UserError */.yo(`${file.source.path} has more than one line, so the whole file cannot be the version.`, 'Name what to change, e.g. `PATH: regex /version: (.*)/`, `PATH: marker`, or a key path for YAML/JSON/TOML.', { input: 'files' });
     }
-    return [
-        {
-            selector,
-            path: file.source.path,
-            line: at(file, start),
-            where: 'whole file',
-            current,
-            edits: (vars) => [{ start, end, replacement: nextValue(current, selector.template, vars, '{version}'), by: selector.text }],
-        },
-    ];
+    return [valueMatch(file, selector, { start, end }, current, () => 'whole file')];
 }
 function matchKey(file, selector) {
     const matches = [];
@@ -51923,18 +51933,7 @@ function matchKey(file, selector) {
                     continue;
                 throw new src/* UserError */.yo(`${file.source.path}: \`${found.path}\` is ${typeof node.value === 'string' ? 'a block or multi-line string' : `a ${node.value === null ? 'null' : typeof node.value}`}, which relkit does not rewrite in place.`, 'Make it a single-line string (quoted or plain), or select it with `regex /…/` instead.', { input: 'files' });
             }
-            const current = String(node.value);
-            matches.push({
-                selector,
-                path: file.source.path,
-                line: span.line,
-                where,
-                current,
-                edits: (vars) => {
-                    const value = nextValue(current, selector.template, vars, '{version}');
-                    return value === current ? [] : [{ start: span.start, end: span.end, replacement: span.render(value), by: selector.text }];
-                },
-            });
+            matches.push(valueMatch(file, selector, span, String(node.value), () => where));
         }
     });
     return matches;
@@ -51989,17 +51988,7 @@ function matchRegex(file, selector) {
         if (m[0] === '')
             continue;
         const { start, end, text: current } = groupSpan(m);
-        matches.push({
-            selector,
-            path: file.source.path,
-            line: at(file, start),
-            where: `line ${at(file, start)}`,
-            current,
-            edits: (vars) => {
-                const value = nextValue(current, selector.template, vars, '{version}');
-                return value === current ? [] : [{ start, end, replacement: value, by: selector.text }];
-            },
-        });
+        matches.push(valueMatch(file, selector, { start, end }, current, atLine));
     }
     return matches;
 }
@@ -52079,17 +52068,7 @@ function matchLinks(file, selector, previous) {
             // Links to older releases (changelogs, upgrade notes) are history and stay as they are.
             if (previous !== undefined && token !== previous)
                 continue;
-            matches.push({
-                selector,
-                path: file.source.path,
-                line: at(file, start),
-                where: `line ${at(file, start)}`,
-                current,
-                edits: (vars) => {
-                    const value = nextValue(current, selector.template, vars, '{tag}');
-                    return value === current ? [] : [{ start, end, replacement: value, by: selector.text }];
-                },
-            });
+            matches.push(valueMatch(file, selector, { start, end }, current, atLine, '{tag}'));
         }
     }
     return matches.sort((a, b) => a.line - b.line);
@@ -52119,19 +52098,7 @@ function matchCrate(file, selector) {
             if (names.has(key) && !inPackage)
                 target = value.kind === 'map' ? value.entries.find(([k]) => k === 'version')?.[1] : value;
             if (target?.kind === 'scalar' && typeof target.value === 'string' && target.span) {
-                const span = target.span;
-                const current = target.value;
-                matches.push({
-                    selector,
-                    path: file.source.path,
-                    line: span.line,
-                    where: `${key} (line ${span.line})`,
-                    current,
-                    edits: (vars) => {
-                        const next = nextValue(current, selector.template, vars, '{version}');
-                        return next === current ? [] : [{ start: span.start, end: span.end, replacement: span.render(next), by: selector.text }];
-                    },
-                });
+                matches.push(valueMatch(file, selector, target.span, target.value, (line) => `${key} (line ${line})`));
             }
             else
                 visit(value, [...path, key]);

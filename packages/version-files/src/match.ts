@@ -77,6 +77,36 @@ function at(file: ParsedFile, offset: number): number {
   return lineColumn(file.source.text, offset).line;
 }
 
+type ValueSelector = Extract<Selector, { template: string | undefined }>;
+
+/**
+ * A match whose edit replaces one span with the next value: the template if the selector has one,
+ * else the current value with its version token swapped (`fallback` when it has none).
+ */
+function valueMatch(
+  file: ParsedFile,
+  selector: ValueSelector,
+  span: { start: number; end: number; line?: number; render?: (value: string) => string },
+  current: string,
+  where: (line: number) => string,
+  fallback = '{version}',
+): Match {
+  const line = span.line ?? at(file, span.start);
+  return {
+    selector,
+    path: file.source.path,
+    line,
+    where: where(line),
+    current,
+    edits: (vars) => {
+      const value = nextValue(current, selector.template, vars, fallback);
+      return value === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text }];
+    },
+  };
+}
+
+const atLine = (line: number) => `line ${line}`;
+
 function matchWhole(file: ParsedFile, selector: Extract<Selector, { kind: 'whole' }>): Match[] {
   const { text } = file.source;
   const start = text.length - text.trimStart().length;
@@ -90,16 +120,7 @@ function matchWhole(file: ParsedFile, selector: Extract<Selector, { kind: 'whole
       { input: 'files' },
     );
   }
-  return [
-    {
-      selector,
-      path: file.source.path,
-      line: at(file, start),
-      where: 'whole file',
-      current,
-      edits: (vars) => [{ start, end, replacement: nextValue(current, selector.template, vars, '{version}'), by: selector.text }],
-    },
-  ];
+  return [valueMatch(file, selector, { start, end }, current, () => 'whole file')];
 }
 
 function matchKey(file: ParsedFile, selector: Extract<Selector, { kind: 'key' }>): Match[] {
@@ -127,18 +148,7 @@ function matchKey(file: ParsedFile, selector: Extract<Selector, { kind: 'key' }>
           { input: 'files' },
         );
       }
-      const current = String(node.value);
-      matches.push({
-        selector,
-        path: file.source.path,
-        line: span.line,
-        where,
-        current,
-        edits: (vars) => {
-          const value = nextValue(current, selector.template, vars, '{version}');
-          return value === current ? [] : [{ start: span.start, end: span.end, replacement: span.render(value), by: selector.text }];
-        },
-      });
+      matches.push(valueMatch(file, selector, span, String(node.value), () => where));
     }
   });
   return matches;
@@ -196,17 +206,7 @@ function matchRegex(file: ParsedFile, selector: Extract<Selector, { kind: 'regex
   for (const m of text.matchAll(regex)) {
     if (m[0] === '') continue;
     const { start, end, text: current } = groupSpan(m as RegExpExecArray);
-    matches.push({
-      selector,
-      path: file.source.path,
-      line: at(file, start),
-      where: `line ${at(file, start)}`,
-      current,
-      edits: (vars) => {
-        const value = nextValue(current, selector.template, vars, '{version}');
-        return value === current ? [] : [{ start, end, replacement: value, by: selector.text }];
-      },
-    });
+    matches.push(valueMatch(file, selector, { start, end }, current, atLine));
   }
   return matches;
 }
@@ -288,17 +288,7 @@ function matchLinks(file: ParsedFile, selector: Extract<Selector, { kind: 'links
       const token = VERSION_TOKEN.exec(current)?.[0];
       // Links to older releases (changelogs, upgrade notes) are history and stay as they are.
       if (previous !== undefined && token !== previous) continue;
-      matches.push({
-        selector,
-        path: file.source.path,
-        line: at(file, start),
-        where: `line ${at(file, start)}`,
-        current,
-        edits: (vars) => {
-          const value = nextValue(current, selector.template, vars, '{tag}');
-          return value === current ? [] : [{ start, end, replacement: value, by: selector.text }];
-        },
-      });
+      matches.push(valueMatch(file, selector, { start, end }, current, atLine, '{tag}'));
     }
   }
   return matches.sort((a, b) => a.line - b.line);
@@ -325,19 +315,7 @@ function matchCrate(file: ParsedFile, selector: Extract<Selector, { kind: 'crate
       let target: TreeNode | undefined;
       if (names.has(key) && !inPackage) target = value.kind === 'map' ? value.entries.find(([k]) => k === 'version')?.[1] : value;
       if (target?.kind === 'scalar' && typeof target.value === 'string' && target.span) {
-        const span = target.span;
-        const current = target.value;
-        matches.push({
-          selector,
-          path: file.source.path,
-          line: span.line,
-          where: `${key} (line ${span.line})`,
-          current,
-          edits: (vars) => {
-            const next = nextValue(current, selector.template, vars, '{version}');
-            return next === current ? [] : [{ start: span.start, end: span.end, replacement: span.render(next), by: selector.text }];
-          },
-        });
+        matches.push(valueMatch(file, selector, target.span, target.value, (line) => `${key} (line ${line})`));
       } else visit(value, [...path, key]);
     }
   };
