@@ -1,9 +1,9 @@
-import { cp, mkdtemp, readFile, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, writeFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { errors, runAction } from '../helpers/action.js';
 import { SANDBOX_TOKENS, useSandbox } from '../helpers/sandbox.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const FILES: Record<string, string> = {
   VERSION: '1.0.0\n',
@@ -24,7 +24,7 @@ async function setup(): Promise<{ name: string; dir: string; head: string; repos
     commits: [{ id: 'c1', message: 'Initial commit', files: FILES, author: 'alice', date: '2026-01-01T00:00:00Z' }],
     labels: [{ name: 'release' }],
   });
-  const dir = await mkdtemp(join(tmpdir(), 'relkit-checkout-'));
+  const dir = await scratchDir('checkout');
   for (const [path, content] of Object.entries(FILES)) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), content);
@@ -34,7 +34,7 @@ async function setup(): Promise<{ name: string; dir: string; head: string; repos
 }
 
 async function copyCheckout(dir: string): Promise<string> {
-  const copy = await mkdtemp(join(tmpdir(), 'relkit-checkout-'));
+  const copy = await scratchDir('checkout');
   await cp(dir, copy, { recursive: true });
   return copy;
 }

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, symlink, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { errors, runAction } from '../helpers/action.js';
-import { copyBefore, differingFiles, listFiles, REAL_WORLD } from '../helpers/real-world.js';
+import { copyBefore, differingFiles, listFiles } from '../helpers/real-world.js';
+import { scratchDir } from '../helpers/scratch.js';
 
 const run = (cwd: string, inputs: Record<string, string>) => runAction('bump-version-files', undefined, inputs, { cwd, env: { GITHUB_REPOSITORY: undefined } });
 
@@ -83,7 +83,7 @@ describe('bump-version-files reproduces real release commits byte for byte', () 
 
 describe('bump-version-files refuses bad input before touching a file', () => {
   async function workspace(): Promise<string> {
-    const dir = await mkdtemp(join(tmpdir(), 'relkit-bad-'));
+    const dir = await scratchDir('bad');
     await writeFile(join(dir, 'VERSION'), '1.0.0\n');
     await writeFile(join(dir, 'Chart.yaml'), '# chart\nversion: 1.0.0 # keep\nappVersion: "v1.0.0"\n');
     await writeFile(join(dir, 'broken.yaml'), 'version: 1.0.0\nlist: [a, b\nother: 1\n');
@@ -124,11 +124,9 @@ describe('bump-version-files refuses bad input before touching a file', () => {
 
   it('a good selector list still writes nothing when a later file is broken', async () => {
     const dir = await workspace();
-    await mkdir(join(dir, 'sub'));
     const before = await snapshot(dir);
     const result = await run(dir, { version: '1.1.0', files: 'VERSION\nChart.yaml: version\nbroken.yaml: version' });
     expect(result.failed).toBe(true);
     expect(await snapshot(dir)).toEqual(before);
-    expect(REAL_WORLD).toBeTruthy();
   });
 });

@@ -1,13 +1,13 @@
-import { cp, mkdtemp, readFile, readdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, readFile, readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { scratchDir } from './scratch.js';
 
 export const REAL_WORLD = fileURLToPath(new URL('../../../shared/fixtures/real-world/', import.meta.url));
 
 /** A scratch copy of a fixture's `before/` folder. */
 export async function copyBefore(name: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), `relkit-${name}-`));
+  const dir = await scratchDir(name);
   await cp(join(REAL_WORLD, name, 'before'), dir, { recursive: true });
   return dir;
 }

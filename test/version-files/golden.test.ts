@@ -1,12 +1,12 @@
-import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WritePath } from '@relkit/kit';
+import { scratchDir } from '../helpers/scratch.js';
 import { expandPreset, parseSpec, planBump, writeFilesAtomically, type SpecEntry } from '@relkit/version-files';
 
 async function bumpFiles(files: Record<string, string | Buffer>, spec: string | ((dir: string) => Promise<SpecEntry[]>), version: string): Promise<Record<string, Buffer>> {
-  const dir = await mkdtemp(join(tmpdir(), 'relkit-golden-'));
+  const dir = await scratchDir('golden');
   for (const [path, content] of Object.entries(files)) {
     await mkdir(dirname(join(dir, path)), { recursive: true });
     await writeFile(join(dir, path), content);
