@@ -61,6 +61,21 @@ async function openPulls(name: string) {
   return (await env.client().rest.rest.pulls.list({ owner: 'acme', repo: name, state: 'open' })).data;
 }
 
+describe('bump-version-files reads the current version from tags', () => {
+  it('bumps from the highest semver tag with the prefix, ignoring other tags', async () => {
+    const repo = await setup();
+    const admin = env.client().rest;
+    for (const tag of ['v1.0.0', 'v1.2.0', 'v1.10.0-rc.1', 'v1.9.3', 'chart-9.9.9', 'nightly']) {
+      await admin.rest.git.createRef({ owner: 'acme', repo: repo.name, ref: `refs/tags/${tag}`, sha: repo.head });
+    }
+    const result = await bump(repo, { version: '', bump: 'prerelease', preid: 'rc', 'current-version-from': 'tag' });
+    expect(errors(result)).toEqual([]);
+    expect(result.outputs).toMatchObject({ version: '1.10.0-rc.2', 'previous-version': '1.10.0-rc.1', tag: 'v1.10.0-rc.2', prerelease: 'true' });
+    expect(await readFile(join(repo.dir, 'deploy/Chart.yaml'), 'utf8')).toContain('appVersion: "v1.10.0-rc.2"');
+    expect(result.summary).toContain('from tag v1.10.0-rc.1');
+  });
+});
+
 describe('bump-version-files commits through the API', () => {
   it('commits to the branch once, signed by GitHub, and a re-run adds nothing', async () => {
     const repo = await setup();
