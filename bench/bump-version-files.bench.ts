@@ -1,9 +1,10 @@
 import { cpus } from 'node:os';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { it } from 'vitest';
 import { WritePath } from '@relkit/kit';
+import { startSandbox, SANDBOX_TOKENS } from '@relkit/sandbox';
 import { parseSpec, planBump, writeFilesAtomically } from '@relkit/version-files';
 import { runAction } from '../test/helpers/action.js';
 import { median, report } from './report.js';
@@ -89,4 +90,40 @@ it('bump-version-files: 1,000 files of mixed formats', async () => {
   rows.push({ scenario: 'plan + write (package, in process)', files: changed, 'median ms': Math.round(e), 'ms per file': Number((e / FILES).toFixed(3)), runs: RUNS });
   rows.push({ scenario: 'action bundle (node start, summary, outputs)', files: changed, 'median ms': Math.round(a), 'ms per file': Number((a / FILES).toFixed(3)), runs: RUNS });
   report('bump-version-files', `${FILES} files: 200 four-document manifests, 200 charts, 200 package.json, 200 Cargo.toml, 200 Go; ${cpus().length} cores`, rows);
+});
+
+const LATENCY_MS = 50;
+
+it('bump-version-files: API requests to commit and to open the pull request (sandbox, 50 ms a request)', async () => {
+  const files = { VERSION: '1.0.0\n', 'deploy/Chart.yaml': 'version: 1.0.0\nappVersion: "v1.0.0"\n' };
+  const sandbox = await startSandbox({ latencyMs: LATENCY_MS, seed: { repos: [{ owner: 'acme', name: 'app', commits: [{ id: 'c1', message: 'init', files }] }] } });
+  const rows: Array<Record<string, string | number>> = [];
+  const checkout = await mkdtemp(join(tmpdir(), 'relkit-bench-'));
+  try {
+    await mkdir(join(checkout, 'deploy'));
+    for (const [path, content] of Object.entries(files)) await writeFile(join(checkout, path), content);
+    const head = sandbox.state.repo('acme', 'app')!.refs.get('refs/heads/main')!;
+    const scenarios: Array<[string, Record<string, string>]> = [
+      ['pull request: open', { commit: 'pull-request', labels: 'release' }],
+      ['pull request: re-run', { commit: 'pull-request', labels: 'release' }],
+      ['branch: commit', { commit: 'branch' }],
+      ['branch: re-run', { commit: 'branch' }],
+    ];
+    for (const [scenario, inputs] of scenarios) {
+      const dir = await mkdtemp(join(tmpdir(), 'relkit-bench-'));
+      await cp(checkout, dir, { recursive: true });
+      sandbox.log.length = 0;
+      const started = performance.now();
+      const result = await runAction('bump-version-files', sandbox, { token: SANDBOX_TOKENS.githubToken, files: 'VERSION\ndeploy/Chart.yaml: version, appVersion', version: '1.1.0', ...inputs }, { cwd: dir, env: { GITHUB_SHA: head, GITHUB_REF: 'refs/heads/main' } });
+      const ms = performance.now() - started;
+      await rm(dir, { recursive: true, force: true });
+      if (result.failed) throw new Error(result.stdout);
+      const graphqlWrites = sandbox.log.filter((e) => e.server === 'graphql').length;
+      rows.push({ scenario, requests: sandbox.log.length, 'REST writes': sandbox.log.filter((e) => e.server !== 'graphql' && e.method !== 'GET').length, 'GraphQL calls': graphqlWrites, ms: Math.round(ms) });
+    }
+  } finally {
+    await sandbox.close();
+    await rm(checkout, { recursive: true, force: true });
+  }
+  report('bump-version-files-api', LATENCY_MS, rows);
 });

@@ -70,10 +70,19 @@ export async function proposeChanges(clients: ChangeClients, request: ProposalRe
     clients.log(`${branch} already carries these ${request.files.length} files: nothing to commit.`);
     commit = { status: 'already-present', sha: head, branchCreated: false };
   } else {
-    if (head !== undefined && head !== request.startPoint) {
+    const refPath = `/repos/${owner}/${repo}/git/refs`;
+    if (head === undefined) {
+      await clients.writes
+        .perform({ method: 'POST', target: refPath, summary: `create branch ${branch} at ${request.startPoint.slice(0, 12)}` }, () =>
+          clients.rest.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: request.startPoint }),
+        )
+        .catch((error: unknown) => {
+          throw explainGitHubError(error, `create branch ${branch}`, 'contents: write');
+        });
+    } else if (head !== request.startPoint) {
       // The relkit branch belongs to relkit: whatever it held is replaced by this run's result.
       await clients.writes
-        .perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/git/refs/heads/${branch}`, summary: `reset ${branch} to ${request.startPoint.slice(0, 12)}` }, () =>
+        .perform({ method: 'PATCH', target: `${refPath}/heads/${branch}`, summary: `reset ${branch} to ${request.startPoint.slice(0, 12)}` }, () =>
           clients.rest.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha: request.startPoint, force: true }),
         )
         .catch((error: unknown) => {
@@ -81,7 +90,9 @@ export async function proposeChanges(clients: ChangeClients, request: ProposalRe
         });
       branchReset = true;
     }
-    commit = await commitFiles(clients, { owner, repo, branch, expectedHead: request.startPoint, message: request.message, files: request.files, createBranch: true, headKnown: branchReset });
+    // The state query (and the write just made) say where the branch is: no need to read it again.
+    commit = await commitFiles(clients, { owner, repo, branch, expectedHead: request.startPoint, message: request.message, files: request.files, headKnown: true });
+    commit = { ...commit, branchCreated: head === undefined };
   }
 
   const existing = state.repository.pullRequests.nodes.find((p) => !p.isCrossRepository);
