@@ -42277,6 +42277,7 @@ async function runAction(main, options = {}) {
             setOutput: (name, value) => setOutput(name, outputValue(value)),
             saveState: (name, value) => saveState(name, outputValue(value)),
             getState: (name) => getState(name),
+            mask: (secret) => core_setSecret(secret),
             github: (clientOptions) => {
                 const created = (0,github_client/* createGitHubClients */.Y8)({ ...clientOptions, maskSecret: core_setSecret, log: (line) => info(line) });
                 clients.push(created);

@@ -5,11 +5,13 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import bcrypt from 'bcryptjs';
 
 /**
  * A real CNCF distribution registry (Debian `docker-registry`) on loopback, with a temporary
  * config and storage. In `bearer` mode it is configured for token auth and a small token server
- * here signs the tokens it accepts, so clients go through the real 401 → realm → token dance.
+ * here signs the tokens it accepts, so clients go through the real 401 → realm → token dance; in
+ * `basic` mode it checks an htpasswd file itself.
  */
 export interface TestRegistry {
   /** `127.0.0.1:PORT`, usable as the registry part of an image reference. */
@@ -17,7 +19,7 @@ export interface TestRegistry {
   url: string;
   /** Token server realm (bearer mode). */
   realm?: string;
-  /** Credentials the token server accepts (bearer mode); anonymous pulls are also granted. */
+  /** Credentials the token server (bearer mode; anonymous pulls are also granted) or htpasswd (basic mode) accepts. */
   credentials?: { username: string; password: string };
   /** Requests seen by the token server. */
   tokenRequests: string[];
@@ -106,7 +108,7 @@ async function waitForRegistry(url: string, child: ChildProcess, log: () => stri
   throw new Error(`docker-registry did not start:\n${log()}`);
 }
 
-export async function startRegistry(options: { auth?: 'none' | 'bearer' } = {}): Promise<TestRegistry> {
+export async function startRegistry(options: { auth?: 'none' | 'bearer' | 'basic' } = {}): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), 'relkit-registry-'));
   const port = await freePort();
   const host = `127.0.0.1:${port}`;
@@ -125,6 +127,10 @@ export async function startRegistry(options: { auth?: 'none' | 'bearer' } = {}):
     realm = started.realm;
     authBlock = `auth:\n  token:\n    realm: ${realm}\n    service: ${service}\n    issuer: relkit-test-issuer\n    rootcertbundle: ${join(dir, 'cert.pem')}\n`;
   }
+  if (options.auth === 'basic') {
+    writeFileSync(join(dir, 'htpasswd'), `${credentials.username}:${bcrypt.hashSync(credentials.password, 4)}\n`);
+    authBlock = `auth:\n  htpasswd:\n    realm: relkit-basic\n    path: ${join(dir, 'htpasswd')}\n`;
+  }
   writeFileSync(
     join(dir, 'config.yml'),
     `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n  secret: ${randomBytes(16).toString('hex')}\n${authBlock}`,
@@ -140,6 +146,7 @@ export async function startRegistry(options: { auth?: 'none' | 'bearer' } = {}):
     const headers = new Headers(init.headers);
     const cached = tokenCache.get(repository);
     if (cached) headers.set('authorization', `Bearer ${cached}`);
+    if (options.auth === 'basic') headers.set('authorization', `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`);
     const response = await fetch(path, { ...init, headers });
     if (response.status !== 401 || !realm) return response;
     const scope = `repository:${repository}:pull,push`;
@@ -182,7 +189,8 @@ export async function startRegistry(options: { auth?: 'none' | 'bearer' } = {}):
   return {
     host,
     url,
-    ...(realm ? { realm, credentials } : {}),
+    ...(realm ? { realm } : {}),
+    ...(options.auth === 'bearer' || options.auth === 'basic' ? { credentials } : {}),
     tokenRequests,
     pushImage: (repository, reference, platform = { os: 'linux', architecture: 'amd64' }) => pushManifestOnly(repository, reference, platform),
     async pushIndex(repository, reference, platforms) {

@@ -15,6 +15,8 @@ export interface ActionContext {
   setOutput: (name: string, value: unknown) => void;
   saveState: (name: string, value: unknown) => void;
   getState: (name: string) => string;
+  /** Hides a secret in every later log line (the runner's add-mask). */
+  mask: (secret: string) => void;
   github: (options: Omit<GitHubClientOptions, 'maskSecret' | 'log'>) => GitHubClients;
 }
 
@@ -57,6 +59,7 @@ export async function runAction(main: (context: ActionContext) => Promise<void>,
       setOutput: (name, value) => core.setOutput(name, outputValue(value)),
       saveState: (name, value) => core.saveState(name, outputValue(value)),
       getState: (name) => core.getState(name),
+      mask: (secret) => core.setSecret(secret),
       github: (clientOptions) => {
         const created = createGitHubClients({ ...clientOptions, maskSecret: core.setSecret, log: (line) => core.info(line) });
         clients.push(created);

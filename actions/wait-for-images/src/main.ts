@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { UserError, parseDuration } from '@relkit/kit';
+import { runAction, type ActionContext } from '@relkit/kit/action';
+import { buildTargets, parsePlatforms, waitForImages, type WaitReport } from '@relkit/image-wait';
+import { CredentialStore, formatReference, loadDockerConfig, parseRegistryAuth, RegistryClient } from '@relkit/oci';
+
+function summarize(ctx: ActionContext, report: WaitReport): void {
+  ctx.summary.heading(`Images${ctx.writes.mock ? ' (mock: one look, no waiting)' : ''}: ${report.images.filter((i) => i.status === 'ready').length} of ${report.images.length} ready`, 2);
+  ctx.summary.table(
+    ['Image', 'Tag', 'Digest', 'Platforms', 'Waited', 'Polls'],
+    report.images.map((i) => [
+      `\`${formatReference({ ...i.target.reference, tag: undefined, digest: undefined })}\``,
+      i.target.reference.tag ?? '',
+      i.digest ? `\`${i.digest}\`` : '—',
+      i.platforms?.join(', ') ?? '',
+      i.status === 'ready' ? `${Math.round((i.readyAfterMs ?? 0) / 1000)}s` : `not ready: ${i.answer}`,
+      String(i.polls),
+    ]),
+  );
+  ctx.summary.paragraph(`Registry requests: ${report.requests}. Waited ${Math.round(report.waitedMs / 1000)}s.`);
+}
+
+await runAction(async (ctx) => {
+  const { inputs } = ctx;
+  const timeoutMs = inputs.duration('timeout', { default: 30 * 60_000 });
+  const intervalMs = inputs.duration('interval', { default: 10_000 });
+  const maxIntervalMs = inputs.duration('max-interval', { default: 60_000 });
+  if (maxIntervalMs < intervalMs) {
+    throw new UserError(`Input \`max-interval\` (${maxIntervalMs / 1000}s) is shorter than \`interval\` (${intervalMs / 1000}s).`, 'Make `max-interval` at least as long as `interval`.', { input: 'max-interval' });
+  }
+  const concurrency = inputs.integer('concurrency', { default: 8, min: 1, max: 64 });
+  const targets = buildTargets({
+    images: inputs.list('images', { commas: true, required: true }),
+    tag: inputs.string('tag'),
+    platforms: parsePlatforms(inputs.list('platforms', { commas: true })),
+    sameDigestAs: inputs.list('same-digest-as', { commas: true }),
+  });
+
+  const credentials = new CredentialStore();
+  parseRegistryAuth(inputs.raw('registry-auth') ?? '', credentials);
+  const configPath = inputs.string('docker-config') ?? join(process.env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
+  if (inputs.string('docker-config') !== undefined || existsSync(configPath)) {
+    const loaded = await loadDockerConfig(configPath, credentials);
+    ctx.log(`Using ${loaded} credential(s) from ${configPath}.`);
+  }
+  for (const secret of credentials.secrets()) ctx.mask(secret);
+
+  const client = new RegistryClient({ credentials, userAgent: 'relkit/wait-for-images' });
+  ctx.log(`Waiting for ${targets.length} image(s)${targets[0]?.platforms.length ? ` on ${targets[0].platforms.join(', ')}` : ''}, up to ${Math.round(timeoutMs / 1000)}s, polling every ${intervalMs / 1000}s to ${maxIntervalMs / 1000}s.`);
+  const report = await waitForImages({ client, targets, timeoutMs, intervalMs, maxIntervalMs, concurrency, once: ctx.writes.mock, log: ctx.log });
+
+  const found = report.images.filter((i) => i.digest !== undefined && i.status === 'ready');
+  ctx.setOutput('ready', report.ready);
+  ctx.setOutput('digests', Object.fromEntries(found.map((i) => [i.target.name, i.digest])));
+  ctx.setOutput('platforms', Object.fromEntries(found.filter((i) => i.platforms).map((i) => [i.target.name, i.platforms])));
+  ctx.setOutput('waited', Math.round(report.waitedMs / 100) / 10);
+  summarize(ctx, report);
+
+  const missing = report.images.filter((i) => i.status !== 'ready');
+  if (missing.length === 0) return;
+  if (ctx.writes.mock) {
+    ctx.warn(`Not ready yet (mock mode does not wait): ${missing.map((i) => `${i.target.name} (${i.answer})`).join('; ')}`);
+    return;
+  }
+  throw new UserError(
+    `Timed out after ${Math.round(report.waitedMs / 1000)}s waiting for ${missing.length} of ${report.images.length} image(s):\n${missing.map((i) => `  - ${i.target.name}: ${i.answer}`).join('\n')}`,
+    'Check that the image build pushed these tags (and every platform), or raise `timeout`.',
+  );
+});
