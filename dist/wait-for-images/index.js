@@ -33614,19 +33614,10 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2512);
-/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1444);
-/* harmony import */ var _relkit_image_wait__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(2463);
-/* harmony import */ var _relkit_oci__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4029);
-
-
-
+/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2512);
+/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1444);
+/* harmony import */ var _relkit_image_wait__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2463);
+/* harmony import */ var _relkit_oci__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8636);
 
 
 
@@ -33634,7 +33625,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 function summarize(ctx, report) {
     ctx.summary.heading(`Images${ctx.writes.mock ? ' (mock: one look, no waiting)' : ''}: ${report.images.filter((i) => i.status === 'ready').length} of ${report.images.length} ready`, 2);
     ctx.summary.table(['Image', 'Tag', 'Digest', 'Platforms', 'Waited', 'Polls'], report.images.map((i) => [
-        `\`${(0,_relkit_oci__WEBPACK_IMPORTED_MODULE_6__/* .formatReference */ .FH)({ ...i.target.reference, tag: undefined, digest: undefined })}\``,
+        `\`${(0,_relkit_oci__WEBPACK_IMPORTED_MODULE_3__/* .formatReference */ .FH)({ ...i.target.reference, tag: undefined, digest: undefined })}\``,
         i.target.reference.tag ?? '',
         i.digest ? `\`${i.digest}\`` : '—',
         i.platforms?.join(', ') ?? '',
@@ -33643,33 +33634,29 @@ function summarize(ctx, report) {
     ]));
     ctx.summary.paragraph(`Registry requests: ${report.requests}. Waited ${Math.round(report.waitedMs / 1000)}s.`);
 }
-await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .C)(async (ctx) => {
+await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(async (ctx) => {
     const { inputs } = ctx;
     const timeoutMs = inputs.duration('timeout', { default: 30 * 60_000 });
     const intervalMs = inputs.duration('interval', { default: 10_000 });
     const maxIntervalMs = inputs.duration('max-interval', { default: 60_000 });
     if (maxIntervalMs < intervalMs) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo(`Input \`max-interval\` (${maxIntervalMs / 1000}s) is shorter than \`interval\` (${intervalMs / 1000}s).`, 'Make `max-interval` at least as long as `interval`.', { input: 'max-interval' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`max-interval\` (${maxIntervalMs / 1000}s) is shorter than \`interval\` (${intervalMs / 1000}s).`, 'Make `max-interval` at least as long as `interval`.', { input: 'max-interval' });
     }
     const concurrency = inputs.integer('concurrency', { default: 8, min: 1, max: 64 });
-    const targets = (0,_relkit_image_wait__WEBPACK_IMPORTED_MODULE_5__/* .buildTargets */ .TW)({
+    const targets = (0,_relkit_image_wait__WEBPACK_IMPORTED_MODULE_2__/* .buildTargets */ .TW)({
         images: inputs.list('images', { commas: true, required: true }),
         tag: inputs.string('tag'),
-        platforms: (0,_relkit_image_wait__WEBPACK_IMPORTED_MODULE_5__/* .parsePlatforms */ .qA)(inputs.list('platforms', { commas: true })),
+        platforms: (0,_relkit_image_wait__WEBPACK_IMPORTED_MODULE_2__/* .parsePlatforms */ .qA)(inputs.list('platforms', { commas: true })),
         sameDigestAs: inputs.list('same-digest-as', { commas: true }),
     });
-    const credentials = new _relkit_oci__WEBPACK_IMPORTED_MODULE_6__/* .CredentialStore */ .L5();
-    (0,_relkit_oci__WEBPACK_IMPORTED_MODULE_6__/* .parseRegistryAuth */ .bf)(inputs.raw('registry-auth') ?? '', credentials);
-    const configPath = inputs.string('docker-config') ?? (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(process.env.DOCKER_CONFIG ?? (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)((0,node_os__WEBPACK_IMPORTED_MODULE_1__.homedir)(), '.docker'), 'config.json');
-    if (inputs.string('docker-config') !== undefined || (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(configPath)) {
-        const loaded = await (0,_relkit_oci__WEBPACK_IMPORTED_MODULE_6__/* .loadDockerConfig */ .h3)(configPath, credentials);
-        ctx.log(`Using ${loaded} credential(s) from ${configPath}.`);
-    }
+    const { store: credentials, configPath, fromConfig } = await (0,_relkit_oci__WEBPACK_IMPORTED_MODULE_3__/* .collectCredentials */ .R_)({ registryAuth: inputs.raw('registry-auth'), dockerConfig: inputs.string('docker-config'), env: process.env });
     for (const secret of credentials.secrets())
         ctx.mask(secret);
-    const client = new _relkit_oci__WEBPACK_IMPORTED_MODULE_6__/* .RegistryClient */ .bP({ credentials, userAgent: 'relkit/wait-for-images' });
+    if (configPath)
+        ctx.log(`Using ${fromConfig} credential(s) from ${configPath}.`);
+    const client = new _relkit_oci__WEBPACK_IMPORTED_MODULE_3__/* .RegistryClient */ .bP({ credentials, userAgent: 'relkit/wait-for-images' });
     ctx.log(`Waiting for ${targets.length} image(s)${targets[0]?.platforms.length ? ` on ${targets[0].platforms.join(', ')}` : ''}, up to ${Math.round(timeoutMs / 1000)}s, polling every ${intervalMs / 1000}s to ${maxIntervalMs / 1000}s.`);
-    const report = await (0,_relkit_image_wait__WEBPACK_IMPORTED_MODULE_5__/* .waitForImages */ .zH)({ client, targets, timeoutMs, intervalMs, maxIntervalMs, concurrency, once: ctx.writes.mock, log: ctx.log });
+    const report = await (0,_relkit_image_wait__WEBPACK_IMPORTED_MODULE_2__/* .waitForImages */ .zH)({ client, targets, timeoutMs, intervalMs, maxIntervalMs, concurrency, once: ctx.writes.mock, log: ctx.log });
     const found = report.images.filter((i) => i.digest !== undefined && i.status === 'ready');
     ctx.setOutput('ready', report.ready);
     ctx.setOutput('digests', Object.fromEntries(found.map((i) => [i.target.name, i.digest])));
@@ -33683,7 +33670,7 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .C)(asy
         ctx.warn(`Not ready yet (mock mode does not wait): ${missing.map((i) => `${i.target.name} (${i.answer})`).join('; ')}`);
         return;
     }
-    throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo(`Timed out after ${Math.round(report.waitedMs / 1000)}s waiting for ${missing.length} of ${report.images.length} image(s):\n${missing.map((i) => `  - ${i.target.name}: ${i.answer}`).join('\n')}`, 'Check that the image build pushed these tags (and every platform), or raise `timeout`.');
+    throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Timed out after ${Math.round(report.waitedMs / 1000)}s waiting for ${missing.length} of ${report.images.length} image(s):\n${missing.map((i) => `  - ${i.target.name}: ${i.answer}`).join('\n')}`, 'Check that the image build pushed these tags (and every platform), or raise `timeout`.');
 });
 
 __webpack_async_result__();
@@ -33706,8 +33693,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./packages/kit/src/index.ts
 var src = __nccwpck_require__(2512);
-// EXTERNAL MODULE: ./packages/oci/src/index.ts + 7 modules
-var oci_src = __nccwpck_require__(4029);
+// EXTERNAL MODULE: ./packages/oci/src/index.ts + 10 modules
+var oci_src = __nccwpck_require__(8636);
 ;// CONCATENATED MODULE: ./packages/image-wait/src/targets.ts
 
 
@@ -42775,24 +42762,22 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
-/***/ 4029:
+/***/ 8636:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  L5: () => (/* reexport */ CredentialStore),
   bP: () => (/* reexport */ RegistryClient),
+  R_: () => (/* reexport */ collectCredentials),
   FH: () => (/* reexport */ formatReference),
   IP: () => (/* reexport */ isRegistryError),
-  h3: () => (/* reexport */ loadDockerConfig),
   F2: () => (/* reexport */ parseReference),
-  bf: () => (/* reexport */ parseRegistryAuth),
   J5: () => (/* reexport */ platformMatches),
   _t: () => (/* reexport */ withDefaultTag)
 });
 
-// UNUSED EXPORTS: DOCKER_HUB, DOCKER_HUB_API, MANIFEST_ACCEPT, RegistryError, formatPlatform, isIndex, manifestReference, parseWwwAuthenticate
+// UNUSED EXPORTS: CredentialStore, DOCKER_HUB, DOCKER_HUB_API, MANIFEST_ACCEPT, RegistryError, formatPlatform, isIndex, loadDockerConfig, manifestReference, parseRegistryAuth, parseWwwAuthenticate
 
 // EXTERNAL MODULE: ./packages/kit/src/index.ts
 var src = __nccwpck_require__(2512);
@@ -42871,9 +42856,18 @@ function formatReference(reference) {
     return `${name}${reference.tag ? `:${reference.tag}` : ''}${reference.digest ? `@${reference.digest}` : ''}`;
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./packages/oci/src/credentials.ts
+
+
+
 
 
 
@@ -42937,6 +42931,18 @@ async function loadDockerConfig(path, store, input = 'docker-config') {
         }
     }
     return loaded;
+}
+/**
+ * Credentials from `registry-auth` lines and a Docker config.json: the path given, else
+ * $DOCKER_CONFIG/config.json or ~/.docker/config.json when one exists (what docker/login-action writes).
+ */
+async function collectCredentials(options) {
+    const store = new CredentialStore();
+    const path = options.dockerConfig ?? (0,external_node_path_namespaceObject.join)(options.env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
+    const fromConfig = options.dockerConfig !== undefined || (0,external_node_fs_namespaceObject.existsSync)(path) ? await loadDockerConfig(path, store) : undefined;
+    // Explicit lines win over the config file for the same registry.
+    parseRegistryAuth(options.registryAuth ?? '', store);
+    return { store, configPath: fromConfig === undefined ? undefined : path, fromConfig: fromConfig ?? 0 };
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -43365,13 +43371,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
 /***/ 7067:
 /***/ ((module) => {
 
@@ -43390,20 +43389,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 8161:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 

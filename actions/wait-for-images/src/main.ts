@@ -1,10 +1,7 @@
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
-import { UserError, parseDuration } from '@relkit/kit';
+import { UserError } from '@relkit/kit';
 import { runAction, type ActionContext } from '@relkit/kit/action';
 import { buildTargets, parsePlatforms, waitForImages, type WaitReport } from '@relkit/image-wait';
-import { CredentialStore, formatReference, loadDockerConfig, parseRegistryAuth, RegistryClient } from '@relkit/oci';
+import { collectCredentials, formatReference, RegistryClient } from '@relkit/oci';
 
 function summarize(ctx: ActionContext, report: WaitReport): void {
   ctx.summary.heading(`Images${ctx.writes.mock ? ' (mock: one look, no waiting)' : ''}: ${report.images.filter((i) => i.status === 'ready').length} of ${report.images.length} ready`, 2);
@@ -38,14 +35,9 @@ await runAction(async (ctx) => {
     sameDigestAs: inputs.list('same-digest-as', { commas: true }),
   });
 
-  const credentials = new CredentialStore();
-  parseRegistryAuth(inputs.raw('registry-auth') ?? '', credentials);
-  const configPath = inputs.string('docker-config') ?? join(process.env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
-  if (inputs.string('docker-config') !== undefined || existsSync(configPath)) {
-    const loaded = await loadDockerConfig(configPath, credentials);
-    ctx.log(`Using ${loaded} credential(s) from ${configPath}.`);
-  }
+  const { store: credentials, configPath, fromConfig } = await collectCredentials({ registryAuth: inputs.raw('registry-auth'), dockerConfig: inputs.string('docker-config'), env: process.env });
   for (const secret of credentials.secrets()) ctx.mask(secret);
+  if (configPath) ctx.log(`Using ${fromConfig} credential(s) from ${configPath}.`);
 
   const client = new RegistryClient({ credentials, userAgent: 'relkit/wait-for-images' });
   ctx.log(`Waiting for ${targets.length} image(s)${targets[0]?.platforms.length ? ` on ${targets[0].platforms.join(', ')}` : ''}, up to ${Math.round(timeoutMs / 1000)}s, polling every ${intervalMs / 1000}s to ${maxIntervalMs / 1000}s.`);

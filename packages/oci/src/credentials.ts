@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { UserError } from '@relkit/kit';
 import { DOCKER_HUB, DOCKER_HUB_API } from './reference.js';
 
@@ -78,4 +81,17 @@ export async function loadDockerConfig(path: string, store: CredentialStore, inp
     }
   }
   return loaded;
+}
+
+/**
+ * Credentials from `registry-auth` lines and a Docker config.json: the path given, else
+ * $DOCKER_CONFIG/config.json or ~/.docker/config.json when one exists (what docker/login-action writes).
+ */
+export async function collectCredentials(options: { registryAuth?: string | undefined; dockerConfig?: string | undefined; env: NodeJS.ProcessEnv }): Promise<{ store: CredentialStore; configPath: string | undefined; fromConfig: number }> {
+  const store = new CredentialStore();
+  const path = options.dockerConfig ?? join(options.env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
+  const fromConfig = options.dockerConfig !== undefined || existsSync(path) ? await loadDockerConfig(path, store) : undefined;
+  // Explicit lines win over the config file for the same registry.
+  parseRegistryAuth(options.registryAuth ?? '', store);
+  return { store, configPath: fromConfig === undefined ? undefined : path, fromConfig: fromConfig ?? 0 };
 }
