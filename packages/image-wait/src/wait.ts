@@ -129,8 +129,9 @@ export async function waitForImages(options: WaitOptions): Promise<WaitReport> {
         return;
       }
       if (changed) options.log(`${state.target.name}: ${result.answer}`);
-      // A little jitter keeps many images from polling in lockstep; the gap never drops below interval.
-      schedule.nextAt = clock.now() + schedule.gap * (1 + 0.1 * random());
+      // Up to 10% off the gap keeps many images from polling in lockstep, without ever exceeding
+      // max-interval (the detection bound) or going below interval (the request-rate bound).
+      schedule.nextAt = clock.now() + Math.max(options.intervalMs, schedule.gap * (1 - 0.1 * random()));
       schedule.gap = Math.min(schedule.gap * 2, options.maxIntervalMs);
     } catch (error) {
       state.polls++;
