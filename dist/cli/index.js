@@ -84161,6 +84161,23 @@ function refNode(ctx, repo, ref, sha) {
         prefix,
         target: () => gitObject(ctx, repo, sha),
         repository: () => repositoryNode(ctx, repo),
+        compare: (args) => {
+            const head = resolveCommitish(repo, String(args.headRef));
+            if (!head)
+                throw new node_modules_graphql/* GraphQLError */.eOn(`Could not resolve to a Ref or commit with the name '${String(args.headRef)}'.`, { extensions: { type: 'NOT_FOUND' } });
+            const ahead = repo.objects.log(head, [sha]).reverse();
+            const behind = repo.objects.log(sha, [head]);
+            return {
+                __typename: 'Comparison',
+                id: nodeId('Comparison', `${sha}...${head}`),
+                aheadBy: ahead.length,
+                behindBy: behind.length,
+                status: ahead.length === 0 && behind.length === 0 ? 'IDENTICAL' : behind.length === 0 ? 'AHEAD' : ahead.length === 0 ? 'BEHIND' : 'DIVERGED',
+                baseTarget: () => gitObject(ctx, repo, sha),
+                headTarget: () => gitObject(ctx, repo, head),
+                commits: (cArgs) => connection(ahead, cArgs, (c) => commitNode(ctx, repo, c)),
+            };
+        },
         associatedPullRequests: (args) => connection(repo.pulls.filter((p) => `refs/heads/${p.headRef}` === ref && (!args.states || args.states.includes(p.mergedAt ? 'MERGED' : p.state.toUpperCase()))), args, (pr) => pullRequestNode(ctx, repo, pr)),
     };
 }
@@ -84245,6 +84262,12 @@ function repositoryNode(ctx, repo) {
             }
             return null;
         },
+        issueOrPullRequest: (args) => {
+            const pr = repo.pulls.find((p) => p.number === args.number);
+            if (!pr)
+                throw new node_modules_graphql/* GraphQLError */.eOn(`Could not resolve to an issue or pull request with the number of ${args.number}.`, { extensions: { type: 'NOT_FOUND' } });
+            return pullRequestNode(ctx, repo, refreshPull(ctx.state, repo, pr));
+        },
         pullRequest: (args) => {
             const pr = repo.pulls.find((p) => p.number === args.number);
             if (!pr)
@@ -84304,6 +84327,50 @@ function createCommitOnBranch(ctx, input) {
     }
     return { clientMutationId: input.clientMutationId ?? null, commit: commitNode(ctx, repo, repo.objects.commit(sha)), ref: refNode(ctx, repo, ref, sha) };
 }
+/**
+ * The issue search GitHub's `search(type: ISSUE)` runs, for the qualifiers relkit uses: `repo:`,
+ * `is:pr`, `is:merged`, `is:open`, `author:`, `merged:<DATE`, `merged:<=DATE`, `merged:>DATE`,
+ * `merged:>=DATE`. Anything else is refused loudly rather than ignored.
+ */
+function searchIssues(ctx, args) {
+    if (args.type !== 'ISSUE')
+        throw new node_modules_graphql/* GraphQLError */.eOn(`The sandbox models search only for type ISSUE, not ${String(args.type)}.`);
+    let repoName;
+    const filters = [];
+    for (const token of String(args.query).trim().split(/\s+/)) {
+        const [key, value = ''] = token.split(/:(.*)/s);
+        if (key === 'repo')
+            repoName = value;
+        else if (token === 'is:pr' || token === 'type:pr')
+            continue;
+        else if (token === 'is:merged')
+            filters.push((pr) => pr.mergedAt !== null);
+        else if (token === 'is:open')
+            filters.push((pr) => pr.state === 'open');
+        else if (key === 'author')
+            filters.push((pr) => pr.user.toLowerCase() === value.replace(/^app\//, '').toLowerCase() || pr.user.toLowerCase() === `${value.replace(/^app\//, '')}[bot]`.toLowerCase());
+        else if (key === 'merged') {
+            const m = /^(<=|>=|<|>)?(.+)$/.exec(value);
+            const bound = Date.parse(m[2]);
+            if (Number.isNaN(bound))
+                throw new node_modules_graphql/* GraphQLError */.eOn(`The sandbox cannot read the date in "${token}".`);
+            const op = m[1] ?? '=';
+            filters.push((pr) => {
+                if (!pr.mergedAt)
+                    return false;
+                const at = Date.parse(pr.mergedAt);
+                return op === '<' ? at < bound : op === '<=' ? at <= bound : op === '>' ? at > bound : op === '>=' ? at >= bound : pr.mergedAt.startsWith(m[2]);
+            });
+        }
+        else
+            throw new node_modules_graphql/* GraphQLError */.eOn(`The sandbox does not model the search qualifier "${token}".`);
+    }
+    const repo = repoName ? ctx.state.repo(repoName) : undefined;
+    if (!repo || !canRead(repo, ctx.identity))
+        return { issueCount: 0, nodes: [], edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, codeCount: 0, repositoryCount: 0, userCount: 0, discussionCount: 0, wikiCount: 0 };
+    const found = repo.pulls.filter((pr) => filters.every((f) => f(pr)));
+    return { ...connection(found, args, (pr) => pullRequestNode(ctx, repo, pr)), issueCount: found.length, codeCount: 0, repositoryCount: 0, userCount: 0, discussionCount: 0, wikiCount: 0 };
+}
 async function executeGraphql(ctx, body) {
     if (!body.query)
         return { errors: [{ message: 'A query attribute must be specified and must be a string.' }] };
@@ -84324,6 +84391,7 @@ async function executeGraphql(ctx, body) {
             return { cost: 1, limit: limit.limit, remaining: limit.remaining, used: limit.used, nodeCount: 0, resetAt: new Date(limit.resetAt * 1000).toISOString() };
         },
         createCommitOnBranch: (args) => createCommitOnBranch(ctx, args.input),
+        search: (args) => searchIssues(ctx, args),
     };
     const result = await (0,node_modules_graphql/* graphql */.UGq)({
         schema: githubSchema(),

@@ -187,6 +187,22 @@ function refNode(ctx: GraphqlContext, repo: Repository, ref: string, sha: string
     prefix,
     target: () => gitObject(ctx, repo, sha),
     repository: () => repositoryNode(ctx, repo),
+    compare: (args: Args) => {
+      const head = resolveCommitish(repo, String(args.headRef));
+      if (!head) throw new GraphQLError(`Could not resolve to a Ref or commit with the name '${String(args.headRef)}'.`, { extensions: { type: 'NOT_FOUND' } });
+      const ahead = repo.objects.log(head, [sha]).reverse();
+      const behind = repo.objects.log(sha, [head]);
+      return {
+        __typename: 'Comparison',
+        id: nodeId('Comparison', `${sha}...${head}`),
+        aheadBy: ahead.length,
+        behindBy: behind.length,
+        status: ahead.length === 0 && behind.length === 0 ? 'IDENTICAL' : behind.length === 0 ? 'AHEAD' : ahead.length === 0 ? 'BEHIND' : 'DIVERGED',
+        baseTarget: () => gitObject(ctx, repo, sha),
+        headTarget: () => gitObject(ctx, repo, head),
+        commits: (cArgs: Args) => connection(ahead, cArgs, (c) => commitNode(ctx, repo, c)),
+      };
+    },
     associatedPullRequests: (args: Args) =>
       connection(repo.pulls.filter((p) => `refs/heads/${p.headRef}` === ref && (!args.states || args.states.includes(p.mergedAt ? 'MERGED' : p.state.toUpperCase()))), args, (pr) => pullRequestNode(ctx, repo, pr)),
   };
@@ -271,6 +287,11 @@ function repositoryNode(ctx: GraphqlContext, repo: Repository): Node {
       }
       return null;
     },
+    issueOrPullRequest: (args: Args) => {
+      const pr = repo.pulls.find((p) => p.number === args.number);
+      if (!pr) throw new GraphQLError(`Could not resolve to an issue or pull request with the number of ${args.number}.`, { extensions: { type: 'NOT_FOUND' } });
+      return pullRequestNode(ctx, repo, refreshPull(ctx.state, repo, pr));
+    },
     pullRequest: (args: Args) => {
       const pr = repo.pulls.find((p) => p.number === args.number);
       if (!pr) throw new GraphQLError(`Could not resolve to a PullRequest with the number of ${args.number}.`, { extensions: { type: 'NOT_FOUND' } });
@@ -321,6 +342,40 @@ function createCommitOnBranch(ctx: GraphqlContext, input: Args): Node {
   return { clientMutationId: input.clientMutationId ?? null, commit: commitNode(ctx, repo, repo.objects.commit(sha) as Commit), ref: refNode(ctx, repo, ref, sha) };
 }
 
+/**
+ * The issue search GitHub's `search(type: ISSUE)` runs, for the qualifiers relkit uses: `repo:`,
+ * `is:pr`, `is:merged`, `is:open`, `author:`, `merged:<DATE`, `merged:<=DATE`, `merged:>DATE`,
+ * `merged:>=DATE`. Anything else is refused loudly rather than ignored.
+ */
+function searchIssues(ctx: GraphqlContext, args: Args): Node {
+  if (args.type !== 'ISSUE') throw new GraphQLError(`The sandbox models search only for type ISSUE, not ${String(args.type)}.`);
+  let repoName: string | undefined;
+  const filters: Array<(pr: PullRequest) => boolean> = [];
+  for (const token of String(args.query).trim().split(/\s+/)) {
+    const [key, value = ''] = token.split(/:(.*)/s) as [string, string | undefined];
+    if (key === 'repo') repoName = value;
+    else if (token === 'is:pr' || token === 'type:pr') continue;
+    else if (token === 'is:merged') filters.push((pr) => pr.mergedAt !== null);
+    else if (token === 'is:open') filters.push((pr) => pr.state === 'open');
+    else if (key === 'author') filters.push((pr) => pr.user.toLowerCase() === value.replace(/^app\//, '').toLowerCase() || pr.user.toLowerCase() === `${value.replace(/^app\//, '')}[bot]`.toLowerCase());
+    else if (key === 'merged') {
+      const m = /^(<=|>=|<|>)?(.+)$/.exec(value)!;
+      const bound = Date.parse(m[2]!);
+      if (Number.isNaN(bound)) throw new GraphQLError(`The sandbox cannot read the date in "${token}".`);
+      const op = m[1] ?? '=';
+      filters.push((pr) => {
+        if (!pr.mergedAt) return false;
+        const at = Date.parse(pr.mergedAt);
+        return op === '<' ? at < bound : op === '<=' ? at <= bound : op === '>' ? at > bound : op === '>=' ? at >= bound : pr.mergedAt.startsWith(m[2]!);
+      });
+    } else throw new GraphQLError(`The sandbox does not model the search qualifier "${token}".`);
+  }
+  const repo = repoName ? ctx.state.repo(repoName) : undefined;
+  if (!repo || !canRead(repo, ctx.identity)) return { issueCount: 0, nodes: [], edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, codeCount: 0, repositoryCount: 0, userCount: 0, discussionCount: 0, wikiCount: 0 };
+  const found = repo.pulls.filter((pr) => filters.every((f) => f(pr)));
+  return { ...connection(found, args, (pr) => pullRequestNode(ctx, repo, pr)), issueCount: found.length, codeCount: 0, repositoryCount: 0, userCount: 0, discussionCount: 0, wikiCount: 0 };
+}
+
 export async function executeGraphql(ctx: GraphqlContext, body: { query?: string; variables?: Record<string, unknown>; operationName?: string }): Promise<Record<string, unknown>> {
   if (!body.query) return { errors: [{ message: 'A query attribute must be specified and must be a string.' }] };
   const root = {
@@ -338,6 +393,7 @@ export async function executeGraphql(ctx: GraphqlContext, body: { query?: string
       return { cost: 1, limit: limit.limit, remaining: limit.remaining, used: limit.used, nodeCount: 0, resetAt: new Date(limit.resetAt * 1000).toISOString() };
     },
     createCommitOnBranch: (args: Args) => createCommitOnBranch(ctx, args.input as Args),
+    search: (args: Args) => searchIssues(ctx, args),
   };
   const result = await graphql({
     schema: githubSchema(),

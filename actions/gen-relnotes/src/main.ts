@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { UserError } from '@relkit/kit';
+import { runAction } from '@relkit/kit/action';
+import { defaultConfig, generateNotes, parseNotesConfig, renderJson, renderKeepAChangelog, renderMarkdown, writeChangelog, type NotesConfig } from '@relkit/relnotes';
+import { localCloneOf, readRepositoryConfig } from './sources.js';
+
+await runAction(async (ctx) => {
+  const { inputs } = ctx;
+  const repository = inputs.string('repository') ?? process.env.GITHUB_REPOSITORY ?? '';
+  if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
+    throw new UserError(`Input \`repository\` is ${repository ? `"${repository}", not OWNER/NAME` : 'empty and GITHUB_REPOSITORY is not set'}.`, 'Set `repository` (or --repo) to OWNER/NAME, e.g. metallb/metallb.', { input: 'repository' });
+  }
+  const [owner, repo] = repository.split('/') as [string, string];
+  const format = inputs.oneOf('format', ['markdown', 'keep-a-changelog', 'json'] as const, { default: 'markdown' });
+  const date = inputs.string('date') ?? new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UserError(`Input \`date\` is "${date}", not YYYY-MM-DD.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });
+  const version = inputs.string('version');
+  const to = inputs.string('to') ?? process.env.GITHUB_SHA;
+  if (!to) throw new UserError('Input `to` is empty and GITHUB_SHA is not set.', 'Set `to` to the release commit, tag or branch.', { input: 'to' });
+  const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+  const token = inputs.string('token', { required: true });
+  const changelogFile = inputs.string('changelog-file');
+  const configPath = inputs.string('config');
+  const clients = ctx.github({ token });
+
+  let config: NotesConfig;
+  const localConfig = configPath ? resolve(workspace, configPath) : ['.github/release.yml', '.github/release.yaml'].map((p) => join(workspace, p)).find((p) => existsSync(p));
+  if (localConfig) {
+    const text = await readFile(localConfig, 'utf8').catch(() => {
+      throw new UserError(`Input \`config\`: ${configPath} does not exist in the workspace.`, 'Give the path of a release.yml relative to the workspace, or leave `config` empty.', { input: 'config' });
+    });
+    config = parseNotesConfig(configPath ?? '.github/release.yml', text);
+  } else {
+    const remote = await readRepositoryConfig(clients.rest, { owner, repo }, to);
+    config = remote ? parseNotesConfig(`${repository}:.github/release.yml`, remote) : defaultConfig();
+  }
+
+  const doc = await generateNotes(clients, {
+    id: { owner, repo },
+    to,
+    from: inputs.string('from'),
+    version,
+    tagPrefix: inputs.string('tag-prefix') ?? '',
+    paths: inputs.list('path'),
+    config,
+    localDir: await localCloneOf(workspace, owner, repo, process.env),
+    parallel: 4,
+    date,
+    serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
+    log: ctx.log,
+    warn: ctx.warn,
+  });
+  const options = { header: inputs.string('header'), footer: inputs.string('footer') };
+  const markdown = renderMarkdown(doc, options);
+  const section = renderKeepAChangelog(doc, options);
+  const json = renderJson(doc);
+  const notes = format === 'json' ? json : format === 'keep-a-changelog' ? section : markdown;
+
+  const outputFile = inputs.string('output-file') ? resolve(workspace, inputs.string('output-file')!) : join(process.env.RUNNER_TEMP ?? workspace, `relkit-notes-${process.env.GITHUB_RUN_ID ?? process.pid}.${format === 'json' ? 'json' : 'md'}`);
+  await mkdir(dirname(outputFile), { recursive: true });
+  await writeFile(outputFile, notes);
+  if (changelogFile) {
+    if (!doc.version) throw new UserError('`changelog-file` needs `version` to name the section.', 'Set `version`, e.g. 4.2.0.', { input: 'version' });
+    const path = resolve(workspace, changelogFile);
+    await ctx.writes.perform({ method: 'WRITE', target: changelogFile, summary: `put the ${doc.version} section into ${changelogFile}` }, () => writeChangelog(path, section, doc.version!));
+  }
+
+  const prs = doc.entries.filter((e) => e.pr !== undefined);
+  ctx.setOutput('notes', notes);
+  ctx.setOutput('notes-file', outputFile);
+  ctx.setOutput('json', json.trim());
+  ctx.setOutput('previous-tag', doc.previous ?? '');
+  ctx.setOutput('contributors', doc.contributors ?? []);
+  ctx.setOutput('pr-count', prs.length);
+  ctx.setOutput('commit-count', doc.commitCount);
+  ctx.log(notes);
+  ctx.summary.heading(`Release notes${doc.version ? ` for ${doc.version}` : ''}`, 2).paragraph(`${doc.from ?? '(start)'}..${doc.to}: ${doc.commitCount} commits, ${prs.length} pull requests, read from the ${doc.source}; ${clients.requests.total} GitHub API request(s).`);
+  ctx.summary.details('Notes', format === 'json' ? `\`\`\`json\n${json}\`\`\`` : markdown);
+});

@@ -1,0 +1,44 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Puts this version's section into a changelog: replaces the section already there for the version
+ * (so a re-run changes nothing), else inserts it above the newest release section (below the title
+ * and an Unreleased section, if any).
+ */
+export function placeSection(existing: string, section: string, version: string): string {
+  const eol = existing.includes('\r\n') ? '\r\n' : '\n';
+  const body = section.replace(/\n/g, eol);
+  const lines = existing.split(eol);
+  const isHeading = (l: string) => /^##\s/.test(l);
+  const mine = new RegExp(`^##\\s+\\[?v?${escapeRegex(version)}\\]?(\\s|$)`);
+  const start = lines.findIndex((l) => mine.test(l));
+  if (start >= 0) {
+    let end = start + 1;
+    while (end < lines.length && !isHeading(lines[end]!)) end++;
+    return [...lines.slice(0, start), ...body.replace(new RegExp(`${escapeRegex(eol)}$`), '').split(eol), ...(end < lines.length ? [''] : []), ...lines.slice(end)].join(eol);
+  }
+  let at = lines.findIndex((l) => isHeading(l) && !/unreleased/i.test(l));
+  if (at < 0) at = lines.length;
+  const before = lines.slice(0, at);
+  while (before.length > 0 && before.at(-1) === '') before.pop();
+  return [...before, ...(before.length ? [''] : []), ...body.replace(new RegExp(`${escapeRegex(eol)}$`), '').split(eol), '', ...lines.slice(at)].join(eol).replace(new RegExp(`(${escapeRegex(eol)})+$`), eol);
+}
+
+function endWithOneNewline(text: string, eol: string): string {
+  return `${text.replace(/(\r?\n)+$/, '')}${eol}`;
+}
+
+export async function writeChangelog(path: string, section: string, version: string): Promise<boolean> {
+  const existing = await readFile(path, 'utf8').catch(() => '# Changelog\n');
+  const next = endWithOneNewline(placeSection(existing, section, version), existing.includes('\r\n') ? '\r\n' : '\n');
+  if (next === existing) return false;
+  const temp = join(dirname(path), `.${basename(path)}.relkit-${process.pid}.tmp`);
+  await writeFile(temp, next);
+  await rename(temp, path);
+  return true;
+}

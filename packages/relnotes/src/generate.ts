@@ -1,0 +1,144 @@
+import type { GitHubGraphql, GitHubRest } from '@relkit/kit';
+import type { NotesConfig } from './config.js';
+import { contributors as listContributors, newContributors as findNewContributors } from './contributors.js';
+import { buildEntries, sectionOrder } from './entries.js';
+import { backportOf, cherryPickedFrom, prNumberFromMessage } from './messages.js';
+import { fetchCommits, fetchPulls, recoverAssociation, type PullInfo } from './pulls.js';
+import { apiRange, localRange, mergedBranchCommits, type CommitRange, type RangeCommit, type RepoId } from './range.js';
+import type { NotesDocument } from './render.js';
+import { resolveLocally, resolveRemotely } from './resolve.js';
+
+export interface GenerateRequest {
+  id: RepoId;
+  to: string;
+  from: string | undefined;
+  version: string | undefined;
+  tagPrefix: string;
+  paths: string[];
+  config: NotesConfig;
+  /** A clone to read commits from (actions/checkout with fetch-depth: 0); undefined for API only. */
+  localDir: string | undefined;
+  /** Queries in flight at once for PR batches. */
+  parallel: number;
+  date: string;
+  /** https://github.com (or the GHES/sandbox web URL), for the compare link. */
+  serverUrl: string;
+  log: (line: string) => void;
+  warn: (line: string) => void;
+  now?: () => number;
+}
+
+const RECENT_MS = 24 * 3_600_000;
+
+/** Commit → PR number: from its own message, from the merge that brought it in, or from GitHub's association. */
+async function numberCommits(range: CommitRange, localDir: string | undefined, fetchLoose: (shas: string[]) => Promise<Map<string, RangeCommit>>): Promise<Map<string, number>> {
+  const prOf = new Map<string, number>();
+  for (const c of range.commits) {
+    const n = prNumberFromMessage(c.message);
+    if (n !== undefined) prOf.set(c.sha, n);
+  }
+  if (range.source === 'local clone' && localDir) {
+    for (const merge of range.commits.filter((c) => c.parents.length > 1 && prOf.has(c.sha))) {
+      for (const sha of await mergedBranchCommits(localDir, merge)) if (!prOf.has(sha)) prOf.set(sha, prOf.get(merge.sha)!);
+    }
+    const loose = range.commits.filter((c) => !prOf.has(c.sha));
+    if (loose.length > 0) {
+      const fetched = await fetchLoose(loose.map((c) => c.sha));
+      for (const c of loose) {
+        const remote = fetched.get(c.sha);
+        if (!remote) continue;
+        c.associated = remote.associated;
+        c.authorLogin = remote.authorLogin;
+        c.authorIsBot = remote.authorIsBot;
+      }
+    }
+  }
+  for (const c of range.commits) {
+    if (!prOf.has(c.sha) && c.associated?.length) prOf.set(c.sha, Math.min(...c.associated));
+  }
+  return prOf;
+}
+
+/**
+ * Reads the range (a local clone when it has the commits, else the API), finds every PR with as
+ * few requests as the range allows, follows cherry-picks to their originals, and returns the
+ * document the renderers print.
+ */
+export async function generateNotes(clients: { rest: GitHubRest; graphql: GitHubGraphql }, request: GenerateRequest): Promise<NotesDocument> {
+  const { id, config } = request;
+  const local = request.localDir ? await resolveLocally(request.localDir, request.to, request.from, request.tagPrefix, request.version) : undefined;
+  const points = local ?? (await resolveRemotely(clients, id, request.to, request.from, request.tagPrefix, request.version));
+  let range: CommitRange | undefined;
+  if (local && request.localDir) range = await localRange(request.localDir, points.from?.sha, points.to.sha, request.paths);
+  range ??= await apiRange(clients, id, points.from ? { ...(points.from.ref ? { ref: points.from.ref } : {}), sha: points.from.sha } : undefined, points.to.sha, request.paths);
+  request.log(`Range ${points.from?.name ?? '(start of history)'}..${points.to.name}: ${range.commits.length} commit(s), read from the ${range.source}.`);
+  if (range.diverged) request.warn(`${points.from?.name} is not an ancestor of ${points.to.name}: the notes cover the commits since their merge base.`);
+
+  const prOf = await numberCommits(range, request.localDir, (shas) => fetchCommits(clients.graphql, id, shas, request.parallel));
+  // GitHub's association lags behind a fresh merge: ask REST for recent commits still without a PR.
+  const now = request.now?.() ?? Date.now();
+  for (const c of range.commits) {
+    if (prOf.has(c.sha) || c.parents.length > 1 || now - Date.parse(c.date) > RECENT_MS || (c.associated?.length ?? 0) > 0) continue;
+    const recovered = await recoverAssociation(clients.rest, id, c.sha);
+    if (recovered.length > 0) prOf.set(c.sha, Math.min(...recovered));
+  }
+
+  const pulls: Map<number, PullInfo> = await fetchPulls(clients.graphql, id, [...prOf.values()], request.parallel);
+
+  // Cherry-picks: by backport PR title/branch, and by the -x trailer on commits.
+  const wanted = new Map<number, number>();
+  for (const pr of pulls.values()) {
+    const original = backportOf(pr.title, pr.headRefName);
+    if (original !== undefined && original !== pr.number) wanted.set(pr.number, original);
+  }
+  // A -x trailer is only followed when nothing else names the PR: a commit with its own PR number
+  // (a squash title survives cherry-picking) or a backport PR whose title names the original needs no lookup.
+  const trailerOf = new Map<string, string>();
+  for (const c of range.commits) {
+    const original = cherryPickedFrom(c.message);
+    const own = prOf.get(c.sha);
+    const ownTitled = own !== undefined && (wanted.has(own) || prNumberFromMessage(c.message) === own);
+    if (original && !ownTitled) trailerOf.set(c.sha, original);
+  }
+  const originalCommits = trailerOf.size > 0 ? await fetchCommits(clients.graphql, id, [...new Set(trailerOf.values())], request.parallel) : new Map<string, RangeCommit>();
+  const prOfOriginal = (sha: string): number | undefined => {
+    const commit = [...originalCommits.values()].find((c) => c.sha.startsWith(sha));
+    if (!commit) return undefined;
+    return prNumberFromMessage(commit.message) ?? (commit.associated?.length ? Math.min(...commit.associated) : undefined);
+  };
+  const commitOriginals = new Map<string, number>();
+  for (const [sha, original] of trailerOf) {
+    const number = prOfOriginal(original);
+    const own = prOf.get(sha);
+    if (number === undefined || number === own) continue;
+    if (own === undefined) commitOriginals.set(sha, number);
+    else if (!wanted.has(own)) wanted.set(own, number);
+  }
+  const missing = [...new Set([...wanted.values(), ...commitOriginals.values()])].filter((n) => !pulls.has(n));
+  if (missing.length > 0) for (const [n, pr] of await fetchPulls(clients.graphql, id, missing, request.parallel)) pulls.set(n, pr);
+  const originals = new Map<number, number | null>();
+  for (const [backport, original] of wanted) originals.set(backport, pulls.has(original) ? original : null);
+  for (const [sha, original] of commitOriginals) if (!pulls.has(original)) commitOriginals.delete(sha);
+
+  const entries = buildEntries({ commits: range.commits, prOf, pulls, originals, commitOriginals, config });
+  const contributors = config.contributors ? listContributors(entries, config.excludeContributors) : undefined;
+  const newContributors = config.newContributors ? await findNewContributors(clients.graphql, id, entries, config.excludeContributors) : undefined;
+  // The new tag is spelled like the previous one (v0.14.8 → v0.14.9; 4.0.0 → 4.2.0).
+  const version = request.version?.replace(/^v/, '');
+  const previousVersion = points.from?.name.slice(request.tagPrefix.length).replace(/^v/, '');
+  const head = version && points.from && previousVersion ? points.from.name.replace(previousVersion, version) : version ? `${request.tagPrefix}${version}` : points.to.name;
+  return {
+    version,
+    previous: points.from?.name,
+    from: points.from?.name,
+    to: points.to.name,
+    date: request.date,
+    compareUrl: points.from ? `${request.serverUrl}/${id.owner}/${id.repo}/compare/${points.from.name}...${head}` : undefined,
+    source: range.source,
+    sections: sectionOrder(config),
+    entries,
+    contributors,
+    newContributors,
+    commitCount: range.commits.length,
+  };
+}

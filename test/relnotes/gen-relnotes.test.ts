@@ -1,0 +1,139 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { lint } from 'markdownlint/promise';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { errors, runAction } from '../helpers/action.js';
+import { SANDBOX_TOKENS, useSandbox } from '../helpers/sandbox.js';
+import { scratchDir } from '../helpers/scratch.js';
+import { buildFixtureRepo, type FixtureRepo } from './fixture-repo.js';
+
+let fixture: FixtureRepo;
+const env = useSandbox(() => ({ accounts: [{ login: 'dependabot[bot]', type: 'Bot' }], repos: [] }), { associationLagMs: 3_600_000 });
+const GOLDEN = new URL('./golden/', import.meta.url);
+const UPDATE = process.env.RELKIT_UPDATE_GOLDEN === '1';
+
+beforeAll(async () => {
+  fixture = await buildFixtureRepo({ newestMergedNow: true });
+  env.sandbox.addRepo(fixture.seed);
+});
+
+const KUBERNETES = 'kind-labels: true\ndependencies: true\n';
+const GITHUB = [
+  'changelog:',
+  '  exclude:',
+  '    labels: [ignore-for-release]',
+  '  categories:',
+  '    - title: Features',
+  '      labels: [kind/feature]',
+  '    - title: Fixes',
+  '      labels: [kind/bug]',
+  '    - title: Other',
+  '      labels: ["*"]',
+  'release-note-blocks: false',
+  '',
+].join('\n');
+const KUBE_RS = ['changelog:', '  categories:', '    - title: Added', '      labels: [kind/feature]', '    - title: Fixed', '      labels: [kind/bug]', '    - title: Changed', '      labels: ["*"]', 'release-note-blocks: false', 'contributors: false', ''].join('\n');
+
+async function notes(inputs: Record<string, string>, where: 'api' | 'local', config: string | undefined) {
+  const cwd = where === 'local' ? fixture.dir : await scratchDir('relnotes-ws');
+  await mkdir(join(cwd, '.github'), { recursive: true });
+  if (config !== undefined) await writeFile(join(cwd, '.github/release.yml'), config);
+  env.sandbox.log.length = 0;
+  const result = await runAction('gen-relnotes', env.sandbox, { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', ...inputs }, { cwd, env: { GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: undefined } });
+  return { result, requests: env.sandbox.log.length, graphql: env.sandbox.log.filter((e) => e.server === 'graphql').length, cwd };
+}
+
+/** Sandbox URLs carry a random port, and the newest commit is dated now: goldens use github.com and commit names. */
+function normalize(text: string): string {
+  let out = text.replaceAll(env.sandbox.urls.html, 'https://github.com');
+  for (const name of ['pr10', 'pr11', 'pr12', 'pr13', 'pr14', 'pr15', 'pr16', 'pr17', 'pick12']) out = out.replaceAll(fixture.sha(name), `<${name}>`);
+  return out;
+}
+
+async function golden(name: string, actual: string): Promise<void> {
+  const file = new URL(name, GOLDEN);
+  if (UPDATE || !existsSync(file)) {
+    await mkdir(GOLDEN, { recursive: true });
+    await writeFile(file, actual);
+  }
+  expect(actual).toBe(await readFile(file, 'utf8'));
+}
+
+async function markdownProblems(text: string): Promise<string[]> {
+  const results = await lint({ strings: { notes: text }, config: { default: true, MD013: false, MD041: false, MD024: { siblings_only: true } } });
+  return results.notes!.map((r) => `${r.lineNumber}: ${r.ruleNames.join('/')} ${r.ruleDescription}`);
+}
+
+describe('gen-relnotes on a MetalLB-shaped history', () => {
+  it('v0.14.9 on the release branch (Kubernetes kinds): previous tag v0.14.8 not v0.15.0, cherry-picks credited to their originals, in a handful of requests', async () => {
+    const { result, requests } = await notes({ to: 'v0.14', version: '0.14.9' }, 'api', KUBERNETES);
+    expect(errors(result)).toEqual([]);
+    expect(result.outputs).toMatchObject({ 'previous-tag': 'v0.14.8', 'pr-count': '2', 'commit-count': '2' });
+    await golden('kubernetes-v0.14.9.md', normalize(result.outputs.notes!));
+    expect(await markdownProblems(result.outputs.notes!)).toEqual([]);
+    // tags, resolve, compare (1 page), PRs (1 batch), the backport's original PR, new contributors.
+    expect(requests).toBeLessThanOrEqual(6);
+    expect(JSON.parse(result.outputs.contributors!)).toEqual([{ login: 'carol', count: 1 }, { login: 'erin', count: 1 }]);
+  });
+
+  it('gives the same notes from a local clone, with no request for commits', async () => {
+    const api = await notes({ to: 'v0.14', version: '0.14.9' }, 'api', KUBERNETES);
+    const local = await notes({ to: 'v0.14', version: '0.14.9' }, 'local', KUBERNETES);
+    expect(errors(local.result)).toEqual([]);
+    expect(local.result.stdout).toContain('read from the local clone');
+    expect(local.result.outputs.notes).toBe(api.result.outputs.notes);
+    expect(local.result.outputs.json).toBe(api.result.outputs.json);
+    expect(env.sandbox.log.some((e) => e.route?.includes('compare') || e.route?.includes('matching-refs'))).toBe(false);
+    expect(local.requests).toBeLessThan(api.requests);
+  });
+
+  it('v0.15.0 on main with GitHub release.yml categories, the newest PR included despite the association lag', async () => {
+    const { result } = await notes({ to: 'main', version: 'v0.15.0' }, 'api', GITHUB);
+    expect(errors(result)).toEqual([]);
+    await golden('github-v0.15.0.md', normalize(result.outputs.notes!));
+    expect(await markdownProblems(result.outputs.notes!)).toEqual([]);
+    // #17 was merged a minute ago: GraphQL does not associate it yet, REST does.
+    expect(result.outputs.notes).toContain('Add IPv6 pools by @alice');
+    expect(env.sandbox.log.some((e) => e.route === '/repos/{owner}/{repo}/commits/{commit_sha}/pulls')).toBe(true);
+    const local = await notes({ to: 'main', version: 'v0.15.0' }, 'local', GITHUB);
+    expect(local.result.outputs.notes).toBe(result.outputs.notes);
+  });
+
+  it('JSON output', async () => {
+    const { result } = await notes({ to: 'main', version: '0.15.0', format: 'json' }, 'api', KUBERNETES);
+    expect(errors(result)).toEqual([]);
+    await golden('kubernetes-v0.15.0.json', normalize(result.outputs.notes!));
+    const json = JSON.parse(result.outputs.json!);
+    expect(json.entries.map((e: { pr: number }) => e.pr)).toEqual([12, 13, 15, 17]);
+  });
+
+  it('kube-rs style: Keep a Changelog sections written into CHANGELOG.md, and a re-run changes nothing', async () => {
+    const first = await notes({ to: 'main', version: '0.15.0', format: 'keep-a-changelog', 'changelog-file': 'CHANGELOG.md' }, 'api', KUBE_RS);
+    expect(errors(first.result)).toEqual([]);
+    const changelog = await readFile(join(first.cwd, 'CHANGELOG.md'), 'utf8');
+    await golden('kube-rs-CHANGELOG.md', normalize(changelog));
+    expect(await markdownProblems(changelog)).toEqual([]);
+    const rerun = await runAction('gen-relnotes', env.sandbox, { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', to: 'main', version: '0.15.0', format: 'keep-a-changelog', 'changelog-file': 'CHANGELOG.md' }, { cwd: first.cwd, env: { GITHUB_REPOSITORY: 'acme/app' } });
+    expect(errors(rerun)).toEqual([]);
+    expect(await readFile(join(first.cwd, 'CHANGELOG.md'), 'utf8')).toBe(changelog);
+  });
+
+  it('a merge commit brings in its branch: one entry, co-authors credited, the same from a local clone', async () => {
+    const api = await notes({ from: 'v0.14.7', to: 'v0.14.8', version: '0.14.8' }, 'api', KUBERNETES);
+    expect(errors(api.result)).toEqual([]);
+    expect(api.result.outputs).toMatchObject({ 'pr-count': '2', 'commit-count': '4' });
+    expect(JSON.parse(api.result.outputs.contributors!)).toEqual([{ login: 'alice', count: 1 }, { login: 'bob', count: 1 }, { login: 'carol', count: 1 }]);
+    const entries = JSON.parse(api.result.outputs.json!).entries as Array<{ pr: number; commits: string[] }>;
+    expect(entries.map((e) => [e.pr, e.commits.length])).toEqual([[10, 1], [11, 3]]);
+    const local = await notes({ from: 'v0.14.7', to: 'v0.14.8', version: '0.14.8' }, 'local', KUBERNETES);
+    expect(local.result.outputs.json).toBe(api.result.outputs.json);
+  });
+
+  it('explains an unknown `from` with the nearest tags, and a broken config with file, line and column', async () => {
+    const unknown = await notes({ to: 'main', from: 'v0.14.80' }, 'api', undefined);
+    expect(errors(unknown.result).join('\n')).toMatch(/"v0\.14\.80" is neither a tag, a branch nor a commit[\s\S]*Nearest tags: v0\.14\.8, v0\.14\.7/);
+    const broken = await notes({ to: 'main' }, 'api', 'changelog:\n  categories:\n    - title: Features\n      lables: [kind/feature]\n');
+    expect(errors(broken.result).join('\n')).toMatch(/\.github\/release\.yml:4:7: unknown key "lables" in changelog\.categories\[0\]/);
+  });
+});
