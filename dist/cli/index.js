@@ -84074,21 +84074,39 @@ function changedInFirstParent(repo, commit, path) {
     const parent = commit.parents[0] ? repo.objects.commit(commit.parents[0]) : undefined;
     return mine !== (parent ? repo.objects.entryAt(parent.tree, path)?.sha : undefined);
 }
-/** PRs a commit belongs to: the PR it merged, and PRs whose own commits include it. */
-function associatedPulls(ctx, repo, sha) {
+// Built once per GraphQL request: a page of 100 commits asks for associations 100 times.
+const pullIndexes = new WeakMap();
+function pullIndex(ctx, repo) {
+    let perRepo = pullIndexes.get(ctx);
+    if (!perRepo)
+        pullIndexes.set(ctx, (perRepo = new Map()));
+    let index = perRepo.get(repo);
+    if (index)
+        return index;
+    index = { byMergeCommit: new Map(), withBranches: [] };
     const now = Date.now();
-    return repo.pulls.filter((pr) => {
+    for (const pr of repo.pulls) {
         refreshPull(ctx.state, repo, pr);
         if (pr.mergedAt && now - Date.parse(pr.mergedAt) < ctx.associationLagMs)
-            return false;
-        if (pr.mergeCommitSha === sha)
-            return true;
+            continue;
+        if (pr.mergeCommitSha)
+            index.byMergeCommit.set(pr.mergeCommitSha, [...(index.byMergeCommit.get(pr.mergeCommitSha) ?? []), pr]);
         const merge = pr.mergeCommitSha ? repo.objects.commit(pr.mergeCommitSha) : undefined;
         const base = merge?.parents.length === 2 ? merge.parents[0] : pr.state === 'open' ? pr.baseSha : undefined;
-        if (!base)
-            return false;
-        return repo.objects.isAncestor(sha, pr.headSha) && !repo.objects.isAncestor(sha, base);
-    });
+        if (base)
+            index.withBranches.push({ pr, base });
+    }
+    perRepo.set(repo, index);
+    return index;
+}
+/** PRs a commit belongs to: the PR it merged, and PRs whose own commits include it. */
+function associatedPulls(ctx, repo, sha) {
+    const index = pullIndex(ctx, repo);
+    const found = new Set(index.byMergeCommit.get(sha) ?? []);
+    for (const { pr, base } of index.withBranches)
+        if (repo.objects.isAncestor(sha, pr.headSha) && !repo.objects.isAncestor(sha, base))
+            found.add(pr);
+    return repo.pulls.filter((pr) => found.has(pr));
 }
 function gitObject(ctx, repo, sha) {
     const type = repo.objects.typeOf(sha);
@@ -84565,7 +84583,7 @@ class Sandbox {
         const rawBody = await readBody(req);
         const kind = server === 'api' && url.pathname === '/graphql' ? 'graphql' : server;
         const { identity, token, bad } = this.identityFor(req);
-        const entry = { server: kind, method, path: url.pathname, route: undefined, status: 0, token, ms: 0 };
+        const entry = { server: kind, method, path: url.pathname, route: undefined, status: 0, token, ms: 0, at: Date.now() };
         if (server === 'api' && url.pathname.startsWith('/_sandbox/')) {
             const answer = this.control(method, url, rawBody);
             return send(res, answer, {});

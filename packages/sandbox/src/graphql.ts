@@ -105,18 +105,40 @@ function changedInFirstParent(repo: Repository, commit: Commit, path: string): b
   return mine !== (parent ? repo.objects.entryAt(parent.tree, path)?.sha : undefined);
 }
 
-/** PRs a commit belongs to: the PR it merged, and PRs whose own commits include it. */
-function associatedPulls(ctx: GraphqlContext, repo: Repository, sha: string): PullRequest[] {
+interface PullIndex {
+  byMergeCommit: Map<string, PullRequest[]>;
+  /** Open PRs and PRs merged with a merge commit: the only ones whose own commits are not their merge commit. */
+  withBranches: Array<{ pr: PullRequest; base: string }>;
+}
+
+// Built once per GraphQL request: a page of 100 commits asks for associations 100 times.
+const pullIndexes = new WeakMap<GraphqlContext, Map<Repository, PullIndex>>();
+
+function pullIndex(ctx: GraphqlContext, repo: Repository): PullIndex {
+  let perRepo = pullIndexes.get(ctx);
+  if (!perRepo) pullIndexes.set(ctx, (perRepo = new Map()));
+  let index = perRepo.get(repo);
+  if (index) return index;
+  index = { byMergeCommit: new Map(), withBranches: [] };
   const now = Date.now();
-  return repo.pulls.filter((pr) => {
+  for (const pr of repo.pulls) {
     refreshPull(ctx.state, repo, pr);
-    if (pr.mergedAt && now - Date.parse(pr.mergedAt) < ctx.associationLagMs) return false;
-    if (pr.mergeCommitSha === sha) return true;
+    if (pr.mergedAt && now - Date.parse(pr.mergedAt) < ctx.associationLagMs) continue;
+    if (pr.mergeCommitSha) index.byMergeCommit.set(pr.mergeCommitSha, [...(index.byMergeCommit.get(pr.mergeCommitSha) ?? []), pr]);
     const merge = pr.mergeCommitSha ? repo.objects.commit(pr.mergeCommitSha) : undefined;
     const base = merge?.parents.length === 2 ? merge.parents[0] : pr.state === 'open' ? pr.baseSha : undefined;
-    if (!base) return false;
-    return repo.objects.isAncestor(sha, pr.headSha) && !repo.objects.isAncestor(sha, base);
-  });
+    if (base) index.withBranches.push({ pr, base });
+  }
+  perRepo.set(repo, index);
+  return index;
+}
+
+/** PRs a commit belongs to: the PR it merged, and PRs whose own commits include it. */
+function associatedPulls(ctx: GraphqlContext, repo: Repository, sha: string): PullRequest[] {
+  const index = pullIndex(ctx, repo);
+  const found = new Set(index.byMergeCommit.get(sha) ?? []);
+  for (const { pr, base } of index.withBranches) if (repo.objects.isAncestor(sha, pr.headSha) && !repo.objects.isAncestor(sha, base)) found.add(pr);
+  return repo.pulls.filter((pr) => found.has(pr));
 }
 
 function gitObject(ctx: GraphqlContext, repo: Repository, sha: string): Node | null {

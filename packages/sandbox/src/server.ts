@@ -53,6 +53,8 @@ export interface RequestLogEntry {
   status: number;
   token: string | undefined;
   ms: number;
+  /** When the request arrived (epoch ms), to tell concurrent requests from sequential ones. */
+  at: number;
   fault?: string;
 }
 
@@ -185,7 +187,7 @@ export class Sandbox {
     const rawBody = await readBody(req);
     const kind: 'api' | 'uploads' | 'graphql' = server === 'api' && url.pathname === '/graphql' ? 'graphql' : server;
     const { identity, token, bad } = this.identityFor(req);
-    const entry: RequestLogEntry = { server: kind, method, path: url.pathname, route: undefined, status: 0, token, ms: 0 };
+    const entry: RequestLogEntry = { server: kind, method, path: url.pathname, route: undefined, status: 0, token, ms: 0, at: Date.now() };
 
     if (server === 'api' && url.pathname.startsWith('/_sandbox/')) {
       const answer = this.control(method, url, rawBody);
