@@ -8,8 +8,9 @@ import { scratchDir } from '../helpers/scratch.js';
  * A repository shaped like MetalLB's history, built with real git: squash, merge and rebase merges,
  * co-authors, a dependency bot, a release branch with `cherry-pick -x` and a backport PR, tags.
  *
- *   main:  init(v0.14.7) ─ #10 squash ─ #11 merge(2 commits) ─ [v0.14.8] ─ #12 squash ─ #13 bot ─ #14 rebase (NONE) ─ #15 rebase ─ [v0.15.0] ─ #17 squash (newest)
- *   v0.14: from v0.14.8 ─ cherry-pick -x of #12 (pushed directly) ─ #16 "Cherry pick of #15" (squash)
+ *   main:  init(v0.14.7) ─ #10 squash ─ #11 merge(2 commits) ─ [v0.14.8] ─ #12 squash ─ #13 bot ─ #14 rebase (NONE) ─ #15 rebase ─ #18 rebase
+ *          ─ revert of #14's commit (pushed directly) ─ [v0.15.0] ─ #17 rebase (merged a minute ago)
+ *   v0.14: from v0.14.8 ─ cherry-pick -x of #12 (pushed directly) ─ #16 "Cherry pick of #15" (squash) ─ cherry-pick -x of #18 (pushed directly, no PR number in it)
  */
 export interface FixtureRepo {
   dir: string;
@@ -70,6 +71,9 @@ export async function buildFixtureRepo(options: { newestMergedNow?: boolean } = 
   commit('pr13', 'Bump golang.org/x/net from 0.1.0 to 0.2.0 (#13)', 'dependabot[bot]', { 'go.mod': 'module app\n' });
   commit('pr14', 'Reformat the docs', 'dave', { 'docs/index.md': '# docs\n' });
   commit('pr15', 'Make the metrics port configurable', 'erin', { 'speaker/metrics.go': 'package main // metrics\n' });
+  commit('pr18', 'Speed up config reload', 'bob', { 'speaker/reload.go': 'package main // reload\n' });
+  git(['revert', '--no-edit', shas.get('pr14')!], 'maintainer');
+  shas.set('revert14', head());
   git(['tag', 'v0.15.0']);
   commit('pr17', 'Add IPv6 pools', 'alice', { 'controller/pools.go': 'package main // pools\n' }, options.newestMergedNow ? new Date(Date.now() - 60_000) : undefined);
   // The release branch: a direct `cherry-pick -x` of #12 and a backport PR of #15.
@@ -80,6 +84,8 @@ export async function buildFixtureRepo(options: { newestMergedNow?: boolean } = 
   git(['add', '-A']);
   git(['commit', '-q', '-m', 'Cherry pick of #15: Make the metrics port configurable (#16)\n\n(cherry picked from commit ' + shas.get('pr15') + ')'], 'erin');
   shas.set('pr16', head());
+  git(['cherry-pick', '-x', shas.get('pr18')!], 'maintainer');
+  shas.set('pick18', head());
   git(['checkout', '-q', 'main']);
 
   const merged = (name: string) => new Date(Date.parse(git(['show', '-s', '--format=%cI', shas.get(name)!]))).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -91,6 +97,7 @@ export async function buildFixtureRepo(options: { newestMergedNow?: boolean } = 
     { number: 14, title: 'Reformat the docs', user: 'dave', head: 'dave/docs', labels: ['kind/documentation'], body: '```release-note\nNONE\n```', mergeCommit: shas.get('pr14')!, headCommit: shas.get('pr14')!, mergedAt: merged('pr14') },
     { number: 15, title: 'Make the metrics port configurable', user: 'erin', head: 'erin/metrics', labels: ['kind/feature', 'release-note-action-required'], body: '```release-note\nACTION REQUIRED: the metrics port moved to 7473; set `metricsPort` to keep 7472.\n```', mergeCommit: shas.get('pr15')!, headCommit: shas.get('pr15')!, mergedAt: merged('pr15') },
     { number: 16, title: 'Cherry pick of #15: Make the metrics port configurable', user: 'erin', head: 'cherry-pick-15-to-v0.14', base: 'v0.14', labels: ['kind/feature'], body: 'Backport of #15.' },
+    { number: 18, title: 'Speed up config reload', user: 'bob', head: 'bob/reload', labels: ['kind/feature'], body: '```release-note\nConfiguration reloads are faster.\n```', mergeCommit: shas.get('pr18')!, headCommit: shas.get('pr18')!, mergedAt: merged('pr18') },
     { number: 17, title: 'Add IPv6 pools', user: 'alice', head: 'alice/ipv6', labels: ['kind/feature'], body: '```release-note\nAddress pools can be IPv6.\n```', mergeCommit: shas.get('pr17')!, headCommit: shas.get('pr17')!, mergedAt: options.newestMergedNow ? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') : merged('pr17') },
   ];
   git(['remote', 'add', 'origin', 'https://github.com/acme/app.git']);

@@ -47,7 +47,7 @@ async function notes(inputs: Record<string, string>, where: 'api' | 'local', con
 /** Sandbox URLs carry a random port, and the newest commit is dated now: goldens use github.com and commit names. */
 function normalize(text: string): string {
   let out = text.replaceAll(env.sandbox.urls.html, 'https://github.com');
-  for (const name of ['pr10', 'pr11', 'pr12', 'pr13', 'pr14', 'pr15', 'pr16', 'pr17', 'pick12']) out = out.replaceAll(fixture.sha(name), `<${name}>`);
+  for (const name of ['pr10', 'pr11', 'pr12', 'pr13', 'pr14', 'pr15', 'pr16', 'pr17', 'pr18', 'pick12', 'pick18', 'revert14']) out = out.replaceAll(fixture.sha(name), `<${name}>`);
   return out;
 }
 
@@ -69,12 +69,14 @@ describe('gen-relnotes on a MetalLB-shaped history', () => {
   it('v0.14.9 on the release branch (Kubernetes kinds): previous tag v0.14.8 not v0.15.0, cherry-picks credited to their originals, in a handful of requests', async () => {
     const { result, requests } = await notes({ to: 'v0.14', version: '0.14.9' }, 'api', KUBERNETES);
     expect(errors(result)).toEqual([]);
-    expect(result.outputs).toMatchObject({ 'previous-tag': 'v0.14.8', 'pr-count': '2', 'commit-count': '2' });
+    expect(result.outputs).toMatchObject({ 'previous-tag': 'v0.14.8', 'pr-count': '3', 'commit-count': '3' });
+    // The direct cherry-pick of #18 carries no PR number: its -x trailer leads to #18.
+    expect(result.outputs.notes).toContain('Configuration reloads are faster. by @bob in [#18]');
     await golden('kubernetes-v0.14.9.md', normalize(result.outputs.notes!));
     expect(await markdownProblems(result.outputs.notes!)).toEqual([]);
-    // tags, resolve, compare (1 page), PRs (1 batch), the backport's original PR, new contributors.
-    expect(requests).toBeLessThanOrEqual(6);
-    expect(JSON.parse(result.outputs.contributors!)).toEqual([{ login: 'carol', count: 1 }, { login: 'erin', count: 1 }]);
+    // tags, resolve, compare (1 page), PRs (1 batch), the trailer's original commit, the originals' PRs, new contributors.
+    expect(requests).toBeLessThanOrEqual(7);
+    expect(JSON.parse(result.outputs.contributors!)).toEqual([{ login: 'bob', count: 1 }, { login: 'carol', count: 1 }, { login: 'erin', count: 1 }]);
   });
 
   it('gives the same notes from a local clone, with no request for commits', async () => {
@@ -105,7 +107,9 @@ describe('gen-relnotes on a MetalLB-shaped history', () => {
     expect(errors(result)).toEqual([]);
     await golden('kubernetes-v0.15.0.json', normalize(result.outputs.notes!));
     const json = JSON.parse(result.outputs.json!);
-    expect(json.entries.map((e: { pr: number }) => e.pr)).toEqual([12, 13, 15, 17]);
+    expect(json.entries.map((e: { pr: number | null }) => e.pr)).toEqual([12, 13, 15, 18, null, 17]);
+    // A direct revert has no PR and is listed, not dropped.
+    expect(json.entries[4]).toMatchObject({ title: 'Revert "Reformat the docs"', author: 'maintainer', category: 'Other Changes' });
   });
 
   it('kube-rs style: Keep a Changelog sections written into CHANGELOG.md, and a re-run changes nothing', async () => {
@@ -128,6 +132,21 @@ describe('gen-relnotes on a MetalLB-shaped history', () => {
     expect(entries.map((e) => [e.pr, e.commits.length])).toEqual([[10, 1], [11, 3]]);
     const local = await notes({ from: 'v0.14.7', to: 'v0.14.8', version: '0.14.8' }, 'local', KUBERNETES);
     expect(local.result.outputs.json).toBe(api.result.outputs.json);
+  });
+
+  it('narrows to paths, fills header and footer, and warns when `from` is not an ancestor', async () => {
+    const narrowed = await notes({ from: 'v0.14.8', to: 'main', version: '0.15.0', path: 'speaker/metrics.go\nspeaker/reload.go', header: '# {version} ({date})', footer: 'Compare: {compare_url}' }, 'api', KUBERNETES);
+    expect(errors(narrowed.result)).toEqual([]);
+    const prs = (JSON.parse(narrowed.result.outputs.json!).entries as Array<{ pr: number }>).map((e) => e.pr);
+    expect(prs).toEqual([15, 18]);
+    expect(narrowed.result.outputs.notes!.startsWith('# 0.15.0 (2026-02-01)\n')).toBe(true);
+    expect(normalize(narrowed.result.outputs.notes!)).toContain('Compare: https://github.com/acme/app/compare/v0.14.8...v0.15.0');
+    const local = await notes({ from: 'v0.14.8', to: 'main', version: '0.15.0', path: 'speaker/metrics.go\nspeaker/reload.go' }, 'local', KUBERNETES);
+    expect((JSON.parse(local.result.outputs.json!).entries as Array<{ pr: number }>).map((e) => e.pr)).toEqual([15, 18]);
+
+    const diverged = await notes({ from: 'v0.14', to: 'v0.15.0' }, 'api', KUBERNETES);
+    expect(errors(diverged.result)).toEqual([]);
+    expect(diverged.result.annotations.some((a) => a.level === 'warning' && /v0\.14 is not an ancestor of v0\.15\.0/.test(a.message))).toBe(true);
   });
 
   it('explains an unknown `from` with the nearest tags, and a broken config with file, line and column', async () => {
