@@ -37282,6 +37282,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: GITHUB_API_VERSION, RequestCounter
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
@@ -42609,6 +42611,7 @@ var errors = __nccwpck_require__(7817);
 
 
 
+
 /** The REST API version relkit is written against; sent on every request. */
 const GITHUB_API_VERSION = '2022-11-28';
 /** Counts every HTTP request that really left the process, retries included. */
@@ -42723,7 +42726,48 @@ function createGitHubClients(options) {
         request.headers['x-github-api-version'] = GITHUB_API_VERSION;
     });
     const graphql = rest.graphql.defaults({ url: graphqlUrl });
-    return { rest, graphql, requests, apiUrl, graphqlUrl };
+    const upload = async (request) => {
+        for (let attempt = 0;; attempt++) {
+            let answer;
+            let failure;
+            try {
+                requests.record('POST', request.url);
+                // A big asset takes longer than an API call: allow for a slow 512 KiB/s link on top.
+                answer = await baseFetch(request.url, {
+                    signal: AbortSignal.timeout(requestTimeoutMs + Math.ceil(request.size / 512)),
+                    method: 'POST',
+                    headers: { authorization: `token ${options.token}`, 'content-type': request.contentType, 'content-length': String(request.size), accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION, 'user-agent': 'relkit' },
+                    body: external_node_stream_.Readable.toWeb(external_node_stream_.Readable.from(request.open())),
+                    duplex: 'half',
+                });
+            }
+            catch (error) {
+                failure = error;
+            }
+            const status = answer?.status;
+            const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);
+            const transient = failure !== undefined || (status !== undefined && status >= 500) || limited;
+            if (!transient || attempt >= retries) {
+                if (failure)
+                    throw failure;
+                const text = await answer.text();
+                let data = text;
+                try {
+                    data = JSON.parse(text);
+                }
+                catch {
+                    // not JSON: keep the text
+                }
+                return { status: answer.status, data };
+            }
+            await answer?.body?.cancel();
+            const retryAfter = Number(answer?.headers.get('retry-after'));
+            const wait = limited && Number.isFinite(retryAfter) ? retryAfter * 1000 : retryBaseMs * 2 ** attempt * (0.5 + Math.random());
+            log(`upload to ${request.url.replace(/\?.*$/, '')} failed (${failure ? failure.message : `HTTP ${status}`}); retrying in ${Math.round(wait)} ms`);
+            await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+    };
+    return { rest, graphql, requests, apiUrl, graphqlUrl, upload };
 }
 
 

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { GitHub, defaults as actionsDefaults } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
@@ -54,10 +55,30 @@ const RelkitOctokit = GitHub.plugin(retryAfterHonouring, retry, throttling);
 export type GitHubRest = InstanceType<typeof RelkitOctokit>;
 export type GitHubGraphql = GitHubRest['graphql'];
 
+export interface UploadRequest {
+  /** The release's upload_url with `{?name,label}` already expanded. */
+  url: string;
+  /** Opens the body afresh for every attempt, so a retry never sends a half-read stream. */
+  open: () => NodeJS.ReadableStream;
+  size: number;
+  contentType: string;
+}
+
+export interface UploadAnswer {
+  status: number;
+  data: unknown;
+}
+
 export interface GitHubClients {
   rest: GitHubRest;
   graphql: GitHubGraphql;
   requests: RequestCounter;
+  /**
+   * Streams a release asset to the uploads host. Retries 5xx answers and dropped connections with
+   * backoff (and 429/secondary limits after Retry-After), each time from a fresh stream; returns
+   * any other answer (201, 422 already_exists, …) for the caller to read.
+   */
+  upload: (request: UploadRequest) => Promise<UploadAnswer>;
   apiUrl: string;
   graphqlUrl: string;
 }
@@ -160,5 +181,43 @@ export function createGitHubClients(options: GitHubClientOptions): GitHubClients
     request.headers['x-github-api-version'] = GITHUB_API_VERSION;
   });
   const graphql = rest.graphql.defaults({ url: graphqlUrl });
-  return { rest, graphql, requests, apiUrl, graphqlUrl };
+  const upload = async (request: UploadRequest): Promise<UploadAnswer> => {
+    for (let attempt = 0; ; attempt++) {
+      let answer: Response | undefined;
+      let failure: unknown;
+      try {
+        requests.record('POST', request.url);
+        // A big asset takes longer than an API call: allow for a slow 512 KiB/s link on top.
+        answer = await baseFetch(request.url, {
+          signal: AbortSignal.timeout(requestTimeoutMs + Math.ceil(request.size / 512)),
+          method: 'POST',
+          headers: { authorization: `token ${options.token}`, 'content-type': request.contentType, 'content-length': String(request.size), accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION, 'user-agent': 'relkit' },
+          body: Readable.toWeb(Readable.from(request.open())) as ReadableStream,
+          duplex: 'half',
+        } as RequestInit);
+      } catch (error) {
+        failure = error;
+      }
+      const status = answer?.status;
+      const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);
+      const transient = failure !== undefined || (status !== undefined && status >= 500) || limited;
+      if (!transient || attempt >= retries) {
+        if (failure) throw failure;
+        const text = await answer!.text();
+        let data: unknown = text;
+        try {
+          data = JSON.parse(text);
+        } catch {
+          // not JSON: keep the text
+        }
+        return { status: answer!.status, data };
+      }
+      await answer?.body?.cancel();
+      const retryAfter = Number(answer?.headers.get('retry-after'));
+      const wait = limited && Number.isFinite(retryAfter) ? retryAfter * 1000 : retryBaseMs * 2 ** attempt * (0.5 + Math.random());
+      log(`upload to ${request.url.replace(/\?.*$/, '')} failed (${failure ? (failure as Error).message : `HTTP ${status}`}); retrying in ${Math.round(wait)} ms`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  };
+  return { rest, graphql, requests, apiUrl, graphqlUrl, upload };
 }

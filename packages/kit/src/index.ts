@@ -11,4 +11,6 @@ export {
   type GitHubClientOptions,
   type GitHubRest,
   type GitHubGraphql,
+  type UploadRequest,
+  type UploadAnswer,
 } from './github-client.js';

@@ -1,0 +1,67 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { UserError } from '@relkit/kit';
+import { runAction } from '@relkit/kit/action';
+import { collectAssets, runDraftRelease } from '@relkit/release';
+
+await runAction(async (ctx) => {
+  const { inputs } = ctx;
+  const repository = inputs.string('repository') ?? process.env.GITHUB_REPOSITORY ?? '';
+  if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
+    throw new UserError(`Input \`repository\` is ${repository ? `"${repository}", not OWNER/NAME` : 'empty and GITHUB_REPOSITORY is not set'}.`, 'Set `repository` to OWNER/NAME.', { input: 'repository' });
+  }
+  const [owner, repo] = repository.split('/') as [string, string];
+  const tag = inputs.string('tag', { required: true });
+  if (!/^[^\s~^:?*[\\]+$/.test(tag) || tag.endsWith('.lock') || tag.includes('..')) {
+    throw new UserError(`Input \`tag\` is "${tag}", which git does not allow as a tag name.`, 'Use a tag like v1.4.0.', { input: 'tag' });
+  }
+  const target = inputs.string('target') ?? process.env.GITHUB_SHA;
+  if (!target) throw new UserError('Input `target` is empty and GITHUB_SHA is not set.', 'Set `target` to the release commit.', { input: 'target' });
+  const bodyFile = inputs.string('body-file');
+  const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+  const body =
+    inputs.string('body') ??
+    (bodyFile
+      ? await readFile(resolve(workspace, bodyFile), 'utf8').catch(() => {
+          throw new UserError(`Input \`body-file\`: ${bodyFile} cannot be read.`, 'Give the path of the notes file (relative to the workspace).', { input: 'body-file' });
+        })
+      : undefined);
+  const prereleaseInput = inputs.oneOf('prerelease', ['auto', 'true', 'false'] as const, { default: 'auto' });
+  const request = {
+    id: { owner, repo },
+    tag,
+    name: inputs.string('name') ?? tag,
+    target,
+    body,
+    generateNotes: inputs.boolean('generate-notes', { default: false }),
+    prerelease: prereleaseInput === 'auto' ? ('auto' as const) : prereleaseInput === 'true',
+    makeLatest: inputs.oneOf('make-latest', ['auto', 'true', 'false', 'legacy'] as const, { default: 'auto' }),
+    discussionCategory: inputs.string('discussion-category'),
+    assets: await collectAssets(inputs.list('assets'), workspace),
+    checksums: inputs.boolean('checksums', { default: true }),
+    overwrite: inputs.oneOf('overwrite', ['changed', 'always', 'never'] as const, { default: 'changed' }),
+    expectedAssets: inputs.list('expected-assets', { commas: true }),
+    publish: inputs.boolean('publish', { default: false }),
+    deleteStale: inputs.boolean('delete-stale-drafts', { default: true }),
+    run: process.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
+    concurrency: inputs.integer('concurrency', { default: 3, min: 1, max: 16 }),
+    notesUrl: process.env.GITHUB_RUN_ID && process.env.GITHUB_SERVER_URL ? `${process.env.GITHUB_SERVER_URL}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined,
+  };
+  const github = ctx.github({ token: inputs.string('token', { required: true }) });
+  const result = await runDraftRelease({ github, writes: ctx.writes, log: ctx.log }, request);
+
+  ctx.setOutput('id', result.release.id || '');
+  ctx.setOutput('url', result.release.html_url);
+  ctx.setOutput('upload-url', result.release.upload_url);
+  ctx.setOutput('tag', tag);
+  ctx.setOutput('draft', !result.published);
+  ctx.setOutput('published', result.published);
+  ctx.setOutput('created', result.created);
+  ctx.setOutput('assets', result.assets.map(({ name, size, sha256, url, action }) => ({ name, size, sha256, url, action })));
+  if (result.bodyTruncated) ctx.warn(`The release notes were cut at GitHub's 125,000-character limit${request.notesUrl ? `; the body links to ${request.notesUrl}` : ''}.`);
+
+  const state = result.published ? `published${result.makeLatest ? ` (make_latest: ${result.makeLatest})` : ''}` : ctx.writes.mock ? 'draft (mock: nothing changed)' : 'draft';
+  ctx.summary.heading(`Release ${tag}${ctx.writes.mock ? ' (mock)' : ''}`, 2);
+  ctx.summary.paragraph(`${result.release.html_url ? `[${result.release.name ?? tag}](${result.release.html_url})` : tag} — ${state}; ${result.created ? 'created by this run' : 'existing draft reused'}${result.deleted.length ? `; deleted drafts ${result.deleted.join(', ')}` : ''}.`);
+  if (result.assets.length > 0) ctx.summary.table(['Asset', 'Size', 'sha256', 'Action'], result.assets.map((a) => [a.name, String(a.size), `\`${a.sha256}\``, a.action]));
+});
