@@ -108,6 +108,38 @@ describe('draft-release is re-run safe', () => {
     ]);
   });
 
+  const FAULTS: Array<[string, string]> = [
+    ['GET', '/releases'],
+    ['POST', '/releases'],
+    ['GET', '/assets'],
+    ['POST', '/assets'],
+    ['DELETE', '/releases/assets/'],
+    ['PATCH', '/releases/'],
+    ['GET', '/git/ref/'],
+  ];
+  for (const [method, path] of FAULTS) {
+    it(`converges after ${method} ${path} keeps failing: one release, every asset once`, async () => {
+      const dir = await workspace({ 'a.bin': 'A', 'b.bin': 'B' });
+      // A stale SHA256SUMS makes the run delete an asset, so the DELETE path is exercised too.
+      const seeded = await release({ tag: 'v9.0.0', assets: 'a.bin' }, dir);
+      expect(errors(seeded)).toEqual([]);
+      env.sandbox.addFault({ method, path, kind: 'status', status: 500, times: 50 });
+      const failed = await release({ tag: 'v9.0.0', assets: '*.bin', publish: 'true' }, dir);
+      expect(failed.failed).toBe(true);
+      env.sandbox.faults.clear();
+      const rerun = await release({ tag: 'v9.0.0', assets: '*.bin', publish: 'true' }, dir);
+      expect(errors(rerun)).toEqual([]);
+      const releases = await releasesFor('v9.0.0');
+      expect(releases).toHaveLength(1);
+      expect(releases[0]!.draft).toBe(false);
+      expect((await assetsOf(releases[0]!.id)).map((a) => `${a.name} ${a.digest}`)).toEqual([
+        `SHA256SUMS sha256:${sha256(`${sha256('A')}  a.bin\n${sha256('B')}  b.bin\n`)}`,
+        `a.bin sha256:${sha256('A')}`,
+        `b.bin sha256:${sha256('B')}`,
+      ]);
+    });
+  }
+
   it('a re-run after success uploads nothing; a changed file is re-uploaded alone', async () => {
     const dir = await workspace({ 'a.bin': 'A', 'b.bin': 'B' });
     expect(errors(await release({ tag: 'v4.0.0', assets: '*.bin' }, dir))).toEqual([]);
@@ -151,6 +183,44 @@ describe('draft-release decides latest and pre-release', () => {
     const result = await release({ tag: 'v6.0.0', publish: 'true' });
     expect(result.failed).toBe(true);
     expect(errors(result).join('\n')).toMatch(/tag v6\.0\.0 already exists at [0-9a-f]{12}, not at the target [0-9a-f]{12}/);
+  });
+});
+
+describe('draft-release explains what GitHub refuses', () => {
+  it('GITHUB_TOKEN on a target that changes workflows: the fix names an App token', async () => {
+    const admin = env.client().rest;
+    await admin.rest.repos.createOrUpdateFileContents({ owner: 'acme', repo: repo.name, path: '.github/workflows/ci.yml', branch: 'feature', message: 'ci', content: Buffer.from('on: push\n').toString('base64') }).catch(async () => {
+      await admin.rest.git.createRef({ owner: 'acme', repo: repo.name, ref: 'refs/heads/feature', sha: repo.head });
+      await admin.rest.repos.createOrUpdateFileContents({ owner: 'acme', repo: repo.name, path: '.github/workflows/ci.yml', branch: 'feature', message: 'ci', content: Buffer.from('on: push\n').toString('base64') });
+    });
+    const result = await release({ tag: 'v10.0.0', target: 'feature', publish: 'true' });
+    expect(result.failed).toBe(true);
+    expect(errors(result).join('\n')).toMatch(/workflows[\s\S]*Fix: GITHUB_TOKEN cannot create releases on a commit that changes workflows; use a GitHub App token with the workflows permission/);
+  });
+
+  it('cuts a body over 125,000 characters with a pointer to the full notes, and warns', async () => {
+    const body = Array.from({ length: 3000 }, (_, i) => `* change ${i} ${'x'.repeat(50)}`).join('\n');
+    // As gen-relnotes hands it over: a file (an input this long would not fit in the environment).
+    const cwd = await workspace({ 'notes.md': body });
+    const result = await runAction('draft-release', env.sandbox, { token: SANDBOX_TOKENS.githubToken, tag: 'v11.0.0', 'body-file': 'notes.md' }, { cwd, env: { GITHUB_REPOSITORY: repo.full, GITHUB_SHA: repo.head, GITHUB_RUN_ID: '5001', GITHUB_SERVER_URL: 'https://github.com' } });
+    expect(errors(result)).toEqual([]);
+    const [created] = await releasesFor('v11.0.0');
+    expect(created!.body!.length).toBeLessThanOrEqual(125_000);
+    expect(created!.body).toContain(`truncated at GitHub's 125,000-character limit; full notes: https://github.com/${repo.full}/actions/runs/5001`);
+    expect(result.annotations.some((a) => a.level === 'warning' && /cut at GitHub's 125,000-character limit/.test(a.message))).toBe(true);
+  });
+
+  it('works with immutable releases: everything is uploaded while a draft, and a re-run after publishing is a no-op', async () => {
+    const name = `immutable${n}`;
+    env.sandbox.addRepo({ owner: 'acme', name, immutableReleases: true, commits: [{ id: 'c1', message: 'init', files: { VERSION: '1.0.0\n' } }] });
+    repo = { ...repo, name, full: `acme/${name}`, head: (await env.client().rest.rest.git.getRef({ owner: 'acme', repo: name, ref: 'heads/main' })).data.object.sha };
+    const dir = await workspace({ 'a.bin': 'A' });
+    expect(errors(await release({ tag: 'v1.0.0', assets: 'a.bin', publish: 'true' }, dir))).toEqual([]);
+    env.sandbox.log.length = 0;
+    const again = await release({ tag: 'v1.0.0', assets: 'a.bin', publish: 'true' }, dir);
+    expect(errors(again)).toEqual([]);
+    expect(again.outputs).toMatchObject({ published: 'true', created: 'false' });
+    expect(env.sandbox.log.filter((e) => e.method !== 'GET')).toEqual([]);
   });
 });
 
