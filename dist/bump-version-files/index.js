@@ -38792,12 +38792,8 @@ function readInputs(ctx, env) {
     if (rel.startsWith('..') || (0,node_path__WEBPACK_IMPORTED_MODULE_0__.isAbsolute)(rel)) {
         throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`Input \`working-directory\` is "${workingDirectory}", which is outside the workspace ${repoRoot}.`, 'Give a folder inside the repository checkout, e.g. `.` or `charts`.', { input: 'working-directory' });
     }
-    const repository = inputs.string('repository') ?? env.GITHUB_REPOSITORY ?? '';
     const commit = inputs.oneOf('commit', ['none', 'branch', 'pull-request'], { default: 'none' });
-    if ((commit !== 'none' || currentFrom.kind === 'tag') && !/^[^/\s]+\/[^/\s]+$/.test(repository)) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`Input \`repository\` is ${repository ? `"${repository}", not OWNER/NAME` : 'empty and GITHUB_REPOSITORY is not set'}.`, 'Set `repository` to OWNER/NAME, e.g. `kata-containers/kata-containers`.', { input: 'repository' });
-    }
-    const [owner = '', repo = ''] = repository.split('/');
+    const { owner, repo } = inputs.repository(env, { required: commit !== 'none' || currentFrom.kind === 'tag' }) ?? { owner: '', repo: '' };
     const token = inputs.string('token');
     if ((commit !== 'none' || currentFrom.kind === 'tag') && token === undefined) {
         throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`\`${commit !== 'none' ? `commit: ${commit}` : 'current-version-from: tag'}\` needs a token, and \`token\` is empty.`, 'Pass `token: ${{ github.token }}` (or an App token) with contents and pull-requests write.', { input: 'token' });
@@ -47938,6 +47934,7 @@ function createGitHubClients(options) {
 
 
 
+
 /***/ }),
 
 /***/ 6415:
@@ -48055,6 +48052,20 @@ class Inputs {
                 return undefined;
             }
         });
+    }
+    /**
+     * OWNER/NAME from the `repository` input, else GITHUB_REPOSITORY; undefined when neither is set and
+     * it is not required.
+     */
+    repository(env, options = { required: true }) {
+        const value = this.string('repository') ?? env.GITHUB_REPOSITORY;
+        if (value === undefined && !options.required)
+            return undefined;
+        if (!value || !/^[^/\s]+\/[^/\s]+$/.test(value)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`repository\` is ${value ? `"${value}", not OWNER/NAME` : 'empty and GITHUB_REPOSITORY is not set'}.`, 'Set `repository` to OWNER/NAME, e.g. `kata-containers/kata-containers`.', { input: 'repository' });
+        }
+        const [owner, repo] = value.split('/');
+        return { owner, repo };
     }
 }
 

@@ -75427,6 +75427,20 @@ class Inputs {
             }
         });
     }
+    /**
+     * OWNER/NAME from the `repository` input, else GITHUB_REPOSITORY; undefined when neither is set and
+     * it is not required.
+     */
+    repository(env, options = { required: true }) {
+        const value = this.string('repository') ?? env.GITHUB_REPOSITORY;
+        if (value === undefined && !options.required)
+            return undefined;
+        if (!value || !/^[^/\s]+\/[^/\s]+$/.test(value)) {
+            throw new UserError(`Input \`repository\` is ${value ? `"${value}", not OWNER/NAME` : 'empty and GITHUB_REPOSITORY is not set'}.`, 'Set `repository` to OWNER/NAME, e.g. `kata-containers/kata-containers`.', { input: 'repository' });
+        }
+        const [owner, repo] = value.split('/');
+        return { owner, repo };
+    }
 }
 
 ;// CONCATENATED MODULE: ./packages/kit/src/summary.ts
@@ -80972,6 +80986,7 @@ function createGitHubClients(options) {
 }
 
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
 
 
 

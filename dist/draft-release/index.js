@@ -36857,7 +36857,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2512);
+/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9813);
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1444);
 /* harmony import */ var _relkit_release__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8587);
 
@@ -36867,11 +36867,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .C)(async (ctx) => {
     const { inputs } = ctx;
-    const repository = inputs.string('repository') ?? process.env.GITHUB_REPOSITORY ?? '';
-    if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Input \`repository\` is ${repository ? `"${repository}", not OWNER/NAME` : 'empty and GITHUB_REPOSITORY is not set'}.`, 'Set `repository` to OWNER/NAME.', { input: 'repository' });
-    }
-    const [owner, repo] = repository.split('/');
+    const { owner, repo } = inputs.repository(process.env);
+    const repository = `${owner}/${repo}`;
     const tag = inputs.string('tag', { required: true });
     if (!/^[^\s~^:?*[\\]+$/.test(tag) || tag.endsWith('.lock') || tag.includes('..')) {
         throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Input \`tag\` is "${tag}", which git does not allow as a tag name.`, 'Use a tag like v1.4.0.', { input: 'tag' });
@@ -45624,18 +45621,46 @@ function createGitHubClients(options) {
 
 /***/ }),
 
-/***/ 2512:
+/***/ 9813:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Pm: () => (/* reexport safe */ _errors_js__WEBPACK_IMPORTED_MODULE_0__.Pm),
-/* harmony export */   yo: () => (/* reexport safe */ _errors_js__WEBPACK_IMPORTED_MODULE_0__.yo)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7817);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6415);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5438);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5300);
-/* harmony import */ var _github_client_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4597);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  yo: () => (/* reexport */ errors/* UserError */.yo),
+  Pm: () => (/* reexport */ errors/* explainGitHubError */.Pm),
+  Bb: () => (/* reexport */ runBounded)
+});
+
+// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, createGitHubClients, formatDuration, githubMessage, httpStatus, isUserError, parseDuration, writePlanSection
+
+// EXTERNAL MODULE: ./packages/kit/src/errors.ts
+var errors = __nccwpck_require__(7817);
+// EXTERNAL MODULE: ./packages/kit/src/inputs.ts
+var inputs = __nccwpck_require__(6415);
+// EXTERNAL MODULE: ./packages/kit/src/duration.ts
+var duration = __nccwpck_require__(5438);
+// EXTERNAL MODULE: ./packages/kit/src/summary.ts
+var summary = __nccwpck_require__(5300);
+// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 24 modules
+var github_client = __nccwpck_require__(4597);
+;// CONCATENATED MODULE: ./packages/kit/src/parallel.ts
+/** Runs `tasks` with at most `limit` in flight, keeping the results in task order. */
+async function runBounded(tasks, limit) {
+    const results = new Array(tasks.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < tasks.length) {
+            const index = next++;
+            results[index] = await tasks[index]();
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
 
 
 
@@ -45762,6 +45787,20 @@ class Inputs {
             }
         });
     }
+    /**
+     * OWNER/NAME from the `repository` input, else GITHUB_REPOSITORY; undefined when neither is set and
+     * it is not required.
+     */
+    repository(env, options = { required: true }) {
+        const value = this.string('repository') ?? env.GITHUB_REPOSITORY;
+        if (value === undefined && !options.required)
+            return undefined;
+        if (!value || !/^[^/\s]+\/[^/\s]+$/.test(value)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`repository\` is ${value ? `"${value}", not OWNER/NAME` : 'empty and GITHUB_REPOSITORY is not set'}.`, 'Set `repository` to OWNER/NAME, e.g. `kata-containers/kata-containers`.', { input: 'repository' });
+        }
+        const [owner, repo] = value.split('/');
+        return { owner, repo };
+    }
 }
 
 
@@ -45845,8 +45884,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: BODY_LIMIT, MAX_ASSET_BYTES, composeBody, decideLatest, ensureDraft, isPrereleaseTag, marker, readMarker, releasesForTag, sanitizeAssetName, textAsset
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts
-var src = __nccwpck_require__(2512);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 1 modules
+var src = __nccwpck_require__(9813);
 ;// CONCATENATED MODULE: ./packages/release/src/marker.ts
 /** The hidden line that marks a draft as relkit's: which tag, which workflow run made it. */
 function marker(tag, run) {
@@ -46134,16 +46173,7 @@ async function syncAssets(clients, id, release, locals, options) {
         const done = await clients.writes.perform({ method: 'UPLOAD', target: local.name, summary: `${existing ? 'replace' : 'upload'} ${local.name} (${local.size} bytes, sha256 ${local.sha256.slice(0, 12)}…)` }, () => uploadOne(clients, id, release, local));
         return { ...base, url: done?.url ?? '', action: clients.writes.mock ? 'planned' : existing ? 'replaced' : 'uploaded', bytesSent: done?.bytes ?? 0 };
     });
-    const results = new Array(work.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < work.length) {
-            const index = next++;
-            results[index] = await work[index]();
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, work.length)) }, worker));
-    return results;
+    return (0,src/* runBounded */.Bb)(work, options.concurrency);
 }
 
 ;// CONCATENATED MODULE: ./packages/release/src/publish.ts

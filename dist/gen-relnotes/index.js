@@ -36859,7 +36859,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2512);
+/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9813);
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1444);
 /* harmony import */ var _relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1145);
 /* harmony import */ var _sources_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2789);
@@ -36872,11 +36872,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 
 await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .C)(async (ctx) => {
     const { inputs } = ctx;
-    const repository = inputs.string('repository') ?? process.env.GITHUB_REPOSITORY ?? '';
-    if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo(`Input \`repository\` is ${repository ? `"${repository}", not OWNER/NAME` : 'empty and GITHUB_REPOSITORY is not set'}.`, 'Set `repository` (or --repo) to OWNER/NAME, e.g. metallb/metallb.', { input: 'repository' });
-    }
-    const [owner, repo] = repository.split('/');
+    const { owner, repo } = inputs.repository(process.env);
+    const repository = `${owner}/${repo}`;
     const format = inputs.oneOf('format', ['markdown', 'keep-a-changelog', 'json'], { default: 'markdown' });
     const date = inputs.string('date') ?? new Date().toISOString().slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
@@ -45695,17 +45692,45 @@ function createGitHubClients(options) {
 
 /***/ }),
 
-/***/ 2512:
+/***/ 9813:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   yo: () => (/* reexport safe */ _errors_js__WEBPACK_IMPORTED_MODULE_0__.yo)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7817);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6415);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5438);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5300);
-/* harmony import */ var _github_client_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4597);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  yo: () => (/* reexport */ errors/* UserError */.yo),
+  Bb: () => (/* reexport */ runBounded)
+});
+
+// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, createGitHubClients, explainGitHubError, formatDuration, githubMessage, httpStatus, isUserError, parseDuration, writePlanSection
+
+// EXTERNAL MODULE: ./packages/kit/src/errors.ts
+var errors = __nccwpck_require__(7817);
+// EXTERNAL MODULE: ./packages/kit/src/inputs.ts
+var inputs = __nccwpck_require__(6415);
+// EXTERNAL MODULE: ./packages/kit/src/duration.ts
+var duration = __nccwpck_require__(5438);
+// EXTERNAL MODULE: ./packages/kit/src/summary.ts
+var summary = __nccwpck_require__(5300);
+// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 24 modules
+var github_client = __nccwpck_require__(4597);
+;// CONCATENATED MODULE: ./packages/kit/src/parallel.ts
+/** Runs `tasks` with at most `limit` in flight, keeping the results in task order. */
+async function runBounded(tasks, limit) {
+    const results = new Array(tasks.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < tasks.length) {
+            const index = next++;
+            results[index] = await tasks[index]();
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
 
 
 
@@ -45832,6 +45857,20 @@ class Inputs {
             }
         });
     }
+    /**
+     * OWNER/NAME from the `repository` input, else GITHUB_REPOSITORY; undefined when neither is set and
+     * it is not required.
+     */
+    repository(env, options = { required: true }) {
+        const value = this.string('repository') ?? env.GITHUB_REPOSITORY;
+        if (value === undefined && !options.required)
+            return undefined;
+        if (!value || !/^[^/\s]+\/[^/\s]+$/.test(value)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`repository\` is ${value ? `"${value}", not OWNER/NAME` : 'empty and GITHUB_REPOSITORY is not set'}.`, 'Set `repository` to OWNER/NAME, e.g. `kata-containers/kata-containers`.', { input: 'repository' });
+        }
+        const [owner, repo] = value.split('/');
+        return { owner, repo };
+    }
 }
 
 
@@ -45922,8 +45961,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts
-var src = __nccwpck_require__(2512);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 1 modules
+var src = __nccwpck_require__(9813);
 ;// CONCATENATED MODULE: ./packages/relnotes/src/config.ts
 
 
@@ -46445,6 +46484,7 @@ async function apiRange(clients, id, from, to, paths) {
 
 ;// CONCATENATED MODULE: ./packages/relnotes/src/pulls.ts
 
+
 const PER_QUERY = 100;
 /**
  * An alias that names something missing (an issue number, a force-pushed-away commit) makes GitHub
@@ -46461,19 +46501,6 @@ async function partial(query) {
         throw error;
     }
 }
-/** Runs `tasks` with at most `parallel` at once, keeping the results in order. */
-async function inParallel(tasks, parallel) {
-    const results = new Array(tasks.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < tasks.length) {
-            const index = next++;
-            results[index] = await tasks[index]();
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(parallel, tasks.length) }, worker));
-    return results;
-}
 function chunks(items, size) {
     const out = [];
     for (let i = 0; i < items.length; i += size)
@@ -46488,7 +46515,7 @@ const PULL_FIELDS = `number title body url mergedAt headRefName baseRefName auth
 async function fetchPulls(graphql, id, numbers, parallel = 4) {
     const unique = [...new Set(numbers)].sort((a, b) => a - b);
     const pulls = new Map();
-    const pages = await inParallel(chunks(unique, PER_QUERY).map((chunk) => async () => {
+    const pages = await (0,src/* runBounded */.Bb)(chunks(unique, PER_QUERY).map((chunk) => async () => {
         const fields = chunk.map((n) => `p${n}: issueOrPullRequest(number: ${n}) { __typename ... on PullRequest { ${PULL_FIELDS} } }`).join('\n');
         const result = await partial(graphql(`query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`, { owner: id.owner, name: id.repo }));
         return result.repository;
@@ -46517,7 +46544,7 @@ async function fetchPulls(graphql, id, numbers, parallel = 4) {
 /** Commits by oid with their associated PRs and author login, 100 a query (commits without a PR number locally, cherry-pick originals). */
 async function fetchCommits(graphql, id, shas, parallel = 4) {
     const commits = new Map();
-    const pages = await inParallel(chunks([...new Set(shas)], PER_QUERY).map((chunk) => async () => {
+    const pages = await (0,src/* runBounded */.Bb)(chunks([...new Set(shas)], PER_QUERY).map((chunk) => async () => {
         const fields = chunk.map((sha, n) => `c${n}: object(oid: "${sha}") { ... on Commit { ${COMMIT_FIELDS} } }`).join('\n');
         const result = await partial(graphql(`query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`, { owner: id.owner, name: id.repo }));
         return result.repository;

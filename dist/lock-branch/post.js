@@ -33638,6 +33638,7 @@ var github_client = __nccwpck_require__(4597);
 
 
 
+
 ;// CONCATENATED MODULE: ./packages/branch-lock/src/holder.ts
 function runUrl(env, runId, repository = env.GITHUB_REPOSITORY) {
     if (!repository)
@@ -33998,11 +33999,7 @@ async function unlockBranch(t, options) {
 /** Every input is read and checked here, before anything is sent. */
 function readInputs(ctx) {
     const { inputs } = ctx;
-    const repository = inputs.string('repository') ?? process.env.GITHUB_REPOSITORY;
-    if (!repository || !/^[^/\s]+\/[^/\s]+$/.test(repository)) {
-        throw new errors/* UserError */.yo(`Input \`repository\` is ${repository ? `"${repository}", not OWNER/NAME` : 'empty and GITHUB_REPOSITORY is not set'}.`, 'Set `repository` to OWNER/NAME, e.g. `kata-containers/kata-containers`.', { input: 'repository' });
-    }
-    const [owner, repo] = repository.split('/');
+    const { owner, repo } = inputs.repository(process.env);
     return {
         token: inputs.string('token', { required: true }),
         owner,
@@ -42889,6 +42886,20 @@ class Inputs {
                 return undefined;
             }
         });
+    }
+    /**
+     * OWNER/NAME from the `repository` input, else GITHUB_REPOSITORY; undefined when neither is set and
+     * it is not required.
+     */
+    repository(env, options = { required: true }) {
+        const value = this.string('repository') ?? env.GITHUB_REPOSITORY;
+        if (value === undefined && !options.required)
+            return undefined;
+        if (!value || !/^[^/\s]+\/[^/\s]+$/.test(value)) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`repository\` is ${value ? `"${value}", not OWNER/NAME` : 'empty and GITHUB_REPOSITORY is not set'}.`, 'Set `repository` to OWNER/NAME, e.g. `kata-containers/kata-containers`.', { input: 'repository' });
+        }
+        const [owner, repo] = value.split('/');
+        return { owner, repo };
     }
 }
 

@@ -73,16 +73,8 @@ export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): BumpInpu
     throw new UserError(`Input \`working-directory\` is "${workingDirectory}", which is outside the workspace ${repoRoot}.`, 'Give a folder inside the repository checkout, e.g. `.` or `charts`.', { input: 'working-directory' });
   }
 
-  const repository = inputs.string('repository') ?? env.GITHUB_REPOSITORY ?? '';
   const commit = inputs.oneOf('commit', ['none', 'branch', 'pull-request'] as const, { default: 'none' });
-  if ((commit !== 'none' || currentFrom.kind === 'tag') && !/^[^/\s]+\/[^/\s]+$/.test(repository)) {
-    throw new UserError(
-      `Input \`repository\` is ${repository ? `"${repository}", not OWNER/NAME` : 'empty and GITHUB_REPOSITORY is not set'}.`,
-      'Set `repository` to OWNER/NAME, e.g. `kata-containers/kata-containers`.',
-      { input: 'repository' },
-    );
-  }
-  const [owner = '', repo = ''] = repository.split('/');
+  const { owner, repo } = inputs.repository(env, { required: commit !== 'none' || currentFrom.kind === 'tag' }) ?? { owner: '', repo: '' };
   const token = inputs.string('token');
   if ((commit !== 'none' || currentFrom.kind === 'tag') && token === undefined) {
     throw new UserError(`\`${commit !== 'none' ? `commit: ${commit}` : 'current-version-from: tag'}\` needs a token, and \`token\` is empty.`, 'Pass `token: ${{ github.token }}` (or an App token) with contents and pull-requests write.', { input: 'token' });

@@ -6,11 +6,8 @@ import { collectAssets, runDraftRelease } from '@relkit/release';
 
 await runAction(async (ctx) => {
   const { inputs } = ctx;
-  const repository = inputs.string('repository') ?? process.env.GITHUB_REPOSITORY ?? '';
-  if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
-    throw new UserError(`Input \`repository\` is ${repository ? `"${repository}", not OWNER/NAME` : 'empty and GITHUB_REPOSITORY is not set'}.`, 'Set `repository` to OWNER/NAME.', { input: 'repository' });
-  }
-  const [owner, repo] = repository.split('/') as [string, string];
+  const { owner, repo } = inputs.repository(process.env)!;
+  const repository = `${owner}/${repo}`;
   const tag = inputs.string('tag', { required: true });
   if (!/^[^\s~^:?*[\\]+$/.test(tag) || tag.endsWith('.lock') || tag.includes('..')) {
     throw new UserError(`Input \`tag\` is "${tag}", which git does not allow as a tag name.`, 'Use a tag like v1.4.0.', { input: 'tag' });

@@ -8,11 +8,8 @@ import { localCloneOf, readRepositoryConfig } from './sources.js';
 
 await runAction(async (ctx) => {
   const { inputs } = ctx;
-  const repository = inputs.string('repository') ?? process.env.GITHUB_REPOSITORY ?? '';
-  if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) {
-    throw new UserError(`Input \`repository\` is ${repository ? `"${repository}", not OWNER/NAME` : 'empty and GITHUB_REPOSITORY is not set'}.`, 'Set `repository` (or --repo) to OWNER/NAME, e.g. metallb/metallb.', { input: 'repository' });
-  }
-  const [owner, repo] = repository.split('/') as [string, string];
+  const { owner, repo } = inputs.repository(process.env)!;
+  const repository = `${owner}/${repo}`;
   const format = inputs.oneOf('format', ['markdown', 'keep-a-changelog', 'json'] as const, { default: 'markdown' });
   const date = inputs.string('date') ?? new Date().toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UserError(`Input \`date\` is "${date}", not YYYY-MM-DD.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });

@@ -18,11 +18,7 @@ export interface LockInputs {
 /** Every input is read and checked here, before anything is sent. */
 export function readInputs(ctx: ActionContext): LockInputs {
   const { inputs } = ctx;
-  const repository = inputs.string('repository') ?? process.env.GITHUB_REPOSITORY;
-  if (!repository || !/^[^/\s]+\/[^/\s]+$/.test(repository)) {
-    throw new UserError(`Input \`repository\` is ${repository ? `"${repository}", not OWNER/NAME` : 'empty and GITHUB_REPOSITORY is not set'}.`, 'Set `repository` to OWNER/NAME, e.g. `kata-containers/kata-containers`.', { input: 'repository' });
-  }
-  const [owner, repo] = repository.split('/') as [string, string];
+  const { owner, repo } = inputs.repository(process.env)!;
   return {
     token: inputs.string('token', { required: true }),
     owner,

@@ -14,3 +14,4 @@ export {
   type UploadRequest,
   type UploadAnswer,
 } from './github-client.js';
+export { runBounded } from './parallel.js';

@@ -134,4 +134,22 @@ export class Inputs {
       }
     });
   }
+
+  /**
+   * OWNER/NAME from the `repository` input, else GITHUB_REPOSITORY; undefined when neither is set and
+   * it is not required.
+   */
+  repository(env: NodeJS.ProcessEnv, options: { required?: boolean } = { required: true }): { owner: string; repo: string } | undefined {
+    const value = this.string('repository') ?? env.GITHUB_REPOSITORY;
+    if (value === undefined && !options.required) return undefined;
+    if (!value || !/^[^/\s]+\/[^/\s]+$/.test(value)) {
+      throw new UserError(
+        `Input \`repository\` is ${value ? `"${value}", not OWNER/NAME` : 'empty and GITHUB_REPOSITORY is not set'}.`,
+        'Set `repository` to OWNER/NAME, e.g. `kata-containers/kata-containers`.',
+        { input: 'repository' },
+      );
+    }
+    const [owner, repo] = value.split('/') as [string, string];
+    return { owner, repo };
+  }
 }

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { explainGitHubError, UserError } from '@relkit/kit';
+import { explainGitHubError, runBounded, UserError } from '@relkit/kit';
 import type { LocalAsset } from './local-assets.js';
 import type { ReleaseClients, ReleaseInfo, RemoteAsset, RepoId } from './types.js';
 
@@ -87,14 +87,5 @@ export async function syncAssets(clients: ReleaseClients, id: RepoId, release: R
     );
     return { ...base, url: done?.url ?? '', action: clients.writes.mock ? 'planned' : existing ? 'replaced' : 'uploaded', bytesSent: done?.bytes ?? 0 };
   });
-  const results: AssetResult[] = new Array(work.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < work.length) {
-      const index = next++;
-      results[index] = await work[index]!();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, work.length)) }, worker));
-  return results;
+  return runBounded(work, options.concurrency);
 }

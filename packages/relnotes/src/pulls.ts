@@ -1,4 +1,4 @@
-import type { GitHubGraphql, GitHubRest } from '@relkit/kit';
+import { runBounded, type GitHubGraphql, type GitHubRest } from '@relkit/kit';
 import { COMMIT_FIELDS, fromGraphql, type RangeCommit, type RepoId } from './range.js';
 
 export interface PullInfo {
@@ -31,20 +31,6 @@ async function partial<T extends { repository: Record<string, unknown> }>(query:
   }
 }
 
-/** Runs `tasks` with at most `parallel` at once, keeping the results in order. */
-async function inParallel<T>(tasks: Array<() => Promise<T>>, parallel: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < tasks.length) {
-      const index = next++;
-      results[index] = await tasks[index]!();
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(parallel, tasks.length) }, worker));
-  return results;
-}
-
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -73,7 +59,7 @@ interface GraphqlPull {
 export async function fetchPulls(graphql: GitHubGraphql, id: RepoId, numbers: number[], parallel = 4): Promise<Map<number, PullInfo>> {
   const unique = [...new Set(numbers)].sort((a, b) => a - b);
   const pulls = new Map<number, PullInfo>();
-  const pages = await inParallel(
+  const pages = await runBounded(
     chunks(unique, PER_QUERY).map((chunk) => async () => {
       const fields = chunk.map((n) => `p${n}: issueOrPullRequest(number: ${n}) { __typename ... on PullRequest { ${PULL_FIELDS} } }`).join('\n');
       const result = await partial(graphql<{ repository: Record<string, (GraphqlPull & { __typename: string }) | null> }>(`query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`, { owner: id.owner, name: id.repo }));
@@ -105,7 +91,7 @@ export async function fetchPulls(graphql: GitHubGraphql, id: RepoId, numbers: nu
 /** Commits by oid with their associated PRs and author login, 100 a query (commits without a PR number locally, cherry-pick originals). */
 export async function fetchCommits(graphql: GitHubGraphql, id: RepoId, shas: string[], parallel = 4): Promise<Map<string, RangeCommit>> {
   const commits = new Map<string, RangeCommit>();
-  const pages = await inParallel(
+  const pages = await runBounded(
     chunks([...new Set(shas)], PER_QUERY).map((chunk) => async () => {
       const fields = chunk.map((sha, n) => `c${n}: object(oid: "${sha}") { ... on Commit { ${COMMIT_FIELDS} } }`).join('\n');
       const result = await partial(graphql<{ repository: Record<string, Parameters<typeof fromGraphql>[0] | null> }>(`query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`, { owner: id.owner, name: id.repo }));
