@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { errors, runAction } from '../helpers/action.js';
@@ -234,6 +234,22 @@ describe('draft-release in mock mode and with bad input', () => {
     expect(result.summary).toContain('create the draft release v7.0.0');
     expect(result.summary).toContain(`upload a.bin (4 bytes, sha256 ${sha256('AAAA').slice(0, 12)}`);
     expect(result.summary).toContain('publish v7.0.0');
+  });
+
+  it('refuses a file over 2 GiB before any upload (a sparse file, so the test stays small)', async () => {
+    const dir = await workspace({ 'small.bin': 's' });
+    await writeFile(join(dir, 'huge.iso'), '');
+    await truncate(join(dir, 'huge.iso'), 2 * 1024 ** 3 + 1);
+    env.sandbox.log.length = 0;
+    const result = await release({ tag: 'v12.0.0', assets: 'small.bin\nhuge.iso' }, dir);
+    expect(errors(result).join('\n')).toMatch(/huge\.iso is 2\.00 GiB; GitHub takes at most 2 GiB an asset/);
+    expect(env.sandbox.log).toHaveLength(0);
+  });
+
+  it('falls back to GitHub generated notes when no body is given', async () => {
+    const result = await release({ tag: 'v13.0.0', 'generate-notes': 'true' });
+    expect(errors(result)).toEqual([]);
+    expect((await releasesFor('v13.0.0'))[0]!.body).toMatch(/^## What's Changed/);
   });
 
   it('refuses a missing asset file and a name collision before any request', async () => {
