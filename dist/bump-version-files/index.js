@@ -39181,7 +39181,6 @@ async function runBump(ctx, input, env) {
             target = data.default_branch;
         }
     }
-    await (0,version_files_src/* writeFilesAtomically */.ik)(input.root, plan.files, ctx.writes);
     const outcome = {};
     if (clients && expectedHead && target) {
         const changeClients = { rest: clients.rest, graphql: clients.graphql, writes: ctx.writes, log: ctx.log };
@@ -39206,6 +39205,9 @@ async function runBump(ctx, input, env) {
             });
         }
     }
+    // The checkout is written last: if the commit or the pull request fails, a re-run in the same
+    // workspace still sees the old versions, plans the same edits and completes what was left.
+    await (0,version_files_src/* writeFilesAtomically */.ik)(input.root, plan.files, ctx.writes);
     const commit = outcome.commit ?? outcome.proposal?.commit;
     ctx.setOutput('version', plan.version.version);
     ctx.setOutput('previous-version', plan.previous?.version ?? '');
@@ -48156,7 +48158,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   ik: () => (/* reexport */ writeFilesAtomically)
 });
 
-// UNUSED EXPORTS: PRESET_NAMES, decideVersion, describePreset, findVersion, parseVersion
+// UNUSED EXPORTS: PRESET_NAMES, decideVersion, findVersion, parseVersion
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
@@ -51732,9 +51734,6 @@ function yamlScalarRanges(source) {
     }
     return ranges;
 }
-function checkYaml(source) {
-    parseDocuments(source);
-}
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(2088);
@@ -52695,11 +52694,6 @@ async function expandPreset(root, name) {
     checkPresetNames([name]);
     const text = STATIC_PRESETS[name] ?? (await DYNAMIC_PRESETS[name](root));
     return parseSpec(text, `preset ${name}`);
-}
-/** The spec lines a preset stands for in this workspace, for the summary and the README. */
-async function describePreset(root, name) {
-    checkPresetNames([name]);
-    return STATIC_PRESETS[name] ?? (await DYNAMIC_PRESETS[name](root));
 }
 
 ;// CONCATENATED MODULE: ./packages/version-files/src/write-files.ts

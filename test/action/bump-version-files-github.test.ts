@@ -141,16 +141,18 @@ describe('bump-version-files commits through the API', () => {
 
   it('converges when a run fails half way: the re-run opens the one pull request on the one commit', async () => {
     const repo = await setup();
-    const pristine = await copyCheckout(repo.dir);
     env.sandbox.addFault({ method: 'POST', path: `/repos/acme/${repo.name}/pulls`, kind: 'status', status: 502, times: 20 });
     const failed = await bump(repo, { commit: 'pull-request' });
     expect(failed.failed).toBe(true);
     expect(await openPulls(repo.name)).toHaveLength(0);
     const committed = await headOf(repo.name, 'relkit/bump-1.1.0');
+    // The checkout is only written once the pull request exists, so the same workspace can re-run.
+    expect(await readFile(join(repo.dir, 'VERSION'), 'utf8')).toBe('1.0.0\n');
     env.sandbox.faults.clear();
 
     env.sandbox.addFault({ method: 'POST', path: `/repos/acme/${repo.name}/pulls`, kind: 'status', status: 502, times: 1 });
-    const rerun = await bump(repo, { commit: 'pull-request' }, pristine);
+    const rerun = await bump(repo, { commit: 'pull-request' });
+    expect(await readFile(join(repo.dir, 'VERSION'), 'utf8')).toBe('1.1.0\n');
     expect(errors(rerun)).toEqual([]);
     expect(await openPulls(repo.name)).toHaveLength(1);
     expect(await headOf(repo.name, 'relkit/bump-1.1.0')).toBe(committed);

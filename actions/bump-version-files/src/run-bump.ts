@@ -86,8 +86,6 @@ export async function runBump(ctx: ActionContext, input: BumpInputs, env: NodeJS
     }
   }
 
-  await writeFilesAtomically(input.root, plan.files, ctx.writes);
-
   const outcome: { commit?: CommitOutcome; proposal?: ProposalOutcome } = {};
   if (clients && expectedHead && target) {
     const changeClients = { rest: clients.rest, graphql: clients.graphql, writes: ctx.writes, log: ctx.log };
@@ -111,6 +109,10 @@ export async function runBump(ctx: ActionContext, input: BumpInputs, env: NodeJS
       });
     }
   }
+
+  // The checkout is written last: if the commit or the pull request fails, a re-run in the same
+  // workspace still sees the old versions, plans the same edits and completes what was left.
+  await writeFilesAtomically(input.root, plan.files, ctx.writes);
 
   const commit = outcome.commit ?? outcome.proposal?.commit;
   ctx.setOutput('version', plan.version.version);
