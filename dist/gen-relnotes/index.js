@@ -36861,9 +36861,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9813);
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1444);
-/* harmony import */ var _relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(1145);
-/* harmony import */ var _sources_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(2789);
-
+/* harmony import */ var _relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6054);
 
 
 
@@ -36885,6 +36883,8 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .C)(asy
     const workspace = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd());
     const token = inputs.string('token', { required: true });
     const changelogFile = inputs.string('changelog-file');
+    if (changelogFile && !version)
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo('`changelog-file` needs `version` to name the section.', 'Set `version`, e.g. 4.2.0.', { input: 'version' });
     const configPath = inputs.string('config');
     const clients = ctx.github({ token });
     let config;
@@ -36896,7 +36896,7 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .C)(asy
         config = (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .parseNotesConfig */ .dr)(configPath ?? '.github/release.yml', text);
     }
     else {
-        const remote = await (0,_sources_js__WEBPACK_IMPORTED_MODULE_6__/* .readRepositoryConfig */ .F)(clients.rest, { owner, repo }, to);
+        const remote = await (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .readRepositoryConfig */ .Fz)(clients.rest, { owner, repo }, to);
         config = remote ? (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .parseNotesConfig */ .dr)(`${repository}:.github/release.yml`, remote) : (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .defaultConfig */ .sb)();
     }
     const doc = await (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .generateNotes */ .fW)(clients, {
@@ -36907,7 +36907,7 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .C)(asy
         tagPrefix: inputs.string('tag-prefix') ?? '',
         paths: inputs.list('path'),
         config,
-        localDir: await (0,_sources_js__WEBPACK_IMPORTED_MODULE_6__/* .localCloneOf */ .m)(workspace, owner, repo, process.env),
+        localDir: await (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .localCloneOf */ .mk)(workspace, owner, repo, process.env),
         parallel: 4,
         date,
         serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
@@ -36923,8 +36923,6 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .C)(asy
     await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(outputFile), { recursive: true });
     await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(outputFile, notes);
     if (changelogFile) {
-        if (!doc.version)
-            throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo('`changelog-file` needs `version` to name the section.', 'Set `version`, e.g. 4.2.0.', { input: 'version' });
         const path = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(workspace, changelogFile);
         await ctx.writes.perform({ method: 'WRITE', target: changelogFile, summary: `put the ${doc.version} section into ${changelogFile}` }, () => (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .writeChangelog */ .M_)(path, section, doc.version));
     }
@@ -36937,67 +36935,12 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .C)(asy
     ctx.setOutput('pr-count', prs.length);
     ctx.setOutput('commit-count', doc.commitCount);
     ctx.log(notes);
-    ctx.summary.heading(`Release notes${doc.version ? ` for ${doc.version}` : ''}`, 2).paragraph(`${doc.from ?? '(start)'}..${doc.to}: ${doc.commitCount} commits, ${prs.length} pull requests, read from the ${doc.source}; ${clients.requests.total} GitHub API request(s).`);
+    ctx.summary.heading(`Release notes${doc.version ? ` for ${doc.version}` : ''}`, 2).paragraph(`${doc.previous ?? '(start)'}..${doc.to}: ${doc.commitCount} commits, ${prs.length} pull requests, read from the ${doc.source}; ${clients.requests.total} GitHub API request(s).`);
     ctx.summary.details('Notes', format === 'json' ? `\`\`\`json\n${json}\`\`\`` : markdown);
 });
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 2789:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   F: () => (/* binding */ readRepositoryConfig),
-/* harmony export */   m: () => (/* binding */ localCloneOf)
-/* harmony export */ });
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1421);
-/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7975);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__nccwpck_require__.n(node_util__WEBPACK_IMPORTED_MODULE_3__);
-
-
-
-
-/**
- * The workspace, when it is a clone of this repository: in Actions the checkout of the workflow's
- * own repository, from a terminal a clone whose origin names it.
- */
-async function localCloneOf(dir, owner, repo, env) {
-    if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(dir, '.git')))
-        return undefined;
-    if (env.GITHUB_ACTIONS === 'true' && env.GITHUB_REPOSITORY?.toLowerCase() === `${owner}/${repo}`.toLowerCase())
-        return dir;
-    try {
-        const { stdout } = await (0,node_util__WEBPACK_IMPORTED_MODULE_3__.promisify)(node_child_process__WEBPACK_IMPORTED_MODULE_0__.execFile)('git', ['config', '--get', 'remote.origin.url'], { cwd: dir });
-        return stdout.toLowerCase().replace(/\.git\s*$/, '').trim().endsWith(`${owner}/${repo}`.toLowerCase()) ? dir : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** `.github/release.yml` of the repository at `ref`, when there is no checkout to read it from. */
-async function readRepositoryConfig(rest, id, ref) {
-    for (const path of ['.github/release.yml', '.github/release.yaml']) {
-        try {
-            const { data } = await rest.rest.repos.getContent({ owner: id.owner, repo: id.repo, path, ref });
-            if ('content' in data && typeof data.content === 'string')
-                return Buffer.from(data.content, 'base64').toString('utf8');
-        }
-        catch (error) {
-            if (error.status !== 404)
-                throw error;
-        }
-    }
-    return undefined;
-}
-
 
 /***/ }),
 
@@ -45942,7 +45885,7 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
-/***/ 1145:
+/***/ 6054:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45950,7 +45893,9 @@ function writePlanSection(records, mock) {
 __nccwpck_require__.d(__webpack_exports__, {
   sb: () => (/* reexport */ defaultConfig),
   fW: () => (/* reexport */ generateNotes),
+  mk: () => (/* reexport */ localCloneOf),
   dr: () => (/* reexport */ parseNotesConfig),
+  Fz: () => (/* reexport */ readRepositoryConfig),
   hF: () => (/* reexport */ renderJson),
   DS: () => (/* reexport */ renderKeepAChangelog),
   Gc: () => (/* reexport */ renderMarkdown),
@@ -46195,8 +46140,9 @@ function releaseNote(body) {
     if (!match)
         return { text: undefined, none: false, actionRequired: false };
     const text = match[1].replace(/\r\n/g, '\n').trim();
-    if (/^(none|n\/a|na)\.?$/i.test(text) || text === '')
-        return { text: undefined, none: /^(none|n\/a|na)\.?$/i.test(text), actionRequired: false };
+    const none = /^(none|n\/a|na)\.?$/i.test(text);
+    if (none || text === '')
+        return { text: undefined, none, actionRequired: false };
     const actionRequired = /^action required:?/i.test(text);
     const stripped = actionRequired ? text.replace(/^action required:?\s*/i, '') : text;
     return { text: stripped.charAt(0).toUpperCase() + stripped.slice(1), none: false, actionRequired };
@@ -46328,14 +46274,14 @@ function buildEntries(input) {
     });
 }
 
-// EXTERNAL MODULE: external "node:child_process"
-var external_node_child_process_ = __nccwpck_require__(1421);
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:util"
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./packages/relnotes/src/git.ts
 
 
-const run = (0,external_node_util_.promisify)(external_node_child_process_.execFile);
+const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
 /** Runs git in `dir`; undefined when git fails (not a clone, unknown revision, git missing). */
 async function git(dir, args) {
     try {
@@ -46794,7 +46740,6 @@ async function generateNotes(clients, request) {
     return {
         version,
         previous: points.from?.name,
-        from: points.from?.name,
         to: points.to.name,
         date: request.date,
         compareUrl: points.from ? `${request.serverUrl}/${id.owner}/${id.repo}/compare/${points.from.name}...${head}` : undefined,
@@ -46898,7 +46843,6 @@ function renderJson(doc) {
     return `${JSON.stringify({
         version: doc.version ?? null,
         previous: doc.previous ?? null,
-        from: doc.from ?? null,
         to: doc.to,
         date: doc.date,
         compareUrl: doc.compareUrl ?? null,
@@ -46971,7 +46915,48 @@ async function writeChangelog(path, section, version) {
     return true;
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./packages/relnotes/src/sources.ts
+
+
+
+
+/**
+ * The workspace, when it is a clone of this repository: in Actions the checkout of the workflow's
+ * own repository, from a terminal a clone whose origin names it.
+ */
+async function localCloneOf(dir, owner, repo, env) {
+    if (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, '.git')))
+        return undefined;
+    if (env.GITHUB_ACTIONS === 'true' && env.GITHUB_REPOSITORY?.toLowerCase() === `${owner}/${repo}`.toLowerCase())
+        return dir;
+    try {
+        const { stdout } = await (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile)('git', ['config', '--get', 'remote.origin.url'], { cwd: dir });
+        return stdout.toLowerCase().replace(/\.git\s*$/, '').trim().endsWith(`${owner}/${repo}`.toLowerCase()) ? dir : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** `.github/release.yml` of the repository at `ref`, when there is no checkout to read it from. */
+async function readRepositoryConfig(rest, id, ref) {
+    for (const path of ['.github/release.yml', '.github/release.yaml']) {
+        try {
+            const { data } = await rest.rest.repos.getContent({ owner: id.owner, repo: id.repo, path, ref });
+            if ('content' in data && typeof data.content === 'string')
+                return Buffer.from(data.content, 'base64').toString('utf8');
+        }
+        catch (error) {
+            if (error.status !== 404)
+                throw error;
+        }
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./packages/relnotes/src/index.ts
+
 
 
 
@@ -47049,13 +47034,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:async_h
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:buffer");
-
-/***/ }),
-
-/***/ 1421:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 
 /***/ }),
 

@@ -51,12 +51,14 @@ function normalize(text: string): string {
   return out;
 }
 
+/** Compares with the committed golden file; RELKIT_UPDATE_GOLDEN=1 rewrites it (review the diff). */
 async function golden(name: string, actual: string): Promise<void> {
   const file = new URL(name, GOLDEN);
-  if (UPDATE || !existsSync(file)) {
+  if (UPDATE) {
     await mkdir(GOLDEN, { recursive: true });
     await writeFile(file, actual);
   }
+  expect(existsSync(file), `golden file ${name} is missing; run with RELKIT_UPDATE_GOLDEN=1 and review it`).toBe(true);
   expect(actual).toBe(await readFile(file, 'utf8'));
 }
 

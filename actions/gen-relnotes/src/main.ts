@@ -3,8 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { UserError } from '@relkit/kit';
 import { runAction } from '@relkit/kit/action';
-import { defaultConfig, generateNotes, parseNotesConfig, renderJson, renderKeepAChangelog, renderMarkdown, writeChangelog, type NotesConfig } from '@relkit/relnotes';
-import { localCloneOf, readRepositoryConfig } from './sources.js';
+import { defaultConfig, generateNotes, localCloneOf, parseNotesConfig, readRepositoryConfig, renderJson, renderKeepAChangelog, renderMarkdown, writeChangelog, type NotesConfig } from '@relkit/relnotes';
 
 await runAction(async (ctx) => {
   const { inputs } = ctx;
@@ -19,6 +18,7 @@ await runAction(async (ctx) => {
   const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
   const token = inputs.string('token', { required: true });
   const changelogFile = inputs.string('changelog-file');
+  if (changelogFile && !version) throw new UserError('`changelog-file` needs `version` to name the section.', 'Set `version`, e.g. 4.2.0.', { input: 'version' });
   const configPath = inputs.string('config');
   const clients = ctx.github({ token });
 
@@ -59,7 +59,6 @@ await runAction(async (ctx) => {
   await mkdir(dirname(outputFile), { recursive: true });
   await writeFile(outputFile, notes);
   if (changelogFile) {
-    if (!doc.version) throw new UserError('`changelog-file` needs `version` to name the section.', 'Set `version`, e.g. 4.2.0.', { input: 'version' });
     const path = resolve(workspace, changelogFile);
     await ctx.writes.perform({ method: 'WRITE', target: changelogFile, summary: `put the ${doc.version} section into ${changelogFile}` }, () => writeChangelog(path, section, doc.version!));
   }
@@ -73,6 +72,6 @@ await runAction(async (ctx) => {
   ctx.setOutput('pr-count', prs.length);
   ctx.setOutput('commit-count', doc.commitCount);
   ctx.log(notes);
-  ctx.summary.heading(`Release notes${doc.version ? ` for ${doc.version}` : ''}`, 2).paragraph(`${doc.from ?? '(start)'}..${doc.to}: ${doc.commitCount} commits, ${prs.length} pull requests, read from the ${doc.source}; ${clients.requests.total} GitHub API request(s).`);
+  ctx.summary.heading(`Release notes${doc.version ? ` for ${doc.version}` : ''}`, 2).paragraph(`${doc.previous ?? '(start)'}..${doc.to}: ${doc.commitCount} commits, ${prs.length} pull requests, read from the ${doc.source}; ${clients.requests.total} GitHub API request(s).`);
   ctx.summary.details('Notes', format === 'json' ? `\`\`\`json\n${json}\`\`\`` : markdown);
 });

@@ -130,7 +130,6 @@ export async function generateNotes(clients: { rest: GitHubRest; graphql: GitHub
   return {
     version,
     previous: points.from?.name,
-    from: points.from?.name,
     to: points.to.name,
     date: request.date,
     compareUrl: points.from ? `${request.serverUrl}/${id.owner}/${id.repo}/compare/${points.from.name}...${head}` : undefined,

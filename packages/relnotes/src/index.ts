@@ -5,3 +5,4 @@ export { placeSection, writeChangelog } from './changelog-file.js';
 export { previousCandidates } from './resolve.js';
 export { prNumberFromMessage, cherryPickedFrom, backportOf, releaseNote, coAuthors, conventionalSection } from './messages.js';
 export type { NoteEntry } from './entries.js';
+export { localCloneOf, readRepositoryConfig } from './sources.js';

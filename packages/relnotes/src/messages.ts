@@ -52,7 +52,8 @@ export function releaseNote(body: string): ReleaseNote {
   const match = /```release-note\s*\r?\n([\s\S]*?)\r?\n?```/.exec(body);
   if (!match) return { text: undefined, none: false, actionRequired: false };
   const text = match[1]!.replace(/\r\n/g, '\n').trim();
-  if (/^(none|n\/a|na)\.?$/i.test(text) || text === '') return { text: undefined, none: /^(none|n\/a|na)\.?$/i.test(text), actionRequired: false };
+  const none = /^(none|n\/a|na)\.?$/i.test(text);
+  if (none || text === '') return { text: undefined, none, actionRequired: false };
   const actionRequired = /^action required:?/i.test(text);
   const stripped = actionRequired ? text.replace(/^action required:?\s*/i, '') : text;
   return { text: stripped.charAt(0).toUpperCase() + stripped.slice(1), none: false, actionRequired };

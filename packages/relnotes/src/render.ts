@@ -3,8 +3,8 @@ import type { NoteEntry } from './entries.js';
 
 export interface NotesDocument {
   version: string | undefined;
+  /** The release the range starts after (the `from` used). */
   previous: string | undefined;
-  from: string | undefined;
   to: string;
   date: string;
   compareUrl: string | undefined;
@@ -103,7 +103,6 @@ export function renderJson(doc: NotesDocument): string {
     {
       version: doc.version ?? null,
       previous: doc.previous ?? null,
-      from: doc.from ?? null,
       to: doc.to,
       date: doc.date,
       compareUrl: doc.compareUrl ?? null,
