@@ -45944,7 +45944,10 @@ async function ensureDraft(clients, id, request) {
     const before = await releasesForTag(clients, id, request.tag);
     if (before.published)
         return { release: before.published, created: false, deleted: [] };
-    const ours = (list) => list.filter((r) => readMarker(r.body)?.run === request.run && readMarker(r.body)?.tag === request.tag);
+    const ours = (list) => list.filter((r) => {
+        const mark = readMarker(r.body);
+        return mark?.run === request.run && mark.tag === request.tag;
+    });
     const stale = before.drafts.filter((r) => {
         const mark = readMarker(r.body);
         return mark !== undefined && mark.run !== request.run;
@@ -46188,12 +46191,17 @@ async function remoteSha256(clients, id, asset) {
     const { data } = await clients.github.rest.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', { owner: id.owner, repo: id.repo, asset_id: asset.id, headers: { accept: 'application/octet-stream' } });
     return (0,external_node_crypto_.createHash)('sha256').update(Buffer.from(data)).digest('hex');
 }
-/** The SHA256SUMS text for every uploaded asset on the release (itself left out), sorted by name. */
-async function checksumsText(clients, id, assets, name) {
-    const lines = [];
-    for (const asset of [...assets].filter((a) => a.name !== name && a.state === 'uploaded').sort((a, b) => (a.name < b.name ? -1 : 1)))
-        lines.push(`${await remoteSha256(clients, id, asset)}  ${asset.name}\n`);
-    return lines.join('');
+/**
+ * The SHA256SUMS text for every uploaded asset on the release (itself left out), sorted by name.
+ * `known` gives hashes already in hand (this run's files, which may be only planned in mock mode).
+ */
+async function checksumsText(clients, id, assets, name, known = []) {
+    const hashes = new Map(known.map((a) => [a.name, a.sha256]));
+    for (const asset of assets) {
+        if (asset.name !== name && asset.state === 'uploaded' && !hashes.has(asset.name))
+            hashes.set(asset.name, await remoteSha256(clients, id, asset));
+    }
+    return [...hashes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([asset, sha]) => `${sha}  ${asset}\n`).join('');
 }
 async function tagCommit(clients, id, tag) {
     try {
@@ -46277,7 +46285,9 @@ async function runDraftRelease(clients, request) {
     });
     let body = request.body ?? '';
     if (!request.body && request.generateNotes) {
-        const { data } = await clients.github.rest.rest.repos.generateReleaseNotes({ owner: id.owner, repo: id.repo, tag_name: request.tag, target_commitish: targetSha });
+        const { data } = await clients.github.rest.rest.repos.generateReleaseNotes({ owner: id.owner, repo: id.repo, tag_name: request.tag, target_commitish: targetSha }).catch((error) => {
+            throw (0,src/* explainGitHubError */.Pm)(error, `generate release notes for ${request.tag}`, 'contents: write');
+        });
         body = data.body;
     }
     const composed = composeBody(body, request.tag, request.run, request.notesUrl);
@@ -46286,10 +46296,7 @@ async function runDraftRelease(clients, request) {
     const assets = await syncAssets(clients, id, draft.release, request.assets, { overwrite: request.overwrite, concurrency: request.concurrency });
     if (request.checksums && (request.assets.length > 0 || request.publish)) {
         const remote = draft.release.id === 0 ? [] : await listAssets(clients, id, draft.release.id);
-        const planned = request.assets.filter((a) => !remote.some((r) => r.name === a.name));
-        const text = clients.writes.mock
-            ? [...remote.filter((r) => r.name !== SUMS).map((r) => ({ name: r.name, sha: r.digest?.replace('sha256:', '') ?? '?' })), ...planned.map((a) => ({ name: a.name, sha: a.sha256 }))].sort((a, b) => (a.name < b.name ? -1 : 1)).map((l) => `${l.sha}  ${l.name}\n`).join('')
-            : await checksumsText(clients, id, remote, SUMS);
+        const text = await checksumsText(clients, id, remote, SUMS, request.assets);
         assets.push(...(await syncAssets(clients, id, draft.release, [await textAsset(SUMS, text)], { overwrite: 'changed', concurrency: 1 })));
     }
     let published = !draft.release.draft;

@@ -33796,7 +33796,7 @@ async function waitForImages(options) {
     const deadline = started + options.timeoutMs;
     const reminderMs = options.reminderMs ?? 60_000;
     const schedules = options.targets.map((target) => ({
-        state: { target, status: 'waiting', answer: 'not checked yet', digest: undefined, platforms: undefined, polls: 0, readyAfterMs: undefined, lastPolledAt: undefined },
+        state: { target, status: 'waiting', answer: 'not checked yet', digest: undefined, platforms: undefined, polls: 0, readyAfterMs: undefined },
         nextAt: started,
         gap: options.intervalMs,
         failures: 0,
@@ -33811,7 +33811,6 @@ async function waitForImages(options) {
         try {
             const result = await poll(options.client, state.target);
             state.polls++;
-            state.lastPolledAt = clock.now();
             schedule.failures = 0;
             const changed = result.answer !== state.answer;
             state.answer = result.answer;
@@ -33833,7 +33832,6 @@ async function waitForImages(options) {
         }
         catch (error) {
             state.polls++;
-            state.lastPolledAt = clock.now();
             if (!(0,oci_src/* isRegistryError */.IP)(error) || error.failure === 'auth' || error.failure === 'protocol') {
                 fatal ??= error;
                 return;
@@ -33890,7 +33888,7 @@ async function waitForImages(options) {
     await Promise.allSettled(inflight.values());
     if (fatal) {
         if ((0,oci_src/* isRegistryError */.IP)(fatal)) {
-            throw new src/* UserError */.yo(`A registry refused the wait: ${fatal.message}.`, fatal.failure === 'auth'
+            throw new src/* UserError */.yo(`${fatal.failure === 'auth' ? 'A registry refused access' : 'A registry gave an answer no retry can fix'}: ${fatal.message}.`, fatal.failure === 'auth'
                 ? 'Check the credentials in `registry-auth` (or the Docker config) for that registry: user, token and its pull permission on the repository.'
                 : 'Check the image reference and the registry address; this answer is not one a retry can fix.', { cause: fatal });
         }
@@ -33898,7 +33896,7 @@ async function waitForImages(options) {
     }
     const images = schedules.map((s) => s.state);
     const ready = images.every((s) => s.status === 'ready');
-    return { ready, timedOut: !ready && !options.once, waitedMs: clock.now() - started, images, requests: options.client.totalRequests };
+    return { ready, waitedMs: clock.now() - started, images, requests: options.client.totalRequests };
 }
 
 ;// CONCATENATED MODULE: ./packages/image-wait/src/index.ts

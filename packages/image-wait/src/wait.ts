@@ -42,12 +42,10 @@ export interface ImageState {
   polls: number;
   /** Milliseconds from the start of the wait until the image was seen ready. */
   readyAfterMs: number | undefined;
-  lastPolledAt: number | undefined;
 }
 
 export interface WaitReport {
   ready: boolean;
-  timedOut: boolean;
   waitedMs: number;
   images: ImageState[];
   requests: number;
@@ -99,7 +97,7 @@ export async function waitForImages(options: WaitOptions): Promise<WaitReport> {
   const deadline = started + options.timeoutMs;
   const reminderMs = options.reminderMs ?? 60_000;
   const schedules: Schedule[] = options.targets.map((target) => ({
-    state: { target, status: 'waiting', answer: 'not checked yet', digest: undefined, platforms: undefined, polls: 0, readyAfterMs: undefined, lastPolledAt: undefined },
+    state: { target, status: 'waiting', answer: 'not checked yet', digest: undefined, platforms: undefined, polls: 0, readyAfterMs: undefined },
     nextAt: started,
     gap: options.intervalMs,
     failures: 0,
@@ -115,7 +113,6 @@ export async function waitForImages(options: WaitOptions): Promise<WaitReport> {
     try {
       const result = await poll(options.client, state.target);
       state.polls++;
-      state.lastPolledAt = clock.now();
       schedule.failures = 0;
       const changed = result.answer !== state.answer;
       state.answer = result.answer;
@@ -135,7 +132,6 @@ export async function waitForImages(options: WaitOptions): Promise<WaitReport> {
       schedule.gap = Math.min(schedule.gap * 2, options.maxIntervalMs);
     } catch (error) {
       state.polls++;
-      state.lastPolledAt = clock.now();
       if (!isRegistryError(error) || error.failure === 'auth' || error.failure === 'protocol') {
         fatal ??= error;
         return;
@@ -191,7 +187,7 @@ export async function waitForImages(options: WaitOptions): Promise<WaitReport> {
   if (fatal) {
     if (isRegistryError(fatal)) {
       throw new UserError(
-        `A registry refused the wait: ${fatal.message}.`,
+        `${fatal.failure === 'auth' ? 'A registry refused access' : 'A registry gave an answer no retry can fix'}: ${fatal.message}.`,
         fatal.failure === 'auth'
           ? 'Check the credentials in `registry-auth` (or the Docker config) for that registry: user, token and its pull permission on the repository.'
           : 'Check the image reference and the registry address; this answer is not one a retry can fix.',
@@ -202,5 +198,5 @@ export async function waitForImages(options: WaitOptions): Promise<WaitReport> {
   }
   const images = schedules.map((s) => s.state);
   const ready = images.every((s) => s.status === 'ready');
-  return { ready, timedOut: !ready && !options.once, waitedMs: clock.now() - started, images, requests: options.client.totalRequests };
+  return { ready, waitedMs: clock.now() - started, images, requests: options.client.totalRequests };
 }

@@ -60,7 +60,11 @@ function explainCreate(error: unknown, id: RepoId): unknown {
 export async function ensureDraft(clients: ReleaseClients, id: RepoId, request: DraftRequest): Promise<DraftOutcome> {
   const before = await releasesForTag(clients, id, request.tag);
   if (before.published) return { release: before.published, created: false, deleted: [] };
-  const ours = (list: ReleaseInfo[]) => list.filter((r) => readMarker(r.body)?.run === request.run && readMarker(r.body)?.tag === request.tag);
+  const ours = (list: ReleaseInfo[]) =>
+    list.filter((r) => {
+      const mark = readMarker(r.body);
+      return mark?.run === request.run && mark.tag === request.tag;
+    });
   const stale = before.drafts.filter((r) => {
     const mark = readMarker(r.body);
     return mark !== undefined && mark.run !== request.run;

@@ -12,11 +12,16 @@ export async function remoteSha256(clients: ReleaseClients, id: RepoId, asset: R
   return createHash('sha256').update(Buffer.from(data as unknown as ArrayBuffer)).digest('hex');
 }
 
-/** The SHA256SUMS text for every uploaded asset on the release (itself left out), sorted by name. */
-export async function checksumsText(clients: ReleaseClients, id: RepoId, assets: RemoteAsset[], name: string): Promise<string> {
-  const lines: string[] = [];
-  for (const asset of [...assets].filter((a) => a.name !== name && a.state === 'uploaded').sort((a, b) => (a.name < b.name ? -1 : 1))) lines.push(`${await remoteSha256(clients, id, asset)}  ${asset.name}\n`);
-  return lines.join('');
+/**
+ * The SHA256SUMS text for every uploaded asset on the release (itself left out), sorted by name.
+ * `known` gives hashes already in hand (this run's files, which may be only planned in mock mode).
+ */
+export async function checksumsText(clients: ReleaseClients, id: RepoId, assets: RemoteAsset[], name: string, known: LocalAsset[] = []): Promise<string> {
+  const hashes = new Map(known.map((a) => [a.name, a.sha256]));
+  for (const asset of assets) {
+    if (asset.name !== name && asset.state === 'uploaded' && !hashes.has(asset.name)) hashes.set(asset.name, await remoteSha256(clients, id, asset));
+  }
+  return [...hashes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([asset, sha]) => `${sha}  ${asset}\n`).join('');
 }
 
 export interface PublishRequest {

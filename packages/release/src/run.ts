@@ -60,7 +60,9 @@ export async function runDraftRelease(clients: ReleaseClients, request: DraftRel
     });
   let body = request.body ?? '';
   if (!request.body && request.generateNotes) {
-    const { data } = await clients.github.rest.rest.repos.generateReleaseNotes({ owner: id.owner, repo: id.repo, tag_name: request.tag, target_commitish: targetSha });
+    const { data } = await clients.github.rest.rest.repos.generateReleaseNotes({ owner: id.owner, repo: id.repo, tag_name: request.tag, target_commitish: targetSha }).catch((error: unknown) => {
+      throw explainGitHubError(error, `generate release notes for ${request.tag}`, 'contents: write');
+    });
     body = data.body;
   }
   const composed = composeBody(body, request.tag, request.run, request.notesUrl);
@@ -70,10 +72,7 @@ export async function runDraftRelease(clients: ReleaseClients, request: DraftRel
   const assets = await syncAssets(clients, id, draft.release, request.assets, { overwrite: request.overwrite, concurrency: request.concurrency });
   if (request.checksums && (request.assets.length > 0 || request.publish)) {
     const remote = draft.release.id === 0 ? [] : await listAssets(clients, id, draft.release.id);
-    const planned = request.assets.filter((a) => !remote.some((r) => r.name === a.name));
-    const text = clients.writes.mock
-      ? [...remote.filter((r) => r.name !== SUMS).map((r) => ({ name: r.name, sha: r.digest?.replace('sha256:', '') ?? '?' })), ...planned.map((a) => ({ name: a.name, sha: a.sha256 }))].sort((a, b) => (a.name < b.name ? -1 : 1)).map((l) => `${l.sha}  ${l.name}\n`).join('')
-      : await checksumsText(clients, id, remote, SUMS);
+    const text = await checksumsText(clients, id, remote, SUMS, request.assets);
     assets.push(...(await syncAssets(clients, id, draft.release, [await textAsset(SUMS, text)], { overwrite: 'changed', concurrency: 1 })));
   }
   let published = !draft.release.draft;

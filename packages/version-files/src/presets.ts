@@ -86,9 +86,3 @@ export async function expandPreset(root: string, name: string): Promise<SpecEntr
   const text = STATIC_PRESETS[name] ?? (await DYNAMIC_PRESETS[name]!(root));
   return parseSpec(text, `preset ${name}`);
 }
-
-/** The spec lines a preset stands for in this workspace, for the summary and the README. */
-export async function describePreset(root: string, name: string): Promise<string> {
-  checkPresetNames([name]);
-  return STATIC_PRESETS[name] ?? (await DYNAMIC_PRESETS[name]!(root));
-}

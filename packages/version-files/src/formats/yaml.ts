@@ -85,7 +85,3 @@ export function yamlScalarRanges(source: SourceText): Array<{ start: number; end
   }
   return ranges;
 }
-
-export function checkYaml(source: SourceText): void {
-  parseDocuments(source);
-}
