@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { it } from 'vitest';
 import { WritePath } from '@relkit/kit';
 import { startSandbox, SANDBOX_TOKENS } from '@relkit/sandbox';
-import { parseSpec, planBump, writeFilesAtomically } from '@relkit/version-files';
+import { parseSpec, planBump, workspaceFiles, writeFilesAtomically } from '@relkit/version-files';
 import { runAction } from '../test/helpers/action.js';
 import { median, report } from './report.js';
 
@@ -68,7 +68,7 @@ it('bump-version-files: 1,000 files of mixed formats', async () => {
     const dir = await workspace();
     try {
       const started = performance.now();
-      const plan = await planBump({ root: dir, entries: parseSpec(SPEC), version: '1.1.0', current: { kind: 'files' }, tagPrefix: 'v', date: '2026-01-01', allowDowngrade: false });
+      const plan = await planBump({ source: workspaceFiles(dir), entries: parseSpec(SPEC), version: '1.1.0', current: { kind: 'files' }, tagPrefix: 'v', date: '2026-01-01', allowDowngrade: false });
       await writeFilesAtomically(dir, plan.files, new WritePath({ mock: false }));
       engine.push(performance.now() - started);
       changed = plan.files.length;

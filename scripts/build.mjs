@@ -1,27 +1,17 @@
 // Bundles every action entry (actions/<name>/src/main.ts and post.ts) and the relkit command
-// with @vercel/ncc. One loop: adding an action adds no build code.
+// with @vercel/ncc. One loop: adding an action adds no build code. Each bundle is built in its
+// own process: ncc keeps every compilation's memory, and eight in one process exhaust the heap.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import ncc from '@vercel/ncc';
 
 const root = new URL('..', import.meta.url).pathname;
-const outDir = process.argv[2] ? join(root, process.argv[2]) : join(root, 'dist');
+const self = new URL(import.meta.url).pathname;
 
-const entries = [];
-const actionsDir = join(root, 'actions');
-for (const action of existsSync(actionsDir) ? readdirSync(actionsDir, { withFileTypes: true }) : []) {
-  if (!action.isDirectory()) continue;
-  for (const [source, target] of [['main.ts', 'index.js'], ['post.ts', 'post.js']]) {
-    const file = join(root, 'actions', action.name, 'src', source);
-    if (existsSync(file)) entries.push({ file, dir: action.name, target });
-  }
-}
-entries.push({ file: join(root, 'packages/cli/src/bin.ts'), dir: 'cli', target: 'index.js' });
-
-rmSync(outDir, { recursive: true, force: true });
-for (const entry of entries) {
+async function bundle(entry) {
+  const { default: ncc } = await import('@vercel/ncc');
   const { code, assets } = await ncc(entry.file, { minify: false, sourceMap: false, quiet: true, license: 'licenses.txt', target: 'es2024', cache: false });
-  const dir = join(outDir, entry.dir);
+  const dir = join(entry.outDir, entry.dir);
   mkdirSync(dir, { recursive: true });
   const header = entry.dir === 'cli' ? '#!/usr/bin/env node\n' : '';
   writeFileSync(join(dir, entry.target), header + code.replace(/^#!.*\n/, ''), { mode: entry.dir === 'cli' ? 0o755 : 0o644 });
@@ -31,4 +21,22 @@ for (const entry of entries) {
     writeFileSync(path, asset.source);
   }
   console.log(`${entry.dir}/${entry.target}${assets && Object.keys(assets).length ? ` (+${Object.keys(assets).length} assets)` : ''}`);
+}
+
+if (process.argv[2] === '--entry') {
+  await bundle(JSON.parse(process.argv[3]));
+} else {
+  const outDir = process.argv[2] ? join(root, process.argv[2]) : join(root, 'dist');
+  const entries = [];
+  const actionsDir = join(root, 'actions');
+  for (const action of existsSync(actionsDir) ? readdirSync(actionsDir, { withFileTypes: true }) : []) {
+    if (!action.isDirectory()) continue;
+    for (const [source, target] of [['main.ts', 'index.js'], ['post.ts', 'post.js']]) {
+      const file = join(root, 'actions', action.name, 'src', source);
+      if (existsSync(file)) entries.push({ file, dir: action.name, target, outDir });
+    }
+  }
+  entries.push({ file: join(root, 'packages/cli/src/bin.ts'), dir: 'cli', target: 'index.js', outDir });
+  rmSync(outDir, { recursive: true, force: true });
+  for (const entry of entries) execFileSync(process.execPath, [self, '--entry', JSON.stringify(entry)], { stdio: 'inherit' });
 }

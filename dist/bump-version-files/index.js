@@ -38750,7 +38750,7 @@ module.exports = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2512);
-/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(56);
+/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3664);
 
 
 
@@ -38839,7 +38839,7 @@ function readInputs(ctx, env) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2004);
-/* harmony import */ var _run_bump_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1066);
+/* harmony import */ var _run_bump_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9650);
 
 
 
@@ -38852,7 +38852,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1066:
+/***/ 9650:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38972,98 +38972,182 @@ async function commitFiles(clients, request) {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/changes/src/branch-ownership.ts
+
+/** The trailer every commit relkit makes on a branch it owns carries; a commit without it is someone else's. */
+function ownershipTrailer(branch) {
+    return `Relkit-Branch: ${branch}`;
+}
+function withOwnershipTrailer(message, branch) {
+    const trailer = ownershipTrailer(branch);
+    const body = message.body?.trimEnd() ?? '';
+    if (body.split('\n').includes(trailer))
+        return { headline: message.headline, body };
+    return { headline: message.headline, body: body ? `${body}\n\n${trailer}` : trailer };
+}
+const COMPARE_PAGE = 250;
+/**
+ * The commits on `head` that are not on `startPoint` and that relkit did not make. A branch with
+ * none of these may be reset; one with any holds work a human pushed, which relkit never overwrites.
+ */
+async function foreignCommits(clients, where, startPoint, head) {
+    const trailer = ownershipTrailer(where.branch);
+    const { data } = await clients.rest.rest.repos
+        .compareCommitsWithBasehead({ owner: where.owner, repo: where.repo, basehead: `${startPoint}...${head}`, per_page: COMPARE_PAGE })
+        .catch((error) => {
+        throw (0,src/* explainGitHubError */.Pm)(error, `compare ${where.branch} of ${where.owner}/${where.repo} with ${startPoint.slice(0, 12)}`, 'contents: read');
+    });
+    const foreign = data.commits
+        .filter((c) => !c.commit.message.split('\n').some((line) => line.trim() === trailer))
+        .map((c) => ({ sha: c.sha, author: c.author?.login ?? c.commit.author?.name ?? 'unknown', headline: c.commit.message.split('\n')[0] ?? '' }));
+    // More commits than one page: far more than relkit ever puts on a branch, so not relkit's alone.
+    if (data.ahead_by > data.commits.length && foreign.length === 0)
+        foreign.push({ sha: head, author: 'unknown', headline: `${data.ahead_by} commits` });
+    return foreign;
+}
+function humanCommitsError(where, foreign, input) {
+    const listed = foreign
+        .slice(0, 3)
+        .map((c) => `${c.sha.slice(0, 12)} by ${c.author} ("${c.headline}")`)
+        .join(', ');
+    return new src/* UserError */.yo(`Branch ${where.branch} of ${where.owner}/${where.repo} has ${foreign.length} commit(s) relkit did not make: ${listed}${foreign.length > 3 ? ', …' : ''}. relkit only rewrites branches it owns, so nothing was pushed and the pull request was left as it is.`, `Fold those changes into the inputs (or merge the pull request as it is), then delete the branch and re-run; or set \`${input}\` to another branch name.`, { input });
+}
+
 ;// CONCATENATED MODULE: ./packages/changes/src/pull-request.ts
 
 
-const STATE = `query($owner: String!, $name: String!, $base: String!, $head: String!, $baseName: String!, $headName: String!) {
-  repository(owner: $owner, name: $name) {
+
+const PULL_FIELDS = `number url title body isDraft author { login } headRepository { nameWithOwner }
+  labels(first: 100) { nodes { name } }
+  reviewRequests(first: 100) { nodes { requestedReviewer { ... on User { login } ... on Team { slug } } } }
+  latestReviews(first: 100) { nodes { author { login } } }`;
+const STATE = `query($owner: String!, $name: String!, $headOwner: String!, $headName: String!, $base: String!, $head: String!, $baseName: String!, $headRef: String!) {
+  target: repository(owner: $owner, name: $name) {
     base: ref(qualifiedName: $base) { target { oid } }
+    pullRequests(headRefName: $headRef, baseRefName: $baseName, states: [OPEN], first: 20) { nodes { ${PULL_FIELDS} } }
+  }
+  source: repository(owner: $headOwner, name: $headName) {
     head: ref(qualifiedName: $head) { target { oid } }
-    pullRequests(headRefName: $headName, baseRefName: $baseName, states: [OPEN], first: 10) {
-      nodes { number url title body isCrossRepository labels(first: 100) { nodes { name } } }
-    }
   }
 }`;
+function sameRepo(a, b) {
+    return a.owner.toLowerCase() === b.owner.toLowerCase() && a.repo.toLowerCase() === b.repo.toLowerCase();
+}
 /**
  * Puts `files` on the relkit branch and makes sure exactly one open pull request carries them:
- * the branch is created (or reset when it holds something else) from `startPoint`, and an open
- * pull request from it is updated rather than a second one opened.
+ * the branch is created from `startPoint`, reset only when every commit on it is relkit's own,
+ * and an open pull request from it (also from a fork) is updated rather than a second one opened.
  */
 async function proposeChanges(clients, request) {
     const { owner, repo, base, branch } = request;
-    if (branch === base) {
-        throw new src/* UserError */.yo(`The pull request branch and its base are both "${base}".`, 'Use a separate branch for the pull request (`pr-branch`).', { input: 'pr-branch' });
+    const headRepo = request.head ?? { owner, repo };
+    const crossRepository = !sameRepo(headRepo, { owner, repo });
+    const branchInput = request.branchInput ?? 'pr-branch';
+    const where = { owner: headRepo.owner, repo: headRepo.repo, branch };
+    if (branch === base && !crossRepository) {
+        throw new src/* UserError */.yo(`The pull request branch and its base are both "${base}".`, `Use a separate branch for the pull request (\`${branchInput}\`).`, { input: branchInput });
     }
-    const state = await clients.graphql(STATE, { owner, name: repo, base: `refs/heads/${base}`, head: `refs/heads/${branch}`, baseName: base, headName: branch }).catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `read ${owner}/${repo}`, 'contents: read and pull-requests: read');
+    const state = await clients
+        .graphql(STATE, { owner, name: repo, headOwner: headRepo.owner, headName: headRepo.repo, base: `refs/heads/${base}`, head: `refs/heads/${branch}`, baseName: base, headRef: branch })
+        .catch((error) => {
+        throw (0,src/* explainGitHubError */.Pm)(error, `read ${owner}/${repo}${crossRepository ? ` and ${headRepo.owner}/${headRepo.repo}` : ''}`, 'contents: read and pull-requests: read');
     });
-    if (!state.repository.base) {
+    if (!state.target?.base) {
         throw new src/* UserError */.yo(`The base branch ${base} does not exist in ${owner}/${repo}.`, 'Set `base` to the branch the pull request should target.', { input: 'base' });
     }
+    const message = withOwnershipTrailer(request.message, branch);
     let branchReset = false;
     let commit;
-    const head = state.repository.head?.target.oid;
-    if (head !== undefined && (await differingPaths(clients, owner, repo, head, request.files)).length === 0) {
+    const head = state.source?.head?.target.oid;
+    if (head !== undefined && (await differingPaths(clients, headRepo.owner, headRepo.repo, head, request.files)).length === 0) {
         clients.log(`${branch} already carries these ${request.files.length} files: nothing to commit.`);
         commit = { status: 'already-present', sha: head, branchCreated: false };
     }
     else {
-        const refPath = `/repos/${owner}/${repo}/git/refs`;
+        const refPath = `/repos/${headRepo.owner}/${headRepo.repo}/git/refs`;
         if (head === undefined) {
             await clients.writes
-                .perform({ method: 'POST', target: refPath, summary: `create branch ${branch} at ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: request.startPoint }))
+                .perform({ method: 'POST', target: refPath, summary: `create branch ${branch}${crossRepository ? ` in ${headRepo.owner}/${headRepo.repo}` : ''} at ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `refs/heads/${branch}`, sha: request.startPoint }))
                 .catch((error) => {
-                throw (0,src/* explainGitHubError */.Pm)(error, `create branch ${branch}`, 'contents: write');
+                throw (0,src/* explainGitHubError */.Pm)(error, `create branch ${branch} in ${headRepo.owner}/${headRepo.repo}`, 'contents: write');
             });
         }
         else if (head !== request.startPoint) {
-            // The relkit branch belongs to relkit: whatever it held is replaced by this run's result.
+            const foreign = await foreignCommits(clients, where, request.startPoint, head);
+            if (foreign.length > 0)
+                throw humanCommitsError(where, foreign, branchInput);
             await clients.writes
-                .perform({ method: 'PATCH', target: `${refPath}/heads/${branch}`, summary: `reset ${branch} to ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.updateRef({ owner, repo, ref: `heads/${branch}`, sha: request.startPoint, force: true }))
+                .perform({ method: 'PATCH', target: `${refPath}/heads/${branch}`, summary: `reset ${branch} (only relkit's commits) to ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.updateRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `heads/${branch}`, sha: request.startPoint, force: true }))
                 .catch((error) => {
                 throw (0,src/* explainGitHubError */.Pm)(error, `reset branch ${branch}`, 'contents: write');
             });
             branchReset = true;
         }
         // The state query (and the write just made) say where the branch is: no need to read it again.
-        commit = await commitFiles(clients, { owner, repo, branch, expectedHead: request.startPoint, message: request.message, files: request.files, headKnown: true });
+        commit = await commitFiles(clients, { owner: headRepo.owner, repo: headRepo.repo, branch, expectedHead: request.startPoint, message, files: request.files, headKnown: true });
         commit = { ...commit, branchCreated: head === undefined };
     }
-    const existing = state.repository.pullRequests.nodes.find((p) => !p.isCrossRepository);
-    let pullRequest;
-    let labelsHave = [];
-    if (existing) {
-        labelsHave = existing.labels.nodes.map((l) => l.name);
-        if (existing.title === request.title && existing.body === request.body) {
-            pullRequest = { number: existing.number, url: existing.url, status: 'unchanged' };
-        }
-        else {
-            await clients.writes
-                .perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${existing.number}`, summary: `update the title and body of #${existing.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: existing.number, title: request.title, body: request.body }))
-                .catch((error) => {
-                throw (0,src/* explainGitHubError */.Pm)(error, `update pull request #${existing.number}`, 'pull-requests: write');
-            });
-            pullRequest = { number: existing.number, url: existing.url, status: clients.writes.mock ? 'planned' : 'updated' };
-        }
-    }
-    else {
-        const created = await clients.writes
-            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls`, summary: `open a pull request ${branch} → ${base}: ${request.title}` }, () => clients.rest.rest.pulls.create({ owner, repo, head: branch, base, title: request.title, body: request.body, draft: request.draft ?? false }))
-            .catch((error) => {
-            throw (0,src/* explainGitHubError */.Pm)(error, `open a pull request on ${owner}/${repo}`, 'pull-requests: write (and "Allow GitHub Actions to create and approve pull requests" for GITHUB_TOKEN)');
-        });
-        pullRequest = created ? { number: created.data.number, url: created.data.html_url, status: 'opened' } : { number: undefined, url: undefined, status: 'planned' };
-    }
-    const missing = request.labels.filter((l) => !labelsHave.includes(l));
-    if (missing.length > 0 && (pullRequest.number !== undefined || clients.writes.mock)) {
+    const headName = `${headRepo.owner}/${headRepo.repo}`.toLowerCase();
+    const existing = state.target.pullRequests.nodes.find((p) => p.headRepository?.nameWithOwner.toLowerCase() === headName);
+    const [pullRequest, author] = existing ? [await updatePull(clients, request, existing), existing.author?.login] : await openPull(clients, request, headRepo, crossRepository);
+    const labelsHave = existing?.labels.nodes.map((l) => l.name) ?? [];
+    const labelsAdded = request.labels.filter((l) => !labelsHave.includes(l));
+    if (labelsAdded.length > 0) {
         const number = pullRequest.number;
         await clients.writes
-            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/issues/${number ?? '<new>'}/labels`, summary: `label the pull request ${missing.join(', ')}` }, () => clients.rest.rest.issues.addLabels({ owner, repo, issue_number: number, labels: missing }))
+            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/issues/${number ?? '<new>'}/labels`, summary: `label the pull request ${labelsAdded.join(', ')}` }, () => clients.rest.rest.issues.addLabels({ owner, repo, issue_number: number, labels: labelsAdded }))
             .catch((error) => {
             throw (0,src/* explainGitHubError */.Pm)(error, `label pull request #${number}`, 'pull-requests: write');
         });
     }
-    return { commit, branchReset, pullRequest, labelsAdded: missing };
+    const reviewersRequested = await requestReviews(clients, request, pullRequest, existing, author);
+    if (pullRequest.status === 'unchanged' && (commit.status === 'committed' || commit.status === 'planned' || labelsAdded.length > 0 || reviewersRequested.length > 0))
+        pullRequest.status = 'updated';
+    return { commit, branchReset, pullRequest, labelsAdded, reviewersRequested };
+}
+async function openPull(clients, request, headRepo, crossRepository) {
+    const { owner, repo, base, branch } = request;
+    const head = crossRepository ? `${headRepo.owner}:${branch}` : branch;
+    const created = await clients.writes
+        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls`, summary: `open a ${request.draft ? 'draft ' : ''}pull request ${head} → ${base}: ${request.title}` }, () => clients.rest.rest.pulls.create({ owner, repo, head, base, title: request.title, body: request.body, draft: request.draft ?? false, maintainer_can_modify: true }))
+        .catch((error) => {
+        throw (0,src/* explainGitHubError */.Pm)(error, `open a pull request on ${owner}/${repo}`, 'pull-requests: write (and "Allow GitHub Actions to create and approve pull requests" for GITHUB_TOKEN)');
+    });
+    return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user.login];
+}
+async function updatePull(clients, request, existing) {
+    const { owner, repo } = request;
+    if (existing.title === request.title && existing.body === request.body)
+        return { number: existing.number, url: existing.url, status: 'unchanged', draft: existing.isDraft };
+    await clients.writes
+        .perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${existing.number}`, summary: `update the title and body of #${existing.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: existing.number, title: request.title, body: request.body }))
+        .catch((error) => {
+        throw (0,src/* explainGitHubError */.Pm)(error, `update pull request #${existing.number}`, 'pull-requests: write');
+    });
+    return { number: existing.number, url: existing.url, status: 'updated', draft: existing.isDraft };
+}
+/** Asks for reviews once: people already asked, and people who already reviewed, are not asked again. */
+async function requestReviews(clients, request, pull, existing, author) {
+    // GitHub refuses to ask a pull request's author for a review.
+    const asked = new Set(author ? [author.toLowerCase()] : []);
+    for (const r of existing?.reviewRequests.nodes ?? [])
+        asked.add((r.requestedReviewer?.login ?? `@team/${r.requestedReviewer?.slug}`).toLowerCase());
+    for (const review of existing?.latestReviews.nodes ?? [])
+        if (review.author)
+            asked.add(review.author.login.toLowerCase());
+    const reviewers = (request.reviewers ?? []).filter((r) => !asked.has(r.toLowerCase()));
+    const teams = (request.teamReviewers ?? []).filter((t) => !asked.has(`@team/${t}`.toLowerCase()));
+    if (reviewers.length === 0 && teams.length === 0)
+        return [];
+    const { owner, repo } = request;
+    const number = pull.number;
+    const names = [...reviewers, ...teams.map((t) => `team ${t}`)];
+    await clients.writes
+        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls/${number ?? '<new>'}/requested_reviewers`, summary: `request reviews from ${names.join(', ')}` }, () => clients.rest.rest.pulls.requestReviewers({ owner, repo, pull_number: number, reviewers, team_reviewers: teams }))
+        .catch((error) => {
+        throw (0,src/* explainGitHubError */.Pm)(error, `request reviews on #${number}`, 'pull-requests: write (reviewers must be collaborators; teams need the organization)');
+    });
+    return names;
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -39092,8 +39176,9 @@ async function checkoutHead(dir) {
 
 
 
-// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 23 modules
-var version_files_src = __nccwpck_require__(56);
+
+// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 24 modules
+var version_files_src = __nccwpck_require__(3664);
 ;// CONCATENATED MODULE: ./actions/bump-version-files/src/run-bump.ts
 
 
@@ -39145,7 +39230,7 @@ function summarize(ctx, input, plan, outcome) {
 async function runBump(ctx, input, env) {
     const entries = [...(await Promise.all(input.presets.map((p) => (0,version_files_src/* expandPreset */.oS)(input.root, p)))).flat(), ...input.files];
     const plan = await (0,version_files_src/* planBump */.m3)({
-        root: input.root,
+        source: (0,version_files_src/* workspaceFiles */.PZ)(input.root),
         entries,
         version: input.version,
         bump: input.bump,
@@ -48140,7 +48225,7 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
-/***/ 56:
+/***/ 3664:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48155,15 +48240,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   m3: () => (/* reexport */ planBump),
   Xm: () => (/* reexport */ renderTemplate),
   xw: () => (/* reexport */ templateVars),
+  PZ: () => (/* reexport */ workspaceFiles),
   ik: () => (/* reexport */ writeFilesAtomically)
 });
 
-// UNUSED EXPORTS: PRESET_NAMES, decideVersion, findVersion, parseVersion
+// UNUSED EXPORTS: PRESET_NAMES, applyEdits, decideVersion, decodeSource, encodeSource, findVersion, lineColumn, parseVersion
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
 class Diff {
     diff(oldStr, newStr, 
@@ -52215,53 +52297,6 @@ function matchSelector(file, selector, context) {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/version-files/src/workspace.ts
-
-
-
-const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'vendor']);
-function escapes(root, path) {
-    const rel = (0,external_node_path_.relative)(root, path);
-    return rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel);
-}
-function refuse(pattern, origin, why) {
-    return new src/* UserError */.yo(`${origin}: "${pattern}" ${why}.`, 'Give paths relative to the workspace (the repository checkout), without `..`.', { input: 'files' });
-}
-/**
- * The workspace-relative files a spec pattern names. Globs skip .git, node_modules, target and
- * vendor; every result, symlinks resolved, must stay inside the workspace.
- */
-async function resolvePattern(root, pattern, origin) {
-    if ((0,external_node_path_.isAbsolute)(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
-        throw refuse(pattern, origin, 'is an absolute path');
-    if (pattern.split(/[\\/]/).includes('..'))
-        throw refuse(pattern, origin, 'leaves the workspace with `..`');
-    const realRoot = await (0,promises_namespaceObject.realpath)(root);
-    const candidates = [];
-    if (/[*?[\]{}]/.test(pattern)) {
-        for await (const found of (0,promises_namespaceObject.glob)(pattern, { cwd: root, exclude: (name) => SKIPPED_DIRS.has(name) }))
-            candidates.push(found.split(external_node_path_.sep).join('/'));
-        candidates.sort();
-    }
-    else {
-        candidates.push(pattern.replace(/^\.\//, ''));
-    }
-    const checked = await Promise.all(candidates.map(async (candidate) => {
-        const absolute = (0,external_node_path_.join)(root, candidate);
-        const stats = await (0,promises_namespaceObject.lstat)(absolute).catch(() => undefined);
-        if (!stats)
-            return undefined;
-        const real = await (0,promises_namespaceObject.realpath)(absolute).catch(() => undefined);
-        if (!real || escapes(realRoot, real))
-            throw refuse(candidate, origin, 'is a symlink that points outside the workspace');
-        if (stats.isDirectory() || (stats.isSymbolicLink() && (await (0,promises_namespaceObject.lstat)(real)).isDirectory()))
-            return undefined;
-        return candidate;
-    }));
-    const files = checked.filter((c) => c !== undefined);
-    return files;
-}
-
 ;// CONCATENATED MODULE: ./packages/version-files/src/plan.ts
 
 
@@ -52269,19 +52304,16 @@ async function resolvePattern(root, pattern, origin) {
 
 
 
-
-
-
 class FileCache {
-    root;
+    source;
     files = new Map();
-    constructor(root) {
-        this.root = root;
+    constructor(source) {
+        this.source = source;
     }
     get(path) {
         let file = this.files.get(path);
         if (!file) {
-            file = (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(this.root, path)).then((bytes) => new ParsedFile(decodeSource(path, bytes)));
+            file = this.source.read(path).then((bytes) => new ParsedFile(decodeSource(path, bytes)));
             this.files.set(path, file);
         }
         return file;
@@ -52290,15 +52322,15 @@ class FileCache {
         return this.files.size;
     }
 }
-async function filesOf(root, cache, entry) {
-    const paths = await resolvePattern(root, entry.pattern, entry.origin);
+async function filesOf(cache, entry) {
+    const paths = await cache.source.resolve(entry.pattern, entry.origin);
     if (paths.length === 0 && !entry.optional) {
         const glob = /[*?[\]{}]/.test(entry.pattern);
-        throw new src/* UserError */.yo(`${entry.origin}: ${glob ? `the pattern "${entry.pattern}" matches no file` : `the file "${entry.pattern}" does not exist`} in the workspace.`, `Check the path (it is relative to the workspace), or write \`${entry.pattern}?\` if the file may be missing.`, { input: 'files' });
+        throw new src/* UserError */.yo(`${entry.origin}: ${glob ? `the pattern "${entry.pattern}" matches no file` : `the file "${entry.pattern}" does not exist`} in ${cache.source.label}.`, `Check the path (it is relative to ${cache.source.label}), or write \`${entry.pattern}?\` if the file may be missing.`, { input: 'files' });
     }
     return Promise.all(paths.map((p) => cache.get(p)));
 }
-async function readCurrent(root, cache, request) {
+async function readCurrent(cache, request) {
     const source = request.current;
     if (source.kind === 'none')
         return { version: undefined, source: undefined };
@@ -52309,7 +52341,7 @@ async function readCurrent(root, cache, request) {
         const selector = entry.selectors[0];
         if (!selector)
             continue;
-        for (const file of await filesOf(root, cache, entry)) {
+        for (const file of await filesOf(cache, entry)) {
             for (const match of matchSelector(file, selector, { previous: undefined })) {
                 const version = findVersion(match.current);
                 if (version)
@@ -52324,13 +52356,13 @@ async function readCurrent(root, cache, request) {
  * so a bad selector or a malformed file fails the run with the workspace untouched.
  */
 async function planBump(request) {
-    const cache = new FileCache(request.root);
-    const current = await readCurrent(request.root, cache, request);
+    const cache = new FileCache(request.source);
+    const current = await readCurrent(cache, request);
     const previous = current.version?.version;
     const matchesByFile = new Map();
     let found = 0;
     for (const entry of request.entries) {
-        const files = await filesOf(request.root, cache, entry);
+        const files = await filesOf(cache, entry);
         if (files.length === 0)
             continue;
         for (const selector of entry.selectors) {
@@ -52396,7 +52428,7 @@ async function planBump(request) {
 
 const KEYWORDS = ['regex', 'marker', 'image', 'literal', 'links', 'crate', 'changelog'];
 function specError(origin, cause) {
-    return new src/* UserError */.yo(`${origin}: ${cause}`, 'Write one file per line as `PATH` or `PATH: selector, selector`, e.g. `deploy/helm/Chart.yaml: version, appVersion=v{version}` (see the bump-version-files README for every selector).', { input: 'files' });
+    return new src/* UserError */.yo(`${origin}: ${cause}`, 'Write one file per line as `PATH` or `PATH: selector, selector`, e.g. `deploy/helm/Chart.yaml: version, appVersion=v{version}` (see the bump-version-files README for every selector).', { input: origin.split(' ')[0] ?? 'files' });
 }
 /** Splits on commas that are outside quotes, brackets and a `regex /…/` body. */
 function splitSelectors(text, origin) {
@@ -52605,6 +52637,57 @@ function parseSpec(text, originPrefix = 'files') {
     return entries;
 }
 
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./packages/version-files/src/workspace.ts
+
+
+
+const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'vendor']);
+function escapes(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel);
+}
+function refuse(pattern, origin, why) {
+    return new src/* UserError */.yo(`${origin}: "${pattern}" ${why}.`, 'Give paths relative to the workspace (the repository checkout), without `..`.', { input: 'files' });
+}
+/**
+ * The workspace-relative files a spec pattern names. Globs skip .git, node_modules, target and
+ * vendor; every result, symlinks resolved, must stay inside the workspace.
+ */
+async function resolvePattern(root, pattern, origin) {
+    if ((0,external_node_path_.isAbsolute)(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
+        throw refuse(pattern, origin, 'is an absolute path');
+    if (pattern.split(/[\\/]/).includes('..'))
+        throw refuse(pattern, origin, 'leaves the workspace with `..`');
+    const realRoot = await (0,promises_namespaceObject.realpath)(root);
+    const candidates = [];
+    if (/[*?[\]{}]/.test(pattern)) {
+        for await (const found of (0,promises_namespaceObject.glob)(pattern, { cwd: root, exclude: (name) => SKIPPED_DIRS.has(name) }))
+            candidates.push(found.split(external_node_path_.sep).join('/'));
+        candidates.sort();
+    }
+    else {
+        candidates.push(pattern.replace(/^\.\//, ''));
+    }
+    const checked = await Promise.all(candidates.map(async (candidate) => {
+        const absolute = (0,external_node_path_.join)(root, candidate);
+        const stats = await (0,promises_namespaceObject.lstat)(absolute).catch(() => undefined);
+        if (!stats)
+            return undefined;
+        const real = await (0,promises_namespaceObject.realpath)(absolute).catch(() => undefined);
+        if (!real || escapes(realRoot, real))
+            throw refuse(candidate, origin, 'is a symlink that points outside the workspace');
+        if (stats.isDirectory() || (stats.isSymbolicLink() && (await (0,promises_namespaceObject.lstat)(real)).isDirectory()))
+            return undefined;
+        return candidate;
+    }));
+    const files = checked.filter((c) => c !== undefined);
+    return files;
+}
+
 ;// CONCATENATED MODULE: ./packages/version-files/src/presets.ts
 
 
@@ -52754,7 +52837,22 @@ async function highestTag(rest, owner, repo, prefix) {
     return best;
 }
 
+;// CONCATENATED MODULE: ./packages/version-files/src/file-source.ts
+
+
+
+function workspaceFiles(root) {
+    return {
+        label: 'the workspace',
+        resolve: (pattern, origin) => resolvePattern(root, pattern, origin),
+        read: (path) => (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, path)),
+    };
+}
+
 ;// CONCATENATED MODULE: ./packages/version-files/src/index.ts
+
+
+
 
 
 

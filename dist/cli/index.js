@@ -81793,7 +81793,8 @@ class SandboxState {
             createdAt: now,
             updatedAt: now,
             pushedAt: now,
-            objects: new ObjectStore(),
+            // A fork shares its network's objects, as on GitHub: a fork's ref may point at a commit only the parent has.
+            objects: (options.fork ? this.repo(options.fork)?.objects : undefined) ?? new ObjectStore(),
             refs: new Map(),
             labels: [],
             milestones: [],
@@ -83107,9 +83108,16 @@ function registerRepoRoutes(router) {
     router.add('GET', '/repos/{owner}/{repo}', (ctx) => {
         const repo = ctx.repo();
         const admin = canAdministrate(repo, ctx.identity);
+        const parent = repo.fork ? ctx.state.repo(repo.fork) : undefined;
+        let source = parent;
+        while (source?.fork && ctx.state.repo(source.fork))
+            source = ctx.state.repo(source.fork);
         return {
             status: 200,
-            body: repository(ctx.urls, repo, { permissions: { admin, maintain: admin, push: admin || ctx.identity !== undefined, triage: true, pull: true } }),
+            body: repository(ctx.urls, repo, {
+                permissions: { admin, maintain: admin, push: admin || ctx.identity !== undefined, triage: true, pull: true },
+                ...(parent && source ? { parent: repository(ctx.urls, parent), source: repository(ctx.urls, source) } : {}),
+            }),
         };
     });
     router.add('GET', '/repos/{owner}/{repo}/branches', (ctx) => {
@@ -83585,7 +83593,7 @@ function findPull(ctx, repo) {
 }
 /** Objects a fork PR needs live in the fork; the base repository must see them to merge. */
 function copyObjects(from, to) {
-    if (from === to)
+    if (from.objects === to.objects)
         return;
     for (const [, object] of from.objects.entries())
         to.objects.put(object.type, object.data);
@@ -83593,7 +83601,6 @@ function copyObjects(from, to) {
 function registerPullRoutes(router) {
     router.add('POST', '/repos/{owner}/{repo}/pulls', (ctx) => {
         const repo = ctx.repo();
-        const identity = requireWrite(repo, ctx.identity, 'pull_requests');
         const body = requireBody(ctx);
         if (!body.head)
             throw missingField('PullRequest', 'head');
@@ -83604,6 +83611,8 @@ function registerPullRoutes(router) {
         const [headOwner, headRef] = body.head.includes(':') ? body.head.split(':', 2) : [repo.owner.login, body.head];
         const headRepo = body.head_repo ? ctx.state.repo(body.head_repo) : headOwner.toLowerCase() === repo.owner.login.toLowerCase() ? repo : [...ctx.state.repos.values()].find((r) => r.owner.login.toLowerCase() === headOwner.toLowerCase() && r.fork === fullName(repo));
         const headSha = headRepo?.refs.get(`refs/heads/${headRef}`);
+        // Anyone who can push to a fork may open a pull request from it against a public repository.
+        const identity = headRepo && headRepo !== repo && !repo.private && ctx.identity?.kind === 'user' ? requireWrite(headRepo, ctx.identity, 'contents') : requireWrite(repo, ctx.identity, 'pull_requests');
         if (!headRepo || !headSha)
             throw validationFailed([{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
         const baseSha = repo.refs.get(`refs/heads/${body.base}`);
@@ -83677,8 +83686,10 @@ function registerPullRoutes(router) {
     });
     router.add('PATCH', '/repos/{owner}/{repo}/pulls/{pull_number}', (ctx) => {
         const repo = ctx.repo();
-        requireWrite(repo, ctx.identity, 'pull_requests');
         const pr = findPull(ctx, repo);
+        // The author of a pull request may edit it without any role on the repository.
+        if (!(ctx.identity?.kind === 'user' && ctx.identity.account.login.toLowerCase() === pr.user.toLowerCase()))
+            requireWrite(repo, ctx.identity, 'pull_requests');
         const body = requireBody(ctx);
         if (body.title !== undefined)
             pr.title = body.title;
@@ -84284,6 +84295,17 @@ function pullRequestNode(ctx, repo, pr) {
         baseRefOid: pr.baseSha,
         headRefOid: pr.headSha,
         author: actor(ctx, pr.user),
+        headRepository: () => {
+            const head = ctx.state.repo(pr.headRepo);
+            return head ? repositoryNode(ctx, head) : null;
+        },
+        headRepositoryOwner: () => actor(ctx, pr.headRepo.split('/')[0]),
+        // The sandbox keeps no reviews.
+        latestReviews: (args) => connection([], args, () => ({})),
+        reviewRequests: (args) => connection([...pr.requestedReviewers.map((login) => ({ login })), ...pr.requestedTeams.map((slug) => ({ slug }))], args, (request) => ({
+            __typename: 'ReviewRequest',
+            requestedReviewer: 'login' in request ? actor(ctx, request.login) : { __typename: 'Team', slug: request.slug, name: request.slug, id: nodeId('Team', request.slug) },
+        })),
         mergedBy: pr.mergedBy ? actor(ctx, pr.mergedBy) : null,
         mergeCommit: () => (pr.mergeCommitSha ? commitNode(ctx, repo, repo.objects.commit(pr.mergeCommitSha)) : null),
         milestone: milestone ? { title: milestone.title, number: milestone.number, id: nodeId('Milestone', milestone.id) } : null,
@@ -84305,6 +84327,11 @@ function repositoryNode(ctx, repo) {
         owner: actor(ctx, repo.owner.login),
         url: `${ctx.urls.html}/${fullName(repo)}`,
         isPrivate: repo.private,
+        isFork: repo.fork !== null,
+        parent: () => {
+            const parent = repo.fork ? ctx.state.repo(repo.fork) : undefined;
+            return parent ? repositoryNode(ctx, parent) : null;
+        },
         defaultBranchRef: () => {
             const ref = `refs/heads/${repo.defaultBranch}`;
             const sha = repo.refs.get(ref);

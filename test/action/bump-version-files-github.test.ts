@@ -161,17 +161,31 @@ describe('bump-version-files commits through the API', () => {
     env.sandbox.faults.clear();
   });
 
-  it('resets a relkit branch that holds something else and commits the bump on the checkout', async () => {
+  it('resets a relkit branch that holds only relkit commits of something else, and commits the bump on the checkout', async () => {
     const repo = await setup();
     const admin = env.client().rest;
     await admin.rest.git.createRef({ owner: 'acme', repo: repo.name, ref: 'refs/heads/relkit/bump-1.1.0', sha: repo.head });
-    await admin.rest.repos.createOrUpdateFileContents({ owner: 'acme', repo: repo.name, path: 'stray.txt', branch: 'relkit/bump-1.1.0', message: 'stray', content: Buffer.from('x').toString('base64') });
+    await admin.rest.repos.createOrUpdateFileContents({ owner: 'acme', repo: repo.name, path: 'stray.txt', branch: 'relkit/bump-1.1.0', message: 'Bump version to 1.1.0\n\nRelkit-Branch: relkit/bump-1.1.0', content: Buffer.from('x').toString('base64') });
     const result = await bump(repo, { commit: 'pull-request' });
     expect(errors(result)).toEqual([]);
     const head = await headOf(repo.name, 'relkit/bump-1.1.0');
     const commit = (await admin.rest.git.getCommit({ owner: 'acme', repo: repo.name, commit_sha: head })).data;
     expect(commit.parents.map((p) => p.sha)).toEqual([repo.head]);
+    expect(commit.message).toBe('Bump version to 1.1.0\n\nRelkit-Branch: relkit/bump-1.1.0');
     expect(result.summary).toMatch(/reset relkit\/bump-1\.1\.0/);
+  });
+
+  it('never resets a pull request branch a human pushed to, and says which commit blocks it', async () => {
+    const repo = await setup();
+    const admin = env.client().rest;
+    await admin.rest.git.createRef({ owner: 'acme', repo: repo.name, ref: 'refs/heads/relkit/bump-1.1.0', sha: repo.head });
+    await admin.rest.repos.createOrUpdateFileContents({ owner: 'acme', repo: repo.name, path: 'stray.txt', branch: 'relkit/bump-1.1.0', message: 'Fix the chart too', content: Buffer.from('x').toString('base64') });
+    const human = await headOf(repo.name, 'relkit/bump-1.1.0');
+    const result = await bump(repo, { commit: 'pull-request' });
+    expect(result.failed).toBe(true);
+    expect(errors(result).join('\n')).toContain(`has 1 commit(s) relkit did not make: ${human.slice(0, 12)} by relkit-admin ("Fix the chart too")`);
+    expect(await headOf(repo.name, 'relkit/bump-1.1.0')).toBe(human);
+    expect(await openPulls(repo.name)).toHaveLength(0);
   });
 
   it('in mock mode reads everything, plans the branch, commit and pull request, and sends nothing', async () => {

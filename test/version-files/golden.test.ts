@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WritePath } from '@relkit/kit';
 import { scratchDir } from '../helpers/scratch.js';
-import { expandPreset, parseSpec, planBump, writeFilesAtomically, type SpecEntry } from '@relkit/version-files';
+import { expandPreset, parseSpec, planBump, workspaceFiles, writeFilesAtomically, type SpecEntry } from '@relkit/version-files';
 
 async function bumpFiles(files: Record<string, string | Buffer>, spec: string | ((dir: string) => Promise<SpecEntry[]>), version: string): Promise<Record<string, Buffer>> {
   const dir = await scratchDir('golden');
@@ -12,7 +12,7 @@ async function bumpFiles(files: Record<string, string | Buffer>, spec: string | 
     await writeFile(join(dir, path), content);
   }
   const entries = typeof spec === 'string' ? parseSpec(spec) : await spec(dir);
-  const plan = await planBump({ root: dir, entries, version, current: { kind: 'files' }, tagPrefix: 'v', date: '2026-07-22', allowDowngrade: false });
+  const plan = await planBump({ source: workspaceFiles(dir), entries, version, current: { kind: 'files' }, tagPrefix: 'v', date: '2026-07-22', allowDowngrade: false });
   await writeFilesAtomically(dir, plan.files, new WritePath({ mock: false }));
   const out: Record<string, Buffer> = {};
   for (const path of Object.keys(files)) out[path] = await readFile(join(dir, path));

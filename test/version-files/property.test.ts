@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { WritePath } from '@relkit/kit';
-import { parseSpec, planBump, writeFilesAtomically } from '@relkit/version-files';
+import { parseSpec, planBump, workspaceFiles, writeFilesAtomically } from '@relkit/version-files';
 
 const semverArb = fc
   .record({
@@ -66,7 +66,7 @@ describe('property: a bump changes the version tokens and nothing else', () => {
         try {
           const before = { 'a.yaml': yamlFile(y, from), 'b.toml': tomlFile(t, from), 'c.json': jsonFile(j, from), 'd.go': textFile(g, from) };
           for (const [path, content] of Object.entries(before)) await writeFile(join(dir, path), content);
-          const plan = await planBump({ root: dir, entries: spec, version: to, current: { kind: 'none' }, tagPrefix: 'v', date: '2026-01-01', allowDowngrade: true });
+          const plan = await planBump({ source: workspaceFiles(dir), entries: spec, version: to, current: { kind: 'none' }, tagPrefix: 'v', date: '2026-01-01', allowDowngrade: true });
           expect(plan.files.map((f) => f.path).sort()).toEqual(Object.keys(before));
           await writeFilesAtomically(dir, plan.files, new WritePath({ mock: false }));
           for (const [path, content] of Object.entries(before)) {

@@ -2,7 +2,7 @@ import { relative } from 'node:path';
 import { checkoutHead, commitFiles, proposeChanges, type CommitOutcome, type ProposalOutcome } from '@relkit/changes';
 import { UserError } from '@relkit/kit';
 import type { ActionContext } from '@relkit/kit/action';
-import { expandPreset, highestTag, planBump, renderTemplate, templateVars, writeFilesAtomically, type BumpPlan, type CurrentVersionSource } from '@relkit/version-files';
+import { expandPreset, highestTag, workspaceFiles, planBump, renderTemplate, templateVars, writeFilesAtomically, type BumpPlan, type CurrentVersionSource } from '@relkit/version-files';
 import type { BumpInputs } from './inputs.js';
 
 const DIFF_LIMIT = 60_000;
@@ -49,7 +49,7 @@ function summarize(ctx: ActionContext, input: BumpInputs, plan: BumpPlan, outcom
 export async function runBump(ctx: ActionContext, input: BumpInputs, env: NodeJS.ProcessEnv): Promise<void> {
   const entries = [...(await Promise.all(input.presets.map((p) => expandPreset(input.root, p)))).flat(), ...input.files];
   const plan = await planBump({
-    root: input.root,
+    source: workspaceFiles(input.root),
     entries,
     version: input.version,
     bump: input.bump,

@@ -256,6 +256,18 @@ function pullRequestNode(ctx: GraphqlContext, repo: Repository, pr: PullRequest)
     baseRefOid: pr.baseSha,
     headRefOid: pr.headSha,
     author: actor(ctx, pr.user),
+    headRepository: () => {
+      const head = ctx.state.repo(pr.headRepo);
+      return head ? repositoryNode(ctx, head) : null;
+    },
+    headRepositoryOwner: () => actor(ctx, pr.headRepo.split('/')[0]!),
+    // The sandbox keeps no reviews.
+    latestReviews: (args: Args) => connection([], args, () => ({})),
+    reviewRequests: (args: Args) =>
+      connection([...pr.requestedReviewers.map((login) => ({ login })), ...pr.requestedTeams.map((slug) => ({ slug }))], args, (request) => ({
+        __typename: 'ReviewRequest',
+        requestedReviewer: 'login' in request ? actor(ctx, request.login) : { __typename: 'Team', slug: request.slug, name: request.slug, id: nodeId('Team', request.slug) },
+      })),
     mergedBy: pr.mergedBy ? actor(ctx, pr.mergedBy) : null,
     mergeCommit: () => (pr.mergeCommitSha ? commitNode(ctx, repo, repo.objects.commit(pr.mergeCommitSha) as Commit) : null),
     milestone: milestone ? { title: milestone.title, number: milestone.number, id: nodeId('Milestone', milestone.id) } : null,
@@ -279,6 +291,11 @@ function repositoryNode(ctx: GraphqlContext, repo: Repository): Node {
     owner: actor(ctx, repo.owner.login),
     url: `${ctx.urls.html}/${fullName(repo)}`,
     isPrivate: repo.private,
+    isFork: repo.fork !== null,
+    parent: () => {
+      const parent = repo.fork ? ctx.state.repo(repo.fork) : undefined;
+      return parent ? repositoryNode(ctx, parent) : null;
+    },
     defaultBranchRef: () => {
       const ref = `refs/heads/${repo.defaultBranch}`;
       const sha = repo.refs.get(ref);

@@ -260,7 +260,8 @@ export class SandboxState {
       createdAt: now,
       updatedAt: now,
       pushedAt: now,
-      objects: new ObjectStore(),
+      // A fork shares its network's objects, as on GitHub: a fork's ref may point at a commit only the parent has.
+      objects: (options.fork ? this.repo(options.fork)?.objects : undefined) ?? new ObjectStore(),
       refs: new Map(),
       labels: [],
       milestones: [],

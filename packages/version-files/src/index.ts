@@ -4,3 +4,6 @@ export { expandPreset, checkPresetNames, PRESET_NAMES } from './presets.js';
 export { writeFilesAtomically } from './write-files.js';
 export { BUMPS, parseVersion, findVersion, decideVersion, templateVars, renderTemplate, type Bump, type TemplateVars } from './version.js';
 export { highestTag } from './tags.js';
+export { workspaceFiles, type FileSource } from './file-source.js';
+export { applyEdits, type Edit } from './edits.js';
+export { decodeSource, encodeSource, lineColumn, type SourceText } from './source-file.js';

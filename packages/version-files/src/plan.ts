@@ -1,5 +1,3 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { SemVer } from 'semver';
 import { UserError } from '@relkit/kit';
@@ -8,7 +6,7 @@ import { matchSelector, noMatchError, ParsedFile, type Match } from './match.js'
 import { decodeSource, encodeSource } from './source-file.js';
 import type { SpecEntry } from './spec.js';
 import { decideVersion, findVersion, templateVars, type Bump } from './version.js';
-import { resolvePattern } from './workspace.js';
+import type { FileSource } from './file-source.js';
 
 /** Where the current version is read from. */
 export type CurrentVersionSource =
@@ -18,7 +16,8 @@ export type CurrentVersionSource =
   | { kind: 'none' };
 
 export interface BumpRequest {
-  root: string;
+  /** Where the spec's paths are read: the workspace (a folder) or any other source, such as a repository read through the API. */
+  source: FileSource;
   entries: SpecEntry[];
   version?: string | undefined;
   bump?: Bump | undefined;
@@ -60,12 +59,12 @@ export interface BumpPlan {
 
 class FileCache {
   private readonly files = new Map<string, Promise<ParsedFile>>();
-  constructor(private readonly root: string) {}
+  constructor(readonly source: FileSource) {}
 
   get(path: string): Promise<ParsedFile> {
     let file = this.files.get(path);
     if (!file) {
-      file = readFile(join(this.root, path)).then((bytes) => new ParsedFile(decodeSource(path, bytes)));
+      file = this.source.read(path).then((bytes) => new ParsedFile(decodeSource(path, bytes)));
       this.files.set(path, file);
     }
     return file;
@@ -76,20 +75,20 @@ class FileCache {
   }
 }
 
-async function filesOf(root: string, cache: FileCache, entry: SpecEntry): Promise<ParsedFile[]> {
-  const paths = await resolvePattern(root, entry.pattern, entry.origin);
+async function filesOf(cache: FileCache, entry: SpecEntry): Promise<ParsedFile[]> {
+  const paths = await cache.source.resolve(entry.pattern, entry.origin);
   if (paths.length === 0 && !entry.optional) {
     const glob = /[*?[\]{}]/.test(entry.pattern);
     throw new UserError(
-      `${entry.origin}: ${glob ? `the pattern "${entry.pattern}" matches no file` : `the file "${entry.pattern}" does not exist`} in the workspace.`,
-      `Check the path (it is relative to the workspace), or write \`${entry.pattern}?\` if the file may be missing.`,
+      `${entry.origin}: ${glob ? `the pattern "${entry.pattern}" matches no file` : `the file "${entry.pattern}" does not exist`} in ${cache.source.label}.`,
+      `Check the path (it is relative to ${cache.source.label}), or write \`${entry.pattern}?\` if the file may be missing.`,
       { input: 'files' },
     );
   }
   return Promise.all(paths.map((p) => cache.get(p)));
 }
 
-async function readCurrent(root: string, cache: FileCache, request: BumpRequest): Promise<{ version: SemVer | undefined; source: string | undefined }> {
+async function readCurrent(cache: FileCache, request: BumpRequest): Promise<{ version: SemVer | undefined; source: string | undefined }> {
   const source = request.current;
   if (source.kind === 'none') return { version: undefined, source: undefined };
   if (source.kind === 'value') return { version: source.version, source: source.label };
@@ -97,7 +96,7 @@ async function readCurrent(root: string, cache: FileCache, request: BumpRequest)
   for (const entry of entries) {
     const selector = entry.selectors[0];
     if (!selector) continue;
-    for (const file of await filesOf(root, cache, entry)) {
+    for (const file of await filesOf(cache, entry)) {
       for (const match of matchSelector(file, selector, { previous: undefined })) {
         const version = findVersion(match.current);
         if (version) return { version, source: `${file.source.path} (${match.where})` };
@@ -112,14 +111,14 @@ async function readCurrent(root: string, cache: FileCache, request: BumpRequest)
  * so a bad selector or a malformed file fails the run with the workspace untouched.
  */
 export async function planBump(request: BumpRequest): Promise<BumpPlan> {
-  const cache = new FileCache(request.root);
-  const current = await readCurrent(request.root, cache, request);
+  const cache = new FileCache(request.source);
+  const current = await readCurrent(cache, request);
   const previous = current.version?.version;
 
   const matchesByFile = new Map<string, Match[]>();
   let found = 0;
   for (const entry of request.entries) {
-    const files = await filesOf(request.root, cache, entry);
+    const files = await filesOf(cache, entry);
     if (files.length === 0) continue;
     for (const selector of entry.selectors) {
       let hits = 0;

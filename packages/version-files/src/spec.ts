@@ -30,7 +30,7 @@ function specError(origin: string, cause: string): UserError {
   return new UserError(
     `${origin}: ${cause}`,
     'Write one file per line as `PATH` or `PATH: selector, selector`, e.g. `deploy/helm/Chart.yaml: version, appVersion=v{version}` (see the bump-version-files README for every selector).',
-    { input: 'files' },
+    { input: origin.split(' ')[0] ?? 'files' },
   );
 }
 

@@ -23,14 +23,13 @@ function findPull(ctx: RequestContext, repo: Repository): PullRequest {
 
 /** Objects a fork PR needs live in the fork; the base repository must see them to merge. */
 function copyObjects(from: Repository, to: Repository): void {
-  if (from === to) return;
+  if (from.objects === to.objects) return;
   for (const [, object] of from.objects.entries()) to.objects.put(object.type, object.data);
 }
 
 export function registerPullRoutes(router: Router): void {
   router.add('POST', '/repos/{owner}/{repo}/pulls', (ctx) => {
     const repo = ctx.repo();
-    const identity = requireWrite(repo, ctx.identity, 'pull_requests');
     const body = requireBody<{ title?: string; head?: string; head_repo?: string; base?: string; body?: string; draft?: boolean; maintainer_can_modify?: boolean }>(ctx);
     if (!body.head) throw missingField('PullRequest', 'head');
     if (!body.base) throw missingField('PullRequest', 'base');
@@ -38,6 +37,8 @@ export function registerPullRoutes(router: Router): void {
     const [headOwner, headRef] = body.head.includes(':') ? (body.head.split(':', 2) as [string, string]) : [repo.owner.login, body.head];
     const headRepo = body.head_repo ? ctx.state.repo(body.head_repo) : headOwner.toLowerCase() === repo.owner.login.toLowerCase() ? repo : [...ctx.state.repos.values()].find((r) => r.owner.login.toLowerCase() === headOwner.toLowerCase() && r.fork === fullName(repo));
     const headSha = headRepo?.refs.get(`refs/heads/${headRef}`);
+    // Anyone who can push to a fork may open a pull request from it against a public repository.
+    const identity = headRepo && headRepo !== repo && !repo.private && ctx.identity?.kind === 'user' ? requireWrite(headRepo, ctx.identity, 'contents') : requireWrite(repo, ctx.identity, 'pull_requests');
     if (!headRepo || !headSha) throw validationFailed([{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
     const baseSha = repo.refs.get(`refs/heads/${body.base}`);
     if (!baseSha) throw validationFailed([{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);
@@ -106,8 +107,9 @@ export function registerPullRoutes(router: Router): void {
   });
   router.add('PATCH', '/repos/{owner}/{repo}/pulls/{pull_number}', (ctx) => {
     const repo = ctx.repo();
-    requireWrite(repo, ctx.identity, 'pull_requests');
     const pr = findPull(ctx, repo);
+    // The author of a pull request may edit it without any role on the repository.
+    if (!(ctx.identity?.kind === 'user' && ctx.identity.account.login.toLowerCase() === pr.user.toLowerCase())) requireWrite(repo, ctx.identity, 'pull_requests');
     const body = requireBody<{ title?: string; body?: string; state?: 'open' | 'closed'; base?: string; maintainer_can_modify?: boolean }>(ctx);
     if (body.title !== undefined) pr.title = body.title;
     if (body.body !== undefined) pr.body = body.body;

@@ -108,9 +108,15 @@ export function registerRepoRoutes(router: Router): void {
   router.add('GET', '/repos/{owner}/{repo}', (ctx) => {
     const repo = ctx.repo();
     const admin = canAdministrate(repo, ctx.identity);
+    const parent = repo.fork ? ctx.state.repo(repo.fork) : undefined;
+    let source = parent;
+    while (source?.fork && ctx.state.repo(source.fork)) source = ctx.state.repo(source.fork);
     return {
       status: 200,
-      body: json.repository(ctx.urls, repo, { permissions: { admin, maintain: admin, push: admin || ctx.identity !== undefined, triage: true, pull: true } }),
+      body: json.repository(ctx.urls, repo, {
+        permissions: { admin, maintain: admin, push: admin || ctx.identity !== undefined, triage: true, pull: true },
+        ...(parent && source ? { parent: json.repository(ctx.urls, parent), source: json.repository(ctx.urls, source) } : {}),
+      }),
     };
   });
 

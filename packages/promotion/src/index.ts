@@ -1,0 +1,9 @@
+export { promoteInManifest, manifestPromotions, type ImagePromotion, type ManifestChange, type ManifestEdit } from './promoter-manifest.js';
+export { parsePromotionTags } from './promotion-tags.js';
+export { parseImages, type PromotedImage } from './images.js';
+export { parseDigests, givenDigest } from './digests.js';
+export { resolveStagingDigests, type ResolvedDigest } from './staging-digests.js';
+export { repositoryFiles, type RepositoryFiles } from './repository-files.js';
+export { waitForMerge, type MergeWait } from './wait-merged.js';
+export { checkTemplate, fillTemplate, PLACEHOLDERS, type Placeholder } from './templates.js';
+export { runPromotion, type PromotionRequest, type PromotionResult, type PromotedFile } from './run.js';
