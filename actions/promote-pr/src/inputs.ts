@@ -1,6 +1,6 @@
 import { UserError } from '@relkit/kit';
 import type { ActionContext } from '@relkit/kit/action';
-import { checkTemplate, parseDigests, parseImages, parsePromotionTags, type PromotedImage } from '@relkit/promotion';
+import { checkTemplate, parseDigests, parseImages, parsePromotionTags, type PromotionRequest } from '@relkit/promotion';
 import { parseSpec, type SpecEntry } from '@relkit/version-files';
 
 export const DEFAULT_TITLE = 'Promote {name} {tags}';
@@ -10,24 +10,12 @@ export const DEFAULT_BODY = `Promotes {name} {tags} from staging.
 
 Opened by relkit/promote-pr ({run_url}). Re-running the release updates this pull request; it never opens a second one.`;
 
-export interface PromoteInputs {
-  owner: string;
-  repo: string;
-  base: string | undefined;
-  fork: { owner: string; repo: string } | undefined;
-  name: string;
-  tags: string[];
+/** The request runPromotion takes, less what only exists at run time (the branch name, the registry client, the run's URL). */
+export interface PromoteInputs extends Pick<PromotionRequest, 'owner' | 'repo' | 'base' | 'fork' | 'name' | 'tags' | 'title' | 'body' | 'labels' | 'reviewers' | 'teamReviewers' | 'draft' | 'wait'> {
   branchTemplate: string;
-  manifest: { path: string; images: PromotedImage[]; given: ReturnType<typeof parseDigests> } | undefined;
+  manifest: Omit<NonNullable<PromotionRequest['manifest']>, 'registry'> | undefined;
   edits: SpecEntry[] | undefined;
   date: string;
-  title: string;
-  body: string;
-  labels: string[];
-  reviewers: string[];
-  teamReviewers: string[];
-  draft: boolean;
-  wait: { timeoutMs: number; intervalMs: number } | undefined;
   token: string;
   registryAuth: string | undefined;
   dockerConfig: string | undefined;
