@@ -7,5 +7,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     reporters: ['default'],
+    // GitHub's workflow parser imports its JSON schema without an import attribute, which only a
+    // bundler accepts: let Vite transform it (ncc does the same for the relkit command).
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });

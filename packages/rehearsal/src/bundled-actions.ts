@@ -1,0 +1,35 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { readActionMetadata, runActionBundle, type RunResult } from '@relkit/runner';
+import type { ActionCall, ActionHandler, ActionOutcome } from './run.js';
+
+/** `relkit/<name>@ref` (a published action repository) or `relkit/relkit/actions/<name>@ref` (the monorepo path). */
+const RELKIT_USES = /^relkit\/(?:relkit\/actions\/)?([a-z0-9-]+)@[\w./-]+$/;
+
+function outcomeOf(result: RunResult): ActionOutcome {
+  return { failed: result.failed, outputs: result.outputs, exportedEnv: result.exportedEnv, summary: result.summary, log: `${result.stdout}${result.stderr}` };
+}
+
+/**
+ * relkit's own actions, run from the committed bundles of this checkout under this Node (24), the
+ * way the runner runs a JavaScript action: inputs as INPUT_*, the file commands read back, and the
+ * post step (with the main step's state) when the job ends.
+ */
+export function bundledActions(actionsDir: string): (uses: string) => ActionHandler | undefined {
+  return (uses) => {
+    const match = RELKIT_USES.exec(uses);
+    if (!match) return undefined;
+    const actionYml = join(actionsDir, match[1]!, 'action.yml');
+    if (!existsSync(actionYml)) return undefined;
+    const metadata = readActionMetadata(actionYml);
+    return async (call: ActionCall) => {
+      const main = await runActionBundle({ action: actionYml, inputs: call.inputs, env: call.env, cwd: call.workspace });
+      const outcome = outcomeOf(main);
+      if (metadata.runs.post) {
+        // post-if defaults to always(): the post step runs after a failure too.
+        outcome.post = async () => outcomeOf(await runActionBundle({ action: actionYml, step: 'post', inputs: call.inputs, env: call.env, cwd: call.workspace, state: main.state }));
+      }
+      return outcome;
+    };
+  };
+}

@@ -1,0 +1,32 @@
+export type JobResult = 'success' | 'failure' | 'cancelled' | 'skipped';
+
+export interface StepRecord {
+  id: string;
+  name: string;
+  /** Before continue-on-error. */
+  outcome: 'success' | 'failure' | 'skipped';
+  conclusion: 'success' | 'failure' | 'skipped';
+  outputs: Record<string, string>;
+  log: string;
+  summary: string;
+  durationMs: number;
+}
+
+export interface JobRecord {
+  id: string;
+  name: string;
+  result: JobResult;
+  outputs: Record<string, string>;
+  /** The attempt that produced this record (a re-run keeps successful jobs of earlier attempts). */
+  attempt: number;
+  durationMs: number;
+  /** One entry per matrix combination ({} without a matrix). */
+  legs: Array<{ matrix: Record<string, unknown>; result: JobResult; steps: StepRecord[]; error?: string }>;
+  reason?: string;
+}
+
+export interface RunRecord {
+  attempt: number;
+  result: JobResult;
+  jobs: Record<string, JobRecord>;
+}

@@ -1,0 +1,314 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { isBasicExpression, isString } from '@actions/workflow-parser';
+import type { Job, WorkflowJob } from '@actions/workflow-parser/model/workflow-template';
+import { asString, truthy, type StatusScope } from './expressions.js';
+import { expandMatrix } from './matrix.js';
+import type { JobRecord, JobResult, RunRecord, StepRecord } from './records.js';
+import { runShell } from './steps.js';
+import { evaluateToken } from './tokens.js';
+import type { LoadedWorkflow } from './workflow.js';
+
+export interface ActionCall {
+  uses: string;
+  inputs: Record<string, string>;
+  env: Record<string, string>;
+  workspace: string;
+  /** Files shared by the jobs of one run (artifacts). */
+  runDir: string;
+}
+
+export interface ActionOutcome {
+  failed: boolean;
+  outputs: Record<string, string>;
+  exportedEnv?: Record<string, string>;
+  summary?: string;
+  log: string;
+  /** A post step, run when the job ends (after every main step), whatever happened. */
+  post?: () => Promise<ActionOutcome>;
+}
+
+export type ActionHandler = (call: ActionCall) => Promise<ActionOutcome>;
+
+export interface RunWorkflowOptions {
+  workflow: LoadedWorkflow;
+  /** workflow_call inputs as the caller passes them; defaults come from the workflow. */
+  inputs: Record<string, unknown>;
+  secrets?: Record<string, string>;
+  vars?: Record<string, string>;
+  /** The github context: repository, sha, ref, run_id, server_url, api_url, … */
+  github: Record<string, unknown>;
+  /** Environment every step starts from (GITHUB_API_URL and the like, PATH, HOME). */
+  env: Record<string, string>;
+  /** Finds what runs a `uses:`; undefined makes the step fail loudly. */
+  actions: (uses: string) => ActionHandler | undefined;
+  /** Where job workspaces and artifacts go. */
+  workdir: string;
+  /** "Re-run failed jobs": the earlier attempt, whose successful jobs are kept. */
+  previous?: RunRecord;
+  log?: (line: string) => void;
+  /** Jobs in flight at most. */
+  concurrency?: number;
+}
+
+function isJob(job: WorkflowJob): job is Job {
+  return job.type === 'job';
+}
+
+function inputsWithDefaults(workflow: LoadedWorkflow, given: Record<string, unknown>): Record<string, unknown> {
+  const definitions = workflow.template.events.workflow_call?.inputs ?? workflow.template.events.workflow_dispatch?.inputs ?? {};
+  const inputs: Record<string, unknown> = {};
+  for (const [name, definition] of Object.entries(definitions)) {
+    const raw = name in given ? given[name] : definition.default;
+    if (raw === undefined && definition.required) throw new Error(`input "${name}" is required by ${workflow.name}`);
+    const value = typeof raw === 'object' && raw !== null && 'value' in raw ? (raw as { value: unknown }).value : raw;
+    inputs[name] = definition.type === 'boolean' ? value === true || value === 'true' : definition.type === ('number' as string) ? Number(value) : (value ?? '');
+  }
+  for (const name of Object.keys(given)) if (!(name in definitions)) throw new Error(`${workflow.name} has no input "${name}"`);
+  return inputs;
+}
+
+/** Jobs of the earlier attempt that failed, and everything that depends on them: these run again. */
+function jobsToRerun(jobs: Job[], previous: RunRecord | undefined): Set<string> {
+  const ids = jobs.map((j) => j.id.value);
+  if (!previous) return new Set(ids);
+  const rerun = new Set(ids.filter((id) => previous.jobs[id]?.result !== 'success' && previous.jobs[id]?.result !== 'skipped'));
+  // A skipped job reruns when something it needs reruns (its condition may now hold).
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const job of jobs) {
+      if (rerun.has(job.id.value)) continue;
+      if ((job.needs ?? []).some((n) => rerun.has(n.value))) {
+        rerun.add(job.id.value);
+        grew = true;
+      }
+    }
+  }
+  return rerun;
+}
+
+/**
+ * Runs a workflow's jobs as GitHub would: in `needs` order (independent jobs concurrently), each
+ * job's `if` against its needs, matrices expanded, steps in order with their own `if`, outputs
+ * evaluated at the end; post steps run last, whatever happened.
+ */
+export async function runWorkflow(options: RunWorkflowOptions): Promise<RunRecord> {
+  const log = options.log ?? (() => {});
+  const attempt = (options.previous?.attempt ?? 0) + 1;
+  const jobs = options.workflow.template.jobs.map((job) => {
+    if (!isJob(job)) throw new Error(`job ${job.id.value} calls a reusable workflow, which the rehearsal runner does not run nested`);
+    return job;
+  });
+  const inputs = inputsWithDefaults(options.workflow, options.inputs);
+  const github = { ...options.github, run_attempt: String(attempt) };
+  const runDir = join(options.workdir, 'run');
+  mkdirSync(runDir, { recursive: true });
+  const rerun = jobsToRerun(jobs, options.previous);
+  const records: Record<string, JobRecord> = {};
+  for (const job of jobs) {
+    const id = job.id.value;
+    if (!rerun.has(id) && options.previous?.jobs[id]) records[id] = options.previous.jobs[id];
+  }
+  const workflowEnv = (evaluateToken(options.workflow.template.env, { github, inputs, vars: options.vars ?? {}, secrets: options.secrets ?? {} }) ?? {}) as Record<string, unknown>;
+
+  const running = new Map<string, Promise<void>>();
+  const limit = options.concurrency ?? 4;
+  for (;;) {
+    const waiting = jobs.filter((j) => !records[j.id.value] && !running.has(j.id.value));
+    if (waiting.length === 0 && running.size === 0) break;
+    const ready = waiting.filter((j) => (j.needs ?? []).every((n) => records[n.value]));
+    for (const job of ready.slice(0, Math.max(0, limit - running.size))) {
+      const id = job.id.value;
+      const task = runJob(job, { ...options, inputs, github, workflowEnv, runDir, attempt, records, log })
+        .then((record) => {
+          records[id] = record;
+        })
+        .finally(() => running.delete(id));
+      running.set(id, task);
+    }
+    if (running.size === 0) throw new Error(`jobs ${waiting.map((j) => j.id.value).join(', ')} wait for each other`);
+    await Promise.race(running.values());
+  }
+  const results = Object.values(records).map((r) => r.result);
+  const result: JobResult = results.includes('failure') ? 'failure' : results.includes('cancelled') ? 'cancelled' : 'success';
+  return { attempt, result, jobs: records };
+}
+
+interface JobScope extends Omit<RunWorkflowOptions, 'inputs' | 'github'> {
+  inputs: Record<string, unknown>;
+  github: Record<string, unknown>;
+  workflowEnv: Record<string, unknown>;
+  runDir: string;
+  attempt: number;
+  records: Record<string, JobRecord>;
+  log: (line: string) => void;
+}
+
+function needsContext(job: Job, records: Record<string, JobRecord>): Record<string, unknown> {
+  return Object.fromEntries((job.needs ?? []).map((n) => [n.value, { result: records[n.value]!.result, outputs: records[n.value]!.outputs }]));
+}
+
+async function runJob(job: Job, scope: JobScope): Promise<JobRecord> {
+  const started = Date.now();
+  const id = job.id.value;
+  const name = job.name ? String(evaluateToken(job.name, { github: scope.github, inputs: scope.inputs })) : id;
+  const needs = needsContext(job, scope.records);
+  const needResults = Object.values(needs).map((n) => (n as { result: JobResult }).result);
+  const status: StatusScope = { success: needResults.every((r) => r === 'success'), failure: needResults.some((r) => r === 'failure'), cancelled: false };
+  const base = { github: scope.github, inputs: scope.inputs, vars: scope.vars ?? {}, needs };
+  const record: JobRecord = { id, name, result: 'skipped', outputs: {}, attempt: scope.attempt, durationMs: 0, legs: [] };
+  let condition: unknown;
+  try {
+    condition = evaluateToken(job.if, base, status);
+  } catch (error) {
+    return { ...record, result: 'failure', reason: (error as Error).message, durationMs: Date.now() - started };
+  }
+  if (!truthy(condition)) {
+    scope.log(`${id}: skipped (if: ${job.if.expression})`);
+    return { ...record, reason: `if: ${job.if.expression}` };
+  }
+  const strategy = (evaluateToken(job.strategy, base) ?? {}) as { matrix?: unknown; 'fail-fast'?: boolean };
+  const legs = expandMatrix(strategy.matrix);
+  scope.log(`${id}: started${legs.length > 1 ? ` (${legs.length} matrix jobs)` : ''}`);
+  const failFast = strategy['fail-fast'] !== false;
+  let stop = false;
+  for (const matrix of legs) {
+    if (stop) {
+      record.legs.push({ matrix, result: 'cancelled', steps: [] });
+      continue;
+    }
+    const leg = await runLeg(job, scope, { ...base, matrix, strategy: { 'fail-fast': failFast, 'job-total': legs.length } });
+    record.legs.push({ matrix, result: leg.result, steps: leg.steps, ...(leg.error ? { error: leg.error } : {}) });
+    for (const [key, value] of Object.entries(leg.outputs)) if (value !== '' || !(key in record.outputs)) record.outputs[key] = value;
+    if (leg.result === 'failure' && failFast) stop = true;
+  }
+  const results = record.legs.map((l) => l.result);
+  record.result = results.includes('failure') ? 'failure' : results.includes('cancelled') ? 'cancelled' : 'success';
+  record.durationMs = Date.now() - started;
+  scope.log(`${id}: ${record.result} in ${Math.round(record.durationMs / 100) / 10}s`);
+  return record;
+}
+
+async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknown>): Promise<{ result: JobResult; steps: StepRecord[]; outputs: Record<string, string>; error?: string }> {
+  const workspace = mkdtempSync(join(scope.workdir, `${job.id.value}-`));
+  const stepsContext: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }> = {};
+  const records: StepRecord[] = [];
+  const posts: Array<{ name: string; run: () => Promise<ActionOutcome> }> = [];
+  let jobEnv: Record<string, string>;
+  let exported: Record<string, string> = {};
+  let failed = false;
+  let error: string | undefined;
+  const secrets = scope.secrets ?? {};
+  try {
+    jobEnv = stringMap(evaluateToken(job.env, { ...contexts, secrets }));
+  } catch (e) {
+    return { result: 'failure', steps: [], outputs: {}, error: (e as Error).message };
+  }
+  for (const [index, step] of job.steps.entries()) {
+    const started = Date.now();
+    const stepName = step.name ? asString(evaluateToken(step.name, { ...contexts, steps: stepsContext })) : defaultStepName(step);
+    const env = { ...stringMap(scope.workflowEnv), ...jobEnv, ...exported };
+    const stepContexts = { ...contexts, secrets, steps: stepsContext, env, job: { status: failed ? 'failure' : 'success' }, runner: { os: 'Linux', arch: 'X64', temp: workspace } };
+    const record: StepRecord = { id: step.id, name: stepName, outcome: 'skipped', conclusion: 'skipped', outputs: {}, log: '', summary: '', durationMs: 0 };
+    try {
+      const condition = 'if' in step && step.if ? evaluateToken(step.if, stepContexts, { success: !failed, failure: failed, cancelled: false }) : !failed;
+      if (!truthy(condition)) {
+        records.push(record);
+        stepsContext[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
+        continue;
+      }
+      const stepEnv = { ...env, ...stringMap(evaluateToken('env' in step ? step.env : undefined, stepContexts)) };
+      const processEnv = { ...scope.env, ...githubEnv(scope.github, workspace), ...stepEnv };
+      let outcome: ActionOutcome;
+      if ('run' in step) {
+        const script = asString(evaluateToken(step.run, stepContexts));
+        const dir = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'working-directory'), stepContexts)) || '.';
+        const shell = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'shell'), stepContexts)) || undefined;
+        const ran = await runShell(script, { env: processEnv, cwd: join(workspace, dir), ...(shell ? { shell } : {}) });
+        outcome = { failed: ran.exitCode !== 0, outputs: ran.outputs, exportedEnv: ran.exportedEnv, summary: ran.summary, log: ran.exitCode !== 0 ? `${ran.log}\nProcess completed with exit code ${ran.exitCode}.` : ran.log };
+      } else if ('uses' in step) {
+        const uses = step.uses.value;
+        const handler = scope.actions(uses);
+        if (!handler) throw new Error(`uses: ${uses} is not an action the rehearsal runner can run`);
+        const withValues = stringMap(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'with'), stepContexts));
+        outcome = await handler({ uses, inputs: withValues, env: processEnv, workspace, runDir: scope.runDir });
+        if (outcome.post) posts.push({ name: `Post ${stepName}`, run: outcome.post });
+      } else {
+        throw new Error(`step ${step.id} is neither run: nor uses:, which the rehearsal runner cannot run`);
+      }
+      exported = { ...exported, ...(outcome.exportedEnv ?? {}) };
+      const continueOnError = truthy(evaluateToken(typeof step['continue-on-error'] === 'object' ? step['continue-on-error'] : undefined, stepContexts) ?? step['continue-on-error'] === true);
+      Object.assign(record, { outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed && !continueOnError ? 'failure' : 'success', outputs: outcome.outputs, log: outcome.log, summary: outcome.summary ?? '' });
+      if (record.conclusion === 'failure') failed = true;
+    } catch (e) {
+      Object.assign(record, { outcome: 'failure', conclusion: 'failure', log: `${record.log}${(e as Error).message}\n` });
+      failed = true;
+      error ??= `${stepName}: ${(e as Error).message}`;
+    }
+    record.durationMs = Date.now() - started;
+    records.push(record);
+    stepsContext[step.id] = { outputs: record.outputs, outcome: record.outcome, conclusion: record.conclusion };
+    if (record.conclusion === 'failure') error ??= `${stepName} failed: ${lastLines(record.log)}`;
+  }
+  for (const post of posts.reverse()) {
+    const started = Date.now();
+    const outcome = await post.run().catch((e: unknown) => ({ failed: true, outputs: {}, log: (e as Error).message }) as ActionOutcome);
+    records.push({ id: post.name, name: post.name, outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed ? 'failure' : 'success', outputs: {}, log: outcome.log, summary: outcome.summary ?? '', durationMs: Date.now() - started });
+    if (outcome.failed) {
+      failed = true;
+      error ??= `${post.name} failed: ${lastLines(outcome.log)}`;
+    }
+  }
+  let outputs: Record<string, string> = {};
+  try {
+    outputs = stringMap(evaluateToken(job.outputs, { ...contexts, steps: stepsContext }));
+  } catch (e) {
+    failed = true;
+    error ??= (e as Error).message;
+  }
+  return { result: failed ? 'failure' : 'success', steps: records, outputs, ...(error ? { error } : {}) };
+}
+
+/** What the Actions UI calls an unnamed step: `Run <action>` or `Run <first line of the script>`. */
+function defaultStepName(step: Job['steps'][number]): string {
+  if ('uses' in step) return `Run ${step.uses.value}`;
+  if ('run' in step) {
+    const source = isString(step.run) ? step.run.value : isBasicExpression(step.run) ? (step.run.source ?? step.run.expression) : step.id;
+    return `Run ${source.trim().split('\n')[0]}`;
+  }
+  return step.id;
+}
+
+function lastLines(log: string): string {
+  return log.trim().split('\n').slice(-3).join(' | ');
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`expected a mapping, got ${JSON.stringify(value)}`);
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asString(v)]));
+}
+
+/** The GITHUB_* variables a step sees, from the github context. */
+function githubEnv(github: Record<string, unknown>, workspace: string): Record<string, string> {
+  const pick = (key: string) => asString(github[key]);
+  return {
+    GITHUB_ACTIONS: 'true',
+    CI: 'true',
+    GITHUB_REPOSITORY: pick('repository'),
+    GITHUB_REPOSITORY_OWNER: pick('repository_owner'),
+    GITHUB_SHA: pick('sha'),
+    GITHUB_REF: pick('ref'),
+    GITHUB_REF_NAME: pick('ref_name'),
+    GITHUB_RUN_ID: pick('run_id'),
+    GITHUB_RUN_ATTEMPT: pick('run_attempt'),
+    GITHUB_EVENT_NAME: pick('event_name'),
+    GITHUB_SERVER_URL: pick('server_url'),
+    GITHUB_API_URL: pick('api_url'),
+    GITHUB_GRAPHQL_URL: pick('graphql_url'),
+    GITHUB_ACTOR: pick('actor'),
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: workspace,
+  };
+}

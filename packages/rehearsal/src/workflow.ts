@@ -1,0 +1,37 @@
+import { convertWorkflowTemplate, isMapping, isSequence, NoOperationTraceWriter, parseWorkflow, type WorkflowTemplate } from '@actions/workflow-parser';
+import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/template-token';
+
+export interface LoadedWorkflow {
+  name: string;
+  template: WorkflowTemplate;
+  /** Keys the converted model leaves out (`with`, `shell`, `working-directory`), read from the parsed tokens. */
+  rawStep(jobId: string, index: number, key: string): TemplateToken | undefined;
+}
+
+export class WorkflowError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkflowError';
+  }
+}
+
+/** Parses and checks a workflow with GitHub's own parser; any error GitHub would report stops here. */
+export async function loadWorkflow(name: string, content: string): Promise<LoadedWorkflow> {
+  const parsed = parseWorkflow({ name, content }, new NoOperationTraceWriter());
+  const parseErrors = parsed.context.errors.getErrors();
+  if (parseErrors.length > 0 || !parsed.value) throw new WorkflowError(`${name} is not a valid workflow:\n${parseErrors.map((e) => `  ${e.message}`).join('\n')}`);
+  const template = await convertWorkflowTemplate(parsed.context, parsed.value);
+  if (template.errors?.length) throw new WorkflowError(`${name} is not a valid workflow:\n${template.errors.map((e) => `  ${e.Message}`).join('\n')}`);
+  const root = parsed.value;
+  const jobs = isMapping(root) ? root.find('jobs') : undefined;
+  return {
+    name,
+    template,
+    rawStep(jobId, index, key) {
+      const job = jobs && isMapping(jobs) ? jobs.find(jobId) : undefined;
+      const steps = job && isMapping(job) ? job.find('steps') : undefined;
+      const step = steps && isSequence(steps) ? steps.get(index) : undefined;
+      return step && isMapping(step) ? step.find(key) : undefined;
+    },
+  };
+}
