@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { bundledActions, loadWorkflow, runWorkflow, type RunRecord } from '@relkit/rehearsal';
+import { artifactActions, bundledActions, loadWorkflow, runWorkflow, type RunRecord } from '@relkit/rehearsal';
 import { SANDBOX_TOKENS, useSandbox } from '../helpers/sandbox.js';
 import { scratchDir } from '../helpers/scratch.js';
 
@@ -205,5 +205,59 @@ jobs:
     expect(record.jobs.a!.legs[0]!.error).toContain('uses: someone/unknown-action@v3 is not an action the rehearsal runner can run');
     await expect(loadWorkflow('bad.yml', 'on: workflow_dispatch\njobs:\n  a:\n    runs-on: x\n    stepz: []\n')).rejects.toThrow(/bad\.yml is not a valid workflow:[\s\S]*stepz/);
     await expect(run('on: workflow_dispatch\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: echo ${{ nosuchcontext.x }}\n')).rejects.toThrow(/not a valid workflow[\s\S]*nosuchcontext/);
+  });
+});
+
+describe('artifacts between jobs', () => {
+  it('uploads from matrix jobs and downloads them merged in a later job; a second upload of a name conflicts', async () => {
+    const workflow = await loadWorkflow(
+      'build.yml',
+      `on: workflow_dispatch
+jobs:
+  build:
+    strategy:
+      matrix:
+        arch: [amd64, arm64]
+    runs-on: ubuntu-latest
+    steps:
+      - run: |
+          mkdir -p out/tarballs
+          echo "kata \${{ matrix.arch }}" > out/tarballs/kata-\${{ matrix.arch }}.tar.xz
+          echo "log" > out/build.log
+      - uses: actions/upload-artifact@v4
+        with:
+          name: tarball-\${{ matrix.arch }}
+          path: |
+            out/tarballs/*.tar.xz
+            !out/**/*.log
+  release:
+    needs: build
+    runs-on: ubuntu-latest
+    steps:
+      - id: get
+        uses: actions/download-artifact@v4
+        with:
+          pattern: tarball-*
+          path: assets
+          merge-multiple: true
+      - run: |
+          ls assets | tr '\\n' ' ' > "$SHARED/assets"
+          cat assets/kata-arm64.tar.xz >> "$SHARED/assets"
+  again:
+    needs: release
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo x > x.txt
+      - uses: actions/upload-artifact@v4
+        with:
+          name: tarball-amd64
+          path: x.txt
+`,
+    );
+    const dir = await scratchDir('rehearsal');
+    const record = await runWorkflow({ workflow, inputs: {}, github: { repository: 'acme/app', run_id: '1' }, env: { PATH: process.env.PATH ?? '', SHARED: dir }, actions: artifactActions(), workdir: dir });
+    expect(Object.fromEntries(Object.entries(record.jobs).map(([id, j]) => [id, j.result]))).toEqual({ build: 'success', release: 'success', again: 'failure' });
+    expect(await readFile(join(dir, 'assets'), 'utf8')).toBe('kata-amd64.tar.xz kata-arm64.tar.xz kata arm64\n');
+    expect(record.jobs.again!.legs[0]!.error).toContain('an artifact with this name already exists on the workflow run: tarball-amd64');
   });
 });

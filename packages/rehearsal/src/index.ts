@@ -5,3 +5,4 @@ export { evaluateExpression, truthy, asString, ExpressionFailure, type StatusSco
 export { expandMatrix } from './matrix.js';
 export { runShell, type ShellOutcome } from './steps.js';
 export type { JobRecord, JobResult, RunRecord, StepRecord } from './records.js';
+export { artifactActions } from './artifact-actions.js';
