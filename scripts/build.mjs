@@ -1,7 +1,10 @@
 // Bundles every action entry (actions/<name>/src/main.ts and post.ts) and the relkit command
 // with @vercel/ncc. One loop: adding an action adds no build code. Each bundle is built in its
-// own process: ncc keeps every compilation's memory, and eight in one process exhaust the heap.
-import { execFileSync } from 'node:child_process';
+// own process (ncc keeps every compilation's memory, and eight in one process exhaust the heap),
+// one per core at a time.
+import { execFile } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -36,7 +39,15 @@ if (process.argv[2] === '--entry') {
       if (existsSync(file)) entries.push({ file, dir: action.name, target, outDir });
     }
   }
-  entries.push({ file: join(root, 'packages/cli/src/bin.ts'), dir: 'cli', target: 'index.js', outDir });
+  // The relkit command bundles every package: the longest build starts first so the workers finish together.
+  entries.unshift({ file: join(root, 'packages/cli/src/bin.ts'), dir: 'cli', target: 'index.js', outDir });
   rmSync(outDir, { recursive: true, force: true });
-  for (const entry of entries) execFileSync(process.execPath, [self, '--entry', JSON.stringify(entry)], { stdio: 'inherit' });
+  const queue = [...entries];
+  const worker = async () => {
+    for (let entry = queue.shift(); entry; entry = queue.shift()) {
+      const { stdout } = await promisify(execFile)(process.execPath, [self, '--entry', JSON.stringify(entry)], { maxBuffer: 16 * 1024 * 1024 });
+      process.stdout.write(stdout);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(availableParallelism(), entries.length) }, worker));
 }
