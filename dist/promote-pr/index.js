@@ -48529,7 +48529,7 @@ function fileStyle(text, images) {
  */
 function promoteInManifest(source, promotions) {
     const { path, text } = source;
-    const doc = (0,dist/* parseDocument */.Tp)(text, { uniqueKeys: false, keepSourceTokens: false });
+    const doc = (0,dist/* parseDocument */.Tp)(text, { uniqueKeys: false });
     const { root, images } = readManifest(source, doc);
     const style = fileStyle(text, images);
     const { eol } = style;
@@ -52931,9 +52931,10 @@ async function runPromotion(clients, request) {
     let alreadyPromoted = [];
     if (request.manifest) {
         const path = request.manifest.path.replace(/^\.\//, '');
-        const bytes = await source.read(path).catch(() => {
+        if ((await source.resolve(path, 'promoter-manifest')).length === 0) {
             throw new src/* UserError */.yo(`${target}@${base} has no ${path}.`, 'Set `promoter-manifest` to the path of the images.yaml in the target repository, e.g. registry.k8s.io/images/k8s-staging-PROJECT/images.yaml.', { input: 'promoter-manifest' });
-        });
+        }
+        const bytes = await source.read(path);
         const text = (0,version_files_src/* decodeSource */.E4)(path, bytes);
         const edited = promoteInManifest(text, promotionsOf(digests));
         manifestChanges = edited.changes;

@@ -93,12 +93,15 @@ jobs:
   work:
     runs-on: ubuntu-latest
     steps:
-      - run: echo "FROM_ENV=exported" >> "$GITHUB_ENV"
+      - run: |
+          echo "FROM_ENV=exported" >> "$GITHUB_ENV"
+          mkdir -p "$SHARED/bin" && printf '#!/bin/sh\\necho from-path\\n' > "$SHARED/bin/relkit-probe" && chmod +x "$SHARED/bin/relkit-probe"
+          echo "$SHARED/bin" >> "$GITHUB_PATH"
       - id: tolerated
         continue-on-error: true
         run: exit 3
       - run: |
-          echo "after tolerated: $FROM_ENV \${{ steps.tolerated.outcome }}/\${{ steps.tolerated.conclusion }}" >> "$SHARED/log"
+          echo "after tolerated: $FROM_ENV $(relkit-probe) \${{ steps.tolerated.outcome }}/\${{ steps.tolerated.conclusion }}" >> "$SHARED/log"
       - run: exit 1
       - run: echo "never" >> "$SHARED/log"
       - if: failure()
@@ -116,7 +119,7 @@ jobs:
       - run: echo "unlock ran after \${{ needs.work.result }}" >> "$SHARED/log"
 `);
     expect(results(record)).toEqual({ work: 'failure', after: 'skipped', unlock: 'success' });
-    expect(await readFile(join(dir, 'log'), 'utf8')).toBe('after tolerated: exported failure/success\ncleanup after failure\nunlock ran after failure\n');
+    expect(await readFile(join(dir, 'log'), 'utf8')).toBe('after tolerated: exported from-path failure/success\ncleanup after failure\nunlock ran after failure\n');
     expect(record.result).toBe('failure');
     expect(record.jobs.work!.legs[0]!.error).toMatch(/Run exit 1 failed: Process completed with exit code 1/);
   });

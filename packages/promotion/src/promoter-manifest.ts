@@ -159,7 +159,7 @@ function fileStyle(text: string, images: ManifestImage[]): FileStyle {
  */
 export function promoteInManifest(source: SourceText, promotions: ImagePromotion[]): ManifestEdit {
   const { path, text } = source;
-  const doc = parseDocument(text, { uniqueKeys: false, keepSourceTokens: false });
+  const doc = parseDocument(text, { uniqueKeys: false });
   const { root, images } = readManifest(source, doc);
   const style = fileStyle(text, images);
   const { eol } = style;

@@ -146,9 +146,10 @@ export async function runPromotion(clients: ChangeClients, request: PromotionReq
   let alreadyPromoted: PromotionResult['alreadyPromoted'] = [];
   if (request.manifest) {
     const path = request.manifest.path.replace(/^\.\//, '');
-    const bytes = await source.read(path).catch(() => {
+    if ((await source.resolve(path, 'promoter-manifest')).length === 0) {
       throw new UserError(`${target}@${base} has no ${path}.`, 'Set `promoter-manifest` to the path of the images.yaml in the target repository, e.g. registry.k8s.io/images/k8s-staging-PROJECT/images.yaml.', { input: 'promoter-manifest' });
-    });
+    }
+    const bytes = await source.read(path);
     const text = decodeSource(path, bytes);
     const edited = promoteInManifest(text, promotionsOf(digests));
     manifestChanges = edited.changes;

@@ -22,6 +22,8 @@ export interface ActionOutcome {
   failed: boolean;
   outputs: Record<string, string>;
   exportedEnv?: Record<string, string>;
+  /** Folders added to PATH for the later steps (GITHUB_PATH). */
+  path?: string[];
   summary?: string;
   log: string;
   /** A post step, run when the job ends (after every main step), whatever happened. */
@@ -62,6 +64,7 @@ function inputsWithDefaults(workflow: LoadedWorkflow, given: Record<string, unkn
     const raw = name in given ? given[name] : definition.default;
     if (raw === undefined && definition.required) throw new Error(`input "${name}" is required by ${workflow.name}`);
     const value = typeof raw === 'object' && raw !== null && 'value' in raw ? (raw as { value: unknown }).value : raw;
+    // workflow_call also takes number inputs, which the parser's InputType leaves out.
     inputs[name] = definition.type === 'boolean' ? value === true || value === 'true' : definition.type === ('number' as string) ? Number(value) : (value ?? '');
   }
   for (const name of Object.keys(given)) if (!(name in definitions)) throw new Error(`${workflow.name} has no input "${name}"`);
@@ -192,11 +195,13 @@ async function runJob(job: Job, scope: JobScope): Promise<JobRecord> {
 
 async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknown>): Promise<{ result: JobResult; steps: StepRecord[]; outputs: Record<string, string>; error?: string }> {
   const workspace = mkdtempSync(join(scope.workdir, `${job.id.value}-`));
+  const temp = mkdtempSync(join(scope.workdir, `${job.id.value}-temp-`));
   const stepsContext: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }> = {};
   const records: StepRecord[] = [];
   const posts: Array<{ name: string; run: () => Promise<ActionOutcome> }> = [];
   let jobEnv: Record<string, string>;
   let exported: Record<string, string> = {};
+  let addedPath: string[] = [];
   let failed = false;
   let error: string | undefined;
   const secrets = scope.secrets ?? {};
@@ -209,7 +214,7 @@ async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknow
     const started = Date.now();
     const stepName = step.name ? asString(evaluateToken(step.name, { ...contexts, steps: stepsContext })) : defaultStepName(step);
     const env = { ...stringMap(scope.workflowEnv), ...jobEnv, ...exported };
-    const stepContexts = { ...contexts, secrets, steps: stepsContext, env, job: { status: failed ? 'failure' : 'success' }, runner: { os: 'Linux', arch: 'X64', temp: workspace } };
+    const stepContexts = { ...contexts, secrets, steps: stepsContext, env, job: { status: failed ? 'failure' : 'success' }, runner: { os: 'Linux', arch: 'X64', temp } };
     const record: StepRecord = { id: step.id, name: stepName, outcome: 'skipped', conclusion: 'skipped', outputs: {}, log: '', summary: '', durationMs: 0 };
     try {
       const condition = 'if' in step && step.if ? evaluateToken(step.if, stepContexts, { success: !failed, failure: failed, cancelled: false }) : !failed;
@@ -219,14 +224,16 @@ async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknow
         continue;
       }
       const stepEnv = { ...env, ...stringMap(evaluateToken('env' in step ? step.env : undefined, stepContexts)) };
-      const processEnv = { ...scope.env, ...githubEnv(scope.github, workspace), ...stepEnv };
+      const processEnv = { ...scope.env, ...githubEnv(scope.github, workspace, temp), ...stepEnv };
+      // Later GITHUB_PATH entries come first, as the runner prepends each one.
+      if (addedPath.length > 0) processEnv.PATH = [...addedPath, processEnv.PATH ?? ''].join(':');
       let outcome: ActionOutcome;
       if ('run' in step) {
         const script = asString(evaluateToken(step.run, stepContexts));
         const dir = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'working-directory'), stepContexts)) || '.';
         const shell = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'shell'), stepContexts)) || undefined;
         const ran = await runShell(script, { env: processEnv, cwd: join(workspace, dir), ...(shell ? { shell } : {}) });
-        outcome = { failed: ran.exitCode !== 0, outputs: ran.outputs, exportedEnv: ran.exportedEnv, summary: ran.summary, log: ran.exitCode !== 0 ? `${ran.log}\nProcess completed with exit code ${ran.exitCode}.` : ran.log };
+        outcome = { failed: ran.exitCode !== 0, outputs: ran.outputs, exportedEnv: ran.exportedEnv, path: ran.path, summary: ran.summary, log: ran.exitCode !== 0 ? `${ran.log}\nProcess completed with exit code ${ran.exitCode}.` : ran.log };
       } else if ('uses' in step) {
         const uses = step.uses.value;
         const handler = scope.actions(uses);
@@ -238,7 +245,9 @@ async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknow
         throw new Error(`step ${step.id} is neither run: nor uses:, which the rehearsal runner cannot run`);
       }
       exported = { ...exported, ...(outcome.exportedEnv ?? {}) };
-      const continueOnError = truthy(evaluateToken(typeof step['continue-on-error'] === 'object' ? step['continue-on-error'] : undefined, stepContexts) ?? step['continue-on-error'] === true);
+      addedPath = [...(outcome.path ?? []).reverse(), ...addedPath];
+      const tolerate = step['continue-on-error'];
+      const continueOnError = typeof tolerate === 'object' ? truthy(evaluateToken(tolerate, stepContexts)) : tolerate === true;
       Object.assign(record, { outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed && !continueOnError ? 'failure' : 'success', outputs: outcome.outputs, log: outcome.log, summary: outcome.summary ?? '' });
       if (record.conclusion === 'failure') failed = true;
     } catch (e) {
@@ -291,7 +300,7 @@ function stringMap(value: unknown): Record<string, string> {
 }
 
 /** The GITHUB_* variables a step sees, from the github context. */
-function githubEnv(github: Record<string, unknown>, workspace: string): Record<string, string> {
+function githubEnv(github: Record<string, unknown>, workspace: string, temp: string): Record<string, string> {
   const pick = (key: string) => asString(github[key]);
   return {
     GITHUB_ACTIONS: 'true',
@@ -309,6 +318,6 @@ function githubEnv(github: Record<string, unknown>, workspace: string): Record<s
     GITHUB_GRAPHQL_URL: pick('graphql_url'),
     GITHUB_ACTOR: pick('actor'),
     GITHUB_WORKSPACE: workspace,
-    RUNNER_TEMP: workspace,
+    RUNNER_TEMP: temp,
   };
 }

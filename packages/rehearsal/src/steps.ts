@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseFileCommands } from '@relkit/runner';
@@ -31,12 +31,16 @@ export async function runShell(script: string, options: { env: Record<string, st
   const exitCode = await new Promise<number>((done) => child.on('close', (code) => done(code ?? 1)));
   clearTimeout(timer);
   const read = (file: string) => readFileSync(file, 'utf8');
-  return {
-    exitCode,
-    outputs: parseFileCommands(read(files.GITHUB_OUTPUT)),
-    exportedEnv: parseFileCommands(read(files.GITHUB_ENV)),
-    path: read(files.GITHUB_PATH).split('\n').filter(Boolean),
-    summary: read(files.GITHUB_STEP_SUMMARY),
-    log,
-  };
+  try {
+    return {
+      exitCode,
+      outputs: parseFileCommands(read(files.GITHUB_OUTPUT)),
+      exportedEnv: parseFileCommands(read(files.GITHUB_ENV)),
+      path: read(files.GITHUB_PATH).split('\n').filter(Boolean),
+      summary: read(files.GITHUB_STEP_SUMMARY),
+      log,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
