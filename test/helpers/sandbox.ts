@@ -1,9 +1,9 @@
 import { afterAll, beforeAll } from 'vitest';
-import { startSandbox, SANDBOX_TOKENS, type Sandbox, type SandboxOptions, type SeedFixture } from '@relkit/sandbox';
+import { startSandbox, SANDBOX_APP_ID, SANDBOX_TOKENS, type Sandbox, type SandboxOptions, type SeedFixture } from '@relkit/sandbox';
 import { createGitHubClients, type GitHubClients } from '@relkit/kit';
 import { validateAgainstOpenApi } from './openapi.js';
 
-export { SANDBOX_TOKENS };
+export { SANDBOX_TOKENS, SANDBOX_APP_ID };
 
 export interface SandboxHandle {
   readonly sandbox: Sandbox;

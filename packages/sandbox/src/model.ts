@@ -36,6 +36,8 @@ export interface Identity {
   permissions?: Record<string, 'read' | 'write'>;
   /** Requests an hour for this token (GITHUB_TOKEN has 1,000). */
   rateLimit?: number;
+  /** A GitHub App's JWT: it may only find installations and mint their tokens. */
+  jwt?: boolean;
 }
 
 export interface Label {

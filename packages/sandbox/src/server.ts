@@ -5,12 +5,13 @@ import { HttpError, Router, type RequestContext, type SandboxResponse } from './
 import { fullName, SandboxState, type Identity } from './model.js';
 import type { Urls } from './serialize.js';
 import { FaultInjector, type FaultRule } from './faults.js';
-import { applySeed, type SeedFixture, type SeedRepo, seedRepo, SANDBOX_TOKENS } from './seed.js';
+import { applySeed, type SeedFixture, type SeedRepo, seedRepo, SANDBOX_APP_ID, SANDBOX_TOKENS } from './seed.js';
 import { canRead } from './rules.js';
 import { registerRepoRoutes } from './rest/repos.js';
 import { registerGitRoutes } from './rest/git.js';
 import { registerAdminRoutes } from './rest/admin.js';
 import { registerPullRoutes } from './rest/pulls.js';
+import { appKeys, looksLikeJwt, mintedToken, registerAppRoutes, verifyAppJwt } from './rest/apps.js';
 import { normaliseAssetName, registerReleaseRoutes, registerUploadRoutes } from './rest/releases.js';
 import { executeGraphql } from './graphql.js';
 import { nowIso } from './model.js';
@@ -89,6 +90,7 @@ export class Sandbox {
     registerGitRoutes(this.apiRouter);
     registerAdminRoutes(this.apiRouter);
     registerPullRoutes(this.apiRouter);
+    registerAppRoutes(this.apiRouter);
     registerReleaseRoutes(this.apiRouter);
     registerUploadRoutes(this.uploadRouter);
     this.api = createServer((req, res) => void this.handle('api', req, res));
@@ -129,6 +131,11 @@ export class Sandbox {
     applySeed(this.state, { identities: [], ...fixture });
   }
 
+  /** The PEM private key of a sandbox GitHub App (default: relkit-release, id 1001), as `app-private-key` takes it. */
+  appPrivateKey(appId = SANDBOX_APP_ID): string {
+    return appKeys(this.state, appId).privateKey;
+  }
+
   addFault(rule: FaultRule): number {
     return this.faults.add(rule);
   }
@@ -156,7 +163,14 @@ export class Sandbox {
     const header = req.headers.authorization;
     if (!header) return { identity: undefined, token: undefined, bad: false };
     const token = header.replace(/^(token|bearer)\s+/i, '').trim();
-    const identity = this.state.identities.get(token);
+    if (looksLikeJwt(token)) {
+      try {
+        return { identity: verifyAppJwt(this.state, token), token, bad: false };
+      } catch {
+        return { identity: undefined, token, bad: true };
+      }
+    }
+    const identity = this.state.identities.get(token) ?? mintedToken(this.state, token);
     return { identity, token, bad: identity === undefined };
   }
 
@@ -343,6 +357,7 @@ export class Sandbox {
       return { status: 201, body: { repos: [...this.state.repos.values()].map(fullName) } };
     }
     if (method === 'GET' && path === '/tokens') return { status: 200, body: SANDBOX_TOKENS };
+    if (method === 'GET' && path === '/app-key') return { status: 200, body: { app_id: SANDBOX_APP_ID, private_key: this.appPrivateKey() } };
     return { status: 404, body: { message: `unknown sandbox control ${method} ${path}` } };
   }
 }

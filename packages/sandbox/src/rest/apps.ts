@@ -1,0 +1,140 @@
+import { createVerify, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { HttpError, notFound, type RequestContext, type Router } from '../http.js';
+import type { Identity, SandboxState } from '../model.js';
+import * as json from '../serialize.js';
+
+/**
+ * GitHub App authentication as `actions/create-github-app-token` uses it: a JWT signed with the
+ * App's private key (RS256, `iss` = App id, at most ten minutes) finds the installation and mints
+ * an installation token; the token is revoked with `DELETE /installation/token`. Every App
+ * identity of the sandbox is installed on every account, with installation id = App id.
+ */
+const keys = new WeakMap<SandboxState, Map<number, { privateKey: string; publicKey: string }>>();
+const minted = new WeakMap<SandboxState, Map<string, Identity>>();
+
+export function appKeys(state: SandboxState, appId: number): { privateKey: string; publicKey: string } {
+  let perState = keys.get(state);
+  if (!perState) keys.set(state, (perState = new Map()));
+  let pair = perState.get(appId);
+  if (!pair) {
+    // Generated on first use: most sandboxes never see a JWT, and RSA generation costs ~50 ms.
+    const generated = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    pair = { privateKey: generated.privateKey, publicKey: generated.publicKey };
+    perState.set(appId, pair);
+  }
+  return pair;
+}
+
+function appIdentity(state: SandboxState, appId: number): Identity | undefined {
+  return [...state.identities.values()].find((i) => i.kind === 'app' && i.appId === appId);
+}
+
+/** An installation token minted by the sandbox (kept apart from seeded identities: state dumps do not change). */
+export function mintedToken(state: SandboxState, token: string): Identity | undefined {
+  return minted.get(state)?.get(token);
+}
+
+function base64UrlJson(part: string): Record<string, unknown> {
+  return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
+}
+
+export function looksLikeJwt(token: string): boolean {
+  return /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/.test(token);
+}
+
+/** The App a JWT speaks for, or a 401 with GitHub's wording. */
+export function verifyAppJwt(state: SandboxState, token: string): Identity {
+  const [header, payload, signature] = token.split('.') as [string, string, string];
+  let claims: Record<string, unknown>;
+  try {
+    if (base64UrlJson(header).alg !== 'RS256') throw new Error('alg');
+    claims = base64UrlJson(payload);
+  } catch {
+    throw new HttpError(401, 'A JSON web token could not be decoded');
+  }
+  const appId = Number(claims.iss);
+  const app = Number.isInteger(appId) ? appIdentity(state, appId) : undefined;
+  if (!app) throw new HttpError(401, `Integration not found`);
+  const verified = createVerify('RSA-SHA256').update(`${header}.${payload}`).verify(appKeys(state, appId).publicKey, Buffer.from(signature, 'base64url'));
+  if (!verified) throw new HttpError(401, 'A JSON web token could not be decoded');
+  const now = Math.floor(Date.now() / 1000);
+  const iat = Number(claims.iat);
+  const exp = Number(claims.exp);
+  if (!Number.isFinite(exp) || exp < now) throw new HttpError(401, "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires");
+  if (!Number.isFinite(iat) || iat > now + 60 || exp - iat > 600) throw new HttpError(401, "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued, and the 'exp' claim may be at most 10 minutes later");
+  // The JWT itself holds no repository permission; only the installation's tokens do.
+  return { ...app, token, jwt: true, permissions: {} };
+}
+
+function requireJwt(ctx: RequestContext): Identity {
+  if (!ctx.identity?.jwt) throw new HttpError(401, 'A JSON web token could not be decoded');
+  return ctx.identity;
+}
+
+function installation(ctx: RequestContext, app: Identity, accountLogin: string): Record<string, unknown> {
+  const account = ctx.state.findAccount(accountLogin);
+  if (!account) throw notFound();
+  const id = app.appId!;
+  return {
+    id,
+    account: json.account(ctx.urls, account),
+    repository_selection: 'all',
+    access_tokens_url: `${ctx.urls.api}/app/installations/${id}/access_tokens`,
+    repositories_url: `${ctx.urls.api}/installation/repositories`,
+    html_url: `${ctx.urls.html}/settings/installations/${id}`,
+    app_id: id,
+    app_slug: app.appSlug ?? app.account.login.replace(/\[bot\]$/, ''),
+    target_id: account.id,
+    target_type: account.type === 'Organization' ? 'Organization' : 'User',
+    permissions: appIdentity(ctx.state, id)?.permissions ?? {},
+    events: [],
+    created_at: '2020-01-01T00:00:00Z',
+    updated_at: '2020-01-01T00:00:00Z',
+    single_file_name: null,
+    has_multiple_single_files: false,
+    single_file_paths: [],
+    suspended_by: null,
+    suspended_at: null,
+  };
+}
+
+export function registerAppRoutes(router: Router): void {
+  router.add('GET', '/repos/{owner}/{repo}/installation', (ctx) => {
+    const app = requireJwt(ctx);
+    const repo = ctx.state.repo(ctx.params.owner!, ctx.params.repo!);
+    if (!repo) throw notFound();
+    return { status: 200, body: installation(ctx, app, repo.owner.login) };
+  });
+  router.add('GET', '/users/{username}/installation', (ctx) => ({ status: 200, body: installation(ctx, requireJwt(ctx), ctx.params.username!) }));
+  router.add('GET', '/orgs/{org}/installation', (ctx) => ({ status: 200, body: installation(ctx, requireJwt(ctx), ctx.params.org!) }));
+
+  router.add('POST', '/app/installations/{installation_id}/access_tokens', (ctx) => {
+    const app = requireJwt(ctx);
+    if (Number(ctx.params.installation_id) !== app.appId) throw notFound();
+    const body = (ctx.body ?? {}) as { repositories?: string[]; permissions?: Record<string, 'read' | 'write'> };
+    const installed = appIdentity(ctx.state, app.appId!)!;
+    const granted = installed.permissions ?? {};
+    const permissions = body.permissions ?? granted;
+    for (const [name, level] of Object.entries(permissions)) {
+      const has = granted[name];
+      if (!has || (level === 'write' && has !== 'write')) {
+        throw new HttpError(422, `The permissions requested are not granted to this installation.`);
+      }
+    }
+    for (const name of body.repositories ?? []) {
+      if (![...ctx.state.repos.values()].some((r) => r.name === name)) throw new HttpError(422, `There is at least one repository that does not exist or is not accessible to the parent installation.`);
+    }
+    const token = `ghs_${randomBytes(18).toString('base64url')}`;
+    let perState = minted.get(ctx.state);
+    if (!perState) minted.set(ctx.state, (perState = new Map()));
+    perState.set(token, { ...installed, token, permissions });
+    const expires = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    return { status: 201, body: { token, expires_at: expires, permissions, repository_selection: body.repositories ? 'selected' : 'all' } };
+  });
+
+  router.add('DELETE', '/installation/token', (ctx) => {
+    const token = ctx.identity?.token;
+    if (!token || !minted.get(ctx.state)?.delete(token)) throw new HttpError(401, 'Bad credentials');
+    return { status: 204 };
+  });
+}
