@@ -100,6 +100,30 @@ describe('bump-version-files commits through the API', () => {
     expect(again.stdout).toContain('already has these 2 files: nothing to commit');
   });
 
+  it('commits include-files (a changelog another step wrote) in the same commit, once', async () => {
+    const repo = await setup();
+    await writeFile(join(repo.dir, 'CHANGELOG.md'), '## 1.1.0\n\n- A change\n');
+    const pristine = await copyCheckout(repo.dir);
+    const first = await bump(repo, { commit: 'branch', 'include-files': 'CHANGELOG.md' });
+    expect(errors(first)).toEqual([]);
+    const head = await headOf(repo.name);
+    expect(first.outputs['commit-sha']).toBe(head);
+    const { data } = await env.client().rest.rest.repos.getCommit({ owner: 'acme', repo: repo.name, ref: head });
+    expect(data.files!.map((f) => f.filename).sort()).toEqual(['CHANGELOG.md', 'VERSION', 'deploy/Chart.yaml']);
+    expect(await fileAt(repo.name, 'main', 'CHANGELOG.md')).toBe('## 1.1.0\n\n- A change\n');
+    expect(first.summary).toContain('`CHANGELOG.md`');
+
+    const again = await bump(repo, { commit: 'branch', 'include-files': 'CHANGELOG.md' }, pristine);
+    expect(errors(again)).toEqual([]);
+    expect(await headOf(repo.name)).toBe(head);
+
+    const missing = await bump(repo, { commit: 'branch', 'include-files': 'NOTES.md' });
+    expect(errors(missing).join('\n')).toMatch(/Input `include-files`: "NOTES.md" is not a file in the workspace/);
+    const noCommit = await bump(repo, { 'include-files': 'CHANGELOG.md' });
+    expect(errors(noCommit).join('\n')).toMatch(/`include-files` is set but `commit` is none/);
+    expect(await headOf(repo.name)).toBe(head);
+  });
+
   it('detects a concurrent push and overwrites nothing', async () => {
     const repo = await setup();
     const admin = env.client().rest;

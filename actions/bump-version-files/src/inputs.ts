@@ -1,3 +1,4 @@
+import { existsSync, statSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { UserError } from '@relkit/kit';
 import type { ActionContext } from '@relkit/kit/action';
@@ -26,6 +27,8 @@ export interface BumpInputs {
   prBody: string | undefined;
   labels: string[];
   expectedHead: string | undefined;
+  /** Repository-relative paths of workspace files committed along with the version edits. */
+  include: string[];
   token: string | undefined;
   owner: string;
   repo: string;
@@ -83,6 +86,20 @@ export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): BumpInpu
   if (expectedHead !== undefined && !/^[0-9a-f]{40}$/.test(expectedHead)) {
     throw new UserError(`Input \`expected-head-sha\` is "${expectedHead}", not a full commit SHA.`, 'Give the 40-character SHA of the commit the checkout is at, or leave it empty.', { input: 'expected-head-sha' });
   }
+  const include = inputs.list('include-files', { commas: true }).map((path) => {
+    const full = resolve(repoRoot, path);
+    const inside = relative(repoRoot, full);
+    if (inside.startsWith('..') || isAbsolute(inside)) {
+      throw new UserError(`Input \`include-files\`: "${path}" is outside the workspace ${repoRoot}.`, 'List paths inside the repository checkout, e.g. `CHANGELOG.md`.', { input: 'include-files' });
+    }
+    if (!existsSync(full) || !statSync(full).isFile()) {
+      throw new UserError(`Input \`include-files\`: "${path}" is not a file in the workspace.`, 'List files an earlier step wrote (e.g. the `changelog-file` of gen-relnotes), relative to the repository root.', { input: 'include-files' });
+    }
+    return inside.split('\\').join('/');
+  });
+  if (include.length > 0 && commit === 'none') {
+    throw new UserError('`include-files` is set but `commit` is none, so nothing would commit them.', 'Set `commit: branch` or `commit: pull-request`, or clear `include-files`.', { input: 'include-files' });
+  }
   const refBranch = env.GITHUB_REF?.startsWith('refs/heads/') ? env.GITHUB_REF.slice('refs/heads/'.length) : undefined;
 
   return {
@@ -106,6 +123,7 @@ export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): BumpInpu
     prBody: inputs.string('pr-body'),
     labels: inputs.list('labels', { commas: true }),
     expectedHead,
+    include,
     token,
     owner,
     repo,

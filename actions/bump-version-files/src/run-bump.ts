@@ -1,4 +1,5 @@
-import { relative } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { checkoutHead, commitFiles, proposeChanges, type CommitOutcome, type ProposalOutcome } from '@relkit/changes';
 import { UserError } from '@relkit/kit';
 import type { ActionContext } from '@relkit/kit/action';
@@ -31,6 +32,7 @@ function summarize(ctx: ActionContext, input: BumpInputs, plan: BumpPlan, outcom
     ['Tag', `\`${plan.tag}\``],
     ['Files', `${plan.files.length} changed of ${plan.examined} read; ${plan.found} place(s) found`],
   ];
+  if (input.include.length > 0) rows.push(['Included', input.include.map((p) => `\`${p}\``).join(', ')]);
   const commit = outcome.commit ?? outcome.proposal?.commit;
   if (commit) rows.push(['Commit', commit.status === 'planned' ? 'planned (mock)' : `\`${commit.sha?.slice(0, 12)}\` ${commit.status === 'already-present' ? '(already there: nothing new committed)' : '(signed by GitHub)'}`]);
   if (outcome.proposal) {
@@ -68,12 +70,14 @@ export async function runBump(ctx: ActionContext, input: BumpInputs, env: NodeJS
   // Resolve everything the commit needs before the first write, so a bad input changes nothing.
   const prefix = relative(input.repoRoot, input.root).split('\\').join('/');
   const repoFiles = plan.files.map((f) => ({ path: prefix ? `${prefix}/${f.path}` : f.path, contents: f.after }));
+  // Files another step wrote (a changelog section) ride along; the version edits win on the same path.
+  for (const path of input.include) if (!repoFiles.some((f) => f.path === path)) repoFiles.push({ path, contents: await readFile(join(input.repoRoot, path)) });
   const [headline = '', ...rest] = renderTemplate(input.commitMessage, vars).split('\n');
   const message = { headline, ...(rest.join('\n').trim() ? { body: rest.join('\n').trim() } : {}) };
   let expectedHead: string | undefined;
   let clients: ReturnType<ActionContext['github']> | undefined;
   let target: string | undefined;
-  if (input.commit !== 'none' && changed.length > 0) {
+  if (input.commit !== 'none' && (changed.length > 0 || input.include.length > 0)) {
     expectedHead = input.expectedHead ?? (await checkoutHead(input.repoRoot)) ?? env.GITHUB_SHA;
     if (!expectedHead) {
       throw new UserError('Cannot tell which commit the checkout is at: the workspace is not a git checkout and GITHUB_SHA is not set.', 'Set `expected-head-sha` to the commit the files were checked out from.', { input: 'expected-head-sha' });
@@ -119,7 +123,7 @@ export async function runBump(ctx: ActionContext, input: BumpInputs, env: NodeJS
   ctx.setOutput('previous-version', plan.previous?.version ?? '');
   ctx.setOutput('tag', plan.tag);
   ctx.setOutput('prerelease', plan.version.prerelease.length > 0);
-  ctx.setOutput('changed', changed.length > 0);
+  ctx.setOutput('changed', changed.length > 0 || commit?.status === 'committed');
   ctx.setOutput('changed-files', changed);
   ctx.setOutput('commit-sha', commit?.sha ?? '');
   ctx.setOutput('pull-request-number', outcome.proposal?.pullRequest.number ?? '');
