@@ -176,6 +176,35 @@ describe('draft-release decides latest and pre-release', () => {
     expect(await latest()).toBe('v1.5.0');
   });
 
+  it('move-branches points live-website at the release once published (created, then force-moved, then left alone)', async () => {
+    const admin = env.client().rest;
+    const first = (await admin.rest.repos.getCommit({ owner: 'acme', repo: repo.name, ref: repo.head })).data.parents[0]!.sha;
+    const branchAt = async (branch: string) => (await admin.rest.git.getRef({ owner: 'acme', repo: repo.name, ref: `heads/${branch}` })).data.object.sha;
+    await admin.rest.git.createRef({ owner: 'acme', repo: repo.name, ref: 'refs/heads/live-website', sha: first });
+
+    const mock = await release({ tag: 'v7.0.0', publish: 'true', 'move-branches': 'live-website, stable', mock: 'true' });
+    expect(errors(mock)).toEqual([]);
+    expect(mock.stdout).toMatch(/move the branch live-website from [0-9a-f]{12} to [0-9a-f]{12} \(force\)/);
+    expect(await branchAt('live-website')).toBe(first);
+
+    const published = await release({ tag: 'v7.0.0', publish: 'true', 'move-branches': 'live-website, stable' });
+    expect(errors(published)).toEqual([]);
+    expect(JSON.parse(published.outputs['moved-branches']!)).toEqual([
+      { branch: 'live-website', from: first, to: repo.head, action: 'moved' },
+      { branch: 'stable', from: null, to: repo.head, action: 'created' },
+    ]);
+    expect(await branchAt('live-website')).toBe(repo.head);
+    expect(await branchAt('stable')).toBe(repo.head);
+    const again = await release({ tag: 'v7.0.0', publish: 'true', 'move-branches': 'live-website, stable' });
+    expect(JSON.parse(again.outputs['moved-branches']!).map((m: { action: string }) => m.action)).toEqual(['unchanged', 'unchanged']);
+
+    const main = await release({ tag: 'v7.0.0', publish: 'true', 'move-branches': 'main' });
+    expect(errors(main).join('\n')).toMatch(/lists main, the default branch/);
+    const draftOnly = await release({ tag: 'v7.0.1', 'move-branches': 'live-website' });
+    expect(errors(draftOnly).join('\n')).toMatch(/`move-branches` is set but `publish` is false/);
+    expect(await releasesFor('v7.0.1')).toEqual([]);
+  });
+
   it('never moves an existing tag: publishing at another commit is refused', async () => {
     const admin = env.client().rest;
     const first = (await admin.rest.repos.getCommit({ owner: 'acme', repo: repo.name, ref: repo.head })).data.parents[0]!.sha;

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UserError } from '@relkit/kit';
 import { runAction } from '@relkit/kit/action';
-import { collectAssets, runDraftRelease } from '@relkit/release';
+import { checkBranchesToMove, collectAssets, moveBranches, runDraftRelease } from '@relkit/release';
 
 await runAction(async (ctx) => {
   const { inputs } = ctx;
@@ -44,8 +44,15 @@ await runAction(async (ctx) => {
     concurrency: inputs.integer('concurrency', { default: 3, min: 1, max: 16 }),
     notesUrl: process.env.GITHUB_RUN_ID && process.env.GITHUB_SERVER_URL ? `${process.env.GITHUB_SERVER_URL}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined,
   };
+  const branchesToMove = inputs.list('move-branches', { commas: true });
+  if (branchesToMove.length > 0 && !request.publish) {
+    throw new UserError('`move-branches` is set but `publish` is false: branches follow published releases only.', 'Set `publish: true`, or clear `move-branches`.', { input: 'move-branches' });
+  }
   const github = ctx.github({ token: inputs.string('token', { required: true }) });
+  if (branchesToMove.length > 0) checkBranchesToMove(branchesToMove, (await github.rest.rest.repos.get({ owner, repo })).data.default_branch);
   const result = await runDraftRelease({ github, writes: ctx.writes, log: ctx.log }, request);
+  // In mock mode nothing was published, but the moves a real run would make are still listed.
+  const moves = branchesToMove.length > 0 && (result.published || ctx.writes.mock) ? await moveBranches({ github, writes: ctx.writes, log: ctx.log }, { owner, repo }, branchesToMove, result.targetSha) : [];
 
   ctx.setOutput('id', result.release.id || '');
   ctx.setOutput('url', result.release.html_url);
@@ -54,6 +61,7 @@ await runAction(async (ctx) => {
   ctx.setOutput('draft', !result.published);
   ctx.setOutput('published', result.published);
   ctx.setOutput('created', result.created);
+  ctx.setOutput('moved-branches', moves.map(({ branch, from, to, action }) => ({ branch, from: from ?? null, to, action })));
   ctx.setOutput('assets', result.assets.map(({ name, size, sha256, url, action }) => ({ name, size, sha256, url, action })));
   if (result.bodyTruncated) ctx.warn(`The release notes were cut at GitHub's 125,000-character limit${request.notesUrl ? `; the body links to ${request.notesUrl}` : ''}.`);
 
@@ -61,4 +69,5 @@ await runAction(async (ctx) => {
   ctx.summary.heading(`Release ${tag}${ctx.writes.mock ? ' (mock)' : ''}`, 2);
   ctx.summary.paragraph(`${result.release.html_url ? `[${result.release.name ?? tag}](${result.release.html_url})` : tag} — ${state}; ${result.created ? 'created by this run' : 'existing draft reused'}${result.deleted.length ? `; deleted drafts ${result.deleted.join(', ')}` : ''}.`);
   if (result.assets.length > 0) ctx.summary.table(['Asset', 'Size', 'sha256', 'Action'], result.assets.map((a) => [a.name, String(a.size), `\`${a.sha256}\``, a.action]));
+  if (moves.length > 0) ctx.summary.table(['Branch', 'From', 'To', 'Action'], moves.map((m) => [m.branch, m.from ? `\`${m.from.slice(0, 12)}\`` : '(new)', `\`${m.to.slice(0, 12)}\``, ctx.writes.mock && m.action !== 'unchanged' ? `${m.action} (mock)` : m.action]));
 });

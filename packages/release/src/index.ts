@@ -5,3 +5,4 @@ export { releasesForTag, ensureDraft } from './draft.js';
 export { composeBody, readMarker, marker, BODY_LIMIT } from './marker.js';
 export type { Overwrite, AssetResult } from './upload.js';
 export type { ReleaseInfo } from './types.js';
+export { checkBranchesToMove, moveBranches, type BranchMove } from './move-branches.js';
