@@ -3,6 +3,7 @@ import { parseArgs } from './args.js';
 import { listActions } from './actions-dir.js';
 import { runActionCommand } from './run-action-command.js';
 import { sandboxServe } from './sandbox-command.js';
+import { rehearseCommand } from './rehearse-command.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -15,6 +16,7 @@ function help(): string {
     '  relkit <action> [--<input> value …] [--mock] [--json] [--repo OWNER/NAME]',
     '  relkit <action> --help',
     '  relkit sandbox serve [--port N] [--seed FILE.json|GIT_DIR] [--repo OWNER/NAME]',
+    '  relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs] [--mock] [--repo-dir DIR]',
     '',
     'Actions:',
     ...(actions.length > 0 ? actions.map((a) => `  ${a}`) : ['  (none yet)']),
@@ -39,6 +41,7 @@ async function main(argv: string[]): Promise<number> {
     await sandboxServe(flags, print);
     return 0;
   }
+  if (command === 'rehearse') return rehearseCommand(flags, print);
   return runActionCommand(command, flags, print);
 }
 

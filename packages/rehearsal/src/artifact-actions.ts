@@ -5,8 +5,8 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
 import type { ActionCall, ActionHandler, ActionOutcome } from './run.js';
 
-const UPLOAD = /^actions\/upload-artifact@v4(\.[\d.]+)?$|^actions\/upload-artifact@[0-9a-f]{40}$/;
-const DOWNLOAD = /^actions\/download-artifact@v4(\.[\d.]+)?$|^actions\/download-artifact@[0-9a-f]{40}$/;
+const UPLOAD = /^actions\/upload-artifact@(v[4-7](\.[\d.]+)?|[0-9a-f]{40})$/;
+const DOWNLOAD = /^actions\/download-artifact@(v[4-8](\.[\d.]+)?|[0-9a-f]{40})$/;
 
 function fail(log: string): ActionOutcome {
   return { failed: true, outputs: {}, log: `::error::${log}\n` };

@@ -1,7 +1,18 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readActionMetadata, runActionBundle, type RunResult } from '@relkit/runner';
+import { asString, evaluateExpression } from './expressions.js';
 import type { ActionCall, ActionHandler, ActionOutcome } from './run.js';
+
+/** Defaults such as `${{ github.token }}` are expressions the runner evaluates; plain defaults stay for the bundle runner. */
+function expressionDefaults(inputs: Record<string, { default?: string }>, given: Record<string, string>, github: Record<string, unknown>): Record<string, string> {
+  const filled = { ...given };
+  for (const [name, spec] of Object.entries(inputs)) {
+    if (name in given || spec.default === undefined || !String(spec.default).includes('${{')) continue;
+    filled[name] = String(spec.default).replace(/\$\{\{(.*?)\}\}/g, (_, expression: string) => asString(evaluateExpression(expression, { github })));
+  }
+  return filled;
+}
 
 /** `relkit/<name>@ref` (a published action repository) or `relkit/relkit/actions/<name>@ref` (the monorepo path). */
 const RELKIT_USES = /^relkit\/(?:relkit\/actions\/)?([a-z0-9-]+)@[\w./-]+$/;
@@ -23,11 +34,12 @@ export function bundledActions(actionsDir: string): (uses: string) => ActionHand
     if (!existsSync(actionYml)) return undefined;
     const metadata = readActionMetadata(actionYml);
     return async (call: ActionCall) => {
-      const main = await runActionBundle({ action: actionYml, inputs: call.inputs, env: call.env, cwd: call.workspace });
+      const inputs = expressionDefaults(metadata.inputs, call.inputs, call.github);
+      const main = await runActionBundle({ action: actionYml, inputs, env: call.env, cwd: call.workspace });
       const outcome = outcomeOf(main);
       if (metadata.runs.post) {
         // post-if defaults to always(): the post step runs after a failure too.
-        outcome.post = async () => outcomeOf(await runActionBundle({ action: actionYml, step: 'post', inputs: call.inputs, env: call.env, cwd: call.workspace, state: main.state }));
+        outcome.post = async () => outcomeOf(await runActionBundle({ action: actionYml, step: 'post', inputs, env: call.env, cwd: call.workspace, state: main.state }));
       }
       return outcome;
     };

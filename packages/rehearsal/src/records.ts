@@ -21,7 +21,7 @@ export interface JobRecord {
   attempt: number;
   durationMs: number;
   /** One entry per matrix combination ({} without a matrix). */
-  legs: Array<{ matrix: Record<string, unknown>; result: JobResult; steps: StepRecord[]; error?: string }>;
+  legs: Array<{ name: string; matrix: Record<string, unknown>; result: JobResult; steps: StepRecord[]; error?: string }>;
   reason?: string;
 }
 

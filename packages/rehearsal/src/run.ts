@@ -16,6 +16,8 @@ export interface ActionCall {
   workspace: string;
   /** Files shared by the jobs of one run (artifacts). */
   runDir: string;
+  /** The github context, for input defaults like `${{ github.token }}`. */
+  github: Record<string, unknown>;
 }
 
 export interface ActionOutcome {
@@ -155,8 +157,15 @@ function needsContext(job: Job, records: Record<string, JobRecord>): Record<stri
 async function runJob(job: Job, scope: JobScope): Promise<JobRecord> {
   const started = Date.now();
   const id = job.id.value;
-  const name = job.name ? String(evaluateToken(job.name, { github: scope.github, inputs: scope.inputs })) : id;
   const needs = needsContext(job, scope.records);
+  // A matrix job's name may use the matrix: each leg gets its own, the job keeps the first.
+  const nameOf = (matrix: Record<string, unknown>) => (job.name ? asString(evaluateToken(job.name, { github: scope.github, inputs: scope.inputs, needs, matrix, strategy: {} })) : id);
+  let name = id;
+  try {
+    name = nameOf({});
+  } catch {
+    // needs a matrix value; named per leg below
+  }
   const needResults = Object.values(needs).map((n) => (n as { result: JobResult }).result);
   const status: StatusScope = { success: needResults.every((r) => r === 'success'), failure: needResults.some((r) => r === 'failure'), cancelled: false };
   const base = { github: scope.github, inputs: scope.inputs, vars: scope.vars ?? {}, needs };
@@ -178,11 +187,11 @@ async function runJob(job: Job, scope: JobScope): Promise<JobRecord> {
   let stop = false;
   for (const matrix of legs) {
     if (stop) {
-      record.legs.push({ matrix, result: 'cancelled', steps: [] });
+      record.legs.push({ name: nameOf(matrix), matrix, result: 'cancelled', steps: [] });
       continue;
     }
     const leg = await runLeg(job, scope, { ...base, matrix, strategy: { 'fail-fast': failFast, 'job-total': legs.length } });
-    record.legs.push({ matrix, result: leg.result, steps: leg.steps, ...(leg.error ? { error: leg.error } : {}) });
+    record.legs.push({ name: nameOf(matrix), matrix, result: leg.result, steps: leg.steps, ...(leg.error ? { error: leg.error } : {}) });
     for (const [key, value] of Object.entries(leg.outputs)) if (value !== '' || !(key in record.outputs)) record.outputs[key] = value;
     if (leg.result === 'failure' && failFast) stop = true;
   }
@@ -239,7 +248,7 @@ async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknow
         const handler = scope.actions(uses);
         if (!handler) throw new Error(`uses: ${uses} is not an action the rehearsal runner can run`);
         const withValues = stringMap(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'with'), stepContexts));
-        outcome = await handler({ uses, inputs: withValues, env: processEnv, workspace, runDir: scope.runDir });
+        outcome = await handler({ uses, inputs: withValues, env: processEnv, workspace, runDir: scope.runDir, github: scope.github });
         if (outcome.post) posts.push({ name: `Post ${stepName}`, run: outcome.post });
       } else {
         throw new Error(`step ${step.id} is neither run: nor uses:, which the rehearsal runner cannot run`);

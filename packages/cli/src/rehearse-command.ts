@@ -1,0 +1,73 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { UserError } from '@relkit/kit';
+import { startSandbox } from '@relkit/sandbox';
+import { rehearsalReport, rehearse, scenario as loadScenario, SCENARIOS, startLocalRegistry, type LocalRegistry, type Scenario } from '@relkit/rehearsal';
+import { actionsDirectory } from './actions-dir.js';
+
+export const REHEARSE_USAGE = [
+  'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs] [--mock] [--verbose]',
+  '       relkit rehearse --repo-dir DIR [--repo OWNER/NAME] [--branch B] [--inputs JSON] [--mock]',
+  '',
+  'Runs .github/workflows/release.yml offline against an embedded GitHub sandbox (and a local',
+  'docker-registry for scenarios with images), then prints what the release did.',
+].join('\n');
+
+/** A scenario for the repository in DIR: its commits, branches and tags, released with the given inputs. */
+function scenarioFromRepository(dir: string, flags: Map<string, string>): Scenario {
+  const full = resolve(dir);
+  if (!existsSync(join(full, '.git'))) throw new UserError(`--repo-dir ${dir} is not a git repository.`, 'Pass the folder of a git clone, e.g. --repo-dir .');
+  const repository = flags.get('repo') ?? `sandbox/${basename(full)}`;
+  if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) throw new UserError(`--repo ${repository} is not OWNER/NAME.`, 'Pass --repo like acme/app.');
+  const branch = flags.get('branch') ?? execFileSync('git', ['-C', full, 'rev-parse', '--abbrev-ref', 'HEAD']).toString().trim();
+  let inputs: Record<string, string | boolean> = { version: 'patch', 'version-files': existsSync(join(full, 'VERSION')) ? 'VERSION' : '', 'bump-mode': existsSync(join(full, 'VERSION')) ? 'commit' : 'none' };
+  const given = flags.get('inputs');
+  if (given) {
+    try {
+      inputs = JSON.parse(existsSync(given) ? readFileSync(given, 'utf8') : given) as Record<string, string | boolean>;
+    } catch (error) {
+      throw new UserError(`--inputs is not JSON (${(error as Error).message}).`, 'Pass the release.yml inputs as JSON, e.g. --inputs \'{"version":"1.2.0","version-files":"VERSION"}\', or a JSON file.');
+    }
+  }
+  const [owner, name] = repository.split('/') as [string, string];
+  return {
+    name: 'repo-dir',
+    title: `${repository} from ${full}`,
+    seed: '',
+    repository,
+    dispatchBranch: branch,
+    repos: [{ owner, name, gitDir: full, defaultBranch: branch }],
+    inputs: { branch, ...inputs },
+    expect: { version: '', tag: '', branch: String(inputs.branch ?? branch), files: {}, published: true, prerelease: false, latest: true, assets: [], notes: [], locked: false },
+  };
+}
+
+export async function rehearseCommand(flags: Map<string, string>, print: (line: string) => void): Promise<number> {
+  if (flags.has('help')) {
+    print(REHEARSE_USAGE);
+    return 0;
+  }
+  const name = flags.get('scenario') ?? 'kata';
+  if (!flags.has('repo-dir') && !(name in SCENARIOS)) throw new UserError(`--scenario ${name} is not a scenario.`, `Use one of: ${Object.keys(SCENARIOS).join(', ')}.`);
+  const scenario = flags.has('repo-dir') ? scenarioFromRepository(flags.get('repo-dir')!, flags) : loadScenario(name);
+  const mock = flags.has('mock');
+  const actionsDir = actionsDirectory();
+  const workflowFile = join(dirname(actionsDir), '.github', 'workflows', 'release.yml');
+  const sandbox = await startSandbox({ seed: { repos: scenario.repos } });
+  let registry: LocalRegistry | undefined;
+  const workdir = mkdtempSync(join(tmpdir(), 'relkit-rehearse-'));
+  try {
+    if (scenario.images || JSON.stringify(scenario.inputs).includes('{registry}')) registry = await startLocalRegistry();
+    print(`Rehearsing ${scenario.name === 'repo-dir' ? scenario.title : `the ${scenario.name} release`} in a GitHub sandbox${registry ? ` with a registry at ${registry.host}` : ''}…`);
+    const record = await rehearse({ scenario, sandbox, mock, actionsDir, workflowFile, workdir, ...(registry ? { registry } : {}), log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => {} });
+    print('');
+    print(rehearsalReport(record, sandbox, scenario, mock));
+    return record.result === 'success' ? 0 : 1;
+  } finally {
+    await registry?.stop();
+    await sandbox.close();
+    rmSync(workdir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,157 @@
+import { readFileSync } from 'node:fs';
+import { SANDBOX_APP_ID, SANDBOX_TOKENS, type Sandbox } from '@relkit/sandbox';
+import { appTokenAction } from './app-token-action.js';
+import { artifactActions } from './artifact-actions.js';
+import { bundledActions } from './bundled-actions.js';
+import { checkoutAction } from './checkout-action.js';
+import type { LocalRegistry } from './local-registry.js';
+import type { RunRecord } from './records.js';
+import { runWorkflow, type ActionHandler } from './run.js';
+import type { Scenario } from './scenarios.js';
+import { loadWorkflow } from './workflow.js';
+
+export interface RehearseOptions {
+  scenario: Scenario;
+  /** A sandbox seeded with `scenario.repos`. */
+  sandbox: Sandbox;
+  /** Needed by scenarios with images. */
+  registry?: LocalRegistry;
+  mock: boolean;
+  /** relkit's actions/ folder (their action.yml and the committed bundles they point at). */
+  actionsDir: string;
+  /** The reusable workflow, `.github/workflows/release.yml`. */
+  workflowFile: string;
+  workdir: string;
+  /** GITHUB_RUN_ID: re-runs of one run keep it. */
+  runId?: string;
+  /** "Re-run failed jobs" of this earlier attempt. */
+  previous?: RunRecord;
+  log?: (line: string) => void;
+}
+
+/** Every `uses:` release.yml has: relkit's bundles, then the GitHub actions the runner shims. */
+export function rehearsalActions(actionsDir: string): (uses: string) => ActionHandler | undefined {
+  const finders = [bundledActions(actionsDir), checkoutAction, appTokenAction, artifactActions()];
+  return (uses) => {
+    for (const find of finders) {
+      const handler = find(uses);
+      if (handler) return handler;
+    }
+    return undefined;
+  };
+}
+
+function branchHead(sandbox: Sandbox, repository: string, branch: string): string {
+  const sha = sandbox.state.repo(repository)?.refs.get(`refs/heads/${branch}`);
+  if (!sha) throw new Error(`${repository} has no branch ${branch}`);
+  return sha;
+}
+
+/**
+ * What the world around a release does while it runs: the project's image CI pushes the images
+ * once the release commit exists, and the image promoter merges the promotion PR and copies the
+ * staging images to production. Both stop when the run ends.
+ */
+function startBystanders(options: RehearseOptions, startHead: string, log: (line: string) => void): () => Promise<void> {
+  const { scenario, sandbox, registry, mock } = options;
+  let stopped = false;
+  const tasks: Promise<void>[] = [];
+  const tag = scenario.expect.tag;
+  const every = async (ms: number, step: () => Promise<boolean>) => {
+    while (!stopped) {
+      if (await step()) return;
+      await new Promise((r) => setTimeout(r, ms));
+    }
+  };
+  const images = scenario.images;
+  if (images && registry) {
+    const immediate = scenario.inputs['bump-mode'] === 'none';
+    tasks.push(
+      every(100, async () => {
+        // A mock run commits nothing, so CI has nothing new to build.
+        if (!immediate && (mock || branchHead(sandbox, scenario.repository, scenario.expect.branch) === startHead)) return false;
+        for (const repository of images.staging) await registry.pushIndex(repository, tag, images.platforms);
+        log(`image CI: pushed ${images.staging.map((r) => `${registry.host}/${r}:${tag}`).join(', ')}`);
+        return true;
+      }),
+    );
+  }
+  const promoter = scenario.promoter;
+  if (promoter && images?.production && registry && !mock) {
+    tasks.push(
+      every(100, async () => {
+        const repo = sandbox.state.repo(promoter.repository);
+        const pull = repo?.pulls.find((p) => p.state === 'open' && p.title.includes(tag));
+        if (!repo || !pull) return false;
+        const [owner, name] = promoter.repository.split('/') as [string, string];
+        const merged = await fetch(`${sandbox.urls.api}/repos/${owner}/${name}/pulls/${pull.number}/merge`, { method: 'PUT', headers: { authorization: `Bearer ${SANDBOX_TOKENS.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ merge_method: 'squash' }) });
+        if (!merged.ok) throw new Error(`promoter: merging #${pull.number} failed: ${merged.status} ${await merged.text()}`);
+        for (const repository of images.production!) await registry.pushIndex(repository, tag, images.platforms);
+        log(`image promoter: merged ${promoter.repository}#${pull.number} and copied the images to ${images.production!.map((r) => `${registry.host}/${r}`).join(', ')}`);
+        return true;
+      }),
+    );
+  }
+  return async () => {
+    stopped = true;
+    await Promise.all(tasks);
+  };
+}
+
+/** The caller's `with:` for release.yml: the scenario's inputs with the registry filled in. */
+export function callerInputs(scenario: Scenario, registry: LocalRegistry | undefined, mock: boolean): Record<string, unknown> {
+  const inputs: Record<string, unknown> = { 'poll-interval': '200ms', ...scenario.inputs, mock };
+  for (const [key, value] of Object.entries(inputs)) {
+    if (typeof value !== 'string' || !value.includes('{registry}')) continue;
+    if (!registry) throw new Error(`the ${scenario.name} scenario needs a registry for ${key}`);
+    inputs[key] = value.replaceAll('{registry}', registry.host);
+  }
+  return inputs;
+}
+
+/** Runs release.yml for a scenario against the sandbox, as a workflow_dispatch caller would. */
+export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
+  const { scenario, sandbox } = options;
+  const log = options.log ?? (() => {});
+  const workflow = await loadWorkflow(options.workflowFile, readFileSync(options.workflowFile, 'utf8'));
+  const [owner] = scenario.repository.split('/') as [string];
+  const head = branchHead(sandbox, scenario.repository, scenario.dispatchBranch);
+  const stop = startBystanders(options, branchHead(sandbox, scenario.repository, scenario.expect.branch), log);
+  try {
+    return await runWorkflow({
+      workflow,
+      inputs: callerInputs(scenario, options.registry, options.mock),
+      secrets: { 'app-id': String(SANDBOX_APP_ID), 'app-private-key': sandbox.appPrivateKey() },
+      github: {
+        repository: scenario.repository,
+        repository_owner: owner,
+        ref: `refs/heads/${scenario.dispatchBranch}`,
+        ref_name: scenario.dispatchBranch,
+        ref_type: 'branch',
+        sha: head,
+        run_id: options.runId ?? '7001',
+        event_name: 'workflow_dispatch',
+        actor: 'relkit-admin',
+        workflow: 'Release',
+        server_url: sandbox.urls.html,
+        api_url: sandbox.urls.api,
+        graphql_url: sandbox.urls.graphql,
+        token: SANDBOX_TOKENS.githubToken,
+      },
+      env: {
+        PATH: process.env.PATH ?? '/usr/bin:/bin',
+        HOME: process.env.HOME ?? '/tmp',
+        // The sandbox has no secondary rate limits to respect: no pause between writes, quick retries.
+        RELKIT_WRITE_INTERVAL_MS: '0',
+        RELKIT_NOTIFICATION_INTERVAL_MS: '0',
+        RELKIT_RETRY_BASE_MS: '50',
+      },
+      actions: rehearsalActions(options.actionsDir),
+      workdir: options.workdir,
+      log,
+      ...(options.previous ? { previous: options.previous } : {}),
+    });
+  } finally {
+    await stop();
+  }
+}

@@ -1,0 +1,64 @@
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../helpers/scratch.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = fileURLToPath(new URL('../../dist/cli/index.js', import.meta.url));
+
+async function relkit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: root, maxBuffer: 1 << 24 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('relkit rehearse (committed bundle)', () => {
+  it('releases the Kata demo end to end and reports jobs, diff, notes, release, lock', async () => {
+    const { code, stdout, stderr } = await relkit(['rehearse']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/✓ plan {5}success/);
+    expect(stdout).toMatch(/✓ Build ppc64le/);
+    expect(stdout).toContain('-3.9.0\n    +3.10.0');
+    expect(stdout).toContain('Memory hotplug with virtio-mem now works on arm64.');
+    expect(stdout).toMatch(/Release 3\.10\.0: published, latest\n {4}kata-static-3\.10\.0-amd64\.tar\.xz/);
+    expect(stdout).toMatch(/Lock: main locked \(\d+\) during the release; unlock job success; rulesets on the repository now: 0/);
+    expect(stdout).toMatch(/Release finished\.$/m);
+  });
+
+  it('--scenario kubernetes --mock plans the promotion without changing anything', async () => {
+    const { code, stdout } = await relkit(['rehearse', '--scenario', 'kubernetes', '--mock']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/relkit rehearsal: kubernetes \(mock\)/);
+    expect(stdout).toMatch(/Release v1\.31\.4: planned, not created \(mock\)/);
+    expect(stdout).toMatch(/Promotion PR in kubernetes\/k8s.io \(mock: would be created\)\n[\s\S]*\+ {4}"sha256:[0-9a-f]{64}": \["v1.31.4"\]/);
+    expect(stdout).toContain('Release rehearsed in mock mode: nothing was changed.');
+  });
+
+  it('--repo-dir releases the git repository in a folder, and an unknown scenario is refused', async () => {
+    const dir = await scratchDir('rehearse-repo');
+    const git = (...args: string[]) => promisify(execFile)('git', ['-C', dir, ...args], { env: { ...process.env, GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@example.com' } });
+    await git('init', '-q', '-b', 'main');
+    writeFileSync(join(dir, 'VERSION'), '1.4.2\n');
+    mkdirSync(join(dir, 'src'));
+    writeFileSync(join(dir, 'src', 'main.go'), 'package main\n');
+    await git('add', '-A');
+    await git('commit', '-q', '-m', 'Fix the thing (#7)');
+    await git('tag', 'v1.4.2');
+    const { code, stdout } = await relkit(['rehearse', '--repo-dir', dir, '--repo', 'acme/tool']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('-1.4.2\n    +1.4.3');
+    expect(stdout).toMatch(/Release v1\.4\.3: published, latest/);
+
+    const refused = await relkit(['rehearse', '--scenario', 'nope']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/--scenario nope is not a scenario[\s\S]*Fix: Use one of: kata, metallb, kubernetes, gaie, kube-rs/);
+  });
+});

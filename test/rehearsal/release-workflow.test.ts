@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { loadWorkflow } from '@relkit/rehearsal';
+import { RELEASE_YML } from './scenario-harness.js';
+
+const text = readFileSync(RELEASE_YML, 'utf8');
+const workflow = parse(text) as { on: { workflow_call: { inputs: Record<string, unknown>; secrets: Record<string, unknown> } }; permissions: unknown; concurrency: { group: string; 'cancel-in-progress': boolean }; jobs: Record<string, { permissions?: unknown; steps: Array<{ run?: string; uses?: string }>; if?: string; needs?: string[] }> };
+
+describe('release.yml, the reusable workflow', () => {
+  it("is a workflow GitHub's own parser accepts", async () => {
+    const loaded = await loadWorkflow('release.yml', text);
+    expect(loaded.template.jobs.map((j) => j.id.value)).toEqual(['plan', 'lock', 'bump', 'notes', 'draft', 'build', 'images', 'promote', 'publish', 'unlock', 'summary']);
+  });
+
+  it('takes at most the 25 inputs workflow_dispatch can forward, mock on by default', () => {
+    const inputs = workflow.on.workflow_call.inputs;
+    expect(Object.keys(inputs).length).toBeLessThanOrEqual(25);
+    expect(inputs.mock).toMatchObject({ type: 'boolean', default: true });
+    expect(Object.keys(workflow.on.workflow_call.secrets).sort()).toEqual(['app-id', 'app-private-key', 'token']);
+  });
+
+  it('gives no job more than it needs, and runs one release per repository at a time without cancelling', () => {
+    expect(workflow.permissions).toEqual({});
+    for (const [id, job] of Object.entries(workflow.jobs)) expect(job.permissions, id).toBeDefined();
+    expect(workflow.jobs.plan!.permissions).toEqual({ contents: 'read' });
+    expect(workflow.jobs.images!.permissions).toEqual({});
+    expect(workflow.concurrency).toEqual({ group: 'relkit-release-${{ github.repository }}', 'cancel-in-progress': false });
+  });
+
+  it('never splices an expression into a run: script (inputs reach scripts through env:)', () => {
+    for (const [id, job] of Object.entries(workflow.jobs)) for (const step of job.steps) if (step.run) expect(step.run, `${id}: ${step.run.slice(0, 60)}`).not.toMatch(/\$\{\{/);
+  });
+
+  it('pins third-party actions by full commit SHA and relkit actions by a release tag', () => {
+    for (const job of Object.values(workflow.jobs)) {
+      for (const step of job.steps) {
+        if (!step.uses) continue;
+        if (step.uses.startsWith('relkit/')) expect(step.uses).toMatch(/^relkit\/[a-z-]+@v\d+\.\d+\.\d+$/);
+        else expect(step.uses).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
+      }
+    }
+  });
+
+  it('unlocks whenever the lock job ran, whatever happened in between, and summarises always', () => {
+    expect(workflow.jobs.unlock!.if).toBe("${{ always() && needs.lock.result != 'skipped' }}");
+    expect(workflow.jobs.unlock!.needs).toEqual(expect.arrayContaining(['lock', 'bump', 'draft', 'build', 'publish']));
+    expect(workflow.jobs.summary!.if).toBe('always()');
+  });
+});
