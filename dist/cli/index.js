@@ -5244,6 +5244,1139 @@ exports.overwrite = function (received, defaults, onto = {}) {
 
 /***/ }),
 
+/***/ 2507:
+/***/ ((module) => {
+
+(function webpackUniversalModuleDefinition(root, factory) {
+	if(true)
+		module.exports = factory();
+	else {}
+})(globalThis, () => {
+return /******/ (() => { // webpackBootstrap
+/******/ 	"use strict";
+/******/ 	var __webpack_modules__ = ({
+
+/***/ 949:
+/***/ ((__unused_webpack_module, exports, __nested_webpack_require_540__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CronParser = void 0;
+var rangeValidator_1 = __nested_webpack_require_540__(515);
+var CronParser = (function () {
+    function CronParser(expression, dayOfWeekStartIndexZero, monthStartIndexZero) {
+        if (dayOfWeekStartIndexZero === void 0) { dayOfWeekStartIndexZero = true; }
+        if (monthStartIndexZero === void 0) { monthStartIndexZero = false; }
+        this.expression = expression;
+        this.dayOfWeekStartIndexZero = dayOfWeekStartIndexZero;
+        this.monthStartIndexZero = monthStartIndexZero;
+    }
+    CronParser.prototype.parse = function () {
+        var _a;
+        var parsed;
+        var expression = (_a = this.expression) !== null && _a !== void 0 ? _a : '';
+        if (expression === "@reboot") {
+            parsed = ["@reboot", "", "", "", "", "", ""];
+            return parsed;
+        }
+        else if (expression.startsWith('@')) {
+            var special = this.parseSpecial(this.expression);
+            parsed = this.extractParts(special);
+        }
+        else {
+            parsed = this.extractParts(this.expression);
+        }
+        this.normalize(parsed);
+        this.validate(parsed);
+        return parsed;
+    };
+    CronParser.prototype.parseSpecial = function (expression) {
+        var specialExpressions = {
+            '@yearly': '0 0 1 1 *',
+            '@annually': '0 0 1 1 *',
+            '@monthly': '0 0 1 * *',
+            '@weekly': '0 0 * * 0',
+            '@daily': '0 0 * * *',
+            '@midnight': '0 0 * * *',
+            '@hourly': '0 * * * *',
+            '@reboot': '@reboot'
+        };
+        var special = specialExpressions[expression];
+        if (!special) {
+            throw new Error('Unknown special expression.');
+        }
+        return special;
+    };
+    CronParser.prototype.extractParts = function (expression) {
+        if (!this.expression) {
+            throw new Error("cron expression is empty");
+        }
+        var parsed = expression.trim().split(/[ ]+/);
+        for (var i = 0; i < parsed.length; i++) {
+            if (parsed[i].includes(",")) {
+                var arrayElement = parsed[i]
+                    .split(",")
+                    .map(function (item) { return item.trim(); })
+                    .filter(function (item) { return item !== ""; })
+                    .map(function (item) { return (!isNaN(Number(item)) ? Number(item) : item); })
+                    .filter(function (item) { return item !== null && item !== ""; });
+                if (arrayElement.length === 0) {
+                    arrayElement.push("*");
+                }
+                arrayElement.sort(function (a, b) { return (a !== null && b !== null ? a - b : 0); });
+                parsed[i] = arrayElement.map(function (item) { return (item !== null ? item.toString() : ""); }).join(",");
+            }
+        }
+        if (parsed.length < 5) {
+            throw new Error("Expression has only ".concat(parsed.length, " part").concat(parsed.length == 1 ? "" : "s", ". At least 5 parts are required."));
+        }
+        else if (parsed.length == 5) {
+            parsed.unshift("");
+            parsed.push("");
+        }
+        else if (parsed.length == 6) {
+            var isYearWithNoSecondsPart = /\d{4}$/.test(parsed[5]) || parsed[4] == "?" || parsed[2] == "?";
+            if (isYearWithNoSecondsPart) {
+                parsed.unshift("");
+            }
+            else {
+                parsed.push("");
+            }
+        }
+        else if (parsed.length > 7) {
+            throw new Error("Expression has ".concat(parsed.length, " parts; too many!"));
+        }
+        return parsed;
+    };
+    CronParser.prototype.normalize = function (expressionParts) {
+        var _this = this;
+        expressionParts[3] = expressionParts[3].replace("?", "*");
+        expressionParts[5] = expressionParts[5].replace("?", "*");
+        expressionParts[2] = expressionParts[2].replace("?", "*");
+        if (expressionParts[0].indexOf("0/") == 0) {
+            expressionParts[0] = expressionParts[0].replace("0/", "*/");
+        }
+        if (expressionParts[1].indexOf("0/") == 0) {
+            expressionParts[1] = expressionParts[1].replace("0/", "*/");
+        }
+        if (expressionParts[2].indexOf("0/") == 0) {
+            expressionParts[2] = expressionParts[2].replace("0/", "*/");
+        }
+        if (expressionParts[3].indexOf("1/") == 0) {
+            expressionParts[3] = expressionParts[3].replace("1/", "*/");
+        }
+        if (expressionParts[4].indexOf("1/") == 0) {
+            expressionParts[4] = expressionParts[4].replace("1/", "*/");
+        }
+        if (expressionParts[6].indexOf("1/") == 0) {
+            expressionParts[6] = expressionParts[6].replace("1/", "*/");
+        }
+        expressionParts[5] = expressionParts[5].replace(/(^\d)|([^#/\s]\d)/g, function (t) {
+            var dowDigits = t.replace(/\D/, "");
+            var dowDigitsAdjusted = dowDigits;
+            if (_this.dayOfWeekStartIndexZero) {
+                if (dowDigits == "7") {
+                    dowDigitsAdjusted = "0";
+                }
+            }
+            else {
+                dowDigitsAdjusted = (parseInt(dowDigits) - 1).toString();
+            }
+            return t.replace(dowDigits, dowDigitsAdjusted);
+        });
+        if (expressionParts[5] == "L") {
+            expressionParts[5] = "6";
+        }
+        if (expressionParts[3] == "?") {
+            expressionParts[3] = "*";
+        }
+        if (expressionParts[3].indexOf("W") > -1 &&
+            (expressionParts[3].indexOf(",") > -1 || expressionParts[3].indexOf("-") > -1)) {
+            throw new Error("The 'W' character can be specified only when the day-of-month is a single day, not a range or list of days.");
+        }
+        var days = {
+            SUN: 0,
+            MON: 1,
+            TUE: 2,
+            WED: 3,
+            THU: 4,
+            FRI: 5,
+            SAT: 6,
+        };
+        for (var day in days) {
+            expressionParts[5] = expressionParts[5].replace(new RegExp(day, "gi"), days[day].toString());
+        }
+        expressionParts[4] = expressionParts[4].replace(/(^\d{1,2})|([^#/\s]\d{1,2})/g, function (t) {
+            var dowDigits = t.replace(/\D/, "");
+            var dowDigitsAdjusted = dowDigits;
+            if (_this.monthStartIndexZero) {
+                dowDigitsAdjusted = (parseInt(dowDigits) + 1).toString();
+            }
+            return t.replace(dowDigits, dowDigitsAdjusted);
+        });
+        var months = {
+            JAN: 1,
+            FEB: 2,
+            MAR: 3,
+            APR: 4,
+            MAY: 5,
+            JUN: 6,
+            JUL: 7,
+            AUG: 8,
+            SEP: 9,
+            OCT: 10,
+            NOV: 11,
+            DEC: 12,
+        };
+        for (var month in months) {
+            expressionParts[4] = expressionParts[4].replace(new RegExp(month, "gi"), months[month].toString());
+        }
+        if (expressionParts[0] == "0") {
+            expressionParts[0] = "";
+        }
+        if (!/\*|\-|\,|\//.test(expressionParts[2]) &&
+            (/\*|\//.test(expressionParts[1]) || /\*|\//.test(expressionParts[0]))) {
+            expressionParts[2] += "-".concat(expressionParts[2]);
+        }
+        for (var i = 0; i < expressionParts.length; i++) {
+            if (expressionParts[i].indexOf(",") != -1) {
+                expressionParts[i] =
+                    expressionParts[i]
+                        .split(",")
+                        .filter(function (str) { return str !== ""; })
+                        .join(",") || "*";
+            }
+            if (expressionParts[i] == "*/1") {
+                expressionParts[i] = "*";
+            }
+            if (expressionParts[i].indexOf("/") > -1 && !/^\*|\-|\,/.test(expressionParts[i])) {
+                var stepRangeThrough = null;
+                switch (i) {
+                    case 4:
+                        stepRangeThrough = "12";
+                        break;
+                    case 5:
+                        stepRangeThrough = "6";
+                        break;
+                    case 6:
+                        stepRangeThrough = "9999";
+                        break;
+                    default:
+                        stepRangeThrough = null;
+                        break;
+                }
+                if (stepRangeThrough !== null) {
+                    var parts = expressionParts[i].split("/");
+                    expressionParts[i] = "".concat(parts[0], "-").concat(stepRangeThrough, "/").concat(parts[1]);
+                }
+            }
+        }
+    };
+    CronParser.prototype.validate = function (parsed) {
+        var standardCronPartCharacters = "0-9,\\-*\/";
+        this.validateOnlyExpectedCharactersFound(parsed[0], standardCronPartCharacters);
+        this.validateOnlyExpectedCharactersFound(parsed[1], standardCronPartCharacters);
+        this.validateOnlyExpectedCharactersFound(parsed[2], standardCronPartCharacters);
+        this.validateOnlyExpectedCharactersFound(parsed[3], "0-9,\\-*\/LW");
+        this.validateOnlyExpectedCharactersFound(parsed[4], standardCronPartCharacters);
+        this.validateOnlyExpectedCharactersFound(parsed[5], "0-9,\\-*\/L#");
+        this.validateOnlyExpectedCharactersFound(parsed[6], standardCronPartCharacters);
+        this.validateAnyRanges(parsed);
+    };
+    CronParser.prototype.validateAnyRanges = function (parsed) {
+        rangeValidator_1.default.secondRange(parsed[0]);
+        rangeValidator_1.default.minuteRange(parsed[1]);
+        rangeValidator_1.default.hourRange(parsed[2]);
+        rangeValidator_1.default.dayOfMonthRange(parsed[3]);
+        rangeValidator_1.default.monthRange(parsed[4], this.monthStartIndexZero);
+        rangeValidator_1.default.dayOfWeekRange(parsed[5], this.dayOfWeekStartIndexZero);
+    };
+    CronParser.prototype.validateOnlyExpectedCharactersFound = function (cronPart, allowedCharsExpression) {
+        var invalidChars = cronPart.match(new RegExp("[^".concat(allowedCharsExpression, "]+"), "gi"));
+        if (invalidChars && invalidChars.length) {
+            throw new Error("Expression contains invalid values: '".concat(invalidChars.toString(), "'"));
+        }
+    };
+    return CronParser;
+}());
+exports.CronParser = CronParser;
+
+
+/***/ }),
+
+/***/ 333:
+/***/ ((__unused_webpack_module, exports, __nested_webpack_require_10927__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ExpressionDescriptor = void 0;
+var stringUtilities_1 = __nested_webpack_require_10927__(823);
+var cronParser_1 = __nested_webpack_require_10927__(949);
+var ExpressionDescriptor = (function () {
+    function ExpressionDescriptor(expression, options) {
+        this.expression = expression;
+        this.options = options;
+        this.expressionParts = new Array(5);
+        if (!this.options.locale && ExpressionDescriptor.defaultLocale) {
+            this.options.locale = ExpressionDescriptor.defaultLocale;
+        }
+        if (!ExpressionDescriptor.locales[this.options.locale]) {
+            var fallBackLocale = Object.keys(ExpressionDescriptor.locales)[0];
+            console.warn("Locale '".concat(this.options.locale, "' could not be found; falling back to '").concat(fallBackLocale, "'."));
+            this.options.locale = fallBackLocale;
+        }
+        this.i18n = ExpressionDescriptor.locales[this.options.locale];
+        if (options.use24HourTimeFormat === undefined) {
+            options.use24HourTimeFormat = this.i18n.use24HourTimeFormatByDefault();
+        }
+    }
+    ExpressionDescriptor.toString = function (expression, _a) {
+        var _b = _a === void 0 ? {} : _a, _c = _b.throwExceptionOnParseError, throwExceptionOnParseError = _c === void 0 ? true : _c, _d = _b.verbose, verbose = _d === void 0 ? false : _d, _e = _b.dayOfWeekStartIndexZero, dayOfWeekStartIndexZero = _e === void 0 ? true : _e, _f = _b.monthStartIndexZero, monthStartIndexZero = _f === void 0 ? false : _f, use24HourTimeFormat = _b.use24HourTimeFormat, _g = _b.locale, locale = _g === void 0 ? null : _g;
+        var options = {
+            throwExceptionOnParseError: throwExceptionOnParseError,
+            verbose: verbose,
+            dayOfWeekStartIndexZero: dayOfWeekStartIndexZero,
+            monthStartIndexZero: monthStartIndexZero,
+            use24HourTimeFormat: use24HourTimeFormat,
+            locale: locale,
+        };
+        if (options.tzOffset) {
+            console.warn("'tzOffset' option has been deprecated and is no longer supported.");
+        }
+        var descripter = new ExpressionDescriptor(expression, options);
+        return descripter.getFullDescription();
+    };
+    ExpressionDescriptor.initialize = function (localesLoader, defaultLocale) {
+        if (defaultLocale === void 0) { defaultLocale = "en"; }
+        ExpressionDescriptor.specialCharacters = ["/", "-", ",", "*"];
+        ExpressionDescriptor.defaultLocale = defaultLocale;
+        localesLoader.load(ExpressionDescriptor.locales);
+    };
+    ExpressionDescriptor.prototype.getFullDescription = function () {
+        var _a, _b;
+        var description = "";
+        try {
+            var parser = new cronParser_1.CronParser(this.expression, this.options.dayOfWeekStartIndexZero, this.options.monthStartIndexZero);
+            this.expressionParts = parser.parse();
+            if (this.expressionParts[0] === "@reboot") {
+                return ((_b = (_a = this.i18n).atReboot) === null || _b === void 0 ? void 0 : _b.call(_a)) || "Run once, at startup";
+            }
+            var timeSegment = this.getTimeOfDayDescription();
+            var dayOfMonthDesc = this.getDayOfMonthDescription();
+            var monthDesc = this.getMonthDescription();
+            var dayOfWeekDesc = this.getDayOfWeekDescription();
+            var yearDesc = this.getYearDescription();
+            description += timeSegment + dayOfMonthDesc + dayOfWeekDesc + monthDesc + yearDesc;
+            description = this.transformVerbosity(description, !!this.options.verbose);
+            description = description.charAt(0).toLocaleUpperCase() + description.substr(1);
+        }
+        catch (ex) {
+            if (!this.options.throwExceptionOnParseError) {
+                description = this.i18n.anErrorOccuredWhenGeneratingTheExpressionD();
+            }
+            else {
+                throw "".concat(ex);
+            }
+        }
+        return description;
+    };
+    ExpressionDescriptor.prototype.getTimeOfDayDescription = function () {
+        var secondsExpression = this.expressionParts[0];
+        var minuteExpression = this.expressionParts[1];
+        var hourExpression = this.expressionParts[2];
+        var description = "";
+        if (!stringUtilities_1.StringUtilities.containsAny(minuteExpression, ExpressionDescriptor.specialCharacters) &&
+            !stringUtilities_1.StringUtilities.containsAny(hourExpression, ExpressionDescriptor.specialCharacters) &&
+            !stringUtilities_1.StringUtilities.containsAny(secondsExpression, ExpressionDescriptor.specialCharacters)) {
+            description += this.i18n.atSpace() + this.formatTime(hourExpression, minuteExpression, secondsExpression);
+        }
+        else if (!secondsExpression &&
+            minuteExpression.indexOf("-") > -1 &&
+            !(minuteExpression.indexOf(",") > -1) &&
+            !(minuteExpression.indexOf("/") > -1) &&
+            !stringUtilities_1.StringUtilities.containsAny(hourExpression, ExpressionDescriptor.specialCharacters)) {
+            var minuteParts = minuteExpression.split("-");
+            description += stringUtilities_1.StringUtilities.format(this.i18n.everyMinuteBetweenX0AndX1(), this.formatTime(hourExpression, minuteParts[0], ""), this.formatTime(hourExpression, minuteParts[1], ""));
+        }
+        else if (!secondsExpression &&
+            hourExpression.indexOf(",") > -1 &&
+            hourExpression.indexOf("-") == -1 &&
+            hourExpression.indexOf("/") == -1 &&
+            !stringUtilities_1.StringUtilities.containsAny(minuteExpression, ExpressionDescriptor.specialCharacters)) {
+            var hourParts = hourExpression.split(",");
+            description += this.i18n.at();
+            for (var i = 0; i < hourParts.length; i++) {
+                description += " ";
+                description += this.formatTime(hourParts[i], minuteExpression, "");
+                if (i < hourParts.length - 2) {
+                    description += ",";
+                }
+                if (i == hourParts.length - 2) {
+                    description += this.i18n.spaceAnd();
+                }
+            }
+        }
+        else {
+            var secondsDescription = this.getSecondsDescription();
+            var minutesDescription = this.getMinutesDescription();
+            var hoursDescription = this.getHoursDescription();
+            description += secondsDescription;
+            if (description && minutesDescription) {
+                description += ", ";
+            }
+            description += minutesDescription;
+            if (minutesDescription === hoursDescription) {
+                return description;
+            }
+            if (description && hoursDescription) {
+                description += ", ";
+            }
+            description += hoursDescription;
+        }
+        return description;
+    };
+    ExpressionDescriptor.prototype.getSecondsDescription = function () {
+        var _this = this;
+        var description = this.getSegmentDescription(this.expressionParts[0], this.i18n.everySecond(), function (s) {
+            return s;
+        }, function (s) {
+            return stringUtilities_1.StringUtilities.format(_this.i18n.everyX0Seconds(s), s);
+        }, function (s) {
+            return _this.i18n.secondsX0ThroughX1PastTheMinute();
+        }, function (s) {
+            return s == "0"
+                ? ""
+                : parseInt(s) < 20
+                    ? _this.i18n.atX0SecondsPastTheMinute(s)
+                    : _this.i18n.atX0SecondsPastTheMinuteGt20() || _this.i18n.atX0SecondsPastTheMinute(s);
+        });
+        return description;
+    };
+    ExpressionDescriptor.prototype.getMinutesDescription = function () {
+        var _this = this;
+        var secondsExpression = this.expressionParts[0];
+        var hourExpression = this.expressionParts[2];
+        var description = this.getSegmentDescription(this.expressionParts[1], this.i18n.everyMinute(), function (s) {
+            return s;
+        }, function (s) {
+            return stringUtilities_1.StringUtilities.format(_this.i18n.everyX0Minutes(s), s);
+        }, function (s) {
+            return _this.i18n.minutesX0ThroughX1PastTheHour();
+        }, function (s) {
+            try {
+                return s == "0" && hourExpression.indexOf("/") == -1 && secondsExpression == ""
+                    ? _this.i18n.everyHour()
+                    : parseInt(s) < 20
+                        ? _this.i18n.atX0MinutesPastTheHour(s)
+                        : _this.i18n.atX0MinutesPastTheHourGt20() || _this.i18n.atX0MinutesPastTheHour(s);
+            }
+            catch (e) {
+                return _this.i18n.atX0MinutesPastTheHour(s);
+            }
+        });
+        return description;
+    };
+    ExpressionDescriptor.prototype.getHoursDescription = function () {
+        var _this = this;
+        var expression = this.expressionParts[2];
+        var hourIndex = 0;
+        var rangeEndValues = [];
+        expression
+            .split("/")[0]
+            .split(",")
+            .forEach(function (range) {
+            var rangeParts = range.split("-");
+            if (rangeParts.length === 2) {
+                rangeEndValues.push({ value: rangeParts[1], index: hourIndex + 1 });
+            }
+            hourIndex += rangeParts.length;
+        });
+        var evaluationIndex = 0;
+        var description = this.getSegmentDescription(expression, this.i18n.everyHour(), function (s) {
+            var match = rangeEndValues.find(function (r) { return r.value === s && r.index === evaluationIndex; });
+            var isRangeEndWithNonZeroMinute = match && _this.expressionParts[1] !== "0";
+            evaluationIndex++;
+            return isRangeEndWithNonZeroMinute ? _this.formatTime(s, "59", "") : _this.formatTime(s, "0", "");
+        }, function (s) {
+            return stringUtilities_1.StringUtilities.format(_this.i18n.everyX0Hours(s), s);
+        }, function (s) {
+            return _this.i18n.betweenX0AndX1();
+        }, function (s) {
+            return _this.i18n.atX0();
+        });
+        return description;
+    };
+    ExpressionDescriptor.prototype.getDayOfWeekDescription = function () {
+        var _this = this;
+        var daysOfWeekNames = this.i18n.daysOfTheWeek();
+        var description = null;
+        if (this.expressionParts[5] == "*") {
+            description = "";
+        }
+        else {
+            description = this.getSegmentDescription(this.expressionParts[5], this.i18n.commaEveryDay(), function (s, form) {
+                var exp = s;
+                if (s.indexOf("#") > -1) {
+                    exp = s.substring(0, s.indexOf("#"));
+                }
+                else if (s.indexOf("L") > -1) {
+                    exp = exp.replace("L", "");
+                }
+                var parsedExp = parseInt(exp);
+                var description = _this.i18n.daysOfTheWeekInCase
+                    ? _this.i18n.daysOfTheWeekInCase(form)[parsedExp]
+                    : daysOfWeekNames[parsedExp];
+                if (s.indexOf("#") > -1) {
+                    var dayOfWeekOfMonthDescription = null;
+                    var dayOfWeekOfMonthNumber = s.substring(s.indexOf("#") + 1);
+                    var dayOfWeekNumber = s.substring(0, s.indexOf("#"));
+                    switch (dayOfWeekOfMonthNumber) {
+                        case "1":
+                            dayOfWeekOfMonthDescription = _this.i18n.first(dayOfWeekNumber);
+                            break;
+                        case "2":
+                            dayOfWeekOfMonthDescription = _this.i18n.second(dayOfWeekNumber);
+                            break;
+                        case "3":
+                            dayOfWeekOfMonthDescription = _this.i18n.third(dayOfWeekNumber);
+                            break;
+                        case "4":
+                            dayOfWeekOfMonthDescription = _this.i18n.fourth(dayOfWeekNumber);
+                            break;
+                        case "5":
+                            dayOfWeekOfMonthDescription = _this.i18n.fifth(dayOfWeekNumber);
+                            break;
+                    }
+                    description = dayOfWeekOfMonthDescription + " " + description;
+                }
+                return description;
+            }, function (s) {
+                if (parseInt(s) == 1) {
+                    return "";
+                }
+                else {
+                    return stringUtilities_1.StringUtilities.format(_this.i18n.commaEveryX0DaysOfTheWeek(s), s);
+                }
+            }, function (s) {
+                var beginFrom = s.substring(0, s.indexOf("-"));
+                var domSpecified = _this.expressionParts[3] != "*";
+                return domSpecified ? _this.i18n.commaAndX0ThroughX1(beginFrom) : _this.i18n.commaX0ThroughX1(beginFrom);
+            }, function (s) {
+                var format = null;
+                if (s.indexOf("#") > -1) {
+                    var dayOfWeekOfMonthNumber = s.substring(s.indexOf("#") + 1);
+                    var dayOfWeek = s.substring(0, s.indexOf("#"));
+                    format = _this.i18n.commaOnThe(dayOfWeekOfMonthNumber, dayOfWeek).trim() + _this.i18n.spaceX0OfTheMonth();
+                }
+                else if (s.indexOf("L") > -1) {
+                    format = _this.i18n.commaOnTheLastX0OfTheMonth(s.replace("L", ""));
+                }
+                else {
+                    var domSpecified = _this.expressionParts[3] != "*";
+                    format = domSpecified ? _this.i18n.commaAndOnX0() : _this.i18n.commaOnlyOnX0(s);
+                }
+                return format;
+            });
+        }
+        return description;
+    };
+    ExpressionDescriptor.prototype.getMonthDescription = function () {
+        var _this = this;
+        var monthNames = this.i18n.monthsOfTheYear();
+        var description = this.getSegmentDescription(this.expressionParts[4], "", function (s, form) {
+            return form && _this.i18n.monthsOfTheYearInCase
+                ? _this.i18n.monthsOfTheYearInCase(form)[parseInt(s) - 1]
+                : monthNames[parseInt(s) - 1];
+        }, function (s) {
+            if (parseInt(s) == 1) {
+                return "";
+            }
+            else {
+                return stringUtilities_1.StringUtilities.format(_this.i18n.commaEveryX0Months(s), s);
+            }
+        }, function (s) {
+            return _this.i18n.commaMonthX0ThroughMonthX1() || _this.i18n.commaX0ThroughX1();
+        }, function (s) {
+            return _this.i18n.commaOnlyInMonthX0 ? _this.i18n.commaOnlyInMonthX0() : _this.i18n.commaOnlyInX0();
+        });
+        return description;
+    };
+    ExpressionDescriptor.prototype.getDayOfMonthDescription = function () {
+        var _this = this;
+        var description = null;
+        var expression = this.expressionParts[3];
+        switch (expression) {
+            case "L":
+                description = this.i18n.commaOnTheLastDayOfTheMonth();
+                break;
+            case "WL":
+            case "LW":
+                description = this.i18n.commaOnTheLastWeekdayOfTheMonth();
+                break;
+            default:
+                var weekDayNumberMatches = expression.match(/(\d{1,2}W)|(W\d{1,2})/);
+                if (weekDayNumberMatches) {
+                    var dayNumber = parseInt(weekDayNumberMatches[0].replace("W", ""));
+                    var dayString = dayNumber == 1
+                        ? this.i18n.firstWeekday()
+                        : stringUtilities_1.StringUtilities.format(this.i18n.weekdayNearestDayX0(), dayNumber.toString());
+                    description = stringUtilities_1.StringUtilities.format(this.i18n.commaOnTheX0OfTheMonth(), dayString);
+                    break;
+                }
+                else {
+                    var lastDayOffSetMatches = expression.match(/L-(\d{1,2})/);
+                    if (lastDayOffSetMatches) {
+                        var offSetDays = lastDayOffSetMatches[1];
+                        description = stringUtilities_1.StringUtilities.format(this.i18n.commaDaysBeforeTheLastDayOfTheMonth(offSetDays), offSetDays);
+                        break;
+                    }
+                    else if (expression == "*" && this.expressionParts[5] != "*") {
+                        return "";
+                    }
+                    else {
+                        description = this.getSegmentDescription(expression, this.i18n.commaEveryDay(), function (s) {
+                            return s == "L"
+                                ? _this.i18n.lastDay()
+                                : _this.i18n.dayX0
+                                    ? stringUtilities_1.StringUtilities.format(_this.i18n.dayX0(), s)
+                                    : s;
+                        }, function (s) {
+                            return s == "1" ? _this.i18n.commaEveryDay() : _this.i18n.commaEveryX0Days(s);
+                        }, function (s) {
+                            return _this.i18n.commaBetweenDayX0AndX1OfTheMonth(s);
+                        }, function (s) {
+                            return _this.i18n.commaOnDayX0OfTheMonth(s);
+                        });
+                    }
+                    break;
+                }
+        }
+        return description;
+    };
+    ExpressionDescriptor.prototype.getYearDescription = function () {
+        var _this = this;
+        var description = this.getSegmentDescription(this.expressionParts[6], "", function (s) {
+            return /^\d+$/.test(s) ? new Date(parseInt(s), 1).getFullYear().toString() : s;
+        }, function (s) {
+            return stringUtilities_1.StringUtilities.format(_this.i18n.commaEveryX0Years(s), s);
+        }, function (s) {
+            return _this.i18n.commaYearX0ThroughYearX1() || _this.i18n.commaX0ThroughX1();
+        }, function (s) {
+            return _this.i18n.commaOnlyInYearX0 ? _this.i18n.commaOnlyInYearX0() : _this.i18n.commaOnlyInX0();
+        });
+        return description;
+    };
+    ExpressionDescriptor.prototype.getSegmentDescription = function (expression, allDescription, getSingleItemDescription, getIncrementDescriptionFormat, getRangeDescriptionFormat, getDescriptionFormat) {
+        var description = null;
+        var doesExpressionContainIncrement = expression.indexOf("/") > -1;
+        var doesExpressionContainRange = expression.indexOf("-") > -1;
+        var doesExpressionContainMultipleValues = expression.indexOf(",") > -1;
+        if (!expression) {
+            description = "";
+        }
+        else if (expression === "*") {
+            description = allDescription;
+        }
+        else if (!doesExpressionContainIncrement && !doesExpressionContainRange && !doesExpressionContainMultipleValues) {
+            description = stringUtilities_1.StringUtilities.format(getDescriptionFormat(expression), getSingleItemDescription(expression));
+        }
+        else if (doesExpressionContainMultipleValues) {
+            var segments = expression.split(",");
+            var descriptionContent = "";
+            for (var i = 0; i < segments.length; i++) {
+                if (i > 0 && segments.length > 2) {
+                    descriptionContent += ",";
+                    if (i < segments.length - 1) {
+                        descriptionContent += " ";
+                    }
+                }
+                if (i > 0 && segments.length > 1 && (i == segments.length - 1 || segments.length == 2)) {
+                    descriptionContent += "".concat(this.i18n.spaceAnd(), " ");
+                }
+                if (segments[i].indexOf("/") > -1 || segments[i].indexOf("-") > -1) {
+                    var isSegmentRangeWithoutIncrement = segments[i].indexOf("-") > -1 && segments[i].indexOf("/") == -1;
+                    var currentDescriptionContent = this.getSegmentDescription(segments[i], allDescription, getSingleItemDescription, getIncrementDescriptionFormat, isSegmentRangeWithoutIncrement ? this.i18n.commaX0ThroughX1 : getRangeDescriptionFormat, getDescriptionFormat);
+                    if (isSegmentRangeWithoutIncrement) {
+                        currentDescriptionContent = currentDescriptionContent.replace(", ", "");
+                    }
+                    descriptionContent += currentDescriptionContent;
+                }
+                else if (!doesExpressionContainIncrement) {
+                    descriptionContent += getSingleItemDescription(segments[i]);
+                }
+                else {
+                    descriptionContent += this.getSegmentDescription(segments[i], allDescription, getSingleItemDescription, getIncrementDescriptionFormat, getRangeDescriptionFormat, getDescriptionFormat);
+                }
+            }
+            if (!doesExpressionContainIncrement) {
+                description = stringUtilities_1.StringUtilities.format(getDescriptionFormat(expression), descriptionContent);
+            }
+            else {
+                description = descriptionContent;
+            }
+        }
+        else if (doesExpressionContainIncrement) {
+            var segments = expression.split("/");
+            description = stringUtilities_1.StringUtilities.format(getIncrementDescriptionFormat(segments[1]), segments[1]);
+            if (segments[0].indexOf("-") > -1) {
+                var rangeSegmentDescription = this.generateRangeSegmentDescription(segments[0], getRangeDescriptionFormat, getSingleItemDescription);
+                if (rangeSegmentDescription.indexOf(", ") != 0) {
+                    description += ", ";
+                }
+                description += rangeSegmentDescription;
+            }
+            else if (segments[0].indexOf("*") == -1) {
+                var rangeItemDescription = stringUtilities_1.StringUtilities.format(getDescriptionFormat(segments[0]), getSingleItemDescription(segments[0]));
+                rangeItemDescription = rangeItemDescription.replace(", ", "");
+                description += stringUtilities_1.StringUtilities.format(this.i18n.commaStartingX0(), rangeItemDescription);
+            }
+        }
+        else if (doesExpressionContainRange) {
+            description = this.generateRangeSegmentDescription(expression, getRangeDescriptionFormat, getSingleItemDescription);
+        }
+        return description;
+    };
+    ExpressionDescriptor.prototype.generateRangeSegmentDescription = function (rangeExpression, getRangeDescriptionFormat, getSingleItemDescription) {
+        var description = "";
+        var rangeSegments = rangeExpression.split("-");
+        var rangeSegment1Description = getSingleItemDescription(rangeSegments[0], 1);
+        var rangeSegment2Description = getSingleItemDescription(rangeSegments[1], 2);
+        var rangeDescriptionFormat = getRangeDescriptionFormat(rangeExpression);
+        description += stringUtilities_1.StringUtilities.format(rangeDescriptionFormat, rangeSegment1Description, rangeSegment2Description);
+        return description;
+    };
+    ExpressionDescriptor.prototype.formatTime = function (hourExpression, minuteExpression, secondExpression) {
+        var hourOffset = 0;
+        var minuteOffset = 0;
+        var hour = parseInt(hourExpression) + hourOffset;
+        var minute = parseInt(minuteExpression) + minuteOffset;
+        if (minute >= 60) {
+            minute -= 60;
+            hour += 1;
+        }
+        else if (minute < 0) {
+            minute += 60;
+            hour -= 1;
+        }
+        if (hour >= 24) {
+            hour = hour - 24;
+        }
+        else if (hour < 0) {
+            hour = 24 + hour;
+        }
+        var period = "";
+        var setPeriodBeforeTime = false;
+        if (!this.options.use24HourTimeFormat) {
+            setPeriodBeforeTime = !!(this.i18n.setPeriodBeforeTime && this.i18n.setPeriodBeforeTime());
+            period = setPeriodBeforeTime ? "".concat(this.getPeriod(hour), " ") : " ".concat(this.getPeriod(hour));
+            if (hour > 12) {
+                hour -= 12;
+            }
+            if (hour === 0) {
+                hour = 12;
+            }
+        }
+        var second = "";
+        if (secondExpression) {
+            second = ":".concat(("00" + secondExpression).substring(secondExpression.length));
+        }
+        return "".concat(setPeriodBeforeTime ? period : "").concat(("00" + hour.toString()).substring(hour.toString().length), ":").concat(("00" + minute.toString()).substring(minute.toString().length)).concat(second).concat(!setPeriodBeforeTime ? period : "");
+    };
+    ExpressionDescriptor.prototype.transformVerbosity = function (description, useVerboseFormat) {
+        if (!useVerboseFormat) {
+            description = description.replace(new RegExp(", ".concat(this.i18n.everyMinute()), "g"), "");
+            description = description.replace(new RegExp(", ".concat(this.i18n.everyHour()), "g"), "");
+            description = description.replace(new RegExp(this.i18n.commaEveryDay(), "g"), "");
+            description = description.replace(/\, ?$/, "");
+            if (this.i18n.conciseVerbosityReplacements) {
+                for (var _i = 0, _a = Object.entries(this.i18n.conciseVerbosityReplacements()); _i < _a.length; _i++) {
+                    var _b = _a[_i], key = _b[0], value = _b[1];
+                    description = description.replace(new RegExp(key, "g"), value);
+                }
+            }
+        }
+        return description;
+    };
+    ExpressionDescriptor.prototype.getPeriod = function (hour) {
+        return hour >= 12 ? (this.i18n.pm && this.i18n.pm()) || "PM" : (this.i18n.am && this.i18n.am()) || "AM";
+    };
+    ExpressionDescriptor.locales = {};
+    return ExpressionDescriptor;
+}());
+exports.ExpressionDescriptor = ExpressionDescriptor;
+
+
+/***/ }),
+
+/***/ 747:
+/***/ ((__unused_webpack_module, exports, __nested_webpack_require_36784__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.enLocaleLoader = void 0;
+var en_1 = __nested_webpack_require_36784__(486);
+var enLocaleLoader = (function () {
+    function enLocaleLoader() {
+    }
+    enLocaleLoader.prototype.load = function (availableLocales) {
+        availableLocales["en"] = new en_1.en();
+    };
+    return enLocaleLoader;
+}());
+exports.enLocaleLoader = enLocaleLoader;
+
+
+/***/ }),
+
+/***/ 486:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.en = void 0;
+var en = (function () {
+    function en() {
+    }
+    en.prototype.atX0SecondsPastTheMinuteGt20 = function () {
+        return null;
+    };
+    en.prototype.atX0MinutesPastTheHourGt20 = function () {
+        return null;
+    };
+    en.prototype.commaMonthX0ThroughMonthX1 = function () {
+        return null;
+    };
+    en.prototype.commaYearX0ThroughYearX1 = function () {
+        return null;
+    };
+    en.prototype.use24HourTimeFormatByDefault = function () {
+        return false;
+    };
+    en.prototype.anErrorOccuredWhenGeneratingTheExpressionD = function () {
+        return "An error occurred when generating the expression description. Check the cron expression syntax.";
+    };
+    en.prototype.everyMinute = function () {
+        return "every minute";
+    };
+    en.prototype.everyHour = function () {
+        return "every hour";
+    };
+    en.prototype.atSpace = function () {
+        return "At ";
+    };
+    en.prototype.everyMinuteBetweenX0AndX1 = function () {
+        return "Every minute between %s and %s";
+    };
+    en.prototype.at = function () {
+        return "At";
+    };
+    en.prototype.spaceAnd = function () {
+        return " and";
+    };
+    en.prototype.everySecond = function () {
+        return "every second";
+    };
+    en.prototype.everyX0Seconds = function () {
+        return "every %s seconds";
+    };
+    en.prototype.secondsX0ThroughX1PastTheMinute = function () {
+        return "seconds %s through %s past the minute";
+    };
+    en.prototype.atX0SecondsPastTheMinute = function () {
+        return "at %s seconds past the minute";
+    };
+    en.prototype.everyX0Minutes = function () {
+        return "every %s minutes";
+    };
+    en.prototype.minutesX0ThroughX1PastTheHour = function () {
+        return "minutes %s through %s past the hour";
+    };
+    en.prototype.atX0MinutesPastTheHour = function () {
+        return "at %s minutes past the hour";
+    };
+    en.prototype.everyX0Hours = function () {
+        return "every %s hours";
+    };
+    en.prototype.betweenX0AndX1 = function () {
+        return "between %s and %s";
+    };
+    en.prototype.atX0 = function () {
+        return "at %s";
+    };
+    en.prototype.commaEveryDay = function () {
+        return ", every day";
+    };
+    en.prototype.commaEveryX0DaysOfTheWeek = function () {
+        return ", every %s days of the week";
+    };
+    en.prototype.commaX0ThroughX1 = function () {
+        return ", %s through %s";
+    };
+    en.prototype.commaAndX0ThroughX1 = function () {
+        return ", %s through %s";
+    };
+    en.prototype.first = function () {
+        return "first";
+    };
+    en.prototype.second = function () {
+        return "second";
+    };
+    en.prototype.third = function () {
+        return "third";
+    };
+    en.prototype.fourth = function () {
+        return "fourth";
+    };
+    en.prototype.fifth = function () {
+        return "fifth";
+    };
+    en.prototype.commaOnThe = function () {
+        return ", on the ";
+    };
+    en.prototype.spaceX0OfTheMonth = function () {
+        return " %s of the month";
+    };
+    en.prototype.lastDay = function () {
+        return "the last day";
+    };
+    en.prototype.commaOnTheLastX0OfTheMonth = function () {
+        return ", on the last %s of the month";
+    };
+    en.prototype.commaOnlyOnX0 = function () {
+        return ", only on %s";
+    };
+    en.prototype.commaAndOnX0 = function () {
+        return ", and on %s";
+    };
+    en.prototype.commaEveryX0Months = function () {
+        return ", every %s months";
+    };
+    en.prototype.commaOnlyInX0 = function () {
+        return ", only in %s";
+    };
+    en.prototype.commaOnTheLastDayOfTheMonth = function () {
+        return ", on the last day of the month";
+    };
+    en.prototype.commaOnTheLastWeekdayOfTheMonth = function () {
+        return ", on the last weekday of the month";
+    };
+    en.prototype.commaDaysBeforeTheLastDayOfTheMonth = function () {
+        return ", %s days before the last day of the month";
+    };
+    en.prototype.firstWeekday = function () {
+        return "first weekday";
+    };
+    en.prototype.weekdayNearestDayX0 = function () {
+        return "weekday nearest day %s";
+    };
+    en.prototype.commaOnTheX0OfTheMonth = function () {
+        return ", on the %s of the month";
+    };
+    en.prototype.commaEveryX0Days = function () {
+        return ", every %s days";
+    };
+    en.prototype.commaBetweenDayX0AndX1OfTheMonth = function () {
+        return ", between day %s and %s of the month";
+    };
+    en.prototype.commaOnDayX0OfTheMonth = function () {
+        return ", on day %s of the month";
+    };
+    en.prototype.commaEveryHour = function () {
+        return ", every hour";
+    };
+    en.prototype.commaEveryX0Years = function () {
+        return ", every %s years";
+    };
+    en.prototype.commaStartingX0 = function () {
+        return ", starting %s";
+    };
+    en.prototype.daysOfTheWeek = function () {
+        return ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+    };
+    en.prototype.monthsOfTheYear = function () {
+        return [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ];
+    };
+    en.prototype.atReboot = function () {
+        return "Run once, at startup";
+    };
+    return en;
+}());
+exports.en = en;
+
+
+/***/ }),
+
+/***/ 515:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+function assert(value, message) {
+    if (!value) {
+        throw new Error(message);
+    }
+}
+var RangeValidator = (function () {
+    function RangeValidator() {
+    }
+    RangeValidator.secondRange = function (parse) {
+        var parsed = parse.split(',');
+        for (var i = 0; i < parsed.length; i++) {
+            if (!isNaN(parseInt(parsed[i], 10))) {
+                var second = parseInt(parsed[i], 10);
+                assert(second >= 0 && second <= 59, 'seconds part must be >= 0 and <= 59');
+            }
+        }
+    };
+    RangeValidator.minuteRange = function (parse) {
+        var parsed = parse.split(',');
+        for (var i = 0; i < parsed.length; i++) {
+            if (!isNaN(parseInt(parsed[i], 10))) {
+                var minute = parseInt(parsed[i], 10);
+                assert(minute >= 0 && minute <= 59, 'minutes part must be >= 0 and <= 59');
+            }
+        }
+    };
+    RangeValidator.hourRange = function (parse) {
+        var parsed = parse.split(',');
+        for (var i = 0; i < parsed.length; i++) {
+            if (!isNaN(parseInt(parsed[i], 10))) {
+                var hour = parseInt(parsed[i], 10);
+                assert(hour >= 0 && hour <= 23, 'hours part must be >= 0 and <= 23');
+            }
+        }
+    };
+    RangeValidator.dayOfMonthRange = function (parse) {
+        var parsed = parse.split(',');
+        for (var i = 0; i < parsed.length; i++) {
+            if (!isNaN(parseInt(parsed[i], 10))) {
+                var dayOfMonth = parseInt(parsed[i], 10);
+                assert(dayOfMonth >= 1 && dayOfMonth <= 31, 'DOM part must be >= 1 and <= 31');
+            }
+        }
+    };
+    RangeValidator.monthRange = function (parse, monthStartIndexZero) {
+        var parsed = parse.split(',');
+        for (var i = 0; i < parsed.length; i++) {
+            if (!isNaN(parseInt(parsed[i], 10))) {
+                var month = parseInt(parsed[i], 10);
+                assert(month >= 1 && month <= 12, monthStartIndexZero ? 'month part must be >= 0 and <= 11' : 'month part must be >= 1 and <= 12');
+            }
+        }
+    };
+    RangeValidator.dayOfWeekRange = function (parse, dayOfWeekStartIndexZero) {
+        var parsed = parse.split(',');
+        for (var i = 0; i < parsed.length; i++) {
+            if (!isNaN(parseInt(parsed[i], 10))) {
+                var dayOfWeek = parseInt(parsed[i], 10);
+                assert(dayOfWeek >= 0 && dayOfWeek <= 6, dayOfWeekStartIndexZero ? 'DOW part must be >= 0 and <= 6' : 'DOW part must be >= 1 and <= 7');
+            }
+        }
+    };
+    return RangeValidator;
+}());
+exports["default"] = RangeValidator;
+
+
+/***/ }),
+
+/***/ 823:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.StringUtilities = void 0;
+var StringUtilities = (function () {
+    function StringUtilities() {
+    }
+    StringUtilities.format = function (template) {
+        var values = [];
+        for (var _i = 1; _i < arguments.length; _i++) {
+            values[_i - 1] = arguments[_i];
+        }
+        return template.replace(/%s/g, function (substring) {
+            var args = [];
+            for (var _i = 1; _i < arguments.length; _i++) {
+                args[_i - 1] = arguments[_i];
+            }
+            return values.shift();
+        });
+    };
+    StringUtilities.containsAny = function (text, searchStrings) {
+        return searchStrings.some(function (c) {
+            return text.indexOf(c) > -1;
+        });
+    };
+    return StringUtilities;
+}());
+exports.StringUtilities = StringUtilities;
+
+
+/***/ })
+
+/******/ 	});
+/************************************************************************/
+/******/ 	// The module cache
+/******/ 	var __webpack_module_cache__ = {};
+/******/ 	
+/******/ 	// The require function
+/******/ 	function __nested_webpack_require_46808__(moduleId) {
+/******/ 		// Check if module is in cache
+/******/ 		var cachedModule = __webpack_module_cache__[moduleId];
+/******/ 		if (cachedModule !== undefined) {
+/******/ 			return cachedModule.exports;
+/******/ 		}
+/******/ 		// Create a new module (and put it into the cache)
+/******/ 		var module = __webpack_module_cache__[moduleId] = {
+/******/ 			// no module.id needed
+/******/ 			// no module.loaded needed
+/******/ 			exports: {}
+/******/ 		};
+/******/ 	
+/******/ 		// Execute the module function
+/******/ 		__webpack_modules__[moduleId](module, module.exports, __nested_webpack_require_46808__);
+/******/ 	
+/******/ 		// Return the exports of the module
+/******/ 		return module.exports;
+/******/ 	}
+/******/ 	
+/************************************************************************/
+var __nested_webpack_exports__ = {};
+// This entry need to be wrapped in an IIFE because it uses a non-standard name for the exports (exports).
+(() => {
+var exports = __nested_webpack_exports__;
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.toString = void 0;
+var expressionDescriptor_1 = __nested_webpack_require_46808__(333);
+var enLocaleLoader_1 = __nested_webpack_require_46808__(747);
+expressionDescriptor_1.ExpressionDescriptor.initialize(new enLocaleLoader_1.enLocaleLoader());
+exports["default"] = expressionDescriptor_1.ExpressionDescriptor;
+var toString = expressionDescriptor_1.ExpressionDescriptor.toString;
+exports.toString = toString;
+
+})();
+
+/******/ 	return __nested_webpack_exports__;
+/******/ })()
+;
+});
+
+/***/ }),
+
 /***/ 5939:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
@@ -69249,25 +70382,25 @@ __webpack_unused_export__ = errors.YAMLError;
 __webpack_unused_export__ = errors.YAMLParseError;
 __webpack_unused_export__ = errors.YAMLWarning;
 __webpack_unused_export__ = Alias.Alias;
-__webpack_unused_export__ = identity.isAlias;
-__webpack_unused_export__ = identity.isCollection;
-__webpack_unused_export__ = identity.isDocument;
-__webpack_unused_export__ = identity.isMap;
+exports.Vj = identity.isAlias;
+exports.P3 = identity.isCollection;
+exports.wz = identity.isDocument;
+exports.jh = identity.isMap;
 __webpack_unused_export__ = identity.isNode;
-__webpack_unused_export__ = identity.isPair;
-__webpack_unused_export__ = identity.isScalar;
-__webpack_unused_export__ = identity.isSeq;
+exports.tO = identity.isPair;
+exports.jn = identity.isScalar;
+exports.oP = identity.isSeq;
 __webpack_unused_export__ = Pair.Pair;
 __webpack_unused_export__ = Scalar.Scalar;
 __webpack_unused_export__ = YAMLMap.YAMLMap;
 __webpack_unused_export__ = YAMLSeq.YAMLSeq;
 __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
-__webpack_unused_export__ = lineCounter.LineCounter;
+exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
 exports.qg = publicApi.parse;
 __webpack_unused_export__ = publicApi.parseAllDocuments;
-__webpack_unused_export__ = publicApi.parseDocument;
+exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
 __webpack_unused_export__ = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
@@ -81859,7 +82992,7 @@ class FaultInjector {
 function nodeId(kind, id) {
     return Buffer.from(`0:${kind}${id}`).toString('base64').replace(/=+$/, '');
 }
-function account(urls, a) {
+function serialize_account(urls, a) {
     // GitHub percent-encodes bot logins (`github-actions%5Bbot%5D`) and links bots to their App page.
     const url = `${urls.api}/users/${encodeURIComponent(a.login)}`;
     return {
@@ -81885,7 +83018,7 @@ function account(urls, a) {
     };
 }
 function accountByLogin(state, urls, login) {
-    return account(urls, state.account(login));
+    return serialize_account(urls, state.account(login));
 }
 function team(urls, t) {
     const url = `${urls.api}/organizations/1/team/${t.id}`;
@@ -81911,7 +83044,7 @@ function app(urls, identity) {
         id: identity.appId ?? identity.account.id,
         slug: identity.appSlug ?? identity.account.login.replace(/\[bot\]$/, ''),
         node_id: nodeId('Integration', identity.appId ?? identity.account.id),
-        owner: account(urls, identity.account),
+        owner: serialize_account(urls, identity.account),
         name: identity.appSlug ?? identity.account.login,
         description: null,
         external_url: urls.html,
@@ -81935,7 +83068,7 @@ function repository(urls, repo, extra = {}) {
         name: repo.name,
         full_name: fullName(repo),
         private: repo.private,
-        owner: account(urls, repo.owner),
+        owner: serialize_account(urls, repo.owner),
         html_url: html,
         description: repo.description,
         fork: repo.fork !== null,
@@ -82069,8 +83202,8 @@ function restCommit(state, urls, repo, commit, extra = {}) {
             tree: { sha: commit.tree, url: `${repoUrl(urls, repo)}/git/trees/${commit.tree}` },
             verification: verification(commit),
         },
-        author: author ? account(urls, author) : null,
-        committer: committer ? account(urls, committer) : null,
+        author: author ? serialize_account(urls, author) : null,
+        committer: committer ? serialize_account(urls, committer) : null,
         parents: commit.parents.map((p) => ({ sha: p, url: `${repoUrl(urls, repo)}/commits/${p}`, html_url: `${urls.html}/${fullName(repo)}/commit/${p}` })),
         ...extra,
     };
@@ -82120,7 +83253,7 @@ function milestone(state, urls, repo, m) {
         state: m.state,
         title: m.title,
         description: m.description,
-        creator: account(urls, repo.owner),
+        creator: serialize_account(urls, repo.owner),
         open_issues: repo.pulls.filter((p) => p.milestone === m.number && p.state === 'open').length,
         closed_issues: repo.pulls.filter((p) => p.milestone === m.number && p.state === 'closed').length,
         created_at: m.createdAt,
@@ -82134,7 +83267,7 @@ function prRef(state, urls, repo, ref, sha) {
         label: repo ? `${repo.owner.login}:${ref}` : ref,
         ref,
         sha,
-        user: repo ? account(urls, repo.owner) : null,
+        user: repo ? serialize_account(urls, repo.owner) : null,
         repo: repo ? repository(urls, repo) : null,
     };
 }
@@ -83098,12 +84231,12 @@ function compare(ctx, repo, base, head) {
 }
 const HEX_COLOR = /^[0-9a-fA-F]{6}$/;
 function registerRepoRoutes(router) {
-    router.add('GET', '/user', (ctx) => ({ status: 200, body: account(ctx.urls, requireAuth(ctx.identity).account) }));
+    router.add('GET', '/user', (ctx) => ({ status: 200, body: serialize_account(ctx.urls, requireAuth(ctx.identity).account) }));
     router.add('GET', '/users/{username}', (ctx) => {
         const a = ctx.state.findAccount(ctx.params.username);
         if (!a)
             throw notFound();
-        return { status: 200, body: account(ctx.urls, a) };
+        return { status: 200, body: serialize_account(ctx.urls, a) };
     });
     router.add('GET', '/repos/{owner}/{repo}', (ctx) => {
         const repo = ctx.repo();
@@ -83754,6 +84887,149 @@ function registerPullRoutes(router) {
         const stamp = nowIso();
         Object.assign(pr, { state: 'closed', mergedAt: stamp, closedAt: stamp, updatedAt: stamp, mergeCommitSha: sha, mergedBy: identity.account.login });
         return { status: 200, body: { sha, merged: true, message: 'Pull Request successfully merged' } };
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/sandbox/src/rest/apps.ts
+
+
+
+/**
+ * GitHub App authentication as `actions/create-github-app-token` uses it: a JWT signed with the
+ * App's private key (RS256, `iss` = App id, at most ten minutes) finds the installation and mints
+ * an installation token; the token is revoked with `DELETE /installation/token`. Every App
+ * identity of the sandbox is installed on every account, with installation id = App id.
+ */
+const keys = new WeakMap();
+const minted = new WeakMap();
+function appKeys(state, appId) {
+    let perState = keys.get(state);
+    if (!perState)
+        keys.set(state, (perState = new Map()));
+    let pair = perState.get(appId);
+    if (!pair) {
+        // Generated on first use: most sandboxes never see a JWT, and RSA generation costs ~50 ms.
+        const generated = (0,external_node_crypto_.generateKeyPairSync)('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+        pair = { privateKey: generated.privateKey, publicKey: generated.publicKey };
+        perState.set(appId, pair);
+    }
+    return pair;
+}
+function appIdentity(state, appId) {
+    return [...state.identities.values()].find((i) => i.kind === 'app' && i.appId === appId);
+}
+/** An installation token minted by the sandbox (kept apart from seeded identities: state dumps do not change). */
+function mintedToken(state, token) {
+    return minted.get(state)?.get(token);
+}
+function base64UrlJson(part) {
+    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+}
+function looksLikeJwt(token) {
+    return /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/.test(token);
+}
+/** The App a JWT speaks for, or a 401 with GitHub's wording. */
+function verifyAppJwt(state, token) {
+    const [header, payload, signature] = token.split('.');
+    let claims;
+    try {
+        if (base64UrlJson(header).alg !== 'RS256')
+            throw new Error('alg');
+        claims = base64UrlJson(payload);
+    }
+    catch {
+        throw new http_HttpError(401, 'A JSON web token could not be decoded');
+    }
+    const appId = Number(claims.iss);
+    const app = Number.isInteger(appId) ? appIdentity(state, appId) : undefined;
+    if (!app)
+        throw new http_HttpError(401, `Integration not found`);
+    const verified = (0,external_node_crypto_.createVerify)('RSA-SHA256').update(`${header}.${payload}`).verify(appKeys(state, appId).publicKey, Buffer.from(signature, 'base64url'));
+    if (!verified)
+        throw new http_HttpError(401, 'A JSON web token could not be decoded');
+    const now = Math.floor(Date.now() / 1000);
+    const iat = Number(claims.iat);
+    const exp = Number(claims.exp);
+    if (!Number.isFinite(exp) || exp < now)
+        throw new http_HttpError(401, "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires");
+    if (!Number.isFinite(iat) || iat > now + 60 || exp - iat > 600)
+        throw new http_HttpError(401, "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued, and the 'exp' claim may be at most 10 minutes later");
+    // The JWT itself holds no repository permission; only the installation's tokens do.
+    return { ...app, token, jwt: true, permissions: {} };
+}
+function requireJwt(ctx) {
+    if (!ctx.identity?.jwt)
+        throw new http_HttpError(401, 'A JSON web token could not be decoded');
+    return ctx.identity;
+}
+function installation(ctx, app, accountLogin) {
+    const account = ctx.state.findAccount(accountLogin);
+    if (!account)
+        throw notFound();
+    const id = app.appId;
+    return {
+        id,
+        account: serialize_account(ctx.urls, account),
+        repository_selection: 'all',
+        access_tokens_url: `${ctx.urls.api}/app/installations/${id}/access_tokens`,
+        repositories_url: `${ctx.urls.api}/installation/repositories`,
+        html_url: `${ctx.urls.html}/settings/installations/${id}`,
+        app_id: id,
+        app_slug: app.appSlug ?? app.account.login.replace(/\[bot\]$/, ''),
+        target_id: account.id,
+        target_type: account.type === 'Organization' ? 'Organization' : 'User',
+        permissions: appIdentity(ctx.state, id)?.permissions ?? {},
+        events: [],
+        created_at: '2020-01-01T00:00:00Z',
+        updated_at: '2020-01-01T00:00:00Z',
+        single_file_name: null,
+        has_multiple_single_files: false,
+        single_file_paths: [],
+        suspended_by: null,
+        suspended_at: null,
+    };
+}
+function registerAppRoutes(router) {
+    router.add('GET', '/repos/{owner}/{repo}/installation', (ctx) => {
+        const app = requireJwt(ctx);
+        const repo = ctx.state.repo(ctx.params.owner, ctx.params.repo);
+        if (!repo)
+            throw notFound();
+        return { status: 200, body: installation(ctx, app, repo.owner.login) };
+    });
+    router.add('GET', '/users/{username}/installation', (ctx) => ({ status: 200, body: installation(ctx, requireJwt(ctx), ctx.params.username) }));
+    router.add('GET', '/orgs/{org}/installation', (ctx) => ({ status: 200, body: installation(ctx, requireJwt(ctx), ctx.params.org) }));
+    router.add('POST', '/app/installations/{installation_id}/access_tokens', (ctx) => {
+        const app = requireJwt(ctx);
+        if (Number(ctx.params.installation_id) !== app.appId)
+            throw notFound();
+        const body = (ctx.body ?? {});
+        const installed = appIdentity(ctx.state, app.appId);
+        const granted = installed.permissions ?? {};
+        const permissions = body.permissions ?? granted;
+        for (const [name, level] of Object.entries(permissions)) {
+            const has = granted[name];
+            if (!has || (level === 'write' && has !== 'write')) {
+                throw new http_HttpError(422, `The permissions requested are not granted to this installation.`);
+            }
+        }
+        for (const name of body.repositories ?? []) {
+            if (![...ctx.state.repos.values()].some((r) => r.name === name))
+                throw new http_HttpError(422, `There is at least one repository that does not exist or is not accessible to the parent installation.`);
+        }
+        const token = `ghs_${(0,external_node_crypto_.randomBytes)(18).toString('base64url')}`;
+        let perState = minted.get(ctx.state);
+        if (!perState)
+            minted.set(ctx.state, (perState = new Map()));
+        perState.set(token, { ...installed, token, permissions });
+        const expires = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        return { status: 201, body: { token, expires_at: expires, permissions, repository_selection: body.repositories ? 'selected' : 'all' } };
+    });
+    router.add('DELETE', '/installation/token', (ctx) => {
+        const token = ctx.identity?.token;
+        if (!token || !minted.get(ctx.state)?.delete(token))
+            throw new http_HttpError(401, 'Bad credentials');
+        return { status: 204 };
     });
 }
 
@@ -84559,6 +85835,7 @@ function dumpState(state) {
 
 
 
+
 const WINDOW_SECONDS = 3600;
 class Sandbox {
     state = new SandboxState();
@@ -84582,6 +85859,7 @@ class Sandbox {
         registerGitRoutes(this.apiRouter);
         registerAdminRoutes(this.apiRouter);
         registerPullRoutes(this.apiRouter);
+        registerAppRoutes(this.apiRouter);
         registerReleaseRoutes(this.apiRouter);
         registerUploadRoutes(this.uploadRouter);
         this.api = (0,external_node_http_.createServer)((req, res) => void this.handle('api', req, res));
@@ -84616,6 +85894,10 @@ class Sandbox {
     seed(fixture) {
         applySeed(this.state, { identities: [], ...fixture });
     }
+    /** The PEM private key of a sandbox GitHub App (default: relkit-release, id 1001), as `app-private-key` takes it. */
+    appPrivateKey(appId = SANDBOX_APP_ID) {
+        return appKeys(this.state, appId).privateKey;
+    }
     addFault(rule) {
         return this.faults.add(rule);
     }
@@ -84641,7 +85923,15 @@ class Sandbox {
         if (!header)
             return { identity: undefined, token: undefined, bad: false };
         const token = header.replace(/^(token|bearer)\s+/i, '').trim();
-        const identity = this.state.identities.get(token);
+        if (looksLikeJwt(token)) {
+            try {
+                return { identity: verifyAppJwt(this.state, token), token, bad: false };
+            }
+            catch {
+                return { identity: undefined, token, bad: true };
+            }
+        }
+        const identity = this.state.identities.get(token) ?? mintedToken(this.state, token);
         return { identity, token, bad: identity === undefined };
     }
     bucket(key, limit) {
@@ -84834,6 +86124,8 @@ class Sandbox {
         }
         if (method === 'GET' && path === '/tokens')
             return { status: 200, body: SANDBOX_TOKENS };
+        if (method === 'GET' && path === '/app-key')
+            return { status: 200, body: { app_id: SANDBOX_APP_ID, private_key: this.appPrivateKey() } };
         return { status: 404, body: { message: `unknown sandbox control ${method} ${path}` } };
     }
 }
@@ -84930,7 +86222,11915 @@ async function sandboxServe(flags, print) {
     });
 }
 
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/features.js
+/**
+ * All known experimental feature keys.
+ * This list must be kept in sync with the ExperimentalFeatures interface.
+ */
+const allFeatureKeys = [
+    "missingInputsQuickfix",
+    "blockScalarChompingWarning",
+    "allowCaseFunction",
+    "allowCopilotRequestsPermission",
+    "allowDrivesPermissionAutocomplete",
+    "allowBackgroundSteps"
+];
+class features_FeatureFlags {
+    constructor(features) {
+        this.features = features ?? {};
+    }
+    /**
+     * Check if an experimental feature is enabled.
+     *
+     * Resolution order:
+     * 1. Explicit feature flag (if set)
+     * 2. `all` flag (if set)
+     * 3. false (default)
+     */
+    isEnabled(feature) {
+        const explicit = this.features[feature];
+        if (explicit !== undefined) {
+            return explicit;
+        }
+        return this.features.all ?? false;
+    }
+    /**
+     * Returns list of all enabled experimental features.
+     */
+    getEnabledFeatures() {
+        return allFeatureKeys.filter(key => this.isEnabled(key));
+    }
+}
+//# sourceMappingURL=features.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/tokens/types.js
+var types_TokenType;
+(function (TokenType) {
+    TokenType[TokenType["String"] = 0] = "String";
+    TokenType[TokenType["Sequence"] = 1] = "Sequence";
+    TokenType[TokenType["Mapping"] = 2] = "Mapping";
+    TokenType[TokenType["BasicExpression"] = 3] = "BasicExpression";
+    TokenType[TokenType["InsertExpression"] = 4] = "InsertExpression";
+    TokenType[TokenType["Boolean"] = 5] = "Boolean";
+    TokenType[TokenType["Number"] = 6] = "Number";
+    TokenType[TokenType["Null"] = 7] = "Null";
+})(types_TokenType || (types_TokenType = {}));
+function tokenTypeName(type) {
+    switch (type) {
+        case types_TokenType.String:
+            return "StringToken";
+        case types_TokenType.Sequence:
+            return "SequenceToken";
+        case types_TokenType.Mapping:
+            return "MappingToken";
+        case types_TokenType.BasicExpression:
+            return "BasicExpressionToken";
+        case types_TokenType.InsertExpression:
+            return "InsertExpressionToken";
+        case types_TokenType.Boolean:
+            return "BooleanToken";
+        case types_TokenType.Number:
+            return "NumberToken";
+        case types_TokenType.Null:
+            return "NullToken";
+        default: {
+            // Use never to ensure exhaustiveness
+            const exhaustiveCheck = type;
+            throw new Error(`Unhandled token type: ${type} ${exhaustiveCheck}}`);
+        }
+    }
+}
+//# sourceMappingURL=types.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/tokens/traversal-state.js
+
+class TraversalState {
+    constructor(parent, token) {
+        this.index = -1;
+        this.isKey = false;
+        this.parent = parent;
+        this._token = token;
+        this.current = token;
+    }
+    moveNext(omitKeys) {
+        switch (this._token.templateTokenType) {
+            case types_TokenType.Sequence: {
+                const sequence = this._token;
+                if (++this.index < sequence.count) {
+                    this.current = sequence.get(this.index);
+                    return true;
+                }
+                this.current = undefined;
+                return false;
+            }
+            case types_TokenType.Mapping: {
+                const mapping = this._token;
+                // Already returned the key, now return the value
+                if (this.isKey) {
+                    this.isKey = false;
+                    this.currentKey = this.current;
+                    this.current = mapping.get(this.index).value;
+                    return true;
+                }
+                // Move next
+                if (++this.index < mapping.count) {
+                    // Skip the key, return the value
+                    if (omitKeys) {
+                        this.isKey = false;
+                        this.currentKey = mapping.get(this.index).key;
+                        this.current = mapping.get(this.index).value;
+                        return true;
+                    }
+                    // Return the key
+                    this.isKey = true;
+                    this.currentKey = undefined;
+                    this.current = mapping.get(this.index).key;
+                    return true;
+                }
+                this.currentKey = undefined;
+                this.current = undefined;
+                return false;
+            }
+            default:
+                throw new Error(`Unexpected token type '${this._token.templateTokenType}' when traversing state`);
+        }
+    }
+    /**
+     * Returns the ancestor tokens from root to the current token's parent container.
+     */
+    getAncestors() {
+        const ancestors = [];
+        let state = this.parent;
+        while (state) {
+            if (state.current) {
+                ancestors.unshift(state.current);
+            }
+            state = state.parent;
+        }
+        return ancestors;
+    }
+}
+//# sourceMappingURL=traversal-state.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/tokens/template-token.js
+
+
+class TemplateTokenError extends Error {
+    constructor(message, token) {
+        super(message);
+        this.token = token;
+    }
+}
+class TemplateToken {
+    /**
+     * Base class for all template tokens
+     */
+    constructor(type, file, range, definitionInfo) {
+        this.type = type;
+        this.file = file;
+        this.range = range;
+        this.definitionInfo = definitionInfo;
+    }
+    get templateTokenType() {
+        return this.type;
+    }
+    get line() {
+        return this.range?.start.line;
+    }
+    get col() {
+        return this.range?.start.column;
+    }
+    get definition() {
+        return this.definitionInfo?.definition;
+    }
+    get description() {
+        return this._description || this.propertyDefinition?.description || this.definition?.description;
+    }
+    set description(description) {
+        this._description = description;
+    }
+    typeName() {
+        return tokenTypeName(this.type);
+    }
+    /**
+     * Asserts expected type and throws a good debug message if unexpected
+     */
+    assertNull(objectDescription) {
+        if (this.type === types_TokenType.Null) {
+            return this;
+        }
+        throw new TemplateTokenError(`Unexpected type '${this.typeName()}' encountered while reading '${objectDescription}'. The type '${tokenTypeName(types_TokenType.Null)}' was expected.`, this);
+    }
+    /**
+     * Asserts expected type and throws a good debug message if unexpected
+     */
+    assertBoolean(objectDescription) {
+        if (this.type === types_TokenType.Boolean) {
+            return this;
+        }
+        throw new TemplateTokenError(`Unexpected type '${this.typeName()}' encountered while reading '${objectDescription}'. The type '${tokenTypeName(types_TokenType.Boolean)}' was expected.`, this);
+    }
+    /**
+     * Asserts expected type and throws a good debug message if unexpected
+     */
+    assertNumber(objectDescription) {
+        if (this.type === types_TokenType.Number) {
+            return this;
+        }
+        throw new TemplateTokenError(`Unexpected type '${this.typeName()}' encountered while reading '${objectDescription}'. The type '${tokenTypeName(types_TokenType.Number)}' was expected.`, this);
+    }
+    /**
+     * Asserts expected type and throws a good debug message if unexpected
+     */
+    assertString(objectDescription) {
+        if (this.type === types_TokenType.String) {
+            return this;
+        }
+        throw new TemplateTokenError(`Unexpected type '${this.typeName()}' encountered while reading '${objectDescription}'. The type '${tokenTypeName(types_TokenType.String)}' was expected.`, this);
+    }
+    /**
+     * Asserts expected type and throws a good debug message if unexpected
+     */
+    assertScalar(objectDescription) {
+        if (this?.isScalar === true) {
+            return this;
+        }
+        throw new TemplateTokenError(`Unexpected type '${this.typeName()}' encountered while reading '${objectDescription}'. The type 'ScalarToken' was expected.`, this);
+    }
+    /**
+     * Asserts expected type and throws a good debug message if unexpected
+     */
+    assertSequence(objectDescription) {
+        if (this.type === types_TokenType.Sequence) {
+            return this;
+        }
+        throw new TemplateTokenError(`Unexpected type '${this.typeName()}' encountered while reading '${objectDescription}'. The type '${tokenTypeName(types_TokenType.Sequence)}' was expected.`, this);
+    }
+    /**
+     * Asserts expected type and throws a good debug message if unexpected
+     */
+    assertMapping(objectDescription) {
+        if (this.type === types_TokenType.Mapping) {
+            return this;
+        }
+        throw new TemplateTokenError(`Unexpected type '${this.typeName()}' encountered while reading '${objectDescription}'. The type '${tokenTypeName(types_TokenType.Mapping)}' was expected.`, this);
+    }
+    /**
+     * Returns all tokens (depth first)
+     * @param value The object to traverse
+     * @param omitKeys Whether to omit mapping keys
+     * @yields A tuple of [parent, token, keyToken, ancestors] for each token in the tree
+     */
+    static *traverse(value, omitKeys) {
+        yield [undefined, value, undefined, []];
+        switch (value.templateTokenType) {
+            case types_TokenType.Sequence:
+            case types_TokenType.Mapping: {
+                let state = new TraversalState(undefined, value);
+                state = new TraversalState(state, value);
+                while (state.parent) {
+                    if (state.moveNext(omitKeys ?? false)) {
+                        value = state.current;
+                        yield [state.parent?.current, value, state.currentKey, state.getAncestors()];
+                        switch (value.type) {
+                            case types_TokenType.Sequence:
+                            case types_TokenType.Mapping:
+                                state = new TraversalState(state, value);
+                                break;
+                        }
+                    }
+                    else {
+                        state = state.parent;
+                    }
+                }
+                break;
+            }
+        }
+    }
+    toJSON() {
+        return undefined;
+    }
+}
+//# sourceMappingURL=template-token.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/workflows/file-reference.js
+function parseFileReference(ref) {
+    if (ref.startsWith("./")) {
+        return {
+            path: ref.substring(2)
+        };
+    }
+    // Self repository reference: `$/<path>` resolves within the same repository at the running
+    // SHA, exactly like `./` for local references.
+    if (ref.startsWith("$/")) {
+        return {
+            path: ref.substring(2)
+        };
+    }
+    const [remotePath, version] = ref.split("@");
+    const [owner, repository, ...pathSegments] = remotePath.split("/").filter(s => s.length > 0);
+    if (!owner || !repository || !version) {
+        throw new Error(`Invalid file reference: ${ref}`);
+    }
+    return {
+        repository,
+        owner,
+        path: pathSegments.join("/"),
+        version
+    };
+}
+function fileIdentifier(ref) {
+    if (!("repository" in ref)) {
+        return "./" + ref.path;
+    }
+    return `${ref.owner}/${ref.repository}/${ref.path}@${ref.version}`;
+}
+//# sourceMappingURL=file-reference.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/template-validation-error.js
+/**
+ * Provides information about an error which occurred during validation
+ */
+class TemplateValidationError {
+    constructor(rawMessage, prefix, code, range) {
+        this.rawMessage = rawMessage;
+        this.prefix = prefix;
+        this.code = code;
+        this.range = range;
+    }
+    get message() {
+        if (this.prefix) {
+            return `${this.prefix}: ${this.rawMessage}`;
+        }
+        return this.rawMessage;
+    }
+    toString() {
+        return this.message;
+    }
+}
+//# sourceMappingURL=template-validation-error.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/template-context.js
+
+/**
+ * Context object that is flowed through while loading and evaluating object templates
+ */
+class TemplateContext {
+    constructor(errors, schema, trace) {
+        this._fileIds = {};
+        this._fileNames = [];
+        /**
+         * Available functions within expression contexts
+         */
+        this.expressionFunctions = [];
+        /**
+         * Available values within expression contexts
+         */
+        this.expressionNamedContexts = [];
+        this.state = {};
+        this.errors = errors;
+        this.schema = schema;
+        this.trace = trace;
+    }
+    error(tokenOrFileId, err, tokenRange) {
+        const token = tokenOrFileId;
+        const range = tokenRange || token?.range;
+        const prefix = this.getErrorPrefix(token?.file ?? tokenOrFileId, token?.line, token?.col);
+        const message = err?.message ?? String(err);
+        const e = new TemplateValidationError(message, prefix, undefined, range);
+        this.errors.add(e);
+        this.trace.error(e.message);
+    }
+    /**
+     * Gets or adds the file ID
+     */
+    getFileId(file) {
+        const key = file.toUpperCase();
+        let id = this._fileIds[key];
+        if (id === undefined) {
+            id = this._fileNames.length + 1;
+            this._fileIds[key] = id;
+            this._fileNames.push(file);
+        }
+        return id;
+    }
+    /**
+     * Looks up a file name by ID. Returns undefined if not found.
+     */
+    getFileName(fileId) {
+        return this._fileNames.length >= fileId ? this._fileNames[fileId - 1] : undefined;
+    }
+    /**
+     * Gets a copy of the file table
+     */
+    getFileTable() {
+        return this._fileNames.slice();
+    }
+    getErrorPrefix(fileId, line, column) {
+        const fileName = fileId !== undefined ? this.getFileName(fileId) : undefined;
+        if (fileName) {
+            if (line !== undefined && column !== undefined) {
+                return `${fileName} (Line: ${line}, Col: ${column})`;
+            }
+            else {
+                return fileName;
+            }
+        }
+        else if (line !== undefined && column !== undefined) {
+            return `(Line: ${line}, Col: ${column})`;
+        }
+        else {
+            return "";
+        }
+    }
+}
+/**
+ * Provides information about errors which occurred during validation
+ */
+class TemplateValidationErrors {
+    constructor(maxErrors, maxMessageLength) {
+        this._errors = [];
+        this._maxErrors = maxErrors ?? 0;
+        this._maxMessageLength = maxMessageLength ?? 0;
+    }
+    get count() {
+        return this._errors.length;
+    }
+    add(err) {
+        for (let e of Array.isArray(err) ? err : [err]) {
+            // Check max errors
+            if (this._maxErrors <= 0 || this._errors.length < this._maxErrors) {
+                // Check max message length
+                if (this._maxMessageLength > 0 && e.message.length > this._maxMessageLength) {
+                    e = new TemplateValidationError(e.message.substring(0, this._maxMessageLength) + "[...]", e.prefix, e.code, e.range);
+                }
+                this._errors.push(e);
+            }
+        }
+    }
+    /**
+     * Throws if any errors
+     * @param prefix The error message prefix
+     */
+    check(prefix) {
+        if (this._errors.length <= 0) {
+            return;
+        }
+        if (!prefix) {
+            prefix = "The template is not valid.";
+        }
+        throw new Error(`${prefix} ${this._errors.map(x => x.message).join(",")}`);
+    }
+    clear() {
+        this._errors = [];
+    }
+    getErrors() {
+        return this._errors.slice();
+    }
+}
+//# sourceMappingURL=template-context.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/schema/definition-info.js
+class DefinitionInfo {
+    constructor(schemaOrParent, nameOrDefinition) {
+        this.isDefinitionInfo = true;
+        const parent = schemaOrParent?.isDefinitionInfo === true
+            ? schemaOrParent
+            : undefined;
+        this._schema = parent === undefined ? schemaOrParent : parent._schema;
+        // Lookup the definition if a key was passed in
+        this.definition =
+            typeof nameOrDefinition === "string" ? this._schema.getDefinition(nameOrDefinition) : nameOrDefinition;
+        // Record allowed context
+        if (this.definition.readerContext.length > 0) {
+            this.allowedContext = [];
+            // Copy parent allowed context
+            const upperSeen = {};
+            for (const context of parent?.allowedContext ?? []) {
+                this.allowedContext.push(context);
+                upperSeen[context.toUpperCase()] = true;
+            }
+            // Append context if unseen
+            for (const context of this.definition.readerContext) {
+                const upper = context.toUpperCase();
+                if (!upperSeen[upper]) {
+                    this.allowedContext.push(context);
+                    upperSeen[upper] = true;
+                }
+            }
+        }
+        else {
+            this.allowedContext = parent?.allowedContext ?? [];
+        }
+    }
+    getScalarDefinitions() {
+        return this._schema.getScalarDefinitions(this.definition);
+    }
+    getDefinitionsOfType(type) {
+        return this._schema.getDefinitionsOfType(this.definition, type);
+    }
+}
+//# sourceMappingURL=definition-info.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/schema/definition-type.js
+var DefinitionType;
+(function (DefinitionType) {
+    DefinitionType[DefinitionType["Null"] = 0] = "Null";
+    DefinitionType[DefinitionType["Boolean"] = 1] = "Boolean";
+    DefinitionType[DefinitionType["Number"] = 2] = "Number";
+    DefinitionType[DefinitionType["String"] = 3] = "String";
+    DefinitionType[DefinitionType["Sequence"] = 4] = "Sequence";
+    DefinitionType[DefinitionType["Mapping"] = 5] = "Mapping";
+    DefinitionType[DefinitionType["OneOf"] = 6] = "OneOf";
+    DefinitionType[DefinitionType["AllowedValues"] = 7] = "AllowedValues";
+})(DefinitionType || (DefinitionType = {}));
+//# sourceMappingURL=definition-type.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/template-constants.js
+const ALLOWED_VALUES = "allowed-values";
+const ANY = "any";
+const BOOLEAN = "boolean";
+const BOOLEAN_DEFINITION = "boolean-definition";
+const BOOLEAN_DEFINITION_PROPERTIES = "boolean-definition-properties";
+const CLOSE_EXPRESSION = "}}";
+const CONSTANT = "constant";
+const CONTEXT = "context";
+const DEFINITION = "definition";
+const DEFINITIONS = "definitions";
+const DESCRIPTION = "description";
+const IGNORE_CASE = "ignore-case";
+const INSERT_DIRECTIVE = "insert";
+const IS_EXPRESSION = "is-expression";
+const ITEM_TYPE = "item-type";
+const LOOSE_KEY_TYPE = "loose-key-type";
+const LOOSE_VALUE_TYPE = "loose-value-type";
+const MAX_CONSTANT = "MAX";
+const MAPPING = "mapping";
+const MAPPING_DEFINITION = "mapping-definition";
+const MAPPING_DEFINITION_PROPERTIES = "mapping-definition-properties";
+const MAPPING_PROPERTY_VALUE = "mapping-property-value";
+const NON_EMPTY_STRING = "non-empty-string";
+const NULL = "null";
+const NULL_DEFINITION = "null-definition";
+const NULL_DEFINITION_PROPERTIES = "null-definition-properties";
+const NUMBER = "number";
+const NUMBER_DEFINITION = "number-definition";
+const NUMBER_DEFINITION_PROPERTIES = "number-definition-properties";
+const ONE_OF = "one-of";
+const ONE_OF_DEFINITION = "one-of-definition";
+const OPEN_EXPRESSION = "${{";
+const PROPERTY_VALUE = "property-value";
+const PROPERTIES = "properties";
+const REQUIRED = "required";
+const REQUIRE_NON_EMPTY = "require-non-empty";
+const SCALAR = "scalar";
+const SEQUENCE = "sequence";
+const SEQUENCE_DEFINITION = "sequence-definition";
+const SEQUENCE_DEFINITION_PROPERTIES = "sequence-definition-properties";
+const TYPE = "type";
+const SEQUENCE_OF_NON_EMPTY_STRING = "sequence-of-non-empty-string";
+const STRING = "string";
+const STRING_DEFINITION = "string-definition";
+const STRING_DEFINITION_PROPERTIES = "string-definition-properties";
+const STRUCTURE = "structure";
+const TEMPLATE_SCHEMA = "template-schema";
+const template_constants_VERSION = "version";
+//# sourceMappingURL=template-constants.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/tokens/scalar-token.js
+
+/**
+ * Base class for everything that is not a mapping or sequence
+ */
+class ScalarToken extends TemplateToken {
+    constructor(type, file, range, definitionInfo) {
+        super(type, file, range, definitionInfo);
+    }
+    get isScalar() {
+        return true;
+    }
+    static trimDisplayString(displayString) {
+        let firstLine = displayString.trimStart();
+        const firstNewLine = firstLine.indexOf("\n");
+        const firstCarriageReturn = firstLine.indexOf("\r");
+        if (firstNewLine >= 0 || firstCarriageReturn >= 0) {
+            firstLine = firstLine.substr(0, Math.min(firstNewLine >= 0 ? firstNewLine : Number.MAX_VALUE, firstCarriageReturn >= 0 ? firstCarriageReturn : Number.MAX_VALUE));
+        }
+        return firstLine;
+    }
+}
+//# sourceMappingURL=scalar-token.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/tokens/literal-token.js
+
+class LiteralToken extends ScalarToken {
+    constructor(type, file, range, definitionInfo) {
+        super(type, file, range, definitionInfo);
+    }
+    get isLiteral() {
+        return true;
+    }
+    get isExpression() {
+        return false;
+    }
+    toDisplayString() {
+        return ScalarToken.trimDisplayString(this.toString());
+    }
+    /**
+     * Throws a good debug message when an unexpected literal value is encountered
+     */
+    assertUnexpectedValue(objectDescription) {
+        throw new Error(`Error while reading '${objectDescription}'. Unexpected value '${this.toString()}'`);
+    }
+}
+//# sourceMappingURL=literal-token.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/tokens/string-token.js
+
+
+class StringToken extends LiteralToken {
+    constructor(file, range, value, definitionInfo, source, blockScalarHeader) {
+        super(types_TokenType.String, file, range, definitionInfo);
+        this.value = value;
+        this.source = source;
+        this.blockScalarHeader = blockScalarHeader;
+    }
+    clone(omitSource) {
+        return omitSource
+            ? new StringToken(undefined, undefined, this.value, this.definitionInfo, this.source, this.blockScalarHeader)
+            : new StringToken(this.file, this.range, this.value, this.definitionInfo, this.source, this.blockScalarHeader);
+    }
+    toString() {
+        return this.value;
+    }
+    toJSON() {
+        return this.value;
+    }
+}
+//# sourceMappingURL=string-token.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/tokens/number-token.js
+
+
+class NumberToken extends LiteralToken {
+    constructor(file, range, value, definitionInfo) {
+        super(types_TokenType.Number, file, range, definitionInfo);
+        this.num = value;
+    }
+    get value() {
+        return this.num;
+    }
+    clone(omitSource) {
+        return omitSource
+            ? new NumberToken(undefined, undefined, this.num, this.definitionInfo)
+            : new NumberToken(this.file, this.range, this.num, this.definitionInfo);
+    }
+    toString() {
+        return `${this.num}`;
+    }
+    toJSON() {
+        return this.num;
+    }
+}
+//# sourceMappingURL=number-token.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/tokens/boolean-token.js
+
+
+class BooleanToken extends LiteralToken {
+    constructor(file, range, value, definitionInfo) {
+        super(types_TokenType.Boolean, file, range, definitionInfo);
+        this.bool = value;
+    }
+    get value() {
+        return this.bool;
+    }
+    clone(omitSource) {
+        return omitSource
+            ? new BooleanToken(undefined, undefined, this.bool, this.definitionInfo)
+            : new BooleanToken(this.file, this.range, this.bool, this.definitionInfo);
+    }
+    toString() {
+        return this.bool ? "true" : "false";
+    }
+    toJSON() {
+        return this.bool;
+    }
+}
+//# sourceMappingURL=boolean-token.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/tokens/null-token.js
+
+
+class NullToken extends LiteralToken {
+    constructor(file, range, definitionInfo) {
+        super(types_TokenType.Null, file, range, definitionInfo);
+    }
+    clone(omitSource) {
+        return omitSource
+            ? new NullToken(undefined, undefined, this.definitionInfo)
+            : new NullToken(this.file, this.range, this.definitionInfo);
+    }
+    toString() {
+        return "";
+    }
+    toJSON() {
+        return null;
+    }
+}
+//# sourceMappingURL=null-token.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/tokens/key-value-pair.js
+class KeyValuePair {
+    constructor(key, value) {
+        this.key = key;
+        this.value = value;
+    }
+}
+//# sourceMappingURL=key-value-pair.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/tokens/sequence-token.js
+
+
+class SequenceToken extends TemplateToken {
+    constructor(file, range, definitionInfo) {
+        super(types_TokenType.Sequence, file, range, definitionInfo);
+        this.seq = [];
+    }
+    get count() {
+        return this.seq.length;
+    }
+    get isScalar() {
+        return false;
+    }
+    get isLiteral() {
+        return false;
+    }
+    get isExpression() {
+        return false;
+    }
+    add(value) {
+        this.seq.push(value);
+    }
+    get(index) {
+        return this.seq[index];
+    }
+    clone(omitSource) {
+        const result = omitSource
+            ? new SequenceToken(undefined, undefined, this.definitionInfo)
+            : new SequenceToken(this.file, this.range, this.definitionInfo);
+        for (const item of this.seq) {
+            result.add(item.clone(omitSource));
+        }
+        return result;
+    }
+    toJSON() {
+        return {
+            type: types_TokenType.Sequence,
+            seq: this.seq
+        };
+    }
+    *[Symbol.iterator]() {
+        for (const item of this.seq) {
+            yield item;
+        }
+    }
+}
+//# sourceMappingURL=sequence-token.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/tokens/mapping-token.js
+
+
+class MappingToken extends TemplateToken {
+    constructor(file, range, definitionInfo) {
+        super(types_TokenType.Mapping, file, range, definitionInfo);
+        this.map = [];
+    }
+    get count() {
+        return this.map.length;
+    }
+    get isScalar() {
+        return false;
+    }
+    get isLiteral() {
+        return false;
+    }
+    get isExpression() {
+        return false;
+    }
+    add(key, value) {
+        this.map.push(new KeyValuePair(key, value));
+    }
+    get(index) {
+        return this.map[index];
+    }
+    find(key) {
+        const pair = this.map.find(pair => pair.key.toString() === key);
+        return pair?.value;
+    }
+    remove(index) {
+        this.map.splice(index, 1);
+    }
+    clone(omitSource) {
+        const result = omitSource
+            ? new MappingToken(undefined, undefined, this.definitionInfo)
+            : new MappingToken(this.file, this.range, this.definitionInfo);
+        for (const item of this.map) {
+            result.add(item.key.clone(omitSource), item.value.clone(omitSource));
+        }
+        return result;
+    }
+    toJSON() {
+        const items = [];
+        for (const item of this.map) {
+            items.push({ Key: item.key, Value: item.value });
+        }
+        return {
+            type: types_TokenType.Mapping,
+            map: items
+        };
+    }
+    *[Symbol.iterator]() {
+        for (const item of this.map) {
+            yield item;
+        }
+    }
+}
+//# sourceMappingURL=mapping-token.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/ast.js
+class Expr {
+}
+class Literal extends Expr {
+    constructor(literal, token) {
+        super();
+        this.literal = literal;
+        this.token = token;
+    }
+    accept(v) {
+        return v.visitLiteral(this);
+    }
+}
+class Unary extends Expr {
+    constructor(operator, expr) {
+        super();
+        this.operator = operator;
+        this.expr = expr;
+    }
+    accept(v) {
+        return v.visitUnary(this);
+    }
+}
+class FunctionCall extends Expr {
+    constructor(functionName, args) {
+        super();
+        this.functionName = functionName;
+        this.args = args;
+    }
+    accept(v) {
+        return v.visitFunctionCall(this);
+    }
+}
+class Binary extends Expr {
+    constructor(left, operator, right) {
+        super();
+        this.left = left;
+        this.operator = operator;
+        this.right = right;
+    }
+    accept(v) {
+        return v.visitBinary(this);
+    }
+}
+class Logical extends Expr {
+    constructor(operator, args) {
+        super();
+        this.operator = operator;
+        this.args = args;
+    }
+    accept(v) {
+        return v.visitLogical(this);
+    }
+}
+class Grouping extends Expr {
+    constructor(group) {
+        super();
+        this.group = group;
+    }
+    accept(v) {
+        return v.visitGrouping(this);
+    }
+}
+class ContextAccess extends Expr {
+    constructor(name) {
+        super();
+        this.name = name;
+    }
+    accept(v) {
+        return v.visitContextAccess(this);
+    }
+}
+class IndexAccess extends Expr {
+    constructor(expr, index) {
+        super();
+        this.expr = expr;
+        this.index = index;
+    }
+    accept(v) {
+        return v.visitIndexAccess(this);
+    }
+}
+class Star extends Expr {
+    accept() {
+        throw new Error("Method not implemented.");
+    }
+}
+//# sourceMappingURL=ast.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/expressiondata.js
+var expressiondata_Kind;
+(function (Kind) {
+    Kind[Kind["String"] = 0] = "String";
+    Kind[Kind["Array"] = 1] = "Array";
+    Kind[Kind["Dictionary"] = 2] = "Dictionary";
+    Kind[Kind["Boolean"] = 3] = "Boolean";
+    Kind[Kind["Number"] = 4] = "Number";
+    Kind[Kind["CaseSensitiveDictionary"] = 5] = "CaseSensitiveDictionary";
+    Kind[Kind["Null"] = 6] = "Null";
+})(expressiondata_Kind || (expressiondata_Kind = {}));
+function kindStr(k) {
+    switch (k) {
+        case expressiondata_Kind.Array:
+            return "Array";
+        case expressiondata_Kind.Boolean:
+            return "Boolean";
+        case expressiondata_Kind.Null:
+            return "Null";
+        case expressiondata_Kind.Number:
+            return "Number";
+        case expressiondata_Kind.Dictionary:
+            return "Object";
+        case expressiondata_Kind.String:
+            return "String";
+    }
+    return "unknown";
+}
+//# sourceMappingURL=expressiondata.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/dictionary.js
+
+class Dictionary {
+    constructor(...pairs) {
+        this.keys = [];
+        this.v = [];
+        this.indexMap = {};
+        this.kind = expressiondata_Kind.Dictionary;
+        this.primitive = false;
+        for (const p of pairs) {
+            this.add(p.key, p.value);
+        }
+    }
+    coerceString() {
+        return kindStr(this.kind);
+    }
+    number() {
+        return NaN;
+    }
+    add(key, value) {
+        if (key.toLowerCase() in this.indexMap) {
+            return;
+        }
+        this.keys.push(key);
+        this.v.push(value);
+        this.indexMap[key.toLowerCase()] = this.v.length - 1;
+    }
+    get(key) {
+        const index = this.indexMap[key.toLowerCase()];
+        if (index === undefined) {
+            return undefined;
+        }
+        return this.v[index];
+    }
+    values() {
+        return this.v;
+    }
+    pairs() {
+        const result = [];
+        for (const key of this.keys) {
+            result.push({ key, value: this.v[this.indexMap[key.toLowerCase()]] });
+        }
+        return result;
+    }
+}
+function dictionary_isDictionary(x) {
+    return x.kind === Kind.Dictionary;
+}
+//# sourceMappingURL=dictionary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/array.js
+
+class array_Array {
+    constructor(...data) {
+        this.v = [];
+        this.kind = expressiondata_Kind.Array;
+        this.primitive = false;
+        for (const d of data) {
+            this.add(d);
+        }
+    }
+    coerceString() {
+        return kindStr(this.kind);
+    }
+    number() {
+        return NaN;
+    }
+    add(value) {
+        this.v.push(value);
+    }
+    get(index) {
+        return this.v[index];
+    }
+    values() {
+        return this.v;
+    }
+}
+//# sourceMappingURL=array.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/boolean.js
+
+class BooleanData {
+    constructor(value) {
+        this.value = value;
+        this.kind = expressiondata_Kind.Boolean;
+        this.primitive = true;
+    }
+    coerceString() {
+        if (this.value) {
+            return "true";
+        }
+        return "false";
+    }
+    number() {
+        if (this.value) {
+            return 1;
+        }
+        return 0;
+    }
+}
+//# sourceMappingURL=boolean.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/null.js
+
+class Null {
+    constructor() {
+        this.kind = expressiondata_Kind.Null;
+        this.primitive = true;
+    }
+    coerceString() {
+        return "";
+    }
+    number() {
+        return 0;
+    }
+}
+//# sourceMappingURL=null.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/number.js
+
+class NumberData {
+    constructor(value) {
+        this.value = value;
+        this.kind = expressiondata_Kind.Number;
+        this.primitive = true;
+    }
+    coerceString() {
+        if (this.value === 0) {
+            return "0";
+        }
+        // Workaround to limit the precision to at most 15 digits. Format the number to a string, then parse
+        // it back to a number to remove trailing zeroes to prevent numbers to be converted to 1.200000000...
+        return (+this.value.toFixed(15)).toString();
+    }
+    number() {
+        return this.value;
+    }
+}
+//# sourceMappingURL=number.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/string.js
+
+class StringData {
+    constructor(value) {
+        this.value = value;
+        this.kind = expressiondata_Kind.String;
+        this.primitive = true;
+    }
+    coerceString() {
+        return this.value;
+    }
+    number() {
+        return Number(this.value);
+    }
+}
+//# sourceMappingURL=string.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/replacer.js
+
+
+
+
+
+
+/**
+ * Replacer can be passed to JSON.stringify to convert an ExpressionData object into plain JSON
+ *
+ * See: https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/JSON/stringify#replacer
+ */
+function replacer(_key, value) {
+    if (value instanceof Null) {
+        return null;
+    }
+    if (value instanceof BooleanData) {
+        return value.value;
+    }
+    if (value instanceof NumberData) {
+        return value.number();
+    }
+    if (value instanceof StringData) {
+        return value.coerceString();
+    }
+    if (value instanceof array_Array) {
+        return value.values();
+    }
+    if (value instanceof Dictionary) {
+        const pairs = value.pairs();
+        const r = {};
+        for (const p of pairs) {
+            r[p.key] = p.value;
+        }
+        return r;
+    }
+    return value;
+}
+//# sourceMappingURL=replacer.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/reviver.js
+
+
+
+
+
+
+/**
+ * Reviver can be passed to `JSON.parse` to convert plain JSON into an `ExpressionData` object.
+ *
+ * See: https://developer.mozilla.org/en-US/docs/Web/JavaScript/Reference/Global_Objects/JSON/parse#reviver
+ */
+function reviver(_key, val) {
+    if (val === null) {
+        return new Null();
+    }
+    if (typeof val === "string") {
+        return new StringData(val);
+    }
+    if (typeof val === "number") {
+        return new NumberData(val);
+    }
+    if (typeof val === "boolean") {
+        return new BooleanData(val);
+    }
+    if (Array.isArray(val)) {
+        return new array_Array(...val);
+    }
+    if (typeof val === "object") {
+        return new Dictionary(...Object.keys(val).map(k => ({
+            key: k,
+            value: val[k]
+        })));
+    }
+    // Pass through value
+    return val;
+}
+//# sourceMappingURL=reviver.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/data/index.js
+
+
+
+
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/filtered_array.js
+
+class FilteredArray extends array_Array {
+}
+//# sourceMappingURL=filtered_array.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/lexer.js
+
+
+var lexer_TokenType;
+(function (TokenType) {
+    TokenType[TokenType["UNKNOWN"] = 0] = "UNKNOWN";
+    TokenType[TokenType["LEFT_PAREN"] = 1] = "LEFT_PAREN";
+    TokenType[TokenType["RIGHT_PAREN"] = 2] = "RIGHT_PAREN";
+    TokenType[TokenType["LEFT_BRACKET"] = 3] = "LEFT_BRACKET";
+    TokenType[TokenType["RIGHT_BRACKET"] = 4] = "RIGHT_BRACKET";
+    TokenType[TokenType["COMMA"] = 5] = "COMMA";
+    TokenType[TokenType["DOT"] = 6] = "DOT";
+    TokenType[TokenType["BANG"] = 7] = "BANG";
+    TokenType[TokenType["BANG_EQUAL"] = 8] = "BANG_EQUAL";
+    TokenType[TokenType["EQUAL_EQUAL"] = 9] = "EQUAL_EQUAL";
+    TokenType[TokenType["GREATER"] = 10] = "GREATER";
+    TokenType[TokenType["GREATER_EQUAL"] = 11] = "GREATER_EQUAL";
+    TokenType[TokenType["LESS"] = 12] = "LESS";
+    TokenType[TokenType["LESS_EQUAL"] = 13] = "LESS_EQUAL";
+    TokenType[TokenType["AND"] = 14] = "AND";
+    TokenType[TokenType["OR"] = 15] = "OR";
+    TokenType[TokenType["STAR"] = 16] = "STAR";
+    TokenType[TokenType["NUMBER"] = 17] = "NUMBER";
+    TokenType[TokenType["STRING"] = 18] = "STRING";
+    TokenType[TokenType["IDENTIFIER"] = 19] = "IDENTIFIER";
+    TokenType[TokenType["TRUE"] = 20] = "TRUE";
+    TokenType[TokenType["FALSE"] = 21] = "FALSE";
+    TokenType[TokenType["NULL"] = 22] = "NULL";
+    TokenType[TokenType["EOF"] = 23] = "EOF";
+})(lexer_TokenType || (lexer_TokenType = {}));
+function tokenString(tok) {
+    switch (tok.type) {
+        case lexer_TokenType.EOF:
+            return "EOF";
+        case lexer_TokenType.NUMBER:
+            return tok.lexeme;
+        case lexer_TokenType.STRING:
+            // eslint-disable-next-line @typescript-eslint/no-non-null-assertion
+            return tok.value.toString();
+        default:
+            return tok.lexeme;
+    }
+}
+class lexer_Lexer {
+    constructor(input) {
+        this.input = input;
+        this.start = 0;
+        this.offset = 0;
+        this.line = 0;
+        this.lastLineOffset = 0;
+        this.tokens = [];
+    }
+    lex() {
+        if (this.input.length > MAX_EXPRESSION_LENGTH) {
+            throw new Error("ErrorExceededMaxLength");
+        }
+        while (!this.atEnd()) {
+            this.start = this.offset;
+            const c = this.next();
+            switch (c) {
+                case "(":
+                    this.addToken(lexer_TokenType.LEFT_PAREN);
+                    break;
+                case ")":
+                    this.addToken(lexer_TokenType.RIGHT_PAREN);
+                    break;
+                case "[":
+                    this.addToken(lexer_TokenType.LEFT_BRACKET);
+                    break;
+                case "]":
+                    this.addToken(lexer_TokenType.RIGHT_BRACKET);
+                    break;
+                case ",":
+                    this.addToken(lexer_TokenType.COMMA);
+                    break;
+                case ".":
+                    if (this.previous() != lexer_TokenType.IDENTIFIER &&
+                        this.previous() != lexer_TokenType.RIGHT_BRACKET &&
+                        this.previous() != lexer_TokenType.RIGHT_PAREN &&
+                        this.previous() != lexer_TokenType.STAR) {
+                        this.consumeNumber();
+                    }
+                    else {
+                        this.addToken(lexer_TokenType.DOT);
+                    }
+                    break;
+                case "-":
+                case "+":
+                    this.consumeNumber();
+                    break;
+                case "!":
+                    this.addToken(this.match("=") ? lexer_TokenType.BANG_EQUAL : lexer_TokenType.BANG);
+                    break;
+                case "=":
+                    if (!this.match("=")) {
+                        // Illegal; continue reading until we hit a boundary character and return an error
+                        this.consumeIdentifier();
+                        break;
+                    }
+                    this.addToken(lexer_TokenType.EQUAL_EQUAL);
+                    break;
+                case "<":
+                    this.addToken(this.match("=") ? lexer_TokenType.LESS_EQUAL : lexer_TokenType.LESS);
+                    break;
+                case ">":
+                    this.addToken(this.match("=") ? lexer_TokenType.GREATER_EQUAL : lexer_TokenType.GREATER);
+                    break;
+                case "&":
+                    if (!this.match("&")) {
+                        // Illegal; continue reading until we hit a boundary character and return an error
+                        this.consumeIdentifier();
+                        break;
+                    }
+                    this.addToken(lexer_TokenType.AND);
+                    break;
+                case "|":
+                    if (!this.match("|")) {
+                        // Illegal; continue reading until we hit a boundary character and return an error
+                        this.consumeIdentifier();
+                        break;
+                    }
+                    this.addToken(lexer_TokenType.OR);
+                    break;
+                case "*":
+                    this.addToken(lexer_TokenType.STAR);
+                    break;
+                // Ignore whitespace.
+                case " ":
+                case "\r":
+                case "\t":
+                    break;
+                case "\n":
+                    ++this.line;
+                    this.lastLineOffset = this.offset;
+                    break;
+                case "'":
+                    this.consumeString();
+                    break;
+                default:
+                    switch (true) {
+                        case isDigit(c):
+                            this.consumeNumber();
+                            break;
+                        default:
+                            this.consumeIdentifier();
+                            break;
+                    }
+            }
+        }
+        this.tokens.push({
+            type: lexer_TokenType.EOF,
+            lexeme: "",
+            range: this.range()
+        });
+        return {
+            tokens: this.tokens
+        };
+    }
+    pos() {
+        return {
+            line: this.line,
+            column: this.start - this.lastLineOffset
+        };
+    }
+    endPos() {
+        return {
+            line: this.line,
+            column: this.offset - this.lastLineOffset
+        };
+    }
+    range() {
+        return {
+            start: this.pos(),
+            end: this.endPos()
+        };
+    }
+    atEnd() {
+        return this.offset >= this.input.length;
+    }
+    peek() {
+        if (this.atEnd()) {
+            return "\0";
+        }
+        return this.input[this.offset];
+    }
+    peekNext() {
+        if (this.offset + 1 >= this.input.length) {
+            return "\0";
+        }
+        return this.input[this.offset + 1];
+    }
+    previous() {
+        const l = this.tokens.length;
+        if (l == 0) {
+            return lexer_TokenType.EOF;
+        }
+        return this.tokens[l - 1].type;
+    }
+    next() {
+        return this.input[this.offset++];
+    }
+    match(expected) {
+        if (this.atEnd()) {
+            return false;
+        }
+        if (this.input[this.offset] !== expected) {
+            return false;
+        }
+        this.offset++;
+        return true;
+    }
+    addToken(type, value) {
+        this.tokens.push({
+            type,
+            lexeme: this.input.substring(this.start, this.offset),
+            range: this.range(),
+            value
+        });
+    }
+    consumeNumber() {
+        while (!this.atEnd() && (!isBoundary(this.peek()) || this.peek() == ".")) {
+            this.next();
+        }
+        const lexeme = this.input.substring(this.start, this.offset);
+        const value = new StringData(lexeme).number();
+        if (isNaN(value)) {
+            throw new Error(`Unexpected symbol: '${lexeme}'. Located at position ${this.start + 1} within expression: ${this.input}`);
+        }
+        this.addToken(lexer_TokenType.NUMBER, value);
+    }
+    consumeString() {
+        while ((this.peek() !== "'" || this.peekNext() === "'") && !this.atEnd()) {
+            if (this.peek() === "\n")
+                this.line++;
+            if (this.peek() === "'" && this.peekNext() === "'") {
+                // Escaped "'", consume
+                this.next();
+            }
+            this.next();
+        }
+        if (this.atEnd()) {
+            // Unterminated string
+            throw new Error(`Unexpected symbol: '${this.input.substring(this.start)}'. Located at position ${this.start + 1} within expression: ${this.input}`);
+        }
+        // Closing '
+        this.next();
+        // Trim the surrounding quotes.
+        let value = this.input.substring(this.start + 1, this.offset - 1);
+        value = value.replace("''", "'");
+        this.addToken(lexer_TokenType.STRING, value);
+    }
+    consumeIdentifier() {
+        while (!this.atEnd() && !isBoundary(this.peek())) {
+            this.next();
+        }
+        let tokenType = lexer_TokenType.IDENTIFIER;
+        let tokenValue = undefined;
+        const lexeme = this.input.substring(this.start, this.offset);
+        if (this.previous() != lexer_TokenType.DOT) {
+            switch (lexeme) {
+                case "true":
+                    tokenType = lexer_TokenType.TRUE;
+                    break;
+                case "false":
+                    tokenType = lexer_TokenType.FALSE;
+                    break;
+                case "null":
+                    tokenType = lexer_TokenType.NULL;
+                    break;
+                case "NaN":
+                    tokenType = lexer_TokenType.NUMBER;
+                    tokenValue = NaN;
+                    break;
+                case "Infinity":
+                    tokenType = lexer_TokenType.NUMBER;
+                    tokenValue = Infinity;
+                    break;
+            }
+        }
+        if (!isLegalIdentifier(lexeme)) {
+            throw new Error(`Unexpected symbol: '${lexeme}'. Located at position ${this.start + 1} within expression: ${this.input}`);
+        }
+        this.addToken(tokenType, tokenValue);
+    }
+}
+function isDigit(c) {
+    return c >= "0" && c <= "9";
+}
+function isBoundary(c) {
+    switch (c) {
+        case "(":
+        case "[":
+        case ")":
+        case "]":
+        case ",":
+        case ".":
+        case "!":
+        case ">":
+        case "<":
+        case "=":
+        case "&":
+        case "|":
+            return true;
+    }
+    return /\s/.test(c);
+}
+function isLegalIdentifier(str) {
+    if (str == "") {
+        return false;
+    }
+    const first = str[0];
+    if ((first >= "a" && first <= "z") || (first >= "A" && first <= "Z") || first == "_") {
+        for (const c of str.substring(1).split("")) {
+            if ((c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "_" || c == "-") {
+                // OK
+            }
+            else {
+                return false;
+            }
+        }
+        return true;
+    }
+    return false;
+}
+//# sourceMappingURL=lexer.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/errors.js
+
+const MAX_PARSER_DEPTH = 50;
+const MAX_EXPRESSION_LENGTH = 21000;
+var ErrorType;
+(function (ErrorType) {
+    ErrorType[ErrorType["ErrorUnexpectedSymbol"] = 0] = "ErrorUnexpectedSymbol";
+    ErrorType[ErrorType["ErrorUnrecognizedNamedValue"] = 1] = "ErrorUnrecognizedNamedValue";
+    ErrorType[ErrorType["ErrorUnexpectedEndOfExpression"] = 2] = "ErrorUnexpectedEndOfExpression";
+    ErrorType[ErrorType["ErrorExceededMaxDepth"] = 3] = "ErrorExceededMaxDepth";
+    ErrorType[ErrorType["ErrorExceededMaxLength"] = 4] = "ErrorExceededMaxLength";
+    ErrorType[ErrorType["ErrorTooFewParameters"] = 5] = "ErrorTooFewParameters";
+    ErrorType[ErrorType["ErrorTooManyParameters"] = 6] = "ErrorTooManyParameters";
+    ErrorType[ErrorType["ErrorEvenParameters"] = 7] = "ErrorEvenParameters";
+    ErrorType[ErrorType["ErrorUnrecognizedContext"] = 8] = "ErrorUnrecognizedContext";
+    ErrorType[ErrorType["ErrorUnrecognizedFunction"] = 9] = "ErrorUnrecognizedFunction";
+})(ErrorType || (ErrorType = {}));
+class ExpressionError extends Error {
+    constructor(typ, tok) {
+        super(`${errorDescription(typ)}: '${tokenString(tok)}'`);
+        this.typ = typ;
+        this.tok = tok;
+        this.pos = this.tok.range.start;
+    }
+}
+function errorDescription(typ) {
+    switch (typ) {
+        case ErrorType.ErrorUnexpectedEndOfExpression:
+            return "Unexpected end of expression";
+        case ErrorType.ErrorUnexpectedSymbol:
+            return "Unexpected symbol";
+        case ErrorType.ErrorUnrecognizedNamedValue:
+            return "Unrecognized named-value";
+        case ErrorType.ErrorExceededMaxDepth:
+            return `Exceeded max expression depth ${MAX_PARSER_DEPTH}`;
+        case ErrorType.ErrorExceededMaxLength:
+            return `Exceeded max expression length ${MAX_EXPRESSION_LENGTH}`;
+        case ErrorType.ErrorTooFewParameters:
+            return "Too few parameters supplied";
+        case ErrorType.ErrorTooManyParameters:
+            return "Too many parameters supplied";
+        case ErrorType.ErrorEvenParameters:
+            return "Even number of parameters supplied, requires an odd number of parameters";
+        case ErrorType.ErrorUnrecognizedContext:
+            return "Unrecognized named-value";
+        case ErrorType.ErrorUnrecognizedFunction:
+            return "Unrecognized function";
+        default: // Should never reach here.
+            return "Unknown error";
+    }
+}
+class ExpressionEvaluationError extends Error {
+}
+//# sourceMappingURL=errors.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/case.js
+
+const caseFunc = {
+    name: "case",
+    description: "`case( pred1, val1, pred2, val2, ..., default )`\n\nEvaluates predicates in order and returns the value corresponding to the first predicate that evaluates to `true`. If no predicate matches, it returns the last argument as the default value.",
+    minArgs: 3,
+    maxArgs: Number.MAX_SAFE_INTEGER,
+    call: (...args) => {
+        // Evaluate predicate-result pairs
+        for (let i = 0; i < args.length - 1; i += 2) {
+            const predicate = args[i];
+            // Predicate must be a boolean
+            if (predicate.kind !== expressiondata_Kind.Boolean) {
+                throw new Error("case predicate must evaluate to a boolean value");
+            }
+            // If predicate is true, return the corresponding result
+            if (predicate.value) {
+                return args[i + 1];
+            }
+        }
+        // No predicate matched, return default (last argument)
+        return args[args.length - 1];
+    }
+};
+//# sourceMappingURL=case.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/result.js
+
+function falsy(d) {
+    switch (d.kind) {
+        case expressiondata_Kind.Null:
+            return true;
+        case expressiondata_Kind.Boolean:
+            return !d.value;
+        case expressiondata_Kind.Number: {
+            const dv = d.value;
+            return dv === 0 || isNaN(dv);
+        }
+        case expressiondata_Kind.String:
+            return d.value.length === 0;
+    }
+    return false;
+}
+function truthy(d) {
+    return !falsy(d);
+}
+// Similar to the Javascript abstract equality comparison algorithm http://www.ecma-international.org/ecma-262/5.1/#sec-11.9.3.
+// Except objects are not coerced to primitives.
+function coerceTypes(li, ri) {
+    let lv = li;
+    let rv = ri;
+    // Do nothing, same kind
+    if (li.kind === ri.kind) {
+        return [lv, rv];
+    }
+    switch (li.kind) {
+        // Number, String
+        case expressiondata_Kind.Number:
+            if (ri.kind === expressiondata_Kind.String) {
+                rv = new NumberData(ri.number());
+                return [lv, rv];
+            }
+            break;
+        // String, Number
+        case expressiondata_Kind.String:
+            if (ri.kind === expressiondata_Kind.Number) {
+                lv = new NumberData(li.number());
+                return [lv, rv];
+            }
+            break;
+        // Boolean|Null, Any
+        case expressiondata_Kind.Null:
+        case expressiondata_Kind.Boolean:
+            lv = new NumberData(li.number());
+            return coerceTypes(lv, rv);
+    }
+    // Any, Boolean|Null
+    switch (ri.kind) {
+        case expressiondata_Kind.Null:
+        case expressiondata_Kind.Boolean:
+            rv = new NumberData(ri.number());
+            return coerceTypes(lv, rv);
+    }
+    return [lv, rv];
+}
+// Similar to the Javascript abstract equality comparison algorithm http://www.ecma-international.org/ecma-262/5.1/#sec-11.9.3.
+// Except string comparison is OrdinalIgnoreCase, and objects are not coerced to primitives.
+function equals(lhs, rhs) {
+    const [lv, rv] = coerceTypes(lhs, rhs);
+    if (lv.kind != rv.kind) {
+        return false;
+    }
+    switch (lv.kind) {
+        // Null, Null
+        case expressiondata_Kind.Null:
+            return true;
+        // Number, Number
+        case expressiondata_Kind.Number: {
+            const ld = lv.value;
+            const rd = rv.value;
+            if (isNaN(ld) || isNaN(rd)) {
+                return false;
+            }
+            return ld == rd;
+        }
+        // String, String
+        case expressiondata_Kind.String: {
+            const ls = lv.value;
+            const rs = rv.value;
+            return toUpperSpecial(ls) === toUpperSpecial(rs);
+        }
+        // Boolean, Boolean
+        case expressiondata_Kind.Boolean: {
+            const lb = lv.value;
+            const rb = rv.value;
+            return lb == rb;
+        }
+        // Object, Object
+        case expressiondata_Kind.Dictionary:
+        case expressiondata_Kind.Array:
+            // Check reference equality
+            return lv === rv;
+    }
+    return false;
+}
+// Similar to the Javascript abstract equality comparison algorithm http://www.ecma-international.org/ecma-262/5.1/#sec-11.9.3.
+// Except string comparison is OrdinalIgnoreCase, and objects are not coerced to primitives.
+function greaterThan(lhs, rhs) {
+    const [lv, rv] = coerceTypes(lhs, rhs);
+    if (lv.kind != rv.kind) {
+        return false;
+    }
+    switch (lv.kind) {
+        // Number, Number
+        case expressiondata_Kind.Number: {
+            const lf = lv.value;
+            const rf = rv.value;
+            if (isNaN(lf) || isNaN(rf)) {
+                return false;
+            }
+            return lf > rf;
+        }
+        // String, String
+        case expressiondata_Kind.String: {
+            let ls = lv.value;
+            let rs = rv.value;
+            ls = toUpperSpecial(ls);
+            rs = toUpperSpecial(rs);
+            return ls > rs;
+        }
+        // Boolean, Boolean
+        case expressiondata_Kind.Boolean: {
+            const lb = lv.value;
+            const rb = rv.value;
+            return lb && !rb;
+        }
+    }
+    return false;
+}
+// Similar to the Javascript abstract equality comparison algorithm http://www.ecma-international.org/ecma-262/5.1/#sec-11.9.3.
+// Except string comparison is OrdinalIgnoreCase, and objects are not coerced to primitives.
+function lessThan(lhs, rhs) {
+    const [lv, rv] = coerceTypes(lhs, rhs);
+    if (lv.kind != rv.kind) {
+        return false;
+    }
+    switch (lv.kind) {
+        // Number, Number
+        case expressiondata_Kind.Number: {
+            const lf = lv.value;
+            const rf = rv.value;
+            if (isNaN(lf) || isNaN(rf)) {
+                return false;
+            }
+            return lf < rf;
+        }
+        // String, String
+        case expressiondata_Kind.String: {
+            let ls = lv.value;
+            let rs = rv.value;
+            ls = toUpperSpecial(ls);
+            rs = toUpperSpecial(rs);
+            return ls < rs;
+        }
+        // Boolean, Boolean
+        case expressiondata_Kind.Boolean: {
+            const lb = lv.value;
+            const rb = rv.value;
+            return !lb && rb;
+        }
+    }
+    return false;
+}
+// Do not toUpper the small-dotless-ı
+function toUpperSpecial(s) {
+    const sb = [];
+    let i = 0;
+    const len = s.length;
+    let found = s.indexOf("ı");
+    while (i < len) {
+        if (i < found) {
+            sb.push(s.substring(i, found).toUpperCase()); // Append upper segment
+            i = found;
+        }
+        else if (i == found) {
+            sb.push(s.substring(i, i + 1));
+            i += 1;
+            found = s.indexOf("ı", i);
+        }
+        else {
+            sb.push(s.substring(i).toUpperCase()); // Append upper remaining
+            break;
+        }
+    }
+    return sb.join("");
+}
+//# sourceMappingURL=result.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/contains.js
+
+
+const contains = {
+    name: "contains",
+    description: "`contains( search, item )`\n\nReturns `true` if `search` contains `item`. If `search` is an array, this function returns `true` if the `item` is an element in the array. If `search` is a string, this function returns `true` if the `item` is a substring of `search`. This function is not case sensitive. Casts values to a string.",
+    minArgs: 2,
+    maxArgs: 2,
+    call: (...args) => {
+        const left = args[0];
+        const right = args[1];
+        if (left.primitive) {
+            const ls = left.coerceString();
+            if (right.primitive) {
+                const rs = right.coerceString();
+                return new BooleanData(ls.toLowerCase().includes(rs.toLowerCase()));
+            }
+        }
+        else if (left.kind === expressiondata_Kind.Array) {
+            const la = left;
+            if (la.values().length === 0) {
+                return new BooleanData(false);
+            }
+            for (const v of la.values()) {
+                if (equals(right, v)) {
+                    return new BooleanData(true);
+                }
+            }
+        }
+        return new BooleanData(false);
+    }
+};
+//# sourceMappingURL=contains.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/endswith.js
+
+
+const endswith = {
+    name: "endsWith",
+    description: "`endsWith( searchString, searchValue )`\n\nReturns `true` if `searchString` ends with `searchValue`. This function is not case sensitive. Casts values to a string.",
+    minArgs: 2,
+    maxArgs: 2,
+    call: (...args) => {
+        const left = args[0];
+        if (!left.primitive) {
+            return new BooleanData(false);
+        }
+        const right = args[1];
+        if (!right.primitive) {
+            return new BooleanData(false);
+        }
+        const ls = toUpperSpecial(left.coerceString());
+        const rs = toUpperSpecial(right.coerceString());
+        return new BooleanData(ls.endsWith(rs));
+    }
+};
+//# sourceMappingURL=endswith.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/format.js
+
+const format_format = {
+    name: "format",
+    description: "`format( string, replaceValue0, replaceValue1, ..., replaceValueN)`\n\nReplaces values in the `string`, with the variable `replaceValueN`. Variables in the `string` are specified using the `{N}` syntax, where `N` is an integer. You must specify at least one `replaceValue` and `string`. There is no maximum for the number of variables (`replaceValueN`) you can use. Escape curly braces using double braces.",
+    minArgs: 1,
+    maxArgs: 255 /*MAX_ARGUMENTS*/,
+    call: (...args) => {
+        const fs = args[0].coerceString();
+        const result = [];
+        let index = 0;
+        while (index < fs.length) {
+            const lbrace = fs.indexOf("{", index);
+            const rbrace = fs.indexOf("}", index);
+            // Left brace
+            if (lbrace >= 0 && (rbrace < 0 || rbrace > lbrace)) {
+                // Escaped left brace
+                if (safeCharAt(fs, lbrace + 1) === "{") {
+                    result.push(fs.substr(index, lbrace - index + 1));
+                    index = lbrace + 2;
+                    continue;
+                }
+                // Left brace, number, optional format specifiers, right brace
+                if (rbrace > lbrace + 1) {
+                    const argIndex = readArgIndex(fs, lbrace + 1);
+                    if (argIndex.success) {
+                        // Check parameter count
+                        if (1 + argIndex.result > args.length - 1) {
+                            throw new Error(`The following format string references more arguments than were supplied: ${fs}`);
+                        }
+                        // Append the portion before the left brace
+                        if (lbrace > index) {
+                            result.push(fs.substr(index, lbrace - index));
+                        }
+                        // Append the arg
+                        result.push(`${args[1 + argIndex.result].coerceString()}`);
+                        index = rbrace + 1;
+                        continue;
+                    }
+                }
+                throw new Error(`The following format string is invalid: ${fs}`);
+            }
+            // Right brace
+            else if (rbrace >= 0) {
+                // Escaped right brace
+                if (safeCharAt(fs, rbrace + 1) === "}") {
+                    result.push(fs.substr(index, rbrace - index + 1));
+                    index = rbrace + 2;
+                }
+                else {
+                    throw new Error(`The following format string is invalid: ${fs}`);
+                }
+            }
+            // Last segment
+            else {
+                result.push(fs.substr(index));
+                break;
+            }
+        }
+        return new StringData(result.join(""));
+    }
+};
+function safeCharAt(string, index) {
+    if (string.length > index) {
+        return string[index];
+    }
+    return "\0";
+}
+function readArgIndex(string, startIndex) {
+    // Count the number of digits
+    let length = 0;
+    for (;;) {
+        const nextChar = safeCharAt(string, startIndex + length);
+        if (nextChar >= "0" && nextChar <= "9") {
+            length++;
+        }
+        else {
+            break;
+        }
+    }
+    // Validate at least one digit
+    if (length < 1) {
+        return {
+            success: false
+        };
+    }
+    // Parse the number
+    const endIndex = startIndex + length - 1;
+    const result = parseInt(string.substr(startIndex, length));
+    return {
+        success: !isNaN(result),
+        result: result,
+        endIndex: endIndex
+    };
+}
+//# sourceMappingURL=format.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/fromjson.js
+
+
+const fromjson = {
+    name: "fromJson",
+    description: "`fromJSON(value)`\n\nReturns a JSON object or JSON data type for `value`. You can use this function to provide a JSON object as an evaluated expression or to convert environment variables from a string.",
+    minArgs: 1,
+    maxArgs: 1,
+    call: (...args) => {
+        const input = args[0];
+        const is = input.coerceString();
+        if (is.trim() === "") {
+            throw new Error("empty input");
+        }
+        try {
+            return JSON.parse(is, reviver);
+        }
+        catch (e) {
+            throw new ExpressionEvaluationError("Error parsing JSON when evaluating fromJson", { cause: e });
+        }
+    }
+};
+//# sourceMappingURL=fromjson.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/join.js
+
+const join = {
+    name: "join",
+    description: "`join( array, optionalSeparator )`\n\nThe value for `array` can be an array or a string. All values in `array` are concatenated into a string. If you provide `optionalSeparator`, it is inserted between the concatenated values. Otherwise, the default separator `,` is used. Casts values to a string.",
+    minArgs: 1,
+    maxArgs: 2,
+    call: (...args) => {
+        // Primitive
+        if (args[0].primitive) {
+            return new StringData(args[0].coerceString());
+        }
+        // Array
+        if (args[0].kind === expressiondata_Kind.Array) {
+            // Separator
+            let separator = ",";
+            if (args.length > 1 && args[1].primitive) {
+                separator = args[1].coerceString();
+            }
+            // Convert items to strings
+            return new StringData(args[0]
+                .values()
+                .map(item => item.coerceString())
+                .join(separator));
+        }
+        return new StringData("");
+    }
+};
+//# sourceMappingURL=join.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/startswith.js
+
+
+const startswith = {
+    name: "startsWith",
+    description: "`startsWith( searchString, searchValue )`\n\nReturns `true` when `searchString` starts with `searchValue`. This function is not case sensitive. Casts values to a string.",
+    minArgs: 2,
+    maxArgs: 2,
+    call: (...args) => {
+        const left = args[0];
+        if (!left.primitive) {
+            return new BooleanData(false);
+        }
+        const right = args[1];
+        if (!right.primitive) {
+            return new BooleanData(false);
+        }
+        const ls = toUpperSpecial(left.coerceString());
+        const rs = toUpperSpecial(right.coerceString());
+        return new BooleanData(ls.startsWith(rs));
+    }
+};
+//# sourceMappingURL=startswith.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/tojson.js
+
+
+const tojson = {
+    name: "toJson",
+    description: "`toJSON(value)`\n\nReturns a pretty-print JSON representation of `value`. You can use this function to debug the information provided in contexts.",
+    minArgs: 1,
+    maxArgs: 1,
+    call: (...args) => {
+        return new StringData(JSON.stringify(args[0], replacer, "  "));
+    }
+};
+//# sourceMappingURL=tojson.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs.js
+
+
+
+
+
+
+
+
+
+const funcs_wellKnownFunctions = {
+    case: caseFunc,
+    contains: contains,
+    endswith: endswith,
+    format: format_format,
+    fromjson: fromjson,
+    join: join,
+    startswith: startswith,
+    tojson: tojson
+};
+// validateFunction returns the function definition for the given function name.
+// If the function does not exist or an incorrect number of arguments is provided,
+// an error is returned.
+function validateFunction(context, identifier, argCount) {
+    // Expression function names are case-insensitive.
+    const name = identifier.lexeme.toLowerCase();
+    let f;
+    f = funcs_wellKnownFunctions[name];
+    if (!f) {
+        f = context.extensionFunctions.get(name);
+        if (!f) {
+            if (!context.allowUnknownKeywords) {
+                throw new ExpressionError(ErrorType.ErrorUnrecognizedFunction, identifier);
+            }
+            // Skip argument validation for unknown functions
+            return;
+        }
+    }
+    if (argCount < f.minArgs) {
+        throw new ExpressionError(ErrorType.ErrorTooFewParameters, identifier);
+    }
+    if (argCount > f.maxArgs) {
+        throw new ExpressionError(ErrorType.ErrorTooManyParameters, identifier);
+    }
+    // case function requires an odd number of arguments
+    if (name === "case" && argCount % 2 === 0) {
+        throw new ExpressionError(ErrorType.ErrorEvenParameters, identifier);
+    }
+}
+//# sourceMappingURL=funcs.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/idxHelper.js
+class idxHelper {
+    constructor(star, idx) {
+        this.star = star;
+        if (!idx) {
+            return;
+        }
+        if (!star) {
+            if (idx.primitive) {
+                this.str = idx.coerceString();
+            }
+            let f = idx.number();
+            if (!isNaN(f) && isFinite(f) && f >= 0) {
+                f = Math.floor(f);
+                this.int = f;
+            }
+        }
+    }
+}
+//# sourceMappingURL=idxHelper.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/evaluator.js
+
+
+
+
+
+
+
+class evaluator_Evaluator {
+    /**
+     * Creates a new evaluator
+     * @param n Parsed expression to evaluate
+     * @param context Context data to use
+     * @param functions Optional map of function implementations. If given, these will be preferred over the built-in functions.
+     */
+    constructor(n, context, functions) {
+        this.n = n;
+        this.context = context;
+        this.functions = functions;
+    }
+    evaluate() {
+        return this.eval(this.n);
+    }
+    eval(n) {
+        return n.accept(this);
+    }
+    visitLiteral(literal) {
+        return literal.literal;
+    }
+    visitUnary(unary) {
+        const r = this.eval(unary.expr);
+        if (unary.operator.type === lexer_TokenType.BANG) {
+            return new BooleanData(falsy(r));
+        }
+        throw new Error(`unknown unary operator: ${unary.operator.lexeme}`);
+    }
+    visitBinary(binary) {
+        const left = this.eval(binary.left);
+        const right = this.eval(binary.right);
+        switch (binary.operator.type) {
+            case lexer_TokenType.EQUAL_EQUAL:
+                return new BooleanData(equals(left, right));
+            case lexer_TokenType.BANG_EQUAL:
+                return new BooleanData(!equals(left, right));
+            case lexer_TokenType.GREATER:
+                return new BooleanData(greaterThan(left, right));
+            case lexer_TokenType.GREATER_EQUAL:
+                return new BooleanData(equals(left, right) || greaterThan(left, right));
+            case lexer_TokenType.LESS:
+                return new BooleanData(lessThan(left, right));
+            case lexer_TokenType.LESS_EQUAL:
+                return new BooleanData(equals(left, right) || lessThan(left, right));
+        }
+        throw new Error(`unknown binary operator: ${binary.operator.lexeme}`);
+    }
+    visitLogical(logical) {
+        let result;
+        for (const arg of logical.args) {
+            result = this.eval(arg);
+            // Break?
+            if ((logical.operator.type === lexer_TokenType.AND && falsy(result)) ||
+                (logical.operator.type === lexer_TokenType.OR && truthy(result))) {
+                break;
+            }
+        }
+        // result is always assigned before we return here
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion
+        return result;
+    }
+    visitGrouping(grouping) {
+        return this.eval(grouping.group);
+    }
+    visitContextAccess(contextAccess) {
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion
+        const r = this.context.get(contextAccess.name.lexeme);
+        return r;
+    }
+    visitIndexAccess(ia) {
+        let idx;
+        if (ia.index instanceof Star) {
+            idx = new idxHelper(true, undefined);
+        }
+        else {
+            let idxResult;
+            try {
+                idxResult = this.eval(ia.index);
+            }
+            catch (e) {
+                throw new Error(`could not evaluate index for index access: ${e.message}`, { cause: e });
+            }
+            idx = new idxHelper(false, idxResult);
+        }
+        const objResult = this.eval(ia.expr);
+        let result;
+        switch (objResult.kind) {
+            case expressiondata_Kind.Array: {
+                const tobjResult = objResult;
+                if (tobjResult instanceof FilteredArray) {
+                    result = filteredArrayAccess(tobjResult, idx);
+                }
+                else {
+                    result = arrayAccess(tobjResult, idx);
+                }
+                break;
+            }
+            case expressiondata_Kind.Dictionary: {
+                const tobjResult = objResult;
+                result = objectAccess(tobjResult, idx);
+                break;
+            }
+            default:
+                if (idx.star) {
+                    result = new FilteredArray();
+                }
+                else {
+                    result = new Null();
+                }
+        }
+        return result;
+    }
+    visitFunctionCall(functionCall) {
+        // Evaluate arguments
+        const args = functionCall.args.map(arg => this.eval(arg));
+        // Get function definitions
+        const functionName = functionCall.functionName.lexeme.toLowerCase();
+        const f = this.functions?.get(functionName) || funcs_wellKnownFunctions[functionName];
+        return f.call(...args);
+    }
+}
+function filteredArrayAccess(fa, idx) {
+    const result = new FilteredArray();
+    for (const item of fa.values()) {
+        // Check the type of the nested item
+        switch (item.kind) {
+            case expressiondata_Kind.Dictionary: {
+                const ti = item;
+                if (idx.star) {
+                    for (const v of ti.values()) {
+                        result.add(v);
+                    }
+                }
+                else if (idx.str !== undefined) {
+                    const v = ti.get(idx.str);
+                    if (v !== undefined) {
+                        result.add(v);
+                    }
+                }
+                break;
+            }
+            case expressiondata_Kind.Array: {
+                const ti = item;
+                if (idx.star) {
+                    for (const v of ti.values()) {
+                        result.add(v);
+                    }
+                }
+                else if (idx.int !== undefined && idx.int < ti.values().length) {
+                    result.add(ti.get(idx.int));
+                }
+                break;
+            }
+        }
+    }
+    return result;
+}
+function arrayAccess(a, idx) {
+    if (idx.star) {
+        const fa = new FilteredArray();
+        for (const item of a.values()) {
+            fa.add(item);
+        }
+        return fa;
+    }
+    if (idx.int !== undefined && idx.int < a.values().length) {
+        return a.get(idx.int);
+    }
+    return new Null();
+}
+function objectAccess(obj, idx) {
+    if (idx.star) {
+        const fa = new FilteredArray(...obj.values());
+        return fa;
+    }
+    if (idx.str !== undefined) {
+        const r = obj.get(idx.str);
+        if (r !== undefined) {
+            return r;
+        }
+    }
+    return new Null();
+}
+//# sourceMappingURL=evaluator.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/parser.js
+
+
+
+
+
+class parser_Parser {
+    /**
+     * Constructs a new parser for the given tokens
+     *
+     * @param tokens Tokens to build a parse tree from
+     * @param extensionContexts Available context names
+     * @param extensionFunctions Available functions (beyond the built-in ones)
+     */
+    constructor(tokens, extensionContexts, extensionFunctions) {
+        this.tokens = tokens;
+        this.offset = 0;
+        this.depth = 0;
+        this.extContexts = new Map();
+        this.extFuncs = new Map();
+        for (const contextName of extensionContexts) {
+            this.extContexts.set(contextName.toLowerCase(), true);
+        }
+        for (const { name, func } of extensionFunctions.map(x => ({
+            name: x.name,
+            func: x
+        }))) {
+            this.extFuncs.set(name.toLowerCase(), func);
+        }
+        this.context = {
+            allowUnknownKeywords: false,
+            extensionContexts: this.extContexts,
+            extensionFunctions: this.extFuncs
+        };
+    }
+    parse() {
+        // eslint-disable-next-line prefer-const
+        let result;
+        // No tokens
+        if (this.atEnd()) {
+            return result;
+        }
+        result = this.expression();
+        if (!this.atEnd()) {
+            throw this.buildError(ErrorType.ErrorUnexpectedSymbol, this.peek());
+        }
+        return result;
+    }
+    expression() {
+        this.incrDepth();
+        try {
+            return this.logicalOr();
+        }
+        finally {
+            this.decrDepth();
+        }
+    }
+    logicalOr() {
+        // && is higher precedence than ||
+        let expr = this.logicalAnd();
+        if (this.check(lexer_TokenType.OR)) {
+            // Track depth
+            this.incrDepth();
+            try {
+                const logical = new Logical(this.peek(), [expr]);
+                expr = logical;
+                while (this.match(lexer_TokenType.OR)) {
+                    const right = this.logicalAnd();
+                    logical.args.push(right);
+                }
+            }
+            finally {
+                this.decrDepth();
+            }
+        }
+        return expr;
+    }
+    logicalAnd() {
+        // == and != are higher precedence than &&
+        let expr = this.equality();
+        if (this.check(lexer_TokenType.AND)) {
+            // Track depth
+            this.incrDepth();
+            try {
+                const logical = new Logical(this.peek(), [expr]);
+                expr = logical;
+                while (this.match(lexer_TokenType.AND)) {
+                    const right = this.equality();
+                    logical.args.push(right);
+                }
+            }
+            finally {
+                this.decrDepth();
+            }
+        }
+        return expr;
+    }
+    equality() {
+        // >, >=, <, <= are higher precedence than == and !=
+        let expr = this.comparison();
+        while (this.match(lexer_TokenType.BANG_EQUAL, lexer_TokenType.EQUAL_EQUAL)) {
+            const operator = this.previous();
+            const right = this.comparison();
+            expr = new Binary(expr, operator, right);
+        }
+        return expr;
+    }
+    comparison() {
+        // ! is higher precedence than >, >=, <, <=
+        let expr = this.unary();
+        while (this.match(lexer_TokenType.GREATER, lexer_TokenType.GREATER_EQUAL, lexer_TokenType.LESS, lexer_TokenType.LESS_EQUAL)) {
+            const operator = this.previous();
+            const right = this.unary();
+            expr = new Binary(expr, operator, right);
+        }
+        return expr;
+    }
+    unary() {
+        if (this.match(lexer_TokenType.BANG)) {
+            // Track depth
+            this.incrDepth();
+            const operator = this.previous();
+            const unary = this.unary();
+            try {
+                return new Unary(operator, unary);
+            }
+            finally {
+                this.decrDepth();
+            }
+        }
+        return this.index();
+    }
+    index() {
+        let expr = this.call();
+        let depthIncreased = 0;
+        if (expr instanceof Grouping || expr instanceof FunctionCall || expr instanceof ContextAccess) {
+            let cont = true;
+            while (cont) {
+                switch (true) {
+                    case this.match(lexer_TokenType.LEFT_BRACKET): {
+                        let indexExpr;
+                        if (this.match(lexer_TokenType.STAR)) {
+                            indexExpr = new Star();
+                        }
+                        else {
+                            indexExpr = this.expression();
+                        }
+                        this.consume(lexer_TokenType.RIGHT_BRACKET, ErrorType.ErrorUnexpectedSymbol);
+                        // Track depth
+                        this.incrDepth();
+                        depthIncreased++;
+                        expr = new IndexAccess(expr, indexExpr);
+                        break;
+                    }
+                    case this.match(lexer_TokenType.DOT):
+                        // Track depth
+                        this.incrDepth();
+                        depthIncreased++;
+                        if (this.match(lexer_TokenType.IDENTIFIER)) {
+                            const property = this.previous();
+                            expr = new IndexAccess(expr, new Literal(new StringData(property.lexeme), property));
+                        }
+                        else if (this.match(lexer_TokenType.STAR)) {
+                            expr = new IndexAccess(expr, new Star());
+                        }
+                        else {
+                            throw this.buildError(ErrorType.ErrorUnexpectedSymbol, this.peek());
+                        }
+                        break;
+                    default:
+                        cont = false;
+                }
+            }
+        }
+        for (let i = 0; i < depthIncreased; i++) {
+            this.decrDepth();
+        }
+        return expr;
+    }
+    call() {
+        if (!this.check(lexer_TokenType.IDENTIFIER)) {
+            return this.primary();
+        }
+        const identifier = this.next();
+        if (!this.match(lexer_TokenType.LEFT_PAREN)) {
+            if (!this.extContexts.has(identifier.lexeme.toLowerCase())) {
+                throw this.buildError(ErrorType.ErrorUnrecognizedContext, identifier);
+            }
+            return new ContextAccess(identifier);
+        }
+        // Function call
+        const args = [];
+        // Arguments
+        while (!this.match(lexer_TokenType.RIGHT_PAREN)) {
+            const aexp = this.expression();
+            args.push(aexp);
+            if (!this.check(lexer_TokenType.RIGHT_PAREN)) {
+                this.consume(lexer_TokenType.COMMA, ErrorType.ErrorUnexpectedSymbol);
+            }
+        }
+        validateFunction(this.context, identifier, args.length);
+        return new FunctionCall(identifier, args);
+    }
+    primary() {
+        switch (true) {
+            case this.match(lexer_TokenType.FALSE):
+                return new Literal(new BooleanData(false), this.previous());
+            case this.match(lexer_TokenType.TRUE):
+                return new Literal(new BooleanData(true), this.previous());
+            case this.match(lexer_TokenType.NULL):
+                return new Literal(new Null(), this.previous());
+            case this.match(lexer_TokenType.NUMBER):
+                return new Literal(new NumberData(this.previous().value), this.previous());
+            case this.match(lexer_TokenType.STRING):
+                return new Literal(new StringData(this.previous().value), this.previous());
+            case this.match(lexer_TokenType.LEFT_PAREN): {
+                const expr = this.expression();
+                if (this.atEnd()) {
+                    throw this.buildError(ErrorType.ErrorUnexpectedEndOfExpression, this.previous()); // Back up to get the last token before the EOF
+                }
+                this.consume(lexer_TokenType.RIGHT_PAREN, ErrorType.ErrorUnexpectedSymbol);
+                return new Grouping(expr);
+            }
+            case this.atEnd():
+                throw this.buildError(ErrorType.ErrorUnexpectedEndOfExpression, this.previous()); // Back up to get the last token before the EOF
+        }
+        throw this.buildError(ErrorType.ErrorUnexpectedSymbol, this.peek());
+    }
+    // match consumes the next token if it matches any of the given types
+    match(...tokenTypes) {
+        for (const tokenType of tokenTypes) {
+            if (this.check(tokenType)) {
+                this.next();
+                return true;
+            }
+        }
+        return false;
+    }
+    // check peeks whether the next token is of the given type
+    check(tokenType) {
+        if (this.atEnd()) {
+            return false;
+        }
+        return this.peek().type == tokenType;
+    }
+    // atEnd peeks whether the next token is EOF
+    atEnd() {
+        return this.peek().type == lexer_TokenType.EOF;
+    }
+    next() {
+        if (!this.atEnd()) {
+            this.offset++;
+        }
+        return this.previous();
+    }
+    peek() {
+        return this.tokens[this.offset];
+    }
+    // previous returns the previous token
+    previous() {
+        return this.tokens[this.offset - 1];
+    }
+    // consume attempts to consume the next token if it matches the given type. It returns an error of
+    // the given ParseErrorKind otherwise.
+    consume(tokenType, errorType) {
+        if (this.check(tokenType)) {
+            this.next();
+            return;
+        }
+        throw this.buildError(errorType, this.peek());
+    }
+    incrDepth() {
+        this.depth++;
+        if (this.depth > MAX_PARSER_DEPTH) {
+            throw this.buildError(ErrorType.ErrorExceededMaxDepth, this.peek());
+        }
+    }
+    decrDepth() {
+        this.depth--;
+    }
+    buildError(errType, token) {
+        return new ExpressionError(errType, token);
+    }
+}
+//# sourceMappingURL=parser.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/completion.js
+
+
+
+
+
+
+/**
+ * Complete returns a list of completion items for the given expression.
+ * The main functionality is auto-completing functions and context access:
+ * We can only provide assistance if the input is in one of the following forms (with | denoting the cursor position):
+ * - context.path.inp| or context.path['inp| -- auto-complete context access
+ * - context.path.| or context.path['| -- auto-complete context access
+ * - toJS| -- auto-complete function call or top-level
+ * - | -- auto-complete function call or top-level context access
+ *
+ * @param input Input expression
+ * @param context Context available for the expression
+ * @param extensionFunctions List of functions available
+ * @param functions Optional map of functions to use during evaluation
+ * @param featureFlags Optional feature flags to control which features are enabled
+ * @returns Array of completion items
+ */
+function complete(input, context, extensionFunctions, functions, featureFlags) {
+    // Lex
+    const lexer = new Lexer(input);
+    const lexResult = lexer.lex();
+    // Find interesting part of the tokenVector. For example, for an expression like `github.actor == env.actor.log|`, we are
+    // only interested in the `env.actor.log` part for auto-completion
+    const tokenInputVector = trimTokenVector(lexResult.tokens);
+    // Start by skipping the EOF token
+    let tokenIdx = tokenInputVector.length - 2;
+    if (tokenIdx >= 0) {
+        switch (tokenInputVector[tokenIdx].type) {
+            // If there is a (partial) identifier under the cursor, ignore that
+            case TokenType.IDENTIFIER:
+                tokenIdx--;
+                break;
+            case TokenType.STRING:
+                // TODO: Support string for `context.name['test|`
+                return [];
+        }
+    }
+    if (tokenIdx < 0) {
+        // Vector only contains the EOF token. Suggest functions and root context access
+        const result = contextKeys(context);
+        // Merge with functions
+        result.push(...functionItems(extensionFunctions, featureFlags));
+        return result;
+    }
+    // Determine path that led to the last token
+    // Use parser & evaluator to determine context to complete.
+    const pathTokenVector = tokenInputVector.slice(0, tokenIdx);
+    // Include the original EOF token to make the parser happy
+    pathTokenVector.push(tokenInputVector[tokenInputVector.length - 1]);
+    const p = new Parser(pathTokenVector, context.pairs().map(x => x.key), extensionFunctions);
+    const expr = p.parse();
+    const ev = new Evaluator(expr, context, functions);
+    const result = ev.evaluate();
+    return contextKeys(result);
+}
+function functionItems(extensionFunctions, featureFlags) {
+    const result = [];
+    const flags = featureFlags ?? new FeatureFlags();
+    for (const fdef of [...Object.values(wellKnownFunctions), ...extensionFunctions]) {
+        // Filter out case function if feature is disabled
+        if (fdef.name === "case" && !flags.isEnabled("allowCaseFunction")) {
+            continue;
+        }
+        result.push({
+            label: fdef.name,
+            description: fdef.description,
+            function: true
+        });
+    }
+    // Sort functions
+    result.sort((a, b) => a.label.localeCompare(b.label));
+    return result;
+}
+function contextKeys(context) {
+    if (isDictionary(context)) {
+        return (context
+            .pairs()
+            .map(x => completionItemFromContext(x))
+            // Sort contexts
+            .sort((a, b) => a.label.localeCompare(b.label)));
+    }
+    return [];
+}
+function completionItemFromContext(pair) {
+    const context = pair.key.toString();
+    const parenIndex = context.indexOf("(");
+    const isFunc = parenIndex >= 0 && context.indexOf(")") >= 0;
+    return {
+        label: isFunc ? context.substring(0, parenIndex) : context,
+        description: pair.description,
+        function: isFunc
+    };
+}
+function trimTokenVector(tokenVector) {
+    let tokenIdx = tokenVector.length;
+    let openParen = 0;
+    while (tokenIdx > 0) {
+        const token = tokenVector[tokenIdx - 1];
+        switch (token.type) {
+            case TokenType.LEFT_PAREN:
+                if (openParen == 0) {
+                    // Encountered an open parenthesis without a closing first, stop here
+                    break;
+                }
+                openParen--;
+                tokenIdx--;
+                continue;
+            case TokenType.RIGHT_PAREN:
+                openParen++;
+                tokenIdx--;
+                continue;
+            case TokenType.IDENTIFIER:
+            case TokenType.DOT:
+            case TokenType.EOF:
+            case TokenType.LEFT_BRACKET:
+            case TokenType.RIGHT_BRACKET:
+            case TokenType.STRING:
+                tokenIdx--;
+                continue;
+        }
+        break;
+    }
+    // Only keep the part of the token vector we're interested in
+    return tokenVector.slice(tokenIdx);
+}
+//# sourceMappingURL=completion.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/completion/descriptionDictionary.js
+
+
+function isDescriptionDictionary(x) {
+    return x.kind === Kind.Dictionary && x instanceof DescriptionDictionary;
+}
+class DescriptionDictionary extends Dictionary {
+    constructor(...pairs) {
+        super();
+        this.descriptions = new Map();
+        this.complete = true;
+        for (const p of pairs) {
+            this.add(p.key, p.value, p.description);
+        }
+    }
+    add(key, value, description) {
+        if (this.get(key) !== undefined) {
+            // Key already added, ignore
+            return;
+        }
+        super.add(key, value);
+        if (description) {
+            this.descriptions.set(key, description);
+        }
+    }
+    pairs() {
+        const pairs = super.pairs();
+        return pairs.map(p => ({ ...p, description: this.descriptions.get(p.key) }));
+    }
+    getDescription(key) {
+        return this.descriptions.get(key);
+    }
+}
+//# sourceMappingURL=descriptionDictionary.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/index.js
+
+
+
+
+
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/allowed-context.js
+
+function splitAllowedContext(allowedContext) {
+    const FUNCTION_REGEXP = /^([a-zA-Z0-9_]+)\(([0-9]+),([0-9]+|MAX)\)$/;
+    const namedContexts = [];
+    const functions = [];
+    if (allowedContext.length > 0) {
+        for (const contextItem of allowedContext) {
+            const match = contextItem.match(FUNCTION_REGEXP);
+            if (match) {
+                const functionName = match[1];
+                const minParameters = Number.parseInt(match[2]);
+                const maxParametersRaw = match[3];
+                const maxParameters = maxParametersRaw === MAX_CONSTANT ? Number.MAX_SAFE_INTEGER : Number.parseInt(maxParametersRaw);
+                functions.push({
+                    name: functionName,
+                    minArgs: minParameters,
+                    maxArgs: maxParameters
+                });
+            }
+            else {
+                namedContexts.push(contextItem);
+            }
+        }
+    }
+    return {
+        namedContexts: namedContexts,
+        functions: functions
+    };
+}
+//# sourceMappingURL=allowed-context.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/tokens/expression-token.js
+
+
+
+class expression_token_ExpressionToken extends ScalarToken {
+    constructor(type, file, range, directive, definitionInfo) {
+        super(type, file, range, definitionInfo);
+        this.directive = directive;
+    }
+    get isLiteral() {
+        return false;
+    }
+    get isExpression() {
+        return true;
+    }
+    static validateExpression(expression, allowedContext) {
+        const { namedContexts, functions } = splitAllowedContext(allowedContext);
+        // Parse
+        const lexer = new lexer_Lexer(expression);
+        const result = lexer.lex();
+        const p = new parser_Parser(result.tokens, namedContexts, functions);
+        p.parse();
+    }
+}
+//# sourceMappingURL=expression-token.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/tokens/basic-expression-token.js
+
+
+
+
+class BasicExpressionToken extends expression_token_ExpressionToken {
+    /**
+     * @param file The file ID where this token originated
+     * @param range The range of the entire expression including `${{` and `}}`
+     * @param expression The expression string without `${{` and `}}` markers
+     * @param definitionInfo Schema definition info for this token
+     * @param originalExpressions If transformed from individual expressions (e.g., format()), these are the originals
+     * @param source The original source string from the YAML
+     * @param expressionRange The range of just the expression, excluding `${{` and `}}`
+     * @param blockScalarHeader The block scalar header (e.g., "|", "|-") if parsed from a YAML block scalar
+     */
+    constructor(file, range, expression, definitionInfo, originalExpressions, source, expressionRange, blockScalarHeader) {
+        super(types_TokenType.BasicExpression, file, range, undefined, definitionInfo);
+        this.expr = expression;
+        this.source = source;
+        this.originalExpressions = originalExpressions;
+        this.expressionRange = expressionRange;
+        this.blockScalarHeader = blockScalarHeader;
+    }
+    get expression() {
+        return this.expr;
+    }
+    clone(omitSource) {
+        return omitSource
+            ? new BasicExpressionToken(undefined, undefined, this.expr, this.definitionInfo, this.originalExpressions, this.source, this.expressionRange, this.blockScalarHeader)
+            : new BasicExpressionToken(this.file, this.range, this.expr, this.definitionInfo, this.originalExpressions, this.source, this.expressionRange, this.blockScalarHeader);
+    }
+    toString() {
+        return `${OPEN_EXPRESSION} ${this.expr} ${CLOSE_EXPRESSION}`;
+    }
+    toDisplayString() {
+        // TODO: Implement expression display string to match `BasicExpressionToken#ToDisplayString()` in the C# parser
+        return ScalarToken.trimDisplayString(this.toString());
+    }
+    toJSON() {
+        return {
+            type: types_TokenType.BasicExpression,
+            expr: this.expr
+        };
+    }
+}
+//# sourceMappingURL=basic-expression-token.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/tokens/insert-expression-token.js
+
+
+
+class InsertExpressionToken extends expression_token_ExpressionToken {
+    constructor(file, range, definitionInfo) {
+        super(types_TokenType.InsertExpression, file, range, INSERT_DIRECTIVE, definitionInfo);
+    }
+    clone(omitSource) {
+        return omitSource
+            ? new InsertExpressionToken(undefined, undefined, this.definitionInfo)
+            : new InsertExpressionToken(this.file, this.range, this.definitionInfo);
+    }
+    toString() {
+        return `${OPEN_EXPRESSION} ${INSERT_DIRECTIVE} ${CLOSE_EXPRESSION}`;
+    }
+    toDisplayString() {
+        return ScalarToken.trimDisplayString(this.toString());
+    }
+    toJSON() {
+        return {
+            type: types_TokenType.InsertExpression,
+            expr: "insert"
+        };
+    }
+}
+//# sourceMappingURL=insert-expression-token.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/tokens/index.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/tokens/type-guards.js
+
+
+
+function isLiteral(t) {
+    return t.isLiteral;
+}
+function isScalar(t) {
+    return t.isScalar;
+}
+function isString(t) {
+    return isLiteral(t) && t.templateTokenType === types_TokenType.String;
+}
+function isNumber(t) {
+    return isLiteral(t) && t.templateTokenType === types_TokenType.Number;
+}
+function isBoolean(t) {
+    return isLiteral(t) && t.templateTokenType === types_TokenType.Boolean;
+}
+function isBasicExpression(t) {
+    return isScalar(t) && t.templateTokenType === types_TokenType.BasicExpression;
+}
+function isSequence(t) {
+    return t instanceof SequenceToken;
+}
+function isMapping(t) {
+    return t instanceof MappingToken;
+}
+//# sourceMappingURL=type-guards.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/template-reader.js
+// template-reader *just* does schema validation
+/* eslint-disable @typescript-eslint/no-non-null-assertion */
+
+
+
+
+
+
+const WHITESPACE_PATTERN = /\s/;
+const backgroundStepProperties = new Set(["background", "wait", "wait-all", "cancel"]);
+const backgroundStepOnlyProperties = new Set(["wait", "wait-all", "cancel"]);
+function readTemplate(context, type, objectReader, fileId) {
+    const reader = new TemplateReader(context, objectReader, fileId);
+    let value;
+    try {
+        objectReader.validateStart();
+        const definition = new DefinitionInfo(context.schema, type);
+        value = reader.readValue(definition);
+        objectReader.validateEnd();
+    }
+    catch (err) {
+        context.error(fileId, err);
+    }
+    return value;
+}
+class TemplateReader {
+    constructor(context, objectReader, fileId) {
+        this._context = context;
+        this._schema = context.schema;
+        this._objectReader = objectReader;
+        this._fileId = fileId;
+    }
+    readValue(definition) {
+        // Scalar
+        const literal = this._objectReader.allowLiteral();
+        if (literal) {
+            let scalar = this.parseScalar(literal, definition);
+            scalar = this.validate(scalar, definition);
+            return scalar;
+        }
+        // Sequence
+        const sequence = this._objectReader.allowSequenceStart();
+        if (sequence) {
+            const sequenceDefinition = definition.getDefinitionsOfType(DefinitionType.Sequence)[0];
+            // Legal
+            if (sequenceDefinition) {
+                const itemDefinition = new DefinitionInfo(definition, sequenceDefinition.itemType);
+                // Add each item
+                while (!this._objectReader.allowSequenceEnd()) {
+                    const item = this.readValue(itemDefinition);
+                    sequence.add(item);
+                }
+            }
+            // Illegal
+            else {
+                // Error
+                this._context.error(sequence, "A sequence was not expected");
+                // Skip each item
+                while (!this._objectReader.allowSequenceEnd()) {
+                    this.skipValue();
+                }
+            }
+            sequence.definitionInfo = definition;
+            return sequence;
+        }
+        // Mapping
+        const mapping = this._objectReader.allowMappingStart();
+        if (mapping) {
+            const mappingDefinitions = definition.getDefinitionsOfType(DefinitionType.Mapping);
+            // Legal
+            if (mappingDefinitions.length > 0) {
+                if (mappingDefinitions.length > 1 ||
+                    Object.keys(mappingDefinitions[0].properties).length > 0 ||
+                    !mappingDefinitions[0].looseKeyType) {
+                    this.handleMappingWithWellKnownProperties(definition, mappingDefinitions, mapping);
+                }
+                else {
+                    const keyDefinition = new DefinitionInfo(definition, mappingDefinitions[0].looseKeyType);
+                    const valueDefinition = new DefinitionInfo(definition, mappingDefinitions[0].looseValueType);
+                    this.handleMappingWithAllLooseProperties(definition, keyDefinition, valueDefinition, mappingDefinitions[0], mapping);
+                }
+            }
+            // Illegal
+            else {
+                this._context.error(mapping, "A mapping was not expected");
+                while (!this._objectReader.allowMappingEnd()) {
+                    this.skipValue();
+                    this.skipValue();
+                }
+            }
+            // handleMappingWithWellKnownProperties will only set a definition
+            // if it can identify a single matching definition
+            if (!mapping.definitionInfo) {
+                mapping.definitionInfo = definition;
+            }
+            return mapping;
+        }
+        throw new Error("Expected a scalar value, a sequence, or a mapping");
+    }
+    handleMappingWithWellKnownProperties(definition, mappingDefinitions, mapping) {
+        // Check if loose properties are allowed
+        let looseKeyType;
+        let looseValueType;
+        let looseKeyDefinition;
+        let looseValueDefinition;
+        if (mappingDefinitions[0].looseKeyType) {
+            looseKeyType = mappingDefinitions[0].looseKeyType;
+            looseValueType = mappingDefinitions[0].looseValueType;
+        }
+        const upperKeys = {};
+        let hasExpressionKey = false;
+        let rawLiteral;
+        while ((rawLiteral = this._objectReader.allowLiteral())) {
+            const nextKeyScalar = this.parseScalar(rawLiteral, definition);
+            // Expression
+            if (nextKeyScalar.isExpression) {
+                hasExpressionKey = true;
+                // Legal
+                if (definition.allowedContext.length > 0) {
+                    const anyDefinition = new DefinitionInfo(definition, ANY);
+                    mapping.add(nextKeyScalar, this.readValue(anyDefinition));
+                }
+                // Illegal
+                else {
+                    this._context.error(nextKeyScalar, "A template expression is not allowed in this context");
+                    this.skipValue();
+                }
+                continue;
+            }
+            // Convert to StringToken if required
+            const nextKey = nextKeyScalar.templateTokenType === types_TokenType.String
+                ? nextKeyScalar
+                : new StringToken(nextKeyScalar.file, nextKeyScalar.range, nextKeyScalar.toString(), nextKeyScalar.definitionInfo);
+            // Duplicate
+            if (nextKey.value) {
+                const upperKey = nextKey.value.toUpperCase();
+                if (upperKeys[upperKey]) {
+                    this._context.error(nextKey, `'${nextKey.value}' is already defined`);
+                    this.skipValue();
+                    continue;
+                }
+                upperKeys[upperKey] = true;
+            }
+            // Well known
+            const nextPropertyDef = this._schema.matchPropertyAndFilter(mappingDefinitions, nextKey.value);
+            if (nextPropertyDef) {
+                if (!this.backgroundStepsEnabled() && backgroundStepProperties.has(nextKey.value)) {
+                    this._context.error(nextKey, `Unexpected value '${nextKey.value}'`);
+                    this.skipValue();
+                    continue;
+                }
+                const nextDefinition = new DefinitionInfo(definition, nextPropertyDef.type);
+                // Store the definition on the key, the value may have its own definition
+                nextKey.definitionInfo = nextDefinition;
+                // If the property has a description, it's a parameter that uses a shared type
+                // and we need to make sure its description is set if there is one
+                if (nextPropertyDef.description) {
+                    nextKey.description = nextPropertyDef.description;
+                }
+                const nextValue = this.readValue(nextDefinition);
+                mapping.add(nextKey, nextValue);
+                continue;
+            }
+            // Loose
+            if (looseKeyType) {
+                if (!looseKeyDefinition) {
+                    looseKeyDefinition = new DefinitionInfo(definition, looseKeyType);
+                    looseValueDefinition = new DefinitionInfo(definition, looseValueType);
+                }
+                this.validate(nextKey, looseKeyDefinition);
+                // Store the definition on the key, the value may have its own definition
+                const nextDefinition = new DefinitionInfo(definition, mappingDefinitions[0].looseValueType);
+                nextKey.definitionInfo = nextDefinition;
+                const nextValue = this.readValue(looseValueDefinition);
+                mapping.add(nextKey, nextValue);
+                continue;
+            }
+            // Error
+            this._context.error(nextKey, `Unexpected value '${nextKey.value}'`);
+            this.skipValue();
+        }
+        // If we matched a single definition from multiple,
+        // update the token's definition to enable more specific editor
+        // completion and validation
+        if (mappingDefinitions.length === 1) {
+            mapping.definitionInfo = new DefinitionInfo(definition, mappingDefinitions[0]);
+        }
+        // Unable to filter to one definition
+        if (mappingDefinitions.length > 1) {
+            const hitCount = {};
+            for (const mappingDefinition of mappingDefinitions) {
+                for (const key of Object.keys(mappingDefinition.properties)) {
+                    hitCount[key] = (hitCount[key] ?? 0) + 1;
+                }
+            }
+            const nonDuplicates = [];
+            for (const key of Object.keys(hitCount)) {
+                if (hitCount[key] === 1) {
+                    nonDuplicates.push(key);
+                }
+            }
+            const properties = this.backgroundStepsEnabled()
+                ? nonDuplicates
+                : nonDuplicates.filter(property => !backgroundStepOnlyProperties.has(property));
+            this._context.error(mapping, `There's not enough info to determine what you meant. Add one of these properties: ${properties
+                .sort()
+                .join(", ")}`);
+        }
+        // Check required properties
+        else if (mappingDefinitions.length === 1 && !hasExpressionKey) {
+            for (const propertyName of Object.keys(mappingDefinitions[0].properties)) {
+                const propertyDef = mappingDefinitions[0].properties[propertyName];
+                if (propertyDef.required && !upperKeys[propertyName.toUpperCase()]) {
+                    this._context.error(mapping, `Required property is missing: ${propertyName}`);
+                }
+            }
+        }
+        this.expectMappingEnd();
+    }
+    handleMappingWithAllLooseProperties(definition, keyDefinition, valueDefinition, mappingDefinition, mapping) {
+        let nextValue;
+        const upperKeys = {};
+        let rawLiteral;
+        while ((rawLiteral = this._objectReader.allowLiteral())) {
+            const nextKeyScalar = this.parseScalar(rawLiteral, definition);
+            nextKeyScalar.definitionInfo = keyDefinition;
+            // Expression
+            if (nextKeyScalar.isExpression) {
+                // Legal
+                if (definition.allowedContext.length > 0) {
+                    nextValue = this.readValue(valueDefinition);
+                    mapping.add(nextKeyScalar, nextValue);
+                }
+                // Illegal
+                else {
+                    this._context.error(nextKeyScalar, "A template expression is not allowed in this context");
+                    this.skipValue();
+                }
+                continue;
+            }
+            // Convert to StringToken if required
+            const nextKey = nextKeyScalar.templateTokenType === types_TokenType.String
+                ? nextKeyScalar
+                : new StringToken(nextKeyScalar.file, nextKeyScalar.range, nextKeyScalar.toString(), nextKeyScalar.definitionInfo);
+            // Duplicate
+            if (nextKey.value) {
+                const upperKey = nextKey.value.toUpperCase();
+                if (upperKeys[upperKey]) {
+                    this._context.error(nextKey, `'${nextKey.value}' is already defined`);
+                    this.skipValue();
+                    continue;
+                }
+                upperKeys[upperKey] = true;
+            }
+            // Validate
+            this.validate(nextKey, keyDefinition);
+            // Store the definition on the key, the value may have its own definition
+            const nextDefinition = new DefinitionInfo(definition, mappingDefinition.looseValueType);
+            nextKey.definitionInfo = nextDefinition;
+            // Add the pair
+            nextValue = this.readValue(valueDefinition);
+            mapping.add(nextKey, nextValue);
+        }
+        this.expectMappingEnd();
+    }
+    expectMappingEnd() {
+        if (!this._objectReader.allowMappingEnd()) {
+            throw new Error("Expected mapping end"); // Should never happen
+        }
+    }
+    skipValue() {
+        // Scalar
+        if (this._objectReader.allowLiteral()) {
+            // Intentionally empty
+        }
+        // Sequence
+        else if (this._objectReader.allowSequenceStart()) {
+            while (!this._objectReader.allowSequenceEnd()) {
+                this.skipValue();
+            }
+        }
+        // Mapping
+        else if (this._objectReader.allowMappingStart()) {
+            while (!this._objectReader.allowMappingEnd()) {
+                this.skipValue();
+                this.skipValue();
+            }
+        }
+        // Unexpected
+        else {
+            throw new Error("Expected a scalar value, a sequence, or a mapping");
+        }
+    }
+    validate(scalar, definition) {
+        switch (scalar.templateTokenType) {
+            case types_TokenType.Null:
+            case types_TokenType.Boolean:
+            case types_TokenType.Number:
+            case types_TokenType.String: {
+                const literal = scalar;
+                // Legal
+                const scalarDefinitions = definition.getScalarDefinitions();
+                let relevantDefinition;
+                if ((relevantDefinition = scalarDefinitions.find(x => x.isMatch(literal)))) {
+                    scalar.definitionInfo = new DefinitionInfo(definition, relevantDefinition);
+                    return scalar;
+                }
+                // Not a string, convert
+                if (literal.templateTokenType !== types_TokenType.String) {
+                    const stringLiteral = new StringToken(literal.file, literal.range, literal.toString(), literal.definitionInfo);
+                    // Legal
+                    if ((relevantDefinition = scalarDefinitions.find(x => x.isMatch(stringLiteral)))) {
+                        stringLiteral.definitionInfo = new DefinitionInfo(definition, relevantDefinition);
+                        return stringLiteral;
+                    }
+                }
+                // Illegal
+                this._context.error(literal, `Unexpected value '${literal.toString()}'`);
+                return scalar;
+            }
+            case types_TokenType.BasicExpression:
+                // Illegal
+                if (definition.allowedContext.length === 0) {
+                    this._context.error(scalar, "A template expression is not allowed in this context");
+                }
+                return scalar;
+            default:
+                this._context.error(scalar, `Unexpected value '${scalar.toString()}'`);
+                return scalar;
+        }
+    }
+    parseScalar(token, definitionInfo) {
+        // Not a string
+        if (!isString(token) || !token.value) {
+            return token;
+        }
+        const allowedContext = definitionInfo.allowedContext;
+        const isSingleLine = token.range === undefined || token.range.start.line === token.range.end.line;
+        // For single-line strings, use token.value (without YAML quotes) for expression detection,
+        // because token.source includes quote characters that would be incorrectly detected as literal text.
+        // For multi-line block scalars, use token.source directly because it makes position calculation easier
+        // (no quote characters to handle, and token.source preserves the original line/column structure in YAML).
+        const raw = isSingleLine ? token.value : token.source ?? token.value;
+        let startExpression = raw.indexOf(OPEN_EXPRESSION);
+        if (startExpression < 0) {
+            // Doesn't contain "{{"
+            return token;
+        }
+        // Break the value into segments of LiteralToken and ExpressionToken
+        let encounteredError = false;
+        const segments = [];
+        let i = 0;
+        while (i < raw.length) {
+            // An expression starts here
+            if (i === startExpression) {
+                // Find the end of the expression - i.e. "}}"
+                startExpression = i;
+                let endExpression = -1;
+                let inString = false;
+                for (i += OPEN_EXPRESSION.length; i < raw.length; i++) {
+                    if (raw[i] === "'") {
+                        inString = !inString; // Note, this handles escaped single quotes gracefully. E.x. 'foo''bar'
+                    }
+                    else if (!inString && raw[i] === "}" && raw[i - 1] === "}") {
+                        endExpression = i;
+                        i++;
+                        break;
+                    }
+                }
+                // Check if not closed
+                if (endExpression < startExpression) {
+                    this._context.error(token, "The expression is not closed. An unescaped ${{ sequence was found, but the closing }} sequence was not found.");
+                    return token;
+                }
+                // Parse the expression
+                const rawExpression = raw.substr(startExpression + OPEN_EXPRESSION.length, endExpression - startExpression + 1 - OPEN_EXPRESSION.length - CLOSE_EXPRESSION.length);
+                let tr = token.range;
+                if (isSingleLine) {
+                    // Single-line: Adjust the range to only cover the sub-expression.
+                    // Calculate offset to account for YAML quote characters.
+                    // For example, `"${{ expr }}"` has source with quotes, value without.
+                    const offset = (token.source ?? raw).indexOf(OPEN_EXPRESSION) - raw.indexOf(OPEN_EXPRESSION);
+                    tr = {
+                        start: { line: tr.start.line, column: tr.start.column + startExpression + offset },
+                        end: { line: tr.end.line, column: tr.start.column + endExpression + 1 + offset }
+                    };
+                }
+                else {
+                    // Multi-line: Adjust the range to only cover the expression
+                    const startRaw = raw.substring(0, startExpression);
+                    const adjustedStartLine = startRaw.split("\n").length;
+                    const beginningOfLine = startRaw.lastIndexOf("\n");
+                    const adjustedStart = startExpression - beginningOfLine;
+                    const adjustedEnd = endExpression - beginningOfLine + 1;
+                    tr = {
+                        start: { line: tr.start.line + adjustedStartLine, column: adjustedStart },
+                        end: { line: tr.start.line + adjustedStartLine, column: adjustedEnd }
+                    };
+                }
+                const expression = this.parseIntoExpressionToken(tr, rawExpression, allowedContext, token, definitionInfo);
+                if (!expression) {
+                    // Record that we've hit an error but continue to validate any other expressions
+                    // that might be in the string
+                    encounteredError = true;
+                }
+                else {
+                    // Check if a directive was used when not allowed
+                    if (expression.directive && (startExpression !== 0 || i < raw.length)) {
+                        this._context.error(token, `The directive '${expression.directive}' is not allowed in this context. Directives are not supported for expressions that are embedded within a string. Directives are only supported when the entire value is an expression.`);
+                        return token;
+                    }
+                    // Add the segment
+                    segments.push(expression);
+                }
+                // Look for the next expression
+                startExpression = raw.indexOf(OPEN_EXPRESSION, i);
+            }
+            // The next expression is further ahead
+            else if (i < startExpression) {
+                // Append the segment
+                this.addString(segments, token.range, raw.substr(i, startExpression - i), token.definitionInfo);
+                // Adjust the position
+                i = startExpression;
+            }
+            // No remaining expressions
+            else {
+                this.addString(segments, token.range, raw.substr(i), token.definitionInfo);
+                break;
+            }
+        }
+        // If we've hit any error during parsing, return the original token
+        if (encounteredError) {
+            return token;
+        }
+        // Check if can convert to a literal
+        // For example, the escaped expression: ${{ '{{ this is a literal }}' }}
+        if (segments.length === 1 && segments[0].templateTokenType === types_TokenType.BasicExpression) {
+            const basicExpression = segments[0];
+            const str = this.getExpressionString(basicExpression.expression);
+            if (str !== undefined) {
+                return new StringToken(this._fileId, token.range, str, token.definitionInfo);
+            }
+        }
+        // Check if only one segment
+        if (segments.length === 1) {
+            return segments[0];
+        }
+        // Build the new expression, using the format function
+        const format = [];
+        const args = [];
+        const expressionTokens = [];
+        let argIndex = 0;
+        for (const segment of segments) {
+            if (isString(segment)) {
+                const text = segment.value
+                    .replace(/'/g, "''") // Escape quotes
+                    .replace(/\{/g, "{{") // Escape braces
+                    .replace(/\}/g, "}}");
+                format.push(text);
+            }
+            else {
+                format.push(`{${argIndex}}`); // Append format arg
+                argIndex++;
+                const expression = segment;
+                args.push(", ");
+                args.push(expression.expression);
+                expressionTokens.push(expression);
+            }
+        }
+        return new BasicExpressionToken(this._fileId, token.range, `format('${format.join("")}'${args.join("")})`, definitionInfo, expressionTokens, raw, undefined, token.blockScalarHeader);
+    }
+    parseIntoExpressionToken(tr, rawExpression, allowedContext, token, definitionInfo) {
+        const parseExpressionResult = this.parseExpression(tr, token, rawExpression, allowedContext, definitionInfo);
+        // Check for error
+        if (parseExpressionResult.error) {
+            this._context.error(token, parseExpressionResult.error, tr);
+            return undefined;
+        }
+        return parseExpressionResult.expression;
+    }
+    parseExpression(range, token, value, allowedContext, definitionInfo) {
+        const trimmed = value.trim();
+        // Check if the value is empty
+        if (!trimmed) {
+            return {
+                error: new Error("An expression was expected")
+            };
+        }
+        // Try to find a matching directive
+        const matchDirectiveResult = this.matchDirective(trimmed, INSERT_DIRECTIVE, 0);
+        if (matchDirectiveResult.isMatch) {
+            return {
+                expression: new InsertExpressionToken(this._fileId, range, definitionInfo)
+            };
+        }
+        else if (matchDirectiveResult.error) {
+            return {
+                error: matchDirectiveResult.error
+            };
+        }
+        // Check if valid expression
+        try {
+            expression_token_ExpressionToken.validateExpression(trimmed, allowedContext);
+        }
+        catch (err) {
+            return {
+                error: err
+            };
+        }
+        const startTrim = value.length - value.trimStart().length;
+        const endTrim = value.length - value.trimEnd().length;
+        const expressionRange = {
+            start: {
+                ...range.start,
+                column: range.start.column + OPEN_EXPRESSION.length + startTrim
+            },
+            end: {
+                ...range.end,
+                column: range.end.column - CLOSE_EXPRESSION.length - endTrim
+            }
+        };
+        // Return the expression
+        return {
+            expression: new BasicExpressionToken(this._fileId, range, trimmed, definitionInfo, undefined, token.source, expressionRange, token.blockScalarHeader),
+            error: undefined
+        };
+    }
+    addString(segments, range, value, definition) {
+        // If the last segment was a LiteralToken, then append to the last segment
+        if (segments.length > 0 && segments[segments.length - 1].templateTokenType === types_TokenType.String) {
+            const lastSegment = segments[segments.length - 1];
+            segments[segments.length - 1] = new StringToken(this._fileId, range, `${lastSegment.value}${value}`, definition);
+        }
+        // Otherwise add a new LiteralToken
+        else {
+            segments.push(new StringToken(this._fileId, range, value, definition));
+        }
+    }
+    matchDirective(trimmed, directive, expectedParameters) {
+        const parameters = [];
+        if (trimmed.startsWith(directive) &&
+            (trimmed.length === directive.length || WHITESPACE_PATTERN.test(trimmed[directive.length]))) {
+            let startIndex = directive.length;
+            let inString = false;
+            let parens = 0;
+            for (let i = startIndex; i < trimmed.length; i++) {
+                const c = trimmed[i];
+                if (WHITESPACE_PATTERN.test(c) && !inString && parens == 0) {
+                    if (startIndex < 1) {
+                        parameters.push(trimmed.substr(startIndex, i - startIndex));
+                    }
+                    startIndex = i + 1;
+                }
+                else if (c === "'") {
+                    inString = !inString;
+                }
+                else if (c === "(" && !inString) {
+                    parens++;
+                }
+                else if (c === ")" && !inString) {
+                    parens--;
+                }
+            }
+            if (startIndex < trimmed.length) {
+                parameters.push(trimmed.substr(startIndex));
+            }
+            if (expectedParameters != parameters.length) {
+                return {
+                    isMatch: false,
+                    parameters: [],
+                    error: new Error(`Exactly ${expectedParameters} parameter(s) were expected following the directive '${directive}'. Actual parameter count: ${parameters.length}`)
+                };
+            }
+            return {
+                isMatch: true,
+                parameters: parameters
+            };
+        }
+        return {
+            isMatch: false,
+            parameters: parameters
+        };
+    }
+    getExpressionString(trimmed) {
+        const result = [];
+        let inString = false;
+        for (let i = 0; i < trimmed.length; i++) {
+            const c = trimmed[i];
+            if (c === "'") {
+                inString = !inString;
+                if (inString && i !== 0) {
+                    result.push(c);
+                }
+            }
+            else if (!inString) {
+                return undefined;
+            }
+            else {
+                result.push(c);
+            }
+        }
+        return result.join("");
+    }
+    backgroundStepsEnabled() {
+        return this._context.state.featureFlags?.isEnabled("allowBackgroundSteps") ?? false;
+    }
+}
+//# sourceMappingURL=template-reader.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/workflows/workflow-constants.js
+const WORKFLOW_ROOT = "workflow-root-strict";
+//# sourceMappingURL=workflow-constants.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/parse-event.js
+class ParseEvent {
+    constructor(type, token) {
+        this.type = type;
+        this.token = token;
+    }
+}
+var EventType;
+(function (EventType) {
+    EventType[EventType["Literal"] = 0] = "Literal";
+    EventType[EventType["SequenceStart"] = 1] = "SequenceStart";
+    EventType[EventType["SequenceEnd"] = 2] = "SequenceEnd";
+    EventType[EventType["MappingStart"] = 3] = "MappingStart";
+    EventType[EventType["MappingEnd"] = 4] = "MappingEnd";
+    EventType[EventType["DocumentStart"] = 5] = "DocumentStart";
+    EventType[EventType["DocumentEnd"] = 6] = "DocumentEnd";
+})(EventType || (EventType = {}));
+//# sourceMappingURL=parse-event.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/json-object-reader.js
+
+
+class JSONObjectReader {
+    constructor(fileId, input) {
+        this._fileId = fileId;
+        const value = JSON.parse(input);
+        this._generator = this.getParseEvents(value, true);
+        this._current = this._generator.next();
+    }
+    allowLiteral() {
+        if (!this._current.done) {
+            const parseEvent = this._current.value;
+            if (parseEvent.type === EventType.Literal) {
+                this._current = this._generator.next();
+                return parseEvent.token;
+            }
+        }
+        return undefined;
+    }
+    allowSequenceStart() {
+        if (!this._current.done) {
+            const parseEvent = this._current.value;
+            if (parseEvent.type === EventType.SequenceStart) {
+                this._current = this._generator.next();
+                return parseEvent.token;
+            }
+        }
+        return undefined;
+    }
+    allowSequenceEnd() {
+        if (!this._current.done) {
+            const parseEvent = this._current.value;
+            if (parseEvent.type === EventType.SequenceEnd) {
+                this._current = this._generator.next();
+                return true;
+            }
+        }
+        return false;
+    }
+    allowMappingStart() {
+        if (!this._current.done) {
+            const parseEvent = this._current.value;
+            if (parseEvent.type === EventType.MappingStart) {
+                this._current = this._generator.next();
+                return parseEvent.token;
+            }
+        }
+        return undefined;
+    }
+    allowMappingEnd() {
+        if (!this._current.done) {
+            const parseEvent = this._current.value;
+            if (parseEvent.type === EventType.MappingEnd) {
+                this._current = this._generator.next();
+                return true;
+            }
+        }
+        return false;
+    }
+    validateEnd() {
+        if (!this._current.done) {
+            const parseEvent = this._current.value;
+            if (parseEvent.type === EventType.DocumentEnd) {
+                this._current = this._generator.next();
+                return;
+            }
+        }
+        throw new Error("Expected end of reader");
+    }
+    validateStart() {
+        if (!this._current.done) {
+            const parseEvent = this._current.value;
+            if (parseEvent.type === EventType.DocumentStart) {
+                this._current = this._generator.next();
+                return;
+            }
+        }
+        throw new Error("Expected start of reader");
+    }
+    /**
+     * Returns all tokens (depth first)
+     */
+    *getParseEvents(value, root) {
+        if (root) {
+            yield new ParseEvent(EventType.DocumentStart, undefined);
+        }
+        switch (typeof value) {
+            case "undefined":
+                yield new ParseEvent(EventType.Literal, new NullToken(this._fileId, undefined, undefined));
+                break;
+            case "boolean":
+                yield new ParseEvent(EventType.Literal, new BooleanToken(this._fileId, undefined, value, undefined));
+                break;
+            case "number":
+                yield new ParseEvent(EventType.Literal, new NumberToken(this._fileId, undefined, value, undefined));
+                break;
+            case "string":
+                yield new ParseEvent(EventType.Literal, new StringToken(this._fileId, undefined, value, undefined));
+                break;
+            case "object":
+                // null
+                if (value === null) {
+                    yield new ParseEvent(EventType.Literal, new NullToken(this._fileId, undefined, undefined));
+                }
+                // array
+                else if (Array.isArray(value)) {
+                    yield new ParseEvent(EventType.SequenceStart, new SequenceToken(this._fileId, undefined, undefined));
+                    for (const item of value) {
+                        for (const e of this.getParseEvents(item)) {
+                            yield e;
+                        }
+                    }
+                    yield new ParseEvent(EventType.SequenceEnd, undefined);
+                }
+                // object
+                else {
+                    yield new ParseEvent(EventType.MappingStart, new MappingToken(this._fileId, undefined, undefined));
+                    for (const key of Object.keys(value)) {
+                        yield new ParseEvent(EventType.Literal, new StringToken(this._fileId, undefined, key, undefined));
+                        for (const e of this.getParseEvents(value[key])) {
+                            yield e;
+                        }
+                    }
+                    yield new ParseEvent(EventType.MappingEnd, undefined);
+                }
+                break;
+            default:
+                throw new Error(`Unexpected value type '${typeof value}' when reading object`);
+        }
+        if (root) {
+            yield new ParseEvent(EventType.DocumentEnd, undefined);
+        }
+    }
+}
+//# sourceMappingURL=json-object-reader.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/trace-writer.js
+class NoOperationTraceWriter {
+    error() {
+        // do nothing
+    }
+    info() {
+        // do nothing
+    }
+    verbose() {
+        // do nothing
+    }
+}
+//# sourceMappingURL=trace-writer.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/schema/definition.js
+
+/**
+ * Defines the allowable schema for a user defined type
+ */
+class Definition {
+    constructor(key, definition) {
+        /**
+         * Used by the template reader to determine allowed expression values and functions.
+         * Also used by the template reader to validate function min/max parameters.
+         */
+        this.readerContext = [];
+        /**
+         * Used by the template evaluator to determine allowed expression values and functions.
+         * The min/max parameter info is omitted.
+         */
+        this.evaluatorContext = [];
+        this.key = key;
+        if (definition) {
+            for (let i = 0; i < definition.count;) {
+                const definitionKey = definition.get(i).key.assertString(`${DEFINITION} key`);
+                switch (definitionKey.value) {
+                    case CONTEXT: {
+                        const context = definition.get(i).value.assertSequence(`${DEFINITION} ${CONTEXT}`);
+                        definition.remove(i);
+                        const seenReaderContext = {};
+                        const seenEvaluatorContext = {};
+                        for (const item of context) {
+                            const itemStr = item.assertString(`${CONTEXT} item`).value;
+                            const upperItemStr = itemStr.toUpperCase();
+                            if (seenReaderContext[upperItemStr]) {
+                                throw new Error(`Duplicate context item '${itemStr}'`);
+                            }
+                            seenReaderContext[upperItemStr] = true;
+                            this.readerContext.push(itemStr);
+                            // Remove min/max parameter info
+                            const paramIndex = itemStr.indexOf("(");
+                            const modifiedItemStr = paramIndex > 0 ? itemStr.substr(0, paramIndex + 1) + ")" : itemStr;
+                            const upperModifiedItemStr = modifiedItemStr.toUpperCase();
+                            if (seenEvaluatorContext[upperModifiedItemStr]) {
+                                throw new Error(`Duplicate context item '${modifiedItemStr}'`);
+                            }
+                            seenEvaluatorContext[upperModifiedItemStr] = true;
+                            this.evaluatorContext.push(modifiedItemStr);
+                        }
+                        break;
+                    }
+                    case DESCRIPTION: {
+                        const value = definition.get(i).value;
+                        this.description = value.assertString(DESCRIPTION).value;
+                        definition.remove(i);
+                        break;
+                    }
+                    default: {
+                        i++;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+//# sourceMappingURL=definition.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/schema/scalar-definition.js
+
+class ScalarDefinition extends Definition {
+    constructor(key, definition) {
+        super(key, definition);
+    }
+}
+//# sourceMappingURL=scalar-definition.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/schema/boolean-definition.js
+
+
+
+
+class BooleanDefinition extends ScalarDefinition {
+    constructor(key, definition) {
+        super(key, definition);
+        if (definition) {
+            for (const definitionPair of definition) {
+                const definitionKey = definitionPair.key.assertString(`${DEFINITION} key`);
+                switch (definitionKey.value) {
+                    case BOOLEAN: {
+                        const mapping = definitionPair.value.assertMapping(`${DEFINITION} ${BOOLEAN}`);
+                        for (const mappingPair of mapping) {
+                            const mappingKey = mappingPair.key.assertString(`${DEFINITION} ${BOOLEAN} key`);
+                            switch (mappingKey.value) {
+                                default:
+                                    // throws
+                                    mappingKey.assertUnexpectedValue(`${DEFINITION} ${BOOLEAN} key`);
+                                    break;
+                            }
+                        }
+                        break;
+                    }
+                    default:
+                        definitionKey.assertUnexpectedValue(`${DEFINITION} key`); // throws
+                }
+            }
+        }
+    }
+    get definitionType() {
+        return DefinitionType.Boolean;
+    }
+    isMatch(literal) {
+        return literal.templateTokenType === types_TokenType.Boolean;
+    }
+    validate() {
+        // no-op
+    }
+}
+//# sourceMappingURL=boolean-definition.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/schema/property-definition.js
+
+
+class PropertyDefinition {
+    constructor(token) {
+        this.type = "";
+        this.required = false;
+        if (token.templateTokenType === types_TokenType.String) {
+            this.type = token.value;
+        }
+        else {
+            const mapping = token.assertMapping(MAPPING_PROPERTY_VALUE);
+            for (const mappingPair of mapping) {
+                const mappingKey = mappingPair.key.assertString(`${MAPPING_PROPERTY_VALUE} key`);
+                switch (mappingKey.value) {
+                    case TYPE:
+                        this.type = mappingPair.value.assertString(`${MAPPING_PROPERTY_VALUE} ${TYPE}`).value;
+                        break;
+                    case REQUIRED:
+                        this.required = mappingPair.value.assertBoolean(`${MAPPING_PROPERTY_VALUE} ${REQUIRED}`).value;
+                        break;
+                    case DESCRIPTION:
+                        this.description = mappingPair.value.assertString(`${MAPPING_PROPERTY_VALUE} ${DESCRIPTION}`).value;
+                        break;
+                    default:
+                        mappingKey.assertUnexpectedValue(`${MAPPING_PROPERTY_VALUE} key`); // throws
+                }
+            }
+        }
+    }
+}
+//# sourceMappingURL=property-definition.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/schema/mapping-definition.js
+
+
+
+
+class MappingDefinition extends Definition {
+    constructor(key, definition) {
+        super(key, definition);
+        this.properties = {};
+        this.looseKeyType = "";
+        this.looseValueType = "";
+        if (definition) {
+            for (const definitionPair of definition) {
+                const definitionKey = definitionPair.key.assertString(`${DEFINITION} key`);
+                switch (definitionKey.value) {
+                    case MAPPING: {
+                        const mapping = definitionPair.value.assertMapping(`${DEFINITION} ${MAPPING}`);
+                        for (const mappingPair of mapping) {
+                            const mappingKey = mappingPair.key.assertString(`${DEFINITION} ${MAPPING} key`);
+                            switch (mappingKey.value) {
+                                case PROPERTIES: {
+                                    const properties = mappingPair.value.assertMapping(`${DEFINITION} ${MAPPING} ${PROPERTIES}`);
+                                    for (const propertiesPair of properties) {
+                                        const propertyName = propertiesPair.key.assertString(`${DEFINITION} ${MAPPING} ${PROPERTIES} key`);
+                                        this.properties[propertyName.value] = new PropertyDefinition(propertiesPair.value);
+                                    }
+                                    break;
+                                }
+                                case LOOSE_KEY_TYPE: {
+                                    const looseKeyType = mappingPair.value.assertString(`${DEFINITION} ${MAPPING} ${LOOSE_KEY_TYPE}`);
+                                    this.looseKeyType = looseKeyType.value;
+                                    break;
+                                }
+                                case LOOSE_VALUE_TYPE: {
+                                    const looseValueType = mappingPair.value.assertString(`${DEFINITION} ${MAPPING} ${LOOSE_VALUE_TYPE}`);
+                                    this.looseValueType = looseValueType.value;
+                                    break;
+                                }
+                                default:
+                                    // throws
+                                    mappingKey.assertUnexpectedValue(`${DEFINITION} ${MAPPING} key`);
+                                    break;
+                            }
+                        }
+                        break;
+                    }
+                    default:
+                        definitionKey.assertUnexpectedValue(`${DEFINITION} key`); // throws
+                }
+            }
+        }
+    }
+    get definitionType() {
+        return DefinitionType.Mapping;
+    }
+    validate(schema, name) {
+        // Lookup loose key type
+        if (this.looseKeyType) {
+            schema.getDefinition(this.looseKeyType);
+            // Lookup loose value type
+            if (this.looseValueType) {
+                schema.getDefinition(this.looseValueType);
+            }
+            else {
+                throw new Error(`Property '${LOOSE_KEY_TYPE}' is defined but '${LOOSE_VALUE_TYPE}' is not defined on '${name}'`);
+            }
+        }
+        // Otherwise validate loose value type not be defined
+        else if (this.looseValueType) {
+            throw new Error(`Property '${LOOSE_VALUE_TYPE}' is defined but '${LOOSE_KEY_TYPE}' is not defined on '${name}'`);
+        }
+        // Lookup each property
+        for (const propertyName of Object.keys(this.properties)) {
+            const propertyDef = this.properties[propertyName];
+            if (!propertyDef.type) {
+                throw new Error(`Type not specified for the property '${propertyName}' on '${name}'`);
+            }
+            schema.getDefinition(propertyDef.type);
+        }
+    }
+}
+//# sourceMappingURL=mapping-definition.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/schema/null-definition.js
+
+
+
+
+class NullDefinition extends ScalarDefinition {
+    constructor(key, definition) {
+        super(key, definition);
+        if (definition) {
+            for (const definitionPair of definition) {
+                const definitionKey = definitionPair.key.assertString(`${DEFINITION} key`);
+                switch (definitionKey.value) {
+                    case NULL: {
+                        const mapping = definitionPair.value.assertMapping(`${DEFINITION} ${NULL}`);
+                        for (const mappingPair of mapping) {
+                            const mappingKey = mappingPair.key.assertString(`${DEFINITION} ${NULL} key`);
+                            switch (mappingKey.value) {
+                                default:
+                                    // throws
+                                    mappingKey.assertUnexpectedValue(`${DEFINITION} ${NULL} key`);
+                                    break;
+                            }
+                        }
+                        break;
+                    }
+                    default:
+                        definitionKey.assertUnexpectedValue(`${DEFINITION} key`); // throws
+                }
+            }
+        }
+    }
+    get definitionType() {
+        return DefinitionType.Null;
+    }
+    isMatch(literal) {
+        return literal.templateTokenType === types_TokenType.Null;
+    }
+    validate() {
+        // no-op
+    }
+}
+//# sourceMappingURL=null-definition.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/schema/number-definition.js
+
+
+
+
+class NumberDefinition extends ScalarDefinition {
+    constructor(key, definition) {
+        super(key, definition);
+        if (definition) {
+            for (const definitionPair of definition) {
+                const definitionKey = definitionPair.key.assertString(`${DEFINITION} key`);
+                switch (definitionKey.value) {
+                    case NUMBER: {
+                        const mapping = definitionPair.value.assertMapping(`${DEFINITION} ${NUMBER}`);
+                        for (const mappingPair of mapping) {
+                            const mappingKey = mappingPair.key.assertString(`${DEFINITION} ${NUMBER} key`);
+                            switch (mappingKey.value) {
+                                default:
+                                    // throws
+                                    mappingKey.assertUnexpectedValue(`${DEFINITION} ${NUMBER} key`);
+                                    break;
+                            }
+                        }
+                        break;
+                    }
+                    default:
+                        definitionKey.assertUnexpectedValue(`${DEFINITION} key`); // throws
+                }
+            }
+        }
+    }
+    get definitionType() {
+        return DefinitionType.Number;
+    }
+    isMatch(literal) {
+        return literal.templateTokenType === types_TokenType.Number;
+    }
+    validate() {
+        // no-op
+    }
+}
+//# sourceMappingURL=number-definition.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/schema/one-of-definition.js
+
+
+
+/**
+ * Must resolve to exactly one of the referenced definitions
+ */
+class OneOfDefinition extends Definition {
+    constructor(key, definition) {
+        super(key, definition);
+        this.oneOf = [];
+        this.oneOfPrefix = [];
+        if (definition) {
+            for (const definitionPair of definition) {
+                const definitionKey = definitionPair.key.assertString(`${DEFINITION} key`);
+                switch (definitionKey.value) {
+                    case ONE_OF: {
+                        const oneOf = definitionPair.value.assertSequence(`${DEFINITION} ${ONE_OF}`);
+                        for (const item of oneOf) {
+                            const oneOfItem = item.assertString(`${DEFINITION} ${ONE_OF} item`);
+                            this.oneOf.push(oneOfItem.value);
+                        }
+                        break;
+                    }
+                    case ALLOWED_VALUES: {
+                        const oneOf = definitionPair.value.assertSequence(`${DEFINITION} ${ALLOWED_VALUES}`);
+                        for (const item of oneOf) {
+                            const oneOfItem = item.assertString(`${DEFINITION} ${ONE_OF} item`);
+                            this.oneOf.push(this.key + "-" + oneOfItem.value);
+                        }
+                        break;
+                    }
+                    default:
+                        // throws
+                        definitionKey.assertUnexpectedValue(`${DEFINITION} key`);
+                        break;
+                }
+            }
+        }
+    }
+    get definitionType() {
+        return DefinitionType.OneOf;
+    }
+    validate(schema, name) {
+        if (this.oneOf.length === 0) {
+            throw new Error(`'${name}' does not contain any references`);
+        }
+        let foundLooseKeyType = false;
+        const mappingDefinitions = [];
+        let allowedValuesDefinition;
+        let sequenceDefinition;
+        let nullDefinition;
+        let booleanDefinition;
+        let numberDefinition;
+        const stringDefinitions = [];
+        const seenNestedTypes = {};
+        for (const nestedType of this.oneOf) {
+            if (seenNestedTypes[nestedType]) {
+                throw new Error(`'${name}' contains duplicate nested type '${nestedType}'`);
+            }
+            seenNestedTypes[nestedType] = true;
+            const nestedDefinition = schema.getDefinition(nestedType);
+            if (nestedDefinition.readerContext.length > 0) {
+                throw new Error(`'${name}' is a one-of definition and references another definition that defines context. This is currently not supported.`);
+            }
+            switch (nestedDefinition.definitionType) {
+                case DefinitionType.Mapping: {
+                    const mappingDefinition = nestedDefinition;
+                    mappingDefinitions.push(mappingDefinition);
+                    if (mappingDefinition.looseKeyType) {
+                        foundLooseKeyType = true;
+                    }
+                    break;
+                }
+                case DefinitionType.Sequence: {
+                    // Multiple sequence definitions not allowed
+                    if (sequenceDefinition) {
+                        throw new Error(`'${name}' refers to more than one definition of type '${SEQUENCE}'`);
+                    }
+                    sequenceDefinition = nestedDefinition;
+                    break;
+                }
+                case DefinitionType.Null: {
+                    // Multiple null definitions not allowed
+                    if (nullDefinition) {
+                        throw new Error(`'${name}' refers to more than one definition of type '${NULL}'`);
+                    }
+                    nullDefinition = nestedDefinition;
+                    break;
+                }
+                case DefinitionType.Boolean: {
+                    // Multiple boolean definitions not allowed
+                    if (booleanDefinition) {
+                        throw new Error(`'${name}' refers to more than one definition of type '${BOOLEAN}'`);
+                    }
+                    booleanDefinition = nestedDefinition;
+                    break;
+                }
+                case DefinitionType.Number: {
+                    // Multiple number definitions not allowed
+                    if (numberDefinition) {
+                        throw new Error(`'${name}' refers to more than one definition of type '${NUMBER}'`);
+                    }
+                    numberDefinition = nestedDefinition;
+                    break;
+                }
+                case DefinitionType.String: {
+                    const stringDefinition = nestedDefinition;
+                    // Multiple string definitions
+                    if (stringDefinitions.length > 0 && (!stringDefinitions[0].constant || !stringDefinition.constant)) {
+                        throw new Error(`'${name}' refers to more than one '${SCALAR}', but some do not set '${CONSTANT}'`);
+                    }
+                    stringDefinitions.push(stringDefinition);
+                    break;
+                }
+                case DefinitionType.OneOf: {
+                    // Multiple allowed-values definitions not allowed
+                    if (allowedValuesDefinition) {
+                        throw new Error(`'${name}' contains multiple allowed-values definitions`);
+                    }
+                    allowedValuesDefinition = nestedDefinition;
+                    break;
+                }
+                default:
+                    throw new Error(`'${name}' refers to a definition with type '${nestedDefinition.definitionType}'`);
+            }
+        }
+        if (mappingDefinitions.length > 1) {
+            if (foundLooseKeyType) {
+                throw new Error(`'${name}' refers to two mappings and at least one sets '${LOOSE_KEY_TYPE}'. This is not currently supported.`);
+            }
+            const seenProperties = {};
+            for (const mappingDefinition of mappingDefinitions) {
+                for (const propertyName of Object.keys(mappingDefinition.properties)) {
+                    const newPropertyDef = mappingDefinition.properties[propertyName];
+                    // Already seen
+                    const existingPropertyDef = seenProperties[propertyName];
+                    if (existingPropertyDef) {
+                        // Types match
+                        if (existingPropertyDef.type === newPropertyDef.type) {
+                            continue;
+                        }
+                        // Collision
+                        throw new Error(`'${name}' contains two mappings with the same property, but each refers to a different type. All matching properties must refer to the same type.`);
+                    }
+                    // New
+                    else {
+                        seenProperties[propertyName] = newPropertyDef;
+                    }
+                }
+            }
+        }
+    }
+}
+//# sourceMappingURL=one-of-definition.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/schema/sequence-definition.js
+
+
+
+class SequenceDefinition extends Definition {
+    constructor(key, definition) {
+        super(key, definition);
+        this.itemType = "";
+        if (definition) {
+            for (const definitionPair of definition) {
+                const definitionKey = definitionPair.key.assertString(`${DEFINITION} key`);
+                switch (definitionKey.value) {
+                    case SEQUENCE: {
+                        const mapping = definitionPair.value.assertMapping(`${DEFINITION} ${SEQUENCE}`);
+                        for (const mappingPair of mapping) {
+                            const mappingKey = mappingPair.key.assertString(`${DEFINITION} ${SEQUENCE} key`);
+                            switch (mappingKey.value) {
+                                case ITEM_TYPE: {
+                                    const itemType = mappingPair.value.assertString(`${DEFINITION} ${SEQUENCE} ${ITEM_TYPE}`);
+                                    this.itemType = itemType.value;
+                                    break;
+                                }
+                                default:
+                                    // throws
+                                    mappingKey.assertUnexpectedValue(`${DEFINITION} ${SEQUENCE} key`);
+                                    break;
+                            }
+                        }
+                        break;
+                    }
+                    default:
+                        definitionKey.assertUnexpectedValue(`${DEFINITION} key`); // throws
+                }
+            }
+        }
+    }
+    get definitionType() {
+        return DefinitionType.Sequence;
+    }
+    validate(schema, name) {
+        if (!this.itemType) {
+            throw new Error(`'${name}' does not defined '${ITEM_TYPE}'`);
+        }
+        // Lookup item type
+        schema.getDefinition(this.itemType);
+    }
+}
+//# sourceMappingURL=sequence-definition.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/schema/string-definition.js
+
+
+
+
+class StringDefinition extends ScalarDefinition {
+    constructor(key, definition) {
+        super(key, definition);
+        this.constant = "";
+        this.ignoreCase = false;
+        this.requireNonEmpty = false;
+        this.isExpression = false;
+        if (definition) {
+            for (const definitionPair of definition) {
+                const definitionKey = definitionPair.key.assertString(`${DEFINITION} key`);
+                switch (definitionKey.value) {
+                    case STRING: {
+                        const mapping = definitionPair.value.assertMapping(`${DEFINITION} ${STRING}`);
+                        for (const mappingPair of mapping) {
+                            const mappingKey = mappingPair.key.assertString(`${DEFINITION} ${STRING} key`);
+                            switch (mappingKey.value) {
+                                case CONSTANT: {
+                                    const constantStringToken = mappingPair.value.assertString(`${DEFINITION} ${STRING} ${CONSTANT}`);
+                                    this.constant = constantStringToken.value;
+                                    break;
+                                }
+                                case IGNORE_CASE: {
+                                    const ignoreCaseBooleanToken = mappingPair.value.assertBoolean(`${DEFINITION} ${STRING} ${IGNORE_CASE}`);
+                                    this.ignoreCase = ignoreCaseBooleanToken.value;
+                                    break;
+                                }
+                                case REQUIRE_NON_EMPTY: {
+                                    const requireNonEmptyBooleanToken = mappingPair.value.assertBoolean(`${DEFINITION} ${STRING} ${REQUIRE_NON_EMPTY}`);
+                                    this.requireNonEmpty = requireNonEmptyBooleanToken.value;
+                                    break;
+                                }
+                                case IS_EXPRESSION: {
+                                    const isExpressionToken = mappingPair.value.assertBoolean(`${DEFINITION} ${STRING} ${IS_EXPRESSION}`);
+                                    this.isExpression = isExpressionToken.value;
+                                    break;
+                                }
+                                default:
+                                    // throws
+                                    mappingKey.assertUnexpectedValue(`${DEFINITION} ${STRING} key`);
+                                    break;
+                            }
+                        }
+                        break;
+                    }
+                    default:
+                        definitionKey.assertUnexpectedValue(`${DEFINITION} key`); // throws
+                }
+            }
+        }
+    }
+    get definitionType() {
+        return DefinitionType.String;
+    }
+    isMatch(literal) {
+        if (literal.templateTokenType === types_TokenType.String) {
+            const value = literal.value;
+            if (this.constant) {
+                return this.ignoreCase ? this.constant.toUpperCase() === value.toUpperCase() : this.constant === value;
+            }
+            else if (this.requireNonEmpty) {
+                return !!value;
+            }
+            else {
+                return true;
+            }
+        }
+        return false;
+    }
+    validate() {
+        if (this.constant && this.requireNonEmpty) {
+            throw new Error(`Properties '${CONSTANT}' and '${REQUIRE_NON_EMPTY}' cannot both be set`);
+        }
+    }
+}
+//# sourceMappingURL=string-definition.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/schema/template-schema.js
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * This models the root schema object and contains definitions
+ */
+class TemplateSchema {
+    constructor(mapping) {
+        this.definitions = {};
+        this.version = "";
+        // Add built-in type: null
+        this.definitions[NULL] = new NullDefinition(NULL);
+        // Add built-in type: boolean
+        this.definitions[BOOLEAN] = new BooleanDefinition(BOOLEAN);
+        // Add built-in type: number
+        this.definitions[NUMBER] = new NumberDefinition(NUMBER);
+        // Add built-in type: string
+        this.definitions[STRING] = new StringDefinition(STRING);
+        // Add built-in type: sequence
+        const sequenceDefinition = new SequenceDefinition(SEQUENCE);
+        sequenceDefinition.itemType = ANY;
+        this.definitions[sequenceDefinition.key] = sequenceDefinition;
+        // Add built-in type: mapping
+        const mappingDefinition = new MappingDefinition(MAPPING);
+        mappingDefinition.looseKeyType = STRING;
+        mappingDefinition.looseValueType = ANY;
+        this.definitions[mappingDefinition.key] = mappingDefinition;
+        // Add built-in type: any
+        const anyDefinition = new OneOfDefinition(ANY);
+        anyDefinition.oneOf.push(NULL);
+        anyDefinition.oneOf.push(BOOLEAN);
+        anyDefinition.oneOf.push(NUMBER);
+        anyDefinition.oneOf.push(STRING);
+        anyDefinition.oneOf.push(SEQUENCE);
+        anyDefinition.oneOf.push(MAPPING);
+        this.definitions[anyDefinition.key] = anyDefinition;
+        if (mapping) {
+            for (const pair of mapping) {
+                const key = pair.key.assertString(`${TEMPLATE_SCHEMA} key`);
+                switch (key.value) {
+                    case template_constants_VERSION: {
+                        this.version = pair.value.assertString(`${TEMPLATE_SCHEMA} ${template_constants_VERSION}`).value;
+                        break;
+                    }
+                    case DEFINITIONS: {
+                        const definitions = pair.value.assertMapping(`${TEMPLATE_SCHEMA} ${DEFINITIONS}`);
+                        for (const definitionsPair of definitions) {
+                            const definitionsKey = definitionsPair.key.assertString(`${TEMPLATE_SCHEMA} ${DEFINITIONS} key`);
+                            const definitionsValue = definitionsPair.value.assertMapping(`${TEMPLATE_SCHEMA} ${DEFINITIONS} value`);
+                            let definition;
+                            for (const definitionPair of definitionsValue) {
+                                const definitionKey = definitionPair.key.assertString(`${DEFINITION} key`);
+                                const mappingToken = definitionsPair.value;
+                                switch (definitionKey.value) {
+                                    case NULL:
+                                        definition = new NullDefinition(definitionsKey.value, definitionsValue);
+                                        break;
+                                    case BOOLEAN:
+                                        definition = new BooleanDefinition(definitionsKey.value, definitionsValue);
+                                        break;
+                                    case NUMBER:
+                                        definition = new NumberDefinition(definitionsKey.value, definitionsValue);
+                                        break;
+                                    case STRING:
+                                        definition = new StringDefinition(definitionsKey.value, definitionsValue);
+                                        break;
+                                    case SEQUENCE:
+                                        definition = new SequenceDefinition(definitionsKey.value, definitionsValue);
+                                        break;
+                                    case MAPPING:
+                                        definition = new MappingDefinition(definitionsKey.value, definitionsValue);
+                                        break;
+                                    case ONE_OF:
+                                        definition = new OneOfDefinition(definitionsKey.value, definitionsValue);
+                                        break;
+                                    case ALLOWED_VALUES:
+                                        // Change the allowed-values definition into a one-of definition and its corresponding string definitions
+                                        for (const item of mappingToken) {
+                                            if (item.value.templateTokenType === types_TokenType.Sequence) {
+                                                // Create a new string definition for each StringToken in the sequence
+                                                const sequenceToken = item.value;
+                                                for (const activity of sequenceToken) {
+                                                    if (activity.templateTokenType === types_TokenType.String) {
+                                                        const stringToken = activity;
+                                                        const allowedValuesKey = definitionsKey.value + "-" + stringToken.value;
+                                                        const allowedValuesDef = new StringDefinition(allowedValuesKey);
+                                                        allowedValuesDef.constant = stringToken.toDisplayString();
+                                                        this.definitions[allowedValuesKey] = allowedValuesDef;
+                                                    }
+                                                }
+                                            }
+                                        }
+                                        definition = new OneOfDefinition(definitionsKey.value, definitionsValue);
+                                        break;
+                                    case CONTEXT:
+                                    case DESCRIPTION:
+                                        continue;
+                                    default:
+                                        // throws
+                                        definitionKey.assertUnexpectedValue(`${DEFINITION} mapping key`);
+                                        break;
+                                }
+                                break;
+                            }
+                            if (!definition) {
+                                throw new Error(`Not enough information to construct definition '${definitionsKey.value}'`);
+                            }
+                            this.definitions[definitionsKey.value] = definition;
+                        }
+                        break;
+                    }
+                    default:
+                        // throws
+                        key.assertUnexpectedValue(`${TEMPLATE_SCHEMA} key`);
+                        break;
+                }
+            }
+        }
+    }
+    /**
+     * Looks up a definition by name
+     */
+    getDefinition(name) {
+        const result = this.definitions[name];
+        if (result) {
+            return result;
+        }
+        throw new Error(`Schema definition '${name}' not found`);
+    }
+    /**
+     * Expands one-of definitions and returns all scalar definitions
+     */
+    getScalarDefinitions(definition) {
+        const result = [];
+        switch (definition.definitionType) {
+            case DefinitionType.Null:
+            case DefinitionType.Boolean:
+            case DefinitionType.Number:
+            case DefinitionType.String:
+                result.push(definition);
+                break;
+            case DefinitionType.OneOf: {
+                const oneOf = definition;
+                // Expand nested one-of definitions
+                for (const nestedName of oneOf.oneOf) {
+                    const nestedDefinition = this.getDefinition(nestedName);
+                    result.push(...this.getScalarDefinitions(nestedDefinition));
+                }
+                break;
+            }
+        }
+        return result;
+    }
+    /**
+     * Expands one-of definitions and returns all matching definitions by type
+     */
+    getDefinitionsOfType(definition, type) {
+        const result = [];
+        if (definition.definitionType === type) {
+            result.push(definition);
+        }
+        else if (definition.definitionType === DefinitionType.OneOf) {
+            const oneOf = definition;
+            for (const nestedName of oneOf.oneOf) {
+                const nestedDefinition = this.getDefinition(nestedName);
+                if (nestedDefinition.definitionType === type) {
+                    result.push(nestedDefinition);
+                }
+            }
+        }
+        return result;
+    }
+    /**
+     * Attempts match the property name to a property defined by any of the specified definitions.
+     * If matched, any unmatching definitions are filtered from the definitions array.
+     * Returns the type information for the matched property.
+     */
+    matchPropertyAndFilter(definitions, propertyName) {
+        let result;
+        // Check for a matching well-known property
+        let notFoundInSome = false;
+        for (const definition of definitions) {
+            const propertyDef = definition.properties[propertyName];
+            if (propertyDef) {
+                result = propertyDef;
+            }
+            else {
+                notFoundInSome = true;
+            }
+        }
+        // Filter the matched definitions if needed
+        if (result && notFoundInSome) {
+            for (let i = 0; i < definitions.length;) {
+                if (definitions[i].properties[propertyName]) {
+                    i++;
+                }
+                else {
+                    definitions.splice(i, 1);
+                }
+            }
+        }
+        return result;
+    }
+    validate() {
+        const oneOfDefinitions = {};
+        for (const name of Object.keys(this.definitions)) {
+            if (!name.match(TemplateSchema._definitionNamePattern)) {
+                throw new Error(`Invalid definition name '${name}'`);
+            }
+            const definition = this.definitions[name];
+            // Delay validation for 'one-of' definitions
+            if (definition.definitionType === DefinitionType.OneOf) {
+                oneOfDefinitions[name] = definition;
+            }
+            // Otherwise validate now
+            else {
+                definition.validate(this, name);
+            }
+        }
+        // Validate 'one-of' definitions
+        for (const name of Object.keys(oneOfDefinitions)) {
+            const oneOf = oneOfDefinitions[name];
+            oneOf.validate(this, name);
+        }
+    }
+    /**
+     * Loads a user-defined schema file
+     */
+    static load(objectReader) {
+        const context = new TemplateContext(new TemplateValidationErrors(10, 500), TemplateSchema.getInternalSchema(), new NoOperationTraceWriter());
+        const template = readTemplate(context, TEMPLATE_SCHEMA, objectReader, undefined);
+        context.errors.check();
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion
+        const mapping = template.assertMapping(TEMPLATE_SCHEMA);
+        const schema = new TemplateSchema(mapping);
+        schema.validate();
+        return schema;
+    }
+    /**
+     * Gets the internal schema used for reading user-defined schema files
+     */
+    static getInternalSchema() {
+        if (TemplateSchema._internalSchema === undefined) {
+            const schema = new TemplateSchema();
+            // template-schema
+            let mappingDefinition = new MappingDefinition(TEMPLATE_SCHEMA);
+            mappingDefinition.properties[template_constants_VERSION] = new PropertyDefinition(new StringToken(undefined, undefined, NON_EMPTY_STRING, undefined));
+            mappingDefinition.properties[DEFINITIONS] = new PropertyDefinition(new StringToken(undefined, undefined, DEFINITIONS, undefined));
+            schema.definitions[mappingDefinition.key] = mappingDefinition;
+            // definitions
+            mappingDefinition = new MappingDefinition(DEFINITIONS);
+            mappingDefinition.looseKeyType = NON_EMPTY_STRING;
+            mappingDefinition.looseValueType = DEFINITION;
+            schema.definitions[mappingDefinition.key] = mappingDefinition;
+            // definition
+            let oneOfDefinition = new OneOfDefinition(DEFINITION);
+            oneOfDefinition.oneOf.push(NULL_DEFINITION);
+            oneOfDefinition.oneOf.push(BOOLEAN_DEFINITION);
+            oneOfDefinition.oneOf.push(NUMBER_DEFINITION);
+            oneOfDefinition.oneOf.push(STRING_DEFINITION);
+            oneOfDefinition.oneOf.push(SEQUENCE_DEFINITION);
+            oneOfDefinition.oneOf.push(MAPPING_DEFINITION);
+            oneOfDefinition.oneOf.push(ONE_OF_DEFINITION);
+            schema.definitions[oneOfDefinition.key] = oneOfDefinition;
+            // null-definition
+            mappingDefinition = new MappingDefinition(NULL_DEFINITION);
+            mappingDefinition.properties[DESCRIPTION] = new PropertyDefinition(new StringToken(undefined, undefined, STRING, undefined));
+            mappingDefinition.properties[CONTEXT] = new PropertyDefinition(new StringToken(undefined, undefined, SEQUENCE_OF_NON_EMPTY_STRING, undefined));
+            mappingDefinition.properties[NULL] = new PropertyDefinition(new StringToken(undefined, undefined, NULL_DEFINITION_PROPERTIES, undefined));
+            schema.definitions[mappingDefinition.key] = mappingDefinition;
+            // null-definition-properties
+            mappingDefinition = new MappingDefinition(NULL_DEFINITION_PROPERTIES);
+            schema.definitions[mappingDefinition.key] = mappingDefinition;
+            // boolean-definition
+            mappingDefinition = new MappingDefinition(BOOLEAN_DEFINITION);
+            mappingDefinition.properties[DESCRIPTION] = new PropertyDefinition(new StringToken(undefined, undefined, STRING, undefined));
+            mappingDefinition.properties[CONTEXT] = new PropertyDefinition(new StringToken(undefined, undefined, SEQUENCE_OF_NON_EMPTY_STRING, undefined));
+            mappingDefinition.properties[BOOLEAN] = new PropertyDefinition(new StringToken(undefined, undefined, BOOLEAN_DEFINITION_PROPERTIES, undefined));
+            schema.definitions[mappingDefinition.key] = mappingDefinition;
+            // boolean-definition-properties
+            mappingDefinition = new MappingDefinition(BOOLEAN_DEFINITION_PROPERTIES);
+            schema.definitions[mappingDefinition.key] = mappingDefinition;
+            // number-definition
+            mappingDefinition = new MappingDefinition(NUMBER_DEFINITION);
+            mappingDefinition.properties[DESCRIPTION] = new PropertyDefinition(new StringToken(undefined, undefined, STRING, undefined));
+            mappingDefinition.properties[CONTEXT] = new PropertyDefinition(new StringToken(undefined, undefined, SEQUENCE_OF_NON_EMPTY_STRING, undefined));
+            mappingDefinition.properties[NUMBER] = new PropertyDefinition(new StringToken(undefined, undefined, NUMBER_DEFINITION_PROPERTIES, undefined));
+            schema.definitions[mappingDefinition.key] = mappingDefinition;
+            // number-definition-properties
+            mappingDefinition = new MappingDefinition(NUMBER_DEFINITION_PROPERTIES);
+            schema.definitions[mappingDefinition.key] = mappingDefinition;
+            // string-definition
+            mappingDefinition = new MappingDefinition(STRING_DEFINITION);
+            mappingDefinition.properties[DESCRIPTION] = new PropertyDefinition(new StringToken(undefined, undefined, STRING, undefined));
+            mappingDefinition.properties[CONTEXT] = new PropertyDefinition(new StringToken(undefined, undefined, SEQUENCE_OF_NON_EMPTY_STRING, undefined));
+            mappingDefinition.properties[STRING] = new PropertyDefinition(new StringToken(undefined, undefined, STRING_DEFINITION_PROPERTIES, undefined));
+            schema.definitions[mappingDefinition.key] = mappingDefinition;
+            // string-definition-properties
+            mappingDefinition = new MappingDefinition(STRING_DEFINITION_PROPERTIES);
+            mappingDefinition.properties[CONSTANT] = new PropertyDefinition(new StringToken(undefined, undefined, NON_EMPTY_STRING, undefined));
+            mappingDefinition.properties[IGNORE_CASE] = new PropertyDefinition(new StringToken(undefined, undefined, BOOLEAN, undefined));
+            mappingDefinition.properties[REQUIRE_NON_EMPTY] = new PropertyDefinition(new StringToken(undefined, undefined, BOOLEAN, undefined));
+            mappingDefinition.properties[IS_EXPRESSION] = new PropertyDefinition(new StringToken(undefined, undefined, BOOLEAN, undefined));
+            schema.definitions[mappingDefinition.key] = mappingDefinition;
+            // sequence-definition
+            mappingDefinition = new MappingDefinition(SEQUENCE_DEFINITION);
+            mappingDefinition.properties[DESCRIPTION] = new PropertyDefinition(new StringToken(undefined, undefined, STRING, undefined));
+            mappingDefinition.properties[CONTEXT] = new PropertyDefinition(new StringToken(undefined, undefined, SEQUENCE_OF_NON_EMPTY_STRING, undefined));
+            mappingDefinition.properties[SEQUENCE] = new PropertyDefinition(new StringToken(undefined, undefined, SEQUENCE_DEFINITION_PROPERTIES, undefined));
+            schema.definitions[mappingDefinition.key] = mappingDefinition;
+            // sequence-definition-properties
+            mappingDefinition = new MappingDefinition(SEQUENCE_DEFINITION_PROPERTIES);
+            mappingDefinition.properties[ITEM_TYPE] = new PropertyDefinition(new StringToken(undefined, undefined, NON_EMPTY_STRING, undefined));
+            schema.definitions[mappingDefinition.key] = mappingDefinition;
+            // mapping-definition
+            mappingDefinition = new MappingDefinition(MAPPING_DEFINITION);
+            mappingDefinition.properties[DESCRIPTION] = new PropertyDefinition(new StringToken(undefined, undefined, STRING, undefined));
+            mappingDefinition.properties[CONTEXT] = new PropertyDefinition(new StringToken(undefined, undefined, SEQUENCE_OF_NON_EMPTY_STRING, undefined));
+            mappingDefinition.properties[MAPPING] = new PropertyDefinition(new StringToken(undefined, undefined, MAPPING_DEFINITION_PROPERTIES, undefined));
+            schema.definitions[mappingDefinition.key] = mappingDefinition;
+            // mapping-definition-properties
+            mappingDefinition = new MappingDefinition(MAPPING_DEFINITION_PROPERTIES);
+            mappingDefinition.properties[PROPERTIES] = new PropertyDefinition(new StringToken(undefined, undefined, PROPERTIES, undefined));
+            mappingDefinition.properties[LOOSE_KEY_TYPE] = new PropertyDefinition(new StringToken(undefined, undefined, NON_EMPTY_STRING, undefined));
+            mappingDefinition.properties[LOOSE_VALUE_TYPE] = new PropertyDefinition(new StringToken(undefined, undefined, NON_EMPTY_STRING, undefined));
+            schema.definitions[mappingDefinition.key] = mappingDefinition;
+            // properties
+            mappingDefinition = new MappingDefinition(PROPERTIES);
+            mappingDefinition.looseKeyType = NON_EMPTY_STRING;
+            mappingDefinition.looseValueType = PROPERTY_VALUE;
+            schema.definitions[mappingDefinition.key] = mappingDefinition;
+            // property-value
+            oneOfDefinition = new OneOfDefinition(PROPERTY_VALUE);
+            oneOfDefinition.oneOf.push(NON_EMPTY_STRING);
+            oneOfDefinition.oneOf.push(MAPPING_PROPERTY_VALUE);
+            schema.definitions[oneOfDefinition.key] = oneOfDefinition;
+            // mapping-property-value
+            mappingDefinition = new MappingDefinition(MAPPING_PROPERTY_VALUE);
+            mappingDefinition.properties[TYPE] = new PropertyDefinition(new StringToken(undefined, undefined, NON_EMPTY_STRING, undefined));
+            mappingDefinition.properties[REQUIRED] = new PropertyDefinition(new StringToken(undefined, undefined, BOOLEAN, undefined));
+            mappingDefinition.properties[DESCRIPTION] = new PropertyDefinition(new StringToken(undefined, undefined, STRING, undefined));
+            schema.definitions[mappingDefinition.key] = mappingDefinition;
+            // one-of-definition
+            mappingDefinition = new MappingDefinition(ONE_OF_DEFINITION);
+            mappingDefinition.properties[DESCRIPTION] = new PropertyDefinition(new StringToken(undefined, undefined, STRING, undefined));
+            mappingDefinition.properties[CONTEXT] = new PropertyDefinition(new StringToken(undefined, undefined, SEQUENCE_OF_NON_EMPTY_STRING, undefined));
+            mappingDefinition.properties[ONE_OF] = new PropertyDefinition(new StringToken(undefined, undefined, SEQUENCE_OF_NON_EMPTY_STRING, undefined));
+            mappingDefinition.properties[ALLOWED_VALUES] = new PropertyDefinition(new StringToken(undefined, undefined, SEQUENCE_OF_NON_EMPTY_STRING, undefined));
+            schema.definitions[mappingDefinition.key] = mappingDefinition;
+            // non-empty-string
+            const stringDefinition = new StringDefinition(NON_EMPTY_STRING);
+            stringDefinition.requireNonEmpty = true;
+            schema.definitions[stringDefinition.key] = stringDefinition;
+            // sequence-of-non-empty-string
+            const sequenceDefinition = new SequenceDefinition(SEQUENCE_OF_NON_EMPTY_STRING);
+            sequenceDefinition.itemType = NON_EMPTY_STRING;
+            schema.definitions[sequenceDefinition.key] = sequenceDefinition;
+            schema.validate();
+            TemplateSchema._internalSchema = schema;
+        }
+        return TemplateSchema._internalSchema;
+    }
+}
+TemplateSchema._definitionNamePattern = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
+//# sourceMappingURL=template-schema.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/templates/schema/index.js
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/workflow-v1.0.min.json
+const workflow_v1_0_min_namespaceObject = /*#__PURE__*/JSON.parse('{"version":"workflow-v1.0","definitions":{"workflow-root":{"description":"A workflow file.","mapping":{"properties":{"on":"on","name":"workflow-name","description":"workflow-description","run-name":"run-name","defaults":"workflow-defaults","env":"workflow-env","permissions":"permissions","concurrency":"workflow-concurrency","jobs":{"type":"jobs","required":true}}}},"workflow-root-strict":{"description":"Workflow file with strict validation","mapping":{"properties":{"on":{"type":"on-strict","required":true},"name":"workflow-name","description":"workflow-description","run-name":"run-name","defaults":"workflow-defaults","env":"workflow-env","permissions":"permissions","concurrency":"workflow-concurrency","jobs":{"type":"jobs","required":true}}}},"workflow-name":{"description":"The name of the workflow that GitHub displays on your repository\'s \'Actions\' tab.\\n\\n[Documentation](https://docs.github.com/actions/using-workflows/workflow-syntax-for-github-actions#name)","string":{}},"workflow-description":{"description":"A description for your workflow or reusable workflow","string":{}},"run-name":{"context":["github","inputs","vars"],"string":{},"description":"The name for workflow runs generated from the workflow. GitHub displays the workflow run name in the list of workflow runs on your repository\'s \'Actions\' tab.\\n\\n[Documentation](https://docs.github.com/actions/using-workflows/workflow-syntax-for-github-actions#run-name)"},"on":{"description":"The GitHub event that triggers the workflow. Events can be a single string, array of events, array of event types, or an event configuration map that schedules a workflow or restricts the execution of a workflow to specific files, tags, or branch changes. View a full list of [events that trigger workflows](https://docs.github.com/actions/using-workflows/events-that-trigger-workflows).\\n\\n[Documentation](https://docs.github.com/actions/using-workflows/workflow-syntax-for-github-actions#on)","one-of":["string","sequence","on-mapping"]},"on-mapping":{"mapping":{"properties":{"workflow_call":"workflow-call"},"loose-key-type":"non-empty-string","loose-value-type":"any"}},"on-strict":{"description":"The GitHub event that triggers the workflow.  Events can be a single string, array of events, array of event types, or an event configuration map that schedules a workflow or restricts the execution of a workflow to specific files, tags, or branch changes. View a full list of [events that trigger workflows](https://docs.github.com/actions/using-workflows/events-that-trigger-workflows).\\n\\n[Documentation](https://docs.github.com/actions/using-workflows/workflow-syntax-for-github-actions#on)","one-of":["on-string-strict","on-sequence-strict","on-mapping-strict"]},"on-mapping-strict":{"description":"The GitHub event that triggers the workflow.  Events can be a single string, array of events, array of event types, or an event configuration map that schedules a workflow or restricts the execution of a workflow to specific files, tags, or branch changes. View a full list of [events that trigger workflows](https://docs.github.com/actions/using-workflows/events-that-trigger-workflows).\\n\\n[Documentation](https://docs.github.com/actions/using-workflows/workflow-syntax-for-github-actions#on)","mapping":{"properties":{"branch_protection_rule":"branch-protection-rule","check_run":"check-run","check_suite":"check-suite","create":"create","delete":"delete","deployment":"deployment","deployment_status":"deployment-status","discussion":"discussion","discussion_comment":"discussion-comment","fork":"fork","gollum":"gollum","image_version":"image-version","issue_comment":"issue-comment","issues":"issues","label":"label","merge_group":"merge-group","milestone":"milestone","page_build":"page-build","project":"project","project_card":"project-card","project_column":"project-column","public":"public","pull_request":"pull-request","pull_request_comment":"pull-request-comment","pull_request_review":"pull-request-review","pull_request_review_comment":"pull-request-review-comment","pull_request_target":"pull-request-target","push":"push","registry_package":"registry-package","release":"release","repository_dispatch":"repository-dispatch","schedule":"schedule","status":"status","watch":"watch","workflow_call":"workflow-call","workflow_dispatch":"workflow-dispatch","workflow_run":"workflow-run"}}},"on-string-strict":{"one-of":["branch-protection-rule-string","check-run-string","check-suite-string","create-string","delete-string","deployment-string","deployment-status-string","discussion-string","discussion-comment-string","fork-string","gollum-string","image-version-string","issue-comment-string","issues-string","label-string","merge-group-string","milestone-string","page-build-string","project-string","project-card-string","project-column-string","public-string","pull-request-string","pull-request-comment-string","pull-request-review-string","pull-request-review-comment-string","pull-request-target-string","push-string","registry-package-string","release-string","repository-dispatch-string","schedule-string","status-string","watch-string","workflow-call-string","workflow-dispatch-string","workflow-run-string"]},"on-sequence-strict":{"sequence":{"item-type":"on-string-strict"}},"branch-protection-rule-string":{"description":"Runs your workflow when branch protection rules in the workflow repository are changed.","string":{"constant":"branch_protection_rule"}},"branch-protection-rule":{"description":"Runs your workflow when branch protection rules in the workflow repository are changed.","one-of":["null","branch-protection-rule-mapping"]},"branch-protection-rule-mapping":{"mapping":{"properties":{"types":"branch-protection-rule-activity"}}},"branch-protection-rule-activity":{"description":"The types of branch protection rule activity that trigger the workflow. Supported activity types: `created`, `edited`, `deleted`.","one-of":["branch-protection-rule-activity-type","branch-protection-rule-activity-types"]},"branch-protection-rule-activity-types":{"sequence":{"item-type":"branch-protection-rule-activity-type"}},"branch-protection-rule-activity-type":{"allowed-values":["created","edited","deleted"]},"check-run-string":{"description":"Runs your workflow when activity related to a check run occurs. A check run is an individual test that is part of a check suite.","string":{"constant":"check_run"}},"check-run":{"description":"Runs your workflow when activity related to a check run occurs. A check run is an individual test that is part of a check suite.","one-of":["null","check-run-mapping"]},"check-run-mapping":{"mapping":{"properties":{"types":"check-run-activity"}}},"check-run-activity":{"description":"The types of check run activity that trigger the workflow. Supported activity types: `created`, `rerequested`, `completed`, `requested_action`.","one-of":["check-run-activity-type","check-run-activity-types"]},"check-run-activity-types":{"sequence":{"item-type":"check-run-activity-type"}},"check-run-activity-type":{"allowed-values":["completed","created","rerequested","requested_action"]},"check-suite-string":{"description":"Runs your workflow when check suite activity occurs. A check suite is a collection of the check runs created for a specific commit. Check suites summarize the status and conclusion of the check runs that are in the suite.","string":{"constant":"check_suite"}},"check-suite":{"description":"Runs your workflow when check suite activity occurs. A check suite is a collection of the check runs created for a specific commit. Check suites summarize the status and conclusion of the check runs that are in the suite.","one-of":["null","check-suite-mapping"]},"check-suite-mapping":{"mapping":{"properties":{"types":"check-suite-activity"}}},"check-suite-activity":{"description":"The types of check suite activity that trigger the workflow. Supported activity types: `completed`.","one-of":["check-suite-activity-type","check-suite-activity-types"]},"check-suite-activity-types":{"sequence":{"item-type":"check-suite-activity-type"}},"check-suite-activity-type":{"allowed-values":["completed"]},"create-string":{"description":"Runs your workflow when someone creates a Git reference (Git branch or tag) in the workflow\'s repository.","string":{"constant":"create"}},"create":{"description":"Runs your workflow when someone creates a Git reference (Git branch or tag) in the workflow\'s repository.","null":{}},"delete-string":{"description":"Runs your workflow when someone deletes a Git reference (Git branch or tag) in the workflow\'s repository.","string":{"constant":"delete"}},"delete":{"description":"Runs your workflow when someone deletes a Git reference (Git branch or tag) in the workflow\'s repository.","null":{}},"deployment-string":{"description":"Runs your workflow when someone creates a deployment in the workflow\'s repository. Deployments created with a commit SHA may not have a Git ref.","string":{"constant":"deployment"}},"deployment":{"description":"Runs your workflow when someone creates a deployment in the workflow\'s repository. Deployments created with a commit SHA may not have a Git ref.","null":{}},"deployment-status-string":{"description":"Runs your workflow when a third party provides a deployment status. Deployments created with a commit SHA may not have a Git ref.","string":{"constant":"deployment_status"}},"deployment-status":{"description":"Runs your workflow when a third party provides a deployment status. Deployments created with a commit SHA may not have a Git ref.","null":{}},"discussion-string":{"description":"Runs your workflow when a discussion in the workflow\'s repository is created or modified. For activity related to comments on a discussion, use the `discussion_comment` event.","string":{"constant":"discussion"}},"discussion":{"description":"Runs your workflow when a discussion in the workflow\'s repository is created or modified. For activity related to comments on a discussion, use the `discussion_comment` event.","one-of":["null","discussion-mapping"]},"discussion-mapping":{"mapping":{"properties":{"types":"discussion-activity"}}},"discussion-activity":{"description":"The types of discussion activity that trigger the workflow. Supported activity types: `created`, `edited`, `deleted`, `transferred`, `pinned`, `unpinned`, `labeled`, `unlabeled`, `locked`, `unlocked`, `category_changed`, `answered`, `unanswered`.","one-of":["discussion-activity-type","discussion-activity-types"]},"discussion-activity-types":{"sequence":{"item-type":"discussion-activity-type"}},"discussion-activity-type":{"allowed-values":["created","edited","deleted","transferred","pinned","unpinned","labeled","unlabeled","locked","unlocked","category_changed","answered","unanswered"]},"discussion-comment-string":{"description":"Runs your workflow when a comment on a discussion in the workflow\'s repository is created or modified. For activity related to a discussion as opposed to comments on the discussion, use the `discussion` event.","string":{"constant":"discussion_comment"}},"discussion-comment":{"description":"Runs your workflow when a comment on a discussion in the workflow\'s repository is created or modified. For activity related to a discussion as opposed to comments on the discussion, use the `discussion` event.","one-of":["null","discussion-comment-mapping"]},"discussion-comment-mapping":{"mapping":{"properties":{"types":"discussion-comment-activity"}}},"discussion-comment-activity":{"description":"The types of discussion comment activity that trigger the workflow. Supported activity types: `created`, `edited`, `deleted`.","one-of":["discussion-comment-activity-type","discussion-comment-activity-types"]},"discussion-comment-activity-types":{"sequence":{"item-type":"discussion-comment-activity-type"}},"discussion-comment-activity-type":{"allowed-values":["created","edited","deleted"]},"fork-string":{"description":"Runs your workflow when someone forks a repository.","string":{"constant":"fork"}},"fork":{"description":"Runs your workflow when someone forks a repository.","null":{}},"gollum-string":{"description":"Runs your workflow when someone creates or updates a Wiki page.","string":{"constant":"gollum"}},"gollum":{"description":"Runs your workflow when someone creates or updates a Wiki page.","null":{}},"image-version-string":{"description":"Runs your workflow when an image version is created or changes state.","string":{"constant":"image_version"}},"image-version":{"description":"Runs your workflow when an image version is created or changes state.","one-of":["null","image-version-mapping"]},"image-version-mapping":{"mapping":{"properties":{"types":"image-version-activity","names":"event-names","versions":"event-versions"}}},"image-version-activity":{"description":"The types of image version activity that trigger the workflow. Supported activity types: `created`, `ready`, `deleted`.","one-of":["image-version-activity-type","image-version-activity-types"]},"image-version-activity-types":{"sequence":{"item-type":"image-version-activity-type"}},"image-version-activity-type":{"allowed-values":["created","ready","deleted"]},"issue-comment-string":{"description":"Runs your workflow when an issue or pull request comment is created, edited, or deleted.","string":{"constant":"issue_comment"}},"issue-comment":{"description":"Runs your workflow when an issue or pull request comment is created, edited, or deleted.","one-of":["null","issue-comment-mapping"]},"issue-comment-mapping":{"mapping":{"properties":{"types":"issue-comment-activity"}}},"issue-comment-activity":{"description":"The types of issue comment activity that trigger the workflow. Supported activity types: `created`, `edited`, `deleted`.","one-of":["issue-comment-activity-type","issue-comment-activity-types"]},"issue-comment-activity-types":{"sequence":{"item-type":"issue-comment-activity-type"}},"issue-comment-activity-type":{"allowed-values":["created","edited","deleted"]},"issues-string":{"description":"Runs your workflow when an issue in the workflow\'s repository is created or modified. For activity related to comments in an issue, use the `issue_comment` event.","string":{"constant":"issues"}},"issues":{"description":"Runs your workflow when an issue in the workflow\'s repository is created or modified. For activity related to comments in an issue, use the `issue_comment` event.","one-of":["null","issues-mapping"]},"issues-mapping":{"mapping":{"properties":{"types":"issues-activity"}}},"issues-activity":{"description":"The types of issue activity that trigger the workflow. Supported activity types: `opened`, `edited`, `deleted`, `transferred`, `pinned`, `unpinned`, `closed`, `reopened`, `assigned`, `unassigned`, `labeled`, `unlabeled`, `locked`, `unlocked`, `milestoned`, `demilestoned`, `field_added`, `field_removed`, `typed`, `untyped`.","one-of":["issues-activity-type","issues-activity-types"]},"issues-activity-types":{"sequence":{"item-type":"issues-activity-type"}},"issues-activity-type":{"allowed-values":["opened","edited","deleted","transferred","pinned","unpinned","closed","reopened","assigned","unassigned","labeled","unlabeled","locked","unlocked","milestoned","demilestoned","field_added","field_removed","typed","untyped"]},"label-string":{"description":"Runs your workflow when a label in your workflow\'s repository is created or modified.","string":{"constant":"label"}},"label":{"description":"Runs your workflow when a label in your workflow\'s repository is created or modified.","one-of":["null","label-mapping"]},"label-mapping":{"mapping":{"properties":{"types":"label-activity"}}},"label-activity":{"description":"The types of label activity that trigger the workflow. Supported activity types: `created`, `edited`, `deleted`.","one-of":["label-activity-type","label-activity-types"]},"label-activity-types":{"sequence":{"item-type":"label-activity-type"}},"label-activity-type":{"allowed-values":["created","edited","deleted"]},"merge-group-string":{"description":"Runs your workflow when a pull request is added to a merge queue, which adds the pull request to a merge group.","string":{"constant":"merge_group"}},"merge-group":{"description":"Runs your workflow when a pull request is added to a merge queue, which adds the pull request to a merge group.","one-of":["null","merge-group-mapping"]},"merge-group-mapping":{"mapping":{"properties":{"types":"merge-group-activity","branches":"event-branches","branches-ignore":"event-branches-ignore"}}},"merge-group-activity":{"description":"The types of merge group activity that trigger the workflow. Supported activity types: `checks_requested`.","one-of":["merge-group-activity-type","merge-group-activity-types"]},"merge-group-activity-types":{"sequence":{"item-type":"merge-group-activity-type"}},"merge-group-activity-type":{"allowed-values":["checks_requested"]},"milestone-string":{"description":"Runs your workflow when a milestone in the workflow\'s repository is created or modified.","string":{"constant":"milestone"}},"milestone":{"description":"Runs your workflow when a milestone in the workflow\'s repository is created or modified.","one-of":["null","milestone-mapping"]},"milestone-mapping":{"mapping":{"properties":{"types":"milestone-activity"}}},"milestone-activity":{"description":"The types of milestone activity that trigger the workflow. Supported activity types: `created`, `closed`, `opened`, `edited`, `deleted`.","one-of":["milestone-activity-type","milestone-activity-types"]},"milestone-activity-types":{"sequence":{"item-type":"milestone-activity-type"}},"milestone-activity-type":{"allowed-values":["created","closed","opened","edited","deleted"]},"page-build-string":{"description":"Runs your workflow when someone pushes to a branch that is the publishing source for GitHub Pages, if GitHub Pages is enabled for the repository.","string":{"constant":"page_build"}},"page-build":{"description":"Runs your workflow when someone pushes to a branch that is the publishing source for GitHub Pages, if GitHub Pages is enabled for the repository.","null":{}},"project-string":{"description":"Runs your workflow when a project board is created or modified. For activity related to cards or columns in a project board, use the `project_card` or `project_column` events instead.","string":{"constant":"project"}},"project":{"description":"Runs your workflow when a project board is created or modified. For activity related to cards or columns in a project board, use the `project_card` or `project_column` events instead.","one-of":["null","project-mapping"]},"project-mapping":{"mapping":{"properties":{"types":"project-activity"}}},"project-activity":{"description":"The types of project activity that trigger the workflow. Supported activity types: `created`, `closed`, `reopened`, `edited`, `deleted`.","one-of":["project-activity-type","project-activity-types"]},"project-activity-types":{"sequence":{"item-type":"project-activity-type"}},"project-activity-type":{"allowed-values":["created","closed","reopened","edited","deleted"]},"project-card-string":{"description":"Runs your workflow when a card on a project board is created or modified. For activity related to project boards or columns in a project board, use the `project` or `project_column` event instead.","string":{"constant":"project_card"}},"project-card":{"description":"Runs your workflow when a card on a project board is created or modified. For activity related to project boards or columns in a project board, use the `project` or `project_column` event instead.","one-of":["null","project-card-mapping"]},"project-card-mapping":{"mapping":{"properties":{"types":"project-card-activity"}}},"project-card-activity":{"description":"The types of project card activity that trigger the workflow. Supported activity types: `created`, `moved`, `converted`, `edited`, `deleted`.","one-of":["project-card-activity-type","project-card-activity-types"]},"project-card-activity-types":{"sequence":{"item-type":"project-card-activity-type"}},"project-card-activity-type":{"allowed-values":["created","moved","converted","edited","deleted"]},"project-column-string":{"description":"Runs your workflow when a column on a project board is created or modified. For activity related to project boards or cards in a project board, use the `project` or `project_card` event instead.","string":{"constant":"project_column"}},"project-column":{"description":"Runs your workflow when a column on a project board is created or modified. For activity related to project boards or cards in a project board, use the `project` or `project_card` event instead.","one-of":["null","project-column-mapping"]},"project-column-mapping":{"mapping":{"properties":{"types":"project-column-activity"}}},"project-column-activity":{"description":"The types of project column activity that trigger the workflow. Supported activity types: `created`, `updated`, `moved`, `deleted`.","one-of":["project-column-activity-type","project-column-activity-types"]},"project-column-activity-types":{"sequence":{"item-type":"project-column-activity-type"}},"project-column-activity-type":{"allowed-values":["created","updated","moved","deleted"]},"public-string":{"description":"Runs your workflow when your workflow\'s repository changes from private to public.","string":{"constant":"public"}},"public":{"description":"Runs your workflow when your workflow\'s repository changes from private to public.","null":{}},"pull-request-string":{"description":"Runs your workflow when activity on a pull request in the workflow\'s repository occurs. If no activity types are specified, the workflow runs when a pull request is opened, reopened, or when the head branch of the pull request is updated.","string":{"constant":"pull_request"}},"pull-request":{"description":"Runs your workflow when activity on a pull request in the workflow\'s repository occurs. If no activity types are specified, the workflow runs when a pull request is opened, reopened, or when the head branch of the pull request is updated.","one-of":["null","pull-request-mapping"]},"pull-request-mapping":{"mapping":{"properties":{"types":"pull-request-activity","branches":"event-branches","branches-ignore":"event-branches-ignore","paths":"event-paths","paths-ignore":"event-paths-ignore"}}},"pull-request-activity":{"description":"The types of pull request activity that trigger the workflow. Supported activity types: `assigned`, `unassigned`, `labeled`, `unlabeled`, `opened`, `edited`, `closed`, `reopened`, `synchronize`, `converted_to_draft`, `locked`, `unlocked`, `enqueued`, `dequeued`, `milestoned`, `demilestoned`, `ready_for_review`, `review_requested`, `review_request_removed`, `auto_merge_enabled`, `auto_merge_disabled`, `stacked`.","one-of":["pull-request-activity-type","pull-request-activity-types"]},"pull-request-activity-types":{"sequence":{"item-type":"pull-request-activity-type"}},"pull-request-activity-type":{"allowed-values":["assigned","unassigned","labeled","unlabeled","opened","edited","closed","reopened","synchronize","converted_to_draft","locked","unlocked","enqueued","dequeued","milestoned","demilestoned","ready_for_review","review_requested","review_request_removed","auto_merge_enabled","auto_merge_disabled","stacked"]},"pull-request-comment-string":{"description":"Please use the `issue_comment` event instead.","string":{"constant":"pull_request_comment"}},"pull-request-comment":{"description":"Please use the `issue_comment` event instead.","one-of":["null","issue-comment-mapping"]},"pull-request-review-string":{"description":"Runs your workflow when a pull request review is submitted, edited, or dismissed. A pull request review is a group of pull request review comments in addition to a body comment and a state. For activity related to pull request review comments or pull request comments, use the `pull_request_review_comment` or `issue_comment` events instead.","string":{"constant":"pull_request_review"}},"pull-request-review":{"description":"Runs your workflow when a pull request review is submitted, edited, or dismissed. A pull request review is a group of pull request review comments in addition to a body comment and a state. For activity related to pull request review comments or pull request comments, use the `pull_request_review_comment` or `issue_comment` events instead.","one-of":["null","pull-request-review-mapping"]},"pull-request-review-mapping":{"mapping":{"properties":{"types":"pull-request-review-activity"}}},"pull-request-review-activity":{"description":"The types of pull request review activity that trigger the workflow. Supported activity types: `submitted`, `edited`, `dismissed`.","one-of":["pull-request-review-activity-type","pull-request-review-activity-types"]},"pull-request-review-activity-types":{"sequence":{"item-type":"pull-request-review-activity-type"}},"pull-request-review-activity-type":{"allowed-values":["submitted","edited","dismissed"]},"pull-request-review-comment-string":{"description":"","string":{"constant":"pull_request_review_comment"}},"pull-request-review-comment":{"description":"","one-of":["null","pull-request-review-comment-mapping"]},"pull-request-review-comment-mapping":{"mapping":{"properties":{"types":"pull-request-review-comment-activity"}}},"pull-request-review-comment-activity":{"description":"The types of pull request review comment activity that trigger the workflow. Supported activity types: `created`, `edited`, `deleted`.","one-of":["pull-request-review-comment-activity-type","pull-request-review-comment-activity-types"]},"pull-request-review-comment-activity-types":{"sequence":{"item-type":"pull-request-review-comment-activity-type"}},"pull-request-review-comment-activity-type":{"allowed-values":["created","edited","deleted"]},"pull-request-target-string":{"description":"Runs your workflow when activity on a pull request in the workflow\'s repository occurs. If no activity types are specified, the workflow runs when a pull request is opened, reopened, or when the head branch of the pull request is updated.\\n\\nThis event runs in the context of the base of the pull request, rather than in the context of the merge commit, as the `pull_request` event does. This prevents execution of unsafe code from the head of the pull request that could alter your repository or steal any secrets you use in your workflow. This event allows your workflow to do things like label or comment on pull requests from forks. Avoid using this event if you need to build or run code from the pull request.","string":{"constant":"pull_request_target"}},"pull-request-target":{"description":"Runs your workflow when activity on a pull request in the workflow\'s repository occurs. If no activity types are specified, the workflow runs when a pull request is opened, reopened, or when the head branch of the pull request is updated.\\n\\nThis event runs in the context of the base of the pull request, rather than in the context of the merge commit, as the `pull_request` event does. This prevents execution of unsafe code from the head of the pull request that could alter your repository or steal any secrets you use in your workflow. This event allows your workflow to do things like label or comment on pull requests from forks. Avoid using this event if you need to build or run code from the pull request.","one-of":["null","pull-request-target-mapping"]},"pull-request-target-mapping":{"mapping":{"properties":{"types":"pull-request-target-activity","branches":"event-branches","branches-ignore":"event-branches-ignore","paths":"event-paths","paths-ignore":"event-paths-ignore"}}},"pull-request-target-activity":{"description":"The types of pull request activity that trigger the workflow. Supported activity types: `assigned`, `unassigned`, `labeled`, `unlabeled`, `opened`, `edited`, `closed`, `reopened`, `synchronize`, `converted_to_draft`, `locked`, `unlocked`, `enqueued`, `dequeued`, `milestoned`, `demilestoned`, `ready_for_review`, `review_requested`, `review_request_removed`, `auto_merge_enabled`, `auto_merge_disabled`, `stacked`.","one-of":["pull-request-target-activity-type","pull-request-target-activity-types"]},"pull-request-target-activity-types":{"sequence":{"item-type":"pull-request-target-activity-type"}},"pull-request-target-activity-type":{"allowed-values":["assigned","unassigned","labeled","unlabeled","opened","edited","closed","reopened","synchronize","converted_to_draft","locked","unlocked","enqueued","dequeued","milestoned","demilestoned","ready_for_review","review_requested","review_request_removed","auto_merge_enabled","auto_merge_disabled","stacked"]},"push-string":{"description":"Runs your workflow when you push a commit or tag.","string":{"constant":"push"}},"push":{"description":"Runs your workflow when you push a commit or tag.","one-of":["null","push-mapping"]},"push-mapping":{"mapping":{"properties":{"branches":"event-branches","branches-ignore":"event-branches-ignore","tags":"event-tags","tags-ignore":"event-tags-ignore","paths":"event-paths","paths-ignore":"event-paths-ignore"}}},"registry-package-string":{"description":"Runs your workflow when activity related to GitHub Packages occurs in your repository.","string":{"constant":"registry_package"}},"registry-package":{"description":"Runs your workflow when activity related to GitHub Packages occurs in your repository.","one-of":["null","registry-package-mapping"]},"registry-package-mapping":{"mapping":{"properties":{"types":"registry-package-activity"}}},"registry-package-activity":{"description":"The types of registry package activity that trigger the workflow. Supported activity types: `published`, `updated`.","one-of":["registry-package-activity-type","registry-package-activity-types"]},"registry-package-activity-types":{"sequence":{"item-type":"registry-package-activity-type"}},"registry-package-activity-type":{"allowed-values":["published","updated"]},"release-string":{"description":"Runs your workflow when release activity in your repository occurs.","string":{"constant":"release"}},"release":{"description":"Runs your workflow when release activity in your repository occurs.","one-of":["null","release-mapping"]},"release-mapping":{"mapping":{"properties":{"types":"release-activity"}}},"release-activity":{"description":"The types of release activity that trigger the workflow. Supported activity types: `published`, `unpublished`, `created`, `edited`, `deleted`, `prereleased`, `released`.","one-of":["release-activity-type","release-activity-types"]},"release-activity-types":{"sequence":{"item-type":"release-activity-type"}},"release-activity-type":{"allowed-values":["published","unpublished","created","edited","deleted","prereleased","released"]},"schedule-string":{"description":"The `schedule` event allows you to trigger a workflow at a scheduled time.\\n\\nYou can schedule a workflow to run at specific UTC times using POSIX cron syntax. Scheduled workflows run on the latest commit on the default or base branch. The shortest interval you can run scheduled workflows is once every 5 minutes. GitHub Actions does not support the non-standard syntax `@yearly`, `@monthly`, `@weekly`, `@daily`, `@hourly`, and `@reboot`.","string":{"constant":"schedule"}},"schedule":{"description":"The `schedule` event allows you to trigger a workflow at a scheduled time.\\n\\nYou can schedule a workflow to run at specific UTC times using POSIX cron syntax. Scheduled workflows run on the latest commit on the default or base branch. The shortest interval you can run scheduled workflows is once every 5 minutes. GitHub Actions does not support the non-standard syntax `@yearly`, `@monthly`, `@weekly`, `@daily`, `@hourly`, and `@reboot`.","sequence":{"item-type":"cron-mapping"}},"status-string":{"description":"Runs your workflow when the status of a Git commit changes. For example, commits can be marked as `error`, `failure`, `pending`, or `success`. If you want to provide more details about the status change, you may want to use the `check_run` event.","string":{"constant":"status"}},"status":{"description":"Runs your workflow when the status of a Git commit changes. For example, commits can be marked as `error`, `failure`, `pending`, or `success`. If you want to provide more details about the status change, you may want to use the `check_run` event.","null":{}},"watch-string":{"description":"Runs your workflow when the workflow\'s repository is starred.","string":{"constant":"watch"}},"watch":{"description":"Runs your workflow when the workflow\'s repository is starred.","one-of":["null","watch-mapping"]},"watch-mapping":{"mapping":{"properties":{"types":"watch-activity"}}},"watch-activity":{"description":"The types of watch activity that trigger the workflow. Supported activity types: `started`.","one-of":["watch-activity-type","watch-activity-types"]},"watch-activity-types":{"sequence":{"item-type":"watch-activity-type"}},"watch-activity-type":{"allowed-values":["started"]},"workflow-run-string":{"description":"This event occurs when a workflow run is requested or completed. It allows you to execute a workflow based on execution or completion of another workflow. The workflow started by the `workflow_run` event is able to access secrets and write tokens, even if the previous workflow was not. This is useful in cases where the previous workflow is intentionally not privileged, but you need to take a privileged action in a later workflow.","string":{"constant":"workflow_run"}},"workflow-run":{"description":"This event occurs when a workflow run is requested or completed. It allows you to execute a workflow based on execution or completion of another workflow. The workflow started by the `workflow_run` event is able to access secrets and write tokens, even if the previous workflow was not. This is useful in cases where the previous workflow is intentionally not privileged, but you need to take a privileged action in a later workflow.","one-of":["null","workflow-run-mapping"]},"workflow-run-mapping":{"mapping":{"properties":{"types":"workflow-run-activity","workflows":"workflow-run-workflows","branches":"event-branches","branches-ignore":"event-branches-ignore"}}},"workflow-run-workflows":{"description":"The name of the workflow that triggers the `workflow_run` event. The workflow must be in the same repository as the workflow that uses the `workflow_run` event.","one-of":["non-empty-string","sequence-of-non-empty-string"]},"workflow-run-activity":{"description":"The types of workflow run activity that trigger the workflow. Supported activity types: `completed`, `requested`, `in_progress`.","one-of":["workflow-run-activity-type","workflow-run-activity-types"]},"workflow-run-activity-types":{"sequence":{"item-type":"workflow-run-activity-type"}},"workflow-run-activity-type":{"allowed-values":["requested","completed","in_progress"]},"event-branches":{"description":"Use the `branches` filter when you want to include branch name patterns or when you want to both include and exclude branch name patterns. You cannot use both the `branches` and `branches-ignore` filters for the same event in a workflow.","one-of":["non-empty-string","sequence-of-non-empty-string"]},"event-branches-ignore":{"description":"Use the `branches-ignore` filter when you only want to exclude branch name patterns. You cannot use both the `branches` and `branches-ignore` filters for the same event in a workflow.","one-of":["non-empty-string","sequence-of-non-empty-string"]},"event-names":{"description":"Use the `names` filter when you want to include names via patterns or when you want to both include and exclude names using patterns. ","one-of":["non-empty-string","sequence-of-non-empty-string"]},"event-tags":{"description":"Use the `tags` filter when you want to include tag name patterns or when you want to both include and exclude tag names patterns. You cannot use both the `tags` and `tags-ignore` filters for the same event in a workflow.","one-of":["non-empty-string","sequence-of-non-empty-string"]},"event-tags-ignore":{"description":"Use the `tags-ignore` filter when you only want to exclude tag name patterns. You cannot use both the `tags` and `tags-ignore` filters for the same event in a workflow.","one-of":["non-empty-string","sequence-of-non-empty-string"]},"event-paths":{"description":"Use the `paths` filter when you want to include file path patterns or when you want to both include and exclude file path patterns. You cannot use both the `paths` and `paths-ignore` filters for the same event in a workflow.","one-of":["non-empty-string","sequence-of-non-empty-string"]},"event-paths-ignore":{"description":"Use the `paths-ignore` filter when you only want to exclude file path patterns. You cannot use both the `paths` and `paths-ignore` filters for the same event in a workflow.","one-of":["non-empty-string","sequence-of-non-empty-string"]},"event-versions":{"description":"Use the `versions` filter when you want to include versions via patterns or when you want to both include and exclude versions using patterns. ","one-of":["non-empty-string","sequence-of-non-empty-string"]},"repository-dispatch-string":{"description":"You can use the GitHub API to trigger a webhook event called `repository_dispatch` when you want to trigger a workflow for activity that happens outside of GitHub.","string":{"constant":"branch_protection_rule"}},"repository-dispatch":{"description":"You can use the GitHub API to trigger a webhook event called `repository_dispatch` when you want to trigger a workflow for activity that happens outside of GitHub.","one-of":["null","repository-dispatch-mapping"]},"repository-dispatch-mapping":{"mapping":{"properties":{"types":"sequence-of-non-empty-string"}}},"workflow-call-string":{"description":"The `workflow_call` event is used to indicate that a workflow can be called by another workflow. When a workflow is triggered with the `workflow_call` event, the event payload in the called workflow is the same event payload from the calling workflow.","string":{"constant":"workflow_call"}},"workflow-call":{"description":"The `workflow_call` event is used to indicate that a workflow can be called by another workflow. When a workflow is triggered with the `workflow_call` event, the event payload in the called workflow is the same event payload from the calling workflow.","one-of":["null","workflow-call-mapping"]},"workflow-call-mapping":{"mapping":{"properties":{"inputs":"workflow-call-inputs","secrets":"workflow-call-secrets","outputs":"workflow-call-outputs"}}},"workflow-call-inputs":{"description":"Inputs that are passed to the called workflow from the caller workflow.","mapping":{"loose-key-type":"non-empty-string","loose-value-type":"workflow-call-input-definition"}},"workflow-call-input-definition":{"mapping":{"properties":{"description":{"type":"string","description":"A string description of the input parameter."},"type":{"type":"workflow-call-input-type","required":true},"required":{"type":"boolean","description":"A boolean to indicate whether the action requires the input parameter. Set to `true` when the parameter is required."},"default":"workflow-call-input-default"}}},"workflow-call-input-type":{"description":"Required if input is defined for the `on.workflow_call` keyword. The value of this parameter is a string specifying the data type of the input. This must be one of: `boolean`, `number`, or `string`.","one-of":["input-type-string","input-type-boolean","input-type-number"]},"input-type-string":{"string":{"constant":"string"}},"input-type-boolean":{"string":{"constant":"boolean"}},"input-type-number":{"string":{"constant":"number"}},"input-type-choice":{"string":{"constant":"choice"}},"input-type-environment":{"string":{"constant":"environment"}},"workflow-call-input-default":{"description":"If a `default` parameter is not set, the default value of the input is `false` for boolean, `0` for a number, and `\\"\\"` for a string.","context":["github","inputs","vars"],"one-of":["string","boolean","number"]},"workflow-call-secrets":{"description":"A map of the secrets that can be used in the called workflow. Within the called workflow, you can use the `secrets` context to refer to a secret.","mapping":{"loose-key-type":"workflow-call-secret-name","loose-value-type":"workflow-call-secret-definition"}},"workflow-call-secret-name":{"string":{"require-non-empty":true},"description":"A string identifier to associate with the secret."},"workflow-call-secret-definition":{"one-of":["null","workflow-call-secret-mapping-definition"]},"workflow-call-secret-mapping-definition":{"mapping":{"properties":{"description":{"type":"string","description":"A string description of the secret parameter."},"required":{"type":"boolean","description":"A boolean specifying whether the secret must be supplied."}}}},"workflow-call-outputs":{"description":"A reusable workflow may generate data that you want to use in the caller workflow. To use these outputs, you must specify them as the outputs of the reusable workflow.","mapping":{"loose-key-type":"workflow-call-output-name","loose-value-type":"workflow-call-output-definition"}},"workflow-call-output-name":{"string":{"require-non-empty":true},"description":"A string identifier to associate with the output. The value of `<output_id>` is a map of the input\'s metadata. The `<output_id>` must be a unique identifier within the outputs object and must start with a letter or _ and contain only alphanumeric characters, -, or _."},"workflow-call-output-definition":{"mapping":{"properties":{"description":{"type":"string","description":"A string description of the output parameter."},"value":{"type":"workflow-output-context","required":true}}}},"workflow-output-context":{"description":"The value to assign to the output parameter.","context":["github","inputs","vars","jobs"],"string":{}},"workflow-dispatch-string":{"description":"The `workflow_dispatch` event allows you to manually trigger a workflow run. A workflow can be manually triggered using the GitHub API, GitHub CLI, or GitHub browser interface.","string":{"constant":"workflow_dispatch"}},"workflow-dispatch":{"description":"The `workflow_dispatch` event allows you to manually trigger a workflow run. A workflow can be manually triggered using the GitHub API, GitHub CLI, or GitHub browser interface.","one-of":["null","workflow-dispatch-mapping"]},"workflow-dispatch-mapping":{"mapping":{"properties":{"inputs":"workflow-dispatch-inputs"}}},"workflow-dispatch-inputs":{"description":"You can configure custom-defined input properties, default input values, and required inputs for the event directly in your workflow. When you trigger the event, you can provide the `ref` and any `inputs`. When the workflow runs, you can access the input values in the `inputs` context.","mapping":{"loose-key-type":"workflow-dispatch-input-name","loose-value-type":"workflow-dispatch-input"}},"workflow-dispatch-input-name":{"string":{"require-non-empty":true},"description":"A string identifier to associate with the input. The value of <input_id> is a map of the input\'s metadata. The <input_id> must be a unique identifier within the inputs object. The <input_id> must start with a letter or _ and contain only alphanumeric characters, -, or _."},"workflow-dispatch-input":{"mapping":{"properties":{"description":{"type":"string","description":"A string description of the input parameter."},"type":{"type":"workflow-dispatch-input-type"},"required":{"type":"boolean","description":"A boolean to indicate whether the workflow requires the input parameter. Set to true when the parameter is required."},"default":"workflow-dispatch-input-default","options":{"type":"sequence-of-string","description":"The options of the dropdown list, if the type is a choice."}}}},"workflow-dispatch-input-type":{"description":"A string representing the type of the input. This must be one of: `boolean`, `number`, `string`, `choice`, or `environment`.","one-of":["input-type-string","input-type-boolean","input-type-number","input-type-environment","input-type-choice"]},"workflow-dispatch-input-default":{"description":"The default value is used when an input parameter isn\'t specified in a workflow file.","one-of":["string","boolean","number"]},"permissions":{"description":"You can use `permissions` to modify the default permissions granted to the `GITHUB_TOKEN`, adding or removing access as required, so that you only allow the minimum required access.\\n\\n[Documentation](https://docs.github.com/actions/using-workflows/workflow-syntax-for-github-actions#permissions)","one-of":["permissions-mapping","permission-level-shorthand-read-all","permission-level-shorthand-write-all"]},"permissions-mapping":{"mapping":{"properties":{"actions":{"type":"permission-level-any","description":"Actions workflows, workflow runs, and artifacts."},"artifact-metadata":{"type":"permission-level-any","description":"Storage and deployment records for build artifacts."},"attestations":{"type":"permission-level-any","description":"Artifact attestations."},"checks":{"type":"permission-level-any","description":"Check runs and check suites."},"code-quality":{"type":"permission-level-any","description":"Code quality data."},"contents":{"type":"permission-level-any","description":"Repository contents, commits, branches, downloads, releases, and merges."},"copilot-requests":{"type":"permission-level-write-or-no-access","description":"GitHub Copilot requests."},"deployments":{"type":"permission-level-any","description":"Deployments and deployment statuses."},"discussions":{"type":"permission-level-any","description":"Discussions and related comments and labels."},"drives":{"type":"permission-level-any","description":"GitHub Drives persistent workspace storage. Use `read` for checkout and `write` to commit changes."},"id-token":{"type":"permission-level-write-or-no-access","description":"Token to request an OpenID Connect token."},"issues":{"type":"permission-level-any","description":"Issues and related comments, assignees, labels, and milestones."},"models":{"type":"permission-level-read-or-no-access","description":"Call AI models with GitHub Models."},"packages":{"type":"permission-level-any","description":"Packages published to the GitHub Package Platform."},"pages":{"type":"permission-level-any","description":"Retrieve Pages statuses, configuration, and builds, as well as create new builds."},"pull-requests":{"type":"permission-level-any","description":"Pull requests and related comments, assignees, labels, milestones, and merges."},"repository-projects":{"type":"permission-level-any","description":"Classic projects within a repository."},"security-events":{"type":"permission-level-any","description":"Code scanning alerts."},"statuses":{"type":"permission-level-any","description":"Commit statuses."},"vulnerability-alerts":{"type":"permission-level-read-or-no-access","description":"Dependabot alerts."}}}},"permission-level-any":{"description":"The permission level for the `GITHUB_TOKEN`.","one-of":["permission-level-read","permission-level-write","permission-level-no-access"]},"permission-level-read-or-no-access":{"one-of":["permission-level-read","permission-level-no-access"]},"permission-level-write-or-no-access":{"one-of":["permission-level-write","permission-level-no-access"]},"permission-level-read":{"description":"The permission level for the `GITHUB_TOKEN`. Grants `read` permission for the specified scope.","string":{"constant":"read"}},"permission-level-write":{"description":"The permission level for the `GITHUB_TOKEN`. Grants `write` permission for the specified scope.","string":{"constant":"write"}},"permission-level-no-access":{"description":"The permission level for the `GITHUB_TOKEN`. Restricts all access for the specified scope.","string":{"constant":"none"}},"permission-level-shorthand-read-all":{"description":"The permission level for the `GITHUB_TOKEN`. Grants `read` access for all scopes.","string":{"constant":"read-all"}},"permission-level-shorthand-write-all":{"description":"The permission level for the `GITHUB_TOKEN`. Grants `write` access for all scopes.","string":{"constant":"write-all"}},"workflow-defaults":{"description":"Use `defaults` to create a map of default settings that will apply to all jobs in the workflow. You can also set default settings that are only available to a job.\\n\\n[Documentation](https://docs.github.com/actions/using-workflows/workflow-syntax-for-github-actions#defaults)","mapping":{"properties":{"run":"workflow-defaults-run"}}},"workflow-defaults-run":{"mapping":{"properties":{"shell":"shell","working-directory":"working-directory"}}},"workflow-env":{"description":"A map of environment variables that are available to the steps of all jobs in the workflow. You can also set environment variables that are only available to the steps of a single job or to a single step.\\n\\n[Documentation](https://docs.github.com/actions/using-workflows/workflow-syntax-for-github-actions#env)","context":["github","inputs","vars","secrets"],"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"string"}},"jobs":{"description":"A workflow run is made up of one or more `jobs`, which run in parallel by default. To run jobs sequentially, you can define dependencies on other jobs using the `jobs.<job_id>.needs` keyword. Each job runs in a runner environment specified by `runs-on`.\\n\\n[Documentation](https://docs.github.com/actions/using-workflows/workflow-syntax-for-github-actions#jobs)","mapping":{"loose-key-type":"job-id","loose-value-type":"job"}},"job-id":{"string":{"require-non-empty":true},"description":"A unique identifier for the job. The identifier must start with a letter or _ and contain only alphanumeric characters, -, or _."},"job":{"description":"Each job must have an id to associate with the job. The key `job_id` is a string and its value is a map of the job\'s configuration data. You must replace `<job_id>` with a string that is unique to the jobs object. The `<job_id>` must start with a letter or _ and contain only alphanumeric characters, -, or _.","one-of":["job-factory","workflow-job"]},"job-factory":{"mapping":{"properties":{"needs":"needs","if":"job-if","strategy":"strategy","name":{"type":"string-strategy-context","description":"The name of the job displayed on GitHub."},"runs-on":{"type":"runs-on","required":true},"timeout-minutes":{"type":"number-strategy-context","description":"The maximum number of minutes to let a workflow run before GitHub automatically cancels it. Default: 360"},"cancel-timeout-minutes":"number-strategy-context","continue-on-error":{"type":"boolean-strategy-context","description":"Prevents a workflow run from failing when a job fails. Set to true to allow a workflow run to pass when this job fails."},"container":"container","services":"services","env":"job-env","environment":"job-environment","permissions":"permissions","concurrency":"job-concurrency","outputs":"job-outputs","defaults":"job-defaults","steps":"steps","snapshot":"snapshot"}}},"workflow-job":{"mapping":{"properties":{"name":{"type":"string-strategy-context","description":"The name of the job displayed on GitHub."},"uses":{"description":"The location and version of a reusable workflow file to run as a job. Use one of the following formats:\\n\\n* `{owner}/{repo}/.github/workflows/{filename}@{ref}` for reusable workflows in public and private repositories.\\n* `./.github/workflows/{filename}` for reusable workflows in the same repository.\\n\\n{ref} can be a SHA, a release tag, or a branch name. Using the commit SHA is the safest for stability and security.","type":"non-empty-string","required":true},"with":"workflow-job-with","secrets":"workflow-job-secrets","needs":"needs","if":"job-if","permissions":"permissions","concurrency":"job-concurrency","strategy":"strategy"}}},"workflow-job-with":{"description":"When a job is used to call a reusable workflow, you can use `with` to provide a map of inputs that are passed to the called workflow.\\n\\nAny inputs that you pass must match the input specifications defined in the called workflow.","mapping":{"loose-key-type":"non-empty-string","loose-value-type":"scalar-needs-context"}},"workflow-job-secrets":{"description":"When a job is used to call a reusable workflow, you can use `secrets` to provide a map of secrets that are passed to the called workflow.\\n\\nAny secrets that you pass must match the names defined in the called workflow.","one-of":["workflow-job-secrets-mapping","workflow-job-secrets-inherit"]},"workflow-job-secrets-mapping":{"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"scalar-needs-context-with-secrets"}},"workflow-job-secrets-inherit":{"string":{"constant":"inherit"}},"needs":{"description":"Use `needs` to identify any jobs that must complete successfully before this job will run. It can be a string or array of strings. If a job fails, all jobs that need it are skipped unless the jobs use a conditional expression that causes the job to continue. If a run contains a series of jobs that need each other, a failure applies to all jobs in the dependency chain from the point of failure onwards.","one-of":["sequence-of-non-empty-string","non-empty-string"]},"job-if":{"description":"You can use the `if` conditional to prevent a job from running unless a condition is met. You can use any supported context and expression to create a conditional.","context":["github","inputs","vars","needs","always(0,0)","failure(0,MAX)","cancelled(0,0)","success(0,MAX)"],"string":{}},"job-if-result":{"context":["github","inputs","vars","needs","always(0,0)","failure(0,MAX)","cancelled(0,0)","success(0,MAX)"],"one-of":["null","boolean","number","string","sequence","mapping"]},"strategy":{"description":"Use `strategy` to use a matrix strategy for your jobs. A matrix strategy lets you use variables in a single job definition to automatically create multiple job runs that are based on the combinations of the variables. ","context":["github","inputs","vars","needs"],"mapping":{"properties":{"fail-fast":{"type":"boolean","description":"Setting `fail-fast` to `false` prevents GitHub from canceling all in-progress jobs if any matrix job fails. Default: `true`"},"max-parallel":{"type":"number","description":"The maximum number of jobs that can run simultaneously when using a matrix job strategy. By default, GitHub will maximize the number of jobs run in parallel depending on runner availability."},"matrix":"matrix"}}},"matrix":{"description":"Use `matrix` to define a matrix of different job configurations. Within your matrix, define one or more variables followed by an array of values.","mapping":{"properties":{"include":{"type":"matrix-filter","description":"Use `include` to expand existing matrix configurations or to add new configurations. The value of `include` is a list of objects.\\n\\nFor each object in the `include` list, the key:value pairs in the object will be added to each of the matrix combinations if none of the key:value pairs overwrite any of the original matrix values. If the object cannot be added to any of the matrix combinations, a new matrix combination will be created instead. Note that the original matrix values will not be overwritten, but added matrix values can be overwritten."},"exclude":{"type":"matrix-filter","description":"To remove specific configurations defined in the matrix, use `exclude`. An excluded configuration only has to be a partial match for it to be excluded."}},"loose-key-type":"non-empty-string","loose-value-type":"sequence"}},"matrix-filter":{"sequence":{"item-type":"matrix-filter-item"}},"matrix-filter-item":{"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"any"}},"snapshot":{"description":"Use `snapshot` to define a custom image you want to create or update after your job succeeds by taking a snapshot of your runner.","one-of":["non-empty-string","snapshot-mapping"]},"snapshot-mapping":{"mapping":{"properties":{"image-name":{"description":"The desired name of the custom image you want to create or update.","type":"non-empty-string","required":true},"if":"snapshot-if","version":{"description":"The desired major version updates upon a new custom image version creation.","type":"non-empty-string"}}}},"snapshot-if":{"context":["github","inputs","vars","needs","strategy","matrix"],"description":"Use the if conditional to prevent a snapshot from being taken unless a condition is met. Any supported context and expression can be used to create a conditional. Expressions in an `if` conditional do not require the bracketed expression syntax. When you use expressions in an `if` conditional, you may omit the expression syntax because GitHub automatically evaluates the `if` conditional as an expression.","string":{}},"runs-on":{"description":"Use `runs-on` to define the type of machine to run the job on.\\n* The destination machine can be either a GitHub-hosted runner, larger runner, or a self-hosted runner.\\n* You can target runners based on the labels assigned to them, or their group membership, or a combination of these.\\n* You can provide `runs-on` as a single string or as an array of strings.\\n* If you specify an array of strings, your workflow will execute on any runner that matches all of the specified `runs-on` values.\\n* If you would like to run your workflow on multiple machines, use `jobs.<job_id>.strategy`.","context":["github","inputs","vars","needs","strategy","matrix"],"one-of":["non-empty-string","sequence-of-non-empty-string","runs-on-mapping"]},"runs-on-mapping":{"mapping":{"properties":{"group":{"description":"The group from which to select a runner.","type":"non-empty-string"},"labels":"runs-on-labels"}}},"runs-on-labels":{"description":"The label by which to filter for available runners.","one-of":["non-empty-string","sequence-of-non-empty-string"]},"job-env":{"description":"A map of variables that are available to all steps in the job.","context":["github","inputs","vars","needs","strategy","matrix","secrets"],"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"string"}},"workflow-concurrency":{"description":"Concurrency ensures that only a single job or workflow using the same concurrency group will run at a time. A concurrency group can be any string or expression.\\n\\nYou can also specify `concurrency` at the job level.\\n\\n[Documentation](https://docs.github.com/actions/using-workflows/workflow-syntax-for-github-actions#concurrency)","context":["github","inputs","vars"],"one-of":["string","concurrency-mapping"]},"job-concurrency":{"description":"Concurrency ensures that only a single job using the same concurrency group will run at a time. A concurrency group can be any string or expression. The expression can use any context except for the `secrets` context.\\n\\nYou can also specify `concurrency` at the workflow level.","context":["github","inputs","vars","needs","strategy","matrix"],"one-of":["non-empty-string","concurrency-mapping"]},"concurrency-mapping":{"description":"Concurrency ensures that only a single job or workflow using the same concurrency group will run at a time. A concurrency group can be any string or expression.\\n\\nYou can also specify `concurrency` at the job level.\\n\\n[Documentation](https://docs.github.com/actions/using-workflows/workflow-syntax-for-github-actions#concurrency)","mapping":{"properties":{"group":{"type":"non-empty-string","required":true,"description":"When a concurrent job or workflow is queued, if another job or workflow using the same concurrency group in the repository is in progress, the queued job or workflow will be `pending`. Any previously pending job or workflow in the concurrency group will be canceled. To also cancel any currently running job or workflow in the same concurrency group, specify `cancel-in-progress: true`."},"cancel-in-progress":{"type":"boolean","description":"To cancel any currently running job or workflow in the same concurrency group, specify cancel-in-progress: true."},"queue":{"type":"concurrency-queue","description":"The queuing mode for the concurrency group. When set to `max`, workflows or jobs will wait in a queue for the concurrency group up to the maximum queue length. Default: `single` meaning at most one item can be pending."}}}},"concurrency-queue":{"allowed-values":["single","max"]},"job-environment":{"description":"The environment that the job references. All environment protection rules must pass before a job referencing the environment is sent to a runner.","context":["github","inputs","vars","needs","strategy","matrix"],"one-of":["string","job-environment-mapping"]},"job-environment-mapping":{"mapping":{"properties":{"name":{"type":"job-environment-name","required":true},"url":{"type":"string-runner-context-no-secrets","description":"The environment URL, which maps to `environment_url` in the deployments API."},"deployment":{"type":"boolean","description":"Whether to create a deployment record for this environment. Defaults to true."}}}},"job-environment-name":{"description":"The name of the environment used by the job.","context":["github","inputs","vars","needs","strategy","matrix"],"string":{}},"job-defaults":{"description":"A map of default settings that will apply to all steps in the job. You can also set default settings for the entire workflow.","mapping":{"properties":{"run":"job-defaults-run"}}},"job-defaults-run":{"context":["github","inputs","vars","strategy","matrix","needs","env"],"mapping":{"properties":{"shell":"shell","working-directory":"working-directory"}}},"job-outputs":{"description":"A map of outputs for a called workflow. Called workflow outputs are available to all downstream jobs in the caller workflow. Each output has an identifier, an optional `description,` and a `value`. The `value` must be set to the value of an output from a job within the called workflow.","mapping":{"loose-key-type":"non-empty-string","loose-value-type":"string-runner-context"}},"steps":{"description":"A job contains a sequence of tasks called `steps`. Steps can run commands, run setup tasks, run an action in your repository, a public repository, or an action published in a Docker registry, wait for background steps to complete, or cancel a background step. Not all steps run actions, but all actions run as a step. Each step runs in its own process in the runner environment and has access to the workspace and filesystem. Because steps run in their own process, changes to environment variables are not preserved between steps. GitHub provides built-in steps to set up and complete a job.","sequence":{"item-type":"steps-item"}},"steps-item":{"one-of":["run-step","regular-step","wait-step","wait-all-step","cancel-step","parallel-step"]},"run-step":{"mapping":{"properties":{"name":"step-name","id":"step-id","if":"step-if","timeout-minutes":"step-timeout-minutes","run":{"type":"string-steps-context","description":"Runs command-line programs using the operating system\'s shell. If you do not provide a `name`, the step name will default to the text specified in the `run` command. Commands run using non-login shells by default. You can choose a different shell and customize the shell used to run commands. Each `run` keyword represents a new process and shell in the virtual environment. When you provide multi-line commands, each line runs in the same shell.","required":true},"continue-on-error":"step-continue-on-error","env":"step-env","working-directory":"string-steps-context","shell":"shell","background":"step-background"}}},"regular-step":{"mapping":{"properties":{"name":"step-name","id":"step-id","if":"step-if","continue-on-error":"step-continue-on-error","timeout-minutes":"step-timeout-minutes","uses":{"type":"step-uses","required":true},"with":"step-with","env":"step-env","background":"step-background"}}},"wait-step":{"mapping":{"properties":{"name":"step-name","id":"step-id","continue-on-error":"step-continue-on-error","wait":{"type":"step-wait-target","required":true}}}},"wait-all-step":{"mapping":{"properties":{"name":"step-name","id":"step-id","continue-on-error":"step-continue-on-error","wait-all":{"type":"step-wait-all-value","required":true}}}},"cancel-step":{"mapping":{"properties":{"name":"step-name","id":"step-id","continue-on-error":"step-continue-on-error","cancel":{"type":"step-cancel-target","required":true}}}},"parallel-step":{"mapping":{"properties":{"parallel":{"type":"parallel-steps","required":true,"description":"Run a group of steps concurrently. All steps in the parallel block run as background steps and the workflow waits for all of them to complete before continuing."}}}},"parallel-steps":{"sequence":{"item-type":"steps-item"}},"step-uses":{"description":"Selects an action to run as part of a step in your job. An action is a reusable unit of code. You can use an action defined in the same repository as the workflow, a public repository, a [private repository with access enabled](https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/enabling-features-for-your-repository/managing-github-actions-settings-for-a-repository#allowing-access-to-components-in-a-private-repository), or in a published Docker container image.","string":{"require-non-empty":true}},"step-background":{"boolean":{},"description":"When set to true, runs this step in the background. The workflow continues to the next step immediately without waiting for the background step to finish."},"step-wait-target":{"description":"The step ID or IDs of background steps to wait for.","one-of":["non-empty-string","sequence-of-non-empty-string"]},"step-wait-all-value":{"description":"Wait for all prior background steps to complete. Use as a bare key (`wait-all:`) or with a boolean value.","one-of":["null","boolean"]},"step-cancel-target":{"description":"The step ID of a background step to cancel.","string":{"require-non-empty":true}},"step-continue-on-error":{"context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env","hashFiles(1,255)"],"boolean":{},"description":"Prevents a job from failing when a step fails. Set to `true` to allow a job to pass when this step fails."},"step-id":{"string":{"require-non-empty":true},"description":"A unique identifier for the step. You can use the `id` to reference the step in contexts."},"step-if":{"context":["github","inputs","vars","needs","strategy","matrix","steps","job","runner","env","always(0,0)","failure(0,0)","cancelled(0,0)","success(0,0)","hashFiles(1,255)"],"description":"Use the `if` conditional to prevent a step from running unless a condition is met. Any supported context and expression can be used to create a conditional. Expressions in an `if` conditional do not require the bracketed expression syntax. When you use expressions in an `if` conditional, you may omit the expression syntax because GitHub automatically evaluates the `if` conditional as an expression.","string":{}},"step-if-result":{"context":["github","inputs","vars","strategy","matrix","steps","job","runner","env","always(0,0)","failure(0,0)","cancelled(0,0)","success(0,0)","hashFiles(1,255)"],"one-of":["null","boolean","number","string","sequence","mapping"]},"step-env":{"description":"Sets variables for steps to use in the runner environment. You can also set variables for the entire workflow or a job.","context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env","hashFiles(1,255)"],"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"string"}},"step-name":{"context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env","hashFiles(1,255)"],"string":{},"description":"A name for your step to display on GitHub."},"step-timeout-minutes":{"context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env","hashFiles(1,255)"],"number":{},"description":"The maximum number of minutes to run the step before killing the process."},"step-with":{"description":"A map of the input parameters defined by the action. Each input parameter is a key/value pair. Input parameters are set as variables. When you specify an input in a workflow file or use a default input value, GitHub creates a variable for the input with the name `INPUT_<VARIABLE_NAME>`. The variable created converts input names to uppercase letters and replaces spaces with `_`.","context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env","hashFiles(1,255)"],"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"string"}},"container":{"description":"A container to run any steps in a job that don\'t already specify a container. If you have steps that use both script and container actions, the container actions will run as sibling containers on the same network with the same volume mounts.\\n\\nIf you do not set a container, all steps will run directly on the host specified by runs-on unless a step refers to an action configured to run in a container.","context":["github","inputs","vars","needs","strategy","matrix"],"one-of":["string","container-mapping"]},"container-mapping":{"mapping":{"properties":{"image":{"type":"non-empty-string","description":"Use `jobs.<job_id>.container.image` to define the Docker image to use as the container to run the action. The value can be the Docker Hub image or a registry name."},"options":{"type":"string","description":"Use `jobs.<job_id>.container.options` to configure additional Docker container resource options."},"env":"container-env","ports":{"type":"sequence-of-non-empty-string","description":"Use `jobs.<job_id>.container.ports` to set an array of ports to expose on the container."},"volumes":{"type":"sequence-of-non-empty-string","description":"Use `jobs.<job_id>.container.volumes` to set an array of volumes for the container to use. You can use volumes to share data between services or other steps in a job. You can specify named Docker volumes, anonymous Docker volumes, or bind mounts on the host."},"credentials":"container-registry-credentials"}}},"services":{"description":"Additional containers to host services for a job in a workflow. These are useful for creating databases or cache services like redis. The runner on the virtual machine will automatically create a network and manage the life cycle of the service containers. When you use a service container for a job or your step uses container actions, you don\'t need to set port information to access the service. Docker automatically exposes all ports between containers on the same network. When both the job and the action run in a container, you can directly reference the container by its hostname. The hostname is automatically mapped to the service name. When a step does not use a container action, you must access the service using localhost and bind the ports.","context":["github","inputs","vars","needs","strategy","matrix"],"mapping":{"loose-key-type":"non-empty-string","loose-value-type":"services-container"}},"services-container":{"context":["github","inputs","vars","needs","strategy","matrix"],"one-of":["non-empty-string","service-container-mapping"]},"container-registry-credentials":{"description":"If the image\'s container registry requires authentication to pull the image, you can use `jobs.<job_id>.container.credentials` to set a map of the username and password. The credentials are the same values that you would provide to the `docker login` command.","context":["github","inputs","vars","secrets","env"],"mapping":{"properties":{"username":"non-empty-string","password":"non-empty-string"}}},"container-env":{"description":"Use `jobs.<job_id>.container.env` to set a map of variables in the container.","mapping":{"loose-key-type":"non-empty-string","loose-value-type":"string-runner-context"}},"non-empty-string":{"string":{"require-non-empty":true}},"sequence-of-non-empty-string":{"sequence":{"item-type":"non-empty-string"}},"sequence-of-string":{"sequence":{"item-type":"string"}},"boolean-needs-context":{"context":["github","inputs","vars","needs"],"boolean":{}},"number-needs-context":{"context":["github","inputs","vars","needs"],"number":{}},"string-needs-context":{"context":["github","inputs","vars","needs"],"string":{}},"scalar-needs-context":{"context":["github","inputs","vars","needs","strategy","matrix"],"one-of":["string","boolean","number"]},"scalar-needs-context-with-secrets":{"context":["github","inputs","vars","needs","secrets","strategy","matrix"],"one-of":["string","boolean","number"]},"boolean-strategy-context":{"context":["github","inputs","vars","needs","strategy","matrix"],"boolean":{}},"number-strategy-context":{"context":["github","inputs","vars","needs","strategy","matrix"],"number":{}},"string-strategy-context":{"context":["github","inputs","vars","needs","strategy","matrix"],"string":{}},"boolean-steps-context":{"context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env","hashFiles(1,255)"],"boolean":{}},"number-steps-context":{"context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env","hashFiles(1,255)"],"number":{}},"string-runner-context":{"context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env"],"string":{}},"string-runner-context-no-secrets":{"context":["github","inputs","vars","needs","strategy","matrix","steps","job","runner","env"],"string":{}},"string-steps-context":{"context":["github","inputs","vars","needs","strategy","matrix","secrets","steps","job","runner","env","hashFiles(1,255)"],"string":{}},"shell":{"string":{"require-non-empty":true},"description":"Use `shell` to override the default shell settings in the runner\'s operating system. You can use built-in shell keywords, or you can define a custom set of shell options. The shell command that is run internally executes a temporary file that contains the commands specified in `run`."},"working-directory":{"string":{"require-non-empty":true},"description":"The `working-directory` keyword specifies the working directory where the command is run."},"cron-mapping":{"mapping":{"properties":{"cron":{"type":"cron-pattern","required":true},"timezone":"timezone-string"}}},"cron-pattern":{"description":"A cron expression that represents a schedule. A scheduled workflow will run at most once every 5 minutes.","string":{"require-non-empty":true}},"timezone-string":{"description":"A string that represents the time zone a scheduled workflow will run relative to in IANA format (e.g. \'America/New_York\' or \'Europe/London\'). If omitted, the workflow will run relative to midnight UTC.","string":{"require-non-empty":true}},"service-container-mapping":{"mapping":{"properties":{"image":{"type":"non-empty-string","description":"The Docker image to use as the container. The value can be the Docker Hub image or a registry name."},"options":{"type":"string","description":"Additional Docker container resource options."},"env":"container-env","ports":{"type":"sequence-of-non-empty-string","description":"An array of ports to expose on the container."},"volumes":{"type":"sequence-of-non-empty-string","description":"An array of volumes for the container to use. You can use volumes to share data between services or other steps in a job. You can specify named Docker volumes, anonymous Docker volumes, or bind mounts on the host."},"credentials":"container-registry-credentials","entrypoint":{"type":"string","description":"Override the default ENTRYPOINT in the service container image."},"command":{"type":"string","description":"Override the default CMD in the service container image."}}}}}}');
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/workflows/workflow-schema.js
+
+
+
+let schema;
+function getWorkflowSchema() {
+    if (schema === undefined) {
+        const json = JSON.stringify(workflow_v1_0_min_namespaceObject);
+        schema = TemplateSchema.load(new JSONObjectReader(undefined, json));
+    }
+    return schema;
+}
+//# sourceMappingURL=workflow-schema.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/workflows/yaml-object-reader.js
+
+
+
+class YamlObjectReader {
+    constructor(fileId, content) {
+        this.lineCounter = new dist/* LineCounter */.HN();
+        this.errors = [];
+        this.doc = (0,dist/* parseDocument */.Tp)(content, {
+            lineCounter: this.lineCounter,
+            keepSourceTokens: true,
+            uniqueKeys: false // Uniqueness is validated by the template reader
+        });
+        for (const err of this.doc.errors) {
+            this.errors.push({ message: err.message, range: rangeFromLinePos(err.linePos) });
+        }
+        this._generator = this.getNodes(this.doc, new Set());
+        this.fileId = fileId;
+    }
+    *getNodes(node, aliasResolutionStack) {
+        let range = this.getRange(node);
+        if ((0,dist/* isDocument */.wz)(node)) {
+            yield new ParseEvent(EventType.DocumentStart);
+            for (const item of this.getNodes(node.contents, new Set())) {
+                yield item;
+            }
+            yield new ParseEvent(EventType.DocumentEnd);
+        }
+        if ((0,dist/* isCollection */.P3)(node)) {
+            if ((0,dist/* isSeq */.oP)(node)) {
+                yield new ParseEvent(EventType.SequenceStart, new SequenceToken(this.fileId, range, undefined));
+            }
+            else if ((0,dist/* isMap */.jh)(node)) {
+                yield new ParseEvent(EventType.MappingStart, new MappingToken(this.fileId, range, undefined));
+            }
+            for (const item of node.items) {
+                for (const child of this.getNodes(item, aliasResolutionStack)) {
+                    yield child;
+                }
+            }
+            if ((0,dist/* isSeq */.oP)(node)) {
+                yield new ParseEvent(EventType.SequenceEnd);
+            }
+            else if ((0,dist/* isMap */.jh)(node)) {
+                yield new ParseEvent(EventType.MappingEnd);
+            }
+        }
+        if ((0,dist/* isScalar */.jn)(node)) {
+            yield new ParseEvent(EventType.Literal, YamlObjectReader.getLiteralToken(this.fileId, range, node));
+        }
+        // Handle YAML aliases - resolve to the anchored value
+        if ((0,dist/* isAlias */.Vj)(node)) {
+            const resolved = node.resolve(this.doc);
+            if (resolved) {
+                // Prevent infinite recursion from circular aliases
+                if (aliasResolutionStack.has(resolved)) {
+                    // Silently ignore circular reference - the missing content will cause
+                    // downstream validation errors which is acceptable for this edge case
+                    return;
+                }
+                // Track this node in the alias resolution stack
+                const newStack = new Set(aliasResolutionStack);
+                newStack.add(resolved);
+                // Yield the resolved node's contents
+                yield* this.getNodes(resolved, newStack);
+            }
+            // If unresolved, the yaml library already reports an error
+            return;
+        }
+        if ((0,dist/* isPair */.tO)(node)) {
+            const scalarKey = node.key;
+            range = this.getRange(scalarKey);
+            const key = scalarKey.value;
+            yield new ParseEvent(EventType.Literal, new StringToken(this.fileId, range, key, undefined));
+            for (const child of this.getNodes(node.value, aliasResolutionStack)) {
+                yield child;
+            }
+        }
+    }
+    getRange(node) {
+        const range = node?.range ?? [];
+        const startPos = range[0];
+        const endPos = range[1];
+        if (startPos !== undefined && endPos !== undefined) {
+            const slp = this.lineCounter.linePos(startPos);
+            const elp = this.lineCounter.linePos(endPos);
+            return {
+                start: { line: slp.line, column: slp.col },
+                end: { line: elp.line, column: elp.col }
+            };
+        }
+        return undefined;
+    }
+    static getLiteralToken(fileId, range, token) {
+        const value = token.value;
+        if (value === null || value === undefined) {
+            return new NullToken(fileId, range, undefined);
+        }
+        switch (typeof value) {
+            case "number":
+                return new NumberToken(fileId, range, value, undefined);
+            case "boolean":
+                return new BooleanToken(fileId, range, value, undefined);
+            case "string": {
+                let source;
+                let blockScalarHeader;
+                if (token.srcToken && "source" in token.srcToken) {
+                    source = token.srcToken.source;
+                    // Extract block scalar header (e.g., |-, |+, >-)
+                    //
+                    // CST node interfaces are supported and documented per yaml library maintainer:
+                    // https://eemeli.org/yaml/#parser -> "For a complete description of CST node
+                    // interfaces, please consult the cst.ts source."
+                    // See also: https://github.com/eemeli/yaml/issues/643
+                    if (token.srcToken.type === "block-scalar" && "props" in token.srcToken) {
+                        const props = token.srcToken.props;
+                        const headerProp = props.find(p => p.type === "block-scalar-header");
+                        if (headerProp?.source) {
+                            blockScalarHeader = headerProp.source;
+                        }
+                    }
+                }
+                return new StringToken(fileId, range, value, undefined, source, blockScalarHeader);
+            }
+            default:
+                throw new Error(`Unexpected value type '${typeof value}' when reading object`);
+        }
+    }
+    allowLiteral() {
+        if (!this._current.done) {
+            const parseEvent = this._current.value;
+            if (parseEvent.type === EventType.Literal) {
+                this._current = this._generator.next();
+                return parseEvent.token;
+            }
+        }
+        return undefined;
+    }
+    allowSequenceStart() {
+        if (!this._current.done) {
+            const parseEvent = this._current.value;
+            if (parseEvent.type === EventType.SequenceStart) {
+                this._current = this._generator.next();
+                return parseEvent.token;
+            }
+        }
+        return undefined;
+    }
+    allowSequenceEnd() {
+        if (!this._current.done) {
+            const parseEvent = this._current.value;
+            if (parseEvent.type === EventType.SequenceEnd) {
+                this._current = this._generator.next();
+                return true;
+            }
+        }
+        return false;
+    }
+    allowMappingStart() {
+        if (!this._current.done) {
+            const parseEvent = this._current.value;
+            if (parseEvent.type === EventType.MappingStart) {
+                this._current = this._generator.next();
+                return parseEvent.token;
+            }
+        }
+        return undefined;
+    }
+    allowMappingEnd() {
+        if (!this._current.done) {
+            const parseEvent = this._current.value;
+            if (parseEvent.type === EventType.MappingEnd) {
+                this._current = this._generator.next();
+                return true;
+            }
+        }
+        return false;
+    }
+    validateEnd() {
+        if (!this._current.done) {
+            const parseEvent = this._current.value;
+            if (parseEvent.type === EventType.DocumentEnd) {
+                this._current = this._generator.next();
+                return;
+            }
+        }
+        throw new Error("Expected end of reader");
+    }
+    validateStart() {
+        if (!this._current) {
+            this._current = this._generator.next();
+        }
+        if (!this._current.done) {
+            const parseEvent = this._current.value;
+            if (parseEvent.type === EventType.DocumentStart) {
+                this._current = this._generator.next();
+                return;
+            }
+        }
+        throw new Error("Expected start of reader");
+    }
+}
+function rangeFromLinePos(linePos) {
+    if (linePos === undefined) {
+        return;
+    }
+    // TokenRange and linePos are both 1-based
+    const start = { line: linePos[0].line, column: linePos[0].col };
+    const end = linePos.length == 2 ? { line: linePos[1].line, column: linePos[1].col } : start;
+    return { start, end };
+}
+//# sourceMappingURL=yaml-object-reader.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/workflows/workflow-parser.js
+
+
+
+
+
+function parseWorkflow(entryFile, contextOrTrace) {
+    const context = contextOrTrace instanceof TemplateContext
+        ? contextOrTrace
+        : new TemplateContext(new TemplateValidationErrors(), getWorkflowSchema(), contextOrTrace);
+    const fileId = context.getFileId(entryFile.name);
+    const reader = new YamlObjectReader(fileId, entryFile.content);
+    if (reader.errors.length > 0) {
+        // The file is not valid YAML, template errors could be misleading
+        for (const err of reader.errors) {
+            context.error(fileId, err.message, err.range);
+        }
+        return {
+            context,
+            value: undefined
+        };
+    }
+    const result = readTemplate(context, WORKFLOW_ROOT, reader, fileId);
+    return {
+        context,
+        value: result
+    };
+}
+//# sourceMappingURL=workflow-parser.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/concurrency.js
+
+function convertConcurrency(context, token) {
+    const result = {};
+    if (token.isExpression) {
+        return result;
+    }
+    if (isString(token)) {
+        result.group = token;
+        return result;
+    }
+    const concurrencyProperty = token.assertMapping("concurrency group");
+    for (const property of concurrencyProperty) {
+        const propertyName = property.key.assertString("concurrency group key");
+        if (property.key.isExpression || property.value.isExpression) {
+            continue;
+        }
+        switch (propertyName.value) {
+            case "group":
+                result.group = property.value.assertString("concurrency group");
+                break;
+            case "cancel-in-progress":
+                result.cancelInProgress = property.value.assertBoolean("cancel-in-progress").value;
+                break;
+            case "queue":
+                result.queue = property.value.assertString("queue").value;
+                break;
+            default:
+                context.error(propertyName, `Invalid property name: ${propertyName.value}`);
+        }
+    }
+    return result;
+}
+//# sourceMappingURL=concurrency.js.map
+// EXTERNAL MODULE: ./node_modules/cronstrue/dist/cronstrue.js
+var dist_cronstrue = __nccwpck_require__(2507);
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/cron-constants.js
+// Constants for parsing and validating cron expressions
+const MONTHS = {
+    jan: 1,
+    feb: 2,
+    mar: 3,
+    apr: 4,
+    may: 5,
+    jun: 6,
+    jul: 7,
+    aug: 8,
+    sep: 9,
+    oct: 10,
+    nov: 11,
+    dec: 12
+};
+const DAYS = {
+    sun: 0,
+    mon: 1,
+    tue: 2,
+    wed: 3,
+    thu: 4,
+    fri: 5,
+    sat: 6
+};
+const MINUTE_RANGE = { min: 0, max: 59 };
+const HOUR_RANGE = { min: 0, max: 23 };
+const DOM_RANGE = { min: 1, max: 31 };
+const MONTH_RANGE = { min: 1, max: 12, names: MONTHS };
+const DOW_RANGE = { min: 0, max: 6, names: DAYS };
+//# sourceMappingURL=cron-constants.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/cron.js
+
+
+/**
+ * Checks if a cron expression specifies an interval shorter than 5 minutes.
+ * GitHub Actions schedules run at most every 5 minutes, so intervals < 5 min won't work as expected.
+ */
+function hasCronIntervalLessThan5Minutes(cron) {
+    if (!isValidCron(cron)) {
+        return false;
+    }
+    const parts = cron.split(/ +/);
+    const minutePart = parts[0];
+    // Parse the minute field to determine the effective interval
+    return getMinuteInterval(minutePart) < 5;
+}
+/**
+ * Gets the minimum interval in minutes between cron executions based on the minute field.
+ * Returns 60 if there's only one execution per hour, otherwise returns the minimum gap.
+ */
+function getMinuteInterval(minutePart) {
+    // Handle step expressions like */1, */3, 0-59/2
+    if (minutePart.includes("/")) {
+        const [, step] = minutePart.split("/");
+        const stepNum = parseInt(step, 10);
+        if (!isNaN(stepNum) && stepNum > 0) {
+            return stepNum;
+        }
+    }
+    // Handle comma-separated values like 0,2,4 or 0,1,5,10
+    if (minutePart.includes(",")) {
+        const values = minutePart
+            .split(",")
+            .map(v => parseInt(v, 10))
+            .filter(n => !isNaN(n))
+            .sort((a, b) => a - b);
+        if (values.length >= 2) {
+            let minGap = 60;
+            for (let i = 1; i < values.length; i++) {
+                const gap = values[i] - values[i - 1];
+                if (gap < minGap) {
+                    minGap = gap;
+                }
+            }
+            // Check wrap-around gap from last minute to first minute of next hour
+            const wrapGap = values[0] + 60 - values[values.length - 1];
+            if (wrapGap < minGap) {
+                minGap = wrapGap;
+            }
+            return minGap;
+        }
+    }
+    // Handle range expressions like 0-4 (runs every minute from 0-4)
+    if (minutePart.includes("-") && !minutePart.includes("/")) {
+        const [start, end] = minutePart.split("-").map(v => parseInt(v, 10));
+        if (!isNaN(start) && !isNaN(end) && end > start) {
+            // A range without step means every minute in that range
+            return 1;
+        }
+    }
+    // * means every minute
+    if (minutePart === "*") {
+        return 1;
+    }
+    // Single value or unrecognized pattern - assume hourly (60 min interval)
+    return 60;
+}
+function isValidCron(cron) {
+    // https://docs.github.com/en/actions/using-workflows/events-that-trigger-workflows#schedule
+    const parts = cron.split(/ +/);
+    if (parts.length != 5) {
+        return false;
+    }
+    const [minutes, hours, dom, months, dow] = parts;
+    return (validateCronPart(minutes, MINUTE_RANGE) &&
+        validateCronPart(hours, HOUR_RANGE) &&
+        validateCronPart(dom, DOM_RANGE) &&
+        validateCronPart(months, MONTH_RANGE) &&
+        validateCronPart(dow, DOW_RANGE));
+}
+function getCronDescription(cronspec) {
+    if (!isValidCron(cronspec)) {
+        return;
+    }
+    let desc = "";
+    try {
+        desc = cronstrue.toString(cronspec, {
+            dayOfWeekStartIndexZero: true,
+            monthStartIndexZero: false,
+            use24HourTimeFormat: true,
+            // cronstrue sets the description as the error if throwExceptionOnParseError is false
+            // so we need to distinguish between an error and a valid description
+            throwExceptionOnParseError: true
+        });
+    }
+    catch (err) {
+        return;
+    }
+    // Make first character lowercase
+    return "Runs " + desc.charAt(0).toLowerCase() + desc.slice(1);
+}
+function validateCronPart(value, range, allowSeparators = true) {
+    if (range.names && range.names[value.toLowerCase()] !== undefined) {
+        return true;
+    }
+    if (value === "*") {
+        return true;
+    }
+    // Operator precedence: , > / > -
+    if (value.includes(",")) {
+        if (!allowSeparators) {
+            return false;
+        }
+        return value.split(",").every(v => v && validateCronPart(v, range));
+    }
+    if (value.includes("/")) {
+        if (!allowSeparators) {
+            return false;
+        }
+        const [start, step, ...rest] = value.split("/");
+        const stepNumber = +step;
+        if (rest.length > 0 || isNaN(stepNumber) || stepNumber <= 0 || !start || !step) {
+            return false;
+        }
+        // Separators are only allowed in the part before the `/`, e.g. `1-5/2`
+        return validateCronPart(start, range) && validateCronPart(step, range, false);
+    }
+    if (value.includes("-")) {
+        if (!allowSeparators) {
+            return false;
+        }
+        const [start, end, ...rest] = value.split("-");
+        if (rest.length > 0 || !start || !end) {
+            return false;
+        }
+        // Convert name to integers so we can make sure end >= start
+        const startNumber = convertToNumber(start, range.names);
+        const endNumber = convertToNumber(end, range.names);
+        return validateCronPart(start, range, false) && validateCronPart(end, range, false) && endNumber >= startNumber;
+    }
+    const number = +value;
+    return !isNaN(number) && number >= range.min && number <= range.max;
+}
+// Converts a string integer or a short name to a number
+function convertToNumber(value, names) {
+    if (names && names[value.toLowerCase()] !== undefined) {
+        return +names[value.toLowerCase()];
+    }
+    else {
+        return +value;
+    }
+}
+//# sourceMappingURL=cron.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/string-list.js
+function convertStringList(name, token) {
+    const result = [];
+    for (const item of token) {
+        result.push(item.assertString(`${name} item`).value);
+    }
+    return result;
+}
+//# sourceMappingURL=string-list.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/workflow-template.js
+var InputType;
+(function (InputType) {
+    InputType["string"] = "string";
+    InputType["choice"] = "choice";
+    InputType["boolean"] = "boolean";
+    InputType["environment"] = "environment";
+})(InputType || (InputType = {}));
+//# sourceMappingURL=workflow-template.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/workflow-call.js
+
+
+
+function convertEventWorkflowCall(context, token) {
+    const result = {};
+    for (const item of token) {
+        const key = item.key.assertString("workflow dispatch input key");
+        switch (key.value) {
+            case "inputs":
+                result.inputs = convertWorkflowInputs(context, item.value.assertMapping("workflow dispatch inputs"));
+                break;
+            case "secrets":
+                result.secrets = convertWorkflowCallSecrets(context, item.value.assertMapping("workflow dispatch inputs"));
+                break;
+            case "outputs":
+                // TODO - outputs
+                break;
+        }
+    }
+    return result;
+}
+function convertWorkflowInputs(context, token) {
+    const result = {};
+    for (const item of token) {
+        const inputName = item.key.assertString("input name");
+        const inputMapping = item.value.assertMapping("input configuration");
+        result[inputName.value] = convertWorkflowInput(context, inputMapping);
+    }
+    return result;
+}
+function convertWorkflowInput(context, token) {
+    const result = {
+        type: InputType.string // Default to string
+    };
+    let defaultValue;
+    for (const item of token) {
+        const key = item.key.assertString("workflow dispatch input key");
+        switch (key.value) {
+            case "description":
+                result.description = item.value.assertString("input description").value;
+                break;
+            case "required":
+                result.required = item.value.assertBoolean("input required").value;
+                break;
+            case "default":
+                defaultValue = item.value.assertScalar("input default");
+                break;
+            case "type":
+                result.type = InputType[item.value.assertString("input type").value];
+                break;
+            case "options":
+                result.options = convertStringList("input options", item.value.assertSequence("input options"));
+                break;
+            default:
+                context.error(item.key, `Invalid key '${key.value}'`);
+        }
+    }
+    // Validate default value
+    if (defaultValue !== undefined && !defaultValue.isExpression) {
+        try {
+            switch (result.type) {
+                case InputType.boolean:
+                    result.default = defaultValue.assertBoolean("input default").value;
+                    break;
+                case InputType.string:
+                case InputType.choice:
+                case InputType.environment:
+                    result.default = defaultValue.assertString("input default").value;
+                    break;
+            }
+        }
+        catch (e) {
+            context.error(defaultValue, e);
+        }
+    }
+    // Validate `options` for `choice` type
+    if (result.type === InputType.choice) {
+        if (result.options === undefined || result.options.length === 0) {
+            context.error(token, "Missing 'options' for choice input");
+        }
+    }
+    else {
+        if (result.options !== undefined) {
+            context.error(token, "Input type is not 'choice', but 'options' is defined");
+        }
+    }
+    return result;
+}
+function convertWorkflowCallSecrets(context, token) {
+    const result = {};
+    for (const item of token) {
+        const secretName = item.key.assertString("secret name");
+        result[secretName.value] = convertWorkflowCallSecret(context, item.value);
+    }
+    return result;
+}
+function convertWorkflowCallSecret(context, token) {
+    const result = {};
+    if (isMapping(token)) {
+        for (const item of token) {
+            const key = item.key.assertString("workflow call secret key");
+            switch (key.value) {
+                case "description":
+                    result.description = item.value.assertString("secret description").value;
+                    break;
+                case "required":
+                    result.required = item.value.assertBoolean("secret required").value;
+                    break;
+            }
+        }
+    }
+    return result;
+}
+//# sourceMappingURL=workflow-call.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/workflow-dispatch.js
+
+
+function convertEventWorkflowDispatchInputs(context, token) {
+    const result = {};
+    for (const item of token) {
+        const key = item.key.assertString("workflow dispatch input key");
+        switch (key.value) {
+            case "inputs":
+                result.inputs = convertWorkflowDispatchInputs(context, item.value.assertMapping("workflow dispatch inputs"));
+                break;
+        }
+    }
+    return result;
+}
+function convertWorkflowDispatchInputs(context, token) {
+    const result = {};
+    for (const item of token) {
+        const inputName = item.key.assertString("input name");
+        const inputMapping = item.value.assertMapping("input configuration");
+        result[inputName.value] = convertWorkflowDispatchInput(context, inputMapping);
+    }
+    return result;
+}
+function convertWorkflowDispatchInput(context, token) {
+    const result = {
+        type: InputType.string // Default to string
+    };
+    let defaultValue;
+    for (const item of token) {
+        const key = item.key.assertString("workflow dispatch input key");
+        switch (key.value) {
+            case "description":
+                result.description = item.value.assertString("input description").value;
+                break;
+            case "required":
+                result.required = item.value.assertBoolean("input required").value;
+                break;
+            case "default":
+                defaultValue = item.value.assertScalar("input default");
+                break;
+            case "type":
+                result.type = InputType[item.value.assertString("input type").value];
+                break;
+            case "options":
+                result.options = convertStringList("input options", item.value.assertSequence("input options"));
+                break;
+            default:
+                context.error(item.key, `Invalid key '${key.value}'`);
+        }
+    }
+    // Validate default value
+    if (defaultValue !== undefined) {
+        try {
+            switch (result.type) {
+                case InputType.boolean:
+                    result.default = defaultValue.assertBoolean("input default").value;
+                    break;
+                case InputType.string:
+                case InputType.choice:
+                case InputType.environment:
+                    result.default = defaultValue.assertString("input default").value;
+                    break;
+            }
+        }
+        catch (e) {
+            context.error(defaultValue, e);
+        }
+    }
+    // Validate `options` for `choice` type
+    if (result.type === InputType.choice) {
+        if (result.options === undefined || result.options.length === 0) {
+            context.error(token, "Missing 'options' for choice input");
+        }
+    }
+    else {
+        if (result.options !== undefined) {
+            context.error(token, "Input type is not 'choice', but 'options' is defined");
+        }
+    }
+    return result;
+}
+//# sourceMappingURL=workflow-dispatch.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/events.js
+
+
+
+
+
+
+function convertOn(context, token) {
+    if (isLiteral(token)) {
+        const event = token.assertString("on");
+        return {
+            [event.value]: {}
+        };
+    }
+    if (isSequence(token)) {
+        const result = {};
+        for (const item of token) {
+            const event = item.assertString("on");
+            result[event.value] = {};
+        }
+        return result;
+    }
+    if (isMapping(token)) {
+        const result = {};
+        for (const item of token) {
+            const eventKey = item.key.assertString("event name");
+            const eventName = eventKey.value;
+            if (item.value.templateTokenType === types_TokenType.Null) {
+                result[eventName] = {};
+                continue;
+            }
+            // Schedule is the only event that can be a sequence, handle that separately
+            if (eventName === "schedule") {
+                const scheduleToken = item.value.assertSequence(`event ${eventName}`);
+                result.schedule = convertSchedule(context, scheduleToken);
+                continue;
+            }
+            // All other events are defined as mappings. During schema validation we already ensure that events
+            // receive only known keys, so here we can focus on the values and whether they are valid.
+            const eventToken = item.value.assertMapping(`event ${eventName}`);
+            if (eventName === "workflow_call") {
+                result.workflow_call = convertEventWorkflowCall(context, eventToken);
+                continue;
+            }
+            if (eventName === "workflow_dispatch") {
+                result.workflow_dispatch = convertEventWorkflowDispatchInputs(context, eventToken);
+                continue;
+            }
+            result[eventName] = {
+                ...convertPatternFilter("branches", eventToken),
+                ...convertPatternFilter("tags", eventToken),
+                ...convertPatternFilter("paths", eventToken),
+                ...convertFilter("types", eventToken),
+                ...convertFilter("versions", eventToken),
+                ...convertFilter("names", eventToken),
+                ...convertFilter("workflows", eventToken)
+            };
+        }
+        return result;
+    }
+    context.error(token, "Invalid format for 'on'");
+    return {};
+}
+function convertPatternFilter(name, token) {
+    const result = {};
+    for (const item of token) {
+        const key = item.key.assertString(`${name} filter key`);
+        switch (key.value) {
+            case name:
+                if (isString(item.value)) {
+                    result[name] = [item.value.value];
+                }
+                else {
+                    result[name] = convertStringList(name, item.value.assertSequence(`${name} list`));
+                }
+                break;
+            case `${name}-ignore`:
+                if (isString(item.value)) {
+                    result[`${name}-ignore`] = [item.value.value];
+                }
+                else {
+                    result[`${name}-ignore`] = convertStringList(`${name}-ignore`, item.value.assertSequence(`${name}-ignore list`));
+                }
+                break;
+        }
+    }
+    return result;
+}
+function convertFilter(name, token) {
+    const result = {};
+    for (const item of token) {
+        const key = item.key.assertString(`${name} filter key`);
+        switch (key.value) {
+            case name:
+                if (isString(item.value)) {
+                    result[name] = [item.value.value];
+                }
+                else {
+                    result[name] = convertStringList(name, item.value.assertSequence(`${name} list`));
+                }
+                break;
+        }
+    }
+    return result;
+}
+function convertSchedule(context, token) {
+    const result = [];
+    for (const item of token) {
+        const mappingToken = item.assertMapping(`event schedule`);
+        const config = { cron: "" };
+        let valid = true;
+        for (const entry of mappingToken) {
+            const key = entry.key.assertString(`schedule key`);
+            if (key.value === "cron") {
+                const cron = entry.value.assertString(`schedule cron`);
+                if (!isValidCron(cron.value)) {
+                    context.error(cron, "Invalid cron expression. Expected format: '* * * * *' (minute hour day month weekday)");
+                }
+                config.cron = cron.value;
+            }
+            else if (key.value === "timezone") {
+                const timezone = entry.value.assertString(`schedule timezone`);
+                config.timezone = timezone.value;
+            }
+            else {
+                context.error(key, `Invalid schedule key`);
+                valid = false;
+            }
+        }
+        if (valid && config.cron) {
+            result.push(config);
+        }
+        else if (valid && !config.cron) {
+            context.error(mappingToken, "Missing required key 'cron' in schedule entry");
+        }
+    }
+    return result;
+}
+//# sourceMappingURL=events.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/handle-errors.js
+
+function handleTemplateTokenErrors(root, context, defaultValue, f) {
+    let r = defaultValue;
+    try {
+        r = f();
+    }
+    catch (err) {
+        if (err instanceof TemplateTokenError) {
+            context.error(err.token, err);
+        }
+        else {
+            // Report error for the root node
+            context.error(root, err);
+        }
+    }
+    return r;
+}
+//# sourceMappingURL=handle-errors.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/if-condition.js
+
+
+
+
+/**
+ * Ensures a condition expression contains a status function call.
+ * If the condition doesn't contain success(), failure(), cancelled(), or always(),
+ * wraps it in `success() && (condition)`.
+ *
+ * Parses the expression to accurately detect status functions, avoiding false positives
+ * from string literals or property access. If parsing fails (e.g., partially typed expression),
+ * returns the original condition unchanged to allow validation to report the actual error.
+ *
+ * @param condition The condition expression to check
+ * @param definitionInfo Schema definition containing allowed contexts for parsing
+ * @returns The condition with status function guaranteed, or original on parse error
+ */
+function ensureStatusFunction(condition, definitionInfo) {
+    const allowedContext = definitionInfo?.allowedContext || [];
+    try {
+        const { namedContexts, functions } = splitAllowedContext(allowedContext);
+        const lexer = new lexer_Lexer(condition);
+        const result = lexer.lex();
+        const parser = new parser_Parser(result.tokens, namedContexts, functions);
+        const tree = parser.parse();
+        // Check if tree contains status function
+        if (walkTreeToFindStatusFunctionCalls(tree)) {
+            return condition; // Already has status function
+        }
+        // Wrap it
+        return `success() && (${condition})`;
+    }
+    catch {
+        // Parse error - return original and let validation report the actual error
+        // This is important for hover/autocomplete on partially-typed expressions
+        return condition;
+    }
+}
+/**
+ * Converts an if condition token to a BasicExpressionToken.
+ * Treats the value as a string and parses it as an expression.
+ * Wraps the condition in success() && (...) if it doesn't already contain a status function.
+ * This allows both 'if: success()' and 'if: ${{ success() }}' to work correctly.
+ *
+ * Reads the allowed context directly from the schema definition attached to the token,
+ * ensuring consistency with the schema.
+ *
+ * @param context The template context for error reporting
+ * @param token The token containing the if condition
+ * @returns A BasicExpressionToken with the processed condition, or undefined on error
+ */
+function convertToIfCondition(context, token) {
+    const scalar = token.assertScalar("if condition");
+    // Get allowed context from the schema definition attached to the token
+    const allowedContext = token.definitionInfo?.allowedContext || [];
+    // If it's already an expression, use its value
+    let condition;
+    let source;
+    if (scalar instanceof BasicExpressionToken) {
+        condition = scalar.expression;
+        source = scalar.source;
+    }
+    else {
+        // Otherwise, treat it as a string
+        const stringToken = scalar.assertString("if condition");
+        condition = stringToken.value.trim();
+        source = stringToken.source;
+    }
+    let finalCondition;
+    if (!condition) {
+        // Empty condition defaults to success()
+        finalCondition = "success()";
+    }
+    else {
+        // Ensure the condition has a status function, wrapping if needed
+        finalCondition = ensureStatusFunction(condition, token.definitionInfo);
+    }
+    // Validate the expression before creating the token
+    try {
+        expression_token_ExpressionToken.validateExpression(finalCondition, allowedContext);
+    }
+    catch (err) {
+        context.error(token, err);
+        return undefined;
+    }
+    // Create a BasicExpressionToken with the final condition
+    return new BasicExpressionToken(token.file, token.range, finalCondition, token.definitionInfo, undefined, source);
+}
+/**
+ * Walks an expression AST to find status function calls (success, failure, cancelled, always).
+ * Recursively checks all nodes including function arguments and logical/binary operations.
+ */
+function walkTreeToFindStatusFunctionCalls(tree) {
+    if (!tree) {
+        return false;
+    }
+    if (tree instanceof FunctionCall) {
+        const funcName = tree.functionName.lexeme.toLowerCase();
+        if (funcName === "success" || funcName === "failure" || funcName === "cancelled" || funcName === "always") {
+            return true;
+        }
+        // Check arguments recursively
+        return tree.args.some(arg => walkTreeToFindStatusFunctionCalls(arg));
+    }
+    if (tree instanceof Binary) {
+        return walkTreeToFindStatusFunctionCalls(tree.left) || walkTreeToFindStatusFunctionCalls(tree.right);
+    }
+    if (tree instanceof Unary) {
+        return walkTreeToFindStatusFunctionCalls(tree.expr);
+    }
+    if (tree instanceof Logical) {
+        return tree.args.some(arg => walkTreeToFindStatusFunctionCalls(arg));
+    }
+    if (tree instanceof Grouping) {
+        return walkTreeToFindStatusFunctionCalls(tree.group);
+    }
+    if (tree instanceof IndexAccess) {
+        return walkTreeToFindStatusFunctionCalls(tree.expr) || walkTreeToFindStatusFunctionCalls(tree.index);
+    }
+    return false;
+}
+/**
+ * Validates a pre-if or post-if condition string.
+ * Unlike step if conditions, pre-if and post-if are evaluated as-is by the runner
+ * (they default to always() only when the field is missing entirely).
+ * This function validates the expression and reports errors through the context.
+ *
+ * @param context The template context for error reporting
+ * @param token The token containing the condition
+ * @param condition The condition string to validate
+ * @returns The validated condition string, or undefined on error
+ */
+function validateRunsIfCondition(context, token, condition) {
+    const allowedContext = token.definitionInfo?.allowedContext || [];
+    // Validate the expression directly - no wrapping needed for pre-if/post-if
+    try {
+        ExpressionToken.validateExpression(condition, allowedContext);
+    }
+    catch (err) {
+        context.error(token, err);
+        return undefined;
+    }
+    return condition;
+}
+//# sourceMappingURL=if-condition.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/container.js
+
+
+function convertToJobContainer(context, container) {
+    let image;
+    let env;
+    let ports;
+    let volumes;
+    let options;
+    // Skip validation for expressions for now to match
+    // behavior of the other parsers
+    for (const [, token] of TemplateToken.traverse(container)) {
+        if (token.isExpression) {
+            return;
+        }
+    }
+    if (isString(container)) {
+        // Workflow uses shorthand syntax `container: image-name`
+        image = container.assertString("container item");
+        return { image: image };
+    }
+    const mapping = container.assertMapping("container item");
+    if (mapping)
+        for (const item of mapping) {
+            const key = item.key.assertString("container item key");
+            const value = item.value;
+            switch (key.value) {
+                case "image":
+                    image = value.assertString("container image");
+                    break;
+                case "credentials":
+                    convertToJobCredentials(context, value);
+                    break;
+                case "env":
+                    env = value.assertMapping("container env");
+                    for (const envItem of env) {
+                        envItem.key.assertString("container env value");
+                    }
+                    break;
+                case "ports":
+                    ports = value.assertSequence("container ports");
+                    for (const port of ports) {
+                        port.assertString("container port");
+                    }
+                    break;
+                case "volumes":
+                    volumes = value.assertSequence("container volumes");
+                    for (const volume of volumes) {
+                        volume.assertString("container volume");
+                    }
+                    break;
+                case "options":
+                    options = value.assertString("container options");
+                    break;
+                default:
+                    context.error(key, `Unexpected container item key: ${key.value}`);
+            }
+        }
+    if (!image) {
+        context.error(container, "Container image cannot be empty");
+    }
+    else {
+        return { image, env, ports, volumes, options };
+    }
+}
+function convertToServiceContainer(context, container) {
+    let image;
+    let env;
+    let ports;
+    let volumes;
+    let options;
+    let entrypoint;
+    let command;
+    // Skip validation for expressions for now to match
+    // behavior of the other parsers
+    for (const [, token] of TemplateToken.traverse(container)) {
+        if (token.isExpression) {
+            return;
+        }
+    }
+    if (isString(container)) {
+        image = container.assertString("container item");
+        return { image: image };
+    }
+    const mapping = container.assertMapping("container item");
+    if (mapping)
+        for (const item of mapping) {
+            const key = item.key.assertString("container item key");
+            const value = item.value;
+            switch (key.value) {
+                case "image":
+                    image = value.assertString("container image");
+                    break;
+                case "credentials":
+                    convertToJobCredentials(context, value);
+                    break;
+                case "env":
+                    env = value.assertMapping("container env");
+                    for (const envItem of env) {
+                        envItem.key.assertString("container env value");
+                    }
+                    break;
+                case "ports":
+                    ports = value.assertSequence("container ports");
+                    for (const port of ports) {
+                        port.assertString("container port");
+                    }
+                    break;
+                case "volumes":
+                    volumes = value.assertSequence("container volumes");
+                    for (const volume of volumes) {
+                        volume.assertString("container volume");
+                    }
+                    break;
+                case "options":
+                    options = value.assertString("container options");
+                    break;
+                case "entrypoint":
+                    entrypoint = value.assertString("container entrypoint");
+                    break;
+                case "command":
+                    command = value.assertString("container command");
+                    break;
+                default:
+                    context.error(key, `Unexpected container item key: ${key.value}`);
+            }
+        }
+    if (!image) {
+        context.error(container, "Container image cannot be empty");
+    }
+    else {
+        return { image, env, ports, volumes, options, entrypoint, command };
+    }
+}
+function convertToJobServices(context, services) {
+    const serviceList = [];
+    const mapping = services.assertMapping("services");
+    for (const service of mapping) {
+        service.key.assertString("service key");
+        const container = convertToServiceContainer(context, service.value);
+        if (container) {
+            serviceList.push(container);
+        }
+    }
+    return serviceList;
+}
+function convertToJobCredentials(context, value) {
+    const mapping = value.assertMapping("credentials");
+    let username;
+    let password;
+    for (const item of mapping) {
+        const key = item.key.assertString("credentials item");
+        const value = item.value;
+        switch (key.value) {
+            case "username":
+                username = value.assertString("credentials username");
+                break;
+            case "password":
+                password = value.assertString("credentials password");
+                break;
+            default:
+                context.error(key, `credentials key ${key.value}`);
+        }
+    }
+    return { username, password };
+}
+//# sourceMappingURL=container.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/id-builder.js
+const SEPARATOR = "_";
+const MAX_ATTEMPTS = 1000;
+const MAX_LENGTH = 100;
+class IdBuilder {
+    constructor() {
+        this.name = [];
+        this.distinctNames = new Set();
+    }
+    appendSegment(value) {
+        if (value.length === 0) {
+            return;
+        }
+        if (this.name.length == 0) {
+            const first = value[0];
+            if (this.isAlpha(first) || first == "_") {
+                // Legal first char
+            }
+            else if (this.isNumeric(first) || first == "-") {
+                // Illegal first char, but legal char.
+                // Prepend "_".
+                this.name.push("_");
+            }
+            else {
+                // Illegal char
+            }
+        }
+        else {
+            // Separator
+            this.name.push(SEPARATOR);
+        }
+        for (const c of value) {
+            {
+                if (this.isAlphaNumeric(c) || c == "_" || c == "-") {
+                    // Legal
+                    this.name.push(c);
+                }
+                else {
+                    // Illegal
+                    this.name.push(SEPARATOR);
+                }
+            }
+        }
+    }
+    build() {
+        const original = this.name.length > 0 ? this.name.join("") : "job";
+        let suffix = "";
+        for (let attempt = 1; attempt < MAX_ATTEMPTS; attempt++) {
+            if (attempt === 1) {
+                suffix = "";
+            }
+            else {
+                suffix = `_${attempt}`;
+            }
+            const candidate = original.substring(0, Math.min(original.length, MAX_LENGTH - suffix.length)) + suffix;
+            if (!this.distinctNames.has(candidate)) {
+                this.distinctNames.add(candidate);
+                this.name = [];
+                return candidate;
+            }
+        }
+        throw new Error("Unable to create a unique name");
+    }
+    /**
+     * Adds a known identifier to the set of distinct ids.
+     * @param value The value to add
+     * @returns An error if the value is invalid, otherwise undefined
+     */
+    tryAddKnownId(value) {
+        if (!value || !this.isValid(value) || value.length >= MAX_LENGTH) {
+            return `The identifier '${value}' is invalid. IDs may only contain alphanumeric characters, '_', and '-'. IDs must start with a letter or '_' and and must be less than ${MAX_LENGTH} characters.`;
+        }
+        if (value.startsWith(SEPARATOR + SEPARATOR)) {
+            return `The identifier '${value}' is invalid. IDs starting with '__' are reserved.`;
+        }
+        if (this.distinctNames.has(value)) {
+            return `The identifier '${value}' may not be used more than once within the same scope.`;
+        }
+        this.distinctNames.add(value);
+        return;
+    }
+    /**
+     * A name is valid if it starts with a letter or underscore, and contains only
+     * letters, numbers, underscores, and hyphens.
+     * @param name The string name to validate
+     * @returns Whether the name is valid
+     */
+    isValid(name) {
+        let first = true;
+        for (const c of name) {
+            if (first) {
+                first = false;
+                if (!this.isAlpha(c) && c != "_") {
+                    return false;
+                }
+                continue;
+            }
+            if (!this.isAlphaNumeric(c) && c != "_" && c != "-") {
+                return false;
+            }
+        }
+        return true;
+    }
+    isAlphaNumeric(c) {
+        return this.isAlpha(c) || this.isNumeric(c);
+    }
+    isNumeric(c) {
+        return c >= "0" && c <= "9";
+    }
+    isAlpha(c) {
+        return (c >= "a" && c <= "z") || (c >= "A" && c <= "Z");
+    }
+}
+//# sourceMappingURL=id-builder.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/job/environment.js
+
+function convertToActionsEnvironmentRef(context, token) {
+    const result = {};
+    if (token.isExpression) {
+        return result;
+    }
+    if (isScalar(token)) {
+        result.name = token;
+        return result;
+    }
+    const environmentMapping = token.assertMapping("job environment");
+    for (const property of environmentMapping) {
+        const propertyName = property.key.assertString("job environment key");
+        if (property.key.isExpression || property.value.isExpression) {
+            continue;
+        }
+        switch (propertyName.value) {
+            case "name":
+                result.name = property.value.assertScalar("job environment name key");
+                break;
+            case "url":
+                result.url = property.value;
+                break;
+            case "deployment": {
+                const deploymentValue = property.value.assertBoolean("job environment deployment");
+                if (deploymentValue.value === false) {
+                    result.skipDeployment = true;
+                }
+                break;
+            }
+        }
+    }
+    return result;
+}
+//# sourceMappingURL=environment.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/job/runs-on.js
+
+function convertRunsOn(context, token) {
+    const labels = convertRunsOnLabels(token);
+    if (!isMapping(token)) {
+        return {
+            labels,
+            group: ""
+        };
+    }
+    let group = "";
+    for (const item of token) {
+        const key = item.key.assertString("job runs-on property name");
+        switch (key.value) {
+            case "group": {
+                if (item.value.isExpression) {
+                    continue;
+                }
+                const groupName = item.value.assertString("job runs-on group name").value;
+                const names = groupName.split("/");
+                switch (names.length) {
+                    case 1: {
+                        group = groupName;
+                        break;
+                    }
+                    case 2: {
+                        if (!["org", "organization", "ent", "enterprise"].includes(names[0])) {
+                            context.error(item.value, `Invalid runs-on group name '${groupName}. Please use 'organization/' or 'enterprise/' prefix to target a single runner group.'`);
+                            continue;
+                        }
+                        if (!names[1]) {
+                            context.error(item.value, `Invalid runs-on group name '${groupName}'.`);
+                            continue;
+                        }
+                        group = groupName;
+                        break;
+                    }
+                    default: {
+                        context.error(item.value, `Invalid runs-on group name '${groupName}. Please use 'organization/' or 'enterprise/' prefix to target a single runner group.'`);
+                        break;
+                    }
+                }
+                break;
+            }
+            case "labels": {
+                const mapLabels = convertRunsOnLabels(item.value);
+                for (const label of mapLabels) {
+                    labels.add(label);
+                }
+                break;
+            }
+        }
+    }
+    return {
+        labels,
+        group
+    };
+}
+function convertRunsOnLabels(token) {
+    const labels = new Set();
+    if (token.isExpression) {
+        return labels;
+    }
+    if (isString(token)) {
+        labels.add(token.value);
+        return labels;
+    }
+    if (isSequence(token)) {
+        for (const item of token) {
+            if (item.isExpression) {
+                continue;
+            }
+            const label = item.assertString("job runs-on label sequence item");
+            labels.add(label.value);
+        }
+    }
+    return labels;
+}
+//# sourceMappingURL=runs-on.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/type-guards.js
+function isRunStep(step) {
+    return step.run !== undefined;
+}
+function isActionStep(step) {
+    return step.uses !== undefined;
+}
+function isJob(job) {
+    return job.type === "job";
+}
+function isReusableWorkflowJob(job) {
+    return job.type === "reusableWorkflowJob";
+}
+//# sourceMappingURL=type-guards.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/steps.js
+
+
+
+
+
+
+function convertSteps(context, steps) {
+    if (!isSequence(steps)) {
+        context.error(steps, "Invalid format for steps");
+        return [];
+    }
+    const idBuilder = new IdBuilder();
+    const knownStepIds = new Set();
+    const result = [];
+    for (const item of steps) {
+        const step = handleTemplateTokenErrors(steps, context, undefined, () => convertStep(context, idBuilder, knownStepIds, item));
+        if (step) {
+            result.push(step);
+        }
+    }
+    for (const step of result) {
+        if (step.id) {
+            continue;
+        }
+        let id = "";
+        if (isActionStep(step)) {
+            id = createActionStepId(step);
+        }
+        else if ("wait" in step) {
+            id = "wait";
+        }
+        else if ("wait-all" in step) {
+            id = "wait-all";
+        }
+        else if ("cancel" in step) {
+            id = "cancel";
+        }
+        else if ("parallel" in step) {
+            id = "parallel";
+        }
+        if (!id) {
+            id = "run";
+        }
+        idBuilder.appendSegment(`__${id}`);
+        step.id = idBuilder.build();
+    }
+    return result;
+}
+function convertStep(context, idBuilder, knownStepIds, step) {
+    const mapping = step.assertMapping("steps item");
+    let run;
+    let id;
+    let name;
+    let uses;
+    let background;
+    let wait;
+    let waitAll;
+    let cancel;
+    let parallel;
+    let continueOnError;
+    let env;
+    let ifCondition;
+    for (const item of mapping) {
+        const key = item.key.assertString("steps item key");
+        switch (key.value) {
+            case "id":
+                id = item.value.assertString("steps item id");
+                if (id) {
+                    const error = idBuilder.tryAddKnownId(id.value);
+                    if (error) {
+                        context.error(id, error);
+                    }
+                    else {
+                        knownStepIds.add(id.value);
+                    }
+                }
+                break;
+            case "name":
+                name = item.value.assertScalar("steps item name");
+                break;
+            case "run":
+                run = item.value.assertScalar("steps item run");
+                break;
+            case "uses":
+                uses = item.value.assertString("steps item uses");
+                break;
+            case "background":
+                background = item.value.assertBoolean("steps item background").value;
+                break;
+            case "wait":
+                wait = convertWaitTargets(context, knownStepIds, item.value, id);
+                break;
+            case "wait-all":
+                waitAll = convertWaitAllValue(context, item.value);
+                break;
+            case "cancel":
+                cancel = item.value.assertString("steps item cancel");
+                validateTargetStepId(context, knownStepIds, cancel, id);
+                break;
+            case "parallel":
+                parallel = item.value;
+                break;
+            case "env":
+                env = item.value.assertMapping("step env");
+                break;
+            case "if":
+                ifCondition = convertToIfCondition(context, item.value);
+                break;
+            case "continue-on-error":
+                if (!item.value.isExpression) {
+                    continueOnError = item.value.assertBoolean("steps item continue-on-error").value;
+                }
+                else {
+                    continueOnError = item.value.assertScalar("steps item continue-on-error");
+                }
+        }
+    }
+    if (run) {
+        return {
+            id: id?.value || "",
+            name,
+            if: ifCondition || new BasicExpressionToken(undefined, undefined, "success()", undefined, undefined, undefined),
+            "continue-on-error": continueOnError,
+            env,
+            run,
+            background
+        };
+    }
+    if (uses) {
+        return {
+            id: id?.value || "",
+            name,
+            if: ifCondition || new BasicExpressionToken(undefined, undefined, "success()", undefined, undefined, undefined),
+            "continue-on-error": continueOnError,
+            env,
+            uses,
+            background
+        };
+    }
+    if (wait) {
+        return {
+            id: id?.value || "",
+            name: name || createSyntheticStepName("Wait"),
+            "continue-on-error": continueOnError,
+            wait
+        };
+    }
+    if (waitAll !== undefined) {
+        return {
+            id: id?.value || "",
+            name: name || createSyntheticStepName("Wait for all"),
+            "continue-on-error": continueOnError,
+            "wait-all": waitAll
+        };
+    }
+    if (cancel) {
+        return {
+            id: id?.value || "",
+            name: name || createSyntheticStepName("Cancel"),
+            "continue-on-error": continueOnError,
+            cancel
+        };
+    }
+    if (parallel) {
+        const parallelSteps = convertSteps(context, parallel);
+        // Validate: parallel blocks only allow run and uses steps
+        for (const ps of parallelSteps) {
+            if ("background" in ps && ps.background !== undefined) {
+                context.error(step, "'background' is not allowed inside a parallel block. Steps in a parallel block are automatically run as background steps.");
+            }
+            if ("wait" in ps) {
+                context.error(step, "'wait' is not allowed inside a parallel block.");
+            }
+            if ("wait-all" in ps) {
+                context.error(step, "'wait-all' is not allowed inside a parallel block.");
+            }
+            if ("cancel" in ps) {
+                context.error(step, "'cancel' is not allowed inside a parallel block.");
+            }
+            if ("parallel" in ps) {
+                context.error(step, "Nested 'parallel' blocks are not allowed.");
+            }
+        }
+        return {
+            id: id?.value || "",
+            name: name || createSyntheticStepName("Parallel group"),
+            parallel: parallelSteps
+        };
+    }
+    context.error(step, context.state.featureFlags?.isEnabled("allowBackgroundSteps")
+        ? "Expected one of uses, run, wait, wait-all, cancel, or parallel to be defined"
+        : "Expected one of uses or run to be defined");
+}
+function createActionStepId(step) {
+    const uses = step.uses.value;
+    if (uses.startsWith("docker://")) {
+        return uses.substring("docker://".length);
+    }
+    if (uses.startsWith("./") || uses.startsWith(".\\")) {
+        return "self";
+    }
+    // Self repository reference ($/path): resolved from the same repository as the executing
+    // workflow/action.
+    if (uses.startsWith("$/")) {
+        return "self";
+    }
+    const segments = uses.split("@");
+    if (segments.length != 2) {
+        return "";
+    }
+    const pathSegments = segments[0].split(/[\\/]/).filter(s => s.length > 0);
+    const gitRef = segments[1];
+    if (pathSegments.length >= 2 && pathSegments[0] && pathSegments[1] && gitRef) {
+        return `${pathSegments[0]}/${pathSegments[1]}`;
+    }
+    return "";
+}
+function createSyntheticStepName(value) {
+    return new StringToken(undefined, undefined, value, undefined, undefined, undefined);
+}
+function convertWaitTargets(context, knownStepIds, token, ownStepId) {
+    if (token instanceof StringToken) {
+        validateTargetStepId(context, knownStepIds, token, ownStepId);
+        return [token];
+    }
+    const sequence = token.assertSequence("steps item wait");
+    const targets = [];
+    for (let i = 0; i < sequence.count; i++) {
+        const target = sequence.get(i).assertString("steps item wait item");
+        validateTargetStepId(context, knownStepIds, target, ownStepId);
+        targets.push(target);
+    }
+    return targets;
+}
+function convertWaitAllValue(context, token) {
+    if (token instanceof NullToken) {
+        return true;
+    }
+    const value = token.assertBoolean("steps item wait-all").value;
+    if (!value) {
+        context.error(token, "The value of 'wait-all' must be true or omitted");
+    }
+    return true;
+}
+function validateTargetStepId(context, knownStepIds, target, ownStepId) {
+    if (target.value.startsWith("__")) {
+        context.error(target, `The identifier '${target.value}' is invalid. IDs starting with '__' are reserved.`);
+    }
+    else if (ownStepId && target.value.toLowerCase() === ownStepId.value.toLowerCase()) {
+        context.error(target, `Step '${ownStepId.value}' cannot reference itself`);
+    }
+    else if (!knownStepIds.has(target.value)) {
+        context.error(target, `Step references unknown step ID '${target.value}'`);
+    }
+}
+//# sourceMappingURL=steps.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/job.js
+
+
+
+
+
+
+
+
+
+
+function convertJob(context, jobKey, token) {
+    const error = new IdBuilder().tryAddKnownId(jobKey.value);
+    if (error) {
+        context.error(jobKey, error);
+    }
+    let concurrency, container, env, environment, ifCondition, name, outputs, runsOn, services, strategy, snapshot;
+    let needs = undefined;
+    let steps = [];
+    let workflowJobRef;
+    let workflowJobInputs;
+    let inheritSecrets = false;
+    let workflowJobSecrets;
+    for (const item of token) {
+        const propertyName = item.key.assertString("job property name");
+        switch (propertyName.value) {
+            case "concurrency":
+                handleTemplateTokenErrors(item.value, context, undefined, () => convertConcurrency(context, item.value));
+                concurrency = item.value;
+                break;
+            case "container":
+                convertToJobContainer(context, item.value);
+                container = item.value;
+                break;
+            case "env":
+                handleTemplateTokenErrors(item.value, context, undefined, () => {
+                    env = item.value.assertMapping("job env");
+                });
+                break;
+            case "environment":
+                handleTemplateTokenErrors(item.value, context, undefined, () => convertToActionsEnvironmentRef(context, item.value));
+                environment = item.value;
+                break;
+            case "if":
+                ifCondition = convertToIfCondition(context, item.value);
+                break;
+            case "name":
+                name = item.value.assertScalar("job name");
+                break;
+            case "needs": {
+                needs = [];
+                if (isString(item.value)) {
+                    const jobNeeds = item.value.assertString("job needs id");
+                    needs.push(jobNeeds);
+                }
+                if (isSequence(item.value)) {
+                    for (const seqItem of item.value) {
+                        const jobNeeds = seqItem.assertString("job needs id");
+                        needs.push(jobNeeds);
+                    }
+                }
+                break;
+            }
+            case "outputs":
+                handleTemplateTokenErrors(item.value, context, undefined, () => {
+                    outputs = item.value.assertMapping("job outputs");
+                });
+                break;
+            case "runs-on":
+                handleTemplateTokenErrors(item.value, context, undefined, () => convertRunsOn(context, item.value));
+                runsOn = item.value;
+                break;
+            case "services":
+                convertToJobServices(context, item.value);
+                services = item.value;
+                break;
+            case "snapshot":
+                snapshot = item.value;
+                break;
+            case "steps":
+                steps = convertSteps(context, item.value);
+                break;
+            case "strategy":
+                strategy = item.value;
+                break;
+            case "uses":
+                workflowJobRef = item.value.assertString("job uses value");
+                break;
+            case "with":
+                handleTemplateTokenErrors(item.value, context, undefined, () => {
+                    workflowJobInputs = item.value.assertMapping("uses-with value");
+                });
+                break;
+            case "secrets":
+                if (isString(item.value) && item.value.value === "inherit") {
+                    inheritSecrets = true;
+                }
+                else {
+                    handleTemplateTokenErrors(item.value, context, undefined, () => {
+                        workflowJobSecrets = item.value.assertMapping("uses-secrets value");
+                    });
+                }
+                break;
+        }
+    }
+    if (workflowJobRef !== undefined) {
+        return {
+            type: "reusableWorkflowJob",
+            id: jobKey,
+            name: jobName(name, jobKey),
+            needs: needs || [],
+            if: ifCondition || new BasicExpressionToken(undefined, undefined, "success()", undefined, undefined, undefined),
+            ref: workflowJobRef,
+            "input-definitions": undefined,
+            "input-values": workflowJobInputs,
+            "secret-definitions": undefined,
+            "secret-values": workflowJobSecrets,
+            "inherit-secrets": inheritSecrets || undefined,
+            outputs: undefined,
+            concurrency,
+            strategy
+        };
+    }
+    else {
+        return {
+            type: "job",
+            id: jobKey,
+            name: jobName(name, jobKey),
+            needs,
+            if: ifCondition || new BasicExpressionToken(undefined, undefined, "success()", undefined, undefined, undefined),
+            env,
+            concurrency,
+            environment,
+            strategy,
+            "runs-on": runsOn,
+            container,
+            services,
+            outputs,
+            steps,
+            snapshot
+        };
+    }
+}
+function jobName(name, jobKey) {
+    if (name === undefined) {
+        return jobKey;
+    }
+    if (isString(name) && name.value === "") {
+        return jobKey;
+    }
+    return name;
+}
+//# sourceMappingURL=job.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/jobs.js
+
+
+
+function convertJobs(context, token) {
+    if (isMapping(token)) {
+        const result = [];
+        const jobsWithSatisfiedNeeds = [];
+        const alljobsWithUnsatisfiedNeeds = [];
+        for (const item of token) {
+            const jobKey = item.key.assertString("job name");
+            const jobDef = item.value.assertMapping(`job ${jobKey.value}`);
+            const job = handleTemplateTokenErrors(token, context, undefined, () => convertJob(context, jobKey, jobDef));
+            if (job) {
+                result.push(job);
+                const node = {
+                    name: job.id.value,
+                    needs: Object.assign([], job.needs)
+                };
+                if (node.needs.length > 0) {
+                    alljobsWithUnsatisfiedNeeds.push(node);
+                }
+                else {
+                    jobsWithSatisfiedNeeds.push(node);
+                }
+            }
+        }
+        //validate job needs
+        validateNeeds(token, context, result, jobsWithSatisfiedNeeds, alljobsWithUnsatisfiedNeeds);
+        return result;
+    }
+    context.error(token, "Invalid format for jobs");
+    return [];
+}
+function validateNeeds(token, context, result, jobsWithSatisfiedNeeds, alljobsWithUnsatisfiedNeeds) {
+    if (jobsWithSatisfiedNeeds.length == 0) {
+        context.error(token, "The workflow must contain at least one job with no dependencies.");
+        return;
+    }
+    // Figure out which nodes would start after current completes
+    while (jobsWithSatisfiedNeeds.length > 0) {
+        const currentJob = jobsWithSatisfiedNeeds.shift();
+        if (currentJob == undefined) {
+            break;
+        }
+        for (let i = alljobsWithUnsatisfiedNeeds.length - 1; i >= 0; i--) {
+            const unsatisfiedJob = alljobsWithUnsatisfiedNeeds[i];
+            for (let j = unsatisfiedJob.needs.length - 1; j >= 0; j--) {
+                const need = unsatisfiedJob.needs[j];
+                if (need.value == currentJob.name) {
+                    unsatisfiedJob.needs.splice(j, 1);
+                    if (unsatisfiedJob.needs.length == 0) {
+                        jobsWithSatisfiedNeeds.push(unsatisfiedJob);
+                        alljobsWithUnsatisfiedNeeds.splice(i, 1);
+                    }
+                }
+            }
+        }
+    }
+    // Check whether some jobs will never execute
+    if (alljobsWithUnsatisfiedNeeds.length > 0) {
+        const jobNames = result.map(x => x.id.value);
+        for (const unsatisfiedJob of alljobsWithUnsatisfiedNeeds) {
+            for (const need of unsatisfiedJob.needs) {
+                if (jobNames.includes(need.value)) {
+                    context.error(need, `Job '${unsatisfiedJob.name}' depends on job '${need.value}' which creates a cycle in the dependency graph.`);
+                }
+                else {
+                    context.error(need, `Job '${unsatisfiedJob.name}' depends on unknown job '${need.value}'.`);
+                }
+            }
+        }
+    }
+}
+//# sourceMappingURL=jobs.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/job/inputs.js
+function convertWorkflowJobInputs(context, job) {
+    const inputDefinitions = createTokenMap(job["input-definitions"]?.assertMapping("workflow job input definitions"), "inputs");
+    const inputValues = createTokenMap(job["input-values"]?.assertMapping("workflow job input values"), "with");
+    if (inputDefinitions !== undefined) {
+        for (const [, [name, value]] of inputDefinitions) {
+            const inputSpec = createTokenMap(value.assertMapping(`input ${name}`), `input ${name} key`);
+            const inputTypeToken = inputSpec?.get("type")?.[1];
+            if (!inputTypeToken) {
+                // This should be validated by the template reader per the schema
+                continue;
+            }
+            const inputSet = inputValues !== undefined && inputValues.has(name.toLowerCase());
+            const required = inputSpec.get("required")?.[1].assertBoolean(`input ${name} required`).value;
+            if (required && !inputSet) {
+                context.error(job.ref, `Input ${name} is required, but not provided while calling.`);
+            }
+        }
+    }
+    if (inputValues !== undefined) {
+        for (const [, [name, value]] of inputValues) {
+            if (!inputDefinitions?.has(name.toLowerCase())) {
+                context.error(value, `Invalid input, ${name} is not defined in the referenced workflow.`);
+            }
+        }
+    }
+}
+function createTokenMap(mapping, description) {
+    if (!mapping) {
+        return undefined;
+    }
+    const result = new Map();
+    for (const item of mapping) {
+        const name = item.key.assertString(`${description} key`);
+        result.set(name.value.toLowerCase(), [name.value, item.value]);
+    }
+    return result;
+}
+//# sourceMappingURL=inputs.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/job/secrets.js
+
+
+function convertWorkflowJobSecrets(context, job) {
+    // No validation if job passes all secrets
+    if (job["inherit-secrets"]) {
+        return;
+    }
+    const secretDefinitions = createTokenMap(job["secret-definitions"]?.assertMapping("workflow job secret definitions"), "secrets");
+    const secretValues = createTokenMap(job["secret-values"]?.assertMapping("workflow job secret values"), "secrets");
+    if (secretDefinitions !== undefined) {
+        for (const [, [name, value]] of secretDefinitions) {
+            if (value instanceof NullToken) {
+                continue;
+            }
+            const secretSpec = createTokenMap(value.assertMapping(`secret ${name}`), `secret ${name} key`);
+            const required = secretSpec?.get("required")?.[1].assertBoolean(`secret ${name} required`).value;
+            if (required) {
+                if (secretValues == undefined || !secretValues.has(name.toLowerCase())) {
+                    context.error(job.ref, `Secret ${name} is required, but not provided while calling.`);
+                }
+            }
+        }
+    }
+    if (secretValues !== undefined) {
+        for (const [, [name, value]] of secretValues) {
+            if (!secretDefinitions?.has(name.toLowerCase())) {
+                context.error(value, `Invalid secret, ${name} is not defined in the referenced workflow.`);
+            }
+        }
+    }
+}
+//# sourceMappingURL=secrets.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/converter/referencedWorkflow.js
+
+
+
+
+
+function convertReferencedWorkflow(context, referencedWorkflow, job) {
+    const mapping = referencedWorkflow.assertMapping("root");
+    // The language service doesn't currently handles on other documents,
+    // So use the ref in the original workflow as the error location
+    const tokenForErrors = job.ref;
+    for (const pair of mapping) {
+        const key = pair.key.assertString("root key");
+        switch (key.value) {
+            case "on": {
+                handleTemplateTokenErrors(tokenForErrors, context, undefined, () => convertReferencedWorkflowOn(context, pair.value, job));
+                break;
+            }
+            case "jobs": {
+                job.jobs = handleTemplateTokenErrors(tokenForErrors, context, [], () => convertJobs(context, pair.value));
+                break;
+            }
+        }
+    }
+}
+function convertReferencedWorkflowOn(context, on, job) {
+    const tokenForErrors = job.ref;
+    switch (on.templateTokenType) {
+        case types_TokenType.String: {
+            const event = on.assertString("Reference workflow on value").value;
+            if (event === "workflow_call") {
+                handleTemplateTokenErrors(tokenForErrors, context, undefined, () => convertWorkflowJobInputs(context, job));
+                handleTemplateTokenErrors(tokenForErrors, context, undefined, () => convertWorkflowJobSecrets(context, job));
+                return;
+            }
+            break;
+        }
+        case types_TokenType.Sequence: {
+            const events = on.assertSequence("Reference workflow on value");
+            for (const eventToken of events) {
+                const event = eventToken.assertString(`Reference workflow on value ${eventToken}`).value;
+                if (event === "workflow_call") {
+                    handleTemplateTokenErrors(tokenForErrors, context, undefined, () => convertWorkflowJobInputs(context, job));
+                    handleTemplateTokenErrors(tokenForErrors, context, undefined, () => convertWorkflowJobSecrets(context, job));
+                    return;
+                }
+            }
+            break;
+        }
+        case types_TokenType.Mapping: {
+            const eventMapping = on.assertMapping("Reference workflow on value");
+            for (const pair of eventMapping) {
+                const event = pair.key.assertString(`Reference workflow on value ${pair.key}`).value;
+                if (event !== "workflow_call") {
+                    continue;
+                }
+                if (pair.value.templateTokenType === types_TokenType.Null) {
+                    handleTemplateTokenErrors(tokenForErrors, context, undefined, () => convertWorkflowJobInputs(context, job));
+                    handleTemplateTokenErrors(tokenForErrors, context, undefined, () => convertWorkflowJobSecrets(context, job));
+                    return;
+                }
+                const definitions = pair.value.assertMapping(`Reference workflow on value ${pair.key}`);
+                for (const definition of definitions) {
+                    const definitionKey = definition.key.assertString(`on-workflow_call-${definition.key}`).value;
+                    switch (definitionKey) {
+                        case "inputs":
+                            job["input-definitions"] = definition.value.assertMapping(`on-workflow_call-${definition.key}`);
+                            break;
+                        case "outputs":
+                            job.outputs = definition.value.assertMapping(`on-workflow_call-${definition.key}`);
+                            break;
+                        case "secrets":
+                            job["secret-definitions"] = definition.value.assertMapping(`on-workflow_call-${definition.key}`);
+                            break;
+                    }
+                }
+                handleTemplateTokenErrors(tokenForErrors, context, undefined, () => convertWorkflowJobInputs(context, job));
+                handleTemplateTokenErrors(tokenForErrors, context, undefined, () => convertWorkflowJobSecrets(context, job));
+                return;
+            }
+            break;
+        }
+    }
+    context.error(tokenForErrors, "workflow_call key is not defined in the referenced workflow.");
+}
+//# sourceMappingURL=referencedWorkflow.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/model/convert.js
+
+
+
+
+
+
+
+
+
+
+var ErrorPolicy;
+(function (ErrorPolicy) {
+    ErrorPolicy[ErrorPolicy["ReturnErrorsOnly"] = 0] = "ReturnErrorsOnly";
+    ErrorPolicy[ErrorPolicy["TryConversion"] = 1] = "TryConversion";
+})(ErrorPolicy || (ErrorPolicy = {}));
+const defaultOptions = {
+    maxReusableWorkflowDepth: 4,
+    fetchReusableWorkflowDepth: 0,
+    errorPolicy: ErrorPolicy.ReturnErrorsOnly,
+    featureFlags: new features_FeatureFlags()
+};
+async function convertWorkflowTemplate(context, root, fileProvider, options = defaultOptions) {
+    const result = {};
+    const opts = getOptionsWithDefaults(options);
+    context.state.featureFlags = opts.featureFlags;
+    if (context.errors.getErrors().length > 0 && opts.errorPolicy === ErrorPolicy.ReturnErrorsOnly) {
+        result.errors = context.errors.getErrors().map(x => ({
+            Message: x.message
+        }));
+        return result;
+    }
+    if (fileProvider === undefined && opts.fetchReusableWorkflowDepth > 0) {
+        context.error(root, new Error("A file provider is required to fetch reusable workflows"));
+    }
+    try {
+        const rootMapping = root.assertMapping("root");
+        for (const item of rootMapping) {
+            const key = item.key.assertString("root key");
+            switch (key.value) {
+                case "on":
+                    result.events = handleTemplateTokenErrors(root, context, {}, () => convertOn(context, item.value));
+                    break;
+                case "jobs":
+                    result.jobs = handleTemplateTokenErrors(root, context, [], () => convertJobs(context, item.value));
+                    break;
+                case "concurrency":
+                    handleTemplateTokenErrors(root, context, {}, () => convertConcurrency(context, item.value));
+                    result.concurrency = item.value;
+                    break;
+                case "env":
+                    result.env = item.value;
+                    break;
+            }
+        }
+        // Load referenced workflows
+        for (const job of result.jobs || []) {
+            if (isReusableWorkflowJob(job)) {
+                if (opts.maxReusableWorkflowDepth === 0) {
+                    context.error(job.ref, new Error("Reusable workflows are not allowed"));
+                    continue;
+                }
+                if (opts.fetchReusableWorkflowDepth === 0 || fileProvider === undefined) {
+                    continue;
+                }
+                try {
+                    const file = await fileProvider.getFileContent(parseFileReference(job.ref.value));
+                    const workflow = parseWorkflow(file, context);
+                    if (!workflow.value) {
+                        continue;
+                    }
+                    convertReferencedWorkflow(context, workflow.value, job);
+                }
+                catch {
+                    context.error(job.ref, new Error("Unable to find reusable workflow"));
+                }
+            }
+        }
+    }
+    catch (err) {
+        if (err instanceof TemplateTokenError) {
+            context.error(err.token, err);
+        }
+        else {
+            // Report error for the root node
+            context.error(root, err);
+        }
+    }
+    finally {
+        if (context.errors.getErrors().length > 0) {
+            result.errors = context.errors.getErrors().map(x => ({
+                Message: x.message
+            }));
+        }
+    }
+    return result;
+}
+function getOptionsWithDefaults(options) {
+    return {
+        maxReusableWorkflowDepth: options.maxReusableWorkflowDepth !== undefined
+            ? options.maxReusableWorkflowDepth
+            : defaultOptions.maxReusableWorkflowDepth,
+        fetchReusableWorkflowDepth: options.fetchReusableWorkflowDepth !== undefined
+            ? options.fetchReusableWorkflowDepth
+            : defaultOptions.fetchReusableWorkflowDepth,
+        errorPolicy: options.errorPolicy !== undefined ? options.errorPolicy : defaultOptions.errorPolicy,
+        featureFlags: options.featureFlags ?? defaultOptions.featureFlags
+    };
+}
+//# sourceMappingURL=convert.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/workflow-parser/dist/index.js
+
+
+
+
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/rehearsal/src/workflow.ts
+
+class WorkflowError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'WorkflowError';
+    }
+}
+/** Parses and checks a workflow with GitHub's own parser; any error GitHub would report stops here. */
+async function loadWorkflow(name, content) {
+    const parsed = parseWorkflow({ name, content }, new NoOperationTraceWriter());
+    const parseErrors = parsed.context.errors.getErrors();
+    if (parseErrors.length > 0 || !parsed.value)
+        throw new WorkflowError(`${name} is not a valid workflow:\n${parseErrors.map((e) => `  ${e.message}`).join('\n')}`);
+    const template = await convertWorkflowTemplate(parsed.context, parsed.value);
+    if (template.errors?.length)
+        throw new WorkflowError(`${name} is not a valid workflow:\n${template.errors.map((e) => `  ${e.Message}`).join('\n')}`);
+    const root = parsed.value;
+    const jobs = isMapping(root) ? root.find('jobs') : undefined;
+    return {
+        name,
+        template,
+        rawStep(jobId, index, key) {
+            const job = jobs && isMapping(jobs) ? jobs.find(jobId) : undefined;
+            const steps = job && isMapping(job) ? job.find('steps') : undefined;
+            const step = steps && isSequence(steps) ? steps.get(index) : undefined;
+            return step && isMapping(step) ? step.find(key) : undefined;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/expressions.ts
+
+const ALL_GOOD = { success: true, failure: false, cancelled: false };
+class ExpressionFailure extends Error {
+    constructor(expression, cause) {
+        super(`cannot evaluate \${{ ${expression} }}: ${cause.message ?? String(cause)}`, { cause });
+        this.name = 'ExpressionFailure';
+    }
+}
+function toData(value) {
+    return JSON.parse(JSON.stringify(value ?? null), reviver);
+}
+function fromData(value) {
+    return JSON.parse(JSON.stringify(value, replacer));
+}
+function statusFunctions(status) {
+    const fn = (name, answer) => [name, { name, minArgs: 0, maxArgs: 0, call: () => new BooleanData(answer()) }];
+    return new Map([
+        fn('success', () => status.success && !status.cancelled),
+        fn('failure', () => status.failure),
+        fn('always', () => true),
+        fn('cancelled', () => status.cancelled),
+        [
+            'hashfiles',
+            {
+                name: 'hashFiles',
+                minArgs: 1,
+                maxArgs: 255,
+                call: () => {
+                    throw new Error('hashFiles() is not supported by the rehearsal runner');
+                },
+            },
+        ],
+    ]);
+}
+/** Evaluates one expression (without `${{ }}`) with GitHub's own expression engine. */
+function evaluateExpression(expression, contexts, status = ALL_GOOD) {
+    try {
+        const { tokens } = new lexer_Lexer(expression).lex();
+        const functions = statusFunctions(status);
+        const parsed = new parser_Parser(tokens, Object.keys(contexts), [...functions.values()].map(({ name, minArgs, maxArgs }) => ({ name, minArgs, maxArgs }))).parse();
+        const context = new Dictionary();
+        for (const [name, value] of Object.entries(contexts))
+            context.add(name, toData(value));
+        return fromData(new evaluator_Evaluator(parsed, context, functions).evaluate());
+    }
+    catch (error) {
+        throw new ExpressionFailure(expression, error);
+    }
+}
+/** The truthiness GitHub gives an `if:` result: false, 0, '', null are false. */
+function expressions_truthy(value) {
+    return !(value === false || value === 0 || value === '' || value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value)));
+}
+/** How a value reads when substituted into a string, as the runner writes it. */
+function asString(value) {
+    if (value === null || value === undefined)
+        return '';
+    if (typeof value === 'string')
+        return value;
+    if (typeof value === 'boolean' || typeof value === 'number')
+        return String(value);
+    return JSON.stringify(value, null, 2);
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/matrix.ts
+/** The combinations a `strategy.matrix` expands to, with include/exclude as GitHub applies them. */
+function expandMatrix(matrix) {
+    if (matrix === undefined || matrix === null)
+        return [{}];
+    if (typeof matrix !== 'object' || Array.isArray(matrix))
+        throw new Error('strategy.matrix must be a mapping');
+    const { include, exclude, ...axes } = matrix;
+    let combinations = [{}];
+    for (const [key, values] of Object.entries(axes)) {
+        if (!Array.isArray(values))
+            throw new Error(`strategy.matrix.${key} must be a list`);
+        combinations = combinations.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
+    }
+    if (Object.keys(axes).length === 0)
+        combinations = [];
+    const matches = (combination, filter) => Object.entries(filter).every(([k, v]) => JSON.stringify(combination[k]) === JSON.stringify(v));
+    if (Array.isArray(exclude))
+        combinations = combinations.filter((c) => !exclude.some((e) => matches(c, e)));
+    for (const extra of Array.isArray(include) ? include : []) {
+        // An include extends every combination whose original values it does not contradict; else it is added.
+        const original = Object.keys(axes);
+        const targets = combinations.filter((c) => original.every((k) => !(k in extra) || JSON.stringify(c[k]) === JSON.stringify(extra[k])));
+        if (targets.length > 0 && original.some((k) => k in extra))
+            for (const t of targets)
+                Object.assign(t, extra);
+        else
+            combinations.push({ ...extra });
+    }
+    return combinations.length > 0 ? combinations : [{}];
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/steps.ts
+
+
+
+
+
+/** Runs a `run:` script as the runner does: bash -e -o pipefail, the file commands read afterwards. */
+async function runShell(script, options) {
+    const shell = options.shell ?? 'bash';
+    if (shell !== 'bash' && shell !== 'sh')
+        throw new Error(`shell: ${shell} is not supported by the rehearsal runner (bash and sh are)`);
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relkit-run-'));
+    const files = { GITHUB_OUTPUT: (0,external_node_path_namespaceObject.join)(dir, 'output'), GITHUB_ENV: (0,external_node_path_namespaceObject.join)(dir, 'env'), GITHUB_PATH: (0,external_node_path_namespaceObject.join)(dir, 'path'), GITHUB_STEP_SUMMARY: (0,external_node_path_namespaceObject.join)(dir, 'summary'), GITHUB_STATE: (0,external_node_path_namespaceObject.join)(dir, 'state') };
+    for (const file of Object.values(files))
+        (0,external_node_fs_namespaceObject.writeFileSync)(file, '');
+    const scriptFile = (0,external_node_path_namespaceObject.join)(dir, 'step.sh');
+    (0,external_node_fs_namespaceObject.writeFileSync)(scriptFile, script);
+    const args = shell === 'bash' ? ['--noprofile', '--norc', '-eo', 'pipefail', scriptFile] : ['-e', scriptFile];
+    const child = (0,external_node_child_process_namespaceObject.spawn)(shell, args, { cwd: (0,external_node_path_namespaceObject.resolve)(options.cwd), env: { ...options.env, ...files }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let log = '';
+    child.stdout.on('data', (chunk) => (log += chunk.toString()));
+    child.stderr.on('data', (chunk) => (log += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 10 * 60_000);
+    const exitCode = await new Promise((done) => child.on('close', (code) => done(code ?? 1)));
+    clearTimeout(timer);
+    const read = (file) => (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
+    try {
+        return {
+            exitCode,
+            outputs: parseFileCommands(read(files.GITHUB_OUTPUT)),
+            exportedEnv: parseFileCommands(read(files.GITHUB_ENV)),
+            path: read(files.GITHUB_PATH).split('\n').filter(Boolean),
+            summary: read(files.GITHUB_STEP_SUMMARY),
+            log,
+        };
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/tokens.ts
+
+
+/**
+ * Turns a parsed workflow token into a plain value, evaluating every `${{ }}` in it. Strings that
+ * mix text and expressions arrive from the parser as one `format(...)` expression.
+ */
+function evaluateToken(token, contexts, status) {
+    if (token === undefined)
+        return undefined;
+    if (isBasicExpression(token))
+        return evaluateExpression(token.expression, contexts, status);
+    if (isString(token))
+        return token.value;
+    if (isBoolean(token))
+        return token.value;
+    if (isNumber(token))
+        return token.value;
+    if (isSequence(token))
+        return [...token].map((item) => evaluateToken(item, contexts, status));
+    if (isMapping(token)) {
+        const result = {};
+        for (const { key, value } of token)
+            result[String(evaluateToken(key, contexts, status))] = evaluateToken(value, contexts, status);
+        return result;
+    }
+    if (token.templateTokenType === 7)
+        return null;
+    throw new Error(`the rehearsal runner cannot evaluate a ${token.constructor.name} (line ${token.line ?? '?'})`);
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/run.ts
+
+
+
+
+
+
+
+function run_isJob(job) {
+    return job.type === 'job';
+}
+function inputsWithDefaults(workflow, given) {
+    const definitions = workflow.template.events.workflow_call?.inputs ?? workflow.template.events.workflow_dispatch?.inputs ?? {};
+    const inputs = {};
+    for (const [name, definition] of Object.entries(definitions)) {
+        const raw = name in given ? given[name] : definition.default;
+        if (raw === undefined && definition.required)
+            throw new Error(`input "${name}" is required by ${workflow.name}`);
+        const value = typeof raw === 'object' && raw !== null && 'value' in raw ? raw.value : raw;
+        // workflow_call also takes number inputs, which the parser's InputType leaves out.
+        inputs[name] = definition.type === 'boolean' ? value === true || value === 'true' : definition.type === 'number' ? Number(value) : (value ?? '');
+    }
+    for (const name of Object.keys(given))
+        if (!(name in definitions))
+            throw new Error(`${workflow.name} has no input "${name}"`);
+    return inputs;
+}
+/** Jobs of the earlier attempt that failed, and everything that depends on them: these run again. */
+function jobsToRerun(jobs, previous) {
+    const ids = jobs.map((j) => j.id.value);
+    if (!previous)
+        return new Set(ids);
+    const rerun = new Set(ids.filter((id) => previous.jobs[id]?.result !== 'success' && previous.jobs[id]?.result !== 'skipped'));
+    // A skipped job reruns when something it needs reruns (its condition may now hold).
+    let grew = true;
+    while (grew) {
+        grew = false;
+        for (const job of jobs) {
+            if (rerun.has(job.id.value))
+                continue;
+            if ((job.needs ?? []).some((n) => rerun.has(n.value))) {
+                rerun.add(job.id.value);
+                grew = true;
+            }
+        }
+    }
+    return rerun;
+}
+/**
+ * Runs a workflow's jobs as GitHub would: in `needs` order (independent jobs concurrently), each
+ * job's `if` against its needs, matrices expanded, steps in order with their own `if`, outputs
+ * evaluated at the end; post steps run last, whatever happened.
+ */
+async function runWorkflow(options) {
+    const log = options.log ?? (() => { });
+    const attempt = (options.previous?.attempt ?? 0) + 1;
+    const jobs = options.workflow.template.jobs.map((job) => {
+        if (!run_isJob(job))
+            throw new Error(`job ${job.id.value} calls a reusable workflow, which the rehearsal runner does not run nested`);
+        return job;
+    });
+    const inputs = inputsWithDefaults(options.workflow, options.inputs);
+    const github = { ...options.github, run_attempt: String(attempt) };
+    const runDir = (0,external_node_path_namespaceObject.join)(options.workdir, 'run');
+    (0,external_node_fs_namespaceObject.mkdirSync)(runDir, { recursive: true });
+    const rerun = jobsToRerun(jobs, options.previous);
+    const records = {};
+    for (const job of jobs) {
+        const id = job.id.value;
+        if (!rerun.has(id) && options.previous?.jobs[id])
+            records[id] = options.previous.jobs[id];
+    }
+    const workflowEnv = (evaluateToken(options.workflow.template.env, { github, inputs, vars: options.vars ?? {}, secrets: options.secrets ?? {} }) ?? {});
+    const running = new Map();
+    const limit = options.concurrency ?? 4;
+    for (;;) {
+        const waiting = jobs.filter((j) => !records[j.id.value] && !running.has(j.id.value));
+        if (waiting.length === 0 && running.size === 0)
+            break;
+        const ready = waiting.filter((j) => (j.needs ?? []).every((n) => records[n.value]));
+        for (const job of ready.slice(0, Math.max(0, limit - running.size))) {
+            const id = job.id.value;
+            const task = runJob(job, { ...options, inputs, github, workflowEnv, runDir, attempt, records, log })
+                .then((record) => {
+                records[id] = record;
+            })
+                .finally(() => running.delete(id));
+            running.set(id, task);
+        }
+        if (running.size === 0)
+            throw new Error(`jobs ${waiting.map((j) => j.id.value).join(', ')} wait for each other`);
+        await Promise.race(running.values());
+    }
+    const results = Object.values(records).map((r) => r.result);
+    const result = results.includes('failure') ? 'failure' : results.includes('cancelled') ? 'cancelled' : 'success';
+    return { attempt, result, jobs: records };
+}
+function needsContext(job, records) {
+    return Object.fromEntries((job.needs ?? []).map((n) => [n.value, { result: records[n.value].result, outputs: records[n.value].outputs }]));
+}
+async function runJob(job, scope) {
+    const started = Date.now();
+    const id = job.id.value;
+    const needs = needsContext(job, scope.records);
+    // A matrix job's name may use the matrix: each leg gets its own, the job keeps the first.
+    const nameOf = (matrix) => (job.name ? asString(evaluateToken(job.name, { github: scope.github, inputs: scope.inputs, needs, matrix, strategy: {} })) : id);
+    let name = id;
+    try {
+        name = nameOf({});
+    }
+    catch {
+        // needs a matrix value; named per leg below
+    }
+    const needResults = Object.values(needs).map((n) => n.result);
+    const status = { success: needResults.every((r) => r === 'success'), failure: needResults.some((r) => r === 'failure'), cancelled: false };
+    const base = { github: scope.github, inputs: scope.inputs, vars: scope.vars ?? {}, needs };
+    const record = { id, name, result: 'skipped', outputs: {}, attempt: scope.attempt, durationMs: 0, legs: [] };
+    let condition;
+    try {
+        condition = evaluateToken(job.if, base, status);
+    }
+    catch (error) {
+        return { ...record, result: 'failure', reason: error.message, durationMs: Date.now() - started };
+    }
+    if (!expressions_truthy(condition)) {
+        scope.log(`${id}: skipped (if: ${job.if.expression})`);
+        return { ...record, reason: `if: ${job.if.expression}` };
+    }
+    const strategy = (evaluateToken(job.strategy, base) ?? {});
+    const legs = expandMatrix(strategy.matrix);
+    scope.log(`${id}: started${legs.length > 1 ? ` (${legs.length} matrix jobs)` : ''}`);
+    const failFast = strategy['fail-fast'] !== false;
+    let stop = false;
+    for (const matrix of legs) {
+        if (stop) {
+            record.legs.push({ name: nameOf(matrix), matrix, result: 'cancelled', steps: [] });
+            continue;
+        }
+        const leg = await runLeg(job, scope, { ...base, matrix, strategy: { 'fail-fast': failFast, 'job-total': legs.length } });
+        record.legs.push({ name: nameOf(matrix), matrix, result: leg.result, steps: leg.steps, ...(leg.error ? { error: leg.error } : {}) });
+        for (const [key, value] of Object.entries(leg.outputs))
+            if (value !== '' || !(key in record.outputs))
+                record.outputs[key] = value;
+        if (leg.result === 'failure' && failFast)
+            stop = true;
+    }
+    const results = record.legs.map((l) => l.result);
+    record.result = results.includes('failure') ? 'failure' : results.includes('cancelled') ? 'cancelled' : 'success';
+    record.durationMs = Date.now() - started;
+    scope.log(`${id}: ${record.result} in ${Math.round(record.durationMs / 100) / 10}s`);
+    return record;
+}
+async function runLeg(job, scope, contexts) {
+    const workspace = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(scope.workdir, `${job.id.value}-`));
+    const temp = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(scope.workdir, `${job.id.value}-temp-`));
+    const stepsContext = {};
+    const records = [];
+    const posts = [];
+    let jobEnv;
+    let exported = {};
+    let addedPath = [];
+    let failed = false;
+    let error;
+    const secrets = scope.secrets ?? {};
+    try {
+        jobEnv = stringMap(evaluateToken(job.env, { ...contexts, secrets }));
+    }
+    catch (e) {
+        return { result: 'failure', steps: [], outputs: {}, error: e.message };
+    }
+    for (const [index, step] of job.steps.entries()) {
+        const started = Date.now();
+        const stepName = step.name ? asString(evaluateToken(step.name, { ...contexts, steps: stepsContext })) : defaultStepName(step);
+        const env = { ...stringMap(scope.workflowEnv), ...jobEnv, ...exported };
+        const stepContexts = { ...contexts, secrets, steps: stepsContext, env, job: { status: failed ? 'failure' : 'success' }, runner: { os: 'Linux', arch: 'X64', temp } };
+        const record = { id: step.id, name: stepName, outcome: 'skipped', conclusion: 'skipped', outputs: {}, log: '', summary: '', durationMs: 0 };
+        try {
+            const condition = 'if' in step && step.if ? evaluateToken(step.if, stepContexts, { success: !failed, failure: failed, cancelled: false }) : !failed;
+            if (!expressions_truthy(condition)) {
+                records.push(record);
+                stepsContext[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
+                continue;
+            }
+            const stepEnv = { ...env, ...stringMap(evaluateToken('env' in step ? step.env : undefined, stepContexts)) };
+            const processEnv = { ...scope.env, ...githubEnv(scope.github, workspace, temp), ...stepEnv };
+            // Later GITHUB_PATH entries come first, as the runner prepends each one.
+            if (addedPath.length > 0)
+                processEnv.PATH = [...addedPath, processEnv.PATH ?? ''].join(':');
+            let outcome;
+            if ('run' in step) {
+                const script = asString(evaluateToken(step.run, stepContexts));
+                const dir = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'working-directory'), stepContexts)) || '.';
+                const shell = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'shell'), stepContexts)) || undefined;
+                const ran = await runShell(script, { env: processEnv, cwd: (0,external_node_path_namespaceObject.join)(workspace, dir), ...(shell ? { shell } : {}) });
+                outcome = { failed: ran.exitCode !== 0, outputs: ran.outputs, exportedEnv: ran.exportedEnv, path: ran.path, summary: ran.summary, log: ran.exitCode !== 0 ? `${ran.log}\nProcess completed with exit code ${ran.exitCode}.` : ran.log };
+            }
+            else if ('uses' in step) {
+                const uses = step.uses.value;
+                const handler = scope.actions(uses);
+                if (!handler)
+                    throw new Error(`uses: ${uses} is not an action the rehearsal runner can run`);
+                const withValues = stringMap(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'with'), stepContexts));
+                outcome = await handler({ uses, inputs: withValues, env: processEnv, workspace, runDir: scope.runDir, github: scope.github });
+                if (outcome.post)
+                    posts.push({ name: `Post ${stepName}`, run: outcome.post });
+            }
+            else {
+                throw new Error(`step ${step.id} is neither run: nor uses:, which the rehearsal runner cannot run`);
+            }
+            exported = { ...exported, ...(outcome.exportedEnv ?? {}) };
+            addedPath = [...(outcome.path ?? []).reverse(), ...addedPath];
+            const tolerate = step['continue-on-error'];
+            const continueOnError = typeof tolerate === 'object' ? expressions_truthy(evaluateToken(tolerate, stepContexts)) : tolerate === true;
+            Object.assign(record, { outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed && !continueOnError ? 'failure' : 'success', outputs: outcome.outputs, log: outcome.log, summary: outcome.summary ?? '' });
+            if (record.conclusion === 'failure')
+                failed = true;
+        }
+        catch (e) {
+            Object.assign(record, { outcome: 'failure', conclusion: 'failure', log: `${record.log}${e.message}\n` });
+            failed = true;
+            error ??= `${stepName}: ${e.message}`;
+        }
+        record.durationMs = Date.now() - started;
+        records.push(record);
+        stepsContext[step.id] = { outputs: record.outputs, outcome: record.outcome, conclusion: record.conclusion };
+        if (record.conclusion === 'failure')
+            error ??= `${stepName} failed: ${lastLines(record.log)}`;
+    }
+    for (const post of posts.reverse()) {
+        const started = Date.now();
+        const outcome = await post.run().catch((e) => ({ failed: true, outputs: {}, log: e.message }));
+        records.push({ id: post.name, name: post.name, outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed ? 'failure' : 'success', outputs: {}, log: outcome.log, summary: outcome.summary ?? '', durationMs: Date.now() - started });
+        if (outcome.failed) {
+            failed = true;
+            error ??= `${post.name} failed: ${lastLines(outcome.log)}`;
+        }
+    }
+    let outputs = {};
+    try {
+        outputs = stringMap(evaluateToken(job.outputs, { ...contexts, steps: stepsContext }));
+    }
+    catch (e) {
+        failed = true;
+        error ??= e.message;
+    }
+    return { result: failed ? 'failure' : 'success', steps: records, outputs, ...(error ? { error } : {}) };
+}
+/** What the Actions UI calls an unnamed step: `Run <action>` or `Run <first line of the script>`. */
+function defaultStepName(step) {
+    if ('uses' in step)
+        return `Run ${step.uses.value}`;
+    if ('run' in step) {
+        const source = isString(step.run) ? step.run.value : isBasicExpression(step.run) ? (step.run.source ?? step.run.expression) : step.id;
+        return `Run ${source.trim().split('\n')[0]}`;
+    }
+    return step.id;
+}
+function lastLines(log) {
+    return log.trim().split('\n').slice(-3).join(' | ');
+}
+function stringMap(value) {
+    if (value === undefined || value === null)
+        return {};
+    if (typeof value !== 'object' || Array.isArray(value))
+        throw new Error(`expected a mapping, got ${JSON.stringify(value)}`);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asString(v)]));
+}
+/** The GITHUB_* variables a step sees, from the github context. */
+function githubEnv(github, workspace, temp) {
+    const pick = (key) => asString(github[key]);
+    return {
+        GITHUB_ACTIONS: 'true',
+        CI: 'true',
+        GITHUB_REPOSITORY: pick('repository'),
+        GITHUB_REPOSITORY_OWNER: pick('repository_owner'),
+        GITHUB_SHA: pick('sha'),
+        GITHUB_REF: pick('ref'),
+        GITHUB_REF_NAME: pick('ref_name'),
+        GITHUB_RUN_ID: pick('run_id'),
+        GITHUB_RUN_ATTEMPT: pick('run_attempt'),
+        GITHUB_EVENT_NAME: pick('event_name'),
+        GITHUB_SERVER_URL: pick('server_url'),
+        GITHUB_API_URL: pick('api_url'),
+        GITHUB_GRAPHQL_URL: pick('graphql_url'),
+        GITHUB_ACTOR: pick('actor'),
+        GITHUB_WORKSPACE: workspace,
+        RUNNER_TEMP: temp,
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/bundled-actions.ts
+
+
+
+
+/** Defaults such as `${{ github.token }}` are expressions the runner evaluates; plain defaults stay for the bundle runner. */
+function expressionDefaults(inputs, given, github) {
+    const filled = { ...given };
+    for (const [name, spec] of Object.entries(inputs)) {
+        if (name in given || spec.default === undefined || !String(spec.default).includes('${{'))
+            continue;
+        filled[name] = String(spec.default).replace(/\$\{\{(.*?)\}\}/g, (_, expression) => asString(evaluateExpression(expression, { github })));
+    }
+    return filled;
+}
+/** `relkit/<name>@ref` (a published action repository) or `relkit/relkit/actions/<name>@ref` (the monorepo path). */
+const RELKIT_USES = /^relkit\/(?:relkit\/actions\/)?([a-z0-9-]+)@[\w./-]+$/;
+function outcomeOf(result) {
+    return { failed: result.failed, outputs: result.outputs, exportedEnv: result.exportedEnv, summary: result.summary, log: `${result.stdout}${result.stderr}` };
+}
+/**
+ * relkit's own actions, run from the committed bundles of this checkout under this Node (24), the
+ * way the runner runs a JavaScript action: inputs as INPUT_*, the file commands read back, and the
+ * post step (with the main step's state) when the job ends.
+ */
+function bundledActions(actionsDir) {
+    return (uses) => {
+        const match = RELKIT_USES.exec(uses);
+        if (!match)
+            return undefined;
+        const actionYml = (0,external_node_path_namespaceObject.join)(actionsDir, match[1], 'action.yml');
+        if (!(0,external_node_fs_namespaceObject.existsSync)(actionYml))
+            return undefined;
+        const metadata = readActionMetadata(actionYml);
+        return async (call) => {
+            const inputs = expressionDefaults(metadata.inputs, call.inputs, call.github);
+            const main = await runActionBundle({ action: actionYml, inputs, env: call.env, cwd: call.workspace });
+            const outcome = outcomeOf(main);
+            if (metadata.runs.post) {
+                // post-if defaults to always(): the post step runs after a failure too.
+                outcome.post = async () => outcomeOf(await runActionBundle({ action: actionYml, step: 'post', inputs, env: call.env, cwd: call.workspace, state: main.state }));
+            }
+            return outcome;
+        };
+    };
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
+const balanced = (a, b, str) => {
+    const ma = a instanceof RegExp ? maybeMatch(a, str) : a;
+    const mb = b instanceof RegExp ? maybeMatch(b, str) : b;
+    const r = ma !== null && mb != null && range(ma, mb, str);
+    return (r && {
+        start: r[0],
+        end: r[1],
+        pre: str.slice(0, r[0]),
+        body: str.slice(r[0] + ma.length, r[1]),
+        post: str.slice(r[1] + mb.length),
+    });
+};
+const maybeMatch = (reg, str) => {
+    const m = str.match(reg);
+    return m ? m[0] : null;
+};
+const range = (a, b, str) => {
+    let begs, beg, left, right = undefined, result;
+    let ai = str.indexOf(a);
+    let bi = str.indexOf(b, ai + 1);
+    let i = ai;
+    if (ai >= 0 && bi > 0) {
+        if (a === b) {
+            return [ai, bi];
+        }
+        begs = [];
+        left = str.length;
+        while (i >= 0 && !result) {
+            if (i === ai) {
+                begs.push(i);
+                ai = str.indexOf(a, i + 1);
+            }
+            else if (begs.length === 1) {
+                const r = begs.pop();
+                if (r !== undefined)
+                    result = [r, bi];
+            }
+            else {
+                beg = begs.pop();
+                if (beg !== undefined && beg < left) {
+                    left = beg;
+                    right = bi;
+                }
+                bi = str.indexOf(b, i + 1);
+            }
+            i = ai < bi && ai >= 0 ? ai : bi;
+        }
+        if (begs.length && right !== undefined) {
+            result = [left, right];
+        }
+    }
+    return result;
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/brace-expansion/dist/esm/index.js
+
+const escSlash = '\0SLASH' + Math.random().toFixed(16) + '\0';
+const escOpen = '\0OPEN' + Math.random().toFixed(16) + '\0';
+const escClose = '\0CLOSE' + Math.random().toFixed(16) + '\0';
+const escComma = '\0COMMA' + Math.random().toFixed(16) + '\0';
+const escPeriod = '\0PERIOD' + Math.random().toFixed(16) + '\0';
+const escSlashPattern = new RegExp(escSlash, 'g');
+const escOpenPattern = new RegExp(escOpen, 'g');
+const escClosePattern = new RegExp(escClose, 'g');
+const escCommaPattern = new RegExp(escComma, 'g');
+const escPeriodPattern = new RegExp(escPeriod, 'g');
+const slashPattern = /\\\\/g;
+const openPattern = /\\{/g;
+const closePattern = /\\}/g;
+const commaPattern = /\\,/g;
+const periodPattern = /\\\./g;
+const EXPANSION_MAX = 100_000;
+// `EXPANSION_MAX` caps the *number* of expansions, but not their length. An
+// input like `'{a,b}'.repeat(1500)` stays under that count - its output is
+// truncated to 100k results - while making every result ~1500 characters
+// long. The result set, and the intermediate arrays built while combining
+// brace sets, then grow large enough to exhaust memory and crash the process
+// (CVE-2026-14257). `EXPANSION_MAX_LENGTH` bounds the total number of
+// characters the accumulator may hold at any point, so memory stays flat no
+// matter how many brace groups are chained. The limit sits well above any
+// realistic expansion (100k results hitting `EXPANSION_MAX` measure ~1M
+// characters) so legitimate input is unaffected.
+const EXPANSION_MAX_LENGTH = 4_000_000;
+// `expand_` recurses once per level of brace *nesting* - both when expanding a
+// set's comma members and when re-wrapping a set whose body is a single part.
+// The CVE-2026-14257 fix made the *tail* iterative (recursion on `m.post`, one
+// level per chained group), which left nesting depth unbounded: about 3,100
+// levels of `{{{...a,b...}}}` - only ~6KB of input - exhausted the native stack
+// and crashed the process. `EXPANSION_MAX_DEPTH` bounds how deep the parser
+// will follow nesting. It sits far above any realistic pattern and well below
+// the depth at which the stack runs out.
+const EXPANSION_MAX_DEPTH = 1_000;
+// Bash keeps a quirk where a brace group followed by a comma set still expands
+// (`{a},b}`). The parser implements it by rewriting the string and restarting
+// the scan, absorbing one `}` per pass. `n` trailing braces therefore cost `n`
+// full passes over a string that itself grows by one `escClose` sentinel each
+// time - quadratic in `n`, with a ~26x constant from the sentinel's length.
+// 128KB of `'{a}' + '}'.repeat(n) + ',z}'` blocked the event loop for 27
+// seconds to produce two results. `EXPANSION_MAX_REWRITES` bounds how many
+// times the scan may restart. Real `{a},b}` input needs a handful.
+const EXPANSION_MAX_REWRITES = 1_000;
+// `EXPANSION_MAX_STEPS` bounds the work one `expand` call does, which `max`,
+// `maxLength` and `maxDepth` don't: nested sets are rescanned at every level
+// and chained groups each rebuild up to `max` results, so 2KB of input could
+// block the event loop for over 30 seconds. Each character scanned, result
+// built and sequence value generated is a step, and each `expand_` call costs
+// `CALL_STEPS` more. Past the budget, the set being expanded and everything
+// after it stay literal. A glob needs a few hundred steps, and nesting all the
+// way to `EXPANSION_MAX_DEPTH` about 4M.
+const EXPANSION_MAX_STEPS = 20_000_000;
+// What one `expand_` call costs on top of what it scans and builds. Setting
+// one up takes about as long as scanning 16 characters, and a set whose
+// results are wrapped to be expanded again makes one call per result, each
+// scanning and building next to nothing: 64KB of
+// `('{{' + ','.repeat(316) + '}{' + ','.repeat(316) + '}}').repeat(n)` made
+// 4M such calls, which spent the budget three times as slowly as anything
+// else.
+const CALL_STEPS = 16;
+function numeric(str) {
+    return !isNaN(str) ? parseInt(str, 10) : str.charCodeAt(0);
+}
+function escapeBraces(str) {
+    return str
+        .replace(slashPattern, escSlash)
+        .replace(openPattern, escOpen)
+        .replace(closePattern, escClose)
+        .replace(commaPattern, escComma)
+        .replace(periodPattern, escPeriod);
+}
+function unescapeBraces(str) {
+    return str
+        .replace(escSlashPattern, '\\')
+        .replace(escOpenPattern, '{')
+        .replace(escClosePattern, '}')
+        .replace(escCommaPattern, ',')
+        .replace(escPeriodPattern, '.');
+}
+// Like `target.push(...items)` but doesn't overflow the stack
+function pushAll(target, items) {
+    for (let i = 0; i < items.length; i++) {
+        target.push(items[i]);
+    }
+}
+// `balanced`, run on `masked` (see `maskUnmatchedOpens`), sliced from `str`
+// and charged for the characters it walks: up to the group's `}`, or the
+// whole string when there is no match or unmatched `{` come first, which
+// `unmatched` then flags for masking. Once a call overdraws the budget, it
+// and every later one return undefined, so the rest stays literal.
+function balancedWithBudget(str, masked, budget) {
+    if (budget.remaining < 0) {
+        return undefined;
+    }
+    const r = range('{', '}', masked);
+    const unmatched = r !== undefined && masked.indexOf('{') < r[0];
+    budget.remaining -= r && !unmatched ? r[1] + 1 : str.length;
+    if (!r || budget.remaining < 0) {
+        return undefined;
+    }
+    return {
+        end: r[1],
+        pre: str.slice(0, r[0]),
+        body: str.slice(r[0] + 1, r[1]),
+        post: str.slice(r[1] + 1),
+        unmatched,
+    };
+}
+// `masked` with every `{` that has no matching `}` swapped for a `\0`, which
+// keeps the length, so a scan of it still lines up with the string it was
+// made from. Such a `{` is literal either way, but `balanced` only learns that
+// one is unmatched by reading to the end of the string, so with one at the
+// head of every group (`'{a,{b,c}'.repeat(n)`) each scan read the rest of the
+// input. That was quadratic, and once the step budget charged for it, it ran
+// out partway through and left the rest literal. A scan of the masked copy
+// stops at the group's `}`. It is one pass, charged as such.
+function maskUnmatchedOpens(masked, budget) {
+    budget.remaining -= masked.length;
+    const open = [];
+    for (let i = 0; i < masked.length; i++) {
+        const c = masked.charCodeAt(i);
+        if (c === 0x7b) {
+            open.push(i);
+        }
+        else if (c === 0x7d && open.length) {
+            open.pop();
+        }
+    }
+    let out = '';
+    let last = 0;
+    for (let i = 0; i < open.length; i++) {
+        const at = open[i];
+        out += masked.slice(last, at) + '\0';
+        last = at + 1;
+    }
+    return out + masked.slice(last);
+}
+// Whether `str` has a `,` not followed by another `,`, with a `}` after it on
+// the same line - what `/,(?!,).*\}/.test(str)` asks, answered in one pass from
+// the end. The regex tries every `,` and backtracks through the rest of its
+// line from each, which is quadratic, and the `{a},b}` rewrite asks again on
+// every pass. Like a scan, it is charged for the whole string and refused if
+// that overdraws the budget.
+function commaSetFollows(str, budget) {
+    budget.remaining -= str.length;
+    if (budget.remaining < 0) {
+        return false;
+    }
+    // Whether a `}` follows the current position before the line ends
+    let close = false;
+    for (let i = str.length - 1; i >= 0; i--) {
+        const c = str.charCodeAt(i);
+        if (c === 0x7d) {
+            close = true;
+        }
+        else if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
+            // A line terminator, which `.` does not match
+            close = false;
+        }
+        else if (c === 0x2c && close && str.charCodeAt(i + 1) !== 0x2c) {
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * Basically just str.split(","), but handling cases
+ * where we have nested braced sections, which should be
+ * treated as individual members, like {a,{b,c},d}
+ *
+ * Returns `undefined` if the step budget runs out before the whole set is
+ * split, since splitting what is left on every comma would tear apart the
+ * nested sets it still holds.
+ */
+function parseCommaParts(str, budget) {
+    const parts = [];
+    // Walk the brace groups iteratively. Recursing on `post` once per group let a
+    // chain of them exhaust the stack - the parsing-side counterpart to
+    // the `expand_` overflow fixed for CVE-2026-14257, and not something `max` or
+    // `maxLength` can bound, since it happens before expansion.
+    //
+    // The part the next chunk continues
+    let carry = '';
+    for (;;) {
+        // A set's body holds no unmatched `{`, so there is nothing to mask.
+        const m = balancedWithBudget(str, str, budget);
+        if (budget.remaining < 0) {
+            return undefined;
+        }
+        if (!m) {
+            const tail = str.split(',');
+            tail[0] = carry + tail[0];
+            pushAll(parts, tail);
+            return parts;
+        }
+        const { pre, body, post } = m;
+        const p = pre.split(',');
+        p[0] = carry + p[0];
+        p[p.length - 1] += '{' + body + '}';
+        if (!post.length) {
+            pushAll(parts, p);
+            return parts;
+        }
+        carry = p.pop();
+        pushAll(parts, p);
+        str = post;
+    }
+}
+// An option that is left out, or that is NaN, gets its default. Every
+// comparison against NaN is false, so a NaN bound would never be reached:
+// `{ maxSteps: NaN }` let 15KB of input block the event loop for 16 seconds,
+// and `{ maxDepth: NaN }` overflowed the stack again (CVE-2026-102278). Pass
+// `Infinity` to lift a bound.
+function bound(value, fallback) {
+    return value === undefined || isNaN(value) ? fallback : value;
+}
+function esm_expand(str, options = {}) {
+    if (!str) {
+        return [];
+    }
+    const max = bound(options.max, EXPANSION_MAX);
+    const maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
+    const maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
+    const maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
+    const maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
+    // I don't know why Bash 4.3 does this, but it does.
+    // Anything starting with {} will have the first two bytes preserved
+    // but *only* at the top level, so {},a}b will not expand to anything,
+    // but a{},b}c will be expanded to [a}c,abc].
+    // One could argue that this is a bug in Bash, but since the goal of
+    // this module is to match Bash's rules, we escape a leading {}
+    if (str.slice(0, 2) === '{}') {
+        str = '\\{\\}' + str.slice(2);
+    }
+    return expand_(escapeBraces(str), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
+}
+function embrace(str) {
+    return '{' + str + '}';
+}
+function isPadded(el) {
+    return /^-?0\d/.test(el);
+}
+function lte(i, y) {
+    return i <= y;
+}
+function gte(i, y) {
+    return i >= y;
+}
+// Build `{ acc[a] + pre + values[v] }` for every combination, capping the
+// number of results at `max` and the total number of characters at `maxLength`.
+// This is the one place output grows, so bounding it here keeps the single
+// accumulator - and therefore memory - flat regardless of how many brace groups
+// are combined (CVE-2026-14257). Each result built is a step, since `max` and
+// `maxLength` bound one combination, not how many brace groups are combined.
+function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
+    const out = [];
+    let length = 0;
+    // Bash drops empty results at the top level, and they don't count against
+    // `max`, so `max` bounds the number of *kept* results. Only an empty
+    // `acc[a] + pre` can make one, so for those the empty values are skipped
+    // without being visited. Visiting them one at a time let a set of empties
+    // cost `acc.length * values.length` while keeping nothing.
+    let nonEmpty;
+    outer: for (let a = 0; a < acc.length; a++) {
+        const prefix = acc[a] + pre;
+        let vs = values;
+        if (dropEmpties && !prefix) {
+            if (!nonEmpty)
+                nonEmpty = values.filter(v => v);
+            vs = nonEmpty;
+        }
+        for (let v = 0; v < vs.length; v++) {
+            if (out.length >= max)
+                break outer;
+            const expansion = prefix + vs[v];
+            if (length + expansion.length > maxLength)
+                break outer;
+            out.push(expansion);
+            length += expansion.length;
+        }
+    }
+    budget.remaining -= out.length;
+    return out;
+}
+// The expansion values of a single numeric (`1..5`) or alphabetic (`a..e..2`)
+// sequence body, or `undefined` if the step budget runs out generating them.
+function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
+    const n = body.split(/\.\./);
+    const N = [];
+    // A sequence body always splits into two or three parts, but the compiler
+    // can't know that.
+    /* c8 ignore start */
+    if (n[0] === undefined || n[1] === undefined) {
+        return N;
+    }
+    /* c8 ignore stop */
+    const x = numeric(n[0]);
+    const y = numeric(n[1]);
+    const width = Math.max(n[0].length, n[1].length);
+    let incr = n.length === 3 && n[2] !== undefined ?
+        Math.max(Math.abs(numeric(n[2])), 1)
+        : 1;
+    let test = lte;
+    const reverse = y < x;
+    if (reverse) {
+        incr *= -1;
+        test = gte;
+    }
+    const pad = n.some(isPadded);
+    // A padded value is built a character at a time to `width`, which the input
+    // sets, so it costs one step per character: 64KB of
+    // `('{' + '0'.repeat(100) + '..99999}').repeat(n)` took 7 seconds charged
+    // one step per value.
+    const cost = pad ? width : 1;
+    let length = 0;
+    for (let i = x; test(i, y) && N.length < max; i += incr) {
+        // Each value is a step. `max` and `maxLength` bound one sequence, but a
+        // chain of them still generated up to `max` values each, however few
+        // combining could keep.
+        budget.remaining -= cost;
+        if (budget.remaining < 0) {
+            return undefined;
+        }
+        let c;
+        if (isAlphaSequence) {
+            c = String.fromCharCode(i);
+            if (c === '\\') {
+                c = '';
+            }
+        }
+        else {
+            c = String(i);
+            if (pad) {
+                const need = width - c.length;
+                if (need > 0) {
+                    const z = new Array(need + 1).join('0');
+                    if (i < 0) {
+                        c = '-' + z + c.slice(1);
+                    }
+                    else {
+                        c = z + c;
+                    }
+                }
+            }
+        }
+        if (length + c.length > maxLength)
+            break;
+        N.push(c);
+        length += c.length;
+    }
+    return N;
+}
+function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
+    // An overdraft here makes the first scan refuse, so `str` stays literal.
+    budget.remaining -= CALL_STEPS;
+    // Too deeply nested to keep following: treat the rest as literal, the same
+    // way a group that cannot expand is already handled. Truncating rather than
+    // throwing keeps `expand` total, matching `max` and `maxLength`.
+    if (depth > maxDepth) {
+        return [str];
+    }
+    // Consume the string's top-level brace groups left to right, threading a
+    // running set of combined prefixes (`acc`). Expanding the tail iteratively -
+    // rather than recursing on `m.post` once per group - keeps the native stack
+    // depth constant, so deeply chained input (`'{a,b}'.repeat(3000)`) can no
+    // longer overflow the stack, and leaves a single accumulator whose size
+    // `maxLength` bounds directly (CVE-2026-14257).
+    let acc = [''];
+    // Bash drops empty results, but only when the *first* top-level group is a
+    // comma set - a sequence like `{a..\}` may legitimately yield ''. The drop
+    // is on the final strings, so it is applied to whichever `combine` produces
+    // them (the one with no brace set left in the tail).
+    // How many times the `{a},b}` rewrite below has restarted the scan. Each pass
+    // re-reads the whole string, so leaving this unbounded is quadratic.
+    let rewrites = 0;
+    let dropEmpties = false;
+    let firstGroup = true;
+    // `str` with its unmatched `{` masked, once a scan has run into them
+    let masked = str;
+    for (;;) {
+        const m = balancedWithBudget(str, masked, budget);
+        // No brace set left, or no step budget left to look for one: the rest of
+        // the string is literal.
+        if (!m) {
+            return combine(acc, str, [''], max, maxLength, dropEmpties, budget);
+        }
+        if (m.unmatched) {
+            masked = maskUnmatchedOpens(masked, budget);
+        }
+        // no need to expand pre, since it is guaranteed to be free of brace-sets
+        const pre = m.pre;
+        // This set and the rest of the string, literal: for a set that cannot
+        // expand, and for one the step budget runs out on. Once it is overdrawn,
+        // every set still being expanded, at every level, stays literal like this -
+        // otherwise each level above would go on combining, and wrapping and
+        // expanding again, results the budget was too small for.
+        const literal = () => combine(acc, pre + '{' + m.body + '}' + m.post, [''], max, maxLength, dropEmpties, budget);
+        if (/\$$/.test(pre)) {
+            acc = combine(acc, pre + '{' + m.body + '}', [''], max, maxLength, dropEmpties && !m.post.length, budget);
+            firstGroup = false;
+            if (!m.post.length)
+                break;
+            str = m.post;
+            masked = masked.slice(m.end + 1);
+            continue;
+        }
+        const isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
+        const isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(m.body);
+        const isSequence = isNumericSequence || isAlphaSequence;
+        const isOptions = m.body.indexOf(',') >= 0;
+        if (!isSequence && !isOptions) {
+            // {a},b}
+            if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
+                rewrites++;
+                str = m.pre + '{' + m.body + escClose + m.post;
+                // Taking a `}` away never gives an unmatched `{` a partner, so what
+                // is masked stays unmatched. The `{` it closed can be left without
+                // one, and the next scan masks it.
+                masked =
+                    masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
+                isTop = true;
+                continue;
+            }
+            // Nothing here expands, so the whole remaining string is literal.
+            return literal();
+        }
+        if (firstGroup) {
+            dropEmpties = isTop && !isSequence;
+            firstGroup = false;
+        }
+        let values;
+        if (isSequence) {
+            values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
+            if (!values) {
+                return literal();
+            }
+        }
+        else {
+            let n = parseCommaParts(m.body, budget);
+            // The step budget ran out partway through the set.
+            if (!n) {
+                return literal();
+            }
+            if (n.length === 1 && n[0] !== undefined) {
+                // x{{a,b}}y ==> x{a}y x{b}y
+                n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
+                // The step budget ran out expanding the set's only part.
+                if (budget.remaining < 0) {
+                    return literal();
+                }
+                //XXX is this necessary? Can't seem to hit it in tests.
+                /* c8 ignore start */
+                if (n.length === 1) {
+                    const next = combine(acc, pre + n[0], [''], max, maxLength, dropEmpties && !m.post.length, budget);
+                    if (budget.remaining < 0) {
+                        return literal();
+                    }
+                    acc = next;
+                    if (!m.post.length)
+                        break;
+                    str = m.post;
+                    masked = masked.slice(m.end + 1);
+                    continue;
+                }
+                /* c8 ignore stop */
+            }
+            // Values that `combine` is going to drop as empty produce no result, so
+            // they must not count against `max` - otherwise `{a,,b}` with `max: 2`
+            // would stop at `['a', '']` and yield one result instead of two. Skipping
+            // them outright keeps `values` bounded while leaving `max` a bound on
+            // *kept* results.
+            let dropsEmpties = dropEmpties && !m.post.length && !pre;
+            for (let d = 0; dropsEmpties && d < acc.length; d++) {
+                if (acc[d]) {
+                    dropsEmpties = false;
+                }
+            }
+            values = [];
+            let valuesLength = 0;
+            outer: for (let j = 0; j < n.length; j++) {
+                const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
+                // The step budget ran out expanding a member.
+                if (budget.remaining < 0) {
+                    return literal();
+                }
+                for (let k = 0; k < expanded.length; k++) {
+                    const v = expanded[k];
+                    if (dropsEmpties && !v)
+                        continue;
+                    if (values.length >= max ||
+                        valuesLength + v.length > maxLength) {
+                        break outer;
+                    }
+                    values.push(v);
+                    valuesLength += v.length;
+                }
+            }
+        }
+        const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
+        // The step budget ran out combining the set's values in.
+        if (budget.remaining < 0) {
+            return literal();
+        }
+        acc = next;
+        if (!m.post.length)
+            break;
+        str = m.post;
+        masked = masked.slice(m.end + 1);
+    }
+    return acc;
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@isaacs/nonrecursive-glob-match/dist/esm/numeric-range.js
+// One digit, or a class of digits from a to b.
+const digit = (a, b) => a === b ?
+    { t: 'lit', ch: String(a) }
+    : { t: 'class', re: new RegExp(`^[${a}-${b}]$`) };
+const prefix = (d, alts) => alts.map(s => [digit(d, d), ...s]);
+// The digit strings from a to b, which have the same length.
+const fixed = (a, b) => {
+    if (!a)
+        return [[]];
+    let lo = +a[0];
+    let hi = +b[0];
+    const ra = a.slice(1);
+    const rb = b.slice(1);
+    if (lo === hi)
+        return prefix(lo, fixed(ra, rb));
+    const zeros = '0'.repeat(ra.length);
+    const nines = '9'.repeat(ra.length);
+    const out = [];
+    if (ra !== zeros)
+        out.push(...prefix(lo++, fixed(ra, nines)));
+    const last = rb === nines ? [] : prefix(hi--, fixed(zeros, rb));
+    if (lo <= hi) {
+        out.push([digit(lo, hi), ...Array.from(ra, () => digit(0, 9))]);
+    }
+    out.push(...last);
+    return out;
+};
+// The numbers from a to b, where 0 <= a <= b. If width is set, each
+// one has leading zeros to make it that many digits.
+const nonneg = (a, b, width) => {
+    if (width) {
+        return fixed(String(a).padStart(width, '0'), String(b).padStart(width, '0'));
+    }
+    const out = [];
+    for (let len = String(a).length; len <= String(b).length; len++) {
+        const lo = Math.max(a, len === 1 ? 0 : 10 ** (len - 1));
+        const hi = Math.min(b, 10 ** len - 1);
+        out.push(...fixed(String(lo), String(hi)));
+    }
+    return out;
+};
+/**
+ * The strings that the bash brace expansion `{lo..hi}` makes, as
+ * the alternatives of an `@(...)` extglob. Each one is a sequence of
+ * digits and digit classes, so there are only a few of them, even for
+ * a large range.
+ *
+ * If either end has a leading zero, such as `{01..10}`, each number
+ * has leading zeros to make it as long as the longer end, counting a
+ * `-` sign. So `{-05..3}` makes `-05` to `-01`, then `000` to `003`.
+ *
+ * Returns undefined if either end is not a safe integer.
+ */
+const numericRange = (loStr, hiStr) => {
+    let lo = Number(loStr);
+    let hi = Number(hiStr);
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi))
+        return;
+    if (lo > hi)
+        [lo, hi] = [hi, lo];
+    const padded = /^-?0\d/.test(loStr) || /^-?0\d/.test(hiStr);
+    const width = padded ? Math.max(loStr.length, hiStr.length) : 0;
+    const out = [];
+    if (lo < 0) {
+        const neg = nonneg(Math.max(-hi, 1), -lo, width && width - 1);
+        out.push(...neg.map(s => [{ t: 'lit', ch: '-' }, ...s]));
+    }
+    if (hi >= 0)
+        out.push(...nonneg(Math.max(lo, 0), hi, width));
+    return out;
+};
+//# sourceMappingURL=numeric-range.js.map
+;// CONCATENATED MODULE: ./node_modules/@isaacs/nonrecursive-glob-match/dist/esm/parse-class.js
+// translate the various posix character classes into unicode properties
+// this works across all unicode locales
+// { <posix class>: [<translation>, negated]
+const posixClasses = {
+    '[:alnum:]': ['\\p{L}\\p{Nl}\\p{Nd}'],
+    '[:alpha:]': ['\\p{L}\\p{Nl}'],
+    '[:ascii:]': ['\\x' + '00-\\x' + '7f'],
+    '[:blank:]': ['\\p{Zs}\\t'],
+    '[:cntrl:]': ['\\p{Cc}'],
+    '[:digit:]': ['\\p{Nd}'],
+    '[:graph:]': ['\\p{Z}\\p{C}', true],
+    '[:lower:]': ['\\p{Ll}'],
+    '[:print:]': ['\\p{C}', true],
+    '[:punct:]': ['\\p{P}\\p{S}'],
+    '[:space:]': ['\\p{Z}\\t\\r\\n\\v\\f'],
+    '[:upper:]': ['\\p{Lu}'],
+    '[:word:]': ['\\p{L}\\p{Nl}\\p{Nd}\\p{Pc}'],
+    '[:xdigit:]': ['A-Fa-f0-9'],
+};
+// only need to escape a few things inside of brace expressions
+// escapes: [ \ ] -
+const braceEscape = (s) => s.replace(/[[\]\\-]/g, '\\$&');
+const noMatch = /$./;
+// Takes a glob string at a posix brace expression. Returns a RegExp
+// that tests one character, and the number of glob chars consumed.
+// If the class is not closed, consumed is 0, and the `[` must be
+// treated as a literal character.
+// Out of order ranges are removed. If nothing is left, the RegExp
+// is `/$./`, and the rest of the glob is consumed, so that the
+// whole glob cannot match.
+const parseClass = (glob, position, nocase = false, form) => {
+    // normalize one class member, if it stays one code point
+    const norm = (c) => {
+        const n = form ? c.normalize(form) : c;
+        return [...n].length === 1 ? n : c;
+    };
+    const pos = position;
+    /* c8 ignore start */
+    if (glob.charAt(pos) !== '[') {
+        throw new Error('not in a brace expression');
+    }
+    /* c8 ignore stop */
+    const ranges = [];
+    const negs = [];
+    let i = pos + 1;
+    let sawStart = false;
+    let escaping = false;
+    let negate = false;
+    let endPos = pos;
+    let rangeStart = '';
+    WHILE: while (i < glob.length) {
+        const c = String.fromCodePoint(glob.codePointAt(i));
+        if ((c === '!' || c === '^') && i === pos + 1) {
+            negate = true;
+            i++;
+            continue;
+        }
+        if (c === ']' && sawStart && !escaping) {
+            endPos = i + 1;
+            break;
+        }
+        sawStart = true;
+        if (c === '\\') {
+            if (!escaping) {
+                escaping = true;
+                i++;
+                continue;
+            }
+            // escaped \ char, fall through and treat like normal char
+        }
+        if (c === '[' && !escaping) {
+            // either a posix class, a collation equivalent, or just a [
+            for (const [cls, [unip, neg]] of Object.entries(posixClasses)) {
+                if (glob.startsWith(cls, i)) {
+                    // invalid, [a-[] is fine, but not [a-[:alpha]]
+                    if (rangeStart) {
+                        return [noMatch, glob.length - pos];
+                    }
+                    i += cls.length;
+                    if (neg)
+                        negs.push(unip);
+                    else
+                        ranges.push(unip);
+                    continue WHILE;
+                }
+            }
+        }
+        // now it's just a normal character, effectively
+        escaping = false;
+        const n = norm(c);
+        if (rangeStart) {
+            // throw this range away if it's not valid, but others
+            // can still match.
+            if (n.codePointAt(0) > rangeStart.codePointAt(0)) {
+                ranges.push(braceEscape(rangeStart) + '-' + braceEscape(n));
+            }
+            else if (n === rangeStart) {
+                ranges.push(braceEscape(n));
+            }
+            rangeStart = '';
+            i += c.length;
+            continue;
+        }
+        // now might be the start of a range.
+        // can be either c-d or c-] or c<more...>] or c] at this point
+        if (glob.startsWith('-]', i + c.length)) {
+            ranges.push(braceEscape(n + '-'));
+            i += c.length + 1;
+            continue;
+        }
+        if (glob.startsWith('-', i + c.length)) {
+            rangeStart = n;
+            i += c.length + 1;
+            continue;
+        }
+        // not the start of a range, just a single character
+        ranges.push(braceEscape(n));
+        i += c.length;
+    }
+    if (endPos < i) {
+        // didn't see the end of the class, not a valid class,
+        // but might still be valid as a literal match.
+        return [noMatch, 0];
+    }
+    // if we got no ranges and no negates, then we have a range that
+    // cannot possibly match anything, and that poisons the whole glob
+    if (!ranges.length && !negs.length) {
+        return [noMatch, glob.length - pos];
+    }
+    const sranges = '[' + (negate ? '^' : '') + ranges.join('') + ']';
+    const snegs = '[' + (negate ? '' : '^') + negs.join('') + ']';
+    const comb = '^' +
+        (ranges.length && negs.length ? '(' + sranges + '|' + snegs + ')'
+            : ranges.length ? sranges
+                : snegs);
+    return [new RegExp(comb, nocase ? 'iu' : 'u'), endPos - pos];
+};
+//# sourceMappingURL=parse-class.js.map
+;// CONCATENATED MODULE: ./node_modules/@isaacs/nonrecursive-glob-match/dist/esm/index.js
+
+
+// the end of the pattern, or of a negated sub-pattern
+const MATCH = { t: 'match', id: 0 };
+const extTypes = '!?+*@';
+const lit = (ch) => ({ t: 'lit', ch });
+const reEscape = (s) => s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+// a RegExp that only matches `s`, with unicode case folding
+const newFoldRe = (s) => new RegExp(`^${reEscape(s)}$`, 'iu');
+// foldRe for one literal char. The same chars are in most patterns,
+// so keep them. A RegExp without the `g` or `y` flag has no state to
+// share.
+const foldCache = new Map();
+const foldRe = (ch) => {
+    let re = foldCache.get(ch);
+    if (!re) {
+        re = newFoldRe(ch);
+        if (foldCache.size >= 1000)
+            foldCache.clear();
+        foldCache.set(ch, re);
+    }
+    return re;
+};
+const litMatch = (l, c) => {
+    if (c === l.ch)
+        return true;
+    if (!l.re)
+        return false;
+    const code = c.charCodeAt(0);
+    if (code >= 128)
+        return l.re.test(c);
+    const ascii = (l.ascii ??= new Uint8Array(128));
+    ascii[code] ||= l.re.test(c) ? 1 : 2;
+    return ascii[code] === 1;
+};
+const tokenize = (p, nocase, noext, form, mark) => {
+    const toks = [];
+    for (let i = 0; i < p.length;) {
+        const c = String.fromCodePoint(p.codePointAt(i));
+        if (mark) {
+            // a \ before a range would only escape its first char
+            const m = c === '\\' && p.startsWith(mark, i + 1) ? 1 : 0;
+            if (m || c === mark) {
+                const start = i + m + mark.length;
+                const end = p.indexOf(mark, start);
+                const r = /^(-?\d+)\.\.(-?\d+)$/.exec(p.slice(start, end));
+                const alts = end !== -1 && r && numericRange(r[1], r[2]);
+                if (alts) {
+                    toks.push({ t: 'ext', type: '@', alts });
+                    i = end + mark.length;
+                    continue;
+                }
+            }
+        }
+        if (c === '\\') {
+            // a trailing \ is a literal \
+            const e = p.codePointAt(i + 1);
+            const ch = e === undefined ? c : String.fromCodePoint(e);
+            toks.push(lit(ch));
+            i += 1 + ch.length;
+            continue;
+        }
+        if (c === '[') {
+            const [re, consumed] = parseClass(p, i, nocase, form);
+            if (consumed) {
+                toks.push({ t: 'class', re });
+                i += consumed;
+                continue;
+            }
+        }
+        if (!noext && extTypes.includes(c) && p[i + 1] === '(') {
+            toks.push({ t: 'open', type: c });
+            i += 2;
+            continue;
+        }
+        toks.push(!noext && c === '|' ? { t: 'bar' }
+            : !noext && c === ')' ? { t: 'close' }
+                : c === '*' ? { t: 'star' }
+                    : c === '?' ? { t: 'any' }
+                        : lit(c));
+        i += c.length;
+    }
+    return toks;
+};
+// map each open token index to the index of its close token
+const pair = (toks) => {
+    const pairs = new Map();
+    const stack = [];
+    toks.forEach((tok, i) => {
+        if (tok.t === 'open')
+            stack.push(i);
+        else if (tok.t === 'close' && stack.length)
+            pairs.set(stack.pop(), i);
+    });
+    return pairs;
+};
+// build the alternatives between start and end. An open token that
+// is not closed is never inside a closed extglob, so bar and close
+// tokens are only literal at the top level.
+const build = (toks, pairs, start, end, top) => {
+    let seq = [];
+    const alts = [seq];
+    for (let i = start; i < end; i++) {
+        const tok = toks[i];
+        const close = pairs.get(i);
+        if (tok.t === 'open' && close !== undefined) {
+            const sub = build(toks, pairs, i + 1, close, false);
+            seq.push({ t: 'ext', type: tok.type, alts: sub });
+            i = close;
+        }
+        else if (tok.t === 'bar' && !top) {
+            alts.push((seq = []));
+        }
+        else if (tok.t === 'open') {
+            seq.push(lit(tok.type), lit('('));
+        }
+        else if (tok.t === 'bar') {
+            seq.push(lit('|'));
+        }
+        else if (tok.t === 'close') {
+            seq.push(lit(')'));
+        }
+        else {
+            seq.push(tok);
+        }
+    }
+    return alts;
+};
+// normalize each run of literal chars as one string, so that a char
+// and the combining marks after it compose (or decompose) together.
+// Syntax is already parsed, so a char that normalizes to a syntax
+// char (such as full-width `＊` in NFKC) stays a literal.
+const normalize = (items, form) => {
+    const out = [];
+    let run = '';
+    const flush = () => {
+        for (const ch of run.normalize(form))
+            out.push(lit(ch));
+        run = '';
+    };
+    for (const it of items) {
+        if (it.t === 'lit') {
+            run += it.ch;
+            continue;
+        }
+        flush();
+        out.push(it.t === 'ext' ?
+            { ...it, alts: it.alts.map(a => normalize(a, form)) }
+            : it);
+    }
+    flush();
+    return out;
+};
+// the start node, and the number of node ids. Ids are dense, from 0
+// for the match node.
+const compile = (items, nocase) => {
+    let id = 1;
+    const split = (out) => ({ t: 'split', id: id++, out });
+    const seq = (items, next) => items.reduceRight((next, it) => item(it, next), next);
+    const item = (it, next) => {
+        switch (it.t) {
+            case 'lit':
+                const re = nocase ? foldRe(it.ch) : undefined;
+                return { t: 'lit', id: id++, ch: it.ch, re, next };
+            case 'any':
+            case 'star':
+                return { t: it.t, id: id++, next };
+            case 'class':
+                return { t: 'class', id: id++, re: it.re, next };
+        }
+        const alts = (next) => it.alts.map(a => seq(a, next));
+        switch (it.type) {
+            case '@':
+                return split(alts(next));
+            case '?':
+                return split([next, ...alts(next)]);
+            case '!':
+                return { t: 'neg', id: id++, sub: split(alts(MATCH)), next };
+        }
+        // * and +, loop back after each match
+        const after = split([]);
+        const entry = split(alts(after));
+        after.out.push(next, entry);
+        return it.type === '*' ? after : entry;
+    };
+    const start = seq(items, MATCH);
+    return [start, id];
+};
+// one line per node, in the order that a walk from the start
+// reaches them. Edges point to node ids. The nodes of a negated
+// sub-pattern are indented under their negation.
+const show = (start) => {
+    const lines = [];
+    const seen = new Set();
+    const ref = (n) => (n.t === 'match' ? 'match' : String(n.id));
+    const walk = (n, indent) => {
+        if (n.t === 'match' || seen.has(n))
+            return;
+        seen.add(n);
+        const line = (desc) => lines.push(`${indent}${n.id}: ${desc}`);
+        switch (n.t) {
+            case 'split':
+                line(`split -> ${n.out.map(ref).join(', ')}`);
+                for (const o of n.out)
+                    walk(o, indent);
+                return;
+            case 'neg':
+                line(`!(${ref(n.sub)}) -> ${ref(n.next)}`);
+                walk(n.sub, indent + '  ');
+                return walk(n.next, indent);
+            case 'lit':
+                line(`${JSON.stringify(n.ch)} -> ${ref(n.next)}`);
+                break;
+            case 'class':
+                line(`${n.re} -> ${ref(n.next)}`);
+                break;
+            default:
+                line(`${n.t === 'any' ? '?' : '*'} -> ${ref(n.next)}`);
+        }
+        walk(n.next, indent);
+    };
+    walk(start, '');
+    return [`start -> ${ref(start)}`, ...lines].join('\n');
+};
+// The threads at one position in the string. Each node thread is
+// only kept once, and runs with the same state are only kept once,
+// so that identical threads merge. The match node is not in
+// `threads`, because it can not step. It sets `match` instead.
+class State {
+    // set by the Sim, to mark the nodes that this state has
+    gen;
+    threads = [];
+    match = false;
+    runs = [];
+    // the sorted ids of the threads, with 0 for a match, once the
+    // state is done
+    ids = [];
+    constructor(gen) {
+        this.gen = gen;
+    }
+    // no threads, so nothing more can match
+    get dead() {
+        return !this.threads.length && !this.match && !this.runs.length;
+    }
+}
+// true if the two states hold the same threads
+const sameState = (a, b) => {
+    if (a.ids.length !== b.ids.length)
+        return false;
+    if (a.runs.length !== b.runs.length)
+        return false;
+    if (a.ids.some((id, i) => id !== b.ids[i]))
+        return false;
+    return a.runs.every(r => b.runs.some(o => o.neg === r.neg && sameState(o.state, r.state)));
+};
+const marks = (size) => ({
+    has: new Float64Array(size),
+    seen: new Float64Array(size),
+    gen: 0,
+});
+class Sim {
+    // `.` and `..` only match literal dots, even with `dot:true`
+    dots;
+    // the string starts with `.`, and `dot:true` is not set
+    dotStart;
+    #marks;
+    constructor(dots, dotStart, marks) {
+        this.dots = dots;
+        this.dotStart = dotStart;
+        this.#marks = marks;
+    }
+    state() {
+        return new State(++this.#marks.gen);
+    }
+    // sort the ids of a state, once it has all of its threads
+    done(state) {
+        state.ids = state.threads.map(n => n.id).sort((a, b) => a - b);
+        if (state.match)
+            state.ids.unshift(MATCH.id);
+        return state;
+    }
+    // true the first time that the state walks through the node, so
+    // that loops in the graph stop
+    #visit(state, node) {
+        const { seen } = this.#marks;
+        if (seen[node.id] === state.gen)
+            return false;
+        seen[node.id] = state.gen;
+        return true;
+    }
+    #addThread(state, node) {
+        const { has } = this.#marks;
+        if (has[node.id] === state.gen)
+            return false;
+        has[node.id] = state.gen;
+        state.threads.push(node);
+        return true;
+    }
+    // wildcards only match a leading dot if `dot:true`. In a negated
+    // sub-pattern, this does not apply, because the negation itself
+    // can not match a leading dot.
+    restricted(i, top) {
+        return top && (this.dots || (this.dotStart && i === 0));
+    }
+    add(state, node, i, top) {
+        switch (node.t) {
+            case 'split':
+                if (!this.#visit(state, node))
+                    return;
+                for (const o of node.out)
+                    this.add(state, o, i, top);
+                return;
+            case 'neg':
+                if (!this.#visit(state, node))
+                    return;
+                const sub = this.state();
+                this.add(sub, node.sub, i, false);
+                this.done(sub);
+                return this.addRun(state, { t: 'run', neg: node, state: sub }, i, top);
+            case 'star':
+                // a * can not start a dotfile, even if it matches nothing
+                if (this.restricted(i, top))
+                    return;
+                if (this.#addThread(state, node))
+                    this.add(state, node.next, i, top);
+                return;
+            case 'match':
+                state.match = true;
+                return;
+            default:
+                this.#addThread(state, node);
+        }
+    }
+    addRun(state, run, i, top) {
+        for (const r of state.runs) {
+            if (r.neg === run.neg && sameState(r.state, run.state))
+                return;
+        }
+        state.runs.push(run);
+        if (!run.state.match) {
+            this.add(state, run.neg.next, i, top);
+        }
+    }
+    // the threads after char `c`, at index `i`
+    step(state, c, i, top) {
+        const next = this.state();
+        for (const th of state.threads) {
+            switch (th.t) {
+                case 'lit':
+                    if (litMatch(th, c)) {
+                        this.add(next, th.next, i + 1, top);
+                    }
+                    break;
+                case 'any':
+                    if (!this.restricted(i, top))
+                        this.add(next, th.next, i + 1, top);
+                    break;
+                case 'class':
+                    if (!this.restricted(i, top) && th.re.test(c)) {
+                        this.add(next, th.next, i + 1, top);
+                    }
+                    break;
+                case 'star':
+                    if (!this.restricted(i, top))
+                        this.add(next, th, i + 1, top);
+            }
+        }
+        if (!this.restricted(i, top)) {
+            for (const run of state.runs) {
+                // a sub-pattern with no threads can not match again, so the
+                // run stays the same
+                if (run.state.dead) {
+                    this.addRun(next, run, i + 1, top);
+                    continue;
+                }
+                const sub = this.step(run.state, c, i, false);
+                this.addRun(next, { t: 'run', neg: run.neg, state: sub }, i + 1, top);
+            }
+        }
+        return this.done(next);
+    }
+}
+// A canonical key for the threads in a state. States with the same
+// key hold the same threads, so they match the same strings.
+const stateKey = (state) => {
+    const ids = state.ids.join();
+    if (!state.runs.length)
+        return ids;
+    const runs = state.runs.map(r => `${r.neg.id}(${stateKey(r.state)})`);
+    return `${ids}|${runs.sort().join('|')}`;
+};
+// The cache can hold about this many chars of state keys and
+// transitions. When it is full, it is cleared, so that a pattern
+// can not use an unbounded amount of memory.
+const DFA_BUDGET = 1 << 18;
+// A cache of the states that the simulation reaches, built as the
+// matcher is used. Each char of a string is then one Map lookup,
+// once the states that it leads to are known.
+//
+// The dot rules only restrict the first char of a dotfile (strings
+// that are only `.` or `..` do not use the cache). So a dotfile
+// starts at its own state, which takes its first step with the
+// restriction, and every other state takes steps without it.
+class Dfa {
+    #start;
+    #states = new Map();
+    #size = 0;
+    #plain;
+    #dotStart;
+    #sim;
+    #dotSim;
+    constructor(start, marks) {
+        this.#start = start;
+        this.#sim = new Sim(false, false, marks);
+        this.#dotSim = new Sim(false, true, marks);
+    }
+    #make(state) {
+        return {
+            state,
+            match: state.match,
+            dead: state.dead,
+            next: new Map(),
+        };
+    }
+    #intern(state) {
+        const key = stateKey(state);
+        const found = this.#states.get(key);
+        if (found)
+            return found;
+        if (this.#size > DFA_BUDGET)
+            this.#clear();
+        const d = this.#make(state);
+        this.#states.set(key, d);
+        this.#size += key.length + 1;
+        return d;
+    }
+    #clear() {
+        this.#states.clear();
+        this.#size = 0;
+        this.#plain = undefined;
+        this.#dotStart = undefined;
+    }
+    start(dotStart) {
+        if (dotStart) {
+            if (this.#dotStart)
+                return this.#dotStart;
+            const state = this.#dotSim.state();
+            this.#dotSim.add(state, this.#start, 0, true);
+            return (this.#dotStart = this.#make(this.#dotSim.done(state)));
+        }
+        if (this.#plain)
+            return this.#plain;
+        const state = this.#sim.state();
+        this.#sim.add(state, this.#start, 0, true);
+        return (this.#plain = this.#intern(this.#sim.done(state)));
+    }
+    // the next state, after a miss in `d.ascii`
+    next(d, c) {
+        const code = c.charCodeAt(0);
+        const found = code < 128 ? undefined : d.next.get(c);
+        if (found)
+            return found;
+        // the dotfile start is not in the cache, so it is never shared
+        const n = d === this.#dotStart ?
+            this.#intern(this.#dotSim.step(d.state, c, 0, true))
+            : this.#intern(this.#sim.step(d.state, c, 1, true));
+        if (code < 128) {
+            if (!d.ascii) {
+                d.ascii = new Array(128);
+                this.#size += 128;
+            }
+            d.ascii[code] = n;
+        }
+        else {
+            d.next.set(c, n);
+        }
+        this.#size++;
+        return n;
+    }
+}
+// the nodes in order, if the graph is a single chain
+const linear = (start) => {
+    const nodes = [];
+    for (let n = start; n.t !== 'match'; n = n.next) {
+        if (n.t === 'split' || n.t === 'neg')
+            return undefined;
+        nodes.push(n);
+    }
+    return nodes;
+};
+// Match a chain of nodes. Each node other than `*` matches exactly
+// one char, so on a failure it is enough to go back to the last `*`
+// and let it match one more char. This takes at most
+// nodes.length * chars.length steps.
+const testLinear = (nodes, chars, start, end) => {
+    let ni = 0;
+    let ci = start;
+    let starNi = -1;
+    let starCi = 0;
+    while (ci < end) {
+        const n = nodes[ni];
+        if (n?.t === 'star') {
+            starNi = ni++;
+            starCi = ci;
+            continue;
+        }
+        const c = chars[ci];
+        if (n &&
+            (n.t === 'any' ||
+                (n.t === 'lit' && litMatch(n, c)) ||
+                (n.t === 'class' && n.re.test(c)))) {
+            ni++;
+            ci++;
+            continue;
+        }
+        if (starNi === -1)
+            return false;
+        ni = starNi + 1;
+        ci = ++starCi;
+    }
+    while (nodes[ni]?.t === 'star')
+        ni++;
+    return ni === nodes.length;
+};
+// The least and most chars that the items can match. These are only
+// bounds: a negation can match a string of any length, so it counts
+// as 0 to Infinity.
+const lengths = (items) => {
+    let min = 0;
+    let max = 0;
+    for (const it of items) {
+        const [lo, hi] = itemLengths(it);
+        min += lo;
+        max += hi;
+    }
+    return [min, max];
+};
+const itemLengths = (it) => {
+    if (it.t === 'star')
+        return [0, Infinity];
+    if (it.t !== 'ext')
+        return [1, 1];
+    if (it.type === '!')
+        return [0, Infinity];
+    const alts = it.alts.map(lengths);
+    const min = Math.min(...alts.map(a => a[0]));
+    const max = Math.max(...alts.map(a => a[1]));
+    // a loop of alternatives that only match the empty string is empty
+    const loop = max === 0 ? 0 : Infinity;
+    return (it.type === '@' ? [min, max]
+        : it.type === '?' ? [0, max]
+            : it.type === '*' ? [0, loop]
+                : [min, loop]);
+};
+// true if the chars from `start` match the literals
+const hasAffix = (lits, chars, start) => {
+    for (let j = 0; j < lits.length; j++) {
+        if (!litMatch(lits[j], chars[start + j]))
+            return false;
+    }
+    return true;
+};
+// a `/`, or half of a surrogate pair
+const slashOrSurrogate = /[/\ud800-\udfff]/;
+const surrogate = /[\ud800-\udfff]/;
+// a string can be indexed by code point, unless it has surrogate
+// pairs
+const codePoints = (s) => surrogate.test(s) ? [...s] : s;
+const noSlash = (s) => {
+    if (s.includes('/')) {
+        throw new Error('can only match a single path portion, got: ' + s);
+    }
+};
+class Matcher {
+    pattern;
+    options;
+    #start;
+    // the number of node ids
+    #size;
+    #marks;
+    // the Sim for strings that are only `.` or `..`
+    #dotsSim;
+    // the string to compare, if the pattern has no magic. With
+    // `nocase:true`, the RegExp that folds case is made when it is
+    // first used.
+    #literal;
+    #literalFold = false;
+    #literalRe;
+    // the nodes between the prefix and suffix, if the graph is a
+    // single chain
+    #linear;
+    // the linear nodes are only `*` and `?`, so the length bounds and
+    // the prefix and suffix decide the match
+    #wild = false;
+    // the least and most chars that a match can have
+    #min = 0;
+    #max = Infinity;
+    // the literals that a match must start and end with. Each one
+    // matches exactly one char, and they are distinct items in the
+    // pattern, so a string that does not have them can not match.
+    #prefix = [];
+    #suffix = [];
+    // the prefix and suffix as strings, if they do not fold case
+    #prefixStr;
+    #suffixStr;
+    // there is a prefix or suffix to check
+    #affix = false;
+    #dfa;
+    #form;
+    constructor(pattern, options = {}) {
+        if (pattern.includes('/')) {
+            throw new Error('can only match a single path portion, got pattern: ' + pattern);
+        }
+        this.pattern = pattern;
+        this.options = options;
+        const { nocase = false, noext = false, normalize: n } = options;
+        this.#form = n === true ? 'NFC' : n || undefined;
+        // a pattern that is only an empty extglob is a literal string,
+        // except for `!()`, which matches any non-empty string
+        const literal = /^[?*+@]\(\)$/.test(pattern);
+        const toks = tokenize(pattern, nocase, noext || literal, this.#form, options.rangeMark);
+        let [items] = build(toks, pair(toks), 0, toks.length, true);
+        if (this.#form)
+            items = normalize(items, this.#form);
+        const [start, size] = compile(items, nocase);
+        this.#start = start;
+        this.#size = size;
+        if (items.every(it => it.t === 'lit')) {
+            this.#literal = items.map(it => it.ch).join('');
+            this.#literalFold = nocase;
+        }
+        else {
+            const lit = (it) => it.t !== 'lit' ? undefined
+                : nocase ? { ch: it.ch, re: foldRe(it.ch) }
+                    : { ch: it.ch };
+            for (const it of items) {
+                const l = lit(it);
+                if (!l)
+                    break;
+                this.#prefix.push(l);
+            }
+            for (let j = items.length - 1; j >= 0; j--) {
+                const l = lit(items[j]);
+                if (!l)
+                    break;
+                this.#suffix.unshift(l);
+            }
+            this.#affix = !!(this.#prefix.length || this.#suffix.length);
+            if (!nocase) {
+                this.#prefixStr = this.#prefix.map(l => l.ch).join('');
+                this.#suffixStr = this.#suffix.map(l => l.ch).join('');
+            }
+            this.#linear = linear(this.#start)?.slice(this.#prefix.length, -this.#suffix.length || undefined);
+            this.#wild = !!this.#linear?.every(n => n.t === 'star' || n.t === 'any');
+            const [min, max] = lengths(items);
+            this.#min = min;
+            this.#max = max;
+        }
+    }
+    test(s) {
+        // The `/` check uses the string as given, so with normalization it
+        // is a separate step. Otherwise, one scan finds both a `/` and the
+        // surrogate pairs that stop the string being indexed by code point.
+        if (this.#form) {
+            noSlash(s);
+            return this.#test(s.normalize(this.#form));
+        }
+        if (slashOrSurrogate.test(s)) {
+            noSlash(s);
+            return this.#test(s, [...s]);
+        }
+        return this.#test(s, s);
+    }
+    /**
+     * The same as {@link Matcher#test}, but the string is not checked
+     * for `/` chars, so the result for a string that has one is not
+     * defined. Only use it for a string that is known to be one path
+     * portion, such as a part of a path that was split on `/`. It can
+     * be faster, because some patterns do not need to look at each char
+     * of the string.
+     */
+    testUnchecked(s) {
+        return this.#test(this.#form ? s.normalize(this.#form) : s);
+    }
+    // Test a string that has no `/`. `chars` indexes it by code point.
+    // If it is not given, it is only found if a step needs it.
+    #test(s, chars) {
+        if (this.#literal !== undefined) {
+            return this.#literalFold ?
+                (this.#literalRe ??= newFoldRe(this.#literal)).test(s)
+                : s === this.#literal;
+        }
+        // the length check means that the prefix and suffix do not
+        // overlap. Without the chars, the length in code points is from
+        // half of the UTF-16 length (if each one is a surrogate pair) to
+        // all of it, which is often enough to know.
+        const min = this.#min;
+        const max = this.#max;
+        if (chars === undefined) {
+            const most = s.length;
+            const least = (most + 1) >> 1;
+            if (most < min || least > max)
+                return false;
+            if (least < min || most > max)
+                chars = codePoints(s);
+        }
+        if (chars !== undefined &&
+            (chars.length < min || chars.length > max)) {
+            return false;
+        }
+        const prefix = this.#prefix.length;
+        if (this.#affix) {
+            if (this.#prefixStr !== undefined && this.#suffixStr !== undefined) {
+                if (!s.startsWith(this.#prefixStr) ||
+                    !s.endsWith(this.#suffixStr)) {
+                    return false;
+                }
+            }
+            else {
+                chars ??= codePoints(s);
+                const end = chars.length - this.#suffix.length;
+                if (!hasAffix(this.#prefix, chars, 0) ||
+                    !hasAffix(this.#suffix, chars, end)) {
+                    return false;
+                }
+            }
+        }
+        const dotStart = !this.options.dot && s.startsWith('.');
+        if (this.#linear) {
+            // `.` and `..` only match literal dots, even with `dot:true`
+            if (s === '.' || s === '..')
+                return false;
+            // only a literal can match the leading dot. A `*` can not
+            // start a dotfile, even if it matches nothing.
+            if (dotStart && !prefix)
+                return false;
+            if (this.#wild)
+                return true;
+            chars ??= codePoints(s);
+            const end = chars.length - this.#suffix.length;
+            return testLinear(this.#linear, chars, prefix, end);
+        }
+        chars ??= codePoints(s);
+        if (s === '.' || s === '..') {
+            this.#marks ??= marks(this.#size);
+            const sim = (this.#dotsSim ??= new Sim(true, false, this.#marks));
+            const start = sim.state();
+            sim.add(start, this.#start, 0, true);
+            let state = sim.done(start);
+            for (let i = 0; i < chars.length; i++) {
+                state = sim.step(state, chars[i], i, true);
+            }
+            return state.match;
+        }
+        this.#marks ??= marks(this.#size);
+        const dfa = (this.#dfa ??= new Dfa(this.#start, this.#marks));
+        let d = dfa.start(dotStart);
+        // read char codes from the string, so that a one-char string is
+        // only made for a cache miss
+        const str = chars === s;
+        for (let i = 0; i < chars.length; i++) {
+            if (d.dead)
+                return false;
+            const code = str ? s.charCodeAt(i) : chars[i].charCodeAt(0);
+            d = d.ascii?.[code] ?? dfa.next(d, chars[i]);
+        }
+        return d.match;
+    }
+    /** a readable listing of the state machine */
+    toString() {
+        return show(this.#start);
+    }
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/assert-valid-pattern.js
+const MAX_PATTERN_LENGTH = 1024 * 64;
+const assertValidPattern = (pattern) => {
+    if (typeof pattern !== 'string') {
+        throw new TypeError('invalid pattern');
+    }
+    if (pattern.length > MAX_PATTERN_LENGTH) {
+        throw new TypeError('pattern is too long');
+    }
+};
+//# sourceMappingURL=assert-valid-pattern.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/escape.js
+/**
+ * Escape all magic characters in a glob pattern.
+ *
+ * If the {@link MinimatchOptions.windowsPathsNoEscape}
+ * option is used, then characters are escaped by wrapping in `[]`, because
+ * a magic character wrapped in a character class can only be satisfied by
+ * that exact character.  In this mode, `\` is _not_ escaped, because it is
+ * not interpreted as a magic character, but instead as a path separator.
+ *
+ * If the {@link MinimatchOptions.magicalBraces} option is used,
+ * then braces (`{` and `}`) will be escaped.
+ *
+ * A leading `#` or `!` is escaped as well, so that the result is never a
+ * comment or a negated pattern. In `windowsPathsNoEscape` mode, a leading
+ * `!` is written as `@(!)`, because `[!` starts a negated class.
+ */
+const escape_escape = (s, { windowsPathsNoEscape = false, magicalBraces = false, } = {}) => {
+    // don't need to escape +@! because we escape the parens
+    // that make those magic, and escaping ! as [!] isn't valid,
+    // because [!]] is a valid glob class meaning not ']'.
+    // However, at the start of the pattern, '!' negates the pattern and
+    // '#' makes it a comment, so the first character is handled below.
+    const e = magicalBraces ?
+        windowsPathsNoEscape ? s.replace(/[?*()[\]{}]/g, '[$&]')
+            : s.replace(/[?*()[\]\\{}]/g, '\\$&')
+        : windowsPathsNoEscape ? s.replace(/[?*()[\]]/g, '[$&]')
+            : s.replace(/[?*()[\]\\]/g, '\\$&');
+    const c = e.charAt(0);
+    if (c === '#') {
+        return (windowsPathsNoEscape ? '[#]' : '\\#') + e.slice(1);
+    }
+    if (c === '!') {
+        // '[!]' can not be used, because '[!' starts a negated class, and
+        // '\' is a path separator in windowsPathsNoEscape mode. '@(!)'
+        // matches only '!'. If extglobs are disabled with `noext`, it
+        // matches nothing, rather than everything.
+        return (windowsPathsNoEscape ? '@(!)' : '\\!') + e.slice(1);
+    }
+    return e;
+};
+//# sourceMappingURL=escape.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/unescape.js
+/**
+ * Un-escape a string that has been escaped with {@link escape}.
+ *
+ * If the {@link MinimatchOptions.windowsPathsNoEscape} option is used, then
+ * square-bracket escapes are removed, but not backslash escapes.
+ *
+ * For example, it will turn the string `'[*]'` into `*`, but it will not
+ * turn `'\\*'` into `'*'`, because `\` is a path separator in
+ * `windowsPathsNoEscape` mode.
+ *
+ * When `windowsPathsNoEscape` is not set, then both square-bracket escapes and
+ * backslash escapes are removed.
+ *
+ * Slashes (and backslashes in `windowsPathsNoEscape` mode) cannot be escaped
+ * or unescaped.
+ *
+ * When `magicalBraces` is not set, escapes of braces (`{` and `}`) will not be
+ * unescaped.
+ */
+const unescape_unescape = (s, { windowsPathsNoEscape = false, magicalBraces = true, } = {}) => {
+    // escape() writes a leading '!' as '@(!)' in windowsPathsNoEscape mode
+    if (windowsPathsNoEscape && s.startsWith('@(!)')) {
+        return ('!' + unescape_unescape(s.slice(4), { windowsPathsNoEscape, magicalBraces }));
+    }
+    if (magicalBraces) {
+        return windowsPathsNoEscape ?
+            s.replace(/\[([^/\\])\]/g, '$1')
+            : s
+                .replace(/((?!\\).|^)\[([^/\\])\]/g, '$1$2')
+                .replace(/\\([^/])/g, '$1');
+    }
+    return windowsPathsNoEscape ?
+        s.replace(/\[([^/\\{}])\]/g, '$1')
+        : s
+            .replace(/((?!\\).|^)\[([^/\\{}])\]/g, '$1$2')
+            .replace(/\\([^/{}])/g, '$1');
+};
+//# sourceMappingURL=unescape.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/index.js
+
+
+
+
+
+const DEFAULT_BRACE_EXPAND_MAX = 100_000;
+const DEFAULT_GLOB_STAR_RECURSION_MAX = 200;
+// avoid the annoying deprecation flag lol
+const AWE_KEY = ('allowWindow' + 'sEscape');
+const minimatch = (p, pattern, options) => {
+    assertValidPattern(pattern);
+    // shortcut: comments match nothing.
+    if (!options?.nocomment && pattern.charAt(0) === '#') {
+        return false;
+    }
+    return cachedMinimatch(pattern, options).match(p);
+};
+// The Minimatch objects that minimatch() used most recently, by options
+// and then by pattern. When the cache is full, it becomes the old one,
+// and the objects used from the old one are moved back to a new one.
+// So it keeps 256 to 512 objects.
+// The patterns can come from users, so the cache is also bounded by
+// the total weight of the objects (see cacheWeight()), and an object
+// that is too heavy is never kept. Otherwise a few unique patterns
+// with large brace expansions would fill the heap.
+let cache = new Map();
+let oldCache = new Map();
+let cacheSize = 0;
+let cacheTotalWeight = 0;
+const cacheMax = 256;
+const cacheMaxWeight = 1 << 15;
+const cacheMaxEntryWeight = 1 << 12;
+// About the memory that a compiled object keeps: the pattern and the
+// expanded patterns, of which each row in set is made.
+const cacheWeight = (mm) => {
+    let w = mm.pattern.length;
+    for (const s of mm.globSet) {
+        w += s.length + 1;
+        if (w > cacheMaxEntryWeight)
+            break;
+    }
+    return w;
+};
+// tsc fails here if a new option is in neither type. Add it to
+// optionsKey() too.
+const allOptionsKeyed = true;
+void allOptionsKeyed;
+// 0, 1 or 2 for undefined, falsy or truthy.
+const tri = (v) => v === undefined ? 0
+    : v ? 2
+        : 1;
+// The weight of each boolean option's base-3 digit in the key. The
+// weights below 24 are for optimizationLevel (1), platform (3) and
+// windowsPathsNoEscape (12). tsc fails here if a boolean option is
+// not in the list.
+const booleanWeights = new Map(Object.keys({
+    nobrace: 0,
+    nocomment: 0,
+    nonegate: 0,
+    noglobstar: 0,
+    noext: 0,
+    nonull: 0,
+    partial: 0,
+    dot: 0,
+    nocase: 0,
+    nocaseMagicOnly: 0,
+    magicalBraces: 0,
+    matchBase: 0,
+    flipNegate: 0,
+    preserveMultipleSlashes: 0,
+    windowsNoMagicRoot: 0,
+}).map((k, i) => [k, 24 * 3 ** i]));
+// The cache key for a set of options. It is a number, unless an
+// option is set to a value that the number can not show, such as
+// normalize or an uncommon platform. Then it is a JSON string.
+// The defaults give 0, the same key as no options.
+// It only reads the keys that are set, so that the speed does not
+// depend on the shape of the options object.
+const optionsKey = (o) => {
+    let n = 0;
+    let wpe = false;
+    // inherited keys too, because Minimatch reads them
+    // oxlint-disable-next-line guard-for-in
+    for (const k in o) {
+        const v = o[k];
+        switch (k) {
+            // the same test as the Minimatch constructor
+            case 'windowsPathsNoEscape':
+                if (v)
+                    wpe = true;
+                break;
+            case AWE_KEY:
+                if (v === false)
+                    wpe = true;
+                break;
+            case 'platform': {
+                // the same test as the Minimatch constructor
+                const p = v || defaultPlatform;
+                if (p === defaultPlatform)
+                    break;
+                if (p === 'darwin')
+                    n += 3;
+                else if (p === 'win32')
+                    n += 6;
+                else if (p === 'linux')
+                    n += 9;
+                else
+                    return JSON.stringify(o);
+                break;
+            }
+            case 'optimizationLevel':
+                // The same tests as Minimatch: 1 when undefined, then >= 2,
+                // >= 1, or else 0. The default level 1 adds 0.
+                if (v === undefined)
+                    break;
+                n +=
+                    v >= 2 ? 1
+                        : v >= 1 ? 0
+                            : 2;
+                break;
+            case 'braceExpandMax':
+                if (v !== undefined && v !== DEFAULT_BRACE_EXPAND_MAX) {
+                    return JSON.stringify(o);
+                }
+                break;
+            case 'maxGlobstarRecursion':
+                if (v !== undefined && v !== DEFAULT_GLOB_STAR_RECURSION_MAX) {
+                    return JSON.stringify(o);
+                }
+                break;
+            case 'normalize':
+                if (v !== undefined)
+                    return JSON.stringify(o);
+                break;
+            default:
+                // unknown keys have no weight
+                n += (booleanWeights.get(k) ?? 0) * tri(v);
+        }
+    }
+    return wpe ? n + 12 : n;
+};
+// A copy, so a later change to the options can not change it. Unlike
+// a spread, it keeps the inherited keys, which optionsKey() and the
+// Minimatch constructor also read.
+const copyOptions = (o) => {
+    const copy = {};
+    // oxlint-disable-next-line guard-for-in
+    for (const k in o)
+        copy[k] = o[k];
+    return copy;
+};
+const cachedMinimatch = (pattern, options) => {
+    const key = options ? optionsKey(options) : 0;
+    let mm = cache.get(key)?.get(pattern);
+    if (mm)
+        return mm;
+    mm =
+        oldCache.get(key)?.get(pattern) ??
+            new Minimatch(pattern, copyOptions(options));
+    const weight = cacheWeight(mm);
+    // too big to keep, so it is compiled again each time
+    if (weight > cacheMaxEntryWeight)
+        return mm;
+    if (cacheSize >= cacheMax ||
+        cacheTotalWeight + weight > cacheMaxWeight) {
+        oldCache = cache;
+        cache = new Map();
+        cacheSize = 0;
+        cacheTotalWeight = 0;
+    }
+    let byPattern = cache.get(key);
+    if (!byPattern)
+        cache.set(key, (byPattern = new Map()));
+    byPattern.set(pattern, mm);
+    cacheSize++;
+    cacheTotalWeight += weight;
+    return mm;
+};
+/* c8 ignore start */
+const defaultPlatform = (typeof process === 'object' && process ?
+    process.env?.__MINIMATCH_TESTING_PLATFORM__ || process.platform
+    : 'posix');
+const path = {
+    win32: { sep: '\\' },
+    posix: { sep: '/' },
+};
+/* c8 ignore stop */
+const esm_sep = defaultPlatform === 'win32' ? path.win32.sep : path.posix.sep;
+minimatch.sep = esm_sep;
+const GLOBSTAR = Symbol('globstar **');
+minimatch.GLOBSTAR = GLOBSTAR;
+const filter = (pattern, options) => {
+    let mm;
+    return (p) => (mm ??= cachedMinimatch(pattern, options)).match(p);
+};
+minimatch.filter = filter;
+const ext = (a, b = {}) => Object.assign({}, a, b);
+const esm_defaults = (def) => {
+    if (!def || typeof def !== 'object' || !Object.keys(def).length) {
+        return minimatch;
+    }
+    const orig = minimatch;
+    const m = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
+    return Object.assign(m, {
+        Minimatch: class Minimatch extends orig.Minimatch {
+            constructor(pattern, options = {}) {
+                super(pattern, ext(def, options));
+            }
+            static defaults(options) {
+                return orig.defaults(ext(def, options)).Minimatch;
+            }
+        },
+        unescape: (s, options = {}) => orig.unescape(s, ext(def, options)),
+        escape: (s, options = {}) => orig.escape(s, ext(def, options)),
+        filter: (pattern, options = {}) => orig.filter(pattern, ext(def, options)),
+        defaults: (options) => orig.defaults(ext(def, options)),
+        braceExpand: (pattern, options = {}) => orig.braceExpand(pattern, ext(def, options)),
+        match: (list, pattern, options = {}) => orig.match(list, pattern, ext(def, options)),
+        sep: orig.sep,
+        GLOBSTAR: GLOBSTAR,
+    });
+};
+minimatch.defaults = esm_defaults;
+// Brace expansion:
+// a{b,c}d -> abd acd
+// a{b,}c -> abc ac
+// a{0..3}d -> a0d a1d a2d a3d
+// a{b,c{d,e}f}g -> abg acdfg acefg
+// a{b,c}d{e,f}g -> abdeg acdeg abdeg abdfg
+//
+// Invalid sets are not expanded.
+// a{2..}b -> a{2..}b
+// a{b}c -> a{b}c
+const braceExpand = (pattern, options = {}) => {
+    assertValidPattern(pattern);
+    // Thanks to Yeting Li <https://github.com/yetingli> for
+    // improving this regexp to avoid a ReDOS vulnerability.
+    if (options.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
+        // shortcut. no need to expand.
+        return [pattern];
+    }
+    // brace-expansion turns each escaped backslash '\\' into a single '\',
+    // which then escapes the next character instead, and can turn an
+    // escaped magic character (for example '\\\*') into a live one.
+    // Double every pair, so an escaped backslash comes back out still
+    // escaped. The parity of each run of backslashes is unchanged.
+    let p = pattern.replace(/\\\\/g, '\\\\\\\\');
+    // brace-expansion does not know about [...] classes. In
+    // windowsPathsNoEscape mode, escape() writes a literal brace as '[{]'
+    // or '[}]'. Escape the brace for brace-expansion, which removes that
+    // backslash again, leaving '[{]' or '[}]'.
+    if (options.windowsPathsNoEscape || options[AWE_KEY] === false) {
+        p = p.replace(/\[([{}])\]/g, '[\\$1]');
+    }
+    return esm_expand(p, { max: options.braceExpandMax });
+};
+minimatch.braceExpand = braceExpand;
+// A numeric range with at least this many values is matched as one
+// pattern portion, rather than expanded. For a glob walk, that is
+// one directory read, in place of a stat for each value.
+const RANGE_MIN = 100;
+// a {lo..hi} range that is not escaped, and not a ${...} variable
+const rangeRe = /(?<![\\$])\{(-?\d+)\.\.(-?\d+)\}/g;
+// true if a range mark in this portion is inside a `!(...)`,
+// `*(...)` or `+(...)` extglob. Those repeat or negate their
+// contents, so one Matcher for the whole range does not match the
+// same strings as the union of one pattern per value. For example,
+// `*({1..100})` would match `510` as `5` then `10`, and `!({1..100})`
+// would not match `5`, but every expanded pattern except `!(5)` does.
+// `@(...)` and `?(...)` are fine: they pick one value at most.
+const inRepeatOrNegExt = (portion, mark) => {
+    const stack = [];
+    for (let i = 0; i < portion.length; i++) {
+        const c = portion.charAt(i);
+        if (c === '\\') {
+            i++;
+        }
+        else if (c === mark) {
+            if (stack.some(t => t !== '@' && t !== '?'))
+                return true;
+        }
+        else if (portion.charAt(i + 1) === '(' && '!?+*@'.includes(c)) {
+            stack.push(c);
+            i++;
+        }
+        else if (c === ')') {
+            stack.pop();
+        }
+    }
+    return false;
+};
+const match = (list, pattern, options = {}) => {
+    const mm = new Minimatch(pattern, options);
+    list = list.filter(f => mm.match(f));
+    if (mm.options.nonull && !list.length) {
+        list.push(pattern);
+    }
+    return list;
+};
+minimatch.match = match;
+const globMagic = /[?*]|[+@!]\(.*?\)|\[|\]/;
+// Index of the `]` that closes the class that starts at `start`,
+// or -1 if it is not closed. Posix classes such as `[:alpha:]` are
+// not skipped, so this can find a `]` before the real end. That
+// only makes a class look less like a literal.
+const classEnd = (pattern, start) => {
+    let i = start + 1;
+    if (pattern.charAt(i) === '!' || pattern.charAt(i) === '^')
+        i++;
+    let sawStart = false;
+    for (; i < pattern.length; i++) {
+        const c = pattern.charAt(i);
+        if (c === ']' && sawStart)
+            return i;
+        sawStart = true;
+        if (c === '\\')
+            i++;
+    }
+    return -1;
+};
+// If a path portion pattern has no magic, return the string it
+// matches. Otherwise, return undefined. This can report magic for
+// a pattern that is in fact literal (eg, `[]`), but never the
+// reverse, so a string result is always safe to compare directly.
+const literal = (pattern, noext) => {
+    if (!noext && (pattern === '+()' || pattern === '@()'))
+        return pattern;
+    let lit = '';
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern.charAt(i);
+        if (c === '\\') {
+            // a trailing \ is a literal \
+            lit += pattern.charAt(++i) || c;
+        }
+        else if (c === '*' || c === '?') {
+            return undefined;
+        }
+        else if (c === '[') {
+            const close = classEnd(pattern, i);
+            if (close === -1) {
+                // not closed, so the [ is a literal
+                lit += c;
+                continue;
+            }
+            // a class of one char, such as `[*]` or `[\b]`, is a literal
+            let body = pattern.slice(i + 1, close);
+            if (body.startsWith('\\'))
+                body = body.slice(1);
+            if ([...body].length !== 1 || '!^'.includes(pattern.charAt(i + 1))) {
+                return undefined;
+            }
+            lit += body;
+            i = close;
+        }
+        else if (!noext &&
+            '+@!'.includes(c) &&
+            pattern.charAt(i + 1) === '(' &&
+            pattern.includes(')', i + 2)) {
+            return undefined;
+        }
+        else {
+            lit += c;
+        }
+    }
+    return lit;
+};
+// The matching engine compiles and walks extglobs recursively, so a
+// path portion with very many extglobs (nested, such as `*(*(*(a)))`,
+// or in a row, such as `?(a)?(a)?(a)`) can exhaust the call stack.
+// Portions with more than this many extglobs are rejected.
+const MAX_EXTGLOBS = 256;
+// The number of extglob openers, such as `*(`, in a path portion
+// pattern. Chars in a class are counted too, so this can be more than
+// the number of extglobs, but never less.
+const extglobCount = (pattern) => {
+    let n = 0;
+    for (let i = 0; i < pattern.length - 1; i++) {
+        const c = pattern.charAt(i);
+        if (c === '\\') {
+            i++;
+        }
+        else if ('+@!?*'.includes(c) && pattern.charAt(i + 1) === '(') {
+            n++;
+            i++;
+        }
+    }
+    return n;
+};
+const assertValidExtglobs = (pattern) => {
+    if (extglobCount(pattern) > MAX_EXTGLOBS) {
+        throw new TypeError('pattern has too many extglobs');
+    }
+};
+// True if the portion pattern has the same meaning as an alternative
+// inside `@(...)`. It must not have a `|` or `)` that is not in a
+// closed extglob (those are literal at the top level), an extglob
+// that is not closed (the `)` of the `@(...)` would close it), or a
+// trailing `\` (it would escape the next `|`). A pattern that is
+// only an empty extglob, such as `?()`, is literal on its own, but
+// not in `@(...)`. Posix classes such as `[:alpha:]` can hide a `]`
+// from classEnd, so patterns with them are not merged.
+const extSafe = (pattern) => {
+    if (/^[?*+@]\(\)$/.test(pattern) || pattern.includes('[:'))
+        return false;
+    let depth = 0;
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern.charAt(i);
+        if (c === '\\') {
+            if (++i === pattern.length)
+                return false;
+        }
+        else if (c === '[') {
+            const close = classEnd(pattern, i);
+            if (close !== -1)
+                i = close;
+        }
+        else if ('+@!?*'.includes(c) && pattern.charAt(i + 1) === '(') {
+            depth++;
+            i++;
+        }
+        else if (c === ')') {
+            if (!depth--)
+                return false;
+        }
+        else if (c === '|' && !depth) {
+            return false;
+        }
+    }
+    return !depth;
+};
+// The last path that Minimatch#match split, and its parts. A path is
+// often tested against many patterns in a row (such as a list of
+// ignore patterns), so this saves splitting it again. The parts are
+// never changed, so they can be shared.
+let lastSplit;
+// The last path that Minimatch#match checked before splitting it. If
+// the same path is checked again, it is being tested against many
+// patterns, so it is split and the parts are kept for the others.
+let lastChecked;
+// true if a pattern portion that is not ** matches a path portion.
+// An empty path portion only matches an empty pattern portion. A path
+// portion never has a `/`, so the Matcher does not need to check it.
+const portionMatch = (p, f) => typeof p === 'string' ? f === p : f !== '' && p.testUnchecked(f);
+// Where the last portion of a row matches in a path: the start of the
+// last portion of the path, or of the one before a trailing `/`. -1 if
+// it matches neither.
+const endIndex = (p, last, lastStart, prev, prevStart) => portionMatch(p, last) ? lastStart
+    : prev !== undefined && portionMatch(p, prev) ? prevStart
+        : -1;
+const isDots = (p) => p === '.' || p === '..';
+// a Windows drive letter portion, like `c:`
+const isDrive = (p) => typeof p === 'string' && /^[a-z]:$/i.test(p);
+// true for the `UNC` portion of a long UNC root, //?/UNC/host/share
+const isLongUNC = (p) => typeof p === 'string' && /^unc$/i.test(p);
+// The index of the host in a row or split path that starts with a
+// Windows UNC root: 2 for `//host/share`, and 4 for
+// `//?/UNC/host/share`. Otherwise -1. `//?/c:` is not one.
+const uncHost = (p) => {
+    if (p[0] !== '' || p[1] !== '')
+        return -1;
+    const h = p[2] !== '?' ? 2
+        : isLongUNC(p[3]) ? 4
+            : -1;
+    const host = p[h];
+    const share = p[h + 1];
+    return (h !== -1 &&
+        host !== undefined &&
+        host !== '' &&
+        host !== GLOBSTAR &&
+        share !== undefined &&
+        share !== '' &&
+        share !== GLOBSTAR) ?
+        h
+        : -1;
+};
+// true if ** can walk the path portion: not `.` or `..`, and not a
+// dotfile unless `dot` is set
+const walkable = (p, dot) => !isDots(p) && (dot || !p.startsWith('.'));
+// True if a portion of the path from `start` to `end` can not be
+// walked by **: one that starts with `.`, or with `dot`, one that is
+// `.` or `..`. `start` is the start of a portion, and `end` is the end
+// of the path, or just after a separator.
+const dotPortion = (f, start, end, dot, sep) => {
+    for (let k = start; k < end;) {
+        if (f.charCodeAt(k) === 46) {
+            if (!dot)
+                return true;
+            const n = f.charCodeAt(k + 1) === 46 ? k + 2 : k + 1;
+            if (n >= end || isSep(f.charCodeAt(n), sep))
+                return true;
+        }
+        // the start of the next portion, after any run of separators
+        const s = nextSep(f, k, sep);
+        if (s === -1)
+            return false;
+        k = s + 1;
+        while (k < end && isSep(f.charCodeAt(k), sep))
+            k++;
+    }
+    return false;
+};
+const isSep = (c, sep) => sep === '/' ? c === 47
+    : sep === '\\' ? c === 92
+        : c === 47 || c === 92;
+// the index of the first separator at or after `from`, or -1
+const nextSep = (f, from, sep) => {
+    if (sep !== 'both')
+        return f.indexOf(sep, from);
+    const s = f.indexOf('/', from);
+    const b = f.indexOf('\\', from);
+    return (s === -1 ? b
+        : b === -1 ? s
+            : Math.min(s, b));
+};
+// the index of the last separator at or before `from`, or -1
+const lastSep = (f, from, sep) => sep !== 'both' ?
+    f.lastIndexOf(sep, from)
+    : Math.max(f.lastIndexOf('/', from), f.lastIndexOf('\\', from));
+// What parse() returns in place of a Matcher while make() builds and
+// merges the rows. Most of the Matchers in rows that are merged would
+// never be used, so they are only made for the rows that are left.
+const PENDING = {};
+class Minimatch {
+    options;
+    set;
+    pattern;
+    windowsPathsNoEscape;
+    nonegate;
+    negate;
+    comment;
+    empty;
+    preserveMultipleSlashes;
+    partial;
+    globSet;
+    globParts;
+    nocase;
+    isWindows;
+    platform;
+    windowsNoMagicRoot;
+    maxGlobstarRecursion;
+    // the path can be checked against the last portion, and the string
+    // portions, of each row before it is split. See #canMatch.
+    #endCheck;
+    #literalCheck;
+    // level 2 resolves `.` and `..` portions in the path
+    #level2;
+    // the unicode normalization form, if any
+    #form;
+    // the string portions of each row in the set
+    #literals = [];
+    // the rows that #canMatch can match without splitting the path
+    #shapes = [];
+    // the rows whose last portion can be checked against the path's
+    #endRows = [];
+    // brace expansion can make the same portion in many rows, so they
+    // share one Matcher, and the states that it caches
+    #matchers = new Map();
+    // parse() returns PENDING in place of a Matcher
+    #pending = false;
+    // the char that marks numeric ranges in globSet, if any
+    #rangeMark;
+    // the GlobstarParts of each pattern row, by start index and partial
+    #globstarParts = new WeakMap();
+    constructor(pattern, options = {}) {
+        assertValidPattern(pattern);
+        options = options || {};
+        this.options = options;
+        this.maxGlobstarRecursion =
+            options.maxGlobstarRecursion ?? DEFAULT_GLOB_STAR_RECURSION_MAX;
+        this.pattern = pattern;
+        this.platform = options.platform || defaultPlatform;
+        this.isWindows = this.platform === 'win32';
+        this.windowsPathsNoEscape =
+            !!options.windowsPathsNoEscape || options[AWE_KEY] === false;
+        if (this.windowsPathsNoEscape) {
+            this.pattern = this.pattern.replace(/\\/g, '/');
+        }
+        this.preserveMultipleSlashes = !!options.preserveMultipleSlashes;
+        this.negate = false;
+        this.nonegate = !!options.nonegate;
+        this.comment = false;
+        this.empty = false;
+        this.partial = !!options.partial;
+        this.nocase = !!this.options.nocase;
+        this.windowsNoMagicRoot =
+            options.windowsNoMagicRoot !== undefined ?
+                options.windowsNoMagicRoot
+                : !!(this.isWindows && this.nocase);
+        this.globSet = [];
+        this.globParts = [];
+        this.set = [];
+        this.#endCheck = !this.preserveMultipleSlashes;
+        this.#level2 = (options.optimizationLevel ?? 1) >= 2;
+        const n = options.normalize;
+        this.#form = n === true ? 'NFC' : n || undefined;
+        // make the set of Matchers etc.
+        this.make();
+        // On Windows, the portions of a row up to its drive letter or UNC
+        // share are skipped or compared without case, if the path has one
+        // too. So the checks only use the portions after it.
+        const drives = this.set.map(row => this.#rootIndex(row));
+        this.#endRows = this.set.map((row, r) => this.#endCheck && row.length - 1 > drives[r]);
+        // with the end check, the last portion is already checked
+        this.#literals = this.set.map((row, r) => {
+            const end = this.#endRows[r] ? row.length - 1 : row.length;
+            const lits = row
+                .slice(drives[r] + 1, end)
+                .filter((p) => typeof p === 'string' && !!p);
+            return [...new Set(lits)];
+        });
+        this.#literalCheck = this.#literals.some(l => l.length);
+        this.#shapes = this.set.map((row, r) => {
+            const [p0, p1, p2] = row;
+            if (this.#endRows[r] && row.length === 2) {
+                if (p0 === GLOBSTAR && p1 !== GLOBSTAR)
+                    return 'tail';
+            }
+            // the basename of a path that is split on / is its last portion,
+            // or the one before a trailing /, the same as the end check
+            if (this.#endRows[r] &&
+                options.matchBase &&
+                row.length === 1 &&
+                p0 !== GLOBSTAR &&
+                p0 !== '') {
+                return 'base';
+            }
+            // the portion must not be a root, or '', which can be a
+            // different portion on Windows (where //x paths get an extra '')
+            if (!this.#endCheck || drives[r] !== -1)
+                return undefined;
+            if (row.length === 3 &&
+                p0 === GLOBSTAR &&
+                p2 === GLOBSTAR &&
+                p1 !== GLOBSTAR &&
+                p1 !== '' &&
+                // the portion between is only matched below this limit
+                this.maxGlobstarRecursion > 0) {
+                return 'mid';
+            }
+            if (row.length === 2 &&
+                p1 === GLOBSTAR &&
+                p0 !== GLOBSTAR &&
+                p0 !== '') {
+                return 'head';
+            }
+            return undefined;
+        });
+    }
+    // a string portion of a pattern, normalized if the option is set
+    #norm(p) {
+        return this.#form ? p.normalize(this.#form) : p;
+    }
+    // On Windows, the index of the last root portion of a row, as
+    // #matchRow finds it: 0 for `c:/...`, 3 for `//?/c:/...` and
+    // `//host/share/...`, and 5 for `//?/UNC/host/share/...`. Otherwise
+    // -1.
+    #rootIndex(row) {
+        if (!this.isWindows)
+            return -1;
+        if (isDrive(row[0]))
+            return 0;
+        const uncDrive = row[0] === '' && row[1] === '' && row[2] === '?' && isDrive(row[3]);
+        if (uncDrive)
+            return 3;
+        const h = uncHost(row);
+        return h === -1 ? -1 : h + 1;
+    }
+    hasMagic() {
+        if (this.options.magicalBraces && this.set.length > 1) {
+            return true;
+        }
+        for (const pattern of this.set) {
+            for (const part of pattern) {
+                if (typeof part !== 'string')
+                    return true;
+            }
+        }
+        return false;
+    }
+    make() {
+        const pattern = this.pattern;
+        const options = this.options;
+        // empty patterns and comments match nothing.
+        if (!options.nocomment && pattern.charAt(0) === '#') {
+            this.comment = true;
+            return;
+        }
+        if (!pattern) {
+            this.empty = true;
+            return;
+        }
+        // step 1: figure out negation, etc.
+        this.parseNegate();
+        // step 2: expand braces
+        this.globSet = [...new Set(this.#expandBraces())];
+        // step 3: now we have a set, so turn each one into a series of
+        // path-portion matching patterns.
+        // These will be Matchers, except in the case of "**", which is
+        // set to the GLOBSTAR object for globstar behavior,
+        // and will not contain any / characters
+        //
+        // First, we preprocess to make the glob pattern sets a bit simpler
+        // and deduped.  There are some perf-killing patterns that can cause
+        // problems with a glob walk, but we can simplify them down a bit.
+        const rawGlobParts = this.globSet.map(s => this.#slashSplit(s));
+        this.globParts = this.preprocess(rawGlobParts);
+        // glob --> Matchers
+        this.#pending = true;
+        let set = this.globParts.map((s, _, __) => {
+            if (this.isWindows && this.windowsNoMagicRoot) {
+                // check if it's a drive or unc path. The root of a long UNC
+                // path, //?/UNC/host/share, is 6 portions.
+                const n = s[2] === '?' && isLongUNC(s[3]) ? 6 : 4;
+                const isUNC = s[0] === '' &&
+                    s[1] === '' &&
+                    (s[2] === '?' || !globMagic.test(s[2])) &&
+                    s.slice(3, n).every(p => !globMagic.test(p));
+                const isDrive = /^[a-z]:/i.test(s[0]);
+                if (isUNC) {
+                    return [
+                        ...s.slice(0, n).map(p => this.#norm(p)),
+                        ...s.slice(n).map(ss => this.parse(ss)),
+                    ];
+                }
+                else if (isDrive) {
+                    return [
+                        this.#norm(s[0]),
+                        ...s.slice(1).map(ss => this.parse(ss)),
+                    ];
+                }
+            }
+            return s.map(ss => this.parse(ss));
+        });
+        // filter out everything that didn't compile properly.
+        this.set = set.filter(s => s.indexOf(false) === -1);
+        // do not treat the ? in UNC paths as magic
+        if (this.isWindows) {
+            for (let i = 0; i < this.set.length; i++) {
+                const p = this.set[i];
+                if (p[0] === '' &&
+                    p[1] === '' &&
+                    this.globParts[i][2] === '?' &&
+                    (isDrive(p[3]) || isLongUNC(this.globParts[i][3]))) {
+                    if (isLongUNC(this.globParts[i][3]))
+                        p[3] = 'UNC';
+                    p[2] = '?';
+                }
+            }
+        }
+        // with noext, `@(...)` would be literal
+        if (!options.noext)
+            this.mergeRows();
+        this.#pending = false;
+        this.set.forEach((row, i) => {
+            for (let k = 0; k < row.length; k++) {
+                if (row[k] === PENDING) {
+                    row[k] = this.parse(this.globParts[i][k]);
+                }
+            }
+        });
+    }
+    // Merge rows that only differ in one portion, where each of them
+    // is a Matcher, into one row that matches any of them with
+    // `@(a|b|...)`. Then a path is only walked once for all of them,
+    // for example with `**/*.{js,ts}`.
+    mergeRows() {
+        let merged = true;
+        while (merged) {
+            merged = false;
+            // a single row cannot be merged with anything
+            if (this.set.length < 2)
+                return;
+            let keys = this.#mergeKeys();
+            const len = Math.max(0, ...this.set.map(r => r.length));
+            for (let k = 0; k < len; k++) {
+                // the rows that are the same other than at portion k, keyed
+                // by the ids of the parts before k and the parts after k,
+                // which are at most the number of rows
+                const groups = new Map();
+                const R = this.set.length + 1;
+                this.set.forEach((row, i) => {
+                    if (!(row[k] instanceof Matcher || row[k] === PENDING) ||
+                        !extSafe(this.globParts[i][k])) {
+                        return;
+                    }
+                    const { pre, suf } = keys[i];
+                    const key = pre[k] * R + suf[k + 1];
+                    const g = groups.get(key);
+                    if (g)
+                        g.push(i);
+                    else
+                        groups.set(key, [i]);
+                });
+                const drop = new Set();
+                for (const g of groups.values()) {
+                    if (g.length < 2)
+                        continue;
+                    const [first, ...rest] = g;
+                    const alts = g.map(i => this.globParts[i][k]);
+                    const glob = `@(${alts.join('|')})`;
+                    // merging is only an optimization, so leave the rows as they
+                    // are if the merged portion would have too many extglobs
+                    if (extglobCount(glob) > MAX_EXTGLOBS)
+                        continue;
+                    this.globParts[first][k] = glob;
+                    this.set[first][k] = this.parse(glob);
+                    for (const i of rest)
+                        drop.add(i);
+                }
+                if (drop.size) {
+                    merged = true;
+                    this.set = this.set.filter((_, i) => !drop.has(i));
+                    this.globParts = this.globParts.filter((_, i) => !drop.has(i));
+                    // every merge drops a row, so this happens at most once per row
+                    if (this.set.length < 2)
+                        return;
+                    keys = this.#mergeKeys();
+                }
+            }
+        }
+    }
+    // For each row, number ids for its prefixes and suffixes, such that
+    // pre[k] identifies parts[0..k) and suf[k] identifies parts[k..n).
+    // Two rows are the same other than at portion k exactly when they
+    // have the same pre[k] and suf[k + 1]. This is linear in the size of
+    // the rows, where joining the whole row for every k was quadratic.
+    #mergeKeys() {
+        const partIds = new Map();
+        const ids = this.globParts.map(parts => parts.map(s => {
+            let id = partIds.get(s);
+            if (id === undefined)
+                partIds.set(s, (id = partIds.size));
+            return id;
+        }));
+        // ids are only compared at the same k, so they are numbered per
+        // portion, with 0 for the empty prefix or suffix. Then they are
+        // at most the number of rows, and id * P + part id is a safe
+        // integer key for any set that fits in memory.
+        const P = partIds.size;
+        const len = Math.max(0, ...ids.map(r => r.length));
+        const keys = ids.map(r => ({
+            pre: [0],
+            suf: new Array(r.length + 1).fill(0),
+        }));
+        for (let k = 0; k < len; k++) {
+            const m = new Map();
+            ids.forEach((r, i) => {
+                if (k >= r.length)
+                    return;
+                const { pre } = keys[i];
+                const key = pre[k] * P + r[k];
+                let id = m.get(key);
+                if (id === undefined)
+                    m.set(key, (id = m.size + 1));
+                pre.push(id);
+            });
+        }
+        for (let k = len - 1; k >= 0; k--) {
+            const m = new Map();
+            ids.forEach((r, i) => {
+                if (k >= r.length)
+                    return;
+                const { suf } = keys[i];
+                const key = suf[k + 1] * P + r[k];
+                let id = m.get(key);
+                if (id === undefined)
+                    m.set(key, (id = m.size + 1));
+                suf[k] = id;
+            });
+        }
+        return keys;
+    }
+    // various transforms to equivalent pattern sets that are
+    // faster to process in a filesystem walk.  The goal is to
+    // eliminate what we can, and push all ** patterns as far
+    // to the right as possible, even if it increases the number
+    // of patterns that we have to process.
+    preprocess(globParts) {
+        // if we're not in globstar mode, then turn ** into *
+        if (this.options.noglobstar) {
+            for (const partset of globParts) {
+                for (let j = 0; j < partset.length; j++) {
+                    if (partset[j] === '**') {
+                        partset[j] = '*';
+                    }
+                }
+            }
+        }
+        const { optimizationLevel = 1 } = this.options;
+        if (optimizationLevel >= 2) {
+            // aggressive optimization for the purpose of fs walking
+            globParts = this.firstPhasePreProcess(globParts);
+            globParts = this.secondPhasePreProcess(globParts);
+        }
+        else if (optimizationLevel >= 1) {
+            // just basic optimizations to remove some .. parts
+            globParts = this.levelOneOptimize(globParts);
+        }
+        else {
+            // just collapse multiple ** portions into one
+            globParts = this.adjascentGlobstarOptimize(globParts);
+        }
+        return globParts;
+    }
+    // just get rid of adjascent ** portions
+    adjascentGlobstarOptimize(globParts) {
+        return globParts.map(parts => {
+            let gs = -1;
+            while (-1 !== (gs = parts.indexOf('**', gs + 1))) {
+                let i = gs;
+                while (parts[i + 1] === '**') {
+                    i++;
+                }
+                if (i !== gs) {
+                    parts.splice(gs, i - gs);
+                }
+            }
+            return parts;
+        });
+    }
+    // get rid of adjascent ** and resolve .. portions
+    levelOneOptimize(globParts) {
+        return globParts.map(parts => {
+            // .. can not remove the root of a Windows path
+            const root = this.#rootIndex(parts) + 1;
+            parts = parts.reduce((set, part) => {
+                const prev = set[set.length - 1];
+                if (part === '**' && prev === '**') {
+                    return set;
+                }
+                if (part === '..') {
+                    if (set.length > root &&
+                        prev &&
+                        prev !== '..' &&
+                        prev !== '.' &&
+                        prev !== '**') {
+                        set.pop();
+                        return set;
+                    }
+                }
+                set.push(part);
+                return set;
+            }, []);
+            return parts.length === 0 ? [''] : parts;
+        });
+    }
+    // Check the path against each row before it is split. 'no' if no
+    // row can match, so it does not need to be split. 'yes' if a row of
+    // `**` and one more portion matches. 'maybe' if it must be split to
+    // know. None of this applies with partial, where the path can end
+    // before the row does.
+    //
+    // On Windows, `\` is a separator in the path too, and the portions of
+    // a row up to its drive letter or UNC share are not checked (see
+    // #rootIndex).
+    //
+    // Each string portion of a row must be a portion of the path, so the
+    // path must contain it. Level 2 can only take portions out of the
+    // path, so this is still true then.
+    //
+    // The last portion of a row must match the last portion of the path,
+    // or the one before a trailing `/` (as a/* and a/**/* match a/b/).
+    // This does not apply to rows that end in **, rows that end in a
+    // root, or preserveMultipleSlashes (which can leave more
+    // than one '' at the end). At level 2, it does not apply if that
+    // portion is `.` or `..`, which can be
+    // resolved away. Level 2 only takes other portions out of the
+    // middle of the path.
+    //
+    // A row of `**/x` then matches if the ** can walk the portions
+    // before the one that x matches, the same as #matchGlobstar. At
+    // level 2, this is only known if none of them are `.` or `..`, so
+    // that the path does not change when it is resolved.
+    #canMatch(f) {
+        const sep = !this.isWindows || !f.includes('\\') ? '/'
+            : f.includes('/') ? 'both'
+                : '\\';
+        // the portions that f.split(/\/+/) would end with, and where they
+        // start in f, found when a row needs them. `ends` is 0 until they
+        // are found, then 1, or -1 if they can not be used.
+        let ends = this.#endCheck ? 0 : -1;
+        let last = '';
+        let lastStart = 0;
+        let prev;
+        let prevStart = 0;
+        const dot = !!this.options.dot;
+        // A string compare is cheaper than includes(), and a Matcher test
+        // costs more, so the cheaper check goes first.
+        ROWS: for (let r = 0; r < this.set.length; r++) {
+            const row = this.set[r];
+            const p = row[row.length - 1];
+            let end = ends !== -1 && this.#endRows[r] && p !== GLOBSTAR;
+            if (end && ends === 0) {
+                const i = lastSep(f, f.length, sep);
+                lastStart = i + 1;
+                last = f.slice(lastStart);
+                if (last === '' && i >= 0) {
+                    let j = i;
+                    while (j > 0 && isSep(f.charCodeAt(j - 1), sep))
+                        j--;
+                    prevStart = j === 0 ? 0 : lastSep(f, j - 1, sep) + 1;
+                    prev = f.slice(prevStart, j);
+                }
+                const resolves = this.#level2 &&
+                    (isDots(last) ||
+                        (last === '' && prev !== undefined && isDots(prev)));
+                ends = resolves ? -1 : 1;
+                end = !resolves;
+            }
+            let tailStart = -1;
+            if (end && typeof p === 'string') {
+                tailStart = endIndex(p, last, lastStart, prev, prevStart);
+                if (tailStart === -1)
+                    continue;
+            }
+            if (this.#literalCheck) {
+                for (const l of this.#literals[r]) {
+                    if (!f.includes(l))
+                        continue ROWS;
+                }
+            }
+            if (end && typeof p === 'object') {
+                tailStart = endIndex(p, last, lastStart, prev, prevStart);
+                if (tailStart === -1)
+                    continue;
+            }
+            const shape = this.#shapes[r];
+            if (shape === 'base' && end)
+                return 'yes';
+            if (shape === 'tail' && end) {
+                if (this.#level2 && dotPortion(f, 0, tailStart, true, sep)) {
+                    return 'maybe';
+                }
+                if (!dotPortion(f, 0, tailStart, dot, sep))
+                    return 'yes';
+                continue;
+            }
+            if (shape === 'mid' || shape === 'head') {
+                const m = this.#walk(f, row, shape === 'head', dot, sep);
+                if (m !== 'no')
+                    return m;
+                continue;
+            }
+            return 'maybe';
+        }
+        return 'no';
+    }
+    // Match a row of a known shape against the split path, the same as
+    // #matchGlobstar and #matchGlobStarBodySections do. None of these
+    // rows have a drive letter, so they start at the first portion.
+    #matchShape(file, row, shape) {
+        const dot = !!this.options.dot;
+        const n = file.length;
+        if (shape === 'head') {
+            // x, then at least one portion that ** can walk
+            if (n < 2 || !portionMatch(row[0], file[0])) {
+                return false;
+            }
+            for (let i = 1; i < n; i++)
+                if (!walkable(file[i], dot))
+                    return false;
+            return true;
+        }
+        const x = row[1];
+        if (shape === 'tail') {
+            // x is the last portion, or the one before a trailing ''
+            let t = n - 1;
+            if (!portionMatch(x, file[t])) {
+                if (file[t] !== '' || n === 1 || !portionMatch(x, file[--t])) {
+                    return false;
+                }
+            }
+            for (let i = 0; i < t; i++)
+                if (!walkable(file[i], dot))
+                    return false;
+            return true;
+        }
+        // mid: the first x that ** can walk to, with a portion after it,
+        // and ** can walk all of those
+        for (let k = 0; k < n; k++) {
+            if (portionMatch(x, file[k]) && k + 1 < n) {
+                let i = k + 1;
+                while (i < n && walkable(file[i], dot))
+                    i++;
+                if (i === n)
+                    return true;
+            }
+            if (!walkable(file[k], dot))
+                return false;
+        }
+        return false;
+    }
+    // Match a row of `**/x/**` or `x/**` against the path, the same as
+    // #matchGlobstar and #matchGlobStarBodySections do once it is split.
+    // x must match a portion (the first one, for `x/**`), the ** before
+    // it must be able to walk the portions before that one, and there
+    // must be a portion after it, which the ** after it can walk. At
+    // level 2, this is only known if no portion is `.` or `..`.
+    #walk(f, row, head, dot, sep) {
+        if (this.#level2 && dotPortion(f, 0, f.length, true, sep))
+            return 'maybe';
+        const x = row[head ? 0 : 1];
+        // the last portion has none after it, so it can not be x
+        let s = 0;
+        for (let e = nextSep(f, s, sep); e !== -1; e = nextSep(f, s, sep)) {
+            // the start of the next portion
+            let next = e + 1;
+            while (next < f.length && isSep(f.charCodeAt(next), sep))
+                next++;
+            const hit = typeof x === 'string' ?
+                e - s === x.length && f.startsWith(x, s)
+                : e > s && x.testUnchecked(f.slice(s, e));
+            if (hit && !dotPortion(f, next, f.length, dot, sep))
+                return 'yes';
+            if (head || dotPortion(f, s, next, dot, sep))
+                return 'no';
+            s = next;
+        }
+        return 'no';
+    }
+    // the last split, if it was the same path with the same split
+    // settings
+    #cachedSplit(f) {
+        const last = lastSplit;
+        return (last?.f === f &&
+            last.isWindows === this.isWindows &&
+            last.preserveMultipleSlashes === this.preserveMultipleSlashes &&
+            last.normalize === this.#form) ?
+            last
+            : undefined;
+    }
+    // split a path for match(), and keep the parts for the next call
+    #split(f) {
+        const { isWindows, preserveMultipleSlashes } = this;
+        // windows: need to use /, not \
+        let parts = this.#slashSplit(isWindows ? f.split('\\').join('/') : f);
+        // normalize each portion, so that a char that normalizes to `/`
+        // does not make a new portion
+        const normalize = this.#form;
+        if (normalize)
+            parts = parts.map(p => p.normalize(normalize));
+        lastSplit = {
+            f,
+            isWindows,
+            preserveMultipleSlashes,
+            normalize,
+            parts,
+        };
+        return lastSplit;
+    }
+    // resolve `.` and `..` portions of a path, for level 2
+    #levelTwoFileOptimize(file) {
+        // work on a copy, so that the cached parts do not change
+        const parts = [...file];
+        let didSomething = false;
+        do {
+            didSomething = false;
+            // <pre>/<e>/<rest> -> <pre>/<rest>
+            if (!this.preserveMultipleSlashes) {
+                for (let i = 1; i < parts.length - 1; i++) {
+                    const p = parts[i];
+                    // don't squeeze out UNC patterns
+                    if (i === 1 && p === '' && parts[0] === '')
+                        continue;
+                    if (p === '.' || p === '') {
+                        didSomething = true;
+                        parts.splice(i, 1);
+                        i--;
+                    }
+                }
+                if (parts[0] === '.' &&
+                    parts.length === 2 &&
+                    (parts[1] === '.' || parts[1] === '')) {
+                    didSomething = true;
+                    parts.pop();
+                }
+            }
+            // <pre>/<p>/../<rest> -> <pre>/<rest>
+            // .. can not remove the root of a Windows path
+            const root = this.#rootIndex(parts) + 1;
+            let dd = root;
+            while (-1 !== (dd = parts.indexOf('..', dd + 1))) {
+                const p = parts[dd - 1];
+                if (p && p !== '.' && p !== '..' && p !== '**') {
+                    didSomething = true;
+                    parts.splice(dd - 1, 2);
+                    dd = Math.max(dd - 2, root);
+                }
+            }
+        } while (didSomething);
+        return parts.length === 0 ? [''] : parts;
+    }
+    // First phase: single-pattern processing
+    // <pre> is 1 or more portions
+    // <rest> is 1 or more portions
+    // <p> is any portion other than ., .., '', or **
+    // <e> is . or ''
+    //
+    // **/.. is *brutal* for filesystem walking performance, because
+    // it effectively resets the recursive walk each time it occurs,
+    // and ** cannot be reduced out by a .. pattern part like a regexp
+    // or most strings (other than .., ., and '') can be.
+    //
+    // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
+    // <pre>/<e>/<rest> -> <pre>/<rest>
+    // <pre>/<p>/../<rest> -> <pre>/<rest>
+    // **/**/<rest> -> **/<rest>
+    //
+    // **/*/<rest> -> */**/<rest> <== not valid because ** doesn't follow
+    // this WOULD be allowed if ** did follow symlinks, or * didn't
+    firstPhasePreProcess(globParts) {
+        // each **/.. split doubles the patterns, and adds a copy of the
+        // whole pattern. Throw if either gets too large. A partial split
+        // would match some paths and not others, depending on which rows
+        // the pass reached first.
+        const { braceExpandMax = DEFAULT_BRACE_EXPAND_MAX } = this.options;
+        let splitCells = 0;
+        const maxSplitCells = 1_000_000;
+        let didSomething = false;
+        do {
+            didSomething = false;
+            // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
+            for (let parts of globParts) {
+                let gs = -1;
+                while (-1 !== (gs = parts.indexOf('**', gs + 1))) {
+                    let gss = gs;
+                    while (parts[gss + 1] === '**') {
+                        // <pre>/**/**/<rest> -> <pre>/**/<rest>
+                        gss++;
+                    }
+                    // eg, if gs is 2 and gss is 4, that means we have 3 **
+                    // parts, and can remove 2 of them.
+                    if (gss > gs) {
+                        parts.splice(gs + 1, gss - gs);
+                    }
+                    let next = parts[gs + 1];
+                    const p = parts[gs + 2];
+                    const p2 = parts[gs + 3];
+                    if (next !== '..')
+                        continue;
+                    if (!p ||
+                        p === '.' ||
+                        p === '..' ||
+                        !p2 ||
+                        p2 === '.' ||
+                        p2 === '..') {
+                        continue;
+                    }
+                    // Check before changing parts or allocating the new row.
+                    const addedCells = parts.length - 1;
+                    if (globParts.length >= braceExpandMax ||
+                        splitCells + addedCells > maxSplitCells) {
+                        throw new RangeError(`optimizationLevel 2: too many patterns from '**/..'`);
+                    }
+                    didSomething = true;
+                    // edit parts in place, and push the new one
+                    parts.splice(gs, 1);
+                    const other = parts.slice(0);
+                    other[gs] = '**';
+                    splitCells += addedCells;
+                    globParts.push(other);
+                    gs--;
+                }
+                // <pre>/<e>/<rest> -> <pre>/<rest>
+                if (!this.preserveMultipleSlashes) {
+                    for (let i = 1; i < parts.length - 1; i++) {
+                        const p = parts[i];
+                        // don't squeeze out UNC patterns
+                        if (i === 1 && p === '' && parts[0] === '')
+                            continue;
+                        if (p === '.' || p === '') {
+                            didSomething = true;
+                            parts.splice(i, 1);
+                            i--;
+                        }
+                    }
+                    if (parts[0] === '.' &&
+                        parts.length === 2 &&
+                        (parts[1] === '.' || parts[1] === '')) {
+                        didSomething = true;
+                        parts.pop();
+                    }
+                }
+                // <pre>/<p>/../<rest> -> <pre>/<rest>
+                // .. can not remove the root of a Windows path
+                const root = this.#rootIndex(parts) + 1;
+                let dd = root;
+                while (-1 !== (dd = parts.indexOf('..', dd + 1))) {
+                    const p = parts[dd - 1];
+                    if (p && p !== '.' && p !== '..' && p !== '**') {
+                        didSomething = true;
+                        const needDot = dd === 1 && parts[dd + 1] === '**';
+                        const splin = needDot ? ['.'] : [];
+                        parts.splice(dd - 1, 2, ...splin);
+                        if (parts.length === 0)
+                            parts.push('');
+                        dd = Math.max(dd - 2, root);
+                    }
+                }
+            }
+        } while (didSomething);
+        return globParts;
+    }
+    // second phase: multi-pattern dedupes
+    // {<pre>/<rest>,<pre>/<rest>} -> <pre>/<rest>
+    // {<pre>/*/<rest>,<pre>/<p>/<rest>} -> <pre>/*/<rest>
+    secondPhasePreProcess(globParts) {
+        const keys = new Set();
+        const rows = globParts.filter(parts => {
+            const key = parts.join('/');
+            if (keys.has(key))
+                return false;
+            keys.add(key);
+            return true;
+        });
+        // A row is covered by another row that has `*` at some positions,
+        // and is the same at all others. Collect each distinct set of `*`
+        // positions, then look up each row with `*` put at those positions.
+        const stars = new Map();
+        for (const parts of rows) {
+            const s = [];
+            for (let i = 0; i < parts.length; i++) {
+                if (parts[i] === '*')
+                    s.push(i);
+            }
+            if (s.length)
+                stars.set(s.join(','), s);
+        }
+        // Each row is checked against each set of `*` positions, so skip
+        // this if there are too many. The patterns match the same paths
+        // either way.
+        if (!stars.size || rows.length * stars.size > 100_000)
+            return rows;
+        const { dot } = this.options;
+        return rows.filter(parts => {
+            for (const s of stars.values()) {
+                if (s[s.length - 1] >= parts.length)
+                    continue;
+                const c = [...parts];
+                let ok = true;
+                let changed = false;
+                for (const i of s) {
+                    const p = parts[i];
+                    if (p === '*')
+                        continue;
+                    if (!p || p === '**' || (!dot && p.startsWith('.'))) {
+                        ok = false;
+                        break;
+                    }
+                    c[i] = '*';
+                    changed = true;
+                }
+                if (ok && changed && keys.has(c.join('/')))
+                    return false;
+            }
+            return true;
+        });
+    }
+    parseNegate() {
+        if (this.nonegate)
+            return;
+        const pattern = this.pattern;
+        let negate = false;
+        let negateOffset = 0;
+        for (let i = 0; i < pattern.length && pattern.charAt(i) === '!'; i++) {
+            negate = !negate;
+            negateOffset++;
+        }
+        if (negateOffset)
+            this.pattern = pattern.slice(negateOffset);
+        this.negate = negate;
+    }
+    // Match the parts of a path against one row of the set. `resolved`
+    // is the parts after level 2 resolves `.` and `..` in them, or the
+    // same parts below level 2. Set partial to true to test if, for
+    // example, "/a/b" matches the start of "/*/b/*/d". Partial means, if
+    // you run out of file before you run out of pattern, then that's
+    // fine, as long as all the parts match.
+    #matchRow(file, resolved, pattern, partial) {
+        let fileStartIndex = 0;
+        let patternStartIndex = 0;
+        // UNC paths like //?/X:/... can match X:/... and vice versa, and
+        // //?/UNC/host/share/... can match //host/share/... and vice versa.
+        // Drive letters in absolute drive or unc paths, and the host and
+        // share of UNC paths, are always compared case-insensitively.
+        const fh = this.isWindows ? uncHost(resolved) : -1;
+        const ph = fh === -1 ? -1 : uncHost(pattern);
+        if (ph !== -1) {
+            const host = pattern[ph];
+            const share = pattern[ph + 1];
+            if (typeof host !== 'string' || typeof share !== 'string') {
+                // a host or share with magic is matched as usual
+                fileStartIndex = fh;
+                patternStartIndex = ph;
+            }
+            else if (resolved[fh].toLowerCase() === host.toLowerCase() &&
+                resolved[fh + 1].toLowerCase() === share.toLowerCase()) {
+                fileStartIndex = fh + 2;
+                patternStartIndex = ph + 2;
+            }
+        }
+        else if (this.isWindows) {
+            const fileDrive = typeof file[0] === 'string' && /^[a-z]:$/i.test(file[0]);
+            const fileUNC = !fileDrive &&
+                file[0] === '' &&
+                file[1] === '' &&
+                file[2] === '?' &&
+                /^[a-z]:$/i.test(file[3]);
+            const patternDrive = typeof pattern[0] === 'string' && /^[a-z]:$/i.test(pattern[0]);
+            const patternUNC = !patternDrive &&
+                pattern[0] === '' &&
+                pattern[1] === '' &&
+                pattern[2] === '?' &&
+                typeof pattern[3] === 'string' &&
+                /^[a-z]:$/i.test(pattern[3]);
+            const fdi = fileUNC ? 3
+                : fileDrive ? 0
+                    : undefined;
+            const pdi = patternUNC ? 3
+                : patternDrive ? 0
+                    : undefined;
+            if (typeof fdi === 'number' && typeof pdi === 'number') {
+                const [fd, pd] = [
+                    file[fdi],
+                    pattern[pdi],
+                ];
+                // the drives match, so start matching after them
+                if (fd.toLowerCase() === pd.toLowerCase()) {
+                    patternStartIndex = pdi + 1;
+                    fileStartIndex = fdi + 1;
+                }
+            }
+        }
+        // the drive letters are found in the parts before level 2 resolves
+        // them, and the match uses the resolved parts
+        file = resolved;
+        if (pattern.includes(GLOBSTAR)) {
+            return this.#matchGlobstar(file, pattern, partial, fileStartIndex, patternStartIndex);
+        }
+        return this.#matchOne(file, pattern, partial, fileStartIndex, patternStartIndex);
+    }
+    #matchGlobstar(file, pattern, partial, fileIndex, patternIndex) {
+        const { head, body, tail, segments } = this.#getGlobstarParts(pattern, partial, patternIndex);
+        // check the head, from the current file/pattern index.
+        if (head.length) {
+            const headEnd = fileIndex + head.length;
+            if (!this.#matchOne(file, head, partial, fileIndex, 0, headEnd)) {
+                return false;
+            }
+            fileIndex += head.length;
+            patternIndex += head.length;
+        }
+        // now we know the head matches!
+        // if the last portion is not empty, it MUST match the end
+        // check the tail
+        let fileTailMatch = 0;
+        if (tail.length) {
+            // if head + tail > file, then we cannot possibly match
+            if (tail.length + fileIndex > file.length)
+                return false;
+            // try to match the tail
+            let tailStart = file.length - tail.length;
+            if (this.#matchOne(file, tail, partial, tailStart, 0)) {
+                fileTailMatch = tail.length;
+            }
+            else {
+                // affordance for stuff like a/**/* matching a/b/
+                // if the last file portion is '', and there's more to the pattern
+                // then try without the '' bit.
+                if (file[file.length - 1] !== '' ||
+                    fileIndex + tail.length === file.length) {
+                    return false;
+                }
+                tailStart--;
+                if (!this.#matchOne(file, tail, partial, tailStart, 0)) {
+                    return false;
+                }
+                fileTailMatch = tail.length + 1;
+            }
+        }
+        // now we know the tail matches!
+        // the middle is zero or more portions wrapped in **, possibly
+        // containing more ** sections.
+        // so a/**/b/**/c/**/d has become **/b/**/c/**
+        // if it's empty, it means a/**/b, just verify we have no bad dots
+        // if there's no tail, so it ends on /**, then we must have *something*
+        // after the head, or it's not a matc
+        if (!body.length) {
+            let sawSome = !!fileTailMatch;
+            for (let i = fileIndex; i < file.length - fileTailMatch; i++) {
+                const f = String(file[i]);
+                sawSome = true;
+                if (f === '.' ||
+                    f === '..' ||
+                    (!this.options.dot && f.startsWith('.'))) {
+                    return false;
+                }
+            }
+            // in partial mode, we just need to get past all file parts
+            return partial || sawSome;
+        }
+        // now we know that there's one or more body sections, which can
+        // be matched anywhere from the 0 index (because the head was pruned)
+        // through to the length-fileTailMatch index.
+        return !!this.#matchGlobStarBodySections(file, segments, file.length - fileTailMatch, fileIndex, 0, partial, 0, !!fileTailMatch, new Set());
+    }
+    // Split the pattern into head, tail, and middle of ** delimited
+    // parts. The tail has to be at the end, and the others just have to
+    // be found in order from the head. These only depend on the pattern
+    // row, so they are kept for the next path.
+    #getGlobstarParts(pattern, partial, patternIndex) {
+        let byStart = this.#globstarParts.get(pattern);
+        if (!byStart) {
+            byStart = [];
+            this.#globstarParts.set(pattern, byStart);
+        }
+        const key = patternIndex * 2 + (partial ? 1 : 0);
+        const found = byStart[key];
+        if (found)
+            return found;
+        const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
+        const lastgs = pattern.lastIndexOf(GLOBSTAR);
+        const head = pattern.slice(patternIndex, firstgs);
+        const body = pattern.slice(firstgs + 1, partial ? undefined : lastgs);
+        const tail = partial ? [] : pattern.slice(lastgs + 1);
+        // split the body up into sections, and note the number of
+        // portions that must come after the start of each one
+        const segments = [[[], 0]];
+        let current = segments[0];
+        let nonGsParts = 0;
+        const nonGsPartsSums = [0];
+        for (const b of body) {
+            if (b === GLOBSTAR) {
+                nonGsPartsSums.push(nonGsParts);
+                current = [[], 0];
+                segments.push(current);
+            }
+            else {
+                current[0].push(b);
+                nonGsParts++;
+            }
+        }
+        // the portions in this section and the ones after it
+        segments.forEach((b, i) => {
+            b[1] = nonGsParts - nonGsPartsSums[i];
+        });
+        const parts = { head, body, tail, segments };
+        byStart[key] = parts;
+        return parts;
+    }
+    // return false for "nope, not matching"
+    // return null for "not matching, cannot keep trying"
+    #matchGlobStarBodySections(file, 
+    // pattern section, and the portions that it and the rest need
+    bodySegments, 
+    // the end of the file portions that the body can match
+    fileLength, fileIndex, bodyIndex, partial, globStarDepth, sawTail, 
+    // the places that a walk has already tried, as
+    // bodyIndex * (file.length + 1) + fileIndex. A walk from a place
+    // does the same no matter how it got there, and it only comes back
+    // if it found no match, so a walk that gets to one stops.
+    tried) {
+        // take the first body segment, and walk from fileIndex to its "after"
+        // value at the end
+        // If it doesn't match at that position, we increment, until we hit
+        // that final possible position, and give up.
+        // If it does match, then advance and try to rest.
+        // If any of them fail we keep walking forward.
+        // this is still a bit recursively painful, but it's more constrained
+        // than previous implementations, because we never test something that
+        // can't possibly be a valid matching condition.
+        const bs = bodySegments[bodyIndex];
+        if (!bs) {
+            // with partial, the body is the rest of the pattern, so it
+            // matches if no portions are left, or only the '' of a trailing
+            // / (as a/* matches a/b/). A ** at the end walks them as its own
+            // empty section.
+            if (partial) {
+                return (fileIndex >= fileLength ||
+                    (fileIndex === fileLength - 1 && file[fileIndex] === ''));
+            }
+            // just make sure that there's no bad dots before the tail
+            for (let i = fileIndex; i < fileLength; i++) {
+                sawTail = true;
+                const f = file[i];
+                if (f === '.' ||
+                    f === '..' ||
+                    (!this.options.dot && f.startsWith('.'))) {
+                    return false;
+                }
+            }
+            return sawTail;
+        }
+        // have a non-globstar body section to test, up to the last index
+        // where it can start
+        const [body, need] = bs;
+        // with partial, the path can end before the body does
+        const after = partial ? fileLength : fileLength - need;
+        while (fileIndex <= after) {
+            const key = bodyIndex * (file.length + 1) + fileIndex;
+            if (tried.has(key))
+                return false;
+            tried.add(key);
+            const m = this.#matchOne(file, body, partial, fileIndex, 0, fileIndex + body.length);
+            // if limit exceeded, no match. intentional false negative,
+            // acceptable break in correctness for security.
+            if (m && globStarDepth < this.maxGlobstarRecursion) {
+                // match! see if the rest match. if so, we're done!
+                const sub = this.#matchGlobStarBodySections(file, bodySegments, fileLength, fileIndex + body.length, bodyIndex + 1, partial, globStarDepth + 1, sawTail, tried);
+                if (sub !== false) {
+                    return sub;
+                }
+            }
+            // the ** does not walk past the last place the body can start
+            if (fileIndex === after)
+                break;
+            const f = file[fileIndex];
+            if (f === '.' ||
+                f === '..' ||
+                (!this.options.dot && f.startsWith('.'))) {
+                return false;
+            }
+            fileIndex++;
+        }
+        // walked off. no point continuing
+        return partial || null;
+    }
+    #matchOne(file, pattern, partial, fileIndex, patternIndex, 
+    // only match the file portions before this index
+    fileEnd = file.length) {
+        let fi;
+        let pi;
+        let pl;
+        let fl;
+        for (fi = fileIndex,
+            pi = patternIndex,
+            fl = Math.min(fileEnd, file.length),
+            pl = pattern.length; fi < fl && pi < pl; fi++, pi++) {
+            let p = pattern[pi];
+            let f = file[fi];
+            // should be impossible.
+            /* c8 ignore start */
+            if (p === false || p === GLOBSTAR) {
+                return false;
+            }
+            /* c8 ignore stop */
+            // something other than **
+            // non-magic patterns just have to match exactly
+            // patterns with magic have been turned into Matchers.
+            if (!portionMatch(p, f))
+                return false;
+        }
+        // Note: ending in / means that we'll get a final ""
+        // at the end of the pattern.  This can only match a
+        // corresponding "" at the end of the file.
+        // If the file ends in /, then it can only match a
+        // a pattern that ends in /, unless the pattern just
+        // doesn't have any more for it. But, a/b/ should *not*
+        // match "a/b/*", even though * can match "", except in
+        // partial mode, where it might simply not be reached yet.
+        // However, a/b/ should still satisfy a/*
+        // now either we fell off the end of the pattern, or we're done.
+        if (fi === fl && pi === pl) {
+            // ran out of pattern and filename at the same time.
+            // an exact hit!
+            return true;
+        }
+        else if (fi === fl) {
+            // ran out of file, but still had pattern left.
+            // this is ok if we're doing the match as part of
+            // a glob fs traversal.
+            return partial;
+        }
+        else if (pi === pl) {
+            // ran out of pattern, still have file left.
+            // this is only acceptable if we're on the very last
+            // empty segment of a file with a trailing slash.
+            // a/* should match a/b/
+            return fi === fl - 1 && file[fi] === '';
+            /* c8 ignore start */
+        }
+        else {
+            // should be unreachable.
+            throw new Error('wtf?');
+        }
+        /* c8 ignore stop */
+    }
+    braceExpand() {
+        return braceExpand(this.pattern, this.options);
+    }
+    // Expand braces, except numeric ranges such as {0..999} with at
+    // least RANGE_MIN values. Each of those stays in its pattern as
+    // `<mark>0..999<mark>`, for the Matcher to test. If a range might
+    // be inside a [...] class, expand all of them instead.
+    #expandBraces() {
+        const { pattern } = this;
+        if (this.options.nobrace)
+            return this.braceExpand();
+        let code = 0xe000;
+        while (pattern.includes(String.fromCharCode(code))) {
+            if (++code > 0xf8ff)
+                return this.braceExpand();
+        }
+        const mark = String.fromCharCode(code);
+        let found = false;
+        const marked = pattern.replace(rangeRe, (m, lo, hi) => {
+            const a = Number(lo);
+            const b = Number(hi);
+            if (!Number.isSafeInteger(a) ||
+                !Number.isSafeInteger(b) ||
+                Math.abs(a - b) + 1 < RANGE_MIN) {
+                return m;
+            }
+            found = true;
+            return `${mark}${lo}..${hi}${mark}`;
+        });
+        if (!found)
+            return this.braceExpand();
+        const set = braceExpand(marked, this.options);
+        for (const p of set) {
+            for (const portion of p.split('/')) {
+                const c = portion.indexOf('[');
+                if (c !== -1 && c < portion.lastIndexOf(mark)) {
+                    return this.braceExpand();
+                }
+                if (!this.options.noext && inRepeatOrNegExt(portion, mark)) {
+                    return this.braceExpand();
+                }
+            }
+        }
+        this.#rangeMark = mark;
+        return set;
+    }
+    parse(pattern) {
+        assertValidPattern(pattern);
+        const options = this.options;
+        // shortcuts
+        if (pattern === '**')
+            return GLOBSTAR;
+        if (pattern === '')
+            return '';
+        const { nocase, nocaseMagicOnly, noext = false, dot, normalize, } = options;
+        const rangeMark = this.#rangeMark;
+        const lit = rangeMark && pattern.includes(rangeMark) ?
+            undefined
+            : literal(pattern, noext);
+        // in nocase mode, a literal with cased chars still needs a
+        // Matcher, unless nocaseMagicOnly is set.
+        if (lit !== undefined &&
+            !(nocase &&
+                !nocaseMagicOnly &&
+                pattern.toUpperCase() !== pattern.toLowerCase())) {
+            return this.#norm(lit);
+        }
+        if (this.#pending)
+            return PENDING;
+        let m = this.#matchers.get(pattern);
+        if (!m) {
+            if (!noext)
+                assertValidExtglobs(pattern);
+            m = new Matcher(pattern, {
+                nocase,
+                noext,
+                dot,
+                normalize,
+                ...(rangeMark && { rangeMark }),
+            });
+            this.#matchers.set(pattern, m);
+        }
+        return m;
+    }
+    #slashSplit(p) {
+        // if p starts with // on windows, we preserve that
+        // so that UNC paths aren't broken.  Otherwise, any number of
+        // / characters are coalesced into one, unless
+        // preserveMultipleSlashes is set to true.
+        if (this.preserveMultipleSlashes) {
+            return p.split('/');
+        }
+        else if (this.isWindows && /^\/\/[^/]+/.test(p)) {
+            // add an extra '' for the one we lose
+            return ['', ...p.split(/\/+/)];
+        }
+        else {
+            return p.split(/\/+/);
+        }
+    }
+    match(f, partial = this.partial) {
+        // short-circuit in the case of busted things.
+        // comments, etc.
+        if (this.comment) {
+            return false;
+        }
+        if (this.empty) {
+            return f === '';
+        }
+        if (f === '/' && partial) {
+            return true;
+        }
+        const options = this.options;
+        // treat the test path as a set of pathparts. If it was not just
+        // split or checked, check that it can match before splitting it.
+        let split = this.#cachedSplit(f);
+        if (!split) {
+            // the checks look at the path as given, so not if it is
+            // normalized
+            if (!partial &&
+                !this.#form &&
+                (this.#endCheck || this.#literalCheck) &&
+                lastChecked !== f) {
+                lastChecked = f;
+                const can = this.#canMatch(f);
+                if (can === 'no')
+                    return options.flipNegate ? false : this.negate;
+                if (can === 'yes')
+                    return options.flipNegate ? true : !this.negate;
+            }
+            split = this.#split(f);
+        }
+        const ff = split.parts;
+        // the parts after level 2 resolves them, kept for the next pattern
+        // that tests the same path
+        const resolved = this.#level2 ?
+            (split.resolved ??= this.#levelTwoFileOptimize(ff))
+            : ff;
+        // just ONE of the pattern sets in this.set needs to match
+        // in order for it to be valid.  If negating, then just one
+        // match means that we have failed.
+        // Either way, return on the first hit.
+        const set = this.set;
+        // Find the basename of the path by looking for the last non-empty segment
+        let filename = ff[ff.length - 1];
+        if (!filename) {
+            for (let i = ff.length - 2; !filename && i >= 0; i--) {
+                filename = ff[i];
+            }
+        }
+        for (let r = 0; r < set.length; r++) {
+            const pattern = set[r];
+            const shape = partial ? undefined : this.#shapes[r];
+            // level 2 does not change a path of one portion
+            const hit = shape === 'base' ?
+                portionMatch(pattern[0], filename)
+                : shape ? this.#matchShape(resolved, pattern, shape)
+                    : options.matchBase && pattern.length === 1 ?
+                        this.#matchRow([filename], [filename], pattern, partial)
+                        : this.#matchRow(ff, resolved, pattern, partial);
+            if (hit) {
+                if (options.flipNegate) {
+                    return true;
+                }
+                return !this.negate;
+            }
+        }
+        // didn't get any hits.  this is success if it's a negative
+        // pattern, failure otherwise.
+        if (options.flipNegate) {
+            return false;
+        }
+        return this.negate;
+    }
+    static defaults(def) {
+        return minimatch.defaults(def).Minimatch;
+    }
+}
+/* c8 ignore start */
+
+
+/* c8 ignore stop */
+minimatch.Minimatch = Minimatch;
+minimatch.escape = escape_escape;
+minimatch.unescape = unescape_unescape;
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/rehearsal/src/artifact-actions.ts
+
+
+
+
+
+const UPLOAD = /^actions\/upload-artifact@(v[4-7](\.[\d.]+)?|[0-9a-f]{40})$/;
+const DOWNLOAD = /^actions\/download-artifact@(v[4-8](\.[\d.]+)?|[0-9a-f]{40})$/;
+function fail(log) {
+    return { failed: true, outputs: {}, log: `::error::${log}\n` };
+}
+function commonDirectory(files) {
+    let common = (0,external_node_path_namespaceObject.dirname)(files[0]);
+    for (const file of files.slice(1))
+        while (!`${(0,external_node_path_namespaceObject.dirname)(file)}${external_node_path_namespaceObject.sep}`.startsWith(`${common}${external_node_path_namespaceObject.sep}`) && common !== (0,external_node_path_namespaceObject.dirname)(common))
+            common = (0,external_node_path_namespaceObject.dirname)(common);
+    return common;
+}
+/** Every file under `dir`, relative to it. */
+function filesUnder(dir) {
+    return (0,external_node_fs_namespaceObject.readdirSync)(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => (0,external_node_path_namespaceObject.relative)(dir, (0,external_node_path_namespaceObject.join)(e.parentPath, e.name)))
+        .sort();
+}
+async function upload(call) {
+    const name = call.inputs.name || 'artifact';
+    const lines = (call.inputs.path ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+    if (lines.length === 0)
+        return fail('Input required and not supplied: path');
+    const includes = lines.filter((l) => !l.startsWith('!'));
+    const excludes = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1));
+    const found = new Set();
+    for (const pattern of includes) {
+        const absolute = (0,external_node_path_namespaceObject.isAbsolute)(pattern) ? pattern : (0,external_node_path_namespaceObject.resolve)(call.workspace, pattern);
+        if ((0,external_node_fs_namespaceObject.existsSync)(absolute) && (0,external_node_fs_namespaceObject.statSync)(absolute).isDirectory())
+            for (const f of filesUnder(absolute))
+                found.add((0,external_node_path_namespaceObject.join)(absolute, f));
+        else if ((0,external_node_fs_namespaceObject.existsSync)(absolute))
+            found.add(absolute);
+        else
+            for await (const match of (0,promises_namespaceObject.glob)((0,external_node_path_namespaceObject.relative)(call.workspace, absolute), { cwd: call.workspace }))
+                if ((0,external_node_fs_namespaceObject.statSync)((0,external_node_path_namespaceObject.join)(call.workspace, match)).isFile())
+                    found.add((0,external_node_path_namespaceObject.join)(call.workspace, match));
+    }
+    const files = [...found].filter((f) => !excludes.some((e) => minimatch((0,external_node_path_namespaceObject.relative)(call.workspace, f), e))).sort();
+    if (files.length === 0) {
+        const mode = call.inputs['if-no-files-found'] || 'warn';
+        const message = `No files were found with the provided path: ${lines.join(', ')}. No artifacts will be uploaded.`;
+        return mode === 'error' ? fail(message) : { failed: false, outputs: {}, log: `${mode === 'warn' ? '::warning::' : ''}${message}\n` };
+    }
+    const target = (0,external_node_path_namespaceObject.join)(call.runDir, 'artifacts', name);
+    if ((0,external_node_fs_namespaceObject.existsSync)(target)) {
+        if (call.inputs.overwrite !== 'true')
+            return fail(`Failed to CreateArtifact: (409) Conflict: an artifact with this name already exists on the workflow run: ${name}`);
+        (0,external_node_fs_namespaceObject.rmSync)(target, { recursive: true, force: true });
+    }
+    const root = files.length === 1 ? (0,external_node_path_namespaceObject.dirname)(files[0]) : commonDirectory(files);
+    const digest = (0,external_node_crypto_.createHash)('sha256');
+    for (const file of files) {
+        const to = (0,external_node_path_namespaceObject.join)(target, (0,external_node_path_namespaceObject.relative)(root, file));
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(to), { recursive: true });
+        (0,external_node_fs_namespaceObject.cpSync)(file, to);
+        digest.update((0,external_node_path_namespaceObject.relative)(root, file)).update((0,external_node_fs_namespaceObject.readFileSync)(file));
+    }
+    const id = String(parseInt((0,external_node_crypto_.createHash)('sha1').update(name).digest('hex').slice(0, 8), 16));
+    return { failed: false, outputs: { 'artifact-id': id, 'artifact-digest': digest.digest('hex') }, log: `Uploaded ${files.length} file(s) as artifact ${name}.\n` };
+}
+async function download(call) {
+    const store = (0,external_node_path_namespaceObject.join)(call.runDir, 'artifacts');
+    const available = (0,external_node_fs_namespaceObject.existsSync)(store) ? (0,external_node_fs_namespaceObject.readdirSync)(store).sort() : [];
+    const into = (0,external_node_path_namespaceObject.resolve)(call.workspace, call.inputs.path || '.');
+    const name = call.inputs.name;
+    let chosen;
+    if (name) {
+        if (!available.includes(name))
+            return fail(`Unable to download artifact(s): Artifact not found for name: ${name}`);
+        chosen = [name];
+    }
+    else {
+        chosen = call.inputs.pattern ? available.filter((a) => minimatch(a, call.inputs.pattern)) : available;
+    }
+    // One named artifact, or merge-multiple, lands directly in `path`; otherwise each in its own folder.
+    const flat = Boolean(name) || call.inputs['merge-multiple'] === 'true';
+    for (const artifact of chosen)
+        (0,external_node_fs_namespaceObject.cpSync)((0,external_node_path_namespaceObject.join)(store, artifact), flat ? into : (0,external_node_path_namespaceObject.join)(into, artifact), { recursive: true });
+    return { failed: false, outputs: { 'download-path': into }, log: `Downloaded ${chosen.length} artifact(s): ${chosen.join(', ')}.\n` };
+}
+/**
+ * actions/upload-artifact and actions/download-artifact (v4) over a folder shared by the run's
+ * jobs: the same names, the same conflict on a second upload of a name, the same layouts.
+ */
+function artifactActions() {
+    return (uses) => (UPLOAD.test(uses) ? upload : DOWNLOAD.test(uses) ? download : undefined);
+}
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./packages/rehearsal/src/github-api.ts
+/** A small REST client for the action shims: they talk to GitHub (the sandbox) as the real actions do. */
+class ShimHttpError extends Error {
+    status;
+    constructor(status, message) {
+        super(message);
+        this.status = status;
+    }
+}
+async function githubRequest(env, auth, method, path, body) {
+    const base = env.GITHUB_API_URL || 'https://api.github.com';
+    const response = await fetch(`${base}${path}`, {
+        method,
+        headers: { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    if (!response.ok) {
+        let message = text;
+        try {
+            message = JSON.parse(text).message ?? text;
+        }
+        catch {
+            // not JSON: keep the text
+        }
+        throw new ShimHttpError(response.status, `${method} ${path}: ${response.status} ${message}`);
+    }
+    return (text ? JSON.parse(text) : undefined);
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/checkout-action.ts
+
+
+
+
+
+const CHECKOUT = /^actions\/checkout@(v[4-6](\.[\d.]+)?|[0-9a-f]{40})$/;
+const PARALLEL_BLOBS = 8;
+/**
+ * actions/checkout over the API: the tree of the commit `ref` names is written into the workspace
+ * (or `path`), and `.git/HEAD` names that commit, so `git rev-parse HEAD` answers as after a real
+ * checkout. Git objects are not fetched: history-reading commands (`git log`) see nothing.
+ */
+async function checkout(call) {
+    const repository = call.inputs.repository || call.env.GITHUB_REPOSITORY || '';
+    const token = call.inputs.token || String(call.github.token ?? '');
+    const ref = call.inputs.ref || call.env.GITHUB_SHA || call.env.GITHUB_REF || '';
+    const target = (0,external_node_path_namespaceObject.resolve)(call.workspace, call.inputs.path || '.');
+    if ((0,external_node_path_namespaceObject.relative)(call.workspace, target).startsWith('..'))
+        return { failed: true, outputs: {}, log: `::error::Repository path '${target}' is not under '${call.workspace}'\n` };
+    try {
+        const commit = await githubRequest(call.env, token, 'GET', `/repos/${repository}/commits/${encodeURIComponent(ref.replace(/^refs\/heads\//, ''))}`);
+        const tree = await githubRequest(call.env, token, 'GET', `/repos/${repository}/git/trees/${commit.commit.tree.sha}?recursive=1`);
+        if (tree.truncated)
+            throw new Error(`the tree of ${commit.sha} is too large for the API listing`);
+        if (call.inputs.clean !== 'false')
+            for (const entry of safeList(target))
+                (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(target, entry), { recursive: true, force: true });
+        (0,external_node_fs_namespaceObject.mkdirSync)(target, { recursive: true });
+        const blobs = tree.tree.filter((e) => e.type === 'blob');
+        let next = 0;
+        const worker = async () => {
+            while (next < blobs.length) {
+                const entry = blobs[next++];
+                const blob = await githubRequest(call.env, token, 'GET', `/repos/${repository}/git/blobs/${entry.sha}`);
+                const bytes = Buffer.from(blob.content, blob.encoding === 'base64' ? 'base64' : 'utf8');
+                const file = (0,external_node_path_namespaceObject.join)(target, entry.path);
+                (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(file), { recursive: true });
+                if (entry.mode === '120000')
+                    (0,external_node_fs_namespaceObject.symlinkSync)(bytes.toString('utf8'), file);
+                else
+                    (0,external_node_fs_namespaceObject.writeFileSync)(file, bytes, { mode: entry.mode === '100755' ? 0o755 : 0o644 });
+            }
+        };
+        await Promise.all(Array.from({ length: PARALLEL_BLOBS }, worker));
+        await (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile)('git', ['init', '-q', target]);
+        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(target, '.git', 'HEAD'), `${commit.sha}\n`);
+        return { failed: false, outputs: { ref, commit: commit.sha }, log: `Checked out ${repository}@${ref} (${commit.sha}): ${blobs.length} files into ${target}\n` };
+    }
+    catch (error) {
+        return { failed: true, outputs: {}, log: `::error::actions/checkout: ${error.message}\n` };
+    }
+}
+function safeList(dir) {
+    try {
+        return (0,external_node_fs_namespaceObject.readdirSync)(dir);
+    }
+    catch {
+        return [];
+    }
+}
+function checkoutAction(uses) {
+    return CHECKOUT.test(uses) ? checkout : undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/app-token-action.ts
+
+
+const APP_TOKEN = /^actions\/create-github-app-token@(v[1-3](\.[\d.]+)?|[0-9a-f]{40})$/;
+function jwt(appId, privateKey) {
+    const now = Math.floor(Date.now() / 1000);
+    const encode = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    // Issued a minute early, as GitHub recommends against clock drift; valid for ten minutes in all.
+    const input = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({ iat: now - 60, exp: now + 540, iss: appId })}`;
+    return `${input}.${(0,external_node_crypto_.createSign)('RSA-SHA256').update(input).sign(privateKey).toString('base64url')}`;
+}
+function list(value) {
+    return (value ?? '').split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+}
+/**
+ * actions/create-github-app-token: a JWT finds the installation for `owner` (and `repositories`,
+ * default: the current repository) and mints an installation token, narrowed to the
+ * `permission-*` inputs; the post step revokes it unless `skip-token-revoke` is true.
+ */
+async function createAppToken(call) {
+    const appId = call.inputs['client-id'] || call.inputs['app-id'] || '';
+    const privateKey = (call.inputs['private-key'] ?? '').replace(/\\n/g, '\n');
+    if (!appId)
+        return { failed: true, outputs: {}, log: '::error::Input required and not supplied: client-id (or app-id)\n' };
+    if (!privateKey)
+        return { failed: true, outputs: {}, log: '::error::Input required and not supplied: private-key\n' };
+    const [currentOwner = '', currentRepo = ''] = (call.env.GITHUB_REPOSITORY ?? '').split('/');
+    const owner = call.inputs.owner || currentOwner;
+    const repositories = list(call.inputs.repositories);
+    const selected = repositories.length > 0 ? repositories : call.inputs.owner ? [] : [currentRepo];
+    const permissions = Object.fromEntries(Object.entries(call.inputs).filter(([k, v]) => k.startsWith('permission-') && v).map(([k, v]) => [k.slice('permission-'.length).replace(/-/g, '_'), v]));
+    try {
+        const bearer = jwt(appId, privateKey);
+        const installation = await githubRequest(call.env, bearer, 'GET', selected.length > 0 ? `/repos/${owner}/${selected[0]}/installation` : `/users/${owner}/installation`);
+        const minted = await githubRequest(call.env, bearer, 'POST', `/app/installations/${installation.id}/access_tokens`, {
+            ...(selected.length > 0 ? { repositories: selected } : {}),
+            ...(Object.keys(permissions).length > 0 ? { permissions } : {}),
+        });
+        const outcome = {
+            failed: false,
+            outputs: { token: minted.token, 'installation-id': String(installation.id), 'app-slug': installation.app_slug },
+            log: `Created an installation token of ${installation.app_slug} for ${owner}${selected.length > 0 ? `/${selected.join(',')}` : ''}\n`,
+        };
+        if (call.inputs['skip-token-revoke'] !== 'true') {
+            outcome.post = async () => {
+                await githubRequest(call.env, minted.token, 'DELETE', '/installation/token');
+                return { failed: false, outputs: {}, log: 'Token revoked\n' };
+            };
+        }
+        return outcome;
+    }
+    catch (error) {
+        return { failed: true, outputs: {}, log: `::error::create-github-app-token: ${error.message}\n` };
+    }
+}
+function appTokenAction(uses) {
+    return APP_TOKEN.test(uses) ? createAppToken : undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/rehearse.ts
+
+
+
+
+
+
+
+
+/** Every `uses:` release.yml has: relkit's bundles, then the GitHub actions the runner shims. */
+function rehearsalActions(actionsDir) {
+    const finders = [bundledActions(actionsDir), checkoutAction, appTokenAction, artifactActions()];
+    return (uses) => {
+        for (const find of finders) {
+            const handler = find(uses);
+            if (handler)
+                return handler;
+        }
+        return undefined;
+    };
+}
+function branchHead(sandbox, repository, branch) {
+    const sha = sandbox.state.repo(repository)?.refs.get(`refs/heads/${branch}`);
+    if (!sha)
+        throw new Error(`${repository} has no branch ${branch}`);
+    return sha;
+}
+/**
+ * What the world around a release does while it runs: the project's image CI pushes the images
+ * once the release commit exists, and the image promoter merges the promotion PR and copies the
+ * staging images to production. Both stop when the run ends.
+ */
+function startBystanders(options, startHead, log) {
+    const { scenario, sandbox, registry, mock } = options;
+    let stopped = false;
+    const tasks = [];
+    const tag = scenario.expect.tag;
+    const every = async (ms, step) => {
+        while (!stopped) {
+            if (await step())
+                return;
+            await new Promise((r) => setTimeout(r, ms));
+        }
+    };
+    const images = scenario.images;
+    if (images && registry) {
+        const immediate = scenario.inputs['bump-mode'] === 'none';
+        tasks.push(every(100, async () => {
+            // A mock run commits nothing, so CI has nothing new to build.
+            if (!immediate && (mock || branchHead(sandbox, scenario.repository, scenario.expect.branch) === startHead))
+                return false;
+            for (const repository of images.staging)
+                await registry.pushIndex(repository, tag, images.platforms);
+            log(`image CI: pushed ${images.staging.map((r) => `${registry.host}/${r}:${tag}`).join(', ')}`);
+            return true;
+        }));
+    }
+    const promoter = scenario.promoter;
+    if (promoter && images?.production && registry && !mock) {
+        tasks.push(every(100, async () => {
+            const repo = sandbox.state.repo(promoter.repository);
+            const pull = repo?.pulls.find((p) => p.state === 'open' && p.title.includes(tag));
+            if (!repo || !pull)
+                return false;
+            const [owner, name] = promoter.repository.split('/');
+            const merged = await fetch(`${sandbox.urls.api}/repos/${owner}/${name}/pulls/${pull.number}/merge`, { method: 'PUT', headers: { authorization: `Bearer ${SANDBOX_TOKENS.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ merge_method: 'squash' }) });
+            if (!merged.ok)
+                throw new Error(`promoter: merging #${pull.number} failed: ${merged.status} ${await merged.text()}`);
+            for (const repository of images.production)
+                await registry.pushIndex(repository, tag, images.platforms);
+            log(`image promoter: merged ${promoter.repository}#${pull.number} and copied the images to ${images.production.map((r) => `${registry.host}/${r}`).join(', ')}`);
+            return true;
+        }));
+    }
+    return async () => {
+        stopped = true;
+        await Promise.all(tasks);
+    };
+}
+/** The caller's `with:` for release.yml: the scenario's inputs with the registry filled in. */
+function callerInputs(scenario, registry, mock) {
+    const inputs = { 'poll-interval': '200ms', ...scenario.inputs, mock };
+    for (const [key, value] of Object.entries(inputs)) {
+        if (typeof value !== 'string' || !value.includes('{registry}'))
+            continue;
+        if (!registry)
+            throw new Error(`the ${scenario.name} scenario needs a registry for ${key}`);
+        inputs[key] = value.replaceAll('{registry}', registry.host);
+    }
+    return inputs;
+}
+/** Runs release.yml for a scenario against the sandbox, as a workflow_dispatch caller would. */
+async function rehearse(options) {
+    const { scenario, sandbox } = options;
+    const log = options.log ?? (() => { });
+    const workflow = await loadWorkflow(options.workflowFile, (0,external_node_fs_namespaceObject.readFileSync)(options.workflowFile, 'utf8'));
+    const [owner] = scenario.repository.split('/');
+    const head = branchHead(sandbox, scenario.repository, scenario.dispatchBranch);
+    const stop = startBystanders(options, branchHead(sandbox, scenario.repository, scenario.expect.branch), log);
+    try {
+        return await runWorkflow({
+            workflow,
+            inputs: callerInputs(scenario, options.registry, options.mock),
+            secrets: { 'app-id': String(SANDBOX_APP_ID), 'app-private-key': sandbox.appPrivateKey() },
+            github: {
+                repository: scenario.repository,
+                repository_owner: owner,
+                ref: `refs/heads/${scenario.dispatchBranch}`,
+                ref_name: scenario.dispatchBranch,
+                ref_type: 'branch',
+                sha: head,
+                run_id: options.runId ?? '7001',
+                event_name: 'workflow_dispatch',
+                actor: 'relkit-admin',
+                workflow: 'Release',
+                server_url: sandbox.urls.html,
+                api_url: sandbox.urls.api,
+                graphql_url: sandbox.urls.graphql,
+                token: SANDBOX_TOKENS.githubToken,
+            },
+            env: {
+                PATH: process.env.PATH ?? '/usr/bin:/bin',
+                HOME: process.env.HOME ?? '/tmp',
+                // The sandbox has no secondary rate limits to respect: no pause between writes, quick retries.
+                RELKIT_WRITE_INTERVAL_MS: '0',
+                RELKIT_NOTIFICATION_INTERVAL_MS: '0',
+                RELKIT_RETRY_BASE_MS: '50',
+            },
+            actions: rehearsalActions(options.actionsDir),
+            workdir: options.workdir,
+            log,
+            ...(options.previous ? { previous: options.previous } : {}),
+        });
+    }
+    finally {
+        await stop();
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/scenarios.ts
+const day = (n) => new Date(Date.UTC(2026, 9, 1 + n, 12)).toISOString();
+function pr(number, title, options) {
+    const id = `pr${number}`;
+    return {
+        commit: { id, message: `${title} (#${number})`, author: options.user, date: day(options.at), files: options.files },
+        pull: {
+            number,
+            title,
+            user: options.user,
+            labels: options.labels ?? [],
+            head: `${options.user}/${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 30)}`,
+            base: options.base ?? 'main',
+            mergeCommit: id,
+            mergedAt: day(options.at),
+            body: options.note === undefined ? `${title}.` : `${title}.\n\n\`\`\`release-note\n${options.note}\n\`\`\`\n`,
+        },
+    };
+}
+const chart = (name, version, appVersion) => `apiVersion: v2\nname: ${name}\ndescription: A Helm chart for ${name}\ntype: application\n# Bumped by the release workflow.\nversion: "${version}"\nappVersion: "${appVersion}"\n`;
+function kata() {
+    const prs = [
+        pr(10201, 'runtime: support virtio-mem hotplug on arm64', { user: 'ada', labels: ['kind/feature'], note: 'Memory hotplug with virtio-mem now works on arm64.', files: { 'src/runtime/virtcontainers/mem.go': 'package virtcontainers // virtio-mem\n' }, at: 1 }),
+        pr(10202, 'agent: fix a race when the guest pulls images', { user: 'grace', labels: ['kind/bug'], note: 'Fixed a race in guest image pull.', files: { 'src/agent/src/image.rs': '// image pull, race fixed\n' }, at: 2 }),
+        pr(10203, 'ci: bump the kernel config version', { user: 'linus', labels: ['area/ci'], note: 'NONE', files: { 'tools/packaging/kernel/kata_config_version': '142\n' }, at: 3 }),
+    ];
+    const chartPath = 'tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml';
+    return {
+        name: 'kata',
+        title: 'Kata Containers: VERSION and the kata-deploy chart bumped, main locked, four architectures built into one draft, published, main unlocked',
+        seed: '003_8a68f555a20c7889.txt',
+        repository: 'kata-containers/kata-containers',
+        dispatchBranch: 'main',
+        repos: [
+            {
+                owner: 'kata-containers',
+                name: 'kata-containers',
+                ownerType: 'Organization',
+                labels: [{ name: 'kind/feature' }, { name: 'kind/bug' }, { name: 'area/ci' }],
+                commits: [{ id: 'base', message: 'release: Kata Containers 3.9.0', author: 'kata-bot', date: day(0), files: { VERSION: '3.9.0\n', [chartPath]: chart('kata-deploy', '3.9.0', '3.9.0'), 'README.md': '# Kata Containers\n' } }, ...prs.map((p) => p.commit)],
+                tags: { '3.9.0': 'base' },
+                releases: [{ tag: '3.9.0', name: 'Kata Containers 3.9.0', body: 'Kata Containers 3.9.0', target: 'base' }],
+                pulls: prs.map((p) => p.pull),
+            },
+        ],
+        inputs: {
+            version: 'minor',
+            'tag-prefix': '',
+            lock: true,
+            'version-files': `VERSION\n${chartPath}: version, appVersion`,
+            'build-command': 'mkdir -p build && printf "kata-static %s %s\\n" "$RELKIT_VERSION" "$RELKIT_TARGET" > "build/kata-static-$RELKIT_VERSION-$RELKIT_TARGET.tar.xz"',
+            'build-targets': 'amd64 arm64 s390x ppc64le',
+            assets: 'build/*.tar.xz',
+        },
+        expect: {
+            version: '3.10.0',
+            tag: '3.10.0',
+            branch: 'main',
+            files: { VERSION: '3.10.0\n', [chartPath]: chart('kata-deploy', '3.10.0', '3.10.0') },
+            published: true,
+            prerelease: false,
+            latest: true,
+            assets: ['kata-static-3.10.0-amd64.tar.xz', 'kata-static-3.10.0-arm64.tar.xz', 'kata-static-3.10.0-ppc64le.tar.xz', 'kata-static-3.10.0-s390x.tar.xz', 'SHA256SUMS'],
+            notes: [/Memory hotplug with virtio-mem now works on arm64/, /Fixed a race in guest image pull/, /#10201/, /#10202/],
+            locked: true,
+        },
+    };
+}
+function metallb() {
+    const onMain = [
+        pr(2601, 'Add BGP communities to the speaker', { user: 'fedepaol', labels: ['kind/feature'], note: 'The speaker announces BGP communities from the BGPAdvertisement.', files: { 'speaker/bgp.go': 'package speaker // communities\n' }, at: 2 }),
+        pr(2602, 'Fix the speaker crash on empty node labels', { user: 'oribon', labels: ['kind/bug'], note: 'Fixed a speaker crash when a node has no labels.', files: { 'speaker/node.go': 'package speaker // labels fixed\n' }, at: 3 }),
+    ];
+    const backport = pr(2610, 'Automated cherry pick of #2602: Fix the speaker crash on empty node labels', { user: 'metallb-bot', labels: ['kind/bug'], base: 'v0.14', files: { 'speaker/node.go': 'package speaker // labels fixed\n' }, at: 4 });
+    const fix = pr(2611, 'Document the FRR-K8s mode upgrade', { user: 'gclawes', labels: ['kind/documentation'], note: 'Documented how to upgrade to the FRR-K8s mode.', base: 'v0.14', files: { 'website/content/upgrade.md': 'Upgrade to FRR-K8s mode. See https://github.com/metallb/metallb/tree/v0.14.8/config\n' }, at: 5 });
+    const files = {
+        'charts/metallb/Chart.yaml': 'apiVersion: v2\nname: metallb\nversion: 0.14.8\nappVersion: v0.14.8\ndependencies:\n  - name: crds\n    version: 0.14.8\n    repository: "file://charts/crds"\n',
+        'charts/metallb/charts/crds/Chart.yaml': 'apiVersion: v2\nname: crds\nversion: 0.14.8\nappVersion: v0.14.8\n',
+        'config/manifests/metallb-native.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: controller\nspec:\n  template:\n    spec:\n      containers:\n        - name: controller\n          image: quay.io/metallb/controller:v0.14.8\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: speaker\nspec:\n  template:\n    spec:\n      containers:\n        - name: speaker\n          image: quay.io/metallb/speaker:v0.14.8 # the speaker\n',
+        'internal/version/version.go': 'package version\n\nvar (\n\tversion = "0.14.8"\n)\n',
+        'website/content/upgrade.md': 'Upgrade. See https://github.com/metallb/metallb/tree/v0.14.8/config\n',
+    };
+    return {
+        name: 'metallb',
+        title: 'MetalLB: v0.14.9 from the v0.14 release branch, notes with cherry-picks credited, images waited for on every platform, live-website moved',
+        seed: '000_05b481868e091a73.txt',
+        repository: 'metallb/metallb',
+        dispatchBranch: 'v0.14',
+        repos: [
+            {
+                owner: 'metallb',
+                name: 'metallb',
+                ownerType: 'Organization',
+                labels: [{ name: 'kind/feature' }, { name: 'kind/bug' }, { name: 'kind/documentation' }],
+                commits: [
+                    { id: 'v0148', message: 'Automated update for release v0.14.8', author: 'fedepaol', date: day(1), files },
+                    ...onMain.map((p) => p.commit),
+                    { ...backport.commit, parents: ['v0148'] },
+                    { ...fix.commit, parents: [backport.commit.id] },
+                ],
+                branches: { main: onMain[1].commit.id, 'v0.14': fix.commit.id, 'live-website': 'v0148' },
+                tags: { 'v0.14.8': 'v0148' },
+                releases: [{ tag: 'v0.14.8', name: 'v0.14.8', body: 'MetalLB v0.14.8', target: 'v0148' }],
+                pulls: [...onMain, backport, fix].map((p) => p.pull),
+            },
+        ],
+        inputs: {
+            version: '0.14.9',
+            branch: 'v0.14',
+            'version-files': [
+                'charts/metallb/Chart.yaml: version, appVersion, dependencies[name=crds].version',
+                'charts/metallb/charts/crds/Chart.yaml: version, appVersion',
+                'config/**/*.yaml: image quay.io/metallb/controller, quay.io/metallb/speaker',
+                'internal/version/version.go: regex /version = "(.*)"/',
+                'website/content/**/*.md: links metallb/metallb',
+            ].join('\n'),
+            images: '{registry}/metallb/controller\n{registry}/metallb/speaker',
+            platforms: 'linux/amd64, linux/arm64, linux/arm/v7',
+            'move-branches': 'live-website',
+        },
+        images: { staging: ['metallb/controller', 'metallb/speaker'], platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'] },
+        expect: {
+            version: '0.14.9',
+            tag: 'v0.14.9',
+            branch: 'v0.14',
+            files: {
+                'charts/metallb/Chart.yaml': /version: 0\.14\.9\nappVersion: v0\.14\.9\n[\s\S]*version: 0\.14\.9\n/,
+                'config/manifests/metallb-native.yaml': /controller:v0\.14\.9[\s\S]*speaker:v0\.14\.9 # the speaker/,
+                'internal/version/version.go': /version = "0\.14\.9"/,
+                'website/content/upgrade.md': /tree\/v0\.14\.9\/config/,
+            },
+            published: true,
+            prerelease: false,
+            latest: true,
+            assets: [],
+            notes: [/Fixed a speaker crash when a node has no labels/, /#2602/, /Documented how to upgrade to the FRR-K8s mode/, /@fedepaol|@oribon|@gclawes/],
+            locked: false,
+            movedBranches: ['live-website'],
+        },
+    };
+}
+const PROMOTER_MANIFEST = 'registry.k8s.io/images/k8s-staging-example/images.yaml';
+function promoterRepo(existing) {
+    return {
+        owner: 'kubernetes',
+        name: 'k8s.io',
+        ownerType: 'Organization',
+        commits: [{ id: 'init', message: 'Add the example staging project', author: 'k8s-infra', date: day(0), files: { [PROMOTER_MANIFEST]: existing, 'README.md': '# k8s.io\n' } }],
+    };
+}
+function kubernetes() {
+    const prs = [
+        pr(4101, 'Fix leader election when the lease is deleted', { user: 'k8s-dev', labels: ['kind/bug', 'cherry-pick-approved'], note: 'Fixed leader election after the lease is deleted.', base: 'release-1.31', files: { 'pkg/leader/lease.go': 'package leader // fixed\n' }, at: 3 }),
+        pr(4102, 'Bump golang.org/x/net to v0.33.0', { user: 'k8s-dev', labels: ['kind/cleanup'], note: 'NONE', base: 'release-1.31', files: { 'go.mod': 'module sigs.k8s.io/example\n\nrequire golang.org/x/net v0.33.0\n' }, at: 4 }),
+    ];
+    return {
+        name: 'kubernetes',
+        title: 'Kubernetes patch release: mock first, then no-mock; image promotion PR in k8s.io, promoted images waited for with the staging digests, then published',
+        seed: '001_87af60b19d3da544.txt',
+        repository: 'kubernetes-sigs/example',
+        dispatchBranch: 'release-1.31',
+        repos: [
+            {
+                owner: 'kubernetes-sigs',
+                name: 'example',
+                ownerType: 'Organization',
+                labels: [{ name: 'kind/bug' }, { name: 'kind/cleanup' }, { name: 'cherry-pick-approved' }],
+                commits: [{ id: 'v1313', message: 'Release v1.31.3', author: 'k8s-release', date: day(1), files: { 'go.mod': 'module sigs.k8s.io/example\n\nrequire golang.org/x/net v0.30.0\n', 'README.md': '# example\n' } }, ...prs.map((p) => p.commit)],
+                branches: { main: 'v1313', 'release-1.31': prs[1].commit.id },
+                tags: { 'v1.31.3': 'v1313' },
+                releases: [{ tag: 'v1.31.3', name: 'v1.31.3', body: 'v1.31.3', target: 'v1313' }],
+                pulls: prs.map((p) => p.pull),
+            },
+            promoterRepo('- name: controller\n  dmap:\n    "sha256:1111111111111111111111111111111111111111111111111111111111111111": ["v1.31.3"]\n'),
+        ],
+        inputs: {
+            version: '1.31.4',
+            branch: 'release-1.31',
+            'bump-mode': 'none',
+            images: '{registry}/k8s-staging-example/controller',
+            platforms: 'linux/amd64, linux/arm64',
+            'promote-repository': 'kubernetes/k8s.io',
+            'promoter-manifest': PROMOTER_MANIFEST,
+            'promoted-images': '{registry}/example/controller',
+        },
+        images: { staging: ['k8s-staging-example/controller'], platforms: ['linux/amd64', 'linux/arm64'], production: ['example/controller'] },
+        promoter: { repository: 'kubernetes/k8s.io', manifest: PROMOTER_MANIFEST },
+        expect: {
+            version: '1.31.4',
+            tag: 'v1.31.4',
+            branch: 'release-1.31',
+            files: {},
+            published: true,
+            prerelease: false,
+            latest: true,
+            assets: [],
+            notes: [/Fixed leader election after the lease is deleted/, /#4101/],
+            locked: false,
+        },
+    };
+}
+function gaie() {
+    const prs = [
+        pr(1501, 'EPP: score endpoints by queue depth', { user: 'kfswain', labels: ['kind/feature'], note: 'The endpoint picker scores endpoints by queue depth.', base: 'release-1.2', files: { 'pkg/epp/scorer.go': 'package epp // queue depth\n' }, at: 3 }),
+    ];
+    const manifest = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: epp\nspec:\n  template:\n    spec:\n      containers:\n        - name: epp\n          image: registry.k8s.io/gateway-api-inference-extension/epp:v1.2.0-rc.0\n          imagePullPolicy: IfNotPresent\n';
+    return {
+        name: 'gaie',
+        title: 'Gateway API Inference Extension: v1.2.0-rc.1 on release-1.2, manifests bumped, a pre-release that is not latest with its manifests attached, images.yaml PR with tag and digest',
+        seed: '002_9e0fb5f5f0e4583c.txt',
+        repository: 'kubernetes-sigs/gateway-api-inference-extension',
+        dispatchBranch: 'release-1.2',
+        repos: [
+            {
+                owner: 'kubernetes-sigs',
+                name: 'gateway-api-inference-extension',
+                ownerType: 'Organization',
+                labels: [{ name: 'kind/feature' }],
+                commits: [
+                    { id: 'v110', message: 'Updates artifacts for v1.1.0 release', author: 'k8s-release', date: day(0), files: { 'config/manifests/epp.yaml': manifest.replace('v1.2.0-rc.0', 'v1.1.0'), 'Makefile': 'release:\n\t./hack/release.sh\n' } },
+                    { id: 'rc0', message: 'Updates artifacts for v1.2.0-rc.0 release', author: 'k8s-release', date: day(1), files: { 'config/manifests/epp.yaml': manifest } },
+                    ...prs.map((p) => p.commit),
+                ],
+                branches: { main: 'rc0', 'release-1.2': prs[0].commit.id },
+                tags: { 'v1.1.0': 'v110', 'v1.2.0-rc.0': 'rc0' },
+                releases: [
+                    { tag: 'v1.1.0', name: 'v1.1.0', body: 'v1.1.0', target: 'v110' },
+                    { tag: 'v1.2.0-rc.0', name: 'v1.2.0-rc.0', body: 'v1.2.0-rc.0', target: 'rc0', prerelease: true },
+                ],
+                pulls: prs.map((p) => p.pull),
+            },
+            promoterRepo('- name: epp\n  dmap:\n    "sha256:2222222222222222222222222222222222222222222222222222222222222222": ["v1.1.0"]\n'),
+        ],
+        inputs: {
+            version: '1.2.0-rc.1',
+            branch: 'release-1.2',
+            'version-files': 'config/manifests/*.yaml: image registry.k8s.io/gateway-api-inference-extension/epp',
+            'build-command': 'mkdir -p artifacts && cat config/manifests/*.yaml > artifacts/manifests.yaml',
+            assets: 'artifacts/manifests.yaml',
+            images: '{registry}/k8s-staging-gateway-api-inference-extension/epp',
+            'promote-repository': 'kubernetes/k8s.io',
+            'promoter-manifest': PROMOTER_MANIFEST,
+        },
+        images: { staging: ['k8s-staging-gateway-api-inference-extension/epp'], platforms: ['linux/amd64'] },
+        expect: {
+            version: '1.2.0-rc.1',
+            tag: 'v1.2.0-rc.1',
+            branch: 'release-1.2',
+            files: { 'config/manifests/epp.yaml': manifest.replace('v1.2.0-rc.0', 'v1.2.0-rc.1') },
+            published: true,
+            prerelease: true,
+            latest: false,
+            assets: ['manifests.yaml', 'SHA256SUMS'],
+            notes: [/The endpoint picker scores endpoints by queue depth/, /#1501/],
+            locked: false,
+        },
+    };
+}
+function kubeRs() {
+    const prs = [
+        pr(1701, 'Add `Api::get_metadata_opt_with`', { user: 'clux', labels: ['changelog-add'], files: { 'kube-client/src/api.rs': '// get_metadata_opt_with\n' }, at: 2 }),
+        pr(1702, 'Fix watcher backoff reset after a successful list', { user: 'nightkr', labels: ['changelog-fix'], files: { 'kube-runtime/src/watcher.rs': '// backoff reset\n' }, at: 3 }),
+        pr(1703, 'Bump MSRV to 1.85', { user: 'newcomer-ferris', labels: ['changelog-change'], files: { 'Cargo.toml.msrv': '1.85\n' }, at: 4 }),
+    ];
+    const cargo = (v) => `[workspace]\nresolver = "2"\nmembers = ["kube", "kube-client"]\n\n[workspace.package]\nversion = "${v}"\nedition = "2021"\n\n[workspace.dependencies]\nkube-client = { path = "kube-client", version = "=${v}", default-features = false }\n`;
+    return {
+        name: 'kube-rs',
+        title: 'kube-rs: one version across the Cargo workspace, notes grouped by changelog-* labels with new contributors, the section written into CHANGELOG.md, left as a draft',
+        seed: '004_0d00dea62842e31b.txt',
+        repository: 'kube-rs/kube',
+        dispatchBranch: 'main',
+        repos: [
+            {
+                owner: 'kube-rs',
+                name: 'kube',
+                ownerType: 'Organization',
+                labels: [{ name: 'changelog-add' }, { name: 'changelog-fix' }, { name: 'changelog-change' }],
+                commits: [
+                    {
+                        id: 'v0990',
+                        message: 'release 0.99.0',
+                        author: 'clux',
+                        date: day(1),
+                        files: {
+                            'Cargo.toml': cargo('0.99.0'),
+                            'kube/Cargo.toml': '[package]\nname = "kube"\nversion.workspace = true\n\n[dependencies]\nkube-client.workspace = true\n',
+                            'kube-client/Cargo.toml': '[package]\nname = "kube-client"\nversion.workspace = true\n',
+                            'CHANGELOG.md': '<!-- next-header -->\nUNRELEASED\n===================\n * see https://github.com/kube-rs/kube/compare/0.99.0...main\n\n[0.99.0](https://github.com/kube-rs/kube/releases/tag/0.99.0) / 2026-09-01\n===================\n * older notes\n',
+                            '.github/release.yml': 'changelog:\n  categories:\n    - title: Added\n      labels: [changelog-add]\n    - title: Changed\n      labels: [changelog-change]\n    - title: Fixed\n      labels: [changelog-fix]\nrelease-note-blocks: false\n',
+                        },
+                    },
+                    ...prs.map((p) => p.commit),
+                ],
+                tags: { '0.99.0': 'v0990' },
+                releases: [{ tag: '0.99.0', name: '0.99.0', body: '0.99.0', target: 'v0990' }],
+                pulls: prs.map((p) => p.pull),
+            },
+        ],
+        inputs: {
+            version: 'minor',
+            'tag-prefix': '',
+            'version-files': 'Cargo.toml: workspace.package.version, workspace.dependencies.*[path].version',
+            'changelog-file': 'CHANGELOG.md',
+            publish: false,
+        },
+        expect: {
+            version: '0.100.0',
+            tag: '0.100.0',
+            branch: 'main',
+            files: { 'Cargo.toml': cargo('0.100.0'), 'CHANGELOG.md': /Added[\s\S]*get_metadata_opt_with[\s\S]*Fixed[\s\S]*watcher backoff/ },
+            published: false,
+            prerelease: false,
+            latest: false,
+            assets: [],
+            notes: [/### Added/, /get_metadata_opt_with/, /### Fixed/, /newcomer-ferris/],
+            locked: false,
+        },
+    };
+}
+const SCENARIOS = { kata, metallb, kubernetes, gaie, 'kube-rs': kubeRs };
+function scenarios_scenario(name) {
+    const make = SCENARIOS[name];
+    if (!make)
+        throw new Error(`no scenario "${name}": use one of ${Object.keys(SCENARIOS).join(', ')}`);
+    return make();
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/outcome.ts
+
+/**
+ * `normalize` rewrites text before it is compared (e.g. the sandbox's address, which release notes
+ * link to and a changelog keeps): trees are then named by a hash of their normalized files.
+ */
+function releaseOutcome(sandbox, normalize) {
+    const repositories = {};
+    const tree = (repo, sha) => {
+        const root = sha ? repo.objects.commit(repo.objects.peel(sha))?.tree : undefined;
+        if (!root || !normalize)
+            return root ?? sha ?? '';
+        const hash = createHash('sha256');
+        for (const [path, entry] of [...repo.objects.listFiles(root)].sort(([a], [b]) => a.localeCompare(b)))
+            hash.update(`${path}\0${normalize(repo.objects.blob(entry.sha)?.toString('utf8') ?? '')}\0`);
+        return `normalized:${hash.digest('hex').slice(0, 40)}`;
+    };
+    const text = normalize ?? ((t) => t);
+    for (const repo of sandbox.state.repos.values()) {
+        const refs = [...repo.refs.entries()].sort(([a], [b]) => a.localeCompare(b));
+        repositories[`${repo.owner.login}/${repo.name}`] = {
+            branches: Object.fromEntries(refs.filter(([r]) => r.startsWith('refs/heads/')).map(([r, sha]) => [r.slice('refs/heads/'.length), tree(repo, sha)])),
+            tags: Object.fromEntries(refs.filter(([r]) => r.startsWith('refs/tags/')).map(([r, sha]) => [r.slice('refs/tags/'.length), tree(repo, sha)])),
+            releases: repo.releases
+                .map((r) => ({
+                tag: r.tagName,
+                name: r.name,
+                draft: r.draft,
+                prerelease: r.prerelease,
+                latest: repo.latestReleaseId === r.id,
+                target: /^[0-9a-f]{40}$/.test(r.targetCommitish) ? tree(repo, r.targetCommitish) : r.targetCommitish,
+                body: text(r.body ?? ''),
+                assets: r.assets.map((a) => ({ name: a.name, state: a.state, sha256: createHash('sha256').update(a.data).digest('hex') })).sort((a, b) => a.name.localeCompare(b.name)),
+            }))
+                .sort((a, b) => a.tag.localeCompare(b.tag) || Number(a.draft) - Number(b.draft)),
+            pulls: repo.pulls.map((p) => ({ number: p.number, title: p.title, state: p.state, merged: p.mergedAt !== null, head: p.headRef, base: p.baseRef, tree: tree(repo, p.headSha), labels: [...p.labels].sort() })),
+            rulesets: repo.rulesets.map((r) => ({ name: r.name, enforcement: r.enforcement, include: r.conditions?.ref_name?.include ?? [] })),
+            protections: Object.fromEntries(repo.protections),
+        };
+    }
+    return { repositories };
+}
+/** A file's text at the tip of a branch (or a tag), read from the sandbox's object store. */
+function fileAt(sandbox, repository, ref, path) {
+    const repo = sandbox.state.repo(repository);
+    if (!repo)
+        return undefined;
+    const sha = repo.refs.get(`refs/heads/${ref}`) ?? repo.refs.get(`refs/tags/${ref}`) ?? (/^[0-9a-f]{40}$/.test(ref) ? ref : undefined);
+    const root = sha ? repo.objects.commit(repo.objects.peel(sha))?.tree : undefined;
+    const entry = root ? repo.objects.entryAt(root, path) : undefined;
+    return entry ? repo.objects.blob(entry.sha)?.toString('utf8') : undefined;
+}
+
+// EXTERNAL MODULE: external "node:net"
+var external_node_net_ = __nccwpck_require__(7030);
+;// CONCATENATED MODULE: ./packages/rehearsal/src/local-registry.ts
+
+
+
+
+
+
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const sha256 = (data) => `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
+function registryAvailable() {
+    return (0,external_node_child_process_namespaceObject.spawnSync)('docker-registry', ['--version'], { stdio: 'ignore' }).status === 0;
+}
+async function freePort() {
+    return new Promise((resolve, reject) => {
+        const server = (0,external_node_net_.createServer)();
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', () => {
+            const { port } = server.address();
+            server.close(() => resolve(port));
+        });
+    });
+}
+async function put(url, body, contentType) {
+    const response = await fetch(url, { method: 'PUT', body: new Uint8Array(body), headers: { 'content-type': contentType } });
+    if (response.status !== 201)
+        throw new Error(`PUT ${url}: ${response.status} ${await response.text()}`);
+}
+async function startLocalRegistry() {
+    if (!registryAvailable())
+        throw new Error('docker-registry is not installed: this scenario waits for images in a real registry. Install it with `apt-get install docker-registry` (Debian/Ubuntu).');
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relkit-rehearsal-registry-'));
+    const host = `127.0.0.1:${await freePort()}`;
+    const url = `http://${host}`;
+    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'config.yml'), `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${(0,external_node_path_namespaceObject.join)(dir, 'data')}\nhttp:\n  addr: ${host}\n  secret: ${(0,external_node_crypto_.randomBytes)(16).toString('hex')}\n`);
+    const child = (0,external_node_child_process_namespaceObject.spawn)('docker-registry', ['serve', (0,external_node_path_namespaceObject.join)(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let errors = '';
+    child.stderr?.on('data', (chunk) => (errors += chunk.toString()));
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+        if (child.exitCode !== null)
+            throw new Error(`docker-registry exited (${child.exitCode}): ${errors}`);
+        if (Date.now() > deadline)
+            throw new Error(`docker-registry did not start: ${errors}`);
+        const up = await fetch(`${url}/v2/`).then((r) => r.status === 200, () => false);
+        if (up)
+            break;
+        await new Promise((r) => setTimeout(r, 100));
+    }
+    const pushBlob = async (repository, data) => {
+        const digest = sha256(data);
+        const start = await fetch(`${url}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
+        if (start.status !== 202)
+            throw new Error(`blob upload: ${start.status} ${await start.text()}`);
+        const location = new URL(start.headers.get('location') ?? '', url);
+        location.searchParams.set('digest', digest);
+        await put(location.href, data, 'application/octet-stream');
+        return digest;
+    };
+    return {
+        host,
+        url,
+        async pushIndex(repository, tag, platforms) {
+            const name = repository.split('/').pop();
+            const manifests = [];
+            for (const platform of platforms) {
+                const [os = 'linux', architecture = 'amd64', variant] = platform.split('/');
+                const config = Buffer.from(JSON.stringify({ architecture, os, ...(variant ? { variant } : {}), rootfs: { type: 'layers', diff_ids: [] }, config: { Labels: { 'org.opencontainers.image.title': name } } }));
+                const layer = Buffer.from(`${name} ${tag} ${platform}\n`);
+                const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: await pushBlob(repository, config), size: config.length }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: await pushBlob(repository, layer), size: layer.length }] }));
+                await put(`${url}/v2/${repository}/manifests/${sha256(manifest)}`, manifest, OCI_MANIFEST);
+                manifests.push({ mediaType: OCI_MANIFEST, digest: sha256(manifest), size: manifest.length, platform: { os, architecture, ...(variant ? { variant } : {}) } });
+            }
+            const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests }));
+            await put(`${url}/v2/${repository}/manifests/${tag}`, index, OCI_INDEX);
+            return sha256(index);
+        },
+        async stop() {
+            child.kill('SIGTERM');
+            await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+            (0,external_node_fs_namespaceObject.rmSync)(dir, { recursive: true, force: true });
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/report.ts
+function step(record, job, id) {
+    return record.jobs[job]?.legs.flatMap((l) => l.steps).find((s) => s.id === id);
+}
+const indent = (text, by = '    ') => text.trimEnd().split('\n').map((l) => `${by}${l}`).join('\n');
+const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
+/** The rehearsal as a person reads it: jobs, the bump's diff, the notes, the release, the promotion, the lock. */
+function rehearsalReport(record, sandbox, scenario, mock) {
+    const out = [];
+    const icon = { success: '✓', failure: '✗', skipped: '-', cancelled: '⊘' };
+    out.push(`relkit rehearsal: ${scenario.name}${mock ? ' (mock)' : ''}`, `  ${scenario.title}`, `  ${scenario.repository}, started on ${scenario.dispatchBranch}; GitHub sandbox at ${sandbox.urls.api}`, '', 'Jobs');
+    for (const job of Object.values(record.jobs)) {
+        out.push(`  ${icon[job.result]} ${job.id.padEnd(8)} ${job.result === 'skipped' ? `skipped${job.reason ? ` (${job.reason})` : ''}` : `${job.result.padEnd(8)} ${seconds(job.durationMs)}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''}`}`);
+        if (job.legs.length > 1)
+            for (const leg of job.legs)
+                out.push(`      ${icon[leg.result]} ${leg.name}`);
+        for (const leg of job.legs)
+            if (leg.error)
+                out.push(indent(leg.error, '      ! '));
+    }
+    const plan = record.jobs.plan?.outputs ?? {};
+    if (plan.version)
+        out.push('', `Version ${plan['previous-version'] ? `${plan['previous-version']} → ` : ''}${plan.version}, tag ${plan.tag}, branch ${plan.branch}`);
+    const bump = step(record, 'bump', 'bump');
+    const diff = /```diff\n([\s\S]*?)```/.exec(bump?.summary ?? '')?.[1];
+    if (diff)
+        out.push('', `Version files${mock ? ' (would change)' : `, committed as ${record.jobs.bump?.outputs.sha?.slice(0, 12)}`}`, indent(diff));
+    const notes = record.jobs.notes?.outputs.notes;
+    if (notes)
+        out.push('', `Release notes (${record.jobs.notes?.outputs['pr-count'] ?? '?'} pull request(s))`, indent(notes.replace(/\n<!--[\s\S]*?-->/g, '')));
+    const repo = sandbox.state.repo(scenario.repository);
+    const release = repo?.releases.find((r) => r.tagName === plan.tag);
+    if (release) {
+        const state = release.draft ? 'draft' : `published${repo.latestReleaseId === release.id ? ', latest' : ''}`;
+        out.push('', `Release ${release.tagName}: ${state}${release.prerelease ? ', pre-release' : ''}`);
+        for (const asset of release.assets)
+            out.push(`    ${asset.name} (${asset.data.length} bytes)`);
+    }
+    else if (plan.tag)
+        out.push('', `Release ${plan.tag}: ${mock ? 'planned, not created (mock)' : 'not created'}`);
+    const images = record.jobs.images?.outputs.digests;
+    if (images && images !== '{}')
+        out.push('', 'Images ready', ...Object.entries(JSON.parse(images)).map(([image, digest]) => `    ${image} ${digest}`));
+    const promotion = step(record, 'promote', 'pr');
+    if (promotion?.outputs.operation) {
+        const change = /```diff\n([\s\S]*?)```/.exec(promotion.summary)?.[1];
+        const where = promotion.outputs['pull-request-url'] || `in ${scenario.promoter?.repository ?? 'the promoter repository'}`;
+        out.push('', `Promotion PR ${where} (${mock ? `mock: would be ${promotion.outputs.operation}` : promotion.outputs.operation}${promotion.outputs.merged === 'true' ? ', merged' : ''})`, ...(change ? [indent(change)] : []));
+    }
+    const lock = step(record, 'lock', 'lock');
+    if (lock) {
+        const rulesets = repo?.rulesets.length ?? 0;
+        out.push('', `Lock: ${lock.outputs.locked === 'true' ? `${scenario.expect.branch} locked (${lock.outputs['lock-id']})` : mock ? 'planned (mock)' : 'not locked'} during the release; unlock job ${record.jobs.unlock?.result}; rulesets on the repository now: ${rulesets}`);
+    }
+    const moved = step(record, 'publish', 'publish')?.outputs['moved-branches'];
+    if (moved && moved !== '[]')
+        out.push('', `Branches moved: ${JSON.parse(moved).map((m) => `${m.branch} (${m.action})`).join(', ')}`);
+    out.push('', record.result === 'success' ? `Release ${mock ? 'rehearsed in mock mode: nothing was changed' : 'finished'}.` : 'The release failed: fix the cause and re-run the failed jobs.');
+    return out.join('\n');
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./packages/cli/src/rehearse-command.ts
+
+
+
+
+
+
+
+
+const REHEARSE_USAGE = [
+    'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs] [--mock] [--verbose]',
+    '       relkit rehearse --repo-dir DIR [--repo OWNER/NAME] [--branch B] [--inputs JSON] [--mock]',
+    '',
+    'Runs .github/workflows/release.yml offline against an embedded GitHub sandbox (and a local',
+    'docker-registry for scenarios with images), then prints what the release did.',
+].join('\n');
+/** A scenario for the repository in DIR: its commits, branches and tags, released with the given inputs. */
+function scenarioFromRepository(dir, flags) {
+    const full = (0,external_node_path_namespaceObject.resolve)(dir);
+    if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(full, '.git')))
+        throw new errors_UserError(`--repo-dir ${dir} is not a git repository.`, 'Pass the folder of a git clone, e.g. --repo-dir .');
+    const repository = flags.get('repo') ?? `sandbox/${(0,external_node_path_namespaceObject.basename)(full)}`;
+    if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
+        throw new errors_UserError(`--repo ${repository} is not OWNER/NAME.`, 'Pass --repo like acme/app.');
+    const branch = flags.get('branch') ?? (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-C', full, 'rev-parse', '--abbrev-ref', 'HEAD']).toString().trim();
+    let inputs = { version: 'patch', 'version-files': (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(full, 'VERSION')) ? 'VERSION' : '', 'bump-mode': (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(full, 'VERSION')) ? 'commit' : 'none' };
+    const given = flags.get('inputs');
+    if (given) {
+        try {
+            inputs = JSON.parse((0,external_node_fs_namespaceObject.existsSync)(given) ? (0,external_node_fs_namespaceObject.readFileSync)(given, 'utf8') : given);
+        }
+        catch (error) {
+            throw new errors_UserError(`--inputs is not JSON (${error.message}).`, 'Pass the release.yml inputs as JSON, e.g. --inputs \'{"version":"1.2.0","version-files":"VERSION"}\', or a JSON file.');
+        }
+    }
+    const [owner, name] = repository.split('/');
+    return {
+        name: 'repo-dir',
+        title: `${repository} from ${full}`,
+        seed: '',
+        repository,
+        dispatchBranch: branch,
+        repos: [{ owner, name, gitDir: full, defaultBranch: branch }],
+        inputs: { branch, ...inputs },
+        expect: { version: '', tag: '', branch: String(inputs.branch ?? branch), files: {}, published: true, prerelease: false, latest: true, assets: [], notes: [], locked: false },
+    };
+}
+async function rehearseCommand(flags, print) {
+    if (flags.has('help')) {
+        print(REHEARSE_USAGE);
+        return 0;
+    }
+    const name = flags.get('scenario') ?? 'kata';
+    if (!flags.has('repo-dir') && !(name in SCENARIOS))
+        throw new errors_UserError(`--scenario ${name} is not a scenario.`, `Use one of: ${Object.keys(SCENARIOS).join(', ')}.`);
+    const scenario = flags.has('repo-dir') ? scenarioFromRepository(flags.get('repo-dir'), flags) : scenarios_scenario(name);
+    const mock = flags.has('mock');
+    const actionsDir = actionsDirectory();
+    const workflowFile = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(actionsDir), '.github', 'workflows', 'release.yml');
+    const sandbox = await startSandbox({ seed: { repos: scenario.repos } });
+    let registry;
+    const workdir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relkit-rehearse-'));
+    try {
+        if (scenario.images || JSON.stringify(scenario.inputs).includes('{registry}'))
+            registry = await startLocalRegistry();
+        print(`Rehearsing ${scenario.name === 'repo-dir' ? scenario.title : `the ${scenario.name} release`} in a GitHub sandbox${registry ? ` with a registry at ${registry.host}` : ''}…`);
+        const record = await rehearse({ scenario, sandbox, mock, actionsDir, workflowFile, workdir, ...(registry ? { registry } : {}), log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => { } });
+        print('');
+        print(rehearsalReport(record, sandbox, scenario, mock));
+        return record.result === 'success' ? 0 : 1;
+    }
+    finally {
+        await registry?.stop();
+        await sandbox.close();
+        (0,external_node_fs_namespaceObject.rmSync)(workdir, { recursive: true, force: true });
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/cli/src/bin.ts
+
 
 
 
@@ -84946,6 +98146,7 @@ function help() {
         '  relkit <action> [--<input> value …] [--mock] [--json] [--repo OWNER/NAME]',
         '  relkit <action> --help',
         '  relkit sandbox serve [--port N] [--seed FILE.json|GIT_DIR] [--repo OWNER/NAME]',
+        '  relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs] [--mock] [--repo-dir DIR]',
         '',
         'Actions:',
         ...(actions.length > 0 ? actions.map((a) => `  ${a}`) : ['  (none yet)']),
@@ -84969,6 +98170,8 @@ async function main(argv) {
         await sandboxServe(flags, print);
         return 0;
     }
+    if (command === 'rehearse')
+        return rehearseCommand(flags, print);
     return runActionCommand(command, flags, print);
 }
 main(process.argv.slice(2)).then((code) => {

@@ -36859,7 +36859,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9813);
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1444);
-/* harmony import */ var _relkit_release__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8587);
+/* harmony import */ var _relkit_release__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1659);
 
 
 
@@ -36905,8 +36905,16 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .C)(asy
         concurrency: inputs.integer('concurrency', { default: 3, min: 1, max: 16 }),
         notesUrl: process.env.GITHUB_RUN_ID && process.env.GITHUB_SERVER_URL ? `${process.env.GITHUB_SERVER_URL}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined,
     };
+    const branchesToMove = inputs.list('move-branches', { commas: true });
+    if (branchesToMove.length > 0 && !request.publish) {
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('`move-branches` is set but `publish` is false: branches follow published releases only.', 'Set `publish: true`, or clear `move-branches`.', { input: 'move-branches' });
+    }
     const github = ctx.github({ token: inputs.string('token', { required: true }) });
+    if (branchesToMove.length > 0)
+        (0,_relkit_release__WEBPACK_IMPORTED_MODULE_4__/* .checkBranchesToMove */ .nu)(branchesToMove, (await github.rest.rest.repos.get({ owner, repo })).data.default_branch);
     const result = await (0,_relkit_release__WEBPACK_IMPORTED_MODULE_4__/* .runDraftRelease */ .u$)({ github, writes: ctx.writes, log: ctx.log }, request);
+    // In mock mode nothing was published, but the moves a real run would make are still listed.
+    const moves = branchesToMove.length > 0 && (result.published || ctx.writes.mock) ? await (0,_relkit_release__WEBPACK_IMPORTED_MODULE_4__/* .moveBranches */ .KE)({ github, writes: ctx.writes, log: ctx.log }, { owner, repo }, branchesToMove, result.targetSha) : [];
     ctx.setOutput('id', result.release.id || '');
     ctx.setOutput('url', result.release.html_url);
     ctx.setOutput('upload-url', result.release.upload_url);
@@ -36914,6 +36922,7 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .C)(asy
     ctx.setOutput('draft', !result.published);
     ctx.setOutput('published', result.published);
     ctx.setOutput('created', result.created);
+    ctx.setOutput('moved-branches', moves.map(({ branch, from, to, action }) => ({ branch, from: from ?? null, to, action })));
     ctx.setOutput('assets', result.assets.map(({ name, size, sha256, url, action }) => ({ name, size, sha256, url, action })));
     if (result.bodyTruncated)
         ctx.warn(`The release notes were cut at GitHub's 125,000-character limit${request.notesUrl ? `; the body links to ${request.notesUrl}` : ''}.`);
@@ -36922,6 +36931,8 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .C)(asy
     ctx.summary.paragraph(`${result.release.html_url ? `[${result.release.name ?? tag}](${result.release.html_url})` : tag} — ${state}; ${result.created ? 'created by this run' : 'existing draft reused'}${result.deleted.length ? `; deleted drafts ${result.deleted.join(', ')}` : ''}.`);
     if (result.assets.length > 0)
         ctx.summary.table(['Asset', 'Size', 'sha256', 'Action'], result.assets.map((a) => [a.name, String(a.size), `\`${a.sha256}\``, a.action]));
+    if (moves.length > 0)
+        ctx.summary.table(['Branch', 'From', 'To', 'Action'], moves.map((m) => [m.branch, m.from ? `\`${m.from.slice(0, 12)}\`` : '(new)', `\`${m.to.slice(0, 12)}\``, ctx.writes.mock && m.action !== 'unchanged' ? `${m.action} (mock)` : m.action]));
 });
 
 __webpack_async_result__();
@@ -45872,13 +45883,15 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
-/***/ 8587:
+/***/ 1659:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  nu: () => (/* reexport */ checkBranchesToMove),
   AB: () => (/* reexport */ collectAssets),
+  KE: () => (/* reexport */ moveBranches),
   u$: () => (/* reexport */ runDraftRelease)
 });
 
@@ -46312,7 +46325,57 @@ async function runDraftRelease(clients, request) {
     return { release, created: draft.created, deleted: draft.deleted, assets, published, makeLatest, bodyTruncated: composed.truncated, targetSha };
 }
 
+;// CONCATENATED MODULE: ./packages/release/src/move-branches.ts
+
+const BRANCH_NAME = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{|.*\.lock$)[^\s~^:?*[\\]+$/;
+/** Checks `move-branches` before any write: git-valid names, never the default branch. */
+function checkBranchesToMove(branches, defaultBranch) {
+    for (const branch of branches) {
+        if (!BRANCH_NAME.test(branch))
+            throw new src/* UserError */.yo(`Input \`move-branches\`: "${branch}" is not a branch name git allows.`, 'List branch names such as `live-website`, one a line.', { input: 'move-branches' });
+        if (branch === defaultBranch) {
+            throw new src/* UserError */.yo(`Input \`move-branches\` lists ${branch}, the default branch; moving it to the release would rewrite its history.`, 'List only branches that follow releases (e.g. `live-website`, `stable`).', { input: 'move-branches' });
+        }
+    }
+}
+/**
+ * Points each branch at the release commit, as MetalLB moves `live-website` with `git reset --hard
+ * vX.Y.Z && git push -f`: created when missing, force-moved when elsewhere, left alone when already
+ * there (so a re-run changes nothing).
+ */
+async function moveBranches(clients, id, branches, sha) {
+    const { rest } = clients.github.rest;
+    const moves = [];
+    for (const branch of branches) {
+        const current = await rest.git
+            .getRef({ owner: id.owner, repo: id.repo, ref: `heads/${branch}` })
+            .then((r) => r.data.object.sha)
+            .catch((error) => {
+            if (error.status === 404)
+                return undefined;
+            throw (0,src/* explainGitHubError */.Pm)(error, `read the branch ${branch}`, 'contents: read');
+        });
+        if (current === sha) {
+            moves.push({ branch, from: current, to: sha, action: 'unchanged' });
+            continue;
+        }
+        if (current === undefined) {
+            await clients.writes.perform({ method: 'POST', target: `/repos/${id.owner}/${id.repo}/git/refs`, summary: `create the branch ${branch} at ${sha.slice(0, 12)}` }, () => rest.git.createRef({ owner: id.owner, repo: id.repo, ref: `refs/heads/${branch}`, sha }).catch((error) => {
+                throw (0,src/* explainGitHubError */.Pm)(error, `create the branch ${branch}`, 'contents: write');
+            }));
+            moves.push({ branch, from: undefined, to: sha, action: 'created' });
+            continue;
+        }
+        await clients.writes.perform({ method: 'PATCH', target: `/repos/${id.owner}/${id.repo}/git/refs/heads/${branch}`, summary: `move the branch ${branch} from ${current.slice(0, 12)} to ${sha.slice(0, 12)} (force)` }, () => rest.git.updateRef({ owner: id.owner, repo: id.repo, ref: `heads/${branch}`, sha, force: true }).catch((error) => {
+            throw (0,src/* explainGitHubError */.Pm)(error, `move the branch ${branch}`, 'contents: write (and a token allowed past any rule protecting the branch)');
+        }));
+        moves.push({ branch, from: current, to: sha, action: 'moved' });
+    }
+    return moves;
+}
+
 ;// CONCATENATED MODULE: ./packages/release/src/index.ts
+
 
 
 

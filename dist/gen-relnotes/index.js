@@ -46875,6 +46875,17 @@ var external_node_path_ = __nccwpck_require__(6760);
 function escapeRegex(text) {
     return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+/** A level-2 ATX heading (`## 1.2.0`) or a setext heading (a line underlined with `===` or `---`, as kube-rs writes them): its text. */
+function headingText(lines, index) {
+    const line = lines[index];
+    const atx = /^##\s+(.*)$/.exec(line);
+    if (atx)
+        return atx[1];
+    const next = lines[index + 1];
+    if (next !== undefined && /^(=+|-+)\s*$/.test(next) && line.trim() !== '' && !/^[-*+>#|]|^\s/.test(line))
+        return line;
+    return undefined;
+}
 /**
  * Puts this version's section into a changelog: replaces the section already there for the version
  * (so a re-run changes nothing), else inserts it above the newest release section (below the title
@@ -46884,16 +46895,20 @@ function placeSection(existing, section, version) {
     const eol = existing.includes('\r\n') ? '\r\n' : '\n';
     const body = section.replace(/\n/g, eol);
     const lines = existing.split(eol);
-    const isHeading = (l) => /^##\s/.test(l);
-    const mine = new RegExp(`^##\\s+\\[?v?${escapeRegex(version)}\\]?(\\s|$)`);
-    const start = lines.findIndex((l) => mine.test(l));
+    const headings = lines.map((_, i) => headingText(lines, i));
+    const nextHeading = (from) => {
+        let i = from;
+        while (i < lines.length && headings[i] === undefined)
+            i++;
+        return i;
+    };
+    const mine = new RegExp(`^\\[?v?${escapeRegex(version)}\\]?(\\s|\\(|$)`);
+    const start = headings.findIndex((h) => h !== undefined && mine.test(h));
     if (start >= 0) {
-        let end = start + 1;
-        while (end < lines.length && !isHeading(lines[end]))
-            end++;
+        const end = nextHeading(start + 1);
         return [...lines.slice(0, start), ...body.replace(new RegExp(`${escapeRegex(eol)}$`), '').split(eol), ...(end < lines.length ? [''] : []), ...lines.slice(end)].join(eol);
     }
-    let at = lines.findIndex((l) => isHeading(l) && !/unreleased/i.test(l));
+    let at = headings.findIndex((h) => h !== undefined && !/unreleased/i.test(h));
     if (at < 0)
         at = lines.length;
     const before = lines.slice(0, at);
