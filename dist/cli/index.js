@@ -97902,6 +97902,7 @@ const sha256 = (data) => `sha256:${(0,external_node_crypto_.createHash)('sha256'
 function registryAvailable() {
     return (0,external_node_child_process_namespaceObject.spawnSync)('docker-registry', ['--version'], { stdio: 'ignore' }).status === 0;
 }
+/** A free loopback port (the registry needs one before it starts). */
 async function freePort() {
     return new Promise((resolve, reject) => {
         const server = (0,external_node_net_.createServer)();

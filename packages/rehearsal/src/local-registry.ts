@@ -28,7 +28,8 @@ export function registryAvailable(): boolean {
   return spawnSync('docker-registry', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-async function freePort(): Promise<number> {
+/** A free loopback port (the registry needs one before it starts). */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
