@@ -1,4 +1,4 @@
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash, createSign, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -6,11 +6,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
-import { freePort } from '@relkit/rehearsal';
+import { startLocalRegistry } from '@relkit/rehearsal';
 
 /**
- * A real CNCF distribution registry (Debian `docker-registry`) on loopback, with a temporary
- * config and storage. In `bearer` mode it is configured for token auth and a small token server
+ * A real CNCF distribution registry (Debian `docker-registry`, started by the rehearsal's
+ * startLocalRegistry) on loopback, with a temporary config and storage. In `bearer` mode it is configured for token auth and a small token server
  * here signs the tokens it accepts, so clients go through the real 401 → realm → token dance; in
  * `basic` mode it checks an htpasswd file itself.
  */
@@ -83,26 +83,9 @@ function startTokenServer(keyPem: string, certDer: Buffer, service: string, cred
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, realm: `http://127.0.0.1:${(server.address() as AddressInfo).port}/token` })));
 }
 
-async function waitForRegistry(url: string, child: ChildProcess, log: () => string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited (${child.exitCode}):\n${log()}`);
-    try {
-      const response = await fetch(`${url}/v2/`);
-      if (response.status === 200 || response.status === 401) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`docker-registry did not start:\n${log()}`);
-}
-
 export async function startRegistry(options: { auth?: 'none' | 'bearer' | 'basic' } = {}): Promise<TestRegistry> {
-  const dir = mkdtempSync(join(tmpdir(), 'relkit-registry-'));
-  const port = await freePort();
-  const host = `127.0.0.1:${port}`;
-  const url = `http://${host}`;
+  // Key, certificate and htpasswd live here; the registry keeps its own config and storage.
+  const dir = mkdtempSync(join(tmpdir(), 'relkit-registry-auth-'));
   const service = 'relkit-test-registry';
   const credentials = { username: 'relkit', password: randomBytes(8).toString('hex') };
   const tokenRequests: string[] = [];
@@ -112,24 +95,17 @@ export async function startRegistry(options: { auth?: 'none' | 'bearer' | 'basic
   if (options.auth === 'bearer') {
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=relkit-test-token'], { stdio: 'ignore' });
     const certDer = execFileSync('openssl', ['x509', '-in', join(dir, 'cert.pem'), '-outform', 'DER']);
-    const started = await startTokenServer(readFileSync(join(dir, 'key.pem'), 'utf8'), certDer, service, credentials, tokenRequests);
-    tokenServer = started.server;
-    realm = started.realm;
+    const tokenServerStarted = await startTokenServer(readFileSync(join(dir, 'key.pem'), 'utf8'), certDer, service, credentials, tokenRequests);
+    tokenServer = tokenServerStarted.server;
+    realm = tokenServerStarted.realm;
     authBlock = `auth:\n  token:\n    realm: ${realm}\n    service: ${service}\n    issuer: relkit-test-issuer\n    rootcertbundle: ${join(dir, 'cert.pem')}\n`;
   }
   if (options.auth === 'basic') {
     writeFileSync(join(dir, 'htpasswd'), `${credentials.username}:${bcrypt.hashSync(credentials.password, 4)}\n`);
     authBlock = `auth:\n  htpasswd:\n    realm: relkit-basic\n    path: ${join(dir, 'htpasswd')}\n`;
   }
-  writeFileSync(
-    join(dir, 'config.yml'),
-    `version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n  secret: ${randomBytes(16).toString('hex')}\n${authBlock}`,
-  );
-  const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
-  child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-  await waitForRegistry(url, child, () => output);
+  const started = await startLocalRegistry({ auth: authBlock });
+  const { host, url } = started;
 
   const tokenCache = new Map<string, string>();
   const authorized = async (repository: string, init: RequestInit = {}, path = ''): Promise<Response> => {
@@ -190,8 +166,7 @@ export async function startRegistry(options: { auth?: 'none' | 'bearer' | 'basic
       return { ...(await putManifest(repository, reference, OCI_INDEX, index)), children };
     },
     async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
+      await started.stop();
       await new Promise((r) => (tokenServer ? tokenServer.close(() => r(undefined)) : r(undefined)));
       rmSync(dir, { recursive: true, force: true });
     },

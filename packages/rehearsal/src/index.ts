@@ -11,5 +11,5 @@ export { appTokenAction } from './app-token-action.js';
 export { rehearse, rehearsalActions, callerInputs, type RehearseOptions } from './rehearse.js';
 export { SCENARIOS, scenario, type Scenario, type ImagePlan } from './scenarios.js';
 export { releaseOutcome, fileAt, type ReleaseOutcome } from './outcome.js';
-export { startLocalRegistry, registryAvailable, freePort, type LocalRegistry } from './local-registry.js';
+export { startLocalRegistry, type LocalRegistry } from './local-registry.js';
 export { rehearsalReport } from './report.js';

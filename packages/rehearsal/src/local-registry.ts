@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { UserError } from '@relkit/kit';
 
 /**
  * A real OCI registry for rehearsals: CNCF distribution (Debian `docker-registry`) on loopback with
@@ -24,12 +25,12 @@ const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
 
-export function registryAvailable(): boolean {
+function registryAvailable(): boolean {
   return spawnSync('docker-registry', ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** A free loopback port (the registry needs one before it starts). */
-export async function freePort(): Promise<number> {
+/** A free loopback port: the registry's config names its address before it starts. */
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -45,12 +46,19 @@ async function put(url: string, body: Buffer, contentType: string): Promise<void
   if (response.status !== 201) throw new Error(`PUT ${url}: ${response.status} ${await response.text()}`);
 }
 
-export async function startLocalRegistry(): Promise<LocalRegistry> {
-  if (!registryAvailable()) throw new Error('docker-registry is not installed: this scenario waits for images in a real registry. Install it with `apt-get install docker-registry` (Debian/Ubuntu).');
-  const dir = mkdtempSync(join(tmpdir(), 'relkit-rehearsal-registry-'));
+/**
+ * Starts docker-registry on a free loopback port. `auth` is a distribution config `auth:` block
+ * (token or htpasswd) for callers that test authentication; `pushIndex` pushes anonymously, so it
+ * only works without one.
+ */
+export async function startLocalRegistry(options: { auth?: string } = {}): Promise<LocalRegistry> {
+  if (!registryAvailable()) {
+    throw new UserError('docker-registry is not installed, and this release waits for images in a real registry.', 'Install it (Debian/Ubuntu: `apt-get install docker-registry`), or rehearse a scenario without images: kata or kube-rs.');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'relkit-registry-'));
   const host = `127.0.0.1:${await freePort()}`;
   const url = `http://${host}`;
-  writeFileSync(join(dir, 'config.yml'), `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\nhttp:\n  addr: ${host}\n  secret: ${randomBytes(16).toString('hex')}\n`);
+  writeFileSync(join(dir, 'config.yml'), `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n  secret: ${randomBytes(16).toString('hex')}\n${options.auth ?? ''}`);
   const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let errors = '';
   child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
@@ -58,7 +66,8 @@ export async function startLocalRegistry(): Promise<LocalRegistry> {
   for (;;) {
     if (child.exitCode !== null) throw new Error(`docker-registry exited (${child.exitCode}): ${errors}`);
     if (Date.now() > deadline) throw new Error(`docker-registry did not start: ${errors}`);
-    const up = await fetch(`${url}/v2/`).then((r) => r.status === 200, () => false);
+    // 401 is an answer too: the registry is up and asks for credentials.
+    const up = await fetch(`${url}/v2/`).then((r) => r.status === 200 || r.status === 401, () => false);
     if (up) break;
     await new Promise((r) => setTimeout(r, 100));
   }
