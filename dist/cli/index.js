@@ -93261,6 +93261,7 @@ function evaluateToken(token, contexts, status) {
 
 
 
+
 function run_isJob(job) {
     return job.type === 'job';
 }
@@ -93270,14 +93271,15 @@ function inputsWithDefaults(workflow, given) {
     for (const [name, definition] of Object.entries(definitions)) {
         const raw = name in given ? given[name] : definition.default;
         if (raw === undefined && definition.required)
-            throw new Error(`input "${name}" is required by ${workflow.name}`);
+            throw new errors_UserError(`${workflow.name} requires the input \`${name}\`, and it was not given.`, `Pass \`${name}\`.`, { input: name });
         const value = typeof raw === 'object' && raw !== null && 'value' in raw ? raw.value : raw;
         // workflow_call also takes number inputs, which the parser's InputType leaves out.
         inputs[name] = definition.type === 'boolean' ? value === true || value === 'true' : definition.type === 'number' ? Number(value) : (value ?? '');
     }
-    for (const name of Object.keys(given))
+    for (const name of Object.keys(given)) {
         if (!(name in definitions))
-            throw new Error(`${workflow.name} has no input "${name}"`);
+            throw new errors_UserError(`${workflow.name} has no input \`${name}\`.`, `Use its inputs: ${Object.keys(definitions).join(', ')}.`, { input: name });
+    }
     return inputs;
 }
 /** Jobs of the earlier attempt that failed, and everything that depends on them: these run again. */
@@ -97216,13 +97218,6 @@ function artifactActions() {
 var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/github-api.ts
 /** A small REST client for the action shims: they talk to GitHub (the sandbox) as the real actions do. */
-class ShimHttpError extends Error {
-    status;
-    constructor(status, message) {
-        super(message);
-        this.status = status;
-    }
-}
 async function githubRequest(env, auth, method, path, body) {
     const base = env.GITHUB_API_URL || 'https://api.github.com';
     const response = await fetch(`${base}${path}`, {
@@ -97239,7 +97234,7 @@ async function githubRequest(env, auth, method, path, body) {
         catch {
             // not JSON: keep the text
         }
-        throw new ShimHttpError(response.status, `${method} ${path}: ${response.status} ${message}`);
+        throw new Error(`${method} ${path}: ${response.status} ${message}`);
     }
     return (text ? JSON.parse(text) : undefined);
 }
@@ -97377,6 +97372,8 @@ function appTokenAction(uses) {
 
 
 
+
+
 /** Every `uses:` release.yml has: relkit's bundles, then the GitHub actions the runner shims. */
 function rehearsalActions(actionsDir) {
     const finders = [bundledActions(actionsDir), checkoutAction, appTokenAction, artifactActions()];
@@ -97405,17 +97402,26 @@ function startBystanders(options, startHead, log) {
     let stopped = false;
     const tasks = [];
     const tag = scenario.expect.tag;
-    const every = async (ms, step) => {
-        while (!stopped) {
-            if (await step())
-                return;
-            await new Promise((r) => setTimeout(r, ms));
+    const failures = [];
+    // A bystander that breaks (a push the registry refuses) must not become an unhandled rejection
+    // while the run goes on: it stops, and the rehearsal reports it after the run.
+    const every = async (who, ms, step) => {
+        try {
+            while (!stopped) {
+                if (await step())
+                    return;
+                await new Promise((r) => setTimeout(r, ms));
+            }
+        }
+        catch (error) {
+            failures.push(`${who}: ${error.message}`);
+            log(`${who} failed: ${error.message}`);
         }
     };
     const images = scenario.images;
     if (images && registry) {
         const immediate = scenario.inputs['bump-mode'] === 'none';
-        tasks.push(every(100, async () => {
+        tasks.push(every('image CI', 100, async () => {
             // A mock run commits nothing, so CI has nothing new to build.
             if (!immediate && (mock || branchHead(sandbox, scenario.repository, scenario.expect.branch) === startHead))
                 return false;
@@ -97427,7 +97433,7 @@ function startBystanders(options, startHead, log) {
     }
     const promoter = scenario.promoter;
     if (promoter && images?.production && registry && !mock) {
-        tasks.push(every(100, async () => {
+        tasks.push(every('image promoter', 100, async () => {
             const repo = sandbox.state.repo(promoter.repository);
             const pull = repo?.pulls.find((p) => p.state === 'open' && p.title.includes(tag));
             if (!repo || !pull)
@@ -97445,6 +97451,8 @@ function startBystanders(options, startHead, log) {
     return async () => {
         stopped = true;
         await Promise.all(tasks);
+        if (failures.length > 0)
+            throw new Error(`the rehearsal's ${failures.join('; ')}`);
     };
 }
 /** The caller's `with:` for release.yml: the scenario's inputs with the registry filled in. */
@@ -97463,7 +97471,13 @@ function callerInputs(scenario, registry, mock) {
 async function rehearse(options) {
     const { scenario, sandbox } = options;
     const log = options.log ?? (() => { });
-    const workflow = await loadWorkflow(options.workflowFile, (0,external_node_fs_namespaceObject.readFileSync)(options.workflowFile, 'utf8'));
+    const branch = scenario.inputs.branch ?? scenario.dispatchBranch;
+    for (const name of new Set([scenario.dispatchBranch, scenario.expect.branch, String(branch)])) {
+        if (!sandbox.state.repo(scenario.repository)?.refs.has(`refs/heads/${name}`)) {
+            throw new errors_UserError(`${scenario.repository} has no branch ${name} to release from.`, 'Name a branch the repository has (--branch), or check it out before rehearsing.');
+        }
+    }
+    const workflow = await loadWorkflow((0,external_node_path_namespaceObject.basename)(options.workflowFile), (0,external_node_fs_namespaceObject.readFileSync)(options.workflowFile, 'utf8'));
     const [owner] = scenario.repository.split('/');
     const head = branchHead(sandbox, scenario.repository, scenario.dispatchBranch);
     const stop = startBystanders(options, branchHead(sandbox, scenario.repository, scenario.expect.branch), log);
@@ -97896,13 +97910,14 @@ var external_node_net_ = __nccwpck_require__(7030);
 
 
 
+
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const sha256 = (data) => `sha256:${(0,external_node_crypto_.createHash)('sha256').update(data).digest('hex')}`;
 function registryAvailable() {
     return (0,external_node_child_process_namespaceObject.spawnSync)('docker-registry', ['--version'], { stdio: 'ignore' }).status === 0;
 }
-/** A free loopback port (the registry needs one before it starts). */
+/** A free loopback port: the registry's config names its address before it starts. */
 async function freePort() {
     return new Promise((resolve, reject) => {
         const server = (0,external_node_net_.createServer)();
@@ -97918,13 +97933,19 @@ async function put(url, body, contentType) {
     if (response.status !== 201)
         throw new Error(`PUT ${url}: ${response.status} ${await response.text()}`);
 }
-async function startLocalRegistry() {
-    if (!registryAvailable())
-        throw new Error('docker-registry is not installed: this scenario waits for images in a real registry. Install it with `apt-get install docker-registry` (Debian/Ubuntu).');
-    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relkit-rehearsal-registry-'));
+/**
+ * Starts docker-registry on a free loopback port. `auth` is a distribution config `auth:` block
+ * (token or htpasswd) for callers that test authentication; `pushIndex` pushes anonymously, so it
+ * only works without one.
+ */
+async function startLocalRegistry(options = {}) {
+    if (!registryAvailable()) {
+        throw new errors_UserError('docker-registry is not installed, and this release waits for images in a real registry.', 'Install it (Debian/Ubuntu: `apt-get install docker-registry`), or rehearse a scenario without images: kata or kube-rs.');
+    }
+    const dir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relkit-registry-'));
     const host = `127.0.0.1:${await freePort()}`;
     const url = `http://${host}`;
-    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'config.yml'), `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${(0,external_node_path_namespaceObject.join)(dir, 'data')}\nhttp:\n  addr: ${host}\n  secret: ${(0,external_node_crypto_.randomBytes)(16).toString('hex')}\n`);
+    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(dir, 'config.yml'), `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${(0,external_node_path_namespaceObject.join)(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n  secret: ${(0,external_node_crypto_.randomBytes)(16).toString('hex')}\n${options.auth ?? ''}`);
     const child = (0,external_node_child_process_namespaceObject.spawn)('docker-registry', ['serve', (0,external_node_path_namespaceObject.join)(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
     let errors = '';
     child.stderr?.on('data', (chunk) => (errors += chunk.toString()));
@@ -97934,7 +97955,8 @@ async function startLocalRegistry() {
             throw new Error(`docker-registry exited (${child.exitCode}): ${errors}`);
         if (Date.now() > deadline)
             throw new Error(`docker-registry did not start: ${errors}`);
-        const up = await fetch(`${url}/v2/`).then((r) => r.status === 200, () => false);
+        // 401 is an answer too: the registry is up and asks for credentials.
+        const up = await fetch(`${url}/v2/`).then((r) => r.status === 200 || r.status === 401, () => false);
         if (up)
             break;
         await new Promise((r) => setTimeout(r, 100));
@@ -97985,7 +98007,7 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
 function rehearsalReport(record, sandbox, scenario, mock) {
     const out = [];
     const icon = { success: '✓', failure: '✗', skipped: '-', cancelled: '⊘' };
-    out.push(`relkit rehearsal: ${scenario.name}${mock ? ' (mock)' : ''}`, `  ${scenario.title}`, `  ${scenario.repository}, started on ${scenario.dispatchBranch}; GitHub sandbox at ${sandbox.urls.api}`, '', 'Jobs');
+    out.push(`relkit rehearsal: ${scenario.name}${mock ? ' (mock)' : ''}`, `  ${scenario.title}`, ...(scenario.seed ? [`  modelled on the release process in seeds/${scenario.seed}`] : []), `  ${scenario.repository}, started on ${scenario.dispatchBranch}; GitHub sandbox at ${sandbox.urls.api}`, '', 'Jobs');
     for (const job of Object.values(record.jobs)) {
         out.push(`  ${icon[job.result]} ${job.id.padEnd(8)} ${job.result === 'skipped' ? `skipped${job.reason ? ` (${job.reason})` : ''}` : `${job.result.padEnd(8)} ${seconds(job.durationMs)}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''}`}`);
         if (job.legs.length > 1)

@@ -24,6 +24,7 @@ describe('relkit rehearse (committed bundle)', () => {
     const { code, stdout, stderr } = await relkit(['rehearse']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
+    expect(stdout).toContain('modelled on the release process in seeds/003_8a68f555a20c7889.txt');
     expect(stdout).toMatch(/✓ plan {5}success/);
     expect(stdout).toMatch(/✓ Build ppc64le/);
     expect(stdout).toContain('-3.9.0\n    +3.10.0');
@@ -56,6 +57,14 @@ describe('relkit rehearse (committed bundle)', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('-1.4.2\n    +1.4.3');
     expect(stdout).toMatch(/Release v1\.4\.3: published, latest/);
+
+    const noBranch = await relkit(['rehearse', '--repo-dir', dir, '--branch', 'release-9.9']);
+    expect(noBranch.code).toBe(2);
+    expect(noBranch.stderr).toMatch(/^relkit: sandbox\/\S+ has no branch release-9\.9 to release from\.\nFix: /);
+    const badInput = await relkit(['rehearse', '--repo-dir', dir, '--inputs', '{"version":"patch","verison-files":"VERSION"}']);
+    expect(badInput.code).toBe(2);
+    expect(badInput.stderr).toMatch(/^relkit: release\.yml has no input `verison-files`\.\nFix: Use its inputs: version, mock, branch,/);
+    expect(badInput.stderr).not.toMatch(/\n\s+at /);
 
     const refused = await relkit(['rehearse', '--scenario', 'nope']);
     expect(refused.code).toBe(2);

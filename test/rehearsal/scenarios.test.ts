@@ -126,7 +126,10 @@ describe.each(Object.keys(FAULTS))('the %s release, rehearsed', (name) => {
       const repo = faulty.sandbox.state.repo(faulty.scenario.repository)!;
       // The branch is unlocked after the failed attempt too.
       expect(repo.rulesets).toEqual([]);
-      if (faulty.scenario.expect.locked) expect(results(first).unlock).toBe('success');
+      if (faulty.scenario.expect.locked) {
+        expect(results(first).lock).toBe('success');
+        expect(results(first).unlock).toBe('success');
+      }
 
       faulty.sandbox.faults.clear();
       const second = await faulty.run({ mock: false, registry, previous: first });

@@ -1,13 +1,4 @@
 /** A small REST client for the action shims: they talk to GitHub (the sandbox) as the real actions do. */
-export class ShimHttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export async function githubRequest<T>(env: Record<string, string>, auth: string | undefined, method: string, path: string, body?: unknown): Promise<T> {
   const base = env.GITHUB_API_URL || 'https://api.github.com';
   const response = await fetch(`${base}${path}`, {
@@ -23,7 +14,7 @@ export async function githubRequest<T>(env: Record<string, string>, auth: string
     } catch {
       // not JSON: keep the text
     }
-    throw new ShimHttpError(response.status, `${method} ${path}: ${response.status} ${message}`);
+    throw new Error(`${method} ${path}: ${response.status} ${message}`);
   }
   return (text ? JSON.parse(text) : undefined) as T;
 }

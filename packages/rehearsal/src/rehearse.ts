@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { UserError } from '@relkit/kit';
 import { SANDBOX_APP_ID, SANDBOX_TOKENS, type Sandbox } from '@relkit/sandbox';
 import { appTokenAction } from './app-token-action.js';
 import { artifactActions } from './artifact-actions.js';
@@ -57,17 +59,25 @@ function startBystanders(options: RehearseOptions, startHead: string, log: (line
   let stopped = false;
   const tasks: Promise<void>[] = [];
   const tag = scenario.expect.tag;
-  const every = async (ms: number, step: () => Promise<boolean>) => {
-    while (!stopped) {
-      if (await step()) return;
-      await new Promise((r) => setTimeout(r, ms));
+  const failures: string[] = [];
+  // A bystander that breaks (a push the registry refuses) must not become an unhandled rejection
+  // while the run goes on: it stops, and the rehearsal reports it after the run.
+  const every = async (who: string, ms: number, step: () => Promise<boolean>) => {
+    try {
+      while (!stopped) {
+        if (await step()) return;
+        await new Promise((r) => setTimeout(r, ms));
+      }
+    } catch (error) {
+      failures.push(`${who}: ${(error as Error).message}`);
+      log(`${who} failed: ${(error as Error).message}`);
     }
   };
   const images = scenario.images;
   if (images && registry) {
     const immediate = scenario.inputs['bump-mode'] === 'none';
     tasks.push(
-      every(100, async () => {
+      every('image CI', 100, async () => {
         // A mock run commits nothing, so CI has nothing new to build.
         if (!immediate && (mock || branchHead(sandbox, scenario.repository, scenario.expect.branch) === startHead)) return false;
         for (const repository of images.staging) await registry.pushIndex(repository, tag, images.platforms);
@@ -79,7 +89,7 @@ function startBystanders(options: RehearseOptions, startHead: string, log: (line
   const promoter = scenario.promoter;
   if (promoter && images?.production && registry && !mock) {
     tasks.push(
-      every(100, async () => {
+      every('image promoter', 100, async () => {
         const repo = sandbox.state.repo(promoter.repository);
         const pull = repo?.pulls.find((p) => p.state === 'open' && p.title.includes(tag));
         if (!repo || !pull) return false;
@@ -95,6 +105,7 @@ function startBystanders(options: RehearseOptions, startHead: string, log: (line
   return async () => {
     stopped = true;
     await Promise.all(tasks);
+    if (failures.length > 0) throw new Error(`the rehearsal's ${failures.join('; ')}`);
   };
 }
 
@@ -113,7 +124,13 @@ export function callerInputs(scenario: Scenario, registry: LocalRegistry | undef
 export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
   const { scenario, sandbox } = options;
   const log = options.log ?? (() => {});
-  const workflow = await loadWorkflow(options.workflowFile, readFileSync(options.workflowFile, 'utf8'));
+  const branch = scenario.inputs.branch ?? scenario.dispatchBranch;
+  for (const name of new Set([scenario.dispatchBranch, scenario.expect.branch, String(branch)])) {
+    if (!sandbox.state.repo(scenario.repository)?.refs.has(`refs/heads/${name}`)) {
+      throw new UserError(`${scenario.repository} has no branch ${name} to release from.`, 'Name a branch the repository has (--branch), or check it out before rehearsing.');
+    }
+  }
+  const workflow = await loadWorkflow(basename(options.workflowFile), readFileSync(options.workflowFile, 'utf8'));
   const [owner] = scenario.repository.split('/') as [string];
   const head = branchHead(sandbox, scenario.repository, scenario.dispatchBranch);
   const stop = startBystanders(options, branchHead(sandbox, scenario.repository, scenario.expect.branch), log);

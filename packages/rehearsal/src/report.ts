@@ -13,7 +13,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 export function rehearsalReport(record: RunRecord, sandbox: Sandbox, scenario: Scenario, mock: boolean): string {
   const out: string[] = [];
   const icon = { success: '✓', failure: '✗', skipped: '-', cancelled: '⊘' } as const;
-  out.push(`relkit rehearsal: ${scenario.name}${mock ? ' (mock)' : ''}`, `  ${scenario.title}`, `  ${scenario.repository}, started on ${scenario.dispatchBranch}; GitHub sandbox at ${sandbox.urls.api}`, '', 'Jobs');
+  out.push(`relkit rehearsal: ${scenario.name}${mock ? ' (mock)' : ''}`, `  ${scenario.title}`, ...(scenario.seed ? [`  modelled on the release process in seeds/${scenario.seed}`] : []), `  ${scenario.repository}, started on ${scenario.dispatchBranch}; GitHub sandbox at ${sandbox.urls.api}`, '', 'Jobs');
   for (const job of Object.values(record.jobs)) {
     out.push(`  ${icon[job.result]} ${job.id.padEnd(8)} ${job.result === 'skipped' ? `skipped${job.reason ? ` (${job.reason})` : ''}` : `${job.result.padEnd(8)} ${seconds(job.durationMs)}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''}`}`);
     if (job.legs.length > 1) for (const leg of job.legs) out.push(`      ${icon[leg.result]} ${leg.name}`);

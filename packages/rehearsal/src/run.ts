@@ -1,4 +1,5 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
+import { UserError } from '@relkit/kit';
 import { join } from 'node:path';
 import { isBasicExpression, isString } from '@actions/workflow-parser';
 import type { Job, WorkflowJob } from '@actions/workflow-parser/model/workflow-template';
@@ -64,12 +65,14 @@ function inputsWithDefaults(workflow: LoadedWorkflow, given: Record<string, unkn
   const inputs: Record<string, unknown> = {};
   for (const [name, definition] of Object.entries(definitions)) {
     const raw = name in given ? given[name] : definition.default;
-    if (raw === undefined && definition.required) throw new Error(`input "${name}" is required by ${workflow.name}`);
+    if (raw === undefined && definition.required) throw new UserError(`${workflow.name} requires the input \`${name}\`, and it was not given.`, `Pass \`${name}\`.`, { input: name });
     const value = typeof raw === 'object' && raw !== null && 'value' in raw ? (raw as { value: unknown }).value : raw;
     // workflow_call also takes number inputs, which the parser's InputType leaves out.
     inputs[name] = definition.type === 'boolean' ? value === true || value === 'true' : definition.type === ('number' as string) ? Number(value) : (value ?? '');
   }
-  for (const name of Object.keys(given)) if (!(name in definitions)) throw new Error(`${workflow.name} has no input "${name}"`);
+  for (const name of Object.keys(given)) {
+    if (!(name in definitions)) throw new UserError(`${workflow.name} has no input \`${name}\`.`, `Use its inputs: ${Object.keys(definitions).join(', ')}.`, { input: name });
+  }
   return inputs;
 }
 
