@@ -23,7 +23,7 @@ describe('release.yml, the reusable workflow', () => {
   it('gives no job more than it needs, and runs one release per repository at a time without cancelling', () => {
     expect(workflow.permissions).toEqual({});
     for (const [id, job] of Object.entries(workflow.jobs)) expect(job.permissions, id).toBeDefined();
-    expect(workflow.jobs.plan!.permissions).toEqual({ contents: 'read' });
+    expect(workflow.jobs.plan!.permissions).toEqual({ contents: 'read', 'pull-requests': 'read' });
     expect(workflow.jobs.images!.permissions).toEqual({});
     expect(workflow.concurrency).toEqual({ group: 'relkit-release-${{ github.repository }}', 'cancel-in-progress': false });
   });

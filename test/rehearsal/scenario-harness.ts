@@ -17,8 +17,9 @@ export interface Stage {
 }
 
 /** A fresh sandbox seeded with one scenario, every answer checked against GitHub's OpenAPI description. */
-export async function stage(name: string): Promise<Stage> {
+export async function stage(name: string, change?: (scenario: Scenario) => void): Promise<Stage> {
   const scenario = loadScenario(name);
+  change?.(scenario);
   const violations: string[] = [];
   const sandbox = await startSandbox({ seed: { repos: scenario.repos }, onResponse: (record) => violations.push(...validateAgainstOpenApi(record)) });
   const workdir = await scratchDir(`rehearsal-${name}`);
