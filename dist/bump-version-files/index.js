@@ -38863,7 +38863,7 @@ function readInputs(ctx, env) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5728);
-/* harmony import */ var _run_bump_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9650);
+/* harmony import */ var _run_bump_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1194);
 
 
 
@@ -38876,7 +38876,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9650:
+/***/ 1194:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38920,7 +38920,7 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/changes/src/git-blob.ts
 
 /** The object id git (and GitHub) gives these bytes as a blob, to compare content without fetching it. */
-function gitBlobSha(contents) {
+function git_blob_gitBlobSha(contents) {
     return (0,external_node_crypto_.createHash)('sha1').update(`blob ${contents.length}\0`).update(contents).digest('hex');
 }
 
@@ -38931,10 +38931,10 @@ function gitBlobSha(contents) {
 function graphqlErrorType(error) {
     return error.errors?.[0]?.type;
 }
-/** Paths whose content on `commit` differs from `files`. */
-async function differingPaths(clients, owner, repo, commit, files) {
-    const shas = await blobShasAt(clients.graphql, owner, repo, commit, files.map((f) => f.path));
-    return files.filter((f) => shas.get(f.path) !== gitBlobSha(f.contents)).map((f) => f.path);
+/** Paths whose content on `commit` differs from `files`, and paths of `deletions` that are still there. */
+async function differingPaths(clients, owner, repo, commit, files, deletions = []) {
+    const shas = await blobShasAt(clients.graphql, owner, repo, commit, [...files.map((f) => f.path), ...deletions]);
+    return [...files.filter((f) => shas.get(f.path) !== git_blob_gitBlobSha(f.contents)).map((f) => f.path), ...deletions.filter((path) => shas.get(path) !== undefined)];
 }
 function concurrentPush(request, head, differing) {
     return new src/* UserError */.yo(`Branch ${request.branch} of ${request.owner}/${request.repo} moved to ${head.slice(0, 12)} after the checkout at ${request.expectedHead.slice(0, 12)}, and ${differing.length} of the files to commit differ there (${differing.slice(0, 5).join(', ')}${differing.length > 5 ? ', …' : ''}); nothing was committed, nothing was overwritten.`, `Someone pushed to ${request.branch} meanwhile: re-run the workflow so it checks out the new head (or lock the branch for the release with relkit/lock-branch first).`);
@@ -38969,7 +38969,7 @@ async function commitFiles(clients, request) {
         branchCreated = true;
     }
     if (head !== request.expectedHead) {
-        const differing = await differingPaths(clients, owner, repo, head, request.files);
+        const differing = await differingPaths(clients, owner, repo, head, request.files, request.deletions);
         if (differing.length === 0) {
             clients.log(`${where} is at ${head.slice(0, 12)}, which already has these ${request.files.length} files: nothing to commit.`);
             return { status: 'already-present', sha: head, branchCreated };
@@ -38980,10 +38980,10 @@ async function commitFiles(clients, request) {
         branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: branch },
         expectedHeadOid: request.expectedHead,
         message: request.message,
-        fileChanges: { additions: request.files.map((f) => ({ path: f.path, contents: f.contents.toString('base64') })), deletions: [] },
+        fileChanges: { additions: request.files.map((f) => ({ path: f.path, contents: f.contents.toString('base64') })), deletions: (request.deletions ?? []).map((path) => ({ path })) },
     };
     try {
-        const made = await clients.writes.perform({ method: 'GRAPHQL', target: `createCommitOnBranch ${where}`, summary: `commit ${request.files.length} file(s): ${request.message.headline}` }, () => clients.graphql(CREATE_COMMIT, { input }));
+        const made = await clients.writes.perform({ method: 'GRAPHQL', target: `createCommitOnBranch ${where}`, summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}` }, () => clients.graphql(CREATE_COMMIT, { input }));
         return made ? { status: 'committed', sha: made.createCommitOnBranch.commit.oid, branchCreated } : { status: 'planned', sha: undefined, branchCreated };
     }
     catch (error) {
@@ -38991,7 +38991,7 @@ async function commitFiles(clients, request) {
             throw (0,src/* explainGitHubError */.Pm)(error, `commit to ${where}`, 'contents: write');
         // Lost a race, or a retried request whose first attempt did land: look at what is there now.
         const now = (await branchHead(clients.graphql, owner, repo, branch)) ?? request.expectedHead;
-        const differing = await differingPaths(clients, owner, repo, now, request.files);
+        const differing = await differingPaths(clients, owner, repo, now, request.files, request.deletions);
         if (differing.length === 0)
             return { status: 'already-present', sha: now, branchCreated };
         throw concurrentPush(request, now, differing);
@@ -39176,6 +39176,40 @@ async function requestReviews(clients, request, pull, existing, author) {
     return names;
 }
 
+;// CONCATENATED MODULE: ./packages/changes/src/git-tree.ts
+
+
+function hashTree(node) {
+    const entries = [];
+    for (const [name, sha] of node.files)
+        entries.push({ name, sortKey: name, line: Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(sha, 'hex')]) });
+    for (const [name, child] of node.dirs)
+        entries.push({ name, sortKey: `${name}/`, line: Buffer.concat([Buffer.from(`40000 ${name}\0`), Buffer.from(hashTree(child), 'hex')]) });
+    // git orders a tree's entries by name bytes, a subtree's name compared as if it ended in '/'.
+    entries.sort((a, b) => Buffer.compare(Buffer.from(a.sortKey), Buffer.from(b.sortKey)));
+    const body = Buffer.concat(entries.map((e) => e.line));
+    return createHash('sha1').update(`tree ${body.length}\0`).update(body).digest('hex');
+}
+/**
+ * The id git (and GitHub) gives the root tree of these files (all regular, mode 100644): equal ids
+ * mean a commit already holds exactly this tree, without listing it.
+ */
+function gitTreeSha(files) {
+    const root = { files: new Map(), dirs: new Map() };
+    for (const file of files) {
+        const parts = file.path.split('/');
+        let node = root;
+        for (const dir of parts.slice(0, -1)) {
+            let child = node.dirs.get(dir);
+            if (!child)
+                node.dirs.set(dir, (child = { files: new Map(), dirs: new Map() }));
+            node = child;
+        }
+        node.files.set(parts.at(-1), gitBlobSha(file.contents));
+    }
+    return hashTree(root);
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:util"
@@ -39196,6 +39230,7 @@ async function checkoutHead(dir) {
 }
 
 ;// CONCATENATED MODULE: ./packages/changes/src/index.ts
+
 
 
 

@@ -38750,7 +38750,7 @@ module.exports = {
 /* harmony export */ });
 /* unused harmony exports DEFAULT_TITLE, DEFAULT_BODY */
 /* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9813);
-/* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7694);
+/* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9876);
 /* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4429);
 
 
@@ -38864,7 +38864,7 @@ function readInputs(ctx, env) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
 /* harmony import */ var _relkit_oci__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4893);
-/* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7694);
+/* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9876);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7894);
 
 
@@ -48400,7 +48400,7 @@ class RegistryClient {
 
 /***/ }),
 
-/***/ 7694:
+/***/ 9876:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -52411,7 +52411,7 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/changes/src/git-blob.ts
 
 /** The object id git (and GitHub) gives these bytes as a blob, to compare content without fetching it. */
-function gitBlobSha(contents) {
+function git_blob_gitBlobSha(contents) {
     return (0,external_node_crypto_.createHash)('sha1').update(`blob ${contents.length}\0`).update(contents).digest('hex');
 }
 
@@ -52422,10 +52422,10 @@ function gitBlobSha(contents) {
 function graphqlErrorType(error) {
     return error.errors?.[0]?.type;
 }
-/** Paths whose content on `commit` differs from `files`. */
-async function differingPaths(clients, owner, repo, commit, files) {
-    const shas = await blobShasAt(clients.graphql, owner, repo, commit, files.map((f) => f.path));
-    return files.filter((f) => shas.get(f.path) !== gitBlobSha(f.contents)).map((f) => f.path);
+/** Paths whose content on `commit` differs from `files`, and paths of `deletions` that are still there. */
+async function differingPaths(clients, owner, repo, commit, files, deletions = []) {
+    const shas = await blobShasAt(clients.graphql, owner, repo, commit, [...files.map((f) => f.path), ...deletions]);
+    return [...files.filter((f) => shas.get(f.path) !== git_blob_gitBlobSha(f.contents)).map((f) => f.path), ...deletions.filter((path) => shas.get(path) !== undefined)];
 }
 function concurrentPush(request, head, differing) {
     return new src/* UserError */.yo(`Branch ${request.branch} of ${request.owner}/${request.repo} moved to ${head.slice(0, 12)} after the checkout at ${request.expectedHead.slice(0, 12)}, and ${differing.length} of the files to commit differ there (${differing.slice(0, 5).join(', ')}${differing.length > 5 ? ', …' : ''}); nothing was committed, nothing was overwritten.`, `Someone pushed to ${request.branch} meanwhile: re-run the workflow so it checks out the new head (or lock the branch for the release with relkit/lock-branch first).`);
@@ -52460,7 +52460,7 @@ async function commitFiles(clients, request) {
         branchCreated = true;
     }
     if (head !== request.expectedHead) {
-        const differing = await differingPaths(clients, owner, repo, head, request.files);
+        const differing = await differingPaths(clients, owner, repo, head, request.files, request.deletions);
         if (differing.length === 0) {
             clients.log(`${where} is at ${head.slice(0, 12)}, which already has these ${request.files.length} files: nothing to commit.`);
             return { status: 'already-present', sha: head, branchCreated };
@@ -52471,10 +52471,10 @@ async function commitFiles(clients, request) {
         branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: branch },
         expectedHeadOid: request.expectedHead,
         message: request.message,
-        fileChanges: { additions: request.files.map((f) => ({ path: f.path, contents: f.contents.toString('base64') })), deletions: [] },
+        fileChanges: { additions: request.files.map((f) => ({ path: f.path, contents: f.contents.toString('base64') })), deletions: (request.deletions ?? []).map((path) => ({ path })) },
     };
     try {
-        const made = await clients.writes.perform({ method: 'GRAPHQL', target: `createCommitOnBranch ${where}`, summary: `commit ${request.files.length} file(s): ${request.message.headline}` }, () => clients.graphql(CREATE_COMMIT, { input }));
+        const made = await clients.writes.perform({ method: 'GRAPHQL', target: `createCommitOnBranch ${where}`, summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}` }, () => clients.graphql(CREATE_COMMIT, { input }));
         return made ? { status: 'committed', sha: made.createCommitOnBranch.commit.oid, branchCreated } : { status: 'planned', sha: undefined, branchCreated };
     }
     catch (error) {
@@ -52482,7 +52482,7 @@ async function commitFiles(clients, request) {
             throw (0,src/* explainGitHubError */.Pm)(error, `commit to ${where}`, 'contents: write');
         // Lost a race, or a retried request whose first attempt did land: look at what is there now.
         const now = (await branchHead(clients.graphql, owner, repo, branch)) ?? request.expectedHead;
-        const differing = await differingPaths(clients, owner, repo, now, request.files);
+        const differing = await differingPaths(clients, owner, repo, now, request.files, request.deletions);
         if (differing.length === 0)
             return { status: 'already-present', sha: now, branchCreated };
         throw concurrentPush(request, now, differing);
@@ -52667,6 +52667,40 @@ async function requestReviews(clients, request, pull, existing, author) {
     return names;
 }
 
+;// CONCATENATED MODULE: ./packages/changes/src/git-tree.ts
+
+
+function hashTree(node) {
+    const entries = [];
+    for (const [name, sha] of node.files)
+        entries.push({ name, sortKey: name, line: Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(sha, 'hex')]) });
+    for (const [name, child] of node.dirs)
+        entries.push({ name, sortKey: `${name}/`, line: Buffer.concat([Buffer.from(`40000 ${name}\0`), Buffer.from(hashTree(child), 'hex')]) });
+    // git orders a tree's entries by name bytes, a subtree's name compared as if it ended in '/'.
+    entries.sort((a, b) => Buffer.compare(Buffer.from(a.sortKey), Buffer.from(b.sortKey)));
+    const body = Buffer.concat(entries.map((e) => e.line));
+    return createHash('sha1').update(`tree ${body.length}\0`).update(body).digest('hex');
+}
+/**
+ * The id git (and GitHub) gives the root tree of these files (all regular, mode 100644): equal ids
+ * mean a commit already holds exactly this tree, without listing it.
+ */
+function gitTreeSha(files) {
+    const root = { files: new Map(), dirs: new Map() };
+    for (const file of files) {
+        const parts = file.path.split('/');
+        let node = root;
+        for (const dir of parts.slice(0, -1)) {
+            let child = node.dirs.get(dir);
+            if (!child)
+                node.dirs.set(dir, (child = { files: new Map(), dirs: new Map() }));
+            node = child;
+        }
+        node.files.set(parts.at(-1), gitBlobSha(file.contents));
+    }
+    return hashTree(root);
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 // EXTERNAL MODULE: external "node:util"
@@ -52687,6 +52721,7 @@ async function checkoutHead(dir) {
 }
 
 ;// CONCATENATED MODULE: ./packages/changes/src/index.ts
+
 
 
 
@@ -52734,7 +52769,7 @@ function repositoryFiles(clients, where) {
                 if (!blob?.oid)
                     return found.set(path, undefined);
                 const text = blob.text === null ? undefined : Buffer.from(blob.text, 'utf8');
-                found.set(path, text && !blob.isTruncated && gitBlobSha(text) === blob.oid ? text : await fetchRaw(blob.oid));
+                found.set(path, text && !blob.isTruncated && git_blob_gitBlobSha(text) === blob.oid ? text : await fetchRaw(blob.oid));
             }));
         }
         return found;

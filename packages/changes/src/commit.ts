@@ -23,6 +23,8 @@ export interface CommitRequest {
   expectedHead: string;
   message: { headline: string; body?: string };
   files: FileContent[];
+  /** Paths to delete in the same commit. */
+  deletions?: string[];
   /** Create the branch at `expectedHead` when it does not exist. */
   createBranch?: boolean;
   /** The caller has just moved the branch to `expectedHead` (or planned to, in mock mode): skip reading it. */
@@ -44,10 +46,10 @@ function graphqlErrorType(error: unknown): string | undefined {
   return (error as GraphqlErrorLike).errors?.[0]?.type;
 }
 
-/** Paths whose content on `commit` differs from `files`. */
-export async function differingPaths(clients: ChangeClients, owner: string, repo: string, commit: string, files: FileContent[]): Promise<string[]> {
-  const shas = await blobShasAt(clients.graphql, owner, repo, commit, files.map((f) => f.path));
-  return files.filter((f) => shas.get(f.path) !== gitBlobSha(f.contents)).map((f) => f.path);
+/** Paths whose content on `commit` differs from `files`, and paths of `deletions` that are still there. */
+export async function differingPaths(clients: ChangeClients, owner: string, repo: string, commit: string, files: FileContent[], deletions: string[] = []): Promise<string[]> {
+  const shas = await blobShasAt(clients.graphql, owner, repo, commit, [...files.map((f) => f.path), ...deletions]);
+  return [...files.filter((f) => shas.get(f.path) !== gitBlobSha(f.contents)).map((f) => f.path), ...deletions.filter((path) => shas.get(path) !== undefined)];
 }
 
 function concurrentPush(request: CommitRequest, head: string, differing: string[]): UserError {
@@ -89,7 +91,7 @@ export async function commitFiles(clients: ChangeClients, request: CommitRequest
     branchCreated = true;
   }
   if (head !== request.expectedHead) {
-    const differing = await differingPaths(clients, owner, repo, head, request.files);
+    const differing = await differingPaths(clients, owner, repo, head, request.files, request.deletions);
     if (differing.length === 0) {
       clients.log(`${where} is at ${head.slice(0, 12)}, which already has these ${request.files.length} files: nothing to commit.`);
       return { status: 'already-present', sha: head, branchCreated };
@@ -100,11 +102,11 @@ export async function commitFiles(clients: ChangeClients, request: CommitRequest
     branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: branch },
     expectedHeadOid: request.expectedHead,
     message: request.message,
-    fileChanges: { additions: request.files.map((f) => ({ path: f.path, contents: f.contents.toString('base64') })), deletions: [] },
+    fileChanges: { additions: request.files.map((f) => ({ path: f.path, contents: f.contents.toString('base64') })), deletions: (request.deletions ?? []).map((path) => ({ path })) },
   };
   try {
     const made = await clients.writes.perform(
-      { method: 'GRAPHQL', target: `createCommitOnBranch ${where}`, summary: `commit ${request.files.length} file(s): ${request.message.headline}` },
+      { method: 'GRAPHQL', target: `createCommitOnBranch ${where}`, summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}` },
       () => clients.graphql<{ createCommitOnBranch: { commit: { oid: string } } }>(CREATE_COMMIT, { input }),
     );
     return made ? { status: 'committed', sha: made.createCommitOnBranch.commit.oid, branchCreated } : { status: 'planned', sha: undefined, branchCreated };
@@ -112,7 +114,7 @@ export async function commitFiles(clients: ChangeClients, request: CommitRequest
     if (graphqlErrorType(error) !== 'STALE_DATA') throw explainGitHubError(error, `commit to ${where}`, 'contents: write');
     // Lost a race, or a retried request whose first attempt did land: look at what is there now.
     const now = (await branchHead(clients.graphql, owner, repo, branch)) ?? request.expectedHead;
-    const differing = await differingPaths(clients, owner, repo, now, request.files);
+    const differing = await differingPaths(clients, owner, repo, now, request.files, request.deletions);
     if (differing.length === 0) return { status: 'already-present', sha: now, branchCreated };
     throw concurrentPush(request, now, differing);
   }

@@ -4,6 +4,7 @@ import { listActions } from './actions-dir.js';
 import { runActionCommand } from './run-action-command.js';
 import { sandboxServe } from './sandbox-command.js';
 import { rehearseCommand } from './rehearse-command.js';
+import { moveTagsCommand, packageCommand, publishActionsCommand } from './publish-commands.js';
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -16,7 +17,10 @@ function help(): string {
     '  relkit <action> [--<input> value …] [--mock] [--json] [--repo OWNER/NAME]',
     '  relkit <action> --help',
     '  relkit sandbox serve [--port N] [--seed FILE.json|GIT_DIR] [--repo OWNER/NAME]',
-    '  relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs] [--mock] [--repo-dir DIR]',
+    '  relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--repo-dir DIR]',
+    '  relkit package [--out DIR] [--archives]                 each action as its own repository holds it',
+    '  relkit publish-actions --version X.Y.Z [--trees DIR] [--owner relkit] [--mock]',
+    '  relkit move-tags --version X.Y.Z [--repo OWNER/NAME] [--mock]',
     '',
     'Actions:',
     ...(actions.length > 0 ? actions.map((a) => `  ${a}`) : ['  (none yet)']),
@@ -42,6 +46,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'rehearse') return rehearseCommand(flags, print);
+  if (command === 'package') return packageCommand(flags, print);
+  if (command === 'publish-actions') return publishActionsCommand(flags, print);
+  if (command === 'move-tags') return moveTagsCommand(flags, print);
   return runActionCommand(command, flags, print);
 }
 
