@@ -96378,6 +96378,7 @@ function getOptionsWithDefaults(options) {
 //# sourceMappingURL=index.js.map
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/workflow.ts
 
+
 class WorkflowError extends Error {
     constructor(message) {
         super(message);
@@ -96395,9 +96396,12 @@ async function loadWorkflow(name, content) {
         throw new WorkflowError(`${name} is not a valid workflow:\n${template.errors.map((e) => `  ${e.Message}`).join('\n')}`);
     const root = parsed.value;
     const jobs = isMapping(root) ? root.find('jobs') : undefined;
+    const on = (0,dist/* parse */.qg)(content)?.on;
+    const callOutputs = Object.fromEntries(Object.entries(on?.workflow_call?.outputs ?? {}).map(([key, output]) => [key, String(output?.value ?? '')]));
     return {
         name,
         template,
+        callOutputs,
         rawStep(jobId, index, key) {
             const job = jobs && isMapping(jobs) ? jobs.find(jobId) : undefined;
             const steps = job && isMapping(job) ? job.find('steps') : undefined;
@@ -96633,15 +96637,11 @@ function jobsToRerun(jobs, previous) {
  */
 async function runWorkflow(options) {
     const log = options.log ?? (() => { });
-    const attempt = (options.previous?.attempt ?? 0) + 1;
-    const jobs = options.workflow.template.jobs.map((job) => {
-        if (!run_isJob(job))
-            throw new Error(`job ${job.id.value} calls a reusable workflow, which the rehearsal runner does not run nested`);
-        return job;
-    });
+    const attempt = options.attempt ?? (options.previous?.attempt ?? 0) + 1;
+    const jobs = options.workflow.template.jobs;
     const inputs = inputsWithDefaults(options.workflow, options.inputs);
     const github = { ...options.github, run_attempt: String(attempt) };
-    const runDir = (0,external_node_path_namespaceObject.join)(options.workdir, 'run');
+    const runDir = options.runDir ?? (0,external_node_path_namespaceObject.join)(options.workdir, 'run');
     (0,external_node_fs_namespaceObject.mkdirSync)(runDir, { recursive: true });
     const rerun = jobsToRerun(jobs, options.previous);
     const records = {};
@@ -96660,7 +96660,8 @@ async function runWorkflow(options) {
         const ready = waiting.filter((j) => (j.needs ?? []).every((n) => records[n.value]));
         for (const job of ready.slice(0, Math.max(0, limit - running.size))) {
             const id = job.id.value;
-            const task = runJob(job, { ...options, inputs, github, workflowEnv, runDir, attempt, records, log })
+            const scope = { ...options, inputs, github, workflowEnv, runDir, attempt, records, log };
+            const task = (run_isJob(job) ? runJob(job, scope) : runCalledWorkflow(job, scope))
                 .then((record) => {
                 records[id] = record;
             })
@@ -96729,6 +96730,60 @@ async function runJob(job, scope) {
     record.durationMs = Date.now() - started;
     scope.log(`${id}: ${record.result} in ${Math.round(record.durationMs / 100) / 10}s`);
     return record;
+}
+/**
+ * A job that calls a reusable workflow: its `with:` and secrets evaluated in the caller, the called
+ * workflow's jobs run as jobs of the same run (named `<job> / <called job>`, sharing artifacts),
+ * its outputs read from `on.workflow_call.outputs`. On a re-run, its successful jobs are kept.
+ */
+async function runCalledWorkflow(job, scope) {
+    const started = Date.now();
+    const id = job.id.value;
+    const needs = needsContext(job, scope.records);
+    const base = { github: scope.github, inputs: scope.inputs, vars: scope.vars ?? {}, needs };
+    const record = { id, name: id, result: 'skipped', outputs: {}, attempt: scope.attempt, durationMs: 0, legs: [] };
+    const needResults = Object.values(needs).map((n) => n.result);
+    try {
+        record.name = job.name ? asString(evaluateToken(job.name, base)) : id;
+        const status = { success: needResults.every((r) => r === 'success'), failure: needResults.some((r) => r === 'failure'), cancelled: false };
+        if (!expressions_truthy(evaluateToken(job.if, base, status))) {
+            scope.log(`${id}: skipped (if: ${job.if.expression})`);
+            return { ...record, reason: `if: ${job.if.expression}` };
+        }
+        if (!scope.loadCalled)
+            throw new Error(`job ${id} calls ${job.ref.value}, and this run cannot load called workflows`);
+        const called = await scope.loadCalled(job.ref.value);
+        const inputs = (evaluateToken(job['input-values'], base) ?? {});
+        const secrets = job['inherit-secrets'] ? (scope.secrets ?? {}) : stringMap(evaluateToken(job['secret-values'], { ...base, secrets: scope.secrets ?? {} }));
+        const previous = scope.previous?.jobs[id]?.called;
+        scope.log(`${id}: calls ${job.ref.value}`);
+        const workdir = (0,external_node_path_namespaceObject.join)(scope.workdir, id);
+        (0,external_node_fs_namespaceObject.mkdirSync)(workdir, { recursive: true });
+        const run = await runWorkflow({
+            workflow: called,
+            inputs,
+            secrets,
+            ...(scope.vars ? { vars: scope.vars } : {}),
+            github: scope.github,
+            env: scope.env,
+            actions: scope.actions,
+            workdir,
+            runDir: scope.runDir,
+            attempt: scope.attempt,
+            log: (line) => scope.log(`${id} / ${line}`),
+            ...(previous ? { previous } : {}),
+            ...(scope.concurrency ? { concurrency: scope.concurrency } : {}),
+            ...(scope.loadCalled ? { loadCalled: scope.loadCalled } : {}),
+        });
+        const jobs = Object.fromEntries(Object.entries(run.jobs).map(([jobId, r]) => [jobId, { result: r.result, outputs: r.outputs }]));
+        const outputs = Object.fromEntries(Object.entries(called.callOutputs).map(([key, value]) => [key, value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression) => asString(evaluateExpression(expression, { jobs })))]));
+        const durationMs = Date.now() - started;
+        scope.log(`${id}: ${run.result} in ${Math.round(durationMs / 100) / 10}s`);
+        return { ...record, result: run.result, outputs, called: run, durationMs };
+    }
+    catch (error) {
+        return { ...record, result: 'failure', reason: error.message, durationMs: Date.now() - started };
+    }
 }
 async function runLeg(job, scope, contexts) {
     const workspace = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(scope.workdir, `${job.id.value}-`));
@@ -96888,6 +96943,21 @@ const RELKIT_USES = /^relkit\/(?:relkit\/actions\/)?([a-z0-9-]+)@[\w./-]+$/;
 function outcomeOf(result) {
     return { failed: result.failed, outputs: result.outputs, exportedEnv: result.exportedEnv, summary: result.summary, log: `${result.stdout}${result.stderr}` };
 }
+/** Runs the JavaScript action whose action.yml this is, as the runner does (main now, post when the job ends). */
+function javascriptAction(actionYml, banner = '') {
+    const metadata = readActionMetadata(actionYml);
+    return async (call) => {
+        const inputs = expressionDefaults(metadata.inputs, call.inputs, call.github);
+        const main = await runActionBundle({ action: actionYml, inputs, env: call.env, cwd: call.workspace });
+        const outcome = outcomeOf(main);
+        outcome.log = `${banner}${outcome.log}`;
+        if (metadata.runs.post) {
+            // post-if defaults to always(): the post step runs after a failure too.
+            outcome.post = async () => outcomeOf(await runActionBundle({ action: actionYml, step: 'post', inputs, env: call.env, cwd: call.workspace, state: main.state }));
+        }
+        return outcome;
+    };
+}
 /**
  * relkit's own actions, run from the committed bundles of this checkout under this Node (24), the
  * way the runner runs a JavaScript action: inputs as INPUT_*, the file commands read back, and the
@@ -96901,17 +96971,7 @@ function bundledActions(actionsDir) {
         const actionYml = (0,external_node_path_namespaceObject.join)(actionsDir, match[1], 'action.yml');
         if (!(0,external_node_fs_namespaceObject.existsSync)(actionYml))
             return undefined;
-        const metadata = readActionMetadata(actionYml);
-        return async (call) => {
-            const inputs = expressionDefaults(metadata.inputs, call.inputs, call.github);
-            const main = await runActionBundle({ action: actionYml, inputs, env: call.env, cwd: call.workspace });
-            const outcome = outcomeOf(main);
-            if (metadata.runs.post) {
-                // post-if defaults to always(): the post step runs after a failure too.
-                outcome.post = async () => outcomeOf(await runActionBundle({ action: actionYml, step: 'post', inputs, env: call.env, cwd: call.workspace, state: main.state }));
-            }
-            return outcome;
-        };
+        return javascriptAction(actionYml);
     };
 }
 
@@ -100686,6 +100746,116 @@ function appTokenAction(uses) {
     return APP_TOKEN.test(uses) ? createAppToken : undefined;
 }
 
+;// CONCATENATED MODULE: ./packages/rehearsal/src/outcome.ts
+
+/**
+ * `normalize` rewrites text before it is compared (e.g. the sandbox's address, which release notes
+ * link to and a changelog keeps): trees are then named by a hash of their normalized files.
+ */
+function releaseOutcome(sandbox, normalize) {
+    const repositories = {};
+    const tree = (repo, sha) => {
+        const root = sha ? repo.objects.commit(repo.objects.peel(sha))?.tree : undefined;
+        if (!root || !normalize)
+            return root ?? sha ?? '';
+        const hash = createHash('sha256');
+        for (const [path, entry] of [...repo.objects.listFiles(root)].sort(([a], [b]) => a.localeCompare(b)))
+            hash.update(`${path}\0${normalize(repo.objects.blob(entry.sha)?.toString('utf8') ?? '')}\0`);
+        return `normalized:${hash.digest('hex').slice(0, 40)}`;
+    };
+    const text = normalize ?? ((t) => t);
+    for (const repo of sandbox.state.repos.values()) {
+        const refs = [...repo.refs.entries()].sort(([a], [b]) => a.localeCompare(b));
+        repositories[`${repo.owner.login}/${repo.name}`] = {
+            branches: Object.fromEntries(refs.filter(([r]) => r.startsWith('refs/heads/')).map(([r, sha]) => [r.slice('refs/heads/'.length), tree(repo, sha)])),
+            tags: Object.fromEntries(refs.filter(([r]) => r.startsWith('refs/tags/')).map(([r, sha]) => [r.slice('refs/tags/'.length), tree(repo, sha)])),
+            releases: repo.releases
+                .map((r) => ({
+                tag: r.tagName,
+                name: r.name,
+                draft: r.draft,
+                prerelease: r.prerelease,
+                latest: repo.latestReleaseId === r.id,
+                target: /^[0-9a-f]{40}$/.test(r.targetCommitish) ? tree(repo, r.targetCommitish) : r.targetCommitish,
+                body: text(r.body ?? ''),
+                assets: r.assets.map((a) => ({ name: a.name, state: a.state, sha256: createHash('sha256').update(a.data).digest('hex') })).sort((a, b) => a.name.localeCompare(b.name)),
+            }))
+                .sort((a, b) => a.tag.localeCompare(b.tag) || Number(a.draft) - Number(b.draft)),
+            pulls: repo.pulls.map((p) => ({ number: p.number, title: p.title, state: p.state, merged: p.mergedAt !== null, head: p.headRef, base: p.baseRef, tree: tree(repo, p.headSha), labels: [...p.labels].sort() })),
+            rulesets: repo.rulesets.map((r) => ({ name: r.name, enforcement: r.enforcement, include: r.conditions?.ref_name?.include ?? [] })),
+            protections: Object.fromEntries(repo.protections),
+        };
+    }
+    return { repositories };
+}
+/** A file's text at the tip of a branch (or a tag), read from the sandbox's object store. */
+function fileAt(sandbox, repository, ref, path) {
+    const repo = sandbox.state.repo(repository);
+    if (!repo)
+        return undefined;
+    const sha = repo.refs.get(`refs/heads/${ref}`) ?? repo.refs.get(`refs/tags/${ref}`) ?? (/^[0-9a-f]{40}$/.test(ref) ? ref : undefined);
+    const root = sha ? repo.objects.commit(repo.objects.peel(sha))?.tree : undefined;
+    const entry = root ? repo.objects.entryAt(root, path) : undefined;
+    return entry ? repo.objects.blob(entry.sha)?.toString('utf8') : undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/published-actions.ts
+
+
+
+const USES = /^([\w.-]+)\/([\w.-]+)@([\w./-]+)$/;
+/** The commit a ref names in a sandbox repository: a tag, a branch or a full SHA. */
+function resolveRef(sandbox, repository, ref) {
+    const repo = sandbox.state.repo(repository);
+    const sha = repo.refs.get(`refs/tags/${ref}`) ?? repo.refs.get(`refs/heads/${ref}`) ?? (/^[0-9a-f]{40}$/.test(ref) ? ref : undefined);
+    return sha && repo.objects.commit(repo.objects.peel(sha)) ? repo.objects.peel(sha) : undefined;
+}
+/**
+ * `owner/name@ref` for repositories the sandbox holds (relkit/lock-branch@v1): the runner downloads
+ * the repository's tree at the ref into its actions folder and runs the action.yml at its root.
+ * Repositories the sandbox does not hold are left to the other finders.
+ */
+function publishedActions(sandbox, cacheDir) {
+    return (uses) => {
+        const match = USES.exec(uses);
+        if (!match)
+            return undefined;
+        const [, owner, name, ref] = match;
+        const repository = `${owner}/${name}`;
+        if (!sandbox.state.repo(repository))
+            return undefined;
+        return async (call) => {
+            const sha = resolveRef(sandbox, repository, ref);
+            // GitHub's own words when a workflow names a version that does not exist.
+            if (!sha)
+                return { failed: true, outputs: {}, log: `Unable to resolve action \`${uses}\`, unable to find version \`${ref}\`\n` };
+            const dir = (0,external_node_path_namespaceObject.join)(cacheDir, owner, name, sha);
+            if (!(0,external_node_fs_namespaceObject.existsSync)(dir)) {
+                const repo = sandbox.state.repo(repository);
+                const staging = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+                (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
+                for (const [path, entry] of repo.objects.listFiles(repo.objects.commit(sha).tree)) {
+                    (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)((0,external_node_path_namespaceObject.join)(staging, path)), { recursive: true });
+                    (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(staging, path), repo.objects.blob(entry.sha));
+                }
+                (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(dir), { recursive: true });
+                try {
+                    (0,external_node_fs_namespaceObject.renameSync)(staging, dir);
+                }
+                catch (error) {
+                    // Another job of the run downloaded the same commit first.
+                    (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
+                    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
+                        throw error;
+                }
+            }
+            if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, 'action.yml')))
+                return { failed: true, outputs: {}, log: `Can't find 'action.yml' in ${repository}@${ref} (${sha}).\n` };
+            return javascriptAction((0,external_node_path_namespaceObject.join)(dir, 'action.yml'), `Download action repository '${uses}' (SHA:${sha})\n`)(call);
+        };
+    };
+}
+
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/rehearse.ts
 
 
@@ -100697,9 +100867,15 @@ function appTokenAction(uses) {
 
 
 
-/** Every `uses:` release.yml has: relkit's bundles, then the GitHub actions the runner shims. */
-function rehearsalActions(actionsDir) {
-    const finders = [bundledActions(actionsDir), checkoutAction, appTokenAction, artifactActions()];
+
+
+/**
+ * Every `uses:` release.yml has: actions published in the sandbox (relkit/<action> repositories, as
+ * the self scenario has them), else relkit's bundles of this checkout, then the GitHub actions the
+ * runner shims.
+ */
+function rehearsalActions(actionsDir, published) {
+    const finders = [...(published ? [publishedActions(published.sandbox, published.cacheDir)] : []), bundledActions(actionsDir), checkoutAction, appTokenAction, artifactActions()];
     return (uses) => {
         for (const find of finders) {
             const handler = find(uses);
@@ -100800,15 +100976,32 @@ async function rehearse(options) {
             throw new errors_UserError(`${scenario.repository} has no branch ${name} to release from.`, 'Name a branch the repository has (--branch), or check it out before rehearsing.');
         }
     }
-    const workflow = await loadWorkflow((0,external_node_path_namespaceObject.basename)(options.workflowFile), (0,external_node_fs_namespaceObject.readFileSync)(options.workflowFile, 'utf8'));
     const [owner] = scenario.repository.split('/');
     const head = branchHead(sandbox, scenario.repository, scenario.dispatchBranch);
+    // A dispatched workflow and the workflows it calls come from the dispatched commit, as on GitHub.
+    const fromSandbox = async (repository, ref, path) => {
+        const content = fileAt(sandbox, repository, ref, path);
+        if (content === undefined)
+            throw new errors_UserError(`${repository}@${ref.slice(0, 12)} has no ${path}.`, 'Name a workflow the repository has at that commit.');
+        return loadWorkflow((0,external_node_path_namespaceObject.basename)(path), content);
+    };
+    const workflow = scenario.workflow ? await fromSandbox(scenario.repository, head, scenario.workflow) : await loadWorkflow((0,external_node_path_namespaceObject.basename)(options.workflowFile), (0,external_node_fs_namespaceObject.readFileSync)(options.workflowFile, 'utf8'));
+    const loadCalled = (ref) => {
+        if (ref.startsWith('./'))
+            return fromSandbox(scenario.repository, head, ref.slice(2));
+        const match = /^([^/]+\/[^/]+)\/(.+)@(.+)$/.exec(ref);
+        if (!match)
+            throw new Error(`cannot load the called workflow ${ref}`);
+        return fromSandbox(match[1], match[3], match[2]);
+    };
     const stop = startBystanders(options, branchHead(sandbox, scenario.repository, scenario.expect.branch), log);
     try {
         return await runWorkflow({
             workflow,
-            inputs: callerInputs(scenario, options.registry, options.mock),
-            secrets: { 'app-id': String(SANDBOX_APP_ID), 'app-private-key': sandbox.appPrivateKey() },
+            inputs: scenario.workflow ? { ...scenario.inputs, mock: options.mock } : callerInputs(scenario, options.registry, options.mock),
+            // release.yml's secret names, and the repository secrets release-relkit.yml passes on.
+            secrets: { 'app-id': String(SANDBOX_APP_ID), 'app-private-key': sandbox.appPrivateKey(), RELKIT_APP_ID: String(SANDBOX_APP_ID), RELKIT_APP_PRIVATE_KEY: sandbox.appPrivateKey() },
+            loadCalled,
             github: {
                 repository: scenario.repository,
                 repository_owner: owner,
@@ -100819,7 +101012,7 @@ async function rehearse(options) {
                 run_id: options.runId ?? '7001',
                 event_name: 'workflow_dispatch',
                 actor: 'relkit-admin',
-                workflow: 'Release',
+                workflow: scenario.workflow ? 'Release relkit' : 'Release',
                 server_url: sandbox.urls.html,
                 api_url: sandbox.urls.api,
                 graphql_url: sandbox.urls.graphql,
@@ -100833,7 +101026,7 @@ async function rehearse(options) {
                 RELKIT_NOTIFICATION_INTERVAL_MS: '0',
                 RELKIT_RETRY_BASE_MS: '50',
             },
-            actions: rehearsalActions(options.actionsDir),
+            actions: rehearsalActions(options.actionsDir, { sandbox, cacheDir: (0,external_node_path_namespaceObject.join)(options.workdir, '_actions') }),
             workdir: options.workdir,
             log,
             ...(options.previous ? { previous: options.previous } : {}),
@@ -101171,59 +101364,6 @@ function scenarios_scenario(name) {
     return make();
 }
 
-;// CONCATENATED MODULE: ./packages/rehearsal/src/outcome.ts
-
-/**
- * `normalize` rewrites text before it is compared (e.g. the sandbox's address, which release notes
- * link to and a changelog keeps): trees are then named by a hash of their normalized files.
- */
-function releaseOutcome(sandbox, normalize) {
-    const repositories = {};
-    const tree = (repo, sha) => {
-        const root = sha ? repo.objects.commit(repo.objects.peel(sha))?.tree : undefined;
-        if (!root || !normalize)
-            return root ?? sha ?? '';
-        const hash = createHash('sha256');
-        for (const [path, entry] of [...repo.objects.listFiles(root)].sort(([a], [b]) => a.localeCompare(b)))
-            hash.update(`${path}\0${normalize(repo.objects.blob(entry.sha)?.toString('utf8') ?? '')}\0`);
-        return `normalized:${hash.digest('hex').slice(0, 40)}`;
-    };
-    const text = normalize ?? ((t) => t);
-    for (const repo of sandbox.state.repos.values()) {
-        const refs = [...repo.refs.entries()].sort(([a], [b]) => a.localeCompare(b));
-        repositories[`${repo.owner.login}/${repo.name}`] = {
-            branches: Object.fromEntries(refs.filter(([r]) => r.startsWith('refs/heads/')).map(([r, sha]) => [r.slice('refs/heads/'.length), tree(repo, sha)])),
-            tags: Object.fromEntries(refs.filter(([r]) => r.startsWith('refs/tags/')).map(([r, sha]) => [r.slice('refs/tags/'.length), tree(repo, sha)])),
-            releases: repo.releases
-                .map((r) => ({
-                tag: r.tagName,
-                name: r.name,
-                draft: r.draft,
-                prerelease: r.prerelease,
-                latest: repo.latestReleaseId === r.id,
-                target: /^[0-9a-f]{40}$/.test(r.targetCommitish) ? tree(repo, r.targetCommitish) : r.targetCommitish,
-                body: text(r.body ?? ''),
-                assets: r.assets.map((a) => ({ name: a.name, state: a.state, sha256: createHash('sha256').update(a.data).digest('hex') })).sort((a, b) => a.name.localeCompare(b.name)),
-            }))
-                .sort((a, b) => a.tag.localeCompare(b.tag) || Number(a.draft) - Number(b.draft)),
-            pulls: repo.pulls.map((p) => ({ number: p.number, title: p.title, state: p.state, merged: p.mergedAt !== null, head: p.headRef, base: p.baseRef, tree: tree(repo, p.headSha), labels: [...p.labels].sort() })),
-            rulesets: repo.rulesets.map((r) => ({ name: r.name, enforcement: r.enforcement, include: r.conditions?.ref_name?.include ?? [] })),
-            protections: Object.fromEntries(repo.protections),
-        };
-    }
-    return { repositories };
-}
-/** A file's text at the tip of a branch (or a tag), read from the sandbox's object store. */
-function fileAt(sandbox, repository, ref, path) {
-    const repo = sandbox.state.repo(repository);
-    if (!repo)
-        return undefined;
-    const sha = repo.refs.get(`refs/heads/${ref}`) ?? repo.refs.get(`refs/tags/${ref}`) ?? (/^[0-9a-f]{40}$/.test(ref) ? ref : undefined);
-    const root = sha ? repo.objects.commit(repo.objects.peel(sha))?.tree : undefined;
-    const entry = root ? repo.objects.entryAt(root, path) : undefined;
-    return entry ? repo.objects.blob(entry.sha)?.toString('utf8') : undefined;
-}
-
 // EXTERNAL MODULE: external "node:net"
 var external_node_net_ = __nccwpck_require__(7030);
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/local-registry.ts
@@ -101321,8 +101461,18 @@ async function startLocalRegistry(options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/report.ts
+/** Every job of the run, those of called workflows included (by their own ids). */
+function allJobs(record) {
+    const jobs = {};
+    for (const job of Object.values(record.jobs)) {
+        jobs[job.id] = job;
+        if (job.called)
+            Object.assign(jobs, allJobs(job.called));
+    }
+    return jobs;
+}
 function step(record, job, id) {
-    return record.jobs[job]?.legs.flatMap((l) => l.steps).find((s) => s.id === id);
+    return allJobs(record)[job]?.legs.flatMap((l) => l.steps).find((s) => s.id === id);
 }
 const indent = (text, by = '    ') => text.trimEnd().split('\n').map((l) => `${by}${l}`).join('\n');
 const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
@@ -101331,25 +101481,34 @@ function rehearsalReport(record, sandbox, scenario, mock) {
     const out = [];
     const icon = { success: '✓', failure: '✗', skipped: '-', cancelled: '⊘' };
     out.push(`relkit rehearsal: ${scenario.name}${mock ? ' (mock)' : ''}`, `  ${scenario.title}`, ...(scenario.seed ? [`  modelled on the release process in seeds/${scenario.seed}`] : []), `  ${scenario.repository}, started on ${scenario.dispatchBranch}; GitHub sandbox at ${sandbox.urls.api}`, '', 'Jobs');
-    for (const job of Object.values(record.jobs)) {
-        out.push(`  ${icon[job.result]} ${job.id.padEnd(8)} ${job.result === 'skipped' ? `skipped${job.reason ? ` (${job.reason})` : ''}` : `${job.result.padEnd(8)} ${seconds(job.durationMs)}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''}`}`);
-        if (job.legs.length > 1)
+    const listJobs = (run, prefix) => {
+        for (const job of Object.values(run.jobs)) {
+            const id = `${prefix}${job.id}`;
+            out.push(`  ${icon[job.result]} ${id.padEnd(8)} ${job.result === 'skipped' ? `skipped${job.reason ? ` (${job.reason})` : ''}` : `${job.result.padEnd(8)} ${seconds(job.durationMs)}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''}`}`);
+            if (job.legs.length > 1)
+                for (const leg of job.legs)
+                    out.push(`      ${icon[leg.result]} ${leg.name}`);
             for (const leg of job.legs)
-                out.push(`      ${icon[leg.result]} ${leg.name}`);
-        for (const leg of job.legs)
-            if (leg.error)
-                out.push(indent(leg.error, '      ! '));
-    }
-    const plan = record.jobs.plan?.outputs ?? {};
+                if (leg.error)
+                    out.push(indent(leg.error, '      ! '));
+            if (job.reason && job.result === 'failure')
+                out.push(indent(job.reason, '      ! '));
+            if (job.called)
+                listJobs(job.called, `${id} / `);
+        }
+    };
+    listJobs(record, '');
+    const jobs = allJobs(record);
+    const plan = jobs.plan?.outputs ?? {};
     if (plan.version)
         out.push('', `Version ${plan['previous-version'] ? `${plan['previous-version']} → ` : ''}${plan.version}, tag ${plan.tag}, branch ${plan.branch}`);
     const bump = step(record, 'bump', 'bump');
     const diff = /```diff\n([\s\S]*?)```/.exec(bump?.summary ?? '')?.[1];
     if (diff)
-        out.push('', `Version files${mock ? ' (would change)' : `, committed as ${record.jobs.bump?.outputs.sha?.slice(0, 12)}`}`, indent(diff));
-    const notes = record.jobs.notes?.outputs.notes;
+        out.push('', `Version files${mock ? ' (would change)' : `, committed as ${jobs.bump?.outputs.sha?.slice(0, 12)}`}`, indent(diff));
+    const notes = jobs.notes?.outputs.notes;
     if (notes)
-        out.push('', `Release notes (${record.jobs.notes?.outputs['pr-count'] ?? '?'} pull request(s))`, indent(notes.replace(/\n<!--[\s\S]*?-->/g, '')));
+        out.push('', `Release notes (${jobs.notes?.outputs['pr-count'] ?? '?'} pull request(s))`, indent(notes.replace(/\n<!--[\s\S]*?-->/g, '')));
     const repo = sandbox.state.repo(scenario.repository);
     const release = repo?.releases.find((r) => r.tagName === plan.tag);
     if (release) {
@@ -101360,7 +101519,7 @@ function rehearsalReport(record, sandbox, scenario, mock) {
     }
     else if (plan.tag)
         out.push('', `Release ${plan.tag}: ${mock ? 'planned, not created (mock)' : 'not created'}`);
-    const images = record.jobs.images?.outputs.digests;
+    const images = jobs.images?.outputs.digests;
     if (images && images !== '{}')
         out.push('', 'Images ready', ...Object.entries(JSON.parse(images)).map(([image, digest]) => `    ${image} ${digest}`));
     const promotion = step(record, 'promote', 'pr');
@@ -101372,107 +101531,16 @@ function rehearsalReport(record, sandbox, scenario, mock) {
     const lock = step(record, 'lock', 'lock');
     if (lock) {
         const rulesets = repo?.rulesets.length ?? 0;
-        out.push('', `Lock: ${lock.outputs.locked === 'true' ? `${scenario.expect.branch} locked (${lock.outputs['lock-id']})` : mock ? 'planned (mock)' : 'not locked'} during the release; unlock job ${record.jobs.unlock?.result}; rulesets on the repository now: ${rulesets}`);
+        out.push('', `Lock: ${lock.outputs.locked === 'true' ? `${scenario.expect.branch} locked (${lock.outputs['lock-id']})` : mock ? 'planned (mock)' : 'not locked'} during the release; unlock job ${jobs.unlock?.result}; rulesets on the repository now: ${rulesets}`);
     }
+    const published = jobs.actions?.legs.flatMap((l) => l.steps).find((s) => s.name.startsWith('Commit and tag'));
+    if (published?.log)
+        out.push('', `Action repositories${mock ? ' (mock: planned)' : ''}`, ...published.log.split('\n').filter((l) => /^[\w.-]+\/[\w.-]+: (committed|already-present|planned)/.test(l)).map((l) => `    ${l}`));
     const moved = step(record, 'publish', 'publish')?.outputs['moved-branches'];
     if (moved && moved !== '[]')
         out.push('', `Branches moved: ${JSON.parse(moved).map((m) => `${m.branch} (${m.action})`).join(', ')}`);
     out.push('', record.result === 'success' ? `Release ${mock ? 'rehearsed in mock mode: nothing was changed' : 'finished'}.` : 'The release failed: fix the cause and re-run the failed jobs.');
     return out.join('\n');
-}
-
-;// CONCATENATED MODULE: ./packages/rehearsal/src/index.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-;// CONCATENATED MODULE: ./packages/cli/src/rehearse-command.ts
-
-
-
-
-
-
-
-
-const REHEARSE_USAGE = [
-    'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs] [--mock] [--verbose]',
-    '       relkit rehearse --repo-dir DIR [--repo OWNER/NAME] [--branch B] [--inputs JSON] [--mock]',
-    '',
-    'Runs .github/workflows/release.yml offline against an embedded GitHub sandbox (and a local',
-    'docker-registry for scenarios with images), then prints what the release did.',
-].join('\n');
-/** A scenario for the repository in DIR: its commits, branches and tags, released with the given inputs. */
-function scenarioFromRepository(dir, flags) {
-    const full = (0,external_node_path_namespaceObject.resolve)(dir);
-    if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(full, '.git')))
-        throw new errors_UserError(`--repo-dir ${dir} is not a git repository.`, 'Pass the folder of a git clone, e.g. --repo-dir .');
-    const repository = flags.get('repo') ?? `sandbox/${(0,external_node_path_namespaceObject.basename)(full)}`;
-    if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
-        throw new errors_UserError(`--repo ${repository} is not OWNER/NAME.`, 'Pass --repo like acme/app.');
-    const branch = flags.get('branch') ?? (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-C', full, 'rev-parse', '--abbrev-ref', 'HEAD']).toString().trim();
-    let inputs = { version: 'patch', 'version-files': (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(full, 'VERSION')) ? 'VERSION' : '', 'bump-mode': (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(full, 'VERSION')) ? 'commit' : 'none' };
-    const given = flags.get('inputs');
-    if (given) {
-        try {
-            inputs = JSON.parse((0,external_node_fs_namespaceObject.existsSync)(given) ? (0,external_node_fs_namespaceObject.readFileSync)(given, 'utf8') : given);
-        }
-        catch (error) {
-            throw new errors_UserError(`--inputs is not JSON (${error.message}).`, 'Pass the release.yml inputs as JSON, e.g. --inputs \'{"version":"1.2.0","version-files":"VERSION"}\', or a JSON file.');
-        }
-    }
-    const [owner, name] = repository.split('/');
-    return {
-        name: 'repo-dir',
-        title: `${repository} from ${full}`,
-        seed: '',
-        repository,
-        dispatchBranch: branch,
-        repos: [{ owner, name, gitDir: full, defaultBranch: branch }],
-        inputs: { branch, ...inputs },
-        expect: { version: '', tag: '', branch: String(inputs.branch ?? branch), files: {}, published: true, prerelease: false, latest: true, assets: [], notes: [], locked: false },
-    };
-}
-async function rehearseCommand(flags, print) {
-    if (flags.has('help')) {
-        print(REHEARSE_USAGE);
-        return 0;
-    }
-    const name = flags.get('scenario') ?? 'kata';
-    if (!flags.has('repo-dir') && !(name in SCENARIOS))
-        throw new errors_UserError(`--scenario ${name} is not a scenario.`, `Use one of: ${Object.keys(SCENARIOS).join(', ')}.`);
-    const scenario = flags.has('repo-dir') ? scenarioFromRepository(flags.get('repo-dir'), flags) : scenarios_scenario(name);
-    const mock = flags.has('mock');
-    const actionsDir = actionsDirectory();
-    const workflowFile = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(actionsDir), '.github', 'workflows', 'release.yml');
-    const sandbox = await startSandbox({ seed: { repos: scenario.repos } });
-    let registry;
-    const workdir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relkit-rehearse-'));
-    try {
-        if (scenario.images || JSON.stringify(scenario.inputs).includes('{registry}'))
-            registry = await startLocalRegistry();
-        print(`Rehearsing ${scenario.name === 'repo-dir' ? scenario.title : `the ${scenario.name} release`} in a GitHub sandbox${registry ? ` with a registry at ${registry.host}` : ''}…`);
-        const record = await rehearse({ scenario, sandbox, mock, actionsDir, workflowFile, workdir, ...(registry ? { registry } : {}), log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => { } });
-        print('');
-        print(rehearsalReport(record, sandbox, scenario, mock));
-        return record.result === 'success' ? 0 : 1;
-    }
-    finally {
-        await registry?.stop();
-        await sandbox.close();
-        (0,external_node_fs_namespaceObject.rmSync)(workdir, { recursive: true, force: true });
-    }
 }
 
 ;// CONCATENATED MODULE: ./packages/publish/src/publish-tree.ts
@@ -102200,9 +102268,66 @@ async function moveReleaseTags(clients, repository, versionInput) {
     const [owner, repo] = repository.split('/');
     const tags = await majorLineTags(clients, owner, repo, version);
     const commit = tags.get(fixed);
+    if (!commit && clients.writes.mock) {
+        clients.log(`${repository} has no tag ${fixed} yet (mock: the release was not published); planning the tags for it.`);
+        return [{ tag: fixed, status: 'unchanged', sha: undefined }, ...(await applyMovingTags(clients, owner, repo, planMovingTags(tags, version, undefined), undefined))];
+    }
     if (!commit)
         throw new errors_UserError(`${repository} has no tag ${fixed}: the release is not published yet.`, `Publish the release ${fixed} first, then move the tags.`, { input: 'version' });
     return [{ tag: fixed, status: 'unchanged', sha: commit }, ...(await applyMovingTags(clients, owner, repo, planMovingTags(tags, version, commit), commit))];
+}
+
+;// CONCATENATED MODULE: ./packages/publish/src/release-shas.ts
+
+const START = '<!-- relkit:pinned-shas -->';
+const END = '<!-- /relkit:pinned-shas -->';
+/** The "pin by SHA" section of the notes: every action and the workflow at this release's commit. */
+function pinnedShasSection(tag, pins) {
+    const rows = pins.map((p) => `| \`${p.uses}\` | ${p.sha ? `\`${p.uses}@${p.sha} # ${tag}\`` : '(planned)'} |`);
+    return [START, '## Pin by commit SHA', '', `\`@${tag}\` and the moving tags name these commits; pinning the SHA keeps a workflow on exactly this code.`, '', '| uses | pinned |', '| --- | --- |', ...rows, END].join('\n');
+}
+/** The body with the section in place of an earlier one (a re-run), else appended. */
+function withPinnedShas(body, section) {
+    const start = body.indexOf(START);
+    const end = body.indexOf(END);
+    if (start !== -1 && end > start)
+        return body.slice(0, start) + section + body.slice(end + END.length);
+    return `${body.replace(/\s+$/, '')}${body.trim() ? '\n\n' : ''}${section}\n`;
+}
+/**
+ * The release of `tag` (drafts first: get-release-by-tag cannot see them, and the release is a
+ * draft until it is published). Missing is an error, except in mock mode.
+ */
+async function releaseForTag(clients, repository, tag) {
+    const [owner, repo] = repository.split('/');
+    const releases = await clients.rest.paginate(clients.rest.rest.repos.listReleases, { owner, repo, per_page: 100 }).catch((error) => {
+        throw errors_explainGitHubError(error, `list the releases of ${repository}`, 'contents: write');
+    });
+    const release = releases.filter((r) => r.tag_name === tag).sort((a, b) => Number(b.draft) - Number(a.draft) || a.id - b.id)[0];
+    if (!release) {
+        if (clients.writes.mock) {
+            clients.log(`${repository} has no release ${tag} yet (mock): the pinned SHAs would go into its notes.`);
+            return undefined;
+        }
+        throw new errors_UserError(`${repository} has no release ${tag} to list the pinned SHAs in.`, 'Draft the release first (release.yml with publish: false), then publish the actions.', { input: 'notes-of' });
+    }
+    return release;
+}
+/** Writes the pinned SHAs into the notes of `release` (found by releaseForTag before anything was written). */
+async function recordPinnedShas(clients, repository, tag, release, pins) {
+    if (!release)
+        return;
+    const [owner, repo] = repository.split('/');
+    const body = withPinnedShas(release.body ?? '', pinnedShasSection(tag, pins));
+    if (body === release.body) {
+        clients.log(`${repository} ${tag}: the notes already list these SHAs.`);
+        return;
+    }
+    await clients.writes
+        .perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/releases/${release.id}`, summary: `list the pinned SHAs of ${pins.length} repositories in the notes of ${tag}` }, () => clients.rest.rest.repos.updateRelease({ owner, repo, release_id: release.id, body }))
+        .catch((error) => {
+        throw errors_explainGitHubError(error, `update the notes of ${repository} ${tag}`, 'contents: write');
+    });
 }
 
 ;// CONCATENATED MODULE: ./packages/publish/src/index.ts
@@ -102211,6 +102336,193 @@ async function moveReleaseTags(clients, repository, versionInput) {
 
 
 
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/self-scenario.ts
+
+
+
+
+/** The workflow the self release is dispatched through. */
+const SELF_WORKFLOW = '.github/workflows/release-relkit.yml';
+function self_scenario_walk(root, dir, files) {
+    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)((0,external_node_path_namespaceObject.join)(root, dir), { withFileTypes: true })) {
+        const path = (0,external_node_path_namespaceObject.join)(dir, entry.name);
+        if (entry.isDirectory())
+            self_scenario_walk(root, path, files);
+        else
+            files[(0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.join)(root, path)).split('\\').join('/')] = (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(root, path), 'utf8');
+    }
+}
+/**
+ * What relkit/relkit holds that a release uses: package.json, LICENSE, README, the workflows, every
+ * action's action.yml and README, and the committed bundles (dist/, which `npm run package` ships).
+ */
+function monorepoFiles(root) {
+    const files = {};
+    for (const path of ['package.json', 'LICENSE', 'README.md', '.github/workflows/release.yml', SELF_WORKFLOW])
+        files[path] = (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(root, path), 'utf8');
+    for (const action of publishableActions(root)) {
+        for (const file of ['action.yml', 'README.md'])
+            files[`actions/${action}/${file}`] = (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(root, 'actions', action, file), 'utf8');
+    }
+    self_scenario_walk(root, 'dist', files);
+    return files;
+}
+/**
+ * relkit releasing itself: relkit/relkit as this checkout is (tagged v0.1.0, three pull requests
+ * since), and the six action repositories as v0.1.0 published them. release-relkit.yml is dispatched
+ * in the sandbox; every `uses: relkit/<action>@vX.Y.Z` runs the tree published at that tag.
+ */
+function selfScenario(root) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(root, SELF_WORKFLOW)))
+        throw new Error(`${root} has no ${SELF_WORKFLOW}; the self scenario releases a relkit checkout`);
+    const prs = [
+        pr(41, 'lock-branch: name the holder of a lock in the job summary', { user: 'ada', labels: ['kind/feature'], note: 'lock-branch names who holds a lock in the job summary.', files: { 'docs/lock-holder.md': 'The job summary names the holder.\n' }, at: 1 }),
+        pr(42, 'draft-release: retry an upload after a reset connection', { user: 'grace', labels: ['kind/bug'], note: 'draft-release retries an upload whose connection was reset.', files: { 'docs/uploads.md': 'Uploads are retried.\n' }, at: 2 }),
+        pr(43, 'ci: pin setup-node by SHA', { user: 'linus', labels: ['area/ci'], note: 'NONE', files: { 'docs/ci.md': 'Pinned.\n' }, at: 3 }),
+    ];
+    const actionRepos = publishableActions(root).map((name) => ({
+        owner: 'relkit',
+        name,
+        ownerType: 'Organization',
+        description: `relkit ${name}`,
+        commits: [{ id: 'v010', message: `${name} v0.1.0`, author: 'relkit-admin', date: '2026-09-30T12:00:00Z', files: Object.fromEntries(actionPublishTree(root, name).map((f) => [f.path, f.contents.toString('utf8')])) }],
+        tags: { 'v0.1.0': 'v010', v0: 'v010', 'v0.1': 'v010' },
+    }));
+    return {
+        name: 'self',
+        title: 'relkit releases itself: package.json and the action pins bumped, a draft with every action packaged, each relkit/<action> committed and tagged (vX.Y.Z new, vX and vX.Y moved), published',
+        seed: '',
+        repository: 'relkit/relkit',
+        dispatchBranch: 'main',
+        workflow: SELF_WORKFLOW,
+        repos: [
+            {
+                owner: 'relkit',
+                name: 'relkit',
+                ownerType: 'Organization',
+                commits: [{ id: 'v010', message: 'relkit 0.1.0', author: 'relkit-admin', date: '2026-09-30T12:00:00Z', files: monorepoFiles(root) }, ...prs.map((p) => p.commit)],
+                tags: { 'v0.1.0': 'v010' },
+                releases: [{ tag: 'v0.1.0', name: 'v0.1.0', body: 'The first relkit.', target: 'v010' }],
+                labels: [{ name: 'kind/feature' }, { name: 'kind/bug' }, { name: 'area/ci' }],
+                pulls: prs.map((p) => p.pull),
+            },
+            ...actionRepos,
+        ],
+        inputs: { version: '1.0.0' },
+        expect: {
+            version: '1.0.0',
+            tag: 'v1.0.0',
+            branch: 'main',
+            files: { 'package.json': /"version": "1\.0\.0"/, '.github/workflows/release.yml': /uses: relkit\/lock-branch@v1\.0\.0\n/ },
+            published: true,
+            prerelease: false,
+            latest: true,
+            assets: [...publishableActions(root).map((a) => `${a}.tar.gz`), 'SHA256SUMS'].sort(),
+            notes: [/names who holds a lock/i, /retries an upload/i],
+            locked: false,
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./packages/cli/src/rehearse-command.ts
+
+
+
+
+
+
+
+
+const REHEARSE_USAGE = [
+    'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--verbose]',
+    '       relkit rehearse --repo-dir DIR [--repo OWNER/NAME] [--branch B] [--inputs JSON] [--mock]',
+    '',
+    'Runs .github/workflows/release.yml offline against an embedded GitHub sandbox (and a local',
+    'docker-registry for scenarios with images), then prints what the release did. `self` releases',
+    'this relkit checkout with release-relkit.yml into relkit/relkit and the six relkit/<action> repositories.',
+].join('\n');
+/** A scenario for the repository in DIR: its commits, branches and tags, released with the given inputs. */
+function scenarioFromRepository(dir, flags) {
+    const full = (0,external_node_path_namespaceObject.resolve)(dir);
+    if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(full, '.git')))
+        throw new errors_UserError(`--repo-dir ${dir} is not a git repository.`, 'Pass the folder of a git clone, e.g. --repo-dir .');
+    const repository = flags.get('repo') ?? `sandbox/${(0,external_node_path_namespaceObject.basename)(full)}`;
+    if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
+        throw new errors_UserError(`--repo ${repository} is not OWNER/NAME.`, 'Pass --repo like acme/app.');
+    const branch = flags.get('branch') ?? (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-C', full, 'rev-parse', '--abbrev-ref', 'HEAD']).toString().trim();
+    let inputs = { version: 'patch', 'version-files': (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(full, 'VERSION')) ? 'VERSION' : '', 'bump-mode': (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(full, 'VERSION')) ? 'commit' : 'none' };
+    const given = flags.get('inputs');
+    if (given) {
+        try {
+            inputs = JSON.parse((0,external_node_fs_namespaceObject.existsSync)(given) ? (0,external_node_fs_namespaceObject.readFileSync)(given, 'utf8') : given);
+        }
+        catch (error) {
+            throw new errors_UserError(`--inputs is not JSON (${error.message}).`, 'Pass the release.yml inputs as JSON, e.g. --inputs \'{"version":"1.2.0","version-files":"VERSION"}\', or a JSON file.');
+        }
+    }
+    const [owner, name] = repository.split('/');
+    return {
+        name: 'repo-dir',
+        title: `${repository} from ${full}`,
+        seed: '',
+        repository,
+        dispatchBranch: branch,
+        repos: [{ owner, name, gitDir: full, defaultBranch: branch }],
+        inputs: { branch, ...inputs },
+        expect: { version: '', tag: '', branch: String(inputs.branch ?? branch), files: {}, published: true, prerelease: false, latest: true, assets: [], notes: [], locked: false },
+    };
+}
+async function rehearseCommand(flags, print) {
+    if (flags.has('help')) {
+        print(REHEARSE_USAGE);
+        return 0;
+    }
+    const name = flags.get('scenario') ?? 'kata';
+    const names = [...Object.keys(SCENARIOS), 'self'];
+    if (!flags.has('repo-dir') && !names.includes(name))
+        throw new errors_UserError(`--scenario ${name} is not a scenario.`, `Use one of: ${names.join(', ')}.`);
+    const scenario = flags.has('repo-dir') ? scenarioFromRepository(flags.get('repo-dir'), flags) : name === 'self' ? selfScenario((0,external_node_path_namespaceObject.dirname)(actionsDirectory())) : scenarios_scenario(name);
+    const mock = flags.has('mock');
+    const actionsDir = actionsDirectory();
+    const workflowFile = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(actionsDir), '.github', 'workflows', 'release.yml');
+    const sandbox = await startSandbox({ seed: { repos: scenario.repos } });
+    let registry;
+    const workdir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relkit-rehearse-'));
+    try {
+        if (scenario.images || JSON.stringify(scenario.inputs).includes('{registry}'))
+            registry = await startLocalRegistry();
+        print(`Rehearsing ${scenario.name === 'repo-dir' ? scenario.title : `the ${scenario.name} release`} in a GitHub sandbox${registry ? ` with a registry at ${registry.host}` : ''}…`);
+        const record = await rehearse({ scenario, sandbox, mock, actionsDir, workflowFile, workdir, ...(registry ? { registry } : {}), log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => { } });
+        print('');
+        print(rehearsalReport(record, sandbox, scenario, mock));
+        return record.result === 'success' ? 0 : 1;
+    }
+    finally {
+        await registry?.stop();
+        await sandbox.close();
+        (0,external_node_fs_namespaceObject.rmSync)(workdir, { recursive: true, force: true });
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/cli/src/publish-commands.ts
 
 
@@ -102218,11 +102530,11 @@ async function moveReleaseTags(clients, repository, versionInput) {
 
 
 const PACKAGE_USAGE = 'Usage: relkit package [--out DIR] [--archives] [--actions NAME,NAME]';
-const PUBLISH_USAGE = 'Usage: relkit publish-actions --version X.Y.Z [--trees DIR] [--owner OWNER] [--source REPO@SHA] [--mock]';
+const PUBLISH_USAGE = 'Usage: relkit publish-actions --version X.Y.Z [--trees DIR] [--owner OWNER] [--source REPO@SHA] [--notes-of OWNER/NAME] [--mock]';
 const MOVE_TAGS_USAGE = 'Usage: relkit move-tags --version X.Y.Z [--repo OWNER/NAME] [--mock]';
 const KNOWN = {
     package: new Set(['out', 'archives', 'actions', 'help']),
-    'publish-actions': new Set(['version', 'trees', 'owner', 'source', 'mock', 'token', 'help']),
+    'publish-actions': new Set(['version', 'trees', 'owner', 'source', 'notes-of', 'mock', 'token', 'help']),
     'move-tags': new Set(['version', 'repo', 'mock', 'token', 'help']),
 };
 function checkFlags(command, flags, usage) {
@@ -102279,8 +102591,19 @@ async function publishActionsCommand(flags, print) {
     const trees = readPublishTrees((0,external_node_path_namespaceObject.resolve)(flags.get('trees') ?? 'publish'));
     const owner = flags.get('owner') ?? 'relkit';
     const source = flags.get('source') ?? (process.env.GITHUB_REPOSITORY && process.env.GITHUB_SHA ? `${process.env.GITHUB_REPOSITORY}@${process.env.GITHUB_SHA}` : undefined);
+    const notesOf = flags.get('notes-of');
+    if (notesOf !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(notesOf))
+        throw new errors_UserError(`\`--notes-of ${notesOf}\` is not OWNER/NAME.`, 'Pass the repository whose release lists the SHAs, e.g. --notes-of relkit/relkit.', { input: 'notes-of' });
+    const tag = `v${version.replace(/^v/, '')}`;
     const clients = clientsFor(flags, print);
+    const release = notesOf ? await releaseForTag(clients, notesOf, tag) : undefined;
     const outcomes = await publishActionRepos(clients, { owner, version, trees, ...(source ? { source } : {}) });
+    // The release's notes list every commit, so users can pin `uses:` by SHA.
+    if (notesOf) {
+        const workflowSha = source?.startsWith(`${notesOf}@`) ? source.slice(notesOf.length + 1) : undefined;
+        const pins = [...outcomes.map((o) => ({ uses: o.repository, sha: o.commit })), { uses: `${notesOf}/.github/workflows/release.yml`, sha: workflowSha }];
+        await recordPinnedShas(clients, notesOf, tag, release, pins);
+    }
     const summary = new SummaryBuilder()
         .heading(`Published actions v${version.replace(/^v/, '')}${clients.writes.mock ? ' (mock)' : ''}`)
         .table(['Repository', 'Commit', 'Files changed / deleted', 'Tags'], outcomes.map((o) => [o.repository, o.commit ? `${o.commit.slice(0, 12)} (${o.status})` : o.status, `${o.changed} / ${o.deleted}`, tagCell(o.tags)]));

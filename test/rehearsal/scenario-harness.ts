@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { startSandbox, type Sandbox } from '@relkit/sandbox';
-import { rehearse, scenario as loadScenario, type LocalRegistry, type RunRecord, type Scenario } from '@relkit/rehearsal';
+import { rehearse, scenario as loadScenario, selfScenario, type LocalRegistry, type RunRecord, type Scenario } from '@relkit/rehearsal';
 import { validateAgainstOpenApi } from '../helpers/openapi.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 export const ACTIONS = fileURLToPath(new URL('../../actions/', import.meta.url));
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const RELEASE_YML = fileURLToPath(new URL('../../.github/workflows/release.yml', import.meta.url));
 
 export interface Stage {
@@ -12,13 +13,13 @@ export interface Stage {
   sandbox: Sandbox;
   /** Answers that did not fit GitHub's OpenAPI description. */
   violations: string[];
-  run(options: { mock: boolean; previous?: RunRecord; registry?: LocalRegistry }): Promise<RunRecord>;
+  run(options: { mock: boolean; previous?: RunRecord; registry?: LocalRegistry; runId?: string }): Promise<RunRecord>;
   close(): Promise<void>;
 }
 
 /** A fresh sandbox seeded with one scenario, every answer checked against GitHub's OpenAPI description. */
 export async function stage(name: string, change?: (scenario: Scenario) => void): Promise<Stage> {
-  const scenario = loadScenario(name);
+  const scenario = name === 'self' ? selfScenario(ROOT) : loadScenario(name);
   change?.(scenario);
   const violations: string[] = [];
   const sandbox = await startSandbox({ seed: { repos: scenario.repos }, onResponse: (record) => violations.push(...validateAgainstOpenApi(record)) });
@@ -27,15 +28,17 @@ export async function stage(name: string, change?: (scenario: Scenario) => void)
     scenario,
     sandbox,
     violations,
-    run: ({ mock, previous, registry }) => rehearse({ scenario, sandbox, mock, actionsDir: ACTIONS, workflowFile: RELEASE_YML, workdir, ...(previous ? { previous } : {}), ...(registry ? { registry } : {}) }),
+    run: ({ mock, previous, registry, runId }) => rehearse({ scenario, sandbox, mock, actionsDir: ACTIONS, workflowFile: RELEASE_YML, workdir, ...(previous ? { previous } : {}), ...(registry ? { registry } : {}), ...(runId ? { runId } : {}) }),
     close: () => sandbox.close(),
   };
 }
 
-/** Why each failed job failed, for assertion messages. */
+/** Why each failed job failed (in called workflows too), for assertion messages. */
 export function failures(record: RunRecord): string {
+  const called = Object.values(record.jobs).flatMap((j) => (j.called && j.result === 'failure' ? [failures(j.called)] : []));
   return Object.values(record.jobs)
     .flatMap((job) => job.legs.filter((l) => l.result === 'failure').map((l) => `${job.id}${Object.keys(l.matrix).length ? ` ${JSON.stringify(l.matrix)}` : ''}: ${l.error ?? job.reason}\n${l.steps.filter((s) => s.conclusion === 'failure').map((s) => s.log.slice(-1500)).join('\n')}`))
-    .concat(Object.values(record.jobs).filter((j) => j.result === 'failure' && j.legs.length === 0).map((j) => `${j.id}: ${j.reason}`))
+    .concat(Object.values(record.jobs).filter((j) => j.result === 'failure' && j.legs.length === 0 && !j.called).map((j) => `${j.id}: ${j.reason}`))
+    .concat(called)
     .join('\n---\n');
 }

@@ -2,16 +2,16 @@ import { appendFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ChangeClients } from '@relkit/changes';
 import { createGitHubClients, SummaryBuilder, UserError, WritePath, writePlanSection } from '@relkit/kit';
-import { moveReleaseTags, publishActionRepos, readPublishTrees, writePublishTrees, type TagOutcome } from '@relkit/publish';
+import { moveReleaseTags, publishActionRepos, readPublishTrees, recordPinnedShas, releaseForTag, writePublishTrees, type PinnedSha, type TagOutcome } from '@relkit/publish';
 import { actionsDirectory } from './actions-dir.js';
 
 export const PACKAGE_USAGE = 'Usage: relkit package [--out DIR] [--archives] [--actions NAME,NAME]';
-export const PUBLISH_USAGE = 'Usage: relkit publish-actions --version X.Y.Z [--trees DIR] [--owner OWNER] [--source REPO@SHA] [--mock]';
+export const PUBLISH_USAGE = 'Usage: relkit publish-actions --version X.Y.Z [--trees DIR] [--owner OWNER] [--source REPO@SHA] [--notes-of OWNER/NAME] [--mock]';
 export const MOVE_TAGS_USAGE = 'Usage: relkit move-tags --version X.Y.Z [--repo OWNER/NAME] [--mock]';
 
 const KNOWN: Record<string, Set<string>> = {
   package: new Set(['out', 'archives', 'actions', 'help']),
-  'publish-actions': new Set(['version', 'trees', 'owner', 'source', 'mock', 'token', 'help']),
+  'publish-actions': new Set(['version', 'trees', 'owner', 'source', 'notes-of', 'mock', 'token', 'help']),
   'move-tags': new Set(['version', 'repo', 'mock', 'token', 'help']),
 };
 
@@ -72,8 +72,18 @@ export async function publishActionsCommand(flags: Map<string, string>, print: (
   const trees = readPublishTrees(resolve(flags.get('trees') ?? 'publish'));
   const owner = flags.get('owner') ?? 'relkit';
   const source = flags.get('source') ?? (process.env.GITHUB_REPOSITORY && process.env.GITHUB_SHA ? `${process.env.GITHUB_REPOSITORY}@${process.env.GITHUB_SHA}` : undefined);
+  const notesOf = flags.get('notes-of');
+  if (notesOf !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(notesOf)) throw new UserError(`\`--notes-of ${notesOf}\` is not OWNER/NAME.`, 'Pass the repository whose release lists the SHAs, e.g. --notes-of relkit/relkit.', { input: 'notes-of' });
+  const tag = `v${version.replace(/^v/, '')}`;
   const clients = clientsFor(flags, print);
+  const release = notesOf ? await releaseForTag(clients, notesOf, tag) : undefined;
   const outcomes = await publishActionRepos(clients, { owner, version, trees, ...(source ? { source } : {}) });
+  // The release's notes list every commit, so users can pin `uses:` by SHA.
+  if (notesOf) {
+    const workflowSha = source?.startsWith(`${notesOf}@`) ? source.slice(notesOf.length + 1) : undefined;
+    const pins: PinnedSha[] = [...outcomes.map((o) => ({ uses: o.repository, sha: o.commit })), { uses: `${notesOf}/.github/workflows/release.yml`, sha: workflowSha }];
+    await recordPinnedShas(clients, notesOf, tag, release, pins);
+  }
   const summary = new SummaryBuilder()
     .heading(`Published actions v${version.replace(/^v/, '')}${clients.writes.mock ? ' (mock)' : ''}`)
     .table(

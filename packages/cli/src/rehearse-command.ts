@@ -4,15 +4,16 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '@relkit/kit';
 import { startSandbox } from '@relkit/sandbox';
-import { rehearsalReport, rehearse, scenario as loadScenario, SCENARIOS, startLocalRegistry, type LocalRegistry, type Scenario } from '@relkit/rehearsal';
+import { rehearsalReport, rehearse, scenario as loadScenario, SCENARIOS, selfScenario, startLocalRegistry, type LocalRegistry, type Scenario } from '@relkit/rehearsal';
 import { actionsDirectory } from './actions-dir.js';
 
 export const REHEARSE_USAGE = [
-  'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs] [--mock] [--verbose]',
+  'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--verbose]',
   '       relkit rehearse --repo-dir DIR [--repo OWNER/NAME] [--branch B] [--inputs JSON] [--mock]',
   '',
   'Runs .github/workflows/release.yml offline against an embedded GitHub sandbox (and a local',
-  'docker-registry for scenarios with images), then prints what the release did.',
+  'docker-registry for scenarios with images), then prints what the release did. `self` releases',
+  'this relkit checkout with release-relkit.yml into relkit/relkit and the six relkit/<action> repositories.',
 ].join('\n');
 
 /** A scenario for the repository in DIR: its commits, branches and tags, released with the given inputs. */
@@ -50,8 +51,9 @@ export async function rehearseCommand(flags: Map<string, string>, print: (line: 
     return 0;
   }
   const name = flags.get('scenario') ?? 'kata';
-  if (!flags.has('repo-dir') && !(name in SCENARIOS)) throw new UserError(`--scenario ${name} is not a scenario.`, `Use one of: ${Object.keys(SCENARIOS).join(', ')}.`);
-  const scenario = flags.has('repo-dir') ? scenarioFromRepository(flags.get('repo-dir')!, flags) : loadScenario(name);
+  const names = [...Object.keys(SCENARIOS), 'self'];
+  if (!flags.has('repo-dir') && !names.includes(name)) throw new UserError(`--scenario ${name} is not a scenario.`, `Use one of: ${names.join(', ')}.`);
+  const scenario = flags.has('repo-dir') ? scenarioFromRepository(flags.get('repo-dir')!, flags) : name === 'self' ? selfScenario(dirname(actionsDirectory())) : loadScenario(name);
   const mock = flags.has('mock');
   const actionsDir = actionsDirectory();
   const workflowFile = join(dirname(actionsDir), '.github', 'workflows', 'release.yml');

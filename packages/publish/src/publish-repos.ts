@@ -137,6 +137,10 @@ export async function moveReleaseTags(clients: ChangeClients, repository: string
   const [owner, repo] = repository.split('/') as [string, string];
   const tags = await majorLineTags(clients, owner, repo, version);
   const commit = tags.get(fixed);
+  if (!commit && clients.writes.mock) {
+    clients.log(`${repository} has no tag ${fixed} yet (mock: the release was not published); planning the tags for it.`);
+    return [{ tag: fixed, status: 'unchanged', sha: undefined }, ...(await applyMovingTags(clients, owner, repo, planMovingTags(tags, version, undefined), undefined))];
+  }
   if (!commit) throw new UserError(`${repository} has no tag ${fixed}: the release is not published yet.`, `Publish the release ${fixed} first, then move the tags.`, { input: 'version' });
   return [{ tag: fixed, status: 'unchanged', sha: commit }, ...(await applyMovingTags(clients, owner, repo, planMovingTags(tags, version, commit), commit))];
 }

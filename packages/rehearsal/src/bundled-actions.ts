@@ -21,6 +21,22 @@ function outcomeOf(result: RunResult): ActionOutcome {
   return { failed: result.failed, outputs: result.outputs, exportedEnv: result.exportedEnv, summary: result.summary, log: `${result.stdout}${result.stderr}` };
 }
 
+/** Runs the JavaScript action whose action.yml this is, as the runner does (main now, post when the job ends). */
+export function javascriptAction(actionYml: string, banner = ''): ActionHandler {
+  const metadata = readActionMetadata(actionYml);
+  return async (call: ActionCall) => {
+    const inputs = expressionDefaults(metadata.inputs, call.inputs, call.github);
+    const main = await runActionBundle({ action: actionYml, inputs, env: call.env, cwd: call.workspace });
+    const outcome = outcomeOf(main);
+    outcome.log = `${banner}${outcome.log}`;
+    if (metadata.runs.post) {
+      // post-if defaults to always(): the post step runs after a failure too.
+      outcome.post = async () => outcomeOf(await runActionBundle({ action: actionYml, step: 'post', inputs, env: call.env, cwd: call.workspace, state: main.state }));
+    }
+    return outcome;
+  };
+}
+
 /**
  * relkit's own actions, run from the committed bundles of this checkout under this Node (24), the
  * way the runner runs a JavaScript action: inputs as INPUT_*, the file commands read back, and the
@@ -32,16 +48,6 @@ export function bundledActions(actionsDir: string): (uses: string) => ActionHand
     if (!match) return undefined;
     const actionYml = join(actionsDir, match[1]!, 'action.yml');
     if (!existsSync(actionYml)) return undefined;
-    const metadata = readActionMetadata(actionYml);
-    return async (call: ActionCall) => {
-      const inputs = expressionDefaults(metadata.inputs, call.inputs, call.github);
-      const main = await runActionBundle({ action: actionYml, inputs, env: call.env, cwd: call.workspace });
-      const outcome = outcomeOf(main);
-      if (metadata.runs.post) {
-        // post-if defaults to always(): the post step runs after a failure too.
-        outcome.post = async () => outcomeOf(await runActionBundle({ action: actionYml, step: 'post', inputs, env: call.env, cwd: call.workspace, state: main.state }));
-      }
-      return outcome;
-    };
+    return javascriptAction(actionYml);
   };
 }

@@ -13,3 +13,5 @@ export { SCENARIOS, scenario, type Scenario, type ImagePlan } from './scenarios.
 export { releaseOutcome, fileAt, type ReleaseOutcome } from './outcome.js';
 export { startLocalRegistry, type LocalRegistry } from './local-registry.js';
 export { rehearsalReport } from './report.js';
+export { selfScenario, SELF_WORKFLOW } from './self-scenario.js';
+export { publishedActions } from './published-actions.js';

@@ -23,6 +23,8 @@ export interface JobRecord {
   /** One entry per matrix combination ({} without a matrix). */
   legs: Array<{ name: string; matrix: Record<string, unknown>; result: JobResult; steps: StepRecord[]; error?: string }>;
   reason?: string;
+  /** A job that calls a reusable workflow: that workflow's run. */
+  called?: RunRecord;
 }
 
 export interface RunRecord {

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, join } from 'node:path';
 import { UserError } from '@relkit/kit';
 import { SANDBOX_APP_ID, SANDBOX_TOKENS, type Sandbox } from '@relkit/sandbox';
 import { appTokenAction } from './app-token-action.js';
 import { artifactActions } from './artifact-actions.js';
 import { bundledActions } from './bundled-actions.js';
 import { checkoutAction } from './checkout-action.js';
+import { fileAt } from './outcome.js';
+import { publishedActions } from './published-actions.js';
 import type { LocalRegistry } from './local-registry.js';
 import type { RunRecord } from './records.js';
 import { runWorkflow, type ActionHandler } from './run.js';
@@ -31,9 +33,13 @@ export interface RehearseOptions {
   log?: (line: string) => void;
 }
 
-/** Every `uses:` release.yml has: relkit's bundles, then the GitHub actions the runner shims. */
-export function rehearsalActions(actionsDir: string): (uses: string) => ActionHandler | undefined {
-  const finders = [bundledActions(actionsDir), checkoutAction, appTokenAction, artifactActions()];
+/**
+ * Every `uses:` release.yml has: actions published in the sandbox (relkit/<action> repositories, as
+ * the self scenario has them), else relkit's bundles of this checkout, then the GitHub actions the
+ * runner shims.
+ */
+export function rehearsalActions(actionsDir: string, published?: { sandbox: Sandbox; cacheDir: string }): (uses: string) => ActionHandler | undefined {
+  const finders = [...(published ? [publishedActions(published.sandbox, published.cacheDir)] : []), bundledActions(actionsDir), checkoutAction, appTokenAction, artifactActions()];
   return (uses) => {
     for (const find of finders) {
       const handler = find(uses);
@@ -130,15 +136,29 @@ export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
       throw new UserError(`${scenario.repository} has no branch ${name} to release from.`, 'Name a branch the repository has (--branch), or check it out before rehearsing.');
     }
   }
-  const workflow = await loadWorkflow(basename(options.workflowFile), readFileSync(options.workflowFile, 'utf8'));
   const [owner] = scenario.repository.split('/') as [string];
   const head = branchHead(sandbox, scenario.repository, scenario.dispatchBranch);
+  // A dispatched workflow and the workflows it calls come from the dispatched commit, as on GitHub.
+  const fromSandbox = async (repository: string, ref: string, path: string) => {
+    const content = fileAt(sandbox, repository, ref, path);
+    if (content === undefined) throw new UserError(`${repository}@${ref.slice(0, 12)} has no ${path}.`, 'Name a workflow the repository has at that commit.');
+    return loadWorkflow(basename(path), content);
+  };
+  const workflow = scenario.workflow ? await fromSandbox(scenario.repository, head, scenario.workflow) : await loadWorkflow(basename(options.workflowFile), readFileSync(options.workflowFile, 'utf8'));
+  const loadCalled = (ref: string) => {
+    if (ref.startsWith('./')) return fromSandbox(scenario.repository, head, ref.slice(2));
+    const match = /^([^/]+\/[^/]+)\/(.+)@(.+)$/.exec(ref);
+    if (!match) throw new Error(`cannot load the called workflow ${ref}`);
+    return fromSandbox(match[1]!, match[3]!, match[2]!);
+  };
   const stop = startBystanders(options, branchHead(sandbox, scenario.repository, scenario.expect.branch), log);
   try {
     return await runWorkflow({
       workflow,
-      inputs: callerInputs(scenario, options.registry, options.mock),
-      secrets: { 'app-id': String(SANDBOX_APP_ID), 'app-private-key': sandbox.appPrivateKey() },
+      inputs: scenario.workflow ? { ...scenario.inputs, mock: options.mock } : callerInputs(scenario, options.registry, options.mock),
+      // release.yml's secret names, and the repository secrets release-relkit.yml passes on.
+      secrets: { 'app-id': String(SANDBOX_APP_ID), 'app-private-key': sandbox.appPrivateKey(), RELKIT_APP_ID: String(SANDBOX_APP_ID), RELKIT_APP_PRIVATE_KEY: sandbox.appPrivateKey() },
+      loadCalled,
       github: {
         repository: scenario.repository,
         repository_owner: owner,
@@ -149,7 +169,7 @@ export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
         run_id: options.runId ?? '7001',
         event_name: 'workflow_dispatch',
         actor: 'relkit-admin',
-        workflow: 'Release',
+        workflow: scenario.workflow ? 'Release relkit' : 'Release',
         server_url: sandbox.urls.html,
         api_url: sandbox.urls.api,
         graphql_url: sandbox.urls.graphql,
@@ -163,7 +183,7 @@ export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
         RELKIT_NOTIFICATION_INTERVAL_MS: '0',
         RELKIT_RETRY_BASE_MS: '50',
       },
-      actions: rehearsalActions(options.actionsDir),
+      actions: rehearsalActions(options.actionsDir, { sandbox, cacheDir: join(options.workdir, '_actions') }),
       workdir: options.workdir,
       log,
       ...(options.previous ? { previous: options.previous } : {}),

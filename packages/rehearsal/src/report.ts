@@ -1,9 +1,19 @@
 import type { Sandbox } from '@relkit/sandbox';
-import type { RunRecord, StepRecord } from './records.js';
+import type { JobRecord, RunRecord, StepRecord } from './records.js';
 import type { Scenario } from './scenarios.js';
 
+/** Every job of the run, those of called workflows included (by their own ids). */
+function allJobs(record: RunRecord): Record<string, JobRecord> {
+  const jobs: Record<string, JobRecord> = {};
+  for (const job of Object.values(record.jobs)) {
+    jobs[job.id] = job;
+    if (job.called) Object.assign(jobs, allJobs(job.called));
+  }
+  return jobs;
+}
+
 function step(record: RunRecord, job: string, id: string): StepRecord | undefined {
-  return record.jobs[job]?.legs.flatMap((l) => l.steps).find((s) => s.id === id);
+  return allJobs(record)[job]?.legs.flatMap((l) => l.steps).find((s) => s.id === id);
 }
 
 const indent = (text: string, by = '    ') => text.trimEnd().split('\n').map((l) => `${by}${l}`).join('\n');
@@ -14,20 +24,27 @@ export function rehearsalReport(record: RunRecord, sandbox: Sandbox, scenario: S
   const out: string[] = [];
   const icon = { success: '✓', failure: '✗', skipped: '-', cancelled: '⊘' } as const;
   out.push(`relkit rehearsal: ${scenario.name}${mock ? ' (mock)' : ''}`, `  ${scenario.title}`, ...(scenario.seed ? [`  modelled on the release process in seeds/${scenario.seed}`] : []), `  ${scenario.repository}, started on ${scenario.dispatchBranch}; GitHub sandbox at ${sandbox.urls.api}`, '', 'Jobs');
-  for (const job of Object.values(record.jobs)) {
-    out.push(`  ${icon[job.result]} ${job.id.padEnd(8)} ${job.result === 'skipped' ? `skipped${job.reason ? ` (${job.reason})` : ''}` : `${job.result.padEnd(8)} ${seconds(job.durationMs)}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''}`}`);
-    if (job.legs.length > 1) for (const leg of job.legs) out.push(`      ${icon[leg.result]} ${leg.name}`);
-    for (const leg of job.legs) if (leg.error) out.push(indent(leg.error, '      ! '));
-  }
-  const plan = record.jobs.plan?.outputs ?? {};
+  const listJobs = (run: RunRecord, prefix: string) => {
+    for (const job of Object.values(run.jobs)) {
+      const id = `${prefix}${job.id}`;
+      out.push(`  ${icon[job.result]} ${id.padEnd(8)} ${job.result === 'skipped' ? `skipped${job.reason ? ` (${job.reason})` : ''}` : `${job.result.padEnd(8)} ${seconds(job.durationMs)}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''}`}`);
+      if (job.legs.length > 1) for (const leg of job.legs) out.push(`      ${icon[leg.result]} ${leg.name}`);
+      for (const leg of job.legs) if (leg.error) out.push(indent(leg.error, '      ! '));
+      if (job.reason && job.result === 'failure') out.push(indent(job.reason, '      ! '));
+      if (job.called) listJobs(job.called, `${id} / `);
+    }
+  };
+  listJobs(record, '');
+  const jobs = allJobs(record);
+  const plan = jobs.plan?.outputs ?? {};
   if (plan.version) out.push('', `Version ${plan['previous-version'] ? `${plan['previous-version']} → ` : ''}${plan.version}, tag ${plan.tag}, branch ${plan.branch}`);
 
   const bump = step(record, 'bump', 'bump');
   const diff = /```diff\n([\s\S]*?)```/.exec(bump?.summary ?? '')?.[1];
-  if (diff) out.push('', `Version files${mock ? ' (would change)' : `, committed as ${record.jobs.bump?.outputs.sha?.slice(0, 12)}`}`, indent(diff));
+  if (diff) out.push('', `Version files${mock ? ' (would change)' : `, committed as ${jobs.bump?.outputs.sha?.slice(0, 12)}`}`, indent(diff));
 
-  const notes = record.jobs.notes?.outputs.notes;
-  if (notes) out.push('', `Release notes (${record.jobs.notes?.outputs['pr-count'] ?? '?'} pull request(s))`, indent(notes.replace(/\n<!--[\s\S]*?-->/g, '')));
+  const notes = jobs.notes?.outputs.notes;
+  if (notes) out.push('', `Release notes (${jobs.notes?.outputs['pr-count'] ?? '?'} pull request(s))`, indent(notes.replace(/\n<!--[\s\S]*?-->/g, '')));
 
   const repo = sandbox.state.repo(scenario.repository);
   const release = repo?.releases.find((r) => r.tagName === plan.tag);
@@ -37,7 +54,7 @@ export function rehearsalReport(record: RunRecord, sandbox: Sandbox, scenario: S
     for (const asset of release.assets) out.push(`    ${asset.name} (${asset.data.length} bytes)`);
   } else if (plan.tag) out.push('', `Release ${plan.tag}: ${mock ? 'planned, not created (mock)' : 'not created'}`);
 
-  const images = record.jobs.images?.outputs.digests;
+  const images = jobs.images?.outputs.digests;
   if (images && images !== '{}') out.push('', 'Images ready', ...Object.entries(JSON.parse(images) as Record<string, string>).map(([image, digest]) => `    ${image} ${digest}`));
 
   const promotion = step(record, 'promote', 'pr');
@@ -50,8 +67,10 @@ export function rehearsalReport(record: RunRecord, sandbox: Sandbox, scenario: S
   const lock = step(record, 'lock', 'lock');
   if (lock) {
     const rulesets = repo?.rulesets.length ?? 0;
-    out.push('', `Lock: ${lock.outputs.locked === 'true' ? `${scenario.expect.branch} locked (${lock.outputs['lock-id']})` : mock ? 'planned (mock)' : 'not locked'} during the release; unlock job ${record.jobs.unlock?.result}; rulesets on the repository now: ${rulesets}`);
+    out.push('', `Lock: ${lock.outputs.locked === 'true' ? `${scenario.expect.branch} locked (${lock.outputs['lock-id']})` : mock ? 'planned (mock)' : 'not locked'} during the release; unlock job ${jobs.unlock?.result}; rulesets on the repository now: ${rulesets}`);
   }
+  const published = jobs.actions?.legs.flatMap((l) => l.steps).find((s) => s.name.startsWith('Commit and tag'));
+  if (published?.log) out.push('', `Action repositories${mock ? ' (mock: planned)' : ''}`, ...published.log.split('\n').filter((l) => /^[\w.-]+\/[\w.-]+: (committed|already-present|planned)/.test(l)).map((l) => `    ${l}`));
   const moved = step(record, 'publish', 'publish')?.outputs['moved-branches'];
   if (moved && moved !== '[]') out.push('', `Branches moved: ${(JSON.parse(moved) as Array<{ branch: string; action: string }>).map((m) => `${m.branch} (${m.action})`).join(', ')}`);
   out.push('', record.result === 'success' ? `Release ${mock ? 'rehearsed in mock mode: nothing was changed' : 'finished'}.` : 'The release failed: fix the cause and re-run the failed jobs.');

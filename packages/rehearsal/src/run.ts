@@ -2,8 +2,8 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { UserError } from '@relkit/kit';
 import { join } from 'node:path';
 import { isBasicExpression, isString } from '@actions/workflow-parser';
-import type { Job, WorkflowJob } from '@actions/workflow-parser/model/workflow-template';
-import { asString, truthy, type StatusScope } from './expressions.js';
+import type { Job, ReusableWorkflowJob, WorkflowJob } from '@actions/workflow-parser/model/workflow-template';
+import { asString, evaluateExpression, truthy, type StatusScope } from './expressions.js';
 import { expandMatrix } from './matrix.js';
 import type { JobRecord, JobResult, RunRecord, StepRecord } from './records.js';
 import { runShell } from './steps.js';
@@ -54,11 +54,19 @@ export interface RunWorkflowOptions {
   log?: (line: string) => void;
   /** Jobs in flight at most. */
   concurrency?: number;
+  /** Loads the workflow a job calls (`uses: ./.github/workflows/x.yml`), from the caller's commit. */
+  loadCalled?: (ref: string) => Promise<LoadedWorkflow>;
+  /** Artifacts folder shared with the caller (a called workflow's jobs are jobs of the caller's run). */
+  runDir?: string;
+  /** The run attempt, for a called workflow (it is the caller's). */
+  attempt?: number;
 }
 
 function isJob(job: WorkflowJob): job is Job {
   return job.type === 'job';
 }
+
+type AnyJob = Job | ReusableWorkflowJob;
 
 function inputsWithDefaults(workflow: LoadedWorkflow, given: Record<string, unknown>): Record<string, unknown> {
   const definitions = workflow.template.events.workflow_call?.inputs ?? workflow.template.events.workflow_dispatch?.inputs ?? {};
@@ -77,7 +85,7 @@ function inputsWithDefaults(workflow: LoadedWorkflow, given: Record<string, unkn
 }
 
 /** Jobs of the earlier attempt that failed, and everything that depends on them: these run again. */
-function jobsToRerun(jobs: Job[], previous: RunRecord | undefined): Set<string> {
+function jobsToRerun(jobs: AnyJob[], previous: RunRecord | undefined): Set<string> {
   const ids = jobs.map((j) => j.id.value);
   if (!previous) return new Set(ids);
   const rerun = new Set(ids.filter((id) => previous.jobs[id]?.result !== 'success' && previous.jobs[id]?.result !== 'skipped'));
@@ -103,14 +111,11 @@ function jobsToRerun(jobs: Job[], previous: RunRecord | undefined): Set<string> 
  */
 export async function runWorkflow(options: RunWorkflowOptions): Promise<RunRecord> {
   const log = options.log ?? (() => {});
-  const attempt = (options.previous?.attempt ?? 0) + 1;
-  const jobs = options.workflow.template.jobs.map((job) => {
-    if (!isJob(job)) throw new Error(`job ${job.id.value} calls a reusable workflow, which the rehearsal runner does not run nested`);
-    return job;
-  });
+  const attempt = options.attempt ?? (options.previous?.attempt ?? 0) + 1;
+  const jobs: AnyJob[] = options.workflow.template.jobs;
   const inputs = inputsWithDefaults(options.workflow, options.inputs);
   const github = { ...options.github, run_attempt: String(attempt) };
-  const runDir = join(options.workdir, 'run');
+  const runDir = options.runDir ?? join(options.workdir, 'run');
   mkdirSync(runDir, { recursive: true });
   const rerun = jobsToRerun(jobs, options.previous);
   const records: Record<string, JobRecord> = {};
@@ -128,7 +133,8 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunRecor
     const ready = waiting.filter((j) => (j.needs ?? []).every((n) => records[n.value]));
     for (const job of ready.slice(0, Math.max(0, limit - running.size))) {
       const id = job.id.value;
-      const task = runJob(job, { ...options, inputs, github, workflowEnv, runDir, attempt, records, log })
+      const scope = { ...options, inputs, github, workflowEnv, runDir, attempt, records, log };
+      const task = (isJob(job) ? runJob(job, scope) : runCalledWorkflow(job, scope))
         .then((record) => {
           records[id] = record;
         })
@@ -153,7 +159,7 @@ interface JobScope extends Omit<RunWorkflowOptions, 'inputs' | 'github'> {
   log: (line: string) => void;
 }
 
-function needsContext(job: Job, records: Record<string, JobRecord>): Record<string, unknown> {
+function needsContext(job: AnyJob, records: Record<string, JobRecord>): Record<string, unknown> {
   return Object.fromEntries((job.needs ?? []).map((n) => [n.value, { result: records[n.value]!.result, outputs: records[n.value]!.outputs }]));
 }
 
@@ -203,6 +209,61 @@ async function runJob(job: Job, scope: JobScope): Promise<JobRecord> {
   record.durationMs = Date.now() - started;
   scope.log(`${id}: ${record.result} in ${Math.round(record.durationMs / 100) / 10}s`);
   return record;
+}
+
+/**
+ * A job that calls a reusable workflow: its `with:` and secrets evaluated in the caller, the called
+ * workflow's jobs run as jobs of the same run (named `<job> / <called job>`, sharing artifacts),
+ * its outputs read from `on.workflow_call.outputs`. On a re-run, its successful jobs are kept.
+ */
+async function runCalledWorkflow(job: ReusableWorkflowJob, scope: JobScope): Promise<JobRecord> {
+  const started = Date.now();
+  const id = job.id.value;
+  const needs = needsContext(job, scope.records);
+  const base = { github: scope.github, inputs: scope.inputs, vars: scope.vars ?? {}, needs };
+  const record: JobRecord = { id, name: id, result: 'skipped', outputs: {}, attempt: scope.attempt, durationMs: 0, legs: [] };
+  const needResults = Object.values(needs).map((n) => (n as { result: JobResult }).result);
+  try {
+    record.name = job.name ? asString(evaluateToken(job.name, base)) : id;
+    const status: StatusScope = { success: needResults.every((r) => r === 'success'), failure: needResults.some((r) => r === 'failure'), cancelled: false };
+    if (!truthy(evaluateToken(job.if, base, status))) {
+      scope.log(`${id}: skipped (if: ${job.if.expression})`);
+      return { ...record, reason: `if: ${job.if.expression}` };
+    }
+    if (!scope.loadCalled) throw new Error(`job ${id} calls ${job.ref.value}, and this run cannot load called workflows`);
+    const called = await scope.loadCalled(job.ref.value);
+    const inputs = (evaluateToken(job['input-values'], base) ?? {}) as Record<string, unknown>;
+    const secrets = job['inherit-secrets'] ? (scope.secrets ?? {}) : stringMap(evaluateToken(job['secret-values'], { ...base, secrets: scope.secrets ?? {} }));
+    const previous = scope.previous?.jobs[id]?.called;
+    scope.log(`${id}: calls ${job.ref.value}`);
+    const workdir = join(scope.workdir, id);
+    mkdirSync(workdir, { recursive: true });
+    const run = await runWorkflow({
+      workflow: called,
+      inputs,
+      secrets,
+      ...(scope.vars ? { vars: scope.vars } : {}),
+      github: scope.github,
+      env: scope.env,
+      actions: scope.actions,
+      workdir,
+      runDir: scope.runDir,
+      attempt: scope.attempt,
+      log: (line) => scope.log(`${id} / ${line}`),
+      ...(previous ? { previous } : {}),
+      ...(scope.concurrency ? { concurrency: scope.concurrency } : {}),
+      ...(scope.loadCalled ? { loadCalled: scope.loadCalled } : {}),
+    });
+    const jobs = Object.fromEntries(Object.entries(run.jobs).map(([jobId, r]) => [jobId, { result: r.result, outputs: r.outputs }]));
+    const outputs = Object.fromEntries(
+      Object.entries(called.callOutputs).map(([key, value]) => [key, value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression: string) => asString(evaluateExpression(expression, { jobs })))]),
+    );
+    const durationMs = Date.now() - started;
+    scope.log(`${id}: ${run.result} in ${Math.round(durationMs / 100) / 10}s`);
+    return { ...record, result: run.result, outputs, called: run, durationMs };
+  } catch (error) {
+    return { ...record, result: 'failure', reason: (error as Error).message, durationMs: Date.now() - started };
+  }
 }
 
 async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknown>): Promise<{ result: JobResult; steps: StepRecord[]; outputs: Record<string, string>; error?: string }> {

@@ -22,6 +22,11 @@ export interface Scenario {
   repository: string;
   /** The branch the workflow is started on. */
   dispatchBranch: string;
+  /**
+   * A workflow_dispatch workflow of the repository to run (read from the dispatched commit), with
+   * `inputs` as its inputs; without it, relkit's release.yml is called with `inputs` as its `with:`.
+   */
+  workflow?: string;
   repos: SeedRepo[];
   /** Inputs the caller's workflow passes to release.yml (mock is set by the run). */
   inputs: Record<string, string | boolean>;
@@ -46,7 +51,7 @@ export interface Scenario {
 
 const day = (n: number) => new Date(Date.UTC(2026, 9, 1 + n, 12)).toISOString();
 
-function pr(number: number, title: string, options: { user: string; labels?: string[]; note?: string; base?: string; files: Record<string, string>; at: number }): { commit: SeedCommit; pull: SeedPull } {
+export function pr(number: number, title: string, options: { user: string; labels?: string[]; note?: string; base?: string; files: Record<string, string>; at: number }): { commit: SeedCommit; pull: SeedPull } {
   const id = `pr${number}`;
   return {
     commit: { id, message: `${title} (#${number})`, author: options.user, date: day(options.at), files: options.files },

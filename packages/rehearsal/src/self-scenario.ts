@@ -1,0 +1,86 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { actionPublishTree, publishableActions } from '@relkit/publish';
+import type { SeedRepo } from '@relkit/sandbox';
+import { pr, type Scenario } from './scenarios.js';
+
+/** The workflow the self release is dispatched through. */
+export const SELF_WORKFLOW = '.github/workflows/release-relkit.yml';
+
+function walk(root: string, dir: string, files: Record<string, string>): void {
+  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) walk(root, path, files);
+    else files[relative(root, join(root, path)).split('\\').join('/')] = readFileSync(join(root, path), 'utf8');
+  }
+}
+
+/**
+ * What relkit/relkit holds that a release uses: package.json, LICENSE, README, the workflows, every
+ * action's action.yml and README, and the committed bundles (dist/, which `npm run package` ships).
+ */
+function monorepoFiles(root: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const path of ['package.json', 'LICENSE', 'README.md', '.github/workflows/release.yml', SELF_WORKFLOW]) files[path] = readFileSync(join(root, path), 'utf8');
+  for (const action of publishableActions(root)) {
+    for (const file of ['action.yml', 'README.md']) files[`actions/${action}/${file}`] = readFileSync(join(root, 'actions', action, file), 'utf8');
+  }
+  walk(root, 'dist', files);
+  return files;
+}
+
+/**
+ * relkit releasing itself: relkit/relkit as this checkout is (tagged v0.1.0, three pull requests
+ * since), and the six action repositories as v0.1.0 published them. release-relkit.yml is dispatched
+ * in the sandbox; every `uses: relkit/<action>@vX.Y.Z` runs the tree published at that tag.
+ */
+export function selfScenario(root: string): Scenario {
+  if (!existsSync(join(root, SELF_WORKFLOW))) throw new Error(`${root} has no ${SELF_WORKFLOW}; the self scenario releases a relkit checkout`);
+  const prs = [
+    pr(41, 'lock-branch: name the holder of a lock in the job summary', { user: 'ada', labels: ['kind/feature'], note: 'lock-branch names who holds a lock in the job summary.', files: { 'docs/lock-holder.md': 'The job summary names the holder.\n' }, at: 1 }),
+    pr(42, 'draft-release: retry an upload after a reset connection', { user: 'grace', labels: ['kind/bug'], note: 'draft-release retries an upload whose connection was reset.', files: { 'docs/uploads.md': 'Uploads are retried.\n' }, at: 2 }),
+    pr(43, 'ci: pin setup-node by SHA', { user: 'linus', labels: ['area/ci'], note: 'NONE', files: { 'docs/ci.md': 'Pinned.\n' }, at: 3 }),
+  ];
+  const actionRepos: SeedRepo[] = publishableActions(root).map((name) => ({
+    owner: 'relkit',
+    name,
+    ownerType: 'Organization',
+    description: `relkit ${name}`,
+    commits: [{ id: 'v010', message: `${name} v0.1.0`, author: 'relkit-admin', date: '2026-09-30T12:00:00Z', files: Object.fromEntries(actionPublishTree(root, name).map((f) => [f.path, f.contents.toString('utf8')])) }],
+    tags: { 'v0.1.0': 'v010', v0: 'v010', 'v0.1': 'v010' },
+  }));
+  return {
+    name: 'self',
+    title: 'relkit releases itself: package.json and the action pins bumped, a draft with every action packaged, each relkit/<action> committed and tagged (vX.Y.Z new, vX and vX.Y moved), published',
+    seed: '',
+    repository: 'relkit/relkit',
+    dispatchBranch: 'main',
+    workflow: SELF_WORKFLOW,
+    repos: [
+      {
+        owner: 'relkit',
+        name: 'relkit',
+        ownerType: 'Organization',
+        commits: [{ id: 'v010', message: 'relkit 0.1.0', author: 'relkit-admin', date: '2026-09-30T12:00:00Z', files: monorepoFiles(root) }, ...prs.map((p) => p.commit)],
+        tags: { 'v0.1.0': 'v010' },
+        releases: [{ tag: 'v0.1.0', name: 'v0.1.0', body: 'The first relkit.', target: 'v010' }],
+        labels: [{ name: 'kind/feature' }, { name: 'kind/bug' }, { name: 'area/ci' }],
+        pulls: prs.map((p) => p.pull),
+      },
+      ...actionRepos,
+    ],
+    inputs: { version: '1.0.0' },
+    expect: {
+      version: '1.0.0',
+      tag: 'v1.0.0',
+      branch: 'main',
+      files: { 'package.json': /"version": "1\.0\.0"/, '.github/workflows/release.yml': /uses: relkit\/lock-branch@v1\.0\.0\n/ },
+      published: true,
+      prerelease: false,
+      latest: true,
+      assets: [...publishableActions(root).map((a) => `${a}.tar.gz`), 'SHA256SUMS'].sort(),
+      notes: [/names who holds a lock/i, /retries an upload/i],
+      locked: false,
+    },
+  };
+}
