@@ -85485,9 +85485,819 @@ function parseArgs(argv) {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./packages/publish/src/publish-tree.ts
+
+
+
+
+/** The steps of `runs` that name a JavaScript file. */
+const ENTRY_KEYS = ['pre', 'main', 'post'];
+/** A link in Markdown whose target is relative (not a URL, not an anchor). */
+const RELATIVE_LINK = /\]\((?!https?:|mailto:|#)([^)\s]+)\)/g;
+function requireFile(path, what, fix) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(path))
+        throw new errors_UserError(`${what} is missing: ${path}.`, fix);
+    return (0,external_node_fs_namespaceObject.readFileSync)(path);
+}
+/**
+ * action.yml as its own repository holds it: each `runs` entry point moves from the monorepo's
+ * `../../dist/<name>/x.js` to `dist/x.js`.
+ */
+function publishedActionYml(root, name, source) {
+    const doc = (0,dist/* parseDocument */.Tp)(source);
+    const bundleDir = (0,external_node_path_namespaceObject.join)(root, 'dist', name);
+    const entries = [];
+    const edits = [];
+    if (!doc.hasIn(['runs', 'main']))
+        throw new errors_UserError(`actions/${name}/action.yml has no runs.main.`, 'Give the action a `runs.main` entry point.');
+    for (const key of ENTRY_KEYS) {
+        const node = doc.getIn(['runs', key], true);
+        if (node === undefined)
+            continue;
+        const value = (0,dist/* isScalar */.jn)(node) ? String(node.value) : '';
+        // Joined by hand: the bundler would read resolve(root, 'actions', …) as files to ship with relkit.
+        const target = (0,external_node_path_namespaceObject.normalize)([root, 'actions', name, value].join(external_node_path_namespaceObject.sep));
+        const inBundle = (0,external_node_path_namespaceObject.relative)(bundleDir, target);
+        if (!(0,dist/* isScalar */.jn)(node) || !node.range || !value || inBundle.startsWith('..') || inBundle.includes(external_node_path_namespaceObject.sep)) {
+            throw new errors_UserError(`actions/${name}/action.yml: runs.${key} is \`${value}\`, which is not a file directly in dist/${name}/.`, `Point runs.${key} at the bundle npm run build writes, e.g. \`../../dist/${name}/index.js\`.`);
+        }
+        const quote = node.type === 'QUOTE_DOUBLE' ? '"' : node.type === 'QUOTE_SINGLE' ? "'" : '';
+        edits.push({ start: node.range[0], end: node.range[1], text: `${quote}dist/${inBundle}${quote}` });
+        entries.push(inBundle);
+    }
+    // Spliced into the source text, so every other byte (comments, wrapping, quoting) stays as written.
+    let yaml = source;
+    for (const edit of edits.sort((a, b) => b.start - a.start))
+        yaml = yaml.slice(0, edit.start) + edit.text + yaml.slice(edit.end);
+    return { yaml, entries };
+}
+function checkReadmeLinks(name, readme) {
+    for (const match of readme.matchAll(RELATIVE_LINK)) {
+        const target = external_node_path_namespaceObject.posix.normalize(match[1].split('#')[0]);
+        if (target.startsWith('..') || target.startsWith('/')) {
+            throw new errors_UserError(`actions/${name}/README.md links to \`${match[1]}\`, which is outside the action and breaks in the relkit/${name} repository.`, 'Link to the published repository instead (https://github.com/relkit/<name>) or to a file inside the action.');
+        }
+    }
+}
+/**
+ * The exact tree the repository `relkit/<name>` holds at a release: action.yml pointing at
+ * `dist/`, the action's bundle folder (entry points, the `package.json` that makes them ES modules,
+ * the licences of what is bundled), the action's README and relkit's LICENSE. Nothing else.
+ */
+function actionPublishTree(root, name) {
+    const actionDir = (0,external_node_path_namespaceObject.join)(root, 'actions', name);
+    const source = requireFile((0,external_node_path_namespaceObject.join)(actionDir, 'action.yml'), `The action.yml of ${name}`, `Check the action name; actions live in actions/<name>/action.yml.`).toString('utf8');
+    const { yaml, entries } = publishedActionYml(root, name, source);
+    const bundleDir = (0,external_node_path_namespaceObject.join)(root, 'dist', name);
+    for (const entry of entries)
+        requireFile((0,external_node_path_namespaceObject.join)(bundleDir, entry), `The bundle of ${name}`, 'Run `npm run build` first.');
+    const readme = requireFile((0,external_node_path_namespaceObject.join)(actionDir, 'README.md'), `The README of ${name}`, `Write actions/${name}/README.md: it is the front page of relkit/${name}.`);
+    checkReadmeLinks(name, readme.toString('utf8'));
+    const files = [
+        { path: 'action.yml', contents: Buffer.from(yaml) },
+        { path: 'README.md', contents: readme },
+        { path: 'LICENSE', contents: requireFile((0,external_node_path_namespaceObject.join)(root, 'LICENSE'), 'relkit’s LICENSE', 'Restore LICENSE at the repository root.') },
+    ];
+    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(bundleDir, { withFileTypes: true })) {
+        if (!entry.isFile())
+            throw new errors_UserError(`dist/${name}/${entry.name} is not a file; a published bundle is flat.`, 'Run `npm run build` to regenerate dist/.');
+        files.push({ path: `dist/${entry.name}`, contents: (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(bundleDir, entry.name)) });
+    }
+    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+/** Every action of the monorepo: the folders of actions/ that hold an action.yml. */
+function publishableActions(root) {
+    const dir = (0,external_node_path_namespaceObject.join)(root, 'actions');
+    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
+        return [];
+    return (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, e.name, 'action.yml')))
+        .map((e) => e.name)
+        .sort();
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./packages/publish/src/write-trees.ts
+
+
+
+
+
+
+function writeTree(dir, files) {
+    for (const file of files) {
+        const path = (0,external_node_path_namespaceObject.join)(dir, file.path);
+        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
+        (0,external_node_fs_namespaceObject.writeFileSync)(path, file.contents);
+        // Fixed modes whatever the umask, so archives of one release are identical bytes everywhere.
+        (0,external_node_fs_namespaceObject.chmodSync)(path, 0o644);
+    }
+    const fixDirs = (d) => {
+        (0,external_node_fs_namespaceObject.chmodSync)(d, 0o755);
+        for (const e of (0,external_node_fs_namespaceObject.readdirSync)(d, { withFileTypes: true }))
+            if (e.isDirectory())
+                fixDirs((0,external_node_path_namespaceObject.join)(d, e.name));
+    };
+    fixDirs(dir);
+}
+/** A tar.gz with sorted names, no owners and time zero: packaging one tree twice gives the same bytes. */
+function archive(parent, name) {
+    const tar = (0,external_node_child_process_namespaceObject.execFileSync)('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '--format=gnu', '-C', parent, '-cf', '-', name], { maxBuffer: 256 * 1024 * 1024 });
+    return (0,external_node_zlib_.gzipSync)(tar, { level: 9 });
+}
+/**
+ * Writes `<out>/<name>/` for every action (and `<out>/<name>.tar.gz` with `archives`). Every tree
+ * is built and checked before anything is written, and the folder is swapped in whole: a failure
+ * leaves the previous `<out>` as it was.
+ */
+function writePublishTrees(root, out, options = {}) {
+    const known = publishableActions(root);
+    const names = options.actions ?? known;
+    for (const name of names) {
+        if (!known.includes(name))
+            throw new errors_UserError(`There is no action \`${name}\` in ${(0,external_node_path_namespaceObject.join)(root, 'actions')}.`, `Package one of: ${known.join(', ')}.`);
+    }
+    const packaged = names.map((name) => ({ name, files: actionPublishTree(root, name) }));
+    const staging = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(out), `.${(0,external_node_path_namespaceObject.basename)(out)}.relkit-${process.pid}.tmp`);
+    (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
+    try {
+        (0,external_node_fs_namespaceObject.mkdirSync)(staging, { recursive: true });
+        for (const action of packaged) {
+            writeTree((0,external_node_path_namespaceObject.join)(staging, action.name), action.files);
+            if (options.archives) {
+                (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(staging, `${action.name}.tar.gz`), archive(staging, action.name));
+                action.archive = (0,external_node_path_namespaceObject.join)(out, `${action.name}.tar.gz`);
+            }
+        }
+        (0,external_node_fs_namespaceObject.rmSync)(out, { recursive: true, force: true });
+        (0,external_node_fs_namespaceObject.renameSync)(staging, out);
+    }
+    catch (error) {
+        (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
+        throw error;
+    }
+    return packaged;
+}
+function walk(dir, root, files) {
+    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true })) {
+        const path = (0,external_node_path_namespaceObject.join)(dir, entry.name);
+        if (entry.isDirectory())
+            walk(path, root, files);
+        else if (entry.isFile())
+            files.push({ path: (0,external_node_path_namespaceObject.relative)(root, path).split('\\').join('/'), contents: (0,external_node_fs_namespaceObject.readFileSync)(path) });
+        else
+            throw new errors_UserError(`${path} is neither a file nor a folder; a publish tree holds only files.`, 'Package the trees again with `relkit package`.');
+    }
+}
+/** Every file under `dir`, by path relative to it (forward slashes), sorted. */
+function readTree(dir) {
+    const files = [];
+    walk(dir, dir, files);
+    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+/** The publish trees under `dir` (as `relkit package` wrote them, or unpacked from a release's assets), by action. */
+function readPublishTrees(dir) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
+        throw new errors_UserError(`There are no publish trees at ${dir}.`, 'Run `npm run package` (or `relkit package --out DIR`) first.');
+    const trees = [];
+    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true })) {
+        if (!entry.isDirectory() || !(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, entry.name, 'action.yml')))
+            continue;
+        trees.push({ name: entry.name, files: readTree((0,external_node_path_namespaceObject.join)(dir, entry.name)) });
+    }
+    if (trees.length === 0)
+        throw new errors_UserError(`${dir} holds no publish tree (a folder with an action.yml).`, 'Run `npm run package` (or `relkit package --out DIR`) first.');
+    return trees.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/branch-state.ts
+const PATHS_PER_QUERY = 150;
+/** The commit a branch points at, or undefined when it does not exist. */
+async function branchHead(graphql, owner, repo, branch) {
+    const result = await graphql(`query($owner: String!, $name: String!, $ref: String!) { repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { target { oid } } } }`, { owner, name: repo, ref: `refs/heads/${branch}` });
+    return result.repository.ref?.target.oid;
+}
+/** Blob ids of `paths` at `commit` (undefined for a path that is not there), many paths per query. */
+async function blobShasAt(graphql, owner, repo, commit, paths) {
+    const found = new Map();
+    for (let offset = 0; offset < paths.length; offset += PATHS_PER_QUERY) {
+        const chunk = paths.slice(offset, offset + PATHS_PER_QUERY);
+        const variables = { owner, name: repo };
+        const fields = chunk.map((path, n) => {
+            variables[`e${n}`] = `${commit}:${path}`;
+            return `f${n}: object(expression: $e${n}) { ... on Blob { oid } }`;
+        });
+        const declarations = chunk.map((_, n) => `$e${n}: String!`).join(', ');
+        const result = await graphql(`query($owner: String!, $name: String!, ${declarations}) { repository(owner: $owner, name: $name) { ${fields.join(' ')} } }`, variables);
+        chunk.forEach((path, n) => found.set(path, result.repository[`f${n}`]?.oid));
+    }
+    return found;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./packages/changes/src/git-blob.ts
+
+/** The object id git (and GitHub) gives these bytes as a blob, to compare content without fetching it. */
+function gitBlobSha(contents) {
+    return (0,external_node_crypto_.createHash)('sha1').update(`blob ${contents.length}\0`).update(contents).digest('hex');
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/commit.ts
+
+
+
+function graphqlErrorType(error) {
+    return error.errors?.[0]?.type;
+}
+/** Paths whose content on `commit` differs from `files`, and paths of `deletions` that are still there. */
+async function commit_differingPaths(clients, owner, repo, commit, files, deletions = []) {
+    const shas = await blobShasAt(clients.graphql, owner, repo, commit, [...files.map((f) => f.path), ...deletions]);
+    return [...files.filter((f) => shas.get(f.path) !== gitBlobSha(f.contents)).map((f) => f.path), ...deletions.filter((path) => shas.get(path) !== undefined)];
+}
+function concurrentPush(request, head, differing) {
+    return new errors_UserError(`Branch ${request.branch} of ${request.owner}/${request.repo} moved to ${head.slice(0, 12)} after the checkout at ${request.expectedHead.slice(0, 12)}, and ${differing.length} of the files to commit differ there (${differing.slice(0, 5).join(', ')}${differing.length > 5 ? ', …' : ''}); nothing was committed, nothing was overwritten.`, `Someone pushed to ${request.branch} meanwhile: re-run the workflow so it checks out the new head (or lock the branch for the release with relkit/lock-branch first).`);
+}
+const CREATE_COMMIT = `mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }`;
+/**
+ * Commits `files` on top of `expectedHead` with GraphQL createCommitOnBranch: GitHub signs the
+ * commit, and expectedHeadOid makes a concurrent push fail instead of being overwritten. A branch
+ * that already carries exactly these files (the same run, re-run) is left alone.
+ */
+async function commit_commitFiles(clients, request) {
+    const { owner, repo, branch } = request;
+    const where = `${owner}/${repo}@${branch}`;
+    let head = request.headKnown ? request.expectedHead : undefined;
+    try {
+        head ??= await branchHead(clients.graphql, owner, repo, branch);
+    }
+    catch (error) {
+        throw errors_explainGitHubError(error, `read branch ${where}`, 'contents: read');
+    }
+    let branchCreated = false;
+    if (head === undefined) {
+        if (!request.createBranch) {
+            throw new errors_UserError(`Branch ${branch} does not exist in ${owner}/${repo}.`, 'Set `branch` to an existing branch, or create it first.', { input: 'branch' });
+        }
+        await clients.writes
+            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/git/refs`, summary: `create branch ${branch} at ${request.expectedHead.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: request.expectedHead }))
+            .catch((error) => {
+            throw errors_explainGitHubError(error, `create branch ${where}`, 'contents: write');
+        });
+        head = request.expectedHead;
+        branchCreated = true;
+    }
+    if (head !== request.expectedHead) {
+        const differing = await commit_differingPaths(clients, owner, repo, head, request.files, request.deletions);
+        if (differing.length === 0) {
+            clients.log(`${where} is at ${head.slice(0, 12)}, which already has these ${request.files.length} files: nothing to commit.`);
+            return { status: 'already-present', sha: head, branchCreated };
+        }
+        throw concurrentPush(request, head, differing);
+    }
+    const input = {
+        branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: branch },
+        expectedHeadOid: request.expectedHead,
+        message: request.message,
+        fileChanges: { additions: request.files.map((f) => ({ path: f.path, contents: f.contents.toString('base64') })), deletions: (request.deletions ?? []).map((path) => ({ path })) },
+    };
+    try {
+        const made = await clients.writes.perform({ method: 'GRAPHQL', target: `createCommitOnBranch ${where}`, summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}` }, () => clients.graphql(CREATE_COMMIT, { input }));
+        return made ? { status: 'committed', sha: made.createCommitOnBranch.commit.oid, branchCreated } : { status: 'planned', sha: undefined, branchCreated };
+    }
+    catch (error) {
+        if (graphqlErrorType(error) !== 'STALE_DATA')
+            throw errors_explainGitHubError(error, `commit to ${where}`, 'contents: write');
+        // Lost a race, or a retried request whose first attempt did land: look at what is there now.
+        const now = (await branchHead(clients.graphql, owner, repo, branch)) ?? request.expectedHead;
+        const differing = await commit_differingPaths(clients, owner, repo, now, request.files, request.deletions);
+        if (differing.length === 0)
+            return { status: 'already-present', sha: now, branchCreated };
+        throw concurrentPush(request, now, differing);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/branch-ownership.ts
+
+/** The trailer every commit relkit makes on a branch it owns carries; a commit without it is someone else's. */
+function ownershipTrailer(branch) {
+    return `Relkit-Branch: ${branch}`;
+}
+function branch_ownership_withOwnershipTrailer(message, branch) {
+    const trailer = ownershipTrailer(branch);
+    const body = message.body?.trimEnd() ?? '';
+    if (body.split('\n').includes(trailer))
+        return { headline: message.headline, body };
+    return { headline: message.headline, body: body ? `${body}\n\n${trailer}` : trailer };
+}
+const COMPARE_PAGE = 250;
+/**
+ * The commits on `head` that are not on `startPoint` and that relkit did not make. A branch with
+ * none of these may be reset; one with any holds work a human pushed, which relkit never overwrites.
+ */
+async function branch_ownership_foreignCommits(clients, where, startPoint, head) {
+    const trailer = ownershipTrailer(where.branch);
+    const { data } = await clients.rest.rest.repos
+        .compareCommitsWithBasehead({ owner: where.owner, repo: where.repo, basehead: `${startPoint}...${head}`, per_page: COMPARE_PAGE })
+        .catch((error) => {
+        throw explainGitHubError(error, `compare ${where.branch} of ${where.owner}/${where.repo} with ${startPoint.slice(0, 12)}`, 'contents: read');
+    });
+    const foreign = data.commits
+        .filter((c) => !c.commit.message.split('\n').some((line) => line.trim() === trailer))
+        .map((c) => ({ sha: c.sha, author: c.author?.login ?? c.commit.author?.name ?? 'unknown', headline: c.commit.message.split('\n')[0] ?? '' }));
+    // More commits than one page: far more than relkit ever puts on a branch, so not relkit's alone.
+    if (data.ahead_by > data.commits.length && foreign.length === 0)
+        foreign.push({ sha: head, author: 'unknown', headline: `${data.ahead_by} commits` });
+    return foreign;
+}
+function branch_ownership_humanCommitsError(where, foreign, input) {
+    const listed = foreign
+        .slice(0, 3)
+        .map((c) => `${c.sha.slice(0, 12)} by ${c.author} ("${c.headline}")`)
+        .join(', ');
+    return new UserError(`Branch ${where.branch} of ${where.owner}/${where.repo} has ${foreign.length} commit(s) relkit did not make: ${listed}${foreign.length > 3 ? ', …' : ''}. relkit only rewrites branches it owns, so nothing was pushed and the pull request was left as it is.`, `Fold those changes into the inputs (or merge the pull request as it is), then delete the branch and re-run; or set \`${input}\` to another branch name.`, { input });
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/pull-request.ts
+
+
+
+const PULL_FIELDS = (/* unused pure expression or super */ null && (`number url title body isDraft author { login } headRepository { nameWithOwner }
+  labels(first: 100) { nodes { name } }
+  reviewRequests(first: 100) { nodes { requestedReviewer { ... on User { login } ... on Team { slug } } } }
+  latestReviews(first: 100) { nodes { author { login } } }`));
+const STATE = (/* unused pure expression or super */ null && (`query($owner: String!, $name: String!, $headOwner: String!, $headName: String!, $base: String!, $head: String!, $baseName: String!, $headRef: String!) {
+  target: repository(owner: $owner, name: $name) {
+    base: ref(qualifiedName: $base) { target { oid } }
+    pullRequests(headRefName: $headRef, baseRefName: $baseName, states: [OPEN], first: 20) { nodes { ${PULL_FIELDS} } }
+  }
+  source: repository(owner: $headOwner, name: $headName) {
+    head: ref(qualifiedName: $head) { target { oid } }
+  }
+}`));
+function sameRepo(a, b) {
+    return a.owner.toLowerCase() === b.owner.toLowerCase() && a.repo.toLowerCase() === b.repo.toLowerCase();
+}
+/**
+ * Puts `files` on the relkit branch and makes sure exactly one open pull request carries them:
+ * the branch is created from `startPoint`, reset only when every commit on it is relkit's own,
+ * and an open pull request from it (also from a fork) is updated rather than a second one opened.
+ */
+async function proposeChanges(clients, request) {
+    const { owner, repo, base, branch } = request;
+    const headRepo = request.head ?? { owner, repo };
+    const crossRepository = !sameRepo(headRepo, { owner, repo });
+    const branchInput = request.branchInput ?? 'pr-branch';
+    const where = { owner: headRepo.owner, repo: headRepo.repo, branch };
+    if (branch === base && !crossRepository) {
+        throw new UserError(`The pull request branch and its base are both "${base}".`, `Use a separate branch for the pull request (\`${branchInput}\`).`, { input: branchInput });
+    }
+    const state = await clients
+        .graphql(STATE, { owner, name: repo, headOwner: headRepo.owner, headName: headRepo.repo, base: `refs/heads/${base}`, head: `refs/heads/${branch}`, baseName: base, headRef: branch })
+        .catch((error) => {
+        throw explainGitHubError(error, `read ${owner}/${repo}${crossRepository ? ` and ${headRepo.owner}/${headRepo.repo}` : ''}`, 'contents: read and pull-requests: read');
+    });
+    if (!state.target?.base) {
+        throw new UserError(`The base branch ${base} does not exist in ${owner}/${repo}.`, 'Set `base` to the branch the pull request should target.', { input: 'base' });
+    }
+    const message = withOwnershipTrailer(request.message, branch);
+    let branchReset = false;
+    let commit;
+    const head = state.source?.head?.target.oid;
+    if (head !== undefined && (await differingPaths(clients, headRepo.owner, headRepo.repo, head, request.files)).length === 0) {
+        clients.log(`${branch} already carries these ${request.files.length} files: nothing to commit.`);
+        commit = { status: 'already-present', sha: head, branchCreated: false };
+    }
+    else {
+        const refPath = `/repos/${headRepo.owner}/${headRepo.repo}/git/refs`;
+        if (head === undefined) {
+            await clients.writes
+                .perform({ method: 'POST', target: refPath, summary: `create branch ${branch}${crossRepository ? ` in ${headRepo.owner}/${headRepo.repo}` : ''} at ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `refs/heads/${branch}`, sha: request.startPoint }))
+                .catch((error) => {
+                throw explainGitHubError(error, `create branch ${branch} in ${headRepo.owner}/${headRepo.repo}`, 'contents: write');
+            });
+        }
+        else if (head !== request.startPoint) {
+            const foreign = await foreignCommits(clients, where, request.startPoint, head);
+            if (foreign.length > 0)
+                throw humanCommitsError(where, foreign, branchInput);
+            await clients.writes
+                .perform({ method: 'PATCH', target: `${refPath}/heads/${branch}`, summary: `reset ${branch} (only relkit's commits) to ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.updateRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `heads/${branch}`, sha: request.startPoint, force: true }))
+                .catch((error) => {
+                throw explainGitHubError(error, `reset branch ${branch}`, 'contents: write');
+            });
+            branchReset = true;
+        }
+        // The state query (and the write just made) say where the branch is: no need to read it again.
+        commit = await commitFiles(clients, { owner: headRepo.owner, repo: headRepo.repo, branch, expectedHead: request.startPoint, message, files: request.files, headKnown: true });
+        commit = { ...commit, branchCreated: head === undefined };
+    }
+    const headName = `${headRepo.owner}/${headRepo.repo}`.toLowerCase();
+    const existing = state.target.pullRequests.nodes.find((p) => p.headRepository?.nameWithOwner.toLowerCase() === headName);
+    const [pullRequest, author] = existing ? [await updatePull(clients, request, existing), existing.author?.login] : await openPull(clients, request, headRepo, crossRepository);
+    const labelsHave = existing?.labels.nodes.map((l) => l.name) ?? [];
+    const labelsAdded = request.labels.filter((l) => !labelsHave.includes(l));
+    if (labelsAdded.length > 0) {
+        const number = pullRequest.number;
+        await clients.writes
+            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/issues/${number ?? '<new>'}/labels`, summary: `label the pull request ${labelsAdded.join(', ')}` }, () => clients.rest.rest.issues.addLabels({ owner, repo, issue_number: number, labels: labelsAdded }))
+            .catch((error) => {
+            throw explainGitHubError(error, `label pull request #${number}`, 'pull-requests: write');
+        });
+    }
+    const reviewersRequested = await requestReviews(clients, request, pullRequest, existing, author);
+    if (pullRequest.status === 'unchanged' && (commit.status === 'committed' || commit.status === 'planned' || labelsAdded.length > 0 || reviewersRequested.length > 0))
+        pullRequest.status = 'updated';
+    return { commit, branchReset, pullRequest, labelsAdded, reviewersRequested };
+}
+async function openPull(clients, request, headRepo, crossRepository) {
+    const { owner, repo, base, branch } = request;
+    const head = crossRepository ? `${headRepo.owner}:${branch}` : branch;
+    const created = await clients.writes
+        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls`, summary: `open a ${request.draft ? 'draft ' : ''}pull request ${head} → ${base}: ${request.title}` }, () => clients.rest.rest.pulls.create({ owner, repo, head, base, title: request.title, body: request.body, draft: request.draft ?? false, maintainer_can_modify: true }))
+        .catch((error) => {
+        throw explainGitHubError(error, `open a pull request on ${owner}/${repo}`, 'pull-requests: write (and "Allow GitHub Actions to create and approve pull requests" for GITHUB_TOKEN)');
+    });
+    return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user.login];
+}
+async function updatePull(clients, request, existing) {
+    const { owner, repo } = request;
+    if (existing.title === request.title && existing.body === request.body)
+        return { number: existing.number, url: existing.url, status: 'unchanged', draft: existing.isDraft };
+    await clients.writes
+        .perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${existing.number}`, summary: `update the title and body of #${existing.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: existing.number, title: request.title, body: request.body }))
+        .catch((error) => {
+        throw explainGitHubError(error, `update pull request #${existing.number}`, 'pull-requests: write');
+    });
+    return { number: existing.number, url: existing.url, status: 'updated', draft: existing.isDraft };
+}
+/** Asks for reviews once: people already asked, and people who already reviewed, are not asked again. */
+async function requestReviews(clients, request, pull, existing, author) {
+    // GitHub refuses to ask a pull request's author for a review.
+    const asked = new Set(author ? [author.toLowerCase()] : []);
+    for (const r of existing?.reviewRequests.nodes ?? [])
+        asked.add((r.requestedReviewer?.login ?? `@team/${r.requestedReviewer?.slug}`).toLowerCase());
+    for (const review of existing?.latestReviews.nodes ?? [])
+        if (review.author)
+            asked.add(review.author.login.toLowerCase());
+    const reviewers = (request.reviewers ?? []).filter((r) => !asked.has(r.toLowerCase()));
+    const teams = (request.teamReviewers ?? []).filter((t) => !asked.has(`@team/${t}`.toLowerCase()));
+    if (reviewers.length === 0 && teams.length === 0)
+        return [];
+    const { owner, repo } = request;
+    const number = pull.number;
+    const names = [...reviewers, ...teams.map((t) => `team ${t}`)];
+    await clients.writes
+        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls/${number ?? '<new>'}/requested_reviewers`, summary: `request reviews from ${names.join(', ')}` }, () => clients.rest.rest.pulls.requestReviewers({ owner, repo, pull_number: number, reviewers, team_reviewers: teams }))
+        .catch((error) => {
+        throw explainGitHubError(error, `request reviews on #${number}`, 'pull-requests: write (reviewers must be collaborators; teams need the organization)');
+    });
+    return names;
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/git-tree.ts
+
+
+function hashTree(node) {
+    const entries = [];
+    for (const [name, sha] of node.files)
+        entries.push({ name, sortKey: name, line: Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(sha, 'hex')]) });
+    for (const [name, child] of node.dirs)
+        entries.push({ name, sortKey: `${name}/`, line: Buffer.concat([Buffer.from(`40000 ${name}\0`), Buffer.from(hashTree(child), 'hex')]) });
+    // git orders a tree's entries by name bytes, a subtree's name compared as if it ended in '/'.
+    entries.sort((a, b) => Buffer.compare(Buffer.from(a.sortKey), Buffer.from(b.sortKey)));
+    const body = Buffer.concat(entries.map((e) => e.line));
+    return (0,external_node_crypto_.createHash)('sha1').update(`tree ${body.length}\0`).update(body).digest('hex');
+}
+/**
+ * The id git (and GitHub) gives the root tree of these files (all regular, mode 100644): equal ids
+ * mean a commit already holds exactly this tree, without listing it.
+ */
+function gitTreeSha(files) {
+    const root = { files: new Map(), dirs: new Map() };
+    for (const file of files) {
+        const parts = file.path.split('/');
+        let node = root;
+        for (const dir of parts.slice(0, -1)) {
+            let child = node.dirs.get(dir);
+            if (!child)
+                node.dirs.set(dir, (child = { files: new Map(), dirs: new Map() }));
+            node = child;
+        }
+        node.files.set(parts.at(-1), gitBlobSha(file.contents));
+    }
+    return hashTree(root);
+}
+
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./packages/changes/src/checkout-head.ts
+
+
+/** The commit checked out in `dir`, or undefined when it is not a git checkout (or git is missing). */
+async function checkoutHead(dir) {
+    try {
+        const { stdout } = await promisify(execFile)('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir, timeout: 10_000 });
+        const sha = stdout.trim();
+        return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/index.ts
+
+
+
+
+
+
+
+
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+;// CONCATENATED MODULE: ./packages/publish/src/release-tags.ts
+
+
+const release_tags_short = (commit) => (commit ? commit.slice(0, 12) : 'the new commit');
+/** `vX.Y.Z` (new, never moved) and, for a stable version, `vX` and `vX.Y` (moved to the newest release of their line). */
+function releaseTagNames(version) {
+    const parsed = semver_default().parse(version);
+    if (!parsed)
+        throw new errors_UserError(`\`${version}\` is not a semantic version.`, 'Give a version like 1.4.2 (or v1.4.2).', { input: 'version' });
+    const fixed = `v${parsed.version}`;
+    return { fixed, moving: parsed.prerelease.length > 0 ? [] : [`v${parsed.major}`, `v${parsed.major}.${parsed.minor}`] };
+}
+/** Every tag of the release's major line (`v1`, `v1.0`, `v1.0.0`, `v1.2.0-rc.1`, …) and the commit it names. */
+async function majorLineTags(clients, owner, repo, version) {
+    const major = semver_default().parse(version).major;
+    const refs = await clients.rest.paginate(clients.rest.rest.git.listMatchingRefs, { owner, repo, ref: `tags/v${major}`, per_page: 100 }).catch((error) => {
+        throw errors_explainGitHubError(error, `list the v${major} tags of ${owner}/${repo}`, 'contents: read');
+    });
+    const tags = new Map();
+    for (const ref of refs) {
+        const name = ref.ref.replace(/^refs\/tags\//, '');
+        if (name !== `v${major}` && !name.startsWith(`v${major}.`))
+            continue;
+        let sha = ref.object.sha;
+        // An annotated tag names a tag object; what users get is the commit behind it.
+        if (ref.object.type === 'tag')
+            sha = (await clients.rest.rest.git.getTag({ owner, repo, tag_sha: sha })).data.object.sha;
+        tags.set(name, sha);
+    }
+    return tags;
+}
+/** The newest stable release of the line `prefix` (`v1` or `v1.2`) among `tags`. */
+function newestInLine(tags, prefix) {
+    return [...tags.keys()]
+        .filter((t) => t.startsWith(`${prefix}.`) && semver_default().valid(t.slice(1)) && semver_default().prerelease(t.slice(1)) === null)
+        .map((t) => t.slice(1))
+        .sort((semver_default()).rcompare)[0];
+}
+/**
+ * What to do with `vX` and `vX.Y` for a release at `commit`: create, move, leave, or keep where a
+ * newer release of the line put it (a patch of an older line never pulls `v1` back).
+ */
+function planMovingTags(tags, version, commit) {
+    return releaseTagNames(version).moving.map((tag) => {
+        const current = tags.get(tag);
+        const newest = newestInLine(tags, tag);
+        if (newest && semver_default().gt(newest, version))
+            return { tag, action: 'keep', ...(current ? { previous: current } : {}), note: `stays with v${newest}, which is newer` };
+        if (current === undefined)
+            return { tag, action: 'create' };
+        if (commit !== undefined && current === commit)
+            return { tag, action: 'none' };
+        return { tag, action: 'move', previous: current };
+    });
+}
+/** Creates or moves the tags of a plan. In mock mode nothing is sent and `commit` may be a planned one. */
+async function applyMovingTags(clients, owner, repo, plans, commit) {
+    const outcomes = [];
+    for (const plan of plans) {
+        const base = { tag: plan.tag, ...(plan.previous ? { previous: plan.previous } : {}), ...(plan.note ? { note: plan.note } : {}) };
+        if (plan.action === 'keep')
+            outcomes.push({ ...base, status: 'kept', sha: plan.previous });
+        else if (plan.action === 'none')
+            outcomes.push({ ...base, status: 'unchanged', sha: commit });
+        else if (plan.action === 'create') {
+            await createTag(clients, owner, repo, plan.tag, commit);
+            outcomes.push({ ...base, status: 'created', sha: commit });
+        }
+        else {
+            await clients.writes
+                .perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/git/refs/tags/${plan.tag}`, summary: `move ${plan.tag} from ${release_tags_short(plan.previous)} to ${release_tags_short(commit)}` }, () => clients.rest.rest.git.updateRef({ owner, repo, ref: `tags/${plan.tag}`, sha: commit, force: true }))
+                .catch((error) => {
+                throw errors_explainGitHubError(error, `move ${plan.tag} in ${owner}/${repo}`, 'contents: write');
+            });
+            outcomes.push({ ...base, status: 'moved', sha: commit });
+        }
+    }
+    return outcomes;
+}
+async function createTag(clients, owner, repo, tag, commit) {
+    await clients.writes
+        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/git/refs`, summary: `create tag ${tag} at ${release_tags_short(commit)}` }, async () => {
+        try {
+            await clients.rest.rest.git.createRef({ owner, repo, ref: `refs/tags/${tag}`, sha: commit });
+        }
+        catch (error) {
+            // A retried request whose first attempt landed: the tag is there, at this commit.
+            if (httpStatus(error) === 422) {
+                const existing = await clients.rest.rest.git.getRef({ owner, repo, ref: `tags/${tag}` }).catch(() => undefined);
+                if (existing?.data.object.sha === commit)
+                    return;
+            }
+            throw error;
+        }
+    })
+        .catch((error) => {
+        throw errors_explainGitHubError(error, `create tag ${tag} in ${owner}/${repo}`, 'contents: write');
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/publish/src/publish-repos.ts
+
+
+
+/** Reads everything a repository's publication needs, and refuses what must not happen, before anything is written. */
+async function planRepo(clients, owner, repo, version, files) {
+    const where = `${owner}/${repo}`;
+    const { fixed } = releaseTagNames(version);
+    const branch = await clients.rest.rest.repos.get({ owner, repo }).then((r) => r.data.default_branch, (error) => {
+        if (httpStatus(error) === 404)
+            throw new errors_UserError(`${where} does not exist, or the token cannot see it.`, `Create ${where} (any first commit will do) and install the release App on it.`, { cause: error });
+        throw errors_explainGitHubError(error, `read ${where}`, 'contents: read');
+    });
+    const head = await branchHead(clients.graphql, owner, repo, branch);
+    if (!head)
+        throw new errors_UserError(`${where} has no commit on its default branch ${branch}.`, `Push a first commit to ${where} (a README will do); relkit commits on top of it.`);
+    const tags = await majorLineTags(clients, owner, repo, version);
+    const tree = gitTreeSha(files);
+    const treeOf = async (commit) => (await clients.rest.rest.git.getCommit({ owner, repo, commit_sha: commit })).data.tree.sha;
+    const plan = { owner, repo, branch, head, fixed, additions: [], deletions: [], tags };
+    const tagged = tags.get(fixed);
+    if (tagged) {
+        if ((await treeOf(tagged)) !== tree) {
+            throw new errors_UserError(`${where} already has ${fixed} at ${tagged.slice(0, 12)}, holding other files than this release's tree; a release tag is never moved.`, 'Release the next version instead. Only if that tag is a mistake nobody can have used, delete it by hand and re-run.', { input: 'version' });
+        }
+        return { ...plan, existing: { commit: tagged, tagged: true } };
+    }
+    if ((await treeOf(head)) === tree)
+        return { ...plan, existing: { commit: head, tagged: false } };
+    const listing = await clients.rest.rest.git.getTree({ owner, repo, tree_sha: head, recursive: 'true' }).catch((error) => {
+        throw errors_explainGitHubError(error, `list the files of ${where}@${head.slice(0, 12)}`, 'contents: read');
+    });
+    if (listing.data.truncated)
+        throw new errors_UserError(`${where} has too many files to list in one tree.`, `A published action repository holds only its tree; clean ${where} up by hand.`);
+    const present = new Map(listing.data.tree.filter((e) => e.type !== 'tree').map((e) => [e.path, e]));
+    const wanted = new Set(files.map((f) => f.path));
+    plan.additions = files.filter((f) => {
+        const entry = present.get(f.path);
+        return entry?.type !== 'blob' || entry.mode !== '100644' || entry.sha !== gitBlobSha(f.contents);
+    });
+    plan.deletions = [...present.keys()].filter((path) => !wanted.has(path)).sort();
+    return plan;
+}
+async function applyRepo(clients, plan, version, source) {
+    const { owner, repo, branch, fixed } = plan;
+    let commit = plan.existing?.commit;
+    let status = 'already-present';
+    if (!plan.existing) {
+        const made = await commit_commitFiles(clients, {
+            owner,
+            repo,
+            branch,
+            expectedHead: plan.head,
+            headKnown: true,
+            message: { headline: `${repo} ${fixed}`, body: source ? `Published from ${source} by relkit publish-actions.` : 'Published by relkit publish-actions.' },
+            files: plan.additions,
+            deletions: plan.deletions,
+        });
+        commit = made.sha;
+        status = made.status;
+    }
+    else {
+        clients.log(`${owner}/${repo}: ${plan.existing.tagged ? fixed : branch} (${plan.existing.commit.slice(0, 12)}) already holds this tree; nothing to commit.`);
+    }
+    const tags = [];
+    if (plan.existing?.tagged)
+        tags.push({ tag: fixed, status: 'unchanged', sha: commit });
+    else {
+        await createTag(clients, owner, repo, fixed, commit);
+        tags.push({ tag: fixed, status: 'created', sha: commit });
+    }
+    tags.push(...(await applyMovingTags(clients, owner, repo, planMovingTags(plan.tags, version, commit), commit)));
+    return { repository: `${owner}/${repo}`, branch, status, commit, changed: plan.existing ? 0 : plan.additions.length, deleted: plan.existing ? 0 : plan.deletions.length, tags };
+}
+/**
+ * Publishes each tree as the root of `<owner>/<action>`: a commit signed by GitHub that makes the
+ * default branch hold exactly the tree, the new tag `vX.Y.Z`, and `vX` / `vX.Y` moved to it. Every
+ * repository is read and checked before the first write; a re-run finds its own commit and tags
+ * and changes nothing.
+ */
+async function publishActionRepos(clients, request) {
+    const version = request.version.replace(/^v/, '');
+    releaseTagNames(version);
+    const plans = await runBounded(request.trees.map((tree) => () => planRepo(clients, request.owner, tree.name, version, tree.files).catch((error) => {
+        // Any read the plan makes (head, commits, tags) that GitHub refuses: said with the permission it needs.
+        throw isUserError(error) ? error : errors_explainGitHubError(error, `read ${request.owner}/${tree.name}`, 'contents: read');
+    })), 3);
+    const outcomes = [];
+    for (const plan of plans)
+        outcomes.push(await applyRepo(clients, plan, version, request.source));
+    return outcomes;
+}
+/**
+ * Moves `vX` and `vX.Y` of a repository to its published release `vX.Y.Z` (relkit's own repository,
+ * whose release tag the release itself created).
+ */
+async function moveReleaseTags(clients, repository, versionInput) {
+    const version = versionInput.replace(/^v/, '');
+    const { fixed } = releaseTagNames(version);
+    const [owner, repo] = repository.split('/');
+    const tags = await majorLineTags(clients, owner, repo, version);
+    const commit = tags.get(fixed);
+    if (!commit && clients.writes.mock) {
+        clients.log(`${repository} has no tag ${fixed} yet (mock: the release was not published); planning the tags for it.`);
+        return [{ tag: fixed, status: 'unchanged', sha: undefined }, ...(await applyMovingTags(clients, owner, repo, planMovingTags(tags, version, undefined), undefined))];
+    }
+    if (!commit)
+        throw new errors_UserError(`${repository} has no tag ${fixed}: the release is not published yet.`, `Publish the release ${fixed} first, then move the tags.`, { input: 'version' });
+    return [{ tag: fixed, status: 'unchanged', sha: commit }, ...(await applyMovingTags(clients, owner, repo, planMovingTags(tags, version, commit), commit))];
+}
+
+;// CONCATENATED MODULE: ./packages/publish/src/release-shas.ts
+
+const START = '<!-- relkit:pinned-shas -->';
+const END = '<!-- /relkit:pinned-shas -->';
+/** The "pin by SHA" section of the notes: every action and the workflow at this release's commit. */
+function pinnedShasSection(tag, pins) {
+    const rows = pins.map((p) => `| \`${p.uses}\` | ${p.sha ? `\`${p.uses}@${p.sha} # ${tag}\`` : '(planned)'} |`);
+    return [START, '## Pin by commit SHA', '', `\`@${tag}\` and the moving tags name these commits; pinning the SHA keeps a workflow on exactly this code.`, '', '| uses | pinned |', '| --- | --- |', ...rows, END].join('\n');
+}
+/** The body with the section in place of an earlier one (a re-run), else appended. */
+function withPinnedShas(body, section) {
+    const start = body.indexOf(START);
+    const end = body.indexOf(END);
+    if (start !== -1 && end > start)
+        return body.slice(0, start) + section + body.slice(end + END.length);
+    return `${body.replace(/\s+$/, '')}${body.trim() ? '\n\n' : ''}${section}\n`;
+}
+/**
+ * The release of `tag` (drafts first: get-release-by-tag cannot see them, and the release is a
+ * draft until it is published). Missing is an error, except in mock mode.
+ */
+async function releaseForTag(clients, repository, tag) {
+    const [owner, repo] = repository.split('/');
+    const releases = await clients.rest.paginate(clients.rest.rest.repos.listReleases, { owner, repo, per_page: 100 }).catch((error) => {
+        throw errors_explainGitHubError(error, `list the releases of ${repository}`, 'contents: write');
+    });
+    const release = releases.filter((r) => r.tag_name === tag).sort((a, b) => Number(b.draft) - Number(a.draft) || a.id - b.id)[0];
+    if (!release) {
+        if (clients.writes.mock) {
+            clients.log(`${repository} has no release ${tag} yet (mock): the pinned SHAs would go into its notes.`);
+            return undefined;
+        }
+        throw new errors_UserError(`${repository} has no release ${tag} to list the pinned SHAs in.`, 'Draft the release first (release.yml with publish: false), then publish the actions.', { input: 'notes-of' });
+    }
+    return release;
+}
+/** Writes the pinned SHAs into the notes of `release` (found by releaseForTag before anything was written). */
+async function recordPinnedShas(clients, repository, tag, release, pins) {
+    if (!release)
+        return;
+    const [owner, repo] = repository.split('/');
+    const body = withPinnedShas(release.body ?? '', pinnedShasSection(tag, pins));
+    if (body === release.body) {
+        clients.log(`${repository} ${tag}: the notes already list these SHAs.`);
+        return;
+    }
+    await clients.writes
+        .perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/releases/${release.id}`, summary: `list the pinned SHAs of ${pins.length} repositories in the notes of ${tag}` }, () => clients.rest.rest.repos.updateRelease({ owner, repo, release_id: release.id, body }))
+        .catch((error) => {
+        throw errors_explainGitHubError(error, `update the notes of ${repository} ${tag}`, 'contents: write');
+    });
+}
+
+;// CONCATENATED MODULE: ./packages/publish/src/index.ts
+
+
+
+
+
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./packages/cli/src/actions-dir.ts
+
+
 
 
 
@@ -85504,23 +86314,14 @@ function actionsDirectory() {
             return (0,external_node_path_namespaceObject.join)(dir, 'actions');
         dir = (0,external_node_path_namespaceObject.resolve)(dir, '..');
     }
-    throw new Error('relkit: cannot find the actions/ folder; set RELKIT_HOME to the relkit checkout');
+    throw new errors_UserError('relkit cannot find its actions/ folder next to the command.', 'Run relkit from its checkout or package, or set RELKIT_HOME to the relkit checkout.');
 }
 function listActions(dir = actionsDirectory()) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
-        return [];
-    return (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, e.name, 'action.yml')))
-        .map((e) => e.name)
-        .sort();
+    return publishableActions((0,external_node_path_namespaceObject.dirname)(dir));
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./packages/runner/src/action-metadata.ts
 
 
@@ -85770,8 +86571,6 @@ async function runActionCommand(name, flags, print) {
 
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/sandbox/src/http.ts
 const DOCS = 'https://docs.github.com/rest';
 /** An error answer in GitHub's shape: `{ message, documentation_url, errors?, status }`. */
@@ -96679,6 +97478,29 @@ async function runWorkflow(options) {
 function needsContext(job, records) {
     return Object.fromEntries((job.needs ?? []).map((n) => [n.value, { result: records[n.value].result, outputs: records[n.value].outputs }]));
 }
+/**
+ * What every job starts with, plain or calling a workflow: the contexts its expressions see, and its
+ * `if` against its needs (skipped when false, failed when it cannot be evaluated: `done`).
+ */
+function beginJob(job, scope, needs, name, started) {
+    const id = job.id.value;
+    const needResults = Object.values(needs).map((n) => n.result);
+    const status = { success: needResults.every((r) => r === 'success'), failure: needResults.some((r) => r === 'failure'), cancelled: false };
+    const base = { github: scope.github, inputs: scope.inputs, vars: scope.vars ?? {}, needs };
+    const record = { id, name, result: 'skipped', outputs: {}, attempt: scope.attempt, durationMs: 0, legs: [] };
+    let condition;
+    try {
+        condition = evaluateToken(job.if, base, status);
+    }
+    catch (error) {
+        return { base, record, done: { ...record, result: 'failure', reason: error.message, durationMs: Date.now() - started } };
+    }
+    if (!expressions_truthy(condition)) {
+        scope.log(`${id}: skipped (if: ${job.if.expression})`);
+        return { base, record, done: { ...record, reason: `if: ${job.if.expression}` } };
+    }
+    return { base, record };
+}
 async function runJob(job, scope) {
     const started = Date.now();
     const id = job.id.value;
@@ -96692,21 +97514,10 @@ async function runJob(job, scope) {
     catch {
         // needs a matrix value; named per leg below
     }
-    const needResults = Object.values(needs).map((n) => n.result);
-    const status = { success: needResults.every((r) => r === 'success'), failure: needResults.some((r) => r === 'failure'), cancelled: false };
-    const base = { github: scope.github, inputs: scope.inputs, vars: scope.vars ?? {}, needs };
-    const record = { id, name, result: 'skipped', outputs: {}, attempt: scope.attempt, durationMs: 0, legs: [] };
-    let condition;
-    try {
-        condition = evaluateToken(job.if, base, status);
-    }
-    catch (error) {
-        return { ...record, result: 'failure', reason: error.message, durationMs: Date.now() - started };
-    }
-    if (!expressions_truthy(condition)) {
-        scope.log(`${id}: skipped (if: ${job.if.expression})`);
-        return { ...record, reason: `if: ${job.if.expression}` };
-    }
+    const start = beginJob(job, scope, needs, name, started);
+    if (start.done)
+        return start.done;
+    const { base, record } = start;
     const strategy = (evaluateToken(job.strategy, base) ?? {});
     const legs = expandMatrix(strategy.matrix);
     scope.log(`${id}: started${legs.length > 1 ? ` (${legs.length} matrix jobs)` : ''}`);
@@ -96740,16 +97551,18 @@ async function runCalledWorkflow(job, scope) {
     const started = Date.now();
     const id = job.id.value;
     const needs = needsContext(job, scope.records);
-    const base = { github: scope.github, inputs: scope.inputs, vars: scope.vars ?? {}, needs };
-    const record = { id, name: id, result: 'skipped', outputs: {}, attempt: scope.attempt, durationMs: 0, legs: [] };
-    const needResults = Object.values(needs).map((n) => n.result);
+    let name = id;
     try {
-        record.name = job.name ? asString(evaluateToken(job.name, base)) : id;
-        const status = { success: needResults.every((r) => r === 'success'), failure: needResults.some((r) => r === 'failure'), cancelled: false };
-        if (!expressions_truthy(evaluateToken(job.if, base, status))) {
-            scope.log(`${id}: skipped (if: ${job.if.expression})`);
-            return { ...record, reason: `if: ${job.if.expression}` };
-        }
+        name = job.name ? asString(evaluateToken(job.name, { github: scope.github, inputs: scope.inputs, vars: scope.vars ?? {}, needs })) : id;
+    }
+    catch {
+        // an unevaluable name leaves the id, as the Actions UI does
+    }
+    const start = beginJob(job, scope, needs, name, started);
+    if (start.done)
+        return start.done;
+    const { base, record } = start;
+    try {
         if (!scope.loadCalled)
             throw new Error(`job ${id} calls ${job.ref.value}, and this run cannot load called workflows`);
         const called = await scope.loadCalled(job.ref.value);
@@ -100597,8 +101410,6 @@ function artifactActions() {
     return (uses) => (UPLOAD.test(uses) ? upload : DOWNLOAD.test(uses) ? download : undefined);
 }
 
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/github-api.ts
 /** A small REST client for the action shims: they talk to GitHub (the sandbox) as the real actions do. */
 async function githubRequest(env, auth, method, path, body) {
@@ -100788,15 +101599,25 @@ function releaseOutcome(sandbox, normalize) {
     }
     return { repositories };
 }
+/** The root tree of a branch, tag or commit of a sandbox repository. */
+function rootTree(repo, ref) {
+    const sha = repo.refs.get(`refs/heads/${ref}`) ?? repo.refs.get(`refs/tags/${ref}`) ?? (/^[0-9a-f]{40}$/.test(ref) ? ref : undefined);
+    return sha ? repo.objects.commit(repo.objects.peel(sha))?.tree : undefined;
+}
 /** A file's text at the tip of a branch (or a tag), read from the sandbox's object store. */
 function fileAt(sandbox, repository, ref, path) {
     const repo = sandbox.state.repo(repository);
-    if (!repo)
-        return undefined;
-    const sha = repo.refs.get(`refs/heads/${ref}`) ?? repo.refs.get(`refs/tags/${ref}`) ?? (/^[0-9a-f]{40}$/.test(ref) ? ref : undefined);
-    const root = sha ? repo.objects.commit(repo.objects.peel(sha))?.tree : undefined;
+    const root = repo ? rootTree(repo, ref) : undefined;
     const entry = root ? repo.objects.entryAt(root, path) : undefined;
     return entry ? repo.objects.blob(entry.sha)?.toString('utf8') : undefined;
+}
+/** Every file at a branch, tag or commit, as path → text ({} when there is no such ref). */
+function filesAt(sandbox, repository, ref) {
+    const repo = sandbox.state.repo(repository);
+    const root = repo ? rootTree(repo, ref) : undefined;
+    if (!root)
+        return {};
+    return Object.fromEntries([...repo.objects.listFiles(root)].map(([path, entry]) => [path, repo.objects.blob(entry.sha)?.toString('utf8') ?? '']));
 }
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/published-actions.ts
@@ -100885,7 +101706,7 @@ function rehearsalActions(actionsDir, published) {
         return undefined;
     };
 }
-function branchHead(sandbox, repository, branch) {
+function rehearse_branchHead(sandbox, repository, branch) {
     const sha = sandbox.state.repo(repository)?.refs.get(`refs/heads/${branch}`);
     if (!sha)
         throw new Error(`${repository} has no branch ${branch}`);
@@ -100922,7 +101743,7 @@ function startBystanders(options, startHead, log) {
         const immediate = scenario.inputs['bump-mode'] === 'none';
         tasks.push(every('image CI', 100, async () => {
             // A mock run commits nothing, so CI has nothing new to build.
-            if (!immediate && (mock || branchHead(sandbox, scenario.repository, scenario.expect.branch) === startHead))
+            if (!immediate && (mock || rehearse_branchHead(sandbox, scenario.repository, scenario.expect.branch) === startHead))
                 return false;
             for (const repository of images.staging)
                 await registry.pushIndex(repository, tag, images.platforms);
@@ -100977,7 +101798,7 @@ async function rehearse(options) {
         }
     }
     const [owner] = scenario.repository.split('/');
-    const head = branchHead(sandbox, scenario.repository, scenario.dispatchBranch);
+    const head = rehearse_branchHead(sandbox, scenario.repository, scenario.dispatchBranch);
     // A dispatched workflow and the workflows it calls come from the dispatched commit, as on GitHub.
     const fromSandbox = async (repository, ref, path) => {
         const content = fileAt(sandbox, repository, ref, path);
@@ -100994,7 +101815,7 @@ async function rehearse(options) {
             throw new Error(`cannot load the called workflow ${ref}`);
         return fromSandbox(match[1], match[3], match[2]);
     };
-    const stop = startBystanders(options, branchHead(sandbox, scenario.repository, scenario.expect.branch), log);
+    const stop = startBystanders(options, rehearse_branchHead(sandbox, scenario.repository, scenario.expect.branch), log);
     try {
         return await runWorkflow({
             workflow,
@@ -101533,7 +102354,7 @@ function rehearsalReport(record, sandbox, scenario, mock) {
         const rulesets = repo?.rulesets.length ?? 0;
         out.push('', `Lock: ${lock.outputs.locked === 'true' ? `${scenario.expect.branch} locked (${lock.outputs['lock-id']})` : mock ? 'planned (mock)' : 'not locked'} during the release; unlock job ${jobs.unlock?.result}; rulesets on the repository now: ${rulesets}`);
     }
-    const published = jobs.actions?.legs.flatMap((l) => l.steps).find((s) => s.name.startsWith('Commit and tag'));
+    const published = step(record, 'actions', 'publish-actions');
     if (published?.log)
         out.push('', `Action repositories${mock ? ' (mock: planned)' : ''}`, ...published.log.split('\n').filter((l) => /^[\w.-]+\/[\w.-]+: (committed|already-present|planned)/.test(l)).map((l) => `    ${l}`));
     const moved = step(record, 'publish', 'publish')?.outputs['moved-branches'];
@@ -101543,816 +102364,14 @@ function rehearsalReport(record, sandbox, scenario, mock) {
     return out.join('\n');
 }
 
-;// CONCATENATED MODULE: ./packages/publish/src/publish-tree.ts
-
-
-
-
-/** The steps of `runs` that name a JavaScript file. */
-const ENTRY_KEYS = ['pre', 'main', 'post'];
-/** A link in Markdown whose target is relative (not a URL, not an anchor). */
-const RELATIVE_LINK = /\]\((?!https?:|mailto:|#)([^)\s]+)\)/g;
-function requireFile(path, what, fix) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(path))
-        throw new errors_UserError(`${what} is missing: ${path}.`, fix);
-    return (0,external_node_fs_namespaceObject.readFileSync)(path);
-}
-/**
- * action.yml as its own repository holds it: each `runs` entry point moves from the monorepo's
- * `../../dist/<name>/x.js` to `dist/x.js`.
- */
-function publishedActionYml(root, name, source) {
-    const doc = (0,dist/* parseDocument */.Tp)(source);
-    const bundleDir = (0,external_node_path_namespaceObject.join)(root, 'dist', name);
-    const entries = [];
-    const edits = [];
-    if (!doc.hasIn(['runs', 'main']))
-        throw new errors_UserError(`actions/${name}/action.yml has no runs.main.`, 'Give the action a `runs.main` entry point.');
-    for (const key of ENTRY_KEYS) {
-        const node = doc.getIn(['runs', key], true);
-        if (node === undefined)
-            continue;
-        const value = (0,dist/* isScalar */.jn)(node) ? String(node.value) : '';
-        // Joined by hand: the bundler would read resolve(root, 'actions', …) as files to ship with relkit.
-        const target = (0,external_node_path_namespaceObject.normalize)([root, 'actions', name, value].join(external_node_path_namespaceObject.sep));
-        const inBundle = (0,external_node_path_namespaceObject.relative)(bundleDir, target);
-        if (!(0,dist/* isScalar */.jn)(node) || !node.range || !value || inBundle.startsWith('..') || inBundle.includes(external_node_path_namespaceObject.sep)) {
-            throw new errors_UserError(`actions/${name}/action.yml: runs.${key} is \`${value}\`, which is not a file directly in dist/${name}/.`, `Point runs.${key} at the bundle npm run build writes, e.g. \`../../dist/${name}/index.js\`.`);
-        }
-        const quote = node.type === 'QUOTE_DOUBLE' ? '"' : node.type === 'QUOTE_SINGLE' ? "'" : '';
-        edits.push({ start: node.range[0], end: node.range[1], text: `${quote}dist/${inBundle}${quote}` });
-        entries.push(inBundle);
-    }
-    // Spliced into the source text, so every other byte (comments, wrapping, quoting) stays as written.
-    let yaml = source;
-    for (const edit of edits.sort((a, b) => b.start - a.start))
-        yaml = yaml.slice(0, edit.start) + edit.text + yaml.slice(edit.end);
-    return { yaml, entries };
-}
-function checkReadmeLinks(name, readme) {
-    for (const match of readme.matchAll(RELATIVE_LINK)) {
-        const target = external_node_path_namespaceObject.posix.normalize(match[1].split('#')[0]);
-        if (target.startsWith('..') || target.startsWith('/')) {
-            throw new errors_UserError(`actions/${name}/README.md links to \`${match[1]}\`, which is outside the action and breaks in the relkit/${name} repository.`, 'Link to the published repository instead (https://github.com/relkit/<name>) or to a file inside the action.');
-        }
-    }
-}
-/**
- * The exact tree the repository `relkit/<name>` holds at a release: action.yml pointing at
- * `dist/`, the action's bundle folder (entry points, the `package.json` that makes them ES modules,
- * the licences of what is bundled), the action's README and relkit's LICENSE. Nothing else.
- */
-function actionPublishTree(root, name) {
-    const actionDir = (0,external_node_path_namespaceObject.join)(root, 'actions', name);
-    const source = requireFile((0,external_node_path_namespaceObject.join)(actionDir, 'action.yml'), `The action.yml of ${name}`, `Check the action name; actions live in actions/<name>/action.yml.`).toString('utf8');
-    const { yaml, entries } = publishedActionYml(root, name, source);
-    const bundleDir = (0,external_node_path_namespaceObject.join)(root, 'dist', name);
-    for (const entry of entries)
-        requireFile((0,external_node_path_namespaceObject.join)(bundleDir, entry), `The bundle of ${name}`, 'Run `npm run build` first.');
-    const readme = requireFile((0,external_node_path_namespaceObject.join)(actionDir, 'README.md'), `The README of ${name}`, `Write actions/${name}/README.md: it is the front page of relkit/${name}.`);
-    checkReadmeLinks(name, readme.toString('utf8'));
-    const files = [
-        { path: 'action.yml', contents: Buffer.from(yaml) },
-        { path: 'README.md', contents: readme },
-        { path: 'LICENSE', contents: requireFile((0,external_node_path_namespaceObject.join)(root, 'LICENSE'), 'relkit’s LICENSE', 'Restore LICENSE at the repository root.') },
-    ];
-    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(bundleDir, { withFileTypes: true })) {
-        if (!entry.isFile())
-            throw new errors_UserError(`dist/${name}/${entry.name} is not a file; a published bundle is flat.`, 'Run `npm run build` to regenerate dist/.');
-        files.push({ path: `dist/${entry.name}`, contents: (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(bundleDir, entry.name)) });
-    }
-    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-/** Every action of the monorepo: the folders of actions/ that hold an action.yml. */
-function publishableActions(root) {
-    const dir = (0,external_node_path_namespaceObject.join)(root, 'actions');
-    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
-        return [];
-    return (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true })
-        .filter((e) => e.isDirectory() && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, e.name, 'action.yml')))
-        .map((e) => e.name)
-        .sort();
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./packages/publish/src/write-trees.ts
-
-
-
-
-
-
-function writeTree(dir, files) {
-    for (const file of files) {
-        const path = (0,external_node_path_namespaceObject.join)(dir, file.path);
-        (0,external_node_fs_namespaceObject.mkdirSync)((0,external_node_path_namespaceObject.dirname)(path), { recursive: true });
-        (0,external_node_fs_namespaceObject.writeFileSync)(path, file.contents);
-        // Fixed modes whatever the umask, so archives of one release are identical bytes everywhere.
-        (0,external_node_fs_namespaceObject.chmodSync)(path, 0o644);
-    }
-    const fixDirs = (d) => {
-        (0,external_node_fs_namespaceObject.chmodSync)(d, 0o755);
-        for (const e of (0,external_node_fs_namespaceObject.readdirSync)(d, { withFileTypes: true }))
-            if (e.isDirectory())
-                fixDirs((0,external_node_path_namespaceObject.join)(d, e.name));
-    };
-    fixDirs(dir);
-}
-/** A tar.gz with sorted names, no owners and time zero: packaging one tree twice gives the same bytes. */
-function archive(parent, name) {
-    const tar = (0,external_node_child_process_namespaceObject.execFileSync)('tar', ['--sort=name', '--owner=0', '--group=0', '--numeric-owner', '--mtime=@0', '--format=gnu', '-C', parent, '-cf', '-', name], { maxBuffer: 256 * 1024 * 1024 });
-    return (0,external_node_zlib_.gzipSync)(tar, { level: 9 });
-}
-/**
- * Writes `<out>/<name>/` for every action (and `<out>/<name>.tar.gz` with `archives`). Every tree
- * is built and checked before anything is written, and the folder is swapped in whole: a failure
- * leaves the previous `<out>` as it was.
- */
-function writePublishTrees(root, out, options = {}) {
-    const known = publishableActions(root);
-    const names = options.actions ?? known;
-    for (const name of names) {
-        if (!known.includes(name))
-            throw new errors_UserError(`There is no action \`${name}\` in ${(0,external_node_path_namespaceObject.join)(root, 'actions')}.`, `Package one of: ${known.join(', ')}.`);
-    }
-    const packaged = names.map((name) => ({ name, files: actionPublishTree(root, name) }));
-    const staging = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(out), `.${(0,external_node_path_namespaceObject.basename)(out)}.relkit-${process.pid}.tmp`);
-    (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
-    try {
-        (0,external_node_fs_namespaceObject.mkdirSync)(staging, { recursive: true });
-        for (const action of packaged) {
-            writeTree((0,external_node_path_namespaceObject.join)(staging, action.name), action.files);
-            if (options.archives) {
-                (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(staging, `${action.name}.tar.gz`), archive(staging, action.name));
-                action.archive = (0,external_node_path_namespaceObject.join)(out, `${action.name}.tar.gz`);
-            }
-        }
-        (0,external_node_fs_namespaceObject.rmSync)(out, { recursive: true, force: true });
-        (0,external_node_fs_namespaceObject.renameSync)(staging, out);
-    }
-    catch (error) {
-        (0,external_node_fs_namespaceObject.rmSync)(staging, { recursive: true, force: true });
-        throw error;
-    }
-    return packaged;
-}
-function walk(dir, root, files) {
-    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true })) {
-        const path = (0,external_node_path_namespaceObject.join)(dir, entry.name);
-        if (entry.isDirectory())
-            walk(path, root, files);
-        else if (entry.isFile())
-            files.push({ path: (0,external_node_path_namespaceObject.relative)(root, path).split('\\').join('/'), contents: (0,external_node_fs_namespaceObject.readFileSync)(path) });
-        else
-            throw new errors_UserError(`${path} is neither a file nor a folder; a publish tree holds only files.`, 'Package the trees again with `relkit package`.');
-    }
-}
-/** The publish trees under `dir` (as `relkit package` wrote them, or unpacked from a release's assets), by action. */
-function readPublishTrees(dir) {
-    if (!(0,external_node_fs_namespaceObject.existsSync)(dir))
-        throw new errors_UserError(`There are no publish trees at ${dir}.`, 'Run `npm run package` (or `relkit package --out DIR`) first.');
-    const trees = [];
-    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)(dir, { withFileTypes: true })) {
-        if (!entry.isDirectory() || !(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, entry.name, 'action.yml')))
-            continue;
-        const files = [];
-        walk((0,external_node_path_namespaceObject.join)(dir, entry.name), (0,external_node_path_namespaceObject.join)(dir, entry.name), files);
-        trees.push({ name: entry.name, files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) });
-    }
-    if (trees.length === 0)
-        throw new errors_UserError(`${dir} holds no publish tree (a folder with an action.yml).`, 'Run `npm run package` (or `relkit package --out DIR`) first.');
-    return trees.sort((a, b) => (a.name < b.name ? -1 : 1));
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/branch-state.ts
-const PATHS_PER_QUERY = 150;
-/** The commit a branch points at, or undefined when it does not exist. */
-async function branch_state_branchHead(graphql, owner, repo, branch) {
-    const result = await graphql(`query($owner: String!, $name: String!, $ref: String!) { repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { target { oid } } } }`, { owner, name: repo, ref: `refs/heads/${branch}` });
-    return result.repository.ref?.target.oid;
-}
-/** Blob ids of `paths` at `commit` (undefined for a path that is not there), many paths per query. */
-async function blobShasAt(graphql, owner, repo, commit, paths) {
-    const found = new Map();
-    for (let offset = 0; offset < paths.length; offset += PATHS_PER_QUERY) {
-        const chunk = paths.slice(offset, offset + PATHS_PER_QUERY);
-        const variables = { owner, name: repo };
-        const fields = chunk.map((path, n) => {
-            variables[`e${n}`] = `${commit}:${path}`;
-            return `f${n}: object(expression: $e${n}) { ... on Blob { oid } }`;
-        });
-        const declarations = chunk.map((_, n) => `$e${n}: String!`).join(', ');
-        const result = await graphql(`query($owner: String!, $name: String!, ${declarations}) { repository(owner: $owner, name: $name) { ${fields.join(' ')} } }`, variables);
-        chunk.forEach((path, n) => found.set(path, result.repository[`f${n}`]?.oid));
-    }
-    return found;
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/git-blob.ts
-
-/** The object id git (and GitHub) gives these bytes as a blob, to compare content without fetching it. */
-function gitBlobSha(contents) {
-    return (0,external_node_crypto_.createHash)('sha1').update(`blob ${contents.length}\0`).update(contents).digest('hex');
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/commit.ts
-
-
-
-function graphqlErrorType(error) {
-    return error.errors?.[0]?.type;
-}
-/** Paths whose content on `commit` differs from `files`, and paths of `deletions` that are still there. */
-async function commit_differingPaths(clients, owner, repo, commit, files, deletions = []) {
-    const shas = await blobShasAt(clients.graphql, owner, repo, commit, [...files.map((f) => f.path), ...deletions]);
-    return [...files.filter((f) => shas.get(f.path) !== gitBlobSha(f.contents)).map((f) => f.path), ...deletions.filter((path) => shas.get(path) !== undefined)];
-}
-function concurrentPush(request, head, differing) {
-    return new errors_UserError(`Branch ${request.branch} of ${request.owner}/${request.repo} moved to ${head.slice(0, 12)} after the checkout at ${request.expectedHead.slice(0, 12)}, and ${differing.length} of the files to commit differ there (${differing.slice(0, 5).join(', ')}${differing.length > 5 ? ', …' : ''}); nothing was committed, nothing was overwritten.`, `Someone pushed to ${request.branch} meanwhile: re-run the workflow so it checks out the new head (or lock the branch for the release with relkit/lock-branch first).`);
-}
-const CREATE_COMMIT = `mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }`;
-/**
- * Commits `files` on top of `expectedHead` with GraphQL createCommitOnBranch: GitHub signs the
- * commit, and expectedHeadOid makes a concurrent push fail instead of being overwritten. A branch
- * that already carries exactly these files (the same run, re-run) is left alone.
- */
-async function commit_commitFiles(clients, request) {
-    const { owner, repo, branch } = request;
-    const where = `${owner}/${repo}@${branch}`;
-    let head = request.headKnown ? request.expectedHead : undefined;
-    try {
-        head ??= await branch_state_branchHead(clients.graphql, owner, repo, branch);
-    }
-    catch (error) {
-        throw errors_explainGitHubError(error, `read branch ${where}`, 'contents: read');
-    }
-    let branchCreated = false;
-    if (head === undefined) {
-        if (!request.createBranch) {
-            throw new errors_UserError(`Branch ${branch} does not exist in ${owner}/${repo}.`, 'Set `branch` to an existing branch, or create it first.', { input: 'branch' });
-        }
-        await clients.writes
-            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/git/refs`, summary: `create branch ${branch} at ${request.expectedHead.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: request.expectedHead }))
-            .catch((error) => {
-            throw errors_explainGitHubError(error, `create branch ${where}`, 'contents: write');
-        });
-        head = request.expectedHead;
-        branchCreated = true;
-    }
-    if (head !== request.expectedHead) {
-        const differing = await commit_differingPaths(clients, owner, repo, head, request.files, request.deletions);
-        if (differing.length === 0) {
-            clients.log(`${where} is at ${head.slice(0, 12)}, which already has these ${request.files.length} files: nothing to commit.`);
-            return { status: 'already-present', sha: head, branchCreated };
-        }
-        throw concurrentPush(request, head, differing);
-    }
-    const input = {
-        branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: branch },
-        expectedHeadOid: request.expectedHead,
-        message: request.message,
-        fileChanges: { additions: request.files.map((f) => ({ path: f.path, contents: f.contents.toString('base64') })), deletions: (request.deletions ?? []).map((path) => ({ path })) },
-    };
-    try {
-        const made = await clients.writes.perform({ method: 'GRAPHQL', target: `createCommitOnBranch ${where}`, summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}` }, () => clients.graphql(CREATE_COMMIT, { input }));
-        return made ? { status: 'committed', sha: made.createCommitOnBranch.commit.oid, branchCreated } : { status: 'planned', sha: undefined, branchCreated };
-    }
-    catch (error) {
-        if (graphqlErrorType(error) !== 'STALE_DATA')
-            throw errors_explainGitHubError(error, `commit to ${where}`, 'contents: write');
-        // Lost a race, or a retried request whose first attempt did land: look at what is there now.
-        const now = (await branch_state_branchHead(clients.graphql, owner, repo, branch)) ?? request.expectedHead;
-        const differing = await commit_differingPaths(clients, owner, repo, now, request.files, request.deletions);
-        if (differing.length === 0)
-            return { status: 'already-present', sha: now, branchCreated };
-        throw concurrentPush(request, now, differing);
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/branch-ownership.ts
-
-/** The trailer every commit relkit makes on a branch it owns carries; a commit without it is someone else's. */
-function ownershipTrailer(branch) {
-    return `Relkit-Branch: ${branch}`;
-}
-function branch_ownership_withOwnershipTrailer(message, branch) {
-    const trailer = ownershipTrailer(branch);
-    const body = message.body?.trimEnd() ?? '';
-    if (body.split('\n').includes(trailer))
-        return { headline: message.headline, body };
-    return { headline: message.headline, body: body ? `${body}\n\n${trailer}` : trailer };
-}
-const COMPARE_PAGE = 250;
-/**
- * The commits on `head` that are not on `startPoint` and that relkit did not make. A branch with
- * none of these may be reset; one with any holds work a human pushed, which relkit never overwrites.
- */
-async function branch_ownership_foreignCommits(clients, where, startPoint, head) {
-    const trailer = ownershipTrailer(where.branch);
-    const { data } = await clients.rest.rest.repos
-        .compareCommitsWithBasehead({ owner: where.owner, repo: where.repo, basehead: `${startPoint}...${head}`, per_page: COMPARE_PAGE })
-        .catch((error) => {
-        throw explainGitHubError(error, `compare ${where.branch} of ${where.owner}/${where.repo} with ${startPoint.slice(0, 12)}`, 'contents: read');
-    });
-    const foreign = data.commits
-        .filter((c) => !c.commit.message.split('\n').some((line) => line.trim() === trailer))
-        .map((c) => ({ sha: c.sha, author: c.author?.login ?? c.commit.author?.name ?? 'unknown', headline: c.commit.message.split('\n')[0] ?? '' }));
-    // More commits than one page: far more than relkit ever puts on a branch, so not relkit's alone.
-    if (data.ahead_by > data.commits.length && foreign.length === 0)
-        foreign.push({ sha: head, author: 'unknown', headline: `${data.ahead_by} commits` });
-    return foreign;
-}
-function branch_ownership_humanCommitsError(where, foreign, input) {
-    const listed = foreign
-        .slice(0, 3)
-        .map((c) => `${c.sha.slice(0, 12)} by ${c.author} ("${c.headline}")`)
-        .join(', ');
-    return new UserError(`Branch ${where.branch} of ${where.owner}/${where.repo} has ${foreign.length} commit(s) relkit did not make: ${listed}${foreign.length > 3 ? ', …' : ''}. relkit only rewrites branches it owns, so nothing was pushed and the pull request was left as it is.`, `Fold those changes into the inputs (or merge the pull request as it is), then delete the branch and re-run; or set \`${input}\` to another branch name.`, { input });
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/pull-request.ts
-
-
-
-const PULL_FIELDS = (/* unused pure expression or super */ null && (`number url title body isDraft author { login } headRepository { nameWithOwner }
-  labels(first: 100) { nodes { name } }
-  reviewRequests(first: 100) { nodes { requestedReviewer { ... on User { login } ... on Team { slug } } } }
-  latestReviews(first: 100) { nodes { author { login } } }`));
-const STATE = (/* unused pure expression or super */ null && (`query($owner: String!, $name: String!, $headOwner: String!, $headName: String!, $base: String!, $head: String!, $baseName: String!, $headRef: String!) {
-  target: repository(owner: $owner, name: $name) {
-    base: ref(qualifiedName: $base) { target { oid } }
-    pullRequests(headRefName: $headRef, baseRefName: $baseName, states: [OPEN], first: 20) { nodes { ${PULL_FIELDS} } }
-  }
-  source: repository(owner: $headOwner, name: $headName) {
-    head: ref(qualifiedName: $head) { target { oid } }
-  }
-}`));
-function sameRepo(a, b) {
-    return a.owner.toLowerCase() === b.owner.toLowerCase() && a.repo.toLowerCase() === b.repo.toLowerCase();
-}
-/**
- * Puts `files` on the relkit branch and makes sure exactly one open pull request carries them:
- * the branch is created from `startPoint`, reset only when every commit on it is relkit's own,
- * and an open pull request from it (also from a fork) is updated rather than a second one opened.
- */
-async function proposeChanges(clients, request) {
-    const { owner, repo, base, branch } = request;
-    const headRepo = request.head ?? { owner, repo };
-    const crossRepository = !sameRepo(headRepo, { owner, repo });
-    const branchInput = request.branchInput ?? 'pr-branch';
-    const where = { owner: headRepo.owner, repo: headRepo.repo, branch };
-    if (branch === base && !crossRepository) {
-        throw new UserError(`The pull request branch and its base are both "${base}".`, `Use a separate branch for the pull request (\`${branchInput}\`).`, { input: branchInput });
-    }
-    const state = await clients
-        .graphql(STATE, { owner, name: repo, headOwner: headRepo.owner, headName: headRepo.repo, base: `refs/heads/${base}`, head: `refs/heads/${branch}`, baseName: base, headRef: branch })
-        .catch((error) => {
-        throw explainGitHubError(error, `read ${owner}/${repo}${crossRepository ? ` and ${headRepo.owner}/${headRepo.repo}` : ''}`, 'contents: read and pull-requests: read');
-    });
-    if (!state.target?.base) {
-        throw new UserError(`The base branch ${base} does not exist in ${owner}/${repo}.`, 'Set `base` to the branch the pull request should target.', { input: 'base' });
-    }
-    const message = withOwnershipTrailer(request.message, branch);
-    let branchReset = false;
-    let commit;
-    const head = state.source?.head?.target.oid;
-    if (head !== undefined && (await differingPaths(clients, headRepo.owner, headRepo.repo, head, request.files)).length === 0) {
-        clients.log(`${branch} already carries these ${request.files.length} files: nothing to commit.`);
-        commit = { status: 'already-present', sha: head, branchCreated: false };
-    }
-    else {
-        const refPath = `/repos/${headRepo.owner}/${headRepo.repo}/git/refs`;
-        if (head === undefined) {
-            await clients.writes
-                .perform({ method: 'POST', target: refPath, summary: `create branch ${branch}${crossRepository ? ` in ${headRepo.owner}/${headRepo.repo}` : ''} at ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `refs/heads/${branch}`, sha: request.startPoint }))
-                .catch((error) => {
-                throw explainGitHubError(error, `create branch ${branch} in ${headRepo.owner}/${headRepo.repo}`, 'contents: write');
-            });
-        }
-        else if (head !== request.startPoint) {
-            const foreign = await foreignCommits(clients, where, request.startPoint, head);
-            if (foreign.length > 0)
-                throw humanCommitsError(where, foreign, branchInput);
-            await clients.writes
-                .perform({ method: 'PATCH', target: `${refPath}/heads/${branch}`, summary: `reset ${branch} (only relkit's commits) to ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.updateRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `heads/${branch}`, sha: request.startPoint, force: true }))
-                .catch((error) => {
-                throw explainGitHubError(error, `reset branch ${branch}`, 'contents: write');
-            });
-            branchReset = true;
-        }
-        // The state query (and the write just made) say where the branch is: no need to read it again.
-        commit = await commitFiles(clients, { owner: headRepo.owner, repo: headRepo.repo, branch, expectedHead: request.startPoint, message, files: request.files, headKnown: true });
-        commit = { ...commit, branchCreated: head === undefined };
-    }
-    const headName = `${headRepo.owner}/${headRepo.repo}`.toLowerCase();
-    const existing = state.target.pullRequests.nodes.find((p) => p.headRepository?.nameWithOwner.toLowerCase() === headName);
-    const [pullRequest, author] = existing ? [await updatePull(clients, request, existing), existing.author?.login] : await openPull(clients, request, headRepo, crossRepository);
-    const labelsHave = existing?.labels.nodes.map((l) => l.name) ?? [];
-    const labelsAdded = request.labels.filter((l) => !labelsHave.includes(l));
-    if (labelsAdded.length > 0) {
-        const number = pullRequest.number;
-        await clients.writes
-            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/issues/${number ?? '<new>'}/labels`, summary: `label the pull request ${labelsAdded.join(', ')}` }, () => clients.rest.rest.issues.addLabels({ owner, repo, issue_number: number, labels: labelsAdded }))
-            .catch((error) => {
-            throw explainGitHubError(error, `label pull request #${number}`, 'pull-requests: write');
-        });
-    }
-    const reviewersRequested = await requestReviews(clients, request, pullRequest, existing, author);
-    if (pullRequest.status === 'unchanged' && (commit.status === 'committed' || commit.status === 'planned' || labelsAdded.length > 0 || reviewersRequested.length > 0))
-        pullRequest.status = 'updated';
-    return { commit, branchReset, pullRequest, labelsAdded, reviewersRequested };
-}
-async function openPull(clients, request, headRepo, crossRepository) {
-    const { owner, repo, base, branch } = request;
-    const head = crossRepository ? `${headRepo.owner}:${branch}` : branch;
-    const created = await clients.writes
-        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls`, summary: `open a ${request.draft ? 'draft ' : ''}pull request ${head} → ${base}: ${request.title}` }, () => clients.rest.rest.pulls.create({ owner, repo, head, base, title: request.title, body: request.body, draft: request.draft ?? false, maintainer_can_modify: true }))
-        .catch((error) => {
-        throw explainGitHubError(error, `open a pull request on ${owner}/${repo}`, 'pull-requests: write (and "Allow GitHub Actions to create and approve pull requests" for GITHUB_TOKEN)');
-    });
-    return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user.login];
-}
-async function updatePull(clients, request, existing) {
-    const { owner, repo } = request;
-    if (existing.title === request.title && existing.body === request.body)
-        return { number: existing.number, url: existing.url, status: 'unchanged', draft: existing.isDraft };
-    await clients.writes
-        .perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${existing.number}`, summary: `update the title and body of #${existing.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: existing.number, title: request.title, body: request.body }))
-        .catch((error) => {
-        throw explainGitHubError(error, `update pull request #${existing.number}`, 'pull-requests: write');
-    });
-    return { number: existing.number, url: existing.url, status: 'updated', draft: existing.isDraft };
-}
-/** Asks for reviews once: people already asked, and people who already reviewed, are not asked again. */
-async function requestReviews(clients, request, pull, existing, author) {
-    // GitHub refuses to ask a pull request's author for a review.
-    const asked = new Set(author ? [author.toLowerCase()] : []);
-    for (const r of existing?.reviewRequests.nodes ?? [])
-        asked.add((r.requestedReviewer?.login ?? `@team/${r.requestedReviewer?.slug}`).toLowerCase());
-    for (const review of existing?.latestReviews.nodes ?? [])
-        if (review.author)
-            asked.add(review.author.login.toLowerCase());
-    const reviewers = (request.reviewers ?? []).filter((r) => !asked.has(r.toLowerCase()));
-    const teams = (request.teamReviewers ?? []).filter((t) => !asked.has(`@team/${t}`.toLowerCase()));
-    if (reviewers.length === 0 && teams.length === 0)
-        return [];
-    const { owner, repo } = request;
-    const number = pull.number;
-    const names = [...reviewers, ...teams.map((t) => `team ${t}`)];
-    await clients.writes
-        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls/${number ?? '<new>'}/requested_reviewers`, summary: `request reviews from ${names.join(', ')}` }, () => clients.rest.rest.pulls.requestReviewers({ owner, repo, pull_number: number, reviewers, team_reviewers: teams }))
-        .catch((error) => {
-        throw explainGitHubError(error, `request reviews on #${number}`, 'pull-requests: write (reviewers must be collaborators; teams need the organization)');
-    });
-    return names;
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/git-tree.ts
-
-
-function hashTree(node) {
-    const entries = [];
-    for (const [name, sha] of node.files)
-        entries.push({ name, sortKey: name, line: Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(sha, 'hex')]) });
-    for (const [name, child] of node.dirs)
-        entries.push({ name, sortKey: `${name}/`, line: Buffer.concat([Buffer.from(`40000 ${name}\0`), Buffer.from(hashTree(child), 'hex')]) });
-    // git orders a tree's entries by name bytes, a subtree's name compared as if it ended in '/'.
-    entries.sort((a, b) => Buffer.compare(Buffer.from(a.sortKey), Buffer.from(b.sortKey)));
-    const body = Buffer.concat(entries.map((e) => e.line));
-    return (0,external_node_crypto_.createHash)('sha1').update(`tree ${body.length}\0`).update(body).digest('hex');
-}
-/**
- * The id git (and GitHub) gives the root tree of these files (all regular, mode 100644): equal ids
- * mean a commit already holds exactly this tree, without listing it.
- */
-function gitTreeSha(files) {
-    const root = { files: new Map(), dirs: new Map() };
-    for (const file of files) {
-        const parts = file.path.split('/');
-        let node = root;
-        for (const dir of parts.slice(0, -1)) {
-            let child = node.dirs.get(dir);
-            if (!child)
-                node.dirs.set(dir, (child = { files: new Map(), dirs: new Map() }));
-            node = child;
-        }
-        node.files.set(parts.at(-1), gitBlobSha(file.contents));
-    }
-    return hashTree(root);
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/checkout-head.ts
-
-
-/** The commit checked out in `dir`, or undefined when it is not a git checkout (or git is missing). */
-async function checkoutHead(dir) {
-    try {
-        const { stdout } = await promisify(execFile)('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir, timeout: 10_000 });
-        const sha = stdout.trim();
-        return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/index.ts
-
-
-
-
-
-
-
-
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-;// CONCATENATED MODULE: ./packages/publish/src/release-tags.ts
-
-
-const release_tags_short = (commit) => (commit ? commit.slice(0, 12) : 'the new commit');
-/** `vX.Y.Z` (new, never moved) and, for a stable version, `vX` and `vX.Y` (moved to the newest release of their line). */
-function releaseTagNames(version) {
-    const parsed = semver_default().parse(version);
-    if (!parsed)
-        throw new errors_UserError(`\`${version}\` is not a semantic version.`, 'Give a version like 1.4.2 (or v1.4.2).', { input: 'version' });
-    const fixed = `v${parsed.version}`;
-    return { fixed, moving: parsed.prerelease.length > 0 ? [] : [`v${parsed.major}`, `v${parsed.major}.${parsed.minor}`] };
-}
-/** Every tag of the release's major line (`v1`, `v1.0`, `v1.0.0`, `v1.2.0-rc.1`, …) and the commit it names. */
-async function majorLineTags(clients, owner, repo, version) {
-    const major = semver_default().parse(version).major;
-    const refs = await clients.rest.paginate(clients.rest.rest.git.listMatchingRefs, { owner, repo, ref: `tags/v${major}`, per_page: 100 }).catch((error) => {
-        throw errors_explainGitHubError(error, `list the v${major} tags of ${owner}/${repo}`, 'contents: read');
-    });
-    const tags = new Map();
-    for (const ref of refs) {
-        const name = ref.ref.replace(/^refs\/tags\//, '');
-        if (name !== `v${major}` && !name.startsWith(`v${major}.`))
-            continue;
-        let sha = ref.object.sha;
-        // An annotated tag names a tag object; what users get is the commit behind it.
-        if (ref.object.type === 'tag')
-            sha = (await clients.rest.rest.git.getTag({ owner, repo, tag_sha: sha })).data.object.sha;
-        tags.set(name, sha);
-    }
-    return tags;
-}
-/** The newest stable release of the line `prefix` (`v1` or `v1.2`) among `tags`. */
-function newestInLine(tags, prefix) {
-    return [...tags.keys()]
-        .filter((t) => t.startsWith(`${prefix}.`) && semver_default().valid(t.slice(1)) && semver_default().prerelease(t.slice(1)) === null)
-        .map((t) => t.slice(1))
-        .sort((semver_default()).rcompare)[0];
-}
-/**
- * What to do with `vX` and `vX.Y` for a release at `commit`: create, move, leave, or keep where a
- * newer release of the line put it (a patch of an older line never pulls `v1` back).
- */
-function planMovingTags(tags, version, commit) {
-    return releaseTagNames(version).moving.map((tag) => {
-        const current = tags.get(tag);
-        const newest = newestInLine(tags, tag);
-        if (newest && semver_default().gt(newest, version))
-            return { tag, action: 'keep', ...(current ? { previous: current } : {}), note: `stays with v${newest}, which is newer` };
-        if (current === undefined)
-            return { tag, action: 'create' };
-        if (commit !== undefined && current === commit)
-            return { tag, action: 'none' };
-        return { tag, action: 'move', previous: current };
-    });
-}
-/** Creates or moves the tags of a plan. In mock mode nothing is sent and `commit` may be a planned one. */
-async function applyMovingTags(clients, owner, repo, plans, commit) {
-    const outcomes = [];
-    for (const plan of plans) {
-        const base = { tag: plan.tag, ...(plan.previous ? { previous: plan.previous } : {}), ...(plan.note ? { note: plan.note } : {}) };
-        if (plan.action === 'keep')
-            outcomes.push({ ...base, status: 'kept', sha: plan.previous });
-        else if (plan.action === 'none')
-            outcomes.push({ ...base, status: 'unchanged', sha: commit });
-        else if (plan.action === 'create') {
-            await createTag(clients, owner, repo, plan.tag, commit);
-            outcomes.push({ ...base, status: 'created', sha: commit });
-        }
-        else {
-            await clients.writes
-                .perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/git/refs/tags/${plan.tag}`, summary: `move ${plan.tag} from ${release_tags_short(plan.previous)} to ${release_tags_short(commit)}` }, () => clients.rest.rest.git.updateRef({ owner, repo, ref: `tags/${plan.tag}`, sha: commit, force: true }))
-                .catch((error) => {
-                throw errors_explainGitHubError(error, `move ${plan.tag} in ${owner}/${repo}`, 'contents: write');
-            });
-            outcomes.push({ ...base, status: 'moved', sha: commit });
-        }
-    }
-    return outcomes;
-}
-async function createTag(clients, owner, repo, tag, commit) {
-    await clients.writes
-        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/git/refs`, summary: `create tag ${tag} at ${release_tags_short(commit)}` }, async () => {
-        try {
-            await clients.rest.rest.git.createRef({ owner, repo, ref: `refs/tags/${tag}`, sha: commit });
-        }
-        catch (error) {
-            // A retried request whose first attempt landed: the tag is there, at this commit.
-            if (httpStatus(error) === 422) {
-                const existing = await clients.rest.rest.git.getRef({ owner, repo, ref: `tags/${tag}` }).catch(() => undefined);
-                if (existing?.data.object.sha === commit)
-                    return;
-            }
-            throw error;
-        }
-    })
-        .catch((error) => {
-        throw errors_explainGitHubError(error, `create tag ${tag} in ${owner}/${repo}`, 'contents: write');
-    });
-}
-
-;// CONCATENATED MODULE: ./packages/publish/src/publish-repos.ts
-
-
-
-/** Reads everything a repository's publication needs, and refuses what must not happen, before anything is written. */
-async function planRepo(clients, owner, repo, version, files) {
-    const where = `${owner}/${repo}`;
-    const { fixed } = releaseTagNames(version);
-    const branch = await clients.rest.rest.repos.get({ owner, repo }).then((r) => r.data.default_branch, (error) => {
-        if (httpStatus(error) === 404)
-            throw new errors_UserError(`${where} does not exist, or the token cannot see it.`, `Create ${where} (any first commit will do) and install the release App on it.`, { cause: error });
-        throw errors_explainGitHubError(error, `read ${where}`, 'contents: read');
-    });
-    const head = await branch_state_branchHead(clients.graphql, owner, repo, branch);
-    if (!head)
-        throw new errors_UserError(`${where} has no commit on its default branch ${branch}.`, `Push a first commit to ${where} (a README will do); relkit commits on top of it.`);
-    const tags = await majorLineTags(clients, owner, repo, version);
-    const tree = gitTreeSha(files);
-    const treeOf = async (commit) => (await clients.rest.rest.git.getCommit({ owner, repo, commit_sha: commit })).data.tree.sha;
-    const plan = { owner, repo, branch, head, fixed, additions: [], deletions: [], tags };
-    const tagged = tags.get(fixed);
-    if (tagged) {
-        if ((await treeOf(tagged)) !== tree) {
-            throw new errors_UserError(`${where} already has ${fixed} at ${tagged.slice(0, 12)}, holding other files than this release's tree; a release tag is never moved.`, 'Release the next version instead. Only if that tag is a mistake nobody can have used, delete it by hand and re-run.', { input: 'version' });
-        }
-        return { ...plan, existing: { commit: tagged, tagged: true } };
-    }
-    if ((await treeOf(head)) === tree)
-        return { ...plan, existing: { commit: head, tagged: false } };
-    const listing = await clients.rest.rest.git.getTree({ owner, repo, tree_sha: head, recursive: 'true' }).catch((error) => {
-        throw errors_explainGitHubError(error, `list the files of ${where}@${head.slice(0, 12)}`, 'contents: read');
-    });
-    if (listing.data.truncated)
-        throw new errors_UserError(`${where} has too many files to list in one tree.`, `A published action repository holds only its tree; clean ${where} up by hand.`);
-    const present = new Map(listing.data.tree.filter((e) => e.type !== 'tree').map((e) => [e.path, e]));
-    const wanted = new Set(files.map((f) => f.path));
-    plan.additions = files.filter((f) => {
-        const entry = present.get(f.path);
-        return entry?.type !== 'blob' || entry.mode !== '100644' || entry.sha !== gitBlobSha(f.contents);
-    });
-    plan.deletions = [...present.keys()].filter((path) => !wanted.has(path)).sort();
-    return plan;
-}
-async function applyRepo(clients, plan, version, source) {
-    const { owner, repo, branch, fixed } = plan;
-    let commit = plan.existing?.commit;
-    let status = 'already-present';
-    if (!plan.existing) {
-        const made = await commit_commitFiles(clients, {
-            owner,
-            repo,
-            branch,
-            expectedHead: plan.head,
-            headKnown: true,
-            message: { headline: `${repo} ${fixed}`, body: source ? `Published from ${source} by relkit publish-actions.` : 'Published by relkit publish-actions.' },
-            files: plan.additions,
-            deletions: plan.deletions,
-        });
-        commit = made.sha;
-        status = made.status;
-    }
-    else {
-        clients.log(`${owner}/${repo}: ${plan.existing.tagged ? fixed : branch} (${plan.existing.commit.slice(0, 12)}) already holds this tree; nothing to commit.`);
-    }
-    const tags = [];
-    if (plan.existing?.tagged)
-        tags.push({ tag: fixed, status: 'unchanged', sha: commit });
-    else {
-        await createTag(clients, owner, repo, fixed, commit);
-        tags.push({ tag: fixed, status: 'created', sha: commit });
-    }
-    tags.push(...(await applyMovingTags(clients, owner, repo, planMovingTags(plan.tags, version, commit), commit)));
-    return { repository: `${owner}/${repo}`, branch, status, commit, changed: plan.existing ? 0 : plan.additions.length, deleted: plan.existing ? 0 : plan.deletions.length, tags };
-}
-/**
- * Publishes each tree as the root of `<owner>/<action>`: a commit signed by GitHub that makes the
- * default branch hold exactly the tree, the new tag `vX.Y.Z`, and `vX` / `vX.Y` moved to it. Every
- * repository is read and checked before the first write; a re-run finds its own commit and tags
- * and changes nothing.
- */
-async function publishActionRepos(clients, request) {
-    const version = request.version.replace(/^v/, '');
-    releaseTagNames(version);
-    const plans = await runBounded(request.trees.map((tree) => () => planRepo(clients, request.owner, tree.name, version, tree.files)), 3);
-    const outcomes = [];
-    for (const plan of plans)
-        outcomes.push(await applyRepo(clients, plan, version, request.source));
-    return outcomes;
-}
-/**
- * Moves `vX` and `vX.Y` of a repository to its published release `vX.Y.Z` (relkit's own repository,
- * whose release tag the release itself created).
- */
-async function moveReleaseTags(clients, repository, versionInput) {
-    const version = versionInput.replace(/^v/, '');
-    const { fixed } = releaseTagNames(version);
-    const [owner, repo] = repository.split('/');
-    const tags = await majorLineTags(clients, owner, repo, version);
-    const commit = tags.get(fixed);
-    if (!commit && clients.writes.mock) {
-        clients.log(`${repository} has no tag ${fixed} yet (mock: the release was not published); planning the tags for it.`);
-        return [{ tag: fixed, status: 'unchanged', sha: undefined }, ...(await applyMovingTags(clients, owner, repo, planMovingTags(tags, version, undefined), undefined))];
-    }
-    if (!commit)
-        throw new errors_UserError(`${repository} has no tag ${fixed}: the release is not published yet.`, `Publish the release ${fixed} first, then move the tags.`, { input: 'version' });
-    return [{ tag: fixed, status: 'unchanged', sha: commit }, ...(await applyMovingTags(clients, owner, repo, planMovingTags(tags, version, commit), commit))];
-}
-
-;// CONCATENATED MODULE: ./packages/publish/src/release-shas.ts
-
-const START = '<!-- relkit:pinned-shas -->';
-const END = '<!-- /relkit:pinned-shas -->';
-/** The "pin by SHA" section of the notes: every action and the workflow at this release's commit. */
-function pinnedShasSection(tag, pins) {
-    const rows = pins.map((p) => `| \`${p.uses}\` | ${p.sha ? `\`${p.uses}@${p.sha} # ${tag}\`` : '(planned)'} |`);
-    return [START, '## Pin by commit SHA', '', `\`@${tag}\` and the moving tags name these commits; pinning the SHA keeps a workflow on exactly this code.`, '', '| uses | pinned |', '| --- | --- |', ...rows, END].join('\n');
-}
-/** The body with the section in place of an earlier one (a re-run), else appended. */
-function withPinnedShas(body, section) {
-    const start = body.indexOf(START);
-    const end = body.indexOf(END);
-    if (start !== -1 && end > start)
-        return body.slice(0, start) + section + body.slice(end + END.length);
-    return `${body.replace(/\s+$/, '')}${body.trim() ? '\n\n' : ''}${section}\n`;
-}
-/**
- * The release of `tag` (drafts first: get-release-by-tag cannot see them, and the release is a
- * draft until it is published). Missing is an error, except in mock mode.
- */
-async function releaseForTag(clients, repository, tag) {
-    const [owner, repo] = repository.split('/');
-    const releases = await clients.rest.paginate(clients.rest.rest.repos.listReleases, { owner, repo, per_page: 100 }).catch((error) => {
-        throw errors_explainGitHubError(error, `list the releases of ${repository}`, 'contents: write');
-    });
-    const release = releases.filter((r) => r.tag_name === tag).sort((a, b) => Number(b.draft) - Number(a.draft) || a.id - b.id)[0];
-    if (!release) {
-        if (clients.writes.mock) {
-            clients.log(`${repository} has no release ${tag} yet (mock): the pinned SHAs would go into its notes.`);
-            return undefined;
-        }
-        throw new errors_UserError(`${repository} has no release ${tag} to list the pinned SHAs in.`, 'Draft the release first (release.yml with publish: false), then publish the actions.', { input: 'notes-of' });
-    }
-    return release;
-}
-/** Writes the pinned SHAs into the notes of `release` (found by releaseForTag before anything was written). */
-async function recordPinnedShas(clients, repository, tag, release, pins) {
-    if (!release)
-        return;
-    const [owner, repo] = repository.split('/');
-    const body = withPinnedShas(release.body ?? '', pinnedShasSection(tag, pins));
-    if (body === release.body) {
-        clients.log(`${repository} ${tag}: the notes already list these SHAs.`);
-        return;
-    }
-    await clients.writes
-        .perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/releases/${release.id}`, summary: `list the pinned SHAs of ${pins.length} repositories in the notes of ${tag}` }, () => clients.rest.rest.repos.updateRelease({ owner, repo, release_id: release.id, body }))
-        .catch((error) => {
-        throw errors_explainGitHubError(error, `update the notes of ${repository} ${tag}`, 'contents: write');
-    });
-}
-
-;// CONCATENATED MODULE: ./packages/publish/src/index.ts
-
-
-
-
-
-
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/self-scenario.ts
+
 
 
 
 
 /** The workflow the self release is dispatched through. */
 const SELF_WORKFLOW = '.github/workflows/release-relkit.yml';
-function self_scenario_walk(root, dir, files) {
-    for (const entry of (0,external_node_fs_namespaceObject.readdirSync)((0,external_node_path_namespaceObject.join)(root, dir), { withFileTypes: true })) {
-        const path = (0,external_node_path_namespaceObject.join)(dir, entry.name);
-        if (entry.isDirectory())
-            self_scenario_walk(root, path, files);
-        else
-            files[(0,external_node_path_namespaceObject.relative)(root, (0,external_node_path_namespaceObject.join)(root, path)).split('\\').join('/')] = (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(root, path), 'utf8');
-    }
-}
 /**
  * What relkit/relkit holds that a release uses: package.json, LICENSE, README, the workflows, every
  * action's action.yml and README, and the committed bundles (dist/, which `npm run package` ships).
@@ -102365,7 +102384,8 @@ function monorepoFiles(root) {
         for (const file of ['action.yml', 'README.md'])
             files[`actions/${action}/${file}`] = (0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(root, 'actions', action, file), 'utf8');
     }
-    self_scenario_walk(root, 'dist', files);
+    for (const file of readTree((0,external_node_path_namespaceObject.join)(root, 'dist')))
+        files[`dist/${file.path}`] = file.contents.toString('utf8');
     return files;
 }
 /**
@@ -102375,7 +102395,7 @@ function monorepoFiles(root) {
  */
 function selfScenario(root) {
     if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(root, SELF_WORKFLOW)))
-        throw new Error(`${root} has no ${SELF_WORKFLOW}; the self scenario releases a relkit checkout`);
+        throw new errors_UserError(`${root} has no ${SELF_WORKFLOW}: the self scenario releases a relkit checkout.`, 'Run it from a relkit checkout (or set RELKIT_HOME to one).');
     const prs = [
         pr(41, 'lock-branch: name the holder of a lock in the job summary', { user: 'ada', labels: ['kind/feature'], note: 'lock-branch names who holds a lock in the job summary.', files: { 'docs/lock-holder.md': 'The job summary names the holder.\n' }, at: 1 }),
         pr(42, 'draft-release: retry an upload after a reset connection', { user: 'grace', labels: ['kind/bug'], note: 'draft-release retries an upload whose connection was reset.', files: { 'docs/uploads.md': 'Uploads are retried.\n' }, at: 2 }),
@@ -102537,11 +102557,15 @@ const KNOWN = {
     'publish-actions': new Set(['version', 'trees', 'owner', 'source', 'notes-of', 'mock', 'token', 'help']),
     'move-tags': new Set(['version', 'repo', 'mock', 'token', 'help']),
 };
-function checkFlags(command, flags, usage) {
+/** Refuses unknown flags; prints the usage for --help, and then says the command is done (true). */
+function helpOrCheck(command, flags, usage, print) {
     for (const flag of flags.keys()) {
         if (!KNOWN[command].has(flag))
             throw new errors_UserError(`\`--${flag}\` is not a flag of relkit ${command}.`, usage);
     }
+    if (flags.has('help'))
+        print(usage);
+    return flags.has('help');
 }
 function required(flags, name, usage) {
     const value = flags.get(name);
@@ -102551,11 +102575,8 @@ function required(flags, name, usage) {
 }
 /** `relkit package`: the tree each action's own repository holds at a release, under `--out` (default `publish/`). */
 function packageCommand(flags, print) {
-    checkFlags('package', flags, PACKAGE_USAGE);
-    if (flags.has('help')) {
-        print(PACKAGE_USAGE);
+    if (helpOrCheck('package', flags, PACKAGE_USAGE, print))
         return 0;
-    }
     const root = (0,external_node_path_namespaceObject.dirname)(actionsDirectory());
     const out = (0,external_node_path_namespaceObject.resolve)(flags.get('out') ?? 'publish');
     const actions = flags.get('actions')?.split(',').map((a) => a.trim()).filter(Boolean);
@@ -102582,11 +102603,8 @@ function appendSummary(markdown) {
 }
 /** `relkit publish-actions`: each publish tree committed to its repository and tagged. */
 async function publishActionsCommand(flags, print) {
-    checkFlags('publish-actions', flags, PUBLISH_USAGE);
-    if (flags.has('help')) {
-        print(PUBLISH_USAGE);
+    if (helpOrCheck('publish-actions', flags, PUBLISH_USAGE, print))
         return 0;
-    }
     const version = required(flags, 'version', PUBLISH_USAGE);
     const trees = readPublishTrees((0,external_node_path_namespaceObject.resolve)(flags.get('trees') ?? 'publish'));
     const owner = flags.get('owner') ?? 'relkit';
@@ -102614,11 +102632,8 @@ async function publishActionsCommand(flags, print) {
 }
 /** `relkit move-tags`: `vX` and `vX.Y` of a repository moved to its published `vX.Y.Z`. */
 async function moveTagsCommand(flags, print) {
-    checkFlags('move-tags', flags, MOVE_TAGS_USAGE);
-    if (flags.has('help')) {
-        print(MOVE_TAGS_USAGE);
+    if (helpOrCheck('move-tags', flags, MOVE_TAGS_USAGE, print))
         return 0;
-    }
     const version = required(flags, 'version', MOVE_TAGS_USAGE);
     const repository = flags.get('repo') ?? process.env.GITHUB_REPOSITORY ?? '';
     if (!/^[^/\s]+\/[^/\s]+$/.test(repository))

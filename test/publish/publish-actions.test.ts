@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { releaseOutcome } from '@relkit/rehearsal';
+import { filesAt, releaseOutcome } from '@relkit/rehearsal';
 import type { SeedRepo } from '@relkit/sandbox';
 import { SANDBOX_TOKENS, useSandbox } from '../helpers/sandbox.js';
-import { scratchDir } from '../helpers/scratch.js';
+import { filesIn, scratchDir } from '../helpers/scratch.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -47,20 +47,7 @@ const head = (name: string) => repo(name).refs.get('refs/heads/main')!;
 // A GraphQL commit would move a head, which the tests check; REST writes are counted.
 const writes = () => env.sandbox.log.filter((e) => e.server !== 'graphql' && e.method !== 'GET').length;
 
-/** The files of a commit's tree, as path → text. */
-function filesAt(name: string, commit: string): Record<string, string> {
-  const r = repo(name);
-  const tree = r.objects.commit(r.objects.peel(commit))!.tree;
-  return Object.fromEntries([...r.objects.listFiles(tree)].map(([path, entry]) => [path, r.objects.blob(entry.sha)!.toString('utf8')]));
-}
-
-async function treeFiles(dir: string): Promise<Record<string, string>> {
-  const { readdir } = await import('node:fs/promises');
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files: Record<string, string> = {};
-  for (const e of entries.filter((x) => x.isFile())) files[join(e.parentPath, e.name).slice(dir.length + 1)] = await readFile(join(e.parentPath, e.name), 'utf8');
-  return files;
-}
+const filesAtCommit = (name: string, commit: string) => filesAt(env.sandbox, `relkit/${name}`, commit);
 
 describe('relkit publish-actions and move-tags', () => {
   it('mock: reads every repository, plans the commits and tags, sends nothing', async () => {
@@ -77,9 +64,11 @@ describe('relkit publish-actions and move-tags', () => {
     expect('code' in result ? result.stderr : '').toBe('');
     for (const name of PUBLISHED) {
       const sha = head(name);
-      expect(filesAt(name, sha)).toEqual(await treeFiles(join(trees, name)));
+      expect(filesAtCommit(name, sha)).toEqual(await filesIn(join(trees, name)));
       const commit = repo(name).objects.commit(sha)!;
+      // Signed by GitHub, as createCommitOnBranch commits are.
       expect(commit.signature).toBeTruthy();
+      expect(commit.committer.email).toBe('noreply@github.com');
       expect(commit.message).toMatch(new RegExp(`^${name} v1\\.0\\.0\\n\\nPublished from relkit/relkit@r1`));
       for (const t of ['v1.0.0', 'v1', 'v1.0']) expect(tag(name, t)).toBe(sha);
     }
@@ -137,6 +126,18 @@ describe('relkit publish-actions and move-tags', () => {
     expect((failed as { stderr: string }).stderr).toMatch(/nobody\/draft-release does not exist, or the token cannot see it\.\nFix: Create nobody\/draft-release/);
     const noVersion = await relkit('publish-actions', '--trees', trees);
     expect((noVersion as { stderr: string }).stderr).toMatch(/relkit needs `--version`\.\nFix: Usage: relkit publish-actions/);
+  });
+
+  it('a read GitHub refuses while planning is a cause and a fix, not a stack trace, and nothing is written', async () => {
+    const before = releaseOutcome(env.sandbox);
+    const fault = env.sandbox.addFault({ method: 'GET', path: '/git/commits/', status: 403, times: 20 });
+    const failed = await relkit('publish-actions', '--version', '1.3.0', '--trees', trees);
+    env.sandbox.faults.clear();
+    expect(fault).toBeGreaterThan(0);
+    expect((failed as { code: number }).code).toBe(2);
+    expect((failed as { stderr: string }).stderr).toMatch(/^relkit: The token may not read relkit\/(lock-branch|draft-release) \(403 [^\n]*\)\.\nFix: Use a token with contents: read permission/);
+    expect((failed as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
+    expect(releaseOutcome(env.sandbox)).toEqual(before);
   });
 
   it('move-tags: v1 and v1.0 of relkit/relkit follow its published v1.0.0; an unpublished version is refused', async () => {

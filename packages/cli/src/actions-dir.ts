@@ -1,4 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { UserError } from '@relkit/kit';
+import { publishableActions } from '@relkit/publish';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -13,13 +15,9 @@ export function actionsDirectory(): string {
     if (existsSync(join(dir, 'package.json')) && (existsSync(join(dir, 'actions')) || existsSync(join(dir, 'dist', 'cli')))) return join(dir, 'actions');
     dir = resolve(dir, '..');
   }
-  throw new Error('relkit: cannot find the actions/ folder; set RELKIT_HOME to the relkit checkout');
+  throw new UserError('relkit cannot find its actions/ folder next to the command.', 'Run relkit from its checkout or package, or set RELKIT_HOME to the relkit checkout.');
 }
 
 export function listActions(dir = actionsDirectory()): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'action.yml')))
-    .map((e) => e.name)
-    .sort();
+  return publishableActions(dirname(dir));
 }

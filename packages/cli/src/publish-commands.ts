@@ -15,10 +15,13 @@ const KNOWN: Record<string, Set<string>> = {
   'move-tags': new Set(['version', 'repo', 'mock', 'token', 'help']),
 };
 
-function checkFlags(command: string, flags: Map<string, string>, usage: string): void {
+/** Refuses unknown flags; prints the usage for --help, and then says the command is done (true). */
+function helpOrCheck(command: string, flags: Map<string, string>, usage: string, print: (line: string) => void): boolean {
   for (const flag of flags.keys()) {
     if (!KNOWN[command]!.has(flag)) throw new UserError(`\`--${flag}\` is not a flag of relkit ${command}.`, usage);
   }
+  if (flags.has('help')) print(usage);
+  return flags.has('help');
 }
 
 function required(flags: Map<string, string>, name: string, usage: string): string {
@@ -29,11 +32,7 @@ function required(flags: Map<string, string>, name: string, usage: string): stri
 
 /** `relkit package`: the tree each action's own repository holds at a release, under `--out` (default `publish/`). */
 export function packageCommand(flags: Map<string, string>, print: (line: string) => void): number {
-  checkFlags('package', flags, PACKAGE_USAGE);
-  if (flags.has('help')) {
-    print(PACKAGE_USAGE);
-    return 0;
-  }
+  if (helpOrCheck('package', flags, PACKAGE_USAGE, print)) return 0;
   const root = dirname(actionsDirectory());
   const out = resolve(flags.get('out') ?? 'publish');
   const actions = flags.get('actions')?.split(',').map((a) => a.trim()).filter(Boolean);
@@ -63,11 +62,7 @@ function appendSummary(markdown: string): void {
 
 /** `relkit publish-actions`: each publish tree committed to its repository and tagged. */
 export async function publishActionsCommand(flags: Map<string, string>, print: (line: string) => void): Promise<number> {
-  checkFlags('publish-actions', flags, PUBLISH_USAGE);
-  if (flags.has('help')) {
-    print(PUBLISH_USAGE);
-    return 0;
-  }
+  if (helpOrCheck('publish-actions', flags, PUBLISH_USAGE, print)) return 0;
   const version = required(flags, 'version', PUBLISH_USAGE);
   const trees = readPublishTrees(resolve(flags.get('trees') ?? 'publish'));
   const owner = flags.get('owner') ?? 'relkit';
@@ -97,11 +92,7 @@ export async function publishActionsCommand(flags: Map<string, string>, print: (
 
 /** `relkit move-tags`: `vX` and `vX.Y` of a repository moved to its published `vX.Y.Z`. */
 export async function moveTagsCommand(flags: Map<string, string>, print: (line: string) => void): Promise<number> {
-  checkFlags('move-tags', flags, MOVE_TAGS_USAGE);
-  if (flags.has('help')) {
-    print(MOVE_TAGS_USAGE);
-    return 0;
-  }
+  if (helpOrCheck('move-tags', flags, MOVE_TAGS_USAGE, print)) return 0;
   const version = required(flags, 'version', MOVE_TAGS_USAGE);
   const repository = flags.get('repo') ?? process.env.GITHUB_REPOSITORY ?? '';
   if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) throw new UserError(`\`${repository || '(none)'}\` is not a repository OWNER/NAME.`, 'Pass --repo OWNER/NAME (or set GITHUB_REPOSITORY).', { input: 'repo' });

@@ -1,5 +1,5 @@
 export { actionPublishTree, publishableActions, type TreeFile } from './publish-tree.js';
-export { writePublishTrees, readPublishTrees, type PackageOptions, type PackagedAction } from './write-trees.js';
-export { publishActionRepos, moveReleaseTags, type ActionRepoOutcome, type PublishActionsRequest } from './publish-repos.js';
-export { releaseTagNames, planMovingTags, type TagOutcome, type TagStatus } from './release-tags.js';
-export { recordPinnedShas, releaseForTag, pinnedShasSection, withPinnedShas, type PinnedSha } from './release-shas.js';
+export { writePublishTrees, readPublishTrees, readTree, type PackagedAction } from './write-trees.js';
+export { publishActionRepos, moveReleaseTags } from './publish-repos.js';
+export type { TagOutcome } from './release-tags.js';
+export { recordPinnedShas, releaseForTag, type PinnedSha } from './release-shas.js';

@@ -1,5 +1,5 @@
 import { branchHead, commitFiles, gitBlobSha, gitTreeSha, type ChangeClients, type FileContent } from '@relkit/changes';
-import { explainGitHubError, httpStatus, runBounded, UserError } from '@relkit/kit';
+import { explainGitHubError, httpStatus, isUserError, runBounded, UserError } from '@relkit/kit';
 import { applyMovingTags, createTag, majorLineTags, planMovingTags, releaseTagNames, type TagOutcome } from './release-tags.js';
 import type { TreeFile } from './publish-tree.js';
 import type { PackagedAction } from './write-trees.js';
@@ -119,7 +119,12 @@ export async function publishActionRepos(clients: ChangeClients, request: Publis
   const version = request.version.replace(/^v/, '');
   releaseTagNames(version);
   const plans = await runBounded(
-    request.trees.map((tree) => () => planRepo(clients, request.owner, tree.name, version, tree.files)),
+    request.trees.map((tree) => () =>
+      planRepo(clients, request.owner, tree.name, version, tree.files).catch((error: unknown) => {
+        // Any read the plan makes (head, commits, tags) that GitHub refuses: said with the permission it needs.
+        throw isUserError(error) ? error : explainGitHubError(error, `read ${request.owner}/${tree.name}`, 'contents: read');
+      }),
+    ),
     3,
   );
   const outcomes: ActionRepoOutcome[] = [];

@@ -1,4 +1,5 @@
-import { explainGitHubError, UserError, type GitHubRest, type Logger, type WritePath } from '@relkit/kit';
+import { explainGitHubError, UserError } from '@relkit/kit';
+import type { TagClients as Clients } from './release-tags.js';
 
 const START = '<!-- relkit:pinned-shas -->';
 const END = '<!-- /relkit:pinned-shas -->';
@@ -10,20 +11,18 @@ export interface PinnedSha {
 }
 
 /** The "pin by SHA" section of the notes: every action and the workflow at this release's commit. */
-export function pinnedShasSection(tag: string, pins: PinnedSha[]): string {
+function pinnedShasSection(tag: string, pins: PinnedSha[]): string {
   const rows = pins.map((p) => `| \`${p.uses}\` | ${p.sha ? `\`${p.uses}@${p.sha} # ${tag}\`` : '(planned)'} |`);
   return [START, '## Pin by commit SHA', '', `\`@${tag}\` and the moving tags name these commits; pinning the SHA keeps a workflow on exactly this code.`, '', '| uses | pinned |', '| --- | --- |', ...rows, END].join('\n');
 }
 
 /** The body with the section in place of an earlier one (a re-run), else appended. */
-export function withPinnedShas(body: string, section: string): string {
+function withPinnedShas(body: string, section: string): string {
   const start = body.indexOf(START);
   const end = body.indexOf(END);
   if (start !== -1 && end > start) return body.slice(0, start) + section + body.slice(end + END.length);
   return `${body.replace(/\s+$/, '')}${body.trim() ? '\n\n' : ''}${section}\n`;
 }
-
-type Clients = { rest: GitHubRest; writes: WritePath; log: Logger };
 
 /**
  * The release of `tag` (drafts first: get-release-by-tag cannot see them, and the release is a

@@ -80,15 +80,20 @@ function walk(dir: string, root: string, files: TreeFile[]): void {
   }
 }
 
+/** Every file under `dir`, by path relative to it (forward slashes), sorted. */
+export function readTree(dir: string): TreeFile[] {
+  const files: TreeFile[] = [];
+  walk(dir, dir, files);
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
 /** The publish trees under `dir` (as `relkit package` wrote them, or unpacked from a release's assets), by action. */
 export function readPublishTrees(dir: string): PackagedAction[] {
   if (!existsSync(dir)) throw new UserError(`There are no publish trees at ${dir}.`, 'Run `npm run package` (or `relkit package --out DIR`) first.');
   const trees: PackagedAction[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (!entry.isDirectory() || !existsSync(join(dir, entry.name, 'action.yml'))) continue;
-    const files: TreeFile[] = [];
-    walk(join(dir, entry.name), join(dir, entry.name), files);
-    trees.push({ name: entry.name, files: files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)) });
+    trees.push({ name: entry.name, files: readTree(join(dir, entry.name)) });
   }
   if (trees.length === 0) throw new UserError(`${dir} holds no publish tree (a folder with an action.yml).`, 'Run `npm run package` (or `relkit package --out DIR`) first.');
   return trees.sort((a, b) => (a.name < b.name ? -1 : 1));

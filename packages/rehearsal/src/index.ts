@@ -10,7 +10,7 @@ export { checkoutAction } from './checkout-action.js';
 export { appTokenAction } from './app-token-action.js';
 export { rehearse, rehearsalActions, callerInputs, type RehearseOptions } from './rehearse.js';
 export { SCENARIOS, scenario, type Scenario, type ImagePlan } from './scenarios.js';
-export { releaseOutcome, fileAt, type ReleaseOutcome } from './outcome.js';
+export { releaseOutcome, fileAt, filesAt, type ReleaseOutcome } from './outcome.js';
 export { startLocalRegistry, type LocalRegistry } from './local-registry.js';
 export { rehearsalReport } from './report.js';
 export { selfScenario, SELF_WORKFLOW } from './self-scenario.js';

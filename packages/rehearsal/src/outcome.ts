@@ -60,12 +60,24 @@ export function releaseOutcome(sandbox: Sandbox, normalize?: (text: string) => s
   return { repositories };
 }
 
+/** The root tree of a branch, tag or commit of a sandbox repository. */
+function rootTree(repo: Repository, ref: string): string | undefined {
+  const sha = repo.refs.get(`refs/heads/${ref}`) ?? repo.refs.get(`refs/tags/${ref}`) ?? (/^[0-9a-f]{40}$/.test(ref) ? ref : undefined);
+  return sha ? repo.objects.commit(repo.objects.peel(sha))?.tree : undefined;
+}
+
 /** A file's text at the tip of a branch (or a tag), read from the sandbox's object store. */
 export function fileAt(sandbox: Sandbox, repository: string, ref: string, path: string): string | undefined {
   const repo = sandbox.state.repo(repository);
-  if (!repo) return undefined;
-  const sha = repo.refs.get(`refs/heads/${ref}`) ?? repo.refs.get(`refs/tags/${ref}`) ?? (/^[0-9a-f]{40}$/.test(ref) ? ref : undefined);
-  const root = sha ? repo.objects.commit(repo.objects.peel(sha))?.tree : undefined;
-  const entry = root ? repo.objects.entryAt(root, path) : undefined;
-  return entry ? repo.objects.blob(entry.sha)?.toString('utf8') : undefined;
+  const root = repo ? rootTree(repo, ref) : undefined;
+  const entry = root ? repo!.objects.entryAt(root, path) : undefined;
+  return entry ? repo!.objects.blob(entry.sha)?.toString('utf8') : undefined;
+}
+
+/** Every file at a branch, tag or commit, as path → text ({} when there is no such ref). */
+export function filesAt(sandbox: Sandbox, repository: string, ref: string): Record<string, string> {
+  const repo = sandbox.state.repo(repository);
+  const root = repo ? rootTree(repo, ref) : undefined;
+  if (!root) return {};
+  return Object.fromEntries([...repo!.objects.listFiles(root)].map(([path, entry]) => [path, repo!.objects.blob(entry.sha)?.toString('utf8') ?? '']));
 }

@@ -69,7 +69,7 @@ export function rehearsalReport(record: RunRecord, sandbox: Sandbox, scenario: S
     const rulesets = repo?.rulesets.length ?? 0;
     out.push('', `Lock: ${lock.outputs.locked === 'true' ? `${scenario.expect.branch} locked (${lock.outputs['lock-id']})` : mock ? 'planned (mock)' : 'not locked'} during the release; unlock job ${jobs.unlock?.result}; rulesets on the repository now: ${rulesets}`);
   }
-  const published = jobs.actions?.legs.flatMap((l) => l.steps).find((s) => s.name.startsWith('Commit and tag'));
+  const published = step(record, 'actions', 'publish-actions');
   if (published?.log) out.push('', `Action repositories${mock ? ' (mock: planned)' : ''}`, ...published.log.split('\n').filter((l) => /^[\w.-]+\/[\w.-]+: (committed|already-present|planned)/.test(l)).map((l) => `    ${l}`));
   const moved = step(record, 'publish', 'publish')?.outputs['moved-branches'];
   if (moved && moved !== '[]') out.push('', `Branches moved: ${(JSON.parse(moved) as Array<{ branch: string; action: string }>).map((m) => `${m.branch} (${m.action})`).join(', ')}`);

@@ -163,6 +163,29 @@ function needsContext(job: AnyJob, records: Record<string, JobRecord>): Record<s
   return Object.fromEntries((job.needs ?? []).map((n) => [n.value, { result: records[n.value]!.result, outputs: records[n.value]!.outputs }]));
 }
 
+/**
+ * What every job starts with, plain or calling a workflow: the contexts its expressions see, and its
+ * `if` against its needs (skipped when false, failed when it cannot be evaluated: `done`).
+ */
+function beginJob(job: AnyJob, scope: JobScope, needs: Record<string, unknown>, name: string, started: number): { base: Record<string, unknown>; record: JobRecord; done?: JobRecord } {
+  const id = job.id.value;
+  const needResults = Object.values(needs).map((n) => (n as { result: JobResult }).result);
+  const status: StatusScope = { success: needResults.every((r) => r === 'success'), failure: needResults.some((r) => r === 'failure'), cancelled: false };
+  const base = { github: scope.github, inputs: scope.inputs, vars: scope.vars ?? {}, needs };
+  const record: JobRecord = { id, name, result: 'skipped', outputs: {}, attempt: scope.attempt, durationMs: 0, legs: [] };
+  let condition: unknown;
+  try {
+    condition = evaluateToken(job.if, base, status);
+  } catch (error) {
+    return { base, record, done: { ...record, result: 'failure', reason: (error as Error).message, durationMs: Date.now() - started } };
+  }
+  if (!truthy(condition)) {
+    scope.log(`${id}: skipped (if: ${job.if.expression})`);
+    return { base, record, done: { ...record, reason: `if: ${job.if.expression}` } };
+  }
+  return { base, record };
+}
+
 async function runJob(job: Job, scope: JobScope): Promise<JobRecord> {
   const started = Date.now();
   const id = job.id.value;
@@ -175,20 +198,9 @@ async function runJob(job: Job, scope: JobScope): Promise<JobRecord> {
   } catch {
     // needs a matrix value; named per leg below
   }
-  const needResults = Object.values(needs).map((n) => (n as { result: JobResult }).result);
-  const status: StatusScope = { success: needResults.every((r) => r === 'success'), failure: needResults.some((r) => r === 'failure'), cancelled: false };
-  const base = { github: scope.github, inputs: scope.inputs, vars: scope.vars ?? {}, needs };
-  const record: JobRecord = { id, name, result: 'skipped', outputs: {}, attempt: scope.attempt, durationMs: 0, legs: [] };
-  let condition: unknown;
-  try {
-    condition = evaluateToken(job.if, base, status);
-  } catch (error) {
-    return { ...record, result: 'failure', reason: (error as Error).message, durationMs: Date.now() - started };
-  }
-  if (!truthy(condition)) {
-    scope.log(`${id}: skipped (if: ${job.if.expression})`);
-    return { ...record, reason: `if: ${job.if.expression}` };
-  }
+  const start = beginJob(job, scope, needs, name, started);
+  if (start.done) return start.done;
+  const { base, record } = start;
   const strategy = (evaluateToken(job.strategy, base) ?? {}) as { matrix?: unknown; 'fail-fast'?: boolean };
   const legs = expandMatrix(strategy.matrix);
   scope.log(`${id}: started${legs.length > 1 ? ` (${legs.length} matrix jobs)` : ''}`);
@@ -220,16 +232,16 @@ async function runCalledWorkflow(job: ReusableWorkflowJob, scope: JobScope): Pro
   const started = Date.now();
   const id = job.id.value;
   const needs = needsContext(job, scope.records);
-  const base = { github: scope.github, inputs: scope.inputs, vars: scope.vars ?? {}, needs };
-  const record: JobRecord = { id, name: id, result: 'skipped', outputs: {}, attempt: scope.attempt, durationMs: 0, legs: [] };
-  const needResults = Object.values(needs).map((n) => (n as { result: JobResult }).result);
+  let name = id;
   try {
-    record.name = job.name ? asString(evaluateToken(job.name, base)) : id;
-    const status: StatusScope = { success: needResults.every((r) => r === 'success'), failure: needResults.some((r) => r === 'failure'), cancelled: false };
-    if (!truthy(evaluateToken(job.if, base, status))) {
-      scope.log(`${id}: skipped (if: ${job.if.expression})`);
-      return { ...record, reason: `if: ${job.if.expression}` };
-    }
+    name = job.name ? asString(evaluateToken(job.name, { github: scope.github, inputs: scope.inputs, vars: scope.vars ?? {}, needs })) : id;
+  } catch {
+    // an unevaluable name leaves the id, as the Actions UI does
+  }
+  const start = beginJob(job, scope, needs, name, started);
+  if (start.done) return start.done;
+  const { base, record } = start;
+  try {
     if (!scope.loadCalled) throw new Error(`job ${id} calls ${job.ref.value}, and this run cannot load called workflows`);
     const called = await scope.loadCalled(job.ref.value);
     const inputs = (evaluateToken(job['input-values'], base) ?? {}) as Record<string, unknown>;

@@ -1,19 +1,12 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { actionPublishTree, publishableActions } from '@relkit/publish';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '@relkit/kit';
+import { actionPublishTree, publishableActions, readTree } from '@relkit/publish';
 import type { SeedRepo } from '@relkit/sandbox';
 import { pr, type Scenario } from './scenarios.js';
 
 /** The workflow the self release is dispatched through. */
 export const SELF_WORKFLOW = '.github/workflows/release-relkit.yml';
-
-function walk(root: string, dir: string, files: Record<string, string>): void {
-  for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) walk(root, path, files);
-    else files[relative(root, join(root, path)).split('\\').join('/')] = readFileSync(join(root, path), 'utf8');
-  }
-}
 
 /**
  * What relkit/relkit holds that a release uses: package.json, LICENSE, README, the workflows, every
@@ -25,7 +18,7 @@ function monorepoFiles(root: string): Record<string, string> {
   for (const action of publishableActions(root)) {
     for (const file of ['action.yml', 'README.md']) files[`actions/${action}/${file}`] = readFileSync(join(root, 'actions', action, file), 'utf8');
   }
-  walk(root, 'dist', files);
+  for (const file of readTree(join(root, 'dist'))) files[`dist/${file.path}`] = file.contents.toString('utf8');
   return files;
 }
 
@@ -35,7 +28,7 @@ function monorepoFiles(root: string): Record<string, string> {
  * in the sandbox; every `uses: relkit/<action>@vX.Y.Z` runs the tree published at that tag.
  */
 export function selfScenario(root: string): Scenario {
-  if (!existsSync(join(root, SELF_WORKFLOW))) throw new Error(`${root} has no ${SELF_WORKFLOW}; the self scenario releases a relkit checkout`);
+  if (!existsSync(join(root, SELF_WORKFLOW))) throw new UserError(`${root} has no ${SELF_WORKFLOW}: the self scenario releases a relkit checkout.`, 'Run it from a relkit checkout (or set RELKIT_HOME to one).');
   const prs = [
     pr(41, 'lock-branch: name the holder of a lock in the job summary', { user: 'ada', labels: ['kind/feature'], note: 'lock-branch names who holds a lock in the job summary.', files: { 'docs/lock-holder.md': 'The job summary names the holder.\n' }, at: 1 }),
     pr(42, 'draft-release: retry an upload after a reset connection', { user: 'grace', labels: ['kind/bug'], note: 'draft-release retries an upload whose connection was reset.', files: { 'docs/uploads.md': 'Uploads are retried.\n' }, at: 2 }),
