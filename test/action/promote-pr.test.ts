@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultIdentities } from '@relkit/sandbox';
 import { errors, runAction } from '../helpers/action.js';
 import { REAL_WORLD } from '../helpers/real-world.js';
-import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { useRegistry } from '../helpers/registry.js';
 import { SANDBOX_TOKENS, useSandbox } from '../helpers/sandbox.js';
 
 const MANIFEST = 'registry.k8s.io/images/k8s-staging-gateway-api-inference-extension/images.yaml';
@@ -352,11 +352,7 @@ describe('promote-pr refuses bad input before any request', () => {
 });
 
 describe('promote-pr resolves digests in a real registry', () => {
-  let registry: TestRegistry;
-  beforeAll(async () => {
-    registry = await startRegistry();
-  });
-  afterAll(() => registry.stop());
+  const registry = useRegistry();
 
   it('reads each staging image at each tag and promotes exactly those digests', async () => {
     const repo = setup();

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { errors, runAction } from '../helpers/action.js';
 import { startFaultProxy } from '../helpers/fault-proxy.js';
-import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { startRegistry, useRegistry, type TestRegistry } from '../helpers/registry.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 const FAST = { interval: '200ms', 'max-interval': '800ms', timeout: '30s' };
@@ -13,11 +13,7 @@ const amd64 = { os: 'linux', architecture: 'amd64' };
 const arm64 = { os: 'linux', architecture: 'arm64' };
 
 describe('wait-for-images against a real registry (no auth)', () => {
-  let registry: TestRegistry;
-  beforeAll(async () => {
-    registry = await startRegistry();
-  });
-  afterAll(() => registry.stop());
+  const registry = useRegistry();
 
   it('notices images pushed after the wait started and reports their digests', async () => {
     const running = wait({ images: `${registry.host}/metallb/speaker\n${registry.host}/metallb/controller`, tag: 'v0.14.9' });

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
+import { afterAll, beforeAll } from 'vitest';
 import { startLocalRegistry } from '@relkit/rehearsal';
 
 /**
@@ -171,4 +172,22 @@ export async function startRegistry(options: { auth?: 'none' | 'bearer' | 'basic
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A registry for the enclosing describe block (or file): started before its tests, stopped after.
+ * The handle reads through to the started registry, so tests use it as a TestRegistry.
+ */
+export function useRegistry(options: { auth?: 'none' | 'bearer' | 'basic' } = {}): TestRegistry {
+  let started: TestRegistry | undefined;
+  beforeAll(async () => {
+    started = await startRegistry(options);
+  });
+  afterAll(async () => started?.stop());
+  return new Proxy({} as TestRegistry, {
+    get: (_, key) => {
+      if (!started) throw new Error('the test registry is used before beforeAll started it');
+      return started[key as keyof TestRegistry];
+    },
+  });
 }

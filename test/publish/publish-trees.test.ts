@@ -1,25 +1,22 @@
 import { execFile } from 'node:child_process';
 import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { releaseOutcome } from '@relkit/rehearsal';
 import { runActionBundle, type RunResult } from '@relkit/runner';
 import type { Sandbox } from '@relkit/sandbox';
-import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { useRegistry } from '../helpers/registry.js';
 import { basicRepo, SANDBOX_TOKENS, useSandbox } from '../helpers/sandbox.js';
-import { scratchDir } from '../helpers/scratch.js';
+import { filesIn, scratchDir } from '../helpers/scratch.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'dist/cli/index.js');
 const ACTIONS = ['bump-version-files', 'draft-release', 'gen-relnotes', 'lock-branch', 'promote-pr', 'wait-for-images'];
 
-async function filesUnder(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
-}
+const filesUnder = async (dir: string) => Object.keys(await filesIn(dir));
 
 let out: string;
 beforeAll(async () => {
@@ -88,11 +85,7 @@ function step(actionYml: string, sandbox: Sandbox | undefined, inputs: Record<st
 describe('each published tree runs as the monorepo action does', () => {
   const monorepo = useSandbox({ repos: basicRepo() });
   const published = useSandbox({ repos: basicRepo() });
-  let registry: TestRegistry;
-  beforeAll(async () => {
-    registry = await startRegistry();
-  });
-  afterAll(() => registry.stop());
+  const registry = useRegistry();
 
   const sides = () => [
     { name: 'monorepo', sandbox: monorepo.sandbox, yml: (a: string) => join(root, 'actions', a, 'action.yml') },

@@ -1,15 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistry, type TestRegistry } from '../helpers/registry.js';
+import { describe, expect, it } from 'vitest';
+import { useRegistry } from '../helpers/registry.js';
 
 const ACCEPT = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json', 'application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json'].join(', ');
 
 describe('test registry: real distribution on loopback, anonymous', () => {
-  let registry: TestRegistry;
-  beforeAll(async () => {
-    registry = await startRegistry();
-  });
-  afterAll(async () => registry?.stop());
+  const registry = useRegistry();
 
   it('serves a pushed single-platform image and a multi-platform index with their digests', async () => {
     const single = await registry.pushImage('metallb/controller', 'v0.14.9');
@@ -32,11 +28,7 @@ describe('test registry: real distribution on loopback, anonymous', () => {
 });
 
 describe('test registry: Bearer token auth', () => {
-  let registry: TestRegistry;
-  beforeAll(async () => {
-    registry = await startRegistry({ auth: 'bearer' });
-  });
-  afterAll(async () => registry?.stop());
+  const registry = useRegistry({ auth: 'bearer' });
 
   it('answers 401 with a Bearer challenge, and accepts a token from the realm', async () => {
     const pushed = await registry.pushImage('acme/app', 'v1.0.0');

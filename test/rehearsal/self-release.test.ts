@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubClients } from '@relkit/kit';
-import { releaseOutcome, type RunRecord } from '@relkit/rehearsal';
+import { filesAt as filesAtRef, releaseOutcome, type RunRecord } from '@relkit/rehearsal';
 import { SANDBOX_TOKENS } from '@relkit/sandbox';
-import { scratchDir } from '../helpers/scratch.js';
+import { filesIn, scratchDir } from '../helpers/scratch.js';
 import { failures, stage, type Stage } from './scenario-harness.js';
 
 const run = promisify(execFile);
@@ -25,10 +25,7 @@ const repo = (name: string) => self.sandbox.state.repo(`relkit/${name}`)!;
 const tag = (name: string, t: string) => repo(name).refs.get(`refs/tags/${t}`);
 const head = (name: string) => repo(name).refs.get('refs/heads/main')!;
 
-function filesAt(name: string, commit: string): Record<string, string> {
-  const r = repo(name);
-  return Object.fromEntries([...r.objects.listFiles(r.objects.commit(r.objects.peel(commit))!.tree)].map(([path, entry]) => [path, r.objects.blob(entry.sha)!.toString('utf8')]));
-}
+const filesAt = (name: string, ref: string) => filesAtRef(self.sandbox, `relkit/${name}`, ref);
 
 /** A release asset `<action>.tar.gz` unpacked: path → text. */
 async function assetTree(version: string, action: string): Promise<Record<string, string>> {
@@ -38,10 +35,7 @@ async function assetTree(version: string, action: string): Promise<Record<string
   await writeFile(join(dir, 'asset.tar.gz'), asset.data);
   await mkdir(join(dir, 'out'));
   await run('tar', ['-xzf', join(dir, 'asset.tar.gz'), '-C', join(dir, 'out')]);
-  const root = join(dir, 'out', action);
-  const files: Record<string, string> = {};
-  for (const e of await readdir(root, { recursive: true, withFileTypes: true })) if (e.isFile()) files[join(e.parentPath, e.name).slice(root.length + 1)] = await readFile(join(e.parentPath, e.name), 'utf8');
-  return files;
+  return filesIn(join(dir, 'out', action));
 }
 
 function stepLogs(record: RunRecord): string {
