@@ -1,5 +1,6 @@
 /** What the sandbox does to a request that a fault rule catches. */
-export type FaultKind = 'status' | 'secondary-limit' | 'rate-limit' | 'reset' | 'hang';
+/** `lost` carries the request out and then drops the connection: the write landed, the answer never arrived. */
+export type FaultKind = 'status' | 'secondary-limit' | 'rate-limit' | 'reset' | 'hang' | 'lost';
 
 export interface FaultRule {
   /** HTTP method to match (any when omitted). */

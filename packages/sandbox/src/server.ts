@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { HttpError, Router, type RequestContext, type SandboxResponse } from './http.js';
 import { fullName, SandboxState, type Identity } from './model.js';
 import type { Urls } from './serialize.js';
@@ -52,6 +52,8 @@ export interface RequestLogEntry {
   path: string;
   route: string | undefined;
   status: number;
+  /** Who sent it (login), and which token: a fingerprint, never the token, since the log is served over HTTP and dumped. */
+  login: string | undefined;
   token: string | undefined;
   ms: number;
   /** When the request arrived (epoch ms), to tell concurrent requests from sequential ones. */
@@ -66,6 +68,13 @@ interface Bucket {
 }
 
 const WINDOW_SECONDS = 3600;
+
+/** `ghp_…1a2b3c4d`: the token's kind and a hash, enough to tell two tokens apart in a log. */
+export function fingerprint(token: string | undefined): string | undefined {
+  if (token === undefined) return undefined;
+  const kind = /^(gh[opsu]_|github_pat_)/.exec(token)?.[1] ?? (looksLikeJwt(token) ? 'jwt:' : '');
+  return `${kind}…${createHash('sha256').update(token).digest('hex').slice(0, 8)}`;
+}
 
 export class Sandbox {
   readonly state = new SandboxState();
@@ -201,7 +210,7 @@ export class Sandbox {
     const rawBody = await readBody(req);
     const kind: 'api' | 'uploads' | 'graphql' = server === 'api' && url.pathname === '/graphql' ? 'graphql' : server;
     const { identity, token, bad } = this.identityFor(req);
-    const entry: RequestLogEntry = { server: kind, method, path: url.pathname, route: undefined, status: 0, token, ms: 0, at: Date.now() };
+    const entry: RequestLogEntry = { server: kind, method, path: url.pathname, route: undefined, status: 0, login: identity?.account.login, token: fingerprint(token), ms: 0, at: Date.now() };
 
     if (server === 'api' && url.pathname.startsWith('/_sandbox/')) {
       const answer = this.control(method, url, rawBody);
@@ -227,8 +236,8 @@ export class Sandbox {
     let requestBody: unknown;
     try {
       requestBody = parseJson(req, rawBody, server);
-      if (fault) {
-        entry.fault = fault.kind;
+      if (fault) entry.fault = fault.kind;
+      if (fault && fault.kind !== 'lost') {
         const faulted = this.applyFault(fault, res, headers, server, method, url, identity, rawBody);
         if (!faulted) return;
         answer = faulted;
@@ -265,6 +274,10 @@ export class Sandbox {
     entry.route = route;
     entry.status = answer.status;
     entry.ms = Date.now() - started;
+    if (fault?.kind === 'lost') {
+      res.socket?.destroy();
+      return;
+    }
     this.options.onResponse?.({ server: kind, method, route, path: url.pathname, status: answer.status, body: answer.body, raw: answer.raw !== undefined, requestBody });
     send(res, answer, headers);
   }
