@@ -1,6 +1,6 @@
-import { existsSync, statSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
-import { UserError } from '@relkit/kit';
+import { realpathSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
+import { confinePath, UserError, workspaceRoot } from '@relkit/kit';
 import type { ActionContext } from '@relkit/kit/action';
 import { BUMPS, checkPresetNames, parseSpec, parseSpecLine, type Bump, type SpecEntry } from '@relkit/version-files';
 
@@ -27,8 +27,8 @@ export interface BumpInputs {
   prBody: string | undefined;
   labels: string[];
   expectedHead: string | undefined;
-  /** Repository-relative paths of workspace files committed along with the version edits. */
-  include: string[];
+  /** Workspace files committed along with the version edits: repository-relative path, and the checked real path to read. */
+  include: Array<{ path: string; real: string }>;
   token: string | undefined;
   owner: string;
   repo: string;
@@ -68,13 +68,9 @@ export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): BumpInpu
     throw new UserError(`Input \`date\` is "${date}", not a YYYY-MM-DD date.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });
   }
 
-  const repoRoot = resolve(env.GITHUB_WORKSPACE ?? process.cwd());
-  const workingDirectory = inputs.string('working-directory', { default: '.' });
-  const root = resolve(repoRoot, workingDirectory);
-  const rel = relative(repoRoot, root);
-  if (rel.startsWith('..') || isAbsolute(rel)) {
-    throw new UserError(`Input \`working-directory\` is "${workingDirectory}", which is outside the workspace ${repoRoot}.`, 'Give a folder inside the repository checkout, e.g. `.` or `charts`.', { input: 'working-directory' });
-  }
+  const workspace = workspaceRoot(env);
+  const repoRoot = realpathSync(workspace.path);
+  const root = confinePath(inputs.string('working-directory', { default: '.' }), { input: 'working-directory', roots: [workspace], kind: 'directory' }).real;
 
   const commit = inputs.oneOf('commit', ['none', 'branch', 'pull-request'] as const, { default: 'none' });
   const { owner, repo } = inputs.repository(env, { required: commit !== 'none' || currentFrom.kind === 'tag' }) ?? { owner: '', repo: '' };
@@ -86,17 +82,11 @@ export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): BumpInpu
   if (expectedHead !== undefined && !/^[0-9a-f]{40}$/.test(expectedHead)) {
     throw new UserError(`Input \`expected-head-sha\` is "${expectedHead}", not a full commit SHA.`, 'Give the 40-character SHA of the commit the checkout is at, or leave it empty.', { input: 'expected-head-sha' });
   }
-  const include = inputs.list('include-files', { commas: true }).map((path) => {
-    const full = resolve(repoRoot, path);
-    const inside = relative(repoRoot, full);
-    if (inside.startsWith('..') || isAbsolute(inside)) {
-      throw new UserError(`Input \`include-files\`: "${path}" is outside the workspace ${repoRoot}.`, 'List paths inside the repository checkout, e.g. `CHANGELOG.md`.', { input: 'include-files' });
-    }
-    if (!existsSync(full) || !statSync(full).isFile()) {
-      throw new UserError(`Input \`include-files\`: "${path}" is not a file in the workspace.`, 'List files an earlier step wrote (e.g. the `changelog-file` of gen-relnotes), relative to the repository root.', { input: 'include-files' });
-    }
-    return inside.split('\\').join('/');
-  });
+  // A symlink in the checkout must not carry a file from elsewhere (the runner's environment, /etc) into the commit.
+  const include = inputs.list('include-files', { commas: true }).map((path) => ({
+    path: relative(workspace.path, resolve(workspace.path, path)).split(sep).join('/'),
+    real: confinePath(path, { input: 'include-files', roots: [workspace], kind: 'file', what: 'the file (e.g. the `changelog-file` of gen-relnotes)' }).real,
+  }));
   if (include.length > 0 && commit === 'none') {
     throw new UserError('`include-files` is set but `commit` is none, so nothing would commit them.', 'Set `commit: branch` or `commit: pull-request`, or clear `include-files`.', { input: 'include-files' });
   }

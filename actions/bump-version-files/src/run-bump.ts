@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { checkoutHead, commitFiles, proposeChanges, type CommitOutcome, type ProposalOutcome } from '@relkit/changes';
 import { UserError } from '@relkit/kit';
 import type { ActionContext } from '@relkit/kit/action';
@@ -32,7 +32,7 @@ function summarize(ctx: ActionContext, input: BumpInputs, plan: BumpPlan, outcom
     ['Tag', `\`${plan.tag}\``],
     ['Files', `${plan.files.length} changed of ${plan.examined} read; ${plan.found} place(s) found`],
   ];
-  if (input.include.length > 0) rows.push(['Included', input.include.map((p) => `\`${p}\``).join(', ')]);
+  if (input.include.length > 0) rows.push(['Included', input.include.map((p) => `\`${p.path}\``).join(', ')]);
   const commit = outcome.commit ?? outcome.proposal?.commit;
   if (commit) rows.push(['Commit', commit.status === 'planned' ? 'planned (mock)' : `\`${commit.sha?.slice(0, 12)}\` ${commit.status === 'already-present' ? '(already there: nothing new committed)' : '(signed by GitHub)'}`]);
   if (outcome.proposal) {
@@ -71,7 +71,7 @@ export async function runBump(ctx: ActionContext, input: BumpInputs, env: NodeJS
   const prefix = relative(input.repoRoot, input.root).split('\\').join('/');
   const repoFiles = plan.files.map((f) => ({ path: prefix ? `${prefix}/${f.path}` : f.path, contents: f.after }));
   // Files another step wrote (a changelog section) ride along; the version edits win on the same path.
-  for (const path of input.include) if (!repoFiles.some((f) => f.path === path)) repoFiles.push({ path, contents: await readFile(join(input.repoRoot, path)) });
+  for (const { path, real } of input.include) if (!repoFiles.some((f) => f.path === path)) repoFiles.push({ path, contents: await readFile(real) });
   const [headline = '', ...rest] = renderTemplate(input.commitMessage, vars).split('\n');
   const message = { headline, ...(rest.join('\n').trim() ? { body: rest.join('\n').trim() } : {}) };
   let expectedHead: string | undefined;

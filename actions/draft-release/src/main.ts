@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
-import { UserError } from '@relkit/kit';
+import { confinePath, runnerTempRoot, UserError, workspaceRoot } from '@relkit/kit';
 import { runAction } from '@relkit/kit/action';
-import { checkBranchesToMove, collectAssets, moveBranches, runDraftRelease } from '@relkit/release';
+import { checkBranchesToMove, collectAssets, moveBranches, runDraftRelease, terminalRunId } from '@relkit/release';
 
 await runAction(async (ctx) => {
   const { inputs } = ctx;
@@ -15,12 +14,14 @@ await runAction(async (ctx) => {
   const target = inputs.string('target') ?? process.env.GITHUB_SHA;
   if (!target) throw new UserError('Input `target` is empty and GITHUB_SHA is not set.', 'Set `target` to the release commit.', { input: 'target' });
   const bodyFile = inputs.string('body-file');
-  const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+  const workspace = workspaceRoot(process.env);
+  // gen-relnotes leaves its notes in RUNNER_TEMP by default, so a body-file may come from there.
+  const bodyPath = bodyFile ? confinePath(bodyFile, { input: 'body-file', roots: [workspace, ...runnerTempRoot(process.env)], kind: 'file', what: 'the notes (e.g. gen-relnotes\' `notes-file` output)' }).real : undefined;
   const body =
     inputs.string('body') ??
-    (bodyFile
-      ? await readFile(resolve(workspace, bodyFile), 'utf8').catch(() => {
-          throw new UserError(`Input \`body-file\`: ${bodyFile} cannot be read.`, 'Give the path of the notes file (relative to the workspace).', { input: 'body-file' });
+    (bodyPath
+      ? await readFile(bodyPath, 'utf8').catch((error: unknown) => {
+          throw new UserError(`Input \`body-file\`: ${bodyFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Give the path of the notes file (relative to the workspace).', { input: 'body-file' });
         })
       : undefined);
   const prereleaseInput = inputs.oneOf('prerelease', ['auto', 'true', 'false'] as const, { default: 'auto' });
@@ -34,13 +35,13 @@ await runAction(async (ctx) => {
     prerelease: prereleaseInput === 'auto' ? ('auto' as const) : prereleaseInput === 'true',
     makeLatest: inputs.oneOf('make-latest', ['auto', 'true', 'false', 'legacy'] as const, { default: 'auto' }),
     discussionCategory: inputs.string('discussion-category'),
-    assets: await collectAssets(inputs.list('assets'), workspace),
+    assets: await collectAssets(inputs.list('assets'), [workspace]),
     checksums: inputs.boolean('checksums', { default: true }),
     overwrite: inputs.oneOf('overwrite', ['changed', 'always', 'never'] as const, { default: 'changed' }),
     expectedAssets: inputs.list('expected-assets', { commas: true }),
     publish: inputs.boolean('publish', { default: false }),
     deleteStale: inputs.boolean('delete-stale-drafts', { default: true }),
-    run: process.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
+    run: process.env.GITHUB_RUN_ID || terminalRunId(),
     concurrency: inputs.integer('concurrency', { default: 3, min: 1, max: 16 }),
     notesUrl: process.env.GITHUB_RUN_ID && process.env.GITHUB_SERVER_URL ? `${process.env.GITHUB_SERVER_URL}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined,
   };

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { UserError } from '@relkit/kit';
+import { dirname, join } from 'node:path';
+import { confinePath, runnerTempRoot, UserError, workspaceRoot } from '@relkit/kit';
 import { runAction } from '@relkit/kit/action';
 import { defaultConfig, generateNotes, localCloneOf, parseNotesConfig, readRepositoryConfig, renderJson, renderKeepAChangelog, renderMarkdown, writeChangelog, type NotesConfig } from '@relkit/relnotes';
 
@@ -15,18 +15,28 @@ await runAction(async (ctx) => {
   const version = inputs.string('version');
   const to = inputs.string('to') ?? process.env.GITHUB_SHA;
   if (!to) throw new UserError('Input `to` is empty and GITHUB_SHA is not set.', 'Set `to` to the release commit, tag or branch.', { input: 'to' });
-  const workspace = resolve(process.env.GITHUB_WORKSPACE ?? process.cwd());
+  const root = workspaceRoot(process.env);
+  const workspace = root.path;
   const token = inputs.string('token', { required: true });
   const changelogFile = inputs.string('changelog-file');
   if (changelogFile && !version) throw new UserError('`changelog-file` needs `version` to name the section.', 'Set `version`, e.g. 4.2.0.', { input: 'version' });
+  // Every path is checked before the first request and the first write: the changelog is committed
+  // from the checkout, the notes file may also go to RUNNER_TEMP (its default).
+  const changelogPath = changelogFile ? confinePath(changelogFile, { input: 'changelog-file', roots: [root], kind: 'output' }).real : undefined;
+  const outputInput = inputs.string('output-file');
+  const outputFile = outputInput
+    ? confinePath(outputInput, { input: 'output-file', roots: [root, ...runnerTempRoot(process.env)], kind: 'output' }).real
+    : join(process.env.RUNNER_TEMP ?? workspace, `relkit-notes-${process.env.GITHUB_RUN_ID ?? process.pid}.${format === 'json' ? 'json' : 'md'}`);
   const configPath = inputs.string('config');
+  const foundConfig = ['.github/release.yml', '.github/release.yaml'].find((p) => existsSync(join(workspace, p)));
+  const localConfig = configPath ?? foundConfig;
+  const configFile = localConfig ? confinePath(localConfig, { input: 'config', roots: [root], kind: 'file', what: 'a release.yml' }).real : undefined;
   const clients = ctx.github({ token });
 
   let config: NotesConfig;
-  const localConfig = configPath ? resolve(workspace, configPath) : ['.github/release.yml', '.github/release.yaml'].map((p) => join(workspace, p)).find((p) => existsSync(p));
-  if (localConfig) {
-    const text = await readFile(localConfig, 'utf8').catch(() => {
-      throw new UserError(`Input \`config\`: ${configPath} does not exist in the workspace.`, 'Give the path of a release.yml relative to the workspace, or leave `config` empty.', { input: 'config' });
+  if (configFile) {
+    const text = await readFile(configFile, 'utf8').catch(() => {
+      throw new UserError(`Input \`config\`: ${localConfig} cannot be read.`, 'Give the path of a release.yml relative to the workspace, or leave `config` empty.', { input: 'config' });
     });
     config = parseNotesConfig(configPath ?? '.github/release.yml', text);
   } else {
@@ -55,12 +65,10 @@ await runAction(async (ctx) => {
   const json = renderJson(doc);
   const notes = format === 'json' ? json : format === 'keep-a-changelog' ? section : markdown;
 
-  const outputFile = inputs.string('output-file') ? resolve(workspace, inputs.string('output-file')!) : join(process.env.RUNNER_TEMP ?? workspace, `relkit-notes-${process.env.GITHUB_RUN_ID ?? process.pid}.${format === 'json' ? 'json' : 'md'}`);
   await mkdir(dirname(outputFile), { recursive: true });
   await writeFile(outputFile, notes);
-  if (changelogFile) {
-    const path = resolve(workspace, changelogFile);
-    await ctx.writes.perform({ method: 'WRITE', target: changelogFile, summary: `put the ${doc.version} section into ${changelogFile}` }, () => writeChangelog(path, section, doc.version!));
+  if (changelogFile && changelogPath) {
+    await ctx.writes.perform({ method: 'WRITE', target: changelogFile, summary: `put the ${doc.version} section into ${changelogFile}` }, () => writeChangelog(changelogPath, section, doc.version!));
   }
 
   const prs = doc.entries.filter((e) => e.pr !== undefined);

@@ -15,3 +15,4 @@ export {
   type UploadAnswer,
 } from './github-client.js';
 export { runBounded } from './parallel.js';
+export { confinePath, checkPattern, workspaceRoot, runnerTempRoot, type PathRoot, type PathKind, type ConfinedPath } from './paths.js';

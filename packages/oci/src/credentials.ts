@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { UserError } from '@relkit/kit';
+import { confinePath, runnerTempRoot, UserError, workspaceRoot } from '@relkit/kit';
 import { DOCKER_HUB, DOCKER_HUB_API } from './reference.js';
 
 export interface Credential {
@@ -60,11 +60,18 @@ interface DockerConfig {
 
 /** The `auths` of a Docker config.json (what `docker login` writes). Credential helpers are not run. */
 export async function loadDockerConfig(path: string, store: CredentialStore, input = 'docker-config'): Promise<number> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UserError(`Input \`${input}\`: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
+  }
   let config: DockerConfig;
   try {
-    config = JSON.parse(await readFile(path, 'utf8')) as DockerConfig;
-  } catch (error) {
-    throw new UserError(`Input \`${input}\`: cannot read ${path} as JSON (${(error as Error).message}).`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
+    config = JSON.parse(text) as DockerConfig;
+  } catch {
+    // JSON.parse quotes the text around the error, which here holds credentials: say only where.
+    throw new UserError(`Input \`${input}\`: ${path} is not valid JSON.`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
   }
   let loaded = 0;
   for (const [registry, entry] of Object.entries(config.auths ?? {})) {
@@ -89,7 +96,10 @@ export async function loadDockerConfig(path: string, store: CredentialStore, inp
  */
 export async function collectCredentials(options: { registryAuth?: string | undefined; dockerConfig?: string | undefined; env: NodeJS.ProcessEnv }): Promise<{ store: CredentialStore; configPath: string | undefined; fromConfig: number }> {
   const store = new CredentialStore();
-  const path = options.dockerConfig ?? join(options.env.DOCKER_CONFIG ?? join(homedir(), '.docker'), 'config.json');
+  const dockerDir = options.env.DOCKER_CONFIG ?? join(homedir(), '.docker');
+  // A given path may be in the workspace, RUNNER_TEMP or Docker's own folder (where docker login writes), nowhere else.
+  const roots = [workspaceRoot(options.env), ...runnerTempRoot(options.env), { path: dockerDir, label: 'the Docker config folder' }];
+  const path = options.dockerConfig !== undefined ? confinePath(options.dockerConfig, { input: 'docker-config', roots, kind: 'file', what: 'the Docker config.json' }).real : join(dockerDir, 'config.json');
   const fromConfig = options.dockerConfig !== undefined || existsSync(path) ? await loadDockerConfig(path, store) : undefined;
   // Explicit lines win over the config file for the same registry.
   parseRegistryAuth(options.registryAuth ?? '', store);

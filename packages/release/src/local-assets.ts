@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { glob, mkdtemp, stat, writeFile } from 'node:fs/promises';
+import { glob, lstat, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, isAbsolute, join, resolve } from 'node:path';
-import { UserError } from '@relkit/kit';
+import { basename, join, resolve } from 'node:path';
+import { checkPattern, confinePath, UserError, type PathRoot } from '@relkit/kit';
 
 export interface LocalAsset {
   /** The name on the release, as GitHub will store it. */
@@ -27,22 +27,29 @@ export async function sha256File(path: string): Promise<string> {
 }
 
 /**
- * Resolves `assets` lines (`glob`, `path` or `name=path`) in the workspace, hashes every file and
- * checks, before any upload, that no file is over 2 GiB and no two names collide once sanitised.
+ * Resolves `assets` lines (`glob`, `path` or `name=path`) in the workspace (the first root; a match
+ * may lie in any root), hashes every file and checks, before any upload, that every file is a
+ * regular file inside a root, no file is over 2 GiB and no two names collide once sanitised.
  */
-export async function collectAssets(lines: string[], workspace: string): Promise<LocalAsset[]> {
+export async function collectAssets(lines: string[], roots: PathRoot[]): Promise<LocalAsset[]> {
+  const workspace = roots[0]!.path;
   const found: Array<{ name: string; path: string; line: string }> = [];
   for (const line of lines) {
     const eq = line.indexOf('=');
     const named = eq > 0 && !/[*?[\]{}]/.test(line.slice(0, eq)) ? { name: line.slice(0, eq).trim(), pattern: line.slice(eq + 1).trim() } : { name: undefined, pattern: line };
-    const paths: string[] = [];
+    // Absolute paths and `..` are refused before the glob runs; each match is then followed to where it really is.
+    checkPattern(named.pattern, { input: 'assets', workspace });
+    const matches: string[] = [];
     if (/[*?[\]{}]/.test(named.pattern)) {
-      for await (const p of glob(named.pattern, { cwd: workspace })) paths.push(isAbsolute(p) ? p : join(workspace, p));
-    } else paths.push(resolve(workspace, named.pattern));
+      for await (const p of glob(named.pattern, { cwd: workspace })) matches.push(p);
+    } else matches.push(named.pattern);
     const files: string[] = [];
-    for (const p of paths.sort()) {
-      const info = await stat(p).catch(() => undefined);
-      if (info?.isFile()) files.push(p);
+    for (const match of matches.sort()) {
+      const stats = await lstat(resolve(workspace, match)).catch(() => undefined);
+      if (!stats) continue;
+      const isFolder = (await stat(resolve(workspace, match)).catch(() => undefined))?.isDirectory() ?? false;
+      const confined = confinePath(match, { input: 'assets', roots, kind: isFolder ? 'directory' : 'file' });
+      if (!isFolder) files.push(confined.real);
     }
     if (files.length === 0) {
       throw new UserError(`Input \`assets\`: "${line}" matches no file.`, 'Check the path (relative to the workspace) and that the build step produced the file before this step.', { input: 'assets' });
@@ -62,7 +69,10 @@ export async function collectAssets(lines: string[], workspace: string): Promise
     byName.set(name, f.path);
     const size = (await stat(f.path)).size;
     if (size > MAX_ASSET_BYTES) throw new UserError(`Asset ${f.path} is ${(size / 1024 ** 3).toFixed(2)} GiB; GitHub takes at most 2 GiB an asset.`, 'Split or compress the file.', { input: 'assets' });
-    assets.push({ name, path: f.path, size, sha256: await sha256File(f.path) });
+    const sha256 = await sha256File(f.path).catch((error: unknown) => {
+      throw new UserError(`Input \`assets\`: ${f.path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, 'Make the file readable by the runner user, or leave it out of `assets`.', { input: 'assets', cause: error });
+    });
+    assets.push({ name, path: f.path, size, sha256 });
   }
   return assets;
 }

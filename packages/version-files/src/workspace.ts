@@ -1,26 +1,20 @@
-import { glob, lstat, realpath } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
-import { UserError } from '@relkit/kit';
+import { glob, lstat, stat } from 'node:fs/promises';
+import { join, sep } from 'node:path';
+import { checkPattern, confinePath, isUserError, UserError } from '@relkit/kit';
 
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'vendor']);
 
-function escapes(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel);
-}
-
-function refuse(pattern: string, origin: string, why: string): UserError {
-  return new UserError(`${origin}: "${pattern}" ${why}.`, 'Give paths relative to the workspace (the repository checkout), without `..`.', { input: 'files' });
-}
-
 /**
  * The workspace-relative files a spec pattern names. Globs skip .git, node_modules, target and
- * vendor; every result, symlinks resolved, must stay inside the workspace.
+ * vendor; every result, symlinks resolved, must be a regular file inside the workspace.
  */
 export async function resolvePattern(root: string, pattern: string, origin: string): Promise<string[]> {
-  if (isAbsolute(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern)) throw refuse(pattern, origin, 'is an absolute path');
-  if (pattern.split(/[\\/]/).includes('..')) throw refuse(pattern, origin, 'leaves the workspace with `..`');
-  const realRoot = await realpath(root);
+  const named = (error: unknown) => (isUserError(error) ? new UserError(error.message.replace(/^Input `files`/, origin), error.fix, { input: 'files' }) : error);
+  try {
+    checkPattern(pattern, { input: 'files', workspace: root });
+  } catch (error) {
+    throw named(error);
+  }
   const candidates: string[] = [];
   if (/[*?[\]{}]/.test(pattern)) {
     for await (const found of glob(pattern, { cwd: root, exclude: (name: string) => SKIPPED_DIRS.has(name) })) candidates.push(found.split(sep).join('/'));
@@ -28,17 +22,19 @@ export async function resolvePattern(root: string, pattern: string, origin: stri
   } else {
     candidates.push(pattern.replace(/^\.\//, ''));
   }
-  const checked = await Promise.all(
-    candidates.map(async (candidate) => {
-      const absolute = join(root, candidate);
-      const stats = await lstat(absolute).catch(() => undefined);
-      if (!stats) return undefined;
-      const real = await realpath(absolute).catch(() => undefined);
-      if (!real || escapes(realRoot, real)) throw refuse(candidate, origin, 'is a symlink that points outside the workspace');
-      if (stats.isDirectory() || (stats.isSymbolicLink() && (await lstat(real)).isDirectory())) return undefined;
-      return candidate;
-    }),
-  );
-  const files = checked.filter((c): c is string => c !== undefined);
+  const files: string[] = [];
+  const roots = [{ path: root, label: 'the workspace' }];
+  for (const candidate of candidates) {
+    const absolute = join(root, candidate);
+    // A literal path that is not there is not an error here: the spec reports it with its line.
+    if (!(await lstat(absolute).catch(() => undefined))) continue;
+    const isFolder = (await stat(absolute).catch(() => undefined))?.isDirectory() ?? false;
+    try {
+      confinePath(candidate, { input: 'files', roots, kind: isFolder ? 'directory' : 'file' });
+    } catch (error) {
+      throw named(error);
+    }
+    if (!isFolder) files.push(candidate);
+  }
   return files;
 }
