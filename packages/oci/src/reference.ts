@@ -31,11 +31,29 @@ function refuse(value: string, input: string, why: string): UserError {
 }
 
 /**
+ * `user:password@host/repo` is not a reference, and repeating it in a message would print the
+ * password: the error shows only the host and path.
+ */
+function refuseCredentials(value: string, input: string): void {
+  // In a reference `@` only ever introduces a digest; anything else before it is a user and password.
+  const at = value.lastIndexOf('@');
+  const digest = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+  if (at < 0 || (digest.test(value.slice(at + 1)) && !value.slice(0, at).includes('@'))) return;
+  const rest = value.slice(at + 1);
+  throw new UserError(
+    `Input \`${input}\`: an image reference carries credentials before its registry host (***@${rest}); they are not repeated here and were not used.`,
+    'Take them out of the reference and pass them in `registry-auth` (REGISTRY=USER:PASSWORD, from a secret) or `docker-config`; rotate the password if this workflow log is public.',
+    { input },
+  );
+}
+
+/**
  * Parses a reference the way docker does: a first component with a dot, a colon or `localhost` is
  * the registry, anything else is on Docker Hub (`nginx` → `docker.io/library/nginx`).
  */
 export function parseReference(value: string, input = 'images'): ImageReference {
   const original = value.trim();
+  refuseCredentials(original, input);
   if (!original || /\s/.test(original)) throw refuse(value, input, 'it is empty or contains spaces');
   let rest = original;
   let digest: string | undefined;
