@@ -1,4 +1,4 @@
-import { explainGitHubError, UserError } from '@relkit/kit';
+import { explainGitHubError, githubMessage, httpStatus, UserError } from '@relkit/kit';
 import { foreignCommits, humanCommitsError, withOwnershipTrailer } from './branch-ownership.js';
 import { commitFiles, differingPaths, type ChangeClients, type CommitOutcome, type FileContent } from './commit.js';
 
@@ -161,10 +161,24 @@ async function openPull(clients: ChangeClients, request: ProposalRequest, headRe
     .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls`, summary: `open a ${request.draft ? 'draft ' : ''}pull request ${head} → ${base}: ${request.title}` }, () =>
       clients.rest.rest.pulls.create({ owner, repo, head, base, title: request.title, body: request.body, draft: request.draft ?? false, maintainer_can_modify: true }),
     )
-    .catch((error: unknown) => {
+    .catch(async (error: unknown) => {
+      // A retried POST whose first answer was lost: GitHub made the pull request, so find and use it.
+      if (httpStatus(error) === 422 && /already exists/i.test(`${githubMessage(error)} ${(error as Error).message}`)) {
+        const { data } = await clients.rest.rest.pulls.list({ owner, repo, head: `${headRepo.owner}:${branch}`, base, state: 'open', per_page: 10 });
+        const found = data[0];
+        if (found) {
+          clients.log(`The pull request ${head} → ${base} already exists (#${found.number}; an earlier attempt's answer was lost): using it.`);
+          if (found.title !== request.title || (found.body ?? '') !== request.body) {
+            await clients.writes.perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${found.number}`, summary: `update the title and body of #${found.number}` }, () =>
+              clients.rest.rest.pulls.update({ owner, repo, pull_number: found.number, title: request.title, body: request.body }),
+            );
+          }
+          return { data: found };
+        }
+      }
       throw explainGitHubError(error, `open a pull request on ${owner}/${repo}`, 'pull-requests: write (and "Allow GitHub Actions to create and approve pull requests" for GITHUB_TOKEN)');
     });
-  return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user.login];
+  return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user?.login];
 }
 
 async function updatePull(clients: ChangeClients, request: ProposalRequest, existing: PullNode): Promise<ProposalOutcome['pullRequest']> {
