@@ -1,5 +1,5 @@
 import { explainGitHubError, UserError } from '@relkit/kit';
-import { readMarker } from './marker.js';
+import { readMarker, runMayBeGoing } from './marker.js';
 import type { ReleaseClients, ReleaseInfo, RepoId } from './types.js';
 
 export interface TagReleases {
@@ -55,7 +55,8 @@ function explainCreate(error: unknown, id: RepoId): unknown {
 /**
  * The one draft for this tag and run: reused when it exists, created otherwise. Jobs that race on
  * create keep the lowest id and delete the draft they made themselves; relkit drafts left by other
- * runs are deleted when `deleteStale` is set. A published release for the tag is returned as is.
+ * runs that are over (runMayBeGoing) are deleted when `deleteStale` is set. A published release for
+ * the tag is returned as is.
  */
 export async function ensureDraft(clients: ReleaseClients, id: RepoId, request: DraftRequest): Promise<DraftOutcome> {
   const before = await releasesForTag(clients, id, request.tag);
@@ -67,7 +68,7 @@ export async function ensureDraft(clients: ReleaseClients, id: RepoId, request: 
     });
   const stale = before.drafts.filter((r) => {
     const mark = readMarker(r.body);
-    return mark !== undefined && mark.run !== request.run;
+    return mark !== undefined && mark.run !== request.run && !runMayBeGoing(mark.run);
   });
   const deleted: number[] = [];
   if (request.deleteStale) {

@@ -1,3 +1,34 @@
+import { hostname } from 'node:os';
+
+/**
+ * The run identity of a terminal run: no two parallel invocations share it, and a later run can
+ * tell whether the process is still going (same host) from the pid in it.
+ */
+export function terminalRunId(now = Date.now()): string {
+  return `local-${hostname()}-${process.pid}-${now}`;
+}
+
+const LOCAL_RUN = /^local-(.+)-(\d+)-(\d+)$/;
+/** How long a draft made from a terminal on another machine counts as in progress. */
+const FOREIGN_TERMINAL_MS = 6 * 3600_000;
+
+/**
+ * Whether the run that made a draft may still be working on it. Another workflow run is over:
+ * release.yml runs one release per repository at a time (its concurrency group). A terminal run
+ * is going while its process lives (same host), or for six hours (another host).
+ */
+export function runMayBeGoing(run: string, now = Date.now()): boolean {
+  const local = LOCAL_RUN.exec(run);
+  if (!local) return false;
+  if (local[1] !== hostname()) return now - Number(local[3]) < FOREIGN_TERMINAL_MS;
+  try {
+    process.kill(Number(local[2]), 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** The hidden line that marks a draft as relkit's: which tag, which workflow run made it. */
 export function marker(tag: string, run: string): string {
   return `<!-- relkit:draft-release tag=${encodeURIComponent(tag)} run=${encodeURIComponent(run)} -->`;
