@@ -1,3 +1,5 @@
+import { UserError } from '@relkit/kit';
+
 /** `--name value`, `--name=value` and bare `--flag` (true); everything else is positional. */
 export function parseArgs(argv: string[]): { positional: string[]; flags: Map<string, string> } {
   const positional: string[] = [];
@@ -24,4 +26,11 @@ export function parseArgs(argv: string[]): { positional: string[]; flags: Map<st
     } else flags.set(arg.slice(2), 'true');
   }
   return { positional, flags };
+}
+
+/** Refuses a flag the command does not know, with its usage as the fix: a typo must not run the default. */
+export function refuseUnknownFlags(command: string, flags: Map<string, string>, known: readonly string[], usage: string): void {
+  for (const flag of flags.keys()) {
+    if (!known.includes(flag) && flag !== 'help') throw new UserError(`\`--${flag}\` is not a flag of relkit ${command}.`, usage);
+  }
 }

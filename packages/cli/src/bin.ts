@@ -2,7 +2,7 @@ import { isUserError } from '@relkit/kit';
 import { parseArgs } from './args.js';
 import { listActions } from './actions-dir.js';
 import { runActionCommand } from './run-action-command.js';
-import { sandboxServe } from './sandbox-command.js';
+import { SANDBOX_USAGE, sandboxServe } from './sandbox-command.js';
 import { rehearseCommand } from './rehearse-command.js';
 import { moveTagsCommand, packageCommand, publishActionsCommand } from './publish-commands.js';
 
@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (command === 'sandbox') {
     if (sub !== 'serve') {
-      print('Usage: relkit sandbox serve [--port N] [--seed FILE.json|GIT_DIR] [--repo OWNER/NAME]');
+      print(SANDBOX_USAGE);
       return 2;
     }
     await sandboxServe(flags, print);

@@ -4,22 +4,21 @@ import type { ChangeClients } from '@relkit/changes';
 import { createGitHubClients, SummaryBuilder, UserError, WritePath, writePlanSection } from '@relkit/kit';
 import { moveReleaseTags, publishActionRepos, readPublishTrees, recordPinnedShas, releaseForTag, writePublishTrees, type PinnedSha, type TagOutcome } from '@relkit/publish';
 import { actionsDirectory } from './actions-dir.js';
+import { refuseUnknownFlags } from './args.js';
 
 export const PACKAGE_USAGE = 'Usage: relkit package [--out DIR] [--archives] [--actions NAME,NAME]';
 export const PUBLISH_USAGE = 'Usage: relkit publish-actions --version X.Y.Z [--trees DIR] [--owner OWNER] [--source REPO@SHA] [--notes-of OWNER/NAME] [--mock]';
 export const MOVE_TAGS_USAGE = 'Usage: relkit move-tags --version X.Y.Z [--repo OWNER/NAME] [--mock]';
 
-const KNOWN: Record<string, Set<string>> = {
-  package: new Set(['out', 'archives', 'actions', 'help']),
-  'publish-actions': new Set(['version', 'trees', 'owner', 'source', 'notes-of', 'mock', 'token', 'help']),
-  'move-tags': new Set(['version', 'repo', 'mock', 'token', 'help']),
+const KNOWN: Record<string, string[]> = {
+  package: ['out', 'archives', 'actions'],
+  'publish-actions': ['version', 'trees', 'owner', 'source', 'notes-of', 'mock', 'token'],
+  'move-tags': ['version', 'repo', 'mock', 'token'],
 };
 
 /** Refuses unknown flags; prints the usage for --help, and then says the command is done (true). */
 function helpOrCheck(command: string, flags: Map<string, string>, usage: string, print: (line: string) => void): boolean {
-  for (const flag of flags.keys()) {
-    if (!KNOWN[command]!.has(flag)) throw new UserError(`\`--${flag}\` is not a flag of relkit ${command}.`, usage);
-  }
+  refuseUnknownFlags(command, flags, KNOWN[command]!, usage);
   if (flags.has('help')) print(usage);
   return flags.has('help');
 }

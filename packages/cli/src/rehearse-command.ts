@@ -6,6 +6,7 @@ import { UserError } from '@relkit/kit';
 import { startSandbox } from '@relkit/sandbox';
 import { rehearsalReport, rehearse, scenario as loadScenario, SCENARIOS, selfScenario, startLocalRegistry, type LocalRegistry, type Scenario } from '@relkit/rehearsal';
 import { actionsDirectory } from './actions-dir.js';
+import { refuseUnknownFlags } from './args.js';
 
 export const REHEARSE_USAGE = [
   'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--verbose]',
@@ -46,6 +47,7 @@ function scenarioFromRepository(dir: string, flags: Map<string, string>): Scenar
 }
 
 export async function rehearseCommand(flags: Map<string, string>, print: (line: string) => void): Promise<number> {
+  refuseUnknownFlags('rehearse', flags, ['scenario', 'mock', 'verbose', 'repo-dir', 'repo', 'branch', 'inputs'], REHEARSE_USAGE);
   if (flags.has('help')) {
     print(REHEARSE_USAGE);
     return 0;

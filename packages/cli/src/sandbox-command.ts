@@ -2,6 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { startSandbox, SANDBOX_TOKENS, type SeedFixture } from '@relkit/sandbox';
 import { UserError } from '@relkit/kit';
+import { refuseUnknownFlags } from './args.js';
 
 function seedFrom(path: string, repo: string | undefined): SeedFixture {
   const full = resolve(path);
@@ -17,8 +18,15 @@ function seedFrom(path: string, repo: string | undefined): SeedFixture {
   }
 }
 
+export const SANDBOX_USAGE = 'Usage: relkit sandbox serve [--port N] [--seed FILE.json|GIT_DIR] [--repo OWNER/NAME] [--latency MS]';
+
 /** `relkit sandbox serve`: runs until interrupted. */
 export async function sandboxServe(flags: Map<string, string>, print: (line: string) => void): Promise<void> {
+  refuseUnknownFlags('sandbox serve', flags, ['port', 'seed', 'repo', 'latency'], SANDBOX_USAGE);
+  if (flags.has('help')) {
+    print(SANDBOX_USAGE);
+    return;
+  }
   const port = flags.has('port') ? Number(flags.get('port')) : 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UserError(`--port ${flags.get('port')} is not a port number.`, 'Pass --port 0..65535 (0 picks a free one).');
   const seed = flags.has('seed') ? seedFrom(flags.get('seed') as string, flags.get('repo')) : {};
