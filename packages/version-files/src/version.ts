@@ -39,6 +39,14 @@ export function decideVersion(request: VersionRequest): VersionDecision {
   const { current } = request;
   let next: SemVer;
   if (request.version !== undefined) {
+    // semver drops build metadata (`+build`) when it parses, so 1.2.3+build would silently release 1.2.3.
+    if (/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?\+/.test(request.version.trim())) {
+      throw new UserError(
+        `Input \`version\` is "${request.version}", which carries build metadata (the part after \`+\`) that semver ignores and tags should not hold.`,
+        `Set \`version\` to ${request.version.trim().replace(/\+.*$/, '')} (or a pre-release such as ${request.version.trim().replace(/\+.*$/, '')}-rc.1).`,
+        { input: 'version' },
+      );
+    }
     const parsed = parseVersion(request.version);
     if (!parsed) {
       throw new UserError(
