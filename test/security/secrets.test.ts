@@ -2,10 +2,12 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultIdentities } from '@relkit/sandbox';
+import type { RunRecord, StepRecord } from '@relkit/rehearsal';
 import type { RunResult } from '@relkit/runner';
 import { errors, runAction } from '../helpers/action.js';
 import { useRegistry } from '../helpers/registry.js';
-import { basicRepo, useSandbox } from '../helpers/sandbox.js';
+import { basicRepo, SANDBOX_TOKENS, useSandbox } from '../helpers/sandbox.js';
+import { failures, stage } from '../rehearsal/scenario-harness.js';
 import { filesIn, scratchDir } from '../helpers/scratch.js';
 
 /** Recognisable secret values: if any of them shows up in anything relkit produced, it leaked. */
@@ -104,5 +106,39 @@ describe('canary: every action run with recognisable secrets leaks none of them'
     expect(env.sandbox.state.repo('acme/app')!.releases.some((r) => r.tagName === 'v1.1.0' && !r.draft)).toBe(true);
     expect(env.sandbox.state.repo('kubernetes/k8s.io')!.pulls).toHaveLength(1);
     expect(await readFile(join(workspace, 'VERSION'), 'utf8')).toBe('1.1.0\n');
+  });
+});
+
+describe('canary: the release rehearsal', () => {
+  it('shows no secret (App key, GITHUB_TOKEN, minted installation tokens) in any log, summary or job output', async () => {
+    const current = await stage('kube-rs');
+    try {
+      const record = await current.run({ mock: false });
+      expect(failures(record)).toBe('');
+      const steps: StepRecord[] = [];
+      const shownParts: string[] = [];
+      const walk = (run: RunRecord) => {
+        for (const job of Object.values(run.jobs)) {
+          shownParts.push(JSON.stringify(job.outputs), job.reason ?? '');
+          for (const leg of job.legs) {
+            shownParts.push(leg.error ?? '');
+            steps.push(...leg.steps);
+          }
+          if (job.called) walk(job.called);
+        }
+      };
+      walk(record);
+      for (const step of steps) shownParts.push(step.log, step.summary);
+      const minted = steps.flatMap((s) => (s.outputs.token ? [s.outputs.token] : []));
+      expect(minted.length).toBeGreaterThan(0);
+      const keyLines = current.sandbox.appPrivateKey().split('\n').filter((line) => line.length > 40);
+      const shownText = shownParts.join('\n');
+      expect(leaks(shownText, [...minted, SANDBOX_TOKENS.githubToken, ...keyLines])).toEqual([]);
+      // The runner consumed the add-mask commands and masked their values: the logs still mention the work.
+      expect(shownText).toContain('Created an installation token');
+      expect(shownText).not.toContain('::add-mask::');
+    } finally {
+      await current.close();
+    }
   });
 });

@@ -41,7 +41,8 @@ async function createAppToken(call: ActionCall): Promise<ActionOutcome> {
     const outcome: ActionOutcome = {
       failed: false,
       outputs: { token: minted.token, 'installation-id': String(installation.id), 'app-slug': installation.app_slug },
-      log: `Created an installation token of ${installation.app_slug} for ${owner}${selected.length > 0 ? `/${selected.join(',')}` : ''}\n`,
+      // The action masks the token it mints (core.setSecret), so the runner hides it in every later line.
+      log: `::add-mask::${minted.token}\nCreated an installation token of ${installation.app_slug} for ${owner}${selected.length > 0 ? `/${selected.join(',')}` : ''}\n`,
     };
     if (call.inputs['skip-token-revoke'] !== 'true') {
       outcome.post = async () => {

@@ -9,6 +9,7 @@ import type { JobRecord, JobResult, RunRecord, StepRecord } from './records.js';
 import { runShell } from './steps.js';
 import { evaluateToken } from './tokens.js';
 import type { LoadedWorkflow } from './workflow.js';
+import { LogMasker } from './masks.js';
 
 export interface ActionCall {
   uses: string;
@@ -290,6 +291,7 @@ async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknow
   let failed = false;
   let error: string | undefined;
   const secrets = scope.secrets ?? {};
+  const masker = new LogMasker([...Object.values(secrets), String(scope.github.token ?? '')]);
   try {
     jobEnv = stringMap(evaluateToken(job.env, { ...contexts, secrets }));
   } catch (e) {
@@ -333,12 +335,12 @@ async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknow
       addedPath = [...(outcome.path ?? []).reverse(), ...addedPath];
       const tolerate = step['continue-on-error'];
       const continueOnError = typeof tolerate === 'object' ? truthy(evaluateToken(tolerate, stepContexts)) : tolerate === true;
-      Object.assign(record, { outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed && !continueOnError ? 'failure' : 'success', outputs: outcome.outputs, log: outcome.log, summary: outcome.summary ?? '' });
+      Object.assign(record, { outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed && !continueOnError ? 'failure' : 'success', outputs: outcome.outputs, log: masker.apply(outcome.log), summary: outcome.summary ?? '' });
       if (record.conclusion === 'failure') failed = true;
     } catch (e) {
-      Object.assign(record, { outcome: 'failure', conclusion: 'failure', log: `${record.log}${(e as Error).message}\n` });
+      Object.assign(record, { outcome: 'failure', conclusion: 'failure', log: masker.apply(`${record.log}${(e as Error).message}\n`) });
       failed = true;
-      error ??= `${stepName}: ${(e as Error).message}`;
+      error ??= masker.apply(`${stepName}: ${(e as Error).message}`);
     }
     record.durationMs = Date.now() - started;
     records.push(record);
@@ -348,7 +350,7 @@ async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknow
   for (const post of posts.reverse()) {
     const started = Date.now();
     const outcome = await post.run().catch((e: unknown) => ({ failed: true, outputs: {}, log: (e as Error).message }) as ActionOutcome);
-    records.push({ id: post.name, name: post.name, outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed ? 'failure' : 'success', outputs: {}, log: outcome.log, summary: outcome.summary ?? '', durationMs: Date.now() - started });
+    records.push({ id: post.name, name: post.name, outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed ? 'failure' : 'success', outputs: {}, log: masker.apply(outcome.log), summary: outcome.summary ?? '', durationMs: Date.now() - started });
     if (outcome.failed) {
       failed = true;
       error ??= `${post.name} failed: ${lastLines(outcome.log)}`;

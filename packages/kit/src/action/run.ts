@@ -20,6 +20,9 @@ export interface ActionContext {
   github: (options: Omit<GitHubClientOptions, 'maskSecret' | 'log'>) => GitHubClients;
 }
 
+/** Inputs that hold a credential in every action that has them. */
+const SECRET_INPUTS = ['token'];
+
 /** Outputs are strings; objects and arrays become JSON so `fromJSON()` reads them in a workflow. */
 export function outputValue(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -43,6 +46,11 @@ function reportFailure(error: unknown): void {
  * whether it was a rehearsal; the write plan and summary reach the job summary either way.
  */
 export async function runAction(main: (context: ActionContext) => Promise<void>, options: { mockDefault?: boolean } = {}): Promise<void> {
+  // Masked before any input is checked, so no later line — an error message included — can show it.
+  for (const name of SECRET_INPUTS) {
+    const value = core.getInput(name);
+    if (value) core.setSecret(value);
+  }
   const inputs = new Inputs((name) => core.getInput(name));
   const clients: GitHubClients[] = [];
   let writes: WritePath | undefined;
