@@ -118,7 +118,7 @@ describe('bump-version-files commits through the API', () => {
     expect(await headOf(repo.name)).toBe(head);
 
     const missing = await bump(repo, { commit: 'branch', 'include-files': 'NOTES.md' });
-    expect(errors(missing).join('\n')).toMatch(/Input `include-files`: "NOTES.md" is not a file in the workspace/);
+    expect(errors(missing).join('\n')).toMatch(/Input `include-files`: "NOTES.md" does not exist in the workspace/);
     const noCommit = await bump(repo, { 'include-files': 'CHANGELOG.md' });
     expect(errors(noCommit).join('\n')).toMatch(/`include-files` is set but `commit` is none/);
     expect(await headOf(repo.name)).toBe(head);
