@@ -38741,24 +38741,18 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5728:
+/***/ 2004:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  K: () => (/* binding */ readInputs)
-});
-
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts
-var src = __nccwpck_require__(2512);
-// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 23 modules
-var version_files_src = __nccwpck_require__(122);
-;// CONCATENATED MODULE: ./actions/bump-version-files/src/inputs.ts
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ readInputs)
+/* harmony export */ });
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(902);
+/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(122);
 
 
 
@@ -38770,60 +38764,50 @@ function today() {
 function readInputs(ctx, env) {
     const { inputs } = ctx;
     const version = inputs.string('version');
-    const bump = inputs.oneOf('bump', version_files_src/* BUMPS */.ou);
+    const bump = inputs.oneOf('bump', _relkit_version_files__WEBPACK_IMPORTED_MODULE_3__/* .BUMPS */ .ou);
     if (version !== undefined && bump !== undefined) {
-        throw new src/* UserError */.yo('Both `version` and `bump` are set.', 'Set only one: `version` for an exact version, `bump` to derive it from the current one.', { input: 'bump' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('Both `version` and `bump` are set.', 'Set only one: `version` for an exact version, `bump` to derive it from the current one.', { input: 'bump' });
     }
     const preid = inputs.string('preid');
     if (preid !== undefined && !/^[0-9A-Za-z-]+$/.test(preid)) {
-        throw new src/* UserError */.yo(`Input \`preid\` is "${preid}", which is not a pre-release identifier.`, 'Use letters, digits and hyphens, e.g. `rc` or `beta`.', { input: 'preid' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Input \`preid\` is "${preid}", which is not a pre-release identifier.`, 'Use letters, digits and hyphens, e.g. `rc` or `beta`.', { input: 'preid' });
     }
     const rawFrom = inputs.string('current-version-from');
     let currentFrom = { kind: 'files' };
     if (rawFrom === 'tag' || rawFrom === 'none')
         currentFrom = { kind: rawFrom };
     else if (rawFrom !== undefined)
-        currentFrom = { kind: 'spec', entries: [(0,version_files_src/* parseSpecLine */.Zw)(rawFrom, 'current-version-from')], label: rawFrom };
-    const files = (0,version_files_src/* parseSpec */.F9)(inputs.raw('files') ?? '');
+        currentFrom = { kind: 'spec', entries: [(0,_relkit_version_files__WEBPACK_IMPORTED_MODULE_3__/* .parseSpecLine */ .Zw)(rawFrom, 'current-version-from')], label: rawFrom };
+    const files = (0,_relkit_version_files__WEBPACK_IMPORTED_MODULE_3__/* .parseSpec */ .F9)(inputs.raw('files') ?? '');
     const presets = inputs.list('preset', { commas: true });
-    (0,version_files_src/* checkPresetNames */.w3)(presets);
+    (0,_relkit_version_files__WEBPACK_IMPORTED_MODULE_3__/* .checkPresetNames */ .w3)(presets);
     if (files.length === 0 && presets.length === 0) {
-        throw new src/* UserError */.yo('Neither `files` nor `preset` says which files to change.', 'List the files in `files` (e.g. `VERSION` and `deploy/Chart.yaml: version, appVersion`) or pick a `preset`.', { input: 'files' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('Neither `files` nor `preset` says which files to change.', 'List the files in `files` (e.g. `VERSION` and `deploy/Chart.yaml: version, appVersion`) or pick a `preset`.', { input: 'files' });
     }
     const date = inputs.string('date') ?? today();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {
-        throw new src/* UserError */.yo(`Input \`date\` is "${date}", not a YYYY-MM-DD date.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Input \`date\` is "${date}", not a YYYY-MM-DD date.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });
     }
-    const repoRoot = (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE ?? process.cwd());
-    const workingDirectory = inputs.string('working-directory', { default: '.' });
-    const root = (0,external_node_path_.resolve)(repoRoot, workingDirectory);
-    const rel = (0,external_node_path_.relative)(repoRoot, root);
-    if (rel.startsWith('..') || (0,external_node_path_.isAbsolute)(rel)) {
-        throw new src/* UserError */.yo(`Input \`working-directory\` is "${workingDirectory}", which is outside the workspace ${repoRoot}.`, 'Give a folder inside the repository checkout, e.g. `.` or `charts`.', { input: 'working-directory' });
-    }
+    const workspace = (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .workspaceRoot */ .oS)(env);
+    const repoRoot = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(workspace.path);
+    const root = (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .confinePath */ .ey)(inputs.string('working-directory', { default: '.' }), { input: 'working-directory', roots: [workspace], kind: 'directory' }).real;
     const commit = inputs.oneOf('commit', ['none', 'branch', 'pull-request'], { default: 'none' });
     const { owner, repo } = inputs.repository(env, { required: commit !== 'none' || currentFrom.kind === 'tag' }) ?? { owner: '', repo: '' };
     const token = inputs.string('token');
     if ((commit !== 'none' || currentFrom.kind === 'tag') && token === undefined) {
-        throw new src/* UserError */.yo(`\`${commit !== 'none' ? `commit: ${commit}` : 'current-version-from: tag'}\` needs a token, and \`token\` is empty.`, 'Pass `token: ${{ github.token }}` (or an App token) with contents and pull-requests write.', { input: 'token' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`\`${commit !== 'none' ? `commit: ${commit}` : 'current-version-from: tag'}\` needs a token, and \`token\` is empty.`, 'Pass `token: ${{ github.token }}` (or an App token) with contents and pull-requests write.', { input: 'token' });
     }
     const expectedHead = inputs.string('expected-head-sha');
     if (expectedHead !== undefined && !/^[0-9a-f]{40}$/.test(expectedHead)) {
-        throw new src/* UserError */.yo(`Input \`expected-head-sha\` is "${expectedHead}", not a full commit SHA.`, 'Give the 40-character SHA of the commit the checkout is at, or leave it empty.', { input: 'expected-head-sha' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Input \`expected-head-sha\` is "${expectedHead}", not a full commit SHA.`, 'Give the 40-character SHA of the commit the checkout is at, or leave it empty.', { input: 'expected-head-sha' });
     }
-    const include = inputs.list('include-files', { commas: true }).map((path) => {
-        const full = (0,external_node_path_.resolve)(repoRoot, path);
-        const inside = (0,external_node_path_.relative)(repoRoot, full);
-        if (inside.startsWith('..') || (0,external_node_path_.isAbsolute)(inside)) {
-            throw new src/* UserError */.yo(`Input \`include-files\`: "${path}" is outside the workspace ${repoRoot}.`, 'List paths inside the repository checkout, e.g. `CHANGELOG.md`.', { input: 'include-files' });
-        }
-        if (!(0,external_node_fs_namespaceObject.existsSync)(full) || !(0,external_node_fs_namespaceObject.statSync)(full).isFile()) {
-            throw new src/* UserError */.yo(`Input \`include-files\`: "${path}" is not a file in the workspace.`, 'List files an earlier step wrote (e.g. the `changelog-file` of gen-relnotes), relative to the repository root.', { input: 'include-files' });
-        }
-        return inside.split('\\').join('/');
-    });
+    // A symlink in the checkout must not carry a file from elsewhere (the runner's environment, /etc) into the commit.
+    const include = inputs.list('include-files', { commas: true }).map((path) => ({
+        path: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(workspace.path, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(workspace.path, path)).split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/'),
+        real: (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .confinePath */ .ey)(path, { input: 'include-files', roots: [workspace], kind: 'file', what: 'the file (e.g. the `changelog-file` of gen-relnotes)' }).real,
+    }));
     if (include.length > 0 && commit === 'none') {
-        throw new src/* UserError */.yo('`include-files` is set but `commit` is none, so nothing would commit them.', 'Set `commit: branch` or `commit: pull-request`, or clear `include-files`.', { input: 'include-files' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('`include-files` is set but `commit` is none, so nothing would commit them.', 'Set `commit: branch` or `commit: pull-request`, or clear `include-files`.', { input: 'include-files' });
     }
     const refBranch = env.GITHUB_REF?.startsWith('refs/heads/') ? env.GITHUB_REF.slice('refs/heads/'.length) : undefined;
     return {
@@ -38862,7 +38846,7 @@ function readInputs(ctx, env) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5728);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2004);
 /* harmony import */ var _run_bump_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1194);
 
 
@@ -38889,8 +38873,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var promises_ = __nccwpck_require__(1455);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts
-var src = __nccwpck_require__(2512);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 1 modules
+var src = __nccwpck_require__(902);
 ;// CONCATENATED MODULE: ./packages/changes/src/branch-state.ts
 const PATHS_PER_QUERY = 150;
 /** The commit a branch points at, or undefined when it does not exist. */
@@ -39136,10 +39120,22 @@ async function openPull(clients, request, headRepo, crossRepository) {
     const head = crossRepository ? `${headRepo.owner}:${branch}` : branch;
     const created = await clients.writes
         .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls`, summary: `open a ${request.draft ? 'draft ' : ''}pull request ${head} → ${base}: ${request.title}` }, () => clients.rest.rest.pulls.create({ owner, repo, head, base, title: request.title, body: request.body, draft: request.draft ?? false, maintainer_can_modify: true }))
-        .catch((error) => {
+        .catch(async (error) => {
+        // A retried POST whose first answer was lost: GitHub made the pull request, so find and use it.
+        if ((0,src/* httpStatus */.nG)(error) === 422 && /already exists/i.test(`${(0,src/* githubMessage */.hg)(error)} ${error.message}`)) {
+            const { data } = await clients.rest.rest.pulls.list({ owner, repo, head: `${headRepo.owner}:${branch}`, base, state: 'open', per_page: 10 });
+            const found = data[0];
+            if (found) {
+                clients.log(`The pull request ${head} → ${base} already exists (#${found.number}; an earlier attempt's answer was lost): using it.`);
+                if (found.title !== request.title || (found.body ?? '') !== request.body) {
+                    await clients.writes.perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${found.number}`, summary: `update the title and body of #${found.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: found.number, title: request.title, body: request.body }));
+                }
+                return { data: found };
+            }
+        }
         throw (0,src/* explainGitHubError */.Pm)(error, `open a pull request on ${owner}/${repo}`, 'pull-requests: write (and "Allow GitHub Actions to create and approve pull requests" for GITHUB_TOKEN)');
     });
-    return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user.login];
+    return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user?.login];
 }
 async function updatePull(clients, request, existing) {
     const { owner, repo } = request;
@@ -39271,7 +39267,7 @@ function summarize(ctx, input, plan, outcome) {
         ['Files', `${plan.files.length} changed of ${plan.examined} read; ${plan.found} place(s) found`],
     ];
     if (input.include.length > 0)
-        rows.push(['Included', input.include.map((p) => `\`${p}\``).join(', ')]);
+        rows.push(['Included', input.include.map((p) => `\`${p.path}\``).join(', ')]);
     const commit = outcome.commit ?? outcome.proposal?.commit;
     if (commit)
         rows.push(['Commit', commit.status === 'planned' ? 'planned (mock)' : `\`${commit.sha?.slice(0, 12)}\` ${commit.status === 'already-present' ? '(already there: nothing new committed)' : '(signed by GitHub)'}`]);
@@ -39314,9 +39310,9 @@ async function runBump(ctx, input, env) {
     const prefix = (0,external_node_path_.relative)(input.repoRoot, input.root).split('\\').join('/');
     const repoFiles = plan.files.map((f) => ({ path: prefix ? `${prefix}/${f.path}` : f.path, contents: f.after }));
     // Files another step wrote (a changelog section) ride along; the version edits win on the same path.
-    for (const path of input.include)
+    for (const { path, real } of input.include)
         if (!repoFiles.some((f) => f.path === path))
-            repoFiles.push({ path, contents: await (0,promises_.readFile)((0,external_node_path_.join)(input.repoRoot, path)) });
+            repoFiles.push({ path, contents: await (0,promises_.readFile)(real) });
     const [headline = '', ...rest] = (0,version_files_src/* renderTemplate */.Xm)(input.commitMessage, vars).split('\n');
     const message = { headline, ...(rest.join('\n').trim() ? { body: rest.join('\n').trim() } : {}) };
     let expectedHead;
@@ -42387,6 +42383,8 @@ var github_client = __nccwpck_require__(4597);
 
 
 
+/** Inputs that hold a credential in every action that has them. */
+const SECRET_INPUTS = ['token'];
 /** Outputs are strings; objects and arrays become JSON so `fromJSON()` reads them in a workflow. */
 function outputValue(value) {
     if (typeof value === 'string')
@@ -42412,6 +42410,12 @@ function reportFailure(error) {
  * whether it was a rehearsal; the write plan and summary reach the job summary either way.
  */
 async function runAction(main, options = {}) {
+    // Masked before any input is checked, so no later line — an error message included — can show it.
+    for (const name of SECRET_INPUTS) {
+        const value = getInput(name);
+        if (value)
+            core_setSecret(value);
+    }
     const inputs = new src_inputs/* Inputs */.G((name) => getInput(name));
     const clients = [];
     let writes;
@@ -42508,10 +42512,11 @@ function formatDuration(ms) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Pm: () => (/* binding */ explainGitHubError),
+/* harmony export */   hg: () => (/* binding */ githubMessage),
 /* harmony export */   iU: () => (/* binding */ isUserError),
+/* harmony export */   nG: () => (/* binding */ httpStatus),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
-/* unused harmony exports httpStatus, githubMessage */
 /**
  * An error the user can fix. `message` is the one-line cause, `fix` the one-line remedy.
  * Anything else thrown is a bug in relkit (or an outage) and is reported with its stack.
@@ -48069,18 +48074,162 @@ function createGitHubClients(options) {
 
 /***/ }),
 
-/***/ 2512:
+/***/ 902:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Pm: () => (/* reexport safe */ _errors_js__WEBPACK_IMPORTED_MODULE_0__.Pm),
-/* harmony export */   yo: () => (/* reexport safe */ _errors_js__WEBPACK_IMPORTED_MODULE_0__.yo)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7817);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6415);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5438);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5300);
-/* harmony import */ var _github_client_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4597);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  yo: () => (/* reexport */ errors/* UserError */.yo),
+  rg: () => (/* reexport */ checkPattern),
+  ey: () => (/* reexport */ confinePath),
+  Pm: () => (/* reexport */ errors/* explainGitHubError */.Pm),
+  hg: () => (/* reexport */ errors/* githubMessage */.hg),
+  nG: () => (/* reexport */ errors/* httpStatus */.nG),
+  iU: () => (/* reexport */ errors/* isUserError */.iU),
+  oS: () => (/* reexport */ workspaceRoot)
+});
+
+// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, createGitHubClients, formatDuration, parseDuration, runBounded, runnerTempRoot, writePlanSection
+
+// EXTERNAL MODULE: ./packages/kit/src/errors.ts
+var errors = __nccwpck_require__(7817);
+// EXTERNAL MODULE: ./packages/kit/src/inputs.ts
+var inputs = __nccwpck_require__(6415);
+// EXTERNAL MODULE: ./packages/kit/src/duration.ts
+var duration = __nccwpck_require__(5438);
+// EXTERNAL MODULE: ./packages/kit/src/summary.ts
+var summary = __nccwpck_require__(5300);
+// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 24 modules
+var github_client = __nccwpck_require__(4597);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
+
+
+
+const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
+function inside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
+}
+function realRoot(root) {
+    try {
+        return (0,external_node_fs_.realpathSync)(root.path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Names the path's kind of special file, or undefined for a regular file or folder. */
+function specialKind(stats) {
+    if (stats.isFIFO())
+        return 'a FIFO';
+    if (stats.isSocket())
+        return 'a socket';
+    if (stats.isCharacterDevice() || stats.isBlockDevice())
+        return 'a device';
+    return undefined;
+}
+/**
+ * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
+ * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
+ * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
+ * link to a terminal). Called before the first write, in mock mode too.
+ */
+function confinePath(value, options) {
+    const { input, roots, kind } = options;
+    const label = `Input \`${input}\`: "${value}"`;
+    const [first] = roots;
+    if (!first)
+        throw new Error('confinePath needs at least one root');
+    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
+    const absolute = (0,external_node_path_.resolve)(first.path, value);
+    const lexicalRoot = roots.find((r) => inside((0,external_node_path_.resolve)(r.path), absolute));
+    if (!lexicalRoot) {
+        const why = (0,external_node_path_.isAbsolute)(value) ? 'is an absolute path outside' : value.split(/[\\/]/).includes('..') ? 'leaves with `..`' : 'is outside';
+        throw new errors/* UserError */.yo(`${label} ${why} ${rootsText}.`, FIX, { input });
+    }
+    let existing;
+    try {
+        existing = (0,external_node_fs_.lstatSync)(absolute);
+    }
+    catch {
+        existing = undefined;
+    }
+    if (!existing) {
+        if (kind !== 'output')
+            throw new errors/* UserError */.yo(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
+        // The file is created later: its nearest existing folder decides where it would land.
+        let parent = (0,external_node_path_.dirname)(absolute);
+        while (!pathExists(parent) && (0,external_node_path_.dirname)(parent) !== parent)
+            parent = (0,external_node_path_.dirname)(parent);
+        const realParent = (0,external_node_fs_.realpathSync)(parent);
+        const root = roots.find((r) => {
+            const real = realRoot(r);
+            return real !== undefined && inside(real, realParent);
+        });
+        if (!root)
+            throw new errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
+        const real = (0,external_node_path_.resolve)(realParent, (0,external_node_path_.relative)(parent, absolute));
+        return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
+    }
+    let real;
+    try {
+        real = (0,external_node_fs_.realpathSync)(absolute);
+    }
+    catch {
+        throw new errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
+    }
+    const root = roots.find((r) => {
+        const rr = realRoot(r);
+        return rr !== undefined && inside(rr, real);
+    });
+    if (!root)
+        throw new errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
+    const stats = (0,external_node_fs_.statSync)(real);
+    const special = specialKind(stats);
+    if (special)
+        throw new errors/* UserError */.yo(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
+    if (kind === 'directory' && !stats.isDirectory())
+        throw new errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
+    if (kind !== 'directory' && !stats.isFile())
+        throw new errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
+    return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
+}
+function pathExists(path) {
+    try {
+        (0,external_node_fs_.lstatSync)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
+ * segment), before it is expanded; every match is then checked with confinePath.
+ */
+function checkPattern(pattern, options) {
+    const label = `Input \`${options.input}\`: "${pattern}"`;
+    if ((0,external_node_path_.isAbsolute)(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
+        throw new errors/* UserError */.yo(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
+    if (pattern.split(/[\\/]/).includes('..'))
+        throw new errors/* UserError */.yo(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
+}
+/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
+function workspaceRoot(env) {
+    return { path: (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
+}
+/** RUNNER_TEMP as a root, where the runner provides it. */
+function runnerTempRoot(env) {
+    return env.RUNNER_TEMP ? [{ path: resolve(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
 
 
 
@@ -48995,8 +49144,8 @@ function splitLines(text) {
     return result;
 }
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts
-var src = __nccwpck_require__(2512);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 1 modules
+var src = __nccwpck_require__(902);
 ;// CONCATENATED MODULE: ./packages/version-files/src/source-file.ts
 
 function decodeSource(path, bytes) {
@@ -51908,6 +52057,10 @@ function decideVersion(request) {
     const { current } = request;
     let next;
     if (request.version !== undefined) {
+        // semver drops build metadata (`+build`) when it parses, so 1.2.3+build would silently release 1.2.3.
+        if (/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?\+/.test(request.version.trim())) {
+            throw new src/* UserError */.yo(`Input \`version\` is "${request.version}", which carries build metadata (the part after \`+\`) that semver ignores and tags should not hold.`, `Set \`version\` to ${request.version.trim().replace(/\+.*$/, '')} (or a pre-release such as ${request.version.trim().replace(/\+.*$/, '')}-rc.1).`, { input: 'version' });
+        }
         const parsed = parseVersion(request.version);
         if (!parsed) {
             throw new src/* UserError */.yo(`Input \`version\` is "${request.version}", which is not a semantic version.`, 'Set `version` to X.Y.Z, vX.Y.Z or a pre-release such as 1.2.0-rc.1.', { input: 'version' });
@@ -52714,23 +52867,18 @@ var external_node_path_ = __nccwpck_require__(6760);
 
 
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'vendor']);
-function escapes(root, path) {
-    const rel = (0,external_node_path_.relative)(root, path);
-    return rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel);
-}
-function refuse(pattern, origin, why) {
-    return new src/* UserError */.yo(`${origin}: "${pattern}" ${why}.`, 'Give paths relative to the workspace (the repository checkout), without `..`.', { input: 'files' });
-}
 /**
  * The workspace-relative files a spec pattern names. Globs skip .git, node_modules, target and
- * vendor; every result, symlinks resolved, must stay inside the workspace.
+ * vendor; every result, symlinks resolved, must be a regular file inside the workspace.
  */
 async function resolvePattern(root, pattern, origin) {
-    if ((0,external_node_path_.isAbsolute)(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
-        throw refuse(pattern, origin, 'is an absolute path');
-    if (pattern.split(/[\\/]/).includes('..'))
-        throw refuse(pattern, origin, 'leaves the workspace with `..`');
-    const realRoot = await (0,promises_.realpath)(root);
+    const named = (error) => ((0,src/* isUserError */.iU)(error) ? new src/* UserError */.yo(error.message.replace(/^Input `files`/, origin), error.fix, { input: 'files' }) : error);
+    try {
+        (0,src/* checkPattern */.rg)(pattern, { input: 'files', workspace: root });
+    }
+    catch (error) {
+        throw named(error);
+    }
     const candidates = [];
     if (/[*?[\]{}]/.test(pattern)) {
         for await (const found of (0,promises_.glob)(pattern, { cwd: root, exclude: (name) => SKIPPED_DIRS.has(name) }))
@@ -52740,19 +52888,23 @@ async function resolvePattern(root, pattern, origin) {
     else {
         candidates.push(pattern.replace(/^\.\//, ''));
     }
-    const checked = await Promise.all(candidates.map(async (candidate) => {
+    const files = [];
+    const roots = [{ path: root, label: 'the workspace' }];
+    for (const candidate of candidates) {
         const absolute = (0,external_node_path_.join)(root, candidate);
-        const stats = await (0,promises_.lstat)(absolute).catch(() => undefined);
-        if (!stats)
-            return undefined;
-        const real = await (0,promises_.realpath)(absolute).catch(() => undefined);
-        if (!real || escapes(realRoot, real))
-            throw refuse(candidate, origin, 'is a symlink that points outside the workspace');
-        if (stats.isDirectory() || (stats.isSymbolicLink() && (await (0,promises_.lstat)(real)).isDirectory()))
-            return undefined;
-        return candidate;
-    }));
-    const files = checked.filter((c) => c !== undefined);
+        // A literal path that is not there is not an error here: the spec reports it with its line.
+        if (!(await (0,promises_.lstat)(absolute).catch(() => undefined)))
+            continue;
+        const isFolder = (await (0,promises_.stat)(absolute).catch(() => undefined))?.isDirectory() ?? false;
+        try {
+            (0,src/* confinePath */.ey)(candidate, { input: 'files', roots, kind: isFolder ? 'directory' : 'file' });
+        }
+        catch (error) {
+            throw named(error);
+        }
+        if (!isFolder)
+            files.push(candidate);
+    }
     return files;
 }
 
@@ -53033,6 +53185,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 

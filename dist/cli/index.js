@@ -79659,11 +79659,11 @@ function isHttpLikeError(error) {
     return typeof error === 'object' && error !== null && typeof error.status === 'number';
 }
 /** The HTTP status of an Octokit error, or undefined for anything that is not an HTTP answer. */
-function httpStatus(error) {
+function errors_httpStatus(error) {
     return isHttpLikeError(error) ? error.status : undefined;
 }
 /** GitHub's own `message` from an error answer, else the error's message. */
-function githubMessage(error) {
+function errors_githubMessage(error) {
     const data = isHttpLikeError(error) ? error.response?.data : undefined;
     return data?.message ?? (error instanceof Error ? error.message : String(error));
 }
@@ -79675,7 +79675,7 @@ function githubMessage(error) {
 function errors_explainGitHubError(error, what, permission = 'the required') {
     if (!isHttpLikeError(error))
         return error;
-    const apiMessage = githubMessage(error);
+    const apiMessage = errors_githubMessage(error);
     switch (error.status) {
         case 401:
             return new errors_UserError(`GitHub rejected the token while trying to ${what} (401 ${apiMessage}).`, 'Pass a valid, unexpired token in the `token` input (e.g. secrets.GITHUB_TOKEN, a GitHub App token or a PAT).', { cause: error });
@@ -81837,8 +81837,8 @@ function withCustomRequest(customRequest) {
 ;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
 // pkg/dist-src/is-jwt.js
 var b64url = "(?:[a-zA-Z0-9_-]+)";
-var sep = "\\.";
-var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var dist_bundle_sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${dist_bundle_sep}${b64url}${dist_bundle_sep}${b64url}$`);
 var isJWT = jwtRE.test.bind(jwtRE);
 
 // pkg/dist-src/auth.js
@@ -85441,6 +85441,132 @@ async function runBounded(tasks, limit) {
     return results;
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
+
+
+
+const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
+function inside(root, path) {
+    const rel = relative(root, path);
+    return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+function realRoot(root) {
+    try {
+        return realpathSync(root.path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Names the path's kind of special file, or undefined for a regular file or folder. */
+function specialKind(stats) {
+    if (stats.isFIFO())
+        return 'a FIFO';
+    if (stats.isSocket())
+        return 'a socket';
+    if (stats.isCharacterDevice() || stats.isBlockDevice())
+        return 'a device';
+    return undefined;
+}
+/**
+ * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
+ * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
+ * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
+ * link to a terminal). Called before the first write, in mock mode too.
+ */
+function confinePath(value, options) {
+    const { input, roots, kind } = options;
+    const label = `Input \`${input}\`: "${value}"`;
+    const [first] = roots;
+    if (!first)
+        throw new Error('confinePath needs at least one root');
+    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
+    const absolute = resolve(first.path, value);
+    const lexicalRoot = roots.find((r) => inside(resolve(r.path), absolute));
+    if (!lexicalRoot) {
+        const why = isAbsolute(value) ? 'is an absolute path outside' : value.split(/[\\/]/).includes('..') ? 'leaves with `..`' : 'is outside';
+        throw new UserError(`${label} ${why} ${rootsText}.`, FIX, { input });
+    }
+    let existing;
+    try {
+        existing = lstatSync(absolute);
+    }
+    catch {
+        existing = undefined;
+    }
+    if (!existing) {
+        if (kind !== 'output')
+            throw new UserError(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
+        // The file is created later: its nearest existing folder decides where it would land.
+        let parent = dirname(absolute);
+        while (!pathExists(parent) && dirname(parent) !== parent)
+            parent = dirname(parent);
+        const realParent = realpathSync(parent);
+        const root = roots.find((r) => {
+            const real = realRoot(r);
+            return real !== undefined && inside(real, realParent);
+        });
+        if (!root)
+            throw new UserError(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
+        const real = resolve(realParent, relative(parent, absolute));
+        return { real, relative: relative(realRoot(root), real).split(sep).join('/'), root };
+    }
+    let real;
+    try {
+        real = realpathSync(absolute);
+    }
+    catch {
+        throw new UserError(`${label} is a symlink whose target does not exist.`, FIX, { input });
+    }
+    const root = roots.find((r) => {
+        const rr = realRoot(r);
+        return rr !== undefined && inside(rr, real);
+    });
+    if (!root)
+        throw new UserError(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
+    const stats = statSync(real);
+    const special = specialKind(stats);
+    if (special)
+        throw new UserError(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
+    if (kind === 'directory' && !stats.isDirectory())
+        throw new UserError(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
+    if (kind !== 'directory' && !stats.isFile())
+        throw new UserError(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
+    return { real, relative: relative(realRoot(root), real).split(sep).join('/'), root };
+}
+function pathExists(path) {
+    try {
+        lstatSync(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
+ * segment), before it is expanded; every match is then checked with confinePath.
+ */
+function checkPattern(pattern, options) {
+    const label = `Input \`${options.input}\`: "${pattern}"`;
+    if (isAbsolute(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
+        throw new UserError(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
+    if (pattern.split(/[\\/]/).includes('..'))
+        throw new UserError(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
+}
+/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
+function workspaceRoot(env) {
+    return { path: resolve(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
+}
+/** RUNNER_TEMP as a root, where the runner provides it. */
+function runnerTempRoot(env) {
+    return env.RUNNER_TEMP ? [{ path: resolve(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
+}
+
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
 
 
@@ -85450,7 +85576,9 @@ async function runBounded(tasks, limit) {
 
 
 
+
 ;// CONCATENATED MODULE: ./packages/cli/src/args.ts
+
 /** `--name value`, `--name=value` and bare `--flag` (true); everything else is positional. */
 function parseArgs(argv) {
     const positional = [];
@@ -85480,11 +85608,14 @@ function parseArgs(argv) {
     }
     return { positional, flags };
 }
+/** Refuses a flag the command does not know, with its usage as the fix: a typo must not run the default. */
+function refuseUnknownFlags(command, flags, known, usage) {
+    for (const flag of flags.keys()) {
+        if (!known.includes(flag) && flag !== 'help')
+            throw new errors_UserError(`\`--${flag}\` is not a flag of relkit ${command}.`, usage);
+    }
+}
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./packages/publish/src/publish-tree.ts
@@ -85920,10 +86051,22 @@ async function openPull(clients, request, headRepo, crossRepository) {
     const head = crossRepository ? `${headRepo.owner}:${branch}` : branch;
     const created = await clients.writes
         .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls`, summary: `open a ${request.draft ? 'draft ' : ''}pull request ${head} → ${base}: ${request.title}` }, () => clients.rest.rest.pulls.create({ owner, repo, head, base, title: request.title, body: request.body, draft: request.draft ?? false, maintainer_can_modify: true }))
-        .catch((error) => {
+        .catch(async (error) => {
+        // A retried POST whose first answer was lost: GitHub made the pull request, so find and use it.
+        if (httpStatus(error) === 422 && /already exists/i.test(`${githubMessage(error)} ${error.message}`)) {
+            const { data } = await clients.rest.rest.pulls.list({ owner, repo, head: `${headRepo.owner}:${branch}`, base, state: 'open', per_page: 10 });
+            const found = data[0];
+            if (found) {
+                clients.log(`The pull request ${head} → ${base} already exists (#${found.number}; an earlier attempt's answer was lost): using it.`);
+                if (found.title !== request.title || (found.body ?? '') !== request.body) {
+                    await clients.writes.perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${found.number}`, summary: `update the title and body of #${found.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: found.number, title: request.title, body: request.body }));
+                }
+                return { data: found };
+            }
+        }
         throw explainGitHubError(error, `open a pull request on ${owner}/${repo}`, 'pull-requests: write (and "Allow GitHub Actions to create and approve pull requests" for GITHUB_TOKEN)');
     });
-    return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user.login];
+    return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user?.login];
 }
 async function updatePull(clients, request, existing) {
     const { owner, repo } = request;
@@ -86110,7 +86253,7 @@ async function createTag(clients, owner, repo, tag, commit) {
         }
         catch (error) {
             // A retried request whose first attempt landed: the tag is there, at this commit.
-            if (httpStatus(error) === 422) {
+            if (errors_httpStatus(error) === 422) {
                 const existing = await clients.rest.rest.git.getRef({ owner, repo, ref: `tags/${tag}` }).catch(() => undefined);
                 if (existing?.data.object.sha === commit)
                     return;
@@ -86132,7 +86275,7 @@ async function planRepo(clients, owner, repo, version, files) {
     const where = `${owner}/${repo}`;
     const { fixed } = releaseTagNames(version);
     const branch = await clients.rest.rest.repos.get({ owner, repo }).then((r) => r.data.default_branch, (error) => {
-        if (httpStatus(error) === 404)
+        if (errors_httpStatus(error) === 404)
             throw new errors_UserError(`${where} does not exist, or the token cannot see it.`, `Create ${where} (any first commit will do) and install the release App on it.`, { cause: error });
         throw errors_explainGitHubError(error, `read ${where}`, 'contents: read');
     });
@@ -89959,6 +90102,13 @@ function dumpState(state) {
 
 
 const WINDOW_SECONDS = 3600;
+/** `ghp_…1a2b3c4d`: the token's kind and a hash, enough to tell two tokens apart in a log. */
+function fingerprint(token) {
+    if (token === undefined)
+        return undefined;
+    const kind = /^(gh[opsu]_|github_pat_)/.exec(token)?.[1] ?? (looksLikeJwt(token) ? 'jwt:' : '');
+    return `${kind}…${(0,external_node_crypto_.createHash)('sha256').update(token).digest('hex').slice(0, 8)}`;
+}
 class Sandbox {
     state = new SandboxState();
     faults = new FaultInjector();
@@ -90081,7 +90231,7 @@ class Sandbox {
         const rawBody = await readBody(req);
         const kind = server === 'api' && url.pathname === '/graphql' ? 'graphql' : server;
         const { identity, token, bad } = this.identityFor(req);
-        const entry = { server: kind, method, path: url.pathname, route: undefined, status: 0, token, ms: 0, at: Date.now() };
+        const entry = { server: kind, method, path: url.pathname, route: undefined, status: 0, login: identity?.account.login, token: fingerprint(token), ms: 0, at: Date.now() };
         if (server === 'api' && url.pathname.startsWith('/_sandbox/')) {
             const answer = this.control(method, url, rawBody);
             return send(res, answer, {});
@@ -90105,8 +90255,9 @@ class Sandbox {
         let requestBody;
         try {
             requestBody = parseJson(req, rawBody, server);
-            if (fault) {
+            if (fault)
                 entry.fault = fault.kind;
+            if (fault && fault.kind !== 'lost') {
                 const faulted = this.applyFault(fault, res, headers, server, method, url, identity, rawBody);
                 if (!faulted)
                     return;
@@ -90150,6 +90301,10 @@ class Sandbox {
         entry.route = route;
         entry.status = answer.status;
         entry.ms = Date.now() - started;
+        if (fault?.kind === 'lost') {
+            res.socket?.destroy();
+            return;
+        }
         this.options.onResponse?.({ server: kind, method, route, path: url.pathname, status: answer.status, body: answer.body, raw: answer.raw !== undefined, requestBody });
         send(res, answer, headers);
     }
@@ -90308,6 +90463,7 @@ async function startSandbox(options = {}) {
 
 
 
+
 function seedFrom(path, repo) {
     const full = (0,external_node_path_namespaceObject.resolve)(path);
     if (!(0,external_node_fs_namespaceObject.existsSync)(full))
@@ -90323,8 +90479,14 @@ function seedFrom(path, repo) {
         throw new errors_UserError(`The seed file \`${path}\` is not valid JSON (${error.message}).`, 'Fix the JSON, or pass a git repository directory.');
     }
 }
+const SANDBOX_USAGE = 'Usage: relkit sandbox serve [--port N] [--seed FILE.json|GIT_DIR] [--repo OWNER/NAME] [--latency MS]';
 /** `relkit sandbox serve`: runs until interrupted. */
 async function sandboxServe(flags, print) {
+    refuseUnknownFlags('sandbox serve', flags, ['port', 'seed', 'repo', 'latency'], SANDBOX_USAGE);
+    if (flags.has('help')) {
+        print(SANDBOX_USAGE);
+        return;
+    }
     const port = flags.has('port') ? Number(flags.get('port')) : 0;
     if (!Number.isInteger(port) || port < 0 || port > 65535)
         throw new errors_UserError(`--port ${flags.get('port')} is not a port number.`, 'Pass --port 0..65535 (0 picks a free one).');
@@ -97379,7 +97541,45 @@ function evaluateToken(token, contexts, status) {
     throw new Error(`the rehearsal runner cannot evaluate a ${token.constructor.name} (line ${token.line ?? '?'})`);
 }
 
+;// CONCATENATED MODULE: ./packages/rehearsal/src/masks.ts
+/**
+ * What the runner does to a job's log: every secret of the `secrets` context, and every value a
+ * step registered with `::add-mask::`, is shown as `***`; the add-mask commands themselves are
+ * consumed. Multi-line secrets (a PEM key) are masked line by line, as the runner does.
+ * https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions
+ * ("Redacting secrets from workflow run logs") and workflow commands ("Masking a value in a log").
+ */
+class LogMasker {
+    values = new Set();
+    constructor(secrets = []) {
+        for (const secret of secrets)
+            this.add(secret);
+    }
+    add(value) {
+        for (const line of value.split(/\r?\n/)) {
+            const trimmed = line.trim();
+            if (trimmed.length > 0)
+                this.values.add(trimmed);
+        }
+    }
+    /** The log as the run page shows it; add-mask lines register their values first. */
+    apply(log) {
+        const kept = [];
+        for (const line of log.split('\n')) {
+            const mask = /^::add-mask::(.*)$/.exec(line);
+            if (mask)
+                this.add(mask[1].replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'));
+            else
+                kept.push(line);
+        }
+        // Longest first, so a secret that contains another is masked whole.
+        const ordered = [...this.values].sort((a, b) => b.length - a.length);
+        return kept.map((line) => ordered.reduce((text, value) => text.split(value).join('***'), line)).join('\n');
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/run.ts
+
 
 
 
@@ -97610,6 +97810,7 @@ async function runLeg(job, scope, contexts) {
     let failed = false;
     let error;
     const secrets = scope.secrets ?? {};
+    const masker = new LogMasker([...Object.values(secrets), String(scope.github.token ?? '')]);
     try {
         jobEnv = stringMap(evaluateToken(job.env, { ...contexts, secrets }));
     }
@@ -97659,14 +97860,14 @@ async function runLeg(job, scope, contexts) {
             addedPath = [...(outcome.path ?? []).reverse(), ...addedPath];
             const tolerate = step['continue-on-error'];
             const continueOnError = typeof tolerate === 'object' ? expressions_truthy(evaluateToken(tolerate, stepContexts)) : tolerate === true;
-            Object.assign(record, { outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed && !continueOnError ? 'failure' : 'success', outputs: outcome.outputs, log: outcome.log, summary: outcome.summary ?? '' });
+            Object.assign(record, { outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed && !continueOnError ? 'failure' : 'success', outputs: outcome.outputs, log: masker.apply(outcome.log), summary: outcome.summary ?? '' });
             if (record.conclusion === 'failure')
                 failed = true;
         }
         catch (e) {
-            Object.assign(record, { outcome: 'failure', conclusion: 'failure', log: `${record.log}${e.message}\n` });
+            Object.assign(record, { outcome: 'failure', conclusion: 'failure', log: masker.apply(`${record.log}${e.message}\n`) });
             failed = true;
-            error ??= `${stepName}: ${e.message}`;
+            error ??= masker.apply(`${stepName}: ${e.message}`);
         }
         record.durationMs = Date.now() - started;
         records.push(record);
@@ -97677,7 +97878,7 @@ async function runLeg(job, scope, contexts) {
     for (const post of posts.reverse()) {
         const started = Date.now();
         const outcome = await post.run().catch((e) => ({ failed: true, outputs: {}, log: e.message }));
-        records.push({ id: post.name, name: post.name, outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed ? 'failure' : 'success', outputs: {}, log: outcome.log, summary: outcome.summary ?? '', durationMs: Date.now() - started });
+        records.push({ id: post.name, name: post.name, outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed ? 'failure' : 'success', outputs: {}, log: masker.apply(outcome.log), summary: outcome.summary ?? '', durationMs: Date.now() - started });
         if (outcome.failed) {
             failed = true;
             error ??= `${post.name} failed: ${lastLines(outcome.log)}`;
@@ -101539,7 +101740,8 @@ async function createAppToken(call) {
         const outcome = {
             failed: false,
             outputs: { token: minted.token, 'installation-id': String(installation.id), 'app-slug': installation.app_slug },
-            log: `Created an installation token of ${installation.app_slug} for ${owner}${selected.length > 0 ? `/${selected.join(',')}` : ''}\n`,
+            // The action masks the token it mints (core.setSecret), so the runner hides it in every later line.
+            log: `::add-mask::${minted.token}\nCreated an installation token of ${installation.app_slug} for ${owner}${selected.length > 0 ? `/${selected.join(',')}` : ''}\n`,
         };
         if (call.inputs['skip-token-revoke'] !== 'true') {
             outcome.post = async () => {
@@ -102472,6 +102674,7 @@ function selfScenario(root) {
 
 
 
+
 const REHEARSE_USAGE = [
     'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--verbose]',
     '       relkit rehearse --repo-dir DIR [--repo OWNER/NAME] [--branch B] [--inputs JSON] [--mock]',
@@ -102512,6 +102715,7 @@ function scenarioFromRepository(dir, flags) {
     };
 }
 async function rehearseCommand(flags, print) {
+    refuseUnknownFlags('rehearse', flags, ['scenario', 'mock', 'verbose', 'repo-dir', 'repo', 'branch', 'inputs'], REHEARSE_USAGE);
     if (flags.has('help')) {
         print(REHEARSE_USAGE);
         return 0;
@@ -102549,20 +102753,18 @@ async function rehearseCommand(flags, print) {
 
 
 
+
 const PACKAGE_USAGE = 'Usage: relkit package [--out DIR] [--archives] [--actions NAME,NAME]';
 const PUBLISH_USAGE = 'Usage: relkit publish-actions --version X.Y.Z [--trees DIR] [--owner OWNER] [--source REPO@SHA] [--notes-of OWNER/NAME] [--mock]';
 const MOVE_TAGS_USAGE = 'Usage: relkit move-tags --version X.Y.Z [--repo OWNER/NAME] [--mock]';
 const KNOWN = {
-    package: new Set(['out', 'archives', 'actions', 'help']),
-    'publish-actions': new Set(['version', 'trees', 'owner', 'source', 'notes-of', 'mock', 'token', 'help']),
-    'move-tags': new Set(['version', 'repo', 'mock', 'token', 'help']),
+    package: ['out', 'archives', 'actions'],
+    'publish-actions': ['version', 'trees', 'owner', 'source', 'notes-of', 'mock', 'token'],
+    'move-tags': ['version', 'repo', 'mock', 'token'],
 };
 /** Refuses unknown flags; prints the usage for --help, and then says the command is done (true). */
 function helpOrCheck(command, flags, usage, print) {
-    for (const flag of flags.keys()) {
-        if (!KNOWN[command].has(flag))
-            throw new errors_UserError(`\`--${flag}\` is not a flag of relkit ${command}.`, usage);
-    }
+    refuseUnknownFlags(command, flags, KNOWN[command], usage);
     if (flags.has('help'))
         print(usage);
     return flags.has('help');
@@ -102684,7 +102886,7 @@ async function main(argv) {
     }
     if (command === 'sandbox') {
         if (sub !== 'serve') {
-            print('Usage: relkit sandbox serve [--port N] [--seed FILE.json|GIT_DIR] [--repo OWNER/NAME]');
+            print(SANDBOX_USAGE);
             return 2;
         }
         await sandboxServe(flags, print);

@@ -36855,33 +36855,32 @@ module.exports = {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9813);
-/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1444);
-/* harmony import */ var _relkit_release__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1659);
+/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6163);
+/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1444);
+/* harmony import */ var _relkit_release__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1237);
 
 
 
 
-
-await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .C)(async (ctx) => {
+await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(async (ctx) => {
     const { inputs } = ctx;
     const { owner, repo } = inputs.repository(process.env);
     const repository = `${owner}/${repo}`;
     const tag = inputs.string('tag', { required: true });
     if (!/^[^\s~^:?*[\\]+$/.test(tag) || tag.endsWith('.lock') || tag.includes('..')) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Input \`tag\` is "${tag}", which git does not allow as a tag name.`, 'Use a tag like v1.4.0.', { input: 'tag' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`Input \`tag\` is "${tag}", which git does not allow as a tag name.`, 'Use a tag like v1.4.0.', { input: 'tag' });
     }
     const target = inputs.string('target') ?? process.env.GITHUB_SHA;
     if (!target)
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('Input `target` is empty and GITHUB_SHA is not set.', 'Set `target` to the release commit.', { input: 'target' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('Input `target` is empty and GITHUB_SHA is not set.', 'Set `target` to the release commit.', { input: 'target' });
     const bodyFile = inputs.string('body-file');
-    const workspace = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const workspace = (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .workspaceRoot */ .oS)(process.env);
+    // gen-relnotes leaves its notes in RUNNER_TEMP by default, so a body-file may come from there.
+    const bodyPath = bodyFile ? (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .confinePath */ .ey)(bodyFile, { input: 'body-file', roots: [workspace, ...(0,_relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .runnerTempRoot */ .tM)(process.env)], kind: 'file', what: 'the notes (e.g. gen-relnotes\' `notes-file` output)' }).real : undefined;
     const body = inputs.string('body') ??
-        (bodyFile
-            ? await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(workspace, bodyFile), 'utf8').catch(() => {
-                throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Input \`body-file\`: ${bodyFile} cannot be read.`, 'Give the path of the notes file (relative to the workspace).', { input: 'body-file' });
+        (bodyPath
+            ? await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(bodyPath, 'utf8').catch((error) => {
+                throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`Input \`body-file\`: ${bodyFile} cannot be read (${error.code ?? 'error'}).`, 'Give the path of the notes file (relative to the workspace).', { input: 'body-file' });
             })
             : undefined);
     const prereleaseInput = inputs.oneOf('prerelease', ['auto', 'true', 'false'], { default: 'auto' });
@@ -36895,26 +36894,26 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_3__/* .runAction */ .C)(asy
         prerelease: prereleaseInput === 'auto' ? 'auto' : prereleaseInput === 'true',
         makeLatest: inputs.oneOf('make-latest', ['auto', 'true', 'false', 'legacy'], { default: 'auto' }),
         discussionCategory: inputs.string('discussion-category'),
-        assets: await (0,_relkit_release__WEBPACK_IMPORTED_MODULE_4__/* .collectAssets */ .AB)(inputs.list('assets'), workspace),
+        assets: await (0,_relkit_release__WEBPACK_IMPORTED_MODULE_3__/* .collectAssets */ .AB)(inputs.list('assets'), [workspace]),
         checksums: inputs.boolean('checksums', { default: true }),
         overwrite: inputs.oneOf('overwrite', ['changed', 'always', 'never'], { default: 'changed' }),
         expectedAssets: inputs.list('expected-assets', { commas: true }),
         publish: inputs.boolean('publish', { default: false }),
         deleteStale: inputs.boolean('delete-stale-drafts', { default: true }),
-        run: process.env.GITHUB_RUN_ID ?? `local-${process.pid}`,
+        run: process.env.GITHUB_RUN_ID || (0,_relkit_release__WEBPACK_IMPORTED_MODULE_3__/* .terminalRunId */ .R9)(),
         concurrency: inputs.integer('concurrency', { default: 3, min: 1, max: 16 }),
         notesUrl: process.env.GITHUB_RUN_ID && process.env.GITHUB_SERVER_URL ? `${process.env.GITHUB_SERVER_URL}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined,
     };
     const branchesToMove = inputs.list('move-branches', { commas: true });
     if (branchesToMove.length > 0 && !request.publish) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('`move-branches` is set but `publish` is false: branches follow published releases only.', 'Set `publish: true`, or clear `move-branches`.', { input: 'move-branches' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('`move-branches` is set but `publish` is false: branches follow published releases only.', 'Set `publish: true`, or clear `move-branches`.', { input: 'move-branches' });
     }
     const github = ctx.github({ token: inputs.string('token', { required: true }) });
     if (branchesToMove.length > 0)
-        (0,_relkit_release__WEBPACK_IMPORTED_MODULE_4__/* .checkBranchesToMove */ .nu)(branchesToMove, (await github.rest.rest.repos.get({ owner, repo })).data.default_branch);
-    const result = await (0,_relkit_release__WEBPACK_IMPORTED_MODULE_4__/* .runDraftRelease */ .u$)({ github, writes: ctx.writes, log: ctx.log }, request);
+        (0,_relkit_release__WEBPACK_IMPORTED_MODULE_3__/* .checkBranchesToMove */ .nu)(branchesToMove, (await github.rest.rest.repos.get({ owner, repo })).data.default_branch);
+    const result = await (0,_relkit_release__WEBPACK_IMPORTED_MODULE_3__/* .runDraftRelease */ .u$)({ github, writes: ctx.writes, log: ctx.log }, request);
     // In mock mode nothing was published, but the moves a real run would make are still listed.
-    const moves = branchesToMove.length > 0 && (result.published || ctx.writes.mock) ? await (0,_relkit_release__WEBPACK_IMPORTED_MODULE_4__/* .moveBranches */ .KE)({ github, writes: ctx.writes, log: ctx.log }, { owner, repo }, branchesToMove, result.targetSha) : [];
+    const moves = branchesToMove.length > 0 && (result.published || ctx.writes.mock) ? await (0,_relkit_release__WEBPACK_IMPORTED_MODULE_3__/* .moveBranches */ .KE)({ github, writes: ctx.writes, log: ctx.log }, { owner, repo }, branchesToMove, result.targetSha) : [];
     ctx.setOutput('id', result.release.id || '');
     ctx.setOutput('url', result.release.html_url);
     ctx.setOutput('upload-url', result.release.upload_url);
@@ -39950,6 +39949,8 @@ var github_client = __nccwpck_require__(4597);
 
 
 
+/** Inputs that hold a credential in every action that has them. */
+const SECRET_INPUTS = ['token'];
 /** Outputs are strings; objects and arrays become JSON so `fromJSON()` reads them in a workflow. */
 function outputValue(value) {
     if (typeof value === 'string')
@@ -39975,6 +39976,12 @@ function reportFailure(error) {
  * whether it was a rehearsal; the write plan and summary reach the job summary either way.
  */
 async function runAction(main, options = {}) {
+    // Masked before any input is checked, so no later line — an error message included — can show it.
+    for (const name of SECRET_INPUTS) {
+        const value = getInput(name);
+        if (value)
+            core_setSecret(value);
+    }
     const inputs = new src_inputs/* Inputs */.G((name) => getInput(name));
     const clients = [];
     let writes;
@@ -45632,15 +45639,19 @@ function createGitHubClients(options) {
 
 /***/ }),
 
-/***/ 9813:
+/***/ 6163:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   yo: () => (/* reexport */ errors/* UserError */.yo),
+  rg: () => (/* reexport */ checkPattern),
+  ey: () => (/* reexport */ confinePath),
   Pm: () => (/* reexport */ errors/* explainGitHubError */.Pm),
-  Bb: () => (/* reexport */ runBounded)
+  Bb: () => (/* reexport */ runBounded),
+  tM: () => (/* reexport */ runnerTempRoot),
+  oS: () => (/* reexport */ workspaceRoot)
 });
 
 // UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, createGitHubClients, formatDuration, githubMessage, httpStatus, isUserError, parseDuration, writePlanSection
@@ -45670,7 +45681,134 @@ async function runBounded(tasks, limit) {
     return results;
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
+
+
+
+const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
+function inside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
+}
+function realRoot(root) {
+    try {
+        return (0,external_node_fs_.realpathSync)(root.path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Names the path's kind of special file, or undefined for a regular file or folder. */
+function specialKind(stats) {
+    if (stats.isFIFO())
+        return 'a FIFO';
+    if (stats.isSocket())
+        return 'a socket';
+    if (stats.isCharacterDevice() || stats.isBlockDevice())
+        return 'a device';
+    return undefined;
+}
+/**
+ * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
+ * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
+ * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
+ * link to a terminal). Called before the first write, in mock mode too.
+ */
+function confinePath(value, options) {
+    const { input, roots, kind } = options;
+    const label = `Input \`${input}\`: "${value}"`;
+    const [first] = roots;
+    if (!first)
+        throw new Error('confinePath needs at least one root');
+    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
+    const absolute = (0,external_node_path_.resolve)(first.path, value);
+    const lexicalRoot = roots.find((r) => inside((0,external_node_path_.resolve)(r.path), absolute));
+    if (!lexicalRoot) {
+        const why = (0,external_node_path_.isAbsolute)(value) ? 'is an absolute path outside' : value.split(/[\\/]/).includes('..') ? 'leaves with `..`' : 'is outside';
+        throw new errors/* UserError */.yo(`${label} ${why} ${rootsText}.`, FIX, { input });
+    }
+    let existing;
+    try {
+        existing = (0,external_node_fs_.lstatSync)(absolute);
+    }
+    catch {
+        existing = undefined;
+    }
+    if (!existing) {
+        if (kind !== 'output')
+            throw new errors/* UserError */.yo(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
+        // The file is created later: its nearest existing folder decides where it would land.
+        let parent = (0,external_node_path_.dirname)(absolute);
+        while (!pathExists(parent) && (0,external_node_path_.dirname)(parent) !== parent)
+            parent = (0,external_node_path_.dirname)(parent);
+        const realParent = (0,external_node_fs_.realpathSync)(parent);
+        const root = roots.find((r) => {
+            const real = realRoot(r);
+            return real !== undefined && inside(real, realParent);
+        });
+        if (!root)
+            throw new errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
+        const real = (0,external_node_path_.resolve)(realParent, (0,external_node_path_.relative)(parent, absolute));
+        return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
+    }
+    let real;
+    try {
+        real = (0,external_node_fs_.realpathSync)(absolute);
+    }
+    catch {
+        throw new errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
+    }
+    const root = roots.find((r) => {
+        const rr = realRoot(r);
+        return rr !== undefined && inside(rr, real);
+    });
+    if (!root)
+        throw new errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
+    const stats = (0,external_node_fs_.statSync)(real);
+    const special = specialKind(stats);
+    if (special)
+        throw new errors/* UserError */.yo(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
+    if (kind === 'directory' && !stats.isDirectory())
+        throw new errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
+    if (kind !== 'directory' && !stats.isFile())
+        throw new errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
+    return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
+}
+function pathExists(path) {
+    try {
+        (0,external_node_fs_.lstatSync)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
+ * segment), before it is expanded; every match is then checked with confinePath.
+ */
+function checkPattern(pattern, options) {
+    const label = `Input \`${options.input}\`: "${pattern}"`;
+    if ((0,external_node_path_.isAbsolute)(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
+        throw new errors/* UserError */.yo(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
+    if (pattern.split(/[\\/]/).includes('..'))
+        throw new errors/* UserError */.yo(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
+}
+/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
+function workspaceRoot(env) {
+    return { path: (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
+}
+/** RUNNER_TEMP as a root, where the runner provides it. */
+function runnerTempRoot(env) {
+    return env.RUNNER_TEMP ? [{ path: (0,external_node_path_.resolve)(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
+}
+
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
 
 
 
@@ -45883,7 +46021,7 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
-/***/ 1659:
+/***/ 1237:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45892,14 +46030,47 @@ __nccwpck_require__.d(__webpack_exports__, {
   nu: () => (/* reexport */ checkBranchesToMove),
   AB: () => (/* reexport */ collectAssets),
   KE: () => (/* reexport */ moveBranches),
-  u$: () => (/* reexport */ runDraftRelease)
+  u$: () => (/* reexport */ runDraftRelease),
+  R9: () => (/* reexport */ terminalRunId)
 });
 
-// UNUSED EXPORTS: BODY_LIMIT, MAX_ASSET_BYTES, composeBody, decideLatest, ensureDraft, isPrereleaseTag, marker, readMarker, releasesForTag, sanitizeAssetName, textAsset
+// UNUSED EXPORTS: BODY_LIMIT, MAX_ASSET_BYTES, composeBody, decideLatest, ensureDraft, isPrereleaseTag, marker, readMarker, releasesForTag, runMayBeGoing, sanitizeAssetName, textAsset
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 1 modules
-var src = __nccwpck_require__(9813);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
+var src = __nccwpck_require__(6163);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./packages/release/src/marker.ts
+
+/**
+ * The run identity of a terminal run: no two parallel invocations share it, and a later run can
+ * tell whether the process is still going (same host) from the pid in it.
+ */
+function terminalRunId(now = Date.now()) {
+    return `local-${(0,external_node_os_namespaceObject.hostname)()}-${process.pid}-${now}`;
+}
+const LOCAL_RUN = /^local-(.+)-(\d+)-(\d+)$/;
+/** How long a draft made from a terminal on another machine counts as in progress. */
+const FOREIGN_TERMINAL_MS = 6 * 3600_000;
+/**
+ * Whether the run that made a draft may still be working on it. Another workflow run is over:
+ * release.yml runs one release per repository at a time (its concurrency group). A terminal run
+ * is going while its process lives (same host), or for six hours (another host).
+ */
+function runMayBeGoing(run, now = Date.now()) {
+    const local = LOCAL_RUN.exec(run);
+    if (!local)
+        return false;
+    if (local[1] !== (0,external_node_os_namespaceObject.hostname)())
+        return now - Number(local[3]) < FOREIGN_TERMINAL_MS;
+    try {
+        process.kill(Number(local[2]), 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
 /** The hidden line that marks a draft as relkit's: which tag, which workflow run made it. */
 function marker(tag, run) {
     return `<!-- relkit:draft-release tag=${encodeURIComponent(tag)} run=${encodeURIComponent(run)} -->`;
@@ -45951,7 +46122,8 @@ function explainCreate(error, id) {
 /**
  * The one draft for this tag and run: reused when it exists, created otherwise. Jobs that race on
  * create keep the lowest id and delete the draft they made themselves; relkit drafts left by other
- * runs are deleted when `deleteStale` is set. A published release for the tag is returned as is.
+ * runs that are over (runMayBeGoing) are deleted when `deleteStale` is set. A published release for
+ * the tag is returned as is.
  */
 async function ensureDraft(clients, id, request) {
     const before = await releasesForTag(clients, id, request.tag);
@@ -45963,7 +46135,7 @@ async function ensureDraft(clients, id, request) {
     });
     const stale = before.drafts.filter((r) => {
         const mark = readMarker(r.body);
-        return mark !== undefined && mark.run !== request.run;
+        return mark !== undefined && mark.run !== request.run && !runMayBeGoing(mark.run);
     });
     const deleted = [];
     if (request.deleteStale) {
@@ -46033,12 +46205,10 @@ function decideLatest(mode, tag, prerelease, published) {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./packages/release/src/local-assets.ts
@@ -46055,31 +46225,39 @@ function sanitizeAssetName(name) {
 }
 async function sha256File(path) {
     const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path))
+    for await (const chunk of (0,external_node_fs_.createReadStream)(path))
         hash.update(chunk);
     return hash.digest('hex');
 }
 /**
- * Resolves `assets` lines (`glob`, `path` or `name=path`) in the workspace, hashes every file and
- * checks, before any upload, that no file is over 2 GiB and no two names collide once sanitised.
+ * Resolves `assets` lines (`glob`, `path` or `name=path`) in the workspace (the first root; a match
+ * may lie in any root), hashes every file and checks, before any upload, that every file is a
+ * regular file inside a root, no file is over 2 GiB and no two names collide once sanitised.
  */
-async function collectAssets(lines, workspace) {
+async function collectAssets(lines, roots) {
+    const workspace = roots[0].path;
     const found = [];
     for (const line of lines) {
         const eq = line.indexOf('=');
         const named = eq > 0 && !/[*?[\]{}]/.test(line.slice(0, eq)) ? { name: line.slice(0, eq).trim(), pattern: line.slice(eq + 1).trim() } : { name: undefined, pattern: line };
-        const paths = [];
+        // Absolute paths and `..` are refused before the glob runs; each match is then followed to where it really is.
+        (0,src/* checkPattern */.rg)(named.pattern, { input: 'assets', workspace });
+        const matches = [];
         if (/[*?[\]{}]/.test(named.pattern)) {
             for await (const p of (0,promises_.glob)(named.pattern, { cwd: workspace }))
-                paths.push((0,external_node_path_.isAbsolute)(p) ? p : (0,external_node_path_.join)(workspace, p));
+                matches.push(p);
         }
         else
-            paths.push((0,external_node_path_.resolve)(workspace, named.pattern));
+            matches.push(named.pattern);
         const files = [];
-        for (const p of paths.sort()) {
-            const info = await (0,promises_.stat)(p).catch(() => undefined);
-            if (info?.isFile())
-                files.push(p);
+        for (const match of matches.sort()) {
+            const stats = await (0,promises_.lstat)((0,external_node_path_.resolve)(workspace, match)).catch(() => undefined);
+            if (!stats)
+                continue;
+            const isFolder = (await (0,promises_.stat)((0,external_node_path_.resolve)(workspace, match)).catch(() => undefined))?.isDirectory() ?? false;
+            const confined = (0,src/* confinePath */.ey)(match, { input: 'assets', roots, kind: isFolder ? 'directory' : 'file' });
+            if (!isFolder)
+                files.push(confined.real);
         }
         if (files.length === 0) {
             throw new src/* UserError */.yo(`Input \`assets\`: "${line}" matches no file.`, 'Check the path (relative to the workspace) and that the build step produced the file before this step.', { input: 'assets' });
@@ -46103,7 +46281,10 @@ async function collectAssets(lines, workspace) {
         const size = (await (0,promises_.stat)(f.path)).size;
         if (size > MAX_ASSET_BYTES)
             throw new src/* UserError */.yo(`Asset ${f.path} is ${(size / 1024 ** 3).toFixed(2)} GiB; GitHub takes at most 2 GiB an asset.`, 'Split or compress the file.', { input: 'assets' });
-        assets.push({ name, path: f.path, size, sha256: await sha256File(f.path) });
+        const sha256 = await sha256File(f.path).catch((error) => {
+            throw new src/* UserError */.yo(`Input \`assets\`: ${f.path} cannot be read (${error.code ?? error.message}).`, 'Make the file readable by the runner user, or leave it out of `assets`.', { input: 'assets', cause: error });
+        });
+        assets.push({ name, path: f.path, size, sha256 });
     }
     return assets;
 }
@@ -46146,7 +46327,7 @@ async function uploadOne(clients, id, release, local) {
             contentType: 'application/octet-stream',
             open: () => {
                 bytes += local.size;
-                return (0,external_node_fs_namespaceObject.createReadStream)(local.path);
+                return (0,external_node_fs_.createReadStream)(local.path);
             },
         });
         if (answer.status === 201)
@@ -46480,6 +46661,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 

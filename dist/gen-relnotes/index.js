@@ -36859,7 +36859,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9813);
+/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6163);
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1444);
 /* harmony import */ var _relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6054);
 
@@ -36880,18 +36880,28 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .C)(asy
     const to = inputs.string('to') ?? process.env.GITHUB_SHA;
     if (!to)
         throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo('Input `to` is empty and GITHUB_SHA is not set.', 'Set `to` to the release commit, tag or branch.', { input: 'to' });
-    const workspace = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(process.env.GITHUB_WORKSPACE ?? process.cwd());
+    const root = (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .workspaceRoot */ .oS)(process.env);
+    const workspace = root.path;
     const token = inputs.string('token', { required: true });
     const changelogFile = inputs.string('changelog-file');
     if (changelogFile && !version)
         throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo('`changelog-file` needs `version` to name the section.', 'Set `version`, e.g. 4.2.0.', { input: 'version' });
+    // Every path is checked before the first request and the first write: the changelog is committed
+    // from the checkout, the notes file may also go to RUNNER_TEMP (its default).
+    const changelogPath = changelogFile ? (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .confinePath */ .ey)(changelogFile, { input: 'changelog-file', roots: [root], kind: 'output' }).real : undefined;
+    const outputInput = inputs.string('output-file');
+    const outputFile = outputInput
+        ? (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .confinePath */ .ey)(outputInput, { input: 'output-file', roots: [root, ...(0,_relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .runnerTempRoot */ .tM)(process.env)], kind: 'output' }).real
+        : (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(process.env.RUNNER_TEMP ?? workspace, `relkit-notes-${process.env.GITHUB_RUN_ID ?? process.pid}.${format === 'json' ? 'json' : 'md'}`);
     const configPath = inputs.string('config');
+    const foundConfig = ['.github/release.yml', '.github/release.yaml'].find((p) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(workspace, p)));
+    const localConfig = configPath ?? foundConfig;
+    const configFile = localConfig ? (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .confinePath */ .ey)(localConfig, { input: 'config', roots: [root], kind: 'file', what: 'a release.yml' }).real : undefined;
     const clients = ctx.github({ token });
     let config;
-    const localConfig = configPath ? (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(workspace, configPath) : ['.github/release.yml', '.github/release.yaml'].map((p) => (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(workspace, p)).find((p) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)(p));
-    if (localConfig) {
-        const text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(localConfig, 'utf8').catch(() => {
-            throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo(`Input \`config\`: ${configPath} does not exist in the workspace.`, 'Give the path of a release.yml relative to the workspace, or leave `config` empty.', { input: 'config' });
+    if (configFile) {
+        const text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(configFile, 'utf8').catch(() => {
+            throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo(`Input \`config\`: ${localConfig} cannot be read.`, 'Give the path of a release.yml relative to the workspace, or leave `config` empty.', { input: 'config' });
         });
         config = (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .parseNotesConfig */ .dr)(configPath ?? '.github/release.yml', text);
     }
@@ -36919,12 +36929,10 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .C)(asy
     const section = (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .renderKeepAChangelog */ .DS)(doc, options);
     const json = (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .renderJson */ .hF)(doc);
     const notes = format === 'json' ? json : format === 'keep-a-changelog' ? section : markdown;
-    const outputFile = inputs.string('output-file') ? (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(workspace, inputs.string('output-file')) : (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(process.env.RUNNER_TEMP ?? workspace, `relkit-notes-${process.env.GITHUB_RUN_ID ?? process.pid}.${format === 'json' ? 'json' : 'md'}`);
     await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(outputFile), { recursive: true });
     await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(outputFile, notes);
-    if (changelogFile) {
-        const path = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.resolve)(workspace, changelogFile);
-        await ctx.writes.perform({ method: 'WRITE', target: changelogFile, summary: `put the ${doc.version} section into ${changelogFile}` }, () => (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .writeChangelog */ .M_)(path, section, doc.version));
+    if (changelogFile && changelogPath) {
+        await ctx.writes.perform({ method: 'WRITE', target: changelogFile, summary: `put the ${doc.version} section into ${changelogFile}` }, () => (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .writeChangelog */ .M_)(changelogPath, section, doc.version));
     }
     const prs = doc.entries.filter((e) => e.pr !== undefined);
     ctx.setOutput('notes', notes);
@@ -39954,6 +39962,8 @@ var github_client = __nccwpck_require__(4597);
 
 
 
+/** Inputs that hold a credential in every action that has them. */
+const SECRET_INPUTS = ['token'];
 /** Outputs are strings; objects and arrays become JSON so `fromJSON()` reads them in a workflow. */
 function outputValue(value) {
     if (typeof value === 'string')
@@ -39979,6 +39989,12 @@ function reportFailure(error) {
  * whether it was a rehearsal; the write plan and summary reach the job summary either way.
  */
 async function runAction(main, options = {}) {
+    // Masked before any input is checked, so no later line — an error message included — can show it.
+    for (const name of SECRET_INPUTS) {
+        const value = getInput(name);
+        if (value)
+            core_setSecret(value);
+    }
     const inputs = new src_inputs/* Inputs */.G((name) => getInput(name));
     const clients = [];
     let writes;
@@ -45635,17 +45651,20 @@ function createGitHubClients(options) {
 
 /***/ }),
 
-/***/ 9813:
+/***/ 6163:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   yo: () => (/* reexport */ errors/* UserError */.yo),
-  Bb: () => (/* reexport */ runBounded)
+  ey: () => (/* reexport */ confinePath),
+  Bb: () => (/* reexport */ runBounded),
+  tM: () => (/* reexport */ runnerTempRoot),
+  oS: () => (/* reexport */ workspaceRoot)
 });
 
-// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, createGitHubClients, explainGitHubError, formatDuration, githubMessage, httpStatus, isUserError, parseDuration, writePlanSection
+// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, checkPattern, createGitHubClients, explainGitHubError, formatDuration, githubMessage, httpStatus, isUserError, parseDuration, writePlanSection
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -45672,7 +45691,134 @@ async function runBounded(tasks, limit) {
     return results;
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
+
+
+
+const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
+function inside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
+}
+function realRoot(root) {
+    try {
+        return (0,external_node_fs_.realpathSync)(root.path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Names the path's kind of special file, or undefined for a regular file or folder. */
+function specialKind(stats) {
+    if (stats.isFIFO())
+        return 'a FIFO';
+    if (stats.isSocket())
+        return 'a socket';
+    if (stats.isCharacterDevice() || stats.isBlockDevice())
+        return 'a device';
+    return undefined;
+}
+/**
+ * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
+ * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
+ * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
+ * link to a terminal). Called before the first write, in mock mode too.
+ */
+function confinePath(value, options) {
+    const { input, roots, kind } = options;
+    const label = `Input \`${input}\`: "${value}"`;
+    const [first] = roots;
+    if (!first)
+        throw new Error('confinePath needs at least one root');
+    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
+    const absolute = (0,external_node_path_.resolve)(first.path, value);
+    const lexicalRoot = roots.find((r) => inside((0,external_node_path_.resolve)(r.path), absolute));
+    if (!lexicalRoot) {
+        const why = (0,external_node_path_.isAbsolute)(value) ? 'is an absolute path outside' : value.split(/[\\/]/).includes('..') ? 'leaves with `..`' : 'is outside';
+        throw new errors/* UserError */.yo(`${label} ${why} ${rootsText}.`, FIX, { input });
+    }
+    let existing;
+    try {
+        existing = (0,external_node_fs_.lstatSync)(absolute);
+    }
+    catch {
+        existing = undefined;
+    }
+    if (!existing) {
+        if (kind !== 'output')
+            throw new errors/* UserError */.yo(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
+        // The file is created later: its nearest existing folder decides where it would land.
+        let parent = (0,external_node_path_.dirname)(absolute);
+        while (!pathExists(parent) && (0,external_node_path_.dirname)(parent) !== parent)
+            parent = (0,external_node_path_.dirname)(parent);
+        const realParent = (0,external_node_fs_.realpathSync)(parent);
+        const root = roots.find((r) => {
+            const real = realRoot(r);
+            return real !== undefined && inside(real, realParent);
+        });
+        if (!root)
+            throw new errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
+        const real = (0,external_node_path_.resolve)(realParent, (0,external_node_path_.relative)(parent, absolute));
+        return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
+    }
+    let real;
+    try {
+        real = (0,external_node_fs_.realpathSync)(absolute);
+    }
+    catch {
+        throw new errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
+    }
+    const root = roots.find((r) => {
+        const rr = realRoot(r);
+        return rr !== undefined && inside(rr, real);
+    });
+    if (!root)
+        throw new errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
+    const stats = (0,external_node_fs_.statSync)(real);
+    const special = specialKind(stats);
+    if (special)
+        throw new errors/* UserError */.yo(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
+    if (kind === 'directory' && !stats.isDirectory())
+        throw new errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
+    if (kind !== 'directory' && !stats.isFile())
+        throw new errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
+    return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
+}
+function pathExists(path) {
+    try {
+        (0,external_node_fs_.lstatSync)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
+ * segment), before it is expanded; every match is then checked with confinePath.
+ */
+function checkPattern(pattern, options) {
+    const label = `Input \`${options.input}\`: "${pattern}"`;
+    if (isAbsolute(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
+        throw new UserError(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
+    if (pattern.split(/[\\/]/).includes('..'))
+        throw new UserError(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
+}
+/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
+function workspaceRoot(env) {
+    return { path: (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
+}
+/** RUNNER_TEMP as a root, where the runner provides it. */
+function runnerTempRoot(env) {
+    return env.RUNNER_TEMP ? [{ path: (0,external_node_path_.resolve)(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
+}
+
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
 
 
 
@@ -45906,8 +46052,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 1 modules
-var src = __nccwpck_require__(9813);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
+var src = __nccwpck_require__(6163);
 ;// CONCATENATED MODULE: ./packages/relnotes/src/config.ts
 
 

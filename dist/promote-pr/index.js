@@ -38749,7 +38749,7 @@ module.exports = {
 /* harmony export */   Ko: () => (/* binding */ readInputs)
 /* harmony export */ });
 /* unused harmony exports DEFAULT_TITLE, DEFAULT_BODY */
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9813);
+/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6163);
 /* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9876);
 /* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4429);
 
@@ -38863,7 +38863,7 @@ function readInputs(ctx, env) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
-/* harmony import */ var _relkit_oci__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4893);
+/* harmony import */ var _relkit_oci__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2804);
 /* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9876);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7894);
 
@@ -41957,6 +41957,8 @@ var github_client = __nccwpck_require__(4597);
 
 
 
+/** Inputs that hold a credential in every action that has them. */
+const SECRET_INPUTS = ['token'];
 /** Outputs are strings; objects and arrays become JSON so `fromJSON()` reads them in a workflow. */
 function outputValue(value) {
     if (typeof value === 'string')
@@ -41982,6 +41984,12 @@ function reportFailure(error) {
  * whether it was a rehearsal; the write plan and summary reach the job summary either way.
  */
 async function runAction(main, options = {}) {
+    // Masked before any input is checked, so no later line — an error message included — can show it.
+    for (const name of SECRET_INPUTS) {
+        const value = getInput(name);
+        if (value)
+            core_setSecret(value);
+    }
     const inputs = new src_inputs/* Inputs */.G((name) => getInput(name));
     const clients = [];
     let writes;
@@ -42078,10 +42086,11 @@ function formatDuration(ms) {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
 /* harmony export */   Pm: () => (/* binding */ explainGitHubError),
+/* harmony export */   hg: () => (/* binding */ githubMessage),
 /* harmony export */   iU: () => (/* binding */ isUserError),
+/* harmony export */   nG: () => (/* binding */ httpStatus),
 /* harmony export */   yo: () => (/* binding */ UserError)
 /* harmony export */ });
-/* unused harmony exports httpStatus, githubMessage */
 /**
  * An error the user can fix. `message` is the one-line cause, `fix` the one-line remedy.
  * Anything else thrown is a bug in relkit (or an outage) and is reported with its stack.
@@ -47639,19 +47648,26 @@ function createGitHubClients(options) {
 
 /***/ }),
 
-/***/ 9813:
+/***/ 6163:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   yo: () => (/* reexport */ errors/* UserError */.yo),
+  rg: () => (/* reexport */ checkPattern),
+  ey: () => (/* reexport */ confinePath),
   Pm: () => (/* reexport */ errors/* explainGitHubError */.Pm),
   a3: () => (/* reexport */ duration/* formatDuration */.a),
-  Bb: () => (/* reexport */ runBounded)
+  hg: () => (/* reexport */ errors/* githubMessage */.hg),
+  nG: () => (/* reexport */ errors/* httpStatus */.nG),
+  iU: () => (/* reexport */ errors/* isUserError */.iU),
+  Bb: () => (/* reexport */ runBounded),
+  tM: () => (/* reexport */ runnerTempRoot),
+  oS: () => (/* reexport */ workspaceRoot)
 });
 
-// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, createGitHubClients, githubMessage, httpStatus, isUserError, parseDuration, writePlanSection
+// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, createGitHubClients, parseDuration, writePlanSection
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -47678,7 +47694,134 @@ async function runBounded(tasks, limit) {
     return results;
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
+
+
+
+const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
+function inside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
+}
+function realRoot(root) {
+    try {
+        return (0,external_node_fs_.realpathSync)(root.path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Names the path's kind of special file, or undefined for a regular file or folder. */
+function specialKind(stats) {
+    if (stats.isFIFO())
+        return 'a FIFO';
+    if (stats.isSocket())
+        return 'a socket';
+    if (stats.isCharacterDevice() || stats.isBlockDevice())
+        return 'a device';
+    return undefined;
+}
+/**
+ * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
+ * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
+ * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
+ * link to a terminal). Called before the first write, in mock mode too.
+ */
+function confinePath(value, options) {
+    const { input, roots, kind } = options;
+    const label = `Input \`${input}\`: "${value}"`;
+    const [first] = roots;
+    if (!first)
+        throw new Error('confinePath needs at least one root');
+    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
+    const absolute = (0,external_node_path_.resolve)(first.path, value);
+    const lexicalRoot = roots.find((r) => inside((0,external_node_path_.resolve)(r.path), absolute));
+    if (!lexicalRoot) {
+        const why = (0,external_node_path_.isAbsolute)(value) ? 'is an absolute path outside' : value.split(/[\\/]/).includes('..') ? 'leaves with `..`' : 'is outside';
+        throw new errors/* UserError */.yo(`${label} ${why} ${rootsText}.`, FIX, { input });
+    }
+    let existing;
+    try {
+        existing = (0,external_node_fs_.lstatSync)(absolute);
+    }
+    catch {
+        existing = undefined;
+    }
+    if (!existing) {
+        if (kind !== 'output')
+            throw new errors/* UserError */.yo(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
+        // The file is created later: its nearest existing folder decides where it would land.
+        let parent = (0,external_node_path_.dirname)(absolute);
+        while (!pathExists(parent) && (0,external_node_path_.dirname)(parent) !== parent)
+            parent = (0,external_node_path_.dirname)(parent);
+        const realParent = (0,external_node_fs_.realpathSync)(parent);
+        const root = roots.find((r) => {
+            const real = realRoot(r);
+            return real !== undefined && inside(real, realParent);
+        });
+        if (!root)
+            throw new errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
+        const real = (0,external_node_path_.resolve)(realParent, (0,external_node_path_.relative)(parent, absolute));
+        return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
+    }
+    let real;
+    try {
+        real = (0,external_node_fs_.realpathSync)(absolute);
+    }
+    catch {
+        throw new errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
+    }
+    const root = roots.find((r) => {
+        const rr = realRoot(r);
+        return rr !== undefined && inside(rr, real);
+    });
+    if (!root)
+        throw new errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
+    const stats = (0,external_node_fs_.statSync)(real);
+    const special = specialKind(stats);
+    if (special)
+        throw new errors/* UserError */.yo(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
+    if (kind === 'directory' && !stats.isDirectory())
+        throw new errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
+    if (kind !== 'directory' && !stats.isFile())
+        throw new errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
+    return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
+}
+function pathExists(path) {
+    try {
+        (0,external_node_fs_.lstatSync)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
+ * segment), before it is expanded; every match is then checked with confinePath.
+ */
+function checkPattern(pattern, options) {
+    const label = `Input \`${options.input}\`: "${pattern}"`;
+    if ((0,external_node_path_.isAbsolute)(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
+        throw new errors/* UserError */.yo(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
+    if (pattern.split(/[\\/]/).includes('..'))
+        throw new errors/* UserError */.yo(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
+}
+/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
+function workspaceRoot(env) {
+    return { path: (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
+}
+/** RUNNER_TEMP as a root, where the runner provides it. */
+function runnerTempRoot(env) {
+    return env.RUNNER_TEMP ? [{ path: (0,external_node_path_.resolve)(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
+}
+
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
 
 
 
@@ -47891,7 +48034,7 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
-/***/ 4893:
+/***/ 2804:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47906,8 +48049,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CredentialStore, DOCKER_HUB, DOCKER_HUB_API, MANIFEST_ACCEPT, RegistryError, formatPlatform, isIndex, loadDockerConfig, manifestReference, parseRegistryAuth, parseWwwAuthenticate, platformMatches, withDefaultTag
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 1 modules
-var src = __nccwpck_require__(9813);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
+var src = __nccwpck_require__(6163);
 ;// CONCATENATED MODULE: ./packages/oci/src/reference.ts
 
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
@@ -47921,11 +48064,25 @@ function refuse(value, input, why) {
     return new src/* UserError */.yo(`Input \`${input}\`: "${value}" is not a valid image reference: ${why}.`, 'Write references as [REGISTRY/]REPOSITORY[:TAG][@sha256:DIGEST], e.g. quay.io/metallb/speaker:v0.14.9 or nginx.', { input });
 }
 /**
+ * `user:password@host/repo` is not a reference, and repeating it in a message would print the
+ * password: the error shows only the host and path.
+ */
+function refuseCredentials(value, input) {
+    // In a reference `@` only ever introduces a digest; anything else before it is a user and password.
+    const at = value.lastIndexOf('@');
+    const digest = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+    if (at < 0 || (digest.test(value.slice(at + 1)) && !value.slice(0, at).includes('@')))
+        return;
+    const rest = value.slice(at + 1);
+    throw new src/* UserError */.yo(`Input \`${input}\`: an image reference carries credentials before its registry host (***@${rest}); they are not repeated here and were not used.`, 'Take them out of the reference and pass them in `registry-auth` (REGISTRY=USER:PASSWORD, from a secret) or `docker-config`; rotate the password if this workflow log is public.', { input });
+}
+/**
  * Parses a reference the way docker does: a first component with a dot, a colon or `localhost` is
  * the registry, anything else is on Docker Hub (`nginx` → `docker.io/library/nginx`).
  */
 function parseReference(value, input = 'images') {
     const original = value.trim();
+    refuseCredentials(original, input);
     if (!original || /\s/.test(original))
         throw refuse(value, input, 'it is empty or contains spaces');
     let rest = original;
@@ -47983,8 +48140,8 @@ function formatReference(reference) {
     return `${name}${reference.tag ? `:${reference.tag}` : ''}${reference.digest ? `@${reference.digest}` : ''}`;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
 ;// CONCATENATED MODULE: external "node:os"
@@ -48034,12 +48191,20 @@ function parseRegistryAuth(text, store, input = 'registry-auth') {
 }
 /** The `auths` of a Docker config.json (what `docker login` writes). Credential helpers are not run. */
 async function loadDockerConfig(path, store, input = 'docker-config') {
-    let config;
+    let text;
     try {
-        config = JSON.parse(await (0,promises_.readFile)(path, 'utf8'));
+        text = await (0,promises_.readFile)(path, 'utf8');
     }
     catch (error) {
-        throw new src/* UserError */.yo(`Input \`${input}\`: cannot read ${path} as JSON (${error.message}).`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
+        throw new src/* UserError */.yo(`Input \`${input}\`: cannot read ${path} (${error.code ?? 'error'}).`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
+    }
+    let config;
+    try {
+        config = JSON.parse(text);
+    }
+    catch {
+        // JSON.parse quotes the text around the error, which here holds credentials: say only where.
+        throw new src/* UserError */.yo(`Input \`${input}\`: ${path} is not valid JSON.`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
     }
     let loaded = 0;
     for (const [registry, entry] of Object.entries(config.auths ?? {})) {
@@ -48065,8 +48230,11 @@ async function loadDockerConfig(path, store, input = 'docker-config') {
  */
 async function collectCredentials(options) {
     const store = new CredentialStore();
-    const path = options.dockerConfig ?? (0,external_node_path_.join)(options.env.DOCKER_CONFIG ?? (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
-    const fromConfig = options.dockerConfig !== undefined || (0,external_node_fs_namespaceObject.existsSync)(path) ? await loadDockerConfig(path, store) : undefined;
+    const dockerDir = options.env.DOCKER_CONFIG ?? (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.docker');
+    // A given path may be in the workspace, RUNNER_TEMP or Docker's own folder (where docker login writes), nowhere else.
+    const roots = [(0,src/* workspaceRoot */.oS)(options.env), ...(0,src/* runnerTempRoot */.tM)(options.env), { path: dockerDir, label: 'the Docker config folder' }];
+    const path = options.dockerConfig !== undefined ? (0,src/* confinePath */.ey)(options.dockerConfig, { input: 'docker-config', roots, kind: 'file', what: 'the Docker config.json' }).real : (0,external_node_path_.join)(dockerDir, 'config.json');
+    const fromConfig = options.dockerConfig !== undefined || (0,external_node_fs_.existsSync)(path) ? await loadDockerConfig(path, store) : undefined;
     // Explicit lines win over the config file for the same registry.
     parseRegistryAuth(options.registryAuth ?? '', store);
     return { store, configPath: fromConfig === undefined ? undefined : path, fromConfig: fromConfig ?? 0 };
@@ -48417,8 +48585,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 1 modules
-var src = __nccwpck_require__(9813);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
+var src = __nccwpck_require__(6163);
 // EXTERNAL MODULE: ./packages/version-files/src/index.ts + 20 modules
 var version_files_src = __nccwpck_require__(4429);
 ;// CONCATENATED MODULE: ./packages/promotion/src/promoter-manifest.ts
@@ -48713,8 +48881,8 @@ function parsePromotionTags(values, input = 'tags') {
     return values;
 }
 
-// EXTERNAL MODULE: ./packages/oci/src/index.ts + 8 modules
-var oci_src = __nccwpck_require__(4893);
+// EXTERNAL MODULE: ./packages/oci/src/index.ts + 7 modules
+var oci_src = __nccwpck_require__(2804);
 ;// CONCATENATED MODULE: ./packages/promotion/src/images.ts
 
 
@@ -52627,10 +52795,22 @@ async function openPull(clients, request, headRepo, crossRepository) {
     const head = crossRepository ? `${headRepo.owner}:${branch}` : branch;
     const created = await clients.writes
         .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls`, summary: `open a ${request.draft ? 'draft ' : ''}pull request ${head} → ${base}: ${request.title}` }, () => clients.rest.rest.pulls.create({ owner, repo, head, base, title: request.title, body: request.body, draft: request.draft ?? false, maintainer_can_modify: true }))
-        .catch((error) => {
+        .catch(async (error) => {
+        // A retried POST whose first answer was lost: GitHub made the pull request, so find and use it.
+        if ((0,src/* httpStatus */.nG)(error) === 422 && /already exists/i.test(`${(0,src/* githubMessage */.hg)(error)} ${error.message}`)) {
+            const { data } = await clients.rest.rest.pulls.list({ owner, repo, head: `${headRepo.owner}:${branch}`, base, state: 'open', per_page: 10 });
+            const found = data[0];
+            if (found) {
+                clients.log(`The pull request ${head} → ${base} already exists (#${found.number}; an earlier attempt's answer was lost): using it.`);
+                if (found.title !== request.title || (found.body ?? '') !== request.body) {
+                    await clients.writes.perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${found.number}`, summary: `update the title and body of #${found.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: found.number, title: request.title, body: request.body }));
+                }
+                return { data: found };
+            }
+        }
         throw (0,src/* explainGitHubError */.Pm)(error, `open a pull request on ${owner}/${repo}`, 'pull-requests: write (and "Allow GitHub Actions to create and approve pull requests" for GITHUB_TOKEN)');
     });
-    return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user.login];
+    return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user?.login];
 }
 async function updatePull(clients, request, existing) {
     const { owner, repo } = request;
@@ -53097,8 +53277,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
 var create = __nccwpck_require__(7291);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 1 modules
-var src = __nccwpck_require__(9813);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
+var src = __nccwpck_require__(6163);
 ;// CONCATENATED MODULE: ./packages/version-files/src/source-file.ts
 
 function decodeSource(path, bytes) {
@@ -56010,6 +56190,10 @@ function decideVersion(request) {
     const { current } = request;
     let next;
     if (request.version !== undefined) {
+        // semver drops build metadata (`+build`) when it parses, so 1.2.3+build would silently release 1.2.3.
+        if (/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?\+/.test(request.version.trim())) {
+            throw new src/* UserError */.yo(`Input \`version\` is "${request.version}", which carries build metadata (the part after \`+\`) that semver ignores and tags should not hold.`, `Set \`version\` to ${request.version.trim().replace(/\+.*$/, '')} (or a pre-release such as ${request.version.trim().replace(/\+.*$/, '')}-rc.1).`, { input: 'version' });
+        }
         const parsed = parseVersion(request.version);
         if (!parsed) {
             throw new src/* UserError */.yo(`Input \`version\` is "${request.version}", which is not a semantic version.`, 'Set `version` to X.Y.Z, vX.Y.Z or a pre-release such as 1.2.0-rc.1.', { input: 'version' });
@@ -56816,23 +57000,18 @@ var external_node_path_ = __nccwpck_require__(6760);
 
 
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'vendor']);
-function escapes(root, path) {
-    const rel = (0,external_node_path_.relative)(root, path);
-    return rel === '..' || rel.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(rel);
-}
-function refuse(pattern, origin, why) {
-    return new src/* UserError */.yo(`${origin}: "${pattern}" ${why}.`, 'Give paths relative to the workspace (the repository checkout), without `..`.', { input: 'files' });
-}
 /**
  * The workspace-relative files a spec pattern names. Globs skip .git, node_modules, target and
- * vendor; every result, symlinks resolved, must stay inside the workspace.
+ * vendor; every result, symlinks resolved, must be a regular file inside the workspace.
  */
 async function workspace_resolvePattern(root, pattern, origin) {
-    if ((0,external_node_path_.isAbsolute)(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
-        throw refuse(pattern, origin, 'is an absolute path');
-    if (pattern.split(/[\\/]/).includes('..'))
-        throw refuse(pattern, origin, 'leaves the workspace with `..`');
-    const realRoot = await (0,promises_.realpath)(root);
+    const named = (error) => ((0,src/* isUserError */.iU)(error) ? new src/* UserError */.yo(error.message.replace(/^Input `files`/, origin), error.fix, { input: 'files' }) : error);
+    try {
+        (0,src/* checkPattern */.rg)(pattern, { input: 'files', workspace: root });
+    }
+    catch (error) {
+        throw named(error);
+    }
     const candidates = [];
     if (/[*?[\]{}]/.test(pattern)) {
         for await (const found of (0,promises_.glob)(pattern, { cwd: root, exclude: (name) => SKIPPED_DIRS.has(name) }))
@@ -56842,19 +57021,23 @@ async function workspace_resolvePattern(root, pattern, origin) {
     else {
         candidates.push(pattern.replace(/^\.\//, ''));
     }
-    const checked = await Promise.all(candidates.map(async (candidate) => {
+    const files = [];
+    const roots = [{ path: root, label: 'the workspace' }];
+    for (const candidate of candidates) {
         const absolute = (0,external_node_path_.join)(root, candidate);
-        const stats = await (0,promises_.lstat)(absolute).catch(() => undefined);
-        if (!stats)
-            return undefined;
-        const real = await (0,promises_.realpath)(absolute).catch(() => undefined);
-        if (!real || escapes(realRoot, real))
-            throw refuse(candidate, origin, 'is a symlink that points outside the workspace');
-        if (stats.isDirectory() || (stats.isSymbolicLink() && (await (0,promises_.lstat)(real)).isDirectory()))
-            return undefined;
-        return candidate;
-    }));
-    const files = checked.filter((c) => c !== undefined);
+        // A literal path that is not there is not an error here: the spec reports it with its line.
+        if (!(await (0,promises_.lstat)(absolute).catch(() => undefined)))
+            continue;
+        const isFolder = (await (0,promises_.stat)(absolute).catch(() => undefined))?.isDirectory() ?? false;
+        try {
+            (0,src/* confinePath */.ey)(candidate, { input: 'files', roots, kind: isFolder ? 'directory' : 'file' });
+        }
+        catch (error) {
+            throw named(error);
+        }
+        if (!isFolder)
+            files.push(candidate);
+    }
     return files;
 }
 
@@ -57135,6 +57318,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
+
+/***/ }),
+
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 

@@ -33614,10 +33614,10 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2512);
+/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(902);
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1444);
 /* harmony import */ var _relkit_image_wait__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2463);
-/* harmony import */ var _relkit_oci__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8636);
+/* harmony import */ var _relkit_oci__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6378);
 
 
 
@@ -33691,10 +33691,10 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: systemClock
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts
-var src = __nccwpck_require__(2512);
-// EXTERNAL MODULE: ./packages/oci/src/index.ts + 10 modules
-var oci_src = __nccwpck_require__(8636);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 1 modules
+var src = __nccwpck_require__(902);
+// EXTERNAL MODULE: ./packages/oci/src/index.ts + 8 modules
+var oci_src = __nccwpck_require__(6378);
 ;// CONCATENATED MODULE: ./packages/image-wait/src/targets.ts
 
 
@@ -36916,6 +36916,8 @@ var github_client = __nccwpck_require__(4597);
 
 
 
+/** Inputs that hold a credential in every action that has them. */
+const SECRET_INPUTS = ['token'];
 /** Outputs are strings; objects and arrays become JSON so `fromJSON()` reads them in a workflow. */
 function outputValue(value) {
     if (typeof value === 'string')
@@ -36941,6 +36943,12 @@ function reportFailure(error) {
  * whether it was a rehearsal; the write plan and summary reach the job summary either way.
  */
 async function runAction(main, options = {}) {
+    // Masked before any input is checked, so no later line — an error message included — can show it.
+    for (const name of SECRET_INPUTS) {
+        const value = getInput(name);
+        if (value)
+            core_setSecret(value);
+    }
     const inputs = new src_inputs/* Inputs */.G((name) => getInput(name));
     const clients = [];
     let writes;
@@ -42597,17 +42605,158 @@ function createGitHubClients(options) {
 
 /***/ }),
 
-/***/ 2512:
+/***/ 902:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   yo: () => (/* reexport safe */ _errors_js__WEBPACK_IMPORTED_MODULE_0__.yo)
-/* harmony export */ });
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7817);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6415);
-/* harmony import */ var _duration_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5438);
-/* harmony import */ var _summary_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5300);
-/* harmony import */ var _github_client_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4597);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  yo: () => (/* reexport */ errors/* UserError */.yo),
+  ey: () => (/* reexport */ confinePath),
+  tM: () => (/* reexport */ runnerTempRoot),
+  oS: () => (/* reexport */ workspaceRoot)
+});
+
+// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, checkPattern, createGitHubClients, explainGitHubError, formatDuration, githubMessage, httpStatus, isUserError, parseDuration, runBounded, writePlanSection
+
+// EXTERNAL MODULE: ./packages/kit/src/errors.ts
+var errors = __nccwpck_require__(7817);
+// EXTERNAL MODULE: ./packages/kit/src/inputs.ts
+var inputs = __nccwpck_require__(6415);
+// EXTERNAL MODULE: ./packages/kit/src/duration.ts
+var duration = __nccwpck_require__(5438);
+// EXTERNAL MODULE: ./packages/kit/src/summary.ts
+var summary = __nccwpck_require__(5300);
+// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 24 modules
+var github_client = __nccwpck_require__(4597);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
+
+
+
+const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
+function inside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
+}
+function realRoot(root) {
+    try {
+        return (0,external_node_fs_.realpathSync)(root.path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Names the path's kind of special file, or undefined for a regular file or folder. */
+function specialKind(stats) {
+    if (stats.isFIFO())
+        return 'a FIFO';
+    if (stats.isSocket())
+        return 'a socket';
+    if (stats.isCharacterDevice() || stats.isBlockDevice())
+        return 'a device';
+    return undefined;
+}
+/**
+ * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
+ * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
+ * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
+ * link to a terminal). Called before the first write, in mock mode too.
+ */
+function confinePath(value, options) {
+    const { input, roots, kind } = options;
+    const label = `Input \`${input}\`: "${value}"`;
+    const [first] = roots;
+    if (!first)
+        throw new Error('confinePath needs at least one root');
+    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
+    const absolute = (0,external_node_path_.resolve)(first.path, value);
+    const lexicalRoot = roots.find((r) => inside((0,external_node_path_.resolve)(r.path), absolute));
+    if (!lexicalRoot) {
+        const why = (0,external_node_path_.isAbsolute)(value) ? 'is an absolute path outside' : value.split(/[\\/]/).includes('..') ? 'leaves with `..`' : 'is outside';
+        throw new errors/* UserError */.yo(`${label} ${why} ${rootsText}.`, FIX, { input });
+    }
+    let existing;
+    try {
+        existing = (0,external_node_fs_.lstatSync)(absolute);
+    }
+    catch {
+        existing = undefined;
+    }
+    if (!existing) {
+        if (kind !== 'output')
+            throw new errors/* UserError */.yo(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
+        // The file is created later: its nearest existing folder decides where it would land.
+        let parent = (0,external_node_path_.dirname)(absolute);
+        while (!pathExists(parent) && (0,external_node_path_.dirname)(parent) !== parent)
+            parent = (0,external_node_path_.dirname)(parent);
+        const realParent = (0,external_node_fs_.realpathSync)(parent);
+        const root = roots.find((r) => {
+            const real = realRoot(r);
+            return real !== undefined && inside(real, realParent);
+        });
+        if (!root)
+            throw new errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
+        const real = (0,external_node_path_.resolve)(realParent, (0,external_node_path_.relative)(parent, absolute));
+        return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
+    }
+    let real;
+    try {
+        real = (0,external_node_fs_.realpathSync)(absolute);
+    }
+    catch {
+        throw new errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
+    }
+    const root = roots.find((r) => {
+        const rr = realRoot(r);
+        return rr !== undefined && inside(rr, real);
+    });
+    if (!root)
+        throw new errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
+    const stats = (0,external_node_fs_.statSync)(real);
+    const special = specialKind(stats);
+    if (special)
+        throw new errors/* UserError */.yo(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
+    if (kind === 'directory' && !stats.isDirectory())
+        throw new errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
+    if (kind !== 'directory' && !stats.isFile())
+        throw new errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
+    return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
+}
+function pathExists(path) {
+    try {
+        (0,external_node_fs_.lstatSync)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
+ * segment), before it is expanded; every match is then checked with confinePath.
+ */
+function checkPattern(pattern, options) {
+    const label = `Input \`${options.input}\`: "${pattern}"`;
+    if (isAbsolute(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
+        throw new UserError(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
+    if (pattern.split(/[\\/]/).includes('..'))
+        throw new UserError(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
+}
+/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
+function workspaceRoot(env) {
+    return { path: (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
+}
+/** RUNNER_TEMP as a root, where the runner provides it. */
+function runnerTempRoot(env) {
+    return env.RUNNER_TEMP ? [{ path: (0,external_node_path_.resolve)(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
 
 
 
@@ -42820,7 +42969,7 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
-/***/ 8636:
+/***/ 6378:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42837,8 +42986,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CredentialStore, DOCKER_HUB, DOCKER_HUB_API, MANIFEST_ACCEPT, RegistryError, formatPlatform, isIndex, loadDockerConfig, manifestReference, parseRegistryAuth, parseWwwAuthenticate
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts
-var src = __nccwpck_require__(2512);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 1 modules
+var src = __nccwpck_require__(902);
 ;// CONCATENATED MODULE: ./packages/oci/src/reference.ts
 
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
@@ -42852,11 +43001,25 @@ function refuse(value, input, why) {
     return new src/* UserError */.yo(`Input \`${input}\`: "${value}" is not a valid image reference: ${why}.`, 'Write references as [REGISTRY/]REPOSITORY[:TAG][@sha256:DIGEST], e.g. quay.io/metallb/speaker:v0.14.9 or nginx.', { input });
 }
 /**
+ * `user:password@host/repo` is not a reference, and repeating it in a message would print the
+ * password: the error shows only the host and path.
+ */
+function refuseCredentials(value, input) {
+    // In a reference `@` only ever introduces a digest; anything else before it is a user and password.
+    const at = value.lastIndexOf('@');
+    const digest = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+    if (at < 0 || (digest.test(value.slice(at + 1)) && !value.slice(0, at).includes('@')))
+        return;
+    const rest = value.slice(at + 1);
+    throw new src/* UserError */.yo(`Input \`${input}\`: an image reference carries credentials before its registry host (***@${rest}); they are not repeated here and were not used.`, 'Take them out of the reference and pass them in `registry-auth` (REGISTRY=USER:PASSWORD, from a secret) or `docker-config`; rotate the password if this workflow log is public.', { input });
+}
+/**
  * Parses a reference the way docker does: a first component with a dot, a colon or `localhost` is
  * the registry, anything else is on Docker Hub (`nginx` → `docker.io/library/nginx`).
  */
 function parseReference(value, input = 'images') {
     const original = value.trim();
+    refuseCredentials(original, input);
     if (!original || /\s/.test(original))
         throw refuse(value, input, 'it is empty or contains spaces');
     let rest = original;
@@ -42914,14 +43077,14 @@ function formatReference(reference) {
     return `${name}${reference.tag ? `:${reference.tag}` : ''}${reference.digest ? `@${reference.digest}` : ''}`;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: external "node:fs/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:os"
 const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./packages/oci/src/credentials.ts
 
 
@@ -42965,12 +43128,20 @@ function parseRegistryAuth(text, store, input = 'registry-auth') {
 }
 /** The `auths` of a Docker config.json (what `docker login` writes). Credential helpers are not run. */
 async function loadDockerConfig(path, store, input = 'docker-config') {
-    let config;
+    let text;
     try {
-        config = JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
     }
     catch (error) {
-        throw new src/* UserError */.yo(`Input \`${input}\`: cannot read ${path} as JSON (${error.message}).`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
+        throw new src/* UserError */.yo(`Input \`${input}\`: cannot read ${path} (${error.code ?? 'error'}).`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
+    }
+    let config;
+    try {
+        config = JSON.parse(text);
+    }
+    catch {
+        // JSON.parse quotes the text around the error, which here holds credentials: say only where.
+        throw new src/* UserError */.yo(`Input \`${input}\`: ${path} is not valid JSON.`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
     }
     let loaded = 0;
     for (const [registry, entry] of Object.entries(config.auths ?? {})) {
@@ -42996,8 +43167,11 @@ async function loadDockerConfig(path, store, input = 'docker-config') {
  */
 async function collectCredentials(options) {
     const store = new CredentialStore();
-    const path = options.dockerConfig ?? (0,external_node_path_namespaceObject.join)(options.env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.docker'), 'config.json');
-    const fromConfig = options.dockerConfig !== undefined || (0,external_node_fs_namespaceObject.existsSync)(path) ? await loadDockerConfig(path, store) : undefined;
+    const dockerDir = options.env.DOCKER_CONFIG ?? (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.docker');
+    // A given path may be in the workspace, RUNNER_TEMP or Docker's own folder (where docker login writes), nowhere else.
+    const roots = [(0,src/* workspaceRoot */.oS)(options.env), ...(0,src/* runnerTempRoot */.tM)(options.env), { path: dockerDir, label: 'the Docker config folder' }];
+    const path = options.dockerConfig !== undefined ? (0,src/* confinePath */.ey)(options.dockerConfig, { input: 'docker-config', roots, kind: 'file', what: 'the Docker config.json' }).real : (0,external_node_path_.join)(dockerDir, 'config.json');
+    const fromConfig = options.dockerConfig !== undefined || (0,external_node_fs_.existsSync)(path) ? await loadDockerConfig(path, store) : undefined;
     // Explicit lines win over the config file for the same registry.
     parseRegistryAuth(options.registryAuth ?? '', store);
     return { store, configPath: fromConfig === undefined ? undefined : path, fromConfig: fromConfig ?? 0 };
@@ -43429,6 +43603,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 7067:
 /***/ ((module) => {
 
@@ -43447,6 +43628,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
+
+/***/ }),
+
+/***/ 6760:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
