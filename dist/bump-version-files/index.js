@@ -48149,8 +48149,8 @@ function confinePath(value, options) {
     const absolute = (0,external_node_path_.resolve)(first.path, value);
     const lexicalRoot = roots.find((r) => inside((0,external_node_path_.resolve)(r.path), absolute));
     if (!lexicalRoot) {
-        const why = (0,external_node_path_.isAbsolute)(value) ? 'is an absolute path outside' : value.split(/[\\/]/).includes('..') ? 'leaves with `..`' : 'is outside';
-        throw new errors/* UserError */.yo(`${label} ${why} ${rootsText}.`, FIX, { input });
+        const why = (0,external_node_path_.isAbsolute)(value) ? `is an absolute path outside ${rootsText}` : value.split(/[\\/]/).includes('..') ? `leaves ${rootsText} with \`..\`` : `is outside ${rootsText}`;
+        throw new errors/* UserError */.yo(`${label} ${why}.`, FIX, { input });
     }
     let existing;
     try {

@@ -33677,8 +33677,8 @@ function confinePath(value, options) {
     const absolute = resolve(first.path, value);
     const lexicalRoot = roots.find((r) => inside(resolve(r.path), absolute));
     if (!lexicalRoot) {
-        const why = isAbsolute(value) ? 'is an absolute path outside' : value.split(/[\\/]/).includes('..') ? 'leaves with `..`' : 'is outside';
-        throw new UserError(`${label} ${why} ${rootsText}.`, FIX, { input });
+        const why = isAbsolute(value) ? `is an absolute path outside ${rootsText}` : value.split(/[\\/]/).includes('..') ? `leaves ${rootsText} with \`..\`` : `is outside ${rootsText}`;
+        throw new UserError(`${label} ${why}.`, FIX, { input });
     }
     let existing;
     try {

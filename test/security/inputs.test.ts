@@ -58,6 +58,7 @@ describe('release.yml refuses bad inputs in plan, before any write', () => {
     ['a timeout that is not a duration', { images: 'ghcr.io/acme/app', 'image-timeout': 'forever' }, 'image-timeout', undefined],
     ['an asset outside the workspace', { 'build-command': 'true', assets: '/etc/passwd' }, 'assets', undefined],
     ['a changelog-file outside the checkout', { 'changelog-file': '../CHANGELOG.md' }, 'changelog-file', undefined],
+    ['a promoter manifest outside its repository', { 'promote-repository': 'kubernetes/k8s.io', images: 'ghcr.io/acme/app', 'promoter-manifest': '../images.yaml' }, 'promoter-manifest', undefined],
     ['a branch to move that git refuses', { 'move-branches': 'live..website', publish: true }, 'move-branches', undefined],
   ] as Array<[string, Record<string, string | boolean>, string, string | undefined]>)('%s', async (_what, inputs, input, secret) => {
     await current?.close();
