@@ -1,25 +1,10 @@
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { errors, runAction } from '../helpers/action.js';
+import { relkit } from '../helpers/cli.js';
 import { scratchDir } from '../helpers/scratch.js';
 import { failures, stage, type Stage } from '../rehearsal/scenario-harness.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = fileURLToPath(new URL('../../dist/cli/index.js', import.meta.url));
-
-async function relkit(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: root, maxBuffer: 1 << 24 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('inputs that used to slip through', () => {
   it('a version with build metadata is refused, not silently cut to X.Y.Z', async () => {

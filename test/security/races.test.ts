@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { errors, runAction } from '../helpers/action.js';
+import { relkit } from '../helpers/cli.js';
 import { basicRepo, SANDBOX_TOKENS, useSandbox } from '../helpers/sandbox.js';
 import { scratchDir } from '../helpers/scratch.js';
 
 const env = useSandbox({ repos: basicRepo() });
-const bin = fileURLToPath(new URL('../../dist/cli/index.js', import.meta.url));
 
 describe('a lost answer to POST /pulls', () => {
   it('converges in the same run: the pull request GitHub made is found and reported, no second one', async () => {
@@ -31,16 +28,14 @@ describe('two terminal runs of draft-release for one tag at once', () => {
     const dir = await scratchDir('terminal');
     await mkdir(join(dir, 'out'));
     await writeFile(join(dir, 'out', 'app.tar.gz'), 'app\n');
-    const cli = () =>
-      promisify(execFile)(process.execPath, [bin, 'draft-release', '--tag', 'v7.0.0', '--target', 'main', '--assets', 'out/app.tar.gz', '--repo', 'acme/app'], {
+    const cli = async () => {
+      const result = await relkit(['draft-release', '--tag', 'v7.0.0', '--target', 'main', '--assets', 'out/app.tar.gz', '--repo', 'acme/app'], {
         cwd: dir,
         env: { ...process.env, ...env.sandbox.env(), GITHUB_TOKEN: SANDBOX_TOKENS.admin, GITHUB_RUN_ID: '', GITHUB_WORKSPACE: dir, RELKIT_RETRY_BASE_MS: '20' },
-      }).then(
-        () => 0,
-        (error: { code: number; stderr: string; stdout: string }) => {
-          throw new Error(`exit ${error.code}: ${error.stdout}${error.stderr}`);
-        },
-      );
+      });
+      if (result.code !== 0) throw new Error(`exit ${result.code}: ${result.stdout}${result.stderr}`);
+      return result.code;
+    };
     // The second and third runs start once the first has made its draft, so they list it while the first is still uploading.
     const drafts = () => env.sandbox.state.repo('acme/app')!.releases.filter((r) => r.tagName === 'v7.0.0');
     env.sandbox.latencyMs = 600;
