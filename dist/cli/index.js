@@ -97363,6 +97363,7 @@ async function loadWorkflow(name, content) {
         name,
         template,
         callOutputs,
+        callSecrets: Object.keys(on?.workflow_call?.secrets ?? {}),
         rawStep(jobId, index, key) {
             const job = jobs && isMapping(jobs) ? jobs.find(jobId) : undefined;
             const steps = job && isMapping(job) ? job.find('steps') : undefined;
@@ -97578,7 +97579,56 @@ class LogMasker {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/rehearsal/src/platform/secrets.ts
+
+/**
+ * GitHub's rules for the names of repository, environment and organisation secrets: letters,
+ * digits and underscores only, not starting with a digit or `GITHUB_`, compared without case.
+ * https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions#naming-your-secrets
+ * A name such as `app-id` can therefore never be a repository secret, and `secrets: inherit`
+ * (which passes the caller's secrets by their names) can never deliver it.
+ */
+function checkSecretName(name) {
+    const why = !/^[A-Za-z0-9_]+$/.test(name)
+        ? 'secret names can only contain letters, digits and underscores'
+        : /^[0-9]/.test(name)
+            ? 'secret names must not start with a number'
+            : /^GITHUB_/i.test(name)
+                ? 'secret names must not start with GITHUB_'
+                : undefined;
+    if (why)
+        throw new errors_UserError(`GitHub would not store a repository secret named "${name}": ${why}.`, `Name it like ${name.toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^(?=[0-9])|^GITHUB_/, 'RELKIT_')}.`);
+}
+/** A repository's secrets as GitHub holds them: checked names, looked up without case (stored upper case). */
+function repositorySecrets(secrets) {
+    const held = {};
+    for (const [name, value] of Object.entries(secrets)) {
+        checkSecretName(name);
+        held[name.toUpperCase()] = value;
+    }
+    return held;
+}
+/**
+ * The secrets a called workflow receives. `secrets: inherit` passes every secret of the caller by its
+ * name; an explicit `secrets:` map may only name secrets the called workflow declares under
+ * `on.workflow_call.secrets`, as GitHub refuses the run otherwise ("Invalid secret, … is not defined
+ * in the referenced workflow").
+ * https://docs.github.com/en/actions/sharing-automations/reusing-workflows#passing-inputs-and-secrets-to-a-reusable-workflow
+ */
+function secretsForCalledWorkflow(options) {
+    if (options.inherit)
+        return { ...options.caller };
+    const declared = new Set(options.declared.map((name) => name.toLowerCase()));
+    for (const name of Object.keys(options.given)) {
+        if (!declared.has(name.toLowerCase())) {
+            throw new errors_UserError(`Invalid secret, ${name} is not defined in the referenced workflow ${options.workflow}.`, `Pass only the secrets it declares (${options.declared.join(', ') || 'none'}), or use \`secrets: inherit\`.`);
+        }
+    }
+    return { ...options.given };
+}
+
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/run.ts
+
 
 
 
@@ -97767,7 +97817,13 @@ async function runCalledWorkflow(job, scope) {
             throw new Error(`job ${id} calls ${job.ref.value}, and this run cannot load called workflows`);
         const called = await scope.loadCalled(job.ref.value);
         const inputs = (evaluateToken(job['input-values'], base) ?? {});
-        const secrets = job['inherit-secrets'] ? (scope.secrets ?? {}) : stringMap(evaluateToken(job['secret-values'], { ...base, secrets: scope.secrets ?? {} }));
+        const secrets = secretsForCalledWorkflow({
+            inherit: job['inherit-secrets'] === true,
+            caller: scope.secrets ?? {},
+            given: job['inherit-secrets'] ? {} : stringMap(evaluateToken(job['secret-values'], { ...base, secrets: scope.secrets ?? {} })),
+            declared: called.callSecrets,
+            workflow: job.ref.value,
+        });
         const previous = scope.previous?.jobs[id]?.called;
         scope.log(`${id}: calls ${job.ref.value}`);
         const workdir = (0,external_node_path_namespaceObject.join)(scope.workdir, id);
@@ -101892,6 +101948,7 @@ function publishedActions(sandbox, cacheDir) {
 
 
 
+
 /**
  * Every `uses:` release.yml has: actions published in the sandbox (relkit/<action> repositories, as
  * the self scenario has them), else relkit's bundles of this checkout, then the GitHub actions the
@@ -102022,8 +102079,9 @@ async function rehearse(options) {
         return await runWorkflow({
             workflow,
             inputs: scenario.workflow ? { ...scenario.inputs, mock: options.mock } : callerInputs(scenario, options.registry, options.mock),
-            // release.yml's secret names, and the repository secrets release-relkit.yml passes on.
-            secrets: { 'app-id': String(SANDBOX_APP_ID), 'app-private-key': sandbox.appPrivateKey(), RELKIT_APP_ID: String(SANDBOX_APP_ID), RELKIT_APP_PRIVATE_KEY: sandbox.appPrivateKey() },
+            // The repository's secrets, under names GitHub lets a repository hold; release.yml run without a
+            // caller gets them as `secrets: inherit` would pass them.
+            secrets: repositorySecrets(options.secrets === 'github-token-only' ? {} : { RELKIT_APP_ID: String(SANDBOX_APP_ID), RELKIT_APP_PRIVATE_KEY: sandbox.appPrivateKey() }),
             loadCalled,
             github: {
                 repository: scenario.repository,
@@ -102648,6 +102706,7 @@ function selfScenario(root) {
 }
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/index.ts
+
 
 
 

@@ -17,7 +17,7 @@ describe('release.yml, the reusable workflow', () => {
     const inputs = workflow.on.workflow_call.inputs;
     expect(Object.keys(inputs).length).toBeLessThanOrEqual(25);
     expect(inputs.mock).toMatchObject({ type: 'boolean', default: true });
-    expect(Object.keys(workflow.on.workflow_call.secrets).sort()).toEqual(['app-id', 'app-private-key', 'token']);
+    expect(Object.keys(workflow.on.workflow_call.secrets).sort()).toEqual(['RELKIT_APP_ID', 'RELKIT_APP_PRIVATE_KEY', 'RELKIT_TOKEN']);
   });
 
   it('gives no job more than it needs, and runs one release per repository at a time without cancelling', () => {

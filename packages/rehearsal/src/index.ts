@@ -15,3 +15,4 @@ export { startLocalRegistry, type LocalRegistry } from './local-registry.js';
 export { rehearsalReport } from './report.js';
 export { selfScenario, SELF_WORKFLOW } from './self-scenario.js';
 export { publishedActions } from './published-actions.js';
+export { checkSecretName, repositorySecrets, secretsForCalledWorkflow } from './platform/secrets.js';

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { UserError } from '@relkit/kit';
 import { SANDBOX_APP_ID, SANDBOX_TOKENS, type Sandbox } from '@relkit/sandbox';
 import { appTokenAction } from './app-token-action.js';
+import { repositorySecrets } from './platform/secrets.js';
 import { artifactActions } from './artifact-actions.js';
 import { bundledActions } from './bundled-actions.js';
 import { checkoutAction } from './checkout-action.js';
@@ -30,6 +31,8 @@ export interface RehearseOptions {
   runId?: string;
   /** "Re-run failed jobs" of this earlier attempt. */
   previous?: RunRecord;
+  /** The repository's secrets: the App's (default), or none, as a repository without an App has. */
+  secrets?: 'app' | 'github-token-only';
   log?: (line: string) => void;
 }
 
@@ -156,8 +159,9 @@ export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
     return await runWorkflow({
       workflow,
       inputs: scenario.workflow ? { ...scenario.inputs, mock: options.mock } : callerInputs(scenario, options.registry, options.mock),
-      // release.yml's secret names, and the repository secrets release-relkit.yml passes on.
-      secrets: { 'app-id': String(SANDBOX_APP_ID), 'app-private-key': sandbox.appPrivateKey(), RELKIT_APP_ID: String(SANDBOX_APP_ID), RELKIT_APP_PRIVATE_KEY: sandbox.appPrivateKey() },
+      // The repository's secrets, under names GitHub lets a repository hold; release.yml run without a
+      // caller gets them as `secrets: inherit` would pass them.
+      secrets: repositorySecrets(options.secrets === 'github-token-only' ? {} : { RELKIT_APP_ID: String(SANDBOX_APP_ID), RELKIT_APP_PRIVATE_KEY: sandbox.appPrivateKey() }),
       loadCalled,
       github: {
         repository: scenario.repository,

@@ -10,6 +10,7 @@ import { runShell } from './steps.js';
 import { evaluateToken } from './tokens.js';
 import type { LoadedWorkflow } from './workflow.js';
 import { LogMasker } from './masks.js';
+import { secretsForCalledWorkflow } from './platform/secrets.js';
 
 export interface ActionCall {
   uses: string;
@@ -246,7 +247,13 @@ async function runCalledWorkflow(job: ReusableWorkflowJob, scope: JobScope): Pro
     if (!scope.loadCalled) throw new Error(`job ${id} calls ${job.ref.value}, and this run cannot load called workflows`);
     const called = await scope.loadCalled(job.ref.value);
     const inputs = (evaluateToken(job['input-values'], base) ?? {}) as Record<string, unknown>;
-    const secrets = job['inherit-secrets'] ? (scope.secrets ?? {}) : stringMap(evaluateToken(job['secret-values'], { ...base, secrets: scope.secrets ?? {} }));
+    const secrets = secretsForCalledWorkflow({
+      inherit: job['inherit-secrets'] === true,
+      caller: scope.secrets ?? {},
+      given: job['inherit-secrets'] ? {} : stringMap(evaluateToken(job['secret-values'], { ...base, secrets: scope.secrets ?? {} })),
+      declared: called.callSecrets,
+      workflow: job.ref.value,
+    });
     const previous = scope.previous?.jobs[id]?.called;
     scope.log(`${id}: calls ${job.ref.value}`);
     const workdir = join(scope.workdir, id);

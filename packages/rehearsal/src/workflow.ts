@@ -7,6 +7,8 @@ export interface LoadedWorkflow {
   template: WorkflowTemplate;
   /** `on.workflow_call.outputs`: output name → its `value` expression text, for callers of this workflow. */
   callOutputs: Record<string, string>;
+  /** `on.workflow_call.secrets`: the secret names a caller may pass explicitly. */
+  callSecrets: string[];
   /** Keys the converted model leaves out (`with`, `shell`, `working-directory`), read from the parsed tokens. */
   rawStep(jobId: string, index: number, key: string): TemplateToken | undefined;
 }
@@ -27,12 +29,13 @@ export async function loadWorkflow(name: string, content: string): Promise<Loade
   if (template.errors?.length) throw new WorkflowError(`${name} is not a valid workflow:\n${template.errors.map((e) => `  ${e.Message}`).join('\n')}`);
   const root = parsed.value;
   const jobs = isMapping(root) ? root.find('jobs') : undefined;
-  const on = (parseYaml(content) as { on?: { workflow_call?: { outputs?: Record<string, { value?: unknown }> } } } | null)?.on;
+  const on = (parseYaml(content) as { on?: { workflow_call?: { outputs?: Record<string, { value?: unknown }>; secrets?: Record<string, unknown> } } } | null)?.on;
   const callOutputs = Object.fromEntries(Object.entries(on?.workflow_call?.outputs ?? {}).map(([key, output]) => [key, String(output?.value ?? '')]));
   return {
     name,
     template,
     callOutputs,
+    callSecrets: Object.keys(on?.workflow_call?.secrets ?? {}),
     rawStep(jobId, index, key) {
       const job = jobs && isMapping(jobs) ? jobs.find(jobId) : undefined;
       const steps = job && isMapping(job) ? job.find('steps') : undefined;
