@@ -97364,6 +97364,10 @@ async function loadWorkflow(name, content) {
         template,
         callOutputs,
         callSecrets: Object.keys(on?.workflow_call?.secrets ?? {}),
+        rawJob(jobId, key) {
+            const job = jobs && isMapping(jobs) ? jobs.find(jobId) : undefined;
+            return job && isMapping(job) ? job.find(key) : undefined;
+        },
         rawStep(jobId, index, key) {
             const job = jobs && isMapping(jobs) ? jobs.find(jobId) : undefined;
             const steps = job && isMapping(job) ? job.find('steps') : undefined;
@@ -97476,7 +97480,12 @@ function expandMatrix(matrix) {
 
 
 
-/** Runs a `run:` script as the runner does: bash -e -o pipefail, the file commands read afterwards. */
+/**
+ * Runs a `run:` script as the runner does, the file commands read afterwards. Without `shell:` a
+ * Linux runner uses `bash -e {0}` (no pipefail); `shell: bash` is `bash --noprofile --norc -eo
+ * pipefail {0}`; `shell: sh` is `sh -e {0}`.
+ * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#exit-codes-and-error-action-preference
+ */
 async function runShell(script, options) {
     const shell = options.shell ?? 'bash';
     if (shell !== 'bash' && shell !== 'sh')
@@ -97487,7 +97496,7 @@ async function runShell(script, options) {
         (0,external_node_fs_namespaceObject.writeFileSync)(file, '');
     const scriptFile = (0,external_node_path_namespaceObject.join)(dir, 'step.sh');
     (0,external_node_fs_namespaceObject.writeFileSync)(scriptFile, script);
-    const args = shell === 'bash' ? ['--noprofile', '--norc', '-eo', 'pipefail', scriptFile] : ['-e', scriptFile];
+    const args = options.shell === 'bash' ? ['--noprofile', '--norc', '-eo', 'pipefail', scriptFile] : ['-e', scriptFile];
     const child = (0,external_node_child_process_namespaceObject.spawn)(shell, args, { cwd: (0,external_node_path_namespaceObject.resolve)(options.cwd), env: { ...options.env, ...files }, stdio: ['ignore', 'pipe', 'pipe'] });
     let log = '';
     child.stdout.on('data', (chunk) => (log += chunk.toString()));
@@ -97579,6 +97588,35 @@ class LogMasker {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/rehearsal/src/platform/job-time.ts
+/**
+ * How long a job may run. `jobs.<id>.timeout-minutes` defaults to 360, after which GitHub cancels
+ * the job; on GitHub-hosted runners no job runs longer than 6 hours whatever the setting.
+ * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idtimeout-minutes
+ * https://docs.github.com/en/actions/reference/actions-limits ("Job execution time")
+ */
+const DEFAULT_JOB_MINUTES = 360;
+const HOSTED_JOB_MINUTES = 360;
+const HOSTED_LABEL = /^(ubuntu|windows|macos)-/;
+/** Whether `runs-on` names a GitHub-hosted runner image (ubuntu-latest, ubuntu-24.04, macos-15, windows-2025, …). */
+function isHostedRunner(runsOn) {
+    const labels = Array.isArray(runsOn) ? runsOn : [runsOn];
+    return labels.some((label) => typeof label === 'string' && HOSTED_LABEL.test(label));
+}
+/** The minutes a job gets: its timeout-minutes (or the default), capped on hosted runners. */
+function jobMinutes(timeoutMinutes, runsOn) {
+    const asked = timeoutMinutes === undefined || timeoutMinutes === null || timeoutMinutes === '' ? DEFAULT_JOB_MINUTES : Number(timeoutMinutes);
+    if (!Number.isFinite(asked) || asked <= 0)
+        throw new Error(`timeout-minutes ${String(timeoutMinutes)} is not a positive number of minutes`);
+    if (isHostedRunner(runsOn) && asked > HOSTED_JOB_MINUTES)
+        return { minutes: HOSTED_JOB_MINUTES, capped: true };
+    return { minutes: asked, capped: false };
+}
+/** GitHub's words for a job stopped at its limit. */
+function timeoutMessage(minutes) {
+    return `The job running on runner GitHub Actions has exceeded the maximum execution time of ${minutes} minutes.`;
+}
+
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/platform/secrets.ts
 
 /**
@@ -97628,6 +97666,7 @@ function secretsForCalledWorkflow(options) {
 }
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/run.ts
+
 
 
 
@@ -97867,14 +97906,28 @@ async function runLeg(job, scope, contexts) {
     let error;
     const secrets = scope.secrets ?? {};
     const masker = new LogMasker([...Object.values(secrets), String(scope.github.token ?? '')]);
+    let limit;
     try {
         jobEnv = stringMap(evaluateToken(job.env, { ...contexts, secrets }));
+        limit = jobMinutes(evaluateToken(scope.workflow.rawJob(job.id.value, 'timeout-minutes'), contexts), evaluateToken(job['runs-on'], contexts));
     }
     catch (e) {
         return { result: 'failure', steps: [], outputs: {}, error: e.message };
     }
+    if (limit.capped)
+        scope.log(`${job.id.value}: timeout-minutes is more than a GitHub-hosted runner allows; the job gets ${limit.minutes} minutes`);
+    const deadline = Date.now() + limit.minutes * 60_000;
+    let timedOut = false;
     for (const [index, step] of job.steps.entries()) {
         const started = Date.now();
+        if (!timedOut && started >= deadline)
+            timedOut = true;
+        if (timedOut) {
+            records.push({ id: step.id, name: step.name ? step.id : defaultStepName(step), outcome: 'skipped', conclusion: 'skipped', outputs: {}, log: '', summary: '', durationMs: 0 });
+            stepsContext[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
+            continue;
+        }
+        const timeoutMs = Math.max(1, deadline - started);
         const stepName = step.name ? asString(evaluateToken(step.name, { ...contexts, steps: stepsContext })) : defaultStepName(step);
         const env = { ...stringMap(scope.workflowEnv), ...jobEnv, ...exported };
         const stepContexts = { ...contexts, secrets, steps: stepsContext, env, job: { status: failed ? 'failure' : 'success' }, runner: { os: 'Linux', arch: 'X64', temp } };
@@ -97896,7 +97949,7 @@ async function runLeg(job, scope, contexts) {
                 const script = asString(evaluateToken(step.run, stepContexts));
                 const dir = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'working-directory'), stepContexts)) || '.';
                 const shell = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'shell'), stepContexts)) || undefined;
-                const ran = await runShell(script, { env: processEnv, cwd: (0,external_node_path_namespaceObject.join)(workspace, dir), ...(shell ? { shell } : {}) });
+                const ran = await runShell(script, { env: processEnv, cwd: (0,external_node_path_namespaceObject.join)(workspace, dir), timeoutMs, ...(shell ? { shell } : {}) });
                 outcome = { failed: ran.exitCode !== 0, outputs: ran.outputs, exportedEnv: ran.exportedEnv, path: ran.path, summary: ran.summary, log: ran.exitCode !== 0 ? `${ran.log}\nProcess completed with exit code ${ran.exitCode}.` : ran.log };
             }
             else if ('uses' in step) {
@@ -97905,7 +97958,7 @@ async function runLeg(job, scope, contexts) {
                 if (!handler)
                     throw new Error(`uses: ${uses} is not an action the rehearsal runner can run`);
                 const withValues = stringMap(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'with'), stepContexts));
-                outcome = await handler({ uses, inputs: withValues, env: processEnv, workspace, runDir: scope.runDir, github: scope.github });
+                outcome = await handler({ uses, inputs: withValues, env: processEnv, workspace, runDir: scope.runDir, github: scope.github, timeoutMs });
                 if (outcome.post)
                     posts.push({ name: `Post ${stepName}`, run: outcome.post });
             }
@@ -97926,6 +97979,13 @@ async function runLeg(job, scope, contexts) {
             error ??= masker.apply(`${stepName}: ${e.message}`);
         }
         record.durationMs = Date.now() - started;
+        if (Date.now() >= deadline) {
+            // The runner stops the step at the job's limit; the job ends cancelled, its later steps skipped.
+            timedOut = true;
+            record.outcome = 'failure';
+            record.conclusion = 'failure';
+            record.log = `${record.log}\n##[error]${timeoutMessage(limit.minutes)}\n`;
+        }
         records.push(record);
         stepsContext[step.id] = { outputs: record.outputs, outcome: record.outcome, conclusion: record.conclusion };
         if (record.conclusion === 'failure')
@@ -97948,6 +98008,8 @@ async function runLeg(job, scope, contexts) {
         failed = true;
         error ??= e.message;
     }
+    if (timedOut)
+        return { result: 'cancelled', steps: records, outputs, error: timeoutMessage(limit.minutes) };
     return { result: failed ? 'failure' : 'success', steps: records, outputs, ...(error ? { error } : {}) };
 }
 /** What the Actions UI calls an unnamed step: `Run <action>` or `Run <first line of the script>`. */
@@ -98018,7 +98080,7 @@ function javascriptAction(actionYml, banner = '') {
     const metadata = readActionMetadata(actionYml);
     return async (call) => {
         const inputs = expressionDefaults(metadata.inputs, call.inputs, call.github);
-        const main = await runActionBundle({ action: actionYml, inputs, env: call.env, cwd: call.workspace });
+        const main = await runActionBundle({ action: actionYml, inputs, env: call.env, cwd: call.workspace, ...(call.timeoutMs ? { timeoutMs: call.timeoutMs } : {}) });
         const outcome = outcomeOf(main);
         outcome.log = `${banner}${outcome.log}`;
         if (metadata.runs.post) {
@@ -102706,6 +102768,7 @@ function selfScenario(root) {
 }
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/index.ts
+
 
 
 

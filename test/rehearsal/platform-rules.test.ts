@@ -1,8 +1,28 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkSecretName, repositorySecrets } from '@relkit/rehearsal';
+import { parse } from 'yaml';
+import { checkSecretName, jobMinutes, loadWorkflow, repositorySecrets, runWorkflow } from '@relkit/rehearsal';
 import { UserError } from '@relkit/kit';
+import { scratchDir } from '../helpers/scratch.js';
 import { failures, RELEASE_YML, stage, type Stage } from './scenario-harness.js';
+
+const WORKFLOWS = ['release.yml', 'release-relkit.yml'].map((name) => fileURLToPath(new URL(`../../.github/workflows/${name}`, import.meta.url)));
+
+/** A workflow run by the rehearsal runner alone (no GitHub calls): run: steps only. */
+async function runAlone(content: string) {
+  const workdir = await scratchDir('platform');
+  const started = Date.now();
+  const record = await runWorkflow({
+    workflow: await loadWorkflow('rules.yml', content),
+    inputs: {},
+    github: { repository: 'acme/app', repository_owner: 'acme', run_id: '1', sha: 'f'.repeat(40), ref: 'refs/heads/main', ref_name: 'main', event_name: 'workflow_dispatch' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+    actions: () => undefined,
+    workdir,
+  });
+  return { record, ms: Date.now() - started };
+}
 
 /**
  * GitHub's platform rules, as the rehearsal holds them; each test shows one rule and what it does
@@ -83,5 +103,81 @@ describe('secret names: a repository holds only [A-Za-z0-9_] names, and callers 
     expect(record.result).toBe('failure');
     expect(failures(record)).toContain('Invalid secret, app-id is not defined in the referenced workflow');
     expect(s.sandbox.dump()).toEqual(before);
+  });
+});
+
+describe('job time: timeout-minutes (default 360) cancels the job, and a GitHub-hosted job never runs past 6 hours', () => {
+  it('caps timeout-minutes at 360 on hosted runners only', () => {
+    expect(jobMinutes(undefined, 'ubuntu-latest')).toEqual({ minutes: 360, capped: false });
+    expect(jobMinutes(720, 'ubuntu-latest')).toEqual({ minutes: 360, capped: true });
+    expect(jobMinutes(720, ['self-hosted', 'linux'])).toEqual({ minutes: 720, capped: false });
+    expect(jobMinutes(30, 'ubuntu-24.04')).toEqual({ minutes: 30, capped: false });
+  });
+
+  it('the rehearsal stops a job at its limit: the job is cancelled, its later steps skipped, jobs with always() still run', async () => {
+    const { record, ms } = await runAlone(`on: workflow_dispatch
+jobs:
+  wait:
+    runs-on: ubuntu-latest
+    timeout-minutes: 0.02
+    steps:
+      - run: sleep 5
+      - id: after
+        run: echo never
+  cleanup:
+    needs: wait
+    if: always()
+    runs-on: ubuntu-latest
+    steps:
+      - env:
+          RESULT: \${{ needs.wait.result }}
+        run: echo "wait was $RESULT"
+`);
+    expect(ms).toBeLessThan(4500);
+    expect(record.jobs.wait!.result).toBe('cancelled');
+    expect(record.jobs.wait!.legs[0]!.error).toBe('The job running on runner GitHub Actions has exceeded the maximum execution time of 0.02 minutes.');
+    expect(record.jobs.wait!.legs[0]!.steps.map((s) => s.conclusion)).toEqual(['failure', 'skipped']);
+    expect(record.jobs.cleanup!.result).toBe('success');
+    expect(record.jobs.cleanup!.legs[0]!.steps[0]!.log).toContain('wait was cancelled');
+  });
+
+  it('release.yml and release-relkit.yml ask no hosted job for more than 360 minutes', () => {
+    for (const file of WORKFLOWS) {
+      const jobs = (parse(readFileSync(file, 'utf8')) as { jobs: Record<string, { 'runs-on'?: string; 'timeout-minutes'?: number }> }).jobs;
+      for (const [id, job] of Object.entries(jobs)) if (job['runs-on']) expect(job['timeout-minutes'] ?? 360, `${file}: ${id}`).toBeLessThanOrEqual(360);
+    }
+  });
+
+  let current: Stage | undefined;
+  afterAll(async () => {
+    await current?.close();
+  });
+
+  it('plan refuses an image-timeout whose waits cannot fit in one hosted job, before anything is written', async () => {
+    current = await stage('kube-rs', (scenario) => Object.assign(scenario.inputs, { images: 'ghcr.io/kube-rs/kube', 'promote-repository': 'kubernetes/k8s.io', 'promoter-manifest': 'images.yaml', 'promoted-images': 'registry.k8s.io/kube', 'image-timeout': '6h' }));
+    const before = current.sandbox.dump();
+    const record = await current.run({ mock: false });
+    expect(record.jobs.plan!.result).toBe('failure');
+    expect(failures(record)).toMatch(/Input `image-timeout`: 6h .*6 hours/);
+    expect(current.sandbox.dump()).toEqual(before);
+  });
+});
+
+describe('the default shell is bash -e (no pipefail); shell: bash adds -o pipefail', () => {
+  it('a failing command early in a pipe fails the step only with shell: bash', async () => {
+    const { record } = await runAlone(`on: workflow_dispatch
+jobs:
+  default:
+    runs-on: ubuntu-latest
+    steps:
+      - run: false | true
+  explicit:
+    runs-on: ubuntu-latest
+    steps:
+      - shell: bash
+        run: false | true
+`);
+    expect(record.jobs.default!.result).toBe('success');
+    expect(record.jobs.explicit!.result).toBe('failure');
   });
 });

@@ -26,7 +26,7 @@ export function javascriptAction(actionYml: string, banner = ''): ActionHandler 
   const metadata = readActionMetadata(actionYml);
   return async (call: ActionCall) => {
     const inputs = expressionDefaults(metadata.inputs, call.inputs, call.github);
-    const main = await runActionBundle({ action: actionYml, inputs, env: call.env, cwd: call.workspace });
+    const main = await runActionBundle({ action: actionYml, inputs, env: call.env, cwd: call.workspace, ...(call.timeoutMs ? { timeoutMs: call.timeoutMs } : {}) });
     const outcome = outcomeOf(main);
     outcome.log = `${banner}${outcome.log}`;
     if (metadata.runs.post) {

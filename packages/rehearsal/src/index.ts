@@ -16,3 +16,4 @@ export { rehearsalReport } from './report.js';
 export { selfScenario, SELF_WORKFLOW } from './self-scenario.js';
 export { publishedActions } from './published-actions.js';
 export { checkSecretName, repositorySecrets, secretsForCalledWorkflow } from './platform/secrets.js';
+export { jobMinutes, isHostedRunner, timeoutMessage } from './platform/job-time.js';

@@ -10,6 +10,7 @@ import { runShell } from './steps.js';
 import { evaluateToken } from './tokens.js';
 import type { LoadedWorkflow } from './workflow.js';
 import { LogMasker } from './masks.js';
+import { jobMinutes, timeoutMessage } from './platform/job-time.js';
 import { secretsForCalledWorkflow } from './platform/secrets.js';
 
 export interface ActionCall {
@@ -21,6 +22,8 @@ export interface ActionCall {
   runDir: string;
   /** The github context, for input defaults like `${{ github.token }}`. */
   github: Record<string, unknown>;
+  /** What is left of the job's time: the step is stopped after it. */
+  timeoutMs?: number;
 }
 
 export interface ActionOutcome {
@@ -299,13 +302,25 @@ async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknow
   let error: string | undefined;
   const secrets = scope.secrets ?? {};
   const masker = new LogMasker([...Object.values(secrets), String(scope.github.token ?? '')]);
+  let limit: { minutes: number; capped: boolean };
   try {
     jobEnv = stringMap(evaluateToken(job.env, { ...contexts, secrets }));
+    limit = jobMinutes(evaluateToken(scope.workflow.rawJob(job.id.value, 'timeout-minutes'), contexts), evaluateToken(job['runs-on'], contexts));
   } catch (e) {
     return { result: 'failure', steps: [], outputs: {}, error: (e as Error).message };
   }
+  if (limit.capped) scope.log(`${job.id.value}: timeout-minutes is more than a GitHub-hosted runner allows; the job gets ${limit.minutes} minutes`);
+  const deadline = Date.now() + limit.minutes * 60_000;
+  let timedOut = false;
   for (const [index, step] of job.steps.entries()) {
     const started = Date.now();
+    if (!timedOut && started >= deadline) timedOut = true;
+    if (timedOut) {
+      records.push({ id: step.id, name: step.name ? step.id : defaultStepName(step), outcome: 'skipped', conclusion: 'skipped', outputs: {}, log: '', summary: '', durationMs: 0 });
+      stepsContext[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
+      continue;
+    }
+    const timeoutMs = Math.max(1, deadline - started);
     const stepName = step.name ? asString(evaluateToken(step.name, { ...contexts, steps: stepsContext })) : defaultStepName(step);
     const env = { ...stringMap(scope.workflowEnv), ...jobEnv, ...exported };
     const stepContexts = { ...contexts, secrets, steps: stepsContext, env, job: { status: failed ? 'failure' : 'success' }, runner: { os: 'Linux', arch: 'X64', temp } };
@@ -326,14 +341,14 @@ async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknow
         const script = asString(evaluateToken(step.run, stepContexts));
         const dir = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'working-directory'), stepContexts)) || '.';
         const shell = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'shell'), stepContexts)) || undefined;
-        const ran = await runShell(script, { env: processEnv, cwd: join(workspace, dir), ...(shell ? { shell } : {}) });
+        const ran = await runShell(script, { env: processEnv, cwd: join(workspace, dir), timeoutMs, ...(shell ? { shell } : {}) });
         outcome = { failed: ran.exitCode !== 0, outputs: ran.outputs, exportedEnv: ran.exportedEnv, path: ran.path, summary: ran.summary, log: ran.exitCode !== 0 ? `${ran.log}\nProcess completed with exit code ${ran.exitCode}.` : ran.log };
       } else if ('uses' in step) {
         const uses = step.uses.value;
         const handler = scope.actions(uses);
         if (!handler) throw new Error(`uses: ${uses} is not an action the rehearsal runner can run`);
         const withValues = stringMap(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'with'), stepContexts));
-        outcome = await handler({ uses, inputs: withValues, env: processEnv, workspace, runDir: scope.runDir, github: scope.github });
+        outcome = await handler({ uses, inputs: withValues, env: processEnv, workspace, runDir: scope.runDir, github: scope.github, timeoutMs });
         if (outcome.post) posts.push({ name: `Post ${stepName}`, run: outcome.post });
       } else {
         throw new Error(`step ${step.id} is neither run: nor uses:, which the rehearsal runner cannot run`);
@@ -350,6 +365,13 @@ async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknow
       error ??= masker.apply(`${stepName}: ${(e as Error).message}`);
     }
     record.durationMs = Date.now() - started;
+    if (Date.now() >= deadline) {
+      // The runner stops the step at the job's limit; the job ends cancelled, its later steps skipped.
+      timedOut = true;
+      record.outcome = 'failure';
+      record.conclusion = 'failure';
+      record.log = `${record.log}\n##[error]${timeoutMessage(limit.minutes)}\n`;
+    }
     records.push(record);
     stepsContext[step.id] = { outputs: record.outputs, outcome: record.outcome, conclusion: record.conclusion };
     if (record.conclusion === 'failure') error ??= `${stepName} failed: ${lastLines(record.log)}`;
@@ -370,6 +392,7 @@ async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknow
     failed = true;
     error ??= (e as Error).message;
   }
+  if (timedOut) return { result: 'cancelled', steps: records, outputs, error: timeoutMessage(limit.minutes) };
   return { result: failed ? 'failure' : 'success', steps: records, outputs, ...(error ? { error } : {}) };
 }
 

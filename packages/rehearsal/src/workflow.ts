@@ -11,6 +11,8 @@ export interface LoadedWorkflow {
   callSecrets: string[];
   /** Keys the converted model leaves out (`with`, `shell`, `working-directory`), read from the parsed tokens. */
   rawStep(jobId: string, index: number, key: string): TemplateToken | undefined;
+  /** A job key the converted model leaves out (`timeout-minutes`), read from the parsed tokens. */
+  rawJob(jobId: string, key: string): TemplateToken | undefined;
 }
 
 export class WorkflowError extends Error {
@@ -36,6 +38,10 @@ export async function loadWorkflow(name: string, content: string): Promise<Loade
     template,
     callOutputs,
     callSecrets: Object.keys(on?.workflow_call?.secrets ?? {}),
+    rawJob(jobId, key) {
+      const job = jobs && isMapping(jobs) ? jobs.find(jobId) : undefined;
+      return job && isMapping(job) ? job.find(key) : undefined;
+    },
     rawStep(jobId, index, key) {
       const job = jobs && isMapping(jobs) ? jobs.find(jobId) : undefined;
       const steps = job && isMapping(job) ? job.find('steps') : undefined;
