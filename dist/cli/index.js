@@ -97497,11 +97497,19 @@ async function runShell(script, options) {
     const scriptFile = (0,external_node_path_namespaceObject.join)(dir, 'step.sh');
     (0,external_node_fs_namespaceObject.writeFileSync)(scriptFile, script);
     const args = options.shell === 'bash' ? ['--noprofile', '--norc', '-eo', 'pipefail', scriptFile] : ['-e', scriptFile];
-    const child = (0,external_node_child_process_namespaceObject.spawn)(shell, args, { cwd: (0,external_node_path_namespaceObject.resolve)(options.cwd), env: { ...options.env, ...files }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so a stop at the job's time limit ends the commands the script started too.
+    const child = (0,external_node_child_process_namespaceObject.spawn)(shell, args, { cwd: (0,external_node_path_namespaceObject.resolve)(options.cwd), env: { ...options.env, ...files }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let log = '';
     child.stdout.on('data', (chunk) => (log += chunk.toString()));
     child.stderr.on('data', (chunk) => (log += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 10 * 60_000);
+    const timer = setTimeout(() => {
+        try {
+            process.kill(-child.pid, 'SIGKILL');
+        }
+        catch {
+            child.kill('SIGKILL');
+        }
+    }, options.timeoutMs ?? 10 * 60_000);
     const exitCode = await new Promise((done) => child.on('close', (code) => done(code ?? 1)));
     clearTimeout(timer);
     const read = (file) => (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
