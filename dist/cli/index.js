@@ -97454,6 +97454,9 @@ function expandMatrix(matrix) {
     for (const [key, values] of Object.entries(axes)) {
         if (!Array.isArray(values))
             throw new Error(`strategy.matrix.${key} must be a list`);
+        // GitHub fails such a job rather than running it once without the value.
+        if (values.length === 0)
+            throw new Error(`Matrix vector '${key}' does not contain any values`);
         combinations = combinations.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
     }
     if (Object.keys(axes).length === 0)
@@ -97579,6 +97582,13 @@ class LogMasker {
             if (trimmed.length > 0)
                 this.values.add(trimmed);
         }
+    }
+    /** Whether a text holds a masked value (the runner then keeps a job output back). */
+    reveals(text) {
+        for (const value of this.values)
+            if (text.includes(value))
+                return true;
+        return false;
     }
     /** The log as the run page shows it; add-mask lines register their values first. */
     apply(log) {
@@ -97779,10 +97789,29 @@ function needsContext(job, records) {
  * What every job starts with, plain or calling a workflow: the contexts its expressions see, and its
  * `if` against its needs (skipped when false, failed when it cannot be evaluated: `done`).
  */
+/** Every job `id` depends on, directly or through other jobs. */
+function ancestorsOf(id, scope) {
+    const byId = new Map(scope.workflow.template.jobs.map((job) => [job.id.value, job]));
+    const seen = new Set();
+    const visit = (jobId) => {
+        for (const need of byId.get(jobId)?.needs ?? []) {
+            if (seen.has(need.value))
+                continue;
+            seen.add(need.value);
+            visit(need.value);
+        }
+    };
+    visit(id);
+    return [...seen];
+}
 function beginJob(job, scope, needs, name, started) {
     const id = job.id.value;
     const needResults = Object.values(needs).map((n) => n.result);
-    const status = { success: needResults.every((r) => r === 'success'), failure: needResults.some((r) => r === 'failure'), cancelled: false };
+    // failure() of a job looks at every ancestor, not only the jobs it needs directly: "If you have a
+    // chain of dependent jobs, failure() returns true if any ancestor job fails."
+    // https://docs.github.com/en/actions/reference/workflows-and-actions/expressions#failure
+    const ancestorFailed = ancestorsOf(id, scope).some((ancestor) => scope.records[ancestor]?.result === 'failure');
+    const status = { success: needResults.every((r) => r === 'success'), failure: ancestorFailed, cancelled: false };
     const base = { github: scope.github, inputs: scope.inputs, vars: scope.vars ?? {}, needs };
     const record = { id, name, result: 'skipped', outputs: {}, attempt: scope.attempt, durationMs: 0, legs: [] };
     let condition;
@@ -97815,8 +97844,16 @@ async function runJob(job, scope) {
     if (start.done)
         return start.done;
     const { base, record } = start;
-    const strategy = (evaluateToken(job.strategy, base) ?? {});
-    const legs = expandMatrix(strategy.matrix);
+    let legs;
+    let strategy;
+    try {
+        strategy = (evaluateToken(job.strategy, base) ?? {});
+        legs = expandMatrix(strategy.matrix);
+    }
+    catch (error) {
+        scope.log(`${id}: ${error.message}`);
+        return { ...record, result: 'failure', reason: error.message, durationMs: Date.now() - started };
+    }
     scope.log(`${id}: started${legs.length > 1 ? ` (${legs.length} matrix jobs)` : ''}`);
     const failFast = strategy['fail-fast'] !== false;
     let stop = false;
@@ -98015,6 +98052,16 @@ async function runLeg(job, scope, contexts) {
     catch (e) {
         failed = true;
         error ??= e.message;
+    }
+    // "Outputs containing secrets are redacted on the runner and not sent to GitHub Actions."
+    // https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idoutputs
+    for (const [key, value] of Object.entries(outputs)) {
+        if (!masker.reveals(value))
+            continue;
+        outputs[key] = '';
+        const last = records.at(-1);
+        if (last)
+            last.log = `${last.log}\n##[warning]Skip output '${key}' since it may contain secret.\n`;
     }
     if (timedOut)
         return { result: 'cancelled', steps: records, outputs, error: timeoutMessage(limit.minutes) };
@@ -101870,9 +101917,15 @@ async function createAppToken(call) {
             log: `::add-mask::${minted.token}\nCreated an installation token of ${installation.app_slug} for ${owner}${selected.length > 0 ? `/${selected.join(',')}` : ''}\n`,
         };
         if (call.inputs['skip-token-revoke'] !== 'true') {
+            // The action's post step only warns when the revocation fails (the token expires within the hour anyway).
             outcome.post = async () => {
-                await githubRequest(call.env, minted.token, 'DELETE', '/installation/token');
-                return { failed: false, outputs: {}, log: 'Token revoked\n' };
+                try {
+                    await githubRequest(call.env, minted.token, 'DELETE', '/installation/token');
+                    return { failed: false, outputs: {}, log: 'Token revoked\n' };
+                }
+                catch (error) {
+                    return { failed: false, outputs: {}, log: `::warning::Token revocation failed: ${error.message}\n` };
+                }
             };
         }
         return outcome;
@@ -102806,7 +102859,7 @@ function selfScenario(root) {
 
 
 const REHEARSE_USAGE = [
-    'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--verbose]',
+    'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--verbose] [--secrets app|github-token-only]',
     '       relkit rehearse --repo-dir DIR [--repo OWNER/NAME] [--branch B] [--inputs JSON] [--mock]',
     '',
     'Runs .github/workflows/release.yml offline against an embedded GitHub sandbox (and a local',
@@ -102845,7 +102898,10 @@ function scenarioFromRepository(dir, flags) {
     };
 }
 async function rehearseCommand(flags, print) {
-    refuseUnknownFlags('rehearse', flags, ['scenario', 'mock', 'verbose', 'repo-dir', 'repo', 'branch', 'inputs'], REHEARSE_USAGE);
+    refuseUnknownFlags('rehearse', flags, ['scenario', 'mock', 'verbose', 'repo-dir', 'repo', 'branch', 'inputs', 'secrets'], REHEARSE_USAGE);
+    const secrets = flags.get('secrets') ?? 'app';
+    if (secrets !== 'app' && secrets !== 'github-token-only')
+        throw new errors_UserError(`--secrets ${secrets} is not a secrets set.`, 'Use --secrets app (the repository holds RELKIT_APP_ID and RELKIT_APP_PRIVATE_KEY, the default) or --secrets github-token-only (no App, as a repository without one).');
     if (flags.has('help')) {
         print(REHEARSE_USAGE);
         return 0;
@@ -102865,7 +102921,7 @@ async function rehearseCommand(flags, print) {
         if (scenario.images || JSON.stringify(scenario.inputs).includes('{registry}'))
             registry = await startLocalRegistry();
         print(`Rehearsing ${scenario.name === 'repo-dir' ? scenario.title : `the ${scenario.name} release`} in a GitHub sandbox${registry ? ` with a registry at ${registry.host}` : ''}…`);
-        const record = await rehearse({ scenario, sandbox, mock, actionsDir, workflowFile, workdir, ...(registry ? { registry } : {}), log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => { } });
+        const record = await rehearse({ scenario, sandbox, mock, actionsDir, workflowFile, workdir, secrets, ...(registry ? { registry } : {}), log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => { } });
         print('');
         print(rehearsalReport(record, sandbox, scenario, mock));
         return record.result === 'success' ? 0 : 1;
@@ -102995,7 +103051,7 @@ function help() {
         '  relkit <action> [--<input> value …] [--mock] [--json] [--repo OWNER/NAME]',
         '  relkit <action> --help',
         '  relkit sandbox serve [--port N] [--seed FILE.json|GIT_DIR] [--repo OWNER/NAME]',
-        '  relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--repo-dir DIR]',
+        '  relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--repo-dir DIR] [--secrets app|github-token-only]',
         '  relkit package [--out DIR] [--archives]                 each action as its own repository holds it',
         '  relkit publish-actions --version X.Y.Z [--trees DIR] [--owner relkit] [--mock]',
         '  relkit move-tags --version X.Y.Z [--repo OWNER/NAME] [--mock]',

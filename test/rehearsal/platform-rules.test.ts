@@ -10,12 +10,13 @@ import { failures, RELEASE_YML, stage, type Stage } from './scenario-harness.js'
 const WORKFLOWS = ['release.yml', 'release-relkit.yml'].map((name) => fileURLToPath(new URL(`../../.github/workflows/${name}`, import.meta.url)));
 
 /** A workflow run by the rehearsal runner alone (no GitHub calls): run: steps only. */
-async function runAlone(content: string) {
+async function runAlone(content: string, secrets: Record<string, string> = {}) {
   const workdir = await scratchDir('platform');
   const started = Date.now();
   const record = await runWorkflow({
     workflow: await loadWorkflow('rules.yml', content),
     inputs: {},
+    secrets,
     github: { repository: 'acme/app', repository_owner: 'acme', run_id: '1', sha: 'f'.repeat(40), ref: 'refs/heads/main', ref_name: 'main', event_name: 'workflow_dispatch' },
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
     actions: () => undefined,
@@ -179,5 +180,117 @@ jobs:
 `);
     expect(record.jobs.default!.result).toBe('success');
     expect(record.jobs.explicit!.result).toBe('failure');
+  });
+});
+
+describe('a repository without an App (--secrets github-token-only)', () => {
+  let current: Stage | undefined;
+  afterAll(async () => {
+    await current?.close();
+  });
+
+  it('releases with GITHUB_TOKEN where it suffices, and a lock, which needs the App, fails in plan with the fix', async () => {
+    current = await stage('kube-rs');
+    const record = await current.run({ mock: false, secrets: 'github-token-only' });
+    expect(failures(record)).toBe('');
+    const repo = current.sandbox.state.repo('kube-rs/kube')!;
+    expect(repo.objects.commit(repo.refs.get('refs/heads/main')!)!.author.name).toBe('github-actions[bot]');
+    await current.close();
+    current = await stage('kube-rs', (scenario) => Object.assign(scenario.inputs, { lock: true }));
+    const before = current.sandbox.dump();
+    const locked = await current.run({ mock: false, secrets: 'github-token-only' });
+    expect(locked.jobs.plan!.result).toBe('failure');
+    expect(failures(locked)).toMatch(/Input `lock`: .*RELKIT_APP_ID and RELKIT_APP_PRIVATE_KEY/);
+    expect(current.sandbox.dump()).toEqual(before);
+  });
+});
+
+describe('a failed token revocation is a warning, as in actions/create-github-app-token', () => {
+  let current: Stage | undefined;
+  afterAll(async () => {
+    await current?.close();
+  });
+
+  it('the release succeeds and the post step says the revocation failed', async () => {
+    current = await stage('kube-rs');
+    current.sandbox.faults.add({ method: 'DELETE', path: '/installation/token', times: 10_000, status: 502 });
+    const record = await current.run({ mock: false });
+    current.sandbox.faults.clear();
+    expect(failures(record)).toBe('');
+    const posts = Object.values(record.jobs).flatMap((job) => job.legs.flatMap((leg) => leg.steps)).filter((step) => step.name.startsWith('Post '));
+    expect(posts.some((step) => step.log.includes('::warning::Token revocation failed'))).toBe(true);
+  });
+});
+
+describe('smaller runner rules', () => {
+  it('a job output that holds a secret is dropped, with the runner\'s warning', async () => {
+    const { record } = await runAlone(
+      `on: workflow_dispatch
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    outputs:
+      leak: \${{ steps.s.outputs.v }}
+      fine: \${{ steps.s.outputs.w }}
+    steps:
+      - id: s
+        env:
+          V: \${{ secrets.RELKIT_TOKEN }}
+        run: |
+          echo "v=token:$V" >> "$GITHUB_OUTPUT"
+          echo "w=plain" >> "$GITHUB_OUTPUT"
+  b:
+    needs: a
+    runs-on: ubuntu-latest
+    steps:
+      - env:
+          LEAK: \${{ needs.a.outputs.leak }}
+          FINE: \${{ needs.a.outputs.fine }}
+        run: echo "leak=[$LEAK] fine=[$FINE]"
+`,
+      { RELKIT_TOKEN: 'ghp_rulesecret123456' },
+    );
+    expect(record.jobs.a!.outputs).toEqual({ leak: '', fine: 'plain' });
+    expect(record.jobs.a!.legs[0]!.steps.at(-1)!.log).toContain("Skip output 'leak' since it may contain secret.");
+    expect(record.jobs.b!.legs[0]!.steps[0]!.log).toContain('leak=[] fine=[plain]');
+  });
+
+  it('an empty matrix vector fails the job instead of running it once', async () => {
+    const { record } = await runAlone(`on: workflow_dispatch
+jobs:
+  build:
+    strategy:
+      matrix:
+        arch: []
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo built
+`);
+    expect(record.jobs.build!.result).toBe('failure');
+    expect(record.jobs.build!.reason).toContain("Matrix vector 'arch' does not contain any values");
+    expect(record.jobs.build!.legs).toEqual([]);
+  });
+
+  it('failure() in a job counts every ancestor, not only the jobs it needs', async () => {
+    const { record } = await runAlone(`on: workflow_dispatch
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - run: exit 1
+  b:
+    needs: a
+    if: always()
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo b
+  c:
+    needs: b
+    if: failure()
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo reporting the failure of a
+`);
+    expect(Object.fromEntries(Object.entries(record.jobs).map(([id, job]) => [id, job.result]))).toEqual({ a: 'failure', b: 'success', c: 'success' });
   });
 });

@@ -13,7 +13,7 @@ export interface Stage {
   sandbox: Sandbox;
   /** Answers that did not fit GitHub's OpenAPI description. */
   violations: string[];
-  run(options: { mock: boolean; previous?: RunRecord; registry?: LocalRegistry; runId?: string }): Promise<RunRecord>;
+  run(options: { mock: boolean; previous?: RunRecord; registry?: LocalRegistry; runId?: string; secrets?: 'app' | 'github-token-only' }): Promise<RunRecord>;
   close(): Promise<void>;
 }
 
@@ -28,7 +28,7 @@ export async function stage(name: string, change?: (scenario: Scenario) => void)
     scenario,
     sandbox,
     violations,
-    run: ({ mock, previous, registry, runId }) => rehearse({ scenario, sandbox, mock, actionsDir: ACTIONS, workflowFile: RELEASE_YML, workdir, ...(previous ? { previous } : {}), ...(registry ? { registry } : {}), ...(runId ? { runId } : {}) }),
+    run: ({ mock, previous, registry, runId, secrets }) => rehearse({ scenario, sandbox, mock, actionsDir: ACTIONS, workflowFile: RELEASE_YML, workdir, ...(previous ? { previous } : {}), ...(registry ? { registry } : {}), ...(runId ? { runId } : {}), ...(secrets ? { secrets } : {}) }),
     close: () => sandbox.close(),
   };
 }

@@ -17,7 +17,7 @@ function help(): string {
     '  relkit <action> [--<input> value …] [--mock] [--json] [--repo OWNER/NAME]',
     '  relkit <action> --help',
     '  relkit sandbox serve [--port N] [--seed FILE.json|GIT_DIR] [--repo OWNER/NAME]',
-    '  relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--repo-dir DIR]',
+    '  relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--repo-dir DIR] [--secrets app|github-token-only]',
     '  relkit package [--out DIR] [--archives]                 each action as its own repository holds it',
     '  relkit publish-actions --version X.Y.Z [--trees DIR] [--owner relkit] [--mock]',
     '  relkit move-tags --version X.Y.Z [--repo OWNER/NAME] [--mock]',

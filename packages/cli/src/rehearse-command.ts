@@ -9,7 +9,7 @@ import { actionsDirectory } from './actions-dir.js';
 import { refuseUnknownFlags } from './args.js';
 
 export const REHEARSE_USAGE = [
-  'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--verbose]',
+  'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--verbose] [--secrets app|github-token-only]',
   '       relkit rehearse --repo-dir DIR [--repo OWNER/NAME] [--branch B] [--inputs JSON] [--mock]',
   '',
   'Runs .github/workflows/release.yml offline against an embedded GitHub sandbox (and a local',
@@ -47,7 +47,9 @@ function scenarioFromRepository(dir: string, flags: Map<string, string>): Scenar
 }
 
 export async function rehearseCommand(flags: Map<string, string>, print: (line: string) => void): Promise<number> {
-  refuseUnknownFlags('rehearse', flags, ['scenario', 'mock', 'verbose', 'repo-dir', 'repo', 'branch', 'inputs'], REHEARSE_USAGE);
+  refuseUnknownFlags('rehearse', flags, ['scenario', 'mock', 'verbose', 'repo-dir', 'repo', 'branch', 'inputs', 'secrets'], REHEARSE_USAGE);
+  const secrets = flags.get('secrets') ?? 'app';
+  if (secrets !== 'app' && secrets !== 'github-token-only') throw new UserError(`--secrets ${secrets} is not a secrets set.`, 'Use --secrets app (the repository holds RELKIT_APP_ID and RELKIT_APP_PRIVATE_KEY, the default) or --secrets github-token-only (no App, as a repository without one).');
   if (flags.has('help')) {
     print(REHEARSE_USAGE);
     return 0;
@@ -65,7 +67,7 @@ export async function rehearseCommand(flags: Map<string, string>, print: (line: 
   try {
     if (scenario.images || JSON.stringify(scenario.inputs).includes('{registry}')) registry = await startLocalRegistry();
     print(`Rehearsing ${scenario.name === 'repo-dir' ? scenario.title : `the ${scenario.name} release`} in a GitHub sandbox${registry ? ` with a registry at ${registry.host}` : ''}…`);
-    const record = await rehearse({ scenario, sandbox, mock, actionsDir, workflowFile, workdir, ...(registry ? { registry } : {}), log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => {} });
+    const record = await rehearse({ scenario, sandbox, mock, actionsDir, workflowFile, workdir, secrets, ...(registry ? { registry } : {}), log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => {} });
     print('');
     print(rehearsalReport(record, sandbox, scenario, mock));
     return record.result === 'success' ? 0 : 1;

@@ -45,9 +45,14 @@ async function createAppToken(call: ActionCall): Promise<ActionOutcome> {
       log: `::add-mask::${minted.token}\nCreated an installation token of ${installation.app_slug} for ${owner}${selected.length > 0 ? `/${selected.join(',')}` : ''}\n`,
     };
     if (call.inputs['skip-token-revoke'] !== 'true') {
+      // The action's post step only warns when the revocation fails (the token expires within the hour anyway).
       outcome.post = async () => {
-        await githubRequest(call.env, minted.token, 'DELETE', '/installation/token');
-        return { failed: false, outputs: {}, log: 'Token revoked\n' };
+        try {
+          await githubRequest(call.env, minted.token, 'DELETE', '/installation/token');
+          return { failed: false, outputs: {}, log: 'Token revoked\n' };
+        } catch (error) {
+          return { failed: false, outputs: {}, log: `::warning::Token revocation failed: ${(error as Error).message}\n` };
+        }
       };
     }
     return outcome;

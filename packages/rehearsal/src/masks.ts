@@ -19,6 +19,12 @@ export class LogMasker {
     }
   }
 
+  /** Whether a text holds a masked value (the runner then keeps a job output back). */
+  reveals(text: string): boolean {
+    for (const value of this.values) if (text.includes(value)) return true;
+    return false;
+  }
+
   /** The log as the run page shows it; add-mask lines register their values first. */
   apply(log: string): string {
     const kept: string[] = [];

@@ -6,6 +6,8 @@ export function expandMatrix(matrix: unknown): Array<Record<string, unknown>> {
   let combinations: Array<Record<string, unknown>> = [{}];
   for (const [key, values] of Object.entries(axes)) {
     if (!Array.isArray(values)) throw new Error(`strategy.matrix.${key} must be a list`);
+    // GitHub fails such a job rather than running it once without the value.
+    if (values.length === 0) throw new Error(`Matrix vector '${key}' does not contain any values`);
     combinations = combinations.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
   }
   if (Object.keys(axes).length === 0) combinations = [];

@@ -172,10 +172,29 @@ function needsContext(job: AnyJob, records: Record<string, JobRecord>): Record<s
  * What every job starts with, plain or calling a workflow: the contexts its expressions see, and its
  * `if` against its needs (skipped when false, failed when it cannot be evaluated: `done`).
  */
+/** Every job `id` depends on, directly or through other jobs. */
+function ancestorsOf(id: string, scope: JobScope): string[] {
+  const byId = new Map(scope.workflow.template.jobs.map((job) => [job.id.value, job]));
+  const seen = new Set<string>();
+  const visit = (jobId: string) => {
+    for (const need of byId.get(jobId)?.needs ?? []) {
+      if (seen.has(need.value)) continue;
+      seen.add(need.value);
+      visit(need.value);
+    }
+  };
+  visit(id);
+  return [...seen];
+}
+
 function beginJob(job: AnyJob, scope: JobScope, needs: Record<string, unknown>, name: string, started: number): { base: Record<string, unknown>; record: JobRecord; done?: JobRecord } {
   const id = job.id.value;
   const needResults = Object.values(needs).map((n) => (n as { result: JobResult }).result);
-  const status: StatusScope = { success: needResults.every((r) => r === 'success'), failure: needResults.some((r) => r === 'failure'), cancelled: false };
+  // failure() of a job looks at every ancestor, not only the jobs it needs directly: "If you have a
+  // chain of dependent jobs, failure() returns true if any ancestor job fails."
+  // https://docs.github.com/en/actions/reference/workflows-and-actions/expressions#failure
+  const ancestorFailed = ancestorsOf(id, scope).some((ancestor) => scope.records[ancestor]?.result === 'failure');
+  const status: StatusScope = { success: needResults.every((r) => r === 'success'), failure: ancestorFailed, cancelled: false };
   const base = { github: scope.github, inputs: scope.inputs, vars: scope.vars ?? {}, needs };
   const record: JobRecord = { id, name, result: 'skipped', outputs: {}, attempt: scope.attempt, durationMs: 0, legs: [] };
   let condition: unknown;
@@ -206,8 +225,15 @@ async function runJob(job: Job, scope: JobScope): Promise<JobRecord> {
   const start = beginJob(job, scope, needs, name, started);
   if (start.done) return start.done;
   const { base, record } = start;
-  const strategy = (evaluateToken(job.strategy, base) ?? {}) as { matrix?: unknown; 'fail-fast'?: boolean };
-  const legs = expandMatrix(strategy.matrix);
+  let legs: Array<Record<string, unknown>>;
+  let strategy: { matrix?: unknown; 'fail-fast'?: boolean };
+  try {
+    strategy = (evaluateToken(job.strategy, base) ?? {}) as { matrix?: unknown; 'fail-fast'?: boolean };
+    legs = expandMatrix(strategy.matrix);
+  } catch (error) {
+    scope.log(`${id}: ${(error as Error).message}`);
+    return { ...record, result: 'failure', reason: (error as Error).message, durationMs: Date.now() - started };
+  }
   scope.log(`${id}: started${legs.length > 1 ? ` (${legs.length} matrix jobs)` : ''}`);
   const failFast = strategy['fail-fast'] !== false;
   let stop = false;
@@ -391,6 +417,14 @@ async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknow
   } catch (e) {
     failed = true;
     error ??= (e as Error).message;
+  }
+  // "Outputs containing secrets are redacted on the runner and not sent to GitHub Actions."
+  // https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idoutputs
+  for (const [key, value] of Object.entries(outputs)) {
+    if (!masker.reveals(value)) continue;
+    outputs[key] = '';
+    const last = records.at(-1);
+    if (last) last.log = `${last.log}\n##[warning]Skip output '${key}' since it may contain secret.\n`;
   }
   if (timedOut) return { result: 'cancelled', steps: records, outputs, error: timeoutMessage(limit.minutes) };
   return { result: failed ? 'failure' : 'success', steps: records, outputs, ...(error ? { error } : {}) };
