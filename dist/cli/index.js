@@ -97606,6 +97606,187 @@ class LogMasker {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/rehearsal/src/platform/action-refs.ts
+/**
+ * The tags (and the commits they name) of the GitHub actions the rehearsal stands in for, read from
+ * their public repositories (tags v4+ of checkout, v1+ of create-github-app-token, v4+ of the
+ * artifact actions; create-github-app-token v3.2.0 is newer than the copy read and is taken from the
+ * repositories that pin it). The runner resolves every `uses:` of a job when the job is set up, and a
+ * ref that names no tag, branch or commit of the action's repository fails the job there, before any
+ * step runs: "Unable to resolve action `owner/name@ref`, unable to find version `ref`".
+ * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idstepsuses
+ */
+const KNOWN_ACTION_REFS = {
+    'actions/checkout': {
+        'v4': '11d5960a326750d5838078e36cf38b85af677262',
+        'v4.0.0': '1e31de5234b9f8995739874a8ce0492dc87873e2',
+        'v4.1.0': '8ade135a41bc03ea155e62e844d188df1ea18608',
+        'v4.1.1': 'b4ffde65f46336ab88eb53be808477a3936bae11',
+        'v4.1.2': '9bb56186c3b09b4f86b1c65136769dd318469633',
+        'v4.1.3': '1d96c772d19495a3b5c517cd2bc0cb401ea0529f',
+        'v4.1.4': '0ad4b8fadaa221de15dcec353f45205ec38ea70b',
+        'v4.1.5': '44c2b7a8a4ea60a981eaca3cf939b5f4305c123b',
+        'v4.1.6': 'a5ac7e51b41094c92402da3b24376905380afc29',
+        'v4.1.7': '692973e3d937129bcbf40652eb9f2f61becf3332',
+        'v4.2.0': 'd632683dd7b4114ad314bca15554477dd762a938',
+        'v4.2.1': 'eef61447b9ff4aafe5dcd4e0bbf5d482be7e7871',
+        'v4.2.2': '11bd71901bbe5b1630ceea73d27597364c9af683',
+        'v4.3.0': '08eba0b27e820071cde6df949e0beb9ba4906955',
+        'v4.3.1': '34e114876b0b11c390a56381ad16ebd13914f8d5',
+        'v4.4.0': '11d5960a326750d5838078e36cf38b85af677262',
+        'v5': 'fbc6f3992d24b796d5a048ff273f7fcc4a7b6c09',
+        'v5.0.0': '08c6903cd8c0fde910a37f88322edcfb5dd907a8',
+        'v5.0.1': '93cb6efe18208431cddfb8368fd83d5badbf9bfd',
+        'v5.1.0': 'fbc6f3992d24b796d5a048ff273f7fcc4a7b6c09',
+        'v6': 'd23441a48e516b6c34aea4fa41551a30e30af803',
+        'v6.0.0': '1af3b93b6815bc44a9784bd300feb67ff0d1eeb3',
+        'v6.0.1': '8e8c483db84b4bee98b60c0593521ed34d9990e8',
+        'v6.0.2': 'de0fac2e4500dabe0009e67214ff5f5447ce83dd',
+        'v6.0.3': 'df4cb1c069e1874edd31b4311f1884172cec0e10',
+        'v6.1.0': 'd23441a48e516b6c34aea4fa41551a30e30af803',
+        'v7': '3d3c42e5aac5ba805825da76410c181273ba90b1',
+        'v7.0.0': '9c091bb21b7c1c1d1991bb908d89e4e9dddfe3e0',
+        'v7.0.1': '3d3c42e5aac5ba805825da76410c181273ba90b1',
+    },
+    'actions/create-github-app-token': {
+        'v1': 'd72941d797fd3113feb6b93fd0dec494b13a2547',
+        'v1.0.0': 'f45685208fd9b88321d74015b5996fc8c3e43d18',
+        'v1.0.1': 'c08b7942e4f16842e11846de387178fdd8a4dc1a',
+        'v1.0.2': '847634eeb36664e2d49db18add847e3fe1a183db',
+        'v1.0.3': 'c04bb41e616d2a16422908c7ca1b81930f23079b',
+        'v1.0.4': '12aa81137bd7fec724cf23ab0c54092261f59830',
+        'v1.0.5': 'cb1fcdda590f1dd2a7c771cfa62e50bb4ac1cfa5',
+        'v1.1.0': '803e078eb599890256679b164357599b8681de13',
+        'v1.1.1': '27ab48741c28e6dacb5a36198383bd4cff9595d1',
+        'v1.1.2': 'bc256c234bf48ffdee7ae27409ebc7f9aa3c8ab4',
+        'v1.1.3': '2540ed49e5d6bea751bf3da363bb5b5a6fcf0c07',
+        'v1.1.4': '35d8ea9fdbb6820e6377ef8ec809b2e7e38203eb',
+        'v1.1.5': '17cde8a7d84fe69209226a73af1acac6c76392d5',
+        'v1.2.0': 'c72844caa414e2d425452f9bb8372a514153cc22',
+        'v1.2.1': '49ce228ea7cddec9f88dd09c5b7740dbac82d7ba',
+        'v1.2.2': '5804f049e1ab39f8b6e41c4c42f121d2e04c781b',
+        'v1.3.0': 'd400084c451fa94cb8392553d58863d2a2fba09c',
+        'v1.4.0': '8210939678727129ae3a36a8a361102561481c3b',
+        'v1.5.0': '9d97a4282b2c51a2f4f0465b9326399f53c890d4',
+        'v1.5.1': 'eaddb9eb7e4226c68cf4b39f167c83e5bd132b3e',
+        'v1.6.0': 'e995b4e40ace2eb5bf13137d9abe242c98f3aab6',
+        'v1.6.1': '46e4a501e119d39574a54e53a06c9a705efc55c9',
+        'v1.6.2': '2986852ad836768dfea7781f31828eb3e17990fa',
+        'v1.6.3': 'f04aa94d10cf56334d1c580e077ce2e3569e805d',
+        'v1.6.4': 'c4fa18d55c5d49e6a2793e351ea4938322c61072',
+        'v1.7.0': '86576b355dd19da0519e0bdb63d8edb5bcf76a25',
+        'v1.8.0': 'f4c6bf6752984b3a29fcc135a5e70eb792c40c6b',
+        'v1.8.1': 'e8e39f73bb84fdf315a015fa3104f314c0a258b4',
+        'v1.8.2': 'bf627a5a4415baceb13b8feb7cdbe1f4b112dc8d',
+        'v1.9.0': 'f2acddfb5195534d487896a656232b016a682f3c',
+        'v1.9.1': '78e5f2ddc08efcb88fbbee6cfa3fed770ba550c3',
+        'v1.9.2': '6c406e8a244fdf6bbf79e6cc8a91504a48d2c2ce',
+        'v1.9.3': '7bfa3a4717ef143a604ee0a99d859b8886a96d00',
+        'v1.10.0': 'a0de6af83968303c8c955486bf9739a57d23c7f1',
+        'v1.10.1': 'c8f55efbd427e7465d6da1106e7979bc8aaee856',
+        'v1.10.2': 'ad38cffc07bac6e3857755914c4c88bfd2db4da4',
+        'v1.10.3': '31c86eb3b33c9b601a1f60f98dcbfd1d70f379b4',
+        'v1.10.4': '3378cda945da322a8db4b193e19d46352ebe2de5',
+        'v1.11.0': '5d869da34e18e7287c1daad50e0b8ea0f506ce69',
+        'v1.11.1': 'c1a285145b9d317df6ced56c09f525b5c2b6f755',
+        'v1.11.2': '136412a57a7081aa63c935a2cc2918f76c34f514',
+        'v1.11.3': '67e27a7eb7db372a1c61a7f9bdab8699e9ee57f7',
+        'v1.11.4': 'c14f92a8f9fd9aff60349b9d5bb2f2d9933926bd',
+        'v1.11.5': '0d564482f06ca65fa9e77e2510873638c82206f2',
+        'v1.11.6': '21cfef2b496dd8ef5b904c159339626a10ad380e',
+        'v1.11.7': 'af35edadc00be37caa72ed9f3e6d5f7801bfdf09',
+        'v1.12.0': 'd72941d797fd3113feb6b93fd0dec494b13a2547',
+        'v2': 'fee1f7d63c2ff003460e3d139729b119787bc349',
+        'v2.0.0': '064492a9a1762067169d50c792a7dc02bc3d1254',
+        'v2.0.1': '86e24964d68ec4c8b52e8e73e2592920edeef469',
+        'v2.0.2': '3ff1caaa28b64c9cc276ce0a02e2ff584f3900c5',
+        'v2.0.3': '30bf6253fa41bdc8d1501d202ad15287582246b4',
+        'v2.0.4': '4821f52fa7a8e45784f1d99cdb1c27bec9f00720',
+        'v2.0.5': 'db3cdf40984fe6fd25ae19ac2bf2f4886ae8d959',
+        'v2.0.6': 'df432ceedc7162793a195dd1713ff69aefc7379e',
+        'v2.1.0': '0f859bf9e69e887678d5bbfbee594437cb440ffe',
+        'v2.1.1': 'a8d616148505b5069dccd32f177bb87d7f39123b',
+        'v2.1.2': 'def152b8a737443d7af6c5722c6389146fe90c90',
+        'v2.1.3': '1526738aa46502312d4f6ba7779d432c61dc4e36',
+        'v2.1.4': '67018539274d69449ef7c02e8e71183d1719ab42',
+        'v2.2.0': '7e473efe3cb98aa54f8d4bac15400b15fad77d94',
+        'v2.2.1': '29824e69f54612133e76f7eaac726eef6c875baf',
+        'v2.2.2': 'fee1f7d63c2ff003460e3d139729b119787bc349',
+        'v3': '1b10c78c7865c340bc4f6099eb2f838309f1e8c3',
+        'v3.0.0': 'f8d387b68d61c58ab83c6c016672934102569859',
+        'v3.1.0': '7bd03711494f032dfa3be3558f7dc8787b0be333',
+        'v3.1.1': '1b10c78c7865c340bc4f6099eb2f838309f1e8c3',
+        'v3.2.0': 'bcd2ba49218906704ab6c1aa796996da409d3eb1',
+    },
+    'actions/download-artifact': {
+        'v4': 'd3f86a106a0bac45b974a628896c90dbdf5c8093',
+        'v4.0.0': '7a1cd3216ca9260cd8022db641d960b1db4d1be4',
+        'v4.1.0': 'f44cd7b40bfd40b6aa1cc1b9b5b7bf03d3c67110',
+        'v4.1.1': '6b208ae046db98c579e8a3aa621ab581ff575935',
+        'v4.1.2': 'eaceaf801fd36c7dee90939fad912460b18a1ffe',
+        'v4.1.3': '87c55149d96e628cc2ef7e6fc2aab372015aec85',
+        'v4.1.4': 'c850b930e6ba138125429b7e5c93fc707a7f8427',
+        'v4.1.5': '8caf195ad4b1dee92908e23f56eeb0696f1dd42d',
+        'v4.1.6': '9c19ed7fe5d278cd354c7dfd5d3b88589c7e2395',
+        'v4.1.7': '65a9edc5881444af0b9093a5e628f2fe47ea3b2e',
+        'v4.1.8': 'fa0a91b85d4f404e444e00e005971372dc801d16',
+        'v4.1.9': 'cc203385981b70ca67e1cc392babf9cc229d5806',
+        'v4.2.0': 'b14cf4c92620c250e1c074ab0a5800e37df86765',
+        'v4.2.1': '95815c38cf2ff2164869cbab79da8d1f422bc89e',
+        'v4.3.0': 'd3f86a106a0bac45b974a628896c90dbdf5c8093',
+        'v5': '634f93cb2916e3fdff6788551b99b062d0335ce0',
+        'v5.0.0': '634f93cb2916e3fdff6788551b99b062d0335ce0',
+        'v6': '018cc2cf5baa6db3ef3c5f8a56943fffe632ef53',
+        'v6.0.0': '018cc2cf5baa6db3ef3c5f8a56943fffe632ef53',
+        'v7': '37930b1c2abaa49bbe596cd826c3c89aef350131',
+        'v7.0.0': '37930b1c2abaa49bbe596cd826c3c89aef350131',
+        'v8': '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c',
+        'v8.0.0': '70fc10c6e5e1ce46ad2ea6f2b72d43f7d47b13c3',
+        'v8.0.1': '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c',
+    },
+    'actions/upload-artifact': {
+        'v4': 'ea165f8d65b6e75b540449e92b4886f43607fa02',
+        'v4.0.0': 'c7d193f32edcb7bfad88892161225aeda64e9392',
+        'v4.1.0': '1eb3cb2b3e0f29609092a73eb033bb759a334595',
+        'v4.2.0': '694cdabd8bdb0f10b2cea11669e1bf5453eed0a6',
+        'v4.3.0': '26f96dfa697d77e81fd5907df203aa23a56210a8',
+        'v4.3.1': '5d5d22a31266ced268874388b861e4b58bb5c2f3',
+        'v4.3.2': '1746f4ab65b179e0ea60a494b83293b640dd5bba',
+        'v4.3.3': '65462800fd760344b1a7b4382951275a0abb4808',
+        'v4.3.4': '0b2256b8c012f0828dc542b3febcab082c67f72b',
+        'v4.3.5': '89ef406dd8d7e03cfd12d9e0a4a378f454709029',
+        'v4.3.6': '834a144ee995460fba8ed112a2fc961b36a5ec5a',
+        'v4.4.0': '50769540e7f4bd5e21e526ee35c689e35e0d6874',
+        'v4.4.1': '604373da6381bf24206979c74d06a550515601b9',
+        'v4.4.2': '84480863f228bb9747b473957fcc9e309aa96097',
+        'v4.4.3': 'b4b15b8c7c6ac21ea08fcf65892d2ee8f75cf882',
+        'v4.5.0': '6f51ac03b9356f520e9adb1b1b7802705f340c2b',
+        'v4.6.0': '65c4c4a1ddee5b72f698fdd19549f0f0fb45cf08',
+        'v4.6.1': '4cec3d8aa04e39d1a68397de0c4cd6fb9dce8ec1',
+        'v4.6.2': 'ea165f8d65b6e75b540449e92b4886f43607fa02',
+        'v5': '330a01c490aca151604b8cf639adc76d48f6c5d4',
+        'v5.0.0': '330a01c490aca151604b8cf639adc76d48f6c5d4',
+        'v6': 'b7c566a772e6b6bfb58ed0dc250532a479d7789f',
+        'v6.0.0': 'b7c566a772e6b6bfb58ed0dc250532a479d7789f',
+        'v7': 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f',
+        'v7.0.0': 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f',
+    },
+};
+/** GitHub's message for a `uses:` whose ref does not resolve. */
+function unresolvedMessage(uses) {
+    const at = uses.lastIndexOf('@');
+    return `Unable to resolve action \`${uses}\`, unable to find version \`${at >= 0 ? uses.slice(at + 1) : ''}\``;
+}
+/** Whether `owner/name@ref` of a stood-in action names a published tag or the commit of one. */
+function isKnownActionRef(uses) {
+    const at = uses.lastIndexOf('@');
+    const refs = KNOWN_ACTION_REFS[uses.slice(0, at)];
+    if (!refs || at < 0)
+        return false;
+    const ref = uses.slice(at + 1);
+    return ref in refs || Object.values(refs).includes(ref);
+}
+
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/platform/job-time.ts
 /**
  * How long a job may run. `jobs.<id>.timeout-minutes` defaults to 360, after which GitHub cancels
@@ -97695,6 +97876,12 @@ function secretsForCalledWorkflow(options) {
 
 
 
+
+/** What a finder returns for an action it knows whose ref names no version: the job fails at set-up. */
+function unresolvedAction(uses) {
+    const message = unresolvedMessage(uses);
+    return Object.assign(async () => ({ failed: true, outputs: {}, log: `${message}\n` }), { unresolved: message });
+}
 function run_isJob(job) {
     return job.type === 'job';
 }
@@ -97959,6 +98146,15 @@ async function runLeg(job, scope, contexts) {
     catch (e) {
         return { result: 'failure', steps: [], outputs: {}, error: e.message };
     }
+    // The runner downloads every action of the job before the first step, skipped steps' included.
+    for (const step of job.steps) {
+        if (!('uses' in step))
+            continue;
+        const handler = scope.actions(step.uses.value);
+        const problem = handler ? handler.unresolved : `uses: ${step.uses.value} is not an action the rehearsal runner can run`;
+        if (problem)
+            return { result: 'failure', steps: [], outputs: {}, error: problem };
+    }
     if (limit.capped)
         scope.log(`${job.id.value}: timeout-minutes is more than a GitHub-hosted runner allows; the job gets ${limit.minutes} minutes`);
     const deadline = Date.now() + limit.minutes * 60_000;
@@ -98115,6 +98311,7 @@ function githubEnv(github, workspace, temp) {
 
 
 
+
 /** Defaults such as `${{ github.token }}` are expressions the runner evaluates; plain defaults stay for the bundle runner. */
 function expressionDefaults(inputs, given, github) {
     const filled = { ...given };
@@ -98145,16 +98342,29 @@ function javascriptAction(actionYml, banner = '') {
         return outcome;
     };
 }
+/** The version in the package.json beside the actions folder, if there is one. */
+function checkoutVersion(actionsDir) {
+    const file = (0,external_node_path_namespaceObject.join)(actionsDir, '..', 'package.json');
+    if (!(0,external_node_fs_namespaceObject.existsSync)(file))
+        return undefined;
+    return JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8')).version;
+}
 /**
  * relkit's own actions, run from the committed bundles of this checkout under this Node (24), the
  * way the runner runs a JavaScript action: inputs as INPUT_*, the file commands read back, and the
  * post step (with the main step's state) when the job ends.
  */
 function bundledActions(actionsDir) {
+    // The checkout stands in for relkit/<action> at its own version only (vX.Y.Z, vX.Y, vX): a ref
+    // that names another version would not resolve on GitHub before that version is published.
+    const version = checkoutVersion(actionsDir);
+    const refs = version ? new Set([`v${version}`, `v${version.split('.').slice(0, 2).join('.')}`, `v${version.split('.')[0]}`]) : undefined;
     return (uses) => {
         const match = RELKIT_USES.exec(uses);
         if (!match)
             return undefined;
+        if (refs && !refs.has(uses.slice(uses.lastIndexOf('@') + 1)))
+            return unresolvedAction(uses);
         const actionYml = (0,external_node_path_namespaceObject.join)(actionsDir, match[1], 'action.yml');
         if (!(0,external_node_fs_namespaceObject.existsSync)(actionYml))
             return undefined;
@@ -101694,6 +101904,8 @@ minimatch.unescape = unescape_unescape;
 
 
 
+
+
 const UPLOAD = /^actions\/upload-artifact@(v[4-7](\.[\d.]+)?|[0-9a-f]{40})$/;
 const DOWNLOAD = /^actions\/download-artifact@(v[4-8](\.[\d.]+)?|[0-9a-f]{40})$/;
 function fail(log) {
@@ -101781,7 +101993,12 @@ async function download(call) {
  * jobs: the same names, the same conflict on a second upload of a name, the same layouts.
  */
 function artifactActions() {
-    return (uses) => (UPLOAD.test(uses) ? upload : DOWNLOAD.test(uses) ? download : undefined);
+    return (uses) => {
+        const handler = UPLOAD.test(uses) ? upload : DOWNLOAD.test(uses) ? download : undefined;
+        if (!handler)
+            return undefined;
+        return isKnownActionRef(uses) ? handler : unresolvedAction(uses);
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/github-api.ts
@@ -101808,6 +102025,8 @@ async function githubRequest(env, auth, method, path, body) {
 }
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/checkout-action.ts
+
+
 
 
 
@@ -101869,10 +102088,14 @@ function safeList(dir) {
     }
 }
 function checkoutAction(uses) {
-    return CHECKOUT.test(uses) ? checkout : undefined;
+    if (!CHECKOUT.test(uses))
+        return undefined;
+    return isKnownActionRef(uses) ? checkout : unresolvedAction(uses);
 }
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/app-token-action.ts
+
+
 
 
 const APP_TOKEN = /^actions\/create-github-app-token@(v[1-3](\.[\d.]+)?|[0-9a-f]{40})$/;
@@ -101935,7 +102158,9 @@ async function createAppToken(call) {
     }
 }
 function appTokenAction(uses) {
-    return APP_TOKEN.test(uses) ? createAppToken : undefined;
+    if (!APP_TOKEN.test(uses))
+        return undefined;
+    return isKnownActionRef(uses) ? createAppToken : unresolvedAction(uses);
 }
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/outcome.ts
@@ -102005,6 +102230,7 @@ function filesAt(sandbox, repository, ref) {
 
 
 
+
 const USES = /^([\w.-]+)\/([\w.-]+)@([\w./-]+)$/;
 /** The commit a ref names in a sandbox repository: a tag, a branch or a full SHA. */
 function resolveRef(sandbox, repository, ref) {
@@ -102026,11 +102252,11 @@ function publishedActions(sandbox, cacheDir) {
         const repository = `${owner}/${name}`;
         if (!sandbox.state.repo(repository))
             return undefined;
+        // The ref is resolved when the job is set up; one that names nothing fails the job there.
+        const sha = resolveRef(sandbox, repository, ref);
+        if (!sha)
+            return unresolvedAction(uses);
         return async (call) => {
-            const sha = resolveRef(sandbox, repository, ref);
-            // GitHub's own words when a workflow names a version that does not exist.
-            if (!sha)
-                return { failed: true, outputs: {}, log: `Unable to resolve action \`${uses}\`, unable to find version \`${ref}\`\n` };
             const dir = (0,external_node_path_namespaceObject.join)(cacheDir, owner, name, sha);
             if (!(0,external_node_fs_namespaceObject.existsSync)(dir)) {
                 const repo = sandbox.state.repo(repository);
@@ -102829,6 +103055,7 @@ function selfScenario(root) {
 }
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/index.ts
+
 
 
 

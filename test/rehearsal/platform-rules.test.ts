@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { checkSecretName, jobMinutes, loadWorkflow, repositorySecrets, runWorkflow } from '@relkit/rehearsal';
+import { checkSecretName, jobMinutes, loadWorkflow, rehearsalActions, repositorySecrets, runWorkflow } from '@relkit/rehearsal';
 import { UserError } from '@relkit/kit';
 import { scratchDir } from '../helpers/scratch.js';
 import { failures, RELEASE_YML, stage, type Stage } from './scenario-harness.js';
@@ -292,5 +292,52 @@ jobs:
       - run: echo reporting the failure of a
 `);
     expect(Object.fromEntries(Object.entries(record.jobs).map(([id, job]) => [id, job.result]))).toEqual({ a: 'failure', b: 'success', c: 'success' });
+  });
+});
+
+describe('actions are resolved when the job is set up, skipped steps included', () => {
+  const ACTIONS = fileURLToPath(new URL('../../actions/', import.meta.url));
+  const VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
+
+  async function setUp(uses: string) {
+    const workdir = await scratchDir('resolve');
+    return runWorkflow({
+      workflow: await loadWorkflow(
+        'resolve.yml',
+        `on: workflow_dispatch
+jobs:
+  a:
+    runs-on: ubuntu-latest
+    steps:
+      - id: first
+        run: echo first
+      - if: false
+        uses: ${uses}
+`,
+      ),
+      inputs: {},
+      github: { repository: 'acme/app', repository_owner: 'acme', run_id: '1', sha: 'f'.repeat(40), ref: 'refs/heads/main', ref_name: 'main', event_name: 'workflow_dispatch' },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+      actions: rehearsalActions(ACTIONS),
+      workdir,
+    });
+  }
+
+  it.each([
+    ['a mistyped SHA pin of actions/checkout', 'actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83de'],
+    ['a SHA pin of create-github-app-token that names no release', 'actions/create-github-app-token@0000000000000000000000000000000000000000'],
+    ['a relkit action at a version not yet published', 'relkit/lock-branch@v9.9.9'],
+  ])('%s fails the job before its first step', async (_what, uses) => {
+    const record = await setUp(uses);
+    expect(record.jobs.a!.result).toBe('failure');
+    expect(record.jobs.a!.legs[0]!.error).toBe(`Unable to resolve action \`${uses}\`, unable to find version \`${uses.split('@')[1]}\``);
+    expect(record.jobs.a!.legs[0]!.steps).toEqual([]);
+  });
+
+  it('the pins release.yml uses, and this checkout as relkit/<action> at its own version, resolve', async () => {
+    for (const uses of ['actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd', 'actions/create-github-app-token@bcd2ba49218906704ab6c1aa796996da409d3eb1', 'actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c', `relkit/lock-branch@v${VERSION}`]) {
+      const record = await setUp(uses);
+      expect(record.jobs.a!.result, uses).toBe('success');
+    }
   });
 });

@@ -173,7 +173,7 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - id: lock
-        uses: relkit/lock-branch@v1
+        uses: relkit/lock-branch@v0
         with:
           token: \${{ secrets.token }}
           branch: main
@@ -187,9 +187,9 @@ jobs:
     expect(results(record)).toEqual({ release: 'failure' });
     const steps = record.jobs.release!.legs[0]!.steps;
     expect(steps.map((s) => [s.name, s.conclusion])).toEqual([
-      ['Run relkit/lock-branch@v1', 'success'],
+      ['Run relkit/lock-branch@v0', 'success'],
       ['Run echo "locked=${{ steps.lock.outputs.locked }}"', 'failure'],
-      ['Post Run relkit/lock-branch@v1', 'success'],
+      ['Post Run relkit/lock-branch@v0', 'success'],
     ]);
     expect(steps[1]!.log).toContain('locked=true');
     const { data } = await env.client().rest.rest.repos.getRepoRulesets({ owner: 'acme', repo: 'app' });

@@ -1,6 +1,7 @@
 import { createSign } from 'node:crypto';
 import { githubRequest } from './github-api.js';
-import type { ActionCall, ActionHandler, ActionOutcome } from './run.js';
+import { unresolvedAction, type ActionCall, type ActionHandler, type ActionOutcome } from './run.js';
+import { isKnownActionRef } from './platform/action-refs.js';
 
 const APP_TOKEN = /^actions\/create-github-app-token@(v[1-3](\.[\d.]+)?|[0-9a-f]{40})$/;
 
@@ -62,5 +63,6 @@ async function createAppToken(call: ActionCall): Promise<ActionOutcome> {
 }
 
 export function appTokenAction(uses: string): ActionHandler | undefined {
-  return APP_TOKEN.test(uses) ? createAppToken : undefined;
+  if (!APP_TOKEN.test(uses)) return undefined;
+  return isKnownActionRef(uses) ? createAppToken : unresolvedAction(uses);
 }

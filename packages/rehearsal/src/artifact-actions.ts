@@ -3,7 +3,8 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statS
 import { glob } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { minimatch } from 'minimatch';
-import type { ActionCall, ActionHandler, ActionOutcome } from './run.js';
+import { unresolvedAction, type ActionCall, type ActionHandler, type ActionOutcome } from './run.js';
+import { isKnownActionRef } from './platform/action-refs.js';
 
 const UPLOAD = /^actions\/upload-artifact@(v[4-7](\.[\d.]+)?|[0-9a-f]{40})$/;
 const DOWNLOAD = /^actions\/download-artifact@(v[4-8](\.[\d.]+)?|[0-9a-f]{40})$/;
@@ -85,5 +86,9 @@ async function download(call: ActionCall): Promise<ActionOutcome> {
  * jobs: the same names, the same conflict on a second upload of a name, the same layouts.
  */
 export function artifactActions(): (uses: string) => ActionHandler | undefined {
-  return (uses) => (UPLOAD.test(uses) ? upload : DOWNLOAD.test(uses) ? download : undefined);
+  return (uses) => {
+    const handler = UPLOAD.test(uses) ? upload : DOWNLOAD.test(uses) ? download : undefined;
+    if (!handler) return undefined;
+    return isKnownActionRef(uses) ? handler : unresolvedAction(uses);
+  };
 }

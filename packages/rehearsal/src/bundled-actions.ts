@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readActionMetadata, runActionBundle, type RunResult } from '@relkit/runner';
 import { asString, evaluateExpression } from './expressions.js';
-import type { ActionCall, ActionHandler, ActionOutcome } from './run.js';
+import { unresolvedAction, type ActionCall, type ActionHandler, type ActionOutcome } from './run.js';
 
 /** Defaults such as `${{ github.token }}` are expressions the runner evaluates; plain defaults stay for the bundle runner. */
 function expressionDefaults(inputs: Record<string, { default?: string }>, given: Record<string, string>, github: Record<string, unknown>): Record<string, string> {
@@ -37,15 +37,27 @@ export function javascriptAction(actionYml: string, banner = ''): ActionHandler 
   };
 }
 
+/** The version in the package.json beside the actions folder, if there is one. */
+function checkoutVersion(actionsDir: string): string | undefined {
+  const file = join(actionsDir, '..', 'package.json');
+  if (!existsSync(file)) return undefined;
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version?: string }).version;
+}
+
 /**
  * relkit's own actions, run from the committed bundles of this checkout under this Node (24), the
  * way the runner runs a JavaScript action: inputs as INPUT_*, the file commands read back, and the
  * post step (with the main step's state) when the job ends.
  */
 export function bundledActions(actionsDir: string): (uses: string) => ActionHandler | undefined {
+  // The checkout stands in for relkit/<action> at its own version only (vX.Y.Z, vX.Y, vX): a ref
+  // that names another version would not resolve on GitHub before that version is published.
+  const version = checkoutVersion(actionsDir);
+  const refs = version ? new Set([`v${version}`, `v${version.split('.').slice(0, 2).join('.')}`, `v${version.split('.')[0]}`]) : undefined;
   return (uses) => {
     const match = RELKIT_USES.exec(uses);
     if (!match) return undefined;
+    if (refs && !refs.has(uses.slice(uses.lastIndexOf('@') + 1))) return unresolvedAction(uses);
     const actionYml = join(actionsDir, match[1]!, 'action.yml');
     if (!existsSync(actionYml)) return undefined;
     return javascriptAction(actionYml);

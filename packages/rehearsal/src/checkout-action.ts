@@ -3,7 +3,8 @@ import { mkdirSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { githubRequest } from './github-api.js';
-import type { ActionCall, ActionHandler, ActionOutcome } from './run.js';
+import { unresolvedAction, type ActionCall, type ActionHandler, type ActionOutcome } from './run.js';
+import { isKnownActionRef } from './platform/action-refs.js';
 
 const CHECKOUT = /^actions\/checkout@(v[4-6](\.[\d.]+)?|[0-9a-f]{40})$/;
 const PARALLEL_BLOBS = 8;
@@ -63,5 +64,6 @@ function safeList(dir: string): string[] {
 }
 
 export function checkoutAction(uses: string): ActionHandler | undefined {
-  return CHECKOUT.test(uses) ? checkout : undefined;
+  if (!CHECKOUT.test(uses)) return undefined;
+  return isKnownActionRef(uses) ? checkout : unresolvedAction(uses);
 }

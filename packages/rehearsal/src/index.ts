@@ -17,3 +17,4 @@ export { selfScenario, SELF_WORKFLOW } from './self-scenario.js';
 export { publishedActions } from './published-actions.js';
 export { checkSecretName, repositorySecrets, secretsForCalledWorkflow } from './platform/secrets.js';
 export { jobMinutes, isHostedRunner, timeoutMessage } from './platform/job-time.js';
+export { KNOWN_ACTION_REFS, isKnownActionRef, unresolvedMessage } from './platform/action-refs.js';

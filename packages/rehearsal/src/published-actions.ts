@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { dirname, join } from 'node:path';
 import type { Sandbox } from '@relkit/sandbox';
 import { javascriptAction } from './bundled-actions.js';
-import type { ActionHandler } from './run.js';
+import { unresolvedAction, type ActionHandler } from './run.js';
 
 const USES = /^([\w.-]+)\/([\w.-]+)@([\w./-]+)$/;
 
@@ -25,10 +25,10 @@ export function publishedActions(sandbox: Sandbox, cacheDir: string): (uses: str
     const [, owner, name, ref] = match as unknown as [string, string, string, string];
     const repository = `${owner}/${name}`;
     if (!sandbox.state.repo(repository)) return undefined;
+    // The ref is resolved when the job is set up; one that names nothing fails the job there.
+    const sha = resolveRef(sandbox, repository, ref);
+    if (!sha) return unresolvedAction(uses);
     return async (call) => {
-      const sha = resolveRef(sandbox, repository, ref);
-      // GitHub's own words when a workflow names a version that does not exist.
-      if (!sha) return { failed: true, outputs: {}, log: `Unable to resolve action \`${uses}\`, unable to find version \`${ref}\`\n` };
       const dir = join(cacheDir, owner, name, sha);
       if (!existsSync(dir)) {
         const repo = sandbox.state.repo(repository)!;

@@ -10,6 +10,7 @@ import { runShell } from './steps.js';
 import { evaluateToken } from './tokens.js';
 import type { LoadedWorkflow } from './workflow.js';
 import { LogMasker } from './masks.js';
+import { unresolvedMessage } from './platform/action-refs.js';
 import { jobMinutes, timeoutMessage } from './platform/job-time.js';
 import { secretsForCalledWorkflow } from './platform/secrets.js';
 
@@ -38,7 +39,13 @@ export interface ActionOutcome {
   post?: () => Promise<ActionOutcome>;
 }
 
-export type ActionHandler = (call: ActionCall) => Promise<ActionOutcome>;
+export type ActionHandler = ((call: ActionCall) => Promise<ActionOutcome>) & { unresolved?: string };
+
+/** What a finder returns for an action it knows whose ref names no version: the job fails at set-up. */
+export function unresolvedAction(uses: string): ActionHandler {
+  const message = unresolvedMessage(uses);
+  return Object.assign(async () => ({ failed: true, outputs: {}, log: `${message}\n` }), { unresolved: message });
+}
 
 export interface RunWorkflowOptions {
   workflow: LoadedWorkflow;
@@ -334,6 +341,13 @@ async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknow
     limit = jobMinutes(evaluateToken(scope.workflow.rawJob(job.id.value, 'timeout-minutes'), contexts), evaluateToken(job['runs-on'], contexts));
   } catch (e) {
     return { result: 'failure', steps: [], outputs: {}, error: (e as Error).message };
+  }
+  // The runner downloads every action of the job before the first step, skipped steps' included.
+  for (const step of job.steps) {
+    if (!('uses' in step)) continue;
+    const handler = scope.actions(step.uses.value);
+    const problem = handler ? handler.unresolved : `uses: ${step.uses.value} is not an action the rehearsal runner can run`;
+    if (problem) return { result: 'failure', steps: [], outputs: {}, error: problem };
   }
   if (limit.capped) scope.log(`${job.id.value}: timeout-minutes is more than a GitHub-hosted runner allows; the job gets ${limit.minutes} minutes`);
   const deadline = Date.now() + limit.minutes * 60_000;
