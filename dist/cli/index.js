@@ -87140,6 +87140,12 @@ function nowIso() {
 /** All sandbox state. Ids come from one counter, like GitHub's globally unique database ids. */
 class SandboxState {
     nextId = 1000;
+    /** How far the sandbox's clock is ahead of the machine's: tests move it to let tokens expire. */
+    clockOffsetMs = 0;
+    /** The sandbox's time (epoch ms), which decides when installation tokens expire. */
+    now() {
+        return Date.now() + this.clockOffsetMs;
+    }
     accounts = new Map();
     teams = new Map();
     identities = new Map();
@@ -89183,10 +89189,21 @@ function appKeys(state, appId) {
 function appIdentity(state, appId) {
     return [...state.identities.values()].find((i) => i.kind === 'app' && i.appId === appId);
 }
-/** An installation token minted by the sandbox (kept apart from seeded identities: state dumps do not change). */
+/**
+ * An installation token minted by the sandbox (kept apart from seeded identities: state dumps do not
+ * change), until it expires: "The token expires after 1 hour"; an expired token gets 401.
+ * https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-an-installation-access-token-for-a-github-app
+ */
 function mintedToken(state, token) {
-    return minted.get(state)?.get(token);
+    const identity = minted.get(state)?.get(token);
+    if (!identity)
+        return undefined;
+    return (expiry.get(identity) ?? Infinity) > state.now() ? identity : undefined;
 }
+/** When each minted token stops working (sandbox clock). */
+const expiry = new WeakMap();
+/** How long an installation token lives. */
+const INSTALLATION_TOKEN_MS = 3600_000;
 function base64UrlJson(part) {
     return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
 }
@@ -89286,8 +89303,11 @@ function registerAppRoutes(router) {
         let perState = minted.get(ctx.state);
         if (!perState)
             minted.set(ctx.state, (perState = new Map()));
-        perState.set(token, { ...installed, token, permissions });
-        const expires = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        const identity = { ...installed, token, permissions };
+        perState.set(token, identity);
+        const expiresAt = ctx.state.now() + INSTALLATION_TOKEN_MS;
+        expiry.set(identity, expiresAt);
+        const expires = new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
         return { status: 201, body: { token, expires_at: expires, permissions, repository_selection: body.repositories ? 'selected' : 'all' } };
     });
     router.add('DELETE', '/installation/token', (ctx) => {
@@ -90182,6 +90202,12 @@ class Sandbox {
         }
         return counts;
     }
+    /** Moves the sandbox's clock forward (installation tokens expire by it); never back. */
+    advanceClock(ms) {
+        if (!Number.isFinite(ms) || ms < 0)
+            throw new Error(`the sandbox clock only moves forward (asked ${ms} ms)`);
+        this.state.clockOffsetMs += ms;
+    }
     dump() {
         return dumpState(this.state);
     }
@@ -90380,6 +90406,10 @@ class Sandbox {
         if (method === 'DELETE' && path === '/requests') {
             this.log.length = 0;
             return { status: 204 };
+        }
+        if (method === 'POST' && path === '/clock') {
+            this.advanceClock(Number(body?.advanceMs ?? 0));
+            return { status: 200, body: { now: new Date(this.state.now()).toISOString() } };
         }
         if (method === 'GET' && path === '/faults')
             return { status: 200, body: this.faults.list() };

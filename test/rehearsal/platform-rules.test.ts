@@ -1,9 +1,11 @@
+import { createSign } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { checkSecretName, jobMinutes, loadWorkflow, rehearsalActions, repositorySecrets, runWorkflow } from '@relkit/rehearsal';
 import { UserError } from '@relkit/kit';
+import { SANDBOX_APP_ID, startSandbox } from '@relkit/sandbox';
 import { scratchDir } from '../helpers/scratch.js';
 import { failures, RELEASE_YML, stage, type Stage } from './scenario-harness.js';
 
@@ -338,6 +340,34 @@ jobs:
     for (const uses of ['actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd', 'actions/create-github-app-token@bcd2ba49218906704ab6c1aa796996da409d3eb1', 'actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c', `relkit/lock-branch@v${VERSION}`]) {
       const record = await setUp(uses);
       expect(record.jobs.a!.result, uses).toBe('success');
+    }
+  });
+});
+
+describe('installation tokens live one hour, on a sandbox clock tests can move', () => {
+  it('a minted token works for 59 minutes and gets 401 after 61; a fresh one works again', async () => {
+    const sandbox = await startSandbox({ seed: { repos: [{ owner: 'acme', name: 'app', ownerType: 'Organization', commits: [{ id: 'c1', message: 'init', files: { VERSION: '1.0.0\n' } }] }] } });
+    try {
+      const call = async (method: string, path: string, token: string) => (await fetch(`${sandbox.urls.api}${path}`, { method, headers: { authorization: `Bearer ${token}` } })).status;
+      const mint = async () => {
+        const now = Math.floor(Date.now() / 1000);
+        const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+        const input = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({ iat: now - 60, exp: now + 540, iss: String(SANDBOX_APP_ID) })}`;
+        const bearer = `${input}.${createSign('RSA-SHA256').update(input).sign(sandbox.appPrivateKey()).toString('base64url')}`;
+        const answer = await fetch(`${sandbox.urls.api}/app/installations/${SANDBOX_APP_ID}/access_tokens`, { method: 'POST', headers: { authorization: `Bearer ${bearer}` } });
+        return (await answer.json()) as { token: string; expires_at: string };
+      };
+      const first = await mint();
+      expect(Date.parse(first.expires_at) - Date.now()).toBeGreaterThan(59 * 60_000);
+      expect(await call('GET', '/repos/acme/app', first.token)).toBe(200);
+      sandbox.advanceClock(59 * 60_000);
+      expect(await call('GET', '/repos/acme/app', first.token)).toBe(200);
+      await fetch(`${sandbox.urls.api}/_sandbox/clock`, { method: 'POST', body: JSON.stringify({ advanceMs: 2 * 60_000 }) });
+      expect(await call('GET', '/repos/acme/app', first.token)).toBe(401);
+      const second = await mint();
+      expect(await call('GET', '/repos/acme/app', second.token)).toBe(200);
+    } finally {
+      await sandbox.close();
     }
   });
 });

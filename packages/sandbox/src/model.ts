@@ -204,6 +204,14 @@ export function nowIso(): string {
 /** All sandbox state. Ids come from one counter, like GitHub's globally unique database ids. */
 export class SandboxState {
   private nextId = 1000;
+  /** How far the sandbox's clock is ahead of the machine's: tests move it to let tokens expire. */
+  clockOffsetMs = 0;
+
+  /** The sandbox's time (epoch ms), which decides when installation tokens expire. */
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
   readonly accounts = new Map<string, Account>();
   readonly teams = new Map<string, Team>();
   readonly identities = new Map<string, Identity>();

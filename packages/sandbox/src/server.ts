@@ -159,6 +159,12 @@ export class Sandbox {
     return counts;
   }
 
+  /** Moves the sandbox's clock forward (installation tokens expire by it); never back. */
+  advanceClock(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`the sandbox clock only moves forward (asked ${ms} ms)`);
+    this.state.clockOffsetMs += ms;
+  }
+
   dump(): Record<string, unknown> {
     return dumpState(this.state);
   }
@@ -351,6 +357,10 @@ export class Sandbox {
     if (method === 'DELETE' && path === '/requests') {
       this.log.length = 0;
       return { status: 204 };
+    }
+    if (method === 'POST' && path === '/clock') {
+      this.advanceClock(Number((body as { advanceMs?: unknown } | undefined)?.advanceMs ?? 0));
+      return { status: 200, body: { now: new Date(this.state.now()).toISOString() } };
     }
     if (method === 'GET' && path === '/faults') return { status: 200, body: this.faults.list() };
     if (method === 'POST' && path === '/faults') {

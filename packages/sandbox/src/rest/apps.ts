@@ -29,10 +29,21 @@ function appIdentity(state: SandboxState, appId: number): Identity | undefined {
   return [...state.identities.values()].find((i) => i.kind === 'app' && i.appId === appId);
 }
 
-/** An installation token minted by the sandbox (kept apart from seeded identities: state dumps do not change). */
+/**
+ * An installation token minted by the sandbox (kept apart from seeded identities: state dumps do not
+ * change), until it expires: "The token expires after 1 hour"; an expired token gets 401.
+ * https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-an-installation-access-token-for-a-github-app
+ */
 export function mintedToken(state: SandboxState, token: string): Identity | undefined {
-  return minted.get(state)?.get(token);
+  const identity = minted.get(state)?.get(token);
+  if (!identity) return undefined;
+  return (expiry.get(identity) ?? Infinity) > state.now() ? identity : undefined;
 }
+
+/** When each minted token stops working (sandbox clock). */
+const expiry = new WeakMap<Identity, number>();
+/** How long an installation token lives. */
+export const INSTALLATION_TOKEN_MS = 3600_000;
 
 function base64UrlJson(part: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as Record<string, unknown>;
@@ -127,8 +138,11 @@ export function registerAppRoutes(router: Router): void {
     const token = `ghs_${randomBytes(18).toString('base64url')}`;
     let perState = minted.get(ctx.state);
     if (!perState) minted.set(ctx.state, (perState = new Map()));
-    perState.set(token, { ...installed, token, permissions });
-    const expires = new Date(Date.now() + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const identity = { ...installed, token, permissions };
+    perState.set(token, identity);
+    const expiresAt = ctx.state.now() + INSTALLATION_TOKEN_MS;
+    expiry.set(identity, expiresAt);
+    const expires = new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z');
     return { status: 201, body: { token, expires_at: expires, permissions, repository_selection: body.repositories ? 'selected' : 'all' } };
   });
 
