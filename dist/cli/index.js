@@ -98074,7 +98074,18 @@ async function runJob(job, scope) {
     scope.log(`${id}: started${legs.length > 1 ? ` (${legs.length} matrix jobs)` : ''}`);
     const failFast = strategy['fail-fast'] !== false;
     let stop = false;
+    // Each matrix combination is a job of its own: "Re-run failed jobs" keeps the combinations that
+    // succeeded and runs only the others again.
+    // https://docs.github.com/en/actions/how-tos/manage-workflow-runs/re-run-workflows-and-jobs
+    const earlier = scope.previous?.jobs[id];
+    if (earlier && earlier.legs.length > 1)
+        Object.assign(record.outputs, earlier.outputs);
     for (const matrix of legs) {
+        const kept = earlier && earlier.legs.length > 1 ? earlier.legs.find((l) => l.result === 'success' && JSON.stringify(l.matrix) === JSON.stringify(matrix)) : undefined;
+        if (kept) {
+            record.legs.push({ ...kept, attempt: kept.attempt ?? earlier.attempt });
+            continue;
+        }
         if (stop) {
             record.legs.push({ name: nameOf(matrix), matrix, result: 'cancelled', steps: [] });
             continue;

@@ -1,9 +1,9 @@
 import { createSign } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { checkSecretName, jobMinutes, loadWorkflow, rehearsalActions, repositorySecrets, runWorkflow } from '@relkit/rehearsal';
+import { checkSecretName, jobMinutes, loadWorkflow, rehearsalActions, repositorySecrets, runWorkflow, type RunRecord } from '@relkit/rehearsal';
 import { UserError } from '@relkit/kit';
 import { SANDBOX_APP_ID, startSandbox } from '@relkit/sandbox';
 import { scratchDir } from '../helpers/scratch.js';
@@ -12,7 +12,7 @@ import { failures, RELEASE_YML, stage, type Stage } from './scenario-harness.js'
 const WORKFLOWS = ['release.yml', 'release-relkit.yml'].map((name) => fileURLToPath(new URL(`../../.github/workflows/${name}`, import.meta.url)));
 
 /** A workflow run by the rehearsal runner alone (no GitHub calls): run: steps only. */
-async function runAlone(content: string, secrets: Record<string, string> = {}) {
+async function runAlone(content: string, secrets: Record<string, string> = {}, options: { previous?: RunRecord; env?: Record<string, string> } = {}) {
   const workdir = await scratchDir('platform');
   const started = Date.now();
   const record = await runWorkflow({
@@ -20,9 +20,10 @@ async function runAlone(content: string, secrets: Record<string, string> = {}) {
     inputs: {},
     secrets,
     github: { repository: 'acme/app', repository_owner: 'acme', run_id: '1', sha: 'f'.repeat(40), ref: 'refs/heads/main', ref_name: 'main', event_name: 'workflow_dispatch' },
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
     actions: () => undefined,
     workdir,
+    ...(options.previous ? { previous: options.previous } : {}),
   });
   return { record, ms: Date.now() - started };
 }
@@ -369,5 +370,37 @@ describe('installation tokens live one hour, on a sandbox clock tests can move',
     } finally {
       await sandbox.close();
     }
+  });
+});
+
+describe('"Re-run failed jobs" runs again only the matrix combinations that failed', () => {
+  it('keeps the leg that succeeded (with its attempt) and re-runs the one that failed', async () => {
+    const shared = await scratchDir('legs');
+    const workflow = `on: workflow_dispatch
+jobs:
+  build:
+    strategy:
+      fail-fast: false
+      matrix:
+        arch: [amd64, arm64]
+    runs-on: ubuntu-latest
+    steps:
+      - env:
+          ARCH: \${{ matrix.arch }}
+        run: |
+          if [ "$ARCH" = arm64 ] && [ ! -f "$SHARED/fixed" ]; then exit 1; fi
+          echo "built $ARCH" >> "$SHARED/log"
+`;
+    const first = await runAlone(workflow, {}, { env: { SHARED: shared } });
+    expect(first.record.jobs.build!.legs.map((l) => l.result)).toEqual(['success', 'failure']);
+    writeFileSync(`${shared}/fixed`, '');
+    const second = await runAlone(workflow, {}, { env: { SHARED: shared }, previous: first.record });
+    expect(second.record.attempt).toBe(2);
+    expect(second.record.jobs.build!.result).toBe('success');
+    expect(second.record.jobs.build!.legs.map((l) => [l.matrix.arch, l.result, l.attempt ?? second.record.attempt])).toEqual([
+      ['amd64', 'success', 1],
+      ['arm64', 'success', 2],
+    ]);
+    expect(readFileSync(`${shared}/log`, 'utf8')).toBe('built amd64\nbuilt arm64\n');
   });
 });

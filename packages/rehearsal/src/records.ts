@@ -21,7 +21,8 @@ export interface JobRecord {
   attempt: number;
   durationMs: number;
   /** One entry per matrix combination ({} without a matrix). */
-  legs: Array<{ name: string; matrix: Record<string, unknown>; result: JobResult; steps: StepRecord[]; error?: string }>;
+  /** `attempt` is set on a leg kept from an earlier attempt by "Re-run failed jobs". */
+  legs: Array<{ name: string; matrix: Record<string, unknown>; result: JobResult; steps: StepRecord[]; error?: string; attempt?: number }>;
   reason?: string;
   /** A job that calls a reusable workflow: that workflow's run. */
   called?: RunRecord;
