@@ -102204,6 +102204,19 @@ function appTokenAction(uses) {
     return isKnownActionRef(uses) ? createAppToken : unresolvedAction(uses);
 }
 
+;// CONCATENATED MODULE: ./packages/rehearsal/src/platform/triggers.ts
+/**
+ * Events made with GITHUB_TOKEN start no workflow run (workflow_dispatch and repository_dispatch
+ * aside), so a bump commit or a tag pushed with it builds no images; a push by a GitHub App or a
+ * person does.
+ * https://docs.github.com/en/actions/writing-workflows/choosing-when-your-workflow-runs/triggering-a-workflow#triggering-a-workflow-from-a-workflow
+ */
+const GITHUB_TOKEN_ACTOR = 'github-actions[bot]';
+/** Whether a push (or tag, or release) by this account starts the workflows that listen for it. */
+function startsWorkflows(actor) {
+    return actor !== GITHUB_TOKEN_ACTOR;
+}
+
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/outcome.ts
 
 /**
@@ -102339,6 +102352,7 @@ function publishedActions(sandbox, cacheDir) {
 
 
 
+
 /**
  * Every `uses:` release.yml has: actions published in the sandbox (relkit/<action> repositories, as
  * the self scenario has them), else relkit's bundles of this checkout, then the GitHub actions the
@@ -102390,10 +102404,22 @@ function startBystanders(options, startHead, log) {
     const images = scenario.images;
     if (images && registry) {
         const immediate = scenario.inputs['bump-mode'] === 'none';
+        let ignored;
         tasks.push(every('image CI', 100, async () => {
             // A mock run commits nothing, so CI has nothing new to build.
-            if (!immediate && (mock || rehearse_branchHead(sandbox, scenario.repository, scenario.expect.branch) === startHead))
+            const head = rehearse_branchHead(sandbox, scenario.repository, scenario.expect.branch);
+            if (!immediate && (mock || head === startHead))
                 return false;
+            if (!immediate) {
+                const repo = sandbox.state.repo(scenario.repository);
+                const actor = repo.objects.commit(head)?.author.name ?? '';
+                if (!startsWorkflows(actor)) {
+                    if (ignored !== head)
+                        log(`image CI: not started, the push of ${head.slice(0, 12)} by ${actor} (GITHUB_TOKEN) starts no workflow`);
+                    ignored = head;
+                    return false;
+                }
+            }
             for (const repository of images.staging)
                 await registry.pushIndex(repository, tag, images.platforms);
             log(`image CI: pushed ${images.staging.map((r) => `${registry.host}/${r}:${tag}`).join(', ')}`);
@@ -103096,6 +103122,7 @@ function selfScenario(root) {
 }
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/index.ts
+
 
 
 

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { checkSecretName, jobMinutes, loadWorkflow, rehearsalActions, repositorySecrets, runWorkflow, type RunRecord } from '@relkit/rehearsal';
+import { checkSecretName, jobMinutes, loadWorkflow, rehearsalActions, repositorySecrets, runWorkflow, startLocalRegistry, startsWorkflows, type LocalRegistry, type RunRecord } from '@relkit/rehearsal';
 import { UserError } from '@relkit/kit';
 import { SANDBOX_APP_ID, startSandbox } from '@relkit/sandbox';
 import { scratchDir } from '../helpers/scratch.js';
@@ -402,5 +402,26 @@ jobs:
       ['arm64', 'success', 2],
     ]);
     expect(readFileSync(`${shared}/log`, 'utf8')).toBe('built amd64\nbuilt arm64\n');
+  });
+});
+
+describe('a push made with GITHUB_TOKEN starts no workflow', () => {
+  let current: Stage | undefined;
+  let registry: LocalRegistry | undefined;
+  afterAll(async () => {
+    await current?.close();
+    await registry?.stop();
+  });
+
+  it('so plan refuses images that only a GITHUB_TOKEN bump commit would have to trigger, before anything is written', async () => {
+    expect(startsWorkflows('github-actions[bot]')).toBe(false);
+    expect(startsWorkflows('relkit-release[bot]')).toBe(true);
+    registry = await startLocalRegistry();
+    current = await stage('metallb');
+    const before = current.sandbox.dump();
+    const record = await current.run({ mock: false, registry, secrets: 'github-token-only' });
+    expect(record.jobs.plan!.result).toBe('failure');
+    expect(failures(record)).toMatch(/Input `images`: .*GITHUB_TOKEN starts no workflow.*Fix: add the RELKIT_APP_ID and RELKIT_APP_PRIVATE_KEY secrets/);
+    expect(current.sandbox.dump()).toEqual(before);
   });
 });

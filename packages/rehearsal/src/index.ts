@@ -18,3 +18,4 @@ export { publishedActions } from './published-actions.js';
 export { checkSecretName, repositorySecrets, secretsForCalledWorkflow } from './platform/secrets.js';
 export { jobMinutes, isHostedRunner, timeoutMessage } from './platform/job-time.js';
 export { KNOWN_ACTION_REFS, isKnownActionRef, unresolvedMessage } from './platform/action-refs.js';
+export { startsWorkflows, GITHUB_TOKEN_ACTOR } from './platform/triggers.js';

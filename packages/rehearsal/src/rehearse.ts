@@ -4,6 +4,7 @@ import { UserError } from '@relkit/kit';
 import { SANDBOX_APP_ID, SANDBOX_TOKENS, type Sandbox } from '@relkit/sandbox';
 import { appTokenAction } from './app-token-action.js';
 import { repositorySecrets } from './platform/secrets.js';
+import { startsWorkflows } from './platform/triggers.js';
 import { artifactActions } from './artifact-actions.js';
 import { bundledActions } from './bundled-actions.js';
 import { checkoutAction } from './checkout-action.js';
@@ -85,10 +86,21 @@ function startBystanders(options: RehearseOptions, startHead: string, log: (line
   const images = scenario.images;
   if (images && registry) {
     const immediate = scenario.inputs['bump-mode'] === 'none';
+    let ignored: string | undefined;
     tasks.push(
       every('image CI', 100, async () => {
         // A mock run commits nothing, so CI has nothing new to build.
-        if (!immediate && (mock || branchHead(sandbox, scenario.repository, scenario.expect.branch) === startHead)) return false;
+        const head = branchHead(sandbox, scenario.repository, scenario.expect.branch);
+        if (!immediate && (mock || head === startHead)) return false;
+        if (!immediate) {
+          const repo = sandbox.state.repo(scenario.repository)!;
+          const actor = repo.objects.commit(head)?.author.name ?? '';
+          if (!startsWorkflows(actor)) {
+            if (ignored !== head) log(`image CI: not started, the push of ${head.slice(0, 12)} by ${actor} (GITHUB_TOKEN) starts no workflow`);
+            ignored = head;
+            return false;
+          }
+        }
         for (const repository of images.staging) await registry.pushIndex(repository, tag, images.platforms);
         log(`image CI: pushed ${images.staging.map((r) => `${registry.host}/${r}:${tag}`).join(', ')}`);
         return true;
