@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scratchDir } from './scratch.js';
 
-export const REAL_WORLD = fileURLToPath(new URL('../../../shared/fixtures/real-world/', import.meta.url));
+export const REAL_WORLD = fileURLToPath(new URL('../fixtures/real-world/', import.meta.url));
 
 /** A scratch copy of a fixture's `before/` folder. */
 export async function copyBefore(name: string): Promise<string> {
