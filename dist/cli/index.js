@@ -102564,7 +102564,7 @@ function kata() {
     return {
         name: 'kata',
         title: 'Kata Containers: VERSION and the kata-deploy chart bumped, main locked, four architectures built into one draft, published, main unlocked',
-        seed: '003_8a68f555a20c7889.txt',
+        process: "Kata Containers' release documentation (kata-containers/kata-containers)",
         repository: 'kata-containers/kata-containers',
         dispatchBranch: 'main',
         repos: [
@@ -102619,7 +102619,7 @@ function metallb() {
     return {
         name: 'metallb',
         title: 'MetalLB: v0.14.9 from the v0.14 release branch, notes with cherry-picks credited, images waited for on every platform, live-website moved',
-        seed: '000_05b481868e091a73.txt',
+        process: "MetalLB's release process (metallb/metallb)",
         repository: 'metallb/metallb',
         dispatchBranch: 'v0.14',
         repos: [
@@ -102692,7 +102692,7 @@ function kubernetes() {
     return {
         name: 'kubernetes',
         title: 'Kubernetes patch release: mock first, then no-mock; image promotion PR in k8s.io, promoted images waited for with the staging digests, then published',
-        seed: '001_87af60b19d3da544.txt',
+        process: "the Kubernetes patch-release guide (krel and kpromo)",
         repository: 'kubernetes-sigs/example',
         dispatchBranch: 'release-1.31',
         repos: [
@@ -102743,7 +102743,7 @@ function gaie() {
     return {
         name: 'gaie',
         title: 'Gateway API Inference Extension: v1.2.0-rc.1 on release-1.2, manifests bumped, a pre-release that is not latest with its manifests attached, images.yaml PR with tag and digest',
-        seed: '002_9e0fb5f5f0e4583c.txt',
+        process: "Gateway API Inference Extension's new-release checklist (kubernetes-sigs/gateway-api-inference-extension)",
         repository: 'kubernetes-sigs/gateway-api-inference-extension',
         dispatchBranch: 'release-1.2',
         repos: [
@@ -102802,7 +102802,7 @@ function kubeRs() {
     return {
         name: 'kube-rs',
         title: 'kube-rs: one version across the Cargo workspace, notes grouped by changelog-* labels with new contributors, the section written into CHANGELOG.md, left as a draft',
-        seed: '004_0d00dea62842e31b.txt',
+        process: "kube-rs's release process (kube-rs/kube)",
         repository: 'kube-rs/kube',
         dispatchBranch: 'main',
         repos: [
@@ -102977,7 +102977,7 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
 function rehearsalReport(record, sandbox, scenario, mock) {
     const out = [];
     const icon = { success: '✓', failure: '✗', skipped: '-', cancelled: '⊘' };
-    out.push(`relkit rehearsal: ${scenario.name}${mock ? ' (mock)' : ''}`, `  ${scenario.title}`, ...(scenario.seed ? [`  modelled on the release process in seeds/${scenario.seed}`] : []), `  ${scenario.repository}, started on ${scenario.dispatchBranch}; GitHub sandbox at ${sandbox.urls.api}`, '', 'Jobs');
+    out.push(`relkit rehearsal: ${scenario.name}${mock ? ' (mock)' : ''}`, `  ${scenario.title}`, ...(scenario.process ? [`  modelled on ${scenario.process}`] : []), `  ${scenario.repository}, started on ${scenario.dispatchBranch}; GitHub sandbox at ${sandbox.urls.api}`, '', 'Jobs');
     const listJobs = (run, prefix) => {
         for (const job of Object.values(run.jobs)) {
             const id = `${prefix}${job.id}`;
@@ -103088,7 +103088,7 @@ function selfScenario(root) {
     return {
         name: 'self',
         title: 'relkit releases itself: package.json and the action pins bumped, a draft with every action packaged, each relkit/<action> committed and tagged (vX.Y.Z new, vX and vX.Y moved), published',
-        seed: '',
+        process: '',
         repository: 'relkit/relkit',
         dispatchBranch: 'main',
         workflow: SELF_WORKFLOW,
@@ -103184,7 +103184,7 @@ function scenarioFromRepository(dir, flags) {
     return {
         name: 'repo-dir',
         title: `${repository} from ${full}`,
-        seed: '',
+        process: '',
         repository,
         dispatchBranch: branch,
         repos: [{ owner, name, gitDir: full, defaultBranch: branch }],

@@ -11,7 +11,7 @@ describe('relkit rehearse (committed bundle)', () => {
     const { code, stdout, stderr } = await relkit(['rehearse']);
     expect(stderr).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toContain('modelled on the release process in seeds/003_8a68f555a20c7889.txt');
+    expect(stdout).toContain("modelled on Kata Containers' release documentation (kata-containers/kata-containers)");
     expect(stdout).toMatch(/✓ plan {5}success/);
     expect(stdout).toMatch(/✓ Build ppc64le/);
     expect(stdout).toContain('-3.9.0\n    +3.10.0');

@@ -12,7 +12,7 @@ import { failures, RELEASE_YML, stage, type Stage } from './scenario-harness.js'
 const WORKFLOWS = ['release.yml', 'release-relkit.yml'].map((name) => fileURLToPath(new URL(`../../.github/workflows/${name}`, import.meta.url)));
 
 /** A workflow run by the rehearsal runner alone (no GitHub calls): run: steps only. */
-async function runAlone(content: string, secrets: Record<string, string> = {}, options: { previous?: RunRecord; env?: Record<string, string> } = {}) {
+async function runAlone(content: string, secrets: Record<string, string> = {}, options: { previous?: RunRecord; env?: Record<string, string>; actions?: ReturnType<typeof rehearsalActions> } = {}) {
   const workdir = await scratchDir('platform');
   const started = Date.now();
   const record = await runWorkflow({
@@ -21,7 +21,7 @@ async function runAlone(content: string, secrets: Record<string, string> = {}, o
     secrets,
     github: { repository: 'acme/app', repository_owner: 'acme', run_id: '1', sha: 'f'.repeat(40), ref: 'refs/heads/main', ref_name: 'main', event_name: 'workflow_dispatch' },
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...options.env },
-    actions: () => undefined,
+    actions: options.actions ?? (() => undefined),
     workdir,
     ...(options.previous ? { previous: options.previous } : {}),
   });
@@ -302,11 +302,9 @@ describe('actions are resolved when the job is set up, skipped steps included', 
   const ACTIONS = fileURLToPath(new URL('../../actions/', import.meta.url));
   const VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
 
-  async function setUp(uses: string) {
-    const workdir = await scratchDir('resolve');
-    return runWorkflow({
-      workflow: await loadWorkflow(
-        'resolve.yml',
+  const setUp = async (uses: string) =>
+    (
+      await runAlone(
         `on: workflow_dispatch
 jobs:
   a:
@@ -317,14 +315,10 @@ jobs:
       - if: false
         uses: ${uses}
 `,
-      ),
-      inputs: {},
-      github: { repository: 'acme/app', repository_owner: 'acme', run_id: '1', sha: 'f'.repeat(40), ref: 'refs/heads/main', ref_name: 'main', event_name: 'workflow_dispatch' },
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
-      actions: rehearsalActions(ACTIONS),
-      workdir,
-    });
-  }
+        {},
+        { actions: rehearsalActions(ACTIONS) },
+      )
+    ).record;
 
   it.each([
     ['a mistyped SHA pin of actions/checkout', 'actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83de'],

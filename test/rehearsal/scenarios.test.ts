@@ -4,7 +4,7 @@ import type { FaultRule } from '@relkit/sandbox';
 import { failures, stage, type Stage } from './scenario-harness.js';
 
 /**
- * Each seed process released through release.yml by the rehearsal runner: the committed bundles
+ * Each release process released through release.yml by the rehearsal runner: the committed bundles
  * under Node 24 against the sandbox over HTTP and a real registry. A mock run first (nothing may
  * change), then the real run (the state a correct release leaves), then, in a fresh sandbox, a run
  * whose middle job fails on a fault that outlasts the attempt, finished by "Re-run failed jobs".

@@ -37,7 +37,7 @@ function scenarioFromRepository(dir: string, flags: Map<string, string>): Scenar
   return {
     name: 'repo-dir',
     title: `${repository} from ${full}`,
-    seed: '',
+    process: '',
     repository,
     dispatchBranch: branch,
     repos: [{ owner, name, gitDir: full, defaultBranch: branch }],

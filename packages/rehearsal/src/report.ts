@@ -23,7 +23,7 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 export function rehearsalReport(record: RunRecord, sandbox: Sandbox, scenario: Scenario, mock: boolean): string {
   const out: string[] = [];
   const icon = { success: '✓', failure: '✗', skipped: '-', cancelled: '⊘' } as const;
-  out.push(`relkit rehearsal: ${scenario.name}${mock ? ' (mock)' : ''}`, `  ${scenario.title}`, ...(scenario.seed ? [`  modelled on the release process in seeds/${scenario.seed}`] : []), `  ${scenario.repository}, started on ${scenario.dispatchBranch}; GitHub sandbox at ${sandbox.urls.api}`, '', 'Jobs');
+  out.push(`relkit rehearsal: ${scenario.name}${mock ? ' (mock)' : ''}`, `  ${scenario.title}`, ...(scenario.process ? [`  modelled on ${scenario.process}`] : []), `  ${scenario.repository}, started on ${scenario.dispatchBranch}; GitHub sandbox at ${sandbox.urls.api}`, '', 'Jobs');
   const listJobs = (run: RunRecord, prefix: string) => {
     for (const job of Object.values(run.jobs)) {
       const id = `${prefix}${job.id}`;

@@ -1,7 +1,7 @@
 import type { SeedCommit, SeedPull, SeedRepo } from '@relkit/sandbox';
 
 /**
- * The five seed processes (../shared/seeds) as releases of small repositories shaped like the real
+ * The five public release processes relkit automates (Kata, MetalLB, Kubernetes, GAIE, kube-rs) as releases of small repositories shaped like the real
  * ones: the files their release commits touch, merged PRs with the labels and release-note blocks
  * their notes are made from, their branches, tags and earlier releases. Each says how it calls
  * release.yml and what its images are; `rehearse` and the scenario tests run them.
@@ -17,8 +17,8 @@ export interface ImagePlan {
 export interface Scenario {
   name: string;
   title: string;
-  /** The seed process this follows (../shared/seeds). */
-  seed: string;
+  /** The public release process this scenario follows, as the report names it ('' for none). */
+  process: string;
   repository: string;
   /** The branch the workflow is started on. */
   dispatchBranch: string;
@@ -81,7 +81,7 @@ function kata(): Scenario {
   return {
     name: 'kata',
     title: 'Kata Containers: VERSION and the kata-deploy chart bumped, main locked, four architectures built into one draft, published, main unlocked',
-    seed: '003_8a68f555a20c7889.txt',
+    process: "Kata Containers' release documentation (kata-containers/kata-containers)",
     repository: 'kata-containers/kata-containers',
     dispatchBranch: 'main',
     repos: [
@@ -137,7 +137,7 @@ function metallb(): Scenario {
   return {
     name: 'metallb',
     title: 'MetalLB: v0.14.9 from the v0.14 release branch, notes with cherry-picks credited, images waited for on every platform, live-website moved',
-    seed: '000_05b481868e091a73.txt',
+    process: "MetalLB's release process (metallb/metallb)",
     repository: 'metallb/metallb',
     dispatchBranch: 'v0.14',
     repos: [
@@ -213,7 +213,7 @@ function kubernetes(): Scenario {
   return {
     name: 'kubernetes',
     title: 'Kubernetes patch release: mock first, then no-mock; image promotion PR in k8s.io, promoted images waited for with the staging digests, then published',
-    seed: '001_87af60b19d3da544.txt',
+    process: "the Kubernetes patch-release guide (krel and kpromo)",
     repository: 'kubernetes-sigs/example',
     dispatchBranch: 'release-1.31',
     repos: [
@@ -265,7 +265,7 @@ function gaie(): Scenario {
   return {
     name: 'gaie',
     title: 'Gateway API Inference Extension: v1.2.0-rc.1 on release-1.2, manifests bumped, a pre-release that is not latest with its manifests attached, images.yaml PR with tag and digest',
-    seed: '002_9e0fb5f5f0e4583c.txt',
+    process: "Gateway API Inference Extension's new-release checklist (kubernetes-sigs/gateway-api-inference-extension)",
     repository: 'kubernetes-sigs/gateway-api-inference-extension',
     dispatchBranch: 'release-1.2',
     repos: [
@@ -325,7 +325,7 @@ function kubeRs(): Scenario {
   return {
     name: 'kube-rs',
     title: 'kube-rs: one version across the Cargo workspace, notes grouped by changelog-* labels with new contributors, the section written into CHANGELOG.md, left as a draft',
-    seed: '004_0d00dea62842e31b.txt',
+    process: "kube-rs's release process (kube-rs/kube)",
     repository: 'kube-rs/kube',
     dispatchBranch: 'main',
     repos: [

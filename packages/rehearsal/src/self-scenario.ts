@@ -45,7 +45,7 @@ export function selfScenario(root: string): Scenario {
   return {
     name: 'self',
     title: 'relkit releases itself: package.json and the action pins bumped, a draft with every action packaged, each relkit/<action> committed and tagged (vX.Y.Z new, vX and vX.Y moved), published',
-    seed: '',
+    process: '',
     repository: 'relkit/relkit',
     dispatchBranch: 'main',
     workflow: SELF_WORKFLOW,
