@@ -11,6 +11,19 @@ import { failures, RELEASE_YML, stage, type Stage } from './scenario-harness.js'
 
 const WORKFLOWS = ['release.yml', 'release-relkit.yml'].map((name) => fileURLToPath(new URL(`../../.github/workflows/${name}`, import.meta.url)));
 
+/** Opens a scenario's stage for a describe block (closing the one before); the last is closed when the block ends. */
+function useStage(): (name: string, change?: Parameters<typeof stage>[1]) => Promise<Stage> {
+  let current: Stage | undefined;
+  afterAll(async () => {
+    await current?.close();
+  });
+  return async (name, change) => {
+    await current?.close();
+    current = await stage(name, change);
+    return current;
+  };
+}
+
 /** A workflow run by the rehearsal runner alone (no GitHub calls): run: steps only. */
 async function runAlone(content: string, secrets: Record<string, string> = {}, options: { previous?: RunRecord; env?: Record<string, string>; actions?: ReturnType<typeof rehearsalActions> } = {}) {
   const workdir = await scratchDir('platform');
@@ -39,15 +52,11 @@ describe('secret names: a repository holds only [A-Za-z0-9_] names, and callers 
     expect(repositorySecrets({ relkit_app_id: '1', RELKIT_TOKEN: 't' })).toEqual({ RELKIT_APP_ID: '1', RELKIT_TOKEN: 't' });
   });
 
-  let current: Stage | undefined;
-  afterAll(async () => {
-    await current?.close();
-  });
+  const open = useStage();
 
   /** kube-rs released through its own workflow_dispatch caller of relkit's release.yml (copied into the repository). */
   async function callerStage(secretsBlock: string): Promise<Stage> {
-    await current?.close();
-    current = await stage('kube-rs', (scenario) => {
+    return open('kube-rs', (scenario) => {
       const repo = scenario.repos[0]!;
       const last = repo.commits!.at(-1)!;
       last.files = {
@@ -77,7 +86,6 @@ describe('secret names: a repository holds only [A-Za-z0-9_] names, and callers 
       scenario.workflow = '.github/workflows/release.yml';
       scenario.inputs = { version: 'minor' };
     });
-    return current;
   }
 
   const bumpCommitter = (s: Stage) => {
@@ -152,13 +160,10 @@ jobs:
     }
   });
 
-  let current: Stage | undefined;
-  afterAll(async () => {
-    await current?.close();
-  });
+  const open = useStage();
 
   it('plan refuses an image-timeout whose waits cannot fit in one hosted job, before anything is written', async () => {
-    current = await stage('kube-rs', (scenario) => Object.assign(scenario.inputs, { images: 'ghcr.io/kube-rs/kube', 'promote-repository': 'kubernetes/k8s.io', 'promoter-manifest': 'images.yaml', 'promoted-images': 'registry.k8s.io/kube', 'image-timeout': '6h' }));
+    const current = await open('kube-rs', (scenario) => Object.assign(scenario.inputs, { images: 'ghcr.io/kube-rs/kube', 'promote-repository': 'kubernetes/k8s.io', 'promoter-manifest': 'images.yaml', 'promoted-images': 'registry.k8s.io/kube', 'image-timeout': '6h' }));
     const before = current.sandbox.dump();
     const record = await current.run({ mock: false });
     expect(record.jobs.plan!.result).toBe('failure');
@@ -187,19 +192,15 @@ jobs:
 });
 
 describe('a repository without an App (--secrets github-token-only)', () => {
-  let current: Stage | undefined;
-  afterAll(async () => {
-    await current?.close();
-  });
+  const open = useStage();
 
   it('releases with GITHUB_TOKEN where it suffices, and a lock, which needs the App, fails in plan with the fix', async () => {
-    current = await stage('kube-rs');
+    let current = await open('kube-rs');
     const record = await current.run({ mock: false, secrets: 'github-token-only' });
     expect(failures(record)).toBe('');
     const repo = current.sandbox.state.repo('kube-rs/kube')!;
     expect(repo.objects.commit(repo.refs.get('refs/heads/main')!)!.author.name).toBe('github-actions[bot]');
-    await current.close();
-    current = await stage('kube-rs', (scenario) => Object.assign(scenario.inputs, { lock: true }));
+    current = await open('kube-rs', (scenario) => Object.assign(scenario.inputs, { lock: true }));
     const before = current.sandbox.dump();
     const locked = await current.run({ mock: false, secrets: 'github-token-only' });
     expect(locked.jobs.plan!.result).toBe('failure');
@@ -209,13 +210,10 @@ describe('a repository without an App (--secrets github-token-only)', () => {
 });
 
 describe('a failed token revocation is a warning, as in actions/create-github-app-token', () => {
-  let current: Stage | undefined;
-  afterAll(async () => {
-    await current?.close();
-  });
+  const open = useStage();
 
   it('the release succeeds and the post step says the revocation failed', async () => {
-    current = await stage('kube-rs');
+    const current = await open('kube-rs');
     current.sandbox.faults.add({ method: 'DELETE', path: '/installation/token', times: 10_000, status: 502 });
     const record = await current.run({ mock: false });
     current.sandbox.faults.clear();
@@ -400,10 +398,9 @@ jobs:
 });
 
 describe('a push made with GITHUB_TOKEN starts no workflow', () => {
-  let current: Stage | undefined;
+  const open = useStage();
   let registry: LocalRegistry | undefined;
   afterAll(async () => {
-    await current?.close();
     await registry?.stop();
   });
 
@@ -411,7 +408,7 @@ describe('a push made with GITHUB_TOKEN starts no workflow', () => {
     expect(startsWorkflows('github-actions[bot]')).toBe(false);
     expect(startsWorkflows('relkit-release[bot]')).toBe(true);
     registry = await startLocalRegistry();
-    current = await stage('metallb');
+    const current = await open('metallb');
     const before = current.sandbox.dump();
     const record = await current.run({ mock: false, registry, secrets: 'github-token-only' });
     expect(record.jobs.plan!.result).toBe('failure');
