@@ -21,11 +21,11 @@ describe('GitHub App authentication in the sandbox', () => {
     const bearer = jwt(env.sandbox.appPrivateKey(), { iat: now - 60, exp: now + 540, iss: String(SANDBOX_APP_ID) });
     const installation = await call('GET', '/repos/acme/app/installation', bearer);
     expect(installation.status).toBe(200);
-    expect(installation.body).toMatchObject({ id: SANDBOX_APP_ID, app_slug: 'relkit-release', target_type: 'Organization', account: { login: 'acme' } });
+    expect(installation.body).toMatchObject({ app_id: SANDBOX_APP_ID, app_slug: 'relkit-release', target_type: 'Organization', account: { login: 'acme' } });
     // The JWT itself may not touch repository contents.
     expect((await call('POST', '/repos/acme/app/git/refs', bearer, { ref: 'refs/heads/x', sha: 'a'.repeat(40) })).status).toBeGreaterThanOrEqual(400);
 
-    const minted = await call('POST', `/app/installations/${SANDBOX_APP_ID}/access_tokens`, bearer, { repositories: ['app'], permissions: { contents: 'write' } });
+    const minted = await call('POST', `/app/installations/${installation.body!.id}/access_tokens`, bearer, { repositories: ['app'], permissions: { contents: 'write' } });
     expect(minted.status).toBe(201);
     expect(minted.body).toMatchObject({ permissions: { contents: 'write' }, repository_selection: 'selected' });
     const token = minted.body!.token as string;
@@ -46,7 +46,8 @@ describe('GitHub App authentication in the sandbox', () => {
     expect((await call('GET', '/repos/acme/app/installation', jwt(other, { iat: now, exp: now + 300, iss: SANDBOX_APP_ID }))).status).toBe(401);
     expect((await call('GET', '/repos/acme/app/installation', jwt(env.sandbox.appPrivateKey(), { iat: now - 1200, exp: now - 600, iss: SANDBOX_APP_ID }))).status).toBe(401);
     const bearer = jwt(env.sandbox.appPrivateKey(), { iat: now, exp: now + 300, iss: SANDBOX_APP_ID });
-    expect((await call('POST', `/app/installations/${SANDBOX_APP_ID}/access_tokens`, bearer, { permissions: { packages: 'write' } })).status).toBe(422);
+    const installed = await call('GET', '/orgs/acme/installation', bearer);
+    expect((await call('POST', `/app/installations/${installed.body!.id}/access_tokens`, bearer, { permissions: { packages: 'write' } })).status).toBe(422);
     expect((await call('GET', '/repos/acme/app/installation', SANDBOX_TOKENS.admin)).status).toBe(401);
   });
 });

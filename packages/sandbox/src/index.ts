@@ -3,4 +3,4 @@ export { SANDBOX_TOKENS, SANDBOX_APP_ID, defaultIdentities, type SeedFixture, ty
 export { type FaultRule, type FaultKind } from './faults.js';
 export { GITHUB_ACTIONS_APP_ID } from './rest/admin.js';
 export { githubSchema } from './graphql.js';
-export type { Repository, Identity, Release, PullRequest, Ruleset, Protection } from './model.js';
+export type { Repository, Identity, Push, Release, PullRequest, Ruleset, Protection } from './model.js';

@@ -38,6 +38,23 @@ export interface Identity {
   rateLimit?: number;
   /** A GitHub App's JWT: it may only find installations and mint their tokens. */
   jwt?: boolean;
+  /**
+   * For installation tokens: the repositories the token may write (and read when private). An App
+   * installation reaches the account it is installed on, narrowed to the `repositories` asked for;
+   * GITHUB_TOKEN reaches only the repository of its workflow. Unset: every repository (seeded tokens).
+   */
+  scope?: { owner: string; repositories?: string[] };
+}
+
+/** A ref change and who made it: what decides which workflows a push, tag or branch starts. */
+export interface Push {
+  ref: string;
+  before: string | undefined;
+  after: string | undefined;
+  actor: string;
+  kind: Identity['kind'];
+  /** Sandbox clock (epoch ms). */
+  at: number;
 }
 
 export interface Label {
@@ -191,6 +208,8 @@ export interface Repository {
   fork: string | null;
   /** The release GitHub shows as "Latest"; null lets it fall back to the newest published one. */
   latestReleaseId: number | null;
+  /** Every ref change since the seed, oldest first. */
+  pushes: Push[];
 }
 
 export function fullName(repo: Repository): string {
@@ -284,6 +303,7 @@ export class SandboxState {
       immutableReleases: false,
       fork: options.fork ?? null,
       latestReleaseId: null,
+      pushes: [],
     };
     this.repos.set(`${owner.login}/${options.name}`.toLowerCase(), repo);
     return repo;

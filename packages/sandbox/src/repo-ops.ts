@@ -43,6 +43,7 @@ export function setRef(repo: Repository, identity: Identity, ref: string, sha: s
   if (sha === undefined) repo.refs.delete(ref);
   else repo.refs.set(ref, sha);
   repo.pushedAt = nowIso();
+  repo.pushes.push({ ref, before, after: sha, actor: identity.account.login, kind: identity.kind, at: Date.now() });
 }
 
 export function signatureFor(identity: Identity, time = Math.floor(Date.now() / 1000)): Signature {

@@ -16,6 +16,26 @@ export function requireAuth(identity: Identity | undefined): Identity {
 }
 
 /**
+ * Whether an installation token reaches this repository. An App's token reaches the repositories of
+ * the account it is installed on (and of those, the ones it was minted for): "Installation access
+ * tokens have the permissions ... and repository access granted to the installation"; GITHUB_TOKEN
+ * "is limited to the repository that contains your workflow". Outside its scope a write gets
+ * 403 "Resource not accessible by integration", as an App installed on a fork gets upstream.
+ * https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-an-installation-access-token-for-a-github-app
+ * https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication#permissions-for-the-github_token
+ */
+export function inScope(repo: Repository, identity: Identity): boolean {
+  const scope = identity.scope;
+  if (!scope || identity.kind === 'user') return true;
+  if (scope.owner.toLowerCase() !== repo.owner.login.toLowerCase()) return false;
+  return !scope.repositories || scope.repositories.some((name) => name.toLowerCase() === repo.name.toLowerCase());
+}
+
+function requireScope(repo: Repository, identity: Identity): void {
+  if (!inScope(repo, identity)) throw new HttpError(403, 'Resource not accessible by integration');
+}
+
+/**
  * Administration endpoints (protection, rulesets). GITHUB_TOKEN never has Administration;
  * an App needs it granted; a user must be a repository admin — and a non-admin is told 404,
  * as GitHub hides what it will not show.
@@ -24,6 +44,7 @@ export function requireAdmin(repo: Repository, who: Identity | undefined): Ident
   const identity = requireAuth(who);
   if (identity.kind === 'github-actions') throw new HttpError(403, 'Resource not accessible by integration');
   if (identity.kind === 'app') {
+    requireScope(repo, identity);
     if (identity.permissions?.administration !== 'write') throw new HttpError(403, 'Resource not accessible by integration');
     return identity;
   }
@@ -44,6 +65,7 @@ export function canAdministrate(repo: Repository, identity: Identity | undefined
 export function requireWrite(repo: Repository, who: Identity | undefined, permission: string): Identity {
   const identity = requireAuth(who);
   if (identity.kind !== 'user') {
+    requireScope(repo, identity);
     if (identity.permissions?.[permission] !== 'write') throw new HttpError(403, 'Resource not accessible by integration');
     return identity;
   }
@@ -58,7 +80,7 @@ export function requireWrite(repo: Repository, who: Identity | undefined, permis
 export function canRead(repo: Repository, identity: Identity | undefined): boolean {
   if (!repo.private) return true;
   if (!identity) return false;
-  if (identity.kind !== 'user') return identity.permissions?.contents !== undefined || identity.permissions?.metadata !== undefined;
+  if (identity.kind !== 'user') return inScope(repo, identity) && (identity.permissions?.contents !== undefined || identity.permissions?.metadata !== undefined);
   return roleOf(repo, identity) !== undefined;
 }
 

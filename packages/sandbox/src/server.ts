@@ -11,7 +11,7 @@ import { registerRepoRoutes } from './rest/repos.js';
 import { registerGitRoutes } from './rest/git.js';
 import { registerAdminRoutes } from './rest/admin.js';
 import { registerPullRoutes } from './rest/pulls.js';
-import { appKeys, looksLikeJwt, mintedToken, registerAppRoutes, verifyAppJwt } from './rest/apps.js';
+import { appKeys, looksLikeJwt, mintedToken, mintJobToken, registerAppRoutes, revokeToken, verifyAppJwt } from './rest/apps.js';
 import { normaliseAssetName, registerReleaseRoutes, registerUploadRoutes } from './rest/releases.js';
 import { executeGraphql } from './graphql.js';
 import { nowIso } from './model.js';
@@ -157,6 +157,16 @@ export class Sandbox {
       counts[key] = (counts[key] ?? 0) + 1;
     }
     return counts;
+  }
+
+  /** A GITHUB_TOKEN for one job: `repository` only, with these permissions (`pull_requests`, …). */
+  mintJobToken(repository: string, permissions: Record<string, 'read' | 'write'>): string {
+    return mintJobToken(this.state, repository, permissions);
+  }
+
+  /** Ends a token the sandbox minted: later requests with it get 401. */
+  revokeToken(token: string): void {
+    revokeToken(this.state, token);
   }
 
   /** Moves the sandbox's clock forward (installation tokens expire by it); never back. */

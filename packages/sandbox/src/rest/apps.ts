@@ -7,7 +7,8 @@ import * as json from '../serialize.js';
  * GitHub App authentication as `actions/create-github-app-token` uses it: a JWT signed with the
  * App's private key (RS256, `iss` = App id, at most ten minutes) finds the installation and mints
  * an installation token; the token is revoked with `DELETE /installation/token`. Every App
- * identity of the sandbox is installed on every account, with installation id = App id.
+ * identity of the sandbox is installed on every account, one installation (its own id) per account:
+ * its tokens reach that account's repositories only.
  */
 const keys = new WeakMap<SandboxState, Map<number, { privateKey: string; publicKey: string }>>();
 const minted = new WeakMap<SandboxState, Map<string, Identity>>();
@@ -82,10 +83,21 @@ function requireJwt(ctx: RequestContext): Identity {
   return ctx.identity;
 }
 
+const installations = new WeakMap<SandboxState, Map<number, { appId: number; account: string }>>();
+
+function installationId(state: SandboxState, appId: number, account: string): number {
+  let perState = installations.get(state);
+  if (!perState) installations.set(state, (perState = new Map()));
+  for (const [id, entry] of perState) if (entry.appId === appId && entry.account.toLowerCase() === account.toLowerCase()) return id;
+  const id = state.id();
+  perState.set(id, { appId, account });
+  return id;
+}
+
 function installation(ctx: RequestContext, app: Identity, accountLogin: string): Record<string, unknown> {
   const account = ctx.state.findAccount(accountLogin);
   if (!account) throw notFound();
-  const id = app.appId!;
+  const id = installationId(ctx.state, app.appId!, account.login);
   return {
     id,
     account: json.account(ctx.urls, account),
@@ -93,11 +105,11 @@ function installation(ctx: RequestContext, app: Identity, accountLogin: string):
     access_tokens_url: `${ctx.urls.api}/app/installations/${id}/access_tokens`,
     repositories_url: `${ctx.urls.api}/installation/repositories`,
     html_url: `${ctx.urls.html}/settings/installations/${id}`,
-    app_id: id,
+    app_id: app.appId,
     app_slug: app.appSlug ?? app.account.login.replace(/\[bot\]$/, ''),
     target_id: account.id,
     target_type: account.type === 'Organization' ? 'Organization' : 'User',
-    permissions: appIdentity(ctx.state, id)?.permissions ?? {},
+    permissions: appIdentity(ctx.state, app.appId!)?.permissions ?? {},
     events: [],
     created_at: '2020-01-01T00:00:00Z',
     updated_at: '2020-01-01T00:00:00Z',
@@ -121,7 +133,8 @@ export function registerAppRoutes(router: Router): void {
 
   router.add('POST', '/app/installations/{installation_id}/access_tokens', (ctx) => {
     const app = requireJwt(ctx);
-    if (Number(ctx.params.installation_id) !== app.appId) throw notFound();
+    const target = installations.get(ctx.state)?.get(Number(ctx.params.installation_id));
+    if (!target || target.appId !== app.appId) throw notFound();
     const body = (ctx.body ?? {}) as { repositories?: string[]; permissions?: Record<string, 'read' | 'write'> };
     const installed = appIdentity(ctx.state, app.appId!)!;
     const granted = installed.permissions ?? {};
@@ -133,12 +146,12 @@ export function registerAppRoutes(router: Router): void {
       }
     }
     for (const name of body.repositories ?? []) {
-      if (![...ctx.state.repos.values()].some((r) => r.name === name)) throw new HttpError(422, `There is at least one repository that does not exist or is not accessible to the parent installation.`);
+      if (!ctx.state.repo(`${target.account}/${name}`)) throw new HttpError(422, `There is at least one repository that does not exist or is not accessible to the parent installation.`);
     }
     const token = `ghs_${randomBytes(18).toString('base64url')}`;
     let perState = minted.get(ctx.state);
     if (!perState) minted.set(ctx.state, (perState = new Map()));
-    const identity = { ...installed, token, permissions };
+    const identity: Identity = { ...installed, token, permissions, scope: { owner: target.account, ...(body.repositories ? { repositories: body.repositories } : {}) } };
     perState.set(token, identity);
     const expiresAt = ctx.state.now() + INSTALLATION_TOKEN_MS;
     expiry.set(identity, expiresAt);
@@ -151,4 +164,28 @@ export function registerAppRoutes(router: Router): void {
     if (!token || !minted.get(ctx.state)?.delete(token)) throw new HttpError(401, 'Bad credentials');
     return { status: 204 };
   });
+}
+
+/**
+ * A job's GITHUB_TOKEN: an installation token of the GitHub Actions app for the workflow's own
+ * repository, with the job's effective permissions. "The installation access token expires after the
+ * job has finished or after a maximum of 24 hours" — the runner revokes it when the job ends.
+ * https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication#about-the-github_token-secret
+ */
+export function mintJobToken(state: SandboxState, repository: string, permissions: Record<string, 'read' | 'write'>): string {
+  const actions = [...state.identities.values()].find((i) => i.kind === 'github-actions');
+  if (!actions) throw new Error('the sandbox has no GitHub Actions identity to mint a GITHUB_TOKEN for');
+  const [owner = '', name = ''] = repository.split('/');
+  const token = `ghs_job_${randomBytes(18).toString('base64url')}`;
+  let perState = minted.get(state);
+  if (!perState) minted.set(state, (perState = new Map()));
+  const identity: Identity = { ...actions, token, permissions: { ...permissions, metadata: 'read' }, scope: { owner, repositories: [name] } };
+  perState.set(token, identity);
+  expiry.set(identity, state.now() + 24 * INSTALLATION_TOKEN_MS);
+  return token;
+}
+
+/** Ends a token minted by the sandbox (a job's GITHUB_TOKEN when its job ends). */
+export function revokeToken(state: SandboxState, token: string): void {
+  minted.get(state)?.delete(token);
 }
