@@ -13,6 +13,7 @@ import { LogMasker } from './masks.js';
 import { unresolvedMessage } from './platform/action-refs.js';
 import { jobMinutes, timeoutMessage } from './platform/job-time.js';
 import { secretsForCalledWorkflow } from './platform/secrets.js';
+import { apiPermissions, effectivePermissions, parsePermissions, type Permissions } from './platform/permissions.js';
 
 export interface ActionCall {
   uses: string;
@@ -72,6 +73,13 @@ export interface RunWorkflowOptions {
   runDir?: string;
   /** The run attempt, for a called workflow (it is the caller's). */
   attempt?: number;
+  /**
+   * Mints each job's GITHUB_TOKEN with its effective permissions (API scope names), revoked when the
+   * job ends; without it every job gets `github.token` as given.
+   */
+  jobToken?: (permissions: Permissions) => { token: string; revoke: () => void };
+  /** What the calling job's GITHUB_TOKEN may do: a called workflow's jobs get no more. */
+  permissionsCap?: Permissions;
 }
 
 function isJob(job: WorkflowJob): job is Job {
@@ -301,6 +309,7 @@ async function runCalledWorkflow(job: ReusableWorkflowJob, scope: JobScope): Pro
       workflow: job.ref.value,
     });
     const previous = scope.previous?.jobs[id]?.called;
+    const cap = effectivePermissions(parsePermissions(evaluateToken(scope.workflow.rawJob(id, 'permissions'), {})), parsePermissions(evaluateToken(scope.workflow.rawTop('permissions'), {})), scope.permissionsCap);
     scope.log(`${id}: calls ${job.ref.value}`);
     const workdir = join(scope.workdir, id);
     mkdirSync(workdir, { recursive: true });
@@ -319,6 +328,8 @@ async function runCalledWorkflow(job: ReusableWorkflowJob, scope: JobScope): Pro
       ...(previous ? { previous } : {}),
       ...(scope.concurrency ? { concurrency: scope.concurrency } : {}),
       ...(scope.loadCalled ? { loadCalled: scope.loadCalled } : {}),
+      ...(scope.jobToken ? { jobToken: scope.jobToken } : {}),
+      permissionsCap: cap,
     });
     const jobs = Object.fromEntries(Object.entries(run.jobs).map(([jobId, r]) => [jobId, { result: r.result, outputs: r.outputs }]));
     const outputs = Object.fromEntries(
@@ -335,6 +346,26 @@ async function runCalledWorkflow(job: ReusableWorkflowJob, scope: JobScope): Pro
 async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknown>): Promise<{ result: JobResult; steps: StepRecord[]; outputs: Record<string, string>; error?: string }> {
   const workspace = mkdtempSync(join(scope.workdir, `${job.id.value}-`));
   const temp = mkdtempSync(join(scope.workdir, `${job.id.value}-temp-`));
+  const secrets = scope.secrets ?? {};
+  let limit: { minutes: number; capped: boolean };
+  let jobToken: { token: string; revoke: () => void } | undefined;
+  try {
+    if (scope.jobToken) {
+      const permissions = effectivePermissions(parsePermissions(evaluateToken(scope.workflow.rawJob(job.id.value, 'permissions'), {})), parsePermissions(evaluateToken(scope.workflow.rawTop('permissions'), {})), scope.permissionsCap);
+      jobToken = scope.jobToken(apiPermissions(permissions));
+      contexts = { ...contexts, github: { ...(contexts.github as Record<string, unknown>), token: jobToken.token } };
+    }
+  } catch (e) {
+    return { result: 'failure', steps: [], outputs: {}, error: (e as Error).message };
+  }
+  try {
+    return await runSteps(job, scope, contexts, workspace, temp, secrets);
+  } finally {
+    jobToken?.revoke();
+  }
+}
+
+async function runSteps(job: Job, scope: JobScope, contexts: Record<string, unknown>, workspace: string, temp: string, secrets: Record<string, string>): Promise<{ result: JobResult; steps: StepRecord[]; outputs: Record<string, string>; error?: string }> {
   const stepsContext: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }> = {};
   const records: StepRecord[] = [];
   const posts: Array<{ name: string; run: () => Promise<ActionOutcome> }> = [];
@@ -343,8 +374,8 @@ async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknow
   let addedPath: string[] = [];
   let failed = false;
   let error: string | undefined;
-  const secrets = scope.secrets ?? {};
-  const masker = new LogMasker([...Object.values(secrets), String(scope.github.token ?? '')]);
+  const github = contexts.github as Record<string, unknown>;
+  const masker = new LogMasker([...Object.values(secrets), String(github.token ?? '')]);
   let limit: { minutes: number; capped: boolean };
   try {
     jobEnv = stringMap(evaluateToken(job.env, { ...contexts, secrets }));
@@ -383,7 +414,7 @@ async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknow
         continue;
       }
       const stepEnv = { ...env, ...stringMap(evaluateToken('env' in step ? step.env : undefined, stepContexts)) };
-      const processEnv = { ...scope.env, ...githubEnv(scope.github, workspace, temp), ...stepEnv };
+      const processEnv = { ...scope.env, ...githubEnv(github, workspace, temp), ...stepEnv };
       // Later GITHUB_PATH entries come first, as the runner prepends each one.
       if (addedPath.length > 0) processEnv.PATH = [...addedPath, processEnv.PATH ?? ''].join(':');
       let outcome: ActionOutcome;
@@ -398,7 +429,7 @@ async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknow
         const handler = scope.actions(uses);
         if (!handler) throw new Error(`uses: ${uses} is not an action the rehearsal runner can run`);
         const withValues = stringMap(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'with'), stepContexts));
-        outcome = await handler({ uses, inputs: withValues, env: processEnv, workspace, runDir: scope.runDir, github: scope.github, timeoutMs });
+        outcome = await handler({ uses, inputs: withValues, env: processEnv, workspace, runDir: scope.runDir, github, timeoutMs });
         if (outcome.post) posts.push({ name: `Post ${stepName}`, run: outcome.post });
       } else {
         throw new Error(`step ${step.id} is neither run: nor uses:, which the rehearsal runner cannot run`);

@@ -13,6 +13,8 @@ export interface LoadedWorkflow {
   rawStep(jobId: string, index: number, key: string): TemplateToken | undefined;
   /** A job key the converted model leaves out (`timeout-minutes`), read from the parsed tokens. */
   rawJob(jobId: string, key: string): TemplateToken | undefined;
+  /** A top-level key the converted model leaves out (`permissions`). */
+  rawTop(key: string): TemplateToken | undefined;
 }
 
 export class WorkflowError extends Error {
@@ -38,6 +40,9 @@ export async function loadWorkflow(name: string, content: string): Promise<Loade
     template,
     callOutputs,
     callSecrets: Object.keys(on?.workflow_call?.secrets ?? {}),
+    rawTop(key) {
+      return isMapping(root) ? root.find(key) : undefined;
+    },
     rawJob(jobId, key) {
       const job = jobs && isMapping(jobs) ? jobs.find(jobId) : undefined;
       return job && isMapping(job) ? job.find(key) : undefined;
