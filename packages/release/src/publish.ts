@@ -43,7 +43,7 @@ export interface PublishOutcome {
   alreadyPublished: boolean;
 }
 
-async function tagCommit(clients: ReleaseClients, id: RepoId, tag: string): Promise<string | undefined> {
+export async function tagCommit(clients: ReleaseClients, id: RepoId, tag: string): Promise<string | undefined> {
   try {
     const { data } = await clients.github.rest.rest.git.getRef({ owner: id.owner, repo: id.repo, ref: `tags/${tag}` });
     if (data.object.type === 'tag') return (await clients.github.rest.rest.git.getTag({ owner: id.owner, repo: id.repo, tag_sha: data.object.sha })).data.object.sha;

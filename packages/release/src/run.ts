@@ -4,6 +4,7 @@ import { isPrereleaseTag, type MakeLatest } from './latest.js';
 import { textAsset, type LocalAsset } from './local-assets.js';
 import { composeBody } from './marker.js';
 import { checksumsText, publishRelease } from './publish.js';
+import { pushTag } from './push-tag.js';
 import { listAssets, syncAssets, type AssetResult, type Overwrite } from './upload.js';
 import type { ReleaseClients, ReleaseInfo, RepoId } from './types.js';
 
@@ -28,6 +29,8 @@ export interface DraftReleaseRequest {
   concurrency: number;
   /** Where the full notes live, for a body cut at GitHub's limit. */
   notesUrl: string | undefined;
+  /** Push the tag at the target now, before publishing (tag-triggered builds). */
+  pushTag?: boolean;
 }
 
 export interface DraftReleaseResult {
@@ -39,6 +42,7 @@ export interface DraftReleaseResult {
   makeLatest: string | undefined;
   bodyTruncated: boolean;
   targetSha: string;
+  tagPushed?: 'created' | 'unchanged';
 }
 
 const SUMS = 'SHA256SUMS';
@@ -75,6 +79,7 @@ export async function runDraftRelease(clients: ReleaseClients, request: DraftRel
     const text = await checksumsText(clients, id, remote, SUMS, request.assets);
     assets.push(...(await syncAssets(clients, id, draft.release, [await textAsset(SUMS, text)], { overwrite: 'changed', concurrency: 1 })));
   }
+  const tagPushed = request.pushTag ? await pushTag(clients, id, request.tag, targetSha) : undefined;
   let published = !draft.release.draft;
   let makeLatest: string | undefined;
   let release = draft.release;
@@ -85,5 +90,5 @@ export async function runDraftRelease(clients: ReleaseClients, request: DraftRel
     published = outcome.published;
     makeLatest = outcome.makeLatest;
   }
-  return { release, created: draft.created, deleted: draft.deleted, assets, published, makeLatest, bodyTruncated: composed.truncated, targetSha };
+  return { release, created: draft.created, deleted: draft.deleted, assets, published, makeLatest, bodyTruncated: composed.truncated, targetSha, ...(tagPushed ? { tagPushed } : {}) };
 }
