@@ -17,6 +17,8 @@ export interface PromoteInputs extends Pick<PromotionRequest, 'owner' | 'repo' |
   edits: SpecEntry[] | undefined;
   date: string;
   token: string;
+  /** Reads the pull request while waiting for the merge (the job's GITHUB_TOKEN by default). */
+  waitToken: string | undefined;
   registryAuth: string | undefined;
   dockerConfig: string | undefined;
 }
@@ -114,6 +116,7 @@ export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): PromoteI
     draft: inputs.boolean('draft', { default: false }),
     wait,
     token: inputs.string('token', { required: true }),
+    waitToken: inputs.string('wait-token'),
     registryAuth: inputs.raw('registry-auth'),
     dockerConfig: inputs.string('docker-config'),
   };

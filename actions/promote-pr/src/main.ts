@@ -62,7 +62,7 @@ await runAction(async (ctx) => {
       teamReviewers: input.teamReviewers,
       draft: input.draft,
       runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : 'a local run',
-      wait: input.wait,
+      wait: input.wait && input.waitToken && input.waitToken !== input.token ? { ...input.wait, graphql: ctx.github({ token: input.waitToken }).graphql } : input.wait,
     },
   );
   if (ctx.writes.mock && result.files.length > 0) ctx.log(`Would ${result.operation === 'created' ? 'open' : 'update'} "${result.title}" from ${result.headRepository}:${branch} into ${input.owner}/${input.repo}@${result.base}.`);

@@ -1,6 +1,6 @@
 import { createTwoFilesPatch } from 'diff';
 import { proposeChanges, type ChangeClients, type FileContent, type ProposalOutcome } from '@relkit/changes';
-import { explainGitHubError, UserError } from '@relkit/kit';
+import { explainGitHubError, UserError, type GitHubGraphql } from '@relkit/kit';
 import type { RegistryClient } from '@relkit/oci';
 import { decodeSource, encodeSource, planBump, type SpecEntry } from '@relkit/version-files';
 import type { parseDigests } from './digests.js';
@@ -9,7 +9,7 @@ import { promoteInManifest, type ImagePromotion, type ManifestChange } from './p
 import { repositoryFiles } from './repository-files.js';
 import { resolveStagingDigests, type ResolvedDigest } from './staging-digests.js';
 import { fillTemplate, type Placeholder } from './templates.js';
-import { waitForMerge } from './wait-merged.js';
+import { mergeReader, waitForMerge } from './wait-merged.js';
 
 export interface PromotionRequest {
   /** The repository the promotion pull request goes to, e.g. kubernetes/k8s.io. */
@@ -31,7 +31,8 @@ export interface PromotionRequest {
   teamReviewers: string[];
   draft: boolean;
   runUrl: string;
-  wait: { timeoutMs: number; intervalMs: number } | undefined;
+  /** `graphql`: reads the pull request while waiting (default: the client that opened it). */
+  wait: { timeoutMs: number; intervalMs: number; graphql?: GitHubGraphql } | undefined;
 }
 
 export interface PromotedFile {
@@ -238,7 +239,9 @@ export async function runPromotion(clients: ChangeClients, request: PromotionReq
   if (proposal.pullRequest.number !== undefined && proposal.pullRequest.url !== undefined) result.pullRequest = { number: proposal.pullRequest.number, url: proposal.pullRequest.url, state: 'open' };
 
   if (request.wait && result.pullRequest && !clients.writes.mock) {
-    const waited = await waitForMerge({ graphql: clients.graphql, owner: request.owner, repo: request.repo, number: result.pullRequest.number, url: result.pullRequest.url, ...request.wait, log: clients.log });
+    const pull = { owner: request.owner, repo: request.repo, number: result.pullRequest.number };
+    const graphql = await mergeReader(request.wait.graphql, clients.graphql, pull, clients.log);
+    const waited = await waitForMerge({ ...pull, url: result.pullRequest.url, timeoutMs: request.wait.timeoutMs, intervalMs: request.wait.intervalMs, graphql, log: clients.log });
     result.merged = waited.merged;
     result.pullRequest.state = 'merged';
   }

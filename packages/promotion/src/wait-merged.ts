@@ -11,6 +11,22 @@ const STATE = `query($owner: String!, $name: String!, $number: Int!) {
 }`;
 
 /**
+ * The client to wait with: `preferred` (the job's GITHUB_TOKEN, which lives as long as the job) when
+ * it can see the pull request, else `fallback` (the token that opened it; an App installation token
+ * expires after an hour, so a long wait with it ends in 401).
+ */
+export async function mergeReader(preferred: GitHubGraphql | undefined, fallback: GitHubGraphql, pull: { owner: string; repo: string; number: number }, log: Logger): Promise<GitHubGraphql> {
+  if (!preferred) return fallback;
+  try {
+    await preferred(STATE, { owner: pull.owner, name: pull.repo, number: pull.number });
+    return preferred;
+  } catch (error) {
+    log(`wait-token cannot read ${pull.owner}/${pull.repo}#${pull.number} (${(error as Error).message.split('\n')[0]}); waiting with \`token\`, which must outlive the wait.`);
+    return fallback;
+  }
+}
+
+/**
  * Blocks until the pull request is merged, as a Kubernetes release waits for its promotion PR:
  * a pull request closed without merging, or still open at the timeout, fails the step.
  */

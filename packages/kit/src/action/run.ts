@@ -21,7 +21,7 @@ export interface ActionContext {
 }
 
 /** Inputs that hold a credential in every action that has them. */
-const SECRET_INPUTS = ['token'];
+const SECRET_INPUTS = ['token', 'wait-token'];
 
 /** Outputs are strings; objects and arrays become JSON so `fromJSON()` reads them in a workflow. */
 export function outputValue(value: unknown): string {
