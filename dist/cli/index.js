@@ -87211,6 +87211,7 @@ class SandboxState {
             immutableReleases: false,
             fork: options.fork ?? null,
             latestReleaseId: null,
+            pushes: [],
         };
         this.repos.set(`${owner.login}/${options.name}`.toLowerCase(), repo);
         return repo;
@@ -87746,6 +87747,27 @@ function requireAuth(identity) {
     return identity;
 }
 /**
+ * Whether an installation token reaches this repository. An App's token reaches the repositories of
+ * the account it is installed on (and of those, the ones it was minted for): "Installation access
+ * tokens have the permissions ... and repository access granted to the installation"; GITHUB_TOKEN
+ * "is limited to the repository that contains your workflow". Outside its scope a write gets
+ * 403 "Resource not accessible by integration", as an App installed on a fork gets upstream.
+ * https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/generating-an-installation-access-token-for-a-github-app
+ * https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication#permissions-for-the-github_token
+ */
+function inScope(repo, identity) {
+    const scope = identity.scope;
+    if (!scope || identity.kind === 'user')
+        return true;
+    if (scope.owner.toLowerCase() !== repo.owner.login.toLowerCase())
+        return false;
+    return !scope.repositories || scope.repositories.some((name) => name.toLowerCase() === repo.name.toLowerCase());
+}
+function requireScope(repo, identity) {
+    if (!inScope(repo, identity))
+        throw new http_HttpError(403, 'Resource not accessible by integration');
+}
+/**
  * Administration endpoints (protection, rulesets). GITHUB_TOKEN never has Administration;
  * an App needs it granted; a user must be a repository admin — and a non-admin is told 404,
  * as GitHub hides what it will not show.
@@ -87755,6 +87777,7 @@ function requireAdmin(repo, who) {
     if (identity.kind === 'github-actions')
         throw new http_HttpError(403, 'Resource not accessible by integration');
     if (identity.kind === 'app') {
+        requireScope(repo, identity);
         if (identity.permissions?.administration !== 'write')
             throw new http_HttpError(403, 'Resource not accessible by integration');
         return identity;
@@ -87776,6 +87799,7 @@ function canAdministrate(repo, identity) {
 function requireWrite(repo, who, permission) {
     const identity = requireAuth(who);
     if (identity.kind !== 'user') {
+        requireScope(repo, identity);
         if (identity.permissions?.[permission] !== 'write')
             throw new http_HttpError(403, 'Resource not accessible by integration');
         return identity;
@@ -87794,7 +87818,7 @@ function canRead(repo, identity) {
     if (!identity)
         return false;
     if (identity.kind !== 'user')
-        return identity.permissions?.contents !== undefined || identity.permissions?.metadata !== undefined;
+        return inScope(repo, identity) && (identity.permissions?.contents !== undefined || identity.permissions?.metadata !== undefined);
     return roleOf(repo, identity) !== undefined;
 }
 function globToRegExp(glob) {
@@ -88360,6 +88384,7 @@ function setRef(repo, identity, ref, sha, options = {}) {
     else
         repo.refs.set(ref, sha);
     repo.pushedAt = nowIso();
+    repo.pushes.push({ ref, before, after: sha, actor: identity.account.login, kind: identity.kind, at: Date.now() });
 }
 function signatureFor(identity, time = Math.floor(Date.now() / 1000)) {
     const login = identity.account.login;
@@ -89169,7 +89194,8 @@ function registerPullRoutes(router) {
  * GitHub App authentication as `actions/create-github-app-token` uses it: a JWT signed with the
  * App's private key (RS256, `iss` = App id, at most ten minutes) finds the installation and mints
  * an installation token; the token is revoked with `DELETE /installation/token`. Every App
- * identity of the sandbox is installed on every account, with installation id = App id.
+ * identity of the sandbox is installed on every account, one installation (its own id) per account:
+ * its tokens reach that account's repositories only.
  */
 const keys = new WeakMap();
 const minted = new WeakMap();
@@ -89244,11 +89270,23 @@ function requireJwt(ctx) {
         throw new http_HttpError(401, 'A JSON web token could not be decoded');
     return ctx.identity;
 }
+const installations = new WeakMap();
+function installationId(state, appId, account) {
+    let perState = installations.get(state);
+    if (!perState)
+        installations.set(state, (perState = new Map()));
+    for (const [id, entry] of perState)
+        if (entry.appId === appId && entry.account.toLowerCase() === account.toLowerCase())
+            return id;
+    const id = state.id();
+    perState.set(id, { appId, account });
+    return id;
+}
 function installation(ctx, app, accountLogin) {
     const account = ctx.state.findAccount(accountLogin);
     if (!account)
         throw notFound();
-    const id = app.appId;
+    const id = installationId(ctx.state, app.appId, account.login);
     return {
         id,
         account: serialize_account(ctx.urls, account),
@@ -89256,11 +89294,11 @@ function installation(ctx, app, accountLogin) {
         access_tokens_url: `${ctx.urls.api}/app/installations/${id}/access_tokens`,
         repositories_url: `${ctx.urls.api}/installation/repositories`,
         html_url: `${ctx.urls.html}/settings/installations/${id}`,
-        app_id: id,
+        app_id: app.appId,
         app_slug: app.appSlug ?? app.account.login.replace(/\[bot\]$/, ''),
         target_id: account.id,
         target_type: account.type === 'Organization' ? 'Organization' : 'User',
-        permissions: appIdentity(ctx.state, id)?.permissions ?? {},
+        permissions: appIdentity(ctx.state, app.appId)?.permissions ?? {},
         events: [],
         created_at: '2020-01-01T00:00:00Z',
         updated_at: '2020-01-01T00:00:00Z',
@@ -89283,7 +89321,8 @@ function registerAppRoutes(router) {
     router.add('GET', '/orgs/{org}/installation', (ctx) => ({ status: 200, body: installation(ctx, requireJwt(ctx), ctx.params.org) }));
     router.add('POST', '/app/installations/{installation_id}/access_tokens', (ctx) => {
         const app = requireJwt(ctx);
-        if (Number(ctx.params.installation_id) !== app.appId)
+        const target = installations.get(ctx.state)?.get(Number(ctx.params.installation_id));
+        if (!target || target.appId !== app.appId)
             throw notFound();
         const body = (ctx.body ?? {});
         const installed = appIdentity(ctx.state, app.appId);
@@ -89296,14 +89335,14 @@ function registerAppRoutes(router) {
             }
         }
         for (const name of body.repositories ?? []) {
-            if (![...ctx.state.repos.values()].some((r) => r.name === name))
+            if (!ctx.state.repo(`${target.account}/${name}`))
                 throw new http_HttpError(422, `There is at least one repository that does not exist or is not accessible to the parent installation.`);
         }
         const token = `ghs_${(0,external_node_crypto_.randomBytes)(18).toString('base64url')}`;
         let perState = minted.get(ctx.state);
         if (!perState)
             minted.set(ctx.state, (perState = new Map()));
-        const identity = { ...installed, token, permissions };
+        const identity = { ...installed, token, permissions, scope: { owner: target.account, ...(body.repositories ? { repositories: body.repositories } : {}) } };
         perState.set(token, identity);
         const expiresAt = ctx.state.now() + INSTALLATION_TOKEN_MS;
         expiry.set(identity, expiresAt);
@@ -89316,6 +89355,30 @@ function registerAppRoutes(router) {
             throw new http_HttpError(401, 'Bad credentials');
         return { status: 204 };
     });
+}
+/**
+ * A job's GITHUB_TOKEN: an installation token of the GitHub Actions app for the workflow's own
+ * repository, with the job's effective permissions. "The installation access token expires after the
+ * job has finished or after a maximum of 24 hours" — the runner revokes it when the job ends.
+ * https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication#about-the-github_token-secret
+ */
+function mintJobToken(state, repository, permissions) {
+    const actions = [...state.identities.values()].find((i) => i.kind === 'github-actions');
+    if (!actions)
+        throw new Error('the sandbox has no GitHub Actions identity to mint a GITHUB_TOKEN for');
+    const [owner = '', name = ''] = repository.split('/');
+    const token = `ghs_job_${(0,external_node_crypto_.randomBytes)(18).toString('base64url')}`;
+    let perState = minted.get(state);
+    if (!perState)
+        minted.set(state, (perState = new Map()));
+    const identity = { ...actions, token, permissions: { ...permissions, metadata: 'read' }, scope: { owner, repositories: [name] } };
+    perState.set(token, identity);
+    expiry.set(identity, state.now() + 24 * INSTALLATION_TOKEN_MS);
+    return token;
+}
+/** Ends a token minted by the sandbox (a job's GITHUB_TOKEN when its job ends). */
+function revokeToken(state, token) {
+    minted.get(state)?.delete(token);
 }
 
 ;// CONCATENATED MODULE: ./packages/sandbox/src/rest/releases.ts
@@ -90201,6 +90264,14 @@ class Sandbox {
             counts[key] = (counts[key] ?? 0) + 1;
         }
         return counts;
+    }
+    /** A GITHUB_TOKEN for one job: `repository` only, with these permissions (`pull_requests`, …). */
+    mintJobToken(repository, permissions) {
+        return mintJobToken(this.state, repository, permissions);
+    }
+    /** Ends a token the sandbox minted: later requests with it get 401. */
+    revokeToken(token) {
+        revokeToken(this.state, token);
     }
     /** Moves the sandbox's clock forward (installation tokens expire by it); never back. */
     advanceClock(ms) {
@@ -97394,6 +97465,9 @@ async function loadWorkflow(name, content) {
         template,
         callOutputs,
         callSecrets: Object.keys(on?.workflow_call?.secrets ?? {}),
+        rawTop(key) {
+            return isMapping(root) ? root.find(key) : undefined;
+        },
         rawJob(jobId, key) {
             const job = jobs && isMapping(jobs) ? jobs.find(jobId) : undefined;
             return job && isMapping(job) ? job.find(key) : undefined;
@@ -97894,7 +97968,55 @@ function secretsForCalledWorkflow(options) {
     return { ...options.given };
 }
 
+;// CONCATENATED MODULE: ./packages/rehearsal/src/platform/permissions.ts
+const SCOPES = ['actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'id-token', 'issues', 'models', 'packages', 'pages', 'pull-requests', 'repository-projects', 'security-events', 'statuses'];
+/**
+ * The token a job gets when neither it nor its workflow says: the "restricted" default GitHub gives
+ * new organisations and repositories ("Read repository contents and packages permissions").
+ * https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/enabling-features-for-your-repository/managing-github-actions-settings-for-a-repository#setting-the-permissions-of-the-github_token-for-your-repository
+ */
+const DEFAULT_PERMISSIONS = { contents: 'read', packages: 'read' };
+/** A `permissions:` value (`read-all`, `write-all`, `{}` or a mapping); undefined when absent. */
+function parsePermissions(value) {
+    if (value === undefined || value === null)
+        return undefined;
+    if (value === 'read-all' || value === 'write-all')
+        return Object.fromEntries(SCOPES.filter((s) => s !== 'id-token' || value === 'write-all').map((s) => [s, value === 'read-all' ? 'read' : 'write']));
+    if (typeof value !== 'object' || Array.isArray(value))
+        throw new Error(`permissions: ${JSON.stringify(value)} is not read-all, write-all or a mapping of scopes`);
+    const permissions = {};
+    for (const [scope, level] of Object.entries(value)) {
+        if (!SCOPES.includes(scope))
+            throw new Error(`permissions: ${scope} is not a GITHUB_TOKEN permission (${SCOPES.join(', ')})`);
+        if (level === 'read' || level === 'write')
+            permissions[scope] = level;
+        else if (level !== 'none')
+            throw new Error(`permissions: ${scope}: ${String(level)} is not read, write or none`);
+    }
+    return permissions;
+}
+/** The job's own (or else its workflow's, else the default) permissions, cut down to what the caller allows. */
+function effectivePermissions(job, workflow, cap) {
+    const declared = job ?? workflow ?? DEFAULT_PERMISSIONS;
+    if (!cap)
+        return { ...declared };
+    const effective = {};
+    for (const [scope, level] of Object.entries(declared)) {
+        const allowed = cap[scope];
+        if (allowed === 'write')
+            effective[scope] = level;
+        else if (allowed === 'read')
+            effective[scope] = 'read';
+    }
+    return effective;
+}
+/** The names the REST API uses for the scopes (`pull-requests` → `pull_requests`). */
+function apiPermissions(permissions) {
+    return Object.fromEntries(Object.entries(permissions).map(([scope, level]) => [scope.replace(/-/g, '_'), level]));
+}
+
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/run.ts
+
 
 
 
@@ -98137,6 +98259,7 @@ async function runCalledWorkflow(job, scope) {
             workflow: job.ref.value,
         });
         const previous = scope.previous?.jobs[id]?.called;
+        const cap = effectivePermissions(parsePermissions(evaluateToken(scope.workflow.rawJob(id, 'permissions'), {})), parsePermissions(evaluateToken(scope.workflow.rawTop('permissions'), {})), scope.permissionsCap);
         scope.log(`${id}: calls ${job.ref.value}`);
         const workdir = (0,external_node_path_namespaceObject.join)(scope.workdir, id);
         (0,external_node_fs_namespaceObject.mkdirSync)(workdir, { recursive: true });
@@ -98155,6 +98278,8 @@ async function runCalledWorkflow(job, scope) {
             ...(previous ? { previous } : {}),
             ...(scope.concurrency ? { concurrency: scope.concurrency } : {}),
             ...(scope.loadCalled ? { loadCalled: scope.loadCalled } : {}),
+            ...(scope.jobToken ? { jobToken: scope.jobToken } : {}),
+            permissionsCap: cap,
         });
         const jobs = Object.fromEntries(Object.entries(run.jobs).map(([jobId, r]) => [jobId, { result: r.result, outputs: r.outputs }]));
         const outputs = Object.fromEntries(Object.entries(called.callOutputs).map(([key, value]) => [key, value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression) => asString(evaluateExpression(expression, { jobs })))]));
@@ -98169,6 +98294,27 @@ async function runCalledWorkflow(job, scope) {
 async function runLeg(job, scope, contexts) {
     const workspace = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(scope.workdir, `${job.id.value}-`));
     const temp = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(scope.workdir, `${job.id.value}-temp-`));
+    const secrets = scope.secrets ?? {};
+    let limit;
+    let jobToken;
+    try {
+        if (scope.jobToken) {
+            const permissions = effectivePermissions(parsePermissions(evaluateToken(scope.workflow.rawJob(job.id.value, 'permissions'), {})), parsePermissions(evaluateToken(scope.workflow.rawTop('permissions'), {})), scope.permissionsCap);
+            jobToken = scope.jobToken(apiPermissions(permissions));
+            contexts = { ...contexts, github: { ...contexts.github, token: jobToken.token } };
+        }
+    }
+    catch (e) {
+        return { result: 'failure', steps: [], outputs: {}, error: e.message };
+    }
+    try {
+        return await runSteps(job, scope, contexts, workspace, temp, secrets);
+    }
+    finally {
+        jobToken?.revoke();
+    }
+}
+async function runSteps(job, scope, contexts, workspace, temp, secrets) {
     const stepsContext = {};
     const records = [];
     const posts = [];
@@ -98177,8 +98323,8 @@ async function runLeg(job, scope, contexts) {
     let addedPath = [];
     let failed = false;
     let error;
-    const secrets = scope.secrets ?? {};
-    const masker = new LogMasker([...Object.values(secrets), String(scope.github.token ?? '')]);
+    const github = contexts.github;
+    const masker = new LogMasker([...Object.values(secrets), String(github.token ?? '')]);
     let limit;
     try {
         jobEnv = stringMap(evaluateToken(job.env, { ...contexts, secrets }));
@@ -98222,7 +98368,7 @@ async function runLeg(job, scope, contexts) {
                 continue;
             }
             const stepEnv = { ...env, ...stringMap(evaluateToken('env' in step ? step.env : undefined, stepContexts)) };
-            const processEnv = { ...scope.env, ...githubEnv(scope.github, workspace, temp), ...stepEnv };
+            const processEnv = { ...scope.env, ...githubEnv(github, workspace, temp), ...stepEnv };
             // Later GITHUB_PATH entries come first, as the runner prepends each one.
             if (addedPath.length > 0)
                 processEnv.PATH = [...addedPath, processEnv.PATH ?? ''].join(':');
@@ -98240,7 +98386,7 @@ async function runLeg(job, scope, contexts) {
                 if (!handler)
                     throw new Error(`uses: ${uses} is not an action the rehearsal runner can run`);
                 const withValues = stringMap(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'with'), stepContexts));
-                outcome = await handler({ uses, inputs: withValues, env: processEnv, workspace, runDir: scope.runDir, github: scope.github, timeoutMs });
+                outcome = await handler({ uses, inputs: withValues, env: processEnv, workspace, runDir: scope.runDir, github, timeoutMs });
                 if (outcome.post)
                     posts.push({ name: `Post ${stepName}`, run: outcome.post });
             }
@@ -102216,6 +102362,17 @@ const GITHUB_TOKEN_ACTOR = 'github-actions[bot]';
 function startsWorkflows(actor) {
     return actor !== GITHUB_TOKEN_ACTOR;
 }
+/**
+ * The push that starts the image build, if one happened since `since` (an index into the repository's
+ * pushes): `on: push: branches` runs for a new branch head, `on: push: tags` for a created tag; a push
+ * made with GITHUB_TOKEN is passed over, as GitHub starts nothing for it.
+ * https://docs.github.com/en/actions/writing-workflows/choosing-when-your-workflow-runs/events-that-trigger-workflows#push
+ */
+function triggeringPush(pushes, since, trigger) {
+    const ref = trigger.on === 'branch' ? `refs/heads/${trigger.branch}` : `refs/tags/${trigger.tag}`;
+    const matching = pushes.slice(since).filter((p) => p.ref === ref && p.after !== undefined && (trigger.on === 'branch' || p.before === undefined));
+    return { push: matching.find((p) => p.kind !== 'github-actions' && startsWorkflows(p.actor)), ignored: matching.filter((p) => p.kind === 'github-actions' || !startsWorkflows(p.actor)) };
+}
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/outcome.ts
 
@@ -102380,7 +102537,7 @@ function rehearse_branchHead(sandbox, repository, branch) {
  * once the release commit exists, and the image promoter merges the promotion PR and copies the
  * staging images to production. Both stop when the run ends.
  */
-function startBystanders(options, startHead, log) {
+function startBystanders(options, log) {
     const { scenario, sandbox, registry, mock } = options;
     let stopped = false;
     const tasks = [];
@@ -102404,21 +102561,23 @@ function startBystanders(options, startHead, log) {
     const images = scenario.images;
     if (images && registry) {
         const immediate = scenario.inputs['bump-mode'] === 'none';
-        let ignored;
+        const repo = sandbox.state.repo(scenario.repository);
+        const since = repo.pushes.length;
+        const trigger = images.trigger === 'tag' ? { on: 'tag', tag } : { on: 'branch', branch: scenario.expect.branch };
+        const reported = new Set();
         tasks.push(every('image CI', 100, async () => {
-            // A mock run commits nothing, so CI has nothing new to build.
-            const head = rehearse_branchHead(sandbox, scenario.repository, scenario.expect.branch);
-            if (!immediate && (mock || head === startHead))
-                return false;
+            // A mock run pushes nothing, so CI has nothing new to build.
             if (!immediate) {
-                const repo = sandbox.state.repo(scenario.repository);
-                const actor = repo.objects.commit(head)?.author.name ?? '';
-                if (!startsWorkflows(actor)) {
-                    if (ignored !== head)
-                        log(`image CI: not started, the push of ${head.slice(0, 12)} by ${actor} (GITHUB_TOKEN) starts no workflow`);
-                    ignored = head;
+                if (mock)
                     return false;
+                const { push, ignored } = triggeringPush(repo.pushes, since, trigger);
+                for (const skipped of ignored.filter((p) => !reported.has(p))) {
+                    reported.add(skipped);
+                    log(`image CI: not started, the push of ${skipped.ref} by ${skipped.actor} (GITHUB_TOKEN) starts no workflow`);
                 }
+                if (!push)
+                    return false;
+                log(`image CI: started by the push of ${push.ref} by ${push.actor}`);
             }
             for (const repository of images.staging)
                 await registry.pushIndex(repository, tag, images.platforms);
@@ -102433,6 +102592,11 @@ function startBystanders(options, startHead, log) {
             const pull = repo?.pulls.find((p) => p.state === 'open' && p.title.includes(tag));
             if (!repo || !pull)
                 return false;
+            if (promoter.mergeAfterMinutes) {
+                // The review takes this long on the sandbox clock: tokens minted before it may have expired.
+                sandbox.advanceClock(promoter.mergeAfterMinutes * 60_000);
+                log(`image promoter: ${promoter.repository}#${pull.number} reviewed, ${promoter.mergeAfterMinutes} minutes later (sandbox clock)`);
+            }
             const [owner, name] = promoter.repository.split('/');
             const merged = await fetch(`${sandbox.urls.api}/repos/${owner}/${name}/pulls/${pull.number}/merge`, { method: 'PUT', headers: { authorization: `Bearer ${SANDBOX_TOKENS.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ merge_method: 'squash' }) });
             if (!merged.ok)
@@ -102490,14 +102654,14 @@ async function rehearse(options) {
             throw new Error(`cannot load the called workflow ${ref}`);
         return fromSandbox(match[1], match[3], match[2]);
     };
-    const stop = startBystanders(options, rehearse_branchHead(sandbox, scenario.repository, scenario.expect.branch), log);
+    const stop = startBystanders(options, log);
     try {
         return await runWorkflow({
             workflow,
             inputs: scenario.workflow ? { ...scenario.inputs, mock: options.mock } : callerInputs(scenario, options.registry, options.mock),
             // The repository's secrets, under names GitHub lets a repository hold; release.yml run without a
             // caller gets them as `secrets: inherit` would pass them.
-            secrets: repositorySecrets(options.secrets === 'github-token-only' ? {} : { RELKIT_APP_ID: String(SANDBOX_APP_ID), RELKIT_APP_PRIVATE_KEY: sandbox.appPrivateKey() }),
+            secrets: repositorySecrets({ ...scenario.secrets, ...(options.secrets === 'github-token-only' ? {} : { RELKIT_APP_ID: String(SANDBOX_APP_ID), RELKIT_APP_PRIVATE_KEY: sandbox.appPrivateKey() }) }),
             loadCalled,
             github: {
                 repository: scenario.repository,
@@ -102523,6 +102687,11 @@ async function rehearse(options) {
                 RELKIT_NOTIFICATION_INTERVAL_MS: '0',
                 RELKIT_RETRY_BASE_MS: '50',
             },
+            // Each job's GITHUB_TOKEN: this repository only, the job's effective permissions, ended with the job.
+            jobToken: (permissions) => {
+                const token = sandbox.mintJobToken(scenario.repository, permissions);
+                return { token, revoke: () => sandbox.revokeToken(token) };
+            },
             actions: rehearsalActions(options.actionsDir, { sandbox, cacheDir: (0,external_node_path_namespaceObject.join)(options.workdir, '_actions') }),
             workdir: options.workdir,
             log,
@@ -102535,6 +102704,7 @@ async function rehearse(options) {
 }
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/scenarios.ts
+
 const day = (n) => new Date(Date.UTC(2026, 9, 1 + n, 12)).toISOString();
 function pr(number, title, options) {
     const id = `pr${number}`;
@@ -102652,9 +102822,11 @@ function metallb() {
             ].join('\n'),
             images: '{registry}/metallb/controller\n{registry}/metallb/speaker',
             platforms: 'linux/amd64, linux/arm64, linux/arm/v7',
+            // MetalLB's CI builds the images when the release tag is pushed.
+            'image-trigger': 'tag',
             'move-branches': 'live-website',
         },
-        images: { staging: ['metallb/controller', 'metallb/speaker'], platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'] },
+        images: { staging: ['metallb/controller', 'metallb/speaker'], platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], trigger: 'tag' },
         expect: {
             version: '0.14.9',
             tag: 'v0.14.9',
@@ -102676,6 +102848,22 @@ function metallb() {
     };
 }
 const PROMOTER_MANIFEST = 'registry.k8s.io/images/k8s-staging-example/images.yaml';
+/** The sandbox seed of a scenario: its repositories, and the sandbox's identities plus its own. */
+function scenarioSeed(scenario) {
+    return { identities: [...defaultIdentities(), ...(scenario.identities ?? [])], repos: scenario.repos };
+}
+/**
+ * A bot account with a fork of kubernetes/k8s.io, as Kubernetes projects open promotion PRs from a
+ * bot's fork with the bot's token (an App installed on the fork could not open them upstream).
+ */
+function promoterBot(login) {
+    const token = `ghp_sandbox_${login.replace(/-/g, '_')}`;
+    return {
+        identities: [{ token, kind: 'user', login }],
+        secrets: { RELKIT_PROMOTE_TOKEN: token },
+        fork: { owner: login, name: 'k8s.io', ownerType: 'User', fork: 'kubernetes/k8s.io', commits: [] },
+    };
+}
 function promoterRepo(existing) {
     return {
         owner: 'kubernetes',
@@ -102685,6 +102873,7 @@ function promoterRepo(existing) {
     };
 }
 function kubernetes() {
+    const bot = promoterBot('example-bot');
     const prs = [
         pr(4101, 'Fix leader election when the lease is deleted', { user: 'k8s-dev', labels: ['kind/bug', 'cherry-pick-approved'], note: 'Fixed leader election after the lease is deleted.', base: 'release-1.31', files: { 'pkg/leader/lease.go': 'package leader // fixed\n' }, at: 3 }),
         pr(4102, 'Bump golang.org/x/net to v0.33.0', { user: 'k8s-dev', labels: ['kind/cleanup'], note: 'NONE', base: 'release-1.31', files: { 'go.mod': 'module sigs.k8s.io/example\n\nrequire golang.org/x/net v0.33.0\n' }, at: 4 }),
@@ -102708,7 +102897,10 @@ function kubernetes() {
                 pulls: prs.map((p) => p.pull),
             },
             promoterRepo('- name: controller\n  dmap:\n    "sha256:1111111111111111111111111111111111111111111111111111111111111111": ["v1.31.3"]\n'),
+            bot.fork,
         ],
+        identities: bot.identities,
+        secrets: bot.secrets,
         inputs: {
             version: '1.31.4',
             branch: 'release-1.31',
@@ -102716,11 +102908,12 @@ function kubernetes() {
             images: '{registry}/k8s-staging-example/controller',
             platforms: 'linux/amd64, linux/arm64',
             'promote-repository': 'kubernetes/k8s.io',
+            'promote-fork': 'example-bot/k8s.io',
             'promoter-manifest': PROMOTER_MANIFEST,
             'promoted-images': '{registry}/example/controller',
         },
         images: { staging: ['k8s-staging-example/controller'], platforms: ['linux/amd64', 'linux/arm64'], production: ['example/controller'] },
-        promoter: { repository: 'kubernetes/k8s.io', manifest: PROMOTER_MANIFEST },
+        promoter: { repository: 'kubernetes/k8s.io', manifest: PROMOTER_MANIFEST, mergeAfterMinutes: 90 },
         expect: {
             version: '1.31.4',
             tag: 'v1.31.4',
@@ -102736,6 +102929,7 @@ function kubernetes() {
     };
 }
 function gaie() {
+    const bot = promoterBot('gaie-bot');
     const prs = [
         pr(1501, 'EPP: score endpoints by queue depth', { user: 'kfswain', labels: ['kind/feature'], note: 'The endpoint picker scores endpoints by queue depth.', base: 'release-1.2', files: { 'pkg/epp/scorer.go': 'package epp // queue depth\n' }, at: 3 }),
     ];
@@ -102766,7 +102960,10 @@ function gaie() {
                 pulls: prs.map((p) => p.pull),
             },
             promoterRepo('- name: epp\n  dmap:\n    "sha256:2222222222222222222222222222222222222222222222222222222222222222": ["v1.1.0"]\n'),
+            bot.fork,
         ],
+        identities: bot.identities,
+        secrets: bot.secrets,
         inputs: {
             version: '1.2.0-rc.1',
             branch: 'release-1.2',
@@ -102775,6 +102972,7 @@ function gaie() {
             assets: 'artifacts/manifests.yaml',
             images: '{registry}/k8s-staging-gateway-api-inference-extension/epp',
             'promote-repository': 'kubernetes/k8s.io',
+            'promote-fork': 'gaie-bot/k8s.io',
             'promoter-manifest': PROMOTER_MANIFEST,
         },
         images: { staging: ['k8s-staging-gateway-api-inference-extension/epp'], platforms: ['linux/amd64'] },
@@ -103143,6 +103341,7 @@ function selfScenario(root) {
 
 
 
+
 ;// CONCATENATED MODULE: ./packages/cli/src/rehearse-command.ts
 
 
@@ -103209,7 +103408,7 @@ async function rehearseCommand(flags, print) {
     const mock = flags.has('mock');
     const actionsDir = actionsDirectory();
     const workflowFile = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(actionsDir), '.github', 'workflows', 'release.yml');
-    const sandbox = await startSandbox({ seed: { repos: scenario.repos } });
+    const sandbox = await startSandbox({ seed: scenarioSeed(scenario) });
     let registry;
     const workdir = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relkit-rehearse-'));
     try {

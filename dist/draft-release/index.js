@@ -36857,7 +36857,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6163);
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1444);
-/* harmony import */ var _relkit_release__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1237);
+/* harmony import */ var _relkit_release__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5486);
 
 
 
@@ -36902,6 +36902,7 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(asy
         deleteStale: inputs.boolean('delete-stale-drafts', { default: true }),
         run: process.env.GITHUB_RUN_ID || (0,_relkit_release__WEBPACK_IMPORTED_MODULE_3__/* .terminalRunId */ .R9)(),
         concurrency: inputs.integer('concurrency', { default: 3, min: 1, max: 16 }),
+        pushTag: inputs.boolean('push-tag', { default: false }),
         notesUrl: process.env.GITHUB_RUN_ID && process.env.GITHUB_SERVER_URL ? `${process.env.GITHUB_SERVER_URL}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined,
     };
     const branchesToMove = inputs.list('move-branches', { commas: true });
@@ -36921,6 +36922,7 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(asy
     ctx.setOutput('draft', !result.published);
     ctx.setOutput('published', result.published);
     ctx.setOutput('created', result.created);
+    ctx.setOutput('tag-pushed', result.tagPushed ?? '');
     ctx.setOutput('moved-branches', moves.map(({ branch, from, to, action }) => ({ branch, from: from ?? null, to, action })));
     ctx.setOutput('assets', result.assets.map(({ name, size, sha256, url, action }) => ({ name, size, sha256, url, action })));
     if (result.bodyTruncated)
@@ -36930,6 +36932,8 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(asy
     ctx.summary.paragraph(`${result.release.html_url ? `[${result.release.name ?? tag}](${result.release.html_url})` : tag} — ${state}; ${result.created ? 'created by this run' : 'existing draft reused'}${result.deleted.length ? `; deleted drafts ${result.deleted.join(', ')}` : ''}.`);
     if (result.assets.length > 0)
         ctx.summary.table(['Asset', 'Size', 'sha256', 'Action'], result.assets.map((a) => [a.name, String(a.size), `\`${a.sha256}\``, a.action]));
+    if (result.tagPushed)
+        ctx.summary.paragraph(`Tag \`${tag}\` ${result.tagPushed === 'created' ? (ctx.writes.mock ? 'would be pushed (mock)' : 'pushed') : 'already'} at \`${result.targetSha.slice(0, 12)}\`.`);
     if (moves.length > 0)
         ctx.summary.table(['Branch', 'From', 'To', 'Action'], moves.map((m) => [m.branch, m.from ? `\`${m.from.slice(0, 12)}\`` : '(new)', `\`${m.to.slice(0, 12)}\``, ctx.writes.mock && m.action !== 'unchanged' ? `${m.action} (mock)` : m.action]));
 });
@@ -39950,7 +39954,7 @@ var github_client = __nccwpck_require__(4597);
 
 
 /** Inputs that hold a credential in every action that has them. */
-const SECRET_INPUTS = ['token'];
+const SECRET_INPUTS = ['token', 'wait-token'];
 /** Outputs are strings; objects and arrays become JSON so `fromJSON()` reads them in a workflow. */
 function outputValue(value) {
     if (typeof value === 'string')
@@ -46021,7 +46025,7 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
-/***/ 1237:
+/***/ 5486:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46453,7 +46457,30 @@ async function publishRelease(clients, id, release, request, allReleases) {
     return { release: updated ?? release, published: !clients.writes.mock, makeLatest, alreadyPublished: false };
 }
 
+;// CONCATENATED MODULE: ./packages/release/src/push-tag.ts
+
+
+/**
+ * Creates the release tag at the release commit before the release is published, for projects whose
+ * image CI runs on a tag push (`on: push: tags`): a draft release makes no tag, so nothing would
+ * build. The push only starts that CI when the token is not GITHUB_TOKEN. A tag already at the
+ * commit is left alone (re-runs); one elsewhere is never moved.
+ */
+async function pushTag(clients, id, tag, sha) {
+    const existing = await tagCommit(clients, id, tag);
+    if (existing === sha)
+        return 'unchanged';
+    if (existing) {
+        throw new src/* UserError */.yo(`Tag ${tag} already exists at ${existing.slice(0, 12)}, not at the release commit ${sha.slice(0, 12)}.`, 'A pushed tag is never moved: release under a new version, or delete the tag by hand if no one has used it.', { input: 'push-tag' });
+    }
+    await clients.writes.perform({ method: 'POST', target: `/repos/${id.owner}/${id.repo}/git/refs`, summary: `push the tag ${tag} at ${sha.slice(0, 12)} (starts tag-triggered workflows)` }, () => clients.github.rest.rest.git.createRef({ owner: id.owner, repo: id.repo, ref: `refs/tags/${tag}`, sha }).catch((error) => {
+        throw (0,src/* explainGitHubError */.Pm)(error, `push the tag ${tag}`, 'contents: write (and a token allowed past any rule protecting tags)');
+    }));
+    return 'created';
+}
+
 ;// CONCATENATED MODULE: ./packages/release/src/run.ts
+
 
 
 
@@ -46493,6 +46520,7 @@ async function runDraftRelease(clients, request) {
         const text = await checksumsText(clients, id, remote, SUMS, request.assets);
         assets.push(...(await syncAssets(clients, id, draft.release, [await textAsset(SUMS, text)], { overwrite: 'changed', concurrency: 1 })));
     }
+    const tagPushed = request.pushTag ? await pushTag(clients, id, request.tag, targetSha) : undefined;
     let published = !draft.release.draft;
     let makeLatest;
     let release = draft.release;
@@ -46503,7 +46531,7 @@ async function runDraftRelease(clients, request) {
         published = outcome.published;
         makeLatest = outcome.makeLatest;
     }
-    return { release, created: draft.created, deleted: draft.deleted, assets, published, makeLatest, bodyTruncated: composed.truncated, targetSha };
+    return { release, created: draft.created, deleted: draft.deleted, assets, published, makeLatest, bodyTruncated: composed.truncated, targetSha, ...(tagPushed ? { tagPushed } : {}) };
 }
 
 ;// CONCATENATED MODULE: ./packages/release/src/move-branches.ts

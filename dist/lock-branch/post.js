@@ -37216,7 +37216,7 @@ var github_client = __nccwpck_require__(4597);
 
 
 /** Inputs that hold a credential in every action that has them. */
-const SECRET_INPUTS = ['token'];
+const SECRET_INPUTS = ['token', 'wait-token'];
 /** Outputs are strings; objects and arrays become JSON so `fromJSON()` reads them in a workflow. */
 function outputValue(value) {
     if (typeof value === 'string')

@@ -38850,6 +38850,7 @@ function readInputs(ctx, env) {
         draft: inputs.boolean('draft', { default: false }),
         wait,
         token: inputs.string('token', { required: true }),
+        waitToken: inputs.string('wait-token'),
         registryAuth: inputs.raw('registry-auth'),
         dockerConfig: inputs.string('docker-config'),
     };
@@ -38927,7 +38928,7 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(asy
         teamReviewers: input.teamReviewers,
         draft: input.draft,
         runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : 'a local run',
-        wait: input.wait,
+        wait: input.wait && input.waitToken && input.waitToken !== input.token ? { ...input.wait, graphql: ctx.github({ token: input.waitToken }).graphql } : input.wait,
     });
     if (ctx.writes.mock && result.files.length > 0)
         ctx.log(`Would ${result.operation === 'created' ? 'open' : 'update'} "${result.title}" from ${result.headRepository}:${branch} into ${input.owner}/${input.repo}@${result.base}.`);
@@ -41958,7 +41959,7 @@ var github_client = __nccwpck_require__(4597);
 
 
 /** Inputs that hold a credential in every action that has them. */
-const SECRET_INPUTS = ['token'];
+const SECRET_INPUTS = ['token', 'wait-token'];
 /** Outputs are strings; objects and arrays become JSON so `fromJSON()` reads them in a workflow. */
 function outputValue(value) {
     if (typeof value === 'string')
@@ -53009,6 +53010,23 @@ const wait_merged_STATE = `query($owner: String!, $name: String!, $number: Int!)
   repository(owner: $owner, name: $name) { pullRequest(number: $number) { state merged mergeCommit { oid } } }
 }`;
 /**
+ * The client to wait with: `preferred` (the job's GITHUB_TOKEN, which lives as long as the job) when
+ * it can see the pull request, else `fallback` (the token that opened it; an App installation token
+ * expires after an hour, so a long wait with it ends in 401).
+ */
+async function mergeReader(preferred, fallback, pull, log) {
+    if (!preferred)
+        return fallback;
+    try {
+        await preferred(wait_merged_STATE, { owner: pull.owner, name: pull.repo, number: pull.number });
+        return preferred;
+    }
+    catch (error) {
+        log(`wait-token cannot read ${pull.owner}/${pull.repo}#${pull.number} (${error.message.split('\n')[0]}); waiting with \`token\`, which must outlive the wait.`);
+        return fallback;
+    }
+}
+/**
  * Blocks until the pull request is merged, as a Kubernetes release waits for its promotion PR:
  * a pull request closed without merging, or still open at the timeout, fails the step.
  */
@@ -53238,7 +53256,9 @@ async function runPromotion(clients, request) {
     if (proposal.pullRequest.number !== undefined && proposal.pullRequest.url !== undefined)
         result.pullRequest = { number: proposal.pullRequest.number, url: proposal.pullRequest.url, state: 'open' };
     if (request.wait && result.pullRequest && !clients.writes.mock) {
-        const waited = await waitForMerge({ graphql: clients.graphql, owner: request.owner, repo: request.repo, number: result.pullRequest.number, url: result.pullRequest.url, ...request.wait, log: clients.log });
+        const pull = { owner: request.owner, repo: request.repo, number: result.pullRequest.number };
+        const graphql = await mergeReader(request.wait.graphql, clients.graphql, pull, clients.log);
+        const waited = await waitForMerge({ ...pull, url: result.pullRequest.url, timeoutMs: request.wait.timeoutMs, intervalMs: request.wait.intervalMs, graphql, log: clients.log });
         result.merged = waited.merged;
         result.pullRequest.state = 'merged';
     }

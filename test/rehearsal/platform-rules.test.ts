@@ -347,7 +347,8 @@ describe('installation tokens live one hour, on a sandbox clock tests can move',
         const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
         const input = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({ iat: now - 60, exp: now + 540, iss: String(SANDBOX_APP_ID) })}`;
         const bearer = `${input}.${createSign('RSA-SHA256').update(input).sign(sandbox.appPrivateKey()).toString('base64url')}`;
-        const answer = await fetch(`${sandbox.urls.api}/app/installations/${SANDBOX_APP_ID}/access_tokens`, { method: 'POST', headers: { authorization: `Bearer ${bearer}` } });
+        const installation = (await (await fetch(`${sandbox.urls.api}/orgs/acme/installation`, { headers: { authorization: `Bearer ${bearer}` } })).json()) as { id: number };
+        const answer = await fetch(`${sandbox.urls.api}/app/installations/${installation.id}/access_tokens`, { method: 'POST', headers: { authorization: `Bearer ${bearer}` } });
         return (await answer.json()) as { token: string; expires_at: string };
       };
       const first = await mint();

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { startSandbox, type Sandbox } from '@relkit/sandbox';
-import { rehearse, scenario as loadScenario, selfScenario, type LocalRegistry, type RunRecord, type Scenario } from '@relkit/rehearsal';
+import { rehearse, scenario as loadScenario, scenarioSeed, selfScenario, type LocalRegistry, type RunRecord, type Scenario } from '@relkit/rehearsal';
 import { validateAgainstOpenApi } from '../helpers/openapi.js';
 import { scratchDir } from '../helpers/scratch.js';
 
@@ -22,7 +22,7 @@ export async function stage(name: string, change?: (scenario: Scenario) => void)
   const scenario = name === 'self' ? selfScenario(ROOT) : loadScenario(name);
   change?.(scenario);
   const violations: string[] = [];
-  const sandbox = await startSandbox({ seed: { repos: scenario.repos }, onResponse: (record) => violations.push(...validateAgainstOpenApi(record)) });
+  const sandbox = await startSandbox({ seed: scenarioSeed(scenario), onResponse: (record) => violations.push(...validateAgainstOpenApi(record)) });
   const workdir = await scratchDir(`rehearsal-${name}`);
   return {
     scenario,

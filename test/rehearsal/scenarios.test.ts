@@ -14,7 +14,7 @@ const FAULTS: Record<string, { job: string; rule: FaultRule }> = {
   kata: { job: 'build', rule: { method: 'POST', path: '/releases/', times: 10_000, status: 502 } },
   metallb: { job: 'draft', rule: { method: 'POST', path: '/repos/metallb/metallb/releases', times: 10_000, status: 503 } },
   kubernetes: { job: 'promote', rule: { method: 'POST', path: '/repos/kubernetes/k8s.io/pulls', times: 10_000, status: 502 } },
-  gaie: { job: 'promote', rule: { method: 'POST', path: '/repos/kubernetes/k8s.io/git/refs', times: 10_000, status: 500 } },
+  gaie: { job: 'promote', rule: { method: 'POST', path: '/repos/gaie-bot/k8s.io/git/refs', times: 10_000, status: 500 } },
   'kube-rs': { job: 'draft', rule: { method: 'POST', path: '/repos/kube-rs/kube/releases', times: 10_000, status: 502 } },
 };
 

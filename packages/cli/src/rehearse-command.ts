@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '@relkit/kit';
 import { startSandbox } from '@relkit/sandbox';
-import { rehearsalReport, rehearse, scenario as loadScenario, SCENARIOS, selfScenario, startLocalRegistry, type LocalRegistry, type Scenario } from '@relkit/rehearsal';
+import { rehearsalReport, rehearse, scenario as loadScenario, scenarioSeed, SCENARIOS, selfScenario, startLocalRegistry, type LocalRegistry, type Scenario } from '@relkit/rehearsal';
 import { actionsDirectory } from './actions-dir.js';
 import { refuseUnknownFlags } from './args.js';
 
@@ -61,7 +61,7 @@ export async function rehearseCommand(flags: Map<string, string>, print: (line: 
   const mock = flags.has('mock');
   const actionsDir = actionsDirectory();
   const workflowFile = join(dirname(actionsDir), '.github', 'workflows', 'release.yml');
-  const sandbox = await startSandbox({ seed: { repos: scenario.repos } });
+  const sandbox = await startSandbox({ seed: scenarioSeed(scenario) });
   let registry: LocalRegistry | undefined;
   const workdir = mkdtempSync(join(tmpdir(), 'relkit-rehearse-'));
   try {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { UserError } from '@relkit/kit';
-import { SANDBOX_APP_ID, SANDBOX_TOKENS, type Sandbox } from '@relkit/sandbox';
+import { SANDBOX_APP_ID, SANDBOX_TOKENS, type Push, type Sandbox } from '@relkit/sandbox';
 import { appTokenAction } from './app-token-action.js';
 import { repositorySecrets } from './platform/secrets.js';
-import { startsWorkflows } from './platform/triggers.js';
+import { triggeringPush, type ImageTrigger } from './platform/triggers.js';
 import { artifactActions } from './artifact-actions.js';
 import { bundledActions } from './bundled-actions.js';
 import { checkoutAction } from './checkout-action.js';
@@ -64,7 +64,7 @@ function branchHead(sandbox: Sandbox, repository: string, branch: string): strin
  * once the release commit exists, and the image promoter merges the promotion PR and copies the
  * staging images to production. Both stop when the run ends.
  */
-function startBystanders(options: RehearseOptions, startHead: string, log: (line: string) => void): () => Promise<void> {
+function startBystanders(options: RehearseOptions, log: (line: string) => void): () => Promise<void> {
   const { scenario, sandbox, registry, mock } = options;
   let stopped = false;
   const tasks: Promise<void>[] = [];
@@ -86,20 +86,22 @@ function startBystanders(options: RehearseOptions, startHead: string, log: (line
   const images = scenario.images;
   if (images && registry) {
     const immediate = scenario.inputs['bump-mode'] === 'none';
-    let ignored: string | undefined;
+    const repo = sandbox.state.repo(scenario.repository)!;
+    const since = repo.pushes.length;
+    const trigger: ImageTrigger = images.trigger === 'tag' ? { on: 'tag', tag } : { on: 'branch', branch: scenario.expect.branch };
+    const reported = new Set<Push>();
     tasks.push(
       every('image CI', 100, async () => {
-        // A mock run commits nothing, so CI has nothing new to build.
-        const head = branchHead(sandbox, scenario.repository, scenario.expect.branch);
-        if (!immediate && (mock || head === startHead)) return false;
+        // A mock run pushes nothing, so CI has nothing new to build.
         if (!immediate) {
-          const repo = sandbox.state.repo(scenario.repository)!;
-          const actor = repo.objects.commit(head)?.author.name ?? '';
-          if (!startsWorkflows(actor)) {
-            if (ignored !== head) log(`image CI: not started, the push of ${head.slice(0, 12)} by ${actor} (GITHUB_TOKEN) starts no workflow`);
-            ignored = head;
-            return false;
+          if (mock) return false;
+          const { push, ignored } = triggeringPush(repo.pushes, since, trigger);
+          for (const skipped of ignored.filter((p) => !reported.has(p))) {
+            reported.add(skipped);
+            log(`image CI: not started, the push of ${skipped.ref} by ${skipped.actor} (GITHUB_TOKEN) starts no workflow`);
           }
+          if (!push) return false;
+          log(`image CI: started by the push of ${push.ref} by ${push.actor}`);
         }
         for (const repository of images.staging) await registry.pushIndex(repository, tag, images.platforms);
         log(`image CI: pushed ${images.staging.map((r) => `${registry.host}/${r}:${tag}`).join(', ')}`);
@@ -114,6 +116,11 @@ function startBystanders(options: RehearseOptions, startHead: string, log: (line
         const repo = sandbox.state.repo(promoter.repository);
         const pull = repo?.pulls.find((p) => p.state === 'open' && p.title.includes(tag));
         if (!repo || !pull) return false;
+        if (promoter.mergeAfterMinutes) {
+          // The review takes this long on the sandbox clock: tokens minted before it may have expired.
+          sandbox.advanceClock(promoter.mergeAfterMinutes * 60_000);
+          log(`image promoter: ${promoter.repository}#${pull.number} reviewed, ${promoter.mergeAfterMinutes} minutes later (sandbox clock)`);
+        }
         const [owner, name] = promoter.repository.split('/') as [string, string];
         const merged = await fetch(`${sandbox.urls.api}/repos/${owner}/${name}/pulls/${pull.number}/merge`, { method: 'PUT', headers: { authorization: `Bearer ${SANDBOX_TOKENS.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ merge_method: 'squash' }) });
         if (!merged.ok) throw new Error(`promoter: merging #${pull.number} failed: ${merged.status} ${await merged.text()}`);
@@ -166,14 +173,14 @@ export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
     if (!match) throw new Error(`cannot load the called workflow ${ref}`);
     return fromSandbox(match[1]!, match[3]!, match[2]!);
   };
-  const stop = startBystanders(options, branchHead(sandbox, scenario.repository, scenario.expect.branch), log);
+  const stop = startBystanders(options, log);
   try {
     return await runWorkflow({
       workflow,
       inputs: scenario.workflow ? { ...scenario.inputs, mock: options.mock } : callerInputs(scenario, options.registry, options.mock),
       // The repository's secrets, under names GitHub lets a repository hold; release.yml run without a
       // caller gets them as `secrets: inherit` would pass them.
-      secrets: repositorySecrets(options.secrets === 'github-token-only' ? {} : { RELKIT_APP_ID: String(SANDBOX_APP_ID), RELKIT_APP_PRIVATE_KEY: sandbox.appPrivateKey() }),
+      secrets: repositorySecrets({ ...scenario.secrets, ...(options.secrets === 'github-token-only' ? {} : { RELKIT_APP_ID: String(SANDBOX_APP_ID), RELKIT_APP_PRIVATE_KEY: sandbox.appPrivateKey() }) }),
       loadCalled,
       github: {
         repository: scenario.repository,
@@ -198,6 +205,11 @@ export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
         RELKIT_WRITE_INTERVAL_MS: '0',
         RELKIT_NOTIFICATION_INTERVAL_MS: '0',
         RELKIT_RETRY_BASE_MS: '50',
+      },
+      // Each job's GITHUB_TOKEN: this repository only, the job's effective permissions, ended with the job.
+      jobToken: (permissions) => {
+        const token = sandbox.mintJobToken(scenario.repository, permissions);
+        return { token, revoke: () => sandbox.revokeToken(token) };
       },
       actions: rehearsalActions(options.actionsDir, { sandbox, cacheDir: join(options.workdir, '_actions') }),
       workdir: options.workdir,

@@ -1,4 +1,4 @@
-import type { SeedCommit, SeedPull, SeedRepo } from '@relkit/sandbox';
+import { defaultIdentities, type SeedCommit, type SeedFixture, type SeedIdentity, type SeedPull, type SeedRepo } from '@relkit/sandbox';
 
 /**
  * The five public release processes relkit automates (Kata, MetalLB, Kubernetes, GAIE, kube-rs) as releases of small repositories shaped like the real
@@ -12,6 +12,8 @@ export interface ImagePlan {
   platforms: string[];
   /** Production repositories the promoter copies the staging images to after the promotion PR merges. */
   production?: string[];
+  /** What starts the project's image CI: a push to the release branch (default) or the release tag's push. */
+  trigger?: 'branch' | 'tag';
 }
 
 export interface Scenario {
@@ -31,8 +33,15 @@ export interface Scenario {
   /** Inputs the caller's workflow passes to release.yml (mock is set by the run). */
   inputs: Record<string, string | boolean>;
   images?: ImagePlan;
-  /** The promoter repository whose PR a bot merges (as the image promoter's job would). */
-  promoter?: { repository: string; manifest: string };
+  /**
+   * The promoter repository whose PR a bot merges (as the image promoter's job would), after
+   * `mergeAfterMinutes` on the sandbox clock (reviews take hours: tokens minted before must cope).
+   */
+  promoter?: { repository: string; manifest: string; mergeAfterMinutes?: number };
+  /** Accounts besides the sandbox's own: the bot that owns the promoter fork, with its token. */
+  identities?: SeedIdentity[];
+  /** Secrets the repository holds whatever the App: RELKIT_PROMOTE_TOKEN (the fork owner's token). */
+  secrets?: Record<string, string>;
   /** What a correct release leaves behind: the scenario tests check these. */
   expect: {
     version: string;
@@ -170,9 +179,11 @@ function metallb(): Scenario {
       ].join('\n'),
       images: '{registry}/metallb/controller\n{registry}/metallb/speaker',
       platforms: 'linux/amd64, linux/arm64, linux/arm/v7',
+      // MetalLB's CI builds the images when the release tag is pushed.
+      'image-trigger': 'tag',
       'move-branches': 'live-website',
     },
-    images: { staging: ['metallb/controller', 'metallb/speaker'], platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'] },
+    images: { staging: ['metallb/controller', 'metallb/speaker'], platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], trigger: 'tag' },
     expect: {
       version: '0.14.9',
       tag: 'v0.14.9',
@@ -196,6 +207,24 @@ function metallb(): Scenario {
 
 const PROMOTER_MANIFEST = 'registry.k8s.io/images/k8s-staging-example/images.yaml';
 
+/** The sandbox seed of a scenario: its repositories, and the sandbox's identities plus its own. */
+export function scenarioSeed(scenario: Scenario): SeedFixture {
+  return { identities: [...defaultIdentities(), ...(scenario.identities ?? [])], repos: scenario.repos };
+}
+
+/**
+ * A bot account with a fork of kubernetes/k8s.io, as Kubernetes projects open promotion PRs from a
+ * bot's fork with the bot's token (an App installed on the fork could not open them upstream).
+ */
+function promoterBot(login: string): Pick<Scenario, 'identities' | 'secrets'> & { fork: SeedRepo } {
+  const token = `ghp_sandbox_${login.replace(/-/g, '_')}`;
+  return {
+    identities: [{ token, kind: 'user', login }],
+    secrets: { RELKIT_PROMOTE_TOKEN: token },
+    fork: { owner: login, name: 'k8s.io', ownerType: 'User', fork: 'kubernetes/k8s.io', commits: [] },
+  };
+}
+
 function promoterRepo(existing: string): SeedRepo {
   return {
     owner: 'kubernetes',
@@ -206,6 +235,7 @@ function promoterRepo(existing: string): SeedRepo {
 }
 
 function kubernetes(): Scenario {
+  const bot = promoterBot('example-bot');
   const prs = [
     pr(4101, 'Fix leader election when the lease is deleted', { user: 'k8s-dev', labels: ['kind/bug', 'cherry-pick-approved'], note: 'Fixed leader election after the lease is deleted.', base: 'release-1.31', files: { 'pkg/leader/lease.go': 'package leader // fixed\n' }, at: 3 }),
     pr(4102, 'Bump golang.org/x/net to v0.33.0', { user: 'k8s-dev', labels: ['kind/cleanup'], note: 'NONE', base: 'release-1.31', files: { 'go.mod': 'module sigs.k8s.io/example\n\nrequire golang.org/x/net v0.33.0\n' }, at: 4 }),
@@ -229,7 +259,10 @@ function kubernetes(): Scenario {
         pulls: prs.map((p) => p.pull),
       },
       promoterRepo('- name: controller\n  dmap:\n    "sha256:1111111111111111111111111111111111111111111111111111111111111111": ["v1.31.3"]\n'),
+      bot.fork,
     ],
+    identities: bot.identities,
+    secrets: bot.secrets,
     inputs: {
       version: '1.31.4',
       branch: 'release-1.31',
@@ -237,11 +270,12 @@ function kubernetes(): Scenario {
       images: '{registry}/k8s-staging-example/controller',
       platforms: 'linux/amd64, linux/arm64',
       'promote-repository': 'kubernetes/k8s.io',
+      'promote-fork': 'example-bot/k8s.io',
       'promoter-manifest': PROMOTER_MANIFEST,
       'promoted-images': '{registry}/example/controller',
     },
     images: { staging: ['k8s-staging-example/controller'], platforms: ['linux/amd64', 'linux/arm64'], production: ['example/controller'] },
-    promoter: { repository: 'kubernetes/k8s.io', manifest: PROMOTER_MANIFEST },
+    promoter: { repository: 'kubernetes/k8s.io', manifest: PROMOTER_MANIFEST, mergeAfterMinutes: 90 },
     expect: {
       version: '1.31.4',
       tag: 'v1.31.4',
@@ -258,6 +292,7 @@ function kubernetes(): Scenario {
 }
 
 function gaie(): Scenario {
+  const bot = promoterBot('gaie-bot');
   const prs = [
     pr(1501, 'EPP: score endpoints by queue depth', { user: 'kfswain', labels: ['kind/feature'], note: 'The endpoint picker scores endpoints by queue depth.', base: 'release-1.2', files: { 'pkg/epp/scorer.go': 'package epp // queue depth\n' }, at: 3 }),
   ];
@@ -288,7 +323,10 @@ function gaie(): Scenario {
         pulls: prs.map((p) => p.pull),
       },
       promoterRepo('- name: epp\n  dmap:\n    "sha256:2222222222222222222222222222222222222222222222222222222222222222": ["v1.1.0"]\n'),
+      bot.fork,
     ],
+    identities: bot.identities,
+    secrets: bot.secrets,
     inputs: {
       version: '1.2.0-rc.1',
       branch: 'release-1.2',
@@ -297,6 +335,7 @@ function gaie(): Scenario {
       assets: 'artifacts/manifests.yaml',
       images: '{registry}/k8s-staging-gateway-api-inference-extension/epp',
       'promote-repository': 'kubernetes/k8s.io',
+      'promote-fork': 'gaie-bot/k8s.io',
       'promoter-manifest': PROMOTER_MANIFEST,
     },
     images: { staging: ['k8s-staging-gateway-api-inference-extension/epp'], platforms: ['linux/amd64'] },
