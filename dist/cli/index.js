@@ -98250,7 +98250,8 @@ async function runCalledWorkflow(job, scope) {
         if (!scope.loadCalled)
             throw new Error(`job ${id} calls ${job.ref.value}, and this run cannot load called workflows`);
         const called = await scope.loadCalled(job.ref.value);
-        const inputs = (evaluateToken(job['input-values'], base) ?? {});
+        const given = (evaluateToken(job['input-values'], base) ?? {});
+        const inputs = scope.callInputs ? scope.callInputs(job.ref.value, given) : given;
         const secrets = secretsForCalledWorkflow({
             inherit: job['inherit-secrets'] === true,
             caller: scope.secrets ?? {},
@@ -98279,6 +98280,7 @@ async function runCalledWorkflow(job, scope) {
             ...(scope.concurrency ? { concurrency: scope.concurrency } : {}),
             ...(scope.loadCalled ? { loadCalled: scope.loadCalled } : {}),
             ...(scope.jobToken ? { jobToken: scope.jobToken } : {}),
+            ...(scope.callInputs ? { callInputs: scope.callInputs } : {}),
             permissionsCap: cap,
         });
         const jobs = Object.fromEntries(Object.entries(run.jobs).map(([jobId, r]) => [jobId, { result: r.result, outputs: r.outputs }]));
@@ -98541,11 +98543,12 @@ function checkoutVersion(actionsDir) {
  * way the runner runs a JavaScript action: inputs as INPUT_*, the file commands read back, and the
  * post step (with the main step's state) when the job ends.
  */
-function bundledActions(actionsDir) {
+function bundledActions(actionsDir, standsFor) {
     // The checkout stands in for relkit/<action> at its own version only (vX.Y.Z, vX.Y, vX): a ref
     // that names another version would not resolve on GitHub before that version is published.
+    // `standsFor` adds the release a user's workflow pins, which the rehearsal plays this checkout as.
     const version = checkoutVersion(actionsDir);
-    const refs = version ? new Set([`v${version}`, `v${version.split('.').slice(0, 2).join('.')}`, `v${version.split('.')[0]}`]) : undefined;
+    const refs = version ? new Set([`v${version}`, `v${version.split('.').slice(0, 2).join('.')}`, `v${version.split('.')[0]}`, ...(standsFor ? [standsFor] : [])]) : undefined;
     return (uses) => {
         const match = RELKIT_USES.exec(uses);
         if (!match)
@@ -102495,7 +102498,77 @@ function publishedActions(sandbox, cacheDir) {
     };
 }
 
+;// CONCATENATED MODULE: ./packages/rehearsal/src/caller.ts
+
+const RELKIT_REF = /\brelkit\/(?:relkit\/\.github\/workflows\/release\.yml|[a-z0-9-]+)@([\w.-]+)/g;
+/** The relkit release the caller pins (`@v1`), which this checkout stands in for. */
+function callerRelkitRef(content) {
+    const refs = new Set([...content.matchAll(RELKIT_REF)].map((m) => m[1]));
+    if (refs.size > 1)
+        throw new errors_UserError(`The caller pins relkit at ${[...refs].join(' and ')}.`, 'Pin every relkit action and workflow at one release, e.g. @v1.');
+    return [...refs][0];
+}
+/** Whether a called workflow reference names relkit's reusable workflow. */
+function isRelkitWorkflow(ref) {
+    return /^relkit\/relkit\/\.github\/workflows\/release\.yml@/.test(ref);
+}
+/**
+ * What a maintainer types into the "Run workflow" form: the scenario's version (concrete, as a form
+ * for X.Y.Z expects), its branch, mock; other inputs from the scenario when it has them.
+ */
+function dispatchInputs(workflow, scenario, mock) {
+    const declared = workflow.template.events.workflow_dispatch?.inputs;
+    if (!declared)
+        throw new errors_UserError(`${workflow.name} has no workflow_dispatch trigger.`, 'Rehearse the workflow a maintainer starts by hand (on: workflow_dispatch).');
+    const inputs = {};
+    for (const name of Object.keys(declared)) {
+        if (name === 'version')
+            inputs.version = scenario.expect.version;
+        else if (name === 'mock')
+            inputs.mock = mock;
+        else if (name === 'branch')
+            inputs.branch = scenario.inputs.branch ?? scenario.dispatchBranch;
+        else if (name in scenario.inputs)
+            inputs[name] = scenario.inputs[name];
+    }
+    return inputs;
+}
+/**
+ * The names the caller reads App credentials under (`secrets.RELEASE_APP_ID`, `vars.RELEASE_APP_ID`),
+ * given the sandbox App's id and key, besides release.yml's own names for `secrets: inherit`.
+ */
+function callerCredentials(content, app) {
+    const secrets = {};
+    const vars = {};
+    if (!app)
+        return { secrets, vars };
+    for (const [, context, name] of content.matchAll(/\b(secrets|vars)\.([A-Za-z0-9_]+)/g)) {
+        const value = /APP_ID$|CLIENT_ID$/i.test(name) ? app.id : /PRIVATE_KEY$/i.test(name) ? app.key : undefined;
+        if (value !== undefined)
+            (context === 'vars' ? vars : secrets)[name] = value;
+    }
+    return { secrets, vars };
+}
+/**
+ * The caller's images, pulled from the rehearsal's registry: `quay.io/metallb/controller` is looked
+ * for at `<local registry>/metallb/controller` (the host dropped, the path kept).
+ */
+function localImages(inputs, host) {
+    const mapped = { ...inputs };
+    for (const key of ['images', 'promoted-images']) {
+        const value = mapped[key];
+        if (typeof value !== 'string')
+            continue;
+        mapped[key] = value
+            .split('\n')
+            .map((line) => line.replace(/^(\s*)([^\s/]+)\/(\S+)/, (whole, space, first, rest) => (/[.:]|^localhost$/.test(first) ? `${space}${host}/${rest}` : whole)))
+            .join('\n');
+    }
+    return mapped;
+}
+
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/rehearse.ts
+
 
 
 
@@ -102515,8 +102588,8 @@ function publishedActions(sandbox, cacheDir) {
  * the self scenario has them), else relkit's bundles of this checkout, then the GitHub actions the
  * runner shims.
  */
-function rehearsalActions(actionsDir, published) {
-    const finders = [...(published ? [publishedActions(published.sandbox, published.cacheDir)] : []), bundledActions(actionsDir), checkoutAction, appTokenAction, artifactActions()];
+function rehearsalActions(actionsDir, published, standsFor) {
+    const finders = [...(published ? [publishedActions(published.sandbox, published.cacheDir)] : []), bundledActions(actionsDir, standsFor), checkoutAction, appTokenAction, artifactActions()];
     return (uses) => {
         for (const find of finders) {
             const handler = find(uses);
@@ -102645,8 +102718,17 @@ async function rehearse(options) {
             throw new errors_UserError(`${repository}@${ref.slice(0, 12)} has no ${path}.`, 'Name a workflow the repository has at that commit.');
         return loadWorkflow((0,external_node_path_namespaceObject.basename)(path), content);
     };
-    const workflow = scenario.workflow ? await fromSandbox(scenario.repository, head, scenario.workflow) : await loadWorkflow((0,external_node_path_namespaceObject.basename)(options.workflowFile), (0,external_node_fs_namespaceObject.readFileSync)(options.workflowFile, 'utf8'));
+    const caller = options.caller;
+    const releaseWorkflow = () => loadWorkflow((0,external_node_path_namespaceObject.basename)(options.workflowFile), (0,external_node_fs_namespaceObject.readFileSync)(options.workflowFile, 'utf8'));
+    const workflow = caller ? await loadWorkflow(caller.name, caller.content) : scenario.workflow ? await fromSandbox(scenario.repository, head, scenario.workflow) : await releaseWorkflow();
+    // A caller pins a relkit release (`@v1`): this checkout is rehearsed as that release.
+    const standsFor = caller ? callerRelkitRef(caller.content) : undefined;
+    const app = options.secrets === 'github-token-only' ? undefined : { id: String(SANDBOX_APP_ID), key: sandbox.appPrivateKey() };
+    const credentials = caller ? callerCredentials(caller.content, app) : { secrets: {}, vars: {} };
+    const registry = options.registry;
     const loadCalled = (ref) => {
+        if (caller && isRelkitWorkflow(ref))
+            return releaseWorkflow();
         if (ref.startsWith('./'))
             return fromSandbox(scenario.repository, head, ref.slice(2));
         const match = /^([^/]+\/[^/]+)\/(.+)@(.+)$/.exec(ref);
@@ -102658,10 +102740,12 @@ async function rehearse(options) {
     try {
         return await runWorkflow({
             workflow,
-            inputs: scenario.workflow ? { ...scenario.inputs, mock: options.mock } : callerInputs(scenario, options.registry, options.mock),
+            inputs: caller ? dispatchInputs(workflow, scenario, options.mock) : scenario.workflow ? { ...scenario.inputs, mock: options.mock } : callerInputs(scenario, options.registry, options.mock),
+            ...(caller && registry ? { callInputs: (_ref, inputs) => localImages(inputs, registry.host) } : {}),
+            ...(caller ? { vars: credentials.vars } : {}),
             // The repository's secrets, under names GitHub lets a repository hold; release.yml run without a
             // caller gets them as `secrets: inherit` would pass them.
-            secrets: repositorySecrets({ ...scenario.secrets, ...(options.secrets === 'github-token-only' ? {} : { RELKIT_APP_ID: String(SANDBOX_APP_ID), RELKIT_APP_PRIVATE_KEY: sandbox.appPrivateKey() }) }),
+            secrets: repositorySecrets({ ...scenario.secrets, ...credentials.secrets, ...(app ? { RELKIT_APP_ID: app.id, RELKIT_APP_PRIVATE_KEY: app.key } : {}) }),
             loadCalled,
             github: {
                 repository: scenario.repository,
@@ -102673,7 +102757,7 @@ async function rehearse(options) {
                 run_id: options.runId ?? '7001',
                 event_name: 'workflow_dispatch',
                 actor: 'relkit-admin',
-                workflow: scenario.workflow ? 'Release relkit' : 'Release',
+                workflow: caller ? caller.name : scenario.workflow ? 'Release relkit' : 'Release',
                 server_url: sandbox.urls.html,
                 api_url: sandbox.urls.api,
                 graphql_url: sandbox.urls.graphql,
@@ -102692,7 +102776,7 @@ async function rehearse(options) {
                 const token = sandbox.mintJobToken(scenario.repository, permissions);
                 return { token, revoke: () => sandbox.revokeToken(token) };
             },
-            actions: rehearsalActions(options.actionsDir, { sandbox, cacheDir: (0,external_node_path_namespaceObject.join)(options.workdir, '_actions') }),
+            actions: rehearsalActions(options.actionsDir, { sandbox, cacheDir: (0,external_node_path_namespaceObject.join)(options.workdir, '_actions') }, standsFor),
             workdir: options.workdir,
             log,
             ...(options.previous ? { previous: options.previous } : {}),
@@ -102724,6 +102808,9 @@ function pr(number, title, options) {
     };
 }
 const chart = (name, version, appVersion) => `apiVersion: v2\nname: ${name}\ndescription: A Helm chart for ${name}\ntype: application\n# Bumped by the release workflow.\nversion: "${version}"\nappVersion: "${appVersion}"\n`;
+/** kata-deploy's local build, which the examples call as `make -C … kata-static-<arch>.tar.xz`. */
+const KATA_LOCAL_BUILD = 'tools/packaging/kata-deploy/local-build/Makefile';
+const KATA_MAKEFILE = 'kata-static-%.tar.xz:\n\tmkdir -p build\n\tprintf \'kata-static %s %s\\n\' "$$(cat ../../../../VERSION)" "$*" > build/$@\n';
 function kata() {
     const prs = [
         pr(10201, 'runtime: support virtio-mem hotplug on arm64', { user: 'ada', labels: ['kind/feature'], note: 'Memory hotplug with virtio-mem now works on arm64.', files: { 'src/runtime/virtcontainers/mem.go': 'package virtcontainers // virtio-mem\n' }, at: 1 }),
@@ -102743,7 +102830,7 @@ function kata() {
                 name: 'kata-containers',
                 ownerType: 'Organization',
                 labels: [{ name: 'kind/feature' }, { name: 'kind/bug' }, { name: 'area/ci' }],
-                commits: [{ id: 'base', message: 'release: Kata Containers 3.9.0', author: 'kata-bot', date: day(0), files: { VERSION: '3.9.0\n', [chartPath]: chart('kata-deploy', '3.9.0', '3.9.0'), 'README.md': '# Kata Containers\n' } }, ...prs.map((p) => p.commit)],
+                commits: [{ id: 'base', message: 'release: Kata Containers 3.9.0', author: 'kata-bot', date: day(0), files: { VERSION: '3.9.0\n', [chartPath]: chart('kata-deploy', '3.9.0', '3.9.0'), 'README.md': '# Kata Containers\n', [KATA_LOCAL_BUILD]: KATA_MAKEFILE } }, ...prs.map((p) => p.commit)],
                 tags: { '3.9.0': 'base' },
                 releases: [{ tag: '3.9.0', name: 'Kata Containers 3.9.0', body: 'Kata Containers 3.9.0', target: 'base' }],
                 pulls: prs.map((p) => p.pull),
@@ -102821,12 +102908,12 @@ function metallb() {
                 'website/content/**/*.md: links metallb/metallb',
             ].join('\n'),
             images: '{registry}/metallb/controller\n{registry}/metallb/speaker',
-            platforms: 'linux/amd64, linux/arm64, linux/arm/v7',
+            platforms: 'linux/amd64, linux/arm64, linux/arm/v7, linux/ppc64le, linux/s390x',
             // MetalLB's CI builds the images when the release tag is pushed.
             'image-trigger': 'tag',
             'move-branches': 'live-website',
         },
-        images: { staging: ['metallb/controller', 'metallb/speaker'], platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], trigger: 'tag' },
+        images: { staging: ['metallb/controller', 'metallb/speaker'], platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/ppc64le', 'linux/s390x'], trigger: 'tag' },
         expect: {
             version: '0.14.9',
             tag: 'v0.14.9',
@@ -102864,12 +102951,12 @@ function promoterBot(login) {
         fork: { owner: login, name: 'k8s.io', ownerType: 'User', fork: 'kubernetes/k8s.io', commits: [] },
     };
 }
-function promoterRepo(existing) {
+function promoterRepo(existing, manifest = PROMOTER_MANIFEST) {
     return {
         owner: 'kubernetes',
         name: 'k8s.io',
         ownerType: 'Organization',
-        commits: [{ id: 'init', message: 'Add the example staging project', author: 'k8s-infra', date: day(0), files: { [PROMOTER_MANIFEST]: existing, 'README.md': '# k8s.io\n' } }],
+        commits: [{ id: 'init', message: 'Add the example staging project', author: 'k8s-infra', date: day(0), files: { [manifest]: existing, 'README.md': '# k8s.io\n' } }],
     };
 }
 function kubernetes() {
@@ -102928,6 +103015,7 @@ function kubernetes() {
         },
     };
 }
+const GAIE_MANIFEST = 'registry.k8s.io/images/k8s-staging-gateway-api-inference-extension/images.yaml';
 function gaie() {
     const bot = promoterBot('gaie-bot');
     const prs = [
@@ -102947,7 +103035,7 @@ function gaie() {
                 ownerType: 'Organization',
                 labels: [{ name: 'kind/feature' }],
                 commits: [
-                    { id: 'v110', message: 'Updates artifacts for v1.1.0 release', author: 'k8s-release', date: day(0), files: { 'config/manifests/epp.yaml': manifest.replace('v1.2.0-rc.0', 'v1.1.0'), 'Makefile': 'release:\n\t./hack/release.sh\n' } },
+                    { id: 'v110', message: 'Updates artifacts for v1.1.0 release', author: 'k8s-release', date: day(0), files: { 'config/manifests/epp.yaml': manifest.replace('v1.2.0-rc.0', 'v1.1.0'), 'Makefile': 'release:\n\t./hack/release.sh\n\nartifacts:\n\tmkdir -p artifacts\n\tcat config/manifests/*.yaml > artifacts/manifests.yaml\n' } },
                     { id: 'rc0', message: 'Updates artifacts for v1.2.0-rc.0 release', author: 'k8s-release', date: day(1), files: { 'config/manifests/epp.yaml': manifest } },
                     ...prs.map((p) => p.commit),
                 ],
@@ -102959,7 +103047,7 @@ function gaie() {
                 ],
                 pulls: prs.map((p) => p.pull),
             },
-            promoterRepo('- name: epp\n  dmap:\n    "sha256:2222222222222222222222222222222222222222222222222222222222222222": ["v1.1.0"]\n'),
+            promoterRepo('- name: epp\n  dmap:\n    "sha256:2222222222222222222222222222222222222222222222222222222222222222": ["v1.1.0"]\n', GAIE_MANIFEST),
             bot.fork,
         ],
         identities: bot.identities,
@@ -102970,12 +103058,12 @@ function gaie() {
             'version-files': 'config/manifests/*.yaml: image registry.k8s.io/gateway-api-inference-extension/epp',
             'build-command': 'mkdir -p artifacts && cat config/manifests/*.yaml > artifacts/manifests.yaml',
             assets: 'artifacts/manifests.yaml',
-            images: '{registry}/k8s-staging-gateway-api-inference-extension/epp',
+            images: '{registry}/k8s-staging-images/gateway-api-inference-extension/epp',
             'promote-repository': 'kubernetes/k8s.io',
             'promote-fork': 'gaie-bot/k8s.io',
-            'promoter-manifest': PROMOTER_MANIFEST,
+            'promoter-manifest': GAIE_MANIFEST,
         },
-        images: { staging: ['k8s-staging-gateway-api-inference-extension/epp'], platforms: ['linux/amd64'] },
+        images: { staging: ['k8s-staging-images/gateway-api-inference-extension/epp'], platforms: ['linux/amd64'] },
         expect: {
             version: '1.2.0-rc.1',
             tag: 'v1.2.0-rc.1',
@@ -103019,6 +103107,7 @@ function kubeRs() {
                             'Cargo.toml': cargo('0.99.0'),
                             'kube/Cargo.toml': '[package]\nname = "kube"\nversion.workspace = true\n\n[dependencies]\nkube-client.workspace = true\n',
                             'kube-client/Cargo.toml': '[package]\nname = "kube-client"\nversion.workspace = true\n',
+                            'README.md': '# kube-rs\n\nSelect a version of `kube` along matching versions of k8s-openapi:\n\n```toml\n[dependencies]\nkube = { version = "0.99.0", features = ["runtime", "derive"] }\nk8s-openapi = { version = "0.24.0", features = ["latest"] }\n```\n',
                             'CHANGELOG.md': '<!-- next-header -->\nUNRELEASED\n===================\n * see https://github.com/kube-rs/kube/compare/0.99.0...main\n\n[0.99.0](https://github.com/kube-rs/kube/releases/tag/0.99.0) / 2026-09-01\n===================\n * older notes\n',
                             '.github/release.yml': 'changelog:\n  categories:\n    - title: Added\n      labels: [changelog-add]\n    - title: Changed\n      labels: [changelog-change]\n    - title: Fixed\n      labels: [changelog-fix]\nrelease-note-blocks: false\n',
                         },
@@ -103342,6 +103431,7 @@ function selfScenario(root) {
 
 
 
+
 ;// CONCATENATED MODULE: ./packages/cli/src/rehearse-command.ts
 
 
@@ -103354,7 +103444,12 @@ function selfScenario(root) {
 
 const REHEARSE_USAGE = [
     'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--verbose] [--secrets app|github-token-only]',
+    '       relkit rehearse --caller examples/metallb.yml [--scenario NAME] [--secrets app|github-token-only] [--mock]',
     '       relkit rehearse --repo-dir DIR [--repo OWNER/NAME] [--branch B] [--inputs JSON] [--mock]',
+    '',
+    '--caller runs your own workflow_dispatch workflow (which calls release.yml or the actions) as',
+    'GitHub would, against the scenario of the project it releases (guessed from the file name), with',
+    'the secrets a repository can hold; --secrets github-token-only rehearses a repository with no App.',
     '',
     'Runs .github/workflows/release.yml offline against an embedded GitHub sandbox (and a local',
     'docker-registry for scenarios with images), then prints what the release did. `self` releases',
@@ -103391,8 +103486,27 @@ function scenarioFromRepository(dir, flags) {
         expect: { version: '', tag: '', branch: String(inputs.branch ?? branch), files: {}, published: true, prerelease: false, latest: true, assets: [], notes: [], locked: false },
     };
 }
+/** Which scenario an example caller belongs to, by its file name (examples/metallb.yml → metallb). */
+const CALLER_SCENARIOS = [
+    [/^kata/, 'kata'],
+    [/^metallb/, 'metallb'],
+    [/^kubernetes/, 'kubernetes'],
+    [/^gateway-api-inference-extension|^gaie/, 'gaie'],
+    [/^kube-rs/, 'kube-rs'],
+];
+function callerScenario(file) {
+    const found = CALLER_SCENARIOS.find(([pattern]) => pattern.test((0,external_node_path_namespaceObject.basename)(file)));
+    if (!found)
+        throw new errors_UserError(`--caller ${file}: no scenario goes with this workflow.`, `Name the project it releases with --scenario (${Object.keys(SCENARIOS).join(', ')}).`);
+    return found[1];
+}
+function readCaller(file) {
+    if (!(0,external_node_fs_namespaceObject.existsSync)(file))
+        throw new errors_UserError(`--caller ${file}: there is no such file.`, 'Give the path of a workflow file, e.g. examples/metallb.yml.');
+    return { name: (0,external_node_path_namespaceObject.basename)(file), content: (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8') };
+}
 async function rehearseCommand(flags, print) {
-    refuseUnknownFlags('rehearse', flags, ['scenario', 'mock', 'verbose', 'repo-dir', 'repo', 'branch', 'inputs', 'secrets'], REHEARSE_USAGE);
+    refuseUnknownFlags('rehearse', flags, ['scenario', 'mock', 'verbose', 'repo-dir', 'repo', 'branch', 'inputs', 'secrets', 'caller'], REHEARSE_USAGE);
     const secrets = flags.get('secrets') ?? 'app';
     if (secrets !== 'app' && secrets !== 'github-token-only')
         throw new errors_UserError(`--secrets ${secrets} is not a secrets set.`, 'Use --secrets app (the repository holds RELKIT_APP_ID and RELKIT_APP_PRIVATE_KEY, the default) or --secrets github-token-only (no App, as a repository without one).');
@@ -103400,7 +103514,8 @@ async function rehearseCommand(flags, print) {
         print(REHEARSE_USAGE);
         return 0;
     }
-    const name = flags.get('scenario') ?? 'kata';
+    const caller = flags.has('caller') ? readCaller(flags.get('caller')) : undefined;
+    const name = flags.get('scenario') ?? (caller ? callerScenario(caller.name) : 'kata');
     const names = [...Object.keys(SCENARIOS), 'self'];
     if (!flags.has('repo-dir') && !names.includes(name))
         throw new errors_UserError(`--scenario ${name} is not a scenario.`, `Use one of: ${names.join(', ')}.`);
@@ -103415,7 +103530,9 @@ async function rehearseCommand(flags, print) {
         if (scenario.images || JSON.stringify(scenario.inputs).includes('{registry}'))
             registry = await startLocalRegistry();
         print(`Rehearsing ${scenario.name === 'repo-dir' ? scenario.title : `the ${scenario.name} release`} in a GitHub sandbox${registry ? ` with a registry at ${registry.host}` : ''}…`);
-        const record = await rehearse({ scenario, sandbox, mock, actionsDir, workflowFile, workdir, secrets, ...(registry ? { registry } : {}), log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => { } });
+        if (caller)
+            print(`Running ${caller.name} as the repository's own workflow_dispatch workflow${secrets === 'github-token-only' ? ', with no App (GITHUB_TOKEN only)' : ''}.`);
+        const record = await rehearse({ scenario, sandbox, mock, actionsDir, workflowFile, workdir, secrets, ...(caller ? { caller } : {}), ...(registry ? { registry } : {}), log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => { } });
         print('');
         print(rehearsalReport(record, sandbox, scenario, mock));
         return record.result === 'success' ? 0 : 1;

@@ -4,13 +4,18 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UserError } from '@relkit/kit';
 import { startSandbox } from '@relkit/sandbox';
-import { rehearsalReport, rehearse, scenario as loadScenario, scenarioSeed, SCENARIOS, selfScenario, startLocalRegistry, type LocalRegistry, type Scenario } from '@relkit/rehearsal';
+import { rehearsalReport, rehearse, scenario as loadScenario, scenarioSeed, SCENARIOS, selfScenario, startLocalRegistry, type CallerWorkflow, type LocalRegistry, type Scenario } from '@relkit/rehearsal';
 import { actionsDirectory } from './actions-dir.js';
 import { refuseUnknownFlags } from './args.js';
 
 export const REHEARSE_USAGE = [
   'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--verbose] [--secrets app|github-token-only]',
+  '       relkit rehearse --caller examples/metallb.yml [--scenario NAME] [--secrets app|github-token-only] [--mock]',
   '       relkit rehearse --repo-dir DIR [--repo OWNER/NAME] [--branch B] [--inputs JSON] [--mock]',
+  '',
+  '--caller runs your own workflow_dispatch workflow (which calls release.yml or the actions) as',
+  'GitHub would, against the scenario of the project it releases (guessed from the file name), with',
+  'the secrets a repository can hold; --secrets github-token-only rehearses a repository with no App.',
   '',
   'Runs .github/workflows/release.yml offline against an embedded GitHub sandbox (and a local',
   'docker-registry for scenarios with images), then prints what the release did. `self` releases',
@@ -46,15 +51,36 @@ function scenarioFromRepository(dir: string, flags: Map<string, string>): Scenar
   };
 }
 
+/** Which scenario an example caller belongs to, by its file name (examples/metallb.yml → metallb). */
+const CALLER_SCENARIOS: Array<[RegExp, string]> = [
+  [/^kata/, 'kata'],
+  [/^metallb/, 'metallb'],
+  [/^kubernetes/, 'kubernetes'],
+  [/^gateway-api-inference-extension|^gaie/, 'gaie'],
+  [/^kube-rs/, 'kube-rs'],
+];
+
+function callerScenario(file: string): string {
+  const found = CALLER_SCENARIOS.find(([pattern]) => pattern.test(basename(file)));
+  if (!found) throw new UserError(`--caller ${file}: no scenario goes with this workflow.`, `Name the project it releases with --scenario (${Object.keys(SCENARIOS).join(', ')}).`);
+  return found[1];
+}
+
+function readCaller(file: string): CallerWorkflow {
+  if (!existsSync(file)) throw new UserError(`--caller ${file}: there is no such file.`, 'Give the path of a workflow file, e.g. examples/metallb.yml.');
+  return { name: basename(file), content: readFileSync(file, 'utf8') };
+}
+
 export async function rehearseCommand(flags: Map<string, string>, print: (line: string) => void): Promise<number> {
-  refuseUnknownFlags('rehearse', flags, ['scenario', 'mock', 'verbose', 'repo-dir', 'repo', 'branch', 'inputs', 'secrets'], REHEARSE_USAGE);
+  refuseUnknownFlags('rehearse', flags, ['scenario', 'mock', 'verbose', 'repo-dir', 'repo', 'branch', 'inputs', 'secrets', 'caller'], REHEARSE_USAGE);
   const secrets = flags.get('secrets') ?? 'app';
   if (secrets !== 'app' && secrets !== 'github-token-only') throw new UserError(`--secrets ${secrets} is not a secrets set.`, 'Use --secrets app (the repository holds RELKIT_APP_ID and RELKIT_APP_PRIVATE_KEY, the default) or --secrets github-token-only (no App, as a repository without one).');
   if (flags.has('help')) {
     print(REHEARSE_USAGE);
     return 0;
   }
-  const name = flags.get('scenario') ?? 'kata';
+  const caller = flags.has('caller') ? readCaller(flags.get('caller')!) : undefined;
+  const name = flags.get('scenario') ?? (caller ? callerScenario(caller.name) : 'kata');
   const names = [...Object.keys(SCENARIOS), 'self'];
   if (!flags.has('repo-dir') && !names.includes(name)) throw new UserError(`--scenario ${name} is not a scenario.`, `Use one of: ${names.join(', ')}.`);
   const scenario = flags.has('repo-dir') ? scenarioFromRepository(flags.get('repo-dir')!, flags) : name === 'self' ? selfScenario(dirname(actionsDirectory())) : loadScenario(name);
@@ -67,7 +93,8 @@ export async function rehearseCommand(flags: Map<string, string>, print: (line: 
   try {
     if (scenario.images || JSON.stringify(scenario.inputs).includes('{registry}')) registry = await startLocalRegistry();
     print(`Rehearsing ${scenario.name === 'repo-dir' ? scenario.title : `the ${scenario.name} release`} in a GitHub sandbox${registry ? ` with a registry at ${registry.host}` : ''}…`);
-    const record = await rehearse({ scenario, sandbox, mock, actionsDir, workflowFile, workdir, secrets, ...(registry ? { registry } : {}), log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => {} });
+    if (caller) print(`Running ${caller.name} as the repository's own workflow_dispatch workflow${secrets === 'github-token-only' ? ', with no App (GITHUB_TOKEN only)' : ''}.`);
+    const record = await rehearse({ scenario, sandbox, mock, actionsDir, workflowFile, workdir, secrets, ...(caller ? { caller } : {}), ...(registry ? { registry } : {}), log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => {} });
     print('');
     print(rehearsalReport(record, sandbox, scenario, mock));
     return record.result === 'success' ? 0 : 1;

@@ -49,11 +49,12 @@ function checkoutVersion(actionsDir: string): string | undefined {
  * way the runner runs a JavaScript action: inputs as INPUT_*, the file commands read back, and the
  * post step (with the main step's state) when the job ends.
  */
-export function bundledActions(actionsDir: string): (uses: string) => ActionHandler | undefined {
+export function bundledActions(actionsDir: string, standsFor?: string): (uses: string) => ActionHandler | undefined {
   // The checkout stands in for relkit/<action> at its own version only (vX.Y.Z, vX.Y, vX): a ref
   // that names another version would not resolve on GitHub before that version is published.
+  // `standsFor` adds the release a user's workflow pins, which the rehearsal plays this checkout as.
   const version = checkoutVersion(actionsDir);
-  const refs = version ? new Set([`v${version}`, `v${version.split('.').slice(0, 2).join('.')}`, `v${version.split('.')[0]}`]) : undefined;
+  const refs = version ? new Set([`v${version}`, `v${version.split('.').slice(0, 2).join('.')}`, `v${version.split('.')[0]}`, ...(standsFor ? [standsFor] : [])]) : undefined;
   return (uses) => {
     const match = RELKIT_USES.exec(uses);
     if (!match) return undefined;

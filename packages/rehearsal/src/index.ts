@@ -20,3 +20,4 @@ export { jobMinutes, isHostedRunner, timeoutMessage } from './platform/job-time.
 export { KNOWN_ACTION_REFS, isKnownActionRef, unresolvedMessage } from './platform/action-refs.js';
 export { startsWorkflows, triggeringPush, GITHUB_TOKEN_ACTOR, type ImageTrigger } from './platform/triggers.js';
 export { effectivePermissions, parsePermissions, DEFAULT_PERMISSIONS, type Permissions } from './platform/permissions.js';
+export { callerCredentials, callerRelkitRef, dispatchInputs, localImages, type CallerWorkflow } from './caller.js';

@@ -15,6 +15,7 @@ import type { RunRecord } from './records.js';
 import { runWorkflow, type ActionHandler } from './run.js';
 import type { Scenario } from './scenarios.js';
 import { loadWorkflow } from './workflow.js';
+import { callerCredentials, callerRelkitRef, dispatchInputs, isRelkitWorkflow, localImages, type CallerWorkflow } from './caller.js';
 
 export interface RehearseOptions {
   scenario: Scenario;
@@ -34,6 +35,8 @@ export interface RehearseOptions {
   previous?: RunRecord;
   /** The repository's secrets: the App's (default), or none, as a repository without an App has. */
   secrets?: 'app' | 'github-token-only';
+  /** The user's own workflow_dispatch workflow that calls release.yml (or the actions), run instead of release.yml. */
+  caller?: CallerWorkflow;
   log?: (line: string) => void;
 }
 
@@ -42,8 +45,8 @@ export interface RehearseOptions {
  * the self scenario has them), else relkit's bundles of this checkout, then the GitHub actions the
  * runner shims.
  */
-export function rehearsalActions(actionsDir: string, published?: { sandbox: Sandbox; cacheDir: string }): (uses: string) => ActionHandler | undefined {
-  const finders = [...(published ? [publishedActions(published.sandbox, published.cacheDir)] : []), bundledActions(actionsDir), checkoutAction, appTokenAction, artifactActions()];
+export function rehearsalActions(actionsDir: string, published?: { sandbox: Sandbox; cacheDir: string }, standsFor?: string): (uses: string) => ActionHandler | undefined {
+  const finders = [...(published ? [publishedActions(published.sandbox, published.cacheDir)] : []), bundledActions(actionsDir, standsFor), checkoutAction, appTokenAction, artifactActions()];
   return (uses) => {
     for (const find of finders) {
       const handler = find(uses);
@@ -166,8 +169,16 @@ export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
     if (content === undefined) throw new UserError(`${repository}@${ref.slice(0, 12)} has no ${path}.`, 'Name a workflow the repository has at that commit.');
     return loadWorkflow(basename(path), content);
   };
-  const workflow = scenario.workflow ? await fromSandbox(scenario.repository, head, scenario.workflow) : await loadWorkflow(basename(options.workflowFile), readFileSync(options.workflowFile, 'utf8'));
+  const caller = options.caller;
+  const releaseWorkflow = () => loadWorkflow(basename(options.workflowFile), readFileSync(options.workflowFile, 'utf8'));
+  const workflow = caller ? await loadWorkflow(caller.name, caller.content) : scenario.workflow ? await fromSandbox(scenario.repository, head, scenario.workflow) : await releaseWorkflow();
+  // A caller pins a relkit release (`@v1`): this checkout is rehearsed as that release.
+  const standsFor = caller ? callerRelkitRef(caller.content) : undefined;
+  const app = options.secrets === 'github-token-only' ? undefined : { id: String(SANDBOX_APP_ID), key: sandbox.appPrivateKey() };
+  const credentials = caller ? callerCredentials(caller.content, app) : { secrets: {}, vars: {} };
+  const registry = options.registry;
   const loadCalled = (ref: string) => {
+    if (caller && isRelkitWorkflow(ref)) return releaseWorkflow();
     if (ref.startsWith('./')) return fromSandbox(scenario.repository, head, ref.slice(2));
     const match = /^([^/]+\/[^/]+)\/(.+)@(.+)$/.exec(ref);
     if (!match) throw new Error(`cannot load the called workflow ${ref}`);
@@ -177,10 +188,12 @@ export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
   try {
     return await runWorkflow({
       workflow,
-      inputs: scenario.workflow ? { ...scenario.inputs, mock: options.mock } : callerInputs(scenario, options.registry, options.mock),
+      inputs: caller ? dispatchInputs(workflow, scenario, options.mock) : scenario.workflow ? { ...scenario.inputs, mock: options.mock } : callerInputs(scenario, options.registry, options.mock),
+      ...(caller && registry ? { callInputs: (_ref: string, inputs: Record<string, unknown>) => localImages(inputs, registry.host) } : {}),
+      ...(caller ? { vars: credentials.vars } : {}),
       // The repository's secrets, under names GitHub lets a repository hold; release.yml run without a
       // caller gets them as `secrets: inherit` would pass them.
-      secrets: repositorySecrets({ ...scenario.secrets, ...(options.secrets === 'github-token-only' ? {} : { RELKIT_APP_ID: String(SANDBOX_APP_ID), RELKIT_APP_PRIVATE_KEY: sandbox.appPrivateKey() }) }),
+      secrets: repositorySecrets({ ...scenario.secrets, ...credentials.secrets, ...(app ? { RELKIT_APP_ID: app.id, RELKIT_APP_PRIVATE_KEY: app.key } : {}) }),
       loadCalled,
       github: {
         repository: scenario.repository,
@@ -192,7 +205,7 @@ export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
         run_id: options.runId ?? '7001',
         event_name: 'workflow_dispatch',
         actor: 'relkit-admin',
-        workflow: scenario.workflow ? 'Release relkit' : 'Release',
+        workflow: caller ? caller.name : scenario.workflow ? 'Release relkit' : 'Release',
         server_url: sandbox.urls.html,
         api_url: sandbox.urls.api,
         graphql_url: sandbox.urls.graphql,
@@ -211,7 +224,7 @@ export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
         const token = sandbox.mintJobToken(scenario.repository, permissions);
         return { token, revoke: () => sandbox.revokeToken(token) };
       },
-      actions: rehearsalActions(options.actionsDir, { sandbox, cacheDir: join(options.workdir, '_actions') }),
+      actions: rehearsalActions(options.actionsDir, { sandbox, cacheDir: join(options.workdir, '_actions') }, standsFor),
       workdir: options.workdir,
       log,
       ...(options.previous ? { previous: options.previous } : {}),

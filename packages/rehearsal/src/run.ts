@@ -80,6 +80,8 @@ export interface RunWorkflowOptions {
   jobToken?: (permissions: Permissions) => { token: string; revoke: () => void };
   /** What the calling job's GITHUB_TOKEN may do: a called workflow's jobs get no more. */
   permissionsCap?: Permissions;
+  /** Adjusts the `with:` a job passes to a called workflow (the rehearsal points images at its registry). */
+  callInputs?: (ref: string, inputs: Record<string, unknown>) => Record<string, unknown>;
 }
 
 function isJob(job: WorkflowJob): job is Job {
@@ -300,7 +302,8 @@ async function runCalledWorkflow(job: ReusableWorkflowJob, scope: JobScope): Pro
   try {
     if (!scope.loadCalled) throw new Error(`job ${id} calls ${job.ref.value}, and this run cannot load called workflows`);
     const called = await scope.loadCalled(job.ref.value);
-    const inputs = (evaluateToken(job['input-values'], base) ?? {}) as Record<string, unknown>;
+    const given = (evaluateToken(job['input-values'], base) ?? {}) as Record<string, unknown>;
+    const inputs = scope.callInputs ? scope.callInputs(job.ref.value, given) : given;
     const secrets = secretsForCalledWorkflow({
       inherit: job['inherit-secrets'] === true,
       caller: scope.secrets ?? {},
@@ -329,6 +332,7 @@ async function runCalledWorkflow(job: ReusableWorkflowJob, scope: JobScope): Pro
       ...(scope.concurrency ? { concurrency: scope.concurrency } : {}),
       ...(scope.loadCalled ? { loadCalled: scope.loadCalled } : {}),
       ...(scope.jobToken ? { jobToken: scope.jobToken } : {}),
+      ...(scope.callInputs ? { callInputs: scope.callInputs } : {}),
       permissionsCap: cap,
     });
     const jobs = Object.fromEntries(Object.entries(run.jobs).map(([jobId, r]) => [jobId, { result: r.result, outputs: r.outputs }]));

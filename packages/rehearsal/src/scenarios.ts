@@ -80,6 +80,10 @@ export function pr(number: number, title: string, options: { user: string; label
 
 const chart = (name: string, version: string, appVersion: string) => `apiVersion: v2\nname: ${name}\ndescription: A Helm chart for ${name}\ntype: application\n# Bumped by the release workflow.\nversion: "${version}"\nappVersion: "${appVersion}"\n`;
 
+/** kata-deploy's local build, which the examples call as `make -C … kata-static-<arch>.tar.xz`. */
+const KATA_LOCAL_BUILD = 'tools/packaging/kata-deploy/local-build/Makefile';
+const KATA_MAKEFILE = 'kata-static-%.tar.xz:\n\tmkdir -p build\n\tprintf \'kata-static %s %s\\n\' "$$(cat ../../../../VERSION)" "$*" > build/$@\n';
+
 function kata(): Scenario {
   const prs = [
     pr(10201, 'runtime: support virtio-mem hotplug on arm64', { user: 'ada', labels: ['kind/feature'], note: 'Memory hotplug with virtio-mem now works on arm64.', files: { 'src/runtime/virtcontainers/mem.go': 'package virtcontainers // virtio-mem\n' }, at: 1 }),
@@ -99,7 +103,7 @@ function kata(): Scenario {
         name: 'kata-containers',
         ownerType: 'Organization',
         labels: [{ name: 'kind/feature' }, { name: 'kind/bug' }, { name: 'area/ci' }],
-        commits: [{ id: 'base', message: 'release: Kata Containers 3.9.0', author: 'kata-bot', date: day(0), files: { VERSION: '3.9.0\n', [chartPath]: chart('kata-deploy', '3.9.0', '3.9.0'), 'README.md': '# Kata Containers\n' } }, ...prs.map((p) => p.commit)],
+        commits: [{ id: 'base', message: 'release: Kata Containers 3.9.0', author: 'kata-bot', date: day(0), files: { VERSION: '3.9.0\n', [chartPath]: chart('kata-deploy', '3.9.0', '3.9.0'), 'README.md': '# Kata Containers\n', [KATA_LOCAL_BUILD]: KATA_MAKEFILE } }, ...prs.map((p) => p.commit)],
         tags: { '3.9.0': 'base' },
         releases: [{ tag: '3.9.0', name: 'Kata Containers 3.9.0', body: 'Kata Containers 3.9.0', target: 'base' }],
         pulls: prs.map((p) => p.pull),
@@ -178,12 +182,12 @@ function metallb(): Scenario {
         'website/content/**/*.md: links metallb/metallb',
       ].join('\n'),
       images: '{registry}/metallb/controller\n{registry}/metallb/speaker',
-      platforms: 'linux/amd64, linux/arm64, linux/arm/v7',
+      platforms: 'linux/amd64, linux/arm64, linux/arm/v7, linux/ppc64le, linux/s390x',
       // MetalLB's CI builds the images when the release tag is pushed.
       'image-trigger': 'tag',
       'move-branches': 'live-website',
     },
-    images: { staging: ['metallb/controller', 'metallb/speaker'], platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7'], trigger: 'tag' },
+    images: { staging: ['metallb/controller', 'metallb/speaker'], platforms: ['linux/amd64', 'linux/arm64', 'linux/arm/v7', 'linux/ppc64le', 'linux/s390x'], trigger: 'tag' },
     expect: {
       version: '0.14.9',
       tag: 'v0.14.9',
@@ -225,12 +229,12 @@ function promoterBot(login: string): Pick<Scenario, 'identities' | 'secrets'> & 
   };
 }
 
-function promoterRepo(existing: string): SeedRepo {
+function promoterRepo(existing: string, manifest = PROMOTER_MANIFEST): SeedRepo {
   return {
     owner: 'kubernetes',
     name: 'k8s.io',
     ownerType: 'Organization',
-    commits: [{ id: 'init', message: 'Add the example staging project', author: 'k8s-infra', date: day(0), files: { [PROMOTER_MANIFEST]: existing, 'README.md': '# k8s.io\n' } }],
+    commits: [{ id: 'init', message: 'Add the example staging project', author: 'k8s-infra', date: day(0), files: { [manifest]: existing, 'README.md': '# k8s.io\n' } }],
   };
 }
 
@@ -291,6 +295,8 @@ function kubernetes(): Scenario {
   };
 }
 
+const GAIE_MANIFEST = 'registry.k8s.io/images/k8s-staging-gateway-api-inference-extension/images.yaml';
+
 function gaie(): Scenario {
   const bot = promoterBot('gaie-bot');
   const prs = [
@@ -310,7 +316,7 @@ function gaie(): Scenario {
         ownerType: 'Organization',
         labels: [{ name: 'kind/feature' }],
         commits: [
-          { id: 'v110', message: 'Updates artifacts for v1.1.0 release', author: 'k8s-release', date: day(0), files: { 'config/manifests/epp.yaml': manifest.replace('v1.2.0-rc.0', 'v1.1.0'), 'Makefile': 'release:\n\t./hack/release.sh\n' } },
+          { id: 'v110', message: 'Updates artifacts for v1.1.0 release', author: 'k8s-release', date: day(0), files: { 'config/manifests/epp.yaml': manifest.replace('v1.2.0-rc.0', 'v1.1.0'), 'Makefile': 'release:\n\t./hack/release.sh\n\nartifacts:\n\tmkdir -p artifacts\n\tcat config/manifests/*.yaml > artifacts/manifests.yaml\n' } },
           { id: 'rc0', message: 'Updates artifacts for v1.2.0-rc.0 release', author: 'k8s-release', date: day(1), files: { 'config/manifests/epp.yaml': manifest } },
           ...prs.map((p) => p.commit),
         ],
@@ -322,7 +328,7 @@ function gaie(): Scenario {
         ],
         pulls: prs.map((p) => p.pull),
       },
-      promoterRepo('- name: epp\n  dmap:\n    "sha256:2222222222222222222222222222222222222222222222222222222222222222": ["v1.1.0"]\n'),
+      promoterRepo('- name: epp\n  dmap:\n    "sha256:2222222222222222222222222222222222222222222222222222222222222222": ["v1.1.0"]\n', GAIE_MANIFEST),
       bot.fork,
     ],
     identities: bot.identities,
@@ -333,12 +339,12 @@ function gaie(): Scenario {
       'version-files': 'config/manifests/*.yaml: image registry.k8s.io/gateway-api-inference-extension/epp',
       'build-command': 'mkdir -p artifacts && cat config/manifests/*.yaml > artifacts/manifests.yaml',
       assets: 'artifacts/manifests.yaml',
-      images: '{registry}/k8s-staging-gateway-api-inference-extension/epp',
+      images: '{registry}/k8s-staging-images/gateway-api-inference-extension/epp',
       'promote-repository': 'kubernetes/k8s.io',
       'promote-fork': 'gaie-bot/k8s.io',
-      'promoter-manifest': PROMOTER_MANIFEST,
+      'promoter-manifest': GAIE_MANIFEST,
     },
-    images: { staging: ['k8s-staging-gateway-api-inference-extension/epp'], platforms: ['linux/amd64'] },
+    images: { staging: ['k8s-staging-images/gateway-api-inference-extension/epp'], platforms: ['linux/amd64'] },
     expect: {
       version: '1.2.0-rc.1',
       tag: 'v1.2.0-rc.1',
@@ -383,6 +389,7 @@ function kubeRs(): Scenario {
               'Cargo.toml': cargo('0.99.0'),
               'kube/Cargo.toml': '[package]\nname = "kube"\nversion.workspace = true\n\n[dependencies]\nkube-client.workspace = true\n',
               'kube-client/Cargo.toml': '[package]\nname = "kube-client"\nversion.workspace = true\n',
+              'README.md': '# kube-rs\n\nSelect a version of `kube` along matching versions of k8s-openapi:\n\n```toml\n[dependencies]\nkube = { version = "0.99.0", features = ["runtime", "derive"] }\nk8s-openapi = { version = "0.24.0", features = ["latest"] }\n```\n',
               'CHANGELOG.md': '<!-- next-header -->\nUNRELEASED\n===================\n * see https://github.com/kube-rs/kube/compare/0.99.0...main\n\n[0.99.0](https://github.com/kube-rs/kube/releases/tag/0.99.0) / 2026-09-01\n===================\n * older notes\n',
               '.github/release.yml': 'changelog:\n  categories:\n    - title: Added\n      labels: [changelog-add]\n    - title: Changed\n      labels: [changelog-change]\n    - title: Fixed\n      labels: [changelog-fix]\nrelease-note-blocks: false\n',
             },

@@ -77,7 +77,8 @@ export async function runDraftRelease(clients: ReleaseClients, request: DraftRel
   if (request.checksums && (request.assets.length > 0 || request.publish)) {
     const remote = draft.release.id === 0 ? [] : await listAssets(clients, id, draft.release.id);
     const text = await checksumsText(clients, id, remote, SUMS, request.assets);
-    assets.push(...(await syncAssets(clients, id, draft.release, [await textAsset(SUMS, text)], { overwrite: 'changed', concurrency: 1 })));
+    // A release without assets gets no empty SHA256SUMS.
+    if (text !== '') assets.push(...(await syncAssets(clients, id, draft.release, [await textAsset(SUMS, text)], { overwrite: 'changed', concurrency: 1 })));
   }
   const tagPushed = request.pushTag ? await pushTag(clients, id, request.tag, targetSha) : undefined;
   let published = !draft.release.draft;
