@@ -97462,6 +97462,7 @@ async function loadWorkflow(name, content) {
     const callOutputs = Object.fromEntries(Object.entries(on?.workflow_call?.outputs ?? {}).map(([key, output]) => [key, String(output?.value ?? '')]));
     return {
         name,
+        source: content,
         template,
         callOutputs,
         callSecrets: Object.keys(on?.workflow_call?.secrets ?? {}),
@@ -98029,6 +98030,7 @@ function apiPermissions(permissions) {
 
 
 
+
 /** What a finder returns for an action it knows whose ref names no version: the job fails at set-up. */
 function unresolvedAction(uses) {
     const message = unresolvedMessage(uses);
@@ -98249,7 +98251,11 @@ async function runCalledWorkflow(job, scope) {
     try {
         if (!scope.loadCalled)
             throw new Error(`job ${id} calls ${job.ref.value}, and this run cannot load called workflows`);
-        const called = await scope.loadCalled(job.ref.value);
+        // "Re-run failed jobs" runs the called workflow as the first attempt had it, even if the ref
+        // (a branch or tag) has moved since: the run is pinned to what it first resolved.
+        // https://docs.github.com/en/actions/how-tos/manage-workflow-runs/re-run-workflows-and-jobs#re-running-workflows-and-jobs-with-reusable-workflows
+        const first = scope.previous?.jobs[id]?.calledSource;
+        const called = first ? await loadWorkflow(first.name, first.content) : await scope.loadCalled(job.ref.value);
         const given = (evaluateToken(job['input-values'], base) ?? {});
         const inputs = scope.callInputs ? scope.callInputs(job.ref.value, given) : given;
         const secrets = secretsForCalledWorkflow({
@@ -98287,7 +98293,7 @@ async function runCalledWorkflow(job, scope) {
         const outputs = Object.fromEntries(Object.entries(called.callOutputs).map(([key, value]) => [key, value.replace(/\$\{\{([\s\S]*?)\}\}/g, (_, expression) => asString(evaluateExpression(expression, { jobs })))]));
         const durationMs = Date.now() - started;
         scope.log(`${id}: ${run.result} in ${Math.round(durationMs / 100) / 10}s`);
-        return { ...record, result: run.result, outputs, called: run, durationMs };
+        return { ...record, result: run.result, outputs, called: run, calledSource: { name: called.name, content: called.source }, durationMs };
     }
     catch (error) {
         return { ...record, result: 'failure', reason: error.message, durationMs: Date.now() - started };
@@ -102741,7 +102747,9 @@ async function rehearse(options) {
         return await runWorkflow({
             workflow,
             inputs: caller ? dispatchInputs(workflow, scenario, options.mock) : scenario.workflow ? { ...scenario.inputs, mock: options.mock } : callerInputs(scenario, options.registry, options.mock),
-            ...(caller && registry ? { callInputs: (_ref, inputs) => localImages(inputs, registry.host) } : {}),
+            // The caller's images are read from the local registry, and looked at every 200 ms (the sandbox
+            // has no rate limit to spare), as the scenarios' own runs do.
+            ...(caller ? { callInputs: (ref, inputs) => (isRelkitWorkflow(ref) ? { ...(registry ? localImages(inputs, registry.host) : inputs), 'poll-interval': '200ms' } : inputs) } : {}),
             ...(caller ? { vars: credentials.vars } : {}),
             // The repository's secrets, under names GitHub lets a repository hold; release.yml run without a
             // caller gets them as `secrets: inherit` would pass them.

@@ -398,22 +398,193 @@ jobs:
   });
 });
 
-describe('a push made with GITHUB_TOKEN starts no workflow', () => {
+describe('a push made with GITHUB_TOKEN starts no workflow; one by the App does', () => {
   const open = useStage();
   let registry: LocalRegistry | undefined;
   afterAll(async () => {
     await registry?.stop();
   });
 
-  it('so plan refuses images that only a GITHUB_TOKEN bump commit would have to trigger, before anything is written', async () => {
+  it('so plan refuses images that only a GITHUB_TOKEN bump commit or tag would have to trigger, before anything is written', async () => {
     expect(startsWorkflows('github-actions[bot]')).toBe(false);
     expect(startsWorkflows('relkit-release[bot]')).toBe(true);
     registry = await startLocalRegistry();
-    const current = await open('metallb');
-    const before = current.sandbox.dump();
-    const record = await current.run({ mock: false, registry, secrets: 'github-token-only' });
+    let current = await open('metallb', (scenario) => Object.assign(scenario.inputs, { 'image-trigger': 'commit' }));
+    let before = current.sandbox.dump();
+    let record = await current.run({ mock: false, registry, secrets: 'github-token-only' });
     expect(record.jobs.plan!.result).toBe('failure');
-    expect(failures(record)).toMatch(/Input `images`: .*GITHUB_TOKEN starts no workflow.*Fix: add the RELKIT_APP_ID and RELKIT_APP_PRIVATE_KEY secrets/);
+    expect(failures(record)).toMatch(/Input `images`: .*GITHUB_TOKEN starts no workflow.*Fix: install the App: add the RELKIT_APP_ID and RELKIT_APP_PRIVATE_KEY secrets/);
     expect(current.sandbox.dump()).toEqual(before);
+    current = await open('metallb');
+    before = current.sandbox.dump();
+    record = await current.run({ mock: false, registry, secrets: 'github-token-only' });
+    expect(failures(record)).toMatch(/Input `image-trigger`: the release tag is pushed before the images are waited for, and a tag pushed with GITHUB_TOKEN starts no workflow.*Fix: install the App/);
+    expect(current.sandbox.dump()).toEqual(before);
+  });
+
+  it('MetalLB builds its images from the tag push the release made: the App pushes the tag, the draft is published on it', async () => {
+    registry ??= await startLocalRegistry();
+    const current = await open('metallb');
+    const record = await current.run({ mock: false, registry });
+    expect(failures(record)).toBe('');
+    const repo = current.sandbox.state.repo('metallb/metallb')!;
+    const tagPush = repo.pushes.find((p) => p.ref === 'refs/tags/v0.14.9')!;
+    // The tag came from the draft job, pushed by the App so that MetalLB's `on: push: tags` CI runs.
+    expect(tagPush).toMatchObject({ actor: 'relkit-release[bot]', kind: 'app', before: undefined, after: repo.refs.get('refs/heads/v0.14') });
+    expect(record.jobs.draft!.legs[0]!.steps.find((s) => s.id === 'draft')!.outputs['tag-pushed']).toBe('created');
+    expect(Object.keys(JSON.parse(record.jobs.images!.outputs.digests!) as Record<string, string>)).toHaveLength(2);
+    const release = repo.releases.find((r) => r.tagName === 'v0.14.9')!;
+    expect(release.draft).toBe(false);
+    expect(repo.refs.get('refs/tags/v0.14.9')).toBe(tagPush.after);
+  });
+});
+
+describe('identities have scope: an installation token reaches its account, GITHUB_TOKEN its repository and its permissions', () => {
+  const seed = {
+    repos: [
+      { owner: 'acme', name: 'app', ownerType: 'Organization' as const, commits: [{ id: 'c1', message: 'init', files: { VERSION: '1.0.0\n' } }] },
+      { owner: 'other', name: 'lib', ownerType: 'Organization' as const, commits: [{ id: 'c1', message: 'init', files: { README: 'lib\n' } }] },
+    ],
+  };
+
+  it('a job writes only what its permissions (narrowed by the caller) allow, and only in its own repository', async () => {
+    const sandbox = await startSandbox({ seed });
+    try {
+      const head = sandbox.state.repo('acme/app')!.refs.get('refs/heads/main')!;
+      const libHead = sandbox.state.repo('other/lib')!.refs.get('refs/heads/main')!;
+      const push = (repo: string, sha: string, ref: string) =>
+        `curl -s -o /dev/null -w '%{http_code}' -X POST -H "authorization: Bearer $T" -d '{"ref":"refs/heads/${ref}","sha":"${sha}"}' "$API/repos/${repo}/git/refs"`;
+      const job = (permissions: string, ref: string) => `
+  ${ref}:
+    runs-on: ubuntu-latest
+    permissions: ${permissions}
+    outputs: { own: "\${{ steps.w.outputs.own }}", other: "\${{ steps.w.outputs.other }}" }
+    steps:
+      - id: w
+        env: { T: "\${{ github.token }}", API: "${sandbox.urls.api}" }
+        run: |
+          echo "own=$(${push('acme/app', head, ref)})" >> "$GITHUB_OUTPUT"
+          echo "other=$(${push('other/lib', libHead, ref)})" >> "$GITHUB_OUTPUT"`;
+      const called = await loadWorkflow('called.yml', `on: workflow_call\njobs:${job('{ contents: write }', 'called-writer')}\n`);
+      const caller = `on: workflow_dispatch\npermissions: { contents: read }\njobs:${job('{ contents: write }', 'writer')}${job('{ contents: read }', 'reader')}
+  call:
+    uses: ./.github/workflows/called.yml
+    permissions: { contents: read }
+`;
+      const workdir = await scratchDir('permissions');
+      const record = await runWorkflow({
+        workflow: await loadWorkflow('caller.yml', caller),
+        inputs: {},
+        github: { repository: 'acme/app', repository_owner: 'acme', run_id: '1', sha: head, ref: 'refs/heads/main', ref_name: 'main', event_name: 'workflow_dispatch', token: 'ghp_sandbox_admin' },
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+        actions: () => undefined,
+        workdir,
+        loadCalled: async () => called,
+        jobToken: (permissions) => {
+          const token = sandbox.mintJobToken('acme/app', permissions);
+          return { token, revoke: () => sandbox.revokeToken(token) };
+        },
+      });
+      expect(record.jobs.writer!.outputs).toEqual({ own: '201', other: '403' });
+      expect(record.jobs.reader!.outputs).toEqual({ own: '403', other: '403' });
+      // The called job asks for contents: write; the calling job allows read, so read it is.
+      expect(record.jobs.call!.called!.jobs['called-writer']!.outputs).toEqual({ own: '403', other: '403' });
+      expect([...sandbox.state.repo('acme/app')!.refs.keys()].filter((r) => r !== 'refs/heads/main')).toEqual(['refs/heads/writer']);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('an App installed on a fork pushes there, and gets 403 opening the pull request upstream', async () => {
+    const sandbox = await startSandbox({
+      seed: {
+        repos: [
+          { owner: 'kubernetes', name: 'k8s.io', ownerType: 'Organization', commits: [{ id: 'c1', message: 'init', files: { 'images.yaml': '[]\n' } }, { id: 'c2', message: 'promote', files: { 'images.yaml': '- x\n' } }], branches: { main: 'c1', next: 'c2' } },
+          { owner: 'example-bot', name: 'k8s.io', ownerType: 'User', fork: 'kubernetes/k8s.io', commits: [] },
+        ],
+      },
+    });
+    try {
+      const call = async (method: string, path: string, token: string, body?: unknown) => {
+        const answer = await fetch(`${sandbox.urls.api}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+        return { status: answer.status, body: (await answer.json().catch(() => ({}))) as Record<string, unknown> };
+      };
+      const now = Math.floor(Date.now() / 1000);
+      const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+      const input = `${encode({ alg: 'RS256', typ: 'JWT' })}.${encode({ iat: now - 60, exp: now + 540, iss: String(SANDBOX_APP_ID) })}`;
+      const bearer = `${input}.${createSign('RSA-SHA256').update(input).sign(sandbox.appPrivateKey()).toString('base64url')}`;
+      const installation = await call('GET', '/users/example-bot/installation', bearer);
+      const token = (await call('POST', `/app/installations/${String(installation.body.id)}/access_tokens`, bearer)).body.token as string;
+      // The fork shares its network's objects: the promotion commit is pushed to a fork branch.
+      const promotion = sandbox.state.repo('kubernetes/k8s.io')!.refs.get('refs/heads/next')!;
+      expect((await call('POST', '/repos/example-bot/k8s.io/git/refs', token, { ref: 'refs/heads/promote', sha: promotion })).status).toBe(201);
+      const pull = await call('POST', '/repos/kubernetes/k8s.io/pulls', token, { title: 'Promote', head: 'example-bot:promote', base: 'main' });
+      expect(pull).toMatchObject({ status: 403, body: { message: 'Resource not accessible by integration' } });
+      // The fork owner's own token (a bot's PAT, RELKIT_PROMOTE_TOKEN) may open it.
+      sandbox.state.identities.set('ghp_bot', { token: 'ghp_bot', kind: 'user', account: sandbox.state.account('example-bot') });
+      expect((await call('POST', '/repos/kubernetes/k8s.io/pulls', 'ghp_bot', { title: 'Promote', head: 'example-bot:promote', base: 'main' })).status).toBe(201);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  it('so plan refuses promote-fork without the fork owner\'s token, before anything is written', async () => {
+    const current = await stage('kubernetes', (scenario) => delete scenario.secrets);
+    const registry = await startLocalRegistry();
+    try {
+      const before = current.sandbox.dump();
+      const record = await current.run({ mock: false, registry });
+      expect(record.jobs.plan!.result).toBe('failure');
+      expect(failures(record)).toMatch(/Input `promote-fork`: .*an App installed on the fork cannot open a pull request upstream.*Fix: add a RELKIT_PROMOTE_TOKEN secret/);
+      expect(current.sandbox.dump()).toEqual(before);
+    } finally {
+      await registry.stop();
+      await current.close();
+    }
+  });
+});
+
+describe('a promotion PR merged 90 minutes after it opens (sandbox clock) still finishes the release', () => {
+  const open = useStage();
+  let registry: LocalRegistry | undefined;
+  afterAll(async () => {
+    await registry?.stop();
+  });
+
+  it('the merge is waited for with the job\'s GITHUB_TOKEN, not an App token that expires after an hour', async () => {
+    registry = await startLocalRegistry();
+    const current = await open('kubernetes', (scenario) => Object.assign(scenario.promoter!, { mergeAfterMinutes: 90 }));
+    const record = await current.run({ mock: false, registry });
+    expect(failures(record)).toBe('');
+    expect(current.sandbox.state.clockOffsetMs).toBeGreaterThanOrEqual(90 * 60_000);
+    const pull = current.sandbox.state.repo('kubernetes/k8s.io')!.pulls[0]!;
+    expect(pull).toMatchObject({ user: 'example-bot', headRepo: 'example-bot/k8s.io' });
+    expect(pull.mergedAt).not.toBeNull();
+    expect(record.jobs.publish!.outputs.published).toBe('true');
+  });
+});
+
+describe('"Re-run failed jobs" uses the called workflow of the first attempt', () => {
+  it('even when its ref has moved to new content since', async () => {
+    const versions = ['on: workflow_call\njobs:\n  step:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "first attempt content"; exit 1\n', 'on: workflow_call\njobs:\n  step:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "moved content"\n'];
+    let loads = 0;
+    const caller = await loadWorkflow('caller.yml', 'on: workflow_dispatch\njobs:\n  call:\n    uses: acme/shared/.github/workflows/called.yml@main\n');
+    const run = async (previous?: RunRecord) =>
+      runWorkflow({
+        workflow: caller,
+        inputs: {},
+        github: { repository: 'acme/app', run_id: '1', event_name: 'workflow_dispatch' },
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp' },
+        actions: () => undefined,
+        workdir: await scratchDir('rerun-called'),
+        loadCalled: async () => loadWorkflow('called.yml', versions[Math.min(loads++, 1)]!),
+        ...(previous ? { previous } : {}),
+      });
+    const first = await run();
+    expect(first.result).toBe('failure');
+    const again = await run(first);
+    const step = again.jobs.call!.called!.jobs.step!.legs[0]!.steps[0]!;
+    expect(step.log).toContain('first attempt content');
+    expect(again.attempt).toBe(2);
   });
 });

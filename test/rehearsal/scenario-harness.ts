@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { startSandbox, type Sandbox } from '@relkit/sandbox';
-import { rehearse, scenario as loadScenario, scenarioSeed, selfScenario, type LocalRegistry, type RunRecord, type Scenario } from '@relkit/rehearsal';
+import { rehearse, scenario as loadScenario, scenarioSeed, selfScenario, type CallerWorkflow, type LocalRegistry, type RunRecord, type Scenario } from '@relkit/rehearsal';
 import { validateAgainstOpenApi } from '../helpers/openapi.js';
 import { scratchDir } from '../helpers/scratch.js';
 
@@ -13,7 +13,7 @@ export interface Stage {
   sandbox: Sandbox;
   /** Answers that did not fit GitHub's OpenAPI description. */
   violations: string[];
-  run(options: { mock: boolean; previous?: RunRecord; registry?: LocalRegistry; runId?: string; secrets?: 'app' | 'github-token-only' }): Promise<RunRecord>;
+  run(options: { mock: boolean; previous?: RunRecord; registry?: LocalRegistry; runId?: string; secrets?: 'app' | 'github-token-only'; caller?: CallerWorkflow }): Promise<RunRecord>;
   close(): Promise<void>;
 }
 
@@ -28,7 +28,8 @@ export async function stage(name: string, change?: (scenario: Scenario) => void)
     scenario,
     sandbox,
     violations,
-    run: ({ mock, previous, registry, runId, secrets }) => rehearse({ scenario, sandbox, mock, actionsDir: ACTIONS, workflowFile: RELEASE_YML, workdir, ...(previous ? { previous } : {}), ...(registry ? { registry } : {}), ...(runId ? { runId } : {}), ...(secrets ? { secrets } : {}) }),
+    run: ({ mock, previous, registry, runId, secrets, caller }) =>
+      rehearse({ scenario, sandbox, mock, actionsDir: ACTIONS, workflowFile: RELEASE_YML, workdir, ...(previous ? { previous } : {}), ...(registry ? { registry } : {}), ...(runId ? { runId } : {}), ...(secrets ? { secrets } : {}), ...(caller ? { caller } : {}) }),
     close: () => sandbox.close(),
   };
 }

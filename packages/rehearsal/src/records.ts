@@ -26,6 +26,8 @@ export interface JobRecord {
   reason?: string;
   /** A job that calls a reusable workflow: that workflow's run. */
   called?: RunRecord;
+  /** The called workflow as the first attempt loaded it: re-runs use it, not the ref's newer content. */
+  calledSource?: { name: string; content: string };
 }
 
 export interface RunRecord {

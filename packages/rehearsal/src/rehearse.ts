@@ -189,7 +189,9 @@ export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
     return await runWorkflow({
       workflow,
       inputs: caller ? dispatchInputs(workflow, scenario, options.mock) : scenario.workflow ? { ...scenario.inputs, mock: options.mock } : callerInputs(scenario, options.registry, options.mock),
-      ...(caller && registry ? { callInputs: (_ref: string, inputs: Record<string, unknown>) => localImages(inputs, registry.host) } : {}),
+      // The caller's images are read from the local registry, and looked at every 200 ms (the sandbox
+      // has no rate limit to spare), as the scenarios' own runs do.
+      ...(caller ? { callInputs: (ref: string, inputs: Record<string, unknown>) => (isRelkitWorkflow(ref) ? { ...(registry ? localImages(inputs, registry.host) : inputs), 'poll-interval': '200ms' } : inputs) } : {}),
       ...(caller ? { vars: credentials.vars } : {}),
       // The repository's secrets, under names GitHub lets a repository hold; release.yml run without a
       // caller gets them as `secrets: inherit` would pass them.

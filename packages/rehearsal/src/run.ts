@@ -8,7 +8,7 @@ import { expandMatrix } from './matrix.js';
 import type { JobRecord, JobResult, RunRecord, StepRecord } from './records.js';
 import { runShell } from './steps.js';
 import { evaluateToken } from './tokens.js';
-import type { LoadedWorkflow } from './workflow.js';
+import { loadWorkflow, type LoadedWorkflow } from './workflow.js';
 import { LogMasker } from './masks.js';
 import { unresolvedMessage } from './platform/action-refs.js';
 import { jobMinutes, timeoutMessage } from './platform/job-time.js';
@@ -301,7 +301,11 @@ async function runCalledWorkflow(job: ReusableWorkflowJob, scope: JobScope): Pro
   const { base, record } = start;
   try {
     if (!scope.loadCalled) throw new Error(`job ${id} calls ${job.ref.value}, and this run cannot load called workflows`);
-    const called = await scope.loadCalled(job.ref.value);
+    // "Re-run failed jobs" runs the called workflow as the first attempt had it, even if the ref
+    // (a branch or tag) has moved since: the run is pinned to what it first resolved.
+    // https://docs.github.com/en/actions/how-tos/manage-workflow-runs/re-run-workflows-and-jobs#re-running-workflows-and-jobs-with-reusable-workflows
+    const first = scope.previous?.jobs[id]?.calledSource;
+    const called = first ? await loadWorkflow(first.name, first.content) : await scope.loadCalled(job.ref.value);
     const given = (evaluateToken(job['input-values'], base) ?? {}) as Record<string, unknown>;
     const inputs = scope.callInputs ? scope.callInputs(job.ref.value, given) : given;
     const secrets = secretsForCalledWorkflow({
@@ -341,7 +345,7 @@ async function runCalledWorkflow(job: ReusableWorkflowJob, scope: JobScope): Pro
     );
     const durationMs = Date.now() - started;
     scope.log(`${id}: ${run.result} in ${Math.round(durationMs / 100) / 10}s`);
-    return { ...record, result: run.result, outputs, called: run, durationMs };
+    return { ...record, result: run.result, outputs, called: run, calledSource: { name: called.name, content: called.source }, durationMs };
   } catch (error) {
     return { ...record, result: 'failure', reason: (error as Error).message, durationMs: Date.now() - started };
   }
@@ -351,7 +355,6 @@ async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknow
   const workspace = mkdtempSync(join(scope.workdir, `${job.id.value}-`));
   const temp = mkdtempSync(join(scope.workdir, `${job.id.value}-temp-`));
   const secrets = scope.secrets ?? {};
-  let limit: { minutes: number; capped: boolean };
   let jobToken: { token: string; revoke: () => void } | undefined;
   try {
     if (scope.jobToken) {

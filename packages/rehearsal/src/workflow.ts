@@ -4,6 +4,8 @@ import type { TemplateToken } from '@actions/workflow-parser/templates/tokens/te
 
 export interface LoadedWorkflow {
   name: string;
+  /** The workflow file's text, as loaded. */
+  source: string;
   template: WorkflowTemplate;
   /** `on.workflow_call.outputs`: output name → its `value` expression text, for callers of this workflow. */
   callOutputs: Record<string, string>;
@@ -37,6 +39,7 @@ export async function loadWorkflow(name: string, content: string): Promise<Loade
   const callOutputs = Object.fromEntries(Object.entries(on?.workflow_call?.outputs ?? {}).map(([key, output]) => [key, String(output?.value ?? '')]));
   return {
     name,
+    source: content,
     template,
     callOutputs,
     callSecrets: Object.keys(on?.workflow_call?.secrets ?? {}),
