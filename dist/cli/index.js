@@ -86271,7 +86271,7 @@ async function createTag(clients, owner, repo, tag, commit) {
 
 
 /** Reads everything a repository's publication needs, and refuses what must not happen, before anything is written. */
-async function planRepo(clients, owner, repo, version, files) {
+async function planRepo(clients, owner, repo, version, files, ifMissing = false) {
     const where = `${owner}/${repo}`;
     const { fixed } = releaseTagNames(version);
     const branch = await clients.rest.rest.repos.get({ owner, repo }).then((r) => r.data.default_branch, (error) => {
@@ -86287,6 +86287,9 @@ async function planRepo(clients, owner, repo, version, files) {
     const treeOf = async (commit) => (await clients.rest.rest.git.getCommit({ owner, repo, commit_sha: commit })).data.tree.sha;
     const plan = { owner, repo, branch, head, fixed, additions: [], deletions: [], tags };
     const tagged = tags.get(fixed);
+    // --if-missing publishes only where the version is absent: a repository that has it keeps it as is.
+    if (tagged && ifMissing)
+        return { ...plan, existing: { commit: tagged, tagged: true } };
     if (tagged) {
         if ((await treeOf(tagged)) !== tree) {
             throw new errors_UserError(`${where} already has ${fixed} at ${tagged.slice(0, 12)}, holding other files than this release's tree; a release tag is never moved.`, 'Release the next version instead. Only if that tag is a mistake nobody can have used, delete it by hand and re-run.', { input: 'version' });
@@ -86349,7 +86352,7 @@ async function applyRepo(clients, plan, version, source) {
 async function publishActionRepos(clients, request) {
     const version = request.version.replace(/^v/, '');
     releaseTagNames(version);
-    const plans = await runBounded(request.trees.map((tree) => () => planRepo(clients, request.owner, tree.name, version, tree.files).catch((error) => {
+    const plans = await runBounded(request.trees.map((tree) => () => planRepo(clients, request.owner, tree.name, version, tree.files, request.ifMissing).catch((error) => {
         // Any read the plan makes (head, commits, tags) that GitHub refuses: said with the permission it needs.
         throw isUserError(error) ? error : errors_explainGitHubError(error, `read ${request.owner}/${tree.name}`, 'contents: read');
     })), 3);
@@ -98303,7 +98306,6 @@ async function runLeg(job, scope, contexts) {
     const workspace = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(scope.workdir, `${job.id.value}-`));
     const temp = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(scope.workdir, `${job.id.value}-temp-`));
     const secrets = scope.secrets ?? {};
-    let limit;
     let jobToken;
     try {
         if (scope.jobToken) {
@@ -103364,7 +103366,9 @@ function monorepoFiles(root) {
  * since), and the six action repositories as v0.1.0 published them. release-relkit.yml is dispatched
  * in the sandbox; every `uses: relkit/<action>@vX.Y.Z` runs the tree published at that tag.
  */
-function selfScenario(root) {
+function selfScenario(root, options = {}) {
+    if (options.first)
+        return firstSelfScenario(root);
     if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(root, SELF_WORKFLOW)))
         throw new errors_UserError(`${root} has no ${SELF_WORKFLOW}: the self scenario releases a relkit checkout.`, 'Run it from a relkit checkout (or set RELKIT_HOME to one).');
     const prs = [
@@ -103415,6 +103419,28 @@ function selfScenario(root) {
         },
     };
 }
+/**
+ * relkit's very first release, from an empty GitHub: relkit/relkit has no tag and no release, and
+ * each relkit/<action> repository holds only the README it was created with. release.yml pins
+ * `relkit/<action>@v<this version>`, which no repository has yet: the bootstrap job must publish
+ * them before the release's jobs are set up.
+ */
+function firstSelfScenario(root) {
+    const version = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_namespaceObject.join)(root, 'package.json'), 'utf8')).version;
+    const base = selfScenario(root);
+    const [monorepo] = base.repos;
+    return {
+        ...base,
+        name: 'self-first',
+        title: `relkit's first release, v${version}, from an empty GitHub: the pinned actions published first, then the release made with them`,
+        repos: [
+            { ...monorepo, tags: {}, releases: [] },
+            ...publishableActions(root).map((name) => ({ owner: 'relkit', name, ownerType: 'Organization', description: `relkit ${name}`, commits: [{ id: 'init', message: 'Initial commit', author: 'relkit-admin', date: '2026-09-30T12:00:00Z', files: { 'README.md': `# ${name}\n` } }] })),
+        ],
+        inputs: { version },
+        expect: { ...base.expect, version, tag: `v${version}`, files: { 'package.json': new RegExp(`"version": "${version.replace(/\./g, '\\.')}"`) }, notes: [] },
+    };
+}
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/index.ts
 
@@ -103451,7 +103477,7 @@ function selfScenario(root) {
 
 
 const REHEARSE_USAGE = [
-    'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--verbose] [--secrets app|github-token-only]',
+    'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self|self-first] [--mock] [--verbose] [--secrets app|github-token-only]',
     '       relkit rehearse --caller examples/metallb.yml [--scenario NAME] [--secrets app|github-token-only] [--mock]',
     '       relkit rehearse --repo-dir DIR [--repo OWNER/NAME] [--branch B] [--inputs JSON] [--mock]',
     '',
@@ -103461,7 +103487,8 @@ const REHEARSE_USAGE = [
     '',
     'Runs .github/workflows/release.yml offline against an embedded GitHub sandbox (and a local',
     'docker-registry for scenarios with images), then prints what the release did. `self` releases',
-    'this relkit checkout with release-relkit.yml into relkit/relkit and the six relkit/<action> repositories.',
+    'this relkit checkout with release-relkit.yml into relkit/relkit and the six relkit/<action> repositories;',
+    '`self-first` does it from an empty GitHub (no tag anywhere yet), as relkit\'s very first release.',
 ].join('\n');
 /** A scenario for the repository in DIR: its commits, branches and tags, released with the given inputs. */
 function scenarioFromRepository(dir, flags) {
@@ -103524,10 +103551,10 @@ async function rehearseCommand(flags, print) {
     }
     const caller = flags.has('caller') ? readCaller(flags.get('caller')) : undefined;
     const name = flags.get('scenario') ?? (caller ? callerScenario(caller.name) : 'kata');
-    const names = [...Object.keys(SCENARIOS), 'self'];
+    const names = [...Object.keys(SCENARIOS), 'self', 'self-first'];
     if (!flags.has('repo-dir') && !names.includes(name))
         throw new errors_UserError(`--scenario ${name} is not a scenario.`, `Use one of: ${names.join(', ')}.`);
-    const scenario = flags.has('repo-dir') ? scenarioFromRepository(flags.get('repo-dir'), flags) : name === 'self' ? selfScenario((0,external_node_path_namespaceObject.dirname)(actionsDirectory())) : scenarios_scenario(name);
+    const scenario = flags.has('repo-dir') ? scenarioFromRepository(flags.get('repo-dir'), flags) : name === 'self' || name === 'self-first' ? selfScenario((0,external_node_path_namespaceObject.dirname)(actionsDirectory()), { first: name === 'self-first' }) : scenarios_scenario(name);
     const mock = flags.has('mock');
     const actionsDir = actionsDirectory();
     const workflowFile = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(actionsDir), '.github', 'workflows', 'release.yml');
@@ -103560,11 +103587,11 @@ async function rehearseCommand(flags, print) {
 
 
 const PACKAGE_USAGE = 'Usage: relkit package [--out DIR] [--archives] [--actions NAME,NAME]';
-const PUBLISH_USAGE = 'Usage: relkit publish-actions --version X.Y.Z [--trees DIR] [--owner OWNER] [--source REPO@SHA] [--notes-of OWNER/NAME] [--mock]';
+const PUBLISH_USAGE = 'Usage: relkit publish-actions --version X.Y.Z [--trees DIR] [--owner OWNER] [--source REPO@SHA] [--notes-of OWNER/NAME] [--if-missing] [--mock]';
 const MOVE_TAGS_USAGE = 'Usage: relkit move-tags --version X.Y.Z [--repo OWNER/NAME] [--mock]';
 const KNOWN = {
     package: ['out', 'archives', 'actions'],
-    'publish-actions': ['version', 'trees', 'owner', 'source', 'notes-of', 'mock', 'token'],
+    'publish-actions': ['version', 'trees', 'owner', 'source', 'notes-of', 'mock', 'token', 'if-missing'],
     'move-tags': ['version', 'repo', 'mock', 'token'],
 };
 /** Refuses unknown flags; prints the usage for --help, and then says the command is done (true). */
@@ -103622,7 +103649,8 @@ async function publishActionsCommand(flags, print) {
     const tag = `v${version.replace(/^v/, '')}`;
     const clients = clientsFor(flags, print);
     const release = notesOf ? await releaseForTag(clients, notesOf, tag) : undefined;
-    const outcomes = await publishActionRepos(clients, { owner, version, trees, ...(source ? { source } : {}) });
+    const ifMissing = flags.has('if-missing') && flags.get('if-missing') !== 'false';
+    const outcomes = await publishActionRepos(clients, { owner, version, trees, ifMissing, ...(source ? { source } : {}) });
     // The release's notes list every commit, so users can pin `uses:` by SHA.
     if (notesOf) {
         const workflowSha = source?.startsWith(`${notesOf}@`) ? source.slice(notesOf.length + 1) : undefined;

@@ -19,7 +19,7 @@ export interface Stage {
 
 /** A fresh sandbox seeded with one scenario, every answer checked against GitHub's OpenAPI description. */
 export async function stage(name: string, change?: (scenario: Scenario) => void): Promise<Stage> {
-  const scenario = name === 'self' ? selfScenario(ROOT) : loadScenario(name);
+  const scenario = name === 'self' ? selfScenario(ROOT) : name === 'self-first' ? selfScenario(ROOT, { first: true }) : loadScenario(name);
   change?.(scenario);
   const violations: string[] = [];
   const sandbox = await startSandbox({ seed: scenarioSeed(scenario), onResponse: (record) => violations.push(...validateAgainstOpenApi(record)) });

@@ -51,7 +51,9 @@ describe('relkit releases itself: release-relkit.yml dispatched in the sandbox',
     const before = releaseOutcome(self.sandbox);
     const record = await self.run({ mock: true });
     expect(record.result, failures(record)).toBe('success');
-    expect(Object.keys(record.jobs)).toEqual(['release', 'actions', 'publish-relkit']);
+    expect(Object.keys(record.jobs)).toEqual(['bootstrap', 'release', 'actions', 'publish-relkit']);
+    // Every action repository has the version release.yml pins: bootstrap writes nothing.
+    expect(stepLogs(record)).toMatch(/relkit\/lock-branch: v0\.1\.0 \([0-9a-f]{12}\) already holds this tree; nothing to commit\./);
     expect(Object.keys(record.jobs.release!.called!.jobs)).toContain('bump');
     // v0.1.0 holds today's trees already: the plan is tags only.
     expect(stepLogs(record)).toMatch(/relkit\/lock-branch: main \([0-9a-f]{12}\) already holds this tree; nothing to commit\.[\s\S]*\[mock\] would POST \/repos\/relkit\/lock-branch\/git\/refs: create tag v1\.0\.0 at [0-9a-f]{12}/);
@@ -112,5 +114,36 @@ describe('relkit releases itself: release-relkit.yml dispatched in the sandbox',
     expect(tag('wait-for-images', 'v1.1.0')).toBe(first['wait-for-images']);
     expect(tag('relkit', 'v1')).not.toBe(first.relkit);
     expect(repo('relkit').releases.find((r) => r.tagName === 'v1.1.0')?.draft).toBe(false);
+  });
+});
+
+describe("relkit's very first release, from an empty GitHub (self-first)", () => {
+  let first: Stage | undefined;
+  afterAll(async () => {
+    await first?.close();
+  });
+
+  it('mock: the pinned actions do not exist yet, so the release cannot be set up, and nothing is written', async () => {
+    first = await stage('self-first');
+    const before = first.sandbox.dump();
+    const record = await first.run({ mock: true });
+    expect(record.jobs.bootstrap!.result).toBe('success');
+    expect(record.jobs.release!.result).toBe('failure');
+    expect(failures(record)).toMatch(/Unable to resolve action `?relkit\/[a-z-]+@v\d+\.\d+\.\d+/);
+    expect(first.sandbox.dump()).toEqual(before);
+  });
+
+  it('no-mock: bootstrap publishes the pinned version of each action, then the release uses them and publishes', async () => {
+    const record = await first!.run({ mock: false, runId: '7201' });
+    expect(record.result, failures(record)).toBe('success');
+    const version = first!.scenario.expect.version;
+    const state = first!.sandbox.state;
+    for (const action of ACTIONS) expect(state.repo(`relkit/${action}`)!.refs.get(`refs/tags/v${version}`), action).toBeDefined();
+    // The release's jobs ran the actions bootstrap had just published.
+    for (const action of ['bump-version-files', 'gen-relnotes', 'draft-release']) {
+      expect(stepLogs(record)).toContain(`Download action repository 'relkit/${action}@v${version}' (SHA:${state.repo(`relkit/${action}`)!.refs.get(`refs/tags/v${version}`)})`);
+    }
+    const release = state.repo('relkit/relkit')!.releases.find((r) => r.tagName === `v${version}`)!;
+    expect(release.draft).toBe(false);
   });
 });

@@ -7,12 +7,12 @@ import { actionsDirectory } from './actions-dir.js';
 import { refuseUnknownFlags } from './args.js';
 
 export const PACKAGE_USAGE = 'Usage: relkit package [--out DIR] [--archives] [--actions NAME,NAME]';
-export const PUBLISH_USAGE = 'Usage: relkit publish-actions --version X.Y.Z [--trees DIR] [--owner OWNER] [--source REPO@SHA] [--notes-of OWNER/NAME] [--mock]';
+export const PUBLISH_USAGE = 'Usage: relkit publish-actions --version X.Y.Z [--trees DIR] [--owner OWNER] [--source REPO@SHA] [--notes-of OWNER/NAME] [--if-missing] [--mock]';
 export const MOVE_TAGS_USAGE = 'Usage: relkit move-tags --version X.Y.Z [--repo OWNER/NAME] [--mock]';
 
 const KNOWN: Record<string, string[]> = {
   package: ['out', 'archives', 'actions'],
-  'publish-actions': ['version', 'trees', 'owner', 'source', 'notes-of', 'mock', 'token'],
+  'publish-actions': ['version', 'trees', 'owner', 'source', 'notes-of', 'mock', 'token', 'if-missing'],
   'move-tags': ['version', 'repo', 'mock', 'token'],
 };
 
@@ -71,7 +71,8 @@ export async function publishActionsCommand(flags: Map<string, string>, print: (
   const tag = `v${version.replace(/^v/, '')}`;
   const clients = clientsFor(flags, print);
   const release = notesOf ? await releaseForTag(clients, notesOf, tag) : undefined;
-  const outcomes = await publishActionRepos(clients, { owner, version, trees, ...(source ? { source } : {}) });
+  const ifMissing = flags.has('if-missing') && flags.get('if-missing') !== 'false';
+  const outcomes = await publishActionRepos(clients, { owner, version, trees, ifMissing, ...(source ? { source } : {}) });
   // The release's notes list every commit, so users can pin `uses:` by SHA.
   if (notesOf) {
     const workflowSha = source?.startsWith(`${notesOf}@`) ? source.slice(notesOf.length + 1) : undefined;

@@ -9,7 +9,7 @@ import { actionsDirectory } from './actions-dir.js';
 import { refuseUnknownFlags } from './args.js';
 
 export const REHEARSE_USAGE = [
-  'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--verbose] [--secrets app|github-token-only]',
+  'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self|self-first] [--mock] [--verbose] [--secrets app|github-token-only]',
   '       relkit rehearse --caller examples/metallb.yml [--scenario NAME] [--secrets app|github-token-only] [--mock]',
   '       relkit rehearse --repo-dir DIR [--repo OWNER/NAME] [--branch B] [--inputs JSON] [--mock]',
   '',
@@ -19,7 +19,8 @@ export const REHEARSE_USAGE = [
   '',
   'Runs .github/workflows/release.yml offline against an embedded GitHub sandbox (and a local',
   'docker-registry for scenarios with images), then prints what the release did. `self` releases',
-  'this relkit checkout with release-relkit.yml into relkit/relkit and the six relkit/<action> repositories.',
+  'this relkit checkout with release-relkit.yml into relkit/relkit and the six relkit/<action> repositories;',
+  '`self-first` does it from an empty GitHub (no tag anywhere yet), as relkit\'s very first release.',
 ].join('\n');
 
 /** A scenario for the repository in DIR: its commits, branches and tags, released with the given inputs. */
@@ -81,9 +82,9 @@ export async function rehearseCommand(flags: Map<string, string>, print: (line: 
   }
   const caller = flags.has('caller') ? readCaller(flags.get('caller')!) : undefined;
   const name = flags.get('scenario') ?? (caller ? callerScenario(caller.name) : 'kata');
-  const names = [...Object.keys(SCENARIOS), 'self'];
+  const names = [...Object.keys(SCENARIOS), 'self', 'self-first'];
   if (!flags.has('repo-dir') && !names.includes(name)) throw new UserError(`--scenario ${name} is not a scenario.`, `Use one of: ${names.join(', ')}.`);
-  const scenario = flags.has('repo-dir') ? scenarioFromRepository(flags.get('repo-dir')!, flags) : name === 'self' ? selfScenario(dirname(actionsDirectory())) : loadScenario(name);
+  const scenario = flags.has('repo-dir') ? scenarioFromRepository(flags.get('repo-dir')!, flags) : name === 'self' || name === 'self-first' ? selfScenario(dirname(actionsDirectory()), { first: name === 'self-first' }) : loadScenario(name);
   const mock = flags.has('mock');
   const actionsDir = actionsDirectory();
   const workflowFile = join(dirname(actionsDir), '.github', 'workflows', 'release.yml');

@@ -29,7 +29,7 @@ interface RepoPlan {
 }
 
 /** Reads everything a repository's publication needs, and refuses what must not happen, before anything is written. */
-async function planRepo(clients: ChangeClients, owner: string, repo: string, version: string, files: TreeFile[]): Promise<RepoPlan> {
+async function planRepo(clients: ChangeClients, owner: string, repo: string, version: string, files: TreeFile[], ifMissing = false): Promise<RepoPlan> {
   const where = `${owner}/${repo}`;
   const { fixed } = releaseTagNames(version);
   const branch = await clients.rest.rest.repos.get({ owner, repo }).then(
@@ -46,6 +46,8 @@ async function planRepo(clients: ChangeClients, owner: string, repo: string, ver
   const treeOf = async (commit: string) => (await clients.rest.rest.git.getCommit({ owner, repo, commit_sha: commit })).data.tree.sha;
   const plan: RepoPlan = { owner, repo, branch, head, fixed, additions: [], deletions: [], tags };
   const tagged = tags.get(fixed);
+  // --if-missing publishes only where the version is absent: a repository that has it keeps it as is.
+  if (tagged && ifMissing) return { ...plan, existing: { commit: tagged, tagged: true } };
   if (tagged) {
     if ((await treeOf(tagged)) !== tree) {
       throw new UserError(
@@ -107,6 +109,8 @@ export interface PublishActionsRequest {
   trees: PackagedAction[];
   /** Where the trees were built, for the commit message: `relkit/relkit@<sha>`. */
   source?: string;
+  /** Publish only to repositories that do not have `vX.Y.Z` yet (bootstrapping the versions a workflow pins). */
+  ifMissing?: boolean;
 }
 
 /**
@@ -120,7 +124,7 @@ export async function publishActionRepos(clients: ChangeClients, request: Publis
   releaseTagNames(version);
   const plans = await runBounded(
     request.trees.map((tree) => () =>
-      planRepo(clients, request.owner, tree.name, version, tree.files).catch((error: unknown) => {
+      planRepo(clients, request.owner, tree.name, version, tree.files, request.ifMissing).catch((error: unknown) => {
         // Any read the plan makes (head, commits, tags) that GitHub refuses: said with the permission it needs.
         throw isUserError(error) ? error : explainGitHubError(error, `read ${request.owner}/${tree.name}`, 'contents: read');
       }),

@@ -27,7 +27,8 @@ function monorepoFiles(root: string): Record<string, string> {
  * since), and the six action repositories as v0.1.0 published them. release-relkit.yml is dispatched
  * in the sandbox; every `uses: relkit/<action>@vX.Y.Z` runs the tree published at that tag.
  */
-export function selfScenario(root: string): Scenario {
+export function selfScenario(root: string, options: { first?: boolean } = {}): Scenario {
+  if (options.first) return firstSelfScenario(root);
   if (!existsSync(join(root, SELF_WORKFLOW))) throw new UserError(`${root} has no ${SELF_WORKFLOW}: the self scenario releases a relkit checkout.`, 'Run it from a relkit checkout (or set RELKIT_HOME to one).');
   const prs = [
     pr(41, 'lock-branch: name the holder of a lock in the job summary', { user: 'ada', labels: ['kind/feature'], note: 'lock-branch names who holds a lock in the job summary.', files: { 'docs/lock-holder.md': 'The job summary names the holder.\n' }, at: 1 }),
@@ -75,5 +76,28 @@ export function selfScenario(root: string): Scenario {
       notes: [/names who holds a lock/i, /retries an upload/i],
       locked: false,
     },
+  };
+}
+
+/**
+ * relkit's very first release, from an empty GitHub: relkit/relkit has no tag and no release, and
+ * each relkit/<action> repository holds only the README it was created with. release.yml pins
+ * `relkit/<action>@v<this version>`, which no repository has yet: the bootstrap job must publish
+ * them before the release's jobs are set up.
+ */
+function firstSelfScenario(root: string): Scenario {
+  const version = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const base = selfScenario(root);
+  const [monorepo] = base.repos as [SeedRepo];
+  return {
+    ...base,
+    name: 'self-first',
+    title: `relkit's first release, v${version}, from an empty GitHub: the pinned actions published first, then the release made with them`,
+    repos: [
+      { ...monorepo, tags: {}, releases: [] },
+      ...publishableActions(root).map((name) => ({ owner: 'relkit', name, ownerType: 'Organization' as const, description: `relkit ${name}`, commits: [{ id: 'init', message: 'Initial commit', author: 'relkit-admin', date: '2026-09-30T12:00:00Z', files: { 'README.md': `# ${name}\n` } }] })),
+    ],
+    inputs: { version },
+    expect: { ...base.expect, version, tag: `v${version}`, files: { 'package.json': new RegExp(`"version": "${version.replace(/\./g, '\\.')}"`) }, notes: [] },
   };
 }
