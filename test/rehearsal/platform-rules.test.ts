@@ -24,6 +24,15 @@ function useStage(): (name: string, change?: Parameters<typeof stage>[1]) => Pro
   };
 }
 
+/** A local registry for a describe block, started on first use and stopped when the block ends. */
+function useRegistry(): () => Promise<LocalRegistry> {
+  let registry: LocalRegistry | undefined;
+  afterAll(async () => {
+    await registry?.stop();
+  });
+  return async () => (registry ??= await startLocalRegistry());
+}
+
 /** A workflow run by the rehearsal runner alone (no GitHub calls): run: steps only. */
 async function runAlone(content: string, secrets: Record<string, string> = {}, options: { previous?: RunRecord; env?: Record<string, string>; actions?: ReturnType<typeof rehearsalActions> } = {}) {
   const workdir = await scratchDir('platform');
@@ -400,15 +409,12 @@ jobs:
 
 describe('a push made with GITHUB_TOKEN starts no workflow; one by the App does', () => {
   const open = useStage();
-  let registry: LocalRegistry | undefined;
-  afterAll(async () => {
-    await registry?.stop();
-  });
+  const localRegistry = useRegistry();
 
   it('so plan refuses images that only a GITHUB_TOKEN bump commit or tag would have to trigger, before anything is written', async () => {
     expect(startsWorkflows('github-actions[bot]')).toBe(false);
     expect(startsWorkflows('relkit-release[bot]')).toBe(true);
-    registry = await startLocalRegistry();
+    const registry = await localRegistry();
     let current = await open('metallb', (scenario) => Object.assign(scenario.inputs, { 'image-trigger': 'commit' }));
     let before = current.sandbox.dump();
     let record = await current.run({ mock: false, registry, secrets: 'github-token-only' });
@@ -423,7 +429,7 @@ describe('a push made with GITHUB_TOKEN starts no workflow; one by the App does'
   });
 
   it('MetalLB builds its images from the tag push the release made: the App pushes the tag, the draft is published on it', async () => {
-    registry ??= await startLocalRegistry();
+    const registry = await localRegistry();
     const current = await open('metallb');
     const record = await current.run({ mock: false, registry });
     expect(failures(record)).toBe('');
@@ -546,13 +552,10 @@ describe('identities have scope: an installation token reaches its account, GITH
 
 describe('a promotion PR merged 90 minutes after it opens (sandbox clock) still finishes the release', () => {
   const open = useStage();
-  let registry: LocalRegistry | undefined;
-  afterAll(async () => {
-    await registry?.stop();
-  });
+  const localRegistry = useRegistry();
 
   it('the merge is waited for with the job\'s GITHUB_TOKEN, not an App token that expires after an hour', async () => {
-    registry = await startLocalRegistry();
+    const registry = await localRegistry();
     const current = await open('kubernetes', (scenario) => Object.assign(scenario.promoter!, { mergeAfterMinutes: 90 }));
     const record = await current.run({ mock: false, registry });
     expect(failures(record)).toBe('');
@@ -561,6 +564,32 @@ describe('a promotion PR merged 90 minutes after it opens (sandbox clock) still 
     expect(pull).toMatchObject({ user: 'example-bot', headRepo: 'example-bot/k8s.io' });
     expect(pull.mergedAt).not.toBeNull();
     expect(record.jobs.publish!.outputs.published).toBe('true');
+  });
+});
+
+describe('a wait that outlasts its job goes on with "Re-run failed jobs", without doing anything twice', () => {
+  it('the promotion PR not merged in time fails promote; the re-run finds the same PR, waits again and publishes', async () => {
+    const current = await stage('kubernetes', (scenario) => Object.assign(scenario.inputs, { 'image-timeout': '2s' }));
+    const registry = await startLocalRegistry();
+    try {
+      const promoter = current.scenario.promoter;
+      delete current.scenario.promoter;
+      const first = await current.run({ mock: false, registry });
+      expect(first.jobs.promote!.result).toBe('failure');
+      expect(failures(first)).toMatch(/was not merged within 2s[\s\S]*re-run this job: it finds the same pull request and waits again/);
+      expect(first.jobs.publish!.result).toBe('skipped');
+      current.scenario.promoter = promoter!;
+      const again = await current.run({ mock: false, registry, previous: first });
+      expect(failures(again)).toBe('');
+      const pulls = current.sandbox.state.repo('kubernetes/k8s.io')!.pulls;
+      expect(pulls).toHaveLength(1);
+      expect(pulls[0]!.mergedAt).not.toBeNull();
+      expect(current.sandbox.state.repo('kubernetes-sigs/example')!.releases.filter((r) => r.tagName === 'v1.31.4')).toHaveLength(1);
+      expect(again.jobs.draft!.attempt).toBe(1);
+    } finally {
+      await registry.stop();
+      await current.close();
+    }
   });
 });
 
