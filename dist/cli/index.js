@@ -86841,43 +86841,50 @@ function treeSortKey(entry) {
 }
 /** A content-addressed object database computing the same SHA-1 ids as git. */
 class ObjectStore {
+    /** Objects made in the sandbox (and every object of a store without a backing source). */
     objects = new Map();
     commitCache = new Map();
+    /** Objects read on demand (a seed's git directory); new objects never go there. */
+    backing;
+    /** Reads every object this store does not hold from `source`, when asked for. */
+    attach(source) {
+        this.backing = source;
+    }
+    lookup(sha) {
+        return this.objects.get(sha) ?? this.backing?.read(sha);
+    }
     put(type, data) {
         const header = Buffer.from(`${type} ${data.length}\0`);
         const sha = (0,external_node_crypto_.createHash)('sha1').update(header).update(data).digest('hex');
-        if (!this.objects.has(sha))
+        if (!this.objects.has(sha) && !this.backing?.has(sha))
             this.objects.set(sha, { type, data });
         return sha;
     }
     has(sha) {
-        return this.objects.has(sha);
+        return this.objects.has(sha) || (this.backing?.has(sha) ?? false);
     }
     get(sha) {
-        return this.objects.get(sha);
+        return this.lookup(sha);
     }
     typeOf(sha) {
-        return this.objects.get(sha)?.type;
+        return this.lookup(sha)?.type;
     }
     /** Expands an abbreviated sha (at least 4 hex digits) when it is unambiguous. */
     resolvePrefix(prefix) {
         if (!/^[0-9a-f]{4,40}$/.test(prefix))
             return undefined;
         if (prefix.length === 40)
-            return this.objects.has(prefix) ? prefix : undefined;
-        let found;
-        for (const sha of this.objects.keys()) {
-            if (sha.startsWith(prefix)) {
-                if (found)
-                    return undefined;
-                found = sha;
-            }
-        }
-        return found;
+            return this.has(prefix) ? prefix : undefined;
+        const found = new Set(this.backing?.withPrefix(prefix, 2) ?? []);
+        for (const sha of this.objects.keys())
+            if (sha.startsWith(prefix))
+                found.add(sha);
+        return found.size === 1 ? [...found][0] : undefined;
     }
     get size() {
-        return this.objects.size;
+        return this.objects.size + (this.backing?.count ?? 0);
     }
+    /** The objects made in the sandbox (a backing source's stay where they are). */
     *entries() {
         yield* this.objects.entries();
     }
@@ -86885,7 +86892,7 @@ class ObjectStore {
         return this.put('blob', Buffer.isBuffer(content) ? content : Buffer.from(content));
     }
     blob(sha) {
-        const object = this.objects.get(sha);
+        const object = this.lookup(sha);
         return object?.type === 'blob' ? object.data : undefined;
     }
     putTree(entries) {
@@ -86898,7 +86905,7 @@ class ObjectStore {
         return this.put('tree', Buffer.concat(parts));
     }
     tree(sha) {
-        const object = this.objects.get(sha);
+        const object = this.lookup(sha);
         if (object?.type !== 'tree')
             return undefined;
         const entries = [];
@@ -86925,7 +86932,7 @@ class ObjectStore {
         const cached = this.commitCache.get(sha);
         if (cached)
             return cached;
-        const object = this.objects.get(sha);
+        const object = this.lookup(sha);
         if (object?.type !== 'commit')
             return undefined;
         const text = object.data.toString('utf8');
@@ -86965,7 +86972,7 @@ class ObjectStore {
         return this.put('tag', Buffer.from(`${lines.join('\n')}\n\n${tag.message}`));
     }
     tag(sha) {
-        const object = this.objects.get(sha);
+        const object = this.lookup(sha);
         if (object?.type !== 'tag')
             return undefined;
         const text = object.data.toString('utf8');
@@ -87258,6 +87265,311 @@ class FaultInjector {
         }
         return firing;
     }
+}
+
+;// CONCATENATED MODULE: ./packages/sandbox/src/git-dir-source.ts
+
+
+
+const TYPES = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
+const OFS_DELTA = 6;
+const REF_DELTA = 7;
+/**
+ * One pack and its version-2 index, as git writes them (gitformat-pack(5)): the index is kept as
+ * read (28 bytes an object), the pack is read at an object's offset when the object is asked for.
+ */
+class Pack {
+    path;
+    fd;
+    idx;
+    count;
+    shaStart = 8 + 256 * 4;
+    offsetStart;
+    largeStart;
+    /** Every object's offset, ascending, with the pack's trailer as the last: where each object ends. */
+    ends;
+    /** One read buffer, reused: a buffer per object read would leave the garbage collector gigabytes. */
+    scratch = Buffer.allocUnsafeSlow(1 << 16);
+    constructor(path, indexPath) {
+        this.path = path;
+        this.idx = (0,external_node_fs_namespaceObject.readFileSync)(indexPath);
+        if (this.idx.readUInt32BE(0) !== 0xff744f63 || this.idx.readUInt32BE(4) !== 2)
+            throw new Error(`${indexPath} is not a version 2 pack index`);
+        this.count = this.idx.readUInt32BE(8 + 255 * 4);
+        this.offsetStart = this.shaStart + this.count * 24;
+        this.largeStart = this.offsetStart + this.count * 4;
+        this.fd = (0,external_node_fs_namespaceObject.openSync)(path, 'r');
+        const ends = new Float64Array(this.count + 1);
+        for (let i = 0; i < this.count; i++)
+            ends[i] = this.offsetAt(i);
+        ends[this.count] = (0,external_node_fs_namespaceObject.statSync)(path).size - 20;
+        this.ends = ends.sort();
+    }
+    close() {
+        (0,external_node_fs_namespaceObject.closeSync)(this.fd);
+    }
+    offsetAt(i) {
+        const small = this.idx.readUInt32BE(this.offsetStart + i * 4);
+        if ((small & 0x80000000) === 0)
+            return small;
+        return Number(this.idx.readBigUInt64BE(this.largeStart + (small & 0x7fffffff) * 8));
+    }
+    shaAt(i) {
+        return this.idx.subarray(this.shaStart + i * 20, this.shaStart + i * 20 + 20);
+    }
+    /** The index position of an object name, or -1. */
+    find(sha) {
+        const first = sha[0];
+        let lo = first === 0 ? 0 : this.idx.readUInt32BE(8 + (first - 1) * 4);
+        let hi = this.idx.readUInt32BE(8 + first * 4);
+        while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            const order = Buffer.compare(this.shaAt(mid), sha);
+            if (order === 0)
+                return mid;
+            if (order < 0)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return -1;
+    }
+    withPrefix(prefix, limit) {
+        const found = [];
+        const first = parseInt(prefix.slice(0, 2), 16);
+        let i = first === 0 ? 0 : this.idx.readUInt32BE(8 + (first - 1) * 4);
+        const hi = this.idx.readUInt32BE(8 + first * 4);
+        for (; i < hi && found.length < limit; i++) {
+            const hex = this.shaAt(i).toString('hex');
+            if (hex.startsWith(prefix))
+                found.push(hex);
+        }
+        return found;
+    }
+    offsetOf(sha) {
+        const i = this.find(sha);
+        return i === -1 ? undefined : this.offsetAt(i);
+    }
+    /** The stored bytes of the object at `offset`: its pack type, inflated size and where its data starts. */
+    readEntry(offset) {
+        let lo = 0;
+        let hi = this.ends.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi) >>> 1;
+            if (this.ends[mid] <= offset)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        const length = this.ends[lo] - offset;
+        if (length > this.scratch.length)
+            this.scratch = Buffer.allocUnsafeSlow(Math.max(length, this.scratch.length * 2));
+        const raw = this.scratch.subarray(0, length);
+        (0,external_node_fs_namespaceObject.readSync)(this.fd, raw, 0, length, offset);
+        let at = 0;
+        let byte = raw[at++];
+        const kind = (byte >> 4) & 7;
+        let size = byte & 0x0f;
+        for (let shift = 4; byte & 0x80; shift += 7) {
+            byte = raw[at++];
+            size += (byte & 0x7f) * 2 ** shift;
+        }
+        let base;
+        if (kind === OFS_DELTA) {
+            byte = raw[at++];
+            let distance = byte & 0x7f;
+            while (byte & 0x80) {
+                byte = raw[at++];
+                distance = (distance + 1) * 128 + (byte & 0x7f);
+            }
+            base = { offset: offset - distance };
+        }
+        else if (kind === REF_DELTA) {
+            base = { sha: Buffer.from(raw.subarray(at, at + 20)) };
+            at += 20;
+        }
+        // Inflated in one chunk of the stored size: zlib's default 16 KiB chunks would each keep a 16 KiB
+        // block alive behind a 300-byte commit, gigabytes over a long history.
+        return { kind, data: (0,external_node_zlib_.inflateSync)(raw.subarray(at), { chunkSize: Math.max(64, size) }), ...(base ? { base } : {}) };
+    }
+    /** The object at `offset`, its delta chain applied (`resolveSha` finds REF_DELTA bases anywhere). */
+    readAt(offset, cache, resolveSha) {
+        const cached = cache.get(offset);
+        if (cached)
+            return cached;
+        const entry = this.readEntry(offset);
+        let object;
+        if (entry.base) {
+            const base = 'offset' in entry.base ? this.readAt(entry.base.offset, cache, resolveSha) : resolveSha(entry.base.sha);
+            if (!base)
+                return undefined;
+            object = { type: base.type, data: applyDelta(base.data, entry.data) };
+        }
+        else {
+            const type = TYPES[entry.kind];
+            if (!type)
+                return undefined;
+            object = { type, data: entry.data };
+        }
+        cache.set(offset, object);
+        return object;
+    }
+}
+/** A git delta (gitformat-pack(5), "Deltified representation") applied to its base. */
+function applyDelta(base, delta) {
+    let at = 0;
+    const varint = () => {
+        let value = 0;
+        let shift = 0;
+        let byte;
+        do {
+            byte = delta[at++];
+            value += (byte & 0x7f) * 2 ** shift;
+            shift += 7;
+        } while (byte & 0x80);
+        return value;
+    };
+    varint();
+    const out = Buffer.allocUnsafe(varint());
+    let written = 0;
+    while (at < delta.length) {
+        const op = delta[at++];
+        if (op & 0x80) {
+            let offset = 0;
+            let size = 0;
+            for (let bit = 0; bit < 4; bit++)
+                if (op & (1 << bit))
+                    offset += delta[at++] * 2 ** (8 * bit);
+            for (let bit = 0; bit < 3; bit++)
+                if (op & (16 << bit))
+                    size += delta[at++] * 2 ** (8 * bit);
+            if (size === 0)
+                size = 0x10000;
+            base.copy(out, written, offset, offset + size);
+            written += size;
+        }
+        else if (op > 0) {
+            delta.copy(out, written, at, at + op);
+            written += op;
+            at += op;
+        }
+        else
+            throw new Error('git delta: opcode 0 is reserved');
+    }
+    return out;
+}
+/** Objects read recently, up to a number of bytes: trees and delta bases are asked for again and again. */
+class ObjectCache {
+    limit;
+    entries = new Map();
+    bytes = 0;
+    constructor(limit) {
+        this.limit = limit;
+    }
+    get(key) {
+        const found = this.entries.get(key);
+        if (found) {
+            this.entries.delete(key);
+            this.entries.set(key, found);
+        }
+        return found;
+    }
+    set(key, object) {
+        if (object.data.length > this.limit / 4)
+            return;
+        this.entries.set(key, object);
+        this.bytes += object.data.length;
+        for (const [oldest, value] of this.entries) {
+            if (this.bytes <= this.limit)
+                break;
+            this.entries.delete(oldest);
+            this.bytes -= value.data.length;
+        }
+    }
+}
+/**
+ * The objects of a git directory, read on demand from its packs and loose objects: a repository of
+ * any size is ready once its pack indexes are read, and memory holds only what is asked for (with
+ * a bounded cache). The directory is only ever read.
+ */
+class GitDirSource {
+    packs = [];
+    objectsDir;
+    cache = new ObjectCache(64 << 20);
+    looseCache = new ObjectCache(16 << 20);
+    count;
+    constructor(gitDir) {
+        this.objectsDir = (0,external_node_path_namespaceObject.join)(gitDir, 'objects');
+        const packDir = (0,external_node_path_namespaceObject.join)(this.objectsDir, 'pack');
+        for (const name of (0,external_node_fs_namespaceObject.existsSync)(packDir) ? (0,external_node_fs_namespaceObject.readdirSync)(packDir).sort() : []) {
+            if (name.endsWith('.idx') && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(packDir, name.replace(/\.idx$/, '.pack'))))
+                this.packs.push(new Pack((0,external_node_path_namespaceObject.join)(packDir, name.replace(/\.idx$/, '.pack')), (0,external_node_path_namespaceObject.join)(packDir, name)));
+        }
+        let loose = 0;
+        for (const dir of (0,external_node_fs_namespaceObject.existsSync)(this.objectsDir) ? (0,external_node_fs_namespaceObject.readdirSync)(this.objectsDir) : [])
+            if (/^[0-9a-f]{2}$/.test(dir))
+                loose += (0,external_node_fs_namespaceObject.readdirSync)((0,external_node_path_namespaceObject.join)(this.objectsDir, dir)).length;
+        this.count = this.packs.reduce((sum, p) => sum + p.count, 0) + loose;
+    }
+    close() {
+        for (const pack of this.packs)
+            pack.close();
+    }
+    loosePath(sha) {
+        return (0,external_node_path_namespaceObject.join)(this.objectsDir, sha.slice(0, 2), sha.slice(2));
+    }
+    has(sha) {
+        if (!/^[0-9a-f]{40}$/.test(sha))
+            return false;
+        const name = Buffer.from(sha, 'hex');
+        return this.packs.some((p) => p.find(name) !== -1) || (0,external_node_fs_namespaceObject.existsSync)(this.loosePath(sha));
+    }
+    read(sha) {
+        if (!/^[0-9a-f]{40}$/.test(sha))
+            return undefined;
+        return this.readName(Buffer.from(sha, 'hex'));
+    }
+    readName(name) {
+        for (const [i, pack] of this.packs.entries()) {
+            const offset = pack.offsetOf(name);
+            // Offsets of different packs must not share cache keys: the pack's number goes in the fraction.
+            if (offset !== undefined)
+                return pack.readAt(offset, keyed(this.cache, i), (base) => this.readName(base));
+        }
+        const sha = name.toString('hex');
+        const cached = this.looseCache.get(sha);
+        if (cached)
+            return cached;
+        if (!(0,external_node_fs_namespaceObject.existsSync)(this.loosePath(sha)))
+            return undefined;
+        const raw = (0,external_node_zlib_.inflateSync)((0,external_node_fs_namespaceObject.readFileSync)(this.loosePath(sha)), { chunkSize: 1 << 16 });
+        const nul = raw.indexOf(0);
+        const type = raw.subarray(0, raw.indexOf(0x20)).toString();
+        const object = { type, data: Buffer.from(raw.subarray(nul + 1)) };
+        this.looseCache.set(sha, object);
+        return object;
+    }
+    withPrefix(prefix, limit) {
+        const found = new Set();
+        for (const pack of this.packs)
+            for (const sha of pack.withPrefix(prefix, limit))
+                found.add(sha);
+        const dir = (0,external_node_path_namespaceObject.join)(this.objectsDir, prefix.slice(0, 2));
+        if ((0,external_node_fs_namespaceObject.existsSync)(dir))
+            for (const rest of (0,external_node_fs_namespaceObject.readdirSync)(dir))
+                if (`${prefix.slice(0, 2)}${rest}`.startsWith(prefix))
+                    found.add(`${prefix.slice(0, 2)}${rest}`);
+        return [...found].slice(0, limit);
+    }
+}
+/** One cache shared by every pack, each pack's offsets kept apart. */
+function keyed(cache, pack) {
+    if (pack === 0)
+        return cache;
+    return {
+        get: (offset) => cache.get(offset + pack / 1024),
+        set: (offset, object) => cache.set(offset + pack / 1024, object),
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/sandbox/src/serialize.ts
@@ -88092,6 +88404,8 @@ function registerAdminRoutes(router) {
 
 
 
+
+
 /** Tokens every sandbox knows, for tests and rehearsals. */
 const SANDBOX_TOKENS = {
     /** A PAT of `relkit-admin`, admin of every seeded repository. */
@@ -88136,20 +88450,15 @@ function signature(state, login, date, fallback) {
         tz: '+0000',
     };
 }
+/**
+ * A repository seeded from a local git directory reads its objects from there when asked (packs and
+ * loose objects, never loaded whole: Kata's 2 GiB of history would not fit in a buffer), and keeps
+ * what the sandbox writes apart; only the refs are read up front.
+ */
 function importGitObjects(repo, gitDir) {
-    const git = (...args) => (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-C', gitDir, ...args], { maxBuffer: 1 << 30 });
-    const batch = git('cat-file', '--batch-all-objects', '--batch', '--unordered');
-    let offset = 0;
-    while (offset < batch.length) {
-        const newline = batch.indexOf(0x0a, offset);
-        const [sha, type, size] = batch.subarray(offset, newline).toString().split(' ');
-        const start = newline + 1;
-        const data = Buffer.from(batch.subarray(start, start + Number(size)));
-        const stored = repo.objects.put(type, data);
-        if (stored !== sha)
-            throw new Error(`git import: object ${sha} hashed to ${stored}`);
-        offset = start + Number(size) + 1;
-    }
+    const git = (...args) => (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-C', gitDir, ...args], { maxBuffer: 1 << 28 });
+    const objectsDir = git('rev-parse', '--git-path', 'objects').toString().trim();
+    repo.objects.attach(new GitDirSource((0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.isAbsolute)(objectsDir) ? objectsDir : (0,external_node_path_namespaceObject.join)(gitDir, objectsDir), '..')));
     for (const line of git('for-each-ref', '--format=%(refname) %(objectname)').toString().split('\n')) {
         const [ref, sha] = line.split(' ');
         if (!ref || !sha || ref.startsWith('refs/remotes/'))
@@ -90556,6 +90865,7 @@ async function startSandbox(options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./packages/sandbox/src/index.ts
+
 
 
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ObjectSource } from './git-dir-source.js';
 
 export type ObjectType = 'blob' | 'tree' | 'commit' | 'tag';
 
@@ -69,46 +70,54 @@ function treeSortKey(entry: Pick<TreeEntry, 'name' | 'type'>): string {
 
 /** A content-addressed object database computing the same SHA-1 ids as git. */
 export class ObjectStore {
+  /** Objects made in the sandbox (and every object of a store without a backing source). */
   private readonly objects = new Map<string, GitObject>();
   private readonly commitCache = new Map<string, Commit>();
+  /** Objects read on demand (a seed's git directory); new objects never go there. */
+  private backing: ObjectSource | undefined;
+
+  /** Reads every object this store does not hold from `source`, when asked for. */
+  attach(source: ObjectSource): void {
+    this.backing = source;
+  }
+
+  private lookup(sha: string): GitObject | undefined {
+    return this.objects.get(sha) ?? this.backing?.read(sha);
+  }
 
   put(type: ObjectType, data: Buffer): string {
     const header = Buffer.from(`${type} ${data.length}\0`);
     const sha = createHash('sha1').update(header).update(data).digest('hex');
-    if (!this.objects.has(sha)) this.objects.set(sha, { type, data });
+    if (!this.objects.has(sha) && !this.backing?.has(sha)) this.objects.set(sha, { type, data });
     return sha;
   }
 
   has(sha: string): boolean {
-    return this.objects.has(sha);
+    return this.objects.has(sha) || (this.backing?.has(sha) ?? false);
   }
 
   get(sha: string): GitObject | undefined {
-    return this.objects.get(sha);
+    return this.lookup(sha);
   }
 
   typeOf(sha: string): ObjectType | undefined {
-    return this.objects.get(sha)?.type;
+    return this.lookup(sha)?.type;
   }
 
   /** Expands an abbreviated sha (at least 4 hex digits) when it is unambiguous. */
   resolvePrefix(prefix: string): string | undefined {
     if (!/^[0-9a-f]{4,40}$/.test(prefix)) return undefined;
-    if (prefix.length === 40) return this.objects.has(prefix) ? prefix : undefined;
-    let found: string | undefined;
-    for (const sha of this.objects.keys()) {
-      if (sha.startsWith(prefix)) {
-        if (found) return undefined;
-        found = sha;
-      }
-    }
-    return found;
+    if (prefix.length === 40) return this.has(prefix) ? prefix : undefined;
+    const found = new Set(this.backing?.withPrefix(prefix, 2) ?? []);
+    for (const sha of this.objects.keys()) if (sha.startsWith(prefix)) found.add(sha);
+    return found.size === 1 ? [...found][0] : undefined;
   }
 
   get size(): number {
-    return this.objects.size;
+    return this.objects.size + (this.backing?.count ?? 0);
   }
 
+  /** The objects made in the sandbox (a backing source's stay where they are). */
   *entries(): IterableIterator<[string, GitObject]> {
     yield* this.objects.entries();
   }
@@ -118,7 +127,7 @@ export class ObjectStore {
   }
 
   blob(sha: string): Buffer | undefined {
-    const object = this.objects.get(sha);
+    const object = this.lookup(sha);
     return object?.type === 'blob' ? object.data : undefined;
   }
 
@@ -133,7 +142,7 @@ export class ObjectStore {
   }
 
   tree(sha: string): TreeEntry[] | undefined {
-    const object = this.objects.get(sha);
+    const object = this.lookup(sha);
     if (object?.type !== 'tree') return undefined;
     const entries: TreeEntry[] = [];
     const data = object.data;
@@ -159,7 +168,7 @@ export class ObjectStore {
   commit(sha: string): Commit | undefined {
     const cached = this.commitCache.get(sha);
     if (cached) return cached;
-    const object = this.objects.get(sha);
+    const object = this.lookup(sha);
     if (object?.type !== 'commit') return undefined;
     const text = object.data.toString('utf8');
     const split = text.indexOf('\n\n');
@@ -193,7 +202,7 @@ export class ObjectStore {
   }
 
   tag(sha: string): Tag | undefined {
-    const object = this.objects.get(sha);
+    const object = this.lookup(sha);
     if (object?.type !== 'tag') return undefined;
     const text = object.data.toString('utf8');
     const split = text.indexOf('\n\n');

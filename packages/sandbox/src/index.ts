@@ -4,3 +4,4 @@ export { type FaultRule, type FaultKind } from './faults.js';
 export { GITHUB_ACTIONS_APP_ID } from './rest/admin.js';
 export { githubSchema } from './graphql.js';
 export type { Repository, Identity, Push, Release, PullRequest, Ruleset, Protection } from './model.js';
+export { GitDirSource, type ObjectSource } from './git-dir-source.js';

@@ -1,4 +1,6 @@
 import { execFileSync } from 'node:child_process';
+import { isAbsolute, join } from 'node:path';
+import { GitDirSource } from './git-dir-source.js';
 import type { SandboxState, Repository, Identity, AccountType, Permission } from './model.js';
 import { nowIso } from './model.js';
 import type { Signature } from './git-objects.js';
@@ -129,19 +131,15 @@ function signature(state: SandboxState, login: string, date: string | undefined,
   };
 }
 
+/**
+ * A repository seeded from a local git directory reads its objects from there when asked (packs and
+ * loose objects, never loaded whole: Kata's 2 GiB of history would not fit in a buffer), and keeps
+ * what the sandbox writes apart; only the refs are read up front.
+ */
 function importGitObjects(repo: Repository, gitDir: string): void {
-  const git = (...args: string[]) => execFileSync('git', ['-C', gitDir, ...args], { maxBuffer: 1 << 30 });
-  const batch = git('cat-file', '--batch-all-objects', '--batch', '--unordered');
-  let offset = 0;
-  while (offset < batch.length) {
-    const newline = batch.indexOf(0x0a, offset);
-    const [sha, type, size] = batch.subarray(offset, newline).toString().split(' ') as [string, string, string];
-    const start = newline + 1;
-    const data = Buffer.from(batch.subarray(start, start + Number(size)));
-    const stored = repo.objects.put(type as 'blob', data);
-    if (stored !== sha) throw new Error(`git import: object ${sha} hashed to ${stored}`);
-    offset = start + Number(size) + 1;
-  }
+  const git = (...args: string[]) => execFileSync('git', ['-C', gitDir, ...args], { maxBuffer: 1 << 28 });
+  const objectsDir = git('rev-parse', '--git-path', 'objects').toString().trim();
+  repo.objects.attach(new GitDirSource(join(isAbsolute(objectsDir) ? objectsDir : join(gitDir, objectsDir), '..')));
   for (const line of git('for-each-ref', '--format=%(refname) %(objectname)').toString().split('\n')) {
     const [ref, sha] = line.split(' ');
     if (!ref || !sha || ref.startsWith('refs/remotes/')) continue;
