@@ -6,6 +6,8 @@ import { join } from 'node:path';
 /** The shape of a generated repository: Kata Containers' or MetalLB's, at their real size. */
 export interface RepoShape {
   name: string;
+  /** The GitHub repository its origin names. */
+  origin: string;
   /** Pull requests merged with a merge commit ("Merge pull request #N from …"): two commits each. */
   pulls: number;
   /** Files in the tree: `dirs` top folders × `subdirs` × `perDir`. */
@@ -21,9 +23,9 @@ export interface RepoShape {
 }
 
 /** Kata Containers: ≥ 60,000 commits, ≥ 15,000 files, ≥ 500,000 objects, ≥ 2 GiB of blob content. */
-export const KATA_SHAPE: RepoShape = { name: 'kata-shaped', pulls: 30_000, dirs: 150, subdirs: 4, perDir: 25, filesPerPull: 12, fileBytes: 6_400, tagEvery: 500 };
+export const KATA_SHAPE: RepoShape = { name: 'kata-shaped', origin: 'kata-containers/kata-containers', pulls: 30_000, dirs: 150, subdirs: 4, perDir: 25, filesPerPull: 12, fileBytes: 6_400, tagEvery: 500 };
 /** MetalLB: ~1,200 files, a few thousand commits. */
-export const METALLB_SHAPE: RepoShape = { name: 'metallb-shaped', pulls: 2_000, dirs: 40, subdirs: 3, perDir: 10, filesPerPull: 4, fileBytes: 3_000, tagEvery: 100 };
+export const METALLB_SHAPE: RepoShape = { name: 'metallb-shaped', origin: 'metallb/metallb', pulls: 2_000, dirs: 40, subdirs: 3, perDir: 10, filesPerPull: 4, fileBytes: 3_000, tagEvery: 100 };
 
 function path(shape: RepoShape, file: number): string {
   const dir = Math.floor(file / (shape.subdirs * shape.perDir));
@@ -51,7 +53,10 @@ function content(shape: RepoShape, file: number, pull: number): string {
  */
 export async function generatedRepository(shape: RepoShape): Promise<string> {
   const dir = join(tmpdir(), `relkit-${shape.name}-${shape.pulls}-${shape.dirs * shape.subdirs * shape.perDir}-${shape.fileBytes}`);
-  if (existsSync(join(dir, 'done'))) return dir;
+  if (existsSync(join(dir, 'done'))) {
+    await run('git', ['-C', dir, 'config', 'remote.origin.url', `https://github.com/${shape.origin}.git`]);
+    return dir;
+  }
   const building = `${dir}.building`;
   rmSync(building, { recursive: true, force: true });
   mkdirSync(building, { recursive: true });
@@ -100,6 +105,7 @@ export async function generatedRepository(shape: RepoShape): Promise<string> {
   await run('touch', [join(building, 'done')]);
   rmSync(dir, { recursive: true, force: true });
   renameSync(building, dir);
+  await run('git', ['-C', dir, 'config', 'remote.origin.url', `https://github.com/${shape.origin}.git`]);
   return dir;
 }
 

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { it } from 'vitest';
-import { rehearse, scenario as loadScenario, selfScenario, startLocalRegistry, SCENARIOS, type JobRecord, type RunRecord } from '@relkit/rehearsal';
+import { rehearse, scenario as loadScenario, scenarioSeed, selfScenario, startLocalRegistry, SCENARIOS, type JobRecord, type RunRecord } from '@relkit/rehearsal';
 import { startSandbox } from '@relkit/sandbox';
 import { scratchDir } from '../test/helpers/scratch.js';
 import { report } from './report.js';
@@ -18,7 +18,7 @@ it('release.yml: API requests and wall time of each seed release, rehearsed (san
     for (const name of [...Object.keys(SCENARIOS), 'self']) {
       for (const mock of [true, false]) {
         const scenario = name === 'self' ? selfScenario(ROOT) : loadScenario(name);
-        const sandbox = await startSandbox({ latencyMs: LATENCY_MS, seed: { repos: scenario.repos } });
+        const sandbox = await startSandbox({ latencyMs: LATENCY_MS, seed: scenarioSeed(scenario) });
         try {
           const started = Date.now();
           const record = await rehearse({ scenario, sandbox, registry, mock, actionsDir: ACTIONS, workflowFile: RELEASE_YML, workdir: await scratchDir(`bench-${name}`) });

@@ -53,6 +53,17 @@ describe('relkit rehearse (committed bundle)', () => {
     expect(badInput.stderr).toMatch(/^relkit: release\.yml has no input `verison-files`\.\nFix: Use its inputs: version, mock, branch,/);
     expect(badInput.stderr).not.toMatch(/\n\s+at /);
 
+    // Named as its origin names it, and read from a bare clone as well as from a work tree.
+    await git('remote', 'add', 'origin', 'git@github.com:acme/tool.git');
+    const bare = `${dir}-bare.git`;
+    await promisify(execFile)('git', ['clone', '-q', '--bare', dir, bare]);
+    await promisify(execFile)('git', ['-C', bare, 'remote', 'set-url', 'origin', 'https://github.com/acme/tool']);
+    for (const where of [dir, bare]) {
+      const named = await relkit(['rehearse', '--repo-dir', where, '--mock']);
+      expect(named.code, named.stderr).toBe(0);
+      expect(named.stdout).toMatch(/Rehearsing acme\/tool from /);
+    }
+
     const refused = await relkit(['rehearse', '--scenario', 'nope']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--scenario nope is not a scenario[\s\S]*Fix: Use one of: kata, metallb, kubernetes, gaie, kube-rs/);

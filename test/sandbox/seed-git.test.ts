@@ -55,3 +55,50 @@ describe('seeding from a local git repository', () => {
     expect(associated.data.map((p) => p.number)).toEqual([102]);
   });
 });
+
+describe('history as GitHub answers it, from a seeded repository', () => {
+  const gql = async (query: string) => (await env.client().graphql(query)) as { repository: { ref: { compare: { aheadBy: number; behindBy: number; commits: { nodes: Array<{ oid: string; associatedPullRequests: { nodes: Array<{ number: number }> } }> } } } } };
+
+  it('GraphQL Ref.compare and REST compare agree from an annotated tag, a lightweight tag, a branch and a SHA', async () => {
+    const git = (...args: string[]) => execFileSync('git', ['-C', repo.dir, ...args]).toString().trim();
+    const initial = git('rev-list', '--max-parents=0', 'HEAD');
+    execFileSync('git', ['-C', repo.dir, 'tag', 'light', initial]);
+    const fresh = await import('@relkit/sandbox').then((m) => m.startSandbox({ seed: { repos: [{ owner: 'metallb', name: 'metallb', gitDir: repo.dir }] } }));
+    try {
+      const client = (await import('@relkit/kit')).createGitHubClients({ token: 'ghp_sandbox_admin', apiUrl: fresh.urls.api, graphqlUrl: fresh.urls.graphql, retryBaseMs: 10, writeIntervalMs: 0, notificationIntervalMs: 0 });
+      for (const [qualified, base] of [['refs/tags/v0.14.8', 'v0.14.8'], ['refs/tags/light', 'light'], ['refs/heads/v0.14', 'v0.14']] as const) {
+        const answer = (await client.graphql(`query { repository(owner: "metallb", name: "metallb") { ref(qualifiedName: "${qualified}") { compare(headRef: "main") { aheadBy behindBy commits(first: 100) { nodes { oid } } } } } }`)) as { repository: { ref: { compare: { aheadBy: number; behindBy: number; commits: { nodes: Array<{ oid: string }> } } } } };
+        const restAnswer = (await client.rest.rest.repos.compareCommitsWithBasehead({ owner: 'metallb', repo: 'metallb', basehead: `${base}...main` })).data;
+        expect(answer.repository.ref.compare.aheadBy, qualified).toBe(restAnswer.ahead_by);
+        expect(answer.repository.ref.compare.behindBy, qualified).toBe(restAnswer.behind_by);
+        expect(answer.repository.ref.compare.commits.nodes.map((c) => c.oid), qualified).toEqual(restAnswer.commits.map((c) => c.sha));
+      }
+      // From the initial commit (the annotated tag's): Initial..main is the merge, its branch commit and the squash.
+      const bySha = (await client.rest.rest.repos.compareCommitsWithBasehead({ owner: 'metallb', repo: 'metallb', basehead: `${initial}...main` })).data;
+      expect(bySha.ahead_by).toBe(3);
+      const fromTag = (await client.rest.rest.repos.compareCommitsWithBasehead({ owner: 'metallb', repo: 'metallb', basehead: 'v0.14.8...main' })).data;
+      expect(fromTag.ahead_by).toBe(3);
+    } finally {
+      await fresh.close();
+      execFileSync('git', ['-C', repo.dir, 'tag', '-d', 'light']);
+    }
+  });
+
+  it('a merged branch\'s own commits belong to the pull request that merged them', async () => {
+    const answer = await gql('query { repository(owner: "metallb", name: "metallb") { ref(qualifiedName: "refs/tags/v0.14.8") { compare(headRef: "main") { aheadBy behindBy commits(first: 100) { nodes { oid associatedPullRequests(first: 5) { nodes { number } } } } } } } }');
+    const numbers = answer.repository.ref.compare.commits.nodes.map((c) => c.associatedPullRequests.nodes.map((p) => p.number));
+    // Fix speaker (bob's branch commit) → #101, its merge commit → #101, the squash → #102.
+    expect(numbers).toEqual([[101], [101], [102]]);
+  });
+
+  it('serves a commit\'s tree as one tarball, as actions/checkout downloads it without git', async () => {
+    const answer = await fetch(`${env.sandbox.urls.api}/repos/metallb/metallb/tarball/${repo.head}`, { headers: { authorization: 'Bearer ghp_sandbox_admin' } });
+    expect(answer.status).toBe(200);
+    const dir = mkdtempSync(join(tmpdir(), 'relkit-tarball-'));
+    writeFileSync(join(dir, 'a.tar.gz'), Buffer.from(await answer.arrayBuffer()));
+    const listing = execFileSync('tar', ['-tzf', join(dir, 'a.tar.gz')]).toString().trim().split('\n').sort();
+    expect(listing).toEqual([`metallb-metallb-${repo.head.slice(0, 7)}/`, `metallb-metallb-${repo.head.slice(0, 7)}/VERSION`, `metallb-metallb-${repo.head.slice(0, 7)}/docs.md`, `metallb-metallb-${repo.head.slice(0, 7)}/speaker.go`]);
+    execFileSync('tar', ['-xzf', join(dir, 'a.tar.gz'), '-C', dir, '--strip-components=1']);
+    expect(execFileSync('cat', [join(dir, 'VERSION')]).toString()).toBe('0.14.8\n');
+  });
+});

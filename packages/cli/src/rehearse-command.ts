@@ -23,14 +23,42 @@ export const REHEARSE_USAGE = [
   '`self-first` does it from an empty GitHub (no tag anywhere yet), as relkit\'s very first release.',
 ].join('\n');
 
+/**
+ * The repository as its origin names it (github.com/metallb/metallb → metallb/metallb), so the
+ * notes, links and checks name the real project; undefined without a GitHub origin.
+ */
+function originName(git: (...args: string[]) => string): string | undefined {
+  let url: string;
+  try {
+    url = git('remote', 'get-url', 'origin');
+  } catch {
+    return undefined;
+  }
+  const match = /^(?:https?:\/\/(?:[^@/]+@)?[^/]+\/|git@[^:]+:|ssh:\/\/git@[^/]+\/)([^/\s]+)\/([^/\s]+?)(?:\.git)?\/?$/.exec(url);
+  return match ? `${match[1]}/${match[2]}` : undefined;
+}
+
 /** A scenario for the repository in DIR: its commits, branches and tags, released with the given inputs. */
 function scenarioFromRepository(dir: string, flags: Map<string, string>): Scenario {
   const full = resolve(dir);
-  if (!existsSync(join(full, '.git'))) throw new UserError(`--repo-dir ${dir} is not a git repository.`, 'Pass the folder of a git clone, e.g. --repo-dir .');
-  const repository = flags.get('repo') ?? `sandbox/${basename(full)}`;
+  const git = (...args: string[]) => execFileSync('git', ['-C', full, ...args], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  try {
+    git('rev-parse', '--git-dir');
+  } catch {
+    throw new UserError(`--repo-dir ${dir} is not a git repository.`, 'Pass the folder of a git clone (or a bare repository), e.g. --repo-dir .');
+  }
+  const repository = flags.get('repo') ?? originName(git) ?? `sandbox/${basename(full).replace(/\.git$/, '')}`;
   if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) throw new UserError(`--repo ${repository} is not OWNER/NAME.`, 'Pass --repo like acme/app.');
-  const branch = flags.get('branch') ?? execFileSync('git', ['-C', full, 'rev-parse', '--abbrev-ref', 'HEAD']).toString().trim();
-  let inputs: Record<string, string | boolean> = { version: 'patch', 'version-files': existsSync(join(full, 'VERSION')) ? 'VERSION' : '', 'bump-mode': existsSync(join(full, 'VERSION')) ? 'commit' : 'none' };
+  const branch = flags.get('branch') ?? git('rev-parse', '--abbrev-ref', 'HEAD');
+  const hasVersionFile = (() => {
+    try {
+      git('cat-file', '-e', `${branch}:VERSION`);
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  let inputs: Record<string, string | boolean> = { version: 'patch', 'version-files': hasVersionFile ? 'VERSION' : '', 'bump-mode': hasVersionFile ? 'commit' : 'none' };
   const given = flags.get('inputs');
   if (given) {
     try {

@@ -18,3 +18,11 @@ export async function githubRequest<T>(env: Record<string, string>, auth: string
   }
   return (text ? JSON.parse(text) : undefined) as T;
 }
+
+/** A GET whose answer is bytes (an archive), redirects followed. */
+export async function githubDownload(env: Record<string, string>, auth: string | undefined, path: string): Promise<Buffer> {
+  const base = env.GITHUB_API_URL || 'https://api.github.com';
+  const response = await fetch(`${base}${path}`, { headers: { 'x-github-api-version': '2022-11-28', ...(auth ? { authorization: `Bearer ${auth}` } : {}) } });
+  if (!response.ok) throw new Error(`GET ${path}: ${response.status} ${await response.text()}`);
+  return Buffer.from(await response.arrayBuffer());
+}

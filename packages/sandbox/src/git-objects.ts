@@ -300,8 +300,14 @@ export class ObjectStore {
     return false;
   }
 
+  /** Recent answers of reachable(): what a commit reaches never changes, and compares ask twice a page. */
+  private readonly reachableMemo = new Map<string, Set<string>>();
+
   /** Every commit reachable from `heads`. */
   reachable(heads: string[]): Set<string> {
+    const key = [...heads].sort().join(',');
+    const memo = this.reachableMemo.get(key);
+    if (memo) return memo;
     const seen = new Set<string>();
     const queue = [...heads];
     while (queue.length > 0) {
@@ -312,6 +318,8 @@ export class ObjectStore {
       seen.add(sha);
       queue.push(...commit.parents);
     }
+    this.reachableMemo.set(key, seen);
+    if (this.reachableMemo.size > 8) this.reachableMemo.delete(this.reachableMemo.keys().next().value as string);
     return seen;
   }
 
@@ -343,7 +351,22 @@ export class ObjectStore {
   /** The best common ancestor of two commits (newest by committer date), or undefined. */
   mergeBase(a: string, b: string): string | undefined {
     const fromA = this.reachable([a]);
-    for (const commit of this.log(b)) if (fromA.has(commit.sha)) return commit.sha;
+    // Walk back from b newest first and stop at the first commit a reaches: no need to list all of b.
+    const seen = new Set<string>();
+    const frontier: Commit[] = [];
+    const push = (sha: string) => {
+      if (seen.has(sha)) return;
+      seen.add(sha);
+      const commit = this.commit(sha);
+      if (commit) frontier.push(commit);
+    };
+    push(b);
+    while (frontier.length > 0) {
+      frontier.sort((x, y) => y.committer.time - x.committer.time);
+      const next = frontier.shift() as Commit;
+      if (fromA.has(next.sha)) return next.sha;
+      for (const parent of next.parents) push(parent);
+    }
     return undefined;
   }
 }

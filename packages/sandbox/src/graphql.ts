@@ -107,38 +107,76 @@ function changedInFirstParent(repo: Repository, commit: Commit, path: string): b
 
 interface PullIndex {
   byMergeCommit: Map<string, PullRequest[]>;
-  /** Open PRs and PRs merged with a merge commit: the only ones whose own commits are not their merge commit. */
-  withBranches: Array<{ pr: PullRequest; base: string }>;
+  /** Commits of merged pull requests' branches (merge commits' second parents and their own ancestors). */
+  byBranchCommit: Map<string, PullRequest[]>;
+  /** Open PRs: their commits are whatever their head has that their base does not. */
+  open: PullRequest[];
 }
 
 // Built once per GraphQL request: a page of 100 commits asks for associations 100 times.
 const pullIndexes = new WeakMap<GraphqlContext, Map<Repository, PullIndex>>();
+// The branch commits of merged PRs, kept per repository until its PRs or refs change: computing
+// them walks the history once, too much to repeat for every request on Kata's 60,000 commits.
+const branchCommits = new WeakMap<Repository, { key: string; byCommit: Map<string, PullRequest[]> }>();
+
+/**
+ * Which merged PR each branch commit came in with. A PR merged with a merge commit brought its
+ * second parent and that parent's ancestors down to the base line; the base line is the
+ * first-parent chain of every merge commit (and of the default branch), so the walk stops there
+ * and the history is walked once.
+ */
+function mergedBranchCommits(repo: Repository, merged: Array<{ pr: PullRequest; merge: Commit }>): Map<string, PullRequest[]> {
+  const mainline = new Set<string>();
+  const starts = [...merged.map((m) => m.merge.sha), repo.refs.get(`refs/heads/${repo.defaultBranch}`) ?? ''];
+  for (const start of starts) {
+    for (let commit = repo.objects.commit(start); commit && !mainline.has(commit.sha); commit = commit.parents[0] ? repo.objects.commit(commit.parents[0]) : undefined) mainline.add(commit.sha);
+  }
+  const byCommit = new Map<string, PullRequest[]>();
+  for (const { pr, merge } of merged) {
+    const seen = new Set<string>();
+    const stack = [merge.parents[1]!];
+    while (stack.length > 0) {
+      const sha = stack.pop()!;
+      if (seen.has(sha) || mainline.has(sha)) continue;
+      seen.add(sha);
+      byCommit.set(sha, [...(byCommit.get(sha) ?? []), pr]);
+      const commit = repo.objects.commit(sha);
+      if (commit) stack.push(...commit.parents);
+    }
+  }
+  return byCommit;
+}
 
 function pullIndex(ctx: GraphqlContext, repo: Repository): PullIndex {
   let perRepo = pullIndexes.get(ctx);
   if (!perRepo) pullIndexes.set(ctx, (perRepo = new Map()));
   let index = perRepo.get(repo);
   if (index) return index;
-  index = { byMergeCommit: new Map(), withBranches: [] };
+  index = { byMergeCommit: new Map(), byBranchCommit: new Map(), open: [] };
   const now = Date.now();
+  const merged: Array<{ pr: PullRequest; merge: Commit }> = [];
   for (const pr of repo.pulls) {
     refreshPull(ctx.state, repo, pr);
     if (pr.mergedAt && now - Date.parse(pr.mergedAt) < ctx.associationLagMs) continue;
     if (pr.mergeCommitSha) index.byMergeCommit.set(pr.mergeCommitSha, [...(index.byMergeCommit.get(pr.mergeCommitSha) ?? []), pr]);
     const merge = pr.mergeCommitSha ? repo.objects.commit(pr.mergeCommitSha) : undefined;
-    const base = merge?.parents.length === 2 ? merge.parents[0] : pr.state === 'open' ? pr.baseSha : undefined;
-    if (base) index.withBranches.push({ pr, base });
+    if (merge?.parents.length === 2) merged.push({ pr, merge });
+    else if (pr.state === 'open') index.open.push(pr);
   }
+  const key = `${repo.pushes.length}:${merged.map((m) => m.pr.id).join(',')}`;
+  let cached = branchCommits.get(repo);
+  if (cached?.key !== key) branchCommits.set(repo, (cached = { key, byCommit: mergedBranchCommits(repo, merged) }));
+  index.byBranchCommit = cached.byCommit;
   perRepo.set(repo, index);
   return index;
 }
 
-/** PRs a commit belongs to: the PR it merged, and PRs whose own commits include it. */
+/** PRs a commit belongs to: the PR it merged, the merged PR whose branch brought it, open PRs containing it. */
 function associatedPulls(ctx: GraphqlContext, repo: Repository, sha: string): PullRequest[] {
   const index = pullIndex(ctx, repo);
-  const found = new Set(index.byMergeCommit.get(sha) ?? []);
-  for (const { pr, base } of index.withBranches) if (repo.objects.isAncestor(sha, pr.headSha) && !repo.objects.isAncestor(sha, base)) found.add(pr);
-  return repo.pulls.filter((pr) => found.has(pr));
+  const found = new Set([...(index.byMergeCommit.get(sha) ?? []), ...(index.byBranchCommit.get(sha) ?? [])]);
+  for (const pr of index.open) if (repo.objects.isAncestor(sha, pr.headSha) && !repo.objects.isAncestor(sha, pr.baseSha)) found.add(pr);
+  return [...found].sort((a, b) => a.number - b.number);
 }
 
 function gitObject(ctx: GraphqlContext, repo: Repository, sha: string): Node | null {
@@ -212,15 +250,17 @@ function refNode(ctx: GraphqlContext, repo: Repository, ref: string, sha: string
     compare: (args: Args) => {
       const head = resolveCommitish(repo, String(args.headRef));
       if (!head) throw new GraphQLError(`Could not resolve to a Ref or commit with the name '${String(args.headRef)}'.`, { extensions: { type: 'NOT_FOUND' } });
-      const ahead = repo.objects.log(head, [sha]).reverse();
-      const behind = repo.objects.log(sha, [head]);
+      // A ref to an annotated tag compares from the commit the tag names, as REST compare does.
+      const base = repo.objects.peel(sha);
+      const ahead = repo.objects.log(head, [base]).reverse();
+      const behind = repo.objects.log(base, [head]);
       return {
         __typename: 'Comparison',
-        id: nodeId('Comparison', `${sha}...${head}`),
+        id: nodeId('Comparison', `${base}...${head}`),
         aheadBy: ahead.length,
         behindBy: behind.length,
         status: ahead.length === 0 && behind.length === 0 ? 'IDENTICAL' : behind.length === 0 ? 'AHEAD' : ahead.length === 0 ? 'BEHIND' : 'DIVERGED',
-        baseTarget: () => gitObject(ctx, repo, sha),
+        baseTarget: () => gitObject(ctx, repo, base),
         headTarget: () => gitObject(ctx, repo, head),
         commits: (cArgs: Args) => connection(ahead, cArgs, (c) => commitNode(ctx, repo, c)),
       };

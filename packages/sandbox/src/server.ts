@@ -8,6 +8,7 @@ import { FaultInjector, type FaultRule } from './faults.js';
 import { applySeed, type SeedFixture, type SeedRepo, seedRepo, SANDBOX_APP_ID, SANDBOX_TOKENS } from './seed.js';
 import { canRead } from './rules.js';
 import { registerRepoRoutes } from './rest/repos.js';
+import { registerArchiveRoutes } from './rest/archives.js';
 import { registerGitRoutes } from './rest/git.js';
 import { registerAdminRoutes } from './rest/admin.js';
 import { registerPullRoutes } from './rest/pulls.js';
@@ -96,6 +97,7 @@ export class Sandbox {
     this.latencyMs = options.latencyMs ?? 0;
     this.associationLagMs = options.associationLagMs ?? 0;
     registerRepoRoutes(this.apiRouter);
+    registerArchiveRoutes(this.apiRouter);
     registerGitRoutes(this.apiRouter);
     registerAdminRoutes(this.apiRouter);
     registerPullRoutes(this.apiRouter);
