@@ -23,9 +23,9 @@ export interface RepoShape {
 }
 
 /** Kata Containers: ≥ 60,000 commits, ≥ 15,000 files, ≥ 500,000 objects, ≥ 2 GiB of blob content. */
-export const KATA_SHAPE: RepoShape = { name: 'kata-shaped', origin: 'kata-containers/kata-containers', pulls: 30_000, dirs: 150, subdirs: 4, perDir: 25, filesPerPull: 12, fileBytes: 6_400, tagEvery: 500 };
-/** MetalLB: ~1,200 files, a few thousand commits. */
-export const METALLB_SHAPE: RepoShape = { name: 'metallb-shaped', origin: 'metallb/metallb', pulls: 2_000, dirs: 40, subdirs: 3, perDir: 10, filesPerPull: 4, fileBytes: 3_000, tagEvery: 100 };
+export const KATA_SHAPE: RepoShape = { name: 'kata-shaped', origin: 'kata-containers/kata-containers', pulls: 30_250, dirs: 150, subdirs: 4, perDir: 25, filesPerPull: 12, fileBytes: 6_400, tagEvery: 500 };
+/** MetalLB: ~1,200 files, a few thousand commits. Both end with pull requests after the last tag, to release. */
+export const METALLB_SHAPE: RepoShape = { name: 'metallb-shaped', origin: 'metallb/metallb', pulls: 2_050, dirs: 40, subdirs: 3, perDir: 10, filesPerPull: 4, fileBytes: 3_000, tagEvery: 100 };
 
 function path(shape: RepoShape, file: number): string {
   const dir = Math.floor(file / (shape.subdirs * shape.perDir));

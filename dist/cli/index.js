@@ -94062,7 +94062,45 @@ async function startSandbox(options = {}) {
 
 
 
+;// CONCATENATED MODULE: ./packages/cli/src/local-repository.ts
+
+
+/** git in a local repository (work tree or bare), its answer trimmed; throws when git fails. */
+function gitIn(dir) {
+    return (...args) => (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-C', dir, ...args], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).toString().trim();
+}
+/**
+ * The repository as its origin names it (github.com/metallb/metallb → metallb/metallb), so notes,
+ * links and checks name the real project; `sandbox/<folder>` without a GitHub origin.
+ */
+function repositoryName(dir) {
+    let url = '';
+    try {
+        url = gitIn(dir)('remote', 'get-url', 'origin');
+    }
+    catch {
+        // no origin
+    }
+    const match = /^(?:https?:\/\/(?:[^@/]+@)?[^/]+\/|git@[^:]+:|ssh:\/\/git@[^/]+\/)([^/\s]+)\/([^/\s]+?)(?:\.git)?\/?$/.exec(url);
+    return match ? `${match[1]}/${match[2]}` : `sandbox/${(0,external_node_path_namespaceObject.basename)(dir).replace(/\.git$/, '')}`;
+}
+/**
+ * The newest release tag reachable from `branch` and the prefix it uses (`v0.14.8` → `v`,
+ * `3.9.0` → ''), so a rehearsal continues the project's own tag scheme from its own last release.
+ */
+function latestReleaseTag(dir, branch) {
+    try {
+        const tag = gitIn(dir)('describe', '--tags', '--abbrev=0', '--match', '*[0-9]*.[0-9]*.[0-9]*', branch);
+        const prefix = /^(.*?)\d+\.\d+\.\d+/.exec(tag)?.[1] ?? '';
+        return { tag, prefix };
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./packages/cli/src/sandbox-command.ts
+
 
 
 
@@ -94073,7 +94111,7 @@ function seedFrom(path, repo) {
     if (!(0,external_node_fs_namespaceObject.existsSync)(full))
         throw new errors_UserError(`The seed \`${path}\` does not exist.`, 'Pass --seed a JSON fixture file or a local git repository.');
     if ((0,external_node_fs_namespaceObject.statSync)(full).isDirectory()) {
-        const [owner, name] = (repo ?? `sandbox/${(0,external_node_path_namespaceObject.basename)(full)}`).split('/');
+        const [owner, name] = (repo ?? repositoryName(full)).split('/');
         return { repos: [{ owner, name, gitDir: full }] };
     }
     try {
@@ -106985,32 +107023,17 @@ const REHEARSE_USAGE = [
     'this relkit checkout with release-relkit.yml into relkit/relkit and the six relkit/<action> repositories;',
     '`self-first` does it from an empty GitHub (no tag anywhere yet), as relkit\'s very first release.',
 ].join('\n');
-/**
- * The repository as its origin names it (github.com/metallb/metallb → metallb/metallb), so the
- * notes, links and checks name the real project; undefined without a GitHub origin.
- */
-function originName(git) {
-    let url;
-    try {
-        url = git('remote', 'get-url', 'origin');
-    }
-    catch {
-        return undefined;
-    }
-    const match = /^(?:https?:\/\/(?:[^@/]+@)?[^/]+\/|git@[^:]+:|ssh:\/\/git@[^/]+\/)([^/\s]+)\/([^/\s]+?)(?:\.git)?\/?$/.exec(url);
-    return match ? `${match[1]}/${match[2]}` : undefined;
-}
 /** A scenario for the repository in DIR: its commits, branches and tags, released with the given inputs. */
 function scenarioFromRepository(dir, flags) {
     const full = (0,external_node_path_namespaceObject.resolve)(dir);
-    const git = (...args) => (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-C', full, ...args], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const git = gitIn(full);
     try {
         git('rev-parse', '--git-dir');
     }
     catch {
         throw new errors_UserError(`--repo-dir ${dir} is not a git repository.`, 'Pass the folder of a git clone (or a bare repository), e.g. --repo-dir .');
     }
-    const repository = flags.get('repo') ?? originName(git) ?? `sandbox/${(0,external_node_path_namespaceObject.basename)(full).replace(/\.git$/, '')}`;
+    const repository = flags.get('repo') ?? repositoryName(full);
     if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
         throw new errors_UserError(`--repo ${repository} is not OWNER/NAME.`, 'Pass --repo like acme/app.');
     const branch = flags.get('branch') ?? git('rev-parse', '--abbrev-ref', 'HEAD');
@@ -107023,7 +107046,9 @@ function scenarioFromRepository(dir, flags) {
             return false;
         }
     })();
-    let inputs = { version: 'patch', 'version-files': hasVersionFile ? 'VERSION' : '', 'bump-mode': hasVersionFile ? 'commit' : 'none' };
+    // The project's own tag scheme, from its last release (a first release over all history otherwise).
+    const latest = latestReleaseTag(full, branch);
+    let inputs = { version: 'patch', 'version-files': hasVersionFile ? 'VERSION' : '', 'bump-mode': hasVersionFile ? 'commit' : 'none', ...(latest ? { 'tag-prefix': latest.prefix } : {}) };
     const given = flags.get('inputs');
     if (given) {
         try {
@@ -107036,7 +107061,7 @@ function scenarioFromRepository(dir, flags) {
     const [owner, name] = repository.split('/');
     return {
         name: 'repo-dir',
-        title: `${repository} from ${full}`,
+        title: `${repository} from ${full}${given ? '' : ` (assumed: a patch release${hasVersionFile ? ' of VERSION' : ', nothing bumped'}, ${latest ? `after ${latest.tag}, tags like ${latest.prefix}X.Y.Z` : 'the first release: no earlier X.Y.Z tag'}; pass --inputs to choose)`}`,
         process: '',
         repository,
         dispatchBranch: branch,

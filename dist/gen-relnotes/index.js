@@ -46311,6 +46311,19 @@ function conventionalSection(headline) {
 ;// CONCATENATED MODULE: ./packages/relnotes/src/entries.ts
 
 const OTHER = 'Other Changes';
+/**
+ * What a commit says about its PR: a merge commit's body line is the PR title GitHub wrote, and its
+ * subject names the author's fork (`Merge pull request #N from alice/branch`); a squash subject is
+ * the title with ` (#N)`; any other commit gives its subject.
+ */
+function titleFromMessage(message, number) {
+    const [subject = '', ...rest] = message.split('\n');
+    const merge = new RegExp(`^Merge pull request #${number} from ([^/\\s]+)/`).exec(subject);
+    if (merge)
+        return { title: rest.find((line) => line.trim() !== '')?.trim() ?? subject, author: merge[1], fromPr: true };
+    const squash = new RegExp(`\\s*\\(#${number}\\)\\s*$`);
+    return { title: subject.replace(squash, ''), fromPr: squash.test(subject) };
+}
 const DEPENDENCY_BOTS = /^(dependabot|renovate|renovate-bot|dependabot-preview)(\[bot\])?$/i;
 function matchesAny(labels, wanted) {
     return wanted.includes('*') || labels.some((l) => wanted.includes(l));
@@ -46350,6 +46363,7 @@ function buildEntries(input) {
     const { config } = input;
     const byPr = new Map();
     const loose = [];
+    const unreadable = new Map();
     const skipped = new Set();
     const sorted = [...input.commits].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.sha < b.sha ? -1 : 1));
     for (const commit of sorted) {
@@ -46366,6 +46380,24 @@ function buildEntries(input) {
                 unresolved = true;
         }
         const extraAuthors = coAuthors(commit.message).map(loginFor);
+        if (number !== undefined && !input.pulls.has(number) && !input.originals.has(number)) {
+            // A PR the history names but GitHub could not give (deleted, or a repository seeded without
+            // its PRs): one entry with what the commits say, never dropped.
+            const titled = titleFromMessage(commit.message, number);
+            const entry = unreadable.get(number);
+            if (entry) {
+                entry.commits.push(commit.sha);
+                if (titled.fromPr)
+                    entry.title = titled.title;
+                for (const a of extraAuthors)
+                    if (!entry.authors.includes(a))
+                        entry.authors.push(a);
+                continue;
+            }
+            const author = titled.author ?? commit.authorLogin ?? commit.authorName;
+            unreadable.set(number, { pr: number, backport: undefined, title: titled.title, note: undefined, url: undefined, author, authors: [...new Set([author, ...extraAuthors])], labels: [], category: OTHER, actionRequired: false, commits: [commit.sha], mergedAt: commit.date, unresolvedCherryPick: false });
+            continue;
+        }
         if (number === undefined || !input.pulls.has(number)) {
             const headline = commit.message.split('\n', 1)[0] ?? '';
             if (commit.parents.length > 1 || commit.authorIsBot || /\[bot\]$/.test(commit.authorLogin ?? ''))
@@ -46408,7 +46440,7 @@ function buildEntries(input) {
             unresolvedCherryPick: unresolved,
         });
     }
-    const entries = [...byPr.values(), ...loose];
+    const entries = [...byPr.values(), ...unreadable.values(), ...loose];
     return entries.sort((a, b) => {
         const at = a.mergedAt ?? '';
         const bt = b.mergedAt ?? '';
@@ -46876,6 +46908,32 @@ async function generateNotes(clients, request) {
     for (const [sha, original] of commitOriginals)
         if (!pulls.has(original))
             commitOriginals.delete(sha);
+    const unreadable = [...new Set(prOf.values())].filter((n) => !pulls.has(n)).sort((a, b) => a - b);
+    if (unreadable.length > 0) {
+        // Without the PR, GitHub associates nothing with its branch commits: the merge commit's second
+        // parent and its ancestors off the first-parent line are that PR's, as git sees them.
+        const bySha = new Map(range.commits.map((c) => [c.sha, c]));
+        const mainline = new Set();
+        for (let c = bySha.get(points.to.sha); c && !mainline.has(c.sha); c = bySha.get(c.parents[0] ?? ''))
+            mainline.add(c.sha);
+        for (const merge of range.commits) {
+            const number = prOf.get(merge.sha);
+            if (merge.parents.length < 2 || number === undefined || pulls.has(number))
+                continue;
+            const stack = [merge.parents[1]];
+            while (stack.length > 0) {
+                const sha = stack.pop();
+                const commit = bySha.get(sha);
+                if (!commit || mainline.has(sha) || prOf.has(sha))
+                    continue;
+                prOf.set(sha, number);
+                stack.push(...commit.parents);
+            }
+        }
+    }
+    if (unreadable.length > 0) {
+        request.warn(`${unreadable.length} pull request(s) named by the history could not be read from ${id.owner}/${id.repo} (${unreadable.slice(0, 10).map((n) => `#${n}`).join(', ')}${unreadable.length > 10 ? ', …' : ''}): each is listed with what its commits say (no labels, no release-note block).`);
+    }
     const entries = buildEntries({ commits: range.commits, prOf, pulls, originals, commitOriginals, config });
     const contributors = config.contributors ? contributors_contributors(entries, config.excludeContributors) : undefined;
     const newContributors = config.newContributors ? await contributors_newContributors(clients.graphql, id, entries, config.excludeContributors) : undefined;

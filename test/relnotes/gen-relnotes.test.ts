@@ -158,3 +158,28 @@ describe('gen-relnotes on a MetalLB-shaped history', () => {
     expect(errors(broken.result).join('\n')).toMatch(/\.github\/release\.yml:4:7: unknown key "lables" in changelog\.categories\[0\]/);
   });
 });
+
+describe('pull requests the history names but GitHub cannot give', () => {
+  it('are listed with what their commits say and counted in a warning, never dropped', async () => {
+    env.sandbox.addRepo({
+      owner: 'acme',
+      name: 'no-pulls',
+      commits: [
+        { id: 'c0', message: 'Initial', author: 'alice', date: '2026-01-01T00:00:00Z', files: { VERSION: '1.0.0\n' } },
+        { id: 'side', message: 'Speed up the agent', author: 'bob', date: '2026-01-02T00:00:00Z', files: { 'agent.rs': '// fast\n' } },
+        { id: 'merge', parents: ['c0', 'side'], message: 'Merge pull request #41 from bob/fast-agent\n\nagent: start twice as fast', author: 'alice', date: '2026-01-03T00:00:00Z', files: { 'agent.rs': '// fast\n' } },
+        { id: 'squash', message: 'runtime: fix hotplug on arm64 (#42)', author: 'carol', date: '2026-01-04T00:00:00Z', files: { 'mem.go': '// fixed\n' } },
+      ],
+      tags: { 'v1.0.0': 'c0' },
+    });
+    const cwd = await scratchDir('relnotes-no-pulls');
+    const result = await runAction('gen-relnotes', env.sandbox, { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', version: '1.1.0', to: 'main', format: 'json' }, { cwd, env: { GITHUB_REPOSITORY: 'acme/no-pulls', GITHUB_SHA: undefined } });
+    expect(errors(result)).toEqual([]);
+    expect(result.stdout).toMatch(/::warning::2 pull request\(s\) named by the history could not be read from acme\/no-pulls \(#41, #42\)/);
+    const entries = JSON.parse(result.outputs.json!).entries as Array<{ pr: number; title: string; author: string; commits: string[] }>;
+    expect(entries.map((e) => [e.pr, e.title, e.author, e.commits.length])).toEqual([
+      [41, 'agent: start twice as fast', 'bob', 2],
+      [42, 'runtime: fix hotplug on arm64', 'carol', 1],
+    ]);
+  });
+});

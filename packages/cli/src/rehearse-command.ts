@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -6,6 +5,7 @@ import { UserError } from '@relkit/kit';
 import { startSandbox } from '@relkit/sandbox';
 import { rehearsalReport, rehearse, scenario as loadScenario, scenarioSeed, SCENARIOS, selfScenario, startLocalRegistry, type CallerWorkflow, type LocalRegistry, type Scenario } from '@relkit/rehearsal';
 import { actionsDirectory } from './actions-dir.js';
+import { gitIn, latestReleaseTag, repositoryName } from './local-repository.js';
 import { refuseUnknownFlags } from './args.js';
 
 export const REHEARSE_USAGE = [
@@ -23,31 +23,16 @@ export const REHEARSE_USAGE = [
   '`self-first` does it from an empty GitHub (no tag anywhere yet), as relkit\'s very first release.',
 ].join('\n');
 
-/**
- * The repository as its origin names it (github.com/metallb/metallb → metallb/metallb), so the
- * notes, links and checks name the real project; undefined without a GitHub origin.
- */
-function originName(git: (...args: string[]) => string): string | undefined {
-  let url: string;
-  try {
-    url = git('remote', 'get-url', 'origin');
-  } catch {
-    return undefined;
-  }
-  const match = /^(?:https?:\/\/(?:[^@/]+@)?[^/]+\/|git@[^:]+:|ssh:\/\/git@[^/]+\/)([^/\s]+)\/([^/\s]+?)(?:\.git)?\/?$/.exec(url);
-  return match ? `${match[1]}/${match[2]}` : undefined;
-}
-
 /** A scenario for the repository in DIR: its commits, branches and tags, released with the given inputs. */
 function scenarioFromRepository(dir: string, flags: Map<string, string>): Scenario {
   const full = resolve(dir);
-  const git = (...args: string[]) => execFileSync('git', ['-C', full, ...args], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  const git = gitIn(full);
   try {
     git('rev-parse', '--git-dir');
   } catch {
     throw new UserError(`--repo-dir ${dir} is not a git repository.`, 'Pass the folder of a git clone (or a bare repository), e.g. --repo-dir .');
   }
-  const repository = flags.get('repo') ?? originName(git) ?? `sandbox/${basename(full).replace(/\.git$/, '')}`;
+  const repository = flags.get('repo') ?? repositoryName(full);
   if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) throw new UserError(`--repo ${repository} is not OWNER/NAME.`, 'Pass --repo like acme/app.');
   const branch = flags.get('branch') ?? git('rev-parse', '--abbrev-ref', 'HEAD');
   const hasVersionFile = (() => {
@@ -58,7 +43,9 @@ function scenarioFromRepository(dir: string, flags: Map<string, string>): Scenar
       return false;
     }
   })();
-  let inputs: Record<string, string | boolean> = { version: 'patch', 'version-files': hasVersionFile ? 'VERSION' : '', 'bump-mode': hasVersionFile ? 'commit' : 'none' };
+  // The project's own tag scheme, from its last release (a first release over all history otherwise).
+  const latest = latestReleaseTag(full, branch);
+  let inputs: Record<string, string | boolean> = { version: 'patch', 'version-files': hasVersionFile ? 'VERSION' : '', 'bump-mode': hasVersionFile ? 'commit' : 'none', ...(latest ? { 'tag-prefix': latest.prefix } : {}) };
   const given = flags.get('inputs');
   if (given) {
     try {
@@ -70,7 +57,7 @@ function scenarioFromRepository(dir: string, flags: Map<string, string>): Scenar
   const [owner, name] = repository.split('/') as [string, string];
   return {
     name: 'repo-dir',
-    title: `${repository} from ${full}`,
+    title: `${repository} from ${full}${given ? '' : ` (assumed: a patch release${hasVersionFile ? ' of VERSION' : ', nothing bumped'}, ${latest ? `after ${latest.tag}, tags like ${latest.prefix}X.Y.Z` : 'the first release: no earlier X.Y.Z tag'}; pass --inputs to choose)`}`,
     process: '',
     repository,
     dispatchBranch: branch,

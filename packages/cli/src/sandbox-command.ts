@@ -1,14 +1,15 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { startSandbox, SANDBOX_TOKENS, type SeedFixture } from '@relkit/sandbox';
 import { UserError } from '@relkit/kit';
 import { refuseUnknownFlags } from './args.js';
+import { repositoryName } from './local-repository.js';
 
 function seedFrom(path: string, repo: string | undefined): SeedFixture {
   const full = resolve(path);
   if (!existsSync(full)) throw new UserError(`The seed \`${path}\` does not exist.`, 'Pass --seed a JSON fixture file or a local git repository.');
   if (statSync(full).isDirectory()) {
-    const [owner, name] = (repo ?? `sandbox/${basename(full)}`).split('/') as [string, string];
+    const [owner, name] = (repo ?? repositoryName(full)).split('/') as [string, string];
     return { repos: [{ owner, name, gitDir: full }] };
   }
   try {

@@ -26,6 +26,20 @@ export interface NoteEntry {
 }
 
 export const OTHER = 'Other Changes';
+
+/**
+ * What a commit says about its PR: a merge commit's body line is the PR title GitHub wrote, and its
+ * subject names the author's fork (`Merge pull request #N from alice/branch`); a squash subject is
+ * the title with ` (#N)`; any other commit gives its subject.
+ */
+function titleFromMessage(message: string, number: number): { title: string; author?: string; fromPr: boolean } {
+  const [subject = '', ...rest] = message.split('\n');
+  const merge = new RegExp(`^Merge pull request #${number} from ([^/\\s]+)/`).exec(subject);
+  if (merge) return { title: rest.find((line) => line.trim() !== '')?.trim() ?? subject, author: merge[1]!, fromPr: true };
+  const squash = new RegExp(`\\s*\\(#${number}\\)\\s*$`);
+  return { title: subject.replace(squash, ''), fromPr: squash.test(subject) };
+}
+
 const DEPENDENCY_BOTS = /^(dependabot|renovate|renovate-bot|dependabot-preview)(\[bot\])?$/i;
 
 function matchesAny(labels: string[], wanted: string[]): boolean {
@@ -76,6 +90,7 @@ export function buildEntries(input: EntryInput): NoteEntry[] {
   const { config } = input;
   const byPr = new Map<number, NoteEntry>();
   const loose: NoteEntry[] = [];
+  const unreadable = new Map<number, NoteEntry>();
   const skipped = new Set<number>();
   const sorted = [...input.commits].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.sha < b.sha ? -1 : 1));
   for (const commit of sorted) {
@@ -90,6 +105,21 @@ export function buildEntries(input: EntryInput): NoteEntry[] {
       } else unresolved = true;
     }
     const extraAuthors = coAuthors(commit.message).map(loginFor);
+    if (number !== undefined && !input.pulls.has(number) && !input.originals.has(number)) {
+      // A PR the history names but GitHub could not give (deleted, or a repository seeded without
+      // its PRs): one entry with what the commits say, never dropped.
+      const titled = titleFromMessage(commit.message, number);
+      const entry = unreadable.get(number);
+      if (entry) {
+        entry.commits.push(commit.sha);
+        if (titled.fromPr) entry.title = titled.title;
+        for (const a of extraAuthors) if (!entry.authors.includes(a)) entry.authors.push(a);
+        continue;
+      }
+      const author = titled.author ?? commit.authorLogin ?? commit.authorName;
+      unreadable.set(number, { pr: number, backport: undefined, title: titled.title, note: undefined, url: undefined, author, authors: [...new Set([author, ...extraAuthors])], labels: [], category: OTHER, actionRequired: false, commits: [commit.sha], mergedAt: commit.date, unresolvedCherryPick: false });
+      continue;
+    }
     if (number === undefined || !input.pulls.has(number)) {
       const headline = commit.message.split('\n', 1)[0] ?? '';
       if (commit.parents.length > 1 || commit.authorIsBot || /\[bot\]$/.test(commit.authorLogin ?? '')) continue;
@@ -128,7 +158,7 @@ export function buildEntries(input: EntryInput): NoteEntry[] {
       unresolvedCherryPick: unresolved,
     });
   }
-  const entries = [...byPr.values(), ...loose];
+  const entries = [...byPr.values(), ...unreadable.values(), ...loose];
   return entries.sort((a, b) => {
     const at = a.mergedAt ?? '';
     const bt = b.mergedAt ?? '';

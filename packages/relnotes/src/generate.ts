@@ -120,6 +120,29 @@ export async function generateNotes(clients: { rest: GitHubRest; graphql: GitHub
   for (const [backport, original] of wanted) originals.set(backport, pulls.has(original) ? original : null);
   for (const [sha, original] of commitOriginals) if (!pulls.has(original)) commitOriginals.delete(sha);
 
+  const unreadable = [...new Set(prOf.values())].filter((n) => !pulls.has(n)).sort((a, b) => a - b);
+  if (unreadable.length > 0) {
+    // Without the PR, GitHub associates nothing with its branch commits: the merge commit's second
+    // parent and its ancestors off the first-parent line are that PR's, as git sees them.
+    const bySha = new Map(range.commits.map((c) => [c.sha, c]));
+    const mainline = new Set<string>();
+    for (let c = bySha.get(points.to.sha); c && !mainline.has(c.sha); c = bySha.get(c.parents[0] ?? '')) mainline.add(c.sha);
+    for (const merge of range.commits) {
+      const number = prOf.get(merge.sha);
+      if (merge.parents.length < 2 || number === undefined || pulls.has(number)) continue;
+      const stack = [merge.parents[1]!];
+      while (stack.length > 0) {
+        const sha = stack.pop()!;
+        const commit = bySha.get(sha);
+        if (!commit || mainline.has(sha) || prOf.has(sha)) continue;
+        prOf.set(sha, number);
+        stack.push(...commit.parents);
+      }
+    }
+  }
+  if (unreadable.length > 0) {
+    request.warn(`${unreadable.length} pull request(s) named by the history could not be read from ${id.owner}/${id.repo} (${unreadable.slice(0, 10).map((n) => `#${n}`).join(', ')}${unreadable.length > 10 ? ', …' : ''}): each is listed with what its commits say (no labels, no release-note block).`);
+  }
   const entries = buildEntries({ commits: range.commits, prOf, pulls, originals, commitOriginals, config });
   const contributors = config.contributors ? listContributors(entries, config.excludeContributors) : undefined;
   const newContributors = config.newContributors ? await findNewContributors(clients.graphql, id, entries, config.excludeContributors) : undefined;

@@ -1,0 +1,36 @@
+import { execFileSync } from 'node:child_process';
+import { basename } from 'node:path';
+
+/** git in a local repository (work tree or bare), its answer trimmed; throws when git fails. */
+export function gitIn(dir: string): (...args: string[]) => string {
+  return (...args) => execFileSync('git', ['-C', dir, ...args], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).toString().trim();
+}
+
+/**
+ * The repository as its origin names it (github.com/metallb/metallb → metallb/metallb), so notes,
+ * links and checks name the real project; `sandbox/<folder>` without a GitHub origin.
+ */
+export function repositoryName(dir: string): string {
+  let url = '';
+  try {
+    url = gitIn(dir)('remote', 'get-url', 'origin');
+  } catch {
+    // no origin
+  }
+  const match = /^(?:https?:\/\/(?:[^@/]+@)?[^/]+\/|git@[^:]+:|ssh:\/\/git@[^/]+\/)([^/\s]+)\/([^/\s]+?)(?:\.git)?\/?$/.exec(url);
+  return match ? `${match[1]}/${match[2]}` : `sandbox/${basename(dir).replace(/\.git$/, '')}`;
+}
+
+/**
+ * The newest release tag reachable from `branch` and the prefix it uses (`v0.14.8` → `v`,
+ * `3.9.0` → ''), so a rehearsal continues the project's own tag scheme from its own last release.
+ */
+export function latestReleaseTag(dir: string, branch: string): { tag: string; prefix: string } | undefined {
+  try {
+    const tag = gitIn(dir)('describe', '--tags', '--abbrev=0', '--match', '*[0-9]*.[0-9]*.[0-9]*', branch);
+    const prefix = /^(.*?)\d+\.\d+\.\d+/.exec(tag)?.[1] ?? '';
+    return { tag, prefix };
+  } catch {
+    return undefined;
+  }
+}
