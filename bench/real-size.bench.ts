@@ -13,7 +13,7 @@ const ACTIONS = fileURLToPath(new URL('../actions/', import.meta.url));
 const RELEASE_YML = fileURLToPath(new URL('../.github/workflows/release.yml', import.meta.url));
 
 /** `relkit sandbox serve --seed DIR` as a process of its own: time until it listens, its peak RSS, its API. */
-async function serve(dir: string): Promise<{ readyMs: number; peakMb: () => number; api: string; stop: () => void }> {
+async function serve(dir: string): Promise<{ readyMs: number; readyMb: number; peakMb: () => number; api: string; stop: () => void }> {
   const started = Date.now();
   const child = spawn('node', [CLI, 'sandbox', 'serve', '--seed', dir, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
@@ -27,7 +27,7 @@ async function serve(dir: string): Promise<{ readyMs: number; peakMb: () => numb
   });
   const readyMs = Date.now() - started;
   const peakMb = () => Math.round(Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
-  return { readyMs, peakMb, api, stop: () => child.kill() };
+  return { readyMs, readyMb: peakMb(), peakMb, api, stop: () => child.kill() };
 }
 
 async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
@@ -78,7 +78,8 @@ it('real-size repositories: seeding, checkout, compare pages and a whole rehears
         repository: shape.name,
         'generate s': Number((generated.ms / 1000).toFixed(1)),
         'seed ready ms': server.readyMs,
-        'peak RSS MB': server.peakMb(),
+        'RSS at ready MB': server.readyMb,
+        'peak RSS MB (after checkout, compares)': server.peakMb(),
         'checkout requests': checkoutRequests,
         'checkout ms': checkoutMs,
         'tarball MB': tarballMb,

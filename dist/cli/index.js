@@ -94090,7 +94090,8 @@ function repositoryName(dir) {
  */
 function latestReleaseTag(dir, branch) {
     try {
-        const tag = gitIn(dir)('describe', '--tags', '--abbrev=0', '--match', '*[0-9]*.[0-9]*.[0-9]*', branch);
+        // Release tags (v0.14.8, 3.9.0), not other tag families (MetalLB's metallb-chart-0.16.1).
+        const tag = gitIn(dir)('describe', '--tags', '--abbrev=0', '--match', 'v[0-9]*.[0-9]*.[0-9]*', '--match', '[0-9]*.[0-9]*.[0-9]*', branch);
         const prefix = /^(.*?)\d+\.\d+\.\d+/.exec(tag)?.[1] ?? '';
         return { tag, prefix };
     }
@@ -106833,7 +106834,7 @@ function rehearsalReport(record, sandbox, scenario, mock) {
     const diff = /```diff\n([\s\S]*?)```/.exec(bump?.summary ?? '')?.[1];
     if (diff)
         out.push('', `Version files${mock ? ' (would change)' : `, committed as ${jobs.bump?.outputs.sha?.slice(0, 12)}`}`, indent(diff));
-    const notes = jobs.notes?.outputs.notes;
+    const notes = step(record, 'notes', 'notes')?.outputs.notes;
     if (notes)
         out.push('', `Release notes (${jobs.notes?.outputs['pr-count'] ?? '?'} pull request(s))`, indent(notes.replace(/\n<!--[\s\S]*?-->/g, '')));
     const repo = sandbox.state.repo(scenario.repository);
@@ -107048,7 +107049,10 @@ function scenarioFromRepository(dir, flags) {
     })();
     // The project's own tag scheme, from its last release (a first release over all history otherwise).
     const latest = latestReleaseTag(full, branch);
-    let inputs = { version: 'patch', 'version-files': hasVersionFile ? 'VERSION' : '', 'bump-mode': hasVersionFile ? 'commit' : 'none', ...(latest ? { 'tag-prefix': latest.prefix } : {}) };
+    // With no VERSION file the version comes from the last tag (a patch after it), or 0.1.0 for a first release.
+    const next = latest ? /(\d+)\.(\d+)\.(\d+)/.exec(latest.tag.slice(latest.prefix.length)) : undefined;
+    const version = hasVersionFile ? 'patch' : next ? `${next[1]}.${next[2]}.${Number(next[3]) + 1}` : '0.1.0';
+    let inputs = { version, 'version-files': hasVersionFile ? 'VERSION' : '', 'bump-mode': hasVersionFile ? 'commit' : 'none', ...(latest ? { 'tag-prefix': latest.prefix } : {}) };
     const given = flags.get('inputs');
     if (given) {
         try {
@@ -107061,7 +107065,7 @@ function scenarioFromRepository(dir, flags) {
     const [owner, name] = repository.split('/');
     return {
         name: 'repo-dir',
-        title: `${repository} from ${full}${given ? '' : ` (assumed: a patch release${hasVersionFile ? ' of VERSION' : ', nothing bumped'}, ${latest ? `after ${latest.tag}, tags like ${latest.prefix}X.Y.Z` : 'the first release: no earlier X.Y.Z tag'}; pass --inputs to choose)`}`,
+        title: `${repository} from ${full}${given ? '' : ` (assumed: ${hasVersionFile ? 'a patch release of VERSION' : `version ${version}, nothing bumped`}, ${latest ? `after ${latest.tag}, tags like ${latest.prefix}X.Y.Z` : 'the first release: no earlier X.Y.Z tag'}; pass --inputs to choose)`}`,
         process: '',
         repository,
         dispatchBranch: branch,

@@ -617,3 +617,30 @@ describe('"Re-run failed jobs" uses the called workflow of the first attempt', (
     expect(again.attempt).toBe(2);
   });
 });
+
+describe('an action input is one environment variable, which Linux caps at 128 KiB (execve E2BIG)', () => {
+  it('notes longer than that reach the draft as a file, and the release is published with them cut at GitHub\'s limit', async () => {
+    const current = await stage('kube-rs', (scenario) => {
+      const repo = scenario.repos[0]!;
+      // 400 merged PRs with long titles: about 200 KB of notes, as a first release or a long cycle writes.
+      for (let i = 0; i < 400; i++) {
+        const number = 2000 + i;
+        repo.commits!.push({ id: `long${i}`, message: `Change ${i} (#${number})`, author: 'clux', date: new Date(Date.UTC(2026, 9, 20, 0, i)).toISOString(), files: { [`src/change-${i}.rs`]: `// ${i}\n` } });
+        repo.pulls!.push({ number, title: `Refactor the watcher backoff and the reflector store, part ${i}: ${'keep the cache consistent across relists '.repeat(10)}`, user: 'clux', labels: ['changelog-change'], head: `clux/long-${i}`, base: 'main', mergeCommit: `long${i}`, mergedAt: new Date(Date.UTC(2026, 9, 20, 0, i)).toISOString() });
+      }
+      scenario.inputs.publish = true;
+    });
+    try {
+      const record = await current.run({ mock: false });
+      expect(failures(record)).toBe('');
+      const notes = record.jobs.notes!.legs[0]!.steps.find((s) => s.id === 'notes')!.outputs.notes!;
+      expect(Buffer.byteLength(notes)).toBeGreaterThan(128 * 1024);
+      const release = current.sandbox.state.repo('kube-rs/kube')!.releases.find((r) => r.tagName === '0.100.0')!;
+      expect(release.draft).toBe(false);
+      expect(release.body!.length).toBeLessThanOrEqual(125_000);
+      expect(release.body).toContain('part 0:');
+    } finally {
+      await current.close();
+    }
+  });
+});

@@ -27,7 +27,8 @@ export function repositoryName(dir: string): string {
  */
 export function latestReleaseTag(dir: string, branch: string): { tag: string; prefix: string } | undefined {
   try {
-    const tag = gitIn(dir)('describe', '--tags', '--abbrev=0', '--match', '*[0-9]*.[0-9]*.[0-9]*', branch);
+    // Release tags (v0.14.8, 3.9.0), not other tag families (MetalLB's metallb-chart-0.16.1).
+    const tag = gitIn(dir)('describe', '--tags', '--abbrev=0', '--match', 'v[0-9]*.[0-9]*.[0-9]*', '--match', '[0-9]*.[0-9]*.[0-9]*', branch);
     const prefix = /^(.*?)\d+\.\d+\.\d+/.exec(tag)?.[1] ?? '';
     return { tag, prefix };
   } catch {

@@ -45,7 +45,10 @@ function scenarioFromRepository(dir: string, flags: Map<string, string>): Scenar
   })();
   // The project's own tag scheme, from its last release (a first release over all history otherwise).
   const latest = latestReleaseTag(full, branch);
-  let inputs: Record<string, string | boolean> = { version: 'patch', 'version-files': hasVersionFile ? 'VERSION' : '', 'bump-mode': hasVersionFile ? 'commit' : 'none', ...(latest ? { 'tag-prefix': latest.prefix } : {}) };
+  // With no VERSION file the version comes from the last tag (a patch after it), or 0.1.0 for a first release.
+  const next = latest ? /(\d+)\.(\d+)\.(\d+)/.exec(latest.tag.slice(latest.prefix.length)) : undefined;
+  const version = hasVersionFile ? 'patch' : next ? `${next[1]}.${next[2]}.${Number(next[3]) + 1}` : '0.1.0';
+  let inputs: Record<string, string | boolean> = { version, 'version-files': hasVersionFile ? 'VERSION' : '', 'bump-mode': hasVersionFile ? 'commit' : 'none', ...(latest ? { 'tag-prefix': latest.prefix } : {}) };
   const given = flags.get('inputs');
   if (given) {
     try {
@@ -57,7 +60,7 @@ function scenarioFromRepository(dir: string, flags: Map<string, string>): Scenar
   const [owner, name] = repository.split('/') as [string, string];
   return {
     name: 'repo-dir',
-    title: `${repository} from ${full}${given ? '' : ` (assumed: a patch release${hasVersionFile ? ' of VERSION' : ', nothing bumped'}, ${latest ? `after ${latest.tag}, tags like ${latest.prefix}X.Y.Z` : 'the first release: no earlier X.Y.Z tag'}; pass --inputs to choose)`}`,
+    title: `${repository} from ${full}${given ? '' : ` (assumed: ${hasVersionFile ? 'a patch release of VERSION' : `version ${version}, nothing bumped`}, ${latest ? `after ${latest.tag}, tags like ${latest.prefix}X.Y.Z` : 'the first release: no earlier X.Y.Z tag'}; pass --inputs to choose)`}`,
     process: '',
     repository,
     dispatchBranch: branch,

@@ -43,7 +43,7 @@ export function rehearsalReport(record: RunRecord, sandbox: Sandbox, scenario: S
   const diff = /```diff\n([\s\S]*?)```/.exec(bump?.summary ?? '')?.[1];
   if (diff) out.push('', `Version files${mock ? ' (would change)' : `, committed as ${jobs.bump?.outputs.sha?.slice(0, 12)}`}`, indent(diff));
 
-  const notes = jobs.notes?.outputs.notes;
+  const notes = step(record, 'notes', 'notes')?.outputs.notes;
   if (notes) out.push('', `Release notes (${jobs.notes?.outputs['pr-count'] ?? '?'} pull request(s))`, indent(notes.replace(/\n<!--[\s\S]*?-->/g, '')));
 
   const repo = sandbox.state.repo(scenario.repository);
