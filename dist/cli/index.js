@@ -89709,7 +89709,8 @@ function spawnNode(node, script, env, cwd, stream, timeoutMs) {
 
 
 
-const GLOBAL_FLAGS = new Set(['json', 'repo', 'help']);
+
+const GLOBAL_FLAGS = new Set(['json', 'repo', 'help', 'workspace']);
 function actionHelp(name, metadata) {
     const lines = [`relkit ${name} — ${metadata.description ?? metadata.name}`, '', 'Inputs (flags):'];
     for (const [input, spec] of Object.entries(metadata.inputs)) {
@@ -89751,9 +89752,15 @@ async function runActionCommand(name, flags, print) {
         throw new errors_UserError(`\`--repo ${repo}\` is not of the form OWNER/NAME.`, 'Pass --repo like `--repo metallb/metallb`.');
     if ('repository' in metadata.inputs && inputs.repository === undefined && repo)
         inputs.repository = repo;
+    // The workspace the action reads and writes: --workspace, else GITHUB_WORKSPACE (as on a runner), else here.
+    const workspace = (0,external_node_path_namespaceObject.resolve)(flags.get('workspace') ?? process.env.GITHUB_WORKSPACE ?? process.cwd());
+    if (!(0,external_node_fs_namespaceObject.existsSync)(workspace) || !(0,external_node_fs_namespaceObject.statSync)(workspace).isDirectory()) {
+        throw new errors_UserError(`The workspace ${workspace} is not a folder.`, 'Pass --workspace (or set GITHUB_WORKSPACE) to the folder of your checkout.');
+    }
     const result = await runActionBundle({
         action: actionYml,
         inputs,
+        cwd: workspace,
         env: {
             ...(repo ? { GITHUB_REPOSITORY: repo } : {}),
             ...(process.env.GITHUB_API_URL ? { GITHUB_API_URL: process.env.GITHUB_API_URL } : {}),
@@ -107248,7 +107255,7 @@ function help() {
         'relkit — release automation as composable GitHub Actions',
         '',
         'Usage:',
-        '  relkit <action> [--<input> value …] [--mock] [--json] [--repo OWNER/NAME]',
+        '  relkit <action> [--<input> value …] [--mock] [--json] [--repo OWNER/NAME] [--workspace DIR]',
         '  relkit <action> --help',
         '  relkit sandbox serve [--port N] [--seed FILE.json|GIT_DIR] [--repo OWNER/NAME]',
         '  relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--repo-dir DIR] [--secrets app|github-token-only]',

@@ -14,7 +14,7 @@ function help(): string {
     'relkit — release automation as composable GitHub Actions',
     '',
     'Usage:',
-    '  relkit <action> [--<input> value …] [--mock] [--json] [--repo OWNER/NAME]',
+    '  relkit <action> [--<input> value …] [--mock] [--json] [--repo OWNER/NAME] [--workspace DIR]',
     '  relkit <action> --help',
     '  relkit sandbox serve [--port N] [--seed FILE.json|GIT_DIR] [--repo OWNER/NAME]',
     '  relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self] [--mock] [--repo-dir DIR] [--secrets app|github-token-only]',

@@ -1,9 +1,10 @@
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { readActionMetadata, runActionBundle, type ActionMetadata } from '@relkit/runner';
 import { UserError } from '@relkit/kit';
 import { actionsDirectory, listActions } from './actions-dir.js';
 
-const GLOBAL_FLAGS = new Set(['json', 'repo', 'help']);
+const GLOBAL_FLAGS = new Set(['json', 'repo', 'help', 'workspace']);
 
 export function actionHelp(name: string, metadata: ActionMetadata): string {
   const lines = [`relkit ${name} — ${metadata.description ?? metadata.name}`, '', 'Inputs (flags):'];
@@ -43,9 +44,15 @@ export async function runActionCommand(name: string, flags: Map<string, string>,
   if (repo !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(repo)) throw new UserError(`\`--repo ${repo}\` is not of the form OWNER/NAME.`, 'Pass --repo like `--repo metallb/metallb`.');
   if ('repository' in metadata.inputs && inputs.repository === undefined && repo) inputs.repository = repo;
 
+  // The workspace the action reads and writes: --workspace, else GITHUB_WORKSPACE (as on a runner), else here.
+  const workspace = resolve(flags.get('workspace') ?? process.env.GITHUB_WORKSPACE ?? process.cwd());
+  if (!existsSync(workspace) || !statSync(workspace).isDirectory()) {
+    throw new UserError(`The workspace ${workspace} is not a folder.`, 'Pass --workspace (or set GITHUB_WORKSPACE) to the folder of your checkout.');
+  }
   const result = await runActionBundle({
     action: actionYml,
     inputs,
+    cwd: workspace,
     env: {
       ...(repo ? { GITHUB_REPOSITORY: repo } : {}),
       ...(process.env.GITHUB_API_URL ? { GITHUB_API_URL: process.env.GITHUB_API_URL } : {}),
