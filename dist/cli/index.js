@@ -90176,13 +90176,8 @@ class ObjectStore {
             this.reachableMemo.delete(this.reachableMemo.keys().next().value);
         return seen;
     }
-    /**
-     * Commits reachable from `head` but not from `exclude`, newest first by committer date
-     * (git log's default order, with parents never before their children).
-     */
-    log(head, exclude = []) {
-        const hidden = this.reachable(exclude);
-        const result = [];
+    /** Commits from `head` back, newest first by committer date, parents never before their children. */
+    *newestFirst(head, hidden) {
         const seen = new Set();
         const frontier = [];
         const push = (sha) => {
@@ -90197,35 +90192,25 @@ class ObjectStore {
         while (frontier.length > 0) {
             frontier.sort((a, b) => b.committer.time - a.committer.time);
             const next = frontier.shift();
-            result.push(next);
+            yield next;
             for (const parent of next.parents)
                 push(parent);
         }
-        return result;
+    }
+    /**
+     * Commits reachable from `head` but not from `exclude`, newest first by committer date
+     * (git log's default order, with parents never before their children).
+     */
+    log(head, exclude = []) {
+        return [...this.newestFirst(head, this.reachable(exclude))];
     }
     /** The best common ancestor of two commits (newest by committer date), or undefined. */
     mergeBase(a, b) {
         const fromA = this.reachable([a]);
-        // Walk back from b newest first and stop at the first commit a reaches: no need to list all of b.
-        const seen = new Set();
-        const frontier = [];
-        const push = (sha) => {
-            if (seen.has(sha))
-                return;
-            seen.add(sha);
-            const commit = this.commit(sha);
-            if (commit)
-                frontier.push(commit);
-        };
-        push(b);
-        while (frontier.length > 0) {
-            frontier.sort((x, y) => y.committer.time - x.committer.time);
-            const next = frontier.shift();
-            if (fromA.has(next.sha))
-                return next.sha;
-            for (const parent of next.parents)
-                push(parent);
-        }
+        // Walked newest first from b, stopping at the first commit a reaches: b's history is not listed.
+        for (const commit of this.newestFirst(b, new Set()))
+            if (fromA.has(commit.sha))
+                return commit.sha;
         return undefined;
     }
 }

@@ -323,13 +323,8 @@ export class ObjectStore {
     return seen;
   }
 
-  /**
-   * Commits reachable from `head` but not from `exclude`, newest first by committer date
-   * (git log's default order, with parents never before their children).
-   */
-  log(head: string, exclude: string[] = []): Commit[] {
-    const hidden = this.reachable(exclude);
-    const result: Commit[] = [];
+  /** Commits from `head` back, newest first by committer date, parents never before their children. */
+  private *newestFirst(head: string, hidden: Set<string>): Generator<Commit> {
     const seen = new Set<string>();
     const frontier: Commit[] = [];
     const push = (sha: string) => {
@@ -342,31 +337,24 @@ export class ObjectStore {
     while (frontier.length > 0) {
       frontier.sort((a, b) => b.committer.time - a.committer.time);
       const next = frontier.shift() as Commit;
-      result.push(next);
+      yield next;
       for (const parent of next.parents) push(parent);
     }
-    return result;
+  }
+
+  /**
+   * Commits reachable from `head` but not from `exclude`, newest first by committer date
+   * (git log's default order, with parents never before their children).
+   */
+  log(head: string, exclude: string[] = []): Commit[] {
+    return [...this.newestFirst(head, this.reachable(exclude))];
   }
 
   /** The best common ancestor of two commits (newest by committer date), or undefined. */
   mergeBase(a: string, b: string): string | undefined {
     const fromA = this.reachable([a]);
-    // Walk back from b newest first and stop at the first commit a reaches: no need to list all of b.
-    const seen = new Set<string>();
-    const frontier: Commit[] = [];
-    const push = (sha: string) => {
-      if (seen.has(sha)) return;
-      seen.add(sha);
-      const commit = this.commit(sha);
-      if (commit) frontier.push(commit);
-    };
-    push(b);
-    while (frontier.length > 0) {
-      frontier.sort((x, y) => y.committer.time - x.committer.time);
-      const next = frontier.shift() as Commit;
-      if (fromA.has(next.sha)) return next.sha;
-      for (const parent of next.parents) push(parent);
-    }
+    // Walked newest first from b, stopping at the first commit a reaches: b's history is not listed.
+    for (const commit of this.newestFirst(b, new Set())) if (fromA.has(commit.sha)) return commit.sha;
     return undefined;
   }
 }
