@@ -94079,16 +94079,21 @@ function repositoryName(dir) {
 /**
  * The newest release tag reachable from `branch` and the prefix it uses (`v0.14.8` → `v`,
  * `3.9.0` → ''), so a rehearsal continues the project's own tag scheme from its own last release.
+ * When no release tag is reachable (a main branch whose releases are cut on release branches, as
+ * GAIE's), the highest release tag of the repository, marked `elsewhere`.
  */
 function latestReleaseTag(dir, branch) {
+    const git = gitIn(dir);
+    const prefixOf = (tag) => /^(.*?)\d+\.\d+\.\d+/.exec(tag)?.[1] ?? '';
     try {
         // Release tags (v0.14.8, 3.9.0), not other tag families (MetalLB's metallb-chart-0.16.1).
-        const tag = gitIn(dir)('describe', '--tags', '--abbrev=0', '--match', 'v[0-9]*.[0-9]*.[0-9]*', '--match', '[0-9]*.[0-9]*.[0-9]*', branch);
-        const prefix = /^(.*?)\d+\.\d+\.\d+/.exec(tag)?.[1] ?? '';
-        return { tag, prefix };
+        const tag = git('describe', '--tags', '--abbrev=0', '--match', 'v[0-9]*.[0-9]*.[0-9]*', '--match', '[0-9]*.[0-9]*.[0-9]*', branch);
+        return { tag, prefix: prefixOf(tag), elsewhere: false };
     }
     catch {
-        return undefined;
+        const tags = git('tag', '--list', '--sort=-v:refname', 'v[0-9]*.[0-9]*.[0-9]*', '[0-9]*.[0-9]*.[0-9]*').split('\n');
+        const tag = tags.find((t) => /^v?\d+\.\d+\.\d+$/.test(t));
+        return tag ? { tag, prefix: prefixOf(tag), elsewhere: true } : undefined;
     }
 }
 
@@ -107043,7 +107048,8 @@ function scenarioFromRepository(dir, flags) {
     const latest = latestReleaseTag(full, branch);
     // With no VERSION file the version comes from the last tag (a patch after it), or 0.1.0 for a first release.
     const next = latest ? /(\d+)\.(\d+)\.(\d+)/.exec(latest.tag.slice(latest.prefix.length)) : undefined;
-    const version = hasVersionFile ? 'patch' : next ? `${next[1]}.${next[2]}.${Number(next[3]) + 1}` : '0.1.0';
+    // A branch past a release cut elsewhere (main after release-1.6) is heading for the next minor.
+    const version = hasVersionFile ? 'patch' : next ? (latest.elsewhere ? `${next[1]}.${Number(next[2]) + 1}.0` : `${next[1]}.${next[2]}.${Number(next[3]) + 1}`) : '0.1.0';
     let inputs = { version, 'version-files': hasVersionFile ? 'VERSION' : '', 'bump-mode': hasVersionFile ? 'commit' : 'none', ...(latest ? { 'tag-prefix': latest.prefix } : {}) };
     const given = flags.get('inputs');
     if (given) {
@@ -107057,7 +107063,7 @@ function scenarioFromRepository(dir, flags) {
     const [owner, name] = repository.split('/');
     return {
         name: 'repo-dir',
-        title: `${repository} from ${full}${given ? '' : ` (assumed: ${hasVersionFile ? 'a patch release of VERSION' : `version ${version}, nothing bumped`}, ${latest ? `after ${latest.tag}, tags like ${latest.prefix}X.Y.Z` : 'the first release: no earlier X.Y.Z tag'}; pass --inputs to choose)`}`,
+        title: `${repository} from ${full}${given ? '' : ` (assumed: ${hasVersionFile ? 'a patch release of VERSION' : `version ${version}, nothing bumped`}, ${latest ? `after ${latest.tag}${latest.elsewhere ? ` (cut on another branch)` : ''}, tags like ${latest.prefix}X.Y.Z` : 'the first release: no earlier X.Y.Z tag'}; pass --inputs to choose)`}`,
         process: '',
         repository,
         dispatchBranch: branch,

@@ -47,7 +47,8 @@ function scenarioFromRepository(dir: string, flags: Map<string, string>): Scenar
   const latest = latestReleaseTag(full, branch);
   // With no VERSION file the version comes from the last tag (a patch after it), or 0.1.0 for a first release.
   const next = latest ? /(\d+)\.(\d+)\.(\d+)/.exec(latest.tag.slice(latest.prefix.length)) : undefined;
-  const version = hasVersionFile ? 'patch' : next ? `${next[1]}.${next[2]}.${Number(next[3]) + 1}` : '0.1.0';
+  // A branch past a release cut elsewhere (main after release-1.6) is heading for the next minor.
+  const version = hasVersionFile ? 'patch' : next ? (latest!.elsewhere ? `${next[1]}.${Number(next[2]) + 1}.0` : `${next[1]}.${next[2]}.${Number(next[3]) + 1}`) : '0.1.0';
   let inputs: Record<string, string | boolean> = { version, 'version-files': hasVersionFile ? 'VERSION' : '', 'bump-mode': hasVersionFile ? 'commit' : 'none', ...(latest ? { 'tag-prefix': latest.prefix } : {}) };
   const given = flags.get('inputs');
   if (given) {
@@ -60,7 +61,7 @@ function scenarioFromRepository(dir: string, flags: Map<string, string>): Scenar
   const [owner, name] = repository.split('/') as [string, string];
   return {
     name: 'repo-dir',
-    title: `${repository} from ${full}${given ? '' : ` (assumed: ${hasVersionFile ? 'a patch release of VERSION' : `version ${version}, nothing bumped`}, ${latest ? `after ${latest.tag}, tags like ${latest.prefix}X.Y.Z` : 'the first release: no earlier X.Y.Z tag'}; pass --inputs to choose)`}`,
+    title: `${repository} from ${full}${given ? '' : ` (assumed: ${hasVersionFile ? 'a patch release of VERSION' : `version ${version}, nothing bumped`}, ${latest ? `after ${latest.tag}${latest.elsewhere ? ` (cut on another branch)` : ''}, tags like ${latest.prefix}X.Y.Z` : 'the first release: no earlier X.Y.Z tag'}; pass --inputs to choose)`}`,
     process: '',
     repository,
     dispatchBranch: branch,
