@@ -36,6 +36,8 @@ class Pack {
   constructor(
     readonly path: string,
     indexPath: string,
+    /** Its place among the directory's packs: cache keys of different packs must not meet. */
+    private readonly number: number,
   ) {
     this.idx = readFileSync(indexPath);
     if (this.idx.readUInt32BE(0) !== 0xff744f63 || this.idx.readUInt32BE(4) !== 2) throw new Error(`${indexPath} is not a version 2 pack index`);
@@ -135,8 +137,9 @@ class Pack {
   }
 
   /** The object at `offset`, its delta chain applied (`resolveSha` finds REF_DELTA bases anywhere). */
-  readAt(offset: number, cache: ObjectCache<number>, resolveSha: (sha: Buffer) => GitObject | undefined): GitObject | undefined {
-    const cached = cache.get(offset);
+  readAt(offset: number, cache: ObjectCache<string>, resolveSha: (sha: Buffer) => GitObject | undefined): GitObject | undefined {
+    const key = `${this.number}:${offset}`;
+    const cached = cache.get(key);
     if (cached) return cached;
     const entry = this.readEntry(offset);
     let object: GitObject | undefined;
@@ -149,7 +152,7 @@ class Pack {
       if (!type) return undefined;
       object = { type, data: entry.data };
     }
-    cache.set(offset, object);
+    cache.set(key, object);
     return object;
   }
 }
@@ -226,7 +229,7 @@ class ObjectCache<K> {
 export class GitDirSource implements ObjectSource {
   private readonly packs: Pack[] = [];
   private readonly objectsDir: string;
-  private readonly cache = new ObjectCache<number>(64 << 20);
+  private readonly cache = new ObjectCache<string>(64 << 20);
   private readonly looseCache = new ObjectCache<string>(16 << 20);
   readonly count: number;
 
@@ -234,7 +237,7 @@ export class GitDirSource implements ObjectSource {
     this.objectsDir = join(gitDir, 'objects');
     const packDir = join(this.objectsDir, 'pack');
     for (const name of existsSync(packDir) ? readdirSync(packDir).sort() : []) {
-      if (name.endsWith('.idx') && existsSync(join(packDir, name.replace(/\.idx$/, '.pack')))) this.packs.push(new Pack(join(packDir, name.replace(/\.idx$/, '.pack')), join(packDir, name)));
+      if (name.endsWith('.idx') && existsSync(join(packDir, name.replace(/\.idx$/, '.pack')))) this.packs.push(new Pack(join(packDir, name.replace(/\.idx$/, '.pack')), join(packDir, name), this.packs.length));
     }
     let loose = 0;
     for (const dir of existsSync(this.objectsDir) ? readdirSync(this.objectsDir) : []) if (/^[0-9a-f]{2}$/.test(dir)) loose += readdirSync(join(this.objectsDir, dir)).length;
@@ -261,10 +264,9 @@ export class GitDirSource implements ObjectSource {
   }
 
   private readName(name: Buffer): GitObject | undefined {
-    for (const [i, pack] of this.packs.entries()) {
+    for (const pack of this.packs) {
       const offset = pack.offsetOf(name);
-      // Offsets of different packs must not share cache keys: the pack's number goes in the fraction.
-      if (offset !== undefined) return pack.readAt(offset, keyed(this.cache, i), (base) => this.readName(base));
+      if (offset !== undefined) return pack.readAt(offset, this.cache, (base) => this.readName(base));
     }
     const sha = name.toString('hex');
     const cached = this.looseCache.get(sha);
@@ -285,13 +287,4 @@ export class GitDirSource implements ObjectSource {
     if (existsSync(dir)) for (const rest of readdirSync(dir)) if (`${prefix.slice(0, 2)}${rest}`.startsWith(prefix)) found.add(`${prefix.slice(0, 2)}${rest}`);
     return [...found].slice(0, limit);
   }
-}
-
-/** One cache shared by every pack, each pack's offsets kept apart. */
-function keyed(cache: ObjectCache<number>, pack: number): ObjectCache<number> {
-  if (pack === 0) return cache;
-  return {
-    get: (offset: number) => cache.get(offset + pack / 1024),
-    set: (offset: number, object: GitObject) => cache.set(offset + pack / 1024, object),
-  } as unknown as ObjectCache<number>;
 }
