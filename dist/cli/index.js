@@ -90356,6 +90356,7 @@ const REF_DELTA = 7;
  */
 class Pack {
     path;
+    number;
     fd;
     idx;
     count;
@@ -90366,8 +90367,11 @@ class Pack {
     ends;
     /** One read buffer, reused: a buffer per object read would leave the garbage collector gigabytes. */
     scratch = Buffer.allocUnsafeSlow(1 << 16);
-    constructor(path, indexPath) {
+    constructor(path, indexPath, 
+    /** Its place among the directory's packs: cache keys of different packs must not meet. */
+    number) {
         this.path = path;
+        this.number = number;
         this.idx = (0,external_node_fs_namespaceObject.readFileSync)(indexPath);
         if (this.idx.readUInt32BE(0) !== 0xff744f63 || this.idx.readUInt32BE(4) !== 2)
             throw new Error(`${indexPath} is not a version 2 pack index`);
@@ -90470,7 +90474,8 @@ class Pack {
     }
     /** The object at `offset`, its delta chain applied (`resolveSha` finds REF_DELTA bases anywhere). */
     readAt(offset, cache, resolveSha) {
-        const cached = cache.get(offset);
+        const key = `${this.number}:${offset}`;
+        const cached = cache.get(key);
         if (cached)
             return cached;
         const entry = this.readEntry(offset);
@@ -90487,7 +90492,7 @@ class Pack {
                 return undefined;
             object = { type, data: entry.data };
         }
-        cache.set(offset, object);
+        cache.set(key, object);
         return object;
     }
 }
@@ -90579,7 +90584,7 @@ class GitDirSource {
         const packDir = (0,external_node_path_namespaceObject.join)(this.objectsDir, 'pack');
         for (const name of (0,external_node_fs_namespaceObject.existsSync)(packDir) ? (0,external_node_fs_namespaceObject.readdirSync)(packDir).sort() : []) {
             if (name.endsWith('.idx') && (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(packDir, name.replace(/\.idx$/, '.pack'))))
-                this.packs.push(new Pack((0,external_node_path_namespaceObject.join)(packDir, name.replace(/\.idx$/, '.pack')), (0,external_node_path_namespaceObject.join)(packDir, name)));
+                this.packs.push(new Pack((0,external_node_path_namespaceObject.join)(packDir, name.replace(/\.idx$/, '.pack')), (0,external_node_path_namespaceObject.join)(packDir, name), this.packs.length));
         }
         let loose = 0;
         for (const dir of (0,external_node_fs_namespaceObject.existsSync)(this.objectsDir) ? (0,external_node_fs_namespaceObject.readdirSync)(this.objectsDir) : [])
@@ -90606,11 +90611,10 @@ class GitDirSource {
         return this.readName(Buffer.from(sha, 'hex'));
     }
     readName(name) {
-        for (const [i, pack] of this.packs.entries()) {
+        for (const pack of this.packs) {
             const offset = pack.offsetOf(name);
-            // Offsets of different packs must not share cache keys: the pack's number goes in the fraction.
             if (offset !== undefined)
-                return pack.readAt(offset, keyed(this.cache, i), (base) => this.readName(base));
+                return pack.readAt(offset, this.cache, (base) => this.readName(base));
         }
         const sha = name.toString('hex');
         const cached = this.looseCache.get(sha);
@@ -90637,15 +90641,6 @@ class GitDirSource {
                     found.add(`${prefix.slice(0, 2)}${rest}`);
         return [...found].slice(0, limit);
     }
-}
-/** One cache shared by every pack, each pack's offsets kept apart. */
-function keyed(cache, pack) {
-    if (pack === 0)
-        return cache;
-    return {
-        get: (offset) => cache.get(offset + pack / 1024),
-        set: (offset, object) => cache.set(offset + pack / 1024, object),
-    };
 }
 
 ;// CONCATENATED MODULE: ./packages/sandbox/src/serialize.ts

@@ -46460,19 +46460,25 @@ async function publishRelease(clients, id, release, request, allReleases) {
 ;// CONCATENATED MODULE: ./packages/release/src/push-tag.ts
 
 
-/**
- * Creates the release tag at the release commit before the release is published, for projects whose
- * image CI runs on a tag push (`on: push: tags`): a draft release makes no tag, so nothing would
- * build. The push only starts that CI when the token is not GITHUB_TOKEN. A tag already at the
- * commit is left alone (re-runs); one elsewhere is never moved.
- */
-async function pushTag(clients, id, tag, sha) {
+/** Whether the tag must be pushed, read before anything is written: a tag at another commit is refused. */
+async function planTagPush(clients, id, tag, sha) {
     const existing = await tagCommit(clients, id, tag);
     if (existing === sha)
         return 'unchanged';
     if (existing) {
         throw new src/* UserError */.yo(`Tag ${tag} already exists at ${existing.slice(0, 12)}, not at the release commit ${sha.slice(0, 12)}.`, 'A pushed tag is never moved: release under a new version, or delete the tag by hand if no one has used it.', { input: 'push-tag' });
     }
+    return 'create';
+}
+/**
+ * Creates the release tag at the release commit before the release is published, for projects whose
+ * image CI runs on a tag push (`on: push: tags`): a draft release makes no tag, so nothing would
+ * build. The push only starts that CI when the token is not GITHUB_TOKEN. A tag already at the
+ * commit is left alone (re-runs); one elsewhere is never moved.
+ */
+async function pushTag(clients, id, tag, sha, plan) {
+    if ((plan ?? (await planTagPush(clients, id, tag, sha))) === 'unchanged')
+        return 'unchanged';
     await clients.writes.perform({ method: 'POST', target: `/repos/${id.owner}/${id.repo}/git/refs`, summary: `push the tag ${tag} at ${sha.slice(0, 12)} (starts tag-triggered workflows)` }, () => clients.github.rest.rest.git.createRef({ owner: id.owner, repo: id.repo, ref: `refs/tags/${tag}`, sha }).catch((error) => {
         throw (0,src/* explainGitHubError */.Pm)(error, `push the tag ${tag}`, 'contents: write (and a token allowed past any rule protecting tags)');
     }));
@@ -46513,6 +46519,8 @@ async function runDraftRelease(clients, request) {
     }
     const composed = composeBody(body, request.tag, request.run, request.notesUrl);
     const prerelease = request.prerelease === 'auto' ? isPrereleaseTag(request.tag) : request.prerelease;
+    // A tag at another commit is refused before the draft is made, not after.
+    const tagPlan = request.pushTag ? await planTagPush(clients, id, request.tag, targetSha) : undefined;
     const draft = await ensureDraft(clients, id, { tag: request.tag, name: request.name, target: targetSha, body: composed.body, prerelease, run: request.run, deleteStale: request.deleteStale, discussionCategory: request.discussionCategory });
     const assets = await syncAssets(clients, id, draft.release, request.assets, { overwrite: request.overwrite, concurrency: request.concurrency });
     if (request.checksums && (request.assets.length > 0 || request.publish)) {
@@ -46522,7 +46530,7 @@ async function runDraftRelease(clients, request) {
         if (text !== '')
             assets.push(...(await syncAssets(clients, id, draft.release, [await textAsset(SUMS, text)], { overwrite: 'changed', concurrency: 1 })));
     }
-    const tagPushed = request.pushTag ? await pushTag(clients, id, request.tag, targetSha) : undefined;
+    const tagPushed = tagPlan ? await pushTag(clients, id, request.tag, targetSha, tagPlan) : undefined;
     let published = !draft.release.draft;
     let makeLatest;
     let release = draft.release;

@@ -291,3 +291,23 @@ describe('draft-release in mock mode and with bad input', () => {
     expect(env.sandbox.log).toHaveLength(0);
   });
 });
+
+describe('push-tag: the tag before the release, for builds that run on a tag push', () => {
+  it('pushes the tag at the target once (a re-run keeps it), and refuses one elsewhere before making a draft', async () => {
+    const first = await release({ tag: 'v1.1.0', target: repo.head, 'push-tag': 'true' });
+    expect(errors(first)).toEqual([]);
+    expect(first.outputs['tag-pushed']).toBe('created');
+    const tagged = (await env.client().rest.rest.git.getRef({ owner: 'acme', repo: repo.name, ref: 'tags/v1.1.0' })).data.object.sha;
+    expect(tagged).toBe(repo.head);
+    const again = await release({ tag: 'v1.1.0', target: repo.head, 'push-tag': 'true' });
+    expect(again.outputs['tag-pushed']).toBe('unchanged');
+    expect(await releasesFor('v1.1.0')).toHaveLength(1);
+
+    const parent = (await env.client().rest.rest.repos.getCommit({ owner: 'acme', repo: repo.name, ref: repo.head })).data.parents[0]!.sha;
+    await env.client().rest.rest.git.createRef({ owner: 'acme', repo: repo.name, ref: 'refs/tags/v1.2.0', sha: parent });
+    const refused = await release({ tag: 'v1.2.0', target: repo.head, 'push-tag': 'true' });
+    expect(errors(refused).join('\n')).toMatch(/Tag v1\.2\.0 already exists at [0-9a-f]{12}, not at the release commit [0-9a-f]{12}\.[\s\S]*Fix: A pushed tag is never moved/);
+    expect(refused.stderr + refused.stdout).not.toMatch(/\n\s+at /);
+    expect(await releasesFor('v1.2.0')).toEqual([]);
+  });
+});

@@ -4,7 +4,7 @@ import { isPrereleaseTag, type MakeLatest } from './latest.js';
 import { textAsset, type LocalAsset } from './local-assets.js';
 import { composeBody } from './marker.js';
 import { checksumsText, publishRelease } from './publish.js';
-import { pushTag } from './push-tag.js';
+import { planTagPush, pushTag } from './push-tag.js';
 import { listAssets, syncAssets, type AssetResult, type Overwrite } from './upload.js';
 import type { ReleaseClients, ReleaseInfo, RepoId } from './types.js';
 
@@ -71,6 +71,8 @@ export async function runDraftRelease(clients: ReleaseClients, request: DraftRel
   }
   const composed = composeBody(body, request.tag, request.run, request.notesUrl);
   const prerelease = request.prerelease === 'auto' ? isPrereleaseTag(request.tag) : request.prerelease;
+  // A tag at another commit is refused before the draft is made, not after.
+  const tagPlan = request.pushTag ? await planTagPush(clients, id, request.tag, targetSha) : undefined;
   const draft = await ensureDraft(clients, id, { tag: request.tag, name: request.name, target: targetSha, body: composed.body, prerelease, run: request.run, deleteStale: request.deleteStale, discussionCategory: request.discussionCategory });
 
   const assets = await syncAssets(clients, id, draft.release, request.assets, { overwrite: request.overwrite, concurrency: request.concurrency });
@@ -80,7 +82,7 @@ export async function runDraftRelease(clients: ReleaseClients, request: DraftRel
     // A release without assets gets no empty SHA256SUMS.
     if (text !== '') assets.push(...(await syncAssets(clients, id, draft.release, [await textAsset(SUMS, text)], { overwrite: 'changed', concurrency: 1 })));
   }
-  const tagPushed = request.pushTag ? await pushTag(clients, id, request.tag, targetSha) : undefined;
+  const tagPushed = tagPlan ? await pushTag(clients, id, request.tag, targetSha, tagPlan) : undefined;
   let published = !draft.release.draft;
   let makeLatest: string | undefined;
   let release = draft.release;
