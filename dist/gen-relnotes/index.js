@@ -36898,6 +36898,7 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .C)(asy
     const localConfig = configPath ?? foundConfig;
     const configFile = localConfig ? (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .confinePath */ .ey)(localConfig, { input: 'config', roots: [root], kind: 'file', what: 'a release.yml' }).real : undefined;
     const clients = ctx.github({ token });
+    const clone = await (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .localCloneOf */ .mk)(workspace, owner, repo, process.env);
     let config;
     if (configFile) {
         const text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(configFile, 'utf8').catch(() => {
@@ -36917,7 +36918,8 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .C)(asy
         tagPrefix: inputs.string('tag-prefix') ?? '',
         paths: inputs.list('path'),
         config,
-        localDir: await (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .localCloneOf */ .mk)(workspace, owner, repo, process.env),
+        localDir: clone.dir,
+        localWhy: clone.why,
         parallel: 4,
         date,
         serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
@@ -46836,6 +46838,17 @@ async function numberCommits(range, localDir, fetchLoose) {
     }
     return prOf;
 }
+/** Which path the notes take (local clone or API) and why, so a run that fell back to the API says so. */
+function readingFrom(request, resolved, ranged) {
+    const why = request.localWhy ? `: ${request.localWhy}` : '';
+    if (!request.localDir)
+        return `Reading commits through the GitHub API${why || ': no local clone'}.`;
+    if (!resolved)
+        return `Reading commits through the GitHub API: the clone at ${request.localDir} does not have ${request.to}${request.from ? ` or ${request.from}` : ''} (a shallow checkout? check out with fetch-depth: 0).`;
+    if (!ranged)
+        return `Reading commits through the GitHub API: git log failed in the clone at ${request.localDir}.`;
+    return `Reading commits from the local clone at ${request.localDir}${why}; no API request for the range.`;
+}
 /**
  * Reads the range (a local clone when it has the commits, else the API), finds every PR with as
  * few requests as the range allows, follows cherry-picks to their originals, and returns the
@@ -46848,6 +46861,7 @@ async function generateNotes(clients, request) {
     let range;
     if (local && request.localDir)
         range = await localRange(request.localDir, points.from?.sha, points.to.sha, request.paths);
+    request.log(readingFrom(request, local !== undefined, range !== undefined));
     range ??= await apiRange(clients, id, points.from ? { ...(points.from.ref ? { ref: points.from.ref } : {}), sha: points.from.sha } : undefined, points.to.sha, request.paths);
     request.log(`Range ${points.from?.name ?? '(start of history)'}..${points.to.name}: ${range.commits.length} commit(s), read from the ${range.source}.`);
     if (range.diverged)
@@ -47146,16 +47160,20 @@ var external_node_fs_ = __nccwpck_require__(3024);
  * own repository, from a terminal a clone whose origin names it.
  */
 async function localCloneOf(dir, owner, repo, env) {
+    const name = `${owner}/${repo}`;
     if (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, '.git')))
-        return undefined;
-    if (env.GITHUB_ACTIONS === 'true' && env.GITHUB_REPOSITORY?.toLowerCase() === `${owner}/${repo}`.toLowerCase())
-        return dir;
+        return { dir: undefined, why: `the workspace ${dir} is not a git clone (no actions/checkout step before this one?)` };
+    if (env.GITHUB_ACTIONS === 'true' && env.GITHUB_REPOSITORY?.toLowerCase() === name.toLowerCase())
+        return { dir, why: `the workspace is the checkout of ${name}` };
     try {
         const { stdout } = await (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile)('git', ['config', '--get', 'remote.origin.url'], { cwd: dir });
-        return stdout.toLowerCase().replace(/\.git\s*$/, '').trim().endsWith(`${owner}/${repo}`.toLowerCase()) ? dir : undefined;
+        const origin = stdout.trim();
+        return origin.toLowerCase().replace(/\.git$/, '').endsWith(name.toLowerCase())
+            ? { dir, why: `the workspace is a clone of ${name} (origin ${origin})` }
+            : { dir: undefined, why: `the workspace is a clone of ${origin}, not of ${name}` };
     }
     catch {
-        return undefined;
+        return { dir: undefined, why: `the workspace clone has no origin naming ${name}` };
     }
 }
 /** `.github/release.yml` of the repository at `ref`, when there is no checkout to read it from. */

@@ -86,6 +86,9 @@ describe('gen-relnotes on a MetalLB-shaped history', () => {
     const local = await notes({ to: 'v0.14', version: '0.14.9' }, 'local', KUBERNETES);
     expect(errors(local.result)).toEqual([]);
     expect(local.result.stdout).toContain('read from the local clone');
+    // Which path was taken, and why, is in the log for both.
+    expect(local.result.stdout).toMatch(/Reading commits from the local clone at .*: the workspace is the checkout of acme\/app; no API request/);
+    expect(api.result.stdout).toMatch(/Reading commits through the GitHub API: the workspace .* is not a git clone \(no actions\/checkout step/);
     expect(local.result.outputs.notes).toBe(api.result.outputs.notes);
     expect(local.result.outputs.json).toBe(api.result.outputs.json);
     expect(env.sandbox.log.some((e) => e.route?.includes('compare') || e.route?.includes('matching-refs'))).toBe(false);

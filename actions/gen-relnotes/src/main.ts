@@ -32,6 +32,7 @@ await runAction(async (ctx) => {
   const localConfig = configPath ?? foundConfig;
   const configFile = localConfig ? confinePath(localConfig, { input: 'config', roots: [root], kind: 'file', what: 'a release.yml' }).real : undefined;
   const clients = ctx.github({ token });
+  const clone = await localCloneOf(workspace, owner, repo, process.env);
 
   let config: NotesConfig;
   if (configFile) {
@@ -52,7 +53,8 @@ await runAction(async (ctx) => {
     tagPrefix: inputs.string('tag-prefix') ?? '',
     paths: inputs.list('path'),
     config,
-    localDir: await localCloneOf(workspace, owner, repo, process.env),
+    localDir: clone.dir,
+    localWhy: clone.why,
     parallel: 4,
     date,
     serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',

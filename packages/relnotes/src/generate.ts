@@ -18,6 +18,8 @@ export interface GenerateRequest {
   config: NotesConfig;
   /** A clone to read commits from (actions/checkout with fetch-depth: 0); undefined for API only. */
   localDir: string | undefined;
+  /** Why `localDir` is (or is not) used, for the log. */
+  localWhy?: string;
   /** Queries in flight at once for PR batches. */
   parallel: number;
   date: string;
@@ -59,6 +61,15 @@ async function numberCommits(range: CommitRange, localDir: string | undefined, f
   return prOf;
 }
 
+/** Which path the notes take (local clone or API) and why, so a run that fell back to the API says so. */
+function readingFrom(request: GenerateRequest, resolved: boolean, ranged: boolean): string {
+  const why = request.localWhy ? `: ${request.localWhy}` : '';
+  if (!request.localDir) return `Reading commits through the GitHub API${why || ': no local clone'}.`;
+  if (!resolved) return `Reading commits through the GitHub API: the clone at ${request.localDir} does not have ${request.to}${request.from ? ` or ${request.from}` : ''} (a shallow checkout? check out with fetch-depth: 0).`;
+  if (!ranged) return `Reading commits through the GitHub API: git log failed in the clone at ${request.localDir}.`;
+  return `Reading commits from the local clone at ${request.localDir}${why}; no API request for the range.`;
+}
+
 /**
  * Reads the range (a local clone when it has the commits, else the API), finds every PR with as
  * few requests as the range allows, follows cherry-picks to their originals, and returns the
@@ -70,6 +81,7 @@ export async function generateNotes(clients: { rest: GitHubRest; graphql: GitHub
   const points = local ?? (await resolveRemotely(clients, id, request.to, request.from, request.tagPrefix, request.version));
   let range: CommitRange | undefined;
   if (local && request.localDir) range = await localRange(request.localDir, points.from?.sha, points.to.sha, request.paths);
+  request.log(readingFrom(request, local !== undefined, range !== undefined));
   range ??= await apiRange(clients, id, points.from ? { ...(points.from.ref ? { ref: points.from.ref } : {}), sha: points.from.sha } : undefined, points.to.sha, request.paths);
   request.log(`Range ${points.from?.name ?? '(start of history)'}..${points.to.name}: ${range.commits.length} commit(s), read from the ${range.source}.`);
   if (range.diverged) request.warn(`${points.from?.name} is not an ancestor of ${points.to.name}: the notes cover the commits since their merge base.`);

@@ -4,18 +4,29 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { GitHubRest } from '@relkit/kit';
 
+/** Where gen-relnotes reads commits from, and why: logged so a run that used the API says so. */
+export interface LocalClone {
+  /** The clone to read from, or undefined to read through the API. */
+  dir: string | undefined;
+  why: string;
+}
+
 /**
  * The workspace, when it is a clone of this repository: in Actions the checkout of the workflow's
  * own repository, from a terminal a clone whose origin names it.
  */
-export async function localCloneOf(dir: string, owner: string, repo: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  if (!existsSync(join(dir, '.git'))) return undefined;
-  if (env.GITHUB_ACTIONS === 'true' && env.GITHUB_REPOSITORY?.toLowerCase() === `${owner}/${repo}`.toLowerCase()) return dir;
+export async function localCloneOf(dir: string, owner: string, repo: string, env: NodeJS.ProcessEnv): Promise<LocalClone> {
+  const name = `${owner}/${repo}`;
+  if (!existsSync(join(dir, '.git'))) return { dir: undefined, why: `the workspace ${dir} is not a git clone (no actions/checkout step before this one?)` };
+  if (env.GITHUB_ACTIONS === 'true' && env.GITHUB_REPOSITORY?.toLowerCase() === name.toLowerCase()) return { dir, why: `the workspace is the checkout of ${name}` };
   try {
     const { stdout } = await promisify(execFile)('git', ['config', '--get', 'remote.origin.url'], { cwd: dir });
-    return stdout.toLowerCase().replace(/\.git\s*$/, '').trim().endsWith(`${owner}/${repo}`.toLowerCase()) ? dir : undefined;
+    const origin = stdout.trim();
+    return origin.toLowerCase().replace(/\.git$/, '').endsWith(name.toLowerCase())
+      ? { dir, why: `the workspace is a clone of ${name} (origin ${origin})` }
+      : { dir: undefined, why: `the workspace is a clone of ${origin}, not of ${name}` };
   } catch {
-    return undefined;
+    return { dir: undefined, why: `the workspace clone has no origin naming ${name}` };
   }
 }
 
