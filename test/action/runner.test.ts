@@ -14,6 +14,9 @@ describe('running an action the way the runner does', () => {
     expect(result.summary).toBe('<h1>Probe ran</h1>\nline with\nnewline\n');
     expect(result.annotations).toEqual([{ level: 'warning', message: 'careful', properties: { title: 'Probe', file: 'a.txt', line: '3' } }]);
     expect(result.masks).toEqual(['s3cret']);
+    // An expression default is never handed over as its text.
+    expect(result.outputs.token).toBe('');
+    expect((await runActionBundle({ action: probe, inputs: { token: 'ghs_given' } })).outputs.token).toBe('ghs_given');
   });
 
   it('reports failure through the exit code and an error annotation', async () => {

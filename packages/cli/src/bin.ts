@@ -1,4 +1,4 @@
-import { isUserError } from '@relkit/kit';
+import { isUserError, UserError } from '@relkit/kit';
 import { parseArgs } from './args.js';
 import { listActions } from './actions-dir.js';
 import { runActionCommand } from './run-action-command.js';
@@ -30,7 +30,14 @@ function help(): string {
   ].join('\n');
 }
 
+/** The actions declare `runs.using: node24`; an older Node lacks what they use (fs.glob, for one). */
+function requireNode24(): void {
+  const major = Number(process.versions.node.split('.')[0]);
+  if (major < 24) throw new UserError(`relkit runs the actions as GitHub does, on Node.js 24 (runs.using: node24), and this is Node.js ${process.version}.`, 'Install Node.js 24 or newer (https://nodejs.org/en/download, or `nvm install 24`) and run relkit with it.');
+}
+
 async function main(argv: string[]): Promise<number> {
+  requireNode24();
   const { positional, flags } = parseArgs(argv);
   const [command, sub] = positional;
   if (!command || command === 'help' || (flags.has('help') && !command)) {

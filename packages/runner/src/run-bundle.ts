@@ -45,7 +45,9 @@ export function inputEnvName(name: string): string {
 export function inputEnvironment(metadata: ActionMetadata, inputs: RunOptions['inputs'] = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, input] of Object.entries(metadata.inputs)) {
-    if (input.default !== undefined) env[inputEnvName(name)] = String(input.default);
+    // An expression default (`${{ github.token }}`) is the caller's to evaluate: passed on as text it
+    // would reach the action as a literal token.
+    if (input.default !== undefined && !String(input.default).includes('${{')) env[inputEnvName(name)] = String(input.default);
   }
   for (const [name, value] of Object.entries(inputs)) {
     if (value !== undefined) env[inputEnvName(name)] = String(value);
