@@ -38752,7 +38752,7 @@ module.exports = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(902);
-/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(122);
+/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9528);
 
 
 
@@ -39234,8 +39234,8 @@ async function checkoutHead(dir) {
 
 
 
-// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 23 modules
-var version_files_src = __nccwpck_require__(122);
+// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 24 modules
+var version_files_src = __nccwpck_require__(9528);
 ;// CONCATENATED MODULE: ./actions/bump-version-files/src/run-bump.ts
 
 
@@ -39288,9 +39288,10 @@ function summarize(ctx, input, plan, outcome) {
         summary.paragraph(`Every file already has ${plan.version.version}: nothing to change.`);
 }
 async function runBump(ctx, input, env) {
-    const entries = [...(await Promise.all(input.presets.map((p) => (0,version_files_src/* expandPreset */.oS)(input.root, p)))).flat(), ...input.files];
+    const source = (0,version_files_src/* workspaceFiles */.PZ)(input.root);
+    const entries = [...(await Promise.all(input.presets.map((p) => (0,version_files_src/* expandPreset */.oS)(source, p)))).flat(), ...input.files];
     const plan = await (0,version_files_src/* planBump */.m3)({
-        source: (0,version_files_src/* workspaceFiles */.PZ)(input.root),
+        source,
         entries,
         version: input.version,
         bump: input.bump,
@@ -48442,7 +48443,7 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
-/***/ 122:
+/***/ 9528:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48450,18 +48451,18 @@ function writePlanSection(records, mock) {
 __nccwpck_require__.d(__webpack_exports__, {
   ou: () => (/* reexport */ BUMPS),
   w3: () => (/* reexport */ checkPresetNames),
-  oS: () => (/* reexport */ expandPreset),
+  oS: () => (/* reexport */ presets_expandPreset),
   fV: () => (/* reexport */ highestTag),
-  F9: () => (/* reexport */ parseSpec),
+  F9: () => (/* reexport */ spec_parseSpec),
   Zw: () => (/* reexport */ parseSpecLine),
-  m3: () => (/* reexport */ planBump),
+  m3: () => (/* reexport */ plan_planBump),
   Xm: () => (/* reexport */ renderTemplate),
   xw: () => (/* reexport */ templateVars),
   PZ: () => (/* reexport */ workspaceFiles),
   ik: () => (/* reexport */ writeFilesAtomically)
 });
 
-// UNUSED EXPORTS: PRESET_NAMES, applyEdits, decideVersion, decodeSource, encodeSource, findVersion, lineColumn, parseVersion
+// UNUSED EXPORTS: PRESET_NAMES, applyEdits, decideVersion, decodeSource, describeChoice, detectVersionFiles, encodeSource, findVersion, lineColumn, parseVersion
 
 ;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
 class Diff {
@@ -52576,7 +52577,7 @@ async function readCurrent(cache, request) {
  * Reads every file, resolves every selector and computes every edit before anything is written,
  * so a bad selector or a malformed file fails the run with the workspace untouched.
  */
-async function planBump(request) {
+async function plan_planBump(request) {
     const cache = new FileCache(request.source);
     const current = await readCurrent(cache, request);
     const previous = current.version?.version;
@@ -52848,7 +52849,7 @@ function parseSpecLine(line, origin) {
             checkTemplate(s.template, origin);
     return { pattern, optional, selectors, origin };
 }
-function parseSpec(text, originPrefix = 'files') {
+function spec_parseSpec(text, originPrefix = 'files') {
     const entries = [];
     text.split(/\r?\n/).forEach((line, n) => {
         const entry = parseSpecLine(line, `${originPrefix} line ${n + 1}`);
@@ -52858,60 +52859,7 @@ function parseSpec(text, originPrefix = 'files') {
     return entries;
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./packages/version-files/src/workspace.ts
-
-
-
-const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'vendor']);
-/**
- * The workspace-relative files a spec pattern names. Globs skip .git, node_modules, target and
- * vendor; every result, symlinks resolved, must be a regular file inside the workspace.
- */
-async function resolvePattern(root, pattern, origin) {
-    const named = (error) => ((0,src/* isUserError */.iU)(error) ? new src/* UserError */.yo(error.message.replace(/^Input `files`/, origin), error.fix, { input: 'files' }) : error);
-    try {
-        (0,src/* checkPattern */.rg)(pattern, { input: 'files', workspace: root });
-    }
-    catch (error) {
-        throw named(error);
-    }
-    const candidates = [];
-    if (/[*?[\]{}]/.test(pattern)) {
-        for await (const found of (0,promises_.glob)(pattern, { cwd: root, exclude: (name) => SKIPPED_DIRS.has(name) }))
-            candidates.push(found.split(external_node_path_.sep).join('/'));
-        candidates.sort();
-    }
-    else {
-        candidates.push(pattern.replace(/^\.\//, ''));
-    }
-    const files = [];
-    const roots = [{ path: root, label: 'the workspace' }];
-    for (const candidate of candidates) {
-        const absolute = (0,external_node_path_.join)(root, candidate);
-        // A literal path that is not there is not an error here: the spec reports it with its line.
-        if (!(await (0,promises_.lstat)(absolute).catch(() => undefined)))
-            continue;
-        const isFolder = (await (0,promises_.stat)(absolute).catch(() => undefined))?.isDirectory() ?? false;
-        try {
-            (0,src/* confinePath */.ey)(candidate, { input: 'files', roots, kind: isFolder ? 'directory' : 'file' });
-        }
-        catch (error) {
-            throw named(error);
-        }
-        if (!isFolder)
-            files.push(candidate);
-    }
-    return files;
-}
-
 ;// CONCATENATED MODULE: ./packages/version-files/src/presets.ts
-
-
-
 
 
 
@@ -52929,8 +52877,10 @@ const STATIC_PRESETS = {
         'website/content/**/*.md?: links metallb/metallb?',
     ].join('\n'),
 };
-async function readToml(root, path) {
-    const bytes = await (0,promises_.readFile)((0,external_node_path_.join)(root, path)).catch(() => undefined);
+async function readToml(source, path) {
+    if ((await source.resolve(path, 'preset cargo-workspace')).length === 0)
+        return undefined;
+    const bytes = await source.read(path).catch(() => undefined);
     return bytes ? parseTomlTree(decodeSource(path, bytes)) : undefined;
 }
 function strings(node) {
@@ -52948,14 +52898,14 @@ const DEPENDENCY_TABLES = ['dependencies', 'dev-dependencies', 'build-dependenci
  * member's own version, `version = "=X"` on internal path dependencies, README dependency snippets
  * for the workspace's crates, and the changelog's Unreleased section.
  */
-const cargoWorkspace = async (root) => {
-    const manifest = await readToml(root, 'Cargo.toml');
+const cargoWorkspace = async (source) => {
+    const manifest = await readToml(source, 'Cargo.toml');
     if (!manifest)
         throw new src/* UserError */.yo('Preset `cargo-workspace` needs a Cargo.toml at the workspace root, and there is none.', 'Run the action in the repository root (`working-directory`), or list the files in `files`.', { input: 'preset' });
     const members = strings(resolveKeyPath(manifest, [{ type: 'key', name: 'workspace' }, { type: 'key', name: 'members' }])[0]?.node);
     const memberDirs = new Set();
     for (const member of members)
-        for (const file of await resolvePattern(root, `${member.replace(/\/$/, '')}/Cargo.toml`, 'preset cargo-workspace'))
+        for (const file of await source.resolve(`${member.replace(/\/$/, '')}/Cargo.toml`, 'preset cargo-workspace'))
             memberDirs.add(file.slice(0, -'/Cargo.toml'.length));
     const crates = new Set();
     const pathDeps = (tree, tables) => {
@@ -52970,7 +52920,7 @@ const cargoWorkspace = async (root) => {
     pathDeps(manifest, [['workspace', 'dependencies']]);
     const lines = ['Cargo.toml: workspace.package.version?, package.version?, workspace.dependencies.*[path].version?'];
     for (const dir of [...memberDirs].sort()) {
-        const tree = await readToml(root, `${dir}/Cargo.toml`);
+        const tree = await readToml(source, `${dir}/Cargo.toml`);
         if (!tree)
             continue;
         const name = resolveKeyPath(tree, [{ type: 'key', name: 'package' }, { type: 'key', name: 'name' }])[0]?.node;
@@ -52993,12 +52943,16 @@ function checkPresetNames(names) {
         }
     }
 }
-async function expandPreset(root, name) {
+async function presets_expandPreset(source, name) {
     checkPresetNames([name]);
-    const text = STATIC_PRESETS[name] ?? (await DYNAMIC_PRESETS[name](root));
-    return parseSpec(text, `preset ${name}`);
+    const text = STATIC_PRESETS[name] ?? (await DYNAMIC_PRESETS[name](source));
+    return spec_parseSpec(text, `preset ${name}`);
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./packages/version-files/src/write-files.ts
 
 
@@ -53057,6 +53011,52 @@ async function highestTag(rest, owner, repo, prefix) {
     return best;
 }
 
+;// CONCATENATED MODULE: ./packages/version-files/src/workspace.ts
+
+
+
+const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'vendor']);
+/**
+ * The workspace-relative files a spec pattern names. Globs skip .git, node_modules, target and
+ * vendor; every result, symlinks resolved, must be a regular file inside the workspace.
+ */
+async function resolvePattern(root, pattern, origin) {
+    const named = (error) => ((0,src/* isUserError */.iU)(error) ? new src/* UserError */.yo(error.message.replace(/^Input `files`/, origin), error.fix, { input: 'files' }) : error);
+    try {
+        (0,src/* checkPattern */.rg)(pattern, { input: 'files', workspace: root });
+    }
+    catch (error) {
+        throw named(error);
+    }
+    const candidates = [];
+    if (/[*?[\]{}]/.test(pattern)) {
+        for await (const found of (0,promises_.glob)(pattern, { cwd: root, exclude: (name) => SKIPPED_DIRS.has(name) }))
+            candidates.push(found.split(external_node_path_.sep).join('/'));
+        candidates.sort();
+    }
+    else {
+        candidates.push(pattern.replace(/^\.\//, ''));
+    }
+    const files = [];
+    const roots = [{ path: root, label: 'the workspace' }];
+    for (const candidate of candidates) {
+        const absolute = (0,external_node_path_.join)(root, candidate);
+        // A literal path that is not there is not an error here: the spec reports it with its line.
+        if (!(await (0,promises_.lstat)(absolute).catch(() => undefined)))
+            continue;
+        const isFolder = (await (0,promises_.stat)(absolute).catch(() => undefined))?.isDirectory() ?? false;
+        try {
+            (0,src/* confinePath */.ey)(candidate, { input: 'files', roots, kind: isFolder ? 'directory' : 'file' });
+        }
+        catch (error) {
+            throw named(error);
+        }
+        if (!isFolder)
+            files.push(candidate);
+    }
+    return files;
+}
+
 ;// CONCATENATED MODULE: ./packages/version-files/src/file-source.ts
 
 
@@ -53069,7 +53069,54 @@ function workspaceFiles(root) {
     };
 }
 
+;// CONCATENATED MODULE: ./packages/version-files/src/detect.ts
+
+
+
+
+/**
+ * Most specific first: a project preset (which covers its VERSION and charts) before the generic
+ * ones, so Kata gets `kata` rather than `VERSION` alone.
+ */
+const CANDIDATES = [
+    { preset: 'kata', files: undefined },
+    { preset: 'metallb', files: undefined },
+    { preset: 'cargo-workspace', files: undefined },
+    { preset: 'npm', files: undefined },
+    { preset: 'helm-chart', files: 'VERSION' },
+    { preset: undefined, files: 'VERSION' },
+    { preset: 'helm-chart', files: undefined },
+];
+function describeChoice(choice) {
+    return [choice.preset ? `preset ${choice.preset}` : '', choice.files ? `version-files ${choice.files}` : ''].filter(Boolean).join(' + ');
+}
+/**
+ * Which version files the repository has: the first candidate whose patch release plans cleanly
+ * (every file there, every place found, one current version). Undefined when none fits.
+ */
+async function detectVersionFiles(source, options) {
+    const rejected = [];
+    for (const choice of CANDIDATES) {
+        try {
+            const entries = [...(choice.preset ? await expandPreset(source, choice.preset) : []), ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
+            const plan = await planBump({ source, entries, bump: 'patch', current: { kind: 'files' }, tagPrefix: options.tagPrefix, date: options.date, allowDowngrade: false });
+            if (plan.previous === undefined || plan.files.length === 0) {
+                rejected.push({ choice: describeChoice(choice), why: 'no version found to bump' });
+                continue;
+            }
+            return { ...choice, plan, rejected };
+        }
+        catch (error) {
+            if (!isUserError(error))
+                throw error;
+            rejected.push({ choice: describeChoice(choice), why: error.message });
+        }
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./packages/version-files/src/index.ts
+
 
 
 

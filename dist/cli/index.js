@@ -39481,6 +39481,1898 @@ exports.versionInfo = versionInfo;
 
 /***/ }),
 
+/***/ 4807:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+(function (factory) {
+    if ( true && typeof module.exports === "object") {
+        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
+        if (v !== undefined) module.exports = v;
+    }
+    else if (typeof define === "function" && define.amd) {
+        define(["require", "exports", "./format", "./parser"], factory);
+    }
+})(function () {
+    /*---------------------------------------------------------------------------------------------
+     *  Copyright (c) Microsoft Corporation. All rights reserved.
+     *  Licensed under the MIT License. See License.txt in the project root for license information.
+     *--------------------------------------------------------------------------------------------*/
+    'use strict';
+    Object.defineProperty(exports, "__esModule", ({ value: true }));
+    exports.isWS = exports.applyEdit = exports.setProperty = exports.removeProperty = void 0;
+    const format_1 = __nccwpck_require__(6612);
+    const parser_1 = __nccwpck_require__(5152);
+    function removeProperty(text, path, options) {
+        return setProperty(text, path, void 0, options);
+    }
+    exports.removeProperty = removeProperty;
+    function setProperty(text, originalPath, value, options) {
+        const path = originalPath.slice();
+        const errors = [];
+        const root = (0, parser_1.parseTree)(text, errors);
+        let parent = void 0;
+        let lastSegment = void 0;
+        while (path.length > 0) {
+            lastSegment = path.pop();
+            parent = (0, parser_1.findNodeAtLocation)(root, path);
+            if (parent === void 0 && value !== void 0) {
+                if (typeof lastSegment === 'string') {
+                    value = { [lastSegment]: value };
+                }
+                else {
+                    value = [value];
+                }
+            }
+            else {
+                break;
+            }
+        }
+        if (!parent) {
+            // empty document
+            if (value === void 0) { // delete
+                throw new Error('Can not delete in empty document');
+            }
+            return withFormatting(text, { offset: root ? root.offset : 0, length: root ? root.length : 0, content: JSON.stringify(value) }, options);
+        }
+        else if (parent.type === 'object' && typeof lastSegment === 'string' && Array.isArray(parent.children)) {
+            const existing = (0, parser_1.findNodeAtLocation)(parent, [lastSegment]);
+            if (existing !== void 0) {
+                if (value === void 0) { // delete
+                    if (!existing.parent) {
+                        throw new Error('Malformed AST');
+                    }
+                    const propertyIndex = parent.children.indexOf(existing.parent);
+                    let removeBegin;
+                    let removeEnd = existing.parent.offset + existing.parent.length;
+                    if (propertyIndex > 0) {
+                        // remove the comma of the previous node
+                        let previous = parent.children[propertyIndex - 1];
+                        removeBegin = previous.offset + previous.length;
+                    }
+                    else {
+                        removeBegin = parent.offset + 1;
+                        if (parent.children.length > 1) {
+                            // remove the comma of the next node
+                            let next = parent.children[1];
+                            removeEnd = next.offset;
+                        }
+                    }
+                    return withFormatting(text, { offset: removeBegin, length: removeEnd - removeBegin, content: '' }, options);
+                }
+                else {
+                    // set value of existing property
+                    return withFormatting(text, { offset: existing.offset, length: existing.length, content: JSON.stringify(value) }, options);
+                }
+            }
+            else {
+                if (value === void 0) { // delete
+                    return []; // property does not exist, nothing to do
+                }
+                const newProperty = `${JSON.stringify(lastSegment)}: ${JSON.stringify(value)}`;
+                const index = options.getInsertionIndex ? options.getInsertionIndex(parent.children.map(p => p.children[0].value)) : parent.children.length;
+                let edit;
+                if (index > 0) {
+                    let previous = parent.children[index - 1];
+                    edit = { offset: previous.offset + previous.length, length: 0, content: ',' + newProperty };
+                }
+                else if (parent.children.length === 0) {
+                    edit = { offset: parent.offset + 1, length: 0, content: newProperty };
+                }
+                else {
+                    edit = { offset: parent.offset + 1, length: 0, content: newProperty + ',' };
+                }
+                return withFormatting(text, edit, options);
+            }
+        }
+        else if (parent.type === 'array' && typeof lastSegment === 'number' && Array.isArray(parent.children)) {
+            const insertIndex = lastSegment;
+            if (insertIndex === -1) {
+                // Insert
+                const newProperty = `${JSON.stringify(value)}`;
+                let edit;
+                if (parent.children.length === 0) {
+                    edit = { offset: parent.offset + 1, length: 0, content: newProperty };
+                }
+                else {
+                    const previous = parent.children[parent.children.length - 1];
+                    edit = { offset: previous.offset + previous.length, length: 0, content: ',' + newProperty };
+                }
+                return withFormatting(text, edit, options);
+            }
+            else if (value === void 0 && parent.children.length >= 0) {
+                // Removal
+                const removalIndex = lastSegment;
+                const toRemove = parent.children[removalIndex];
+                let edit;
+                if (parent.children.length === 1) {
+                    // only item
+                    edit = { offset: parent.offset + 1, length: parent.length - 2, content: '' };
+                }
+                else if (parent.children.length - 1 === removalIndex) {
+                    // last item
+                    let previous = parent.children[removalIndex - 1];
+                    let offset = previous.offset + previous.length;
+                    let parentEndOffset = parent.offset + parent.length;
+                    edit = { offset, length: parentEndOffset - 2 - offset, content: '' };
+                }
+                else {
+                    edit = { offset: toRemove.offset, length: parent.children[removalIndex + 1].offset - toRemove.offset, content: '' };
+                }
+                return withFormatting(text, edit, options);
+            }
+            else if (value !== void 0) {
+                let edit;
+                const newProperty = `${JSON.stringify(value)}`;
+                if (!options.isArrayInsertion && parent.children.length > lastSegment) {
+                    const toModify = parent.children[lastSegment];
+                    edit = { offset: toModify.offset, length: toModify.length, content: newProperty };
+                }
+                else if (parent.children.length === 0 || lastSegment === 0) {
+                    edit = { offset: parent.offset + 1, length: 0, content: parent.children.length === 0 ? newProperty : newProperty + ',' };
+                }
+                else {
+                    const index = lastSegment > parent.children.length ? parent.children.length : lastSegment;
+                    const previous = parent.children[index - 1];
+                    edit = { offset: previous.offset + previous.length, length: 0, content: ',' + newProperty };
+                }
+                return withFormatting(text, edit, options);
+            }
+            else {
+                throw new Error(`Can not ${value === void 0 ? 'remove' : (options.isArrayInsertion ? 'insert' : 'modify')} Array index ${insertIndex} as length is not sufficient`);
+            }
+        }
+        else {
+            throw new Error(`Can not add ${typeof lastSegment !== 'number' ? 'index' : 'property'} to parent of type ${parent.type}`);
+        }
+    }
+    exports.setProperty = setProperty;
+    function withFormatting(text, edit, options) {
+        if (!options.formattingOptions) {
+            return [edit];
+        }
+        // apply the edit
+        let newText = applyEdit(text, edit);
+        // format the new text
+        let begin = edit.offset;
+        let end = edit.offset + edit.content.length;
+        if (edit.length === 0 || edit.content.length === 0) { // insert or remove
+            while (begin > 0 && !(0, format_1.isEOL)(newText, begin - 1)) {
+                begin--;
+            }
+            while (end < newText.length && !(0, format_1.isEOL)(newText, end)) {
+                end++;
+            }
+        }
+        const edits = (0, format_1.format)(newText, { offset: begin, length: end - begin }, { ...options.formattingOptions, keepLines: false });
+        // apply the formatting edits and track the begin and end offsets of the changes
+        for (let i = edits.length - 1; i >= 0; i--) {
+            const edit = edits[i];
+            newText = applyEdit(newText, edit);
+            begin = Math.min(begin, edit.offset);
+            end = Math.max(end, edit.offset + edit.length);
+            end += edit.content.length - edit.length;
+        }
+        // create a single edit with all changes
+        const editLength = text.length - (newText.length - end) - begin;
+        return [{ offset: begin, length: editLength, content: newText.substring(begin, end) }];
+    }
+    function applyEdit(text, edit) {
+        return text.substring(0, edit.offset) + edit.content + text.substring(edit.offset + edit.length);
+    }
+    exports.applyEdit = applyEdit;
+    function isWS(text, offset) {
+        return '\r\n \t'.indexOf(text.charAt(offset)) !== -1;
+    }
+    exports.isWS = isWS;
+});
+
+
+/***/ }),
+
+/***/ 6612:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+(function (factory) {
+    if ( true && typeof module.exports === "object") {
+        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
+        if (v !== undefined) module.exports = v;
+    }
+    else if (typeof define === "function" && define.amd) {
+        define(["require", "exports", "./scanner", "./string-intern"], factory);
+    }
+})(function () {
+    /*---------------------------------------------------------------------------------------------
+     *  Copyright (c) Microsoft Corporation. All rights reserved.
+     *  Licensed under the MIT License. See License.txt in the project root for license information.
+     *--------------------------------------------------------------------------------------------*/
+    'use strict';
+    Object.defineProperty(exports, "__esModule", ({ value: true }));
+    exports.isEOL = exports.format = void 0;
+    const scanner_1 = __nccwpck_require__(8525);
+    const string_intern_1 = __nccwpck_require__(4579);
+    function format(documentText, range, options) {
+        let initialIndentLevel;
+        let formatText;
+        let formatTextStart;
+        let rangeStart;
+        let rangeEnd;
+        if (range) {
+            rangeStart = range.offset;
+            rangeEnd = rangeStart + range.length;
+            formatTextStart = rangeStart;
+            while (formatTextStart > 0 && !isEOL(documentText, formatTextStart - 1)) {
+                formatTextStart--;
+            }
+            let endOffset = rangeEnd;
+            while (endOffset < documentText.length && !isEOL(documentText, endOffset)) {
+                endOffset++;
+            }
+            formatText = documentText.substring(formatTextStart, endOffset);
+            initialIndentLevel = computeIndentLevel(formatText, options);
+        }
+        else {
+            formatText = documentText;
+            initialIndentLevel = 0;
+            formatTextStart = 0;
+            rangeStart = 0;
+            rangeEnd = documentText.length;
+        }
+        const eol = getEOL(options, documentText);
+        const eolFastPathSupported = string_intern_1.supportedEols.includes(eol);
+        let numberLineBreaks = 0;
+        let indentLevel = 0;
+        let indentValue;
+        if (options.insertSpaces) {
+            indentValue = string_intern_1.cachedSpaces[options.tabSize || 4] ?? repeat(string_intern_1.cachedSpaces[1], options.tabSize || 4);
+        }
+        else {
+            indentValue = '\t';
+        }
+        const indentType = indentValue === '\t' ? '\t' : ' ';
+        let scanner = (0, scanner_1.createScanner)(formatText, false);
+        let hasError = false;
+        function newLinesAndIndent() {
+            if (numberLineBreaks > 1) {
+                return repeat(eol, numberLineBreaks) + repeat(indentValue, initialIndentLevel + indentLevel);
+            }
+            const amountOfSpaces = indentValue.length * (initialIndentLevel + indentLevel);
+            if (!eolFastPathSupported || amountOfSpaces > string_intern_1.cachedBreakLinesWithSpaces[indentType][eol].length) {
+                return eol + repeat(indentValue, initialIndentLevel + indentLevel);
+            }
+            if (amountOfSpaces <= 0) {
+                return eol;
+            }
+            return string_intern_1.cachedBreakLinesWithSpaces[indentType][eol][amountOfSpaces];
+        }
+        function scanNext() {
+            let token = scanner.scan();
+            numberLineBreaks = 0;
+            while (token === 15 /* SyntaxKind.Trivia */ || token === 14 /* SyntaxKind.LineBreakTrivia */) {
+                if (token === 14 /* SyntaxKind.LineBreakTrivia */ && options.keepLines) {
+                    numberLineBreaks += 1;
+                }
+                else if (token === 14 /* SyntaxKind.LineBreakTrivia */) {
+                    numberLineBreaks = 1;
+                }
+                token = scanner.scan();
+            }
+            hasError = token === 16 /* SyntaxKind.Unknown */ || scanner.getTokenError() !== 0 /* ScanError.None */;
+            return token;
+        }
+        const editOperations = [];
+        function addEdit(text, startOffset, endOffset) {
+            if (!hasError && (!range || (startOffset < rangeEnd && endOffset > rangeStart)) && documentText.substring(startOffset, endOffset) !== text) {
+                editOperations.push({ offset: startOffset, length: endOffset - startOffset, content: text });
+            }
+        }
+        let firstToken = scanNext();
+        if (options.keepLines && numberLineBreaks > 0) {
+            addEdit(repeat(eol, numberLineBreaks), 0, 0);
+        }
+        if (firstToken !== 17 /* SyntaxKind.EOF */) {
+            let firstTokenStart = scanner.getTokenOffset() + formatTextStart;
+            let initialIndent = (indentValue.length * initialIndentLevel < 20) && options.insertSpaces
+                ? string_intern_1.cachedSpaces[indentValue.length * initialIndentLevel]
+                : repeat(indentValue, initialIndentLevel);
+            addEdit(initialIndent, formatTextStart, firstTokenStart);
+        }
+        while (firstToken !== 17 /* SyntaxKind.EOF */) {
+            let firstTokenEnd = scanner.getTokenOffset() + scanner.getTokenLength() + formatTextStart;
+            let secondToken = scanNext();
+            let replaceContent = '';
+            let needsLineBreak = false;
+            while (numberLineBreaks === 0 && (secondToken === 12 /* SyntaxKind.LineCommentTrivia */ || secondToken === 13 /* SyntaxKind.BlockCommentTrivia */)) {
+                let commentTokenStart = scanner.getTokenOffset() + formatTextStart;
+                addEdit(string_intern_1.cachedSpaces[1], firstTokenEnd, commentTokenStart);
+                firstTokenEnd = scanner.getTokenOffset() + scanner.getTokenLength() + formatTextStart;
+                needsLineBreak = secondToken === 12 /* SyntaxKind.LineCommentTrivia */;
+                replaceContent = needsLineBreak ? newLinesAndIndent() : '';
+                secondToken = scanNext();
+            }
+            if (secondToken === 2 /* SyntaxKind.CloseBraceToken */) {
+                if (firstToken !== 1 /* SyntaxKind.OpenBraceToken */) {
+                    indentLevel--;
+                }
+                ;
+                if (options.keepLines && numberLineBreaks > 0 || !options.keepLines && firstToken !== 1 /* SyntaxKind.OpenBraceToken */) {
+                    replaceContent = newLinesAndIndent();
+                }
+                else if (options.keepLines) {
+                    replaceContent = string_intern_1.cachedSpaces[1];
+                }
+            }
+            else if (secondToken === 4 /* SyntaxKind.CloseBracketToken */) {
+                if (firstToken !== 3 /* SyntaxKind.OpenBracketToken */) {
+                    indentLevel--;
+                }
+                ;
+                if (options.keepLines && numberLineBreaks > 0 || !options.keepLines && firstToken !== 3 /* SyntaxKind.OpenBracketToken */) {
+                    replaceContent = newLinesAndIndent();
+                }
+                else if (options.keepLines) {
+                    replaceContent = string_intern_1.cachedSpaces[1];
+                }
+            }
+            else {
+                switch (firstToken) {
+                    case 3 /* SyntaxKind.OpenBracketToken */:
+                    case 1 /* SyntaxKind.OpenBraceToken */:
+                        indentLevel++;
+                        if (options.keepLines && numberLineBreaks > 0 || !options.keepLines) {
+                            replaceContent = newLinesAndIndent();
+                        }
+                        else {
+                            replaceContent = string_intern_1.cachedSpaces[1];
+                        }
+                        break;
+                    case 5 /* SyntaxKind.CommaToken */:
+                        if (options.keepLines && numberLineBreaks > 0 || !options.keepLines) {
+                            replaceContent = newLinesAndIndent();
+                        }
+                        else {
+                            replaceContent = string_intern_1.cachedSpaces[1];
+                        }
+                        break;
+                    case 12 /* SyntaxKind.LineCommentTrivia */:
+                        replaceContent = newLinesAndIndent();
+                        break;
+                    case 13 /* SyntaxKind.BlockCommentTrivia */:
+                        if (numberLineBreaks > 0) {
+                            replaceContent = newLinesAndIndent();
+                        }
+                        else if (!needsLineBreak) {
+                            replaceContent = string_intern_1.cachedSpaces[1];
+                        }
+                        break;
+                    case 6 /* SyntaxKind.ColonToken */:
+                        if (options.keepLines && numberLineBreaks > 0) {
+                            replaceContent = newLinesAndIndent();
+                        }
+                        else if (!needsLineBreak) {
+                            replaceContent = string_intern_1.cachedSpaces[1];
+                        }
+                        break;
+                    case 10 /* SyntaxKind.StringLiteral */:
+                        if (options.keepLines && numberLineBreaks > 0) {
+                            replaceContent = newLinesAndIndent();
+                        }
+                        else if (secondToken === 6 /* SyntaxKind.ColonToken */ && !needsLineBreak) {
+                            replaceContent = '';
+                        }
+                        break;
+                    case 7 /* SyntaxKind.NullKeyword */:
+                    case 8 /* SyntaxKind.TrueKeyword */:
+                    case 9 /* SyntaxKind.FalseKeyword */:
+                    case 11 /* SyntaxKind.NumericLiteral */:
+                    case 2 /* SyntaxKind.CloseBraceToken */:
+                    case 4 /* SyntaxKind.CloseBracketToken */:
+                        if (options.keepLines && numberLineBreaks > 0) {
+                            replaceContent = newLinesAndIndent();
+                        }
+                        else {
+                            if ((secondToken === 12 /* SyntaxKind.LineCommentTrivia */ || secondToken === 13 /* SyntaxKind.BlockCommentTrivia */) && !needsLineBreak) {
+                                replaceContent = string_intern_1.cachedSpaces[1];
+                            }
+                            else if (secondToken !== 5 /* SyntaxKind.CommaToken */ && secondToken !== 17 /* SyntaxKind.EOF */) {
+                                hasError = true;
+                            }
+                        }
+                        break;
+                    case 16 /* SyntaxKind.Unknown */:
+                        hasError = true;
+                        break;
+                }
+                if (numberLineBreaks > 0 && (secondToken === 12 /* SyntaxKind.LineCommentTrivia */ || secondToken === 13 /* SyntaxKind.BlockCommentTrivia */)) {
+                    replaceContent = newLinesAndIndent();
+                }
+            }
+            if (secondToken === 17 /* SyntaxKind.EOF */) {
+                if (options.keepLines && numberLineBreaks > 0) {
+                    replaceContent = newLinesAndIndent();
+                }
+                else {
+                    replaceContent = options.insertFinalNewline ? eol : '';
+                }
+            }
+            const secondTokenStart = scanner.getTokenOffset() + formatTextStart;
+            addEdit(replaceContent, firstTokenEnd, secondTokenStart);
+            firstToken = secondToken;
+        }
+        return editOperations;
+    }
+    exports.format = format;
+    function repeat(s, count) {
+        let result = '';
+        for (let i = 0; i < count; i++) {
+            result += s;
+        }
+        return result;
+    }
+    function computeIndentLevel(content, options) {
+        let i = 0;
+        let nChars = 0;
+        const tabSize = options.tabSize || 4;
+        while (i < content.length) {
+            let ch = content.charAt(i);
+            if (ch === string_intern_1.cachedSpaces[1]) {
+                nChars++;
+            }
+            else if (ch === '\t') {
+                nChars += tabSize;
+            }
+            else {
+                break;
+            }
+            i++;
+        }
+        return Math.floor(nChars / tabSize);
+    }
+    function getEOL(options, text) {
+        for (let i = 0; i < text.length; i++) {
+            const ch = text.charAt(i);
+            if (ch === '\r') {
+                if (i + 1 < text.length && text.charAt(i + 1) === '\n') {
+                    return '\r\n';
+                }
+                return '\r';
+            }
+            else if (ch === '\n') {
+                return '\n';
+            }
+        }
+        return (options && options.eol) || '\n';
+    }
+    function isEOL(text, offset) {
+        return '\r\n'.indexOf(text.charAt(offset)) !== -1;
+    }
+    exports.isEOL = isEOL;
+});
+
+
+/***/ }),
+
+/***/ 5152:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+(function (factory) {
+    if ( true && typeof module.exports === "object") {
+        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
+        if (v !== undefined) module.exports = v;
+    }
+    else if (typeof define === "function" && define.amd) {
+        define(["require", "exports", "./scanner"], factory);
+    }
+})(function () {
+    /*---------------------------------------------------------------------------------------------
+     *  Copyright (c) Microsoft Corporation. All rights reserved.
+     *  Licensed under the MIT License. See License.txt in the project root for license information.
+     *--------------------------------------------------------------------------------------------*/
+    'use strict';
+    Object.defineProperty(exports, "__esModule", ({ value: true }));
+    exports.getNodeType = exports.stripComments = exports.visit = exports.findNodeAtOffset = exports.contains = exports.getNodeValue = exports.getNodePath = exports.findNodeAtLocation = exports.parseTree = exports.parse = exports.getLocation = void 0;
+    const scanner_1 = __nccwpck_require__(8525);
+    var ParseOptions;
+    (function (ParseOptions) {
+        ParseOptions.DEFAULT = {
+            allowTrailingComma: false
+        };
+    })(ParseOptions || (ParseOptions = {}));
+    /**
+     * For a given offset, evaluate the location in the JSON document. Each segment in the location path is either a property name or an array index.
+     */
+    function getLocation(text, position) {
+        const segments = []; // strings or numbers
+        const earlyReturnException = new Object();
+        let previousNode = undefined;
+        const previousNodeInst = {
+            value: {},
+            offset: 0,
+            length: 0,
+            type: 'object',
+            parent: undefined
+        };
+        let isAtPropertyKey = false;
+        function setPreviousNode(value, offset, length, type) {
+            previousNodeInst.value = value;
+            previousNodeInst.offset = offset;
+            previousNodeInst.length = length;
+            previousNodeInst.type = type;
+            previousNodeInst.colonOffset = undefined;
+            previousNode = previousNodeInst;
+        }
+        try {
+            visit(text, {
+                onObjectBegin: (offset, length) => {
+                    if (position <= offset) {
+                        throw earlyReturnException;
+                    }
+                    previousNode = undefined;
+                    isAtPropertyKey = position > offset;
+                    segments.push(''); // push a placeholder (will be replaced)
+                },
+                onObjectProperty: (name, offset, length) => {
+                    if (position < offset) {
+                        throw earlyReturnException;
+                    }
+                    setPreviousNode(name, offset, length, 'property');
+                    segments[segments.length - 1] = name;
+                    if (position <= offset + length) {
+                        throw earlyReturnException;
+                    }
+                },
+                onObjectEnd: (offset, length) => {
+                    if (position <= offset) {
+                        throw earlyReturnException;
+                    }
+                    previousNode = undefined;
+                    segments.pop();
+                },
+                onArrayBegin: (offset, length) => {
+                    if (position <= offset) {
+                        throw earlyReturnException;
+                    }
+                    previousNode = undefined;
+                    segments.push(0);
+                },
+                onArrayEnd: (offset, length) => {
+                    if (position <= offset) {
+                        throw earlyReturnException;
+                    }
+                    previousNode = undefined;
+                    segments.pop();
+                },
+                onLiteralValue: (value, offset, length) => {
+                    if (position < offset) {
+                        throw earlyReturnException;
+                    }
+                    setPreviousNode(value, offset, length, getNodeType(value));
+                    if (position <= offset + length) {
+                        throw earlyReturnException;
+                    }
+                },
+                onSeparator: (sep, offset, length) => {
+                    if (position <= offset) {
+                        throw earlyReturnException;
+                    }
+                    if (sep === ':' && previousNode && previousNode.type === 'property') {
+                        previousNode.colonOffset = offset;
+                        isAtPropertyKey = false;
+                        previousNode = undefined;
+                    }
+                    else if (sep === ',') {
+                        const last = segments[segments.length - 1];
+                        if (typeof last === 'number') {
+                            segments[segments.length - 1] = last + 1;
+                        }
+                        else {
+                            isAtPropertyKey = true;
+                            segments[segments.length - 1] = '';
+                        }
+                        previousNode = undefined;
+                    }
+                }
+            });
+        }
+        catch (e) {
+            if (e !== earlyReturnException) {
+                throw e;
+            }
+        }
+        return {
+            path: segments,
+            previousNode,
+            isAtPropertyKey,
+            matches: (pattern) => {
+                let k = 0;
+                for (let i = 0; k < pattern.length && i < segments.length; i++) {
+                    if (pattern[k] === segments[i] || pattern[k] === '*') {
+                        k++;
+                    }
+                    else if (pattern[k] !== '**') {
+                        return false;
+                    }
+                }
+                return k === pattern.length;
+            }
+        };
+    }
+    exports.getLocation = getLocation;
+    /**
+     * Parses the given text and returns the object the JSON content represents. On invalid input, the parser tries to be as fault tolerant as possible, but still return a result.
+     * Therefore always check the errors list to find out if the input was valid.
+     */
+    function parse(text, errors = [], options = ParseOptions.DEFAULT) {
+        let currentProperty = null;
+        let currentParent = [];
+        const previousParents = [];
+        function onValue(value) {
+            if (Array.isArray(currentParent)) {
+                currentParent.push(value);
+            }
+            else if (currentProperty !== null) {
+                currentParent[currentProperty] = value;
+            }
+        }
+        const visitor = {
+            onObjectBegin: () => {
+                const object = {};
+                onValue(object);
+                previousParents.push(currentParent);
+                currentParent = object;
+                currentProperty = null;
+            },
+            onObjectProperty: (name) => {
+                currentProperty = name;
+            },
+            onObjectEnd: () => {
+                currentParent = previousParents.pop();
+            },
+            onArrayBegin: () => {
+                const array = [];
+                onValue(array);
+                previousParents.push(currentParent);
+                currentParent = array;
+                currentProperty = null;
+            },
+            onArrayEnd: () => {
+                currentParent = previousParents.pop();
+            },
+            onLiteralValue: onValue,
+            onError: (error, offset, length) => {
+                errors.push({ error, offset, length });
+            }
+        };
+        visit(text, visitor, options);
+        return currentParent[0];
+    }
+    exports.parse = parse;
+    /**
+     * Parses the given text and returns a tree representation the JSON content. On invalid input, the parser tries to be as fault tolerant as possible, but still return a result.
+     */
+    function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
+        let currentParent = { type: 'array', offset: -1, length: -1, children: [], parent: undefined }; // artificial root
+        function ensurePropertyComplete(endOffset) {
+            if (currentParent.type === 'property') {
+                currentParent.length = endOffset - currentParent.offset;
+                currentParent = currentParent.parent;
+            }
+        }
+        function onValue(valueNode) {
+            currentParent.children.push(valueNode);
+            return valueNode;
+        }
+        const visitor = {
+            onObjectBegin: (offset) => {
+                currentParent = onValue({ type: 'object', offset, length: -1, parent: currentParent, children: [] });
+            },
+            onObjectProperty: (name, offset, length) => {
+                currentParent = onValue({ type: 'property', offset, length: -1, parent: currentParent, children: [] });
+                currentParent.children.push({ type: 'string', value: name, offset, length, parent: currentParent });
+            },
+            onObjectEnd: (offset, length) => {
+                ensurePropertyComplete(offset + length); // in case of a missing value for a property: make sure property is complete
+                currentParent.length = offset + length - currentParent.offset;
+                currentParent = currentParent.parent;
+                ensurePropertyComplete(offset + length);
+            },
+            onArrayBegin: (offset, length) => {
+                currentParent = onValue({ type: 'array', offset, length: -1, parent: currentParent, children: [] });
+            },
+            onArrayEnd: (offset, length) => {
+                currentParent.length = offset + length - currentParent.offset;
+                currentParent = currentParent.parent;
+                ensurePropertyComplete(offset + length);
+            },
+            onLiteralValue: (value, offset, length) => {
+                onValue({ type: getNodeType(value), offset, length, parent: currentParent, value });
+                ensurePropertyComplete(offset + length);
+            },
+            onSeparator: (sep, offset, length) => {
+                if (currentParent.type === 'property') {
+                    if (sep === ':') {
+                        currentParent.colonOffset = offset;
+                    }
+                    else if (sep === ',') {
+                        ensurePropertyComplete(offset);
+                    }
+                }
+            },
+            onError: (error, offset, length) => {
+                errors.push({ error, offset, length });
+            }
+        };
+        visit(text, visitor, options);
+        const result = currentParent.children[0];
+        if (result) {
+            delete result.parent;
+        }
+        return result;
+    }
+    exports.parseTree = parseTree;
+    /**
+     * Finds the node at the given path in a JSON DOM.
+     */
+    function findNodeAtLocation(root, path) {
+        if (!root) {
+            return undefined;
+        }
+        let node = root;
+        for (let segment of path) {
+            if (typeof segment === 'string') {
+                if (node.type !== 'object' || !Array.isArray(node.children)) {
+                    return undefined;
+                }
+                let found = false;
+                for (const propertyNode of node.children) {
+                    if (Array.isArray(propertyNode.children) && propertyNode.children[0].value === segment && propertyNode.children.length === 2) {
+                        node = propertyNode.children[1];
+                        found = true;
+                        break;
+                    }
+                }
+                if (!found) {
+                    return undefined;
+                }
+            }
+            else {
+                const index = segment;
+                if (node.type !== 'array' || index < 0 || !Array.isArray(node.children) || index >= node.children.length) {
+                    return undefined;
+                }
+                node = node.children[index];
+            }
+        }
+        return node;
+    }
+    exports.findNodeAtLocation = findNodeAtLocation;
+    /**
+     * Gets the JSON path of the given JSON DOM node
+     */
+    function getNodePath(node) {
+        if (!node.parent || !node.parent.children) {
+            return [];
+        }
+        const path = getNodePath(node.parent);
+        if (node.parent.type === 'property') {
+            const key = node.parent.children[0].value;
+            path.push(key);
+        }
+        else if (node.parent.type === 'array') {
+            const index = node.parent.children.indexOf(node);
+            if (index !== -1) {
+                path.push(index);
+            }
+        }
+        return path;
+    }
+    exports.getNodePath = getNodePath;
+    /**
+     * Evaluates the JavaScript object of the given JSON DOM node
+     */
+    function getNodeValue(node) {
+        switch (node.type) {
+            case 'array':
+                return node.children.map(getNodeValue);
+            case 'object':
+                const obj = Object.create(null);
+                for (let prop of node.children) {
+                    const valueNode = prop.children[1];
+                    if (valueNode) {
+                        obj[prop.children[0].value] = getNodeValue(valueNode);
+                    }
+                }
+                return obj;
+            case 'null':
+            case 'string':
+            case 'number':
+            case 'boolean':
+                return node.value;
+            default:
+                return undefined;
+        }
+    }
+    exports.getNodeValue = getNodeValue;
+    function contains(node, offset, includeRightBound = false) {
+        return (offset >= node.offset && offset < (node.offset + node.length)) || includeRightBound && (offset === (node.offset + node.length));
+    }
+    exports.contains = contains;
+    /**
+     * Finds the most inner node at the given offset. If includeRightBound is set, also finds nodes that end at the given offset.
+     */
+    function findNodeAtOffset(node, offset, includeRightBound = false) {
+        if (contains(node, offset, includeRightBound)) {
+            const children = node.children;
+            if (Array.isArray(children)) {
+                for (let i = 0; i < children.length && children[i].offset <= offset; i++) {
+                    const item = findNodeAtOffset(children[i], offset, includeRightBound);
+                    if (item) {
+                        return item;
+                    }
+                }
+            }
+            return node;
+        }
+        return undefined;
+    }
+    exports.findNodeAtOffset = findNodeAtOffset;
+    /**
+     * Parses the given text and invokes the visitor functions for each object, array and literal reached.
+     */
+    function visit(text, visitor, options = ParseOptions.DEFAULT) {
+        const _scanner = (0, scanner_1.createScanner)(text, false);
+        // Important: Only pass copies of this to visitor functions to prevent accidental modification, and
+        // to not affect visitor functions which stored a reference to a previous JSONPath
+        const _jsonPath = [];
+        // Depth of onXXXBegin() callbacks suppressed. onXXXEnd() decrements this if it isn't 0 already.
+        // Callbacks are only called when this value is 0.
+        let suppressedCallbacks = 0;
+        function toNoArgVisit(visitFunction) {
+            return visitFunction ? () => suppressedCallbacks === 0 && visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
+        }
+        function toOneArgVisit(visitFunction) {
+            return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
+        }
+        function toOneArgVisitWithPath(visitFunction) {
+            return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice()) : () => true;
+        }
+        function toBeginVisit(visitFunction) {
+            return visitFunction ?
+                () => {
+                    if (suppressedCallbacks > 0) {
+                        suppressedCallbacks++;
+                    }
+                    else {
+                        let cbReturn = visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice());
+                        if (cbReturn === false) {
+                            suppressedCallbacks = 1;
+                        }
+                    }
+                }
+                : () => true;
+        }
+        function toEndVisit(visitFunction) {
+            return visitFunction ?
+                () => {
+                    if (suppressedCallbacks > 0) {
+                        suppressedCallbacks--;
+                    }
+                    if (suppressedCallbacks === 0) {
+                        visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter());
+                    }
+                }
+                : () => true;
+        }
+        const onObjectBegin = toBeginVisit(visitor.onObjectBegin), onObjectProperty = toOneArgVisitWithPath(visitor.onObjectProperty), onObjectEnd = toEndVisit(visitor.onObjectEnd), onArrayBegin = toBeginVisit(visitor.onArrayBegin), onArrayEnd = toEndVisit(visitor.onArrayEnd), onLiteralValue = toOneArgVisitWithPath(visitor.onLiteralValue), onSeparator = toOneArgVisit(visitor.onSeparator), onComment = toNoArgVisit(visitor.onComment), onError = toOneArgVisit(visitor.onError);
+        const disallowComments = options && options.disallowComments;
+        const allowTrailingComma = options && options.allowTrailingComma;
+        function scanNext() {
+            while (true) {
+                const token = _scanner.scan();
+                switch (_scanner.getTokenError()) {
+                    case 4 /* ScanError.InvalidUnicode */:
+                        handleError(14 /* ParseErrorCode.InvalidUnicode */);
+                        break;
+                    case 5 /* ScanError.InvalidEscapeCharacter */:
+                        handleError(15 /* ParseErrorCode.InvalidEscapeCharacter */);
+                        break;
+                    case 3 /* ScanError.UnexpectedEndOfNumber */:
+                        handleError(13 /* ParseErrorCode.UnexpectedEndOfNumber */);
+                        break;
+                    case 1 /* ScanError.UnexpectedEndOfComment */:
+                        if (!disallowComments) {
+                            handleError(11 /* ParseErrorCode.UnexpectedEndOfComment */);
+                        }
+                        break;
+                    case 2 /* ScanError.UnexpectedEndOfString */:
+                        handleError(12 /* ParseErrorCode.UnexpectedEndOfString */);
+                        break;
+                    case 6 /* ScanError.InvalidCharacter */:
+                        handleError(16 /* ParseErrorCode.InvalidCharacter */);
+                        break;
+                }
+                switch (token) {
+                    case 12 /* SyntaxKind.LineCommentTrivia */:
+                    case 13 /* SyntaxKind.BlockCommentTrivia */:
+                        if (disallowComments) {
+                            handleError(10 /* ParseErrorCode.InvalidCommentToken */);
+                        }
+                        else {
+                            onComment();
+                        }
+                        break;
+                    case 16 /* SyntaxKind.Unknown */:
+                        handleError(1 /* ParseErrorCode.InvalidSymbol */);
+                        break;
+                    case 15 /* SyntaxKind.Trivia */:
+                    case 14 /* SyntaxKind.LineBreakTrivia */:
+                        break;
+                    default:
+                        return token;
+                }
+            }
+        }
+        function handleError(error, skipUntilAfter = [], skipUntil = []) {
+            onError(error);
+            if (skipUntilAfter.length + skipUntil.length > 0) {
+                let token = _scanner.getToken();
+                while (token !== 17 /* SyntaxKind.EOF */) {
+                    if (skipUntilAfter.indexOf(token) !== -1) {
+                        scanNext();
+                        break;
+                    }
+                    else if (skipUntil.indexOf(token) !== -1) {
+                        break;
+                    }
+                    token = scanNext();
+                }
+            }
+        }
+        function parseString(isValue) {
+            const value = _scanner.getTokenValue();
+            if (isValue) {
+                onLiteralValue(value);
+            }
+            else {
+                onObjectProperty(value);
+                // add property name afterwards
+                _jsonPath.push(value);
+            }
+            scanNext();
+            return true;
+        }
+        function parseLiteral() {
+            switch (_scanner.getToken()) {
+                case 11 /* SyntaxKind.NumericLiteral */:
+                    const tokenValue = _scanner.getTokenValue();
+                    let value = Number(tokenValue);
+                    if (isNaN(value)) {
+                        handleError(2 /* ParseErrorCode.InvalidNumberFormat */);
+                        value = 0;
+                    }
+                    onLiteralValue(value);
+                    break;
+                case 7 /* SyntaxKind.NullKeyword */:
+                    onLiteralValue(null);
+                    break;
+                case 8 /* SyntaxKind.TrueKeyword */:
+                    onLiteralValue(true);
+                    break;
+                case 9 /* SyntaxKind.FalseKeyword */:
+                    onLiteralValue(false);
+                    break;
+                default:
+                    return false;
+            }
+            scanNext();
+            return true;
+        }
+        function parseProperty() {
+            if (_scanner.getToken() !== 10 /* SyntaxKind.StringLiteral */) {
+                handleError(3 /* ParseErrorCode.PropertyNameExpected */, [], [2 /* SyntaxKind.CloseBraceToken */, 5 /* SyntaxKind.CommaToken */]);
+                return false;
+            }
+            parseString(false);
+            if (_scanner.getToken() === 6 /* SyntaxKind.ColonToken */) {
+                onSeparator(':');
+                scanNext(); // consume colon
+                if (!parseValue()) {
+                    handleError(4 /* ParseErrorCode.ValueExpected */, [], [2 /* SyntaxKind.CloseBraceToken */, 5 /* SyntaxKind.CommaToken */]);
+                }
+            }
+            else {
+                handleError(5 /* ParseErrorCode.ColonExpected */, [], [2 /* SyntaxKind.CloseBraceToken */, 5 /* SyntaxKind.CommaToken */]);
+            }
+            _jsonPath.pop(); // remove processed property name
+            return true;
+        }
+        function parseObject() {
+            onObjectBegin();
+            scanNext(); // consume open brace
+            let needsComma = false;
+            while (_scanner.getToken() !== 2 /* SyntaxKind.CloseBraceToken */ && _scanner.getToken() !== 17 /* SyntaxKind.EOF */) {
+                if (_scanner.getToken() === 5 /* SyntaxKind.CommaToken */) {
+                    if (!needsComma) {
+                        handleError(4 /* ParseErrorCode.ValueExpected */, [], []);
+                    }
+                    onSeparator(',');
+                    scanNext(); // consume comma
+                    if (_scanner.getToken() === 2 /* SyntaxKind.CloseBraceToken */ && allowTrailingComma) {
+                        break;
+                    }
+                }
+                else if (needsComma) {
+                    handleError(6 /* ParseErrorCode.CommaExpected */, [], []);
+                }
+                if (!parseProperty()) {
+                    handleError(4 /* ParseErrorCode.ValueExpected */, [], [2 /* SyntaxKind.CloseBraceToken */, 5 /* SyntaxKind.CommaToken */]);
+                }
+                needsComma = true;
+            }
+            onObjectEnd();
+            if (_scanner.getToken() !== 2 /* SyntaxKind.CloseBraceToken */) {
+                handleError(7 /* ParseErrorCode.CloseBraceExpected */, [2 /* SyntaxKind.CloseBraceToken */], []);
+            }
+            else {
+                scanNext(); // consume close brace
+            }
+            return true;
+        }
+        function parseArray() {
+            onArrayBegin();
+            scanNext(); // consume open bracket
+            let isFirstElement = true;
+            let needsComma = false;
+            while (_scanner.getToken() !== 4 /* SyntaxKind.CloseBracketToken */ && _scanner.getToken() !== 17 /* SyntaxKind.EOF */) {
+                if (_scanner.getToken() === 5 /* SyntaxKind.CommaToken */) {
+                    if (!needsComma) {
+                        handleError(4 /* ParseErrorCode.ValueExpected */, [], []);
+                    }
+                    onSeparator(',');
+                    scanNext(); // consume comma
+                    if (_scanner.getToken() === 4 /* SyntaxKind.CloseBracketToken */ && allowTrailingComma) {
+                        break;
+                    }
+                }
+                else if (needsComma) {
+                    handleError(6 /* ParseErrorCode.CommaExpected */, [], []);
+                }
+                if (isFirstElement) {
+                    _jsonPath.push(0);
+                    isFirstElement = false;
+                }
+                else {
+                    _jsonPath[_jsonPath.length - 1]++;
+                }
+                if (!parseValue()) {
+                    handleError(4 /* ParseErrorCode.ValueExpected */, [], [4 /* SyntaxKind.CloseBracketToken */, 5 /* SyntaxKind.CommaToken */]);
+                }
+                needsComma = true;
+            }
+            onArrayEnd();
+            if (!isFirstElement) {
+                _jsonPath.pop(); // remove array index
+            }
+            if (_scanner.getToken() !== 4 /* SyntaxKind.CloseBracketToken */) {
+                handleError(8 /* ParseErrorCode.CloseBracketExpected */, [4 /* SyntaxKind.CloseBracketToken */], []);
+            }
+            else {
+                scanNext(); // consume close bracket
+            }
+            return true;
+        }
+        function parseValue() {
+            switch (_scanner.getToken()) {
+                case 3 /* SyntaxKind.OpenBracketToken */:
+                    return parseArray();
+                case 1 /* SyntaxKind.OpenBraceToken */:
+                    return parseObject();
+                case 10 /* SyntaxKind.StringLiteral */:
+                    return parseString(true);
+                default:
+                    return parseLiteral();
+            }
+        }
+        scanNext();
+        if (_scanner.getToken() === 17 /* SyntaxKind.EOF */) {
+            if (options.allowEmptyContent) {
+                return true;
+            }
+            handleError(4 /* ParseErrorCode.ValueExpected */, [], []);
+            return false;
+        }
+        if (!parseValue()) {
+            handleError(4 /* ParseErrorCode.ValueExpected */, [], []);
+            return false;
+        }
+        if (_scanner.getToken() !== 17 /* SyntaxKind.EOF */) {
+            handleError(9 /* ParseErrorCode.EndOfFileExpected */, [], []);
+        }
+        return true;
+    }
+    exports.visit = visit;
+    /**
+     * Takes JSON with JavaScript-style comments and remove
+     * them. Optionally replaces every none-newline character
+     * of comments with a replaceCharacter
+     */
+    function stripComments(text, replaceCh) {
+        let _scanner = (0, scanner_1.createScanner)(text), parts = [], kind, offset = 0, pos;
+        do {
+            pos = _scanner.getPosition();
+            kind = _scanner.scan();
+            switch (kind) {
+                case 12 /* SyntaxKind.LineCommentTrivia */:
+                case 13 /* SyntaxKind.BlockCommentTrivia */:
+                case 17 /* SyntaxKind.EOF */:
+                    if (offset !== pos) {
+                        parts.push(text.substring(offset, pos));
+                    }
+                    if (replaceCh !== undefined) {
+                        parts.push(_scanner.getTokenValue().replace(/[^\r\n]/g, replaceCh));
+                    }
+                    offset = _scanner.getPosition();
+                    break;
+            }
+        } while (kind !== 17 /* SyntaxKind.EOF */);
+        return parts.join('');
+    }
+    exports.stripComments = stripComments;
+    function getNodeType(value) {
+        switch (typeof value) {
+            case 'boolean': return 'boolean';
+            case 'number': return 'number';
+            case 'string': return 'string';
+            case 'object': {
+                if (!value) {
+                    return 'null';
+                }
+                else if (Array.isArray(value)) {
+                    return 'array';
+                }
+                return 'object';
+            }
+            default: return 'null';
+        }
+    }
+    exports.getNodeType = getNodeType;
+});
+
+
+/***/ }),
+
+/***/ 8525:
+/***/ ((module, exports) => {
+
+(function (factory) {
+    if ( true && typeof module.exports === "object") {
+        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
+        if (v !== undefined) module.exports = v;
+    }
+    else if (typeof define === "function" && define.amd) {
+        define(["require", "exports"], factory);
+    }
+})(function () {
+    /*---------------------------------------------------------------------------------------------
+     *  Copyright (c) Microsoft Corporation. All rights reserved.
+     *  Licensed under the MIT License. See License.txt in the project root for license information.
+     *--------------------------------------------------------------------------------------------*/
+    'use strict';
+    Object.defineProperty(exports, "__esModule", ({ value: true }));
+    exports.createScanner = void 0;
+    /**
+     * Creates a JSON scanner on the given text.
+     * If ignoreTrivia is set, whitespaces or comments are ignored.
+     */
+    function createScanner(text, ignoreTrivia = false) {
+        const len = text.length;
+        let pos = 0, value = '', tokenOffset = 0, token = 16 /* SyntaxKind.Unknown */, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0 /* ScanError.None */;
+        function scanHexDigits(count, exact) {
+            let digits = 0;
+            let value = 0;
+            while (digits < count || !exact) {
+                let ch = text.charCodeAt(pos);
+                if (ch >= 48 /* CharacterCodes._0 */ && ch <= 57 /* CharacterCodes._9 */) {
+                    value = value * 16 + ch - 48 /* CharacterCodes._0 */;
+                }
+                else if (ch >= 65 /* CharacterCodes.A */ && ch <= 70 /* CharacterCodes.F */) {
+                    value = value * 16 + ch - 65 /* CharacterCodes.A */ + 10;
+                }
+                else if (ch >= 97 /* CharacterCodes.a */ && ch <= 102 /* CharacterCodes.f */) {
+                    value = value * 16 + ch - 97 /* CharacterCodes.a */ + 10;
+                }
+                else {
+                    break;
+                }
+                pos++;
+                digits++;
+            }
+            if (digits < count) {
+                value = -1;
+            }
+            return value;
+        }
+        function setPosition(newPosition) {
+            pos = newPosition;
+            value = '';
+            tokenOffset = 0;
+            token = 16 /* SyntaxKind.Unknown */;
+            scanError = 0 /* ScanError.None */;
+        }
+        function scanNumber() {
+            let start = pos;
+            if (text.charCodeAt(pos) === 48 /* CharacterCodes._0 */) {
+                pos++;
+            }
+            else {
+                pos++;
+                while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+                    pos++;
+                }
+            }
+            if (pos < text.length && text.charCodeAt(pos) === 46 /* CharacterCodes.dot */) {
+                pos++;
+                if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+                    pos++;
+                    while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+                        pos++;
+                    }
+                }
+                else {
+                    scanError = 3 /* ScanError.UnexpectedEndOfNumber */;
+                    return text.substring(start, pos);
+                }
+            }
+            let end = pos;
+            if (pos < text.length && (text.charCodeAt(pos) === 69 /* CharacterCodes.E */ || text.charCodeAt(pos) === 101 /* CharacterCodes.e */)) {
+                pos++;
+                if (pos < text.length && text.charCodeAt(pos) === 43 /* CharacterCodes.plus */ || text.charCodeAt(pos) === 45 /* CharacterCodes.minus */) {
+                    pos++;
+                }
+                if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+                    pos++;
+                    while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+                        pos++;
+                    }
+                    end = pos;
+                }
+                else {
+                    scanError = 3 /* ScanError.UnexpectedEndOfNumber */;
+                }
+            }
+            return text.substring(start, end);
+        }
+        function scanString() {
+            let result = '', start = pos;
+            while (true) {
+                if (pos >= len) {
+                    result += text.substring(start, pos);
+                    scanError = 2 /* ScanError.UnexpectedEndOfString */;
+                    break;
+                }
+                const ch = text.charCodeAt(pos);
+                if (ch === 34 /* CharacterCodes.doubleQuote */) {
+                    result += text.substring(start, pos);
+                    pos++;
+                    break;
+                }
+                if (ch === 92 /* CharacterCodes.backslash */) {
+                    result += text.substring(start, pos);
+                    pos++;
+                    if (pos >= len) {
+                        scanError = 2 /* ScanError.UnexpectedEndOfString */;
+                        break;
+                    }
+                    const ch2 = text.charCodeAt(pos++);
+                    switch (ch2) {
+                        case 34 /* CharacterCodes.doubleQuote */:
+                            result += '\"';
+                            break;
+                        case 92 /* CharacterCodes.backslash */:
+                            result += '\\';
+                            break;
+                        case 47 /* CharacterCodes.slash */:
+                            result += '/';
+                            break;
+                        case 98 /* CharacterCodes.b */:
+                            result += '\b';
+                            break;
+                        case 102 /* CharacterCodes.f */:
+                            result += '\f';
+                            break;
+                        case 110 /* CharacterCodes.n */:
+                            result += '\n';
+                            break;
+                        case 114 /* CharacterCodes.r */:
+                            result += '\r';
+                            break;
+                        case 116 /* CharacterCodes.t */:
+                            result += '\t';
+                            break;
+                        case 117 /* CharacterCodes.u */:
+                            const ch3 = scanHexDigits(4, true);
+                            if (ch3 >= 0) {
+                                result += String.fromCharCode(ch3);
+                            }
+                            else {
+                                scanError = 4 /* ScanError.InvalidUnicode */;
+                            }
+                            break;
+                        default:
+                            scanError = 5 /* ScanError.InvalidEscapeCharacter */;
+                    }
+                    start = pos;
+                    continue;
+                }
+                if (ch >= 0 && ch <= 0x1f) {
+                    if (isLineBreak(ch)) {
+                        result += text.substring(start, pos);
+                        scanError = 2 /* ScanError.UnexpectedEndOfString */;
+                        break;
+                    }
+                    else {
+                        scanError = 6 /* ScanError.InvalidCharacter */;
+                        // mark as error but continue with string
+                    }
+                }
+                pos++;
+            }
+            return result;
+        }
+        function scanNext() {
+            value = '';
+            scanError = 0 /* ScanError.None */;
+            tokenOffset = pos;
+            lineStartOffset = lineNumber;
+            prevTokenLineStartOffset = tokenLineStartOffset;
+            if (pos >= len) {
+                // at the end
+                tokenOffset = len;
+                return token = 17 /* SyntaxKind.EOF */;
+            }
+            let code = text.charCodeAt(pos);
+            // trivia: whitespace
+            if (isWhiteSpace(code)) {
+                do {
+                    pos++;
+                    value += String.fromCharCode(code);
+                    code = text.charCodeAt(pos);
+                } while (isWhiteSpace(code));
+                return token = 15 /* SyntaxKind.Trivia */;
+            }
+            // trivia: newlines
+            if (isLineBreak(code)) {
+                pos++;
+                value += String.fromCharCode(code);
+                if (code === 13 /* CharacterCodes.carriageReturn */ && text.charCodeAt(pos) === 10 /* CharacterCodes.lineFeed */) {
+                    pos++;
+                    value += '\n';
+                }
+                lineNumber++;
+                tokenLineStartOffset = pos;
+                return token = 14 /* SyntaxKind.LineBreakTrivia */;
+            }
+            switch (code) {
+                // tokens: []{}:,
+                case 123 /* CharacterCodes.openBrace */:
+                    pos++;
+                    return token = 1 /* SyntaxKind.OpenBraceToken */;
+                case 125 /* CharacterCodes.closeBrace */:
+                    pos++;
+                    return token = 2 /* SyntaxKind.CloseBraceToken */;
+                case 91 /* CharacterCodes.openBracket */:
+                    pos++;
+                    return token = 3 /* SyntaxKind.OpenBracketToken */;
+                case 93 /* CharacterCodes.closeBracket */:
+                    pos++;
+                    return token = 4 /* SyntaxKind.CloseBracketToken */;
+                case 58 /* CharacterCodes.colon */:
+                    pos++;
+                    return token = 6 /* SyntaxKind.ColonToken */;
+                case 44 /* CharacterCodes.comma */:
+                    pos++;
+                    return token = 5 /* SyntaxKind.CommaToken */;
+                // strings
+                case 34 /* CharacterCodes.doubleQuote */:
+                    pos++;
+                    value = scanString();
+                    return token = 10 /* SyntaxKind.StringLiteral */;
+                // comments
+                case 47 /* CharacterCodes.slash */:
+                    const start = pos - 1;
+                    // Single-line comment
+                    if (text.charCodeAt(pos + 1) === 47 /* CharacterCodes.slash */) {
+                        pos += 2;
+                        while (pos < len) {
+                            if (isLineBreak(text.charCodeAt(pos))) {
+                                break;
+                            }
+                            pos++;
+                        }
+                        value = text.substring(start, pos);
+                        return token = 12 /* SyntaxKind.LineCommentTrivia */;
+                    }
+                    // Multi-line comment
+                    if (text.charCodeAt(pos + 1) === 42 /* CharacterCodes.asterisk */) {
+                        pos += 2;
+                        const safeLength = len - 1; // For lookahead.
+                        let commentClosed = false;
+                        while (pos < safeLength) {
+                            const ch = text.charCodeAt(pos);
+                            if (ch === 42 /* CharacterCodes.asterisk */ && text.charCodeAt(pos + 1) === 47 /* CharacterCodes.slash */) {
+                                pos += 2;
+                                commentClosed = true;
+                                break;
+                            }
+                            pos++;
+                            if (isLineBreak(ch)) {
+                                if (ch === 13 /* CharacterCodes.carriageReturn */ && text.charCodeAt(pos) === 10 /* CharacterCodes.lineFeed */) {
+                                    pos++;
+                                }
+                                lineNumber++;
+                                tokenLineStartOffset = pos;
+                            }
+                        }
+                        if (!commentClosed) {
+                            pos++;
+                            scanError = 1 /* ScanError.UnexpectedEndOfComment */;
+                        }
+                        value = text.substring(start, pos);
+                        return token = 13 /* SyntaxKind.BlockCommentTrivia */;
+                    }
+                    // just a single slash
+                    value += String.fromCharCode(code);
+                    pos++;
+                    return token = 16 /* SyntaxKind.Unknown */;
+                // numbers
+                case 45 /* CharacterCodes.minus */:
+                    value += String.fromCharCode(code);
+                    pos++;
+                    if (pos === len || !isDigit(text.charCodeAt(pos))) {
+                        return token = 16 /* SyntaxKind.Unknown */;
+                    }
+                // found a minus, followed by a number so
+                // we fall through to proceed with scanning
+                // numbers
+                case 48 /* CharacterCodes._0 */:
+                case 49 /* CharacterCodes._1 */:
+                case 50 /* CharacterCodes._2 */:
+                case 51 /* CharacterCodes._3 */:
+                case 52 /* CharacterCodes._4 */:
+                case 53 /* CharacterCodes._5 */:
+                case 54 /* CharacterCodes._6 */:
+                case 55 /* CharacterCodes._7 */:
+                case 56 /* CharacterCodes._8 */:
+                case 57 /* CharacterCodes._9 */:
+                    value += scanNumber();
+                    return token = 11 /* SyntaxKind.NumericLiteral */;
+                // literals and unknown symbols
+                default:
+                    // is a literal? Read the full word.
+                    while (pos < len && isUnknownContentCharacter(code)) {
+                        pos++;
+                        code = text.charCodeAt(pos);
+                    }
+                    if (tokenOffset !== pos) {
+                        value = text.substring(tokenOffset, pos);
+                        // keywords: true, false, null
+                        switch (value) {
+                            case 'true': return token = 8 /* SyntaxKind.TrueKeyword */;
+                            case 'false': return token = 9 /* SyntaxKind.FalseKeyword */;
+                            case 'null': return token = 7 /* SyntaxKind.NullKeyword */;
+                        }
+                        return token = 16 /* SyntaxKind.Unknown */;
+                    }
+                    // some
+                    value += String.fromCharCode(code);
+                    pos++;
+                    return token = 16 /* SyntaxKind.Unknown */;
+            }
+        }
+        function isUnknownContentCharacter(code) {
+            if (isWhiteSpace(code) || isLineBreak(code)) {
+                return false;
+            }
+            switch (code) {
+                case 125 /* CharacterCodes.closeBrace */:
+                case 93 /* CharacterCodes.closeBracket */:
+                case 123 /* CharacterCodes.openBrace */:
+                case 91 /* CharacterCodes.openBracket */:
+                case 34 /* CharacterCodes.doubleQuote */:
+                case 58 /* CharacterCodes.colon */:
+                case 44 /* CharacterCodes.comma */:
+                case 47 /* CharacterCodes.slash */:
+                    return false;
+            }
+            return true;
+        }
+        function scanNextNonTrivia() {
+            let result;
+            do {
+                result = scanNext();
+            } while (result >= 12 /* SyntaxKind.LineCommentTrivia */ && result <= 15 /* SyntaxKind.Trivia */);
+            return result;
+        }
+        return {
+            setPosition: setPosition,
+            getPosition: () => pos,
+            scan: ignoreTrivia ? scanNextNonTrivia : scanNext,
+            getToken: () => token,
+            getTokenValue: () => value,
+            getTokenOffset: () => tokenOffset,
+            getTokenLength: () => pos - tokenOffset,
+            getTokenStartLine: () => lineStartOffset,
+            getTokenStartCharacter: () => tokenOffset - prevTokenLineStartOffset,
+            getTokenError: () => scanError,
+        };
+    }
+    exports.createScanner = createScanner;
+    function isWhiteSpace(ch) {
+        return ch === 32 /* CharacterCodes.space */ || ch === 9 /* CharacterCodes.tab */;
+    }
+    function isLineBreak(ch) {
+        return ch === 10 /* CharacterCodes.lineFeed */ || ch === 13 /* CharacterCodes.carriageReturn */;
+    }
+    function isDigit(ch) {
+        return ch >= 48 /* CharacterCodes._0 */ && ch <= 57 /* CharacterCodes._9 */;
+    }
+    var CharacterCodes;
+    (function (CharacterCodes) {
+        CharacterCodes[CharacterCodes["lineFeed"] = 10] = "lineFeed";
+        CharacterCodes[CharacterCodes["carriageReturn"] = 13] = "carriageReturn";
+        CharacterCodes[CharacterCodes["space"] = 32] = "space";
+        CharacterCodes[CharacterCodes["_0"] = 48] = "_0";
+        CharacterCodes[CharacterCodes["_1"] = 49] = "_1";
+        CharacterCodes[CharacterCodes["_2"] = 50] = "_2";
+        CharacterCodes[CharacterCodes["_3"] = 51] = "_3";
+        CharacterCodes[CharacterCodes["_4"] = 52] = "_4";
+        CharacterCodes[CharacterCodes["_5"] = 53] = "_5";
+        CharacterCodes[CharacterCodes["_6"] = 54] = "_6";
+        CharacterCodes[CharacterCodes["_7"] = 55] = "_7";
+        CharacterCodes[CharacterCodes["_8"] = 56] = "_8";
+        CharacterCodes[CharacterCodes["_9"] = 57] = "_9";
+        CharacterCodes[CharacterCodes["a"] = 97] = "a";
+        CharacterCodes[CharacterCodes["b"] = 98] = "b";
+        CharacterCodes[CharacterCodes["c"] = 99] = "c";
+        CharacterCodes[CharacterCodes["d"] = 100] = "d";
+        CharacterCodes[CharacterCodes["e"] = 101] = "e";
+        CharacterCodes[CharacterCodes["f"] = 102] = "f";
+        CharacterCodes[CharacterCodes["g"] = 103] = "g";
+        CharacterCodes[CharacterCodes["h"] = 104] = "h";
+        CharacterCodes[CharacterCodes["i"] = 105] = "i";
+        CharacterCodes[CharacterCodes["j"] = 106] = "j";
+        CharacterCodes[CharacterCodes["k"] = 107] = "k";
+        CharacterCodes[CharacterCodes["l"] = 108] = "l";
+        CharacterCodes[CharacterCodes["m"] = 109] = "m";
+        CharacterCodes[CharacterCodes["n"] = 110] = "n";
+        CharacterCodes[CharacterCodes["o"] = 111] = "o";
+        CharacterCodes[CharacterCodes["p"] = 112] = "p";
+        CharacterCodes[CharacterCodes["q"] = 113] = "q";
+        CharacterCodes[CharacterCodes["r"] = 114] = "r";
+        CharacterCodes[CharacterCodes["s"] = 115] = "s";
+        CharacterCodes[CharacterCodes["t"] = 116] = "t";
+        CharacterCodes[CharacterCodes["u"] = 117] = "u";
+        CharacterCodes[CharacterCodes["v"] = 118] = "v";
+        CharacterCodes[CharacterCodes["w"] = 119] = "w";
+        CharacterCodes[CharacterCodes["x"] = 120] = "x";
+        CharacterCodes[CharacterCodes["y"] = 121] = "y";
+        CharacterCodes[CharacterCodes["z"] = 122] = "z";
+        CharacterCodes[CharacterCodes["A"] = 65] = "A";
+        CharacterCodes[CharacterCodes["B"] = 66] = "B";
+        CharacterCodes[CharacterCodes["C"] = 67] = "C";
+        CharacterCodes[CharacterCodes["D"] = 68] = "D";
+        CharacterCodes[CharacterCodes["E"] = 69] = "E";
+        CharacterCodes[CharacterCodes["F"] = 70] = "F";
+        CharacterCodes[CharacterCodes["G"] = 71] = "G";
+        CharacterCodes[CharacterCodes["H"] = 72] = "H";
+        CharacterCodes[CharacterCodes["I"] = 73] = "I";
+        CharacterCodes[CharacterCodes["J"] = 74] = "J";
+        CharacterCodes[CharacterCodes["K"] = 75] = "K";
+        CharacterCodes[CharacterCodes["L"] = 76] = "L";
+        CharacterCodes[CharacterCodes["M"] = 77] = "M";
+        CharacterCodes[CharacterCodes["N"] = 78] = "N";
+        CharacterCodes[CharacterCodes["O"] = 79] = "O";
+        CharacterCodes[CharacterCodes["P"] = 80] = "P";
+        CharacterCodes[CharacterCodes["Q"] = 81] = "Q";
+        CharacterCodes[CharacterCodes["R"] = 82] = "R";
+        CharacterCodes[CharacterCodes["S"] = 83] = "S";
+        CharacterCodes[CharacterCodes["T"] = 84] = "T";
+        CharacterCodes[CharacterCodes["U"] = 85] = "U";
+        CharacterCodes[CharacterCodes["V"] = 86] = "V";
+        CharacterCodes[CharacterCodes["W"] = 87] = "W";
+        CharacterCodes[CharacterCodes["X"] = 88] = "X";
+        CharacterCodes[CharacterCodes["Y"] = 89] = "Y";
+        CharacterCodes[CharacterCodes["Z"] = 90] = "Z";
+        CharacterCodes[CharacterCodes["asterisk"] = 42] = "asterisk";
+        CharacterCodes[CharacterCodes["backslash"] = 92] = "backslash";
+        CharacterCodes[CharacterCodes["closeBrace"] = 125] = "closeBrace";
+        CharacterCodes[CharacterCodes["closeBracket"] = 93] = "closeBracket";
+        CharacterCodes[CharacterCodes["colon"] = 58] = "colon";
+        CharacterCodes[CharacterCodes["comma"] = 44] = "comma";
+        CharacterCodes[CharacterCodes["dot"] = 46] = "dot";
+        CharacterCodes[CharacterCodes["doubleQuote"] = 34] = "doubleQuote";
+        CharacterCodes[CharacterCodes["minus"] = 45] = "minus";
+        CharacterCodes[CharacterCodes["openBrace"] = 123] = "openBrace";
+        CharacterCodes[CharacterCodes["openBracket"] = 91] = "openBracket";
+        CharacterCodes[CharacterCodes["plus"] = 43] = "plus";
+        CharacterCodes[CharacterCodes["slash"] = 47] = "slash";
+        CharacterCodes[CharacterCodes["formFeed"] = 12] = "formFeed";
+        CharacterCodes[CharacterCodes["tab"] = 9] = "tab";
+    })(CharacterCodes || (CharacterCodes = {}));
+});
+
+
+/***/ }),
+
+/***/ 4579:
+/***/ ((module, exports) => {
+
+(function (factory) {
+    if ( true && typeof module.exports === "object") {
+        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
+        if (v !== undefined) module.exports = v;
+    }
+    else if (typeof define === "function" && define.amd) {
+        define(["require", "exports"], factory);
+    }
+})(function () {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", ({ value: true }));
+    exports.supportedEols = exports.cachedBreakLinesWithSpaces = exports.cachedSpaces = void 0;
+    exports.cachedSpaces = new Array(20).fill(0).map((_, index) => {
+        return ' '.repeat(index);
+    });
+    const maxCachedValues = 200;
+    exports.cachedBreakLinesWithSpaces = {
+        ' ': {
+            '\n': new Array(maxCachedValues).fill(0).map((_, index) => {
+                return '\n' + ' '.repeat(index);
+            }),
+            '\r': new Array(maxCachedValues).fill(0).map((_, index) => {
+                return '\r' + ' '.repeat(index);
+            }),
+            '\r\n': new Array(maxCachedValues).fill(0).map((_, index) => {
+                return '\r\n' + ' '.repeat(index);
+            }),
+        },
+        '\t': {
+            '\n': new Array(maxCachedValues).fill(0).map((_, index) => {
+                return '\n' + '\t'.repeat(index);
+            }),
+            '\r': new Array(maxCachedValues).fill(0).map((_, index) => {
+                return '\r' + '\t'.repeat(index);
+            }),
+            '\r\n': new Array(maxCachedValues).fill(0).map((_, index) => {
+                return '\r\n' + '\t'.repeat(index);
+            }),
+        }
+    };
+    exports.supportedEols = ['\n', '\r', '\r\n'];
+});
+
+
+/***/ }),
+
+/***/ 9547:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+(function (factory) {
+    if ( true && typeof module.exports === "object") {
+        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
+        if (v !== undefined) module.exports = v;
+    }
+    else if (typeof define === "function" && define.amd) {
+        define(["require", "exports", "./impl/format", "./impl/edit", "./impl/scanner", "./impl/parser"], factory);
+    }
+})(function () {
+    /*---------------------------------------------------------------------------------------------
+     *  Copyright (c) Microsoft Corporation. All rights reserved.
+     *  Licensed under the MIT License. See License.txt in the project root for license information.
+     *--------------------------------------------------------------------------------------------*/
+    'use strict';
+    Object.defineProperty(exports, "__esModule", ({ value: true }));
+    exports.applyEdits = exports.modify = exports.format = exports.printParseErrorCode = exports.ParseErrorCode = exports.stripComments = exports.visit = exports.getNodeValue = exports.getNodePath = exports.findNodeAtOffset = exports.findNodeAtLocation = exports.parseTree = exports.parse = exports.getLocation = exports.SyntaxKind = exports.ScanError = exports.createScanner = void 0;
+    const formatter = __nccwpck_require__(6612);
+    const edit = __nccwpck_require__(4807);
+    const scanner = __nccwpck_require__(8525);
+    const parser = __nccwpck_require__(5152);
+    /**
+     * Creates a JSON scanner on the given text.
+     * If ignoreTrivia is set, whitespaces or comments are ignored.
+     */
+    exports.createScanner = scanner.createScanner;
+    var ScanError;
+    (function (ScanError) {
+        ScanError[ScanError["None"] = 0] = "None";
+        ScanError[ScanError["UnexpectedEndOfComment"] = 1] = "UnexpectedEndOfComment";
+        ScanError[ScanError["UnexpectedEndOfString"] = 2] = "UnexpectedEndOfString";
+        ScanError[ScanError["UnexpectedEndOfNumber"] = 3] = "UnexpectedEndOfNumber";
+        ScanError[ScanError["InvalidUnicode"] = 4] = "InvalidUnicode";
+        ScanError[ScanError["InvalidEscapeCharacter"] = 5] = "InvalidEscapeCharacter";
+        ScanError[ScanError["InvalidCharacter"] = 6] = "InvalidCharacter";
+    })(ScanError || (exports.ScanError = ScanError = {}));
+    var SyntaxKind;
+    (function (SyntaxKind) {
+        SyntaxKind[SyntaxKind["OpenBraceToken"] = 1] = "OpenBraceToken";
+        SyntaxKind[SyntaxKind["CloseBraceToken"] = 2] = "CloseBraceToken";
+        SyntaxKind[SyntaxKind["OpenBracketToken"] = 3] = "OpenBracketToken";
+        SyntaxKind[SyntaxKind["CloseBracketToken"] = 4] = "CloseBracketToken";
+        SyntaxKind[SyntaxKind["CommaToken"] = 5] = "CommaToken";
+        SyntaxKind[SyntaxKind["ColonToken"] = 6] = "ColonToken";
+        SyntaxKind[SyntaxKind["NullKeyword"] = 7] = "NullKeyword";
+        SyntaxKind[SyntaxKind["TrueKeyword"] = 8] = "TrueKeyword";
+        SyntaxKind[SyntaxKind["FalseKeyword"] = 9] = "FalseKeyword";
+        SyntaxKind[SyntaxKind["StringLiteral"] = 10] = "StringLiteral";
+        SyntaxKind[SyntaxKind["NumericLiteral"] = 11] = "NumericLiteral";
+        SyntaxKind[SyntaxKind["LineCommentTrivia"] = 12] = "LineCommentTrivia";
+        SyntaxKind[SyntaxKind["BlockCommentTrivia"] = 13] = "BlockCommentTrivia";
+        SyntaxKind[SyntaxKind["LineBreakTrivia"] = 14] = "LineBreakTrivia";
+        SyntaxKind[SyntaxKind["Trivia"] = 15] = "Trivia";
+        SyntaxKind[SyntaxKind["Unknown"] = 16] = "Unknown";
+        SyntaxKind[SyntaxKind["EOF"] = 17] = "EOF";
+    })(SyntaxKind || (exports.SyntaxKind = SyntaxKind = {}));
+    /**
+     * For a given offset, evaluate the location in the JSON document. Each segment in the location path is either a property name or an array index.
+     */
+    exports.getLocation = parser.getLocation;
+    /**
+     * Parses the given text and returns the object the JSON content represents. On invalid input, the parser tries to be as fault tolerant as possible, but still return a result.
+     * Therefore, always check the errors list to find out if the input was valid.
+     */
+    exports.parse = parser.parse;
+    /**
+     * Parses the given text and returns a tree representation the JSON content. On invalid input, the parser tries to be as fault tolerant as possible, but still return a result.
+     */
+    exports.parseTree = parser.parseTree;
+    /**
+     * Finds the node at the given path in a JSON DOM.
+     */
+    exports.findNodeAtLocation = parser.findNodeAtLocation;
+    /**
+     * Finds the innermost node at the given offset. If includeRightBound is set, also finds nodes that end at the given offset.
+     */
+    exports.findNodeAtOffset = parser.findNodeAtOffset;
+    /**
+     * Gets the JSON path of the given JSON DOM node
+     */
+    exports.getNodePath = parser.getNodePath;
+    /**
+     * Evaluates the JavaScript object of the given JSON DOM node
+     */
+    exports.getNodeValue = parser.getNodeValue;
+    /**
+     * Parses the given text and invokes the visitor functions for each object, array and literal reached.
+     */
+    exports.visit = parser.visit;
+    /**
+     * Takes JSON with JavaScript-style comments and remove
+     * them. Optionally replaces every none-newline character
+     * of comments with a replaceCharacter
+     */
+    exports.stripComments = parser.stripComments;
+    var ParseErrorCode;
+    (function (ParseErrorCode) {
+        ParseErrorCode[ParseErrorCode["InvalidSymbol"] = 1] = "InvalidSymbol";
+        ParseErrorCode[ParseErrorCode["InvalidNumberFormat"] = 2] = "InvalidNumberFormat";
+        ParseErrorCode[ParseErrorCode["PropertyNameExpected"] = 3] = "PropertyNameExpected";
+        ParseErrorCode[ParseErrorCode["ValueExpected"] = 4] = "ValueExpected";
+        ParseErrorCode[ParseErrorCode["ColonExpected"] = 5] = "ColonExpected";
+        ParseErrorCode[ParseErrorCode["CommaExpected"] = 6] = "CommaExpected";
+        ParseErrorCode[ParseErrorCode["CloseBraceExpected"] = 7] = "CloseBraceExpected";
+        ParseErrorCode[ParseErrorCode["CloseBracketExpected"] = 8] = "CloseBracketExpected";
+        ParseErrorCode[ParseErrorCode["EndOfFileExpected"] = 9] = "EndOfFileExpected";
+        ParseErrorCode[ParseErrorCode["InvalidCommentToken"] = 10] = "InvalidCommentToken";
+        ParseErrorCode[ParseErrorCode["UnexpectedEndOfComment"] = 11] = "UnexpectedEndOfComment";
+        ParseErrorCode[ParseErrorCode["UnexpectedEndOfString"] = 12] = "UnexpectedEndOfString";
+        ParseErrorCode[ParseErrorCode["UnexpectedEndOfNumber"] = 13] = "UnexpectedEndOfNumber";
+        ParseErrorCode[ParseErrorCode["InvalidUnicode"] = 14] = "InvalidUnicode";
+        ParseErrorCode[ParseErrorCode["InvalidEscapeCharacter"] = 15] = "InvalidEscapeCharacter";
+        ParseErrorCode[ParseErrorCode["InvalidCharacter"] = 16] = "InvalidCharacter";
+    })(ParseErrorCode || (exports.ParseErrorCode = ParseErrorCode = {}));
+    function printParseErrorCode(code) {
+        switch (code) {
+            case 1 /* ParseErrorCode.InvalidSymbol */: return 'InvalidSymbol';
+            case 2 /* ParseErrorCode.InvalidNumberFormat */: return 'InvalidNumberFormat';
+            case 3 /* ParseErrorCode.PropertyNameExpected */: return 'PropertyNameExpected';
+            case 4 /* ParseErrorCode.ValueExpected */: return 'ValueExpected';
+            case 5 /* ParseErrorCode.ColonExpected */: return 'ColonExpected';
+            case 6 /* ParseErrorCode.CommaExpected */: return 'CommaExpected';
+            case 7 /* ParseErrorCode.CloseBraceExpected */: return 'CloseBraceExpected';
+            case 8 /* ParseErrorCode.CloseBracketExpected */: return 'CloseBracketExpected';
+            case 9 /* ParseErrorCode.EndOfFileExpected */: return 'EndOfFileExpected';
+            case 10 /* ParseErrorCode.InvalidCommentToken */: return 'InvalidCommentToken';
+            case 11 /* ParseErrorCode.UnexpectedEndOfComment */: return 'UnexpectedEndOfComment';
+            case 12 /* ParseErrorCode.UnexpectedEndOfString */: return 'UnexpectedEndOfString';
+            case 13 /* ParseErrorCode.UnexpectedEndOfNumber */: return 'UnexpectedEndOfNumber';
+            case 14 /* ParseErrorCode.InvalidUnicode */: return 'InvalidUnicode';
+            case 15 /* ParseErrorCode.InvalidEscapeCharacter */: return 'InvalidEscapeCharacter';
+            case 16 /* ParseErrorCode.InvalidCharacter */: return 'InvalidCharacter';
+        }
+        return '<unknown ParseErrorCode>';
+    }
+    exports.printParseErrorCode = printParseErrorCode;
+    /**
+     * Computes the edit operations needed to format a JSON document.
+     *
+     * @param documentText The input text
+     * @param range The range to format or `undefined` to format the full content
+     * @param options The formatting options
+     * @returns The edit operations describing the formatting changes to the original document following the format described in {@linkcode EditResult}.
+     * To apply the edit operations to the input, use {@linkcode applyEdits}.
+     */
+    function format(documentText, range, options) {
+        return formatter.format(documentText, range, options);
+    }
+    exports.format = format;
+    /**
+     * Computes the edit operations needed to modify a value in the JSON document.
+     *
+     * @param documentText The input text
+     * @param path The path of the value to change. The path represents either to the document root, a property or an array item.
+     * If the path points to an non-existing property or item, it will be created.
+     * @param value The new value for the specified property or item. If the value is undefined,
+     * the property or item will be removed.
+     * @param options Options
+     * @returns The edit operations describing the changes to the original document, following the format described in {@linkcode EditResult}.
+     * To apply the edit operations to the input, use {@linkcode applyEdits}.
+     */
+    function modify(text, path, value, options) {
+        return edit.setProperty(text, path, value, options);
+    }
+    exports.modify = modify;
+    /**
+     * Applies edits to an input string.
+     * @param text The input text
+     * @param edits Edit operations following the format described in {@linkcode EditResult}.
+     * @returns The text with the applied edits.
+     * @throws An error if the edit operations are not well-formed as described in {@linkcode EditResult}.
+     */
+    function applyEdits(text, edits) {
+        let sortedEdits = edits.slice(0).sort((a, b) => {
+            const diff = a.offset - b.offset;
+            if (diff === 0) {
+                return a.length - b.length;
+            }
+            return diff;
+        });
+        let lastModifiedOffset = text.length;
+        for (let i = sortedEdits.length - 1; i >= 0; i--) {
+            let e = sortedEdits[i];
+            if (e.offset + e.length <= lastModifiedOffset) {
+                text = edit.applyEdit(text, e);
+            }
+            else {
+                throw new Error('Overlapping edit');
+            }
+            lastModifiedOffset = e.offset;
+        }
+        return text;
+    }
+    exports.applyEdits = applyEdits;
+});
+
+
+/***/ }),
+
 /***/ 9379:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -76696,10 +78588,10 @@ __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
 exports.qg = publicApi.parse;
-__webpack_unused_export__ = publicApi.parseAllDocuments;
+exports.hR = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
-__webpack_unused_export__ = visit.visit;
+exports.YR = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
 
@@ -82710,7 +84602,7 @@ class errors_UserError extends Error {
         this.input = options.input;
     }
 }
-function isUserError(error) {
+function errors_isUserError(error) {
     return error instanceof errors_UserError;
 }
 function isHttpLikeError(error) {
@@ -88536,7 +90428,7 @@ function specialKind(stats) {
  * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
  * link to a terminal). Called before the first write, in mock mode too.
  */
-function confinePath(value, options) {
+function paths_confinePath(value, options) {
     const { input, roots, kind } = options;
     const label = `Input \`${input}\`: "${value}"`;
     const [first] = roots;
@@ -88609,7 +90501,7 @@ function pathExists(path) {
  * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
  * segment), before it is expanded; every match is then checked with confinePath.
  */
-function checkPattern(pattern, options) {
+function paths_checkPattern(pattern, options) {
     const label = `Input \`${options.input}\`: "${pattern}"`;
     if (isAbsolute(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
         throw new UserError(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
@@ -89222,8 +91114,8 @@ async function checkoutHead(dir) {
 
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+var node_modules_semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
 ;// CONCATENATED MODULE: ./packages/publish/src/release-tags.ts
 
 
@@ -89412,7 +91304,7 @@ async function publishActionRepos(clients, request) {
     releaseTagNames(version);
     const plans = await runBounded(request.trees.map((tree) => () => planRepo(clients, request.owner, tree.name, version, tree.files, request.ifMissing).catch((error) => {
         // Any read the plan makes (head, commits, tags) that GitHub refuses: said with the permission it needs.
-        throw isUserError(error) ? error : errors_explainGitHubError(error, `read ${request.owner}/${tree.name}`, 'contents: read');
+        throw errors_isUserError(error) ? error : errors_explainGitHubError(error, `read ${request.owner}/${tree.name}`, 'contents: read');
     })), 3);
     const outcomes = [];
     for (const plan of plans)
@@ -89619,7 +91511,9 @@ function inputEnvName(name) {
 function inputEnvironment(metadata, inputs = {}) {
     const env = {};
     for (const [name, input] of Object.entries(metadata.inputs)) {
-        if (input.default !== undefined)
+        // An expression default (`${{ github.token }}`) is the caller's to evaluate: passed on as text it
+        // would reach the action as a literal token.
+        if (input.default !== undefined && !String(input.default).includes('${{'))
             env[inputEnvName(name)] = String(input.default);
     }
     for (const [name, value] of Object.entries(inputs)) {
@@ -90295,6 +92189,7 @@ class SandboxState {
             rulesets: [],
             collaborators: new Map(),
             immutableReleases: false,
+            derivedPulls: 0,
             fork: options.fork ?? null,
             latestReleaseId: null,
             pushes: [],
@@ -91643,6 +93538,7 @@ function seedRepo(state, seed) {
     const given = new Map((seed.pulls ?? []).filter((p) => p.number !== undefined).map((p) => [p.number, p]));
     const derived = seed.gitDir ? derivePulls(repo).map((p) => ({ ...p, ...given.get(p.number) })) : [];
     const derivedNumbers = new Set(derived.map((p) => p.number));
+    repo.derivedPulls = derived.filter((p) => !given.has(p.number)).length;
     const pulls = [...derived, ...(seed.pulls ?? []).filter((p) => !derivedNumbers.has(p.number))];
     for (const p of pulls.sort((a, b) => (a.number ?? Infinity) - (b.number ?? Infinity))) {
         const number = p.number ?? repo.nextNumber;
@@ -94072,24 +95968,60 @@ function repositoryName(dir) {
     return match ? `${match[1]}/${match[2]}` : `sandbox/${(0,external_node_path_namespaceObject.basename)(dir).replace(/\.git$/, '')}`;
 }
 /**
- * The newest release tag reachable from `branch` and the prefix it uses (`v0.14.8` → `v`,
- * `3.9.0` → ''), so a rehearsal continues the project's own tag scheme from its own last release.
- * When no release tag is reachable (a main branch whose releases are cut on release branches, as
- * GAIE's), the highest release tag of the repository, marked `elsewhere`.
+ * The release tag a rehearsal of `branch` continues from, and the prefix it uses (`v0.14.8` → `v`,
+ * `3.9.0` → ''). A release branch (its name holds X.Y, as `v0.14` or `release-1.6`) continues its
+ * newest reachable tag. Any other branch continues the repository's highest release tag; when that
+ * tag is not in the branch's history it was cut on a release branch (MetalLB's and GAIE's main),
+ * marked `elsewhere`, so the branch heads for the next minor.
  */
 function latestReleaseTag(dir, branch) {
     const git = gitIn(dir);
     const prefixOf = (tag) => /^(.*?)\d+\.\d+\.\d+/.exec(tag)?.[1] ?? '';
+    let reachable;
     try {
         // Release tags (v0.14.8, 3.9.0), not other tag families (MetalLB's metallb-chart-0.16.1).
-        const tag = git('describe', '--tags', '--abbrev=0', '--match', 'v[0-9]*.[0-9]*.[0-9]*', '--match', '[0-9]*.[0-9]*.[0-9]*', branch);
-        return { tag, prefix: prefixOf(tag), elsewhere: false };
+        reachable = git('describe', '--tags', '--abbrev=0', '--match', 'v[0-9]*.[0-9]*.[0-9]*', '--match', '[0-9]*.[0-9]*.[0-9]*', branch);
     }
     catch {
-        const tags = git('tag', '--list', '--sort=-v:refname', 'v[0-9]*.[0-9]*.[0-9]*', '[0-9]*.[0-9]*.[0-9]*').split('\n');
-        const tag = tags.find((t) => /^v?\d+\.\d+\.\d+$/.test(t));
-        return tag ? { tag, prefix: prefixOf(tag), elsewhere: true } : undefined;
+        reachable = undefined;
     }
+    const highest = git('tag', '--list', '--sort=-v:refname', 'v[0-9]*.[0-9]*.[0-9]*', '[0-9]*.[0-9]*.[0-9]*')
+        .split('\n')
+        .find((t) => /^v?\d+\.\d+\.\d+$/.test(t));
+    const releaseBranch = /\d+\.\d+/.test(branch);
+    if (reachable && (releaseBranch || !highest || highest === reachable))
+        return { tag: reachable, prefix: prefixOf(reachable), elsewhere: false };
+    if (!highest)
+        return undefined;
+    const inHistory = (() => {
+        try {
+            git('merge-base', '--is-ancestor', highest, branch);
+            return true;
+        }
+        catch {
+            return false;
+        }
+    })();
+    return { tag: highest, prefix: prefixOf(highest), elsewhere: !inHistory };
+}
+const SKIPPED_DIRS = /(^|\/)(\.git|node_modules|target|vendor)\//;
+/**
+ * The files of one revision of a local repository (bare or not), read with git: what version-file
+ * detection sees, without a checkout and without writing anything into the repository.
+ */
+function revisionFiles(dir, revision) {
+    let paths;
+    const list = () => (paths ??= (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-C', dir, 'ls-tree', '-r', '-z', '--name-only', revision], { maxBuffer: 1 << 28 }).toString().split('\0').filter(Boolean));
+    return {
+        label: `${(0,external_node_path_namespaceObject.basename)(dir)}@${revision}`,
+        resolve: async (pattern) => {
+            const literal = pattern.replace(/^\.\//, '');
+            if (!/[*?[\]{}]/.test(pattern))
+                return list().includes(literal) ? [literal] : [];
+            return list().filter((path) => !SKIPPED_DIRS.test(path) && external_node_path_namespaceObject.posix.matchesGlob(path, literal));
+        },
+        read: async (path) => (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-C', dir, 'cat-file', 'blob', `${revision}:${path}`], { maxBuffer: 1 << 28 }),
+    };
 }
 
 ;// CONCATENATED MODULE: ./packages/cli/src/sandbox-command.ts
@@ -96091,7 +98023,7 @@ const fromjson = {
 //# sourceMappingURL=fromjson.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/expressions/dist/funcs/join.js
 
-const join = {
+const join_join = {
     name: "join",
     description: "`join( array, optionalSeparator )`\n\nThe value for `array` can be an array or a string. All values in `array` are concatenated into a string. If you provide `optionalSeparator`, it is inserted between the concatenated values. Otherwise, the default separator `,` is used. Casts values to a string.",
     minArgs: 1,
@@ -96170,7 +98102,7 @@ const funcs_wellKnownFunctions = {
     endswith: endswith,
     format: format_format,
     fromjson: fromjson,
-    join: join,
+    join: join_join,
     startswith: startswith,
     tojson: tojson
 };
@@ -106800,7 +108732,8 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
 function rehearsalReport(record, sandbox, scenario, mock) {
     const out = [];
     const icon = { success: '✓', failure: '✗', skipped: '-', cancelled: '⊘' };
-    out.push(`relkit rehearsal: ${scenario.name}${mock ? ' (mock)' : ''}`, `  ${scenario.title}`, ...(scenario.process ? [`  modelled on ${scenario.process}`] : []), `  ${scenario.repository}, started on ${scenario.dispatchBranch}; GitHub sandbox at ${sandbox.urls.api}`, '', 'Jobs');
+    const derived = sandbox.state.repo(scenario.repository)?.derivedPulls ?? 0;
+    out.push(`relkit rehearsal: ${scenario.name}${mock ? ' (mock)' : ''}`, `  ${scenario.title}`, ...(scenario.process ? [`  modelled on ${scenario.process}`] : []), ...(scenario.assumed ? [`  assumed: ${scenario.assumed}; pass --inputs to choose`] : []), `  ${scenario.repository}, started on ${scenario.dispatchBranch}; GitHub sandbox at ${sandbox.urls.api}`, ...(derived ? [`  ${derived} pull request(s) derived from merge and squash commit messages (number, title, author, merge time; no labels or bodies, so notes are uncategorised)`] : []), '', 'Jobs');
     const listJobs = (run, prefix) => {
         for (const job of Object.values(run.jobs)) {
             const id = `${prefix}${job.id}`;
@@ -106992,7 +108925,4661 @@ function firstSelfScenario(root) {
 
 
 
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
+class Diff {
+    diff(oldStr, newStr, 
+    // Type below is not accurate/complete - see above for full possibilities - but it compiles
+    options = {}) {
+        let callback;
+        if (typeof options === 'function') {
+            callback = options;
+            options = {};
+        }
+        else if ('callback' in options) {
+            callback = options.callback;
+        }
+        // Allow subclasses to massage the input prior to running
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+    }
+    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a;
+        const done = (value) => {
+            value = this.postProcess(value, options);
+            if (callback) {
+                setTimeout(function () { callback(value); }, 0);
+                return undefined;
+            }
+            else {
+                return value;
+            }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
+        // Seed editLength = 0, i.e. the content starts with the same values
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+            // Identity per the equality and tokenizer
+            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        // Once we hit the right edge of the edit graph on some diagonal k, we can
+        // definitely reach the end of the edit graph in no more than k edits, so
+        // there's no point in considering any moves to diagonal k+1 any more (from
+        // which we're guaranteed to need at least k+1 more edits).
+        // Similarly, once we've reached the bottom of the edit graph, there's no
+        // point considering moves to lower diagonals.
+        // We record this fact by setting minDiagonalToConsider and
+        // maxDiagonalToConsider to some finite value once we've hit the edge of
+        // the edit graph.
+        // This optimization is not faithful to the original algorithm presented in
+        // Myers's paper, which instead pointlessly extends D-paths off the end of
+        // the edit graph - see page 7 of Myers's paper which notes this point
+        // explicitly and illustrates it with a diagram. This has major performance
+        // implications for some common scenarios. For instance, to compute a diff
+        // where the new text simply appends d characters on the end of the
+        // original text of length n, the true Myers algorithm will take O(n+d^2)
+        // time while this optimization needs only O(n+d) time.
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        // Main worker method. checks all permutations of a given edit length for acceptance.
+        const execEditLength = () => {
+            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+                let basePath;
+                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+                if (removePath) {
+                    // No one else is going to attempt to use this value, clear it
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath - 1] = undefined;
+                }
+                let canAdd = false;
+                if (addPath) {
+                    // what newPos will be after we do an insertion:
+                    const addPathNewPos = addPath.oldPos - diagonalPath;
+                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+                }
+                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+                if (!canAdd && !canRemove) {
+                    // If this path is a terminal then prune
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath] = undefined;
+                    continue;
+                }
+                // Select the diagonal that we want to branch from. We select the prior
+                // path whose position in the old string is the farthest from the origin
+                // and does not pass the bounds of the diff graph
+                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
+                    basePath = this.addToPath(addPath, true, false, 0, options);
+                }
+                else {
+                    basePath = this.addToPath(removePath, false, true, 1, options);
+                }
+                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                    // If we have hit the end of both strings, then we are done
+                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+                }
+                else {
+                    bestPath[diagonalPath] = basePath;
+                    if (basePath.oldPos + 1 >= oldLen) {
+                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+                    }
+                    if (newPos + 1 >= newLen) {
+                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+                    }
+                }
+            }
+            editLength++;
+        };
+        // Performs the length of edit iteration. Is a bit fugly as this has to support the
+        // sync and async mode which is never fun. Loops over execEditLength until a value
+        // is produced, or until the edit length exceeds options.maxEditLength (if given),
+        // in which case it will return undefined.
+        if (callback) {
+            (function exec() {
+                setTimeout(function () {
+                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                        return callback(undefined);
+                    }
+                    if (!execEditLength()) {
+                        exec();
+                    }
+                }, 0);
+            }());
+        }
+        else {
+            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+                const ret = execEditLength();
+                if (ret) {
+                    return ret;
+                }
+            }
+        }
+    }
+    addToPath(path, added, removed, oldPosInc, options) {
+        const last = path.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
+            };
+        }
+        else {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
+            };
+        }
+    }
+    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+            newPos++;
+            oldPos++;
+            commonCount++;
+            if (options.oneChangePerToken) {
+                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+            }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+    }
+    equals(left, right, options) {
+        if (options.comparator) {
+            return options.comparator(left, right);
+        }
+        else {
+            return left === right
+                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
+        }
+    }
+    removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+            if (array[i]) {
+                ret.push(array[i]);
+            }
+        }
+        return ret;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    castInput(value, options) {
+        return value;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    tokenize(value, options) {
+        return Array.from(value);
+    }
+    join(chars) {
+        // Assumes ValueT is string, which is the case for most subclasses.
+        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
+        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
+        // assume tokens and values are strings, but not completely - is weird and janky.
+        return chars.join('');
+    }
+    postProcess(changeObjects, 
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    options) {
+        return changeObjects;
+    }
+    get useLongestToken() {
+        return false;
+    }
+    buildValues(lastComponent, newTokens, oldTokens) {
+        // First we convert our linked list of components in reverse order to an
+        // array in the right order:
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+            components.push(lastComponent);
+            nextComponent = lastComponent.previousComponent;
+            delete lastComponent.previousComponent;
+            lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+            const component = components[componentPos];
+            if (!component.removed) {
+                if (!component.added && this.useLongestToken) {
+                    let value = newTokens.slice(newPos, newPos + component.count);
+                    value = value.map(function (value, i) {
+                        const oldValue = oldTokens[oldPos + i];
+                        return oldValue.length > value.length ? oldValue : value;
+                    });
+                    component.value = this.join(value);
+                }
+                else {
+                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+                }
+                newPos += component.count;
+                // Common case
+                if (!component.added) {
+                    oldPos += component.count;
+                }
+            }
+            else {
+                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+                oldPos += component.count;
+            }
+        }
+        return components;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/line.js
+
+
+class LineDiff extends Diff {
+    constructor() {
+        super(...arguments);
+        this.tokenize = line_tokenize;
+    }
+    equals(left, right, options) {
+        // If we're ignoring whitespace, we need to normalise lines by stripping
+        // whitespace before checking equality. (This has an annoying interaction
+        // with newlineIsToken that requires special handling: if newlines get their
+        // own token, then we DON'T want to trim the *newline* tokens down to empty
+        // strings, since this would cause us to treat whitespace-only line content
+        // as equal to a separator between lines, which would be weird and
+        // inconsistent with the documented behavior of the options.)
+        if (options.ignoreWhitespace) {
+            if (!options.newlineIsToken || !left.includes('\n')) {
+                left = left.trim();
+            }
+            if (!options.newlineIsToken || !right.includes('\n')) {
+                right = right.trim();
+            }
+        }
+        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+            if (left.endsWith('\n')) {
+                left = left.slice(0, -1);
+            }
+            if (right.endsWith('\n')) {
+                right = right.slice(0, -1);
+            }
+        }
+        return super.equals(left, right, options);
+    }
+}
+const lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+    return lineDiff.diff(oldStr, newStr, options);
+}
+function diffTrimmedLines(oldStr, newStr, options) {
+    options = generateOptions(options, { ignoreWhitespace: true });
+    return lineDiff.diff(oldStr, newStr, options);
+}
+// Exported standalone so it can be used from jsonDiff too.
+function line_tokenize(value, options) {
+    if (options.stripTrailingCr) {
+        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
+        value = value.replace(/\r\n/g, '\n');
+    }
+    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+    // Ignore the final empty token that occurs if the string ends with a new line
+    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+        linesAndNewlines.pop();
+    }
+    // Merge the content and line separators into single tokens
+    for (let i = 0; i < linesAndNewlines.length; i++) {
+        const line = linesAndNewlines[i];
+        if (i % 2 && !options.newlineIsToken) {
+            retLines[retLines.length - 1] += line;
+        }
+        else {
+            retLines.push(line);
+        }
+    }
+    return retLines;
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/patch/create.js
+
+/**
+ * Returns true if the filename contains characters that require C-style
+ * quoting (as used by Git and GNU diffutils in diff output).
+ */
+function needsQuoting(s) {
+    for (let i = 0; i < s.length; i++) {
+        if (s[i] < '\x20' || s[i] > '\x7e' || s[i] === '"' || s[i] === '\\') {
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * C-style quotes a filename, encoding special characters as escape sequences
+ * and non-ASCII bytes as octal escapes. This is the inverse of
+ * `parseQuotedFileName` in parse.ts.
+ *
+ * Non-ASCII bytes are encoded as UTF-8 before being emitted as octal escapes.
+ * This matches the behaviour of both Git and GNU diffutils, which always emit
+ * UTF-8 octal escapes regardless of the underlying filesystem encoding (e.g.
+ * Git for Windows converts from NTFS's UTF-16 to UTF-8 internally).
+ *
+ * If the filename doesn't need quoting, returns it as-is.
+ */
+function quoteFileNameIfNeeded(s) {
+    if (!needsQuoting(s)) {
+        return s;
+    }
+    let result = '"';
+    const bytes = new TextEncoder().encode(s);
+    let i = 0;
+    while (i < bytes.length) {
+        const b = bytes[i];
+        // See https://en.wikipedia.org/wiki/Escape_sequences_in_C#Escape_sequences
+        if (b === 0x07) {
+            result += '\\a';
+        }
+        else if (b === 0x08) {
+            result += '\\b';
+        }
+        else if (b === 0x09) {
+            result += '\\t';
+        }
+        else if (b === 0x0a) {
+            result += '\\n';
+        }
+        else if (b === 0x0b) {
+            result += '\\v';
+        }
+        else if (b === 0x0c) {
+            result += '\\f';
+        }
+        else if (b === 0x0d) {
+            result += '\\r';
+        }
+        else if (b === 0x22) {
+            result += '\\"';
+        }
+        else if (b === 0x5c) {
+            result += '\\\\';
+        }
+        else if (b >= 0x20 && b <= 0x7e) {
+            // Just a printable ASCII character that is neither a double quote nor a
+            // backslash; no need to escape it.
+            result += String.fromCharCode(b);
+        }
+        else {
+            // Either part of a non-ASCII character or a control character without a
+            // special escape sequence; needs escaping as a 3-digit octal escape
+            result += '\\' + b.toString(8).padStart(3, '0');
+        }
+        i++;
+    }
+    result += '"';
+    return result;
+}
+const INCLUDE_HEADERS = {
+    includeIndex: true,
+    includeUnderline: true,
+    includeFileHeaders: true
+};
+const FILE_HEADERS_ONLY = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: true
+};
+const OMIT_HEADERS = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: false
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    let optionsObj;
+    if (!options) {
+        optionsObj = {};
+    }
+    else if (typeof options === 'function') {
+        optionsObj = { callback: options };
+    }
+    else {
+        optionsObj = options;
+    }
+    if (typeof optionsObj.context === 'undefined') {
+        optionsObj.context = 4;
+    }
+    // We copy this into its own variable to placate TypeScript, which thinks
+    // optionsObj.context might be undefined in the callbacks below.
+    const context = optionsObj.context;
+    // @ts-expect-error (runtime check for something that is correctly a static type error)
+    if (optionsObj.newlineIsToken) {
+        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
+    }
+    if (!optionsObj.callback) {
+        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+    }
+    else {
+        const { callback } = optionsObj;
+        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+                const patch = diffLinesResultToPatch(diff);
+                // TypeScript is unhappy without the cast because it does not understand that `patch` may
+                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
+                callback(patch);
+            } }));
+    }
+    function diffLinesResultToPatch(diff) {
+        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
+        //         of lines containing trailing newline characters. We'll tidy up later...
+        if (!diff) {
+            return;
+        }
+        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
+        function contextLines(lines) {
+            return lines.map(function (entry) { return ' ' + entry; });
+        }
+        const hunks = [];
+        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+        for (let i = 0; i < diff.length; i++) {
+            const current = diff[i], lines = current.lines || splitLines(current.value);
+            current.lines = lines;
+            if (current.added || current.removed) {
+                // If we have previous context, start with that
+                if (!oldRangeStart) {
+                    const prev = diff[i - 1];
+                    oldRangeStart = oldLine;
+                    newRangeStart = newLine;
+                    if (prev) {
+                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+                        oldRangeStart -= curRange.length;
+                        newRangeStart -= curRange.length;
+                    }
+                }
+                // Output our changes
+                for (const line of lines) {
+                    curRange.push((current.added ? '+' : '-') + line);
+                }
+                // Track the updated file position
+                if (current.added) {
+                    newLine += lines.length;
+                }
+                else {
+                    oldLine += lines.length;
+                }
+            }
+            else {
+                // Identical context lines. Track line changes
+                if (oldRangeStart) {
+                    // Close out any changes that have been output (or join overlapping)
+                    if (lines.length <= context * 2 && i < diff.length - 2) {
+                        // Overlapping
+                        for (const line of contextLines(lines)) {
+                            curRange.push(line);
+                        }
+                    }
+                    else {
+                        // end the range and output
+                        const contextSize = Math.min(lines.length, context);
+                        for (const line of contextLines(lines.slice(0, contextSize))) {
+                            curRange.push(line);
+                        }
+                        const hunk = {
+                            oldStart: oldRangeStart,
+                            oldLines: (oldLine - oldRangeStart + contextSize),
+                            newStart: newRangeStart,
+                            newLines: (newLine - newRangeStart + contextSize),
+                            lines: curRange
+                        };
+                        hunks.push(hunk);
+                        oldRangeStart = 0;
+                        newRangeStart = 0;
+                        curRange = [];
+                    }
+                }
+                oldLine += lines.length;
+                newLine += lines.length;
+            }
+        }
+        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
+        //         "\ No newline at end of file".
+        for (const hunk of hunks) {
+            for (let i = 0; i < hunk.lines.length; i++) {
+                if (hunk.lines[i].endsWith('\n')) {
+                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
+                }
+                else {
+                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
+                    i++; // Skip the line we just added, then continue iterating
+                }
+            }
+        }
+        return {
+            oldFileName: oldFileName, newFileName: newFileName,
+            oldHeader: oldHeader, newHeader: newHeader,
+            hunks: hunks
+        };
+    }
+}
+/**
+ * creates a unified diff patch.
+ *
+ * @param patch either a single structured patch object (as returned by `structuredPatch`) or an
+ *   array of them (as returned by `parsePatch`).
+ * @param headerOptions behaves the same as the `headerOptions` option of `createTwoFilesPatch`.
+ *   Ignored for patches where `isGit` is `true`.
+ *
+ * When a patch has `isGit: true`, `formatPatch` output is changed to more closely match Git's
+ * output: it emits a `diff --git` header, emits Git extended headers as appropriate based on
+ * properties like `isRename`, `isCreate`, `newMode`, etc, and will omit `---`/`+++` file
+ * headers for patches with no hunks (e.g. renames without content changes).
+ */
+function formatPatch(patch, headerOptions) {
+    var _a, _b, _c, _d, _e, _f;
+    if (!headerOptions) {
+        headerOptions = INCLUDE_HEADERS;
+    }
+    if (Array.isArray(patch)) {
+        if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every(p => p.isGit)) {
+            throw new Error('Cannot omit file headers on a multi-file patch. '
+                + '(The result would be unparseable; how would a tool trying to apply '
+                + 'the patch know which changes are to which file?)');
+        }
+        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
+    }
+    const ret = [];
+    // Git patches have a fixed header format (diff --git, extended headers,
+    // and ---/+++ when hunks are present), so headerOptions is ignored.
+    if (patch.isGit) {
+        headerOptions = INCLUDE_HEADERS;
+        // Emit Git-style diff --git header and extended headers.
+        // Git never puts /dev/null in the "diff --git" line; for file
+        // creations/deletions it uses the real filename on both sides.
+        if (!patch.oldFileName) {
+            throw new Error('oldFileName must be specified for Git patches');
+        }
+        if (!patch.newFileName) {
+            throw new Error('newFileName must be specified for Git patches');
+        }
+        let gitOldName = patch.oldFileName;
+        let gitNewName = patch.newFileName;
+        if (patch.isCreate && gitOldName === '/dev/null') {
+            gitOldName = gitNewName.replace(/^b\//, 'a/');
+        }
+        else if (patch.isDelete && gitNewName === '/dev/null') {
+            gitNewName = gitOldName.replace(/^a\//, 'b/');
+        }
+        ret.push('diff --git ' + quoteFileNameIfNeeded(gitOldName) + ' ' + quoteFileNameIfNeeded(gitNewName));
+        if (patch.isDelete) {
+            ret.push('deleted file mode ' + ((_a = patch.oldMode) !== null && _a !== void 0 ? _a : '100644'));
+        }
+        if (patch.isCreate) {
+            ret.push('new file mode ' + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : '100644'));
+        }
+        if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
+            ret.push('old mode ' + patch.oldMode);
+            ret.push('new mode ' + patch.newMode);
+        }
+        if (patch.isRename) {
+            ret.push('rename from ' + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : '').replace(/^a\//, '')));
+            ret.push('rename to ' + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : '').replace(/^b\//, '')));
+        }
+        if (patch.isCopy) {
+            ret.push('copy from ' + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : '').replace(/^a\//, '')));
+            ret.push('copy to ' + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : '').replace(/^b\//, '')));
+        }
+    }
+    else {
+        if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== undefined) {
+            ret.push('Index: ' + patch.oldFileName);
+        }
+        if (headerOptions.includeUnderline) {
+            ret.push('===================================================================');
+        }
+    }
+    // Emit --- / +++ file headers. For Git patches with no hunks (e.g.
+    // pure renames, mode-only changes), Git omits these, so we do too.
+    const hasHunks = patch.hunks.length > 0;
+    if (headerOptions.includeFileHeaders && patch.oldFileName !== undefined && patch.newFileName !== undefined
+        && (!patch.isGit || hasHunks)) {
+        ret.push('--- ' + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? '\t' + patch.oldHeader : ''));
+        ret.push('+++ ' + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? '\t' + patch.newHeader : ''));
+    }
+    for (let i = 0; i < patch.hunks.length; i++) {
+        const hunk = patch.hunks[i];
+        // Unified Diff Format quirk: If the chunk size is 0,
+        // the first number is one lower than one would expect.
+        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
+        const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
+        const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
+        ret.push('@@ -' + oldStart + ',' + hunk.oldLines
+            + ' +' + newStart + ',' + hunk.newLines
+            + ' @@');
+        for (const line of hunk.lines) {
+            ret.push(line);
+        }
+    }
+    return ret.join('\n') + '\n';
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    if (typeof options === 'function') {
+        options = { callback: options };
+    }
+    if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+        if (!patchObj) {
+            return;
+        }
+        return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+    }
+    else {
+        const { callback } = options;
+        structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: patchObj => {
+                if (!patchObj) {
+                    callback(undefined);
+                }
+                else {
+                    callback(formatPatch(patchObj, options.headerOptions));
+                }
+            } }));
+    }
+}
+function createPatch(fileName, oldStr, newStr, oldHeader, newHeader, options) {
+    return createTwoFilesPatch(fileName, fileName, oldStr, newStr, oldHeader, newHeader, options);
+}
+/**
+ * Split `text` into an array of lines, including the trailing newline character (where present)
+ */
+function splitLines(text) {
+    const hasTrailingNl = text.endsWith('\n');
+    const result = text.split('\n').map(line => line + '\n');
+    if (hasTrailingNl) {
+        result.pop();
+    }
+    else {
+        result.push(result.pop().slice(0, -1));
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/source-file.ts
+
+function decodeSource(path, bytes) {
+    if (bytes.includes(0)) {
+        throw new errors_UserError(`${path} is a binary file.`, 'Remove it from `files`; only text files can be bumped.', { input: 'files' });
+    }
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    return { path, bom, text: bytes.toString('utf8', bom ? 3 : 0) };
+}
+function encodeSource(source, text) {
+    const body = Buffer.from(text, 'utf8');
+    return source.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
+}
+/** 1-based line and column of an offset. */
+function lineColumn(text, offset) {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = 0; i < offset && i < text.length; i++) {
+        if (text.charCodeAt(i) === 10) {
+            line++;
+            lineStart = i + 1;
+        }
+    }
+    return { line, column: offset - lineStart + 1 };
+}
+function syntaxError(path, format, line, column, message) {
+    return new errors_UserError(`${path}:${line}:${column}: not valid ${format}: ${message}`, `Fix the ${format} syntax at line ${line}, column ${column} (nothing was changed), or remove the file from \`files\`.`, { input: 'files' });
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/edits.ts
+
+
+/**
+ * Applies non-overlapping edits. Two selectors asking for the same change (an anchor and its alias,
+ * say) is fine; two asking for different changes to the same bytes is an error, not a coin toss.
+ */
+function applyEdits(path, text, edits) {
+    const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+    const unique = [];
+    for (const edit of sorted) {
+        const last = unique.at(-1);
+        if (last && last.start === edit.start && last.end === edit.end && last.replacement === edit.replacement)
+            continue;
+        if (last && edit.start < last.end) {
+            const { line } = lineColumn(text, edit.start);
+            throw new errors_UserError(`${path} line ${line}: \`${last.by}\` and \`${edit.by}\` both change the same text, differently.`, 'Remove one of the two selectors from `files` (or the preset you combined with it).', { input: 'files' });
+        }
+        unique.push(edit);
+    }
+    let result = '';
+    let cursor = 0;
+    for (const edit of unique) {
+        result += text.slice(cursor, edit.start) + edit.replacement;
+        cursor = edit.end;
+    }
+    return result + text.slice(cursor);
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/key-path.ts
+
+function parseKeyPath(text, where) {
+    const steps = [];
+    let i = 0;
+    const fail = (why) => {
+        throw new errors_UserError(`${where}: the key path "${text}" ${why}.`, 'Write key paths as dotted keys with optional filters, e.g. `version`, `dependencies[name=crds].version`, `workspace.dependencies.*[path].version` or `metadata.annotations["example.com/version"]`.', { input: 'files' });
+    };
+    const readQuoted = () => {
+        const quote = text[i];
+        let value = '';
+        i++;
+        while (i < text.length && text[i] !== quote) {
+            if (text[i] === '\\' && quote === '"')
+                i++;
+            value += text[i] ?? '';
+            i++;
+        }
+        if (text[i] !== quote)
+            fail('has an unclosed quote');
+        i++;
+        return value;
+    };
+    while (i < text.length) {
+        const c = text[i];
+        if (c === '.') {
+            if (i === 0 || text[i + 1] === undefined || text[i + 1] === '.')
+                fail('has an empty key');
+            i++;
+            continue;
+        }
+        if (c === '[') {
+            i++;
+            if (text[i] === '"' || text[i] === "'") {
+                steps.push({ type: 'key', name: readQuoted() });
+            }
+            else {
+                const close = text.indexOf(']', i);
+                if (close < 0)
+                    fail('has an unclosed [');
+                const inner = text.slice(i, close).trim();
+                i = close;
+                if (/^\d+$/.test(inner))
+                    steps.push({ type: 'index', index: Number(inner) });
+                else {
+                    const eq = inner.indexOf('=');
+                    const key = (eq < 0 ? inner : inner.slice(0, eq)).trim();
+                    if (!key)
+                        fail('has an empty filter []');
+                    const raw = eq < 0 ? undefined : inner.slice(eq + 1).trim();
+                    steps.push({ type: 'filter', key, value: raw?.replace(/^(["'])(.*)\1$/, '$2') });
+                }
+            }
+            if (text[i] !== ']')
+                fail('has an unclosed [');
+            i++;
+            continue;
+        }
+        if (c === '"' || c === "'") {
+            steps.push({ type: 'key', name: readQuoted() });
+            continue;
+        }
+        let name = '';
+        while (i < text.length && !'.[]"\''.includes(text[i]))
+            name += text[i++];
+        name = name.trim();
+        if (!name)
+            fail('has an empty key');
+        steps.push(name === '*' ? { type: 'any' } : { type: 'key', name });
+    }
+    if (steps.length === 0)
+        fail('is empty');
+    return steps;
+}
+function formatKeyPath(steps) {
+    return steps
+        .map((s, n) => {
+        switch (s.type) {
+            case 'key':
+                return /^[\w-]+$/.test(s.name) ? `${n === 0 ? '' : '.'}${s.name}` : `[${JSON.stringify(s.name)}]`;
+            case 'any':
+                return `${n === 0 ? '' : '.'}*`;
+            case 'index':
+                return `[${s.index}]`;
+            case 'filter':
+                return s.value === undefined ? `[${s.key}]` : `[${s.key}=${s.value}]`;
+        }
+    })
+        .join('');
+}
+function child(node, key) {
+    return node.kind === 'map' ? node.entries.find(([k]) => k === key)?.[1] : undefined;
+}
+function matchesFilter(node, key, value) {
+    const found = child(node, key);
+    if (!found)
+        return false;
+    if (value === undefined)
+        return true;
+    return found.kind === 'scalar' && String(found.value) === value;
+}
+/** Every node the path selects; an empty list when nothing matches. */
+function resolveKeyPath(root, steps) {
+    let current = [{ node: root, path: '' }];
+    const join = (base, key) => (/^[\w-]+$/.test(key) ? (base ? `${base}.${key}` : key) : `${base}[${JSON.stringify(key)}]`);
+    for (const step of steps) {
+        const next = [];
+        for (const { node, path } of current) {
+            switch (step.type) {
+                case 'key': {
+                    const found = child(node, step.name);
+                    if (found)
+                        next.push({ node: found, path: join(path, step.name) });
+                    break;
+                }
+                case 'any':
+                    if (node.kind === 'map')
+                        for (const [k, v] of node.entries)
+                            next.push({ node: v, path: join(path, k) });
+                    if (node.kind === 'seq')
+                        node.items.forEach((v, n) => next.push({ node: v, path: `${path}[${n}]` }));
+                    break;
+                case 'index':
+                    if (node.kind === 'seq' && node.items[step.index])
+                        next.push({ node: node.items[step.index], path: `${path}[${step.index}]` });
+                    break;
+                case 'filter':
+                    if (node.kind === 'seq')
+                        node.items.forEach((v, n) => matchesFilter(v, step.key, step.value) && next.push({ node: v, path: `${path}[${n}]` }));
+                    else if (matchesFilter(node, step.key, step.value))
+                        next.push({ node, path });
+                    break;
+            }
+        }
+        current = next;
+    }
+    return current;
+}
+/** The keys that do exist where a path stopped matching, so the error can show what was meant. */
+function existingKeysNear(root, steps) {
+    for (let n = steps.length - 1; n >= 0; n--) {
+        const parents = resolveKeyPath(root, steps.slice(0, n));
+        if (parents.length === 0)
+            continue;
+        const keys = new Set();
+        for (const { node, path } of parents) {
+            const prefix = path ? `${path}.` : '';
+            if (node.kind === 'map')
+                for (const [k] of node.entries)
+                    keys.add(`${prefix}${k}`);
+            if (node.kind === 'seq')
+                node.items.forEach((_, i) => keys.add(`${path}[${i}]`));
+        }
+        return [...keys].slice(0, 20);
+    }
+    return [];
+}
+
+// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
+var main = __nccwpck_require__(9547);
+;// CONCATENATED MODULE: ./packages/version-files/src/formats/json.ts
+
+
+function toTree(source, node) {
+    switch (node.type) {
+        case 'object':
+            return {
+                kind: 'map',
+                entries: (node.children ?? []).flatMap((property) => {
+                    const [key, value] = property.children ?? [];
+                    return key && value ? [[String(key.value), toTree(source, value)]] : [];
+                }),
+            };
+        case 'array':
+            return { kind: 'seq', items: (node.children ?? []).map((child) => toTree(source, child)) };
+        case 'string':
+            return {
+                kind: 'scalar',
+                value: node.value,
+                span: { start: node.offset, end: node.offset + node.length, line: lineColumn(source.text, node.offset).line, render: (v) => JSON.stringify(v) },
+            };
+        default:
+            return { kind: 'scalar', value: node.value, span: undefined };
+    }
+}
+function parseJsonTree(source) {
+    const errors = [];
+    const root = (0,main.parseTree)(source.text, errors, { allowTrailingComma: false, disallowComments: !/\.jsonc$|tsconfig[^/]*\.json$/.test(source.path) });
+    const error = errors[0];
+    if (error || !root) {
+        const { line, column } = lineColumn(source.text, error?.offset ?? 0);
+        throw syntaxError(source.path, 'JSON', line, column, error ? (0,main.printParseErrorCode)(error.error) : 'empty document');
+    }
+    return toTree(source, root);
+}
+
+;// CONCATENATED MODULE: ./node_modules/toml-eslint-parser/lib/chunk-15K8U1wQ.mjs
+//#region rolldown:runtime
+var __defProp = Object.defineProperty;
+var __exportAll = (all, symbols) => {
+	let target = {};
+	for (var name in all) {
+		__defProp(target, name, {
+			get: all[name],
+			enumerable: true
+		});
+	}
+	if (symbols) {
+		__defProp(target, Symbol.toStringTag, { value: "Module" });
+	}
+	return target;
+};
+
+//#endregion
+
+;// CONCATENATED MODULE: ./node_modules/eslint-visitor-keys/lib/visitor-keys.js
+/* eslint-disable jsdoc/valid-types -- doesn't allow `readonly`.
+   TODO: remove eslint-disable when https://github.com/jsdoc-type-pratt-parser/jsdoc-type-pratt-parser/issues/164 is fixed
+*/
+/**
+ * @typedef {{ readonly [type: string]: ReadonlyArray<string> }} VisitorKeys
+ */
+/* eslint-enable jsdoc/valid-types -- doesn't allow `readonly string[]`. TODO: check why */
+
+/**
+ * @type {VisitorKeys}
+ */
+const KEYS = {
+	ArrayExpression: ["elements"],
+	ArrayPattern: ["elements"],
+	ArrowFunctionExpression: ["params", "body"],
+	AssignmentExpression: ["left", "right"],
+	AssignmentPattern: ["left", "right"],
+	AwaitExpression: ["argument"],
+	BinaryExpression: ["left", "right"],
+	BlockStatement: ["body"],
+	BreakStatement: ["label"],
+	CallExpression: ["callee", "arguments"],
+	CatchClause: ["param", "body"],
+	ChainExpression: ["expression"],
+	ClassBody: ["body"],
+	ClassDeclaration: ["id", "superClass", "body"],
+	ClassExpression: ["id", "superClass", "body"],
+	ConditionalExpression: ["test", "consequent", "alternate"],
+	ContinueStatement: ["label"],
+	DebuggerStatement: [],
+	DoWhileStatement: ["body", "test"],
+	EmptyStatement: [],
+	ExperimentalRestProperty: ["argument"],
+	ExperimentalSpreadProperty: ["argument"],
+	ExportAllDeclaration: ["exported", "source", "attributes"],
+	ExportDefaultDeclaration: ["declaration"],
+	ExportNamedDeclaration: [
+		"declaration",
+		"specifiers",
+		"source",
+		"attributes",
+	],
+	ExportSpecifier: ["local", "exported"],
+	ExpressionStatement: ["expression"],
+	ForInStatement: ["left", "right", "body"],
+	ForOfStatement: ["left", "right", "body"],
+	ForStatement: ["init", "test", "update", "body"],
+	FunctionDeclaration: ["id", "params", "body"],
+	FunctionExpression: ["id", "params", "body"],
+	Identifier: [],
+	IfStatement: ["test", "consequent", "alternate"],
+	ImportAttribute: ["key", "value"],
+	ImportDeclaration: ["specifiers", "source", "attributes"],
+	ImportDefaultSpecifier: ["local"],
+	ImportExpression: ["source", "options"],
+	ImportNamespaceSpecifier: ["local"],
+	ImportSpecifier: ["imported", "local"],
+	JSXAttribute: ["name", "value"],
+	JSXClosingElement: ["name"],
+	JSXClosingFragment: [],
+	JSXElement: ["openingElement", "children", "closingElement"],
+	JSXEmptyExpression: [],
+	JSXExpressionContainer: ["expression"],
+	JSXFragment: ["openingFragment", "children", "closingFragment"],
+	JSXIdentifier: [],
+	JSXMemberExpression: ["object", "property"],
+	JSXNamespacedName: ["namespace", "name"],
+	JSXOpeningElement: ["name", "attributes"],
+	JSXOpeningFragment: [],
+	JSXSpreadAttribute: ["argument"],
+	JSXSpreadChild: ["expression"],
+	JSXText: [],
+	LabeledStatement: ["label", "body"],
+	Literal: [],
+	LogicalExpression: ["left", "right"],
+	MemberExpression: ["object", "property"],
+	MetaProperty: ["meta", "property"],
+	MethodDefinition: ["key", "value"],
+	NewExpression: ["callee", "arguments"],
+	ObjectExpression: ["properties"],
+	ObjectPattern: ["properties"],
+	PrivateIdentifier: [],
+	Program: ["body"],
+	Property: ["key", "value"],
+	PropertyDefinition: ["key", "value"],
+	RestElement: ["argument"],
+	ReturnStatement: ["argument"],
+	SequenceExpression: ["expressions"],
+	SpreadElement: ["argument"],
+	StaticBlock: ["body"],
+	Super: [],
+	SwitchCase: ["test", "consequent"],
+	SwitchStatement: ["discriminant", "cases"],
+	TaggedTemplateExpression: ["tag", "quasi"],
+	TemplateElement: [],
+	TemplateLiteral: ["quasis", "expressions"],
+	ThisExpression: [],
+	ThrowStatement: ["argument"],
+	TryStatement: ["block", "handler", "finalizer"],
+	UnaryExpression: ["argument"],
+	UpdateExpression: ["argument"],
+	VariableDeclaration: ["declarations"],
+	VariableDeclarator: ["id", "init"],
+	WhileStatement: ["test", "body"],
+	WithStatement: ["object", "body"],
+	YieldExpression: ["argument"],
+};
+
+// Types.
+const NODE_TYPES = Object.keys(KEYS);
+
+// Freeze the keys.
+for (const type of NODE_TYPES) {
+	Object.freeze(KEYS[type]);
+}
+Object.freeze(KEYS);
+
+/* harmony default export */ const visitor_keys = (KEYS);
+
+;// CONCATENATED MODULE: ./node_modules/eslint-visitor-keys/lib/index.js
+/**
+ * @author Toru Nagashima <https://github.com/mysticatea>
+ * See LICENSE file in root directory for full license.
+ */
+
+
+/**
+ * @typedef {import('./visitor-keys.js').VisitorKeys} VisitorKeys
+ */
+
+// List to ignore keys.
+const KEY_BLACKLIST = new Set([
+	"parent",
+	"leadingComments",
+	"trailingComments",
+]);
+
+/**
+ * Check whether a given key should be used or not.
+ * @param {string} key The key to check.
+ * @returns {boolean} `true` if the key should be used.
+ */
+function filterKey(key) {
+	return !KEY_BLACKLIST.has(key) && key[0] !== "_";
+}
+
+/* eslint-disable jsdoc/valid-types -- doesn't allow `readonly`.
+   TODO: remove eslint-disable when https://github.com/jsdoc-type-pratt-parser/jsdoc-type-pratt-parser/issues/164 is fixed
+*/
+/**
+ * Get visitor keys of a given node.
+ * @param {Object} node The AST node to get keys.
+ * @returns {readonly string[]} Visitor keys of the node.
+ */
+function getKeys(node) {
+	return Object.keys(node).filter(filterKey);
+}
+/* eslint-enable jsdoc/valid-types -- doesn't allow `readonly` */
+
+/**
+ * Make the union set with `KEYS` and given keys.
+ * @param {VisitorKeys} additionalKeys The additional keys.
+ * @returns {VisitorKeys} The union set.
+ */
+function unionWith(additionalKeys) {
+	const retv =
+		/** @type {{ [type: string]: ReadonlyArray<string> }} */
+		(Object.assign({}, visitor_keys));
+
+	for (const type of Object.keys(additionalKeys)) {
+		if (Object.hasOwn(retv, type)) {
+			const keys = new Set(additionalKeys[type]);
+
+			for (const key of retv[type]) {
+				keys.add(key);
+			}
+
+			retv[type] = Object.freeze(Array.from(keys));
+		} else {
+			retv[type] = Object.freeze(Array.from(additionalKeys[type]));
+		}
+	}
+
+	return Object.freeze(retv);
+}
+
+
+
+;// CONCATENATED MODULE: ./node_modules/toml-eslint-parser/lib/index.mjs
+
+
+
+//#region src/internal-utils/index.ts
+/**
+* Get the last element from given array
+*/
+function last(arr) {
+	return arr[arr.length - 1] ?? null;
+}
+/**
+* Node to key name
+*/
+function toKeyName(node) {
+	return node.type === "TOMLBare" ? node.name : node.value;
+}
+
+//#endregion
+//#region src/parser-options.ts
+var TOMLVerImpl = class {
+	constructor(major, minor) {
+		this.major = major;
+		this.minor = minor;
+	}
+	lt(major, minor) {
+		return this.major < major || this.major === major && this.minor < minor;
+	}
+	gte(major, minor) {
+		return this.major > major || this.major === major && this.minor >= minor;
+	}
+};
+const TOML_VERSION_1_0 = new TOMLVerImpl(1, 0);
+const TOML_VERSION_1_1 = new TOMLVerImpl(1, 1);
+const DEFAULT_TOML_VERSION = TOML_VERSION_1_1;
+const SUPPORTED_TOML_VERSIONS = {
+	"1.0": TOML_VERSION_1_0,
+	"1.0.0": TOML_VERSION_1_0,
+	"1.1": TOML_VERSION_1_1,
+	"1.1.0": TOML_VERSION_1_1,
+	latest: TOML_VERSION_1_1,
+	next: TOML_VERSION_1_1
+};
+/**
+* Get TOML version object from given TOML version string.
+*/
+function getTOMLVer(v) {
+	return v && SUPPORTED_TOML_VERSIONS[v] || DEFAULT_TOML_VERSION;
+}
+
+//#endregion
+//#region src/errors.ts
+const MESSAGES = {
+	"unterminated-string": "Unterminated string constant",
+	"unterminated-table-key": "Unterminated table-key",
+	"unterminated-array": "Unterminated array",
+	"unterminated-inline-table": "Unterminated inline table",
+	"missing-key": "Empty bare keys are not allowed",
+	"missing-newline": "Must be a newline",
+	"missing-equals-sign": "Expected equal (=) token",
+	"missing-value": "Unspecified values are invalid",
+	"missing-comma": "Expected comma (,) token",
+	"dupe-keys": "Defining a key multiple times is invalid",
+	"unexpected-char": "Unexpected character",
+	"unexpected-token": "Unexpected token",
+	"invalid-control-character": "Control characters (codes < 0x1f and 0x7f) are not allowed",
+	"invalid-comment-character": "Invalid code point {{cp}} within comments",
+	"invalid-key-value-newline": "The key, equals sign, and value must be on the same line",
+	"invalid-inline-table-newline": "No newlines are allowed between the curly braces unless they are valid within a value",
+	"invalid-underscore": "Underscores are allowed between digits",
+	"invalid-space": "Unexpected spaces",
+	"invalid-three-quotes": "Three or more quotes are not permitted",
+	"invalid-date": "Unexpected invalid date",
+	"invalid-time": "Unexpected invalid time",
+	"invalid-leading-zero": "Leading zeros are not allowed",
+	"invalid-trailing-comma-in-inline-table": "Trailing comma is not permitted in an inline table",
+	"invalid-char-in-escape-sequence": "Invalid character in escape sequence",
+	"invalid-consecutive-dots-in-key": "Consecutive dots are not permitted in keys",
+	"invalid-code-point": "Invalid code point {{cp}}",
+	"invalid-trailing-dot-in-key": "Keys cannot end with a dot",
+	"invalid-leading-dot-in-key": "Keys cannot start with a dot"
+};
+/**
+* Get message from error code
+*/
+function getMessage(code, data) {
+	if (data) return MESSAGES[code].replace(/\{\{(.*?)\}\}/gu, (_, name$2) => {
+		if (name$2 in data) return data[name$2];
+		return `{{${name$2}}}`;
+	});
+	return MESSAGES[code];
+}
+/**
+* TOML parse errors.
+*/
+var ParseError = class extends SyntaxError {
+	/**
+	* Initialize this ParseError instance.
+	*
+	*/
+	constructor(code, offset, line, column, data) {
+		super(getMessage(code, data));
+		this.index = offset;
+		this.lineNumber = line;
+		this.column = column;
+	}
+};
+
+//#endregion
+//#region src/tokenizer/code-point.ts
+const CodePoint = {
+	EOF: -1,
+	NULL: 0,
+	SOH: 1,
+	BACKSPACE: 8,
+	TABULATION: 9,
+	LINE_FEED: 10,
+	FORM_FEED: 12,
+	CARRIAGE_RETURN: 13,
+	ESCAPE: 27,
+	SO: 14,
+	US: 31,
+	SPACE: 32,
+	QUOTATION_MARK: 34,
+	HASH: 35,
+	SINGLE_QUOTE: 39,
+	PLUS_SIGN: 43,
+	COMMA: 44,
+	DASH: 45,
+	DOT: 46,
+	DIGIT_0: 48,
+	DIGIT_1: 49,
+	DIGIT_2: 50,
+	DIGIT_3: 51,
+	DIGIT_7: 55,
+	DIGIT_9: 57,
+	COLON: 58,
+	EQUALS_SIGN: 61,
+	LATIN_CAPITAL_A: 65,
+	LATIN_CAPITAL_E: 69,
+	LATIN_CAPITAL_F: 70,
+	LATIN_CAPITAL_T: 84,
+	LATIN_CAPITAL_U: 85,
+	LATIN_CAPITAL_Z: 90,
+	LEFT_BRACKET: 91,
+	BACKSLASH: 92,
+	RIGHT_BRACKET: 93,
+	UNDERSCORE: 95,
+	LATIN_SMALL_A: 97,
+	LATIN_SMALL_B: 98,
+	LATIN_SMALL_E: 101,
+	LATIN_SMALL_F: 102,
+	LATIN_SMALL_I: 105,
+	LATIN_SMALL_L: 108,
+	LATIN_SMALL_N: 110,
+	LATIN_SMALL_O: 111,
+	LATIN_SMALL_R: 114,
+	LATIN_SMALL_S: 115,
+	LATIN_SMALL_T: 116,
+	LATIN_SMALL_U: 117,
+	LATIN_SMALL_X: 120,
+	LATIN_SMALL_Z: 122,
+	LEFT_BRACE: 123,
+	RIGHT_BRACE: 125,
+	TILDE: 126,
+	DELETE: 127,
+	PAD: 128,
+	SUPERSCRIPT_TWO: 178,
+	SUPERSCRIPT_THREE: 179,
+	SUPERSCRIPT_ONE: 185,
+	VULGAR_FRACTION_ONE_QUARTER: 188,
+	VULGAR_FRACTION_THREE_QUARTERS: 190,
+	LATIN_CAPITAL_LETTER_A_WITH_GRAVE: 192,
+	LATIN_CAPITAL_LETTER_O_WITH_DIAERESIS: 214,
+	LATIN_CAPITAL_LETTER_O_WITH_STROKE: 216,
+	LATIN_SMALL_LETTER_O_WITH_DIAERESIS: 246,
+	LATIN_SMALL_LETTER_O_WITH_STROKE: 248,
+	GREEK_SMALL_REVERSED_DOTTED_LUNATE_SIGMA_SYMBOL: 891,
+	GREEK_CAPITAL_LETTER_YOT: 895,
+	CP_1FFF: 8191,
+	ZERO_WIDTH_NON_JOINER: 8204,
+	ZERO_WIDTH_JOINER: 8205,
+	UNDERTIE: 8255,
+	CHARACTER_TIE: 8256,
+	SUPERSCRIPT_ZERO: 8304,
+	CP_218F: 8591,
+	CIRCLED_DIGIT_ONE: 9312,
+	NEGATIVE_CIRCLED_DIGIT_ZERO: 9471,
+	GLAGOLITIC_CAPITAL_LETTER_AZU: 11264,
+	CP_2FEF: 12271,
+	IDEOGRAPHIC_COMMA: 12289,
+	CP_D7FF: 55295,
+	CP_E000: 57344,
+	CJK_COMPATIBILITY_IDEOGRAPH_F900: 63744,
+	ARABIC_LIGATURE_SALAAMUHU_ALAYNAA: 64975,
+	ARABIC_LIGATURE_SALLA_USED_AS_KORANIC_STOP_SIGN_ISOLATED_FORM: 65008,
+	REPLACEMENT_CHARACTER: 65533,
+	LINEAR_B_SYLLABLE_B008_A: 65536,
+	CP_EFFFF: 983039,
+	CP_10FFFF: 1114111
+};
+/**
+* Check whether the code point is a control character.
+*/
+function isControl(cp) {
+	return cp >= CodePoint.NULL && cp <= CodePoint.US;
+}
+/**
+* Check whether the code point is a whitespace.
+*/
+function isWhitespace(cp) {
+	return cp === CodePoint.TABULATION || cp === CodePoint.SPACE;
+}
+/**
+* Check whether the code point is a end of line.
+*/
+function isEOL(cp) {
+	return cp === CodePoint.LINE_FEED || cp === CodePoint.CARRIAGE_RETURN;
+}
+/**
+* Check whether the code point is an uppercase letter character.
+*/
+function isUpperLetter(cp) {
+	return cp >= CodePoint.LATIN_CAPITAL_A && cp <= CodePoint.LATIN_CAPITAL_Z;
+}
+/**
+* Check whether the code point is a lowercase letter character.
+*/
+function isLowerLetter(cp) {
+	return cp >= CodePoint.LATIN_SMALL_A && cp <= CodePoint.LATIN_SMALL_Z;
+}
+/**
+* Check whether the code point is a letter character.
+*/
+function isLetter(cp) {
+	return isLowerLetter(cp) || isUpperLetter(cp);
+}
+/**
+* Check whether the code point is a digit character.
+*/
+function lib_isDigit(cp) {
+	return cp >= CodePoint.DIGIT_0 && cp <= CodePoint.DIGIT_9;
+}
+/**
+* Check whether the code point is a hex digit character.
+*/
+function isHexDig(cp) {
+	return lib_isDigit(cp) || cp >= CodePoint.LATIN_SMALL_A && cp <= CodePoint.LATIN_SMALL_F || cp >= CodePoint.LATIN_CAPITAL_A && cp <= CodePoint.LATIN_CAPITAL_F;
+}
+/**
+* Check whether the code point is a octal digit character.
+*/
+function isOctalDig(cp) {
+	return cp >= CodePoint.DIGIT_0 && cp <= CodePoint.DIGIT_7;
+}
+/**
+* Check whether the code point is valid code point.
+*
+* see
+* - https://unicode.org/glossary/#unicode_scalar_value
+* - https://toml.io/en/v1.0.0#string
+*/
+function isUnicodeScalarValue(cp) {
+	return cp >= 0 && cp <= 55295 || cp >= 57344 && cp <= 1114111;
+}
+
+//#endregion
+//#region src/tokenizer/locs.ts
+/**
+* Find the last index of the array that is less than or equal to the value.
+*/
+function sortedLastIndex(array, value) {
+	let low = 0;
+	let high = array.length;
+	while (low < high) {
+		const mid = low + high >>> 1;
+		const val = array[mid];
+		if (val === value) return mid + 1;
+		if (val < value) low = mid + 1;
+		else high = mid;
+	}
+	return low;
+}
+/**
+* A class for getting lines and columns location.
+*/
+var Locations = class {
+	constructor() {
+		this.offsets = [];
+	}
+	addOffset(offset) {
+		for (let i = this.offsets.length - 1; i >= 0; i--) {
+			const element = this.offsets[i];
+			if (element === offset) return;
+			if (element < offset) break;
+		}
+		this.offsets.push(offset);
+	}
+	/**
+	* Calculate the location of the given index.
+	* @param index The index to calculate their location.
+	* @returns The location of the index.
+	*/
+	getLocFromIndex(offset) {
+		const line = sortedLastIndex(this.offsets, offset) + 1;
+		return {
+			line,
+			column: offset - (line === 1 ? 0 : this.offsets[line - 2])
+		};
+	}
+};
+
+//#endregion
+//#region src/tokenizer/code-point-iterator.ts
+var CodePointIterator = class {
+	/**
+	* Initialize this char iterator.
+	*/
+	constructor(text) {
+		this.locs = new Locations();
+		this.lastCodePoint = CodePoint.NULL;
+		this.start = -1;
+		this.end = 0;
+		this.text = text;
+	}
+	next() {
+		if (this.lastCodePoint === CodePoint.EOF) return CodePoint.EOF;
+		return this.lastCodePoint = this.moveAt(this.end);
+	}
+	getLocFromIndex(index) {
+		return this.locs.getLocFromIndex(index);
+	}
+	eat(cp) {
+		if (this.text.codePointAt(this.end) === cp) {
+			this.next();
+			return true;
+		}
+		return false;
+	}
+	moveAt(offset) {
+		this.start = this.end = offset;
+		const cp = this.text.codePointAt(this.start) ?? CodePoint.EOF;
+		if (cp === CodePoint.EOF) {
+			this.end = this.start;
+			return cp;
+		}
+		this.end += cp >= 65536 ? 2 : 1;
+		if (cp === CodePoint.LINE_FEED) this.locs.addOffset(this.end);
+		else if (cp === CodePoint.CARRIAGE_RETURN) {
+			if (this.text.codePointAt(this.end) === CodePoint.LINE_FEED) {
+				this.end++;
+				this.locs.addOffset(this.end);
+			}
+			return CodePoint.LINE_FEED;
+		}
+		return cp;
+	}
+};
+
+//#endregion
+//#region src/tokenizer/tokenizer.ts
+const HAS_BIGINT = typeof BigInt !== "undefined";
+const RADIX_PREFIXES = {
+	16: "0x",
+	10: "",
+	8: "0o",
+	2: "0b"
+};
+const ESCAPES_1_0 = {
+	[CodePoint.QUOTATION_MARK]: CodePoint.QUOTATION_MARK,
+	[CodePoint.BACKSLASH]: CodePoint.BACKSLASH,
+	[CodePoint.LATIN_SMALL_B]: CodePoint.BACKSPACE,
+	[CodePoint.LATIN_SMALL_F]: CodePoint.FORM_FEED,
+	[CodePoint.LATIN_SMALL_N]: CodePoint.LINE_FEED,
+	[CodePoint.LATIN_SMALL_R]: CodePoint.CARRIAGE_RETURN,
+	[CodePoint.LATIN_SMALL_T]: CodePoint.TABULATION
+};
+const ESCAPES_LATEST = {
+	...ESCAPES_1_0,
+	[CodePoint.LATIN_SMALL_E]: CodePoint.ESCAPE
+};
+/**
+* Tokenizer for TOML.
+*/
+var Tokenizer = class {
+	/**
+	* Initialize this tokenizer.
+	*/
+	constructor(text, parserOptions) {
+		this.backCode = false;
+		this.lastCodePoint = CodePoint.NULL;
+		this.state = "DATA";
+		this.token = null;
+		this.tokenStart = -1;
+		this.valuesEnabled = false;
+		this.text = text;
+		this.parserOptions = parserOptions || {};
+		this.codePointIterator = new CodePointIterator(text);
+		this.tomlVersion = getTOMLVer(this.parserOptions.tomlVersion);
+		this.ESCAPES = this.tomlVersion.gte(1, 1) ? ESCAPES_LATEST : ESCAPES_1_0;
+	}
+	get start() {
+		return this.codePointIterator.start;
+	}
+	get end() {
+		return this.codePointIterator.end;
+	}
+	getLocFromIndex(index) {
+		return this.codePointIterator.getLocFromIndex(index);
+	}
+	/**
+	* Report an invalid character error.
+	*/
+	reportParseError(code, data) {
+		const offset = this.codePointIterator.start;
+		const loc = this.codePointIterator.getLocFromIndex(offset);
+		throw new ParseError(code, offset, loc.line, loc.column, data);
+	}
+	/**
+	* Get the next token.
+	*/
+	nextToken() {
+		let token = this.token;
+		if (token != null) {
+			this.token = null;
+			return token;
+		}
+		let cp = this.lastCodePoint;
+		while (cp !== CodePoint.EOF && !this.token) {
+			cp = this.nextCode();
+			const nextState = this[this.state](cp);
+			if (!nextState) throw new Error(`Unknown error: pre state=${this.state}`);
+			this.state = nextState;
+		}
+		token = this.token;
+		this.token = null;
+		return token;
+	}
+	/**
+	* Get the next code point.
+	*/
+	nextCode() {
+		if (this.lastCodePoint === CodePoint.EOF) return CodePoint.EOF;
+		if (this.backCode) {
+			this.backCode = false;
+			return this.lastCodePoint;
+		}
+		return this.lastCodePoint = this.codePointIterator.next();
+	}
+	/**
+	* Eat the next code point.
+	*/
+	eatCode(cp) {
+		if (this.lastCodePoint === CodePoint.EOF) return false;
+		if (this.backCode) {
+			if (this.lastCodePoint === cp) {
+				this.backCode = false;
+				return true;
+			}
+			return false;
+		}
+		return this.codePointIterator.eat(cp);
+	}
+	/**
+	* Moves the character position to the given position.
+	*/
+	moveAt(loc) {
+		if (this.backCode) this.backCode = false;
+		this.lastCodePoint = this.codePointIterator.moveAt(loc);
+	}
+	/**
+	* Back the current code point as the given state.
+	*/
+	back(state) {
+		this.backCode = true;
+		return state;
+	}
+	punctuatorToken() {
+		this.startToken();
+		this.endToken("Punctuator", "end");
+	}
+	startToken() {
+		this.tokenStart = this.codePointIterator.start;
+	}
+	/**
+	* Commit the current token.
+	*/
+	endToken(type, pos, option1, option2) {
+		const { tokenStart } = this;
+		const end = this.codePointIterator[pos];
+		const range = [tokenStart, end];
+		const loc = {
+			start: this.codePointIterator.getLocFromIndex(tokenStart),
+			end: this.codePointIterator.getLocFromIndex(end)
+		};
+		if (type === "Block") this.token = {
+			type,
+			value: this.text.slice(tokenStart + 1, end),
+			range,
+			loc
+		};
+		else {
+			let token;
+			const value = this.text.slice(tokenStart, end);
+			if (type === "BasicString" || type === "LiteralString" || type === "MultiLineBasicString" || type === "MultiLineLiteralString") token = {
+				type,
+				value,
+				string: option1,
+				range,
+				loc
+			};
+			else if (type === "Integer") {
+				const text = option1;
+				token = {
+					type,
+					value,
+					number: parseInt(text, option2),
+					bigint: HAS_BIGINT ? BigInt(RADIX_PREFIXES[option2] + text) : null,
+					range,
+					loc
+				};
+			} else if (type === "Float") token = {
+				type,
+				value,
+				number: option1,
+				range,
+				loc
+			};
+			else if (type === "Boolean") token = {
+				type,
+				value,
+				boolean: option1,
+				range,
+				loc
+			};
+			else if (type === "LocalDate" || type === "LocalTime" || type === "LocalDateTime" || type === "OffsetDateTime") token = {
+				type,
+				value,
+				date: option1,
+				range,
+				loc
+			};
+			else token = {
+				type,
+				value,
+				range,
+				loc
+			};
+			this.token = token;
+		}
+	}
+	DATA(cp) {
+		while (isWhitespace(cp) || isEOL(cp)) cp = this.nextCode();
+		if (cp === CodePoint.HASH) {
+			this.startToken();
+			return "COMMENT";
+		}
+		if (cp === CodePoint.QUOTATION_MARK) {
+			this.startToken();
+			return "BASIC_STRING";
+		}
+		if (cp === CodePoint.SINGLE_QUOTE) {
+			this.startToken();
+			return "LITERAL_STRING";
+		}
+		if (cp === CodePoint.DOT || cp === CodePoint.EQUALS_SIGN || cp === CodePoint.LEFT_BRACKET || cp === CodePoint.RIGHT_BRACKET || cp === CodePoint.LEFT_BRACE || cp === CodePoint.RIGHT_BRACE || cp === CodePoint.COMMA) {
+			this.punctuatorToken();
+			return "DATA";
+		}
+		if (this.valuesEnabled) {
+			if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
+				this.startToken();
+				return "SIGN";
+			}
+			if (cp === CodePoint.LATIN_SMALL_N || cp === CodePoint.LATIN_SMALL_I) {
+				this.startToken();
+				return this.back("NAN_OR_INF");
+			}
+			if (lib_isDigit(cp)) {
+				this.startToken();
+				return this.back("NUMBER");
+			}
+			if (cp === CodePoint.LATIN_SMALL_T || cp === CodePoint.LATIN_SMALL_F) {
+				this.startToken();
+				return this.back("BOOLEAN");
+			}
+		} else if (isUnquotedKeyChar(cp, this.tomlVersion)) {
+			this.startToken();
+			return "BARE";
+		}
+		if (cp === CodePoint.EOF) return "DATA";
+		return this.reportParseError("unexpected-char");
+	}
+	COMMENT(cp) {
+		const processCommentChar = this.tomlVersion.gte(1, 1) ? (c) => {
+			if (!isNonEOL(c)) this.reportParseError("invalid-comment-character", { cp: JSON.stringify(String.fromCodePoint(c)).slice(1, -1) });
+		} : (c) => {
+			if (isControlOtherThanTab(c)) this.reportParseErrorControlChar();
+		};
+		while (!isEOL(cp) && cp !== CodePoint.EOF) {
+			processCommentChar(cp);
+			cp = this.nextCode();
+		}
+		this.endToken("Block", "start");
+		return "DATA";
+	}
+	BARE(cp) {
+		while (isUnquotedKeyChar(cp, this.tomlVersion)) cp = this.nextCode();
+		this.endToken("Bare", "start");
+		return this.back("DATA");
+	}
+	BASIC_STRING(cp) {
+		if (cp === CodePoint.QUOTATION_MARK) {
+			cp = this.nextCode();
+			if (cp === CodePoint.QUOTATION_MARK) return "MULTI_LINE_BASIC_STRING";
+			this.endToken("BasicString", "start", "");
+			return this.back("DATA");
+		}
+		const out = [];
+		while (cp !== CodePoint.QUOTATION_MARK && cp !== CodePoint.EOF && cp !== CodePoint.LINE_FEED) {
+			if (isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
+			if (cp === CodePoint.BACKSLASH) {
+				cp = this.nextCode();
+				const ecp = this.ESCAPES[cp];
+				if (ecp) {
+					out.push(ecp);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_SMALL_U) {
+					const code = this.parseUnicode(4);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_CAPITAL_U) {
+					const code = this.parseUnicode(8);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_SMALL_X && this.tomlVersion.gte(1, 1)) {
+					const code = this.parseUnicode(2);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				}
+				return this.reportParseError("invalid-char-in-escape-sequence");
+			}
+			out.push(cp);
+			cp = this.nextCode();
+		}
+		if (cp !== CodePoint.QUOTATION_MARK) return this.reportParseError("unterminated-string");
+		this.endToken("BasicString", "end", String.fromCodePoint(...out));
+		return "DATA";
+	}
+	MULTI_LINE_BASIC_STRING(cp) {
+		const out = [];
+		if (cp === CodePoint.LINE_FEED) cp = this.nextCode();
+		while (cp !== CodePoint.EOF) {
+			if (cp !== CodePoint.LINE_FEED && isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
+			if (cp === CodePoint.QUOTATION_MARK) {
+				const startPos = this.codePointIterator.start;
+				if (this.eatCode(CodePoint.QUOTATION_MARK) && this.eatCode(CodePoint.QUOTATION_MARK)) {
+					if (this.eatCode(CodePoint.QUOTATION_MARK)) {
+						out.push(CodePoint.QUOTATION_MARK);
+						if (this.eatCode(CodePoint.QUOTATION_MARK)) {
+							out.push(CodePoint.QUOTATION_MARK);
+							if (this.eatCode(CodePoint.QUOTATION_MARK)) {
+								this.moveAt(startPos);
+								return this.reportParseError("invalid-three-quotes");
+							}
+						}
+					}
+					this.endToken("MultiLineBasicString", "end", String.fromCodePoint(...out));
+					return "DATA";
+				}
+				this.moveAt(startPos);
+			}
+			if (cp === CodePoint.BACKSLASH) {
+				cp = this.nextCode();
+				const ecp = this.ESCAPES[cp];
+				if (ecp) {
+					out.push(ecp);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_SMALL_U) {
+					const code = this.parseUnicode(4);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_CAPITAL_U) {
+					const code = this.parseUnicode(8);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_SMALL_X && this.tomlVersion.gte(1, 1)) {
+					const code = this.parseUnicode(2);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LINE_FEED) {
+					cp = this.nextCode();
+					while (isWhitespace(cp) || cp === CodePoint.LINE_FEED) cp = this.nextCode();
+					continue;
+				} else if (isWhitespace(cp)) {
+					let valid = true;
+					const startPos = this.codePointIterator.start;
+					let nextCp;
+					while ((nextCp = this.nextCode()) !== CodePoint.EOF) {
+						if (nextCp === CodePoint.LINE_FEED) break;
+						if (!isWhitespace(nextCp)) {
+							this.moveAt(startPos);
+							valid = false;
+							break;
+						}
+					}
+					if (valid) {
+						cp = this.nextCode();
+						while (isWhitespace(cp) || cp === CodePoint.LINE_FEED) cp = this.nextCode();
+						continue;
+					}
+				}
+				return this.reportParseError("invalid-char-in-escape-sequence");
+			}
+			out.push(cp);
+			cp = this.nextCode();
+		}
+		return this.reportParseError("unterminated-string");
+	}
+	LITERAL_STRING(cp) {
+		if (cp === CodePoint.SINGLE_QUOTE) {
+			cp = this.nextCode();
+			if (cp === CodePoint.SINGLE_QUOTE) return "MULTI_LINE_LITERAL_STRING";
+			this.endToken("LiteralString", "start", "");
+			return this.back("DATA");
+		}
+		const out = [];
+		while (cp !== CodePoint.SINGLE_QUOTE && cp !== CodePoint.EOF && cp !== CodePoint.LINE_FEED) {
+			if (isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
+			out.push(cp);
+			cp = this.nextCode();
+		}
+		if (cp !== CodePoint.SINGLE_QUOTE) return this.reportParseError("unterminated-string");
+		this.endToken("LiteralString", "end", String.fromCodePoint(...out));
+		return "DATA";
+	}
+	MULTI_LINE_LITERAL_STRING(cp) {
+		const out = [];
+		if (cp === CodePoint.LINE_FEED) cp = this.nextCode();
+		while (cp !== CodePoint.EOF) {
+			if (cp !== CodePoint.LINE_FEED && isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
+			if (cp === CodePoint.SINGLE_QUOTE) {
+				const startPos = this.codePointIterator.start;
+				if (this.eatCode(CodePoint.SINGLE_QUOTE) && this.eatCode(CodePoint.SINGLE_QUOTE)) {
+					if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
+						out.push(CodePoint.SINGLE_QUOTE);
+						if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
+							out.push(CodePoint.SINGLE_QUOTE);
+							if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
+								this.moveAt(startPos);
+								return this.reportParseError("invalid-three-quotes");
+							}
+						}
+					}
+					this.endToken("MultiLineLiteralString", "end", String.fromCodePoint(...out));
+					return "DATA";
+				}
+				this.moveAt(startPos);
+			}
+			out.push(cp);
+			cp = this.nextCode();
+		}
+		return this.reportParseError("unterminated-string");
+	}
+	SIGN(cp) {
+		if (cp === CodePoint.LATIN_SMALL_N || cp === CodePoint.LATIN_SMALL_I) return this.back("NAN_OR_INF");
+		if (lib_isDigit(cp)) return this.back("NUMBER");
+		return this.reportParseError("unexpected-char");
+	}
+	NAN_OR_INF(cp) {
+		if (cp === CodePoint.LATIN_SMALL_N) {
+			const startPos = this.codePointIterator.start;
+			if (this.eatCode(CodePoint.LATIN_SMALL_A) && this.eatCode(CodePoint.LATIN_SMALL_N)) {
+				this.endToken("Float", "end", NaN);
+				return "DATA";
+			}
+			this.moveAt(startPos);
+		} else if (cp === CodePoint.LATIN_SMALL_I) {
+			const startPos = this.codePointIterator.start;
+			if (this.eatCode(CodePoint.LATIN_SMALL_N) && this.eatCode(CodePoint.LATIN_SMALL_F)) {
+				this.endToken("Float", "end", this.text[this.tokenStart] === "-" ? -Infinity : Infinity);
+				return "DATA";
+			}
+			this.moveAt(startPos);
+		}
+		return this.reportParseError("unexpected-char");
+	}
+	NUMBER(cp) {
+		const start = this.text[this.tokenStart];
+		const sign = start === "+" ? CodePoint.PLUS_SIGN : start === "-" ? CodePoint.DASH : CodePoint.NULL;
+		if (cp === CodePoint.DIGIT_0) {
+			if (sign === CodePoint.NULL) {
+				const startPos = this.codePointIterator.start;
+				const nextCp$1 = this.nextCode();
+				if (lib_isDigit(nextCp$1)) {
+					const nextNextCp = this.nextCode();
+					if (nextNextCp === CodePoint.COLON) {
+						this.data = {
+							hasDate: false,
+							year: 0,
+							month: 0,
+							day: 0,
+							hour: Number(String.fromCodePoint(CodePoint.DIGIT_0, nextCp$1)),
+							minute: 0,
+							second: 0
+						};
+						return "TIME_MINUTE";
+					}
+					if (lib_isDigit(nextNextCp)) {
+						const nextNextNextCp = this.nextCode();
+						if (lib_isDigit(nextNextNextCp) && this.eatCode(CodePoint.DASH)) {
+							this.data = {
+								hasDate: true,
+								year: Number(String.fromCodePoint(CodePoint.DIGIT_0, nextCp$1, nextNextCp, nextNextNextCp)),
+								month: 0,
+								day: 0,
+								hour: 0,
+								minute: 0,
+								second: 0
+							};
+							return "DATE_MONTH";
+						}
+					}
+					this.moveAt(startPos);
+					return this.reportParseError("invalid-leading-zero");
+				}
+				this.moveAt(startPos);
+			}
+			cp = this.nextCode();
+			if (cp === CodePoint.LATIN_SMALL_X || cp === CodePoint.LATIN_SMALL_O || cp === CodePoint.LATIN_SMALL_B) {
+				if (sign !== CodePoint.NULL) return this.reportParseError("unexpected-char");
+				return cp === CodePoint.LATIN_SMALL_X ? "HEX" : cp === CodePoint.LATIN_SMALL_O ? "OCTAL" : "BINARY";
+			}
+			if (cp === CodePoint.LATIN_SMALL_E || cp === CodePoint.LATIN_CAPITAL_E) {
+				this.data = {
+					minus: sign === CodePoint.DASH,
+					left: [CodePoint.DIGIT_0]
+				};
+				return "EXPONENT_RIGHT";
+			}
+			if (cp === CodePoint.DOT) {
+				this.data = {
+					minus: sign === CodePoint.DASH,
+					absInt: [CodePoint.DIGIT_0]
+				};
+				return "FRACTIONAL_RIGHT";
+			}
+			this.endToken("Integer", "start", "0", 10);
+			return this.back("DATA");
+		}
+		const { out, nextCp, hasUnderscore } = this.parseDigits(cp, lib_isDigit);
+		if (nextCp === CodePoint.DASH && sign === CodePoint.NULL && !hasUnderscore && out.length === 4) {
+			this.data = {
+				hasDate: true,
+				year: Number(String.fromCodePoint(...out)),
+				month: 0,
+				day: 0,
+				hour: 0,
+				minute: 0,
+				second: 0
+			};
+			return "DATE_MONTH";
+		}
+		if (nextCp === CodePoint.COLON && sign === CodePoint.NULL && !hasUnderscore && out.length === 2) {
+			this.data = {
+				hasDate: false,
+				year: 0,
+				month: 0,
+				day: 0,
+				hour: Number(String.fromCodePoint(...out)),
+				minute: 0,
+				second: 0
+			};
+			return "TIME_MINUTE";
+		}
+		if (nextCp === CodePoint.LATIN_SMALL_E || nextCp === CodePoint.LATIN_CAPITAL_E) {
+			this.data = {
+				minus: sign === CodePoint.DASH,
+				left: out
+			};
+			return "EXPONENT_RIGHT";
+		}
+		if (nextCp === CodePoint.DOT) {
+			this.data = {
+				minus: sign === CodePoint.DASH,
+				absInt: out
+			};
+			return "FRACTIONAL_RIGHT";
+		}
+		this.endToken("Integer", "start", sign === CodePoint.DASH ? String.fromCodePoint(CodePoint.DASH, ...out) : String.fromCodePoint(...out), 10);
+		return this.back("DATA");
+	}
+	HEX(cp) {
+		const { out } = this.parseDigits(cp, isHexDig);
+		this.endToken("Integer", "start", String.fromCodePoint(...out), 16);
+		return this.back("DATA");
+	}
+	OCTAL(cp) {
+		const { out } = this.parseDigits(cp, isOctalDig);
+		this.endToken("Integer", "start", String.fromCodePoint(...out), 8);
+		return this.back("DATA");
+	}
+	BINARY(cp) {
+		const { out } = this.parseDigits(cp, (c) => c === CodePoint.DIGIT_0 || c === CodePoint.DIGIT_1);
+		this.endToken("Integer", "start", String.fromCodePoint(...out), 2);
+		return this.back("DATA");
+	}
+	FRACTIONAL_RIGHT(cp) {
+		const { minus, absInt } = this.data;
+		const { out, nextCp } = this.parseDigits(cp, lib_isDigit);
+		const absNum = [
+			...absInt,
+			CodePoint.DOT,
+			...out
+		];
+		if (nextCp === CodePoint.LATIN_SMALL_E || nextCp === CodePoint.LATIN_CAPITAL_E) {
+			this.data = {
+				minus,
+				left: absNum
+			};
+			return "EXPONENT_RIGHT";
+		}
+		const value = Number(minus ? String.fromCodePoint(CodePoint.DASH, ...absNum) : String.fromCodePoint(...absNum));
+		this.endToken("Float", "start", value);
+		return this.back("DATA");
+	}
+	EXPONENT_RIGHT(cp) {
+		const { left, minus: leftMinus } = this.data;
+		let minus = false;
+		if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
+			minus = cp === CodePoint.DASH;
+			cp = this.nextCode();
+		}
+		const { out } = this.parseDigits(cp, lib_isDigit);
+		const right = out;
+		if (minus) right.unshift(CodePoint.DASH);
+		const value = Number(leftMinus ? String.fromCodePoint(CodePoint.DASH, ...left, CodePoint.LATIN_SMALL_E, ...right) : String.fromCodePoint(...left, CodePoint.LATIN_SMALL_E, ...right));
+		this.endToken("Float", "start", value);
+		return this.back("DATA");
+	}
+	BOOLEAN(cp) {
+		if (cp === CodePoint.LATIN_SMALL_T) {
+			const startPos = this.codePointIterator.start;
+			if (this.eatCode(CodePoint.LATIN_SMALL_R) && this.eatCode(CodePoint.LATIN_SMALL_U) && this.eatCode(CodePoint.LATIN_SMALL_E)) {
+				this.endToken("Boolean", "end", true);
+				return "DATA";
+			}
+			this.moveAt(startPos);
+		} else if (cp === CodePoint.LATIN_SMALL_F) {
+			const startPos = this.codePointIterator.start;
+			if (this.eatCode(CodePoint.LATIN_SMALL_A) && this.eatCode(CodePoint.LATIN_SMALL_L) && this.eatCode(CodePoint.LATIN_SMALL_S) && this.eatCode(CodePoint.LATIN_SMALL_E)) {
+				this.endToken("Boolean", "end", false);
+				return "DATA";
+			}
+			this.moveAt(startPos);
+		}
+		return this.reportParseError("unexpected-char");
+	}
+	DATE_MONTH(cp) {
+		const start = this.codePointIterator.start;
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (cp !== CodePoint.DASH) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.start;
+		const data = this.data;
+		data.month = Number(this.text.slice(start, end));
+		return "DATE_DAY";
+	}
+	DATE_DAY(cp) {
+		const start = this.codePointIterator.start;
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.end;
+		const data = this.data;
+		data.day = Number(this.text.slice(start, end));
+		if (!isValidDate(data.year, data.month, data.day)) return this.reportParseError("invalid-date");
+		cp = this.nextCode();
+		if (cp === CodePoint.LATIN_CAPITAL_T || cp === CodePoint.LATIN_SMALL_T) return "TIME_HOUR";
+		if (cp === CodePoint.SPACE) {
+			const startPos = this.codePointIterator.start;
+			if (lib_isDigit(this.nextCode()) && lib_isDigit(this.nextCode())) {
+				this.moveAt(startPos);
+				return "TIME_HOUR";
+			}
+			this.moveAt(startPos);
+		}
+		const dateValue = getDateFromDateTimeData(data, "");
+		this.endToken("LocalDate", "start", dateValue);
+		return this.back("DATA");
+	}
+	TIME_HOUR(cp) {
+		const start = this.codePointIterator.start;
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (cp !== CodePoint.COLON) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.start;
+		const data = this.data;
+		data.hour = Number(this.text.slice(start, end));
+		return "TIME_MINUTE";
+	}
+	TIME_MINUTE(cp) {
+		const start = this.codePointIterator.start;
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.end;
+		const data = this.data;
+		data.minute = Number(this.text.slice(start, end));
+		cp = this.nextCode();
+		if (cp === CodePoint.COLON) return "TIME_SECOND";
+		if (this.tomlVersion.lt(1, 1)) return this.reportParseError("unexpected-char");
+		if (!isValidTime(data.hour, data.minute, data.second)) return this.reportParseError("invalid-time");
+		return this.processTimeEnd(cp, data);
+	}
+	TIME_SECOND(cp) {
+		const start = this.codePointIterator.start;
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.end;
+		const data = this.data;
+		data.second = Number(this.text.slice(start, end));
+		if (!isValidTime(data.hour, data.minute, data.second)) return this.reportParseError("invalid-time");
+		cp = this.nextCode();
+		if (cp === CodePoint.DOT) return "TIME_SEC_FRAC";
+		return this.processTimeEnd(cp, data);
+	}
+	TIME_SEC_FRAC(cp) {
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		const start = this.codePointIterator.start;
+		while (lib_isDigit(cp)) cp = this.nextCode();
+		const end = this.codePointIterator.start;
+		const data = this.data;
+		data.frac = this.text.slice(start, end);
+		return this.processTimeEnd(cp, data);
+	}
+	processTimeEnd(cp, data) {
+		if (data.hasDate) {
+			if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
+				data.offsetSign = cp;
+				return "TIME_OFFSET";
+			}
+			if (cp === CodePoint.LATIN_CAPITAL_Z || cp === CodePoint.LATIN_SMALL_Z) {
+				const dateValue$2 = getDateFromDateTimeData(data, "Z");
+				this.endToken("OffsetDateTime", "end", dateValue$2);
+				return "DATA";
+			}
+			const dateValue$1 = getDateFromDateTimeData(data, "");
+			this.endToken("LocalDateTime", "start", dateValue$1);
+			return this.back("DATA");
+		}
+		const dateValue = getDateFromDateTimeData(data, "");
+		this.endToken("LocalTime", "start", dateValue);
+		return this.back("DATA");
+	}
+	TIME_OFFSET(cp) {
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		const hourStart = this.codePointIterator.start;
+		cp = this.nextCode();
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (cp !== CodePoint.COLON) return this.reportParseError("unexpected-char");
+		const hourEnd = this.codePointIterator.start;
+		cp = this.nextCode();
+		const minuteStart = this.codePointIterator.start;
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!lib_isDigit(cp)) return this.reportParseError("unexpected-char");
+		const minuteEnd = this.codePointIterator.end;
+		const hour = Number(this.text.slice(hourStart, hourEnd));
+		const minute = Number(this.text.slice(minuteStart, minuteEnd));
+		if (!isValidTime(hour, minute, 0)) return this.reportParseError("invalid-time");
+		const data = this.data;
+		const dateValue = getDateFromDateTimeData(data, `${String.fromCodePoint(data.offsetSign)}${padStart(hour, 2)}:${padStart(minute, 2)}`);
+		this.endToken("OffsetDateTime", "end", dateValue);
+		return "DATA";
+	}
+	parseDigits(cp, checkDigit) {
+		if (cp === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
+		if (!checkDigit(cp)) return this.reportParseError("unexpected-char");
+		const out = [];
+		let before = CodePoint.NULL;
+		let hasUnderscore = false;
+		while (checkDigit(cp) || cp === CodePoint.UNDERSCORE) {
+			if (cp === CodePoint.UNDERSCORE) {
+				hasUnderscore = true;
+				if (before === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
+			} else out.push(cp);
+			before = cp;
+			cp = this.nextCode();
+		}
+		if (before === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
+		return {
+			out,
+			nextCp: cp,
+			hasUnderscore
+		};
+	}
+	parseUnicode(count) {
+		const startLoc = this.codePointIterator.start;
+		const start = this.codePointIterator.end;
+		let charCount = 0;
+		let cp;
+		while ((cp = this.nextCode()) !== CodePoint.EOF) {
+			if (!isHexDig(cp)) {
+				this.moveAt(startLoc);
+				return this.reportParseError("invalid-char-in-escape-sequence");
+			}
+			charCount++;
+			if (charCount >= count) break;
+		}
+		const end = this.codePointIterator.end;
+		const code = this.text.slice(start, end);
+		const codePoint = parseInt(code, 16);
+		if (!isUnicodeScalarValue(codePoint)) return this.reportParseError("invalid-code-point", { cp: code });
+		return codePoint;
+	}
+	reportParseErrorControlChar() {
+		return this.reportParseError("invalid-control-character");
+	}
+};
+/**
+* Check whether the code point is unquoted-key-char
+*/
+function isUnquotedKeyChar(cp, tomlVersion) {
+	if (isLetter(cp) || lib_isDigit(cp) || cp === CodePoint.UNDERSCORE || cp === CodePoint.DASH) return true;
+	if (tomlVersion.lt(1, 1)) return false;
+	return false;
+}
+/**
+* Check whether the code point is control character other than tab
+*/
+function isControlOtherThanTab(cp) {
+	return isControl(cp) && cp !== CodePoint.TABULATION || cp === CodePoint.DELETE;
+}
+/**
+* Check whether the code point is non-eol for TOML 1.1
+*/
+function isNonEOL(cp) {
+	return cp === CodePoint.TABULATION || CodePoint.SPACE <= cp && cp <= CodePoint.TILDE || isNonAscii(cp);
+}
+/**
+* Check whether the code point is a non-ascii character.
+*/
+function isNonAscii(cp) {
+	return CodePoint.PAD <= cp && cp <= CodePoint.CP_D7FF || CodePoint.CP_E000 <= cp && cp <= CodePoint.CP_10FFFF;
+}
+/**
+* Check whether the given values is valid date
+*/
+function isValidDate(y, m, d) {
+	if (y >= 0 && m <= 12 && m >= 1 && d >= 1) return d <= (m === 2 ? y & 3 || !(y % 25) && y & 15 ? 28 : 29 : 30 + (m + (m >> 3) & 1));
+	return false;
+}
+/**
+* Check whether the given values is valid time
+*/
+function isValidTime(h, m, s) {
+	if (h >= 24 || h < 0 || m > 59 || m < 0 || s > 60 || s < 0) return false;
+	return true;
+}
+/**
+* Get date from DateTimeData
+*/
+function getDateFromDateTimeData(data, timeZone) {
+	const year = padStart(data.year, 4);
+	const month = data.month ? padStart(data.month, 2) : "01";
+	const day = data.day ? padStart(data.day, 2) : "01";
+	const hour = padStart(data.hour, 2);
+	const minute = padStart(data.minute, 2);
+	const second = padStart(data.second, 2);
+	const textDate = `${year}-${month}-${day}`;
+	const frac = data.frac ? `.${data.frac}` : "";
+	const dateValue = /* @__PURE__ */ new Date(`${textDate}T${hour}:${minute}:${second}${frac}${timeZone}`);
+	if (!isNaN(dateValue.getTime()) || data.second !== 60) return dateValue;
+	return /* @__PURE__ */ new Date(`${textDate}T${hour}:${minute}:59${frac}${timeZone}`);
+}
+/**
+* Pad with zeros.
+*/
+function padStart(num, maxLength) {
+	return String(num).padStart(maxLength, "0");
+}
+
+//#endregion
+//#region src/toml-parser/keys-resolver.ts
+const VALUE_KIND_VALUE = Symbol("VALUE_KIND_VALUE");
+const VALUE_KIND_INTERMEDIATE = Symbol("VALUE_KIND_INTERMEDIATE");
+var KeysResolver = class {
+	constructor(ctx) {
+		this.rootKeys = /* @__PURE__ */ new Map();
+		this.tables = [];
+		this.ctx = ctx;
+	}
+	applyResolveKeyForTable(node) {
+		let keys = this.rootKeys;
+		const peekKeyIndex = node.key.keys.length - 1;
+		for (let index = 0; index < peekKeyIndex; index++) {
+			const keyNode = node.key.keys[index];
+			const keyName = toKeyName(keyNode);
+			node.resolvedKey.push(keyName);
+			let keyStore = keys.get(keyName);
+			if (!keyStore) {
+				keyStore = {
+					node: keyNode,
+					keys: /* @__PURE__ */ new Map()
+				};
+				keys.set(keyName, keyStore);
+			} else if (keyStore.table === "array") {
+				const peekIndex = keyStore.peekIndex;
+				node.resolvedKey.push(peekIndex);
+				keyStore = keyStore.keys.get(peekIndex);
+			}
+			keys = keyStore.keys;
+		}
+		const lastKeyNode = node.key.keys[peekKeyIndex];
+		const lastKeyName = toKeyName(lastKeyNode);
+		node.resolvedKey.push(lastKeyName);
+		const lastKeyStore = keys.get(lastKeyName);
+		if (!lastKeyStore) if (node.kind === "array") {
+			node.resolvedKey.push(0);
+			const newKeyStore = {
+				node: lastKeyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			keys.set(lastKeyName, {
+				table: node.kind,
+				node: lastKeyNode,
+				keys: new Map([[0, newKeyStore]]),
+				peekIndex: 0
+			});
+			this.tables.push({
+				node,
+				keys: newKeyStore.keys
+			});
+		} else {
+			const newKeyStore = {
+				table: node.kind,
+				node: lastKeyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			keys.set(lastKeyName, newKeyStore);
+			this.tables.push({
+				node,
+				keys: newKeyStore.keys
+			});
+		}
+		else if (!lastKeyStore.table) if (node.kind === "array") this.ctx.reportParseError("dupe-keys", lastKeyNode);
+		else {
+			const transformKey = {
+				table: node.kind,
+				node: lastKeyNode,
+				keys: lastKeyStore.keys
+			};
+			keys.set(lastKeyName, transformKey);
+			this.tables.push({
+				node,
+				keys: transformKey.keys
+			});
+		}
+		else if (lastKeyStore.table === "array") if (node.kind === "array") {
+			const newKeyStore = {
+				node: lastKeyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			const newIndex = lastKeyStore.peekIndex + 1;
+			node.resolvedKey.push(newIndex);
+			lastKeyStore.keys.set(newIndex, newKeyStore);
+			lastKeyStore.peekIndex = newIndex;
+			this.tables.push({
+				node,
+				keys: newKeyStore.keys
+			});
+		} else this.ctx.reportParseError("dupe-keys", lastKeyNode);
+		else this.ctx.reportParseError("dupe-keys", lastKeyNode);
+	}
+	verifyDuplicateKeys(node) {
+		for (const body of node.body) if (body.type === "TOMLKeyValue") verifyDuplicateKeysForKeyValue(this.ctx, this.rootKeys, body);
+		for (const { node: tableNode, keys } of this.tables) for (const body of tableNode.body) verifyDuplicateKeysForKeyValue(this.ctx, keys, body);
+	}
+};
+/**
+* Verify duplicate keys from TOMLKeyValue
+*/
+function verifyDuplicateKeysForKeyValue(ctx, defineKeys, node) {
+	let keys = defineKeys;
+	const lastKey = last(node.key.keys);
+	for (const keyNode of node.key.keys) {
+		const key = toKeyName(keyNode);
+		let defineKey = keys.get(key);
+		if (defineKey) {
+			if (defineKey.value === VALUE_KIND_VALUE) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
+			else if (lastKey === keyNode) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
+			else if (defineKey.table) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
+			defineKey.value = VALUE_KIND_INTERMEDIATE;
+		} else {
+			if (lastKey === keyNode) defineKey = {
+				value: VALUE_KIND_VALUE,
+				node: keyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			else defineKey = {
+				value: VALUE_KIND_INTERMEDIATE,
+				node: keyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			keys.set(key, defineKey);
+		}
+		keys = defineKey.keys;
+	}
+	if (node.value.type === "TOMLInlineTable") verifyDuplicateKeysForInlineTable(ctx, keys, node.value);
+	else if (node.value.type === "TOMLArray") verifyDuplicateKeysForArray(ctx, keys, node.value);
+}
+/**
+* Verify duplicate keys from TOMLInlineTable
+*/
+function verifyDuplicateKeysForInlineTable(ctx, defineKeys, node) {
+	for (const body of node.body) verifyDuplicateKeysForKeyValue(ctx, defineKeys, body);
+}
+/**
+* Verify duplicate keys from TOMLArray
+*/
+function verifyDuplicateKeysForArray(ctx, defineKeys, node) {
+	const keys = defineKeys;
+	for (let index = 0; index < node.elements.length; index++) {
+		const element = node.elements[index];
+		let defineKey = keys.get(index);
+		if (defineKey) ctx.reportParseError("dupe-keys", getAfterNode(element, defineKey.node));
+		else {
+			defineKey = {
+				value: VALUE_KIND_VALUE,
+				node: element,
+				keys: /* @__PURE__ */ new Map()
+			};
+			defineKeys.set(index, defineKey);
+			if (element.type === "TOMLInlineTable") verifyDuplicateKeysForInlineTable(ctx, defineKey.keys, element);
+			else if (element.type === "TOMLArray") verifyDuplicateKeysForArray(ctx, defineKey.keys, element);
+		}
+	}
+}
+/**
+* Get the after node
+*/
+function getAfterNode(a, b) {
+	return a.range[0] <= b.range[0] ? b : a;
+}
+
+//#endregion
+//#region src/toml-parser/context.ts
+var lib_Context = class {
+	constructor(data) {
+		this.tokens = [];
+		this.comments = [];
+		this.back = null;
+		this.stateStack = [];
+		this.needNewLine = false;
+		this.needSameLine = false;
+		this.currToken = null;
+		this.prevToken = null;
+		this.valueContainerStack = [];
+		this.tokenizer = new Tokenizer(data.text, data.parserOptions);
+		this.topLevelTable = data.topLevelTable;
+		this.table = data.topLevelTable;
+		this.keysResolver = new KeysResolver(this);
+	}
+	/**
+	* Get the next token.
+	*/
+	nextToken(option) {
+		this.prevToken = this.currToken;
+		if (this.back) {
+			this.currToken = this.back;
+			this.back = null;
+		} else this.currToken = this._nextTokenFromTokenizer(option);
+		if ((this.needNewLine || this.needSameLine || option?.needSameLine) && this.prevToken && this.currToken) if (this.prevToken.loc.end.line === this.currToken.loc.start.line) {
+			if (this.needNewLine) return this.reportParseError("missing-newline", this.currToken);
+		} else {
+			const needSameLine = this.needSameLine || option?.needSameLine;
+			if (needSameLine) return this.reportParseError(needSameLine, this.currToken);
+		}
+		this.needNewLine = false;
+		this.needSameLine = false;
+		return this.currToken;
+	}
+	_nextTokenFromTokenizer(option) {
+		const valuesEnabled = this.tokenizer.valuesEnabled;
+		if (option?.valuesEnabled) this.tokenizer.valuesEnabled = option.valuesEnabled;
+		let token = this.tokenizer.nextToken();
+		while (token && token.type === "Block") {
+			this.comments.push(token);
+			token = this.tokenizer.nextToken();
+		}
+		if (token) this.tokens.push(token);
+		this.tokenizer.valuesEnabled = valuesEnabled;
+		return token;
+	}
+	backToken() {
+		if (this.back) throw new Error("Illegal state");
+		this.back = this.currToken;
+		this.currToken = this.prevToken;
+	}
+	addValueContainer(valueContainer) {
+		this.valueContainerStack.push(valueContainer);
+		this.tokenizer.valuesEnabled = true;
+	}
+	consumeValueContainer() {
+		const valueContainer = this.valueContainerStack.pop();
+		this.tokenizer.valuesEnabled = this.valueContainerStack.length > 0;
+		return valueContainer;
+	}
+	applyResolveKeyForTable(node) {
+		this.keysResolver.applyResolveKeyForTable(node);
+	}
+	verifyDuplicateKeys() {
+		this.keysResolver.verifyDuplicateKeys(this.topLevelTable);
+	}
+	/**
+	* Report an invalid token error.
+	*/
+	reportParseError(code, token) {
+		let offset, line, column;
+		if (token) {
+			offset = token.range[0];
+			line = token.loc.start.line;
+			column = token.loc.start.column;
+		} else {
+			offset = this.tokenizer.start;
+			const startPos = this.tokenizer.getLocFromIndex(offset);
+			line = startPos.line;
+			column = startPos.column;
+		}
+		throw new ParseError(code, offset, line, column);
+	}
+};
+
+//#endregion
+//#region src/toml-parser/index.ts
+const STATE_FOR_ERROR = { VALUE: "missing-value" };
+const STRING_VALUE_STYLE_MAP = {
+	BasicString: "basic",
+	MultiLineBasicString: "basic",
+	LiteralString: "literal",
+	MultiLineLiteralString: "literal"
+};
+const STRING_KEY_STYLE_MAP = {
+	BasicString: "basic",
+	LiteralString: "literal"
+};
+const DATETIME_VALUE_KIND_MAP = {
+	OffsetDateTime: "offset-date-time",
+	LocalDateTime: "local-date-time",
+	LocalDate: "local-date",
+	LocalTime: "local-time"
+};
+var TOMLParser = class {
+	/**
+	* Initialize this parser.
+	*/
+	constructor(text, parserOptions) {
+		this.text = text;
+		this.parserOptions = parserOptions || {};
+		this.tomlVersion = getTOMLVer(this.parserOptions.tomlVersion);
+	}
+	/**
+	* Parse TOML
+	*/
+	parse() {
+		const ast = {
+			type: "Program",
+			body: [],
+			sourceType: "module",
+			tokens: [],
+			comments: [],
+			parent: null,
+			range: [0, 0],
+			loc: {
+				start: {
+					line: 1,
+					column: 0
+				},
+				end: {
+					line: 1,
+					column: 0
+				}
+			}
+		};
+		const node = {
+			type: "TOMLTopLevelTable",
+			body: [],
+			parent: ast,
+			range: cloneRange(ast.range),
+			loc: cloneLoc(ast.loc)
+		};
+		ast.body = [node];
+		const ctx = new lib_Context({
+			text: this.text,
+			parserOptions: this.parserOptions,
+			topLevelTable: node
+		});
+		let token = ctx.nextToken();
+		if (token) {
+			node.range[0] = token.range[0];
+			node.loc.start = clonePos(token.loc.start);
+			while (token) {
+				const state$1 = ctx.stateStack.pop() || "TABLE";
+				ctx.stateStack.push(...this[state$1](token, ctx));
+				token = ctx.nextToken();
+			}
+			const state = ctx.stateStack.pop() || "TABLE";
+			if (state in STATE_FOR_ERROR) return ctx.reportParseError(STATE_FOR_ERROR[state], null);
+			if (ctx.table.type === "TOMLTable") applyEndLoc(ctx.table, last(ctx.table.body));
+			applyEndLoc(node, last(node.body));
+		}
+		ctx.verifyDuplicateKeys();
+		ast.tokens = ctx.tokens;
+		ast.comments = ctx.comments;
+		const endOffset = ctx.tokenizer.end;
+		const endPos = ctx.tokenizer.getLocFromIndex(endOffset);
+		ast.range[1] = endOffset;
+		ast.loc.end = {
+			line: endPos.line,
+			column: endPos.column
+		};
+		return ast;
+	}
+	TABLE(token, ctx) {
+		if (isBare(token) || lib_isString(token)) return this.processKeyValue(token, ctx.table, ctx);
+		if (isLeftBracket(token)) return this.processTable(token, ctx.topLevelTable, ctx);
+		return ctx.reportParseError("unexpected-token", token);
+	}
+	VALUE(token, ctx) {
+		if (lib_isString(token) || isMultiLineString(token)) return this.processStringValue(token, ctx);
+		if (lib_isNumber(token)) return this.processNumberValue(token, ctx);
+		if (lib_isBoolean(token)) return this.processBooleanValue(token, ctx);
+		if (isDateTime(token)) return this.processDateTimeValue(token, ctx);
+		if (isLeftBracket(token)) return this.processArray(token, ctx);
+		if (isLeftBrace(token)) return this.processInlineTable(token, ctx);
+		return ctx.reportParseError("unexpected-token", token);
+	}
+	processTable(token, topLevelTableNode, ctx) {
+		const tableNode = {
+			type: "TOMLTable",
+			kind: "standard",
+			key: null,
+			resolvedKey: [],
+			body: [],
+			parent: topLevelTableNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		if (ctx.table.type === "TOMLTable") applyEndLoc(ctx.table, last(ctx.table.body));
+		topLevelTableNode.body.push(tableNode);
+		ctx.table = tableNode;
+		let targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+		if (isLeftBracket(targetToken)) {
+			if (token.range[1] < targetToken.range[0]) return ctx.reportParseError("invalid-space", targetToken);
+			tableNode.kind = "array";
+			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+		}
+		if (isRightBracket(targetToken)) return ctx.reportParseError("missing-key", targetToken);
+		if (!targetToken) return ctx.reportParseError("unterminated-table-key", null);
+		targetToken = this.processKeyNode(targetToken, tableNode, ctx).nextToken;
+		if (!isRightBracket(targetToken)) return ctx.reportParseError("unterminated-table-key", targetToken);
+		if (tableNode.kind === "array") {
+			const rightBracket = targetToken;
+			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+			if (!isRightBracket(targetToken)) return ctx.reportParseError("unterminated-table-key", targetToken);
+			if (rightBracket.range[1] < targetToken.range[0]) return ctx.reportParseError("invalid-space", targetToken);
+		}
+		applyEndLoc(tableNode, targetToken);
+		ctx.applyResolveKeyForTable(tableNode);
+		ctx.needNewLine = true;
+		return [];
+	}
+	processKeyValue(token, tableNode, ctx) {
+		const keyValueNode = {
+			type: "TOMLKeyValue",
+			key: null,
+			value: null,
+			parent: tableNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		tableNode.body.push(keyValueNode);
+		const { nextToken: targetToken } = this.processKeyNode(token, keyValueNode, ctx);
+		if (!isEq(targetToken)) return ctx.reportParseError("missing-equals-sign", targetToken);
+		ctx.addValueContainer({
+			parent: keyValueNode,
+			set: (valNode) => {
+				keyValueNode.value = valNode;
+				applyEndLoc(keyValueNode, valNode);
+				ctx.needNewLine = true;
+				return [];
+			}
+		});
+		ctx.needSameLine = "invalid-key-value-newline";
+		return ["VALUE"];
+	}
+	processKeyNode(token, parent, ctx) {
+		if (isDot(token)) ctx.reportParseError("invalid-leading-dot-in-key", token);
+		const keyNode = {
+			type: "TOMLKey",
+			keys: [],
+			parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		parent.key = keyNode;
+		let targetToken = token;
+		let dotToken = null;
+		do {
+			if (isBare(targetToken)) this.processBareKey(targetToken, keyNode);
+			else if (lib_isString(targetToken)) this.processStringKey(targetToken, keyNode);
+			else break;
+			dotToken = null;
+			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+			if (!isDot(targetToken)) break;
+			dotToken = targetToken;
+			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+		} while (targetToken);
+		if (dotToken) ctx.reportParseError(isDot(targetToken) ? "invalid-consecutive-dots-in-key" : "invalid-trailing-dot-in-key", dotToken);
+		applyEndLoc(keyNode, last(keyNode.keys));
+		return {
+			keyNode,
+			nextToken: targetToken
+		};
+	}
+	processBareKey(token, keyNode) {
+		const node = {
+			type: "TOMLBare",
+			name: token.value,
+			parent: keyNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		keyNode.keys.push(node);
+	}
+	processStringKey(token, keyNode) {
+		const node = {
+			type: "TOMLQuoted",
+			kind: "string",
+			value: token.string,
+			style: STRING_KEY_STYLE_MAP[token.type],
+			multiline: false,
+			parent: keyNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		keyNode.keys.push(node);
+	}
+	processStringValue(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLValue",
+			kind: "string",
+			value: token.string,
+			style: STRING_VALUE_STYLE_MAP[token.type],
+			multiline: isMultiLineString(token),
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		return valueContainer.set(node);
+	}
+	processNumberValue(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const text = this.text;
+		const [startRange, endRange] = token.range;
+		let numberString = null;
+		/**
+		* Get the text of number
+		*/
+		const getNumberText = () => {
+			return numberString ?? (numberString = text.slice(startRange, endRange).replace(/_/g, ""));
+		};
+		let node;
+		if (token.type === "Integer") node = {
+			type: "TOMLValue",
+			kind: "integer",
+			value: token.number,
+			bigint: token.bigint,
+			get number() {
+				return getNumberText();
+			},
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		else node = {
+			type: "TOMLValue",
+			kind: "float",
+			value: token.number,
+			get number() {
+				return getNumberText();
+			},
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		return valueContainer.set(node);
+	}
+	processBooleanValue(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLValue",
+			kind: "boolean",
+			value: token.boolean,
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		return valueContainer.set(node);
+	}
+	processDateTimeValue(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLValue",
+			kind: DATETIME_VALUE_KIND_MAP[token.type],
+			value: token.date,
+			datetime: token.value,
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		return valueContainer.set(node);
+	}
+	processArray(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLArray",
+			elements: [],
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		const nextToken = ctx.nextToken({ valuesEnabled: true });
+		if (isRightBracket(nextToken)) {
+			applyEndLoc(node, nextToken);
+			return valueContainer.set(node);
+		}
+		ctx.backToken();
+		return this.processArrayValue(node, valueContainer, ctx);
+	}
+	processArrayValue(node, valueContainer, ctx) {
+		ctx.addValueContainer({
+			parent: node,
+			set: (valNode) => {
+				node.elements.push(valNode);
+				let nextToken = ctx.nextToken({ valuesEnabled: true });
+				const hasComma = isComma(nextToken);
+				if (hasComma) nextToken = ctx.nextToken({ valuesEnabled: true });
+				if (isRightBracket(nextToken)) {
+					applyEndLoc(node, nextToken);
+					return valueContainer.set(node);
+				}
+				if (hasComma) {
+					ctx.backToken();
+					return this.processArrayValue(node, valueContainer, ctx);
+				}
+				return ctx.reportParseError(nextToken ? "missing-comma" : "unterminated-array", nextToken);
+			}
+		});
+		return ["VALUE"];
+	}
+	processInlineTable(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLInlineTable",
+			body: [],
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		const needSameLine = this.tomlVersion.gte(1, 1) ? void 0 : "invalid-inline-table-newline";
+		const nextToken = ctx.nextToken({ needSameLine });
+		if (nextToken) {
+			if (isBare(nextToken) || lib_isString(nextToken)) return this.processInlineTableKeyValue(nextToken, node, valueContainer, ctx);
+			if (isRightBrace(nextToken)) {
+				applyEndLoc(node, nextToken);
+				return valueContainer.set(node);
+			}
+		}
+		return ctx.reportParseError("unexpected-token", nextToken);
+	}
+	processInlineTableKeyValue(token, inlineTableNode, valueContainer, ctx) {
+		const keyValueNode = {
+			type: "TOMLKeyValue",
+			key: null,
+			value: null,
+			parent: inlineTableNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		inlineTableNode.body.push(keyValueNode);
+		const { nextToken: targetToken } = this.processKeyNode(token, keyValueNode, ctx);
+		if (!isEq(targetToken)) return ctx.reportParseError("missing-equals-sign", targetToken);
+		const needSameLine = this.tomlVersion.gte(1, 1) ? void 0 : "invalid-inline-table-newline";
+		ctx.addValueContainer({
+			parent: keyValueNode,
+			set: (valNode) => {
+				keyValueNode.value = valNode;
+				applyEndLoc(keyValueNode, valNode);
+				let nextToken = ctx.nextToken({ needSameLine });
+				if (isComma(nextToken)) {
+					nextToken = ctx.nextToken({ needSameLine });
+					if (nextToken && (isBare(nextToken) || lib_isString(nextToken))) return this.processInlineTableKeyValue(nextToken, inlineTableNode, valueContainer, ctx);
+					if (isRightBrace(nextToken)) {
+						if (this.tomlVersion.lt(1, 1)) return ctx.reportParseError("invalid-trailing-comma-in-inline-table", nextToken);
+					} else return ctx.reportParseError(nextToken ? "unexpected-token" : "unterminated-inline-table", nextToken);
+				}
+				if (isRightBrace(nextToken)) {
+					applyEndLoc(inlineTableNode, nextToken);
+					return valueContainer.set(inlineTableNode);
+				}
+				return ctx.reportParseError(nextToken ? "missing-comma" : "unterminated-inline-table", nextToken);
+			}
+		});
+		ctx.needSameLine = "invalid-key-value-newline";
+		return ["VALUE"];
+	}
+};
+/**
+* Check whether the given token is a dot.
+*/
+function isDot(token) {
+	return isPunctuator(token) && token.value === ".";
+}
+/**
+* Check whether the given token is an equal sign.
+*/
+function isEq(token) {
+	return isPunctuator(token) && token.value === "=";
+}
+/**
+* Check whether the given token is a left bracket.
+*/
+function isLeftBracket(token) {
+	return isPunctuator(token) && token.value === "[";
+}
+/**
+* Check whether the given token is a right bracket.
+*/
+function isRightBracket(token) {
+	return isPunctuator(token) && token.value === "]";
+}
+/**
+* Check whether the given token is a left brace.
+*/
+function isLeftBrace(token) {
+	return isPunctuator(token) && token.value === "{";
+}
+/**
+* Check whether the given token is a right brace.
+*/
+function isRightBrace(token) {
+	return isPunctuator(token) && token.value === "}";
+}
+/**
+* Check whether the given token is a comma.
+*/
+function isComma(token) {
+	return isPunctuator(token) && token.value === ",";
+}
+/**
+* Check whether the given token is a punctuator.
+*/
+function isPunctuator(token) {
+	return Boolean(token && token.type === "Punctuator");
+}
+/**
+* Check whether the given token is a bare token.
+*/
+function isBare(token) {
+	return token.type === "Bare";
+}
+/**
+* Check whether the given token is a string.
+*/
+function lib_isString(token) {
+	return token.type === "BasicString" || token.type === "LiteralString";
+}
+/**
+* Check whether the given token is a multi-line string.
+*/
+function isMultiLineString(token) {
+	return token.type === "MultiLineBasicString" || token.type === "MultiLineLiteralString";
+}
+/**
+* Check whether the given token is a number.
+*/
+function lib_isNumber(token) {
+	return token.type === "Integer" || token.type === "Float";
+}
+/**
+* Check whether the given token is a boolean.
+*/
+function lib_isBoolean(token) {
+	return token.type === "Boolean";
+}
+/**
+* Check whether the given token is a date time.
+*/
+function isDateTime(token) {
+	return token.type === "OffsetDateTime" || token.type === "LocalDateTime" || token.type === "LocalDate" || token.type === "LocalTime";
+}
+/**
+* Apply end locations
+*/
+function applyEndLoc(node, child) {
+	if (child) {
+		node.range[1] = child.range[1];
+		node.loc.end = clonePos(child.loc.end);
+	}
+}
+/**
+* clone the location.
+*/
+function cloneRange(range) {
+	return [range[0], range[1]];
+}
+/**
+* clone the location.
+*/
+function cloneLoc(loc) {
+	return {
+		start: clonePos(loc.start),
+		end: clonePos(loc.end)
+	};
+}
+/**
+* clone the location.
+*/
+function clonePos(pos) {
+	return {
+		line: pos.line,
+		column: pos.column
+	};
+}
+
+//#endregion
+//#region src/visitor-keys.ts
+const tomlKeys = {
+	Program: ["body"],
+	TOMLTopLevelTable: ["body"],
+	TOMLTable: ["key", "body"],
+	TOMLKeyValue: ["key", "value"],
+	TOMLKey: ["keys"],
+	TOMLArray: ["elements"],
+	TOMLInlineTable: ["body"],
+	TOMLBare: [],
+	TOMLQuoted: [],
+	TOMLValue: []
+};
+const lib_KEYS = unionWith(tomlKeys);
+
+//#endregion
+//#region src/parser.ts
+/**
+* Parse source code
+*/
+function parseForESLint(code, options) {
+	return {
+		ast: new TOMLParser(code, options).parse(),
+		visitorKeys: lib_KEYS,
+		services: { isTOML: true }
+	};
+}
+
+//#endregion
+//#region src/traverse.ts
+/**
+* Check that the given key should be traversed or not.
+* @this {Traversable}
+* @param key The key to check.
+* @returns `true` if the key should be traversed.
+*/
+function fallbackKeysFilter(key) {
+	let value = null;
+	return key !== "comments" && key !== "leadingComments" && key !== "loc" && key !== "parent" && key !== "range" && key !== "tokens" && key !== "trailingComments" && (value = this[key]) !== null && typeof value === "object" && (typeof value.type === "string" || Array.isArray(value));
+}
+/**
+* Get the keys of the given node to traverse it.
+* @param node The node to get.
+* @returns The keys to traverse.
+*/
+function getFallbackKeys(node) {
+	return Object.keys(node).filter(fallbackKeysFilter, node);
+}
+/**
+* Get the keys of the given node to traverse it.
+* @param node The node to get.
+* @returns The keys to traverse.
+*/
+function lib_getKeys(node, visitorKeys) {
+	return ((visitorKeys || lib_KEYS)[node.type] || getFallbackKeys(node)).filter((key) => !getNodes(node, key).next().done);
+}
+/**
+* Get the nodes of the given node.
+* @param node The node to get.
+*/
+function* getNodes(node, key) {
+	const child = node[key];
+	if (Array.isArray(child)) {
+		for (const c of child) if (isNode(c)) yield c;
+	} else if (isNode(child)) yield child;
+}
+/**
+* Check whether a given value is a node.
+* @param x The value to check.
+* @returns `true` if the value is a node.
+*/
+function isNode(x) {
+	return x !== null && typeof x === "object" && typeof x.type === "string";
+}
+/**
+* Traverse the given node.
+* @param node The node to traverse.
+* @param parent The parent node.
+* @param visitor The node visitor.
+*/
+function traverse(node, parent, visitor) {
+	visitor.enterNode(node, parent);
+	const keys = lib_getKeys(node, visitor.visitorKeys);
+	for (const key of keys) for (const child of getNodes(node, key)) traverse(child, node, visitor);
+	visitor.leaveNode(node, parent);
+}
+/**
+* Traverse the given AST tree.
+* @param node Root node to traverse.
+* @param visitor Visitor.
+*/
+function traverseNodes(node, visitor) {
+	traverse(node, null, visitor);
+}
+
+//#endregion
+//#region src/utils.ts
+/**
+* Gets the static value for the given node.
+*/
+const getStaticTOMLValue = generateConvertTOMLValue((node) => node.value);
+/** Generates a converter to convert from a node. */
+function generateConvertTOMLValue(convertValue) {
+	/**
+	* Resolve TOML value
+	*/
+	function resolveValue(node, baseTable) {
+		return resolver[node.type](node, baseTable);
+	}
+	const resolver = {
+		Program(node, baseTable = {}) {
+			return resolveValue(node.body[0], baseTable);
+		},
+		TOMLTopLevelTable(node, baseTable = {}) {
+			for (const body of node.body) resolveValue(body, baseTable);
+			return baseTable;
+		},
+		TOMLKeyValue(node, baseTable = {}) {
+			const value = resolveValue(node.value);
+			set(baseTable, resolveValue(node.key), value);
+			return baseTable;
+		},
+		TOMLTable(node, baseTable = {}) {
+			const table = getTable(baseTable, resolveValue(node.key), node.kind === "array");
+			for (const body of node.body) resolveValue(body, table);
+			return baseTable;
+		},
+		TOMLArray(node) {
+			return node.elements.map((e) => resolveValue(e));
+		},
+		TOMLInlineTable(node) {
+			const table = {};
+			for (const body of node.body) resolveValue(body, table);
+			return table;
+		},
+		TOMLKey(node) {
+			return node.keys.map((key) => resolveValue(key));
+		},
+		TOMLBare(node) {
+			return node.name;
+		},
+		TOMLQuoted(node) {
+			return node.value;
+		},
+		TOMLValue(node) {
+			return convertValue(node);
+		}
+	};
+	return (node) => resolveValue(node);
+}
+/**
+* Get the table from the table.
+*/
+function getTable(baseTable, keys, array) {
+	let target = baseTable;
+	for (let index = 0; index < keys.length - 1; index++) {
+		const key = keys[index];
+		target = getNextTargetFromKey(target, key);
+	}
+	const lastKey = last(keys);
+	const lastTarget = target[lastKey];
+	if (lastTarget == null) {
+		const tableValue$1 = {};
+		target[lastKey] = array ? [tableValue$1] : tableValue$1;
+		return tableValue$1;
+	}
+	if (isValue(lastTarget)) {
+		const tableValue$1 = {};
+		target[lastKey] = array ? [tableValue$1] : tableValue$1;
+		return tableValue$1;
+	}
+	if (!array) {
+		if (Array.isArray(lastTarget)) {
+			const tableValue$1 = {};
+			target[lastKey] = tableValue$1;
+			return tableValue$1;
+		}
+		return lastTarget;
+	}
+	if (Array.isArray(lastTarget)) {
+		const tableValue$1 = {};
+		lastTarget.push(tableValue$1);
+		return tableValue$1;
+	}
+	const tableValue = {};
+	target[lastKey] = [tableValue];
+	return tableValue;
+	/** Get next target from key */
+	function getNextTargetFromKey(currTarget, key) {
+		const nextTarget = currTarget[key];
+		if (nextTarget == null) {
+			const val = {};
+			currTarget[key] = val;
+			return val;
+		}
+		if (isValue(nextTarget)) {
+			const val = {};
+			currTarget[key] = val;
+			return val;
+		}
+		let resultTarget = nextTarget;
+		while (Array.isArray(resultTarget)) {
+			const lastIndex = resultTarget.length - 1;
+			const nextElement = resultTarget[lastIndex];
+			if (isValue(nextElement)) {
+				const val = {};
+				resultTarget[lastIndex] = val;
+				return val;
+			}
+			resultTarget = nextElement;
+		}
+		return resultTarget;
+	}
+}
+/**
+* Set the value to the table.
+*/
+function set(baseTable, keys, value) {
+	let target = baseTable;
+	for (let index = 0; index < keys.length - 1; index++) {
+		const key = keys[index];
+		const nextTarget = target[key];
+		if (nextTarget == null) {
+			const val = {};
+			target[key] = val;
+			target = val;
+		} else if (isValue(nextTarget) || Array.isArray(nextTarget)) {
+			const val = {};
+			target[key] = val;
+			target = val;
+		} else target = nextTarget;
+	}
+	target[last(keys)] = value;
+}
+/**
+* Check whether the given value is a value.
+*/
+function isValue(value) {
+	return typeof value !== "object" || value instanceof Date;
+}
+
+//#endregion
+//#region package.json
+var name$1 = "toml-eslint-parser";
+var version$1 = "1.0.3";
+
+//#endregion
+//#region src/meta.ts
+var meta_exports = /* @__PURE__ */ __exportAll({
+	name: () => lib_name,
+	version: () => version
+});
+const lib_name = name$1;
+const version = version$1;
+
+//#endregion
+//#region src/index.ts
+const VisitorKeys = (/* unused pure expression or super */ null && (lib_KEYS));
+/**
+* Parse TOML source code
+*/
+function parseTOML(code, options) {
+	return parseForESLint(code, options).ast;
+}
+
+//#endregion
+
+;// CONCATENATED MODULE: ./packages/version-files/src/formats/toml.ts
+
+
+function keyName(key) {
+    return key.type === 'TOMLBare' ? key.name : key.value;
+}
+function stringSpan(value) {
+    if (value.multiline)
+        return undefined;
+    const [start, end] = value.range;
+    const line = value.loc.start.line;
+    if (value.style === 'literal')
+        return { start, end, line, render: (v) => (/['\n\r]/.test(v) ? JSON.stringify(v) : `'${v}'`) };
+    return { start, end, line, render: (v) => JSON.stringify(v) };
+}
+function valueNode(node) {
+    switch (node.type) {
+        case 'TOMLInlineTable': {
+            const map = { kind: 'map', entries: [] };
+            for (const kv of node.body)
+                toml_assign(map, kv.key.keys.map(keyName), valueNode(kv.value));
+            return map;
+        }
+        case 'TOMLArray':
+            return { kind: 'seq', items: node.elements.map(valueNode) };
+        default:
+            return { kind: 'scalar', value: node.value, span: node.kind === 'string' ? stringSpan(node) : undefined };
+    }
+}
+function childMap(map, key) {
+    const existing = map.entries.find(([k]) => k === key)?.[1];
+    if (existing?.kind === 'map')
+        return existing;
+    const created = { kind: 'map', entries: [] };
+    map.entries.push([key, created]);
+    return created;
+}
+function toml_assign(map, keys, value) {
+    let target = map;
+    for (const key of keys.slice(0, -1))
+        target = childMap(target, key);
+    target.entries.push([keys.at(-1), value]);
+}
+/** Navigates a table header path; `[[bin]]` arrays of tables appear as numbered steps. */
+function tableAt(root, path) {
+    let current = root;
+    for (const [n, step] of path.entries()) {
+        if (typeof step === 'number') {
+            if (current.kind !== 'seq')
+                return { kind: 'map', entries: [] };
+            while (current.items.length <= step)
+                current.items.push({ kind: 'map', entries: [] });
+            current = current.items[step];
+        }
+        else {
+            if (current.kind !== 'map')
+                return { kind: 'map', entries: [] };
+            const existing = current.entries.find(([k]) => k === step)?.[1];
+            if (existing)
+                current = existing;
+            else {
+                const next = path[n + 1];
+                const created = typeof next === 'number' ? { kind: 'seq', items: [] } : { kind: 'map', entries: [] };
+                current.entries.push([step, created]);
+                current = created;
+            }
+        }
+    }
+    return current.kind === 'map' ? current : { kind: 'map', entries: [] };
+}
+function parseTomlTree(source) {
+    let ast;
+    try {
+        ast = parseTOML(source.text);
+    }
+    catch (error) {
+        const e = error;
+        throw syntaxError(source.path, 'TOML', e.lineNumber ?? 1, (e.column ?? 0) + 1, e.message);
+    }
+    const root = { kind: 'map', entries: [] };
+    for (const item of ast.body[0]?.body ?? []) {
+        if (item.type === 'TOMLKeyValue') {
+            toml_assign(root, item.key.keys.map(keyName), valueNode(item.value));
+            continue;
+        }
+        const table = tableAt(root, item.resolvedKey);
+        for (const kv of item.body)
+            toml_assign(table, kv.key.keys.map(keyName), valueNode(kv.value));
+    }
+    return root;
+}
+/** The spans of string values inside a TOML snippet, offset into the enclosing text (Markdown code blocks). */
+function parseTomlSnippet(text, offset, line) {
+    try {
+        const tree = parseTomlTree({ path: '', bom: false, text });
+        shiftSpans(tree, offset, line - 1);
+        return tree;
+    }
+    catch {
+        return undefined;
+    }
+}
+function shiftSpans(node, offset, lines) {
+    if (node.kind === 'map')
+        for (const [, v] of node.entries)
+            shiftSpans(v, offset, lines);
+    else if (node.kind === 'seq')
+        for (const v of node.items)
+            shiftSpans(v, offset, lines);
+    else if (node.span)
+        node.span = { ...node.span, start: node.span.start + offset, end: node.span.end + offset, line: node.span.line + lines };
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/formats/yaml.ts
+
+
+function parseDocuments(source) {
+    const parsed = (0,dist/* parseAllDocuments */.hR)(source.text, { uniqueKeys: false });
+    const docs = Array.isArray(parsed) ? parsed : [];
+    for (const doc of docs) {
+        const error = doc.errors[0];
+        if (error) {
+            const { line, column } = lineColumn(source.text, error.pos[0]);
+            throw syntaxError(source.path, 'YAML', line, column, error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
+        }
+    }
+    return docs;
+}
+/** A plain scalar stays plain unless the new text would read back as something else (a number, a map). */
+function renderPlain(original, value) {
+    try {
+        const back = (0,dist/* parse */.qg)(value);
+        if (back === value || (typeof original !== 'string' && typeof back === typeof original))
+            return value;
+    }
+    catch {
+        // falls through to quoting
+    }
+    return JSON.stringify(value);
+}
+function spanOf(source, scalar) {
+    const range = scalar.range;
+    if (!range)
+        return undefined;
+    const [start, end] = range;
+    const line = lineColumn(source.text, start).line;
+    switch (scalar.type) {
+        case 'PLAIN':
+            return { start, end, line, render: (v) => renderPlain(scalar.value, v) };
+        case 'QUOTE_DOUBLE':
+            return { start, end, line, render: (v) => JSON.stringify(v) };
+        case 'QUOTE_SINGLE':
+            return { start, end, line, render: (v) => `'${v.replace(/'/g, "''")}'` };
+        default:
+            return undefined;
+    }
+}
+function yaml_toTree(source, doc, node, seen) {
+    if ((0,dist/* isAlias */.Vj)(node)) {
+        const target = node.resolve(doc);
+        if (!target || seen.has(target))
+            return { kind: 'scalar', value: null, span: undefined };
+        return yaml_toTree(source, doc, target, new Set([...seen, target]));
+    }
+    if ((0,dist/* isMap */.jh)(node)) {
+        const entries = [];
+        for (const pair of node.items) {
+            if (!(0,dist/* isPair */.tO)(pair) || !(0,dist/* isScalar */.jn)(pair.key))
+                continue;
+            if (pair.key.value === '<<') {
+                // Merge keys: the merged map's entries come after the explicit ones, as YAML resolves them.
+                const merged = yaml_toTree(source, doc, pair.value, seen);
+                if (merged.kind === 'map')
+                    entries.push(...merged.entries);
+                continue;
+            }
+            entries.push([String(pair.key.value), yaml_toTree(source, doc, pair.value, seen)]);
+        }
+        return { kind: 'map', entries };
+    }
+    if ((0,dist/* isSeq */.oP)(node))
+        return { kind: 'seq', items: node.items.map((item) => yaml_toTree(source, doc, item, seen)) };
+    if ((0,dist/* isScalar */.jn)(node))
+        return { kind: 'scalar', value: node.value, span: spanOf(source, node) };
+    return { kind: 'scalar', value: null, span: undefined };
+}
+/** One tree per document in the stream. */
+function parseYamlTrees(source) {
+    return parseDocuments(source).map((doc) => yaml_toTree(source, doc, doc.contents, new Set()));
+}
+/** Every string scalar's source range, so text selectors touch values and never comments. */
+function yamlScalarRanges(source) {
+    const ranges = [];
+    for (const doc of parseDocuments(source)) {
+        (0,dist/* visit */.YR)(doc, {
+            Scalar(_key, node) {
+                if ((0,dist/* isScalar */.jn)(node) && typeof node.value === 'string' && node.range)
+                    ranges.push({ start: node.range[0], end: node.range[1] });
+            },
+        });
+    }
+    return ranges;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/version.ts
+
+
+const BUMPS = (/* unused pure expression or super */ null && (['major', 'minor', 'patch', 'premajor', 'preminor', 'prepatch', 'prerelease']));
+/** A semver core with optional pre-release and build, as found inside `v1.2.3`, `=1.2.3` or `chart-1.2.3-rc.1`. */
+const VERSION_TOKEN = /(?<![\d.])\d+\.\d+\.\d+(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?![\d])/;
+/** Parses `1.2.3`, `v1.2.3` or `1.2.3-rc.1`; anything looser is refused rather than guessed. */
+function parseVersion(value) {
+    const trimmed = value.trim().replace(/^v(?=\d)/, '');
+    return semver_default().valid(trimmed) ? new (semver_default()).SemVer(trimmed) : undefined;
+}
+/** The first semver inside a value such as `v0.16.0`, `=4.0.0` or `"4.0.0"`. */
+function findVersion(value) {
+    const match = VERSION_TOKEN.exec(value);
+    return match ? parseVersion(match[0]) : undefined;
+}
+function decideVersion(request) {
+    const { current } = request;
+    let next;
+    if (request.version !== undefined) {
+        // semver drops build metadata (`+build`) when it parses, so 1.2.3+build would silently release 1.2.3.
+        if (/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?\+/.test(request.version.trim())) {
+            throw new errors_UserError(`Input \`version\` is "${request.version}", which carries build metadata (the part after \`+\`) that semver ignores and tags should not hold.`, `Set \`version\` to ${request.version.trim().replace(/\+.*$/, '')} (or a pre-release such as ${request.version.trim().replace(/\+.*$/, '')}-rc.1).`, { input: 'version' });
+        }
+        const parsed = parseVersion(request.version);
+        if (!parsed) {
+            throw new errors_UserError(`Input \`version\` is "${request.version}", which is not a semantic version.`, 'Set `version` to X.Y.Z, vX.Y.Z or a pre-release such as 1.2.0-rc.1.', { input: 'version' });
+        }
+        next = parsed;
+    }
+    else if (request.bump !== undefined) {
+        if (!current) {
+            throw new errors_UserError(`Input \`bump\` is "${request.bump}", but no current version was found to bump from${request.currentSource ? ` (looked in ${request.currentSource})` : ''}.`, 'Set `current-version-from` to a file spec (e.g. `VERSION`) or `tag`, or give the new version in `version` instead of `bump`.', { input: 'bump' });
+        }
+        const bumped = request.preid ? semver_default().inc(current.version, request.bump, request.preid) : semver_default().inc(current.version, request.bump);
+        if (!bumped)
+            throw new errors_UserError(`Cannot apply \`bump: ${request.bump}\` to ${current.version}.`, 'Give the new version in `version`.', { input: 'bump' });
+        next = new (semver_default()).SemVer(bumped);
+    }
+    else {
+        throw new errors_UserError('Neither `version` nor `bump` was given.', 'Set `version` (e.g. 1.4.0) or `bump` (major, minor, patch, premajor, preminor, prepatch or prerelease).', { input: 'version' });
+    }
+    if (current && semver_default().lt(next, current) && !request.allowDowngrade) {
+        throw new errors_UserError(`The new version ${next.version} is lower than the current version ${current.version}${request.currentSource ? ` (from ${request.currentSource})` : ''}.`, 'Give a higher version, or set `allow-downgrade: true` if going back is intended.', { input: request.version !== undefined ? 'version' : 'bump' });
+    }
+    return { next, previous: current, same: current !== undefined && semver_default().eq(next, current) };
+}
+function templateVars(next, options) {
+    return {
+        version: next.version,
+        major: String(next.major),
+        minor: String(next.minor),
+        patch: String(next.patch),
+        prerelease: next.prerelease.join('.'),
+        tag: `${options.tagPrefix}${next.version}`,
+        previous: options.previous?.version ?? '',
+        'previous-tag': options.previous ? `${options.tagPrefix}${options.previous.version}` : '',
+        date: options.date,
+    };
+}
+const PLACEHOLDER = /\{([a-z-]+)\}/g;
+/** Throws on an unknown placeholder, so a typo like `{verison}` is caught before any file is read. */
+function checkTemplate(template, where) {
+    for (const match of template.matchAll(PLACEHOLDER)) {
+        if (!(match[1] in PLACEHOLDER_NAMES)) {
+            throw new errors_UserError(`${where}: the template "${template}" uses an unknown placeholder {${match[1]}}.`, `Use ${Object.keys(PLACEHOLDER_NAMES).map((n) => `{${n}}`).join(', ')}.`, { input: 'files' });
+        }
+    }
+}
+const PLACEHOLDER_NAMES = {
+    version: true,
+    major: true,
+    minor: true,
+    patch: true,
+    prerelease: true,
+    tag: true,
+    previous: true,
+    'previous-tag': true,
+    date: true,
+};
+function renderTemplate(template, vars) {
+    return template.replace(PLACEHOLDER, (whole, name) => (name in vars ? vars[name] : whole));
+}
+/**
+ * The value a selector writes when the spec gives no template: the version token inside the current
+ * value is replaced and its surroundings kept (`v0.16.0` → `v0.16.1`, `=4.0.0` → `=4.2.0`); a value
+ * without a version token (`main-dev`) becomes `fallback`.
+ */
+function nextValue(current, template, vars, fallback) {
+    if (template !== undefined)
+        return renderTemplate(template, vars);
+    const match = VERSION_TOKEN.exec(current);
+    if (!match)
+        return renderTemplate(fallback, vars);
+    return current.slice(0, match.index) + vars.version + current.slice(match.index + match[0].length);
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/changelog.ts
+
+
+
+const NEXT_HEADER = '<!-- next-header -->';
+const UNRELEASED_HEADING = /^(#{1,6}\s*)?\[?unreleased\]?/i;
+function escapeRegex(text) {
+    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+/**
+ * The cargo-release / Keep a Changelog convention: the "Unreleased" section under
+ * `<!-- next-header -->` becomes the release's section (heading renamed, body kept) and a fresh
+ * Unreleased section, whose compare link starts at the new version, is put above it.
+ */
+function matchChangelog(source, selector) {
+    const { text } = source;
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const lines = text.split(eol);
+    const markerIndex = lines.findIndex((l) => l.includes(NEXT_HEADER));
+    const headingIndex = markerIndex >= 0 ? markerIndex + 1 : lines.findIndex((l) => UNRELEASED_HEADING.test(l.trim()));
+    const heading = lines[headingIndex];
+    if (headingIndex < 0 || heading === undefined || !UNRELEASED_HEADING.test(heading.trim())) {
+        if (selector.optional)
+            return [];
+        throw new errors_UserError(`${source.path} has no "Unreleased" section${markerIndex >= 0 ? ` right under ${NEXT_HEADER}` : ` and no ${NEXT_HEADER} marker`}.`, `Start the changelog's newest section with a line "Unreleased" (or "## [Unreleased]"), optionally under ${NEXT_HEADER}.`, { input: 'files' });
+    }
+    let blockEnd = headingIndex;
+    while (blockEnd < lines.length && lines[blockEnd].trim() !== '')
+        blockEnd++;
+    const block = lines.slice(headingIndex, blockEnd);
+    const atx = /^(#{1,6})\s/.exec(heading);
+    const template = selector.template ?? (atx ? `${atx[1]} [{version}] - {date}` : '{version} / {date}');
+    const start = lines.slice(0, headingIndex).reduce((n, l) => n + l.length + eol.length, 0);
+    const end = start + block.join(eol).length;
+    const line = lineColumn(text, start).line;
+    const released = (vars) => {
+        const [before, after] = renderTemplate(template, { ...vars, date: '\u0000' }).split('\u0000');
+        return new RegExp(`^${escapeRegex(before)}${after === undefined ? '' : `.*${escapeRegex(after)}`}\\s*$`, 'm');
+    };
+    return [
+        {
+            selector,
+            path: source.path,
+            line,
+            where: `section "${heading.trim()}" (line ${line})`,
+            current: heading.trim(),
+            edits: (vars) => {
+                // Re-run safety: the release's heading is already there, so the section was already cut.
+                if (released(vars).test(text))
+                    return [];
+                const fresh = block.map((l) => l.replace(/(compare\/)([^\s)/]+?)(\.\.\.)/g, (_all, pre, base, dots) => `${pre}${nextValue(base, undefined, vars, '{tag}')}${dots}`));
+                const renamed = [renderTemplate(template, vars), ...block.slice(1)];
+                return [{ start, end, replacement: [...fresh, '', ...renamed].join(eol), by: selector.text }];
+            },
+        },
+    ];
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/match.ts
+
+
+
+
+
+
+
+
+function formatOf(path) {
+    if (/\.ya?ml$/i.test(path))
+        return 'YAML';
+    if (/\.json5?$|\.jsonc$/i.test(path))
+        return 'JSON';
+    if (/\.toml$/i.test(path) || /(^|\/)(Cargo\.lock|Pipfile)$/.test(path))
+        return 'TOML';
+    return 'text';
+}
+/** Parsed views of one file, computed at most once however many selectors look at it. */
+class ParsedFile {
+    source;
+    format;
+    trees;
+    ranges;
+    constructor(source, format = formatOf(source.path)) {
+        this.source = source;
+        this.format = format;
+    }
+    structured() {
+        if (!this.trees) {
+            switch (this.format) {
+                case 'YAML':
+                    this.trees = parseYamlTrees(this.source);
+                    break;
+                case 'JSON':
+                    this.trees = [parseJsonTree(this.source)];
+                    break;
+                case 'TOML':
+                    this.trees = [parseTomlTree(this.source)];
+                    break;
+                default:
+                    throw new errors_UserError(`${this.source.path} is not YAML, JSON or TOML, so key paths cannot be used on it.`, 'Use `regex /…(version)…/`, `marker` or `image` for this file, or rename it with a .yaml/.json/.toml extension.', { input: 'files' });
+            }
+        }
+        return this.trees;
+    }
+    /** Where text selectors may look: string scalars in YAML (never comments), the whole text elsewhere. */
+    searchRanges() {
+        if (!this.ranges)
+            this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source) : [{ start: 0, end: this.source.text.length }];
+        return this.ranges;
+    }
+}
+function match_escapeRegex(text) {
+    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+function at(file, offset) {
+    return lineColumn(file.source.text, offset).line;
+}
+/**
+ * A match whose edit replaces one span with the next value: the template if the selector has one,
+ * else the current value with its version token swapped (`fallback` when it has none).
+ */
+function valueMatch(file, selector, span, current, where, fallback = '{version}') {
+    const line = span.line ?? at(file, span.start);
+    return {
+        selector,
+        path: file.source.path,
+        line,
+        where: where(line),
+        current,
+        edits: (vars) => {
+            const value = nextValue(current, selector.template, vars, fallback);
+            return value === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text }];
+        },
+    };
+}
+const atLine = (line) => `line ${line}`;
+function matchWhole(file, selector) {
+    const { text } = file.source;
+    const start = text.length - text.trimStart().length;
+    const end = text.trimEnd().length;
+    if (end <= start)
+        return [];
+    const current = text.slice(start, end);
+    if (current.includes('\n')) {
+        throw new errors_UserError(`${file.source.path} has more than one line, so the whole file cannot be the version.`, 'Name what to change, e.g. `PATH: regex /version: (.*)/`, `PATH: marker`, or a key path for YAML/JSON/TOML.', { input: 'files' });
+    }
+    return [valueMatch(file, selector, { start, end }, current, () => 'whole file')];
+}
+function matchKey(file, selector) {
+    const matches = [];
+    const trees = file.structured();
+    const multi = trees.length > 1;
+    trees.forEach((tree, doc) => {
+        for (const found of resolveKeyPath(tree, selector.path)) {
+            const where = multi ? `document ${doc + 1}: ${found.path}` : found.path;
+            const { node } = found;
+            if (node.kind !== 'scalar') {
+                if (selector.optional)
+                    continue;
+                throw new errors_UserError(`${file.source.path}: \`${found.path}\` is a ${node.kind === 'map' ? 'table/map' : 'list'}, not a value.`, `Point the key path at the version value inside it, e.g. \`${found.path}.version\`.`, { input: 'files' });
+            }
+            const span = node.span;
+            if (!span) {
+                if (selector.optional && typeof node.value !== 'string')
+                    continue;
+                throw new errors_UserError(`${file.source.path}: \`${found.path}\` is ${typeof node.value === 'string' ? 'a block or multi-line string' : `a ${node.value === null ? 'null' : typeof node.value}`}, which relkit does not rewrite in place.`, 'Make it a single-line string (quoted or plain), or select it with `regex /…/` instead.', { input: 'files' });
+            }
+            matches.push(valueMatch(file, selector, span, String(node.value), () => where));
+        }
+    });
+    return matches;
+}
+/** Runs a global regex inside the file's searchable ranges; offsets in the result are file offsets. */
+function* scan(file, pattern) {
+    const { text } = file.source;
+    for (const range of file.searchRanges()) {
+        const regex = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+        for (const match of text.slice(range.start, range.end).matchAll(regex))
+            yield { match: match, offset: range.start };
+    }
+}
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = '@sha256:[0-9a-f]{64}';
+function matchImage(file, selector) {
+    const matches = [];
+    const names = selector.rename ? [...selector.repositories, selector.rename] : selector.repositories;
+    for (const repository of names) {
+        const pattern = new RegExp(`(?<![\\w./-])${match_escapeRegex(repository)}:(${TAG})(${DIGEST})?(?![\\w.-])`, 'gd');
+        for (const { match: m, offset } of scan(file, pattern)) {
+            const tag = m[1];
+            const start = offset + m.index;
+            const end = start + m[0].length;
+            matches.push({
+                selector,
+                path: file.source.path,
+                line: at(file, start),
+                where: `${repository}:${tag}`,
+                current: tag,
+                edits: (vars) => {
+                    // A digest pins the old image; keeping it would make the new tag a lie.
+                    const replacement = `${selector.rename ?? repository}:${nextValue(tag, selector.template, vars, '{tag}')}`;
+                    return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text }];
+                },
+            });
+        }
+    }
+    return matches;
+}
+function groupSpan(m) {
+    const indices = m.indices;
+    const named = indices.groups?.version;
+    const pair = named ?? indices[1] ?? indices[0];
+    return { start: pair[0], end: pair[1], text: m.groups?.version ?? m[1] ?? m[0] };
+}
+function matchRegex(file, selector) {
+    const matches = [];
+    const { text } = file.source;
+    const regex = new RegExp(selector.pattern.source, selector.pattern.flags);
+    for (const m of text.matchAll(regex)) {
+        if (m[0] === '')
+            continue;
+        const { start, end, text: current } = groupSpan(m);
+        matches.push(valueMatch(file, selector, { start, end }, current, atLine));
+    }
+    return matches;
+}
+const LINE_MARKER = /x-release-please-version|relkit:version/;
+const BLOCK_START = /x-release-please-start-version|relkit:start-version/;
+const BLOCK_END = /x-release-please-end|relkit:end/;
+function matchMarker(file, selector) {
+    const matches = [];
+    const { text } = file.source;
+    let offset = 0;
+    let inBlock = false;
+    for (const line of text.split('\n')) {
+        const marked = LINE_MARKER.test(line) || (inBlock && !BLOCK_END.test(line));
+        if (BLOCK_START.test(line))
+            inBlock = true;
+        else if (BLOCK_END.test(line))
+            inBlock = false;
+        if (marked) {
+            for (const m of line.matchAll(new RegExp(VERSION_TOKEN.source, 'g'))) {
+                const start = offset + m.index;
+                const end = start + m[0].length;
+                const current = m[0];
+                matches.push({
+                    selector,
+                    path: file.source.path,
+                    line: at(file, start),
+                    where: `line ${at(file, start)}`,
+                    current,
+                    edits: (vars) => {
+                        const value = selector.template === undefined ? vars.version : renderTemplate(selector.template, vars);
+                        return value === current ? [] : [{ start, end, replacement: value, by: selector.text }];
+                    },
+                });
+            }
+        }
+        offset += line.length + 1;
+    }
+    return matches;
+}
+function matchLiteral(file, selector) {
+    const matches = [];
+    const { text } = file.source;
+    // A literal edit may span a key and its value, so it searches the whole text, YAML included.
+    for (const m of text.matchAll(new RegExp(match_escapeRegex(selector.from), 'g'))) {
+        const start = m.index;
+        matches.push({
+            selector,
+            path: file.source.path,
+            line: at(file, start),
+            where: `line ${at(file, start)}`,
+            current: selector.from,
+            edits: (vars) => [{ start, end: start + selector.from.length, replacement: renderTemplate(selector.to, vars), by: selector.text }],
+        });
+    }
+    if (matches.length === 0 && !/\{[a-z-]+\}/.test(selector.to) && text.includes(selector.to)) {
+        // Already applied by an earlier run: found, nothing to change.
+        const start = text.indexOf(selector.to);
+        matches.push({ selector, path: file.source.path, line: at(file, start), where: `line ${at(file, start)}`, current: selector.to, edits: () => [] });
+    }
+    return matches;
+}
+const VERSION_REF = 'v?\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?';
+function matchLinks(file, selector, previous) {
+    const repo = match_escapeRegex(selector.repository);
+    const patterns = [
+        `github\\.com/${repo}/(?:blob|tree|releases/tag|releases/download)/(${VERSION_REF})(?=[/)\\s"'#>\\]]|$)`,
+        `raw\\.githubusercontent\\.com/${repo}/(${VERSION_REF})(?=/)`,
+        `github\\.com/${repo}(?:/[^\\s?#)"'\\]]*)?\\?ref=(${VERSION_REF})(?![\\w.-])`,
+    ];
+    const matches = [];
+    for (const source of patterns) {
+        for (const { match: m, offset } of scan(file, new RegExp(source, 'gid'))) {
+            const start = offset + m.indices[1][0];
+            const end = offset + m.indices[1][1];
+            const current = m[1];
+            const token = VERSION_TOKEN.exec(current)?.[0];
+            // Links to older releases (changelogs, upgrade notes) are history and stay as they are.
+            if (previous !== undefined && token !== previous)
+                continue;
+            matches.push(valueMatch(file, selector, { start, end }, current, atLine, '{tag}'));
+        }
+    }
+    return matches.sort((a, b) => a.line - b.line);
+}
+/** Dependency entries named after the given crates, in Cargo.toml or in ```toml blocks of Markdown. */
+function matchCrate(file, selector) {
+    const trees = [];
+    if (file.format === 'TOML')
+        trees.push(...file.structured());
+    else {
+        const fence = /^([ \t]*)(```+|~~~+)[ \t]*toml[^\n]*\n([\s\S]*?)^\1\2[ \t]*$/gm;
+        for (const m of file.source.text.matchAll(fence)) {
+            const bodyStart = m.index + m[0].indexOf('\n') + 1;
+            const tree = parseTomlSnippet(m[3], bodyStart, at(file, bodyStart));
+            if (tree)
+                trees.push(tree);
+        }
+    }
+    const names = new Set(selector.names);
+    const matches = [];
+    const visit = (node, path) => {
+        if (node.kind !== 'map')
+            return;
+        for (const [key, value] of node.entries) {
+            const inPackage = path.at(-1) === 'package' || path.at(-1) === 'workspace';
+            let target;
+            if (names.has(key) && !inPackage)
+                target = value.kind === 'map' ? value.entries.find(([k]) => k === 'version')?.[1] : value;
+            if (target?.kind === 'scalar' && typeof target.value === 'string' && target.span) {
+                matches.push(valueMatch(file, selector, target.span, target.value, (line) => `${key} (line ${line})`));
+            }
+            else
+                visit(value, [...path, key]);
+        }
+    };
+    for (const tree of trees)
+        visit(tree, []);
+    return matches;
+}
+/** Why a selector found nothing, with what the files do contain where that helps. */
+function noMatchError(selector, files, pattern) {
+    const where = files.length === 1 ? files[0].source.path : `${files.length} files matching ${pattern}`;
+    if (selector.kind === 'key') {
+        const near = new Set(files.slice(0, 5).flatMap((f) => f.structured().flatMap((t) => existingKeysNear(t, selector.path))));
+        return new errors_UserError(`${where}: the key path \`${formatKeyPath(selector.path)}\` matches nothing.${near.size ? ` Keys there: ${[...near].slice(0, 12).join(', ')}.` : ''}`, 'Correct the key path in `files`, or add `?` after it (`version?`) if the key may be absent.', { input: 'files' });
+    }
+    const hint = {
+        whole: 'The file is empty; write the current version into it first.',
+        image: 'Check the repository name (no tag), e.g. `image quay.io/metallb/speaker`; only references with a tag are changed.',
+        regex: 'Check the pattern against the file; the version is group 1 or the group named `version`.',
+        marker: 'Add `x-release-please-version` (or `relkit:version`) at the end of the lines that carry the version.',
+        literal: 'Check the text to replace, character for character (it is case-sensitive).',
+        links: 'Only links that point at a version (…/blob/vX.Y.Z/…, ?ref=vX.Y.Z) of the current release are changed.',
+        crate: 'Check the crate names; dependency entries with a `version` are changed.',
+        changelog: 'Start the newest section with an "Unreleased" heading.',
+    };
+    return new errors_UserError(`${where}: \`${selector.text}\` matches nothing.`, `${hint[selector.kind]} Or add \`?\` to make it optional.`, { input: 'files' });
+}
+function matchSelector(file, selector, context) {
+    switch (selector.kind) {
+        case 'whole':
+            return matchWhole(file, selector);
+        case 'key':
+            return matchKey(file, selector);
+        case 'image':
+            return matchImage(file, selector);
+        case 'regex':
+            return matchRegex(file, selector);
+        case 'marker':
+            return matchMarker(file, selector);
+        case 'literal':
+            return matchLiteral(file, selector);
+        case 'links':
+            return matchLinks(file, selector, context.previous);
+        case 'crate':
+            return matchCrate(file, selector);
+        case 'changelog':
+            return matchChangelog(file.source, selector);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/plan.ts
+
+
+
+
+
+
+class FileCache {
+    source;
+    files = new Map();
+    constructor(source) {
+        this.source = source;
+    }
+    get(path) {
+        let file = this.files.get(path);
+        if (!file) {
+            file = this.source.read(path).then((bytes) => new ParsedFile(decodeSource(path, bytes)));
+            this.files.set(path, file);
+        }
+        return file;
+    }
+    get size() {
+        return this.files.size;
+    }
+}
+async function filesOf(cache, entry) {
+    const paths = await cache.source.resolve(entry.pattern, entry.origin);
+    if (paths.length === 0 && !entry.optional) {
+        const glob = /[*?[\]{}]/.test(entry.pattern);
+        throw new errors_UserError(`${entry.origin}: ${glob ? `the pattern "${entry.pattern}" matches no file` : `the file "${entry.pattern}" does not exist`} in ${cache.source.label}.`, `Check the path (it is relative to ${cache.source.label}), or write \`${entry.pattern}?\` if the file may be missing.`, { input: 'files' });
+    }
+    return Promise.all(paths.map((p) => cache.get(p)));
+}
+async function readCurrent(cache, request) {
+    const source = request.current;
+    if (source.kind === 'none')
+        return { version: undefined, source: undefined };
+    if (source.kind === 'value')
+        return { version: source.version, source: source.label };
+    const entries = source.kind === 'files' ? request.entries.slice(0, 1) : source.entries;
+    for (const entry of entries) {
+        const selector = entry.selectors[0];
+        if (!selector)
+            continue;
+        for (const file of await filesOf(cache, entry)) {
+            for (const match of matchSelector(file, selector, { previous: undefined })) {
+                const version = findVersion(match.current);
+                if (version)
+                    return { version, source: `${file.source.path} (${match.where})` };
+            }
+        }
+    }
+    return { version: undefined, source: entries[0] ? `${entries[0].pattern}${entries[0].selectors[0]?.kind === 'whole' ? '' : `: ${entries[0].selectors[0]?.text}`}` : undefined };
+}
+/**
+ * Reads every file, resolves every selector and computes every edit before anything is written,
+ * so a bad selector or a malformed file fails the run with the workspace untouched.
+ */
+async function planBump(request) {
+    const cache = new FileCache(request.source);
+    const current = await readCurrent(cache, request);
+    const previous = current.version?.version;
+    const matchesByFile = new Map();
+    let found = 0;
+    for (const entry of request.entries) {
+        const files = await filesOf(cache, entry);
+        if (files.length === 0)
+            continue;
+        for (const selector of entry.selectors) {
+            let hits = 0;
+            for (const file of files) {
+                const matches = matchSelector(file, selector, { previous });
+                hits += matches.length;
+                if (matches.length > 0)
+                    matchesByFile.set(file.source.path, [...(matchesByFile.get(file.source.path) ?? []), ...matches]);
+            }
+            if (hits === 0 && !selector.optional)
+                throw noMatchError(selector, files, entry.pattern);
+            found += hits;
+        }
+    }
+    const decision = decideVersion({
+        version: request.version,
+        bump: request.bump,
+        preid: request.preid,
+        current: current.version,
+        currentSource: current.source,
+        allowDowngrade: request.allowDowngrade,
+    });
+    const vars = templateVars(decision.next, { tagPrefix: request.tagPrefix, previous: current.version, date: request.date });
+    const files = [];
+    for (const [path, matches] of [...matchesByFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const file = await cache.get(path);
+        const { text } = file.source;
+        const edits = [];
+        const changes = [];
+        for (const match of matches) {
+            const made = match.edits(vars);
+            edits.push(...made);
+            for (const edit of made)
+                changes.push({ selector: match.selector.text, where: match.where, line: match.line, from: text.slice(edit.start, edit.end), to: edit.replacement });
+        }
+        const after = applyEdits(path, text, edits);
+        if (after === text)
+            continue;
+        const edited = new ParsedFile({ ...file.source, text: after }, file.format);
+        if (file.format !== 'text') {
+            try {
+                edited.structured();
+            }
+            catch (error) {
+                throw new Error(`relkit produced invalid ${file.format} in ${path}; nothing was written: ${error.message}`, { cause: error });
+            }
+        }
+        files.push({
+            path,
+            before: encodeSource(file.source, text),
+            after: encodeSource(file.source, after),
+            diff: createTwoFilesPatch(`a/${path}`, `b/${path}`, text, after, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''),
+            changes: changes.filter((c) => c.from !== c.to),
+        });
+    }
+    return { version: decision.next, previous: current.version, previousSource: current.source, tag: vars.tag, examined: cache.size, found, files };
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/spec.ts
+
+
+
+const KEYWORDS = ['regex', 'marker', 'image', 'literal', 'links', 'crate', 'changelog'];
+function specError(origin, cause) {
+    return new errors_UserError(`${origin}: ${cause}`, 'Write one file per line as `PATH` or `PATH: selector, selector`, e.g. `deploy/helm/Chart.yaml: version, appVersion=v{version}` (see the bump-version-files README for every selector).', { input: origin.split(' ')[0] ?? 'files' });
+}
+/** Splits on commas that are outside quotes, brackets and a `regex /…/` body. */
+function splitSelectors(text, origin) {
+    const parts = [];
+    let current = '';
+    let quote;
+    let depth = 0;
+    let inRegex = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (inRegex) {
+            current += c;
+            if (c === '\\')
+                current += text[++i] ?? '';
+            else if (c === '/')
+                inRegex = false;
+            continue;
+        }
+        if (quote) {
+            current += c;
+            if (c === '\\' && quote === '"')
+                current += text[++i] ?? '';
+            else if (c === quote)
+                quote = undefined;
+            continue;
+        }
+        if (c === '/' && /^\s*regex\s*$/.test(current))
+            inRegex = true;
+        else if (c === '"' || c === "'")
+            quote = c;
+        else if (c === '[')
+            depth++;
+        else if (c === ']')
+            depth--;
+        else if (c === ',' && depth === 0) {
+            parts.push(current.trim());
+            current = '';
+            continue;
+        }
+        current += c;
+    }
+    if (quote || inRegex || depth !== 0)
+        throw specError(origin, `the selectors "${text}" have an unclosed ${quote ? 'quote' : inRegex ? 'regex' : 'bracket'}.`);
+    parts.push(current.trim());
+    return parts.filter((p) => p !== '');
+}
+function unquote(value) {
+    const m = /^(["'])(.*)\1$/s.exec(value.trim());
+    if (!m)
+        return value.trim();
+    return m[1] === '"' ? JSON.parse(`"${m[2]}"`) : m[2];
+}
+/** `name?=template` → name, optional, template. The `=` is the first one outside brackets and quotes. */
+function splitTemplate(text) {
+    let depth = 0;
+    let quote;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quote) {
+            if (c === quote)
+                quote = undefined;
+            continue;
+        }
+        if (c === '"' || c === "'")
+            quote = c;
+        else if (c === '[')
+            depth++;
+        else if (c === ']')
+            depth--;
+        else if (c === '=' && depth === 0)
+            return withOptional(text.slice(0, i), unquote(text.slice(i + 1)));
+    }
+    return withOptional(text, undefined);
+}
+function withOptional(head, template) {
+    const trimmed = head.trim();
+    return trimmed.endsWith('?') ? { head: trimmed.slice(0, -1).trim(), optional: true, template } : { head: trimmed, optional: false, template };
+}
+function parseRegex(text, origin) {
+    const body = text.replace(/^regex\s*/, '');
+    if (!body.startsWith('/'))
+        throw specError(origin, `\`${text}\`: write the pattern between slashes, e.g. regex /Version = "(.*)"/.`);
+    let i = 1;
+    let source = '';
+    while (i < body.length && body[i] !== '/') {
+        if (body[i] === '\\')
+            source += body[i++];
+        source += body[i++] ?? '';
+    }
+    if (body[i] !== '/')
+        throw specError(origin, `\`${text}\`: the pattern has no closing slash.`);
+    const flagMatch = /^[a-z]*/.exec(body.slice(i + 1));
+    const flags = flagMatch[0];
+    if (/[^imsu]/.test(flags))
+        throw specError(origin, `\`${text}\`: regex flags may be i, m, s or u (every match is replaced, so g is implied).`);
+    let pattern;
+    try {
+        pattern = new RegExp(source, `${flags}gd`);
+    }
+    catch (error) {
+        throw specError(origin, `\`${text}\`: ${error.message}.`);
+    }
+    return { pattern, rest: body.slice(i + 1 + flags.length) };
+}
+function parseSelector(text, origin) {
+    const keyword = KEYWORDS.find((k) => text === k || text.startsWith(`${k} `) || text.startsWith(`${k}?`) || text.startsWith(`${k}=`) || (k === 'regex' && text.startsWith('regex/')));
+    switch (keyword) {
+        case 'regex': {
+            const { pattern, rest } = parseRegex(text, origin);
+            const { head, optional, template } = splitTemplate(rest);
+            if (head)
+                throw specError(origin, `\`${text}\`: unexpected "${head}" after the pattern.`);
+            return { kind: 'regex', pattern, optional, template, text };
+        }
+        case 'marker':
+        case 'changelog': {
+            const { head, optional, template } = splitTemplate(text);
+            if (head !== keyword)
+                throw specError(origin, `\`${text}\`: \`${keyword}\` takes no argument (only \`=template\`).`);
+            return { kind: keyword, optional, template, text };
+        }
+        case 'image': {
+            const { head, optional, template } = splitTemplate(text);
+            const [sources, rename] = head.replace(/^image\s*/, '').split(/\s*->\s*/);
+            const repositories = (sources ?? '').split(/[\s,]+/).filter(Boolean);
+            if (repositories.length === 0)
+                throw specError(origin, `\`${text}\`: name the image repository, e.g. image quay.io/metallb/speaker.`);
+            for (const r of repositories)
+                if (/[:@]/.test(r.replace(/^[^/]*:\d+\//, '')))
+                    throw specError(origin, `\`${text}\`: give the repository without a tag or digest ("${r}").`);
+            if (rename !== undefined && repositories.length > 1)
+                throw specError(origin, `\`${text}\`: \`-> NEW\` renames one repository at a time.`);
+            return { kind: 'image', repositories, rename: rename?.trim() || undefined, optional, template, text };
+        }
+        case 'literal': {
+            const m = /^literal(\?)?\s+("(?:[^"\\]|\\.)*"|'[^']*')\s*->\s*("(?:[^"\\]|\\.)*"|'[^']*')$/.exec(text);
+            if (!m)
+                throw specError(origin, `\`${text}\`: write a literal edit as literal "old text" -> "new text".`);
+            const from = unquote(m[2]);
+            if (!from)
+                throw specError(origin, `\`${text}\`: the text to replace is empty.`);
+            return { kind: 'literal', from, to: unquote(m[3]), optional: m[1] === '?', text };
+        }
+        case 'links': {
+            const { head, optional, template } = splitTemplate(text);
+            const repository = head.replace(/^links\s*/, '');
+            if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
+                throw specError(origin, `\`${text}\`: name the repository whose links to update, e.g. links metallb/metallb.`);
+            return { kind: 'links', repository, optional, template, text };
+        }
+        case 'crate': {
+            const { head, optional, template } = splitTemplate(text);
+            const names = head.replace(/^crate\s*/, '').split(/\s+/).filter(Boolean);
+            if (names.length === 0)
+                throw specError(origin, `\`${text}\`: name the crates, e.g. crate kube kube-runtime.`);
+            return { kind: 'crate', names, optional, template, text };
+        }
+        default: {
+            const { head, optional, template } = splitTemplate(text);
+            if (head === '' && template !== undefined)
+                return { kind: 'whole', optional, template, text };
+            return { kind: 'key', path: parseKeyPath(head, origin), optional, template, text };
+        }
+    }
+}
+/** Parses one spec line: `PATH`, `PATH?`, `PATH: sel, sel` or `PATH:sel`. */
+function parseSpecLine(line, origin) {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#'))
+        return undefined;
+    const colon = trimmed.indexOf(':');
+    const rawPath = (colon < 0 ? trimmed : trimmed.slice(0, colon)).trim();
+    const optional = rawPath.endsWith('?');
+    const pattern = optional ? rawPath.slice(0, -1) : rawPath;
+    if (!pattern)
+        throw specError(origin, `"${trimmed}" has no file path before the colon.`);
+    const selectorText = colon < 0 ? '' : trimmed.slice(colon + 1).trim();
+    const selectors = [];
+    for (const part of splitSelectors(selectorText, origin)) {
+        const last = selectors.at(-1);
+        // `image a, b` lists more repositories after a comma; a bare name with a slash continues it.
+        if (last?.kind === 'image' && last.rename === undefined && !KEYWORDS.some((k) => part.startsWith(k)) && part.includes('/') && !/[=[\]]/.test(part)) {
+            const more = parseSelector(`image ${part}`, origin);
+            last.repositories.push(...more.repositories);
+            last.rename = more.rename;
+            last.template ??= more.template;
+            last.text += `, ${part}`;
+            continue;
+        }
+        selectors.push(parseSelector(part, origin));
+    }
+    if (selectors.length === 0)
+        selectors.push({ kind: 'whole', template: undefined, optional: false, text: '(whole file)' });
+    for (const s of selectors)
+        if ('template' in s && s.template !== undefined)
+            checkTemplate(s.template, origin);
+    return { pattern, optional, selectors, origin };
+}
+function parseSpec(text, originPrefix = 'files') {
+    const entries = [];
+    text.split(/\r?\n/).forEach((line, n) => {
+        const entry = parseSpecLine(line, `${originPrefix} line ${n + 1}`);
+        if (entry)
+            entries.push(entry);
+    });
+    return entries;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets.ts
+
+
+
+
+
+const STATIC_PRESETS = {
+    'helm-chart': '**/Chart.yaml: version, appVersion?',
+    npm: ['package.json: version', 'package-lock.json?: version, packages[""].version?'].join('\n'),
+    kata: ['VERSION', 'tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml: version, appVersion'].join('\n'),
+    metallb: [
+        'charts/metallb/Chart.yaml: version, appVersion, dependencies[name=crds].version',
+        'charts/metallb/charts/crds/Chart.yaml: version, appVersion',
+        'config/**/*.yaml: image quay.io/metallb/controller, quay.io/metallb/speaker',
+        'internal/version/version.go: regex /^\\s*version\\s*=\\s*"([^"]*)"/m',
+        'website/content/**/*.md?: links metallb/metallb?',
+    ].join('\n'),
+};
+async function readToml(source, path) {
+    if ((await source.resolve(path, 'preset cargo-workspace')).length === 0)
+        return undefined;
+    const bytes = await source.read(path).catch(() => undefined);
+    return bytes ? parseTomlTree(decodeSource(path, bytes)) : undefined;
+}
+function strings(node) {
+    if (!node)
+        return [];
+    if (node.kind === 'scalar')
+        return typeof node.value === 'string' ? [node.value] : [];
+    if (node.kind === 'seq')
+        return node.items.flatMap(strings);
+    return [];
+}
+const DEPENDENCY_TABLES = ['dependencies', 'dev-dependencies', 'build-dependencies'];
+/**
+ * A Cargo workspace as cargo-release bumps it: the shared `[workspace.package] version`, each
+ * member's own version, `version = "=X"` on internal path dependencies, README dependency snippets
+ * for the workspace's crates, and the changelog's Unreleased section.
+ */
+const cargoWorkspace = async (source) => {
+    const manifest = await readToml(source, 'Cargo.toml');
+    if (!manifest)
+        throw new errors_UserError('Preset `cargo-workspace` needs a Cargo.toml at the workspace root, and there is none.', 'Run the action in the repository root (`working-directory`), or list the files in `files`.', { input: 'preset' });
+    const members = strings(resolveKeyPath(manifest, [{ type: 'key', name: 'workspace' }, { type: 'key', name: 'members' }])[0]?.node);
+    const memberDirs = new Set();
+    for (const member of members)
+        for (const file of await source.resolve(`${member.replace(/\/$/, '')}/Cargo.toml`, 'preset cargo-workspace'))
+            memberDirs.add(file.slice(0, -'/Cargo.toml'.length));
+    const crates = new Set();
+    const pathDeps = (tree, tables) => {
+        for (const table of tables) {
+            const parent = resolveKeyPath(tree, table.map((name) => ({ type: 'key', name })))[0]?.node;
+            if (parent?.kind === 'map')
+                for (const [name, dep] of parent.entries)
+                    if (dep.kind === 'map' && dep.entries.some(([k]) => k === 'path'))
+                        crates.add(name);
+        }
+    };
+    pathDeps(manifest, [['workspace', 'dependencies']]);
+    const lines = ['Cargo.toml: workspace.package.version?, package.version?, workspace.dependencies.*[path].version?'];
+    for (const dir of [...memberDirs].sort()) {
+        const tree = await readToml(source, `${dir}/Cargo.toml`);
+        if (!tree)
+            continue;
+        const name = resolveKeyPath(tree, [{ type: 'key', name: 'package' }, { type: 'key', name: 'name' }])[0]?.node;
+        if (name?.kind === 'scalar' && typeof name.value === 'string')
+            crates.add(name.value);
+        pathDeps(tree, DEPENDENCY_TABLES.map((t) => [t]));
+        lines.push(`${dir}/Cargo.toml: package.version?, ${DEPENDENCY_TABLES.map((t) => `${t}.*[path].version?`).join(', ')}`);
+    }
+    if (crates.size > 0)
+        lines.push(`README.md?: crate ${[...crates].sort().join(' ')}?`);
+    lines.push('CHANGELOG.md?: changelog?');
+    return lines.join('\n');
+};
+const DYNAMIC_PRESETS = { 'cargo-workspace': cargoWorkspace };
+const PRESET_NAMES = [...Object.keys(STATIC_PRESETS), ...Object.keys(DYNAMIC_PRESETS)].sort();
+function checkPresetNames(names) {
+    for (const name of names) {
+        if (!PRESET_NAMES.includes(name)) {
+            throw new errors_UserError(`Input \`preset\` names "${name}", which is not a preset.`, `Use one of ${PRESET_NAMES.join(', ')}, or list the files in \`files\`.`, { input: 'preset' });
+        }
+    }
+}
+async function expandPreset(source, name) {
+    checkPresetNames([name]);
+    const text = STATIC_PRESETS[name] ?? (await DYNAMIC_PRESETS[name](source));
+    return parseSpec(text, `preset ${name}`);
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/write-files.ts
+
+
+const PARALLEL = 32;
+async function stage(root, file) {
+    const target = join(root, file.path);
+    const temp = join(dirname(target), `.${basename(target)}.relkit-${process.pid}.tmp`);
+    const { mode } = await stat(target);
+    await writeFile(temp, file.after, { mode: mode & 0o7777 });
+    // writeFile's mode is filtered by the umask; the file must keep exactly the original bits.
+    await chmod(temp, mode & 0o7777);
+    return { path: file.path, temp, target };
+}
+/**
+ * Writes every file through a temporary sibling and a rename, and only renames once every
+ * temporary file is in place: a failure part way leaves the workspace as it was.
+ */
+async function writeFilesAtomically(root, files, writes) {
+    const staged = new Map();
+    if (!writes.mock) {
+        try {
+            for (let i = 0; i < files.length; i += PARALLEL) {
+                for (const s of await Promise.all(files.slice(i, i + PARALLEL).map((f) => stage(root, f))))
+                    staged.set(s.path, s);
+            }
+        }
+        catch (error) {
+            await Promise.all(files.map((f) => {
+                const target = join(root, f.path);
+                return rm(join(dirname(target), `.${basename(target)}.relkit-${process.pid}.tmp`), { force: true });
+            }));
+            throw error;
+        }
+    }
+    for (const file of files) {
+        const s = staged.get(file.path);
+        await writes.perform({ method: 'WRITE', target: file.path, summary: 'set the new version' }, async () => {
+            if (s)
+                await rename(s.temp, s.target);
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/tags.ts
+
+/** The highest semver tag `<prefix>X.Y.Z[-pre]` in the repository, from one matching-refs listing. */
+async function highestTag(rest, owner, repo, prefix) {
+    const refs = await rest.paginate(rest.rest.git.listMatchingRefs, { owner, repo, ref: `tags/${prefix}`, per_page: 100 });
+    let best;
+    for (const ref of refs) {
+        const tag = ref.ref.slice('refs/tags/'.length);
+        const version = semver.valid(tag.slice(prefix.length)) ? new semver.SemVer(tag.slice(prefix.length)) : undefined;
+        if (version && (!best || semver.gt(version, best.version)))
+            best = { tag, version };
+    }
+    return best;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/workspace.ts
+
+
+
+const workspace_SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'vendor']);
+/**
+ * The workspace-relative files a spec pattern names. Globs skip .git, node_modules, target and
+ * vendor; every result, symlinks resolved, must be a regular file inside the workspace.
+ */
+async function workspace_resolvePattern(root, pattern, origin) {
+    const named = (error) => (isUserError(error) ? new UserError(error.message.replace(/^Input `files`/, origin), error.fix, { input: 'files' }) : error);
+    try {
+        checkPattern(pattern, { input: 'files', workspace: root });
+    }
+    catch (error) {
+        throw named(error);
+    }
+    const candidates = [];
+    if (/[*?[\]{}]/.test(pattern)) {
+        for await (const found of glob(pattern, { cwd: root, exclude: (name) => workspace_SKIPPED_DIRS.has(name) }))
+            candidates.push(found.split(sep).join('/'));
+        candidates.sort();
+    }
+    else {
+        candidates.push(pattern.replace(/^\.\//, ''));
+    }
+    const files = [];
+    const roots = [{ path: root, label: 'the workspace' }];
+    for (const candidate of candidates) {
+        const absolute = join(root, candidate);
+        // A literal path that is not there is not an error here: the spec reports it with its line.
+        if (!(await lstat(absolute).catch(() => undefined)))
+            continue;
+        const isFolder = (await stat(absolute).catch(() => undefined))?.isDirectory() ?? false;
+        try {
+            confinePath(candidate, { input: 'files', roots, kind: isFolder ? 'directory' : 'file' });
+        }
+        catch (error) {
+            throw named(error);
+        }
+        if (!isFolder)
+            files.push(candidate);
+    }
+    return files;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/file-source.ts
+
+
+
+function workspaceFiles(root) {
+    return {
+        label: 'the workspace',
+        resolve: (pattern, origin) => resolvePattern(root, pattern, origin),
+        read: (path) => readFile(join(root, path)),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/detect.ts
+
+
+
+
+/**
+ * Most specific first: a project preset (which covers its VERSION and charts) before the generic
+ * ones, so Kata gets `kata` rather than `VERSION` alone.
+ */
+const CANDIDATES = [
+    { preset: 'kata', files: undefined },
+    { preset: 'metallb', files: undefined },
+    { preset: 'cargo-workspace', files: undefined },
+    { preset: 'npm', files: undefined },
+    { preset: 'helm-chart', files: 'VERSION' },
+    { preset: undefined, files: 'VERSION' },
+    { preset: 'helm-chart', files: undefined },
+];
+function describeChoice(choice) {
+    return [choice.preset ? `preset ${choice.preset}` : '', choice.files ? `version-files ${choice.files}` : ''].filter(Boolean).join(' + ');
+}
+/**
+ * Which version files the repository has: the first candidate whose patch release plans cleanly
+ * (every file there, every place found, one current version). Undefined when none fits.
+ */
+async function detectVersionFiles(source, options) {
+    const rejected = [];
+    for (const choice of CANDIDATES) {
+        try {
+            const entries = [...(choice.preset ? await expandPreset(source, choice.preset) : []), ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
+            const plan = await planBump({ source, entries, bump: 'patch', current: { kind: 'files' }, tagPrefix: options.tagPrefix, date: options.date, allowDowngrade: false });
+            if (plan.previous === undefined || plan.files.length === 0) {
+                rejected.push({ choice: describeChoice(choice), why: 'no version found to bump' });
+                continue;
+            }
+            return { ...choice, plan, rejected };
+        }
+        catch (error) {
+            if (!errors_isUserError(error))
+                throw error;
+            rejected.push({ choice: describeChoice(choice), why: error.message });
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/index.ts
+
+
+
+
+
+
+
+
+
+
+
 ;// CONCATENATED MODULE: ./packages/cli/src/rehearse-command.ts
+
+
 
 
 
@@ -107017,7 +113604,7 @@ const REHEARSE_USAGE = [
     '`self-first` does it from an empty GitHub (no tag anywhere yet), as relkit\'s very first release.',
 ].join('\n');
 /** A scenario for the repository in DIR: its commits, branches and tags, released with the given inputs. */
-function scenarioFromRepository(dir, flags) {
+async function scenarioFromRepository(dir, flags) {
     const full = (0,external_node_path_namespaceObject.resolve)(dir);
     const git = gitIn(full);
     try {
@@ -107030,23 +113617,15 @@ function scenarioFromRepository(dir, flags) {
     if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
         throw new errors_UserError(`--repo ${repository} is not OWNER/NAME.`, 'Pass --repo like acme/app.');
     const branch = flags.get('branch') ?? git('rev-parse', '--abbrev-ref', 'HEAD');
-    const hasVersionFile = (() => {
-        try {
-            git('cat-file', '-e', `${branch}:VERSION`);
-            return true;
-        }
-        catch {
-            return false;
-        }
-    })();
-    // The project's own tag scheme, from its last release (a first release over all history otherwise).
-    const latest = latestReleaseTag(full, branch);
-    // With no VERSION file the version comes from the last tag (a patch after it), or 0.1.0 for a first release.
-    const next = latest ? /(\d+)\.(\d+)\.(\d+)/.exec(latest.tag.slice(latest.prefix.length)) : undefined;
-    // A branch past a release cut elsewhere (main after release-1.6) is heading for the next minor.
-    const version = hasVersionFile ? 'patch' : next ? (latest.elsewhere ? `${next[1]}.${Number(next[2]) + 1}.0` : `${next[1]}.${next[2]}.${Number(next[3]) + 1}`) : '0.1.0';
-    let inputs = { version, 'version-files': hasVersionFile ? 'VERSION' : '', 'bump-mode': hasVersionFile ? 'commit' : 'none', ...(latest ? { 'tag-prefix': latest.prefix } : {}) };
+    try {
+        git('rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`);
+    }
+    catch {
+        throw new errors_UserError(`${repository} has no branch ${branch} to release from.`, 'Name a branch the repository has (--branch), or check it out before rehearsing.');
+    }
     const given = flags.get('inputs');
+    let inputs;
+    let assumed = '';
     if (given) {
         try {
             inputs = JSON.parse((0,external_node_fs_namespaceObject.existsSync)(given) ? (0,external_node_fs_namespaceObject.readFileSync)(given, 'utf8') : given);
@@ -107055,10 +113634,14 @@ function scenarioFromRepository(dir, flags) {
             throw new errors_UserError(`--inputs is not JSON (${error.message}).`, 'Pass the release.yml inputs as JSON, e.g. --inputs \'{"version":"1.2.0","version-files":"VERSION"}\', or a JSON file.');
         }
     }
+    else {
+        ({ inputs, assumed } = await proposeInputs(full, branch));
+    }
     const [owner, name] = repository.split('/');
     return {
         name: 'repo-dir',
-        title: `${repository} from ${full}${given ? '' : ` (assumed: ${hasVersionFile ? 'a patch release of VERSION' : `version ${version}, nothing bumped`}, ${latest ? `after ${latest.tag}${latest.elsewhere ? ` (cut on another branch)` : ''}, tags like ${latest.prefix}X.Y.Z` : 'the first release: no earlier X.Y.Z tag'}; pass --inputs to choose)`}`,
+        title: `${repository} from ${full}`,
+        ...(assumed ? { assumed } : {}),
         process: '',
         repository,
         dispatchBranch: branch,
@@ -107066,6 +113649,34 @@ function scenarioFromRepository(dir, flags) {
         inputs: { branch, ...inputs },
         expect: { version: '', tag: '', branch: String(inputs.branch ?? branch), files: {}, published: true, prerelease: false, latest: true, assets: [], notes: [], locked: false },
     };
+}
+/**
+ * What a maintainer would release from this branch, found in the repository: the version files
+ * (a preset that fits, or VERSION) bumped to the next patch, continuing the project's own tags; with
+ * no version files, the patch after the last tag (the next minor when that tag was cut on another
+ * branch), or 0.1.0 for a first release.
+ */
+async function proposeInputs(dir, branch) {
+    const latest = latestReleaseTag(dir, branch);
+    const prefix = latest?.prefix ?? 'v';
+    const tagNote = latest ? `after ${latest.tag}${latest.elsewhere ? ' (cut on another branch)' : ''}, tags like ${latest.prefix}X.Y.Z` : 'the first release: no earlier X.Y.Z tag';
+    const detected = await detectVersionFiles(revisionFiles(dir, branch), { tagPrefix: prefix, date: new Date().toISOString().slice(0, 10) });
+    const tagPrefix = latest ? { 'tag-prefix': latest.prefix } : {};
+    const lastVersion = latest ? semver_default().coerce(latest.tag.slice(latest.prefix.length)) : null;
+    // Files behind the last release (MetalLB's main says 0.0.0) do not carry the release version: that branch is bumped elsewhere.
+    const behind = detected && lastVersion && detected.plan.previous && semver_default().lt(detected.plan.previous, lastVersion) ? detected : undefined;
+    if (detected && !behind) {
+        const { plan } = detected;
+        const places = plan.files.reduce((n, f) => n + f.changes.length, 0);
+        const inputs = { version: 'patch', ...(detected.preset ? { preset: detected.preset } : {}), 'version-files': detected.files ?? '', 'bump-mode': 'commit', ...tagPrefix };
+        return { inputs, assumed: `a patch release ${plan.previous?.version} → ${plan.version.version} of ${describeChoice(detected)} (${places} place(s) in ${plan.files.length} file(s), read from ${plan.previousSource}), ${tagNote}` };
+    }
+    const next = latest ? /(\d+)\.(\d+)\.(\d+)/.exec(latest.tag.slice(latest.prefix.length)) : undefined;
+    const version = next ? (latest.elsewhere ? `${next[1]}.${Number(next[2]) + 1}.0` : `${next[1]}.${next[2]}.${Number(next[3]) + 1}`) : '0.1.0';
+    const why = behind
+        ? `${describeChoice(behind)} fits, but its files say ${behind.plan.previous?.version}, behind ${latest.tag}: this branch does not carry the release version (release from the branch that does with --branch, or pass --inputs)`
+        : 'no version files found: no VERSION, Cargo.toml workspace, package.json or Chart.yaml that plans';
+    return { inputs: { version, 'version-files': '', 'bump-mode': 'none', ...tagPrefix }, assumed: `version ${version}, nothing bumped (${why}), ${tagNote}` };
 }
 /** Which scenario an example caller belongs to, by its file name (examples/metallb.yml → metallb). */
 const CALLER_SCENARIOS = [
@@ -107100,7 +113711,7 @@ async function rehearseCommand(flags, print) {
     const names = [...Object.keys(SCENARIOS), 'self', 'self-first'];
     if (!flags.has('repo-dir') && !names.includes(name))
         throw new errors_UserError(`--scenario ${name} is not a scenario.`, `Use one of: ${names.join(', ')}.`);
-    const scenario = flags.has('repo-dir') ? scenarioFromRepository(flags.get('repo-dir'), flags) : name === 'self' || name === 'self-first' ? selfScenario((0,external_node_path_namespaceObject.dirname)(actionsDirectory()), { first: name === 'self-first' }) : scenarios_scenario(name);
+    const scenario = flags.has('repo-dir') ? await scenarioFromRepository(flags.get('repo-dir'), flags) : name === 'self' || name === 'self-first' ? selfScenario((0,external_node_path_namespaceObject.dirname)(actionsDirectory()), { first: name === 'self-first' }) : scenarios_scenario(name);
     const mock = flags.has('mock');
     const actionsDir = actionsDirectory();
     const workflowFile = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(actionsDir), '.github', 'workflows', 'release.yml');
@@ -107111,6 +113722,8 @@ async function rehearseCommand(flags, print) {
         if (scenario.images || JSON.stringify(scenario.inputs).includes('{registry}'))
             registry = await startLocalRegistry();
         print(`Rehearsing ${scenario.name === 'repo-dir' ? scenario.title : `the ${scenario.name} release`} in a GitHub sandbox${registry ? ` with a registry at ${registry.host}` : ''}…`);
+        if (scenario.assumed)
+            print(`Assumed: ${scenario.assumed}.`);
         if (caller)
             print(`Running ${caller.name} as the repository's own workflow_dispatch workflow${secrets === 'github-token-only' ? ', with no App (GITHUB_TOKEN only)' : ''}.`);
         const record = await rehearse({ scenario, sandbox, mock, actionsDir, workflowFile, workdir, secrets, ...(caller ? { caller } : {}), ...(registry ? { registry } : {}), log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => { } });
@@ -107256,7 +113869,14 @@ function help() {
         'the token comes from --token, GITHUB_TOKEN or GH_TOKEN.',
     ].join('\n');
 }
-async function main(argv) {
+/** The actions declare `runs.using: node24`; an older Node lacks what they use (fs.glob, for one). */
+function requireNode24() {
+    const major = Number(process.versions.node.split('.')[0]);
+    if (major < 24)
+        throw new errors_UserError(`relkit runs the actions as GitHub does, on Node.js 24 (runs.using: node24), and this is Node.js ${process.version}.`, 'Install Node.js 24 or newer (https://nodejs.org/en/download, or `nvm install 24`) and run relkit with it.');
+}
+async function bin_main(argv) {
+    requireNode24();
     const { positional, flags } = parseArgs(argv);
     const [command, sub] = positional;
     if (!command || command === 'help' || (flags.has('help') && !command)) {
@@ -107281,13 +113901,13 @@ async function main(argv) {
         return moveTagsCommand(flags, print);
     return runActionCommand(command, flags, print);
 }
-main(process.argv.slice(2)).then((code) => {
+bin_main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
 }, (error) => {
-    if (isUserError(error))
+    if (errors_isUserError(error))
         process.stderr.write(`relkit: ${error.message}\nFix: ${error.fix}\n`);
     else
         process.stderr.write(`relkit: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = isUserError(error) ? 2 : 1;
+    process.exitCode = errors_isUserError(error) ? 2 : 1;
 });
 

@@ -38751,7 +38751,7 @@ module.exports = {
 /* unused harmony exports DEFAULT_TITLE, DEFAULT_BODY */
 /* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6163);
 /* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9876);
-/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4429);
+/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5767);
 
 
 
@@ -47656,19 +47656,17 @@ function createGitHubClients(options) {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   yo: () => (/* reexport */ errors/* UserError */.yo),
-  rg: () => (/* reexport */ checkPattern),
   ey: () => (/* reexport */ confinePath),
   Pm: () => (/* reexport */ errors/* explainGitHubError */.Pm),
   a3: () => (/* reexport */ duration/* formatDuration */.a),
   hg: () => (/* reexport */ errors/* githubMessage */.hg),
   nG: () => (/* reexport */ errors/* httpStatus */.nG),
-  iU: () => (/* reexport */ errors/* isUserError */.iU),
   Bb: () => (/* reexport */ runBounded),
   tM: () => (/* reexport */ runnerTempRoot),
   oS: () => (/* reexport */ workspaceRoot)
 });
 
-// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, createGitHubClients, parseDuration, writePlanSection
+// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, checkPattern, createGitHubClients, isUserError, parseDuration, writePlanSection
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -47807,10 +47805,10 @@ function pathExists(path) {
  */
 function checkPattern(pattern, options) {
     const label = `Input \`${options.input}\`: "${pattern}"`;
-    if ((0,external_node_path_.isAbsolute)(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
-        throw new errors/* UserError */.yo(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
+    if (isAbsolute(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
+        throw new UserError(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
     if (pattern.split(/[\\/]/).includes('..'))
-        throw new errors/* UserError */.yo(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
+        throw new UserError(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
 }
 /** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
 function workspaceRoot(env) {
@@ -48588,8 +48586,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
 var src = __nccwpck_require__(6163);
-// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 20 modules
-var version_files_src = __nccwpck_require__(4429);
+// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 21 modules
+var version_files_src = __nccwpck_require__(5767);
 ;// CONCATENATED MODULE: ./packages/promotion/src/promoter-manifest.ts
 
 
@@ -53279,7 +53277,7 @@ async function runPromotion(clients, request) {
 
 /***/ }),
 
-/***/ 4429:
+/***/ 5767:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -53290,10 +53288,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   U0: () => (/* reexport */ encodeSource),
   rv: () => (/* reexport */ lineColumn),
   F9: () => (/* reexport */ spec_parseSpec),
-  m3: () => (/* reexport */ planBump)
+  m3: () => (/* reexport */ plan_planBump)
 });
 
-// UNUSED EXPORTS: BUMPS, PRESET_NAMES, checkPresetNames, decideVersion, expandPreset, findVersion, highestTag, parseSpecLine, parseVersion, renderTemplate, templateVars, workspaceFiles, writeFilesAtomically
+// UNUSED EXPORTS: BUMPS, PRESET_NAMES, checkPresetNames, decideVersion, describeChoice, detectVersionFiles, expandPreset, findVersion, highestTag, parseSpecLine, parseVersion, renderTemplate, templateVars, workspaceFiles, writeFilesAtomically
 
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
 var create = __nccwpck_require__(7291);
@@ -56729,7 +56727,7 @@ async function readCurrent(cache, request) {
  * Reads every file, resolves every selector and computes every edit before anything is written,
  * so a bad selector or a malformed file fails the run with the workspace untouched.
  */
-async function planBump(request) {
+async function plan_planBump(request) {
     const cache = new FileCache(request.source);
     const current = await readCurrent(cache, request);
     const previous = current.version?.version;
@@ -57011,60 +57009,7 @@ function spec_parseSpec(text, originPrefix = 'files') {
     return entries;
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./packages/version-files/src/workspace.ts
-
-
-
-const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'vendor']);
-/**
- * The workspace-relative files a spec pattern names. Globs skip .git, node_modules, target and
- * vendor; every result, symlinks resolved, must be a regular file inside the workspace.
- */
-async function workspace_resolvePattern(root, pattern, origin) {
-    const named = (error) => ((0,src/* isUserError */.iU)(error) ? new src/* UserError */.yo(error.message.replace(/^Input `files`/, origin), error.fix, { input: 'files' }) : error);
-    try {
-        (0,src/* checkPattern */.rg)(pattern, { input: 'files', workspace: root });
-    }
-    catch (error) {
-        throw named(error);
-    }
-    const candidates = [];
-    if (/[*?[\]{}]/.test(pattern)) {
-        for await (const found of (0,promises_.glob)(pattern, { cwd: root, exclude: (name) => SKIPPED_DIRS.has(name) }))
-            candidates.push(found.split(external_node_path_.sep).join('/'));
-        candidates.sort();
-    }
-    else {
-        candidates.push(pattern.replace(/^\.\//, ''));
-    }
-    const files = [];
-    const roots = [{ path: root, label: 'the workspace' }];
-    for (const candidate of candidates) {
-        const absolute = (0,external_node_path_.join)(root, candidate);
-        // A literal path that is not there is not an error here: the spec reports it with its line.
-        if (!(await (0,promises_.lstat)(absolute).catch(() => undefined)))
-            continue;
-        const isFolder = (await (0,promises_.stat)(absolute).catch(() => undefined))?.isDirectory() ?? false;
-        try {
-            (0,src/* confinePath */.ey)(candidate, { input: 'files', roots, kind: isFolder ? 'directory' : 'file' });
-        }
-        catch (error) {
-            throw named(error);
-        }
-        if (!isFolder)
-            files.push(candidate);
-    }
-    return files;
-}
-
 ;// CONCATENATED MODULE: ./packages/version-files/src/presets.ts
-
-
-
 
 
 
@@ -57082,8 +57027,10 @@ const STATIC_PRESETS = {
         'website/content/**/*.md?: links metallb/metallb?',
     ].join('\n'),
 };
-async function readToml(root, path) {
-    const bytes = await (0,promises_.readFile)((0,external_node_path_.join)(root, path)).catch(() => undefined);
+async function readToml(source, path) {
+    if ((await source.resolve(path, 'preset cargo-workspace')).length === 0)
+        return undefined;
+    const bytes = await source.read(path).catch(() => undefined);
     return bytes ? parseTomlTree(decodeSource(path, bytes)) : undefined;
 }
 function strings(node) {
@@ -57101,14 +57048,14 @@ const DEPENDENCY_TABLES = ['dependencies', 'dev-dependencies', 'build-dependenci
  * member's own version, `version = "=X"` on internal path dependencies, README dependency snippets
  * for the workspace's crates, and the changelog's Unreleased section.
  */
-const cargoWorkspace = async (root) => {
-    const manifest = await readToml(root, 'Cargo.toml');
+const cargoWorkspace = async (source) => {
+    const manifest = await readToml(source, 'Cargo.toml');
     if (!manifest)
         throw new src/* UserError */.yo('Preset `cargo-workspace` needs a Cargo.toml at the workspace root, and there is none.', 'Run the action in the repository root (`working-directory`), or list the files in `files`.', { input: 'preset' });
     const members = strings(resolveKeyPath(manifest, [{ type: 'key', name: 'workspace' }, { type: 'key', name: 'members' }])[0]?.node);
     const memberDirs = new Set();
     for (const member of members)
-        for (const file of await workspace_resolvePattern(root, `${member.replace(/\/$/, '')}/Cargo.toml`, 'preset cargo-workspace'))
+        for (const file of await source.resolve(`${member.replace(/\/$/, '')}/Cargo.toml`, 'preset cargo-workspace'))
             memberDirs.add(file.slice(0, -'/Cargo.toml'.length));
     const crates = new Set();
     const pathDeps = (tree, tables) => {
@@ -57123,7 +57070,7 @@ const cargoWorkspace = async (root) => {
     pathDeps(manifest, [['workspace', 'dependencies']]);
     const lines = ['Cargo.toml: workspace.package.version?, package.version?, workspace.dependencies.*[path].version?'];
     for (const dir of [...memberDirs].sort()) {
-        const tree = await readToml(root, `${dir}/Cargo.toml`);
+        const tree = await readToml(source, `${dir}/Cargo.toml`);
         if (!tree)
             continue;
         const name = resolveKeyPath(tree, [{ type: 'key', name: 'package' }, { type: 'key', name: 'name' }])[0]?.node;
@@ -57146,12 +57093,16 @@ function checkPresetNames(names) {
         }
     }
 }
-async function expandPreset(root, name) {
+async function presets_expandPreset(source, name) {
     checkPresetNames([name]);
-    const text = STATIC_PRESETS[name] ?? (await DYNAMIC_PRESETS[name](root));
+    const text = STATIC_PRESETS[name] ?? (await DYNAMIC_PRESETS[name](source));
     return parseSpec(text, `preset ${name}`);
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./packages/version-files/src/write-files.ts
 
 
@@ -57210,6 +57161,52 @@ async function highestTag(rest, owner, repo, prefix) {
     return best;
 }
 
+;// CONCATENATED MODULE: ./packages/version-files/src/workspace.ts
+
+
+
+const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'vendor']);
+/**
+ * The workspace-relative files a spec pattern names. Globs skip .git, node_modules, target and
+ * vendor; every result, symlinks resolved, must be a regular file inside the workspace.
+ */
+async function workspace_resolvePattern(root, pattern, origin) {
+    const named = (error) => (isUserError(error) ? new UserError(error.message.replace(/^Input `files`/, origin), error.fix, { input: 'files' }) : error);
+    try {
+        checkPattern(pattern, { input: 'files', workspace: root });
+    }
+    catch (error) {
+        throw named(error);
+    }
+    const candidates = [];
+    if (/[*?[\]{}]/.test(pattern)) {
+        for await (const found of glob(pattern, { cwd: root, exclude: (name) => SKIPPED_DIRS.has(name) }))
+            candidates.push(found.split(sep).join('/'));
+        candidates.sort();
+    }
+    else {
+        candidates.push(pattern.replace(/^\.\//, ''));
+    }
+    const files = [];
+    const roots = [{ path: root, label: 'the workspace' }];
+    for (const candidate of candidates) {
+        const absolute = join(root, candidate);
+        // A literal path that is not there is not an error here: the spec reports it with its line.
+        if (!(await lstat(absolute).catch(() => undefined)))
+            continue;
+        const isFolder = (await stat(absolute).catch(() => undefined))?.isDirectory() ?? false;
+        try {
+            confinePath(candidate, { input: 'files', roots, kind: isFolder ? 'directory' : 'file' });
+        }
+        catch (error) {
+            throw named(error);
+        }
+        if (!isFolder)
+            files.push(candidate);
+    }
+    return files;
+}
+
 ;// CONCATENATED MODULE: ./packages/version-files/src/file-source.ts
 
 
@@ -57222,7 +57219,54 @@ function workspaceFiles(root) {
     };
 }
 
+;// CONCATENATED MODULE: ./packages/version-files/src/detect.ts
+
+
+
+
+/**
+ * Most specific first: a project preset (which covers its VERSION and charts) before the generic
+ * ones, so Kata gets `kata` rather than `VERSION` alone.
+ */
+const CANDIDATES = [
+    { preset: 'kata', files: undefined },
+    { preset: 'metallb', files: undefined },
+    { preset: 'cargo-workspace', files: undefined },
+    { preset: 'npm', files: undefined },
+    { preset: 'helm-chart', files: 'VERSION' },
+    { preset: undefined, files: 'VERSION' },
+    { preset: 'helm-chart', files: undefined },
+];
+function describeChoice(choice) {
+    return [choice.preset ? `preset ${choice.preset}` : '', choice.files ? `version-files ${choice.files}` : ''].filter(Boolean).join(' + ');
+}
+/**
+ * Which version files the repository has: the first candidate whose patch release plans cleanly
+ * (every file there, every place found, one current version). Undefined when none fits.
+ */
+async function detectVersionFiles(source, options) {
+    const rejected = [];
+    for (const choice of CANDIDATES) {
+        try {
+            const entries = [...(choice.preset ? await expandPreset(source, choice.preset) : []), ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
+            const plan = await planBump({ source, entries, bump: 'patch', current: { kind: 'files' }, tagPrefix: options.tagPrefix, date: options.date, allowDowngrade: false });
+            if (plan.previous === undefined || plan.files.length === 0) {
+                rejected.push({ choice: describeChoice(choice), why: 'no version found to bump' });
+                continue;
+            }
+            return { ...choice, plan, rejected };
+        }
+        catch (error) {
+            if (!isUserError(error))
+                throw error;
+            rejected.push({ choice: describeChoice(choice), why: error.message });
+        }
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./packages/version-files/src/index.ts
+
 
 
 

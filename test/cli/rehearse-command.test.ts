@@ -44,6 +44,8 @@ describe('relkit rehearse (committed bundle)', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('-1.4.2\n    +1.4.3');
     expect(stdout).toMatch(/Release v1\.4\.3: published, latest/);
+    expect(stdout).toContain('1 pull request(s) derived from merge and squash commit messages');
+    expect(stdout).toContain('Assumed: a patch release 1.4.2 → 1.4.3 of version-files VERSION (1 place(s) in 1 file(s), read from VERSION (whole file)), after v1.4.2, tags like vX.Y.Z.');
 
     const noBranch = await relkit(['rehearse', '--repo-dir', dir, '--branch', 'release-9.9']);
     expect(noBranch.code).toBe(2);
@@ -63,6 +65,21 @@ describe('relkit rehearse (committed bundle)', () => {
       expect(named.code, named.stderr).toBe(0);
       expect(named.stdout).toMatch(/Rehearsing acme\/tool from /);
     }
+
+    // A Cargo workspace (kube-rs's shape) is found as one, its crates and README bumped together.
+    const cargo = await scratchDir('rehearse-cargo');
+    const cgit = (...args: string[]) => promisify(execFile)('git', ['-C', cargo, ...args], { env: { ...process.env, GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@example.com' } });
+    await cgit('init', '-q', '-b', 'main');
+    mkdirSync(join(cargo, 'kube-core'));
+    writeFileSync(join(cargo, 'Cargo.toml'), '[workspace]\nmembers = ["kube-core"]\n\n[workspace.package]\nversion = "0.9.1"\n\n[workspace.dependencies]\nkube-core = { path = "kube-core", version = "=0.9.1" }\n');
+    writeFileSync(join(cargo, 'kube-core', 'Cargo.toml'), '[package]\nname = "kube-core"\nversion.workspace = true\n');
+    writeFileSync(join(cargo, 'README.md'), '```toml\n[dependencies]\nkube-core = "0.9.1"\n```\n');
+    await cgit('add', '-A');
+    await cgit('commit', '-q', '-m', 'Merge pull request #3 from someone/feature\n\nAdd the core crate');
+    await cgit('tag', '0.9.1');
+    const proposed = await relkit(['rehearse', '--repo-dir', cargo, '--repo', 'acme/kube', '--mock']);
+    expect(proposed.code, proposed.stderr).toBe(0);
+    expect(proposed.stdout).toMatch(/Assumed: a patch release 0\.9\.1 → 0\.9\.2 of preset cargo-workspace \(3 place\(s\) in 2 file\(s\), read from Cargo\.toml .*\), after 0\.9\.1, tags like X\.Y\.Z\./);
 
     const refused = await relkit(['rehearse', '--scenario', 'nope']);
     expect(refused.code).toBe(2);

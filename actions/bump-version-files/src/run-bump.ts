@@ -49,9 +49,10 @@ function summarize(ctx: ActionContext, input: BumpInputs, plan: BumpPlan, outcom
 }
 
 export async function runBump(ctx: ActionContext, input: BumpInputs, env: NodeJS.ProcessEnv): Promise<void> {
-  const entries = [...(await Promise.all(input.presets.map((p) => expandPreset(input.root, p)))).flat(), ...input.files];
+  const source = workspaceFiles(input.root);
+  const entries = [...(await Promise.all(input.presets.map((p) => expandPreset(source, p)))).flat(), ...input.files];
   const plan = await planBump({
-    source: workspaceFiles(input.root),
+    source,
     entries,
     version: input.version,
     bump: input.bump,

@@ -1,11 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import semver from 'semver';
 import { UserError } from '@relkit/kit';
 import { startSandbox } from '@relkit/sandbox';
 import { rehearsalReport, rehearse, scenario as loadScenario, scenarioSeed, SCENARIOS, selfScenario, startLocalRegistry, type CallerWorkflow, type LocalRegistry, type Scenario } from '@relkit/rehearsal';
 import { actionsDirectory } from './actions-dir.js';
-import { gitIn, latestReleaseTag, repositoryName } from './local-repository.js';
+import { describeChoice, detectVersionFiles } from '@relkit/version-files';
+import { gitIn, latestReleaseTag, repositoryName, revisionFiles } from './local-repository.js';
 import { refuseUnknownFlags } from './args.js';
 
 export const REHEARSE_USAGE = [
@@ -24,7 +26,7 @@ export const REHEARSE_USAGE = [
 ].join('\n');
 
 /** A scenario for the repository in DIR: its commits, branches and tags, released with the given inputs. */
-function scenarioFromRepository(dir: string, flags: Map<string, string>): Scenario {
+async function scenarioFromRepository(dir: string, flags: Map<string, string>): Promise<Scenario> {
   const full = resolve(dir);
   const git = gitIn(full);
   try {
@@ -35,33 +37,28 @@ function scenarioFromRepository(dir: string, flags: Map<string, string>): Scenar
   const repository = flags.get('repo') ?? repositoryName(full);
   if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) throw new UserError(`--repo ${repository} is not OWNER/NAME.`, 'Pass --repo like acme/app.');
   const branch = flags.get('branch') ?? git('rev-parse', '--abbrev-ref', 'HEAD');
-  const hasVersionFile = (() => {
-    try {
-      git('cat-file', '-e', `${branch}:VERSION`);
-      return true;
-    } catch {
-      return false;
-    }
-  })();
-  // The project's own tag scheme, from its last release (a first release over all history otherwise).
-  const latest = latestReleaseTag(full, branch);
-  // With no VERSION file the version comes from the last tag (a patch after it), or 0.1.0 for a first release.
-  const next = latest ? /(\d+)\.(\d+)\.(\d+)/.exec(latest.tag.slice(latest.prefix.length)) : undefined;
-  // A branch past a release cut elsewhere (main after release-1.6) is heading for the next minor.
-  const version = hasVersionFile ? 'patch' : next ? (latest!.elsewhere ? `${next[1]}.${Number(next[2]) + 1}.0` : `${next[1]}.${next[2]}.${Number(next[3]) + 1}`) : '0.1.0';
-  let inputs: Record<string, string | boolean> = { version, 'version-files': hasVersionFile ? 'VERSION' : '', 'bump-mode': hasVersionFile ? 'commit' : 'none', ...(latest ? { 'tag-prefix': latest.prefix } : {}) };
+  try {
+    git('rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`);
+  } catch {
+    throw new UserError(`${repository} has no branch ${branch} to release from.`, 'Name a branch the repository has (--branch), or check it out before rehearsing.');
+  }
   const given = flags.get('inputs');
+  let inputs: Record<string, string | boolean>;
+  let assumed = '';
   if (given) {
     try {
       inputs = JSON.parse(existsSync(given) ? readFileSync(given, 'utf8') : given) as Record<string, string | boolean>;
     } catch (error) {
       throw new UserError(`--inputs is not JSON (${(error as Error).message}).`, 'Pass the release.yml inputs as JSON, e.g. --inputs \'{"version":"1.2.0","version-files":"VERSION"}\', or a JSON file.');
     }
+  } else {
+    ({ inputs, assumed } = await proposeInputs(full, branch));
   }
   const [owner, name] = repository.split('/') as [string, string];
   return {
     name: 'repo-dir',
-    title: `${repository} from ${full}${given ? '' : ` (assumed: ${hasVersionFile ? 'a patch release of VERSION' : `version ${version}, nothing bumped`}, ${latest ? `after ${latest.tag}${latest.elsewhere ? ` (cut on another branch)` : ''}, tags like ${latest.prefix}X.Y.Z` : 'the first release: no earlier X.Y.Z tag'}; pass --inputs to choose)`}`,
+    title: `${repository} from ${full}`,
+    ...(assumed ? { assumed } : {}),
     process: '',
     repository,
     dispatchBranch: branch,
@@ -69,6 +66,35 @@ function scenarioFromRepository(dir: string, flags: Map<string, string>): Scenar
     inputs: { branch, ...inputs },
     expect: { version: '', tag: '', branch: String(inputs.branch ?? branch), files: {}, published: true, prerelease: false, latest: true, assets: [], notes: [], locked: false },
   };
+}
+
+/**
+ * What a maintainer would release from this branch, found in the repository: the version files
+ * (a preset that fits, or VERSION) bumped to the next patch, continuing the project's own tags; with
+ * no version files, the patch after the last tag (the next minor when that tag was cut on another
+ * branch), or 0.1.0 for a first release.
+ */
+async function proposeInputs(dir: string, branch: string): Promise<{ inputs: Record<string, string | boolean>; assumed: string }> {
+  const latest = latestReleaseTag(dir, branch);
+  const prefix = latest?.prefix ?? 'v';
+  const tagNote = latest ? `after ${latest.tag}${latest.elsewhere ? ' (cut on another branch)' : ''}, tags like ${latest.prefix}X.Y.Z` : 'the first release: no earlier X.Y.Z tag';
+  const detected = await detectVersionFiles(revisionFiles(dir, branch), { tagPrefix: prefix, date: new Date().toISOString().slice(0, 10) });
+  const tagPrefix: Record<string, string> = latest ? { 'tag-prefix': latest.prefix } : {};
+  const lastVersion = latest ? semver.coerce(latest.tag.slice(latest.prefix.length)) : null;
+  // Files behind the last release (MetalLB's main says 0.0.0) do not carry the release version: that branch is bumped elsewhere.
+  const behind = detected && lastVersion && detected.plan.previous && semver.lt(detected.plan.previous, lastVersion) ? detected : undefined;
+  if (detected && !behind) {
+    const { plan } = detected;
+    const places = plan.files.reduce((n, f) => n + f.changes.length, 0);
+    const inputs: Record<string, string> = { version: 'patch', ...(detected.preset ? { preset: detected.preset } : {}), 'version-files': detected.files ?? '', 'bump-mode': 'commit', ...tagPrefix };
+    return { inputs, assumed: `a patch release ${plan.previous?.version} → ${plan.version.version} of ${describeChoice(detected)} (${places} place(s) in ${plan.files.length} file(s), read from ${plan.previousSource}), ${tagNote}` };
+  }
+  const next = latest ? /(\d+)\.(\d+)\.(\d+)/.exec(latest.tag.slice(latest.prefix.length)) : undefined;
+  const version = next ? (latest!.elsewhere ? `${next[1]}.${Number(next[2]) + 1}.0` : `${next[1]}.${next[2]}.${Number(next[3]) + 1}`) : '0.1.0';
+  const why = behind
+    ? `${describeChoice(behind)} fits, but its files say ${behind.plan.previous?.version}, behind ${latest!.tag}: this branch does not carry the release version (release from the branch that does with --branch, or pass --inputs)`
+    : 'no version files found: no VERSION, Cargo.toml workspace, package.json or Chart.yaml that plans';
+  return { inputs: { version, 'version-files': '', 'bump-mode': 'none', ...tagPrefix }, assumed: `version ${version}, nothing bumped (${why}), ${tagNote}` };
 }
 
 /** Which scenario an example caller belongs to, by its file name (examples/metallb.yml → metallb). */
@@ -103,7 +129,7 @@ export async function rehearseCommand(flags: Map<string, string>, print: (line: 
   const name = flags.get('scenario') ?? (caller ? callerScenario(caller.name) : 'kata');
   const names = [...Object.keys(SCENARIOS), 'self', 'self-first'];
   if (!flags.has('repo-dir') && !names.includes(name)) throw new UserError(`--scenario ${name} is not a scenario.`, `Use one of: ${names.join(', ')}.`);
-  const scenario = flags.has('repo-dir') ? scenarioFromRepository(flags.get('repo-dir')!, flags) : name === 'self' || name === 'self-first' ? selfScenario(dirname(actionsDirectory()), { first: name === 'self-first' }) : loadScenario(name);
+  const scenario = flags.has('repo-dir') ? await scenarioFromRepository(flags.get('repo-dir')!, flags) : name === 'self' || name === 'self-first' ? selfScenario(dirname(actionsDirectory()), { first: name === 'self-first' }) : loadScenario(name);
   const mock = flags.has('mock');
   const actionsDir = actionsDirectory();
   const workflowFile = join(dirname(actionsDir), '.github', 'workflows', 'release.yml');
@@ -113,6 +139,7 @@ export async function rehearseCommand(flags: Map<string, string>, print: (line: 
   try {
     if (scenario.images || JSON.stringify(scenario.inputs).includes('{registry}')) registry = await startLocalRegistry();
     print(`Rehearsing ${scenario.name === 'repo-dir' ? scenario.title : `the ${scenario.name} release`} in a GitHub sandbox${registry ? ` with a registry at ${registry.host}` : ''}…`);
+    if (scenario.assumed) print(`Assumed: ${scenario.assumed}.`);
     if (caller) print(`Running ${caller.name} as the repository's own workflow_dispatch workflow${secrets === 'github-token-only' ? ', with no App (GITHUB_TOKEN only)' : ''}.`);
     const record = await rehearse({ scenario, sandbox, mock, actionsDir, workflowFile, workdir, secrets, ...(caller ? { caller } : {}), ...(registry ? { registry } : {}), log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => {} });
     print('');

@@ -23,7 +23,17 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 export function rehearsalReport(record: RunRecord, sandbox: Sandbox, scenario: Scenario, mock: boolean): string {
   const out: string[] = [];
   const icon = { success: '✓', failure: '✗', skipped: '-', cancelled: '⊘' } as const;
-  out.push(`relkit rehearsal: ${scenario.name}${mock ? ' (mock)' : ''}`, `  ${scenario.title}`, ...(scenario.process ? [`  modelled on ${scenario.process}`] : []), `  ${scenario.repository}, started on ${scenario.dispatchBranch}; GitHub sandbox at ${sandbox.urls.api}`, '', 'Jobs');
+  const derived = sandbox.state.repo(scenario.repository)?.derivedPulls ?? 0;
+  out.push(
+    `relkit rehearsal: ${scenario.name}${mock ? ' (mock)' : ''}`,
+    `  ${scenario.title}`,
+    ...(scenario.process ? [`  modelled on ${scenario.process}`] : []),
+    ...(scenario.assumed ? [`  assumed: ${scenario.assumed}; pass --inputs to choose`] : []),
+    `  ${scenario.repository}, started on ${scenario.dispatchBranch}; GitHub sandbox at ${sandbox.urls.api}`,
+    ...(derived ? [`  ${derived} pull request(s) derived from merge and squash commit messages (number, title, author, merge time; no labels or bodies, so notes are uncategorised)`] : []),
+    '',
+    'Jobs',
+  );
   const listJobs = (run: RunRecord, prefix: string) => {
     for (const job of Object.values(run.jobs)) {
       const id = `${prefix}${job.id}`;

@@ -21,6 +21,8 @@ export interface Scenario {
   title: string;
   /** The public release process this scenario follows, as the report names it ('' for none). */
   process: string;
+  /** What was guessed rather than given (a repository's version files, its next version), for the report. */
+  assumed?: string;
   repository: string;
   /** The branch the workflow is started on. */
   dispatchBranch: string;

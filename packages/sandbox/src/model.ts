@@ -210,6 +210,8 @@ export interface Repository {
   latestReleaseId: number | null;
   /** Every ref change since the seed, oldest first. */
   pushes: Push[];
+  /** PRs the seed derived from merge and squash commit messages (a git directory has no PRs). */
+  derivedPulls: number;
 }
 
 export function fullName(repo: Repository): string {
@@ -301,6 +303,7 @@ export class SandboxState {
       rulesets: [],
       collaborators: new Map(),
       immutableReleases: false,
+      derivedPulls: 0,
       fork: options.fork ?? null,
       latestReleaseId: null,
       pushes: [],

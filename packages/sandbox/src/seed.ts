@@ -245,6 +245,7 @@ function seedRepo(state: SandboxState, seed: SeedRepo): Repository {
   const given = new Map((seed.pulls ?? []).filter((p) => p.number !== undefined).map((p) => [p.number as number, p]));
   const derived = seed.gitDir ? derivePulls(repo).map((p) => ({ ...p, ...given.get(p.number as number) })) : [];
   const derivedNumbers = new Set(derived.map((p) => p.number));
+  repo.derivedPulls = derived.filter((p) => !given.has(p.number as number)).length;
   const pulls = [...derived, ...(seed.pulls ?? []).filter((p) => !derivedNumbers.has(p.number))];
   for (const p of pulls.sort((a, b) => (a.number ?? Infinity) - (b.number ?? Infinity))) {
     const number = p.number ?? repo.nextNumber;

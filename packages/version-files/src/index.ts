@@ -7,3 +7,4 @@ export { highestTag } from './tags.js';
 export { workspaceFiles, type FileSource } from './file-source.js';
 export { applyEdits, type Edit } from './edits.js';
 export { decodeSource, encodeSource, lineColumn, type SourceText } from './source-file.js';
+export { detectVersionFiles, describeChoice, type DetectedVersionFiles, type VersionFilesChoice } from './detect.js';

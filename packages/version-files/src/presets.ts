@@ -1,13 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { UserError } from '@relkit/kit';
+import type { FileSource } from './file-source.js';
 import { parseTomlTree } from './formats/toml.js';
 import { resolveKeyPath, type TreeNode } from './key-path.js';
 import { decodeSource } from './source-file.js';
 import { parseSpec, type SpecEntry } from './spec.js';
-import { resolvePattern } from './workspace.js';
 
-type PresetExpander = (root: string) => Promise<string>;
+type PresetExpander = (source: FileSource) => Promise<string>;
 
 const STATIC_PRESETS: Record<string, string> = {
   'helm-chart': '**/Chart.yaml: version, appVersion?',
@@ -22,8 +20,9 @@ const STATIC_PRESETS: Record<string, string> = {
   ].join('\n'),
 };
 
-async function readToml(root: string, path: string): Promise<TreeNode | undefined> {
-  const bytes = await readFile(join(root, path)).catch(() => undefined);
+async function readToml(source: FileSource, path: string): Promise<TreeNode | undefined> {
+  if ((await source.resolve(path, 'preset cargo-workspace')).length === 0) return undefined;
+  const bytes = await source.read(path).catch(() => undefined);
   return bytes ? parseTomlTree(decodeSource(path, bytes)) : undefined;
 }
 
@@ -41,12 +40,12 @@ const DEPENDENCY_TABLES = ['dependencies', 'dev-dependencies', 'build-dependenci
  * member's own version, `version = "=X"` on internal path dependencies, README dependency snippets
  * for the workspace's crates, and the changelog's Unreleased section.
  */
-const cargoWorkspace: PresetExpander = async (root) => {
-  const manifest = await readToml(root, 'Cargo.toml');
+const cargoWorkspace: PresetExpander = async (source) => {
+  const manifest = await readToml(source, 'Cargo.toml');
   if (!manifest) throw new UserError('Preset `cargo-workspace` needs a Cargo.toml at the workspace root, and there is none.', 'Run the action in the repository root (`working-directory`), or list the files in `files`.', { input: 'preset' });
   const members = strings(resolveKeyPath(manifest, [{ type: 'key', name: 'workspace' }, { type: 'key', name: 'members' }])[0]?.node);
   const memberDirs = new Set<string>();
-  for (const member of members) for (const file of await resolvePattern(root, `${member.replace(/\/$/, '')}/Cargo.toml`, 'preset cargo-workspace')) memberDirs.add(file.slice(0, -'/Cargo.toml'.length));
+  for (const member of members) for (const file of await source.resolve(`${member.replace(/\/$/, '')}/Cargo.toml`, 'preset cargo-workspace')) memberDirs.add(file.slice(0, -'/Cargo.toml'.length));
   const crates = new Set<string>();
   const pathDeps = (tree: TreeNode, tables: string[][]) => {
     for (const table of tables) {
@@ -57,7 +56,7 @@ const cargoWorkspace: PresetExpander = async (root) => {
   pathDeps(manifest, [['workspace', 'dependencies']]);
   const lines = ['Cargo.toml: workspace.package.version?, package.version?, workspace.dependencies.*[path].version?'];
   for (const dir of [...memberDirs].sort()) {
-    const tree = await readToml(root, `${dir}/Cargo.toml`);
+    const tree = await readToml(source, `${dir}/Cargo.toml`);
     if (!tree) continue;
     const name = resolveKeyPath(tree, [{ type: 'key', name: 'package' }, { type: 'key', name: 'name' }])[0]?.node;
     if (name?.kind === 'scalar' && typeof name.value === 'string') crates.add(name.value);
@@ -81,8 +80,8 @@ export function checkPresetNames(names: string[]): void {
   }
 }
 
-export async function expandPreset(root: string, name: string): Promise<SpecEntry[]> {
+export async function expandPreset(source: FileSource, name: string): Promise<SpecEntry[]> {
   checkPresetNames([name]);
-  const text = STATIC_PRESETS[name] ?? (await DYNAMIC_PRESETS[name]!(root));
+  const text = STATIC_PRESETS[name] ?? (await DYNAMIC_PRESETS[name]!(source));
   return parseSpec(text, `preset ${name}`);
 }
