@@ -86,15 +86,39 @@ export function commitFiles(repo: Repository, identity: Identity, parent: string
 }
 
 /** Paths whose content differs between two trees (for compare `files` and workflow checks). */
-export function changedPaths(repo: Repository, baseTree: string | undefined, headTree: string): { path: string; status: 'added' | 'removed' | 'modified'; before?: string; after?: string }[] {
-  const before = baseTree ? repo.objects.listFiles(baseTree) : new Map();
-  const after = repo.objects.listFiles(headTree);
-  const result: { path: string; status: 'added' | 'removed' | 'modified'; before?: string; after?: string }[] = [];
-  for (const [path, entry] of after) {
-    const old = before.get(path);
-    if (!old) result.push({ path, status: 'added', after: entry.sha });
-    else if (old.sha !== entry.sha) result.push({ path, status: 'modified', before: old.sha, after: entry.sha });
-  }
-  for (const [path, entry] of before) if (!after.has(path)) result.push({ path, status: 'removed', before: entry.sha });
-  return result.sort((a, b) => (a.path < b.path ? -1 : 1));
+export type PathChange = { path: string; status: 'added' | 'removed' | 'modified'; before?: string; after?: string };
+
+/**
+ * Files that differ between two trees, sorted by path. Subtrees with the same id are skipped, as
+ * git's own tree diff does: two commits of a 15,000-file tree that change two files read a handful
+ * of trees, not all of them.
+ */
+export function changedPaths(repo: Repository, baseTree: string | undefined, headTree: string): PathChange[] {
+  const result: PathChange[] = [];
+  const files = (tree: string | undefined, prefix: string, status: 'added' | 'removed') => {
+    for (const [path, entry] of tree ? repo.objects.listFiles(tree) : []) result.push(status === 'added' ? { path: `${prefix}${path}`, status, after: entry.sha } : { path: `${prefix}${path}`, status, before: entry.sha });
+  };
+  const walk = (before: string | undefined, after: string | undefined, prefix: string) => {
+    if (before === after) return;
+    const old = new Map((before ? (repo.objects.tree(before) ?? []) : []).map((e) => [e.name, e]));
+    const now = new Map((after ? (repo.objects.tree(after) ?? []) : []).map((e) => [e.name, e]));
+    for (const name of new Set([...old.keys(), ...now.keys()])) {
+      const a = old.get(name);
+      const b = now.get(name);
+      if (a && b && a.sha === b.sha && a.type === b.type) continue;
+      const path = `${prefix}${name}`;
+      if (a?.type === 'tree' && b?.type === 'tree') walk(a.sha, b.sha, `${path}/`);
+      else {
+        if (a?.type === 'tree') files(a.sha, `${path}/`, 'removed');
+        if (b?.type === 'tree') files(b.sha, `${path}/`, 'added');
+        const aFile = a && a.type !== 'tree' ? a : undefined;
+        const bFile = b && b.type !== 'tree' ? b : undefined;
+        if (aFile && bFile) result.push({ path, status: 'modified', before: aFile.sha, after: bFile.sha });
+        else if (bFile) result.push({ path, status: 'added', after: bFile.sha });
+        else if (aFile) result.push({ path, status: 'removed', before: aFile.sha });
+      }
+    }
+  };
+  walk(baseTree, headTree, '');
+  return result.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }

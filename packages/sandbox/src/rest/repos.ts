@@ -1,5 +1,5 @@
 import { HttpError, missingField, notFound, paginate, requireBody, validationFailed, type RequestContext, type Router } from '../http.js';
-import { nowIso, type Repository } from '../model.js';
+import { fullName, nowIso, type Repository } from '../model.js';
 import * as json from '../serialize.js';
 import { changedPaths, commitFiles, resolveCommitish, setRef } from '../repo-ops.js';
 import { canAdministrate, requireAuth, requireWrite } from '../rules.js';
@@ -52,7 +52,12 @@ function fileContent(ctx: RequestContext, repo: Repository, path: string, sha: s
   };
 }
 
-function compare(ctx: RequestContext, repo: Repository, base: string, head: string): Record<string, unknown> {
+/**
+ * `GET …/compare/BASE...HEAD` as GitHub documents it: without `per_page`/`page` the newest 250
+ * commits; paged, the commits page by page and the changed files (at most 300) on the first page only.
+ * https://docs.github.com/rest/commits/commits#compare-two-commits
+ */
+function compare(ctx: RequestContext, repo: Repository, base: string, head: string): { body: Record<string, unknown>; headers: Record<string, string> } {
   const baseSha = resolveCommitish(repo, base);
   const headSha = resolveCommitish(repo, head);
   if (!baseSha || !headSha) throw notFound();
@@ -60,12 +65,14 @@ function compare(ctx: RequestContext, repo: Repository, base: string, head: stri
   const ahead = repo.objects.log(headSha, [baseSha]).reverse();
   const behind = repo.objects.log(baseSha, [headSha]);
   const status = ahead.length === 0 && behind.length === 0 ? 'identical' : behind.length === 0 ? 'ahead' : ahead.length === 0 ? 'behind' : 'diverged';
-  const { items } = paginate(ctx, ahead, '');
+  const paged = ctx.query.has('per_page') || ctx.query.has('page');
+  const { items, headers } = paged ? paginate(ctx, ahead, `/repos/${fullName(repo)}/compare/${base}...${head}`) : { items: ahead.slice(-250), headers: {} };
+  const firstPage = !paged || Number(ctx.query.get('page') ?? 1) <= 1;
   const baseCommit = repo.objects.commit(baseSha);
   const mergeBaseCommit = mergeBase ? repo.objects.commit(mergeBase) : undefined;
   const headCommit = repo.objects.commit(headSha);
-  const files = mergeBaseCommit && headCommit
-    ? changedPaths(repo, mergeBaseCommit.tree, headCommit.tree).map((f) => ({
+  const files = firstPage && mergeBaseCommit && headCommit
+    ? changedPaths(repo, mergeBaseCommit.tree, headCommit.tree).slice(0, 300).map((f) => ({
         sha: f.after ?? f.before ?? '',
         filename: f.path,
         status: f.status,
@@ -78,7 +85,7 @@ function compare(ctx: RequestContext, repo: Repository, base: string, head: stri
       }))
     : [];
   const html = `${ctx.urls.html}/${repo.owner.login}/${repo.name}/compare/${base}...${head}`;
-  return {
+  const body = {
     url: `${json.repoUrl(ctx.urls, repo)}/compare/${base}...${head}`,
     html_url: html,
     permalink_url: `${ctx.urls.html}/${repo.owner.login}/${repo.name}/compare/${baseSha}...${headSha}`,
@@ -93,6 +100,7 @@ function compare(ctx: RequestContext, repo: Repository, base: string, head: stri
     commits: items.map((c) => json.restCommit(ctx.state, ctx.urls, repo, c)),
     files,
   };
+  return { body, headers };
 }
 
 const HEX_COLOR = /^[0-9a-fA-F]{6}$/;
@@ -207,7 +215,8 @@ export function registerRepoRoutes(router: Router): void {
     const repo = ctx.repo();
     const [base, head] = (ctx.params.basehead as string).split('...');
     if (!base || !head) throw notFound();
-    return { status: 200, body: compare(ctx, repo, base, head) };
+    const { body, headers } = compare(ctx, repo, base, head);
+    return { status: 200, body, headers };
   });
 
   router.add(
