@@ -1,9 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startSandbox } from '@relkit/sandbox';
 import { useSandbox } from '../helpers/sandbox.js';
+import { requireTool } from '../helpers/tools.js';
 
 /** A real git repository: a merge commit, a squash commit, an annotated tag and a release branch. */
 function makeGitRepo(): { dir: string; head: string; tagObject: string } {
@@ -21,6 +23,9 @@ function makeGitRepo(): { dir: string; head: string; tagObject: string } {
   git('checkout', '-q', 'main');
   git('merge', '-q', '--no-ff', 'speaker-fix', '-m', 'Merge pull request #101 from bob/speaker-fix\n\nFix speaker crash');
   writeFileSync(join(dir, 'docs.md'), 'docs\n');
+  mkdirSync(join(dir, 'hack'));
+  writeFileSync(join(dir, 'hack', 'build.sh'), '#!/bin/sh\necho build\n', { mode: 0o755 });
+  symlinkSync('build.sh', join(dir, 'hack', 'latest'));
   git('add', '.');
   git('commit', '-q', '-m', 'Improve docs (#102)');
   git('branch', 'v0.14');
@@ -91,14 +96,68 @@ describe('history as GitHub answers it, from a seeded repository', () => {
     expect(numbers).toEqual([[101], [101], [102]]);
   });
 
-  it('serves a commit\'s tree as one tarball, as actions/checkout downloads it without git', async () => {
-    const answer = await fetch(`${env.sandbox.urls.api}/repos/metallb/metallb/tarball/${repo.head}`, { headers: { authorization: 'Bearer ghp_sandbox_admin' } });
-    expect(answer.status).toBe(200);
-    const dir = mkdtempSync(join(tmpdir(), 'relkit-tarball-'));
-    writeFileSync(join(dir, 'a.tar.gz'), Buffer.from(await answer.arrayBuffer()));
-    const listing = execFileSync('tar', ['-tzf', join(dir, 'a.tar.gz')]).toString().trim().split('\n').sort();
-    expect(listing).toEqual([`metallb-metallb-${repo.head.slice(0, 7)}/`, `metallb-metallb-${repo.head.slice(0, 7)}/VERSION`, `metallb-metallb-${repo.head.slice(0, 7)}/docs.md`, `metallb-metallb-${repo.head.slice(0, 7)}/speaker.go`]);
-    execFileSync('tar', ['-xzf', join(dir, 'a.tar.gz'), '-C', dir, '--strip-components=1']);
-    expect(execFileSync('cat', [join(dir, 'VERSION')]).toString()).toBe('0.14.8\n');
+  it('serves a commit\'s tree as one tarball or zipball, the same tree `git archive` gives', async () => {
+    requireTool('unzip', 'apt-get install unzip');
+    const top = `metallb-metallb-${repo.head.slice(0, 7)}`;
+    // Name, type (file, symlink, folder), mode and content of every entry.
+    const describeTree = (dir: string) => execFileSync('sh', ['-c', `cd "${dir}" && find . -mindepth 1 | sort | while read -r p; do printf '%s %s ' "$p" "$(stat -c '%F %a' "$p")"; if [ -L "$p" ]; then readlink "$p"; elif [ -f "$p" ]; then sha1sum < "$p"; else echo; fi; done`]).toString();
+    // GitHub builds its archives with `git archive`: the same command, unpacked the same way, is the oracle.
+    const gitArchive = (format: 'tar' | 'zip', unpack: string) => {
+      const dir = mkdtempSync(join(tmpdir(), 'relkit-archive-'));
+      execFileSync('sh', ['-c', `git -C "${repo.dir}" archive --format=${format} --prefix=${top}/ -o "${dir}/archive" ${repo.head} && cd "${dir}" && mkdir x && ${unpack}`]);
+      return describeTree(join(dir, 'x'));
+    };
+    const formats = [
+      { format: 'tarball', extension: 'tar.gz', unpack: 'tar -xzf archive -C x', want: gitArchive('tar', 'tar -xf archive -C x') },
+      { format: 'zipball', extension: 'zip', unpack: 'unzip -q archive -d x', want: gitArchive('zip', 'unzip -q archive -d x') },
+    ];
+    for (const { format, extension, unpack, want } of formats) {
+      expect(want).toMatch(new RegExp(`\\./${top}/hack/build\\.sh regular file 7\\d5 `));
+      expect(want).toMatch(new RegExp(`\\./${top}/hack/latest symbolic link 777 build\\.sh`));
+      const answer = await fetch(`${env.sandbox.urls.api}/repos/metallb/metallb/${format}/${repo.head}`, { headers: { authorization: 'Bearer ghp_sandbox_admin' } });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('content-disposition')).toBe(`attachment; filename=${top}.${extension}`);
+      const dir = mkdtempSync(join(tmpdir(), `relkit-${format}-`));
+      writeFileSync(join(dir, 'archive'), Buffer.from(await answer.arrayBuffer()));
+      execFileSync('sh', ['-c', `cd "${dir}" && mkdir x && ${unpack}`]);
+      expect(describeTree(join(dir, 'x')), format).toBe(want);
+    }
+  });
+
+  it('REST compare pages as GitHub documents: 250 newest unpaged, files (≤ 300, as git diff lists them) on the first page only', async () => {
+    // 320 commits, each adding a file in one of 8 folders, written with git fast-import.
+    const dir = mkdtempSync(join(tmpdir(), 'relkit-compare-'));
+    execFileSync('git', ['init', '-q', '--bare', dir]);
+    let stream = '';
+    for (let i = 1; i <= 320; i++) {
+      const content = `file ${i}\n`;
+      stream += `commit refs/heads/main\nmark :${i}\ncommitter Dev <dev@example.com> ${1_700_000_000 + i * 60} +0000\ndata ${`change ${i}\n`.length}\nchange ${i}\n${i > 1 ? `from :${i - 1}\n` : ''}M 100644 inline dir${i % 8}/f${i}.txt\ndata ${content.length}\n${content}\n`;
+    }
+    execFileSync('git', ['-C', dir, 'fast-import', '--quiet'], { input: stream });
+    const base = execFileSync('git', ['-C', dir, 'rev-parse', 'main~319']).toString().trim();
+    const head = execFileSync('git', ['-C', dir, 'rev-parse', 'main']).toString().trim();
+    const fresh = await startSandbox({ seed: { repos: [{ owner: 'acme', name: 'big', gitDir: dir }] } });
+    try {
+      const get = async (query: string) => {
+        const answer = await fetch(`${fresh.urls.api}/repos/acme/big/compare/${base}...main${query}`, { headers: { authorization: 'Bearer ghp_sandbox_admin' } });
+        return { body: (await answer.json()) as { ahead_by: number; commits: Array<{ sha: string }>; files: Array<{ filename: string; status: string }> }, link: answer.headers.get('link') ?? '' };
+      };
+      const gitFiles = execFileSync('git', ['-C', dir, 'diff', '--name-only', base, head]).toString().trim().split('\n').sort();
+      const unpaged = await get('');
+      expect(unpaged.body.ahead_by).toBe(319);
+      expect(unpaged.body.commits).toHaveLength(250);
+      expect(unpaged.body.commits.at(-1)!.sha).toBe(head);
+      expect(unpaged.body.files.map((f) => f.filename)).toEqual(gitFiles.slice(0, 300));
+      expect(unpaged.body.files.every((f) => f.status === 'added')).toBe(true);
+      const first = await get('?per_page=100&page=1');
+      expect(first.body.commits).toHaveLength(100);
+      expect(first.body.files).toHaveLength(300);
+      expect(first.link).toMatch(/page=2>; rel="next".*page=4>; rel="last"/);
+      const fourth = await get('?per_page=100&page=4');
+      expect(fourth.body.commits.map((c) => c.sha).at(-1)).toBe(head);
+      expect(fourth.body.files).toEqual([]);
+    } finally {
+      await fresh.close();
+    }
   });
 });
