@@ -210,7 +210,8 @@ class ObjectCache<K> {
   }
 
   set(key: K, object: GitObject): void {
-    if (object.data.length > this.limit / 4) return;
+    // Commits are kept parsed by the object store; their bytes here would be a second copy.
+    if (object.type === 'commit' || object.data.length > this.limit / 4) return;
     this.entries.set(key, object);
     this.bytes += object.data.length;
     for (const [oldest, value] of this.entries) {
@@ -229,7 +230,7 @@ class ObjectCache<K> {
 export class GitDirSource implements ObjectSource {
   private readonly packs: Pack[] = [];
   private readonly objectsDir: string;
-  private readonly cache = new ObjectCache<string>(64 << 20);
+  private readonly cache = new ObjectCache<string>(32 << 20);
   private readonly looseCache = new ObjectCache<string>(16 << 20);
   readonly count: number;
 
