@@ -17,14 +17,16 @@ const BASELINE_PARALLEL = 8;
  * A history of `commits` squash-merged PRs (`Title (#N)`) after a tag, built with git fast-import;
  * every PR's author is one of 40 people, so new-contributor checks see a realistic crowd.
  */
-function buildRepo(commits: number): string {
+function buildRepo(commits: number, prs = commits): string {
   const dir = mkdtempSync(join(tmpdir(), 'relkit-bench-relnotes-'));
   execFileSync('git', ['init', '-q', '-b', 'main', dir]);
   const lines: string[] = [];
   const base = Date.UTC(2025, 0, 1) / 1000;
   for (let n = 0; n <= commits; n++) {
     const who = n === 0 ? 'maintainer' : `dev${n % AUTHORS}`;
-    const message = n === 0 ? 'Initial commit' : `Change number ${n} (#${n})`;
+    // With fewer PRs than commits, every (commits/prs)-th commit is a squash-merged PR, the rest direct pushes.
+    const isPr = n > 0 && n % Math.max(1, Math.floor(commits / prs)) === 0 && n / Math.max(1, Math.floor(commits / prs)) <= prs;
+    const message = n === 0 ? 'Initial commit' : isPr ? `Change number ${n} (#${n})` : `Tidy up ${n}`;
     const content = `change ${n}\n`;
     lines.push('commit refs/heads/main', `mark :${n + 1}`, `author ${who} <${who}@users.noreply.github.com> ${base + n * 60} +0000`, `committer ${who} <${who}@users.noreply.github.com> ${base + n * 60} +0000`, `data ${Buffer.byteLength(message)}`, message);
     if (n > 0) lines.push(`from :${n}`);
@@ -99,4 +101,32 @@ it('gen-relnotes: requests and wall time for 100, 1,000 and 5,000 commits agains
     }
   }
   report('gen-relnotes', LATENCY_MS, rows);
+});
+
+it('gen-relnotes with the pacing it has in Actions: 8 PRs in 100 and 1,000 commits at 50 ms a request', async () => {
+  const rows: Array<Record<string, string | number>> = [];
+  for (const size of [100, 1000]) {
+    const dir = buildRepo(size, 8);
+    const sandbox = await startSandbox({ seed: { repos: [{ owner: 'acme', name: 'app', gitDir: dir }] } });
+    try {
+      sandbox.latencyMs = 50;
+      // Default pacing (no writeIntervalMs): what a workflow run gets.
+      const clients = createGitHubClients({ token: SANDBOX_TOKENS.admin, apiUrl: sandbox.urls.api, graphqlUrl: sandbox.urls.graphql });
+      const request = { id: { owner: 'acme', repo: 'app' }, to: 'main', from: 'v1.0.0', version: '1.1.0', tagPrefix: '', paths: [], config: defaultConfig(), parallel: 4, date: '2026-01-01', serverUrl: 'https://github.com', log: () => undefined, warn: () => undefined };
+      // One run first: the sandbox's first answers build its caches, which GitHub's do not.
+      await generateNotes(clients, { ...request, localDir: undefined });
+      let prs = 0;
+      const api = await measure(sandbox, async () => {
+        prs = (await generateNotes(clients, { ...request, localDir: undefined })).entries.filter((e) => e.pr !== undefined).length;
+      });
+      const local = await measure(sandbox, () => generateNotes(clients, { ...request, localDir: dir }));
+      for (const [path, m] of [['API only', api], ['local clone', local]] as const) {
+        rows.push({ commits: size, PRs: prs, path, requests: m.requests, target: `≤ ${Math.ceil(size / 100) + 3}`, 'wall ms': m.ms, 'release-drafter (issue 20, same job)': '900 ms' });
+      }
+    } finally {
+      await sandbox.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+  report('gen-relnotes-paced', 50, rows);
 });

@@ -118,6 +118,35 @@ function trimSlash(url: string): string {
 }
 
 /** The one way relkit talks to GitHub: REST and GraphQL from the same configured Octokit. */
+/**
+ * Requests GitHub counts as content-creating for its secondary rate limits: REST writes and GraphQL
+ * mutations; a GraphQL query is a read (1 point of 2,000 a minute, not a write).
+ * https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits
+ */
+export function isContentCreating(method: string, url: string, body: unknown): boolean {
+  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return false;
+  if (!/\/graphql(\?|$)/.test(url)) return true;
+  if (typeof body !== 'string') return true;
+  try {
+    const query = (JSON.parse(body) as { query?: unknown }).query;
+    // Leading comments aside, an operation is a mutation only when it says so.
+    return typeof query !== 'string' || /^mutation\b/.test(query.replace(/^(\s*#[^\n]*\n)*\s*/, ''));
+  } catch {
+    return true;
+  }
+}
+
+/** Spaces the starts of writes `intervalMs` apart, as GitHub asks of content-creating requests. */
+function writePacer(intervalMs: number): () => Promise<void> {
+  let next = 0;
+  return async () => {
+    const now = Date.now();
+    const at = Math.max(now, next);
+    next = at + intervalMs;
+    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+  };
+}
+
 export function createGitHubClients(options: GitHubClientOptions): GitHubClients {
   const env = options.env ?? process.env;
   if (!options.token) {
@@ -138,9 +167,12 @@ export function createGitHubClients(options: GitHubClientOptions): GitHubClients
   const requests = new RequestCounter();
 
   const baseFetch: typeof fetch = (actionsDefaults.request?.fetch as typeof fetch | undefined) ?? fetch;
+  const paceWrite = writePacer(writeIntervalMs);
   const countingFetch = (async (input: string | URL | Request, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    requests.record(String(init?.method ?? 'GET').toUpperCase(), url);
+    const method = String(init?.method ?? 'GET').toUpperCase();
+    if (isContentCreating(method, url, init?.body)) await paceWrite();
+    requests.record(method, url);
     const timeout = AbortSignal.timeout(requestTimeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     try {
@@ -173,7 +205,10 @@ export function createGitHubClients(options: GitHubClientOptions): GitHubClients
       onSecondaryRateLimit: onLimit('secondary'),
       retryAfterBaseValue: retryBaseMs,
       fallbackSecondaryRateRetryAfter: 60,
-      write: new Bottleneck.Group({ maxConcurrent: 1, minTime: writeIntervalMs }),
+      // plugin-throttling paces every /graphql request as a write; relkit paces content-creating
+      // requests itself (in fetch, where a query and a mutation can be told apart), so this group only
+      // keeps the plugin's bookkeeping.
+      write: new Bottleneck.Group({ maxConcurrent: null, minTime: 0 }),
       notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: notificationIntervalMs }),
     },
   });

@@ -5,6 +5,7 @@ export { WritePath, type WriteDescription, type WriteRecord, type WriteStatus, t
 export { SummaryBuilder, writePlanSection, type Cell } from './summary.js';
 export {
   createGitHubClients,
+  isContentCreating,
   RequestCounter,
   GITHUB_API_VERSION,
   type GitHubClients,
