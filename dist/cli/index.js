@@ -91435,6 +91435,38 @@ function trimSlash(url) {
     return url.replace(/\/+$/, '');
 }
 /** The one way relkit talks to GitHub: REST and GraphQL from the same configured Octokit. */
+/**
+ * Requests GitHub counts as content-creating for its secondary rate limits: REST writes and GraphQL
+ * mutations; a GraphQL query is a read (1 point of 2,000 a minute, not a write).
+ * https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits
+ */
+function isContentCreating(method, url, body) {
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS')
+        return false;
+    if (!/\/graphql(\?|$)/.test(url))
+        return true;
+    if (typeof body !== 'string')
+        return true;
+    try {
+        const query = JSON.parse(body).query;
+        // Leading comments aside, an operation is a mutation only when it says so.
+        return typeof query !== 'string' || /^mutation\b/.test(query.replace(/^(\s*#[^\n]*\n)*\s*/, ''));
+    }
+    catch {
+        return true;
+    }
+}
+/** Spaces the starts of writes `intervalMs` apart, as GitHub asks of content-creating requests. */
+function writePacer(intervalMs) {
+    let next = 0;
+    return async () => {
+        const now = Date.now();
+        const at = Math.max(now, next);
+        next = at + intervalMs;
+        if (at > now)
+            await new Promise((resolve) => setTimeout(resolve, at - now));
+    };
+}
 function createGitHubClients(options) {
     const env = options.env ?? process.env;
     if (!options.token) {
@@ -91454,9 +91486,13 @@ function createGitHubClients(options) {
     const retries = options.retries ?? 3;
     const requests = new RequestCounter();
     const baseFetch = defaults.request?.fetch ?? fetch;
+    const paceWrite = writePacer(writeIntervalMs);
     const countingFetch = (async (input, init) => {
         const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-        requests.record(String(init?.method ?? 'GET').toUpperCase(), url);
+        const method = String(init?.method ?? 'GET').toUpperCase();
+        if (isContentCreating(method, url, init?.body))
+            await paceWrite();
+        requests.record(method, url);
         const timeout = AbortSignal.timeout(requestTimeoutMs);
         const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
         try {
@@ -91489,7 +91525,10 @@ function createGitHubClients(options) {
             onSecondaryRateLimit: onLimit('secondary'),
             retryAfterBaseValue: retryBaseMs,
             fallbackSecondaryRateRetryAfter: 60,
-            write: new (bottleneck_lib_default()).Group({ maxConcurrent: 1, minTime: writeIntervalMs }),
+            // plugin-throttling paces every /graphql request as a write; relkit paces content-creating
+            // requests itself (in fetch, where a query and a mutation can be told apart), so this group only
+            // keeps the plugin's bookkeeping.
+            write: new (bottleneck_lib_default()).Group({ maxConcurrent: null, minTime: 0 }),
             notifications: new (bottleneck_lib_default()).Group({ maxConcurrent: 1, minTime: notificationIntervalMs }),
         },
     });

@@ -36861,7 +36861,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
 /* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6163);
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1444);
-/* harmony import */ var _relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6054);
+/* harmony import */ var _relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(853);
 
 
 
@@ -40160,7 +40160,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Y8: () => (/* binding */ createGitHubClients)
 });
 
-// UNUSED EXPORTS: GITHUB_API_VERSION, RequestCounter
+// UNUSED EXPORTS: GITHUB_API_VERSION, RequestCounter, isContentCreating
 
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
@@ -45544,6 +45544,38 @@ function trimSlash(url) {
     return url.replace(/\/+$/, '');
 }
 /** The one way relkit talks to GitHub: REST and GraphQL from the same configured Octokit. */
+/**
+ * Requests GitHub counts as content-creating for its secondary rate limits: REST writes and GraphQL
+ * mutations; a GraphQL query is a read (1 point of 2,000 a minute, not a write).
+ * https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits
+ */
+function isContentCreating(method, url, body) {
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS')
+        return false;
+    if (!/\/graphql(\?|$)/.test(url))
+        return true;
+    if (typeof body !== 'string')
+        return true;
+    try {
+        const query = JSON.parse(body).query;
+        // Leading comments aside, an operation is a mutation only when it says so.
+        return typeof query !== 'string' || /^mutation\b/.test(query.replace(/^(\s*#[^\n]*\n)*\s*/, ''));
+    }
+    catch {
+        return true;
+    }
+}
+/** Spaces the starts of writes `intervalMs` apart, as GitHub asks of content-creating requests. */
+function writePacer(intervalMs) {
+    let next = 0;
+    return async () => {
+        const now = Date.now();
+        const at = Math.max(now, next);
+        next = at + intervalMs;
+        if (at > now)
+            await new Promise((resolve) => setTimeout(resolve, at - now));
+    };
+}
 function createGitHubClients(options) {
     const env = options.env ?? process.env;
     if (!options.token) {
@@ -45563,9 +45595,13 @@ function createGitHubClients(options) {
     const retries = options.retries ?? 3;
     const requests = new RequestCounter();
     const baseFetch = defaults.request?.fetch ?? fetch;
+    const paceWrite = writePacer(writeIntervalMs);
     const countingFetch = (async (input, init) => {
         const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-        requests.record(String(init?.method ?? 'GET').toUpperCase(), url);
+        const method = String(init?.method ?? 'GET').toUpperCase();
+        if (isContentCreating(method, url, init?.body))
+            await paceWrite();
+        requests.record(method, url);
         const timeout = AbortSignal.timeout(requestTimeoutMs);
         const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
         try {
@@ -45598,7 +45634,10 @@ function createGitHubClients(options) {
             onSecondaryRateLimit: onLimit('secondary'),
             retryAfterBaseValue: retryBaseMs,
             fallbackSecondaryRateRetryAfter: 60,
-            write: new (bottleneck_lib_default()).Group({ maxConcurrent: 1, minTime: writeIntervalMs }),
+            // plugin-throttling paces every /graphql request as a write; relkit paces content-creating
+            // requests itself (in fetch, where a query and a mutation can be told apart), so this group only
+            // keeps the plugin's bookkeeping.
+            write: new (bottleneck_lib_default()).Group({ maxConcurrent: null, minTime: 0 }),
             notifications: new (bottleneck_lib_default()).Group({ maxConcurrent: 1, minTime: notificationIntervalMs }),
         },
     });
@@ -45666,7 +45705,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   oS: () => (/* reexport */ workspaceRoot)
 });
 
-// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, checkPattern, createGitHubClients, explainGitHubError, formatDuration, githubMessage, httpStatus, isUserError, parseDuration, writePlanSection
+// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, checkPattern, createGitHubClients, explainGitHubError, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, writePlanSection
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -46033,7 +46072,7 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
-/***/ 6054:
+/***/ 853:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46353,9 +46392,6 @@ function sectionOrder(config) {
     const order = config.kindLabels.length > 0 ? config.kindLabels.map(([, title]) => title) : config.categories.map((c) => c.title);
     return [...new Set(['', ...order, ...(config.kindLabels.length > 0 ? ['Uncategorized'] : []), 'Features', 'Bug Fixes', 'Performance', 'Documentation', 'Reverts', ...(config.dependencies ? [config.dependencies] : []), OTHER])];
 }
-function loginFor(author) {
-    return author.login ?? author.name;
-}
 /**
  * Groups the range into entries: one per credited PR (originals for cherry-picks), one per commit
  * that has no PR. Sorted by merge time, then PR number, then commit sha: the same range gives the
@@ -46381,7 +46417,7 @@ function buildEntries(input) {
             else
                 unresolved = true;
         }
-        const extraAuthors = coAuthors(commit.message).map(loginFor);
+        const extraAuthors = coAuthors(commit.message).map((a) => input.people.who(a));
         if (number !== undefined && !input.pulls.has(number) && !input.originals.has(number)) {
             // A PR the history names but GitHub could not give (deleted, or a repository seeded without
             // its PRs): one entry with what the commits say, never dropped.
@@ -46396,7 +46432,7 @@ function buildEntries(input) {
                         entry.authors.push(a);
                 continue;
             }
-            const author = titled.author ?? commit.authorLogin ?? commit.authorName;
+            const author = input.people.who(titled.author ? { name: '', email: '', login: titled.author } : { name: commit.authorName, email: commit.authorEmail, login: commit.authorLogin });
             unreadable.set(number, { pr: number, backport: undefined, title: titled.title, note: undefined, url: undefined, author, authors: [...new Set([author, ...extraAuthors])], labels: [], category: OTHER, actionRequired: false, commits: [commit.sha], mergedAt: commit.date, unresolvedCherryPick: false });
             continue;
         }
@@ -46405,7 +46441,7 @@ function buildEntries(input) {
             if (commit.parents.length > 1 || commit.authorIsBot || /\[bot\]$/.test(commit.authorLogin ?? ''))
                 continue;
             const category = config.conventionalCommits ? (conventionalSection(headline) ?? OTHER) : OTHER;
-            const author = commit.authorLogin ?? commit.authorName;
+            const author = input.people.who({ name: commit.authorName, email: commit.authorEmail, login: commit.authorLogin });
             loose.push({ pr: undefined, backport: undefined, title: headline, note: undefined, url: undefined, author, authors: [...new Set([author, ...extraAuthors])], labels: [], category, actionRequired: false, commits: [commit.sha], mergedAt: commit.date, unresolvedCherryPick: false });
             continue;
         }
@@ -46432,7 +46468,7 @@ function buildEntries(input) {
             title: pr.title,
             note: note.text,
             url: pr.url,
-            author: pr.author,
+            author: input.people.who({ name: '', email: '', login: pr.author }),
             authors: [...new Set([pr.author, ...extraAuthors])],
             labels: pr.labels,
             category,
@@ -46690,6 +46726,61 @@ async function recoverAssociation(rest, id, sha) {
     return data.map((p) => p.number);
 }
 
+;// CONCATENATED MODULE: ./packages/relnotes/src/people.ts
+/**
+ * A `.mailmap` as git reads it (gitmailmap(5)): `Proper Name <proper@email> Commit Name
+ * <commit@email>` and its shorter forms; emails compare without case, `#` starts a comment.
+ */
+function parseMailmap(text) {
+    const entries = [];
+    for (const raw of text.split('\n')) {
+        const line = raw.replace(/#.*$/, '').trim();
+        const parts = [...line.matchAll(/\s*([^<]*?)\s*<([^>]*)>/g)].map((m) => ({ name: m[1] || undefined, email: m[2].trim() }));
+        if (parts.length === 1)
+            entries.push({ properName: parts[0].name, properEmail: undefined, commitName: undefined, commitEmail: parts[0].email.toLowerCase() });
+        else if (parts.length >= 2)
+            entries.push({ properName: parts[0].name, properEmail: parts[0].email, commitName: parts[1].name, commitEmail: parts[1].email.toLowerCase() });
+    }
+    return entries;
+}
+/**
+ * Who people are in the notes: the `.mailmap` folds a person's names and addresses into one, and an
+ * address that any commit of the range ties to a GitHub login stands for that login, so one person
+ * is one contributor. Someone with no login is shown by name, never as an `@mention`.
+ */
+class People {
+    mailmap;
+    loginOf = new Map();
+    names = new Set();
+    logins = new Set();
+    constructor(commits, mailmap) {
+        this.mailmap = mailmap;
+        for (const c of commits)
+            if (c.authorLogin)
+                this.loginOf.set(this.canonical({ name: c.authorName, email: c.authorEmail, login: undefined }).email, c.authorLogin);
+    }
+    canonical(person) {
+        const email = person.email.toLowerCase();
+        const match = this.mailmap.find((m) => m.commitEmail === email && m.commitName !== undefined && m.commitName === person.name) ?? this.mailmap.find((m) => m.commitEmail === email && m.commitName === undefined);
+        return { name: match?.properName ?? person.name, email: (match?.properEmail ?? person.email).toLowerCase() };
+    }
+    /** The identity a person is credited under: their login when known, else their (mailmapped) name. */
+    who(person) {
+        const canonical = person.login ? undefined : this.canonical(person);
+        const login = person.login ?? this.loginOf.get(canonical.email) ?? /^(?:\d+\+)?([A-Za-z0-9-]+(?:\[bot\])?)@users\.noreply\.github\.com$/i.exec(canonical.email)?.[1];
+        if (login) {
+            this.logins.add(login);
+            return login;
+        }
+        this.names.add(canonical.name);
+        return canonical.name;
+    }
+    /** Identities credited by name because no login is known for them. */
+    nameOnly() {
+        return [...this.names].filter((name) => !this.logins.has(name)).sort();
+    }
+}
+
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
@@ -46768,7 +46859,8 @@ async function resolveLocally(dir, to, from, prefix, version) {
  */
 async function resolveRemotely(clients, id, to, from, prefix, version) {
     const candidates = from !== undefined ? [from] : previousCandidates(await apiTags(clients.rest, id, prefix), prefix, version).slice(0, 20);
-    const variables = { owner: id.owner, name: id.repo, to };
+    // The .mailmap at `to` rides along in the same query, so credits need no request of their own.
+    const variables = { owner: id.owner, name: id.repo, to, mailmap: `${to}:.mailmap` };
     const fields = candidates.map((name, n) => {
         variables[`c${n}`] = name;
         variables[`t${n}`] = `refs/tags/${name}`;
@@ -46776,8 +46868,9 @@ async function resolveRemotely(clients, id, to, from, prefix, version) {
         return `o${n}: object(expression: $c${n}) { ${OID} } t${n}: ref(qualifiedName: $t${n}) { compare(headRef: $to) { status } } h${n}: ref(qualifiedName: $h${n}) { name }`;
     });
     const declarations = candidates.map((_, n) => `$c${n}: String!, $t${n}: String!, $h${n}: String!`).join(', ');
-    const result = await clients.graphql(`query($owner: String!, $name: String!, $to: String!${declarations ? `, ${declarations}` : ''}) { repository(owner: $owner, name: $name) { toObject: object(expression: $to) { ${OID} } ${fields.join(' ')} } }`, variables);
+    const result = await clients.graphql(`query($owner: String!, $name: String!, $to: String!, $mailmap: String!${declarations ? `, ${declarations}` : ''}) { repository(owner: $owner, name: $name) { toObject: object(expression: $to) { ${OID} } mailmapBlob: object(expression: $mailmap) { ... on Blob { text } } ${fields.join(' ')} } }`, variables);
     const repo = result.repository;
+    const mailmap = repo.mailmapBlob?.text ?? undefined;
     const toSha = repo.toObject?.target?.oid ?? repo.toObject?.oid;
     if (!toSha)
         throw new src/* UserError */.yo(`Input \`to\`: "${to}" is not a commit, tag or branch of ${id.owner}/${id.repo}.`, 'Set `to` to the release commit or tag (default: GITHUB_SHA).', { input: 'to' });
@@ -46786,18 +46879,20 @@ async function resolveRemotely(clients, id, to, from, prefix, version) {
         const sha = repo.o0?.target?.oid ?? repo.o0?.oid;
         if (!sha)
             throw unknownFrom(from, await apiTags(clients.rest, id, ''));
-        return { to: toPoint, from: { name: from, sha, ref: repo.t0 ? `refs/tags/${from}` : repo.h0 ? `refs/heads/${from}` : undefined } };
+        return { to: toPoint, from: { name: from, sha, ref: repo.t0 ? `refs/tags/${from}` : repo.h0 ? `refs/heads/${from}` : undefined }, mailmap };
     }
     for (const [n, tag] of candidates.entries()) {
         const status = repo[`t${n}`]?.compare?.status;
         const sha = repo[`o${n}`]?.target?.oid ?? repo[`o${n}`]?.oid;
         if (sha && sha !== toSha && (status === 'AHEAD' || status === 'IDENTICAL'))
-            return { to: toPoint, from: { name: tag, sha, ref: `refs/tags/${tag}` } };
+            return { to: toPoint, from: { name: tag, sha, ref: `refs/tags/${tag}` }, mailmap };
     }
-    return { to: toPoint, from: undefined };
+    return { to: toPoint, from: undefined, mailmap };
 }
 
 ;// CONCATENATED MODULE: ./packages/relnotes/src/generate.ts
+
+
 
 
 
@@ -46857,7 +46952,8 @@ function readingFrom(request, resolved, ranged) {
 async function generateNotes(clients, request) {
     const { id, config } = request;
     const local = request.localDir ? await resolveLocally(request.localDir, request.to, request.from, request.tagPrefix, request.version) : undefined;
-    const points = local ?? (await resolveRemotely(clients, id, request.to, request.from, request.tagPrefix, request.version));
+    const remote = local ? undefined : await resolveRemotely(clients, id, request.to, request.from, request.tagPrefix, request.version);
+    const points = local ?? remote;
     let range;
     if (local && request.localDir)
         range = await localRange(request.localDir, points.from?.sha, points.to.sha, request.paths);
@@ -46948,7 +47044,9 @@ async function generateNotes(clients, request) {
     if (unreadable.length > 0) {
         request.warn(`${unreadable.length} pull request(s) named by the history could not be read from ${id.owner}/${id.repo} (${unreadable.slice(0, 10).map((n) => `#${n}`).join(', ')}${unreadable.length > 10 ? ', …' : ''}): each is listed with what its commits say (no labels, no release-note block).`);
     }
-    const entries = buildEntries({ commits: range.commits, prOf, pulls, originals, commitOriginals, config });
+    const mailmap = local && request.localDir ? await git(request.localDir, ['show', `${points.to.sha}:.mailmap`]) : remote?.mailmap;
+    const people = new People(range.commits, parseMailmap(mailmap ?? ''));
+    const entries = buildEntries({ commits: range.commits, prOf, pulls, originals, commitOriginals, config, people });
     const contributors = config.contributors ? contributors_contributors(entries, config.excludeContributors) : undefined;
     const newContributors = config.newContributors ? await contributors_newContributors(clients.graphql, id, entries, config.excludeContributors) : undefined;
     // The new tag is spelled like the previous one (v0.14.8 → v0.14.9; 4.0.0 → 4.2.0).
@@ -46967,10 +47065,15 @@ async function generateNotes(clients, request) {
         contributors,
         newContributors,
         commitCount: range.commits.length,
+        nameOnly: people.nameOnly(),
     };
 }
 
 ;// CONCATENATED MODULE: ./packages/relnotes/src/render.ts
+/** `@login`, or the plain name of someone with no known login (an `@` would mention a stranger). */
+function mention(doc, who) {
+    return doc.nameOnly.includes(who) ? who : `@${who}`;
+}
 function fill(template, doc) {
     return template
         .replaceAll('{version}', doc.version ?? '')
@@ -46978,11 +47081,11 @@ function fill(template, doc) {
         .replaceAll('{date}', doc.date)
         .replaceAll('{compare_url}', doc.compareUrl ?? '');
 }
-function line(entry, bullet) {
+function line(doc, entry, bullet) {
     const text = (entry.note ?? entry.title).trim().split('\n').join('\n  ');
     const where = entry.url ? ` in [#${entry.pr}](${entry.url})` : entry.commits[0] ? ` in ${entry.commits[0].slice(0, 12)}` : '';
     const backport = entry.backport !== undefined ? ` (backport #${entry.backport})` : entry.unresolvedCherryPick ? ' (cherry-pick; original not found)' : '';
-    return `${bullet} ${text} by @${entry.author}${where}${backport}`;
+    return `${bullet} ${text} by ${mention(doc, entry.author)}${where}${backport}`;
 }
 function grouped(doc) {
     const groups = [];
@@ -47009,7 +47112,7 @@ function renderMarkdown(doc, options) {
         if (section)
             out.push(`### ${section}`, '');
         for (const entry of entries)
-            out.push(line(entry, '*'));
+            out.push(line(doc, entry, '*'));
         out.push('');
     }
     if (doc.newContributors?.length) {
@@ -47021,7 +47124,7 @@ function renderMarkdown(doc, options) {
     if (doc.contributors?.length) {
         out.push('## Contributors', '');
         for (const c of doc.contributors)
-            out.push(`* @${c.login} (${c.count})`);
+            out.push(`* ${mention(doc, c.login)} (${c.count})`);
         out.push('');
     }
     if (doc.compareUrl)
@@ -47041,7 +47144,7 @@ function renderKeepAChangelog(doc, options) {
     for (const [section, entries] of grouped(doc)) {
         out.push(`### ${section || 'Changed'}`, '');
         for (const entry of entries)
-            out.push(line(entry, '-'));
+            out.push(line(doc, entry, '-'));
         out.push('');
     }
     if (doc.newContributors?.length) {

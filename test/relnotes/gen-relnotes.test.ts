@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lint } from 'markdownlint/promise';
@@ -184,5 +185,38 @@ describe('pull requests the history names but GitHub cannot give', () => {
       [41, 'agent: start twice as fast', 'bob', 2],
       [42, 'runtime: fix hotplug on arm64', 'carol', 1],
     ]);
+  });
+});
+
+describe('people as the history names them', () => {
+  it('credits someone with no GitHub login by name, and folds one person\'s names and addresses (.mailmap) into one contributor', async () => {
+    const dir = await scratchDir('relnotes-people');
+    const git = (args: string[], name = 'maintainer', email = 'maintainer@users.noreply.github.com', minute = 0) =>
+      execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email, GIT_AUTHOR_DATE: `2026-01-01T00:${String(minute).padStart(2, '0')}:00Z`, GIT_COMMITTER_DATE: `2026-01-01T00:${String(minute).padStart(2, '0')}:00Z` } }).toString();
+    const commit = (message: string, name: string, email: string, minute: number, file: string) => {
+      writeFileSync(join(dir, file), message);
+      git(['add', '-A'], name, email, minute);
+      git(['commit', '-q', '-m', message], name, email, minute);
+    };
+    git(['init', '-q', '-b', 'main']);
+    commit('Initial', 'maintainer', 'maintainer@users.noreply.github.com', 0, 'README.md');
+    git(['tag', 'v1.0.0']);
+    // kube-rs's case: one person as "Eirik A", "Eirik-A" and clux; a .mailmap ties the addresses together.
+    writeFileSync(join(dir, '.mailmap'), '# one person\nclux <clux@users.noreply.github.com> <sszynrae@gmail.com>\nclux <clux@users.noreply.github.com> Eirik-A <eirik@old.example>\n');
+    commit('Add the mailmap', 'clux', 'clux@users.noreply.github.com', 1, 'a.txt');
+    commit('Tidy the runtime', 'Eirik A', 'sszynrae@gmail.com', 2, 'b.txt');
+    commit('Tidy the client', 'Eirik-A', 'eirik@old.example', 3, 'c.txt');
+    // MetalLB's case: a direct push by someone whose address GitHub ties to no account.
+    commit('Fix the FRR template\n\nCo-authored-by: Federico Paolinelli <fpaoline@redhat.com>', 'Federico Paolinelli', 'fpaoline@redhat.com', 4, 'd.txt');
+    env.sandbox.addRepo({ owner: 'acme', name: 'people', gitDir: dir });
+    for (const where of ['api', 'local'] as const) {
+      const cwd = where === 'local' ? dir : await scratchDir('relnotes-people-ws');
+      const result = await runAction('gen-relnotes', env.sandbox, { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', version: '1.1.0', to: 'main' }, { cwd, env: { GITHUB_REPOSITORY: 'acme/people', GITHUB_SHA: undefined } });
+      expect(result.stdout, where).toContain(where === 'local' ? 'Reading commits from the local clone' : 'Reading commits through the GitHub API');
+      expect(errors(result), where).toEqual([]);
+      expect(result.outputs.notes, where).toContain('* Fix the FRR template by Federico Paolinelli in ');
+      expect(result.outputs.notes, where).not.toContain('@Federico');
+      expect(JSON.parse(result.outputs.contributors!), where).toEqual([{ login: 'clux', count: 3 }, { login: 'Federico Paolinelli', count: 1 }]);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import type { NotesConfig } from './config.js';
 import { coAuthors, conventionalSection, releaseNote } from './messages.js';
+import type { People } from './people.js';
 import type { PullInfo } from './pulls.js';
 import type { RangeCommit } from './range.js';
 
@@ -75,11 +76,10 @@ export interface EntryInput {
   /** Commit sha (no PR) → original PR by its cherry-pick trailer. */
   commitOriginals: Map<string, number>;
   config: NotesConfig;
+  /** Who commit authors and co-authors are (login, or mailmapped name). */
+  people: People;
 }
 
-function loginFor(author: { name: string; email: string; login: string | undefined }): string {
-  return author.login ?? author.name;
-}
 
 /**
  * Groups the range into entries: one per credited PR (originals for cherry-picks), one per commit
@@ -104,7 +104,7 @@ export function buildEntries(input: EntryInput): NoteEntry[] {
         number = original;
       } else unresolved = true;
     }
-    const extraAuthors = coAuthors(commit.message).map(loginFor);
+    const extraAuthors = coAuthors(commit.message).map((a) => input.people.who(a));
     if (number !== undefined && !input.pulls.has(number) && !input.originals.has(number)) {
       // A PR the history names but GitHub could not give (deleted, or a repository seeded without
       // its PRs): one entry with what the commits say, never dropped.
@@ -116,7 +116,7 @@ export function buildEntries(input: EntryInput): NoteEntry[] {
         for (const a of extraAuthors) if (!entry.authors.includes(a)) entry.authors.push(a);
         continue;
       }
-      const author = titled.author ?? commit.authorLogin ?? commit.authorName;
+      const author = input.people.who(titled.author ? { name: '', email: '', login: titled.author } : { name: commit.authorName, email: commit.authorEmail, login: commit.authorLogin });
       unreadable.set(number, { pr: number, backport: undefined, title: titled.title, note: undefined, url: undefined, author, authors: [...new Set([author, ...extraAuthors])], labels: [], category: OTHER, actionRequired: false, commits: [commit.sha], mergedAt: commit.date, unresolvedCherryPick: false });
       continue;
     }
@@ -124,7 +124,7 @@ export function buildEntries(input: EntryInput): NoteEntry[] {
       const headline = commit.message.split('\n', 1)[0] ?? '';
       if (commit.parents.length > 1 || commit.authorIsBot || /\[bot\]$/.test(commit.authorLogin ?? '')) continue;
       const category = config.conventionalCommits ? (conventionalSection(headline) ?? OTHER) : OTHER;
-      const author = commit.authorLogin ?? commit.authorName;
+      const author = input.people.who({ name: commit.authorName, email: commit.authorEmail, login: commit.authorLogin });
       loose.push({ pr: undefined, backport: undefined, title: headline, note: undefined, url: undefined, author, authors: [...new Set([author, ...extraAuthors])], labels: [], category, actionRequired: false, commits: [commit.sha], mergedAt: commit.date, unresolvedCherryPick: false });
       continue;
     }
@@ -148,7 +148,7 @@ export function buildEntries(input: EntryInput): NoteEntry[] {
       title: pr.title,
       note: note.text,
       url: pr.url,
-      author: pr.author,
+      author: input.people.who({ name: '', email: '', login: pr.author }),
       authors: [...new Set([pr.author, ...extraAuthors])],
       labels: pr.labels,
       category,

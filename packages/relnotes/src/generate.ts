@@ -6,6 +6,8 @@ import { backportOf, cherryPickedFrom, prNumberFromMessage } from './messages.js
 import { fetchCommits, fetchPulls, recoverAssociation, type PullInfo } from './pulls.js';
 import { apiRange, localRange, mergedBranchCommits, type CommitRange, type RangeCommit, type RepoId } from './range.js';
 import type { NotesDocument } from './render.js';
+import { git } from './git.js';
+import { parseMailmap, People } from './people.js';
 import { resolveLocally, resolveRemotely } from './resolve.js';
 
 export interface GenerateRequest {
@@ -78,7 +80,8 @@ function readingFrom(request: GenerateRequest, resolved: boolean, ranged: boolea
 export async function generateNotes(clients: { rest: GitHubRest; graphql: GitHubGraphql }, request: GenerateRequest): Promise<NotesDocument> {
   const { id, config } = request;
   const local = request.localDir ? await resolveLocally(request.localDir, request.to, request.from, request.tagPrefix, request.version) : undefined;
-  const points = local ?? (await resolveRemotely(clients, id, request.to, request.from, request.tagPrefix, request.version));
+  const remote = local ? undefined : await resolveRemotely(clients, id, request.to, request.from, request.tagPrefix, request.version);
+  const points = local ?? remote!;
   let range: CommitRange | undefined;
   if (local && request.localDir) range = await localRange(request.localDir, points.from?.sha, points.to.sha, request.paths);
   request.log(readingFrom(request, local !== undefined, range !== undefined));
@@ -155,7 +158,9 @@ export async function generateNotes(clients: { rest: GitHubRest; graphql: GitHub
   if (unreadable.length > 0) {
     request.warn(`${unreadable.length} pull request(s) named by the history could not be read from ${id.owner}/${id.repo} (${unreadable.slice(0, 10).map((n) => `#${n}`).join(', ')}${unreadable.length > 10 ? ', …' : ''}): each is listed with what its commits say (no labels, no release-note block).`);
   }
-  const entries = buildEntries({ commits: range.commits, prOf, pulls, originals, commitOriginals, config });
+  const mailmap = local && request.localDir ? await git(request.localDir, ['show', `${points.to.sha}:.mailmap`]) : remote?.mailmap;
+  const people = new People(range.commits, parseMailmap(mailmap ?? ''));
+  const entries = buildEntries({ commits: range.commits, prOf, pulls, originals, commitOriginals, config, people });
   const contributors = config.contributors ? listContributors(entries, config.excludeContributors) : undefined;
   const newContributors = config.newContributors ? await findNewContributors(clients.graphql, id, entries, config.excludeContributors) : undefined;
   // The new tag is spelled like the previous one (v0.14.8 → v0.14.9; 4.0.0 → 4.2.0).
@@ -174,5 +179,6 @@ export async function generateNotes(clients: { rest: GitHubRest; graphql: GitHub
     contributors,
     newContributors,
     commitCount: range.commits.length,
+    nameOnly: people.nameOnly(),
   };
 }

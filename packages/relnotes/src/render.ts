@@ -14,6 +14,13 @@ export interface NotesDocument {
   contributors: Contributor[] | undefined;
   newContributors: NewContributor[] | undefined;
   commitCount: number;
+  /** People credited by name because no GitHub login is known for them: shown without `@`. */
+  nameOnly: string[];
+}
+
+/** `@login`, or the plain name of someone with no known login (an `@` would mention a stranger). */
+export function mention(doc: NotesDocument, who: string): string {
+  return doc.nameOnly.includes(who) ? who : `@${who}`;
 }
 
 export interface RenderOptions {
@@ -29,11 +36,11 @@ function fill(template: string, doc: NotesDocument): string {
     .replaceAll('{compare_url}', doc.compareUrl ?? '');
 }
 
-function line(entry: NoteEntry, bullet: string): string {
+function line(doc: NotesDocument, entry: NoteEntry, bullet: string): string {
   const text = (entry.note ?? entry.title).trim().split('\n').join('\n  ');
   const where = entry.url ? ` in [#${entry.pr}](${entry.url})` : entry.commits[0] ? ` in ${entry.commits[0].slice(0, 12)}` : '';
   const backport = entry.backport !== undefined ? ` (backport #${entry.backport})` : entry.unresolvedCherryPick ? ' (cherry-pick; original not found)' : '';
-  return `${bullet} ${text} by @${entry.author}${where}${backport}`;
+  return `${bullet} ${text} by ${mention(doc, entry.author)}${where}${backport}`;
 }
 
 function grouped(doc: NotesDocument): Array<[string, NoteEntry[]]> {
@@ -56,7 +63,7 @@ export function renderMarkdown(doc: NotesDocument, options: RenderOptions): stri
   if (groups.length === 0) out.push('No changes.', '');
   for (const [section, entries] of groups) {
     if (section) out.push(`### ${section}`, '');
-    for (const entry of entries) out.push(line(entry, '*'));
+    for (const entry of entries) out.push(line(doc, entry, '*'));
     out.push('');
   }
   if (doc.newContributors?.length) {
@@ -66,7 +73,7 @@ export function renderMarkdown(doc: NotesDocument, options: RenderOptions): stri
   }
   if (doc.contributors?.length) {
     out.push('## Contributors', '');
-    for (const c of doc.contributors) out.push(`* @${c.login} (${c.count})`);
+    for (const c of doc.contributors) out.push(`* ${mention(doc, c.login)} (${c.count})`);
     out.push('');
   }
   if (doc.compareUrl) out.push(fullChangelog(doc.compareUrl), '');
@@ -84,7 +91,7 @@ export function renderKeepAChangelog(doc: NotesDocument, options: RenderOptions)
   if (options.header) out.push(fill(options.header, doc).trimEnd(), '');
   for (const [section, entries] of grouped(doc)) {
     out.push(`### ${section || 'Changed'}`, '');
-    for (const entry of entries) out.push(line(entry, '-'));
+    for (const entry of entries) out.push(line(doc, entry, '-'));
     out.push('');
   }
   if (doc.newContributors?.length) {

@@ -87,9 +87,10 @@ export async function resolveLocally(dir: string, to: string, from: string | und
  * `to` and `from` through the API: the tag list (one REST request) when `from` must be chosen, and one
  * GraphQL query that resolves `to` and checks which candidates are its ancestors.
  */
-export async function resolveRemotely(clients: { rest: GitHubRest; graphql: GitHubGraphql }, id: RepoId, to: string, from: string | undefined, prefix: string, version: string | undefined): Promise<{ to: ResolvedPoint; from: ResolvedPoint | undefined }> {
+export async function resolveRemotely(clients: { rest: GitHubRest; graphql: GitHubGraphql }, id: RepoId, to: string, from: string | undefined, prefix: string, version: string | undefined): Promise<{ to: ResolvedPoint; from: ResolvedPoint | undefined; mailmap: string | undefined }> {
   const candidates = from !== undefined ? [from] : previousCandidates(await apiTags(clients.rest, id, prefix), prefix, version).slice(0, 20);
-  const variables: Record<string, string> = { owner: id.owner, name: id.repo, to };
+  // The .mailmap at `to` rides along in the same query, so credits need no request of their own.
+  const variables: Record<string, string> = { owner: id.owner, name: id.repo, to, mailmap: `${to}:.mailmap` };
   const fields = candidates.map((name, n) => {
     variables[`c${n}`] = name;
     variables[`t${n}`] = `refs/tags/${name}`;
@@ -97,23 +98,24 @@ export async function resolveRemotely(clients: { rest: GitHubRest; graphql: GitH
     return `o${n}: object(expression: $c${n}) { ${OID} } t${n}: ref(qualifiedName: $t${n}) { compare(headRef: $to) { status } } h${n}: ref(qualifiedName: $h${n}) { name }`;
   });
   const declarations = candidates.map((_, n) => `$c${n}: String!, $t${n}: String!, $h${n}: String!`).join(', ');
-  const result = await clients.graphql<{ repository: Record<string, { oid?: string; target?: { oid: string }; compare?: { status: string }; name?: string } | null> }>(
-    `query($owner: String!, $name: String!, $to: String!${declarations ? `, ${declarations}` : ''}) { repository(owner: $owner, name: $name) { toObject: object(expression: $to) { ${OID} } ${fields.join(' ')} } }`,
+  const result = await clients.graphql<{ repository: Record<string, { oid?: string; target?: { oid: string }; compare?: { status: string }; name?: string; text?: string | null } | null> }>(
+    `query($owner: String!, $name: String!, $to: String!, $mailmap: String!${declarations ? `, ${declarations}` : ''}) { repository(owner: $owner, name: $name) { toObject: object(expression: $to) { ${OID} } mailmapBlob: object(expression: $mailmap) { ... on Blob { text } } ${fields.join(' ')} } }`,
     variables,
   );
   const repo = result.repository;
+  const mailmap = repo.mailmapBlob?.text ?? undefined;
   const toSha = repo.toObject?.target?.oid ?? repo.toObject?.oid;
   if (!toSha) throw new UserError(`Input \`to\`: "${to}" is not a commit, tag or branch of ${id.owner}/${id.repo}.`, 'Set `to` to the release commit or tag (default: GITHUB_SHA).', { input: 'to' });
   const toPoint: ResolvedPoint = { name: to, sha: toSha, ref: undefined };
   if (from !== undefined) {
     const sha = repo.o0?.target?.oid ?? repo.o0?.oid;
     if (!sha) throw unknownFrom(from, await apiTags(clients.rest, id, ''));
-    return { to: toPoint, from: { name: from, sha, ref: repo.t0 ? `refs/tags/${from}` : repo.h0 ? `refs/heads/${from}` : undefined } };
+    return { to: toPoint, from: { name: from, sha, ref: repo.t0 ? `refs/tags/${from}` : repo.h0 ? `refs/heads/${from}` : undefined }, mailmap };
   }
   for (const [n, tag] of candidates.entries()) {
     const status = repo[`t${n}`]?.compare?.status;
     const sha = repo[`o${n}`]?.target?.oid ?? repo[`o${n}`]?.oid;
-    if (sha && sha !== toSha && (status === 'AHEAD' || status === 'IDENTICAL')) return { to: toPoint, from: { name: tag, sha, ref: `refs/tags/${tag}` } };
+    if (sha && sha !== toSha && (status === 'AHEAD' || status === 'IDENTICAL')) return { to: toPoint, from: { name: tag, sha, ref: `refs/tags/${tag}` }, mailmap };
   }
-  return { to: toPoint, from: undefined };
+  return { to: toPoint, from: undefined, mailmap };
 }
