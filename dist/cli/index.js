@@ -113942,7 +113942,70 @@ function matchChangelog(source, selector) {
     ];
 }
 
+;// CONCATENATED MODULE: ./packages/version-files/src/cargo-requirement.ts
+
+
+function parseComparators(requirement) {
+    const parts = requirement.split(',').map((p) => p.trim());
+    const comparators = [];
+    for (const part of parts) {
+        if (part === '*') {
+            comparators.push({ op: '*', version: '' });
+            continue;
+        }
+        const m = /^(\^|~|=|>=|>|<=|<)?\s*(\d+(?:\.(?:\d+|\*))?(?:\.(?:\d+|\*))?(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(part);
+        if (!m)
+            return undefined;
+        comparators.push({ op: (m[1] ?? ''), version: m[2] });
+    }
+    return comparators;
+}
+/**
+ * Cargo's meaning of a requirement as a node-semver range: a bare version is a caret requirement
+ * (`1.2.3` means `^1.2.3`, not exactly 1.2.3), commas are AND, `1.*` is a wildcard.
+ * https://doc.rust-lang.org/cargo/reference/specifying-dependencies.html
+ */
+function cargoRange(requirement) {
+    const comparators = parseComparators(requirement);
+    if (!comparators)
+        return undefined;
+    try {
+        return new (semver_default()).Range(comparators.map((c) => (c.op === '*' ? '*' : `${c.op === '' ? '^' : c.op}${c.version}`)).join(' '));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Whether `version` satisfies the Cargo requirement (undefined when the requirement cannot be read). */
+function cargoSatisfies(requirement, version) {
+    const range = cargoRange(requirement);
+    return range ? range.test(version) : undefined;
+}
+/**
+ * A dependent's requirement after a release, as cargo-release updates it: left alone while it
+ * still matches the new version (a range is never narrowed); otherwise a single `=`, `^`, `~` or
+ * bare requirement takes the new version with as many parts as it had. A range that no longer
+ * matches cannot be guessed: that is an error naming it, before anything is written.
+ */
+function updatedRequirement(requirement, version, where) {
+    const trimmed = requirement.trim();
+    const satisfied = cargoSatisfies(trimmed, version);
+    if (satisfied === undefined)
+        throw new errors_UserError(`${where}: "${requirement}" is not a Cargo version requirement.`, 'Write it as Cargo does (e.g. "1.2", "=4.2.0", ">=0.61, <2"), or drop `version` from the path dependency.', { input: 'files' });
+    if (satisfied)
+        return requirement;
+    const comparators = parseComparators(trimmed);
+    const only = comparators.length === 1 ? comparators[0] : undefined;
+    if (!only || !['', '^', '~', '='].includes(only.op) || only.version.includes('*')) {
+        throw new errors_UserError(`${where}: the requirement "${requirement}" does not match the new version ${version}, and relkit will not guess how to widen a range.`, `Widen the requirement so it matches ${version} (e.g. add ", <${semver_default().major(version) + 1}.0.0"), or make it a plain version.`, { input: 'files' });
+    }
+    const parts = only.version.replace(/[-+].*$/, '').split('.').length;
+    const next = parts >= 3 || semver_default().prerelease(version) ? version : version.split('.').slice(0, parts).join('.');
+    return `${only.op}${next}`;
+}
+
 ;// CONCATENATED MODULE: ./packages/version-files/src/match.ts
+
 
 
 
@@ -114031,6 +114094,64 @@ function matchWhole(file, selector) {
         throw new errors_UserError(`${file.source.path} has more than one line, so the whole file cannot be the version.`, 'Name what to change, e.g. `PATH: regex /version: (.*)/`, `PATH: marker`, or a key path for YAML/JSON/TOML.', { input: 'files' });
     }
     return [valueMatch(file, selector, { start, end }, current, () => 'whole file')];
+}
+/** cargo-release's placeholders in a replacement (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md#placeholders). */
+function cargoPlaceholders(text, vars, crate) {
+    const values = { version: vars.version, prev_version: vars.previous, date: vars.date, crate_name: crate, metadata: '', prev_metadata: '' };
+    return text.replace(/\{\{(\w+)\}\}/g, (whole, name) => values[name] ?? whole);
+}
+/** A pre-release replacement: each match of the pattern, replaced as cargo-release would, within its occurrence bounds. */
+function matchReplace(file, selector) {
+    const { text } = file.source;
+    const found = [...text.matchAll(selector.pattern)];
+    const bounds = selector.max === selector.min ? `exactly ${selector.min}` : `at least ${selector.min}${selector.max !== undefined ? ` and at most ${selector.max}` : ''}`;
+    if (found.length > 0 && (found.length < selector.min || (selector.max !== undefined && found.length > selector.max))) {
+        throw new errors_UserError(`${file.source.path}: the pre-release replacement \`${selector.pattern.source}\` matches ${found.length} time(s), and release.toml asks for ${bounds}.`, 'Fix the `search` regex (or min/max/exactly) in release.toml, or the file.', { input: 'files' });
+    }
+    return found.map((m) => {
+        const start = m.index;
+        const end = start + m[0].length;
+        return {
+            selector,
+            path: file.source.path,
+            line: at(file, start),
+            where: `line ${at(file, start)}`,
+            current: m[0],
+            edits: (vars) => {
+                if (!selector.prerelease && vars.prerelease !== '')
+                    return [];
+                // $1 / ${1} / ${name} as the regex crate writes them; {{…}} as cargo-release fills them.
+                const replacement = cargoPlaceholders(selector.replacement, vars, selector.crate).replace(/\$(?:\{(\w+)\}|(\d+))/g, (_, name, digit) => (name !== undefined ? (/^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name]) : m[Number(digit)]) ?? '');
+                return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text }];
+            },
+        };
+    });
+}
+/** Cargo requirements at a key path: each kept while it matches the new version, else updated in its own style. */
+function matchRequirement(file, selector) {
+    const matches = [];
+    for (const tree of file.structured()) {
+        for (const found of resolveKeyPath(tree, selector.path)) {
+            const { node } = found;
+            if (node.kind !== 'scalar' || typeof node.value !== 'string' || !node.span)
+                continue;
+            const span = node.span;
+            const current = node.value;
+            const line = span.line ?? at(file, span.start);
+            matches.push({
+                selector,
+                path: file.source.path,
+                line,
+                where: found.path,
+                current,
+                edits: (vars) => {
+                    const next = updatedRequirement(current, vars.version, `${file.source.path}: \`${found.path}\``);
+                    return next === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(next) : next, by: selector.text }];
+                },
+            });
+        }
+    }
+    return matches;
 }
 function matchKey(file, selector) {
     const matches = [];
@@ -114229,11 +114350,12 @@ function matchCrate(file, selector) {
 /** Why a selector found nothing, with what the files do contain where that helps. */
 function noMatchError(selector, files, pattern) {
     const where = files.length === 1 ? files[0].source.path : `${files.length} files matching ${pattern}`;
-    if (selector.kind === 'key') {
+    if (selector.kind === 'key' || selector.kind === 'requirement') {
         const near = new Set(files.slice(0, 5).flatMap((f) => f.structured().flatMap((t) => existingKeysNear(t, selector.path))));
         return new errors_UserError(`${where}: the key path \`${formatKeyPath(selector.path)}\` matches nothing.${near.size ? ` Keys there: ${[...near].slice(0, 12).join(', ')}.` : ''}`, 'Correct the key path in `files`, or add `?` after it (`version?`) if the key may be absent.', { input: 'files' });
     }
     const hint = {
+        replace: 'The `search` regex of a pre-release replacement in release.toml matches nothing in this file (release.toml asks for at least `min`, default 1).',
         whole: 'The file is empty; write the current version into it first.',
         image: 'Check the repository name (no tag), e.g. `image quay.io/metallb/speaker`; only references with a tag are changed.',
         regex: 'Check the pattern against the file; the version is group 1 or the group named `version`.',
@@ -114265,6 +114387,10 @@ function matchSelector(file, selector, context) {
             return matchCrate(file, selector);
         case 'changelog':
             return matchChangelog(file.source, selector);
+        case 'requirement':
+            return matchRequirement(file, selector);
+        case 'replace':
+            return matchReplace(file, selector);
     }
 }
 
@@ -114397,7 +114523,7 @@ async function planBump(request) {
 
 
 
-const KEYWORDS = ['regex', 'marker', 'image', 'literal', 'links', 'crate', 'changelog'];
+const KEYWORDS = ['regex', 'marker', 'image', 'literal', 'links', 'crate', 'changelog', 'requirement'];
 function specError(origin, cause) {
     return new errors_UserError(`${origin}: ${cause}`, 'Write one file per line as `PATH` or `PATH: selector, selector`, e.g. `deploy/helm/Chart.yaml: version, appVersion=v{version}` (see the bump-version-files README for every selector).', { input: origin.split(' ')[0] ?? 'files' });
 }
@@ -114550,6 +114676,15 @@ function parseSelector(text, origin) {
                 throw specError(origin, `\`${text}\`: name the repository whose links to update, e.g. links metallb/metallb.`);
             return { kind: 'links', repository, optional, template, text };
         }
+        case 'requirement': {
+            const { head, optional, template } = splitTemplate(text);
+            if (template !== undefined)
+                throw specError(origin, `\`${text}\`: a requirement follows the version by Cargo's rules and takes no template.`);
+            const path = head.replace(/^requirement\s*/, '');
+            if (!path)
+                throw specError(origin, `\`${text}\`: name the key path, e.g. requirement dependencies.*[path].version.`);
+            return { kind: 'requirement', path: parseKeyPath(path, origin), optional, text };
+        }
         case 'crate': {
             const { head, optional, template } = splitTemplate(text);
             const names = head.replace(/^crate\s*/, '').split(/\s+/).filter(Boolean);
@@ -114614,6 +114749,7 @@ function parseSpec(text, originPrefix = 'files') {
 
 
 
+
 const STATIC_PRESETS = {
     'helm-chart': '**/Chart.yaml: version, appVersion?',
     npm: ['package.json: version', 'package-lock.json?: version, packages[""].version?'].join('\n'),
@@ -114642,46 +114778,123 @@ function strings(node) {
     return [];
 }
 const DEPENDENCY_TABLES = ['dependencies', 'dev-dependencies', 'build-dependencies'];
+function get(tree, keys) {
+    return tree ? resolveKeyPath(tree, keys.map((name) => ({ type: 'key', name })))[0]?.node : undefined;
+}
+function scalar(node) {
+    return node?.kind === 'scalar' ? node.value : undefined;
+}
+/** The release settings a table (a release.toml, or a `metadata.release` table) gives; undefined keys stay undefined. */
+function settingsOf(table) {
+    if (table?.kind !== 'map')
+        return {};
+    const release = scalar(get(table, ['release']));
+    const replacements = get(table, ['pre-release-replacements']);
+    const hook = get(table, ['pre-release-hook']);
+    return {
+        ...(typeof release === 'boolean' ? { release } : {}),
+        ...(replacements?.kind === 'seq' ? { replacements: replacements.items } : {}),
+        ...(hook ? { hook: hook.kind === 'seq' ? strings(hook) : strings(hook).flatMap((h) => h.split(/\s+/)) } : {}),
+    };
+}
+/** `(?m)`, `(?s)`, `(?i)` at the start of a Rust regex become JavaScript flags. */
+function rustRegex(search, where) {
+    let source = search;
+    let flags = 'gd';
+    for (let m = /^\(\?([imsx]+)\)/.exec(source); m; m = /^\(\?([imsx]+)\)/.exec(source)) {
+        flags += m[1].replace(/x/g, '');
+        source = source.slice(m[0].length);
+    }
+    try {
+        return new RegExp(source, [...new Set(flags)].join(''));
+    }
+    catch (error) {
+        throw new errors_UserError(`${where}: the search regex "${search}" is not one relkit can run (${error.message}).`, 'Simplify the regex in release.toml (relkit runs it as a JavaScript regex), or list the edit in `files`.', { input: 'preset' });
+    }
+}
+/** A crate's pre-release replacements as spec entries, paths relative to the crate as cargo-release reads them. */
+function replacementEntries(items, crateDir, crate, origin) {
+    return items.map((item, n) => {
+        const where = `${origin} pre-release-replacements[${n}]`;
+        const file = scalar(get(item, ['file']));
+        const search = scalar(get(item, ['search']));
+        const replace = scalar(get(item, ['replace']));
+        if (typeof file !== 'string' || typeof search !== 'string' || typeof replace !== 'string') {
+            throw new errors_UserError(`${where} needs \`file\`, \`search\` and \`replace\` strings.`, 'Fix release.toml as cargo-release documents it (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md#pre-release-replacements).', { input: 'preset' });
+        }
+        const exactly = scalar(get(item, ['exactly']));
+        const min = typeof exactly === 'number' ? exactly : typeof scalar(get(item, ['min'])) === 'number' ? scalar(get(item, ['min'])) : 1;
+        const max = typeof exactly === 'number' ? exactly : typeof scalar(get(item, ['max'])) === 'number' ? scalar(get(item, ['max'])) : undefined;
+        const path = external_node_path_namespaceObject.posix.normalize(crateDir ? `${crateDir}/${file}` : file);
+        if (path.startsWith('../'))
+            throw new errors_UserError(`${where}: \`file\` "${file}" is outside the workspace.`, 'Point `file` at a file inside the repository.', { input: 'preset' });
+        return {
+            pattern: path.replace(/^\.\//, ''),
+            optional: false,
+            origin: where,
+            selectors: [{ kind: 'replace', pattern: rustRegex(search, where), replacement: replace, crate, min, max, prerelease: scalar(get(item, ['prerelease'])) === true, optional: min === 0, text: `${where}: ${search}` }],
+        };
+    });
+}
 /**
- * A Cargo workspace as cargo-release bumps it: the shared `[workspace.package] version`, each
- * member's own version, `version = "=X"` on internal path dependencies, README dependency snippets
- * for the workspace's crates, and the changelog's Unreleased section.
+ * A Cargo workspace as cargo-release bumps it (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md):
+ * the shared `[workspace.package] version` and each released member's own version; members that are
+ * not released (`publish = false`, `release = false`) keep theirs; a path dependency's requirement
+ * changes only when it no longer matches the new version (ranges are never narrowed); README
+ * dependency snippets for the released crates, the changelog's Unreleased section, and each crate's
+ * `pre-release-replacements`. A `pre-release-hook` is a program relkit does not run: it is reported.
  */
 const cargoWorkspace = async (source) => {
     const manifest = await readToml(source, 'Cargo.toml');
     if (!manifest)
         throw new errors_UserError('Preset `cargo-workspace` needs a Cargo.toml at the workspace root, and there is none.', 'Run the action in the repository root (`working-directory`), or list the files in `files`.', { input: 'preset' });
-    const members = strings(resolveKeyPath(manifest, [{ type: 'key', name: 'workspace' }, { type: 'key', name: 'members' }])[0]?.node);
+    const workspaceToml = await readToml(source, 'release.toml');
+    const workspaceSettings = { ...settingsOf(get(manifest, ['workspace', 'metadata', 'release'])), ...settingsOf(workspaceToml) };
+    const members = strings(get(manifest, ['workspace', 'members']));
     const memberDirs = new Set();
     for (const member of members)
         for (const file of await source.resolve(`${member.replace(/\/$/, '')}/Cargo.toml`, 'preset cargo-workspace'))
             memberDirs.add(file.slice(0, -'/Cargo.toml'.length));
-    const crates = new Set();
-    const pathDeps = (tree, tables) => {
-        for (const table of tables) {
-            const parent = resolveKeyPath(tree, table.map((name) => ({ type: 'key', name })))[0]?.node;
-            if (parent?.kind === 'map')
-                for (const [name, dep] of parent.entries)
-                    if (dep.kind === 'map' && dep.entries.some(([k]) => k === 'path'))
-                        crates.add(name);
-        }
+    const requirements = (prefix) => [...DEPENDENCY_TABLES.map((t) => [...prefix, t])].map((t) => `requirement ${t.join('.')}.*[path].version?`).join(', ');
+    const crates = [];
+    const addCrate = async (dir, tree) => {
+        const name = scalar(get(tree, ['package', 'name']));
+        if (typeof name !== 'string')
+            return;
+        const own = { ...settingsOf(get(tree, ['package', 'metadata', 'release'])), ...settingsOf(dir ? await readToml(source, `${dir}/release.toml`) : undefined) };
+        const settings = { release: own.release ?? workspaceSettings.release ?? true, replacements: own.replacements ?? workspaceSettings.replacements ?? [], hook: own.hook ?? workspaceSettings.hook ?? [] };
+        const published = scalar(get(tree, ['package', 'publish'])) !== false;
+        crates.push({ dir, name, tree, released: settings.release && published, settings });
     };
-    pathDeps(manifest, [['workspace', 'dependencies']]);
-    const lines = ['Cargo.toml: workspace.package.version?, package.version?, workspace.dependencies.*[path].version?'];
+    if (get(manifest, ['package']))
+        await addCrate('', manifest);
     for (const dir of [...memberDirs].sort()) {
         const tree = await readToml(source, `${dir}/Cargo.toml`);
-        if (!tree)
-            continue;
-        const name = resolveKeyPath(tree, [{ type: 'key', name: 'package' }, { type: 'key', name: 'name' }])[0]?.node;
-        if (name?.kind === 'scalar' && typeof name.value === 'string')
-            crates.add(name.value);
-        pathDeps(tree, DEPENDENCY_TABLES.map((t) => [t]));
-        lines.push(`${dir}/Cargo.toml: package.version?, ${DEPENDENCY_TABLES.map((t) => `${t}.*[path].version?`).join(', ')}`);
+        if (tree)
+            await addCrate(dir, tree);
     }
-    if (crates.size > 0)
-        lines.push(`README.md?: crate ${[...crates].sort().join(' ')}?`);
+    const rootReleased = crates.find((c) => c.dir === '')?.released ?? false;
+    const lines = [`Cargo.toml: workspace.package.version?, ${rootReleased ? 'package.version?, ' : ''}requirement workspace.dependencies.*[path].version?, ${requirements([])}`];
+    for (const crate of crates.filter((c) => c.dir !== '')) {
+        // An unreleased member (e2e, examples) keeps its own version; its requirements still follow the release.
+        lines.push(`${crate.dir}/Cargo.toml: ${crate.released ? 'package.version?, ' : ''}${requirements([])}`);
+    }
+    const released = crates.filter((c) => c.released).map((c) => c.name).sort();
+    if (released.length > 0)
+        lines.push(`README.md?: crate ${released.join(' ')}?`);
     lines.push('CHANGELOG.md?: changelog?');
-    return lines.join('\n');
+    const entries = parseSpec(lines.join('\n'), 'preset cargo-workspace');
+    const notes = [];
+    for (const crate of crates.filter((c) => c.released)) {
+        entries.push(...replacementEntries(crate.settings.replacements, crate.dir, crate.name, `${crate.dir ? `${crate.dir}/` : ''}release.toml (${crate.name})`));
+    }
+    const hooks = new Map();
+    for (const crate of crates.filter((c) => c.released && c.settings.hook.length > 0))
+        hooks.set(crate.settings.hook.join(' '), [...(hooks.get(crate.settings.hook.join(' ')) ?? []), crate.name]);
+    for (const [hook, names] of hooks) {
+        notes.push(`release.toml runs the pre-release hook \`${hook}\` for ${names.join(', ')}; relkit does not run it, so whatever it edits (a changelog header, README versions, link rewrites) is not in this bump. Run it yourself, or express its edits as pre-release-replacements.`);
+    }
+    return { entries, notes };
 };
 const DYNAMIC_PRESETS = { 'cargo-workspace': cargoWorkspace };
 const PRESET_NAMES = [...Object.keys(STATIC_PRESETS), ...Object.keys(DYNAMIC_PRESETS)].sort();
@@ -114694,8 +114907,8 @@ function checkPresetNames(names) {
 }
 async function expandPreset(source, name) {
     checkPresetNames([name]);
-    const text = STATIC_PRESETS[name] ?? (await DYNAMIC_PRESETS[name](source));
-    return parseSpec(text, `preset ${name}`);
+    const text = STATIC_PRESETS[name];
+    return text !== undefined ? { entries: parseSpec(text, `preset ${name}`), notes: [] } : DYNAMIC_PRESETS[name](source);
 }
 
 ;// CONCATENATED MODULE: ./packages/version-files/src/write-files.ts
@@ -114843,7 +115056,7 @@ async function detectVersionFiles(source, options) {
     const rejected = [];
     for (const choice of CANDIDATES) {
         try {
-            const entries = [...(choice.preset ? await expandPreset(source, choice.preset) : []), ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
+            const entries = [...(choice.preset ? (await expandPreset(source, choice.preset)).entries : []), ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
             const plan = await planBump({ source, entries, bump: 'patch', current: { kind: 'files' }, tagPrefix: options.tagPrefix, date: options.date, allowDowngrade: false });
             if (plan.previous === undefined || plan.files.length === 0) {
                 rejected.push({ choice: describeChoice(choice), why: 'no version found to bump' });

@@ -1,5 +1,6 @@
-import { readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import semver from 'semver';
 import { describe, expect, it } from 'vitest';
 import { errors, runAction } from '../helpers/action.js';
 import { copyBefore, differingFiles, listFiles } from '../helpers/real-world.js';
@@ -127,6 +128,85 @@ describe('bump-version-files refuses bad input before touching a file', () => {
     const before = await snapshot(dir);
     const result = await run(dir, { version: '1.1.0', files: 'VERSION\nChart.yaml: version\nbroken.yaml: version' });
     expect(result.failed).toBe(true);
+    expect(await snapshot(dir)).toEqual(before);
+  });
+});
+
+/** Cargo's requirement rules, written out for the check: a bare version is a caret requirement, commas are AND. */
+function cargoMatches(requirement: string, version: string): boolean {
+  return semver.satisfies(version, requirement.split(',').map((c) => c.trim()).map((c) => (/^\d/.test(c) ? `^${c}` : c)).join(' '));
+}
+
+describe('preset cargo-workspace follows cargo-release', () => {
+  async function workspace(): Promise<string> {
+    const dir = await scratchDir('cargo-release');
+    const files: Record<string, string> = {
+      'Cargo.toml': '[workspace]\nmembers = ["core", "client", "e2e", "examples"]\n\n[workspace.package]\nversion = "0.9.1"\n\n[workspace.dependencies]\nkcore = { path = "core", version = "0.9.1" }\n',
+      'release.toml': 'shared-version = true\npre-release-hook = ["../scripts/release-pre.sh"]\n',
+      'core/Cargo.toml': '[package]\nname = "kcore"\nversion.workspace = true\n',
+      'core/release.toml': '[[pre-release-replacements]]\nfile = "../INSTALL.md"\nsearch = "kcore = \\"[0-9.]+\\""\nreplace = "kcore = \\"{{version}}\\""\n',
+      'client/Cargo.toml': [
+        '[package]',
+        'name = "kclient"',
+        'version.workspace = true',
+        '',
+        '[dependencies]',
+        'kcore = { path = "../core", version = "=0.9.1" }',
+        '',
+        '[dev-dependencies]',
+        'kcore-tilde = { package = "kcore", path = "../core", version = "~0.9" }',
+        'kcore-range = { package = "kcore", path = "../core", version = ">=0.6, <1.0.0" }',
+        'kcore-ws = { workspace = true }',
+        '',
+        '[build-dependencies]',
+        'kcore = { path = "../core", version = "0.9" }',
+        '',
+      ].join('\n'),
+      'e2e/Cargo.toml': '[package]\nname = "e2e"\nversion = "0.1.0"\npublish = false\n\n[dependencies]\nkclient = { path = "../client", version = ">=0.9.0" }\n',
+      'examples/Cargo.toml': '[package]\nname = "examples"\nversion = "0.1.0"\n\n[package.metadata.release]\nrelease = false\n',
+      'INSTALL.md': '```toml\nkcore = "0.9.1"\n```\n',
+    };
+    for (const [path, content] of Object.entries(files)) {
+      await mkdir(join(dir, path, '..'), { recursive: true });
+      await writeFile(join(dir, path), content);
+    }
+    return dir;
+  }
+
+  it('keeps requirements that still match, updates the ones that do not in their own style, leaves unreleased members alone, applies release.toml replacements and names the hook it did not run', async () => {
+    const dir = await workspace();
+    const before = await snapshot(dir);
+    const result = await run(dir, { preset: 'cargo-workspace', bump: 'minor', 'tag-prefix': '' });
+    expect(errors(result)).toEqual([]);
+    expect(result.outputs).toMatchObject({ version: '0.10.0', 'previous-version': '0.9.1' });
+    const read = (path: string) => readFile(join(dir, path), 'utf8');
+    expect(await read('Cargo.toml')).toContain('version = "0.10.0"\n\n[workspace.dependencies]\nkcore = { path = "core", version = "0.10.0" }');
+    const client = await read('client/Cargo.toml');
+    expect(client).toContain('kcore = { path = "../core", version = "=0.10.0" }');
+    expect(client).toContain('version = "~0.10" }');
+    // A range that still matches is never narrowed; a workspace dependency has no requirement of its own.
+    expect(client).toContain('version = ">=0.6, <1.0.0" }');
+    expect(client).toContain('kcore-ws = { workspace = true }');
+    expect(client).toContain('[build-dependencies]\nkcore = { path = "../core", version = "0.10" }');
+    // Not released (publish = false, release = false): their own versions stay.
+    expect(await read('e2e/Cargo.toml')).toBe(Buffer.from(before.get('e2e/Cargo.toml')!, 'base64').toString());
+    expect(await read('examples/Cargo.toml')).toBe(Buffer.from(before.get('examples/Cargo.toml')!, 'base64').toString());
+    expect(await read('INSTALL.md')).toBe('```toml\nkcore = "0.10.0"\n```\n');
+    expect(result.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([expect.stringMatching(/^release\.toml runs the pre-release hook `\.\.\/scripts\/release-pre\.sh` for kclient, kcore; relkit does not run it/)]);
+    expect(result.summary).toContain('relkit does not run it');
+
+    // Every requirement on a workspace crate still matches the new version, by Cargo's rules.
+    for (const path of ['Cargo.toml', 'client/Cargo.toml', 'e2e/Cargo.toml']) {
+      for (const m of (await read(path)).matchAll(/path = "[^"]+", version = "([^"]+)"/g)) expect(cargoMatches(m[1]!, '0.10.0'), `${path}: ${m[1]}`).toBe(true);
+    }
+  });
+
+  it('refuses, before writing anything, a range the new version no longer matches', async () => {
+    const dir = await workspace();
+    const before = await snapshot(dir);
+    const result = await run(dir, { preset: 'cargo-workspace', version: '1.0.0', 'tag-prefix': '' });
+    expect(errors(result).join('\n')).toMatch(/client\/Cargo\.toml: `dev-dependencies\.kcore-range\.version`: the requirement ">=0\.6, <1\.0\.0" does not match the new version 1\.0\.0, and relkit will not guess how to widen a range/);
+    expect(result.stderr + result.stdout).not.toMatch(/\n\s+at /);
     expect(await snapshot(dir)).toEqual(before);
   });
 });

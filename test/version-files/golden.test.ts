@@ -25,7 +25,7 @@ describe('golden files', () => {
   it('package.json and package-lock.json with the npm preset', async () => {
     const pkg = '{\n  "name": "app",\n  "version": "1.2.3",\n  "dependencies": {\n    "left-pad": "1.2.3"\n  }\n}\n';
     const lock = '{\n  "name": "app",\n  "version": "1.2.3",\n  "lockfileVersion": 3,\n  "requires": true,\n  "packages": {\n    "": {\n      "name": "app",\n      "version": "1.2.3",\n      "dependencies": {\n        "left-pad": "1.2.3"\n      }\n    },\n    "node_modules/left-pad": {\n      "version": "1.2.3"\n    }\n  }\n}\n';
-    const out = await bumpFiles({ 'package.json': pkg, 'package-lock.json': lock }, (dir) => expandPreset(workspaceFiles(dir), 'npm'), '1.3.0');
+    const out = await bumpFiles({ 'package.json': pkg, 'package-lock.json': lock }, async (dir) => (await expandPreset(workspaceFiles(dir), 'npm')).entries, '1.3.0');
     expect(text(out['package.json'])).toBe(pkg.replace('"version": "1.2.3"', '"version": "1.3.0"'));
     expect(text(out['package-lock.json'])).toBe(
       lock.replace('"version": "1.2.3",\n  "lockfileVersion"', '"version": "1.3.0",\n  "lockfileVersion"').replace('"name": "app",\n      "version": "1.2.3"', '"name": "app",\n      "version": "1.3.0"'),

@@ -23,9 +23,10 @@ async function currentSource(ctx: ActionContext, input: BumpInputs): Promise<Cur
   }
 }
 
-function summarize(ctx: ActionContext, input: BumpInputs, plan: BumpPlan, outcome: { commit?: CommitOutcome; proposal?: ProposalOutcome }): void {
+function summarize(ctx: ActionContext, input: BumpInputs, plan: BumpPlan, outcome: { commit?: CommitOutcome; proposal?: ProposalOutcome }, notes: string[]): void {
   const { summary } = ctx;
   summary.heading(`Bump to ${plan.version.version}${plan.previous ? ` (from ${plan.previous.version})` : ''}${ctx.writes.mock ? ' (mock)' : ''}`, 2);
+  for (const note of notes) summary.paragraph(`⚠️ ${note}`);
   const rows: Array<[string, string]> = [
     ['Version', `\`${plan.version.version}\`${plan.version.prerelease.length ? ' (pre-release)' : ''}`],
     ['Previous', plan.previous ? `\`${plan.previous.version}\` from ${plan.previousSource}` : `unknown${plan.previousSource ? ` (nothing in ${plan.previousSource})` : ''}`],
@@ -50,7 +51,11 @@ function summarize(ctx: ActionContext, input: BumpInputs, plan: BumpPlan, outcom
 
 export async function runBump(ctx: ActionContext, input: BumpInputs, env: NodeJS.ProcessEnv): Promise<void> {
   const source = workspaceFiles(input.root);
-  const entries = [...(await Promise.all(input.presets.map((p) => expandPreset(source, p)))).flat(), ...input.files];
+  const expanded = await Promise.all(input.presets.map((p) => expandPreset(source, p)));
+  const entries = [...expanded.flatMap((e) => e.entries), ...input.files];
+  // What a preset could not do (a release hook it does not run) is said before anything else.
+  const notes = expanded.flatMap((e) => e.notes);
+  for (const note of notes) ctx.warn(note);
   const plan = await planBump({
     source,
     entries,
@@ -129,5 +134,5 @@ export async function runBump(ctx: ActionContext, input: BumpInputs, env: NodeJS
   ctx.setOutput('commit-sha', commit?.sha ?? '');
   ctx.setOutput('pull-request-number', outcome.proposal?.pullRequest.number ?? '');
   ctx.setOutput('pull-request-url', outcome.proposal?.pullRequest.url ?? '');
-  summarize(ctx, input, plan, outcome);
+  summarize(ctx, input, plan, outcome, notes);
 }

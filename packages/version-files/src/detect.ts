@@ -43,7 +43,7 @@ export async function detectVersionFiles(source: FileSource, options: { tagPrefi
   const rejected: DetectedVersionFiles['rejected'] = [];
   for (const choice of CANDIDATES) {
     try {
-      const entries = [...(choice.preset ? await expandPreset(source, choice.preset) : []), ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
+      const entries = [...(choice.preset ? (await expandPreset(source, choice.preset)).entries : []), ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
       const plan = await planBump({ source, entries, bump: 'patch', current: { kind: 'files' }, tagPrefix: options.tagPrefix, date: options.date, allowDowngrade: false });
       if (plan.previous === undefined || plan.files.length === 0) {
         rejected.push({ choice: describeChoice(choice), why: 'no version found to bump' });

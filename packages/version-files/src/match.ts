@@ -8,6 +8,7 @@ import { lineColumn, type SourceText } from './source-file.js';
 import type { Selector } from './spec.js';
 import { nextValue, renderTemplate, VERSION_TOKEN, type TemplateVars } from './version.js';
 import { matchChangelog } from './changelog.js';
+import { updatedRequirement } from './cargo-requirement.js';
 
 /** One place a selector found: what is there now, and how to change it once the version is known. */
 export interface Match {
@@ -121,6 +122,65 @@ function matchWhole(file: ParsedFile, selector: Extract<Selector, { kind: 'whole
     );
   }
   return [valueMatch(file, selector, { start, end }, current, () => 'whole file')];
+}
+
+/** cargo-release's placeholders in a replacement (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md#placeholders). */
+function cargoPlaceholders(text: string, vars: TemplateVars, crate: string): string {
+  const values: Record<string, string> = { version: vars.version, prev_version: vars.previous, date: vars.date, crate_name: crate, metadata: '', prev_metadata: '' };
+  return text.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
+/** A pre-release replacement: each match of the pattern, replaced as cargo-release would, within its occurrence bounds. */
+function matchReplace(file: ParsedFile, selector: Extract<Selector, { kind: 'replace' }>): Match[] {
+  const { text } = file.source;
+  const found = [...text.matchAll(selector.pattern)];
+  const bounds = selector.max === selector.min ? `exactly ${selector.min}` : `at least ${selector.min}${selector.max !== undefined ? ` and at most ${selector.max}` : ''}`;
+  if (found.length > 0 && (found.length < selector.min || (selector.max !== undefined && found.length > selector.max))) {
+    throw new UserError(`${file.source.path}: the pre-release replacement \`${selector.pattern.source}\` matches ${found.length} time(s), and release.toml asks for ${bounds}.`, 'Fix the `search` regex (or min/max/exactly) in release.toml, or the file.', { input: 'files' });
+  }
+  return found.map((m) => {
+    const start = m.index;
+    const end = start + m[0].length;
+    return {
+      selector,
+      path: file.source.path,
+      line: at(file, start),
+      where: `line ${at(file, start)}`,
+      current: m[0],
+      edits: (vars: TemplateVars) => {
+        if (!selector.prerelease && vars.prerelease !== '') return [];
+        // $1 / ${1} / ${name} as the regex crate writes them; {{…}} as cargo-release fills them.
+        const replacement = cargoPlaceholders(selector.replacement, vars, selector.crate).replace(/\$(?:\{(\w+)\}|(\d+))/g, (_, name: string | undefined, digit: string | undefined) => (name !== undefined ? (/^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name]) : m[Number(digit)]) ?? '');
+        return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text }];
+      },
+    };
+  });
+}
+
+/** Cargo requirements at a key path: each kept while it matches the new version, else updated in its own style. */
+function matchRequirement(file: ParsedFile, selector: Extract<Selector, { kind: 'requirement' }>): Match[] {
+  const matches: Match[] = [];
+  for (const tree of file.structured()) {
+    for (const found of resolveKeyPath(tree, selector.path)) {
+      const { node } = found;
+      if (node.kind !== 'scalar' || typeof node.value !== 'string' || !node.span) continue;
+      const span = node.span;
+      const current = node.value;
+      const line = span.line ?? at(file, span.start);
+      matches.push({
+        selector,
+        path: file.source.path,
+        line,
+        where: found.path,
+        current,
+        edits: (vars) => {
+          const next = updatedRequirement(current, vars.version, `${file.source.path}: \`${found.path}\``);
+          return next === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(next) : next, by: selector.text }];
+        },
+      });
+    }
+  }
+  return matches;
 }
 
 function matchKey(file: ParsedFile, selector: Extract<Selector, { kind: 'key' }>): Match[] {
@@ -326,7 +386,7 @@ function matchCrate(file: ParsedFile, selector: Extract<Selector, { kind: 'crate
 /** Why a selector found nothing, with what the files do contain where that helps. */
 export function noMatchError(selector: Selector, files: ParsedFile[], pattern: string): UserError {
   const where = files.length === 1 ? files[0]!.source.path : `${files.length} files matching ${pattern}`;
-  if (selector.kind === 'key') {
+  if (selector.kind === 'key' || selector.kind === 'requirement') {
     const near = new Set(files.slice(0, 5).flatMap((f) => f.structured().flatMap((t) => existingKeysNear(t, selector.path))));
     return new UserError(
       `${where}: the key path \`${formatKeyPath(selector.path)}\` matches nothing.${near.size ? ` Keys there: ${[...near].slice(0, 12).join(', ')}.` : ''}`,
@@ -334,7 +394,8 @@ export function noMatchError(selector: Selector, files: ParsedFile[], pattern: s
       { input: 'files' },
     );
   }
-  const hint: Record<Exclude<Selector['kind'], 'key'>, string> = {
+  const hint: Record<Exclude<Selector['kind'], 'key' | 'requirement'>, string> = {
+    replace: 'The `search` regex of a pre-release replacement in release.toml matches nothing in this file (release.toml asks for at least `min`, default 1).',
     whole: 'The file is empty; write the current version into it first.',
     image: 'Check the repository name (no tag), e.g. `image quay.io/metallb/speaker`; only references with a tag are changed.',
     regex: 'Check the pattern against the file; the version is group 1 or the group named `version`.',
@@ -367,5 +428,9 @@ export function matchSelector(file: ParsedFile, selector: Selector, context: { p
       return matchCrate(file, selector);
     case 'changelog':
       return matchChangelog(file.source, selector);
+    case 'requirement':
+      return matchRequirement(file, selector);
+    case 'replace':
+      return matchReplace(file, selector);
   }
 }

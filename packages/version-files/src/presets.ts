@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { UserError } from '@relkit/kit';
 import type { FileSource } from './file-source.js';
 import { parseTomlTree } from './formats/toml.js';
@@ -5,7 +6,13 @@ import { resolveKeyPath, type TreeNode } from './key-path.js';
 import { decodeSource } from './source-file.js';
 import { parseSpec, type SpecEntry } from './spec.js';
 
-type PresetExpander = (source: FileSource) => Promise<string>;
+type PresetExpander = (source: FileSource) => Promise<ExpandedPreset>;
+
+/** A preset's spec entries, and what it could not do that the user should know. */
+export interface ExpandedPreset {
+  entries: SpecEntry[];
+  notes: string[];
+}
 
 const STATIC_PRESETS: Record<string, string> = {
   'helm-chart': '**/Chart.yaml: version, appVersion?',
@@ -35,37 +42,126 @@ function strings(node: TreeNode | undefined): string[] {
 
 const DEPENDENCY_TABLES = ['dependencies', 'dev-dependencies', 'build-dependencies'];
 
+function get(tree: TreeNode | undefined, keys: string[]): TreeNode | undefined {
+  return tree ? resolveKeyPath(tree, keys.map((name) => ({ type: 'key' as const, name })))[0]?.node : undefined;
+}
+
+function scalar(node: TreeNode | undefined): unknown {
+  return node?.kind === 'scalar' ? node.value : undefined;
+}
+
+/** cargo-release's settings for one crate: its own `release.toml` / `[package.metadata.release]`, else the workspace's. */
+interface ReleaseSettings {
+  release: boolean;
+  replacements: TreeNode[];
+  hook: string[];
+}
+
+/** The release settings a table (a release.toml, or a `metadata.release` table) gives; undefined keys stay undefined. */
+function settingsOf(table: TreeNode | undefined): Partial<ReleaseSettings> {
+  if (table?.kind !== 'map') return {};
+  const release = scalar(get(table, ['release']));
+  const replacements = get(table, ['pre-release-replacements']);
+  const hook = get(table, ['pre-release-hook']);
+  return {
+    ...(typeof release === 'boolean' ? { release } : {}),
+    ...(replacements?.kind === 'seq' ? { replacements: replacements.items } : {}),
+    ...(hook ? { hook: hook.kind === 'seq' ? strings(hook) : strings(hook).flatMap((h) => h.split(/\s+/)) } : {}),
+  };
+}
+
+/** `(?m)`, `(?s)`, `(?i)` at the start of a Rust regex become JavaScript flags. */
+function rustRegex(search: string, where: string): RegExp {
+  let source = search;
+  let flags = 'gd';
+  for (let m = /^\(\?([imsx]+)\)/.exec(source); m; m = /^\(\?([imsx]+)\)/.exec(source)) {
+    flags += m[1]!.replace(/x/g, '');
+    source = source.slice(m[0].length);
+  }
+  try {
+    return new RegExp(source, [...new Set(flags)].join(''));
+  } catch (error) {
+    throw new UserError(`${where}: the search regex "${search}" is not one relkit can run (${(error as Error).message}).`, 'Simplify the regex in release.toml (relkit runs it as a JavaScript regex), or list the edit in `files`.', { input: 'preset' });
+  }
+}
+
+/** A crate's pre-release replacements as spec entries, paths relative to the crate as cargo-release reads them. */
+function replacementEntries(items: TreeNode[], crateDir: string, crate: string, origin: string): SpecEntry[] {
+  return items.map((item, n) => {
+    const where = `${origin} pre-release-replacements[${n}]`;
+    const file = scalar(get(item, ['file']));
+    const search = scalar(get(item, ['search']));
+    const replace = scalar(get(item, ['replace']));
+    if (typeof file !== 'string' || typeof search !== 'string' || typeof replace !== 'string') {
+      throw new UserError(`${where} needs \`file\`, \`search\` and \`replace\` strings.`, 'Fix release.toml as cargo-release documents it (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md#pre-release-replacements).', { input: 'preset' });
+    }
+    const exactly = scalar(get(item, ['exactly']));
+    const min = typeof exactly === 'number' ? exactly : typeof scalar(get(item, ['min'])) === 'number' ? (scalar(get(item, ['min'])) as number) : 1;
+    const max = typeof exactly === 'number' ? exactly : typeof scalar(get(item, ['max'])) === 'number' ? (scalar(get(item, ['max'])) as number) : undefined;
+    const path = posix.normalize(crateDir ? `${crateDir}/${file}` : file);
+    if (path.startsWith('../')) throw new UserError(`${where}: \`file\` "${file}" is outside the workspace.`, 'Point `file` at a file inside the repository.', { input: 'preset' });
+    return {
+      pattern: path.replace(/^\.\//, ''),
+      optional: false,
+      origin: where,
+      selectors: [{ kind: 'replace' as const, pattern: rustRegex(search, where), replacement: replace, crate, min, max, prerelease: scalar(get(item, ['prerelease'])) === true, optional: min === 0, text: `${where}: ${search}` }],
+    };
+  });
+}
+
 /**
- * A Cargo workspace as cargo-release bumps it: the shared `[workspace.package] version`, each
- * member's own version, `version = "=X"` on internal path dependencies, README dependency snippets
- * for the workspace's crates, and the changelog's Unreleased section.
+ * A Cargo workspace as cargo-release bumps it (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md):
+ * the shared `[workspace.package] version` and each released member's own version; members that are
+ * not released (`publish = false`, `release = false`) keep theirs; a path dependency's requirement
+ * changes only when it no longer matches the new version (ranges are never narrowed); README
+ * dependency snippets for the released crates, the changelog's Unreleased section, and each crate's
+ * `pre-release-replacements`. A `pre-release-hook` is a program relkit does not run: it is reported.
  */
 const cargoWorkspace: PresetExpander = async (source) => {
   const manifest = await readToml(source, 'Cargo.toml');
   if (!manifest) throw new UserError('Preset `cargo-workspace` needs a Cargo.toml at the workspace root, and there is none.', 'Run the action in the repository root (`working-directory`), or list the files in `files`.', { input: 'preset' });
-  const members = strings(resolveKeyPath(manifest, [{ type: 'key', name: 'workspace' }, { type: 'key', name: 'members' }])[0]?.node);
+  const workspaceToml = await readToml(source, 'release.toml');
+  const workspaceSettings = { ...settingsOf(get(manifest, ['workspace', 'metadata', 'release'])), ...settingsOf(workspaceToml) };
+  const members = strings(get(manifest, ['workspace', 'members']));
   const memberDirs = new Set<string>();
   for (const member of members) for (const file of await source.resolve(`${member.replace(/\/$/, '')}/Cargo.toml`, 'preset cargo-workspace')) memberDirs.add(file.slice(0, -'/Cargo.toml'.length));
-  const crates = new Set<string>();
-  const pathDeps = (tree: TreeNode, tables: string[][]) => {
-    for (const table of tables) {
-      const parent = resolveKeyPath(tree, table.map((name) => ({ type: 'key' as const, name })))[0]?.node;
-      if (parent?.kind === 'map') for (const [name, dep] of parent.entries) if (dep.kind === 'map' && dep.entries.some(([k]) => k === 'path')) crates.add(name);
-    }
+  const requirements = (prefix: string[]) => [...DEPENDENCY_TABLES.map((t) => [...prefix, t])].map((t) => `requirement ${t.join('.')}.*[path].version?`).join(', ');
+
+  const crates: Array<{ dir: string; name: string; tree: TreeNode; released: boolean; settings: ReleaseSettings }> = [];
+  const addCrate = async (dir: string, tree: TreeNode) => {
+    const name = scalar(get(tree, ['package', 'name']));
+    if (typeof name !== 'string') return;
+    const own = { ...settingsOf(get(tree, ['package', 'metadata', 'release'])), ...settingsOf(dir ? await readToml(source, `${dir}/release.toml`) : undefined) };
+    const settings: ReleaseSettings = { release: own.release ?? workspaceSettings.release ?? true, replacements: own.replacements ?? workspaceSettings.replacements ?? [], hook: own.hook ?? workspaceSettings.hook ?? [] };
+    const published = scalar(get(tree, ['package', 'publish'])) !== false;
+    crates.push({ dir, name, tree, released: settings.release && published, settings });
   };
-  pathDeps(manifest, [['workspace', 'dependencies']]);
-  const lines = ['Cargo.toml: workspace.package.version?, package.version?, workspace.dependencies.*[path].version?'];
+  if (get(manifest, ['package'])) await addCrate('', manifest);
   for (const dir of [...memberDirs].sort()) {
     const tree = await readToml(source, `${dir}/Cargo.toml`);
-    if (!tree) continue;
-    const name = resolveKeyPath(tree, [{ type: 'key', name: 'package' }, { type: 'key', name: 'name' }])[0]?.node;
-    if (name?.kind === 'scalar' && typeof name.value === 'string') crates.add(name.value);
-    pathDeps(tree, DEPENDENCY_TABLES.map((t) => [t]));
-    lines.push(`${dir}/Cargo.toml: package.version?, ${DEPENDENCY_TABLES.map((t) => `${t}.*[path].version?`).join(', ')}`);
+    if (tree) await addCrate(dir, tree);
   }
-  if (crates.size > 0) lines.push(`README.md?: crate ${[...crates].sort().join(' ')}?`);
+
+  const rootReleased = crates.find((c) => c.dir === '')?.released ?? false;
+  const lines = [`Cargo.toml: workspace.package.version?, ${rootReleased ? 'package.version?, ' : ''}requirement workspace.dependencies.*[path].version?, ${requirements([])}`];
+  for (const crate of crates.filter((c) => c.dir !== '')) {
+    // An unreleased member (e2e, examples) keeps its own version; its requirements still follow the release.
+    lines.push(`${crate.dir}/Cargo.toml: ${crate.released ? 'package.version?, ' : ''}${requirements([])}`);
+  }
+  const released = crates.filter((c) => c.released).map((c) => c.name).sort();
+  if (released.length > 0) lines.push(`README.md?: crate ${released.join(' ')}?`);
   lines.push('CHANGELOG.md?: changelog?');
-  return lines.join('\n');
+  const entries = parseSpec(lines.join('\n'), 'preset cargo-workspace');
+  const notes: string[] = [];
+  for (const crate of crates.filter((c) => c.released)) {
+    entries.push(...replacementEntries(crate.settings.replacements, crate.dir, crate.name, `${crate.dir ? `${crate.dir}/` : ''}release.toml (${crate.name})`));
+  }
+  const hooks = new Map<string, string[]>();
+  for (const crate of crates.filter((c) => c.released && c.settings.hook.length > 0)) hooks.set(crate.settings.hook.join(' '), [...(hooks.get(crate.settings.hook.join(' ')) ?? []), crate.name]);
+  for (const [hook, names] of hooks) {
+    notes.push(`release.toml runs the pre-release hook \`${hook}\` for ${names.join(', ')}; relkit does not run it, so whatever it edits (a changelog header, README versions, link rewrites) is not in this bump. Run it yourself, or express its edits as pre-release-replacements.`);
+  }
+  return { entries, notes };
 };
 
 const DYNAMIC_PRESETS: Record<string, PresetExpander> = { 'cargo-workspace': cargoWorkspace };
@@ -80,8 +176,8 @@ export function checkPresetNames(names: string[]): void {
   }
 }
 
-export async function expandPreset(source: FileSource, name: string): Promise<SpecEntry[]> {
+export async function expandPreset(source: FileSource, name: string): Promise<ExpandedPreset> {
   checkPresetNames([name]);
-  const text = STATIC_PRESETS[name] ?? (await DYNAMIC_PRESETS[name]!(source));
-  return parseSpec(text, `preset ${name}`);
+  const text = STATIC_PRESETS[name];
+  return text !== undefined ? { entries: parseSpec(text, `preset ${name}`), notes: [] } : DYNAMIC_PRESETS[name]!(source);
 }

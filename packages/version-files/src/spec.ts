@@ -12,7 +12,14 @@ export type Selector =
   | { kind: 'literal'; from: string; to: string; optional: boolean; text: string }
   | { kind: 'links'; repository: string; template: string | undefined; optional: boolean; text: string }
   | { kind: 'crate'; names: string[]; template: string | undefined; optional: boolean; text: string }
-  | { kind: 'changelog'; template: string | undefined; optional: boolean; text: string };
+  | { kind: 'changelog'; template: string | undefined; optional: boolean; text: string }
+  /** A Cargo version requirement at a key path, changed only when it no longer matches (cargo-release's rule). */
+  | { kind: 'requirement'; path: KeyStep[]; optional: boolean; text: string }
+  /**
+   * cargo-release's `pre-release-replacements`: every match of `pattern` becomes `replacement`
+   * ({{version}}, {{prev_version}}, {{date}}, {{crate_name}} and $1 filled in), with occurrence bounds.
+   */
+  | { kind: 'replace'; pattern: RegExp; replacement: string; crate: string; min: number; max: number | undefined; prerelease: boolean; optional: boolean; text: string };
 
 export interface SpecEntry {
   /** A workspace-relative path or glob. */
@@ -24,7 +31,7 @@ export interface SpecEntry {
   origin: string;
 }
 
-const KEYWORDS = ['regex', 'marker', 'image', 'literal', 'links', 'crate', 'changelog'] as const;
+const KEYWORDS = ['regex', 'marker', 'image', 'literal', 'links', 'crate', 'changelog', 'requirement'] as const;
 
 function specError(origin: string, cause: string): UserError {
   return new UserError(
@@ -158,6 +165,13 @@ function parseSelector(text: string, origin: string): Selector {
       const repository = head.replace(/^links\s*/, '');
       if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) throw specError(origin, `\`${text}\`: name the repository whose links to update, e.g. links metallb/metallb.`);
       return { kind: 'links', repository, optional, template, text };
+    }
+    case 'requirement': {
+      const { head, optional, template } = splitTemplate(text);
+      if (template !== undefined) throw specError(origin, `\`${text}\`: a requirement follows the version by Cargo's rules and takes no template.`);
+      const path = head.replace(/^requirement\s*/, '');
+      if (!path) throw specError(origin, `\`${text}\`: name the key path, e.g. requirement dependencies.*[path].version.`);
+      return { kind: 'requirement', path: parseKeyPath(path, origin), optional, text };
     }
     case 'crate': {
       const { head, optional, template } = splitTemplate(text);
