@@ -49207,16 +49207,34 @@ function encodeSource(source, text) {
     return source.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
 }
 /** 1-based line and column of an offset. */
-function lineColumn(text, offset) {
-    let line = 1;
-    let lineStart = 0;
-    for (let i = 0; i < offset && i < text.length; i++) {
-        if (text.charCodeAt(i) === 10) {
-            line++;
-            lineStart = i + 1;
-        }
+/** Offsets where each line starts, per text: every scalar of a 100-document manifest asks for its line. */
+const lineStarts = new Map();
+function startsOf(text) {
+    let starts = lineStarts.get(text);
+    if (!starts) {
+        starts = [0];
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
+            starts.push(i + 1);
+        // Texts come and go with the files of one run; a small memo is enough to make lookups O(log n).
+        if (lineStarts.size > 64)
+            lineStarts.clear();
+        lineStarts.set(text, starts);
     }
-    return { line, column: offset - lineStart + 1 };
+    return starts;
+}
+function lineColumn(text, offset) {
+    const starts = startsOf(text);
+    const at = Math.max(0, Math.min(offset, text.length));
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+        const mid = (low + high + 1) >> 1;
+        if (starts[mid] <= at)
+            low = mid;
+        else
+            high = mid - 1;
+    }
+    return { line: low + 1, column: at - starts[low] + 1 };
 }
 function syntaxError(path, format, line, column, message) {
     return new src/* UserError */.yo(`${path}:${line}:${column}: not valid ${format}: ${message}`, `Fix the ${format} syntax at line ${line}, column ${column} (nothing was changed), or remove the file from \`files\`.`, { input: 'files' });
@@ -51993,7 +52011,7 @@ var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./packages/version-files/src/formats/yaml.ts
 
 
-function parseDocuments(source) {
+function parseYamlDocuments(source) {
     const parsed = (0,dist/* parseAllDocuments */.hR)(source.text, { uniqueKeys: false });
     const docs = Array.isArray(parsed) ? parsed : [];
     for (const doc of docs) {
@@ -52064,13 +52082,13 @@ function yaml_toTree(source, doc, node, seen) {
     return { kind: 'scalar', value: null, span: undefined };
 }
 /** One tree per document in the stream. */
-function parseYamlTrees(source) {
-    return parseDocuments(source).map((doc) => yaml_toTree(source, doc, doc.contents, new Set()));
+function parseYamlTrees(source, docs = parseYamlDocuments(source)) {
+    return docs.map((doc) => yaml_toTree(source, doc, doc.contents, new Set()));
 }
 /** Every string scalar's source range, so text selectors touch values and never comments. */
-function yamlScalarRanges(source) {
+function yamlScalarRanges(source, docs = parseYamlDocuments(source)) {
     const ranges = [];
-    for (const doc of parseDocuments(source)) {
+    for (const doc of docs) {
         (0,dist/* visit */.YR)(doc, {
             Scalar(_key, node) {
                 if ((0,dist/* isScalar */.jn)(node) && typeof node.value === 'string' && node.range)
@@ -52326,6 +52344,8 @@ class ParsedFile {
     format;
     trees;
     ranges;
+    // Parsed once for both key paths and text selectors: YAML parsing is most of a bump's time.
+    yamlDocs;
     constructor(source, format = formatOf(source.path)) {
         this.source = source;
         this.format = format;
@@ -52334,7 +52354,7 @@ class ParsedFile {
         if (!this.trees) {
             switch (this.format) {
                 case 'YAML':
-                    this.trees = parseYamlTrees(this.source);
+                    this.trees = parseYamlTrees(this.source, (this.yamlDocs ??= parseYamlDocuments(this.source)));
                     break;
                 case 'JSON':
                     this.trees = [parseJsonTree(this.source)];
@@ -52351,7 +52371,7 @@ class ParsedFile {
     /** Where text selectors may look: string scalars in YAML (never comments), the whole text elsewhere. */
     searchRanges() {
         if (!this.ranges)
-            this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source) : [{ start: 0, end: this.source.text.length }];
+            this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source, (this.yamlDocs ??= parseYamlDocuments(this.source))) : [{ start: 0, end: this.source.text.length }];
         return this.ranges;
     }
 }
@@ -52797,7 +52817,9 @@ async function plan_planBump(request) {
         if (after === text)
             continue;
         const edited = new ParsedFile({ ...file.source, text: after }, file.format);
-        if (file.format !== 'text') {
+        // Every edit replaces a value inside a scalar; text made of version characters cannot change the
+        // file's structure, so only other text (a template with spaces, quotes, `#`) is parsed again.
+        if (file.format !== 'text' && edits.some((e) => !/^[\w.+\-/:@=~^<>]*$/.test(e.replacement) || /^[-?:[\]{}#&*!|>'"%@`]/.test(e.replacement))) {
             try {
                 edited.structured();
             }

@@ -3,7 +3,7 @@ import { existingKeysNear, formatKeyPath, resolveKeyPath, type TreeNode } from '
 import type { Edit } from './edits.js';
 import { parseJsonTree } from './formats/json.js';
 import { parseTomlSnippet, parseTomlTree } from './formats/toml.js';
-import { parseYamlTrees, yamlScalarRanges } from './formats/yaml.js';
+import { parseYamlDocuments, parseYamlTrees, yamlScalarRanges } from './formats/yaml.js';
 import { lineColumn, type SourceText } from './source-file.js';
 import type { Selector } from './spec.js';
 import { nextValue, renderTemplate, VERSION_TOKEN, type TemplateVars } from './version.js';
@@ -34,6 +34,8 @@ export function formatOf(path: string): Format {
 export class ParsedFile {
   private trees: TreeNode[] | undefined;
   private ranges: Array<{ start: number; end: number }> | undefined;
+  // Parsed once for both key paths and text selectors: YAML parsing is most of a bump's time.
+  private yamlDocs: ReturnType<typeof parseYamlDocuments> | undefined;
 
   constructor(
     readonly source: SourceText,
@@ -44,7 +46,7 @@ export class ParsedFile {
     if (!this.trees) {
       switch (this.format) {
         case 'YAML':
-          this.trees = parseYamlTrees(this.source);
+          this.trees = parseYamlTrees(this.source, (this.yamlDocs ??= parseYamlDocuments(this.source)));
           break;
         case 'JSON':
           this.trees = [parseJsonTree(this.source)];
@@ -65,7 +67,7 @@ export class ParsedFile {
 
   /** Where text selectors may look: string scalars in YAML (never comments), the whole text elsewhere. */
   searchRanges(): Array<{ start: number; end: number }> {
-    if (!this.ranges) this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source) : [{ start: 0, end: this.source.text.length }];
+    if (!this.ranges) this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source, (this.yamlDocs ??= parseYamlDocuments(this.source))) : [{ start: 0, end: this.source.text.length }];
     return this.ranges;
   }
 }

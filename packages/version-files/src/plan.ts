@@ -156,7 +156,9 @@ export async function planBump(request: BumpRequest): Promise<BumpPlan> {
     const after = applyEdits(path, text, edits);
     if (after === text) continue;
     const edited = new ParsedFile({ ...file.source, text: after }, file.format);
-    if (file.format !== 'text') {
+    // Every edit replaces a value inside a scalar; text made of version characters cannot change the
+    // file's structure, so only other text (a template with spaces, quotes, `#`) is parsed again.
+    if (file.format !== 'text' && edits.some((e) => !/^[\w.+\-/:@=~^<>]*$/.test(e.replacement) || /^[-?:[\]{}#&*!|>'"%@`]/.test(e.replacement))) {
       try {
         edited.structured();
       } catch (error) {

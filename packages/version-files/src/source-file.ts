@@ -21,16 +21,32 @@ export function encodeSource(source: SourceText, text: string): Buffer {
 }
 
 /** 1-based line and column of an offset. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
+/** Offsets where each line starts, per text: every scalar of a 100-document manifest asks for its line. */
+const lineStarts = new Map<string, number[]>();
+
+function startsOf(text: string): number[] {
+  let starts = lineStarts.get(text);
+  if (!starts) {
+    starts = [0];
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+    // Texts come and go with the files of one run; a small memo is enough to make lookups O(log n).
+    if (lineStarts.size > 64) lineStarts.clear();
+    lineStarts.set(text, starts);
   }
-  return { line, column: offset - lineStart + 1 };
+  return starts;
+}
+
+export function lineColumn(text: string, offset: number): { line: number; column: number } {
+  const starts = startsOf(text);
+  const at = Math.max(0, Math.min(offset, text.length));
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (starts[mid]! <= at) low = mid;
+    else high = mid - 1;
+  }
+  return { line: low + 1, column: at - starts[low]! + 1 };
 }
 
 export function syntaxError(path: string, format: string, line: number, column: number, message: string): UserError {

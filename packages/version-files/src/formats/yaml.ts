@@ -2,7 +2,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, parse as pa
 import type { ScalarSpan, TreeNode } from '../key-path.js';
 import { lineColumn, syntaxError, type SourceText } from '../source-file.js';
 
-function parseDocuments(source: SourceText): Document[] {
+export function parseYamlDocuments(source: SourceText): Document[] {
   const parsed = parseAllDocuments(source.text, { uniqueKeys: false });
   const docs = Array.isArray(parsed) ? parsed : [];
   for (const doc of docs) {
@@ -69,14 +69,14 @@ function toTree(source: SourceText, doc: Document, node: unknown, seen: Set<unkn
 }
 
 /** One tree per document in the stream. */
-export function parseYamlTrees(source: SourceText): TreeNode[] {
-  return parseDocuments(source).map((doc) => toTree(source, doc, doc.contents, new Set()));
+export function parseYamlTrees(source: SourceText, docs: Document[] = parseYamlDocuments(source)): TreeNode[] {
+  return docs.map((doc) => toTree(source, doc, doc.contents, new Set()));
 }
 
 /** Every string scalar's source range, so text selectors touch values and never comments. */
-export function yamlScalarRanges(source: SourceText): Array<{ start: number; end: number }> {
+export function yamlScalarRanges(source: SourceText, docs: Document[] = parseYamlDocuments(source)): Array<{ start: number; end: number }> {
   const ranges: Array<{ start: number; end: number }> = [];
-  for (const doc of parseDocuments(source)) {
+  for (const doc of docs) {
     visit(doc, {
       Scalar(_key, node: Node) {
         if (isScalar(node) && typeof node.value === 'string' && node.range) ranges.push({ start: node.range[0], end: node.range[1] });
