@@ -219,9 +219,11 @@ function matchKey(file: ParsedFile, selector: Extract<Selector, { kind: 'key' }>
 /** Runs a global regex inside the file's searchable ranges; offsets in the result are file offsets. */
 function* scan(file: ParsedFile, pattern: RegExp): Generator<{ match: RegExpExecArray; offset: number }> {
   const { text } = file.source;
+  const regex = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
   for (const range of file.searchRanges()) {
-    const regex = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
-    for (const match of text.slice(range.start, range.end).matchAll(regex)) yield { match: match as RegExpExecArray, offset: range.start };
+    const slice = text.slice(range.start, range.end);
+    regex.lastIndex = 0;
+    for (const match of slice.matchAll(regex)) yield { match: match as RegExpExecArray, offset: range.start };
   }
 }
 
