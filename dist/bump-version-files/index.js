@@ -38752,7 +38752,7 @@ module.exports = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(902);
-/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3421);
+/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4673);
 
 
 
@@ -39234,8 +39234,8 @@ async function checkoutHead(dir) {
 
 
 
-// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 25 modules
-var version_files_src = __nccwpck_require__(3421);
+// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 30 modules
+var version_files_src = __nccwpck_require__(4673);
 ;// CONCATENATED MODULE: ./actions/bump-version-files/src/run-bump.ts
 
 
@@ -48489,7 +48489,7 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
-/***/ 3421:
+/***/ 4673:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -53066,6 +53066,67 @@ function spec_parseSpec(text, originPrefix = 'files') {
 
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/helm-chart.ts
+const helmChart = {
+    name: 'helm-chart',
+    identifiedBy: [],
+    models: 'any Helm chart: version, and appVersion where the chart has one',
+    spec: ['**/Chart.yaml: version, appVersion?'],
+    checkedAgainst: [],
+};
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/kata.ts
+const kata = {
+    name: 'kata',
+    identifiedBy: ['VERSION', 'tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml'],
+    models: "kata-containers/kata-containers: VERSION, and the kata-deploy Helm chart's version and appVersion once the chart exists (3.8 and later; older stable branches have none)",
+    // The release script writes VERSION with `echo`: the version and one newline, whatever was there (3.6.0 added the newline 3.5.0 lacked).
+    spec: ['VERSION: regex /^(\\d[^\\n]*\\n?)$/="{version}\\n"', 'tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml?: version, appVersion'],
+    checkedAgainst: [
+        'kata-containers/kata-containers@3c02758c2c (3.1.3)',
+        'kata-containers/kata-containers@006ecce49a (3.2.0-rc0)',
+        'kata-containers/kata-containers@224ae841ac (3.2.0)',
+        'kata-containers/kata-containers@618121a654 (3.6.0)',
+        'kata-containers/kata-containers@3037303e09 (3.10.0)',
+        'kata-containers/kata-containers@b22d4429fb (3.10.1)',
+        'kata-containers/kata-containers@0220b4d661 (3.19.1)',
+        'kata-containers/kata-containers@a4cfe32157 (3.31.0)',
+        'kata-containers/kata-containers@081a69fba0 (4.1.0)',
+    ],
+};
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/metallb.ts
+const metallb = {
+    name: 'metallb',
+    identifiedBy: ['charts/metallb/Chart.yaml', 'internal/version/version.go'],
+    models: 'metallb/metallb: the charts, the manifests\' images, internal/version and versioned website links, as `inv release` bumps them on a release branch',
+    spec: [
+        'charts/metallb/Chart.yaml: version, appVersion, dependencies[name=crds].version',
+        'charts/metallb/charts/crds/Chart.yaml: version, appVersion',
+        'config/**/*.yaml: image quay.io/metallb/controller, quay.io/metallb/speaker',
+        'internal/version/version.go: regex /^\\s*version\\s*=\\s*"([^"]*)"/m',
+        'website/content/**/*.md?: links metallb/metallb?',
+    ],
+    checkedAgainst: ['metallb/metallb (v0.16.1, test/fixtures/real-world/metallb-v0.16.1)'],
+};
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/npm.ts
+const npm = {
+    name: 'npm',
+    identifiedBy: ['package.json'],
+    models: 'an npm package as `npm version` bumps it: package.json and package-lock.json',
+    spec: ['package.json: version', 'package-lock.json?: version, packages[""].version?'],
+    checkedAgainst: [],
+};
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/index.ts
+
+
+
+
+/** Every preset that is a spec (cargo-workspace reads the workspace and lives with the engine). Adding one is one file here. */
+const presets_PRESETS = [helmChart, kata, metallb, npm];
+
 ;// CONCATENATED MODULE: ./packages/version-files/src/presets.ts
 
 
@@ -53073,18 +53134,8 @@ var external_node_path_ = __nccwpck_require__(6760);
 
 
 
-const STATIC_PRESETS = {
-    'helm-chart': '**/Chart.yaml: version, appVersion?',
-    npm: ['package.json: version', 'package-lock.json?: version, packages[""].version?'].join('\n'),
-    kata: ['VERSION', 'tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml: version, appVersion'].join('\n'),
-    metallb: [
-        'charts/metallb/Chart.yaml: version, appVersion, dependencies[name=crds].version',
-        'charts/metallb/charts/crds/Chart.yaml: version, appVersion',
-        'config/**/*.yaml: image quay.io/metallb/controller, quay.io/metallb/speaker',
-        'internal/version/version.go: regex /^\\s*version\\s*=\\s*"([^"]*)"/m',
-        'website/content/**/*.md?: links metallb/metallb?',
-    ].join('\n'),
-};
+
+const STATIC_PRESETS = new Map(presets_PRESETS.map((p) => [p.name, p.spec.join('\n')]));
 async function readToml(source, path) {
     if ((await source.resolve(path, 'preset cargo-workspace')).length === 0)
         return undefined;
@@ -53220,7 +53271,7 @@ const cargoWorkspace = async (source) => {
     return { entries, notes };
 };
 const DYNAMIC_PRESETS = { 'cargo-workspace': cargoWorkspace };
-const PRESET_NAMES = [...Object.keys(STATIC_PRESETS), ...Object.keys(DYNAMIC_PRESETS)].sort();
+const PRESET_NAMES = [...STATIC_PRESETS.keys(), ...Object.keys(DYNAMIC_PRESETS)].sort();
 function checkPresetNames(names) {
     for (const name of names) {
         if (!PRESET_NAMES.includes(name)) {
@@ -53230,7 +53281,7 @@ function checkPresetNames(names) {
 }
 async function presets_expandPreset(source, name) {
     checkPresetNames([name]);
-    const text = STATIC_PRESETS[name];
+    const text = STATIC_PRESETS.get(name);
     return text !== undefined ? { entries: spec_parseSpec(text, `preset ${name}`), notes: [] } : DYNAMIC_PRESETS[name](source);
 }
 
@@ -53363,6 +53414,7 @@ function workspaceFiles(root) {
 
 
 
+
 /**
  * Most specific first: a project preset (which covers its VERSION and charts) before the generic
  * ones, so Kata gets `kata` rather than `VERSION` alone.
@@ -53387,7 +53439,18 @@ async function detectVersionFiles(source, options) {
     const rejected = [];
     for (const choice of CANDIDATES) {
         try {
-            const entries = [...(choice.preset ? (await expandPreset(source, choice.preset)).entries : []), ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
+            const presetEntries = choice.preset ? (await expandPreset(source, choice.preset)).entries : [];
+            // A project's preset fits only a tree with the files that make it that project: kata's chart
+            // is optional for old stable branches, but a VERSION file alone is not Kata.
+            const missing = [];
+            for (const path of PRESETS.find((p) => p.name === choice.preset)?.identifiedBy ?? [])
+                if ((await source.resolve(path, 'detection')).length === 0)
+                    missing.push(path);
+            if (missing.length > 0) {
+                rejected.push({ choice: describeChoice(choice), why: `no ${missing.join(', ')}` });
+                continue;
+            }
+            const entries = [...presetEntries, ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
             const plan = await planBump({ source, entries, bump: 'patch', current: { kind: 'files' }, tagPrefix: options.tagPrefix, date: options.date, allowDowngrade: false });
             if (plan.previous === undefined || plan.files.length === 0) {
                 rejected.push({ choice: describeChoice(choice), why: 'no version found to bump' });

@@ -2,6 +2,7 @@ import { isUserError } from '@relkit/kit';
 import type { FileSource } from './file-source.js';
 import { planBump, type BumpPlan } from './plan.js';
 import { expandPreset } from './presets.js';
+import { PRESETS } from './presets/index.js';
 import { parseSpec } from './spec.js';
 
 /** A way the repository could be bumped: a preset, a files spec, or both. */
@@ -43,7 +44,16 @@ export async function detectVersionFiles(source: FileSource, options: { tagPrefi
   const rejected: DetectedVersionFiles['rejected'] = [];
   for (const choice of CANDIDATES) {
     try {
-      const entries = [...(choice.preset ? (await expandPreset(source, choice.preset)).entries : []), ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
+      const presetEntries = choice.preset ? (await expandPreset(source, choice.preset)).entries : [];
+      // A project's preset fits only a tree with the files that make it that project: kata's chart
+      // is optional for old stable branches, but a VERSION file alone is not Kata.
+      const missing = [];
+      for (const path of PRESETS.find((p) => p.name === choice.preset)?.identifiedBy ?? []) if ((await source.resolve(path, 'detection')).length === 0) missing.push(path);
+      if (missing.length > 0) {
+        rejected.push({ choice: describeChoice(choice), why: `no ${missing.join(', ')}` });
+        continue;
+      }
+      const entries = [...presetEntries, ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
       const plan = await planBump({ source, entries, bump: 'patch', current: { kind: 'files' }, tagPrefix: options.tagPrefix, date: options.date, allowDowngrade: false });
       if (plan.previous === undefined || plan.files.length === 0) {
         rejected.push({ choice: describeChoice(choice), why: 'no version found to bump' });

@@ -5,6 +5,7 @@ import { parseTomlTree } from './formats/toml.js';
 import { resolveKeyPath, type TreeNode } from './key-path.js';
 import { decodeSource } from './source-file.js';
 import { parseSpec, type SpecEntry } from './spec.js';
+import { PRESETS } from './presets/index.js';
 
 type PresetExpander = (source: FileSource) => Promise<ExpandedPreset>;
 
@@ -14,18 +15,7 @@ export interface ExpandedPreset {
   notes: string[];
 }
 
-const STATIC_PRESETS: Record<string, string> = {
-  'helm-chart': '**/Chart.yaml: version, appVersion?',
-  npm: ['package.json: version', 'package-lock.json?: version, packages[""].version?'].join('\n'),
-  kata: ['VERSION', 'tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml: version, appVersion'].join('\n'),
-  metallb: [
-    'charts/metallb/Chart.yaml: version, appVersion, dependencies[name=crds].version',
-    'charts/metallb/charts/crds/Chart.yaml: version, appVersion',
-    'config/**/*.yaml: image quay.io/metallb/controller, quay.io/metallb/speaker',
-    'internal/version/version.go: regex /^\\s*version\\s*=\\s*"([^"]*)"/m',
-    'website/content/**/*.md?: links metallb/metallb?',
-  ].join('\n'),
-};
+const STATIC_PRESETS = new Map(PRESETS.map((p) => [p.name, p.spec.join('\n')]));
 
 async function readToml(source: FileSource, path: string): Promise<TreeNode | undefined> {
   if ((await source.resolve(path, 'preset cargo-workspace')).length === 0) return undefined;
@@ -166,7 +156,7 @@ const cargoWorkspace: PresetExpander = async (source) => {
 
 const DYNAMIC_PRESETS: Record<string, PresetExpander> = { 'cargo-workspace': cargoWorkspace };
 
-export const PRESET_NAMES = [...Object.keys(STATIC_PRESETS), ...Object.keys(DYNAMIC_PRESETS)].sort();
+export const PRESET_NAMES = [...STATIC_PRESETS.keys(), ...Object.keys(DYNAMIC_PRESETS)].sort();
 
 export function checkPresetNames(names: string[]): void {
   for (const name of names) {
@@ -178,6 +168,6 @@ export function checkPresetNames(names: string[]): void {
 
 export async function expandPreset(source: FileSource, name: string): Promise<ExpandedPreset> {
   checkPresetNames([name]);
-  const text = STATIC_PRESETS[name];
+  const text = STATIC_PRESETS.get(name);
   return text !== undefined ? { entries: parseSpec(text, `preset ${name}`), notes: [] } : DYNAMIC_PRESETS[name]!(source);
 }

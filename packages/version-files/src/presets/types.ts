@@ -1,0 +1,15 @@
+/**
+ * A preset as data: the spec it expands to, the project whose releases it models, and the real
+ * release commits it was checked against (each in test/fixtures/release-corpus/<name>/).
+ */
+export interface PresetData {
+  name: string;
+  /** The project and the release process it follows, e.g. "kata-containers/kata-containers (VERSION and its Helm chart)". */
+  models: string;
+  /** Files that make a tree this project's, for `rehearse --repo-dir` to propose the preset. */
+  identifiedBy: string[];
+  /** bump-version-files `files` lines. */
+  spec: string[];
+  /** Real release commits (repository@sha) this spec reproduces byte for byte. */
+  checkedAgainst: string[];
+}
