@@ -6,6 +6,7 @@
 //   node scripts/vendor-release-corpus.mjs --repo-dir ~/src/kata-containers --project kata-containers/kata-containers \
 //     --preset kata --reads VERSION,tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml --version-file VERSION \
 //     081a69fba0 224ae841ac …
+// --out-of-scope a,b lists files a release changed with another tool (Chart.lock), kept but not compared.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -13,7 +14,7 @@ import { parseArgs } from 'node:util';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'repo-dir': { type: 'string' }, project: { type: 'string' }, preset: { type: 'string' }, reads: { type: 'string', default: '' }, 'version-file': { type: 'string' }, 'version-from-subject': { type: 'boolean', default: false }, inputs: { type: 'string', default: '{}' } },
+  options: { 'repo-dir': { type: 'string' }, project: { type: 'string' }, preset: { type: 'string' }, reads: { type: 'string', default: '' }, 'version-file': { type: 'string' }, 'version-from-subject': { type: 'boolean', default: false }, inputs: { type: 'string', default: '{}' }, 'out-of-scope': { type: 'string', default: '' } },
 });
 const repo = values['repo-dir'];
 if (!repo || !values.project || !values.preset || positionals.length === 0) {
@@ -50,6 +51,8 @@ for (const commit of positionals) {
     }
   }
   const inputs = { preset: values.preset, version, ...JSON.parse(values.inputs) };
-  writeFileSync(join(dir, 'case.json'), `${JSON.stringify({ project: values.project, commit: sha, subject, date, changed, inputs }, null, 2)}\n`);
+  // Files the release changed with another tool (Chart.lock by `helm dependency update`) are listed, not compared.
+  const outOfScope = values['out-of-scope'].split(',').filter((p) => changed.includes(p));
+  writeFileSync(join(dir, 'case.json'), `${JSON.stringify({ project: values.project, commit: sha, subject, date, changed, inputs, ...(outOfScope.length ? { outOfScope } : {}) }, null, 2)}\n`);
   console.log(`${name}: ${sha.slice(0, 10)} ${date} ${subject} (${changed.length} changed)`);
 }

@@ -46845,7 +46845,16 @@ async function resolveLocally(dir, to, from, prefix, version) {
         }
         return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: { name: from, sha, ref: await refOf(from) } };
     }
-    for (const tag of previousCandidates(tags, prefix, version)) {
+    const candidates = previousCandidates(tags, prefix, version);
+    const highest = version !== undefined ? candidates[0] : undefined;
+    const highestSha = highest ? await localCommit(dir, `refs/tags/${highest}`) : undefined;
+    // The previous release may have been cut on a release branch (MetalLB's and GAIE's main): like
+    // GitHub's compare, the notes then start where the two lines parted, not at an older tag on this one.
+    if (highest && highestSha && highestSha !== toSha && (await git(dir, ['merge-base', '--is-ancestor', toSha, highestSha])) === undefined && (await git(dir, ['merge-base', highestSha, toSha])) !== undefined) {
+        const across = (await git(dir, ['merge-base', '--is-ancestor', highestSha, toSha])) === undefined;
+        return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: { name: highest, sha: highestSha, ref: `refs/tags/${highest}` }, acrossBranches: across };
+    }
+    for (const tag of candidates) {
         const sha = await localCommit(dir, `refs/tags/${tag}`);
         if (sha && sha !== toSha && (await git(dir, ['merge-base', '--is-ancestor', sha, toSha])) !== undefined) {
             return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: { name: tag, sha, ref: `refs/tags/${tag}` } };
@@ -46880,6 +46889,12 @@ async function resolveRemotely(clients, id, to, from, prefix, version) {
         if (!sha)
             throw unknownFrom(from, await apiTags(clients.rest, id, ''));
         return { to: toPoint, from: { name: from, sha, ref: repo.t0 ? `refs/tags/${from}` : repo.h0 ? `refs/heads/${from}` : undefined }, mailmap };
+    }
+    // As locally: the highest release below `version`, cut on another line, is the previous release.
+    const topStatus = repo.t0?.compare?.status;
+    const topSha = repo.o0?.target?.oid ?? repo.o0?.oid;
+    if (version !== undefined && candidates[0] && topSha && topSha !== toSha && topStatus === 'DIVERGED') {
+        return { to: toPoint, from: { name: candidates[0], sha: topSha, ref: `refs/tags/${candidates[0]}` }, mailmap, acrossBranches: true };
     }
     for (const [n, tag] of candidates.entries()) {
         const status = repo[`t${n}`]?.compare?.status;
@@ -46960,7 +46975,9 @@ async function generateNotes(clients, request) {
     request.log(readingFrom(request, local !== undefined, range !== undefined));
     range ??= await apiRange(clients, id, points.from ? { ...(points.from.ref ? { ref: points.from.ref } : {}), sha: points.from.sha } : undefined, points.to.sha, request.paths);
     request.log(`Range ${points.from?.name ?? '(start of history)'}..${points.to.name}: ${range.commits.length} commit(s), read from the ${range.source}.`);
-    if (range.diverged)
+    if (range.diverged && points.acrossBranches)
+        request.log(`${points.from?.name}, the previous release, was cut on another branch: the notes cover the commits since ${points.to.name} and it parted (their merge base), as GitHub's compare does.`);
+    else if (range.diverged)
         request.warn(`${points.from?.name} is not an ancestor of ${points.to.name}: the notes cover the commits since their merge base.`);
     const prOf = await numberCommits(range, request.localDir, (shas) => fetchCommits(clients.graphql, id, shas, request.parallel));
     // GitHub's association lags behind a fresh merge: ask REST for recent commits still without a PR.

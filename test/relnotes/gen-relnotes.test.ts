@@ -220,3 +220,32 @@ describe('people as the history names them', () => {
     }
   });
 });
+
+describe('the previous release cut on a release branch', () => {
+  it('starts the notes of main\'s next minor where the lines parted, as GitHub\'s compare does (MetalLB, GAIE)', async () => {
+    // main: c0 [v1.0.0] ─ a ─ b ─ c ─ d; release-1.1 parts at b: fix [v1.1.0]
+    env.sandbox.addRepo({
+      owner: 'acme',
+      name: 'lines',
+      commits: [
+        { id: 'c0', message: 'Initial', author: 'alice', date: '2026-01-01T00:00:00Z', files: { VERSION: '1.0.0\n' } },
+        { id: 'a', message: 'Add A (#1)', author: 'alice', date: '2026-01-02T00:00:00Z', files: { a: 'a\n' } },
+        { id: 'b', message: 'Add B (#2)', author: 'bob', date: '2026-01-03T00:00:00Z', files: { b: 'b\n' } },
+        { id: 'fix', parents: ['b'], message: 'Fix B on the release line (#3)', author: 'bob', date: '2026-01-04T00:00:00Z', files: { b: 'b2\n' } },
+        { id: 'c', parents: ['b'], message: 'Add C (#4)', author: 'carol', date: '2026-01-05T00:00:00Z', files: { c: 'c\n' } },
+        { id: 'd', message: 'Add D (#5)', author: 'carol', date: '2026-01-06T00:00:00Z', files: { d: 'd\n' } },
+      ],
+      branches: { main: 'd', 'release-1.1': 'fix' },
+      tags: { 'v1.0.0': 'c0', 'v1.1.0': 'fix' },
+    });
+    const cwd = await scratchDir('relnotes-lines');
+    const result = await runAction('gen-relnotes', env.sandbox, { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', version: '1.2.0', to: 'main', format: 'json' }, { cwd, env: { GITHUB_REPOSITORY: 'acme/lines', GITHUB_SHA: undefined } });
+    expect(errors(result)).toEqual([]);
+    expect(result.outputs['previous-tag']).toBe('v1.1.0');
+    const titles = (JSON.parse(result.outputs.json!).entries as Array<{ title: string }>).map((e) => e.title);
+    expect(titles).toEqual(['Add C', 'Add D']);
+    expect(result.stdout).toContain('v1.1.0, the previous release, was cut on another branch');
+    // Expected, not a mistake: no "not an ancestor" warning (the PRs themselves are not seeded here).
+    expect(result.annotations.filter((a) => /not an ancestor/.test(a.message))).toEqual([]);
+  });
+});

@@ -87,7 +87,8 @@ export async function generateNotes(clients: { rest: GitHubRest; graphql: GitHub
   request.log(readingFrom(request, local !== undefined, range !== undefined));
   range ??= await apiRange(clients, id, points.from ? { ...(points.from.ref ? { ref: points.from.ref } : {}), sha: points.from.sha } : undefined, points.to.sha, request.paths);
   request.log(`Range ${points.from?.name ?? '(start of history)'}..${points.to.name}: ${range.commits.length} commit(s), read from the ${range.source}.`);
-  if (range.diverged) request.warn(`${points.from?.name} is not an ancestor of ${points.to.name}: the notes cover the commits since their merge base.`);
+  if (range.diverged && points.acrossBranches) request.log(`${points.from?.name}, the previous release, was cut on another branch: the notes cover the commits since ${points.to.name} and it parted (their merge base), as GitHub's compare does.`);
+  else if (range.diverged) request.warn(`${points.from?.name} is not an ancestor of ${points.to.name}: the notes cover the commits since their merge base.`);
 
   const prOf = await numberCommits(range, request.localDir, (shas) => fetchCommits(clients.graphql, id, shas, request.parallel));
   // GitHub's association lags behind a fresh merge: ask REST for recent commits still without a PR.

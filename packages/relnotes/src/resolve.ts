@@ -60,7 +60,7 @@ function unknownFrom(from: string, tags: string[]): UserError {
 }
 
 /** `to` and `from` from a local clone: no API request. Undefined when the clone lacks `to`. */
-export async function resolveLocally(dir: string, to: string, from: string | undefined, prefix: string, version: string | undefined): Promise<{ to: ResolvedPoint; from: ResolvedPoint | undefined } | undefined> {
+export async function resolveLocally(dir: string, to: string, from: string | undefined, prefix: string, version: string | undefined): Promise<{ to: ResolvedPoint; from: ResolvedPoint | undefined; acrossBranches?: boolean } | undefined> {
   const toSha = await localCommit(dir, to);
   if (!toSha) return undefined;
   const refOf = async (name: string) => ((await localCommit(dir, `refs/tags/${name}`)) ? `refs/tags/${name}` : (await localCommit(dir, `refs/heads/${name}`)) ? `refs/heads/${name}` : undefined);
@@ -74,7 +74,16 @@ export async function resolveLocally(dir: string, to: string, from: string | und
     }
     return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: { name: from, sha, ref: await refOf(from) } };
   }
-  for (const tag of previousCandidates(tags, prefix, version)) {
+  const candidates = previousCandidates(tags, prefix, version);
+  const highest = version !== undefined ? candidates[0] : undefined;
+  const highestSha = highest ? await localCommit(dir, `refs/tags/${highest}`) : undefined;
+  // The previous release may have been cut on a release branch (MetalLB's and GAIE's main): like
+  // GitHub's compare, the notes then start where the two lines parted, not at an older tag on this one.
+  if (highest && highestSha && highestSha !== toSha && (await git(dir, ['merge-base', '--is-ancestor', toSha, highestSha])) === undefined && (await git(dir, ['merge-base', highestSha, toSha])) !== undefined) {
+    const across = (await git(dir, ['merge-base', '--is-ancestor', highestSha, toSha])) === undefined;
+    return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: { name: highest, sha: highestSha, ref: `refs/tags/${highest}` }, acrossBranches: across };
+  }
+  for (const tag of candidates) {
     const sha = await localCommit(dir, `refs/tags/${tag}`);
     if (sha && sha !== toSha && (await git(dir, ['merge-base', '--is-ancestor', sha, toSha])) !== undefined) {
       return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: { name: tag, sha, ref: `refs/tags/${tag}` } };
@@ -87,7 +96,7 @@ export async function resolveLocally(dir: string, to: string, from: string | und
  * `to` and `from` through the API: the tag list (one REST request) when `from` must be chosen, and one
  * GraphQL query that resolves `to` and checks which candidates are its ancestors.
  */
-export async function resolveRemotely(clients: { rest: GitHubRest; graphql: GitHubGraphql }, id: RepoId, to: string, from: string | undefined, prefix: string, version: string | undefined): Promise<{ to: ResolvedPoint; from: ResolvedPoint | undefined; mailmap: string | undefined }> {
+export async function resolveRemotely(clients: { rest: GitHubRest; graphql: GitHubGraphql }, id: RepoId, to: string, from: string | undefined, prefix: string, version: string | undefined): Promise<{ to: ResolvedPoint; from: ResolvedPoint | undefined; mailmap: string | undefined; acrossBranches?: boolean }> {
   const candidates = from !== undefined ? [from] : previousCandidates(await apiTags(clients.rest, id, prefix), prefix, version).slice(0, 20);
   // The .mailmap at `to` rides along in the same query, so credits need no request of their own.
   const variables: Record<string, string> = { owner: id.owner, name: id.repo, to, mailmap: `${to}:.mailmap` };
@@ -111,6 +120,12 @@ export async function resolveRemotely(clients: { rest: GitHubRest; graphql: GitH
     const sha = repo.o0?.target?.oid ?? repo.o0?.oid;
     if (!sha) throw unknownFrom(from, await apiTags(clients.rest, id, ''));
     return { to: toPoint, from: { name: from, sha, ref: repo.t0 ? `refs/tags/${from}` : repo.h0 ? `refs/heads/${from}` : undefined }, mailmap };
+  }
+  // As locally: the highest release below `version`, cut on another line, is the previous release.
+  const topStatus = repo.t0?.compare?.status;
+  const topSha = repo.o0?.target?.oid ?? repo.o0?.oid;
+  if (version !== undefined && candidates[0] && topSha && topSha !== toSha && topStatus === 'DIVERGED') {
+    return { to: toPoint, from: { name: candidates[0], sha: topSha, ref: `refs/tags/${candidates[0]}` }, mailmap, acrossBranches: true };
   }
   for (const [n, tag] of candidates.entries()) {
     const status = repo[`t${n}`]?.compare?.status;
