@@ -110087,6 +110087,8 @@ function rehearsalReport(record, sandbox, scenario, mock) {
     const moved = step(record, 'publish', 'publish')?.outputs['moved-branches'];
     if (moved && moved !== '[]')
         out.push('', `Branches moved: ${JSON.parse(moved).map((m) => `${m.branch} (${m.action})`).join(', ')}`);
+    // What the release cost in GitHub's API, so a rehearsal shows it fits in the rate limits.
+    out.push('', `GitHub API: ${sandbox.log.length} request(s) (${sandbox.log.filter((e) => e.server === 'graphql').length} GraphQL) in the whole run.`);
     out.push('', record.result === 'success' ? `Release ${mock ? 'rehearsed in mock mode: nothing was changed' : 'finished'}.` : 'The release failed: fix the cause and re-run the failed jobs.');
     return out.join('\n');
 }

@@ -18,7 +18,7 @@ describe('relkit rehearse (committed bundle)', () => {
     expect(stdout).toContain('Memory hotplug with virtio-mem now works on arm64.');
     expect(stdout).toMatch(/Release 3\.10\.0: published, latest\n {4}kata-static-3\.10\.0-amd64\.tar\.xz/);
     expect(stdout).toMatch(/Lock: main locked \(\d+\) during the release; unlock job success; rulesets on the repository now: 0/);
-    expect(stdout).toMatch(/Release finished\.$/m);
+    expect(stdout).toMatch(/GitHub API: \d+ request\(s\) \(\d+ GraphQL\) in the whole run\.\n\nRelease finished\.$/m);
   });
 
   it('--scenario kubernetes --mock plans the promotion without changing anything', async () => {
