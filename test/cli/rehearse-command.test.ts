@@ -74,11 +74,14 @@ describe('relkit rehearse (committed bundle)', () => {
     writeFileSync(join(cargo, 'Cargo.toml'), '[workspace]\nmembers = ["kube-core"]\n\n[workspace.package]\nversion = "0.9.1"\n\n[workspace.dependencies]\nkube-core = { path = "kube-core", version = "=0.9.1" }\n');
     writeFileSync(join(cargo, 'kube-core', 'Cargo.toml'), '[package]\nname = "kube-core"\nversion.workspace = true\n');
     writeFileSync(join(cargo, 'README.md'), '```toml\n[dependencies]\nkube-core = "0.9.1"\n```\n');
+    writeFileSync(join(cargo, 'release.toml'), 'shared-version = true\npre-release-hook = ["../scripts/release-pre.sh"]\n');
     await cgit('add', '-A');
     await cgit('commit', '-q', '-m', 'Merge pull request #3 from someone/feature\n\nAdd the core crate');
     await cgit('tag', '0.9.1');
     const proposed = await relkit(['rehearse', '--repo-dir', cargo, '--repo', 'acme/kube', '--mock']);
     expect(proposed.code, proposed.stderr).toBe(0);
+    // The hook relkit does not run is in the report, not only in a step's log.
+    expect(proposed.stdout).toMatch(/\nWarnings\n(  ! .*\n)*  ! \w+ \/ [\w-]+: release\.toml runs the pre-release hook `\.\.\/scripts\/release-pre\.sh` for kube-core; relkit does not run it/);
     expect(proposed.stdout).toMatch(/Assumed: a patch release 0\.9\.1 → 0\.9\.2 of preset cargo-workspace \(3 place\(s\) in 2 file\(s\), read from Cargo\.toml .*\), after 0\.9\.1, tags like X\.Y\.Z\./);
 
     const refused = await relkit(['rehearse', '--scenario', 'nope']);

@@ -83,6 +83,11 @@ export function rehearsalReport(record: RunRecord, sandbox: Sandbox, scenario: S
   if (published?.log) out.push('', `Action repositories${mock ? ' (mock: planned)' : ''}`, ...published.log.split('\n').filter((l) => /^[\w.-]+\/[\w.-]+: (committed|already-present|planned)/.test(l)).map((l) => `    ${l}`));
   const moved = step(record, 'publish', 'publish')?.outputs['moved-branches'];
   if (moved && moved !== '[]') out.push('', `Branches moved: ${(JSON.parse(moved) as Array<{ branch: string; action: string }>).map((m) => `${m.branch} (${m.action})`).join(', ')}`);
+  // Warnings a step raised (a preset's hook not run, PRs that could not be read) are part of what the release did.
+  const warnings = Object.values(jobs).flatMap((job) =>
+    job.legs.flatMap((leg) => leg.steps.flatMap((s) => [...s.log.matchAll(/^::warning(?: [^\n]*?)?::(.*)$/gm)].map((m) => `${job.id} / ${s.id || s.name}: ${m[1]!.replace(/%0A/g, ' ').replace(/%0D/g, '').replace(/%25/g, '%')}`))),
+  );
+  if (warnings.length > 0) out.push('', 'Warnings', ...[...new Set(warnings)].map((w) => `  ! ${w}`));
   // What the release cost in GitHub's API, so a rehearsal shows it fits in the rate limits.
   out.push('', `GitHub API: ${sandbox.log.length} request(s) (${sandbox.log.filter((e) => e.server === 'graphql').length} GraphQL) in the whole run.`);
   out.push('', record.result === 'success' ? `Release ${mock ? 'rehearsed in mock mode: nothing was changed' : 'finished'}.` : 'The release failed: fix the cause and re-run the failed jobs.');
