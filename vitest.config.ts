@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // Every system tool the tests use, checked once before any test: a missing one fails at once, by name.
+    globalSetup: ['test/system-tools.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -81,7 +81,7 @@ describe('relkit rehearse (committed bundle)', () => {
     const proposed = await relkit(['rehearse', '--repo-dir', cargo, '--repo', 'acme/kube', '--mock']);
     expect(proposed.code, proposed.stderr).toBe(0);
     // The hook relkit does not run is in the report, not only in a step's log.
-    expect(proposed.stdout).toMatch(/\nWarnings\n(  ! .*\n)*  ! \w+ \/ [\w-]+: release\.toml runs the pre-release hook `\.\.\/scripts\/release-pre\.sh` for kube-core; relkit does not run it/);
+    expect(proposed.stdout).toMatch(/\nWarnings\n( {2}! .*\n)* {2}! \w+ \/ [\w-]+: release\.toml runs the pre-release hook `\.\.\/scripts\/release-pre\.sh` for kube-core; relkit does not run it/);
     expect(proposed.stdout).toMatch(/Assumed: a patch release 0\.9\.1 → 0\.9\.2 of preset cargo-workspace \(3 place\(s\) in 2 file\(s\), read from Cargo\.toml .*\), after 0\.9\.1, tags like X\.Y\.Z\./);
 
     const refused = await relkit(['rehearse', '--scenario', 'nope']);
