@@ -1,6 +1,25 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Each package and the relkit packages it may import (lower layers only); see docs/architecture.md. */
+const FOUNDATION = [];
+const LAYERS = {
+  kit: FOUNDATION,
+  runner: FOUNDATION,
+  sandbox: FOUNDATION,
+  oci: ['kit'],
+  changes: ['kit'],
+  'version-files': ['kit'],
+  relnotes: ['kit'],
+  release: ['kit'],
+  'branch-lock': ['kit'],
+  'image-wait': ['kit', 'oci'],
+  promotion: ['kit', 'changes', 'oci', 'version-files'],
+  publish: ['kit', 'changes'],
+  rehearsal: ['kit', 'publish', 'runner', 'sandbox'],
+  cli: ['kit', 'changes', 'publish', 'rehearsal', 'runner', 'sandbox', 'version-files'],
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tmp/**', 'coverage/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -14,9 +33,28 @@ export default tseslint.config(
       'no-restricted-imports': 'off',
     },
   },
+  // The layers of docs/architecture.md: a package imports only the relkit packages below it.
+  ...Object.entries(LAYERS).map(([name, allowed]) => ({
+    files: [`packages/${name}/src/**/*.ts`],
+    ignores: ['packages/kit/src/action/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: name === 'cli' ? [] : [{ name: '@actions/core', message: 'Packages take injected clients; only action adapters (via @relkit/kit/action) and the CLI touch @actions/core.' }],
+          patterns: [
+            {
+              group: ['@relkit/*', ...allowed.map((a) => `!@relkit/${a}`), ...(allowed.includes('kit') ? ['!@relkit/kit/*'] : [])],
+              message: `@relkit/${name} may import only ${allowed.length ? allowed.map((a) => `@relkit/${a}`).join(', ') : 'no relkit package'} (its layer in docs/architecture.md); move the shared code down a layer instead of importing upward.`,
+            },
+          ],
+        },
+      ],
+    },
+  })),
   {
-    files: ['packages/*/src/**/*.ts'],
-    ignores: ['packages/kit/src/action/**', 'packages/cli/src/**'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: '@actions/core', message: 'Packages take injected clients; only action adapters (via @relkit/kit/action) and the CLI touch @actions/core.' }] }] },
+    // The sandbox's GraphQL side shares domain operations with REST through repo-ops, not through REST routes.
+    files: ['packages/sandbox/src/graphql.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['./rest/*'], message: 'Shared sandbox logic belongs in repo-ops.ts or model.ts, not in a REST route module.' }] }] },
   },
 );

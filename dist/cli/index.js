@@ -94935,6 +94935,19 @@ function changedPaths(repo, baseTree, headTree) {
     walk(baseTree, headTree, '');
     return result.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
+/** Keeps an open PR's head and base shas in step with its branches, as GitHub does. */
+function refreshPull(state, repo, pr) {
+    if (pr.state !== 'open')
+        return pr;
+    const headRepo = state.repo(pr.headRepo);
+    const head = headRepo?.refs.get(`refs/heads/${pr.headRef}`);
+    if (head)
+        pr.headSha = head;
+    const base = repo.refs.get(`refs/heads/${pr.baseRef}`);
+    if (base)
+        pr.baseSha = base;
+    return pr;
+}
 
 ;// CONCATENATED MODULE: ./packages/sandbox/src/rest/repos.ts
 
@@ -95637,19 +95650,6 @@ function registerGitRoutes(router) {
 
 
 
-/** Keeps an open PR's head and base shas in step with its branches, as GitHub does. */
-function refreshPull(state, repo, pr) {
-    if (pr.state !== 'open')
-        return pr;
-    const headRepo = state.repo(pr.headRepo);
-    const head = headRepo?.refs.get(`refs/heads/${pr.headRef}`);
-    if (head)
-        pr.headSha = head;
-    const base = repo.refs.get(`refs/heads/${pr.baseRef}`);
-    if (base)
-        pr.baseSha = base;
-    return pr;
-}
 function findPull(ctx, repo) {
     const pr = repo.pulls.find((p) => p.number === Number(ctx.params.pull_number));
     if (!pr)
@@ -96314,7 +96314,6 @@ const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(im
 // EXTERNAL MODULE: ./node_modules/graphql/index.js
 var node_modules_graphql = __nccwpck_require__(7645);
 ;// CONCATENATED MODULE: ./packages/sandbox/src/graphql.ts
-
 
 
 

@@ -6,9 +6,8 @@ import { HttpError } from './http.js';
 import { fullName, type Identity, type PullRequest, type Repository, type SandboxState } from './model.js';
 import { signatureDate, type Commit, type Signature } from './git-objects.js';
 import { accountForEmail, nodeId, type Urls } from './serialize.js';
-import { commitFiles, resolveCommitish, setRef } from './repo-ops.js';
+import { commitFiles, refreshPull, resolveCommitish, setRef } from './repo-ops.js';
 import { canRead, requireWrite } from './rules.js';
-import { refreshPull } from './rest/pulls.js';
 
 let cachedSchema: GraphQLSchema | undefined;
 

@@ -1,5 +1,5 @@
 import { HttpError, validationFailed } from './http.js';
-import { nowIso, type Identity, type Repository } from './model.js';
+import { nowIso, type Identity, type PullRequest, type Repository, type SandboxState } from './model.js';
 import { checkRefChange } from './rules.js';
 import type { Signature } from './git-objects.js';
 
@@ -121,4 +121,15 @@ export function changedPaths(repo: Repository, baseTree: string | undefined, hea
   };
   walk(baseTree, headTree, '');
   return result.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Keeps an open PR's head and base shas in step with its branches, as GitHub does. */
+export function refreshPull(state: SandboxState, repo: Repository, pr: PullRequest): PullRequest {
+  if (pr.state !== 'open') return pr;
+  const headRepo = state.repo(pr.headRepo);
+  const head = headRepo?.refs.get(`refs/heads/${pr.headRef}`);
+  if (head) pr.headSha = head;
+  const base = repo.refs.get(`refs/heads/${pr.baseRef}`);
+  if (base) pr.baseSha = base;
+  return pr;
 }

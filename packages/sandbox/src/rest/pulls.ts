@@ -1,19 +1,8 @@
 import { HttpError, missingField, notFound, paginate, requireBody, validationFailed, type RequestContext, type Router } from '../http.js';
-import { fullName, nowIso, type PullRequest, type Repository, type SandboxState } from '../model.js';
+import { fullName, nowIso, type PullRequest, type Repository } from '../model.js';
 import * as json from '../serialize.js';
-import { setRef, signatureFor, webFlowSignature, WEB_FLOW_SIGNATURE } from '../repo-ops.js';
+import { refreshPull, setRef, signatureFor, webFlowSignature, WEB_FLOW_SIGNATURE } from '../repo-ops.js';
 import { requireWrite } from '../rules.js';
-
-/** Keeps an open PR's head and base shas in step with its branches, as GitHub does. */
-export function refreshPull(state: SandboxState, repo: Repository, pr: PullRequest): PullRequest {
-  if (pr.state !== 'open') return pr;
-  const headRepo = state.repo(pr.headRepo);
-  const head = headRepo?.refs.get(`refs/heads/${pr.headRef}`);
-  if (head) pr.headSha = head;
-  const base = repo.refs.get(`refs/heads/${pr.baseRef}`);
-  if (base) pr.baseSha = base;
-  return pr;
-}
 
 function findPull(ctx: RequestContext, repo: Repository): PullRequest {
   const pr = repo.pulls.find((p) => p.number === Number(ctx.params.pull_number));
