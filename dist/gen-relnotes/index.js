@@ -47287,7 +47287,8 @@ async function localCloneOf(dir, owner, repo, env) {
         return { dir, why: `the workspace is the checkout of ${name}` };
     try {
         const { stdout } = await (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile)('git', ['config', '--get', 'remote.origin.url'], { cwd: dir });
-        const origin = stdout.trim();
+        // A clone's origin may carry credentials (https://user:token@github.com/…): they never reach the log.
+        const origin = stdout.trim().replace(/^([a-z][\w+.-]*:\/\/)[^@/]*@/i, '$1');
         return origin.toLowerCase().replace(/\.git$/, '').endsWith(name.toLowerCase())
             ? { dir, why: `the workspace is a clone of ${name} (origin ${origin})` }
             : { dir: undefined, why: `the workspace is a clone of ${origin}, not of ${name}` };

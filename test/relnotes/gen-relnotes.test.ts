@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lint } from 'markdownlint/promise';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { localCloneOf } from '@relkit/relnotes';
 import { errors, runAction } from '../helpers/action.js';
 import { SANDBOX_TOKENS, useSandbox } from '../helpers/sandbox.js';
 import { scratchDir } from '../helpers/scratch.js';
@@ -247,5 +248,18 @@ describe('the previous release cut on a release branch', () => {
     expect(result.stdout).toContain('v1.1.0, the previous release, was cut on another branch');
     // Expected, not a mistake: no "not an ancestor" warning (the PRs themselves are not seeded here).
     expect(result.annotations.filter((a) => /not an ancestor/.test(a.message))).toEqual([]);
+  });
+});
+
+describe('which clone gen-relnotes reads', () => {
+  it('says why, and never logs credentials an origin URL carries', async () => {
+    const dir = await scratchDir('relnotes-origin');
+    execFileSync('git', ['init', '-q', dir]);
+    execFileSync('git', ['-C', dir, 'remote', 'add', 'origin', 'https://dev:ghp_notInTheLog123@github.com/acme/app.git']);
+    const terminal = { GITHUB_ACTIONS: undefined } as NodeJS.ProcessEnv;
+    const same = await localCloneOf(dir, 'acme', 'app', terminal);
+    expect(same).toEqual({ dir, why: 'the workspace is a clone of acme/app (origin https://github.com/acme/app.git)' });
+    const other = await localCloneOf(dir, 'acme', 'tool', terminal);
+    expect(other).toEqual({ dir: undefined, why: 'the workspace is a clone of https://github.com/acme/app.git, not of acme/tool' });
   });
 });
