@@ -56910,6 +56910,20 @@ async function readCurrent(cache, request) {
     }
     return { version: undefined, source: entries[0] ? `${entries[0].pattern}${entries[0].selectors[0]?.kind === 'whole' ? '' : `: ${entries[0].selectors[0]?.text}`}` : undefined };
 }
+/** Text of version characters, bare or quoted as a whole: it cannot open a comment, a key or a collection. */
+const INERT = /^(?:[\w.+/=~^<>][\w.+\-/:@=~^<>]*|"[\w.+\-/:@=~^<>]*"|'[\w.+\-/:@=~^<>]*')$/;
+/**
+ * Whether edits certainly leave a YAML file's structure as it was, so it need not be parsed again
+ * (parsing is most of a bump's time): each edit lies inside one string scalar and writes inert text.
+ * Anything else — JSON, TOML, a literal or replacement that spans structure, a template with
+ * spaces or `#` — is parsed again to prove the file still reads.
+ */
+function keepsStructure(file, edits) {
+    if (file.format !== 'YAML')
+        return false;
+    const scalars = file.searchRanges();
+    return edits.every((e) => INERT.test(e.replacement) && scalars.some((r) => r.start <= e.start && e.end <= r.end));
+}
 /**
  * Reads every file, resolves every selector and computes every edit before anything is written,
  * so a bad selector or a malformed file fails the run with the workspace untouched.
@@ -56962,14 +56976,12 @@ async function plan_planBump(request) {
         if (after === text)
             continue;
         const edited = new ParsedFile({ ...file.source, text: after }, file.format);
-        // Every edit replaces a value inside a scalar; text made of version characters cannot change the
-        // file's structure, so only other text (a template with spaces, quotes, `#`) is parsed again.
-        if (file.format !== 'text' && edits.some((e) => !/^[\w.+\-/:@=~^<>]*$/.test(e.replacement) || /^[-?:[\]{}#&*!|>'"%@`]/.test(e.replacement))) {
+        if (file.format !== 'text' && !keepsStructure(file, edits)) {
             try {
                 edited.structured();
             }
             catch (error) {
-                throw new Error(`relkit produced invalid ${file.format} in ${path}; nothing was written: ${error.message}`, { cause: error });
+                throw new src/* UserError */.yo(`The edits to ${path} would leave it invalid ${file.format} (${error.message.split('\n')[0]}); nothing was written.`, `Check the selectors for ${path}: a literal, regex or template must write text that keeps the file valid ${file.format}.`, { input: 'files' });
             }
         }
         files.push({

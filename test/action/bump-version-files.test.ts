@@ -90,6 +90,7 @@ describe('bump-version-files refuses bad input before touching a file', () => {
     await writeFile(join(dir, 'broken.yaml'), 'version: 1.0.0\nlist: [a, b\nother: 1\n');
     await writeFile(join(dir, 'broken.toml'), '[package]\nversion = "1.0.0\nname = "x"\n');
     await writeFile(join(dir, 'broken.json'), '{\n  "version": "1.0.0",\n  "name": "x",\n}\n');
+    await writeFile(join(dir, 'good.json'), '{\n  "name": "x",\n  "version": "1.0.0"\n}\n');
     return dir;
   }
 
@@ -107,6 +108,7 @@ describe('bump-version-files refuses bad input before touching a file', () => {
     ['a downgrade', { version: '0.9.0', files: 'VERSION' }, /0\.9\.0 is lower than the current version 1\.0\.0 \(from VERSION[\s\S]*allow-downgrade/],
     ['both version and bump', { version: '1.1.0', bump: 'minor', files: 'VERSION' }, /Both `version` and `bump` are set/],
     ['an unknown template placeholder', { version: '1.1.0', files: 'Chart.yaml: appVersion=v{verison}' }, /unknown placeholder \{verison\}/],
+    ['an edit that would break the file', { version: '1.1.0', files: 'VERSION\ngood.json: literal "\\"name\\"" -> "name"' }, /The edits to good\.json would leave it invalid JSON \(.*\); nothing was written\.\nFix: Check the selectors for good\.json/],
     ['two selectors fighting over one value', { version: '1.1.0', files: 'Chart.yaml: version, version=v{version}' }, /both change the same text, differently/],
   ];
 
