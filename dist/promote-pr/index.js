@@ -57351,9 +57351,13 @@ function replacementEntries(items, crateDir, crate, origin) {
         if (typeof file !== 'string' || typeof search !== 'string' || typeof replace !== 'string') {
             throw new src/* UserError */.yo(`${where} needs \`file\`, \`search\` and \`replace\` strings.`, 'Fix release.toml as cargo-release documents it (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md#pre-release-replacements).', { input: 'preset' });
         }
-        const exactly = scalar(get(item, ['exactly']));
-        const min = typeof exactly === 'number' ? exactly : typeof scalar(get(item, ['min'])) === 'number' ? scalar(get(item, ['min'])) : 1;
-        const max = typeof exactly === 'number' ? exactly : typeof scalar(get(item, ['max'])) === 'number' ? scalar(get(item, ['max'])) : undefined;
+        const count = (key) => {
+            const value = scalar(get(item, [key]));
+            return typeof value === 'number' ? value : undefined;
+        };
+        const exactly = count('exactly');
+        const min = exactly ?? count('min') ?? 1;
+        const max = exactly ?? count('max');
         const path = external_node_path_.posix.normalize(crateDir ? `${crateDir}/${file}` : file);
         if (path.startsWith('../'))
             throw new src/* UserError */.yo(`${where}: \`file\` "${file}" is outside the workspace.`, 'Point `file` at a file inside the repository.', { input: 'preset' });
@@ -57591,32 +57595,22 @@ function describeChoice(choice) {
  * (every file there, every place found, one current version). Undefined when none fits.
  */
 async function detectVersionFiles(source, options) {
-    const rejected = [];
     for (const choice of CANDIDATES) {
+        // A project's preset fits only a tree with the files that make it that project: kata's chart
+        // is optional for old stable branches, but a VERSION file alone is not Kata.
+        const identifying = PRESETS.find((p) => p.name === choice.preset)?.identifiedBy ?? [];
+        if ((await Promise.all(identifying.map((path) => source.resolve(path, 'detection')))).some((found) => found.length === 0))
+            continue;
         try {
-            const presetEntries = choice.preset ? (await expandPreset(source, choice.preset)).entries : [];
-            // A project's preset fits only a tree with the files that make it that project: kata's chart
-            // is optional for old stable branches, but a VERSION file alone is not Kata.
-            const missing = [];
-            for (const path of PRESETS.find((p) => p.name === choice.preset)?.identifiedBy ?? [])
-                if ((await source.resolve(path, 'detection')).length === 0)
-                    missing.push(path);
-            if (missing.length > 0) {
-                rejected.push({ choice: describeChoice(choice), why: `no ${missing.join(', ')}` });
-                continue;
-            }
-            const entries = [...presetEntries, ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
+            const entries = [...(choice.preset ? (await expandPreset(source, choice.preset)).entries : []), ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
             const plan = await planBump({ source, entries, bump: 'patch', current: { kind: 'files' }, tagPrefix: options.tagPrefix, date: options.date, allowDowngrade: false });
-            if (plan.previous === undefined || plan.files.length === 0) {
-                rejected.push({ choice: describeChoice(choice), why: 'no version found to bump' });
-                continue;
-            }
-            return { ...choice, plan, rejected };
+            if (plan.previous !== undefined && plan.files.length > 0)
+                return { ...choice, plan };
         }
         catch (error) {
+            // A candidate that does not plan (a file missing, a selector matching nothing) simply does not fit.
             if (!isUserError(error))
                 throw error;
-            rejected.push({ choice: describeChoice(choice), why: error.message });
         }
     }
     return undefined;

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startSandbox } from '@relkit/sandbox';
 import { useSandbox } from '../helpers/sandbox.js';
-import { requireTool } from '../helpers/tools.js';
 
 /** A real git repository: a merge commit, a squash commit, an annotated tag and a release branch. */
 function makeGitRepo(): { dir: string; head: string; tagObject: string } {
@@ -97,7 +96,6 @@ describe('history as GitHub answers it, from a seeded repository', () => {
   });
 
   it('serves a commit\'s tree as one tarball or zipball, the same tree `git archive` gives', async () => {
-    requireTool('unzip', 'apt-get install unzip');
     const top = `metallb-metallb-${repo.head.slice(0, 7)}`;
     // Name, type (file, symlink, folder), mode and content of every entry.
     const describeTree = (dir: string) => execFileSync('sh', ['-c', `cd "${dir}" && find . -mindepth 1 | sort | while read -r p; do printf '%s %s ' "$p" "$(stat -c '%F %a' "$p")"; if [ -L "$p" ]; then readlink "$p"; elif [ -f "$p" ]; then sha1sum < "$p"; else echo; fi; done`]).toString();

@@ -14,8 +14,6 @@ export interface VersionFilesChoice {
 export interface DetectedVersionFiles extends VersionFilesChoice {
   /** The patch release of it, planned against the repository's files. */
   plan: BumpPlan;
-  /** Every candidate tried before it, and why it did not fit. */
-  rejected: Array<{ choice: string; why: string }>;
 }
 
 /**
@@ -41,28 +39,18 @@ export function describeChoice(choice: VersionFilesChoice): string {
  * (every file there, every place found, one current version). Undefined when none fits.
  */
 export async function detectVersionFiles(source: FileSource, options: { tagPrefix: string; date: string }): Promise<DetectedVersionFiles | undefined> {
-  const rejected: DetectedVersionFiles['rejected'] = [];
   for (const choice of CANDIDATES) {
+    // A project's preset fits only a tree with the files that make it that project: kata's chart
+    // is optional for old stable branches, but a VERSION file alone is not Kata.
+    const identifying = PRESETS.find((p) => p.name === choice.preset)?.identifiedBy ?? [];
+    if ((await Promise.all(identifying.map((path) => source.resolve(path, 'detection')))).some((found) => found.length === 0)) continue;
     try {
-      const presetEntries = choice.preset ? (await expandPreset(source, choice.preset)).entries : [];
-      // A project's preset fits only a tree with the files that make it that project: kata's chart
-      // is optional for old stable branches, but a VERSION file alone is not Kata.
-      const missing = [];
-      for (const path of PRESETS.find((p) => p.name === choice.preset)?.identifiedBy ?? []) if ((await source.resolve(path, 'detection')).length === 0) missing.push(path);
-      if (missing.length > 0) {
-        rejected.push({ choice: describeChoice(choice), why: `no ${missing.join(', ')}` });
-        continue;
-      }
-      const entries = [...presetEntries, ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
+      const entries = [...(choice.preset ? (await expandPreset(source, choice.preset)).entries : []), ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
       const plan = await planBump({ source, entries, bump: 'patch', current: { kind: 'files' }, tagPrefix: options.tagPrefix, date: options.date, allowDowngrade: false });
-      if (plan.previous === undefined || plan.files.length === 0) {
-        rejected.push({ choice: describeChoice(choice), why: 'no version found to bump' });
-        continue;
-      }
-      return { ...choice, plan, rejected };
+      if (plan.previous !== undefined && plan.files.length > 0) return { ...choice, plan };
     } catch (error) {
+      // A candidate that does not plan (a file missing, a selector matching nothing) simply does not fit.
       if (!isUserError(error)) throw error;
-      rejected.push({ choice: describeChoice(choice), why: error.message });
     }
   }
   return undefined;

@@ -85,9 +85,13 @@ function replacementEntries(items: TreeNode[], crateDir: string, crate: string, 
     if (typeof file !== 'string' || typeof search !== 'string' || typeof replace !== 'string') {
       throw new UserError(`${where} needs \`file\`, \`search\` and \`replace\` strings.`, 'Fix release.toml as cargo-release documents it (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md#pre-release-replacements).', { input: 'preset' });
     }
-    const exactly = scalar(get(item, ['exactly']));
-    const min = typeof exactly === 'number' ? exactly : typeof scalar(get(item, ['min'])) === 'number' ? (scalar(get(item, ['min'])) as number) : 1;
-    const max = typeof exactly === 'number' ? exactly : typeof scalar(get(item, ['max'])) === 'number' ? (scalar(get(item, ['max'])) as number) : undefined;
+    const count = (key: string) => {
+      const value = scalar(get(item, [key]));
+      return typeof value === 'number' ? value : undefined;
+    };
+    const exactly = count('exactly');
+    const min = exactly ?? count('min') ?? 1;
+    const max = exactly ?? count('max');
     const path = posix.normalize(crateDir ? `${crateDir}/${file}` : file);
     if (path.startsWith('../')) throw new UserError(`${where}: \`file\` "${file}" is outside the workspace.`, 'Point `file` at a file inside the repository.', { input: 'preset' });
     return {
