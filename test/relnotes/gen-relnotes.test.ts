@@ -248,6 +248,33 @@ describe('the previous release cut on a release branch', () => {
     expect(result.stdout).toContain('v1.1.0, the previous release, was cut on another branch');
     // Expected, not a mistake: no "not an ancestor" warning (the PRs themselves are not seeded here).
     expect(result.annotations.filter((a) => /not an ancestor/.test(a.message))).toEqual([]);
+
+    // The same from a local clone (the path a checkout with fetch-depth: 0 takes).
+    const dir = await scratchDir('relnotes-lines-clone');
+    const git = (args: string[], minute: number) =>
+      execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@users.noreply.github.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@users.noreply.github.com', GIT_AUTHOR_DATE: `2026-01-0${minute}T00:00:00Z`, GIT_COMMITTER_DATE: `2026-01-0${minute}T00:00:00Z` } });
+    const commit = (message: string, file: string, day: number) => {
+      writeFileSync(join(dir, file), message);
+      git(['add', '-A'], day);
+      git(['commit', '-q', '-m', message], day);
+    };
+    git(['init', '-q', '-b', 'main'], 1);
+    commit('Initial', 'VERSION', 1);
+    git(['tag', 'v1.0.0'], 1);
+    commit('Add A (#1)', 'a', 2);
+    commit('Add B (#2)', 'b', 3);
+    git(['checkout', '-q', '-b', 'release-1.1'], 3);
+    commit('Fix B on the release line (#3)', 'b', 4);
+    git(['tag', 'v1.1.0'], 4);
+    git(['checkout', '-q', 'main'], 4);
+    commit('Add C (#4)', 'c', 5);
+    commit('Add D (#5)', 'd', 6);
+    env.sandbox.addRepo({ owner: 'acme', name: 'lines-clone', gitDir: dir });
+    const local = await runAction('gen-relnotes', env.sandbox, { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', version: '1.2.0', to: 'main', format: 'json' }, { cwd: dir, env: { GITHUB_REPOSITORY: 'acme/lines-clone', GITHUB_SHA: undefined } });
+    expect(errors(local)).toEqual([]);
+    expect(local.stdout).toContain('Reading commits from the local clone');
+    expect(local.outputs['previous-tag']).toBe('v1.1.0');
+    expect((JSON.parse(local.outputs.json!).entries as Array<{ title: string }>).map((e) => e.title)).toEqual(['Add C', 'Add D']);
   });
 });
 

@@ -38,7 +38,8 @@ function collect(): { push: (chunk: Uint8Array) => void; result: () => Buffer } 
 }
 
 /**
- * A commit's tree as GitHub's tarball, which `git archive` builds: gzip, one top folder
+ * A commit's tree as GitHub's tarball, which `git archive` builds
+ * (https://docs.github.com/repositories/working-with-files/using-files/downloading-source-code-archives): gzip, one top folder
  * `<owner>-<repo>-<short sha>/`, modes 664/775 (git's default tar.umask 002) and symlinks (GitHub's also starts with a pax global header naming the commit, which
  * extraction ignores). One request gives a whole checkout, which is how actions/checkout fetches a
  * repository when git is not used.
