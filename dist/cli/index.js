@@ -114006,26 +114006,48 @@ function cargoSatisfies(requirement, version) {
     return range ? range.test(version) : undefined;
 }
 /**
- * A dependent's requirement after a release, as cargo-release updates it: left alone while it
- * still matches the new version (a range is never narrowed); otherwise a single `=`, `^`, `~` or
- * bare requirement takes the new version with as many parts as it had. A range that no longer
- * matches cannot be guessed: that is an error naming it, before anything is written.
+ * cargo-release's rewrite of one requirement (`upgrade_requirement`): each `=`, `^`, `~`, bare or
+ * wildcard comparator takes the new version with as many parts as it had; a comparison (`>=`, `<`)
+ * cannot be rewritten, so the requirement is returned unchanged.
  */
-function updatedRequirement(requirement, version, where) {
+function rewritten(requirement, comparators, version) {
+    if (comparators.some((c) => ['>', '>=', '<', '<='].includes(c.op)))
+        return requirement;
+    const v = semver_default().parse(version);
+    const pre = v.prerelease.length ? `-${v.prerelease.join('.')}` : '';
+    const text = comparators
+        .map((c) => {
+        if (c.op === '*')
+            return '*';
+        const parts = c.version.replace(/[-+].*$/, '').split('.');
+        if (parts.includes('*'))
+            return parts.length === 2 ? `${v.major}.*` : `${v.major}.${v.minor}.*`;
+        // Cargo cannot read a partial version with a pre-release (`1.0-rc.1`); a pre-release is written whole.
+        const numbers = pre ? [v.major, v.minor, v.patch] : [v.major, v.minor, v.patch].slice(0, parts.length);
+        return `${c.op === '' ? '^' : c.op}${numbers.join('.')}${pre}`;
+    })
+        .join(', ');
+    return text.startsWith('^') && !requirement.trim().startsWith('^') ? text.slice(1) : text;
+}
+/**
+ * A dependent's requirement after a release, as cargo-release updates it (see DependentVersion). A
+ * requirement the new version does not satisfy and that cannot be rewritten (a range) is an error
+ * naming it, before anything is written: cargo-release would leave it and `cargo metadata` fail.
+ */
+function updatedRequirement(requirement, version, where, policy = 'upgrade') {
     const trimmed = requirement.trim();
     const satisfied = cargoSatisfies(trimmed, version);
     if (satisfied === undefined)
         throw new errors_UserError(`${where}: "${requirement}" is not a Cargo version requirement.`, 'Write it as Cargo does (e.g. "1.2", "=4.2.0", ">=0.61, <2"), or drop `version` from the path dependency.', { input: 'files' });
-    if (satisfied)
+    if (satisfied && policy === 'fix')
         return requirement;
-    const comparators = parseComparators(trimmed);
-    const only = comparators.length === 1 ? comparators[0] : undefined;
-    if (!only || !['', '^', '~', '='].includes(only.op) || only.version.includes('*')) {
+    const next = rewritten(trimmed, parseComparators(trimmed), version);
+    if (next === trimmed) {
+        if (satisfied)
+            return requirement;
         throw new errors_UserError(`${where}: the requirement "${requirement}" does not match the new version ${version}, and relkit will not guess how to widen a range.`, `Widen the requirement so it matches ${version} (e.g. add ", <${semver_default().major(version) + 1}.0.0"), or make it a plain version.`, { input: 'files' });
     }
-    const parts = only.version.replace(/[-+].*$/, '').split('.').length;
-    const next = parts >= 3 || semver_default().prerelease(version) ? version : version.split('.').slice(0, parts).join('.');
-    return `${only.op}${next}`;
+    return next;
 }
 
 ;// CONCATENATED MODULE: ./packages/version-files/src/match.ts
@@ -114146,8 +114168,12 @@ function matchReplace(file, selector) {
             edits: (vars) => {
                 if (!selector.prerelease && vars.prerelease !== '')
                     return [];
+                // Replacements may insert (a new changelog header): made again over their own output they would repeat.
+                if (vars.previous === vars.version)
+                    return [];
+                const filled = selector.placeholders === 'cargo' ? cargoPlaceholders(selector.replacement, vars, selector.crate) : renderTemplate(selector.replacement, vars);
                 // $1 / ${1} / ${name} as the regex crate writes them; {{…}} as cargo-release fills them.
-                const replacement = cargoPlaceholders(selector.replacement, vars, selector.crate).replace(/\$(?:\{(\w+)\}|(\d+))/g, (_, name, digit) => (name !== undefined ? (/^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name]) : m[Number(digit)]) ?? '');
+                const replacement = filled.replace(/\$(?:\{(\w+)\}|(\d+))/g, (_, name, digit) => (name !== undefined ? (/^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name]) : m[Number(digit)]) ?? '');
                 return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text }];
             },
         };
@@ -114171,7 +114197,7 @@ function matchRequirement(file, selector) {
                 where: found.path,
                 current,
                 edits: (vars) => {
-                    const next = updatedRequirement(current, vars.version, `${file.source.path}: \`${found.path}\``);
+                    const next = updatedRequirement(current, vars.version, `${file.source.path}: \`${found.path}\``, selector.policy);
                     return next === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(next) : next, by: selector.text }];
                 },
             });
@@ -114216,13 +114242,36 @@ function* scan(file, pattern) {
 }
 const TAG = '[\\w][\\w.-]{0,127}';
 const DIGEST = '@sha256:[0-9a-f]{64}';
-function matchImage(file, selector) {
+/**
+ * Whether a reference (tag or link ref) moves under a `from BRANCH on x.y.0` clause: on an x.y.0
+ * release only the branch; on x.y.z the previous release, which is x.y.(z-1) whatever the files
+ * say (MetalLB 0.14.1 followed a 0.14.0 whose chart still read 0.0.0). The new version always
+ * matches, so a re-run finds what the first run wrote.
+ */
+function refMoves(ref, branch, context) {
+    const { next, previous } = context;
+    if (ref === branch)
+        return next === undefined || next.patch === 0;
+    const token = VERSION_TOKEN.exec(ref)?.[0];
+    if (token === undefined)
+        return false;
+    if (next === undefined)
+        return true;
+    if (token === next.version)
+        return true;
+    if (next.patch === 0)
+        return false;
+    return token === previous || token === `${next.major}.${next.minor}.${next.patch - 1}`;
+}
+function matchImage(file, selector, context) {
     const matches = [];
     const names = selector.rename ? [...selector.repositories, selector.rename] : selector.repositories;
     for (const repository of names) {
         const pattern = new RegExp(`(?<![\\w./-])${match_escapeRegex(repository)}:(${TAG})(${DIGEST})?(?![\\w.-])`, 'gd');
         for (const { match: m, offset } of scan(file, pattern)) {
             const tag = m[1];
+            if (selector.branch !== undefined && !refMoves(tag, selector.branch, context))
+                continue;
             const start = offset + m.index;
             const end = start + m[0].length;
             matches.push({
@@ -114295,19 +114344,23 @@ function matchMarker(file, selector) {
     }
     return matches;
 }
-function matchLiteral(file, selector) {
+function matchLiteral(file, selector, context) {
     const matches = [];
     const { text } = file.source;
+    // `{previous}` is the version the files carry now (a hook's `sd "$PREV_VERSION" "$NEW_VERSION"`).
+    if (selector.from.includes('{previous}') && context.previous === undefined)
+        return matches;
+    const from = selector.from.replaceAll('{previous}', context.previous ?? '');
     // A literal edit may span a key and its value, so it searches the whole text, YAML included.
-    for (const m of text.matchAll(new RegExp(match_escapeRegex(selector.from), 'g'))) {
+    for (const m of text.matchAll(new RegExp(match_escapeRegex(from), 'g'))) {
         const start = m.index;
         matches.push({
             selector,
             path: file.source.path,
             line: at(file, start),
             where: `line ${at(file, start)}`,
-            current: selector.from,
-            edits: (vars) => [{ start, end: start + selector.from.length, replacement: renderTemplate(selector.to, vars), by: selector.text }],
+            current: from,
+            edits: (vars) => [{ start, end: start + from.length, replacement: renderTemplate(selector.to, vars), by: selector.text }],
         });
     }
     if (matches.length === 0 && !/\{[a-z-]+\}/.test(selector.to) && text.includes(selector.to)) {
@@ -114318,11 +114371,13 @@ function matchLiteral(file, selector) {
     return matches;
 }
 const VERSION_REF = 'v?\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?';
-function matchLinks(file, selector, previous) {
+function matchLinks(file, selector, context) {
     const repo = match_escapeRegex(selector.repository);
+    const ref = selector.branch === undefined ? VERSION_REF : `${VERSION_REF}|${match_escapeRegex(selector.branch)}`;
     const patterns = [
-        `github\\.com/${repo}/(?:blob|tree|releases/tag|releases/download)/(${VERSION_REF})(?=[/)\\s"'#>\\]]|$)`,
-        `raw\\.githubusercontent\\.com/${repo}/(${VERSION_REF})(?=/)`,
+        `github\\.com/${repo}/(?:blob|tree|releases/tag|releases/download)/(${ref})(?=[/)\\s"'#>\\]]|$)`,
+        `raw\\.githubusercontent\\.com/${repo}/(${ref})(?=/)`,
+        // A branch moves in links that carry it in their path; `?ref=` (kustomize) follows versions only.
         `github\\.com/${repo}(?:/[^\\s?#)"'\\]]*)?\\?ref=(${VERSION_REF})(?![\\w.-])`,
     ];
     const matches = [];
@@ -114331,9 +114386,8 @@ function matchLinks(file, selector, previous) {
             const start = offset + m.indices[1][0];
             const end = offset + m.indices[1][1];
             const current = m[1];
-            const token = VERSION_TOKEN.exec(current)?.[0];
             // Links to older releases (changelogs, upgrade notes) are history and stay as they are.
-            if (previous !== undefined && token !== previous)
+            if (selector.branch !== undefined ? !refMoves(current, selector.branch, context) : context.previous !== undefined && VERSION_TOKEN.exec(current)?.[0] !== context.previous)
                 continue;
             matches.push(valueMatch(file, selector, { start, end }, current, atLine, '{tag}'));
         }
@@ -114402,15 +114456,15 @@ function matchSelector(file, selector, context) {
         case 'key':
             return matchKey(file, selector);
         case 'image':
-            return matchImage(file, selector);
+            return matchImage(file, selector, context);
         case 'regex':
             return matchRegex(file, selector);
         case 'marker':
             return matchMarker(file, selector);
         case 'literal':
-            return matchLiteral(file, selector);
+            return matchLiteral(file, selector, context);
         case 'links':
-            return matchLinks(file, selector, context.previous);
+            return matchLinks(file, selector, context);
         case 'crate':
             return matchCrate(file, selector);
         case 'changelog':
@@ -114461,18 +114515,25 @@ async function readCurrent(cache, request) {
         return { version: undefined, source: undefined };
     if (source.kind === 'value')
         return { version: source.version, source: source.label };
-    const entries = source.kind === 'files' ? request.entries.slice(0, 1) : source.entries;
+    // The first value the first selector finds; while it finds nothing, the next entry's (a Cargo
+    // workspace without a root version, as kube-rs before 0.88, versions its members). A requirement
+    // (`^1.2`) or a replacement is not the version.
+    const entries = source.kind === 'files' ? request.entries : source.entries;
     for (const entry of entries) {
         const selector = entry.selectors[0];
-        if (!selector)
+        if (!selector || (source.kind === 'files' && ['requirement', 'replace', 'literal'].includes(selector.kind)))
             continue;
+        let found = false;
         for (const file of await filesOf(cache, entry)) {
-            for (const match of matchSelector(file, selector, { previous: undefined })) {
+            for (const match of matchSelector(file, selector, { previous: undefined, next: undefined })) {
                 const version = findVersion(match.current);
                 if (version)
                     return { version, source: `${file.source.path} (${match.where})` };
+                found = true;
             }
         }
+        if (found && source.kind === 'files')
+            break;
     }
     return { version: undefined, source: entries[0] ? `${entries[0].pattern}${entries[0].selectors[0]?.kind === 'whole' ? '' : `: ${entries[0].selectors[0]?.text}`}` : undefined };
 }
@@ -114498,6 +114559,16 @@ async function planBump(request) {
     const cache = new FileCache(request.source);
     const current = await readCurrent(cache, request);
     const previous = current.version?.version;
+    const decision = decideVersion({
+        version: request.version,
+        bump: request.bump,
+        preid: request.preid,
+        current: current.version,
+        currentSource: current.source,
+        allowDowngrade: request.allowDowngrade,
+    });
+    const { version, major, minor, patch } = decision.next;
+    const context = { previous, next: { version, major, minor, patch } };
     const matchesByFile = new Map();
     let found = 0;
     for (const entry of request.entries) {
@@ -114507,7 +114578,7 @@ async function planBump(request) {
         for (const selector of entry.selectors) {
             let hits = 0;
             for (const file of files) {
-                const matches = matchSelector(file, selector, { previous });
+                const matches = matchSelector(file, selector, context);
                 hits += matches.length;
                 if (matches.length > 0)
                     matchesByFile.set(file.source.path, [...(matchesByFile.get(file.source.path) ?? []), ...matches]);
@@ -114517,14 +114588,6 @@ async function planBump(request) {
             found += hits;
         }
     }
-    const decision = decideVersion({
-        version: request.version,
-        bump: request.bump,
-        preid: request.preid,
-        current: current.version,
-        currentSource: current.source,
-        allowDowngrade: request.allowDowngrade,
-    });
     const vars = templateVars(decision.next, { tagPrefix: request.tagPrefix, previous: current.version, date: request.date });
     const files = [];
     for (const [path, matches] of [...matchesByFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -114538,9 +114601,12 @@ async function planBump(request) {
             for (const edit of made)
                 changes.push({ selector: match.selector.text, where: match.where, line: match.line, from: text.slice(edit.start, edit.end), to: edit.replacement });
         }
-        const after = applyEdits(path, text, edits);
+        let after = applyEdits(path, text, edits);
         if (after === text)
             continue;
+        // Cargo and cargo-release write a manifest through toml_edit, which ends it with a newline.
+        if (path.split('/').at(-1) === 'Cargo.toml' && !after.endsWith('\n'))
+            after += '\n';
         const edited = new ParsedFile({ ...file.source, text: after }, file.format);
         if (file.format !== 'text' && !keepsStructure(file, edits)) {
             try {
@@ -114565,11 +114631,11 @@ async function planBump(request) {
 
 
 
-const KEYWORDS = ['regex', 'marker', 'image', 'literal', 'links', 'crate', 'changelog', 'requirement'];
+const KEYWORDS = ['regex', 'marker', 'image', 'literal', 'links', 'crate', 'changelog', 'requirement', 'replace'];
 function specError(origin, cause) {
     return new errors_UserError(`${origin}: ${cause}`, 'Write one file per line as `PATH` or `PATH: selector, selector`, e.g. `deploy/helm/Chart.yaml: version, appVersion=v{version}` (see the bump-version-files README for every selector).', { input: origin.split(' ')[0] ?? 'files' });
 }
-/** Splits on commas that are outside quotes, brackets and a `regex /…/` body. */
+/** Splits on commas that are outside quotes, brackets and a `regex /…/` or `replace /…/` body. */
 function splitSelectors(text, origin) {
     const parts = [];
     let current = '';
@@ -114594,7 +114660,7 @@ function splitSelectors(text, origin) {
                 quote = undefined;
             continue;
         }
-        if (c === '/' && /^\s*regex\s*$/.test(current))
+        if (c === '/' && /^\s*(?:regex|replace\??)\s*$/.test(current))
             inRegex = true;
         else if (c === '"' || c === "'")
             quote = c;
@@ -114642,12 +114708,18 @@ function splitTemplate(text) {
     }
     return withOptional(text, undefined);
 }
+const BRANCH_CLAUSE = /\s+from\s+([\w./-]+)\s+on\s+x\.y\.0$/;
+/** `… from main on x.y.0` → the head without the clause, and the branch. */
+function splitBranchClause(head) {
+    const m = BRANCH_CLAUSE.exec(head);
+    return m ? { head: head.slice(0, m.index), branch: m[1] } : { head, branch: undefined };
+}
 function withOptional(head, template) {
     const trimmed = head.trim();
     return trimmed.endsWith('?') ? { head: trimmed.slice(0, -1).trim(), optional: true, template } : { head: trimmed, optional: false, template };
 }
 function parseRegex(text, origin) {
-    const body = text.replace(/^regex\s*/, '');
+    const body = text.replace(/^(?:regex|replace\??)\s*/, '');
     if (!body.startsWith('/'))
         throw specError(origin, `\`${text}\`: write the pattern between slashes, e.g. regex /Version = "(.*)"/.`);
     let i = 1;
@@ -114690,7 +114762,9 @@ function parseSelector(text, origin) {
             return { kind: keyword, optional, template, text };
         }
         case 'image': {
-            const { head, optional, template } = splitTemplate(text);
+            const split = splitTemplate(text);
+            const { optional, template } = split;
+            const { head, branch } = splitBranchClause(split.head);
             const [sources, rename] = head.replace(/^image\s*/, '').split(/\s*->\s*/);
             const repositories = (sources ?? '').split(/[\s,]+/).filter(Boolean);
             if (repositories.length === 0)
@@ -114700,7 +114774,16 @@ function parseSelector(text, origin) {
                     throw specError(origin, `\`${text}\`: give the repository without a tag or digest ("${r}").`);
             if (rename !== undefined && repositories.length > 1)
                 throw specError(origin, `\`${text}\`: \`-> NEW\` renames one repository at a time.`);
-            return { kind: 'image', repositories, rename: rename?.trim() || undefined, optional, template, text };
+            return { kind: 'image', repositories, rename: rename?.trim() || undefined, branch, optional, template, text };
+        }
+        case 'replace': {
+            const { pattern, rest } = parseRegex(text, origin);
+            const m = /^\s*->\s*("(?:[^"\\]|\\.)*"|'[^']*')$/.exec(rest);
+            if (!m)
+                throw specError(origin, `\`${text}\`: write a replacement as replace /REGEX/ -> "TEXT" ($1 for a group, {version}, {previous}, {date} for the release).`);
+            const optional = text.startsWith('replace?');
+            const replacement = unquote(m[1]);
+            return { kind: 'replace', pattern, replacement, placeholders: 'relkit', crate: '', min: optional ? 0 : 1, max: undefined, prerelease: true, optional, text };
         }
         case 'literal': {
             const m = /^literal(\?)?\s+("(?:[^"\\]|\\.)*"|'[^']*')\s*->\s*("(?:[^"\\]|\\.)*"|'[^']*')$/.exec(text);
@@ -114712,20 +114795,24 @@ function parseSelector(text, origin) {
             return { kind: 'literal', from, to: unquote(m[3]), optional: m[1] === '?', text };
         }
         case 'links': {
-            const { head, optional, template } = splitTemplate(text);
+            const split = splitTemplate(text);
+            const { optional, template } = split;
+            const { head, branch } = splitBranchClause(split.head);
             const repository = head.replace(/^links\s*/, '');
             if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
                 throw specError(origin, `\`${text}\`: name the repository whose links to update, e.g. links metallb/metallb.`);
-            return { kind: 'links', repository, optional, template, text };
+            return { kind: 'links', repository, branch, optional, template, text };
         }
         case 'requirement': {
             const { head, optional, template } = splitTemplate(text);
             if (template !== undefined)
                 throw specError(origin, `\`${text}\`: a requirement follows the version by Cargo's rules and takes no template.`);
-            const path = head.replace(/^requirement\s*/, '');
+            const [path, policy = 'upgrade', ...extra] = head.replace(/^requirement\s*/, '').split(/\s+/);
             if (!path)
                 throw specError(origin, `\`${text}\`: name the key path, e.g. requirement dependencies.*[path].version.`);
-            return { kind: 'requirement', path: parseKeyPath(path, origin), optional, text };
+            if ((policy !== 'upgrade' && policy !== 'fix') || extra.length > 0)
+                throw specError(origin, `\`${text}\`: after the key path write \`upgrade\` (rewrite every requirement, cargo-release's default) or \`fix\` (only those the new version does not match).`);
+            return { kind: 'requirement', path: parseKeyPath(path, origin), policy, optional, text };
         }
         case 'crate': {
             const { head, optional, template } = splitTemplate(text);
@@ -114762,6 +114849,7 @@ function parseSpecLine(line, origin) {
             const more = parseSelector(`image ${part}`, origin);
             last.repositories.push(...more.repositories);
             last.rename = more.rename;
+            last.branch ??= more.branch;
             last.template ??= more.template;
             last.text += `, ${part}`;
             continue;
@@ -114770,9 +114858,12 @@ function parseSpecLine(line, origin) {
     }
     if (selectors.length === 0)
         selectors.push({ kind: 'whole', template: undefined, optional: false, text: '(whole file)' });
-    for (const s of selectors)
+    for (const s of selectors) {
         if ('template' in s && s.template !== undefined)
             checkTemplate(s.template, origin);
+        if (s.kind === 'replace' && s.placeholders === 'relkit')
+            checkTemplate(s.replacement, origin);
+    }
     return { pattern, optional, selectors, origin };
 }
 function parseSpec(text, originPrefix = 'files') {
@@ -114814,19 +114905,76 @@ const kata_kata = {
     ],
 };
 
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/kube-rs.ts
+const kube_rs_kubeRs = {
+    name: 'kube-rs',
+    identifiedBy: ['release.toml', 'scripts/release-pre.sh', 'kube/Cargo.toml'],
+    models: 'kube-rs/kube as `cargo release` bumps it (release.toml: shared version, dependents upgraded), with the edits of its pre-release hook scripts/release-pre.sh made as data: the CHANGELOG header and compare link, issue links, and the version in README.md and kube-derive/README.md',
+    extends: 'cargo-workspace',
+    restates: [{ hook: '../scripts/release-pre.sh', skipped: 'its sanity check (that README recommends the k8s-openapi version `cargo tree` resolves)' }],
+    // release-pre.sh, in its order: sd UNRELEASED, drop the old compare link, a new UNRELEASED header, issue links, sd PREV NEW.
+    spec: [
+        'CHANGELOG.md: replace /UNRELEASED/ -> "{version} / {date}", ' +
+            'replace? / \\* see https:\\/\\/github\\.com\\/kube-rs\\/kube\\/compare\\/.*\\.\\.\\.main\\n/ -> "", ' +
+            'replace /<!-- next-header -->/ -> "<!-- next-header -->\\nUNRELEASED\\n===================\\n * see https://github.com/kube-rs/kube/compare/{version}...main\\n", ' +
+            'replace? / #(\\d+)/ -> " [#$1](https://github.com/kube-rs/kube/issues/$1)"',
+        'README.md: literal "{previous}" -> "{version}"',
+        'kube-derive/README.md?: literal? "{previous}" -> "{version}"',
+    ],
+    // Not 0.74.0/0.75.0 (before the repository's rename the hook wrote kube-rs/kube-rs links against
+    // master), 2.0.0 (README was bumped by hand, so the hook skipped itself and the CHANGELOG kept
+    // UNRELEASED), nor 3.1.0 and later (the hook's `sd` stopped removing the old compare link; the
+    // script still says to, and this preset does).
+    checkedAgainst: [
+        'kube-rs/kube@cd7e00e9af (0.76.0)',
+        'kube-rs/kube@c04539fcaf (0.77.0)',
+        'kube-rs/kube@7d356faaeb (0.82.1)',
+        'kube-rs/kube@c1e8e64521 (0.87.2)',
+        'kube-rs/kube@74d90c9060 (0.88.1)',
+        'kube-rs/kube@5dce83b7f1 (0.90.0)',
+        'kube-rs/kube@76944b40d3 (0.94.2)',
+        'kube-rs/kube@c9b7b70f7f (0.99.0)',
+        'kube-rs/kube@ed3d3902f1 (1.0.0)',
+        'kube-rs/kube@1ba4b2ad63 (1.1.0)',
+        'kube-rs/kube@45f9c9b18b (2.0.1)',
+        'kube-rs/kube@8ed4a1debe (3.0.0)',
+        'kube-rs/kube@28e63b6b7b (3.0.1)',
+    ],
+};
+
 ;// CONCATENATED MODULE: ./packages/version-files/src/presets/metallb.ts
 const metallb_metallb = {
     name: 'metallb',
     identifiedBy: ['charts/metallb/Chart.yaml', 'internal/version/version.go'],
-    models: 'metallb/metallb: the charts, the manifests\' images, internal/version and versioned website links, as `inv release` bumps them on a release branch',
+    models: "metallb/metallb as `inv release` (tasks.py) bumps it: the charts, the controller and speaker images, internal/version, the website's sidebar and links. An x.y.0 release moves what points at `main` to the tag, a patch release what points at the previous release",
     spec: [
         'charts/metallb/Chart.yaml: version, appVersion, dependencies[name=crds].version',
         'charts/metallb/charts/crds/Chart.yaml: version, appVersion',
-        'config/**/*.yaml: image quay.io/metallb/controller, quay.io/metallb/speaker',
-        'internal/version/version.go: regex /^\\s*version\\s*=\\s*"([^"]*)"/m',
-        'website/content/**/*.md?: links metallb/metallb?',
+        'config/**/*.yaml: image quay.io/metallb/controller, quay.io/metallb/speaker from main on x.y.0',
+        // `perl s/version\s+=.*/` then gofmt: the placeholder's comment on main goes with the old value.
+        'internal/version/version.go: regex /^\\s*version\\s*=\\s*("[^"]*".*)$/m=\'"{version}"\'',
+        // The sidebar (until 0.14) reads `MetalLB vX.Y.Z`; 0.15 dropped the file.
+        'website/content/_header.md?: regex /^MetalLB (.*)$/m={tag}',
+        'website/content/*.md?: links metallb/metallb from main on x.y.0?',
+        'website/content/*/*.md?: links metallb/metallb from main on x.y.0?',
+        // kustomize references: tasks.py rewrites these two whatever they point at (not config/frr-k8s).
+        "website/content/installation/_index.md?: regex /github\\.com\\/metallb\\/metallb\\/config\\/(?:native|frr)\\?ref=(.*)$/m={tag}",
     ],
-    checkedAgainst: ['metallb/metallb (v0.16.1, test/fixtures/real-world/metallb-v0.16.1)'],
+    // Not v0.13.0 (its manifests kept `:main` init-container images, which tasks.py now refuses) nor
+    // v0.14.0/v0.14.1 (their chart kept version 0.0.0 until 0d9af3f88 fixed the release task for 0.14.2).
+    checkedAgainst: [
+        'metallb/metallb@f287aea7b2 (0.13.4)',
+        'metallb/metallb@b96bce6421 (0.13.7)',
+        'metallb/metallb@4f7e299726 (0.13.12)',
+        'metallb/metallb@7051d76ac2 (0.14.3)',
+        'metallb/metallb@3cee8c018a (0.14.5)',
+        'metallb/metallb@5765ee504d (0.14.9)',
+        'metallb/metallb@f6cd5203a3 (0.15.0)',
+        'metallb/metallb@942c2fe54a (0.15.2)',
+        'metallb/metallb@85bfb4f0e0 (0.15.3)',
+        'metallb/metallb@4c613e152c (0.16.0)',
+        'metallb/metallb@791dfcc63c (0.16.1)',
+    ],
 };
 
 ;// CONCATENATED MODULE: ./packages/version-files/src/presets/npm.ts
@@ -114843,8 +114991,12 @@ const npm = {
 
 
 
-/** Every preset that is a spec (cargo-workspace reads the workspace and lives with the engine). Adding one is one file here. */
-const PRESETS = [helmChart, kata_kata, metallb_metallb, npm];
+
+/**
+ * Every preset that is data: a spec, or a spec on top of cargo-workspace (which reads the workspace
+ * and lives with the engine). Adding one is one file here.
+ */
+const PRESETS = [helmChart, kata_kata, kube_rs_kubeRs, metallb_metallb, npm];
 
 ;// CONCATENATED MODULE: ./packages/version-files/src/presets.ts
 
@@ -114854,7 +115006,7 @@ const PRESETS = [helmChart, kata_kata, metallb_metallb, npm];
 
 
 
-const STATIC_PRESETS = new Map(PRESETS.map((p) => [p.name, p.spec.join('\n')]));
+const STATIC_PRESETS = new Map(PRESETS.filter((p) => p.extends === undefined).map((p) => [p.name, p.spec.join('\n')]));
 async function readToml(source, path) {
     if ((await source.resolve(path, 'preset cargo-workspace')).length === 0)
         return undefined;
@@ -114884,7 +115036,9 @@ function settingsOf(table) {
     const release = scalar(get(table, ['release']));
     const replacements = get(table, ['pre-release-replacements']);
     const hook = get(table, ['pre-release-hook']);
+    const dependentVersion = scalar(get(table, ['dependent-version']));
     return {
+        ...(typeof dependentVersion === 'string' ? { dependentVersion } : {}),
         ...(typeof release === 'boolean' ? { release } : {}),
         ...(replacements?.kind === 'seq' ? { replacements: replacements.items } : {}),
         ...(hook ? { hook: hook.kind === 'seq' ? strings(hook) : strings(hook).flatMap((h) => h.split(/\s+/)) } : {}),
@@ -114929,7 +115083,7 @@ function replacementEntries(items, crateDir, crate, origin) {
             pattern: path.replace(/^\.\//, ''),
             optional: false,
             origin: where,
-            selectors: [{ kind: 'replace', pattern: rustRegex(search, where), replacement: replace, crate, min, max, prerelease: scalar(get(item, ['prerelease'])) === true, optional: min === 0, text: `${where}: ${search}` }],
+            selectors: [{ kind: 'replace', pattern: rustRegex(search, where), replacement: replace, placeholders: 'cargo', crate, min, max, prerelease: scalar(get(item, ['prerelease'])) === true, optional: min === 0, text: `${where}: ${search}` }],
         };
     });
 }
@@ -114952,14 +115106,21 @@ const cargoWorkspace = async (source) => {
     for (const member of members)
         for (const file of await source.resolve(`${member.replace(/\/$/, '')}/Cargo.toml`, 'preset cargo-workspace'))
             memberDirs.add(file.slice(0, -'/Cargo.toml'.length));
-    const requirements = (prefix) => [...DEPENDENCY_TABLES.map((t) => [...prefix, t])].map((t) => `requirement ${t.join('.')}.*[path].version?`).join(', ');
+    // cargo-release's `dependent-version`: `upgrade` (its default) or `fix`; `warn`, `error` and `ignore` of older releases change nothing.
+    const policy = workspaceSettings.dependentVersion ?? 'upgrade';
+    const requirements = (tables) => (['upgrade', 'fix'].includes(policy) ? tables.map((t) => `requirement ${t}.*[path].version ${policy}?`) : []);
     const crates = [];
     const addCrate = async (dir, tree) => {
         const name = scalar(get(tree, ['package', 'name']));
         if (typeof name !== 'string')
             return;
         const own = { ...settingsOf(get(tree, ['package', 'metadata', 'release'])), ...settingsOf(dir ? await readToml(source, `${dir}/release.toml`) : undefined) };
-        const settings = { release: own.release ?? workspaceSettings.release ?? true, replacements: own.replacements ?? workspaceSettings.replacements ?? [], hook: own.hook ?? workspaceSettings.hook ?? [] };
+        const settings = {
+            release: own.release ?? workspaceSettings.release ?? true,
+            replacements: own.replacements ?? workspaceSettings.replacements ?? [],
+            hook: own.hook ?? workspaceSettings.hook ?? [],
+            dependentVersion: own.dependentVersion ?? workspaceSettings.dependentVersion,
+        };
         const published = scalar(get(tree, ['package', 'publish'])) !== false;
         crates.push({ dir, name, tree, released: settings.release && published, settings });
     };
@@ -114971,10 +115132,13 @@ const cargoWorkspace = async (source) => {
             await addCrate(dir, tree);
     }
     const rootReleased = crates.find((c) => c.dir === '')?.released ?? false;
-    const lines = [`Cargo.toml: workspace.package.version?, ${rootReleased ? 'package.version?, ' : ''}requirement workspace.dependencies.*[path].version?, ${requirements([])}`];
+    const line = (path, selectors) => `${path}: ${selectors.join(', ')}`;
+    const lines = [line('Cargo.toml', ['workspace.package.version?', ...(rootReleased ? ['package.version?'] : []), ...requirements(['workspace.dependencies', ...DEPENDENCY_TABLES])])];
     for (const crate of crates.filter((c) => c.dir !== '')) {
         // An unreleased member (e2e, examples) keeps its own version; its requirements still follow the release.
-        lines.push(`${crate.dir}/Cargo.toml: ${crate.released ? 'package.version?, ' : ''}${requirements([])}`);
+        const selectors = [...(crate.released ? ['package.version?'] : []), ...requirements(DEPENDENCY_TABLES)];
+        if (selectors.length > 0)
+            lines.push(line(`${crate.dir}/Cargo.toml`, selectors));
     }
     const released = crates.filter((c) => c.released).map((c) => c.name).sort();
     if (released.length > 0)
@@ -114985,6 +115149,9 @@ const cargoWorkspace = async (source) => {
     for (const crate of crates.filter((c) => c.released)) {
         entries.push(...replacementEntries(crate.settings.replacements, crate.dir, crate.name, `${crate.dir ? `${crate.dir}/` : ''}release.toml (${crate.name})`));
     }
+    const own = crates.filter((c) => c.released && c.settings.dependentVersion !== undefined && c.settings.dependentVersion !== policy);
+    if (own.length > 0)
+        notes.push(`${own.map((c) => c.name).join(', ')} set their own \`dependent-version\`; relkit applies the workspace's (\`${policy}\`) to every requirement.`);
     const hooks = new Map();
     for (const crate of crates.filter((c) => c.released && c.settings.hook.length > 0))
         hooks.set(crate.settings.hook.join(' '), [...(hooks.get(crate.settings.hook.join(' ')) ?? []), crate.name]);
@@ -114993,7 +115160,30 @@ const cargoWorkspace = async (source) => {
     }
     return { entries, notes };
 };
-const DYNAMIC_PRESETS = { 'cargo-workspace': cargoWorkspace };
+/**
+ * A data preset on top of a dynamic one: the base's entries, with the paths the data names replaced,
+ * and the base's note about a hook the data restates swapped for what of the hook it leaves out.
+ */
+function extending(base, data) {
+    return async (source) => {
+        const expanded = await base(source);
+        const own = parseSpec(data.spec.join('\n'), `preset ${data.name}`);
+        const replaced = new Set(own.map((e) => e.pattern));
+        const restated = data.restates ?? [];
+        return {
+            entries: [...expanded.entries.filter((e) => !replaced.has(e.pattern)), ...own],
+            notes: [
+                ...expanded.notes.filter((note) => !restated.some((r) => note.includes(`\`${r.hook}\``))),
+                ...restated.map((r) => `Preset ${data.name} makes the edits of the pre-release hook \`${r.hook}\` itself; it does not run ${r.skipped}.`),
+            ],
+        };
+    };
+}
+const BASE_PRESETS = { 'cargo-workspace': cargoWorkspace };
+const DYNAMIC_PRESETS = {
+    ...BASE_PRESETS,
+    ...Object.fromEntries(PRESETS.filter((p) => p.extends !== undefined).map((p) => [p.name, extending(BASE_PRESETS[p.extends], p)])),
+};
 const PRESET_NAMES = [...STATIC_PRESETS.keys(), ...Object.keys(DYNAMIC_PRESETS)].sort();
 function checkPresetNames(names) {
     for (const name of names) {
@@ -115179,6 +115369,7 @@ async function detectVersionFiles(source, options) {
 }
 
 ;// CONCATENATED MODULE: ./packages/version-files/src/index.ts
+
 
 
 

@@ -96,7 +96,7 @@ describe('bump-version-files refuses bad input before touching a file', () => {
 
   const cases: Array<[string, Record<string, string>, RegExp]> = [
     ['an invalid version', { version: '1.2', files: 'VERSION' }, /`version` is "1\.2", which is not a semantic version[\s\S]*Fix: Set `version` to X\.Y\.Z/],
-    ['an unknown preset', { version: '1.1.0', preset: 'helm' }, /`preset` names "helm", which is not a preset[\s\S]*Fix: Use one of cargo-workspace, helm-chart, kata, metallb, npm/],
+    ['an unknown preset', { version: '1.1.0', preset: 'helm' }, /`preset` names "helm", which is not a preset[\s\S]*Fix: Use one of cargo-workspace, helm-chart, kata, kube-rs, metallb, npm/],
     ['a missing file', { version: '1.1.0', files: 'VERSION\ncharts/Chart.yaml: version' }, /files line 2: the file "charts\/Chart\.yaml" does not exist/],
     ['a selector that matches nothing', { version: '1.1.0', files: 'VERSION\nChart.yaml: version, appversion' }, /Chart\.yaml: the key path `appversion` matches nothing\. Keys there: version, appVersion/],
     ['malformed YAML', { version: '1.1.0', files: 'VERSION\nbroken.yaml: version' }, /broken\.yaml:3:1: not valid YAML/],
@@ -165,7 +165,7 @@ describe('preset cargo-workspace follows cargo-release', () => {
         '',
       ].join('\n'),
       'e2e/Cargo.toml': '[package]\nname = "e2e"\nversion = "0.1.0"\npublish = false\n\n[dependencies]\nkclient = { path = "../client", version = ">=0.9.0" }\n',
-      'examples/Cargo.toml': '[package]\nname = "examples"\nversion = "0.1.0"\n\n[package.metadata.release]\nrelease = false\n',
+      'examples/Cargo.toml': '[package]\nname = "examples"\nversion = "0.1.0"\n\n[package.metadata.release]\nrelease = false\n\n[dev-dependencies]\nkclient = { path = "../client", version = "^0.9.0" }\n',
       'INSTALL.md': '```toml\nkcore = "0.9.1"\n```\n',
     };
     for (const [path, content] of Object.entries(files)) {
@@ -175,9 +175,29 @@ describe('preset cargo-workspace follows cargo-release', () => {
     return dir;
   }
 
-  it('keeps requirements that still match, updates the ones that do not in their own style, leaves unreleased members alone, applies release.toml replacements and names the hook it did not run', async () => {
+  /** Every `path` dependency's requirement, by file. */
+  async function requirements(dir: string): Promise<Map<string, string[]>> {
+    const found = new Map<string, string[]>();
+    for (const path of ['Cargo.toml', 'client/Cargo.toml', 'e2e/Cargo.toml', 'examples/Cargo.toml']) {
+      found.set(path, [...(await readFile(join(dir, path), 'utf8')).matchAll(/path = "[^"]+", version = "([^"]+)"/g)].map((m) => m[1]!));
+    }
+    return found;
+  }
+
+  /** Cargo's rules: every requirement matches the new version, and a range (`>=`, `<`) reads as it did. */
+  async function expectCargoRules(dir: string, before: Map<string, string[]>, version: string): Promise<void> {
+    for (const [path, reqs] of await requirements(dir)) {
+      reqs.forEach((req, i) => {
+        expect(cargoMatches(req, version), `${path}: ${req} matches ${version}`).toBe(true);
+        if (/[<>]/.test(before.get(path)![i]!)) expect(req, `${path}: the range ${before.get(path)![i]} is not narrowed`).toBe(before.get(path)![i]);
+      });
+    }
+  }
+
+  it('upgrades requirements as cargo-release does by default, keeps ranges, leaves unreleased members alone, applies release.toml replacements and names the hook it did not run', async () => {
     const dir = await workspace();
     const before = await snapshot(dir);
+    const requirementsBefore = await requirements(dir);
     const result = await run(dir, { preset: 'cargo-workspace', bump: 'minor', 'tag-prefix': '' });
     expect(errors(result)).toEqual([]);
     expect(result.outputs).toMatchObject({ version: '0.10.0', 'previous-version': '0.9.1' });
@@ -190,17 +210,31 @@ describe('preset cargo-workspace follows cargo-release', () => {
     expect(client).toContain('version = ">=0.6, <1.0.0" }');
     expect(client).toContain('kcore-ws = { workspace = true }');
     expect(client).toContain('[build-dependencies]\nkcore = { path = "../core", version = "0.10" }');
-    // Not released (publish = false, release = false): their own versions stay.
+    // Not released (publish = false, release = false): their own versions stay; their requirements follow.
     expect(await read('e2e/Cargo.toml')).toBe(Buffer.from(before.get('e2e/Cargo.toml')!, 'base64').toString());
-    expect(await read('examples/Cargo.toml')).toBe(Buffer.from(before.get('examples/Cargo.toml')!, 'base64').toString());
+    expect(await read('examples/Cargo.toml')).toContain('version = "0.1.0"');
+    expect(await read('examples/Cargo.toml')).toContain('kclient = { path = "../client", version = "^0.10.0" }');
     expect(await read('INSTALL.md')).toBe('```toml\nkcore = "0.10.0"\n```\n');
     expect(result.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([expect.stringMatching(/^release\.toml runs the pre-release hook `\.\.\/scripts\/release-pre\.sh` for kclient, kcore; relkit does not run it/)]);
     expect(result.summary).toContain('relkit does not run it');
 
-    // Every requirement on a workspace crate still matches the new version, by Cargo's rules.
-    for (const path of ['Cargo.toml', 'client/Cargo.toml', 'e2e/Cargo.toml']) {
-      for (const m of (await read(path)).matchAll(/path = "[^"]+", version = "([^"]+)"/g)) expect(cargoMatches(m[1]!, '0.10.0'), `${path}: ${m[1]}`).toBe(true);
-    }
+    await expectCargoRules(dir, requirementsBefore, '0.10.0');
+  });
+
+  it('with dependent-version = "fix", changes only the requirements the new version no longer matches', async () => {
+    const dir = await workspace();
+    await writeFile(join(dir, 'release.toml'), 'shared-version = true\ndependent-version = "fix"\n');
+    const requirementsBefore = await requirements(dir);
+    const result = await run(dir, { preset: 'cargo-workspace', bump: 'patch', 'tag-prefix': '' });
+    expect(errors(result)).toEqual([]);
+    expect(result.outputs).toMatchObject({ version: '0.9.2' });
+    const client = await readFile(join(dir, 'client/Cargo.toml'), 'utf8');
+    expect(client).toContain('kcore = { path = "../core", version = "=0.9.2" }');
+    expect(client).toContain('version = "~0.9" }');
+    expect(client).toContain('[build-dependencies]\nkcore = { path = "../core", version = "0.9" }');
+    expect(await readFile(join(dir, 'examples/Cargo.toml'), 'utf8')).toContain('version = "^0.9.0" }');
+    expect(await readFile(join(dir, 'Cargo.toml'), 'utf8')).toContain('kcore = { path = "core", version = "0.9.1" }');
+    await expectCargoRules(dir, requirementsBefore, '0.9.2');
   });
 
   it('refuses, before writing anything, a range the new version no longer matches', async () => {

@@ -23,6 +23,7 @@ export interface DetectedVersionFiles extends VersionFilesChoice {
 const CANDIDATES: VersionFilesChoice[] = [
   { preset: 'kata', files: undefined },
   { preset: 'metallb', files: undefined },
+  { preset: 'kube-rs', files: undefined },
   { preset: 'cargo-workspace', files: undefined },
   { preset: 'npm', files: undefined },
   { preset: 'helm-chart', files: 'VERSION' },

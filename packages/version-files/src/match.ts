@@ -151,8 +151,11 @@ function matchReplace(file: ParsedFile, selector: Extract<Selector, { kind: 'rep
       current: m[0],
       edits: (vars: TemplateVars) => {
         if (!selector.prerelease && vars.prerelease !== '') return [];
+        // Replacements may insert (a new changelog header): made again over their own output they would repeat.
+        if (vars.previous === vars.version) return [];
+        const filled = selector.placeholders === 'cargo' ? cargoPlaceholders(selector.replacement, vars, selector.crate) : renderTemplate(selector.replacement, vars);
         // $1 / ${1} / ${name} as the regex crate writes them; {{…}} as cargo-release fills them.
-        const replacement = cargoPlaceholders(selector.replacement, vars, selector.crate).replace(/\$(?:\{(\w+)\}|(\d+))/g, (_, name: string | undefined, digit: string | undefined) => (name !== undefined ? (/^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name]) : m[Number(digit)]) ?? '');
+        const replacement = filled.replace(/\$(?:\{(\w+)\}|(\d+))/g, (_, name: string | undefined, digit: string | undefined) => (name !== undefined ? (/^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name]) : m[Number(digit)]) ?? '');
         return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text }];
       },
     };
@@ -176,7 +179,7 @@ function matchRequirement(file: ParsedFile, selector: Extract<Selector, { kind: 
         where: found.path,
         current,
         edits: (vars) => {
-          const next = updatedRequirement(current, vars.version, `${file.source.path}: \`${found.path}\``);
+          const next = updatedRequirement(current, vars.version, `${file.source.path}: \`${found.path}\``, selector.policy);
           return next === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(next) : next, by: selector.text }];
         },
       });
@@ -230,13 +233,37 @@ function* scan(file: ParsedFile, pattern: RegExp): Generator<{ match: RegExpExec
 const TAG = '[\\w][\\w.-]{0,127}';
 const DIGEST = '@sha256:[0-9a-f]{64}';
 
-function matchImage(file: ParsedFile, selector: Extract<Selector, { kind: 'image' }>): Match[] {
+/** What a bump knows while matching: the version the files carry now, and the one it writes. */
+export interface MatchContext {
+  previous: string | undefined;
+  next: { version: string; major: number; minor: number; patch: number } | undefined;
+}
+
+/**
+ * Whether a reference (tag or link ref) moves under a `from BRANCH on x.y.0` clause: on an x.y.0
+ * release only the branch; on x.y.z the previous release, which is x.y.(z-1) whatever the files
+ * say (MetalLB 0.14.1 followed a 0.14.0 whose chart still read 0.0.0). The new version always
+ * matches, so a re-run finds what the first run wrote.
+ */
+function refMoves(ref: string, branch: string | undefined, context: MatchContext): boolean {
+  const { next, previous } = context;
+  if (ref === branch) return next === undefined || next.patch === 0;
+  const token = VERSION_TOKEN.exec(ref)?.[0];
+  if (token === undefined) return false;
+  if (next === undefined) return true;
+  if (token === next.version) return true;
+  if (next.patch === 0) return false;
+  return token === previous || token === `${next.major}.${next.minor}.${next.patch - 1}`;
+}
+
+function matchImage(file: ParsedFile, selector: Extract<Selector, { kind: 'image' }>, context: MatchContext): Match[] {
   const matches: Match[] = [];
   const names = selector.rename ? [...selector.repositories, selector.rename] : selector.repositories;
   for (const repository of names) {
     const pattern = new RegExp(`(?<![\\w./-])${escapeRegex(repository)}:(${TAG})(${DIGEST})?(?![\\w.-])`, 'gd');
     for (const { match: m, offset } of scan(file, pattern)) {
       const tag = m[1]!;
+      if (selector.branch !== undefined && !refMoves(tag, selector.branch, context)) continue;
       const start = offset + m.index;
       const end = start + m[0].length;
       matches.push({
@@ -311,19 +338,22 @@ function matchMarker(file: ParsedFile, selector: Extract<Selector, { kind: 'mark
   return matches;
 }
 
-function matchLiteral(file: ParsedFile, selector: Extract<Selector, { kind: 'literal' }>): Match[] {
+function matchLiteral(file: ParsedFile, selector: Extract<Selector, { kind: 'literal' }>, context: MatchContext): Match[] {
   const matches: Match[] = [];
   const { text } = file.source;
+  // `{previous}` is the version the files carry now (a hook's `sd "$PREV_VERSION" "$NEW_VERSION"`).
+  if (selector.from.includes('{previous}') && context.previous === undefined) return matches;
+  const from = selector.from.replaceAll('{previous}', context.previous ?? '');
   // A literal edit may span a key and its value, so it searches the whole text, YAML included.
-  for (const m of text.matchAll(new RegExp(escapeRegex(selector.from), 'g'))) {
+  for (const m of text.matchAll(new RegExp(escapeRegex(from), 'g'))) {
     const start = m.index;
     matches.push({
       selector,
       path: file.source.path,
       line: at(file, start),
       where: `line ${at(file, start)}`,
-      current: selector.from,
-      edits: (vars) => [{ start, end: start + selector.from.length, replacement: renderTemplate(selector.to, vars), by: selector.text }],
+      current: from,
+      edits: (vars) => [{ start, end: start + from.length, replacement: renderTemplate(selector.to, vars), by: selector.text }],
     });
   }
   if (matches.length === 0 && !/\{[a-z-]+\}/.test(selector.to) && text.includes(selector.to)) {
@@ -336,11 +366,13 @@ function matchLiteral(file: ParsedFile, selector: Extract<Selector, { kind: 'lit
 
 const VERSION_REF = 'v?\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?';
 
-function matchLinks(file: ParsedFile, selector: Extract<Selector, { kind: 'links' }>, previous: string | undefined): Match[] {
+function matchLinks(file: ParsedFile, selector: Extract<Selector, { kind: 'links' }>, context: MatchContext): Match[] {
   const repo = escapeRegex(selector.repository);
+  const ref = selector.branch === undefined ? VERSION_REF : `${VERSION_REF}|${escapeRegex(selector.branch)}`;
   const patterns = [
-    `github\\.com/${repo}/(?:blob|tree|releases/tag|releases/download)/(${VERSION_REF})(?=[/)\\s"'#>\\]]|$)`,
-    `raw\\.githubusercontent\\.com/${repo}/(${VERSION_REF})(?=/)`,
+    `github\\.com/${repo}/(?:blob|tree|releases/tag|releases/download)/(${ref})(?=[/)\\s"'#>\\]]|$)`,
+    `raw\\.githubusercontent\\.com/${repo}/(${ref})(?=/)`,
+    // A branch moves in links that carry it in their path; `?ref=` (kustomize) follows versions only.
     `github\\.com/${repo}(?:/[^\\s?#)"'\\]]*)?\\?ref=(${VERSION_REF})(?![\\w.-])`,
   ];
   const matches: Match[] = [];
@@ -349,9 +381,8 @@ function matchLinks(file: ParsedFile, selector: Extract<Selector, { kind: 'links
       const start = offset + m.indices![1]![0];
       const end = offset + m.indices![1]![1];
       const current = m[1]!;
-      const token = VERSION_TOKEN.exec(current)?.[0];
       // Links to older releases (changelogs, upgrade notes) are history and stay as they are.
-      if (previous !== undefined && token !== previous) continue;
+      if (selector.branch !== undefined ? !refMoves(current, selector.branch, context) : context.previous !== undefined && VERSION_TOKEN.exec(current)?.[0] !== context.previous) continue;
       matches.push(valueMatch(file, selector, { start, end }, current, atLine, '{tag}'));
     }
   }
@@ -412,22 +443,22 @@ export function noMatchError(selector: Selector, files: ParsedFile[], pattern: s
   return new UserError(`${where}: \`${selector.text}\` matches nothing.`, `${hint[selector.kind]} Or add \`?\` to make it optional.`, { input: 'files' });
 }
 
-export function matchSelector(file: ParsedFile, selector: Selector, context: { previous: string | undefined }): Match[] {
+export function matchSelector(file: ParsedFile, selector: Selector, context: MatchContext): Match[] {
   switch (selector.kind) {
     case 'whole':
       return matchWhole(file, selector);
     case 'key':
       return matchKey(file, selector);
     case 'image':
-      return matchImage(file, selector);
+      return matchImage(file, selector, context);
     case 'regex':
       return matchRegex(file, selector);
     case 'marker':
       return matchMarker(file, selector);
     case 'literal':
-      return matchLiteral(file, selector);
+      return matchLiteral(file, selector, context);
     case 'links':
-      return matchLinks(file, selector, context.previous);
+      return matchLinks(file, selector, context);
     case 'crate':
       return matchCrate(file, selector);
     case 'changelog':

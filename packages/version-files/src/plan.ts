@@ -92,16 +92,22 @@ async function readCurrent(cache: FileCache, request: BumpRequest): Promise<{ ve
   const source = request.current;
   if (source.kind === 'none') return { version: undefined, source: undefined };
   if (source.kind === 'value') return { version: source.version, source: source.label };
-  const entries = source.kind === 'files' ? request.entries.slice(0, 1) : source.entries;
+  // The first value the first selector finds; while it finds nothing, the next entry's (a Cargo
+  // workspace without a root version, as kube-rs before 0.88, versions its members). A requirement
+  // (`^1.2`) or a replacement is not the version.
+  const entries = source.kind === 'files' ? request.entries : source.entries;
   for (const entry of entries) {
     const selector = entry.selectors[0];
-    if (!selector) continue;
+    if (!selector || (source.kind === 'files' && ['requirement', 'replace', 'literal'].includes(selector.kind))) continue;
+    let found = false;
     for (const file of await filesOf(cache, entry)) {
-      for (const match of matchSelector(file, selector, { previous: undefined })) {
+      for (const match of matchSelector(file, selector, { previous: undefined, next: undefined })) {
         const version = findVersion(match.current);
         if (version) return { version, source: `${file.source.path} (${match.where})` };
+        found = true;
       }
     }
+    if (found && source.kind === 'files') break;
   }
   return { version: undefined, source: entries[0] ? `${entries[0].pattern}${entries[0].selectors[0]?.kind === 'whole' ? '' : `: ${entries[0].selectors[0]?.text}`}` : undefined };
 }
@@ -129,6 +135,16 @@ export async function planBump(request: BumpRequest): Promise<BumpPlan> {
   const cache = new FileCache(request.source);
   const current = await readCurrent(cache, request);
   const previous = current.version?.version;
+  const decision = decideVersion({
+    version: request.version,
+    bump: request.bump,
+    preid: request.preid,
+    current: current.version,
+    currentSource: current.source,
+    allowDowngrade: request.allowDowngrade,
+  });
+  const { version, major, minor, patch } = decision.next;
+  const context = { previous, next: { version, major, minor, patch } };
 
   const matchesByFile = new Map<string, Match[]>();
   let found = 0;
@@ -138,7 +154,7 @@ export async function planBump(request: BumpRequest): Promise<BumpPlan> {
     for (const selector of entry.selectors) {
       let hits = 0;
       for (const file of files) {
-        const matches = matchSelector(file, selector, { previous });
+        const matches = matchSelector(file, selector, context);
         hits += matches.length;
         if (matches.length > 0) matchesByFile.set(file.source.path, [...(matchesByFile.get(file.source.path) ?? []), ...matches]);
       }
@@ -147,14 +163,6 @@ export async function planBump(request: BumpRequest): Promise<BumpPlan> {
     }
   }
 
-  const decision = decideVersion({
-    version: request.version,
-    bump: request.bump,
-    preid: request.preid,
-    current: current.version,
-    currentSource: current.source,
-    allowDowngrade: request.allowDowngrade,
-  });
   const vars = templateVars(decision.next, { tagPrefix: request.tagPrefix, previous: current.version, date: request.date });
 
   const files: FileChange[] = [];
@@ -168,8 +176,10 @@ export async function planBump(request: BumpRequest): Promise<BumpPlan> {
       edits.push(...made);
       for (const edit of made) changes.push({ selector: match.selector.text, where: match.where, line: match.line, from: text.slice(edit.start, edit.end), to: edit.replacement });
     }
-    const after = applyEdits(path, text, edits);
+    let after = applyEdits(path, text, edits);
     if (after === text) continue;
+    // Cargo and cargo-release write a manifest through toml_edit, which ends it with a newline.
+    if (path.split('/').at(-1) === 'Cargo.toml' && !after.endsWith('\n')) after += '\n';
     const edited = new ParsedFile({ ...file.source, text: after }, file.format);
     if (file.format !== 'text' && !keepsStructure(file, edits)) {
       try {

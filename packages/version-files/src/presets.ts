@@ -6,6 +6,7 @@ import { resolveKeyPath, type TreeNode } from './key-path.js';
 import { decodeSource } from './source-file.js';
 import { parseSpec, type SpecEntry } from './spec.js';
 import { PRESETS } from './presets/index.js';
+import type { PresetData } from './presets/types.js';
 
 type PresetExpander = (source: FileSource) => Promise<ExpandedPreset>;
 
@@ -15,7 +16,7 @@ export interface ExpandedPreset {
   notes: string[];
 }
 
-const STATIC_PRESETS = new Map(PRESETS.map((p) => [p.name, p.spec.join('\n')]));
+const STATIC_PRESETS = new Map(PRESETS.filter((p) => p.extends === undefined).map((p) => [p.name, p.spec.join('\n')]));
 
 async function readToml(source: FileSource, path: string): Promise<TreeNode | undefined> {
   if ((await source.resolve(path, 'preset cargo-workspace')).length === 0) return undefined;
@@ -45,6 +46,7 @@ interface ReleaseSettings {
   release: boolean;
   replacements: TreeNode[];
   hook: string[];
+  dependentVersion: string | undefined;
 }
 
 /** The release settings a table (a release.toml, or a `metadata.release` table) gives; undefined keys stay undefined. */
@@ -53,7 +55,9 @@ function settingsOf(table: TreeNode | undefined): Partial<ReleaseSettings> {
   const release = scalar(get(table, ['release']));
   const replacements = get(table, ['pre-release-replacements']);
   const hook = get(table, ['pre-release-hook']);
+  const dependentVersion = scalar(get(table, ['dependent-version']));
   return {
+    ...(typeof dependentVersion === 'string' ? { dependentVersion } : {}),
     ...(typeof release === 'boolean' ? { release } : {}),
     ...(replacements?.kind === 'seq' ? { replacements: replacements.items } : {}),
     ...(hook ? { hook: hook.kind === 'seq' ? strings(hook) : strings(hook).flatMap((h) => h.split(/\s+/)) } : {}),
@@ -98,7 +102,7 @@ function replacementEntries(items: TreeNode[], crateDir: string, crate: string, 
       pattern: path.replace(/^\.\//, ''),
       optional: false,
       origin: where,
-      selectors: [{ kind: 'replace' as const, pattern: rustRegex(search, where), replacement: replace, crate, min, max, prerelease: scalar(get(item, ['prerelease'])) === true, optional: min === 0, text: `${where}: ${search}` }],
+      selectors: [{ kind: 'replace' as const, pattern: rustRegex(search, where), replacement: replace, placeholders: 'cargo' as const, crate, min, max, prerelease: scalar(get(item, ['prerelease'])) === true, optional: min === 0, text: `${where}: ${search}` }],
     };
   });
 }
@@ -119,14 +123,21 @@ const cargoWorkspace: PresetExpander = async (source) => {
   const members = strings(get(manifest, ['workspace', 'members']));
   const memberDirs = new Set<string>();
   for (const member of members) for (const file of await source.resolve(`${member.replace(/\/$/, '')}/Cargo.toml`, 'preset cargo-workspace')) memberDirs.add(file.slice(0, -'/Cargo.toml'.length));
-  const requirements = (prefix: string[]) => [...DEPENDENCY_TABLES.map((t) => [...prefix, t])].map((t) => `requirement ${t.join('.')}.*[path].version?`).join(', ');
+  // cargo-release's `dependent-version`: `upgrade` (its default) or `fix`; `warn`, `error` and `ignore` of older releases change nothing.
+  const policy = workspaceSettings.dependentVersion ?? 'upgrade';
+  const requirements = (tables: string[]) => (['upgrade', 'fix'].includes(policy) ? tables.map((t) => `requirement ${t}.*[path].version ${policy}?`) : []);
 
   const crates: Array<{ dir: string; name: string; tree: TreeNode; released: boolean; settings: ReleaseSettings }> = [];
   const addCrate = async (dir: string, tree: TreeNode) => {
     const name = scalar(get(tree, ['package', 'name']));
     if (typeof name !== 'string') return;
     const own = { ...settingsOf(get(tree, ['package', 'metadata', 'release'])), ...settingsOf(dir ? await readToml(source, `${dir}/release.toml`) : undefined) };
-    const settings: ReleaseSettings = { release: own.release ?? workspaceSettings.release ?? true, replacements: own.replacements ?? workspaceSettings.replacements ?? [], hook: own.hook ?? workspaceSettings.hook ?? [] };
+    const settings: ReleaseSettings = {
+      release: own.release ?? workspaceSettings.release ?? true,
+      replacements: own.replacements ?? workspaceSettings.replacements ?? [],
+      hook: own.hook ?? workspaceSettings.hook ?? [],
+      dependentVersion: own.dependentVersion ?? workspaceSettings.dependentVersion,
+    };
     const published = scalar(get(tree, ['package', 'publish'])) !== false;
     crates.push({ dir, name, tree, released: settings.release && published, settings });
   };
@@ -137,10 +148,12 @@ const cargoWorkspace: PresetExpander = async (source) => {
   }
 
   const rootReleased = crates.find((c) => c.dir === '')?.released ?? false;
-  const lines = [`Cargo.toml: workspace.package.version?, ${rootReleased ? 'package.version?, ' : ''}requirement workspace.dependencies.*[path].version?, ${requirements([])}`];
+  const line = (path: string, selectors: string[]) => `${path}: ${selectors.join(', ')}`;
+  const lines = [line('Cargo.toml', ['workspace.package.version?', ...(rootReleased ? ['package.version?'] : []), ...requirements(['workspace.dependencies', ...DEPENDENCY_TABLES])])];
   for (const crate of crates.filter((c) => c.dir !== '')) {
     // An unreleased member (e2e, examples) keeps its own version; its requirements still follow the release.
-    lines.push(`${crate.dir}/Cargo.toml: ${crate.released ? 'package.version?, ' : ''}${requirements([])}`);
+    const selectors = [...(crate.released ? ['package.version?'] : []), ...requirements(DEPENDENCY_TABLES)];
+    if (selectors.length > 0) lines.push(line(`${crate.dir}/Cargo.toml`, selectors));
   }
   const released = crates.filter((c) => c.released).map((c) => c.name).sort();
   if (released.length > 0) lines.push(`README.md?: crate ${released.join(' ')}?`);
@@ -150,6 +163,8 @@ const cargoWorkspace: PresetExpander = async (source) => {
   for (const crate of crates.filter((c) => c.released)) {
     entries.push(...replacementEntries(crate.settings.replacements, crate.dir, crate.name, `${crate.dir ? `${crate.dir}/` : ''}release.toml (${crate.name})`));
   }
+  const own = crates.filter((c) => c.released && c.settings.dependentVersion !== undefined && c.settings.dependentVersion !== policy);
+  if (own.length > 0) notes.push(`${own.map((c) => c.name).join(', ')} set their own \`dependent-version\`; relkit applies the workspace's (\`${policy}\`) to every requirement.`);
   const hooks = new Map<string, string[]>();
   for (const crate of crates.filter((c) => c.released && c.settings.hook.length > 0)) hooks.set(crate.settings.hook.join(' '), [...(hooks.get(crate.settings.hook.join(' ')) ?? []), crate.name]);
   for (const [hook, names] of hooks) {
@@ -158,7 +173,31 @@ const cargoWorkspace: PresetExpander = async (source) => {
   return { entries, notes };
 };
 
-const DYNAMIC_PRESETS: Record<string, PresetExpander> = { 'cargo-workspace': cargoWorkspace };
+/**
+ * A data preset on top of a dynamic one: the base's entries, with the paths the data names replaced,
+ * and the base's note about a hook the data restates swapped for what of the hook it leaves out.
+ */
+function extending(base: PresetExpander, data: PresetData): PresetExpander {
+  return async (source) => {
+    const expanded = await base(source);
+    const own = parseSpec(data.spec.join('\n'), `preset ${data.name}`);
+    const replaced = new Set(own.map((e) => e.pattern));
+    const restated = data.restates ?? [];
+    return {
+      entries: [...expanded.entries.filter((e) => !replaced.has(e.pattern)), ...own],
+      notes: [
+        ...expanded.notes.filter((note) => !restated.some((r) => note.includes(`\`${r.hook}\``))),
+        ...restated.map((r) => `Preset ${data.name} makes the edits of the pre-release hook \`${r.hook}\` itself; it does not run ${r.skipped}.`),
+      ],
+    };
+  };
+}
+
+const BASE_PRESETS: Record<string, PresetExpander> = { 'cargo-workspace': cargoWorkspace };
+const DYNAMIC_PRESETS: Record<string, PresetExpander> = {
+  ...BASE_PRESETS,
+  ...Object.fromEntries(PRESETS.filter((p) => p.extends !== undefined).map((p) => [p.name, extending(BASE_PRESETS[p.extends!]!, p)])),
+};
 
 export const PRESET_NAMES = [...STATIC_PRESETS.keys(), ...Object.keys(DYNAMIC_PRESETS)].sort();
 

@@ -1,25 +1,32 @@
 import { UserError } from '@relkit/kit';
 import { parseKeyPath, type KeyStep } from './key-path.js';
 import { checkTemplate } from './version.js';
+import type { DependentVersion } from './cargo-requirement.js';
 
 /** What to change inside one file. `optional` (a trailing `?`) means "skip quietly when absent". */
 export type Selector =
   | { kind: 'whole'; template: string | undefined; optional: boolean; text: string }
   | { kind: 'key'; path: KeyStep[]; template: string | undefined; optional: boolean; text: string }
-  | { kind: 'image'; repositories: string[]; rename: string | undefined; template: string | undefined; optional: boolean; text: string }
+  | { kind: 'image'; repositories: string[]; rename: string | undefined; branch: string | undefined; template: string | undefined; optional: boolean; text: string }
   | { kind: 'regex'; pattern: RegExp; template: string | undefined; optional: boolean; text: string }
   | { kind: 'marker'; template: string | undefined; optional: boolean; text: string }
   | { kind: 'literal'; from: string; to: string; optional: boolean; text: string }
-  | { kind: 'links'; repository: string; template: string | undefined; optional: boolean; text: string }
+  /**
+   * `branch` (`from main on x.y.0`): on an x.y.0 release only references to that branch move to the
+   * new version, on any other release only references to the previous one (MetalLB's `inv release`).
+   * The branch moves in path links (`/blob/main/`, `raw…/main/`), not in `?ref=main`.
+   */
+  | { kind: 'links'; repository: string; branch: string | undefined; template: string | undefined; optional: boolean; text: string }
   | { kind: 'crate'; names: string[]; template: string | undefined; optional: boolean; text: string }
   | { kind: 'changelog'; template: string | undefined; optional: boolean; text: string }
-  /** A Cargo version requirement at a key path, changed only when it no longer matches (cargo-release's rule). */
-  | { kind: 'requirement'; path: KeyStep[]; optional: boolean; text: string }
+  /** A Cargo version requirement at a key path, rewritten by cargo-release's `dependent-version` (`upgrade` or `fix`). */
+  | { kind: 'requirement'; path: KeyStep[]; policy: DependentVersion; optional: boolean; text: string }
   /**
-   * cargo-release's `pre-release-replacements`: every match of `pattern` becomes `replacement`
-   * ({{version}}, {{prev_version}}, {{date}}, {{crate_name}} and $1 filled in), with occurrence bounds.
+   * cargo-release's `pre-release-replacements`, or `replace /RE/ -> "TEXT"` in a spec: every match of
+   * `pattern` becomes `replacement` ($1 and the placeholders filled in: {{version}}… from release.toml,
+   * {version}… in a spec), with occurrence bounds; only when the version changes, so a re-run adds nothing.
    */
-  | { kind: 'replace'; pattern: RegExp; replacement: string; crate: string; min: number; max: number | undefined; prerelease: boolean; optional: boolean; text: string };
+  | { kind: 'replace'; pattern: RegExp; replacement: string; placeholders: 'cargo' | 'relkit'; crate: string; min: number; max: number | undefined; prerelease: boolean; optional: boolean; text: string };
 
 export interface SpecEntry {
   /** A workspace-relative path or glob. */
@@ -31,7 +38,7 @@ export interface SpecEntry {
   origin: string;
 }
 
-const KEYWORDS = ['regex', 'marker', 'image', 'literal', 'links', 'crate', 'changelog', 'requirement'] as const;
+const KEYWORDS = ['regex', 'marker', 'image', 'literal', 'links', 'crate', 'changelog', 'requirement', 'replace'] as const;
 
 function specError(origin: string, cause: string): UserError {
   return new UserError(
@@ -41,7 +48,7 @@ function specError(origin: string, cause: string): UserError {
   );
 }
 
-/** Splits on commas that are outside quotes, brackets and a `regex /…/` body. */
+/** Splits on commas that are outside quotes, brackets and a `regex /…/` or `replace /…/` body. */
 export function splitSelectors(text: string, origin: string): string[] {
   const parts: string[] = [];
   let current = '';
@@ -62,7 +69,7 @@ export function splitSelectors(text: string, origin: string): string[] {
       else if (c === quote) quote = undefined;
       continue;
     }
-    if (c === '/' && /^\s*regex\s*$/.test(current)) inRegex = true;
+    if (c === '/' && /^\s*(?:regex|replace\??)\s*$/.test(current)) inRegex = true;
     else if (c === '"' || c === "'") quote = c;
     else if (c === '[') depth++;
     else if (c === ']') depth--;
@@ -102,13 +109,21 @@ function splitTemplate(text: string): { head: string; optional: boolean; templat
   return withOptional(text, undefined);
 }
 
+const BRANCH_CLAUSE = /\s+from\s+([\w./-]+)\s+on\s+x\.y\.0$/;
+
+/** `… from main on x.y.0` → the head without the clause, and the branch. */
+function splitBranchClause(head: string): { head: string; branch: string | undefined } {
+  const m = BRANCH_CLAUSE.exec(head);
+  return m ? { head: head.slice(0, m.index), branch: m[1] } : { head, branch: undefined };
+}
+
 function withOptional(head: string, template: string | undefined) {
   const trimmed = head.trim();
   return trimmed.endsWith('?') ? { head: trimmed.slice(0, -1).trim(), optional: true, template } : { head: trimmed, optional: false, template };
 }
 
 function parseRegex(text: string, origin: string): { pattern: RegExp; rest: string } {
-  const body = text.replace(/^regex\s*/, '');
+  const body = text.replace(/^(?:regex|replace\??)\s*/, '');
   if (!body.startsWith('/')) throw specError(origin, `\`${text}\`: write the pattern between slashes, e.g. regex /Version = "(.*)"/.`);
   let i = 1;
   let source = '';
@@ -145,13 +160,23 @@ function parseSelector(text: string, origin: string): Selector {
       return { kind: keyword, optional, template, text };
     }
     case 'image': {
-      const { head, optional, template } = splitTemplate(text);
+      const split = splitTemplate(text);
+      const { optional, template } = split;
+      const { head, branch } = splitBranchClause(split.head);
       const [sources, rename] = head.replace(/^image\s*/, '').split(/\s*->\s*/);
       const repositories = (sources ?? '').split(/[\s,]+/).filter(Boolean);
       if (repositories.length === 0) throw specError(origin, `\`${text}\`: name the image repository, e.g. image quay.io/metallb/speaker.`);
       for (const r of repositories) if (/[:@]/.test(r.replace(/^[^/]*:\d+\//, ''))) throw specError(origin, `\`${text}\`: give the repository without a tag or digest ("${r}").`);
       if (rename !== undefined && repositories.length > 1) throw specError(origin, `\`${text}\`: \`-> NEW\` renames one repository at a time.`);
-      return { kind: 'image', repositories, rename: rename?.trim() || undefined, optional, template, text };
+      return { kind: 'image', repositories, rename: rename?.trim() || undefined, branch, optional, template, text };
+    }
+    case 'replace': {
+      const { pattern, rest } = parseRegex(text, origin);
+      const m = /^\s*->\s*("(?:[^"\\]|\\.)*"|'[^']*')$/.exec(rest);
+      if (!m) throw specError(origin, `\`${text}\`: write a replacement as replace /REGEX/ -> "TEXT" ($1 for a group, {version}, {previous}, {date} for the release).`);
+      const optional = text.startsWith('replace?');
+      const replacement = unquote(m[1]!);
+      return { kind: 'replace', pattern, replacement, placeholders: 'relkit', crate: '', min: optional ? 0 : 1, max: undefined, prerelease: true, optional, text };
     }
     case 'literal': {
       const m = /^literal(\?)?\s+("(?:[^"\\]|\\.)*"|'[^']*')\s*->\s*("(?:[^"\\]|\\.)*"|'[^']*')$/.exec(text);
@@ -161,17 +186,20 @@ function parseSelector(text: string, origin: string): Selector {
       return { kind: 'literal', from, to: unquote(m[3]!), optional: m[1] === '?', text };
     }
     case 'links': {
-      const { head, optional, template } = splitTemplate(text);
+      const split = splitTemplate(text);
+      const { optional, template } = split;
+      const { head, branch } = splitBranchClause(split.head);
       const repository = head.replace(/^links\s*/, '');
       if (!/^[\w.-]+\/[\w.-]+$/.test(repository)) throw specError(origin, `\`${text}\`: name the repository whose links to update, e.g. links metallb/metallb.`);
-      return { kind: 'links', repository, optional, template, text };
+      return { kind: 'links', repository, branch, optional, template, text };
     }
     case 'requirement': {
       const { head, optional, template } = splitTemplate(text);
       if (template !== undefined) throw specError(origin, `\`${text}\`: a requirement follows the version by Cargo's rules and takes no template.`);
-      const path = head.replace(/^requirement\s*/, '');
+      const [path, policy = 'upgrade', ...extra] = head.replace(/^requirement\s*/, '').split(/\s+/);
       if (!path) throw specError(origin, `\`${text}\`: name the key path, e.g. requirement dependencies.*[path].version.`);
-      return { kind: 'requirement', path: parseKeyPath(path, origin), optional, text };
+      if ((policy !== 'upgrade' && policy !== 'fix') || extra.length > 0) throw specError(origin, `\`${text}\`: after the key path write \`upgrade\` (rewrite every requirement, cargo-release's default) or \`fix\` (only those the new version does not match).`);
+      return { kind: 'requirement', path: parseKeyPath(path, origin), policy, optional, text };
     }
     case 'crate': {
       const { head, optional, template } = splitTemplate(text);
@@ -205,6 +233,7 @@ export function parseSpecLine(line: string, origin: string): SpecEntry | undefin
       const more = parseSelector(`image ${part}`, origin) as Extract<Selector, { kind: 'image' }>;
       last.repositories.push(...more.repositories);
       last.rename = more.rename;
+      last.branch ??= more.branch;
       last.template ??= more.template;
       last.text += `, ${part}`;
       continue;
@@ -212,7 +241,10 @@ export function parseSpecLine(line: string, origin: string): SpecEntry | undefin
     selectors.push(parseSelector(part, origin));
   }
   if (selectors.length === 0) selectors.push({ kind: 'whole', template: undefined, optional: false, text: '(whole file)' });
-  for (const s of selectors) if ('template' in s && s.template !== undefined) checkTemplate(s.template, origin);
+  for (const s of selectors) {
+    if ('template' in s && s.template !== undefined) checkTemplate(s.template, origin);
+    if (s.kind === 'replace' && s.placeholders === 'relkit') checkTemplate(s.replacement, origin);
+  }
   return { pattern, optional, selectors, origin };
 }
 

@@ -10,6 +10,13 @@ export interface PresetData {
   identifiedBy: string[];
   /** bump-version-files `files` lines. */
   spec: string[];
+  /**
+   * A preset that reads the tree (`cargo-workspace`) whose entries this one starts from; a path
+   * this spec names replaces the base's entry for the same path.
+   */
+  extends?: string;
+  /** Release hooks of the project whose edits this spec restates, so the base's "hook not run" note is not given. */
+  restates?: { hook: string; skipped: string }[];
   /** Real release commits (repository@sha) this spec reproduces byte for byte. */
   checkedAgainst: string[];
 }
