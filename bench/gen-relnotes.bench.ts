@@ -1,42 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { it } from 'vitest';
 import { createGitHubClients } from '@relkit/kit';
 import { defaultConfig, generateNotes } from '@relkit/relnotes';
 import { startSandbox, SANDBOX_TOKENS, type Sandbox } from '@relkit/sandbox';
+import { buildHistoryRepo as buildRepo } from './history-repo.js';
 import { report } from './report.js';
 
 const LATENCY_MS = 100;
 const SIZES = process.env.RELKIT_BENCH_SIZES ? process.env.RELKIT_BENCH_SIZES.split(',').map(Number) : [100, 1000, 5000];
-const AUTHORS = 40;
 const BASELINE_PARALLEL = 8;
-
-/**
- * A history of `commits` squash-merged PRs (`Title (#N)`) after a tag, built with git fast-import;
- * every PR's author is one of 40 people, so new-contributor checks see a realistic crowd.
- */
-function buildRepo(commits: number, prs = commits): string {
-  const dir = mkdtempSync(join(tmpdir(), 'relkit-bench-relnotes-'));
-  execFileSync('git', ['init', '-q', '-b', 'main', dir]);
-  const lines: string[] = [];
-  const base = Date.UTC(2025, 0, 1) / 1000;
-  for (let n = 0; n <= commits; n++) {
-    const who = n === 0 ? 'maintainer' : `dev${n % AUTHORS}`;
-    // With fewer PRs than commits, every (commits/prs)-th commit is a squash-merged PR, the rest direct pushes.
-    const isPr = n > 0 && n % Math.max(1, Math.floor(commits / prs)) === 0 && n / Math.max(1, Math.floor(commits / prs)) <= prs;
-    const message = n === 0 ? 'Initial commit' : isPr ? `Change number ${n} (#${n})` : `Tidy up ${n}`;
-    const content = `change ${n}\n`;
-    lines.push('commit refs/heads/main', `mark :${n + 1}`, `author ${who} <${who}@users.noreply.github.com> ${base + n * 60} +0000`, `committer ${who} <${who}@users.noreply.github.com> ${base + n * 60} +0000`, `data ${Buffer.byteLength(message)}`, message);
-    if (n > 0) lines.push(`from :${n}`);
-    lines.push(`M 100644 inline file${n % 50}.txt`, `data ${Buffer.byteLength(content)}`, content.trimEnd(), '');
-    if (n === 0) lines.push('reset refs/tags/v1.0.0', 'from :1', '');
-  }
-  execFileSync('git', ['fast-import', '--quiet'], { cwd: dir, input: `${lines.join('\n')}\n` });
-  execFileSync('git', ['remote', 'add', 'origin', 'https://github.com/acme/app.git'], { cwd: dir });
-  return dir;
-}
 
 /**
  * Sequential request rounds: requests that overlap in time are one round; a request that starts
@@ -121,7 +94,8 @@ it('gen-relnotes with the pacing it has in Actions: 8 PRs in 100 and 1,000 commi
       });
       const local = await measure(sandbox, () => generateNotes(clients, { ...request, localDir: dir }));
       for (const [path, m] of [['API only', api], ['local clone', local]] as const) {
-        rows.push({ commits: size, PRs: prs, path, requests: m.requests, target: `≤ ${Math.ceil(size / 100) + 3}`, 'wall ms': m.ms, 'release-drafter (issue 20, same job)': '900 ms' });
+        // release-drafter on the same job, both run as actions: `npm run bench:peers` (bench/results/gen-relnotes-vs-release-drafter.json).
+        rows.push({ commits: size, PRs: prs, path, requests: m.requests, target: `≤ ${Math.ceil(size / 100) + 3}`, 'wall ms': m.ms });
       }
     } finally {
       await sandbox.close();

@@ -22,7 +22,7 @@ describe('GraphQL on GitHub\'s schema', () => {
             }
           }
         }
-        pr3: pullRequest(number: 3) { number title mergedAt baseRefName headRefName author { login } mergeCommit { oid } }
+        pr3: pullRequest(number: 3) { number title mergedAt baseRefName headRefName author { login } mergeCommit { oid } baseRepository { nameWithOwner } isCrossRepository }
       }
       rateLimit { cost remaining limit }
     }`;
@@ -35,7 +35,7 @@ describe('GraphQL on GitHub\'s schema', () => {
     expect(history.nodes[0].author.user.login).toBe('carol');
     expect(history.nodes[0].associatedPullRequests.nodes).toEqual([{ number: 3, title: 'Fix bug', labels: { nodes: [{ name: 'kind/bug' }] } }]);
     expect(first.repository.main.target.onlyFeature.nodes.map((n: any) => n.messageHeadline)).toEqual(['Fix bug (#3)', 'Add feature (#2)']);
-    expect(first.repository.pr3).toMatchObject({ number: 3, baseRefName: 'main', headRefName: 'fix', author: { login: 'carol' }, mergeCommit: { oid: history.nodes[0].oid } });
+    expect(first.repository.pr3).toMatchObject({ number: 3, baseRefName: 'main', headRefName: 'fix', author: { login: 'carol' }, mergeCommit: { oid: history.nodes[0].oid }, baseRepository: { nameWithOwner: 'acme/app' }, isCrossRepository: false });
     expect(first.rateLimit.remaining).toBeLessThan(first.rateLimit.limit);
 
     const second = await graphql<any>(query, { owner: 'acme', name: 'app', after: history.pageInfo.endCursor });

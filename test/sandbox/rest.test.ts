@@ -42,6 +42,11 @@ describe('git data', () => {
     const { rest } = env.client();
     const file = await rest.rest.repos.getContent({ ...repo, path: 'VERSION' });
     expect(Buffer.from((file.data as { content: string }).content, 'base64').toString()).toBe('1.0.0\n');
+    // The raw media type in both spellings, answered in the one asked for (release-drafter checks the v3 form).
+    const v3 = await rest.rest.repos.getContent({ ...repo, path: 'VERSION', mediaType: { format: 'raw' } });
+    expect([v3.data, v3.headers['content-type']]).toEqual(['1.0.0\n', 'application/vnd.github.v3.raw; charset=utf-8']);
+    const plain = await rest.request('GET /repos/{owner}/{repo}/contents/{path}', { ...repo, path: 'VERSION', headers: { accept: 'application/vnd.github.raw+json' } });
+    expect([plain.data, plain.headers['content-type']]).toEqual(['1.0.0\n', 'application/vnd.github.raw; charset=utf-8']);
     const cmp = await rest.rest.repos.compareCommitsWithBasehead({ ...repo, basehead: 'v1.0.0...main' });
     expect(cmp.data.status).toBe('ahead');
     expect(cmp.data.ahead_by).toBe(2);

@@ -300,6 +300,7 @@ function pullRequestNode(ctx: GraphqlContext, repo: Repository, pr: PullRequest)
       return head ? repositoryNode(ctx, head) : null;
     },
     headRepositoryOwner: () => actor(ctx, pr.headRepo.split('/')[0]!),
+    baseRepository: () => repositoryNode(ctx, repo),
     // The sandbox keeps no reviews.
     latestReviews: (args: Args) => connection([], args, () => ({})),
     reviewRequests: (args: Args) =>

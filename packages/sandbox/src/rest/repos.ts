@@ -253,7 +253,10 @@ export function registerRepoRoutes(router: Router): void {
         });
         return { status: 200, body: listing };
       }
-      if (ctx.headers.accept?.includes('application/vnd.github.raw')) return { status: 200, raw: repo.objects.blob(entry.sha) ?? Buffer.alloc(0), headers: { 'content-type': 'application/vnd.github.raw' } };
+      // The raw media type, as asked: Octokit's `mediaType: { format: 'raw' }` sends the v3 form, and
+      // release-drafter refuses an answer whose content-type is not `application/vnd.github.v3.raw`.
+      const raw = /application\/vnd\.github(\.v3)?\.raw/.exec(ctx.headers.accept ?? '');
+      if (raw) return { status: 200, raw: repo.objects.blob(entry.sha) ?? Buffer.alloc(0), headers: { 'content-type': `application/vnd.github${raw[1] ?? ''}.raw; charset=utf-8`, 'x-github-media-type': 'github.v3; param=raw' } };
       return { status: 200, body: fileContent(ctx, repo, path, entry.sha, ref) };
     },
     { greedy: true },
