@@ -95203,8 +95203,11 @@ function registerRepoRoutes(router) {
             });
             return { status: 200, body: listing };
         }
-        if (ctx.headers.accept?.includes('application/vnd.github.raw'))
-            return { status: 200, raw: repo.objects.blob(entry.sha) ?? Buffer.alloc(0), headers: { 'content-type': 'application/vnd.github.raw' } };
+        // The raw media type, as asked: Octokit's `mediaType: { format: 'raw' }` sends the v3 form, and
+        // release-drafter refuses an answer whose content-type is not `application/vnd.github.v3.raw`.
+        const raw = /application\/vnd\.github(\.v3)?\.raw/.exec(ctx.headers.accept ?? '');
+        if (raw)
+            return { status: 200, raw: repo.objects.blob(entry.sha) ?? Buffer.alloc(0), headers: { 'content-type': `application/vnd.github${raw[1] ?? ''}.raw; charset=utf-8`, 'x-github-media-type': 'github.v3; param=raw' } };
         return { status: 200, body: fileContent(ctx, repo, path, entry.sha, ref) };
     }, { greedy: true });
     router.add('PUT', '/repos/{owner}/{repo}/contents/{path}', (ctx) => {
@@ -96602,6 +96605,7 @@ function pullRequestNode(ctx, repo, pr) {
             return head ? repositoryNode(ctx, head) : null;
         },
         headRepositoryOwner: () => actor(ctx, pr.headRepo.split('/')[0]),
+        baseRepository: () => repositoryNode(ctx, repo),
         // The sandbox keeps no reviews.
         latestReviews: (args) => connection([], args, () => ({})),
         reviewRequests: (args) => connection([...pr.requestedReviewers.map((login) => ({ login })), ...pr.requestedTeams.map((slug) => ({ slug }))], args, (request) => ({
@@ -115333,6 +115337,7 @@ function workspaceFiles(root) {
 const CANDIDATES = [
     { preset: 'kata', files: undefined },
     { preset: 'metallb', files: undefined },
+    { preset: 'kube-rs', files: undefined },
     { preset: 'cargo-workspace', files: undefined },
     { preset: 'npm', files: undefined },
     { preset: 'helm-chart', files: 'VERSION' },

@@ -57771,6 +57771,7 @@ function workspaceFiles(root) {
 const CANDIDATES = [
     { preset: 'kata', files: undefined },
     { preset: 'metallb', files: undefined },
+    { preset: 'kube-rs', files: undefined },
     { preset: 'cargo-workspace', files: undefined },
     { preset: 'npm', files: undefined },
     { preset: 'helm-chart', files: 'VERSION' },
