@@ -79432,14 +79432,14 @@ __webpack_unused_export__ = Scalar.Scalar;
 __webpack_unused_export__ = YAMLMap.YAMLMap;
 __webpack_unused_export__ = YAMLSeq.YAMLSeq;
 __webpack_unused_export__ = cst;
-__webpack_unused_export__ = lexer.Lexer;
+exports.JG = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
 exports.qg = publicApi.parse;
 exports.hR = publicApi.parseAllDocuments;
 exports.Tp = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
-exports.YR = visit.visit;
+__webpack_unused_export__ = visit.visit;
 __webpack_unused_export__ = visit.visitAsync;
 
 
@@ -113801,16 +113801,27 @@ function yaml_toTree(source, doc, node, seen) {
 function parseYamlTrees(source, docs = parseYamlDocuments(source)) {
     return docs.map((doc) => yaml_toTree(source, doc, doc.contents, new Set()));
 }
-/** Every string scalar's source range, so text selectors touch values and never comments. */
-function yamlScalarRanges(source, docs = parseYamlDocuments(source)) {
+const ZERO_WIDTH = new Set(['\x02', '\x18', '\x1f']);
+/**
+ * Every scalar's source range (keys and values, quotes included; block scalars' content), so text
+ * selectors touch values and never comments. The lexer alone says this, at a fifth of the cost of
+ * a full parse; a file a key path reads is parsed (and checked) in full anyway.
+ */
+function yamlScalarRanges(source) {
     const ranges = [];
-    for (const doc of docs) {
-        (0,dist/* visit */.YR)(doc, {
-            Scalar(_key, node) {
-                if ((0,dist/* isScalar */.jn)(node) && typeof node.value === 'string' && node.range)
-                    ranges.push({ start: node.range[0], end: node.range[1] });
-            },
-        });
+    let offset = 0;
+    let scalarNext = false;
+    for (const token of new dist/* Lexer */.JG().lex(source.text)) {
+        // The lexer's mode markers (document, flow end, "a scalar follows") are not source text.
+        if (ZERO_WIDTH.has(token)) {
+            scalarNext = token === '\x1f';
+            continue;
+        }
+        // A quoted scalar is one token, opening with its quote; no other token starts with one.
+        if (scalarNext || token[0] === '"' || token[0] === "'")
+            ranges.push({ start: offset, end: offset + token.length });
+        scalarNext = false;
+        offset += token.length;
     }
     return ranges;
 }
@@ -114079,8 +114090,6 @@ class ParsedFile {
     format;
     trees;
     ranges;
-    // Parsed once for both key paths and text selectors: YAML parsing is most of a bump's time.
-    yamlDocs;
     constructor(source, format = formatOf(source.path)) {
         this.source = source;
         this.format = format;
@@ -114089,7 +114098,7 @@ class ParsedFile {
         if (!this.trees) {
             switch (this.format) {
                 case 'YAML':
-                    this.trees = parseYamlTrees(this.source, (this.yamlDocs ??= parseYamlDocuments(this.source)));
+                    this.trees = parseYamlTrees(this.source, parseYamlDocuments(this.source));
                     break;
                 case 'JSON':
                     this.trees = [parseJsonTree(this.source)];
@@ -114103,10 +114112,10 @@ class ParsedFile {
         }
         return this.trees;
     }
-    /** Where text selectors may look: string scalars in YAML (never comments), the whole text elsewhere. */
+    /** Where text selectors may look: scalars in YAML (never comments), the whole text elsewhere. */
     searchRanges() {
         if (!this.ranges)
-            this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source, (this.yamlDocs ??= parseYamlDocuments(this.source))) : [{ start: 0, end: this.source.text.length }];
+            this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source) : [{ start: 0, end: this.source.text.length }];
         return this.ranges;
     }
 }
@@ -114130,7 +114139,7 @@ function valueMatch(file, selector, span, current, where, fallback = '{version}'
         current,
         edits: (vars) => {
             const value = nextValue(current, selector.template, vars, fallback);
-            return value === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text }];
+            return value === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text, ...(span.withinScalar ? { withinScalar: true } : {}) }];
         },
     };
 }
@@ -114233,15 +114242,37 @@ function matchKey(file, selector) {
     });
     return matches;
 }
-/** Runs a global regex inside the file's searchable ranges; offsets in the result are file offsets. */
+/**
+ * Matches of a global regex that lie wholly inside one of the file's searchable ranges; offsets in
+ * the result are file offsets. One pass over the text, each match placed by binary search: a
+ * manifest has thousands of tiny scalar ranges, and a regex per range cost more than the parse.
+ */
 function* scan(file, pattern) {
     const { text } = file.source;
     const regex = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
-    for (const range of file.searchRanges()) {
-        const slice = text.slice(range.start, range.end);
-        regex.lastIndex = 0;
-        for (const match of slice.matchAll(regex))
-            yield { match: match, offset: range.start };
+    let ranges;
+    for (const match of text.matchAll(regex)) {
+        const start = match.index;
+        const end = start + match[0].length;
+        // A comment runs from a `#` to the end of its line: with no `#` before it on its line, a match is
+        // not in one. Only the other matches need the file lexed (a `#` in a quoted or block scalar).
+        if (file.format !== 'YAML' || text.lastIndexOf('#', start) < text.lastIndexOf('\n', start)) {
+            yield { match: match, offset: 0 };
+            continue;
+        }
+        ranges ??= file.searchRanges();
+        let low = 0;
+        let high = ranges.length - 1;
+        while (low < high) {
+            const mid = (low + high + 1) >> 1;
+            if (ranges[mid].start <= start)
+                low = mid;
+            else
+                high = mid - 1;
+        }
+        const range = ranges[low];
+        if (range && range.start <= start && end <= range.end)
+            yield { match: match, offset: 0 };
     }
 }
 const TAG = '[\\w][\\w.-]{0,127}';
@@ -114287,7 +114318,7 @@ function matchImage(file, selector, context) {
                 edits: (vars) => {
                     // A digest pins the old image; keeping it would make the new tag a lie.
                     const replacement = `${selector.rename ?? repository}:${nextValue(tag, selector.template, vars, '{tag}')}`;
-                    return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text }];
+                    return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text, withinScalar: true }];
                 },
             });
         }
@@ -114393,7 +114424,7 @@ function matchLinks(file, selector, context) {
             // Links to older releases (changelogs, upgrade notes) are history and stay as they are.
             if (selector.branch !== undefined ? !refMoves(current, selector.branch, context) : context.previous !== undefined && VERSION_TOKEN.exec(current)?.[0] !== context.previous)
                 continue;
-            matches.push(valueMatch(file, selector, { start, end }, current, atLine, '{tag}'));
+            matches.push(valueMatch(file, selector, { start, end, withinScalar: true }, current, atLine, '{tag}'));
         }
     }
     return matches.sort((a, b) => a.line - b.line);
@@ -114552,8 +114583,12 @@ const INERT = /^(?:[\w.+/=~^<>][\w.+\-/:@=~^<>]*|"[\w.+\-/:@=~^<>]*"|'[\w.+\-/:@
 function keepsStructure(file, edits) {
     if (file.format !== 'YAML')
         return false;
+    if (!edits.every((e) => INERT.test(e.replacement)))
+        return false;
+    if (edits.every((e) => e.withinScalar))
+        return true;
     const scalars = file.searchRanges();
-    return edits.every((e) => INERT.test(e.replacement) && scalars.some((r) => r.start <= e.start && e.end <= r.end));
+    return edits.every((e) => e.withinScalar || scalars.some((r) => r.start <= e.start && e.end <= r.end));
 }
 /**
  * Reads every file, resolves every selector and computes every edit before anything is written,
@@ -114620,11 +114655,16 @@ async function planBump(request) {
                 throw new errors_UserError(`The edits to ${path} would leave it invalid ${file.format} (${error.message.split('\n')[0]}); nothing was written.`, `Check the selectors for ${path}: a literal, regex or template must write text that keeps the file valid ${file.format}.`, { input: 'files' });
             }
         }
+        let diff;
+        const written = after;
         files.push({
             path,
             before: encodeSource(file.source, text),
             after: encodeSource(file.source, after),
-            diff: createTwoFilesPatch(`a/${path}`, `b/${path}`, text, after, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''),
+            // Made when read: a summary shows the first 60 KiB of diffs, not a thousand files' worth.
+            get diff() {
+                return (diff ??= createTwoFilesPatch(`a/${path}`, `b/${path}`, text, written, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''));
+            },
             changes: changes.filter((c) => c.from !== c.to),
         });
     }

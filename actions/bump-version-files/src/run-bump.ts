@@ -44,7 +44,11 @@ function summarize(ctx: ActionContext, input: BumpInputs, plan: BumpPlan, outcom
   const changes = plan.files.flatMap((f) => f.changes.map((c) => [`\`${f.path}\``, String(c.line), `\`${c.selector}\``, `\`${c.from}\` → \`${c.to}\``]));
   if (changes.length > 0) summary.table(['File', 'Line', 'Selector', 'Change'], changes.slice(0, 200));
   if (changes.length > 200) summary.paragraph(`… and ${changes.length - 200} more changes.`);
-  const diff = plan.files.map((f) => f.diff).join('');
+  let diff = '';
+  for (const file of plan.files) {
+    if (diff.length > DIFF_LIMIT) break;
+    diff += file.diff;
+  }
   if (diff) summary.details(`Diff (${plan.files.length} file${plan.files.length === 1 ? '' : 's'})`, `\`\`\`diff\n${diff.length > DIFF_LIMIT ? `${diff.slice(0, DIFF_LIMIT)}\n… (truncated)` : diff}\`\`\``);
   else summary.paragraph(`Every file already has ${plan.version.version}: nothing to change.`);
 }

@@ -8,6 +8,8 @@ export interface Edit {
   replacement: string;
   /** The selector that asked for it, for conflict messages. */
   by: string;
+  /** Found inside a YAML scalar (an image reference, a link), so inert text written there keeps the structure. */
+  withinScalar?: boolean;
 }
 
 /**

@@ -34,8 +34,6 @@ export function formatOf(path: string): Format {
 export class ParsedFile {
   private trees: TreeNode[] | undefined;
   private ranges: Array<{ start: number; end: number }> | undefined;
-  // Parsed once for both key paths and text selectors: YAML parsing is most of a bump's time.
-  private yamlDocs: ReturnType<typeof parseYamlDocuments> | undefined;
 
   constructor(
     readonly source: SourceText,
@@ -46,7 +44,7 @@ export class ParsedFile {
     if (!this.trees) {
       switch (this.format) {
         case 'YAML':
-          this.trees = parseYamlTrees(this.source, (this.yamlDocs ??= parseYamlDocuments(this.source)));
+          this.trees = parseYamlTrees(this.source, parseYamlDocuments(this.source));
           break;
         case 'JSON':
           this.trees = [parseJsonTree(this.source)];
@@ -65,9 +63,9 @@ export class ParsedFile {
     return this.trees;
   }
 
-  /** Where text selectors may look: string scalars in YAML (never comments), the whole text elsewhere. */
+  /** Where text selectors may look: scalars in YAML (never comments), the whole text elsewhere. */
   searchRanges(): Array<{ start: number; end: number }> {
-    if (!this.ranges) this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source, (this.yamlDocs ??= parseYamlDocuments(this.source))) : [{ start: 0, end: this.source.text.length }];
+    if (!this.ranges) this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source) : [{ start: 0, end: this.source.text.length }];
     return this.ranges;
   }
 }
@@ -89,7 +87,7 @@ type ValueSelector = Extract<Selector, { template: string | undefined }>;
 function valueMatch(
   file: ParsedFile,
   selector: ValueSelector,
-  span: { start: number; end: number; line?: number; render?: (value: string) => string },
+  span: { start: number; end: number; line?: number; render?: (value: string) => string; withinScalar?: boolean },
   current: string,
   where: (line: number) => string,
   fallback = '{version}',
@@ -103,7 +101,7 @@ function valueMatch(
     current,
     edits: (vars) => {
       const value = nextValue(current, selector.template, vars, fallback);
-      return value === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text }];
+      return value === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text, ...(span.withinScalar ? { withinScalar: true } : {}) }];
     },
   };
 }
@@ -219,14 +217,34 @@ function matchKey(file: ParsedFile, selector: Extract<Selector, { kind: 'key' }>
   return matches;
 }
 
-/** Runs a global regex inside the file's searchable ranges; offsets in the result are file offsets. */
+/**
+ * Matches of a global regex that lie wholly inside one of the file's searchable ranges; offsets in
+ * the result are file offsets. One pass over the text, each match placed by binary search: a
+ * manifest has thousands of tiny scalar ranges, and a regex per range cost more than the parse.
+ */
 function* scan(file: ParsedFile, pattern: RegExp): Generator<{ match: RegExpExecArray; offset: number }> {
   const { text } = file.source;
   const regex = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
-  for (const range of file.searchRanges()) {
-    const slice = text.slice(range.start, range.end);
-    regex.lastIndex = 0;
-    for (const match of slice.matchAll(regex)) yield { match: match as RegExpExecArray, offset: range.start };
+  let ranges: Array<{ start: number; end: number }> | undefined;
+  for (const match of text.matchAll(regex)) {
+    const start = match.index;
+    const end = start + match[0].length;
+    // A comment runs from a `#` to the end of its line: with no `#` before it on its line, a match is
+    // not in one. Only the other matches need the file lexed (a `#` in a quoted or block scalar).
+    if (file.format !== 'YAML' || text.lastIndexOf('#', start) < text.lastIndexOf('\n', start)) {
+      yield { match: match as RegExpExecArray, offset: 0 };
+      continue;
+    }
+    ranges ??= file.searchRanges();
+    let low = 0;
+    let high = ranges.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (ranges[mid]!.start <= start) low = mid;
+      else high = mid - 1;
+    }
+    const range = ranges[low];
+    if (range && range.start <= start && end <= range.end) yield { match: match as RegExpExecArray, offset: 0 };
   }
 }
 
@@ -275,7 +293,7 @@ function matchImage(file: ParsedFile, selector: Extract<Selector, { kind: 'image
         edits: (vars) => {
           // A digest pins the old image; keeping it would make the new tag a lie.
           const replacement = `${selector.rename ?? repository}:${nextValue(tag, selector.template, vars, '{tag}')}`;
-          return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text }];
+          return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text, withinScalar: true }];
         },
       });
     }
@@ -383,7 +401,7 @@ function matchLinks(file: ParsedFile, selector: Extract<Selector, { kind: 'links
       const current = m[1]!;
       // Links to older releases (changelogs, upgrade notes) are history and stay as they are.
       if (selector.branch !== undefined ? !refMoves(current, selector.branch, context) : context.previous !== undefined && VERSION_TOKEN.exec(current)?.[0] !== context.previous) continue;
-      matches.push(valueMatch(file, selector, { start, end }, current, atLine, '{tag}'));
+      matches.push(valueMatch(file, selector, { start, end, withinScalar: true }, current, atLine, '{tag}'));
     }
   }
   return matches.sort((a, b) => a.line - b.line);

@@ -123,8 +123,10 @@ const INERT = /^(?:[\w.+/=~^<>][\w.+\-/:@=~^<>]*|"[\w.+\-/:@=~^<>]*"|'[\w.+\-/:@
  */
 function keepsStructure(file: ParsedFile, edits: Edit[]): boolean {
   if (file.format !== 'YAML') return false;
+  if (!edits.every((e) => INERT.test(e.replacement))) return false;
+  if (edits.every((e) => e.withinScalar)) return true;
   const scalars = file.searchRanges();
-  return edits.every((e) => INERT.test(e.replacement) && scalars.some((r) => r.start <= e.start && e.end <= r.end));
+  return edits.every((e) => e.withinScalar || scalars.some((r) => r.start <= e.start && e.end <= r.end));
 }
 
 /**
@@ -192,11 +194,16 @@ export async function planBump(request: BumpRequest): Promise<BumpPlan> {
         );
       }
     }
+    let diff: string | undefined;
+    const written = after;
     files.push({
       path,
       before: encodeSource(file.source, text),
       after: encodeSource(file.source, after),
-      diff: createTwoFilesPatch(`a/${path}`, `b/${path}`, text, after, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''),
+      // Made when read: a summary shows the first 60 KiB of diffs, not a thousand files' worth.
+      get diff() {
+        return (diff ??= createTwoFilesPatch(`a/${path}`, `b/${path}`, text, written, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''));
+      },
       changes: changes.filter((c) => c.from !== c.to),
     });
   }

@@ -1,4 +1,4 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, parseAllDocuments, parse as parseYamlValue, visit, type Document, type Node, type Scalar } from 'yaml';
+import { isAlias, isMap, isPair, isScalar, isSeq, Lexer, parseAllDocuments, parse as parseYamlValue, type Document, type Scalar } from 'yaml';
 import type { ScalarSpan, TreeNode } from '../key-path.js';
 import { lineColumn, syntaxError, type SourceText } from '../source-file.js';
 
@@ -73,15 +73,27 @@ export function parseYamlTrees(source: SourceText, docs: Document[] = parseYamlD
   return docs.map((doc) => toTree(source, doc, doc.contents, new Set()));
 }
 
-/** Every string scalar's source range, so text selectors touch values and never comments. */
-export function yamlScalarRanges(source: SourceText, docs: Document[] = parseYamlDocuments(source)): Array<{ start: number; end: number }> {
+const ZERO_WIDTH = new Set(['\x02', '\x18', '\x1f']);
+
+/**
+ * Every scalar's source range (keys and values, quotes included; block scalars' content), so text
+ * selectors touch values and never comments. The lexer alone says this, at a fifth of the cost of
+ * a full parse; a file a key path reads is parsed (and checked) in full anyway.
+ */
+export function yamlScalarRanges(source: SourceText): Array<{ start: number; end: number }> {
   const ranges: Array<{ start: number; end: number }> = [];
-  for (const doc of docs) {
-    visit(doc, {
-      Scalar(_key, node: Node) {
-        if (isScalar(node) && typeof node.value === 'string' && node.range) ranges.push({ start: node.range[0], end: node.range[1] });
-      },
-    });
+  let offset = 0;
+  let scalarNext = false;
+  for (const token of new Lexer().lex(source.text)) {
+    // The lexer's mode markers (document, flow end, "a scalar follows") are not source text.
+    if (ZERO_WIDTH.has(token)) {
+      scalarNext = token === '\x1f';
+      continue;
+    }
+    // A quoted scalar is one token, opening with its quote; no other token starts with one.
+    if (scalarNext || token[0] === '"' || token[0] === "'") ranges.push({ start: offset, end: offset + token.length });
+    scalarNext = false;
+    offset += token.length;
   }
   return ranges;
 }
