@@ -28,7 +28,22 @@ interface Case {
 }
 
 const presets = (await readdir(CORPUS)).filter((name) => !name.includes('.'));
-const cases = (await Promise.all(presets.map(async (preset) => (await readdir(join(CORPUS, preset))).map((name) => ({ preset, name, dir: join(CORPUS, preset, name) }))))).flat();
+const cases = (
+  await Promise.all(presets.map(async (preset) => (await readdir(join(CORPUS, preset))).map((name) => ({ preset, name, dir: join(CORPUS, preset, name), extra: {} as Record<string, string> }))))
+).flat();
+/**
+ * A preset that extends another (kube-rs on cargo-workspace) also checks its base on the same
+ * releases: everything but the files its own lines rewrite, which the base leaves to the hook.
+ */
+const baseCases = PRESETS.filter((p) => p.extends !== undefined).flatMap((data) =>
+  cases
+    .filter((c) => c.preset === data.name)
+    .map((c) => ({
+      ...c,
+      preset: data.extends!,
+      extra: Object.fromEntries(data.spec.map((line) => [line.split(':')[0]!.replace(/\?$/, ''), `written by ${data.restates?.map((r) => r.hook).join(', ') ?? 'the project'} (restated by preset ${data.name})`])),
+    })),
+);
 
 /** The parent's files, unpacked into `workspace`; returns their bytes by path. */
 async function materialise(dir: string, workspace: string): Promise<Map<string, Buffer>> {
@@ -69,8 +84,14 @@ describe('presets reproduce real release commits byte for byte', () => {
     }
   });
 
-  it.each(cases.map((c) => [`${c.preset}: ${c.name}`, c] as const))('%s', async (_, { dir }) => {
+  it('checks every preset that extends another on its base too', () => {
+    expect(new Set(baseCases.map((c) => c.preset))).toEqual(new Set(PRESETS.flatMap((p) => (p.extends ? [p.extends] : []))));
+  });
+
+  it.each([...cases, ...baseCases].map((c) => [`${c.preset}: ${c.name}`, c] as const))('%s', async (_, { dir, preset, extra }) => {
     const spec = JSON.parse(await readFile(join(dir, 'case.json'), 'utf8')) as Case;
+    spec.inputs.preset = preset;
+    spec.outOfScope = { ...spec.outOfScope, ...extra };
     const workspace = await scratchDir('corpus');
     const before = await materialise(dir, workspace);
     const expected = released(before, await readFile(join(dir, 'release.patch'), 'utf8'));
