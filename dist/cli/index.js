@@ -91721,7 +91721,26 @@ function runnerTempRoot(env) {
     return env.RUNNER_TEMP ? [{ path: resolve(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
 }
 
+;// CONCATENATED MODULE: ./packages/kit/src/text.ts
+/** `text` as a regular expression that matches exactly it (slashes too, for `/…/` spec bodies). */
+function escapeRegex(text) {
+    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+const PLACEHOLDER = /\{([a-z][a-z_-]*)\}/g;
+/**
+ * relkit's one template syntax: `{name}` filled from `values`. A name `values` lacks stays as
+ * written, so text such as `{{ .Values }}` passes through; callers refuse unknown names first.
+ */
+function fillPlaceholders(template, values) {
+    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? values[name] : whole));
+}
+/** The `{name}` placeholders of `template` that are not among `known`, for an error before any work. */
+function unknownPlaceholders(template, known) {
+    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !known.includes(name));
+}
+
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
 
 
 
@@ -113886,13 +113905,11 @@ function templateVars(next, options) {
         date: options.date,
     };
 }
-const PLACEHOLDER = /\{([a-z-]+)\}/g;
 /** Throws on an unknown placeholder, so a typo like `{verison}` is caught before any file is read. */
 function checkTemplate(template, where) {
-    for (const match of template.matchAll(PLACEHOLDER)) {
-        if (!(match[1] in PLACEHOLDER_NAMES)) {
-            throw new errors_UserError(`${where}: the template "${template}" uses an unknown placeholder {${match[1]}}.`, `Use ${Object.keys(PLACEHOLDER_NAMES).map((n) => `{${n}}`).join(', ')}.`, { input: 'files' });
-        }
+    const [unknown] = unknownPlaceholders(template, Object.keys(PLACEHOLDER_NAMES));
+    if (unknown !== undefined) {
+        throw new errors_UserError(`${where}: the template "${template}" uses an unknown placeholder {${unknown}}.`, `Use ${Object.keys(PLACEHOLDER_NAMES).map((n) => `{${n}}`).join(', ')}.`, { input: 'files' });
     }
 }
 const PLACEHOLDER_NAMES = {
@@ -113907,7 +113924,7 @@ const PLACEHOLDER_NAMES = {
     date: true,
 };
 function renderTemplate(template, vars) {
-    return template.replace(PLACEHOLDER, (whole, name) => (name in vars ? vars[name] : whole));
+    return fillPlaceholders(template, vars);
 }
 /**
  * The value a selector writes when the spec gives no template: the version token inside the current
@@ -113929,9 +113946,6 @@ function nextValue(current, template, vars, fallback) {
 
 const NEXT_HEADER = '<!-- next-header -->';
 const UNRELEASED_HEADING = /^(#{1,6}\s*)?\[?unreleased\]?/i;
-function escapeRegex(text) {
-    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
 /**
  * The cargo-release / Keep a Changelog convention: the "Unreleased" section under
  * `<!-- next-header -->` becomes the release's section (heading renamed, body kept) and a fresh
@@ -114119,9 +114133,6 @@ class ParsedFile {
         return this.ranges;
     }
 }
-function match_escapeRegex(text) {
-    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
 function at(file, offset) {
     return lineColumn(file.source.text, offset).line;
 }
@@ -114302,7 +114313,7 @@ function matchImage(file, selector, context) {
     const matches = [];
     const names = selector.rename ? [...selector.repositories, selector.rename] : selector.repositories;
     for (const repository of names) {
-        const pattern = new RegExp(`(?<![\\w./-])${match_escapeRegex(repository)}:(${TAG})(${DIGEST})?(?![\\w.-])`, 'gd');
+        const pattern = new RegExp(`(?<![\\w./-])${escapeRegex(repository)}:(${TAG})(${DIGEST})?(?![\\w.-])`, 'gd');
         for (const { match: m, offset } of scan(file, pattern)) {
             const tag = m[1];
             if (selector.branch !== undefined && !refMoves(tag, selector.branch, context))
@@ -114387,7 +114398,7 @@ function matchLiteral(file, selector, context) {
         return matches;
     const from = selector.from.replaceAll('{previous}', context.previous ?? '');
     // A literal edit may span a key and its value, so it searches the whole text, YAML included.
-    for (const m of text.matchAll(new RegExp(match_escapeRegex(from), 'g'))) {
+    for (const m of text.matchAll(new RegExp(escapeRegex(from), 'g'))) {
         const start = m.index;
         matches.push({
             selector,
@@ -114407,8 +114418,8 @@ function matchLiteral(file, selector, context) {
 }
 const VERSION_REF = 'v?\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?';
 function matchLinks(file, selector, context) {
-    const repo = match_escapeRegex(selector.repository);
-    const ref = selector.branch === undefined ? VERSION_REF : `${VERSION_REF}|${match_escapeRegex(selector.branch)}`;
+    const repo = escapeRegex(selector.repository);
+    const ref = selector.branch === undefined ? VERSION_REF : `${VERSION_REF}|${escapeRegex(selector.branch)}`;
     const patterns = [
         `github\\.com/${repo}/(?:blob|tree|releases/tag|releases/download)/(${ref})(?=[/)\\s"'#>\\]]|$)`,
         `raw\\.githubusercontent\\.com/${repo}/(${ref})(?=/)`,
@@ -114926,6 +114937,9 @@ const helmChart = {
     identifiedBy: [],
     models: 'any Helm chart: version, and appVersion where the chart has one',
     spec: ['**/Chart.yaml: version, appVersion?'],
+    // Checked through the charts of the kata and metallb corpora, whose chart version is the release's.
+    // Chart-only repositories (metrics-server) version the chart apart from the app and write release
+    // annotations by hand, which this generic preset does not model.
     checkedAgainst: [],
 };
 
@@ -115027,7 +115041,20 @@ const npm = {
     identifiedBy: ['package.json'],
     models: 'an npm package as `npm version` bumps it: package.json and package-lock.json',
     spec: ['package.json: version', 'package-lock.json?: version, packages[""].version?'],
-    checkedAgainst: [],
+    // release-drafter's releases: `npm version` from 5.21.1 (2022, no lockfile) to 7.7.0 (2026).
+    checkedAgainst: [
+        'release-drafter/release-drafter@6df64e4ba4 (5.21.1)',
+        'release-drafter/release-drafter@cfc5540ebc (5.22.0)',
+        'release-drafter/release-drafter@65c5fb495d (5.24.0)',
+        'release-drafter/release-drafter@09c613e259 (5.25.0)',
+        'release-drafter/release-drafter@3f0f87098b (6.0.0)',
+        'release-drafter/release-drafter@b1476f6e6e (6.1.0)',
+        'release-drafter/release-drafter@5de9358398 (7.2.0)',
+        'release-drafter/release-drafter@693d20e7c1 (7.3.1)',
+        'release-drafter/release-drafter@4d75298e00 (7.5.1)',
+        'release-drafter/release-drafter@eada3c96a6 (7.6.0)',
+        'release-drafter/release-drafter@34d80673e0 (7.7.0)',
+    ],
 };
 
 ;// CONCATENATED MODULE: ./packages/version-files/src/presets/index.ts

@@ -36859,7 +36859,7 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6163);
+/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8232);
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1444);
 /* harmony import */ var _relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(853);
 
@@ -45692,7 +45692,7 @@ function createGitHubClients(options) {
 
 /***/ }),
 
-/***/ 6163:
+/***/ 8232:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45700,12 +45700,14 @@ function createGitHubClients(options) {
 __nccwpck_require__.d(__webpack_exports__, {
   yo: () => (/* reexport */ errors/* UserError */.yo),
   ey: () => (/* reexport */ confinePath),
+  $f: () => (/* reexport */ escapeRegex),
+  Ct: () => (/* reexport */ fillPlaceholders),
   Bb: () => (/* reexport */ runBounded),
   tM: () => (/* reexport */ runnerTempRoot),
   oS: () => (/* reexport */ workspaceRoot)
 });
 
-// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, checkPattern, createGitHubClients, explainGitHubError, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, writePlanSection
+// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, checkPattern, createGitHubClients, explainGitHubError, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, unknownPlaceholders, writePlanSection
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -45858,7 +45860,26 @@ function runnerTempRoot(env) {
     return env.RUNNER_TEMP ? [{ path: (0,external_node_path_.resolve)(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
 }
 
+;// CONCATENATED MODULE: ./packages/kit/src/text.ts
+/** `text` as a regular expression that matches exactly it (slashes too, for `/…/` spec bodies). */
+function escapeRegex(text) {
+    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+const PLACEHOLDER = /\{([a-z][a-z_-]*)\}/g;
+/**
+ * relkit's one template syntax: `{name}` filled from `values`. A name `values` lacks stays as
+ * written, so text such as `{{ .Values }}` passes through; callers refuse unknown names first.
+ */
+function fillPlaceholders(template, values) {
+    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? values[name] : whole));
+}
+/** The `{name}` placeholders of `template` that are not among `known`, for an error before any work. */
+function unknownPlaceholders(template, known) {
+    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !known.includes(name));
+}
+
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
 
 
 
@@ -46093,8 +46114,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
-var src = __nccwpck_require__(6163);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 3 modules
+var src = __nccwpck_require__(8232);
 ;// CONCATENATED MODULE: ./packages/relnotes/src/config.ts
 
 
@@ -47087,16 +47108,13 @@ async function generateNotes(clients, request) {
 }
 
 ;// CONCATENATED MODULE: ./packages/relnotes/src/render.ts
+
 /** `@login`, or the plain name of someone with no known login (an `@` would mention a stranger). */
 function mention(doc, who) {
     return doc.nameOnly.includes(who) ? who : `@${who}`;
 }
 function fill(template, doc) {
-    return template
-        .replaceAll('{version}', doc.version ?? '')
-        .replaceAll('{previous}', doc.previous ?? '')
-        .replaceAll('{date}', doc.date)
-        .replaceAll('{compare_url}', doc.compareUrl ?? '');
+    return (0,src/* fillPlaceholders */.Ct)(template, { version: doc.version ?? '', previous: doc.previous ?? '', date: doc.date, compare_url: doc.compareUrl ?? '' });
 }
 function line(doc, entry, bullet) {
     const text = (entry.note ?? entry.title).trim().split('\n').join('\n  ');
@@ -47210,9 +47228,7 @@ var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./packages/relnotes/src/changelog-file.ts
 
 
-function escapeRegex(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+
 /** A level-2 ATX heading (`## 1.2.0`) or a setext heading (a line underlined with `===` or `---`, as kube-rs writes them): its text. */
 function headingText(lines, index) {
     const line = lines[index];
@@ -47240,11 +47256,11 @@ function placeSection(existing, section, version) {
             i++;
         return i;
     };
-    const mine = new RegExp(`^\\[?v?${escapeRegex(version)}\\]?(\\s|\\(|$)`);
+    const mine = new RegExp(`^\\[?v?${(0,src/* escapeRegex */.$f)(version)}\\]?(\\s|\\(|$)`);
     const start = headings.findIndex((h) => h !== undefined && mine.test(h));
     if (start >= 0) {
         const end = nextHeading(start + 1);
-        return [...lines.slice(0, start), ...body.replace(new RegExp(`${escapeRegex(eol)}$`), '').split(eol), ...(end < lines.length ? [''] : []), ...lines.slice(end)].join(eol);
+        return [...lines.slice(0, start), ...body.replace(new RegExp(`${(0,src/* escapeRegex */.$f)(eol)}$`), '').split(eol), ...(end < lines.length ? [''] : []), ...lines.slice(end)].join(eol);
     }
     let at = headings.findIndex((h) => h !== undefined && !/unreleased/i.test(h));
     if (at < 0)
@@ -47252,7 +47268,7 @@ function placeSection(existing, section, version) {
     const before = lines.slice(0, at);
     while (before.length > 0 && before.at(-1) === '')
         before.pop();
-    return [...before, ...(before.length ? [''] : []), ...body.replace(new RegExp(`${escapeRegex(eol)}$`), '').split(eol), '', ...lines.slice(at)].join(eol).replace(new RegExp(`(${escapeRegex(eol)})+$`), eol);
+    return [...before, ...(before.length ? [''] : []), ...body.replace(new RegExp(`${(0,src/* escapeRegex */.$f)(eol)}$`), '').split(eol), '', ...lines.slice(at)].join(eol).replace(new RegExp(`(${(0,src/* escapeRegex */.$f)(eol)})+$`), eol);
 }
 function endWithOneNewline(text, eol) {
     return `${text.replace(/(\r?\n)+$/, '')}${eol}`;

@@ -33766,6 +33766,7 @@ function runnerTempRoot(env) {
 
 
 
+
 ;// CONCATENATED MODULE: ./packages/branch-lock/src/holder.ts
 function runUrl(env, runId, repository = env.GITHUB_REPOSITORY) {
     if (!repository)

@@ -38749,7 +38749,7 @@ module.exports = {
 /* harmony export */   Ko: () => (/* binding */ readInputs)
 /* harmony export */ });
 /* unused harmony exports DEFAULT_TITLE, DEFAULT_BODY */
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6163);
+/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8232);
 /* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9876);
 /* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9066);
 
@@ -47688,7 +47688,7 @@ function createGitHubClients(options) {
 
 /***/ }),
 
-/***/ 6163:
+/***/ 8232:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47696,12 +47696,15 @@ function createGitHubClients(options) {
 __nccwpck_require__.d(__webpack_exports__, {
   yo: () => (/* reexport */ errors/* UserError */.yo),
   ey: () => (/* reexport */ confinePath),
+  $f: () => (/* reexport */ escapeRegex),
   Pm: () => (/* reexport */ errors/* explainGitHubError */.Pm),
+  Ct: () => (/* reexport */ fillPlaceholders),
   a3: () => (/* reexport */ duration/* formatDuration */.a),
   hg: () => (/* reexport */ errors/* githubMessage */.hg),
   nG: () => (/* reexport */ errors/* httpStatus */.nG),
   Bb: () => (/* reexport */ runBounded),
   tM: () => (/* reexport */ runnerTempRoot),
+  hX: () => (/* reexport */ unknownPlaceholders),
   oS: () => (/* reexport */ workspaceRoot)
 });
 
@@ -47858,7 +47861,26 @@ function runnerTempRoot(env) {
     return env.RUNNER_TEMP ? [{ path: (0,external_node_path_.resolve)(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
 }
 
+;// CONCATENATED MODULE: ./packages/kit/src/text.ts
+/** `text` as a regular expression that matches exactly it (slashes too, for `/…/` spec bodies). */
+function escapeRegex(text) {
+    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+const PLACEHOLDER = /\{([a-z][a-z_-]*)\}/g;
+/**
+ * relkit's one template syntax: `{name}` filled from `values`. A name `values` lacks stays as
+ * written, so text such as `{{ .Values }}` passes through; callers refuse unknown names first.
+ */
+function fillPlaceholders(template, values) {
+    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? values[name] : whole));
+}
+/** The `{name}` placeholders of `template` that are not among `known`, for an error before any work. */
+function unknownPlaceholders(template, known) {
+    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !known.includes(name));
+}
+
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
 
 
 
@@ -48087,8 +48109,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CredentialStore, DOCKER_HUB, DOCKER_HUB_API, MANIFEST_ACCEPT, RegistryError, formatPlatform, isIndex, loadDockerConfig, manifestReference, parseRegistryAuth, parseWwwAuthenticate, platformMatches, withDefaultTag
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
-var src = __nccwpck_require__(6163);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 3 modules
+var src = __nccwpck_require__(8232);
 ;// CONCATENATED MODULE: ./packages/oci/src/reference.ts
 
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
@@ -48623,8 +48645,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
-var src = __nccwpck_require__(6163);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 3 modules
+var src = __nccwpck_require__(8232);
 // EXTERNAL MODULE: ./packages/version-files/src/index.ts + 28 modules
 var version_files_src = __nccwpck_require__(9066);
 ;// CONCATENATED MODULE: ./packages/promotion/src/promoter-manifest.ts
@@ -53104,14 +53126,12 @@ async function waitForMerge(options) {
 const PLACEHOLDERS = ['tag', 'tags', 'version', 'name', 'repository', 'run_url', 'images'];
 /** Refuses `{unknown}` before anything is read or sent, naming the input. */
 function checkTemplate(template, input) {
-    for (const match of template.matchAll(/\{([a-z_-]+)\}/g)) {
-        if (!PLACEHOLDERS.includes(match[1])) {
-            throw new src/* UserError */.yo(`Input \`${input}\` uses {${match[1]}}, which relkit does not know.`, `Use ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`, { input });
-        }
-    }
+    const [unknown] = (0,src/* unknownPlaceholders */.hX)(template, PLACEHOLDERS);
+    if (unknown !== undefined)
+        throw new src/* UserError */.yo(`Input \`${input}\` uses {${unknown}}, which relkit does not know.`, `Use ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`, { input });
 }
 function fillTemplate(template, values) {
-    return template.replace(/\{([a-z_-]+)\}/g, (whole, key) => (PLACEHOLDERS.includes(key) ? values[key] : whole));
+    return (0,src/* fillPlaceholders */.Ct)(template, values);
 }
 
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
@@ -53334,8 +53354,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
 var create = __nccwpck_require__(7291);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
-var src = __nccwpck_require__(6163);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 3 modules
+var src = __nccwpck_require__(8232);
 ;// CONCATENATED MODULE: ./packages/version-files/src/source-file.ts
 
 function decodeSource(path, bytes) {
@@ -56316,13 +56336,11 @@ function templateVars(next, options) {
         date: options.date,
     };
 }
-const PLACEHOLDER = /\{([a-z-]+)\}/g;
 /** Throws on an unknown placeholder, so a typo like `{verison}` is caught before any file is read. */
 function checkTemplate(template, where) {
-    for (const match of template.matchAll(PLACEHOLDER)) {
-        if (!(match[1] in PLACEHOLDER_NAMES)) {
-            throw new src/* UserError */.yo(`${where}: the template "${template}" uses an unknown placeholder {${match[1]}}.`, `Use ${Object.keys(PLACEHOLDER_NAMES).map((n) => `{${n}}`).join(', ')}.`, { input: 'files' });
-        }
+    const [unknown] = (0,src/* unknownPlaceholders */.hX)(template, Object.keys(PLACEHOLDER_NAMES));
+    if (unknown !== undefined) {
+        throw new src/* UserError */.yo(`${where}: the template "${template}" uses an unknown placeholder {${unknown}}.`, `Use ${Object.keys(PLACEHOLDER_NAMES).map((n) => `{${n}}`).join(', ')}.`, { input: 'files' });
     }
 }
 const PLACEHOLDER_NAMES = {
@@ -56337,7 +56355,7 @@ const PLACEHOLDER_NAMES = {
     date: true,
 };
 function renderTemplate(template, vars) {
-    return template.replace(PLACEHOLDER, (whole, name) => (name in vars ? vars[name] : whole));
+    return (0,src/* fillPlaceholders */.Ct)(template, vars);
 }
 /**
  * The value a selector writes when the spec gives no template: the version token inside the current
@@ -56359,9 +56377,6 @@ function nextValue(current, template, vars, fallback) {
 
 const NEXT_HEADER = '<!-- next-header -->';
 const UNRELEASED_HEADING = /^(#{1,6}\s*)?\[?unreleased\]?/i;
-function escapeRegex(text) {
-    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
 /**
  * The cargo-release / Keep a Changelog convention: the "Unreleased" section under
  * `<!-- next-header -->` becomes the release's section (heading renamed, body kept) and a fresh
@@ -56390,7 +56405,7 @@ function matchChangelog(source, selector) {
     const line = lineColumn(text, start).line;
     const released = (vars) => {
         const [before, after] = renderTemplate(template, { ...vars, date: '\u0000' }).split('\u0000');
-        return new RegExp(`^${escapeRegex(before)}${after === undefined ? '' : `.*${escapeRegex(after)}`}\\s*$`, 'm');
+        return new RegExp(`^${(0,src/* escapeRegex */.$f)(before)}${after === undefined ? '' : `.*${(0,src/* escapeRegex */.$f)(after)}`}\\s*$`, 'm');
     };
     return [
         {
@@ -56548,9 +56563,6 @@ class ParsedFile {
             this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source) : [{ start: 0, end: this.source.text.length }];
         return this.ranges;
     }
-}
-function match_escapeRegex(text) {
-    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 function at(file, offset) {
     return lineColumn(file.source.text, offset).line;
@@ -56732,7 +56744,7 @@ function matchImage(file, selector, context) {
     const matches = [];
     const names = selector.rename ? [...selector.repositories, selector.rename] : selector.repositories;
     for (const repository of names) {
-        const pattern = new RegExp(`(?<![\\w./-])${match_escapeRegex(repository)}:(${TAG})(${DIGEST})?(?![\\w.-])`, 'gd');
+        const pattern = new RegExp(`(?<![\\w./-])${(0,src/* escapeRegex */.$f)(repository)}:(${TAG})(${DIGEST})?(?![\\w.-])`, 'gd');
         for (const { match: m, offset } of scan(file, pattern)) {
             const tag = m[1];
             if (selector.branch !== undefined && !refMoves(tag, selector.branch, context))
@@ -56817,7 +56829,7 @@ function matchLiteral(file, selector, context) {
         return matches;
     const from = selector.from.replaceAll('{previous}', context.previous ?? '');
     // A literal edit may span a key and its value, so it searches the whole text, YAML included.
-    for (const m of text.matchAll(new RegExp(match_escapeRegex(from), 'g'))) {
+    for (const m of text.matchAll(new RegExp((0,src/* escapeRegex */.$f)(from), 'g'))) {
         const start = m.index;
         matches.push({
             selector,
@@ -56837,8 +56849,8 @@ function matchLiteral(file, selector, context) {
 }
 const VERSION_REF = 'v?\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?';
 function matchLinks(file, selector, context) {
-    const repo = match_escapeRegex(selector.repository);
-    const ref = selector.branch === undefined ? VERSION_REF : `${VERSION_REF}|${match_escapeRegex(selector.branch)}`;
+    const repo = (0,src/* escapeRegex */.$f)(selector.repository);
+    const ref = selector.branch === undefined ? VERSION_REF : `${VERSION_REF}|${(0,src/* escapeRegex */.$f)(selector.branch)}`;
     const patterns = [
         `github\\.com/${repo}/(?:blob|tree|releases/tag|releases/download)/(${ref})(?=[/)\\s"'#>\\]]|$)`,
         `raw\\.githubusercontent\\.com/${repo}/(${ref})(?=/)`,
@@ -57358,6 +57370,9 @@ const helmChart = {
     identifiedBy: [],
     models: 'any Helm chart: version, and appVersion where the chart has one',
     spec: ['**/Chart.yaml: version, appVersion?'],
+    // Checked through the charts of the kata and metallb corpora, whose chart version is the release's.
+    // Chart-only repositories (metrics-server) version the chart apart from the app and write release
+    // annotations by hand, which this generic preset does not model.
     checkedAgainst: [],
 };
 
@@ -57459,7 +57474,20 @@ const npm = {
     identifiedBy: ['package.json'],
     models: 'an npm package as `npm version` bumps it: package.json and package-lock.json',
     spec: ['package.json: version', 'package-lock.json?: version, packages[""].version?'],
-    checkedAgainst: [],
+    // release-drafter's releases: `npm version` from 5.21.1 (2022, no lockfile) to 7.7.0 (2026).
+    checkedAgainst: [
+        'release-drafter/release-drafter@6df64e4ba4 (5.21.1)',
+        'release-drafter/release-drafter@cfc5540ebc (5.22.0)',
+        'release-drafter/release-drafter@65c5fb495d (5.24.0)',
+        'release-drafter/release-drafter@09c613e259 (5.25.0)',
+        'release-drafter/release-drafter@3f0f87098b (6.0.0)',
+        'release-drafter/release-drafter@b1476f6e6e (6.1.0)',
+        'release-drafter/release-drafter@5de9358398 (7.2.0)',
+        'release-drafter/release-drafter@693d20e7c1 (7.3.1)',
+        'release-drafter/release-drafter@4d75298e00 (7.5.1)',
+        'release-drafter/release-drafter@eada3c96a6 (7.6.0)',
+        'release-drafter/release-drafter@34d80673e0 (7.7.0)',
+    ],
 };
 
 ;// CONCATENATED MODULE: ./packages/version-files/src/presets/index.ts

@@ -42656,7 +42656,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   oS: () => (/* reexport */ workspaceRoot)
 });
 
-// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, checkPattern, createGitHubClients, explainGitHubError, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, runBounded, writePlanSection
+// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, checkPattern, createGitHubClients, escapeRegex, explainGitHubError, fillPlaceholders, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, runBounded, unknownPlaceholders, writePlanSection
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -42795,6 +42795,7 @@ function runnerTempRoot(env) {
 }
 
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
 
 
 

@@ -17,3 +17,4 @@ export {
 } from './github-client.js';
 export { runBounded } from './parallel.js';
 export { confinePath, checkPattern, workspaceRoot, runnerTempRoot, type PathRoot, type PathKind, type ConfinedPath } from './paths.js';
+export { escapeRegex, fillPlaceholders, unknownPlaceholders } from './text.js';

@@ -1,9 +1,6 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
+import { escapeRegex } from '@relkit/kit';
 
 /** A level-2 ATX heading (`## 1.2.0`) or a setext heading (a line underlined with `===` or `---`, as kube-rs writes them): its text. */
 function headingText(lines: string[], index: number): string | undefined {

@@ -1,3 +1,4 @@
+import { fillPlaceholders } from '@relkit/kit';
 import type { Contributor, NewContributor } from './contributors.js';
 import type { NoteEntry } from './entries.js';
 
@@ -29,11 +30,7 @@ export interface RenderOptions {
 }
 
 function fill(template: string, doc: NotesDocument): string {
-  return template
-    .replaceAll('{version}', doc.version ?? '')
-    .replaceAll('{previous}', doc.previous ?? '')
-    .replaceAll('{date}', doc.date)
-    .replaceAll('{compare_url}', doc.compareUrl ?? '');
+  return fillPlaceholders(template, { version: doc.version ?? '', previous: doc.previous ?? '', date: doc.date, compare_url: doc.compareUrl ?? '' });
 }
 
 function line(doc: NotesDocument, entry: NoteEntry, bullet: string): string {

@@ -1,4 +1,4 @@
-import { UserError } from '@relkit/kit';
+import { escapeRegex, UserError } from '@relkit/kit';
 import type { Match } from './match.js';
 import { lineColumn, type SourceText } from './source-file.js';
 import type { Selector } from './spec.js';
@@ -6,10 +6,6 @@ import { nextValue, renderTemplate, type TemplateVars } from './version.js';
 
 const NEXT_HEADER = '<!-- next-header -->';
 const UNRELEASED_HEADING = /^(#{1,6}\s*)?\[?unreleased\]?/i;
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
 
 /**
  * The cargo-release / Keep a Changelog convention: the "Unreleased" section under

@@ -1,4 +1,4 @@
-import { UserError } from '@relkit/kit';
+import { escapeRegex, UserError } from '@relkit/kit';
 import { existingKeysNear, formatKeyPath, resolveKeyPath, type TreeNode } from './key-path.js';
 import type { Edit } from './edits.js';
 import { parseJsonTree } from './formats/json.js';
@@ -68,10 +68,6 @@ export class ParsedFile {
     if (!this.ranges) this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source) : [{ start: 0, end: this.source.text.length }];
     return this.ranges;
   }
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 function at(file: ParsedFile, offset: number): number {

@@ -1,5 +1,5 @@
 import semver, { type SemVer } from 'semver';
-import { UserError } from '@relkit/kit';
+import { fillPlaceholders, unknownPlaceholders, UserError } from '@relkit/kit';
 
 export const BUMPS = ['major', 'minor', 'patch', 'premajor', 'preminor', 'prepatch', 'prerelease'] as const;
 export type Bump = (typeof BUMPS)[number];
@@ -80,7 +80,8 @@ export function decideVersion(request: VersionRequest): VersionDecision {
   return { next, previous: current, same: current !== undefined && semver.eq(next, current) };
 }
 
-export interface TemplateVars {
+// A type, not an interface, so it reads as the Record of strings that fillPlaceholders takes.
+export type TemplateVars = {
   version: string;
   major: string;
   minor: string;
@@ -90,7 +91,7 @@ export interface TemplateVars {
   previous: string;
   'previous-tag': string;
   date: string;
-}
+};
 
 export function templateVars(next: SemVer, options: { tagPrefix: string; previous?: SemVer | undefined; date: string }): TemplateVars {
   return {
@@ -106,18 +107,11 @@ export function templateVars(next: SemVer, options: { tagPrefix: string; previou
   };
 }
 
-const PLACEHOLDER = /\{([a-z-]+)\}/g;
-
 /** Throws on an unknown placeholder, so a typo like `{verison}` is caught before any file is read. */
 export function checkTemplate(template: string, where: string): void {
-  for (const match of template.matchAll(PLACEHOLDER)) {
-    if (!(match[1]! in PLACEHOLDER_NAMES)) {
-      throw new UserError(
-        `${where}: the template "${template}" uses an unknown placeholder {${match[1]}}.`,
-        `Use ${Object.keys(PLACEHOLDER_NAMES).map((n) => `{${n}}`).join(', ')}.`,
-        { input: 'files' },
-      );
-    }
+  const [unknown] = unknownPlaceholders(template, Object.keys(PLACEHOLDER_NAMES));
+  if (unknown !== undefined) {
+    throw new UserError(`${where}: the template "${template}" uses an unknown placeholder {${unknown}}.`, `Use ${Object.keys(PLACEHOLDER_NAMES).map((n) => `{${n}}`).join(', ')}.`, { input: 'files' });
   }
 }
 
@@ -134,7 +128,7 @@ const PLACEHOLDER_NAMES: Record<keyof TemplateVars, true> = {
 };
 
 export function renderTemplate(template: string, vars: TemplateVars): string {
-  return template.replace(PLACEHOLDER, (whole, name: string) => (name in vars ? vars[name as keyof TemplateVars] : whole));
+  return fillPlaceholders(template, vars);
 }
 
 /**
