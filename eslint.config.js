@@ -9,7 +9,7 @@ const LAYERS = {
   sandbox: FOUNDATION,
   oci: ['kit'],
   changes: ['kit'],
-  'version-files': ['kit'],
+  'version-files': ['kit', 'changes'],
   relnotes: ['kit'],
   release: ['kit'],
   'branch-lock': ['kit'],

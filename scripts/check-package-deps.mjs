@@ -29,6 +29,7 @@ function imported(file) {
   return names;
 }
 
+const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8'));
 const problems = [];
 for (const name of readdirSync(join(root, 'packages')).sort()) {
   const file = join(root, 'packages', name, 'package.json');
@@ -38,6 +39,9 @@ for (const name of readdirSync(join(root, 'packages')).sort()) {
   const declared = new Set(Object.keys(pkg.dependencies ?? {}));
   const missing = [...used].filter((d) => !declared.has(d)).sort();
   const unused = [...declared].filter((d) => !used.has(d)).sort();
+  // npm ci refuses a lock whose workspace entry lists other dependencies than the package.json.
+  const locked = lock.packages?.[`packages/${name}`]?.dependencies ?? {};
+  if (!write && JSON.stringify(locked) !== JSON.stringify(pkg.dependencies ?? {})) problems.push(`package-lock.json: packages/${name} is not what its package.json declares; run npm install`);
   if (missing.length === 0 && unused.length === 0) continue;
   if (write) {
     pkg.dependencies = Object.fromEntries(

@@ -38752,7 +38752,7 @@ module.exports = {
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2716);
-/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1355);
+/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1941);
 
 
 
@@ -38846,418 +38846,14 @@ function readInputs(ctx, env) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2004);
-/* harmony import */ var _run_bump_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1194);
-
-
-
-await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(async (ctx) => {
-    await (0,_run_bump_js__WEBPACK_IMPORTED_MODULE_2__/* .runBump */ .u)(ctx, (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .readInputs */ .K)(ctx, process.env), process.env);
-});
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
-
-/***/ }),
-
-/***/ 1194:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  u: () => (/* binding */ runBump)
-});
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
-var src = __nccwpck_require__(2716);
-;// CONCATENATED MODULE: ./packages/changes/src/branch-state.ts
-const PATHS_PER_QUERY = 150;
-/** The commit a branch points at, or undefined when it does not exist. */
-async function branchHead(graphql, owner, repo, branch) {
-    const result = await graphql(`query($owner: String!, $name: String!, $ref: String!) { repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { target { oid } } } }`, { owner, name: repo, ref: `refs/heads/${branch}` });
-    return result.repository.ref?.target.oid;
-}
-/** Blob ids of `paths` at `commit` (undefined for a path that is not there), many paths per query. */
-async function blobShasAt(graphql, owner, repo, commit, paths) {
-    const found = new Map();
-    for (let offset = 0; offset < paths.length; offset += PATHS_PER_QUERY) {
-        const chunk = paths.slice(offset, offset + PATHS_PER_QUERY);
-        const variables = { owner, name: repo };
-        const fields = chunk.map((path, n) => {
-            variables[`e${n}`] = `${commit}:${path}`;
-            return `f${n}: object(expression: $e${n}) { ... on Blob { oid } }`;
-        });
-        const declarations = chunk.map((_, n) => `$e${n}: String!`).join(', ');
-        const result = await graphql(`query($owner: String!, $name: String!, ${declarations}) { repository(owner: $owner, name: $name) { ${fields.join(' ')} } }`, variables);
-        chunk.forEach((path, n) => found.set(path, result.repository[`f${n}`]?.oid));
-    }
-    return found;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./packages/changes/src/git-blob.ts
-
-/** The object id git (and GitHub) gives these bytes as a blob, to compare content without fetching it. */
-function git_blob_gitBlobSha(contents) {
-    return (0,external_node_crypto_.createHash)('sha1').update(`blob ${contents.length}\0`).update(contents).digest('hex');
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/commit.ts
-
-
-
-function graphqlErrorType(error) {
-    return error.errors?.[0]?.type;
-}
-/** Paths whose content on `commit` differs from `files`, and paths of `deletions` that are still there. */
-async function differingPaths(clients, owner, repo, commit, files, deletions = []) {
-    const shas = await blobShasAt(clients.graphql, owner, repo, commit, [...files.map((f) => f.path), ...deletions]);
-    return [...files.filter((f) => shas.get(f.path) !== git_blob_gitBlobSha(f.contents)).map((f) => f.path), ...deletions.filter((path) => shas.get(path) !== undefined)];
-}
-function concurrentPush(request, head, differing) {
-    return new src/* UserError */.yo(`Branch ${request.branch} of ${request.owner}/${request.repo} moved to ${head.slice(0, 12)} after the checkout at ${request.expectedHead.slice(0, 12)}, and ${differing.length} of the files to commit differ there (${differing.slice(0, 5).join(', ')}${differing.length > 5 ? ', …' : ''}); nothing was committed, nothing was overwritten.`, `Someone pushed to ${request.branch} meanwhile: re-run the workflow so it checks out the new head (or lock the branch for the release with relkit/lock-branch first).`);
-}
-const CREATE_COMMIT = `mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }`;
-/**
- * Commits `files` on top of `expectedHead` with GraphQL createCommitOnBranch: GitHub signs the
- * commit, and expectedHeadOid makes a concurrent push fail instead of being overwritten. A branch
- * that already carries exactly these files (the same run, re-run) is left alone.
- */
-async function commitFiles(clients, request) {
-    const { owner, repo, branch } = request;
-    const where = `${owner}/${repo}@${branch}`;
-    let head = request.headKnown ? request.expectedHead : undefined;
-    try {
-        head ??= await branchHead(clients.graphql, owner, repo, branch);
-    }
-    catch (error) {
-        throw (0,src/* explainGitHubError */.Pm)(error, `read branch ${where}`, 'contents: read');
-    }
-    let branchCreated = false;
-    if (head === undefined) {
-        if (!request.createBranch) {
-            throw new src/* UserError */.yo(`Branch ${branch} does not exist in ${owner}/${repo}.`, 'Set `branch` to an existing branch, or create it first.', { input: 'branch' });
-        }
-        await clients.writes
-            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/git/refs`, summary: `create branch ${branch} at ${request.expectedHead.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: request.expectedHead }))
-            .catch((error) => {
-            throw (0,src/* explainGitHubError */.Pm)(error, `create branch ${where}`, 'contents: write');
-        });
-        head = request.expectedHead;
-        branchCreated = true;
-    }
-    if (head !== request.expectedHead) {
-        const differing = await differingPaths(clients, owner, repo, head, request.files, request.deletions);
-        if (differing.length === 0) {
-            clients.log(`${where} is at ${head.slice(0, 12)}, which already has these ${request.files.length} files: nothing to commit.`);
-            return { status: 'already-present', sha: head, branchCreated };
-        }
-        throw concurrentPush(request, head, differing);
-    }
-    const input = {
-        branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: branch },
-        expectedHeadOid: request.expectedHead,
-        message: request.message,
-        fileChanges: { additions: request.files.map((f) => ({ path: f.path, contents: f.contents.toString('base64') })), deletions: (request.deletions ?? []).map((path) => ({ path })) },
-    };
-    try {
-        const made = await clients.writes.perform({ method: 'GRAPHQL', target: `createCommitOnBranch ${where}`, summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}` }, () => clients.graphql(CREATE_COMMIT, { input }));
-        return made ? { status: 'committed', sha: made.createCommitOnBranch.commit.oid, branchCreated } : { status: 'planned', sha: undefined, branchCreated };
-    }
-    catch (error) {
-        if (graphqlErrorType(error) !== 'STALE_DATA')
-            throw (0,src/* explainGitHubError */.Pm)(error, `commit to ${where}`, 'contents: write');
-        // Lost a race, or a retried request whose first attempt did land: look at what is there now.
-        const now = (await branchHead(clients.graphql, owner, repo, branch)) ?? request.expectedHead;
-        const differing = await differingPaths(clients, owner, repo, now, request.files, request.deletions);
-        if (differing.length === 0)
-            return { status: 'already-present', sha: now, branchCreated };
-        throw concurrentPush(request, now, differing);
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/branch-ownership.ts
-
-/** The trailer every commit relkit makes on a branch it owns carries; a commit without it is someone else's. */
-function ownershipTrailer(branch) {
-    return `Relkit-Branch: ${branch}`;
-}
-function withOwnershipTrailer(message, branch) {
-    const trailer = ownershipTrailer(branch);
-    const body = message.body?.trimEnd() ?? '';
-    if (body.split('\n').includes(trailer))
-        return { headline: message.headline, body };
-    return { headline: message.headline, body: body ? `${body}\n\n${trailer}` : trailer };
-}
-const COMPARE_PAGE = 250;
-/**
- * The commits on `head` that are not on `startPoint` and that relkit did not make. A branch with
- * none of these may be reset; one with any holds work a human pushed, which relkit never overwrites.
- */
-async function foreignCommits(clients, where, startPoint, head) {
-    const trailer = ownershipTrailer(where.branch);
-    const { data } = await clients.rest.rest.repos
-        .compareCommitsWithBasehead({ owner: where.owner, repo: where.repo, basehead: `${startPoint}...${head}`, per_page: COMPARE_PAGE })
-        .catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `compare ${where.branch} of ${where.owner}/${where.repo} with ${startPoint.slice(0, 12)}`, 'contents: read');
-    });
-    const foreign = data.commits
-        .filter((c) => !c.commit.message.split('\n').some((line) => line.trim() === trailer))
-        .map((c) => ({ sha: c.sha, author: c.author?.login ?? c.commit.author?.name ?? 'unknown', headline: c.commit.message.split('\n')[0] ?? '' }));
-    // More commits than one page: far more than relkit ever puts on a branch, so not relkit's alone.
-    if (data.ahead_by > data.commits.length && foreign.length === 0)
-        foreign.push({ sha: head, author: 'unknown', headline: `${data.ahead_by} commits` });
-    return foreign;
-}
-function humanCommitsError(where, foreign, input) {
-    const listed = foreign
-        .slice(0, 3)
-        .map((c) => `${c.sha.slice(0, 12)} by ${c.author} ("${c.headline}")`)
-        .join(', ');
-    return new src/* UserError */.yo(`Branch ${where.branch} of ${where.owner}/${where.repo} has ${foreign.length} commit(s) relkit did not make: ${listed}${foreign.length > 3 ? ', …' : ''}. relkit only rewrites branches it owns, so nothing was pushed and the pull request was left as it is.`, `Fold those changes into the inputs (or merge the pull request as it is), then delete the branch and re-run; or set \`${input}\` to another branch name.`, { input });
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/pull-request.ts
-
-
-
-const PULL_FIELDS = `number url title body isDraft author { login } headRepository { nameWithOwner }
-  labels(first: 100) { nodes { name } }
-  reviewRequests(first: 100) { nodes { requestedReviewer { ... on User { login } ... on Team { slug } } } }
-  latestReviews(first: 100) { nodes { author { login } } }`;
-const STATE = `query($owner: String!, $name: String!, $headOwner: String!, $headName: String!, $base: String!, $head: String!, $baseName: String!, $headRef: String!) {
-  target: repository(owner: $owner, name: $name) {
-    base: ref(qualifiedName: $base) { target { oid } }
-    pullRequests(headRefName: $headRef, baseRefName: $baseName, states: [OPEN], first: 20) { nodes { ${PULL_FIELDS} } }
-  }
-  source: repository(owner: $headOwner, name: $headName) {
-    head: ref(qualifiedName: $head) { target { oid } }
-  }
-}`;
-function sameRepo(a, b) {
-    return a.owner.toLowerCase() === b.owner.toLowerCase() && a.repo.toLowerCase() === b.repo.toLowerCase();
-}
-/**
- * Puts `files` on the relkit branch and makes sure exactly one open pull request carries them:
- * the branch is created from `startPoint`, reset only when every commit on it is relkit's own,
- * and an open pull request from it (also from a fork) is updated rather than a second one opened.
- */
-async function proposeChanges(clients, request) {
-    const { owner, repo, base, branch } = request;
-    const headRepo = request.head ?? { owner, repo };
-    const crossRepository = !sameRepo(headRepo, { owner, repo });
-    const branchInput = request.branchInput ?? 'pr-branch';
-    const where = { owner: headRepo.owner, repo: headRepo.repo, branch };
-    if (branch === base && !crossRepository) {
-        throw new src/* UserError */.yo(`The pull request branch and its base are both "${base}".`, `Use a separate branch for the pull request (\`${branchInput}\`).`, { input: branchInput });
-    }
-    const state = await clients
-        .graphql(STATE, { owner, name: repo, headOwner: headRepo.owner, headName: headRepo.repo, base: `refs/heads/${base}`, head: `refs/heads/${branch}`, baseName: base, headRef: branch })
-        .catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `read ${owner}/${repo}${crossRepository ? ` and ${headRepo.owner}/${headRepo.repo}` : ''}`, 'contents: read and pull-requests: read');
-    });
-    if (!state.target?.base) {
-        throw new src/* UserError */.yo(`The base branch ${base} does not exist in ${owner}/${repo}.`, 'Set `base` to the branch the pull request should target.', { input: 'base' });
-    }
-    const message = withOwnershipTrailer(request.message, branch);
-    let branchReset = false;
-    let commit;
-    const head = state.source?.head?.target.oid;
-    if (head !== undefined && (await differingPaths(clients, headRepo.owner, headRepo.repo, head, request.files)).length === 0) {
-        clients.log(`${branch} already carries these ${request.files.length} files: nothing to commit.`);
-        commit = { status: 'already-present', sha: head, branchCreated: false };
-    }
-    else {
-        const refPath = `/repos/${headRepo.owner}/${headRepo.repo}/git/refs`;
-        if (head === undefined) {
-            await clients.writes
-                .perform({ method: 'POST', target: refPath, summary: `create branch ${branch}${crossRepository ? ` in ${headRepo.owner}/${headRepo.repo}` : ''} at ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `refs/heads/${branch}`, sha: request.startPoint }))
-                .catch((error) => {
-                throw (0,src/* explainGitHubError */.Pm)(error, `create branch ${branch} in ${headRepo.owner}/${headRepo.repo}`, 'contents: write');
-            });
-        }
-        else if (head !== request.startPoint) {
-            const foreign = await foreignCommits(clients, where, request.startPoint, head);
-            if (foreign.length > 0)
-                throw humanCommitsError(where, foreign, branchInput);
-            await clients.writes
-                .perform({ method: 'PATCH', target: `${refPath}/heads/${branch}`, summary: `reset ${branch} (only relkit's commits) to ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.updateRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `heads/${branch}`, sha: request.startPoint, force: true }))
-                .catch((error) => {
-                throw (0,src/* explainGitHubError */.Pm)(error, `reset branch ${branch}`, 'contents: write');
-            });
-            branchReset = true;
-        }
-        // The state query (and the write just made) say where the branch is: no need to read it again.
-        commit = await commitFiles(clients, { owner: headRepo.owner, repo: headRepo.repo, branch, expectedHead: request.startPoint, message, files: request.files, headKnown: true });
-        commit = { ...commit, branchCreated: head === undefined };
-    }
-    const headName = `${headRepo.owner}/${headRepo.repo}`.toLowerCase();
-    const existing = state.target.pullRequests.nodes.find((p) => p.headRepository?.nameWithOwner.toLowerCase() === headName);
-    const [pullRequest, author] = existing ? [await updatePull(clients, request, existing), existing.author?.login] : await openPull(clients, request, headRepo, crossRepository);
-    const labelsHave = existing?.labels.nodes.map((l) => l.name) ?? [];
-    const labelsAdded = request.labels.filter((l) => !labelsHave.includes(l));
-    if (labelsAdded.length > 0) {
-        const number = pullRequest.number;
-        await clients.writes
-            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/issues/${number ?? '<new>'}/labels`, summary: `label the pull request ${labelsAdded.join(', ')}` }, () => clients.rest.rest.issues.addLabels({ owner, repo, issue_number: number, labels: labelsAdded }))
-            .catch((error) => {
-            throw (0,src/* explainGitHubError */.Pm)(error, `label pull request #${number}`, 'pull-requests: write');
-        });
-    }
-    const reviewersRequested = await requestReviews(clients, request, pullRequest, existing, author);
-    if (pullRequest.status === 'unchanged' && (commit.status === 'committed' || commit.status === 'planned' || labelsAdded.length > 0 || reviewersRequested.length > 0))
-        pullRequest.status = 'updated';
-    return { commit, branchReset, pullRequest, labelsAdded, reviewersRequested };
-}
-async function openPull(clients, request, headRepo, crossRepository) {
-    const { owner, repo, base, branch } = request;
-    const head = crossRepository ? `${headRepo.owner}:${branch}` : branch;
-    const created = await clients.writes
-        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls`, summary: `open a ${request.draft ? 'draft ' : ''}pull request ${head} → ${base}: ${request.title}` }, () => clients.rest.rest.pulls.create({ owner, repo, head, base, title: request.title, body: request.body, draft: request.draft ?? false, maintainer_can_modify: true }))
-        .catch(async (error) => {
-        // A retried POST whose first answer was lost: GitHub made the pull request, so find and use it.
-        if ((0,src/* httpStatus */.nG)(error) === 422 && /already exists/i.test(`${(0,src/* githubMessage */.hg)(error)} ${error.message}`)) {
-            const { data } = await clients.rest.rest.pulls.list({ owner, repo, head: `${headRepo.owner}:${branch}`, base, state: 'open', per_page: 10 });
-            const found = data[0];
-            if (found) {
-                clients.log(`The pull request ${head} → ${base} already exists (#${found.number}; an earlier attempt's answer was lost): using it.`);
-                if (found.title !== request.title || (found.body ?? '') !== request.body) {
-                    await clients.writes.perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${found.number}`, summary: `update the title and body of #${found.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: found.number, title: request.title, body: request.body }));
-                }
-                return { data: found };
-            }
-        }
-        throw (0,src/* explainGitHubError */.Pm)(error, `open a pull request on ${owner}/${repo}`, 'pull-requests: write (and "Allow GitHub Actions to create and approve pull requests" for GITHUB_TOKEN)');
-    });
-    return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user?.login];
-}
-async function updatePull(clients, request, existing) {
-    const { owner, repo } = request;
-    if (existing.title === request.title && existing.body === request.body)
-        return { number: existing.number, url: existing.url, status: 'unchanged', draft: existing.isDraft };
-    await clients.writes
-        .perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${existing.number}`, summary: `update the title and body of #${existing.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: existing.number, title: request.title, body: request.body }))
-        .catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `update pull request #${existing.number}`, 'pull-requests: write');
-    });
-    return { number: existing.number, url: existing.url, status: 'updated', draft: existing.isDraft };
-}
-/** Asks for reviews once: people already asked, and people who already reviewed, are not asked again. */
-async function requestReviews(clients, request, pull, existing, author) {
-    // GitHub refuses to ask a pull request's author for a review.
-    const asked = new Set(author ? [author.toLowerCase()] : []);
-    for (const r of existing?.reviewRequests.nodes ?? [])
-        asked.add((r.requestedReviewer?.login ?? `@team/${r.requestedReviewer?.slug}`).toLowerCase());
-    for (const review of existing?.latestReviews.nodes ?? [])
-        if (review.author)
-            asked.add(review.author.login.toLowerCase());
-    const reviewers = (request.reviewers ?? []).filter((r) => !asked.has(r.toLowerCase()));
-    const teams = (request.teamReviewers ?? []).filter((t) => !asked.has(`@team/${t}`.toLowerCase()));
-    if (reviewers.length === 0 && teams.length === 0)
-        return [];
-    const { owner, repo } = request;
-    const number = pull.number;
-    const names = [...reviewers, ...teams.map((t) => `team ${t}`)];
-    await clients.writes
-        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls/${number ?? '<new>'}/requested_reviewers`, summary: `request reviews from ${names.join(', ')}` }, () => clients.rest.rest.pulls.requestReviewers({ owner, repo, pull_number: number, reviewers, team_reviewers: teams }))
-        .catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `request reviews on #${number}`, 'pull-requests: write (reviewers must be collaborators; teams need the organization)');
-    });
-    return names;
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/git-tree.ts
-
-
-function hashTree(node) {
-    const entries = [];
-    for (const [name, sha] of node.files)
-        entries.push({ name, sortKey: name, line: Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(sha, 'hex')]) });
-    for (const [name, child] of node.dirs)
-        entries.push({ name, sortKey: `${name}/`, line: Buffer.concat([Buffer.from(`40000 ${name}\0`), Buffer.from(hashTree(child), 'hex')]) });
-    // git orders a tree's entries by name bytes, a subtree's name compared as if it ended in '/'.
-    entries.sort((a, b) => Buffer.compare(Buffer.from(a.sortKey), Buffer.from(b.sortKey)));
-    const body = Buffer.concat(entries.map((e) => e.line));
-    return createHash('sha1').update(`tree ${body.length}\0`).update(body).digest('hex');
-}
-/**
- * The id git (and GitHub) gives the root tree of these files (all regular, mode 100644): equal ids
- * mean a commit already holds exactly this tree, without listing it.
- */
-function gitTreeSha(files) {
-    const root = { files: new Map(), dirs: new Map() };
-    for (const file of files) {
-        const parts = file.path.split('/');
-        let node = root;
-        for (const dir of parts.slice(0, -1)) {
-            let child = node.dirs.get(dir);
-            if (!child)
-                node.dirs.set(dir, (child = { files: new Map(), dirs: new Map() }));
-            node = child;
-        }
-        node.files.set(parts.at(-1), gitBlobSha(file.contents));
-    }
-    return hashTree(root);
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./packages/changes/src/checkout-head.ts
-
-
-/** The commit checked out in `dir`, or undefined when it is not a git checkout (or git is missing). */
-async function checkoutHead(dir) {
-    try {
-        const { stdout } = await (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile)('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir, timeout: 10_000 });
-        const sha = stdout.trim();
-        return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/index.ts
-
-
-
-
-
-
-
-
-// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 31 modules
-var version_files_src = __nccwpck_require__(1355);
-;// CONCATENATED MODULE: ./actions/bump-version-files/src/run-bump.ts
-
-
+/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1941);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2004);
 
 
 
 const DIFF_LIMIT = 60_000;
-async function currentSource(ctx, input) {
-    switch (input.currentFrom.kind) {
-        case 'files':
-        case 'none':
-            return input.currentFrom;
-        case 'spec':
-            return input.currentFrom;
-        case 'tag': {
-            const { rest } = ctx.github({ token: input.token });
-            const found = await (0,version_files_src/* highestTag */.fV)(rest, input.owner, input.repo, input.tagPrefix);
-            return { kind: 'value', version: found?.version, label: found ? `tag ${found.tag}` : `tags ${input.tagPrefix}X.Y.Z (none found)` };
-        }
-    }
-}
-function summarize(ctx, input, plan, outcome, notes) {
+function summarize(ctx, input, outcome) {
+    const { plan, notes } = outcome;
     const { summary } = ctx;
     summary.heading(`Bump to ${plan.version.version}${plan.previous ? ` (from ${plan.previous.version})` : ''}${ctx.writes.mock ? ' (mock)' : ''}`, 2);
     for (const note of notes)
@@ -39294,82 +38890,10 @@ function summarize(ctx, input, plan, outcome, notes) {
     else
         summary.paragraph(`Every file already has ${plan.version.version}: nothing to change.`);
 }
-async function runBump(ctx, input, env) {
-    const source = (0,version_files_src/* workspaceFiles */.PZ)(input.root);
-    const expanded = await Promise.all(input.presets.map((p) => (0,version_files_src/* expandPreset */.oS)(source, p)));
-    const entries = [...expanded.flatMap((e) => e.entries), ...input.files];
-    // What a preset could not do (a release hook it does not run) is said before anything else.
-    const notes = expanded.flatMap((e) => e.notes);
-    for (const note of notes)
-        ctx.warn(note);
-    const plan = await (0,version_files_src/* planBump */.m3)({
-        source,
-        entries,
-        version: input.version,
-        bump: input.bump,
-        preid: input.preid,
-        current: await currentSource(ctx, input),
-        tagPrefix: input.tagPrefix,
-        date: input.date,
-        allowDowngrade: input.allowDowngrade,
-    });
-    const vars = (0,version_files_src/* templateVars */.xw)(plan.version, { tagPrefix: input.tagPrefix, previous: plan.previous, date: input.date });
-    const changed = plan.files.map((f) => f.path);
-    ctx.log(`Version ${plan.previous?.version ?? '(unknown)'} → ${plan.version.version}: ${changed.length} file(s) to change.`);
-    if (ctx.writes.mock)
-        for (const file of plan.files)
-            ctx.log(file.diff);
-    // Resolve everything the commit needs before the first write, so a bad input changes nothing.
-    const prefix = (0,external_node_path_.relative)(input.repoRoot, input.root).split('\\').join('/');
-    const repoFiles = plan.files.map((f) => ({ path: prefix ? `${prefix}/${f.path}` : f.path, contents: f.after }));
-    // Files another step wrote (a changelog section) ride along; the version edits win on the same path.
-    for (const { path, real } of input.include)
-        if (!repoFiles.some((f) => f.path === path))
-            repoFiles.push({ path, contents: await (0,promises_.readFile)(real) });
-    const [headline = '', ...rest] = (0,version_files_src/* renderTemplate */.Xm)(input.commitMessage, vars).split('\n');
-    const message = { headline, ...(rest.join('\n').trim() ? { body: rest.join('\n').trim() } : {}) };
-    let expectedHead;
-    let clients;
-    let target;
-    if (input.commit !== 'none' && (changed.length > 0 || input.include.length > 0)) {
-        expectedHead = input.expectedHead ?? (await checkoutHead(input.repoRoot)) ?? env.GITHUB_SHA;
-        if (!expectedHead) {
-            throw new src/* UserError */.yo('Cannot tell which commit the checkout is at: the workspace is not a git checkout and GITHUB_SHA is not set.', 'Set `expected-head-sha` to the commit the files were checked out from.', { input: 'expected-head-sha' });
-        }
-        clients = ctx.github({ token: input.token });
-        target = input.commit === 'branch' ? input.branch : input.base;
-        if (!target) {
-            const { data } = await clients.rest.rest.repos.get({ owner: input.owner, repo: input.repo });
-            target = data.default_branch;
-        }
-    }
-    const outcome = {};
-    if (clients && expectedHead && target) {
-        const changeClients = { rest: clients.rest, graphql: clients.graphql, writes: ctx.writes, log: ctx.log };
-        if (input.commit === 'branch') {
-            outcome.commit = await commitFiles(changeClients, { owner: input.owner, repo: input.repo, branch: target, expectedHead, message, files: repoFiles, createBranch: true });
-        }
-        else {
-            const fileList = changed.map((p) => `- \`${p}\``).join('\n');
-            outcome.proposal = await proposeChanges(changeClients, {
-                owner: input.owner,
-                repo: input.repo,
-                base: target,
-                branch: (0,version_files_src/* renderTemplate */.Xm)(input.prBranch, vars),
-                startPoint: expectedHead,
-                message,
-                files: repoFiles,
-                title: input.prTitle ? (0,version_files_src/* renderTemplate */.Xm)(input.prTitle, vars) : headline,
-                body: input.prBody
-                    ? (0,version_files_src/* renderTemplate */.Xm)(input.prBody, vars)
-                    : `Sets version ${plan.version.version}${plan.previous ? ` (was ${plan.previous.version})` : ''} in ${changed.length} file(s):\n\n${fileList}\n\n_Opened by relkit/bump-version-files; re-running it updates this pull request._`,
-                labels: input.labels,
-            });
-        }
-    }
-    // The checkout is written last: if the commit or the pull request fails, a re-run in the same
-    // workspace still sees the old versions, plans the same edits and completes what was left.
-    await (0,version_files_src/* writeFilesAtomically */.ik)(input.root, plan.files, ctx.writes);
+await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(async (ctx) => {
+    const input = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readInputs */ .K)(ctx, process.env);
+    const outcome = await (0,_relkit_version_files__WEBPACK_IMPORTED_MODULE_1__/* .runBumpVersionFiles */ .xg)({ github: (token) => ctx.github({ token }), writes: ctx.writes, log: ctx.log, warn: ctx.warn }, input, process.env);
+    const { plan, changed } = outcome;
     const commit = outcome.commit ?? outcome.proposal?.commit;
     ctx.setOutput('version', plan.version.version);
     ctx.setOutput('previous-version', plan.previous?.version ?? '');
@@ -39380,9 +38904,11 @@ async function runBump(ctx, input, env) {
     ctx.setOutput('commit-sha', commit?.sha ?? '');
     ctx.setOutput('pull-request-number', outcome.proposal?.pullRequest.number ?? '');
     ctx.setOutput('pull-request-url', outcome.proposal?.pullRequest.url ?? '');
-    summarize(ctx, input, plan, outcome, notes);
-}
+    summarize(ctx, input, outcome);
+});
 
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
@@ -48516,7 +48042,7 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
-/***/ 1355:
+/***/ 1941:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48524,18 +48050,12 @@ function writePlanSection(records, mock) {
 __nccwpck_require__.d(__webpack_exports__, {
   ou: () => (/* reexport */ BUMPS),
   w3: () => (/* reexport */ checkPresetNames),
-  oS: () => (/* reexport */ presets_expandPreset),
-  fV: () => (/* reexport */ highestTag),
   F9: () => (/* reexport */ spec_parseSpec),
   Zw: () => (/* reexport */ parseSpecLine),
-  m3: () => (/* reexport */ plan_planBump),
-  Xm: () => (/* reexport */ renderTemplate),
-  xw: () => (/* reexport */ templateVars),
-  PZ: () => (/* reexport */ workspaceFiles),
-  ik: () => (/* reexport */ writeFilesAtomically)
+  xg: () => (/* reexport */ runBumpVersionFiles)
 });
 
-// UNUSED EXPORTS: PRESETS, PRESET_NAMES, applyEdits, decideVersion, decodeSource, describeChoice, detectVersionFiles, encodeSource, findVersion, lineColumn, parseVersion
+// UNUSED EXPORTS: PRESETS, PRESET_NAMES, applyEdits, decideVersion, decodeSource, describeChoice, detectVersionFiles, encodeSource, expandPreset, findVersion, highestTag, lineColumn, parseVersion, planBump, renderTemplate, templateVars, workspaceFiles, writeFilesAtomically
 
 ;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
 class Diff {
@@ -53566,8 +53086,8 @@ async function presets_expandPreset(source, name) {
     return text !== undefined ? { entries: spec_parseSpec(text, `preset ${name}`), notes: [] } : DYNAMIC_PRESETS[name](source);
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./packages/version-files/src/write-files.ts
 
 
@@ -53575,10 +53095,10 @@ const PARALLEL = 32;
 async function stage(root, file) {
     const target = (0,external_node_path_.join)(root, file.path);
     const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.relkit-${process.pid}.tmp`);
-    const { mode } = await (0,promises_.stat)(target);
-    await (0,promises_.writeFile)(temp, file.after, { mode: mode & 0o7777 });
+    const { mode } = await (0,promises_namespaceObject.stat)(target);
+    await (0,promises_namespaceObject.writeFile)(temp, file.after, { mode: mode & 0o7777 });
     // writeFile's mode is filtered by the umask; the file must keep exactly the original bits.
-    await (0,promises_.chmod)(temp, mode & 0o7777);
+    await (0,promises_namespaceObject.chmod)(temp, mode & 0o7777);
     return { path: file.path, temp, target };
 }
 /**
@@ -53597,7 +53117,7 @@ async function writeFilesAtomically(root, files, writes) {
         catch (error) {
             await Promise.all(files.map((f) => {
                 const target = (0,external_node_path_.join)(root, f.path);
-                return (0,promises_.rm)((0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.relkit-${process.pid}.tmp`), { force: true });
+                return (0,promises_namespaceObject.rm)((0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.relkit-${process.pid}.tmp`), { force: true });
             }));
             throw error;
         }
@@ -53606,7 +53126,7 @@ async function writeFilesAtomically(root, files, writes) {
         const s = staged.get(file.path);
         await writes.perform({ method: 'WRITE', target: file.path, summary: 'set the new version' }, async () => {
             if (s)
-                await (0,promises_.rename)(s.temp, s.target);
+                await (0,promises_namespaceObject.rename)(s.temp, s.target);
         });
     }
 }
@@ -53645,7 +53165,7 @@ async function resolvePattern(root, pattern, origin) {
     }
     const candidates = [];
     if (/[*?[\]{}]/.test(pattern)) {
-        for await (const found of (0,promises_.glob)(pattern, { cwd: root, exclude: (name) => SKIPPED_DIRS.has(name) }))
+        for await (const found of (0,promises_namespaceObject.glob)(pattern, { cwd: root, exclude: (name) => SKIPPED_DIRS.has(name) }))
             candidates.push(found.split(external_node_path_.sep).join('/'));
         candidates.sort();
     }
@@ -53657,9 +53177,9 @@ async function resolvePattern(root, pattern, origin) {
     // The file system is asked about every candidate at once; a glob over 1,000 files waited on each in turn.
     const kinds = await Promise.all(candidates.map(async (candidate) => {
         const absolute = (0,external_node_path_.join)(root, candidate);
-        if (!(await (0,promises_.lstat)(absolute).catch(() => undefined)))
+        if (!(await (0,promises_namespaceObject.lstat)(absolute).catch(() => undefined)))
             return undefined;
-        return (await (0,promises_.stat)(absolute).catch(() => undefined))?.isDirectory() ?? false;
+        return (await (0,promises_namespaceObject.stat)(absolute).catch(() => undefined))?.isDirectory() ?? false;
     }));
     for (const [n, candidate] of candidates.entries()) {
         const isFolder = kinds[n];
@@ -53686,7 +53206,7 @@ function workspaceFiles(root) {
     return {
         label: 'the workspace',
         resolve: (pattern, origin) => resolvePattern(root, pattern, origin),
-        read: (path) => (0,promises_.readFile)((0,external_node_path_.join)(root, path)),
+        read: (path) => (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, path)),
     };
 }
 
@@ -53739,7 +53259,475 @@ async function detectVersionFiles(source, options) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./packages/changes/src/branch-state.ts
+const PATHS_PER_QUERY = 150;
+/** The commit a branch points at, or undefined when it does not exist. */
+async function branchHead(graphql, owner, repo, branch) {
+    const result = await graphql(`query($owner: String!, $name: String!, $ref: String!) { repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { target { oid } } } }`, { owner, name: repo, ref: `refs/heads/${branch}` });
+    return result.repository.ref?.target.oid;
+}
+/** Blob ids of `paths` at `commit` (undefined for a path that is not there), many paths per query. */
+async function blobShasAt(graphql, owner, repo, commit, paths) {
+    const found = new Map();
+    for (let offset = 0; offset < paths.length; offset += PATHS_PER_QUERY) {
+        const chunk = paths.slice(offset, offset + PATHS_PER_QUERY);
+        const variables = { owner, name: repo };
+        const fields = chunk.map((path, n) => {
+            variables[`e${n}`] = `${commit}:${path}`;
+            return `f${n}: object(expression: $e${n}) { ... on Blob { oid } }`;
+        });
+        const declarations = chunk.map((_, n) => `$e${n}: String!`).join(', ');
+        const result = await graphql(`query($owner: String!, $name: String!, ${declarations}) { repository(owner: $owner, name: $name) { ${fields.join(' ')} } }`, variables);
+        chunk.forEach((path, n) => found.set(path, result.repository[`f${n}`]?.oid));
+    }
+    return found;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./packages/changes/src/git-blob.ts
+
+/** The object id git (and GitHub) gives these bytes as a blob, to compare content without fetching it. */
+function git_blob_gitBlobSha(contents) {
+    return (0,external_node_crypto_.createHash)('sha1').update(`blob ${contents.length}\0`).update(contents).digest('hex');
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/commit.ts
+
+
+
+function graphqlErrorType(error) {
+    return error.errors?.[0]?.type;
+}
+/** Paths whose content on `commit` differs from `files`, and paths of `deletions` that are still there. */
+async function differingPaths(clients, owner, repo, commit, files, deletions = []) {
+    const shas = await blobShasAt(clients.graphql, owner, repo, commit, [...files.map((f) => f.path), ...deletions]);
+    return [...files.filter((f) => shas.get(f.path) !== git_blob_gitBlobSha(f.contents)).map((f) => f.path), ...deletions.filter((path) => shas.get(path) !== undefined)];
+}
+function concurrentPush(request, head, differing) {
+    return new src/* UserError */.yo(`Branch ${request.branch} of ${request.owner}/${request.repo} moved to ${head.slice(0, 12)} after the checkout at ${request.expectedHead.slice(0, 12)}, and ${differing.length} of the files to commit differ there (${differing.slice(0, 5).join(', ')}${differing.length > 5 ? ', …' : ''}); nothing was committed, nothing was overwritten.`, `Someone pushed to ${request.branch} meanwhile: re-run the workflow so it checks out the new head (or lock the branch for the release with relkit/lock-branch first).`);
+}
+const CREATE_COMMIT = `mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }`;
+/**
+ * Commits `files` on top of `expectedHead` with GraphQL createCommitOnBranch: GitHub signs the
+ * commit, and expectedHeadOid makes a concurrent push fail instead of being overwritten. A branch
+ * that already carries exactly these files (the same run, re-run) is left alone.
+ */
+async function commitFiles(clients, request) {
+    const { owner, repo, branch } = request;
+    const where = `${owner}/${repo}@${branch}`;
+    let head = request.headKnown ? request.expectedHead : undefined;
+    try {
+        head ??= await branchHead(clients.graphql, owner, repo, branch);
+    }
+    catch (error) {
+        throw (0,src/* explainGitHubError */.Pm)(error, `read branch ${where}`, 'contents: read');
+    }
+    let branchCreated = false;
+    if (head === undefined) {
+        if (!request.createBranch) {
+            throw new src/* UserError */.yo(`Branch ${branch} does not exist in ${owner}/${repo}.`, 'Set `branch` to an existing branch, or create it first.', { input: 'branch' });
+        }
+        await clients.writes
+            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/git/refs`, summary: `create branch ${branch} at ${request.expectedHead.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: request.expectedHead }))
+            .catch((error) => {
+            throw (0,src/* explainGitHubError */.Pm)(error, `create branch ${where}`, 'contents: write');
+        });
+        head = request.expectedHead;
+        branchCreated = true;
+    }
+    if (head !== request.expectedHead) {
+        const differing = await differingPaths(clients, owner, repo, head, request.files, request.deletions);
+        if (differing.length === 0) {
+            clients.log(`${where} is at ${head.slice(0, 12)}, which already has these ${request.files.length} files: nothing to commit.`);
+            return { status: 'already-present', sha: head, branchCreated };
+        }
+        throw concurrentPush(request, head, differing);
+    }
+    const input = {
+        branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: branch },
+        expectedHeadOid: request.expectedHead,
+        message: request.message,
+        fileChanges: { additions: request.files.map((f) => ({ path: f.path, contents: f.contents.toString('base64') })), deletions: (request.deletions ?? []).map((path) => ({ path })) },
+    };
+    try {
+        const made = await clients.writes.perform({ method: 'GRAPHQL', target: `createCommitOnBranch ${where}`, summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}` }, () => clients.graphql(CREATE_COMMIT, { input }));
+        return made ? { status: 'committed', sha: made.createCommitOnBranch.commit.oid, branchCreated } : { status: 'planned', sha: undefined, branchCreated };
+    }
+    catch (error) {
+        if (graphqlErrorType(error) !== 'STALE_DATA')
+            throw (0,src/* explainGitHubError */.Pm)(error, `commit to ${where}`, 'contents: write');
+        // Lost a race, or a retried request whose first attempt did land: look at what is there now.
+        const now = (await branchHead(clients.graphql, owner, repo, branch)) ?? request.expectedHead;
+        const differing = await differingPaths(clients, owner, repo, now, request.files, request.deletions);
+        if (differing.length === 0)
+            return { status: 'already-present', sha: now, branchCreated };
+        throw concurrentPush(request, now, differing);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/branch-ownership.ts
+
+/** The trailer every commit relkit makes on a branch it owns carries; a commit without it is someone else's. */
+function ownershipTrailer(branch) {
+    return `Relkit-Branch: ${branch}`;
+}
+function withOwnershipTrailer(message, branch) {
+    const trailer = ownershipTrailer(branch);
+    const body = message.body?.trimEnd() ?? '';
+    if (body.split('\n').includes(trailer))
+        return { headline: message.headline, body };
+    return { headline: message.headline, body: body ? `${body}\n\n${trailer}` : trailer };
+}
+const COMPARE_PAGE = 250;
+/**
+ * The commits on `head` that are not on `startPoint` and that relkit did not make. A branch with
+ * none of these may be reset; one with any holds work a human pushed, which relkit never overwrites.
+ */
+async function foreignCommits(clients, where, startPoint, head) {
+    const trailer = ownershipTrailer(where.branch);
+    const { data } = await clients.rest.rest.repos
+        .compareCommitsWithBasehead({ owner: where.owner, repo: where.repo, basehead: `${startPoint}...${head}`, per_page: COMPARE_PAGE })
+        .catch((error) => {
+        throw (0,src/* explainGitHubError */.Pm)(error, `compare ${where.branch} of ${where.owner}/${where.repo} with ${startPoint.slice(0, 12)}`, 'contents: read');
+    });
+    const foreign = data.commits
+        .filter((c) => !c.commit.message.split('\n').some((line) => line.trim() === trailer))
+        .map((c) => ({ sha: c.sha, author: c.author?.login ?? c.commit.author?.name ?? 'unknown', headline: c.commit.message.split('\n')[0] ?? '' }));
+    // More commits than one page: far more than relkit ever puts on a branch, so not relkit's alone.
+    if (data.ahead_by > data.commits.length && foreign.length === 0)
+        foreign.push({ sha: head, author: 'unknown', headline: `${data.ahead_by} commits` });
+    return foreign;
+}
+function humanCommitsError(where, foreign, input) {
+    const listed = foreign
+        .slice(0, 3)
+        .map((c) => `${c.sha.slice(0, 12)} by ${c.author} ("${c.headline}")`)
+        .join(', ');
+    return new src/* UserError */.yo(`Branch ${where.branch} of ${where.owner}/${where.repo} has ${foreign.length} commit(s) relkit did not make: ${listed}${foreign.length > 3 ? ', …' : ''}. relkit only rewrites branches it owns, so nothing was pushed and the pull request was left as it is.`, `Fold those changes into the inputs (or merge the pull request as it is), then delete the branch and re-run; or set \`${input}\` to another branch name.`, { input });
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/pull-request.ts
+
+
+
+const PULL_FIELDS = `number url title body isDraft author { login } headRepository { nameWithOwner }
+  labels(first: 100) { nodes { name } }
+  reviewRequests(first: 100) { nodes { requestedReviewer { ... on User { login } ... on Team { slug } } } }
+  latestReviews(first: 100) { nodes { author { login } } }`;
+const STATE = `query($owner: String!, $name: String!, $headOwner: String!, $headName: String!, $base: String!, $head: String!, $baseName: String!, $headRef: String!) {
+  target: repository(owner: $owner, name: $name) {
+    base: ref(qualifiedName: $base) { target { oid } }
+    pullRequests(headRefName: $headRef, baseRefName: $baseName, states: [OPEN], first: 20) { nodes { ${PULL_FIELDS} } }
+  }
+  source: repository(owner: $headOwner, name: $headName) {
+    head: ref(qualifiedName: $head) { target { oid } }
+  }
+}`;
+function sameRepo(a, b) {
+    return a.owner.toLowerCase() === b.owner.toLowerCase() && a.repo.toLowerCase() === b.repo.toLowerCase();
+}
+/**
+ * Puts `files` on the relkit branch and makes sure exactly one open pull request carries them:
+ * the branch is created from `startPoint`, reset only when every commit on it is relkit's own,
+ * and an open pull request from it (also from a fork) is updated rather than a second one opened.
+ */
+async function proposeChanges(clients, request) {
+    const { owner, repo, base, branch } = request;
+    const headRepo = request.head ?? { owner, repo };
+    const crossRepository = !sameRepo(headRepo, { owner, repo });
+    const branchInput = request.branchInput ?? 'pr-branch';
+    const where = { owner: headRepo.owner, repo: headRepo.repo, branch };
+    if (branch === base && !crossRepository) {
+        throw new src/* UserError */.yo(`The pull request branch and its base are both "${base}".`, `Use a separate branch for the pull request (\`${branchInput}\`).`, { input: branchInput });
+    }
+    const state = await clients
+        .graphql(STATE, { owner, name: repo, headOwner: headRepo.owner, headName: headRepo.repo, base: `refs/heads/${base}`, head: `refs/heads/${branch}`, baseName: base, headRef: branch })
+        .catch((error) => {
+        throw (0,src/* explainGitHubError */.Pm)(error, `read ${owner}/${repo}${crossRepository ? ` and ${headRepo.owner}/${headRepo.repo}` : ''}`, 'contents: read and pull-requests: read');
+    });
+    if (!state.target?.base) {
+        throw new src/* UserError */.yo(`The base branch ${base} does not exist in ${owner}/${repo}.`, 'Set `base` to the branch the pull request should target.', { input: 'base' });
+    }
+    const message = withOwnershipTrailer(request.message, branch);
+    let branchReset = false;
+    let commit;
+    const head = state.source?.head?.target.oid;
+    if (head !== undefined && (await differingPaths(clients, headRepo.owner, headRepo.repo, head, request.files)).length === 0) {
+        clients.log(`${branch} already carries these ${request.files.length} files: nothing to commit.`);
+        commit = { status: 'already-present', sha: head, branchCreated: false };
+    }
+    else {
+        const refPath = `/repos/${headRepo.owner}/${headRepo.repo}/git/refs`;
+        if (head === undefined) {
+            await clients.writes
+                .perform({ method: 'POST', target: refPath, summary: `create branch ${branch}${crossRepository ? ` in ${headRepo.owner}/${headRepo.repo}` : ''} at ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `refs/heads/${branch}`, sha: request.startPoint }))
+                .catch((error) => {
+                throw (0,src/* explainGitHubError */.Pm)(error, `create branch ${branch} in ${headRepo.owner}/${headRepo.repo}`, 'contents: write');
+            });
+        }
+        else if (head !== request.startPoint) {
+            const foreign = await foreignCommits(clients, where, request.startPoint, head);
+            if (foreign.length > 0)
+                throw humanCommitsError(where, foreign, branchInput);
+            await clients.writes
+                .perform({ method: 'PATCH', target: `${refPath}/heads/${branch}`, summary: `reset ${branch} (only relkit's commits) to ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.updateRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `heads/${branch}`, sha: request.startPoint, force: true }))
+                .catch((error) => {
+                throw (0,src/* explainGitHubError */.Pm)(error, `reset branch ${branch}`, 'contents: write');
+            });
+            branchReset = true;
+        }
+        // The state query (and the write just made) say where the branch is: no need to read it again.
+        commit = await commitFiles(clients, { owner: headRepo.owner, repo: headRepo.repo, branch, expectedHead: request.startPoint, message, files: request.files, headKnown: true });
+        commit = { ...commit, branchCreated: head === undefined };
+    }
+    const headName = `${headRepo.owner}/${headRepo.repo}`.toLowerCase();
+    const existing = state.target.pullRequests.nodes.find((p) => p.headRepository?.nameWithOwner.toLowerCase() === headName);
+    const [pullRequest, author] = existing ? [await updatePull(clients, request, existing), existing.author?.login] : await openPull(clients, request, headRepo, crossRepository);
+    const labelsHave = existing?.labels.nodes.map((l) => l.name) ?? [];
+    const labelsAdded = request.labels.filter((l) => !labelsHave.includes(l));
+    if (labelsAdded.length > 0) {
+        const number = pullRequest.number;
+        await clients.writes
+            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/issues/${number ?? '<new>'}/labels`, summary: `label the pull request ${labelsAdded.join(', ')}` }, () => clients.rest.rest.issues.addLabels({ owner, repo, issue_number: number, labels: labelsAdded }))
+            .catch((error) => {
+            throw (0,src/* explainGitHubError */.Pm)(error, `label pull request #${number}`, 'pull-requests: write');
+        });
+    }
+    const reviewersRequested = await requestReviews(clients, request, pullRequest, existing, author);
+    if (pullRequest.status === 'unchanged' && (commit.status === 'committed' || commit.status === 'planned' || labelsAdded.length > 0 || reviewersRequested.length > 0))
+        pullRequest.status = 'updated';
+    return { commit, branchReset, pullRequest, labelsAdded, reviewersRequested };
+}
+async function openPull(clients, request, headRepo, crossRepository) {
+    const { owner, repo, base, branch } = request;
+    const head = crossRepository ? `${headRepo.owner}:${branch}` : branch;
+    const created = await clients.writes
+        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls`, summary: `open a ${request.draft ? 'draft ' : ''}pull request ${head} → ${base}: ${request.title}` }, () => clients.rest.rest.pulls.create({ owner, repo, head, base, title: request.title, body: request.body, draft: request.draft ?? false, maintainer_can_modify: true }))
+        .catch(async (error) => {
+        // A retried POST whose first answer was lost: GitHub made the pull request, so find and use it.
+        if ((0,src/* httpStatus */.nG)(error) === 422 && /already exists/i.test(`${(0,src/* githubMessage */.hg)(error)} ${error.message}`)) {
+            const { data } = await clients.rest.rest.pulls.list({ owner, repo, head: `${headRepo.owner}:${branch}`, base, state: 'open', per_page: 10 });
+            const found = data[0];
+            if (found) {
+                clients.log(`The pull request ${head} → ${base} already exists (#${found.number}; an earlier attempt's answer was lost): using it.`);
+                if (found.title !== request.title || (found.body ?? '') !== request.body) {
+                    await clients.writes.perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${found.number}`, summary: `update the title and body of #${found.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: found.number, title: request.title, body: request.body }));
+                }
+                return { data: found };
+            }
+        }
+        throw (0,src/* explainGitHubError */.Pm)(error, `open a pull request on ${owner}/${repo}`, 'pull-requests: write (and "Allow GitHub Actions to create and approve pull requests" for GITHUB_TOKEN)');
+    });
+    return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user?.login];
+}
+async function updatePull(clients, request, existing) {
+    const { owner, repo } = request;
+    if (existing.title === request.title && existing.body === request.body)
+        return { number: existing.number, url: existing.url, status: 'unchanged', draft: existing.isDraft };
+    await clients.writes
+        .perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${existing.number}`, summary: `update the title and body of #${existing.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: existing.number, title: request.title, body: request.body }))
+        .catch((error) => {
+        throw (0,src/* explainGitHubError */.Pm)(error, `update pull request #${existing.number}`, 'pull-requests: write');
+    });
+    return { number: existing.number, url: existing.url, status: 'updated', draft: existing.isDraft };
+}
+/** Asks for reviews once: people already asked, and people who already reviewed, are not asked again. */
+async function requestReviews(clients, request, pull, existing, author) {
+    // GitHub refuses to ask a pull request's author for a review.
+    const asked = new Set(author ? [author.toLowerCase()] : []);
+    for (const r of existing?.reviewRequests.nodes ?? [])
+        asked.add((r.requestedReviewer?.login ?? `@team/${r.requestedReviewer?.slug}`).toLowerCase());
+    for (const review of existing?.latestReviews.nodes ?? [])
+        if (review.author)
+            asked.add(review.author.login.toLowerCase());
+    const reviewers = (request.reviewers ?? []).filter((r) => !asked.has(r.toLowerCase()));
+    const teams = (request.teamReviewers ?? []).filter((t) => !asked.has(`@team/${t}`.toLowerCase()));
+    if (reviewers.length === 0 && teams.length === 0)
+        return [];
+    const { owner, repo } = request;
+    const number = pull.number;
+    const names = [...reviewers, ...teams.map((t) => `team ${t}`)];
+    await clients.writes
+        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls/${number ?? '<new>'}/requested_reviewers`, summary: `request reviews from ${names.join(', ')}` }, () => clients.rest.rest.pulls.requestReviewers({ owner, repo, pull_number: number, reviewers, team_reviewers: teams }))
+        .catch((error) => {
+        throw (0,src/* explainGitHubError */.Pm)(error, `request reviews on #${number}`, 'pull-requests: write (reviewers must be collaborators; teams need the organization)');
+    });
+    return names;
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/git-tree.ts
+
+
+function hashTree(node) {
+    const entries = [];
+    for (const [name, sha] of node.files)
+        entries.push({ name, sortKey: name, line: Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(sha, 'hex')]) });
+    for (const [name, child] of node.dirs)
+        entries.push({ name, sortKey: `${name}/`, line: Buffer.concat([Buffer.from(`40000 ${name}\0`), Buffer.from(hashTree(child), 'hex')]) });
+    // git orders a tree's entries by name bytes, a subtree's name compared as if it ended in '/'.
+    entries.sort((a, b) => Buffer.compare(Buffer.from(a.sortKey), Buffer.from(b.sortKey)));
+    const body = Buffer.concat(entries.map((e) => e.line));
+    return createHash('sha1').update(`tree ${body.length}\0`).update(body).digest('hex');
+}
+/**
+ * The id git (and GitHub) gives the root tree of these files (all regular, mode 100644): equal ids
+ * mean a commit already holds exactly this tree, without listing it.
+ */
+function gitTreeSha(files) {
+    const root = { files: new Map(), dirs: new Map() };
+    for (const file of files) {
+        const parts = file.path.split('/');
+        let node = root;
+        for (const dir of parts.slice(0, -1)) {
+            let child = node.dirs.get(dir);
+            if (!child)
+                node.dirs.set(dir, (child = { files: new Map(), dirs: new Map() }));
+            node = child;
+        }
+        node.files.set(parts.at(-1), gitBlobSha(file.contents));
+    }
+    return hashTree(root);
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./packages/changes/src/checkout-head.ts
+
+
+/** The commit checked out in `dir`, or undefined when it is not a git checkout (or git is missing). */
+async function checkoutHead(dir) {
+    try {
+        const { stdout } = await (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile)('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir, timeout: 10_000 });
+        const sha = stdout.trim();
+        return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/index.ts
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./packages/version-files/src/run.ts
+
+
+
+
+
+
+
+
+
+
+async function currentSource(clients, input) {
+    switch (input.currentFrom.kind) {
+        case 'files':
+        case 'none':
+        case 'spec':
+            return input.currentFrom;
+        case 'tag': {
+            const { rest } = clients.github(input.token);
+            const found = await highestTag(rest, input.owner, input.repo, input.tagPrefix);
+            return { kind: 'value', version: found?.version, label: found ? `tag ${found.tag}` : `tags ${input.tagPrefix}X.Y.Z (none found)` };
+        }
+    }
+}
+/**
+ * bump-version-files: plan every edit, commit it (to a branch or as a pull request) when asked,
+ * then write the checkout. Everything is resolved before the first write, so a bad input changes
+ * nothing; the checkout is written last, so a re-run after a failed commit plans the same edits.
+ */
+async function runBumpVersionFiles(clients, input, env) {
+    const source = workspaceFiles(input.root);
+    const expanded = await Promise.all(input.presets.map((p) => presets_expandPreset(source, p)));
+    const entries = [...expanded.flatMap((e) => e.entries), ...input.files];
+    // What a preset could not do (a release hook it does not run) is said before anything else.
+    const notes = expanded.flatMap((e) => e.notes);
+    for (const note of notes)
+        clients.warn(note);
+    const plan = await plan_planBump({
+        source,
+        entries,
+        version: input.version,
+        bump: input.bump,
+        preid: input.preid,
+        current: await currentSource(clients, input),
+        tagPrefix: input.tagPrefix,
+        date: input.date,
+        allowDowngrade: input.allowDowngrade,
+    });
+    const vars = templateVars(plan.version, { tagPrefix: input.tagPrefix, previous: plan.previous, date: input.date });
+    const changed = plan.files.map((f) => f.path);
+    clients.log(`Version ${plan.previous?.version ?? '(unknown)'} → ${plan.version.version}: ${changed.length} file(s) to change.`);
+    if (clients.writes.mock)
+        for (const file of plan.files)
+            clients.log(file.diff);
+    // Resolve everything the commit needs before the first write, so a bad input changes nothing.
+    const prefix = (0,external_node_path_.relative)(input.repoRoot, input.root).split('\\').join('/');
+    const repoFiles = plan.files.map((f) => ({ path: prefix ? `${prefix}/${f.path}` : f.path, contents: f.after }));
+    // Files another step wrote (a changelog section) ride along; the version edits win on the same path.
+    for (const { path, real } of input.include)
+        if (!repoFiles.some((f) => f.path === path))
+            repoFiles.push({ path, contents: await (0,promises_namespaceObject.readFile)(real) });
+    const [headline = '', ...rest] = renderTemplate(input.commitMessage, vars).split('\n');
+    const message = { headline, ...(rest.join('\n').trim() ? { body: rest.join('\n').trim() } : {}) };
+    let expectedHead;
+    let github;
+    let target;
+    if (input.commit !== 'none' && (changed.length > 0 || input.include.length > 0)) {
+        expectedHead = input.expectedHead ?? (await checkoutHead(input.repoRoot)) ?? env.GITHUB_SHA;
+        if (!expectedHead) {
+            throw new src/* UserError */.yo('Cannot tell which commit the checkout is at: the workspace is not a git checkout and GITHUB_SHA is not set.', 'Set `expected-head-sha` to the commit the files were checked out from.', { input: 'expected-head-sha' });
+        }
+        github = clients.github(input.token);
+        target = input.commit === 'branch' ? input.branch : input.base;
+        if (!target) {
+            const { data } = await github.rest.rest.repos.get({ owner: input.owner, repo: input.repo });
+            target = data.default_branch;
+        }
+    }
+    const outcome = { plan, changed, notes };
+    if (github && expectedHead && target) {
+        const changeClients = { rest: github.rest, graphql: github.graphql, writes: clients.writes, log: clients.log };
+        if (input.commit === 'branch') {
+            outcome.commit = await commitFiles(changeClients, { owner: input.owner, repo: input.repo, branch: target, expectedHead, message, files: repoFiles, createBranch: true });
+        }
+        else {
+            const fileList = changed.map((p) => `- \`${p}\``).join('\n');
+            outcome.proposal = await proposeChanges(changeClients, {
+                owner: input.owner,
+                repo: input.repo,
+                base: target,
+                branch: renderTemplate(input.prBranch, vars),
+                startPoint: expectedHead,
+                message,
+                files: repoFiles,
+                title: input.prTitle ? renderTemplate(input.prTitle, vars) : headline,
+                body: input.prBody
+                    ? renderTemplate(input.prBody, vars)
+                    : `Sets version ${plan.version.version}${plan.previous ? ` (was ${plan.previous.version})` : ''} in ${changed.length} file(s):\n\n${fileList}\n\n_Opened by relkit/bump-version-files; re-running it updates this pull request._`,
+                labels: input.labels,
+            });
+        }
+    }
+    // The checkout is written last: if the commit or the pull request fails, a re-run in the same
+    // workspace still sees the old versions, plans the same edits and completes what was left.
+    await writeFilesAtomically(input.root, plan.files, clients.writes);
+    return outcome;
+}
+
 ;// CONCATENATED MODULE: ./packages/version-files/src/index.ts
+
 
 
 
@@ -53864,13 +53852,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 

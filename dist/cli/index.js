@@ -92150,7 +92150,7 @@ function sameRepo(a, b) {
  * the branch is created from `startPoint`, reset only when every commit on it is relkit's own,
  * and an open pull request from it (also from a fork) is updated rather than a second one opened.
  */
-async function proposeChanges(clients, request) {
+async function pull_request_proposeChanges(clients, request) {
     const { owner, repo, base, branch } = request;
     const headRepo = request.head ?? { owner, repo };
     const crossRepository = !sameRepo(headRepo, { owner, repo });
@@ -92314,7 +92314,7 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 
 /** The commit checked out in `dir`, or undefined when it is not a git checkout (or git is missing). */
-async function checkoutHead(dir) {
+async function checkout_head_checkoutHead(dir) {
     try {
         const { stdout } = await promisify(execFile)('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir, timeout: 10_000 });
         const sha = stdout.trim();
@@ -113892,7 +113892,7 @@ function decideVersion(request) {
     }
     return { next, previous: current, same: current !== undefined && semver_default().eq(next, current) };
 }
-function templateVars(next, options) {
+function version_templateVars(next, options) {
     return {
         version: next.version,
         major: String(next.major),
@@ -113923,7 +113923,7 @@ const PLACEHOLDER_NAMES = {
     'previous-tag': true,
     date: true,
 };
-function renderTemplate(template, vars) {
+function version_renderTemplate(template, vars) {
     return fillPlaceholders(template, vars);
 }
 /**
@@ -113933,10 +113933,10 @@ function renderTemplate(template, vars) {
  */
 function nextValue(current, template, vars, fallback) {
     if (template !== undefined)
-        return renderTemplate(template, vars);
+        return version_renderTemplate(template, vars);
     const match = VERSION_TOKEN.exec(current);
     if (!match)
-        return renderTemplate(fallback, vars);
+        return version_renderTemplate(fallback, vars);
     return current.slice(0, match.index) + vars.version + current.slice(match.index + match[0].length);
 }
 
@@ -113973,7 +113973,7 @@ function matchChangelog(source, selector) {
     const end = start + block.join(eol).length;
     const line = lineColumn(text, start).line;
     const released = (vars) => {
-        const [before, after] = renderTemplate(template, { ...vars, date: '\u0000' }).split('\u0000');
+        const [before, after] = version_renderTemplate(template, { ...vars, date: '\u0000' }).split('\u0000');
         return new RegExp(`^${escapeRegex(before)}${after === undefined ? '' : `.*${escapeRegex(after)}`}\\s*$`, 'm');
     };
     return [
@@ -113988,7 +113988,7 @@ function matchChangelog(source, selector) {
                 if (released(vars).test(text))
                     return [];
                 const fresh = block.map((l) => l.replace(/(compare\/)([^\s)/]+?)(\.\.\.)/g, (_all, pre, base, dots) => `${pre}${nextValue(base, undefined, vars, '{tag}')}${dots}`));
-                const renamed = [renderTemplate(template, vars), ...block.slice(1)];
+                const renamed = [version_renderTemplate(template, vars), ...block.slice(1)];
                 return [{ start, end, replacement: [...fresh, '', ...renamed].join(eol), by: selector.text }];
             },
         },
@@ -114195,7 +114195,7 @@ function matchReplace(file, selector) {
                 // Replacements may insert (a new changelog header): made again over their own output they would repeat.
                 if (vars.previous === vars.version)
                     return [];
-                const filled = selector.placeholders === 'cargo' ? cargoPlaceholders(selector.replacement, vars, selector.crate) : renderTemplate(selector.replacement, vars);
+                const filled = selector.placeholders === 'cargo' ? cargoPlaceholders(selector.replacement, vars, selector.crate) : version_renderTemplate(selector.replacement, vars);
                 // $1 / ${1} / ${name} as the regex crate writes them; {{…}} as cargo-release fills them.
                 const replacement = filled.replace(/\$(?:\{(\w+)\}|(\d+))/g, (_, name, digit) => (name !== undefined ? (/^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name]) : m[Number(digit)]) ?? '');
                 return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text }];
@@ -114380,7 +114380,7 @@ function matchMarker(file, selector) {
                     where: `line ${at(file, start)}`,
                     current,
                     edits: (vars) => {
-                        const value = selector.template === undefined ? vars.version : renderTemplate(selector.template, vars);
+                        const value = selector.template === undefined ? vars.version : version_renderTemplate(selector.template, vars);
                         return value === current ? [] : [{ start, end, replacement: value, by: selector.text }];
                     },
                 });
@@ -114406,7 +114406,7 @@ function matchLiteral(file, selector, context) {
             line: at(file, start),
             where: `line ${at(file, start)}`,
             current: from,
-            edits: (vars) => [{ start, end: start + from.length, replacement: renderTemplate(selector.to, vars), by: selector.text }],
+            edits: (vars) => [{ start, end: start + from.length, replacement: version_renderTemplate(selector.to, vars), by: selector.text }],
         });
     }
     if (matches.length === 0 && !/\{[a-z-]+\}/.test(selector.to) && text.includes(selector.to)) {
@@ -114605,7 +114605,7 @@ function keepsStructure(file, edits) {
  * Reads every file, resolves every selector and computes every edit before anything is written,
  * so a bad selector or a malformed file fails the run with the workspace untouched.
  */
-async function planBump(request) {
+async function plan_planBump(request) {
     const cache = new FileCache(request.source);
     const current = await readCurrent(cache, request);
     const previous = current.version?.version;
@@ -114638,7 +114638,7 @@ async function planBump(request) {
             found += hits;
         }
     }
-    const vars = templateVars(decision.next, { tagPrefix: request.tagPrefix, previous: current.version, date: request.date });
+    const vars = version_templateVars(decision.next, { tagPrefix: request.tagPrefix, previous: current.version, date: request.date });
     const files = [];
     for (const [path, matches] of [...matchesByFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const file = await cache.get(path);
@@ -115263,7 +115263,7 @@ function checkPresetNames(names) {
         }
     }
 }
-async function expandPreset(source, name) {
+async function presets_expandPreset(source, name) {
     checkPresetNames([name]);
     const text = STATIC_PRESETS.get(name);
     return text !== undefined ? { entries: parseSpec(text, `preset ${name}`), notes: [] } : DYNAMIC_PRESETS[name](source);
@@ -115286,7 +115286,7 @@ async function stage(root, file) {
  * Writes every file through a temporary sibling and a rename, and only renames once every
  * temporary file is in place: a failure part way leaves the workspace as it was.
  */
-async function writeFilesAtomically(root, files, writes) {
+async function write_files_writeFilesAtomically(root, files, writes) {
     const staged = new Map();
     if (!writes.mock) {
         try {
@@ -115315,7 +115315,7 @@ async function writeFilesAtomically(root, files, writes) {
 ;// CONCATENATED MODULE: ./packages/version-files/src/tags.ts
 
 /** The highest semver tag `<prefix>X.Y.Z[-pre]` in the repository, from one matching-refs listing. */
-async function highestTag(rest, owner, repo, prefix) {
+async function tags_highestTag(rest, owner, repo, prefix) {
     const refs = await rest.paginate(rest.rest.git.listMatchingRefs, { owner, repo, ref: `tags/${prefix}`, per_page: 100 });
     let best;
     for (const ref of refs) {
@@ -115383,7 +115383,7 @@ async function workspace_resolvePattern(root, pattern, origin) {
 
 
 
-function workspaceFiles(root) {
+function file_source_workspaceFiles(root) {
     return {
         label: 'the workspace',
         resolve: (pattern, origin) => resolvePattern(root, pattern, origin),
@@ -115426,8 +115426,8 @@ async function detectVersionFiles(source, options) {
         if ((await Promise.all(identifying.map((path) => source.resolve(path, 'detection')))).some((found) => found.length === 0))
             continue;
         try {
-            const entries = [...(choice.preset ? (await expandPreset(source, choice.preset)).entries : []), ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
-            const plan = await planBump({ source, entries, bump: 'patch', current: { kind: 'files' }, tagPrefix: options.tagPrefix, date: options.date, allowDowngrade: false });
+            const entries = [...(choice.preset ? (await presets_expandPreset(source, choice.preset)).entries : []), ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
+            const plan = await plan_planBump({ source, entries, bump: 'patch', current: { kind: 'files' }, tagPrefix: options.tagPrefix, date: options.date, allowDowngrade: false });
             if (plan.previous !== undefined && plan.files.length > 0)
                 return { ...choice, plan };
         }
@@ -115440,7 +115440,116 @@ async function detectVersionFiles(source, options) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./packages/version-files/src/run.ts
+
+
+
+
+
+
+
+
+
+
+async function currentSource(clients, input) {
+    switch (input.currentFrom.kind) {
+        case 'files':
+        case 'none':
+        case 'spec':
+            return input.currentFrom;
+        case 'tag': {
+            const { rest } = clients.github(input.token);
+            const found = await highestTag(rest, input.owner, input.repo, input.tagPrefix);
+            return { kind: 'value', version: found?.version, label: found ? `tag ${found.tag}` : `tags ${input.tagPrefix}X.Y.Z (none found)` };
+        }
+    }
+}
+/**
+ * bump-version-files: plan every edit, commit it (to a branch or as a pull request) when asked,
+ * then write the checkout. Everything is resolved before the first write, so a bad input changes
+ * nothing; the checkout is written last, so a re-run after a failed commit plans the same edits.
+ */
+async function runBumpVersionFiles(clients, input, env) {
+    const source = workspaceFiles(input.root);
+    const expanded = await Promise.all(input.presets.map((p) => expandPreset(source, p)));
+    const entries = [...expanded.flatMap((e) => e.entries), ...input.files];
+    // What a preset could not do (a release hook it does not run) is said before anything else.
+    const notes = expanded.flatMap((e) => e.notes);
+    for (const note of notes)
+        clients.warn(note);
+    const plan = await planBump({
+        source,
+        entries,
+        version: input.version,
+        bump: input.bump,
+        preid: input.preid,
+        current: await currentSource(clients, input),
+        tagPrefix: input.tagPrefix,
+        date: input.date,
+        allowDowngrade: input.allowDowngrade,
+    });
+    const vars = templateVars(plan.version, { tagPrefix: input.tagPrefix, previous: plan.previous, date: input.date });
+    const changed = plan.files.map((f) => f.path);
+    clients.log(`Version ${plan.previous?.version ?? '(unknown)'} → ${plan.version.version}: ${changed.length} file(s) to change.`);
+    if (clients.writes.mock)
+        for (const file of plan.files)
+            clients.log(file.diff);
+    // Resolve everything the commit needs before the first write, so a bad input changes nothing.
+    const prefix = relative(input.repoRoot, input.root).split('\\').join('/');
+    const repoFiles = plan.files.map((f) => ({ path: prefix ? `${prefix}/${f.path}` : f.path, contents: f.after }));
+    // Files another step wrote (a changelog section) ride along; the version edits win on the same path.
+    for (const { path, real } of input.include)
+        if (!repoFiles.some((f) => f.path === path))
+            repoFiles.push({ path, contents: await readFile(real) });
+    const [headline = '', ...rest] = renderTemplate(input.commitMessage, vars).split('\n');
+    const message = { headline, ...(rest.join('\n').trim() ? { body: rest.join('\n').trim() } : {}) };
+    let expectedHead;
+    let github;
+    let target;
+    if (input.commit !== 'none' && (changed.length > 0 || input.include.length > 0)) {
+        expectedHead = input.expectedHead ?? (await checkoutHead(input.repoRoot)) ?? env.GITHUB_SHA;
+        if (!expectedHead) {
+            throw new UserError('Cannot tell which commit the checkout is at: the workspace is not a git checkout and GITHUB_SHA is not set.', 'Set `expected-head-sha` to the commit the files were checked out from.', { input: 'expected-head-sha' });
+        }
+        github = clients.github(input.token);
+        target = input.commit === 'branch' ? input.branch : input.base;
+        if (!target) {
+            const { data } = await github.rest.rest.repos.get({ owner: input.owner, repo: input.repo });
+            target = data.default_branch;
+        }
+    }
+    const outcome = { plan, changed, notes };
+    if (github && expectedHead && target) {
+        const changeClients = { rest: github.rest, graphql: github.graphql, writes: clients.writes, log: clients.log };
+        if (input.commit === 'branch') {
+            outcome.commit = await commitFiles(changeClients, { owner: input.owner, repo: input.repo, branch: target, expectedHead, message, files: repoFiles, createBranch: true });
+        }
+        else {
+            const fileList = changed.map((p) => `- \`${p}\``).join('\n');
+            outcome.proposal = await proposeChanges(changeClients, {
+                owner: input.owner,
+                repo: input.repo,
+                base: target,
+                branch: renderTemplate(input.prBranch, vars),
+                startPoint: expectedHead,
+                message,
+                files: repoFiles,
+                title: input.prTitle ? renderTemplate(input.prTitle, vars) : headline,
+                body: input.prBody
+                    ? renderTemplate(input.prBody, vars)
+                    : `Sets version ${plan.version.version}${plan.previous ? ` (was ${plan.previous.version})` : ''} in ${changed.length} file(s):\n\n${fileList}\n\n_Opened by relkit/bump-version-files; re-running it updates this pull request._`,
+                labels: input.labels,
+            });
+        }
+    }
+    // The checkout is written last: if the commit or the pull request fails, a re-run in the same
+    // workspace still sees the old versions, plans the same edits and completes what was left.
+    await writeFilesAtomically(input.root, plan.files, clients.writes);
+    return outcome;
+}
+
 ;// CONCATENATED MODULE: ./packages/version-files/src/index.ts
+
 
 
 

@@ -38750,8 +38750,8 @@ module.exports = {
 /* harmony export */ });
 /* unused harmony exports DEFAULT_TITLE, DEFAULT_BODY */
 /* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8232);
-/* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9876);
-/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9066);
+/* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6064);
+/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7757);
 
 
 
@@ -38865,7 +38865,7 @@ function readInputs(ctx, env) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
 /* harmony import */ var _relkit_oci__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2804);
-/* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9876);
+/* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6064);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7894);
 
 
@@ -38945,6 +38945,382 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(asy
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 2656:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  Ak: () => (/* reexport */ git_blob_gitBlobSha),
+  Gn: () => (/* reexport */ proposeChanges)
+});
+
+// UNUSED EXPORTS: blobShasAt, branchHead, checkoutHead, commitFiles, differingPaths, foreignCommits, gitTreeSha, ownershipTrailer, withOwnershipTrailer
+
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 3 modules
+var src = __nccwpck_require__(8232);
+;// CONCATENATED MODULE: ./packages/changes/src/branch-state.ts
+const PATHS_PER_QUERY = 150;
+/** The commit a branch points at, or undefined when it does not exist. */
+async function branchHead(graphql, owner, repo, branch) {
+    const result = await graphql(`query($owner: String!, $name: String!, $ref: String!) { repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { target { oid } } } }`, { owner, name: repo, ref: `refs/heads/${branch}` });
+    return result.repository.ref?.target.oid;
+}
+/** Blob ids of `paths` at `commit` (undefined for a path that is not there), many paths per query. */
+async function blobShasAt(graphql, owner, repo, commit, paths) {
+    const found = new Map();
+    for (let offset = 0; offset < paths.length; offset += PATHS_PER_QUERY) {
+        const chunk = paths.slice(offset, offset + PATHS_PER_QUERY);
+        const variables = { owner, name: repo };
+        const fields = chunk.map((path, n) => {
+            variables[`e${n}`] = `${commit}:${path}`;
+            return `f${n}: object(expression: $e${n}) { ... on Blob { oid } }`;
+        });
+        const declarations = chunk.map((_, n) => `$e${n}: String!`).join(', ');
+        const result = await graphql(`query($owner: String!, $name: String!, ${declarations}) { repository(owner: $owner, name: $name) { ${fields.join(' ')} } }`, variables);
+        chunk.forEach((path, n) => found.set(path, result.repository[`f${n}`]?.oid));
+    }
+    return found;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./packages/changes/src/git-blob.ts
+
+/** The object id git (and GitHub) gives these bytes as a blob, to compare content without fetching it. */
+function git_blob_gitBlobSha(contents) {
+    return (0,external_node_crypto_.createHash)('sha1').update(`blob ${contents.length}\0`).update(contents).digest('hex');
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/commit.ts
+
+
+
+function graphqlErrorType(error) {
+    return error.errors?.[0]?.type;
+}
+/** Paths whose content on `commit` differs from `files`, and paths of `deletions` that are still there. */
+async function differingPaths(clients, owner, repo, commit, files, deletions = []) {
+    const shas = await blobShasAt(clients.graphql, owner, repo, commit, [...files.map((f) => f.path), ...deletions]);
+    return [...files.filter((f) => shas.get(f.path) !== git_blob_gitBlobSha(f.contents)).map((f) => f.path), ...deletions.filter((path) => shas.get(path) !== undefined)];
+}
+function concurrentPush(request, head, differing) {
+    return new src/* UserError */.yo(`Branch ${request.branch} of ${request.owner}/${request.repo} moved to ${head.slice(0, 12)} after the checkout at ${request.expectedHead.slice(0, 12)}, and ${differing.length} of the files to commit differ there (${differing.slice(0, 5).join(', ')}${differing.length > 5 ? ', …' : ''}); nothing was committed, nothing was overwritten.`, `Someone pushed to ${request.branch} meanwhile: re-run the workflow so it checks out the new head (or lock the branch for the release with relkit/lock-branch first).`);
+}
+const CREATE_COMMIT = `mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }`;
+/**
+ * Commits `files` on top of `expectedHead` with GraphQL createCommitOnBranch: GitHub signs the
+ * commit, and expectedHeadOid makes a concurrent push fail instead of being overwritten. A branch
+ * that already carries exactly these files (the same run, re-run) is left alone.
+ */
+async function commitFiles(clients, request) {
+    const { owner, repo, branch } = request;
+    const where = `${owner}/${repo}@${branch}`;
+    let head = request.headKnown ? request.expectedHead : undefined;
+    try {
+        head ??= await branchHead(clients.graphql, owner, repo, branch);
+    }
+    catch (error) {
+        throw (0,src/* explainGitHubError */.Pm)(error, `read branch ${where}`, 'contents: read');
+    }
+    let branchCreated = false;
+    if (head === undefined) {
+        if (!request.createBranch) {
+            throw new src/* UserError */.yo(`Branch ${branch} does not exist in ${owner}/${repo}.`, 'Set `branch` to an existing branch, or create it first.', { input: 'branch' });
+        }
+        await clients.writes
+            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/git/refs`, summary: `create branch ${branch} at ${request.expectedHead.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: request.expectedHead }))
+            .catch((error) => {
+            throw (0,src/* explainGitHubError */.Pm)(error, `create branch ${where}`, 'contents: write');
+        });
+        head = request.expectedHead;
+        branchCreated = true;
+    }
+    if (head !== request.expectedHead) {
+        const differing = await differingPaths(clients, owner, repo, head, request.files, request.deletions);
+        if (differing.length === 0) {
+            clients.log(`${where} is at ${head.slice(0, 12)}, which already has these ${request.files.length} files: nothing to commit.`);
+            return { status: 'already-present', sha: head, branchCreated };
+        }
+        throw concurrentPush(request, head, differing);
+    }
+    const input = {
+        branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: branch },
+        expectedHeadOid: request.expectedHead,
+        message: request.message,
+        fileChanges: { additions: request.files.map((f) => ({ path: f.path, contents: f.contents.toString('base64') })), deletions: (request.deletions ?? []).map((path) => ({ path })) },
+    };
+    try {
+        const made = await clients.writes.perform({ method: 'GRAPHQL', target: `createCommitOnBranch ${where}`, summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}` }, () => clients.graphql(CREATE_COMMIT, { input }));
+        return made ? { status: 'committed', sha: made.createCommitOnBranch.commit.oid, branchCreated } : { status: 'planned', sha: undefined, branchCreated };
+    }
+    catch (error) {
+        if (graphqlErrorType(error) !== 'STALE_DATA')
+            throw (0,src/* explainGitHubError */.Pm)(error, `commit to ${where}`, 'contents: write');
+        // Lost a race, or a retried request whose first attempt did land: look at what is there now.
+        const now = (await branchHead(clients.graphql, owner, repo, branch)) ?? request.expectedHead;
+        const differing = await differingPaths(clients, owner, repo, now, request.files, request.deletions);
+        if (differing.length === 0)
+            return { status: 'already-present', sha: now, branchCreated };
+        throw concurrentPush(request, now, differing);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/branch-ownership.ts
+
+/** The trailer every commit relkit makes on a branch it owns carries; a commit without it is someone else's. */
+function ownershipTrailer(branch) {
+    return `Relkit-Branch: ${branch}`;
+}
+function withOwnershipTrailer(message, branch) {
+    const trailer = ownershipTrailer(branch);
+    const body = message.body?.trimEnd() ?? '';
+    if (body.split('\n').includes(trailer))
+        return { headline: message.headline, body };
+    return { headline: message.headline, body: body ? `${body}\n\n${trailer}` : trailer };
+}
+const COMPARE_PAGE = 250;
+/**
+ * The commits on `head` that are not on `startPoint` and that relkit did not make. A branch with
+ * none of these may be reset; one with any holds work a human pushed, which relkit never overwrites.
+ */
+async function foreignCommits(clients, where, startPoint, head) {
+    const trailer = ownershipTrailer(where.branch);
+    const { data } = await clients.rest.rest.repos
+        .compareCommitsWithBasehead({ owner: where.owner, repo: where.repo, basehead: `${startPoint}...${head}`, per_page: COMPARE_PAGE })
+        .catch((error) => {
+        throw (0,src/* explainGitHubError */.Pm)(error, `compare ${where.branch} of ${where.owner}/${where.repo} with ${startPoint.slice(0, 12)}`, 'contents: read');
+    });
+    const foreign = data.commits
+        .filter((c) => !c.commit.message.split('\n').some((line) => line.trim() === trailer))
+        .map((c) => ({ sha: c.sha, author: c.author?.login ?? c.commit.author?.name ?? 'unknown', headline: c.commit.message.split('\n')[0] ?? '' }));
+    // More commits than one page: far more than relkit ever puts on a branch, so not relkit's alone.
+    if (data.ahead_by > data.commits.length && foreign.length === 0)
+        foreign.push({ sha: head, author: 'unknown', headline: `${data.ahead_by} commits` });
+    return foreign;
+}
+function humanCommitsError(where, foreign, input) {
+    const listed = foreign
+        .slice(0, 3)
+        .map((c) => `${c.sha.slice(0, 12)} by ${c.author} ("${c.headline}")`)
+        .join(', ');
+    return new src/* UserError */.yo(`Branch ${where.branch} of ${where.owner}/${where.repo} has ${foreign.length} commit(s) relkit did not make: ${listed}${foreign.length > 3 ? ', …' : ''}. relkit only rewrites branches it owns, so nothing was pushed and the pull request was left as it is.`, `Fold those changes into the inputs (or merge the pull request as it is), then delete the branch and re-run; or set \`${input}\` to another branch name.`, { input });
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/pull-request.ts
+
+
+
+const PULL_FIELDS = `number url title body isDraft author { login } headRepository { nameWithOwner }
+  labels(first: 100) { nodes { name } }
+  reviewRequests(first: 100) { nodes { requestedReviewer { ... on User { login } ... on Team { slug } } } }
+  latestReviews(first: 100) { nodes { author { login } } }`;
+const STATE = `query($owner: String!, $name: String!, $headOwner: String!, $headName: String!, $base: String!, $head: String!, $baseName: String!, $headRef: String!) {
+  target: repository(owner: $owner, name: $name) {
+    base: ref(qualifiedName: $base) { target { oid } }
+    pullRequests(headRefName: $headRef, baseRefName: $baseName, states: [OPEN], first: 20) { nodes { ${PULL_FIELDS} } }
+  }
+  source: repository(owner: $headOwner, name: $headName) {
+    head: ref(qualifiedName: $head) { target { oid } }
+  }
+}`;
+function sameRepo(a, b) {
+    return a.owner.toLowerCase() === b.owner.toLowerCase() && a.repo.toLowerCase() === b.repo.toLowerCase();
+}
+/**
+ * Puts `files` on the relkit branch and makes sure exactly one open pull request carries them:
+ * the branch is created from `startPoint`, reset only when every commit on it is relkit's own,
+ * and an open pull request from it (also from a fork) is updated rather than a second one opened.
+ */
+async function proposeChanges(clients, request) {
+    const { owner, repo, base, branch } = request;
+    const headRepo = request.head ?? { owner, repo };
+    const crossRepository = !sameRepo(headRepo, { owner, repo });
+    const branchInput = request.branchInput ?? 'pr-branch';
+    const where = { owner: headRepo.owner, repo: headRepo.repo, branch };
+    if (branch === base && !crossRepository) {
+        throw new src/* UserError */.yo(`The pull request branch and its base are both "${base}".`, `Use a separate branch for the pull request (\`${branchInput}\`).`, { input: branchInput });
+    }
+    const state = await clients
+        .graphql(STATE, { owner, name: repo, headOwner: headRepo.owner, headName: headRepo.repo, base: `refs/heads/${base}`, head: `refs/heads/${branch}`, baseName: base, headRef: branch })
+        .catch((error) => {
+        throw (0,src/* explainGitHubError */.Pm)(error, `read ${owner}/${repo}${crossRepository ? ` and ${headRepo.owner}/${headRepo.repo}` : ''}`, 'contents: read and pull-requests: read');
+    });
+    if (!state.target?.base) {
+        throw new src/* UserError */.yo(`The base branch ${base} does not exist in ${owner}/${repo}.`, 'Set `base` to the branch the pull request should target.', { input: 'base' });
+    }
+    const message = withOwnershipTrailer(request.message, branch);
+    let branchReset = false;
+    let commit;
+    const head = state.source?.head?.target.oid;
+    if (head !== undefined && (await differingPaths(clients, headRepo.owner, headRepo.repo, head, request.files)).length === 0) {
+        clients.log(`${branch} already carries these ${request.files.length} files: nothing to commit.`);
+        commit = { status: 'already-present', sha: head, branchCreated: false };
+    }
+    else {
+        const refPath = `/repos/${headRepo.owner}/${headRepo.repo}/git/refs`;
+        if (head === undefined) {
+            await clients.writes
+                .perform({ method: 'POST', target: refPath, summary: `create branch ${branch}${crossRepository ? ` in ${headRepo.owner}/${headRepo.repo}` : ''} at ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `refs/heads/${branch}`, sha: request.startPoint }))
+                .catch((error) => {
+                throw (0,src/* explainGitHubError */.Pm)(error, `create branch ${branch} in ${headRepo.owner}/${headRepo.repo}`, 'contents: write');
+            });
+        }
+        else if (head !== request.startPoint) {
+            const foreign = await foreignCommits(clients, where, request.startPoint, head);
+            if (foreign.length > 0)
+                throw humanCommitsError(where, foreign, branchInput);
+            await clients.writes
+                .perform({ method: 'PATCH', target: `${refPath}/heads/${branch}`, summary: `reset ${branch} (only relkit's commits) to ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.updateRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `heads/${branch}`, sha: request.startPoint, force: true }))
+                .catch((error) => {
+                throw (0,src/* explainGitHubError */.Pm)(error, `reset branch ${branch}`, 'contents: write');
+            });
+            branchReset = true;
+        }
+        // The state query (and the write just made) say where the branch is: no need to read it again.
+        commit = await commitFiles(clients, { owner: headRepo.owner, repo: headRepo.repo, branch, expectedHead: request.startPoint, message, files: request.files, headKnown: true });
+        commit = { ...commit, branchCreated: head === undefined };
+    }
+    const headName = `${headRepo.owner}/${headRepo.repo}`.toLowerCase();
+    const existing = state.target.pullRequests.nodes.find((p) => p.headRepository?.nameWithOwner.toLowerCase() === headName);
+    const [pullRequest, author] = existing ? [await updatePull(clients, request, existing), existing.author?.login] : await openPull(clients, request, headRepo, crossRepository);
+    const labelsHave = existing?.labels.nodes.map((l) => l.name) ?? [];
+    const labelsAdded = request.labels.filter((l) => !labelsHave.includes(l));
+    if (labelsAdded.length > 0) {
+        const number = pullRequest.number;
+        await clients.writes
+            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/issues/${number ?? '<new>'}/labels`, summary: `label the pull request ${labelsAdded.join(', ')}` }, () => clients.rest.rest.issues.addLabels({ owner, repo, issue_number: number, labels: labelsAdded }))
+            .catch((error) => {
+            throw (0,src/* explainGitHubError */.Pm)(error, `label pull request #${number}`, 'pull-requests: write');
+        });
+    }
+    const reviewersRequested = await requestReviews(clients, request, pullRequest, existing, author);
+    if (pullRequest.status === 'unchanged' && (commit.status === 'committed' || commit.status === 'planned' || labelsAdded.length > 0 || reviewersRequested.length > 0))
+        pullRequest.status = 'updated';
+    return { commit, branchReset, pullRequest, labelsAdded, reviewersRequested };
+}
+async function openPull(clients, request, headRepo, crossRepository) {
+    const { owner, repo, base, branch } = request;
+    const head = crossRepository ? `${headRepo.owner}:${branch}` : branch;
+    const created = await clients.writes
+        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls`, summary: `open a ${request.draft ? 'draft ' : ''}pull request ${head} → ${base}: ${request.title}` }, () => clients.rest.rest.pulls.create({ owner, repo, head, base, title: request.title, body: request.body, draft: request.draft ?? false, maintainer_can_modify: true }))
+        .catch(async (error) => {
+        // A retried POST whose first answer was lost: GitHub made the pull request, so find and use it.
+        if ((0,src/* httpStatus */.nG)(error) === 422 && /already exists/i.test(`${(0,src/* githubMessage */.hg)(error)} ${error.message}`)) {
+            const { data } = await clients.rest.rest.pulls.list({ owner, repo, head: `${headRepo.owner}:${branch}`, base, state: 'open', per_page: 10 });
+            const found = data[0];
+            if (found) {
+                clients.log(`The pull request ${head} → ${base} already exists (#${found.number}; an earlier attempt's answer was lost): using it.`);
+                if (found.title !== request.title || (found.body ?? '') !== request.body) {
+                    await clients.writes.perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${found.number}`, summary: `update the title and body of #${found.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: found.number, title: request.title, body: request.body }));
+                }
+                return { data: found };
+            }
+        }
+        throw (0,src/* explainGitHubError */.Pm)(error, `open a pull request on ${owner}/${repo}`, 'pull-requests: write (and "Allow GitHub Actions to create and approve pull requests" for GITHUB_TOKEN)');
+    });
+    return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user?.login];
+}
+async function updatePull(clients, request, existing) {
+    const { owner, repo } = request;
+    if (existing.title === request.title && existing.body === request.body)
+        return { number: existing.number, url: existing.url, status: 'unchanged', draft: existing.isDraft };
+    await clients.writes
+        .perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${existing.number}`, summary: `update the title and body of #${existing.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: existing.number, title: request.title, body: request.body }))
+        .catch((error) => {
+        throw (0,src/* explainGitHubError */.Pm)(error, `update pull request #${existing.number}`, 'pull-requests: write');
+    });
+    return { number: existing.number, url: existing.url, status: 'updated', draft: existing.isDraft };
+}
+/** Asks for reviews once: people already asked, and people who already reviewed, are not asked again. */
+async function requestReviews(clients, request, pull, existing, author) {
+    // GitHub refuses to ask a pull request's author for a review.
+    const asked = new Set(author ? [author.toLowerCase()] : []);
+    for (const r of existing?.reviewRequests.nodes ?? [])
+        asked.add((r.requestedReviewer?.login ?? `@team/${r.requestedReviewer?.slug}`).toLowerCase());
+    for (const review of existing?.latestReviews.nodes ?? [])
+        if (review.author)
+            asked.add(review.author.login.toLowerCase());
+    const reviewers = (request.reviewers ?? []).filter((r) => !asked.has(r.toLowerCase()));
+    const teams = (request.teamReviewers ?? []).filter((t) => !asked.has(`@team/${t}`.toLowerCase()));
+    if (reviewers.length === 0 && teams.length === 0)
+        return [];
+    const { owner, repo } = request;
+    const number = pull.number;
+    const names = [...reviewers, ...teams.map((t) => `team ${t}`)];
+    await clients.writes
+        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls/${number ?? '<new>'}/requested_reviewers`, summary: `request reviews from ${names.join(', ')}` }, () => clients.rest.rest.pulls.requestReviewers({ owner, repo, pull_number: number, reviewers, team_reviewers: teams }))
+        .catch((error) => {
+        throw (0,src/* explainGitHubError */.Pm)(error, `request reviews on #${number}`, 'pull-requests: write (reviewers must be collaborators; teams need the organization)');
+    });
+    return names;
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/git-tree.ts
+
+
+function hashTree(node) {
+    const entries = [];
+    for (const [name, sha] of node.files)
+        entries.push({ name, sortKey: name, line: Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(sha, 'hex')]) });
+    for (const [name, child] of node.dirs)
+        entries.push({ name, sortKey: `${name}/`, line: Buffer.concat([Buffer.from(`40000 ${name}\0`), Buffer.from(hashTree(child), 'hex')]) });
+    // git orders a tree's entries by name bytes, a subtree's name compared as if it ended in '/'.
+    entries.sort((a, b) => Buffer.compare(Buffer.from(a.sortKey), Buffer.from(b.sortKey)));
+    const body = Buffer.concat(entries.map((e) => e.line));
+    return createHash('sha1').update(`tree ${body.length}\0`).update(body).digest('hex');
+}
+/**
+ * The id git (and GitHub) gives the root tree of these files (all regular, mode 100644): equal ids
+ * mean a commit already holds exactly this tree, without listing it.
+ */
+function gitTreeSha(files) {
+    const root = { files: new Map(), dirs: new Map() };
+    for (const file of files) {
+        const parts = file.path.split('/');
+        let node = root;
+        for (const dir of parts.slice(0, -1)) {
+            let child = node.dirs.get(dir);
+            if (!child)
+                node.dirs.set(dir, (child = { files: new Map(), dirs: new Map() }));
+            node = child;
+        }
+        node.files.set(parts.at(-1), gitBlobSha(file.contents));
+    }
+    return hashTree(root);
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./packages/changes/src/checkout-head.ts
+
+
+/** The commit checked out in `dir`, or undefined when it is not a git checkout (or git is missing). */
+async function checkoutHead(dir) {
+    try {
+        const { stdout } = await promisify(execFile)('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir, timeout: 10_000 });
+        const sha = stdout.trim();
+        return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/index.ts
+
+
+
+
+
+
+
+
 
 /***/ }),
 
@@ -48628,7 +49004,7 @@ class RegistryClient {
 
 /***/ }),
 
-/***/ 9876:
+/***/ 6064:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48647,8 +49023,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 3 modules
 var src = __nccwpck_require__(8232);
-// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 28 modules
-var version_files_src = __nccwpck_require__(9066);
+// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 29 modules
+var version_files_src = __nccwpck_require__(7757);
 ;// CONCATENATED MODULE: ./packages/promotion/src/promoter-manifest.ts
 
 
@@ -52610,370 +52986,13 @@ minimatch.Minimatch = Minimatch;
 minimatch.escape = escape_escape;
 minimatch.unescape = unescape_unescape;
 //# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./packages/changes/src/branch-state.ts
-const PATHS_PER_QUERY = 150;
-/** The commit a branch points at, or undefined when it does not exist. */
-async function branchHead(graphql, owner, repo, branch) {
-    const result = await graphql(`query($owner: String!, $name: String!, $ref: String!) { repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { target { oid } } } }`, { owner, name: repo, ref: `refs/heads/${branch}` });
-    return result.repository.ref?.target.oid;
-}
-/** Blob ids of `paths` at `commit` (undefined for a path that is not there), many paths per query. */
-async function blobShasAt(graphql, owner, repo, commit, paths) {
-    const found = new Map();
-    for (let offset = 0; offset < paths.length; offset += PATHS_PER_QUERY) {
-        const chunk = paths.slice(offset, offset + PATHS_PER_QUERY);
-        const variables = { owner, name: repo };
-        const fields = chunk.map((path, n) => {
-            variables[`e${n}`] = `${commit}:${path}`;
-            return `f${n}: object(expression: $e${n}) { ... on Blob { oid } }`;
-        });
-        const declarations = chunk.map((_, n) => `$e${n}: String!`).join(', ');
-        const result = await graphql(`query($owner: String!, $name: String!, ${declarations}) { repository(owner: $owner, name: $name) { ${fields.join(' ')} } }`, variables);
-        chunk.forEach((path, n) => found.set(path, result.repository[`f${n}`]?.oid));
-    }
-    return found;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./packages/changes/src/git-blob.ts
-
-/** The object id git (and GitHub) gives these bytes as a blob, to compare content without fetching it. */
-function git_blob_gitBlobSha(contents) {
-    return (0,external_node_crypto_.createHash)('sha1').update(`blob ${contents.length}\0`).update(contents).digest('hex');
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/commit.ts
-
-
-
-function graphqlErrorType(error) {
-    return error.errors?.[0]?.type;
-}
-/** Paths whose content on `commit` differs from `files`, and paths of `deletions` that are still there. */
-async function differingPaths(clients, owner, repo, commit, files, deletions = []) {
-    const shas = await blobShasAt(clients.graphql, owner, repo, commit, [...files.map((f) => f.path), ...deletions]);
-    return [...files.filter((f) => shas.get(f.path) !== git_blob_gitBlobSha(f.contents)).map((f) => f.path), ...deletions.filter((path) => shas.get(path) !== undefined)];
-}
-function concurrentPush(request, head, differing) {
-    return new src/* UserError */.yo(`Branch ${request.branch} of ${request.owner}/${request.repo} moved to ${head.slice(0, 12)} after the checkout at ${request.expectedHead.slice(0, 12)}, and ${differing.length} of the files to commit differ there (${differing.slice(0, 5).join(', ')}${differing.length > 5 ? ', …' : ''}); nothing was committed, nothing was overwritten.`, `Someone pushed to ${request.branch} meanwhile: re-run the workflow so it checks out the new head (or lock the branch for the release with relkit/lock-branch first).`);
-}
-const CREATE_COMMIT = `mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }`;
-/**
- * Commits `files` on top of `expectedHead` with GraphQL createCommitOnBranch: GitHub signs the
- * commit, and expectedHeadOid makes a concurrent push fail instead of being overwritten. A branch
- * that already carries exactly these files (the same run, re-run) is left alone.
- */
-async function commitFiles(clients, request) {
-    const { owner, repo, branch } = request;
-    const where = `${owner}/${repo}@${branch}`;
-    let head = request.headKnown ? request.expectedHead : undefined;
-    try {
-        head ??= await branchHead(clients.graphql, owner, repo, branch);
-    }
-    catch (error) {
-        throw (0,src/* explainGitHubError */.Pm)(error, `read branch ${where}`, 'contents: read');
-    }
-    let branchCreated = false;
-    if (head === undefined) {
-        if (!request.createBranch) {
-            throw new src/* UserError */.yo(`Branch ${branch} does not exist in ${owner}/${repo}.`, 'Set `branch` to an existing branch, or create it first.', { input: 'branch' });
-        }
-        await clients.writes
-            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/git/refs`, summary: `create branch ${branch} at ${request.expectedHead.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: request.expectedHead }))
-            .catch((error) => {
-            throw (0,src/* explainGitHubError */.Pm)(error, `create branch ${where}`, 'contents: write');
-        });
-        head = request.expectedHead;
-        branchCreated = true;
-    }
-    if (head !== request.expectedHead) {
-        const differing = await differingPaths(clients, owner, repo, head, request.files, request.deletions);
-        if (differing.length === 0) {
-            clients.log(`${where} is at ${head.slice(0, 12)}, which already has these ${request.files.length} files: nothing to commit.`);
-            return { status: 'already-present', sha: head, branchCreated };
-        }
-        throw concurrentPush(request, head, differing);
-    }
-    const input = {
-        branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: branch },
-        expectedHeadOid: request.expectedHead,
-        message: request.message,
-        fileChanges: { additions: request.files.map((f) => ({ path: f.path, contents: f.contents.toString('base64') })), deletions: (request.deletions ?? []).map((path) => ({ path })) },
-    };
-    try {
-        const made = await clients.writes.perform({ method: 'GRAPHQL', target: `createCommitOnBranch ${where}`, summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}` }, () => clients.graphql(CREATE_COMMIT, { input }));
-        return made ? { status: 'committed', sha: made.createCommitOnBranch.commit.oid, branchCreated } : { status: 'planned', sha: undefined, branchCreated };
-    }
-    catch (error) {
-        if (graphqlErrorType(error) !== 'STALE_DATA')
-            throw (0,src/* explainGitHubError */.Pm)(error, `commit to ${where}`, 'contents: write');
-        // Lost a race, or a retried request whose first attempt did land: look at what is there now.
-        const now = (await branchHead(clients.graphql, owner, repo, branch)) ?? request.expectedHead;
-        const differing = await differingPaths(clients, owner, repo, now, request.files, request.deletions);
-        if (differing.length === 0)
-            return { status: 'already-present', sha: now, branchCreated };
-        throw concurrentPush(request, now, differing);
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/branch-ownership.ts
-
-/** The trailer every commit relkit makes on a branch it owns carries; a commit without it is someone else's. */
-function ownershipTrailer(branch) {
-    return `Relkit-Branch: ${branch}`;
-}
-function withOwnershipTrailer(message, branch) {
-    const trailer = ownershipTrailer(branch);
-    const body = message.body?.trimEnd() ?? '';
-    if (body.split('\n').includes(trailer))
-        return { headline: message.headline, body };
-    return { headline: message.headline, body: body ? `${body}\n\n${trailer}` : trailer };
-}
-const COMPARE_PAGE = 250;
-/**
- * The commits on `head` that are not on `startPoint` and that relkit did not make. A branch with
- * none of these may be reset; one with any holds work a human pushed, which relkit never overwrites.
- */
-async function foreignCommits(clients, where, startPoint, head) {
-    const trailer = ownershipTrailer(where.branch);
-    const { data } = await clients.rest.rest.repos
-        .compareCommitsWithBasehead({ owner: where.owner, repo: where.repo, basehead: `${startPoint}...${head}`, per_page: COMPARE_PAGE })
-        .catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `compare ${where.branch} of ${where.owner}/${where.repo} with ${startPoint.slice(0, 12)}`, 'contents: read');
-    });
-    const foreign = data.commits
-        .filter((c) => !c.commit.message.split('\n').some((line) => line.trim() === trailer))
-        .map((c) => ({ sha: c.sha, author: c.author?.login ?? c.commit.author?.name ?? 'unknown', headline: c.commit.message.split('\n')[0] ?? '' }));
-    // More commits than one page: far more than relkit ever puts on a branch, so not relkit's alone.
-    if (data.ahead_by > data.commits.length && foreign.length === 0)
-        foreign.push({ sha: head, author: 'unknown', headline: `${data.ahead_by} commits` });
-    return foreign;
-}
-function humanCommitsError(where, foreign, input) {
-    const listed = foreign
-        .slice(0, 3)
-        .map((c) => `${c.sha.slice(0, 12)} by ${c.author} ("${c.headline}")`)
-        .join(', ');
-    return new src/* UserError */.yo(`Branch ${where.branch} of ${where.owner}/${where.repo} has ${foreign.length} commit(s) relkit did not make: ${listed}${foreign.length > 3 ? ', …' : ''}. relkit only rewrites branches it owns, so nothing was pushed and the pull request was left as it is.`, `Fold those changes into the inputs (or merge the pull request as it is), then delete the branch and re-run; or set \`${input}\` to another branch name.`, { input });
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/pull-request.ts
-
-
-
-const PULL_FIELDS = `number url title body isDraft author { login } headRepository { nameWithOwner }
-  labels(first: 100) { nodes { name } }
-  reviewRequests(first: 100) { nodes { requestedReviewer { ... on User { login } ... on Team { slug } } } }
-  latestReviews(first: 100) { nodes { author { login } } }`;
-const STATE = `query($owner: String!, $name: String!, $headOwner: String!, $headName: String!, $base: String!, $head: String!, $baseName: String!, $headRef: String!) {
-  target: repository(owner: $owner, name: $name) {
-    base: ref(qualifiedName: $base) { target { oid } }
-    pullRequests(headRefName: $headRef, baseRefName: $baseName, states: [OPEN], first: 20) { nodes { ${PULL_FIELDS} } }
-  }
-  source: repository(owner: $headOwner, name: $headName) {
-    head: ref(qualifiedName: $head) { target { oid } }
-  }
-}`;
-function sameRepo(a, b) {
-    return a.owner.toLowerCase() === b.owner.toLowerCase() && a.repo.toLowerCase() === b.repo.toLowerCase();
-}
-/**
- * Puts `files` on the relkit branch and makes sure exactly one open pull request carries them:
- * the branch is created from `startPoint`, reset only when every commit on it is relkit's own,
- * and an open pull request from it (also from a fork) is updated rather than a second one opened.
- */
-async function proposeChanges(clients, request) {
-    const { owner, repo, base, branch } = request;
-    const headRepo = request.head ?? { owner, repo };
-    const crossRepository = !sameRepo(headRepo, { owner, repo });
-    const branchInput = request.branchInput ?? 'pr-branch';
-    const where = { owner: headRepo.owner, repo: headRepo.repo, branch };
-    if (branch === base && !crossRepository) {
-        throw new src/* UserError */.yo(`The pull request branch and its base are both "${base}".`, `Use a separate branch for the pull request (\`${branchInput}\`).`, { input: branchInput });
-    }
-    const state = await clients
-        .graphql(STATE, { owner, name: repo, headOwner: headRepo.owner, headName: headRepo.repo, base: `refs/heads/${base}`, head: `refs/heads/${branch}`, baseName: base, headRef: branch })
-        .catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `read ${owner}/${repo}${crossRepository ? ` and ${headRepo.owner}/${headRepo.repo}` : ''}`, 'contents: read and pull-requests: read');
-    });
-    if (!state.target?.base) {
-        throw new src/* UserError */.yo(`The base branch ${base} does not exist in ${owner}/${repo}.`, 'Set `base` to the branch the pull request should target.', { input: 'base' });
-    }
-    const message = withOwnershipTrailer(request.message, branch);
-    let branchReset = false;
-    let commit;
-    const head = state.source?.head?.target.oid;
-    if (head !== undefined && (await differingPaths(clients, headRepo.owner, headRepo.repo, head, request.files)).length === 0) {
-        clients.log(`${branch} already carries these ${request.files.length} files: nothing to commit.`);
-        commit = { status: 'already-present', sha: head, branchCreated: false };
-    }
-    else {
-        const refPath = `/repos/${headRepo.owner}/${headRepo.repo}/git/refs`;
-        if (head === undefined) {
-            await clients.writes
-                .perform({ method: 'POST', target: refPath, summary: `create branch ${branch}${crossRepository ? ` in ${headRepo.owner}/${headRepo.repo}` : ''} at ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `refs/heads/${branch}`, sha: request.startPoint }))
-                .catch((error) => {
-                throw (0,src/* explainGitHubError */.Pm)(error, `create branch ${branch} in ${headRepo.owner}/${headRepo.repo}`, 'contents: write');
-            });
-        }
-        else if (head !== request.startPoint) {
-            const foreign = await foreignCommits(clients, where, request.startPoint, head);
-            if (foreign.length > 0)
-                throw humanCommitsError(where, foreign, branchInput);
-            await clients.writes
-                .perform({ method: 'PATCH', target: `${refPath}/heads/${branch}`, summary: `reset ${branch} (only relkit's commits) to ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.updateRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `heads/${branch}`, sha: request.startPoint, force: true }))
-                .catch((error) => {
-                throw (0,src/* explainGitHubError */.Pm)(error, `reset branch ${branch}`, 'contents: write');
-            });
-            branchReset = true;
-        }
-        // The state query (and the write just made) say where the branch is: no need to read it again.
-        commit = await commitFiles(clients, { owner: headRepo.owner, repo: headRepo.repo, branch, expectedHead: request.startPoint, message, files: request.files, headKnown: true });
-        commit = { ...commit, branchCreated: head === undefined };
-    }
-    const headName = `${headRepo.owner}/${headRepo.repo}`.toLowerCase();
-    const existing = state.target.pullRequests.nodes.find((p) => p.headRepository?.nameWithOwner.toLowerCase() === headName);
-    const [pullRequest, author] = existing ? [await updatePull(clients, request, existing), existing.author?.login] : await openPull(clients, request, headRepo, crossRepository);
-    const labelsHave = existing?.labels.nodes.map((l) => l.name) ?? [];
-    const labelsAdded = request.labels.filter((l) => !labelsHave.includes(l));
-    if (labelsAdded.length > 0) {
-        const number = pullRequest.number;
-        await clients.writes
-            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/issues/${number ?? '<new>'}/labels`, summary: `label the pull request ${labelsAdded.join(', ')}` }, () => clients.rest.rest.issues.addLabels({ owner, repo, issue_number: number, labels: labelsAdded }))
-            .catch((error) => {
-            throw (0,src/* explainGitHubError */.Pm)(error, `label pull request #${number}`, 'pull-requests: write');
-        });
-    }
-    const reviewersRequested = await requestReviews(clients, request, pullRequest, existing, author);
-    if (pullRequest.status === 'unchanged' && (commit.status === 'committed' || commit.status === 'planned' || labelsAdded.length > 0 || reviewersRequested.length > 0))
-        pullRequest.status = 'updated';
-    return { commit, branchReset, pullRequest, labelsAdded, reviewersRequested };
-}
-async function openPull(clients, request, headRepo, crossRepository) {
-    const { owner, repo, base, branch } = request;
-    const head = crossRepository ? `${headRepo.owner}:${branch}` : branch;
-    const created = await clients.writes
-        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls`, summary: `open a ${request.draft ? 'draft ' : ''}pull request ${head} → ${base}: ${request.title}` }, () => clients.rest.rest.pulls.create({ owner, repo, head, base, title: request.title, body: request.body, draft: request.draft ?? false, maintainer_can_modify: true }))
-        .catch(async (error) => {
-        // A retried POST whose first answer was lost: GitHub made the pull request, so find and use it.
-        if ((0,src/* httpStatus */.nG)(error) === 422 && /already exists/i.test(`${(0,src/* githubMessage */.hg)(error)} ${error.message}`)) {
-            const { data } = await clients.rest.rest.pulls.list({ owner, repo, head: `${headRepo.owner}:${branch}`, base, state: 'open', per_page: 10 });
-            const found = data[0];
-            if (found) {
-                clients.log(`The pull request ${head} → ${base} already exists (#${found.number}; an earlier attempt's answer was lost): using it.`);
-                if (found.title !== request.title || (found.body ?? '') !== request.body) {
-                    await clients.writes.perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${found.number}`, summary: `update the title and body of #${found.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: found.number, title: request.title, body: request.body }));
-                }
-                return { data: found };
-            }
-        }
-        throw (0,src/* explainGitHubError */.Pm)(error, `open a pull request on ${owner}/${repo}`, 'pull-requests: write (and "Allow GitHub Actions to create and approve pull requests" for GITHUB_TOKEN)');
-    });
-    return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user?.login];
-}
-async function updatePull(clients, request, existing) {
-    const { owner, repo } = request;
-    if (existing.title === request.title && existing.body === request.body)
-        return { number: existing.number, url: existing.url, status: 'unchanged', draft: existing.isDraft };
-    await clients.writes
-        .perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${existing.number}`, summary: `update the title and body of #${existing.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: existing.number, title: request.title, body: request.body }))
-        .catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `update pull request #${existing.number}`, 'pull-requests: write');
-    });
-    return { number: existing.number, url: existing.url, status: 'updated', draft: existing.isDraft };
-}
-/** Asks for reviews once: people already asked, and people who already reviewed, are not asked again. */
-async function requestReviews(clients, request, pull, existing, author) {
-    // GitHub refuses to ask a pull request's author for a review.
-    const asked = new Set(author ? [author.toLowerCase()] : []);
-    for (const r of existing?.reviewRequests.nodes ?? [])
-        asked.add((r.requestedReviewer?.login ?? `@team/${r.requestedReviewer?.slug}`).toLowerCase());
-    for (const review of existing?.latestReviews.nodes ?? [])
-        if (review.author)
-            asked.add(review.author.login.toLowerCase());
-    const reviewers = (request.reviewers ?? []).filter((r) => !asked.has(r.toLowerCase()));
-    const teams = (request.teamReviewers ?? []).filter((t) => !asked.has(`@team/${t}`.toLowerCase()));
-    if (reviewers.length === 0 && teams.length === 0)
-        return [];
-    const { owner, repo } = request;
-    const number = pull.number;
-    const names = [...reviewers, ...teams.map((t) => `team ${t}`)];
-    await clients.writes
-        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls/${number ?? '<new>'}/requested_reviewers`, summary: `request reviews from ${names.join(', ')}` }, () => clients.rest.rest.pulls.requestReviewers({ owner, repo, pull_number: number, reviewers, team_reviewers: teams }))
-        .catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `request reviews on #${number}`, 'pull-requests: write (reviewers must be collaborators; teams need the organization)');
-    });
-    return names;
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/git-tree.ts
-
-
-function hashTree(node) {
-    const entries = [];
-    for (const [name, sha] of node.files)
-        entries.push({ name, sortKey: name, line: Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(sha, 'hex')]) });
-    for (const [name, child] of node.dirs)
-        entries.push({ name, sortKey: `${name}/`, line: Buffer.concat([Buffer.from(`40000 ${name}\0`), Buffer.from(hashTree(child), 'hex')]) });
-    // git orders a tree's entries by name bytes, a subtree's name compared as if it ended in '/'.
-    entries.sort((a, b) => Buffer.compare(Buffer.from(a.sortKey), Buffer.from(b.sortKey)));
-    const body = Buffer.concat(entries.map((e) => e.line));
-    return createHash('sha1').update(`tree ${body.length}\0`).update(body).digest('hex');
-}
-/**
- * The id git (and GitHub) gives the root tree of these files (all regular, mode 100644): equal ids
- * mean a commit already holds exactly this tree, without listing it.
- */
-function gitTreeSha(files) {
-    const root = { files: new Map(), dirs: new Map() };
-    for (const file of files) {
-        const parts = file.path.split('/');
-        let node = root;
-        for (const dir of parts.slice(0, -1)) {
-            let child = node.dirs.get(dir);
-            if (!child)
-                node.dirs.set(dir, (child = { files: new Map(), dirs: new Map() }));
-            node = child;
-        }
-        node.files.set(parts.at(-1), gitBlobSha(file.contents));
-    }
-    return hashTree(root);
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./packages/changes/src/checkout-head.ts
-
-
-/** The commit checked out in `dir`, or undefined when it is not a git checkout (or git is missing). */
-async function checkoutHead(dir) {
-    try {
-        const { stdout } = await promisify(execFile)('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir, timeout: 10_000 });
-        const sha = stdout.trim();
-        return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/index.ts
-
-
-
-
-
-
-
-
+// EXTERNAL MODULE: ./packages/changes/src/index.ts + 8 modules
+var changes_src = __nccwpck_require__(2656);
 ;// CONCATENATED MODULE: ./packages/promotion/src/repository-files.ts
 
 
 
-const repository_files_PATHS_PER_QUERY = 50;
+const PATHS_PER_QUERY = 50;
 const GLOB = /[*?[\]{}]/;
 function refuse(pattern, origin, why) {
     return new src/* UserError */.yo(`${origin}: "${pattern}" ${why}.`, 'Give paths relative to the root of the target repository, without `..`.', { input: 'edits' });
@@ -52991,8 +53010,8 @@ function repositoryFiles(clients, where) {
     };
     const lookup = async (paths) => {
         const found = new Map();
-        for (let offset = 0; offset < paths.length; offset += repository_files_PATHS_PER_QUERY) {
-            const chunk = paths.slice(offset, offset + repository_files_PATHS_PER_QUERY);
+        for (let offset = 0; offset < paths.length; offset += PATHS_PER_QUERY) {
+            const chunk = paths.slice(offset, offset + PATHS_PER_QUERY);
             const variables = { owner: where.owner, name: where.repo };
             const fields = chunk.map((path, n) => {
                 variables[`e${n}`] = `${where.commit}:${path}`;
@@ -53009,7 +53028,7 @@ function repositoryFiles(clients, where) {
                 if (!blob?.oid)
                     return found.set(path, undefined);
                 const text = blob.text === null ? undefined : Buffer.from(blob.text, 'utf8');
-                found.set(path, text && !blob.isTruncated && git_blob_gitBlobSha(text) === blob.oid ? text : await fetchRaw(blob.oid));
+                found.set(path, text && !blob.isTruncated && (0,changes_src/* gitBlobSha */.Ak)(text) === blob.oid ? text : await fetchRaw(blob.oid));
             }));
         }
         return found;
@@ -53065,7 +53084,7 @@ function repositoryFiles(clients, where) {
 
 ;// CONCATENATED MODULE: ./packages/promotion/src/wait-merged.ts
 
-const wait_merged_STATE = `query($owner: String!, $name: String!, $number: Int!) {
+const STATE = `query($owner: String!, $name: String!, $number: Int!) {
   repository(owner: $owner, name: $name) { pullRequest(number: $number) { state merged mergeCommit { oid } } }
 }`;
 /**
@@ -53077,7 +53096,7 @@ async function mergeReader(preferred, fallback, pull, log) {
     if (!preferred)
         return fallback;
     try {
-        await preferred(wait_merged_STATE, { owner: pull.owner, name: pull.repo, number: pull.number });
+        await preferred(STATE, { owner: pull.owner, name: pull.repo, number: pull.number });
         return preferred;
     }
     catch (error) {
@@ -53096,7 +53115,7 @@ async function waitForMerge(options) {
     let reminded = started;
     options.log(`Waiting up to ${(0,src/* formatDuration */.a3)(options.timeoutMs)} for ${options.url} to be merged.`);
     for (;;) {
-        const result = await options.graphql(wait_merged_STATE, {
+        const result = await options.graphql(STATE, {
             owner: options.owner,
             name: options.repo,
             number: options.number,
@@ -53291,7 +53310,7 @@ async function runPromotion(clients, request) {
     for (const file of files)
         clients.log(`${file.path}:\n${file.diff}`);
     const [headline, ...rest] = title.split('\n');
-    const proposal = await proposeChanges(clients, {
+    const proposal = await (0,changes_src/* proposeChanges */.Gn)(clients, {
         owner: request.owner,
         repo: request.repo,
         head: request.fork,
@@ -53336,7 +53355,7 @@ async function runPromotion(clients, request) {
 
 /***/ }),
 
-/***/ 9066:
+/***/ 7757:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -53350,7 +53369,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   m3: () => (/* reexport */ plan_planBump)
 });
 
-// UNUSED EXPORTS: BUMPS, PRESETS, PRESET_NAMES, checkPresetNames, decideVersion, describeChoice, detectVersionFiles, expandPreset, findVersion, highestTag, parseSpecLine, parseVersion, renderTemplate, templateVars, workspaceFiles, writeFilesAtomically
+// UNUSED EXPORTS: BUMPS, PRESETS, PRESET_NAMES, checkPresetNames, decideVersion, describeChoice, detectVersionFiles, expandPreset, findVersion, highestTag, parseSpecLine, parseVersion, renderTemplate, runBumpVersionFiles, templateVars, workspaceFiles, writeFilesAtomically
 
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
 var create = __nccwpck_require__(7291);
@@ -56323,7 +56342,7 @@ function decideVersion(request) {
     }
     return { next, previous: current, same: current !== undefined && semver_default().eq(next, current) };
 }
-function templateVars(next, options) {
+function version_templateVars(next, options) {
     return {
         version: next.version,
         major: String(next.major),
@@ -56354,7 +56373,7 @@ const PLACEHOLDER_NAMES = {
     'previous-tag': true,
     date: true,
 };
-function renderTemplate(template, vars) {
+function version_renderTemplate(template, vars) {
     return (0,src/* fillPlaceholders */.Ct)(template, vars);
 }
 /**
@@ -56364,10 +56383,10 @@ function renderTemplate(template, vars) {
  */
 function nextValue(current, template, vars, fallback) {
     if (template !== undefined)
-        return renderTemplate(template, vars);
+        return version_renderTemplate(template, vars);
     const match = VERSION_TOKEN.exec(current);
     if (!match)
-        return renderTemplate(fallback, vars);
+        return version_renderTemplate(fallback, vars);
     return current.slice(0, match.index) + vars.version + current.slice(match.index + match[0].length);
 }
 
@@ -56404,7 +56423,7 @@ function matchChangelog(source, selector) {
     const end = start + block.join(eol).length;
     const line = lineColumn(text, start).line;
     const released = (vars) => {
-        const [before, after] = renderTemplate(template, { ...vars, date: '\u0000' }).split('\u0000');
+        const [before, after] = version_renderTemplate(template, { ...vars, date: '\u0000' }).split('\u0000');
         return new RegExp(`^${(0,src/* escapeRegex */.$f)(before)}${after === undefined ? '' : `.*${(0,src/* escapeRegex */.$f)(after)}`}\\s*$`, 'm');
     };
     return [
@@ -56419,7 +56438,7 @@ function matchChangelog(source, selector) {
                 if (released(vars).test(text))
                     return [];
                 const fresh = block.map((l) => l.replace(/(compare\/)([^\s)/]+?)(\.\.\.)/g, (_all, pre, base, dots) => `${pre}${nextValue(base, undefined, vars, '{tag}')}${dots}`));
-                const renamed = [renderTemplate(template, vars), ...block.slice(1)];
+                const renamed = [version_renderTemplate(template, vars), ...block.slice(1)];
                 return [{ start, end, replacement: [...fresh, '', ...renamed].join(eol), by: selector.text }];
             },
         },
@@ -56626,7 +56645,7 @@ function matchReplace(file, selector) {
                 // Replacements may insert (a new changelog header): made again over their own output they would repeat.
                 if (vars.previous === vars.version)
                     return [];
-                const filled = selector.placeholders === 'cargo' ? cargoPlaceholders(selector.replacement, vars, selector.crate) : renderTemplate(selector.replacement, vars);
+                const filled = selector.placeholders === 'cargo' ? cargoPlaceholders(selector.replacement, vars, selector.crate) : version_renderTemplate(selector.replacement, vars);
                 // $1 / ${1} / ${name} as the regex crate writes them; {{…}} as cargo-release fills them.
                 const replacement = filled.replace(/\$(?:\{(\w+)\}|(\d+))/g, (_, name, digit) => (name !== undefined ? (/^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name]) : m[Number(digit)]) ?? '');
                 return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text }];
@@ -56811,7 +56830,7 @@ function matchMarker(file, selector) {
                     where: `line ${at(file, start)}`,
                     current,
                     edits: (vars) => {
-                        const value = selector.template === undefined ? vars.version : renderTemplate(selector.template, vars);
+                        const value = selector.template === undefined ? vars.version : version_renderTemplate(selector.template, vars);
                         return value === current ? [] : [{ start, end, replacement: value, by: selector.text }];
                     },
                 });
@@ -56837,7 +56856,7 @@ function matchLiteral(file, selector, context) {
             line: at(file, start),
             where: `line ${at(file, start)}`,
             current: from,
-            edits: (vars) => [{ start, end: start + from.length, replacement: renderTemplate(selector.to, vars), by: selector.text }],
+            edits: (vars) => [{ start, end: start + from.length, replacement: version_renderTemplate(selector.to, vars), by: selector.text }],
         });
     }
     if (matches.length === 0 && !/\{[a-z-]+\}/.test(selector.to) && text.includes(selector.to)) {
@@ -57069,7 +57088,7 @@ async function plan_planBump(request) {
             found += hits;
         }
     }
-    const vars = templateVars(decision.next, { tagPrefix: request.tagPrefix, previous: current.version, date: request.date });
+    const vars = version_templateVars(decision.next, { tagPrefix: request.tagPrefix, previous: current.version, date: request.date });
     const files = [];
     for (const [path, matches] of [...matchesByFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
         const file = await cache.get(path);
@@ -57721,7 +57740,7 @@ async function stage(root, file) {
  * Writes every file through a temporary sibling and a rename, and only renames once every
  * temporary file is in place: a failure part way leaves the workspace as it was.
  */
-async function writeFilesAtomically(root, files, writes) {
+async function write_files_writeFilesAtomically(root, files, writes) {
     const staged = new Map();
     if (!writes.mock) {
         try {
@@ -57750,7 +57769,7 @@ async function writeFilesAtomically(root, files, writes) {
 ;// CONCATENATED MODULE: ./packages/version-files/src/tags.ts
 
 /** The highest semver tag `<prefix>X.Y.Z[-pre]` in the repository, from one matching-refs listing. */
-async function highestTag(rest, owner, repo, prefix) {
+async function tags_highestTag(rest, owner, repo, prefix) {
     const refs = await rest.paginate(rest.rest.git.listMatchingRefs, { owner, repo, ref: `tags/${prefix}`, per_page: 100 });
     let best;
     for (const ref of refs) {
@@ -57818,7 +57837,7 @@ async function workspace_resolvePattern(root, pattern, origin) {
 
 
 
-function workspaceFiles(root) {
+function file_source_workspaceFiles(root) {
     return {
         label: 'the workspace',
         resolve: (pattern, origin) => resolvePattern(root, pattern, origin),
@@ -57875,7 +57894,118 @@ async function detectVersionFiles(source, options) {
     return undefined;
 }
 
+// EXTERNAL MODULE: ./packages/changes/src/index.ts + 8 modules
+var changes_src = __nccwpck_require__(2656);
+;// CONCATENATED MODULE: ./packages/version-files/src/run.ts
+
+
+
+
+
+
+
+
+
+
+async function currentSource(clients, input) {
+    switch (input.currentFrom.kind) {
+        case 'files':
+        case 'none':
+        case 'spec':
+            return input.currentFrom;
+        case 'tag': {
+            const { rest } = clients.github(input.token);
+            const found = await highestTag(rest, input.owner, input.repo, input.tagPrefix);
+            return { kind: 'value', version: found?.version, label: found ? `tag ${found.tag}` : `tags ${input.tagPrefix}X.Y.Z (none found)` };
+        }
+    }
+}
+/**
+ * bump-version-files: plan every edit, commit it (to a branch or as a pull request) when asked,
+ * then write the checkout. Everything is resolved before the first write, so a bad input changes
+ * nothing; the checkout is written last, so a re-run after a failed commit plans the same edits.
+ */
+async function runBumpVersionFiles(clients, input, env) {
+    const source = workspaceFiles(input.root);
+    const expanded = await Promise.all(input.presets.map((p) => expandPreset(source, p)));
+    const entries = [...expanded.flatMap((e) => e.entries), ...input.files];
+    // What a preset could not do (a release hook it does not run) is said before anything else.
+    const notes = expanded.flatMap((e) => e.notes);
+    for (const note of notes)
+        clients.warn(note);
+    const plan = await planBump({
+        source,
+        entries,
+        version: input.version,
+        bump: input.bump,
+        preid: input.preid,
+        current: await currentSource(clients, input),
+        tagPrefix: input.tagPrefix,
+        date: input.date,
+        allowDowngrade: input.allowDowngrade,
+    });
+    const vars = templateVars(plan.version, { tagPrefix: input.tagPrefix, previous: plan.previous, date: input.date });
+    const changed = plan.files.map((f) => f.path);
+    clients.log(`Version ${plan.previous?.version ?? '(unknown)'} → ${plan.version.version}: ${changed.length} file(s) to change.`);
+    if (clients.writes.mock)
+        for (const file of plan.files)
+            clients.log(file.diff);
+    // Resolve everything the commit needs before the first write, so a bad input changes nothing.
+    const prefix = relative(input.repoRoot, input.root).split('\\').join('/');
+    const repoFiles = plan.files.map((f) => ({ path: prefix ? `${prefix}/${f.path}` : f.path, contents: f.after }));
+    // Files another step wrote (a changelog section) ride along; the version edits win on the same path.
+    for (const { path, real } of input.include)
+        if (!repoFiles.some((f) => f.path === path))
+            repoFiles.push({ path, contents: await readFile(real) });
+    const [headline = '', ...rest] = renderTemplate(input.commitMessage, vars).split('\n');
+    const message = { headline, ...(rest.join('\n').trim() ? { body: rest.join('\n').trim() } : {}) };
+    let expectedHead;
+    let github;
+    let target;
+    if (input.commit !== 'none' && (changed.length > 0 || input.include.length > 0)) {
+        expectedHead = input.expectedHead ?? (await checkoutHead(input.repoRoot)) ?? env.GITHUB_SHA;
+        if (!expectedHead) {
+            throw new UserError('Cannot tell which commit the checkout is at: the workspace is not a git checkout and GITHUB_SHA is not set.', 'Set `expected-head-sha` to the commit the files were checked out from.', { input: 'expected-head-sha' });
+        }
+        github = clients.github(input.token);
+        target = input.commit === 'branch' ? input.branch : input.base;
+        if (!target) {
+            const { data } = await github.rest.rest.repos.get({ owner: input.owner, repo: input.repo });
+            target = data.default_branch;
+        }
+    }
+    const outcome = { plan, changed, notes };
+    if (github && expectedHead && target) {
+        const changeClients = { rest: github.rest, graphql: github.graphql, writes: clients.writes, log: clients.log };
+        if (input.commit === 'branch') {
+            outcome.commit = await commitFiles(changeClients, { owner: input.owner, repo: input.repo, branch: target, expectedHead, message, files: repoFiles, createBranch: true });
+        }
+        else {
+            const fileList = changed.map((p) => `- \`${p}\``).join('\n');
+            outcome.proposal = await proposeChanges(changeClients, {
+                owner: input.owner,
+                repo: input.repo,
+                base: target,
+                branch: renderTemplate(input.prBranch, vars),
+                startPoint: expectedHead,
+                message,
+                files: repoFiles,
+                title: input.prTitle ? renderTemplate(input.prTitle, vars) : headline,
+                body: input.prBody
+                    ? renderTemplate(input.prBody, vars)
+                    : `Sets version ${plan.version.version}${plan.previous ? ` (was ${plan.previous.version})` : ''} in ${changed.length} file(s):\n\n${fileList}\n\n_Opened by relkit/bump-version-files; re-running it updates this pull request._`,
+                labels: input.labels,
+            });
+        }
+    }
+    // The checkout is written last: if the commit or the pull request fails, a re-run in the same
+    // workspace still sees the old versions, plans the same edits and completes what was left.
+    await writeFilesAtomically(input.root, plan.files, clients.writes);
+    return outcome;
+}
+
 ;// CONCATENATED MODULE: ./packages/version-files/src/index.ts
+
 
 
 

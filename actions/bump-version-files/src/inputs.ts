@@ -2,37 +2,10 @@ import { realpathSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { confinePath, UserError, workspaceRoot } from '@relkit/kit';
 import type { ActionContext } from '@relkit/kit/action';
-import { BUMPS, checkPresetNames, parseSpec, parseSpecLine, type Bump, type SpecEntry } from '@relkit/version-files';
+import { BUMPS, checkPresetNames, parseSpec, parseSpecLine, type BumpInputs } from '@relkit/version-files';
 
-export interface BumpInputs {
-  version: string | undefined;
-  bump: Bump | undefined;
-  preid: string | undefined;
-  currentFrom: { kind: 'files' } | { kind: 'tag' } | { kind: 'none' } | { kind: 'spec'; entries: SpecEntry[]; label: string };
-  tagPrefix: string;
-  files: SpecEntry[];
-  presets: string[];
-  date: string;
-  allowDowngrade: boolean;
-  /** The repository checkout (GITHUB_WORKSPACE). */
-  repoRoot: string;
-  /** Where spec paths start, inside repoRoot. */
-  root: string;
-  commit: 'none' | 'branch' | 'pull-request';
-  branch: string | undefined;
-  base: string | undefined;
-  prBranch: string;
-  commitMessage: string;
-  prTitle: string | undefined;
-  prBody: string | undefined;
-  labels: string[];
-  expectedHead: string | undefined;
-  /** Workspace files committed along with the version edits: repository-relative path, and the checked real path to read. */
-  include: Array<{ path: string; real: string }>;
-  token: string | undefined;
-  owner: string;
-  repo: string;
-}
+export type { BumpInputs };
+
 
 function today(): string {
   return new Date().toISOString().slice(0, 10);

@@ -10,3 +10,4 @@ export { workspaceFiles, type FileSource } from './file-source.js';
 export { applyEdits, type Edit } from './edits.js';
 export { decodeSource, encodeSource, lineColumn, type SourceText } from './source-file.js';
 export { detectVersionFiles, describeChoice, type DetectedVersionFiles, type VersionFilesChoice } from './detect.js';
+export { runBumpVersionFiles, type BumpClients, type BumpInputs, type BumpOutcome } from './run.js';
