@@ -36849,104 +36849,96 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6882:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+/***/ 7430:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ readInputs)
+/* harmony export */ });
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8232);
-/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1444);
-/* harmony import */ var _relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(853);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8232);
 
 
 
-
-
-
-await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_4__/* .runAction */ .C)(async (ctx) => {
+/** Every input and path is read and checked here, before the first request and the first write. */
+function readInputs(ctx, env) {
     const { inputs } = ctx;
-    const { owner, repo } = inputs.repository(process.env);
-    const repository = `${owner}/${repo}`;
+    const { owner, repo } = inputs.repository(env);
     const format = inputs.oneOf('format', ['markdown', 'keep-a-changelog', 'json'], { default: 'markdown' });
     const date = inputs.string('date') ?? new Date().toISOString().slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo(`Input \`date\` is "${date}", not YYYY-MM-DD.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Input \`date\` is "${date}", not YYYY-MM-DD.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });
     const version = inputs.string('version');
-    const to = inputs.string('to') ?? process.env.GITHUB_SHA;
+    const to = inputs.string('to') ?? env.GITHUB_SHA;
     if (!to)
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo('Input `to` is empty and GITHUB_SHA is not set.', 'Set `to` to the release commit, tag or branch.', { input: 'to' });
-    const root = (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .workspaceRoot */ .oS)(process.env);
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('Input `to` is empty and GITHUB_SHA is not set.', 'Set `to` to the release commit, tag or branch.', { input: 'to' });
+    const root = (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .workspaceRoot */ .oS)(env);
     const workspace = root.path;
     const token = inputs.string('token', { required: true });
     const changelogFile = inputs.string('changelog-file');
     if (changelogFile && !version)
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo('`changelog-file` needs `version` to name the section.', 'Set `version`, e.g. 4.2.0.', { input: 'version' });
-    // Every path is checked before the first request and the first write: the changelog is committed
-    // from the checkout, the notes file may also go to RUNNER_TEMP (its default).
-    const changelogPath = changelogFile ? (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .confinePath */ .ey)(changelogFile, { input: 'changelog-file', roots: [root], kind: 'output' }).real : undefined;
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('`changelog-file` needs `version` to name the section.', 'Set `version`, e.g. 4.2.0.', { input: 'version' });
+    // The changelog is committed from the checkout; the notes file may also go to RUNNER_TEMP (its default).
+    const changelog = changelogFile ? { given: changelogFile, real: (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .confinePath */ .ey)(changelogFile, { input: 'changelog-file', roots: [root], kind: 'output' }).real } : undefined;
     const outputInput = inputs.string('output-file');
     const outputFile = outputInput
-        ? (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .confinePath */ .ey)(outputInput, { input: 'output-file', roots: [root, ...(0,_relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .runnerTempRoot */ .tM)(process.env)], kind: 'output' }).real
-        : (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(process.env.RUNNER_TEMP ?? workspace, `relkit-notes-${process.env.GITHUB_RUN_ID ?? process.pid}.${format === 'json' ? 'json' : 'md'}`);
-    const configPath = inputs.string('config');
-    const foundConfig = ['.github/release.yml', '.github/release.yaml'].find((p) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(workspace, p)));
-    const localConfig = configPath ?? foundConfig;
-    const configFile = localConfig ? (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .confinePath */ .ey)(localConfig, { input: 'config', roots: [root], kind: 'file', what: 'a release.yml' }).real : undefined;
-    const clients = ctx.github({ token });
-    const clone = await (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .localCloneOf */ .mk)(workspace, owner, repo, process.env);
-    let config;
-    if (configFile) {
-        const text = await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.readFile)(configFile, 'utf8').catch(() => {
-            throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_3__/* .UserError */ .yo(`Input \`config\`: ${localConfig} cannot be read.`, 'Give the path of a release.yml relative to the workspace, or leave `config` empty.', { input: 'config' });
-        });
-        config = (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .parseNotesConfig */ .dr)(configPath ?? '.github/release.yml', text);
-    }
-    else {
-        const remote = await (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .readRepositoryConfig */ .Fz)(clients.rest, { owner, repo }, to);
-        config = remote ? (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .parseNotesConfig */ .dr)(`${repository}:.github/release.yml`, remote) : (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .defaultConfig */ .sb)();
-    }
-    const doc = await (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .generateNotes */ .fW)(clients, {
-        id: { owner, repo },
-        to,
+        ? (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .confinePath */ .ey)(outputInput, { input: 'output-file', roots: [root, ...(0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .runnerTempRoot */ .tM)(env)], kind: 'output' }).real
+        : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(env.RUNNER_TEMP ?? workspace, `relkit-notes-${env.GITHUB_RUN_ID ?? process.pid}.${format === 'json' ? 'json' : 'md'}`);
+    const configInput = inputs.string('config');
+    const localConfig = configInput ?? ['.github/release.yml', '.github/release.yaml'].find((p) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(workspace, p)));
+    const config = localConfig ? { given: configInput ?? '.github/release.yml', real: (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .confinePath */ .ey)(localConfig, { input: 'config', roots: [root], kind: 'file', what: 'a release.yml' }).real } : undefined;
+    return {
+        token,
+        owner,
+        repo,
         from: inputs.string('from'),
+        to,
         version,
         tagPrefix: inputs.string('tag-prefix') ?? '',
         paths: inputs.list('path'),
-        config,
-        localDir: clone.dir,
-        localWhy: clone.why,
-        parallel: 4,
+        format,
         date,
-        serverUrl: process.env.GITHUB_SERVER_URL ?? 'https://github.com',
-        log: ctx.log,
-        warn: ctx.warn,
-    });
-    const options = { header: inputs.string('header'), footer: inputs.string('footer') };
-    const markdown = (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .renderMarkdown */ .Gc)(doc, options);
-    const section = (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .renderKeepAChangelog */ .DS)(doc, options);
-    const json = (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .renderJson */ .hF)(doc);
-    const notes = format === 'json' ? json : format === 'keep-a-changelog' ? section : markdown;
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.mkdir)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(outputFile), { recursive: true });
-    await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_1__.writeFile)(outputFile, notes);
-    if (changelogFile && changelogPath) {
-        await ctx.writes.perform({ method: 'WRITE', target: changelogFile, summary: `put the ${doc.version} section into ${changelogFile}` }, () => (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_5__/* .writeChangelog */ .M_)(changelogPath, section, doc.version));
-    }
+        header: inputs.string('header'),
+        footer: inputs.string('footer'),
+        workspace,
+        config,
+        changelog,
+        outputFile,
+        serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+    };
+}
+
+
+/***/ }),
+
+/***/ 6882:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
+/* harmony import */ var _relkit_relnotes__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2515);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7430);
+
+
+
+await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(async (ctx) => {
+    const input = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readInputs */ .K)(ctx, process.env);
+    const github = ctx.github({ token: input.token });
+    const { doc, notes, markdown, json } = await (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_1__/* .runGenRelnotes */ .gv)({ rest: github.rest, graphql: github.graphql, writes: ctx.writes, log: ctx.log, warn: ctx.warn }, input, process.env);
     const prs = doc.entries.filter((e) => e.pr !== undefined);
     ctx.setOutput('notes', notes);
-    ctx.setOutput('notes-file', outputFile);
+    ctx.setOutput('notes-file', input.outputFile);
     ctx.setOutput('json', json.trim());
     ctx.setOutput('previous-tag', doc.previous ?? '');
     ctx.setOutput('contributors', doc.contributors ?? []);
     ctx.setOutput('pr-count', prs.length);
     ctx.setOutput('commit-count', doc.commitCount);
     ctx.log(notes);
-    ctx.summary.heading(`Release notes${doc.version ? ` for ${doc.version}` : ''}`, 2).paragraph(`${doc.previous ?? '(start)'}..${doc.to}: ${doc.commitCount} commits, ${prs.length} pull requests, read from the ${doc.source}; ${clients.requests.total} GitHub API request(s).`);
-    ctx.summary.details('Notes', format === 'json' ? `\`\`\`json\n${json}\`\`\`` : markdown);
+    ctx.summary.heading(`Release notes${doc.version ? ` for ${doc.version}` : ''}`, 2).paragraph(`${doc.previous ?? '(start)'}..${doc.to}: ${doc.commitCount} commits, ${prs.length} pull requests, read from the ${doc.source}; ${github.requests.total} GitHub API request(s).`);
+    ctx.summary.details('Notes', input.format === 'json' ? `\`\`\`json\n${json}\`\`\`` : markdown);
 });
 
 __webpack_async_result__();
@@ -46093,24 +46085,16 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
-/***/ 853:
+/***/ 2515:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  sb: () => (/* reexport */ defaultConfig),
-  fW: () => (/* reexport */ generateNotes),
-  mk: () => (/* reexport */ localCloneOf),
-  dr: () => (/* reexport */ parseNotesConfig),
-  Fz: () => (/* reexport */ readRepositoryConfig),
-  hF: () => (/* reexport */ renderJson),
-  DS: () => (/* reexport */ renderKeepAChangelog),
-  Gc: () => (/* reexport */ renderMarkdown),
-  M_: () => (/* reexport */ writeChangelog)
+  gv: () => (/* reexport */ runGenRelnotes)
 });
 
-// UNUSED EXPORTS: KUBERNETES_KINDS, backportOf, cherryPickedFrom, coAuthors, conventionalSection, placeSection, prNumberFromMessage, previousCandidates, releaseNote
+// UNUSED EXPORTS: KUBERNETES_KINDS, backportOf, cherryPickedFrom, coAuthors, conventionalSection, defaultConfig, generateNotes, localCloneOf, parseNotesConfig, placeSection, prNumberFromMessage, previousCandidates, readRepositoryConfig, releaseNote, renderJson, renderKeepAChangelog, renderMarkdown, writeChangelog
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
@@ -47221,8 +47205,8 @@ function renderJson(doc) {
     }, null, 2)}\n`;
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./packages/relnotes/src/changelog-file.ts
@@ -47274,13 +47258,13 @@ function endWithOneNewline(text, eol) {
     return `${text.replace(/(\r?\n)+$/, '')}${eol}`;
 }
 async function writeChangelog(path, section, version) {
-    const existing = await (0,promises_.readFile)(path, 'utf8').catch(() => '# Changelog\n');
+    const existing = await (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => '# Changelog\n');
     const next = endWithOneNewline(placeSection(existing, section, version), existing.includes('\r\n') ? '\r\n' : '\n');
     if (next === existing)
         return false;
     const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.relkit-${process.pid}.tmp`);
-    await (0,promises_.writeFile)(temp, next);
-    await (0,promises_.rename)(temp, path);
+    await (0,promises_namespaceObject.writeFile)(temp, next);
+    await (0,promises_namespaceObject.rename)(temp, path);
     return true;
 }
 
@@ -47329,7 +47313,63 @@ async function readRepositoryConfig(rest, id, ref) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./packages/relnotes/src/run.ts
+
+
+
+
+
+
+
+
+/** gen-relnotes: the repository's release.yml, the notes of the range, the notes file and the changelog section. */
+async function runGenRelnotes(clients, input, env) {
+    const { owner, repo } = input;
+    const clone = await localCloneOf(input.workspace, owner, repo, env);
+    let config;
+    if (input.config) {
+        const { given, real } = input.config;
+        const text = await (0,promises_namespaceObject.readFile)(real, 'utf8').catch(() => {
+            throw new src/* UserError */.yo(`Input \`config\`: ${given} cannot be read.`, 'Give the path of a release.yml relative to the workspace, or leave `config` empty.', { input: 'config' });
+        });
+        config = parseNotesConfig(given, text);
+    }
+    else {
+        const remote = await readRepositoryConfig(clients.rest, { owner, repo }, input.to);
+        config = remote ? parseNotesConfig(`${owner}/${repo}:.github/release.yml`, remote) : defaultConfig();
+    }
+    const doc = await generateNotes(clients, {
+        id: { owner, repo },
+        to: input.to,
+        from: input.from,
+        version: input.version,
+        tagPrefix: input.tagPrefix,
+        paths: input.paths,
+        config,
+        localDir: clone.dir,
+        localWhy: clone.why,
+        parallel: 4,
+        date: input.date,
+        serverUrl: input.serverUrl,
+        log: clients.log,
+        warn: clients.warn,
+    });
+    const options = { header: input.header, footer: input.footer };
+    const markdown = renderMarkdown(doc, options);
+    const section = renderKeepAChangelog(doc, options);
+    const json = renderJson(doc);
+    const notes = input.format === 'json' ? json : input.format === 'keep-a-changelog' ? section : markdown;
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(input.outputFile), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(input.outputFile, notes);
+    const changelog = input.changelog;
+    if (changelog) {
+        await clients.writes.perform({ method: 'WRITE', target: changelog.given, summary: `put the ${doc.version} section into ${changelog.given}` }, () => writeChangelog(changelog.real, section, doc.version));
+    }
+    return { doc, notes, markdown, json };
+}
+
 ;// CONCATENATED MODULE: ./packages/relnotes/src/index.ts
+
 
 
 
@@ -47450,13 +47490,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 
 /***/ }),
 

@@ -33610,6 +33610,38 @@ module.exports = {
 
 /***/ }),
 
+/***/ 5047:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ readInputs)
+/* harmony export */ });
+/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(902);
+/* harmony import */ var _relkit_image_wait__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2463);
+
+
+/** Every input is read and checked here, before any registry is asked. */
+function readInputs(ctx) {
+    const { inputs } = ctx;
+    const timeoutMs = inputs.duration('timeout', { default: 30 * 60_000 });
+    const intervalMs = inputs.duration('interval', { default: 10_000 });
+    const maxIntervalMs = inputs.duration('max-interval', { default: 60_000 });
+    if (maxIntervalMs < intervalMs) {
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`max-interval\` (${maxIntervalMs / 1000}s) is shorter than \`interval\` (${intervalMs / 1000}s).`, 'Make `max-interval` at least as long as `interval`.', { input: 'max-interval' });
+    }
+    const concurrency = inputs.integer('concurrency', { default: 8, min: 1, max: 64 });
+    const targets = (0,_relkit_image_wait__WEBPACK_IMPORTED_MODULE_1__/* .buildTargets */ .TW)({
+        images: inputs.list('images', { commas: true, required: true }),
+        tag: inputs.string('tag'),
+        platforms: (0,_relkit_image_wait__WEBPACK_IMPORTED_MODULE_1__/* .parsePlatforms */ .qA)(inputs.list('platforms', { commas: true })),
+        sameDigestAs: inputs.list('same-digest-as', { commas: true }),
+    });
+    return { targets, timeoutMs, intervalMs, maxIntervalMs, concurrency, registryAuth: inputs.raw('registry-auth'), dockerConfig: inputs.string('docker-config') };
+}
+
+
+/***/ }),
+
 /***/ 2691:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
@@ -33618,6 +33650,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1444);
 /* harmony import */ var _relkit_image_wait__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2463);
 /* harmony import */ var _relkit_oci__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6378);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5047);
+
 
 
 
@@ -33635,21 +33669,8 @@ function summarize(ctx, report) {
     ctx.summary.paragraph(`Registry requests: ${report.requests}. Waited ${Math.round(report.waitedMs / 1000)}s.`);
 }
 await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(async (ctx) => {
-    const { inputs } = ctx;
-    const timeoutMs = inputs.duration('timeout', { default: 30 * 60_000 });
-    const intervalMs = inputs.duration('interval', { default: 10_000 });
-    const maxIntervalMs = inputs.duration('max-interval', { default: 60_000 });
-    if (maxIntervalMs < intervalMs) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`max-interval\` (${maxIntervalMs / 1000}s) is shorter than \`interval\` (${intervalMs / 1000}s).`, 'Make `max-interval` at least as long as `interval`.', { input: 'max-interval' });
-    }
-    const concurrency = inputs.integer('concurrency', { default: 8, min: 1, max: 64 });
-    const targets = (0,_relkit_image_wait__WEBPACK_IMPORTED_MODULE_2__/* .buildTargets */ .TW)({
-        images: inputs.list('images', { commas: true, required: true }),
-        tag: inputs.string('tag'),
-        platforms: (0,_relkit_image_wait__WEBPACK_IMPORTED_MODULE_2__/* .parsePlatforms */ .qA)(inputs.list('platforms', { commas: true })),
-        sameDigestAs: inputs.list('same-digest-as', { commas: true }),
-    });
-    const { store: credentials, configPath, fromConfig } = await (0,_relkit_oci__WEBPACK_IMPORTED_MODULE_3__/* .collectCredentials */ .R_)({ registryAuth: inputs.raw('registry-auth'), dockerConfig: inputs.string('docker-config'), env: process.env });
+    const { targets, timeoutMs, intervalMs, maxIntervalMs, concurrency, registryAuth, dockerConfig } = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .readInputs */ .K)(ctx);
+    const { store: credentials, configPath, fromConfig } = await (0,_relkit_oci__WEBPACK_IMPORTED_MODULE_3__/* .collectCredentials */ .R_)({ registryAuth, dockerConfig, env: process.env });
     for (const secret of credentials.secrets())
         ctx.mask(secret);
     if (configPath)

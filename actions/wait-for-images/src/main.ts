@@ -1,7 +1,8 @@
 import { UserError } from '@relkit/kit';
 import { runAction, type ActionContext } from '@relkit/kit/action';
-import { buildTargets, parsePlatforms, waitForImages, type WaitReport } from '@relkit/image-wait';
+import { waitForImages, type WaitReport } from '@relkit/image-wait';
 import { collectCredentials, formatReference, RegistryClient } from '@relkit/oci';
+import { readInputs } from './inputs.js';
 
 function summarize(ctx: ActionContext, report: WaitReport): void {
   ctx.summary.heading(`Images${ctx.writes.mock ? ' (mock: one look, no waiting)' : ''}: ${report.images.filter((i) => i.status === 'ready').length} of ${report.images.length} ready`, 2);
@@ -20,22 +21,8 @@ function summarize(ctx: ActionContext, report: WaitReport): void {
 }
 
 await runAction(async (ctx) => {
-  const { inputs } = ctx;
-  const timeoutMs = inputs.duration('timeout', { default: 30 * 60_000 });
-  const intervalMs = inputs.duration('interval', { default: 10_000 });
-  const maxIntervalMs = inputs.duration('max-interval', { default: 60_000 });
-  if (maxIntervalMs < intervalMs) {
-    throw new UserError(`Input \`max-interval\` (${maxIntervalMs / 1000}s) is shorter than \`interval\` (${intervalMs / 1000}s).`, 'Make `max-interval` at least as long as `interval`.', { input: 'max-interval' });
-  }
-  const concurrency = inputs.integer('concurrency', { default: 8, min: 1, max: 64 });
-  const targets = buildTargets({
-    images: inputs.list('images', { commas: true, required: true }),
-    tag: inputs.string('tag'),
-    platforms: parsePlatforms(inputs.list('platforms', { commas: true })),
-    sameDigestAs: inputs.list('same-digest-as', { commas: true }),
-  });
-
-  const { store: credentials, configPath, fromConfig } = await collectCredentials({ registryAuth: inputs.raw('registry-auth'), dockerConfig: inputs.string('docker-config'), env: process.env });
+  const { targets, timeoutMs, intervalMs, maxIntervalMs, concurrency, registryAuth, dockerConfig } = readInputs(ctx);
+  const { store: credentials, configPath, fromConfig } = await collectCredentials({ registryAuth, dockerConfig, env: process.env });
   for (const secret of credentials.secrets()) ctx.mask(secret);
   if (configPath) ctx.log(`Using ${fromConfig} credential(s) from ${configPath}.`);
 

@@ -6,3 +6,4 @@ export { previousCandidates } from './resolve.js';
 export { prNumberFromMessage, cherryPickedFrom, backportOf, releaseNote, coAuthors, conventionalSection } from './messages.js';
 export type { NoteEntry } from './entries.js';
 export { localCloneOf, readRepositoryConfig } from './sources.js';
+export { runGenRelnotes, type RelnotesClients, type RelnotesInputs, type RelnotesResult } from './run.js';
