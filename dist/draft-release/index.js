@@ -36849,34 +36849,35 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3718:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+/***/ 4018:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   K: () => (/* binding */ readInputs)
+/* harmony export */ });
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6163);
-/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(1444);
-/* harmony import */ var _relkit_release__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5486);
+/* harmony import */ var _relkit_release__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5486);
 
 
 
-
-await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(async (ctx) => {
+/** Every input is read and checked here (the notes file read, the assets found), before any request. */
+async function readInputs(ctx, env) {
     const { inputs } = ctx;
-    const { owner, repo } = inputs.repository(process.env);
+    const { owner, repo } = inputs.repository(env);
     const repository = `${owner}/${repo}`;
     const tag = inputs.string('tag', { required: true });
     if (!/^[^\s~^:?*[\\]+$/.test(tag) || tag.endsWith('.lock') || tag.includes('..')) {
         throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`Input \`tag\` is "${tag}", which git does not allow as a tag name.`, 'Use a tag like v1.4.0.', { input: 'tag' });
     }
-    const target = inputs.string('target') ?? process.env.GITHUB_SHA;
+    const target = inputs.string('target') ?? env.GITHUB_SHA;
     if (!target)
         throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('Input `target` is empty and GITHUB_SHA is not set.', 'Set `target` to the release commit.', { input: 'target' });
     const bodyFile = inputs.string('body-file');
-    const workspace = (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .workspaceRoot */ .oS)(process.env);
+    const workspace = (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .workspaceRoot */ .oS)(env);
     // gen-relnotes leaves its notes in RUNNER_TEMP by default, so a body-file may come from there.
-    const bodyPath = bodyFile ? (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .confinePath */ .ey)(bodyFile, { input: 'body-file', roots: [workspace, ...(0,_relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .runnerTempRoot */ .tM)(process.env)], kind: 'file', what: 'the notes (e.g. gen-relnotes\' `notes-file` output)' }).real : undefined;
+    const bodyPath = bodyFile ? (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .confinePath */ .ey)(bodyFile, { input: 'body-file', roots: [workspace, ...(0,_relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .runnerTempRoot */ .tM)(env)], kind: 'file', what: 'the notes (e.g. gen-relnotes\' `notes-file` output)' }).real : undefined;
     const body = inputs.string('body') ??
         (bodyPath
             ? await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(bodyPath, 'utf8').catch((error) => {
@@ -36894,27 +36895,43 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_2__/* .runAction */ .C)(asy
         prerelease: prereleaseInput === 'auto' ? 'auto' : prereleaseInput === 'true',
         makeLatest: inputs.oneOf('make-latest', ['auto', 'true', 'false', 'legacy'], { default: 'auto' }),
         discussionCategory: inputs.string('discussion-category'),
-        assets: await (0,_relkit_release__WEBPACK_IMPORTED_MODULE_3__/* .collectAssets */ .AB)(inputs.list('assets'), [workspace]),
+        assets: await (0,_relkit_release__WEBPACK_IMPORTED_MODULE_2__/* .collectAssets */ .AB)(inputs.list('assets'), [workspace]),
         checksums: inputs.boolean('checksums', { default: true }),
         overwrite: inputs.oneOf('overwrite', ['changed', 'always', 'never'], { default: 'changed' }),
         expectedAssets: inputs.list('expected-assets', { commas: true }),
         publish: inputs.boolean('publish', { default: false }),
         deleteStale: inputs.boolean('delete-stale-drafts', { default: true }),
-        run: process.env.GITHUB_RUN_ID || (0,_relkit_release__WEBPACK_IMPORTED_MODULE_3__/* .terminalRunId */ .R9)(),
+        run: env.GITHUB_RUN_ID || (0,_relkit_release__WEBPACK_IMPORTED_MODULE_2__/* .terminalRunId */ .R9)(),
         concurrency: inputs.integer('concurrency', { default: 3, min: 1, max: 16 }),
         pushTag: inputs.boolean('push-tag', { default: false }),
-        notesUrl: process.env.GITHUB_RUN_ID && process.env.GITHUB_SERVER_URL ? `${process.env.GITHUB_SERVER_URL}/${repository}/actions/runs/${process.env.GITHUB_RUN_ID}` : undefined,
+        notesUrl: env.GITHUB_RUN_ID && env.GITHUB_SERVER_URL ? `${env.GITHUB_SERVER_URL}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+        moveBranches: inputs.list('move-branches', { commas: true }),
     };
-    const branchesToMove = inputs.list('move-branches', { commas: true });
-    if (branchesToMove.length > 0 && !request.publish) {
+    const moveBranches = inputs.list('move-branches', { commas: true });
+    if (moveBranches.length > 0 && !request.publish) {
         throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('`move-branches` is set but `publish` is false: branches follow published releases only.', 'Set `publish: true`, or clear `move-branches`.', { input: 'move-branches' });
     }
-    const github = ctx.github({ token: inputs.string('token', { required: true }) });
-    if (branchesToMove.length > 0)
-        (0,_relkit_release__WEBPACK_IMPORTED_MODULE_3__/* .checkBranchesToMove */ .nu)(branchesToMove, (await github.rest.rest.repos.get({ owner, repo })).data.default_branch);
-    const result = await (0,_relkit_release__WEBPACK_IMPORTED_MODULE_3__/* .runDraftRelease */ .u$)({ github, writes: ctx.writes, log: ctx.log }, request);
-    // In mock mode nothing was published, but the moves a real run would make are still listed.
-    const moves = branchesToMove.length > 0 && (result.published || ctx.writes.mock) ? await (0,_relkit_release__WEBPACK_IMPORTED_MODULE_3__/* .moveBranches */ .KE)({ github, writes: ctx.writes, log: ctx.log }, { owner, repo }, branchesToMove, result.targetSha) : [];
+    return { token: inputs.string('token', { required: true }), request };
+}
+
+
+/***/ }),
+
+/***/ 3718:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
+/* harmony import */ var _relkit_release__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5486);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4018);
+
+
+
+await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(async (ctx) => {
+    const { token, request } = await (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readInputs */ .K)(ctx, process.env);
+    const result = await (0,_relkit_release__WEBPACK_IMPORTED_MODULE_1__/* .runDraftRelease */ .u$)({ github: ctx.github({ token }), writes: ctx.writes, log: ctx.log }, request);
+    const { moves } = result;
+    const { tag } = request;
     ctx.setOutput('id', result.release.id || '');
     ctx.setOutput('url', result.release.html_url);
     ctx.setOutput('upload-url', result.release.upload_url);
@@ -46071,14 +46088,12 @@ function writePlanSection(records, mock) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  nu: () => (/* reexport */ checkBranchesToMove),
   AB: () => (/* reexport */ collectAssets),
-  KE: () => (/* reexport */ moveBranches),
   u$: () => (/* reexport */ runDraftRelease),
   R9: () => (/* reexport */ terminalRunId)
 });
 
-// UNUSED EXPORTS: BODY_LIMIT, MAX_ASSET_BYTES, composeBody, decideLatest, ensureDraft, isPrereleaseTag, marker, readMarker, releasesForTag, runMayBeGoing, sanitizeAssetName, textAsset
+// UNUSED EXPORTS: BODY_LIMIT, MAX_ASSET_BYTES, checkBranchesToMove, composeBody, decideLatest, ensureDraft, isPrereleaseTag, marker, moveBranches, readMarker, releasesForTag, runMayBeGoing, sanitizeAssetName, textAsset
 
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
 var src = __nccwpck_require__(6163);
@@ -46340,6 +46355,55 @@ async function textAsset(name, text) {
     return { name, path, size: Buffer.byteLength(text), sha256: (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex') };
 }
 
+;// CONCATENATED MODULE: ./packages/release/src/move-branches.ts
+
+const BRANCH_NAME = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{|.*\.lock$)[^\s~^:?*[\\]+$/;
+/** Checks `move-branches` before any write: git-valid names, never the default branch. */
+function checkBranchesToMove(branches, defaultBranch) {
+    for (const branch of branches) {
+        if (!BRANCH_NAME.test(branch))
+            throw new src/* UserError */.yo(`Input \`move-branches\`: "${branch}" is not a branch name git allows.`, 'List branch names such as `live-website`, one a line.', { input: 'move-branches' });
+        if (branch === defaultBranch) {
+            throw new src/* UserError */.yo(`Input \`move-branches\` lists ${branch}, the default branch; moving it to the release would rewrite its history.`, 'List only branches that follow releases (e.g. `live-website`, `stable`).', { input: 'move-branches' });
+        }
+    }
+}
+/**
+ * Points each branch at the release commit, as MetalLB moves `live-website` with `git reset --hard
+ * vX.Y.Z && git push -f`: created when missing, force-moved when elsewhere, left alone when already
+ * there (so a re-run changes nothing).
+ */
+async function moveBranches(clients, id, branches, sha) {
+    const { rest } = clients.github.rest;
+    const moves = [];
+    for (const branch of branches) {
+        const current = await rest.git
+            .getRef({ owner: id.owner, repo: id.repo, ref: `heads/${branch}` })
+            .then((r) => r.data.object.sha)
+            .catch((error) => {
+            if (error.status === 404)
+                return undefined;
+            throw (0,src/* explainGitHubError */.Pm)(error, `read the branch ${branch}`, 'contents: read');
+        });
+        if (current === sha) {
+            moves.push({ branch, from: current, to: sha, action: 'unchanged' });
+            continue;
+        }
+        if (current === undefined) {
+            await clients.writes.perform({ method: 'POST', target: `/repos/${id.owner}/${id.repo}/git/refs`, summary: `create the branch ${branch} at ${sha.slice(0, 12)}` }, () => rest.git.createRef({ owner: id.owner, repo: id.repo, ref: `refs/heads/${branch}`, sha }).catch((error) => {
+                throw (0,src/* explainGitHubError */.Pm)(error, `create the branch ${branch}`, 'contents: write');
+            }));
+            moves.push({ branch, from: undefined, to: sha, action: 'created' });
+            continue;
+        }
+        await clients.writes.perform({ method: 'PATCH', target: `/repos/${id.owner}/${id.repo}/git/refs/heads/${branch}`, summary: `move the branch ${branch} from ${current.slice(0, 12)} to ${sha.slice(0, 12)} (force)` }, () => rest.git.updateRef({ owner: id.owner, repo: id.repo, ref: `heads/${branch}`, sha, force: true }).catch((error) => {
+            throw (0,src/* explainGitHubError */.Pm)(error, `move the branch ${branch}`, 'contents: write (and a token allowed past any rule protecting the branch)');
+        }));
+        moves.push({ branch, from: current, to: sha, action: 'moved' });
+    }
+    return moves;
+}
+
 ;// CONCATENATED MODULE: ./packages/release/src/upload.ts
 
 
@@ -46534,6 +46598,7 @@ async function pushTag(clients, id, tag, sha, plan) {
 
 
 
+
 const SUMS = 'SHA256SUMS';
 /**
  * One draft per tag and run, its assets synced, SHA256SUMS rebuilt from what is on the release,
@@ -46541,6 +46606,10 @@ const SUMS = 'SHA256SUMS';
  */
 async function runDraftRelease(clients, request) {
     const { id } = request;
+    const branches = request.moveBranches ?? [];
+    // The default branch never follows a release: refused before anything is written.
+    if (branches.length > 0)
+        checkBranchesToMove(branches, (await clients.github.rest.rest.repos.get({ owner: id.owner, repo: id.repo })).data.default_branch);
     const targetSha = await clients.github.rest.rest.repos
         .getCommit({ owner: id.owner, repo: id.repo, ref: request.target })
         .then((r) => r.data.sha)
@@ -46581,56 +46650,9 @@ async function runDraftRelease(clients, request) {
         published = outcome.published;
         makeLatest = outcome.makeLatest;
     }
-    return { release, created: draft.created, deleted: draft.deleted, assets, published, makeLatest, bodyTruncated: composed.truncated, targetSha, ...(tagPushed ? { tagPushed } : {}) };
-}
-
-;// CONCATENATED MODULE: ./packages/release/src/move-branches.ts
-
-const BRANCH_NAME = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{|.*\.lock$)[^\s~^:?*[\\]+$/;
-/** Checks `move-branches` before any write: git-valid names, never the default branch. */
-function checkBranchesToMove(branches, defaultBranch) {
-    for (const branch of branches) {
-        if (!BRANCH_NAME.test(branch))
-            throw new src/* UserError */.yo(`Input \`move-branches\`: "${branch}" is not a branch name git allows.`, 'List branch names such as `live-website`, one a line.', { input: 'move-branches' });
-        if (branch === defaultBranch) {
-            throw new src/* UserError */.yo(`Input \`move-branches\` lists ${branch}, the default branch; moving it to the release would rewrite its history.`, 'List only branches that follow releases (e.g. `live-website`, `stable`).', { input: 'move-branches' });
-        }
-    }
-}
-/**
- * Points each branch at the release commit, as MetalLB moves `live-website` with `git reset --hard
- * vX.Y.Z && git push -f`: created when missing, force-moved when elsewhere, left alone when already
- * there (so a re-run changes nothing).
- */
-async function moveBranches(clients, id, branches, sha) {
-    const { rest } = clients.github.rest;
-    const moves = [];
-    for (const branch of branches) {
-        const current = await rest.git
-            .getRef({ owner: id.owner, repo: id.repo, ref: `heads/${branch}` })
-            .then((r) => r.data.object.sha)
-            .catch((error) => {
-            if (error.status === 404)
-                return undefined;
-            throw (0,src/* explainGitHubError */.Pm)(error, `read the branch ${branch}`, 'contents: read');
-        });
-        if (current === sha) {
-            moves.push({ branch, from: current, to: sha, action: 'unchanged' });
-            continue;
-        }
-        if (current === undefined) {
-            await clients.writes.perform({ method: 'POST', target: `/repos/${id.owner}/${id.repo}/git/refs`, summary: `create the branch ${branch} at ${sha.slice(0, 12)}` }, () => rest.git.createRef({ owner: id.owner, repo: id.repo, ref: `refs/heads/${branch}`, sha }).catch((error) => {
-                throw (0,src/* explainGitHubError */.Pm)(error, `create the branch ${branch}`, 'contents: write');
-            }));
-            moves.push({ branch, from: undefined, to: sha, action: 'created' });
-            continue;
-        }
-        await clients.writes.perform({ method: 'PATCH', target: `/repos/${id.owner}/${id.repo}/git/refs/heads/${branch}`, summary: `move the branch ${branch} from ${current.slice(0, 12)} to ${sha.slice(0, 12)} (force)` }, () => rest.git.updateRef({ owner: id.owner, repo: id.repo, ref: `heads/${branch}`, sha, force: true }).catch((error) => {
-            throw (0,src/* explainGitHubError */.Pm)(error, `move the branch ${branch}`, 'contents: write (and a token allowed past any rule protecting the branch)');
-        }));
-        moves.push({ branch, from: current, to: sha, action: 'moved' });
-    }
-    return moves;
+    // In mock mode nothing was published, but the moves a real run would make are still listed.
+    const moves = branches.length > 0 && (published || clients.writes.mock) ? await moveBranches(clients, id, branches, targetSha) : [];
+    return { release, created: draft.created, deleted: draft.deleted, assets, published, makeLatest, bodyTruncated: composed.truncated, targetSha, ...(tagPushed ? { tagPushed } : {}), moves };
 }
 
 ;// CONCATENATED MODULE: ./packages/release/src/index.ts

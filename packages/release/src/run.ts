@@ -3,6 +3,7 @@ import { ensureDraft } from './draft.js';
 import { isPrereleaseTag, type MakeLatest } from './latest.js';
 import { textAsset, type LocalAsset } from './local-assets.js';
 import { composeBody } from './marker.js';
+import { checkBranchesToMove, moveBranches, type BranchMove } from './move-branches.js';
 import { checksumsText, publishRelease } from './publish.js';
 import { planTagPush, pushTag } from './push-tag.js';
 import { listAssets, syncAssets, type AssetResult, type Overwrite } from './upload.js';
@@ -31,6 +32,8 @@ export interface DraftReleaseRequest {
   notesUrl: string | undefined;
   /** Push the tag at the target now, before publishing (tag-triggered builds). */
   pushTag?: boolean;
+  /** Branches to point at the release commit once it is published (a live website). */
+  moveBranches?: string[];
 }
 
 export interface DraftReleaseResult {
@@ -43,6 +46,8 @@ export interface DraftReleaseResult {
   bodyTruncated: boolean;
   targetSha: string;
   tagPushed?: 'created' | 'unchanged';
+  /** The branch moves made, or in mock mode the ones a real run would make. */
+  moves: BranchMove[];
 }
 
 const SUMS = 'SHA256SUMS';
@@ -53,6 +58,9 @@ const SUMS = 'SHA256SUMS';
  */
 export async function runDraftRelease(clients: ReleaseClients, request: DraftReleaseRequest): Promise<DraftReleaseResult> {
   const { id } = request;
+  const branches = request.moveBranches ?? [];
+  // The default branch never follows a release: refused before anything is written.
+  if (branches.length > 0) checkBranchesToMove(branches, (await clients.github.rest.rest.repos.get({ owner: id.owner, repo: id.repo })).data.default_branch);
   const targetSha = await clients.github.rest.rest.repos
     .getCommit({ owner: id.owner, repo: id.repo, ref: request.target })
     .then((r) => r.data.sha)
@@ -93,5 +101,7 @@ export async function runDraftRelease(clients: ReleaseClients, request: DraftRel
     published = outcome.published;
     makeLatest = outcome.makeLatest;
   }
-  return { release, created: draft.created, deleted: draft.deleted, assets, published, makeLatest, bodyTruncated: composed.truncated, targetSha, ...(tagPushed ? { tagPushed } : {}) };
+  // In mock mode nothing was published, but the moves a real run would make are still listed.
+  const moves = branches.length > 0 && (published || clients.writes.mock) ? await moveBranches(clients, id, branches, targetSha) : [];
+  return { release, created: draft.created, deleted: draft.deleted, assets, published, makeLatest, bodyTruncated: composed.truncated, targetSha, ...(tagPushed ? { tagPushed } : {}), moves };
 }
