@@ -95072,7 +95072,8 @@ function compare(ctx, repo, base, head) {
     return { body, headers };
 }
 const HEX_COLOR = /^[0-9a-fA-F]{6}$/;
-function registerRepoRoutes(router) {
+/** Accounts, the repository, its branches and tags. */
+function registerRepositoryRoutes(router) {
     router.add('GET', '/user', (ctx) => ({ status: 200, body: serialize_account(ctx.urls, requireAuth(ctx.identity).account) }));
     router.add('GET', '/users/{username}', (ctx) => {
         const a = ctx.state.findAccount(ctx.params.username);
@@ -95128,6 +95129,9 @@ function registerRepoRoutes(router) {
         const page = http_paginate(ctx, tags, `/repos/${repo.owner.login}/${repo.name}/tags`);
         return { status: 200, body: page.items, headers: page.headers };
     });
+}
+/** Commits, a commit's pull requests, and compare. */
+function registerHistoryRoutes(router) {
     router.add('GET', '/repos/{owner}/{repo}/commits', (ctx) => {
         const repo = ctx.repo();
         const start = ctx.query.get('sha') ?? repo.defaultBranch;
@@ -95189,6 +95193,9 @@ function registerRepoRoutes(router) {
         const { body, headers } = compare(ctx, repo, base, head);
         return { status: 200, body, headers };
     });
+}
+/** The contents API: a file or directory at a ref (raw or as JSON), and writing one file. */
+function registerContentRoutes(router) {
     router.add('GET', '/repos/{owner}/{repo}/contents/{path}', (ctx) => {
         const repo = ctx.repo();
         const ref = ctx.query.get('ref') ?? repo.defaultBranch;
@@ -95257,6 +95264,9 @@ function registerRepoRoutes(router) {
             body: { content: fileContent(ctx, repo, path, blobSha, branch), commit: commit ? gitCommit(ctx.urls, repo, commit) : null },
         };
     }, { greedy: true });
+}
+/** Labels on the repository and on issues and pull requests, and milestones. */
+function registerLabelRoutes(router) {
     router.add('GET', '/repos/{owner}/{repo}/labels', (ctx) => {
         const repo = ctx.repo();
         const page = http_paginate(ctx, repo.labels, `/repos/${repo.owner.login}/${repo.name}/labels`);
@@ -95341,6 +95351,12 @@ function registerRepoRoutes(router) {
         repo.milestones.push(m);
         return { status: 201, body: milestone(ctx.state, ctx.urls, repo, m) };
     });
+}
+function registerRepoRoutes(router) {
+    registerRepositoryRoutes(router);
+    registerHistoryRoutes(router);
+    registerContentRoutes(router);
+    registerLabelRoutes(router);
 }
 
 // EXTERNAL MODULE: ./node_modules/tar-stream/index.js
@@ -111164,44 +111180,6 @@ function existingKeysNear(root, steps) {
     return [];
 }
 
-// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __nccwpck_require__(9547);
-;// CONCATENATED MODULE: ./packages/version-files/src/formats/json.ts
-
-
-function toTree(source, node) {
-    switch (node.type) {
-        case 'object':
-            return {
-                kind: 'map',
-                entries: (node.children ?? []).flatMap((property) => {
-                    const [key, value] = property.children ?? [];
-                    return key && value ? [[String(key.value), toTree(source, value)]] : [];
-                }),
-            };
-        case 'array':
-            return { kind: 'seq', items: (node.children ?? []).map((child) => toTree(source, child)) };
-        case 'string':
-            return {
-                kind: 'scalar',
-                value: node.value,
-                span: { start: node.offset, end: node.offset + node.length, line: lineColumn(source.text, node.offset).line, render: (v) => JSON.stringify(v) },
-            };
-        default:
-            return { kind: 'scalar', value: node.value, span: undefined };
-    }
-}
-function parseJsonTree(source) {
-    const errors = [];
-    const root = (0,main.parseTree)(source.text, errors, { allowTrailingComma: false, disallowComments: !/\.jsonc$|tsconfig[^/]*\.json$/.test(source.path) });
-    const error = errors[0];
-    if (error || !root) {
-        const { line, column } = lineColumn(source.text, error?.offset ?? 0);
-        throw syntaxError(source.path, 'JSON', line, column, error ? (0,main.printParseErrorCode)(error.error) : 'empty document');
-    }
-    return toTree(source, root);
-}
-
 ;// CONCATENATED MODULE: ./node_modules/toml-eslint-parser/lib/chunk-15K8U1wQ.mjs
 //#region rolldown:runtime
 var __defProp = Object.defineProperty;
@@ -113743,6 +113721,44 @@ function shiftSpans(node, offset, lines) {
         node.span = { ...node.span, start: node.span.start + offset, end: node.span.end + offset, line: node.span.line + lines };
 }
 
+// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
+var main = __nccwpck_require__(9547);
+;// CONCATENATED MODULE: ./packages/version-files/src/formats/json.ts
+
+
+function toTree(source, node) {
+    switch (node.type) {
+        case 'object':
+            return {
+                kind: 'map',
+                entries: (node.children ?? []).flatMap((property) => {
+                    const [key, value] = property.children ?? [];
+                    return key && value ? [[String(key.value), toTree(source, value)]] : [];
+                }),
+            };
+        case 'array':
+            return { kind: 'seq', items: (node.children ?? []).map((child) => toTree(source, child)) };
+        case 'string':
+            return {
+                kind: 'scalar',
+                value: node.value,
+                span: { start: node.offset, end: node.offset + node.length, line: lineColumn(source.text, node.offset).line, render: (v) => JSON.stringify(v) },
+            };
+        default:
+            return { kind: 'scalar', value: node.value, span: undefined };
+    }
+}
+function parseJsonTree(source) {
+    const errors = [];
+    const root = (0,main.parseTree)(source.text, errors, { allowTrailingComma: false, disallowComments: !/\.jsonc$|tsconfig[^/]*\.json$/.test(source.path) });
+    const error = errors[0];
+    if (error || !root) {
+        const { line, column } = lineColumn(source.text, error?.offset ?? 0);
+        throw syntaxError(source.path, 'JSON', line, column, error ? (0,main.printParseErrorCode)(error.error) : 'empty document');
+    }
+    return toTree(source, root);
+}
+
 ;// CONCATENATED MODULE: ./packages/version-files/src/formats/yaml.ts
 
 
@@ -113843,6 +113859,93 @@ function yamlScalarRanges(source) {
         offset += token.length;
     }
     return ranges;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/parsed-file.ts
+
+
+
+
+
+function formatOf(path) {
+    if (/\.ya?ml$/i.test(path))
+        return 'YAML';
+    if (/\.json5?$|\.jsonc$/i.test(path))
+        return 'JSON';
+    if (/\.toml$/i.test(path) || /(^|\/)(Cargo\.lock|Pipfile)$/.test(path))
+        return 'TOML';
+    return 'text';
+}
+/** Parsed views of one file, computed at most once however many selectors look at it. */
+class ParsedFile {
+    source;
+    format;
+    trees;
+    ranges;
+    constructor(source, format = formatOf(source.path)) {
+        this.source = source;
+        this.format = format;
+    }
+    structured() {
+        if (!this.trees) {
+            switch (this.format) {
+                case 'YAML':
+                    this.trees = parseYamlTrees(this.source, parseYamlDocuments(this.source));
+                    break;
+                case 'JSON':
+                    this.trees = [parseJsonTree(this.source)];
+                    break;
+                case 'TOML':
+                    this.trees = [parseTomlTree(this.source)];
+                    break;
+                default:
+                    throw new errors_UserError(`${this.source.path} is not YAML, JSON or TOML, so key paths cannot be used on it.`, 'Use `regex /…(version)…/`, `marker` or `image` for this file, or rename it with a .yaml/.json/.toml extension.', { input: 'files' });
+            }
+        }
+        return this.trees;
+    }
+    /** Where text selectors may look: scalars in YAML (never comments), the whole text elsewhere. */
+    searchRanges() {
+        if (!this.ranges)
+            this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source) : [{ start: 0, end: this.source.text.length }];
+        return this.ranges;
+    }
+}
+function at(file, offset) {
+    return lineColumn(file.source.text, offset).line;
+}
+/**
+ * Matches of a global regex that lie wholly inside one of the file's searchable ranges; offsets in
+ * the result are file offsets. One pass over the text, each match placed by binary search: a
+ * manifest has thousands of tiny scalar ranges, and a regex per range cost more than the parse.
+ */
+function* scan(file, pattern) {
+    const { text } = file.source;
+    const regex = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    let ranges;
+    for (const match of text.matchAll(regex)) {
+        const start = match.index;
+        const end = start + match[0].length;
+        // A comment runs from a `#` to the end of its line: with no `#` before it on its line, a match is
+        // not in one. Only the other matches need the file lexed (a `#` in a quoted or block scalar).
+        if (file.format !== 'YAML' || text.lastIndexOf('#', start) < text.lastIndexOf('\n', start)) {
+            yield { match: match, offset: 0 };
+            continue;
+        }
+        ranges ??= file.searchRanges();
+        let low = 0;
+        let high = ranges.length - 1;
+        while (low < high) {
+            const mid = (low + high + 1) >> 1;
+            if (ranges[mid].start <= start)
+                low = mid;
+            else
+                high = mid - 1;
+        }
+        const range = ranges[low];
+        if (range && range.start <= start && end <= range.end)
+            yield { match: match, offset: 0 };
+    }
 }
 
 ;// CONCATENATED MODULE: ./packages/version-files/src/version.ts
@@ -114087,55 +114190,6 @@ function updatedRequirement(requirement, version, where, policy = 'upgrade') {
 
 
 
-
-
-function formatOf(path) {
-    if (/\.ya?ml$/i.test(path))
-        return 'YAML';
-    if (/\.json5?$|\.jsonc$/i.test(path))
-        return 'JSON';
-    if (/\.toml$/i.test(path) || /(^|\/)(Cargo\.lock|Pipfile)$/.test(path))
-        return 'TOML';
-    return 'text';
-}
-/** Parsed views of one file, computed at most once however many selectors look at it. */
-class ParsedFile {
-    source;
-    format;
-    trees;
-    ranges;
-    constructor(source, format = formatOf(source.path)) {
-        this.source = source;
-        this.format = format;
-    }
-    structured() {
-        if (!this.trees) {
-            switch (this.format) {
-                case 'YAML':
-                    this.trees = parseYamlTrees(this.source, parseYamlDocuments(this.source));
-                    break;
-                case 'JSON':
-                    this.trees = [parseJsonTree(this.source)];
-                    break;
-                case 'TOML':
-                    this.trees = [parseTomlTree(this.source)];
-                    break;
-                default:
-                    throw new errors_UserError(`${this.source.path} is not YAML, JSON or TOML, so key paths cannot be used on it.`, 'Use `regex /…(version)…/`, `marker` or `image` for this file, or rename it with a .yaml/.json/.toml extension.', { input: 'files' });
-            }
-        }
-        return this.trees;
-    }
-    /** Where text selectors may look: scalars in YAML (never comments), the whole text elsewhere. */
-    searchRanges() {
-        if (!this.ranges)
-            this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source) : [{ start: 0, end: this.source.text.length }];
-        return this.ranges;
-    }
-}
-function at(file, offset) {
-    return lineColumn(file.source.text, offset).line;
-}
 /**
  * A match whose edit replaces one span with the next value: the template if the selector has one,
  * else the current value with its version token swapped (`fallback` when it has none).
@@ -114252,39 +114306,6 @@ function matchKey(file, selector) {
         }
     });
     return matches;
-}
-/**
- * Matches of a global regex that lie wholly inside one of the file's searchable ranges; offsets in
- * the result are file offsets. One pass over the text, each match placed by binary search: a
- * manifest has thousands of tiny scalar ranges, and a regex per range cost more than the parse.
- */
-function* scan(file, pattern) {
-    const { text } = file.source;
-    const regex = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
-    let ranges;
-    for (const match of text.matchAll(regex)) {
-        const start = match.index;
-        const end = start + match[0].length;
-        // A comment runs from a `#` to the end of its line: with no `#` before it on its line, a match is
-        // not in one. Only the other matches need the file lexed (a `#` in a quoted or block scalar).
-        if (file.format !== 'YAML' || text.lastIndexOf('#', start) < text.lastIndexOf('\n', start)) {
-            yield { match: match, offset: 0 };
-            continue;
-        }
-        ranges ??= file.searchRanges();
-        let low = 0;
-        let high = ranges.length - 1;
-        while (low < high) {
-            const mid = (low + high + 1) >> 1;
-            if (ranges[mid].start <= start)
-                low = mid;
-            else
-                high = mid - 1;
-        }
-        const range = ranges[low];
-        if (range && range.start <= start && end <= range.end)
-            yield { match: match, offset: 0 };
-    }
 }
 const TAG = '[\\w][\\w.-]{0,127}';
 const DIGEST = '@sha256:[0-9a-f]{64}';
@@ -114523,6 +114544,7 @@ function matchSelector(file, selector, context) {
 }
 
 ;// CONCATENATED MODULE: ./packages/version-files/src/plan.ts
+
 
 
 

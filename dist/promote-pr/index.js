@@ -38751,7 +38751,7 @@ module.exports = {
 /* unused harmony exports DEFAULT_TITLE, DEFAULT_BODY */
 /* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8232);
 /* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6064);
-/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7757);
+/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4416);
 
 
 
@@ -49023,8 +49023,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var dist = __nccwpck_require__(8815);
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 3 modules
 var src = __nccwpck_require__(8232);
-// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 29 modules
-var version_files_src = __nccwpck_require__(7757);
+// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 30 modules
+var version_files_src = __nccwpck_require__(4416);
 ;// CONCATENATED MODULE: ./packages/promotion/src/promoter-manifest.ts
 
 
@@ -53355,7 +53355,7 @@ async function runPromotion(clients, request) {
 
 /***/ }),
 
-/***/ 7757:
+/***/ 4416:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -53607,44 +53607,6 @@ function existingKeysNear(root, steps) {
         return [...keys].slice(0, 20);
     }
     return [];
-}
-
-// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __nccwpck_require__(9547);
-;// CONCATENATED MODULE: ./packages/version-files/src/formats/json.ts
-
-
-function toTree(source, node) {
-    switch (node.type) {
-        case 'object':
-            return {
-                kind: 'map',
-                entries: (node.children ?? []).flatMap((property) => {
-                    const [key, value] = property.children ?? [];
-                    return key && value ? [[String(key.value), toTree(source, value)]] : [];
-                }),
-            };
-        case 'array':
-            return { kind: 'seq', items: (node.children ?? []).map((child) => toTree(source, child)) };
-        case 'string':
-            return {
-                kind: 'scalar',
-                value: node.value,
-                span: { start: node.offset, end: node.offset + node.length, line: lineColumn(source.text, node.offset).line, render: (v) => JSON.stringify(v) },
-            };
-        default:
-            return { kind: 'scalar', value: node.value, span: undefined };
-    }
-}
-function parseJsonTree(source) {
-    const errors = [];
-    const root = (0,main.parseTree)(source.text, errors, { allowTrailingComma: false, disallowComments: !/\.jsonc$|tsconfig[^/]*\.json$/.test(source.path) });
-    const error = errors[0];
-    if (error || !root) {
-        const { line, column } = lineColumn(source.text, error?.offset ?? 0);
-        throw syntaxError(source.path, 'JSON', line, column, error ? (0,main.printParseErrorCode)(error.error) : 'empty document');
-    }
-    return toTree(source, root);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/toml-eslint-parser/lib/chunk-15K8U1wQ.mjs
@@ -56188,6 +56150,44 @@ function shiftSpans(node, offset, lines) {
         node.span = { ...node.span, start: node.span.start + offset, end: node.span.end + offset, line: node.span.line + lines };
 }
 
+// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
+var main = __nccwpck_require__(9547);
+;// CONCATENATED MODULE: ./packages/version-files/src/formats/json.ts
+
+
+function toTree(source, node) {
+    switch (node.type) {
+        case 'object':
+            return {
+                kind: 'map',
+                entries: (node.children ?? []).flatMap((property) => {
+                    const [key, value] = property.children ?? [];
+                    return key && value ? [[String(key.value), toTree(source, value)]] : [];
+                }),
+            };
+        case 'array':
+            return { kind: 'seq', items: (node.children ?? []).map((child) => toTree(source, child)) };
+        case 'string':
+            return {
+                kind: 'scalar',
+                value: node.value,
+                span: { start: node.offset, end: node.offset + node.length, line: lineColumn(source.text, node.offset).line, render: (v) => JSON.stringify(v) },
+            };
+        default:
+            return { kind: 'scalar', value: node.value, span: undefined };
+    }
+}
+function parseJsonTree(source) {
+    const errors = [];
+    const root = (0,main.parseTree)(source.text, errors, { allowTrailingComma: false, disallowComments: !/\.jsonc$|tsconfig[^/]*\.json$/.test(source.path) });
+    const error = errors[0];
+    if (error || !root) {
+        const { line, column } = lineColumn(source.text, error?.offset ?? 0);
+        throw syntaxError(source.path, 'JSON', line, column, error ? (0,main.printParseErrorCode)(error.error) : 'empty document');
+    }
+    return toTree(source, root);
+}
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./packages/version-files/src/formats/yaml.ts
@@ -56290,6 +56290,93 @@ function yamlScalarRanges(source) {
         offset += token.length;
     }
     return ranges;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/parsed-file.ts
+
+
+
+
+
+function formatOf(path) {
+    if (/\.ya?ml$/i.test(path))
+        return 'YAML';
+    if (/\.json5?$|\.jsonc$/i.test(path))
+        return 'JSON';
+    if (/\.toml$/i.test(path) || /(^|\/)(Cargo\.lock|Pipfile)$/.test(path))
+        return 'TOML';
+    return 'text';
+}
+/** Parsed views of one file, computed at most once however many selectors look at it. */
+class ParsedFile {
+    source;
+    format;
+    trees;
+    ranges;
+    constructor(source, format = formatOf(source.path)) {
+        this.source = source;
+        this.format = format;
+    }
+    structured() {
+        if (!this.trees) {
+            switch (this.format) {
+                case 'YAML':
+                    this.trees = parseYamlTrees(this.source, parseYamlDocuments(this.source));
+                    break;
+                case 'JSON':
+                    this.trees = [parseJsonTree(this.source)];
+                    break;
+                case 'TOML':
+                    this.trees = [parseTomlTree(this.source)];
+                    break;
+                default:
+                    throw new src/* UserError */.yo(`${this.source.path} is not YAML, JSON or TOML, so key paths cannot be used on it.`, 'Use `regex /…(version)…/`, `marker` or `image` for this file, or rename it with a .yaml/.json/.toml extension.', { input: 'files' });
+            }
+        }
+        return this.trees;
+    }
+    /** Where text selectors may look: scalars in YAML (never comments), the whole text elsewhere. */
+    searchRanges() {
+        if (!this.ranges)
+            this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source) : [{ start: 0, end: this.source.text.length }];
+        return this.ranges;
+    }
+}
+function at(file, offset) {
+    return lineColumn(file.source.text, offset).line;
+}
+/**
+ * Matches of a global regex that lie wholly inside one of the file's searchable ranges; offsets in
+ * the result are file offsets. One pass over the text, each match placed by binary search: a
+ * manifest has thousands of tiny scalar ranges, and a regex per range cost more than the parse.
+ */
+function* scan(file, pattern) {
+    const { text } = file.source;
+    const regex = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    let ranges;
+    for (const match of text.matchAll(regex)) {
+        const start = match.index;
+        const end = start + match[0].length;
+        // A comment runs from a `#` to the end of its line: with no `#` before it on its line, a match is
+        // not in one. Only the other matches need the file lexed (a `#` in a quoted or block scalar).
+        if (file.format !== 'YAML' || text.lastIndexOf('#', start) < text.lastIndexOf('\n', start)) {
+            yield { match: match, offset: 0 };
+            continue;
+        }
+        ranges ??= file.searchRanges();
+        let low = 0;
+        let high = ranges.length - 1;
+        while (low < high) {
+            const mid = (low + high + 1) >> 1;
+            if (ranges[mid].start <= start)
+                low = mid;
+            else
+                high = mid - 1;
+        }
+        const range = ranges[low];
+        if (range && range.start <= start && end <= range.end)
+            yield { match: match, offset: 0 };
+    }
 }
 
 // EXTERNAL MODULE: ./node_modules/semver/index.js
@@ -56537,55 +56624,6 @@ function updatedRequirement(requirement, version, where, policy = 'upgrade') {
 
 
 
-
-
-function formatOf(path) {
-    if (/\.ya?ml$/i.test(path))
-        return 'YAML';
-    if (/\.json5?$|\.jsonc$/i.test(path))
-        return 'JSON';
-    if (/\.toml$/i.test(path) || /(^|\/)(Cargo\.lock|Pipfile)$/.test(path))
-        return 'TOML';
-    return 'text';
-}
-/** Parsed views of one file, computed at most once however many selectors look at it. */
-class ParsedFile {
-    source;
-    format;
-    trees;
-    ranges;
-    constructor(source, format = formatOf(source.path)) {
-        this.source = source;
-        this.format = format;
-    }
-    structured() {
-        if (!this.trees) {
-            switch (this.format) {
-                case 'YAML':
-                    this.trees = parseYamlTrees(this.source, parseYamlDocuments(this.source));
-                    break;
-                case 'JSON':
-                    this.trees = [parseJsonTree(this.source)];
-                    break;
-                case 'TOML':
-                    this.trees = [parseTomlTree(this.source)];
-                    break;
-                default:
-                    throw new src/* UserError */.yo(`${this.source.path} is not YAML, JSON or TOML, so key paths cannot be used on it.`, 'Use `regex /…(version)…/`, `marker` or `image` for this file, or rename it with a .yaml/.json/.toml extension.', { input: 'files' });
-            }
-        }
-        return this.trees;
-    }
-    /** Where text selectors may look: scalars in YAML (never comments), the whole text elsewhere. */
-    searchRanges() {
-        if (!this.ranges)
-            this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source) : [{ start: 0, end: this.source.text.length }];
-        return this.ranges;
-    }
-}
-function at(file, offset) {
-    return lineColumn(file.source.text, offset).line;
-}
 /**
  * A match whose edit replaces one span with the next value: the template if the selector has one,
  * else the current value with its version token swapped (`fallback` when it has none).
@@ -56702,39 +56740,6 @@ function matchKey(file, selector) {
         }
     });
     return matches;
-}
-/**
- * Matches of a global regex that lie wholly inside one of the file's searchable ranges; offsets in
- * the result are file offsets. One pass over the text, each match placed by binary search: a
- * manifest has thousands of tiny scalar ranges, and a regex per range cost more than the parse.
- */
-function* scan(file, pattern) {
-    const { text } = file.source;
-    const regex = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
-    let ranges;
-    for (const match of text.matchAll(regex)) {
-        const start = match.index;
-        const end = start + match[0].length;
-        // A comment runs from a `#` to the end of its line: with no `#` before it on its line, a match is
-        // not in one. Only the other matches need the file lexed (a `#` in a quoted or block scalar).
-        if (file.format !== 'YAML' || text.lastIndexOf('#', start) < text.lastIndexOf('\n', start)) {
-            yield { match: match, offset: 0 };
-            continue;
-        }
-        ranges ??= file.searchRanges();
-        let low = 0;
-        let high = ranges.length - 1;
-        while (low < high) {
-            const mid = (low + high + 1) >> 1;
-            if (ranges[mid].start <= start)
-                low = mid;
-            else
-                high = mid - 1;
-        }
-        const range = ranges[low];
-        if (range && range.start <= start && end <= range.end)
-            yield { match: match, offset: 0 };
-    }
 }
 const TAG = '[\\w][\\w.-]{0,127}';
 const DIGEST = '@sha256:[0-9a-f]{64}';
@@ -56973,6 +56978,7 @@ function matchSelector(file, selector, context) {
 }
 
 ;// CONCATENATED MODULE: ./packages/version-files/src/plan.ts
+
 
 
 

@@ -105,7 +105,8 @@ function compare(ctx: RequestContext, repo: Repository, base: string, head: stri
 
 const HEX_COLOR = /^[0-9a-fA-F]{6}$/;
 
-export function registerRepoRoutes(router: Router): void {
+/** Accounts, the repository, its branches and tags. */
+function registerRepositoryRoutes(router: Router): void {
   router.add('GET', '/user', (ctx) => ({ status: 200, body: json.account(ctx.urls, requireAuth(ctx.identity).account) }));
   router.add('GET', '/users/{username}', (ctx) => {
     const a = ctx.state.findAccount(ctx.params.username as string);
@@ -162,6 +163,10 @@ export function registerRepoRoutes(router: Router): void {
     return { status: 200, body: page.items, headers: page.headers };
   });
 
+}
+
+/** Commits, a commit's pull requests, and compare. */
+function registerHistoryRoutes(router: Router): void {
   router.add('GET', '/repos/{owner}/{repo}/commits', (ctx) => {
     const repo = ctx.repo();
     const start = ctx.query.get('sha') ?? repo.defaultBranch;
@@ -219,6 +224,10 @@ export function registerRepoRoutes(router: Router): void {
     return { status: 200, body, headers };
   });
 
+}
+
+/** The contents API: a file or directory at a ref (raw or as JSON), and writing one file. */
+function registerContentRoutes(router: Router): void {
   router.add(
     'GET',
     '/repos/{owner}/{repo}/contents/{path}',
@@ -290,6 +299,10 @@ export function registerRepoRoutes(router: Router): void {
     { greedy: true },
   );
 
+}
+
+/** Labels on the repository and on issues and pull requests, and milestones. */
+function registerLabelRoutes(router: Router): void {
   router.add('GET', '/repos/{owner}/{repo}/labels', (ctx) => {
     const repo = ctx.repo();
     const page = paginate(ctx, repo.labels, `/repos/${repo.owner.login}/${repo.name}/labels`);
@@ -367,3 +380,9 @@ export function registerRepoRoutes(router: Router): void {
   });
 }
 
+export function registerRepoRoutes(router: Router): void {
+  registerRepositoryRoutes(router);
+  registerHistoryRoutes(router);
+  registerContentRoutes(router);
+  registerLabelRoutes(router);
+}
