@@ -76,6 +76,8 @@ describe('relkit releases itself: release-relkit.yml dispatched in the sandbox',
     expect(record.result, failures(record)).toBe('success');
     const releaseCommit = head('relkit');
     expect(filesAt('relkit', releaseCommit)['package.json']).toMatch(/"version": "1\.0\.0"/);
+    // The release writes its own CHANGELOG section, committed with the bump.
+    expect(filesAt('relkit', releaseCommit)['CHANGELOG.md']).toMatch(/^## \[?v?1\.0\.0\]?.*$/m);
     for (const workflow of ['.github/workflows/release.yml', '.github/workflows/release-relkit.yml']) {
       const pins = [...filesAt('relkit', releaseCommit)[workflow]!.matchAll(/uses: relkit\/[a-z-]+@(v\d+\.\d+\.\d+\S*)/g)].map((m) => m[1]);
       expect(pins.length).toBeGreaterThan(0);
