@@ -42325,8 +42325,8 @@ class WritePath {
 
 // EXTERNAL MODULE: ./packages/kit/src/summary.ts
 var src_summary = __nccwpck_require__(5300);
-// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 24 modules
-var github_client = __nccwpck_require__(4597);
+// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 28 modules
+var github_client = __nccwpck_require__(9412);
 ;// CONCATENATED MODULE: ./packages/kit/src/action/run.ts
 
 
@@ -42523,7 +42523,7 @@ function explainGitHubError(error, what, permission = 'the required') {
 
 /***/ }),
 
-/***/ 4597:
+/***/ 9412:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42534,8 +42534,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: GITHUB_API_VERSION, RequestCounter, isContentCreating
 
-// EXTERNAL MODULE: external "node:stream"
-var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: external "fs"
 var external_fs_ = __nccwpck_require__(9896);
 // EXTERNAL MODULE: external "os"
@@ -47857,32 +47855,12 @@ var bottleneck_lib = __nccwpck_require__(2203);
 var bottleneck_lib_default = /*#__PURE__*/__nccwpck_require__.n(bottleneck_lib);
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
-;// CONCATENATED MODULE: ./packages/kit/src/github-client.ts
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./packages/kit/src/api-version.ts
 /** The REST API version relkit is written against; sent on every request. */
 const GITHUB_API_VERSION = '2022-11-28';
-/** Counts every HTTP request that really left the process, retries included. */
-class RequestCounter {
-    total = 0;
-    graphql = 0;
-    byMethod = {};
-    record(method, url) {
-        this.total += 1;
-        this.byMethod[method] = (this.byMethod[method] ?? 0) + 1;
-        if (/\/graphql(\?|$)/.test(url))
-            this.graphql += 1;
-    }
-    toJSON() {
-        return { total: this.total, graphql: this.graphql, byMethod: { ...this.byMethod } };
-    }
-}
-// Order matters: hooks of later plugins wrap earlier ones, and retry-after must be seen first.
-const RelkitOctokit = GitHub.plugin(retryAfterHonouring, retry, throttling);
+
+;// CONCATENATED MODULE: ./packages/kit/src/rate-limits.ts
+// GitHub's rate limits as relkit meets them: Retry-After honoured, content-creating requests paced.
 /**
  * plugin-retry waits (n+1)² units whatever the server said. Registered before it, this hook is
  * innermost: on a 429 or 503 carrying `retry-after` it first waits that long, then hands the error
@@ -47905,17 +47883,6 @@ function retryAfterHonouring(_octokit, octokitOptions) {
     });
     return {};
 }
-function envNumber(env, name) {
-    const value = env[name];
-    if (value === undefined || value === '')
-        return undefined;
-    const n = Number(value);
-    return Number.isFinite(n) && n >= 0 ? n : undefined;
-}
-function trimSlash(url) {
-    return url.replace(/\/+$/, '');
-}
-/** The one way relkit talks to GitHub: REST and GraphQL from the same configured Octokit. */
 /**
  * Requests GitHub counts as content-creating for its secondary rate limits: REST writes and GraphQL
  * mutations; a GraphQL query is a read (1 point of 2,000 a minute, not a write).
@@ -47948,6 +47915,102 @@ function writePacer(intervalMs) {
             await new Promise((resolve) => setTimeout(resolve, at - now));
     };
 }
+
+;// CONCATENATED MODULE: ./packages/kit/src/request-counter.ts
+/** Counts every HTTP request that really left the process, retries included. */
+class RequestCounter {
+    total = 0;
+    graphql = 0;
+    byMethod = {};
+    record(method, url) {
+        this.total += 1;
+        this.byMethod[method] = (this.byMethod[method] ?? 0) + 1;
+        if (/\/graphql(\?|$)/.test(url))
+            this.graphql += 1;
+    }
+    toJSON() {
+        return { total: this.total, graphql: this.graphql, byMethod: { ...this.byMethod } };
+    }
+}
+
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./packages/kit/src/upload.ts
+
+
+/**
+ * Streams a release asset to the uploads host, outside Octokit (which buffers bodies): 5xx answers
+ * and dropped connections are retried with backoff, 429 and secondary limits after Retry-After,
+ * each time from a fresh stream; any other answer is returned for the caller to read.
+ */
+function assetUploader(options) {
+    return async (request) => {
+        for (let attempt = 0;; attempt++) {
+            let answer;
+            let failure;
+            try {
+                options.requests.record('POST', request.url);
+                // A big asset takes longer than an API call: allow for a slow 512 KiB/s link on top.
+                answer = await options.fetch(request.url, {
+                    signal: AbortSignal.timeout(options.requestTimeoutMs + Math.ceil(request.size / 512)),
+                    method: 'POST',
+                    headers: { authorization: `token ${options.token}`, 'content-type': request.contentType, 'content-length': String(request.size), accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION, 'user-agent': 'relkit' },
+                    body: external_node_stream_.Readable.toWeb(external_node_stream_.Readable.from(request.open())),
+                    duplex: 'half',
+                });
+            }
+            catch (error) {
+                failure = error;
+            }
+            const status = answer?.status;
+            const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);
+            const transient = failure !== undefined || (status !== undefined && status >= 500) || limited;
+            if (!transient || attempt >= options.retries) {
+                if (failure)
+                    throw failure;
+                const text = await answer.text();
+                let data = text;
+                try {
+                    data = JSON.parse(text);
+                }
+                catch {
+                    // not JSON: keep the text
+                }
+                return { status: answer.status, data };
+            }
+            await answer?.body?.cancel();
+            const retryAfter = Number(answer?.headers.get('retry-after'));
+            const wait = limited && Number.isFinite(retryAfter) ? retryAfter * 1000 : options.retryBaseMs * 2 ** attempt * (0.5 + Math.random());
+            options.log(`upload to ${request.url.replace(/\?.*$/, '')} failed (${failure ? failure.message : `HTTP ${status}`}); retrying in ${Math.round(wait)} ms`);
+            await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/github-client.ts
+
+
+
+
+
+
+
+
+
+
+// Order matters: hooks of later plugins wrap earlier ones, and retry-after must be seen first.
+const RelkitOctokit = GitHub.plugin(retryAfterHonouring, retry, throttling);
+function envNumber(env, name) {
+    const value = env[name];
+    if (value === undefined || value === '')
+        return undefined;
+    const n = Number(value);
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+}
+function trimSlash(url) {
+    return url.replace(/\/+$/, '');
+}
+/** The one way relkit talks to GitHub: REST and GraphQL from the same configured Octokit. */
 function createGitHubClients(options) {
     const env = options.env ?? process.env;
     if (!options.token) {
@@ -48017,47 +48080,7 @@ function createGitHubClients(options) {
         request.headers['x-github-api-version'] = GITHUB_API_VERSION;
     });
     const graphql = rest.graphql.defaults({ url: graphqlUrl });
-    const upload = async (request) => {
-        for (let attempt = 0;; attempt++) {
-            let answer;
-            let failure;
-            try {
-                requests.record('POST', request.url);
-                // A big asset takes longer than an API call: allow for a slow 512 KiB/s link on top.
-                answer = await baseFetch(request.url, {
-                    signal: AbortSignal.timeout(requestTimeoutMs + Math.ceil(request.size / 512)),
-                    method: 'POST',
-                    headers: { authorization: `token ${options.token}`, 'content-type': request.contentType, 'content-length': String(request.size), accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION, 'user-agent': 'relkit' },
-                    body: external_node_stream_.Readable.toWeb(external_node_stream_.Readable.from(request.open())),
-                    duplex: 'half',
-                });
-            }
-            catch (error) {
-                failure = error;
-            }
-            const status = answer?.status;
-            const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);
-            const transient = failure !== undefined || (status !== undefined && status >= 500) || limited;
-            if (!transient || attempt >= retries) {
-                if (failure)
-                    throw failure;
-                const text = await answer.text();
-                let data = text;
-                try {
-                    data = JSON.parse(text);
-                }
-                catch {
-                    // not JSON: keep the text
-                }
-                return { status: answer.status, data };
-            }
-            await answer?.body?.cancel();
-            const retryAfter = Number(answer?.headers.get('retry-after'));
-            const wait = limited && Number.isFinite(retryAfter) ? retryAfter * 1000 : retryBaseMs * 2 ** attempt * (0.5 + Math.random());
-            log(`upload to ${request.url.replace(/\?.*$/, '')} failed (${failure ? failure.message : `HTTP ${status}`}); retrying in ${Math.round(wait)} ms`);
-            await new Promise((resolve) => setTimeout(resolve, wait));
-        }
-    };
+    const upload = assetUploader({ fetch: baseFetch, token: options.token, retries, retryBaseMs, requestTimeoutMs, requests, log });
     return { rest, graphql, requests, apiUrl, graphqlUrl, upload };
 }
 
@@ -48094,8 +48117,8 @@ var inputs = __nccwpck_require__(6415);
 var duration = __nccwpck_require__(5438);
 // EXTERNAL MODULE: ./packages/kit/src/summary.ts
 var summary = __nccwpck_require__(5300);
-// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 24 modules
-var github_client = __nccwpck_require__(4597);
+// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 28 modules
+var github_client = __nccwpck_require__(9412);
 ;// CONCATENATED MODULE: ./packages/kit/src/parallel.ts
 /** Runs `tasks` with at most `limit` in flight, keeping the results in task order. */
 async function runBounded(tasks, limit) {

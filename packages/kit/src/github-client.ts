@@ -1,30 +1,16 @@
-import { Readable } from 'node:stream';
 import { GitHub, defaults as actionsDefaults } from '@actions/github/lib/utils';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import Bottleneck from 'bottleneck';
 import { UserError } from './errors.js';
 import type { Logger } from './writes.js';
+import { GITHUB_API_VERSION } from './api-version.js';
+import { isContentCreating, retryAfterHonouring, writePacer } from './rate-limits.js';
+import { RequestCounter } from './request-counter.js';
+import { assetUploader, type UploadAnswer, type UploadRequest } from './upload.js';
 
-/** The REST API version relkit is written against; sent on every request. */
-export const GITHUB_API_VERSION = '2022-11-28';
-
-/** Counts every HTTP request that really left the process, retries included. */
-export class RequestCounter {
-  total = 0;
-  graphql = 0;
-  readonly byMethod: Record<string, number> = {};
-
-  record(method: string, url: string): void {
-    this.total += 1;
-    this.byMethod[method] = (this.byMethod[method] ?? 0) + 1;
-    if (/\/graphql(\?|$)/.test(url)) this.graphql += 1;
-  }
-
-  toJSON(): { total: number; graphql: number; byMethod: Record<string, number> } {
-    return { total: this.total, graphql: this.graphql, byMethod: { ...this.byMethod } };
-  }
-}
+export { GITHUB_API_VERSION, isContentCreating, RequestCounter };
+export type { UploadAnswer, UploadRequest };
 
 export interface GitHubClientOptions {
   token: string;
@@ -55,20 +41,6 @@ const RelkitOctokit = GitHub.plugin(retryAfterHonouring, retry, throttling);
 export type GitHubRest = InstanceType<typeof RelkitOctokit>;
 export type GitHubGraphql = GitHubRest['graphql'];
 
-export interface UploadRequest {
-  /** The release's upload_url with `{?name,label}` already expanded. */
-  url: string;
-  /** Opens the body afresh for every attempt, so a retry never sends a half-read stream. */
-  open: () => NodeJS.ReadableStream;
-  size: number;
-  contentType: string;
-}
-
-export interface UploadAnswer {
-  status: number;
-  data: unknown;
-}
-
 export interface GitHubClients {
   rest: GitHubRest;
   graphql: GitHubGraphql;
@@ -83,29 +55,6 @@ export interface GitHubClients {
   graphqlUrl: string;
 }
 
-/**
- * plugin-retry waits (n+1)² units whatever the server said. Registered before it, this hook is
- * innermost: on a 429 or 503 carrying `retry-after` it first waits that long, then hands the error
- * on for plugin-retry to retry. (Rewriting plugin-retry's own delay does not work: it is read
- * before an outer hook could change it, and overwritten by it from inside.) Secondary limits are
- * left to plugin-throttling.
- */
-function retryAfterHonouring(_octokit: unknown, octokitOptions: { retry?: { retryAfterBaseValue?: number; retries?: number } }) {
-  const octokit = _octokit as { hook: { error: (name: string, hook: (error: any, options: any) => Promise<unknown>) => void } };
-  const base = octokitOptions.retry?.retryAfterBaseValue ?? 1000;
-  const retries = octokitOptions.retry?.retries ?? 3;
-  octokit.hook.error('request', async (error: any, options: any) => {
-    const header = error?.response?.headers?.['retry-after'];
-    const retryable = error?.status === 429 || error?.status === 503;
-    const willRetry = (options.request?.retryCount ?? 0) < retries;
-    if (retryable && header !== undefined && willRetry && !/\bsecondary rate\b/i.test(String(error?.message ?? ''))) {
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(header) || 0) * base));
-    }
-    throw error;
-  });
-  return {};
-}
-
 function envNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const value = env[name];
   if (value === undefined || value === '') return undefined;
@@ -118,35 +67,6 @@ function trimSlash(url: string): string {
 }
 
 /** The one way relkit talks to GitHub: REST and GraphQL from the same configured Octokit. */
-/**
- * Requests GitHub counts as content-creating for its secondary rate limits: REST writes and GraphQL
- * mutations; a GraphQL query is a read (1 point of 2,000 a minute, not a write).
- * https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits
- */
-export function isContentCreating(method: string, url: string, body: unknown): boolean {
-  if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return false;
-  if (!/\/graphql(\?|$)/.test(url)) return true;
-  if (typeof body !== 'string') return true;
-  try {
-    const query = (JSON.parse(body) as { query?: unknown }).query;
-    // Leading comments aside, an operation is a mutation only when it says so.
-    return typeof query !== 'string' || /^mutation\b/.test(query.replace(/^(\s*#[^\n]*\n)*\s*/, ''));
-  } catch {
-    return true;
-  }
-}
-
-/** Spaces the starts of writes `intervalMs` apart, as GitHub asks of content-creating requests. */
-function writePacer(intervalMs: number): () => Promise<void> {
-  let next = 0;
-  return async () => {
-    const now = Date.now();
-    const at = Math.max(now, next);
-    next = at + intervalMs;
-    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
-  };
-}
-
 export function createGitHubClients(options: GitHubClientOptions): GitHubClients {
   const env = options.env ?? process.env;
   if (!options.token) {
@@ -216,43 +136,6 @@ export function createGitHubClients(options: GitHubClientOptions): GitHubClients
     request.headers['x-github-api-version'] = GITHUB_API_VERSION;
   });
   const graphql = rest.graphql.defaults({ url: graphqlUrl });
-  const upload = async (request: UploadRequest): Promise<UploadAnswer> => {
-    for (let attempt = 0; ; attempt++) {
-      let answer: Response | undefined;
-      let failure: unknown;
-      try {
-        requests.record('POST', request.url);
-        // A big asset takes longer than an API call: allow for a slow 512 KiB/s link on top.
-        answer = await baseFetch(request.url, {
-          signal: AbortSignal.timeout(requestTimeoutMs + Math.ceil(request.size / 512)),
-          method: 'POST',
-          headers: { authorization: `token ${options.token}`, 'content-type': request.contentType, 'content-length': String(request.size), accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION, 'user-agent': 'relkit' },
-          body: Readable.toWeb(Readable.from(request.open())) as ReadableStream,
-          duplex: 'half',
-        } as RequestInit);
-      } catch (error) {
-        failure = error;
-      }
-      const status = answer?.status;
-      const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);
-      const transient = failure !== undefined || (status !== undefined && status >= 500) || limited;
-      if (!transient || attempt >= retries) {
-        if (failure) throw failure;
-        const text = await answer!.text();
-        let data: unknown = text;
-        try {
-          data = JSON.parse(text);
-        } catch {
-          // not JSON: keep the text
-        }
-        return { status: answer!.status, data };
-      }
-      await answer?.body?.cancel();
-      const retryAfter = Number(answer?.headers.get('retry-after'));
-      const wait = limited && Number.isFinite(retryAfter) ? retryAfter * 1000 : retryBaseMs * 2 ** attempt * (0.5 + Math.random());
-      log(`upload to ${request.url.replace(/\?.*$/, '')} failed (${failure ? (failure as Error).message : `HTTP ${status}`}); retrying in ${Math.round(wait)} ms`);
-      await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  };
+  const upload = assetUploader({ fetch: baseFetch, token: options.token, retries, retryBaseMs, requestTimeoutMs, requests, log });
   return { rest, graphql, requests, apiUrl, graphqlUrl, upload };
 }
