@@ -47694,7 +47694,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   oS: () => (/* reexport */ workspaceRoot)
 });
 
-// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, createGitHubClients, formatDuration, isContentCreating, parseDuration, runBounded, runnerTempRoot, writePlanSection
+// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, createGitHubClients, formatDuration, isContentCreating, parseDuration, runBounded, runnerTempRoot, writePlanSection
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -48078,7 +48078,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   xg: () => (/* reexport */ runBumpVersionFiles)
 });
 
-// UNUSED EXPORTS: PRESETS, PRESET_NAMES, applyEdits, decideVersion, decodeSource, describeChoice, detectVersionFiles, encodeSource, expandPreset, findVersion, highestTag, lineColumn, parseVersion, planBump, renderTemplate, templateVars, workspaceFiles, writeFilesAtomically
+// UNUSED EXPORTS: PRESETS, applyEdits, decodeSource, describeChoice, detectVersionFiles, encodeSource, expandPreset, lineColumn, planBump, workspaceFiles, writeFilesAtomically
 
 ;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
 class Diff {
@@ -53160,21 +53160,6 @@ async function writeFilesAtomically(root, files, writes) {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/version-files/src/tags.ts
-
-/** The highest semver tag `<prefix>X.Y.Z[-pre]` in the repository, from one matching-refs listing. */
-async function highestTag(rest, owner, repo, prefix) {
-    const refs = await rest.paginate(rest.rest.git.listMatchingRefs, { owner, repo, ref: `tags/${prefix}`, per_page: 100 });
-    let best;
-    for (const ref of refs) {
-        const tag = ref.ref.slice('refs/tags/'.length);
-        const version = semver_default().valid(tag.slice(prefix.length)) ? new (semver_default()).SemVer(tag.slice(prefix.length)) : undefined;
-        if (version && (!best || semver_default().gt(version, best.version)))
-            best = { tag, version };
-    }
-    return best;
-}
-
 ;// CONCATENATED MODULE: ./packages/version-files/src/workspace.ts
 
 
@@ -53646,6 +53631,20 @@ async function checkoutHead(dir) {
 
 
 
+;// CONCATENATED MODULE: ./packages/version-files/src/tags.ts
+
+/** The highest semver tag `<prefix>X.Y.Z[-pre]` in the repository, from one matching-refs listing. */
+async function highestTag(rest, owner, repo, prefix) {
+    const refs = await rest.paginate(rest.rest.git.listMatchingRefs, { owner, repo, ref: `tags/${prefix}`, per_page: 100 });
+    let best;
+    for (const ref of refs) {
+        const tag = ref.ref.slice('refs/tags/'.length);
+        const version = semver_default().valid(tag.slice(prefix.length)) ? new (semver_default()).SemVer(tag.slice(prefix.length)) : undefined;
+        if (version && (!best || semver_default().gt(version, best.version)))
+            best = { tag, version };
+    }
+    return best;
+}
 
 ;// CONCATENATED MODULE: ./packages/version-files/src/run.ts
 
@@ -53756,7 +53755,6 @@ async function runBumpVersionFiles(clients, input, env) {
 }
 
 ;// CONCATENATED MODULE: ./packages/version-files/src/index.ts
-
 
 
 

@@ -92356,7 +92356,6 @@ async function checkout_head_checkoutHead(dir) {
 
 
 
-
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(2088);
 var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
@@ -97295,8 +97294,6 @@ async function startSandbox(options = {}) {
 }
 
 ;// CONCATENATED MODULE: ./packages/sandbox/src/index.ts
-
-
 
 
 
@@ -109050,62 +109047,6 @@ async function githubDownload(env, auth, path) {
     return Buffer.from(await response.arrayBuffer());
 }
 
-;// CONCATENATED MODULE: ./packages/rehearsal/src/checkout-action.ts
-
-
-
-
-
-
-
-const CHECKOUT = /^actions\/checkout@(v[4-6](\.[\d.]+)?|[0-9a-f]{40})$/;
-/**
- * actions/checkout without git, as it works on a runner without git 2.18: the commit `ref` names is
- * found, its tarball downloaded in one request and unpacked into the workspace (or `path`), and
- * `.git/HEAD` names that commit, so `git rev-parse HEAD` answers as after a real checkout. Git
- * objects are not fetched: history-reading commands (`git log`) see nothing.
- * https://github.com/actions/checkout#usage ("If Git 2.18 or higher is not in your PATH, falls back to the REST API")
- */
-async function checkout(call) {
-    const repository = call.inputs.repository || call.env.GITHUB_REPOSITORY || '';
-    const token = call.inputs.token || String(call.github.token ?? '');
-    const ref = call.inputs.ref || call.env.GITHUB_SHA || call.env.GITHUB_REF || '';
-    const target = (0,external_node_path_namespaceObject.resolve)(call.workspace, call.inputs.path || '.');
-    if ((0,external_node_path_namespaceObject.relative)(call.workspace, target).startsWith('..'))
-        return { failed: true, outputs: {}, log: `::error::Repository path '${target}' is not under '${call.workspace}'\n` };
-    try {
-        const commit = await githubRequest(call.env, token, 'GET', `/repos/${repository}/commits/${encodeURIComponent(ref.replace(/^refs\/heads\//, ''))}`);
-        const archive = await githubDownload(call.env, token, `/repos/${repository}/tarball/${commit.sha}`);
-        if (call.inputs.clean !== 'false')
-            for (const entry of safeList(target))
-                (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(target, entry), { recursive: true, force: true });
-        (0,external_node_fs_namespaceObject.mkdirSync)(target, { recursive: true });
-        await new Promise((done, fail) => {
-            const tar = (0,external_node_child_process_namespaceObject.execFile)('tar', ['-xz', '--strip-components=1', '-C', target], (error) => (error ? fail(error) : done()));
-            tar.stdin.end(archive);
-        });
-        await (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile)('git', ['init', '-q', target]);
-        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(target, '.git', 'HEAD'), `${commit.sha}\n`);
-        return { failed: false, outputs: { ref, commit: commit.sha }, log: `Checked out ${repository}@${ref} (${commit.sha}) from its tarball (${archive.length} bytes) into ${target}\n` };
-    }
-    catch (error) {
-        return { failed: true, outputs: {}, log: `::error::actions/checkout: ${error.message}\n` };
-    }
-}
-function safeList(dir) {
-    try {
-        return (0,external_node_fs_namespaceObject.readdirSync)(dir);
-    }
-    catch {
-        return [];
-    }
-}
-function checkoutAction(uses) {
-    if (!CHECKOUT.test(uses))
-        return undefined;
-    return isKnownActionRef(uses) ? checkout : unresolvedAction(uses);
-}
-
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/app-token-action.ts
 
 
@@ -109198,6 +109139,62 @@ function triggeringPush(pushes, since, trigger) {
     const ref = trigger.on === 'branch' ? `refs/heads/${trigger.branch}` : `refs/tags/${trigger.tag}`;
     const matching = pushes.slice(since).filter((p) => p.ref === ref && p.after !== undefined && (trigger.on === 'branch' || p.before === undefined));
     return { push: matching.find((p) => p.kind !== 'github-actions' && startsWorkflows(p.actor)), ignored: matching.filter((p) => p.kind === 'github-actions' || !startsWorkflows(p.actor)) };
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/checkout-action.ts
+
+
+
+
+
+
+
+const CHECKOUT = /^actions\/checkout@(v[4-6](\.[\d.]+)?|[0-9a-f]{40})$/;
+/**
+ * actions/checkout without git, as it works on a runner without git 2.18: the commit `ref` names is
+ * found, its tarball downloaded in one request and unpacked into the workspace (or `path`), and
+ * `.git/HEAD` names that commit, so `git rev-parse HEAD` answers as after a real checkout. Git
+ * objects are not fetched: history-reading commands (`git log`) see nothing.
+ * https://github.com/actions/checkout#usage ("If Git 2.18 or higher is not in your PATH, falls back to the REST API")
+ */
+async function checkout(call) {
+    const repository = call.inputs.repository || call.env.GITHUB_REPOSITORY || '';
+    const token = call.inputs.token || String(call.github.token ?? '');
+    const ref = call.inputs.ref || call.env.GITHUB_SHA || call.env.GITHUB_REF || '';
+    const target = (0,external_node_path_namespaceObject.resolve)(call.workspace, call.inputs.path || '.');
+    if ((0,external_node_path_namespaceObject.relative)(call.workspace, target).startsWith('..'))
+        return { failed: true, outputs: {}, log: `::error::Repository path '${target}' is not under '${call.workspace}'\n` };
+    try {
+        const commit = await githubRequest(call.env, token, 'GET', `/repos/${repository}/commits/${encodeURIComponent(ref.replace(/^refs\/heads\//, ''))}`);
+        const archive = await githubDownload(call.env, token, `/repos/${repository}/tarball/${commit.sha}`);
+        if (call.inputs.clean !== 'false')
+            for (const entry of safeList(target))
+                (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(target, entry), { recursive: true, force: true });
+        (0,external_node_fs_namespaceObject.mkdirSync)(target, { recursive: true });
+        await new Promise((done, fail) => {
+            const tar = (0,external_node_child_process_namespaceObject.execFile)('tar', ['-xz', '--strip-components=1', '-C', target], (error) => (error ? fail(error) : done()));
+            tar.stdin.end(archive);
+        });
+        await (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile)('git', ['init', '-q', target]);
+        (0,external_node_fs_namespaceObject.writeFileSync)((0,external_node_path_namespaceObject.join)(target, '.git', 'HEAD'), `${commit.sha}\n`);
+        return { failed: false, outputs: { ref, commit: commit.sha }, log: `Checked out ${repository}@${ref} (${commit.sha}) from its tarball (${archive.length} bytes) into ${target}\n` };
+    }
+    catch (error) {
+        return { failed: true, outputs: {}, log: `::error::actions/checkout: ${error.message}\n` };
+    }
+}
+function safeList(dir) {
+    try {
+        return (0,external_node_fs_namespaceObject.readdirSync)(dir);
+    }
+    catch {
+        return [];
+    }
+}
+function checkoutAction(uses) {
+    if (!CHECKOUT.test(uses))
+        return undefined;
+    return isKnownActionRef(uses) ? checkout : unresolvedAction(uses);
 }
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/outcome.ts
@@ -110265,11 +110262,6 @@ function firstSelfScenario(root) {
 }
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/index.ts
-
-
-
-
-
 
 
 
@@ -115357,21 +115349,6 @@ async function write_files_writeFilesAtomically(root, files, writes) {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/version-files/src/tags.ts
-
-/** The highest semver tag `<prefix>X.Y.Z[-pre]` in the repository, from one matching-refs listing. */
-async function tags_highestTag(rest, owner, repo, prefix) {
-    const refs = await rest.paginate(rest.rest.git.listMatchingRefs, { owner, repo, ref: `tags/${prefix}`, per_page: 100 });
-    let best;
-    for (const ref of refs) {
-        const tag = ref.ref.slice('refs/tags/'.length);
-        const version = semver.valid(tag.slice(prefix.length)) ? new semver.SemVer(tag.slice(prefix.length)) : undefined;
-        if (version && (!best || semver.gt(version, best.version)))
-            best = { tag, version };
-    }
-    return best;
-}
-
 ;// CONCATENATED MODULE: ./packages/version-files/src/workspace.ts
 
 
@@ -115485,6 +115462,21 @@ async function detectVersionFiles(source, options) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./packages/version-files/src/tags.ts
+
+/** The highest semver tag `<prefix>X.Y.Z[-pre]` in the repository, from one matching-refs listing. */
+async function tags_highestTag(rest, owner, repo, prefix) {
+    const refs = await rest.paginate(rest.rest.git.listMatchingRefs, { owner, repo, ref: `tags/${prefix}`, per_page: 100 });
+    let best;
+    for (const ref of refs) {
+        const tag = ref.ref.slice('refs/tags/'.length);
+        const version = semver.valid(tag.slice(prefix.length)) ? new semver.SemVer(tag.slice(prefix.length)) : undefined;
+        if (version && (!best || semver.gt(version, best.version)))
+            best = { tag, version };
+    }
+    return best;
+}
+
 ;// CONCATENATED MODULE: ./packages/version-files/src/run.ts
 
 
@@ -115594,7 +115586,6 @@ async function runBumpVersionFiles(clients, input, env) {
 }
 
 ;// CONCATENATED MODULE: ./packages/version-files/src/index.ts
-
 
 
 

@@ -45737,7 +45737,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   oS: () => (/* reexport */ workspaceRoot)
 });
 
-// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, createGitHubClients, escapeRegex, fillPlaceholders, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, unknownPlaceholders, writePlanSection
+// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, createGitHubClients, escapeRegex, fillPlaceholders, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, unknownPlaceholders, writePlanSection
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -46116,7 +46116,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   R9: () => (/* reexport */ terminalRunId)
 });
 
-// UNUSED EXPORTS: BODY_LIMIT, MAX_ASSET_BYTES, checkBranchesToMove, composeBody, decideLatest, ensureDraft, isPrereleaseTag, marker, moveBranches, readMarker, releasesForTag, runMayBeGoing, sanitizeAssetName, textAsset
+// UNUSED EXPORTS: marker, moveBranches
 
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
 var src = __nccwpck_require__(6163);
@@ -46679,7 +46679,6 @@ async function runDraftRelease(clients, request) {
 }
 
 ;// CONCATENATED MODULE: ./packages/release/src/index.ts
-
 
 
 

@@ -45722,7 +45722,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   oS: () => (/* reexport */ workspaceRoot)
 });
 
-// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, checkPattern, createGitHubClients, explainGitHubError, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, unknownPlaceholders, writePlanSection
+// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, checkPattern, createGitHubClients, explainGitHubError, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, unknownPlaceholders, writePlanSection
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -46117,7 +46117,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   gv: () => (/* reexport */ runGenRelnotes)
 });
 
-// UNUSED EXPORTS: KUBERNETES_KINDS, backportOf, cherryPickedFrom, coAuthors, conventionalSection, defaultConfig, generateNotes, localCloneOf, parseNotesConfig, placeSection, prNumberFromMessage, previousCandidates, readRepositoryConfig, releaseNote, renderJson, renderKeepAChangelog, renderMarkdown, writeChangelog
+// UNUSED EXPORTS: defaultConfig, generateNotes, localCloneOf, placeSection
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
@@ -47392,8 +47392,6 @@ async function runGenRelnotes(clients, input, env) {
 }
 
 ;// CONCATENATED MODULE: ./packages/relnotes/src/index.ts
-
-
 
 
 

@@ -33661,7 +33661,7 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(asy
         return;
     ctx.log('unlock-on-exit: unlocking now that the job is over.');
     const input = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readInputs */ .K)(ctx);
-    (0,_report_js__WEBPACK_IMPORTED_MODULE_3__/* .report */ .z)(ctx, input, 'unlock', await (0,_relkit_branch_lock__WEBPACK_IMPORTED_MODULE_0__/* .runLockBranch */ .F4)({ rest: ctx.github({ token: input.token }).rest, writes: ctx.writes, log: ctx.log }, input, 'unlock', process.env));
+    (0,_report_js__WEBPACK_IMPORTED_MODULE_3__/* .report */ .z)(ctx, input, 'unlock', await (0,_relkit_branch_lock__WEBPACK_IMPORTED_MODULE_0__/* .runLockBranch */ .F)({ rest: ctx.github({ token: input.token }).rest, writes: ctx.writes, log: ctx.log }, input, 'unlock', process.env));
 });
 
 __webpack_async_result__();
@@ -33716,10 +33716,10 @@ function report(ctx, input, action, { outcome, branch, holder }) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  F4: () => (/* reexport */ runLockBranch)
+  F: () => (/* reexport */ runLockBranch)
 });
 
-// UNUSED EXPORTS: holderLink, lockBranch, minimalLock, protectionGetToPut, recordRef, resolveBranch, resolveHolder, rulesetName, unlockBranch
+// UNUSED EXPORTS: lockBranch
 
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 3 modules
 var src = __nccwpck_require__(9937);
@@ -42869,7 +42869,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   nG: () => (/* reexport */ errors/* httpStatus */.nG)
 });
 
-// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, checkPattern, confinePath, createGitHubClients, escapeRegex, fillPlaceholders, formatDuration, isContentCreating, isUserError, parseDuration, runBounded, runnerTempRoot, unknownPlaceholders, workspaceRoot, writePlanSection
+// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, checkPattern, confinePath, createGitHubClients, escapeRegex, fillPlaceholders, formatDuration, isContentCreating, isUserError, parseDuration, runBounded, runnerTempRoot, unknownPlaceholders, workspaceRoot, writePlanSection
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);

@@ -38958,7 +38958,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   Gn: () => (/* reexport */ proposeChanges)
 });
 
-// UNUSED EXPORTS: blobShasAt, branchHead, checkoutHead, commitFiles, differingPaths, foreignCommits, gitTreeSha, ownershipTrailer, withOwnershipTrailer
+// UNUSED EXPORTS: branchHead, checkoutHead, commitFiles, gitTreeSha
 
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 3 modules
 var src = __nccwpck_require__(8232);
@@ -39313,7 +39313,6 @@ async function checkoutHead(dir) {
 }
 
 ;// CONCATENATED MODULE: ./packages/changes/src/index.ts
-
 
 
 
@@ -48107,7 +48106,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   oS: () => (/* reexport */ workspaceRoot)
 });
 
-// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, checkPattern, createGitHubClients, isContentCreating, isUserError, parseDuration, writePlanSection
+// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, checkPattern, createGitHubClients, isContentCreating, isUserError, parseDuration, writePlanSection
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -48506,7 +48505,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   F2: () => (/* reexport */ parseReference)
 });
 
-// UNUSED EXPORTS: CredentialStore, DOCKER_HUB, DOCKER_HUB_API, MANIFEST_ACCEPT, RegistryError, formatPlatform, isIndex, loadDockerConfig, manifestReference, parseRegistryAuth, parseWwwAuthenticate, platformMatches, withDefaultTag
+// UNUSED EXPORTS: CredentialStore, parseRegistryAuth, parseWwwAuthenticate, platformMatches, withDefaultTag
 
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 3 modules
 var src = __nccwpck_require__(8232);
@@ -49040,7 +49039,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   d1: () => (/* reexport */ runPromotion)
 });
 
-// UNUSED EXPORTS: PLACEHOLDERS, fillTemplate, givenDigest, manifestPromotions, promoteInManifest, repositoryFiles, resolveStagingDigests, waitForMerge
+// UNUSED EXPORTS: givenDigest, manifestPromotions, promoteInManifest
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
@@ -53392,7 +53391,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   m3: () => (/* reexport */ plan_planBump)
 });
 
-// UNUSED EXPORTS: BUMPS, PRESETS, PRESET_NAMES, checkPresetNames, decideVersion, describeChoice, detectVersionFiles, expandPreset, findVersion, highestTag, parseSpecLine, parseVersion, renderTemplate, runBumpVersionFiles, templateVars, workspaceFiles, writeFilesAtomically
+// UNUSED EXPORTS: BUMPS, PRESETS, checkPresetNames, describeChoice, detectVersionFiles, expandPreset, parseSpecLine, runBumpVersionFiles, workspaceFiles, writeFilesAtomically
 
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
 var create = __nccwpck_require__(7291);
@@ -57795,21 +57794,6 @@ async function write_files_writeFilesAtomically(root, files, writes) {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/version-files/src/tags.ts
-
-/** The highest semver tag `<prefix>X.Y.Z[-pre]` in the repository, from one matching-refs listing. */
-async function tags_highestTag(rest, owner, repo, prefix) {
-    const refs = await rest.paginate(rest.rest.git.listMatchingRefs, { owner, repo, ref: `tags/${prefix}`, per_page: 100 });
-    let best;
-    for (const ref of refs) {
-        const tag = ref.ref.slice('refs/tags/'.length);
-        const version = semver.valid(tag.slice(prefix.length)) ? new semver.SemVer(tag.slice(prefix.length)) : undefined;
-        if (version && (!best || semver.gt(version, best.version)))
-            best = { tag, version };
-    }
-    return best;
-}
-
 ;// CONCATENATED MODULE: ./packages/version-files/src/workspace.ts
 
 
@@ -57925,6 +57909,21 @@ async function detectVersionFiles(source, options) {
 
 // EXTERNAL MODULE: ./packages/changes/src/index.ts + 8 modules
 var changes_src = __nccwpck_require__(2656);
+;// CONCATENATED MODULE: ./packages/version-files/src/tags.ts
+
+/** The highest semver tag `<prefix>X.Y.Z[-pre]` in the repository, from one matching-refs listing. */
+async function tags_highestTag(rest, owner, repo, prefix) {
+    const refs = await rest.paginate(rest.rest.git.listMatchingRefs, { owner, repo, ref: `tags/${prefix}`, per_page: 100 });
+    let best;
+    for (const ref of refs) {
+        const tag = ref.ref.slice('refs/tags/'.length);
+        const version = semver.valid(tag.slice(prefix.length)) ? new semver.SemVer(tag.slice(prefix.length)) : undefined;
+        if (version && (!best || semver.gt(version, best.version)))
+            best = { tag, version };
+    }
+    return best;
+}
+
 ;// CONCATENATED MODULE: ./packages/version-files/src/run.ts
 
 
@@ -58034,7 +58033,6 @@ async function runBumpVersionFiles(clients, input, env) {
 }
 
 ;// CONCATENATED MODULE: ./packages/version-files/src/index.ts
-
 
 
 

@@ -33710,8 +33710,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   zH: () => (/* reexport */ waitForImages)
 });
 
-// UNUSED EXPORTS: systemClock
-
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 1 modules
 var src = __nccwpck_require__(902);
 // EXTERNAL MODULE: ./packages/oci/src/index.ts + 8 modules
@@ -42700,7 +42698,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   oS: () => (/* reexport */ workspaceRoot)
 });
 
-// UNUSED EXPORTS: GITHUB_API_VERSION, Inputs, RequestCounter, SummaryBuilder, WritePath, checkPattern, createGitHubClients, escapeRegex, explainGitHubError, fillPlaceholders, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, runBounded, unknownPlaceholders, writePlanSection
+// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, checkPattern, createGitHubClients, escapeRegex, explainGitHubError, fillPlaceholders, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, runBounded, unknownPlaceholders, writePlanSection
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -43068,7 +43066,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   _t: () => (/* reexport */ withDefaultTag)
 });
 
-// UNUSED EXPORTS: CredentialStore, DOCKER_HUB, DOCKER_HUB_API, MANIFEST_ACCEPT, RegistryError, formatPlatform, isIndex, loadDockerConfig, manifestReference, parseRegistryAuth, parseWwwAuthenticate
+// UNUSED EXPORTS: CredentialStore, parseRegistryAuth, parseWwwAuthenticate
 
 // EXTERNAL MODULE: ./packages/kit/src/index.ts + 1 modules
 var src = __nccwpck_require__(902);

@@ -1,7 +1,6 @@
-export { commitFiles, differingPaths, type ChangeClients, type CommitOutcome, type CommitRequest, type FileContent } from './commit.js';
+export { commitFiles, type ChangeClients, type CommitOutcome, type CommitRequest, type FileContent } from './commit.js';
 export { proposeChanges, type ProposalOutcome, type ProposalRequest, type PullStatus, type RepositoryName } from './pull-request.js';
-export { ownershipTrailer, withOwnershipTrailer, foreignCommits } from './branch-ownership.js';
 export { gitBlobSha } from './git-blob.js';
 export { gitTreeSha } from './git-tree.js';
-export { branchHead, blobShasAt } from './branch-state.js';
+export { branchHead } from './branch-state.js';
 export { checkoutHead } from './checkout-head.js';

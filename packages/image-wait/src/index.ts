@@ -1,2 +1,2 @@
 export { buildTargets, parsePlatforms, type WaitTarget } from './targets.js';
-export { waitForImages, systemClock, type Clock, type ImageState, type WaitOptions, type WaitReport } from './wait.js';
+export { waitForImages, type Clock, type ImageState, type WaitOptions, type WaitReport } from './wait.js';

@@ -1,7 +1,5 @@
 export { Sandbox, startSandbox, type SandboxOptions, type ResponseRecord, type RequestLogEntry } from './server.js';
 export { SANDBOX_TOKENS, SANDBOX_APP_ID, defaultIdentities, type SeedFixture, type SeedRepo, type SeedCommit, type SeedPull, type SeedIdentity } from './seed.js';
 export { type FaultRule, type FaultKind } from './faults.js';
-export { GITHUB_ACTIONS_APP_ID } from './rest/admin.js';
-export { githubSchema } from './graphql.js';
 export type { Repository, Identity, Push, Release, PullRequest, Ruleset, Protection } from './model.js';
 export { GitDirSource, type ObjectSource } from './git-dir-source.js';
