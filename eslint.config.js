@@ -27,10 +27,23 @@ export default tseslint.config(
   {
     languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly', AbortSignal: 'readonly', fetch: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' } },
     rules: {
+      // Tests read GraphQL answers loosely; shipped code may not (see the typed block below).
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Packages stay usable outside Actions: only action adapters and the CLI may touch @actions/core.
       'no-restricted-imports': 'off',
+    },
+  },
+  // Type-aware rules on shipped code: a promise nobody awaits, an `any`, a cast that changes nothing.
+  {
+    files: ['packages/**/*.ts', 'actions/**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/no-unnecessary-type-assertion': 'error',
     },
   },
   // The layers of docs/architecture.md: a package imports only the relkit packages below it.

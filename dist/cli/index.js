@@ -91380,13 +91380,6 @@ const GITHUB_API_VERSION = '2022-11-28';
 
 ;// CONCATENATED MODULE: ./packages/kit/src/rate-limits.ts
 // GitHub's rate limits as relkit meets them: Retry-After honoured, content-creating requests paced.
-/**
- * plugin-retry waits (n+1)² units whatever the server said. Registered before it, this hook is
- * innermost: on a 429 or 503 carrying `retry-after` it first waits that long, then hands the error
- * on for plugin-retry to retry. (Rewriting plugin-retry's own delay does not work: it is read
- * before an outer hook could change it, and overwritten by it from inside.) Secondary limits are
- * left to plugin-throttling.
- */
 function retryAfterHonouring(_octokit, octokitOptions) {
     const octokit = _octokit;
     const base = octokitOptions.retry?.retryAfterBaseValue ?? 1000;
@@ -94463,6 +94456,7 @@ const RULE_TYPES = new Set(['creation', 'update', 'deletion', 'non_fast_forward'
 const ENFORCEMENTS = new Set(['active', 'disabled', 'evaluate']);
 const ACTOR_TYPES = new Set(['Integration', 'OrganizationAdmin', 'RepositoryRole', 'Team', 'DeployKey']);
 const people = (input) => (input ? { users: input.users ?? [], teams: input.teams ?? [], apps: input.apps ?? [] } : null);
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the wire; each field is checked where it is read.
 function parseProtection(body) {
     for (const field of ['required_status_checks', 'enforce_admins', 'required_pull_request_reviews', 'restrictions']) {
         if (!(field in body))
@@ -94500,6 +94494,7 @@ function parseProtection(body) {
         requiredSignatures: false,
     };
 }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the wire; each field is checked where it is read.
 function parseRuleset(body, existing, others) {
     const name = body.name ?? existing?.name;
     if (!name)
@@ -105008,7 +105003,7 @@ async function runJob(job, scope) {
     let legs;
     let strategy;
     try {
-        strategy = (evaluateToken(job.strategy, base) ?? {});
+        strategy = evaluateToken(job.strategy, base) ?? {};
         legs = expandMatrix(strategy.matrix);
     }
     catch (error) {

@@ -47860,13 +47860,6 @@ const GITHUB_API_VERSION = '2022-11-28';
 
 ;// CONCATENATED MODULE: ./packages/kit/src/rate-limits.ts
 // GitHub's rate limits as relkit meets them: Retry-After honoured, content-creating requests paced.
-/**
- * plugin-retry waits (n+1)² units whatever the server said. Registered before it, this hook is
- * innermost: on a 429 or 503 carrying `retry-after` it first waits that long, then hands the error
- * on for plugin-retry to retry. (Rewriting plugin-retry's own delay does not work: it is read
- * before an outer hook could change it, and overwritten by it from inside.) Secondary limits are
- * left to plugin-throttling.
- */
 function retryAfterHonouring(_octokit, octokitOptions) {
     const octokit = _octokit;
     const base = octokitOptions.retry?.retryAfterBaseValue ?? 1000;
@@ -49167,7 +49160,7 @@ function promoteInManifest(source, promotions) {
     const newImages = [];
     for (const promotion of promotions) {
         const matching = images.filter((i) => i.name === promotion.name);
-        const pairs = matching.flatMap((i) => (i.dmap?.items ?? []));
+        const pairs = matching.flatMap((i) => i.dmap?.items ?? []);
         const wanted = [];
         for (const tag of promotion.tags) {
             const holder = pairs.find((p) => tagsOf(path, text, p).includes(tag));
@@ -49280,7 +49273,7 @@ function manifestPromotions(source) {
     const result = new Map();
     for (const image of images) {
         const dmap = result.get(image.name) ?? new Map();
-        for (const pair of (image.dmap?.items ?? []))
+        for (const pair of image.dmap?.items ?? [])
             if ((0,dist/* isScalar */.jn)(pair.key))
                 dmap.set(String(pair.key.value), tagsOf(source.path, source.text, pair));
         result.set(image.name, dmap);

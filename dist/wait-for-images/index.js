@@ -42460,13 +42460,6 @@ const GITHUB_API_VERSION = '2022-11-28';
 
 ;// CONCATENATED MODULE: ./packages/kit/src/rate-limits.ts
 // GitHub's rate limits as relkit meets them: Retry-After honoured, content-creating requests paced.
-/**
- * plugin-retry waits (n+1)² units whatever the server said. Registered before it, this hook is
- * innermost: on a 429 or 503 carrying `retry-after` it first waits that long, then hands the error
- * on for plugin-retry to retry. (Rewriting plugin-retry's own delay does not work: it is read
- * before an outer hook could change it, and overwritten by it from inside.) Secondary limits are
- * left to plugin-throttling.
- */
 function retryAfterHonouring(_octokit, octokitOptions) {
     const octokit = _octokit;
     const base = octokitOptions.retry?.retryAfterBaseValue ?? 1000;

@@ -99,7 +99,7 @@ export async function resolveBranch(rest: GitHubRest, owner: string, repo: strin
 async function readProtection(t: BranchLockTarget): Promise<ProtectionPut | null> {
   try {
     const { data } = await t.rest.rest.repos.getBranchProtection({ owner: t.owner, repo: t.repo, branch: t.branch });
-    return protectionGetToPut(data as Record<string, unknown>);
+    return protectionGetToPut(data);
   } catch (error) {
     if (status(error) === 404 && /Branch not protected/i.test(apiMessage(error))) return null;
     if (status(error) === 403 || status(error) === 404) throw cannotAdminister(fullName(t), error);

@@ -10,6 +10,7 @@ export type ProtectionPut = Record<string, unknown> & {
   lock_branch: boolean;
 };
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the wire; each field is checked where it is read.
 type Get = Record<string, any>;
 
 const enabled = (value: unknown): boolean => Boolean((value as { enabled?: boolean } | undefined)?.enabled);

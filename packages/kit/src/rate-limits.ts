@@ -7,11 +7,14 @@
  * before an outer hook could change it, and overwritten by it from inside.) Secondary limits are
  * left to plugin-throttling.
  */
+/** What Octokit's request hook is handed on failure: a RequestError, or anything a fetch threw. */
+type RequestFailure = { status?: number; message?: string; response?: { headers?: Record<string, string | undefined> } } | undefined;
+
 export function retryAfterHonouring(_octokit: unknown, octokitOptions: { retry?: { retryAfterBaseValue?: number; retries?: number } }) {
-  const octokit = _octokit as { hook: { error: (name: string, hook: (error: any, options: any) => Promise<unknown>) => void } };
+  const octokit = _octokit as { hook: { error: (name: string, hook: (error: RequestFailure, options: { request?: { retryCount?: number } }) => Promise<unknown>) => void } };
   const base = octokitOptions.retry?.retryAfterBaseValue ?? 1000;
   const retries = octokitOptions.retry?.retries ?? 3;
-  octokit.hook.error('request', async (error: any, options: any) => {
+  octokit.hook.error('request', async (error, options) => {
     const header = error?.response?.headers?.['retry-after'];
     const retryable = error?.status === 429 || error?.status === 503;
     const willRetry = (options.request?.retryCount ?? 0) < retries;

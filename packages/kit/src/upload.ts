@@ -46,7 +46,7 @@ export function assetUploader(options: UploaderOptions): (request: UploadRequest
         headers: { authorization: `token ${options.token}`, 'content-type': request.contentType, 'content-length': String(request.size), accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION, 'user-agent': 'relkit' },
         body: Readable.toWeb(Readable.from(request.open())) as ReadableStream,
         duplex: 'half',
-      } as RequestInit);
+      });
     } catch (error) {
       failure = error;
     }

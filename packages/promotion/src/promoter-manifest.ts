@@ -70,7 +70,7 @@ function readManifest(source: SourceText, doc: Document): { root: YAMLSeq | unde
     if (!isMap(item)) throw invalid(path, text, (item as { range?: [number] }).range?.[0] ?? 0, 'an entry is not a map');
     const nameNode = item.get('name', true);
     if (!isScalar(nameNode) || typeof nameNode.value !== 'string') throw invalid(path, text, item.range?.[0] ?? 0, 'an entry has no `name`');
-    const dmapPair = item.items.find((p) => isScalar(p.key) && p.key.value === 'dmap') as Pair | undefined;
+    const dmapPair: Pair | undefined = item.items.find((p) => isScalar(p.key) && p.key.value === 'dmap');
     const value = dmapPair?.value;
     if (value !== undefined && value !== null && !isMap(value) && !(isScalar(value) && value.value === null)) throw invalid(path, text, nameNode.range?.[0] ?? 0, `\`dmap\` of ${nameNode.value} is not a map`);
     images.push({ item, name: nameNode.value, nameNode, dmapPair, dmap: isMap(value) ? value : undefined });
@@ -142,7 +142,7 @@ function fileStyle(text: string, images: ManifestImage[]): FileStyle {
   style.itemIndent = ' '.repeat(Math.max(0, column(text, dash)));
   style.keyIndent = Math.max(1, column(text, itemStart) - column(text, dash));
   style.nameQuote = styleOf(sample.nameNode, 'PLAIN');
-  const entry = sample.dmap?.items.at(-1) as Pair | undefined;
+  const entry = sample.dmap?.items.at(-1);
   const dmapKey = sample.dmapPair?.key;
   if (entry && isScalar(entry.key) && entry.key.range && isScalar(dmapKey) && dmapKey.range) {
     style.entryIndent = Math.max(1, column(text, entry.key.range[0]) - column(text, dmapKey.range[0]));
@@ -172,7 +172,7 @@ export function promoteInManifest(source: SourceText, promotions: ImagePromotion
 
   for (const promotion of promotions) {
     const matching = images.filter((i) => i.name === promotion.name);
-    const pairs = matching.flatMap((i) => (i.dmap?.items ?? []) as Pair[]);
+    const pairs = matching.flatMap((i) => i.dmap?.items ?? []);
     const wanted: string[] = [];
     for (const tag of promotion.tags) {
       const holder = pairs.find((p) => tagsOf(path, text, p).includes(tag));
@@ -201,7 +201,7 @@ export function promoteInManifest(source: SourceText, promotions: ImagePromotion
       continue;
     }
     const line = `${quote(promotion.digest, style.digestQuote)}: ${renderList(wanted, style.list)}`;
-    const last = image.dmap?.items.at(-1) as Pair | undefined;
+    const last = image.dmap?.items.at(-1);
     if (last && isScalar(last.key) && last.key.range) {
       const end = ((last.value as { range?: [number, number, number] } | null)?.range?.[1] ?? last.key.range[1]) - 1;
       const indent = ' '.repeat(column(text, last.key.range[0]));
@@ -286,7 +286,7 @@ export function manifestPromotions(source: SourceText): Map<string, Map<string, 
   const result = new Map<string, Map<string, string[]>>();
   for (const image of images) {
     const dmap = result.get(image.name) ?? new Map<string, string[]>();
-    for (const pair of (image.dmap?.items ?? []) as Pair[]) if (isScalar(pair.key)) dmap.set(String(pair.key.value), tagsOf(source.path, source.text, pair));
+    for (const pair of image.dmap?.items ?? []) if (isScalar(pair.key)) dmap.set(String(pair.key.value), tagsOf(source.path, source.text, pair));
     result.set(image.name, dmap);
   }
   return result;

@@ -80,7 +80,7 @@ export function repositoryFiles(clients: { rest: GitHubRest; graphql: GitHubGrap
       .getTree({ owner: where.owner, repo: where.repo, tree_sha: where.commit, recursive: 'true' })
       .then(({ data }) => {
         if (data.truncated) throw new UserError(`${where.label} has too many files to list in one request, so a glob in \`edits\` cannot be expanded.`, 'Name the files in `edits` one by one instead of with a glob.', { input: 'edits' });
-        return data.tree.filter((e) => e.type === 'blob' && e.path).map((e) => e.path!);
+        return data.tree.filter((e) => e.type === 'blob' && e.path).map((e) => e.path);
       })
       .catch((error: unknown) => {
         throw explainGitHubError(error, `list the files of ${where.label}`, 'contents: read');

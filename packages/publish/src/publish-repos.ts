@@ -63,7 +63,7 @@ async function planRepo(clients: ChangeClients, owner: string, repo: string, ver
     throw explainGitHubError(error, `list the files of ${where}@${head.slice(0, 12)}`, 'contents: read');
   });
   if (listing.data.truncated) throw new UserError(`${where} has too many files to list in one tree.`, `A published action repository holds only its tree; clean ${where} up by hand.`);
-  const present = new Map(listing.data.tree.filter((e) => e.type !== 'tree').map((e) => [e.path!, e]));
+  const present = new Map(listing.data.tree.filter((e) => e.type !== 'tree').map((e) => [e.path, e]));
   const wanted = new Set(files.map((f) => f.path));
   plan.additions = files.filter((f) => {
     const entry = present.get(f.path);

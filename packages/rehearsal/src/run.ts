@@ -96,7 +96,7 @@ function inputsWithDefaults(workflow: LoadedWorkflow, given: Record<string, unkn
   for (const [name, definition] of Object.entries(definitions)) {
     const raw = name in given ? given[name] : definition.default;
     if (raw === undefined && definition.required) throw new UserError(`${workflow.name} requires the input \`${name}\`, and it was not given.`, `Pass \`${name}\`.`, { input: name });
-    const value = typeof raw === 'object' && raw !== null && 'value' in raw ? (raw as { value: unknown }).value : raw;
+    const value = typeof raw === 'object' && raw !== null && 'value' in raw ? raw.value : raw;
     // workflow_call also takes number inputs, which the parser's InputType leaves out.
     inputs[name] = definition.type === 'boolean' ? value === true || value === 'true' : definition.type === ('number' as string) ? Number(value) : (value ?? '');
   }
@@ -245,7 +245,7 @@ async function runJob(job: Job, scope: JobScope): Promise<JobRecord> {
   let legs: Array<Record<string, unknown>>;
   let strategy: { matrix?: unknown; 'fail-fast'?: boolean };
   try {
-    strategy = (evaluateToken(job.strategy, base) ?? {}) as { matrix?: unknown; 'fail-fast'?: boolean };
+    strategy = evaluateToken(job.strategy, base) ?? {};
     legs = expandMatrix(strategy.matrix);
   } catch (error) {
     scope.log(`${id}: ${(error as Error).message}`);
@@ -466,7 +466,7 @@ async function runSteps(job: Job, scope: JobScope, contexts: Record<string, unkn
   }
   for (const post of posts.reverse()) {
     const started = Date.now();
-    const outcome = await post.run().catch((e: unknown) => ({ failed: true, outputs: {}, log: (e as Error).message }) as ActionOutcome);
+    const outcome = await post.run().catch((e: unknown): ActionOutcome => ({ failed: true, outputs: {}, log: (e as Error).message }));
     records.push({ id: post.name, name: post.name, outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed ? 'failure' : 'success', outputs: {}, log: masker.apply(outcome.log), summary: outcome.summary ?? '', durationMs: Date.now() - started });
     if (outcome.failed) {
       failed = true;

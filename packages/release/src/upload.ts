@@ -17,7 +17,7 @@ export interface AssetResult {
 }
 
 export async function listAssets(clients: ReleaseClients, id: RepoId, releaseId: number): Promise<RemoteAsset[]> {
-  return (await clients.github.rest.paginate(clients.github.rest.rest.repos.listReleaseAssets, { owner: id.owner, repo: id.repo, release_id: releaseId, per_page: 100 })) as RemoteAsset[];
+  return await clients.github.rest.paginate(clients.github.rest.rest.repos.listReleaseAssets, { owner: id.owner, repo: id.repo, release_id: releaseId, per_page: 100 });
 }
 
 function sameContent(remote: RemoteAsset, local: LocalAsset): boolean {

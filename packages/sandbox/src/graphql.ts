@@ -33,6 +33,7 @@ export interface GraphqlContext {
 }
 
 type Node = Record<string, unknown>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the wire; each field is checked where it is read.
 type Args = Record<string, any>;
 
 /**

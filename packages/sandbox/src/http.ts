@@ -42,6 +42,7 @@ export interface RequestContext {
   params: Record<string, string>;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the wire; each field is checked where it is read.
   body: any;
   rawBody: Buffer;
   identity: Identity | undefined;

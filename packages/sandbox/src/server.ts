@@ -268,7 +268,7 @@ export class Sandbox {
         if (!identity) throw new HttpError(401, 'This endpoint requires you to be authenticated.');
         const result = await executeGraphql(
           { state: this.state, urls: this.urls, identity, associationLagMs: this.associationLagMs, rateLimit: () => ({ limit: bucket.limit, remaining: bucket.limit - bucket.used, used: bucket.used, resetAt: bucket.reset }) },
-          (requestBody ?? {}) as { query?: string },
+          (requestBody ?? {}),
         );
         answer = { status: 200, body: result };
       } else {
@@ -355,7 +355,7 @@ export class Sandbox {
     const match = /^\/repos\/([^/]+)\/([^/]+)\/releases\/(\d+)\/assets$/.exec(url.pathname);
     const name = url.searchParams.get('name');
     if (!match || !name || !identity) return;
-    const release = this.state.repo(match[1] as string, match[2] as string)?.releases.find((r) => r.id === Number(match[3]));
+    const release = this.state.repo(match[1] as string, match[2])?.releases.find((r) => r.id === Number(match[3]));
     if (!release || release.assets.some((a) => a.name === normaliseAssetName(name))) return;
     const now = nowIso();
     release.assets.push({ id: this.state.id(), name: normaliseAssetName(name), label: null, contentType: 'application/octet-stream', state: 'starter', data: rawBody.subarray(0, Math.floor(rawBody.length / 2)), uploader: identity.account.login, downloadCount: 0, createdAt: now, updatedAt: now });

@@ -224,7 +224,7 @@ function matchRegex(file: ParsedFile, selector: Extract<Selector, { kind: 'regex
   const regex = new RegExp(selector.pattern.source, selector.pattern.flags);
   for (const m of text.matchAll(regex)) {
     if (m[0] === '') continue;
-    const { start, end, text: current } = groupSpan(m as RegExpExecArray);
+    const { start, end, text: current } = groupSpan(m);
     matches.push(valueMatch(file, selector, { start, end }, current, atLine));
   }
   return matches;

@@ -73,7 +73,7 @@ export function* scan(file: ParsedFile, pattern: RegExp): Generator<{ match: Reg
     // A comment runs from a `#` to the end of its line: with no `#` before it on its line, a match is
     // not in one. Only the other matches need the file lexed (a `#` in a quoted or block scalar).
     if (file.format !== 'YAML' || text.lastIndexOf('#', start) < text.lastIndexOf('\n', start)) {
-      yield { match: match as RegExpExecArray, offset: 0 };
+      yield { match: match, offset: 0 };
       continue;
     }
     ranges ??= file.searchRanges();
@@ -85,7 +85,7 @@ export function* scan(file: ParsedFile, pattern: RegExp): Generator<{ match: Reg
       else high = mid - 1;
     }
     const range = ranges[low];
-    if (range && range.start <= start && end <= range.end) yield { match: match as RegExpExecArray, offset: 0 };
+    if (range && range.start <= start && end <= range.end) yield { match: match, offset: 0 };
   }
 }
 

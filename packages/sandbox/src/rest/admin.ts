@@ -13,6 +13,7 @@ const ACTOR_TYPES = new Set(['Integration', 'OrganizationAdmin', 'RepositoryRole
 type PeopleInput = { users?: string[]; teams?: string[]; apps?: string[] } | null | undefined;
 const people = (input: PeopleInput) => (input ? { users: input.users ?? [], teams: input.teams ?? [], apps: input.apps ?? [] } : null);
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the wire; each field is checked where it is read.
 export function parseProtection(body: Record<string, any>): Protection {
   for (const field of ['required_status_checks', 'enforce_admins', 'required_pull_request_reviews', 'restrictions']) {
     if (!(field in body)) throw new HttpError(422, `Invalid request.\n\n"${field}" wasn't supplied.`);
@@ -50,6 +51,7 @@ export function parseProtection(body: Record<string, any>): Protection {
   };
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the wire; each field is checked where it is read.
 export function parseRuleset(body: Record<string, any>, existing: Ruleset | undefined, others: Ruleset[]): Omit<Ruleset, 'id' | 'createdAt' | 'updatedAt'> {
   const name = body.name ?? existing?.name;
   if (!name) throw missingField('Ruleset', 'name');

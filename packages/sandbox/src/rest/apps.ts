@@ -124,7 +124,7 @@ function installation(ctx: RequestContext, app: Identity, accountLogin: string):
 export function registerAppRoutes(router: Router): void {
   router.add('GET', '/repos/{owner}/{repo}/installation', (ctx) => {
     const app = requireJwt(ctx);
-    const repo = ctx.state.repo(ctx.params.owner!, ctx.params.repo!);
+    const repo = ctx.state.repo(ctx.params.owner!, ctx.params.repo);
     if (!repo) throw notFound();
     return { status: 200, body: installation(ctx, app, repo.owner.login) };
   });
@@ -136,7 +136,7 @@ export function registerAppRoutes(router: Router): void {
     const target = installations.get(ctx.state)?.get(Number(ctx.params.installation_id));
     if (!target || target.appId !== app.appId) throw notFound();
     const body = (ctx.body ?? {}) as { repositories?: string[]; permissions?: Record<string, 'read' | 'write'> };
-    const installed = appIdentity(ctx.state, app.appId!)!;
+    const installed = appIdentity(ctx.state, app.appId)!;
     const granted = installed.permissions ?? {};
     const permissions = body.permissions ?? granted;
     for (const [name, level] of Object.entries(permissions)) {

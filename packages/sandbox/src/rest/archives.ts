@@ -113,7 +113,7 @@ export function registerArchiveRoutes(router: Router): void {
     for (const route of [`/repos/{owner}/{repo}/${format}/{ref}`, `/repos/{owner}/{repo}/${format}`]) {
       router.add('GET', route, async (ctx) => {
         const repo = ctx.repo();
-        const ref = (ctx.params.ref as string | undefined) ?? repo.defaultBranch;
+        const ref = ctx.params.ref ?? repo.defaultBranch;
         const sha = resolveCommitish(repo, ref);
         if (!sha || !repo.objects.commit(sha)) throw new HttpError(404, 'Not Found');
         const top = `${repo.owner.login}-${repo.name}-${sha.slice(0, 7)}`;
