@@ -104526,6 +104526,294 @@ class LogMasker {
     }
 }
 
+;// CONCATENATED MODULE: ./packages/rehearsal/src/platform/job-time.ts
+/**
+ * How long a job may run. `jobs.<id>.timeout-minutes` defaults to 360, after which GitHub cancels
+ * the job; on GitHub-hosted runners no job runs longer than 6 hours whatever the setting.
+ * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idtimeout-minutes
+ * https://docs.github.com/en/actions/reference/actions-limits ("Job execution time")
+ */
+const DEFAULT_JOB_MINUTES = 360;
+const HOSTED_JOB_MINUTES = 360;
+const HOSTED_LABEL = /^(ubuntu|windows|macos)-/;
+/** Whether `runs-on` names a GitHub-hosted runner image (ubuntu-latest, ubuntu-24.04, macos-15, windows-2025, …). */
+function isHostedRunner(runsOn) {
+    const labels = Array.isArray(runsOn) ? runsOn : [runsOn];
+    return labels.some((label) => typeof label === 'string' && HOSTED_LABEL.test(label));
+}
+/** The minutes a job gets: its timeout-minutes (or the default), capped on hosted runners. */
+function jobMinutes(timeoutMinutes, runsOn) {
+    const asked = timeoutMinutes === undefined || timeoutMinutes === null || timeoutMinutes === '' ? DEFAULT_JOB_MINUTES : Number(timeoutMinutes);
+    if (!Number.isFinite(asked) || asked <= 0)
+        throw new Error(`timeout-minutes ${String(timeoutMinutes)} is not a positive number of minutes`);
+    if (isHostedRunner(runsOn) && asked > HOSTED_JOB_MINUTES)
+        return { minutes: HOSTED_JOB_MINUTES, capped: true };
+    return { minutes: asked, capped: false };
+}
+/** GitHub's words for a job stopped at its limit. */
+function timeoutMessage(minutes) {
+    return `The job running on runner GitHub Actions has exceeded the maximum execution time of ${minutes} minutes.`;
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/platform/permissions.ts
+const SCOPES = ['actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'id-token', 'issues', 'models', 'packages', 'pages', 'pull-requests', 'repository-projects', 'security-events', 'statuses'];
+/**
+ * The token a job gets when neither it nor its workflow says: the "restricted" default GitHub gives
+ * new organisations and repositories ("Read repository contents and packages permissions").
+ * https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/enabling-features-for-your-repository/managing-github-actions-settings-for-a-repository#setting-the-permissions-of-the-github_token-for-your-repository
+ */
+const DEFAULT_PERMISSIONS = { contents: 'read', packages: 'read' };
+/** A `permissions:` value (`read-all`, `write-all`, `{}` or a mapping); undefined when absent. */
+function parsePermissions(value) {
+    if (value === undefined || value === null)
+        return undefined;
+    if (value === 'read-all' || value === 'write-all')
+        return Object.fromEntries(SCOPES.filter((s) => s !== 'id-token' || value === 'write-all').map((s) => [s, value === 'read-all' ? 'read' : 'write']));
+    if (typeof value !== 'object' || Array.isArray(value))
+        throw new Error(`permissions: ${JSON.stringify(value)} is not read-all, write-all or a mapping of scopes`);
+    const permissions = {};
+    for (const [scope, level] of Object.entries(value)) {
+        if (!SCOPES.includes(scope))
+            throw new Error(`permissions: ${scope} is not a GITHUB_TOKEN permission (${SCOPES.join(', ')})`);
+        if (level === 'read' || level === 'write')
+            permissions[scope] = level;
+        else if (level !== 'none')
+            throw new Error(`permissions: ${scope}: ${String(level)} is not read, write or none`);
+    }
+    return permissions;
+}
+/** The job's own (or else its workflow's, else the default) permissions, cut down to what the caller allows. */
+function effectivePermissions(job, workflow, cap) {
+    const declared = job ?? workflow ?? DEFAULT_PERMISSIONS;
+    if (!cap)
+        return { ...declared };
+    const effective = {};
+    for (const [scope, level] of Object.entries(declared)) {
+        const allowed = cap[scope];
+        if (allowed === 'write')
+            effective[scope] = level;
+        else if (allowed === 'read')
+            effective[scope] = 'read';
+    }
+    return effective;
+}
+/** The names the REST API uses for the scopes (`pull-requests` → `pull_requests`). */
+function apiPermissions(permissions) {
+    return Object.fromEntries(Object.entries(permissions).map(([scope, level]) => [scope.replace(/-/g, '_'), level]));
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/job-steps.ts
+// A job's steps, one leg of its matrix at a time: the runner's step loop as the rehearsal plays it.
+
+
+
+
+
+
+
+
+
+async function runLeg(job, scope, contexts) {
+    const workspace = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(scope.workdir, `${job.id.value}-`));
+    const temp = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(scope.workdir, `${job.id.value}-temp-`));
+    const secrets = scope.secrets ?? {};
+    let jobToken;
+    try {
+        if (scope.jobToken) {
+            const permissions = effectivePermissions(parsePermissions(evaluateToken(scope.workflow.rawJob(job.id.value, 'permissions'), {})), parsePermissions(evaluateToken(scope.workflow.rawTop('permissions'), {})), scope.permissionsCap);
+            jobToken = scope.jobToken(apiPermissions(permissions));
+            contexts = { ...contexts, github: { ...contexts.github, token: jobToken.token } };
+        }
+    }
+    catch (e) {
+        return { result: 'failure', steps: [], outputs: {}, error: e.message };
+    }
+    try {
+        return await runSteps(job, scope, contexts, workspace, temp, secrets);
+    }
+    finally {
+        jobToken?.revoke();
+    }
+}
+async function runSteps(job, scope, contexts, workspace, temp, secrets) {
+    const stepsContext = {};
+    const records = [];
+    const posts = [];
+    let jobEnv;
+    let exported = {};
+    let addedPath = [];
+    let failed = false;
+    let error;
+    const github = contexts.github;
+    const masker = new LogMasker([...Object.values(secrets), String(github.token ?? '')]);
+    let limit;
+    try {
+        jobEnv = stringMap(evaluateToken(job.env, { ...contexts, secrets }));
+        limit = jobMinutes(evaluateToken(scope.workflow.rawJob(job.id.value, 'timeout-minutes'), contexts), evaluateToken(job['runs-on'], contexts));
+    }
+    catch (e) {
+        return { result: 'failure', steps: [], outputs: {}, error: e.message };
+    }
+    // The runner downloads every action of the job before the first step, skipped steps' included.
+    for (const step of job.steps) {
+        if (!('uses' in step))
+            continue;
+        const handler = scope.actions(step.uses.value);
+        const problem = handler ? handler.unresolved : `uses: ${step.uses.value} is not an action the rehearsal runner can run`;
+        if (problem)
+            return { result: 'failure', steps: [], outputs: {}, error: problem };
+    }
+    if (limit.capped)
+        scope.log(`${job.id.value}: timeout-minutes is more than a GitHub-hosted runner allows; the job gets ${limit.minutes} minutes`);
+    const deadline = Date.now() + limit.minutes * 60_000;
+    let timedOut = false;
+    for (const [index, step] of job.steps.entries()) {
+        const started = Date.now();
+        if (!timedOut && started >= deadline)
+            timedOut = true;
+        if (timedOut) {
+            records.push({ id: step.id, name: step.name ? step.id : defaultStepName(step), outcome: 'skipped', conclusion: 'skipped', outputs: {}, log: '', summary: '', durationMs: 0 });
+            stepsContext[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
+            continue;
+        }
+        const timeoutMs = Math.max(1, deadline - started);
+        const stepName = step.name ? asString(evaluateToken(step.name, { ...contexts, steps: stepsContext })) : defaultStepName(step);
+        const env = { ...stringMap(scope.workflowEnv), ...jobEnv, ...exported };
+        const stepContexts = { ...contexts, secrets, steps: stepsContext, env, job: { status: failed ? 'failure' : 'success' }, runner: { os: 'Linux', arch: 'X64', temp } };
+        const record = { id: step.id, name: stepName, outcome: 'skipped', conclusion: 'skipped', outputs: {}, log: '', summary: '', durationMs: 0 };
+        try {
+            const condition = 'if' in step && step.if ? evaluateToken(step.if, stepContexts, { success: !failed, failure: failed, cancelled: false }) : !failed;
+            if (!expressions_truthy(condition)) {
+                records.push(record);
+                stepsContext[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
+                continue;
+            }
+            const stepEnv = { ...env, ...stringMap(evaluateToken('env' in step ? step.env : undefined, stepContexts)) };
+            const processEnv = { ...scope.env, ...githubEnv(github, workspace, temp), ...stepEnv };
+            // Later GITHUB_PATH entries come first, as the runner prepends each one.
+            if (addedPath.length > 0)
+                processEnv.PATH = [...addedPath, processEnv.PATH ?? ''].join(':');
+            let outcome;
+            if ('run' in step) {
+                const script = asString(evaluateToken(step.run, stepContexts));
+                const dir = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'working-directory'), stepContexts)) || '.';
+                const shell = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'shell'), stepContexts)) || undefined;
+                const ran = await runShell(script, { env: processEnv, cwd: (0,external_node_path_namespaceObject.join)(workspace, dir), timeoutMs, ...(shell ? { shell } : {}) });
+                outcome = { failed: ran.exitCode !== 0, outputs: ran.outputs, exportedEnv: ran.exportedEnv, path: ran.path, summary: ran.summary, log: ran.exitCode !== 0 ? `${ran.log}\nProcess completed with exit code ${ran.exitCode}.` : ran.log };
+            }
+            else if ('uses' in step) {
+                const uses = step.uses.value;
+                const handler = scope.actions(uses);
+                if (!handler)
+                    throw new Error(`uses: ${uses} is not an action the rehearsal runner can run`);
+                const withValues = stringMap(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'with'), stepContexts));
+                outcome = await handler({ uses, inputs: withValues, env: processEnv, workspace, runDir: scope.runDir, github, timeoutMs });
+                if (outcome.post)
+                    posts.push({ name: `Post ${stepName}`, run: outcome.post });
+            }
+            else {
+                throw new Error(`step ${step.id} is neither run: nor uses:, which the rehearsal runner cannot run`);
+            }
+            exported = { ...exported, ...(outcome.exportedEnv ?? {}) };
+            addedPath = [...(outcome.path ?? []).reverse(), ...addedPath];
+            const tolerate = step['continue-on-error'];
+            const continueOnError = typeof tolerate === 'object' ? expressions_truthy(evaluateToken(tolerate, stepContexts)) : tolerate === true;
+            Object.assign(record, { outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed && !continueOnError ? 'failure' : 'success', outputs: outcome.outputs, log: masker.apply(outcome.log), summary: outcome.summary ?? '' });
+            if (record.conclusion === 'failure')
+                failed = true;
+        }
+        catch (e) {
+            Object.assign(record, { outcome: 'failure', conclusion: 'failure', log: masker.apply(`${record.log}${e.message}\n`) });
+            failed = true;
+            error ??= masker.apply(`${stepName}: ${e.message}`);
+        }
+        record.durationMs = Date.now() - started;
+        if (Date.now() >= deadline) {
+            // The runner stops the step at the job's limit; the job ends cancelled, its later steps skipped.
+            timedOut = true;
+            record.outcome = 'failure';
+            record.conclusion = 'failure';
+            record.log = `${record.log}\n##[error]${timeoutMessage(limit.minutes)}\n`;
+        }
+        records.push(record);
+        stepsContext[step.id] = { outputs: record.outputs, outcome: record.outcome, conclusion: record.conclusion };
+        if (record.conclusion === 'failure')
+            error ??= `${stepName} failed: ${lastLines(record.log)}`;
+    }
+    for (const post of posts.reverse()) {
+        const started = Date.now();
+        const outcome = await post.run().catch((e) => ({ failed: true, outputs: {}, log: e.message }));
+        records.push({ id: post.name, name: post.name, outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed ? 'failure' : 'success', outputs: {}, log: masker.apply(outcome.log), summary: outcome.summary ?? '', durationMs: Date.now() - started });
+        if (outcome.failed) {
+            failed = true;
+            error ??= `${post.name} failed: ${lastLines(outcome.log)}`;
+        }
+    }
+    let outputs = {};
+    try {
+        outputs = stringMap(evaluateToken(job.outputs, { ...contexts, steps: stepsContext }));
+    }
+    catch (e) {
+        failed = true;
+        error ??= e.message;
+    }
+    // "Outputs containing secrets are redacted on the runner and not sent to GitHub Actions."
+    // https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idoutputs
+    for (const [key, value] of Object.entries(outputs)) {
+        if (!masker.reveals(value))
+            continue;
+        outputs[key] = '';
+        const last = records.at(-1);
+        if (last)
+            last.log = `${last.log}\n##[warning]Skip output '${key}' since it may contain secret.\n`;
+    }
+    if (timedOut)
+        return { result: 'cancelled', steps: records, outputs, error: timeoutMessage(limit.minutes) };
+    return { result: failed ? 'failure' : 'success', steps: records, outputs, ...(error ? { error } : {}) };
+}
+/** What the Actions UI calls an unnamed step: `Run <action>` or `Run <first line of the script>`. */
+function defaultStepName(step) {
+    if ('uses' in step)
+        return `Run ${step.uses.value}`;
+    if ('run' in step) {
+        const source = isString(step.run) ? step.run.value : isBasicExpression(step.run) ? (step.run.source ?? step.run.expression) : step.id;
+        return `Run ${source.trim().split('\n')[0]}`;
+    }
+    return step.id;
+}
+function lastLines(log) {
+    return log.trim().split('\n').slice(-3).join(' | ');
+}
+function stringMap(value) {
+    if (value === undefined || value === null)
+        return {};
+    if (typeof value !== 'object' || Array.isArray(value))
+        throw new Error(`expected a mapping, got ${JSON.stringify(value)}`);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asString(v)]));
+}
+/** The GITHUB_* variables a step sees, from the github context. */
+function githubEnv(github, workspace, temp) {
+    const pick = (key) => asString(github[key]);
+    return {
+        GITHUB_ACTIONS: 'true',
+        CI: 'true',
+        GITHUB_REPOSITORY: pick('repository'),
+        GITHUB_REPOSITORY_OWNER: pick('repository_owner'),
+        GITHUB_SHA: pick('sha'),
+        GITHUB_REF: pick('ref'),
+        GITHUB_REF_NAME: pick('ref_name'),
+        GITHUB_RUN_ID: pick('run_id'),
+        GITHUB_RUN_ATTEMPT: pick('run_attempt'),
+        GITHUB_EVENT_NAME: pick('event_name'),
+        GITHUB_SERVER_URL: pick('server_url'),
+        GITHUB_API_URL: pick('api_url'),
+        GITHUB_GRAPHQL_URL: pick('graphql_url'),
+        GITHUB_ACTOR: pick('actor'),
+        GITHUB_WORKSPACE: workspace,
+        RUNNER_TEMP: temp,
+    };
+}
+
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/platform/action-refs.ts
 /**
  * The tags (and the commits they name) of the GitHub actions the rehearsal stands in for, read from
@@ -104707,35 +104995,6 @@ function isKnownActionRef(uses) {
     return ref in refs || Object.values(refs).includes(ref);
 }
 
-;// CONCATENATED MODULE: ./packages/rehearsal/src/platform/job-time.ts
-/**
- * How long a job may run. `jobs.<id>.timeout-minutes` defaults to 360, after which GitHub cancels
- * the job; on GitHub-hosted runners no job runs longer than 6 hours whatever the setting.
- * https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idtimeout-minutes
- * https://docs.github.com/en/actions/reference/actions-limits ("Job execution time")
- */
-const DEFAULT_JOB_MINUTES = 360;
-const HOSTED_JOB_MINUTES = 360;
-const HOSTED_LABEL = /^(ubuntu|windows|macos)-/;
-/** Whether `runs-on` names a GitHub-hosted runner image (ubuntu-latest, ubuntu-24.04, macos-15, windows-2025, …). */
-function isHostedRunner(runsOn) {
-    const labels = Array.isArray(runsOn) ? runsOn : [runsOn];
-    return labels.some((label) => typeof label === 'string' && HOSTED_LABEL.test(label));
-}
-/** The minutes a job gets: its timeout-minutes (or the default), capped on hosted runners. */
-function jobMinutes(timeoutMinutes, runsOn) {
-    const asked = timeoutMinutes === undefined || timeoutMinutes === null || timeoutMinutes === '' ? DEFAULT_JOB_MINUTES : Number(timeoutMinutes);
-    if (!Number.isFinite(asked) || asked <= 0)
-        throw new Error(`timeout-minutes ${String(timeoutMinutes)} is not a positive number of minutes`);
-    if (isHostedRunner(runsOn) && asked > HOSTED_JOB_MINUTES)
-        return { minutes: HOSTED_JOB_MINUTES, capped: true };
-    return { minutes: asked, capped: false };
-}
-/** GitHub's words for a job stopped at its limit. */
-function timeoutMessage(minutes) {
-    return `The job running on runner GitHub Actions has exceeded the maximum execution time of ${minutes} minutes.`;
-}
-
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/platform/secrets.ts
 
 /**
@@ -104784,57 +105043,7 @@ function secretsForCalledWorkflow(options) {
     return { ...options.given };
 }
 
-;// CONCATENATED MODULE: ./packages/rehearsal/src/platform/permissions.ts
-const SCOPES = ['actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'id-token', 'issues', 'models', 'packages', 'pages', 'pull-requests', 'repository-projects', 'security-events', 'statuses'];
-/**
- * The token a job gets when neither it nor its workflow says: the "restricted" default GitHub gives
- * new organisations and repositories ("Read repository contents and packages permissions").
- * https://docs.github.com/en/repositories/managing-your-repositorys-settings-and-features/enabling-features-for-your-repository/managing-github-actions-settings-for-a-repository#setting-the-permissions-of-the-github_token-for-your-repository
- */
-const DEFAULT_PERMISSIONS = { contents: 'read', packages: 'read' };
-/** A `permissions:` value (`read-all`, `write-all`, `{}` or a mapping); undefined when absent. */
-function parsePermissions(value) {
-    if (value === undefined || value === null)
-        return undefined;
-    if (value === 'read-all' || value === 'write-all')
-        return Object.fromEntries(SCOPES.filter((s) => s !== 'id-token' || value === 'write-all').map((s) => [s, value === 'read-all' ? 'read' : 'write']));
-    if (typeof value !== 'object' || Array.isArray(value))
-        throw new Error(`permissions: ${JSON.stringify(value)} is not read-all, write-all or a mapping of scopes`);
-    const permissions = {};
-    for (const [scope, level] of Object.entries(value)) {
-        if (!SCOPES.includes(scope))
-            throw new Error(`permissions: ${scope} is not a GITHUB_TOKEN permission (${SCOPES.join(', ')})`);
-        if (level === 'read' || level === 'write')
-            permissions[scope] = level;
-        else if (level !== 'none')
-            throw new Error(`permissions: ${scope}: ${String(level)} is not read, write or none`);
-    }
-    return permissions;
-}
-/** The job's own (or else its workflow's, else the default) permissions, cut down to what the caller allows. */
-function effectivePermissions(job, workflow, cap) {
-    const declared = job ?? workflow ?? DEFAULT_PERMISSIONS;
-    if (!cap)
-        return { ...declared };
-    const effective = {};
-    for (const [scope, level] of Object.entries(declared)) {
-        const allowed = cap[scope];
-        if (allowed === 'write')
-            effective[scope] = level;
-        else if (allowed === 'read')
-            effective[scope] = 'read';
-    }
-    return effective;
-}
-/** The names the REST API uses for the scopes (`pull-requests` → `pull_requests`). */
-function apiPermissions(permissions) {
-    return Object.fromEntries(Object.entries(permissions).map(([scope, level]) => [scope.replace(/-/g, '_'), level]));
-}
-
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/run.ts
-
-
-
 
 
 
@@ -105113,206 +105322,6 @@ async function runCalledWorkflow(job, scope) {
     catch (error) {
         return { ...record, result: 'failure', reason: error.message, durationMs: Date.now() - started };
     }
-}
-async function runLeg(job, scope, contexts) {
-    const workspace = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(scope.workdir, `${job.id.value}-`));
-    const temp = (0,external_node_fs_namespaceObject.mkdtempSync)((0,external_node_path_namespaceObject.join)(scope.workdir, `${job.id.value}-temp-`));
-    const secrets = scope.secrets ?? {};
-    let jobToken;
-    try {
-        if (scope.jobToken) {
-            const permissions = effectivePermissions(parsePermissions(evaluateToken(scope.workflow.rawJob(job.id.value, 'permissions'), {})), parsePermissions(evaluateToken(scope.workflow.rawTop('permissions'), {})), scope.permissionsCap);
-            jobToken = scope.jobToken(apiPermissions(permissions));
-            contexts = { ...contexts, github: { ...contexts.github, token: jobToken.token } };
-        }
-    }
-    catch (e) {
-        return { result: 'failure', steps: [], outputs: {}, error: e.message };
-    }
-    try {
-        return await runSteps(job, scope, contexts, workspace, temp, secrets);
-    }
-    finally {
-        jobToken?.revoke();
-    }
-}
-async function runSteps(job, scope, contexts, workspace, temp, secrets) {
-    const stepsContext = {};
-    const records = [];
-    const posts = [];
-    let jobEnv;
-    let exported = {};
-    let addedPath = [];
-    let failed = false;
-    let error;
-    const github = contexts.github;
-    const masker = new LogMasker([...Object.values(secrets), String(github.token ?? '')]);
-    let limit;
-    try {
-        jobEnv = stringMap(evaluateToken(job.env, { ...contexts, secrets }));
-        limit = jobMinutes(evaluateToken(scope.workflow.rawJob(job.id.value, 'timeout-minutes'), contexts), evaluateToken(job['runs-on'], contexts));
-    }
-    catch (e) {
-        return { result: 'failure', steps: [], outputs: {}, error: e.message };
-    }
-    // The runner downloads every action of the job before the first step, skipped steps' included.
-    for (const step of job.steps) {
-        if (!('uses' in step))
-            continue;
-        const handler = scope.actions(step.uses.value);
-        const problem = handler ? handler.unresolved : `uses: ${step.uses.value} is not an action the rehearsal runner can run`;
-        if (problem)
-            return { result: 'failure', steps: [], outputs: {}, error: problem };
-    }
-    if (limit.capped)
-        scope.log(`${job.id.value}: timeout-minutes is more than a GitHub-hosted runner allows; the job gets ${limit.minutes} minutes`);
-    const deadline = Date.now() + limit.minutes * 60_000;
-    let timedOut = false;
-    for (const [index, step] of job.steps.entries()) {
-        const started = Date.now();
-        if (!timedOut && started >= deadline)
-            timedOut = true;
-        if (timedOut) {
-            records.push({ id: step.id, name: step.name ? step.id : defaultStepName(step), outcome: 'skipped', conclusion: 'skipped', outputs: {}, log: '', summary: '', durationMs: 0 });
-            stepsContext[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
-            continue;
-        }
-        const timeoutMs = Math.max(1, deadline - started);
-        const stepName = step.name ? asString(evaluateToken(step.name, { ...contexts, steps: stepsContext })) : defaultStepName(step);
-        const env = { ...stringMap(scope.workflowEnv), ...jobEnv, ...exported };
-        const stepContexts = { ...contexts, secrets, steps: stepsContext, env, job: { status: failed ? 'failure' : 'success' }, runner: { os: 'Linux', arch: 'X64', temp } };
-        const record = { id: step.id, name: stepName, outcome: 'skipped', conclusion: 'skipped', outputs: {}, log: '', summary: '', durationMs: 0 };
-        try {
-            const condition = 'if' in step && step.if ? evaluateToken(step.if, stepContexts, { success: !failed, failure: failed, cancelled: false }) : !failed;
-            if (!expressions_truthy(condition)) {
-                records.push(record);
-                stepsContext[step.id] = { outputs: {}, outcome: 'skipped', conclusion: 'skipped' };
-                continue;
-            }
-            const stepEnv = { ...env, ...stringMap(evaluateToken('env' in step ? step.env : undefined, stepContexts)) };
-            const processEnv = { ...scope.env, ...githubEnv(github, workspace, temp), ...stepEnv };
-            // Later GITHUB_PATH entries come first, as the runner prepends each one.
-            if (addedPath.length > 0)
-                processEnv.PATH = [...addedPath, processEnv.PATH ?? ''].join(':');
-            let outcome;
-            if ('run' in step) {
-                const script = asString(evaluateToken(step.run, stepContexts));
-                const dir = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'working-directory'), stepContexts)) || '.';
-                const shell = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'shell'), stepContexts)) || undefined;
-                const ran = await runShell(script, { env: processEnv, cwd: (0,external_node_path_namespaceObject.join)(workspace, dir), timeoutMs, ...(shell ? { shell } : {}) });
-                outcome = { failed: ran.exitCode !== 0, outputs: ran.outputs, exportedEnv: ran.exportedEnv, path: ran.path, summary: ran.summary, log: ran.exitCode !== 0 ? `${ran.log}\nProcess completed with exit code ${ran.exitCode}.` : ran.log };
-            }
-            else if ('uses' in step) {
-                const uses = step.uses.value;
-                const handler = scope.actions(uses);
-                if (!handler)
-                    throw new Error(`uses: ${uses} is not an action the rehearsal runner can run`);
-                const withValues = stringMap(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'with'), stepContexts));
-                outcome = await handler({ uses, inputs: withValues, env: processEnv, workspace, runDir: scope.runDir, github, timeoutMs });
-                if (outcome.post)
-                    posts.push({ name: `Post ${stepName}`, run: outcome.post });
-            }
-            else {
-                throw new Error(`step ${step.id} is neither run: nor uses:, which the rehearsal runner cannot run`);
-            }
-            exported = { ...exported, ...(outcome.exportedEnv ?? {}) };
-            addedPath = [...(outcome.path ?? []).reverse(), ...addedPath];
-            const tolerate = step['continue-on-error'];
-            const continueOnError = typeof tolerate === 'object' ? expressions_truthy(evaluateToken(tolerate, stepContexts)) : tolerate === true;
-            Object.assign(record, { outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed && !continueOnError ? 'failure' : 'success', outputs: outcome.outputs, log: masker.apply(outcome.log), summary: outcome.summary ?? '' });
-            if (record.conclusion === 'failure')
-                failed = true;
-        }
-        catch (e) {
-            Object.assign(record, { outcome: 'failure', conclusion: 'failure', log: masker.apply(`${record.log}${e.message}\n`) });
-            failed = true;
-            error ??= masker.apply(`${stepName}: ${e.message}`);
-        }
-        record.durationMs = Date.now() - started;
-        if (Date.now() >= deadline) {
-            // The runner stops the step at the job's limit; the job ends cancelled, its later steps skipped.
-            timedOut = true;
-            record.outcome = 'failure';
-            record.conclusion = 'failure';
-            record.log = `${record.log}\n##[error]${timeoutMessage(limit.minutes)}\n`;
-        }
-        records.push(record);
-        stepsContext[step.id] = { outputs: record.outputs, outcome: record.outcome, conclusion: record.conclusion };
-        if (record.conclusion === 'failure')
-            error ??= `${stepName} failed: ${lastLines(record.log)}`;
-    }
-    for (const post of posts.reverse()) {
-        const started = Date.now();
-        const outcome = await post.run().catch((e) => ({ failed: true, outputs: {}, log: e.message }));
-        records.push({ id: post.name, name: post.name, outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed ? 'failure' : 'success', outputs: {}, log: masker.apply(outcome.log), summary: outcome.summary ?? '', durationMs: Date.now() - started });
-        if (outcome.failed) {
-            failed = true;
-            error ??= `${post.name} failed: ${lastLines(outcome.log)}`;
-        }
-    }
-    let outputs = {};
-    try {
-        outputs = stringMap(evaluateToken(job.outputs, { ...contexts, steps: stepsContext }));
-    }
-    catch (e) {
-        failed = true;
-        error ??= e.message;
-    }
-    // "Outputs containing secrets are redacted on the runner and not sent to GitHub Actions."
-    // https://docs.github.com/en/actions/reference/workflows-and-actions/workflow-syntax#jobsjob_idoutputs
-    for (const [key, value] of Object.entries(outputs)) {
-        if (!masker.reveals(value))
-            continue;
-        outputs[key] = '';
-        const last = records.at(-1);
-        if (last)
-            last.log = `${last.log}\n##[warning]Skip output '${key}' since it may contain secret.\n`;
-    }
-    if (timedOut)
-        return { result: 'cancelled', steps: records, outputs, error: timeoutMessage(limit.minutes) };
-    return { result: failed ? 'failure' : 'success', steps: records, outputs, ...(error ? { error } : {}) };
-}
-/** What the Actions UI calls an unnamed step: `Run <action>` or `Run <first line of the script>`. */
-function defaultStepName(step) {
-    if ('uses' in step)
-        return `Run ${step.uses.value}`;
-    if ('run' in step) {
-        const source = isString(step.run) ? step.run.value : isBasicExpression(step.run) ? (step.run.source ?? step.run.expression) : step.id;
-        return `Run ${source.trim().split('\n')[0]}`;
-    }
-    return step.id;
-}
-function lastLines(log) {
-    return log.trim().split('\n').slice(-3).join(' | ');
-}
-function stringMap(value) {
-    if (value === undefined || value === null)
-        return {};
-    if (typeof value !== 'object' || Array.isArray(value))
-        throw new Error(`expected a mapping, got ${JSON.stringify(value)}`);
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asString(v)]));
-}
-/** The GITHUB_* variables a step sees, from the github context. */
-function githubEnv(github, workspace, temp) {
-    const pick = (key) => asString(github[key]);
-    return {
-        GITHUB_ACTIONS: 'true',
-        CI: 'true',
-        GITHUB_REPOSITORY: pick('repository'),
-        GITHUB_REPOSITORY_OWNER: pick('repository_owner'),
-        GITHUB_SHA: pick('sha'),
-        GITHUB_REF: pick('ref'),
-        GITHUB_REF_NAME: pick('ref_name'),
-        GITHUB_RUN_ID: pick('run_id'),
-        GITHUB_RUN_ATTEMPT: pick('run_attempt'),
-        GITHUB_EVENT_NAME: pick('event_name'),
-        GITHUB_SERVER_URL: pick('server_url'),
-        GITHUB_API_URL: pick('api_url'),
-        GITHUB_GRAPHQL_URL: pick('graphql_url'),
-        GITHUB_ACTOR: pick('actor'),
-        GITHUB_WORKSPACE: workspace,
-        RUNNER_TEMP: temp,
-    };
 }
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/bundled-actions.ts
