@@ -50,7 +50,7 @@ const reasons = Object.fromEntries(
   values['out-of-scope']
     .split(';')
     .filter(Boolean)
-    .map((pair) => pair.split('=').map((s) => s.trim())),
+    .map((pair) => [pair.slice(0, pair.indexOf('=')).trim(), pair.slice(pair.indexOf('=') + 1).trim()]),
 );
 for (const commit of positionals) {
   const sha = git('rev-parse', `${commit}^{commit}`).toString().trim();

@@ -36885,6 +36885,7 @@ async function readInputs(ctx, env) {
             })
             : undefined);
     const prereleaseInput = inputs.oneOf('prerelease', ['auto', 'true', 'false'], { default: 'auto' });
+    const moveBranches = inputs.list('move-branches', { commas: true });
     const request = {
         id: { owner, repo },
         tag,
@@ -36905,9 +36906,8 @@ async function readInputs(ctx, env) {
         concurrency: inputs.integer('concurrency', { default: 3, min: 1, max: 16 }),
         pushTag: inputs.boolean('push-tag', { default: false }),
         notesUrl: env.GITHUB_RUN_ID && env.GITHUB_SERVER_URL ? `${env.GITHUB_SERVER_URL}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
-        moveBranches: inputs.list('move-branches', { commas: true }),
+        moveBranches,
     };
-    const moveBranches = inputs.list('move-branches', { commas: true });
     if (moveBranches.length > 0 && !request.publish) {
         throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('`move-branches` is set but `publish` is false: branches follow published releases only.', 'Set `publish: true`, or clear `move-branches`.', { input: 'move-branches' });
     }

@@ -36889,7 +36889,7 @@ function readInputs(ctx, env) {
         : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(env.RUNNER_TEMP ?? workspace, `relkit-notes-${env.GITHUB_RUN_ID ?? process.pid}.${format === 'json' ? 'json' : 'md'}`);
     const configInput = inputs.string('config');
     const localConfig = configInput ?? ['.github/release.yml', '.github/release.yaml'].find((p) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(workspace, p)));
-    const config = localConfig ? { given: configInput ?? '.github/release.yml', real: (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .confinePath */ .ey)(localConfig, { input: 'config', roots: [root], kind: 'file', what: 'a release.yml' }).real } : undefined;
+    const config = localConfig ? { given: localConfig, real: (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .confinePath */ .ey)(localConfig, { input: 'config', roots: [root], kind: 'file', what: 'a release.yml' }).real } : undefined;
     return {
         token,
         owner,

@@ -26,6 +26,7 @@ export async function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): Pr
         })
       : undefined);
   const prereleaseInput = inputs.oneOf('prerelease', ['auto', 'true', 'false'] as const, { default: 'auto' });
+  const moveBranches = inputs.list('move-branches', { commas: true });
   const request: DraftReleaseRequest = {
     id: { owner, repo },
     tag,
@@ -46,9 +47,8 @@ export async function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): Pr
     concurrency: inputs.integer('concurrency', { default: 3, min: 1, max: 16 }),
     pushTag: inputs.boolean('push-tag', { default: false }),
     notesUrl: env.GITHUB_RUN_ID && env.GITHUB_SERVER_URL ? `${env.GITHUB_SERVER_URL}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
-    moveBranches: inputs.list('move-branches', { commas: true }),
+    moveBranches,
   };
-  const moveBranches = inputs.list('move-branches', { commas: true });
   if (moveBranches.length > 0 && !request.publish) {
     throw new UserError('`move-branches` is set but `publish` is false: branches follow published releases only.', 'Set `publish: true`, or clear `move-branches`.', { input: 'move-branches' });
   }

@@ -27,7 +27,7 @@ export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): Relnotes
     : join(env.RUNNER_TEMP ?? workspace, `relkit-notes-${env.GITHUB_RUN_ID ?? process.pid}.${format === 'json' ? 'json' : 'md'}`);
   const configInput = inputs.string('config');
   const localConfig = configInput ?? ['.github/release.yml', '.github/release.yaml'].find((p) => existsSync(join(workspace, p)));
-  const config = localConfig ? { given: configInput ?? '.github/release.yml', real: confinePath(localConfig, { input: 'config', roots: [root], kind: 'file', what: 'a release.yml' }).real } : undefined;
+  const config = localConfig ? { given: localConfig, real: confinePath(localConfig, { input: 'config', roots: [root], kind: 'file', what: 'a release.yml' }).real } : undefined;
   return {
     token,
     owner,
