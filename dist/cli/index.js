@@ -91472,7 +91472,7 @@ function assetUploader(options) {
                 });
             }
             catch (error) {
-                failure = error;
+                failure = error instanceof Error ? error : new Error(String(error));
             }
             const status = answer?.status;
             const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);
@@ -94453,10 +94453,11 @@ function checkRefChange(repo, identity, change) {
 /** The GitHub Actions app: what GITHUB_TOKEN authenticates as. It can never bypass a ruleset. */
 const GITHUB_ACTIONS_APP_ID = 15368;
 const RULE_TYPES = new Set(['creation', 'update', 'deletion', 'non_fast_forward', 'required_linear_history', 'required_signatures', 'pull_request', 'required_status_checks', 'required_deployments', 'merge_queue', 'commit_message_pattern', 'commit_author_email_pattern', 'committer_email_pattern', 'branch_name_pattern', 'tag_name_pattern']);
-const ENFORCEMENTS = new Set(['active', 'disabled', 'evaluate']);
-const ACTOR_TYPES = new Set(['Integration', 'OrganizationAdmin', 'RepositoryRole', 'Team', 'DeployKey']);
+const ENFORCEMENTS = ['active', 'disabled', 'evaluate'];
+const TARGETS = ['branch', 'tag', 'push'];
+const ACTOR_TYPES = ['Integration', 'OrganizationAdmin', 'RepositoryRole', 'Team', 'DeployKey'];
+const oneOf = (allowed, value) => value !== undefined && allowed.includes(value);
 const people = (input) => (input ? { users: input.users ?? [], teams: input.teams ?? [], apps: input.apps ?? [] } : null);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the wire; each field is checked where it is read.
 function parseProtection(body) {
     for (const field of ['required_status_checks', 'enforce_admins', 'required_pull_request_reviews', 'restrictions']) {
         if (!(field in body))
@@ -94469,7 +94470,7 @@ function parseProtection(body) {
             ? {
                 strict: Boolean(checks.strict),
                 contexts: checks.contexts ?? (checks.checks ?? []).map((c) => c.context),
-                checks: checks.checks ?? (checks.contexts ?? []).map((context) => ({ context, app_id: null })),
+                checks: (checks.checks ?? (checks.contexts ?? []).map((context) => ({ context, app_id: null }))).map((c) => ({ context: c.context, app_id: c.app_id ?? null })),
             }
             : null,
         enforceAdmins: body.enforce_admins === true,
@@ -94494,7 +94495,6 @@ function parseProtection(body) {
         requiredSignatures: false,
     };
 }
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the wire; each field is checked where it is read.
 function parseRuleset(body, existing, others) {
     const name = body.name ?? existing?.name;
     if (!name)
@@ -94502,19 +94502,21 @@ function parseRuleset(body, existing, others) {
     if (others.some((r) => r.name === name && r.id !== existing?.id))
         throw validationFailed([], 'Validation Failed: Name must be unique');
     const enforcement = body.enforcement ?? existing?.enforcement;
-    if (!ENFORCEMENTS.has(enforcement))
+    if (!oneOf(ENFORCEMENTS, enforcement))
         throw new http_HttpError(422, `Invalid property /enforcement: \`${enforcement}\` is not a possible value. Must be one of the following: disabled, active, evaluate.`);
     const target = body.target ?? existing?.target ?? 'branch';
-    if (!['branch', 'tag', 'push'].includes(target))
+    if (!oneOf(TARGETS, target))
         throw new http_HttpError(422, `Invalid property /target: \`${target}\` is not a possible value.`);
     const rules = body.rules ?? existing?.rules ?? [];
     for (const rule of rules)
         if (!RULE_TYPES.has(rule.type))
             throw new http_HttpError(422, `Invalid property /rules: data matches no possible input (unknown rule type \`${rule.type}\`).`);
-    const bypassActors = (body.bypass_actors ?? existing?.bypassActors ?? []).map((a) => ({ actor_id: a.actor_id ?? null, actor_type: a.actor_type, bypass_mode: a.bypass_mode ?? 'always' }));
+    const bypassActors = (body.bypass_actors ?? existing?.bypassActors ?? []).map((a) => {
+        if (!oneOf(ACTOR_TYPES, a.actor_type))
+            throw new http_HttpError(422, `Invalid property /bypass_actors/0/actor_type: \`${a.actor_type}\` is not a possible value.`);
+        return { actor_id: a.actor_id ?? null, actor_type: a.actor_type, bypass_mode: a.bypass_mode ?? 'always' };
+    });
     for (const actor of bypassActors) {
-        if (!ACTOR_TYPES.has(actor.actor_type))
-            throw new http_HttpError(422, `Invalid property /bypass_actors/0/actor_type: \`${actor.actor_type}\` is not a possible value.`);
         if (actor.actor_type === 'Integration' && actor.actor_id === GITHUB_ACTIONS_APP_ID) {
             throw validationFailed([], 'Validation Failed: Actor GitHub Actions integration must be part of the ruleset source or owner organization');
         }
@@ -104274,7 +104276,7 @@ async function loadWorkflow(name, content) {
     const root = parsed.value;
     const jobs = isMapping(root) ? root.find('jobs') : undefined;
     const on = (0,dist/* parse */.qg)(content)?.on;
-    const callOutputs = Object.fromEntries(Object.entries(on?.workflow_call?.outputs ?? {}).map(([key, output]) => [key, String(output?.value ?? '')]));
+    const callOutputs = Object.fromEntries(Object.entries(on?.workflow_call?.outputs ?? {}).map(([key, output]) => [key, output?.value ?? '']));
     return {
         name,
         source: content,
@@ -104377,7 +104379,8 @@ function expandMatrix(matrix) {
         // GitHub fails such a job rather than running it once without the value.
         if (values.length === 0)
             throw new Error(`Matrix vector '${key}' does not contain any values`);
-        combinations = combinations.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
+        const list = values;
+        combinations = combinations.flatMap((c) => list.map((v) => ({ ...c, [key]: v })));
     }
     if (Object.keys(axes).length === 0)
         combinations = [];
@@ -104645,7 +104648,7 @@ async function runSteps(job, scope, contexts, workspace, temp, secrets) {
     let failed = false;
     let error;
     const github = contexts.github;
-    const masker = new LogMasker([...Object.values(secrets), String(github.token ?? '')]);
+    const masker = new LogMasker([...Object.values(secrets), typeof github.token === 'string' ? github.token : '']);
     let limit;
     try {
         jobEnv = stringMap(evaluateToken(job.env, { ...contexts, secrets }));
@@ -105072,7 +105075,8 @@ function inputsWithDefaults(workflow, given) {
             throw new errors_UserError(`${workflow.name} requires the input \`${name}\`, and it was not given.`, `Pass \`${name}\`.`, { input: name });
         const value = typeof raw === 'object' && raw !== null && 'value' in raw ? raw.value : raw;
         // workflow_call also takes number inputs, which the parser's InputType leaves out.
-        inputs[name] = definition.type === 'boolean' ? value === true || value === 'true' : definition.type === 'number' ? Number(value) : (value ?? '');
+        const type = definition.type;
+        inputs[name] = type === 'boolean' ? value === true || value === 'true' : type === 'number' ? Number(value) : (value ?? '');
     }
     for (const name of Object.keys(given)) {
         if (!(name in definitions))
@@ -109163,7 +109167,7 @@ const CHECKOUT = /^actions\/checkout@(v[4-6](\.[\d.]+)?|[0-9a-f]{40})$/;
  */
 async function checkout(call) {
     const repository = call.inputs.repository || call.env.GITHUB_REPOSITORY || '';
-    const token = call.inputs.token || String(call.github.token ?? '');
+    const token = call.inputs.token || (typeof call.github.token === 'string' ? call.github.token : '');
     const ref = call.inputs.ref || call.env.GITHUB_SHA || call.env.GITHUB_REF || '';
     const target = (0,external_node_path_namespaceObject.resolve)(call.workspace, call.inputs.path || '.');
     if ((0,external_node_path_namespaceObject.relative)(call.workspace, target).startsWith('..'))
@@ -109176,7 +109180,7 @@ async function checkout(call) {
                 (0,external_node_fs_namespaceObject.rmSync)((0,external_node_path_namespaceObject.join)(target, entry), { recursive: true, force: true });
         (0,external_node_fs_namespaceObject.mkdirSync)(target, { recursive: true });
         await new Promise((done, fail) => {
-            const tar = (0,external_node_child_process_namespaceObject.execFile)('tar', ['-xz', '--strip-components=1', '-C', target], (error) => (error ? fail(error) : done()));
+            const tar = (0,external_node_child_process_namespaceObject.execFile)('tar', ['-xz', '--strip-components=1', '-C', target], (error) => (error ? fail(new Error(`tar could not unpack the tarball: ${error.message}`, { cause: error })) : done()));
             tar.stdin.end(archive);
         });
         await (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile)('git', ['init', '-q', target]);

@@ -39980,7 +39980,7 @@ function outputValue(value) {
         return '';
     if (typeof value === 'object')
         return JSON.stringify(value);
-    return String(value);
+    return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : '';
 }
 function reportFailure(error) {
     if ((0,errors/* isUserError */.iU)(error)) {
@@ -45588,7 +45588,7 @@ function assetUploader(options) {
                 });
             }
             catch (error) {
-                failure = error;
+                failure = error instanceof Error ? error : new Error(String(error));
             }
             const status = answer?.status;
             const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);

@@ -33751,12 +33751,13 @@ function holderLink(holderId, env, repository) {
 }
 
 ;// CONCATENATED MODULE: ./packages/branch-lock/src/protection-shape.ts
+const names = (list, key) => (list ?? []).flatMap((n) => (n?.[key] ? [n[key]] : []));
 const enabled = (value) => Boolean(value?.enabled);
 function people(value) {
     return {
-        users: (value?.users ?? []).map((u) => u.login),
-        teams: (value?.teams ?? []).map((t) => t.slug),
-        apps: (value?.apps ?? []).map((a) => a.slug),
+        users: names(value?.users, 'login'),
+        teams: names(value?.teams, 'slug'),
+        apps: names(value?.apps, 'slug'),
     };
 }
 function protectionGetToPut(get) {
@@ -33906,7 +33907,7 @@ async function lockWithRuleset(t, options) {
     const path = `/repos/${fullName(t)}/rulesets`;
     let refused;
     try {
-        await t.writes.perform({ method: 'POST', target: path, summary: `create ruleset "${body.name}" locking ${t.branch}` }, async () => (await t.rest.rest.repos.createRepoRuleset({ owner: t.owner, repo: t.repo, ...body })).data.id, () => 0);
+        await t.writes.perform({ method: 'POST', target: path, summary: `create ruleset "${String(body.name)}" locking ${t.branch}` }, async () => (await t.rest.rest.repos.createRepoRuleset({ owner: t.owner, repo: t.repo, ...body })).data.id, () => 0);
     }
     catch (error) {
         if ((0,src/* httpStatus */.nG)(error) === 403 || (0,src/* httpStatus */.nG)(error) === 404)
@@ -37113,7 +37114,7 @@ function outputValue(value) {
         return '';
     if (typeof value === 'object')
         return JSON.stringify(value);
-    return String(value);
+    return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : '';
 }
 function reportFailure(error) {
     if ((0,errors/* isUserError */.iU)(error)) {
@@ -42722,7 +42723,7 @@ function assetUploader(options) {
                 });
             }
             catch (error) {
-                failure = error;
+                failure = error instanceof Error ? error : new Error(String(error));
             }
             const status = answer?.status;
             const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);

@@ -33852,7 +33852,7 @@ async function waitForImages(options) {
         catch (error) {
             state.polls++;
             if (!(0,oci_src/* isRegistryError */.IP)(error) || error.failure === 'auth' || error.failure === 'protocol') {
-                fatal ??= error;
+                fatal ??= error instanceof Error ? error : new Error(String(error));
                 return;
             }
             state.answer = error.message;
@@ -36945,7 +36945,7 @@ function outputValue(value) {
         return '';
     if (typeof value === 'object')
         return JSON.stringify(value);
-    return String(value);
+    return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : '';
 }
 function reportFailure(error) {
     if ((0,errors/* isUserError */.iU)(error)) {
@@ -42552,7 +42552,7 @@ function assetUploader(options) {
                 });
             }
             catch (error) {
-                failure = error;
+                failure = error instanceof Error ? error : new Error(String(error));
             }
             const status = answer?.status;
             const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);

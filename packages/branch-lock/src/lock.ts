@@ -146,7 +146,7 @@ async function lockWithRuleset(t: BranchLockTarget, options: LockOptions): Promi
   const path = `/repos/${fullName(t)}/rulesets`;
   let refused: unknown;
   try {
-    await t.writes.perform({ method: 'POST', target: path, summary: `create ruleset "${body.name}" locking ${t.branch}` }, async () => (await t.rest.rest.repos.createRepoRuleset({ owner: t.owner, repo: t.repo, ...body } as never)).data.id, () => 0);
+    await t.writes.perform({ method: 'POST', target: path, summary: `create ruleset "${String(body.name)}" locking ${t.branch}` }, async () => (await t.rest.rest.repos.createRepoRuleset({ owner: t.owner, repo: t.repo, ...body } as never)).data.id, () => 0);
   } catch (error) {
     if (status(error) === 403 || status(error) === 404) throw cannotAdminister(fullName(t), error);
     if (status(error) === 422 && options.bypassAppId !== undefined && /actor|bypass/i.test(apiMessage(error))) {

@@ -10,20 +10,44 @@ export type ProtectionPut = Record<string, unknown> & {
   lock_branch: boolean;
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the wire; each field is checked where it is read.
-type Get = Record<string, any>;
+type Toggle = { enabled?: boolean } | null | undefined;
+type Named = { login?: string; slug?: string } | null;
+type PeopleGet = { users?: Named[]; teams?: Named[]; apps?: Named[] | null } | null | undefined;
+const names = (list: Named[] | null | undefined, key: 'login' | 'slug'): string[] => (list ?? []).flatMap((n) => (n?.[key] ? [n[key]] : []));
 
-const enabled = (value: unknown): boolean => Boolean((value as { enabled?: boolean } | undefined)?.enabled);
+/** What GET branch protection answers (docs.github.com/rest/branches/branch-protection#get-branch-protection); every field may be absent. */
+export interface ProtectionGet {
+  required_status_checks?: { strict?: boolean; contexts?: string[]; checks?: { context: string; app_id: number | null }[] } | null;
+  enforce_admins?: Toggle;
+  required_pull_request_reviews?: {
+    dismiss_stale_reviews?: boolean;
+    require_code_owner_reviews?: boolean;
+    required_approving_review_count?: number;
+    require_last_push_approval?: boolean;
+    dismissal_restrictions?: PeopleGet;
+    bypass_pull_request_allowances?: PeopleGet;
+  } | null;
+  restrictions?: PeopleGet;
+  required_linear_history?: Toggle;
+  allow_force_pushes?: Toggle;
+  allow_deletions?: Toggle;
+  block_creations?: Toggle;
+  required_conversation_resolution?: Toggle;
+  lock_branch?: Toggle;
+  allow_fork_syncing?: Toggle;
+}
 
-function people(value: Get | undefined): { users: string[]; teams: string[]; apps: string[] } {
+const enabled = (value: Toggle): boolean => Boolean(value?.enabled);
+
+function people(value: PeopleGet): { users: string[]; teams: string[]; apps: string[] } {
   return {
-    users: (value?.users ?? []).map((u: { login: string }) => u.login),
-    teams: (value?.teams ?? []).map((t: { slug: string }) => t.slug),
-    apps: (value?.apps ?? []).map((a: { slug: string }) => a.slug),
+    users: names(value?.users, 'login'),
+    teams: names(value?.teams, 'slug'),
+    apps: names(value?.apps, 'slug'),
   };
 }
 
-export function protectionGetToPut(get: Get): ProtectionPut {
+export function protectionGetToPut(get: ProtectionGet): ProtectionPut {
   const checks = get.required_status_checks;
   const reviews = get.required_pull_request_reviews;
   return {
@@ -31,7 +55,7 @@ export function protectionGetToPut(get: Get): ProtectionPut {
       ? {
           strict: Boolean(checks.strict),
           // `checks` carries the app ids `contexts` would lose; GitHub takes one or the other.
-          checks: (checks.checks ?? (checks.contexts ?? []).map((context: string) => ({ context, app_id: null }))).map((c: { context: string; app_id: number | null }) => ({ context: c.context, app_id: c.app_id ?? null })),
+          checks: (checks.checks ?? (checks.contexts ?? []).map((context) => ({ context, app_id: null }))).map((c) => ({ context: c.context, app_id: c.app_id ?? null })),
         }
       : null,
     enforce_admins: enabled(get.enforce_admins),

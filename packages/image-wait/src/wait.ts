@@ -104,7 +104,7 @@ export async function waitForImages(options: WaitOptions): Promise<WaitReport> {
   }));
   const blockedUntil = new Map<string, number>();
   const inflight = new Map<Schedule, Promise<void>>();
-  let fatal: unknown;
+  let fatal: Error | undefined;
   let nextReminder = started + reminderMs;
 
   const settle = async (schedule: Schedule): Promise<void> => {
@@ -133,7 +133,7 @@ export async function waitForImages(options: WaitOptions): Promise<WaitReport> {
     } catch (error) {
       state.polls++;
       if (!isRegistryError(error) || error.failure === 'auth' || error.failure === 'protocol') {
-        fatal ??= error;
+        fatal ??= error instanceof Error ? error : new Error(String(error));
         return;
       }
       state.answer = error.message;

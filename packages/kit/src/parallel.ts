@@ -1,6 +1,6 @@
 /** Runs `tasks` with at most `limit` in flight, keeping the results in task order. */
 export async function runBounded<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
+  const results = new Array<T>(tasks.length);
   let next = 0;
   const worker = async () => {
     while (next < tasks.length) {

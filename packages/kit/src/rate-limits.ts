@@ -8,7 +8,7 @@
  * left to plugin-throttling.
  */
 /** What Octokit's request hook is handed on failure: a RequestError, or anything a fetch threw. */
-type RequestFailure = { status?: number; message?: string; response?: { headers?: Record<string, string | undefined> } } | undefined;
+type RequestFailure = Error & { status?: number; response?: { headers?: Record<string, string | undefined> } };
 
 export function retryAfterHonouring(_octokit: unknown, octokitOptions: { retry?: { retryAfterBaseValue?: number; retries?: number } }) {
   const octokit = _octokit as { hook: { error: (name: string, hook: (error: RequestFailure, options: { request?: { retryCount?: number } }) => Promise<unknown>) => void } };

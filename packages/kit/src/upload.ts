@@ -36,7 +36,7 @@ export function assetUploader(options: UploaderOptions): (request: UploadRequest
   return async (request) => {
   for (let attempt = 0; ; attempt++) {
     let answer: Response | undefined;
-    let failure: unknown;
+    let failure: Error | undefined;
     try {
       options.requests.record('POST', request.url);
       // A big asset takes longer than an API call: allow for a slow 512 KiB/s link on top.
@@ -48,7 +48,7 @@ export function assetUploader(options: UploaderOptions): (request: UploadRequest
         duplex: 'half',
       });
     } catch (error) {
-      failure = error;
+      failure = error instanceof Error ? error : new Error(String(error));
     }
     const status = answer?.status;
     const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);
@@ -67,7 +67,7 @@ export function assetUploader(options: UploaderOptions): (request: UploadRequest
     await answer?.body?.cancel();
     const retryAfter = Number(answer?.headers.get('retry-after'));
     const wait = limited && Number.isFinite(retryAfter) ? retryAfter * 1000 : options.retryBaseMs * 2 ** attempt * (0.5 + Math.random());
-    options.log(`upload to ${request.url.replace(/\?.*$/, '')} failed (${failure ? (failure as Error).message : `HTTP ${status}`}); retrying in ${Math.round(wait)} ms`);
+    options.log(`upload to ${request.url.replace(/\?.*$/, '')} failed (${failure ? failure.message : `HTTP ${status}`}); retrying in ${Math.round(wait)} ms`);
     await new Promise((resolve) => setTimeout(resolve, wait));
   }
   };

@@ -17,7 +17,7 @@ const CHECKOUT = /^actions\/checkout@(v[4-6](\.[\d.]+)?|[0-9a-f]{40})$/;
  */
 async function checkout(call: ActionCall): Promise<ActionOutcome> {
   const repository = call.inputs.repository || call.env.GITHUB_REPOSITORY || '';
-  const token = call.inputs.token || String(call.github.token ?? '');
+  const token = call.inputs.token || (typeof call.github.token === 'string' ? call.github.token : '');
   const ref = call.inputs.ref || call.env.GITHUB_SHA || call.env.GITHUB_REF || '';
   const target = resolve(call.workspace, call.inputs.path || '.');
   if (relative(call.workspace, target).startsWith('..')) return { failed: true, outputs: {}, log: `::error::Repository path '${target}' is not under '${call.workspace}'\n` };
@@ -27,7 +27,7 @@ async function checkout(call: ActionCall): Promise<ActionOutcome> {
     if (call.inputs.clean !== 'false') for (const entry of safeList(target)) rmSync(join(target, entry), { recursive: true, force: true });
     mkdirSync(target, { recursive: true });
     await new Promise<void>((done, fail) => {
-      const tar = execFile('tar', ['-xz', '--strip-components=1', '-C', target], (error) => (error ? fail(error) : done()));
+      const tar = execFile('tar', ['-xz', '--strip-components=1', '-C', target], (error) => (error ? fail(new Error(`tar could not unpack the tarball: ${error.message}`, { cause: error })) : done()));
       tar.stdin!.end(archive);
     });
     await promisify(execFile)('git', ['init', '-q', target]);

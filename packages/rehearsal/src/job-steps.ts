@@ -43,7 +43,7 @@ async function runSteps(job: Job, scope: JobScope, contexts: Record<string, unkn
   let failed = false;
   let error: string | undefined;
   const github = contexts.github as Record<string, unknown>;
-  const masker = new LogMasker([...Object.values(secrets), String(github.token ?? '')]);
+  const masker = new LogMasker([...Object.values(secrets), typeof github.token === 'string' ? github.token : '']);
   let limit: { minutes: number; capped: boolean };
   try {
     jobEnv = stringMap(evaluateToken(job.env, { ...contexts, secrets }));

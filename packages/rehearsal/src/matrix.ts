@@ -8,7 +8,8 @@ export function expandMatrix(matrix: unknown): Array<Record<string, unknown>> {
     if (!Array.isArray(values)) throw new Error(`strategy.matrix.${key} must be a list`);
     // GitHub fails such a job rather than running it once without the value.
     if (values.length === 0) throw new Error(`Matrix vector '${key}' does not contain any values`);
-    combinations = combinations.flatMap((c) => values.map((v) => ({ ...c, [key]: v })));
+    const list: unknown[] = values;
+    combinations = combinations.flatMap((c) => list.map((v) => ({ ...c, [key]: v })));
   }
   if (Object.keys(axes).length === 0) combinations = [];
   const matches = (combination: Record<string, unknown>, filter: Record<string, unknown>) => Object.entries(filter).every(([k, v]) => JSON.stringify(combination[k]) === JSON.stringify(v));

@@ -95,7 +95,8 @@ function inputsWithDefaults(workflow: LoadedWorkflow, given: Record<string, unkn
     if (raw === undefined && definition.required) throw new UserError(`${workflow.name} requires the input \`${name}\`, and it was not given.`, `Pass \`${name}\`.`, { input: name });
     const value = typeof raw === 'object' && raw !== null && 'value' in raw ? raw.value : raw;
     // workflow_call also takes number inputs, which the parser's InputType leaves out.
-    inputs[name] = definition.type === 'boolean' ? value === true || value === 'true' : definition.type === ('number' as string) ? Number(value) : (value ?? '');
+    const type: string = definition.type;
+    inputs[name] = type === 'boolean' ? value === true || value === 'true' : type === 'number' ? Number(value) : (value ?? '');
   }
   for (const name of Object.keys(given)) {
     if (!(name in definitions)) throw new UserError(`${workflow.name} has no input \`${name}\`.`, `Use its inputs: ${Object.keys(definitions).join(', ')}.`, { input: name });

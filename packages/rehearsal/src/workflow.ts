@@ -35,8 +35,8 @@ export async function loadWorkflow(name: string, content: string): Promise<Loade
   if (template.errors?.length) throw new WorkflowError(`${name} is not a valid workflow:\n${template.errors.map((e) => `  ${e.Message}`).join('\n')}`);
   const root = parsed.value;
   const jobs = isMapping(root) ? root.find('jobs') : undefined;
-  const on = (parseYaml(content) as { on?: { workflow_call?: { outputs?: Record<string, { value?: unknown }>; secrets?: Record<string, unknown> } } } | null)?.on;
-  const callOutputs = Object.fromEntries(Object.entries(on?.workflow_call?.outputs ?? {}).map(([key, output]) => [key, String(output?.value ?? '')]));
+  const on = (parseYaml(content) as { on?: { workflow_call?: { outputs?: Record<string, { value?: string }>; secrets?: Record<string, unknown> } } } | null)?.on;
+  const callOutputs = Object.fromEntries(Object.entries(on?.workflow_call?.outputs ?? {}).map(([key, output]) => [key, output?.value ?? '']));
   return {
     name,
     source: content,

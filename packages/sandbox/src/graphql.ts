@@ -33,14 +33,47 @@ export interface GraphqlContext {
 }
 
 type Node = Record<string, unknown>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the wire; each field is checked where it is read.
-type Args = Record<string, any>;
+type Direction = 'ASC' | 'DESC';
+/** createCommitOnBranch's input (docs.github.com/graphql/reference/input-objects#createcommitonbranchinput). */
+interface CommitOnBranchInput {
+  branch: { repositoryNameWithOwner?: string; branchName?: string; id?: string };
+  expectedHeadOid: string;
+  message: { headline: string; body?: string };
+  fileChanges?: { additions?: { path: string; contents: string }[]; deletions?: { path: string }[] };
+  clientMutationId?: string;
+}
+/** Field arguments as graphql-js hands them over, already checked against GitHub's schema. */
+interface Args {
+  first?: number | null;
+  last?: number | null;
+  after?: string | null;
+  direction?: Direction;
+  orderBy?: { field?: string; direction?: Direction } | null;
+  states?: string[] | null;
+  labels?: string[] | null;
+  query?: string | null;
+  input?: CommitOnBranchInput;
+  number?: number;
+  owner?: string;
+  name?: string;
+  oid?: string;
+  expression?: string;
+  qualifiedName?: string;
+  refPrefix?: string;
+  path?: string;
+  type?: string;
+  since?: string;
+  until?: string;
+  baseRefName?: string;
+  headRefName?: string;
+  headRef?: string;
+}
 
 /**
  * Resolves a field from the source object: a value, or a function of (args, context).
  * A field the sandbox does not model is an error, never a silent null.
  */
-const fieldResolver: GraphQLFieldResolver<Node, GraphqlContext> = (source, args, context, info) => {
+const fieldResolver: GraphQLFieldResolver<Node, GraphqlContext, Args> = (source, args, context, info) => {
   if (source === null || typeof source !== 'object') return null;
   if (!(info.fieldName in source)) {
     throw new GraphQLError(`The sandbox does not model ${info.parentType.name}.${info.fieldName}; add it to packages/sandbox/src/graphql.ts`);
@@ -149,7 +182,7 @@ function mergedBranchCommits(repo: Repository, merged: Array<{ pr: PullRequest; 
 
 function pullIndex(ctx: GraphqlContext, repo: Repository): PullIndex {
   let perRepo = pullIndexes.get(ctx);
-  if (!perRepo) pullIndexes.set(ctx, (perRepo = new Map()));
+  if (!perRepo) pullIndexes.set(ctx, (perRepo = new Map<Repository, PullIndex>()));
   let index = perRepo.get(repo);
   if (index) return index;
   index = { byMergeCommit: new Map(), byBranchCommit: new Map(), open: [] };
@@ -389,8 +422,8 @@ function repositoryNode(ctx: GraphqlContext, repo: Repository): Node {
   };
 }
 
-function createCommitOnBranch(ctx: GraphqlContext, input: Args): Node {
-  const branchInput = input.branch as { repositoryNameWithOwner?: string; branchName?: string; id?: string };
+function createCommitOnBranch(ctx: GraphqlContext, input: CommitOnBranchInput): Node {
+  const branchInput = input.branch;
   const repo = branchInput.repositoryNameWithOwner ? ctx.state.repo(branchInput.repositoryNameWithOwner) : undefined;
   if (!repo || !canRead(repo, ctx.identity)) throw new GraphQLError(`Could not resolve to a Repository with the name '${branchInput.repositoryNameWithOwner}'.`, { extensions: { type: 'NOT_FOUND' } });
   let identity: Identity;
@@ -406,10 +439,10 @@ function createCommitOnBranch(ctx: GraphqlContext, input: Args): Node {
   if (head !== input.expectedHeadOid) {
     throw new GraphQLError(`Expected branch to point to "${input.expectedHeadOid}" but it did not. Pull and try again.`, { extensions: { type: 'STALE_DATA' } });
   }
-  const message = input.message as { headline: string; body?: string };
+  const message = input.message;
   const changes = [
-    ...((input.fileChanges?.deletions ?? []) as { path: string }[]).map((d) => ({ path: d.path, content: null })),
-    ...((input.fileChanges?.additions ?? []) as { path: string; contents: string }[]).map((a) => ({ path: a.path, content: Buffer.from(a.contents, 'base64') })),
+    ...(input.fileChanges?.deletions ?? []).map((d) => ({ path: d.path, content: null })),
+    ...(input.fileChanges?.additions ?? []).map((a) => ({ path: a.path, content: Buffer.from(a.contents, 'base64') })),
   ];
   const fullMessage = message.body ? `${message.headline}\n\n${message.body}` : message.headline;
   const sha = commitFiles(repo, identity, head, fullMessage, changes, { signed: true });
@@ -460,7 +493,7 @@ export async function executeGraphql(ctx: GraphqlContext, body: { query?: string
   if (!body.query) return { errors: [{ message: 'A query attribute must be specified and must be a string.' }] };
   const root = {
     repository: (args: Args) => {
-      const repo = ctx.state.repo(args.owner as string, args.name as string);
+      const repo = ctx.state.repo(args.owner as string, args.name);
       if (!repo || !canRead(repo, ctx.identity)) throw new GraphQLError(`Could not resolve to a Repository with the name '${args.owner}/${args.name}'.`, { extensions: { type: 'NOT_FOUND' } });
       return repositoryNode(ctx, repo);
     },
@@ -472,7 +505,7 @@ export async function executeGraphql(ctx: GraphqlContext, body: { query?: string
       const limit = ctx.rateLimit();
       return { cost: 1, limit: limit.limit, remaining: limit.remaining, used: limit.used, nodeCount: 0, resetAt: new Date(limit.resetAt * 1000).toISOString() };
     },
-    createCommitOnBranch: (args: Args) => createCommitOnBranch(ctx, args.input as Args),
+    createCommitOnBranch: (args: Args & { input: CommitOnBranchInput }) => createCommitOnBranch(ctx, args.input),
     search: (args: Args) => searchIssues(ctx, args),
   };
   const result = await graphql({

@@ -42,8 +42,7 @@ export interface RequestContext {
   params: Record<string, string>;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the wire; each field is checked where it is read.
-  body: any;
+  body: unknown;
   rawBody: Buffer;
   identity: Identity | undefined;
   state: SandboxState;

@@ -362,7 +362,7 @@ export class Sandbox {
   }
 
   private control(method: string, url: URL, rawBody: Buffer): SandboxResponse {
-    const body = rawBody.length > 0 ? JSON.parse(rawBody.toString('utf8')) : undefined;
+    const body: unknown = rawBody.length > 0 ? JSON.parse(rawBody.toString('utf8')) : undefined;
     const path = url.pathname.slice('/_sandbox'.length);
     if (method === 'GET' && path === '/state') return { status: 200, body: this.dump() };
     if (method === 'GET' && path === '/requests') return { status: 200, body: { total: this.log.length, counts: this.requestCounts(), log: this.log } };
@@ -384,7 +384,7 @@ export class Sandbox {
       return { status: 204 };
     }
     if (method === 'PUT' && path === '/latency') {
-      this.latencyMs = Number(body?.ms ?? 0);
+      this.latencyMs = Number((body as { ms?: unknown } | undefined)?.ms ?? 0);
       return { status: 200, body: { ms: this.latencyMs } };
     }
     if (method === 'POST' && path === '/seed') {

@@ -7,14 +7,40 @@ import { requireAdmin, rulesetApplies } from '../rules.js';
 export const GITHUB_ACTIONS_APP_ID = 15368;
 
 const RULE_TYPES = new Set(['creation', 'update', 'deletion', 'non_fast_forward', 'required_linear_history', 'required_signatures', 'pull_request', 'required_status_checks', 'required_deployments', 'merge_queue', 'commit_message_pattern', 'commit_author_email_pattern', 'committer_email_pattern', 'branch_name_pattern', 'tag_name_pattern']);
-const ENFORCEMENTS = new Set(['active', 'disabled', 'evaluate']);
-const ACTOR_TYPES = new Set(['Integration', 'OrganizationAdmin', 'RepositoryRole', 'Team', 'DeployKey']);
+const ENFORCEMENTS: readonly string[] = ['active', 'disabled', 'evaluate'] satisfies Ruleset['enforcement'][];
+const TARGETS: readonly string[] = ['branch', 'tag', 'push'] satisfies Ruleset['target'][];
+const ACTOR_TYPES: readonly string[] = ['Integration', 'OrganizationAdmin', 'RepositoryRole', 'Team', 'DeployKey'] satisfies BypassActor['actor_type'][];
+const oneOf = <T extends string>(allowed: readonly string[], value: string | undefined): value is T => value !== undefined && allowed.includes(value);
 
 type PeopleInput = { users?: string[]; teams?: string[]; apps?: string[] } | null | undefined;
 const people = (input: PeopleInput) => (input ? { users: input.users ?? [], teams: input.teams ?? [], apps: input.apps ?? [] } : null);
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the wire; each field is checked where it is read.
-export function parseProtection(body: Record<string, any>): Protection {
+/** PUT branch protection's body (docs.github.com/rest/branches/branch-protection#update-branch-protection). */
+export interface ProtectionBody extends Record<string, unknown> {
+  required_status_checks?: { strict?: boolean; contexts?: string[]; checks?: { context: string; app_id?: number | null }[] } | null;
+  enforce_admins?: boolean | null;
+  required_pull_request_reviews?: {
+    dismiss_stale_reviews?: boolean;
+    require_code_owner_reviews?: boolean;
+    required_approving_review_count?: number;
+    require_last_push_approval?: boolean;
+    dismissal_restrictions?: PeopleInput;
+    bypass_pull_request_allowances?: PeopleInput;
+  } | null;
+  restrictions?: PeopleInput;
+}
+
+/** A ruleset's body (docs.github.com/rest/repos/rules#create-a-repository-ruleset); PUT may omit any field. */
+export interface RulesetBody extends Record<string, unknown> {
+  name?: string;
+  enforcement?: string;
+  target?: string;
+  rules?: RulesetRule[];
+  bypass_actors?: Partial<BypassActor>[];
+  conditions?: { ref_name?: { include?: string[]; exclude?: string[] } } | null;
+}
+
+export function parseProtection(body: ProtectionBody): Protection {
   for (const field of ['required_status_checks', 'enforce_admins', 'required_pull_request_reviews', 'restrictions']) {
     if (!(field in body)) throw new HttpError(422, `Invalid request.\n\n"${field}" wasn't supplied.`);
   }
@@ -24,8 +50,8 @@ export function parseProtection(body: Record<string, any>): Protection {
     requiredStatusChecks: checks
       ? {
           strict: Boolean(checks.strict),
-          contexts: checks.contexts ?? (checks.checks ?? []).map((c: { context: string }) => c.context),
-          checks: checks.checks ?? (checks.contexts ?? []).map((context: string) => ({ context, app_id: null })),
+          contexts: checks.contexts ?? (checks.checks ?? []).map((c) => c.context),
+          checks: (checks.checks ?? (checks.contexts ?? []).map((context) => ({ context, app_id: null }))).map((c) => ({ context: c.context, app_id: c.app_id ?? null })),
         }
       : null,
     enforceAdmins: body.enforce_admins === true,
@@ -51,20 +77,21 @@ export function parseProtection(body: Record<string, any>): Protection {
   };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON from the wire; each field is checked where it is read.
-export function parseRuleset(body: Record<string, any>, existing: Ruleset | undefined, others: Ruleset[]): Omit<Ruleset, 'id' | 'createdAt' | 'updatedAt'> {
+export function parseRuleset(body: RulesetBody, existing: Ruleset | undefined, others: Ruleset[]): Omit<Ruleset, 'id' | 'createdAt' | 'updatedAt'> {
   const name = body.name ?? existing?.name;
   if (!name) throw missingField('Ruleset', 'name');
   if (others.some((r) => r.name === name && r.id !== existing?.id)) throw validationFailed([], 'Validation Failed: Name must be unique');
   const enforcement = body.enforcement ?? existing?.enforcement;
-  if (!ENFORCEMENTS.has(enforcement)) throw new HttpError(422, `Invalid property /enforcement: \`${enforcement}\` is not a possible value. Must be one of the following: disabled, active, evaluate.`);
+  if (!oneOf<Ruleset['enforcement']>(ENFORCEMENTS, enforcement)) throw new HttpError(422, `Invalid property /enforcement: \`${enforcement}\` is not a possible value. Must be one of the following: disabled, active, evaluate.`);
   const target = body.target ?? existing?.target ?? 'branch';
-  if (!['branch', 'tag', 'push'].includes(target)) throw new HttpError(422, `Invalid property /target: \`${target}\` is not a possible value.`);
+  if (!oneOf<Ruleset['target']>(TARGETS, target)) throw new HttpError(422, `Invalid property /target: \`${target}\` is not a possible value.`);
   const rules: RulesetRule[] = body.rules ?? existing?.rules ?? [];
   for (const rule of rules) if (!RULE_TYPES.has(rule.type)) throw new HttpError(422, `Invalid property /rules: data matches no possible input (unknown rule type \`${rule.type}\`).`);
-  const bypassActors: BypassActor[] = (body.bypass_actors ?? existing?.bypassActors ?? []).map((a: BypassActor) => ({ actor_id: a.actor_id ?? null, actor_type: a.actor_type, bypass_mode: a.bypass_mode ?? 'always' }));
+  const bypassActors: BypassActor[] = (body.bypass_actors ?? existing?.bypassActors ?? []).map((a) => {
+    if (!oneOf<BypassActor['actor_type']>(ACTOR_TYPES, a.actor_type)) throw new HttpError(422, `Invalid property /bypass_actors/0/actor_type: \`${a.actor_type}\` is not a possible value.`);
+    return { actor_id: a.actor_id ?? null, actor_type: a.actor_type, bypass_mode: a.bypass_mode ?? 'always' };
+  });
   for (const actor of bypassActors) {
-    if (!ACTOR_TYPES.has(actor.actor_type)) throw new HttpError(422, `Invalid property /bypass_actors/0/actor_type: \`${actor.actor_type}\` is not a possible value.`);
     if (actor.actor_type === 'Integration' && actor.actor_id === GITHUB_ACTIONS_APP_ID) {
       throw validationFailed([], 'Validation Failed: Actor GitHub Actions integration must be part of the ruleset source or owner organization');
     }

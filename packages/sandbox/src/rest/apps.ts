@@ -15,7 +15,7 @@ const minted = new WeakMap<SandboxState, Map<string, Identity>>();
 
 export function appKeys(state: SandboxState, appId: number): { privateKey: string; publicKey: string } {
   let perState = keys.get(state);
-  if (!perState) keys.set(state, (perState = new Map()));
+  if (!perState) keys.set(state, (perState = new Map<number, { privateKey: string; publicKey: string }>()));
   let pair = perState.get(appId);
   if (!pair) {
     // Generated on first use: most sandboxes never see a JWT, and RSA generation costs ~50 ms.
@@ -87,7 +87,7 @@ const installations = new WeakMap<SandboxState, Map<number, { appId: number; acc
 
 function installationId(state: SandboxState, appId: number, account: string): number {
   let perState = installations.get(state);
-  if (!perState) installations.set(state, (perState = new Map()));
+  if (!perState) installations.set(state, (perState = new Map<number, { appId: number; account: string }>()));
   for (const [id, entry] of perState) if (entry.appId === appId && entry.account.toLowerCase() === account.toLowerCase()) return id;
   const id = state.id();
   perState.set(id, { appId, account });
@@ -150,7 +150,7 @@ export function registerAppRoutes(router: Router): void {
     }
     const token = `ghs_${randomBytes(18).toString('base64url')}`;
     let perState = minted.get(ctx.state);
-    if (!perState) minted.set(ctx.state, (perState = new Map()));
+    if (!perState) minted.set(ctx.state, (perState = new Map<string, Identity>()));
     const identity: Identity = { ...installed, token, permissions, scope: { owner: target.account, ...(body.repositories ? { repositories: body.repositories } : {}) } };
     perState.set(token, identity);
     const expiresAt = ctx.state.now() + INSTALLATION_TOKEN_MS;
@@ -178,7 +178,7 @@ export function mintJobToken(state: SandboxState, repository: string, permission
   const [owner = '', name = ''] = repository.split('/');
   const token = `ghs_job_${randomBytes(18).toString('base64url')}`;
   let perState = minted.get(state);
-  if (!perState) minted.set(state, (perState = new Map()));
+  if (!perState) minted.set(state, (perState = new Map<string, Identity>()));
   const identity: Identity = { ...actions, token, permissions: { ...permissions, metadata: 'read' }, scope: { owner, repositories: [name] } };
   perState.set(token, identity);
   expiry.set(identity, state.now() + 24 * INSTALLATION_TOKEN_MS);
