@@ -4,7 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // Every system tool the tests use, checked once before any test: a missing one fails at once, by name.
-    globalSetup: ['test/system-tools.ts'],
+    // Then dist/ is rebuilt when the sources changed since it was built, so a bundle test never tests stale code.
+    globalSetup: ['test/system-tools.ts', 'test/fresh-dist.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -43,9 +43,18 @@ async function workspace(): Promise<string> {
   for (let n = 0; n < FILES; n++) {
     const kind = kinds[n % kinds.length];
     if (kind === 'manifests') await writeFile(join(dir, kind, `m${n}.yaml`), manifest(n));
-    if (kind === 'charts') await writeFile(join(dir, kind, `c${n}.yaml`), `# chart ${n}\napiVersion: v2\nname: c${n}\n# bumped by relkit\nversion: 1.0.0\nappVersion: "v1.0.0"\ndependencies:\n- name: crds\n  version: 1.0.0\n`);
-    if (kind === 'packages') await writeFile(join(dir, kind, `p${n}.json`), `${JSON.stringify({ name: `p${n}`, version: '1.0.0', dependencies: { a: '^1.0.0' }, scripts: { test: 'vitest' } }, null, 2)}\n`);
-    if (kind === 'crates') await writeFile(join(dir, kind, `k${n}.toml`), `[package]\nname = "k${n}"\nversion = "1.0.0"\nedition = "2021"\n\n[dependencies]\nserde = "1"\nsibling = { path = "../s", version = "=1.0.0" }\n`);
+    if (kind === 'charts')
+      await writeFile(
+        join(dir, kind, `c${n}.yaml`),
+        `# chart ${n}\napiVersion: v2\nname: c${n}\n# bumped by relkit\nversion: 1.0.0\nappVersion: "v1.0.0"\ndependencies:\n- name: crds\n  version: 1.0.0\n`,
+      );
+    if (kind === 'packages')
+      await writeFile(join(dir, kind, `p${n}.json`), `${JSON.stringify({ name: `p${n}`, version: '1.0.0', dependencies: { a: '^1.0.0' }, scripts: { test: 'vitest' } }, null, 2)}\n`);
+    if (kind === 'crates')
+      await writeFile(
+        join(dir, kind, `k${n}.toml`),
+        `[package]\nname = "k${n}"\nversion = "1.0.0"\nedition = "2021"\n\n[dependencies]\nserde = "1"\nsibling = { path = "../s", version = "=1.0.0" }\n`,
+      );
     if (kind === 'go') await writeFile(join(dir, kind, `v${n}.go`), `package version\n\n// Version is set at release.\nvar Version = "1.0.0"\n`);
   }
   return dir;
@@ -114,12 +123,23 @@ it('bump-version-files: API requests to commit and to open the pull request (san
       await cp(checkout, dir, { recursive: true });
       sandbox.log.length = 0;
       const started = performance.now();
-      const result = await runAction('bump-version-files', sandbox, { token: SANDBOX_TOKENS.githubToken, files: 'VERSION\ndeploy/Chart.yaml: version, appVersion', version: '1.1.0', ...inputs }, { cwd: dir, env: { GITHUB_SHA: head, GITHUB_REF: 'refs/heads/main' } });
+      const result = await runAction(
+        'bump-version-files',
+        sandbox,
+        { token: SANDBOX_TOKENS.githubToken, files: 'VERSION\ndeploy/Chart.yaml: version, appVersion', version: '1.1.0', ...inputs },
+        { cwd: dir, env: { GITHUB_SHA: head, GITHUB_REF: 'refs/heads/main' } },
+      );
       const ms = performance.now() - started;
       await rm(dir, { recursive: true, force: true });
       if (result.failed) throw new Error(result.stdout);
       const graphqlWrites = sandbox.log.filter((e) => e.server === 'graphql').length;
-      rows.push({ scenario, requests: sandbox.log.length, 'REST writes': sandbox.log.filter((e) => e.server !== 'graphql' && e.method !== 'GET').length, 'GraphQL calls': graphqlWrites, ms: Math.round(ms) });
+      rows.push({
+        scenario,
+        requests: sandbox.log.length,
+        'REST writes': sandbox.log.filter((e) => e.server !== 'graphql' && e.method !== 'GET').length,
+        'GraphQL calls': graphqlWrites,
+        ms: Math.round(ms),
+      });
     }
   } finally {
     await sandbox.close();

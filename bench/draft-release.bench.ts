@@ -24,7 +24,12 @@ it('draft-release: 20 assets of 5 MiB, concurrency 1 vs 3, and a re-run after a 
     for (let i = 0; i < ASSETS; i++) await writeFile(join(dir, `asset-${String(i).padStart(2, '0')}.bin`), randomBytes(SIZE));
     const head = sandbox.state.repo('acme', 'app')!.refs.get('refs/heads/main')!;
     const run = (tag: string, inputs: Record<string, string>) =>
-      runAction('draft-release', sandbox, { token: SANDBOX_TOKENS.app, tag, assets: 'asset-*.bin', checksums: 'false', ...inputs }, { cwd: dir, env: { GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: head, GITHUB_RUN_ID: '9001' } });
+      runAction(
+        'draft-release',
+        sandbox,
+        { token: SANDBOX_TOKENS.app, tag, assets: 'asset-*.bin', checksums: 'false', ...inputs },
+        { cwd: dir, env: { GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: head, GITHUB_RUN_ID: '9001' } },
+      );
     for (const concurrency of ['1', '3']) {
       const times: number[] = [];
       let stats = { uploads: 0, bytes: 0, requests: 0 };
@@ -36,7 +41,13 @@ it('draft-release: 20 assets of 5 MiB, concurrency 1 vs 3, and a re-run after a 
         if (result.failed) throw new Error(result.stdout);
         stats = uploadStats(sandbox);
       }
-      rows.push({ scenario: `upload 20 × 5 MiB, concurrency ${concurrency}`, 'median ms': Math.round(median(times)), uploads: stats.uploads, 'MiB sent': stats.bytes / 1024 ** 2, requests: stats.requests });
+      rows.push({
+        scenario: `upload 20 × 5 MiB, concurrency ${concurrency}`,
+        'median ms': Math.round(median(times)),
+        uploads: stats.uploads,
+        'MiB sent': stats.bytes / 1024 ** 2,
+        requests: stats.requests,
+      });
     }
     // The 10th upload and every one after it fail hard; the re-run must send only what is missing.
     sandbox.addFault({ method: 'POST', path: '/assets', kind: 'status', status: 502, nth: 10, times: 1000 });
@@ -53,7 +64,13 @@ it('draft-release: 20 assets of 5 MiB, concurrency 1 vs 3, and a re-run after a 
     const after = uploadStats(sandbox);
     const uploadedFirst = JSON.parse(rerun.outputs.assets!).filter((a: { action: string }) => a.action === 'skipped').length;
     rows.push({ scenario: 'first run, failing from the 10th upload on', 'median ms': '—', uploads: beforeRerun.uploads, 'MiB sent': beforeRerun.bytes / 1024 ** 2, requests: beforeRerun.requests });
-    rows.push({ scenario: `re-run: ${uploadedFirst} assets skipped, ${ASSETS - uploadedFirst} uploaded`, 'median ms': Math.round(ms), uploads: after.uploads, 'MiB sent': after.bytes / 1024 ** 2, requests: after.requests });
+    rows.push({
+      scenario: `re-run: ${uploadedFirst} assets skipped, ${ASSETS - uploadedFirst} uploaded`,
+      'median ms': Math.round(ms),
+      uploads: after.uploads,
+      'MiB sent': after.bytes / 1024 ** 2,
+      requests: after.requests,
+    });
   } finally {
     await sandbox.close();
     await rm(dir, { recursive: true, force: true });

@@ -44,7 +44,20 @@ it('gen-relnotes: requests and wall time for 100, 1,000 and 5,000 commits agains
     try {
       sandbox.latencyMs = LATENCY_MS;
       const clients = createGitHubClients({ token: SANDBOX_TOKENS.admin, apiUrl: sandbox.urls.api, graphqlUrl: sandbox.urls.graphql, writeIntervalMs: 0, notificationIntervalMs: 0, retryBaseMs: 50 });
-      const request = { id: { owner: 'acme', repo: 'app' }, to: 'main', from: 'v1.0.0', version: '1.1.0', tagPrefix: '', paths: [], config: defaultConfig(), parallel: 4, date: '2026-01-01', serverUrl: 'https://github.com', log: () => undefined, warn: () => undefined };
+      const request = {
+        id: { owner: 'acme', repo: 'app' },
+        to: 'main',
+        from: 'v1.0.0',
+        version: '1.1.0',
+        tagPrefix: '',
+        paths: [],
+        config: defaultConfig(),
+        parallel: 4,
+        date: '2026-01-01',
+        serverUrl: 'https://github.com',
+        log: () => undefined,
+        warn: () => undefined,
+      };
       let prs = 0;
       const api = await measure(sandbox, async () => {
         const doc = await generateNotes(clients, { ...request, localDir: undefined });
@@ -65,9 +78,42 @@ it('gen-relnotes: requests and wall time for 100, 1,000 and 5,000 commits agains
       const target = Math.ceil(size / 100) + Math.ceil(prs / 100) + 3;
       const targetLocal = Math.ceil(prs / 100) + 3;
       const targetRounds = Math.ceil(prs / 100 / request.parallel) + 3;
-      rows.push({ commits: size, path: 'API only', requests: api.requests, 'GraphQL queries': api.graphql, target: `≤ ${target}`, 'wall ms': api.ms, rounds: api.rounds, 'wall/latency': Number((api.ms / LATENCY_MS).toFixed(1)), 'vs baseline requests': `${(baseline.requests / api.requests).toFixed(0)}×`, 'vs baseline wall': `${(baseline.ms / api.ms).toFixed(1)}×` });
-      rows.push({ commits: size, path: 'local clone', requests: local.requests, 'GraphQL queries': local.graphql, target: `≤ ${targetLocal}`, 'wall ms': local.ms, rounds: `${local.rounds} (≤ ${targetRounds})`, 'wall/latency': Number((local.ms / LATENCY_MS).toFixed(1)), 'vs baseline requests': `${(baseline.requests / local.requests).toFixed(0)}×`, 'vs baseline wall': `${(baseline.ms / local.ms).toFixed(1)}×` });
-      rows.push({ commits: size, path: `baseline: GET /commits/{sha}/pulls per commit (${BASELINE_PARALLEL} in flight)`, requests: baseline.requests, 'GraphQL queries': 0, target: '', 'wall ms': baseline.ms, rounds: '—', 'wall/latency': Number((baseline.ms / LATENCY_MS).toFixed(1)), 'vs baseline requests': '1×', 'vs baseline wall': '1×' });
+      rows.push({
+        commits: size,
+        path: 'API only',
+        requests: api.requests,
+        'GraphQL queries': api.graphql,
+        target: `≤ ${target}`,
+        'wall ms': api.ms,
+        rounds: api.rounds,
+        'wall/latency': Number((api.ms / LATENCY_MS).toFixed(1)),
+        'vs baseline requests': `${(baseline.requests / api.requests).toFixed(0)}×`,
+        'vs baseline wall': `${(baseline.ms / api.ms).toFixed(1)}×`,
+      });
+      rows.push({
+        commits: size,
+        path: 'local clone',
+        requests: local.requests,
+        'GraphQL queries': local.graphql,
+        target: `≤ ${targetLocal}`,
+        'wall ms': local.ms,
+        rounds: `${local.rounds} (≤ ${targetRounds})`,
+        'wall/latency': Number((local.ms / LATENCY_MS).toFixed(1)),
+        'vs baseline requests': `${(baseline.requests / local.requests).toFixed(0)}×`,
+        'vs baseline wall': `${(baseline.ms / local.ms).toFixed(1)}×`,
+      });
+      rows.push({
+        commits: size,
+        path: `baseline: GET /commits/{sha}/pulls per commit (${BASELINE_PARALLEL} in flight)`,
+        requests: baseline.requests,
+        'GraphQL queries': 0,
+        target: '',
+        'wall ms': baseline.ms,
+        rounds: '—',
+        'wall/latency': Number((baseline.ms / LATENCY_MS).toFixed(1)),
+        'vs baseline requests': '1×',
+        'vs baseline wall': '1×',
+      });
     } finally {
       await sandbox.close();
       rmSync(dir, { recursive: true, force: true });
@@ -85,7 +131,20 @@ it('gen-relnotes with the pacing it has in Actions: 8 PRs in 100 and 1,000 commi
       sandbox.latencyMs = 50;
       // Default pacing (no writeIntervalMs): what a workflow run gets.
       const clients = createGitHubClients({ token: SANDBOX_TOKENS.admin, apiUrl: sandbox.urls.api, graphqlUrl: sandbox.urls.graphql });
-      const request = { id: { owner: 'acme', repo: 'app' }, to: 'main', from: 'v1.0.0', version: '1.1.0', tagPrefix: '', paths: [], config: defaultConfig(), parallel: 4, date: '2026-01-01', serverUrl: 'https://github.com', log: () => undefined, warn: () => undefined };
+      const request = {
+        id: { owner: 'acme', repo: 'app' },
+        to: 'main',
+        from: 'v1.0.0',
+        version: '1.1.0',
+        tagPrefix: '',
+        paths: [],
+        config: defaultConfig(),
+        parallel: 4,
+        date: '2026-01-01',
+        serverUrl: 'https://github.com',
+        log: () => undefined,
+        warn: () => undefined,
+      };
       // One run first: the sandbox's first answers build its caches, which GitHub's do not.
       await generateNotes(clients, { ...request, localDir: undefined });
       let prs = 0;
@@ -93,7 +152,10 @@ it('gen-relnotes with the pacing it has in Actions: 8 PRs in 100 and 1,000 commi
         prs = (await generateNotes(clients, { ...request, localDir: undefined })).entries.filter((e) => e.pr !== undefined).length;
       });
       const local = await measure(sandbox, () => generateNotes(clients, { ...request, localDir: dir }));
-      for (const [path, m] of [['API only', api], ['local clone', local]] as const) {
+      for (const [path, m] of [
+        ['API only', api],
+        ['local clone', local],
+      ] as const) {
         // release-drafter on the same job, both run as actions: `npm run bench:peers` (bench/results/gen-relnotes-vs-release-drafter.json).
         rows.push({ commits: size, PRs: prs, path, requests: m.requests, target: `≤ ${Math.ceil(size / 100) + 3}`, 'wall ms': m.ms });
       }

@@ -21,7 +21,14 @@ export function buildHistoryRepo(commits: number, prs = commits, files: Record<s
     const isPr = n > 0 && n % every === 0 && n / every <= prs;
     const message = n === 0 ? 'Initial commit' : isPr ? `Change number ${n} (#${n})` : `Tidy up ${n}`;
     const content = `change ${n}\n`;
-    lines.push('commit refs/heads/main', `mark :${n + 1}`, `author ${who} <${who}@users.noreply.github.com> ${base + n * 60} +0000`, `committer ${who} <${who}@users.noreply.github.com> ${base + n * 60} +0000`, `data ${Buffer.byteLength(message)}`, message);
+    lines.push(
+      'commit refs/heads/main',
+      `mark :${n + 1}`,
+      `author ${who} <${who}@users.noreply.github.com> ${base + n * 60} +0000`,
+      `committer ${who} <${who}@users.noreply.github.com> ${base + n * 60} +0000`,
+      `data ${Buffer.byteLength(message)}`,
+      message,
+    );
     if (n > 0) lines.push(`from :${n}`);
     lines.push(`M 100644 inline file${n % 50}.txt`, `data ${Buffer.byteLength(content)}`, content.trimEnd(), '');
     // The line break after a data block is optional; a text ending in one uses it as that break.

@@ -9,7 +9,16 @@ const RUNS = 5;
 it('lock-branch: requests and time for lock and unlock', async () => {
   const sandbox = await startSandbox({
     latencyMs: LATENCY_MS,
-    seed: { repos: [{ owner: 'acme', name: 'app', commits: [{ id: 'c1', message: 'init', files: { VERSION: '1.0.0\n' } }], protections: { main: { required_status_checks: { strict: true, contexts: ['ci'] }, enforce_admins: false } } }] },
+    seed: {
+      repos: [
+        {
+          owner: 'acme',
+          name: 'app',
+          commits: [{ id: 'c1', message: 'init', files: { VERSION: '1.0.0\n' } }],
+          protections: { main: { required_status_checks: { strict: true, contexts: ['ci'] }, enforce_admins: false } },
+        },
+      ],
+    },
   });
   const rows: BenchRow[] = [];
   try {

@@ -46,7 +46,14 @@ it('promote-pr: API requests to open, re-run and update the promotion pull reque
       const ms = performance.now() - started;
       if (result.failed) throw new Error(result.stdout);
       const graphql = sandbox.log.filter((e) => e.server === 'graphql').length;
-      rows.push({ scenario, operation: result.outputs.operation ?? '', requests: sandbox.log.length, 'GraphQL calls': graphql, 'REST writes': sandbox.log.filter((e) => e.server !== 'graphql' && e.method !== 'GET').length, ms: Math.round(ms) });
+      rows.push({
+        scenario,
+        operation: result.outputs.operation ?? '',
+        requests: sandbox.log.length,
+        'GraphQL calls': graphql,
+        'REST writes': sandbox.log.filter((e) => e.server !== 'graphql' && e.method !== 'GET').length,
+        ms: Math.round(ms),
+      });
     }
   } finally {
     await sandbox.close();
@@ -66,7 +73,20 @@ it('promote-pr: staging digests from a real registry and a large manifest', asyn
       const times: number[] = [];
       for (let run = 0; run < 3; run++) {
         const started = performance.now();
-        const result = await runAction('promote-pr', sandbox, { repository: 'kubernetes/k8s.io', 'promoter-manifest': 'images.yaml', images: names.join('\n'), 'staging-registry': `${registry.host}/staging`, tags: 'v2.0.0', token: SANDBOX_TOKENS.admin, mock: 'true' }, { env: { HOME: '/nonexistent' } });
+        const result = await runAction(
+          'promote-pr',
+          sandbox,
+          {
+            repository: 'kubernetes/k8s.io',
+            'promoter-manifest': 'images.yaml',
+            images: names.join('\n'),
+            'staging-registry': `${registry.host}/staging`,
+            tags: 'v2.0.0',
+            token: SANDBOX_TOKENS.admin,
+            mock: 'true',
+          },
+          { env: { HOME: '/nonexistent' } },
+        );
         times.push(performance.now() - started);
         if (result.failed) throw new Error(result.stdout);
       }

@@ -23,7 +23,17 @@ export interface RepoShape {
 }
 
 /** Kata Containers: ≥ 60,000 commits, ≥ 15,000 files, ≥ 500,000 objects, ≥ 2 GiB of blob content. */
-export const KATA_SHAPE: RepoShape = { name: 'kata-shaped', origin: 'kata-containers/kata-containers', pulls: 30_250, dirs: 150, subdirs: 4, perDir: 25, filesPerPull: 12, fileBytes: 6_400, tagEvery: 500 };
+export const KATA_SHAPE: RepoShape = {
+  name: 'kata-shaped',
+  origin: 'kata-containers/kata-containers',
+  pulls: 30_250,
+  dirs: 150,
+  subdirs: 4,
+  perDir: 25,
+  filesPerPull: 12,
+  fileBytes: 6_400,
+  tagEvery: 500,
+};
 /** MetalLB: ~1,200 files, a few thousand commits. Both end with pull requests after the last tag, to release. */
 export const METALLB_SHAPE: RepoShape = { name: 'metallb-shaped', origin: 'metallb/metallb', pulls: 2_050, dirs: 40, subdirs: 3, perDir: 10, filesPerPull: 4, fileBytes: 3_000, tagEvery: 100 };
 
@@ -88,13 +98,17 @@ export async function generatedRepository(shape: RepoShape): Promise<string> {
     }
     await write(`${commit}\n`);
     const merge = ++mark;
-    await write(`commit refs/heads/main\nmark :${merge}\ncommitter ${person('kata-bot')}\n${data(`Merge pull request #${pull} from ${author}/topic-${pull}\n\nChange ${pull}`)}from :${main}\nmerge :${side}\n\n`);
+    await write(
+      `commit refs/heads/main\nmark :${merge}\ncommitter ${person('kata-bot')}\n${data(`Merge pull request #${pull} from ${author}/topic-${pull}\n\nChange ${pull}`)}from :${main}\nmerge :${side}\n\n`,
+    );
     main = merge;
     if (pull % shape.tagEvery === 0) {
       const minor = pull / shape.tagEvery;
       version = `3.${minor}.0`;
       const bump = ++mark;
-      await write(`commit refs/heads/main\nmark :${bump}\ncommitter ${person('kata-bot')}\n${data(`release: Kata Containers ${version}`)}from :${main}\nM 100644 inline VERSION\n${data(`${version}\n`)}M 100644 inline tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml\n${data(chart(version))}\n`);
+      await write(
+        `commit refs/heads/main\nmark :${bump}\ncommitter ${person('kata-bot')}\n${data(`release: Kata Containers ${version}`)}from :${main}\nM 100644 inline VERSION\n${data(`${version}\n`)}M 100644 inline tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml\n${data(chart(version))}\n`,
+      );
       main = bump;
       await write(`tag ${version}\nfrom :${bump}\ntagger ${person('kata-bot')}\n${data(`Kata Containers ${version}`)}`);
     }

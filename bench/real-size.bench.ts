@@ -39,7 +39,9 @@ async function timed<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }
 }
 
 const graphql = (api: string, query: string) =>
-  fetch(`${api}/graphql`, { method: 'POST', headers: { authorization: 'Bearer ghp_sandbox_admin', 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then(async (r) => (await r.json()) as { data: unknown; errors?: unknown });
+  fetch(`${api}/graphql`, { method: 'POST', headers: { authorization: 'Bearer ghp_sandbox_admin', 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then(
+    async (r) => (await r.json()) as { data: unknown; errors?: unknown },
+  );
 
 it('real-size repositories: seeding, checkout, compare pages and a whole rehearsal', async () => {
   const rows: Array<Record<string, string | number>> = [];
@@ -48,12 +50,16 @@ it('real-size repositories: seeding, checkout, compare pages and a whole rehears
     const generated = await timed(() => generatedRepository(shape));
     const dir = generated.value;
     const [owner, name] = shape.origin.split('/') as [string, string];
-    const tags = (await new Promise<string>((resolve) => {
-      const git = spawn('git', ['-C', dir, 'tag', '--sort=-creatordate']);
-      let text = '';
-      git.stdout.on('data', (c: Buffer) => (text += c.toString()));
-      git.on('exit', () => resolve(text));
-    })).trim().split('\n');
+    const tags = (
+      await new Promise<string>((resolve) => {
+        const git = spawn('git', ['-C', dir, 'tag', '--sort=-creatordate']);
+        let text = '';
+        git.stdout.on('data', (c: Buffer) => (text += c.toString()));
+        git.on('exit', () => resolve(text));
+      })
+    )
+      .trim()
+      .split('\n');
     const [newest, previous] = tags as [string, string];
 
     const server = await serve(dir);
@@ -116,11 +122,20 @@ it('real-size repositories: seeding, checkout, compare pages and a whole rehears
     try {
       const run = await timed(() => rehearse({ scenario, sandbox, mock: false, actionsDir: ACTIONS, workflowFile: RELEASE_YML, workdir }));
       const seconds = (id: string) => Number(((run.value.jobs[id]?.durationMs ?? 0) / 1000).toFixed(1));
-      rehearsals.push({ repository: shape.name, result: run.value.result, 'wall s': Number((run.ms / 1000).toFixed(1)), requests: sandbox.log.length, graphql: sandbox.log.filter((e) => e.server === 'graphql').length, 'plan s': seconds('plan'), 'notes s': seconds('notes'), 'bump s': seconds('bump') });
+      rehearsals.push({
+        repository: shape.name,
+        result: run.value.result,
+        'wall s': Number((run.ms / 1000).toFixed(1)),
+        requests: sandbox.log.length,
+        graphql: sandbox.log.filter((e) => e.server === 'graphql').length,
+        'plan s': seconds('plan'),
+        'notes s': seconds('notes'),
+        'bump s': seconds('bump'),
+      });
     } finally {
       await sandbox.close();
     }
   }
-  report('real-size', 'generated repositories of Kata\'s and MetalLB\'s shape; sandbox serve as its own process', rows);
+  report('real-size', "generated repositories of Kata's and MetalLB's shape; sandbox serve as its own process", rows);
   report('real-size-rehearsal', 'rehearse of a patch release (VERSION bumped) on each generated repository, in process', rehearsals);
 }, 3_600_000);

@@ -23,7 +23,8 @@ it('release.yml: API requests and wall time of each seed release, rehearsed (san
           const started = Date.now();
           const record = await rehearse({ scenario, sandbox, registry, mock, actionsDir: ACTIONS, workflowFile: RELEASE_YML, workdir: await scratchDir(`bench-${name}`) });
           const wall = Date.now() - started;
-          if (record.result !== 'success') throw new Error(`${name}${mock ? ' (mock)' : ''} failed: ${JSON.stringify(Object.fromEntries(Object.entries(record.jobs).map(([id, j]) => [id, j.result])))}`);
+          if (record.result !== 'success')
+            throw new Error(`${name}${mock ? ' (mock)' : ''} failed: ${JSON.stringify(Object.fromEntries(Object.entries(record.jobs).map(([id, j]) => [id, j.result])))}`);
           // Installation tokens are minted and revoked by create-github-app-token in mock runs too.
           const tokenCalls = sandbox.log.filter((e) => e.path.startsWith('/app/installations/') || e.path === '/installation/token').length;
           const writes = sandbox.log.filter((e) => e.method !== 'GET' && e.server !== 'graphql').length - tokenCalls;

@@ -57,17 +57,21 @@ it('wait-for-images: 50 images pushed at random moments within 20 s', async () =
       perMinute += times.length / ((ended - started) / 60_000);
     }
     const lastPush = Math.max(...pushedAt.values());
-    report('wait-for-images', `${IMAGES} images pushed at random within ${WINDOW_MS / 1000}s to a local docker-registry; interval ${INTERVAL_MS / 1000}s, max-interval ${MAX_INTERVAL_MS / 1000}s, concurrency 8`, [
-      { measure: 'detection latency p50 (push → noticed)', value: percentile(latencies, 50), unit: 'ms' },
-      { measure: 'detection latency p95', value: percentile(latencies, 95), unit: 'ms' },
-      { measure: 'detection latency max', value: Math.max(...latencies), unit: 'ms' },
-      { measure: 'bound: max-interval + one round trip', value: MAX_INTERVAL_MS, unit: 'ms (+rtt)' },
-      { measure: 'manifest requests per image per minute (mean)', value: Number((perMinute / perImage.size).toFixed(1)), unit: 'req/min' },
-      { measure: 'requests per image in all (mean)', value: Number((manifestRequests.length / IMAGES).toFixed(1)), unit: 'req' },
-      { measure: 'shortest gap between two requests for one image', value: minGap, unit: 'ms' },
-      { measure: 'wait ended after the last push', value: ended - lastPush, unit: 'ms' },
-      { measure: 'whole wait', value: result.waitedMs, unit: 'ms' },
-    ]);
+    report(
+      'wait-for-images',
+      `${IMAGES} images pushed at random within ${WINDOW_MS / 1000}s to a local docker-registry; interval ${INTERVAL_MS / 1000}s, max-interval ${MAX_INTERVAL_MS / 1000}s, concurrency 8`,
+      [
+        { measure: 'detection latency p50 (push → noticed)', value: percentile(latencies, 50), unit: 'ms' },
+        { measure: 'detection latency p95', value: percentile(latencies, 95), unit: 'ms' },
+        { measure: 'detection latency max', value: Math.max(...latencies), unit: 'ms' },
+        { measure: 'bound: max-interval + one round trip', value: MAX_INTERVAL_MS, unit: 'ms (+rtt)' },
+        { measure: 'manifest requests per image per minute (mean)', value: Number((perMinute / perImage.size).toFixed(1)), unit: 'req/min' },
+        { measure: 'requests per image in all (mean)', value: Number((manifestRequests.length / IMAGES).toFixed(1)), unit: 'req' },
+        { measure: 'shortest gap between two requests for one image', value: minGap, unit: 'ms' },
+        { measure: 'wait ended after the last push', value: ended - lastPush, unit: 'ms' },
+        { measure: 'whole wait', value: result.waitedMs, unit: 'ms' },
+      ],
+    );
   } finally {
     await proxy.stop();
     await registry.stop();

@@ -12,7 +12,11 @@ const END = '<!-- action.yml:end -->';
 const root = new URL('../actions/', import.meta.url).pathname;
 const check = process.argv.includes('--check');
 
-const cell = (text) => String(text ?? '').trim().replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
+const cell = (text) =>
+  String(text ?? '')
+    .trim()
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|');
 const shown = (value) => (value === undefined || value === '' ? '' : /^\$\{\{/.test(String(value)) ? `\`${value}\`` : `\`${value}\``);
 
 function tables(action) {

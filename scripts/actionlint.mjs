@@ -16,7 +16,12 @@ const problems = [];
 // The workflows, and the caller examples users copy. The `with:` keys of relkit's own
 // `uses: relkit/<name>@ref` steps are checked against this checkout's action.yml (actionlint cannot
 // read them); every other action must be pinned by a full commit SHA.
-const workflowFiles = (dir) => (existsSync(join(root, dir)) ? readdirSync(join(root, dir)).filter((f) => /\.ya?ml$/.test(f)).map((f) => `${dir}/${f}`) : []);
+const workflowFiles = (dir) =>
+  existsSync(join(root, dir))
+    ? readdirSync(join(root, dir))
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => `${dir}/${f}`)
+    : [];
 const workflows = [...workflowFiles('.github/workflows'), ...workflowFiles('examples')];
 for (const file of workflows) {
   const text = readFileSync(join(root, file), 'utf8');
@@ -38,7 +43,8 @@ for (const file of workflows) {
       }
       const inputs = parse(readFileSync(actionYml, 'utf8'))?.inputs ?? {};
       for (const key of Object.keys(step.with ?? {})) if (!(key in inputs)) problems.push(`${file}: jobs.${jobId}.steps[${index}] passes \`${key}\`, which is not an input of relkit/${name}`);
-      for (const [key, spec] of Object.entries(inputs)) if (spec?.required && spec.default === undefined && !(key in (step.with ?? {}))) problems.push(`${file}: jobs.${jobId}.steps[${index}] misses \`${key}\`, a required input of relkit/${name}`);
+      for (const [key, spec] of Object.entries(inputs))
+        if (spec?.required && spec.default === undefined && !(key in (step.with ?? {}))) problems.push(`${file}: jobs.${jobId}.steps[${index}] misses \`${key}\`, a required input of relkit/${name}`);
     }
   }
   text.split('\n').forEach((line, index) => {
@@ -75,7 +81,9 @@ for (const { name } of actions) {
   for (const [output, spec] of Object.entries(meta?.outputs ?? {})) need(typeof spec?.description === 'string' && spec.description.trim() !== '', `output \`${output}\` needs a description`);
   need('mock' in (meta?.inputs ?? {}), 'every action takes a `mock` input');
 
-  const withBlock = Object.keys(meta?.inputs ?? {}).map((i) => `          ${i}: x`).join('\n');
+  const withBlock = Object.keys(meta?.inputs ?? {})
+    .map((i) => `          ${i}: x`)
+    .join('\n');
   const workflow = `on: workflow_dispatch\njobs:\n  use:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: ./actions/${name}\n${withBlock ? `        with:\n${withBlock}\n` : ''}`;
   for (const r of await runLint(workflow, `${file} (as used)`)) problems.push(`${file}: ${r.message} [${r.kind}]`);
 }

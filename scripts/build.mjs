@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sourceHash } from './source-hash.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const self = new URL(import.meta.url).pathname;
@@ -34,7 +35,10 @@ if (process.argv[2] === '--entry') {
   const actionsDir = join(root, 'actions');
   for (const action of existsSync(actionsDir) ? readdirSync(actionsDir, { withFileTypes: true }) : []) {
     if (!action.isDirectory()) continue;
-    for (const [source, target] of [['main.ts', 'index.js'], ['post.ts', 'post.js']]) {
+    for (const [source, target] of [
+      ['main.ts', 'index.js'],
+      ['post.ts', 'post.js'],
+    ]) {
       const file = join(root, 'actions', action.name, 'src', source);
       if (existsSync(file)) entries.push({ file, dir: action.name, target, outDir });
     }
@@ -50,4 +54,6 @@ if (process.argv[2] === '--entry') {
     }
   };
   await Promise.all(Array.from({ length: Math.min(availableParallelism(), entries.length) }, worker));
+  // What the tests compare to tell a stale dist/ (test/fresh-dist.ts).
+  writeFileSync(join(outDir, 'sources.sha256'), `${sourceHash()}\n`);
 }

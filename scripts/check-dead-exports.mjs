@@ -30,7 +30,10 @@ for (const pkg of readdirSync(join(root, 'packages')).sort()) {
       .filter((s) => s && !s.startsWith('type '))
       .map((s) => s.split(/\s+as\s+/).pop()),
   );
-  const outside = sources.filter((s) => !s.file.startsWith(own)).map((s) => s.text).join('\n');
+  const outside = sources
+    .filter((s) => !s.file.startsWith(own))
+    .map((s) => s.text)
+    .join('\n');
   for (const name of names) if (!new RegExp(`\\b${name}\\b`).test(outside)) dead.push(`@relkit/${pkg}: ${name}`);
 }
 if (dead.length > 0) {

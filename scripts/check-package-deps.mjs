@@ -53,7 +53,9 @@ for (const name of readdirSync(join(root, 'packages')).sort()) {
     );
     writeFileSync(file, `${JSON.stringify(pkg, null, 2)}\n`);
   } else {
-    problems.push(`packages/${name}/package.json:${missing.length ? ` imports but does not declare ${missing.join(', ')};` : ''}${unused.length ? ` declares but does not import ${unused.join(', ')};` : ''}`);
+    problems.push(
+      `packages/${name}/package.json:${missing.length ? ` imports but does not declare ${missing.join(', ')};` : ''}${unused.length ? ` declares but does not import ${unused.join(', ')};` : ''}`,
+    );
   }
 }
 if (problems.length > 0) {

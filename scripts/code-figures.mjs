@@ -38,6 +38,11 @@ for (const file of files) {
 }
 functions.sort((a, b) => b.lines - a.lines);
 console.log(`source files: ${files.length}`);
-console.log(`largest functions: ${functions.slice(0, 5).map((f) => `${f.where} (${f.lines} lines)`).join('; ')}`);
+console.log(
+  `largest functions: ${functions
+    .slice(0, 5)
+    .map((f) => `${f.where} (${f.lines} lines)`)
+    .join('; ')}`,
+);
 console.log(`files over 400 lines: ${long.length}${long.length ? ` — ${long.join(', ')}` : ''}`);
 console.log(`any: ${any}, as casts: ${casts}, non-null !: ${nonNull}`);

@@ -74,6 +74,9 @@ for (const commit of positionals) {
   writeFileSync(join(dir, 'release.patch'), git('diff-tree', '-p', '--no-renames', '--no-commit-id', '-r', `${sha}^`, sha));
   const inputs = { preset: values.preset, version, ...JSON.parse(values.inputs) };
   const outOfScope = Object.fromEntries(Object.entries(reasons).filter(([path]) => changed.includes(path)));
-  writeFileSync(join(dir, 'case.json'), `${JSON.stringify({ project: values.project, commit: sha, subject, date, changed, inputs, ...(Object.keys(outOfScope).length ? { outOfScope } : {}) }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'case.json'),
+    `${JSON.stringify({ project: values.project, commit: sha, subject, date, changed, inputs, ...(Object.keys(outOfScope).length ? { outOfScope } : {}) }, null, 2)}\n`,
+  );
   console.log(`${name}: ${sha.slice(0, 10)} ${date} ${subject} (${changed.length} changed)`);
 }

@@ -30,7 +30,11 @@ function peerDir(): string {
 }
 
 async function api(sandbox: Sandbox, method: string, path: string, body?: unknown): Promise<unknown> {
-  const answer = await fetch(`${sandbox.urls.api}${path}`, { method, headers: { authorization: `token ${SANDBOX_TOKENS.admin}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const answer = await fetch(`${sandbox.urls.api}${path}`, {
+    method,
+    headers: { authorization: `token ${SANDBOX_TOKENS.admin}`, 'content-type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
   return answer.status === 204 ? undefined : answer.json();
 }
 
@@ -50,7 +54,11 @@ it('gen-relnotes and release-drafter: the same notes job, run as actions', async
       const env = { ...sandbox.env(), GITHUB_REPOSITORY: 'acme/app', GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: event, GITHUB_REF: 'refs/heads/main' };
       const tools = [
         { name: `release-drafter ${peerVersion} (${peerCommit})`, action: join(peer, 'drafter/action.yml'), inputs: { token: SANDBOX_TOKENS.admin } },
-        { name: 'relkit gen-relnotes', action: fileURLToPath(new URL('../../actions/gen-relnotes/action.yml', import.meta.url)), inputs: { token: SANDBOX_TOKENS.admin, from: 'v1.0.0', to: 'main', version: '1.1.0', repository: 'acme/app' } },
+        {
+          name: 'relkit gen-relnotes',
+          action: fileURLToPath(new URL('../../actions/gen-relnotes/action.yml', import.meta.url)),
+          inputs: { token: SANDBOX_TOKENS.admin, from: 'v1.0.0', to: 'main', version: '1.1.0', repository: 'acme/app' },
+        },
       ];
       for (const tool of tools) {
         const times: number[] = [];

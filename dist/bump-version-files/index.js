@@ -38782,7 +38782,9 @@ function readInputs(ctx, env) {
     const presets = inputs.list('preset', { commas: true });
     (0,_relkit_version_files__WEBPACK_IMPORTED_MODULE_3__/* .checkPresetNames */ .w3)(presets);
     if (files.length === 0 && presets.length === 0) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('Neither `files` nor `preset` says which files to change.', 'List the files in `files` (e.g. `VERSION` and `deploy/Chart.yaml: version, appVersion`) or pick a `preset`.', { input: 'files' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('Neither `files` nor `preset` says which files to change.', 'List the files in `files` (e.g. `VERSION` and `deploy/Chart.yaml: version, appVersion`) or pick a `preset`.', {
+            input: 'files',
+        });
     }
     const date = inputs.string('date') ?? today();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {
@@ -38799,7 +38801,9 @@ function readInputs(ctx, env) {
     }
     const expectedHead = inputs.string('expected-head-sha');
     if (expectedHead !== undefined && !/^[0-9a-f]{40}$/.test(expectedHead)) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Input \`expected-head-sha\` is "${expectedHead}", not a full commit SHA.`, 'Give the 40-character SHA of the commit the checkout is at, or leave it empty.', { input: 'expected-head-sha' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Input \`expected-head-sha\` is "${expectedHead}", not a full commit SHA.`, 'Give the 40-character SHA of the commit the checkout is at, or leave it empty.', {
+            input: 'expected-head-sha',
+        });
     }
     // A symlink in the checkout must not carry a file from elsewhere (the runner's environment, /etc) into the commit.
     const include = inputs.list('include-files', { commas: true }).map((path) => ({
@@ -38807,7 +38811,9 @@ function readInputs(ctx, env) {
         real: (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .confinePath */ .ey)(path, { input: 'include-files', roots: [workspace], kind: 'file', what: 'the file (e.g. the `changelog-file` of gen-relnotes)' }).real,
     }));
     if (include.length > 0 && commit === 'none') {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('`include-files` is set but `commit` is none, so nothing would commit them.', 'Set `commit: branch` or `commit: pull-request`, or clear `include-files`.', { input: 'include-files' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('`include-files` is set but `commit` is none, so nothing would commit them.', 'Set `commit: branch` or `commit: pull-request`, or clear `include-files`.', {
+            input: 'include-files',
+        });
     }
     const refBranch = env.GITHUB_REF?.startsWith('refs/heads/') ? env.GITHUB_REF.slice('refs/heads/'.length) : undefined;
     return {
@@ -38868,7 +38874,10 @@ function summarize(ctx, input, outcome) {
         rows.push(['Included', input.include.map((p) => `\`${p.path}\``).join(', ')]);
     const commit = outcome.commit ?? outcome.proposal?.commit;
     if (commit)
-        rows.push(['Commit', commit.status === 'planned' ? 'planned (mock)' : `\`${commit.sha?.slice(0, 12)}\` ${commit.status === 'already-present' ? '(already there: nothing new committed)' : '(signed by GitHub)'}`]);
+        rows.push([
+            'Commit',
+            commit.status === 'planned' ? 'planned (mock)' : `\`${commit.sha?.slice(0, 12)}\` ${commit.status === 'already-present' ? '(already there: nothing new committed)' : '(signed by GitHub)'}`,
+        ]);
     if (outcome.proposal) {
         const pr = outcome.proposal.pullRequest;
         rows.push(['Pull request', pr.number !== undefined ? `[#${pr.number}](${pr.url}) ${pr.status}` : `${pr.status} (mock)`]);
@@ -47535,7 +47544,14 @@ function assetUploader(options) {
                 answer = await options.fetch(request.url, {
                     signal: AbortSignal.timeout(options.requestTimeoutMs + Math.ceil(request.size / 512)),
                     method: 'POST',
-                    headers: { authorization: `token ${options.token}`, 'content-type': request.contentType, 'content-length': String(request.size), accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION, 'user-agent': 'relkit' },
+                    headers: {
+                        authorization: `token ${options.token}`,
+                        'content-type': request.contentType,
+                        'content-length': String(request.size),
+                        accept: 'application/vnd.github+json',
+                        'x-github-api-version': GITHUB_API_VERSION,
+                        'user-agent': 'relkit',
+                    },
                     body: external_node_stream_.Readable.toWeb(external_node_stream_.Readable.from(request.open())),
                     duplex: 'half',
                 });
@@ -47933,7 +47949,7 @@ class Inputs {
         return this.read(name, options, 'a duration such as `90s`, `10m`, `1h` or `1h30m` (a bare number means seconds)', _duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E);
     }
     oneOf(name, choices, options = {}) {
-        return this.read(name, options, `one of ${choices.map((c) => `\`${c}\``).join(', ')}`, (v) => choices.includes(v) ? v : undefined);
+        return this.read(name, options, `one of ${choices.map((c) => `\`${c}\``).join(', ')}`, (v) => (choices.includes(v) ? v : undefined));
     }
     /** One item a line (commas also separate when `commas` is set); blank lines and `#` comments are skipped. */
     list(name, options = {}) {
@@ -51827,7 +51843,9 @@ function templateVars(next, options) {
 function checkTemplate(template, where) {
     const [unknown] = (0,src/* unknownPlaceholders */.hX)(template, Object.keys(PLACEHOLDER_NAMES));
     if (unknown !== undefined) {
-        throw new src/* UserError */.yo(`${where}: the template "${template}" uses an unknown placeholder {${unknown}}.`, `Use ${Object.keys(PLACEHOLDER_NAMES).map((n) => `{${n}}`).join(', ')}.`, { input: 'files' });
+        throw new src/* UserError */.yo(`${where}: the template "${template}" uses an unknown placeholder {${unknown}}.`, `Use ${Object.keys(PLACEHOLDER_NAMES)
+            .map((n) => `{${n}}`)
+            .join(', ')}.`, { input: 'files' });
     }
 }
 const PLACEHOLDER_NAMES = {
@@ -51985,7 +52003,9 @@ function updatedRequirement(requirement, version, where, policy = 'upgrade') {
     const trimmed = requirement.trim();
     const satisfied = cargoSatisfies(trimmed, version);
     if (satisfied === undefined)
-        throw new src/* UserError */.yo(`${where}: "${requirement}" is not a Cargo version requirement.`, 'Write it as Cargo does (e.g. "1.2", "=4.2.0", ">=0.61, <2"), or drop `version` from the path dependency.', { input: 'files' });
+        throw new src/* UserError */.yo(`${where}: "${requirement}" is not a Cargo version requirement.`, 'Write it as Cargo does (e.g. "1.2", "=4.2.0", ">=0.61, <2"), or drop `version` from the path dependency.', {
+            input: 'files',
+        });
     if (satisfied && policy === 'fix')
         return requirement;
     const next = rewritten(trimmed, parseComparators(trimmed), version);
@@ -52019,7 +52039,9 @@ function valueMatch(file, selector, span, current, where, fallback = '{version}'
         current,
         edits: (vars) => {
             const value = nextValue(current, selector.template, vars, fallback);
-            return value === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text, ...(span.withinScalar ? { withinScalar: true } : {}) }];
+            return value === current
+                ? []
+                : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text, ...(span.withinScalar ? { withinScalar: true } : {}) }];
         },
     };
 }
@@ -52708,7 +52730,10 @@ function parseSelector(text, origin) {
         }
         case 'crate': {
             const { head, optional, template } = splitTemplate(text);
-            const names = head.replace(/^crate\s*/, '').split(/\s+/).filter(Boolean);
+            const names = head
+                .replace(/^crate\s*/, '')
+                .split(/\s+/)
+                .filter(Boolean);
             if (names.length === 0)
                 throw specError(origin, `\`${text}\`: name the crates, e.g. crate kube kube-runtime.`);
             return { kind: 'crate', names, optional, template, text };
@@ -52855,7 +52880,7 @@ const metallb = {
         'website/content/*.md?: links metallb/metallb from main on x.y.0?',
         'website/content/*/*.md?: links metallb/metallb from main on x.y.0?',
         // kustomize references: tasks.py rewrites these two whatever they point at (not config/frr-k8s).
-        "website/content/installation/_index.md?: regex /github\\.com\\/metallb\\/metallb\\/config\\/(?:native|frr)\\?ref=(.*)$/m={tag}",
+        'website/content/installation/_index.md?: regex /github\\.com\\/metallb\\/metallb\\/config\\/(?:native|frr)\\?ref=(.*)$/m={tag}',
     ],
     // Not v0.13.0 (its manifests kept `:main` init-container images, which tasks.py now refuses) nor
     // v0.14.0/v0.14.1 (their chart kept version 0.0.0 until 0d9af3f88 fixed the release task for 0.14.2).
@@ -52934,7 +52959,9 @@ function strings(node) {
 }
 const DEPENDENCY_TABLES = ['dependencies', 'dev-dependencies', 'build-dependencies'];
 function get(tree, keys) {
-    return tree ? resolveKeyPath(tree, keys.map((name) => ({ type: 'key', name })))[0]?.node : undefined;
+    return tree
+        ? resolveKeyPath(tree, keys.map((name) => ({ type: 'key', name })))[0]?.node
+        : undefined;
 }
 function scalar(node) {
     return node?.kind === 'scalar' ? node.value : undefined;
@@ -52993,7 +53020,20 @@ function replacementEntries(items, crateDir, crate, origin) {
             pattern: path.replace(/^\.\//, ''),
             optional: false,
             origin: where,
-            selectors: [{ kind: 'replace', pattern: rustRegex(search, where), replacement: replace, placeholders: 'cargo', crate, min, max, prerelease: scalar(get(item, ['prerelease'])) === true, optional: min === 0, text: `${where}: ${search}` }],
+            selectors: [
+                {
+                    kind: 'replace',
+                    pattern: rustRegex(search, where),
+                    replacement: replace,
+                    placeholders: 'cargo',
+                    crate,
+                    min,
+                    max,
+                    prerelease: scalar(get(item, ['prerelease'])) === true,
+                    optional: min === 0,
+                    text: `${where}: ${search}`,
+                },
+            ],
         };
     });
 }
@@ -53050,7 +53090,10 @@ const cargoWorkspace = async (source) => {
         if (selectors.length > 0)
             lines.push(line(`${crate.dir}/Cargo.toml`, selectors));
     }
-    const released = crates.filter((c) => c.released).map((c) => c.name).sort();
+    const released = crates
+        .filter((c) => c.released)
+        .map((c) => c.name)
+        .sort();
     if (released.length > 0)
         lines.push(`README.md?: crate ${released.join(' ')}?`);
     lines.push('CHANGELOG.md?: changelog?');
@@ -53270,7 +53313,17 @@ async function detectVersionFiles(source, options) {
 const PATHS_PER_QUERY = 150;
 /** The commit a branch points at, or undefined when it does not exist. */
 async function branchHead(graphql, owner, repo, branch) {
-    const result = await graphql(`query($owner: String!, $name: String!, $ref: String!) { repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { target { oid } } } }`, { owner, name: repo, ref: `refs/heads/${branch}` });
+    const result = await graphql(`
+      query ($owner: String!, $name: String!, $ref: String!) {
+        repository(owner: $owner, name: $name) {
+          ref(qualifiedName: $ref) {
+            target {
+              oid
+            }
+          }
+        }
+      }
+    `, { owner, name: repo, ref: `refs/heads/${branch}` });
     return result.repository.ref?.target.oid;
 }
 /** Blob ids of `paths` at `commit` (undefined for a path that is not there), many paths per query. */
@@ -53358,7 +53411,11 @@ async function commitFiles(clients, request) {
         fileChanges: { additions: request.files.map((f) => ({ path: f.path, contents: f.contents.toString('base64') })), deletions: (request.deletions ?? []).map((path) => ({ path })) },
     };
     try {
-        const made = await clients.writes.perform({ method: 'GRAPHQL', target: `createCommitOnBranch ${where}`, summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}` }, () => clients.graphql(CREATE_COMMIT, { input }));
+        const made = await clients.writes.perform({
+            method: 'GRAPHQL',
+            target: `createCommitOnBranch ${where}`,
+            summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}`,
+        }, () => clients.graphql(CREATE_COMMIT, { input }));
         return made ? { status: 'committed', sha: made.createCommitOnBranch.commit.oid, branchCreated } : { status: 'planned', sha: undefined, branchCreated };
     }
     catch (error) {

@@ -85903,7 +85903,7 @@ class Inputs {
         return this.read(name, options, 'a duration such as `90s`, `10m`, `1h` or `1h30m` (a bare number means seconds)', parseDuration);
     }
     oneOf(name, choices, options = {}) {
-        return this.read(name, options, `one of ${choices.map((c) => `\`${c}\``).join(', ')}`, (v) => choices.includes(v) ? v : undefined);
+        return this.read(name, options, `one of ${choices.map((c) => `\`${c}\``).join(', ')}`, (v) => (choices.includes(v) ? v : undefined));
     }
     /** One item a line (commas also separate when `commas` is set); blank lines and `#` comments are skipped. */
     list(name, options = {}) {
@@ -91466,7 +91466,14 @@ function assetUploader(options) {
                 answer = await options.fetch(request.url, {
                     signal: AbortSignal.timeout(options.requestTimeoutMs + Math.ceil(request.size / 512)),
                     method: 'POST',
-                    headers: { authorization: `token ${options.token}`, 'content-type': request.contentType, 'content-length': String(request.size), accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION, 'user-agent': 'relkit' },
+                    headers: {
+                        authorization: `token ${options.token}`,
+                        'content-type': request.contentType,
+                        'content-length': String(request.size),
+                        accept: 'application/vnd.github+json',
+                        'x-github-api-version': GITHUB_API_VERSION,
+                        'user-agent': 'relkit',
+                    },
                     body: external_node_stream_.Readable.toWeb(external_node_stream_.Readable.from(request.open())),
                     duplex: 'half',
                 });
@@ -91997,7 +92004,17 @@ function readPublishTrees(dir) {
 const PATHS_PER_QUERY = 150;
 /** The commit a branch points at, or undefined when it does not exist. */
 async function branchHead(graphql, owner, repo, branch) {
-    const result = await graphql(`query($owner: String!, $name: String!, $ref: String!) { repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { target { oid } } } }`, { owner, name: repo, ref: `refs/heads/${branch}` });
+    const result = await graphql(`
+      query ($owner: String!, $name: String!, $ref: String!) {
+        repository(owner: $owner, name: $name) {
+          ref(qualifiedName: $ref) {
+            target {
+              oid
+            }
+          }
+        }
+      }
+    `, { owner, name: repo, ref: `refs/heads/${branch}` });
     return result.repository.ref?.target.oid;
 }
 /** Blob ids of `paths` at `commit` (undefined for a path that is not there), many paths per query. */
@@ -92085,7 +92102,11 @@ async function commit_commitFiles(clients, request) {
         fileChanges: { additions: request.files.map((f) => ({ path: f.path, contents: f.contents.toString('base64') })), deletions: (request.deletions ?? []).map((path) => ({ path })) },
     };
     try {
-        const made = await clients.writes.perform({ method: 'GRAPHQL', target: `createCommitOnBranch ${where}`, summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}` }, () => clients.graphql(CREATE_COMMIT, { input }));
+        const made = await clients.writes.perform({
+            method: 'GRAPHQL',
+            target: `createCommitOnBranch ${where}`,
+            summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}`,
+        }, () => clients.graphql(CREATE_COMMIT, { input }));
         return made ? { status: 'committed', sha: made.createCommitOnBranch.commit.oid, branchCreated } : { status: 'planned', sha: undefined, branchCreated };
     }
     catch (error) {
@@ -92573,7 +92594,17 @@ const END = '<!-- /relkit:pinned-shas -->';
 /** The "pin by SHA" section of the notes: every action and the workflow at this release's commit. */
 function pinnedShasSection(tag, pins) {
     const rows = pins.map((p) => `| \`${p.uses}\` | ${p.sha ? `\`${p.uses}@${p.sha} # ${tag}\`` : '(planned)'} |`);
-    return [START, '## Pin by commit SHA', '', `\`@${tag}\` and the moving tags name these commits; pinning the SHA keeps a workflow on exactly this code.`, '', '| uses | pinned |', '| --- | --- |', ...rows, END].join('\n');
+    return [
+        START,
+        '## Pin by commit SHA',
+        '',
+        `\`@${tag}\` and the moving tags name these commits; pinning the SHA keeps a workflow on exactly this code.`,
+        '',
+        '| uses | pinned |',
+        '| --- | --- |',
+        ...rows,
+        END,
+    ].join('\n');
 }
 /** The body with the section in place of an earlier one (a re-run), else appended. */
 function withPinnedShas(body, section) {
@@ -92598,7 +92629,9 @@ async function releaseForTag(clients, repository, tag) {
             clients.log(`${repository} has no release ${tag} yet (mock): the pinned SHAs would go into its notes.`);
             return undefined;
         }
-        throw new errors_UserError(`${repository} has no release ${tag} to list the pinned SHAs in.`, 'Draft the release first (release.yml with publish: false), then publish the actions.', { input: 'notes-of' });
+        throw new errors_UserError(`${repository} has no release ${tag} to list the pinned SHAs in.`, 'Draft the release first (release.yml with publish: false), then publish the actions.', {
+            input: 'notes-of',
+        });
     }
     return release;
 }
@@ -92868,7 +92901,9 @@ async function runActionCommand(name, flags, print) {
         if (GLOBAL_FLAGS.has(flag))
             continue;
         if (!(flag in metadata.inputs)) {
-            throw new errors_UserError(`\`--${flag}\` is not an input of ${name}.`, `Use one of: ${Object.keys(metadata.inputs).map((i) => `--${i}`).join(', ')}.`);
+            throw new errors_UserError(`\`--${flag}\` is not an input of ${name}.`, `Use one of: ${Object.keys(metadata.inputs)
+                .map((i) => `--${i}`)
+                .join(', ')}.`);
         }
         inputs[flag] = value;
     }
@@ -94084,7 +94119,10 @@ function pullRequest(state, urls, repo, pr, full) {
         title: pr.title,
         user: accountByLogin(state, urls, pr.user),
         body: pr.body,
-        labels: pr.labels.map((name) => repo.labels.find((l) => l.name === name)).filter((l) => l !== undefined).map((l) => label(urls, repo, l, true)),
+        labels: pr.labels
+            .map((name) => repo.labels.find((l) => l.name === name))
+            .filter((l) => l !== undefined)
+            .map((l) => label(urls, repo, l, true)),
         milestone: milestoneRecord ? milestone(state, urls, repo, milestoneRecord) : null,
         active_lock_reason: null,
         created_at: pr.createdAt,
@@ -94452,7 +94490,23 @@ function checkRefChange(repo, identity, change) {
 
 /** The GitHub Actions app: what GITHUB_TOKEN authenticates as. It can never bypass a ruleset. */
 const GITHUB_ACTIONS_APP_ID = 15368;
-const RULE_TYPES = new Set(['creation', 'update', 'deletion', 'non_fast_forward', 'required_linear_history', 'required_signatures', 'pull_request', 'required_status_checks', 'required_deployments', 'merge_queue', 'commit_message_pattern', 'commit_author_email_pattern', 'committer_email_pattern', 'branch_name_pattern', 'tag_name_pattern']);
+const RULE_TYPES = new Set([
+    'creation',
+    'update',
+    'deletion',
+    'non_fast_forward',
+    'required_linear_history',
+    'required_signatures',
+    'pull_request',
+    'required_status_checks',
+    'required_deployments',
+    'merge_queue',
+    'commit_message_pattern',
+    'commit_author_email_pattern',
+    'committer_email_pattern',
+    'branch_name_pattern',
+    'tag_name_pattern',
+]);
 const ENFORCEMENTS = ['active', 'disabled', 'evaluate'];
 const TARGETS = ['branch', 'tag', 'push'];
 const ACTOR_TYPES = ['Integration', 'OrganizationAdmin', 'RepositoryRole', 'Team', 'DeployKey'];
@@ -94741,7 +94795,11 @@ function seedRepo(state, seed) {
         repo.collaborators.set(login.toLowerCase(), role);
     repo.immutableReleases = seed.immutableReleases ?? false;
     const ids = new Map();
-    const resolve = (id) => ids.get(id) ?? repo.objects.resolvePrefix(id) ?? (() => { throw new Error(`seed ${seed.owner}/${seed.name}: unknown commit id ${id}`); })();
+    const resolve = (id) => ids.get(id) ??
+        repo.objects.resolvePrefix(id) ??
+        (() => {
+            throw new Error(`seed ${seed.owner}/${seed.name}: unknown commit id ${id}`);
+        })();
     if (seed.gitDir)
         importGitObjects(repo, seed.gitDir);
     let previous;
@@ -94831,7 +94889,18 @@ function seedRepo(state, seed) {
             createdAt: now,
             publishedAt: r.draft ? null : now,
             updatedAt: now,
-            assets: (r.assets ?? []).map((a) => ({ id: state.id(), name: a.name, label: null, contentType: 'application/octet-stream', state: 'uploaded', data: Buffer.from(a.content), uploader: 'relkit-admin', downloadCount: 0, createdAt: now, updatedAt: now })),
+            assets: (r.assets ?? []).map((a) => ({
+                id: state.id(),
+                name: a.name,
+                label: null,
+                contentType: 'application/octet-stream',
+                state: 'uploaded',
+                data: Buffer.from(a.content),
+                uploader: 'relkit-admin',
+                downloadCount: 0,
+                createdAt: now,
+                updatedAt: now,
+            })),
             immutable: !(r.draft ?? false) && repo.immutableReleases,
         };
         if (!release.draft && !repo.refs.has(`refs/tags/${r.tag}`)) {
@@ -94860,9 +94929,7 @@ function seedRepo(state, seed) {
 
 /** Resolves a sha (full or abbreviated), branch, tag or full ref name to a commit sha. */
 function resolveCommitish(repo, commitish) {
-    const candidates = commitish.startsWith('refs/')
-        ? [commitish]
-        : [`refs/heads/${commitish}`, `refs/tags/${commitish}`, `refs/${commitish}`];
+    const candidates = commitish.startsWith('refs/') ? [commitish] : [`refs/heads/${commitish}`, `refs/tags/${commitish}`, `refs/${commitish}`];
     for (const ref of candidates) {
         const sha = repo.refs.get(ref);
         if (sha)
@@ -95060,7 +95127,9 @@ function compare(ctx, repo, base, head) {
     const mergeBaseCommit = mergeBase ? repo.objects.commit(mergeBase) : undefined;
     const headCommit = repo.objects.commit(headSha);
     const files = firstPage && mergeBaseCommit && headCommit
-        ? changedPaths(repo, mergeBaseCommit.tree, headCommit.tree).slice(0, 300).map((f) => ({
+        ? changedPaths(repo, mergeBaseCommit.tree, headCommit.tree)
+            .slice(0, 300)
+            .map((f) => ({
             sha: f.after ?? f.before ?? '',
             filename: f.path,
             status: f.status,
@@ -95252,7 +95321,11 @@ function registerContentRoutes(router) {
         // release-drafter refuses an answer whose content-type is not `application/vnd.github.v3.raw`.
         const raw = /application\/vnd\.github(\.v3)?\.raw/.exec(ctx.headers.accept ?? '');
         if (raw)
-            return { status: 200, raw: repo.objects.blob(entry.sha) ?? Buffer.alloc(0), headers: { 'content-type': `application/vnd.github${raw[1] ?? ''}.raw; charset=utf-8`, 'x-github-media-type': 'github.v3; param=raw' } };
+            return {
+                status: 200,
+                raw: repo.objects.blob(entry.sha) ?? Buffer.alloc(0),
+                headers: { 'content-type': `application/vnd.github${raw[1] ?? ''}.raw; charset=utf-8`, 'x-github-media-type': 'github.v3; param=raw' },
+            };
         return { status: 200, body: fileContent(ctx, repo, path, entry.sha, ref) };
     }, { greedy: true });
     router.add('PUT', '/repos/{owner}/{repo}/contents/{path}', (ctx) => {
@@ -95306,7 +95379,10 @@ function registerLabelRoutes(router) {
             throw missingField('Label', 'name');
         const color = (body.color ?? 'ededed').replace(/^#/, '');
         if (!HEX_COLOR.test(color))
-            throw new http_HttpError(422, 'Validation Failed', { errors: [{ resource: 'Label', code: 'invalid', field: 'color' }], documentation_url: 'https://docs.github.com/rest/reference/issues#create-a-label' });
+            throw new http_HttpError(422, 'Validation Failed', {
+                errors: [{ resource: 'Label', code: 'invalid', field: 'color' }],
+                documentation_url: 'https://docs.github.com/rest/reference/issues#create-a-label',
+            });
         if (repo.labels.some((l) => l.name.toLowerCase() === body.name?.toLowerCase()))
             throw validationFailed([{ resource: 'Label', code: 'already_exists', field: 'name' }]);
         const created = { id: ctx.state.id(), name: body.name, color: color.toLowerCase(), description: body.description ?? null, default: false };
@@ -95366,7 +95442,17 @@ function registerLabelRoutes(router) {
         if (repo.milestones.some((m) => m.title === body.title))
             throw validationFailed([{ resource: 'Milestone', code: 'already_exists', field: 'title' }]);
         const now = nowIso();
-        const m = { id: ctx.state.id(), number: repo.milestones.length + 1, title: body.title, description: body.description ?? null, state: body.state ?? 'open', createdAt: now, updatedAt: now, closedAt: null, dueOn: body.due_on ?? null };
+        const m = {
+            id: ctx.state.id(),
+            number: repo.milestones.length + 1,
+            title: body.title,
+            description: body.description ?? null,
+            state: body.state ?? 'open',
+            createdAt: now,
+            updatedAt: now,
+            closedAt: null,
+            dueOn: body.due_on ?? null,
+        };
         repo.milestones.push(m);
         return { status: 201, body: milestone(ctx.state, ctx.urls, repo, m) };
     });
@@ -95618,7 +95704,14 @@ function registerGitRoutes(router) {
         const now = Math.floor(Date.now() / 1000);
         const sig = (given, fallback = signatureFor(identity, now)) => given ? { name: given.name, email: given.email, time: given.date ? Math.floor(Date.parse(given.date) / 1000) : now, tz: '+0000' } : fallback;
         const author = sig(body.author);
-        const sha = repo.objects.putCommit({ tree: body.tree, parents: body.parents ?? [], author, committer: sig(body.committer, author), message: body.message, ...(body.signature ? { signature: body.signature } : {}) });
+        const sha = repo.objects.putCommit({
+            tree: body.tree,
+            parents: body.parents ?? [],
+            author,
+            committer: sig(body.committer, author),
+            message: body.message,
+            ...(body.signature ? { signature: body.signature } : {}),
+        });
         return { status: 201, body: gitCommit(ctx.urls, repo, repo.objects.commit(sha)) };
     });
     router.add('GET', '/repos/{owner}/{repo}/git/commits/{commit_sha}', (ctx) => {
@@ -95671,7 +95764,7 @@ function registerGitRoutes(router) {
         if (!body.ref)
             throw missingField('Reference', 'ref');
         if (!body.ref.startsWith('refs/') || body.ref.split('/').length < 3)
-            throw new http_HttpError(422, 'Reference name must start with \'refs/\' and have at least two slashes.');
+            throw new http_HttpError(422, "Reference name must start with 'refs/' and have at least two slashes.");
         if (!body.sha || !repo.objects.has(body.sha))
             throw new http_HttpError(422, 'Object does not exist');
         if (repo.refs.has(body.ref))
@@ -95732,7 +95825,11 @@ function registerPullRoutes(router) {
         if (!body.title)
             throw missingField('PullRequest', 'title');
         const [headOwner, headRef] = body.head.includes(':') ? body.head.split(':', 2) : [repo.owner.login, body.head];
-        const headRepo = body.head_repo ? ctx.state.repo(body.head_repo) : headOwner.toLowerCase() === repo.owner.login.toLowerCase() ? repo : [...ctx.state.repos.values()].find((r) => r.owner.login.toLowerCase() === headOwner.toLowerCase() && r.fork === fullName(repo));
+        const headRepo = body.head_repo
+            ? ctx.state.repo(body.head_repo)
+            : headOwner.toLowerCase() === repo.owner.login.toLowerCase()
+                ? repo
+                : [...ctx.state.repos.values()].find((r) => r.owner.login.toLowerCase() === headOwner.toLowerCase() && r.fork === fullName(repo));
         const headSha = headRepo?.refs.get(`refs/heads/${headRef}`);
         // Anyone who can push to a fork may open a pull request from it against a public repository.
         const identity = headRepo && headRepo !== repo && !repo.private && ctx.identity?.kind === 'user' ? requireWrite(headRepo, ctx.identity, 'contents') : requireWrite(repo, ctx.identity, 'pull_requests');
@@ -96831,7 +96928,17 @@ function searchIssues(ctx, args) {
     }
     const repo = repoName ? ctx.state.repo(repoName) : undefined;
     if (!repo || !canRead(repo, ctx.identity))
-        return { issueCount: 0, nodes: [], edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, codeCount: 0, repositoryCount: 0, userCount: 0, discussionCount: 0, wikiCount: 0 };
+        return {
+            issueCount: 0,
+            nodes: [],
+            edges: [],
+            pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+            codeCount: 0,
+            repositoryCount: 0,
+            userCount: 0,
+            discussionCount: 0,
+            wikiCount: 0,
+        };
     const found = repo.pulls.filter((pr) => filters.every((f) => f(pr)));
     return { ...connection(found, args, (pr) => pullRequestNode(ctx, repo, pr)), issueCount: found.length, codeCount: 0, repositoryCount: 0, userCount: 0, discussionCount: 0, wikiCount: 0 };
 }
@@ -96895,7 +97002,14 @@ function dumpState(state) {
             refs: Object.fromEntries(repo.refs),
             labels: repo.labels.map((l) => l.name),
             pulls: repo.pulls.map((p) => ({ number: p.number, title: p.title, state: p.state, merged: p.mergedAt !== null, head: p.headRef, base: p.baseRef, labels: p.labels })),
-            releases: repo.releases.map((r) => ({ id: r.id, tag: r.tagName, draft: r.draft, prerelease: r.prerelease, immutable: r.immutable, assets: r.assets.map((a) => ({ name: a.name, state: a.state, size: a.data.length })) })),
+            releases: repo.releases.map((r) => ({
+                id: r.id,
+                tag: r.tagName,
+                draft: r.draft,
+                prerelease: r.prerelease,
+                immutable: r.immutable,
+                assets: r.assets.map((a) => ({ name: a.name, state: a.state, size: a.data.length })),
+            })),
             latestReleaseId: repo.latestReleaseId,
             protections: Object.fromEntries(repo.protections),
             rulesets: repo.rulesets,
@@ -97108,7 +97222,13 @@ class Sandbox {
                 route = '/graphql';
                 if (!identity)
                     throw new http_HttpError(401, 'This endpoint requires you to be authenticated.');
-                const result = await executeGraphql({ state: this.state, urls: this.urls, identity, associationLagMs: this.associationLagMs, rateLimit: () => ({ limit: bucket.limit, remaining: bucket.limit - bucket.used, used: bucket.used, resetAt: bucket.reset }) }, (requestBody ?? {}));
+                const result = await executeGraphql({
+                    state: this.state,
+                    urls: this.urls,
+                    identity,
+                    associationLagMs: this.associationLagMs,
+                    rateLimit: () => ({ limit: bucket.limit, remaining: bucket.limit - bucket.used, used: bucket.used, resetAt: bucket.reset }),
+                }, requestBody ?? {});
                 answer = { status: 200, body: result };
             }
             else {
@@ -97177,7 +97297,11 @@ class Sandbox {
             case 'secondary-limit':
                 return {
                     status: 403,
-                    body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits', status: '403' },
+                    body: {
+                        message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+                        documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+                        status: '403',
+                    },
                     headers: fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {},
                 };
             case 'rate-limit': {
@@ -97203,7 +97327,18 @@ class Sandbox {
         if (!release || release.assets.some((a) => a.name === normaliseAssetName(name)))
             return;
         const now = nowIso();
-        release.assets.push({ id: this.state.id(), name: normaliseAssetName(name), label: null, contentType: 'application/octet-stream', state: 'starter', data: rawBody.subarray(0, Math.floor(rawBody.length / 2)), uploader: identity.account.login, downloadCount: 0, createdAt: now, updatedAt: now });
+        release.assets.push({
+            id: this.state.id(),
+            name: normaliseAssetName(name),
+            label: null,
+            contentType: 'application/octet-stream',
+            state: 'starter',
+            data: rawBody.subarray(0, Math.floor(rawBody.length / 2)),
+            uploader: identity.account.login,
+            downloadCount: 0,
+            createdAt: now,
+            updatedAt: now,
+        });
     }
     control(method, url, rawBody) {
         const body = rawBody.length > 0 ? JSON.parse(rawBody.toString('utf8')) : undefined;
@@ -97301,7 +97436,9 @@ async function startSandbox(options = {}) {
 
 /** git in a local repository (work tree or bare), its answer trimmed; throws when git fails. */
 function gitIn(dir) {
-    return (...args) => (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-C', dir, ...args], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).toString().trim();
+    return (...args) => (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-C', dir, ...args], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 })
+        .toString()
+        .trim();
 }
 /**
  * The repository as its origin names it (github.com/metallb/metallb → metallb/metallb), so notes,
@@ -97362,7 +97499,10 @@ const SKIPPED_DIRS = /(^|\/)(\.git|node_modules|target|vendor)\//;
  */
 function revisionFiles(dir, revision) {
     let paths;
-    const list = () => (paths ??= (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-C', dir, 'ls-tree', '-r', '-z', '--name-only', revision], { maxBuffer: 1 << 28 }).toString().split('\0').filter(Boolean));
+    const list = () => (paths ??= (0,external_node_child_process_namespaceObject.execFileSync)('git', ['-C', dir, 'ls-tree', '-r', '-z', '--name-only', revision], { maxBuffer: 1 << 28 })
+        .toString()
+        .split('\0')
+        .filter(Boolean));
     return {
         label: `${(0,external_node_path_namespaceObject.basename)(dir)}@${revision}`,
         resolve: async (pattern) => {
@@ -97416,7 +97556,9 @@ async function sandboxServe(flags, print) {
     print(`  uploads:  ${sandbox.urls.uploads}`);
     print(`  control:  ${sandbox.urls.api}/_sandbox/state`);
     print(`  repositories: ${[...sandbox.state.repos.values()].map((r) => `${r.owner.login}/${r.name}`).join(', ') || '(none)'}`);
-    print(`  tokens: ${Object.entries(SANDBOX_TOKENS).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+    print(`  tokens: ${Object.entries(SANDBOX_TOKENS)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`);
     await new Promise((resolveStop) => {
         const stop = () => void sandbox.close().then(resolveStop);
         process.once('SIGINT', stop);
@@ -104559,7 +104701,23 @@ function timeoutMessage(minutes) {
 }
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/platform/permissions.ts
-const SCOPES = ['actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'id-token', 'issues', 'models', 'packages', 'pages', 'pull-requests', 'repository-projects', 'security-events', 'statuses'];
+const SCOPES = [
+    'actions',
+    'attestations',
+    'checks',
+    'contents',
+    'deployments',
+    'discussions',
+    'id-token',
+    'issues',
+    'models',
+    'packages',
+    'pages',
+    'pull-requests',
+    'repository-projects',
+    'security-events',
+    'statuses',
+];
 /**
  * The token a job gets when neither it nor its workflow says: the "restricted" default GitHub gives
  * new organisations and repositories ("Read repository contents and packages permissions").
@@ -104702,7 +104860,14 @@ async function runSteps(job, scope, contexts, workspace, temp, secrets) {
                 const dir = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'working-directory'), stepContexts)) || '.';
                 const shell = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'shell'), stepContexts)) || undefined;
                 const ran = await runShell(script, { env: processEnv, cwd: (0,external_node_path_namespaceObject.join)(workspace, dir), timeoutMs, ...(shell ? { shell } : {}) });
-                outcome = { failed: ran.exitCode !== 0, outputs: ran.outputs, exportedEnv: ran.exportedEnv, path: ran.path, summary: ran.summary, log: ran.exitCode !== 0 ? `${ran.log}\nProcess completed with exit code ${ran.exitCode}.` : ran.log };
+                outcome = {
+                    failed: ran.exitCode !== 0,
+                    outputs: ran.outputs,
+                    exportedEnv: ran.exportedEnv,
+                    path: ran.path,
+                    summary: ran.summary,
+                    log: ran.exitCode !== 0 ? `${ran.log}\nProcess completed with exit code ${ran.exitCode}.` : ran.log,
+                };
             }
             else if ('uses' in step) {
                 const uses = step.uses.value;
@@ -104721,7 +104886,13 @@ async function runSteps(job, scope, contexts, workspace, temp, secrets) {
             addedPath = [...(outcome.path ?? []).reverse(), ...addedPath];
             const tolerate = step['continue-on-error'];
             const continueOnError = typeof tolerate === 'object' ? expressions_truthy(evaluateToken(tolerate, stepContexts)) : tolerate === true;
-            Object.assign(record, { outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed && !continueOnError ? 'failure' : 'success', outputs: outcome.outputs, log: masker.apply(outcome.log), summary: outcome.summary ?? '' });
+            Object.assign(record, {
+                outcome: outcome.failed ? 'failure' : 'success',
+                conclusion: outcome.failed && !continueOnError ? 'failure' : 'success',
+                outputs: outcome.outputs,
+                log: masker.apply(outcome.log),
+                summary: outcome.summary ?? '',
+            });
             if (record.conclusion === 'failure')
                 failed = true;
         }
@@ -104746,7 +104917,16 @@ async function runSteps(job, scope, contexts, workspace, temp, secrets) {
     for (const post of posts.reverse()) {
         const started = Date.now();
         const outcome = await post.run().catch((e) => ({ failed: true, outputs: {}, log: e.message }));
-        records.push({ id: post.name, name: post.name, outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed ? 'failure' : 'success', outputs: {}, log: masker.apply(outcome.log), summary: outcome.summary ?? '', durationMs: Date.now() - started });
+        records.push({
+            id: post.name,
+            name: post.name,
+            outcome: outcome.failed ? 'failure' : 'success',
+            conclusion: outcome.failed ? 'failure' : 'success',
+            outputs: {},
+            log: masker.apply(outcome.log),
+            summary: outcome.summary ?? '',
+            durationMs: Date.now() - started,
+        });
         if (outcome.failed) {
             failed = true;
             error ??= `${post.name} failed: ${lastLines(outcome.log)}`;
@@ -104829,7 +105009,7 @@ function githubEnv(github, workspace, temp) {
  */
 const KNOWN_ACTION_REFS = {
     'actions/checkout': {
-        'v4': '11d5960a326750d5838078e36cf38b85af677262',
+        v4: '11d5960a326750d5838078e36cf38b85af677262',
         'v4.0.0': '1e31de5234b9f8995739874a8ce0492dc87873e2',
         'v4.1.0': '8ade135a41bc03ea155e62e844d188df1ea18608',
         'v4.1.1': 'b4ffde65f46336ab88eb53be808477a3936bae11',
@@ -104845,22 +105025,22 @@ const KNOWN_ACTION_REFS = {
         'v4.3.0': '08eba0b27e820071cde6df949e0beb9ba4906955',
         'v4.3.1': '34e114876b0b11c390a56381ad16ebd13914f8d5',
         'v4.4.0': '11d5960a326750d5838078e36cf38b85af677262',
-        'v5': 'fbc6f3992d24b796d5a048ff273f7fcc4a7b6c09',
+        v5: 'fbc6f3992d24b796d5a048ff273f7fcc4a7b6c09',
         'v5.0.0': '08c6903cd8c0fde910a37f88322edcfb5dd907a8',
         'v5.0.1': '93cb6efe18208431cddfb8368fd83d5badbf9bfd',
         'v5.1.0': 'fbc6f3992d24b796d5a048ff273f7fcc4a7b6c09',
-        'v6': 'd23441a48e516b6c34aea4fa41551a30e30af803',
+        v6: 'd23441a48e516b6c34aea4fa41551a30e30af803',
         'v6.0.0': '1af3b93b6815bc44a9784bd300feb67ff0d1eeb3',
         'v6.0.1': '8e8c483db84b4bee98b60c0593521ed34d9990e8',
         'v6.0.2': 'de0fac2e4500dabe0009e67214ff5f5447ce83dd',
         'v6.0.3': 'df4cb1c069e1874edd31b4311f1884172cec0e10',
         'v6.1.0': 'd23441a48e516b6c34aea4fa41551a30e30af803',
-        'v7': '3d3c42e5aac5ba805825da76410c181273ba90b1',
+        v7: '3d3c42e5aac5ba805825da76410c181273ba90b1',
         'v7.0.0': '9c091bb21b7c1c1d1991bb908d89e4e9dddfe3e0',
         'v7.0.1': '3d3c42e5aac5ba805825da76410c181273ba90b1',
     },
     'actions/create-github-app-token': {
-        'v1': 'd72941d797fd3113feb6b93fd0dec494b13a2547',
+        v1: 'd72941d797fd3113feb6b93fd0dec494b13a2547',
         'v1.0.0': 'f45685208fd9b88321d74015b5996fc8c3e43d18',
         'v1.0.1': 'c08b7942e4f16842e11846de387178fdd8a4dc1a',
         'v1.0.2': '847634eeb36664e2d49db18add847e3fe1a183db',
@@ -104907,7 +105087,7 @@ const KNOWN_ACTION_REFS = {
         'v1.11.6': '21cfef2b496dd8ef5b904c159339626a10ad380e',
         'v1.11.7': 'af35edadc00be37caa72ed9f3e6d5f7801bfdf09',
         'v1.12.0': 'd72941d797fd3113feb6b93fd0dec494b13a2547',
-        'v2': 'fee1f7d63c2ff003460e3d139729b119787bc349',
+        v2: 'fee1f7d63c2ff003460e3d139729b119787bc349',
         'v2.0.0': '064492a9a1762067169d50c792a7dc02bc3d1254',
         'v2.0.1': '86e24964d68ec4c8b52e8e73e2592920edeef469',
         'v2.0.2': '3ff1caaa28b64c9cc276ce0a02e2ff584f3900c5',
@@ -104923,14 +105103,14 @@ const KNOWN_ACTION_REFS = {
         'v2.2.0': '7e473efe3cb98aa54f8d4bac15400b15fad77d94',
         'v2.2.1': '29824e69f54612133e76f7eaac726eef6c875baf',
         'v2.2.2': 'fee1f7d63c2ff003460e3d139729b119787bc349',
-        'v3': '1b10c78c7865c340bc4f6099eb2f838309f1e8c3',
+        v3: '1b10c78c7865c340bc4f6099eb2f838309f1e8c3',
         'v3.0.0': 'f8d387b68d61c58ab83c6c016672934102569859',
         'v3.1.0': '7bd03711494f032dfa3be3558f7dc8787b0be333',
         'v3.1.1': '1b10c78c7865c340bc4f6099eb2f838309f1e8c3',
         'v3.2.0': 'bcd2ba49218906704ab6c1aa796996da409d3eb1',
     },
     'actions/download-artifact': {
-        'v4': 'd3f86a106a0bac45b974a628896c90dbdf5c8093',
+        v4: 'd3f86a106a0bac45b974a628896c90dbdf5c8093',
         'v4.0.0': '7a1cd3216ca9260cd8022db641d960b1db4d1be4',
         'v4.1.0': 'f44cd7b40bfd40b6aa1cc1b9b5b7bf03d3c67110',
         'v4.1.1': '6b208ae046db98c579e8a3aa621ab581ff575935',
@@ -104945,18 +105125,18 @@ const KNOWN_ACTION_REFS = {
         'v4.2.0': 'b14cf4c92620c250e1c074ab0a5800e37df86765',
         'v4.2.1': '95815c38cf2ff2164869cbab79da8d1f422bc89e',
         'v4.3.0': 'd3f86a106a0bac45b974a628896c90dbdf5c8093',
-        'v5': '634f93cb2916e3fdff6788551b99b062d0335ce0',
+        v5: '634f93cb2916e3fdff6788551b99b062d0335ce0',
         'v5.0.0': '634f93cb2916e3fdff6788551b99b062d0335ce0',
-        'v6': '018cc2cf5baa6db3ef3c5f8a56943fffe632ef53',
+        v6: '018cc2cf5baa6db3ef3c5f8a56943fffe632ef53',
         'v6.0.0': '018cc2cf5baa6db3ef3c5f8a56943fffe632ef53',
-        'v7': '37930b1c2abaa49bbe596cd826c3c89aef350131',
+        v7: '37930b1c2abaa49bbe596cd826c3c89aef350131',
         'v7.0.0': '37930b1c2abaa49bbe596cd826c3c89aef350131',
-        'v8': '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c',
+        v8: '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c',
         'v8.0.0': '70fc10c6e5e1ce46ad2ea6f2b72d43f7d47b13c3',
         'v8.0.1': '3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c',
     },
     'actions/upload-artifact': {
-        'v4': 'ea165f8d65b6e75b540449e92b4886f43607fa02',
+        v4: 'ea165f8d65b6e75b540449e92b4886f43607fa02',
         'v4.0.0': 'c7d193f32edcb7bfad88892161225aeda64e9392',
         'v4.1.0': '1eb3cb2b3e0f29609092a73eb033bb759a334595',
         'v4.2.0': '694cdabd8bdb0f10b2cea11669e1bf5453eed0a6',
@@ -104975,11 +105155,11 @@ const KNOWN_ACTION_REFS = {
         'v4.6.0': '65c4c4a1ddee5b72f698fdd19549f0f0fb45cf08',
         'v4.6.1': '4cec3d8aa04e39d1a68397de0c4cd6fb9dce8ec1',
         'v4.6.2': 'ea165f8d65b6e75b540449e92b4886f43607fa02',
-        'v5': '330a01c490aca151604b8cf639adc76d48f6c5d4',
+        v5: '330a01c490aca151604b8cf639adc76d48f6c5d4',
         'v5.0.0': '330a01c490aca151604b8cf639adc76d48f6c5d4',
-        'v6': 'b7c566a772e6b6bfb58ed0dc250532a479d7789f',
+        v6: 'b7c566a772e6b6bfb58ed0dc250532a479d7789f',
         'v6.0.0': 'b7c566a772e6b6bfb58ed0dc250532a479d7789f',
-        'v7': 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f',
+        v7: 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f',
         'v7.0.0': 'bbbca2ddaa5d8feaa63e36b76fdaad77386f024f',
     },
 };
@@ -105016,7 +105196,10 @@ function checkSecretName(name) {
                 ? 'secret names must not start with GITHUB_'
                 : undefined;
     if (why)
-        throw new errors_UserError(`GitHub would not store a repository secret named "${name}": ${why}.`, `Name it like ${name.toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^(?=[0-9])|^GITHUB_/, 'RELKIT_')}.`);
+        throw new errors_UserError(`GitHub would not store a repository secret named "${name}": ${why}.`, `Name it like ${name
+            .toUpperCase()
+            .replace(/[^A-Z0-9_]/g, '_')
+            .replace(/^(?=[0-9])|^GITHUB_/, 'RELKIT_')}.`);
 }
 /** A repository's secrets as GitHub holds them: checked names, looked up without case (stored upper case). */
 function repositorySecrets(secrets) {
@@ -108950,7 +109133,10 @@ function filesUnder(dir) {
 }
 async function upload(call) {
     const name = call.inputs.name || 'artifact';
-    const lines = (call.inputs.path ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = (call.inputs.path ?? '')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
     if (lines.length === 0)
         return fail('Input required and not supplied: path');
     const includes = lines.filter((l) => !l.startsWith('!'));
@@ -109030,7 +109216,12 @@ async function githubRequest(env, auth, method, path, body) {
     const base = env.GITHUB_API_URL || 'https://api.github.com';
     const response = await fetch(`${base}${path}`, {
         method,
-        headers: { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: {
+            accept: 'application/vnd.github+json',
+            'x-github-api-version': '2022-11-28',
+            ...(auth ? { authorization: `Bearer ${auth}` } : {}),
+            ...(body ? { 'content-type': 'application/json' } : {}),
+        },
         ...(body ? { body: JSON.stringify(body) } : {}),
     });
     const text = await response.text();
@@ -109069,7 +109260,10 @@ function jwt(appId, privateKey) {
     return `${input}.${(0,external_node_crypto_.createSign)('RSA-SHA256').update(input).sign(privateKey).toString('base64url')}`;
 }
 function list(value) {
-    return (value ?? '').split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+    return (value ?? '')
+        .split(/[\n,]/)
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 /**
  * actions/create-github-app-token: a JWT finds the installation for `owner` (and `repositories`,
@@ -109087,7 +109281,9 @@ async function createAppToken(call) {
     const owner = call.inputs.owner || currentOwner;
     const repositories = list(call.inputs.repositories);
     const selected = repositories.length > 0 ? repositories : call.inputs.owner ? [] : [currentRepo];
-    const permissions = Object.fromEntries(Object.entries(call.inputs).filter(([k, v]) => k.startsWith('permission-') && v).map(([k, v]) => [k.slice('permission-'.length).replace(/-/g, '_'), v]));
+    const permissions = Object.fromEntries(Object.entries(call.inputs)
+        .filter(([k, v]) => k.startsWith('permission-') && v)
+        .map(([k, v]) => [k.slice('permission-'.length).replace(/-/g, '_'), v]));
     try {
         const bearer = jwt(appId, privateKey);
         const installation = await githubRequest(call.env, bearer, 'GET', selected.length > 0 ? `/repos/${owner}/${selected[0]}/installation` : `/users/${owner}/installation`);
@@ -109240,7 +109436,16 @@ function releaseOutcome(sandbox, normalize) {
                 assets: r.assets.map((a) => ({ name: a.name, state: a.state, sha256: createHash('sha256').update(a.data).digest('hex') })).sort((a, b) => a.name.localeCompare(b.name)),
             }))
                 .sort((a, b) => a.tag.localeCompare(b.tag) || Number(a.draft) - Number(b.draft)),
-            pulls: repo.pulls.map((p) => ({ number: p.number, title: p.title, state: p.state, merged: p.mergedAt !== null, head: p.headRef, base: p.baseRef, tree: tree(repo, p.headSha), labels: [...p.labels].sort() })),
+            pulls: repo.pulls.map((p) => ({
+                number: p.number,
+                title: p.title,
+                state: p.state,
+                merged: p.mergedAt !== null,
+                head: p.headRef,
+                base: p.baseRef,
+                tree: tree(repo, p.headSha),
+                labels: [...p.labels].sort(),
+            })),
             rulesets: repo.rulesets.map((r) => ({ name: r.name, enforcement: r.enforcement, include: r.conditions?.ref_name?.include ?? [] })),
             protections: Object.fromEntries(repo.protections),
         };
@@ -109499,7 +109704,11 @@ function startBystanders(options, log) {
                 log(`image promoter: ${promoter.repository}#${pull.number} reviewed, ${promoter.mergeAfterMinutes} minutes later (sandbox clock)`);
             }
             const [owner, name] = promoter.repository.split('/');
-            const merged = await fetch(`${sandbox.urls.api}/repos/${owner}/${name}/pulls/${pull.number}/merge`, { method: 'PUT', headers: { authorization: `Bearer ${SANDBOX_TOKENS.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ merge_method: 'squash' }) });
+            const merged = await fetch(`${sandbox.urls.api}/repos/${owner}/${name}/pulls/${pull.number}/merge`, {
+                method: 'PUT',
+                headers: { authorization: `Bearer ${SANDBOX_TOKENS.admin}`, 'content-type': 'application/json' },
+                body: JSON.stringify({ merge_method: 'squash' }),
+            });
             if (!merged.ok)
                 throw new Error(`promoter: merging #${pull.number} failed: ${merged.status} ${await merged.text()}`);
             for (const repository of images.production)
@@ -109571,7 +109780,9 @@ async function rehearse(options) {
             inputs: caller ? dispatchInputs(workflow, scenario, options.mock) : scenario.workflow ? { ...scenario.inputs, mock: options.mock } : callerInputs(scenario, options.registry, options.mock),
             // The caller's images are read from the local registry, and looked at every 200 ms (the sandbox
             // has no rate limit to spare), as the scenarios' own runs do.
-            ...(caller ? { callInputs: (ref, inputs) => (isRelkitWorkflow(ref) ? { ...(registry ? localImages(inputs, registry.host) : inputs), 'poll-interval': '200ms' } : inputs) } : {}),
+            ...(caller
+                ? { callInputs: (ref, inputs) => (isRelkitWorkflow(ref) ? { ...(registry ? localImages(inputs, registry.host) : inputs), 'poll-interval': '200ms' } : inputs) }
+                : {}),
             ...(caller ? { vars: credentials.vars } : {}),
             // The repository's secrets, under names GitHub lets a repository hold; release.yml run without a
             // caller gets them as `secrets: inherit` would pass them.
@@ -109629,7 +109840,10 @@ function pr(number, title, options) {
             title,
             user: options.user,
             labels: options.labels ?? [],
-            head: `${options.user}/${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 30)}`,
+            head: `${options.user}/${title
+                .toLowerCase()
+                .replace(/[^a-z0-9]+/g, '-')
+                .slice(0, 30)}`,
             base: options.base ?? 'main',
             mergeCommit: id,
             mergedAt: day(options.at),
@@ -109643,8 +109857,20 @@ const KATA_LOCAL_BUILD = 'tools/packaging/kata-deploy/local-build/Makefile';
 const KATA_MAKEFILE = 'kata-static-%.tar.xz:\n\tmkdir -p build\n\tprintf \'kata-static %s %s\\n\' "$$(cat ../../../../VERSION)" "$*" > build/$@\n';
 function kata() {
     const prs = [
-        pr(10201, 'runtime: support virtio-mem hotplug on arm64', { user: 'ada', labels: ['kind/feature'], note: 'Memory hotplug with virtio-mem now works on arm64.', files: { 'src/runtime/virtcontainers/mem.go': 'package virtcontainers // virtio-mem\n' }, at: 1 }),
-        pr(10202, 'agent: fix a race when the guest pulls images', { user: 'grace', labels: ['kind/bug'], note: 'Fixed a race in guest image pull.', files: { 'src/agent/src/image.rs': '// image pull, race fixed\n' }, at: 2 }),
+        pr(10201, 'runtime: support virtio-mem hotplug on arm64', {
+            user: 'ada',
+            labels: ['kind/feature'],
+            note: 'Memory hotplug with virtio-mem now works on arm64.',
+            files: { 'src/runtime/virtcontainers/mem.go': 'package virtcontainers // virtio-mem\n' },
+            at: 1,
+        }),
+        pr(10202, 'agent: fix a race when the guest pulls images', {
+            user: 'grace',
+            labels: ['kind/bug'],
+            note: 'Fixed a race in guest image pull.',
+            files: { 'src/agent/src/image.rs': '// image pull, race fixed\n' },
+            at: 2,
+        }),
         pr(10203, 'ci: bump the kernel config version', { user: 'linus', labels: ['area/ci'], note: 'NONE', files: { 'tools/packaging/kernel/kata_config_version': '142\n' }, at: 3 }),
     ];
     const chartPath = 'tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml';
@@ -109660,7 +109886,16 @@ function kata() {
                 name: 'kata-containers',
                 ownerType: 'Organization',
                 labels: [{ name: 'kind/feature' }, { name: 'kind/bug' }, { name: 'area/ci' }],
-                commits: [{ id: 'base', message: 'release: Kata Containers 3.9.0', author: 'kata-bot', date: day(0), files: { VERSION: '3.9.0\n', [chartPath]: chart('kata-deploy', '3.9.0', '3.9.0'), 'README.md': '# Kata Containers\n', [KATA_LOCAL_BUILD]: KATA_MAKEFILE } }, ...prs.map((p) => p.commit)],
+                commits: [
+                    {
+                        id: 'base',
+                        message: 'release: Kata Containers 3.9.0',
+                        author: 'kata-bot',
+                        date: day(0),
+                        files: { VERSION: '3.9.0\n', [chartPath]: chart('kata-deploy', '3.9.0', '3.9.0'), 'README.md': '# Kata Containers\n', [KATA_LOCAL_BUILD]: KATA_MAKEFILE },
+                    },
+                    ...prs.map((p) => p.commit),
+                ],
                 tags: { '3.9.0': 'base' },
                 releases: [{ tag: '3.9.0', name: 'Kata Containers 3.9.0', body: 'Kata Containers 3.9.0', target: 'base' }],
                 pulls: prs.map((p) => p.pull),
@@ -109691,11 +109926,36 @@ function kata() {
 }
 function metallb() {
     const onMain = [
-        pr(2601, 'Add BGP communities to the speaker', { user: 'fedepaol', labels: ['kind/feature'], note: 'The speaker announces BGP communities from the BGPAdvertisement.', files: { 'speaker/bgp.go': 'package speaker // communities\n' }, at: 2 }),
-        pr(2602, 'Fix the speaker crash on empty node labels', { user: 'oribon', labels: ['kind/bug'], note: 'Fixed a speaker crash when a node has no labels.', files: { 'speaker/node.go': 'package speaker // labels fixed\n' }, at: 3 }),
+        pr(2601, 'Add BGP communities to the speaker', {
+            user: 'fedepaol',
+            labels: ['kind/feature'],
+            note: 'The speaker announces BGP communities from the BGPAdvertisement.',
+            files: { 'speaker/bgp.go': 'package speaker // communities\n' },
+            at: 2,
+        }),
+        pr(2602, 'Fix the speaker crash on empty node labels', {
+            user: 'oribon',
+            labels: ['kind/bug'],
+            note: 'Fixed a speaker crash when a node has no labels.',
+            files: { 'speaker/node.go': 'package speaker // labels fixed\n' },
+            at: 3,
+        }),
     ];
-    const backport = pr(2610, 'Automated cherry pick of #2602: Fix the speaker crash on empty node labels', { user: 'metallb-bot', labels: ['kind/bug'], base: 'v0.14', files: { 'speaker/node.go': 'package speaker // labels fixed\n' }, at: 4 });
-    const fix = pr(2611, 'Document the FRR-K8s mode upgrade', { user: 'gclawes', labels: ['kind/documentation'], note: 'Documented how to upgrade to the FRR-K8s mode.', base: 'v0.14', files: { 'website/content/upgrade.md': 'Upgrade to FRR-K8s mode. See https://github.com/metallb/metallb/tree/v0.14.8/config\n' }, at: 5 });
+    const backport = pr(2610, 'Automated cherry pick of #2602: Fix the speaker crash on empty node labels', {
+        user: 'metallb-bot',
+        labels: ['kind/bug'],
+        base: 'v0.14',
+        files: { 'speaker/node.go': 'package speaker // labels fixed\n' },
+        at: 4,
+    });
+    const fix = pr(2611, 'Document the FRR-K8s mode upgrade', {
+        user: 'gclawes',
+        labels: ['kind/documentation'],
+        note: 'Documented how to upgrade to the FRR-K8s mode.',
+        base: 'v0.14',
+        files: { 'website/content/upgrade.md': 'Upgrade to FRR-K8s mode. See https://github.com/metallb/metallb/tree/v0.14.8/config\n' },
+        at: 5,
+    });
     const files = {
         'charts/metallb/Chart.yaml': 'apiVersion: v2\nname: metallb\nversion: 0.14.8\nappVersion: v0.14.8\ndependencies:\n  - name: crds\n    version: 0.14.8\n    repository: "file://charts/crds"\n',
         'charts/metallb/charts/crds/Chart.yaml': 'apiVersion: v2\nname: crds\nversion: 0.14.8\nappVersion: v0.14.8\n',
@@ -109792,13 +110052,27 @@ function promoterRepo(existing, manifest = PROMOTER_MANIFEST) {
 function kubernetes() {
     const bot = promoterBot('example-bot');
     const prs = [
-        pr(4101, 'Fix leader election when the lease is deleted', { user: 'k8s-dev', labels: ['kind/bug', 'cherry-pick-approved'], note: 'Fixed leader election after the lease is deleted.', base: 'release-1.31', files: { 'pkg/leader/lease.go': 'package leader // fixed\n' }, at: 3 }),
-        pr(4102, 'Bump golang.org/x/net to v0.33.0', { user: 'k8s-dev', labels: ['kind/cleanup'], note: 'NONE', base: 'release-1.31', files: { 'go.mod': 'module sigs.k8s.io/example\n\nrequire golang.org/x/net v0.33.0\n' }, at: 4 }),
+        pr(4101, 'Fix leader election when the lease is deleted', {
+            user: 'k8s-dev',
+            labels: ['kind/bug', 'cherry-pick-approved'],
+            note: 'Fixed leader election after the lease is deleted.',
+            base: 'release-1.31',
+            files: { 'pkg/leader/lease.go': 'package leader // fixed\n' },
+            at: 3,
+        }),
+        pr(4102, 'Bump golang.org/x/net to v0.33.0', {
+            user: 'k8s-dev',
+            labels: ['kind/cleanup'],
+            note: 'NONE',
+            base: 'release-1.31',
+            files: { 'go.mod': 'module sigs.k8s.io/example\n\nrequire golang.org/x/net v0.33.0\n' },
+            at: 4,
+        }),
     ];
     return {
         name: 'kubernetes',
         title: 'Kubernetes patch release: mock first, then no-mock; image promotion PR in k8s.io, promoted images waited for with the staging digests, then published',
-        process: "the Kubernetes patch-release guide (krel and kpromo)",
+        process: 'the Kubernetes patch-release guide (krel and kpromo)',
         repository: 'kubernetes-sigs/example',
         dispatchBranch: 'release-1.31',
         repos: [
@@ -109807,7 +110081,16 @@ function kubernetes() {
                 name: 'example',
                 ownerType: 'Organization',
                 labels: [{ name: 'kind/bug' }, { name: 'kind/cleanup' }, { name: 'cherry-pick-approved' }],
-                commits: [{ id: 'v1313', message: 'Release v1.31.3', author: 'k8s-release', date: day(1), files: { 'go.mod': 'module sigs.k8s.io/example\n\nrequire golang.org/x/net v0.30.0\n', 'README.md': '# example\n' } }, ...prs.map((p) => p.commit)],
+                commits: [
+                    {
+                        id: 'v1313',
+                        message: 'Release v1.31.3',
+                        author: 'k8s-release',
+                        date: day(1),
+                        files: { 'go.mod': 'module sigs.k8s.io/example\n\nrequire golang.org/x/net v0.30.0\n', 'README.md': '# example\n' },
+                    },
+                    ...prs.map((p) => p.commit),
+                ],
                 branches: { main: 'v1313', 'release-1.31': prs[1].commit.id },
                 tags: { 'v1.31.3': 'v1313' },
                 releases: [{ tag: 'v1.31.3', name: 'v1.31.3', body: 'v1.31.3', target: 'v1313' }],
@@ -109849,7 +110132,14 @@ const GAIE_MANIFEST = 'registry.k8s.io/images/k8s-staging-gateway-api-inference-
 function gaie() {
     const bot = promoterBot('gaie-bot');
     const prs = [
-        pr(1501, 'EPP: score endpoints by queue depth', { user: 'kfswain', labels: ['kind/feature'], note: 'The endpoint picker scores endpoints by queue depth.', base: 'release-1.2', files: { 'pkg/epp/scorer.go': 'package epp // queue depth\n' }, at: 3 }),
+        pr(1501, 'EPP: score endpoints by queue depth', {
+            user: 'kfswain',
+            labels: ['kind/feature'],
+            note: 'The endpoint picker scores endpoints by queue depth.',
+            base: 'release-1.2',
+            files: { 'pkg/epp/scorer.go': 'package epp // queue depth\n' },
+            at: 3,
+        }),
     ];
     const manifest = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: epp\nspec:\n  template:\n    spec:\n      containers:\n        - name: epp\n          image: registry.k8s.io/gateway-api-inference-extension/epp:v1.2.0-rc.0\n          imagePullPolicy: IfNotPresent\n';
     return {
@@ -109865,7 +110155,16 @@ function gaie() {
                 ownerType: 'Organization',
                 labels: [{ name: 'kind/feature' }],
                 commits: [
-                    { id: 'v110', message: 'Updates artifacts for v1.1.0 release', author: 'k8s-release', date: day(0), files: { 'config/manifests/epp.yaml': manifest.replace('v1.2.0-rc.0', 'v1.1.0'), 'Makefile': 'release:\n\t./hack/release.sh\n\nartifacts:\n\tmkdir -p artifacts\n\tcat config/manifests/*.yaml > artifacts/manifests.yaml\n' } },
+                    {
+                        id: 'v110',
+                        message: 'Updates artifacts for v1.1.0 release',
+                        author: 'k8s-release',
+                        date: day(0),
+                        files: {
+                            'config/manifests/epp.yaml': manifest.replace('v1.2.0-rc.0', 'v1.1.0'),
+                            Makefile: 'release:\n\t./hack/release.sh\n\nartifacts:\n\tmkdir -p artifacts\n\tcat config/manifests/*.yaml > artifacts/manifests.yaml\n',
+                        },
+                    },
                     { id: 'rc0', message: 'Updates artifacts for v1.2.0-rc.0 release', author: 'k8s-release', date: day(1), files: { 'config/manifests/epp.yaml': manifest } },
                     ...prs.map((p) => p.commit),
                 ],
@@ -110058,7 +110357,12 @@ async function startLocalRegistry(options = {}) {
                 const [os = 'linux', architecture = 'amd64', variant] = platform.split('/');
                 const config = Buffer.from(JSON.stringify({ architecture, os, ...(variant ? { variant } : {}), rootfs: { type: 'layers', diff_ids: [] }, config: { Labels: { 'org.opencontainers.image.title': name } } }));
                 const layer = Buffer.from(`${name} ${tag} ${platform}\n`);
-                const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: await pushBlob(repository, config), size: config.length }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: await pushBlob(repository, layer), size: layer.length }] }));
+                const manifest = Buffer.from(JSON.stringify({
+                    schemaVersion: 2,
+                    mediaType: OCI_MANIFEST,
+                    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: await pushBlob(repository, config), size: config.length },
+                    layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: await pushBlob(repository, layer), size: layer.length }],
+                }));
                 await put(`${url}/v2/${repository}/manifests/${sha256(manifest)}`, manifest, OCI_MANIFEST);
                 manifests.push({ mediaType: OCI_MANIFEST, digest: sha256(manifest), size: manifest.length, platform: { os, architecture, ...(variant ? { variant } : {}) } });
             }
@@ -110086,9 +110390,14 @@ function allJobs(record) {
     return jobs;
 }
 function step(record, job, id) {
-    return allJobs(record)[job]?.legs.flatMap((l) => l.steps).find((s) => s.id === id);
+    const legs = allJobs(record)[job]?.legs ?? [];
+    return legs.flatMap((l) => l.steps).find((s) => s.id === id);
 }
-const indent = (text, by = '    ') => text.trimEnd().split('\n').map((l) => `${by}${l}`).join('\n');
+const indent = (text, by = '    ') => text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `${by}${l}`)
+    .join('\n');
 const seconds = (ms) => `${(ms / 1000).toFixed(1)}s`;
 /** The rehearsal as a person reads it: jobs, the bump's diff, the notes, the release, the promotion, the lock. */
 function rehearsalReport(record, sandbox, scenario, mock) {
@@ -110150,7 +110459,10 @@ function rehearsalReport(record, sandbox, scenario, mock) {
     }
     const published = step(record, 'actions', 'publish-actions');
     if (published?.log)
-        out.push('', `Action repositories${mock ? ' (mock: planned)' : ''}`, ...published.log.split('\n').filter((l) => /^[\w.-]+\/[\w.-]+: (committed|already-present|planned)/.test(l)).map((l) => `    ${l}`));
+        out.push('', `Action repositories${mock ? ' (mock: planned)' : ''}`, ...published.log
+            .split('\n')
+            .filter((l) => /^[\w.-]+\/[\w.-]+: (committed|already-present|planned)/.test(l))
+            .map((l) => `    ${l}`));
     const moved = step(record, 'publish', 'publish')?.outputs['moved-branches'];
     if (moved && moved !== '[]')
         out.push('', `Branches moved: ${JSON.parse(moved).map((m) => `${m.branch} (${m.action})`).join(', ')}`);
@@ -110199,8 +110511,20 @@ function selfScenario(root, options = {}) {
     if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(root, SELF_WORKFLOW)))
         throw new errors_UserError(`${root} has no ${SELF_WORKFLOW}: the self scenario releases a relkit checkout.`, 'Run it from a relkit checkout (or set RELKIT_HOME to one).');
     const prs = [
-        pr(41, 'lock-branch: name the holder of a lock in the job summary', { user: 'ada', labels: ['kind/feature'], note: 'lock-branch names who holds a lock in the job summary.', files: { 'docs/lock-holder.md': 'The job summary names the holder.\n' }, at: 1 }),
-        pr(42, 'draft-release: retry an upload after a reset connection', { user: 'grace', labels: ['kind/bug'], note: 'draft-release retries an upload whose connection was reset.', files: { 'docs/uploads.md': 'Uploads are retried.\n' }, at: 2 }),
+        pr(41, 'lock-branch: name the holder of a lock in the job summary', {
+            user: 'ada',
+            labels: ['kind/feature'],
+            note: 'lock-branch names who holds a lock in the job summary.',
+            files: { 'docs/lock-holder.md': 'The job summary names the holder.\n' },
+            at: 1,
+        }),
+        pr(42, 'draft-release: retry an upload after a reset connection', {
+            user: 'grace',
+            labels: ['kind/bug'],
+            note: 'draft-release retries an upload whose connection was reset.',
+            files: { 'docs/uploads.md': 'Uploads are retried.\n' },
+            at: 2,
+        }),
         pr(43, 'ci: pin setup-node by SHA', { user: 'linus', labels: ['area/ci'], note: 'NONE', files: { 'docs/ci.md': 'Pinned.\n' }, at: 3 }),
     ];
     const actionRepos = publishableActions(root).map((name) => ({
@@ -110208,7 +110532,15 @@ function selfScenario(root, options = {}) {
         name,
         ownerType: 'Organization',
         description: `relkit ${name}`,
-        commits: [{ id: 'v010', message: `${name} v0.1.0`, author: 'relkit-admin', date: '2026-09-30T12:00:00Z', files: Object.fromEntries(actionPublishTree(root, name).map((f) => [f.path, f.contents.toString('utf8')])) }],
+        commits: [
+            {
+                id: 'v010',
+                message: `${name} v0.1.0`,
+                author: 'relkit-admin',
+                date: '2026-09-30T12:00:00Z',
+                files: Object.fromEntries(actionPublishTree(root, name).map((f) => [f.path, f.contents.toString('utf8')])),
+            },
+        ],
         tags: { 'v0.1.0': 'v010', v0: 'v010', 'v0.1': 'v010' },
     }));
     return {
@@ -110262,7 +110594,13 @@ function firstSelfScenario(root) {
         title: `relkit's first release, v${version}, from an empty GitHub: the pinned actions published first, then the release made with them`,
         repos: [
             { ...monorepo, tags: {}, releases: [] },
-            ...publishableActions(root).map((name) => ({ owner: 'relkit', name, ownerType: 'Organization', description: `relkit ${name}`, commits: [{ id: 'init', message: 'Initial commit', author: 'relkit-admin', date: '2026-09-30T12:00:00Z', files: { 'README.md': `# ${name}\n` } }] })),
+            ...publishableActions(root).map((name) => ({
+                owner: 'relkit',
+                name,
+                ownerType: 'Organization',
+                description: `relkit ${name}`,
+                commits: [{ id: 'init', message: 'Initial commit', author: 'relkit-admin', date: '2026-09-30T12:00:00Z', files: { 'README.md': `# ${name}\n` } }],
+            })),
         ],
         inputs: { version },
         expect: { ...base.expect, version, tag: `v${version}`, files: { 'package.json': new RegExp(`"version": "${version.replace(/\./g, '\\.')}"`) }, notes: [] },
@@ -114035,7 +114373,9 @@ function version_templateVars(next, options) {
 function checkTemplate(template, where) {
     const [unknown] = unknownPlaceholders(template, Object.keys(PLACEHOLDER_NAMES));
     if (unknown !== undefined) {
-        throw new errors_UserError(`${where}: the template "${template}" uses an unknown placeholder {${unknown}}.`, `Use ${Object.keys(PLACEHOLDER_NAMES).map((n) => `{${n}}`).join(', ')}.`, { input: 'files' });
+        throw new errors_UserError(`${where}: the template "${template}" uses an unknown placeholder {${unknown}}.`, `Use ${Object.keys(PLACEHOLDER_NAMES)
+            .map((n) => `{${n}}`)
+            .join(', ')}.`, { input: 'files' });
     }
 }
 const PLACEHOLDER_NAMES = {
@@ -114193,7 +114533,9 @@ function updatedRequirement(requirement, version, where, policy = 'upgrade') {
     const trimmed = requirement.trim();
     const satisfied = cargoSatisfies(trimmed, version);
     if (satisfied === undefined)
-        throw new errors_UserError(`${where}: "${requirement}" is not a Cargo version requirement.`, 'Write it as Cargo does (e.g. "1.2", "=4.2.0", ">=0.61, <2"), or drop `version` from the path dependency.', { input: 'files' });
+        throw new errors_UserError(`${where}: "${requirement}" is not a Cargo version requirement.`, 'Write it as Cargo does (e.g. "1.2", "=4.2.0", ">=0.61, <2"), or drop `version` from the path dependency.', {
+            input: 'files',
+        });
     if (satisfied && policy === 'fix')
         return requirement;
     const next = rewritten(trimmed, parseComparators(trimmed), version);
@@ -114227,7 +114569,9 @@ function valueMatch(file, selector, span, current, where, fallback = '{version}'
         current,
         edits: (vars) => {
             const value = nextValue(current, selector.template, vars, fallback);
-            return value === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text, ...(span.withinScalar ? { withinScalar: true } : {}) }];
+            return value === current
+                ? []
+                : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text, ...(span.withinScalar ? { withinScalar: true } : {}) }];
         },
     };
 }
@@ -114916,7 +115260,10 @@ function parseSelector(text, origin) {
         }
         case 'crate': {
             const { head, optional, template } = splitTemplate(text);
-            const names = head.replace(/^crate\s*/, '').split(/\s+/).filter(Boolean);
+            const names = head
+                .replace(/^crate\s*/, '')
+                .split(/\s+/)
+                .filter(Boolean);
             if (names.length === 0)
                 throw specError(origin, `\`${text}\`: name the crates, e.g. crate kube kube-runtime.`);
             return { kind: 'crate', names, optional, template, text };
@@ -115061,7 +115408,7 @@ const metallb_metallb = {
         'website/content/*.md?: links metallb/metallb from main on x.y.0?',
         'website/content/*/*.md?: links metallb/metallb from main on x.y.0?',
         // kustomize references: tasks.py rewrites these two whatever they point at (not config/frr-k8s).
-        "website/content/installation/_index.md?: regex /github\\.com\\/metallb\\/metallb\\/config\\/(?:native|frr)\\?ref=(.*)$/m={tag}",
+        'website/content/installation/_index.md?: regex /github\\.com\\/metallb\\/metallb\\/config\\/(?:native|frr)\\?ref=(.*)$/m={tag}',
     ],
     // Not v0.13.0 (its manifests kept `:main` init-container images, which tasks.py now refuses) nor
     // v0.14.0/v0.14.1 (their chart kept version 0.0.0 until 0d9af3f88 fixed the release task for 0.14.2).
@@ -115140,7 +115487,9 @@ function strings(node) {
 }
 const DEPENDENCY_TABLES = ['dependencies', 'dev-dependencies', 'build-dependencies'];
 function get(tree, keys) {
-    return tree ? resolveKeyPath(tree, keys.map((name) => ({ type: 'key', name })))[0]?.node : undefined;
+    return tree
+        ? resolveKeyPath(tree, keys.map((name) => ({ type: 'key', name })))[0]?.node
+        : undefined;
 }
 function scalar(node) {
     return node?.kind === 'scalar' ? node.value : undefined;
@@ -115199,7 +115548,20 @@ function replacementEntries(items, crateDir, crate, origin) {
             pattern: path.replace(/^\.\//, ''),
             optional: false,
             origin: where,
-            selectors: [{ kind: 'replace', pattern: rustRegex(search, where), replacement: replace, placeholders: 'cargo', crate, min, max, prerelease: scalar(get(item, ['prerelease'])) === true, optional: min === 0, text: `${where}: ${search}` }],
+            selectors: [
+                {
+                    kind: 'replace',
+                    pattern: rustRegex(search, where),
+                    replacement: replace,
+                    placeholders: 'cargo',
+                    crate,
+                    min,
+                    max,
+                    prerelease: scalar(get(item, ['prerelease'])) === true,
+                    optional: min === 0,
+                    text: `${where}: ${search}`,
+                },
+            ],
         };
     });
 }
@@ -115256,7 +115618,10 @@ const cargoWorkspace = async (source) => {
         if (selectors.length > 0)
             lines.push(line(`${crate.dir}/Cargo.toml`, selectors));
     }
-    const released = crates.filter((c) => c.released).map((c) => c.name).sort();
+    const released = crates
+        .filter((c) => c.released)
+        .map((c) => c.name)
+        .sort();
     if (released.length > 0)
         lines.push(`README.md?: crate ${released.join(' ')}?`);
     lines.push('CHANGELOG.md?: changelog?');
@@ -115630,7 +115995,7 @@ const REHEARSE_USAGE = [
     'Runs .github/workflows/release.yml offline against an embedded GitHub sandbox (and a local',
     'docker-registry for scenarios with images), then prints what the release did. `self` releases',
     'this relkit checkout with release-relkit.yml into relkit/relkit and the six relkit/<action> repositories;',
-    '`self-first` does it from an empty GitHub (no tag anywhere yet), as relkit\'s very first release.',
+    "`self-first` does it from an empty GitHub (no tag anywhere yet), as relkit's very first release.",
 ].join('\n');
 /** A scenario for the repository in DIR: its commits, branches and tags, released with the given inputs. */
 async function scenarioFromRepository(dir, flags) {
@@ -115698,7 +116063,10 @@ async function proposeInputs(dir, branch) {
         const { plan } = detected;
         const places = plan.files.reduce((n, f) => n + f.changes.length, 0);
         const inputs = { version: 'patch', ...(detected.preset ? { preset: detected.preset } : {}), 'version-files': detected.files ?? '', 'bump-mode': 'commit', ...tagPrefix };
-        return { inputs, assumed: `a patch release ${plan.previous?.version} → ${plan.version.version} of ${describeChoice(detected)} (${places} place(s) in ${plan.files.length} file(s), read from ${plan.previousSource}), ${tagNote}` };
+        return {
+            inputs,
+            assumed: `a patch release ${plan.previous?.version} → ${plan.version.version} of ${describeChoice(detected)} (${places} place(s) in ${plan.files.length} file(s), read from ${plan.previousSource}), ${tagNote}`,
+        };
     }
     const next = latest ? /(\d+)\.(\d+)\.(\d+)/.exec(latest.tag.slice(latest.prefix.length)) : undefined;
     const version = next ? (latest.elsewhere ? `${next[1]}.${Number(next[2]) + 1}.0` : `${next[1]}.${next[2]}.${Number(next[3]) + 1}`) : '0.1.0';
@@ -115740,7 +116108,11 @@ async function rehearseCommand(flags, print) {
     const names = [...Object.keys(SCENARIOS), 'self', 'self-first'];
     if (!flags.has('repo-dir') && !names.includes(name))
         throw new errors_UserError(`--scenario ${name} is not a scenario.`, `Use one of: ${names.join(', ')}.`);
-    const scenario = flags.has('repo-dir') ? await scenarioFromRepository(flags.get('repo-dir'), flags) : name === 'self' || name === 'self-first' ? selfScenario((0,external_node_path_namespaceObject.dirname)(actionsDirectory()), { first: name === 'self-first' }) : scenarios_scenario(name);
+    const scenario = flags.has('repo-dir')
+        ? await scenarioFromRepository(flags.get('repo-dir'), flags)
+        : name === 'self' || name === 'self-first'
+            ? selfScenario((0,external_node_path_namespaceObject.dirname)(actionsDirectory()), { first: name === 'self-first' })
+            : scenarios_scenario(name);
     const mock = flags.has('mock');
     const actionsDir = actionsDirectory();
     const workflowFile = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(actionsDir), '.github', 'workflows', 'release.yml');
@@ -115755,7 +116127,18 @@ async function rehearseCommand(flags, print) {
             print(`Assumed: ${scenario.assumed}.`);
         if (caller)
             print(`Running ${caller.name} as the repository's own workflow_dispatch workflow${secrets === 'github-token-only' ? ', with no App (GITHUB_TOKEN only)' : ''}.`);
-        const record = await rehearse({ scenario, sandbox, mock, actionsDir, workflowFile, workdir, secrets, ...(caller ? { caller } : {}), ...(registry ? { registry } : {}), log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => { } });
+        const record = await rehearse({
+            scenario,
+            sandbox,
+            mock,
+            actionsDir,
+            workflowFile,
+            workdir,
+            secrets,
+            ...(caller ? { caller } : {}),
+            ...(registry ? { registry } : {}),
+            log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => { },
+        });
         print('');
         print(rehearsalReport(record, sandbox, scenario, mock));
         return record.result === 'success' ? 0 : 1;
@@ -115801,7 +116184,11 @@ function packageCommand(flags, print) {
         return 0;
     const root = (0,external_node_path_namespaceObject.dirname)(actionsDirectory());
     const out = (0,external_node_path_namespaceObject.resolve)(flags.get('out') ?? 'publish');
-    const actions = flags.get('actions')?.split(',').map((a) => a.trim()).filter(Boolean);
+    const actions = flags
+        .get('actions')
+        ?.split(',')
+        .map((a) => a.trim())
+        .filter(Boolean);
     const packaged = writePublishTrees(root, out, { archives: flags.has('archives'), ...(actions ? { actions } : {}) });
     for (const action of packaged) {
         const bytes = action.files.reduce((n, f) => n + f.contents.length, 0);
@@ -115845,9 +116232,7 @@ async function publishActionsCommand(flags, print) {
         const pins = [...outcomes.map((o) => ({ uses: o.repository, sha: o.commit })), { uses: `${notesOf}/.github/workflows/release.yml`, sha: workflowSha }];
         await recordPinnedShas(clients, notesOf, tag, release, pins);
     }
-    const summary = new SummaryBuilder()
-        .heading(`Published actions v${version.replace(/^v/, '')}${clients.writes.mock ? ' (mock)' : ''}`)
-        .table(['Repository', 'Commit', 'Files changed / deleted', 'Tags'], outcomes.map((o) => [o.repository, o.commit ? `${o.commit.slice(0, 12)} (${o.status})` : o.status, `${o.changed} / ${o.deleted}`, tagCell(o.tags)]));
+    const summary = new SummaryBuilder().heading(`Published actions v${version.replace(/^v/, '')}${clients.writes.mock ? ' (mock)' : ''}`).table(['Repository', 'Commit', 'Files changed / deleted', 'Tags'], outcomes.map((o) => [o.repository, o.commit ? `${o.commit.slice(0, 12)} (${o.status})` : o.status, `${o.changed} / ${o.deleted}`, tagCell(o.tags)]));
     for (const o of outcomes)
         print(`${o.repository}: ${o.status}${o.commit ? ` ${o.commit}` : ''}; ${tagCell(o.tags)}`);
     appendSummary(summary.toMarkdown() + writePlanSection(clients.writes.writes, clients.writes.mock).toMarkdown());
@@ -115864,7 +116249,10 @@ async function moveTagsCommand(flags, print) {
     const clients = clientsFor(flags, print);
     const tags = await moveReleaseTags(clients, repository, version);
     print(`${repository}: ${tagCell(tags)}`);
-    appendSummary(new SummaryBuilder().heading(`Release tags of ${repository}`).list(tags.map((t) => `${t.tag}: ${t.status}${t.sha ? ` at ${t.sha.slice(0, 12)}` : ''}${t.note ? ` (${t.note})` : ''}`)).toMarkdown() + writePlanSection(clients.writes.writes, clients.writes.mock).toMarkdown());
+    appendSummary(new SummaryBuilder()
+        .heading(`Release tags of ${repository}`)
+        .list(tags.map((t) => `${t.tag}: ${t.status}${t.sha ? ` at ${t.sha.slice(0, 12)}` : ''}${t.note ? ` (${t.note})` : ''}`))
+        .toMarkdown() + writePlanSection(clients.writes.writes, clients.writes.mock).toMarkdown());
     return 0;
 }
 

@@ -36877,7 +36877,9 @@ async function readInputs(ctx, env) {
     const bodyFile = inputs.string('body-file');
     const workspace = (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .workspaceRoot */ .oS)(env);
     // gen-relnotes leaves its notes in RUNNER_TEMP by default, so a body-file may come from there.
-    const bodyPath = bodyFile ? (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .confinePath */ .ey)(bodyFile, { input: 'body-file', roots: [workspace, ...(0,_relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .runnerTempRoot */ .tM)(env)], kind: 'file', what: 'the notes (e.g. gen-relnotes\' `notes-file` output)' }).real : undefined;
+    const bodyPath = bodyFile
+        ? (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .confinePath */ .ey)(bodyFile, { input: 'body-file', roots: [workspace, ...(0,_relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .runnerTempRoot */ .tM)(env)], kind: 'file', what: "the notes (e.g. gen-relnotes' `notes-file` output)" }).real
+        : undefined;
     const body = inputs.string('body') ??
         (bodyPath
             ? await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(bodyPath, 'utf8').catch((error) => {
@@ -45582,7 +45584,14 @@ function assetUploader(options) {
                 answer = await options.fetch(request.url, {
                     signal: AbortSignal.timeout(options.requestTimeoutMs + Math.ceil(request.size / 512)),
                     method: 'POST',
-                    headers: { authorization: `token ${options.token}`, 'content-type': request.contentType, 'content-length': String(request.size), accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION, 'user-agent': 'relkit' },
+                    headers: {
+                        authorization: `token ${options.token}`,
+                        'content-type': request.contentType,
+                        'content-length': String(request.size),
+                        accept: 'application/vnd.github+json',
+                        'x-github-api-version': GITHUB_API_VERSION,
+                        'user-agent': 'relkit',
+                    },
                     body: external_node_stream_.Readable.toWeb(external_node_stream_.Readable.from(request.open())),
                     duplex: 'half',
                 });
@@ -45973,7 +45982,7 @@ class Inputs {
         return this.read(name, options, 'a duration such as `90s`, `10m`, `1h` or `1h30m` (a bare number means seconds)', _duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E);
     }
     oneOf(name, choices, options = {}) {
-        return this.read(name, options, `one of ${choices.map((c) => `\`${c}\``).join(', ')}`, (v) => choices.includes(v) ? v : undefined);
+        return this.read(name, options, `one of ${choices.map((c) => `\`${c}\``).join(', ')}`, (v) => (choices.includes(v) ? v : undefined));
     }
     /** One item a line (commas also separate when `commas` is set); blank lines and `#` comments are skipped. */
     list(name, options = {}) {
@@ -46178,9 +46187,7 @@ function composeBody(body, tag, run, fullNotesUrl) {
  * how other actions end up with one draft per re-run.
  */
 async function releasesForTag(clients, id, tag) {
-    const all = (await clients.github.rest
-        .paginate(clients.github.rest.rest.repos.listReleases, { owner: id.owner, repo: id.repo, per_page: 100 })
-        .catch((error) => {
+    const all = (await clients.github.rest.paginate(clients.github.rest.rest.repos.listReleases, { owner: id.owner, repo: id.repo, per_page: 100 }).catch((error) => {
         throw (0,src/* explainGitHubError */.Pm)(error, `list the releases of ${id.owner}/${id.repo}`, 'contents: write (drafts are only visible with it)');
     }));
     const mine = all.filter((r) => r.tag_name === tag);
@@ -46233,7 +46240,18 @@ async function ensureDraft(clients, id, request) {
         draft: true,
         prerelease: request.prerelease,
         ...(request.discussionCategory ? { discussion_category_name: request.discussionCategory } : {}),
-    })).data, () => ({ id: 0, tag_name: request.tag, name: request.name, body: request.body, draft: true, prerelease: request.prerelease, html_url: '', upload_url: '', target_commitish: request.target, published_at: null }))
+    })).data, () => ({
+        id: 0,
+        tag_name: request.tag,
+        name: request.name,
+        body: request.body,
+        draft: true,
+        prerelease: request.prerelease,
+        html_url: '',
+        upload_url: '',
+        target_commitish: request.target,
+        published_at: null,
+    }))
         .catch((error) => {
         throw explainCreate(error, id);
     });
@@ -46274,7 +46292,10 @@ function decideLatest(mode, tag, prerelease, published) {
     const mine = versionOf(tag);
     if (!mine)
         return 'legacy';
-    const others = published.filter((r) => !r.draft && !r.prerelease && r.tag_name !== tag).map((r) => versionOf(r.tag_name)).filter((v) => v !== undefined);
+    const others = published
+        .filter((r) => !r.draft && !r.prerelease && r.tag_name !== tag)
+        .map((r) => versionOf(r.tag_name))
+        .filter((v) => v !== undefined);
     return others.every((v) => semver_default().gte(mine, v)) ? 'true' : 'false';
 }
 
@@ -46335,7 +46356,9 @@ async function collectAssets(lines, roots) {
                 files.push(confined.real);
         }
         if (files.length === 0) {
-            throw new src/* UserError */.yo(`Input \`assets\`: "${line}" matches no file.`, 'Check the path (relative to the workspace) and that the build step produced the file before this step.', { input: 'assets' });
+            throw new src/* UserError */.yo(`Input \`assets\`: "${line}" matches no file.`, 'Check the path (relative to the workspace) and that the build step produced the file before this step.', {
+                input: 'assets',
+            });
         }
         if (named.name && files.length > 1)
             throw new src/* UserError */.yo(`Input \`assets\`: "${line}" names one asset but matches ${files.length} files.`, 'Use NAME=PATH with a single file, or a glob without a name.', { input: 'assets' });
@@ -46348,7 +46371,9 @@ async function collectAssets(lines, roots) {
         const name = sanitizeAssetName(f.name);
         const clash = byName.get(name);
         if (clash && clash !== f.path) {
-            throw new src/* UserError */.yo(`Input \`assets\`: ${clash} and ${f.path} would both be named "${name}" on the release (GitHub renames "${f.name}").`, 'Give one of them another name with NAME=PATH.', { input: 'assets' });
+            throw new src/* UserError */.yo(`Input \`assets\`: ${clash} and ${f.path} would both be named "${name}" on the release (GitHub renames "${f.name}").`, 'Give one of them another name with NAME=PATH.', {
+                input: 'assets',
+            });
         }
         if (clash)
             continue;
@@ -46506,8 +46531,15 @@ async function syncAssets(clients, id, release, locals, options) {
 async function remoteSha256(clients, id, asset) {
     if (asset.digest?.startsWith('sha256:'))
         return asset.digest.slice('sha256:'.length);
-    const { data } = await clients.github.rest.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', { owner: id.owner, repo: id.repo, asset_id: asset.id, headers: { accept: 'application/octet-stream' } });
-    return (0,external_node_crypto_.createHash)('sha256').update(Buffer.from(data)).digest('hex');
+    const { data } = await clients.github.rest.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
+        owner: id.owner,
+        repo: id.repo,
+        asset_id: asset.id,
+        headers: { accept: 'application/octet-stream' },
+    });
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(Buffer.from(data))
+        .digest('hex');
 }
 /**
  * The SHA256SUMS text for every uploaded asset on the release (itself left out), sorted by name.
@@ -46519,7 +46551,10 @@ async function checksumsText(clients, id, assets, name, known = []) {
         if (asset.name !== name && asset.state === 'uploaded' && !hashes.has(asset.name))
             hashes.set(asset.name, await remoteSha256(clients, id, asset));
     }
-    return [...hashes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([asset, sha]) => `${sha}  ${asset}\n`).join('');
+    return [...hashes]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([asset, sha]) => `${sha}  ${asset}\n`)
+        .join('');
 }
 async function tagCommit(clients, id, tag) {
     try {
@@ -46566,7 +46601,8 @@ async function publishRelease(clients, id, release, request, allReleases) {
         throw new src/* UserError */.yo(`Not publishing: tag ${request.tag} already exists at ${existing.slice(0, 12)}, not at the target ${request.targetSha.slice(0, 12)}.`, 'A published tag is never moved: publish from the commit the tag points at, or release under a new tag.', { input: 'target' });
     }
     const updated = await clients.writes
-        .perform({ method: 'PATCH', target: `/repos/${id.owner}/${id.repo}/releases/${release.id}`, summary: `publish ${request.tag} (make_latest: ${makeLatest})` }, async () => (await clients.github.rest.rest.repos.updateRelease({ owner: id.owner, repo: id.repo, release_id: release.id, draft: false, make_latest: makeLatest, target_commitish: request.targetSha })).data)
+        .perform({ method: 'PATCH', target: `/repos/${id.owner}/${id.repo}/releases/${release.id}`, summary: `publish ${request.tag} (make_latest: ${makeLatest})` }, async () => (await clients.github.rest.rest.repos.updateRelease({ owner: id.owner, repo: id.repo, release_id: release.id, draft: false, make_latest: makeLatest, target_commitish: request.targetSha }))
+        .data)
         .catch((error) => {
         const message = String(error.message ?? '');
         if (/workflow/i.test(message)) {
@@ -46631,7 +46667,9 @@ async function runDraftRelease(clients, request) {
         .then((r) => r.data.sha)
         .catch((error) => {
         if (error.status === 422 || error.status === 404) {
-            throw new src/* UserError */.yo(`Input \`target\`: "${request.target}" is not a commit, branch or tag of ${id.owner}/${id.repo}.`, 'Set `target` to the release commit (default GITHUB_SHA).', { input: 'target' });
+            throw new src/* UserError */.yo(`Input \`target\`: "${request.target}" is not a commit, branch or tag of ${id.owner}/${id.repo}.`, 'Set `target` to the release commit (default GITHUB_SHA).', {
+                input: 'target',
+            });
         }
         throw (0,src/* explainGitHubError */.Pm)(error, `read ${id.owner}/${id.repo}`, 'contents: read');
     });
@@ -46646,7 +46684,16 @@ async function runDraftRelease(clients, request) {
     const prerelease = request.prerelease === 'auto' ? isPrereleaseTag(request.tag) : request.prerelease;
     // A tag at another commit is refused before the draft is made, not after.
     const tagPlan = request.pushTag ? await planTagPush(clients, id, request.tag, targetSha) : undefined;
-    const draft = await ensureDraft(clients, id, { tag: request.tag, name: request.name, target: targetSha, body: composed.body, prerelease, run: request.run, deleteStale: request.deleteStale, discussionCategory: request.discussionCategory });
+    const draft = await ensureDraft(clients, id, {
+        tag: request.tag,
+        name: request.name,
+        target: targetSha,
+        body: composed.body,
+        prerelease,
+        run: request.run,
+        deleteStale: request.deleteStale,
+        discussionCategory: request.discussionCategory,
+    });
     const assets = await syncAssets(clients, id, draft.release, request.assets, { overwrite: request.overwrite, concurrency: request.concurrency });
     if (request.checksums && (request.assets.length > 0 || request.publish)) {
         const remote = draft.release.id === 0 ? [] : await listAssets(clients, id, draft.release.id);

@@ -36937,7 +36937,9 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(asy
     ctx.setOutput('pr-count', prs.length);
     ctx.setOutput('commit-count', doc.commitCount);
     ctx.log(notes);
-    ctx.summary.heading(`Release notes${doc.version ? ` for ${doc.version}` : ''}`, 2).paragraph(`${doc.previous ?? '(start)'}..${doc.to}: ${doc.commitCount} commits, ${prs.length} pull requests, read from the ${doc.source}; ${github.requests.total} GitHub API request(s).`);
+    ctx.summary
+        .heading(`Release notes${doc.version ? ` for ${doc.version}` : ''}`, 2)
+        .paragraph(`${doc.previous ?? '(start)'}..${doc.to}: ${doc.commitCount} commits, ${prs.length} pull requests, read from the ${doc.source}; ${github.requests.total} GitHub API request(s).`);
     ctx.summary.details('Notes', input.format === 'json' ? `\`\`\`json\n${json}\`\`\`` : markdown);
 });
 
@@ -45567,7 +45569,14 @@ function assetUploader(options) {
                 answer = await options.fetch(request.url, {
                     signal: AbortSignal.timeout(options.requestTimeoutMs + Math.ceil(request.size / 512)),
                     method: 'POST',
-                    headers: { authorization: `token ${options.token}`, 'content-type': request.contentType, 'content-length': String(request.size), accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION, 'user-agent': 'relkit' },
+                    headers: {
+                        authorization: `token ${options.token}`,
+                        'content-type': request.contentType,
+                        'content-length': String(request.size),
+                        accept: 'application/vnd.github+json',
+                        'x-github-api-version': GITHUB_API_VERSION,
+                        'user-agent': 'relkit',
+                    },
                     body: external_node_stream_.Readable.toWeb(external_node_stream_.Readable.from(request.open())),
                     duplex: 'half',
                 });
@@ -45976,7 +45985,7 @@ class Inputs {
         return this.read(name, options, 'a duration such as `90s`, `10m`, `1h` or `1h30m` (a bare number means seconds)', _duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E);
     }
     oneOf(name, choices, options = {}) {
-        return this.read(name, options, `one of ${choices.map((c) => `\`${c}\``).join(', ')}`, (v) => choices.includes(v) ? v : undefined);
+        return this.read(name, options, `one of ${choices.map((c) => `\`${c}\``).join(', ')}`, (v) => (choices.includes(v) ? v : undefined));
     }
     /** One item a line (commas also separate when `commas` is set); blank lines and `#` comments are skipped. */
     list(name, options = {}) {
@@ -46155,7 +46164,7 @@ class ConfigReader {
         const before = this.text.slice(0, offset);
         const line = before.split('\n').length;
         const column = offset - before.lastIndexOf('\n');
-        throw new src/* UserError */.yo(`${this.path}:${line}:${column}: ${what}`, 'Follow GitHub\'s release.yml format (changelog.categories[].title/labels, changelog.exclude.labels/authors) plus relkit\'s keys: release-note-blocks, kind-labels, conventional-commits, contributors, new-contributors, dependencies.', { input: 'config' });
+        throw new src/* UserError */.yo(`${this.path}:${line}:${column}: ${what}`, "Follow GitHub's release.yml format (changelog.categories[].title/labels, changelog.exclude.labels/authors) plus relkit's keys: release-note-blocks, kind-labels, conventional-commits, contributors, new-contributors, dependencies.", { input: 'config' });
     }
     strings(node, where) {
         if (node === undefined || node === null)
@@ -46226,7 +46235,12 @@ function parseNotesConfig(path, text) {
                 reader.fail(item, `${where} needs labels (use "*" for every PR).`);
             const catExclude = get(item, 'exclude');
             checkKeys(reader, catExclude, ['labels', 'authors'], `${where}.exclude`);
-            config.categories.push({ title, labels, excludeLabels: reader.strings(get(catExclude, 'labels'), `${where}.exclude.labels`), excludeAuthors: reader.strings(get(catExclude, 'authors'), `${where}.exclude.authors`) });
+            config.categories.push({
+                title,
+                labels,
+                excludeLabels: reader.strings(get(catExclude, 'labels'), `${where}.exclude.labels`),
+                excludeAuthors: reader.strings(get(catExclude, 'authors'), `${where}.exclude.authors`),
+            });
         });
     }
     config.releaseNoteBlocks = reader.bool(get(root, 'release-note-blocks'), 'release-note-blocks', true);
@@ -46411,7 +46425,20 @@ function categorize(config, pr) {
 /** Section order: action required, then the configured order, then whatever else appeared. */
 function sectionOrder(config) {
     const order = config.kindLabels.length > 0 ? config.kindLabels.map(([, title]) => title) : config.categories.map((c) => c.title);
-    return [...new Set(['', ...order, ...(config.kindLabels.length > 0 ? ['Uncategorized'] : []), 'Features', 'Bug Fixes', 'Performance', 'Documentation', 'Reverts', ...(config.dependencies ? [config.dependencies] : []), OTHER])];
+    return [
+        ...new Set([
+            '',
+            ...order,
+            ...(config.kindLabels.length > 0 ? ['Uncategorized'] : []),
+            'Features',
+            'Bug Fixes',
+            'Performance',
+            'Documentation',
+            'Reverts',
+            ...(config.dependencies ? [config.dependencies] : []),
+            OTHER,
+        ]),
+    ];
 }
 /**
  * Groups the range into entries: one per credited PR (originals for cherry-picks), one per commit
@@ -46454,7 +46481,21 @@ function buildEntries(input) {
                 continue;
             }
             const author = input.people.who(titled.author ? { name: '', email: '', login: titled.author } : { name: commit.authorName, email: commit.authorEmail, login: commit.authorLogin });
-            unreadable.set(number, { pr: number, backport: undefined, title: titled.title, note: undefined, url: undefined, author, authors: [...new Set([author, ...extraAuthors])], labels: [], category: OTHER, actionRequired: false, commits: [commit.sha], mergedAt: commit.date, unresolvedCherryPick: false });
+            unreadable.set(number, {
+                pr: number,
+                backport: undefined,
+                title: titled.title,
+                note: undefined,
+                url: undefined,
+                author,
+                authors: [...new Set([author, ...extraAuthors])],
+                labels: [],
+                category: OTHER,
+                actionRequired: false,
+                commits: [commit.sha],
+                mergedAt: commit.date,
+                unresolvedCherryPick: false,
+            });
             continue;
         }
         if (number === undefined || !input.pulls.has(number)) {
@@ -46463,7 +46504,21 @@ function buildEntries(input) {
                 continue;
             const category = config.conventionalCommits ? (conventionalSection(headline) ?? OTHER) : OTHER;
             const author = input.people.who({ name: commit.authorName, email: commit.authorEmail, login: commit.authorLogin });
-            loose.push({ pr: undefined, backport: undefined, title: headline, note: undefined, url: undefined, author, authors: [...new Set([author, ...extraAuthors])], labels: [], category, actionRequired: false, commits: [commit.sha], mergedAt: commit.date, unresolvedCherryPick: false });
+            loose.push({
+                pr: undefined,
+                backport: undefined,
+                title: headline,
+                note: undefined,
+                url: undefined,
+                author,
+                authors: [...new Set([author, ...extraAuthors])],
+                labels: [],
+                category,
+                actionRequired: false,
+                commits: [commit.sha],
+                mergedAt: commit.date,
+                unresolvedCherryPick: false,
+            });
             continue;
         }
         if (skipped.has(number))
@@ -46550,7 +46605,17 @@ async function localRange(dir, from, to, paths) {
         .filter((r) => r.trim() !== '')
         .map((record) => {
         const [sha = '', parents = '', authorName = '', authorEmail = '', date = '', message = ''] = record.split(FIELD);
-        return { sha, parents: parents.split(' ').filter(Boolean), message: message.replace(/\n+$/, ''), authorName, authorEmail, authorLogin: undefined, authorIsBot: false, associated: undefined, date: new Date(date).toISOString() };
+        return {
+            sha,
+            parents: parents.split(' ').filter(Boolean),
+            message: message.replace(/\n+$/, ''),
+            authorName,
+            authorEmail,
+            authorLogin: undefined,
+            authorIsBot: false,
+            associated: undefined,
+            date: new Date(date).toISOString(),
+        };
     });
     const diverged = from !== undefined && (await git(dir, ['merge-base', '--is-ancestor', from, to])) === undefined;
     return { commits, source: 'local clone', diverged };
@@ -46620,7 +46685,13 @@ async function apiRange(clients, id, from, to, paths) {
     else if (from.ref) {
         let after = null;
         for (;;) {
-            const result = await clients.graphql(COMPARE, { owner: id.owner, name: id.repo, base: from.ref, head: to, after });
+            const result = await clients.graphql(COMPARE, {
+                owner: id.owner,
+                name: id.repo,
+                base: from.ref,
+                head: to,
+                after,
+            });
             const compare = result.repository.ref?.compare;
             if (!compare)
                 break;
@@ -46700,7 +46771,10 @@ async function fetchPulls(graphql, id, numbers, parallel = 4) {
     const pulls = new Map();
     const pages = await (0,src/* runBounded */.Bb)(chunks(unique, PER_QUERY).map((chunk) => async () => {
         const fields = chunk.map((n) => `p${n}: issueOrPullRequest(number: ${n}) { __typename ... on PullRequest { ${PULL_FIELDS} } }`).join('\n');
-        const result = await partial(graphql(`query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`, { owner: id.owner, name: id.repo }));
+        const result = await partial(graphql(`query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`, {
+            owner: id.owner,
+            name: id.repo,
+        }));
         return result.repository;
     }), parallel);
     for (const page of pages) {
@@ -46729,7 +46803,10 @@ async function fetchCommits(graphql, id, shas, parallel = 4) {
     const commits = new Map();
     const pages = await (0,src/* runBounded */.Bb)(chunks([...new Set(shas)], PER_QUERY).map((chunk) => async () => {
         const fields = chunk.map((sha, n) => `c${n}: object(oid: "${sha}") { ... on Commit { ${COMMIT_FIELDS} } }`).join('\n');
-        const result = await partial(graphql(`query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`, { owner: id.owner, name: id.repo }));
+        const result = await partial(graphql(`query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`, {
+            owner: id.owner,
+            name: id.repo,
+        }));
         return result.repository;
     }), parallel);
     for (const page of pages)
@@ -46782,7 +46859,8 @@ class People {
     }
     canonical(person) {
         const email = person.email.toLowerCase();
-        const match = this.mailmap.find((m) => m.commitEmail === email && m.commitName !== undefined && m.commitName === person.name) ?? this.mailmap.find((m) => m.commitEmail === email && m.commitName === undefined);
+        const match = this.mailmap.find((m) => m.commitEmail === email && m.commitName !== undefined && m.commitName === person.name) ??
+            this.mailmap.find((m) => m.commitEmail === email && m.commitName === undefined);
         return { name: match?.properName ?? person.name, email: (match?.properEmail ?? person.email).toLowerCase() };
     }
     /** The identity a person is credited under: their login when known, else their (mailmapped) name. */
@@ -46871,7 +46949,11 @@ async function resolveLocally(dir, to, from, prefix, version) {
     const highestSha = highest ? await localCommit(dir, `refs/tags/${highest}`) : undefined;
     // The previous release may have been cut on a release branch (MetalLB's and GAIE's main): like
     // GitHub's compare, the notes then start where the two lines parted, not at an older tag on this one.
-    if (highest && highestSha && highestSha !== toSha && (await git(dir, ['merge-base', '--is-ancestor', toSha, highestSha])) === undefined && (await git(dir, ['merge-base', highestSha, toSha])) !== undefined) {
+    if (highest &&
+        highestSha &&
+        highestSha !== toSha &&
+        (await git(dir, ['merge-base', '--is-ancestor', toSha, highestSha])) === undefined &&
+        (await git(dir, ['merge-base', highestSha, toSha])) !== undefined) {
         const across = (await git(dir, ['merge-base', '--is-ancestor', highestSha, toSha])) === undefined;
         return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: { name: highest, sha: highestSha, ref: `refs/tags/${highest}` }, acrossBranches: across };
     }
@@ -47080,7 +47162,10 @@ async function generateNotes(clients, request) {
         }
     }
     if (unreadable.length > 0) {
-        request.warn(`${unreadable.length} pull request(s) named by the history could not be read from ${id.owner}/${id.repo} (${unreadable.slice(0, 10).map((n) => `#${n}`).join(', ')}${unreadable.length > 10 ? ', …' : ''}): each is listed with what its commits say (no labels, no release-note block).`);
+        request.warn(`${unreadable.length} pull request(s) named by the history could not be read from ${id.owner}/${id.repo} (${unreadable
+            .slice(0, 10)
+            .map((n) => `#${n}`)
+            .join(', ')}${unreadable.length > 10 ? ', …' : ''}): each is listed with what its commits say (no labels, no release-note block).`);
     }
     const mailmap = local && request.localDir ? await git(request.localDir, ['show', `${points.to.sha}:.mailmap`]) : remote?.mailmap;
     const people = new People(range.commits, parseMailmap(mailmap ?? ''));
@@ -47268,7 +47353,9 @@ function placeSection(existing, section, version) {
     const before = lines.slice(0, at);
     while (before.length > 0 && before.at(-1) === '')
         before.pop();
-    return [...before, ...(before.length ? [''] : []), ...body.replace(new RegExp(`${(0,src/* escapeRegex */.$f)(eol)}$`), '').split(eol), '', ...lines.slice(at)].join(eol).replace(new RegExp(`(${(0,src/* escapeRegex */.$f)(eol)})+$`), eol);
+    return [...before, ...(before.length ? [''] : []), ...body.replace(new RegExp(`${(0,src/* escapeRegex */.$f)(eol)}$`), '').split(eol), '', ...lines.slice(at)]
+        .join(eol)
+        .replace(new RegExp(`(${(0,src/* escapeRegex */.$f)(eol)})+$`), eol);
 }
 function endWithOneNewline(text, eol) {
     return `${text.replace(/(\r?\n)+$/, '')}${eol}`;
@@ -47305,7 +47392,10 @@ async function localCloneOf(dir, owner, repo, env) {
         const { stdout } = await (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile)('git', ['config', '--get', 'remote.origin.url'], { cwd: dir });
         // A clone's origin may carry credentials (https://user:token@github.com/…): they never reach the log.
         const origin = stdout.trim().replace(/^([a-z][\w+.-]*:\/\/)[^@/]*@/i, '$1');
-        return origin.toLowerCase().replace(/\.git$/, '').endsWith(name.toLowerCase())
+        return origin
+            .toLowerCase()
+            .replace(/\.git$/, '')
+            .endsWith(name.toLowerCase())
             ? { dir, why: `the workspace is a clone of ${name} (origin ${origin})` }
             : { dir: undefined, why: `the workspace is a clone of ${origin}, not of ${name}` };
     }

@@ -33689,7 +33689,9 @@ function report(ctx, input, action, { outcome, branch, holder }) {
     if (input.method === 'protection')
         ctx.setOutput('previous-state', outcome.previousState === undefined ? '' : JSON.stringify(outcome.previousState));
     const repoName = `${input.owner}/${input.repo}`;
-    ctx.summary.heading(`${action === 'lock' ? 'Lock' : 'Unlock'} ${repoName}@${branch}${ctx.writes.mock ? ' (mock)' : ''}`, 2).table(['', ''], [
+    ctx.summary
+        .heading(`${action === 'lock' ? 'Lock' : 'Unlock'} ${repoName}@${branch}${ctx.writes.mock ? ' (mock)' : ''}`, 2)
+        .table(['', ''], [
         ['Branch', `\`${branch}\``],
         ['Method', input.method],
         ['Holder', holder.url ? `[${holder.id}](${holder.url})` : holder.id],
@@ -33836,7 +33838,10 @@ async function resolveBranch(rest, owner, repo, branch) {
     }
     catch (error) {
         if ((0,src/* httpStatus */.nG)(error) === 404) {
-            throw new src/* UserError */.yo(`Repository ${owner}/${repo} was not found (404 ${(0,src/* githubMessage */.hg)(error)}).`, 'Check `repository` (OWNER/NAME) and that the token can see it.', { input: 'repository', cause: error });
+            throw new src/* UserError */.yo(`Repository ${owner}/${repo} was not found (404 ${(0,src/* githubMessage */.hg)(error)}).`, 'Check `repository` (OWNER/NAME) and that the token can see it.', {
+                input: 'repository',
+                cause: error,
+            });
         }
         throw (0,src/* explainGitHubError */.Pm)(error, `read ${owner}/${repo}`, 'Administration: write');
     }
@@ -33854,7 +33859,12 @@ async function resolveBranch(rest, owner, repo, branch) {
             .filter((b) => b.distance <= Math.max(2, Math.floor(wanted.length / 3)) || b.name.toLowerCase().includes(wanted) || wanted.includes(b.name.toLowerCase()))
             .sort((a, b) => a.distance - b.distance)
             .map((b) => b.name);
-        throw new src/* UserError */.yo(`Branch \`${name}\` does not exist in ${owner}/${repo}.`, similar.length > 0 ? `Set \`branch\` to an existing branch, e.g. ${similar.slice(0, 5).map((b) => `\`${b}\``).join(', ')}.` : 'Set `branch` to an existing branch (leave it empty for the default branch).', { input: 'branch', cause: error });
+        throw new src/* UserError */.yo(`Branch \`${name}\` does not exist in ${owner}/${repo}.`, similar.length > 0
+            ? `Set \`branch\` to an existing branch, e.g. ${similar
+                .slice(0, 5)
+                .map((b) => `\`${b}\``)
+                .join(', ')}.`
+            : 'Set `branch` to an existing branch (leave it empty for the default branch).', { input: 'branch', cause: error });
     }
 }
 /**
@@ -42717,7 +42727,14 @@ function assetUploader(options) {
                 answer = await options.fetch(request.url, {
                     signal: AbortSignal.timeout(options.requestTimeoutMs + Math.ceil(request.size / 512)),
                     method: 'POST',
-                    headers: { authorization: `token ${options.token}`, 'content-type': request.contentType, 'content-length': String(request.size), accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION, 'user-agent': 'relkit' },
+                    headers: {
+                        authorization: `token ${options.token}`,
+                        'content-type': request.contentType,
+                        'content-length': String(request.size),
+                        accept: 'application/vnd.github+json',
+                        'x-github-api-version': GITHUB_API_VERSION,
+                        'user-agent': 'relkit',
+                    },
                     body: external_node_stream_.Readable.toWeb(external_node_stream_.Readable.from(request.open())),
                     duplex: 'half',
                 });
@@ -43090,7 +43107,7 @@ class Inputs {
         return this.read(name, options, 'a duration such as `90s`, `10m`, `1h` or `1h30m` (a bare number means seconds)', _duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E);
     }
     oneOf(name, choices, options = {}) {
-        return this.read(name, options, `one of ${choices.map((c) => `\`${c}\``).join(', ')}`, (v) => choices.includes(v) ? v : undefined);
+        return this.read(name, options, `one of ${choices.map((c) => `\`${c}\``).join(', ')}`, (v) => (choices.includes(v) ? v : undefined));
     }
     /** One item a line (commas also separate when `commas` is set); blank lines and `#` comments are skipped. */
     list(name, options = {}) {

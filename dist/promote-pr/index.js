@@ -38792,7 +38792,9 @@ function readInputs(ctx, env) {
     if (forkInput !== undefined) {
         const [forkOwner, forkRepo = repo] = forkInput.split('/');
         if (!forkOwner || !REPOSITORY.test(`${forkOwner}/${forkRepo}`) || forkInput.split('/').length > 2) {
-            throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`fork\` is "${forkInput}", not OWNER or OWNER/NAME.`, `Give the account that owns the fork (e.g. \`my-user\`, for my-user/${repo}) or OWNER/NAME.`, { input: 'fork' });
+            throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`fork\` is "${forkInput}", not OWNER or OWNER/NAME.`, `Give the account that owns the fork (e.g. \`my-user\`, for my-user/${repo}) or OWNER/NAME.`, {
+                input: 'fork',
+            });
         }
         fork = { owner: forkOwner, repo: forkRepo };
         if (fork.owner.toLowerCase() === owner.toLowerCase() && fork.repo.toLowerCase() === repo.toLowerCase())
@@ -38801,14 +38803,18 @@ function readInputs(ctx, env) {
     const tags = (0,_relkit_promotion__WEBPACK_IMPORTED_MODULE_1__/* .parsePromotionTags */ .K_)(inputs.list('tags', { commas: true }));
     const name = inputs.string('name') ?? env.GITHUB_REPOSITORY?.split('/')[1] ?? repo;
     if (!/^[\w.-]+$/.test(name))
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`name\` is "${name}"; it names the branch, so use letters, digits, \`.\`, \`_\` and \`-\`.`, 'Set `name` to the project, e.g. `gateway-api-inference-extension`.', { input: 'name' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`name\` is "${name}"; it names the branch, so use letters, digits, \`.\`, \`_\` and \`-\`.`, 'Set `name` to the project, e.g. `gateway-api-inference-extension`.', {
+            input: 'name',
+        });
     const branchTemplate = inputs.string('branch', { default: 'relkit/promote/{name}-{tag}' });
     checkBranch(renderBranch(branchTemplate, { name, tag: tags[0] }));
     const manifestPath = inputs.string('promoter-manifest');
     const editsText = inputs.raw('edits') ?? '';
     const edits = editsText.trim() ? (0,_relkit_version_files__WEBPACK_IMPORTED_MODULE_2__/* .parseSpec */ .F9)(editsText, 'edits') : undefined;
     if (manifestPath === undefined && edits === undefined) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo('Neither `promoter-manifest` nor `edits` says what to change.', 'Set `promoter-manifest` (with `images`) to promote images, or list file edits in `edits`.', { input: 'promoter-manifest' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo('Neither `promoter-manifest` nor `edits` says what to change.', 'Set `promoter-manifest` (with `images`) to promote images, or list file edits in `edits`.', {
+            input: 'promoter-manifest',
+        });
     }
     let manifest;
     if (manifestPath !== undefined) {
@@ -38818,7 +38824,9 @@ function readInputs(ctx, env) {
         manifest = { path: manifestPath, images: (0,_relkit_promotion__WEBPACK_IMPORTED_MODULE_1__/* .parseImages */ .eb)(inputs.list('images', { commas: true }), inputs.string('staging-registry')), given: (0,_relkit_promotion__WEBPACK_IMPORTED_MODULE_1__/* .parseDigests */ .fV)(inputs.raw('digests')) };
     }
     else if (inputs.list('images').length > 0) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo('`images` is set but `promoter-manifest` is not, so there is nowhere to promote them.', 'Set `promoter-manifest` to the images.yaml in the target repository.', { input: 'promoter-manifest' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo('`images` is set but `promoter-manifest` is not, so there is nowhere to promote them.', 'Set `promoter-manifest` to the images.yaml in the target repository.', {
+            input: 'promoter-manifest',
+        });
     }
     const title = inputs.string('title', { default: DEFAULT_TITLE });
     const body = inputs.string('body', { default: DEFAULT_BODY });
@@ -38828,9 +38836,7 @@ function readInputs(ctx, env) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
         throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`date\` is "${date}", not a YYYY-MM-DD date.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });
     const waitMerged = inputs.boolean('wait-merged', { default: false });
-    const wait = waitMerged
-        ? { timeoutMs: inputs.duration('merge-timeout', { default: 6 * 3600_000 }), intervalMs: inputs.duration('merge-poll-interval', { default: 30_000 }) }
-        : undefined;
+    const wait = waitMerged ? { timeoutMs: inputs.duration('merge-timeout', { default: 6 * 3600_000 }), intervalMs: inputs.duration('merge-poll-interval', { default: 30_000 }) } : undefined;
     return {
         owner,
         repo,
@@ -38966,7 +38972,17 @@ var src = __nccwpck_require__(8232);
 const PATHS_PER_QUERY = 150;
 /** The commit a branch points at, or undefined when it does not exist. */
 async function branchHead(graphql, owner, repo, branch) {
-    const result = await graphql(`query($owner: String!, $name: String!, $ref: String!) { repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { target { oid } } } }`, { owner, name: repo, ref: `refs/heads/${branch}` });
+    const result = await graphql(`
+      query ($owner: String!, $name: String!, $ref: String!) {
+        repository(owner: $owner, name: $name) {
+          ref(qualifiedName: $ref) {
+            target {
+              oid
+            }
+          }
+        }
+      }
+    `, { owner, name: repo, ref: `refs/heads/${branch}` });
     return result.repository.ref?.target.oid;
 }
 /** Blob ids of `paths` at `commit` (undefined for a path that is not there), many paths per query. */
@@ -39054,7 +39070,11 @@ async function commitFiles(clients, request) {
         fileChanges: { additions: request.files.map((f) => ({ path: f.path, contents: f.contents.toString('base64') })), deletions: (request.deletions ?? []).map((path) => ({ path })) },
     };
     try {
-        const made = await clients.writes.perform({ method: 'GRAPHQL', target: `createCommitOnBranch ${where}`, summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}` }, () => clients.graphql(CREATE_COMMIT, { input }));
+        const made = await clients.writes.perform({
+            method: 'GRAPHQL',
+            target: `createCommitOnBranch ${where}`,
+            summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}`,
+        }, () => clients.graphql(CREATE_COMMIT, { input }));
         return made ? { status: 'committed', sha: made.createCommitOnBranch.commit.oid, branchCreated } : { status: 'planned', sha: undefined, branchCreated };
     }
     catch (error) {
@@ -47946,7 +47966,14 @@ function assetUploader(options) {
                 answer = await options.fetch(request.url, {
                     signal: AbortSignal.timeout(options.requestTimeoutMs + Math.ceil(request.size / 512)),
                     method: 'POST',
-                    headers: { authorization: `token ${options.token}`, 'content-type': request.contentType, 'content-length': String(request.size), accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION, 'user-agent': 'relkit' },
+                    headers: {
+                        authorization: `token ${options.token}`,
+                        'content-type': request.contentType,
+                        'content-length': String(request.size),
+                        accept: 'application/vnd.github+json',
+                        'x-github-api-version': GITHUB_API_VERSION,
+                        'user-agent': 'relkit',
+                    },
                     body: external_node_stream_.Readable.toWeb(external_node_stream_.Readable.from(request.open())),
                     duplex: 'half',
                 });
@@ -48360,7 +48387,7 @@ class Inputs {
         return this.read(name, options, 'a duration such as `90s`, `10m`, `1h` or `1h30m` (a bare number means seconds)', _duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E);
     }
     oneOf(name, choices, options = {}) {
-        return this.read(name, options, `one of ${choices.map((c) => `\`${c}\``).join(', ')}`, (v) => choices.includes(v) ? v : undefined);
+        return this.read(name, options, `one of ${choices.map((c) => `\`${c}\``).join(', ')}`, (v) => (choices.includes(v) ? v : undefined));
     }
     /** One item a line (commas also separate when `commas` is set); blank lines and `#` comments are skipped. */
     list(name, options = {}) {
@@ -48610,7 +48637,10 @@ var external_node_path_ = __nccwpck_require__(6760);
 class CredentialStore {
     entries = new Map();
     static key(registry) {
-        const host = registry.replace(/^https?:\/\//, '').replace(/\/.*$/, '').toLowerCase();
+        const host = registry
+            .replace(/^https?:\/\//, '')
+            .replace(/\/.*$/, '')
+            .toLowerCase();
         return host === 'index.docker.io' || host === DOCKER_HUB_API || host === DOCKER_HUB ? DOCKER_HUB : host;
     }
     set(registry, credential) {
@@ -48635,7 +48665,9 @@ function parseRegistryAuth(text, store, input = 'registry-auth') {
         const eq = trimmed.indexOf('=');
         const colon = trimmed.indexOf(':', eq + 1);
         if (eq <= 0 || colon < 0 || colon === eq + 1) {
-            throw new src/* UserError */.yo(`Input \`${input}\` line ${n + 1} is not REGISTRY=USER:PASSWORD (the value is not shown).`, 'Write one registry a line, e.g. `quay.io=robot+ci:${{ secrets.QUAY_TOKEN }}`.', { input });
+            throw new src/* UserError */.yo(`Input \`${input}\` line ${n + 1} is not REGISTRY=USER:PASSWORD (the value is not shown).`, 'Write one registry a line, e.g. `quay.io=robot+ci:${{ secrets.QUAY_TOKEN }}`.', {
+                input,
+            });
         }
         store.set(trimmed.slice(0, eq).trim(), { username: trimmed.slice(eq + 1, colon), password: trimmed.slice(colon + 1) });
     });
@@ -49065,7 +49097,9 @@ function readManifest(source, doc) {
     const error = doc.errors[0];
     if (error) {
         const { line, column } = (0,version_files_src/* lineColumn */.rv)(text, error.pos[0]);
-        throw new src/* UserError */.yo(`${path}:${line}:${column}: not valid YAML: ${error.message.split('\n')[0]}`, 'Fix the manifest in the target repository first; nothing was changed.', { input: 'promoter-manifest' });
+        throw new src/* UserError */.yo(`${path}:${line}:${column}: not valid YAML: ${error.message.split('\n')[0]}`, 'Fix the manifest in the target repository first; nothing was changed.', {
+            input: 'promoter-manifest',
+        });
     }
     const root = doc.contents;
     if (root === null || ((0,dist/* isScalar */.jn)(root) && root.value === null))
@@ -49123,7 +49157,15 @@ function renderList(tags, style) {
     return style.padded ? `[ ${inner} ]` : `[${inner}]`;
 }
 function fileStyle(text, images) {
-    const style = { eol: text.includes('\r\n') ? '\r\n' : '\n', itemIndent: '', keyIndent: 2, entryIndent: 2, nameQuote: 'PLAIN', digestQuote: 'QUOTE_DOUBLE', list: listStyleOf(text, undefined) };
+    const style = {
+        eol: text.includes('\r\n') ? '\r\n' : '\n',
+        itemIndent: '',
+        keyIndent: 2,
+        entryIndent: 2,
+        nameQuote: 'PLAIN',
+        digestQuote: 'QUOTE_DOUBLE',
+        list: listStyleOf(text, undefined),
+    };
     const sample = images.findLast((i) => i.dmap && i.dmap.items.length > 0) ?? images.at(-1);
     if (!sample)
         return style;
@@ -49320,7 +49362,9 @@ function parsePromotionTags(values, input = 'tags') {
         const version = tag.replace(/^v/, '');
         if (!semver_default().valid(version) || !/^v?\d+\.\d+\.\d+/.test(tag)) {
             const why = /^v?\d+(\.\d+)?$/.test(tag) ? 'it has no patch number (a version has three numbers)' : 'it is not a version';
-            throw new src/* UserError */.yo(`Input \`${input}\`: "${tag}" is not a release tag: ${why}.`, 'Use the full tag as it appears in the registry, e.g. `v1.30.0`, `v1.30.0-rc.0` or `v1.31.0-alpha.0`.', { input });
+            throw new src/* UserError */.yo(`Input \`${input}\`: "${tag}" is not a release tag: ${why}.`, 'Use the full tag as it appears in the registry, e.g. `v1.30.0`, `v1.30.0-rc.0` or `v1.31.0-alpha.0`.', {
+                input,
+            });
         }
         if (!OCI_TAG.test(tag)) {
             throw new src/* UserError */.yo(`Input \`${input}\`: "${tag}" cannot be an image tag: tags allow letters, digits, \`_\`, \`.\` and \`-\` only (no \`+\` build metadata).`, 'Drop the build metadata, e.g. `v1.30.0` instead of `v1.30.0+abc`.', { input });
@@ -49349,7 +49393,9 @@ function hasRegistry(value) {
  */
 function parseImages(lines, stagingRegistry) {
     if (lines.length === 0)
-        throw new src/* UserError */.yo('Input `images` is empty.', 'List the images to promote, one a line, e.g. `epp` with `staging-registry: us-central1-docker.pkg.dev/k8s-staging-images/my-project`.', { input: 'images' });
+        throw new src/* UserError */.yo('Input `images` is empty.', 'List the images to promote, one a line, e.g. `epp` with `staging-registry: us-central1-docker.pkg.dev/k8s-staging-images/my-project`.', {
+            input: 'images',
+        });
     const prefix = stagingRegistry?.replace(/\/+$/, '');
     if (prefix !== undefined)
         (0,oci_src/* parseReference */.F2)(prefix, 'staging-registry');
@@ -49400,7 +49446,9 @@ function parseDigests(text) {
         parsed = JSON.parse(text);
     }
     catch (error) {
-        throw new src/* UserError */.yo(`Input \`digests\` is not JSON: ${error.message}.`, 'Pass the `digests` output of relkit/wait-for-images, or a JSON object of image → "sha256:…".', { input: 'digests' });
+        throw new src/* UserError */.yo(`Input \`digests\` is not JSON: ${error.message}.`, 'Pass the `digests` output of relkit/wait-for-images, or a JSON object of image → "sha256:…".', {
+            input: 'digests',
+        });
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
         throw new src/* UserError */.yo('Input `digests` is not a JSON object.', 'Pass a JSON object of image reference (or name) → "sha256:…", as relkit/wait-for-images outputs.', { input: 'digests' });
@@ -49442,7 +49490,9 @@ async function resolveWithRetry(client, image, tag, sleep) {
         catch (error) {
             const retryable = (0,oci_src/* isRegistryError */.IP)(error) && (error.failure === 'transient' || error.failure === 'rate-limited');
             if (!retryable || attempt >= ATTEMPTS) {
-                throw new src/* UserError */.yo(`Could not read ${(0,oci_src/* formatReference */.FH)(reference)} from the staging registry: ${error.message}`, (0,oci_src/* isRegistryError */.IP)(error) && error.failure === 'auth' ? 'Check `registry-auth` (or `docker-config`) for the staging registry.' : 'Re-run when the registry answers again, or pass the digests in `digests`.', { input: 'images' });
+                throw new src/* UserError */.yo(`Could not read ${(0,oci_src/* formatReference */.FH)(reference)} from the staging registry: ${error.message}`, (0,oci_src/* isRegistryError */.IP)(error) && error.failure === 'auth'
+                    ? 'Check `registry-auth` (or `docker-config`) for the staging registry.'
+                    : 'Re-run when the registry answers again, or pass the digests in `digests`.', { input: 'images' });
             }
             await sleep((0,oci_src/* isRegistryError */.IP)(error) && error.options.retryAfterMs !== undefined ? Math.min(error.options.retryAfterMs, 30_000) : 1000 * attempt);
         }
@@ -53067,7 +53117,9 @@ function repositoryFiles(clients, where) {
             .getTree({ owner: where.owner, repo: where.repo, tree_sha: where.commit, recursive: 'true' })
             .then(({ data }) => {
             if (data.truncated)
-                throw new src/* UserError */.yo(`${where.label} has too many files to list in one request, so a glob in \`edits\` cannot be expanded.`, 'Name the files in `edits` one by one instead of with a glob.', { input: 'edits' });
+                throw new src/* UserError */.yo(`${where.label} has too many files to list in one request, so a glob in \`edits\` cannot be expanded.`, 'Name the files in `edits` one by one instead of with a glob.', {
+                    input: 'edits',
+                });
             return data.tree.filter((e) => e.type === 'blob' && e.path).map((e) => e.path);
         })
             .catch((error) => {
@@ -53142,7 +53194,9 @@ async function waitForMerge(options) {
             return { merged: true, mergeCommit: pull.mergeCommit?.oid, waitedMs };
         }
         if (pull.state === 'CLOSED') {
-            throw new src/* UserError */.yo(`${options.url} was closed without being merged, so the promotion did not happen.`, 'Reopen it (or close it on purpose and re-run the release to open a new one).', { input: 'wait-merged' });
+            throw new src/* UserError */.yo(`${options.url} was closed without being merged, so the promotion did not happen.`, 'Reopen it (or close it on purpose and re-run the release to open a new one).', {
+                input: 'wait-merged',
+            });
         }
         if (waitedMs >= options.timeoutMs) {
             throw new src/* UserError */.yo(`${options.url} was not merged within ${(0,src/* formatDuration */.a3)(options.timeoutMs)}.`, 'Get it reviewed and merged, then re-run this job: it finds the same pull request and waits again. Raise `merge-timeout` to wait longer.', { input: 'merge-timeout' });
@@ -53230,7 +53284,9 @@ async function readRepositories(clients, request) {
         if (!answer.fork)
             throw new src/* UserError */.yo(`The fork ${forkName} does not exist, or the token cannot read it.`, `Fork ${target} to ${request.fork.owner} on GitHub first (or fix \`fork\`).`, { input: 'fork' });
         if (!answer.fork.isFork || answer.fork.parent?.nameWithOwner.toLowerCase() !== target.toLowerCase()) {
-            throw new src/* UserError */.yo(`${forkName} is not a fork of ${target}, so a pull request cannot come from it.`, `Set \`fork\` to a fork of ${target} (e.g. your-user or your-user/${request.repo}).`, { input: 'fork' });
+            throw new src/* UserError */.yo(`${forkName} is not a fork of ${target}, so a pull request cannot come from it.`, `Set \`fork\` to a fork of ${target} (e.g. your-user or your-user/${request.repo}).`, {
+                input: 'fork',
+            });
         }
     }
     return { base: ref === answer.target.defaultBranchRef ? ref.name : request.base, baseSha: ref.target.oid, merged: answer.target.merged };
@@ -53264,7 +53320,11 @@ async function runPromotion(clients, request) {
         manifestChanges = edited.changes;
         alreadyPromoted = edited.present;
         if (edited.text !== text.text) {
-            files.push({ path, contents: (0,version_files_src/* encodeSource */.U0)(text, edited.text), diff: (0,create/* createTwoFilesPatch */.ss)(`a/${path}`, `b/${path}`, text.text, edited.text, undefined, undefined, { context: 3 }).replace(/^=+\n/, '') });
+            files.push({
+                path,
+                contents: (0,version_files_src/* encodeSource */.U0)(text, edited.text),
+                diff: (0,create/* createTwoFilesPatch */.ss)(`a/${path}`, `b/${path}`, text.text, edited.text, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''),
+            });
         }
     }
     if (request.edits) {
@@ -56461,7 +56521,9 @@ function version_templateVars(next, options) {
 function checkTemplate(template, where) {
     const [unknown] = (0,src/* unknownPlaceholders */.hX)(template, Object.keys(PLACEHOLDER_NAMES));
     if (unknown !== undefined) {
-        throw new src/* UserError */.yo(`${where}: the template "${template}" uses an unknown placeholder {${unknown}}.`, `Use ${Object.keys(PLACEHOLDER_NAMES).map((n) => `{${n}}`).join(', ')}.`, { input: 'files' });
+        throw new src/* UserError */.yo(`${where}: the template "${template}" uses an unknown placeholder {${unknown}}.`, `Use ${Object.keys(PLACEHOLDER_NAMES)
+            .map((n) => `{${n}}`)
+            .join(', ')}.`, { input: 'files' });
     }
 }
 const PLACEHOLDER_NAMES = {
@@ -56619,7 +56681,9 @@ function updatedRequirement(requirement, version, where, policy = 'upgrade') {
     const trimmed = requirement.trim();
     const satisfied = cargoSatisfies(trimmed, version);
     if (satisfied === undefined)
-        throw new src/* UserError */.yo(`${where}: "${requirement}" is not a Cargo version requirement.`, 'Write it as Cargo does (e.g. "1.2", "=4.2.0", ">=0.61, <2"), or drop `version` from the path dependency.', { input: 'files' });
+        throw new src/* UserError */.yo(`${where}: "${requirement}" is not a Cargo version requirement.`, 'Write it as Cargo does (e.g. "1.2", "=4.2.0", ">=0.61, <2"), or drop `version` from the path dependency.', {
+            input: 'files',
+        });
     if (satisfied && policy === 'fix')
         return requirement;
     const next = rewritten(trimmed, parseComparators(trimmed), version);
@@ -56653,7 +56717,9 @@ function valueMatch(file, selector, span, current, where, fallback = '{version}'
         current,
         edits: (vars) => {
             const value = nextValue(current, selector.template, vars, fallback);
-            return value === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text, ...(span.withinScalar ? { withinScalar: true } : {}) }];
+            return value === current
+                ? []
+                : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text, ...(span.withinScalar ? { withinScalar: true } : {}) }];
         },
     };
 }
@@ -57342,7 +57408,10 @@ function parseSelector(text, origin) {
         }
         case 'crate': {
             const { head, optional, template } = splitTemplate(text);
-            const names = head.replace(/^crate\s*/, '').split(/\s+/).filter(Boolean);
+            const names = head
+                .replace(/^crate\s*/, '')
+                .split(/\s+/)
+                .filter(Boolean);
             if (names.length === 0)
                 throw specError(origin, `\`${text}\`: name the crates, e.g. crate kube kube-runtime.`);
             return { kind: 'crate', names, optional, template, text };
@@ -57489,7 +57558,7 @@ const metallb = {
         'website/content/*.md?: links metallb/metallb from main on x.y.0?',
         'website/content/*/*.md?: links metallb/metallb from main on x.y.0?',
         // kustomize references: tasks.py rewrites these two whatever they point at (not config/frr-k8s).
-        "website/content/installation/_index.md?: regex /github\\.com\\/metallb\\/metallb\\/config\\/(?:native|frr)\\?ref=(.*)$/m={tag}",
+        'website/content/installation/_index.md?: regex /github\\.com\\/metallb\\/metallb\\/config\\/(?:native|frr)\\?ref=(.*)$/m={tag}',
     ],
     // Not v0.13.0 (its manifests kept `:main` init-container images, which tasks.py now refuses) nor
     // v0.14.0/v0.14.1 (their chart kept version 0.0.0 until 0d9af3f88 fixed the release task for 0.14.2).
@@ -57568,7 +57637,9 @@ function strings(node) {
 }
 const DEPENDENCY_TABLES = ['dependencies', 'dev-dependencies', 'build-dependencies'];
 function get(tree, keys) {
-    return tree ? resolveKeyPath(tree, keys.map((name) => ({ type: 'key', name })))[0]?.node : undefined;
+    return tree
+        ? resolveKeyPath(tree, keys.map((name) => ({ type: 'key', name })))[0]?.node
+        : undefined;
 }
 function scalar(node) {
     return node?.kind === 'scalar' ? node.value : undefined;
@@ -57627,7 +57698,20 @@ function replacementEntries(items, crateDir, crate, origin) {
             pattern: path.replace(/^\.\//, ''),
             optional: false,
             origin: where,
-            selectors: [{ kind: 'replace', pattern: rustRegex(search, where), replacement: replace, placeholders: 'cargo', crate, min, max, prerelease: scalar(get(item, ['prerelease'])) === true, optional: min === 0, text: `${where}: ${search}` }],
+            selectors: [
+                {
+                    kind: 'replace',
+                    pattern: rustRegex(search, where),
+                    replacement: replace,
+                    placeholders: 'cargo',
+                    crate,
+                    min,
+                    max,
+                    prerelease: scalar(get(item, ['prerelease'])) === true,
+                    optional: min === 0,
+                    text: `${where}: ${search}`,
+                },
+            ],
         };
     });
 }
@@ -57684,7 +57768,10 @@ const cargoWorkspace = async (source) => {
         if (selectors.length > 0)
             lines.push(line(`${crate.dir}/Cargo.toml`, selectors));
     }
-    const released = crates.filter((c) => c.released).map((c) => c.name).sort();
+    const released = crates
+        .filter((c) => c.released)
+        .map((c) => c.name)
+        .sort();
     if (released.length > 0)
         lines.push(`README.md?: crate ${released.join(' ')}?`);
     lines.push('CHANGELOG.md?: changelog?');

@@ -33627,7 +33627,9 @@ function readInputs(ctx) {
     const intervalMs = inputs.duration('interval', { default: 10_000 });
     const maxIntervalMs = inputs.duration('max-interval', { default: 60_000 });
     if (maxIntervalMs < intervalMs) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`max-interval\` (${maxIntervalMs / 1000}s) is shorter than \`interval\` (${intervalMs / 1000}s).`, 'Make `max-interval` at least as long as `interval`.', { input: 'max-interval' });
+        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`max-interval\` (${maxIntervalMs / 1000}s) is shorter than \`interval\` (${intervalMs / 1000}s).`, 'Make `max-interval` at least as long as `interval`.', {
+            input: 'max-interval',
+        });
     }
     const concurrency = inputs.integer('concurrency', { default: 8, min: 1, max: 64 });
     const targets = (0,_relkit_image_wait__WEBPACK_IMPORTED_MODULE_1__/* .buildTargets */ .TW)({
@@ -33888,9 +33890,7 @@ async function waitForImages(options) {
                 break;
             inflight.set(schedule, settle(schedule).finally(() => inflight.delete(schedule)));
         }
-        const upcoming = waiting
-            .filter((s) => !inflight.has(s))
-            .map((s) => Math.max(s.nextAt, blockedUntil.get(s.state.target.reference.registry) ?? 0));
+        const upcoming = waiting.filter((s) => !inflight.has(s)).map((s) => Math.max(s.nextAt, blockedUntil.get(s.state.target.reference.registry) ?? 0));
         const wakeAt = Math.min(deadline, nextReminder, ...upcoming);
         const sleep = Math.max(0, wakeAt - clock.now());
         if (inflight.size > 0) {
@@ -42546,7 +42546,14 @@ function assetUploader(options) {
                 answer = await options.fetch(request.url, {
                     signal: AbortSignal.timeout(options.requestTimeoutMs + Math.ceil(request.size / 512)),
                     method: 'POST',
-                    headers: { authorization: `token ${options.token}`, 'content-type': request.contentType, 'content-length': String(request.size), accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION, 'user-agent': 'relkit' },
+                    headers: {
+                        authorization: `token ${options.token}`,
+                        'content-type': request.contentType,
+                        'content-length': String(request.size),
+                        accept: 'application/vnd.github+json',
+                        'x-github-api-version': GITHUB_API_VERSION,
+                        'user-agent': 'relkit',
+                    },
                     body: external_node_stream_.Readable.toWeb(external_node_stream_.Readable.from(request.open())),
                     duplex: 'half',
                 });
@@ -42919,7 +42926,7 @@ class Inputs {
         return this.read(name, options, 'a duration such as `90s`, `10m`, `1h` or `1h30m` (a bare number means seconds)', _duration_js__WEBPACK_IMPORTED_MODULE_1__/* .parseDuration */ .E);
     }
     oneOf(name, choices, options = {}) {
-        return this.read(name, options, `one of ${choices.map((c) => `\`${c}\``).join(', ')}`, (v) => choices.includes(v) ? v : undefined);
+        return this.read(name, options, `one of ${choices.map((c) => `\`${c}\``).join(', ')}`, (v) => (choices.includes(v) ? v : undefined));
     }
     /** One item a line (commas also separate when `commas` is set); blank lines and `#` comments are skipped. */
     list(name, options = {}) {
@@ -43171,7 +43178,10 @@ var external_node_path_ = __nccwpck_require__(6760);
 class CredentialStore {
     entries = new Map();
     static key(registry) {
-        const host = registry.replace(/^https?:\/\//, '').replace(/\/.*$/, '').toLowerCase();
+        const host = registry
+            .replace(/^https?:\/\//, '')
+            .replace(/\/.*$/, '')
+            .toLowerCase();
         return host === 'index.docker.io' || host === DOCKER_HUB_API || host === DOCKER_HUB ? DOCKER_HUB : host;
     }
     set(registry, credential) {
@@ -43196,7 +43206,9 @@ function parseRegistryAuth(text, store, input = 'registry-auth') {
         const eq = trimmed.indexOf('=');
         const colon = trimmed.indexOf(':', eq + 1);
         if (eq <= 0 || colon < 0 || colon === eq + 1) {
-            throw new src/* UserError */.yo(`Input \`${input}\` line ${n + 1} is not REGISTRY=USER:PASSWORD (the value is not shown).`, 'Write one registry a line, e.g. `quay.io=robot+ci:${{ secrets.QUAY_TOKEN }}`.', { input });
+            throw new src/* UserError */.yo(`Input \`${input}\` line ${n + 1} is not REGISTRY=USER:PASSWORD (the value is not shown).`, 'Write one registry a line, e.g. `quay.io=robot+ci:${{ secrets.QUAY_TOKEN }}`.', {
+                input,
+            });
         }
         store.set(trimmed.slice(0, eq).trim(), { username: trimmed.slice(eq + 1, colon), password: trimmed.slice(colon + 1) });
     });

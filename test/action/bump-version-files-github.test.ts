@@ -128,7 +128,14 @@ describe('bump-version-files commits through the API', () => {
     const repo = await setup();
     const admin = env.client().rest;
     const current = await admin.rest.repos.getContent({ owner: 'acme', repo: repo.name, path: 'VERSION' });
-    await admin.rest.repos.createOrUpdateFileContents({ owner: 'acme', repo: repo.name, path: 'VERSION', message: 'someone else', content: Buffer.from('1.0.1\n').toString('base64'), sha: (current.data as { sha: string }).sha });
+    await admin.rest.repos.createOrUpdateFileContents({
+      owner: 'acme',
+      repo: repo.name,
+      path: 'VERSION',
+      message: 'someone else',
+      content: Buffer.from('1.0.1\n').toString('base64'),
+      sha: (current.data as { sha: string }).sha,
+    });
     const theirs = await headOf(repo.name);
     const result = await bump(repo, { commit: 'branch' });
     expect(result.failed).toBe(true);
@@ -189,7 +196,14 @@ describe('bump-version-files commits through the API', () => {
     const repo = await setup();
     const admin = env.client().rest;
     await admin.rest.git.createRef({ owner: 'acme', repo: repo.name, ref: 'refs/heads/relkit/bump-1.1.0', sha: repo.head });
-    await admin.rest.repos.createOrUpdateFileContents({ owner: 'acme', repo: repo.name, path: 'stray.txt', branch: 'relkit/bump-1.1.0', message: 'Bump version to 1.1.0\n\nRelkit-Branch: relkit/bump-1.1.0', content: Buffer.from('x').toString('base64') });
+    await admin.rest.repos.createOrUpdateFileContents({
+      owner: 'acme',
+      repo: repo.name,
+      path: 'stray.txt',
+      branch: 'relkit/bump-1.1.0',
+      message: 'Bump version to 1.1.0\n\nRelkit-Branch: relkit/bump-1.1.0',
+      content: Buffer.from('x').toString('base64'),
+    });
     const result = await bump(repo, { commit: 'pull-request' });
     expect(errors(result)).toEqual([]);
     const head = await headOf(repo.name, 'relkit/bump-1.1.0');
@@ -203,7 +217,14 @@ describe('bump-version-files commits through the API', () => {
     const repo = await setup();
     const admin = env.client().rest;
     await admin.rest.git.createRef({ owner: 'acme', repo: repo.name, ref: 'refs/heads/relkit/bump-1.1.0', sha: repo.head });
-    await admin.rest.repos.createOrUpdateFileContents({ owner: 'acme', repo: repo.name, path: 'stray.txt', branch: 'relkit/bump-1.1.0', message: 'Fix the chart too', content: Buffer.from('x').toString('base64') });
+    await admin.rest.repos.createOrUpdateFileContents({
+      owner: 'acme',
+      repo: repo.name,
+      path: 'stray.txt',
+      branch: 'relkit/bump-1.1.0',
+      message: 'Fix the chart too',
+      content: Buffer.from('x').toString('base64'),
+    });
     const human = await headOf(repo.name, 'relkit/bump-1.1.0');
     const result = await bump(repo, { commit: 'pull-request' });
     expect(result.failed).toBe(true);

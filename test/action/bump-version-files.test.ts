@@ -98,7 +98,11 @@ describe('bump-version-files refuses bad input before touching a file', () => {
     ['an invalid version', { version: '1.2', files: 'VERSION' }, /`version` is "1\.2", which is not a semantic version[\s\S]*Fix: Set `version` to X\.Y\.Z/],
     ['an unknown preset', { version: '1.1.0', preset: 'helm' }, /`preset` names "helm", which is not a preset[\s\S]*Fix: Use one of cargo-workspace, helm-chart, kata, kube-rs, metallb, npm/],
     ['a missing file', { version: '1.1.0', files: 'VERSION\ncharts/Chart.yaml: version' }, /files line 2: the file "charts\/Chart\.yaml" does not exist/],
-    ['a selector that matches nothing', { version: '1.1.0', files: 'VERSION\nChart.yaml: version, appversion' }, /Chart\.yaml: the key path `appversion` matches nothing\. Keys there: version, appVersion/],
+    [
+      'a selector that matches nothing',
+      { version: '1.1.0', files: 'VERSION\nChart.yaml: version, appversion' },
+      /Chart\.yaml: the key path `appversion` matches nothing\. Keys there: version, appVersion/,
+    ],
     ['malformed YAML', { version: '1.1.0', files: 'VERSION\nbroken.yaml: version' }, /broken\.yaml:3:1: not valid YAML/],
     ['malformed TOML', { version: '1.1.0', files: 'VERSION\nbroken.toml: package.version' }, /broken\.toml:2:17: not valid TOML: Unterminated string/],
     ['malformed JSON', { version: '1.1.0', files: 'VERSION\nbroken.json: version' }, /broken\.json:4:1: not valid JSON/],
@@ -108,7 +112,11 @@ describe('bump-version-files refuses bad input before touching a file', () => {
     ['a downgrade', { version: '0.9.0', files: 'VERSION' }, /0\.9\.0 is lower than the current version 1\.0\.0 \(from VERSION[\s\S]*allow-downgrade/],
     ['both version and bump', { version: '1.1.0', bump: 'minor', files: 'VERSION' }, /Both `version` and `bump` are set/],
     ['an unknown template placeholder', { version: '1.1.0', files: 'Chart.yaml: appVersion=v{verison}' }, /unknown placeholder \{verison\}/],
-    ['an edit that would break the file', { version: '1.1.0', files: 'VERSION\ngood.json: literal "\\"name\\"" -> "name"' }, /The edits to good\.json would leave it invalid JSON \(.*\); nothing was written\.\nFix: Check the selectors for good\.json/],
+    [
+      'an edit that would break the file',
+      { version: '1.1.0', files: 'VERSION\ngood.json: literal "\\"name\\"" -> "name"' },
+      /The edits to good\.json would leave it invalid JSON \(.*\); nothing was written\.\nFix: Check the selectors for good\.json/,
+    ],
     ['two selectors fighting over one value', { version: '1.1.0', files: 'Chart.yaml: version, version=v{version}' }, /both change the same text, differently/],
   ];
 
@@ -136,14 +144,22 @@ describe('bump-version-files refuses bad input before touching a file', () => {
 
 /** Cargo's requirement rules, written out for the check: a bare version is a caret requirement, commas are AND. */
 function cargoMatches(requirement: string, version: string): boolean {
-  return semver.satisfies(version, requirement.split(',').map((c) => c.trim()).map((c) => (/^\d/.test(c) ? `^${c}` : c)).join(' '));
+  return semver.satisfies(
+    version,
+    requirement
+      .split(',')
+      .map((c) => c.trim())
+      .map((c) => (/^\d/.test(c) ? `^${c}` : c))
+      .join(' '),
+  );
 }
 
 describe('preset cargo-workspace follows cargo-release', () => {
   async function workspace(): Promise<string> {
     const dir = await scratchDir('cargo-release');
     const files: Record<string, string> = {
-      'Cargo.toml': '[workspace]\nmembers = ["core", "client", "e2e", "examples"]\n\n[workspace.package]\nversion = "0.9.1"\n\n[workspace.dependencies]\nkcore = { path = "core", version = "0.9.1" }\n',
+      'Cargo.toml':
+        '[workspace]\nmembers = ["core", "client", "e2e", "examples"]\n\n[workspace.package]\nversion = "0.9.1"\n\n[workspace.dependencies]\nkcore = { path = "core", version = "0.9.1" }\n',
       'release.toml': 'shared-version = true\npre-release-hook = ["../scripts/release-pre.sh"]\n',
       'core/Cargo.toml': '[package]\nname = "kcore"\nversion.workspace = true\n',
       'core/release.toml': '[[pre-release-replacements]]\nfile = "../INSTALL.md"\nsearch = "kcore = \\"[0-9.]+\\""\nreplace = "kcore = \\"{{version}}\\""\n',
@@ -165,7 +181,8 @@ describe('preset cargo-workspace follows cargo-release', () => {
         '',
       ].join('\n'),
       'e2e/Cargo.toml': '[package]\nname = "e2e"\nversion = "0.1.0"\npublish = false\n\n[dependencies]\nkclient = { path = "../client", version = ">=0.9.0" }\n',
-      'examples/Cargo.toml': '[package]\nname = "examples"\nversion = "0.1.0"\n\n[package.metadata.release]\nrelease = false\n\n[dev-dependencies]\nkclient = { path = "../client", version = "^0.9.0" }\n',
+      'examples/Cargo.toml':
+        '[package]\nname = "examples"\nversion = "0.1.0"\n\n[package.metadata.release]\nrelease = false\n\n[dev-dependencies]\nkclient = { path = "../client", version = "^0.9.0" }\n',
       'INSTALL.md': '```toml\nkcore = "0.9.1"\n```\n',
     };
     for (const [path, content] of Object.entries(files)) {
@@ -179,7 +196,10 @@ describe('preset cargo-workspace follows cargo-release', () => {
   async function requirements(dir: string): Promise<Map<string, string[]>> {
     const found = new Map<string, string[]>();
     for (const path of ['Cargo.toml', 'client/Cargo.toml', 'e2e/Cargo.toml', 'examples/Cargo.toml']) {
-      found.set(path, [...(await readFile(join(dir, path), 'utf8')).matchAll(/path = "[^"]+", version = "([^"]+)"/g)].map((m) => m[1]!));
+      found.set(
+        path,
+        [...(await readFile(join(dir, path), 'utf8')).matchAll(/path = "[^"]+", version = "([^"]+)"/g)].map((m) => m[1]!),
+      );
     }
     return found;
   }
@@ -215,7 +235,9 @@ describe('preset cargo-workspace follows cargo-release', () => {
     expect(await read('examples/Cargo.toml')).toContain('version = "0.1.0"');
     expect(await read('examples/Cargo.toml')).toContain('kclient = { path = "../client", version = "^0.10.0" }');
     expect(await read('INSTALL.md')).toBe('```toml\nkcore = "0.10.0"\n```\n');
-    expect(result.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([expect.stringMatching(/^release\.toml runs the pre-release hook `\.\.\/scripts\/release-pre\.sh` for kclient, kcore; relkit does not run it/)]);
+    expect(result.annotations.filter((a) => a.level === 'warning').map((a) => a.message)).toEqual([
+      expect.stringMatching(/^release\.toml runs the pre-release hook `\.\.\/scripts\/release-pre\.sh` for kclient, kcore; relkit does not run it/),
+    ]);
     expect(result.summary).toContain('relkit does not run it');
 
     await expectCargoRules(dir, requirementsBefore, '0.10.0');
@@ -241,7 +263,9 @@ describe('preset cargo-workspace follows cargo-release', () => {
     const dir = await workspace();
     const before = await snapshot(dir);
     const result = await run(dir, { preset: 'cargo-workspace', version: '1.0.0', 'tag-prefix': '' });
-    expect(errors(result).join('\n')).toMatch(/client\/Cargo\.toml: `dev-dependencies\.kcore-range\.version`: the requirement ">=0\.6, <1\.0\.0" does not match the new version 1\.0\.0, and relkit will not guess how to widen a range/);
+    expect(errors(result).join('\n')).toMatch(
+      /client\/Cargo\.toml: `dev-dependencies\.kcore-range\.version`: the requirement ">=0\.6, <1\.0\.0" does not match the new version 1\.0\.0, and relkit will not guess how to widen a range/,
+    );
     expect(result.stderr + result.stdout).not.toMatch(/\n\s+at /);
     expect(await snapshot(dir)).toEqual(before);
   });

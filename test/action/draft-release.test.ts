@@ -12,7 +12,14 @@ let repo: { name: string; head: string; full: string };
 
 beforeEach(async () => {
   const name = `rel${++n}`;
-  env.sandbox.addRepo({ owner: 'acme', name, commits: [{ id: 'c1', message: 'init', files: { VERSION: '1.0.0\n' } }, { id: 'c2', message: 'second', files: { VERSION: '1.1.0\n' } }] });
+  env.sandbox.addRepo({
+    owner: 'acme',
+    name,
+    commits: [
+      { id: 'c1', message: 'init', files: { VERSION: '1.0.0\n' } },
+      { id: 'c2', message: 'second', files: { VERSION: '1.1.0\n' } },
+    ],
+  });
   const head = (await env.client().rest.rest.git.getRef({ owner: 'acme', repo: name, ref: 'heads/main' })).data.object.sha;
   repo = { name, head, full: `acme/${name}` };
   env.sandbox.faults.clear();
@@ -27,7 +34,12 @@ async function workspace(files: Record<string, string>): Promise<string> {
 }
 
 function release(inputs: Record<string, string>, cwd?: string, runId = '5001') {
-  return runAction('draft-release', env.sandbox, { token: SANDBOX_TOKENS.githubToken, ...inputs }, { ...(cwd ? { cwd } : {}), env: { GITHUB_REPOSITORY: repo.full, GITHUB_SHA: repo.head, GITHUB_RUN_ID: runId } });
+  return runAction(
+    'draft-release',
+    env.sandbox,
+    { token: SANDBOX_TOKENS.githubToken, ...inputs },
+    { ...(cwd ? { cwd } : {}), env: { GITHUB_REPOSITORY: repo.full, GITHUB_SHA: repo.head, GITHUB_RUN_ID: runId } },
+  );
 }
 
 async function releasesFor(tag: string) {
@@ -36,7 +48,9 @@ async function releasesFor(tag: string) {
 }
 
 async function assetsOf(id: number) {
-  return (await env.client().rest.rest.repos.listReleaseAssets({ owner: 'acme', repo: repo.name, release_id: id })).data.map((a) => ({ name: a.name, digest: a.digest })).sort((a, b) => (a.name < b.name ? -1 : 1));
+  return (await env.client().rest.rest.repos.listReleaseAssets({ owner: 'acme', repo: repo.name, release_id: id })).data
+    .map((a) => ({ name: a.name, digest: a.digest }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 const ARCHES = ['amd64', 'arm64', 's390x', 'ppc64le'];
@@ -62,7 +76,10 @@ describe('draft-release, the Kata shape', () => {
     const assets = await assetsOf(releases[0]!.id);
     expect(assets.map((a) => a.name)).toEqual(['SHA256SUMS', ...names.sort()]);
     for (const arch of ARCHES) expect(assets.find((a) => a.name === `kata-static-${arch}.tar.xz`)!.digest).toBe(`sha256:${sha256(tarball(arch))}`);
-    const sums = ARCHES.map((a) => `kata-static-${a}.tar.xz`).sort().map((name) => `${sha256(tarball(name.slice('kata-static-'.length, -'.tar.xz'.length)))}  ${name}\n`).join('');
+    const sums = ARCHES.map((a) => `kata-static-${a}.tar.xz`)
+      .sort()
+      .map((name) => `${sha256(tarball(name.slice('kata-static-'.length, -'.tar.xz'.length)))}  ${name}\n`)
+      .join('');
     expect(assets.find((a) => a.name === 'SHA256SUMS')!.digest).toBe(`sha256:${sha256(sums)}`);
     expect((await env.client().rest.rest.repos.getLatestRelease({ owner: 'acme', repo: repo.name })).data.tag_name).toBe('v1.1.0');
     expect((await env.client().rest.rest.git.getRef({ owner: 'acme', repo: repo.name, ref: 'tags/v1.1.0' })).data.object.sha).toBe(repo.head);
@@ -218,10 +235,19 @@ describe('draft-release decides latest and pre-release', () => {
 describe('draft-release explains what GitHub refuses', () => {
   it('GITHUB_TOKEN on a target that changes workflows: the fix names an App token', async () => {
     const admin = env.client().rest;
-    await admin.rest.repos.createOrUpdateFileContents({ owner: 'acme', repo: repo.name, path: '.github/workflows/ci.yml', branch: 'feature', message: 'ci', content: Buffer.from('on: push\n').toString('base64') }).catch(async () => {
-      await admin.rest.git.createRef({ owner: 'acme', repo: repo.name, ref: 'refs/heads/feature', sha: repo.head });
-      await admin.rest.repos.createOrUpdateFileContents({ owner: 'acme', repo: repo.name, path: '.github/workflows/ci.yml', branch: 'feature', message: 'ci', content: Buffer.from('on: push\n').toString('base64') });
-    });
+    await admin.rest.repos
+      .createOrUpdateFileContents({ owner: 'acme', repo: repo.name, path: '.github/workflows/ci.yml', branch: 'feature', message: 'ci', content: Buffer.from('on: push\n').toString('base64') })
+      .catch(async () => {
+        await admin.rest.git.createRef({ owner: 'acme', repo: repo.name, ref: 'refs/heads/feature', sha: repo.head });
+        await admin.rest.repos.createOrUpdateFileContents({
+          owner: 'acme',
+          repo: repo.name,
+          path: '.github/workflows/ci.yml',
+          branch: 'feature',
+          message: 'ci',
+          content: Buffer.from('on: push\n').toString('base64'),
+        });
+      });
     const result = await release({ tag: 'v10.0.0', target: 'feature', publish: 'true' });
     expect(result.failed).toBe(true);
     expect(errors(result).join('\n')).toMatch(/workflows[\s\S]*Fix: GITHUB_TOKEN cannot create releases on a commit that changes workflows; use a GitHub App token with the workflows permission/);
@@ -231,7 +257,12 @@ describe('draft-release explains what GitHub refuses', () => {
     const body = Array.from({ length: 3000 }, (_, i) => `* change ${i} ${'x'.repeat(50)}`).join('\n');
     // As gen-relnotes hands it over: a file (an input this long would not fit in the environment).
     const cwd = await workspace({ 'notes.md': body });
-    const result = await runAction('draft-release', env.sandbox, { token: SANDBOX_TOKENS.githubToken, tag: 'v11.0.0', 'body-file': 'notes.md' }, { cwd, env: { GITHUB_REPOSITORY: repo.full, GITHUB_SHA: repo.head, GITHUB_RUN_ID: '5001', GITHUB_SERVER_URL: 'https://github.com' } });
+    const result = await runAction(
+      'draft-release',
+      env.sandbox,
+      { token: SANDBOX_TOKENS.githubToken, tag: 'v11.0.0', 'body-file': 'notes.md' },
+      { cwd, env: { GITHUB_REPOSITORY: repo.full, GITHUB_SHA: repo.head, GITHUB_RUN_ID: '5001', GITHUB_SERVER_URL: 'https://github.com' } },
+    );
     expect(errors(result)).toEqual([]);
     const [created] = await releasesFor('v11.0.0');
     expect(created!.body!.length).toBeLessThanOrEqual(125_000);

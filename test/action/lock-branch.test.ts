@@ -141,7 +141,7 @@ describe('lock-branch, ruleset method', () => {
     expect(noState.exitCode).toBe(0);
   });
 
-  it('runs the post step after a failed main step without touching another holder\'s lock', async () => {
+  it("runs the post step after a failed main step without touching another holder's lock", async () => {
     await lock({}, '4001');
     const main = await lock({ 'unlock-on-exit': 'true' }, '4002');
     expect(main.exitCode).toBe(1);
@@ -154,7 +154,14 @@ describe('lock-branch, ruleset method', () => {
 
 describe('lock-branch under faults', () => {
   // Every call lock and unlock make: repository, branch, protection read, ruleset list, create, delete.
-  const calls: [string, string][] = [['GET', '/repos/acme/app'], ['GET', '/branches/main'], ['GET', '/protection'], ['GET', '/rulesets'], ['POST', '/rulesets'], ['DELETE', '/rulesets/']];
+  const calls: [string, string][] = [
+    ['GET', '/repos/acme/app'],
+    ['GET', '/branches/main'],
+    ['GET', '/protection'],
+    ['GET', '/rulesets'],
+    ['POST', '/rulesets'],
+    ['DELETE', '/rulesets/'],
+  ];
   for (const kind of ['status', 'reset'] as const) {
     it(`succeeds through a ${kind === 'status' ? '502' : 'connection reset'} at each lock and unlock call, leaving exactly one ruleset then none`, async () => {
       for (const [method, p] of calls) {
@@ -202,7 +209,13 @@ describe('lock-branch, protection method', () => {
     },
     'the @octokit/fixtures minimal protection': { required_status_checks: null, required_pull_request_reviews: null, restrictions: null, enforce_admins: false },
     'checks with app ids, linear history, conversation resolution': {
-      required_status_checks: { strict: false, checks: [{ context: 'ci/build', app_id: 15368 }, { context: 'dco', app_id: null }] },
+      required_status_checks: {
+        strict: false,
+        checks: [
+          { context: 'ci/build', app_id: 15368 },
+          { context: 'dco', app_id: null },
+        ],
+      },
       required_pull_request_reviews: { required_approving_review_count: 2, require_last_push_approval: true, bypass_pull_request_allowances: { users: ['bob'], teams: [] } },
       restrictions: null,
       enforce_admins: false,
@@ -236,7 +249,13 @@ describe('lock-branch, protection method', () => {
     const relock = await lock({ method: 'protection' }, '1001', { GITHUB_RUN_ATTEMPT: '3' });
     expect(relock.summary).toContain('already locked by this holder');
     await lock({ method: 'protection', action: 'unlock' });
-    const status = await env.client().rest.rest.repos.getBranchProtection({ ...repo, branch: 'main' }).then(() => 200, (e: { status: number }) => e.status);
+    const status = await env
+      .client()
+      .rest.rest.repos.getBranchProtection({ ...repo, branch: 'main' })
+      .then(
+        () => 200,
+        (e: { status: number }) => e.status,
+      );
     expect(status).toBe(404);
     expect(await push(SANDBOX_TOKENS.admin)).toBe(200);
   });

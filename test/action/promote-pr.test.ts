@@ -31,7 +31,13 @@ function setup(options: { fork?: boolean } = {}): { name: string; repository: st
   env.sandbox.addRepo({
     owner: 'kubernetes',
     name,
-    commits: [{ id: 'c1', message: 'Initial commit', files: { [MANIFEST]: original, 'README.md': '# k8s.io\n', 'charts/index.yaml': 'entries:\n  gaie:\n    - version: 1.0.0 # latest\n      urls: [https://example.com/gaie-1.0.0.tgz]\n' } }],
+    commits: [
+      {
+        id: 'c1',
+        message: 'Initial commit',
+        files: { [MANIFEST]: original, 'README.md': '# k8s.io\n', 'charts/index.yaml': 'entries:\n  gaie:\n    - version: 1.0.0 # latest\n      urls: [https://example.com/gaie-1.0.0.tgz]\n' },
+      },
+    ],
     labels: [{ name: 'area/artifacts' }],
   });
   if (options.fork) env.sandbox.addRepo({ owner: 'release-bot', ownerType: 'User', name, fork: `kubernetes/${name}`, commits: [] });
@@ -158,7 +164,12 @@ describe('promote-pr edits a real image-promoter manifest', () => {
     const repo = setup();
     const before = JSON.stringify(env.sandbox.dump());
     env.sandbox.log.length = 0;
-    const result = await promote(repo, { images: 'epp', 'staging-registry': STAGING, tags: 'v1.0.0', digests: JSON.stringify({ epp: 'sha256:02ac1468dbb281d4c5b364362b662fdc31ec261fe46ccb3d8e0b2f1d8c1f9c28' }) });
+    const result = await promote(repo, {
+      images: 'epp',
+      'staging-registry': STAGING,
+      tags: 'v1.0.0',
+      digests: JSON.stringify({ epp: 'sha256:02ac1468dbb281d4c5b364362b662fdc31ec261fe46ccb3d8e0b2f1d8c1f9c28' }),
+    });
     expect(errors(result)).toEqual([]);
     expect(result.outputs).toMatchObject({ operation: 'unchanged', 'pull-request-number': '' });
     expect(env.sandbox.log.filter((e) => e.server !== 'graphql' && e.method !== 'GET')).toEqual([]);
@@ -220,7 +231,15 @@ describe('promote-pr never overwrites a human', () => {
     const branch = first.outputs.branch!;
     const admin = env.client().rest;
     const current = await admin.rest.repos.getContent({ owner: 'kubernetes', repo: repo.name, path: 'README.md', ref: branch });
-    await admin.rest.repos.createOrUpdateFileContents({ owner: 'kubernetes', repo: repo.name, path: 'README.md', branch, message: 'Add a note for reviewers', content: Buffer.from('# k8s.io\nnote\n').toString('base64'), sha: (current.data as { sha: string }).sha });
+    await admin.rest.repos.createOrUpdateFileContents({
+      owner: 'kubernetes',
+      repo: repo.name,
+      path: 'README.md',
+      branch,
+      message: 'Add a note for reviewers',
+      content: Buffer.from('# k8s.io\nnote\n').toString('base64'),
+      sha: (current.data as { sha: string }).sha,
+    });
     const human = await headOf('kubernetes', repo.name, branch);
 
     const rebuilt = { ...v101, [`${STAGING}/bbr:v1.0.1`]: digestOf('8') };
@@ -266,7 +285,15 @@ describe('promote-pr under faults', () => {
 describe('promote-pr waits for the merge', () => {
   it('blocks until the pull request is merged in the sandbox, then says merged', async () => {
     const repo = setup();
-    const running = promote(repo, { images: IMAGES.join('\n'), 'staging-registry': STAGING, tags: 'v1.0.1', digests: JSON.stringify(v101), 'wait-merged': 'true', 'merge-poll-interval': '200ms', 'merge-timeout': '30s' });
+    const running = promote(repo, {
+      images: IMAGES.join('\n'),
+      'staging-registry': STAGING,
+      tags: 'v1.0.1',
+      digests: JSON.stringify(v101),
+      'wait-merged': 'true',
+      'merge-poll-interval': '200ms',
+      'merge-timeout': '30s',
+    });
     let number: number | undefined;
     for (let i = 0; i < 100 && number === undefined; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -288,7 +315,15 @@ describe('promote-pr waits for the merge', () => {
 
   it('fails at the timeout, naming the pull request', async () => {
     const repo = setup();
-    const result = await promote(repo, { images: 'epp', 'staging-registry': STAGING, tags: 'v1.0.1', digests: JSON.stringify(v101), 'wait-merged': 'true', 'merge-poll-interval': '100ms', 'merge-timeout': '1s' });
+    const result = await promote(repo, {
+      images: 'epp',
+      'staging-registry': STAGING,
+      tags: 'v1.0.1',
+      digests: JSON.stringify(v101),
+      'wait-merged': 'true',
+      'merge-poll-interval': '100ms',
+      'merge-timeout': '1s',
+    });
     expect(result.failed).toBe(true);
     expect(errors(result).join('\n')).toMatch(/pull\/\d+ was not merged within 1s/);
   });
@@ -298,12 +333,21 @@ describe('promote-pr in mock mode', () => {
   it('prints the diff and the pull request it would open, and changes nothing', async () => {
     const repo = setup({ fork: true });
     const before = JSON.stringify(env.sandbox.dump());
-    const result = await promote(repo, { images: IMAGES.join('\n'), 'staging-registry': STAGING, tags: 'v1.0.1', digests: JSON.stringify(v101), fork: 'release-bot', labels: 'area/artifacts', mock: 'true' }, FORK_TOKEN);
+    const result = await promote(
+      repo,
+      { images: IMAGES.join('\n'), 'staging-registry': STAGING, tags: 'v1.0.1', digests: JSON.stringify(v101), fork: 'release-bot', labels: 'area/artifacts', mock: 'true' },
+      FORK_TOKEN,
+    );
     expect(errors(result)).toEqual([]);
     expect(result.outputs.operation).toBe('created');
     expect(result.stdout).toContain(`+    "${digestOf('3')}": ["v1.0.1"]`);
     expect(result.stdout).toContain(`Would open "Promote gateway-api-inference-extension v1.0.1" from release-bot/${repo.name}:relkit/promote/gateway-api-inference-extension-v1.0.1`);
-    for (const planned of ['create branch relkit/promote/gateway-api-inference-extension-v1.0.1 in release-bot/', 'commit 1 file(s): Promote gateway-api-inference-extension v1.0.1', 'open a pull request release-bot:relkit/promote/', 'label the pull request area/artifacts']) {
+    for (const planned of [
+      'create branch relkit/promote/gateway-api-inference-extension-v1.0.1 in release-bot/',
+      'commit 1 file(s): Promote gateway-api-inference-extension v1.0.1',
+      'open a pull request release-bot:relkit/promote/',
+      'label the pull request area/artifacts',
+    ]) {
       expect(result.summary).toContain(planned);
     }
     expect(JSON.stringify(env.sandbox.dump())).toBe(before);
@@ -334,7 +378,13 @@ describe('promote-pr refuses bad input before any request', () => {
 
   it('names promoter-manifest when the target repository has no such file', async () => {
     const repo = setup();
-    const result = await promote(repo, { 'promoter-manifest': 'registry.k8s.io/images/k8s-staging-nope/images.yaml', images: 'epp', 'staging-registry': STAGING, tags: 'v1.0.1', digests: JSON.stringify(v101) });
+    const result = await promote(repo, {
+      'promoter-manifest': 'registry.k8s.io/images/k8s-staging-nope/images.yaml',
+      images: 'epp',
+      'staging-registry': STAGING,
+      tags: 'v1.0.1',
+      digests: JSON.stringify(v101),
+    });
     expect(result.failed).toBe(true);
     expect(errors(result).join('\n')).toContain(`kubernetes/${repo.name}@main has no registry.k8s.io/images/k8s-staging-nope/images.yaml.\nFix: Set \`promoter-manifest\``);
   });
@@ -343,7 +393,14 @@ describe('promote-pr refuses bad input before any request', () => {
     const repo = setup();
     const admin = env.client().rest;
     const current = await admin.rest.repos.getContent({ owner: 'kubernetes', repo: repo.name, path: MANIFEST });
-    await admin.rest.repos.createOrUpdateFileContents({ owner: 'kubernetes', repo: repo.name, path: MANIFEST, message: 'break it', content: Buffer.from(`${original}- name: x\n  dmap: [\n`).toString('base64'), sha: (current.data as { sha: string }).sha });
+    await admin.rest.repos.createOrUpdateFileContents({
+      owner: 'kubernetes',
+      repo: repo.name,
+      path: MANIFEST,
+      message: 'break it',
+      content: Buffer.from(`${original}- name: x\n  dmap: [\n`).toString('base64'),
+      sha: (current.data as { sha: string }).sha,
+    });
     const result = await promote(repo, { images: 'epp', 'staging-registry': STAGING, tags: 'v1.0.1', digests: JSON.stringify(v101) });
     expect(result.failed).toBe(true);
     expect(errors(result).join('\n')).toMatch(new RegExp(`${MANIFEST.replace(/\./g, '\\.')}:\\d+:\\d+: not valid YAML`));
@@ -382,10 +439,17 @@ describe('promote-pr resolves digests in a real registry', () => {
 describe('promote-pr with file edits', () => {
   it('edits other files of the target repository with bump-version-files selectors', async () => {
     const repo = setup();
-    const result = await promote(repo, { 'promoter-manifest': '', tags: 'v1.1.0', edits: 'charts/index.yaml: entries.gaie[0].version\nREADME.md: literal "# k8s.io" -> "# k8s.io (gaie {tag})"', name: 'gaie' });
+    const result = await promote(repo, {
+      'promoter-manifest': '',
+      tags: 'v1.1.0',
+      edits: 'charts/index.yaml: entries.gaie[0].version\nREADME.md: literal "# k8s.io" -> "# k8s.io (gaie {tag})"',
+      name: 'gaie',
+    });
     expect(errors(result)).toEqual([]);
     expect(result.outputs).toMatchObject({ operation: 'created', branch: 'relkit/promote/gaie-v1.1.0' });
-    expect(await fileAt('kubernetes', repo.name, 'relkit/promote/gaie-v1.1.0', 'charts/index.yaml')).toBe('entries:\n  gaie:\n    - version: 1.1.0 # latest\n      urls: [https://example.com/gaie-1.0.0.tgz]\n');
+    expect(await fileAt('kubernetes', repo.name, 'relkit/promote/gaie-v1.1.0', 'charts/index.yaml')).toBe(
+      'entries:\n  gaie:\n    - version: 1.1.0 # latest\n      urls: [https://example.com/gaie-1.0.0.tgz]\n',
+    );
     expect(await fileAt('kubernetes', repo.name, 'relkit/promote/gaie-v1.1.0', 'README.md')).toBe('# k8s.io (gaie v1.1.0)\n');
     const open = await pulls(repo.name);
     expect(open[0]!.body).toContain('- `charts/index.yaml`');

@@ -58,7 +58,9 @@ describe('wait-for-images against a real registry (no auth)', () => {
     expect(prod.digest).not.toBe(staging.digest);
     const result = await wait({ images: `${registry.host}/prod/epp:v1.6.0`, 'same-digest-as': `${registry.host}/staging/epp`, timeout: '2s' });
     expect(result.failed).toBe(true);
-    expect(errors(result).join('\n')).toMatch(/Timed out after \ds waiting for 1 of 1 image[\s\S]*prod\/epp:v1\.6\.0: digest sha256:[0-9a-f]{12}… differs from 127\.0\.0\.1:\d+\/staging\/epp:v1\.6\.0 \(sha256:/);
+    expect(errors(result).join('\n')).toMatch(
+      /Timed out after \ds waiting for 1 of 1 image[\s\S]*prod\/epp:v1\.6\.0: digest sha256:[0-9a-f]{12}… differs from 127\.0\.0\.1:\d+\/staging\/epp:v1\.6\.0 \(sha256:/,
+    );
     expect(result.outputs.ready).toBe('false');
 
     const same = await wait({ images: `${registry.host}/staging/epp:v1.6.0\n${registry.host}/acme/single:v1`, 'same-digest-as': `${registry.host}/staging`, timeout: '2s' });
@@ -142,7 +144,12 @@ describe('wait-for-images with registry authentication', () => {
     expect(bearer.tokenRequests).toHaveLength(1);
     expect(bearer.tokenRequests[0]).toContain('scope=repository%3Aprivate%2Fapp%3Apull');
     expect(result.masks).toContain(password);
-    expect(result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')).not.toContain(password);
+    expect(
+      result.stdout
+        .split('\n')
+        .filter((line) => !line.startsWith('::add-mask::'))
+        .join('\n'),
+    ).not.toContain(password);
   });
 
   it('reads credentials from a Docker config.json', async () => {

@@ -35,7 +35,10 @@ describe('relkit <action> from a terminal', () => {
     expect(JSON.parse(fromEnv.stdout)).toMatchObject({ exitCode: 0, outputs: { version: '1.0.1', 'previous-version': '1.0.0' } });
     expect(readFileSync(join(workspace, 'VERSION'), 'utf8')).toBe('1.0.1\n');
     const { GITHUB_WORKSPACE: _ignored, ...withoutWorkspace } = childEnv;
-    const fromFlag = await run(process.execPath, [bin, 'bump-version-files', '--repo', 'acme/app', '--version', '1.0.2', '--files', 'VERSION', '--workspace', workspace, '--json'], { cwd: root, env: withoutWorkspace });
+    const fromFlag = await run(process.execPath, [bin, 'bump-version-files', '--repo', 'acme/app', '--version', '1.0.2', '--files', 'VERSION', '--workspace', workspace, '--json'], {
+      cwd: root,
+      env: withoutWorkspace,
+    });
     expect(JSON.parse(fromFlag.stdout)).toMatchObject({ exitCode: 0, outputs: { version: '1.0.2' } });
     expect(readFileSync(join(workspace, 'VERSION'), 'utf8')).toBe('1.0.2\n');
   });

@@ -23,9 +23,10 @@ describe('the relkit command (committed bundle)', () => {
     expect(stdout).toContain('relkit sandbox serve');
   });
 
-  it('refuses a Node.js older than the actions\' node24 at once, saying how to get 24', () => {
+  it("refuses a Node.js older than the actions' node24 at once, saying how to get 24", () => {
     // Node 20 and 22 lack what the bundles use on a runner (fs.glob without warnings, for one).
-    const asNode20 = 'data:text/javascript,Object.defineProperty(process, "versions", { value: { ...process.versions, node: "20.19.0" } }); Object.defineProperty(process, "version", { value: "v20.19.0" });';
+    const asNode20 =
+      'data:text/javascript,Object.defineProperty(process, "versions", { value: { ...process.versions, node: "20.19.0" } }); Object.defineProperty(process, "version", { value: "v20.19.0" });';
     let result: { status: number; stderr: string } = { status: 0, stderr: '' };
     try {
       execFileSync(process.execPath, ['--import', asNode20, bin, 'bump-version-files', '--version', '1.2.3', '--files', 'VERSION', '--mock'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -34,7 +35,9 @@ describe('the relkit command (committed bundle)', () => {
       result = { status: e.status, stderr: e.stderr.toString() };
     }
     expect(result.status).toBe(2);
-    expect(result.stderr).toBe('relkit: relkit runs the actions as GitHub does, on Node.js 24 (runs.using: node24), and this is Node.js v20.19.0.\nFix: Install Node.js 24 or newer (https://nodejs.org/en/download, or `nvm install 24`) and run relkit with it.\n');
+    expect(result.stderr).toBe(
+      'relkit: relkit runs the actions as GitHub does, on Node.js 24 (runs.using: node24), and this is Node.js v20.19.0.\nFix: Install Node.js 24 or newer (https://nodejs.org/en/download, or `nvm install 24`) and run relkit with it.\n',
+    );
   });
 
   it('rejects an unknown command with the list of valid ones', () => {
@@ -60,7 +63,13 @@ describe('the relkit command (committed bundle)', () => {
       expect(output).toContain('repositories: acme/app');
       const repo = (await (await fetch(`${api}/repos/acme/app`, { headers: { authorization: 'token ghp_sandbox_admin' } })).json()) as { full_name: string; default_branch: string };
       expect(repo).toMatchObject({ full_name: 'acme/app', default_branch: 'main' });
-      const graphql = (await (await fetch(`${api}/graphql`, { method: 'POST', headers: { authorization: 'token ghp_sandbox_admin' }, body: JSON.stringify({ query: '{ repository(owner:"acme", name:"app") { defaultBranchRef { target { ... on Commit { messageHeadline } } } } }' }) })).json()) as { data: unknown };
+      const graphql = (await (
+        await fetch(`${api}/graphql`, {
+          method: 'POST',
+          headers: { authorization: 'token ghp_sandbox_admin' },
+          body: JSON.stringify({ query: '{ repository(owner:"acme", name:"app") { defaultBranchRef { target { ... on Commit { messageHeadline } } } } }' }),
+        })
+      ).json()) as { data: unknown };
       expect(graphql.data).toEqual({ repository: { defaultBranchRef: { target: { messageHeadline: 'Second' } } } });
     } finally {
       child.kill('SIGTERM');

@@ -32,7 +32,10 @@ describe('relkit rehearse (committed bundle)', () => {
 
   it('--repo-dir releases the git repository in a folder, and an unknown scenario is refused', async () => {
     const dir = await scratchDir('rehearse-repo');
-    const git = (...args: string[]) => promisify(execFile)('git', ['-C', dir, ...args], { env: { ...process.env, GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@example.com' } });
+    const git = (...args: string[]) =>
+      promisify(execFile)('git', ['-C', dir, ...args], {
+        env: { ...process.env, GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@example.com' },
+      });
     await git('init', '-q', '-b', 'main');
     writeFileSync(join(dir, 'VERSION'), '1.4.2\n');
     mkdirSync(join(dir, 'src'));
@@ -68,10 +71,16 @@ describe('relkit rehearse (committed bundle)', () => {
 
     // A Cargo workspace (kube-rs's shape) is found as one, its crates and README bumped together.
     const cargo = await scratchDir('rehearse-cargo');
-    const cgit = (...args: string[]) => promisify(execFile)('git', ['-C', cargo, ...args], { env: { ...process.env, GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@example.com' } });
+    const cgit = (...args: string[]) =>
+      promisify(execFile)('git', ['-C', cargo, ...args], {
+        env: { ...process.env, GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@example.com' },
+      });
     await cgit('init', '-q', '-b', 'main');
     mkdirSync(join(cargo, 'kube-core'));
-    writeFileSync(join(cargo, 'Cargo.toml'), '[workspace]\nmembers = ["kube-core"]\n\n[workspace.package]\nversion = "0.9.1"\n\n[workspace.dependencies]\nkube-core = { path = "kube-core", version = "=0.9.1" }\n');
+    writeFileSync(
+      join(cargo, 'Cargo.toml'),
+      '[workspace]\nmembers = ["kube-core"]\n\n[workspace.package]\nversion = "0.9.1"\n\n[workspace.dependencies]\nkube-core = { path = "kube-core", version = "=0.9.1" }\n',
+    );
     writeFileSync(join(cargo, 'kube-core', 'Cargo.toml'), '[package]\nname = "kube-core"\nversion.workspace = true\n');
     writeFileSync(join(cargo, 'README.md'), '```toml\n[dependencies]\nkube-core = "0.9.1"\n```\n');
     writeFileSync(join(cargo, 'release.toml'), 'shared-version = true\npre-release-hook = ["../scripts/release-pre.sh"]\n');
@@ -82,7 +91,9 @@ describe('relkit rehearse (committed bundle)', () => {
     expect(proposed.code, proposed.stderr).toBe(0);
     // The hook relkit does not run is in the report, not only in a step's log.
     expect(proposed.stdout).toMatch(/\nWarnings\n( {2}! .*\n)* {2}! \w+ \/ [\w-]+: release\.toml runs the pre-release hook `\.\.\/scripts\/release-pre\.sh` for kube-core; relkit does not run it/);
-    expect(proposed.stdout).toMatch(/Assumed: a patch release 0\.9\.1 → 0\.9\.2 of preset cargo-workspace \(3 place\(s\) in 2 file\(s\), read from Cargo\.toml .*\), after 0\.9\.1, tags like X\.Y\.Z\./);
+    expect(proposed.stdout).toMatch(
+      /Assumed: a patch release 0\.9\.1 → 0\.9\.2 of preset cargo-workspace \(3 place\(s\) in 2 file\(s\), read from Cargo\.toml .*\), after 0\.9\.1, tags like X\.Y\.Z\./,
+    );
 
     const refused = await relkit(['rehearse', '--scenario', 'nope']);
     expect(refused.code).toBe(2);

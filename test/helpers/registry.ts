@@ -94,7 +94,9 @@ export async function startRegistry(options: { auth?: 'none' | 'bearer' | 'basic
   let realm: string | undefined;
   let authBlock = '';
   if (options.auth === 'bearer') {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=relkit-test-token'], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=relkit-test-token'], {
+      stdio: 'ignore',
+    });
     const certDer = execFileSync('openssl', ['x509', '-in', join(dir, 'cert.pem'), '-outform', 'DER']);
     const tokenServerStarted = await startTokenServer(readFileSync(join(dir, 'key.pem'), 'utf8'), certDer, service, credentials, tokenRequests);
     tokenServer = tokenServerStarted.server;
@@ -117,7 +119,9 @@ export async function startRegistry(options: { auth?: 'none' | 'bearer' | 'basic
     const response = await fetch(path, { ...init, headers });
     if (response.status !== 401 || !realm) return response;
     const scope = `repository:${repository}:pull,push`;
-    const tokenResponse = await fetch(`${realm}?service=${service}&scope=${encodeURIComponent(scope)}`, { headers: { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` } });
+    const tokenResponse = await fetch(`${realm}?service=${service}&scope=${encodeURIComponent(scope)}`, {
+      headers: { authorization: `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` },
+    });
     const { token } = (await tokenResponse.json()) as { token: string };
     tokenCache.set(repository, token);
     headers.set('authorization', `Bearer ${token}`);
@@ -143,11 +147,18 @@ export async function startRegistry(options: { auth?: 'none' | 'bearer' | 'basic
   };
 
   const pushManifestOnly = async (repository: string, reference: string | undefined, platform: Platform): Promise<PushedManifest> => {
-    const config = Buffer.from(JSON.stringify({ architecture: platform.architecture, os: platform.os, ...(platform.variant ? { variant: platform.variant } : {}), rootfs: { type: 'layers', diff_ids: [] }, config: {} }));
+    const config = Buffer.from(
+      JSON.stringify({ architecture: platform.architecture, os: platform.os, ...(platform.variant ? { variant: platform.variant } : {}), rootfs: { type: 'layers', diff_ids: [] }, config: {} }),
+    );
     const layer = randomBytes(64);
     const configDigest = await pushBlob(repository, config);
     const layerDigest = await pushBlob(repository, layer);
-    const manifest = { schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: OCI_CONFIG, digest: configDigest, size: config.length }, layers: [{ mediaType: OCI_LAYER, digest: layerDigest, size: layer.length }] };
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: OCI_CONFIG, digest: configDigest, size: config.length },
+      layers: [{ mediaType: OCI_LAYER, digest: layerDigest, size: layer.length }],
+    };
     const body = Buffer.from(JSON.stringify(manifest));
     const pushed = await putManifest(repository, reference ?? sha256(body), OCI_MANIFEST, manifest);
     return { ...pushed, platform };

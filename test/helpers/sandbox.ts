@@ -24,7 +24,15 @@ export function useSandbox(seed: SeedFixture | (() => SeedFixture), options: Omi
     violations: [] as string[],
     sandbox: undefined as unknown as Sandbox,
     client(token: string = SANDBOX_TOKENS.admin) {
-      return createGitHubClients({ token, apiUrl: handle.sandbox.urls.api, graphqlUrl: handle.sandbox.urls.graphql, retryBaseMs: 10, writeIntervalMs: 0, notificationIntervalMs: 0, requestTimeoutMs: 5_000 });
+      return createGitHubClients({
+        token,
+        apiUrl: handle.sandbox.urls.api,
+        graphqlUrl: handle.sandbox.urls.graphql,
+        retryBaseMs: 10,
+        writeIntervalMs: 0,
+        notificationIntervalMs: 0,
+        requestTimeoutMs: 5_000,
+      });
     },
   };
   beforeAll(async () => {
@@ -38,7 +46,7 @@ export function useSandbox(seed: SeedFixture | (() => SeedFixture), options: Omi
           handle.violations.push(`${record.method} ${record.route}: validator failed: ${(error as Error).message}`);
         }
         if (record.server === 'graphql') {
-          for (const error of ((record.body as { errors?: { message: string }[] })?.errors ?? [])) {
+          for (const error of (record.body as { errors?: { message: string }[] })?.errors ?? []) {
             if (GRAPHQL_VALIDATION.test(error.message)) handle.violations.push(`GraphQL query invalid against GitHub's schema: ${error.message}`);
           }
         }

@@ -36,9 +36,10 @@ beforeAll(async () => {
 });
 
 function relkit(...args: string[]) {
-  return run(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, ...env.sandbox.env(), GITHUB_TOKEN: SANDBOX_TOKENS.app, RELKIT_WRITE_INTERVAL_MS: '0', RELKIT_RETRY_BASE_MS: '20', GITHUB_STEP_SUMMARY: '' } }).catch(
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
+  return run(process.execPath, [bin, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env.sandbox.env(), GITHUB_TOKEN: SANDBOX_TOKENS.app, RELKIT_WRITE_INTERVAL_MS: '0', RELKIT_RETRY_BASE_MS: '20', GITHUB_STEP_SUMMARY: '' },
+  }).catch((e: { code: number; stdout: string; stderr: string }) => e);
 }
 
 const repo = (name: string) => env.sandbox.state.repo(`relkit/${name}`)!;
@@ -117,7 +118,9 @@ describe('relkit publish-actions and move-tags', () => {
     const before = releaseOutcome(env.sandbox);
     const failed = await relkit('publish-actions', '--version', '1.1.0', '--trees', trees);
     expect((failed as { code: number }).code).toBe(2);
-    expect((failed as { stderr: string }).stderr).toMatch(/relkit\/lock-branch already has v1\.1\.0 at [0-9a-f]{12}, holding other files than this release's tree; a release tag is never moved\.\nFix: Release the next version instead/);
+    expect((failed as { stderr: string }).stderr).toMatch(
+      /relkit\/lock-branch already has v1\.1\.0 at [0-9a-f]{12}, holding other files than this release's tree; a release tag is never moved\.\nFix: Release the next version instead/,
+    );
     expect(releaseOutcome(env.sandbox)).toEqual(before);
   });
 

@@ -48,7 +48,11 @@ describe('relkit package (npm run package)', () => {
     await run(process.execPath, [bin, 'package', '--out', again, '--archives'], { cwd: root });
     for (const action of ACTIONS) {
       expect((await readFile(join(again, `${action}.tar.gz`))).equals(await readFile(join(out, `${action}.tar.gz`)))).toBe(true);
-      const listed = (await run('tar', ['-tzf', join(out, `${action}.tar.gz`)])).stdout.trim().split('\n').filter((l) => !l.endsWith('/')).sort();
+      const listed = (await run('tar', ['-tzf', join(out, `${action}.tar.gz`)])).stdout
+        .trim()
+        .split('\n')
+        .filter((l) => !l.endsWith('/'))
+        .sort();
       expect(listed).toEqual((await filesUnder(join(out, action))).map((f) => `${action}/${f}`));
     }
   });
@@ -65,20 +69,36 @@ describe('relkit package (npm run package)', () => {
     await writeFile(join(target, 'earlier.txt'), 'kept\n');
     const failed = await run(process.execPath, [bin, 'package', '--out', target], { cwd: home, env: { ...process.env, RELKIT_HOME: home } }).catch((e: { code: number; stderr: string }) => e);
     expect((failed as { code: number }).code).toBe(2);
-    expect((failed as { stderr: string }).stderr).toMatch(/actions\/lock-branch\/README\.md links to `\.\.\/\.\.\/README\.md#workflow`, which is outside the action[^\n]*\nFix: Link to the published repository/);
+    expect((failed as { stderr: string }).stderr).toMatch(
+      /actions\/lock-branch\/README\.md links to `\.\.\/\.\.\/README\.md#workflow`, which is outside the action[^\n]*\nFix: Link to the published repository/,
+    );
     expect(await readdir(target)).toEqual(['earlier.txt']);
   });
 });
 
 /** Runs an action from its action.yml as the runner does (runs.main / runs.post resolved against it). */
-function step(actionYml: string, sandbox: Sandbox | undefined, inputs: Record<string, string>, options: { cwd?: string; step?: 'main' | 'post'; state?: Record<string, string> } = {}): Promise<RunResult> {
+function step(
+  actionYml: string,
+  sandbox: Sandbox | undefined,
+  inputs: Record<string, string>,
+  options: { cwd?: string; step?: 'main' | 'post'; state?: Record<string, string> } = {},
+): Promise<RunResult> {
   return runActionBundle({
     action: actionYml,
     inputs,
     step: options.step ?? 'main',
     ...(options.state ? { state: options.state } : {}),
     ...(options.cwd ? { cwd: options.cwd } : {}),
-    env: { ...sandbox?.env(), GITHUB_REPOSITORY: 'acme/app', GITHUB_RUN_ID: '42', GITHUB_RUN_ATTEMPT: '1', HOME: '/nonexistent', RELKIT_WRITE_INTERVAL_MS: '0', RELKIT_NOTIFICATION_INTERVAL_MS: '0', RELKIT_RETRY_BASE_MS: '20' },
+    env: {
+      ...sandbox?.env(),
+      GITHUB_REPOSITORY: 'acme/app',
+      GITHUB_RUN_ID: '42',
+      GITHUB_RUN_ATTEMPT: '1',
+      HOME: '/nonexistent',
+      RELKIT_WRITE_INTERVAL_MS: '0',
+      RELKIT_NOTIFICATION_INTERVAL_MS: '0',
+      RELKIT_RETRY_BASE_MS: '20',
+    },
   });
 }
 
@@ -101,7 +121,14 @@ describe('each published tree runs as the monorepo action does', () => {
       results.push(await steps(side.yml, side.sandbox, cwd));
     }
     const view = (r: RunResult, i: number) => {
-      const clean = (text: string) => text.replaceAll(sides()[i]!.sandbox.urls.html, 'URL').replace(/http:\/\/127\.0\.0\.1:\d+/g, 'HOST').replace(/\b[0-9a-f]{40}\b/g, 'SHA').replaceAll(workspaces[i]!, 'WS').replace(/\d+(\.\d+)? ?(ms|s)\b/g, 'T').replace(/relkit-step-\w+/g, 'STEP');
+      const clean = (text: string) =>
+        text
+          .replaceAll(sides()[i]!.sandbox.urls.html, 'URL')
+          .replace(/http:\/\/127\.0\.0\.1:\d+/g, 'HOST')
+          .replace(/\b[0-9a-f]{40}\b/g, 'SHA')
+          .replaceAll(workspaces[i]!, 'WS')
+          .replace(/\d+(\.\d+)? ?(ms|s)\b/g, 'T')
+          .replace(/relkit-step-\w+/g, 'STEP');
       // `waited` is wall time (wait-for-images), which two runs need not share.
       const outputs = JSON.parse(clean(JSON.stringify(r.outputs))) as Record<string, string>;
       if ('waited' in outputs) outputs.waited = 'T';
@@ -146,8 +173,13 @@ describe('each published tree runs as the monorepo action does', () => {
   });
 
   it('wait-for-images: the same digests from the registry', async () => {
-    const pushed = await registry.pushIndex('acme/app', 'v1.1.0', [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }]);
-    const [waited] = await compare(async (yml) => [await step(yml('wait-for-images'), undefined, { images: `${registry.host}/acme/app`, tag: 'v1.1.0', platforms: 'linux/amd64,linux/arm64', timeout: '10s', interval: '100ms' })]);
+    const pushed = await registry.pushIndex('acme/app', 'v1.1.0', [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64' },
+    ]);
+    const [waited] = await compare(async (yml) => [
+      await step(yml('wait-for-images'), undefined, { images: `${registry.host}/acme/app`, tag: 'v1.1.0', platforms: 'linux/amd64,linux/arm64', timeout: '10s', interval: '100ms' }),
+    ]);
     expect(JSON.parse(waited!.outputs.digests!)).toEqual({ [`${registry.host}/acme/app:v1.1.0`]: pushed.digest });
   });
 });

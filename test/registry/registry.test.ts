@@ -2,7 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { useRegistry } from '../helpers/registry.js';
 
-const ACCEPT = ['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json', 'application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json'].join(', ');
+const ACCEPT = [
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+].join(', ');
 
 describe('test registry: real distribution on loopback, anonymous', () => {
   const registry = useRegistry();
@@ -13,7 +18,10 @@ describe('test registry: real distribution on loopback, anonymous', () => {
     expect(head.status).toBe(200);
     expect(head.headers.get('docker-content-digest')).toBe(single.digest);
 
-    const index = await registry.pushIndex('metallb/speaker', 'v0.14.9', [{ os: 'linux', architecture: 'amd64' }, { os: 'linux', architecture: 'arm64' }]);
+    const index = await registry.pushIndex('metallb/speaker', 'v0.14.9', [
+      { os: 'linux', architecture: 'amd64' },
+      { os: 'linux', architecture: 'arm64' },
+    ]);
     const got = await fetch(`${registry.url}/v2/metallb/speaker/manifests/v0.14.9`, { headers: { accept: ACCEPT } });
     expect(got.headers.get('docker-content-digest')).toBe(index.digest);
     const body = (await got.json()) as { manifests: { platform: { architecture: string } }[] };

@@ -24,7 +24,11 @@ afterAll(async () => {
 });
 
 it('every example has a scenario', () => {
-  expect(readdirSync(EXAMPLES).filter((f) => f.endsWith('.yml')).sort()).toEqual(Object.keys(SCENARIO).sort());
+  expect(
+    readdirSync(EXAMPLES)
+      .filter((f) => f.endsWith('.yml'))
+      .sort(),
+  ).toEqual(Object.keys(SCENARIO).sort());
 });
 
 /**

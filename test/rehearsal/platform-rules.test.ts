@@ -3,7 +3,18 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { checkSecretName, jobMinutes, loadWorkflow, rehearsalActions, repositorySecrets, runWorkflow, startLocalRegistry, startsWorkflows, type LocalRegistry, type RunRecord } from '@relkit/rehearsal';
+import {
+  checkSecretName,
+  jobMinutes,
+  loadWorkflow,
+  rehearsalActions,
+  repositorySecrets,
+  runWorkflow,
+  startLocalRegistry,
+  startsWorkflows,
+  type LocalRegistry,
+  type RunRecord,
+} from '@relkit/rehearsal';
 import { UserError } from '@relkit/kit';
 import { SANDBOX_APP_ID, startSandbox } from '@relkit/sandbox';
 import { scratchDir } from '../helpers/scratch.js';
@@ -103,7 +114,7 @@ describe('secret names: a repository holds only [A-Za-z0-9_] names, and callers 
     return { message: commit.message, author: commit.author.name };
   };
 
-  it('the App secrets, passed under names a repository can hold, reach every writing job: the bump is the App\'s', async () => {
+  it("the App secrets, passed under names a repository can hold, reach every writing job: the bump is the App's", async () => {
     const s = await callerStage('    secrets:\n      RELKIT_APP_ID: ${{ secrets.RELKIT_APP_ID }}\n      RELKIT_APP_PRIVATE_KEY: ${{ secrets.RELKIT_APP_PRIVATE_KEY }}');
     const record = await s.run({ mock: false });
     expect(failures(record)).toBe('');
@@ -172,7 +183,15 @@ jobs:
   const open = useStage();
 
   it('plan refuses an image-timeout whose waits cannot fit in one hosted job, before anything is written', async () => {
-    const current = await open('kube-rs', (scenario) => Object.assign(scenario.inputs, { images: 'ghcr.io/kube-rs/kube', 'promote-repository': 'kubernetes/k8s.io', 'promoter-manifest': 'images.yaml', 'promoted-images': 'registry.k8s.io/kube', 'image-timeout': '6h' }));
+    const current = await open('kube-rs', (scenario) =>
+      Object.assign(scenario.inputs, {
+        images: 'ghcr.io/kube-rs/kube',
+        'promote-repository': 'kubernetes/k8s.io',
+        'promoter-manifest': 'images.yaml',
+        'promoted-images': 'registry.k8s.io/kube',
+        'image-timeout': '6h',
+      }),
+    );
     const before = current.sandbox.dump();
     const record = await current.run({ mock: false });
     expect(record.jobs.plan!.result).toBe('failure');
@@ -227,13 +246,15 @@ describe('a failed token revocation is a warning, as in actions/create-github-ap
     const record = await current.run({ mock: false });
     current.sandbox.faults.clear();
     expect(failures(record)).toBe('');
-    const posts = Object.values(record.jobs).flatMap((job) => job.legs.flatMap((leg) => leg.steps)).filter((step) => step.name.startsWith('Post '));
+    const posts = Object.values(record.jobs)
+      .flatMap((job) => job.legs.flatMap((leg) => leg.steps))
+      .filter((step) => step.name.startsWith('Post '));
     expect(posts.some((step) => step.log.includes('::warning::Token revocation failed'))).toBe(true);
   });
 });
 
 describe('smaller runner rules', () => {
-  it('a job output that holds a secret is dropped, with the runner\'s warning', async () => {
+  it("a job output that holds a secret is dropped, with the runner's warning", async () => {
     const { record } = await runAlone(
       `on: workflow_dispatch
 jobs:
@@ -339,7 +360,12 @@ jobs:
   });
 
   it('the pins release.yml uses, and this checkout as relkit/<action> at its own version, resolve', async () => {
-    for (const uses of ['actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd', 'actions/create-github-app-token@bcd2ba49218906704ab6c1aa796996da409d3eb1', 'actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c', `relkit/lock-branch@v${VERSION}`]) {
+    for (const uses of [
+      'actions/checkout@de0fac2e4500dabe0009e67214ff5f5447ce83dd',
+      'actions/create-github-app-token@bcd2ba49218906704ab6c1aa796996da409d3eb1',
+      'actions/download-artifact@3e5f45b2cfb9172054b4087a40e8e0b5a5461e7c',
+      `relkit/lock-branch@v${VERSION}`,
+    ]) {
       const record = await setUp(uses);
       expect(record.jobs.a!.result, uses).toBe('success');
     }
@@ -505,14 +531,27 @@ describe('identities have scope: an installation token reaches its account, GITH
     const sandbox = await startSandbox({
       seed: {
         repos: [
-          { owner: 'kubernetes', name: 'k8s.io', ownerType: 'Organization', commits: [{ id: 'c1', message: 'init', files: { 'images.yaml': '[]\n' } }, { id: 'c2', message: 'promote', files: { 'images.yaml': '- x\n' } }], branches: { main: 'c1', next: 'c2' } },
+          {
+            owner: 'kubernetes',
+            name: 'k8s.io',
+            ownerType: 'Organization',
+            commits: [
+              { id: 'c1', message: 'init', files: { 'images.yaml': '[]\n' } },
+              { id: 'c2', message: 'promote', files: { 'images.yaml': '- x\n' } },
+            ],
+            branches: { main: 'c1', next: 'c2' },
+          },
           { owner: 'example-bot', name: 'k8s.io', ownerType: 'User', fork: 'kubernetes/k8s.io', commits: [] },
         ],
       },
     });
     try {
       const call = async (method: string, path: string, token: string, body?: unknown) => {
-        const answer = await fetch(`${sandbox.urls.api}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+        const answer = await fetch(`${sandbox.urls.api}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        });
         return { status: answer.status, body: (await answer.json().catch(() => ({}))) as Record<string, unknown> };
       };
       const now = Math.floor(Date.now() / 1000);
@@ -534,7 +573,7 @@ describe('identities have scope: an installation token reaches its account, GITH
     }
   });
 
-  it('so plan refuses promote-fork without the fork owner\'s token, before anything is written', async () => {
+  it("so plan refuses promote-fork without the fork owner's token, before anything is written", async () => {
     const current = await stage('kubernetes', (scenario) => delete scenario.secrets);
     const registry = await startLocalRegistry();
     try {
@@ -554,7 +593,7 @@ describe('a promotion PR merged 90 minutes after it opens (sandbox clock) still 
   const open = useStage();
   const localRegistry = useRegistry();
 
-  it('the merge is waited for with the job\'s GITHUB_TOKEN, not an App token that expires after an hour', async () => {
+  it("the merge is waited for with the job's GITHUB_TOKEN, not an App token that expires after an hour", async () => {
     const registry = await localRegistry();
     const current = await open('kubernetes', (scenario) => Object.assign(scenario.promoter!, { mergeAfterMinutes: 90 }));
     const record = await current.run({ mock: false, registry });
@@ -595,7 +634,10 @@ describe('a wait that outlasts its job goes on with "Re-run failed jobs", withou
 
 describe('"Re-run failed jobs" uses the called workflow of the first attempt', () => {
   it('even when its ref has moved to new content since', async () => {
-    const versions = ['on: workflow_call\njobs:\n  step:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "first attempt content"; exit 1\n', 'on: workflow_call\njobs:\n  step:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "moved content"\n'];
+    const versions = [
+      'on: workflow_call\njobs:\n  step:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "first attempt content"; exit 1\n',
+      'on: workflow_call\njobs:\n  step:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo "moved content"\n',
+    ];
     let loads = 0;
     const caller = await loadWorkflow('caller.yml', 'on: workflow_dispatch\njobs:\n  call:\n    uses: acme/shared/.github/workflows/called.yml@main\n');
     const run = async (previous?: RunRecord) =>
@@ -619,14 +661,29 @@ describe('"Re-run failed jobs" uses the called workflow of the first attempt', (
 });
 
 describe('an action input is one environment variable, which Linux caps at 128 KiB (execve E2BIG)', () => {
-  it('notes longer than that reach the draft as a file, and the release is published with them cut at GitHub\'s limit', async () => {
+  it("notes longer than that reach the draft as a file, and the release is published with them cut at GitHub's limit", async () => {
     const current = await stage('kube-rs', (scenario) => {
       const repo = scenario.repos[0]!;
       // 400 merged PRs with long titles: about 200 KB of notes, as a first release or a long cycle writes.
       for (let i = 0; i < 400; i++) {
         const number = 2000 + i;
-        repo.commits!.push({ id: `long${i}`, message: `Change ${i} (#${number})`, author: 'clux', date: new Date(Date.UTC(2026, 9, 20, 0, i)).toISOString(), files: { [`src/change-${i}.rs`]: `// ${i}\n` } });
-        repo.pulls!.push({ number, title: `Refactor the watcher backoff and the reflector store, part ${i}: ${'keep the cache consistent across relists '.repeat(10)}`, user: 'clux', labels: ['changelog-change'], head: `clux/long-${i}`, base: 'main', mergeCommit: `long${i}`, mergedAt: new Date(Date.UTC(2026, 9, 20, 0, i)).toISOString() });
+        repo.commits!.push({
+          id: `long${i}`,
+          message: `Change ${i} (#${number})`,
+          author: 'clux',
+          date: new Date(Date.UTC(2026, 9, 20, 0, i)).toISOString(),
+          files: { [`src/change-${i}.rs`]: `// ${i}\n` },
+        });
+        repo.pulls!.push({
+          number,
+          title: `Refactor the watcher backoff and the reflector store, part ${i}: ${'keep the cache consistent across relists '.repeat(10)}`,
+          user: 'clux',
+          labels: ['changelog-change'],
+          head: `clux/long-${i}`,
+          base: 'main',
+          mergeCommit: `long${i}`,
+          mergedAt: new Date(Date.UTC(2026, 9, 20, 0, i)).toISOString(),
+        });
       }
       scenario.inputs.publish = true;
     });

@@ -5,7 +5,12 @@ import { loadWorkflow } from '@relkit/rehearsal';
 import { RELEASE_YML } from './scenario-harness.js';
 
 const text = readFileSync(RELEASE_YML, 'utf8');
-const workflow = parse(text) as { on: { workflow_call: { inputs: Record<string, unknown>; secrets: Record<string, unknown> } }; permissions: unknown; concurrency: { group: string; 'cancel-in-progress': boolean }; jobs: Record<string, { permissions?: unknown; steps: Array<{ run?: string; uses?: string }>; if?: string; needs?: string[] }> };
+const workflow = parse(text) as {
+  on: { workflow_call: { inputs: Record<string, unknown>; secrets: Record<string, unknown> } };
+  permissions: unknown;
+  concurrency: { group: string; 'cancel-in-progress': boolean };
+  jobs: Record<string, { permissions?: unknown; steps: Array<{ run?: string; uses?: string }>; if?: string; needs?: string[] }>;
+};
 
 describe('release.yml, the reusable workflow', () => {
   it("is a workflow GitHub's own parser accepts", async () => {

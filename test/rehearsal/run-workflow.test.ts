@@ -16,7 +16,16 @@ async function run(content: string, inputs: Record<string, unknown> = {}, previo
     workflow,
     inputs,
     secrets: { token: SANDBOX_TOKENS.app },
-    github: { repository: 'acme/app', repository_owner: 'acme', run_id: '4242', sha: 'f'.repeat(40), ref: 'refs/heads/main', ref_name: 'main', event_name: 'workflow_dispatch', ...Object.fromEntries(Object.entries(env.sandbox.env()).map(([k, v]) => [k.replace('GITHUB_', '').toLowerCase(), v])) },
+    github: {
+      repository: 'acme/app',
+      repository_owner: 'acme',
+      run_id: '4242',
+      sha: 'f'.repeat(40),
+      ref: 'refs/heads/main',
+      ref_name: 'main',
+      event_name: 'workflow_dispatch',
+      ...Object.fromEntries(Object.entries(env.sandbox.env()).map(([k, v]) => [k.replace('GITHUB_', '').toLowerCase(), v])),
+    },
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', RELKIT_WRITE_INTERVAL_MS: '0', RELKIT_RETRY_BASE_MS: '20', SHARED: dir },
     actions: bundledActions(ACTIONS),
     workdir: dir,
@@ -258,7 +267,14 @@ jobs:
 `,
     );
     const dir = await scratchDir('rehearsal');
-    const record = await runWorkflow({ workflow, inputs: {}, github: { repository: 'acme/app', run_id: '1' }, env: { PATH: process.env.PATH ?? '', SHARED: dir }, actions: artifactActions(), workdir: dir });
+    const record = await runWorkflow({
+      workflow,
+      inputs: {},
+      github: { repository: 'acme/app', run_id: '1' },
+      env: { PATH: process.env.PATH ?? '', SHARED: dir },
+      actions: artifactActions(),
+      workdir: dir,
+    });
     expect(Object.fromEntries(Object.entries(record.jobs).map(([id, j]) => [id, j.result]))).toEqual({ build: 'success', release: 'success', again: 'failure' });
     expect(await readFile(join(dir, 'assets'), 'utf8')).toBe('kata-amd64.tar.xz kata-arm64.tar.xz kata arm64\n');
     expect(record.jobs.again!.legs[0]!.error).toContain('an artifact with this name already exists on the workflow run: tarball-amd64');

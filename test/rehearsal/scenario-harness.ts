@@ -29,7 +29,19 @@ export async function stage(name: string, change?: (scenario: Scenario) => void)
     sandbox,
     violations,
     run: ({ mock, previous, registry, runId, secrets, caller }) =>
-      rehearse({ scenario, sandbox, mock, actionsDir: ACTIONS, workflowFile: RELEASE_YML, workdir, ...(previous ? { previous } : {}), ...(registry ? { registry } : {}), ...(runId ? { runId } : {}), ...(secrets ? { secrets } : {}), ...(caller ? { caller } : {}) }),
+      rehearse({
+        scenario,
+        sandbox,
+        mock,
+        actionsDir: ACTIONS,
+        workflowFile: RELEASE_YML,
+        workdir,
+        ...(previous ? { previous } : {}),
+        ...(registry ? { registry } : {}),
+        ...(runId ? { runId } : {}),
+        ...(secrets ? { secrets } : {}),
+        ...(caller ? { caller } : {}),
+      }),
     close: () => sandbox.close(),
   };
 }
@@ -38,8 +50,22 @@ export async function stage(name: string, change?: (scenario: Scenario) => void)
 export function failures(record: RunRecord): string {
   const called = Object.values(record.jobs).flatMap((j) => (j.called && j.result === 'failure' ? [failures(j.called)] : []));
   return Object.values(record.jobs)
-    .flatMap((job) => job.legs.filter((l) => l.result === 'failure').map((l) => `${job.id}${Object.keys(l.matrix).length ? ` ${JSON.stringify(l.matrix)}` : ''}: ${l.error ?? job.reason}\n${l.steps.filter((s) => s.conclusion === 'failure').map((s) => s.log.slice(-1500)).join('\n')}`))
-    .concat(Object.values(record.jobs).filter((j) => j.result === 'failure' && j.legs.length === 0 && !j.called).map((j) => `${j.id}: ${j.reason}`))
+    .flatMap((job) =>
+      job.legs
+        .filter((l) => l.result === 'failure')
+        .map(
+          (l) =>
+            `${job.id}${Object.keys(l.matrix).length ? ` ${JSON.stringify(l.matrix)}` : ''}: ${l.error ?? job.reason}\n${l.steps
+              .filter((s) => s.conclusion === 'failure')
+              .map((s) => s.log.slice(-1500))
+              .join('\n')}`,
+        ),
+    )
+    .concat(
+      Object.values(record.jobs)
+        .filter((j) => j.result === 'failure' && j.legs.length === 0 && !j.called)
+        .map((j) => `${j.id}: ${j.reason}`),
+    )
     .concat(called)
     .join('\n---\n');
 }

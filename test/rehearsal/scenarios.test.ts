@@ -74,7 +74,11 @@ describe.each(Object.keys(FAULTS))('the %s release, rehearsed', (name) => {
     const releases = repo.releases.filter((r) => r.tagName === expected.tag);
     expect(releases).toHaveLength(1);
     const release = releases[0]!;
-    expect({ draft: release.draft, prerelease: release.prerelease, latest: repo.latestReleaseId === release.id }).toEqual({ draft: !expected.published, prerelease: expected.prerelease, latest: expected.latest });
+    expect({ draft: release.draft, prerelease: release.prerelease, latest: repo.latestReleaseId === release.id }).toEqual({
+      draft: !expected.published,
+      prerelease: expected.prerelease,
+      latest: expected.latest,
+    });
     // A published release's tag points at the release commit; a draft has no tag yet.
     expect(repo.refs.get(`refs/tags/${expected.tag}`)).toBe(expected.published ? head : undefined);
     expect(release.targetCommitish).toBe(head);
@@ -150,7 +154,11 @@ describe.each(Object.keys(FAULTS))('the %s release, rehearsed', (name) => {
 describe('a release that would fail later fails in plan, before the lock or any write', () => {
   it('a broken .github/release.yml stops the Kata release in plan: nothing locked, committed or drafted', async () => {
     const broken = await stage('kata', (scenario) => {
-      scenario.repos[0]!.commits!.push({ id: 'config', message: 'Add release notes categories', files: { '.github/release.yml': 'changelog:\n  categories:\n    - title: Features\n      lables: [kind/feature]\n' } });
+      scenario.repos[0]!.commits!.push({
+        id: 'config',
+        message: 'Add release notes categories',
+        files: { '.github/release.yml': 'changelog:\n  categories:\n    - title: Features\n      lables: [kind/feature]\n' },
+      });
     });
     try {
       const before = broken.sandbox.dump();

@@ -66,7 +66,9 @@ describe('relkit releases itself: release-relkit.yml dispatched in the sandbox',
     expect(stepLogs(record)).toMatch(/relkit\/lock-branch: v0\.1\.0 \([0-9a-f]{12}\) already holds this tree; nothing to commit\./);
     expect(Object.keys(record.jobs.release!.called!.jobs)).toContain('bump');
     // v0.1.0 holds today's trees already: the plan is tags only.
-    expect(stepLogs(record)).toMatch(/relkit\/lock-branch: main \([0-9a-f]{12}\) already holds this tree; nothing to commit\.[\s\S]*\[mock\] would POST \/repos\/relkit\/lock-branch\/git\/refs: create tag v1\.0\.0 at [0-9a-f]{12}/);
+    expect(stepLogs(record)).toMatch(
+      /relkit\/lock-branch: main \([0-9a-f]{12}\) already holds this tree; nothing to commit\.[\s\S]*\[mock\] would POST \/repos\/relkit\/lock-branch\/git\/refs: create tag v1\.0\.0 at [0-9a-f]{12}/,
+    );
     expect(releaseOutcome(self.sandbox)).toEqual(before);
   });
 
@@ -104,10 +106,22 @@ describe('relkit releases itself: release-relkit.yml dispatched in the sandbox',
   it('v1.1.0 from the released main runs the actions published as v1.0.0, moves v1 and v1.x, and leaves v1.0.0 and v1.0', async () => {
     const first = Object.fromEntries([...ACTIONS, 'relkit'].map((a) => [a, tag(a, 'v1.0.0')!]));
     // A change to lock-branch's README lands between the two releases.
-    const github = createGitHubClients({ token: SANDBOX_TOKENS.admin, apiUrl: self.sandbox.urls.api, graphqlUrl: self.sandbox.urls.graphql, retryBaseMs: 10, writeIntervalMs: 0, notificationIntervalMs: 0 });
+    const github = createGitHubClients({
+      token: SANDBOX_TOKENS.admin,
+      apiUrl: self.sandbox.urls.api,
+      graphqlUrl: self.sandbox.urls.graphql,
+      retryBaseMs: 10,
+      writeIntervalMs: 0,
+      notificationIntervalMs: 0,
+    });
     const readme = `${filesAt('relkit', head('relkit'))['actions/lock-branch/README.md']}\nLocks are named after their holder.\n`;
     await github.graphql(`mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }`, {
-      input: { branch: { repositoryNameWithOwner: 'relkit/relkit', branchName: 'main' }, expectedHeadOid: head('relkit'), message: { headline: 'lock-branch: document lock names' }, fileChanges: { additions: [{ path: 'actions/lock-branch/README.md', contents: Buffer.from(readme).toString('base64') }] } },
+      input: {
+        branch: { repositoryNameWithOwner: 'relkit/relkit', branchName: 'main' },
+        expectedHeadOid: head('relkit'),
+        message: { headline: 'lock-branch: document lock names' },
+        fileChanges: { additions: [{ path: 'actions/lock-branch/README.md', contents: Buffer.from(readme).toString('base64') }] },
+      },
     });
     self.scenario.inputs = { version: 'minor' };
     const record = await self.run({ mock: false, runId: '7102' });

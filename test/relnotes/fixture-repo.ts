@@ -36,7 +36,17 @@ export async function buildFixtureRepo(options: { newestMergedNow?: boolean } = 
     const date = (at ?? new Date(Date.UTC(2026, 0, 1, 0, minute++))).toISOString();
     return execFileSync('git', args, {
       cwd: dir,
-      env: { ...process.env, GIT_AUTHOR_NAME: author, GIT_AUTHOR_EMAIL: people[author]!, GIT_COMMITTER_NAME: author, GIT_COMMITTER_EMAIL: people[author]!, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date, GIT_CONFIG_NOSYSTEM: '1', HOME: dir },
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: author,
+        GIT_AUTHOR_EMAIL: people[author]!,
+        GIT_COMMITTER_NAME: author,
+        GIT_COMMITTER_EMAIL: people[author]!,
+        GIT_AUTHOR_DATE: date,
+        GIT_COMMITTER_DATE: date,
+        GIT_CONFIG_NOSYSTEM: '1',
+        HOME: dir,
+      },
     })
       .toString()
       .trim();
@@ -90,15 +100,69 @@ export async function buildFixtureRepo(options: { newestMergedNow?: boolean } = 
 
   const merged = (name: string) => new Date(Date.parse(git(['show', '-s', '--format=%cI', shas.get(name)!]))).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const pulls: SeedPull[] = [
-    { number: 10, title: 'Add BGP communities support', user: 'alice', head: 'alice/communities', labels: ['kind/feature'], body: 'Adds communities.\n\n```release-note\nBGP advertisements can carry communities.\n```\n' },
+    {
+      number: 10,
+      title: 'Add BGP communities support',
+      user: 'alice',
+      head: 'alice/communities',
+      labels: ['kind/feature'],
+      body: 'Adds communities.\n\n```release-note\nBGP advertisements can carry communities.\n```\n',
+    },
     { number: 11, title: 'Fix L2 announcement race', user: 'bob', head: 'fix-l2', labels: ['kind/bug'], body: '```release-note\nFixed a race in L2 announcements.\n```' },
-    { number: 12, title: 'Fix speaker crash on empty config', user: 'carol', head: 'carol/crash', labels: ['kind/bug'], body: '```release-note\nThe speaker no longer crashes on an empty configuration.\n```' },
+    {
+      number: 12,
+      title: 'Fix speaker crash on empty config',
+      user: 'carol',
+      head: 'carol/crash',
+      labels: ['kind/bug'],
+      body: '```release-note\nThe speaker no longer crashes on an empty configuration.\n```',
+    },
     { number: 13, title: 'Bump golang.org/x/net from 0.1.0 to 0.2.0', user: 'dependabot[bot]', head: 'dependabot/go_modules/golang.org/x/net-0.2.0', labels: ['dependencies'], body: 'Bumps x/net.' },
-    { number: 14, title: 'Reformat the docs', user: 'dave', head: 'dave/docs', labels: ['kind/documentation'], body: '```release-note\nNONE\n```', mergeCommit: shas.get('pr14')!, headCommit: shas.get('pr14')!, mergedAt: merged('pr14') },
-    { number: 15, title: 'Make the metrics port configurable', user: 'erin', head: 'erin/metrics', labels: ['kind/feature', 'release-note-action-required'], body: '```release-note\nACTION REQUIRED: the metrics port moved to 7473; set `metricsPort` to keep 7472.\n```', mergeCommit: shas.get('pr15')!, headCommit: shas.get('pr15')!, mergedAt: merged('pr15') },
+    {
+      number: 14,
+      title: 'Reformat the docs',
+      user: 'dave',
+      head: 'dave/docs',
+      labels: ['kind/documentation'],
+      body: '```release-note\nNONE\n```',
+      mergeCommit: shas.get('pr14')!,
+      headCommit: shas.get('pr14')!,
+      mergedAt: merged('pr14'),
+    },
+    {
+      number: 15,
+      title: 'Make the metrics port configurable',
+      user: 'erin',
+      head: 'erin/metrics',
+      labels: ['kind/feature', 'release-note-action-required'],
+      body: '```release-note\nACTION REQUIRED: the metrics port moved to 7473; set `metricsPort` to keep 7472.\n```',
+      mergeCommit: shas.get('pr15')!,
+      headCommit: shas.get('pr15')!,
+      mergedAt: merged('pr15'),
+    },
     { number: 16, title: 'Cherry pick of #15: Make the metrics port configurable', user: 'erin', head: 'cherry-pick-15-to-v0.14', base: 'v0.14', labels: ['kind/feature'], body: 'Backport of #15.' },
-    { number: 18, title: 'Speed up config reload', user: 'bob', head: 'bob/reload', labels: ['kind/feature'], body: '```release-note\nConfiguration reloads are faster.\n```', mergeCommit: shas.get('pr18')!, headCommit: shas.get('pr18')!, mergedAt: merged('pr18') },
-    { number: 17, title: 'Add IPv6 pools', user: 'alice', head: 'alice/ipv6', labels: ['kind/feature'], body: '```release-note\nAddress pools can be IPv6.\n```', mergeCommit: shas.get('pr17')!, headCommit: shas.get('pr17')!, mergedAt: options.newestMergedNow ? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') : merged('pr17') },
+    {
+      number: 18,
+      title: 'Speed up config reload',
+      user: 'bob',
+      head: 'bob/reload',
+      labels: ['kind/feature'],
+      body: '```release-note\nConfiguration reloads are faster.\n```',
+      mergeCommit: shas.get('pr18')!,
+      headCommit: shas.get('pr18')!,
+      mergedAt: merged('pr18'),
+    },
+    {
+      number: 17,
+      title: 'Add IPv6 pools',
+      user: 'alice',
+      head: 'alice/ipv6',
+      labels: ['kind/feature'],
+      body: '```release-note\nAddress pools can be IPv6.\n```',
+      mergeCommit: shas.get('pr17')!,
+      headCommit: shas.get('pr17')!,
+      mergedAt: options.newestMergedNow ? new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') : merged('pr17'),
+    },
   ];
   git(['remote', 'add', 'origin', 'https://github.com/acme/app.git']);
   return {

@@ -35,14 +35,31 @@ const GITHUB = [
   'release-note-blocks: false',
   '',
 ].join('\n');
-const KUBE_RS = ['changelog:', '  categories:', '    - title: Added', '      labels: [kind/feature]', '    - title: Fixed', '      labels: [kind/bug]', '    - title: Changed', '      labels: ["*"]', 'release-note-blocks: false', 'contributors: false', ''].join('\n');
+const KUBE_RS = [
+  'changelog:',
+  '  categories:',
+  '    - title: Added',
+  '      labels: [kind/feature]',
+  '    - title: Fixed',
+  '      labels: [kind/bug]',
+  '    - title: Changed',
+  '      labels: ["*"]',
+  'release-note-blocks: false',
+  'contributors: false',
+  '',
+].join('\n');
 
 async function notes(inputs: Record<string, string>, where: 'api' | 'local', config: string | undefined) {
   const cwd = where === 'local' ? fixture.dir : await scratchDir('relnotes-ws');
   await mkdir(join(cwd, '.github'), { recursive: true });
   if (config !== undefined) await writeFile(join(cwd, '.github/release.yml'), config);
   env.sandbox.log.length = 0;
-  const result = await runAction('gen-relnotes', env.sandbox, { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', ...inputs }, { cwd, env: { GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: undefined } });
+  const result = await runAction(
+    'gen-relnotes',
+    env.sandbox,
+    { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', ...inputs },
+    { cwd, env: { GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: undefined } },
+  );
   return { result, requests: env.sandbox.log.length, graphql: env.sandbox.log.filter((e) => e.server === 'graphql').length, cwd };
 }
 
@@ -80,7 +97,11 @@ describe('gen-relnotes on a MetalLB-shaped history', () => {
     expect(await markdownProblems(result.outputs.notes!)).toEqual([]);
     // tags, resolve, compare (1 page), PRs (1 batch), the trailer's original commit, the originals' PRs, new contributors.
     expect(requests).toBeLessThanOrEqual(7);
-    expect(JSON.parse(result.outputs.contributors!)).toEqual([{ login: 'bob', count: 1 }, { login: 'carol', count: 1 }, { login: 'erin', count: 1 }]);
+    expect(JSON.parse(result.outputs.contributors!)).toEqual([
+      { login: 'bob', count: 1 },
+      { login: 'carol', count: 1 },
+      { login: 'erin', count: 1 },
+    ]);
   });
 
   it('gives the same notes from a local clone, with no request for commits', async () => {
@@ -125,7 +146,12 @@ describe('gen-relnotes on a MetalLB-shaped history', () => {
     const changelog = await readFile(join(first.cwd, 'CHANGELOG.md'), 'utf8');
     await golden('kube-rs-CHANGELOG.md', normalize(changelog));
     expect(await markdownProblems(changelog)).toEqual([]);
-    const rerun = await runAction('gen-relnotes', env.sandbox, { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', to: 'main', version: '0.15.0', format: 'keep-a-changelog', 'changelog-file': 'CHANGELOG.md' }, { cwd: first.cwd, env: { GITHUB_REPOSITORY: 'acme/app' } });
+    const rerun = await runAction(
+      'gen-relnotes',
+      env.sandbox,
+      { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', to: 'main', version: '0.15.0', format: 'keep-a-changelog', 'changelog-file': 'CHANGELOG.md' },
+      { cwd: first.cwd, env: { GITHUB_REPOSITORY: 'acme/app' } },
+    );
     expect(errors(rerun)).toEqual([]);
     expect(await readFile(join(first.cwd, 'CHANGELOG.md'), 'utf8')).toBe(changelog);
   });
@@ -134,15 +160,26 @@ describe('gen-relnotes on a MetalLB-shaped history', () => {
     const api = await notes({ from: 'v0.14.7', to: 'v0.14.8', version: '0.14.8' }, 'api', KUBERNETES);
     expect(errors(api.result)).toEqual([]);
     expect(api.result.outputs).toMatchObject({ 'pr-count': '2', 'commit-count': '4' });
-    expect(JSON.parse(api.result.outputs.contributors!)).toEqual([{ login: 'alice', count: 1 }, { login: 'bob', count: 1 }, { login: 'carol', count: 1 }]);
+    expect(JSON.parse(api.result.outputs.contributors!)).toEqual([
+      { login: 'alice', count: 1 },
+      { login: 'bob', count: 1 },
+      { login: 'carol', count: 1 },
+    ]);
     const entries = JSON.parse(api.result.outputs.json!).entries as Array<{ pr: number; commits: string[] }>;
-    expect(entries.map((e) => [e.pr, e.commits.length])).toEqual([[10, 1], [11, 3]]);
+    expect(entries.map((e) => [e.pr, e.commits.length])).toEqual([
+      [10, 1],
+      [11, 3],
+    ]);
     const local = await notes({ from: 'v0.14.7', to: 'v0.14.8', version: '0.14.8' }, 'local', KUBERNETES);
     expect(local.result.outputs.json).toBe(api.result.outputs.json);
   });
 
   it('narrows to paths, fills header and footer, and warns when `from` is not an ancestor', async () => {
-    const narrowed = await notes({ from: 'v0.14.8', to: 'main', version: '0.15.0', path: 'speaker/metrics.go\nspeaker/reload.go', header: '# {version} ({date})', footer: 'Compare: {compare_url}' }, 'api', KUBERNETES);
+    const narrowed = await notes(
+      { from: 'v0.14.8', to: 'main', version: '0.15.0', path: 'speaker/metrics.go\nspeaker/reload.go', header: '# {version} ({date})', footer: 'Compare: {compare_url}' },
+      'api',
+      KUBERNETES,
+    );
     expect(errors(narrowed.result)).toEqual([]);
     const prs = (JSON.parse(narrowed.result.outputs.json!).entries as Array<{ pr: number }>).map((e) => e.pr);
     expect(prs).toEqual([15, 18]);
@@ -172,13 +209,25 @@ describe('pull requests the history names but GitHub cannot give', () => {
       commits: [
         { id: 'c0', message: 'Initial', author: 'alice', date: '2026-01-01T00:00:00Z', files: { VERSION: '1.0.0\n' } },
         { id: 'side', message: 'Speed up the agent', author: 'bob', date: '2026-01-02T00:00:00Z', files: { 'agent.rs': '// fast\n' } },
-        { id: 'merge', parents: ['c0', 'side'], message: 'Merge pull request #41 from bob/fast-agent\n\nagent: start twice as fast', author: 'alice', date: '2026-01-03T00:00:00Z', files: { 'agent.rs': '// fast\n' } },
+        {
+          id: 'merge',
+          parents: ['c0', 'side'],
+          message: 'Merge pull request #41 from bob/fast-agent\n\nagent: start twice as fast',
+          author: 'alice',
+          date: '2026-01-03T00:00:00Z',
+          files: { 'agent.rs': '// fast\n' },
+        },
         { id: 'squash', message: 'runtime: fix hotplug on arm64 (#42)', author: 'carol', date: '2026-01-04T00:00:00Z', files: { 'mem.go': '// fixed\n' } },
       ],
       tags: { 'v1.0.0': 'c0' },
     });
     const cwd = await scratchDir('relnotes-no-pulls');
-    const result = await runAction('gen-relnotes', env.sandbox, { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', version: '1.1.0', to: 'main', format: 'json' }, { cwd, env: { GITHUB_REPOSITORY: 'acme/no-pulls', GITHUB_SHA: undefined } });
+    const result = await runAction(
+      'gen-relnotes',
+      env.sandbox,
+      { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', version: '1.1.0', to: 'main', format: 'json' },
+      { cwd, env: { GITHUB_REPOSITORY: 'acme/no-pulls', GITHUB_SHA: undefined } },
+    );
     expect(errors(result)).toEqual([]);
     expect(result.stdout).toMatch(/::warning::2 pull request\(s\) named by the history could not be read from acme\/no-pulls \(#41, #42\)/);
     const entries = JSON.parse(result.outputs.json!).entries as Array<{ pr: number; title: string; author: string; commits: string[] }>;
@@ -190,10 +239,21 @@ describe('pull requests the history names but GitHub cannot give', () => {
 });
 
 describe('people as the history names them', () => {
-  it('credits someone with no GitHub login by name, and folds one person\'s names and addresses (.mailmap) into one contributor', async () => {
+  it("credits someone with no GitHub login by name, and folds one person's names and addresses (.mailmap) into one contributor", async () => {
     const dir = await scratchDir('relnotes-people');
     const git = (args: string[], name = 'maintainer', email = 'maintainer@users.noreply.github.com', minute = 0) =>
-      execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: name, GIT_AUTHOR_EMAIL: email, GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email, GIT_AUTHOR_DATE: `2026-01-01T00:${String(minute).padStart(2, '0')}:00Z`, GIT_COMMITTER_DATE: `2026-01-01T00:${String(minute).padStart(2, '0')}:00Z` } }).toString();
+      execFileSync('git', args, {
+        cwd: dir,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: name,
+          GIT_AUTHOR_EMAIL: email,
+          GIT_COMMITTER_NAME: name,
+          GIT_COMMITTER_EMAIL: email,
+          GIT_AUTHOR_DATE: `2026-01-01T00:${String(minute).padStart(2, '0')}:00Z`,
+          GIT_COMMITTER_DATE: `2026-01-01T00:${String(minute).padStart(2, '0')}:00Z`,
+        },
+      }).toString();
     const commit = (message: string, name: string, email: string, minute: number, file: string) => {
       writeFileSync(join(dir, file), message);
       git(['add', '-A'], name, email, minute);
@@ -212,18 +272,26 @@ describe('people as the history names them', () => {
     env.sandbox.addRepo({ owner: 'acme', name: 'people', gitDir: dir });
     for (const where of ['api', 'local'] as const) {
       const cwd = where === 'local' ? dir : await scratchDir('relnotes-people-ws');
-      const result = await runAction('gen-relnotes', env.sandbox, { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', version: '1.1.0', to: 'main' }, { cwd, env: { GITHUB_REPOSITORY: 'acme/people', GITHUB_SHA: undefined } });
+      const result = await runAction(
+        'gen-relnotes',
+        env.sandbox,
+        { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', version: '1.1.0', to: 'main' },
+        { cwd, env: { GITHUB_REPOSITORY: 'acme/people', GITHUB_SHA: undefined } },
+      );
       expect(result.stdout, where).toContain(where === 'local' ? 'Reading commits from the local clone' : 'Reading commits through the GitHub API');
       expect(errors(result), where).toEqual([]);
       expect(result.outputs.notes, where).toContain('* Fix the FRR template by Federico Paolinelli in ');
       expect(result.outputs.notes, where).not.toContain('@Federico');
-      expect(JSON.parse(result.outputs.contributors!), where).toEqual([{ login: 'clux', count: 3 }, { login: 'Federico Paolinelli', count: 1 }]);
+      expect(JSON.parse(result.outputs.contributors!), where).toEqual([
+        { login: 'clux', count: 3 },
+        { login: 'Federico Paolinelli', count: 1 },
+      ]);
     }
   });
 });
 
 describe('the previous release cut on a release branch', () => {
-  it('starts the notes of main\'s next minor where the lines parted, as GitHub\'s compare does (MetalLB, GAIE)', async () => {
+  it("starts the notes of main's next minor where the lines parted, as GitHub's compare does (MetalLB, GAIE)", async () => {
     // main: c0 [v1.0.0] ─ a ─ b ─ c ─ d; release-1.1 parts at b: fix [v1.1.0]
     env.sandbox.addRepo({
       owner: 'acme',
@@ -240,7 +308,12 @@ describe('the previous release cut on a release branch', () => {
       tags: { 'v1.0.0': 'c0', 'v1.1.0': 'fix' },
     });
     const cwd = await scratchDir('relnotes-lines');
-    const result = await runAction('gen-relnotes', env.sandbox, { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', version: '1.2.0', to: 'main', format: 'json' }, { cwd, env: { GITHUB_REPOSITORY: 'acme/lines', GITHUB_SHA: undefined } });
+    const result = await runAction(
+      'gen-relnotes',
+      env.sandbox,
+      { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', version: '1.2.0', to: 'main', format: 'json' },
+      { cwd, env: { GITHUB_REPOSITORY: 'acme/lines', GITHUB_SHA: undefined } },
+    );
     expect(errors(result)).toEqual([]);
     expect(result.outputs['previous-tag']).toBe('v1.1.0');
     const titles = (JSON.parse(result.outputs.json!).entries as Array<{ title: string }>).map((e) => e.title);
@@ -252,7 +325,18 @@ describe('the previous release cut on a release branch', () => {
     // The same from a local clone (the path a checkout with fetch-depth: 0 takes).
     const dir = await scratchDir('relnotes-lines-clone');
     const git = (args: string[], minute: number) =>
-      execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'dev', GIT_AUTHOR_EMAIL: 'dev@users.noreply.github.com', GIT_COMMITTER_NAME: 'dev', GIT_COMMITTER_EMAIL: 'dev@users.noreply.github.com', GIT_AUTHOR_DATE: `2026-01-0${minute}T00:00:00Z`, GIT_COMMITTER_DATE: `2026-01-0${minute}T00:00:00Z` } });
+      execFileSync('git', args, {
+        cwd: dir,
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'dev',
+          GIT_AUTHOR_EMAIL: 'dev@users.noreply.github.com',
+          GIT_COMMITTER_NAME: 'dev',
+          GIT_COMMITTER_EMAIL: 'dev@users.noreply.github.com',
+          GIT_AUTHOR_DATE: `2026-01-0${minute}T00:00:00Z`,
+          GIT_COMMITTER_DATE: `2026-01-0${minute}T00:00:00Z`,
+        },
+      });
     const commit = (message: string, file: string, day: number) => {
       writeFileSync(join(dir, file), message);
       git(['add', '-A'], day);
@@ -270,7 +354,12 @@ describe('the previous release cut on a release branch', () => {
     commit('Add C (#4)', 'c', 5);
     commit('Add D (#5)', 'd', 6);
     env.sandbox.addRepo({ owner: 'acme', name: 'lines-clone', gitDir: dir });
-    const local = await runAction('gen-relnotes', env.sandbox, { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', version: '1.2.0', to: 'main', format: 'json' }, { cwd: dir, env: { GITHUB_REPOSITORY: 'acme/lines-clone', GITHUB_SHA: undefined } });
+    const local = await runAction(
+      'gen-relnotes',
+      env.sandbox,
+      { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', version: '1.2.0', to: 'main', format: 'json' },
+      { cwd: dir, env: { GITHUB_REPOSITORY: 'acme/lines-clone', GITHUB_SHA: undefined } },
+    );
     expect(errors(local)).toEqual([]);
     expect(local.stdout).toContain('Reading commits from the local clone');
     expect(local.outputs['previous-tag']).toBe('v1.1.0');

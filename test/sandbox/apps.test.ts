@@ -11,7 +11,11 @@ function jwt(privateKey: string, claims: Record<string, unknown>): string {
 }
 
 async function call(method: string, path: string, token: string, body?: unknown) {
-  const response = await fetch(`${env.sandbox.urls.api}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const response = await fetch(`${env.sandbox.urls.api}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
   return { status: response.status, body: response.status === 204 ? undefined : ((await response.json()) as Record<string, any>) };
 }
 

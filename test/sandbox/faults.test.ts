@@ -6,7 +6,7 @@ import { defaultIdentities } from '@relkit/sandbox';
 const env = useSandbox({ identities: [...defaultIdentities(), { token: 'ghp_tiny_budget', kind: 'user', login: 'tiny', rateLimit: 2 }], repos: basicRepo() });
 const repo = { owner: 'acme', repo: 'app' };
 
-describe('fault injection and the client factory\'s resilience', () => {
+describe("fault injection and the client factory's resilience", () => {
   it('retries 5xx and connection resets, and counts every attempt', async () => {
     env.sandbox.addFault({ method: 'GET', path: '/repos/acme/app/releases', kind: 'status', status: 502 });
     env.sandbox.addFault({ method: 'GET', path: '/repos/acme/app/releases', kind: 'reset', nth: 2 });

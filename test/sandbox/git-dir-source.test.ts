@@ -11,7 +11,8 @@ import { GitDirSource } from '@relkit/sandbox';
  */
 function repository(deltas: 'offset' | 'ref' = 'offset'): string {
   const dir = mkdtempSync(join(tmpdir(), 'relkit-pack-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.com' } });
+  const git = (...args: string[]) =>
+    execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'A', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_COMMITTER_NAME: 'A', GIT_COMMITTER_EMAIL: 'a@example.com' } });
   git('init', '-q', '-b', 'main');
   for (let i = 1; i <= 30; i++) {
     writeFileSync(join(dir, 'long.txt'), Array.from({ length: i * 40 }, (_, n) => `line ${n} of a file that grows`).join('\n'));

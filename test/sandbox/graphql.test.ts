@@ -3,7 +3,7 @@ import { basicRepo, SANDBOX_TOKENS, useSandbox } from '../helpers/sandbox.js';
 
 const env = useSandbox({ repos: basicRepo() });
 
-describe('GraphQL on GitHub\'s schema', () => {
+describe("GraphQL on GitHub's schema", () => {
   it('walks history with pagination, path filter and associated pull requests in one aliased query', async () => {
     const { graphql } = env.client();
     const query = `query($owner: String!, $name: String!, $after: String) {
@@ -35,7 +35,15 @@ describe('GraphQL on GitHub\'s schema', () => {
     expect(history.nodes[0].author.user.login).toBe('carol');
     expect(history.nodes[0].associatedPullRequests.nodes).toEqual([{ number: 3, title: 'Fix bug', labels: { nodes: [{ name: 'kind/bug' }] } }]);
     expect(first.repository.main.target.onlyFeature.nodes.map((n: any) => n.messageHeadline)).toEqual(['Fix bug (#3)', 'Add feature (#2)']);
-    expect(first.repository.pr3).toMatchObject({ number: 3, baseRefName: 'main', headRefName: 'fix', author: { login: 'carol' }, mergeCommit: { oid: history.nodes[0].oid }, baseRepository: { nameWithOwner: 'acme/app' }, isCrossRepository: false });
+    expect(first.repository.pr3).toMatchObject({
+      number: 3,
+      baseRefName: 'main',
+      headRefName: 'fix',
+      author: { login: 'carol' },
+      mergeCommit: { oid: history.nodes[0].oid },
+      baseRepository: { nameWithOwner: 'acme/app' },
+      isCrossRepository: false,
+    });
     expect(first.rateLimit.remaining).toBeLessThan(first.rateLimit.limit);
 
     const second = await graphql<any>(query, { owner: 'acme', name: 'app', after: history.pageInfo.endCursor });
@@ -45,10 +53,26 @@ describe('GraphQL on GitHub\'s schema', () => {
 
   it('resolves object(expression:) to blobs and commits', async () => {
     const { graphql } = env.client();
-    const result = await graphql<any>(`{ repository(owner: "acme", name: "app") {
-      file: object(expression: "v1.0.0:VERSION") { ... on Blob { text byteSize } }
-      tag: object(expression: "v1.0.0") { ... on Commit { messageHeadline parents(first: 1) { totalCount } } }
-    } }`);
+    const result = await graphql<any>(`
+      {
+        repository(owner: "acme", name: "app") {
+          file: object(expression: "v1.0.0:VERSION") {
+            ... on Blob {
+              text
+              byteSize
+            }
+          }
+          tag: object(expression: "v1.0.0") {
+            ... on Commit {
+              messageHeadline
+              parents(first: 1) {
+                totalCount
+              }
+            }
+          }
+        }
+      }
+    `);
     expect(result.repository.file).toEqual({ text: '1.0.0\n', byteSize: 6 });
     expect(result.repository.tag).toEqual({ messageHeadline: 'Initial commit', parents: { totalCount: 0 } });
   });
@@ -79,9 +103,21 @@ describe('GraphQL on GitHub\'s schema', () => {
 
   it('fails loudly on fields the sandbox does not model and on fields GitHub does not have', async () => {
     const { graphql } = env.client();
-    const unmodelled: any = await graphql(`{ repository(owner: "acme", name: "app") { stargazerCount } }`).catch((e: any) => e);
+    const unmodelled: any = await graphql(`
+      {
+        repository(owner: "acme", name: "app") {
+          stargazerCount
+        }
+      }
+    `).catch((e: any) => e);
     expect(unmodelled.errors[0].message).toMatch(/sandbox does not model Repository.stargazerCount/);
-    const invalid: any = await graphql(`{ repository(owner: "acme", name: "app") { noSuchField } }`).catch((e: any) => e);
+    const invalid: any = await graphql(`
+      {
+        repository(owner: "acme", name: "app") {
+          noSuchField
+        }
+      }
+    `).catch((e: any) => e);
     expect(invalid.errors[0].message).toMatch(/Cannot query field "noSuchField"/);
     // That query was wrong on purpose; keep it out of the schema-conformance check for this file.
     env.violations.splice(0, env.violations.length, ...env.violations.filter((v) => !v.includes('noSuchField')));

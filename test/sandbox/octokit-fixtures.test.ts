@@ -75,7 +75,11 @@ async function replay(scenario: string): Promise<void> {
     if (body) for (const [normalised, real] of shas) body = body.replaceAll(normalised, real);
     const response = await fetch(`${base}${path}`, {
       method: step.method.toUpperCase(),
-      headers: { authorization: `token ${SANDBOX_TOKENS.admin}`, accept: String(step.reqheaders.accept ?? 'application/vnd.github.v3+json'), ...(step.reqheaders['content-type'] ? { 'content-type': String(step.reqheaders['content-type']) } : {}) },
+      headers: {
+        authorization: `token ${SANDBOX_TOKENS.admin}`,
+        accept: String(step.reqheaders.accept ?? 'application/vnd.github.v3+json'),
+        ...(step.reqheaders['content-type'] ? { 'content-type': String(step.reqheaders['content-type']) } : {}),
+      },
       ...(body !== undefined ? { body } : {}),
     });
     const text = await response.text();
@@ -91,7 +95,18 @@ describe('recorded GitHub interactions replayed against the sandbox', () => {
       if (scenario === 'release-assets-conflict') {
         // The recording starts with an asset of that name already on the release.
         const release = env.sandbox.state.repo(ORG, scenario)!.releases[0]!;
-        release.assets.push({ id: env.sandbox.state.id(), name: 'test-upload.txt', label: 'test', contentType: 'text/plain', state: 'uploaded', data: Buffer.from('Hello, world!\n'), uploader: 'relkit-admin', downloadCount: 0, createdAt: '2024-01-01T00:00:00Z', updatedAt: '2024-01-01T00:00:00Z' });
+        release.assets.push({
+          id: env.sandbox.state.id(),
+          name: 'test-upload.txt',
+          label: 'test',
+          contentType: 'text/plain',
+          state: 'uploaded',
+          data: Buffer.from('Hello, world!\n'),
+          uploader: 'relkit-admin',
+          downloadCount: 0,
+          createdAt: '2024-01-01T00:00:00Z',
+          updatedAt: '2024-01-01T00:00:00Z',
+        });
       }
       await replay(scenario);
     });

@@ -94,7 +94,11 @@ describe('releases', () => {
     expect((await rest.rest.git.getRef({ ...repo, ref: 'tags/v1.1.0' })).data.object.sha).toBe(main.data.object.sha);
     expect((await rest.rest.repos.getReleaseByTag({ ...repo, tag: 'v1.1.0' })).data.id).toBe(draft.data.id);
     expect((await rest.rest.repos.getLatestRelease(repo)).data.tag_name).toBe('v1.1.0');
-    const download = await rest.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', { ...repo, asset_id: (asset.data as { id: number }).id, headers: { accept: 'application/octet-stream' } });
+    const download = await rest.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
+      ...repo,
+      asset_id: (asset.data as { id: number }).id,
+      headers: { accept: 'application/octet-stream' },
+    });
     expect(Buffer.from(download.data as unknown as ArrayBuffer).toString()).toBe('hello');
   });
 
@@ -112,7 +116,15 @@ describe('protection and rulesets', () => {
     const { rest } = env.client();
     const other = { owner: 'acme', repo: 'other' };
     expect(await status(rest.rest.repos.getBranchProtection({ ...other, branch: 'main' }))).toBe(404);
-    await rest.rest.repos.updateBranchProtection({ ...other, branch: 'main', required_status_checks: { strict: true, contexts: ['ci'] }, enforce_admins: true, required_pull_request_reviews: null, restrictions: null, lock_branch: true });
+    await rest.rest.repos.updateBranchProtection({
+      ...other,
+      branch: 'main',
+      required_status_checks: { strict: true, contexts: ['ci'] },
+      enforce_admins: true,
+      required_pull_request_reviews: null,
+      restrictions: null,
+      lock_branch: true,
+    });
     const got = await rest.rest.repos.getBranchProtection({ ...other, branch: 'main' });
     expect(got.data.lock_branch).toEqual({ enabled: true });
     expect(got.data.enforce_admins).toMatchObject({ enabled: true });
@@ -154,7 +166,9 @@ describe('protection and rulesets', () => {
     const forbidden = await actionsToken.rest.repos.deleteRepoRuleset({ ...repo, ruleset_id: ruleset.data.id }).catch((e: any) => e);
     expect(forbidden.status).toBe(403);
     expect(forbidden.response.data.message).toBe('Resource not accessible by integration');
-    const bypass = await app.rest.repos.createRepoRuleset({ ...repo, name: 'x', enforcement: 'active', bypass_actors: [{ actor_id: 15368, actor_type: 'Integration', bypass_mode: 'always' }] }).catch((e: any) => e);
+    const bypass = await app.rest.repos
+      .createRepoRuleset({ ...repo, name: 'x', enforcement: 'active', bypass_actors: [{ actor_id: 15368, actor_type: 'Integration', bypass_mode: 'always' }] })
+      .catch((e: any) => e);
     expect(bypass.status).toBe(422);
     expect(await status(env.client(SANDBOX_TOKENS.outsider).rest.rest.repos.getBranchProtection({ ...repo, branch: 'main' }))).toBe(404);
 
@@ -188,11 +202,17 @@ describe('pull requests', () => {
   });
 
   it('answers errors in GitHub shape: bad credentials, missing repository, invalid label colour', async () => {
-    const bad = await env.client('not-a-token').rest.rest.repos.get(repo).catch((e: any) => e);
+    const bad = await env
+      .client('not-a-token')
+      .rest.rest.repos.get(repo)
+      .catch((e: any) => e);
     expect(bad.status).toBe(401);
     expect(bad.response.data.message).toBe('Bad credentials');
     expect(await status(env.client().rest.rest.repos.get({ owner: 'acme', repo: 'missing' }))).toBe(404);
-    const label = await env.client().rest.rest.issues.createLabel({ ...repo, name: 'foo', color: 'invalid' }).catch((e: any) => e);
+    const label = await env
+      .client()
+      .rest.rest.issues.createLabel({ ...repo, name: 'foo', color: 'invalid' })
+      .catch((e: any) => e);
     expect(label.status).toBe(422);
     expect(label.response.data.errors).toEqual([{ resource: 'Label', code: 'invalid', field: 'color' }]);
   });

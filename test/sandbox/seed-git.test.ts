@@ -9,7 +9,21 @@ import { useSandbox } from '../helpers/sandbox.js';
 /** A real git repository: a merge commit, a squash commit, an annotated tag and a release branch. */
 function makeGitRepo(): { dir: string; head: string; tagObject: string } {
   const dir = mkdtempSync(join(tmpdir(), 'relkit-seed-'));
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, env: { ...process.env, GIT_AUTHOR_NAME: 'Alice', GIT_AUTHOR_EMAIL: '7+alice@users.noreply.github.com', GIT_COMMITTER_NAME: 'Alice', GIT_COMMITTER_EMAIL: '7+alice@users.noreply.github.com', GIT_AUTHOR_DATE: '2024-05-01T00:00:00Z', GIT_COMMITTER_DATE: '2024-05-01T00:00:00Z' } }).toString().trim();
+  const git = (...args: string[]) =>
+    execFileSync('git', args, {
+      cwd: dir,
+      env: {
+        ...process.env,
+        GIT_AUTHOR_NAME: 'Alice',
+        GIT_AUTHOR_EMAIL: '7+alice@users.noreply.github.com',
+        GIT_COMMITTER_NAME: 'Alice',
+        GIT_COMMITTER_EMAIL: '7+alice@users.noreply.github.com',
+        GIT_AUTHOR_DATE: '2024-05-01T00:00:00Z',
+        GIT_COMMITTER_DATE: '2024-05-01T00:00:00Z',
+      },
+    })
+      .toString()
+      .trim();
   git('init', '-q', '-b', 'main');
   writeFileSync(join(dir, 'VERSION'), '0.14.8\n');
   git('add', '.');
@@ -32,10 +46,19 @@ function makeGitRepo(): { dir: string; head: string; tagObject: string } {
 }
 
 const repo = makeGitRepo();
-const env = useSandbox({ repos: [{ owner: 'metallb', name: 'metallb', gitDir: repo.dir, pulls: [{ number: 101, title: 'Fix speaker crash', head: 'speaker-fix', labels: ['kind/bug'], body: '```release-note\nFixed a crash\n```' }] }] });
+const env = useSandbox({
+  repos: [
+    {
+      owner: 'metallb',
+      name: 'metallb',
+      gitDir: repo.dir,
+      pulls: [{ number: 101, title: 'Fix speaker crash', head: 'speaker-fix', labels: ['kind/bug'], body: '```release-note\nFixed a crash\n```' }],
+    },
+  ],
+});
 
 describe('seeding from a local git repository', () => {
-  it('imports every object with git\'s own ids, refs and the default branch', async () => {
+  it("imports every object with git's own ids, refs and the default branch", async () => {
     const { rest } = env.client();
     const main = await rest.rest.git.getRef({ owner: 'metallb', repo: 'metallb', ref: 'heads/main' });
     expect(main.data.object.sha).toBe(repo.head);
@@ -61,21 +84,43 @@ describe('seeding from a local git repository', () => {
 });
 
 describe('history as GitHub answers it, from a seeded repository', () => {
-  const gql = async (query: string) => (await env.client().graphql(query)) as { repository: { ref: { compare: { aheadBy: number; behindBy: number; commits: { nodes: Array<{ oid: string; associatedPullRequests: { nodes: Array<{ number: number }> } }> } } } } };
+  const gql = async (query: string) =>
+    (await env.client().graphql(query)) as {
+      repository: { ref: { compare: { aheadBy: number; behindBy: number; commits: { nodes: Array<{ oid: string; associatedPullRequests: { nodes: Array<{ number: number }> } }> } } } };
+    };
 
   it('GraphQL Ref.compare and REST compare agree from an annotated tag, a lightweight tag, a branch and a SHA', async () => {
-    const git = (...args: string[]) => execFileSync('git', ['-C', repo.dir, ...args]).toString().trim();
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-C', repo.dir, ...args])
+        .toString()
+        .trim();
     const initial = git('rev-list', '--max-parents=0', 'HEAD');
     execFileSync('git', ['-C', repo.dir, 'tag', 'light', initial]);
     const fresh = await import('@relkit/sandbox').then((m) => m.startSandbox({ seed: { repos: [{ owner: 'metallb', name: 'metallb', gitDir: repo.dir }] } }));
     try {
-      const client = (await import('@relkit/kit')).createGitHubClients({ token: 'ghp_sandbox_admin', apiUrl: fresh.urls.api, graphqlUrl: fresh.urls.graphql, retryBaseMs: 10, writeIntervalMs: 0, notificationIntervalMs: 0 });
-      for (const [qualified, base] of [['refs/tags/v0.14.8', 'v0.14.8'], ['refs/tags/light', 'light'], ['refs/heads/v0.14', 'v0.14']] as const) {
-        const answer = (await client.graphql(`query { repository(owner: "metallb", name: "metallb") { ref(qualifiedName: "${qualified}") { compare(headRef: "main") { aheadBy behindBy commits(first: 100) { nodes { oid } } } } } }`)) as { repository: { ref: { compare: { aheadBy: number; behindBy: number; commits: { nodes: Array<{ oid: string }> } } } } };
+      const client = (await import('@relkit/kit')).createGitHubClients({
+        token: 'ghp_sandbox_admin',
+        apiUrl: fresh.urls.api,
+        graphqlUrl: fresh.urls.graphql,
+        retryBaseMs: 10,
+        writeIntervalMs: 0,
+        notificationIntervalMs: 0,
+      });
+      for (const [qualified, base] of [
+        ['refs/tags/v0.14.8', 'v0.14.8'],
+        ['refs/tags/light', 'light'],
+        ['refs/heads/v0.14', 'v0.14'],
+      ] as const) {
+        const answer = (await client.graphql(
+          `query { repository(owner: "metallb", name: "metallb") { ref(qualifiedName: "${qualified}") { compare(headRef: "main") { aheadBy behindBy commits(first: 100) { nodes { oid } } } } } }`,
+        )) as { repository: { ref: { compare: { aheadBy: number; behindBy: number; commits: { nodes: Array<{ oid: string }> } } } } };
         const restAnswer = (await client.rest.rest.repos.compareCommitsWithBasehead({ owner: 'metallb', repo: 'metallb', basehead: `${base}...main` })).data;
         expect(answer.repository.ref.compare.aheadBy, qualified).toBe(restAnswer.ahead_by);
         expect(answer.repository.ref.compare.behindBy, qualified).toBe(restAnswer.behind_by);
-        expect(answer.repository.ref.compare.commits.nodes.map((c) => c.oid), qualified).toEqual(restAnswer.commits.map((c) => c.sha));
+        expect(
+          answer.repository.ref.compare.commits.nodes.map((c) => c.oid),
+          qualified,
+        ).toEqual(restAnswer.commits.map((c) => c.sha));
       }
       // From the initial commit (the annotated tag's): Initial..main is the merge, its branch commit and the squash.
       const bySha = (await client.rest.rest.repos.compareCommitsWithBasehead({ owner: 'metallb', repo: 'metallb', basehead: `${initial}...main` })).data;
@@ -88,17 +133,23 @@ describe('history as GitHub answers it, from a seeded repository', () => {
     }
   });
 
-  it('a merged branch\'s own commits belong to the pull request that merged them', async () => {
-    const answer = await gql('query { repository(owner: "metallb", name: "metallb") { ref(qualifiedName: "refs/tags/v0.14.8") { compare(headRef: "main") { aheadBy behindBy commits(first: 100) { nodes { oid associatedPullRequests(first: 5) { nodes { number } } } } } } } }');
+  it("a merged branch's own commits belong to the pull request that merged them", async () => {
+    const answer = await gql(
+      'query { repository(owner: "metallb", name: "metallb") { ref(qualifiedName: "refs/tags/v0.14.8") { compare(headRef: "main") { aheadBy behindBy commits(first: 100) { nodes { oid associatedPullRequests(first: 5) { nodes { number } } } } } } } }',
+    );
     const numbers = answer.repository.ref.compare.commits.nodes.map((c) => c.associatedPullRequests.nodes.map((p) => p.number));
     // Fix speaker (bob's branch commit) → #101, its merge commit → #101, the squash → #102.
     expect(numbers).toEqual([[101], [101], [102]]);
   });
 
-  it('serves a commit\'s tree as one tarball or zipball, the same tree `git archive` gives', async () => {
+  it("serves a commit's tree as one tarball or zipball, the same tree `git archive` gives", async () => {
     const top = `metallb-metallb-${repo.head.slice(0, 7)}`;
     // Name, type (file, symlink, folder), mode and content of every entry.
-    const describeTree = (dir: string) => execFileSync('sh', ['-c', `cd "${dir}" && find . -mindepth 1 | sort | while read -r p; do printf '%s %s ' "$p" "$(stat -c '%F %a' "$p")"; if [ -L "$p" ]; then readlink "$p"; elif [ -f "$p" ]; then sha1sum < "$p"; else echo; fi; done`]).toString();
+    const describeTree = (dir: string) =>
+      execFileSync('sh', [
+        '-c',
+        `cd "${dir}" && find . -mindepth 1 | sort | while read -r p; do printf '%s %s ' "$p" "$(stat -c '%F %a' "$p")"; if [ -L "$p" ]; then readlink "$p"; elif [ -f "$p" ]; then sha1sum < "$p"; else echo; fi; done`,
+      ]).toString();
     // GitHub builds its archives with `git archive`: the same command, unpacked the same way, is the oracle.
     const gitArchive = (format: 'tar' | 'zip', unpack: string) => {
       const dir = mkdtempSync(join(tmpdir(), 'relkit-archive-'));

@@ -53,13 +53,23 @@ describe('bump-version-files keeps every path in the workspace', () => {
     expect(head()).toBe(before);
     expect(env.sandbox.dump()).toEqual(dump);
     expect(await readFile(join(dir, 'VERSION'), 'utf8')).toBe('1.0.0\n');
-    expect(result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')).join('\n')).not.toContain(SANDBOX_TOKENS.githubToken);
+    expect(
+      result.stdout
+        .split('\n')
+        .filter((line) => !line.startsWith('::add-mask::'))
+        .join('\n'),
+    ).not.toContain(SANDBOX_TOKENS.githubToken);
   });
 
   it('refuses the same link in mock mode, where nothing would be committed either', async () => {
     const dir = await checkout();
     await symlink('/proc/self/environ', join(dir, 'env.txt'));
-    const result = await runAction('bump-version-files', env.sandbox, { token: SANDBOX_TOKENS.githubToken, files: 'VERSION', version: '1.1.0', 'include-files': 'env.txt', commit: 'branch', mock: 'true' }, { cwd: dir, env: { GITHUB_SHA: head(), GITHUB_REF: 'refs/heads/main' } });
+    const result = await runAction(
+      'bump-version-files',
+      env.sandbox,
+      { token: SANDBOX_TOKENS.githubToken, files: 'VERSION', version: '1.1.0', 'include-files': 'env.txt', commit: 'branch', mock: 'true' },
+      { cwd: dir, env: { GITHUB_SHA: head(), GITHUB_REF: 'refs/heads/main' } },
+    );
     expectRefused(result, errors(result), 'include-files', /env\.txt/);
   });
 
@@ -127,7 +137,12 @@ describe('gen-relnotes writes only inside the workspace', () => {
     const target = path.startsWith('/') ? path : join(inner, path);
     await rm(target, { force: true });
     const before = await filesIn(dir);
-    const result = await runAction('gen-relnotes', env.sandbox, { token: SANDBOX_TOKENS.githubToken, to: 'main', version: '1.1.0', 'changelog-file': path }, { cwd: inner, env: { GITHUB_WORKSPACE: inner } });
+    const result = await runAction(
+      'gen-relnotes',
+      env.sandbox,
+      { token: SANDBOX_TOKENS.githubToken, to: 'main', version: '1.1.0', 'changelog-file': path },
+      { cwd: inner, env: { GITHUB_WORKSPACE: inner } },
+    );
     expectRefused(result, errors(result), 'changelog-file', /outside the workspace|absolute|`\.\.`/);
     expect(existsSync(target)).toBe(false);
     expect(await filesIn(dir)).toEqual(before);

@@ -14,7 +14,12 @@ describe('a lost answer to POST /pulls', () => {
     await writeFile(join(dir, 'VERSION'), '1.0.0\n');
     const head = env.sandbox.state.repo('acme/app')!.refs.get('refs/heads/main')!;
     env.sandbox.faults.add({ method: 'POST', path: '/repos/acme/app/pulls', kind: 'lost' });
-    const result = await runAction('bump-version-files', env.sandbox, { token: SANDBOX_TOKENS.githubToken, files: 'VERSION', version: '1.0.1', commit: 'pull-request' }, { cwd: dir, env: { GITHUB_SHA: head, GITHUB_REF: 'refs/heads/main' } });
+    const result = await runAction(
+      'bump-version-files',
+      env.sandbox,
+      { token: SANDBOX_TOKENS.githubToken, files: 'VERSION', version: '1.0.1', commit: 'pull-request' },
+      { cwd: dir, env: { GITHUB_SHA: head, GITHUB_REF: 'refs/heads/main' } },
+    );
     env.sandbox.faults.clear();
     expect(errors(result)).toEqual([]);
     const open = env.sandbox.state.repo('acme/app')!.pulls.filter((p) => p.state === 'open' && p.headRef === 'relkit/bump-1.0.1');

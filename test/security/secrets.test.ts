@@ -30,7 +30,17 @@ const registry = useRegistry({ auth: 'basic' });
 
 /** The lines the runner shows: `::add-mask::` commands are consumed by the runner, not shown. */
 function shown(result: RunResult): string {
-  return [result.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n'), result.stderr, result.summary, JSON.stringify(result.outputs), JSON.stringify(result.annotations), JSON.stringify(result.state ?? {})].join('\n');
+  return [
+    result.stdout
+      .split('\n')
+      .filter((l) => !l.startsWith('::add-mask::'))
+      .join('\n'),
+    result.stderr,
+    result.summary,
+    JSON.stringify(result.outputs),
+    JSON.stringify(result.annotations),
+    JSON.stringify(result.state ?? {}),
+  ].join('\n');
 }
 
 function leaks(text: string, secrets: string[]): string[] {
@@ -40,7 +50,7 @@ function leaks(text: string, secrets: string[]): string[] {
 async function allObjectText(): Promise<string> {
   const parts: string[] = [];
   for (const repo of env.sandbox.state.repos.values()) {
-    for (const [, object] of repo.objects.entries()) parts.push(Buffer.from(object.data).toString("latin1"));
+    for (const [, object] of repo.objects.entries()) parts.push(Buffer.from(object.data).toString('latin1'));
     for (const release of repo.releases) parts.push(release.body ?? '', release.name ?? '', ...release.assets.map((a) => Buffer.from(a.data).toString('latin1')));
     for (const pull of repo.pulls) parts.push(pull.title, pull.body ?? '');
   }
@@ -87,8 +97,18 @@ describe('canary: every action run with recognisable secrets leaks none of them'
     results.notes = await runAction('gen-relnotes', env.sandbox, { token: CANARY.admin, to: 'main', version: '1.1.0', 'changelog-file': 'CHANGELOG.md' }, base);
     results.bump = await runAction('bump-version-files', env.sandbox, { token: CANARY.admin, files: 'VERSION', version: '1.1.0', commit: 'branch', 'include-files': 'CHANGELOG.md' }, base);
     results.draft = await runAction('draft-release', env.sandbox, { token: CANARY.admin, tag: 'v1.1.0', target: 'main', assets: 'out/app.tar.gz', publish: 'true' }, base);
-    results.images = await runAction('wait-for-images', undefined, { images: `${registry.host}/canary/app`, tag: 'v1.1.0', timeout: '30s', interval: '1s', 'registry-auth': `${registry.host}=${registry.credentials!.username}:${registry.credentials!.password}` }, base);
-    results.promote = await runAction('promote-pr', env.sandbox, { repository: 'kubernetes/k8s.io', token: CANARY.bot, fork: 'release-bot', tags: 'v1.1.0', edits: 'charts/index.yaml: entries.app[0].version', name: 'app' }, base);
+    results.images = await runAction(
+      'wait-for-images',
+      undefined,
+      { images: `${registry.host}/canary/app`, tag: 'v1.1.0', timeout: '30s', interval: '1s', 'registry-auth': `${registry.host}=${registry.credentials!.username}:${registry.credentials!.password}` },
+      base,
+    );
+    results.promote = await runAction(
+      'promote-pr',
+      env.sandbox,
+      { repository: 'kubernetes/k8s.io', token: CANARY.bot, fork: 'release-bot', tags: 'v1.1.0', edits: 'charts/index.yaml: entries.app[0].version', name: 'app' },
+      base,
+    );
     results.lock = await runAction('lock-branch', env.sandbox, { token: CANARY.admin, branch: 'main', 'unlock-on-exit': 'true' }, base);
     results.unlock = await runAction('lock-branch', env.sandbox, { token: CANARY.admin, branch: 'main', 'unlock-on-exit': 'true' }, { ...base, step: 'post', state: results.lock.state ?? {} });
 
@@ -131,7 +151,10 @@ describe('canary: the release rehearsal', () => {
       for (const step of steps) shownParts.push(step.log, step.summary);
       const minted = steps.flatMap((s) => (s.outputs.token ? [s.outputs.token] : []));
       expect(minted.length).toBeGreaterThan(0);
-      const keyLines = current.sandbox.appPrivateKey().split('\n').filter((line) => line.length > 40);
+      const keyLines = current.sandbox
+        .appPrivateKey()
+        .split('\n')
+        .filter((line) => line.length > 40);
       const shownText = shownParts.join('\n');
       expect(leaks(shownText, [...minted, SANDBOX_TOKENS.githubToken, ...keyLines])).toEqual([]);
       // The runner consumed the add-mask commands and masked their values: the logs still mention the work.

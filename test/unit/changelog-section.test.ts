@@ -1,13 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import { placeSection } from '@relkit/relnotes';
 
-const KUBE_RS = ['<!-- next-header -->', 'UNRELEASED', '===================', ' * see https://github.com/kube-rs/kube/compare/0.99.0...main', '', '[0.99.0](https://github.com/kube-rs/kube/releases/tag/0.99.0) / 2026-09-01', '===================', ' * older notes', ''].join('\n');
+const KUBE_RS = [
+  '<!-- next-header -->',
+  'UNRELEASED',
+  '===================',
+  ' * see https://github.com/kube-rs/kube/compare/0.99.0...main',
+  '',
+  '[0.99.0](https://github.com/kube-rs/kube/releases/tag/0.99.0) / 2026-09-01',
+  '===================',
+  ' * older notes',
+  '',
+].join('\n');
 const SECTION = '## [0.100.0] - 2026-11-21\n\n### Added\n\n- A thing\n';
 
 describe('placeSection', () => {
   it('puts a new section below the Unreleased section of a setext-style changelog (kube-rs), above the newest release', () => {
     const placed = placeSection(KUBE_RS, SECTION, '0.100.0');
-    expect(placed).toBe(['<!-- next-header -->', 'UNRELEASED', '===================', ' * see https://github.com/kube-rs/kube/compare/0.99.0...main', '', '## [0.100.0] - 2026-11-21', '', '### Added', '', '- A thing', '', '[0.99.0](https://github.com/kube-rs/kube/releases/tag/0.99.0) / 2026-09-01', '===================', ' * older notes', ''].join('\n'));
+    expect(placed).toBe(
+      [
+        '<!-- next-header -->',
+        'UNRELEASED',
+        '===================',
+        ' * see https://github.com/kube-rs/kube/compare/0.99.0...main',
+        '',
+        '## [0.100.0] - 2026-11-21',
+        '',
+        '### Added',
+        '',
+        '- A thing',
+        '',
+        '[0.99.0](https://github.com/kube-rs/kube/releases/tag/0.99.0) / 2026-09-01',
+        '===================',
+        ' * older notes',
+        '',
+      ].join('\n'),
+    );
     expect(placeSection(placed, SECTION, '0.100.0')).toBe(placed);
   });
 

@@ -77,10 +77,14 @@ describe('write path', () => {
   it('in mock mode never calls the write, returns the planned stand-in, and lists the plan', async () => {
     const writes = new WritePath({ mock: true });
     let called = false;
-    const result = await writes.perform({ method: 'DELETE', target: 'x', summary: 'delete x' }, async () => {
-      called = true;
-      return 1;
-    }, () => 0);
+    const result = await writes.perform(
+      { method: 'DELETE', target: 'x', summary: 'delete x' },
+      async () => {
+        called = true;
+        return 1;
+      },
+      () => 0,
+    );
     expect(called).toBe(false);
     expect(result).toBe(0);
     const markdown = writePlanSection(writes.writes, true).toMarkdown();
@@ -90,14 +94,22 @@ describe('write path', () => {
 
   it('records a failed write and rethrows', async () => {
     const writes = new WritePath({ mock: false });
-    await expect(writes.perform({ method: 'PUT', target: 't', summary: 's' }, async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      writes.perform({ method: 'PUT', target: 't', summary: 's' }, async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(writes.writes[0]).toMatchObject({ status: 'failed', error: 'boom' });
   });
 });
 
 describe('summaries and GitHub errors', () => {
   it('escape table cells and build details blocks', () => {
-    const md = new SummaryBuilder().heading('Lock').table(['a', 'b'], [['x|y', 'line\nbreak']]).details('More <info>', 'body').toMarkdown();
+    const md = new SummaryBuilder()
+      .heading('Lock')
+      .table(['a', 'b'], [['x|y', 'line\nbreak']])
+      .details('More <info>', 'body')
+      .toMarkdown();
     expect(md).toBe('## Lock\n\n| a | b |\n| --- | --- |\n| x\\|y | line<br>break |\n\n<details><summary>More &lt;info&gt;</summary>\n\nbody\n\n</details>\n');
   });
 

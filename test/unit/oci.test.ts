@@ -60,8 +60,16 @@ describe('credentials and platforms', () => {
     expect(platformMatches('linux/amd64', 'linux/amd64')).toBe(true);
   });
   it('expands a same-digest-as prefix per image and checks counts', () => {
-    const targets = buildTargets({ images: ['registry.k8s.io/gaie/epp', 'registry.k8s.io/gaie/bbr'], tag: 'v1.6.0', platforms: [], sameDigestAs: ['us-central1-docker.pkg.dev/k8s-staging-images/gaie'] });
-    expect(targets.map((t) => formatReference(t.sameDigestAs!))).toEqual(['us-central1-docker.pkg.dev/k8s-staging-images/gaie/epp:v1.6.0', 'us-central1-docker.pkg.dev/k8s-staging-images/gaie/bbr:v1.6.0']);
+    const targets = buildTargets({
+      images: ['registry.k8s.io/gaie/epp', 'registry.k8s.io/gaie/bbr'],
+      tag: 'v1.6.0',
+      platforms: [],
+      sameDigestAs: ['us-central1-docker.pkg.dev/k8s-staging-images/gaie'],
+    });
+    expect(targets.map((t) => formatReference(t.sameDigestAs!))).toEqual([
+      'us-central1-docker.pkg.dev/k8s-staging-images/gaie/epp:v1.6.0',
+      'us-central1-docker.pkg.dev/k8s-staging-images/gaie/bbr:v1.6.0',
+    ]);
     expect(() => buildTargets({ images: ['a/b', 'a/c', 'a/d'], tag: 'v1', platforms: [], sameDigestAs: ['x/b', 'x/c'] })).toThrow(/has 2 references for 3 images/);
   });
 });

@@ -3,9 +3,10 @@ import { createGitHubClients, isContentCreating } from '@relkit/kit';
 import { useSandbox } from '../helpers/sandbox.js';
 
 const env = useSandbox({ repos: [{ owner: 'acme', name: 'app', commits: [{ id: 'c1', message: 'Initial', files: { VERSION: '1.0.0\n' } }] }] });
-const clients = (writeIntervalMs: number) => createGitHubClients({ token: 'ghp_sandbox_admin', apiUrl: env.sandbox.urls.api, graphqlUrl: env.sandbox.urls.graphql, retryBaseMs: 10, writeIntervalMs, notificationIntervalMs: 0 });
+const clients = (writeIntervalMs: number) =>
+  createGitHubClients({ token: 'ghp_sandbox_admin', apiUrl: env.sandbox.urls.api, graphqlUrl: env.sandbox.urls.graphql, retryBaseMs: 10, writeIntervalMs, notificationIntervalMs: 0 });
 
-describe('pacing by GitHub\'s secondary rate limits', () => {
+describe("pacing by GitHub's secondary rate limits", () => {
   it('tells content-creating requests (REST writes, GraphQL mutations) from reads (GraphQL queries)', () => {
     const graphql = 'https://api.github.com/graphql';
     expect(isContentCreating('POST', graphql, JSON.stringify({ query: 'query { viewer { login } }' }))).toBe(false);

@@ -59,7 +59,10 @@ describe('confinePath', () => {
 
   it('accepts a second root (RUNNER_TEMP) for absolute paths there, and refuses a path in neither', async () => {
     const { root, outside } = await workspace();
-    const roots = [{ path: root, label: 'the workspace' }, { path: outside, label: 'RUNNER_TEMP' }];
+    const roots = [
+      { path: root, label: 'the workspace' },
+      { path: outside, label: 'RUNNER_TEMP' },
+    ];
     expect(confinePath(join(outside, 'secret'), { input: 'output-file', roots, kind: 'output' }).root.label).toBe('RUNNER_TEMP');
     expect(refusal(() => confinePath('/etc/hostname', { input: 'output-file', roots, kind: 'output' }))).toMatch(/outside the workspace .* or RUNNER_TEMP/);
   });

@@ -7,9 +7,12 @@ const edit = (text: string, promotions: Parameters<typeof promoteInManifest>[1])
 describe('promoteInManifest keeps the file as it is written', () => {
   it('follows single quotes, four-space indentation and an indented list', () => {
     const text = `# promoted images\n  -   name: 'app'\n      dmap:\n          '${D('1')}': [ 'v1.0.0' ]\n`;
-    expect(edit(text, [{ name: 'app', digest: D('2'), tags: ['v1.1.0'] }, { name: 'new', digest: D('3'), tags: ['v1.1.0'] }])).toBe(
-      `${text}          '${D('2')}': [ 'v1.1.0' ]\n  -   name: 'new'\n      dmap:\n          '${D('3')}': [ 'v1.1.0' ]\n`,
-    );
+    expect(
+      edit(text, [
+        { name: 'app', digest: D('2'), tags: ['v1.1.0'] },
+        { name: 'new', digest: D('3'), tags: ['v1.1.0'] },
+      ]),
+    ).toBe(`${text}          '${D('2')}': [ 'v1.1.0' ]\n  -   name: 'new'\n      dmap:\n          '${D('3')}': [ 'v1.1.0' ]\n`);
   });
 
   it('keeps CRLF line endings and a missing final newline', () => {

@@ -24,11 +24,14 @@ const text = (b: Buffer | undefined) => b?.toString('utf8');
 describe('golden files', () => {
   it('package.json and package-lock.json with the npm preset', async () => {
     const pkg = '{\n  "name": "app",\n  "version": "1.2.3",\n  "dependencies": {\n    "left-pad": "1.2.3"\n  }\n}\n';
-    const lock = '{\n  "name": "app",\n  "version": "1.2.3",\n  "lockfileVersion": 3,\n  "requires": true,\n  "packages": {\n    "": {\n      "name": "app",\n      "version": "1.2.3",\n      "dependencies": {\n        "left-pad": "1.2.3"\n      }\n    },\n    "node_modules/left-pad": {\n      "version": "1.2.3"\n    }\n  }\n}\n';
+    const lock =
+      '{\n  "name": "app",\n  "version": "1.2.3",\n  "lockfileVersion": 3,\n  "requires": true,\n  "packages": {\n    "": {\n      "name": "app",\n      "version": "1.2.3",\n      "dependencies": {\n        "left-pad": "1.2.3"\n      }\n    },\n    "node_modules/left-pad": {\n      "version": "1.2.3"\n    }\n  }\n}\n';
     const out = await bumpFiles({ 'package.json': pkg, 'package-lock.json': lock }, async (dir) => (await expandPreset(workspaceFiles(dir), 'npm')).entries, '1.3.0');
     expect(text(out['package.json'])).toBe(pkg.replace('"version": "1.2.3"', '"version": "1.3.0"'));
     expect(text(out['package-lock.json'])).toBe(
-      lock.replace('"version": "1.2.3",\n  "lockfileVersion"', '"version": "1.3.0",\n  "lockfileVersion"').replace('"name": "app",\n      "version": "1.2.3"', '"name": "app",\n      "version": "1.3.0"'),
+      lock
+        .replace('"version": "1.2.3",\n  "lockfileVersion"', '"version": "1.3.0",\n  "lockfileVersion"')
+        .replace('"name": "app",\n      "version": "1.2.3"', '"name": "app",\n      "version": "1.3.0"'),
     );
     expect(text(out['package-lock.json'])).toContain('"node_modules/left-pad": {\n      "version": "1.2.3"');
   });
@@ -105,13 +108,33 @@ describe('golden files', () => {
   });
 
   it('marker lines and blocks, as release-please users have them', async () => {
-    const src = ['const VERSION = "1.0.0"; // x-release-please-version', 'const OTHER = "1.0.0";', '<!-- x-release-please-start-version -->', 'npm i app@1.0.0', '<!-- x-release-please-end -->', 'pip install app==1.0.0  # relkit:version', ''].join('\n');
+    const src = [
+      'const VERSION = "1.0.0"; // x-release-please-version',
+      'const OTHER = "1.0.0";',
+      '<!-- x-release-please-start-version -->',
+      'npm i app@1.0.0',
+      '<!-- x-release-please-end -->',
+      'pip install app==1.0.0  # relkit:version',
+      '',
+    ].join('\n');
     const out = await bumpFiles({ 'README.md': src }, 'README.md: marker', '2.0.0');
     expect(text(out['README.md'])).toBe(src.replace('"1.0.0"; //', '"2.0.0"; //').replace('app@1.0.0', 'app@2.0.0').replace('app==1.0.0', 'app==2.0.0'));
   });
 
   it('Cargo workspace dependencies in workspace.dependencies with the *[path] filter', async () => {
-    const toml = ['[workspace]', 'members = ["a"]', '', '[workspace.package]', 'version = "0.3.0"', '', '[workspace.dependencies]', 'a = { path = "a", version = "=0.3.0" }', 'serde = "1.0.3"', "b = { version = '0.3.0', path = 'b' }", ''].join('\n');
+    const toml = [
+      '[workspace]',
+      'members = ["a"]',
+      '',
+      '[workspace.package]',
+      'version = "0.3.0"',
+      '',
+      '[workspace.dependencies]',
+      'a = { path = "a", version = "=0.3.0" }',
+      'serde = "1.0.3"',
+      "b = { version = '0.3.0', path = 'b' }",
+      '',
+    ].join('\n');
     const out = await bumpFiles({ 'Cargo.toml': toml }, 'Cargo.toml: workspace.package.version, workspace.dependencies.*[path].version', '0.4.0');
     expect(text(out['Cargo.toml'])).toBe(toml.replace('version = "0.3.0"', 'version = "0.4.0"').replace('"=0.3.0"', '"=0.4.0"').replace("'0.3.0'", "'0.4.0'"));
   });

@@ -41,7 +41,9 @@ const baseCases = PRESETS.filter((p) => p.extends !== undefined).flatMap((data) 
     .map((c) => ({
       ...c,
       preset: data.extends!,
-      extra: Object.fromEntries(data.spec.map((line) => [line.split(':')[0]!.replace(/\?$/, ''), `written by ${data.restates?.map((r) => r.hook).join(', ') ?? 'the project'} (restated by preset ${data.name})`])),
+      extra: Object.fromEntries(
+        data.spec.map((line) => [line.split(':')[0]!.replace(/\?$/, ''), `written by ${data.restates?.map((r) => r.hook).join(', ') ?? 'the project'} (restated by preset ${data.name})`]),
+      ),
     })),
 );
 
@@ -95,11 +97,22 @@ describe('presets reproduce real release commits byte for byte', () => {
     const workspace = await scratchDir('corpus');
     const before = await materialise(dir, workspace);
     const expected = released(before, await readFile(join(dir, 'release.patch'), 'utf8'));
-    expect([...expected.keys()].filter((p) => !before.has(p)), 'the patch only changes vendored files').toEqual([]);
+    expect(
+      [...expected.keys()].filter((p) => !before.has(p)),
+      'the patch only changes vendored files',
+    ).toEqual([]);
 
     const source = workspaceFiles(workspace);
     const { entries } = await expandPreset(source, spec.inputs.preset);
-    const plan = await planBump({ source, entries, version: spec.inputs.version, current: { kind: 'files' }, tagPrefix: spec.inputs['tag-prefix'] ?? 'v', date: spec.inputs.date ?? spec.date, allowDowngrade: false });
+    const plan = await planBump({
+      source,
+      entries,
+      version: spec.inputs.version,
+      current: { kind: 'files' },
+      tagPrefix: spec.inputs['tag-prefix'] ?? 'v',
+      date: spec.inputs.date ?? spec.date,
+      allowDowngrade: false,
+    });
     await writeFilesAtomically(workspace, plan.files, new WritePath({ mock: false }));
 
     const differing: string[] = [];
@@ -107,12 +120,23 @@ describe('presets reproduce real release commits byte for byte', () => {
       if (spec.outOfScope?.[path] !== undefined) continue;
       const actual = await readFile(join(workspace, path));
       // The difference itself, so a failure says which line the preset got wrong.
-      if (!bytes.equals(actual)) differing.push(createTwoFilesPatch(`real/${path}`, `relkit/${path}`, bytes.toString('utf8'), actual.toString('utf8'), undefined, undefined, { context: 1 }).split('\n').slice(0, 30).join('\n'));
+      if (!bytes.equals(actual))
+        differing.push(
+          createTwoFilesPatch(`real/${path}`, `relkit/${path}`, bytes.toString('utf8'), actual.toString('utf8'), undefined, undefined, { context: 1 }).split('\n').slice(0, 30).join('\n'),
+        );
     }
     expect(differing, `${spec.project}@${spec.commit.slice(0, 10)} "${spec.subject}"`).toEqual([]);
 
     // A re-run over the released files finds everything it wrote and changes nothing.
-    const again = await planBump({ source: workspaceFiles(workspace), entries, version: spec.inputs.version, current: { kind: 'files' }, tagPrefix: spec.inputs['tag-prefix'] ?? 'v', date: spec.inputs.date ?? spec.date, allowDowngrade: false });
+    const again = await planBump({
+      source: workspaceFiles(workspace),
+      entries,
+      version: spec.inputs.version,
+      current: { kind: 'files' },
+      tagPrefix: spec.inputs['tag-prefix'] ?? 'v',
+      date: spec.inputs.date ?? spec.date,
+      allowDowngrade: false,
+    });
     expect(again.files.map((f) => f.path)).toEqual([]);
   });
 });

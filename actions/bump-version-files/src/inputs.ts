@@ -6,7 +6,6 @@ import { BUMPS, checkPresetNames, parseSpec, parseSpecLine, type BumpInputs } fr
 
 export type { BumpInputs };
 
-
 function today(): string {
   return new Date().toISOString().slice(0, 10);
 }
@@ -33,7 +32,9 @@ export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): BumpInpu
   const presets = inputs.list('preset', { commas: true });
   checkPresetNames(presets);
   if (files.length === 0 && presets.length === 0) {
-    throw new UserError('Neither `files` nor `preset` says which files to change.', 'List the files in `files` (e.g. `VERSION` and `deploy/Chart.yaml: version, appVersion`) or pick a `preset`.', { input: 'files' });
+    throw new UserError('Neither `files` nor `preset` says which files to change.', 'List the files in `files` (e.g. `VERSION` and `deploy/Chart.yaml: version, appVersion`) or pick a `preset`.', {
+      input: 'files',
+    });
   }
 
   const date = inputs.string('date') ?? today();
@@ -49,11 +50,17 @@ export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): BumpInpu
   const { owner, repo } = inputs.repository(env, { required: commit !== 'none' || currentFrom.kind === 'tag' }) ?? { owner: '', repo: '' };
   const token = inputs.string('token');
   if ((commit !== 'none' || currentFrom.kind === 'tag') && token === undefined) {
-    throw new UserError(`\`${commit !== 'none' ? `commit: ${commit}` : 'current-version-from: tag'}\` needs a token, and \`token\` is empty.`, 'Pass `token: ${{ github.token }}` (or an App token) with contents and pull-requests write.', { input: 'token' });
+    throw new UserError(
+      `\`${commit !== 'none' ? `commit: ${commit}` : 'current-version-from: tag'}\` needs a token, and \`token\` is empty.`,
+      'Pass `token: ${{ github.token }}` (or an App token) with contents and pull-requests write.',
+      { input: 'token' },
+    );
   }
   const expectedHead = inputs.string('expected-head-sha');
   if (expectedHead !== undefined && !/^[0-9a-f]{40}$/.test(expectedHead)) {
-    throw new UserError(`Input \`expected-head-sha\` is "${expectedHead}", not a full commit SHA.`, 'Give the 40-character SHA of the commit the checkout is at, or leave it empty.', { input: 'expected-head-sha' });
+    throw new UserError(`Input \`expected-head-sha\` is "${expectedHead}", not a full commit SHA.`, 'Give the 40-character SHA of the commit the checkout is at, or leave it empty.', {
+      input: 'expected-head-sha',
+    });
   }
   // A symlink in the checkout must not carry a file from elsewhere (the runner's environment, /etc) into the commit.
   const include = inputs.list('include-files', { commas: true }).map((path) => ({
@@ -61,7 +68,9 @@ export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): BumpInpu
     real: confinePath(path, { input: 'include-files', roots: [workspace], kind: 'file', what: 'the file (e.g. the `changelog-file` of gen-relnotes)' }).real,
   }));
   if (include.length > 0 && commit === 'none') {
-    throw new UserError('`include-files` is set but `commit` is none, so nothing would commit them.', 'Set `commit: branch` or `commit: pull-request`, or clear `include-files`.', { input: 'include-files' });
+    throw new UserError('`include-files` is set but `commit` is none, so nothing would commit them.', 'Set `commit: branch` or `commit: pull-request`, or clear `include-files`.', {
+      input: 'include-files',
+    });
   }
   const refBranch = env.GITHUB_REF?.startsWith('refs/heads/') ? env.GITHUB_REF.slice('refs/heads/'.length) : undefined;
 

@@ -17,7 +17,11 @@ function summarize(ctx: ActionContext, input: BumpInputs, outcome: BumpOutcome):
   ];
   if (input.include.length > 0) rows.push(['Included', input.include.map((p) => `\`${p.path}\``).join(', ')]);
   const commit = outcome.commit ?? outcome.proposal?.commit;
-  if (commit) rows.push(['Commit', commit.status === 'planned' ? 'planned (mock)' : `\`${commit.sha?.slice(0, 12)}\` ${commit.status === 'already-present' ? '(already there: nothing new committed)' : '(signed by GitHub)'}`]);
+  if (commit)
+    rows.push([
+      'Commit',
+      commit.status === 'planned' ? 'planned (mock)' : `\`${commit.sha?.slice(0, 12)}\` ${commit.status === 'already-present' ? '(already there: nothing new committed)' : '(signed by GitHub)'}`,
+    ]);
   if (outcome.proposal) {
     const pr = outcome.proposal.pullRequest;
     rows.push(['Pull request', pr.number !== undefined ? `[#${pr.number}](${pr.url}) ${pr.status}` : `${pr.status} (mock)`]);
@@ -31,7 +35,8 @@ function summarize(ctx: ActionContext, input: BumpInputs, outcome: BumpOutcome):
     if (diff.length > DIFF_LIMIT) break;
     diff += file.diff;
   }
-  if (diff) summary.details(`Diff (${plan.files.length} file${plan.files.length === 1 ? '' : 's'})`, `\`\`\`diff\n${diff.length > DIFF_LIMIT ? `${diff.slice(0, DIFF_LIMIT)}\n… (truncated)` : diff}\`\`\``);
+  if (diff)
+    summary.details(`Diff (${plan.files.length} file${plan.files.length === 1 ? '' : 's'})`, `\`\`\`diff\n${diff.length > DIFF_LIMIT ? `${diff.slice(0, DIFF_LIMIT)}\n… (truncated)` : diff}\`\`\``);
   else summary.paragraph(`Every file already has ${plan.version.version}: nothing to change.`);
 }
 

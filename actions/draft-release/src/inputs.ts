@@ -17,12 +17,18 @@ export async function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): Pr
   const bodyFile = inputs.string('body-file');
   const workspace = workspaceRoot(env);
   // gen-relnotes leaves its notes in RUNNER_TEMP by default, so a body-file may come from there.
-  const bodyPath = bodyFile ? confinePath(bodyFile, { input: 'body-file', roots: [workspace, ...runnerTempRoot(env)], kind: 'file', what: 'the notes (e.g. gen-relnotes\' `notes-file` output)' }).real : undefined;
+  const bodyPath = bodyFile
+    ? confinePath(bodyFile, { input: 'body-file', roots: [workspace, ...runnerTempRoot(env)], kind: 'file', what: "the notes (e.g. gen-relnotes' `notes-file` output)" }).real
+    : undefined;
   const body =
     inputs.string('body') ??
     (bodyPath
       ? await readFile(bodyPath, 'utf8').catch((error: unknown) => {
-          throw new UserError(`Input \`body-file\`: ${bodyFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Give the path of the notes file (relative to the workspace).', { input: 'body-file' });
+          throw new UserError(
+            `Input \`body-file\`: ${bodyFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+            'Give the path of the notes file (relative to the workspace).',
+            { input: 'body-file' },
+          );
         })
       : undefined);
   const prereleaseInput = inputs.oneOf('prerelease', ['auto', 'true', 'false'] as const, { default: 'auto' });

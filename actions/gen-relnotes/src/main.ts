@@ -16,6 +16,8 @@ await runAction(async (ctx) => {
   ctx.setOutput('pr-count', prs.length);
   ctx.setOutput('commit-count', doc.commitCount);
   ctx.log(notes);
-  ctx.summary.heading(`Release notes${doc.version ? ` for ${doc.version}` : ''}`, 2).paragraph(`${doc.previous ?? '(start)'}..${doc.to}: ${doc.commitCount} commits, ${prs.length} pull requests, read from the ${doc.source}; ${github.requests.total} GitHub API request(s).`);
+  ctx.summary
+    .heading(`Release notes${doc.version ? ` for ${doc.version}` : ''}`, 2)
+    .paragraph(`${doc.previous ?? '(start)'}..${doc.to}: ${doc.commitCount} commits, ${prs.length} pull requests, read from the ${doc.source}; ${github.requests.total} GitHub API request(s).`);
   ctx.summary.details('Notes', input.format === 'json' ? `\`\`\`json\n${json}\`\`\`` : markdown);
 });

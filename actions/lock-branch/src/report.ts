@@ -17,17 +17,19 @@ export function report(ctx: ActionContext, input: LockInputs, action: 'lock' | '
   if (input.method === 'protection') ctx.setOutput('previous-state', outcome.previousState === undefined ? '' : JSON.stringify(outcome.previousState));
 
   const repoName = `${input.owner}/${input.repo}`;
-  ctx.summary.heading(`${action === 'lock' ? 'Lock' : 'Unlock'} ${repoName}@${branch}${ctx.writes.mock ? ' (mock)' : ''}`, 2).table(
-    ['', ''],
-    [
-      ['Branch', `\`${branch}\``],
-      ['Method', input.method],
-      ['Holder', holder.url ? `[${holder.id}](${holder.url})` : holder.id],
-      ['Result', STATUS_TEXT[outcome.status]],
-      ['Lock id', outcome.lockId || '—'],
-      ...(outcome.others.length > 0 ? [['Other holders', outcome.others.join(', ')]] : []),
-    ],
-  );
+  ctx.summary
+    .heading(`${action === 'lock' ? 'Lock' : 'Unlock'} ${repoName}@${branch}${ctx.writes.mock ? ' (mock)' : ''}`, 2)
+    .table(
+      ['', ''],
+      [
+        ['Branch', `\`${branch}\``],
+        ['Method', input.method],
+        ['Holder', holder.url ? `[${holder.id}](${holder.url})` : holder.id],
+        ['Result', STATUS_TEXT[outcome.status]],
+        ['Lock id', outcome.lockId || '—'],
+        ...(outcome.others.length > 0 ? [['Other holders', outcome.others.join(', ')]] : []),
+      ],
+    );
   for (const request of outcome.sent) {
     if (request.body !== undefined) ctx.summary.details(`${request.method} ${request.path}`, `\`\`\`json\n${JSON.stringify(request.body, null, 2)}\n\`\`\``);
   }

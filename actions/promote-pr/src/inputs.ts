@@ -49,7 +49,8 @@ export function renderBranch(template: string, values: { name: string; tag: stri
 export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): PromoteInputs {
   const { inputs } = ctx;
   const repository = inputs.string('repository', { required: true });
-  if (!REPOSITORY.test(repository)) throw new UserError(`Input \`repository\` is "${repository}", not OWNER/NAME.`, 'Set `repository` to the repository the promotion goes to, e.g. `kubernetes/k8s.io`.', { input: 'repository' });
+  if (!REPOSITORY.test(repository))
+    throw new UserError(`Input \`repository\` is "${repository}", not OWNER/NAME.`, 'Set `repository` to the repository the promotion goes to, e.g. `kubernetes/k8s.io`.', { input: 'repository' });
   const [owner, repo] = repository.split('/') as [string, string];
 
   const forkInput = inputs.string('fork');
@@ -57,7 +58,9 @@ export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): PromoteI
   if (forkInput !== undefined) {
     const [forkOwner, forkRepo = repo] = forkInput.split('/');
     if (!forkOwner || !REPOSITORY.test(`${forkOwner}/${forkRepo}`) || forkInput.split('/').length > 2) {
-      throw new UserError(`Input \`fork\` is "${forkInput}", not OWNER or OWNER/NAME.`, `Give the account that owns the fork (e.g. \`my-user\`, for my-user/${repo}) or OWNER/NAME.`, { input: 'fork' });
+      throw new UserError(`Input \`fork\` is "${forkInput}", not OWNER or OWNER/NAME.`, `Give the account that owns the fork (e.g. \`my-user\`, for my-user/${repo}) or OWNER/NAME.`, {
+        input: 'fork',
+      });
     }
     fork = { owner: forkOwner, repo: forkRepo };
     if (fork.owner.toLowerCase() === owner.toLowerCase() && fork.repo.toLowerCase() === repo.toLowerCase()) fork = undefined;
@@ -65,7 +68,10 @@ export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): PromoteI
 
   const tags = parsePromotionTags(inputs.list('tags', { commas: true }));
   const name = inputs.string('name') ?? env.GITHUB_REPOSITORY?.split('/')[1] ?? repo;
-  if (!/^[\w.-]+$/.test(name)) throw new UserError(`Input \`name\` is "${name}"; it names the branch, so use letters, digits, \`.\`, \`_\` and \`-\`.`, 'Set `name` to the project, e.g. `gateway-api-inference-extension`.', { input: 'name' });
+  if (!/^[\w.-]+$/.test(name))
+    throw new UserError(`Input \`name\` is "${name}"; it names the branch, so use letters, digits, \`.\`, \`_\` and \`-\`.`, 'Set `name` to the project, e.g. `gateway-api-inference-extension`.', {
+      input: 'name',
+    });
   const branchTemplate = inputs.string('branch', { default: 'relkit/promote/{name}-{tag}' });
   checkBranch(renderBranch(branchTemplate, { name, tag: tags[0]! }));
 
@@ -73,16 +79,24 @@ export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): PromoteI
   const editsText = inputs.raw('edits') ?? '';
   const edits = editsText.trim() ? parseSpec(editsText, 'edits') : undefined;
   if (manifestPath === undefined && edits === undefined) {
-    throw new UserError('Neither `promoter-manifest` nor `edits` says what to change.', 'Set `promoter-manifest` (with `images`) to promote images, or list file edits in `edits`.', { input: 'promoter-manifest' });
+    throw new UserError('Neither `promoter-manifest` nor `edits` says what to change.', 'Set `promoter-manifest` (with `images`) to promote images, or list file edits in `edits`.', {
+      input: 'promoter-manifest',
+    });
   }
   let manifest: PromoteInputs['manifest'];
   if (manifestPath !== undefined) {
     if (manifestPath.startsWith('/') || manifestPath.split('/').includes('..')) {
-      throw new UserError(`Input \`promoter-manifest\` is "${manifestPath}"; it must be a path inside the target repository.`, 'Give the path from the repository root, e.g. registry.k8s.io/images/k8s-staging-PROJECT/images.yaml.', { input: 'promoter-manifest' });
+      throw new UserError(
+        `Input \`promoter-manifest\` is "${manifestPath}"; it must be a path inside the target repository.`,
+        'Give the path from the repository root, e.g. registry.k8s.io/images/k8s-staging-PROJECT/images.yaml.',
+        { input: 'promoter-manifest' },
+      );
     }
     manifest = { path: manifestPath, images: parseImages(inputs.list('images', { commas: true }), inputs.string('staging-registry')), given: parseDigests(inputs.raw('digests')) };
   } else if (inputs.list('images').length > 0) {
-    throw new UserError('`images` is set but `promoter-manifest` is not, so there is nowhere to promote them.', 'Set `promoter-manifest` to the images.yaml in the target repository.', { input: 'promoter-manifest' });
+    throw new UserError('`images` is set but `promoter-manifest` is not, so there is nowhere to promote them.', 'Set `promoter-manifest` to the images.yaml in the target repository.', {
+      input: 'promoter-manifest',
+    });
   }
 
   const title = inputs.string('title', { default: DEFAULT_TITLE });
@@ -93,9 +107,7 @@ export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): PromoteI
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UserError(`Input \`date\` is "${date}", not a YYYY-MM-DD date.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });
 
   const waitMerged = inputs.boolean('wait-merged', { default: false });
-  const wait = waitMerged
-    ? { timeoutMs: inputs.duration('merge-timeout', { default: 6 * 3600_000 }), intervalMs: inputs.duration('merge-poll-interval', { default: 30_000 }) }
-    : undefined;
+  const wait = waitMerged ? { timeoutMs: inputs.duration('merge-timeout', { default: 6 * 3600_000 }), intervalMs: inputs.duration('merge-poll-interval', { default: 30_000 }) } : undefined;
 
   return {
     owner,

@@ -27,7 +27,11 @@ function summarize(ctx: ActionContext, result: PromotionResult, branch: string):
     );
   }
   const diff = result.files.map((f) => f.diff).join('');
-  if (diff) summary.details(`Diff (${result.files.length} file${result.files.length === 1 ? '' : 's'})`, `\`\`\`diff\n${diff.length > DIFF_LIMIT ? `${diff.slice(0, DIFF_LIMIT)}\n… (truncated)` : diff}\`\`\``);
+  if (diff)
+    summary.details(
+      `Diff (${result.files.length} file${result.files.length === 1 ? '' : 's'})`,
+      `\`\`\`diff\n${diff.length > DIFF_LIMIT ? `${diff.slice(0, DIFF_LIMIT)}\n… (truncated)` : diff}\`\`\``,
+    );
   else summary.paragraph('Every promotion is already on the base branch: nothing to change.');
 }
 
@@ -65,7 +69,8 @@ await runAction(async (ctx) => {
       wait: input.wait && input.waitToken && input.waitToken !== input.token ? { ...input.wait, graphql: ctx.github({ token: input.waitToken }).graphql } : input.wait,
     },
   );
-  if (ctx.writes.mock && result.files.length > 0) ctx.log(`Would ${result.operation === 'created' ? 'open' : 'update'} "${result.title}" from ${result.headRepository}:${branch} into ${input.owner}/${input.repo}@${result.base}.`);
+  if (ctx.writes.mock && result.files.length > 0)
+    ctx.log(`Would ${result.operation === 'created' ? 'open' : 'update'} "${result.title}" from ${result.headRepository}:${branch} into ${input.owner}/${input.repo}@${result.base}.`);
   ctx.setOutput('pull-request-number', result.pullRequest?.number ?? '');
   ctx.setOutput('pull-request-url', result.pullRequest?.url ?? '');
   ctx.setOutput('operation', result.operation);

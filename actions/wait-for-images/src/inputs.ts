@@ -19,7 +19,9 @@ export function readInputs(ctx: ActionContext): WaitInputs {
   const intervalMs = inputs.duration('interval', { default: 10_000 });
   const maxIntervalMs = inputs.duration('max-interval', { default: 60_000 });
   if (maxIntervalMs < intervalMs) {
-    throw new UserError(`Input \`max-interval\` (${maxIntervalMs / 1000}s) is shorter than \`interval\` (${intervalMs / 1000}s).`, 'Make `max-interval` at least as long as `interval`.', { input: 'max-interval' });
+    throw new UserError(`Input \`max-interval\` (${maxIntervalMs / 1000}s) is shorter than \`interval\` (${intervalMs / 1000}s).`, 'Make `max-interval` at least as long as `interval`.', {
+      input: 'max-interval',
+    });
   }
   const concurrency = inputs.integer('concurrency', { default: 8, min: 1, max: 64 });
   const targets = buildTargets({

@@ -27,7 +27,9 @@ await runAction(async (ctx) => {
   if (configPath) ctx.log(`Using ${fromConfig} credential(s) from ${configPath}.`);
 
   const client = new RegistryClient({ credentials, userAgent: 'relkit/wait-for-images' });
-  ctx.log(`Waiting for ${targets.length} image(s)${targets[0]?.platforms.length ? ` on ${targets[0].platforms.join(', ')}` : ''}, up to ${Math.round(timeoutMs / 1000)}s, polling every ${intervalMs / 1000}s to ${maxIntervalMs / 1000}s.`);
+  ctx.log(
+    `Waiting for ${targets.length} image(s)${targets[0]?.platforms.length ? ` on ${targets[0].platforms.join(', ')}` : ''}, up to ${Math.round(timeoutMs / 1000)}s, polling every ${intervalMs / 1000}s to ${maxIntervalMs / 1000}s.`,
+  );
   const report = await waitForImages({ client, targets, timeoutMs, intervalMs, maxIntervalMs, concurrency, once: ctx.writes.mock, log: ctx.log });
 
   const found = report.images.filter((i) => i.digest !== undefined && i.status === 'ready');

@@ -68,7 +68,10 @@ export async function resolveBranch(rest: GitHubRest, owner: string, repo: strin
     if (!name) name = (await rest.rest.repos.get({ owner, repo })).data.default_branch;
   } catch (error) {
     if (status(error) === 404) {
-      throw new UserError(`Repository ${owner}/${repo} was not found (404 ${apiMessage(error)}).`, 'Check `repository` (OWNER/NAME) and that the token can see it.', { input: 'repository', cause: error });
+      throw new UserError(`Repository ${owner}/${repo} was not found (404 ${apiMessage(error)}).`, 'Check `repository` (OWNER/NAME) and that the token can see it.', {
+        input: 'repository',
+        cause: error,
+      });
     }
     throw explainGitHubError(error, `read ${owner}/${repo}`, 'Administration: write');
   }
@@ -86,7 +89,12 @@ export async function resolveBranch(rest: GitHubRest, owner: string, repo: strin
       .map((b) => b.name);
     throw new UserError(
       `Branch \`${name}\` does not exist in ${owner}/${repo}.`,
-      similar.length > 0 ? `Set \`branch\` to an existing branch, e.g. ${similar.slice(0, 5).map((b) => `\`${b}\``).join(', ')}.` : 'Set `branch` to an existing branch (leave it empty for the default branch).',
+      similar.length > 0
+        ? `Set \`branch\` to an existing branch, e.g. ${similar
+            .slice(0, 5)
+            .map((b) => `\`${b}\``)
+            .join(', ')}.`
+        : 'Set `branch` to an existing branch (leave it empty for the default branch).',
       { input: 'branch', cause: error },
     );
   }
@@ -146,7 +154,11 @@ async function lockWithRuleset(t: BranchLockTarget, options: LockOptions): Promi
   const path = `/repos/${fullName(t)}/rulesets`;
   let refused: unknown;
   try {
-    await t.writes.perform({ method: 'POST', target: path, summary: `create ruleset "${String(body.name)}" locking ${t.branch}` }, async () => (await t.rest.rest.repos.createRepoRuleset({ owner: t.owner, repo: t.repo, ...body } as never)).data.id, () => 0);
+    await t.writes.perform(
+      { method: 'POST', target: path, summary: `create ruleset "${String(body.name)}" locking ${t.branch}` },
+      async () => (await t.rest.rest.repos.createRepoRuleset({ owner: t.owner, repo: t.repo, ...body } as never)).data.id,
+      () => 0,
+    );
   } catch (error) {
     if (status(error) === 403 || status(error) === 404) throw cannotAdminister(fullName(t), error);
     if (status(error) === 422 && options.bypassAppId !== undefined && /actor|bypass/i.test(apiMessage(error))) {
@@ -174,7 +186,9 @@ async function lockWithRuleset(t: BranchLockTarget, options: LockOptions): Promi
   }
   const winner = after[0] as { id: number; holder: string };
   if (options.failIfLockedByOther && winner.holder !== t.holder.id) {
-    await t.writes.perform({ method: 'DELETE', target: `${path}/${ours.id}`, summary: `withdraw ruleset ${ours.id}: ${winner.holder} locked ${t.branch} first` }, () => t.rest.rest.repos.deleteRepoRuleset({ owner: t.owner, repo: t.repo, ruleset_id: ours.id }));
+    await t.writes.perform({ method: 'DELETE', target: `${path}/${ours.id}`, summary: `withdraw ruleset ${ours.id}: ${winner.holder} locked ${t.branch} first` }, () =>
+      t.rest.rest.repos.deleteRepoRuleset({ owner: t.owner, repo: t.repo, ruleset_id: ours.id }),
+    );
     throw lockedByOther(t, [winner.holder]);
   }
   return { status: 'locked', locked: true, lockId: String(ours.id), holder: t.holder.id, others, sent: [{ method: 'POST', path, body }] };
@@ -193,7 +207,9 @@ async function unlockRuleset(t: BranchLockTarget): Promise<LockOutcome> {
   for (const ruleset of mine) {
     const path = `/repos/${fullName(t)}/rulesets/${ruleset.id}`;
     try {
-      await t.writes.perform({ method: 'DELETE', target: path, summary: `delete ruleset ${ruleset.id}, unlocking ${t.branch}` }, () => t.rest.rest.repos.deleteRepoRuleset({ owner: t.owner, repo: t.repo, ruleset_id: ruleset.id }));
+      await t.writes.perform({ method: 'DELETE', target: path, summary: `delete ruleset ${ruleset.id}, unlocking ${t.branch}` }, () =>
+        t.rest.rest.repos.deleteRepoRuleset({ owner: t.owner, repo: t.repo, ruleset_id: ruleset.id }),
+      );
     } catch (error) {
       // Deleted already by a retried request whose first answer was lost.
       if (status(error) !== 404) throw error;

@@ -5,7 +5,17 @@ const PATHS_PER_QUERY = 150;
 /** The commit a branch points at, or undefined when it does not exist. */
 export async function branchHead(graphql: GitHubGraphql, owner: string, repo: string, branch: string): Promise<string | undefined> {
   const result = await graphql<{ repository: { ref: { target: { oid: string } } | null } }>(
-    `query($owner: String!, $name: String!, $ref: String!) { repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { target { oid } } } }`,
+    `
+      query ($owner: String!, $name: String!, $ref: String!) {
+        repository(owner: $owner, name: $name) {
+          ref(qualifiedName: $ref) {
+            target {
+              oid
+            }
+          }
+        }
+      }
+    `,
     { owner, name: repo, ref: `refs/heads/${branch}` },
   );
   return result.repository.ref?.target.oid;

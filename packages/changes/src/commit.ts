@@ -106,7 +106,11 @@ export async function commitFiles(clients: ChangeClients, request: CommitRequest
   };
   try {
     const made = await clients.writes.perform(
-      { method: 'GRAPHQL', target: `createCommitOnBranch ${where}`, summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}` },
+      {
+        method: 'GRAPHQL',
+        target: `createCommitOnBranch ${where}`,
+        summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}`,
+      },
       () => clients.graphql<{ createCommitOnBranch: { commit: { oid: string } } }>(CREATE_COMMIT, { input }),
     );
     return made ? { status: 'committed', sha: made.createCommitOnBranch.commit.oid, branchCreated } : { status: 'planned', sha: undefined, branchCreated };

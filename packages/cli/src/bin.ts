@@ -35,7 +35,11 @@ function help(): string {
 /** The actions declare `runs.using: node24`; an older Node lacks what they use (fs.glob, for one). */
 function requireNode24(): void {
   const major = Number(process.versions.node.split('.')[0]);
-  if (major < 24) throw new UserError(`relkit runs the actions as GitHub does, on Node.js 24 (runs.using: node24), and this is Node.js ${process.version}.`, 'Install Node.js 24 or newer (https://nodejs.org/en/download, or `nvm install 24`) and run relkit with it.');
+  if (major < 24)
+    throw new UserError(
+      `relkit runs the actions as GitHub does, on Node.js 24 (runs.using: node24), and this is Node.js ${process.version}.`,
+      'Install Node.js 24 or newer (https://nodejs.org/en/download, or `nvm install 24`) and run relkit with it.',
+    );
 }
 
 /**

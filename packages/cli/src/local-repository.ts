@@ -4,7 +4,10 @@ import type { FileSource } from '@relkit/version-files';
 
 /** git in a local repository (work tree or bare), its answer trimmed; throws when git fails. */
 export function gitIn(dir: string): (...args: string[]) => string {
-  return (...args) => execFileSync('git', ['-C', dir, ...args], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 }).toString().trim();
+  return (...args) =>
+    execFileSync('git', ['-C', dir, ...args], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 26 })
+      .toString()
+      .trim();
 }
 
 /**
@@ -64,7 +67,11 @@ const SKIPPED_DIRS = /(^|\/)(\.git|node_modules|target|vendor)\//;
  */
 export function revisionFiles(dir: string, revision: string): FileSource {
   let paths: string[] | undefined;
-  const list = () => (paths ??= execFileSync('git', ['-C', dir, 'ls-tree', '-r', '-z', '--name-only', revision], { maxBuffer: 1 << 28 }).toString().split('\0').filter(Boolean));
+  const list = () =>
+    (paths ??= execFileSync('git', ['-C', dir, 'ls-tree', '-r', '-z', '--name-only', revision], { maxBuffer: 1 << 28 })
+      .toString()
+      .split('\0')
+      .filter(Boolean));
   return {
     label: `${basename(dir)}@${revision}`,
     resolve: async (pattern) => {

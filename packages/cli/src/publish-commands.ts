@@ -34,7 +34,11 @@ export function packageCommand(flags: Map<string, string>, print: (line: string)
   if (helpOrCheck('package', flags, PACKAGE_USAGE, print)) return 0;
   const root = dirname(actionsDirectory());
   const out = resolve(flags.get('out') ?? 'publish');
-  const actions = flags.get('actions')?.split(',').map((a) => a.trim()).filter(Boolean);
+  const actions = flags
+    .get('actions')
+    ?.split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
   const packaged = writePublishTrees(root, out, { archives: flags.has('archives'), ...(actions ? { actions } : {}) });
   for (const action of packaged) {
     const bytes = action.files.reduce((n, f) => n + f.contents.length, 0);
@@ -67,7 +71,8 @@ export async function publishActionsCommand(flags: Map<string, string>, print: (
   const owner = flags.get('owner') ?? 'relkit';
   const source = flags.get('source') ?? (process.env.GITHUB_REPOSITORY && process.env.GITHUB_SHA ? `${process.env.GITHUB_REPOSITORY}@${process.env.GITHUB_SHA}` : undefined);
   const notesOf = flags.get('notes-of');
-  if (notesOf !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(notesOf)) throw new UserError(`\`--notes-of ${notesOf}\` is not OWNER/NAME.`, 'Pass the repository whose release lists the SHAs, e.g. --notes-of relkit/relkit.', { input: 'notes-of' });
+  if (notesOf !== undefined && !/^[^/\s]+\/[^/\s]+$/.test(notesOf))
+    throw new UserError(`\`--notes-of ${notesOf}\` is not OWNER/NAME.`, 'Pass the repository whose release lists the SHAs, e.g. --notes-of relkit/relkit.', { input: 'notes-of' });
   const tag = `v${version.replace(/^v/, '')}`;
   const clients = clientsFor(flags, print);
   const release = notesOf ? await releaseForTag(clients, notesOf, tag) : undefined;
@@ -79,12 +84,10 @@ export async function publishActionsCommand(flags: Map<string, string>, print: (
     const pins: PinnedSha[] = [...outcomes.map((o) => ({ uses: o.repository, sha: o.commit })), { uses: `${notesOf}/.github/workflows/release.yml`, sha: workflowSha }];
     await recordPinnedShas(clients, notesOf, tag, release, pins);
   }
-  const summary = new SummaryBuilder()
-    .heading(`Published actions v${version.replace(/^v/, '')}${clients.writes.mock ? ' (mock)' : ''}`)
-    .table(
-      ['Repository', 'Commit', 'Files changed / deleted', 'Tags'],
-      outcomes.map((o) => [o.repository, o.commit ? `${o.commit.slice(0, 12)} (${o.status})` : o.status, `${o.changed} / ${o.deleted}`, tagCell(o.tags)]),
-    );
+  const summary = new SummaryBuilder().heading(`Published actions v${version.replace(/^v/, '')}${clients.writes.mock ? ' (mock)' : ''}`).table(
+    ['Repository', 'Commit', 'Files changed / deleted', 'Tags'],
+    outcomes.map((o) => [o.repository, o.commit ? `${o.commit.slice(0, 12)} (${o.status})` : o.status, `${o.changed} / ${o.deleted}`, tagCell(o.tags)]),
+  );
   for (const o of outcomes) print(`${o.repository}: ${o.status}${o.commit ? ` ${o.commit}` : ''}; ${tagCell(o.tags)}`);
   appendSummary(summary.toMarkdown() + writePlanSection(clients.writes.writes, clients.writes.mock).toMarkdown());
   return 0;
@@ -95,10 +98,16 @@ export async function moveTagsCommand(flags: Map<string, string>, print: (line: 
   if (helpOrCheck('move-tags', flags, MOVE_TAGS_USAGE, print)) return 0;
   const version = required(flags, 'version', MOVE_TAGS_USAGE);
   const repository = flags.get('repo') ?? process.env.GITHUB_REPOSITORY ?? '';
-  if (!/^[^/\s]+\/[^/\s]+$/.test(repository)) throw new UserError(`\`${repository || '(none)'}\` is not a repository OWNER/NAME.`, 'Pass --repo OWNER/NAME (or set GITHUB_REPOSITORY).', { input: 'repo' });
+  if (!/^[^/\s]+\/[^/\s]+$/.test(repository))
+    throw new UserError(`\`${repository || '(none)'}\` is not a repository OWNER/NAME.`, 'Pass --repo OWNER/NAME (or set GITHUB_REPOSITORY).', { input: 'repo' });
   const clients = clientsFor(flags, print);
   const tags = await moveReleaseTags(clients, repository, version);
   print(`${repository}: ${tagCell(tags)}`);
-  appendSummary(new SummaryBuilder().heading(`Release tags of ${repository}`).list(tags.map((t) => `${t.tag}: ${t.status}${t.sha ? ` at ${t.sha.slice(0, 12)}` : ''}${t.note ? ` (${t.note})` : ''}`)).toMarkdown() + writePlanSection(clients.writes.writes, clients.writes.mock).toMarkdown());
+  appendSummary(
+    new SummaryBuilder()
+      .heading(`Release tags of ${repository}`)
+      .list(tags.map((t) => `${t.tag}: ${t.status}${t.sha ? ` at ${t.sha.slice(0, 12)}` : ''}${t.note ? ` (${t.note})` : ''}`))
+      .toMarkdown() + writePlanSection(clients.writes.writes, clients.writes.mock).toMarkdown(),
+  );
   return 0;
 }

@@ -4,7 +4,18 @@ import { basename, dirname, join, resolve } from 'node:path';
 import semver from 'semver';
 import { UserError } from '@relkit/kit';
 import { startSandbox } from '@relkit/sandbox';
-import { rehearsalReport, rehearse, scenario as loadScenario, scenarioSeed, SCENARIOS, selfScenario, startLocalRegistry, type CallerWorkflow, type LocalRegistry, type Scenario } from '@relkit/rehearsal';
+import {
+  rehearsalReport,
+  rehearse,
+  scenario as loadScenario,
+  scenarioSeed,
+  SCENARIOS,
+  selfScenario,
+  startLocalRegistry,
+  type CallerWorkflow,
+  type LocalRegistry,
+  type Scenario,
+} from '@relkit/rehearsal';
 import { actionsDirectory } from './actions-dir.js';
 import { describeChoice, detectVersionFiles } from '@relkit/version-files';
 import { gitIn, latestReleaseTag, repositoryName, revisionFiles } from './local-repository.js';
@@ -22,7 +33,7 @@ export const REHEARSE_USAGE = [
   'Runs .github/workflows/release.yml offline against an embedded GitHub sandbox (and a local',
   'docker-registry for scenarios with images), then prints what the release did. `self` releases',
   'this relkit checkout with release-relkit.yml into relkit/relkit and the six relkit/<action> repositories;',
-  '`self-first` does it from an empty GitHub (no tag anywhere yet), as relkit\'s very first release.',
+  "`self-first` does it from an empty GitHub (no tag anywhere yet), as relkit's very first release.",
 ].join('\n');
 
 /** A scenario for the repository in DIR: its commits, branches and tags, released with the given inputs. */
@@ -49,7 +60,10 @@ async function scenarioFromRepository(dir: string, flags: Map<string, string>): 
     try {
       inputs = JSON.parse(existsSync(given) ? readFileSync(given, 'utf8') : given) as Record<string, string | boolean>;
     } catch (error) {
-      throw new UserError(`--inputs is not JSON (${(error as Error).message}).`, 'Pass the release.yml inputs as JSON, e.g. --inputs \'{"version":"1.2.0","version-files":"VERSION"}\', or a JSON file.');
+      throw new UserError(
+        `--inputs is not JSON (${(error as Error).message}).`,
+        'Pass the release.yml inputs as JSON, e.g. --inputs \'{"version":"1.2.0","version-files":"VERSION"}\', or a JSON file.',
+      );
     }
   } else {
     ({ inputs, assumed } = await proposeInputs(full, branch));
@@ -87,7 +101,10 @@ async function proposeInputs(dir: string, branch: string): Promise<{ inputs: Rec
     const { plan } = detected;
     const places = plan.files.reduce((n, f) => n + f.changes.length, 0);
     const inputs: Record<string, string> = { version: 'patch', ...(detected.preset ? { preset: detected.preset } : {}), 'version-files': detected.files ?? '', 'bump-mode': 'commit', ...tagPrefix };
-    return { inputs, assumed: `a patch release ${plan.previous?.version} → ${plan.version.version} of ${describeChoice(detected)} (${places} place(s) in ${plan.files.length} file(s), read from ${plan.previousSource}), ${tagNote}` };
+    return {
+      inputs,
+      assumed: `a patch release ${plan.previous?.version} → ${plan.version.version} of ${describeChoice(detected)} (${places} place(s) in ${plan.files.length} file(s), read from ${plan.previousSource}), ${tagNote}`,
+    };
   }
   const next = latest ? /(\d+)\.(\d+)\.(\d+)/.exec(latest.tag.slice(latest.prefix.length)) : undefined;
   const version = next ? (latest!.elsewhere ? `${next[1]}.${Number(next[2]) + 1}.0` : `${next[1]}.${next[2]}.${Number(next[3]) + 1}`) : '0.1.0';
@@ -120,7 +137,11 @@ function readCaller(file: string): CallerWorkflow {
 export async function rehearseCommand(flags: Map<string, string>, print: (line: string) => void): Promise<number> {
   refuseUnknownFlags('rehearse', flags, ['scenario', 'mock', 'verbose', 'repo-dir', 'repo', 'branch', 'inputs', 'secrets', 'caller'], REHEARSE_USAGE);
   const secrets = flags.get('secrets') ?? 'app';
-  if (secrets !== 'app' && secrets !== 'github-token-only') throw new UserError(`--secrets ${secrets} is not a secrets set.`, 'Use --secrets app (the repository holds RELKIT_APP_ID and RELKIT_APP_PRIVATE_KEY, the default) or --secrets github-token-only (no App, as a repository without one).');
+  if (secrets !== 'app' && secrets !== 'github-token-only')
+    throw new UserError(
+      `--secrets ${secrets} is not a secrets set.`,
+      'Use --secrets app (the repository holds RELKIT_APP_ID and RELKIT_APP_PRIVATE_KEY, the default) or --secrets github-token-only (no App, as a repository without one).',
+    );
   if (flags.has('help')) {
     print(REHEARSE_USAGE);
     return 0;
@@ -129,7 +150,11 @@ export async function rehearseCommand(flags: Map<string, string>, print: (line: 
   const name = flags.get('scenario') ?? (caller ? callerScenario(caller.name) : 'kata');
   const names = [...Object.keys(SCENARIOS), 'self', 'self-first'];
   if (!flags.has('repo-dir') && !names.includes(name)) throw new UserError(`--scenario ${name} is not a scenario.`, `Use one of: ${names.join(', ')}.`);
-  const scenario = flags.has('repo-dir') ? await scenarioFromRepository(flags.get('repo-dir')!, flags) : name === 'self' || name === 'self-first' ? selfScenario(dirname(actionsDirectory()), { first: name === 'self-first' }) : loadScenario(name);
+  const scenario = flags.has('repo-dir')
+    ? await scenarioFromRepository(flags.get('repo-dir')!, flags)
+    : name === 'self' || name === 'self-first'
+      ? selfScenario(dirname(actionsDirectory()), { first: name === 'self-first' })
+      : loadScenario(name);
   const mock = flags.has('mock');
   const actionsDir = actionsDirectory();
   const workflowFile = join(dirname(actionsDir), '.github', 'workflows', 'release.yml');
@@ -141,7 +166,18 @@ export async function rehearseCommand(flags: Map<string, string>, print: (line: 
     print(`Rehearsing ${scenario.name === 'repo-dir' ? scenario.title : `the ${scenario.name} release`} in a GitHub sandbox${registry ? ` with a registry at ${registry.host}` : ''}…`);
     if (scenario.assumed) print(`Assumed: ${scenario.assumed}.`);
     if (caller) print(`Running ${caller.name} as the repository's own workflow_dispatch workflow${secrets === 'github-token-only' ? ', with no App (GITHUB_TOKEN only)' : ''}.`);
-    const record = await rehearse({ scenario, sandbox, mock, actionsDir, workflowFile, workdir, secrets, ...(caller ? { caller } : {}), ...(registry ? { registry } : {}), log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => {} });
+    const record = await rehearse({
+      scenario,
+      sandbox,
+      mock,
+      actionsDir,
+      workflowFile,
+      workdir,
+      secrets,
+      ...(caller ? { caller } : {}),
+      ...(registry ? { registry } : {}),
+      log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => {},
+    });
     print('');
     print(rehearsalReport(record, sandbox, scenario, mock));
     return record.result === 'success' ? 0 : 1;

@@ -34,7 +34,12 @@ export async function runActionCommand(name: string, flags: Map<string, string>,
   for (const [flag, value] of flags) {
     if (GLOBAL_FLAGS.has(flag)) continue;
     if (!(flag in metadata.inputs)) {
-      throw new UserError(`\`--${flag}\` is not an input of ${name}.`, `Use one of: ${Object.keys(metadata.inputs).map((i) => `--${i}`).join(', ')}.`);
+      throw new UserError(
+        `\`--${flag}\` is not an input of ${name}.`,
+        `Use one of: ${Object.keys(metadata.inputs)
+          .map((i) => `--${i}`)
+          .join(', ')}.`,
+      );
     }
     inputs[flag] = value;
   }

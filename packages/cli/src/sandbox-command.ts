@@ -38,7 +38,11 @@ export async function sandboxServe(flags: Map<string, string>, print: (line: str
   print(`  uploads:  ${sandbox.urls.uploads}`);
   print(`  control:  ${sandbox.urls.api}/_sandbox/state`);
   print(`  repositories: ${[...sandbox.state.repos.values()].map((r) => `${r.owner.login}/${r.name}`).join(', ') || '(none)'}`);
-  print(`  tokens: ${Object.entries(SANDBOX_TOKENS).map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  print(
+    `  tokens: ${Object.entries(SANDBOX_TOKENS)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`,
+  );
   await new Promise<void>((resolveStop) => {
     const stop = () => void sandbox.close().then(resolveStop);
     process.once('SIGINT', stop);

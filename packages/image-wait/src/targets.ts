@@ -35,7 +35,8 @@ export function buildTargets(input: { images: string[]; tag: string | undefined;
   }
   const references = input.images.map((image) => withDefaultTag(parseReference(image, 'images'), input.tag));
   for (const r of references) {
-    if (!r.tag && !r.digest) throw new UserError(`Input \`images\`: "${r.original}" has no tag and \`tag\` is empty.`, 'Give each image a tag (`:v1.2.3`) or set `tag` for all of them.', { input: 'tag' });
+    if (!r.tag && !r.digest)
+      throw new UserError(`Input \`images\`: "${r.original}" has no tag and \`tag\` is empty.`, 'Give each image a tag (`:v1.2.3`) or set `tag` for all of them.', { input: 'tag' });
   }
   const names = new Set<string>();
   for (const r of references) {

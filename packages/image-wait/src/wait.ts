@@ -79,7 +79,8 @@ async function poll(client: RegistryClient, target: WaitTarget): Promise<{ ready
     const source = await client.resolve(target.sameDigestAs);
     const sourceName = formatReference(target.sameDigestAs);
     if (source.kind === 'not-found') return { ready: false, digest: found.digest, platforms: have, answer: `the reference to compare with, ${sourceName}, is not there (${source.detail})` };
-    if (source.digest !== found.digest) return { ready: false, digest: found.digest, platforms: have, answer: `digest ${shortDigest(found.digest)} differs from ${sourceName} (${shortDigest(source.digest)})` };
+    if (source.digest !== found.digest)
+      return { ready: false, digest: found.digest, platforms: have, answer: `digest ${shortDigest(found.digest)} differs from ${sourceName} (${shortDigest(source.digest)})` };
   }
   return { ready: true, answer: 'ready', digest: found.digest, platforms: found.platforms };
 }
@@ -170,9 +171,7 @@ export async function waitForImages(options: WaitOptions): Promise<WaitReport> {
         settle(schedule).finally(() => inflight.delete(schedule)),
       );
     }
-    const upcoming = waiting
-      .filter((s) => !inflight.has(s))
-      .map((s) => Math.max(s.nextAt, blockedUntil.get(s.state.target.reference.registry) ?? 0));
+    const upcoming = waiting.filter((s) => !inflight.has(s)).map((s) => Math.max(s.nextAt, blockedUntil.get(s.state.target.reference.registry) ?? 0));
     const wakeAt = Math.min(deadline, nextReminder, ...upcoming);
     const sleep = Math.max(0, wakeAt - clock.now());
     if (inflight.size > 0) {

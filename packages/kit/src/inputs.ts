@@ -88,9 +88,7 @@ export class Inputs {
   oneOf<const C extends string>(name: string, choices: readonly C[], options: Options<C> & { default: C }): C;
   oneOf<const C extends string>(name: string, choices: readonly C[], options?: Options<C>): C | undefined;
   oneOf<const C extends string>(name: string, choices: readonly C[], options: Options<C> = {}): C | undefined {
-    return this.read(name, options, `one of ${choices.map((c) => `\`${c}\``).join(', ')}`, (v) =>
-      (choices as readonly string[]).includes(v) ? (v as C) : undefined,
-    );
+    return this.read(name, options, `one of ${choices.map((c) => `\`${c}\``).join(', ')}`, (v) => ((choices as readonly string[]).includes(v) ? (v as C) : undefined));
   }
 
   /** One item a line (commas also separate when `commas` is set); blank lines and `#` comments are skipped. */

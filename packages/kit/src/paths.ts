@@ -73,7 +73,12 @@ export function confinePath(value: string, options: { input: string; roots: Path
     existing = undefined;
   }
   if (!existing) {
-    if (kind !== 'output') throw new UserError(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
+    if (kind !== 'output')
+      throw new UserError(
+        `${label} does not exist in ${lexicalRoot.label}.`,
+        kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`,
+        { input },
+      );
     // The file is created later: its nearest existing folder decides where it would land.
     let parent = dirname(absolute);
     while (!pathExists(parent) && dirname(parent) !== parent) parent = dirname(parent);

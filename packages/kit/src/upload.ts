@@ -34,41 +34,48 @@ interface UploaderOptions {
  */
 export function assetUploader(options: UploaderOptions): (request: UploadRequest) => Promise<UploadAnswer> {
   return async (request) => {
-  for (let attempt = 0; ; attempt++) {
-    let answer: Response | undefined;
-    let failure: Error | undefined;
-    try {
-      options.requests.record('POST', request.url);
-      // A big asset takes longer than an API call: allow for a slow 512 KiB/s link on top.
-      answer = await options.fetch(request.url, {
-        signal: AbortSignal.timeout(options.requestTimeoutMs + Math.ceil(request.size / 512)),
-        method: 'POST',
-        headers: { authorization: `token ${options.token}`, 'content-type': request.contentType, 'content-length': String(request.size), accept: 'application/vnd.github+json', 'x-github-api-version': GITHUB_API_VERSION, 'user-agent': 'relkit' },
-        body: Readable.toWeb(Readable.from(request.open())) as ReadableStream,
-        duplex: 'half',
-      });
-    } catch (error) {
-      failure = error instanceof Error ? error : new Error(String(error));
-    }
-    const status = answer?.status;
-    const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);
-    const transient = failure !== undefined || (status !== undefined && status >= 500) || limited;
-    if (!transient || attempt >= options.retries) {
-      if (failure) throw failure;
-      const text = await answer!.text();
-      let data: unknown = text;
+    for (let attempt = 0; ; attempt++) {
+      let answer: Response | undefined;
+      let failure: Error | undefined;
       try {
-        data = JSON.parse(text);
-      } catch {
-        // not JSON: keep the text
+        options.requests.record('POST', request.url);
+        // A big asset takes longer than an API call: allow for a slow 512 KiB/s link on top.
+        answer = await options.fetch(request.url, {
+          signal: AbortSignal.timeout(options.requestTimeoutMs + Math.ceil(request.size / 512)),
+          method: 'POST',
+          headers: {
+            authorization: `token ${options.token}`,
+            'content-type': request.contentType,
+            'content-length': String(request.size),
+            accept: 'application/vnd.github+json',
+            'x-github-api-version': GITHUB_API_VERSION,
+            'user-agent': 'relkit',
+          },
+          body: Readable.toWeb(Readable.from(request.open())) as ReadableStream,
+          duplex: 'half',
+        });
+      } catch (error) {
+        failure = error instanceof Error ? error : new Error(String(error));
       }
-      return { status: answer!.status, data };
+      const status = answer?.status;
+      const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);
+      const transient = failure !== undefined || (status !== undefined && status >= 500) || limited;
+      if (!transient || attempt >= options.retries) {
+        if (failure) throw failure;
+        const text = await answer!.text();
+        let data: unknown = text;
+        try {
+          data = JSON.parse(text);
+        } catch {
+          // not JSON: keep the text
+        }
+        return { status: answer!.status, data };
+      }
+      await answer?.body?.cancel();
+      const retryAfter = Number(answer?.headers.get('retry-after'));
+      const wait = limited && Number.isFinite(retryAfter) ? retryAfter * 1000 : options.retryBaseMs * 2 ** attempt * (0.5 + Math.random());
+      options.log(`upload to ${request.url.replace(/\?.*$/, '')} failed (${failure ? failure.message : `HTTP ${status}`}); retrying in ${Math.round(wait)} ms`);
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
-    await answer?.body?.cancel();
-    const retryAfter = Number(answer?.headers.get('retry-after'));
-    const wait = limited && Number.isFinite(retryAfter) ? retryAfter * 1000 : options.retryBaseMs * 2 ** attempt * (0.5 + Math.random());
-    options.log(`upload to ${request.url.replace(/\?.*$/, '')} failed (${failure ? failure.message : `HTTP ${status}`}); retrying in ${Math.round(wait)} ms`);
-    await new Promise((resolve) => setTimeout(resolve, wait));
-  }
   };
 }

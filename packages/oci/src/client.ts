@@ -115,9 +115,14 @@ export class RegistryClient {
     if (credential) headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
     const response = await this.send('GET', url.href, headers);
     if (response.status === 401 || response.status === 403) {
-      throw new RegistryError('auth', `the token service of ${host} (${url.host}) refused ${credential ? `the credentials for user "${credential.username}"` : 'an anonymous token'} (${response.status})`, { status: response.status });
+      throw new RegistryError(
+        'auth',
+        `the token service of ${host} (${url.host}) refused ${credential ? `the credentials for user "${credential.username}"` : 'an anonymous token'} (${response.status})`,
+        { status: response.status },
+      );
     }
-    if (response.status === 429) throw new RegistryError('rate-limited', `the token service of ${host} answered 429`, { status: 429, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) ?? 0 });
+    if (response.status === 429)
+      throw new RegistryError('rate-limited', `the token service of ${host} answered 429`, { status: 429, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) ?? 0 });
     if (response.status >= 500) throw new RegistryError('transient', `the token service of ${host} answered ${response.status}`, { status: response.status });
     if (!response.ok) throw new RegistryError('protocol', `the token service of ${host} answered ${response.status}`, { status: response.status });
     const body = (await response.json()) as { token?: string; access_token?: string; expires_in?: number };
@@ -184,7 +189,8 @@ export class RegistryClient {
     const code = await errorCode(response);
     if (status === 404 || code === 'MANIFEST_UNKNOWN' || code === 'NAME_UNKNOWN') return { kind: 'not-found', detail: `${what}: ${status}${code ? ` ${code}` : ' not found'}` };
     if (status === 401 || status === 403) {
-      if (authenticated) throw new RegistryError('auth', `${reference.registry} refused access to ${reference.repository} (${status}${code ? ` ${code}` : ''}) although the credentials were accepted`, { status });
+      if (authenticated)
+        throw new RegistryError('auth', `${reference.registry} refused access to ${reference.repository} (${status}${code ? ` ${code}` : ''}) although the credentials were accepted`, { status });
       return { kind: 'not-found', detail: `${what}: ${status} for an anonymous pull (the repository does not exist yet, or is private)` };
     }
     throw new RegistryError('protocol', `${reference.registry} answered ${status}${code ? ` ${code}` : ''} for ${what}`, { status });

@@ -15,7 +15,10 @@ export class CredentialStore {
   private readonly entries = new Map<string, Credential>();
 
   static key(registry: string): string {
-    const host = registry.replace(/^https?:\/\//, '').replace(/\/.*$/, '').toLowerCase();
+    const host = registry
+      .replace(/^https?:\/\//, '')
+      .replace(/\/.*$/, '')
+      .toLowerCase();
     return host === 'index.docker.io' || host === DOCKER_HUB_API || host === DOCKER_HUB ? DOCKER_HUB : host;
   }
 
@@ -44,11 +47,9 @@ export function parseRegistryAuth(text: string, store: CredentialStore, input = 
     const eq = trimmed.indexOf('=');
     const colon = trimmed.indexOf(':', eq + 1);
     if (eq <= 0 || colon < 0 || colon === eq + 1) {
-      throw new UserError(
-        `Input \`${input}\` line ${n + 1} is not REGISTRY=USER:PASSWORD (the value is not shown).`,
-        'Write one registry a line, e.g. `quay.io=robot+ci:${{ secrets.QUAY_TOKEN }}`.',
-        { input },
-      );
+      throw new UserError(`Input \`${input}\` line ${n + 1} is not REGISTRY=USER:PASSWORD (the value is not shown).`, 'Write one registry a line, e.g. `quay.io=robot+ci:${{ secrets.QUAY_TOKEN }}`.', {
+        input,
+      });
     }
     store.set(trimmed.slice(0, eq).trim(), { username: trimmed.slice(eq + 1, colon), password: trimmed.slice(colon + 1) });
   });
@@ -64,7 +65,11 @@ export async function loadDockerConfig(path: string, store: CredentialStore, inp
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new UserError(`Input \`${input}\`: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
+    throw new UserError(
+      `Input \`${input}\`: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+      'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).',
+      { input },
+    );
   }
   let config: DockerConfig;
   try {
@@ -94,12 +99,17 @@ export async function loadDockerConfig(path: string, store: CredentialStore, inp
  * Credentials from `registry-auth` lines and a Docker config.json: the path given, else
  * $DOCKER_CONFIG/config.json or ~/.docker/config.json when one exists (what docker/login-action writes).
  */
-export async function collectCredentials(options: { registryAuth?: string | undefined; dockerConfig?: string | undefined; env: NodeJS.ProcessEnv }): Promise<{ store: CredentialStore; configPath: string | undefined; fromConfig: number }> {
+export async function collectCredentials(options: {
+  registryAuth?: string | undefined;
+  dockerConfig?: string | undefined;
+  env: NodeJS.ProcessEnv;
+}): Promise<{ store: CredentialStore; configPath: string | undefined; fromConfig: number }> {
   const store = new CredentialStore();
   const dockerDir = options.env.DOCKER_CONFIG ?? join(homedir(), '.docker');
   // A given path may be in the workspace, RUNNER_TEMP or Docker's own folder (where docker login writes), nowhere else.
   const roots = [workspaceRoot(options.env), ...runnerTempRoot(options.env), { path: dockerDir, label: 'the Docker config folder' }];
-  const path = options.dockerConfig !== undefined ? confinePath(options.dockerConfig, { input: 'docker-config', roots, kind: 'file', what: 'the Docker config.json' }).real : join(dockerDir, 'config.json');
+  const path =
+    options.dockerConfig !== undefined ? confinePath(options.dockerConfig, { input: 'docker-config', roots, kind: 'file', what: 'the Docker config.json' }).real : join(dockerDir, 'config.json');
   const fromConfig = options.dockerConfig !== undefined || existsSync(path) ? await loadDockerConfig(path, store) : undefined;
   // Explicit lines win over the config file for the same registry.
   parseRegistryAuth(options.registryAuth ?? '', store);

@@ -23,14 +23,20 @@ export function parseDigests(text: string | undefined): GivenDigest[] {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new UserError(`Input \`digests\` is not JSON: ${(error as Error).message}.`, 'Pass the `digests` output of relkit/wait-for-images, or a JSON object of image → "sha256:…".', { input: 'digests' });
+    throw new UserError(`Input \`digests\` is not JSON: ${(error as Error).message}.`, 'Pass the `digests` output of relkit/wait-for-images, or a JSON object of image → "sha256:…".', {
+      input: 'digests',
+    });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new UserError('Input `digests` is not a JSON object.', 'Pass a JSON object of image reference (or name) → "sha256:…", as relkit/wait-for-images outputs.', { input: 'digests' });
   }
   return Object.entries(parsed as Record<string, unknown>).map(([key, digest]) => {
     if (typeof digest !== 'string' || !DIGEST.test(digest)) {
-      throw new UserError(`Input \`digests\`: the digest of "${key}" is ${JSON.stringify(digest)}, not sha256: and 64 hex digits.`, 'Use the digest exactly as the registry reports it, e.g. sha256:4ef9a87da4dbbce94f27cb3efb1a5f50676ddd50d73f596d6e03fe352f8c658a.', { input: 'digests' });
+      throw new UserError(
+        `Input \`digests\`: the digest of "${key}" is ${JSON.stringify(digest)}, not sha256: and 64 hex digits.`,
+        'Use the digest exactly as the registry reports it, e.g. sha256:4ef9a87da4dbbce94f27cb3efb1a5f50676ddd50d73f596d6e03fe352f8c658a.',
+        { input: 'digests' },
+      );
     }
     if (!key.includes('/') && !key.includes(':')) return { key, repository: undefined, name: key, tag: undefined, digest };
     const reference = parseReference(key, 'digests');

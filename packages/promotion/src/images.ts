@@ -21,7 +21,10 @@ function hasRegistry(value: string): boolean {
  * its last path component), or `NAME=REFERENCE` to say both.
  */
 export function parseImages(lines: string[], stagingRegistry: string | undefined): PromotedImage[] {
-  if (lines.length === 0) throw new UserError('Input `images` is empty.', 'List the images to promote, one a line, e.g. `epp` with `staging-registry: us-central1-docker.pkg.dev/k8s-staging-images/my-project`.', { input: 'images' });
+  if (lines.length === 0)
+    throw new UserError('Input `images` is empty.', 'List the images to promote, one a line, e.g. `epp` with `staging-registry: us-central1-docker.pkg.dev/k8s-staging-images/my-project`.', {
+      input: 'images',
+    });
   const prefix = stagingRegistry?.replace(/\/+$/, '');
   if (prefix !== undefined) parseReference(prefix, 'staging-registry');
   const images: PromotedImage[] = [];
@@ -41,10 +44,18 @@ export function parseImages(lines: string[], stagingRegistry: string | undefined
     }
     const staging = reference === undefined ? undefined : parseReference(reference, 'images');
     if (staging && (staging.tag || staging.digest)) {
-      throw new UserError(`Input \`images\`: "${line}" has a tag or digest; the tags to promote come from \`tags\`.`, `Write the repository only, e.g. \`${reference!.replace(/(@.*|:[^/:]*)$/, '')}\`.`, { input: 'images' });
+      throw new UserError(
+        `Input \`images\`: "${line}" has a tag or digest; the tags to promote come from \`tags\`.`,
+        `Write the repository only, e.g. \`${reference!.replace(/(@.*|:[^/:]*)$/, '')}\`.`,
+        { input: 'images' },
+      );
     }
     if (!NAME.test(name)) {
-      throw new UserError(`Input \`images\`: "${name}" is not an image name (lower-case path components such as \`epp\` or \`charts/inferencepool\`).`, 'Write one image a line: a name, a full staging reference, or NAME=REFERENCE.', { input: 'images' });
+      throw new UserError(
+        `Input \`images\`: "${name}" is not an image name (lower-case path components such as \`epp\` or \`charts/inferencepool\`).`,
+        'Write one image a line: a name, a full staging reference, or NAME=REFERENCE.',
+        { input: 'images' },
+      );
     }
     if (images.some((i) => i.name === name)) throw new UserError(`Input \`images\` lists "${name}" twice.`, 'List each image once.', { input: 'images' });
     images.push({ name, staging });

@@ -60,7 +60,9 @@ function readManifest(source: SourceText, doc: Document): { root: YAMLSeq | unde
   const error = doc.errors[0];
   if (error) {
     const { line, column } = lineColumn(text, error.pos[0]);
-    throw new UserError(`${path}:${line}:${column}: not valid YAML: ${error.message.split('\n')[0]}`, 'Fix the manifest in the target repository first; nothing was changed.', { input: 'promoter-manifest' });
+    throw new UserError(`${path}:${line}:${column}: not valid YAML: ${error.message.split('\n')[0]}`, 'Fix the manifest in the target repository first; nothing was changed.', {
+      input: 'promoter-manifest',
+    });
   }
   const root = doc.contents;
   if (root === null || (isScalar(root) && root.value === null)) return { root: undefined, images: [] };
@@ -72,7 +74,8 @@ function readManifest(source: SourceText, doc: Document): { root: YAMLSeq | unde
     if (!isScalar(nameNode) || typeof nameNode.value !== 'string') throw invalid(path, text, item.range?.[0] ?? 0, 'an entry has no `name`');
     const dmapPair: Pair | undefined = item.items.find((p) => isScalar(p.key) && p.key.value === 'dmap');
     const value = dmapPair?.value;
-    if (value !== undefined && value !== null && !isMap(value) && !(isScalar(value) && value.value === null)) throw invalid(path, text, nameNode.range?.[0] ?? 0, `\`dmap\` of ${nameNode.value} is not a map`);
+    if (value !== undefined && value !== null && !isMap(value) && !(isScalar(value) && value.value === null))
+      throw invalid(path, text, nameNode.range?.[0] ?? 0, `\`dmap\` of ${nameNode.value} is not a map`);
     images.push({ item, name: nameNode.value, nameNode, dmapPair, dmap: isMap(value) ? value : undefined });
   }
   return { root, images };
@@ -134,7 +137,15 @@ interface FileStyle {
 }
 
 function fileStyle(text: string, images: ManifestImage[]): FileStyle {
-  const style: FileStyle = { eol: text.includes('\r\n') ? '\r\n' : '\n', itemIndent: '', keyIndent: 2, entryIndent: 2, nameQuote: 'PLAIN', digestQuote: 'QUOTE_DOUBLE', list: listStyleOf(text, undefined) };
+  const style: FileStyle = {
+    eol: text.includes('\r\n') ? '\r\n' : '\n',
+    itemIndent: '',
+    keyIndent: 2,
+    entryIndent: 2,
+    nameQuote: 'PLAIN',
+    digestQuote: 'QUOTE_DOUBLE',
+    list: listStyleOf(text, undefined),
+  };
   const sample = images.findLast((i) => i.dmap && i.dmap.items.length > 0) ?? images.at(-1);
   if (!sample) return style;
   const itemStart = sample.item.range?.[0] ?? 0;

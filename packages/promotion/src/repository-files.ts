@@ -46,7 +46,10 @@ export function repositoryFiles(clients: { rest: GitHubRest; graphql: GitHubGrap
       });
       const declarations = chunk.map((_, n) => `$e${n}: String!`).join(', ');
       const result = await clients
-        .graphql<{ repository: Record<string, BlobAnswer | null> | null }>(`query($owner: String!, $name: String!, ${declarations}) { repository(owner: $owner, name: $name) { ${fields.join(' ')} } }`, variables)
+        .graphql<{ repository: Record<string, BlobAnswer | null> | null }>(
+          `query($owner: String!, $name: String!, ${declarations}) { repository(owner: $owner, name: $name) { ${fields.join(' ')} } }`,
+          variables,
+        )
         .catch((error: unknown) => {
           throw explainGitHubError(error, `read files of ${where.label}`, 'contents: read');
         });
@@ -66,7 +69,11 @@ export function repositoryFiles(clients: { rest: GitHubRest; graphql: GitHubGrap
     const fresh = [...new Set(paths)].filter((p) => !blobs.has(p));
     if (fresh.length === 0) return;
     const answer = lookup(fresh);
-    for (const path of fresh) blobs.set(path, answer.then((m) => m.get(path)));
+    for (const path of fresh)
+      blobs.set(
+        path,
+        answer.then((m) => m.get(path)),
+      );
     await answer;
   };
 
@@ -79,7 +86,10 @@ export function repositoryFiles(clients: { rest: GitHubRest; graphql: GitHubGrap
     tree ??= clients.rest.rest.git
       .getTree({ owner: where.owner, repo: where.repo, tree_sha: where.commit, recursive: 'true' })
       .then(({ data }) => {
-        if (data.truncated) throw new UserError(`${where.label} has too many files to list in one request, so a glob in \`edits\` cannot be expanded.`, 'Name the files in `edits` one by one instead of with a glob.', { input: 'edits' });
+        if (data.truncated)
+          throw new UserError(`${where.label} has too many files to list in one request, so a glob in \`edits\` cannot be expanded.`, 'Name the files in `edits` one by one instead of with a glob.', {
+            input: 'edits',
+          });
         return data.tree.filter((e) => e.type === 'blob' && e.path).map((e) => e.path);
       })
       .catch((error: unknown) => {

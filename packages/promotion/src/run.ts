@@ -108,18 +108,29 @@ async function readRepositories(clients: ChangeClients, request: PromotionReques
       branch: request.branch,
     })
     .catch((error: unknown) => {
-      throw explainGitHubError(error, `read ${target}${request.fork ? ` and ${request.fork.owner}/${request.fork.repo}` : ''}`, 'contents: read and pull-requests: read on the target repository (a token of another repository needs an App or a PAT)');
+      throw explainGitHubError(
+        error,
+        `read ${target}${request.fork ? ` and ${request.fork.owner}/${request.fork.repo}` : ''}`,
+        'contents: read and pull-requests: read on the target repository (a token of another repository needs an App or a PAT)',
+      );
     });
   if (!answer.target) throw new UserError(`Repository ${target} does not exist, or the token cannot read it.`, 'Check `repository` and give a `token` that can read it.', { input: 'repository' });
   const ref = request.base !== undefined ? answer.target.base : answer.target.defaultBranchRef;
   if (!ref) {
-    throw new UserError(`${request.base !== undefined ? `Branch ${request.base}` : 'The default branch'} does not exist in ${target}.`, 'Set `base` to the branch the promotion pull request targets.', { input: 'base' });
+    throw new UserError(
+      `${request.base !== undefined ? `Branch ${request.base}` : 'The default branch'} does not exist in ${target}.`,
+      'Set `base` to the branch the promotion pull request targets.',
+      { input: 'base' },
+    );
   }
   if (request.fork) {
     const forkName = `${request.fork.owner}/${request.fork.repo}`;
-    if (!answer.fork) throw new UserError(`The fork ${forkName} does not exist, or the token cannot read it.`, `Fork ${target} to ${request.fork.owner} on GitHub first (or fix \`fork\`).`, { input: 'fork' });
+    if (!answer.fork)
+      throw new UserError(`The fork ${forkName} does not exist, or the token cannot read it.`, `Fork ${target} to ${request.fork.owner} on GitHub first (or fix \`fork\`).`, { input: 'fork' });
     if (!answer.fork.isFork || answer.fork.parent?.nameWithOwner.toLowerCase() !== target.toLowerCase()) {
-      throw new UserError(`${forkName} is not a fork of ${target}, so a pull request cannot come from it.`, `Set \`fork\` to a fork of ${target} (e.g. your-user or your-user/${request.repo}).`, { input: 'fork' });
+      throw new UserError(`${forkName} is not a fork of ${target}, so a pull request cannot come from it.`, `Set \`fork\` to a fork of ${target} (e.g. your-user or your-user/${request.repo}).`, {
+        input: 'fork',
+      });
     }
   }
   return { base: ref === answer.target.defaultBranchRef ? ref.name : request.base!, baseSha: ref.target.oid, merged: answer.target.merged };
@@ -148,7 +159,11 @@ export async function runPromotion(clients: ChangeClients, request: PromotionReq
   if (request.manifest) {
     const path = request.manifest.path.replace(/^\.\//, '');
     if ((await source.resolve(path, 'promoter-manifest')).length === 0) {
-      throw new UserError(`${target}@${base} has no ${path}.`, 'Set `promoter-manifest` to the path of the images.yaml in the target repository, e.g. registry.k8s.io/images/k8s-staging-PROJECT/images.yaml.', { input: 'promoter-manifest' });
+      throw new UserError(
+        `${target}@${base} has no ${path}.`,
+        'Set `promoter-manifest` to the path of the images.yaml in the target repository, e.g. registry.k8s.io/images/k8s-staging-PROJECT/images.yaml.',
+        { input: 'promoter-manifest' },
+      );
     }
     const bytes = await source.read(path);
     const text = decodeSource(path, bytes);
@@ -156,7 +171,11 @@ export async function runPromotion(clients: ChangeClients, request: PromotionReq
     manifestChanges = edited.changes;
     alreadyPromoted = edited.present;
     if (edited.text !== text.text) {
-      files.push({ path, contents: encodeSource(text, edited.text), diff: createTwoFilesPatch(`a/${path}`, `b/${path}`, text.text, edited.text, undefined, undefined, { context: 3 }).replace(/^=+\n/, '') });
+      files.push({
+        path,
+        contents: encodeSource(text, edited.text),
+        diff: createTwoFilesPatch(`a/${path}`, `b/${path}`, text.text, edited.text, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''),
+      });
     }
   }
   if (request.edits) {

@@ -24,7 +24,9 @@ async function resolveWithRetry(client: RegistryClient, image: PromotedImage, ta
       if (!retryable || attempt >= ATTEMPTS) {
         throw new UserError(
           `Could not read ${formatReference(reference)} from the staging registry: ${(error as Error).message}`,
-          isRegistryError(error) && error.failure === 'auth' ? 'Check `registry-auth` (or `docker-config`) for the staging registry.' : 'Re-run when the registry answers again, or pass the digests in `digests`.',
+          isRegistryError(error) && error.failure === 'auth'
+            ? 'Check `registry-auth` (or `docker-config`) for the staging registry.'
+            : 'Re-run when the registry answers again, or pass the digests in `digests`.',
           { input: 'images' },
         );
       }

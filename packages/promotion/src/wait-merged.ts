@@ -60,7 +60,9 @@ export async function waitForMerge(options: {
       return { merged: true, mergeCommit: pull.mergeCommit?.oid, waitedMs };
     }
     if (pull.state === 'CLOSED') {
-      throw new UserError(`${options.url} was closed without being merged, so the promotion did not happen.`, 'Reopen it (or close it on purpose and re-run the release to open a new one).', { input: 'wait-merged' });
+      throw new UserError(`${options.url} was closed without being merged, so the promotion did not happen.`, 'Reopen it (or close it on purpose and re-run the release to open a new one).', {
+        input: 'wait-merged',
+      });
     }
     if (waitedMs >= options.timeoutMs) {
       throw new UserError(

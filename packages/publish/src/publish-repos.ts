@@ -35,7 +35,8 @@ async function planRepo(clients: ChangeClients, owner: string, repo: string, ver
   const branch = await clients.rest.rest.repos.get({ owner, repo }).then(
     (r) => r.data.default_branch,
     (error: unknown) => {
-      if (httpStatus(error) === 404) throw new UserError(`${where} does not exist, or the token cannot see it.`, `Create ${where} (any first commit will do) and install the release App on it.`, { cause: error });
+      if (httpStatus(error) === 404)
+        throw new UserError(`${where} does not exist, or the token cannot see it.`, `Create ${where} (any first commit will do) and install the release App on it.`, { cause: error });
       throw explainGitHubError(error, `read ${where}`, 'contents: read');
     },
   );
@@ -123,11 +124,12 @@ export async function publishActionRepos(clients: ChangeClients, request: Publis
   const version = request.version.replace(/^v/, '');
   releaseTagNames(version);
   const plans = await runBounded(
-    request.trees.map((tree) => () =>
-      planRepo(clients, request.owner, tree.name, version, tree.files, request.ifMissing).catch((error: unknown) => {
-        // Any read the plan makes (head, commits, tags) that GitHub refuses: said with the permission it needs.
-        throw isUserError(error) ? error : explainGitHubError(error, `read ${request.owner}/${tree.name}`, 'contents: read');
-      }),
+    request.trees.map(
+      (tree) => () =>
+        planRepo(clients, request.owner, tree.name, version, tree.files, request.ifMissing).catch((error: unknown) => {
+          // Any read the plan makes (head, commits, tags) that GitHub refuses: said with the permission it needs.
+          throw isUserError(error) ? error : explainGitHubError(error, `read ${request.owner}/${tree.name}`, 'contents: read');
+        }),
     ),
     3,
   );

@@ -13,7 +13,17 @@ export interface PinnedSha {
 /** The "pin by SHA" section of the notes: every action and the workflow at this release's commit. */
 function pinnedShasSection(tag: string, pins: PinnedSha[]): string {
   const rows = pins.map((p) => `| \`${p.uses}\` | ${p.sha ? `\`${p.uses}@${p.sha} # ${tag}\`` : '(planned)'} |`);
-  return [START, '## Pin by commit SHA', '', `\`@${tag}\` and the moving tags name these commits; pinning the SHA keeps a workflow on exactly this code.`, '', '| uses | pinned |', '| --- | --- |', ...rows, END].join('\n');
+  return [
+    START,
+    '## Pin by commit SHA',
+    '',
+    `\`@${tag}\` and the moving tags name these commits; pinning the SHA keeps a workflow on exactly this code.`,
+    '',
+    '| uses | pinned |',
+    '| --- | --- |',
+    ...rows,
+    END,
+  ].join('\n');
 }
 
 /** The body with the section in place of an earlier one (a re-run), else appended. */
@@ -39,7 +49,9 @@ export async function releaseForTag(clients: Clients, repository: string, tag: s
       clients.log(`${repository} has no release ${tag} yet (mock): the pinned SHAs would go into its notes.`);
       return undefined;
     }
-    throw new UserError(`${repository} has no release ${tag} to list the pinned SHAs in.`, 'Draft the release first (release.yml with publish: false), then publish the actions.', { input: 'notes-of' });
+    throw new UserError(`${repository} has no release ${tag} to list the pinned SHAs in.`, 'Draft the release first (release.yml with publish: false), then publish the actions.', {
+      input: 'notes-of',
+    });
   }
   return release;
 }

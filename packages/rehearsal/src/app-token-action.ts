@@ -14,7 +14,10 @@ function jwt(appId: string, privateKey: string): string {
 }
 
 function list(value: string | undefined): string[] {
-  return (value ?? '').split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+  return (value ?? '')
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -31,10 +34,19 @@ async function createAppToken(call: ActionCall): Promise<ActionOutcome> {
   const owner = call.inputs.owner || currentOwner;
   const repositories = list(call.inputs.repositories);
   const selected = repositories.length > 0 ? repositories : call.inputs.owner ? [] : [currentRepo];
-  const permissions = Object.fromEntries(Object.entries(call.inputs).filter(([k, v]) => k.startsWith('permission-') && v).map(([k, v]) => [k.slice('permission-'.length).replace(/-/g, '_'), v]));
+  const permissions = Object.fromEntries(
+    Object.entries(call.inputs)
+      .filter(([k, v]) => k.startsWith('permission-') && v)
+      .map(([k, v]) => [k.slice('permission-'.length).replace(/-/g, '_'), v]),
+  );
   try {
     const bearer = jwt(appId, privateKey);
-    const installation = await githubRequest<{ id: number; app_slug: string }>(call.env, bearer, 'GET', selected.length > 0 ? `/repos/${owner}/${selected[0]}/installation` : `/users/${owner}/installation`);
+    const installation = await githubRequest<{ id: number; app_slug: string }>(
+      call.env,
+      bearer,
+      'GET',
+      selected.length > 0 ? `/repos/${owner}/${selected[0]}/installation` : `/users/${owner}/installation`,
+    );
     const minted = await githubRequest<{ token: string }>(call.env, bearer, 'POST', `/app/installations/${installation.id}/access_tokens`, {
       ...(selected.length > 0 ? { repositories: selected } : {}),
       ...(Object.keys(permissions).length > 0 ? { permissions } : {}),

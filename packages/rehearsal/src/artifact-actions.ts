@@ -29,7 +29,10 @@ function filesUnder(dir: string): string[] {
 
 async function upload(call: ActionCall): Promise<ActionOutcome> {
   const name = call.inputs.name || 'artifact';
-  const lines = (call.inputs.path ?? '').split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = (call.inputs.path ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   if (lines.length === 0) return fail('Input required and not supplied: path');
   const includes = lines.filter((l) => !l.startsWith('!'));
   const excludes = lines.filter((l) => l.startsWith('!')).map((l) => l.slice(1));

@@ -52,7 +52,11 @@ export function evaluateExpression(expression: string, contexts: Record<string, 
   try {
     const { tokens } = new Lexer(expression).lex();
     const functions = statusFunctions(status);
-    const parsed = new Parser(tokens, Object.keys(contexts), [...functions.values()].map(({ name, minArgs, maxArgs }) => ({ name, minArgs, maxArgs }))).parse();
+    const parsed = new Parser(
+      tokens,
+      Object.keys(contexts),
+      [...functions.values()].map(({ name, minArgs, maxArgs }) => ({ name, minArgs, maxArgs })),
+    ).parse();
     const context = new data.Dictionary();
     for (const [name, value] of Object.entries(contexts)) context.add(name, toData(value));
     return fromData(new Evaluator(parsed, context, functions).evaluate());

@@ -3,7 +3,12 @@ export async function githubRequest<T>(env: Record<string, string>, auth: string
   const base = env.GITHUB_API_URL || 'https://api.github.com';
   const response = await fetch(`${base}${path}`, {
     method,
-    headers: { accept: 'application/vnd.github+json', 'x-github-api-version': '2022-11-28', ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: {
+      accept: 'application/vnd.github+json',
+      'x-github-api-version': '2022-11-28',
+      ...(auth ? { authorization: `Bearer ${auth}` } : {}),
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
   const text = await response.text();

@@ -19,7 +19,11 @@ export async function runLeg(job: Job, scope: JobScope, contexts: Record<string,
   let jobToken: { token: string; revoke: () => void } | undefined;
   try {
     if (scope.jobToken) {
-      const permissions = effectivePermissions(parsePermissions(evaluateToken(scope.workflow.rawJob(job.id.value, 'permissions'), {})), parsePermissions(evaluateToken(scope.workflow.rawTop('permissions'), {})), scope.permissionsCap);
+      const permissions = effectivePermissions(
+        parsePermissions(evaluateToken(scope.workflow.rawJob(job.id.value, 'permissions'), {})),
+        parsePermissions(evaluateToken(scope.workflow.rawTop('permissions'), {})),
+        scope.permissionsCap,
+      );
       jobToken = scope.jobToken(apiPermissions(permissions));
       contexts = { ...contexts, github: { ...(contexts.github as Record<string, unknown>), token: jobToken.token } };
     }
@@ -33,7 +37,14 @@ export async function runLeg(job: Job, scope: JobScope, contexts: Record<string,
   }
 }
 
-async function runSteps(job: Job, scope: JobScope, contexts: Record<string, unknown>, workspace: string, temp: string, secrets: Record<string, string>): Promise<{ result: JobResult; steps: StepRecord[]; outputs: Record<string, string>; error?: string }> {
+async function runSteps(
+  job: Job,
+  scope: JobScope,
+  contexts: Record<string, unknown>,
+  workspace: string,
+  temp: string,
+  secrets: Record<string, string>,
+): Promise<{ result: JobResult; steps: StepRecord[]; outputs: Record<string, string>; error?: string }> {
   const stepsContext: Record<string, { outputs: Record<string, string>; outcome: string; conclusion: string }> = {};
   const records: StepRecord[] = [];
   const posts: Array<{ name: string; run: () => Promise<ActionOutcome> }> = [];
@@ -91,7 +102,14 @@ async function runSteps(job: Job, scope: JobScope, contexts: Record<string, unkn
         const dir = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'working-directory'), stepContexts)) || '.';
         const shell = asString(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'shell'), stepContexts)) || undefined;
         const ran = await runShell(script, { env: processEnv, cwd: join(workspace, dir), timeoutMs, ...(shell ? { shell } : {}) });
-        outcome = { failed: ran.exitCode !== 0, outputs: ran.outputs, exportedEnv: ran.exportedEnv, path: ran.path, summary: ran.summary, log: ran.exitCode !== 0 ? `${ran.log}\nProcess completed with exit code ${ran.exitCode}.` : ran.log };
+        outcome = {
+          failed: ran.exitCode !== 0,
+          outputs: ran.outputs,
+          exportedEnv: ran.exportedEnv,
+          path: ran.path,
+          summary: ran.summary,
+          log: ran.exitCode !== 0 ? `${ran.log}\nProcess completed with exit code ${ran.exitCode}.` : ran.log,
+        };
       } else if ('uses' in step) {
         const uses = step.uses.value;
         const handler = scope.actions(uses);
@@ -106,7 +124,13 @@ async function runSteps(job: Job, scope: JobScope, contexts: Record<string, unkn
       addedPath = [...(outcome.path ?? []).reverse(), ...addedPath];
       const tolerate = step['continue-on-error'];
       const continueOnError = typeof tolerate === 'object' ? truthy(evaluateToken(tolerate, stepContexts)) : tolerate === true;
-      Object.assign(record, { outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed && !continueOnError ? 'failure' : 'success', outputs: outcome.outputs, log: masker.apply(outcome.log), summary: outcome.summary ?? '' });
+      Object.assign(record, {
+        outcome: outcome.failed ? 'failure' : 'success',
+        conclusion: outcome.failed && !continueOnError ? 'failure' : 'success',
+        outputs: outcome.outputs,
+        log: masker.apply(outcome.log),
+        summary: outcome.summary ?? '',
+      });
       if (record.conclusion === 'failure') failed = true;
     } catch (e) {
       Object.assign(record, { outcome: 'failure', conclusion: 'failure', log: masker.apply(`${record.log}${(e as Error).message}\n`) });
@@ -128,7 +152,16 @@ async function runSteps(job: Job, scope: JobScope, contexts: Record<string, unkn
   for (const post of posts.reverse()) {
     const started = Date.now();
     const outcome = await post.run().catch((e: unknown): ActionOutcome => ({ failed: true, outputs: {}, log: (e as Error).message }));
-    records.push({ id: post.name, name: post.name, outcome: outcome.failed ? 'failure' : 'success', conclusion: outcome.failed ? 'failure' : 'success', outputs: {}, log: masker.apply(outcome.log), summary: outcome.summary ?? '', durationMs: Date.now() - started });
+    records.push({
+      id: post.name,
+      name: post.name,
+      outcome: outcome.failed ? 'failure' : 'success',
+      conclusion: outcome.failed ? 'failure' : 'success',
+      outputs: {},
+      log: masker.apply(outcome.log),
+      summary: outcome.summary ?? '',
+      durationMs: Date.now() - started,
+    });
     if (outcome.failed) {
       failed = true;
       error ??= `${post.name} failed: ${lastLines(outcome.log)}`;

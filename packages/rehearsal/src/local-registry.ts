@@ -53,12 +53,18 @@ async function put(url: string, body: Buffer, contentType: string): Promise<void
  */
 export async function startLocalRegistry(options: { auth?: string } = {}): Promise<LocalRegistry> {
   if (!registryAvailable()) {
-    throw new UserError('docker-registry is not installed, and this release waits for images in a real registry.', 'Install it (Debian/Ubuntu: `apt-get install docker-registry`), or rehearse a scenario without images: kata or kube-rs.');
+    throw new UserError(
+      'docker-registry is not installed, and this release waits for images in a real registry.',
+      'Install it (Debian/Ubuntu: `apt-get install docker-registry`), or rehearse a scenario without images: kata or kube-rs.',
+    );
   }
   const dir = mkdtempSync(join(tmpdir(), 'relkit-registry-'));
   const host = `127.0.0.1:${await freePort()}`;
   const url = `http://${host}`;
-  writeFileSync(join(dir, 'config.yml'), `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n  secret: ${randomBytes(16).toString('hex')}\n${options.auth ?? ''}`);
+  writeFileSync(
+    join(dir, 'config.yml'),
+    `version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\nhttp:\n  addr: ${host}\n  secret: ${randomBytes(16).toString('hex')}\n${options.auth ?? ''}`,
+  );
   const child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let errors = '';
   child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
@@ -67,7 +73,10 @@ export async function startLocalRegistry(options: { auth?: string } = {}): Promi
     if (child.exitCode !== null) throw new Error(`docker-registry exited (${child.exitCode}): ${errors}`);
     if (Date.now() > deadline) throw new Error(`docker-registry did not start: ${errors}`);
     // 401 is an answer too: the registry is up and asks for credentials.
-    const up = await fetch(`${url}/v2/`).then((r) => r.status === 200 || r.status === 401, () => false);
+    const up = await fetch(`${url}/v2/`).then(
+      (r) => r.status === 200 || r.status === 401,
+      () => false,
+    );
     if (up) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -90,9 +99,18 @@ export async function startLocalRegistry(options: { auth?: string } = {}): Promi
       const manifests = [];
       for (const platform of platforms) {
         const [os = 'linux', architecture = 'amd64', variant] = platform.split('/');
-        const config = Buffer.from(JSON.stringify({ architecture, os, ...(variant ? { variant } : {}), rootfs: { type: 'layers', diff_ids: [] }, config: { Labels: { 'org.opencontainers.image.title': name } } }));
+        const config = Buffer.from(
+          JSON.stringify({ architecture, os, ...(variant ? { variant } : {}), rootfs: { type: 'layers', diff_ids: [] }, config: { Labels: { 'org.opencontainers.image.title': name } } }),
+        );
         const layer = Buffer.from(`${name} ${tag} ${platform}\n`);
-        const manifest = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: await pushBlob(repository, config), size: config.length }, layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: await pushBlob(repository, layer), size: layer.length }] }));
+        const manifest = Buffer.from(
+          JSON.stringify({
+            schemaVersion: 2,
+            mediaType: OCI_MANIFEST,
+            config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: await pushBlob(repository, config), size: config.length },
+            layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: await pushBlob(repository, layer), size: layer.length }],
+          }),
+        );
         await put(`${url}/v2/${repository}/manifests/${sha256(manifest)}`, manifest, OCI_MANIFEST);
         manifests.push({ mediaType: OCI_MANIFEST, digest: sha256(manifest), size: manifest.length, platform: { os, architecture, ...(variant ? { variant } : {}) } });
       }

@@ -13,7 +13,16 @@ export interface ReleaseOutcome {
     {
       branches: Record<string, string>;
       tags: Record<string, string>;
-      releases: Array<{ tag: string; name: string | null; draft: boolean; prerelease: boolean; latest: boolean; target: string; body: string; assets: Array<{ name: string; state: string; sha256: string }> }>;
+      releases: Array<{
+        tag: string;
+        name: string | null;
+        draft: boolean;
+        prerelease: boolean;
+        latest: boolean;
+        target: string;
+        body: string;
+        assets: Array<{ name: string; state: string; sha256: string }>;
+      }>;
       pulls: Array<{ number: number; title: string; state: string; merged: boolean; head: string; base: string; tree: string; labels: string[] }>;
       rulesets: Array<{ name: string; enforcement: string; include: string[] }>;
       protections: Record<string, unknown>;
@@ -52,7 +61,16 @@ export function releaseOutcome(sandbox: Sandbox, normalize?: (text: string) => s
           assets: r.assets.map((a) => ({ name: a.name, state: a.state, sha256: createHash('sha256').update(a.data).digest('hex') })).sort((a, b) => a.name.localeCompare(b.name)),
         }))
         .sort((a, b) => a.tag.localeCompare(b.tag) || Number(a.draft) - Number(b.draft)),
-      pulls: repo.pulls.map((p) => ({ number: p.number, title: p.title, state: p.state, merged: p.mergedAt !== null, head: p.headRef, base: p.baseRef, tree: tree(repo, p.headSha), labels: [...p.labels].sort() })),
+      pulls: repo.pulls.map((p) => ({
+        number: p.number,
+        title: p.title,
+        state: p.state,
+        merged: p.mergedAt !== null,
+        head: p.headRef,
+        base: p.baseRef,
+        tree: tree(repo, p.headSha),
+        labels: [...p.labels].sort(),
+      })),
       rulesets: repo.rulesets.map((r) => ({ name: r.name, enforcement: r.enforcement, include: r.conditions?.ref_name?.include ?? [] })),
       protections: Object.fromEntries(repo.protections),
     };

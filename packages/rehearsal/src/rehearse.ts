@@ -125,7 +125,11 @@ function startBystanders(options: RehearseOptions, log: (line: string) => void):
           log(`image promoter: ${promoter.repository}#${pull.number} reviewed, ${promoter.mergeAfterMinutes} minutes later (sandbox clock)`);
         }
         const [owner, name] = promoter.repository.split('/') as [string, string];
-        const merged = await fetch(`${sandbox.urls.api}/repos/${owner}/${name}/pulls/${pull.number}/merge`, { method: 'PUT', headers: { authorization: `Bearer ${SANDBOX_TOKENS.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ merge_method: 'squash' }) });
+        const merged = await fetch(`${sandbox.urls.api}/repos/${owner}/${name}/pulls/${pull.number}/merge`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${SANDBOX_TOKENS.admin}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ merge_method: 'squash' }),
+        });
         if (!merged.ok) throw new Error(`promoter: merging #${pull.number} failed: ${merged.status} ${await merged.text()}`);
         for (const repository of images.production!) await registry.pushIndex(repository, tag, images.platforms);
         log(`image promoter: merged ${promoter.repository}#${pull.number} and copied the images to ${images.production!.map((r) => `${registry.host}/${r}`).join(', ')}`);
@@ -191,7 +195,9 @@ export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
       inputs: caller ? dispatchInputs(workflow, scenario, options.mock) : scenario.workflow ? { ...scenario.inputs, mock: options.mock } : callerInputs(scenario, options.registry, options.mock),
       // The caller's images are read from the local registry, and looked at every 200 ms (the sandbox
       // has no rate limit to spare), as the scenarios' own runs do.
-      ...(caller ? { callInputs: (ref: string, inputs: Record<string, unknown>) => (isRelkitWorkflow(ref) ? { ...(registry ? localImages(inputs, registry.host) : inputs), 'poll-interval': '200ms' } : inputs) } : {}),
+      ...(caller
+        ? { callInputs: (ref: string, inputs: Record<string, unknown>) => (isRelkitWorkflow(ref) ? { ...(registry ? localImages(inputs, registry.host) : inputs), 'poll-interval': '200ms' } : inputs) }
+        : {}),
       ...(caller ? { vars: credentials.vars } : {}),
       // The repository's secrets, under names GitHub lets a repository hold; release.yml run without a
       // caller gets them as `secrets: inherit` would pass them.

@@ -13,10 +13,16 @@ function allJobs(record: RunRecord): Record<string, JobRecord> {
 }
 
 function step(record: RunRecord, job: string, id: string): StepRecord | undefined {
-  return allJobs(record)[job]?.legs.flatMap((l) => l.steps).find((s) => s.id === id);
+  const legs = allJobs(record)[job]?.legs ?? [];
+  return legs.flatMap((l) => l.steps).find((s) => s.id === id);
 }
 
-const indent = (text: string, by = '    ') => text.trimEnd().split('\n').map((l) => `${by}${l}`).join('\n');
+const indent = (text: string, by = '    ') =>
+  text
+    .trimEnd()
+    .split('\n')
+    .map((l) => `${by}${l}`)
+    .join('\n');
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
 /** The rehearsal as a person reads it: jobs, the bump's diff, the notes, the release, the promotion, the lock. */
@@ -37,7 +43,9 @@ export function rehearsalReport(record: RunRecord, sandbox: Sandbox, scenario: S
   const listJobs = (run: RunRecord, prefix: string) => {
     for (const job of Object.values(run.jobs)) {
       const id = `${prefix}${job.id}`;
-      out.push(`  ${icon[job.result]} ${id.padEnd(8)} ${job.result === 'skipped' ? `skipped${job.reason ? ` (${job.reason})` : ''}` : `${job.result.padEnd(8)} ${seconds(job.durationMs)}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''}`}`);
+      out.push(
+        `  ${icon[job.result]} ${id.padEnd(8)} ${job.result === 'skipped' ? `skipped${job.reason ? ` (${job.reason})` : ''}` : `${job.result.padEnd(8)} ${seconds(job.durationMs)}${job.attempt > 1 ? ` (attempt ${job.attempt})` : ''}`}`,
+      );
       if (job.legs.length > 1) for (const leg of job.legs) out.push(`      ${icon[leg.result]} ${leg.name}`);
       for (const leg of job.legs) if (leg.error) out.push(indent(leg.error, '      ! '));
       if (job.reason && job.result === 'failure') out.push(indent(job.reason, '      ! '));
@@ -71,21 +79,40 @@ export function rehearsalReport(record: RunRecord, sandbox: Sandbox, scenario: S
   if (promotion?.outputs.operation) {
     const change = /```diff\n([\s\S]*?)```/.exec(promotion.summary)?.[1];
     const where = promotion.outputs['pull-request-url'] || `in ${scenario.promoter?.repository ?? 'the promoter repository'}`;
-    out.push('', `Promotion PR ${where} (${mock ? `mock: would be ${promotion.outputs.operation}` : promotion.outputs.operation}${promotion.outputs.merged === 'true' ? ', merged' : ''})`, ...(change ? [indent(change)] : []));
+    out.push(
+      '',
+      `Promotion PR ${where} (${mock ? `mock: would be ${promotion.outputs.operation}` : promotion.outputs.operation}${promotion.outputs.merged === 'true' ? ', merged' : ''})`,
+      ...(change ? [indent(change)] : []),
+    );
   }
 
   const lock = step(record, 'lock', 'lock');
   if (lock) {
     const rulesets = repo?.rulesets.length ?? 0;
-    out.push('', `Lock: ${lock.outputs.locked === 'true' ? `${scenario.expect.branch} locked (${lock.outputs['lock-id']})` : mock ? 'planned (mock)' : 'not locked'} during the release; unlock job ${jobs.unlock?.result}; rulesets on the repository now: ${rulesets}`);
+    out.push(
+      '',
+      `Lock: ${lock.outputs.locked === 'true' ? `${scenario.expect.branch} locked (${lock.outputs['lock-id']})` : mock ? 'planned (mock)' : 'not locked'} during the release; unlock job ${jobs.unlock?.result}; rulesets on the repository now: ${rulesets}`,
+    );
   }
   const published = step(record, 'actions', 'publish-actions');
-  if (published?.log) out.push('', `Action repositories${mock ? ' (mock: planned)' : ''}`, ...published.log.split('\n').filter((l) => /^[\w.-]+\/[\w.-]+: (committed|already-present|planned)/.test(l)).map((l) => `    ${l}`));
+  if (published?.log)
+    out.push(
+      '',
+      `Action repositories${mock ? ' (mock: planned)' : ''}`,
+      ...published.log
+        .split('\n')
+        .filter((l) => /^[\w.-]+\/[\w.-]+: (committed|already-present|planned)/.test(l))
+        .map((l) => `    ${l}`),
+    );
   const moved = step(record, 'publish', 'publish')?.outputs['moved-branches'];
   if (moved && moved !== '[]') out.push('', `Branches moved: ${(JSON.parse(moved) as Array<{ branch: string; action: string }>).map((m) => `${m.branch} (${m.action})`).join(', ')}`);
   // Warnings a step raised (a preset's hook not run, PRs that could not be read) are part of what the release did.
   const warnings = Object.values(jobs).flatMap((job) =>
-    job.legs.flatMap((leg) => leg.steps.flatMap((s) => [...s.log.matchAll(/^::warning(?: [^\n]*?)?::(.*)$/gm)].map((m) => `${job.id} / ${s.id || s.name}: ${m[1]!.replace(/%0A/g, ' ').replace(/%0D/g, '').replace(/%25/g, '%')}`))),
+    job.legs.flatMap((leg) =>
+      leg.steps.flatMap((s) =>
+        [...s.log.matchAll(/^::warning(?: [^\n]*?)?::(.*)$/gm)].map((m) => `${job.id} / ${s.id || s.name}: ${m[1]!.replace(/%0A/g, ' ').replace(/%0D/g, '').replace(/%25/g, '%')}`),
+      ),
+    ),
   );
   if (warnings.length > 0) out.push('', 'Warnings', ...[...new Set(warnings)].map((w) => `  ! ${w}`));
   // What the release cost in GitHub's API, so a rehearsal shows it fits in the rate limits.

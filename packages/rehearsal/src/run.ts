@@ -314,7 +314,11 @@ async function runCalledWorkflow(job: ReusableWorkflowJob, scope: JobScope): Pro
       workflow: job.ref.value,
     });
     const previous = scope.previous?.jobs[id]?.called;
-    const cap = effectivePermissions(parsePermissions(evaluateToken(scope.workflow.rawJob(id, 'permissions'), {})), parsePermissions(evaluateToken(scope.workflow.rawTop('permissions'), {})), scope.permissionsCap);
+    const cap = effectivePermissions(
+      parsePermissions(evaluateToken(scope.workflow.rawJob(id, 'permissions'), {})),
+      parsePermissions(evaluateToken(scope.workflow.rawTop('permissions'), {})),
+      scope.permissionsCap,
+    );
     scope.log(`${id}: calls ${job.ref.value}`);
     const workdir = join(scope.workdir, id);
     mkdirSync(workdir, { recursive: true });

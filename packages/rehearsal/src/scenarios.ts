@@ -62,7 +62,11 @@ export interface Scenario {
 
 const day = (n: number) => new Date(Date.UTC(2026, 9, 1 + n, 12)).toISOString();
 
-export function pr(number: number, title: string, options: { user: string; labels?: string[]; note?: string; base?: string; files: Record<string, string>; at: number }): { commit: SeedCommit; pull: SeedPull } {
+export function pr(
+  number: number,
+  title: string,
+  options: { user: string; labels?: string[]; note?: string; base?: string; files: Record<string, string>; at: number },
+): { commit: SeedCommit; pull: SeedPull } {
   const id = `pr${number}`;
   return {
     commit: { id, message: `${title} (#${number})`, author: options.user, date: day(options.at), files: options.files },
@@ -71,7 +75,10 @@ export function pr(number: number, title: string, options: { user: string; label
       title,
       user: options.user,
       labels: options.labels ?? [],
-      head: `${options.user}/${title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 30)}`,
+      head: `${options.user}/${title
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .slice(0, 30)}`,
       base: options.base ?? 'main',
       mergeCommit: id,
       mergedAt: day(options.at),
@@ -80,7 +87,8 @@ export function pr(number: number, title: string, options: { user: string; label
   };
 }
 
-const chart = (name: string, version: string, appVersion: string) => `apiVersion: v2\nname: ${name}\ndescription: A Helm chart for ${name}\ntype: application\n# Bumped by the release workflow.\nversion: "${version}"\nappVersion: "${appVersion}"\n`;
+const chart = (name: string, version: string, appVersion: string) =>
+  `apiVersion: v2\nname: ${name}\ndescription: A Helm chart for ${name}\ntype: application\n# Bumped by the release workflow.\nversion: "${version}"\nappVersion: "${appVersion}"\n`;
 
 /** kata-deploy's local build, which the examples call as `make -C … kata-static-<arch>.tar.xz`. */
 const KATA_LOCAL_BUILD = 'tools/packaging/kata-deploy/local-build/Makefile';
@@ -88,8 +96,20 @@ const KATA_MAKEFILE = 'kata-static-%.tar.xz:\n\tmkdir -p build\n\tprintf \'kata-
 
 function kata(): Scenario {
   const prs = [
-    pr(10201, 'runtime: support virtio-mem hotplug on arm64', { user: 'ada', labels: ['kind/feature'], note: 'Memory hotplug with virtio-mem now works on arm64.', files: { 'src/runtime/virtcontainers/mem.go': 'package virtcontainers // virtio-mem\n' }, at: 1 }),
-    pr(10202, 'agent: fix a race when the guest pulls images', { user: 'grace', labels: ['kind/bug'], note: 'Fixed a race in guest image pull.', files: { 'src/agent/src/image.rs': '// image pull, race fixed\n' }, at: 2 }),
+    pr(10201, 'runtime: support virtio-mem hotplug on arm64', {
+      user: 'ada',
+      labels: ['kind/feature'],
+      note: 'Memory hotplug with virtio-mem now works on arm64.',
+      files: { 'src/runtime/virtcontainers/mem.go': 'package virtcontainers // virtio-mem\n' },
+      at: 1,
+    }),
+    pr(10202, 'agent: fix a race when the guest pulls images', {
+      user: 'grace',
+      labels: ['kind/bug'],
+      note: 'Fixed a race in guest image pull.',
+      files: { 'src/agent/src/image.rs': '// image pull, race fixed\n' },
+      at: 2,
+    }),
     pr(10203, 'ci: bump the kernel config version', { user: 'linus', labels: ['area/ci'], note: 'NONE', files: { 'tools/packaging/kernel/kata_config_version': '142\n' }, at: 3 }),
   ];
   const chartPath = 'tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml';
@@ -105,7 +125,16 @@ function kata(): Scenario {
         name: 'kata-containers',
         ownerType: 'Organization',
         labels: [{ name: 'kind/feature' }, { name: 'kind/bug' }, { name: 'area/ci' }],
-        commits: [{ id: 'base', message: 'release: Kata Containers 3.9.0', author: 'kata-bot', date: day(0), files: { VERSION: '3.9.0\n', [chartPath]: chart('kata-deploy', '3.9.0', '3.9.0'), 'README.md': '# Kata Containers\n', [KATA_LOCAL_BUILD]: KATA_MAKEFILE } }, ...prs.map((p) => p.commit)],
+        commits: [
+          {
+            id: 'base',
+            message: 'release: Kata Containers 3.9.0',
+            author: 'kata-bot',
+            date: day(0),
+            files: { VERSION: '3.9.0\n', [chartPath]: chart('kata-deploy', '3.9.0', '3.9.0'), 'README.md': '# Kata Containers\n', [KATA_LOCAL_BUILD]: KATA_MAKEFILE },
+          },
+          ...prs.map((p) => p.commit),
+        ],
         tags: { '3.9.0': 'base' },
         releases: [{ tag: '3.9.0', name: 'Kata Containers 3.9.0', body: 'Kata Containers 3.9.0', target: 'base' }],
         pulls: prs.map((p) => p.pull),
@@ -137,15 +166,41 @@ function kata(): Scenario {
 
 function metallb(): Scenario {
   const onMain = [
-    pr(2601, 'Add BGP communities to the speaker', { user: 'fedepaol', labels: ['kind/feature'], note: 'The speaker announces BGP communities from the BGPAdvertisement.', files: { 'speaker/bgp.go': 'package speaker // communities\n' }, at: 2 }),
-    pr(2602, 'Fix the speaker crash on empty node labels', { user: 'oribon', labels: ['kind/bug'], note: 'Fixed a speaker crash when a node has no labels.', files: { 'speaker/node.go': 'package speaker // labels fixed\n' }, at: 3 }),
+    pr(2601, 'Add BGP communities to the speaker', {
+      user: 'fedepaol',
+      labels: ['kind/feature'],
+      note: 'The speaker announces BGP communities from the BGPAdvertisement.',
+      files: { 'speaker/bgp.go': 'package speaker // communities\n' },
+      at: 2,
+    }),
+    pr(2602, 'Fix the speaker crash on empty node labels', {
+      user: 'oribon',
+      labels: ['kind/bug'],
+      note: 'Fixed a speaker crash when a node has no labels.',
+      files: { 'speaker/node.go': 'package speaker // labels fixed\n' },
+      at: 3,
+    }),
   ];
-  const backport = pr(2610, 'Automated cherry pick of #2602: Fix the speaker crash on empty node labels', { user: 'metallb-bot', labels: ['kind/bug'], base: 'v0.14', files: { 'speaker/node.go': 'package speaker // labels fixed\n' }, at: 4 });
-  const fix = pr(2611, 'Document the FRR-K8s mode upgrade', { user: 'gclawes', labels: ['kind/documentation'], note: 'Documented how to upgrade to the FRR-K8s mode.', base: 'v0.14', files: { 'website/content/upgrade.md': 'Upgrade to FRR-K8s mode. See https://github.com/metallb/metallb/tree/v0.14.8/config\n' }, at: 5 });
+  const backport = pr(2610, 'Automated cherry pick of #2602: Fix the speaker crash on empty node labels', {
+    user: 'metallb-bot',
+    labels: ['kind/bug'],
+    base: 'v0.14',
+    files: { 'speaker/node.go': 'package speaker // labels fixed\n' },
+    at: 4,
+  });
+  const fix = pr(2611, 'Document the FRR-K8s mode upgrade', {
+    user: 'gclawes',
+    labels: ['kind/documentation'],
+    note: 'Documented how to upgrade to the FRR-K8s mode.',
+    base: 'v0.14',
+    files: { 'website/content/upgrade.md': 'Upgrade to FRR-K8s mode. See https://github.com/metallb/metallb/tree/v0.14.8/config\n' },
+    at: 5,
+  });
   const files = {
     'charts/metallb/Chart.yaml': 'apiVersion: v2\nname: metallb\nversion: 0.14.8\nappVersion: v0.14.8\ndependencies:\n  - name: crds\n    version: 0.14.8\n    repository: "file://charts/crds"\n',
     'charts/metallb/charts/crds/Chart.yaml': 'apiVersion: v2\nname: crds\nversion: 0.14.8\nappVersion: v0.14.8\n',
-    'config/manifests/metallb-native.yaml': 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: controller\nspec:\n  template:\n    spec:\n      containers:\n        - name: controller\n          image: quay.io/metallb/controller:v0.14.8\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: speaker\nspec:\n  template:\n    spec:\n      containers:\n        - name: speaker\n          image: quay.io/metallb/speaker:v0.14.8 # the speaker\n',
+    'config/manifests/metallb-native.yaml':
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: controller\nspec:\n  template:\n    spec:\n      containers:\n        - name: controller\n          image: quay.io/metallb/controller:v0.14.8\n---\napiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: speaker\nspec:\n  template:\n    spec:\n      containers:\n        - name: speaker\n          image: quay.io/metallb/speaker:v0.14.8 # the speaker\n',
     'internal/version/version.go': 'package version\n\nvar (\n\tversion = "0.14.8"\n)\n',
     'website/content/upgrade.md': 'Upgrade. See https://github.com/metallb/metallb/tree/v0.14.8/config\n',
   };
@@ -243,13 +298,27 @@ function promoterRepo(existing: string, manifest = PROMOTER_MANIFEST): SeedRepo 
 function kubernetes(): Scenario {
   const bot = promoterBot('example-bot');
   const prs = [
-    pr(4101, 'Fix leader election when the lease is deleted', { user: 'k8s-dev', labels: ['kind/bug', 'cherry-pick-approved'], note: 'Fixed leader election after the lease is deleted.', base: 'release-1.31', files: { 'pkg/leader/lease.go': 'package leader // fixed\n' }, at: 3 }),
-    pr(4102, 'Bump golang.org/x/net to v0.33.0', { user: 'k8s-dev', labels: ['kind/cleanup'], note: 'NONE', base: 'release-1.31', files: { 'go.mod': 'module sigs.k8s.io/example\n\nrequire golang.org/x/net v0.33.0\n' }, at: 4 }),
+    pr(4101, 'Fix leader election when the lease is deleted', {
+      user: 'k8s-dev',
+      labels: ['kind/bug', 'cherry-pick-approved'],
+      note: 'Fixed leader election after the lease is deleted.',
+      base: 'release-1.31',
+      files: { 'pkg/leader/lease.go': 'package leader // fixed\n' },
+      at: 3,
+    }),
+    pr(4102, 'Bump golang.org/x/net to v0.33.0', {
+      user: 'k8s-dev',
+      labels: ['kind/cleanup'],
+      note: 'NONE',
+      base: 'release-1.31',
+      files: { 'go.mod': 'module sigs.k8s.io/example\n\nrequire golang.org/x/net v0.33.0\n' },
+      at: 4,
+    }),
   ];
   return {
     name: 'kubernetes',
     title: 'Kubernetes patch release: mock first, then no-mock; image promotion PR in k8s.io, promoted images waited for with the staging digests, then published',
-    process: "the Kubernetes patch-release guide (krel and kpromo)",
+    process: 'the Kubernetes patch-release guide (krel and kpromo)',
     repository: 'kubernetes-sigs/example',
     dispatchBranch: 'release-1.31',
     repos: [
@@ -258,7 +327,16 @@ function kubernetes(): Scenario {
         name: 'example',
         ownerType: 'Organization',
         labels: [{ name: 'kind/bug' }, { name: 'kind/cleanup' }, { name: 'cherry-pick-approved' }],
-        commits: [{ id: 'v1313', message: 'Release v1.31.3', author: 'k8s-release', date: day(1), files: { 'go.mod': 'module sigs.k8s.io/example\n\nrequire golang.org/x/net v0.30.0\n', 'README.md': '# example\n' } }, ...prs.map((p) => p.commit)],
+        commits: [
+          {
+            id: 'v1313',
+            message: 'Release v1.31.3',
+            author: 'k8s-release',
+            date: day(1),
+            files: { 'go.mod': 'module sigs.k8s.io/example\n\nrequire golang.org/x/net v0.30.0\n', 'README.md': '# example\n' },
+          },
+          ...prs.map((p) => p.commit),
+        ],
         branches: { main: 'v1313', 'release-1.31': prs[1]!.commit.id },
         tags: { 'v1.31.3': 'v1313' },
         releases: [{ tag: 'v1.31.3', name: 'v1.31.3', body: 'v1.31.3', target: 'v1313' }],
@@ -302,9 +380,17 @@ const GAIE_MANIFEST = 'registry.k8s.io/images/k8s-staging-gateway-api-inference-
 function gaie(): Scenario {
   const bot = promoterBot('gaie-bot');
   const prs = [
-    pr(1501, 'EPP: score endpoints by queue depth', { user: 'kfswain', labels: ['kind/feature'], note: 'The endpoint picker scores endpoints by queue depth.', base: 'release-1.2', files: { 'pkg/epp/scorer.go': 'package epp // queue depth\n' }, at: 3 }),
+    pr(1501, 'EPP: score endpoints by queue depth', {
+      user: 'kfswain',
+      labels: ['kind/feature'],
+      note: 'The endpoint picker scores endpoints by queue depth.',
+      base: 'release-1.2',
+      files: { 'pkg/epp/scorer.go': 'package epp // queue depth\n' },
+      at: 3,
+    }),
   ];
-  const manifest = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: epp\nspec:\n  template:\n    spec:\n      containers:\n        - name: epp\n          image: registry.k8s.io/gateway-api-inference-extension/epp:v1.2.0-rc.0\n          imagePullPolicy: IfNotPresent\n';
+  const manifest =
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: epp\nspec:\n  template:\n    spec:\n      containers:\n        - name: epp\n          image: registry.k8s.io/gateway-api-inference-extension/epp:v1.2.0-rc.0\n          imagePullPolicy: IfNotPresent\n';
   return {
     name: 'gaie',
     title: 'Gateway API Inference Extension: v1.2.0-rc.1 on release-1.2, manifests bumped, a pre-release that is not latest with its manifests attached, images.yaml PR with tag and digest',
@@ -318,7 +404,16 @@ function gaie(): Scenario {
         ownerType: 'Organization',
         labels: [{ name: 'kind/feature' }],
         commits: [
-          { id: 'v110', message: 'Updates artifacts for v1.1.0 release', author: 'k8s-release', date: day(0), files: { 'config/manifests/epp.yaml': manifest.replace('v1.2.0-rc.0', 'v1.1.0'), 'Makefile': 'release:\n\t./hack/release.sh\n\nartifacts:\n\tmkdir -p artifacts\n\tcat config/manifests/*.yaml > artifacts/manifests.yaml\n' } },
+          {
+            id: 'v110',
+            message: 'Updates artifacts for v1.1.0 release',
+            author: 'k8s-release',
+            date: day(0),
+            files: {
+              'config/manifests/epp.yaml': manifest.replace('v1.2.0-rc.0', 'v1.1.0'),
+              Makefile: 'release:\n\t./hack/release.sh\n\nartifacts:\n\tmkdir -p artifacts\n\tcat config/manifests/*.yaml > artifacts/manifests.yaml\n',
+            },
+          },
           { id: 'rc0', message: 'Updates artifacts for v1.2.0-rc.0 release', author: 'k8s-release', date: day(1), files: { 'config/manifests/epp.yaml': manifest } },
           ...prs.map((p) => p.commit),
         ],
@@ -368,7 +463,8 @@ function kubeRs(): Scenario {
     pr(1702, 'Fix watcher backoff reset after a successful list', { user: 'nightkr', labels: ['changelog-fix'], files: { 'kube-runtime/src/watcher.rs': '// backoff reset\n' }, at: 3 }),
     pr(1703, 'Bump MSRV to 1.85', { user: 'newcomer-ferris', labels: ['changelog-change'], files: { 'Cargo.toml.msrv': '1.85\n' }, at: 4 }),
   ];
-  const cargo = (v: string) => `[workspace]\nresolver = "2"\nmembers = ["kube", "kube-client"]\n\n[workspace.package]\nversion = "${v}"\nedition = "2021"\n\n[workspace.dependencies]\nkube-client = { path = "kube-client", version = "=${v}", default-features = false }\n`;
+  const cargo = (v: string) =>
+    `[workspace]\nresolver = "2"\nmembers = ["kube", "kube-client"]\n\n[workspace.package]\nversion = "${v}"\nedition = "2021"\n\n[workspace.dependencies]\nkube-client = { path = "kube-client", version = "=${v}", default-features = false }\n`;
   return {
     name: 'kube-rs',
     title: 'kube-rs: one version across the Cargo workspace, notes grouped by changelog-* labels with new contributors, the section written into CHANGELOG.md, left as a draft',
@@ -391,9 +487,12 @@ function kubeRs(): Scenario {
               'Cargo.toml': cargo('0.99.0'),
               'kube/Cargo.toml': '[package]\nname = "kube"\nversion.workspace = true\n\n[dependencies]\nkube-client.workspace = true\n',
               'kube-client/Cargo.toml': '[package]\nname = "kube-client"\nversion.workspace = true\n',
-              'README.md': '# kube-rs\n\nSelect a version of `kube` along matching versions of k8s-openapi:\n\n```toml\n[dependencies]\nkube = { version = "0.99.0", features = ["runtime", "derive"] }\nk8s-openapi = { version = "0.24.0", features = ["latest"] }\n```\n',
-              'CHANGELOG.md': '<!-- next-header -->\nUNRELEASED\n===================\n * see https://github.com/kube-rs/kube/compare/0.99.0...main\n\n[0.99.0](https://github.com/kube-rs/kube/releases/tag/0.99.0) / 2026-09-01\n===================\n * older notes\n',
-              '.github/release.yml': 'changelog:\n  categories:\n    - title: Added\n      labels: [changelog-add]\n    - title: Changed\n      labels: [changelog-change]\n    - title: Fixed\n      labels: [changelog-fix]\nrelease-note-blocks: false\n',
+              'README.md':
+                '# kube-rs\n\nSelect a version of `kube` along matching versions of k8s-openapi:\n\n```toml\n[dependencies]\nkube = { version = "0.99.0", features = ["runtime", "derive"] }\nk8s-openapi = { version = "0.24.0", features = ["latest"] }\n```\n',
+              'CHANGELOG.md':
+                '<!-- next-header -->\nUNRELEASED\n===================\n * see https://github.com/kube-rs/kube/compare/0.99.0...main\n\n[0.99.0](https://github.com/kube-rs/kube/releases/tag/0.99.0) / 2026-09-01\n===================\n * older notes\n',
+              '.github/release.yml':
+                'changelog:\n  categories:\n    - title: Added\n      labels: [changelog-add]\n    - title: Changed\n      labels: [changelog-change]\n    - title: Fixed\n      labels: [changelog-fix]\nrelease-note-blocks: false\n',
             },
           },
           ...prs.map((p) => p.commit),

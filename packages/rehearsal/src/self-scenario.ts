@@ -29,10 +29,23 @@ function monorepoFiles(root: string): Record<string, string> {
  */
 export function selfScenario(root: string, options: { first?: boolean } = {}): Scenario {
   if (options.first) return firstSelfScenario(root);
-  if (!existsSync(join(root, SELF_WORKFLOW))) throw new UserError(`${root} has no ${SELF_WORKFLOW}: the self scenario releases a relkit checkout.`, 'Run it from a relkit checkout (or set RELKIT_HOME to one).');
+  if (!existsSync(join(root, SELF_WORKFLOW)))
+    throw new UserError(`${root} has no ${SELF_WORKFLOW}: the self scenario releases a relkit checkout.`, 'Run it from a relkit checkout (or set RELKIT_HOME to one).');
   const prs = [
-    pr(41, 'lock-branch: name the holder of a lock in the job summary', { user: 'ada', labels: ['kind/feature'], note: 'lock-branch names who holds a lock in the job summary.', files: { 'docs/lock-holder.md': 'The job summary names the holder.\n' }, at: 1 }),
-    pr(42, 'draft-release: retry an upload after a reset connection', { user: 'grace', labels: ['kind/bug'], note: 'draft-release retries an upload whose connection was reset.', files: { 'docs/uploads.md': 'Uploads are retried.\n' }, at: 2 }),
+    pr(41, 'lock-branch: name the holder of a lock in the job summary', {
+      user: 'ada',
+      labels: ['kind/feature'],
+      note: 'lock-branch names who holds a lock in the job summary.',
+      files: { 'docs/lock-holder.md': 'The job summary names the holder.\n' },
+      at: 1,
+    }),
+    pr(42, 'draft-release: retry an upload after a reset connection', {
+      user: 'grace',
+      labels: ['kind/bug'],
+      note: 'draft-release retries an upload whose connection was reset.',
+      files: { 'docs/uploads.md': 'Uploads are retried.\n' },
+      at: 2,
+    }),
     pr(43, 'ci: pin setup-node by SHA', { user: 'linus', labels: ['area/ci'], note: 'NONE', files: { 'docs/ci.md': 'Pinned.\n' }, at: 3 }),
   ];
   const actionRepos: SeedRepo[] = publishableActions(root).map((name) => ({
@@ -40,7 +53,15 @@ export function selfScenario(root: string, options: { first?: boolean } = {}): S
     name,
     ownerType: 'Organization',
     description: `relkit ${name}`,
-    commits: [{ id: 'v010', message: `${name} v0.1.0`, author: 'relkit-admin', date: '2026-09-30T12:00:00Z', files: Object.fromEntries(actionPublishTree(root, name).map((f) => [f.path, f.contents.toString('utf8')])) }],
+    commits: [
+      {
+        id: 'v010',
+        message: `${name} v0.1.0`,
+        author: 'relkit-admin',
+        date: '2026-09-30T12:00:00Z',
+        files: Object.fromEntries(actionPublishTree(root, name).map((f) => [f.path, f.contents.toString('utf8')])),
+      },
+    ],
     tags: { 'v0.1.0': 'v010', v0: 'v010', 'v0.1': 'v010' },
   }));
   return {
@@ -95,7 +116,13 @@ function firstSelfScenario(root: string): Scenario {
     title: `relkit's first release, v${version}, from an empty GitHub: the pinned actions published first, then the release made with them`,
     repos: [
       { ...monorepo, tags: {}, releases: [] },
-      ...publishableActions(root).map((name) => ({ owner: 'relkit', name, ownerType: 'Organization' as const, description: `relkit ${name}`, commits: [{ id: 'init', message: 'Initial commit', author: 'relkit-admin', date: '2026-09-30T12:00:00Z', files: { 'README.md': `# ${name}\n` } }] })),
+      ...publishableActions(root).map((name) => ({
+        owner: 'relkit',
+        name,
+        ownerType: 'Organization' as const,
+        description: `relkit ${name}`,
+        commits: [{ id: 'init', message: 'Initial commit', author: 'relkit-admin', date: '2026-09-30T12:00:00Z', files: { 'README.md': `# ${name}\n` } }],
+      })),
     ],
     inputs: { version },
     expect: { ...base.expect, version, tag: `v${version}`, files: { 'package.json': new RegExp(`"version": "${version.replace(/\./g, '\\.')}"`) }, notes: [] },

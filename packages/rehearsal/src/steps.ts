@@ -33,13 +33,16 @@ export async function runShell(script: string, options: { env: Record<string, st
   let log = '';
   child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (log += chunk.toString()));
-  const timer = setTimeout(() => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      child.kill('SIGKILL');
-    }
-  }, options.timeoutMs ?? 10 * 60_000);
+  const timer = setTimeout(
+    () => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    },
+    options.timeoutMs ?? 10 * 60_000,
+  );
   const exitCode = await new Promise<number>((done) => child.on('close', (code) => done(code ?? 1)));
   clearTimeout(timer);
   const read = (file: string) => readFileSync(file, 'utf8');

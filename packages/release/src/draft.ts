@@ -13,11 +13,9 @@ export interface TagReleases {
  * how other actions end up with one draft per re-run.
  */
 export async function releasesForTag(clients: ReleaseClients, id: RepoId, tag: string): Promise<TagReleases> {
-  const all = (await clients.github.rest
-    .paginate(clients.github.rest.rest.repos.listReleases, { owner: id.owner, repo: id.repo, per_page: 100 })
-    .catch((error: unknown) => {
-      throw explainGitHubError(error, `list the releases of ${id.owner}/${id.repo}`, 'contents: write (drafts are only visible with it)');
-    })) as ReleaseInfo[];
+  const all = (await clients.github.rest.paginate(clients.github.rest.rest.repos.listReleases, { owner: id.owner, repo: id.repo, per_page: 100 }).catch((error: unknown) => {
+    throw explainGitHubError(error, `list the releases of ${id.owner}/${id.repo}`, 'contents: write (drafts are only visible with it)');
+  })) as ReleaseInfo[];
   const mine = all.filter((r) => r.tag_name === tag);
   return { published: mine.find((r) => !r.draft), drafts: mine.filter((r) => r.draft).sort((a, b) => a.id - b.id) };
 }
@@ -73,8 +71,9 @@ export async function ensureDraft(clients: ReleaseClients, id: RepoId, request: 
   const deleted: number[] = [];
   if (request.deleteStale) {
     for (const draft of stale) {
-      await clients.writes.perform({ method: 'DELETE', target: `/repos/${id.owner}/${id.repo}/releases/${draft.id}`, summary: `delete the stale draft ${draft.id} for ${request.tag} (run ${readMarker(draft.body)?.run})` }, () =>
-        clients.github.rest.rest.repos.deleteRelease({ owner: id.owner, repo: id.repo, release_id: draft.id }),
+      await clients.writes.perform(
+        { method: 'DELETE', target: `/repos/${id.owner}/${id.repo}/releases/${draft.id}`, summary: `delete the stale draft ${draft.id} for ${request.tag} (run ${readMarker(draft.body)?.run})` },
+        () => clients.github.rest.rest.repos.deleteRelease({ owner: id.owner, repo: id.repo, release_id: draft.id }),
       );
       deleted.push(draft.id);
     }
@@ -99,7 +98,18 @@ export async function ensureDraft(clients: ReleaseClients, id: RepoId, request: 
             ...(request.discussionCategory ? { discussion_category_name: request.discussionCategory } : {}),
           })
         ).data as ReleaseInfo,
-      () => ({ id: 0, tag_name: request.tag, name: request.name, body: request.body, draft: true, prerelease: request.prerelease, html_url: '', upload_url: '', target_commitish: request.target, published_at: null }),
+      () => ({
+        id: 0,
+        tag_name: request.tag,
+        name: request.name,
+        body: request.body,
+        draft: true,
+        prerelease: request.prerelease,
+        html_url: '',
+        upload_url: '',
+        target_commitish: request.target,
+        published_at: null,
+      }),
     )
     .catch((error: unknown) => {
       throw explainCreate(error, id);
@@ -110,8 +120,9 @@ export async function ensureDraft(clients: ReleaseClients, id: RepoId, request: 
   const after = ours((await releasesForTag(clients, id, request.tag)).drafts);
   const canonical = after[0] ?? created;
   if (canonical.id !== created.id) {
-    await clients.writes.perform({ method: 'DELETE', target: `/repos/${id.owner}/${id.repo}/releases/${created.id}`, summary: `delete the duplicate draft ${created.id} (another job created ${canonical.id} first)` }, () =>
-      clients.github.rest.rest.repos.deleteRelease({ owner: id.owner, repo: id.repo, release_id: created.id }),
+    await clients.writes.perform(
+      { method: 'DELETE', target: `/repos/${id.owner}/${id.repo}/releases/${created.id}`, summary: `delete the duplicate draft ${created.id} (another job created ${canonical.id} first)` },
+      () => clients.github.rest.rest.repos.deleteRelease({ owner: id.owner, repo: id.repo, release_id: created.id }),
     );
     deleted.push(created.id);
     return { release: canonical, created: false, deleted };

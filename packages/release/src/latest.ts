@@ -21,6 +21,9 @@ export function decideLatest(mode: MakeLatest, tag: string, prerelease: boolean,
   if (prerelease) return 'false';
   const mine = versionOf(tag);
   if (!mine) return 'legacy';
-  const others = published.filter((r) => !r.draft && !r.prerelease && r.tag_name !== tag).map((r) => versionOf(r.tag_name)).filter((v): v is semver.SemVer => v !== undefined);
+  const others = published
+    .filter((r) => !r.draft && !r.prerelease && r.tag_name !== tag)
+    .map((r) => versionOf(r.tag_name))
+    .filter((v): v is semver.SemVer => v !== undefined);
   return others.every((v) => semver.gte(mine, v)) ? 'true' : 'false';
 }

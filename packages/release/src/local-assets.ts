@@ -52,9 +52,12 @@ export async function collectAssets(lines: string[], roots: PathRoot[]): Promise
       if (!isFolder) files.push(confined.real);
     }
     if (files.length === 0) {
-      throw new UserError(`Input \`assets\`: "${line}" matches no file.`, 'Check the path (relative to the workspace) and that the build step produced the file before this step.', { input: 'assets' });
+      throw new UserError(`Input \`assets\`: "${line}" matches no file.`, 'Check the path (relative to the workspace) and that the build step produced the file before this step.', {
+        input: 'assets',
+      });
     }
-    if (named.name && files.length > 1) throw new UserError(`Input \`assets\`: "${line}" names one asset but matches ${files.length} files.`, 'Use NAME=PATH with a single file, or a glob without a name.', { input: 'assets' });
+    if (named.name && files.length > 1)
+      throw new UserError(`Input \`assets\`: "${line}" names one asset but matches ${files.length} files.`, 'Use NAME=PATH with a single file, or a glob without a name.', { input: 'assets' });
     for (const path of files) found.push({ name: named.name ?? basename(path), path, line });
   }
   const byName = new Map<string, string>();
@@ -63,14 +66,21 @@ export async function collectAssets(lines: string[], roots: PathRoot[]): Promise
     const name = sanitizeAssetName(f.name);
     const clash = byName.get(name);
     if (clash && clash !== f.path) {
-      throw new UserError(`Input \`assets\`: ${clash} and ${f.path} would both be named "${name}" on the release (GitHub renames "${f.name}").`, 'Give one of them another name with NAME=PATH.', { input: 'assets' });
+      throw new UserError(`Input \`assets\`: ${clash} and ${f.path} would both be named "${name}" on the release (GitHub renames "${f.name}").`, 'Give one of them another name with NAME=PATH.', {
+        input: 'assets',
+      });
     }
     if (clash) continue;
     byName.set(name, f.path);
     const size = (await stat(f.path)).size;
-    if (size > MAX_ASSET_BYTES) throw new UserError(`Asset ${f.path} is ${(size / 1024 ** 3).toFixed(2)} GiB; GitHub takes at most 2 GiB an asset.`, 'Split or compress the file.', { input: 'assets' });
+    if (size > MAX_ASSET_BYTES)
+      throw new UserError(`Asset ${f.path} is ${(size / 1024 ** 3).toFixed(2)} GiB; GitHub takes at most 2 GiB an asset.`, 'Split or compress the file.', { input: 'assets' });
     const sha256 = await sha256File(f.path).catch((error: unknown) => {
-      throw new UserError(`Input \`assets\`: ${f.path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, 'Make the file readable by the runner user, or leave it out of `assets`.', { input: 'assets', cause: error });
+      throw new UserError(
+        `Input \`assets\`: ${f.path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`,
+        'Make the file readable by the runner user, or leave it out of `assets`.',
+        { input: 'assets', cause: error },
+      );
     });
     assets.push({ name, path: f.path, size, sha256 });
   }

@@ -13,9 +13,14 @@ const BRANCH_NAME = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{|.*\.lock$)[^\s~^:?*[\\]+$/
 /** Checks `move-branches` before any write: git-valid names, never the default branch. */
 export function checkBranchesToMove(branches: string[], defaultBranch: string): void {
   for (const branch of branches) {
-    if (!BRANCH_NAME.test(branch)) throw new UserError(`Input \`move-branches\`: "${branch}" is not a branch name git allows.`, 'List branch names such as `live-website`, one a line.', { input: 'move-branches' });
+    if (!BRANCH_NAME.test(branch))
+      throw new UserError(`Input \`move-branches\`: "${branch}" is not a branch name git allows.`, 'List branch names such as `live-website`, one a line.', { input: 'move-branches' });
     if (branch === defaultBranch) {
-      throw new UserError(`Input \`move-branches\` lists ${branch}, the default branch; moving it to the release would rewrite its history.`, 'List only branches that follow releases (e.g. `live-website`, `stable`).', { input: 'move-branches' });
+      throw new UserError(
+        `Input \`move-branches\` lists ${branch}, the default branch; moving it to the release would rewrite its history.`,
+        'List only branches that follow releases (e.g. `live-website`, `stable`).',
+        { input: 'move-branches' },
+      );
     }
   }
 }
@@ -49,10 +54,12 @@ export async function moveBranches(clients: ReleaseClients, id: RepoId, branches
       moves.push({ branch, from: undefined, to: sha, action: 'created' });
       continue;
     }
-    await clients.writes.perform({ method: 'PATCH', target: `/repos/${id.owner}/${id.repo}/git/refs/heads/${branch}`, summary: `move the branch ${branch} from ${current.slice(0, 12)} to ${sha.slice(0, 12)} (force)` }, () =>
-      rest.git.updateRef({ owner: id.owner, repo: id.repo, ref: `heads/${branch}`, sha, force: true }).catch((error: unknown) => {
-        throw explainGitHubError(error, `move the branch ${branch}`, 'contents: write (and a token allowed past any rule protecting the branch)');
-      }),
+    await clients.writes.perform(
+      { method: 'PATCH', target: `/repos/${id.owner}/${id.repo}/git/refs/heads/${branch}`, summary: `move the branch ${branch} from ${current.slice(0, 12)} to ${sha.slice(0, 12)} (force)` },
+      () =>
+        rest.git.updateRef({ owner: id.owner, repo: id.repo, ref: `heads/${branch}`, sha, force: true }).catch((error: unknown) => {
+          throw explainGitHubError(error, `move the branch ${branch}`, 'contents: write (and a token allowed past any rule protecting the branch)');
+        }),
     );
     moves.push({ branch, from: current, to: sha, action: 'moved' });
   }

@@ -8,8 +8,15 @@ import type { ReleaseClients, ReleaseInfo, RemoteAsset, RepoId } from './types.j
 /** sha256 of a release asset: GitHub's `digest` when it gives one, else the downloaded bytes. */
 export async function remoteSha256(clients: ReleaseClients, id: RepoId, asset: RemoteAsset): Promise<string> {
   if (asset.digest?.startsWith('sha256:')) return asset.digest.slice('sha256:'.length);
-  const { data } = await clients.github.rest.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', { owner: id.owner, repo: id.repo, asset_id: asset.id, headers: { accept: 'application/octet-stream' } });
-  return createHash('sha256').update(Buffer.from(data as unknown as ArrayBuffer)).digest('hex');
+  const { data } = await clients.github.rest.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
+    owner: id.owner,
+    repo: id.repo,
+    asset_id: asset.id,
+    headers: { accept: 'application/octet-stream' },
+  });
+  return createHash('sha256')
+    .update(Buffer.from(data as unknown as ArrayBuffer))
+    .digest('hex');
 }
 
 /**
@@ -21,7 +28,10 @@ export async function checksumsText(clients: ReleaseClients, id: RepoId, assets:
   for (const asset of assets) {
     if (asset.name !== name && asset.state === 'uploaded' && !hashes.has(asset.name)) hashes.set(asset.name, await remoteSha256(clients, id, asset));
   }
-  return [...hashes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([asset, sha]) => `${sha}  ${asset}\n`).join('');
+  return [...hashes]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([asset, sha]) => `${sha}  ${asset}\n`)
+    .join('');
 }
 
 export interface PublishRequest {
@@ -65,19 +75,31 @@ export async function publishRelease(clients: ReleaseClients, id: RepoId, releas
   const uploaded = new Map(remote.filter((a) => a.state === 'uploaded').map((a) => [a.name, a]));
   const missing = request.expectedAssets.filter((name) => !uploaded.has(name));
   if (missing.length > 0 && !clients.writes.mock) {
-    throw new UserError(`Not publishing ${request.tag}: expected assets missing from the draft: ${missing.join(', ')}.`, 'Re-run the jobs that upload them ("Re-run failed jobs"), then this step again.', { input: 'expected-assets' });
+    throw new UserError(
+      `Not publishing ${request.tag}: expected assets missing from the draft: ${missing.join(', ')}.`,
+      'Re-run the jobs that upload them ("Re-run failed jobs"), then this step again.',
+      { input: 'expected-assets' },
+    );
   }
   for (const local of request.locals) {
     const there = uploaded.get(local.name);
     if (there && (await remoteSha256(clients, id, there)) !== local.sha256) {
-      throw new UserError(`Not publishing ${request.tag}: ${local.name} on the draft does not match the local file (sha256 differs).`, 'Re-run this step so it re-uploads the asset (overwrite: changed).', { input: 'assets' });
+      throw new UserError(
+        `Not publishing ${request.tag}: ${local.name} on the draft does not match the local file (sha256 differs).`,
+        'Re-run this step so it re-uploads the asset (overwrite: changed).',
+        { input: 'assets' },
+      );
     }
   }
   if (request.checksumsName && uploaded.has(request.checksumsName) && !clients.writes.mock) {
     const sums = uploaded.get(request.checksumsName)!;
     const expected = await checksumsText(clients, id, remote, request.checksumsName);
     if (createHash('sha256').update(expected).digest('hex') !== (await remoteSha256(clients, id, sums))) {
-      throw new UserError(`Not publishing ${request.tag}: ${request.checksumsName} does not match the assets on the draft.`, 'Re-run this step: it rewrites the checksums from the uploaded assets before publishing.', { input: 'checksums' });
+      throw new UserError(
+        `Not publishing ${request.tag}: ${request.checksumsName} does not match the assets on the draft.`,
+        'Re-run this step: it rewrites the checksums from the uploaded assets before publishing.',
+        { input: 'checksums' },
+      );
     }
   }
   const existing = await tagCommit(clients, id, request.tag);
@@ -89,13 +111,20 @@ export async function publishRelease(clients: ReleaseClients, id: RepoId, releas
     );
   }
   const updated = await clients.writes
-    .perform({ method: 'PATCH', target: `/repos/${id.owner}/${id.repo}/releases/${release.id}`, summary: `publish ${request.tag} (make_latest: ${makeLatest})` }, async () =>
-      (await clients.github.rest.rest.repos.updateRelease({ owner: id.owner, repo: id.repo, release_id: release.id, draft: false, make_latest: makeLatest, target_commitish: request.targetSha })).data as ReleaseInfo,
+    .perform(
+      { method: 'PATCH', target: `/repos/${id.owner}/${id.repo}/releases/${release.id}`, summary: `publish ${request.tag} (make_latest: ${makeLatest})` },
+      async () =>
+        (await clients.github.rest.rest.repos.updateRelease({ owner: id.owner, repo: id.repo, release_id: release.id, draft: false, make_latest: makeLatest, target_commitish: request.targetSha }))
+          .data as ReleaseInfo,
     )
     .catch((error: unknown) => {
       const message = String((error as { message?: string }).message ?? '');
       if (/workflow/i.test(message)) {
-        throw new UserError(`GitHub refused to publish: the target changes .github/workflows/ (${message}).`, 'GITHUB_TOKEN cannot create releases on a commit that changes workflows; use a GitHub App token with the workflows permission.', { input: 'token', cause: error });
+        throw new UserError(
+          `GitHub refused to publish: the target changes .github/workflows/ (${message}).`,
+          'GITHUB_TOKEN cannot create releases on a commit that changes workflows; use a GitHub App token with the workflows permission.',
+          { input: 'token', cause: error },
+        );
       }
       throw explainGitHubError(error, `publish release ${request.tag}`, 'contents: write');
     });

@@ -7,7 +7,11 @@ export async function planTagPush(clients: ReleaseClients, id: RepoId, tag: stri
   const existing = await tagCommit(clients, id, tag);
   if (existing === sha) return 'unchanged';
   if (existing) {
-    throw new UserError(`Tag ${tag} already exists at ${existing.slice(0, 12)}, not at the release commit ${sha.slice(0, 12)}.`, 'A pushed tag is never moved: release under a new version, or delete the tag by hand if no one has used it.', { input: 'push-tag' });
+    throw new UserError(
+      `Tag ${tag} already exists at ${existing.slice(0, 12)}, not at the release commit ${sha.slice(0, 12)}.`,
+      'A pushed tag is never moved: release under a new version, or delete the tag by hand if no one has used it.',
+      { input: 'push-tag' },
+    );
   }
   return 'create';
 }

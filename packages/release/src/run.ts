@@ -66,7 +66,9 @@ export async function runDraftRelease(clients: ReleaseClients, request: DraftRel
     .then((r) => r.data.sha)
     .catch((error: unknown) => {
       if ((error as { status?: number }).status === 422 || (error as { status?: number }).status === 404) {
-        throw new UserError(`Input \`target\`: "${request.target}" is not a commit, branch or tag of ${id.owner}/${id.repo}.`, 'Set `target` to the release commit (default GITHUB_SHA).', { input: 'target' });
+        throw new UserError(`Input \`target\`: "${request.target}" is not a commit, branch or tag of ${id.owner}/${id.repo}.`, 'Set `target` to the release commit (default GITHUB_SHA).', {
+          input: 'target',
+        });
       }
       throw explainGitHubError(error, `read ${id.owner}/${id.repo}`, 'contents: read');
     });
@@ -81,7 +83,16 @@ export async function runDraftRelease(clients: ReleaseClients, request: DraftRel
   const prerelease = request.prerelease === 'auto' ? isPrereleaseTag(request.tag) : request.prerelease;
   // A tag at another commit is refused before the draft is made, not after.
   const tagPlan = request.pushTag ? await planTagPush(clients, id, request.tag, targetSha) : undefined;
-  const draft = await ensureDraft(clients, id, { tag: request.tag, name: request.name, target: targetSha, body: composed.body, prerelease, run: request.run, deleteStale: request.deleteStale, discussionCategory: request.discussionCategory });
+  const draft = await ensureDraft(clients, id, {
+    tag: request.tag,
+    name: request.name,
+    target: targetSha,
+    body: composed.body,
+    prerelease,
+    run: request.run,
+    deleteStale: request.deleteStale,
+    discussionCategory: request.discussionCategory,
+  });
 
   const assets = await syncAssets(clients, id, draft.release, request.assets, { overwrite: request.overwrite, concurrency: request.concurrency });
   if (request.checksums && (request.assets.length > 0 || request.publish)) {
@@ -96,7 +107,13 @@ export async function runDraftRelease(clients: ReleaseClients, request: DraftRel
   let release = draft.release;
   if (request.publish) {
     const all = (await clients.github.rest.paginate(clients.github.rest.rest.repos.listReleases, { owner: id.owner, repo: id.repo, per_page: 100 })) as ReleaseInfo[];
-    const outcome = await publishRelease(clients, id, release, { tag: request.tag, targetSha, makeLatest: request.makeLatest, prerelease, expectedAssets: request.expectedAssets, locals: request.assets, checksumsName: request.checksums ? SUMS : undefined }, all);
+    const outcome = await publishRelease(
+      clients,
+      id,
+      release,
+      { tag: request.tag, targetSha, makeLatest: request.makeLatest, prerelease, expectedAssets: request.expectedAssets, locals: request.assets, checksumsName: request.checksums ? SUMS : undefined },
+      all,
+    );
     release = outcome.release;
     published = outcome.published;
     makeLatest = outcome.makeLatest;

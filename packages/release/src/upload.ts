@@ -57,7 +57,11 @@ async function uploadOne(clients: ReleaseClients, id: RepoId, release: ReleaseIn
       if (remote) await deleteAsset(clients, id, remote, 'a different upload got there first');
       continue;
     }
-    throw explainGitHubError(Object.assign(new Error(`upload of ${local.name} answered ${answer.status}`), { status: answer.status, response: { data: answer.data } }), `upload ${local.name}`, 'contents: write');
+    throw explainGitHubError(
+      Object.assign(new Error(`upload of ${local.name} answered ${answer.status}`), { status: answer.status, response: { data: answer.data } }),
+      `upload ${local.name}`,
+      'contents: write',
+    );
   }
   throw new Error(`upload of ${local.name} kept colliding with another upload of the same name`);
 }
@@ -74,7 +78,11 @@ export async function syncAssets(clients: ReleaseClients, id: RepoId, release: R
     return options.overwrite === 'never' && existing !== undefined && existing.state === 'uploaded' && !sameContent(existing, l);
   });
   if (conflicts.length > 0) {
-    throw new UserError(`${conflicts.map((c) => c.name).join(', ')} already on the release with different content, and \`overwrite\` is never.`, 'Set `overwrite: changed` to replace them, or remove them from `assets`.', { input: 'overwrite' });
+    throw new UserError(
+      `${conflicts.map((c) => c.name).join(', ')} already on the release with different content, and \`overwrite\` is never.`,
+      'Set `overwrite: changed` to replace them, or remove them from `assets`.',
+      { input: 'overwrite' },
+    );
   }
   const work = locals.map((local) => async (): Promise<AssetResult> => {
     const existing = remote.find((a) => a.name === local.name);

@@ -37,7 +37,9 @@ export function placeSection(existing: string, section: string, version: string)
   if (at < 0) at = lines.length;
   const before = lines.slice(0, at);
   while (before.length > 0 && before.at(-1) === '') before.pop();
-  return [...before, ...(before.length ? [''] : []), ...body.replace(new RegExp(`${escapeRegex(eol)}$`), '').split(eol), '', ...lines.slice(at)].join(eol).replace(new RegExp(`(${escapeRegex(eol)})+$`), eol);
+  return [...before, ...(before.length ? [''] : []), ...body.replace(new RegExp(`${escapeRegex(eol)}$`), '').split(eol), '', ...lines.slice(at)]
+    .join(eol)
+    .replace(new RegExp(`(${escapeRegex(eol)})+$`), eol);
 }
 
 function endWithOneNewline(text: string, eol: string): string {

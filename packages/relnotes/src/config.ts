@@ -64,7 +64,7 @@ class ConfigReader {
     const column = offset - before.lastIndexOf('\n');
     throw new UserError(
       `${this.path}:${line}:${column}: ${what}`,
-      'Follow GitHub\'s release.yml format (changelog.categories[].title/labels, changelog.exclude.labels/authors) plus relkit\'s keys: release-note-blocks, kind-labels, conventional-commits, contributors, new-contributors, dependencies.',
+      "Follow GitHub's release.yml format (changelog.categories[].title/labels, changelog.exclude.labels/authors) plus relkit's keys: release-note-blocks, kind-labels, conventional-commits, contributors, new-contributors, dependencies.",
       { input: 'config' },
     );
   }
@@ -130,7 +130,12 @@ export function parseNotesConfig(path: string, text: string): NotesConfig {
       if (labels.length === 0) reader.fail(item as Node, `${where} needs labels (use "*" for every PR).`);
       const catExclude = get(item, 'exclude');
       checkKeys(reader, catExclude, ['labels', 'authors'], `${where}.exclude`);
-      config.categories.push({ title, labels, excludeLabels: reader.strings(get(catExclude, 'labels'), `${where}.exclude.labels`), excludeAuthors: reader.strings(get(catExclude, 'authors'), `${where}.exclude.authors`) });
+      config.categories.push({
+        title,
+        labels,
+        excludeLabels: reader.strings(get(catExclude, 'labels'), `${where}.exclude.labels`),
+        excludeAuthors: reader.strings(get(catExclude, 'authors'), `${where}.exclude.authors`),
+      });
     });
   }
   config.releaseNoteBlocks = reader.bool(get(root, 'release-note-blocks'), 'release-note-blocks', true);

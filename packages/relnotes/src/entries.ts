@@ -63,7 +63,20 @@ export function categorize(config: NotesConfig, pr: { labels: string[]; author: 
 /** Section order: action required, then the configured order, then whatever else appeared. */
 export function sectionOrder(config: NotesConfig): string[] {
   const order = config.kindLabels.length > 0 ? config.kindLabels.map(([, title]) => title) : config.categories.map((c) => c.title);
-  return [...new Set(['', ...order, ...(config.kindLabels.length > 0 ? ['Uncategorized'] : []), 'Features', 'Bug Fixes', 'Performance', 'Documentation', 'Reverts', ...(config.dependencies ? [config.dependencies] : []), OTHER])];
+  return [
+    ...new Set([
+      '',
+      ...order,
+      ...(config.kindLabels.length > 0 ? ['Uncategorized'] : []),
+      'Features',
+      'Bug Fixes',
+      'Performance',
+      'Documentation',
+      'Reverts',
+      ...(config.dependencies ? [config.dependencies] : []),
+      OTHER,
+    ]),
+  ];
 }
 
 export interface EntryInput {
@@ -79,7 +92,6 @@ export interface EntryInput {
   /** Who commit authors and co-authors are (login, or mailmapped name). */
   people: People;
 }
-
 
 /**
  * Groups the range into entries: one per credited PR (originals for cherry-picks), one per commit
@@ -117,7 +129,21 @@ export function buildEntries(input: EntryInput): NoteEntry[] {
         continue;
       }
       const author = input.people.who(titled.author ? { name: '', email: '', login: titled.author } : { name: commit.authorName, email: commit.authorEmail, login: commit.authorLogin });
-      unreadable.set(number, { pr: number, backport: undefined, title: titled.title, note: undefined, url: undefined, author, authors: [...new Set([author, ...extraAuthors])], labels: [], category: OTHER, actionRequired: false, commits: [commit.sha], mergedAt: commit.date, unresolvedCherryPick: false });
+      unreadable.set(number, {
+        pr: number,
+        backport: undefined,
+        title: titled.title,
+        note: undefined,
+        url: undefined,
+        author,
+        authors: [...new Set([author, ...extraAuthors])],
+        labels: [],
+        category: OTHER,
+        actionRequired: false,
+        commits: [commit.sha],
+        mergedAt: commit.date,
+        unresolvedCherryPick: false,
+      });
       continue;
     }
     if (number === undefined || !input.pulls.has(number)) {
@@ -125,7 +151,21 @@ export function buildEntries(input: EntryInput): NoteEntry[] {
       if (commit.parents.length > 1 || commit.authorIsBot || /\[bot\]$/.test(commit.authorLogin ?? '')) continue;
       const category = config.conventionalCommits ? (conventionalSection(headline) ?? OTHER) : OTHER;
       const author = input.people.who({ name: commit.authorName, email: commit.authorEmail, login: commit.authorLogin });
-      loose.push({ pr: undefined, backport: undefined, title: headline, note: undefined, url: undefined, author, authors: [...new Set([author, ...extraAuthors])], labels: [], category, actionRequired: false, commits: [commit.sha], mergedAt: commit.date, unresolvedCherryPick: false });
+      loose.push({
+        pr: undefined,
+        backport: undefined,
+        title: headline,
+        note: undefined,
+        url: undefined,
+        author,
+        authors: [...new Set([author, ...extraAuthors])],
+        labels: [],
+        category,
+        actionRequired: false,
+        commits: [commit.sha],
+        mergedAt: commit.date,
+        unresolvedCherryPick: false,
+      });
       continue;
     }
     if (skipped.has(number)) continue;

@@ -67,7 +67,8 @@ async function numberCommits(range: CommitRange, localDir: string | undefined, f
 function readingFrom(request: GenerateRequest, resolved: boolean, ranged: boolean): string {
   const why = request.localWhy ? `: ${request.localWhy}` : '';
   if (!request.localDir) return `Reading commits through the GitHub API${why || ': no local clone'}.`;
-  if (!resolved) return `Reading commits through the GitHub API: the clone at ${request.localDir} does not have ${request.to}${request.from ? ` or ${request.from}` : ''} (a shallow checkout? check out with fetch-depth: 0).`;
+  if (!resolved)
+    return `Reading commits through the GitHub API: the clone at ${request.localDir} does not have ${request.to}${request.from ? ` or ${request.from}` : ''} (a shallow checkout? check out with fetch-depth: 0).`;
   if (!ranged) return `Reading commits through the GitHub API: git log failed in the clone at ${request.localDir}.`;
   return `Reading commits from the local clone at ${request.localDir}${why}; no API request for the range.`;
 }
@@ -87,7 +88,10 @@ export async function generateNotes(clients: { rest: GitHubRest; graphql: GitHub
   request.log(readingFrom(request, local !== undefined, range !== undefined));
   range ??= await apiRange(clients, id, points.from ? { ...(points.from.ref ? { ref: points.from.ref } : {}), sha: points.from.sha } : undefined, points.to.sha, request.paths);
   request.log(`Range ${points.from?.name ?? '(start of history)'}..${points.to.name}: ${range.commits.length} commit(s), read from the ${range.source}.`);
-  if (range.diverged && points.acrossBranches) request.log(`${points.from?.name}, the previous release, was cut on another branch: the notes cover the commits since ${points.to.name} and it parted (their merge base), as GitHub's compare does.`);
+  if (range.diverged && points.acrossBranches)
+    request.log(
+      `${points.from?.name}, the previous release, was cut on another branch: the notes cover the commits since ${points.to.name} and it parted (their merge base), as GitHub's compare does.`,
+    );
   else if (range.diverged) request.warn(`${points.from?.name} is not an ancestor of ${points.to.name}: the notes cover the commits since their merge base.`);
 
   const prOf = await numberCommits(range, request.localDir, (shas) => fetchCommits(clients.graphql, id, shas, request.parallel));
@@ -157,7 +161,12 @@ export async function generateNotes(clients: { rest: GitHubRest; graphql: GitHub
     }
   }
   if (unreadable.length > 0) {
-    request.warn(`${unreadable.length} pull request(s) named by the history could not be read from ${id.owner}/${id.repo} (${unreadable.slice(0, 10).map((n) => `#${n}`).join(', ')}${unreadable.length > 10 ? ', …' : ''}): each is listed with what its commits say (no labels, no release-note block).`);
+    request.warn(
+      `${unreadable.length} pull request(s) named by the history could not be read from ${id.owner}/${id.repo} (${unreadable
+        .slice(0, 10)
+        .map((n) => `#${n}`)
+        .join(', ')}${unreadable.length > 10 ? ', …' : ''}): each is listed with what its commits say (no labels, no release-note block).`,
+    );
   }
   const mailmap = local && request.localDir ? await git(request.localDir, ['show', `${points.to.sha}:.mailmap`]) : remote?.mailmap;
   const people = new People(range.commits, parseMailmap(mailmap ?? ''));

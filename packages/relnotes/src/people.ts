@@ -47,7 +47,9 @@ export class People {
 
   private canonical(person: Person): { name: string; email: string } {
     const email = person.email.toLowerCase();
-    const match = this.mailmap.find((m) => m.commitEmail === email && m.commitName !== undefined && m.commitName === person.name) ?? this.mailmap.find((m) => m.commitEmail === email && m.commitName === undefined);
+    const match =
+      this.mailmap.find((m) => m.commitEmail === email && m.commitName !== undefined && m.commitName === person.name) ??
+      this.mailmap.find((m) => m.commitEmail === email && m.commitName === undefined);
     return { name: match?.properName ?? person.name, email: (match?.properEmail ?? person.email).toLowerCase() };
   }
 

@@ -62,7 +62,12 @@ export async function fetchPulls(graphql: GitHubGraphql, id: RepoId, numbers: nu
   const pages = await runBounded(
     chunks(unique, PER_QUERY).map((chunk) => async () => {
       const fields = chunk.map((n) => `p${n}: issueOrPullRequest(number: ${n}) { __typename ... on PullRequest { ${PULL_FIELDS} } }`).join('\n');
-      const result = await partial(graphql<{ repository: Record<string, (GraphqlPull & { __typename: string }) | null> }>(`query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`, { owner: id.owner, name: id.repo }));
+      const result = await partial(
+        graphql<{ repository: Record<string, (GraphqlPull & { __typename: string }) | null> }>(`query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`, {
+          owner: id.owner,
+          name: id.repo,
+        }),
+      );
       return result.repository;
     }),
     parallel,
@@ -94,7 +99,12 @@ export async function fetchCommits(graphql: GitHubGraphql, id: RepoId, shas: str
   const pages = await runBounded(
     chunks([...new Set(shas)], PER_QUERY).map((chunk) => async () => {
       const fields = chunk.map((sha, n) => `c${n}: object(oid: "${sha}") { ... on Commit { ${COMMIT_FIELDS} } }`).join('\n');
-      const result = await partial(graphql<{ repository: Record<string, Parameters<typeof fromGraphql>[0] | null> }>(`query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`, { owner: id.owner, name: id.repo }));
+      const result = await partial(
+        graphql<{ repository: Record<string, Parameters<typeof fromGraphql>[0] | null> }>(`query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`, {
+          owner: id.owner,
+          name: id.repo,
+        }),
+      );
       return result.repository;
     }),
     parallel,

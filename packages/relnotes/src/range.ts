@@ -40,7 +40,17 @@ export async function localRange(dir: string, from: string | undefined, to: stri
     .filter((r) => r.trim() !== '')
     .map((record): RangeCommit => {
       const [sha = '', parents = '', authorName = '', authorEmail = '', date = '', message = ''] = record.split(FIELD);
-      return { sha, parents: parents.split(' ').filter(Boolean), message: message.replace(/\n+$/, ''), authorName, authorEmail, authorLogin: undefined, authorIsBot: false, associated: undefined, date: new Date(date).toISOString() };
+      return {
+        sha,
+        parents: parents.split(' ').filter(Boolean),
+        message: message.replace(/\n+$/, ''),
+        authorName,
+        authorEmail,
+        authorLogin: undefined,
+        authorIsBot: false,
+        associated: undefined,
+        date: new Date(date).toISOString(),
+      };
     });
   const diverged = from !== undefined && (await git(dir, ['merge-base', '--is-ancestor', from, to])) === undefined;
   return { commits, source: 'local clone', diverged };
@@ -127,7 +137,13 @@ export async function apiRange(clients: { rest: GitHubRest; graphql: GitHubGraph
   } else if (from.ref) {
     let after: string | null = null;
     for (;;) {
-      const result: { repository: { ref: { compare: { status: string; commits: Page } } | null } } = await clients.graphql(COMPARE, { owner: id.owner, name: id.repo, base: from.ref, head: to, after });
+      const result: { repository: { ref: { compare: { status: string; commits: Page } } | null } } = await clients.graphql(COMPARE, {
+        owner: id.owner,
+        name: id.repo,
+        base: from.ref,
+        head: to,
+        after,
+      });
       const compare = result.repository.ref?.compare;
       if (!compare) break;
       diverged = compare.status === 'DIVERGED';

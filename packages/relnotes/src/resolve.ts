@@ -60,7 +60,13 @@ function unknownFrom(from: string, tags: string[]): UserError {
 }
 
 /** `to` and `from` from a local clone: no API request. Undefined when the clone lacks `to`. */
-export async function resolveLocally(dir: string, to: string, from: string | undefined, prefix: string, version: string | undefined): Promise<{ to: ResolvedPoint; from: ResolvedPoint | undefined; acrossBranches?: boolean } | undefined> {
+export async function resolveLocally(
+  dir: string,
+  to: string,
+  from: string | undefined,
+  prefix: string,
+  version: string | undefined,
+): Promise<{ to: ResolvedPoint; from: ResolvedPoint | undefined; acrossBranches?: boolean } | undefined> {
   const toSha = await localCommit(dir, to);
   if (!toSha) return undefined;
   const refOf = async (name: string) => ((await localCommit(dir, `refs/tags/${name}`)) ? `refs/tags/${name}` : (await localCommit(dir, `refs/heads/${name}`)) ? `refs/heads/${name}` : undefined);
@@ -79,7 +85,13 @@ export async function resolveLocally(dir: string, to: string, from: string | und
   const highestSha = highest ? await localCommit(dir, `refs/tags/${highest}`) : undefined;
   // The previous release may have been cut on a release branch (MetalLB's and GAIE's main): like
   // GitHub's compare, the notes then start where the two lines parted, not at an older tag on this one.
-  if (highest && highestSha && highestSha !== toSha && (await git(dir, ['merge-base', '--is-ancestor', toSha, highestSha])) === undefined && (await git(dir, ['merge-base', highestSha, toSha])) !== undefined) {
+  if (
+    highest &&
+    highestSha &&
+    highestSha !== toSha &&
+    (await git(dir, ['merge-base', '--is-ancestor', toSha, highestSha])) === undefined &&
+    (await git(dir, ['merge-base', highestSha, toSha])) !== undefined
+  ) {
     const across = (await git(dir, ['merge-base', '--is-ancestor', highestSha, toSha])) === undefined;
     return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: { name: highest, sha: highestSha, ref: `refs/tags/${highest}` }, acrossBranches: across };
   }
@@ -96,7 +108,14 @@ export async function resolveLocally(dir: string, to: string, from: string | und
  * `to` and `from` through the API: the tag list (one REST request) when `from` must be chosen, and one
  * GraphQL query that resolves `to` and checks which candidates are its ancestors.
  */
-export async function resolveRemotely(clients: { rest: GitHubRest; graphql: GitHubGraphql }, id: RepoId, to: string, from: string | undefined, prefix: string, version: string | undefined): Promise<{ to: ResolvedPoint; from: ResolvedPoint | undefined; mailmap: string | undefined; acrossBranches?: boolean }> {
+export async function resolveRemotely(
+  clients: { rest: GitHubRest; graphql: GitHubGraphql },
+  id: RepoId,
+  to: string,
+  from: string | undefined,
+  prefix: string,
+  version: string | undefined,
+): Promise<{ to: ResolvedPoint; from: ResolvedPoint | undefined; mailmap: string | undefined; acrossBranches?: boolean }> {
   const candidates = from !== undefined ? [from] : previousCandidates(await apiTags(clients.rest, id, prefix), prefix, version).slice(0, 20);
   // The .mailmap at `to` rides along in the same query, so credits need no request of their own.
   const variables: Record<string, string> = { owner: id.owner, name: id.repo, to, mailmap: `${to}:.mailmap` };

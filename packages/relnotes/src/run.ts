@@ -88,7 +88,9 @@ export async function runGenRelnotes(clients: RelnotesClients, input: RelnotesIn
   await writeFile(input.outputFile, notes);
   const changelog = input.changelog;
   if (changelog) {
-    await clients.writes.perform({ method: 'WRITE', target: changelog.given, summary: `put the ${doc.version} section into ${changelog.given}` }, () => writeChangelog(changelog.real, section, doc.version!));
+    await clients.writes.perform({ method: 'WRITE', target: changelog.given, summary: `put the ${doc.version} section into ${changelog.given}` }, () =>
+      writeChangelog(changelog.real, section, doc.version!),
+    );
   }
   return { doc, notes, markdown, json };
 }

@@ -23,7 +23,10 @@ export async function localCloneOf(dir: string, owner: string, repo: string, env
     const { stdout } = await promisify(execFile)('git', ['config', '--get', 'remote.origin.url'], { cwd: dir });
     // A clone's origin may carry credentials (https://user:token@github.com/…): they never reach the log.
     const origin = stdout.trim().replace(/^([a-z][\w+.-]*:\/\/)[^@/]*@/i, '$1');
-    return origin.toLowerCase().replace(/\.git$/, '').endsWith(name.toLowerCase())
+    return origin
+      .toLowerCase()
+      .replace(/\.git$/, '')
+      .endsWith(name.toLowerCase())
       ? { dir, why: `the workspace is a clone of ${name} (origin ${origin})` }
       : { dir: undefined, why: `the workspace is a clone of ${origin}, not of ${name}` };
   } catch {

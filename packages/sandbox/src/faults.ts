@@ -48,9 +48,10 @@ export class FaultInjector {
     for (const rule of this.rules) {
       if (rule.method && rule.method.toUpperCase() !== method) continue;
       const pattern = rule.path;
-      const matches = pattern.length > 2 && pattern.startsWith('/') && pattern.endsWith('/') && !pattern.startsWith('//') && /[\\^$.*+?()[\]{}|]/.test(pattern)
-        ? new RegExp(pattern.slice(1, -1)).test(path)
-        : path.includes(pattern);
+      const matches =
+        pattern.length > 2 && pattern.startsWith('/') && pattern.endsWith('/') && !pattern.startsWith('//') && /[\\^$.*+?()[\]{}|]/.test(pattern)
+          ? new RegExp(pattern.slice(1, -1)).test(path)
+          : path.includes(pattern);
       if (!matches) continue;
       rule.seen += 1;
       if (!firing && rule.seen >= rule.nth && rule.fired < rule.times) {

@@ -238,7 +238,8 @@ export class GitDirSource implements ObjectSource {
     this.objectsDir = join(gitDir, 'objects');
     const packDir = join(this.objectsDir, 'pack');
     for (const name of existsSync(packDir) ? readdirSync(packDir).sort() : []) {
-      if (name.endsWith('.idx') && existsSync(join(packDir, name.replace(/\.idx$/, '.pack')))) this.packs.push(new Pack(join(packDir, name.replace(/\.idx$/, '.pack')), join(packDir, name), this.packs.length));
+      if (name.endsWith('.idx') && existsSync(join(packDir, name.replace(/\.idx$/, '.pack'))))
+        this.packs.push(new Pack(join(packDir, name.replace(/\.idx$/, '.pack')), join(packDir, name), this.packs.length));
     }
     let loose = 0;
     for (const dir of existsSync(this.objectsDir) ? readdirSync(this.objectsDir) : []) if (/^[0-9a-f]{2}$/.test(dir)) loose += readdirSync(join(this.objectsDir, dir)).length;

@@ -299,7 +299,11 @@ function refNode(ctx: GraphqlContext, repo: Repository, ref: string, sha: string
       };
     },
     associatedPullRequests: (args: Args) =>
-      connection(repo.pulls.filter((p) => `refs/heads/${p.headRef}` === ref && (!args.states || args.states.includes(p.mergedAt ? 'MERGED' : p.state.toUpperCase()))), args, (pr) => pullRequestNode(ctx, repo, pr)),
+      connection(
+        repo.pulls.filter((p) => `refs/heads/${p.headRef}` === ref && (!args.states || args.states.includes(p.mergedAt ? 'MERGED' : p.state.toUpperCase()))),
+        args,
+        (pr) => pullRequestNode(ctx, repo, pr),
+      ),
   };
 }
 
@@ -470,7 +474,8 @@ function searchIssues(ctx: GraphqlContext, args: Args): Node {
     else if (token === 'is:pr' || token === 'type:pr') continue;
     else if (token === 'is:merged') filters.push((pr) => pr.mergedAt !== null);
     else if (token === 'is:open') filters.push((pr) => pr.state === 'open');
-    else if (key === 'author') filters.push((pr) => pr.user.toLowerCase() === value.replace(/^app\//, '').toLowerCase() || pr.user.toLowerCase() === `${value.replace(/^app\//, '')}[bot]`.toLowerCase());
+    else if (key === 'author')
+      filters.push((pr) => pr.user.toLowerCase() === value.replace(/^app\//, '').toLowerCase() || pr.user.toLowerCase() === `${value.replace(/^app\//, '')}[bot]`.toLowerCase());
     else if (key === 'merged') {
       const m = /^(<=|>=|<|>)?(.+)$/.exec(value)!;
       const bound = Date.parse(m[2]!);
@@ -484,7 +489,18 @@ function searchIssues(ctx: GraphqlContext, args: Args): Node {
     } else throw new GraphQLError(`The sandbox does not model the search qualifier "${token}".`);
   }
   const repo = repoName ? ctx.state.repo(repoName) : undefined;
-  if (!repo || !canRead(repo, ctx.identity)) return { issueCount: 0, nodes: [], edges: [], pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null }, codeCount: 0, repositoryCount: 0, userCount: 0, discussionCount: 0, wikiCount: 0 };
+  if (!repo || !canRead(repo, ctx.identity))
+    return {
+      issueCount: 0,
+      nodes: [],
+      edges: [],
+      pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+      codeCount: 0,
+      repositoryCount: 0,
+      userCount: 0,
+      discussionCount: 0,
+      wikiCount: 0,
+    };
   const found = repo.pulls.filter((pr) => filters.every((f) => f(pr)));
   return { ...connection(found, args, (pr) => pullRequestNode(ctx, repo, pr)), issueCount: found.length, codeCount: 0, repositoryCount: 0, userCount: 0, discussionCount: 0, wikiCount: 0 };
 }

@@ -5,9 +5,7 @@ import type { Signature } from './git-objects.js';
 
 /** Resolves a sha (full or abbreviated), branch, tag or full ref name to a commit sha. */
 export function resolveCommitish(repo: Repository, commitish: string): string | undefined {
-  const candidates = commitish.startsWith('refs/')
-    ? [commitish]
-    : [`refs/heads/${commitish}`, `refs/tags/${commitish}`, `refs/${commitish}`];
+  const candidates = commitish.startsWith('refs/') ? [commitish] : [`refs/heads/${commitish}`, `refs/tags/${commitish}`, `refs/${commitish}`];
   for (const ref of candidates) {
     const sha = repo.refs.get(ref);
     if (sha) return repo.objects.peel(sha);
@@ -96,7 +94,8 @@ export type PathChange = { path: string; status: 'added' | 'removed' | 'modified
 export function changedPaths(repo: Repository, baseTree: string | undefined, headTree: string): PathChange[] {
   const result: PathChange[] = [];
   const files = (tree: string | undefined, prefix: string, status: 'added' | 'removed') => {
-    for (const [path, entry] of tree ? repo.objects.listFiles(tree) : []) result.push(status === 'added' ? { path: `${prefix}${path}`, status, after: entry.sha } : { path: `${prefix}${path}`, status, before: entry.sha });
+    for (const [path, entry] of tree ? repo.objects.listFiles(tree) : [])
+      result.push(status === 'added' ? { path: `${prefix}${path}`, status, after: entry.sha } : { path: `${prefix}${path}`, status, before: entry.sha });
   };
   const walk = (before: string | undefined, after: string | undefined, prefix: string) => {
     if (before === after) return;

@@ -210,7 +210,12 @@ function seedRepo(state: SandboxState, seed: SeedRepo): Repository {
   repo.immutableReleases = seed.immutableReleases ?? false;
 
   const ids = new Map<string, string>();
-  const resolve = (id: string) => ids.get(id) ?? repo.objects.resolvePrefix(id) ?? (() => { throw new Error(`seed ${seed.owner}/${seed.name}: unknown commit id ${id}`); })();
+  const resolve = (id: string) =>
+    ids.get(id) ??
+    repo.objects.resolvePrefix(id) ??
+    (() => {
+      throw new Error(`seed ${seed.owner}/${seed.name}: unknown commit id ${id}`);
+    })();
   if (seed.gitDir) importGitObjects(repo, seed.gitDir);
   let previous: string | undefined;
   let clock = Math.floor(Date.parse('2024-01-01T00:00:00Z') / 1000);
@@ -298,7 +303,18 @@ function seedRepo(state: SandboxState, seed: SeedRepo): Repository {
       createdAt: now,
       publishedAt: r.draft ? null : now,
       updatedAt: now,
-      assets: (r.assets ?? []).map((a) => ({ id: state.id(), name: a.name, label: null, contentType: 'application/octet-stream', state: 'uploaded' as const, data: Buffer.from(a.content), uploader: 'relkit-admin', downloadCount: 0, createdAt: now, updatedAt: now })),
+      assets: (r.assets ?? []).map((a) => ({
+        id: state.id(),
+        name: a.name,
+        label: null,
+        contentType: 'application/octet-stream',
+        state: 'uploaded' as const,
+        data: Buffer.from(a.content),
+        uploader: 'relkit-admin',
+        downloadCount: 0,
+        createdAt: now,
+        updatedAt: now,
+      })),
       immutable: !(r.draft ?? false) && repo.immutableReleases,
     };
     if (!release.draft && !repo.refs.has(`refs/tags/${r.tag}`)) {

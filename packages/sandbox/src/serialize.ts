@@ -1,6 +1,20 @@
 import { createHash } from 'node:crypto';
 import { signatureDate, type Commit, type Signature, type Tag } from './git-objects.js';
-import { fullName, type Account, type Identity, type Label, type Milestone, type Protection, type PullRequest, type Release, type ReleaseAsset, type Repository, type Ruleset, type SandboxState, type Team } from './model.js';
+import {
+  fullName,
+  type Account,
+  type Identity,
+  type Label,
+  type Milestone,
+  type Protection,
+  type PullRequest,
+  type Release,
+  type ReleaseAsset,
+  type Repository,
+  type Ruleset,
+  type SandboxState,
+  type Team,
+} from './model.js';
 
 /** Base URLs the sandbox answers on; every URL in a response is built from these. */
 export interface Urls {
@@ -329,7 +343,10 @@ export function pullRequest(state: SandboxState, urls: Urls, repo: Repository, p
     title: pr.title,
     user: accountByLogin(state, urls, pr.user),
     body: pr.body,
-    labels: pr.labels.map((name) => repo.labels.find((l) => l.name === name)).filter((l): l is Label => l !== undefined).map((l) => label(urls, repo, l, true)),
+    labels: pr.labels
+      .map((name) => repo.labels.find((l) => l.name === name))
+      .filter((l): l is Label => l !== undefined)
+      .map((l) => label(urls, repo, l, true)),
     milestone: milestoneRecord ? milestone(state, urls, repo, milestoneRecord) : null,
     active_lock_reason: null,
     created_at: pr.createdAt,

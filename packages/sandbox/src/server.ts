@@ -267,8 +267,14 @@ export class Sandbox {
         route = '/graphql';
         if (!identity) throw new HttpError(401, 'This endpoint requires you to be authenticated.');
         const result = await executeGraphql(
-          { state: this.state, urls: this.urls, identity, associationLagMs: this.associationLagMs, rateLimit: () => ({ limit: bucket.limit, remaining: bucket.limit - bucket.used, used: bucket.used, resetAt: bucket.reset }) },
-          (requestBody ?? {}),
+          {
+            state: this.state,
+            urls: this.urls,
+            identity,
+            associationLagMs: this.associationLagMs,
+            rateLimit: () => ({ limit: bucket.limit, remaining: bucket.limit - bucket.used, used: bucket.used, resetAt: bucket.reset }),
+          },
+          requestBody ?? {},
         );
         answer = { status: 200, body: result };
       } else {
@@ -321,7 +327,16 @@ export class Sandbox {
   }
 
   /** Returns the answer to send, or undefined when the fault already dealt with the socket. */
-  private applyFault(fault: FaultRule & { kind: string }, res: ServerResponse, headers: Record<string, string>, server: string, method: string, url: URL, identity: Identity | undefined, rawBody: Buffer): SandboxResponse | undefined {
+  private applyFault(
+    fault: FaultRule & { kind: string },
+    res: ServerResponse,
+    headers: Record<string, string>,
+    server: string,
+    method: string,
+    url: URL,
+    identity: Identity | undefined,
+    rawBody: Buffer,
+  ): SandboxResponse | undefined {
     switch (fault.kind) {
       case 'reset':
         if (server === 'uploads' && method === 'POST') this.leaveStarterAsset(url, identity, rawBody);
@@ -333,7 +348,11 @@ export class Sandbox {
       case 'secondary-limit':
         return {
           status: 403,
-          body: { message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.', documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits', status: '403' },
+          body: {
+            message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+            documentation_url: 'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+            status: '403',
+          },
           headers: fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {},
         };
       case 'rate-limit': {
@@ -358,7 +377,18 @@ export class Sandbox {
     const release = this.state.repo(match[1] as string, match[2])?.releases.find((r) => r.id === Number(match[3]));
     if (!release || release.assets.some((a) => a.name === normaliseAssetName(name))) return;
     const now = nowIso();
-    release.assets.push({ id: this.state.id(), name: normaliseAssetName(name), label: null, contentType: 'application/octet-stream', state: 'starter', data: rawBody.subarray(0, Math.floor(rawBody.length / 2)), uploader: identity.account.login, downloadCount: 0, createdAt: now, updatedAt: now });
+    release.assets.push({
+      id: this.state.id(),
+      name: normaliseAssetName(name),
+      label: null,
+      contentType: 'application/octet-stream',
+      state: 'starter',
+      data: rawBody.subarray(0, Math.floor(rawBody.length / 2)),
+      uploader: identity.account.login,
+      downloadCount: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
   }
 
   private control(method: string, url: URL, rawBody: Buffer): SandboxResponse {

@@ -81,7 +81,10 @@ function rewritten(requirement: string, comparators: Comparator[], version: stri
 export function updatedRequirement(requirement: string, version: string, where: string, policy: DependentVersion = 'upgrade'): string {
   const trimmed = requirement.trim();
   const satisfied = cargoSatisfies(trimmed, version);
-  if (satisfied === undefined) throw new UserError(`${where}: "${requirement}" is not a Cargo version requirement.`, 'Write it as Cargo does (e.g. "1.2", "=4.2.0", ">=0.61, <2"), or drop `version` from the path dependency.', { input: 'files' });
+  if (satisfied === undefined)
+    throw new UserError(`${where}: "${requirement}" is not a Cargo version requirement.`, 'Write it as Cargo does (e.g. "1.2", "=4.2.0", ">=0.61, <2"), or drop `version` from the path dependency.', {
+      input: 'files',
+    });
   if (satisfied && policy === 'fix') return requirement;
   const next = rewritten(trimmed, parseComparators(trimmed)!, version);
   if (next === trimmed) {

@@ -4,17 +4,10 @@ import { UserError } from '@relkit/kit';
  * One step of a key path such as `dependencies[name=crds].version` or
  * `workspace.dependencies.*[path].version`.
  */
-export type KeyStep =
-  | { type: 'key'; name: string }
-  | { type: 'any' }
-  | { type: 'index'; index: number }
-  | { type: 'filter'; key: string; value: string | undefined };
+export type KeyStep = { type: 'key'; name: string } | { type: 'any' } | { type: 'index'; index: number } | { type: 'filter'; key: string; value: string | undefined };
 
 /** A parsed document node, the same shape for YAML, JSON and TOML. */
-export type TreeNode =
-  | { kind: 'map'; entries: Array<[string, TreeNode]> }
-  | { kind: 'seq'; items: TreeNode[] }
-  | { kind: 'scalar'; value: unknown; span: ScalarSpan | undefined };
+export type TreeNode = { kind: 'map'; entries: Array<[string, TreeNode]> } | { kind: 'seq'; items: TreeNode[] } | { kind: 'scalar'; value: unknown; span: ScalarSpan | undefined };
 
 /** Where a scalar sits in the source and how to write a new string value in the same style. */
 export interface ScalarSpan {

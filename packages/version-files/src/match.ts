@@ -42,7 +42,9 @@ function valueMatch(
     current,
     edits: (vars) => {
       const value = nextValue(current, selector.template, vars, fallback);
-      return value === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text, ...(span.withinScalar ? { withinScalar: true } : {}) }];
+      return value === current
+        ? []
+        : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text, ...(span.withinScalar ? { withinScalar: true } : {}) }];
     },
   };
 }
@@ -77,7 +79,11 @@ function matchReplace(file: ParsedFile, selector: Extract<Selector, { kind: 'rep
   const found = [...text.matchAll(selector.pattern)];
   const bounds = selector.max === selector.min ? `exactly ${selector.min}` : `at least ${selector.min}${selector.max !== undefined ? ` and at most ${selector.max}` : ''}`;
   if (found.length > 0 && (found.length < selector.min || (selector.max !== undefined && found.length > selector.max))) {
-    throw new UserError(`${file.source.path}: the pre-release replacement \`${selector.pattern.source}\` matches ${found.length} time(s), and release.toml asks for ${bounds}.`, 'Fix the `search` regex (or min/max/exactly) in release.toml, or the file.', { input: 'files' });
+    throw new UserError(
+      `${file.source.path}: the pre-release replacement \`${selector.pattern.source}\` matches ${found.length} time(s), and release.toml asks for ${bounds}.`,
+      'Fix the `search` regex (or min/max/exactly) in release.toml, or the file.',
+      { input: 'files' },
+    );
   }
   return found.map((m) => {
     const start = m.index;
@@ -94,7 +100,10 @@ function matchReplace(file: ParsedFile, selector: Extract<Selector, { kind: 'rep
         if (vars.previous === vars.version) return [];
         const filled = selector.placeholders === 'cargo' ? cargoPlaceholders(selector.replacement, vars, selector.crate) : renderTemplate(selector.replacement, vars);
         // $1 / ${1} / ${name} as the regex crate writes them; {{…}} as cargo-release fills them.
-        const replacement = filled.replace(/\$(?:\{(\w+)\}|(\d+))/g, (_, name: string | undefined, digit: string | undefined) => (name !== undefined ? (/^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name]) : m[Number(digit)]) ?? '');
+        const replacement = filled.replace(
+          /\$(?:\{(\w+)\}|(\d+))/g,
+          (_, name: string | undefined, digit: string | undefined) => (name !== undefined ? (/^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name]) : m[Number(digit)]) ?? '',
+        );
         return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text }];
       },
     };

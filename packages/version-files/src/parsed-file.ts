@@ -88,4 +88,3 @@ export function* scan(file: ParsedFile, pattern: RegExp): Generator<{ match: Reg
     if (range && range.start <= start && end <= range.end) yield { match: match, offset: 0 };
   }
 }
-

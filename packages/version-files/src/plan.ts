@@ -10,11 +10,7 @@ import { decideVersion, findVersion, templateVars, type Bump } from './version.j
 import type { FileSource } from './file-source.js';
 
 /** Where the current version is read from. */
-export type CurrentVersionSource =
-  | { kind: 'files' }
-  | { kind: 'spec'; entries: SpecEntry[]; label: string }
-  | { kind: 'value'; version: SemVer | undefined; label: string }
-  | { kind: 'none' };
+export type CurrentVersionSource = { kind: 'files' } | { kind: 'spec'; entries: SpecEntry[]; label: string } | { kind: 'value'; version: SemVer | undefined; label: string } | { kind: 'none' };
 
 export interface BumpRequest {
   /** Where the spec's paths are read: the workspace (a folder) or any other source, such as a repository read through the API. */

@@ -34,7 +34,12 @@ function strings(node: TreeNode | undefined): string[] {
 const DEPENDENCY_TABLES = ['dependencies', 'dev-dependencies', 'build-dependencies'];
 
 function get(tree: TreeNode | undefined, keys: string[]): TreeNode | undefined {
-  return tree ? resolveKeyPath(tree, keys.map((name) => ({ type: 'key' as const, name })))[0]?.node : undefined;
+  return tree
+    ? resolveKeyPath(
+        tree,
+        keys.map((name) => ({ type: 'key' as const, name })),
+      )[0]?.node
+    : undefined;
 }
 
 function scalar(node: TreeNode | undefined): unknown {
@@ -75,7 +80,11 @@ function rustRegex(search: string, where: string): RegExp {
   try {
     return new RegExp(source, [...new Set(flags)].join(''));
   } catch (error) {
-    throw new UserError(`${where}: the search regex "${search}" is not one relkit can run (${(error as Error).message}).`, 'Simplify the regex in release.toml (relkit runs it as a JavaScript regex), or list the edit in `files`.', { input: 'preset' });
+    throw new UserError(
+      `${where}: the search regex "${search}" is not one relkit can run (${(error as Error).message}).`,
+      'Simplify the regex in release.toml (relkit runs it as a JavaScript regex), or list the edit in `files`.',
+      { input: 'preset' },
+    );
   }
 }
 
@@ -87,7 +96,11 @@ function replacementEntries(items: TreeNode[], crateDir: string, crate: string, 
     const search = scalar(get(item, ['search']));
     const replace = scalar(get(item, ['replace']));
     if (typeof file !== 'string' || typeof search !== 'string' || typeof replace !== 'string') {
-      throw new UserError(`${where} needs \`file\`, \`search\` and \`replace\` strings.`, 'Fix release.toml as cargo-release documents it (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md#pre-release-replacements).', { input: 'preset' });
+      throw new UserError(
+        `${where} needs \`file\`, \`search\` and \`replace\` strings.`,
+        'Fix release.toml as cargo-release documents it (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md#pre-release-replacements).',
+        { input: 'preset' },
+      );
     }
     const count = (key: string) => {
       const value = scalar(get(item, [key]));
@@ -102,7 +115,20 @@ function replacementEntries(items: TreeNode[], crateDir: string, crate: string, 
       pattern: path.replace(/^\.\//, ''),
       optional: false,
       origin: where,
-      selectors: [{ kind: 'replace' as const, pattern: rustRegex(search, where), replacement: replace, placeholders: 'cargo' as const, crate, min, max, prerelease: scalar(get(item, ['prerelease'])) === true, optional: min === 0, text: `${where}: ${search}` }],
+      selectors: [
+        {
+          kind: 'replace' as const,
+          pattern: rustRegex(search, where),
+          replacement: replace,
+          placeholders: 'cargo' as const,
+          crate,
+          min,
+          max,
+          prerelease: scalar(get(item, ['prerelease'])) === true,
+          optional: min === 0,
+          text: `${where}: ${search}`,
+        },
+      ],
     };
   });
 }
@@ -117,7 +143,12 @@ function replacementEntries(items: TreeNode[], crateDir: string, crate: string, 
  */
 const cargoWorkspace: PresetExpander = async (source) => {
   const manifest = await readToml(source, 'Cargo.toml');
-  if (!manifest) throw new UserError('Preset `cargo-workspace` needs a Cargo.toml at the workspace root, and there is none.', 'Run the action in the repository root (`working-directory`), or list the files in `files`.', { input: 'preset' });
+  if (!manifest)
+    throw new UserError(
+      'Preset `cargo-workspace` needs a Cargo.toml at the workspace root, and there is none.',
+      'Run the action in the repository root (`working-directory`), or list the files in `files`.',
+      { input: 'preset' },
+    );
   const workspaceToml = await readToml(source, 'release.toml');
   const workspaceSettings = { ...settingsOf(get(manifest, ['workspace', 'metadata', 'release'])), ...settingsOf(workspaceToml) };
   const members = strings(get(manifest, ['workspace', 'members']));
@@ -155,7 +186,10 @@ const cargoWorkspace: PresetExpander = async (source) => {
     const selectors = [...(crate.released ? ['package.version?'] : []), ...requirements(DEPENDENCY_TABLES)];
     if (selectors.length > 0) lines.push(line(`${crate.dir}/Cargo.toml`, selectors));
   }
-  const released = crates.filter((c) => c.released).map((c) => c.name).sort();
+  const released = crates
+    .filter((c) => c.released)
+    .map((c) => c.name)
+    .sort();
   if (released.length > 0) lines.push(`README.md?: crate ${released.join(' ')}?`);
   lines.push('CHANGELOG.md?: changelog?');
   const entries = parseSpec(lines.join('\n'), 'preset cargo-workspace');
@@ -168,7 +202,9 @@ const cargoWorkspace: PresetExpander = async (source) => {
   const hooks = new Map<string, string[]>();
   for (const crate of crates.filter((c) => c.released && c.settings.hook.length > 0)) hooks.set(crate.settings.hook.join(' '), [...(hooks.get(crate.settings.hook.join(' ')) ?? []), crate.name]);
   for (const [hook, names] of hooks) {
-    notes.push(`release.toml runs the pre-release hook \`${hook}\` for ${names.join(', ')}; relkit does not run it, so whatever it edits (a changelog header, README versions, link rewrites) is not in this bump. Run it yourself, or express its edits as pre-release-replacements.`);
+    notes.push(
+      `release.toml runs the pre-release hook \`${hook}\` for ${names.join(', ')}; relkit does not run it, so whatever it edits (a changelog header, README versions, link rewrites) is not in this bump. Run it yourself, or express its edits as pre-release-replacements.`,
+    );
   }
   return { entries, notes };
 };

@@ -115,7 +115,11 @@ export async function runBumpVersionFiles(clients: BumpClients, input: BumpInput
   if (input.commit !== 'none' && (changed.length > 0 || input.include.length > 0)) {
     expectedHead = input.expectedHead ?? (await checkoutHead(input.repoRoot)) ?? env.GITHUB_SHA;
     if (!expectedHead) {
-      throw new UserError('Cannot tell which commit the checkout is at: the workspace is not a git checkout and GITHUB_SHA is not set.', 'Set `expected-head-sha` to the commit the files were checked out from.', { input: 'expected-head-sha' });
+      throw new UserError(
+        'Cannot tell which commit the checkout is at: the workspace is not a git checkout and GITHUB_SHA is not set.',
+        'Set `expected-head-sha` to the commit the files were checked out from.',
+        { input: 'expected-head-sha' },
+      );
     }
     github = clients.github(input.token!);
     target = input.commit === 'branch' ? input.branch : input.base;

@@ -26,7 +26,18 @@ export type Selector =
    * `pattern` becomes `replacement` ($1 and the placeholders filled in: {{version}}… from release.toml,
    * {version}… in a spec), with occurrence bounds; only when the version changes, so a re-run adds nothing.
    */
-  | { kind: 'replace'; pattern: RegExp; replacement: string; placeholders: 'cargo' | 'relkit'; crate: string; min: number; max: number | undefined; prerelease: boolean; optional: boolean; text: string };
+  | {
+      kind: 'replace';
+      pattern: RegExp;
+      replacement: string;
+      placeholders: 'cargo' | 'relkit';
+      crate: string;
+      min: number;
+      max: number | undefined;
+      prerelease: boolean;
+      optional: boolean;
+      text: string;
+    };
 
 export interface SpecEntry {
   /** A workspace-relative path or glob. */
@@ -198,12 +209,16 @@ function parseSelector(text: string, origin: string): Selector {
       if (template !== undefined) throw specError(origin, `\`${text}\`: a requirement follows the version by Cargo's rules and takes no template.`);
       const [path, policy = 'upgrade', ...extra] = head.replace(/^requirement\s*/, '').split(/\s+/);
       if (!path) throw specError(origin, `\`${text}\`: name the key path, e.g. requirement dependencies.*[path].version.`);
-      if ((policy !== 'upgrade' && policy !== 'fix') || extra.length > 0) throw specError(origin, `\`${text}\`: after the key path write \`upgrade\` (rewrite every requirement, cargo-release's default) or \`fix\` (only those the new version does not match).`);
+      if ((policy !== 'upgrade' && policy !== 'fix') || extra.length > 0)
+        throw specError(origin, `\`${text}\`: after the key path write \`upgrade\` (rewrite every requirement, cargo-release's default) or \`fix\` (only those the new version does not match).`);
       return { kind: 'requirement', path: parseKeyPath(path, origin), policy, optional, text };
     }
     case 'crate': {
       const { head, optional, template } = splitTemplate(text);
-      const names = head.replace(/^crate\s*/, '').split(/\s+/).filter(Boolean);
+      const names = head
+        .replace(/^crate\s*/, '')
+        .split(/\s+/)
+        .filter(Boolean);
       if (names.length === 0) throw specError(origin, `\`${text}\`: name the crates, e.g. crate kube kube-runtime.`);
       return { kind: 'crate', names, optional, template, text };
     }

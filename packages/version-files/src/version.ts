@@ -49,11 +49,7 @@ export function decideVersion(request: VersionRequest): VersionDecision {
     }
     const parsed = parseVersion(request.version);
     if (!parsed) {
-      throw new UserError(
-        `Input \`version\` is "${request.version}", which is not a semantic version.`,
-        'Set `version` to X.Y.Z, vX.Y.Z or a pre-release such as 1.2.0-rc.1.',
-        { input: 'version' },
-      );
+      throw new UserError(`Input \`version\` is "${request.version}", which is not a semantic version.`, 'Set `version` to X.Y.Z, vX.Y.Z or a pre-release such as 1.2.0-rc.1.', { input: 'version' });
     }
     next = parsed;
   } else if (request.bump !== undefined) {
@@ -111,7 +107,13 @@ export function templateVars(next: SemVer, options: { tagPrefix: string; previou
 export function checkTemplate(template: string, where: string): void {
   const [unknown] = unknownPlaceholders(template, Object.keys(PLACEHOLDER_NAMES));
   if (unknown !== undefined) {
-    throw new UserError(`${where}: the template "${template}" uses an unknown placeholder {${unknown}}.`, `Use ${Object.keys(PLACEHOLDER_NAMES).map((n) => `{${n}}`).join(', ')}.`, { input: 'files' });
+    throw new UserError(
+      `${where}: the template "${template}" uses an unknown placeholder {${unknown}}.`,
+      `Use ${Object.keys(PLACEHOLDER_NAMES)
+        .map((n) => `{${n}}`)
+        .join(', ')}.`,
+      { input: 'files' },
+    );
   }
 }
 

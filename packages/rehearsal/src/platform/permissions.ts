@@ -9,7 +9,23 @@
  */
 export type Permissions = Record<string, 'read' | 'write'>;
 
-const SCOPES = ['actions', 'attestations', 'checks', 'contents', 'deployments', 'discussions', 'id-token', 'issues', 'models', 'packages', 'pages', 'pull-requests', 'repository-projects', 'security-events', 'statuses'];
+const SCOPES = [
+  'actions',
+  'attestations',
+  'checks',
+  'contents',
+  'deployments',
+  'discussions',
+  'id-token',
+  'issues',
+  'models',
+  'packages',
+  'pages',
+  'pull-requests',
+  'repository-projects',
+  'security-events',
+  'statuses',
+];
 
 /**
  * The token a job gets when neither it nor its workflow says: the "restricted" default GitHub gives
@@ -21,7 +37,8 @@ export const DEFAULT_PERMISSIONS: Permissions = { contents: 'read', packages: 'r
 /** A `permissions:` value (`read-all`, `write-all`, `{}` or a mapping); undefined when absent. */
 export function parsePermissions(value: unknown): Permissions | undefined {
   if (value === undefined || value === null) return undefined;
-  if (value === 'read-all' || value === 'write-all') return Object.fromEntries(SCOPES.filter((s) => s !== 'id-token' || value === 'write-all').map((s) => [s, value === 'read-all' ? 'read' : 'write']));
+  if (value === 'read-all' || value === 'write-all')
+    return Object.fromEntries(SCOPES.filter((s) => s !== 'id-token' || value === 'write-all').map((s) => [s, value === 'read-all' ? 'read' : 'write']));
   if (typeof value !== 'object' || Array.isArray(value)) throw new Error(`permissions: ${JSON.stringify(value)} is not read-all, write-all or a mapping of scopes`);
   const permissions: Permissions = {};
   for (const [scope, level] of Object.entries(value as Record<string, unknown>)) {

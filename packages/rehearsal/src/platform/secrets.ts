@@ -15,7 +15,14 @@ export function checkSecretName(name: string): void {
       : /^GITHUB_/i.test(name)
         ? 'secret names must not start with GITHUB_'
         : undefined;
-  if (why) throw new UserError(`GitHub would not store a repository secret named "${name}": ${why}.`, `Name it like ${name.toUpperCase().replace(/[^A-Z0-9_]/g, '_').replace(/^(?=[0-9])|^GITHUB_/, 'RELKIT_')}.`);
+  if (why)
+    throw new UserError(
+      `GitHub would not store a repository secret named "${name}": ${why}.`,
+      `Name it like ${name
+        .toUpperCase()
+        .replace(/[^A-Z0-9_]/g, '_')
+        .replace(/^(?=[0-9])|^GITHUB_/, 'RELKIT_')}.`,
+    );
 }
 
 /** A repository's secrets as GitHub holds them: checked names, looked up without case (stored upper case). */
@@ -35,12 +42,21 @@ export function repositorySecrets(secrets: Record<string, string>): Record<strin
  * in the referenced workflow").
  * https://docs.github.com/en/actions/sharing-automations/reusing-workflows#passing-inputs-and-secrets-to-a-reusable-workflow
  */
-export function secretsForCalledWorkflow(options: { inherit: boolean; caller: Record<string, string>; given: Record<string, string>; declared: readonly string[]; workflow: string }): Record<string, string> {
+export function secretsForCalledWorkflow(options: {
+  inherit: boolean;
+  caller: Record<string, string>;
+  given: Record<string, string>;
+  declared: readonly string[];
+  workflow: string;
+}): Record<string, string> {
   if (options.inherit) return { ...options.caller };
   const declared = new Set(options.declared.map((name) => name.toLowerCase()));
   for (const name of Object.keys(options.given)) {
     if (!declared.has(name.toLowerCase())) {
-      throw new UserError(`Invalid secret, ${name} is not defined in the referenced workflow ${options.workflow}.`, `Pass only the secrets it declares (${options.declared.join(', ') || 'none'}), or use \`secrets: inherit\`.`);
+      throw new UserError(
+        `Invalid secret, ${name} is not defined in the referenced workflow ${options.workflow}.`,
+        `Pass only the secrets it declares (${options.declared.join(', ') || 'none'}), or use \`secrets: inherit\`.`,
+      );
     }
   }
   return { ...options.given };

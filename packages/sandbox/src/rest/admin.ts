@@ -6,7 +6,23 @@ import { requireAdmin, rulesetApplies } from '../rules.js';
 /** The GitHub Actions app: what GITHUB_TOKEN authenticates as. It can never bypass a ruleset. */
 export const GITHUB_ACTIONS_APP_ID = 15368;
 
-const RULE_TYPES = new Set(['creation', 'update', 'deletion', 'non_fast_forward', 'required_linear_history', 'required_signatures', 'pull_request', 'required_status_checks', 'required_deployments', 'merge_queue', 'commit_message_pattern', 'commit_author_email_pattern', 'committer_email_pattern', 'branch_name_pattern', 'tag_name_pattern']);
+const RULE_TYPES = new Set([
+  'creation',
+  'update',
+  'deletion',
+  'non_fast_forward',
+  'required_linear_history',
+  'required_signatures',
+  'pull_request',
+  'required_status_checks',
+  'required_deployments',
+  'merge_queue',
+  'commit_message_pattern',
+  'commit_author_email_pattern',
+  'committer_email_pattern',
+  'branch_name_pattern',
+  'tag_name_pattern',
+]);
 const ENFORCEMENTS: readonly string[] = ['active', 'disabled', 'evaluate'] satisfies Ruleset['enforcement'][];
 const TARGETS: readonly string[] = ['branch', 'tag', 'push'] satisfies Ruleset['target'][];
 const ACTOR_TYPES: readonly string[] = ['Integration', 'OrganizationAdmin', 'RepositoryRole', 'Team', 'DeployKey'] satisfies BypassActor['actor_type'][];
@@ -82,7 +98,8 @@ export function parseRuleset(body: RulesetBody, existing: Ruleset | undefined, o
   if (!name) throw missingField('Ruleset', 'name');
   if (others.some((r) => r.name === name && r.id !== existing?.id)) throw validationFailed([], 'Validation Failed: Name must be unique');
   const enforcement = body.enforcement ?? existing?.enforcement;
-  if (!oneOf<Ruleset['enforcement']>(ENFORCEMENTS, enforcement)) throw new HttpError(422, `Invalid property /enforcement: \`${enforcement}\` is not a possible value. Must be one of the following: disabled, active, evaluate.`);
+  if (!oneOf<Ruleset['enforcement']>(ENFORCEMENTS, enforcement))
+    throw new HttpError(422, `Invalid property /enforcement: \`${enforcement}\` is not a possible value. Must be one of the following: disabled, active, evaluate.`);
   const target = body.target ?? existing?.target ?? 'branch';
   if (!oneOf<Ruleset['target']>(TARGETS, target)) throw new HttpError(422, `Invalid property /target: \`${target}\` is not a possible value.`);
   const rules: RulesetRule[] = body.rules ?? existing?.rules ?? [];

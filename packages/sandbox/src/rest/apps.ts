@@ -73,7 +73,8 @@ export function verifyAppJwt(state: SandboxState, token: string): Identity {
   const iat = Number(claims.iat);
   const exp = Number(claims.exp);
   if (!Number.isFinite(exp) || exp < now) throw new HttpError(401, "'Expiration time' claim ('exp') must be a numeric value representing the future time at which the assertion expires");
-  if (!Number.isFinite(iat) || iat > now + 60 || exp - iat > 600) throw new HttpError(401, "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued, and the 'exp' claim may be at most 10 minutes later");
+  if (!Number.isFinite(iat) || iat > now + 60 || exp - iat > 600)
+    throw new HttpError(401, "'Issued at' claim ('iat') must be an Integer representing the time that the assertion was issued, and the 'exp' claim may be at most 10 minutes later");
   // The JWT itself holds no repository permission; only the installation's tokens do.
   return { ...app, token, jwt: true, permissions: {} };
 }

@@ -96,7 +96,14 @@ export function registerGitRoutes(router: Router): void {
   router.add('POST', '/repos/{owner}/{repo}/git/commits', (ctx) => {
     const repo = ctx.repo();
     const identity = requireWrite(repo, ctx.identity, 'contents');
-    const body = requireBody<{ message?: string; tree?: string; parents?: string[]; author?: { name: string; email: string; date?: string }; committer?: { name: string; email: string; date?: string }; signature?: string }>(ctx);
+    const body = requireBody<{
+      message?: string;
+      tree?: string;
+      parents?: string[];
+      author?: { name: string; email: string; date?: string };
+      committer?: { name: string; email: string; date?: string };
+      signature?: string;
+    }>(ctx);
     if (typeof body.message !== 'string') throw missingField('Commit', 'message');
     if (!body.tree || repo.objects.typeOf(body.tree) !== 'tree') throw validationFailed([{ resource: 'Commit', code: 'invalid', field: 'tree' }], 'Tree SHA does not exist');
     for (const parent of body.parents ?? []) {
@@ -106,7 +113,14 @@ export function registerGitRoutes(router: Router): void {
     const sig = (given: { name: string; email: string; date?: string } | undefined, fallback = signatureFor(identity, now)) =>
       given ? { name: given.name, email: given.email, time: given.date ? Math.floor(Date.parse(given.date) / 1000) : now, tz: '+0000' } : fallback;
     const author = sig(body.author);
-    const sha = repo.objects.putCommit({ tree: body.tree, parents: body.parents ?? [], author, committer: sig(body.committer, author), message: body.message, ...(body.signature ? { signature: body.signature } : {}) });
+    const sha = repo.objects.putCommit({
+      tree: body.tree,
+      parents: body.parents ?? [],
+      author,
+      committer: sig(body.committer, author),
+      message: body.message,
+      ...(body.signature ? { signature: body.signature } : {}),
+    });
     return { status: 201, body: json.gitCommit(ctx.urls, repo, repo.objects.commit(sha) as never) };
   });
   router.add('GET', '/repos/{owner}/{repo}/git/commits/{commit_sha}', (ctx) => {
@@ -159,7 +173,7 @@ export function registerGitRoutes(router: Router): void {
     const identity = requireWrite(repo, ctx.identity, 'contents');
     const body = requireBody<{ ref?: string; sha?: string }>(ctx);
     if (!body.ref) throw missingField('Reference', 'ref');
-    if (!body.ref.startsWith('refs/') || body.ref.split('/').length < 3) throw new HttpError(422, 'Reference name must start with \'refs/\' and have at least two slashes.');
+    if (!body.ref.startsWith('refs/') || body.ref.split('/').length < 3) throw new HttpError(422, "Reference name must start with 'refs/' and have at least two slashes.");
     if (!body.sha || !repo.objects.has(body.sha)) throw new HttpError(422, 'Object does not exist');
     if (repo.refs.has(body.ref)) throw new HttpError(422, 'Reference already exists');
     setRef(repo, identity, body.ref, body.sha);

@@ -24,10 +24,15 @@ export function registerPullRoutes(router: Router): void {
     if (!body.base) throw missingField('PullRequest', 'base');
     if (!body.title) throw missingField('PullRequest', 'title');
     const [headOwner, headRef] = body.head.includes(':') ? (body.head.split(':', 2) as [string, string]) : [repo.owner.login, body.head];
-    const headRepo = body.head_repo ? ctx.state.repo(body.head_repo) : headOwner.toLowerCase() === repo.owner.login.toLowerCase() ? repo : [...ctx.state.repos.values()].find((r) => r.owner.login.toLowerCase() === headOwner.toLowerCase() && r.fork === fullName(repo));
+    const headRepo = body.head_repo
+      ? ctx.state.repo(body.head_repo)
+      : headOwner.toLowerCase() === repo.owner.login.toLowerCase()
+        ? repo
+        : [...ctx.state.repos.values()].find((r) => r.owner.login.toLowerCase() === headOwner.toLowerCase() && r.fork === fullName(repo));
     const headSha = headRepo?.refs.get(`refs/heads/${headRef}`);
     // Anyone who can push to a fork may open a pull request from it against a public repository.
-    const identity = headRepo && headRepo !== repo && !repo.private && ctx.identity?.kind === 'user' ? requireWrite(headRepo, ctx.identity, 'contents') : requireWrite(repo, ctx.identity, 'pull_requests');
+    const identity =
+      headRepo && headRepo !== repo && !repo.private && ctx.identity?.kind === 'user' ? requireWrite(headRepo, ctx.identity, 'contents') : requireWrite(repo, ctx.identity, 'pull_requests');
     if (!headRepo || !headSha) throw validationFailed([{ resource: 'PullRequest', field: 'head', code: 'invalid' }]);
     const baseSha = repo.refs.get(`refs/heads/${body.base}`);
     if (!baseSha) throw validationFailed([{ resource: 'PullRequest', field: 'base', code: 'invalid' }]);

@@ -71,19 +71,22 @@ function compare(ctx: RequestContext, repo: Repository, base: string, head: stri
   const baseCommit = repo.objects.commit(baseSha);
   const mergeBaseCommit = mergeBase ? repo.objects.commit(mergeBase) : undefined;
   const headCommit = repo.objects.commit(headSha);
-  const files = firstPage && mergeBaseCommit && headCommit
-    ? changedPaths(repo, mergeBaseCommit.tree, headCommit.tree).slice(0, 300).map((f) => ({
-        sha: f.after ?? f.before ?? '',
-        filename: f.path,
-        status: f.status,
-        additions: 0,
-        deletions: 0,
-        changes: 0,
-        blob_url: `${ctx.urls.html}/${repo.owner.login}/${repo.name}/blob/${headSha}/${f.path}`,
-        raw_url: `${ctx.urls.html}/${repo.owner.login}/${repo.name}/raw/${headSha}/${f.path}`,
-        contents_url: `${json.repoUrl(ctx.urls, repo)}/contents/${f.path}?ref=${headSha}`,
-      }))
-    : [];
+  const files =
+    firstPage && mergeBaseCommit && headCommit
+      ? changedPaths(repo, mergeBaseCommit.tree, headCommit.tree)
+          .slice(0, 300)
+          .map((f) => ({
+            sha: f.after ?? f.before ?? '',
+            filename: f.path,
+            status: f.status,
+            additions: 0,
+            deletions: 0,
+            changes: 0,
+            blob_url: `${ctx.urls.html}/${repo.owner.login}/${repo.name}/blob/${headSha}/${f.path}`,
+            raw_url: `${ctx.urls.html}/${repo.owner.login}/${repo.name}/raw/${headSha}/${f.path}`,
+            contents_url: `${json.repoUrl(ctx.urls, repo)}/contents/${f.path}?ref=${headSha}`,
+          }))
+      : [];
   const html = `${ctx.urls.html}/${repo.owner.login}/${repo.name}/compare/${base}...${head}`;
   const body = {
     url: `${json.repoUrl(ctx.urls, repo)}/compare/${base}...${head}`,
@@ -162,7 +165,6 @@ function registerRepositoryRoutes(router: Router): void {
     const page = paginate(ctx, tags, `/repos/${repo.owner.login}/${repo.name}/tags`);
     return { status: 200, body: page.items, headers: page.headers };
   });
-
 }
 
 /** Commits, a commit's pull requests, and compare. */
@@ -223,7 +225,6 @@ function registerHistoryRoutes(router: Router): void {
     const { body, headers } = compare(ctx, repo, base, head);
     return { status: 200, body, headers };
   });
-
 }
 
 /** The contents API: a file or directory at a ref (raw or as JSON), and writing one file. */
@@ -265,7 +266,12 @@ function registerContentRoutes(router: Router): void {
       // The raw media type, as asked: Octokit's `mediaType: { format: 'raw' }` sends the v3 form, and
       // release-drafter refuses an answer whose content-type is not `application/vnd.github.v3.raw`.
       const raw = /application\/vnd\.github(\.v3)?\.raw/.exec(ctx.headers.accept ?? '');
-      if (raw) return { status: 200, raw: repo.objects.blob(entry.sha) ?? Buffer.alloc(0), headers: { 'content-type': `application/vnd.github${raw[1] ?? ''}.raw; charset=utf-8`, 'x-github-media-type': 'github.v3; param=raw' } };
+      if (raw)
+        return {
+          status: 200,
+          raw: repo.objects.blob(entry.sha) ?? Buffer.alloc(0),
+          headers: { 'content-type': `application/vnd.github${raw[1] ?? ''}.raw; charset=utf-8`, 'x-github-media-type': 'github.v3; param=raw' },
+        };
       return { status: 200, body: fileContent(ctx, repo, path, entry.sha, ref) };
     },
     { greedy: true },
@@ -298,7 +304,6 @@ function registerContentRoutes(router: Router): void {
     },
     { greedy: true },
   );
-
 }
 
 /** Labels on the repository and on issues and pull requests, and milestones. */
@@ -320,7 +325,11 @@ function registerLabelRoutes(router: Router): void {
     const body = requireBody<{ name?: string; color?: string; description?: string }>(ctx);
     if (!body.name) throw missingField('Label', 'name');
     const color = (body.color ?? 'ededed').replace(/^#/, '');
-    if (!HEX_COLOR.test(color)) throw new HttpError(422, 'Validation Failed', { errors: [{ resource: 'Label', code: 'invalid', field: 'color' }], documentation_url: 'https://docs.github.com/rest/reference/issues#create-a-label' });
+    if (!HEX_COLOR.test(color))
+      throw new HttpError(422, 'Validation Failed', {
+        errors: [{ resource: 'Label', code: 'invalid', field: 'color' }],
+        documentation_url: 'https://docs.github.com/rest/reference/issues#create-a-label',
+      });
     if (repo.labels.some((l) => l.name.toLowerCase() === body.name?.toLowerCase())) throw validationFailed([{ resource: 'Label', code: 'already_exists', field: 'name' }]);
     const created = { id: ctx.state.id(), name: body.name, color: color.toLowerCase(), description: body.description ?? null, default: false };
     repo.labels.push(created);
@@ -374,7 +383,17 @@ function registerLabelRoutes(router: Router): void {
     if (!body.title) throw missingField('Milestone', 'title');
     if (repo.milestones.some((m) => m.title === body.title)) throw validationFailed([{ resource: 'Milestone', code: 'already_exists', field: 'title' }]);
     const now = nowIso();
-    const m = { id: ctx.state.id(), number: repo.milestones.length + 1, title: body.title, description: body.description ?? null, state: body.state ?? 'open', createdAt: now, updatedAt: now, closedAt: null, dueOn: body.due_on ?? null };
+    const m = {
+      id: ctx.state.id(),
+      number: repo.milestones.length + 1,
+      title: body.title,
+      description: body.description ?? null,
+      state: body.state ?? 'open',
+      createdAt: now,
+      updatedAt: now,
+      closedAt: null,
+      dueOn: body.due_on ?? null,
+    };
     repo.milestones.push(m);
     return { status: 201, body: json.milestone(ctx.state, ctx.urls, repo, m) };
   });

@@ -16,7 +16,7 @@ export const metallb: PresetData = {
     'website/content/*.md?: links metallb/metallb from main on x.y.0?',
     'website/content/*/*.md?: links metallb/metallb from main on x.y.0?',
     // kustomize references: tasks.py rewrites these two whatever they point at (not config/frr-k8s).
-    "website/content/installation/_index.md?: regex /github\\.com\\/metallb\\/metallb\\/config\\/(?:native|frr)\\?ref=(.*)$/m={tag}",
+    'website/content/installation/_index.md?: regex /github\\.com\\/metallb\\/metallb\\/config\\/(?:native|frr)\\?ref=(.*)$/m={tag}',
   ],
   // Not v0.13.0 (its manifests kept `:main` init-container images, which tasks.py now refuses) nor
   // v0.14.0/v0.14.1 (their chart kept version 0.0.0 until 0d9af3f88 fixed the release task for 0.14.2).
