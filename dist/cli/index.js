@@ -109828,8 +109828,9 @@ async function rehearse(options) {
     }
 }
 
-;// CONCATENATED MODULE: ./packages/rehearsal/src/scenarios.ts
+;// CONCATENATED MODULE: ./packages/rehearsal/src/scenario.ts
 
+/** Day `n` of the scenarios' shared calendar, at noon UTC. */
 const day = (n) => new Date(Date.UTC(2026, 9, 1 + n, 12)).toISOString();
 function pr(number, title, options) {
     const id = `pr${number}`;
@@ -109851,6 +109852,120 @@ function pr(number, title, options) {
         },
     };
 }
+/** The sandbox seed of a scenario: its repositories, and the sandbox's identities plus its own. */
+function scenarioSeed(scenario) {
+    return { identities: [...defaultIdentities(), ...(scenario.identities ?? [])], repos: scenario.repos };
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/scenarios/promoter.ts
+
+const PROMOTER_MANIFEST = 'registry.k8s.io/images/k8s-staging-example/images.yaml';
+/**
+ * A bot account with a fork of kubernetes/k8s.io, as Kubernetes projects open promotion PRs from a
+ * bot's fork with the bot's token (an App installed on the fork could not open them upstream).
+ */
+function promoterBot(login) {
+    const token = `ghp_sandbox_${login.replace(/-/g, '_')}`;
+    return {
+        identities: [{ token, kind: 'user', login }],
+        secrets: { RELKIT_PROMOTE_TOKEN: token },
+        fork: { owner: login, name: 'k8s.io', ownerType: 'User', fork: 'kubernetes/k8s.io', commits: [] },
+    };
+}
+function promoterRepo(existing, manifest = PROMOTER_MANIFEST) {
+    return {
+        owner: 'kubernetes',
+        name: 'k8s.io',
+        ownerType: 'Organization',
+        commits: [{ id: 'init', message: 'Add the example staging project', author: 'k8s-infra', date: day(0), files: { [manifest]: existing, 'README.md': '# k8s.io\n' } }],
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/scenarios/gaie.ts
+
+
+const GAIE_MANIFEST = 'registry.k8s.io/images/k8s-staging-gateway-api-inference-extension/images.yaml';
+function gaie() {
+    const bot = promoterBot('gaie-bot');
+    const prs = [
+        pr(1501, 'EPP: score endpoints by queue depth', {
+            user: 'kfswain',
+            labels: ['kind/feature'],
+            note: 'The endpoint picker scores endpoints by queue depth.',
+            base: 'release-1.2',
+            files: { 'pkg/epp/scorer.go': 'package epp // queue depth\n' },
+            at: 3,
+        }),
+    ];
+    const manifest = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: epp\nspec:\n  template:\n    spec:\n      containers:\n        - name: epp\n          image: registry.k8s.io/gateway-api-inference-extension/epp:v1.2.0-rc.0\n          imagePullPolicy: IfNotPresent\n';
+    return {
+        name: 'gaie',
+        title: 'Gateway API Inference Extension: v1.2.0-rc.1 on release-1.2, manifests bumped, a pre-release that is not latest with its manifests attached, images.yaml PR with tag and digest',
+        process: "Gateway API Inference Extension's new-release checklist (kubernetes-sigs/gateway-api-inference-extension)",
+        repository: 'kubernetes-sigs/gateway-api-inference-extension',
+        dispatchBranch: 'release-1.2',
+        repos: [
+            {
+                owner: 'kubernetes-sigs',
+                name: 'gateway-api-inference-extension',
+                ownerType: 'Organization',
+                labels: [{ name: 'kind/feature' }],
+                commits: [
+                    {
+                        id: 'v110',
+                        message: 'Updates artifacts for v1.1.0 release',
+                        author: 'k8s-release',
+                        date: day(0),
+                        files: {
+                            'config/manifests/epp.yaml': manifest.replace('v1.2.0-rc.0', 'v1.1.0'),
+                            Makefile: 'release:\n\t./hack/release.sh\n\nartifacts:\n\tmkdir -p artifacts\n\tcat config/manifests/*.yaml > artifacts/manifests.yaml\n',
+                        },
+                    },
+                    { id: 'rc0', message: 'Updates artifacts for v1.2.0-rc.0 release', author: 'k8s-release', date: day(1), files: { 'config/manifests/epp.yaml': manifest } },
+                    ...prs.map((p) => p.commit),
+                ],
+                branches: { main: 'rc0', 'release-1.2': prs[0].commit.id },
+                tags: { 'v1.1.0': 'v110', 'v1.2.0-rc.0': 'rc0' },
+                releases: [
+                    { tag: 'v1.1.0', name: 'v1.1.0', body: 'v1.1.0', target: 'v110' },
+                    { tag: 'v1.2.0-rc.0', name: 'v1.2.0-rc.0', body: 'v1.2.0-rc.0', target: 'rc0', prerelease: true },
+                ],
+                pulls: prs.map((p) => p.pull),
+            },
+            promoterRepo('- name: epp\n  dmap:\n    "sha256:2222222222222222222222222222222222222222222222222222222222222222": ["v1.1.0"]\n', GAIE_MANIFEST),
+            bot.fork,
+        ],
+        identities: bot.identities,
+        secrets: bot.secrets,
+        inputs: {
+            version: '1.2.0-rc.1',
+            branch: 'release-1.2',
+            'version-files': 'config/manifests/*.yaml: image registry.k8s.io/gateway-api-inference-extension/epp',
+            'build-command': 'mkdir -p artifacts && cat config/manifests/*.yaml > artifacts/manifests.yaml',
+            assets: 'artifacts/manifests.yaml',
+            images: '{registry}/k8s-staging-images/gateway-api-inference-extension/epp',
+            'promote-repository': 'kubernetes/k8s.io',
+            'promote-fork': 'gaie-bot/k8s.io',
+            'promoter-manifest': GAIE_MANIFEST,
+        },
+        images: { staging: ['k8s-staging-images/gateway-api-inference-extension/epp'], platforms: ['linux/amd64'] },
+        expect: {
+            version: '1.2.0-rc.1',
+            tag: 'v1.2.0-rc.1',
+            branch: 'release-1.2',
+            files: { 'config/manifests/epp.yaml': manifest.replace('v1.2.0-rc.0', 'v1.2.0-rc.1') },
+            published: true,
+            prerelease: true,
+            latest: false,
+            assets: ['manifests.yaml', 'SHA256SUMS'],
+            notes: [/The endpoint picker scores endpoints by queue depth/, /#1501/],
+            locked: false,
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/scenarios/kata.ts
+
 const chart = (name, version, appVersion) => `apiVersion: v2\nname: ${name}\ndescription: A Helm chart for ${name}\ntype: application\n# Bumped by the release workflow.\nversion: "${version}"\nappVersion: "${appVersion}"\n`;
 /** kata-deploy's local build, which the examples call as `make -C … kata-static-<arch>.tar.xz`. */
 const KATA_LOCAL_BUILD = 'tools/packaging/kata-deploy/local-build/Makefile';
@@ -109924,6 +110039,157 @@ function kata() {
         },
     };
 }
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/scenarios/kube-rs.ts
+
+function kubeRs() {
+    const prs = [
+        pr(1701, 'Add `Api::get_metadata_opt_with`', { user: 'clux', labels: ['changelog-add'], files: { 'kube-client/src/api.rs': '// get_metadata_opt_with\n' }, at: 2 }),
+        pr(1702, 'Fix watcher backoff reset after a successful list', { user: 'nightkr', labels: ['changelog-fix'], files: { 'kube-runtime/src/watcher.rs': '// backoff reset\n' }, at: 3 }),
+        pr(1703, 'Bump MSRV to 1.85', { user: 'newcomer-ferris', labels: ['changelog-change'], files: { 'Cargo.toml.msrv': '1.85\n' }, at: 4 }),
+    ];
+    const cargo = (v) => `[workspace]\nresolver = "2"\nmembers = ["kube", "kube-client"]\n\n[workspace.package]\nversion = "${v}"\nedition = "2021"\n\n[workspace.dependencies]\nkube-client = { path = "kube-client", version = "=${v}", default-features = false }\n`;
+    return {
+        name: 'kube-rs',
+        title: 'kube-rs: one version across the Cargo workspace, notes grouped by changelog-* labels with new contributors, the section written into CHANGELOG.md, left as a draft',
+        process: "kube-rs's release process (kube-rs/kube)",
+        repository: 'kube-rs/kube',
+        dispatchBranch: 'main',
+        repos: [
+            {
+                owner: 'kube-rs',
+                name: 'kube',
+                ownerType: 'Organization',
+                labels: [{ name: 'changelog-add' }, { name: 'changelog-fix' }, { name: 'changelog-change' }],
+                commits: [
+                    {
+                        id: 'v0990',
+                        message: 'release 0.99.0',
+                        author: 'clux',
+                        date: day(1),
+                        files: {
+                            'Cargo.toml': cargo('0.99.0'),
+                            'kube/Cargo.toml': '[package]\nname = "kube"\nversion.workspace = true\n\n[dependencies]\nkube-client.workspace = true\n',
+                            'kube-client/Cargo.toml': '[package]\nname = "kube-client"\nversion.workspace = true\n',
+                            'README.md': '# kube-rs\n\nSelect a version of `kube` along matching versions of k8s-openapi:\n\n```toml\n[dependencies]\nkube = { version = "0.99.0", features = ["runtime", "derive"] }\nk8s-openapi = { version = "0.24.0", features = ["latest"] }\n```\n',
+                            'CHANGELOG.md': '<!-- next-header -->\nUNRELEASED\n===================\n * see https://github.com/kube-rs/kube/compare/0.99.0...main\n\n[0.99.0](https://github.com/kube-rs/kube/releases/tag/0.99.0) / 2026-09-01\n===================\n * older notes\n',
+                            '.github/release.yml': 'changelog:\n  categories:\n    - title: Added\n      labels: [changelog-add]\n    - title: Changed\n      labels: [changelog-change]\n    - title: Fixed\n      labels: [changelog-fix]\nrelease-note-blocks: false\n',
+                        },
+                    },
+                    ...prs.map((p) => p.commit),
+                ],
+                tags: { '0.99.0': 'v0990' },
+                releases: [{ tag: '0.99.0', name: '0.99.0', body: '0.99.0', target: 'v0990' }],
+                pulls: prs.map((p) => p.pull),
+            },
+        ],
+        inputs: {
+            version: 'minor',
+            'tag-prefix': '',
+            'version-files': 'Cargo.toml: workspace.package.version, workspace.dependencies.*[path].version',
+            'changelog-file': 'CHANGELOG.md',
+            publish: false,
+        },
+        expect: {
+            version: '0.100.0',
+            tag: '0.100.0',
+            branch: 'main',
+            files: { 'Cargo.toml': cargo('0.100.0'), 'CHANGELOG.md': /Added[\s\S]*get_metadata_opt_with[\s\S]*Fixed[\s\S]*watcher backoff/ },
+            published: false,
+            prerelease: false,
+            latest: false,
+            assets: [],
+            notes: [/### Added/, /get_metadata_opt_with/, /### Fixed/, /newcomer-ferris/],
+            locked: false,
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/scenarios/kubernetes.ts
+
+
+function kubernetes() {
+    const bot = promoterBot('example-bot');
+    const prs = [
+        pr(4101, 'Fix leader election when the lease is deleted', {
+            user: 'k8s-dev',
+            labels: ['kind/bug', 'cherry-pick-approved'],
+            note: 'Fixed leader election after the lease is deleted.',
+            base: 'release-1.31',
+            files: { 'pkg/leader/lease.go': 'package leader // fixed\n' },
+            at: 3,
+        }),
+        pr(4102, 'Bump golang.org/x/net to v0.33.0', {
+            user: 'k8s-dev',
+            labels: ['kind/cleanup'],
+            note: 'NONE',
+            base: 'release-1.31',
+            files: { 'go.mod': 'module sigs.k8s.io/example\n\nrequire golang.org/x/net v0.33.0\n' },
+            at: 4,
+        }),
+    ];
+    return {
+        name: 'kubernetes',
+        title: 'Kubernetes patch release: mock first, then no-mock; image promotion PR in k8s.io, promoted images waited for with the staging digests, then published',
+        process: 'the Kubernetes patch-release guide (krel and kpromo)',
+        repository: 'kubernetes-sigs/example',
+        dispatchBranch: 'release-1.31',
+        repos: [
+            {
+                owner: 'kubernetes-sigs',
+                name: 'example',
+                ownerType: 'Organization',
+                labels: [{ name: 'kind/bug' }, { name: 'kind/cleanup' }, { name: 'cherry-pick-approved' }],
+                commits: [
+                    {
+                        id: 'v1313',
+                        message: 'Release v1.31.3',
+                        author: 'k8s-release',
+                        date: day(1),
+                        files: { 'go.mod': 'module sigs.k8s.io/example\n\nrequire golang.org/x/net v0.30.0\n', 'README.md': '# example\n' },
+                    },
+                    ...prs.map((p) => p.commit),
+                ],
+                branches: { main: 'v1313', 'release-1.31': prs[1].commit.id },
+                tags: { 'v1.31.3': 'v1313' },
+                releases: [{ tag: 'v1.31.3', name: 'v1.31.3', body: 'v1.31.3', target: 'v1313' }],
+                pulls: prs.map((p) => p.pull),
+            },
+            promoterRepo('- name: controller\n  dmap:\n    "sha256:1111111111111111111111111111111111111111111111111111111111111111": ["v1.31.3"]\n'),
+            bot.fork,
+        ],
+        identities: bot.identities,
+        secrets: bot.secrets,
+        inputs: {
+            version: '1.31.4',
+            branch: 'release-1.31',
+            'bump-mode': 'none',
+            images: '{registry}/k8s-staging-example/controller',
+            platforms: 'linux/amd64, linux/arm64',
+            'promote-repository': 'kubernetes/k8s.io',
+            'promote-fork': 'example-bot/k8s.io',
+            'promoter-manifest': PROMOTER_MANIFEST,
+            'promoted-images': '{registry}/example/controller',
+        },
+        images: { staging: ['k8s-staging-example/controller'], platforms: ['linux/amd64', 'linux/arm64'], production: ['example/controller'] },
+        promoter: { repository: 'kubernetes/k8s.io', manifest: PROMOTER_MANIFEST, mergeAfterMinutes: 90 },
+        expect: {
+            version: '1.31.4',
+            tag: 'v1.31.4',
+            branch: 'release-1.31',
+            files: {},
+            published: true,
+            prerelease: false,
+            latest: true,
+            assets: [],
+            notes: [/Fixed leader election after the lease is deleted/, /#4101/],
+            locked: false,
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/scenarios/metallb.ts
+
 function metallb() {
     const onMain = [
         pr(2601, 'Add BGP communities to the speaker', {
@@ -110024,252 +110290,14 @@ function metallb() {
         },
     };
 }
-const PROMOTER_MANIFEST = 'registry.k8s.io/images/k8s-staging-example/images.yaml';
-/** The sandbox seed of a scenario: its repositories, and the sandbox's identities plus its own. */
-function scenarioSeed(scenario) {
-    return { identities: [...defaultIdentities(), ...(scenario.identities ?? [])], repos: scenario.repos };
-}
-/**
- * A bot account with a fork of kubernetes/k8s.io, as Kubernetes projects open promotion PRs from a
- * bot's fork with the bot's token (an App installed on the fork could not open them upstream).
- */
-function promoterBot(login) {
-    const token = `ghp_sandbox_${login.replace(/-/g, '_')}`;
-    return {
-        identities: [{ token, kind: 'user', login }],
-        secrets: { RELKIT_PROMOTE_TOKEN: token },
-        fork: { owner: login, name: 'k8s.io', ownerType: 'User', fork: 'kubernetes/k8s.io', commits: [] },
-    };
-}
-function promoterRepo(existing, manifest = PROMOTER_MANIFEST) {
-    return {
-        owner: 'kubernetes',
-        name: 'k8s.io',
-        ownerType: 'Organization',
-        commits: [{ id: 'init', message: 'Add the example staging project', author: 'k8s-infra', date: day(0), files: { [manifest]: existing, 'README.md': '# k8s.io\n' } }],
-    };
-}
-function kubernetes() {
-    const bot = promoterBot('example-bot');
-    const prs = [
-        pr(4101, 'Fix leader election when the lease is deleted', {
-            user: 'k8s-dev',
-            labels: ['kind/bug', 'cherry-pick-approved'],
-            note: 'Fixed leader election after the lease is deleted.',
-            base: 'release-1.31',
-            files: { 'pkg/leader/lease.go': 'package leader // fixed\n' },
-            at: 3,
-        }),
-        pr(4102, 'Bump golang.org/x/net to v0.33.0', {
-            user: 'k8s-dev',
-            labels: ['kind/cleanup'],
-            note: 'NONE',
-            base: 'release-1.31',
-            files: { 'go.mod': 'module sigs.k8s.io/example\n\nrequire golang.org/x/net v0.33.0\n' },
-            at: 4,
-        }),
-    ];
-    return {
-        name: 'kubernetes',
-        title: 'Kubernetes patch release: mock first, then no-mock; image promotion PR in k8s.io, promoted images waited for with the staging digests, then published',
-        process: 'the Kubernetes patch-release guide (krel and kpromo)',
-        repository: 'kubernetes-sigs/example',
-        dispatchBranch: 'release-1.31',
-        repos: [
-            {
-                owner: 'kubernetes-sigs',
-                name: 'example',
-                ownerType: 'Organization',
-                labels: [{ name: 'kind/bug' }, { name: 'kind/cleanup' }, { name: 'cherry-pick-approved' }],
-                commits: [
-                    {
-                        id: 'v1313',
-                        message: 'Release v1.31.3',
-                        author: 'k8s-release',
-                        date: day(1),
-                        files: { 'go.mod': 'module sigs.k8s.io/example\n\nrequire golang.org/x/net v0.30.0\n', 'README.md': '# example\n' },
-                    },
-                    ...prs.map((p) => p.commit),
-                ],
-                branches: { main: 'v1313', 'release-1.31': prs[1].commit.id },
-                tags: { 'v1.31.3': 'v1313' },
-                releases: [{ tag: 'v1.31.3', name: 'v1.31.3', body: 'v1.31.3', target: 'v1313' }],
-                pulls: prs.map((p) => p.pull),
-            },
-            promoterRepo('- name: controller\n  dmap:\n    "sha256:1111111111111111111111111111111111111111111111111111111111111111": ["v1.31.3"]\n'),
-            bot.fork,
-        ],
-        identities: bot.identities,
-        secrets: bot.secrets,
-        inputs: {
-            version: '1.31.4',
-            branch: 'release-1.31',
-            'bump-mode': 'none',
-            images: '{registry}/k8s-staging-example/controller',
-            platforms: 'linux/amd64, linux/arm64',
-            'promote-repository': 'kubernetes/k8s.io',
-            'promote-fork': 'example-bot/k8s.io',
-            'promoter-manifest': PROMOTER_MANIFEST,
-            'promoted-images': '{registry}/example/controller',
-        },
-        images: { staging: ['k8s-staging-example/controller'], platforms: ['linux/amd64', 'linux/arm64'], production: ['example/controller'] },
-        promoter: { repository: 'kubernetes/k8s.io', manifest: PROMOTER_MANIFEST, mergeAfterMinutes: 90 },
-        expect: {
-            version: '1.31.4',
-            tag: 'v1.31.4',
-            branch: 'release-1.31',
-            files: {},
-            published: true,
-            prerelease: false,
-            latest: true,
-            assets: [],
-            notes: [/Fixed leader election after the lease is deleted/, /#4101/],
-            locked: false,
-        },
-    };
-}
-const GAIE_MANIFEST = 'registry.k8s.io/images/k8s-staging-gateway-api-inference-extension/images.yaml';
-function gaie() {
-    const bot = promoterBot('gaie-bot');
-    const prs = [
-        pr(1501, 'EPP: score endpoints by queue depth', {
-            user: 'kfswain',
-            labels: ['kind/feature'],
-            note: 'The endpoint picker scores endpoints by queue depth.',
-            base: 'release-1.2',
-            files: { 'pkg/epp/scorer.go': 'package epp // queue depth\n' },
-            at: 3,
-        }),
-    ];
-    const manifest = 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: epp\nspec:\n  template:\n    spec:\n      containers:\n        - name: epp\n          image: registry.k8s.io/gateway-api-inference-extension/epp:v1.2.0-rc.0\n          imagePullPolicy: IfNotPresent\n';
-    return {
-        name: 'gaie',
-        title: 'Gateway API Inference Extension: v1.2.0-rc.1 on release-1.2, manifests bumped, a pre-release that is not latest with its manifests attached, images.yaml PR with tag and digest',
-        process: "Gateway API Inference Extension's new-release checklist (kubernetes-sigs/gateway-api-inference-extension)",
-        repository: 'kubernetes-sigs/gateway-api-inference-extension',
-        dispatchBranch: 'release-1.2',
-        repos: [
-            {
-                owner: 'kubernetes-sigs',
-                name: 'gateway-api-inference-extension',
-                ownerType: 'Organization',
-                labels: [{ name: 'kind/feature' }],
-                commits: [
-                    {
-                        id: 'v110',
-                        message: 'Updates artifacts for v1.1.0 release',
-                        author: 'k8s-release',
-                        date: day(0),
-                        files: {
-                            'config/manifests/epp.yaml': manifest.replace('v1.2.0-rc.0', 'v1.1.0'),
-                            Makefile: 'release:\n\t./hack/release.sh\n\nartifacts:\n\tmkdir -p artifacts\n\tcat config/manifests/*.yaml > artifacts/manifests.yaml\n',
-                        },
-                    },
-                    { id: 'rc0', message: 'Updates artifacts for v1.2.0-rc.0 release', author: 'k8s-release', date: day(1), files: { 'config/manifests/epp.yaml': manifest } },
-                    ...prs.map((p) => p.commit),
-                ],
-                branches: { main: 'rc0', 'release-1.2': prs[0].commit.id },
-                tags: { 'v1.1.0': 'v110', 'v1.2.0-rc.0': 'rc0' },
-                releases: [
-                    { tag: 'v1.1.0', name: 'v1.1.0', body: 'v1.1.0', target: 'v110' },
-                    { tag: 'v1.2.0-rc.0', name: 'v1.2.0-rc.0', body: 'v1.2.0-rc.0', target: 'rc0', prerelease: true },
-                ],
-                pulls: prs.map((p) => p.pull),
-            },
-            promoterRepo('- name: epp\n  dmap:\n    "sha256:2222222222222222222222222222222222222222222222222222222222222222": ["v1.1.0"]\n', GAIE_MANIFEST),
-            bot.fork,
-        ],
-        identities: bot.identities,
-        secrets: bot.secrets,
-        inputs: {
-            version: '1.2.0-rc.1',
-            branch: 'release-1.2',
-            'version-files': 'config/manifests/*.yaml: image registry.k8s.io/gateway-api-inference-extension/epp',
-            'build-command': 'mkdir -p artifacts && cat config/manifests/*.yaml > artifacts/manifests.yaml',
-            assets: 'artifacts/manifests.yaml',
-            images: '{registry}/k8s-staging-images/gateway-api-inference-extension/epp',
-            'promote-repository': 'kubernetes/k8s.io',
-            'promote-fork': 'gaie-bot/k8s.io',
-            'promoter-manifest': GAIE_MANIFEST,
-        },
-        images: { staging: ['k8s-staging-images/gateway-api-inference-extension/epp'], platforms: ['linux/amd64'] },
-        expect: {
-            version: '1.2.0-rc.1',
-            tag: 'v1.2.0-rc.1',
-            branch: 'release-1.2',
-            files: { 'config/manifests/epp.yaml': manifest.replace('v1.2.0-rc.0', 'v1.2.0-rc.1') },
-            published: true,
-            prerelease: true,
-            latest: false,
-            assets: ['manifests.yaml', 'SHA256SUMS'],
-            notes: [/The endpoint picker scores endpoints by queue depth/, /#1501/],
-            locked: false,
-        },
-    };
-}
-function kubeRs() {
-    const prs = [
-        pr(1701, 'Add `Api::get_metadata_opt_with`', { user: 'clux', labels: ['changelog-add'], files: { 'kube-client/src/api.rs': '// get_metadata_opt_with\n' }, at: 2 }),
-        pr(1702, 'Fix watcher backoff reset after a successful list', { user: 'nightkr', labels: ['changelog-fix'], files: { 'kube-runtime/src/watcher.rs': '// backoff reset\n' }, at: 3 }),
-        pr(1703, 'Bump MSRV to 1.85', { user: 'newcomer-ferris', labels: ['changelog-change'], files: { 'Cargo.toml.msrv': '1.85\n' }, at: 4 }),
-    ];
-    const cargo = (v) => `[workspace]\nresolver = "2"\nmembers = ["kube", "kube-client"]\n\n[workspace.package]\nversion = "${v}"\nedition = "2021"\n\n[workspace.dependencies]\nkube-client = { path = "kube-client", version = "=${v}", default-features = false }\n`;
-    return {
-        name: 'kube-rs',
-        title: 'kube-rs: one version across the Cargo workspace, notes grouped by changelog-* labels with new contributors, the section written into CHANGELOG.md, left as a draft',
-        process: "kube-rs's release process (kube-rs/kube)",
-        repository: 'kube-rs/kube',
-        dispatchBranch: 'main',
-        repos: [
-            {
-                owner: 'kube-rs',
-                name: 'kube',
-                ownerType: 'Organization',
-                labels: [{ name: 'changelog-add' }, { name: 'changelog-fix' }, { name: 'changelog-change' }],
-                commits: [
-                    {
-                        id: 'v0990',
-                        message: 'release 0.99.0',
-                        author: 'clux',
-                        date: day(1),
-                        files: {
-                            'Cargo.toml': cargo('0.99.0'),
-                            'kube/Cargo.toml': '[package]\nname = "kube"\nversion.workspace = true\n\n[dependencies]\nkube-client.workspace = true\n',
-                            'kube-client/Cargo.toml': '[package]\nname = "kube-client"\nversion.workspace = true\n',
-                            'README.md': '# kube-rs\n\nSelect a version of `kube` along matching versions of k8s-openapi:\n\n```toml\n[dependencies]\nkube = { version = "0.99.0", features = ["runtime", "derive"] }\nk8s-openapi = { version = "0.24.0", features = ["latest"] }\n```\n',
-                            'CHANGELOG.md': '<!-- next-header -->\nUNRELEASED\n===================\n * see https://github.com/kube-rs/kube/compare/0.99.0...main\n\n[0.99.0](https://github.com/kube-rs/kube/releases/tag/0.99.0) / 2026-09-01\n===================\n * older notes\n',
-                            '.github/release.yml': 'changelog:\n  categories:\n    - title: Added\n      labels: [changelog-add]\n    - title: Changed\n      labels: [changelog-change]\n    - title: Fixed\n      labels: [changelog-fix]\nrelease-note-blocks: false\n',
-                        },
-                    },
-                    ...prs.map((p) => p.commit),
-                ],
-                tags: { '0.99.0': 'v0990' },
-                releases: [{ tag: '0.99.0', name: '0.99.0', body: '0.99.0', target: 'v0990' }],
-                pulls: prs.map((p) => p.pull),
-            },
-        ],
-        inputs: {
-            version: 'minor',
-            'tag-prefix': '',
-            'version-files': 'Cargo.toml: workspace.package.version, workspace.dependencies.*[path].version',
-            'changelog-file': 'CHANGELOG.md',
-            publish: false,
-        },
-        expect: {
-            version: '0.100.0',
-            tag: '0.100.0',
-            branch: 'main',
-            files: { 'Cargo.toml': cargo('0.100.0'), 'CHANGELOG.md': /Added[\s\S]*get_metadata_opt_with[\s\S]*Fixed[\s\S]*watcher backoff/ },
-            published: false,
-            prerelease: false,
-            latest: false,
-            assets: [],
-            notes: [/### Added/, /get_metadata_opt_with/, /### Fixed/, /newcomer-ferris/],
-            locked: false,
-        },
-    };
-}
-const SCENARIOS = { kata, metallb, kubernetes, gaie, 'kube-rs': kubeRs };
+
+;// CONCATENATED MODULE: ./packages/rehearsal/src/scenarios/index.ts
+
+
+
+
+
+const SCENARIOS = { kata: kata, metallb: metallb, kubernetes: kubernetes, gaie: gaie, 'kube-rs': kubeRs };
 function scenarios_scenario(name) {
     const make = SCENARIOS[name];
     if (!make)
@@ -110608,6 +110636,7 @@ function firstSelfScenario(root) {
 }
 
 ;// CONCATENATED MODULE: ./packages/rehearsal/src/index.ts
+
 
 
 

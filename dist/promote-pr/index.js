@@ -38750,7 +38750,7 @@ module.exports = {
 /* harmony export */ });
 /* unused harmony exports DEFAULT_TITLE, DEFAULT_BODY */
 /* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8232);
-/* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6064);
+/* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9195);
 /* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4416);
 
 
@@ -38871,7 +38871,7 @@ function readInputs(ctx, env) {
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
 /* harmony import */ var _relkit_oci__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2804);
-/* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6064);
+/* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9195);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7894);
 
 
@@ -49051,7 +49051,7 @@ class RegistryClient {
 
 /***/ }),
 
-/***/ 6064:
+/***/ 9195:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -53218,16 +53218,10 @@ function checkTemplate(template, input) {
     if (unknown !== undefined)
         throw new src/* UserError */.yo(`Input \`${input}\` uses {${unknown}}, which relkit does not know.`, `Use ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`, { input });
 }
-function fillTemplate(template, values) {
-    return (0,src/* fillPlaceholders */.Ct)(template, values);
-}
 
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
 var create = __nccwpck_require__(7291);
-;// CONCATENATED MODULE: ./packages/promotion/src/run.ts
-
-
-
+;// CONCATENATED MODULE: ./packages/promotion/src/plan.ts
 
 
 
@@ -53292,11 +53286,10 @@ async function readRepositories(clients, request) {
     return { base: ref === answer.target.defaultBranchRef ? ref.name : request.base, baseSha: ref.target.oid, merged: answer.target.merged };
 }
 /**
- * Reads the target repository's files at the base branch through the API, applies the promotion
- * (manifest digests, file edits), and keeps exactly one pull request from the promotion branch
- * up to date; optionally waits for a human to merge it.
+ * Reads the target repository's files at the base branch through the API and works out the
+ * promotion (manifest digests, file edits, the pull request's texts) without writing anything.
  */
-async function runPromotion(clients, request) {
+async function planPromotion(clients, request) {
     const target = `${request.owner}/${request.repo}`;
     const head = request.fork ?? { owner: request.owner, repo: request.repo };
     const { base, baseSha, merged } = await readRepositories(clients, request);
@@ -53355,15 +53348,41 @@ async function runPromotion(clients, request) {
         run_url: request.runUrl,
         images: digests.length > 0 ? imagesList(digests) : files.map((f) => `- \`${f.path}\``).join('\n'),
     };
-    const title = fillTemplate(request.title, values);
-    const body = fillTemplate(request.body, values);
-    const result = {
+    return {
         base,
         baseSha,
         headRepository: `${head.owner}/${head.repo}`,
+        merged,
         digests,
         manifestChanges,
         alreadyPromoted,
+        files,
+        title: (0,src/* fillPlaceholders */.Ct)(request.title, values),
+        body: (0,src/* fillPlaceholders */.Ct)(request.body, values),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/promotion/src/run.ts
+
+
+
+/**
+ * Plans the promotion (reads only), then keeps exactly one pull request from the promotion branch
+ * up to date with it; optionally waits for a human to merge it.
+ */
+async function runPromotion(clients, request) {
+    return applyPromotion(clients, request, await planPromotion(clients, request));
+}
+async function applyPromotion(clients, request, plan) {
+    const target = `${request.owner}/${request.repo}`;
+    const { base, baseSha, merged, files, title, body } = plan;
+    const result = {
+        base,
+        baseSha,
+        headRepository: plan.headRepository,
+        digests: plan.digests,
+        manifestChanges: plan.manifestChanges,
+        alreadyPromoted: plan.alreadyPromoted,
         files: files.map((f) => ({ path: f.path, diff: f.diff })),
         title,
         body,

@@ -1,4 +1,4 @@
-import { fillPlaceholders, unknownPlaceholders, UserError } from '@relkit/kit';
+import { unknownPlaceholders, UserError } from '@relkit/kit';
 
 export const PLACEHOLDERS = ['tag', 'tags', 'version', 'name', 'repository', 'run_url', 'images'] as const;
 export type Placeholder = (typeof PLACEHOLDERS)[number];
@@ -7,8 +7,4 @@ export type Placeholder = (typeof PLACEHOLDERS)[number];
 export function checkTemplate(template: string, input: string): void {
   const [unknown] = unknownPlaceholders(template, PLACEHOLDERS);
   if (unknown !== undefined) throw new UserError(`Input \`${input}\` uses {${unknown}}, which relkit does not know.`, `Use ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`, { input });
-}
-
-export function fillTemplate(template: string, values: Record<Placeholder, string>): string {
-  return fillPlaceholders(template, values);
 }

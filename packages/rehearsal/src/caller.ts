@@ -1,6 +1,6 @@
 import { UserError } from '@relkit/kit';
 import type { LoadedWorkflow } from './workflow.js';
-import type { Scenario } from './scenarios.js';
+import type { Scenario } from './scenario.js';
 
 /** A user's own workflow_dispatch workflow (e.g. one of relkit's examples/), rehearsed as they would run it. */
 export interface CallerWorkflow {

@@ -13,7 +13,7 @@ import { publishedActions } from './published-actions.js';
 import type { LocalRegistry } from './local-registry.js';
 import type { RunRecord } from './records.js';
 import { runWorkflow, type ActionHandler } from './run.js';
-import type { Scenario } from './scenarios.js';
+import type { Scenario } from './scenario.js';
 import { loadWorkflow } from './workflow.js';
 import { callerCredentials, callerRelkitRef, dispatchInputs, isRelkitWorkflow, localImages, type CallerWorkflow } from './caller.js';
 

@@ -1,6 +1,6 @@
 import type { Sandbox } from '@relkit/sandbox';
 import type { JobRecord, RunRecord, StepRecord } from './records.js';
-import type { Scenario } from './scenarios.js';
+import type { Scenario } from './scenario.js';
 
 /** Every job of the run, those of called workflows included (by their own ids). */
 function allJobs(record: RunRecord): Record<string, JobRecord> {

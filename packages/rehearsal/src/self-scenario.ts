@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UserError } from '@relkit/kit';
 import { actionPublishTree, publishableActions, readTree } from '@relkit/publish';
 import type { SeedRepo } from '@relkit/sandbox';
-import { pr, type Scenario } from './scenarios.js';
+import { pr, type Scenario } from './scenario.js';
 
 /** The workflow the self release is dispatched through. */
 export const SELF_WORKFLOW = '.github/workflows/release-relkit.yml';
