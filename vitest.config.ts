@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // The tests mostly wait on child processes, HTTP and the registry: three files at a time fit 2 cores.
+    maxWorkers: 3,
     reporters: ['default'],
     // GitHub's workflow parser imports its JSON schema without an import attribute, which only a
     // bundler accepts: let Vite transform it (ncc does the same for the relkit command).

@@ -93387,6 +93387,13 @@ function nowIso() {
     return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 /** All sandbox state. Ids come from one counter, like GitHub's globally unique database ids. */
+/**
+ * Accounts whose ids tools hard-code, as on github.com: the bot's commit e-mail
+ * `41898282+github-actions[bot]@users.noreply.github.com` (the address actions/checkout's README
+ * tells workflows to commit as, https://github.com/actions/checkout#push-a-commit-using-the-built-in-token)
+ * and web-flow, the committer of commits GitHub creates and signs.
+ */
+const GITHUB_ACCOUNT_IDS = { 'github-actions[bot]': 41898282, 'web-flow': 19864447, 'dependabot[bot]': 49699333 };
 class SandboxState {
     nextId = 1000;
     /** How far the sandbox's clock is ahead of the machine's: tests move it to let tokens expire. */
@@ -93406,7 +93413,7 @@ class SandboxState {
         const key = login.toLowerCase();
         let account = this.accounts.get(key);
         if (!account) {
-            account = { id: this.id(), login, type };
+            account = { id: GITHUB_ACCOUNT_IDS[key] ?? this.id(), login, type };
             this.accounts.set(key, account);
         }
         return account;
@@ -95704,13 +95711,18 @@ function registerGitRoutes(router) {
         const now = Math.floor(Date.now() / 1000);
         const sig = (given, fallback = signatureFor(identity, now)) => given ? { name: given.name, email: given.email, time: given.date ? Math.floor(Date.parse(given.date) / 1000) : now, tz: '+0000' } : fallback;
         const author = sig(body.author);
+        // "Signature verification for bots will only work if the request is verified and authenticated as
+        // the GitHub App or bot and contains no custom author information, custom committer information,
+        // and no custom signature information" — then GitHub commits as web-flow and signs.
+        // https://docs.github.com/en/authentication/managing-commit-signature-verification/about-commit-signature-verification#signature-verification-for-bots
+        const signedByGitHub = identity.kind !== 'user' && !body.author && !body.committer && !body.signature;
         const sha = repo.objects.putCommit({
             tree: body.tree,
             parents: body.parents ?? [],
             author,
-            committer: sig(body.committer, author),
+            committer: signedByGitHub ? webFlowSignature(now) : sig(body.committer, author),
             message: body.message,
-            ...(body.signature ? { signature: body.signature } : {}),
+            ...(signedByGitHub ? { signature: WEB_FLOW_SIGNATURE } : body.signature ? { signature: body.signature } : {}),
         });
         return { status: 201, body: gitCommit(ctx.urls, repo, repo.objects.commit(sha)) };
     });
@@ -96172,7 +96184,97 @@ function revokeToken(state, token) {
     minted.get(state)?.delete(token);
 }
 
+;// CONCATENATED MODULE: ./packages/sandbox/src/generated-notes.ts
+
+
+
+
+const DEFAULT_CONFIG_PATHS = ['.github/release.yml', '.github/release.yaml'];
+function fileAt(repo, commit, path) {
+    const tree = repo.objects.commit(commit)?.tree;
+    const entry = tree ? repo.objects.entryAt(tree, path) : undefined;
+    return entry ? repo.objects.blob(entry.sha)?.toString('utf8') : undefined;
+}
+/** The configuration at the target commit: the path asked for, else release.yml or release.yaml; none means the default notes. */
+function readConfig(repo, commit, configPath) {
+    const paths = configPath ? [configPath] : DEFAULT_CONFIG_PATHS;
+    for (const path of paths) {
+        const text = fileAt(repo, commit, path);
+        if (text === undefined)
+            continue;
+        let doc;
+        try {
+            doc = (0,dist/* parse */.qg)(text);
+        }
+        catch (error) {
+            throw new http_HttpError(422, `Unable to parse ${path}: ${error.message}`);
+        }
+        const changelog = doc?.changelog ?? {};
+        for (const [i, category] of (changelog.categories ?? []).entries()) {
+            if (typeof category?.title !== 'string' || !Array.isArray(category.labels))
+                throw new http_HttpError(422, `${path}: changelog.categories[${i}] needs a title and labels.`);
+        }
+        return { path, config: changelog };
+    }
+    // A configuration_file_path that names no file is the caller's mistake; GitHub answers 404.
+    if (configPath)
+        throw notFound();
+    return undefined;
+}
+const hasLabel = (pull, labels) => (labels ?? []).some((label) => label === '*' || pull.labels.includes(label));
+const byAuthor = (pull, authors) => (authors ?? []).some((author) => author === '*' || author.toLowerCase() === pull.user.toLowerCase());
+const excluded = (pull, exclude) => hasLabel(pull, exclude?.labels) || byAuthor(pull, exclude?.authors);
+/** Without previous_tag_name: the newest published full release other than this tag (the repository's "Latest" when it is one). */
+function previousRelease(repo, tagName) {
+    const candidates = repo.releases.filter((r) => !r.draft && !r.prerelease && r.tagName !== tagName);
+    return candidates.find((r) => r.id === repo.latestReleaseId) ?? candidates.sort((a, b) => ((a.publishedAt ?? '') < (b.publishedAt ?? '') ? 1 : -1))[0];
+}
+function generateNotes(htmlUrl, repo, request) {
+    const head = resolveCommitish(repo, request.tagName) ?? resolveCommitish(repo, request.target);
+    if (!head)
+        throw notFound();
+    const previous = request.previousTag ?? previousRelease(repo, request.tagName)?.tagName;
+    const previousSha = previous ? resolveCommitish(repo, previous) : undefined;
+    if (request.previousTag && !previousSha)
+        throw new http_HttpError(422, `Previous tag '${request.previousTag}' does not exist.`);
+    const shas = new Set(repo.objects.log(head, previousSha ? [previousSha] : []).map((c) => c.sha));
+    const merged = repo.pulls.filter((p) => p.mergeCommitSha !== null && shas.has(p.mergeCommitSha)).sort((a, b) => a.number - b.number);
+    const configured = readConfig(repo, head, request.configurationFilePath);
+    const kept = merged.filter((p) => !excluded(p, configured?.config.exclude));
+    const line = (p) => `* ${p.title} by @${p.user} in ${htmlUrl}/${fullName(repo)}/pull/${p.number}`;
+    const lines = [];
+    let listed = kept;
+    if (configured)
+        lines.push(`<!-- Release notes generated using configuration in ${configured.path} at ${request.target} -->`, '');
+    const categories = configured?.config.categories;
+    if (categories && categories.length > 0) {
+        const placed = new Map(categories.map((c) => [c, []]));
+        for (const pull of kept) {
+            const category = categories.find((c) => hasLabel(pull, c.labels) && !excluded(pull, c.exclude));
+            if (category)
+                placed.get(category)?.push(pull);
+        }
+        listed = [...placed.values()].flat().sort((a, b) => a.number - b.number);
+        if (listed.length > 0)
+            lines.push("## What's Changed");
+        for (const [category, pulls] of placed)
+            if (pulls.length > 0)
+                lines.push(`### ${category.title}`, ...pulls.map(line));
+    }
+    else if (kept.length > 0) {
+        lines.push("## What's Changed", ...kept.map(line));
+    }
+    const earlier = new Set(repo.pulls.filter((p) => p.mergeCommitSha !== null && !shas.has(p.mergeCommitSha)).map((p) => p.user));
+    // New contributors are counted among the pull requests the notes list.
+    const newcomers = listed.filter((p, i) => !earlier.has(p.user) && listed.findIndex((q) => q.user === p.user) === i);
+    if (newcomers.length > 0)
+        lines.push('', '## New Contributors', ...newcomers.map((p) => `* @${p.user} made their first contribution in ${htmlUrl}/${fullName(repo)}/pull/${p.number}`));
+    lines.push('', `**Full Changelog**: ${htmlUrl}/${fullName(repo)}/${previous ? `compare/${previous}...${request.tagName}` : `commits/${request.tagName}`}`);
+    return { name: request.tagName, body: lines.join('\n').replace(/^\n+/, '') };
+}
+
 ;// CONCATENATED MODULE: ./packages/sandbox/src/rest/releases.ts
+
 
 
 
@@ -96249,23 +96351,6 @@ function latestRelease(repo) {
         return chosen;
     return [...repo.releases].filter(isLatestCandidate).sort((a, b) => ((a.publishedAt ?? '') < (b.publishedAt ?? '') ? 1 : -1))[0];
 }
-/** GitHub's generated notes: merged PRs between the previous tag and the target, and new contributors. */
-function generateNotes(ctx, repo, tagName, target, previousTag) {
-    const head = resolveCommitish(repo, tagName) ?? resolveCommitish(repo, target);
-    if (!head)
-        throw notFound();
-    const previous = previousTag ?? latestRelease(repo)?.tagName;
-    const previousSha = previous ? resolveCommitish(repo, previous) : undefined;
-    const shas = new Set(repo.objects.log(head, previousSha ? [previousSha] : []).map((c) => c.sha));
-    const pulls = repo.pulls.filter((p) => p.mergeCommitSha !== null && shas.has(p.mergeCommitSha)).sort((a, b) => a.number - b.number);
-    const lines = ["## What's Changed", ...pulls.map((p) => `* ${p.title} by @${p.user} in ${ctx.urls.html}/${fullName(repo)}/pull/${p.number}`)];
-    const earlier = new Set(repo.pulls.filter((p) => p.mergeCommitSha !== null && !shas.has(p.mergeCommitSha)).map((p) => p.user));
-    const newcomers = pulls.filter((p, i) => !earlier.has(p.user) && pulls.findIndex((q) => q.user === p.user) === i);
-    if (newcomers.length > 0)
-        lines.push('', '## New Contributors', ...newcomers.map((p) => `* @${p.user} made their first contribution in ${ctx.urls.html}/${fullName(repo)}/pull/${p.number}`));
-    lines.push('', `**Full Changelog**: ${ctx.urls.html}/${fullName(repo)}/${previous ? `compare/${previous}...${tagName}` : `commits/${tagName}`}`);
-    return { name: tagName, body: lines.join('\n') };
-}
 function registerReleaseRoutes(router) {
     router.add('GET', '/repos/{owner}/{repo}/releases', (ctx) => {
         const repo = ctx.repo();
@@ -96291,7 +96376,7 @@ function registerReleaseRoutes(router) {
             throw validationFailed([{ resource: 'Release', code: 'invalid', field: 'target_commitish' }]);
         checkWorkflowPermission(repo, identity, targetSha);
         const now = nowIso();
-        const generated = body.generate_release_notes ? generateNotes(ctx, repo, body.tag_name, target, undefined) : undefined;
+        const generated = body.generate_release_notes ? generateNotes(ctx.urls.html, repo, { tagName: body.tag_name, target, previousTag: undefined, configurationFilePath: undefined }) : undefined;
         const release = {
             id: ctx.state.id(),
             tagName: body.tag_name,
@@ -96338,7 +96423,8 @@ function registerReleaseRoutes(router) {
         const body = requireBody(ctx);
         if (!body.tag_name)
             throw missingField('Release', 'tag_name');
-        return { status: 200, body: generateNotes(ctx, repo, body.tag_name, body.target_commitish ?? repo.defaultBranch, body.previous_tag_name) };
+        const request = { tagName: body.tag_name, target: body.target_commitish ?? repo.defaultBranch, previousTag: body.previous_tag_name, configurationFilePath: body.configuration_file_path };
+        return { status: 200, body: generateNotes(ctx.urls.html, repo, request) };
     });
     router.add('GET', '/repos/{owner}/{repo}/releases/{release_id}', (ctx) => {
         const repo = ctx.repo();
@@ -109458,7 +109544,7 @@ function rootTree(repo, ref) {
     return sha ? repo.objects.commit(repo.objects.peel(sha))?.tree : undefined;
 }
 /** A file's text at the tip of a branch (or a tag), read from the sandbox's object store. */
-function fileAt(sandbox, repository, ref, path) {
+function outcome_fileAt(sandbox, repository, ref, path) {
     const repo = sandbox.state.repo(repository);
     const root = repo ? rootTree(repo, ref) : undefined;
     const entry = root ? repo.objects.entryAt(root, path) : undefined;
@@ -109750,7 +109836,7 @@ async function rehearse(options) {
     const head = rehearse_branchHead(sandbox, scenario.repository, scenario.dispatchBranch);
     // A dispatched workflow and the workflows it calls come from the dispatched commit, as on GitHub.
     const fromSandbox = async (repository, ref, path) => {
-        const content = fileAt(sandbox, repository, ref, path);
+        const content = outcome_fileAt(sandbox, repository, ref, path);
         if (content === undefined)
             throw new errors_UserError(`${repository}@${ref.slice(0, 12)} has no ${path}.`, 'Name a workflow the repository has at that commit.');
         return loadWorkflow((0,external_node_path_namespaceObject.basename)(path), content);

@@ -33879,7 +33879,8 @@ async function waitForImages(options) {
         if (now >= deadline && inflight.size === 0)
             break;
         if (now >= nextReminder && !options.once) {
-            options.log(`still waiting for: ${waiting.map((s) => `${s.state.target.name} (${s.state.answer})`).join('; ')}`);
+            // One line per reminder: how many are in, what each missing one still lacks, and the time left.
+            options.log(`${schedules.length - waiting.length} of ${schedules.length} ready, ${seconds(Math.max(0, deadline - now))} left; still waiting for: ${waiting.map((s) => `${s.state.target.name} (${s.state.answer})`).join('; ')}`);
             nextReminder = now + reminderMs;
         }
         const due = waiting

@@ -223,6 +223,14 @@ export function nowIso(): string {
 }
 
 /** All sandbox state. Ids come from one counter, like GitHub's globally unique database ids. */
+/**
+ * Accounts whose ids tools hard-code, as on github.com: the bot's commit e-mail
+ * `41898282+github-actions[bot]@users.noreply.github.com` (the address actions/checkout's README
+ * tells workflows to commit as, https://github.com/actions/checkout#push-a-commit-using-the-built-in-token)
+ * and web-flow, the committer of commits GitHub creates and signs.
+ */
+const GITHUB_ACCOUNT_IDS: Readonly<Record<string, number>> = { 'github-actions[bot]': 41898282, 'web-flow': 19864447, 'dependabot[bot]': 49699333 };
+
 export class SandboxState {
   private nextId = 1000;
   /** How far the sandbox's clock is ahead of the machine's: tests move it to let tokens expire. */
@@ -246,7 +254,7 @@ export class SandboxState {
     const key = login.toLowerCase();
     let account = this.accounts.get(key);
     if (!account) {
-      account = { id: this.id(), login, type };
+      account = { id: GITHUB_ACCOUNT_IDS[key] ?? this.id(), login, type };
       this.accounts.set(key, account);
     }
     return account;

@@ -2,7 +2,7 @@ import { HttpError, missingField, notFound, requireBody, validationFailed, type 
 import type { Repository } from '../model.js';
 import type { ObjectType, TreeEntry } from '../git-objects.js';
 import * as json from '../serialize.js';
-import { setRef, signatureFor } from '../repo-ops.js';
+import { setRef, signatureFor, WEB_FLOW_SIGNATURE, webFlowSignature } from '../repo-ops.js';
 import { requireWrite } from '../rules.js';
 
 function listRefs(ctx: RequestContext, repo: Repository, prefix: string): Record<string, unknown>[] {
@@ -113,13 +113,18 @@ export function registerGitRoutes(router: Router): void {
     const sig = (given: { name: string; email: string; date?: string } | undefined, fallback = signatureFor(identity, now)) =>
       given ? { name: given.name, email: given.email, time: given.date ? Math.floor(Date.parse(given.date) / 1000) : now, tz: '+0000' } : fallback;
     const author = sig(body.author);
+    // "Signature verification for bots will only work if the request is verified and authenticated as
+    // the GitHub App or bot and contains no custom author information, custom committer information,
+    // and no custom signature information" — then GitHub commits as web-flow and signs.
+    // https://docs.github.com/en/authentication/managing-commit-signature-verification/about-commit-signature-verification#signature-verification-for-bots
+    const signedByGitHub = identity.kind !== 'user' && !body.author && !body.committer && !body.signature;
     const sha = repo.objects.putCommit({
       tree: body.tree,
       parents: body.parents ?? [],
       author,
-      committer: sig(body.committer, author),
+      committer: signedByGitHub ? webFlowSignature(now) : sig(body.committer, author),
       message: body.message,
-      ...(body.signature ? { signature: body.signature } : {}),
+      ...(signedByGitHub ? { signature: WEB_FLOW_SIGNATURE } : body.signature ? { signature: body.signature } : {}),
     });
     return { status: 201, body: json.gitCommit(ctx.urls, repo, repo.objects.commit(sha) as never) };
   });

@@ -3,6 +3,7 @@ import { fullName, nowIso, type Identity, type Release, type ReleaseAsset, type 
 import * as json from '../serialize.js';
 import { changedPaths, resolveCommitish, setRef } from '../repo-ops.js';
 import { requireWrite } from '../rules.js';
+import { generateNotes } from '../generated-notes.js';
 
 function hasPush(repo: Repository, identity: Identity | undefined): boolean {
   try {
@@ -72,22 +73,6 @@ function latestRelease(repo: Repository): Release | undefined {
   return [...repo.releases].filter(isLatestCandidate).sort((a, b) => ((a.publishedAt ?? '') < (b.publishedAt ?? '') ? 1 : -1))[0];
 }
 
-/** GitHub's generated notes: merged PRs between the previous tag and the target, and new contributors. */
-function generateNotes(ctx: RequestContext, repo: Repository, tagName: string, target: string, previousTag: string | undefined): { name: string; body: string } {
-  const head = resolveCommitish(repo, tagName) ?? resolveCommitish(repo, target);
-  if (!head) throw notFound();
-  const previous = previousTag ?? latestRelease(repo)?.tagName;
-  const previousSha = previous ? resolveCommitish(repo, previous) : undefined;
-  const shas = new Set(repo.objects.log(head, previousSha ? [previousSha] : []).map((c) => c.sha));
-  const pulls = repo.pulls.filter((p) => p.mergeCommitSha !== null && shas.has(p.mergeCommitSha)).sort((a, b) => a.number - b.number);
-  const lines = ["## What's Changed", ...pulls.map((p) => `* ${p.title} by @${p.user} in ${ctx.urls.html}/${fullName(repo)}/pull/${p.number}`)];
-  const earlier = new Set(repo.pulls.filter((p) => p.mergeCommitSha !== null && !shas.has(p.mergeCommitSha)).map((p) => p.user));
-  const newcomers = pulls.filter((p, i) => !earlier.has(p.user) && pulls.findIndex((q) => q.user === p.user) === i);
-  if (newcomers.length > 0) lines.push('', '## New Contributors', ...newcomers.map((p) => `* @${p.user} made their first contribution in ${ctx.urls.html}/${fullName(repo)}/pull/${p.number}`));
-  lines.push('', `**Full Changelog**: ${ctx.urls.html}/${fullName(repo)}/${previous ? `compare/${previous}...${tagName}` : `commits/${tagName}`}`);
-  return { name: tagName, body: lines.join('\n') };
-}
-
 export function registerReleaseRoutes(router: Router): void {
   router.add('GET', '/repos/{owner}/{repo}/releases', (ctx) => {
     const repo = ctx.repo();
@@ -120,7 +105,7 @@ export function registerReleaseRoutes(router: Router): void {
     if (!targetSha && !repo.refs.has(`refs/tags/${body.tag_name}`)) throw validationFailed([{ resource: 'Release', code: 'invalid', field: 'target_commitish' }]);
     checkWorkflowPermission(repo, identity, targetSha);
     const now = nowIso();
-    const generated = body.generate_release_notes ? generateNotes(ctx, repo, body.tag_name, target, undefined) : undefined;
+    const generated = body.generate_release_notes ? generateNotes(ctx.urls.html, repo, { tagName: body.tag_name, target, previousTag: undefined, configurationFilePath: undefined }) : undefined;
     const release: Release = {
       id: ctx.state.id(),
       tagName: body.tag_name,
@@ -166,9 +151,10 @@ export function registerReleaseRoutes(router: Router): void {
   router.add('POST', '/repos/{owner}/{repo}/releases/generate-notes', (ctx) => {
     const repo = ctx.repo();
     requireWrite(repo, ctx.identity, 'contents');
-    const body = requireBody<{ tag_name?: string; target_commitish?: string; previous_tag_name?: string }>(ctx);
+    const body = requireBody<{ tag_name?: string; target_commitish?: string; previous_tag_name?: string; configuration_file_path?: string }>(ctx);
     if (!body.tag_name) throw missingField('Release', 'tag_name');
-    return { status: 200, body: generateNotes(ctx, repo, body.tag_name, body.target_commitish ?? repo.defaultBranch, body.previous_tag_name) };
+    const request = { tagName: body.tag_name, target: body.target_commitish ?? repo.defaultBranch, previousTag: body.previous_tag_name, configurationFilePath: body.configuration_file_path };
+    return { status: 200, body: generateNotes(ctx.urls.html, repo, request) };
   });
   router.add('GET', '/repos/{owner}/{repo}/releases/{release_id}', (ctx) => {
     const repo = ctx.repo();

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import type { SeedFixture } from '@relkit/sandbox';
+import { SANDBOX_TOKENS, useSandbox } from '../helpers/sandbox.js';
+
+/**
+ * What release tools (release-drafter, softprops/action-gh-release, release-please,
+ * peter-evans/create-pull-request) rely on, stated from GitHub's documentation.
+ */
+
+// GitHub's own example configuration, from
+// https://docs.github.com/en/repositories/releasing-projects-on-github/automatically-generated-release-notes#example-configurations
+const DOCUMENTED_EXAMPLE = `changelog:
+  exclude:
+    labels:
+      - ignore-for-release
+    authors:
+      - octocat
+  categories:
+    - title: Breaking Changes 🛠
+      labels:
+        - Semver-Major
+        - breaking-change
+    - title: Exciting New Features 🎉
+      labels:
+        - Semver-Minor
+        - enhancement
+    - title: Other Changes
+      labels:
+        - "*"
+`;
+
+const NO_CATCH_ALL = `changelog:
+  categories:
+    - title: Features
+      labels: [enhancement]
+      exclude:
+        authors:
+          - bob
+`;
+
+function seed(): SeedFixture {
+  const day = (n: number) => `2026-10-0${n}T12:00:00Z`;
+  const pull = (number: number, user: string, labels: string[]) => ({ number, title: `Change ${number}`, user, head: `topic-${number}`, mergeCommit: `c${number}`, labels });
+  return {
+    repos: [
+      {
+        owner: 'acme',
+        name: 'notes',
+        commits: [
+          { id: 'c1', message: 'Initial commit', files: { 'README.md': '# notes\n', '.github/release.yml': DOCUMENTED_EXAMPLE, '.github/other.yml': NO_CATCH_ALL }, author: 'alice', date: day(1) },
+          { id: 'c2', message: 'Change 2 (#2)', files: { a: '2\n' }, author: 'alice', date: day(2) },
+          { id: 'c3', message: 'Change 3 (#3)', files: { a: '3\n' }, author: 'bob', date: day(3) },
+          { id: 'c4', message: 'Change 4 (#4)', files: { a: '4\n' }, author: 'carol', date: day(4) },
+          { id: 'c5', message: 'Change 5 (#5)', files: { a: '5\n' }, author: 'octocat', date: day(5) },
+          { id: 'c6', message: 'Change 6 (#6)', files: { a: '6\n' }, author: 'alice', date: day(6) },
+          { id: 'c7', message: 'Change 7 (#7)', files: { a: '7\n' }, author: 'alice', date: day(7) },
+        ],
+        tags: { 'v1.0.0': 'c2', 'v1.1.0-rc.1': 'c4' },
+        releases: [
+          { tag: 'v1.0.0', name: 'v1.0.0', body: 'First', target: 'c2' },
+          { tag: 'v1.1.0-rc.1', name: 'v1.1.0-rc.1', body: 'Candidate', target: 'c4', prerelease: true },
+        ],
+        labels: [{ name: 'enhancement' }, { name: 'breaking-change' }, { name: 'ignore-for-release' }, { name: 'bug' }],
+        pulls: [
+          pull(2, 'alice', ['enhancement']),
+          pull(3, 'bob', ['breaking-change', 'enhancement']),
+          pull(4, 'carol', ['bug']),
+          pull(5, 'octocat', ['enhancement']),
+          pull(6, 'alice', ['ignore-for-release']),
+          pull(7, 'alice', []),
+        ],
+      },
+    ],
+  };
+}
+
+const env = useSandbox(seed);
+const repo = { owner: 'acme', repo: 'notes' };
+const pr = (n: number) => `${env.sandbox.urls.html}/acme/notes/pull/${n}`;
+
+describe('POST /releases/generate-notes with .github/release.yml', () => {
+  it('files each pull request under its first matching category, drops excluded labels and authors, and starts at the latest release', async () => {
+    const { data } = await env.client().rest.rest.repos.generateReleaseNotes({ ...repo, tag_name: 'v1.1.0', target_commitish: 'main' });
+    expect(data.name).toBe('v1.1.0');
+    // v1.0.0 is the latest release (the prerelease is not): #3..#7 are in range; #5 (octocat) and #6 (ignore-for-release) are excluded.
+    expect(data.body).toBe(
+      [
+        '<!-- Release notes generated using configuration in .github/release.yml at main -->',
+        '',
+        "## What's Changed",
+        '### Breaking Changes 🛠',
+        `* Change 3 by @bob in ${pr(3)}`,
+        '### Other Changes',
+        `* Change 4 by @carol in ${pr(4)}`,
+        `* Change 7 by @alice in ${pr(7)}`,
+        '',
+        '## New Contributors',
+        `* @bob made their first contribution in ${pr(3)}`,
+        `* @carol made their first contribution in ${pr(4)}`,
+        '',
+        `**Full Changelog**: ${env.sandbox.urls.html}/acme/notes/compare/v1.0.0...v1.1.0`,
+      ].join('\n'),
+    );
+  });
+
+  it('leaves out pull requests no category takes, honours a category exclude, and reads configuration_file_path', async () => {
+    const { data } = await env
+      .client()
+      .rest.rest.repos.generateReleaseNotes({ ...repo, tag_name: 'v1.1.0', target_commitish: 'main', previous_tag_name: 'v1.1.0-rc.1', configuration_file_path: '.github/other.yml' });
+    // From the candidate: #5..#7; only #5 carries `enhancement`.
+    expect(data.body).toContain(`### Features\n* Change 5 by @octocat in ${pr(5)}`);
+    expect(data.body).not.toContain(pr(6));
+    expect(data.body).not.toContain(pr(7));
+    expect(data.body).toContain('compare/v1.1.0-rc.1...v1.1.0');
+    // From v1.0.0: #3 (bob) carries `enhancement` too, but the category excludes bob.
+    const wider = await env.client().rest.rest.repos.generateReleaseNotes({ ...repo, tag_name: 'v1.1.0', previous_tag_name: 'v1.0.0', configuration_file_path: '.github/other.yml' });
+    expect(wider.data.body).toContain(`### Features\n* Change 5 by @octocat in ${pr(5)}\n`);
+    expect(wider.data.body).not.toContain(`${pr(3)}\n`);
+  });
+
+  it('refuses a configuration_file_path that names nothing and a previous tag that does not exist', async () => {
+    const { rest } = env.client();
+    await expect(rest.rest.repos.generateReleaseNotes({ ...repo, tag_name: 'v1.1.0', configuration_file_path: '.github/missing.yml' })).rejects.toMatchObject({ status: 404 });
+    await expect(rest.rest.repos.generateReleaseNotes({ ...repo, tag_name: 'v1.1.0', previous_tag_name: 'v0.9.9' })).rejects.toMatchObject({ status: 422 });
+  });
+
+  it('uses the same configuration for generate_release_notes on a new release', async () => {
+    const { data } = await env.client().rest.rest.repos.createRelease({ ...repo, tag_name: 'v1.1.0', target_commitish: 'main', draft: true, generate_release_notes: true });
+    expect(data.body).toContain('### Breaking Changes 🛠');
+    expect(data.body).not.toContain(pr(6));
+  });
+});
+
+describe('bot commits through the REST API', () => {
+  it("are GitHub-signed and carry the bot's real noreply address when they set no author, committer or signature", async () => {
+    const { rest } = env.client(SANDBOX_TOKENS.githubToken);
+    const head = (await rest.rest.git.getRef({ ...repo, ref: 'heads/main' })).data.object.sha;
+    const parent = await rest.rest.git.getCommit({ ...repo, commit_sha: head });
+    const signed = await rest.rest.git.createCommit({ ...repo, message: 'Bump version', tree: parent.data.tree.sha, parents: [head] });
+    expect(signed.data.author).toMatchObject({ name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com' });
+    expect(signed.data.committer).toMatchObject({ name: 'GitHub', email: 'noreply@github.com' });
+    expect(signed.data.verification).toMatchObject({ verified: true, reason: 'valid' });
+
+    // "custom author information" turns GitHub's signing off.
+    const custom = await rest.rest.git.createCommit({ ...repo, message: 'Bump version', tree: parent.data.tree.sha, parents: [head], author: { name: 'Release Bot', email: 'release@example.com' } });
+    expect(custom.data.verification).toMatchObject({ verified: false, reason: 'unsigned' });
+  });
+
+  it('a user token commits unsigned, as its own author', async () => {
+    const { rest } = env.client(SANDBOX_TOKENS.admin);
+    const head = (await rest.rest.git.getRef({ ...repo, ref: 'heads/main' })).data.object.sha;
+    const parent = await rest.rest.git.getCommit({ ...repo, commit_sha: head });
+    const commit = await rest.rest.git.createCommit({ ...repo, message: 'By hand', tree: parent.data.tree.sha, parents: [head] });
+    expect(commit.data.verification).toMatchObject({ verified: false, reason: 'unsigned' });
+    expect(commit.data.committer.email).toMatch(/\+relkit-admin@users\.noreply\.github\.com$/);
+  });
+});
