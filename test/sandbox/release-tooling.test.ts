@@ -61,6 +61,7 @@ function seed(): SeedFixture {
           { tag: 'v1.1.0-rc.1', name: 'v1.1.0-rc.1', body: 'Candidate', target: 'c4', prerelease: true },
         ],
         labels: [{ name: 'enhancement' }, { name: 'breaking-change' }, { name: 'ignore-for-release' }, { name: 'bug' }],
+        collaborators: { bob: 'write', carol: 'read' },
         pulls: [
           pull(2, 'alice', ['enhancement']),
           pull(3, 'bob', ['breaking-change', 'enhancement']),
@@ -153,5 +154,95 @@ describe('bot commits through the REST API', () => {
     const commit = await rest.rest.git.createCommit({ ...repo, message: 'By hand', tree: parent.data.tree.sha, parents: [head] });
     expect(commit.data.verification).toMatchObject({ verified: false, reason: 'unsigned' });
     expect(commit.data.committer.email).toMatch(/\+relkit-admin@users\.noreply\.github\.com$/);
+  });
+});
+
+describe('issues, comments and assignees, as create-pull-request and release-please use them', () => {
+  // peter-evans/create-pull-request documents inputs labels, assignees, milestone and reviewers,
+  // which it applies to the pull request through the issues API once the PR exists.
+  it('a pull request takes labels, assignees (collaborators only) and a milestone through the issue routes', async () => {
+    const { rest } = env.client(SANDBOX_TOKENS.githubToken);
+    const admin = env.client().rest;
+    await admin.rest.git.createRef({ ...repo, ref: 'refs/heads/release-please--branches--main', sha: (await admin.rest.git.getRef({ ...repo, ref: 'heads/main' })).data.object.sha });
+    await admin.rest.repos.createOrUpdateFileContents({
+      ...repo,
+      path: 'CHANGELOG.md',
+      message: 'chore: release 1.1.0',
+      content: Buffer.from('# Changelog\n').toString('base64'),
+      branch: 'release-please--branches--main',
+    });
+    const { data: pull } = await rest.rest.pulls.create({ ...repo, head: 'release-please--branches--main', base: 'main', title: 'chore(main): release 1.1.0' });
+    const milestone = await admin.rest.issues.createMilestone({ ...repo, title: 'v1.1.0' });
+
+    await rest.rest.issues.addLabels({ ...repo, issue_number: pull.number, labels: ['autorelease: pending'] });
+    const assigned = await rest.rest.issues.addAssignees({ ...repo, issue_number: pull.number, assignees: ['bob', 'mallory'] });
+    expect(assigned.status).toBe(201);
+    expect(assigned.data.assignees?.map((a) => a.login)).toEqual(['bob']);
+    const updated = await rest.rest.issues.update({ ...repo, issue_number: pull.number, milestone: milestone.data.number });
+    expect(updated.data.milestone?.title).toBe('v1.1.0');
+    expect(updated.data.pull_request?.url).toMatch(new RegExp(`/pulls/${pull.number}$`));
+
+    const got = await rest.rest.issues.get({ ...repo, issue_number: pull.number });
+    expect(got.data.labels.map((l) => (typeof l === 'string' ? l : l.name))).toEqual(['autorelease: pending']);
+    expect((await rest.rest.pulls.get({ ...repo, pull_number: pull.number })).data.assignees?.map((a) => a.login)).toEqual(['bob']);
+
+    const files = await rest.rest.pulls.listFiles({ ...repo, pull_number: pull.number });
+    expect(files.data.map((f) => [f.filename, f.status])).toEqual([['CHANGELOG.md', 'added']]);
+    expect((await rest.rest.pulls.listReviews({ ...repo, pull_number: pull.number })).data).toEqual([]);
+
+    // release-please comments on the release PR once the release is tagged.
+    const comment = await rest.rest.issues.createComment({ ...repo, issue_number: pull.number, body: ':robot: Release is at https://example.test :sunflower:' });
+    expect(comment.status).toBe(201);
+    expect((await rest.rest.issues.listComments({ ...repo, issue_number: pull.number })).data.map((c) => c.body)).toEqual([':robot: Release is at https://example.test :sunflower:']);
+    const edited = await rest.rest.issues.updateComment({ ...repo, comment_id: comment.data.id, body: 'edited' });
+    expect(edited.data.body).toBe('edited');
+
+    const closed = await rest.rest.issues.update({ ...repo, issue_number: pull.number, state: 'closed' });
+    expect(closed.data.state).toBe('closed');
+  });
+
+  it('issues are created, listed with pull requests, found by search, and closed with a reason', async () => {
+    const { rest } = env.client(SANDBOX_TOKENS.githubToken);
+    const created = await rest.rest.issues.create({ ...repo, title: 'Release checklist for v1.1.0', labels: ['release'], assignees: ['carol'] });
+    expect(created.status).toBe(201);
+    expect(created.data.pull_request).toBeUndefined();
+    expect(created.data.assignees?.map((a) => a.login)).toEqual(['carol']);
+    const listed = await rest.rest.issues.listForRepo({ ...repo, state: 'all', labels: 'release' });
+    expect(listed.data.map((i) => i.number)).toEqual([created.data.number]);
+
+    const found = await rest.rest.search.issuesAndPullRequests({ q: `repo:acme/notes is:issue is:open "checklist"` });
+    expect(found.data.items.map((i) => i.number)).toEqual([created.data.number]);
+    const merged = await rest.rest.search.issuesAndPullRequests({ q: 'repo:acme/notes is:pr is:merged label:enhancement' });
+    expect(merged.data.items.map((i) => i.number).sort()).toEqual([2, 3, 5]);
+    await expect(rest.rest.search.issuesAndPullRequests({ q: 'is:pr repo:nobody/nothing' })).rejects.toMatchObject({ status: 422 });
+
+    const closed = await rest.rest.issues.update({ ...repo, issue_number: created.data.number, state: 'closed', state_reason: 'not_planned' });
+    expect(closed.data).toMatchObject({ state: 'closed', state_reason: 'not_planned' });
+    expect(closed.data.closed_at).not.toBeNull();
+    await expect(rest.rest.issues.create({ ...repo, title: '' })).rejects.toMatchObject({ status: 422 });
+  });
+
+  it('collaborator permission, assignee checks, commit statuses, /rate_limit and /meta', async () => {
+    const { rest } = env.client(SANDBOX_TOKENS.githubToken);
+    expect((await rest.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: 'bob' })).data.permission).toBe('write');
+    expect((await rest.rest.repos.getCollaboratorPermissionLevel({ ...repo, username: 'carol' })).data.permission).toBe('read');
+    expect((await rest.rest.issues.checkUserCanBeAssigned({ ...repo, assignee: 'bob' })).status).toBe(204);
+    await expect(rest.rest.issues.checkUserCanBeAssigned({ ...repo, assignee: 'mallory' })).rejects.toMatchObject({ status: 404 });
+
+    const head = (await rest.rest.git.getRef({ ...repo, ref: 'heads/main' })).data.object.sha;
+    // The sandbox's GITHUB_TOKEN holds no `statuses` permission: a job must ask for it.
+    await expect(rest.rest.repos.createCommitStatus({ ...repo, sha: head, state: 'pending', context: 'release' })).rejects.toMatchObject({ status: 403 });
+    const admin = env.client().rest;
+    await admin.rest.repos.createCommitStatus({ ...repo, sha: head, state: 'pending', context: 'release' });
+    await admin.rest.repos.createCommitStatus({ ...repo, sha: head, state: 'success', context: 'release' });
+    const combined = await rest.rest.repos.getCombinedStatusForRef({ ...repo, ref: 'main' });
+    expect(combined.data).toMatchObject({ state: 'success', total_count: 1, sha: head });
+
+    const before = await rest.rest.rateLimit.get();
+    const after = await rest.rest.rateLimit.get();
+    // Asking does not spend.
+    expect(after.data.resources.core.used).toBe(before.data.resources.core.used);
+    expect(after.data.rate).toEqual(after.data.resources.core);
+    expect((await rest.rest.meta.get()).data.verifiable_password_authentication).toBe(false);
   });
 });

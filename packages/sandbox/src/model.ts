@@ -102,6 +102,46 @@ export interface PullRequest {
   requestedReviewers: string[];
   requestedTeams: string[];
   maintainerCanModify: boolean;
+  assignees?: string[];
+}
+
+/** An issue; pull requests are issues too on GitHub, and share its numbers and its issue routes. */
+export interface Issue {
+  id: number;
+  number: number;
+  title: string;
+  body: string | null;
+  state: 'open' | 'closed';
+  stateReason: 'completed' | 'not_planned' | 'reopened' | null;
+  user: string;
+  labels: string[];
+  assignees: string[];
+  milestone: number | null;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+}
+
+export interface IssueComment {
+  id: number;
+  issueNumber: number;
+  body: string;
+  user: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A commit status (docs.github.com/rest/commits/statuses). */
+export interface CommitStatus {
+  id: number;
+  sha: string;
+  state: 'error' | 'failure' | 'pending' | 'success';
+  context: string;
+  description: string | null;
+  targetUrl: string | null;
+  creator: string;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface ReleaseAsset {
@@ -196,6 +236,9 @@ export interface Repository {
   labels: Label[];
   milestones: Milestone[];
   pulls: PullRequest[];
+  issues: Issue[];
+  comments: IssueComment[];
+  statuses: CommitStatus[];
   /** PR and issue numbers share one sequence, as on GitHub. */
   nextNumber: number;
   releases: Release[];
@@ -305,6 +348,9 @@ export class SandboxState {
       labels: [],
       milestones: [],
       pulls: [],
+      issues: [],
+      comments: [],
+      statuses: [],
       nextNumber: 1,
       releases: [],
       protections: new Map(),

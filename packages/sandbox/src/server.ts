@@ -12,6 +12,8 @@ import { registerArchiveRoutes } from './rest/archives.js';
 import { registerGitRoutes } from './rest/git.js';
 import { registerAdminRoutes } from './rest/admin.js';
 import { registerPullRoutes } from './rest/pulls.js';
+import { registerIssueRoutes, registerSearchRoutes } from './rest/issues.js';
+import { registerMetaRoutes } from './rest/meta.js';
 import { appKeys, looksLikeJwt, mintedToken, mintJobToken, registerAppRoutes, revokeToken, verifyAppJwt } from './rest/apps.js';
 import { normaliseAssetName, registerReleaseRoutes, registerUploadRoutes } from './rest/releases.js';
 import { executeGraphql } from './graphql.js';
@@ -103,6 +105,9 @@ export class Sandbox {
     registerPullRoutes(this.apiRouter);
     registerAppRoutes(this.apiRouter);
     registerReleaseRoutes(this.apiRouter);
+    registerIssueRoutes(this.apiRouter);
+    registerSearchRoutes(this.apiRouter);
+    registerMetaRoutes(this.apiRouter, (resource, token) => this.bucketView(resource, token));
     registerUploadRoutes(this.uploadRouter);
     this.api = createServer((req, res) => void this.handle('api', req, res));
     this.uploads = createServer((req, res) => void this.handle('uploads', req, res));
@@ -211,6 +216,14 @@ export class Sandbox {
     return bucket;
   }
 
+  /** What GET /rate_limit reports for one resource of a token, without spending any of it. */
+  private bucketView(resource: 'core' | 'graphql' | 'search', token: string | undefined): { limit: number; used: number; remaining: number; reset: number } {
+    const identity = token ? this.state.identities.get(token) : undefined;
+    const limit = resource === 'search' ? 30 : (identity?.rateLimit ?? (identity ? (this.options.rateLimit ?? 5000) : 60));
+    const bucket = this.buckets.get(`${resource}:${token ?? 'anon'}`) ?? { limit, used: 0, reset: Math.floor(Date.now() / 1000) + WINDOW_SECONDS };
+    return { limit: bucket.limit, used: bucket.used, remaining: Math.max(0, bucket.limit - bucket.used), reset: bucket.reset };
+  }
+
   private rateHeaders(bucket: Bucket, resource: string): Record<string, string> {
     return {
       'x-ratelimit-limit': String(bucket.limit),
@@ -241,7 +254,8 @@ export class Sandbox {
     const limit = identity?.rateLimit ?? (identity ? (this.options.rateLimit ?? 5000) : 60);
     const resource = kind === 'graphql' ? 'graphql' : 'core';
     const bucket = this.bucket(`${resource}:${token ?? req.socket.remoteAddress ?? 'anon'}`, limit);
-    bucket.used += 1;
+    // "Accessing this endpoint does not count against your REST API rate limit." (docs.github.com/rest/rate-limit)
+    if (!(method === 'GET' && url.pathname === '/rate_limit')) bucket.used += 1;
     const headers: Record<string, string> = {
       ...this.rateHeaders(bucket, resource),
       'x-github-request-id': randomUUID().toUpperCase().slice(0, 23),

@@ -339,9 +339,10 @@ function registerLabelRoutes(router: Router): void {
     if (!repo.labels.some((l) => l.name === name)) repo.labels.push({ id: ctx.state.id(), name, color: 'ededed', description: null, default: false });
   };
   const issueLabels = (ctx: RequestContext, repo: Repository) => {
-    const pr = repo.pulls.find((p) => p.number === Number(ctx.params.issue_number));
-    if (!pr) throw notFound();
-    return pr;
+    const number = Number(ctx.params.issue_number);
+    const item = repo.pulls.find((p) => p.number === number) ?? repo.issues.find((i) => i.number === number);
+    if (!item) throw notFound();
+    return item;
   };
   router.add('GET', '/repos/{owner}/{repo}/issues/{issue_number}/labels', (ctx) => {
     const repo = ctx.repo();
