@@ -13,7 +13,15 @@ export interface Stage {
   sandbox: Sandbox;
   /** Answers that did not fit GitHub's OpenAPI description. */
   violations: string[];
-  run(options: { mock: boolean; previous?: RunRecord; registry?: LocalRegistry; runId?: string; secrets?: 'app' | 'github-token-only'; caller?: CallerWorkflow }): Promise<RunRecord>;
+  run(options: {
+    mock: boolean;
+    previous?: RunRecord;
+    registry?: LocalRegistry;
+    runId?: string;
+    secrets?: 'app' | 'github-token-only';
+    caller?: CallerWorkflow;
+    actionCache?: string;
+  }): Promise<RunRecord>;
   close(): Promise<void>;
 }
 
@@ -28,7 +36,7 @@ export async function stage(name: string, change?: (scenario: Scenario) => void)
     scenario,
     sandbox,
     violations,
-    run: ({ mock, previous, registry, runId, secrets, caller }) =>
+    run: ({ mock, previous, registry, runId, secrets, caller, actionCache }) =>
       rehearse({
         scenario,
         sandbox,
@@ -41,6 +49,7 @@ export async function stage(name: string, change?: (scenario: Scenario) => void)
         ...(runId ? { runId } : {}),
         ...(secrets ? { secrets } : {}),
         ...(caller ? { caller } : {}),
+        ...(actionCache ? { actionCache } : {}),
       }),
     close: () => sandbox.close(),
   };

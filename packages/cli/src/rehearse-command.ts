@@ -23,12 +23,15 @@ import { refuseUnknownFlags } from './args.js';
 
 export const REHEARSE_USAGE = [
   'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self|self-first] [--mock] [--verbose] [--secrets app|github-token-only]',
-  '       relkit rehearse --caller examples/metallb.yml [--scenario NAME] [--secrets app|github-token-only] [--mock]',
+  '       relkit rehearse --caller examples/metallb.yml [--scenario NAME] [--secrets app|github-token-only] [--actions-dir DIR] [--mock]',
   '       relkit rehearse --repo-dir DIR [--repo OWNER/NAME] [--branch B] [--inputs JSON] [--mock]',
   '',
   '--caller runs your own workflow_dispatch workflow (which calls release.yml or the actions) as',
   'GitHub would, against the scenario of the project it releases (guessed from the file name), with',
   'the secrets a repository can hold; --secrets github-token-only rehearses a repository with no App.',
+  '--actions-dir DIR holds the third-party actions it uses, as DIR/owner/repo@ref trees (their',
+  'published dist/): JavaScript actions run as the runner runs them; Docker and composite actions',
+  'fail their job at set-up, before any step runs, saying so.',
   '',
   'Runs .github/workflows/release.yml offline against an embedded GitHub sandbox (and a local',
   'docker-registry for scenarios with images), then prints what the release did. `self` releases',
@@ -135,7 +138,7 @@ function readCaller(file: string): CallerWorkflow {
 }
 
 export async function rehearseCommand(flags: Map<string, string>, print: (line: string) => void): Promise<number> {
-  refuseUnknownFlags('rehearse', flags, ['scenario', 'mock', 'verbose', 'repo-dir', 'repo', 'branch', 'inputs', 'secrets', 'caller'], REHEARSE_USAGE);
+  refuseUnknownFlags('rehearse', flags, ['scenario', 'mock', 'verbose', 'repo-dir', 'repo', 'branch', 'inputs', 'secrets', 'caller', 'actions-dir'], REHEARSE_USAGE);
   const secrets = flags.get('secrets') ?? 'app';
   if (secrets !== 'app' && secrets !== 'github-token-only')
     throw new UserError(
@@ -156,6 +159,9 @@ export async function rehearseCommand(flags: Map<string, string>, print: (line: 
       ? selfScenario(dirname(actionsDirectory()), { first: name === 'self-first' })
       : loadScenario(name);
   const mock = flags.has('mock');
+  const actionCache = flags.has('actions-dir') ? resolve(flags.get('actions-dir') ?? '') : undefined;
+  if (actionCache && !existsSync(actionCache))
+    throw new UserError(`--actions-dir ${flags.get('actions-dir')}: there is no such folder.`, 'Give a folder holding owner/repo@ref trees of the actions your workflow uses.');
   const actionsDir = actionsDirectory();
   const workflowFile = join(dirname(actionsDir), '.github', 'workflows', 'release.yml');
   const sandbox = await startSandbox({ seed: scenarioSeed(scenario) });
@@ -175,6 +181,7 @@ export async function rehearseCommand(flags: Map<string, string>, print: (line: 
       workdir,
       secrets,
       ...(caller ? { caller } : {}),
+      ...(actionCache ? { actionCache } : {}),
       ...(registry ? { registry } : {}),
       log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => {},
     });

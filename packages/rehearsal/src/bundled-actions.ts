@@ -26,12 +26,15 @@ export function javascriptAction(actionYml: string, banner = ''): ActionHandler 
   const metadata = readActionMetadata(actionYml);
   return async (call: ActionCall) => {
     const inputs = expressionDefaults(metadata.inputs, call.inputs, call.github);
-    const main = await runActionBundle({ action: actionYml, inputs, env: call.env, cwd: call.workspace, ...(call.timeoutMs ? { timeoutMs: call.timeoutMs } : {}) });
+    // The runner runs `pre` at the start of the job; the rehearsal runs it just before `main`, with its state.
+    const pre = metadata.runs.pre ? await runActionBundle({ action: actionYml, step: 'pre', inputs, env: call.env, cwd: call.workspace }) : undefined;
+    if (pre?.failed) return { ...outcomeOf(pre), log: `${banner}${pre.stdout}${pre.stderr}` };
+    const main = await runActionBundle({ action: actionYml, inputs, env: call.env, cwd: call.workspace, state: pre?.state, ...(call.timeoutMs ? { timeoutMs: call.timeoutMs } : {}) });
     const outcome = outcomeOf(main);
-    outcome.log = `${banner}${outcome.log}`;
+    outcome.log = `${banner}${pre ? `${pre.stdout}${pre.stderr}` : ''}${outcome.log}`;
     if (metadata.runs.post) {
       // post-if defaults to always(): the post step runs after a failure too.
-      outcome.post = async () => outcomeOf(await runActionBundle({ action: actionYml, step: 'post', inputs, env: call.env, cwd: call.workspace, state: main.state }));
+      outcome.post = async () => outcomeOf(await runActionBundle({ action: actionYml, step: 'post', inputs, env: call.env, cwd: call.workspace, state: { ...pre?.state, ...main.state } }));
     }
     return outcome;
   };

@@ -7,6 +7,7 @@ import { repositorySecrets } from './platform/secrets.js';
 import { triggeringPush, type ImageTrigger } from './platform/triggers.js';
 import { artifactActions } from './artifact-actions.js';
 import { bundledActions } from './bundled-actions.js';
+import { cachedActions } from './cached-actions.js';
 import { checkoutAction } from './checkout-action.js';
 import { fileAt } from './outcome.js';
 import { publishedActions } from './published-actions.js';
@@ -37,6 +38,8 @@ export interface RehearseOptions {
   secrets?: 'app' | 'github-token-only';
   /** The user's own workflow_dispatch workflow that calls release.yml (or the actions), run instead of release.yml. */
   caller?: CallerWorkflow;
+  /** Third-party actions' trees, as `owner/repo@ref` folders (`--actions-dir`). */
+  actionCache?: string;
   log?: (line: string) => void;
 }
 
@@ -45,8 +48,15 @@ export interface RehearseOptions {
  * the self scenario has them), else relkit's bundles of this checkout, then the GitHub actions the
  * runner shims.
  */
-export function rehearsalActions(actionsDir: string, published?: { sandbox: Sandbox; cacheDir: string }, standsFor?: string): (uses: string) => ActionHandler | undefined {
-  const finders = [...(published ? [publishedActions(published.sandbox, published.cacheDir)] : []), bundledActions(actionsDir, standsFor), checkoutAction, appTokenAction, artifactActions()];
+export function rehearsalActions(actionsDir: string, published?: { sandbox: Sandbox; cacheDir: string }, standsFor?: string, actionCache?: string): (uses: string) => ActionHandler | undefined {
+  const finders = [
+    ...(published ? [publishedActions(published.sandbox, published.cacheDir)] : []),
+    bundledActions(actionsDir, standsFor),
+    checkoutAction,
+    appTokenAction,
+    artifactActions(),
+    ...(actionCache ? [cachedActions(actionCache)] : []),
+  ];
   return (uses) => {
     for (const find of finders) {
       const handler = find(uses);
@@ -232,7 +242,7 @@ export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
         const token = sandbox.mintJobToken(scenario.repository, permissions);
         return { token, revoke: () => sandbox.revokeToken(token) };
       },
-      actions: rehearsalActions(options.actionsDir, { sandbox, cacheDir: join(options.workdir, '_actions') }, standsFor),
+      actions: rehearsalActions(options.actionsDir, { sandbox, cacheDir: join(options.workdir, '_actions') }, standsFor, options.actionCache),
       workdir: options.workdir,
       log,
       ...(options.previous ? { previous: options.previous } : {}),

@@ -26,8 +26,8 @@ export function readActionMetadata(actionYml: string): ActionMetadata {
 }
 
 /** The file the runner executes for a step: `runs.main` (or `runs.post`) joined to the action directory. */
-export function entryPoint(metadata: ActionMetadata, step: 'main' | 'post'): string {
-  const relative = step === 'main' ? metadata.runs.main : metadata.runs.post;
+export function entryPoint(metadata: ActionMetadata, step: 'pre' | 'main' | 'post'): string {
+  const relative = step === 'main' ? metadata.runs.main : step === 'pre' ? metadata.runs.pre : metadata.runs.post;
   if (!relative) throw new Error(`${metadata.name} has no ${step} step`);
   return resolve(metadata.directory, relative);
 }

@@ -8,7 +8,7 @@ import { parseFileCommands, parseWorkflowCommands, type Annotation } from './fil
 export interface RunOptions {
   /** Path of the action's action.yml. */
   action: string;
-  step?: 'main' | 'post';
+  step?: 'pre' | 'main' | 'post';
   /** Inputs by their action.yml names; defaults from action.yml fill the rest, as the runner does. */
   inputs?: Record<string, string | number | boolean | undefined>;
   /** Extra environment (GITHUB_API_URL, GITHUB_REPOSITORY, …). */

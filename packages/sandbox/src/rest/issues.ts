@@ -52,6 +52,15 @@ function applyEdits(ctx: RequestContext, repo: Repository, item: IssueLike, body
 }
 
 export function registerIssueRoutes(router: Router): void {
+  registerIssueCrud(router);
+  registerCommentRoutes(router);
+  registerAssigneeRoutes(router);
+  registerStatusRoutes(router);
+  registerPullFileRoutes(router);
+}
+
+/** Issues: list, create, read, edit (a pull request is edited as an issue too). */
+function registerIssueCrud(router: Router): void {
   router.add('GET', '/repos/{owner}/{repo}/issues', (ctx) => {
     const repo = ctx.repo();
     const state = ctx.query.get('state') ?? 'open';
@@ -99,7 +108,10 @@ export function registerIssueRoutes(router: Router): void {
     applyEdits(ctx, repo, item, requireBody<Record<string, unknown>>(ctx));
     return { status: 200, body: issue(ctx.state, ctx.urls, repo, item) };
   });
+}
 
+/** Comments on issues and pull requests. */
+function registerCommentRoutes(router: Router): void {
   router.add('GET', '/repos/{owner}/{repo}/issues/{issue_number}/comments', (ctx) => {
     const repo = ctx.repo();
     const item = find(repo, Number(ctx.params.issue_number));
@@ -132,7 +144,10 @@ export function registerIssueRoutes(router: Router): void {
     comment.updatedAt = nowIso();
     return { status: 200, body: issueComment(ctx.state, ctx.urls, repo, comment) };
   });
+}
 
+/** Assignees, and what a collaborator may do. */
+function registerAssigneeRoutes(router: Router): void {
   router.add('POST', '/repos/{owner}/{repo}/issues/{issue_number}/assignees', (ctx) => {
     const repo = ctx.repo();
     requireWrite(repo, ctx.identity, 'issues');
@@ -171,7 +186,10 @@ export function registerIssueRoutes(router: Router): void {
     const user = { ...json.account(ctx.urls, account), role_name: permission === 'none' ? 'read' : permission };
     return { status: 200, body: { permission, role_name: user.role_name, user } };
   });
+}
 
+/** Commit statuses and the combined status of a ref. */
+function registerStatusRoutes(router: Router): void {
   router.add('POST', '/repos/{owner}/{repo}/statuses/{sha}', (ctx) => {
     const repo = ctx.repo();
     const identity = requireWrite(repo, ctx.identity, 'statuses');
@@ -217,7 +235,10 @@ export function registerIssueRoutes(router: Router): void {
       },
     };
   });
+}
 
+/** A pull request's files and reviews. */
+function registerPullFileRoutes(router: Router): void {
   router.add('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/files', (ctx) => {
     const repo = ctx.repo();
     const pull = repo.pulls.find((p) => p.number === Number(ctx.params.pull_number));

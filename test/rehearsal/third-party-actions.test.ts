@@ -1,0 +1,110 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { scratchDir } from '../helpers/scratch.js';
+import { failures, stage } from './scenario-harness.js';
+
+/**
+ * A JavaScript action from the local action cache, written as the metadata syntax documents one
+ * (runs.using node20 with pre, main and post; an input defaulting to `${{ github.token }}`):
+ * it opens an issue through GITHUB_API_URL, as github-script or create-issue actions do.
+ * https://docs.github.com/en/actions/sharing-automations/creating-actions/metadata-syntax-for-github-actions
+ */
+function writeActionCache(dir: string): void {
+  const notify = join(dir, 'acme', 'notify-release@v1');
+  mkdirSync(notify, { recursive: true });
+  writeFileSync(
+    join(notify, 'action.yml'),
+    [
+      'name: Notify release',
+      'inputs:',
+      '  title: { required: true }',
+      '  token: { default: "${{ github.token }}" }',
+      'outputs:',
+      '  issue-number: { description: the issue opened }',
+      'runs:',
+      '  using: node20',
+      '  pre: pre.js',
+      '  main: main.js',
+      '  post: post.js',
+      '',
+    ].join('\n'),
+  );
+  writeFileSync(join(notify, 'pre.js'), "require('fs').appendFileSync(process.env.GITHUB_STATE, 'started=yes\\n');\n");
+  writeFileSync(
+    join(notify, 'main.js'),
+    `const fs = require('fs');
+(async () => {
+  const answer = await fetch(\`\${process.env.GITHUB_API_URL}/repos/\${process.env.GITHUB_REPOSITORY}/issues\`, {
+    method: 'POST',
+    headers: { authorization: \`token \${process.env.INPUT_TOKEN}\`, accept: 'application/vnd.github+json', 'content-type': 'application/json' },
+    body: JSON.stringify({ title: process.env.INPUT_TITLE, labels: ['release'] }),
+  });
+  if (answer.status !== 201) { console.log(\`::error::issue not created: \${answer.status} \${await answer.text()}\`); process.exit(1); }
+  const issue = await answer.json();
+  fs.appendFileSync(process.env.GITHUB_OUTPUT, \`issue-number=\${issue.number}\\n\`);
+  console.log(\`opened #\${issue.number} (pre said \${process.env.STATE_started})\`);
+})();
+`,
+  );
+  writeFileSync(join(notify, 'post.js'), 'console.log(`post: state ${process.env.STATE_started}`);\n');
+  const container = join(dir, 'acme', 'container@v2');
+  mkdirSync(container, { recursive: true });
+  writeFileSync(join(container, 'action.yml'), "name: Container\nruns:\n  using: docker\n  image: 'Dockerfile'\n");
+}
+
+const CALLER = `name: Release notice
+on:
+  workflow_dispatch:
+    inputs:
+      version: { required: true, type: string }
+permissions:
+  contents: read
+  issues: write
+jobs:
+  notice:
+    runs-on: ubuntu-latest
+    steps:
+      - id: notify
+        uses: acme/notify-release@v1
+        with:
+          title: Release \${{ inputs.version }}
+      - run: echo "opened issue \${{ steps.notify.outputs.issue-number }}"
+  container:
+    runs-on: ubuntu-latest
+    steps:
+      - run: echo "never runs"
+      - uses: acme/container@v2
+  missing:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: acme/not-cached@v9
+`;
+
+describe('third-party actions in a rehearsal (--actions-dir)', () => {
+  it('runs a cached JavaScript action as the runner does and stops Docker and missing actions at job set-up', async () => {
+    const cache = await scratchDir('action-cache');
+    writeActionCache(cache);
+    const current = await stage('kata');
+    try {
+      const record = await current.run({ mock: false, caller: { name: 'notice.yml', content: CALLER }, actionCache: cache });
+      const notice = record.jobs.notice!;
+      expect(notice.result, failures(record)).toBe('success');
+      const steps = notice.legs[0]!.steps;
+      expect(steps.find((s) => s.id === 'notify')?.log).toMatch(/opened #\d+ \(pre said yes\)/);
+      expect(steps.find((s) => s.id === 'notify')?.outputs['issue-number']).toMatch(/^\d+$/);
+      expect(steps.map((s) => s.log).join('\n')).toContain('post: state yes');
+      const issues = current.sandbox.state.repo('kata-containers/kata-containers')!.issues;
+      expect(issues.map((i) => [i.title, i.labels, i.user])).toEqual([[`Release ${current.scenario.expect.version}`, ['release'], 'github-actions[bot]']]);
+
+      // Nothing of these jobs ran: the runner fetches every action before the first step.
+      expect(record.jobs.container!.result).toBe('failure');
+      expect(record.jobs.container!.legs[0]!.steps).toEqual([]);
+      expect(record.jobs.container!.legs[0]!.error).toMatch(/acme\/container@v2 is a Docker container action \(runs.using: docker\), which the rehearsal cannot run/);
+      expect(record.jobs.missing!.legs[0]!.error).toContain(`acme/not-cached@v9 is neither in the sandbox nor in the action cache: put its tree at ${join(cache, 'acme', 'not-cached@v9')}`);
+      expect(current.violations).toEqual([]);
+    } finally {
+      await current.close();
+    }
+  });
+});
