@@ -9,13 +9,26 @@ const workflow = parse(text) as {
   on: { workflow_call: { inputs: Record<string, unknown>; secrets: Record<string, unknown> } };
   permissions: unknown;
   concurrency: { group: string; 'cancel-in-progress': boolean };
-  jobs: Record<string, { permissions?: unknown; steps: Array<{ run?: string; uses?: string }>; if?: string; needs?: string[] }>;
+  jobs: Record<string, { permissions?: unknown; steps: Array<{ run?: string; uses?: string }>; if?: string; needs?: string | string[] }>;
 };
 
 describe('release.yml, the reusable workflow', () => {
   it("is a workflow GitHub's own parser accepts", async () => {
     const loaded = await loadWorkflow('release.yml', text);
     expect(loaded.template.jobs.map((j) => j.id.value)).toEqual(['plan', 'lock', 'bump', 'notes', 'draft', 'build', 'images', 'promote', 'publish', 'unlock', 'summary']);
+  });
+
+  // The summary draws the jobs as a chain in the order of its needs: true only while each job's
+  // needs, less what its other needs already imply, is the job before it.
+  it("is one chain of jobs in the summary's needs order, as the summary's graph draws it", () => {
+    const order = ([] as string[]).concat(workflow.jobs.summary!.needs ?? []);
+    // `needs: plan` and `needs: [plan]` say the same.
+    const needs = (id: string) => new Set<string>(([] as string[]).concat(workflow.jobs[id]!.needs ?? []));
+    const implied = (id: string): Set<string> => new Set([...needs(id)].flatMap((n) => [n, ...implied(n)]));
+    for (const [i, id] of order.entries()) {
+      const direct = [...needs(id)].filter((n) => ![...needs(id)].some((m) => m !== n && implied(m).has(n)));
+      expect(direct, id).toEqual(i === 0 ? [] : [order[i - 1]]);
+    }
   });
 
   // workflow_call itself has no input limit; the 25 of workflow_dispatch bound the caller's own form,

@@ -127,6 +127,11 @@ describe.each(Object.keys(FAULTS))('the %s release, rehearsed', (name) => {
       expect(results(first)[job]).toBe('failure');
       expect(results(first).publish).toBe('skipped');
       expect(results(first).summary).toBe('failure');
+      // The summary draws the run as a graph of its jobs with their results.
+      const summary = first.jobs.summary!.legs[0]!.steps[0]!.summary;
+      expect(summary).toContain('```mermaid\nflowchart LR\n  plan --> lock\n  lock --> bump\n');
+      expect(summary).toContain(`  ${job}["${job}: failure"]:::failure`);
+      expect(summary).toContain('  publish["publish: skipped"]:::skipped');
       const repo = faulty.sandbox.state.repo(faulty.scenario.repository)!;
       // The branch is unlocked after the failed attempt too.
       expect(repo.rulesets).toEqual([]);
