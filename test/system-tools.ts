@@ -11,6 +11,7 @@ const TOOLS: Array<{ name: string; why: string; install: string }> = [
   { name: 'unzip', why: "checks the sandbox's zipball", install: 'apt-get install unzip' },
   { name: 'curl', why: "release.yml's run: steps", install: 'apt-get install curl' },
   { name: 'tar', why: "checks the sandbox's tarball, actions/checkout's download", install: 'apt-get install tar' },
+  { name: 'chromium', why: "renders rehearse --report's HTML page in a real browser (driven by puppeteer-core)", install: 'apt-get install chromium' },
 ];
 
 /**

@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import semver from 'semver';
 import { UserError } from '@relkit/kit';
 import { startSandbox } from '@relkit/sandbox';
 import {
+  htmlReport,
   rehearsalReport,
   rehearse,
   scenario as loadScenario,
@@ -24,6 +25,7 @@ import { refuseUnknownFlags } from './args.js';
 export const REHEARSE_USAGE = [
   'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self|self-first] [--mock] [--verbose] [--secrets app|github-token-only]',
   '       relkit rehearse --caller examples/metallb.yml [--scenario NAME] [--secrets app|github-token-only] [--actions-dir DIR] [--mock]',
+  '       any of them with --report FILE.html: the run as one self-contained page (timeline, logs, diffs, notes, release)',
   '       relkit rehearse --repo-dir DIR [--repo OWNER/NAME] [--branch B] [--inputs JSON] [--mock]',
   '',
   '--caller runs your own workflow_dispatch workflow (which calls release.yml or the actions) as',
@@ -138,7 +140,7 @@ function readCaller(file: string): CallerWorkflow {
 }
 
 export async function rehearseCommand(flags: Map<string, string>, print: (line: string) => void): Promise<number> {
-  refuseUnknownFlags('rehearse', flags, ['scenario', 'mock', 'verbose', 'repo-dir', 'repo', 'branch', 'inputs', 'secrets', 'caller', 'actions-dir'], REHEARSE_USAGE);
+  refuseUnknownFlags('rehearse', flags, ['scenario', 'mock', 'verbose', 'repo-dir', 'repo', 'branch', 'inputs', 'secrets', 'caller', 'actions-dir', 'report'], REHEARSE_USAGE);
   const secrets = flags.get('secrets') ?? 'app';
   if (secrets !== 'app' && secrets !== 'github-token-only')
     throw new UserError(
@@ -162,6 +164,10 @@ export async function rehearseCommand(flags: Map<string, string>, print: (line: 
   const actionCache = flags.has('actions-dir') ? resolve(flags.get('actions-dir') ?? '') : undefined;
   if (actionCache && !existsSync(actionCache))
     throw new UserError(`--actions-dir ${flags.get('actions-dir')}: there is no such folder.`, 'Give a folder holding owner/repo@ref trees of the actions your workflow uses.');
+  const reportFile = flags.has('report') ? resolve(flags.get('report') ?? '') : undefined;
+  if (reportFile !== undefined && (!flags.get('report') || !existsSync(dirname(reportFile)) || !reportFile.endsWith('.html'))) {
+    throw new UserError(`--report ${flags.get('report') ?? ''}: give the path of an .html file in a folder that exists.`, 'e.g. --report rehearsal.html');
+  }
   const actionsDir = actionsDirectory();
   const workflowFile = join(dirname(actionsDir), '.github', 'workflows', 'release.yml');
   const sandbox = await startSandbox({ seed: scenarioSeed(scenario) });
@@ -187,6 +193,10 @@ export async function rehearseCommand(flags: Map<string, string>, print: (line: 
     });
     print('');
     print(rehearsalReport(record, sandbox, scenario, mock));
+    if (reportFile) {
+      writeFileSync(reportFile, htmlReport(record, sandbox, scenario, mock));
+      print(`Report: ${reportFile} (opens offline in any browser)`);
+    }
     return record.result === 'success' ? 0 : 1;
   } finally {
     await registry?.stop();

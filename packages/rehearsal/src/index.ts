@@ -11,6 +11,7 @@ export { scenarioSeed, type Scenario, type ImagePlan } from './scenario.js';
 export { releaseOutcome, fileAt, filesAt, type ReleaseOutcome } from './outcome.js';
 export { startLocalRegistry, type LocalRegistry } from './local-registry.js';
 export { rehearsalReport } from './report.js';
+export { htmlReport } from './html-report.js';
 export { selfScenario } from './self-scenario.js';
 export { checkSecretName, repositorySecrets } from './platform/secrets.js';
 export { jobMinutes } from './platform/job-time.js';

@@ -19,6 +19,8 @@ export interface JobRecord {
   outputs: Record<string, string>;
   /** The attempt that produced this record (a re-run keeps successful jobs of earlier attempts). */
   attempt: number;
+  /** When the job started (epoch milliseconds), for the report's timeline. */
+  startedAt?: number;
   durationMs: number;
   /** One entry per matrix combination ({} without a matrix). */
   /** `attempt` is set on a leg kept from an earlier attempt by "Re-run failed jobs". */

@@ -211,7 +211,7 @@ function beginJob(job: AnyJob, scope: JobScope, needs: Record<string, unknown>, 
   const ancestorFailed = ancestorsOf(id, scope).some((ancestor) => scope.records[ancestor]?.result === 'failure');
   const status: StatusScope = { success: needResults.every((r) => r === 'success'), failure: ancestorFailed, cancelled: false };
   const base = { github: scope.github, inputs: scope.inputs, vars: scope.vars ?? {}, needs };
-  const record: JobRecord = { id, name, result: 'skipped', outputs: {}, attempt: scope.attempt, durationMs: 0, legs: [] };
+  const record: JobRecord = { id, name, result: 'skipped', outputs: {}, attempt: scope.attempt, startedAt: started, durationMs: 0, legs: [] };
   let condition: unknown;
   try {
     condition = evaluateToken(job.if, base, status);
