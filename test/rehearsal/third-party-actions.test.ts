@@ -20,6 +20,8 @@ function writeActionCache(dir: string): void {
       'inputs:',
       '  title: { required: true }',
       '  token: { default: "${{ github.token }}" }',
+      // As actions/github-script declares its debug input.
+      '  debug: { default: "${{ runner.debug == \'1\' }}" }',
       'outputs:',
       '  issue-number: { description: the issue opened }',
       'runs:',
@@ -43,7 +45,7 @@ function writeActionCache(dir: string): void {
   if (answer.status !== 201) { console.log(\`::error::issue not created: \${answer.status} \${await answer.text()}\`); process.exit(1); }
   const issue = await answer.json();
   fs.appendFileSync(process.env.GITHUB_OUTPUT, \`issue-number=\${issue.number}\\n\`);
-  console.log(\`opened #\${issue.number} (pre said \${process.env.STATE_started})\`);
+  console.log(\`opened #\${issue.number} (pre said \${process.env.STATE_started}, debug=\${process.env.INPUT_DEBUG})\`);
 })();
 `,
   );
@@ -91,7 +93,7 @@ describe('third-party actions in a rehearsal (--actions-dir)', () => {
       const notice = record.jobs.notice!;
       expect(notice.result, failures(record)).toBe('success');
       const steps = notice.legs[0]!.steps;
-      expect(steps.find((s) => s.id === 'notify')?.log).toMatch(/opened #\d+ \(pre said yes\)/);
+      expect(steps.find((s) => s.id === 'notify')?.log).toMatch(/opened #\d+ \(pre said yes, debug=false\)/);
       expect(steps.find((s) => s.id === 'notify')?.outputs['issue-number']).toMatch(/^\d+$/);
       expect(steps.map((s) => s.log).join('\n')).toContain('post: state yes');
       const issues = current.sandbox.state.repo('kata-containers/kata-containers')!.issues;

@@ -152,7 +152,8 @@ export async function rehearseCommand(flags: Map<string, string>, print: (line: 
     return 0;
   }
   const caller = flags.has('caller') ? readCaller(flags.get('caller')!) : undefined;
-  const name = flags.get('scenario') ?? (caller ? callerScenario(caller.name) : 'kata');
+  // With --repo-dir the repository is the scenario; only an example caller needs one guessed.
+  const name = flags.get('scenario') ?? (caller && !flags.has('repo-dir') ? callerScenario(caller.name) : 'kata');
   const names = [...Object.keys(SCENARIOS), 'self', 'self-first'];
   if (!flags.has('repo-dir') && !names.includes(name)) throw new UserError(`--scenario ${name} is not a scenario.`, `Use one of: ${names.join(', ')}.`);
   const scenario = flags.has('repo-dir')

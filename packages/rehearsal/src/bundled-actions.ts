@@ -5,11 +5,14 @@ import { asString, evaluateExpression } from './expressions.js';
 import { unresolvedAction, type ActionCall, type ActionHandler, type ActionOutcome } from './run.js';
 
 /** Defaults such as `${{ github.token }}` are expressions the runner evaluates; plain defaults stay for the bundle runner. */
+// A GitHub-hosted runner as the `runner` context describes it (actions/github-script's debug default reads it).
+const RUNNER = { os: 'Linux', arch: 'X64', name: 'GitHub Actions 1', environment: 'github-hosted', debug: '' };
+
 function expressionDefaults(inputs: Record<string, { default?: string }>, given: Record<string, string>, github: Record<string, unknown>): Record<string, string> {
   const filled = { ...given };
   for (const [name, spec] of Object.entries(inputs)) {
     if (name in given || spec.default === undefined || !String(spec.default).includes('${{')) continue;
-    filled[name] = String(spec.default).replace(/\$\{\{(.*?)\}\}/g, (_, expression: string) => asString(evaluateExpression(expression, { github })));
+    filled[name] = String(spec.default).replace(/\$\{\{(.*?)\}\}/g, (_, expression: string) => asString(evaluateExpression(expression, { github, runner: RUNNER })));
   }
   return filled;
 }
