@@ -246,3 +246,59 @@ describe('issues, comments and assignees, as create-pull-request and release-ple
     expect((await rest.rest.meta.get()).data.verifiable_password_authentication).toBe(false);
   });
 });
+
+describe('GraphQL for release-please: Repository.releases and PullRequest.files', () => {
+  it("lists releases newest first with their tag commits, and a pull request's files", async () => {
+    const { graphql } = env.client();
+    const answer = await graphql<{
+      repository: {
+        releases: { nodes: Array<{ tagName: string; isDraft: boolean; isPrerelease: boolean; tagCommit: { oid: string } | null }>; pageInfo: { hasNextPage: boolean } };
+        pullRequest: { files: { nodes: Array<{ path: string; changeType: string }> } };
+      };
+    }>(
+      `
+        query ($owner: String!, $repo: String!) {
+          repository(owner: $owner, name: $repo) {
+            releases(first: 10, orderBy: { field: CREATED_AT, direction: DESC }) {
+              nodes {
+                name
+                tagName
+                isDraft
+                isPrerelease
+                url
+                description
+                tagCommit {
+                  oid
+                }
+              }
+              pageInfo {
+                hasNextPage
+                endCursor
+              }
+            }
+            pullRequest(number: 3) {
+              files(first: 100) {
+                nodes {
+                  path
+                  additions
+                  deletions
+                  changeType
+                }
+                pageInfo {
+                  hasNextPage
+                }
+              }
+            }
+          }
+        }
+      `,
+      { owner: 'acme', repo: 'notes' },
+    );
+    const head = (await env.client().rest.rest.git.getRef({ ...repo, ref: 'tags/v1.0.0' })).data.object.sha;
+    const releases = answer.repository.releases.nodes;
+    expect(releases.map((r) => r.tagName).slice(-2)).toEqual(['v1.1.0-rc.1', 'v1.0.0']);
+    expect(releases.at(-1)).toMatchObject({ isDraft: false, isPrerelease: false, tagCommit: { oid: head } });
+    expect(releases.at(-2)).toMatchObject({ isPrerelease: true });
+    expect(answer.repository.pullRequest.files.nodes).toEqual([{ path: 'a', changeType: 'MODIFIED', additions: 0, deletions: 0 }]);
+  });
+});

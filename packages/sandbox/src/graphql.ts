@@ -3,10 +3,10 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { buildSchema, graphql, GraphQLError, type GraphQLFieldResolver, type GraphQLSchema, type GraphQLTypeResolver } from 'graphql';
 import { HttpError } from './http.js';
-import { fullName, type Identity, type PullRequest, type Repository, type SandboxState } from './model.js';
+import { fullName, type Identity, type PullRequest, type Release, type Repository, type SandboxState } from './model.js';
 import { signatureDate, type Commit, type Signature } from './git-objects.js';
 import { accountForEmail, nodeId, type Urls } from './serialize.js';
-import { commitFiles, refreshPull, resolveCommitish, setRef } from './repo-ops.js';
+import { changedPaths, commitFiles, refreshPull, resolveCommitish, setRef } from './repo-ops.js';
 import { canRead, requireWrite } from './rules.js';
 
 let cachedSchema: GraphQLSchema | undefined;
@@ -355,6 +355,39 @@ function pullRequestNode(ctx: GraphqlContext, repo: Repository, pr: PullRequest)
         return { __typename: 'Label', id: nodeId('Label', label?.id ?? name), name, color: label?.color ?? 'ededed', description: label?.description ?? null };
       }),
     repository: () => repositoryNode(ctx, repo),
+    // release-please reads which files a release pull request touches.
+    files: (args: Args) => {
+      const base = repo.objects.mergeBase(pr.baseSha, pr.headSha) ?? pr.baseSha;
+      const head = repo.objects.commit(pr.headSha);
+      const changes = head ? changedPaths(repo, repo.objects.commit(base)?.tree, head.tree) : [];
+      return connection(changes, args, (c) => ({
+        __typename: 'PullRequestChangedFile',
+        path: c.path,
+        additions: 0,
+        deletions: 0,
+        changeType: c.status === 'added' ? 'ADDED' : c.status === 'removed' ? 'DELETED' : 'MODIFIED',
+      }));
+    },
+  };
+}
+
+/** A release as GraphQL's Release type has it (release-please lists them to find the last one). */
+function releaseNode(ctx: GraphqlContext, repo: Repository, release: Release): Node {
+  const tagSha = repo.refs.get(`refs/tags/${release.tagName}`);
+  return {
+    __typename: 'Release',
+    id: nodeId('Release', release.id),
+    databaseId: release.id,
+    name: release.name,
+    tagName: release.tagName,
+    description: release.body,
+    url: `${ctx.urls.html}/${fullName(repo)}/releases/tag/${encodeURIComponent(release.tagName)}`,
+    isDraft: release.draft,
+    isPrerelease: release.prerelease,
+    isLatest: repo.latestReleaseId === release.id,
+    createdAt: release.createdAt,
+    publishedAt: release.publishedAt,
+    tagCommit: () => (tagSha ? commitNode(ctx, repo, repo.objects.commit(repo.objects.peel(tagSha)) as Commit) : null),
   };
 }
 
@@ -423,7 +456,26 @@ function repositoryNode(ctx: GraphqlContext, repo: Repository): Node {
       if (args.orderBy?.direction === 'DESC') list = [...list].reverse();
       return connection(list, args, (pr) => pullRequestNode(ctx, repo, pr));
     },
+    // Drafts only for those who may push, as in REST; newest first unless orderBy says ASC.
+    releases: (args: Args) => {
+      const drafts = canWrite(repo, ctx.identity);
+      const byName = args.orderBy?.field === 'NAME';
+      const list = repo.releases
+        .filter((r) => drafts || !r.draft)
+        .sort((a, b) => (byName ? a.tagName.localeCompare(b.tagName) : a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id - b.id));
+      if (args.orderBy?.direction !== 'ASC') list.reverse();
+      return connection(list, args, (release) => releaseNode(ctx, repo, release));
+    },
   };
+}
+
+function canWrite(repo: Repository, identity: Identity | undefined): boolean {
+  try {
+    requireWrite(repo, identity, 'contents');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function createCommitOnBranch(ctx: GraphqlContext, input: CommitOnBranchInput): Node {

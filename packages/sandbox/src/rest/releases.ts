@@ -73,6 +73,19 @@ function latestRelease(repo: Repository): Release | undefined {
   return [...repo.releases].filter(isLatestCandidate).sort((a, b) => ((a.publishedAt ?? '') < (b.publishedAt ?? '') ? 1 : -1))[0];
 }
 
+/** A release's fields as POST and PATCH take them (docs.github.com/rest/releases/releases). */
+interface ReleaseBody extends Record<string, unknown> {
+  tag_name?: string;
+  target_commitish?: string;
+  name?: string;
+  body?: string;
+  draft?: boolean;
+  prerelease?: boolean;
+  make_latest?: string;
+  generate_release_notes?: boolean;
+  discussion_category_name?: string;
+}
+
 export function registerReleaseRoutes(router: Router): void {
   router.add('GET', '/repos/{owner}/{repo}/releases', (ctx) => {
     const repo = ctx.repo();
@@ -84,17 +97,7 @@ export function registerReleaseRoutes(router: Router): void {
   router.add('POST', '/repos/{owner}/{repo}/releases', (ctx) => {
     const repo = ctx.repo();
     const identity = requireWrite(repo, ctx.identity, 'contents');
-    const body = requireBody<{
-      tag_name?: string;
-      target_commitish?: string;
-      name?: string;
-      body?: string;
-      draft?: boolean;
-      prerelease?: boolean;
-      make_latest?: string;
-      generate_release_notes?: boolean;
-      discussion_category_name?: string;
-    }>(ctx);
+    const body = requireBody<ReleaseBody>(ctx);
     if (!body.tag_name) throw missingField('Release', 'tag_name');
     if (body.make_latest !== undefined && !['true', 'false', 'legacy'].includes(String(body.make_latest))) {
       throw new HttpError(422, `Invalid request.\n\n${JSON.stringify(body.make_latest)} is not a member of ["true", "false", "legacy"].`);
@@ -164,16 +167,7 @@ export function registerReleaseRoutes(router: Router): void {
     const repo = ctx.repo();
     const identity = requireWrite(repo, ctx.identity, 'contents');
     const release = findRelease(ctx, repo, Number(ctx.params.release_id));
-    const body = requireBody<{
-      tag_name?: string;
-      target_commitish?: string;
-      name?: string;
-      body?: string;
-      draft?: boolean;
-      prerelease?: boolean;
-      make_latest?: string;
-      discussion_category_name?: string;
-    }>(ctx);
+    const body = requireBody<ReleaseBody>(ctx);
     if (release.immutable && !release.draft && (body.tag_name !== undefined || body.target_commitish !== undefined || body.draft === true)) {
       throw new HttpError(422, 'Cannot modify the tag or draft state of an immutable release.');
     }
