@@ -68,7 +68,7 @@ export default tseslint.config(
   })),
   {
     // The sandbox's GraphQL side shares domain operations with REST through repo-ops, not through REST routes.
-    files: ['packages/sandbox/src/graphql.ts'],
+    files: ['packages/sandbox/src/graphql*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['./rest/*'], message: 'Shared sandbox logic belongs in repo-ops.ts or model.ts, not in a REST route module.' }] }] },
   },
 );
