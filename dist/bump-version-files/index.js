@@ -38751,7 +38751,7 @@ module.exports = {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2716);
+/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(902);
 /* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1630);
 
 
@@ -47684,7 +47684,7 @@ function createGitHubClients(options) {
 
 /***/ }),
 
-/***/ 2716:
+/***/ 902:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47693,17 +47693,17 @@ __nccwpck_require__.d(__webpack_exports__, {
   yo: () => (/* reexport */ errors/* UserError */.yo),
   rg: () => (/* reexport */ checkPattern),
   ey: () => (/* reexport */ confinePath),
-  $f: () => (/* reexport */ escapeRegex),
+  $f: () => (/* reexport */ src_text/* escapeRegex */.$f),
   Pm: () => (/* reexport */ errors/* explainGitHubError */.Pm),
-  Ct: () => (/* reexport */ fillPlaceholders),
+  Ct: () => (/* reexport */ src_text/* fillPlaceholders */.Ct),
   hg: () => (/* reexport */ errors/* githubMessage */.hg),
   nG: () => (/* reexport */ errors/* httpStatus */.nG),
   iU: () => (/* reexport */ errors/* isUserError */.iU),
-  hX: () => (/* reexport */ unknownPlaceholders),
+  hX: () => (/* reexport */ src_text/* unknownPlaceholders */.hX),
   oS: () => (/* reexport */ workspaceRoot)
 });
 
-// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, createGitHubClients, formatDuration, isContentCreating, parseDuration, runBounded, runnerTempRoot, writePlanSection
+// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, createGitHubClients, escapeHtml, formatDuration, isContentCreating, parseDuration, runBounded, runnerTempRoot, writePlanSection
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -47841,24 +47841,8 @@ function runnerTempRoot(env) {
     return env.RUNNER_TEMP ? [{ path: resolve(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
 }
 
-;// CONCATENATED MODULE: ./packages/kit/src/text.ts
-/** `text` as a regular expression that matches exactly it (slashes too, for `/…/` spec bodies). */
-function escapeRegex(text) {
-    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-const PLACEHOLDER = /\{([a-z][a-z_-]*)\}/g;
-/**
- * relkit's one template syntax: `{name}` filled from `values`. A name `values` lacks stays as
- * written, so text such as `{{ .Values }}` passes through; callers refuse unknown names first.
- */
-function fillPlaceholders(template, values) {
-    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? values[name] : whole));
-}
-/** The `{name}` placeholders of `template` that are not among `known`, for an error before any work. */
-function unknownPlaceholders(template, known) {
-    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !known.includes(name));
-}
-
+// EXTERNAL MODULE: ./packages/kit/src/text.ts
+var src_text = __nccwpck_require__(7093);
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
 
 
@@ -48015,13 +47999,12 @@ class Inputs {
 /* harmony export */   C: () => (/* binding */ SummaryBuilder),
 /* harmony export */   m: () => (/* binding */ writePlanSection)
 /* harmony export */ });
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7093);
+
 function escapeCell(cell) {
     if (cell === null || cell === undefined)
         return '';
     return String(cell).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 /** Builds GitHub-flavoured Markdown for the job summary; it never writes anything itself. */
 class SummaryBuilder {
@@ -48047,7 +48030,7 @@ class SummaryBuilder {
         return this;
     }
     details(summary, body) {
-        this.parts.push(`<details><summary>${escapeHtml(summary)}</summary>\n\n${body}\n\n</details>`);
+        this.parts.push(`<details><summary>${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtml */ .ZD)(summary)}</summary>\n\n${body}\n\n</details>`);
         return this;
     }
     code(text, language = '') {
@@ -48069,6 +48052,40 @@ function writePlanSection(records, mock) {
     if (records.length === 0)
         return section.paragraph(mock ? 'No writes would be made.' : 'Nothing needed changing.');
     return section.table(['', 'Method', 'Target', 'What', 'Status'], records.map((r, i) => [i + 1, r.method, `\`${r.target}\``, r.summary, r.error ? `${STATUS_LABEL[r.status]}: ${r.error}` : STATUS_LABEL[r.status]]));
+}
+
+
+/***/ }),
+
+/***/ 7093:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $f: () => (/* binding */ escapeRegex),
+/* harmony export */   Ct: () => (/* binding */ fillPlaceholders),
+/* harmony export */   ZD: () => (/* binding */ escapeHtml),
+/* harmony export */   hX: () => (/* binding */ unknownPlaceholders)
+/* harmony export */ });
+/** `text` as a regular expression that matches exactly it (slashes too, for `/…/` spec bodies). */
+function escapeRegex(text) {
+    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+/** `text` safe in HTML text and in a quoted attribute value. */
+function escapeHtml(text) {
+    const entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+    return text.replace(/[&<>"']/g, (c) => entities[c] ?? c);
+}
+const PLACEHOLDER = /\{([a-z][a-z_-]*)\}/g;
+/**
+ * relkit's one template syntax: `{name}` filled from `values`. A name `values` lacks stays as
+ * written, so text such as `{{ .Values }}` passes through; callers refuse unknown names first.
+ */
+function fillPlaceholders(template, values) {
+    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? values[name] : whole));
+}
+/** The `{name}` placeholders of `template` that are not among `known`, for an error before any work. */
+function unknownPlaceholders(template, known) {
+    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !known.includes(name));
 }
 
 
@@ -48770,8 +48787,8 @@ function splitLines(text) {
     return result;
 }
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
-var src = __nccwpck_require__(2716);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 1 modules
+var src = __nccwpck_require__(902);
 ;// CONCATENATED MODULE: ./packages/version-files/src/source-file.ts
 
 function decodeSource(path, bytes) {

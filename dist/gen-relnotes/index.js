@@ -36859,7 +36859,7 @@ module.exports = {
 /* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8232);
+/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6163);
 
 
 
@@ -45709,7 +45709,7 @@ function createGitHubClients(options) {
 
 /***/ }),
 
-/***/ 8232:
+/***/ 6163:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -45717,14 +45717,14 @@ function createGitHubClients(options) {
 __nccwpck_require__.d(__webpack_exports__, {
   yo: () => (/* reexport */ errors/* UserError */.yo),
   ey: () => (/* reexport */ confinePath),
-  $f: () => (/* reexport */ escapeRegex),
-  Ct: () => (/* reexport */ fillPlaceholders),
+  $f: () => (/* reexport */ src_text/* escapeRegex */.$f),
+  Ct: () => (/* reexport */ src_text/* fillPlaceholders */.Ct),
   Bb: () => (/* reexport */ runBounded),
   tM: () => (/* reexport */ runnerTempRoot),
   oS: () => (/* reexport */ workspaceRoot)
 });
 
-// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, checkPattern, createGitHubClients, explainGitHubError, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, unknownPlaceholders, writePlanSection
+// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, checkPattern, createGitHubClients, escapeHtml, explainGitHubError, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, unknownPlaceholders, writePlanSection
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -45877,24 +45877,8 @@ function runnerTempRoot(env) {
     return env.RUNNER_TEMP ? [{ path: (0,external_node_path_.resolve)(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
 }
 
-;// CONCATENATED MODULE: ./packages/kit/src/text.ts
-/** `text` as a regular expression that matches exactly it (slashes too, for `/…/` spec bodies). */
-function escapeRegex(text) {
-    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-const PLACEHOLDER = /\{([a-z][a-z_-]*)\}/g;
-/**
- * relkit's one template syntax: `{name}` filled from `values`. A name `values` lacks stays as
- * written, so text such as `{{ .Values }}` passes through; callers refuse unknown names first.
- */
-function fillPlaceholders(template, values) {
-    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? values[name] : whole));
-}
-/** The `{name}` placeholders of `template` that are not among `known`, for an error before any work. */
-function unknownPlaceholders(template, known) {
-    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !known.includes(name));
-}
-
+// EXTERNAL MODULE: ./packages/kit/src/text.ts
+var src_text = __nccwpck_require__(7093);
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
 
 
@@ -46051,13 +46035,12 @@ class Inputs {
 /* harmony export */   C: () => (/* binding */ SummaryBuilder),
 /* harmony export */   m: () => (/* binding */ writePlanSection)
 /* harmony export */ });
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7093);
+
 function escapeCell(cell) {
     if (cell === null || cell === undefined)
         return '';
     return String(cell).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 /** Builds GitHub-flavoured Markdown for the job summary; it never writes anything itself. */
 class SummaryBuilder {
@@ -46083,7 +46066,7 @@ class SummaryBuilder {
         return this;
     }
     details(summary, body) {
-        this.parts.push(`<details><summary>${escapeHtml(summary)}</summary>\n\n${body}\n\n</details>`);
+        this.parts.push(`<details><summary>${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtml */ .ZD)(summary)}</summary>\n\n${body}\n\n</details>`);
         return this;
     }
     code(text, language = '') {
@@ -46110,6 +46093,40 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
+/***/ 7093:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $f: () => (/* binding */ escapeRegex),
+/* harmony export */   Ct: () => (/* binding */ fillPlaceholders),
+/* harmony export */   ZD: () => (/* binding */ escapeHtml)
+/* harmony export */ });
+/* unused harmony export unknownPlaceholders */
+/** `text` as a regular expression that matches exactly it (slashes too, for `/…/` spec bodies). */
+function escapeRegex(text) {
+    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+/** `text` safe in HTML text and in a quoted attribute value. */
+function escapeHtml(text) {
+    const entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+    return text.replace(/[&<>"']/g, (c) => entities[c] ?? c);
+}
+const PLACEHOLDER = /\{([a-z][a-z_-]*)\}/g;
+/**
+ * relkit's one template syntax: `{name}` filled from `values`. A name `values` lacks stays as
+ * written, so text such as `{{ .Values }}` passes through; callers refuse unknown names first.
+ */
+function fillPlaceholders(template, values) {
+    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? values[name] : whole));
+}
+/** The `{name}` placeholders of `template` that are not among `known`, for an error before any work. */
+function unknownPlaceholders(template, known) {
+    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !known.includes(name));
+}
+
+
+/***/ }),
+
 /***/ 2515:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -46123,8 +46140,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 3 modules
-var src = __nccwpck_require__(8232);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
+var src = __nccwpck_require__(6163);
 ;// CONCATENATED MODULE: ./packages/relnotes/src/config.ts
 
 

@@ -38749,7 +38749,7 @@ module.exports = {
 /* harmony export */   Ko: () => (/* binding */ readInputs)
 /* harmony export */ });
 /* unused harmony exports DEFAULT_TITLE, DEFAULT_BODY */
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8232);
+/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6163);
 /* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9195);
 /* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4416);
 
@@ -38966,8 +38966,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: branchHead, checkoutHead, commitFiles, gitTreeSha
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 3 modules
-var src = __nccwpck_require__(8232);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
+var src = __nccwpck_require__(6163);
 ;// CONCATENATED MODULE: ./packages/changes/src/branch-state.ts
 const PATHS_PER_QUERY = 150;
 /** The commit a branch points at, or undefined when it does not exist. */
@@ -48106,7 +48106,7 @@ function createGitHubClients(options) {
 
 /***/ }),
 
-/***/ 8232:
+/***/ 6163:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48114,19 +48114,19 @@ function createGitHubClients(options) {
 __nccwpck_require__.d(__webpack_exports__, {
   yo: () => (/* reexport */ errors/* UserError */.yo),
   ey: () => (/* reexport */ confinePath),
-  $f: () => (/* reexport */ escapeRegex),
+  $f: () => (/* reexport */ src_text/* escapeRegex */.$f),
   Pm: () => (/* reexport */ errors/* explainGitHubError */.Pm),
-  Ct: () => (/* reexport */ fillPlaceholders),
+  Ct: () => (/* reexport */ src_text/* fillPlaceholders */.Ct),
   a3: () => (/* reexport */ duration/* formatDuration */.a),
   hg: () => (/* reexport */ errors/* githubMessage */.hg),
   nG: () => (/* reexport */ errors/* httpStatus */.nG),
   Bb: () => (/* reexport */ runBounded),
   tM: () => (/* reexport */ runnerTempRoot),
-  hX: () => (/* reexport */ unknownPlaceholders),
+  hX: () => (/* reexport */ src_text/* unknownPlaceholders */.hX),
   oS: () => (/* reexport */ workspaceRoot)
 });
 
-// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, checkPattern, createGitHubClients, isContentCreating, isUserError, parseDuration, writePlanSection
+// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, checkPattern, createGitHubClients, escapeHtml, isContentCreating, isUserError, parseDuration, writePlanSection
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -48279,24 +48279,8 @@ function runnerTempRoot(env) {
     return env.RUNNER_TEMP ? [{ path: (0,external_node_path_.resolve)(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
 }
 
-;// CONCATENATED MODULE: ./packages/kit/src/text.ts
-/** `text` as a regular expression that matches exactly it (slashes too, for `/…/` spec bodies). */
-function escapeRegex(text) {
-    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-const PLACEHOLDER = /\{([a-z][a-z_-]*)\}/g;
-/**
- * relkit's one template syntax: `{name}` filled from `values`. A name `values` lacks stays as
- * written, so text such as `{{ .Values }}` passes through; callers refuse unknown names first.
- */
-function fillPlaceholders(template, values) {
-    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? values[name] : whole));
-}
-/** The `{name}` placeholders of `template` that are not among `known`, for an error before any work. */
-function unknownPlaceholders(template, known) {
-    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !known.includes(name));
-}
-
+// EXTERNAL MODULE: ./packages/kit/src/text.ts
+var src_text = __nccwpck_require__(7093);
 ;// CONCATENATED MODULE: ./packages/kit/src/index.ts
 
 
@@ -48453,13 +48437,12 @@ class Inputs {
 /* harmony export */   C: () => (/* binding */ SummaryBuilder),
 /* harmony export */   m: () => (/* binding */ writePlanSection)
 /* harmony export */ });
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7093);
+
 function escapeCell(cell) {
     if (cell === null || cell === undefined)
         return '';
     return String(cell).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 /** Builds GitHub-flavoured Markdown for the job summary; it never writes anything itself. */
 class SummaryBuilder {
@@ -48485,7 +48468,7 @@ class SummaryBuilder {
         return this;
     }
     details(summary, body) {
-        this.parts.push(`<details><summary>${escapeHtml(summary)}</summary>\n\n${body}\n\n</details>`);
+        this.parts.push(`<details><summary>${(0,_text_js__WEBPACK_IMPORTED_MODULE_0__/* .escapeHtml */ .ZD)(summary)}</summary>\n\n${body}\n\n</details>`);
         return this;
     }
     code(text, language = '') {
@@ -48512,6 +48495,40 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
+/***/ 7093:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $f: () => (/* binding */ escapeRegex),
+/* harmony export */   Ct: () => (/* binding */ fillPlaceholders),
+/* harmony export */   ZD: () => (/* binding */ escapeHtml),
+/* harmony export */   hX: () => (/* binding */ unknownPlaceholders)
+/* harmony export */ });
+/** `text` as a regular expression that matches exactly it (slashes too, for `/…/` spec bodies). */
+function escapeRegex(text) {
+    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+/** `text` safe in HTML text and in a quoted attribute value. */
+function escapeHtml(text) {
+    const entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+    return text.replace(/[&<>"']/g, (c) => entities[c] ?? c);
+}
+const PLACEHOLDER = /\{([a-z][a-z_-]*)\}/g;
+/**
+ * relkit's one template syntax: `{name}` filled from `values`. A name `values` lacks stays as
+ * written, so text such as `{{ .Values }}` passes through; callers refuse unknown names first.
+ */
+function fillPlaceholders(template, values) {
+    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? values[name] : whole));
+}
+/** The `{name}` placeholders of `template` that are not among `known`, for an error before any work. */
+function unknownPlaceholders(template, known) {
+    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !known.includes(name));
+}
+
+
+/***/ }),
+
 /***/ 2804:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -48527,8 +48544,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // UNUSED EXPORTS: CredentialStore, parseRegistryAuth, parseWwwAuthenticate, platformMatches, withDefaultTag
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 3 modules
-var src = __nccwpck_require__(8232);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
+var src = __nccwpck_require__(6163);
 ;// CONCATENATED MODULE: ./packages/oci/src/reference.ts
 
 const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
@@ -49068,8 +49085,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 3 modules
-var src = __nccwpck_require__(8232);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
+var src = __nccwpck_require__(6163);
 // EXTERNAL MODULE: ./packages/version-files/src/index.ts + 30 modules
 var version_files_src = __nccwpck_require__(4416);
 ;// CONCATENATED MODULE: ./packages/promotion/src/promoter-manifest.ts
@@ -53467,8 +53484,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
 var create = __nccwpck_require__(7291);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 3 modules
-var src = __nccwpck_require__(8232);
+// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
+var src = __nccwpck_require__(6163);
 ;// CONCATENATED MODULE: ./packages/version-files/src/source-file.ts
 
 function decodeSource(path, bytes) {

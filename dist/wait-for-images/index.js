@@ -36925,8 +36925,8 @@ class WritePath {
     }
 }
 
-// EXTERNAL MODULE: ./packages/kit/src/summary.ts
-var src_summary = __nccwpck_require__(5300);
+// EXTERNAL MODULE: ./packages/kit/src/summary.ts + 1 modules
+var src_summary = __nccwpck_require__(4337);
 // EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 28 modules
 var github_client = __nccwpck_require__(9412);
 ;// CONCATENATED MODULE: ./packages/kit/src/action/run.ts
@@ -42699,7 +42699,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   oS: () => (/* reexport */ workspaceRoot)
 });
 
-// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, checkPattern, createGitHubClients, escapeRegex, explainGitHubError, fillPlaceholders, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, runBounded, unknownPlaceholders, writePlanSection
+// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, checkPattern, createGitHubClients, escapeHtml, escapeRegex, explainGitHubError, fillPlaceholders, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, runBounded, unknownPlaceholders, writePlanSection
 
 // EXTERNAL MODULE: ./packages/kit/src/errors.ts
 var errors = __nccwpck_require__(7817);
@@ -42707,8 +42707,8 @@ var errors = __nccwpck_require__(7817);
 var inputs = __nccwpck_require__(6415);
 // EXTERNAL MODULE: ./packages/kit/src/duration.ts
 var duration = __nccwpck_require__(5438);
-// EXTERNAL MODULE: ./packages/kit/src/summary.ts
-var summary = __nccwpck_require__(5300);
+// EXTERNAL MODULE: ./packages/kit/src/summary.ts + 1 modules
+var summary = __nccwpck_require__(4337);
 // EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 28 modules
 var github_client = __nccwpck_require__(9412);
 // EXTERNAL MODULE: external "node:fs"
@@ -42986,20 +42986,45 @@ class Inputs {
 
 /***/ }),
 
-/***/ 5300:
+/***/ 4337:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   C: () => (/* binding */ SummaryBuilder),
-/* harmony export */   m: () => (/* binding */ writePlanSection)
-/* harmony export */ });
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  C: () => (/* binding */ SummaryBuilder),
+  m: () => (/* binding */ writePlanSection)
+});
+
+;// CONCATENATED MODULE: ./packages/kit/src/text.ts
+/** `text` as a regular expression that matches exactly it (slashes too, for `/…/` spec bodies). */
+function escapeRegex(text) {
+    return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+/** `text` safe in HTML text and in a quoted attribute value. */
+function escapeHtml(text) {
+    const entities = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+    return text.replace(/[&<>"']/g, (c) => entities[c] ?? c);
+}
+const PLACEHOLDER = /\{([a-z][a-z_-]*)\}/g;
+/**
+ * relkit's one template syntax: `{name}` filled from `values`. A name `values` lacks stays as
+ * written, so text such as `{{ .Values }}` passes through; callers refuse unknown names first.
+ */
+function fillPlaceholders(template, values) {
+    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? values[name] : whole));
+}
+/** The `{name}` placeholders of `template` that are not among `known`, for an error before any work. */
+function unknownPlaceholders(template, known) {
+    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !known.includes(name));
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/summary.ts
+
 function escapeCell(cell) {
     if (cell === null || cell === undefined)
         return '';
     return String(cell).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-function escapeHtml(text) {
-    return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 /** Builds GitHub-flavoured Markdown for the job summary; it never writes anything itself. */
 class SummaryBuilder {

@@ -81,6 +81,10 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: acme/not-cached@v9
+  escape:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: acme/..@v1
 `;
 
 describe('third-party actions in a rehearsal (--actions-dir)', () => {
@@ -104,6 +108,8 @@ describe('third-party actions in a rehearsal (--actions-dir)', () => {
       expect(record.jobs.container!.legs[0]!.steps).toEqual([]);
       expect(record.jobs.container!.legs[0]!.error).toMatch(/acme\/container@v2 is a Docker container action \(runs.using: docker\), which the rehearsal cannot run/);
       expect(record.jobs.missing!.legs[0]!.error).toContain(`acme/not-cached@v9 is neither in the sandbox nor in the action cache: put its tree at ${join(cache, 'acme', 'not-cached@v9')}`);
+      // A `uses:` that would climb out of the cache is refused, not looked up.
+      expect(record.jobs.escape!.legs[0]!.error).toBe('acme/..@v1 names no action on GitHub: an owner, repository, path or ref of "." or ".." is not allowed.');
       expect(current.violations).toEqual([]);
     } finally {
       await current.close();

@@ -47,7 +47,18 @@ function seed(): SeedFixture {
         owner: 'acme',
         name: 'notes',
         commits: [
-          { id: 'c1', message: 'Initial commit', files: { 'README.md': '# notes\n', '.github/release.yml': DOCUMENTED_EXAMPLE, '.github/other.yml': NO_CATCH_ALL }, author: 'alice', date: day(1) },
+          {
+            id: 'c1',
+            message: 'Initial commit',
+            files: {
+              'README.md': '# notes\n',
+              '.github/release.yml': DOCUMENTED_EXAMPLE,
+              '.github/other.yml': NO_CATCH_ALL,
+              '.github/bad.yml': 'changelog:\n  exclude:\n    labels: ignore-for-release\n',
+            },
+            author: 'alice',
+            date: day(1),
+          },
           { id: 'c2', message: 'Change 2 (#2)', files: { a: '2\n' }, author: 'alice', date: day(2) },
           { id: 'c3', message: 'Change 3 (#3)', files: { a: '3\n' }, author: 'bob', date: day(3) },
           { id: 'c4', message: 'Change 4 (#4)', files: { a: '4\n' }, author: 'carol', date: day(4) },
@@ -123,6 +134,11 @@ describe('POST /releases/generate-notes with .github/release.yml', () => {
     const { rest } = env.client();
     await expect(rest.rest.repos.generateReleaseNotes({ ...repo, tag_name: 'v1.1.0', configuration_file_path: '.github/missing.yml' })).rejects.toMatchObject({ status: 404 });
     await expect(rest.rest.repos.generateReleaseNotes({ ...repo, tag_name: 'v1.1.0', previous_tag_name: 'v0.9.9' })).rejects.toMatchObject({ status: 422 });
+    // A label list written as one string is the configuration's mistake, answered as such.
+    await expect(rest.rest.repos.generateReleaseNotes({ ...repo, tag_name: 'v1.1.0', configuration_file_path: '.github/bad.yml' })).rejects.toMatchObject({
+      status: 422,
+      message: expect.stringContaining('.github/bad.yml: changelog.exclude.labels must be a list of names.'),
+    });
   });
 
   it('uses the same configuration for generate_release_notes on a new release', async () => {

@@ -6,4 +6,4 @@ export { SummaryBuilder, writePlanSection, type Cell } from './summary.js';
 export { createGitHubClients, isContentCreating, type GitHubClients, type GitHubClientOptions, type GitHubRest, type GitHubGraphql, type UploadRequest, type UploadAnswer } from './github-client.js';
 export { runBounded } from './parallel.js';
 export { confinePath, checkPattern, workspaceRoot, runnerTempRoot, type PathRoot, type PathKind, type ConfinedPath } from './paths.js';
-export { escapeRegex, fillPlaceholders, unknownPlaceholders } from './text.js';
+export { escapeHtml, escapeRegex, fillPlaceholders, unknownPlaceholders } from './text.js';

@@ -1,3 +1,4 @@
+import { escapeHtml } from './text.js';
 import type { WriteRecord } from './writes.js';
 
 export type Cell = string | number | boolean | null | undefined;
@@ -5,10 +6,6 @@ export type Cell = string | number | boolean | null | undefined;
 function escapeCell(cell: Cell): string {
   if (cell === null || cell === undefined) return '';
   return String(cell).replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>');
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Builds GitHub-flavoured Markdown for the job summary; it never writes anything itself. */

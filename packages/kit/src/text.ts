@@ -3,6 +3,12 @@ export function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
+/** `text` safe in HTML text and in a quoted attribute value. */
+export function escapeHtml(text: string): string {
+  const entities: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+  return text.replace(/[&<>"']/g, (c) => entities[c] ?? c);
+}
+
 const PLACEHOLDER = /\{([a-z][a-z_-]*)\}/g;
 
 /**

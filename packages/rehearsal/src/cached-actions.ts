@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { parse } from 'yaml';
 import { javascriptAction } from './bundled-actions.js';
 import type { ActionHandler } from './run.js';
@@ -24,6 +24,11 @@ export function cachedActions(dir: string): (uses: string) => ActionHandler | un
     if (!match) return undefined;
     const [, owner = '', repo = '', path = '', ref = ''] = match;
     const root = join(dir, owner, `${repo}@${ref}`, path);
+    // `.` and `..` are no owner, repository or folder name on GitHub; here they would leave the cache.
+    const inside = relative(dir, root);
+    if ([owner, repo, ...path.split('/'), ...ref.split('/')].some((part) => part === '.' || part === '..') || inside.startsWith(`..${sep}`) || inside === '..') {
+      return notRehearsable(`${uses} names no action on GitHub: an owner, repository, path or ref of "." or ".." is not allowed.`);
+    }
     const actionYml = ['action.yml', 'action.yaml'].map((name) => join(root, name)).find((file) => existsSync(file));
     if (!actionYml) {
       return notRehearsable(

@@ -1,9 +1,9 @@
 import { Marked, type Tokens } from 'marked';
+import { escapeHtml } from '@relkit/kit';
 import type { RequestLogEntry, Sandbox } from '@relkit/sandbox';
 import type { JobRecord, RunRecord, StepRecord } from './records.js';
 import type { Scenario } from './scenario.js';
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 const anchor = (id: string) => `job-${id.replace(/[^\w-]+/g, '-')}`;
 
@@ -16,12 +16,12 @@ function renderNotes(notes: string, sandboxHtml: string): string {
   const markdown = new Marked({
     gfm: true,
     renderer: {
-      html: (token: Tokens.HTML | Tokens.Tag) => escape(token.text),
+      html: (token: Tokens.HTML | Tokens.Tag) => escapeHtml(token.text),
       link(token: Tokens.Link) {
         const text = this.parser.parseInline(token.tokens);
-        if (token.href.startsWith('#')) return `<a href="${escape(token.href)}">${text}</a>`;
+        if (token.href.startsWith('#')) return `<a href="${escapeHtml(token.href)}">${text}</a>`;
         const where = token.href.startsWith(sandboxHtml) ? `in the sandbox: ${token.href.slice(sandboxHtml.length)}` : token.href;
-        return `<span class="link" title="${escape(where)}">${text}</span>`;
+        return `<span class="link" title="${escapeHtml(where)}">${text}</span>`;
       },
     },
   });
@@ -45,26 +45,26 @@ function timeline(jobs: TimedJob[]): string {
     const left = job.startedAt === undefined ? 0 : ((job.startedAt - start) / (end - start)) * 100;
     const width = Math.max(0.5, (job.durationMs / (end - start)) * 100);
     const attempt = job.attempt > 1 ? ` · attempt ${job.attempt}` : '';
-    return `<a class="row" href="#${anchor(path)}" data-job="${escape(path)}"><span class="name">${escape(path)}</span><span class="track"><span class="bar ${job.result}" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%"></span></span><span class="when">${job.result}${job.result === 'skipped' ? '' : ` · ${seconds(job.durationMs)}`}${attempt}</span></a>`;
+    return `<a class="row" href="#${anchor(path)}" data-job="${escapeHtml(path)}"><span class="name">${escapeHtml(path)}</span><span class="track"><span class="bar ${job.result}" style="left:${left.toFixed(2)}%;width:${width.toFixed(2)}%"></span></span><span class="when">${job.result}${job.result === 'skipped' ? '' : ` · ${seconds(job.durationMs)}`}${attempt}</span></a>`;
   });
   return `<section id="timeline"><h2>Timeline</h2><div class="timeline">${rows.join('')}</div><p class="muted">${seconds(end - start)} from the first job's start to the last job's end.</p></section>`;
 }
 
 function stepHtml(step: StepRecord): string {
-  return `<details class="step ${step.conclusion}"><summary>${escape(step.name)} <span class="muted">${step.conclusion} · ${seconds(step.durationMs)}</span></summary>${
+  return `<details class="step ${step.conclusion}"><summary>${escapeHtml(step.name)} <span class="muted">${step.conclusion} · ${seconds(step.durationMs)}</span></summary>${
     Object.keys(step.outputs).length
       ? `<table>${Object.entries(step.outputs)
-          .map(([k, v]) => `<tr><th>${escape(k)}</th><td><code>${escape(v.length > 400 ? `${v.slice(0, 400)}…` : v)}</code></td></tr>`)
+          .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td><code>${escapeHtml(v.length > 400 ? `${v.slice(0, 400)}…` : v)}</code></td></tr>`)
           .join('')}</table>`
       : ''
-  }<pre>${escape(step.log || '(no output)')}</pre></details>`;
+  }<pre>${escapeHtml(step.log || '(no output)')}</pre></details>`;
 }
 
 function requestsTable(entries: RequestLogEntry[]): string {
   if (entries.length === 0) return '<p class="muted">No GitHub API requests.</p>';
   const counts = new Map<string, number>();
   for (const e of entries) counts.set(`${e.method} ${e.route ?? e.path}`, (counts.get(`${e.method} ${e.route ?? e.path}`) ?? 0) + 1);
-  return `<details><summary>${entries.length} GitHub API request(s)</summary><table>${[...counts].map(([route, n]) => `<tr><td><code>${escape(route)}</code></td><td>${n}</td></tr>`).join('')}</table></details>`;
+  return `<details><summary>${entries.length} GitHub API request(s)</summary><table>${[...counts].map(([route, n]) => `<tr><td><code>${escapeHtml(route)}</code></td><td>${n}</td></tr>`).join('')}</table></details>`;
 }
 
 function jobSection({ path, job }: TimedJob, log: RequestLogEntry[]): string {
@@ -73,11 +73,11 @@ function jobSection({ path, job }: TimedJob, log: RequestLogEntry[]): string {
   const legs = job.legs
     .map(
       (leg) =>
-        `${job.legs.length > 1 ? `<h4>${escape(leg.name)} <span class="muted">${leg.result}${leg.attempt ? ` (attempt ${leg.attempt})` : ''}</span></h4>` : ''}${leg.error ? `<p class="error">${escape(leg.error)}</p>` : ''}${leg.steps.map(stepHtml).join('')}`,
+        `${job.legs.length > 1 ? `<h4>${escapeHtml(leg.name)} <span class="muted">${leg.result}${leg.attempt ? ` (attempt ${leg.attempt})` : ''}</span></h4>` : ''}${leg.error ? `<p class="error">${escapeHtml(leg.error)}</p>` : ''}${leg.steps.map(stepHtml).join('')}`,
     )
     .join('');
-  return `<details class="job ${job.result}" id="${anchor(path)}"${job.result === 'failure' ? ' open' : ''}><summary><b>${escape(path)}</b> <span class="muted">${job.result}${job.result === 'skipped' ? (job.reason ? ` (${escape(job.reason)})` : '') : ` · ${seconds(job.durationMs)}`}${job.attempt > 1 ? ` · attempt ${job.attempt}` : ''}</span></summary>${
-    job.reason && job.result === 'failure' ? `<p class="error">${escape(job.reason)}</p>` : ''
+  return `<details class="job ${job.result}" id="${anchor(path)}"${job.result === 'failure' ? ' open' : ''}><summary><b>${escapeHtml(path)}</b> <span class="muted">${job.result}${job.result === 'skipped' ? (job.reason ? ` (${escapeHtml(job.reason)})` : '') : ` · ${seconds(job.durationMs)}`}${job.attempt > 1 ? ` · attempt ${job.attempt}` : ''}</span></summary>${
+    job.reason && job.result === 'failure' ? `<p class="error">${escapeHtml(job.reason)}</p>` : ''
   }${legs}${requestsTable(requests)}</details>`;
 }
 
@@ -109,7 +109,7 @@ export function htmlReport(record: RunRecord, sandbox: Sandbox, scenario: Scenar
               (d) =>
                 `<pre class="diff">${d
                   .split('\n')
-                  .map((line) => `<span class="${line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : ''}">${escape(line)}</span>`)
+                  .map((line) => `<span class="${line.startsWith('+') ? 'add' : line.startsWith('-') ? 'del' : line.startsWith('@@') ? 'hunk' : ''}">${escapeHtml(line)}</span>`)
                   .join('\n')}</pre>`,
             )
             .join('')
@@ -126,25 +126,25 @@ export function htmlReport(record: RunRecord, sandbox: Sandbox, scenario: Scenar
   sections.push(
     `<section id="release"><h2>Release</h2>${
       release
-        ? `<p><b>${escape(release.name ?? release.tagName)}</b> — ${release.draft ? 'draft' : 'published'}${repo?.latestReleaseId === release.id ? ', latest' : ''}${release.prerelease ? ', pre-release' : ''}, tag <code>${escape(release.tagName)}</code></p><table><tr><th>Asset</th><th>Bytes</th></tr>${release.assets.map((a) => `<tr><td>${escape(a.name)}</td><td>${a.data.length}</td></tr>`).join('')}</table>`
-        : `<p class="muted">${plan.tag ? `${escape(plan.tag)}: ${mock ? 'planned, not created (mock)' : 'not created'}` : 'No release was planned.'}</p>`
+        ? `<p><b>${escapeHtml(release.name ?? release.tagName)}</b> — ${release.draft ? 'draft' : 'published'}${repo?.latestReleaseId === release.id ? ', latest' : ''}${release.prerelease ? ', pre-release' : ''}, tag <code>${escapeHtml(release.tagName)}</code></p><table><tr><th>Asset</th><th>Bytes</th></tr>${release.assets.map((a) => `<tr><td>${escapeHtml(a.name)}</td><td>${a.data.length}</td></tr>`).join('')}</table>`
+        : `<p class="muted">${plan.tag ? `${escapeHtml(plan.tag)}: ${mock ? 'planned, not created (mock)' : 'not created'}` : 'No release was planned.'}</p>`
     }</section>`,
   );
 
   const pulls = [...sandbox.state.repos.values()].flatMap((r) => r.pulls.filter((p) => Date.parse(p.createdAt) >= started - 1000).map((p) => ({ repo: `${r.owner.login}/${r.name}`, p })));
   sections.push(
-    `<section id="pulls"><h2>Pull requests the release opened</h2>${pulls.length ? `<table>${pulls.map(({ repo: name, p }) => `<tr><td>${escape(name)}#${p.number}</td><td>${escape(p.title)}</td><td>${p.mergedAt ? 'merged' : p.state}</td></tr>`).join('')}</table>` : '<p class="muted">None.</p>'}</section>`,
+    `<section id="pulls"><h2>Pull requests the release opened</h2>${pulls.length ? `<table>${pulls.map(({ repo: name, p }) => `<tr><td>${escapeHtml(name)}#${p.number}</td><td>${escapeHtml(p.title)}</td><td>${p.mergedAt ? 'merged' : p.state}</td></tr>`).join('')}</table>` : '<p class="muted">None.</p>'}</section>`,
   );
 
   const lock = findStep(jobs, 'lock', 'lock');
   sections.push(
-    `<section id="locks"><h2>Lock</h2><p>${lock ? (lock.outputs.locked === 'true' ? `${escape(scenario.expect.branch)} locked (ruleset ${escape(lock.outputs['lock-id'] ?? '')}) during the release` : mock ? 'Planned (mock).' : 'Not locked.') : 'This workflow takes no lock.'} Rulesets on ${escape(scenario.repository)} now: ${repo?.rulesets.length ?? 0}.</p></section>`,
+    `<section id="locks"><h2>Lock</h2><p>${lock ? (lock.outputs.locked === 'true' ? `${escapeHtml(scenario.expect.branch)} locked (ruleset ${escapeHtml(lock.outputs['lock-id'] ?? '')}) during the release` : mock ? 'Planned (mock).' : 'Not locked.') : 'This workflow takes no lock.'} Rulesets on ${escapeHtml(scenario.repository)} now: ${repo?.rulesets.length ?? 0}.</p></section>`,
   );
 
   const ok = record.result === 'success';
   const nav = ['timeline', 'jobs', 'files', 'notes', 'release', 'pulls', 'locks'].map((id) => `<a href="#${id}">${id}</a>`).join(' · ');
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>relkit rehearsal: ${escape(scenario.name)}</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>relkit rehearsal: ${escapeHtml(scenario.name)}</title>
 <style>
 body{font:14px/1.5 system-ui,sans-serif;margin:0 auto;max-width:1100px;padding:1.5em;color:#1f2328}
 h1{font-size:1.5em;margin:.2em 0}h2{border-bottom:1px solid #d0d7de;padding-bottom:.2em;margin-top:1.6em}
@@ -158,9 +158,9 @@ details.job{border:1px solid #d0d7de;border-left:4px solid var(--c);border-radiu
 details.step{margin:.2em 0 .2em 1em}table{border-collapse:collapse;margin:.4em 0}td,th{border:1px solid #d0d7de;padding:.2em .5em;text-align:left}
 .diff .add{color:#1a7f37}.diff .del{color:#cf222e}.diff .hunk{color:#8250df}.notes{border:1px solid #d0d7de;border-radius:4px;padding:0 1em}.link{color:#0969da}
 </style></head>
-<body><header><h1>relkit rehearsal: ${escape(scenario.name)}${mock ? ' (mock)' : ''} <span class="badge">${record.result}</span></h1>
-<p>${escape(scenario.title)}${scenario.process ? ` — modelled on ${escape(scenario.process)}` : ''}</p>
-<p class="muted">${escape(scenario.repository)}, started on ${escape(scenario.dispatchBranch)}${plan.version ? `; version ${escape(plan.version)}, tag ${escape(plan.tag ?? '')}` : ''}; attempt ${record.attempt}; ${sandbox.log.length} GitHub API request(s) in all.</p>
+<body><header><h1>relkit rehearsal: ${escapeHtml(scenario.name)}${mock ? ' (mock)' : ''} <span class="badge">${record.result}</span></h1>
+<p>${escapeHtml(scenario.title)}${scenario.process ? ` — modelled on ${escapeHtml(scenario.process)}` : ''}</p>
+<p class="muted">${escapeHtml(scenario.repository)}, started on ${escapeHtml(scenario.dispatchBranch)}${plan.version ? `; version ${escapeHtml(plan.version)}, tag ${escapeHtml(plan.tag ?? '')}` : ''}; attempt ${record.attempt}; ${sandbox.log.length} GitHub API request(s) in all.</p>
 <nav>${nav}</nav></header>
 ${timeline(jobs)}
 <section id="jobs"><h2>Jobs</h2>${jobs.map((j) => jobSection(j, sandbox.log)).join('\n')}</section>

@@ -45,8 +45,17 @@ function readConfig(repo: Repository, commit: string, configPath: string | undef
       throw new HttpError(422, `Unable to parse ${path}: ${(error as Error).message}`);
     }
     const changelog = (doc as { changelog?: ChangelogConfig } | null)?.changelog ?? {};
+    const lists = (exclude: unknown, where: string) => {
+      for (const key of ['labels', 'authors'] as const) {
+        const list = (exclude as Exclusions | undefined)?.[key];
+        if (list !== undefined && (!Array.isArray(list) || list.some((item) => typeof item !== 'string'))) throw new HttpError(422, `${path}: ${where}.${key} must be a list of names.`);
+      }
+    };
+    lists(changelog.exclude, 'changelog.exclude');
+    if (changelog.categories !== undefined && !Array.isArray(changelog.categories)) throw new HttpError(422, `${path}: changelog.categories must be a list.`);
     for (const [i, category] of (changelog.categories ?? []).entries()) {
       if (typeof category?.title !== 'string' || !Array.isArray(category.labels)) throw new HttpError(422, `${path}: changelog.categories[${i}] needs a title and labels.`);
+      lists(category.exclude, `changelog.categories[${i}].exclude`);
     }
     return { path, config: changelog };
   }

@@ -268,11 +268,10 @@ export function nowIso(): string {
 /** All sandbox state. Ids come from one counter, like GitHub's globally unique database ids. */
 /**
  * Accounts whose ids tools hard-code, as on github.com: the bot's commit e-mail
- * `41898282+github-actions[bot]@users.noreply.github.com` (the address actions/checkout's README
- * tells workflows to commit as, https://github.com/actions/checkout#push-a-commit-using-the-built-in-token)
- * and web-flow, the committer of commits GitHub creates and signs.
+ * `41898282+github-actions[bot]@users.noreply.github.com` is the address actions/checkout's README
+ * tells workflows to commit as (https://github.com/actions/checkout#push-a-commit-using-the-built-in-token).
  */
-const GITHUB_ACCOUNT_IDS: Readonly<Record<string, number>> = { 'github-actions[bot]': 41898282, 'web-flow': 19864447, 'dependabot[bot]': 49699333 };
+const GITHUB_ACCOUNT_IDS: Readonly<Record<string, number>> = { 'github-actions[bot]': 41898282 };
 
 export class SandboxState {
   private nextId = 1000;

@@ -275,6 +275,21 @@ export function gitTag(urls: Urls, repo: Repository, tag: Tag): Record<string, u
 }
 
 /** `inPull`: GitHub's description types a PR's label description as a plain string. */
+/** One changed file as compare, commit and pull request files list it (the diff-entry schema). */
+export function diffEntry(urls: Urls, repo: Repository, change: { path: string; status: string; before?: string; after?: string }, sha: string): Record<string, unknown> {
+  return {
+    sha: change.after ?? change.before ?? '',
+    filename: change.path,
+    status: change.status,
+    additions: 0,
+    deletions: 0,
+    changes: 0,
+    blob_url: `${urls.html}/${fullName(repo)}/blob/${sha}/${change.path}`,
+    raw_url: `${urls.html}/${fullName(repo)}/raw/${sha}/${change.path}`,
+    contents_url: `${repoUrl(urls, repo)}/contents/${change.path}?ref=${sha}`,
+  };
+}
+
 export function label(urls: Urls, repo: Repository, l: Label, inPull = false): Record<string, unknown> {
   return {
     id: l.id,

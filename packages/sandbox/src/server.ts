@@ -253,7 +253,8 @@ export class Sandbox {
     if (this.latencyMs > 0) await sleep(this.latencyMs);
     const limit = identity?.rateLimit ?? (identity ? (this.options.rateLimit ?? 5000) : 60);
     const resource = kind === 'graphql' ? 'graphql' : 'core';
-    const bucket = this.bucket(`${resource}:${token ?? req.socket.remoteAddress ?? 'anon'}`, limit);
+    // Every anonymous caller is on loopback, so they share one bucket, which GET /rate_limit reports.
+    const bucket = this.bucket(`${resource}:${token ?? 'anon'}`, limit);
     // "Accessing this endpoint does not count against your REST API rate limit." (docs.github.com/rest/rate-limit)
     if (!(method === 'GET' && url.pathname === '/rate_limit')) bucket.used += 1;
     const headers: Record<string, string> = {

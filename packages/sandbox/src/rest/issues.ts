@@ -248,17 +248,7 @@ function registerPullFileRoutes(router: Router): void {
     if (!head) throw notFound();
     const changes = changedPaths(repo, repo.objects.commit(base)?.tree, head.tree);
     const page = paginate(ctx, changes, `/repos/${fullName(repo)}/pulls/${pull.number}/files`);
-    const files = page.items.map((c) => ({
-      sha: c.after ?? c.before ?? '',
-      filename: c.path,
-      status: c.status,
-      additions: 0,
-      deletions: 0,
-      changes: 0,
-      blob_url: `${ctx.urls.html}/${fullName(repo)}/blob/${pull.headSha}/${c.path}`,
-      raw_url: `${ctx.urls.html}/${fullName(repo)}/raw/${pull.headSha}/${c.path}`,
-      contents_url: `${json.repoUrl(ctx.urls, repo)}/contents/${c.path}?ref=${pull.headSha}`,
-    }));
+    const files = page.items.map((c) => json.diffEntry(ctx.urls, repo, c, pull.headSha));
     return { status: 200, body: files, headers: page.headers };
   });
   router.add('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/reviews', (ctx) => {

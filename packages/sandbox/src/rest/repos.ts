@@ -75,17 +75,7 @@ function compare(ctx: RequestContext, repo: Repository, base: string, head: stri
     firstPage && mergeBaseCommit && headCommit
       ? changedPaths(repo, mergeBaseCommit.tree, headCommit.tree)
           .slice(0, 300)
-          .map((f) => ({
-            sha: f.after ?? f.before ?? '',
-            filename: f.path,
-            status: f.status,
-            additions: 0,
-            deletions: 0,
-            changes: 0,
-            blob_url: `${ctx.urls.html}/${repo.owner.login}/${repo.name}/blob/${headSha}/${f.path}`,
-            raw_url: `${ctx.urls.html}/${repo.owner.login}/${repo.name}/raw/${headSha}/${f.path}`,
-            contents_url: `${json.repoUrl(ctx.urls, repo)}/contents/${f.path}?ref=${headSha}`,
-          }))
+          .map((f) => json.diffEntry(ctx.urls, repo, f, headSha))
       : [];
   const html = `${ctx.urls.html}/${repo.owner.login}/${repo.name}/compare/${base}...${head}`;
   const body = {
@@ -196,17 +186,7 @@ function registerHistoryRoutes(router: Router): void {
     const commit = sha ? repo.objects.commit(sha) : undefined;
     if (!commit) throw new HttpError(422, `No commit found for SHA: ${ctx.params.ref}`);
     const parent = commit.parents[0] ? repo.objects.commit(commit.parents[0]) : undefined;
-    const files = changedPaths(repo, parent?.tree, commit.tree).map((f) => ({
-      sha: f.after ?? f.before ?? '',
-      filename: f.path,
-      status: f.status,
-      additions: 0,
-      deletions: 0,
-      changes: 0,
-      blob_url: `${ctx.urls.html}/${repo.owner.login}/${repo.name}/blob/${commit.sha}/${f.path}`,
-      raw_url: `${ctx.urls.html}/${repo.owner.login}/${repo.name}/raw/${commit.sha}/${f.path}`,
-      contents_url: `${json.repoUrl(ctx.urls, repo)}/contents/${f.path}?ref=${commit.sha}`,
-    }));
+    const files = changedPaths(repo, parent?.tree, commit.tree).map((f) => json.diffEntry(ctx.urls, repo, f, commit.sha));
     return { status: 200, body: json.restCommit(ctx.state, ctx.urls, repo, commit, { stats: { additions: 0, deletions: 0, total: 0 }, files }) };
   });
   router.add('GET', '/repos/{owner}/{repo}/commits/{commit_sha}/pulls', (ctx) => {
