@@ -38741,18 +38741,5904 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2004:
+/***/ 4892:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9156);
+
+
+await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_step_js__WEBPACK_IMPORTED_MODULE_1__/* .mainStep */ .U);
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 9156:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ readInputs)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(902);
-/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1630);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  U: () => (/* binding */ mainStep)
+});
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
+class Diff {
+    diff(oldStr, newStr, 
+    // Type below is not accurate/complete - see above for full possibilities - but it compiles
+    options = {}) {
+        let callback;
+        if (typeof options === 'function') {
+            callback = options;
+            options = {};
+        }
+        else if ('callback' in options) {
+            callback = options.callback;
+        }
+        // Allow subclasses to massage the input prior to running
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+    }
+    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a;
+        const done = (value) => {
+            value = this.postProcess(value, options);
+            if (callback) {
+                setTimeout(function () { callback(value); }, 0);
+                return undefined;
+            }
+            else {
+                return value;
+            }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
+        // Seed editLength = 0, i.e. the content starts with the same values
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+            // Identity per the equality and tokenizer
+            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        // Once we hit the right edge of the edit graph on some diagonal k, we can
+        // definitely reach the end of the edit graph in no more than k edits, so
+        // there's no point in considering any moves to diagonal k+1 any more (from
+        // which we're guaranteed to need at least k+1 more edits).
+        // Similarly, once we've reached the bottom of the edit graph, there's no
+        // point considering moves to lower diagonals.
+        // We record this fact by setting minDiagonalToConsider and
+        // maxDiagonalToConsider to some finite value once we've hit the edge of
+        // the edit graph.
+        // This optimization is not faithful to the original algorithm presented in
+        // Myers's paper, which instead pointlessly extends D-paths off the end of
+        // the edit graph - see page 7 of Myers's paper which notes this point
+        // explicitly and illustrates it with a diagram. This has major performance
+        // implications for some common scenarios. For instance, to compute a diff
+        // where the new text simply appends d characters on the end of the
+        // original text of length n, the true Myers algorithm will take O(n+d^2)
+        // time while this optimization needs only O(n+d) time.
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        // Main worker method. checks all permutations of a given edit length for acceptance.
+        const execEditLength = () => {
+            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+                let basePath;
+                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+                if (removePath) {
+                    // No one else is going to attempt to use this value, clear it
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath - 1] = undefined;
+                }
+                let canAdd = false;
+                if (addPath) {
+                    // what newPos will be after we do an insertion:
+                    const addPathNewPos = addPath.oldPos - diagonalPath;
+                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+                }
+                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+                if (!canAdd && !canRemove) {
+                    // If this path is a terminal then prune
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath] = undefined;
+                    continue;
+                }
+                // Select the diagonal that we want to branch from. We select the prior
+                // path whose position in the old string is the farthest from the origin
+                // and does not pass the bounds of the diff graph
+                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
+                    basePath = this.addToPath(addPath, true, false, 0, options);
+                }
+                else {
+                    basePath = this.addToPath(removePath, false, true, 1, options);
+                }
+                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                    // If we have hit the end of both strings, then we are done
+                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+                }
+                else {
+                    bestPath[diagonalPath] = basePath;
+                    if (basePath.oldPos + 1 >= oldLen) {
+                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+                    }
+                    if (newPos + 1 >= newLen) {
+                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+                    }
+                }
+            }
+            editLength++;
+        };
+        // Performs the length of edit iteration. Is a bit fugly as this has to support the
+        // sync and async mode which is never fun. Loops over execEditLength until a value
+        // is produced, or until the edit length exceeds options.maxEditLength (if given),
+        // in which case it will return undefined.
+        if (callback) {
+            (function exec() {
+                setTimeout(function () {
+                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                        return callback(undefined);
+                    }
+                    if (!execEditLength()) {
+                        exec();
+                    }
+                }, 0);
+            }());
+        }
+        else {
+            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+                const ret = execEditLength();
+                if (ret) {
+                    return ret;
+                }
+            }
+        }
+    }
+    addToPath(path, added, removed, oldPosInc, options) {
+        const last = path.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
+            };
+        }
+        else {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
+            };
+        }
+    }
+    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+            newPos++;
+            oldPos++;
+            commonCount++;
+            if (options.oneChangePerToken) {
+                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+            }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+    }
+    equals(left, right, options) {
+        if (options.comparator) {
+            return options.comparator(left, right);
+        }
+        else {
+            return left === right
+                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
+        }
+    }
+    removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+            if (array[i]) {
+                ret.push(array[i]);
+            }
+        }
+        return ret;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    castInput(value, options) {
+        return value;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    tokenize(value, options) {
+        return Array.from(value);
+    }
+    join(chars) {
+        // Assumes ValueT is string, which is the case for most subclasses.
+        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
+        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
+        // assume tokens and values are strings, but not completely - is weird and janky.
+        return chars.join('');
+    }
+    postProcess(changeObjects, 
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    options) {
+        return changeObjects;
+    }
+    get useLongestToken() {
+        return false;
+    }
+    buildValues(lastComponent, newTokens, oldTokens) {
+        // First we convert our linked list of components in reverse order to an
+        // array in the right order:
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+            components.push(lastComponent);
+            nextComponent = lastComponent.previousComponent;
+            delete lastComponent.previousComponent;
+            lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+            const component = components[componentPos];
+            if (!component.removed) {
+                if (!component.added && this.useLongestToken) {
+                    let value = newTokens.slice(newPos, newPos + component.count);
+                    value = value.map(function (value, i) {
+                        const oldValue = oldTokens[oldPos + i];
+                        return oldValue.length > value.length ? oldValue : value;
+                    });
+                    component.value = this.join(value);
+                }
+                else {
+                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+                }
+                newPos += component.count;
+                // Common case
+                if (!component.added) {
+                    oldPos += component.count;
+                }
+            }
+            else {
+                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+                oldPos += component.count;
+            }
+        }
+        return components;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/line.js
+
+
+class LineDiff extends Diff {
+    constructor() {
+        super(...arguments);
+        this.tokenize = tokenize;
+    }
+    equals(left, right, options) {
+        // If we're ignoring whitespace, we need to normalise lines by stripping
+        // whitespace before checking equality. (This has an annoying interaction
+        // with newlineIsToken that requires special handling: if newlines get their
+        // own token, then we DON'T want to trim the *newline* tokens down to empty
+        // strings, since this would cause us to treat whitespace-only line content
+        // as equal to a separator between lines, which would be weird and
+        // inconsistent with the documented behavior of the options.)
+        if (options.ignoreWhitespace) {
+            if (!options.newlineIsToken || !left.includes('\n')) {
+                left = left.trim();
+            }
+            if (!options.newlineIsToken || !right.includes('\n')) {
+                right = right.trim();
+            }
+        }
+        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+            if (left.endsWith('\n')) {
+                left = left.slice(0, -1);
+            }
+            if (right.endsWith('\n')) {
+                right = right.slice(0, -1);
+            }
+        }
+        return super.equals(left, right, options);
+    }
+}
+const lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+    return lineDiff.diff(oldStr, newStr, options);
+}
+function diffTrimmedLines(oldStr, newStr, options) {
+    options = generateOptions(options, { ignoreWhitespace: true });
+    return lineDiff.diff(oldStr, newStr, options);
+}
+// Exported standalone so it can be used from jsonDiff too.
+function tokenize(value, options) {
+    if (options.stripTrailingCr) {
+        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
+        value = value.replace(/\r\n/g, '\n');
+    }
+    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+    // Ignore the final empty token that occurs if the string ends with a new line
+    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+        linesAndNewlines.pop();
+    }
+    // Merge the content and line separators into single tokens
+    for (let i = 0; i < linesAndNewlines.length; i++) {
+        const line = linesAndNewlines[i];
+        if (i % 2 && !options.newlineIsToken) {
+            retLines[retLines.length - 1] += line;
+        }
+        else {
+            retLines.push(line);
+        }
+    }
+    return retLines;
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/patch/create.js
+
+/**
+ * Returns true if the filename contains characters that require C-style
+ * quoting (as used by Git and GNU diffutils in diff output).
+ */
+function needsQuoting(s) {
+    for (let i = 0; i < s.length; i++) {
+        if (s[i] < '\x20' || s[i] > '\x7e' || s[i] === '"' || s[i] === '\\') {
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * C-style quotes a filename, encoding special characters as escape sequences
+ * and non-ASCII bytes as octal escapes. This is the inverse of
+ * `parseQuotedFileName` in parse.ts.
+ *
+ * Non-ASCII bytes are encoded as UTF-8 before being emitted as octal escapes.
+ * This matches the behaviour of both Git and GNU diffutils, which always emit
+ * UTF-8 octal escapes regardless of the underlying filesystem encoding (e.g.
+ * Git for Windows converts from NTFS's UTF-16 to UTF-8 internally).
+ *
+ * If the filename doesn't need quoting, returns it as-is.
+ */
+function quoteFileNameIfNeeded(s) {
+    if (!needsQuoting(s)) {
+        return s;
+    }
+    let result = '"';
+    const bytes = new TextEncoder().encode(s);
+    let i = 0;
+    while (i < bytes.length) {
+        const b = bytes[i];
+        // See https://en.wikipedia.org/wiki/Escape_sequences_in_C#Escape_sequences
+        if (b === 0x07) {
+            result += '\\a';
+        }
+        else if (b === 0x08) {
+            result += '\\b';
+        }
+        else if (b === 0x09) {
+            result += '\\t';
+        }
+        else if (b === 0x0a) {
+            result += '\\n';
+        }
+        else if (b === 0x0b) {
+            result += '\\v';
+        }
+        else if (b === 0x0c) {
+            result += '\\f';
+        }
+        else if (b === 0x0d) {
+            result += '\\r';
+        }
+        else if (b === 0x22) {
+            result += '\\"';
+        }
+        else if (b === 0x5c) {
+            result += '\\\\';
+        }
+        else if (b >= 0x20 && b <= 0x7e) {
+            // Just a printable ASCII character that is neither a double quote nor a
+            // backslash; no need to escape it.
+            result += String.fromCharCode(b);
+        }
+        else {
+            // Either part of a non-ASCII character or a control character without a
+            // special escape sequence; needs escaping as a 3-digit octal escape
+            result += '\\' + b.toString(8).padStart(3, '0');
+        }
+        i++;
+    }
+    result += '"';
+    return result;
+}
+const INCLUDE_HEADERS = {
+    includeIndex: true,
+    includeUnderline: true,
+    includeFileHeaders: true
+};
+const FILE_HEADERS_ONLY = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: true
+};
+const OMIT_HEADERS = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: false
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    let optionsObj;
+    if (!options) {
+        optionsObj = {};
+    }
+    else if (typeof options === 'function') {
+        optionsObj = { callback: options };
+    }
+    else {
+        optionsObj = options;
+    }
+    if (typeof optionsObj.context === 'undefined') {
+        optionsObj.context = 4;
+    }
+    // We copy this into its own variable to placate TypeScript, which thinks
+    // optionsObj.context might be undefined in the callbacks below.
+    const context = optionsObj.context;
+    // @ts-expect-error (runtime check for something that is correctly a static type error)
+    if (optionsObj.newlineIsToken) {
+        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
+    }
+    if (!optionsObj.callback) {
+        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+    }
+    else {
+        const { callback } = optionsObj;
+        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+                const patch = diffLinesResultToPatch(diff);
+                // TypeScript is unhappy without the cast because it does not understand that `patch` may
+                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
+                callback(patch);
+            } }));
+    }
+    function diffLinesResultToPatch(diff) {
+        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
+        //         of lines containing trailing newline characters. We'll tidy up later...
+        if (!diff) {
+            return;
+        }
+        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
+        function contextLines(lines) {
+            return lines.map(function (entry) { return ' ' + entry; });
+        }
+        const hunks = [];
+        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+        for (let i = 0; i < diff.length; i++) {
+            const current = diff[i], lines = current.lines || splitLines(current.value);
+            current.lines = lines;
+            if (current.added || current.removed) {
+                // If we have previous context, start with that
+                if (!oldRangeStart) {
+                    const prev = diff[i - 1];
+                    oldRangeStart = oldLine;
+                    newRangeStart = newLine;
+                    if (prev) {
+                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+                        oldRangeStart -= curRange.length;
+                        newRangeStart -= curRange.length;
+                    }
+                }
+                // Output our changes
+                for (const line of lines) {
+                    curRange.push((current.added ? '+' : '-') + line);
+                }
+                // Track the updated file position
+                if (current.added) {
+                    newLine += lines.length;
+                }
+                else {
+                    oldLine += lines.length;
+                }
+            }
+            else {
+                // Identical context lines. Track line changes
+                if (oldRangeStart) {
+                    // Close out any changes that have been output (or join overlapping)
+                    if (lines.length <= context * 2 && i < diff.length - 2) {
+                        // Overlapping
+                        for (const line of contextLines(lines)) {
+                            curRange.push(line);
+                        }
+                    }
+                    else {
+                        // end the range and output
+                        const contextSize = Math.min(lines.length, context);
+                        for (const line of contextLines(lines.slice(0, contextSize))) {
+                            curRange.push(line);
+                        }
+                        const hunk = {
+                            oldStart: oldRangeStart,
+                            oldLines: (oldLine - oldRangeStart + contextSize),
+                            newStart: newRangeStart,
+                            newLines: (newLine - newRangeStart + contextSize),
+                            lines: curRange
+                        };
+                        hunks.push(hunk);
+                        oldRangeStart = 0;
+                        newRangeStart = 0;
+                        curRange = [];
+                    }
+                }
+                oldLine += lines.length;
+                newLine += lines.length;
+            }
+        }
+        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
+        //         "\ No newline at end of file".
+        for (const hunk of hunks) {
+            for (let i = 0; i < hunk.lines.length; i++) {
+                if (hunk.lines[i].endsWith('\n')) {
+                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
+                }
+                else {
+                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
+                    i++; // Skip the line we just added, then continue iterating
+                }
+            }
+        }
+        return {
+            oldFileName: oldFileName, newFileName: newFileName,
+            oldHeader: oldHeader, newHeader: newHeader,
+            hunks: hunks
+        };
+    }
+}
+/**
+ * creates a unified diff patch.
+ *
+ * @param patch either a single structured patch object (as returned by `structuredPatch`) or an
+ *   array of them (as returned by `parsePatch`).
+ * @param headerOptions behaves the same as the `headerOptions` option of `createTwoFilesPatch`.
+ *   Ignored for patches where `isGit` is `true`.
+ *
+ * When a patch has `isGit: true`, `formatPatch` output is changed to more closely match Git's
+ * output: it emits a `diff --git` header, emits Git extended headers as appropriate based on
+ * properties like `isRename`, `isCreate`, `newMode`, etc, and will omit `---`/`+++` file
+ * headers for patches with no hunks (e.g. renames without content changes).
+ */
+function formatPatch(patch, headerOptions) {
+    var _a, _b, _c, _d, _e, _f;
+    if (!headerOptions) {
+        headerOptions = INCLUDE_HEADERS;
+    }
+    if (Array.isArray(patch)) {
+        if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every(p => p.isGit)) {
+            throw new Error('Cannot omit file headers on a multi-file patch. '
+                + '(The result would be unparseable; how would a tool trying to apply '
+                + 'the patch know which changes are to which file?)');
+        }
+        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
+    }
+    const ret = [];
+    // Git patches have a fixed header format (diff --git, extended headers,
+    // and ---/+++ when hunks are present), so headerOptions is ignored.
+    if (patch.isGit) {
+        headerOptions = INCLUDE_HEADERS;
+        // Emit Git-style diff --git header and extended headers.
+        // Git never puts /dev/null in the "diff --git" line; for file
+        // creations/deletions it uses the real filename on both sides.
+        if (!patch.oldFileName) {
+            throw new Error('oldFileName must be specified for Git patches');
+        }
+        if (!patch.newFileName) {
+            throw new Error('newFileName must be specified for Git patches');
+        }
+        let gitOldName = patch.oldFileName;
+        let gitNewName = patch.newFileName;
+        if (patch.isCreate && gitOldName === '/dev/null') {
+            gitOldName = gitNewName.replace(/^b\//, 'a/');
+        }
+        else if (patch.isDelete && gitNewName === '/dev/null') {
+            gitNewName = gitOldName.replace(/^a\//, 'b/');
+        }
+        ret.push('diff --git ' + quoteFileNameIfNeeded(gitOldName) + ' ' + quoteFileNameIfNeeded(gitNewName));
+        if (patch.isDelete) {
+            ret.push('deleted file mode ' + ((_a = patch.oldMode) !== null && _a !== void 0 ? _a : '100644'));
+        }
+        if (patch.isCreate) {
+            ret.push('new file mode ' + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : '100644'));
+        }
+        if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
+            ret.push('old mode ' + patch.oldMode);
+            ret.push('new mode ' + patch.newMode);
+        }
+        if (patch.isRename) {
+            ret.push('rename from ' + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : '').replace(/^a\//, '')));
+            ret.push('rename to ' + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : '').replace(/^b\//, '')));
+        }
+        if (patch.isCopy) {
+            ret.push('copy from ' + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : '').replace(/^a\//, '')));
+            ret.push('copy to ' + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : '').replace(/^b\//, '')));
+        }
+    }
+    else {
+        if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== undefined) {
+            ret.push('Index: ' + patch.oldFileName);
+        }
+        if (headerOptions.includeUnderline) {
+            ret.push('===================================================================');
+        }
+    }
+    // Emit --- / +++ file headers. For Git patches with no hunks (e.g.
+    // pure renames, mode-only changes), Git omits these, so we do too.
+    const hasHunks = patch.hunks.length > 0;
+    if (headerOptions.includeFileHeaders && patch.oldFileName !== undefined && patch.newFileName !== undefined
+        && (!patch.isGit || hasHunks)) {
+        ret.push('--- ' + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? '\t' + patch.oldHeader : ''));
+        ret.push('+++ ' + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? '\t' + patch.newHeader : ''));
+    }
+    for (let i = 0; i < patch.hunks.length; i++) {
+        const hunk = patch.hunks[i];
+        // Unified Diff Format quirk: If the chunk size is 0,
+        // the first number is one lower than one would expect.
+        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
+        const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
+        const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
+        ret.push('@@ -' + oldStart + ',' + hunk.oldLines
+            + ' +' + newStart + ',' + hunk.newLines
+            + ' @@');
+        for (const line of hunk.lines) {
+            ret.push(line);
+        }
+    }
+    return ret.join('\n') + '\n';
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    if (typeof options === 'function') {
+        options = { callback: options };
+    }
+    if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+        if (!patchObj) {
+            return;
+        }
+        return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+    }
+    else {
+        const { callback } = options;
+        structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: patchObj => {
+                if (!patchObj) {
+                    callback(undefined);
+                }
+                else {
+                    callback(formatPatch(patchObj, options.headerOptions));
+                }
+            } }));
+    }
+}
+function createPatch(fileName, oldStr, newStr, oldHeader, newHeader, options) {
+    return createTwoFilesPatch(fileName, fileName, oldStr, newStr, oldHeader, newHeader, options);
+}
+/**
+ * Split `text` into an array of lines, including the trailing newline character (where present)
+ */
+function splitLines(text) {
+    const hasTrailingNl = text.endsWith('\n');
+    const result = text.split('\n').map(line => line + '\n');
+    if (hasTrailingNl) {
+        result.pop();
+    }
+    else {
+        result.push(result.pop().slice(0, -1));
+    }
+    return result;
+}
+
+// EXTERNAL MODULE: ./packages/kit/src/errors.ts
+var errors = __nccwpck_require__(7817);
+// EXTERNAL MODULE: ./packages/kit/src/inputs.ts
+var inputs = __nccwpck_require__(6415);
+// EXTERNAL MODULE: ./packages/kit/src/duration.ts
+var duration = __nccwpck_require__(5438);
+// EXTERNAL MODULE: ./packages/kit/src/summary.ts
+var summary = __nccwpck_require__(5300);
+// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 28 modules
+var github_client = __nccwpck_require__(9412);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
+
+
+
+const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
+function inside(root, path) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+function realRoot(root) {
+    try {
+        return (0,external_node_fs_namespaceObject.realpathSync)(root.path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Names the path's kind of special file, or undefined for a regular file or folder. */
+function specialKind(stats) {
+    if (stats.isFIFO())
+        return 'a FIFO';
+    if (stats.isSocket())
+        return 'a socket';
+    if (stats.isCharacterDevice() || stats.isBlockDevice())
+        return 'a device';
+    return undefined;
+}
+/**
+ * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
+ * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
+ * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
+ * link to a terminal). Called before the first write, in mock mode too.
+ */
+function confinePath(value, options) {
+    const { input, roots, kind } = options;
+    const label = `Input \`${input}\`: "${value}"`;
+    const [first] = roots;
+    if (!first)
+        throw new Error('confinePath needs at least one root');
+    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
+    const absolute = (0,external_node_path_namespaceObject.resolve)(first.path, value);
+    const lexicalRoot = roots.find((r) => inside((0,external_node_path_namespaceObject.resolve)(r.path), absolute));
+    if (!lexicalRoot) {
+        const why = (0,external_node_path_namespaceObject.isAbsolute)(value) ? `is an absolute path outside ${rootsText}` : value.split(/[\\/]/).includes('..') ? `leaves ${rootsText} with \`..\`` : `is outside ${rootsText}`;
+        throw new errors/* UserError */.yo(`${label} ${why}.`, FIX, { input });
+    }
+    let existing;
+    try {
+        existing = (0,external_node_fs_namespaceObject.lstatSync)(absolute);
+    }
+    catch {
+        existing = undefined;
+    }
+    if (!existing) {
+        if (kind !== 'output')
+            throw new errors/* UserError */.yo(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
+        // The file is created later: its nearest existing folder decides where it would land.
+        let parent = (0,external_node_path_namespaceObject.dirname)(absolute);
+        while (!pathExists(parent) && (0,external_node_path_namespaceObject.dirname)(parent) !== parent)
+            parent = (0,external_node_path_namespaceObject.dirname)(parent);
+        const realParent = (0,external_node_fs_namespaceObject.realpathSync)(parent);
+        const root = roots.find((r) => {
+            const real = realRoot(r);
+            return real !== undefined && inside(real, realParent);
+        });
+        if (!root)
+            throw new errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
+        const real = (0,external_node_path_namespaceObject.resolve)(realParent, (0,external_node_path_namespaceObject.relative)(parent, absolute));
+        return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+    }
+    let real;
+    try {
+        real = (0,external_node_fs_namespaceObject.realpathSync)(absolute);
+    }
+    catch {
+        throw new errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
+    }
+    const root = roots.find((r) => {
+        const rr = realRoot(r);
+        return rr !== undefined && inside(rr, real);
+    });
+    if (!root)
+        throw new errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
+    const stats = (0,external_node_fs_namespaceObject.statSync)(real);
+    const special = specialKind(stats);
+    if (special)
+        throw new errors/* UserError */.yo(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
+    if (kind === 'directory' && !stats.isDirectory())
+        throw new errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
+    if (kind !== 'directory' && !stats.isFile())
+        throw new errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
+    return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+}
+function pathExists(path) {
+    try {
+        (0,external_node_fs_namespaceObject.lstatSync)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
+ * segment), before it is expanded; every match is then checked with confinePath.
+ */
+function checkPattern(pattern, options) {
+    const label = `Input \`${options.input}\`: "${pattern}"`;
+    if ((0,external_node_path_namespaceObject.isAbsolute)(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
+        throw new errors/* UserError */.yo(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
+    if (pattern.split(/[\\/]/).includes('..'))
+        throw new errors/* UserError */.yo(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
+}
+/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
+function workspaceRoot(env) {
+    return { path: (0,external_node_path_namespaceObject.resolve)(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
+}
+/** RUNNER_TEMP as a root, where the runner provides it. */
+function runnerTempRoot(env) {
+    return env.RUNNER_TEMP ? [{ path: resolve(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
+}
+
+// EXTERNAL MODULE: ./packages/kit/src/text.ts
+var src_text = __nccwpck_require__(7093);
+;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./packages/version-files/src/source-file.ts
+
+function decodeSource(path, bytes) {
+    if (bytes.includes(0)) {
+        throw new errors/* UserError */.yo(`${path} is a binary file.`, 'Remove it from `files`; only text files can be bumped.', { input: 'files' });
+    }
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    return { path, bom, text: bytes.toString('utf8', bom ? 3 : 0) };
+}
+function encodeSource(source, text) {
+    const body = Buffer.from(text, 'utf8');
+    return source.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
+}
+/** 1-based line and column of an offset. */
+/** Offsets where each line starts, per text: every scalar of a 100-document manifest asks for its line. */
+const lineStarts = new Map();
+function startsOf(text) {
+    let starts = lineStarts.get(text);
+    if (!starts) {
+        starts = [0];
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
+            starts.push(i + 1);
+        // Texts come and go with the files of one run; a small memo is enough to make lookups O(log n).
+        if (lineStarts.size > 64)
+            lineStarts.clear();
+        lineStarts.set(text, starts);
+    }
+    return starts;
+}
+function lineColumn(text, offset) {
+    const starts = startsOf(text);
+    const at = Math.max(0, Math.min(offset, text.length));
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+        const mid = (low + high + 1) >> 1;
+        if (starts[mid] <= at)
+            low = mid;
+        else
+            high = mid - 1;
+    }
+    return { line: low + 1, column: at - starts[low] + 1 };
+}
+function syntaxError(path, format, line, column, message) {
+    return new errors/* UserError */.yo(`${path}:${line}:${column}: not valid ${format}: ${message}`, `Fix the ${format} syntax at line ${line}, column ${column} (nothing was changed), or remove the file from \`files\`.`, { input: 'files' });
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/edits.ts
+
+
+/**
+ * Applies non-overlapping edits. Two selectors asking for the same change (an anchor and its alias,
+ * say) is fine; two asking for different changes to the same bytes is an error, not a coin toss.
+ */
+function applyEdits(path, text, edits) {
+    const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+    const unique = [];
+    for (const edit of sorted) {
+        const last = unique.at(-1);
+        if (last && last.start === edit.start && last.end === edit.end && last.replacement === edit.replacement)
+            continue;
+        if (last && edit.start < last.end) {
+            const { line } = lineColumn(text, edit.start);
+            throw new errors/* UserError */.yo(`${path} line ${line}: \`${last.by}\` and \`${edit.by}\` both change the same text, differently.`, 'Remove one of the two selectors from `files` (or the preset you combined with it).', { input: 'files' });
+        }
+        unique.push(edit);
+    }
+    let result = '';
+    let cursor = 0;
+    for (const edit of unique) {
+        result += text.slice(cursor, edit.start) + edit.replacement;
+        cursor = edit.end;
+    }
+    return result + text.slice(cursor);
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/key-path.ts
+
+function parseKeyPath(text, where) {
+    const steps = [];
+    let i = 0;
+    const fail = (why) => {
+        throw new errors/* UserError */.yo(`${where}: the key path "${text}" ${why}.`, 'Write key paths as dotted keys with optional filters, e.g. `version`, `dependencies[name=crds].version`, `workspace.dependencies.*[path].version` or `metadata.annotations["example.com/version"]`.', { input: 'files' });
+    };
+    const readQuoted = () => {
+        const quote = text[i];
+        let value = '';
+        i++;
+        while (i < text.length && text[i] !== quote) {
+            if (text[i] === '\\' && quote === '"')
+                i++;
+            value += text[i] ?? '';
+            i++;
+        }
+        if (text[i] !== quote)
+            fail('has an unclosed quote');
+        i++;
+        return value;
+    };
+    while (i < text.length) {
+        const c = text[i];
+        if (c === '.') {
+            if (i === 0 || text[i + 1] === undefined || text[i + 1] === '.')
+                fail('has an empty key');
+            i++;
+            continue;
+        }
+        if (c === '[') {
+            i++;
+            if (text[i] === '"' || text[i] === "'") {
+                steps.push({ type: 'key', name: readQuoted() });
+            }
+            else {
+                const close = text.indexOf(']', i);
+                if (close < 0)
+                    fail('has an unclosed [');
+                const inner = text.slice(i, close).trim();
+                i = close;
+                if (/^\d+$/.test(inner))
+                    steps.push({ type: 'index', index: Number(inner) });
+                else {
+                    const eq = inner.indexOf('=');
+                    const key = (eq < 0 ? inner : inner.slice(0, eq)).trim();
+                    if (!key)
+                        fail('has an empty filter []');
+                    const raw = eq < 0 ? undefined : inner.slice(eq + 1).trim();
+                    steps.push({ type: 'filter', key, value: raw?.replace(/^(["'])(.*)\1$/, '$2') });
+                }
+            }
+            if (text[i] !== ']')
+                fail('has an unclosed [');
+            i++;
+            continue;
+        }
+        if (c === '"' || c === "'") {
+            steps.push({ type: 'key', name: readQuoted() });
+            continue;
+        }
+        let name = '';
+        while (i < text.length && !'.[]"\''.includes(text[i]))
+            name += text[i++];
+        name = name.trim();
+        if (!name)
+            fail('has an empty key');
+        steps.push(name === '*' ? { type: 'any' } : { type: 'key', name });
+    }
+    if (steps.length === 0)
+        fail('is empty');
+    return steps;
+}
+function formatKeyPath(steps) {
+    return steps
+        .map((s, n) => {
+        switch (s.type) {
+            case 'key':
+                return /^[\w-]+$/.test(s.name) ? `${n === 0 ? '' : '.'}${s.name}` : `[${JSON.stringify(s.name)}]`;
+            case 'any':
+                return `${n === 0 ? '' : '.'}*`;
+            case 'index':
+                return `[${s.index}]`;
+            case 'filter':
+                return s.value === undefined ? `[${s.key}]` : `[${s.key}=${s.value}]`;
+        }
+    })
+        .join('');
+}
+function child(node, key) {
+    return node.kind === 'map' ? node.entries.find(([k]) => k === key)?.[1] : undefined;
+}
+function matchesFilter(node, key, value) {
+    const found = child(node, key);
+    if (!found)
+        return false;
+    if (value === undefined)
+        return true;
+    return found.kind === 'scalar' && String(found.value) === value;
+}
+/** Every node the path selects; an empty list when nothing matches. */
+function resolveKeyPath(root, steps) {
+    let current = [{ node: root, path: '' }];
+    const join = (base, key) => (/^[\w-]+$/.test(key) ? (base ? `${base}.${key}` : key) : `${base}[${JSON.stringify(key)}]`);
+    for (const step of steps) {
+        const next = [];
+        for (const { node, path } of current) {
+            switch (step.type) {
+                case 'key': {
+                    const found = child(node, step.name);
+                    if (found)
+                        next.push({ node: found, path: join(path, step.name) });
+                    break;
+                }
+                case 'any':
+                    if (node.kind === 'map')
+                        for (const [k, v] of node.entries)
+                            next.push({ node: v, path: join(path, k) });
+                    if (node.kind === 'seq')
+                        node.items.forEach((v, n) => next.push({ node: v, path: `${path}[${n}]` }));
+                    break;
+                case 'index':
+                    if (node.kind === 'seq' && node.items[step.index])
+                        next.push({ node: node.items[step.index], path: `${path}[${step.index}]` });
+                    break;
+                case 'filter':
+                    if (node.kind === 'seq')
+                        node.items.forEach((v, n) => matchesFilter(v, step.key, step.value) && next.push({ node: v, path: `${path}[${n}]` }));
+                    else if (matchesFilter(node, step.key, step.value))
+                        next.push({ node, path });
+                    break;
+            }
+        }
+        current = next;
+    }
+    return current;
+}
+/** The keys that do exist where a path stopped matching, so the error can show what was meant. */
+function existingKeysNear(root, steps) {
+    for (let n = steps.length - 1; n >= 0; n--) {
+        const parents = resolveKeyPath(root, steps.slice(0, n));
+        if (parents.length === 0)
+            continue;
+        const keys = new Set();
+        for (const { node, path } of parents) {
+            const prefix = path ? `${path}.` : '';
+            if (node.kind === 'map')
+                for (const [k] of node.entries)
+                    keys.add(`${prefix}${k}`);
+            if (node.kind === 'seq')
+                node.items.forEach((_, i) => keys.add(`${path}[${i}]`));
+        }
+        return [...keys].slice(0, 20);
+    }
+    return [];
+}
+
+;// CONCATENATED MODULE: ./node_modules/toml-eslint-parser/lib/chunk-15K8U1wQ.mjs
+//#region rolldown:runtime
+var __defProp = Object.defineProperty;
+var __exportAll = (all, symbols) => {
+	let target = {};
+	for (var name in all) {
+		__defProp(target, name, {
+			get: all[name],
+			enumerable: true
+		});
+	}
+	if (symbols) {
+		__defProp(target, Symbol.toStringTag, { value: "Module" });
+	}
+	return target;
+};
+
+//#endregion
+
+;// CONCATENATED MODULE: ./node_modules/eslint-visitor-keys/lib/visitor-keys.js
+/* eslint-disable jsdoc/valid-types -- doesn't allow `readonly`.
+   TODO: remove eslint-disable when https://github.com/jsdoc-type-pratt-parser/jsdoc-type-pratt-parser/issues/164 is fixed
+*/
+/**
+ * @typedef {{ readonly [type: string]: ReadonlyArray<string> }} VisitorKeys
+ */
+/* eslint-enable jsdoc/valid-types -- doesn't allow `readonly string[]`. TODO: check why */
+
+/**
+ * @type {VisitorKeys}
+ */
+const KEYS = {
+	ArrayExpression: ["elements"],
+	ArrayPattern: ["elements"],
+	ArrowFunctionExpression: ["params", "body"],
+	AssignmentExpression: ["left", "right"],
+	AssignmentPattern: ["left", "right"],
+	AwaitExpression: ["argument"],
+	BinaryExpression: ["left", "right"],
+	BlockStatement: ["body"],
+	BreakStatement: ["label"],
+	CallExpression: ["callee", "arguments"],
+	CatchClause: ["param", "body"],
+	ChainExpression: ["expression"],
+	ClassBody: ["body"],
+	ClassDeclaration: ["id", "superClass", "body"],
+	ClassExpression: ["id", "superClass", "body"],
+	ConditionalExpression: ["test", "consequent", "alternate"],
+	ContinueStatement: ["label"],
+	DebuggerStatement: [],
+	DoWhileStatement: ["body", "test"],
+	EmptyStatement: [],
+	ExperimentalRestProperty: ["argument"],
+	ExperimentalSpreadProperty: ["argument"],
+	ExportAllDeclaration: ["exported", "source", "attributes"],
+	ExportDefaultDeclaration: ["declaration"],
+	ExportNamedDeclaration: [
+		"declaration",
+		"specifiers",
+		"source",
+		"attributes",
+	],
+	ExportSpecifier: ["local", "exported"],
+	ExpressionStatement: ["expression"],
+	ForInStatement: ["left", "right", "body"],
+	ForOfStatement: ["left", "right", "body"],
+	ForStatement: ["init", "test", "update", "body"],
+	FunctionDeclaration: ["id", "params", "body"],
+	FunctionExpression: ["id", "params", "body"],
+	Identifier: [],
+	IfStatement: ["test", "consequent", "alternate"],
+	ImportAttribute: ["key", "value"],
+	ImportDeclaration: ["specifiers", "source", "attributes"],
+	ImportDefaultSpecifier: ["local"],
+	ImportExpression: ["source", "options"],
+	ImportNamespaceSpecifier: ["local"],
+	ImportSpecifier: ["imported", "local"],
+	JSXAttribute: ["name", "value"],
+	JSXClosingElement: ["name"],
+	JSXClosingFragment: [],
+	JSXElement: ["openingElement", "children", "closingElement"],
+	JSXEmptyExpression: [],
+	JSXExpressionContainer: ["expression"],
+	JSXFragment: ["openingFragment", "children", "closingFragment"],
+	JSXIdentifier: [],
+	JSXMemberExpression: ["object", "property"],
+	JSXNamespacedName: ["namespace", "name"],
+	JSXOpeningElement: ["name", "attributes"],
+	JSXOpeningFragment: [],
+	JSXSpreadAttribute: ["argument"],
+	JSXSpreadChild: ["expression"],
+	JSXText: [],
+	LabeledStatement: ["label", "body"],
+	Literal: [],
+	LogicalExpression: ["left", "right"],
+	MemberExpression: ["object", "property"],
+	MetaProperty: ["meta", "property"],
+	MethodDefinition: ["key", "value"],
+	NewExpression: ["callee", "arguments"],
+	ObjectExpression: ["properties"],
+	ObjectPattern: ["properties"],
+	PrivateIdentifier: [],
+	Program: ["body"],
+	Property: ["key", "value"],
+	PropertyDefinition: ["key", "value"],
+	RestElement: ["argument"],
+	ReturnStatement: ["argument"],
+	SequenceExpression: ["expressions"],
+	SpreadElement: ["argument"],
+	StaticBlock: ["body"],
+	Super: [],
+	SwitchCase: ["test", "consequent"],
+	SwitchStatement: ["discriminant", "cases"],
+	TaggedTemplateExpression: ["tag", "quasi"],
+	TemplateElement: [],
+	TemplateLiteral: ["quasis", "expressions"],
+	ThisExpression: [],
+	ThrowStatement: ["argument"],
+	TryStatement: ["block", "handler", "finalizer"],
+	UnaryExpression: ["argument"],
+	UpdateExpression: ["argument"],
+	VariableDeclaration: ["declarations"],
+	VariableDeclarator: ["id", "init"],
+	WhileStatement: ["test", "body"],
+	WithStatement: ["object", "body"],
+	YieldExpression: ["argument"],
+};
+
+// Types.
+const NODE_TYPES = Object.keys(KEYS);
+
+// Freeze the keys.
+for (const type of NODE_TYPES) {
+	Object.freeze(KEYS[type]);
+}
+Object.freeze(KEYS);
+
+/* harmony default export */ const visitor_keys = (KEYS);
+
+;// CONCATENATED MODULE: ./node_modules/eslint-visitor-keys/lib/index.js
+/**
+ * @author Toru Nagashima <https://github.com/mysticatea>
+ * See LICENSE file in root directory for full license.
+ */
+
+
+/**
+ * @typedef {import('./visitor-keys.js').VisitorKeys} VisitorKeys
+ */
+
+// List to ignore keys.
+const KEY_BLACKLIST = new Set([
+	"parent",
+	"leadingComments",
+	"trailingComments",
+]);
+
+/**
+ * Check whether a given key should be used or not.
+ * @param {string} key The key to check.
+ * @returns {boolean} `true` if the key should be used.
+ */
+function filterKey(key) {
+	return !KEY_BLACKLIST.has(key) && key[0] !== "_";
+}
+
+/* eslint-disable jsdoc/valid-types -- doesn't allow `readonly`.
+   TODO: remove eslint-disable when https://github.com/jsdoc-type-pratt-parser/jsdoc-type-pratt-parser/issues/164 is fixed
+*/
+/**
+ * Get visitor keys of a given node.
+ * @param {Object} node The AST node to get keys.
+ * @returns {readonly string[]} Visitor keys of the node.
+ */
+function getKeys(node) {
+	return Object.keys(node).filter(filterKey);
+}
+/* eslint-enable jsdoc/valid-types -- doesn't allow `readonly` */
+
+/**
+ * Make the union set with `KEYS` and given keys.
+ * @param {VisitorKeys} additionalKeys The additional keys.
+ * @returns {VisitorKeys} The union set.
+ */
+function unionWith(additionalKeys) {
+	const retv =
+		/** @type {{ [type: string]: ReadonlyArray<string> }} */
+		(Object.assign({}, visitor_keys));
+
+	for (const type of Object.keys(additionalKeys)) {
+		if (Object.hasOwn(retv, type)) {
+			const keys = new Set(additionalKeys[type]);
+
+			for (const key of retv[type]) {
+				keys.add(key);
+			}
+
+			retv[type] = Object.freeze(Array.from(keys));
+		} else {
+			retv[type] = Object.freeze(Array.from(additionalKeys[type]));
+		}
+	}
+
+	return Object.freeze(retv);
+}
+
+
+
+;// CONCATENATED MODULE: ./node_modules/toml-eslint-parser/lib/index.mjs
+
+
+
+//#region src/internal-utils/index.ts
+/**
+* Get the last element from given array
+*/
+function last(arr) {
+	return arr[arr.length - 1] ?? null;
+}
+/**
+* Node to key name
+*/
+function toKeyName(node) {
+	return node.type === "TOMLBare" ? node.name : node.value;
+}
+
+//#endregion
+//#region src/parser-options.ts
+var TOMLVerImpl = class {
+	constructor(major, minor) {
+		this.major = major;
+		this.minor = minor;
+	}
+	lt(major, minor) {
+		return this.major < major || this.major === major && this.minor < minor;
+	}
+	gte(major, minor) {
+		return this.major > major || this.major === major && this.minor >= minor;
+	}
+};
+const TOML_VERSION_1_0 = new TOMLVerImpl(1, 0);
+const TOML_VERSION_1_1 = new TOMLVerImpl(1, 1);
+const DEFAULT_TOML_VERSION = TOML_VERSION_1_1;
+const SUPPORTED_TOML_VERSIONS = {
+	"1.0": TOML_VERSION_1_0,
+	"1.0.0": TOML_VERSION_1_0,
+	"1.1": TOML_VERSION_1_1,
+	"1.1.0": TOML_VERSION_1_1,
+	latest: TOML_VERSION_1_1,
+	next: TOML_VERSION_1_1
+};
+/**
+* Get TOML version object from given TOML version string.
+*/
+function getTOMLVer(v) {
+	return v && SUPPORTED_TOML_VERSIONS[v] || DEFAULT_TOML_VERSION;
+}
+
+//#endregion
+//#region src/errors.ts
+const MESSAGES = {
+	"unterminated-string": "Unterminated string constant",
+	"unterminated-table-key": "Unterminated table-key",
+	"unterminated-array": "Unterminated array",
+	"unterminated-inline-table": "Unterminated inline table",
+	"missing-key": "Empty bare keys are not allowed",
+	"missing-newline": "Must be a newline",
+	"missing-equals-sign": "Expected equal (=) token",
+	"missing-value": "Unspecified values are invalid",
+	"missing-comma": "Expected comma (,) token",
+	"dupe-keys": "Defining a key multiple times is invalid",
+	"unexpected-char": "Unexpected character",
+	"unexpected-token": "Unexpected token",
+	"invalid-control-character": "Control characters (codes < 0x1f and 0x7f) are not allowed",
+	"invalid-comment-character": "Invalid code point {{cp}} within comments",
+	"invalid-key-value-newline": "The key, equals sign, and value must be on the same line",
+	"invalid-inline-table-newline": "No newlines are allowed between the curly braces unless they are valid within a value",
+	"invalid-underscore": "Underscores are allowed between digits",
+	"invalid-space": "Unexpected spaces",
+	"invalid-three-quotes": "Three or more quotes are not permitted",
+	"invalid-date": "Unexpected invalid date",
+	"invalid-time": "Unexpected invalid time",
+	"invalid-leading-zero": "Leading zeros are not allowed",
+	"invalid-trailing-comma-in-inline-table": "Trailing comma is not permitted in an inline table",
+	"invalid-char-in-escape-sequence": "Invalid character in escape sequence",
+	"invalid-consecutive-dots-in-key": "Consecutive dots are not permitted in keys",
+	"invalid-code-point": "Invalid code point {{cp}}",
+	"invalid-trailing-dot-in-key": "Keys cannot end with a dot",
+	"invalid-leading-dot-in-key": "Keys cannot start with a dot"
+};
+/**
+* Get message from error code
+*/
+function getMessage(code, data) {
+	if (data) return MESSAGES[code].replace(/\{\{(.*?)\}\}/gu, (_, name$2) => {
+		if (name$2 in data) return data[name$2];
+		return `{{${name$2}}}`;
+	});
+	return MESSAGES[code];
+}
+/**
+* TOML parse errors.
+*/
+var ParseError = class extends SyntaxError {
+	/**
+	* Initialize this ParseError instance.
+	*
+	*/
+	constructor(code, offset, line, column, data) {
+		super(getMessage(code, data));
+		this.index = offset;
+		this.lineNumber = line;
+		this.column = column;
+	}
+};
+
+//#endregion
+//#region src/tokenizer/code-point.ts
+const CodePoint = {
+	EOF: -1,
+	NULL: 0,
+	SOH: 1,
+	BACKSPACE: 8,
+	TABULATION: 9,
+	LINE_FEED: 10,
+	FORM_FEED: 12,
+	CARRIAGE_RETURN: 13,
+	ESCAPE: 27,
+	SO: 14,
+	US: 31,
+	SPACE: 32,
+	QUOTATION_MARK: 34,
+	HASH: 35,
+	SINGLE_QUOTE: 39,
+	PLUS_SIGN: 43,
+	COMMA: 44,
+	DASH: 45,
+	DOT: 46,
+	DIGIT_0: 48,
+	DIGIT_1: 49,
+	DIGIT_2: 50,
+	DIGIT_3: 51,
+	DIGIT_7: 55,
+	DIGIT_9: 57,
+	COLON: 58,
+	EQUALS_SIGN: 61,
+	LATIN_CAPITAL_A: 65,
+	LATIN_CAPITAL_E: 69,
+	LATIN_CAPITAL_F: 70,
+	LATIN_CAPITAL_T: 84,
+	LATIN_CAPITAL_U: 85,
+	LATIN_CAPITAL_Z: 90,
+	LEFT_BRACKET: 91,
+	BACKSLASH: 92,
+	RIGHT_BRACKET: 93,
+	UNDERSCORE: 95,
+	LATIN_SMALL_A: 97,
+	LATIN_SMALL_B: 98,
+	LATIN_SMALL_E: 101,
+	LATIN_SMALL_F: 102,
+	LATIN_SMALL_I: 105,
+	LATIN_SMALL_L: 108,
+	LATIN_SMALL_N: 110,
+	LATIN_SMALL_O: 111,
+	LATIN_SMALL_R: 114,
+	LATIN_SMALL_S: 115,
+	LATIN_SMALL_T: 116,
+	LATIN_SMALL_U: 117,
+	LATIN_SMALL_X: 120,
+	LATIN_SMALL_Z: 122,
+	LEFT_BRACE: 123,
+	RIGHT_BRACE: 125,
+	TILDE: 126,
+	DELETE: 127,
+	PAD: 128,
+	SUPERSCRIPT_TWO: 178,
+	SUPERSCRIPT_THREE: 179,
+	SUPERSCRIPT_ONE: 185,
+	VULGAR_FRACTION_ONE_QUARTER: 188,
+	VULGAR_FRACTION_THREE_QUARTERS: 190,
+	LATIN_CAPITAL_LETTER_A_WITH_GRAVE: 192,
+	LATIN_CAPITAL_LETTER_O_WITH_DIAERESIS: 214,
+	LATIN_CAPITAL_LETTER_O_WITH_STROKE: 216,
+	LATIN_SMALL_LETTER_O_WITH_DIAERESIS: 246,
+	LATIN_SMALL_LETTER_O_WITH_STROKE: 248,
+	GREEK_SMALL_REVERSED_DOTTED_LUNATE_SIGMA_SYMBOL: 891,
+	GREEK_CAPITAL_LETTER_YOT: 895,
+	CP_1FFF: 8191,
+	ZERO_WIDTH_NON_JOINER: 8204,
+	ZERO_WIDTH_JOINER: 8205,
+	UNDERTIE: 8255,
+	CHARACTER_TIE: 8256,
+	SUPERSCRIPT_ZERO: 8304,
+	CP_218F: 8591,
+	CIRCLED_DIGIT_ONE: 9312,
+	NEGATIVE_CIRCLED_DIGIT_ZERO: 9471,
+	GLAGOLITIC_CAPITAL_LETTER_AZU: 11264,
+	CP_2FEF: 12271,
+	IDEOGRAPHIC_COMMA: 12289,
+	CP_D7FF: 55295,
+	CP_E000: 57344,
+	CJK_COMPATIBILITY_IDEOGRAPH_F900: 63744,
+	ARABIC_LIGATURE_SALAAMUHU_ALAYNAA: 64975,
+	ARABIC_LIGATURE_SALLA_USED_AS_KORANIC_STOP_SIGN_ISOLATED_FORM: 65008,
+	REPLACEMENT_CHARACTER: 65533,
+	LINEAR_B_SYLLABLE_B008_A: 65536,
+	CP_EFFFF: 983039,
+	CP_10FFFF: 1114111
+};
+/**
+* Check whether the code point is a control character.
+*/
+function isControl(cp) {
+	return cp >= CodePoint.NULL && cp <= CodePoint.US;
+}
+/**
+* Check whether the code point is a whitespace.
+*/
+function isWhitespace(cp) {
+	return cp === CodePoint.TABULATION || cp === CodePoint.SPACE;
+}
+/**
+* Check whether the code point is a end of line.
+*/
+function isEOL(cp) {
+	return cp === CodePoint.LINE_FEED || cp === CodePoint.CARRIAGE_RETURN;
+}
+/**
+* Check whether the code point is an uppercase letter character.
+*/
+function isUpperLetter(cp) {
+	return cp >= CodePoint.LATIN_CAPITAL_A && cp <= CodePoint.LATIN_CAPITAL_Z;
+}
+/**
+* Check whether the code point is a lowercase letter character.
+*/
+function isLowerLetter(cp) {
+	return cp >= CodePoint.LATIN_SMALL_A && cp <= CodePoint.LATIN_SMALL_Z;
+}
+/**
+* Check whether the code point is a letter character.
+*/
+function isLetter(cp) {
+	return isLowerLetter(cp) || isUpperLetter(cp);
+}
+/**
+* Check whether the code point is a digit character.
+*/
+function isDigit(cp) {
+	return cp >= CodePoint.DIGIT_0 && cp <= CodePoint.DIGIT_9;
+}
+/**
+* Check whether the code point is a hex digit character.
+*/
+function isHexDig(cp) {
+	return isDigit(cp) || cp >= CodePoint.LATIN_SMALL_A && cp <= CodePoint.LATIN_SMALL_F || cp >= CodePoint.LATIN_CAPITAL_A && cp <= CodePoint.LATIN_CAPITAL_F;
+}
+/**
+* Check whether the code point is a octal digit character.
+*/
+function isOctalDig(cp) {
+	return cp >= CodePoint.DIGIT_0 && cp <= CodePoint.DIGIT_7;
+}
+/**
+* Check whether the code point is valid code point.
+*
+* see
+* - https://unicode.org/glossary/#unicode_scalar_value
+* - https://toml.io/en/v1.0.0#string
+*/
+function isUnicodeScalarValue(cp) {
+	return cp >= 0 && cp <= 55295 || cp >= 57344 && cp <= 1114111;
+}
+
+//#endregion
+//#region src/tokenizer/locs.ts
+/**
+* Find the last index of the array that is less than or equal to the value.
+*/
+function sortedLastIndex(array, value) {
+	let low = 0;
+	let high = array.length;
+	while (low < high) {
+		const mid = low + high >>> 1;
+		const val = array[mid];
+		if (val === value) return mid + 1;
+		if (val < value) low = mid + 1;
+		else high = mid;
+	}
+	return low;
+}
+/**
+* A class for getting lines and columns location.
+*/
+var Locations = class {
+	constructor() {
+		this.offsets = [];
+	}
+	addOffset(offset) {
+		for (let i = this.offsets.length - 1; i >= 0; i--) {
+			const element = this.offsets[i];
+			if (element === offset) return;
+			if (element < offset) break;
+		}
+		this.offsets.push(offset);
+	}
+	/**
+	* Calculate the location of the given index.
+	* @param index The index to calculate their location.
+	* @returns The location of the index.
+	*/
+	getLocFromIndex(offset) {
+		const line = sortedLastIndex(this.offsets, offset) + 1;
+		return {
+			line,
+			column: offset - (line === 1 ? 0 : this.offsets[line - 2])
+		};
+	}
+};
+
+//#endregion
+//#region src/tokenizer/code-point-iterator.ts
+var CodePointIterator = class {
+	/**
+	* Initialize this char iterator.
+	*/
+	constructor(text) {
+		this.locs = new Locations();
+		this.lastCodePoint = CodePoint.NULL;
+		this.start = -1;
+		this.end = 0;
+		this.text = text;
+	}
+	next() {
+		if (this.lastCodePoint === CodePoint.EOF) return CodePoint.EOF;
+		return this.lastCodePoint = this.moveAt(this.end);
+	}
+	getLocFromIndex(index) {
+		return this.locs.getLocFromIndex(index);
+	}
+	eat(cp) {
+		if (this.text.codePointAt(this.end) === cp) {
+			this.next();
+			return true;
+		}
+		return false;
+	}
+	moveAt(offset) {
+		this.start = this.end = offset;
+		const cp = this.text.codePointAt(this.start) ?? CodePoint.EOF;
+		if (cp === CodePoint.EOF) {
+			this.end = this.start;
+			return cp;
+		}
+		this.end += cp >= 65536 ? 2 : 1;
+		if (cp === CodePoint.LINE_FEED) this.locs.addOffset(this.end);
+		else if (cp === CodePoint.CARRIAGE_RETURN) {
+			if (this.text.codePointAt(this.end) === CodePoint.LINE_FEED) {
+				this.end++;
+				this.locs.addOffset(this.end);
+			}
+			return CodePoint.LINE_FEED;
+		}
+		return cp;
+	}
+};
+
+//#endregion
+//#region src/tokenizer/tokenizer.ts
+const HAS_BIGINT = typeof BigInt !== "undefined";
+const RADIX_PREFIXES = {
+	16: "0x",
+	10: "",
+	8: "0o",
+	2: "0b"
+};
+const ESCAPES_1_0 = {
+	[CodePoint.QUOTATION_MARK]: CodePoint.QUOTATION_MARK,
+	[CodePoint.BACKSLASH]: CodePoint.BACKSLASH,
+	[CodePoint.LATIN_SMALL_B]: CodePoint.BACKSPACE,
+	[CodePoint.LATIN_SMALL_F]: CodePoint.FORM_FEED,
+	[CodePoint.LATIN_SMALL_N]: CodePoint.LINE_FEED,
+	[CodePoint.LATIN_SMALL_R]: CodePoint.CARRIAGE_RETURN,
+	[CodePoint.LATIN_SMALL_T]: CodePoint.TABULATION
+};
+const ESCAPES_LATEST = {
+	...ESCAPES_1_0,
+	[CodePoint.LATIN_SMALL_E]: CodePoint.ESCAPE
+};
+/**
+* Tokenizer for TOML.
+*/
+var Tokenizer = class {
+	/**
+	* Initialize this tokenizer.
+	*/
+	constructor(text, parserOptions) {
+		this.backCode = false;
+		this.lastCodePoint = CodePoint.NULL;
+		this.state = "DATA";
+		this.token = null;
+		this.tokenStart = -1;
+		this.valuesEnabled = false;
+		this.text = text;
+		this.parserOptions = parserOptions || {};
+		this.codePointIterator = new CodePointIterator(text);
+		this.tomlVersion = getTOMLVer(this.parserOptions.tomlVersion);
+		this.ESCAPES = this.tomlVersion.gte(1, 1) ? ESCAPES_LATEST : ESCAPES_1_0;
+	}
+	get start() {
+		return this.codePointIterator.start;
+	}
+	get end() {
+		return this.codePointIterator.end;
+	}
+	getLocFromIndex(index) {
+		return this.codePointIterator.getLocFromIndex(index);
+	}
+	/**
+	* Report an invalid character error.
+	*/
+	reportParseError(code, data) {
+		const offset = this.codePointIterator.start;
+		const loc = this.codePointIterator.getLocFromIndex(offset);
+		throw new ParseError(code, offset, loc.line, loc.column, data);
+	}
+	/**
+	* Get the next token.
+	*/
+	nextToken() {
+		let token = this.token;
+		if (token != null) {
+			this.token = null;
+			return token;
+		}
+		let cp = this.lastCodePoint;
+		while (cp !== CodePoint.EOF && !this.token) {
+			cp = this.nextCode();
+			const nextState = this[this.state](cp);
+			if (!nextState) throw new Error(`Unknown error: pre state=${this.state}`);
+			this.state = nextState;
+		}
+		token = this.token;
+		this.token = null;
+		return token;
+	}
+	/**
+	* Get the next code point.
+	*/
+	nextCode() {
+		if (this.lastCodePoint === CodePoint.EOF) return CodePoint.EOF;
+		if (this.backCode) {
+			this.backCode = false;
+			return this.lastCodePoint;
+		}
+		return this.lastCodePoint = this.codePointIterator.next();
+	}
+	/**
+	* Eat the next code point.
+	*/
+	eatCode(cp) {
+		if (this.lastCodePoint === CodePoint.EOF) return false;
+		if (this.backCode) {
+			if (this.lastCodePoint === cp) {
+				this.backCode = false;
+				return true;
+			}
+			return false;
+		}
+		return this.codePointIterator.eat(cp);
+	}
+	/**
+	* Moves the character position to the given position.
+	*/
+	moveAt(loc) {
+		if (this.backCode) this.backCode = false;
+		this.lastCodePoint = this.codePointIterator.moveAt(loc);
+	}
+	/**
+	* Back the current code point as the given state.
+	*/
+	back(state) {
+		this.backCode = true;
+		return state;
+	}
+	punctuatorToken() {
+		this.startToken();
+		this.endToken("Punctuator", "end");
+	}
+	startToken() {
+		this.tokenStart = this.codePointIterator.start;
+	}
+	/**
+	* Commit the current token.
+	*/
+	endToken(type, pos, option1, option2) {
+		const { tokenStart } = this;
+		const end = this.codePointIterator[pos];
+		const range = [tokenStart, end];
+		const loc = {
+			start: this.codePointIterator.getLocFromIndex(tokenStart),
+			end: this.codePointIterator.getLocFromIndex(end)
+		};
+		if (type === "Block") this.token = {
+			type,
+			value: this.text.slice(tokenStart + 1, end),
+			range,
+			loc
+		};
+		else {
+			let token;
+			const value = this.text.slice(tokenStart, end);
+			if (type === "BasicString" || type === "LiteralString" || type === "MultiLineBasicString" || type === "MultiLineLiteralString") token = {
+				type,
+				value,
+				string: option1,
+				range,
+				loc
+			};
+			else if (type === "Integer") {
+				const text = option1;
+				token = {
+					type,
+					value,
+					number: parseInt(text, option2),
+					bigint: HAS_BIGINT ? BigInt(RADIX_PREFIXES[option2] + text) : null,
+					range,
+					loc
+				};
+			} else if (type === "Float") token = {
+				type,
+				value,
+				number: option1,
+				range,
+				loc
+			};
+			else if (type === "Boolean") token = {
+				type,
+				value,
+				boolean: option1,
+				range,
+				loc
+			};
+			else if (type === "LocalDate" || type === "LocalTime" || type === "LocalDateTime" || type === "OffsetDateTime") token = {
+				type,
+				value,
+				date: option1,
+				range,
+				loc
+			};
+			else token = {
+				type,
+				value,
+				range,
+				loc
+			};
+			this.token = token;
+		}
+	}
+	DATA(cp) {
+		while (isWhitespace(cp) || isEOL(cp)) cp = this.nextCode();
+		if (cp === CodePoint.HASH) {
+			this.startToken();
+			return "COMMENT";
+		}
+		if (cp === CodePoint.QUOTATION_MARK) {
+			this.startToken();
+			return "BASIC_STRING";
+		}
+		if (cp === CodePoint.SINGLE_QUOTE) {
+			this.startToken();
+			return "LITERAL_STRING";
+		}
+		if (cp === CodePoint.DOT || cp === CodePoint.EQUALS_SIGN || cp === CodePoint.LEFT_BRACKET || cp === CodePoint.RIGHT_BRACKET || cp === CodePoint.LEFT_BRACE || cp === CodePoint.RIGHT_BRACE || cp === CodePoint.COMMA) {
+			this.punctuatorToken();
+			return "DATA";
+		}
+		if (this.valuesEnabled) {
+			if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
+				this.startToken();
+				return "SIGN";
+			}
+			if (cp === CodePoint.LATIN_SMALL_N || cp === CodePoint.LATIN_SMALL_I) {
+				this.startToken();
+				return this.back("NAN_OR_INF");
+			}
+			if (isDigit(cp)) {
+				this.startToken();
+				return this.back("NUMBER");
+			}
+			if (cp === CodePoint.LATIN_SMALL_T || cp === CodePoint.LATIN_SMALL_F) {
+				this.startToken();
+				return this.back("BOOLEAN");
+			}
+		} else if (isUnquotedKeyChar(cp, this.tomlVersion)) {
+			this.startToken();
+			return "BARE";
+		}
+		if (cp === CodePoint.EOF) return "DATA";
+		return this.reportParseError("unexpected-char");
+	}
+	COMMENT(cp) {
+		const processCommentChar = this.tomlVersion.gte(1, 1) ? (c) => {
+			if (!isNonEOL(c)) this.reportParseError("invalid-comment-character", { cp: JSON.stringify(String.fromCodePoint(c)).slice(1, -1) });
+		} : (c) => {
+			if (isControlOtherThanTab(c)) this.reportParseErrorControlChar();
+		};
+		while (!isEOL(cp) && cp !== CodePoint.EOF) {
+			processCommentChar(cp);
+			cp = this.nextCode();
+		}
+		this.endToken("Block", "start");
+		return "DATA";
+	}
+	BARE(cp) {
+		while (isUnquotedKeyChar(cp, this.tomlVersion)) cp = this.nextCode();
+		this.endToken("Bare", "start");
+		return this.back("DATA");
+	}
+	BASIC_STRING(cp) {
+		if (cp === CodePoint.QUOTATION_MARK) {
+			cp = this.nextCode();
+			if (cp === CodePoint.QUOTATION_MARK) return "MULTI_LINE_BASIC_STRING";
+			this.endToken("BasicString", "start", "");
+			return this.back("DATA");
+		}
+		const out = [];
+		while (cp !== CodePoint.QUOTATION_MARK && cp !== CodePoint.EOF && cp !== CodePoint.LINE_FEED) {
+			if (isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
+			if (cp === CodePoint.BACKSLASH) {
+				cp = this.nextCode();
+				const ecp = this.ESCAPES[cp];
+				if (ecp) {
+					out.push(ecp);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_SMALL_U) {
+					const code = this.parseUnicode(4);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_CAPITAL_U) {
+					const code = this.parseUnicode(8);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_SMALL_X && this.tomlVersion.gte(1, 1)) {
+					const code = this.parseUnicode(2);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				}
+				return this.reportParseError("invalid-char-in-escape-sequence");
+			}
+			out.push(cp);
+			cp = this.nextCode();
+		}
+		if (cp !== CodePoint.QUOTATION_MARK) return this.reportParseError("unterminated-string");
+		this.endToken("BasicString", "end", String.fromCodePoint(...out));
+		return "DATA";
+	}
+	MULTI_LINE_BASIC_STRING(cp) {
+		const out = [];
+		if (cp === CodePoint.LINE_FEED) cp = this.nextCode();
+		while (cp !== CodePoint.EOF) {
+			if (cp !== CodePoint.LINE_FEED && isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
+			if (cp === CodePoint.QUOTATION_MARK) {
+				const startPos = this.codePointIterator.start;
+				if (this.eatCode(CodePoint.QUOTATION_MARK) && this.eatCode(CodePoint.QUOTATION_MARK)) {
+					if (this.eatCode(CodePoint.QUOTATION_MARK)) {
+						out.push(CodePoint.QUOTATION_MARK);
+						if (this.eatCode(CodePoint.QUOTATION_MARK)) {
+							out.push(CodePoint.QUOTATION_MARK);
+							if (this.eatCode(CodePoint.QUOTATION_MARK)) {
+								this.moveAt(startPos);
+								return this.reportParseError("invalid-three-quotes");
+							}
+						}
+					}
+					this.endToken("MultiLineBasicString", "end", String.fromCodePoint(...out));
+					return "DATA";
+				}
+				this.moveAt(startPos);
+			}
+			if (cp === CodePoint.BACKSLASH) {
+				cp = this.nextCode();
+				const ecp = this.ESCAPES[cp];
+				if (ecp) {
+					out.push(ecp);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_SMALL_U) {
+					const code = this.parseUnicode(4);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_CAPITAL_U) {
+					const code = this.parseUnicode(8);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_SMALL_X && this.tomlVersion.gte(1, 1)) {
+					const code = this.parseUnicode(2);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LINE_FEED) {
+					cp = this.nextCode();
+					while (isWhitespace(cp) || cp === CodePoint.LINE_FEED) cp = this.nextCode();
+					continue;
+				} else if (isWhitespace(cp)) {
+					let valid = true;
+					const startPos = this.codePointIterator.start;
+					let nextCp;
+					while ((nextCp = this.nextCode()) !== CodePoint.EOF) {
+						if (nextCp === CodePoint.LINE_FEED) break;
+						if (!isWhitespace(nextCp)) {
+							this.moveAt(startPos);
+							valid = false;
+							break;
+						}
+					}
+					if (valid) {
+						cp = this.nextCode();
+						while (isWhitespace(cp) || cp === CodePoint.LINE_FEED) cp = this.nextCode();
+						continue;
+					}
+				}
+				return this.reportParseError("invalid-char-in-escape-sequence");
+			}
+			out.push(cp);
+			cp = this.nextCode();
+		}
+		return this.reportParseError("unterminated-string");
+	}
+	LITERAL_STRING(cp) {
+		if (cp === CodePoint.SINGLE_QUOTE) {
+			cp = this.nextCode();
+			if (cp === CodePoint.SINGLE_QUOTE) return "MULTI_LINE_LITERAL_STRING";
+			this.endToken("LiteralString", "start", "");
+			return this.back("DATA");
+		}
+		const out = [];
+		while (cp !== CodePoint.SINGLE_QUOTE && cp !== CodePoint.EOF && cp !== CodePoint.LINE_FEED) {
+			if (isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
+			out.push(cp);
+			cp = this.nextCode();
+		}
+		if (cp !== CodePoint.SINGLE_QUOTE) return this.reportParseError("unterminated-string");
+		this.endToken("LiteralString", "end", String.fromCodePoint(...out));
+		return "DATA";
+	}
+	MULTI_LINE_LITERAL_STRING(cp) {
+		const out = [];
+		if (cp === CodePoint.LINE_FEED) cp = this.nextCode();
+		while (cp !== CodePoint.EOF) {
+			if (cp !== CodePoint.LINE_FEED && isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
+			if (cp === CodePoint.SINGLE_QUOTE) {
+				const startPos = this.codePointIterator.start;
+				if (this.eatCode(CodePoint.SINGLE_QUOTE) && this.eatCode(CodePoint.SINGLE_QUOTE)) {
+					if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
+						out.push(CodePoint.SINGLE_QUOTE);
+						if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
+							out.push(CodePoint.SINGLE_QUOTE);
+							if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
+								this.moveAt(startPos);
+								return this.reportParseError("invalid-three-quotes");
+							}
+						}
+					}
+					this.endToken("MultiLineLiteralString", "end", String.fromCodePoint(...out));
+					return "DATA";
+				}
+				this.moveAt(startPos);
+			}
+			out.push(cp);
+			cp = this.nextCode();
+		}
+		return this.reportParseError("unterminated-string");
+	}
+	SIGN(cp) {
+		if (cp === CodePoint.LATIN_SMALL_N || cp === CodePoint.LATIN_SMALL_I) return this.back("NAN_OR_INF");
+		if (isDigit(cp)) return this.back("NUMBER");
+		return this.reportParseError("unexpected-char");
+	}
+	NAN_OR_INF(cp) {
+		if (cp === CodePoint.LATIN_SMALL_N) {
+			const startPos = this.codePointIterator.start;
+			if (this.eatCode(CodePoint.LATIN_SMALL_A) && this.eatCode(CodePoint.LATIN_SMALL_N)) {
+				this.endToken("Float", "end", NaN);
+				return "DATA";
+			}
+			this.moveAt(startPos);
+		} else if (cp === CodePoint.LATIN_SMALL_I) {
+			const startPos = this.codePointIterator.start;
+			if (this.eatCode(CodePoint.LATIN_SMALL_N) && this.eatCode(CodePoint.LATIN_SMALL_F)) {
+				this.endToken("Float", "end", this.text[this.tokenStart] === "-" ? -Infinity : Infinity);
+				return "DATA";
+			}
+			this.moveAt(startPos);
+		}
+		return this.reportParseError("unexpected-char");
+	}
+	NUMBER(cp) {
+		const start = this.text[this.tokenStart];
+		const sign = start === "+" ? CodePoint.PLUS_SIGN : start === "-" ? CodePoint.DASH : CodePoint.NULL;
+		if (cp === CodePoint.DIGIT_0) {
+			if (sign === CodePoint.NULL) {
+				const startPos = this.codePointIterator.start;
+				const nextCp$1 = this.nextCode();
+				if (isDigit(nextCp$1)) {
+					const nextNextCp = this.nextCode();
+					if (nextNextCp === CodePoint.COLON) {
+						this.data = {
+							hasDate: false,
+							year: 0,
+							month: 0,
+							day: 0,
+							hour: Number(String.fromCodePoint(CodePoint.DIGIT_0, nextCp$1)),
+							minute: 0,
+							second: 0
+						};
+						return "TIME_MINUTE";
+					}
+					if (isDigit(nextNextCp)) {
+						const nextNextNextCp = this.nextCode();
+						if (isDigit(nextNextNextCp) && this.eatCode(CodePoint.DASH)) {
+							this.data = {
+								hasDate: true,
+								year: Number(String.fromCodePoint(CodePoint.DIGIT_0, nextCp$1, nextNextCp, nextNextNextCp)),
+								month: 0,
+								day: 0,
+								hour: 0,
+								minute: 0,
+								second: 0
+							};
+							return "DATE_MONTH";
+						}
+					}
+					this.moveAt(startPos);
+					return this.reportParseError("invalid-leading-zero");
+				}
+				this.moveAt(startPos);
+			}
+			cp = this.nextCode();
+			if (cp === CodePoint.LATIN_SMALL_X || cp === CodePoint.LATIN_SMALL_O || cp === CodePoint.LATIN_SMALL_B) {
+				if (sign !== CodePoint.NULL) return this.reportParseError("unexpected-char");
+				return cp === CodePoint.LATIN_SMALL_X ? "HEX" : cp === CodePoint.LATIN_SMALL_O ? "OCTAL" : "BINARY";
+			}
+			if (cp === CodePoint.LATIN_SMALL_E || cp === CodePoint.LATIN_CAPITAL_E) {
+				this.data = {
+					minus: sign === CodePoint.DASH,
+					left: [CodePoint.DIGIT_0]
+				};
+				return "EXPONENT_RIGHT";
+			}
+			if (cp === CodePoint.DOT) {
+				this.data = {
+					minus: sign === CodePoint.DASH,
+					absInt: [CodePoint.DIGIT_0]
+				};
+				return "FRACTIONAL_RIGHT";
+			}
+			this.endToken("Integer", "start", "0", 10);
+			return this.back("DATA");
+		}
+		const { out, nextCp, hasUnderscore } = this.parseDigits(cp, isDigit);
+		if (nextCp === CodePoint.DASH && sign === CodePoint.NULL && !hasUnderscore && out.length === 4) {
+			this.data = {
+				hasDate: true,
+				year: Number(String.fromCodePoint(...out)),
+				month: 0,
+				day: 0,
+				hour: 0,
+				minute: 0,
+				second: 0
+			};
+			return "DATE_MONTH";
+		}
+		if (nextCp === CodePoint.COLON && sign === CodePoint.NULL && !hasUnderscore && out.length === 2) {
+			this.data = {
+				hasDate: false,
+				year: 0,
+				month: 0,
+				day: 0,
+				hour: Number(String.fromCodePoint(...out)),
+				minute: 0,
+				second: 0
+			};
+			return "TIME_MINUTE";
+		}
+		if (nextCp === CodePoint.LATIN_SMALL_E || nextCp === CodePoint.LATIN_CAPITAL_E) {
+			this.data = {
+				minus: sign === CodePoint.DASH,
+				left: out
+			};
+			return "EXPONENT_RIGHT";
+		}
+		if (nextCp === CodePoint.DOT) {
+			this.data = {
+				minus: sign === CodePoint.DASH,
+				absInt: out
+			};
+			return "FRACTIONAL_RIGHT";
+		}
+		this.endToken("Integer", "start", sign === CodePoint.DASH ? String.fromCodePoint(CodePoint.DASH, ...out) : String.fromCodePoint(...out), 10);
+		return this.back("DATA");
+	}
+	HEX(cp) {
+		const { out } = this.parseDigits(cp, isHexDig);
+		this.endToken("Integer", "start", String.fromCodePoint(...out), 16);
+		return this.back("DATA");
+	}
+	OCTAL(cp) {
+		const { out } = this.parseDigits(cp, isOctalDig);
+		this.endToken("Integer", "start", String.fromCodePoint(...out), 8);
+		return this.back("DATA");
+	}
+	BINARY(cp) {
+		const { out } = this.parseDigits(cp, (c) => c === CodePoint.DIGIT_0 || c === CodePoint.DIGIT_1);
+		this.endToken("Integer", "start", String.fromCodePoint(...out), 2);
+		return this.back("DATA");
+	}
+	FRACTIONAL_RIGHT(cp) {
+		const { minus, absInt } = this.data;
+		const { out, nextCp } = this.parseDigits(cp, isDigit);
+		const absNum = [
+			...absInt,
+			CodePoint.DOT,
+			...out
+		];
+		if (nextCp === CodePoint.LATIN_SMALL_E || nextCp === CodePoint.LATIN_CAPITAL_E) {
+			this.data = {
+				minus,
+				left: absNum
+			};
+			return "EXPONENT_RIGHT";
+		}
+		const value = Number(minus ? String.fromCodePoint(CodePoint.DASH, ...absNum) : String.fromCodePoint(...absNum));
+		this.endToken("Float", "start", value);
+		return this.back("DATA");
+	}
+	EXPONENT_RIGHT(cp) {
+		const { left, minus: leftMinus } = this.data;
+		let minus = false;
+		if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
+			minus = cp === CodePoint.DASH;
+			cp = this.nextCode();
+		}
+		const { out } = this.parseDigits(cp, isDigit);
+		const right = out;
+		if (minus) right.unshift(CodePoint.DASH);
+		const value = Number(leftMinus ? String.fromCodePoint(CodePoint.DASH, ...left, CodePoint.LATIN_SMALL_E, ...right) : String.fromCodePoint(...left, CodePoint.LATIN_SMALL_E, ...right));
+		this.endToken("Float", "start", value);
+		return this.back("DATA");
+	}
+	BOOLEAN(cp) {
+		if (cp === CodePoint.LATIN_SMALL_T) {
+			const startPos = this.codePointIterator.start;
+			if (this.eatCode(CodePoint.LATIN_SMALL_R) && this.eatCode(CodePoint.LATIN_SMALL_U) && this.eatCode(CodePoint.LATIN_SMALL_E)) {
+				this.endToken("Boolean", "end", true);
+				return "DATA";
+			}
+			this.moveAt(startPos);
+		} else if (cp === CodePoint.LATIN_SMALL_F) {
+			const startPos = this.codePointIterator.start;
+			if (this.eatCode(CodePoint.LATIN_SMALL_A) && this.eatCode(CodePoint.LATIN_SMALL_L) && this.eatCode(CodePoint.LATIN_SMALL_S) && this.eatCode(CodePoint.LATIN_SMALL_E)) {
+				this.endToken("Boolean", "end", false);
+				return "DATA";
+			}
+			this.moveAt(startPos);
+		}
+		return this.reportParseError("unexpected-char");
+	}
+	DATE_MONTH(cp) {
+		const start = this.codePointIterator.start;
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (cp !== CodePoint.DASH) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.start;
+		const data = this.data;
+		data.month = Number(this.text.slice(start, end));
+		return "DATE_DAY";
+	}
+	DATE_DAY(cp) {
+		const start = this.codePointIterator.start;
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.end;
+		const data = this.data;
+		data.day = Number(this.text.slice(start, end));
+		if (!isValidDate(data.year, data.month, data.day)) return this.reportParseError("invalid-date");
+		cp = this.nextCode();
+		if (cp === CodePoint.LATIN_CAPITAL_T || cp === CodePoint.LATIN_SMALL_T) return "TIME_HOUR";
+		if (cp === CodePoint.SPACE) {
+			const startPos = this.codePointIterator.start;
+			if (isDigit(this.nextCode()) && isDigit(this.nextCode())) {
+				this.moveAt(startPos);
+				return "TIME_HOUR";
+			}
+			this.moveAt(startPos);
+		}
+		const dateValue = getDateFromDateTimeData(data, "");
+		this.endToken("LocalDate", "start", dateValue);
+		return this.back("DATA");
+	}
+	TIME_HOUR(cp) {
+		const start = this.codePointIterator.start;
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (cp !== CodePoint.COLON) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.start;
+		const data = this.data;
+		data.hour = Number(this.text.slice(start, end));
+		return "TIME_MINUTE";
+	}
+	TIME_MINUTE(cp) {
+		const start = this.codePointIterator.start;
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.end;
+		const data = this.data;
+		data.minute = Number(this.text.slice(start, end));
+		cp = this.nextCode();
+		if (cp === CodePoint.COLON) return "TIME_SECOND";
+		if (this.tomlVersion.lt(1, 1)) return this.reportParseError("unexpected-char");
+		if (!isValidTime(data.hour, data.minute, data.second)) return this.reportParseError("invalid-time");
+		return this.processTimeEnd(cp, data);
+	}
+	TIME_SECOND(cp) {
+		const start = this.codePointIterator.start;
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.end;
+		const data = this.data;
+		data.second = Number(this.text.slice(start, end));
+		if (!isValidTime(data.hour, data.minute, data.second)) return this.reportParseError("invalid-time");
+		cp = this.nextCode();
+		if (cp === CodePoint.DOT) return "TIME_SEC_FRAC";
+		return this.processTimeEnd(cp, data);
+	}
+	TIME_SEC_FRAC(cp) {
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		const start = this.codePointIterator.start;
+		while (isDigit(cp)) cp = this.nextCode();
+		const end = this.codePointIterator.start;
+		const data = this.data;
+		data.frac = this.text.slice(start, end);
+		return this.processTimeEnd(cp, data);
+	}
+	processTimeEnd(cp, data) {
+		if (data.hasDate) {
+			if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
+				data.offsetSign = cp;
+				return "TIME_OFFSET";
+			}
+			if (cp === CodePoint.LATIN_CAPITAL_Z || cp === CodePoint.LATIN_SMALL_Z) {
+				const dateValue$2 = getDateFromDateTimeData(data, "Z");
+				this.endToken("OffsetDateTime", "end", dateValue$2);
+				return "DATA";
+			}
+			const dateValue$1 = getDateFromDateTimeData(data, "");
+			this.endToken("LocalDateTime", "start", dateValue$1);
+			return this.back("DATA");
+		}
+		const dateValue = getDateFromDateTimeData(data, "");
+		this.endToken("LocalTime", "start", dateValue);
+		return this.back("DATA");
+	}
+	TIME_OFFSET(cp) {
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		const hourStart = this.codePointIterator.start;
+		cp = this.nextCode();
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (cp !== CodePoint.COLON) return this.reportParseError("unexpected-char");
+		const hourEnd = this.codePointIterator.start;
+		cp = this.nextCode();
+		const minuteStart = this.codePointIterator.start;
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		const minuteEnd = this.codePointIterator.end;
+		const hour = Number(this.text.slice(hourStart, hourEnd));
+		const minute = Number(this.text.slice(minuteStart, minuteEnd));
+		if (!isValidTime(hour, minute, 0)) return this.reportParseError("invalid-time");
+		const data = this.data;
+		const dateValue = getDateFromDateTimeData(data, `${String.fromCodePoint(data.offsetSign)}${padStart(hour, 2)}:${padStart(minute, 2)}`);
+		this.endToken("OffsetDateTime", "end", dateValue);
+		return "DATA";
+	}
+	parseDigits(cp, checkDigit) {
+		if (cp === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
+		if (!checkDigit(cp)) return this.reportParseError("unexpected-char");
+		const out = [];
+		let before = CodePoint.NULL;
+		let hasUnderscore = false;
+		while (checkDigit(cp) || cp === CodePoint.UNDERSCORE) {
+			if (cp === CodePoint.UNDERSCORE) {
+				hasUnderscore = true;
+				if (before === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
+			} else out.push(cp);
+			before = cp;
+			cp = this.nextCode();
+		}
+		if (before === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
+		return {
+			out,
+			nextCp: cp,
+			hasUnderscore
+		};
+	}
+	parseUnicode(count) {
+		const startLoc = this.codePointIterator.start;
+		const start = this.codePointIterator.end;
+		let charCount = 0;
+		let cp;
+		while ((cp = this.nextCode()) !== CodePoint.EOF) {
+			if (!isHexDig(cp)) {
+				this.moveAt(startLoc);
+				return this.reportParseError("invalid-char-in-escape-sequence");
+			}
+			charCount++;
+			if (charCount >= count) break;
+		}
+		const end = this.codePointIterator.end;
+		const code = this.text.slice(start, end);
+		const codePoint = parseInt(code, 16);
+		if (!isUnicodeScalarValue(codePoint)) return this.reportParseError("invalid-code-point", { cp: code });
+		return codePoint;
+	}
+	reportParseErrorControlChar() {
+		return this.reportParseError("invalid-control-character");
+	}
+};
+/**
+* Check whether the code point is unquoted-key-char
+*/
+function isUnquotedKeyChar(cp, tomlVersion) {
+	if (isLetter(cp) || isDigit(cp) || cp === CodePoint.UNDERSCORE || cp === CodePoint.DASH) return true;
+	if (tomlVersion.lt(1, 1)) return false;
+	return false;
+}
+/**
+* Check whether the code point is control character other than tab
+*/
+function isControlOtherThanTab(cp) {
+	return isControl(cp) && cp !== CodePoint.TABULATION || cp === CodePoint.DELETE;
+}
+/**
+* Check whether the code point is non-eol for TOML 1.1
+*/
+function isNonEOL(cp) {
+	return cp === CodePoint.TABULATION || CodePoint.SPACE <= cp && cp <= CodePoint.TILDE || isNonAscii(cp);
+}
+/**
+* Check whether the code point is a non-ascii character.
+*/
+function isNonAscii(cp) {
+	return CodePoint.PAD <= cp && cp <= CodePoint.CP_D7FF || CodePoint.CP_E000 <= cp && cp <= CodePoint.CP_10FFFF;
+}
+/**
+* Check whether the given values is valid date
+*/
+function isValidDate(y, m, d) {
+	if (y >= 0 && m <= 12 && m >= 1 && d >= 1) return d <= (m === 2 ? y & 3 || !(y % 25) && y & 15 ? 28 : 29 : 30 + (m + (m >> 3) & 1));
+	return false;
+}
+/**
+* Check whether the given values is valid time
+*/
+function isValidTime(h, m, s) {
+	if (h >= 24 || h < 0 || m > 59 || m < 0 || s > 60 || s < 0) return false;
+	return true;
+}
+/**
+* Get date from DateTimeData
+*/
+function getDateFromDateTimeData(data, timeZone) {
+	const year = padStart(data.year, 4);
+	const month = data.month ? padStart(data.month, 2) : "01";
+	const day = data.day ? padStart(data.day, 2) : "01";
+	const hour = padStart(data.hour, 2);
+	const minute = padStart(data.minute, 2);
+	const second = padStart(data.second, 2);
+	const textDate = `${year}-${month}-${day}`;
+	const frac = data.frac ? `.${data.frac}` : "";
+	const dateValue = /* @__PURE__ */ new Date(`${textDate}T${hour}:${minute}:${second}${frac}${timeZone}`);
+	if (!isNaN(dateValue.getTime()) || data.second !== 60) return dateValue;
+	return /* @__PURE__ */ new Date(`${textDate}T${hour}:${minute}:59${frac}${timeZone}`);
+}
+/**
+* Pad with zeros.
+*/
+function padStart(num, maxLength) {
+	return String(num).padStart(maxLength, "0");
+}
+
+//#endregion
+//#region src/toml-parser/keys-resolver.ts
+const VALUE_KIND_VALUE = Symbol("VALUE_KIND_VALUE");
+const VALUE_KIND_INTERMEDIATE = Symbol("VALUE_KIND_INTERMEDIATE");
+var KeysResolver = class {
+	constructor(ctx) {
+		this.rootKeys = /* @__PURE__ */ new Map();
+		this.tables = [];
+		this.ctx = ctx;
+	}
+	applyResolveKeyForTable(node) {
+		let keys = this.rootKeys;
+		const peekKeyIndex = node.key.keys.length - 1;
+		for (let index = 0; index < peekKeyIndex; index++) {
+			const keyNode = node.key.keys[index];
+			const keyName = toKeyName(keyNode);
+			node.resolvedKey.push(keyName);
+			let keyStore = keys.get(keyName);
+			if (!keyStore) {
+				keyStore = {
+					node: keyNode,
+					keys: /* @__PURE__ */ new Map()
+				};
+				keys.set(keyName, keyStore);
+			} else if (keyStore.table === "array") {
+				const peekIndex = keyStore.peekIndex;
+				node.resolvedKey.push(peekIndex);
+				keyStore = keyStore.keys.get(peekIndex);
+			}
+			keys = keyStore.keys;
+		}
+		const lastKeyNode = node.key.keys[peekKeyIndex];
+		const lastKeyName = toKeyName(lastKeyNode);
+		node.resolvedKey.push(lastKeyName);
+		const lastKeyStore = keys.get(lastKeyName);
+		if (!lastKeyStore) if (node.kind === "array") {
+			node.resolvedKey.push(0);
+			const newKeyStore = {
+				node: lastKeyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			keys.set(lastKeyName, {
+				table: node.kind,
+				node: lastKeyNode,
+				keys: new Map([[0, newKeyStore]]),
+				peekIndex: 0
+			});
+			this.tables.push({
+				node,
+				keys: newKeyStore.keys
+			});
+		} else {
+			const newKeyStore = {
+				table: node.kind,
+				node: lastKeyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			keys.set(lastKeyName, newKeyStore);
+			this.tables.push({
+				node,
+				keys: newKeyStore.keys
+			});
+		}
+		else if (!lastKeyStore.table) if (node.kind === "array") this.ctx.reportParseError("dupe-keys", lastKeyNode);
+		else {
+			const transformKey = {
+				table: node.kind,
+				node: lastKeyNode,
+				keys: lastKeyStore.keys
+			};
+			keys.set(lastKeyName, transformKey);
+			this.tables.push({
+				node,
+				keys: transformKey.keys
+			});
+		}
+		else if (lastKeyStore.table === "array") if (node.kind === "array") {
+			const newKeyStore = {
+				node: lastKeyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			const newIndex = lastKeyStore.peekIndex + 1;
+			node.resolvedKey.push(newIndex);
+			lastKeyStore.keys.set(newIndex, newKeyStore);
+			lastKeyStore.peekIndex = newIndex;
+			this.tables.push({
+				node,
+				keys: newKeyStore.keys
+			});
+		} else this.ctx.reportParseError("dupe-keys", lastKeyNode);
+		else this.ctx.reportParseError("dupe-keys", lastKeyNode);
+	}
+	verifyDuplicateKeys(node) {
+		for (const body of node.body) if (body.type === "TOMLKeyValue") verifyDuplicateKeysForKeyValue(this.ctx, this.rootKeys, body);
+		for (const { node: tableNode, keys } of this.tables) for (const body of tableNode.body) verifyDuplicateKeysForKeyValue(this.ctx, keys, body);
+	}
+};
+/**
+* Verify duplicate keys from TOMLKeyValue
+*/
+function verifyDuplicateKeysForKeyValue(ctx, defineKeys, node) {
+	let keys = defineKeys;
+	const lastKey = last(node.key.keys);
+	for (const keyNode of node.key.keys) {
+		const key = toKeyName(keyNode);
+		let defineKey = keys.get(key);
+		if (defineKey) {
+			if (defineKey.value === VALUE_KIND_VALUE) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
+			else if (lastKey === keyNode) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
+			else if (defineKey.table) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
+			defineKey.value = VALUE_KIND_INTERMEDIATE;
+		} else {
+			if (lastKey === keyNode) defineKey = {
+				value: VALUE_KIND_VALUE,
+				node: keyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			else defineKey = {
+				value: VALUE_KIND_INTERMEDIATE,
+				node: keyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			keys.set(key, defineKey);
+		}
+		keys = defineKey.keys;
+	}
+	if (node.value.type === "TOMLInlineTable") verifyDuplicateKeysForInlineTable(ctx, keys, node.value);
+	else if (node.value.type === "TOMLArray") verifyDuplicateKeysForArray(ctx, keys, node.value);
+}
+/**
+* Verify duplicate keys from TOMLInlineTable
+*/
+function verifyDuplicateKeysForInlineTable(ctx, defineKeys, node) {
+	for (const body of node.body) verifyDuplicateKeysForKeyValue(ctx, defineKeys, body);
+}
+/**
+* Verify duplicate keys from TOMLArray
+*/
+function verifyDuplicateKeysForArray(ctx, defineKeys, node) {
+	const keys = defineKeys;
+	for (let index = 0; index < node.elements.length; index++) {
+		const element = node.elements[index];
+		let defineKey = keys.get(index);
+		if (defineKey) ctx.reportParseError("dupe-keys", getAfterNode(element, defineKey.node));
+		else {
+			defineKey = {
+				value: VALUE_KIND_VALUE,
+				node: element,
+				keys: /* @__PURE__ */ new Map()
+			};
+			defineKeys.set(index, defineKey);
+			if (element.type === "TOMLInlineTable") verifyDuplicateKeysForInlineTable(ctx, defineKey.keys, element);
+			else if (element.type === "TOMLArray") verifyDuplicateKeysForArray(ctx, defineKey.keys, element);
+		}
+	}
+}
+/**
+* Get the after node
+*/
+function getAfterNode(a, b) {
+	return a.range[0] <= b.range[0] ? b : a;
+}
+
+//#endregion
+//#region src/toml-parser/context.ts
+var Context = class {
+	constructor(data) {
+		this.tokens = [];
+		this.comments = [];
+		this.back = null;
+		this.stateStack = [];
+		this.needNewLine = false;
+		this.needSameLine = false;
+		this.currToken = null;
+		this.prevToken = null;
+		this.valueContainerStack = [];
+		this.tokenizer = new Tokenizer(data.text, data.parserOptions);
+		this.topLevelTable = data.topLevelTable;
+		this.table = data.topLevelTable;
+		this.keysResolver = new KeysResolver(this);
+	}
+	/**
+	* Get the next token.
+	*/
+	nextToken(option) {
+		this.prevToken = this.currToken;
+		if (this.back) {
+			this.currToken = this.back;
+			this.back = null;
+		} else this.currToken = this._nextTokenFromTokenizer(option);
+		if ((this.needNewLine || this.needSameLine || option?.needSameLine) && this.prevToken && this.currToken) if (this.prevToken.loc.end.line === this.currToken.loc.start.line) {
+			if (this.needNewLine) return this.reportParseError("missing-newline", this.currToken);
+		} else {
+			const needSameLine = this.needSameLine || option?.needSameLine;
+			if (needSameLine) return this.reportParseError(needSameLine, this.currToken);
+		}
+		this.needNewLine = false;
+		this.needSameLine = false;
+		return this.currToken;
+	}
+	_nextTokenFromTokenizer(option) {
+		const valuesEnabled = this.tokenizer.valuesEnabled;
+		if (option?.valuesEnabled) this.tokenizer.valuesEnabled = option.valuesEnabled;
+		let token = this.tokenizer.nextToken();
+		while (token && token.type === "Block") {
+			this.comments.push(token);
+			token = this.tokenizer.nextToken();
+		}
+		if (token) this.tokens.push(token);
+		this.tokenizer.valuesEnabled = valuesEnabled;
+		return token;
+	}
+	backToken() {
+		if (this.back) throw new Error("Illegal state");
+		this.back = this.currToken;
+		this.currToken = this.prevToken;
+	}
+	addValueContainer(valueContainer) {
+		this.valueContainerStack.push(valueContainer);
+		this.tokenizer.valuesEnabled = true;
+	}
+	consumeValueContainer() {
+		const valueContainer = this.valueContainerStack.pop();
+		this.tokenizer.valuesEnabled = this.valueContainerStack.length > 0;
+		return valueContainer;
+	}
+	applyResolveKeyForTable(node) {
+		this.keysResolver.applyResolveKeyForTable(node);
+	}
+	verifyDuplicateKeys() {
+		this.keysResolver.verifyDuplicateKeys(this.topLevelTable);
+	}
+	/**
+	* Report an invalid token error.
+	*/
+	reportParseError(code, token) {
+		let offset, line, column;
+		if (token) {
+			offset = token.range[0];
+			line = token.loc.start.line;
+			column = token.loc.start.column;
+		} else {
+			offset = this.tokenizer.start;
+			const startPos = this.tokenizer.getLocFromIndex(offset);
+			line = startPos.line;
+			column = startPos.column;
+		}
+		throw new ParseError(code, offset, line, column);
+	}
+};
+
+//#endregion
+//#region src/toml-parser/index.ts
+const STATE_FOR_ERROR = { VALUE: "missing-value" };
+const STRING_VALUE_STYLE_MAP = {
+	BasicString: "basic",
+	MultiLineBasicString: "basic",
+	LiteralString: "literal",
+	MultiLineLiteralString: "literal"
+};
+const STRING_KEY_STYLE_MAP = {
+	BasicString: "basic",
+	LiteralString: "literal"
+};
+const DATETIME_VALUE_KIND_MAP = {
+	OffsetDateTime: "offset-date-time",
+	LocalDateTime: "local-date-time",
+	LocalDate: "local-date",
+	LocalTime: "local-time"
+};
+var TOMLParser = class {
+	/**
+	* Initialize this parser.
+	*/
+	constructor(text, parserOptions) {
+		this.text = text;
+		this.parserOptions = parserOptions || {};
+		this.tomlVersion = getTOMLVer(this.parserOptions.tomlVersion);
+	}
+	/**
+	* Parse TOML
+	*/
+	parse() {
+		const ast = {
+			type: "Program",
+			body: [],
+			sourceType: "module",
+			tokens: [],
+			comments: [],
+			parent: null,
+			range: [0, 0],
+			loc: {
+				start: {
+					line: 1,
+					column: 0
+				},
+				end: {
+					line: 1,
+					column: 0
+				}
+			}
+		};
+		const node = {
+			type: "TOMLTopLevelTable",
+			body: [],
+			parent: ast,
+			range: cloneRange(ast.range),
+			loc: cloneLoc(ast.loc)
+		};
+		ast.body = [node];
+		const ctx = new Context({
+			text: this.text,
+			parserOptions: this.parserOptions,
+			topLevelTable: node
+		});
+		let token = ctx.nextToken();
+		if (token) {
+			node.range[0] = token.range[0];
+			node.loc.start = clonePos(token.loc.start);
+			while (token) {
+				const state$1 = ctx.stateStack.pop() || "TABLE";
+				ctx.stateStack.push(...this[state$1](token, ctx));
+				token = ctx.nextToken();
+			}
+			const state = ctx.stateStack.pop() || "TABLE";
+			if (state in STATE_FOR_ERROR) return ctx.reportParseError(STATE_FOR_ERROR[state], null);
+			if (ctx.table.type === "TOMLTable") applyEndLoc(ctx.table, last(ctx.table.body));
+			applyEndLoc(node, last(node.body));
+		}
+		ctx.verifyDuplicateKeys();
+		ast.tokens = ctx.tokens;
+		ast.comments = ctx.comments;
+		const endOffset = ctx.tokenizer.end;
+		const endPos = ctx.tokenizer.getLocFromIndex(endOffset);
+		ast.range[1] = endOffset;
+		ast.loc.end = {
+			line: endPos.line,
+			column: endPos.column
+		};
+		return ast;
+	}
+	TABLE(token, ctx) {
+		if (isBare(token) || isString(token)) return this.processKeyValue(token, ctx.table, ctx);
+		if (isLeftBracket(token)) return this.processTable(token, ctx.topLevelTable, ctx);
+		return ctx.reportParseError("unexpected-token", token);
+	}
+	VALUE(token, ctx) {
+		if (isString(token) || isMultiLineString(token)) return this.processStringValue(token, ctx);
+		if (isNumber(token)) return this.processNumberValue(token, ctx);
+		if (isBoolean(token)) return this.processBooleanValue(token, ctx);
+		if (isDateTime(token)) return this.processDateTimeValue(token, ctx);
+		if (isLeftBracket(token)) return this.processArray(token, ctx);
+		if (isLeftBrace(token)) return this.processInlineTable(token, ctx);
+		return ctx.reportParseError("unexpected-token", token);
+	}
+	processTable(token, topLevelTableNode, ctx) {
+		const tableNode = {
+			type: "TOMLTable",
+			kind: "standard",
+			key: null,
+			resolvedKey: [],
+			body: [],
+			parent: topLevelTableNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		if (ctx.table.type === "TOMLTable") applyEndLoc(ctx.table, last(ctx.table.body));
+		topLevelTableNode.body.push(tableNode);
+		ctx.table = tableNode;
+		let targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+		if (isLeftBracket(targetToken)) {
+			if (token.range[1] < targetToken.range[0]) return ctx.reportParseError("invalid-space", targetToken);
+			tableNode.kind = "array";
+			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+		}
+		if (isRightBracket(targetToken)) return ctx.reportParseError("missing-key", targetToken);
+		if (!targetToken) return ctx.reportParseError("unterminated-table-key", null);
+		targetToken = this.processKeyNode(targetToken, tableNode, ctx).nextToken;
+		if (!isRightBracket(targetToken)) return ctx.reportParseError("unterminated-table-key", targetToken);
+		if (tableNode.kind === "array") {
+			const rightBracket = targetToken;
+			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+			if (!isRightBracket(targetToken)) return ctx.reportParseError("unterminated-table-key", targetToken);
+			if (rightBracket.range[1] < targetToken.range[0]) return ctx.reportParseError("invalid-space", targetToken);
+		}
+		applyEndLoc(tableNode, targetToken);
+		ctx.applyResolveKeyForTable(tableNode);
+		ctx.needNewLine = true;
+		return [];
+	}
+	processKeyValue(token, tableNode, ctx) {
+		const keyValueNode = {
+			type: "TOMLKeyValue",
+			key: null,
+			value: null,
+			parent: tableNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		tableNode.body.push(keyValueNode);
+		const { nextToken: targetToken } = this.processKeyNode(token, keyValueNode, ctx);
+		if (!isEq(targetToken)) return ctx.reportParseError("missing-equals-sign", targetToken);
+		ctx.addValueContainer({
+			parent: keyValueNode,
+			set: (valNode) => {
+				keyValueNode.value = valNode;
+				applyEndLoc(keyValueNode, valNode);
+				ctx.needNewLine = true;
+				return [];
+			}
+		});
+		ctx.needSameLine = "invalid-key-value-newline";
+		return ["VALUE"];
+	}
+	processKeyNode(token, parent, ctx) {
+		if (isDot(token)) ctx.reportParseError("invalid-leading-dot-in-key", token);
+		const keyNode = {
+			type: "TOMLKey",
+			keys: [],
+			parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		parent.key = keyNode;
+		let targetToken = token;
+		let dotToken = null;
+		do {
+			if (isBare(targetToken)) this.processBareKey(targetToken, keyNode);
+			else if (isString(targetToken)) this.processStringKey(targetToken, keyNode);
+			else break;
+			dotToken = null;
+			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+			if (!isDot(targetToken)) break;
+			dotToken = targetToken;
+			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+		} while (targetToken);
+		if (dotToken) ctx.reportParseError(isDot(targetToken) ? "invalid-consecutive-dots-in-key" : "invalid-trailing-dot-in-key", dotToken);
+		applyEndLoc(keyNode, last(keyNode.keys));
+		return {
+			keyNode,
+			nextToken: targetToken
+		};
+	}
+	processBareKey(token, keyNode) {
+		const node = {
+			type: "TOMLBare",
+			name: token.value,
+			parent: keyNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		keyNode.keys.push(node);
+	}
+	processStringKey(token, keyNode) {
+		const node = {
+			type: "TOMLQuoted",
+			kind: "string",
+			value: token.string,
+			style: STRING_KEY_STYLE_MAP[token.type],
+			multiline: false,
+			parent: keyNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		keyNode.keys.push(node);
+	}
+	processStringValue(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLValue",
+			kind: "string",
+			value: token.string,
+			style: STRING_VALUE_STYLE_MAP[token.type],
+			multiline: isMultiLineString(token),
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		return valueContainer.set(node);
+	}
+	processNumberValue(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const text = this.text;
+		const [startRange, endRange] = token.range;
+		let numberString = null;
+		/**
+		* Get the text of number
+		*/
+		const getNumberText = () => {
+			return numberString ?? (numberString = text.slice(startRange, endRange).replace(/_/g, ""));
+		};
+		let node;
+		if (token.type === "Integer") node = {
+			type: "TOMLValue",
+			kind: "integer",
+			value: token.number,
+			bigint: token.bigint,
+			get number() {
+				return getNumberText();
+			},
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		else node = {
+			type: "TOMLValue",
+			kind: "float",
+			value: token.number,
+			get number() {
+				return getNumberText();
+			},
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		return valueContainer.set(node);
+	}
+	processBooleanValue(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLValue",
+			kind: "boolean",
+			value: token.boolean,
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		return valueContainer.set(node);
+	}
+	processDateTimeValue(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLValue",
+			kind: DATETIME_VALUE_KIND_MAP[token.type],
+			value: token.date,
+			datetime: token.value,
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		return valueContainer.set(node);
+	}
+	processArray(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLArray",
+			elements: [],
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		const nextToken = ctx.nextToken({ valuesEnabled: true });
+		if (isRightBracket(nextToken)) {
+			applyEndLoc(node, nextToken);
+			return valueContainer.set(node);
+		}
+		ctx.backToken();
+		return this.processArrayValue(node, valueContainer, ctx);
+	}
+	processArrayValue(node, valueContainer, ctx) {
+		ctx.addValueContainer({
+			parent: node,
+			set: (valNode) => {
+				node.elements.push(valNode);
+				let nextToken = ctx.nextToken({ valuesEnabled: true });
+				const hasComma = isComma(nextToken);
+				if (hasComma) nextToken = ctx.nextToken({ valuesEnabled: true });
+				if (isRightBracket(nextToken)) {
+					applyEndLoc(node, nextToken);
+					return valueContainer.set(node);
+				}
+				if (hasComma) {
+					ctx.backToken();
+					return this.processArrayValue(node, valueContainer, ctx);
+				}
+				return ctx.reportParseError(nextToken ? "missing-comma" : "unterminated-array", nextToken);
+			}
+		});
+		return ["VALUE"];
+	}
+	processInlineTable(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLInlineTable",
+			body: [],
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		const needSameLine = this.tomlVersion.gte(1, 1) ? void 0 : "invalid-inline-table-newline";
+		const nextToken = ctx.nextToken({ needSameLine });
+		if (nextToken) {
+			if (isBare(nextToken) || isString(nextToken)) return this.processInlineTableKeyValue(nextToken, node, valueContainer, ctx);
+			if (isRightBrace(nextToken)) {
+				applyEndLoc(node, nextToken);
+				return valueContainer.set(node);
+			}
+		}
+		return ctx.reportParseError("unexpected-token", nextToken);
+	}
+	processInlineTableKeyValue(token, inlineTableNode, valueContainer, ctx) {
+		const keyValueNode = {
+			type: "TOMLKeyValue",
+			key: null,
+			value: null,
+			parent: inlineTableNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		inlineTableNode.body.push(keyValueNode);
+		const { nextToken: targetToken } = this.processKeyNode(token, keyValueNode, ctx);
+		if (!isEq(targetToken)) return ctx.reportParseError("missing-equals-sign", targetToken);
+		const needSameLine = this.tomlVersion.gte(1, 1) ? void 0 : "invalid-inline-table-newline";
+		ctx.addValueContainer({
+			parent: keyValueNode,
+			set: (valNode) => {
+				keyValueNode.value = valNode;
+				applyEndLoc(keyValueNode, valNode);
+				let nextToken = ctx.nextToken({ needSameLine });
+				if (isComma(nextToken)) {
+					nextToken = ctx.nextToken({ needSameLine });
+					if (nextToken && (isBare(nextToken) || isString(nextToken))) return this.processInlineTableKeyValue(nextToken, inlineTableNode, valueContainer, ctx);
+					if (isRightBrace(nextToken)) {
+						if (this.tomlVersion.lt(1, 1)) return ctx.reportParseError("invalid-trailing-comma-in-inline-table", nextToken);
+					} else return ctx.reportParseError(nextToken ? "unexpected-token" : "unterminated-inline-table", nextToken);
+				}
+				if (isRightBrace(nextToken)) {
+					applyEndLoc(inlineTableNode, nextToken);
+					return valueContainer.set(inlineTableNode);
+				}
+				return ctx.reportParseError(nextToken ? "missing-comma" : "unterminated-inline-table", nextToken);
+			}
+		});
+		ctx.needSameLine = "invalid-key-value-newline";
+		return ["VALUE"];
+	}
+};
+/**
+* Check whether the given token is a dot.
+*/
+function isDot(token) {
+	return isPunctuator(token) && token.value === ".";
+}
+/**
+* Check whether the given token is an equal sign.
+*/
+function isEq(token) {
+	return isPunctuator(token) && token.value === "=";
+}
+/**
+* Check whether the given token is a left bracket.
+*/
+function isLeftBracket(token) {
+	return isPunctuator(token) && token.value === "[";
+}
+/**
+* Check whether the given token is a right bracket.
+*/
+function isRightBracket(token) {
+	return isPunctuator(token) && token.value === "]";
+}
+/**
+* Check whether the given token is a left brace.
+*/
+function isLeftBrace(token) {
+	return isPunctuator(token) && token.value === "{";
+}
+/**
+* Check whether the given token is a right brace.
+*/
+function isRightBrace(token) {
+	return isPunctuator(token) && token.value === "}";
+}
+/**
+* Check whether the given token is a comma.
+*/
+function isComma(token) {
+	return isPunctuator(token) && token.value === ",";
+}
+/**
+* Check whether the given token is a punctuator.
+*/
+function isPunctuator(token) {
+	return Boolean(token && token.type === "Punctuator");
+}
+/**
+* Check whether the given token is a bare token.
+*/
+function isBare(token) {
+	return token.type === "Bare";
+}
+/**
+* Check whether the given token is a string.
+*/
+function isString(token) {
+	return token.type === "BasicString" || token.type === "LiteralString";
+}
+/**
+* Check whether the given token is a multi-line string.
+*/
+function isMultiLineString(token) {
+	return token.type === "MultiLineBasicString" || token.type === "MultiLineLiteralString";
+}
+/**
+* Check whether the given token is a number.
+*/
+function isNumber(token) {
+	return token.type === "Integer" || token.type === "Float";
+}
+/**
+* Check whether the given token is a boolean.
+*/
+function isBoolean(token) {
+	return token.type === "Boolean";
+}
+/**
+* Check whether the given token is a date time.
+*/
+function isDateTime(token) {
+	return token.type === "OffsetDateTime" || token.type === "LocalDateTime" || token.type === "LocalDate" || token.type === "LocalTime";
+}
+/**
+* Apply end locations
+*/
+function applyEndLoc(node, child) {
+	if (child) {
+		node.range[1] = child.range[1];
+		node.loc.end = clonePos(child.loc.end);
+	}
+}
+/**
+* clone the location.
+*/
+function cloneRange(range) {
+	return [range[0], range[1]];
+}
+/**
+* clone the location.
+*/
+function cloneLoc(loc) {
+	return {
+		start: clonePos(loc.start),
+		end: clonePos(loc.end)
+	};
+}
+/**
+* clone the location.
+*/
+function clonePos(pos) {
+	return {
+		line: pos.line,
+		column: pos.column
+	};
+}
+
+//#endregion
+//#region src/visitor-keys.ts
+const tomlKeys = {
+	Program: ["body"],
+	TOMLTopLevelTable: ["body"],
+	TOMLTable: ["key", "body"],
+	TOMLKeyValue: ["key", "value"],
+	TOMLKey: ["keys"],
+	TOMLArray: ["elements"],
+	TOMLInlineTable: ["body"],
+	TOMLBare: [],
+	TOMLQuoted: [],
+	TOMLValue: []
+};
+const lib_KEYS = unionWith(tomlKeys);
+
+//#endregion
+//#region src/parser.ts
+/**
+* Parse source code
+*/
+function parseForESLint(code, options) {
+	return {
+		ast: new TOMLParser(code, options).parse(),
+		visitorKeys: lib_KEYS,
+		services: { isTOML: true }
+	};
+}
+
+//#endregion
+//#region src/traverse.ts
+/**
+* Check that the given key should be traversed or not.
+* @this {Traversable}
+* @param key The key to check.
+* @returns `true` if the key should be traversed.
+*/
+function fallbackKeysFilter(key) {
+	let value = null;
+	return key !== "comments" && key !== "leadingComments" && key !== "loc" && key !== "parent" && key !== "range" && key !== "tokens" && key !== "trailingComments" && (value = this[key]) !== null && typeof value === "object" && (typeof value.type === "string" || Array.isArray(value));
+}
+/**
+* Get the keys of the given node to traverse it.
+* @param node The node to get.
+* @returns The keys to traverse.
+*/
+function getFallbackKeys(node) {
+	return Object.keys(node).filter(fallbackKeysFilter, node);
+}
+/**
+* Get the keys of the given node to traverse it.
+* @param node The node to get.
+* @returns The keys to traverse.
+*/
+function lib_getKeys(node, visitorKeys) {
+	return ((visitorKeys || lib_KEYS)[node.type] || getFallbackKeys(node)).filter((key) => !getNodes(node, key).next().done);
+}
+/**
+* Get the nodes of the given node.
+* @param node The node to get.
+*/
+function* getNodes(node, key) {
+	const child = node[key];
+	if (Array.isArray(child)) {
+		for (const c of child) if (isNode(c)) yield c;
+	} else if (isNode(child)) yield child;
+}
+/**
+* Check whether a given value is a node.
+* @param x The value to check.
+* @returns `true` if the value is a node.
+*/
+function isNode(x) {
+	return x !== null && typeof x === "object" && typeof x.type === "string";
+}
+/**
+* Traverse the given node.
+* @param node The node to traverse.
+* @param parent The parent node.
+* @param visitor The node visitor.
+*/
+function traverse(node, parent, visitor) {
+	visitor.enterNode(node, parent);
+	const keys = lib_getKeys(node, visitor.visitorKeys);
+	for (const key of keys) for (const child of getNodes(node, key)) traverse(child, node, visitor);
+	visitor.leaveNode(node, parent);
+}
+/**
+* Traverse the given AST tree.
+* @param node Root node to traverse.
+* @param visitor Visitor.
+*/
+function traverseNodes(node, visitor) {
+	traverse(node, null, visitor);
+}
+
+//#endregion
+//#region src/utils.ts
+/**
+* Gets the static value for the given node.
+*/
+const getStaticTOMLValue = generateConvertTOMLValue((node) => node.value);
+/** Generates a converter to convert from a node. */
+function generateConvertTOMLValue(convertValue) {
+	/**
+	* Resolve TOML value
+	*/
+	function resolveValue(node, baseTable) {
+		return resolver[node.type](node, baseTable);
+	}
+	const resolver = {
+		Program(node, baseTable = {}) {
+			return resolveValue(node.body[0], baseTable);
+		},
+		TOMLTopLevelTable(node, baseTable = {}) {
+			for (const body of node.body) resolveValue(body, baseTable);
+			return baseTable;
+		},
+		TOMLKeyValue(node, baseTable = {}) {
+			const value = resolveValue(node.value);
+			set(baseTable, resolveValue(node.key), value);
+			return baseTable;
+		},
+		TOMLTable(node, baseTable = {}) {
+			const table = getTable(baseTable, resolveValue(node.key), node.kind === "array");
+			for (const body of node.body) resolveValue(body, table);
+			return baseTable;
+		},
+		TOMLArray(node) {
+			return node.elements.map((e) => resolveValue(e));
+		},
+		TOMLInlineTable(node) {
+			const table = {};
+			for (const body of node.body) resolveValue(body, table);
+			return table;
+		},
+		TOMLKey(node) {
+			return node.keys.map((key) => resolveValue(key));
+		},
+		TOMLBare(node) {
+			return node.name;
+		},
+		TOMLQuoted(node) {
+			return node.value;
+		},
+		TOMLValue(node) {
+			return convertValue(node);
+		}
+	};
+	return (node) => resolveValue(node);
+}
+/**
+* Get the table from the table.
+*/
+function getTable(baseTable, keys, array) {
+	let target = baseTable;
+	for (let index = 0; index < keys.length - 1; index++) {
+		const key = keys[index];
+		target = getNextTargetFromKey(target, key);
+	}
+	const lastKey = last(keys);
+	const lastTarget = target[lastKey];
+	if (lastTarget == null) {
+		const tableValue$1 = {};
+		target[lastKey] = array ? [tableValue$1] : tableValue$1;
+		return tableValue$1;
+	}
+	if (isValue(lastTarget)) {
+		const tableValue$1 = {};
+		target[lastKey] = array ? [tableValue$1] : tableValue$1;
+		return tableValue$1;
+	}
+	if (!array) {
+		if (Array.isArray(lastTarget)) {
+			const tableValue$1 = {};
+			target[lastKey] = tableValue$1;
+			return tableValue$1;
+		}
+		return lastTarget;
+	}
+	if (Array.isArray(lastTarget)) {
+		const tableValue$1 = {};
+		lastTarget.push(tableValue$1);
+		return tableValue$1;
+	}
+	const tableValue = {};
+	target[lastKey] = [tableValue];
+	return tableValue;
+	/** Get next target from key */
+	function getNextTargetFromKey(currTarget, key) {
+		const nextTarget = currTarget[key];
+		if (nextTarget == null) {
+			const val = {};
+			currTarget[key] = val;
+			return val;
+		}
+		if (isValue(nextTarget)) {
+			const val = {};
+			currTarget[key] = val;
+			return val;
+		}
+		let resultTarget = nextTarget;
+		while (Array.isArray(resultTarget)) {
+			const lastIndex = resultTarget.length - 1;
+			const nextElement = resultTarget[lastIndex];
+			if (isValue(nextElement)) {
+				const val = {};
+				resultTarget[lastIndex] = val;
+				return val;
+			}
+			resultTarget = nextElement;
+		}
+		return resultTarget;
+	}
+}
+/**
+* Set the value to the table.
+*/
+function set(baseTable, keys, value) {
+	let target = baseTable;
+	for (let index = 0; index < keys.length - 1; index++) {
+		const key = keys[index];
+		const nextTarget = target[key];
+		if (nextTarget == null) {
+			const val = {};
+			target[key] = val;
+			target = val;
+		} else if (isValue(nextTarget) || Array.isArray(nextTarget)) {
+			const val = {};
+			target[key] = val;
+			target = val;
+		} else target = nextTarget;
+	}
+	target[last(keys)] = value;
+}
+/**
+* Check whether the given value is a value.
+*/
+function isValue(value) {
+	return typeof value !== "object" || value instanceof Date;
+}
+
+//#endregion
+//#region package.json
+var name$1 = "toml-eslint-parser";
+var version$1 = "1.0.3";
+
+//#endregion
+//#region src/meta.ts
+var meta_exports = /* @__PURE__ */ __exportAll({
+	name: () => lib_name,
+	version: () => version
+});
+const lib_name = name$1;
+const version = version$1;
+
+//#endregion
+//#region src/index.ts
+const VisitorKeys = (/* unused pure expression or super */ null && (lib_KEYS));
+/**
+* Parse TOML source code
+*/
+function parseTOML(code, options) {
+	return parseForESLint(code, options).ast;
+}
+
+//#endregion
+
+;// CONCATENATED MODULE: ./packages/version-files/src/formats/toml.ts
+
+
+function keyName(key) {
+    return key.type === 'TOMLBare' ? key.name : key.value;
+}
+function stringSpan(value) {
+    if (value.multiline)
+        return undefined;
+    const [start, end] = value.range;
+    const line = value.loc.start.line;
+    if (value.style === 'literal')
+        return { start, end, line, render: (v) => (/['\n\r]/.test(v) ? JSON.stringify(v) : `'${v}'`) };
+    return { start, end, line, render: (v) => JSON.stringify(v) };
+}
+function valueNode(node) {
+    switch (node.type) {
+        case 'TOMLInlineTable': {
+            const map = { kind: 'map', entries: [] };
+            for (const kv of node.body)
+                toml_assign(map, kv.key.keys.map(keyName), valueNode(kv.value));
+            return map;
+        }
+        case 'TOMLArray':
+            return { kind: 'seq', items: node.elements.map(valueNode) };
+        default:
+            return { kind: 'scalar', value: node.value, span: node.kind === 'string' ? stringSpan(node) : undefined };
+    }
+}
+function childMap(map, key) {
+    const existing = map.entries.find(([k]) => k === key)?.[1];
+    if (existing?.kind === 'map')
+        return existing;
+    const created = { kind: 'map', entries: [] };
+    map.entries.push([key, created]);
+    return created;
+}
+function toml_assign(map, keys, value) {
+    let target = map;
+    for (const key of keys.slice(0, -1))
+        target = childMap(target, key);
+    target.entries.push([keys.at(-1), value]);
+}
+/** Navigates a table header path; `[[bin]]` arrays of tables appear as numbered steps. */
+function tableAt(root, path) {
+    let current = root;
+    for (const [n, step] of path.entries()) {
+        if (typeof step === 'number') {
+            if (current.kind !== 'seq')
+                return { kind: 'map', entries: [] };
+            while (current.items.length <= step)
+                current.items.push({ kind: 'map', entries: [] });
+            current = current.items[step];
+        }
+        else {
+            if (current.kind !== 'map')
+                return { kind: 'map', entries: [] };
+            const existing = current.entries.find(([k]) => k === step)?.[1];
+            if (existing)
+                current = existing;
+            else {
+                const next = path[n + 1];
+                const created = typeof next === 'number' ? { kind: 'seq', items: [] } : { kind: 'map', entries: [] };
+                current.entries.push([step, created]);
+                current = created;
+            }
+        }
+    }
+    return current.kind === 'map' ? current : { kind: 'map', entries: [] };
+}
+function parseTomlTree(source) {
+    let ast;
+    try {
+        ast = parseTOML(source.text);
+    }
+    catch (error) {
+        const e = error;
+        throw syntaxError(source.path, 'TOML', e.lineNumber ?? 1, (e.column ?? 0) + 1, e.message);
+    }
+    const root = { kind: 'map', entries: [] };
+    for (const item of ast.body[0]?.body ?? []) {
+        if (item.type === 'TOMLKeyValue') {
+            toml_assign(root, item.key.keys.map(keyName), valueNode(item.value));
+            continue;
+        }
+        const table = tableAt(root, item.resolvedKey);
+        for (const kv of item.body)
+            toml_assign(table, kv.key.keys.map(keyName), valueNode(kv.value));
+    }
+    return root;
+}
+/** The spans of string values inside a TOML snippet, offset into the enclosing text (Markdown code blocks). */
+function parseTomlSnippet(text, offset, line) {
+    try {
+        const tree = parseTomlTree({ path: '', bom: false, text });
+        shiftSpans(tree, offset, line - 1);
+        return tree;
+    }
+    catch {
+        return undefined;
+    }
+}
+function shiftSpans(node, offset, lines) {
+    if (node.kind === 'map')
+        for (const [, v] of node.entries)
+            shiftSpans(v, offset, lines);
+    else if (node.kind === 'seq')
+        for (const v of node.items)
+            shiftSpans(v, offset, lines);
+    else if (node.span)
+        node.span = { ...node.span, start: node.span.start + offset, end: node.span.end + offset, line: node.span.line + lines };
+}
+
+// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
+var main = __nccwpck_require__(9547);
+;// CONCATENATED MODULE: ./packages/version-files/src/formats/json.ts
+
+
+function toTree(source, node) {
+    switch (node.type) {
+        case 'object':
+            return {
+                kind: 'map',
+                entries: (node.children ?? []).flatMap((property) => {
+                    const [key, value] = property.children ?? [];
+                    return key && value ? [[String(key.value), toTree(source, value)]] : [];
+                }),
+            };
+        case 'array':
+            return { kind: 'seq', items: (node.children ?? []).map((child) => toTree(source, child)) };
+        case 'string':
+            return {
+                kind: 'scalar',
+                value: node.value,
+                span: { start: node.offset, end: node.offset + node.length, line: lineColumn(source.text, node.offset).line, render: (v) => JSON.stringify(v) },
+            };
+        default:
+            return { kind: 'scalar', value: node.value, span: undefined };
+    }
+}
+function parseJsonTree(source) {
+    const errors = [];
+    const root = (0,main.parseTree)(source.text, errors, { allowTrailingComma: false, disallowComments: !/\.jsonc$|tsconfig[^/]*\.json$/.test(source.path) });
+    const error = errors[0];
+    if (error || !root) {
+        const { line, column } = lineColumn(source.text, error?.offset ?? 0);
+        throw syntaxError(source.path, 'JSON', line, column, error ? (0,main.printParseErrorCode)(error.error) : 'empty document');
+    }
+    return toTree(source, root);
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./packages/version-files/src/formats/yaml.ts
+
+
+function parseYamlDocuments(source) {
+    const parsed = (0,dist/* parseAllDocuments */.hR)(source.text, { uniqueKeys: false });
+    const docs = Array.isArray(parsed) ? parsed : [];
+    for (const doc of docs) {
+        const error = doc.errors[0];
+        if (error) {
+            const { line, column } = lineColumn(source.text, error.pos[0]);
+            throw syntaxError(source.path, 'YAML', line, column, error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
+        }
+    }
+    return docs;
+}
+/** A plain scalar stays plain unless the new text would read back as something else (a number, a map). */
+function renderPlain(original, value) {
+    try {
+        const back = (0,dist/* parse */.qg)(value);
+        if (back === value || (typeof original !== 'string' && typeof back === typeof original))
+            return value;
+    }
+    catch {
+        // falls through to quoting
+    }
+    return JSON.stringify(value);
+}
+function spanOf(source, scalar) {
+    const range = scalar.range;
+    if (!range)
+        return undefined;
+    const [start, end] = range;
+    const line = lineColumn(source.text, start).line;
+    switch (scalar.type) {
+        case 'PLAIN':
+            return { start, end, line, render: (v) => renderPlain(scalar.value, v) };
+        case 'QUOTE_DOUBLE':
+            return { start, end, line, render: (v) => JSON.stringify(v) };
+        case 'QUOTE_SINGLE':
+            return { start, end, line, render: (v) => `'${v.replace(/'/g, "''")}'` };
+        default:
+            return undefined;
+    }
+}
+function yaml_toTree(source, doc, node, seen) {
+    if ((0,dist/* isAlias */.Vj)(node)) {
+        const target = node.resolve(doc);
+        if (!target || seen.has(target))
+            return { kind: 'scalar', value: null, span: undefined };
+        return yaml_toTree(source, doc, target, new Set([...seen, target]));
+    }
+    if ((0,dist/* isMap */.jh)(node)) {
+        const entries = [];
+        for (const pair of node.items) {
+            if (!(0,dist/* isPair */.tO)(pair) || !(0,dist/* isScalar */.jn)(pair.key))
+                continue;
+            if (pair.key.value === '<<') {
+                // Merge keys: the merged map's entries come after the explicit ones, as YAML resolves them.
+                const merged = yaml_toTree(source, doc, pair.value, seen);
+                if (merged.kind === 'map')
+                    entries.push(...merged.entries);
+                continue;
+            }
+            entries.push([String(pair.key.value), yaml_toTree(source, doc, pair.value, seen)]);
+        }
+        return { kind: 'map', entries };
+    }
+    if ((0,dist/* isSeq */.oP)(node))
+        return { kind: 'seq', items: node.items.map((item) => yaml_toTree(source, doc, item, seen)) };
+    if ((0,dist/* isScalar */.jn)(node))
+        return { kind: 'scalar', value: node.value, span: spanOf(source, node) };
+    return { kind: 'scalar', value: null, span: undefined };
+}
+/** One tree per document in the stream. */
+function parseYamlTrees(source, docs = parseYamlDocuments(source)) {
+    return docs.map((doc) => yaml_toTree(source, doc, doc.contents, new Set()));
+}
+const ZERO_WIDTH = new Set(['\x02', '\x18', '\x1f']);
+/**
+ * Every scalar's source range (keys and values, quotes included; block scalars' content), so text
+ * selectors touch values and never comments. The lexer alone says this, at a fifth of the cost of
+ * a full parse; a file a key path reads is parsed (and checked) in full anyway.
+ */
+function yamlScalarRanges(source) {
+    const ranges = [];
+    let offset = 0;
+    let scalarNext = false;
+    for (const token of new dist/* Lexer */.JG().lex(source.text)) {
+        // The lexer's mode markers (document, flow end, "a scalar follows") are not source text.
+        if (ZERO_WIDTH.has(token)) {
+            scalarNext = token === '\x1f';
+            continue;
+        }
+        // A quoted scalar is one token, opening with its quote; no other token starts with one.
+        if (scalarNext || token[0] === '"' || token[0] === "'")
+            ranges.push({ start: offset, end: offset + token.length });
+        scalarNext = false;
+        offset += token.length;
+    }
+    return ranges;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/parsed-file.ts
+
+
+
+
+
+function formatOf(path) {
+    if (/\.ya?ml$/i.test(path))
+        return 'YAML';
+    if (/\.json5?$|\.jsonc$/i.test(path))
+        return 'JSON';
+    if (/\.toml$/i.test(path) || /(^|\/)(Cargo\.lock|Pipfile)$/.test(path))
+        return 'TOML';
+    return 'text';
+}
+/** Parsed views of one file, computed at most once however many selectors look at it. */
+class ParsedFile {
+    source;
+    format;
+    trees;
+    ranges;
+    constructor(source, format = formatOf(source.path)) {
+        this.source = source;
+        this.format = format;
+    }
+    structured() {
+        if (!this.trees) {
+            switch (this.format) {
+                case 'YAML':
+                    this.trees = parseYamlTrees(this.source, parseYamlDocuments(this.source));
+                    break;
+                case 'JSON':
+                    this.trees = [parseJsonTree(this.source)];
+                    break;
+                case 'TOML':
+                    this.trees = [parseTomlTree(this.source)];
+                    break;
+                default:
+                    throw new errors/* UserError */.yo(`${this.source.path} is not YAML, JSON or TOML, so key paths cannot be used on it.`, 'Use `regex /…(version)…/`, `marker` or `image` for this file, or rename it with a .yaml/.json/.toml extension.', { input: 'files' });
+            }
+        }
+        return this.trees;
+    }
+    /** Where text selectors may look: scalars in YAML (never comments), the whole text elsewhere. */
+    searchRanges() {
+        if (!this.ranges)
+            this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source) : [{ start: 0, end: this.source.text.length }];
+        return this.ranges;
+    }
+}
+function at(file, offset) {
+    return lineColumn(file.source.text, offset).line;
+}
+/**
+ * Matches of a global regex that lie wholly inside one of the file's searchable ranges; offsets in
+ * the result are file offsets. One pass over the text, each match placed by binary search: a
+ * manifest has thousands of tiny scalar ranges, and a regex per range cost more than the parse.
+ */
+function* scan(file, pattern) {
+    const { text } = file.source;
+    const regex = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    let ranges;
+    for (const match of text.matchAll(regex)) {
+        const start = match.index;
+        const end = start + match[0].length;
+        // A comment runs from a `#` to the end of its line: with no `#` before it on its line, a match is
+        // not in one. Only the other matches need the file lexed (a `#` in a quoted or block scalar).
+        if (file.format !== 'YAML' || text.lastIndexOf('#', start) < text.lastIndexOf('\n', start)) {
+            yield { match: match, offset: 0 };
+            continue;
+        }
+        ranges ??= file.searchRanges();
+        let low = 0;
+        let high = ranges.length - 1;
+        while (low < high) {
+            const mid = (low + high + 1) >> 1;
+            if (ranges[mid].start <= start)
+                low = mid;
+            else
+                high = mid - 1;
+        }
+        const range = ranges[low];
+        if (range && range.start <= start && end <= range.end)
+            yield { match: match, offset: 0 };
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+;// CONCATENATED MODULE: ./packages/version-files/src/version.ts
+
+
+const BUMPS = ['major', 'minor', 'patch', 'premajor', 'preminor', 'prepatch', 'prerelease'];
+/** A semver core with optional pre-release and build, as found inside `v1.2.3`, `=1.2.3` or `chart-1.2.3-rc.1`. */
+const VERSION_TOKEN = /(?<![\d.])\d+\.\d+\.\d+(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?![\d])/;
+/** Parses `1.2.3`, `v1.2.3` or `1.2.3-rc.1`; anything looser is refused rather than guessed. */
+function parseVersion(value) {
+    const trimmed = value.trim().replace(/^v(?=\d)/, '');
+    return semver_default().valid(trimmed) ? new (semver_default()).SemVer(trimmed) : undefined;
+}
+/** The first semver inside a value such as `v0.16.0`, `=4.0.0` or `"4.0.0"`. */
+function findVersion(value) {
+    const match = VERSION_TOKEN.exec(value);
+    return match ? parseVersion(match[0]) : undefined;
+}
+function decideVersion(request) {
+    const { current } = request;
+    let next;
+    if (request.version !== undefined) {
+        // semver drops build metadata (`+build`) when it parses, so 1.2.3+build would silently release 1.2.3.
+        if (/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?\+/.test(request.version.trim())) {
+            throw new errors/* UserError */.yo(`Input \`version\` is "${request.version}", which carries build metadata (the part after \`+\`) that semver ignores and tags should not hold.`, `Set \`version\` to ${request.version.trim().replace(/\+.*$/, '')} (or a pre-release such as ${request.version.trim().replace(/\+.*$/, '')}-rc.1).`, { input: 'version' });
+        }
+        const parsed = parseVersion(request.version);
+        if (!parsed) {
+            throw new errors/* UserError */.yo(`Input \`version\` is "${request.version}", which is not a semantic version.`, 'Set `version` to X.Y.Z, vX.Y.Z or a pre-release such as 1.2.0-rc.1.', { input: 'version' });
+        }
+        next = parsed;
+    }
+    else if (request.bump !== undefined) {
+        if (!current) {
+            throw new errors/* UserError */.yo(`Input \`bump\` is "${request.bump}", but no current version was found to bump from${request.currentSource ? ` (looked in ${request.currentSource})` : ''}.`, 'Set `current-version-from` to a file spec (e.g. `VERSION`) or `tag`, or give the new version in `version` instead of `bump`.', { input: 'bump' });
+        }
+        const bumped = request.preid ? semver_default().inc(current.version, request.bump, request.preid) : semver_default().inc(current.version, request.bump);
+        if (!bumped)
+            throw new errors/* UserError */.yo(`Cannot apply \`bump: ${request.bump}\` to ${current.version}.`, 'Give the new version in `version`.', { input: 'bump' });
+        next = new (semver_default()).SemVer(bumped);
+    }
+    else {
+        throw new errors/* UserError */.yo('Neither `version` nor `bump` was given.', 'Set `version` (e.g. 1.4.0) or `bump` (major, minor, patch, premajor, preminor, prepatch or prerelease).', { input: 'version' });
+    }
+    if (current && semver_default().lt(next, current) && !request.allowDowngrade) {
+        throw new errors/* UserError */.yo(`The new version ${next.version} is lower than the current version ${current.version}${request.currentSource ? ` (from ${request.currentSource})` : ''}.`, 'Give a higher version, or set `allow-downgrade: true` if going back is intended.', { input: request.version !== undefined ? 'version' : 'bump' });
+    }
+    return { next, previous: current, same: current !== undefined && semver_default().eq(next, current) };
+}
+function templateVars(next, options) {
+    return {
+        version: next.version,
+        major: String(next.major),
+        minor: String(next.minor),
+        patch: String(next.patch),
+        prerelease: next.prerelease.join('.'),
+        tag: `${options.tagPrefix}${next.version}`,
+        previous: options.previous?.version ?? '',
+        'previous-tag': options.previous ? `${options.tagPrefix}${options.previous.version}` : '',
+        date: options.date,
+    };
+}
+/** Throws on an unknown placeholder, so a typo like `{verison}` is caught before any file is read. */
+function checkTemplate(template, where) {
+    const [unknown] = (0,src_text/* unknownPlaceholders */.hX)(template, Object.keys(PLACEHOLDER_NAMES));
+    if (unknown !== undefined) {
+        throw new errors/* UserError */.yo(`${where}: the template "${template}" uses an unknown placeholder {${unknown}}.`, `Use ${Object.keys(PLACEHOLDER_NAMES)
+            .map((n) => `{${n}}`)
+            .join(', ')}.`, { input: 'files' });
+    }
+}
+const PLACEHOLDER_NAMES = {
+    version: true,
+    major: true,
+    minor: true,
+    patch: true,
+    prerelease: true,
+    tag: true,
+    previous: true,
+    'previous-tag': true,
+    date: true,
+};
+function renderTemplate(template, vars) {
+    return (0,src_text/* fillPlaceholders */.Ct)(template, vars);
+}
+/**
+ * The value a selector writes when the spec gives no template: the version token inside the current
+ * value is replaced and its surroundings kept (`v0.16.0` → `v0.16.1`, `=4.0.0` → `=4.2.0`); a value
+ * without a version token (`main-dev`) becomes `fallback`.
+ */
+function nextValue(current, template, vars, fallback) {
+    if (template !== undefined)
+        return renderTemplate(template, vars);
+    const match = VERSION_TOKEN.exec(current);
+    if (!match)
+        return renderTemplate(fallback, vars);
+    return current.slice(0, match.index) + vars.version + current.slice(match.index + match[0].length);
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/changelog.ts
+
+
+
+const NEXT_HEADER = '<!-- next-header -->';
+const UNRELEASED_HEADING = /^(#{1,6}\s*)?\[?unreleased\]?/i;
+/**
+ * The cargo-release / Keep a Changelog convention: the "Unreleased" section under
+ * `<!-- next-header -->` becomes the release's section (heading renamed, body kept) and a fresh
+ * Unreleased section, whose compare link starts at the new version, is put above it.
+ */
+function matchChangelog(source, selector) {
+    const { text } = source;
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const lines = text.split(eol);
+    const markerIndex = lines.findIndex((l) => l.includes(NEXT_HEADER));
+    const headingIndex = markerIndex >= 0 ? markerIndex + 1 : lines.findIndex((l) => UNRELEASED_HEADING.test(l.trim()));
+    const heading = lines[headingIndex];
+    if (headingIndex < 0 || heading === undefined || !UNRELEASED_HEADING.test(heading.trim())) {
+        if (selector.optional)
+            return [];
+        throw new errors/* UserError */.yo(`${source.path} has no "Unreleased" section${markerIndex >= 0 ? ` right under ${NEXT_HEADER}` : ` and no ${NEXT_HEADER} marker`}.`, `Start the changelog's newest section with a line "Unreleased" (or "## [Unreleased]"), optionally under ${NEXT_HEADER}.`, { input: 'files' });
+    }
+    let blockEnd = headingIndex;
+    while (blockEnd < lines.length && lines[blockEnd].trim() !== '')
+        blockEnd++;
+    const block = lines.slice(headingIndex, blockEnd);
+    const atx = /^(#{1,6})\s/.exec(heading);
+    const template = selector.template ?? (atx ? `${atx[1]} [{version}] - {date}` : '{version} / {date}');
+    const start = lines.slice(0, headingIndex).reduce((n, l) => n + l.length + eol.length, 0);
+    const end = start + block.join(eol).length;
+    const line = lineColumn(text, start).line;
+    const released = (vars) => {
+        const [before, after] = renderTemplate(template, { ...vars, date: '\u0000' }).split('\u0000');
+        return new RegExp(`^${(0,src_text/* escapeRegex */.$f)(before)}${after === undefined ? '' : `.*${(0,src_text/* escapeRegex */.$f)(after)}`}\\s*$`, 'm');
+    };
+    return [
+        {
+            selector,
+            path: source.path,
+            line,
+            where: `section "${heading.trim()}" (line ${line})`,
+            current: heading.trim(),
+            edits: (vars) => {
+                // Re-run safety: the release's heading is already there, so the section was already cut.
+                if (released(vars).test(text))
+                    return [];
+                const fresh = block.map((l) => l.replace(/(compare\/)([^\s)/]+?)(\.\.\.)/g, (_all, pre, base, dots) => `${pre}${nextValue(base, undefined, vars, '{tag}')}${dots}`));
+                const renamed = [renderTemplate(template, vars), ...block.slice(1)];
+                return [{ start, end, replacement: [...fresh, '', ...renamed].join(eol), by: selector.text }];
+            },
+        },
+    ];
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/cargo-requirement.ts
+
+
+function parseComparators(requirement) {
+    const parts = requirement.split(',').map((p) => p.trim());
+    const comparators = [];
+    for (const part of parts) {
+        if (part === '*') {
+            comparators.push({ op: '*', version: '' });
+            continue;
+        }
+        const m = /^(\^|~|=|>=|>|<=|<)?\s*(\d+(?:\.(?:\d+|\*))?(?:\.(?:\d+|\*))?(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(part);
+        if (!m)
+            return undefined;
+        comparators.push({ op: (m[1] ?? ''), version: m[2] });
+    }
+    return comparators;
+}
+/**
+ * Cargo's meaning of a requirement as a node-semver range: a bare version is a caret requirement
+ * (`1.2.3` means `^1.2.3`, not exactly 1.2.3), commas are AND, `1.*` is a wildcard.
+ * https://doc.rust-lang.org/cargo/reference/specifying-dependencies.html
+ */
+function cargoRange(requirement) {
+    const comparators = parseComparators(requirement);
+    if (!comparators)
+        return undefined;
+    try {
+        return new (semver_default()).Range(comparators.map((c) => (c.op === '*' ? '*' : `${c.op === '' ? '^' : c.op}${c.version}`)).join(' '));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Whether `version` satisfies the Cargo requirement (undefined when the requirement cannot be read). */
+function cargoSatisfies(requirement, version) {
+    const range = cargoRange(requirement);
+    return range ? range.test(version) : undefined;
+}
+/**
+ * cargo-release's rewrite of one requirement (`upgrade_requirement`): each `=`, `^`, `~`, bare or
+ * wildcard comparator takes the new version with as many parts as it had; a comparison (`>=`, `<`)
+ * cannot be rewritten, so the requirement is returned unchanged.
+ */
+function rewritten(requirement, comparators, version) {
+    if (comparators.some((c) => ['>', '>=', '<', '<='].includes(c.op)))
+        return requirement;
+    const v = semver_default().parse(version);
+    const pre = v.prerelease.length ? `-${v.prerelease.join('.')}` : '';
+    const text = comparators
+        .map((c) => {
+        if (c.op === '*')
+            return '*';
+        const parts = c.version.replace(/[-+].*$/, '').split('.');
+        if (parts.includes('*'))
+            return parts.length === 2 ? `${v.major}.*` : `${v.major}.${v.minor}.*`;
+        // Cargo cannot read a partial version with a pre-release (`1.0-rc.1`); a pre-release is written whole.
+        const numbers = pre ? [v.major, v.minor, v.patch] : [v.major, v.minor, v.patch].slice(0, parts.length);
+        return `${c.op === '' ? '^' : c.op}${numbers.join('.')}${pre}`;
+    })
+        .join(', ');
+    return text.startsWith('^') && !requirement.trim().startsWith('^') ? text.slice(1) : text;
+}
+/**
+ * A dependent's requirement after a release, as cargo-release updates it (see DependentVersion). A
+ * requirement the new version does not satisfy and that cannot be rewritten (a range) is an error
+ * naming it, before anything is written: cargo-release would leave it and `cargo metadata` fail.
+ */
+function updatedRequirement(requirement, version, where, policy = 'upgrade') {
+    const trimmed = requirement.trim();
+    const satisfied = cargoSatisfies(trimmed, version);
+    if (satisfied === undefined)
+        throw new errors/* UserError */.yo(`${where}: "${requirement}" is not a Cargo version requirement.`, 'Write it as Cargo does (e.g. "1.2", "=4.2.0", ">=0.61, <2"), or drop `version` from the path dependency.', {
+            input: 'files',
+        });
+    if (satisfied && policy === 'fix')
+        return requirement;
+    const next = rewritten(trimmed, parseComparators(trimmed), version);
+    if (next === trimmed) {
+        if (satisfied)
+            return requirement;
+        throw new errors/* UserError */.yo(`${where}: the requirement "${requirement}" does not match the new version ${version}, and relkit will not guess how to widen a range.`, `Widen the requirement so it matches ${version} (e.g. add ", <${semver_default().major(version) + 1}.0.0"), or make it a plain version.`, { input: 'files' });
+    }
+    return next;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/match.ts
+
+
+
+
+
+
+
+/**
+ * A match whose edit replaces one span with the next value: the template if the selector has one,
+ * else the current value with its version token swapped (`fallback` when it has none).
+ */
+function valueMatch(file, selector, span, current, where, fallback = '{version}') {
+    const line = span.line ?? at(file, span.start);
+    return {
+        selector,
+        path: file.source.path,
+        line,
+        where: where(line),
+        current,
+        edits: (vars) => {
+            const value = nextValue(current, selector.template, vars, fallback);
+            return value === current
+                ? []
+                : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text, ...(span.withinScalar ? { withinScalar: true } : {}) }];
+        },
+    };
+}
+const atLine = (line) => `line ${line}`;
+function matchWhole(file, selector) {
+    const { text } = file.source;
+    const start = text.length - text.trimStart().length;
+    const end = text.trimEnd().length;
+    if (end <= start)
+        return [];
+    const current = text.slice(start, end);
+    if (current.includes('\n')) {
+        throw new errors/* UserError */.yo(`${file.source.path} has more than one line, so the whole file cannot be the version.`, 'Name what to change, e.g. `PATH: regex /version: (.*)/`, `PATH: marker`, or a key path for YAML/JSON/TOML.', { input: 'files' });
+    }
+    return [valueMatch(file, selector, { start, end }, current, () => 'whole file')];
+}
+/** cargo-release's placeholders in a replacement (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md#placeholders). */
+function cargoPlaceholders(text, vars, crate) {
+    const values = { version: vars.version, prev_version: vars.previous, date: vars.date, crate_name: crate, metadata: '', prev_metadata: '' };
+    return text.replace(/\{\{(\w+)\}\}/g, (whole, name) => values[name] ?? whole);
+}
+/** A pre-release replacement: each match of the pattern, replaced as cargo-release would, within its occurrence bounds. */
+function matchReplace(file, selector) {
+    const { text } = file.source;
+    const found = [...text.matchAll(selector.pattern)];
+    const bounds = selector.max === selector.min ? `exactly ${selector.min}` : `at least ${selector.min}${selector.max !== undefined ? ` and at most ${selector.max}` : ''}`;
+    if (found.length > 0 && (found.length < selector.min || (selector.max !== undefined && found.length > selector.max))) {
+        throw new errors/* UserError */.yo(`${file.source.path}: the pre-release replacement \`${selector.pattern.source}\` matches ${found.length} time(s), and release.toml asks for ${bounds}.`, 'Fix the `search` regex (or min/max/exactly) in release.toml, or the file.', { input: 'files' });
+    }
+    return found.map((m) => {
+        const start = m.index;
+        const end = start + m[0].length;
+        return {
+            selector,
+            path: file.source.path,
+            line: at(file, start),
+            where: `line ${at(file, start)}`,
+            current: m[0],
+            edits: (vars) => {
+                if (!selector.prerelease && vars.prerelease !== '')
+                    return [];
+                // Replacements may insert (a new changelog header): made again over their own output they would repeat.
+                if (vars.previous === vars.version)
+                    return [];
+                const filled = selector.placeholders === 'cargo' ? cargoPlaceholders(selector.replacement, vars, selector.crate) : renderTemplate(selector.replacement, vars);
+                // $1 / ${1} / ${name} as the regex crate writes them; {{…}} as cargo-release fills them.
+                const replacement = filled.replace(/\$(?:\{(\w+)\}|(\d+))/g, (_, name, digit) => (name !== undefined ? (/^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name]) : m[Number(digit)]) ?? '');
+                return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text }];
+            },
+        };
+    });
+}
+/** Cargo requirements at a key path: each kept while it matches the new version, else updated in its own style. */
+function matchRequirement(file, selector) {
+    const matches = [];
+    for (const tree of file.structured()) {
+        for (const found of resolveKeyPath(tree, selector.path)) {
+            const { node } = found;
+            if (node.kind !== 'scalar' || typeof node.value !== 'string' || !node.span)
+                continue;
+            const span = node.span;
+            const current = node.value;
+            const line = span.line ?? at(file, span.start);
+            matches.push({
+                selector,
+                path: file.source.path,
+                line,
+                where: found.path,
+                current,
+                edits: (vars) => {
+                    const next = updatedRequirement(current, vars.version, `${file.source.path}: \`${found.path}\``, selector.policy);
+                    return next === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(next) : next, by: selector.text }];
+                },
+            });
+        }
+    }
+    return matches;
+}
+function matchKey(file, selector) {
+    const matches = [];
+    const trees = file.structured();
+    const multi = trees.length > 1;
+    trees.forEach((tree, doc) => {
+        for (const found of resolveKeyPath(tree, selector.path)) {
+            const where = multi ? `document ${doc + 1}: ${found.path}` : found.path;
+            const { node } = found;
+            if (node.kind !== 'scalar') {
+                if (selector.optional)
+                    continue;
+                throw new errors/* UserError */.yo(`${file.source.path}: \`${found.path}\` is a ${node.kind === 'map' ? 'table/map' : 'list'}, not a value.`, `Point the key path at the version value inside it, e.g. \`${found.path}.version\`.`, { input: 'files' });
+            }
+            const span = node.span;
+            if (!span) {
+                if (selector.optional && typeof node.value !== 'string')
+                    continue;
+                throw new errors/* UserError */.yo(`${file.source.path}: \`${found.path}\` is ${typeof node.value === 'string' ? 'a block or multi-line string' : `a ${node.value === null ? 'null' : typeof node.value}`}, which relkit does not rewrite in place.`, 'Make it a single-line string (quoted or plain), or select it with `regex /…/` instead.', { input: 'files' });
+            }
+            matches.push(valueMatch(file, selector, span, String(node.value), () => where));
+        }
+    });
+    return matches;
+}
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = '@sha256:[0-9a-f]{64}';
+/**
+ * Whether a reference (tag or link ref) moves under a `from BRANCH on x.y.0` clause: on an x.y.0
+ * release only the branch; on x.y.z the previous release, which is x.y.(z-1) whatever the files
+ * say (MetalLB 0.14.1 followed a 0.14.0 whose chart still read 0.0.0). The new version always
+ * matches, so a re-run finds what the first run wrote.
+ */
+function refMoves(ref, branch, context) {
+    const { next, previous } = context;
+    if (ref === branch)
+        return next === undefined || next.patch === 0;
+    const token = VERSION_TOKEN.exec(ref)?.[0];
+    if (token === undefined)
+        return false;
+    if (next === undefined)
+        return true;
+    if (token === next.version)
+        return true;
+    if (next.patch === 0)
+        return false;
+    return token === previous || token === `${next.major}.${next.minor}.${next.patch - 1}`;
+}
+function matchImage(file, selector, context) {
+    const matches = [];
+    const names = selector.rename ? [...selector.repositories, selector.rename] : selector.repositories;
+    for (const repository of names) {
+        const pattern = new RegExp(`(?<![\\w./-])${(0,src_text/* escapeRegex */.$f)(repository)}:(${TAG})(${DIGEST})?(?![\\w.-])`, 'gd');
+        for (const { match: m, offset } of scan(file, pattern)) {
+            const tag = m[1];
+            if (selector.branch !== undefined && !refMoves(tag, selector.branch, context))
+                continue;
+            const start = offset + m.index;
+            const end = start + m[0].length;
+            matches.push({
+                selector,
+                path: file.source.path,
+                line: at(file, start),
+                where: `${repository}:${tag}`,
+                current: tag,
+                edits: (vars) => {
+                    // A digest pins the old image; keeping it would make the new tag a lie.
+                    const replacement = `${selector.rename ?? repository}:${nextValue(tag, selector.template, vars, '{tag}')}`;
+                    return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text, withinScalar: true }];
+                },
+            });
+        }
+    }
+    return matches;
+}
+function groupSpan(m) {
+    const indices = m.indices;
+    const named = indices.groups?.version;
+    const pair = named ?? indices[1] ?? indices[0];
+    return { start: pair[0], end: pair[1], text: m.groups?.version ?? m[1] ?? m[0] };
+}
+function matchRegex(file, selector) {
+    const matches = [];
+    const { text } = file.source;
+    const regex = new RegExp(selector.pattern.source, selector.pattern.flags);
+    for (const m of text.matchAll(regex)) {
+        if (m[0] === '')
+            continue;
+        const { start, end, text: current } = groupSpan(m);
+        matches.push(valueMatch(file, selector, { start, end }, current, atLine));
+    }
+    return matches;
+}
+const LINE_MARKER = /x-release-please-version|relkit:version/;
+const BLOCK_START = /x-release-please-start-version|relkit:start-version/;
+const BLOCK_END = /x-release-please-end|relkit:end/;
+function matchMarker(file, selector) {
+    const matches = [];
+    const { text } = file.source;
+    let offset = 0;
+    let inBlock = false;
+    for (const line of text.split('\n')) {
+        const marked = LINE_MARKER.test(line) || (inBlock && !BLOCK_END.test(line));
+        if (BLOCK_START.test(line))
+            inBlock = true;
+        else if (BLOCK_END.test(line))
+            inBlock = false;
+        if (marked) {
+            for (const m of line.matchAll(new RegExp(VERSION_TOKEN.source, 'g'))) {
+                const start = offset + m.index;
+                const end = start + m[0].length;
+                const current = m[0];
+                matches.push({
+                    selector,
+                    path: file.source.path,
+                    line: at(file, start),
+                    where: `line ${at(file, start)}`,
+                    current,
+                    edits: (vars) => {
+                        const value = selector.template === undefined ? vars.version : renderTemplate(selector.template, vars);
+                        return value === current ? [] : [{ start, end, replacement: value, by: selector.text }];
+                    },
+                });
+            }
+        }
+        offset += line.length + 1;
+    }
+    return matches;
+}
+function matchLiteral(file, selector, context) {
+    const matches = [];
+    const { text } = file.source;
+    // `{previous}` is the version the files carry now (a hook's `sd "$PREV_VERSION" "$NEW_VERSION"`).
+    if (selector.from.includes('{previous}') && context.previous === undefined)
+        return matches;
+    const from = selector.from.replaceAll('{previous}', context.previous ?? '');
+    // A literal edit may span a key and its value, so it searches the whole text, YAML included.
+    for (const m of text.matchAll(new RegExp((0,src_text/* escapeRegex */.$f)(from), 'g'))) {
+        const start = m.index;
+        matches.push({
+            selector,
+            path: file.source.path,
+            line: at(file, start),
+            where: `line ${at(file, start)}`,
+            current: from,
+            edits: (vars) => [{ start, end: start + from.length, replacement: renderTemplate(selector.to, vars), by: selector.text }],
+        });
+    }
+    if (matches.length === 0 && !/\{[a-z-]+\}/.test(selector.to) && text.includes(selector.to)) {
+        // Already applied by an earlier run: found, nothing to change.
+        const start = text.indexOf(selector.to);
+        matches.push({ selector, path: file.source.path, line: at(file, start), where: `line ${at(file, start)}`, current: selector.to, edits: () => [] });
+    }
+    return matches;
+}
+const VERSION_REF = 'v?\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?';
+function matchLinks(file, selector, context) {
+    const repo = (0,src_text/* escapeRegex */.$f)(selector.repository);
+    const ref = selector.branch === undefined ? VERSION_REF : `${VERSION_REF}|${(0,src_text/* escapeRegex */.$f)(selector.branch)}`;
+    const patterns = [
+        `github\\.com/${repo}/(?:blob|tree|releases/tag|releases/download)/(${ref})(?=[/)\\s"'#>\\]]|$)`,
+        `raw\\.githubusercontent\\.com/${repo}/(${ref})(?=/)`,
+        // A branch moves in links that carry it in their path; `?ref=` (kustomize) follows versions only.
+        `github\\.com/${repo}(?:/[^\\s?#)"'\\]]*)?\\?ref=(${VERSION_REF})(?![\\w.-])`,
+    ];
+    const matches = [];
+    for (const source of patterns) {
+        for (const { match: m, offset } of scan(file, new RegExp(source, 'gid'))) {
+            const start = offset + m.indices[1][0];
+            const end = offset + m.indices[1][1];
+            const current = m[1];
+            // Links to older releases (changelogs, upgrade notes) are history and stay as they are.
+            if (selector.branch !== undefined ? !refMoves(current, selector.branch, context) : context.previous !== undefined && VERSION_TOKEN.exec(current)?.[0] !== context.previous)
+                continue;
+            matches.push(valueMatch(file, selector, { start, end, withinScalar: true }, current, atLine, '{tag}'));
+        }
+    }
+    return matches.sort((a, b) => a.line - b.line);
+}
+/** Dependency entries named after the given crates, in Cargo.toml or in ```toml blocks of Markdown. */
+function matchCrate(file, selector) {
+    const trees = [];
+    if (file.format === 'TOML')
+        trees.push(...file.structured());
+    else {
+        const fence = /^([ \t]*)(```+|~~~+)[ \t]*toml[^\n]*\n([\s\S]*?)^\1\2[ \t]*$/gm;
+        for (const m of file.source.text.matchAll(fence)) {
+            const bodyStart = m.index + m[0].indexOf('\n') + 1;
+            const tree = parseTomlSnippet(m[3], bodyStart, at(file, bodyStart));
+            if (tree)
+                trees.push(tree);
+        }
+    }
+    const names = new Set(selector.names);
+    const matches = [];
+    const visit = (node, path) => {
+        if (node.kind !== 'map')
+            return;
+        for (const [key, value] of node.entries) {
+            const inPackage = path.at(-1) === 'package' || path.at(-1) === 'workspace';
+            let target;
+            if (names.has(key) && !inPackage)
+                target = value.kind === 'map' ? value.entries.find(([k]) => k === 'version')?.[1] : value;
+            if (target?.kind === 'scalar' && typeof target.value === 'string' && target.span) {
+                matches.push(valueMatch(file, selector, target.span, target.value, (line) => `${key} (line ${line})`));
+            }
+            else
+                visit(value, [...path, key]);
+        }
+    };
+    for (const tree of trees)
+        visit(tree, []);
+    return matches;
+}
+/** Why a selector found nothing, with what the files do contain where that helps. */
+function noMatchError(selector, files, pattern) {
+    const where = files.length === 1 ? files[0].source.path : `${files.length} files matching ${pattern}`;
+    if (selector.kind === 'key' || selector.kind === 'requirement') {
+        const near = new Set(files.slice(0, 5).flatMap((f) => f.structured().flatMap((t) => existingKeysNear(t, selector.path))));
+        return new errors/* UserError */.yo(`${where}: the key path \`${formatKeyPath(selector.path)}\` matches nothing.${near.size ? ` Keys there: ${[...near].slice(0, 12).join(', ')}.` : ''}`, 'Correct the key path in `files`, or add `?` after it (`version?`) if the key may be absent.', { input: 'files' });
+    }
+    const hint = {
+        replace: 'The `search` regex of a pre-release replacement in release.toml matches nothing in this file (release.toml asks for at least `min`, default 1).',
+        whole: 'The file is empty; write the current version into it first.',
+        image: 'Check the repository name (no tag), e.g. `image quay.io/metallb/speaker`; only references with a tag are changed.',
+        regex: 'Check the pattern against the file; the version is group 1 or the group named `version`.',
+        marker: 'Add `x-release-please-version` (or `relkit:version`) at the end of the lines that carry the version.',
+        literal: 'Check the text to replace, character for character (it is case-sensitive).',
+        links: 'Only links that point at a version (…/blob/vX.Y.Z/…, ?ref=vX.Y.Z) of the current release are changed.',
+        crate: 'Check the crate names; dependency entries with a `version` are changed.',
+        changelog: 'Start the newest section with an "Unreleased" heading.',
+    };
+    return new errors/* UserError */.yo(`${where}: \`${selector.text}\` matches nothing.`, `${hint[selector.kind]} Or add \`?\` to make it optional.`, { input: 'files' });
+}
+function matchSelector(file, selector, context) {
+    switch (selector.kind) {
+        case 'whole':
+            return matchWhole(file, selector);
+        case 'key':
+            return matchKey(file, selector);
+        case 'image':
+            return matchImage(file, selector, context);
+        case 'regex':
+            return matchRegex(file, selector);
+        case 'marker':
+            return matchMarker(file, selector);
+        case 'literal':
+            return matchLiteral(file, selector, context);
+        case 'links':
+            return matchLinks(file, selector, context);
+        case 'crate':
+            return matchCrate(file, selector);
+        case 'changelog':
+            return matchChangelog(file.source, selector);
+        case 'requirement':
+            return matchRequirement(file, selector);
+        case 'replace':
+            return matchReplace(file, selector);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/plan.ts
+
+
+
+
+
+
+
+class FileCache {
+    source;
+    files = new Map();
+    constructor(source) {
+        this.source = source;
+    }
+    get(path) {
+        let file = this.files.get(path);
+        if (!file) {
+            file = this.source.read(path).then((bytes) => new ParsedFile(decodeSource(path, bytes)));
+            this.files.set(path, file);
+        }
+        return file;
+    }
+    get size() {
+        return this.files.size;
+    }
+}
+async function filesOf(cache, entry) {
+    const paths = await cache.source.resolve(entry.pattern, entry.origin);
+    if (paths.length === 0 && !entry.optional) {
+        const glob = /[*?[\]{}]/.test(entry.pattern);
+        throw new errors/* UserError */.yo(`${entry.origin}: ${glob ? `the pattern "${entry.pattern}" matches no file` : `the file "${entry.pattern}" does not exist`} in ${cache.source.label}.`, `Check the path (it is relative to ${cache.source.label}), or write \`${entry.pattern}?\` if the file may be missing.`, { input: 'files' });
+    }
+    return Promise.all(paths.map((p) => cache.get(p)));
+}
+async function readCurrent(cache, request) {
+    const source = request.current;
+    if (source.kind === 'none')
+        return { version: undefined, source: undefined };
+    if (source.kind === 'value')
+        return { version: source.version, source: source.label };
+    // The first value the first selector finds; while it finds nothing, the next entry's (a Cargo
+    // workspace without a root version, as kube-rs before 0.88, versions its members). A requirement
+    // (`^1.2`) or a replacement is not the version.
+    const entries = source.kind === 'files' ? request.entries : source.entries;
+    for (const entry of entries) {
+        const selector = entry.selectors[0];
+        if (!selector || (source.kind === 'files' && ['requirement', 'replace', 'literal'].includes(selector.kind)))
+            continue;
+        let found = false;
+        for (const file of await filesOf(cache, entry)) {
+            for (const match of matchSelector(file, selector, { previous: undefined, next: undefined })) {
+                const version = findVersion(match.current);
+                if (version)
+                    return { version, source: `${file.source.path} (${match.where})` };
+                found = true;
+            }
+        }
+        if (found && source.kind === 'files')
+            break;
+    }
+    return { version: undefined, source: entries[0] ? `${entries[0].pattern}${entries[0].selectors[0]?.kind === 'whole' ? '' : `: ${entries[0].selectors[0]?.text}`}` : undefined };
+}
+/** Text of version characters, bare or quoted as a whole: it cannot open a comment, a key or a collection. */
+const INERT = /^(?:[\w.+/=~^<>][\w.+\-/:@=~^<>]*|"[\w.+\-/:@=~^<>]*"|'[\w.+\-/:@=~^<>]*')$/;
+/**
+ * Whether edits certainly leave a YAML file's structure as it was, so it need not be parsed again
+ * (parsing is most of a bump's time): each edit lies inside one string scalar and writes inert text.
+ * Anything else — JSON, TOML, a literal or replacement that spans structure, a template with
+ * spaces or `#` — is parsed again to prove the file still reads.
+ */
+function keepsStructure(file, edits) {
+    if (file.format !== 'YAML')
+        return false;
+    if (!edits.every((e) => INERT.test(e.replacement)))
+        return false;
+    if (edits.every((e) => e.withinScalar))
+        return true;
+    const scalars = file.searchRanges();
+    return edits.every((e) => e.withinScalar || scalars.some((r) => r.start <= e.start && e.end <= r.end));
+}
+/**
+ * Reads every file, resolves every selector and computes every edit before anything is written,
+ * so a bad selector or a malformed file fails the run with the workspace untouched.
+ */
+async function plan_planBump(request) {
+    const cache = new FileCache(request.source);
+    const current = await readCurrent(cache, request);
+    const previous = current.version?.version;
+    const decision = decideVersion({
+        version: request.version,
+        bump: request.bump,
+        preid: request.preid,
+        current: current.version,
+        currentSource: current.source,
+        allowDowngrade: request.allowDowngrade,
+    });
+    const { version, major, minor, patch } = decision.next;
+    const context = { previous, next: { version, major, minor, patch } };
+    const matchesByFile = new Map();
+    let found = 0;
+    for (const entry of request.entries) {
+        const files = await filesOf(cache, entry);
+        if (files.length === 0)
+            continue;
+        for (const selector of entry.selectors) {
+            let hits = 0;
+            for (const file of files) {
+                const matches = matchSelector(file, selector, context);
+                hits += matches.length;
+                if (matches.length > 0)
+                    matchesByFile.set(file.source.path, [...(matchesByFile.get(file.source.path) ?? []), ...matches]);
+            }
+            if (hits === 0 && !selector.optional)
+                throw noMatchError(selector, files, entry.pattern);
+            found += hits;
+        }
+    }
+    const vars = templateVars(decision.next, { tagPrefix: request.tagPrefix, previous: current.version, date: request.date });
+    const files = [];
+    for (const [path, matches] of [...matchesByFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const file = await cache.get(path);
+        const { text } = file.source;
+        const edits = [];
+        const changes = [];
+        for (const match of matches) {
+            const made = match.edits(vars);
+            edits.push(...made);
+            for (const edit of made)
+                changes.push({ selector: match.selector.text, where: match.where, line: match.line, from: text.slice(edit.start, edit.end), to: edit.replacement });
+        }
+        let after = applyEdits(path, text, edits);
+        if (after === text)
+            continue;
+        // Cargo and cargo-release write a manifest through toml_edit, which ends it with a newline.
+        if (path.split('/').at(-1) === 'Cargo.toml' && !after.endsWith('\n'))
+            after += '\n';
+        const edited = new ParsedFile({ ...file.source, text: after }, file.format);
+        if (file.format !== 'text' && !keepsStructure(file, edits)) {
+            try {
+                edited.structured();
+            }
+            catch (error) {
+                throw new errors/* UserError */.yo(`The edits to ${path} would leave it invalid ${file.format} (${error.message.split('\n')[0]}); nothing was written.`, `Check the selectors for ${path}: a literal, regex or template must write text that keeps the file valid ${file.format}.`, { input: 'files' });
+            }
+        }
+        let diff;
+        const written = after;
+        files.push({
+            path,
+            before: encodeSource(file.source, text),
+            after: encodeSource(file.source, after),
+            // Made when read: a summary shows the first 60 KiB of diffs, not a thousand files' worth.
+            get diff() {
+                return (diff ??= createTwoFilesPatch(`a/${path}`, `b/${path}`, text, written, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''));
+            },
+            changes: changes.filter((c) => c.from !== c.to),
+        });
+    }
+    return { version: decision.next, previous: current.version, previousSource: current.source, tag: vars.tag, examined: cache.size, found, files };
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/spec.ts
+
+
+
+const KEYWORDS = ['regex', 'marker', 'image', 'literal', 'links', 'crate', 'changelog', 'requirement', 'replace'];
+function specError(origin, cause) {
+    return new errors/* UserError */.yo(`${origin}: ${cause}`, 'Write one file per line as `PATH` or `PATH: selector, selector`, e.g. `deploy/helm/Chart.yaml: version, appVersion=v{version}` (see the bump-version-files README for every selector).', { input: origin.split(' ')[0] ?? 'files' });
+}
+/** Splits on commas that are outside quotes, brackets and a `regex /…/` or `replace /…/` body. */
+function splitSelectors(text, origin) {
+    const parts = [];
+    let current = '';
+    let quote;
+    let depth = 0;
+    let inRegex = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (inRegex) {
+            current += c;
+            if (c === '\\')
+                current += text[++i] ?? '';
+            else if (c === '/')
+                inRegex = false;
+            continue;
+        }
+        if (quote) {
+            current += c;
+            if (c === '\\' && quote === '"')
+                current += text[++i] ?? '';
+            else if (c === quote)
+                quote = undefined;
+            continue;
+        }
+        if (c === '/' && /^\s*(?:regex|replace\??)\s*$/.test(current))
+            inRegex = true;
+        else if (c === '"' || c === "'")
+            quote = c;
+        else if (c === '[')
+            depth++;
+        else if (c === ']')
+            depth--;
+        else if (c === ',' && depth === 0) {
+            parts.push(current.trim());
+            current = '';
+            continue;
+        }
+        current += c;
+    }
+    if (quote || inRegex || depth !== 0)
+        throw specError(origin, `the selectors "${text}" have an unclosed ${quote ? 'quote' : inRegex ? 'regex' : 'bracket'}.`);
+    parts.push(current.trim());
+    return parts.filter((p) => p !== '');
+}
+function unquote(value) {
+    const m = /^(["'])(.*)\1$/s.exec(value.trim());
+    if (!m)
+        return value.trim();
+    return m[1] === '"' ? JSON.parse(`"${m[2]}"`) : m[2];
+}
+/** `name?=template` → name, optional, template. The `=` is the first one outside brackets and quotes. */
+function splitTemplate(text) {
+    let depth = 0;
+    let quote;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quote) {
+            if (c === quote)
+                quote = undefined;
+            continue;
+        }
+        if (c === '"' || c === "'")
+            quote = c;
+        else if (c === '[')
+            depth++;
+        else if (c === ']')
+            depth--;
+        else if (c === '=' && depth === 0)
+            return withOptional(text.slice(0, i), unquote(text.slice(i + 1)));
+    }
+    return withOptional(text, undefined);
+}
+const BRANCH_CLAUSE = /\s+from\s+([\w./-]+)\s+on\s+x\.y\.0$/;
+/** `… from main on x.y.0` → the head without the clause, and the branch. */
+function splitBranchClause(head) {
+    const m = BRANCH_CLAUSE.exec(head);
+    return m ? { head: head.slice(0, m.index), branch: m[1] } : { head, branch: undefined };
+}
+function withOptional(head, template) {
+    const trimmed = head.trim();
+    return trimmed.endsWith('?') ? { head: trimmed.slice(0, -1).trim(), optional: true, template } : { head: trimmed, optional: false, template };
+}
+function parseRegex(text, origin) {
+    const body = text.replace(/^(?:regex|replace\??)\s*/, '');
+    if (!body.startsWith('/'))
+        throw specError(origin, `\`${text}\`: write the pattern between slashes, e.g. regex /Version = "(.*)"/.`);
+    let i = 1;
+    let source = '';
+    while (i < body.length && body[i] !== '/') {
+        if (body[i] === '\\')
+            source += body[i++];
+        source += body[i++] ?? '';
+    }
+    if (body[i] !== '/')
+        throw specError(origin, `\`${text}\`: the pattern has no closing slash.`);
+    const flagMatch = /^[a-z]*/.exec(body.slice(i + 1));
+    const flags = flagMatch[0];
+    if (/[^imsu]/.test(flags))
+        throw specError(origin, `\`${text}\`: regex flags may be i, m, s or u (every match is replaced, so g is implied).`);
+    let pattern;
+    try {
+        pattern = new RegExp(source, `${flags}gd`);
+    }
+    catch (error) {
+        throw specError(origin, `\`${text}\`: ${error.message}.`);
+    }
+    return { pattern, rest: body.slice(i + 1 + flags.length) };
+}
+function parseSelector(text, origin) {
+    const keyword = KEYWORDS.find((k) => text === k || text.startsWith(`${k} `) || text.startsWith(`${k}?`) || text.startsWith(`${k}=`) || (k === 'regex' && text.startsWith('regex/')));
+    switch (keyword) {
+        case 'regex': {
+            const { pattern, rest } = parseRegex(text, origin);
+            const { head, optional, template } = splitTemplate(rest);
+            if (head)
+                throw specError(origin, `\`${text}\`: unexpected "${head}" after the pattern.`);
+            return { kind: 'regex', pattern, optional, template, text };
+        }
+        case 'marker':
+        case 'changelog': {
+            const { head, optional, template } = splitTemplate(text);
+            if (head !== keyword)
+                throw specError(origin, `\`${text}\`: \`${keyword}\` takes no argument (only \`=template\`).`);
+            return { kind: keyword, optional, template, text };
+        }
+        case 'image': {
+            const split = splitTemplate(text);
+            const { optional, template } = split;
+            const { head, branch } = splitBranchClause(split.head);
+            const [sources, rename] = head.replace(/^image\s*/, '').split(/\s*->\s*/);
+            const repositories = (sources ?? '').split(/[\s,]+/).filter(Boolean);
+            if (repositories.length === 0)
+                throw specError(origin, `\`${text}\`: name the image repository, e.g. image quay.io/metallb/speaker.`);
+            for (const r of repositories)
+                if (/[:@]/.test(r.replace(/^[^/]*:\d+\//, '')))
+                    throw specError(origin, `\`${text}\`: give the repository without a tag or digest ("${r}").`);
+            if (rename !== undefined && repositories.length > 1)
+                throw specError(origin, `\`${text}\`: \`-> NEW\` renames one repository at a time.`);
+            return { kind: 'image', repositories, rename: rename?.trim() || undefined, branch, optional, template, text };
+        }
+        case 'replace': {
+            const { pattern, rest } = parseRegex(text, origin);
+            const m = /^\s*->\s*("(?:[^"\\]|\\.)*"|'[^']*')$/.exec(rest);
+            if (!m)
+                throw specError(origin, `\`${text}\`: write a replacement as replace /REGEX/ -> "TEXT" ($1 for a group, {version}, {previous}, {date} for the release).`);
+            const optional = text.startsWith('replace?');
+            const replacement = unquote(m[1]);
+            return { kind: 'replace', pattern, replacement, placeholders: 'relkit', crate: '', min: optional ? 0 : 1, max: undefined, prerelease: true, optional, text };
+        }
+        case 'literal': {
+            const m = /^literal(\?)?\s+("(?:[^"\\]|\\.)*"|'[^']*')\s*->\s*("(?:[^"\\]|\\.)*"|'[^']*')$/.exec(text);
+            if (!m)
+                throw specError(origin, `\`${text}\`: write a literal edit as literal "old text" -> "new text".`);
+            const from = unquote(m[2]);
+            if (!from)
+                throw specError(origin, `\`${text}\`: the text to replace is empty.`);
+            return { kind: 'literal', from, to: unquote(m[3]), optional: m[1] === '?', text };
+        }
+        case 'links': {
+            const split = splitTemplate(text);
+            const { optional, template } = split;
+            const { head, branch } = splitBranchClause(split.head);
+            const repository = head.replace(/^links\s*/, '');
+            if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
+                throw specError(origin, `\`${text}\`: name the repository whose links to update, e.g. links metallb/metallb.`);
+            return { kind: 'links', repository, branch, optional, template, text };
+        }
+        case 'requirement': {
+            const { head, optional, template } = splitTemplate(text);
+            if (template !== undefined)
+                throw specError(origin, `\`${text}\`: a requirement follows the version by Cargo's rules and takes no template.`);
+            const [path, policy = 'upgrade', ...extra] = head.replace(/^requirement\s*/, '').split(/\s+/);
+            if (!path)
+                throw specError(origin, `\`${text}\`: name the key path, e.g. requirement dependencies.*[path].version.`);
+            if ((policy !== 'upgrade' && policy !== 'fix') || extra.length > 0)
+                throw specError(origin, `\`${text}\`: after the key path write \`upgrade\` (rewrite every requirement, cargo-release's default) or \`fix\` (only those the new version does not match).`);
+            return { kind: 'requirement', path: parseKeyPath(path, origin), policy, optional, text };
+        }
+        case 'crate': {
+            const { head, optional, template } = splitTemplate(text);
+            const names = head
+                .replace(/^crate\s*/, '')
+                .split(/\s+/)
+                .filter(Boolean);
+            if (names.length === 0)
+                throw specError(origin, `\`${text}\`: name the crates, e.g. crate kube kube-runtime.`);
+            return { kind: 'crate', names, optional, template, text };
+        }
+        default: {
+            const { head, optional, template } = splitTemplate(text);
+            if (head === '' && template !== undefined)
+                return { kind: 'whole', optional, template, text };
+            return { kind: 'key', path: parseKeyPath(head, origin), optional, template, text };
+        }
+    }
+}
+/** Parses one spec line: `PATH`, `PATH?`, `PATH: sel, sel` or `PATH:sel`. */
+function parseSpecLine(line, origin) {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#'))
+        return undefined;
+    const colon = trimmed.indexOf(':');
+    const rawPath = (colon < 0 ? trimmed : trimmed.slice(0, colon)).trim();
+    const optional = rawPath.endsWith('?');
+    const pattern = optional ? rawPath.slice(0, -1) : rawPath;
+    if (!pattern)
+        throw specError(origin, `"${trimmed}" has no file path before the colon.`);
+    const selectorText = colon < 0 ? '' : trimmed.slice(colon + 1).trim();
+    const selectors = [];
+    for (const part of splitSelectors(selectorText, origin)) {
+        const last = selectors.at(-1);
+        // `image a, b` lists more repositories after a comma; a bare name with a slash continues it.
+        if (last?.kind === 'image' && last.rename === undefined && !KEYWORDS.some((k) => part.startsWith(k)) && part.includes('/') && !/[=[\]]/.test(part)) {
+            const more = parseSelector(`image ${part}`, origin);
+            last.repositories.push(...more.repositories);
+            last.rename = more.rename;
+            last.branch ??= more.branch;
+            last.template ??= more.template;
+            last.text += `, ${part}`;
+            continue;
+        }
+        selectors.push(parseSelector(part, origin));
+    }
+    if (selectors.length === 0)
+        selectors.push({ kind: 'whole', template: undefined, optional: false, text: '(whole file)' });
+    for (const s of selectors) {
+        if ('template' in s && s.template !== undefined)
+            checkTemplate(s.template, origin);
+        if (s.kind === 'replace' && s.placeholders === 'relkit')
+            checkTemplate(s.replacement, origin);
+    }
+    return { pattern, optional, selectors, origin };
+}
+function spec_parseSpec(text, originPrefix = 'files') {
+    const entries = [];
+    text.split(/\r?\n/).forEach((line, n) => {
+        const entry = parseSpecLine(line, `${originPrefix} line ${n + 1}`);
+        if (entry)
+            entries.push(entry);
+    });
+    return entries;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/helm-chart.ts
+const helmChart = {
+    name: 'helm-chart',
+    identifiedBy: [],
+    models: 'any Helm chart: version, and appVersion where the chart has one',
+    spec: ['**/Chart.yaml: version, appVersion?'],
+    // Checked through the charts of the kata and metallb corpora, whose chart version is the release's.
+    // Chart-only repositories (metrics-server) version the chart apart from the app and write release
+    // annotations by hand, which this generic preset does not model.
+    checkedAgainst: [],
+};
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/kata.ts
+const kata = {
+    name: 'kata',
+    identifiedBy: ['VERSION', 'tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml'],
+    models: "kata-containers/kata-containers: VERSION, and the kata-deploy Helm chart's version and appVersion once the chart exists (3.8 and later; older stable branches have none)",
+    // The release script writes VERSION with `echo`: the version and one newline, whatever was there (3.6.0 added the newline 3.5.0 lacked).
+    spec: ['VERSION: regex /^(\\d[^\\n]*\\n?)$/="{version}\\n"', 'tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml?: version, appVersion'],
+    checkedAgainst: [
+        'kata-containers/kata-containers@3c02758c2c (3.1.3)',
+        'kata-containers/kata-containers@006ecce49a (3.2.0-rc0)',
+        'kata-containers/kata-containers@224ae841ac (3.2.0)',
+        'kata-containers/kata-containers@618121a654 (3.6.0)',
+        'kata-containers/kata-containers@3037303e09 (3.10.0)',
+        'kata-containers/kata-containers@b22d4429fb (3.10.1)',
+        'kata-containers/kata-containers@0220b4d661 (3.19.1)',
+        'kata-containers/kata-containers@a4cfe32157 (3.31.0)',
+        'kata-containers/kata-containers@081a69fba0 (4.1.0)',
+    ],
+};
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/kube-rs.ts
+const kubeRs = {
+    name: 'kube-rs',
+    identifiedBy: ['release.toml', 'scripts/release-pre.sh', 'kube/Cargo.toml'],
+    models: 'kube-rs/kube as `cargo release` bumps it (release.toml: shared version, dependents upgraded), with the edits of its pre-release hook scripts/release-pre.sh made as data: the CHANGELOG header and compare link, issue links, and the version in README.md and kube-derive/README.md',
+    extends: 'cargo-workspace',
+    restates: [{ hook: '../scripts/release-pre.sh', skipped: 'its sanity check (that README recommends the k8s-openapi version `cargo tree` resolves)' }],
+    // release-pre.sh, in its order: sd UNRELEASED, drop the old compare link, a new UNRELEASED header, issue links, sd PREV NEW.
+    spec: [
+        'CHANGELOG.md: replace /UNRELEASED/ -> "{version} / {date}", ' +
+            'replace? / \\* see https:\\/\\/github\\.com\\/kube-rs\\/kube\\/compare\\/.*\\.\\.\\.main\\n/ -> "", ' +
+            'replace /<!-- next-header -->/ -> "<!-- next-header -->\\nUNRELEASED\\n===================\\n * see https://github.com/kube-rs/kube/compare/{version}...main\\n", ' +
+            'replace? / #(\\d+)/ -> " [#$1](https://github.com/kube-rs/kube/issues/$1)"',
+        'README.md: literal "{previous}" -> "{version}"',
+        'kube-derive/README.md?: literal? "{previous}" -> "{version}"',
+    ],
+    // Not 0.74.0/0.75.0 (before the repository's rename the hook wrote kube-rs/kube-rs links against
+    // master), 2.0.0 (README was bumped by hand, so the hook skipped itself and the CHANGELOG kept
+    // UNRELEASED), nor 3.1.0 and later (the hook's `sd` stopped removing the old compare link; the
+    // script still says to, and this preset does).
+    checkedAgainst: [
+        'kube-rs/kube@cd7e00e9af (0.76.0)',
+        'kube-rs/kube@c04539fcaf (0.77.0)',
+        'kube-rs/kube@7d356faaeb (0.82.1)',
+        'kube-rs/kube@c1e8e64521 (0.87.2)',
+        'kube-rs/kube@74d90c9060 (0.88.1)',
+        'kube-rs/kube@5dce83b7f1 (0.90.0)',
+        'kube-rs/kube@76944b40d3 (0.94.2)',
+        'kube-rs/kube@c9b7b70f7f (0.99.0)',
+        'kube-rs/kube@ed3d3902f1 (1.0.0)',
+        'kube-rs/kube@1ba4b2ad63 (1.1.0)',
+        'kube-rs/kube@45f9c9b18b (2.0.1)',
+        'kube-rs/kube@8ed4a1debe (3.0.0)',
+        'kube-rs/kube@28e63b6b7b (3.0.1)',
+    ],
+};
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/metallb.ts
+const metallb = {
+    name: 'metallb',
+    identifiedBy: ['charts/metallb/Chart.yaml', 'internal/version/version.go'],
+    models: "metallb/metallb as `inv release` (tasks.py) bumps it: the charts, the controller and speaker images, internal/version, the website's sidebar and links. An x.y.0 release moves what points at `main` to the tag, a patch release what points at the previous release",
+    spec: [
+        'charts/metallb/Chart.yaml: version, appVersion, dependencies[name=crds].version',
+        'charts/metallb/charts/crds/Chart.yaml: version, appVersion',
+        'config/**/*.yaml: image quay.io/metallb/controller, quay.io/metallb/speaker from main on x.y.0',
+        // `perl s/version\s+=.*/` then gofmt: the placeholder's comment on main goes with the old value.
+        'internal/version/version.go: regex /^\\s*version\\s*=\\s*("[^"]*".*)$/m=\'"{version}"\'',
+        // The sidebar (until 0.14) reads `MetalLB vX.Y.Z`; 0.15 dropped the file.
+        'website/content/_header.md?: regex /^MetalLB (.*)$/m={tag}',
+        'website/content/*.md?: links metallb/metallb from main on x.y.0?',
+        'website/content/*/*.md?: links metallb/metallb from main on x.y.0?',
+        // kustomize references: tasks.py rewrites these two whatever they point at (not config/frr-k8s).
+        'website/content/installation/_index.md?: regex /github\\.com\\/metallb\\/metallb\\/config\\/(?:native|frr)\\?ref=(.*)$/m={tag}',
+    ],
+    // Not v0.13.0 (its manifests kept `:main` init-container images, which tasks.py now refuses) nor
+    // v0.14.0/v0.14.1 (their chart kept version 0.0.0 until 0d9af3f88 fixed the release task for 0.14.2).
+    checkedAgainst: [
+        'metallb/metallb@f287aea7b2 (0.13.4)',
+        'metallb/metallb@b96bce6421 (0.13.7)',
+        'metallb/metallb@4f7e299726 (0.13.12)',
+        'metallb/metallb@7051d76ac2 (0.14.3)',
+        'metallb/metallb@3cee8c018a (0.14.5)',
+        'metallb/metallb@5765ee504d (0.14.9)',
+        'metallb/metallb@f6cd5203a3 (0.15.0)',
+        'metallb/metallb@942c2fe54a (0.15.2)',
+        'metallb/metallb@85bfb4f0e0 (0.15.3)',
+        'metallb/metallb@4c613e152c (0.16.0)',
+        'metallb/metallb@791dfcc63c (0.16.1)',
+    ],
+};
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/npm.ts
+const npm = {
+    name: 'npm',
+    identifiedBy: ['package.json'],
+    models: 'an npm package as `npm version` bumps it: package.json and package-lock.json',
+    spec: ['package.json: version', 'package-lock.json?: version, packages[""].version?'],
+    // release-drafter's releases: `npm version` from 5.21.1 (2022, no lockfile) to 7.7.0 (2026).
+    checkedAgainst: [
+        'release-drafter/release-drafter@6df64e4ba4 (5.21.1)',
+        'release-drafter/release-drafter@cfc5540ebc (5.22.0)',
+        'release-drafter/release-drafter@65c5fb495d (5.24.0)',
+        'release-drafter/release-drafter@09c613e259 (5.25.0)',
+        'release-drafter/release-drafter@3f0f87098b (6.0.0)',
+        'release-drafter/release-drafter@b1476f6e6e (6.1.0)',
+        'release-drafter/release-drafter@5de9358398 (7.2.0)',
+        'release-drafter/release-drafter@693d20e7c1 (7.3.1)',
+        'release-drafter/release-drafter@4d75298e00 (7.5.1)',
+        'release-drafter/release-drafter@eada3c96a6 (7.6.0)',
+        'release-drafter/release-drafter@34d80673e0 (7.7.0)',
+    ],
+};
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/index.ts
+
+
+
+
+
+/**
+ * Every preset that is data: a spec, or a spec on top of cargo-workspace (which reads the workspace
+ * and lives with the engine). Adding one is one file here.
+ */
+const presets_PRESETS = [helmChart, kata, kubeRs, metallb, npm];
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets.ts
+
+
+
+
+
+
+
+const STATIC_PRESETS = new Map(presets_PRESETS.filter((p) => p.extends === undefined).map((p) => [p.name, p.spec.join('\n')]));
+async function readToml(source, path) {
+    if ((await source.resolve(path, 'preset cargo-workspace')).length === 0)
+        return undefined;
+    const bytes = await source.read(path).catch(() => undefined);
+    return bytes ? parseTomlTree(decodeSource(path, bytes)) : undefined;
+}
+function strings(node) {
+    if (!node)
+        return [];
+    if (node.kind === 'scalar')
+        return typeof node.value === 'string' ? [node.value] : [];
+    if (node.kind === 'seq')
+        return node.items.flatMap(strings);
+    return [];
+}
+const DEPENDENCY_TABLES = ['dependencies', 'dev-dependencies', 'build-dependencies'];
+function get(tree, keys) {
+    return tree
+        ? resolveKeyPath(tree, keys.map((name) => ({ type: 'key', name })))[0]?.node
+        : undefined;
+}
+function scalar(node) {
+    return node?.kind === 'scalar' ? node.value : undefined;
+}
+/** The release settings a table (a release.toml, or a `metadata.release` table) gives; undefined keys stay undefined. */
+function settingsOf(table) {
+    if (table?.kind !== 'map')
+        return {};
+    const release = scalar(get(table, ['release']));
+    const replacements = get(table, ['pre-release-replacements']);
+    const hook = get(table, ['pre-release-hook']);
+    const dependentVersion = scalar(get(table, ['dependent-version']));
+    return {
+        ...(typeof dependentVersion === 'string' ? { dependentVersion } : {}),
+        ...(typeof release === 'boolean' ? { release } : {}),
+        ...(replacements?.kind === 'seq' ? { replacements: replacements.items } : {}),
+        ...(hook ? { hook: hook.kind === 'seq' ? strings(hook) : strings(hook).flatMap((h) => h.split(/\s+/)) } : {}),
+    };
+}
+/** `(?m)`, `(?s)`, `(?i)` at the start of a Rust regex become JavaScript flags. */
+function rustRegex(search, where) {
+    let source = search;
+    let flags = 'gd';
+    for (let m = /^\(\?([imsx]+)\)/.exec(source); m; m = /^\(\?([imsx]+)\)/.exec(source)) {
+        flags += m[1].replace(/x/g, '');
+        source = source.slice(m[0].length);
+    }
+    try {
+        return new RegExp(source, [...new Set(flags)].join(''));
+    }
+    catch (error) {
+        throw new errors/* UserError */.yo(`${where}: the search regex "${search}" is not one relkit can run (${error.message}).`, 'Simplify the regex in release.toml (relkit runs it as a JavaScript regex), or list the edit in `files`.', { input: 'preset' });
+    }
+}
+/** A crate's pre-release replacements as spec entries, paths relative to the crate as cargo-release reads them. */
+function replacementEntries(items, crateDir, crate, origin) {
+    return items.map((item, n) => {
+        const where = `${origin} pre-release-replacements[${n}]`;
+        const file = scalar(get(item, ['file']));
+        const search = scalar(get(item, ['search']));
+        const replace = scalar(get(item, ['replace']));
+        if (typeof file !== 'string' || typeof search !== 'string' || typeof replace !== 'string') {
+            throw new errors/* UserError */.yo(`${where} needs \`file\`, \`search\` and \`replace\` strings.`, 'Fix release.toml as cargo-release documents it (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md#pre-release-replacements).', { input: 'preset' });
+        }
+        const count = (key) => {
+            const value = scalar(get(item, [key]));
+            return typeof value === 'number' ? value : undefined;
+        };
+        const exactly = count('exactly');
+        const min = exactly ?? count('min') ?? 1;
+        const max = exactly ?? count('max');
+        const path = external_node_path_namespaceObject.posix.normalize(crateDir ? `${crateDir}/${file}` : file);
+        if (path.startsWith('../'))
+            throw new errors/* UserError */.yo(`${where}: \`file\` "${file}" is outside the workspace.`, 'Point `file` at a file inside the repository.', { input: 'preset' });
+        return {
+            pattern: path.replace(/^\.\//, ''),
+            optional: false,
+            origin: where,
+            selectors: [
+                {
+                    kind: 'replace',
+                    pattern: rustRegex(search, where),
+                    replacement: replace,
+                    placeholders: 'cargo',
+                    crate,
+                    min,
+                    max,
+                    prerelease: scalar(get(item, ['prerelease'])) === true,
+                    optional: min === 0,
+                    text: `${where}: ${search}`,
+                },
+            ],
+        };
+    });
+}
+/**
+ * A Cargo workspace as cargo-release bumps it (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md):
+ * the shared `[workspace.package] version` and each released member's own version; members that are
+ * not released (`publish = false`, `release = false`) keep theirs; a path dependency's requirement
+ * changes only when it no longer matches the new version (ranges are never narrowed); README
+ * dependency snippets for the released crates, the changelog's Unreleased section, and each crate's
+ * `pre-release-replacements`. A `pre-release-hook` is a program relkit does not run: it is reported.
+ */
+const cargoWorkspace = async (source) => {
+    const manifest = await readToml(source, 'Cargo.toml');
+    if (!manifest)
+        throw new errors/* UserError */.yo('Preset `cargo-workspace` needs a Cargo.toml at the workspace root, and there is none.', 'Run the action in the repository root (`working-directory`), or list the files in `files`.', { input: 'preset' });
+    const workspaceToml = await readToml(source, 'release.toml');
+    const workspaceSettings = { ...settingsOf(get(manifest, ['workspace', 'metadata', 'release'])), ...settingsOf(workspaceToml) };
+    const members = strings(get(manifest, ['workspace', 'members']));
+    const memberDirs = new Set();
+    for (const member of members)
+        for (const file of await source.resolve(`${member.replace(/\/$/, '')}/Cargo.toml`, 'preset cargo-workspace'))
+            memberDirs.add(file.slice(0, -'/Cargo.toml'.length));
+    // cargo-release's `dependent-version`: `upgrade` (its default) or `fix`; `warn`, `error` and `ignore` of older releases change nothing.
+    const policy = workspaceSettings.dependentVersion ?? 'upgrade';
+    const requirements = (tables) => (['upgrade', 'fix'].includes(policy) ? tables.map((t) => `requirement ${t}.*[path].version ${policy}?`) : []);
+    const crates = [];
+    const addCrate = async (dir, tree) => {
+        const name = scalar(get(tree, ['package', 'name']));
+        if (typeof name !== 'string')
+            return;
+        const own = { ...settingsOf(get(tree, ['package', 'metadata', 'release'])), ...settingsOf(dir ? await readToml(source, `${dir}/release.toml`) : undefined) };
+        const settings = {
+            release: own.release ?? workspaceSettings.release ?? true,
+            replacements: own.replacements ?? workspaceSettings.replacements ?? [],
+            hook: own.hook ?? workspaceSettings.hook ?? [],
+            dependentVersion: own.dependentVersion ?? workspaceSettings.dependentVersion,
+        };
+        const published = scalar(get(tree, ['package', 'publish'])) !== false;
+        crates.push({ dir, name, tree, released: settings.release && published, settings });
+    };
+    if (get(manifest, ['package']))
+        await addCrate('', manifest);
+    for (const dir of [...memberDirs].sort()) {
+        const tree = await readToml(source, `${dir}/Cargo.toml`);
+        if (tree)
+            await addCrate(dir, tree);
+    }
+    const rootReleased = crates.find((c) => c.dir === '')?.released ?? false;
+    const line = (path, selectors) => `${path}: ${selectors.join(', ')}`;
+    const lines = [line('Cargo.toml', ['workspace.package.version?', ...(rootReleased ? ['package.version?'] : []), ...requirements(['workspace.dependencies', ...DEPENDENCY_TABLES])])];
+    for (const crate of crates.filter((c) => c.dir !== '')) {
+        // An unreleased member (e2e, examples) keeps its own version; its requirements still follow the release.
+        const selectors = [...(crate.released ? ['package.version?'] : []), ...requirements(DEPENDENCY_TABLES)];
+        if (selectors.length > 0)
+            lines.push(line(`${crate.dir}/Cargo.toml`, selectors));
+    }
+    const released = crates
+        .filter((c) => c.released)
+        .map((c) => c.name)
+        .sort();
+    if (released.length > 0)
+        lines.push(`README.md?: crate ${released.join(' ')}?`);
+    lines.push('CHANGELOG.md?: changelog?');
+    const entries = spec_parseSpec(lines.join('\n'), 'preset cargo-workspace');
+    const notes = [];
+    for (const crate of crates.filter((c) => c.released)) {
+        entries.push(...replacementEntries(crate.settings.replacements, crate.dir, crate.name, `${crate.dir ? `${crate.dir}/` : ''}release.toml (${crate.name})`));
+    }
+    const own = crates.filter((c) => c.released && c.settings.dependentVersion !== undefined && c.settings.dependentVersion !== policy);
+    if (own.length > 0)
+        notes.push(`${own.map((c) => c.name).join(', ')} set their own \`dependent-version\`; relkit applies the workspace's (\`${policy}\`) to every requirement.`);
+    const hooks = new Map();
+    for (const crate of crates.filter((c) => c.released && c.settings.hook.length > 0))
+        hooks.set(crate.settings.hook.join(' '), [...(hooks.get(crate.settings.hook.join(' ')) ?? []), crate.name]);
+    for (const [hook, names] of hooks) {
+        notes.push(`release.toml runs the pre-release hook \`${hook}\` for ${names.join(', ')}; relkit does not run it, so whatever it edits (a changelog header, README versions, link rewrites) is not in this bump. Run it yourself, or express its edits as pre-release-replacements.`);
+    }
+    return { entries, notes };
+};
+/**
+ * A data preset on top of a dynamic one: the base's entries, with the paths the data names replaced,
+ * and the base's note about a hook the data restates swapped for what of the hook it leaves out.
+ */
+function extending(base, data) {
+    return async (source) => {
+        const expanded = await base(source);
+        const own = spec_parseSpec(data.spec.join('\n'), `preset ${data.name}`);
+        const replaced = new Set(own.map((e) => e.pattern));
+        const restated = data.restates ?? [];
+        return {
+            entries: [...expanded.entries.filter((e) => !replaced.has(e.pattern)), ...own],
+            notes: [
+                ...expanded.notes.filter((note) => !restated.some((r) => note.includes(`\`${r.hook}\``))),
+                ...restated.map((r) => `Preset ${data.name} makes the edits of the pre-release hook \`${r.hook}\` itself; it does not run ${r.skipped}.`),
+            ],
+        };
+    };
+}
+const BASE_PRESETS = { 'cargo-workspace': cargoWorkspace };
+const DYNAMIC_PRESETS = {
+    ...BASE_PRESETS,
+    ...Object.fromEntries(presets_PRESETS.filter((p) => p.extends !== undefined).map((p) => [p.name, extending(BASE_PRESETS[p.extends], p)])),
+};
+const PRESET_NAMES = [...STATIC_PRESETS.keys(), ...Object.keys(DYNAMIC_PRESETS)].sort();
+function checkPresetNames(names) {
+    for (const name of names) {
+        if (!PRESET_NAMES.includes(name)) {
+            throw new errors/* UserError */.yo(`Input \`preset\` names "${name}", which is not a preset.`, `Use one of ${PRESET_NAMES.join(', ')}, or list the files in \`files\`.`, { input: 'preset' });
+        }
+    }
+}
+async function presets_expandPreset(source, name) {
+    checkPresetNames([name]);
+    const text = STATIC_PRESETS.get(name);
+    return text !== undefined ? { entries: spec_parseSpec(text, `preset ${name}`), notes: [] } : DYNAMIC_PRESETS[name](source);
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./packages/version-files/src/write-files.ts
+
+
+const PARALLEL = 32;
+async function stage(root, file) {
+    const target = (0,external_node_path_namespaceObject.join)(root, file.path);
+    const temp = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(target), `.${(0,external_node_path_namespaceObject.basename)(target)}.relkit-${process.pid}.tmp`);
+    const { mode } = await (0,promises_namespaceObject.stat)(target);
+    await (0,promises_namespaceObject.writeFile)(temp, file.after, { mode: mode & 0o7777 });
+    // writeFile's mode is filtered by the umask; the file must keep exactly the original bits.
+    await (0,promises_namespaceObject.chmod)(temp, mode & 0o7777);
+    return { path: file.path, temp, target };
+}
+/**
+ * Writes every file through a temporary sibling and a rename, and only renames once every
+ * temporary file is in place: a failure part way leaves the workspace as it was.
+ */
+async function writeFilesAtomically(root, files, writes) {
+    const staged = new Map();
+    if (!writes.mock) {
+        try {
+            for (let i = 0; i < files.length; i += PARALLEL) {
+                for (const s of await Promise.all(files.slice(i, i + PARALLEL).map((f) => stage(root, f))))
+                    staged.set(s.path, s);
+            }
+        }
+        catch (error) {
+            await Promise.all(files.map((f) => {
+                const target = (0,external_node_path_namespaceObject.join)(root, f.path);
+                return (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(target), `.${(0,external_node_path_namespaceObject.basename)(target)}.relkit-${process.pid}.tmp`), { force: true });
+            }));
+            throw error;
+        }
+    }
+    for (const file of files) {
+        const s = staged.get(file.path);
+        await writes.perform({ method: 'WRITE', target: file.path, summary: 'set the new version' }, async () => {
+            if (s)
+                await (0,promises_namespaceObject.rename)(s.temp, s.target);
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/workspace.ts
+
+
+
+const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'vendor']);
+/**
+ * The workspace-relative files a spec pattern names. Globs skip .git, node_modules, target and
+ * vendor; every result, symlinks resolved, must be a regular file inside the workspace.
+ */
+async function resolvePattern(root, pattern, origin) {
+    const named = (error) => ((0,errors/* isUserError */.iU)(error) ? new errors/* UserError */.yo(error.message.replace(/^Input `files`/, origin), error.fix, { input: 'files' }) : error);
+    try {
+        checkPattern(pattern, { input: 'files', workspace: root });
+    }
+    catch (error) {
+        throw named(error);
+    }
+    const candidates = [];
+    if (/[*?[\]{}]/.test(pattern)) {
+        for await (const found of (0,promises_namespaceObject.glob)(pattern, { cwd: root, exclude: (name) => SKIPPED_DIRS.has(name) }))
+            candidates.push(found.split(external_node_path_namespaceObject.sep).join('/'));
+        candidates.sort();
+    }
+    else {
+        candidates.push(pattern.replace(/^\.\//, ''));
+    }
+    const files = [];
+    const roots = [{ path: root, label: 'the workspace' }];
+    // The file system is asked about every candidate at once; a glob over 1,000 files waited on each in turn.
+    const kinds = await Promise.all(candidates.map(async (candidate) => {
+        const absolute = (0,external_node_path_namespaceObject.join)(root, candidate);
+        if (!(await (0,promises_namespaceObject.lstat)(absolute).catch(() => undefined)))
+            return undefined;
+        return (await (0,promises_namespaceObject.stat)(absolute).catch(() => undefined))?.isDirectory() ?? false;
+    }));
+    for (const [n, candidate] of candidates.entries()) {
+        const isFolder = kinds[n];
+        // A literal path that is not there is not an error here: the spec reports it with its line.
+        if (isFolder === undefined)
+            continue;
+        try {
+            confinePath(candidate, { input: 'files', roots, kind: isFolder ? 'directory' : 'file' });
+        }
+        catch (error) {
+            throw named(error);
+        }
+        if (!isFolder)
+            files.push(candidate);
+    }
+    return files;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/file-source.ts
+
+
+
+function workspaceFiles(root) {
+    return {
+        label: 'the workspace',
+        resolve: (pattern, origin) => resolvePattern(root, pattern, origin),
+        read: (path) => (0,promises_namespaceObject.readFile)((0,external_node_path_namespaceObject.join)(root, path)),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/detect.ts
+
+
+
+
+
+/**
+ * Most specific first: a project preset (which covers its VERSION and charts) before the generic
+ * ones, so Kata gets `kata` rather than `VERSION` alone.
+ */
+const CANDIDATES = [
+    { preset: 'kata', files: undefined },
+    { preset: 'metallb', files: undefined },
+    { preset: 'kube-rs', files: undefined },
+    { preset: 'cargo-workspace', files: undefined },
+    { preset: 'npm', files: undefined },
+    { preset: 'helm-chart', files: 'VERSION' },
+    { preset: undefined, files: 'VERSION' },
+    { preset: 'helm-chart', files: undefined },
+];
+function describeChoice(choice) {
+    return [choice.preset ? `preset ${choice.preset}` : '', choice.files ? `version-files ${choice.files}` : ''].filter(Boolean).join(' + ');
+}
+/**
+ * Which version files the repository has: the first candidate whose patch release plans cleanly
+ * (every file there, every place found, one current version). Undefined when none fits.
+ */
+async function detectVersionFiles(source, options) {
+    for (const choice of CANDIDATES) {
+        // A project's preset fits only a tree with the files that make it that project: kata's chart
+        // is optional for old stable branches, but a VERSION file alone is not Kata.
+        const identifying = PRESETS.find((p) => p.name === choice.preset)?.identifiedBy ?? [];
+        if ((await Promise.all(identifying.map((path) => source.resolve(path, 'detection')))).some((found) => found.length === 0))
+            continue;
+        try {
+            const entries = [...(choice.preset ? (await expandPreset(source, choice.preset)).entries : []), ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
+            const plan = await planBump({ source, entries, bump: 'patch', current: { kind: 'files' }, tagPrefix: options.tagPrefix, date: options.date, allowDowngrade: false });
+            if (plan.previous !== undefined && plan.files.length > 0)
+                return { ...choice, plan };
+        }
+        catch (error) {
+            // A candidate that does not plan (a file missing, a selector matching nothing) simply does not fit.
+            if (!isUserError(error))
+                throw error;
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/branch-state.ts
+const PATHS_PER_QUERY = 150;
+/** The commit a branch points at, or undefined when it does not exist. */
+async function branchHead(graphql, owner, repo, branch) {
+    const result = await graphql(`
+      query ($owner: String!, $name: String!, $ref: String!) {
+        repository(owner: $owner, name: $name) {
+          ref(qualifiedName: $ref) {
+            target {
+              oid
+            }
+          }
+        }
+      }
+    `, { owner, name: repo, ref: `refs/heads/${branch}` });
+    return result.repository.ref?.target.oid;
+}
+/** Blob ids of `paths` at `commit` (undefined for a path that is not there), many paths per query. */
+async function blobShasAt(graphql, owner, repo, commit, paths) {
+    const found = new Map();
+    for (let offset = 0; offset < paths.length; offset += PATHS_PER_QUERY) {
+        const chunk = paths.slice(offset, offset + PATHS_PER_QUERY);
+        const variables = { owner, name: repo };
+        const fields = chunk.map((path, n) => {
+            variables[`e${n}`] = `${commit}:${path}`;
+            return `f${n}: object(expression: $e${n}) { ... on Blob { oid } }`;
+        });
+        const declarations = chunk.map((_, n) => `$e${n}: String!`).join(', ');
+        const result = await graphql(`query($owner: String!, $name: String!, ${declarations}) { repository(owner: $owner, name: $name) { ${fields.join(' ')} } }`, variables);
+        chunk.forEach((path, n) => found.set(path, result.repository[`f${n}`]?.oid));
+    }
+    return found;
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./packages/changes/src/git-blob.ts
+
+/** The object id git (and GitHub) gives these bytes as a blob, to compare content without fetching it. */
+function git_blob_gitBlobSha(contents) {
+    return (0,external_node_crypto_.createHash)('sha1').update(`blob ${contents.length}\0`).update(contents).digest('hex');
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/commit.ts
+
+
+
+function graphqlErrorType(error) {
+    return error.errors?.[0]?.type;
+}
+/** Paths whose content on `commit` differs from `files`, and paths of `deletions` that are still there. */
+async function differingPaths(clients, owner, repo, commit, files, deletions = []) {
+    const shas = await blobShasAt(clients.graphql, owner, repo, commit, [...files.map((f) => f.path), ...deletions]);
+    return [...files.filter((f) => shas.get(f.path) !== git_blob_gitBlobSha(f.contents)).map((f) => f.path), ...deletions.filter((path) => shas.get(path) !== undefined)];
+}
+function concurrentPush(request, head, differing) {
+    return new errors/* UserError */.yo(`Branch ${request.branch} of ${request.owner}/${request.repo} moved to ${head.slice(0, 12)} after the checkout at ${request.expectedHead.slice(0, 12)}, and ${differing.length} of the files to commit differ there (${differing.slice(0, 5).join(', ')}${differing.length > 5 ? ', …' : ''}); nothing was committed, nothing was overwritten.`, `Someone pushed to ${request.branch} meanwhile: re-run the workflow so it checks out the new head (or lock the branch for the release with relkit/lock-branch first).`);
+}
+const CREATE_COMMIT = `mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }`;
+/**
+ * Commits `files` on top of `expectedHead` with GraphQL createCommitOnBranch: GitHub signs the
+ * commit, and expectedHeadOid makes a concurrent push fail instead of being overwritten. A branch
+ * that already carries exactly these files (the same run, re-run) is left alone.
+ */
+async function commitFiles(clients, request) {
+    const { owner, repo, branch } = request;
+    const where = `${owner}/${repo}@${branch}`;
+    let head = request.headKnown ? request.expectedHead : undefined;
+    try {
+        head ??= await branchHead(clients.graphql, owner, repo, branch);
+    }
+    catch (error) {
+        throw (0,errors/* explainGitHubError */.Pm)(error, `read branch ${where}`, 'contents: read');
+    }
+    let branchCreated = false;
+    if (head === undefined) {
+        if (!request.createBranch) {
+            throw new errors/* UserError */.yo(`Branch ${branch} does not exist in ${owner}/${repo}.`, 'Set `branch` to an existing branch, or create it first.', { input: 'branch' });
+        }
+        await clients.writes
+            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/git/refs`, summary: `create branch ${branch} at ${request.expectedHead.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: request.expectedHead }))
+            .catch((error) => {
+            throw (0,errors/* explainGitHubError */.Pm)(error, `create branch ${where}`, 'contents: write');
+        });
+        head = request.expectedHead;
+        branchCreated = true;
+    }
+    if (head !== request.expectedHead) {
+        const differing = await differingPaths(clients, owner, repo, head, request.files, request.deletions);
+        if (differing.length === 0) {
+            clients.log(`${where} is at ${head.slice(0, 12)}, which already has these ${request.files.length} files: nothing to commit.`);
+            return { status: 'already-present', sha: head, branchCreated };
+        }
+        throw concurrentPush(request, head, differing);
+    }
+    const input = {
+        branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: branch },
+        expectedHeadOid: request.expectedHead,
+        message: request.message,
+        fileChanges: { additions: request.files.map((f) => ({ path: f.path, contents: f.contents.toString('base64') })), deletions: (request.deletions ?? []).map((path) => ({ path })) },
+    };
+    try {
+        const made = await clients.writes.perform({
+            method: 'GRAPHQL',
+            target: `createCommitOnBranch ${where}`,
+            summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}`,
+        }, () => clients.graphql(CREATE_COMMIT, { input }));
+        return made ? { status: 'committed', sha: made.createCommitOnBranch.commit.oid, branchCreated } : { status: 'planned', sha: undefined, branchCreated };
+    }
+    catch (error) {
+        if (graphqlErrorType(error) !== 'STALE_DATA')
+            throw (0,errors/* explainGitHubError */.Pm)(error, `commit to ${where}`, 'contents: write');
+        // Lost a race, or a retried request whose first attempt did land: look at what is there now.
+        const now = (await branchHead(clients.graphql, owner, repo, branch)) ?? request.expectedHead;
+        const differing = await differingPaths(clients, owner, repo, now, request.files, request.deletions);
+        if (differing.length === 0)
+            return { status: 'already-present', sha: now, branchCreated };
+        throw concurrentPush(request, now, differing);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/branch-ownership.ts
+
+/** The trailer every commit relkit makes on a branch it owns carries; a commit without it is someone else's. */
+function ownershipTrailer(branch) {
+    return `Relkit-Branch: ${branch}`;
+}
+function withOwnershipTrailer(message, branch) {
+    const trailer = ownershipTrailer(branch);
+    const body = message.body?.trimEnd() ?? '';
+    if (body.split('\n').includes(trailer))
+        return { headline: message.headline, body };
+    return { headline: message.headline, body: body ? `${body}\n\n${trailer}` : trailer };
+}
+const COMPARE_PAGE = 250;
+/**
+ * The commits on `head` that are not on `startPoint` and that relkit did not make. A branch with
+ * none of these may be reset; one with any holds work a human pushed, which relkit never overwrites.
+ */
+async function foreignCommits(clients, where, startPoint, head) {
+    const trailer = ownershipTrailer(where.branch);
+    const { data } = await clients.rest.rest.repos
+        .compareCommitsWithBasehead({ owner: where.owner, repo: where.repo, basehead: `${startPoint}...${head}`, per_page: COMPARE_PAGE })
+        .catch((error) => {
+        throw (0,errors/* explainGitHubError */.Pm)(error, `compare ${where.branch} of ${where.owner}/${where.repo} with ${startPoint.slice(0, 12)}`, 'contents: read');
+    });
+    const foreign = data.commits
+        .filter((c) => !c.commit.message.split('\n').some((line) => line.trim() === trailer))
+        .map((c) => ({ sha: c.sha, author: c.author?.login ?? c.commit.author?.name ?? 'unknown', headline: c.commit.message.split('\n')[0] ?? '' }));
+    // More commits than one page: far more than relkit ever puts on a branch, so not relkit's alone.
+    if (data.ahead_by > data.commits.length && foreign.length === 0)
+        foreign.push({ sha: head, author: 'unknown', headline: `${data.ahead_by} commits` });
+    return foreign;
+}
+function humanCommitsError(where, foreign, input) {
+    const listed = foreign
+        .slice(0, 3)
+        .map((c) => `${c.sha.slice(0, 12)} by ${c.author} ("${c.headline}")`)
+        .join(', ');
+    return new errors/* UserError */.yo(`Branch ${where.branch} of ${where.owner}/${where.repo} has ${foreign.length} commit(s) relkit did not make: ${listed}${foreign.length > 3 ? ', …' : ''}. relkit only rewrites branches it owns, so nothing was pushed and the pull request was left as it is.`, `Fold those changes into the inputs (or merge the pull request as it is), then delete the branch and re-run; or set \`${input}\` to another branch name.`, { input });
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/pull-request.ts
+
+
+
+const PULL_FIELDS = `number url title body isDraft author { login } headRepository { nameWithOwner }
+  labels(first: 100) { nodes { name } }
+  reviewRequests(first: 100) { nodes { requestedReviewer { ... on User { login } ... on Team { slug } } } }
+  latestReviews(first: 100) { nodes { author { login } } }`;
+const STATE = `query($owner: String!, $name: String!, $headOwner: String!, $headName: String!, $base: String!, $head: String!, $baseName: String!, $headRef: String!) {
+  target: repository(owner: $owner, name: $name) {
+    base: ref(qualifiedName: $base) { target { oid } }
+    pullRequests(headRefName: $headRef, baseRefName: $baseName, states: [OPEN], first: 20) { nodes { ${PULL_FIELDS} } }
+  }
+  source: repository(owner: $headOwner, name: $headName) {
+    head: ref(qualifiedName: $head) { target { oid } }
+  }
+}`;
+function sameRepo(a, b) {
+    return a.owner.toLowerCase() === b.owner.toLowerCase() && a.repo.toLowerCase() === b.repo.toLowerCase();
+}
+/**
+ * Puts `files` on the relkit branch and makes sure exactly one open pull request carries them:
+ * the branch is created from `startPoint`, reset only when every commit on it is relkit's own,
+ * and an open pull request from it (also from a fork) is updated rather than a second one opened.
+ */
+async function proposeChanges(clients, request) {
+    const { owner, repo, base, branch } = request;
+    const headRepo = request.head ?? { owner, repo };
+    const crossRepository = !sameRepo(headRepo, { owner, repo });
+    const branchInput = request.branchInput ?? 'pr-branch';
+    const where = { owner: headRepo.owner, repo: headRepo.repo, branch };
+    if (branch === base && !crossRepository) {
+        throw new errors/* UserError */.yo(`The pull request branch and its base are both "${base}".`, `Use a separate branch for the pull request (\`${branchInput}\`).`, { input: branchInput });
+    }
+    const state = await clients
+        .graphql(STATE, { owner, name: repo, headOwner: headRepo.owner, headName: headRepo.repo, base: `refs/heads/${base}`, head: `refs/heads/${branch}`, baseName: base, headRef: branch })
+        .catch((error) => {
+        throw (0,errors/* explainGitHubError */.Pm)(error, `read ${owner}/${repo}${crossRepository ? ` and ${headRepo.owner}/${headRepo.repo}` : ''}`, 'contents: read and pull-requests: read');
+    });
+    if (!state.target?.base) {
+        throw new errors/* UserError */.yo(`The base branch ${base} does not exist in ${owner}/${repo}.`, 'Set `base` to the branch the pull request should target.', { input: 'base' });
+    }
+    const message = withOwnershipTrailer(request.message, branch);
+    let branchReset = false;
+    let commit;
+    const head = state.source?.head?.target.oid;
+    if (head !== undefined && (await differingPaths(clients, headRepo.owner, headRepo.repo, head, request.files)).length === 0) {
+        clients.log(`${branch} already carries these ${request.files.length} files: nothing to commit.`);
+        commit = { status: 'already-present', sha: head, branchCreated: false };
+    }
+    else {
+        const refPath = `/repos/${headRepo.owner}/${headRepo.repo}/git/refs`;
+        if (head === undefined) {
+            await clients.writes
+                .perform({ method: 'POST', target: refPath, summary: `create branch ${branch}${crossRepository ? ` in ${headRepo.owner}/${headRepo.repo}` : ''} at ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `refs/heads/${branch}`, sha: request.startPoint }))
+                .catch((error) => {
+                throw (0,errors/* explainGitHubError */.Pm)(error, `create branch ${branch} in ${headRepo.owner}/${headRepo.repo}`, 'contents: write');
+            });
+        }
+        else if (head !== request.startPoint) {
+            const foreign = await foreignCommits(clients, where, request.startPoint, head);
+            if (foreign.length > 0)
+                throw humanCommitsError(where, foreign, branchInput);
+            await clients.writes
+                .perform({ method: 'PATCH', target: `${refPath}/heads/${branch}`, summary: `reset ${branch} (only relkit's commits) to ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.updateRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `heads/${branch}`, sha: request.startPoint, force: true }))
+                .catch((error) => {
+                throw (0,errors/* explainGitHubError */.Pm)(error, `reset branch ${branch}`, 'contents: write');
+            });
+            branchReset = true;
+        }
+        // The state query (and the write just made) say where the branch is: no need to read it again.
+        commit = await commitFiles(clients, { owner: headRepo.owner, repo: headRepo.repo, branch, expectedHead: request.startPoint, message, files: request.files, headKnown: true });
+        commit = { ...commit, branchCreated: head === undefined };
+    }
+    const headName = `${headRepo.owner}/${headRepo.repo}`.toLowerCase();
+    const existing = state.target.pullRequests.nodes.find((p) => p.headRepository?.nameWithOwner.toLowerCase() === headName);
+    const [pullRequest, author] = existing ? [await updatePull(clients, request, existing), existing.author?.login] : await openPull(clients, request, headRepo, crossRepository);
+    const labelsHave = existing?.labels.nodes.map((l) => l.name) ?? [];
+    const labelsAdded = request.labels.filter((l) => !labelsHave.includes(l));
+    if (labelsAdded.length > 0) {
+        const number = pullRequest.number;
+        await clients.writes
+            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/issues/${number ?? '<new>'}/labels`, summary: `label the pull request ${labelsAdded.join(', ')}` }, () => clients.rest.rest.issues.addLabels({ owner, repo, issue_number: number, labels: labelsAdded }))
+            .catch((error) => {
+            throw (0,errors/* explainGitHubError */.Pm)(error, `label pull request #${number}`, 'pull-requests: write');
+        });
+    }
+    const reviewersRequested = await requestReviews(clients, request, pullRequest, existing, author);
+    if (pullRequest.status === 'unchanged' && (commit.status === 'committed' || commit.status === 'planned' || labelsAdded.length > 0 || reviewersRequested.length > 0))
+        pullRequest.status = 'updated';
+    return { commit, branchReset, pullRequest, labelsAdded, reviewersRequested };
+}
+async function openPull(clients, request, headRepo, crossRepository) {
+    const { owner, repo, base, branch } = request;
+    const head = crossRepository ? `${headRepo.owner}:${branch}` : branch;
+    const created = await clients.writes
+        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls`, summary: `open a ${request.draft ? 'draft ' : ''}pull request ${head} → ${base}: ${request.title}` }, () => clients.rest.rest.pulls.create({ owner, repo, head, base, title: request.title, body: request.body, draft: request.draft ?? false, maintainer_can_modify: true }))
+        .catch(async (error) => {
+        // A retried POST whose first answer was lost: GitHub made the pull request, so find and use it.
+        if ((0,errors/* httpStatus */.nG)(error) === 422 && /already exists/i.test(`${(0,errors/* githubMessage */.hg)(error)} ${error.message}`)) {
+            const { data } = await clients.rest.rest.pulls.list({ owner, repo, head: `${headRepo.owner}:${branch}`, base, state: 'open', per_page: 10 });
+            const found = data[0];
+            if (found) {
+                clients.log(`The pull request ${head} → ${base} already exists (#${found.number}; an earlier attempt's answer was lost): using it.`);
+                if (found.title !== request.title || (found.body ?? '') !== request.body) {
+                    await clients.writes.perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${found.number}`, summary: `update the title and body of #${found.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: found.number, title: request.title, body: request.body }));
+                }
+                return { data: found };
+            }
+        }
+        throw (0,errors/* explainGitHubError */.Pm)(error, `open a pull request on ${owner}/${repo}`, 'pull-requests: write (and "Allow GitHub Actions to create and approve pull requests" for GITHUB_TOKEN)');
+    });
+    return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user?.login];
+}
+async function updatePull(clients, request, existing) {
+    const { owner, repo } = request;
+    if (existing.title === request.title && existing.body === request.body)
+        return { number: existing.number, url: existing.url, status: 'unchanged', draft: existing.isDraft };
+    await clients.writes
+        .perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${existing.number}`, summary: `update the title and body of #${existing.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: existing.number, title: request.title, body: request.body }))
+        .catch((error) => {
+        throw (0,errors/* explainGitHubError */.Pm)(error, `update pull request #${existing.number}`, 'pull-requests: write');
+    });
+    return { number: existing.number, url: existing.url, status: 'updated', draft: existing.isDraft };
+}
+/** Asks for reviews once: people already asked, and people who already reviewed, are not asked again. */
+async function requestReviews(clients, request, pull, existing, author) {
+    // GitHub refuses to ask a pull request's author for a review.
+    const asked = new Set(author ? [author.toLowerCase()] : []);
+    for (const r of existing?.reviewRequests.nodes ?? [])
+        asked.add((r.requestedReviewer?.login ?? `@team/${r.requestedReviewer?.slug}`).toLowerCase());
+    for (const review of existing?.latestReviews.nodes ?? [])
+        if (review.author)
+            asked.add(review.author.login.toLowerCase());
+    const reviewers = (request.reviewers ?? []).filter((r) => !asked.has(r.toLowerCase()));
+    const teams = (request.teamReviewers ?? []).filter((t) => !asked.has(`@team/${t}`.toLowerCase()));
+    if (reviewers.length === 0 && teams.length === 0)
+        return [];
+    const { owner, repo } = request;
+    const number = pull.number;
+    const names = [...reviewers, ...teams.map((t) => `team ${t}`)];
+    await clients.writes
+        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls/${number ?? '<new>'}/requested_reviewers`, summary: `request reviews from ${names.join(', ')}` }, () => clients.rest.rest.pulls.requestReviewers({ owner, repo, pull_number: number, reviewers, team_reviewers: teams }))
+        .catch((error) => {
+        throw (0,errors/* explainGitHubError */.Pm)(error, `request reviews on #${number}`, 'pull-requests: write (reviewers must be collaborators; teams need the organization)');
+    });
+    return names;
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/git-tree.ts
+
+
+function hashTree(node) {
+    const entries = [];
+    for (const [name, sha] of node.files)
+        entries.push({ name, sortKey: name, line: Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(sha, 'hex')]) });
+    for (const [name, child] of node.dirs)
+        entries.push({ name, sortKey: `${name}/`, line: Buffer.concat([Buffer.from(`40000 ${name}\0`), Buffer.from(hashTree(child), 'hex')]) });
+    // git orders a tree's entries by name bytes, a subtree's name compared as if it ended in '/'.
+    entries.sort((a, b) => Buffer.compare(Buffer.from(a.sortKey), Buffer.from(b.sortKey)));
+    const body = Buffer.concat(entries.map((e) => e.line));
+    return createHash('sha1').update(`tree ${body.length}\0`).update(body).digest('hex');
+}
+/**
+ * The id git (and GitHub) gives the root tree of these files (all regular, mode 100644): equal ids
+ * mean a commit already holds exactly this tree, without listing it.
+ */
+function gitTreeSha(files) {
+    const root = { files: new Map(), dirs: new Map() };
+    for (const file of files) {
+        const parts = file.path.split('/');
+        let node = root;
+        for (const dir of parts.slice(0, -1)) {
+            let child = node.dirs.get(dir);
+            if (!child)
+                node.dirs.set(dir, (child = { files: new Map(), dirs: new Map() }));
+            node = child;
+        }
+        node.files.set(parts.at(-1), gitBlobSha(file.contents));
+    }
+    return hashTree(root);
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./packages/changes/src/checkout-head.ts
+
+
+/** The commit checked out in `dir`, or undefined when it is not a git checkout (or git is missing). */
+async function checkoutHead(dir) {
+    try {
+        const { stdout } = await (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile)('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir, timeout: 10_000 });
+        const sha = stdout.trim();
+        return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/changes/src/index.ts
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./packages/version-files/src/tags.ts
+
+/** The highest semver tag `<prefix>X.Y.Z[-pre]` in the repository, from one matching-refs listing. */
+async function highestTag(rest, owner, repo, prefix) {
+    const refs = await rest.paginate(rest.rest.git.listMatchingRefs, { owner, repo, ref: `tags/${prefix}`, per_page: 100 });
+    let best;
+    for (const ref of refs) {
+        const tag = ref.ref.slice('refs/tags/'.length);
+        const version = semver_default().valid(tag.slice(prefix.length)) ? new (semver_default()).SemVer(tag.slice(prefix.length)) : undefined;
+        if (version && (!best || semver_default().gt(version, best.version)))
+            best = { tag, version };
+    }
+    return best;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/run.ts
+
+
+
+
+
+
+
+
+
+
+async function currentSource(clients, input) {
+    switch (input.currentFrom.kind) {
+        case 'files':
+        case 'none':
+        case 'spec':
+            return input.currentFrom;
+        case 'tag': {
+            const { rest } = clients.github(input.token);
+            const found = await highestTag(rest, input.owner, input.repo, input.tagPrefix);
+            return { kind: 'value', version: found?.version, label: found ? `tag ${found.tag}` : `tags ${input.tagPrefix}X.Y.Z (none found)` };
+        }
+    }
+}
+/**
+ * bump-version-files: plan every edit, commit it (to a branch or as a pull request) when asked,
+ * then write the checkout. Everything is resolved before the first write, so a bad input changes
+ * nothing; the checkout is written last, so a re-run after a failed commit plans the same edits.
+ */
+async function runBumpVersionFiles(clients, input, env) {
+    const source = workspaceFiles(input.root);
+    const expanded = await Promise.all(input.presets.map((p) => presets_expandPreset(source, p)));
+    const entries = [...expanded.flatMap((e) => e.entries), ...input.files];
+    // What a preset could not do (a release hook it does not run) is said before anything else.
+    const notes = expanded.flatMap((e) => e.notes);
+    for (const note of notes)
+        clients.warn(note);
+    const plan = await plan_planBump({
+        source,
+        entries,
+        version: input.version,
+        bump: input.bump,
+        preid: input.preid,
+        current: await currentSource(clients, input),
+        tagPrefix: input.tagPrefix,
+        date: input.date,
+        allowDowngrade: input.allowDowngrade,
+    });
+    const vars = templateVars(plan.version, { tagPrefix: input.tagPrefix, previous: plan.previous, date: input.date });
+    const changed = plan.files.map((f) => f.path);
+    clients.log(`Version ${plan.previous?.version ?? '(unknown)'} → ${plan.version.version}: ${changed.length} file(s) to change.`);
+    if (clients.writes.mock)
+        for (const file of plan.files)
+            clients.log(file.diff);
+    // Resolve everything the commit needs before the first write, so a bad input changes nothing.
+    const prefix = (0,external_node_path_namespaceObject.relative)(input.repoRoot, input.root).split('\\').join('/');
+    const repoFiles = plan.files.map((f) => ({ path: prefix ? `${prefix}/${f.path}` : f.path, contents: f.after }));
+    // Files another step wrote (a changelog section) ride along; the version edits win on the same path.
+    for (const { path, real } of input.include)
+        if (!repoFiles.some((f) => f.path === path))
+            repoFiles.push({ path, contents: await (0,promises_namespaceObject.readFile)(real) });
+    const [headline = '', ...rest] = renderTemplate(input.commitMessage, vars).split('\n');
+    const message = { headline, ...(rest.join('\n').trim() ? { body: rest.join('\n').trim() } : {}) };
+    let expectedHead;
+    let github;
+    let target;
+    if (input.commit !== 'none' && (changed.length > 0 || input.include.length > 0)) {
+        expectedHead = input.expectedHead ?? (await checkoutHead(input.repoRoot)) ?? env.GITHUB_SHA;
+        if (!expectedHead) {
+            throw new errors/* UserError */.yo('Cannot tell which commit the checkout is at: the workspace is not a git checkout and GITHUB_SHA is not set.', 'Set `expected-head-sha` to the commit the files were checked out from.', { input: 'expected-head-sha' });
+        }
+        github = clients.github(input.token);
+        target = input.commit === 'branch' ? input.branch : input.base;
+        if (!target) {
+            const { data } = await github.rest.rest.repos.get({ owner: input.owner, repo: input.repo });
+            target = data.default_branch;
+        }
+    }
+    const outcome = { plan, changed, notes };
+    if (github && expectedHead && target) {
+        const changeClients = { rest: github.rest, graphql: github.graphql, writes: clients.writes, log: clients.log };
+        if (input.commit === 'branch') {
+            outcome.commit = await commitFiles(changeClients, { owner: input.owner, repo: input.repo, branch: target, expectedHead, message, files: repoFiles, createBranch: true });
+        }
+        else {
+            const fileList = changed.map((p) => `- \`${p}\``).join('\n');
+            outcome.proposal = await proposeChanges(changeClients, {
+                owner: input.owner,
+                repo: input.repo,
+                base: target,
+                branch: renderTemplate(input.prBranch, vars),
+                startPoint: expectedHead,
+                message,
+                files: repoFiles,
+                title: input.prTitle ? renderTemplate(input.prTitle, vars) : headline,
+                body: input.prBody
+                    ? renderTemplate(input.prBody, vars)
+                    : `Sets version ${plan.version.version}${plan.previous ? ` (was ${plan.previous.version})` : ''} in ${changed.length} file(s):\n\n${fileList}\n\n_Opened by relkit/bump-version-files; re-running it updates this pull request._`,
+                labels: input.labels,
+            });
+        }
+    }
+    // The checkout is written last: if the commit or the pull request fails, a re-run in the same
+    // workspace still sees the old versions, plans the same edits and completes what was left.
+    await writeFilesAtomically(input.root, plan.files, clients.writes);
+    return outcome;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./actions/bump-version-files/src/inputs.ts
 
 
 
@@ -38761,57 +44647,57 @@ function today() {
     return new Date().toISOString().slice(0, 10);
 }
 /** Every input is read and checked here, before any file is read or request sent. */
-function readInputs(ctx, env) {
-    const { inputs } = ctx;
+function readInputs(ctx) {
+    const { inputs, env } = ctx;
     const version = inputs.string('version');
-    const bump = inputs.oneOf('bump', _relkit_version_files__WEBPACK_IMPORTED_MODULE_3__/* .BUMPS */ .ou);
+    const bump = inputs.oneOf('bump', BUMPS);
     if (version !== undefined && bump !== undefined) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('Both `version` and `bump` are set.', 'Set only one: `version` for an exact version, `bump` to derive it from the current one.', { input: 'bump' });
+        throw new errors/* UserError */.yo('Both `version` and `bump` are set.', 'Set only one: `version` for an exact version, `bump` to derive it from the current one.', { input: 'bump' });
     }
     const preid = inputs.string('preid');
     if (preid !== undefined && !/^[0-9A-Za-z-]+$/.test(preid)) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Input \`preid\` is "${preid}", which is not a pre-release identifier.`, 'Use letters, digits and hyphens, e.g. `rc` or `beta`.', { input: 'preid' });
+        throw new errors/* UserError */.yo(`Input \`preid\` is "${preid}", which is not a pre-release identifier.`, 'Use letters, digits and hyphens, e.g. `rc` or `beta`.', { input: 'preid' });
     }
     const rawFrom = inputs.string('current-version-from');
     let currentFrom = { kind: 'files' };
     if (rawFrom === 'tag' || rawFrom === 'none')
         currentFrom = { kind: rawFrom };
     else if (rawFrom !== undefined)
-        currentFrom = { kind: 'spec', entries: [(0,_relkit_version_files__WEBPACK_IMPORTED_MODULE_3__/* .parseSpecLine */ .Zw)(rawFrom, 'current-version-from')], label: rawFrom };
-    const files = (0,_relkit_version_files__WEBPACK_IMPORTED_MODULE_3__/* .parseSpec */ .F9)(inputs.raw('files') ?? '');
+        currentFrom = { kind: 'spec', entries: [parseSpecLine(rawFrom, 'current-version-from')], label: rawFrom };
+    const files = spec_parseSpec(inputs.raw('files') ?? '');
     const presets = inputs.list('preset', { commas: true });
-    (0,_relkit_version_files__WEBPACK_IMPORTED_MODULE_3__/* .checkPresetNames */ .w3)(presets);
+    checkPresetNames(presets);
     if (files.length === 0 && presets.length === 0) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('Neither `files` nor `preset` says which files to change.', 'List the files in `files` (e.g. `VERSION` and `deploy/Chart.yaml: version, appVersion`) or pick a `preset`.', {
+        throw new errors/* UserError */.yo('Neither `files` nor `preset` says which files to change.', 'List the files in `files` (e.g. `VERSION` and `deploy/Chart.yaml: version, appVersion`) or pick a `preset`.', {
             input: 'files',
         });
     }
     const date = inputs.string('date') ?? today();
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Input \`date\` is "${date}", not a YYYY-MM-DD date.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });
+        throw new errors/* UserError */.yo(`Input \`date\` is "${date}", not a YYYY-MM-DD date.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });
     }
-    const workspace = (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .workspaceRoot */ .oS)(env);
-    const repoRoot = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.realpathSync)(workspace.path);
-    const root = (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .confinePath */ .ey)(inputs.string('working-directory', { default: '.' }), { input: 'working-directory', roots: [workspace], kind: 'directory' }).real;
+    const workspace = workspaceRoot(env);
+    const repoRoot = (0,external_node_fs_namespaceObject.realpathSync)(workspace.path);
+    const root = confinePath(inputs.string('working-directory', { default: '.' }), { input: 'working-directory', roots: [workspace], kind: 'directory' }).real;
     const commit = inputs.oneOf('commit', ['none', 'branch', 'pull-request'], { default: 'none' });
     const { owner, repo } = inputs.repository(env, { required: commit !== 'none' || currentFrom.kind === 'tag' }) ?? { owner: '', repo: '' };
     const token = inputs.string('token');
     if ((commit !== 'none' || currentFrom.kind === 'tag') && token === undefined) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`\`${commit !== 'none' ? `commit: ${commit}` : 'current-version-from: tag'}\` needs a token, and \`token\` is empty.`, 'Pass `token: ${{ github.token }}` (or an App token) with contents and pull-requests write.', { input: 'token' });
+        throw new errors/* UserError */.yo(`\`${commit !== 'none' ? `commit: ${commit}` : 'current-version-from: tag'}\` needs a token, and \`token\` is empty.`, 'Pass `token: ${{ github.token }}` (or an App token) with contents and pull-requests write.', { input: 'token' });
     }
     const expectedHead = inputs.string('expected-head-sha');
     if (expectedHead !== undefined && !/^[0-9a-f]{40}$/.test(expectedHead)) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Input \`expected-head-sha\` is "${expectedHead}", not a full commit SHA.`, 'Give the 40-character SHA of the commit the checkout is at, or leave it empty.', {
+        throw new errors/* UserError */.yo(`Input \`expected-head-sha\` is "${expectedHead}", not a full commit SHA.`, 'Give the 40-character SHA of the commit the checkout is at, or leave it empty.', {
             input: 'expected-head-sha',
         });
     }
     // A symlink in the checkout must not carry a file from elsewhere (the runner's environment, /etc) into the commit.
     const include = inputs.list('include-files', { commas: true }).map((path) => ({
-        path: (0,node_path__WEBPACK_IMPORTED_MODULE_1__.relative)(workspace.path, (0,node_path__WEBPACK_IMPORTED_MODULE_1__.resolve)(workspace.path, path)).split(node_path__WEBPACK_IMPORTED_MODULE_1__.sep).join('/'),
-        real: (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .confinePath */ .ey)(path, { input: 'include-files', roots: [workspace], kind: 'file', what: 'the file (e.g. the `changelog-file` of gen-relnotes)' }).real,
+        path: (0,external_node_path_namespaceObject.relative)(workspace.path, (0,external_node_path_namespaceObject.resolve)(workspace.path, path)).split(external_node_path_namespaceObject.sep).join('/'),
+        real: confinePath(path, { input: 'include-files', roots: [workspace], kind: 'file', what: 'the file (e.g. the `changelog-file` of gen-relnotes)' }).real,
     }));
     if (include.length > 0 && commit === 'none') {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('`include-files` is set but `commit` is none, so nothing would commit them.', 'Set `commit: branch` or `commit: pull-request`, or clear `include-files`.', {
+        throw new errors/* UserError */.yo('`include-files` is set but `commit` is none, so nothing would commit them.', 'Set `commit: branch` or `commit: pull-request`, or clear `include-files`.', {
             input: 'include-files',
         });
     }
@@ -38844,17 +44730,7 @@ function readInputs(ctx, env) {
     };
 }
 
-
-/***/ }),
-
-/***/ 4892:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
-/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1630);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2004);
-
+;// CONCATENATED MODULE: ./actions/bump-version-files/src/step.ts
 
 
 const DIFF_LIMIT = 60_000;
@@ -38899,9 +44775,9 @@ function summarize(ctx, input, outcome) {
     else
         summary.paragraph(`Every file already has ${plan.version.version}: nothing to change.`);
 }
-await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(async (ctx) => {
-    const input = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readInputs */ .K)(ctx, process.env);
-    const outcome = await (0,_relkit_version_files__WEBPACK_IMPORTED_MODULE_1__/* .runBumpVersionFiles */ .xg)({ github: (token) => ctx.github({ token }), writes: ctx.writes, log: ctx.log, warn: ctx.warn }, input, process.env);
+async function mainStep(ctx) {
+    const input = readInputs(ctx);
+    const outcome = await runBumpVersionFiles({ github: (token) => ctx.github({ token }), writes: ctx.writes, log: ctx.log, warn: ctx.warn }, input, ctx.env);
     const { plan, changed } = outcome;
     const commit = outcome.commit ?? outcome.proposal?.commit;
     ctx.setOutput('version', plan.version.version);
@@ -38914,10 +44790,8 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(asy
     ctx.setOutput('pull-request-number', outcome.proposal?.pullRequest.number ?? '');
     ctx.setOutput('pull-request-url', outcome.proposal?.pullRequest.url ?? '');
     summarize(ctx, input, outcome);
-});
+}
 
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
@@ -38927,10 +44801,10 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  C: () => (/* reexport */ runAction)
+  Cs: () => (/* reexport */ runAction)
 });
 
-// UNUSED EXPORTS: outputValue
+// UNUSED EXPORTS: outputValue, runStepOn
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -40328,7 +46202,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary_summary = _summary;
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -41943,71 +47817,94 @@ function outputValue(value) {
         return JSON.stringify(value);
     return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : '';
 }
-function reportFailure(error) {
+function reportFailure(host, error) {
     if ((0,errors/* isUserError */.iU)(error)) {
-        setFailed(`${error.message}\nFix: ${error.fix}`);
+        host.setFailed(`${error.message}\nFix: ${error.fix}`);
         return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    setFailed(message);
+    host.setFailed(message);
     if (error instanceof Error && error.stack)
-        info(error.stack);
+        host.info(error.stack);
+}
+function runnerHost() {
+    return {
+        env: process.env,
+        getInput: (name) => getInput(name),
+        info: (line) => info(line),
+        warning: (line) => warning(line),
+        setFailed: (message) => setFailed(message),
+        setOutput: (name, value) => setOutput(name, value),
+        saveState: (name, value) => saveState(name, value),
+        getState: (name) => getState(name),
+        setSecret: (secret) => core_setSecret(secret),
+        writeSummary: process.env.GITHUB_STEP_SUMMARY
+            ? async (markdown) => {
+                await summary.addRaw(markdown, true).write();
+            }
+            : undefined,
+    };
+}
+/** Runs an action step on the runner. */
+function runAction(step, options = {}) {
+    return runStepOn(runnerHost(), step, options);
 }
 /**
- * Runs an action body. `mock` is read before anything else so even a failed run reports
+ * Runs an action step on a host. `mock` is read before anything else so even a failed run reports
  * whether it was a rehearsal; the write plan and summary reach the job summary either way.
  */
-async function runAction(main, options = {}) {
+async function runStepOn(host, step, options = {}) {
     // Masked before any input is checked, so no later line — an error message included — can show it.
     for (const name of SECRET_INPUTS) {
-        const value = getInput(name);
+        const value = host.getInput(name);
         if (value)
-            core_setSecret(value);
+            host.setSecret(value);
     }
-    const inputs = new src_inputs/* Inputs */.G((name) => getInput(name));
+    const inputs = new src_inputs/* Inputs */.G((name) => host.getInput(name));
     const clients = [];
     let writes;
     const summary = new src_summary/* SummaryBuilder */.C();
     try {
         const mock = inputs.boolean('mock', { default: options.mockDefault ?? false });
-        writes = new WritePath({ mock, log: (line) => info(line) });
-        await main({
+        writes = new WritePath({ mock, log: host.info });
+        await step({
             inputs,
+            env: host.env,
             writes,
             summary,
-            log: (line) => info(line),
-            warn: (line) => warning(line),
-            setOutput: (name, value) => setOutput(name, outputValue(value)),
-            saveState: (name, value) => saveState(name, outputValue(value)),
-            getState: (name) => getState(name),
-            mask: (secret) => core_setSecret(secret),
+            log: host.info,
+            warn: host.warning,
+            setOutput: (name, value) => host.setOutput(name, outputValue(value)),
+            saveState: (name, value) => host.saveState(name, outputValue(value)),
+            getState: host.getState,
+            mask: host.setSecret,
             github: (clientOptions) => {
-                const created = (0,github_client/* createGitHubClients */.Y8)({ ...clientOptions, maskSecret: core_setSecret, log: (line) => info(line) });
+                const created = (0,github_client/* createGitHubClients */.Y8)({ ...clientOptions, env: host.env, maskSecret: host.setSecret, log: host.info });
                 clients.push(created);
                 return created;
             },
         });
     }
     catch (error) {
-        reportFailure(error);
+        reportFailure(host, error);
     }
     finally {
-        await writeSummary(summary, writes, clients);
+        await writeSummary(host, summary, writes, clients);
     }
 }
-async function writeSummary(summary, writes, clients) {
+async function writeSummary(host, summary, writes, clients) {
     let markdown = summary.toMarkdown();
     if (writes)
         markdown += `\n${(0,src_summary/* writePlanSection */.m)(writes.writes, writes.mock).toMarkdown()}`;
     if (clients.length > 0)
         markdown += `\nGitHub API requests: ${clients.reduce((sum, c) => sum + c.requests.total, 0)}\n`;
-    if (!process.env.GITHUB_STEP_SUMMARY)
+    if (!host.writeSummary)
         return;
     try {
-        await summary_summary.addRaw(markdown, true).write();
+        await host.writeSummary(markdown);
     }
     catch (error) {
-        warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        host.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
 }
 
@@ -47684,179 +53581,6 @@ function createGitHubClients(options) {
 
 /***/ }),
 
-/***/ 902:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  yo: () => (/* reexport */ errors/* UserError */.yo),
-  rg: () => (/* reexport */ checkPattern),
-  ey: () => (/* reexport */ confinePath),
-  $f: () => (/* reexport */ src_text/* escapeRegex */.$f),
-  Pm: () => (/* reexport */ errors/* explainGitHubError */.Pm),
-  Ct: () => (/* reexport */ src_text/* fillPlaceholders */.Ct),
-  hg: () => (/* reexport */ errors/* githubMessage */.hg),
-  nG: () => (/* reexport */ errors/* httpStatus */.nG),
-  iU: () => (/* reexport */ errors/* isUserError */.iU),
-  hX: () => (/* reexport */ src_text/* unknownPlaceholders */.hX),
-  oS: () => (/* reexport */ workspaceRoot)
-});
-
-// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, createGitHubClients, escapeHtml, formatDuration, isContentCreating, parseDuration, runBounded, runnerTempRoot, writePlanSection
-
-// EXTERNAL MODULE: ./packages/kit/src/errors.ts
-var errors = __nccwpck_require__(7817);
-// EXTERNAL MODULE: ./packages/kit/src/inputs.ts
-var inputs = __nccwpck_require__(6415);
-// EXTERNAL MODULE: ./packages/kit/src/duration.ts
-var duration = __nccwpck_require__(5438);
-// EXTERNAL MODULE: ./packages/kit/src/summary.ts
-var summary = __nccwpck_require__(5300);
-// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 28 modules
-var github_client = __nccwpck_require__(9412);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
-
-
-
-const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
-function inside(root, path) {
-    const rel = (0,external_node_path_.relative)(root, path);
-    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
-}
-function realRoot(root) {
-    try {
-        return (0,external_node_fs_.realpathSync)(root.path);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Names the path's kind of special file, or undefined for a regular file or folder. */
-function specialKind(stats) {
-    if (stats.isFIFO())
-        return 'a FIFO';
-    if (stats.isSocket())
-        return 'a socket';
-    if (stats.isCharacterDevice() || stats.isBlockDevice())
-        return 'a device';
-    return undefined;
-}
-/**
- * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
- * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
- * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
- * link to a terminal). Called before the first write, in mock mode too.
- */
-function confinePath(value, options) {
-    const { input, roots, kind } = options;
-    const label = `Input \`${input}\`: "${value}"`;
-    const [first] = roots;
-    if (!first)
-        throw new Error('confinePath needs at least one root');
-    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
-    const absolute = (0,external_node_path_.resolve)(first.path, value);
-    const lexicalRoot = roots.find((r) => inside((0,external_node_path_.resolve)(r.path), absolute));
-    if (!lexicalRoot) {
-        const why = (0,external_node_path_.isAbsolute)(value) ? `is an absolute path outside ${rootsText}` : value.split(/[\\/]/).includes('..') ? `leaves ${rootsText} with \`..\`` : `is outside ${rootsText}`;
-        throw new errors/* UserError */.yo(`${label} ${why}.`, FIX, { input });
-    }
-    let existing;
-    try {
-        existing = (0,external_node_fs_.lstatSync)(absolute);
-    }
-    catch {
-        existing = undefined;
-    }
-    if (!existing) {
-        if (kind !== 'output')
-            throw new errors/* UserError */.yo(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
-        // The file is created later: its nearest existing folder decides where it would land.
-        let parent = (0,external_node_path_.dirname)(absolute);
-        while (!pathExists(parent) && (0,external_node_path_.dirname)(parent) !== parent)
-            parent = (0,external_node_path_.dirname)(parent);
-        const realParent = (0,external_node_fs_.realpathSync)(parent);
-        const root = roots.find((r) => {
-            const real = realRoot(r);
-            return real !== undefined && inside(real, realParent);
-        });
-        if (!root)
-            throw new errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
-        const real = (0,external_node_path_.resolve)(realParent, (0,external_node_path_.relative)(parent, absolute));
-        return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
-    }
-    let real;
-    try {
-        real = (0,external_node_fs_.realpathSync)(absolute);
-    }
-    catch {
-        throw new errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
-    }
-    const root = roots.find((r) => {
-        const rr = realRoot(r);
-        return rr !== undefined && inside(rr, real);
-    });
-    if (!root)
-        throw new errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
-    const stats = (0,external_node_fs_.statSync)(real);
-    const special = specialKind(stats);
-    if (special)
-        throw new errors/* UserError */.yo(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
-    if (kind === 'directory' && !stats.isDirectory())
-        throw new errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
-    if (kind !== 'directory' && !stats.isFile())
-        throw new errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
-    return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
-}
-function pathExists(path) {
-    try {
-        (0,external_node_fs_.lstatSync)(path);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
- * segment), before it is expanded; every match is then checked with confinePath.
- */
-function checkPattern(pattern, options) {
-    const label = `Input \`${options.input}\`: "${pattern}"`;
-    if ((0,external_node_path_.isAbsolute)(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
-        throw new errors/* UserError */.yo(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
-    if (pattern.split(/[\\/]/).includes('..'))
-        throw new errors/* UserError */.yo(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
-}
-/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
-function workspaceRoot(env) {
-    return { path: (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
-}
-/** RUNNER_TEMP as a root, where the runner provides it. */
-function runnerTempRoot(env) {
-    return env.RUNNER_TEMP ? [{ path: resolve(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
-}
-
-// EXTERNAL MODULE: ./packages/kit/src/text.ts
-var src_text = __nccwpck_require__(7093);
-;// CONCATENATED MODULE: ./packages/kit/src/index.ts
-
-
-
-
-
-
-
-
-
-
-
-/***/ }),
-
 /***/ 6415:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -48091,5752 +53815,6 @@ function unknownPlaceholders(template, known) {
 
 /***/ }),
 
-/***/ 1630:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  ou: () => (/* reexport */ BUMPS),
-  w3: () => (/* reexport */ checkPresetNames),
-  F9: () => (/* reexport */ spec_parseSpec),
-  Zw: () => (/* reexport */ parseSpecLine),
-  xg: () => (/* reexport */ runBumpVersionFiles)
-});
-
-// UNUSED EXPORTS: PRESETS, applyEdits, decodeSource, describeChoice, detectVersionFiles, encodeSource, expandPreset, lineColumn, planBump, workspaceFiles, writeFilesAtomically
-
-;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
-class Diff {
-    diff(oldStr, newStr, 
-    // Type below is not accurate/complete - see above for full possibilities - but it compiles
-    options = {}) {
-        let callback;
-        if (typeof options === 'function') {
-            callback = options;
-            options = {};
-        }
-        else if ('callback' in options) {
-            callback = options.callback;
-        }
-        // Allow subclasses to massage the input prior to running
-        const oldString = this.castInput(oldStr, options);
-        const newString = this.castInput(newStr, options);
-        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
-        const newTokens = this.removeEmpty(this.tokenize(newString, options));
-        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
-    }
-    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
-        var _a;
-        const done = (value) => {
-            value = this.postProcess(value, options);
-            if (callback) {
-                setTimeout(function () { callback(value); }, 0);
-                return undefined;
-            }
-            else {
-                return value;
-            }
-        };
-        const newLen = newTokens.length, oldLen = oldTokens.length;
-        let editLength = 1;
-        let maxEditLength = newLen + oldLen;
-        if (options.maxEditLength != null) {
-            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
-        }
-        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
-        const abortAfterTimestamp = Date.now() + maxExecutionTime;
-        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
-        // Seed editLength = 0, i.e. the content starts with the same values
-        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
-        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-            // Identity per the equality and tokenizer
-            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
-        }
-        // Once we hit the right edge of the edit graph on some diagonal k, we can
-        // definitely reach the end of the edit graph in no more than k edits, so
-        // there's no point in considering any moves to diagonal k+1 any more (from
-        // which we're guaranteed to need at least k+1 more edits).
-        // Similarly, once we've reached the bottom of the edit graph, there's no
-        // point considering moves to lower diagonals.
-        // We record this fact by setting minDiagonalToConsider and
-        // maxDiagonalToConsider to some finite value once we've hit the edge of
-        // the edit graph.
-        // This optimization is not faithful to the original algorithm presented in
-        // Myers's paper, which instead pointlessly extends D-paths off the end of
-        // the edit graph - see page 7 of Myers's paper which notes this point
-        // explicitly and illustrates it with a diagram. This has major performance
-        // implications for some common scenarios. For instance, to compute a diff
-        // where the new text simply appends d characters on the end of the
-        // original text of length n, the true Myers algorithm will take O(n+d^2)
-        // time while this optimization needs only O(n+d) time.
-        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
-        // Main worker method. checks all permutations of a given edit length for acceptance.
-        const execEditLength = () => {
-            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
-                let basePath;
-                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
-                if (removePath) {
-                    // No one else is going to attempt to use this value, clear it
-                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
-                    bestPath[diagonalPath - 1] = undefined;
-                }
-                let canAdd = false;
-                if (addPath) {
-                    // what newPos will be after we do an insertion:
-                    const addPathNewPos = addPath.oldPos - diagonalPath;
-                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
-                }
-                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
-                if (!canAdd && !canRemove) {
-                    // If this path is a terminal then prune
-                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
-                    bestPath[diagonalPath] = undefined;
-                    continue;
-                }
-                // Select the diagonal that we want to branch from. We select the prior
-                // path whose position in the old string is the farthest from the origin
-                // and does not pass the bounds of the diff graph
-                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
-                    basePath = this.addToPath(addPath, true, false, 0, options);
-                }
-                else {
-                    basePath = this.addToPath(removePath, false, true, 1, options);
-                }
-                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
-                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-                    // If we have hit the end of both strings, then we are done
-                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-                }
-                else {
-                    bestPath[diagonalPath] = basePath;
-                    if (basePath.oldPos + 1 >= oldLen) {
-                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
-                    }
-                    if (newPos + 1 >= newLen) {
-                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
-                    }
-                }
-            }
-            editLength++;
-        };
-        // Performs the length of edit iteration. Is a bit fugly as this has to support the
-        // sync and async mode which is never fun. Loops over execEditLength until a value
-        // is produced, or until the edit length exceeds options.maxEditLength (if given),
-        // in which case it will return undefined.
-        if (callback) {
-            (function exec() {
-                setTimeout(function () {
-                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
-                        return callback(undefined);
-                    }
-                    if (!execEditLength()) {
-                        exec();
-                    }
-                }, 0);
-            }());
-        }
-        else {
-            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
-                const ret = execEditLength();
-                if (ret) {
-                    return ret;
-                }
-            }
-        }
-    }
-    addToPath(path, added, removed, oldPosInc, options) {
-        const last = path.lastComponent;
-        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
-            return {
-                oldPos: path.oldPos + oldPosInc,
-                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
-            };
-        }
-        else {
-            return {
-                oldPos: path.oldPos + oldPosInc,
-                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
-            };
-        }
-    }
-    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
-        const newLen = newTokens.length, oldLen = oldTokens.length;
-        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
-        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
-            newPos++;
-            oldPos++;
-            commonCount++;
-            if (options.oneChangePerToken) {
-                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
-            }
-        }
-        if (commonCount && !options.oneChangePerToken) {
-            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
-        }
-        basePath.oldPos = oldPos;
-        return newPos;
-    }
-    equals(left, right, options) {
-        if (options.comparator) {
-            return options.comparator(left, right);
-        }
-        else {
-            return left === right
-                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
-        }
-    }
-    removeEmpty(array) {
-        const ret = [];
-        for (let i = 0; i < array.length; i++) {
-            if (array[i]) {
-                ret.push(array[i]);
-            }
-        }
-        return ret;
-    }
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    castInput(value, options) {
-        return value;
-    }
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    tokenize(value, options) {
-        return Array.from(value);
-    }
-    join(chars) {
-        // Assumes ValueT is string, which is the case for most subclasses.
-        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
-        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
-        // assume tokens and values are strings, but not completely - is weird and janky.
-        return chars.join('');
-    }
-    postProcess(changeObjects, 
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    options) {
-        return changeObjects;
-    }
-    get useLongestToken() {
-        return false;
-    }
-    buildValues(lastComponent, newTokens, oldTokens) {
-        // First we convert our linked list of components in reverse order to an
-        // array in the right order:
-        const components = [];
-        let nextComponent;
-        while (lastComponent) {
-            components.push(lastComponent);
-            nextComponent = lastComponent.previousComponent;
-            delete lastComponent.previousComponent;
-            lastComponent = nextComponent;
-        }
-        components.reverse();
-        const componentLen = components.length;
-        let componentPos = 0, newPos = 0, oldPos = 0;
-        for (; componentPos < componentLen; componentPos++) {
-            const component = components[componentPos];
-            if (!component.removed) {
-                if (!component.added && this.useLongestToken) {
-                    let value = newTokens.slice(newPos, newPos + component.count);
-                    value = value.map(function (value, i) {
-                        const oldValue = oldTokens[oldPos + i];
-                        return oldValue.length > value.length ? oldValue : value;
-                    });
-                    component.value = this.join(value);
-                }
-                else {
-                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
-                }
-                newPos += component.count;
-                // Common case
-                if (!component.added) {
-                    oldPos += component.count;
-                }
-            }
-            else {
-                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
-                oldPos += component.count;
-            }
-        }
-        return components;
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/line.js
-
-
-class LineDiff extends Diff {
-    constructor() {
-        super(...arguments);
-        this.tokenize = tokenize;
-    }
-    equals(left, right, options) {
-        // If we're ignoring whitespace, we need to normalise lines by stripping
-        // whitespace before checking equality. (This has an annoying interaction
-        // with newlineIsToken that requires special handling: if newlines get their
-        // own token, then we DON'T want to trim the *newline* tokens down to empty
-        // strings, since this would cause us to treat whitespace-only line content
-        // as equal to a separator between lines, which would be weird and
-        // inconsistent with the documented behavior of the options.)
-        if (options.ignoreWhitespace) {
-            if (!options.newlineIsToken || !left.includes('\n')) {
-                left = left.trim();
-            }
-            if (!options.newlineIsToken || !right.includes('\n')) {
-                right = right.trim();
-            }
-        }
-        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
-            if (left.endsWith('\n')) {
-                left = left.slice(0, -1);
-            }
-            if (right.endsWith('\n')) {
-                right = right.slice(0, -1);
-            }
-        }
-        return super.equals(left, right, options);
-    }
-}
-const lineDiff = new LineDiff();
-function diffLines(oldStr, newStr, options) {
-    return lineDiff.diff(oldStr, newStr, options);
-}
-function diffTrimmedLines(oldStr, newStr, options) {
-    options = generateOptions(options, { ignoreWhitespace: true });
-    return lineDiff.diff(oldStr, newStr, options);
-}
-// Exported standalone so it can be used from jsonDiff too.
-function tokenize(value, options) {
-    if (options.stripTrailingCr) {
-        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
-        value = value.replace(/\r\n/g, '\n');
-    }
-    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
-    // Ignore the final empty token that occurs if the string ends with a new line
-    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
-        linesAndNewlines.pop();
-    }
-    // Merge the content and line separators into single tokens
-    for (let i = 0; i < linesAndNewlines.length; i++) {
-        const line = linesAndNewlines[i];
-        if (i % 2 && !options.newlineIsToken) {
-            retLines[retLines.length - 1] += line;
-        }
-        else {
-            retLines.push(line);
-        }
-    }
-    return retLines;
-}
-
-;// CONCATENATED MODULE: ./node_modules/diff/libesm/patch/create.js
-
-/**
- * Returns true if the filename contains characters that require C-style
- * quoting (as used by Git and GNU diffutils in diff output).
- */
-function needsQuoting(s) {
-    for (let i = 0; i < s.length; i++) {
-        if (s[i] < '\x20' || s[i] > '\x7e' || s[i] === '"' || s[i] === '\\') {
-            return true;
-        }
-    }
-    return false;
-}
-/**
- * C-style quotes a filename, encoding special characters as escape sequences
- * and non-ASCII bytes as octal escapes. This is the inverse of
- * `parseQuotedFileName` in parse.ts.
- *
- * Non-ASCII bytes are encoded as UTF-8 before being emitted as octal escapes.
- * This matches the behaviour of both Git and GNU diffutils, which always emit
- * UTF-8 octal escapes regardless of the underlying filesystem encoding (e.g.
- * Git for Windows converts from NTFS's UTF-16 to UTF-8 internally).
- *
- * If the filename doesn't need quoting, returns it as-is.
- */
-function quoteFileNameIfNeeded(s) {
-    if (!needsQuoting(s)) {
-        return s;
-    }
-    let result = '"';
-    const bytes = new TextEncoder().encode(s);
-    let i = 0;
-    while (i < bytes.length) {
-        const b = bytes[i];
-        // See https://en.wikipedia.org/wiki/Escape_sequences_in_C#Escape_sequences
-        if (b === 0x07) {
-            result += '\\a';
-        }
-        else if (b === 0x08) {
-            result += '\\b';
-        }
-        else if (b === 0x09) {
-            result += '\\t';
-        }
-        else if (b === 0x0a) {
-            result += '\\n';
-        }
-        else if (b === 0x0b) {
-            result += '\\v';
-        }
-        else if (b === 0x0c) {
-            result += '\\f';
-        }
-        else if (b === 0x0d) {
-            result += '\\r';
-        }
-        else if (b === 0x22) {
-            result += '\\"';
-        }
-        else if (b === 0x5c) {
-            result += '\\\\';
-        }
-        else if (b >= 0x20 && b <= 0x7e) {
-            // Just a printable ASCII character that is neither a double quote nor a
-            // backslash; no need to escape it.
-            result += String.fromCharCode(b);
-        }
-        else {
-            // Either part of a non-ASCII character or a control character without a
-            // special escape sequence; needs escaping as a 3-digit octal escape
-            result += '\\' + b.toString(8).padStart(3, '0');
-        }
-        i++;
-    }
-    result += '"';
-    return result;
-}
-const INCLUDE_HEADERS = {
-    includeIndex: true,
-    includeUnderline: true,
-    includeFileHeaders: true
-};
-const FILE_HEADERS_ONLY = {
-    includeIndex: false,
-    includeUnderline: false,
-    includeFileHeaders: true
-};
-const OMIT_HEADERS = {
-    includeIndex: false,
-    includeUnderline: false,
-    includeFileHeaders: false
-};
-function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-    let optionsObj;
-    if (!options) {
-        optionsObj = {};
-    }
-    else if (typeof options === 'function') {
-        optionsObj = { callback: options };
-    }
-    else {
-        optionsObj = options;
-    }
-    if (typeof optionsObj.context === 'undefined') {
-        optionsObj.context = 4;
-    }
-    // We copy this into its own variable to placate TypeScript, which thinks
-    // optionsObj.context might be undefined in the callbacks below.
-    const context = optionsObj.context;
-    // @ts-expect-error (runtime check for something that is correctly a static type error)
-    if (optionsObj.newlineIsToken) {
-        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
-    }
-    if (!optionsObj.callback) {
-        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
-    }
-    else {
-        const { callback } = optionsObj;
-        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
-                const patch = diffLinesResultToPatch(diff);
-                // TypeScript is unhappy without the cast because it does not understand that `patch` may
-                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
-                callback(patch);
-            } }));
-    }
-    function diffLinesResultToPatch(diff) {
-        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
-        //         of lines containing trailing newline characters. We'll tidy up later...
-        if (!diff) {
-            return;
-        }
-        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
-        function contextLines(lines) {
-            return lines.map(function (entry) { return ' ' + entry; });
-        }
-        const hunks = [];
-        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
-        for (let i = 0; i < diff.length; i++) {
-            const current = diff[i], lines = current.lines || splitLines(current.value);
-            current.lines = lines;
-            if (current.added || current.removed) {
-                // If we have previous context, start with that
-                if (!oldRangeStart) {
-                    const prev = diff[i - 1];
-                    oldRangeStart = oldLine;
-                    newRangeStart = newLine;
-                    if (prev) {
-                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
-                        oldRangeStart -= curRange.length;
-                        newRangeStart -= curRange.length;
-                    }
-                }
-                // Output our changes
-                for (const line of lines) {
-                    curRange.push((current.added ? '+' : '-') + line);
-                }
-                // Track the updated file position
-                if (current.added) {
-                    newLine += lines.length;
-                }
-                else {
-                    oldLine += lines.length;
-                }
-            }
-            else {
-                // Identical context lines. Track line changes
-                if (oldRangeStart) {
-                    // Close out any changes that have been output (or join overlapping)
-                    if (lines.length <= context * 2 && i < diff.length - 2) {
-                        // Overlapping
-                        for (const line of contextLines(lines)) {
-                            curRange.push(line);
-                        }
-                    }
-                    else {
-                        // end the range and output
-                        const contextSize = Math.min(lines.length, context);
-                        for (const line of contextLines(lines.slice(0, contextSize))) {
-                            curRange.push(line);
-                        }
-                        const hunk = {
-                            oldStart: oldRangeStart,
-                            oldLines: (oldLine - oldRangeStart + contextSize),
-                            newStart: newRangeStart,
-                            newLines: (newLine - newRangeStart + contextSize),
-                            lines: curRange
-                        };
-                        hunks.push(hunk);
-                        oldRangeStart = 0;
-                        newRangeStart = 0;
-                        curRange = [];
-                    }
-                }
-                oldLine += lines.length;
-                newLine += lines.length;
-            }
-        }
-        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
-        //         "\ No newline at end of file".
-        for (const hunk of hunks) {
-            for (let i = 0; i < hunk.lines.length; i++) {
-                if (hunk.lines[i].endsWith('\n')) {
-                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
-                }
-                else {
-                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
-                    i++; // Skip the line we just added, then continue iterating
-                }
-            }
-        }
-        return {
-            oldFileName: oldFileName, newFileName: newFileName,
-            oldHeader: oldHeader, newHeader: newHeader,
-            hunks: hunks
-        };
-    }
-}
-/**
- * creates a unified diff patch.
- *
- * @param patch either a single structured patch object (as returned by `structuredPatch`) or an
- *   array of them (as returned by `parsePatch`).
- * @param headerOptions behaves the same as the `headerOptions` option of `createTwoFilesPatch`.
- *   Ignored for patches where `isGit` is `true`.
- *
- * When a patch has `isGit: true`, `formatPatch` output is changed to more closely match Git's
- * output: it emits a `diff --git` header, emits Git extended headers as appropriate based on
- * properties like `isRename`, `isCreate`, `newMode`, etc, and will omit `---`/`+++` file
- * headers for patches with no hunks (e.g. renames without content changes).
- */
-function formatPatch(patch, headerOptions) {
-    var _a, _b, _c, _d, _e, _f;
-    if (!headerOptions) {
-        headerOptions = INCLUDE_HEADERS;
-    }
-    if (Array.isArray(patch)) {
-        if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every(p => p.isGit)) {
-            throw new Error('Cannot omit file headers on a multi-file patch. '
-                + '(The result would be unparseable; how would a tool trying to apply '
-                + 'the patch know which changes are to which file?)');
-        }
-        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
-    }
-    const ret = [];
-    // Git patches have a fixed header format (diff --git, extended headers,
-    // and ---/+++ when hunks are present), so headerOptions is ignored.
-    if (patch.isGit) {
-        headerOptions = INCLUDE_HEADERS;
-        // Emit Git-style diff --git header and extended headers.
-        // Git never puts /dev/null in the "diff --git" line; for file
-        // creations/deletions it uses the real filename on both sides.
-        if (!patch.oldFileName) {
-            throw new Error('oldFileName must be specified for Git patches');
-        }
-        if (!patch.newFileName) {
-            throw new Error('newFileName must be specified for Git patches');
-        }
-        let gitOldName = patch.oldFileName;
-        let gitNewName = patch.newFileName;
-        if (patch.isCreate && gitOldName === '/dev/null') {
-            gitOldName = gitNewName.replace(/^b\//, 'a/');
-        }
-        else if (patch.isDelete && gitNewName === '/dev/null') {
-            gitNewName = gitOldName.replace(/^a\//, 'b/');
-        }
-        ret.push('diff --git ' + quoteFileNameIfNeeded(gitOldName) + ' ' + quoteFileNameIfNeeded(gitNewName));
-        if (patch.isDelete) {
-            ret.push('deleted file mode ' + ((_a = patch.oldMode) !== null && _a !== void 0 ? _a : '100644'));
-        }
-        if (patch.isCreate) {
-            ret.push('new file mode ' + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : '100644'));
-        }
-        if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
-            ret.push('old mode ' + patch.oldMode);
-            ret.push('new mode ' + patch.newMode);
-        }
-        if (patch.isRename) {
-            ret.push('rename from ' + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : '').replace(/^a\//, '')));
-            ret.push('rename to ' + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : '').replace(/^b\//, '')));
-        }
-        if (patch.isCopy) {
-            ret.push('copy from ' + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : '').replace(/^a\//, '')));
-            ret.push('copy to ' + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : '').replace(/^b\//, '')));
-        }
-    }
-    else {
-        if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== undefined) {
-            ret.push('Index: ' + patch.oldFileName);
-        }
-        if (headerOptions.includeUnderline) {
-            ret.push('===================================================================');
-        }
-    }
-    // Emit --- / +++ file headers. For Git patches with no hunks (e.g.
-    // pure renames, mode-only changes), Git omits these, so we do too.
-    const hasHunks = patch.hunks.length > 0;
-    if (headerOptions.includeFileHeaders && patch.oldFileName !== undefined && patch.newFileName !== undefined
-        && (!patch.isGit || hasHunks)) {
-        ret.push('--- ' + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? '\t' + patch.oldHeader : ''));
-        ret.push('+++ ' + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? '\t' + patch.newHeader : ''));
-    }
-    for (let i = 0; i < patch.hunks.length; i++) {
-        const hunk = patch.hunks[i];
-        // Unified Diff Format quirk: If the chunk size is 0,
-        // the first number is one lower than one would expect.
-        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
-        const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
-        const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
-        ret.push('@@ -' + oldStart + ',' + hunk.oldLines
-            + ' +' + newStart + ',' + hunk.newLines
-            + ' @@');
-        for (const line of hunk.lines) {
-            ret.push(line);
-        }
-    }
-    return ret.join('\n') + '\n';
-}
-function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-    if (typeof options === 'function') {
-        options = { callback: options };
-    }
-    if (!(options === null || options === void 0 ? void 0 : options.callback)) {
-        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
-        if (!patchObj) {
-            return;
-        }
-        return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
-    }
-    else {
-        const { callback } = options;
-        structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: patchObj => {
-                if (!patchObj) {
-                    callback(undefined);
-                }
-                else {
-                    callback(formatPatch(patchObj, options.headerOptions));
-                }
-            } }));
-    }
-}
-function createPatch(fileName, oldStr, newStr, oldHeader, newHeader, options) {
-    return createTwoFilesPatch(fileName, fileName, oldStr, newStr, oldHeader, newHeader, options);
-}
-/**
- * Split `text` into an array of lines, including the trailing newline character (where present)
- */
-function splitLines(text) {
-    const hasTrailingNl = text.endsWith('\n');
-    const result = text.split('\n').map(line => line + '\n');
-    if (hasTrailingNl) {
-        result.pop();
-    }
-    else {
-        result.push(result.pop().slice(0, -1));
-    }
-    return result;
-}
-
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 1 modules
-var src = __nccwpck_require__(902);
-;// CONCATENATED MODULE: ./packages/version-files/src/source-file.ts
-
-function decodeSource(path, bytes) {
-    if (bytes.includes(0)) {
-        throw new src/* UserError */.yo(`${path} is a binary file.`, 'Remove it from `files`; only text files can be bumped.', { input: 'files' });
-    }
-    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-    return { path, bom, text: bytes.toString('utf8', bom ? 3 : 0) };
-}
-function encodeSource(source, text) {
-    const body = Buffer.from(text, 'utf8');
-    return source.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
-}
-/** 1-based line and column of an offset. */
-/** Offsets where each line starts, per text: every scalar of a 100-document manifest asks for its line. */
-const lineStarts = new Map();
-function startsOf(text) {
-    let starts = lineStarts.get(text);
-    if (!starts) {
-        starts = [0];
-        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
-            starts.push(i + 1);
-        // Texts come and go with the files of one run; a small memo is enough to make lookups O(log n).
-        if (lineStarts.size > 64)
-            lineStarts.clear();
-        lineStarts.set(text, starts);
-    }
-    return starts;
-}
-function lineColumn(text, offset) {
-    const starts = startsOf(text);
-    const at = Math.max(0, Math.min(offset, text.length));
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if (starts[mid] <= at)
-            low = mid;
-        else
-            high = mid - 1;
-    }
-    return { line: low + 1, column: at - starts[low] + 1 };
-}
-function syntaxError(path, format, line, column, message) {
-    return new src/* UserError */.yo(`${path}:${line}:${column}: not valid ${format}: ${message}`, `Fix the ${format} syntax at line ${line}, column ${column} (nothing was changed), or remove the file from \`files\`.`, { input: 'files' });
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/edits.ts
-
-
-/**
- * Applies non-overlapping edits. Two selectors asking for the same change (an anchor and its alias,
- * say) is fine; two asking for different changes to the same bytes is an error, not a coin toss.
- */
-function applyEdits(path, text, edits) {
-    const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
-    const unique = [];
-    for (const edit of sorted) {
-        const last = unique.at(-1);
-        if (last && last.start === edit.start && last.end === edit.end && last.replacement === edit.replacement)
-            continue;
-        if (last && edit.start < last.end) {
-            const { line } = lineColumn(text, edit.start);
-            throw new src/* UserError */.yo(`${path} line ${line}: \`${last.by}\` and \`${edit.by}\` both change the same text, differently.`, 'Remove one of the two selectors from `files` (or the preset you combined with it).', { input: 'files' });
-        }
-        unique.push(edit);
-    }
-    let result = '';
-    let cursor = 0;
-    for (const edit of unique) {
-        result += text.slice(cursor, edit.start) + edit.replacement;
-        cursor = edit.end;
-    }
-    return result + text.slice(cursor);
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/key-path.ts
-
-function parseKeyPath(text, where) {
-    const steps = [];
-    let i = 0;
-    const fail = (why) => {
-        throw new src/* UserError */.yo(`${where}: the key path "${text}" ${why}.`, 'Write key paths as dotted keys with optional filters, e.g. `version`, `dependencies[name=crds].version`, `workspace.dependencies.*[path].version` or `metadata.annotations["example.com/version"]`.', { input: 'files' });
-    };
-    const readQuoted = () => {
-        const quote = text[i];
-        let value = '';
-        i++;
-        while (i < text.length && text[i] !== quote) {
-            if (text[i] === '\\' && quote === '"')
-                i++;
-            value += text[i] ?? '';
-            i++;
-        }
-        if (text[i] !== quote)
-            fail('has an unclosed quote');
-        i++;
-        return value;
-    };
-    while (i < text.length) {
-        const c = text[i];
-        if (c === '.') {
-            if (i === 0 || text[i + 1] === undefined || text[i + 1] === '.')
-                fail('has an empty key');
-            i++;
-            continue;
-        }
-        if (c === '[') {
-            i++;
-            if (text[i] === '"' || text[i] === "'") {
-                steps.push({ type: 'key', name: readQuoted() });
-            }
-            else {
-                const close = text.indexOf(']', i);
-                if (close < 0)
-                    fail('has an unclosed [');
-                const inner = text.slice(i, close).trim();
-                i = close;
-                if (/^\d+$/.test(inner))
-                    steps.push({ type: 'index', index: Number(inner) });
-                else {
-                    const eq = inner.indexOf('=');
-                    const key = (eq < 0 ? inner : inner.slice(0, eq)).trim();
-                    if (!key)
-                        fail('has an empty filter []');
-                    const raw = eq < 0 ? undefined : inner.slice(eq + 1).trim();
-                    steps.push({ type: 'filter', key, value: raw?.replace(/^(["'])(.*)\1$/, '$2') });
-                }
-            }
-            if (text[i] !== ']')
-                fail('has an unclosed [');
-            i++;
-            continue;
-        }
-        if (c === '"' || c === "'") {
-            steps.push({ type: 'key', name: readQuoted() });
-            continue;
-        }
-        let name = '';
-        while (i < text.length && !'.[]"\''.includes(text[i]))
-            name += text[i++];
-        name = name.trim();
-        if (!name)
-            fail('has an empty key');
-        steps.push(name === '*' ? { type: 'any' } : { type: 'key', name });
-    }
-    if (steps.length === 0)
-        fail('is empty');
-    return steps;
-}
-function formatKeyPath(steps) {
-    return steps
-        .map((s, n) => {
-        switch (s.type) {
-            case 'key':
-                return /^[\w-]+$/.test(s.name) ? `${n === 0 ? '' : '.'}${s.name}` : `[${JSON.stringify(s.name)}]`;
-            case 'any':
-                return `${n === 0 ? '' : '.'}*`;
-            case 'index':
-                return `[${s.index}]`;
-            case 'filter':
-                return s.value === undefined ? `[${s.key}]` : `[${s.key}=${s.value}]`;
-        }
-    })
-        .join('');
-}
-function child(node, key) {
-    return node.kind === 'map' ? node.entries.find(([k]) => k === key)?.[1] : undefined;
-}
-function matchesFilter(node, key, value) {
-    const found = child(node, key);
-    if (!found)
-        return false;
-    if (value === undefined)
-        return true;
-    return found.kind === 'scalar' && String(found.value) === value;
-}
-/** Every node the path selects; an empty list when nothing matches. */
-function resolveKeyPath(root, steps) {
-    let current = [{ node: root, path: '' }];
-    const join = (base, key) => (/^[\w-]+$/.test(key) ? (base ? `${base}.${key}` : key) : `${base}[${JSON.stringify(key)}]`);
-    for (const step of steps) {
-        const next = [];
-        for (const { node, path } of current) {
-            switch (step.type) {
-                case 'key': {
-                    const found = child(node, step.name);
-                    if (found)
-                        next.push({ node: found, path: join(path, step.name) });
-                    break;
-                }
-                case 'any':
-                    if (node.kind === 'map')
-                        for (const [k, v] of node.entries)
-                            next.push({ node: v, path: join(path, k) });
-                    if (node.kind === 'seq')
-                        node.items.forEach((v, n) => next.push({ node: v, path: `${path}[${n}]` }));
-                    break;
-                case 'index':
-                    if (node.kind === 'seq' && node.items[step.index])
-                        next.push({ node: node.items[step.index], path: `${path}[${step.index}]` });
-                    break;
-                case 'filter':
-                    if (node.kind === 'seq')
-                        node.items.forEach((v, n) => matchesFilter(v, step.key, step.value) && next.push({ node: v, path: `${path}[${n}]` }));
-                    else if (matchesFilter(node, step.key, step.value))
-                        next.push({ node, path });
-                    break;
-            }
-        }
-        current = next;
-    }
-    return current;
-}
-/** The keys that do exist where a path stopped matching, so the error can show what was meant. */
-function existingKeysNear(root, steps) {
-    for (let n = steps.length - 1; n >= 0; n--) {
-        const parents = resolveKeyPath(root, steps.slice(0, n));
-        if (parents.length === 0)
-            continue;
-        const keys = new Set();
-        for (const { node, path } of parents) {
-            const prefix = path ? `${path}.` : '';
-            if (node.kind === 'map')
-                for (const [k] of node.entries)
-                    keys.add(`${prefix}${k}`);
-            if (node.kind === 'seq')
-                node.items.forEach((_, i) => keys.add(`${path}[${i}]`));
-        }
-        return [...keys].slice(0, 20);
-    }
-    return [];
-}
-
-;// CONCATENATED MODULE: ./node_modules/toml-eslint-parser/lib/chunk-15K8U1wQ.mjs
-//#region rolldown:runtime
-var __defProp = Object.defineProperty;
-var __exportAll = (all, symbols) => {
-	let target = {};
-	for (var name in all) {
-		__defProp(target, name, {
-			get: all[name],
-			enumerable: true
-		});
-	}
-	if (symbols) {
-		__defProp(target, Symbol.toStringTag, { value: "Module" });
-	}
-	return target;
-};
-
-//#endregion
-
-;// CONCATENATED MODULE: ./node_modules/eslint-visitor-keys/lib/visitor-keys.js
-/* eslint-disable jsdoc/valid-types -- doesn't allow `readonly`.
-   TODO: remove eslint-disable when https://github.com/jsdoc-type-pratt-parser/jsdoc-type-pratt-parser/issues/164 is fixed
-*/
-/**
- * @typedef {{ readonly [type: string]: ReadonlyArray<string> }} VisitorKeys
- */
-/* eslint-enable jsdoc/valid-types -- doesn't allow `readonly string[]`. TODO: check why */
-
-/**
- * @type {VisitorKeys}
- */
-const KEYS = {
-	ArrayExpression: ["elements"],
-	ArrayPattern: ["elements"],
-	ArrowFunctionExpression: ["params", "body"],
-	AssignmentExpression: ["left", "right"],
-	AssignmentPattern: ["left", "right"],
-	AwaitExpression: ["argument"],
-	BinaryExpression: ["left", "right"],
-	BlockStatement: ["body"],
-	BreakStatement: ["label"],
-	CallExpression: ["callee", "arguments"],
-	CatchClause: ["param", "body"],
-	ChainExpression: ["expression"],
-	ClassBody: ["body"],
-	ClassDeclaration: ["id", "superClass", "body"],
-	ClassExpression: ["id", "superClass", "body"],
-	ConditionalExpression: ["test", "consequent", "alternate"],
-	ContinueStatement: ["label"],
-	DebuggerStatement: [],
-	DoWhileStatement: ["body", "test"],
-	EmptyStatement: [],
-	ExperimentalRestProperty: ["argument"],
-	ExperimentalSpreadProperty: ["argument"],
-	ExportAllDeclaration: ["exported", "source", "attributes"],
-	ExportDefaultDeclaration: ["declaration"],
-	ExportNamedDeclaration: [
-		"declaration",
-		"specifiers",
-		"source",
-		"attributes",
-	],
-	ExportSpecifier: ["local", "exported"],
-	ExpressionStatement: ["expression"],
-	ForInStatement: ["left", "right", "body"],
-	ForOfStatement: ["left", "right", "body"],
-	ForStatement: ["init", "test", "update", "body"],
-	FunctionDeclaration: ["id", "params", "body"],
-	FunctionExpression: ["id", "params", "body"],
-	Identifier: [],
-	IfStatement: ["test", "consequent", "alternate"],
-	ImportAttribute: ["key", "value"],
-	ImportDeclaration: ["specifiers", "source", "attributes"],
-	ImportDefaultSpecifier: ["local"],
-	ImportExpression: ["source", "options"],
-	ImportNamespaceSpecifier: ["local"],
-	ImportSpecifier: ["imported", "local"],
-	JSXAttribute: ["name", "value"],
-	JSXClosingElement: ["name"],
-	JSXClosingFragment: [],
-	JSXElement: ["openingElement", "children", "closingElement"],
-	JSXEmptyExpression: [],
-	JSXExpressionContainer: ["expression"],
-	JSXFragment: ["openingFragment", "children", "closingFragment"],
-	JSXIdentifier: [],
-	JSXMemberExpression: ["object", "property"],
-	JSXNamespacedName: ["namespace", "name"],
-	JSXOpeningElement: ["name", "attributes"],
-	JSXOpeningFragment: [],
-	JSXSpreadAttribute: ["argument"],
-	JSXSpreadChild: ["expression"],
-	JSXText: [],
-	LabeledStatement: ["label", "body"],
-	Literal: [],
-	LogicalExpression: ["left", "right"],
-	MemberExpression: ["object", "property"],
-	MetaProperty: ["meta", "property"],
-	MethodDefinition: ["key", "value"],
-	NewExpression: ["callee", "arguments"],
-	ObjectExpression: ["properties"],
-	ObjectPattern: ["properties"],
-	PrivateIdentifier: [],
-	Program: ["body"],
-	Property: ["key", "value"],
-	PropertyDefinition: ["key", "value"],
-	RestElement: ["argument"],
-	ReturnStatement: ["argument"],
-	SequenceExpression: ["expressions"],
-	SpreadElement: ["argument"],
-	StaticBlock: ["body"],
-	Super: [],
-	SwitchCase: ["test", "consequent"],
-	SwitchStatement: ["discriminant", "cases"],
-	TaggedTemplateExpression: ["tag", "quasi"],
-	TemplateElement: [],
-	TemplateLiteral: ["quasis", "expressions"],
-	ThisExpression: [],
-	ThrowStatement: ["argument"],
-	TryStatement: ["block", "handler", "finalizer"],
-	UnaryExpression: ["argument"],
-	UpdateExpression: ["argument"],
-	VariableDeclaration: ["declarations"],
-	VariableDeclarator: ["id", "init"],
-	WhileStatement: ["test", "body"],
-	WithStatement: ["object", "body"],
-	YieldExpression: ["argument"],
-};
-
-// Types.
-const NODE_TYPES = Object.keys(KEYS);
-
-// Freeze the keys.
-for (const type of NODE_TYPES) {
-	Object.freeze(KEYS[type]);
-}
-Object.freeze(KEYS);
-
-/* harmony default export */ const visitor_keys = (KEYS);
-
-;// CONCATENATED MODULE: ./node_modules/eslint-visitor-keys/lib/index.js
-/**
- * @author Toru Nagashima <https://github.com/mysticatea>
- * See LICENSE file in root directory for full license.
- */
-
-
-/**
- * @typedef {import('./visitor-keys.js').VisitorKeys} VisitorKeys
- */
-
-// List to ignore keys.
-const KEY_BLACKLIST = new Set([
-	"parent",
-	"leadingComments",
-	"trailingComments",
-]);
-
-/**
- * Check whether a given key should be used or not.
- * @param {string} key The key to check.
- * @returns {boolean} `true` if the key should be used.
- */
-function filterKey(key) {
-	return !KEY_BLACKLIST.has(key) && key[0] !== "_";
-}
-
-/* eslint-disable jsdoc/valid-types -- doesn't allow `readonly`.
-   TODO: remove eslint-disable when https://github.com/jsdoc-type-pratt-parser/jsdoc-type-pratt-parser/issues/164 is fixed
-*/
-/**
- * Get visitor keys of a given node.
- * @param {Object} node The AST node to get keys.
- * @returns {readonly string[]} Visitor keys of the node.
- */
-function getKeys(node) {
-	return Object.keys(node).filter(filterKey);
-}
-/* eslint-enable jsdoc/valid-types -- doesn't allow `readonly` */
-
-/**
- * Make the union set with `KEYS` and given keys.
- * @param {VisitorKeys} additionalKeys The additional keys.
- * @returns {VisitorKeys} The union set.
- */
-function unionWith(additionalKeys) {
-	const retv =
-		/** @type {{ [type: string]: ReadonlyArray<string> }} */
-		(Object.assign({}, visitor_keys));
-
-	for (const type of Object.keys(additionalKeys)) {
-		if (Object.hasOwn(retv, type)) {
-			const keys = new Set(additionalKeys[type]);
-
-			for (const key of retv[type]) {
-				keys.add(key);
-			}
-
-			retv[type] = Object.freeze(Array.from(keys));
-		} else {
-			retv[type] = Object.freeze(Array.from(additionalKeys[type]));
-		}
-	}
-
-	return Object.freeze(retv);
-}
-
-
-
-;// CONCATENATED MODULE: ./node_modules/toml-eslint-parser/lib/index.mjs
-
-
-
-//#region src/internal-utils/index.ts
-/**
-* Get the last element from given array
-*/
-function last(arr) {
-	return arr[arr.length - 1] ?? null;
-}
-/**
-* Node to key name
-*/
-function toKeyName(node) {
-	return node.type === "TOMLBare" ? node.name : node.value;
-}
-
-//#endregion
-//#region src/parser-options.ts
-var TOMLVerImpl = class {
-	constructor(major, minor) {
-		this.major = major;
-		this.minor = minor;
-	}
-	lt(major, minor) {
-		return this.major < major || this.major === major && this.minor < minor;
-	}
-	gte(major, minor) {
-		return this.major > major || this.major === major && this.minor >= minor;
-	}
-};
-const TOML_VERSION_1_0 = new TOMLVerImpl(1, 0);
-const TOML_VERSION_1_1 = new TOMLVerImpl(1, 1);
-const DEFAULT_TOML_VERSION = TOML_VERSION_1_1;
-const SUPPORTED_TOML_VERSIONS = {
-	"1.0": TOML_VERSION_1_0,
-	"1.0.0": TOML_VERSION_1_0,
-	"1.1": TOML_VERSION_1_1,
-	"1.1.0": TOML_VERSION_1_1,
-	latest: TOML_VERSION_1_1,
-	next: TOML_VERSION_1_1
-};
-/**
-* Get TOML version object from given TOML version string.
-*/
-function getTOMLVer(v) {
-	return v && SUPPORTED_TOML_VERSIONS[v] || DEFAULT_TOML_VERSION;
-}
-
-//#endregion
-//#region src/errors.ts
-const MESSAGES = {
-	"unterminated-string": "Unterminated string constant",
-	"unterminated-table-key": "Unterminated table-key",
-	"unterminated-array": "Unterminated array",
-	"unterminated-inline-table": "Unterminated inline table",
-	"missing-key": "Empty bare keys are not allowed",
-	"missing-newline": "Must be a newline",
-	"missing-equals-sign": "Expected equal (=) token",
-	"missing-value": "Unspecified values are invalid",
-	"missing-comma": "Expected comma (,) token",
-	"dupe-keys": "Defining a key multiple times is invalid",
-	"unexpected-char": "Unexpected character",
-	"unexpected-token": "Unexpected token",
-	"invalid-control-character": "Control characters (codes < 0x1f and 0x7f) are not allowed",
-	"invalid-comment-character": "Invalid code point {{cp}} within comments",
-	"invalid-key-value-newline": "The key, equals sign, and value must be on the same line",
-	"invalid-inline-table-newline": "No newlines are allowed between the curly braces unless they are valid within a value",
-	"invalid-underscore": "Underscores are allowed between digits",
-	"invalid-space": "Unexpected spaces",
-	"invalid-three-quotes": "Three or more quotes are not permitted",
-	"invalid-date": "Unexpected invalid date",
-	"invalid-time": "Unexpected invalid time",
-	"invalid-leading-zero": "Leading zeros are not allowed",
-	"invalid-trailing-comma-in-inline-table": "Trailing comma is not permitted in an inline table",
-	"invalid-char-in-escape-sequence": "Invalid character in escape sequence",
-	"invalid-consecutive-dots-in-key": "Consecutive dots are not permitted in keys",
-	"invalid-code-point": "Invalid code point {{cp}}",
-	"invalid-trailing-dot-in-key": "Keys cannot end with a dot",
-	"invalid-leading-dot-in-key": "Keys cannot start with a dot"
-};
-/**
-* Get message from error code
-*/
-function getMessage(code, data) {
-	if (data) return MESSAGES[code].replace(/\{\{(.*?)\}\}/gu, (_, name$2) => {
-		if (name$2 in data) return data[name$2];
-		return `{{${name$2}}}`;
-	});
-	return MESSAGES[code];
-}
-/**
-* TOML parse errors.
-*/
-var ParseError = class extends SyntaxError {
-	/**
-	* Initialize this ParseError instance.
-	*
-	*/
-	constructor(code, offset, line, column, data) {
-		super(getMessage(code, data));
-		this.index = offset;
-		this.lineNumber = line;
-		this.column = column;
-	}
-};
-
-//#endregion
-//#region src/tokenizer/code-point.ts
-const CodePoint = {
-	EOF: -1,
-	NULL: 0,
-	SOH: 1,
-	BACKSPACE: 8,
-	TABULATION: 9,
-	LINE_FEED: 10,
-	FORM_FEED: 12,
-	CARRIAGE_RETURN: 13,
-	ESCAPE: 27,
-	SO: 14,
-	US: 31,
-	SPACE: 32,
-	QUOTATION_MARK: 34,
-	HASH: 35,
-	SINGLE_QUOTE: 39,
-	PLUS_SIGN: 43,
-	COMMA: 44,
-	DASH: 45,
-	DOT: 46,
-	DIGIT_0: 48,
-	DIGIT_1: 49,
-	DIGIT_2: 50,
-	DIGIT_3: 51,
-	DIGIT_7: 55,
-	DIGIT_9: 57,
-	COLON: 58,
-	EQUALS_SIGN: 61,
-	LATIN_CAPITAL_A: 65,
-	LATIN_CAPITAL_E: 69,
-	LATIN_CAPITAL_F: 70,
-	LATIN_CAPITAL_T: 84,
-	LATIN_CAPITAL_U: 85,
-	LATIN_CAPITAL_Z: 90,
-	LEFT_BRACKET: 91,
-	BACKSLASH: 92,
-	RIGHT_BRACKET: 93,
-	UNDERSCORE: 95,
-	LATIN_SMALL_A: 97,
-	LATIN_SMALL_B: 98,
-	LATIN_SMALL_E: 101,
-	LATIN_SMALL_F: 102,
-	LATIN_SMALL_I: 105,
-	LATIN_SMALL_L: 108,
-	LATIN_SMALL_N: 110,
-	LATIN_SMALL_O: 111,
-	LATIN_SMALL_R: 114,
-	LATIN_SMALL_S: 115,
-	LATIN_SMALL_T: 116,
-	LATIN_SMALL_U: 117,
-	LATIN_SMALL_X: 120,
-	LATIN_SMALL_Z: 122,
-	LEFT_BRACE: 123,
-	RIGHT_BRACE: 125,
-	TILDE: 126,
-	DELETE: 127,
-	PAD: 128,
-	SUPERSCRIPT_TWO: 178,
-	SUPERSCRIPT_THREE: 179,
-	SUPERSCRIPT_ONE: 185,
-	VULGAR_FRACTION_ONE_QUARTER: 188,
-	VULGAR_FRACTION_THREE_QUARTERS: 190,
-	LATIN_CAPITAL_LETTER_A_WITH_GRAVE: 192,
-	LATIN_CAPITAL_LETTER_O_WITH_DIAERESIS: 214,
-	LATIN_CAPITAL_LETTER_O_WITH_STROKE: 216,
-	LATIN_SMALL_LETTER_O_WITH_DIAERESIS: 246,
-	LATIN_SMALL_LETTER_O_WITH_STROKE: 248,
-	GREEK_SMALL_REVERSED_DOTTED_LUNATE_SIGMA_SYMBOL: 891,
-	GREEK_CAPITAL_LETTER_YOT: 895,
-	CP_1FFF: 8191,
-	ZERO_WIDTH_NON_JOINER: 8204,
-	ZERO_WIDTH_JOINER: 8205,
-	UNDERTIE: 8255,
-	CHARACTER_TIE: 8256,
-	SUPERSCRIPT_ZERO: 8304,
-	CP_218F: 8591,
-	CIRCLED_DIGIT_ONE: 9312,
-	NEGATIVE_CIRCLED_DIGIT_ZERO: 9471,
-	GLAGOLITIC_CAPITAL_LETTER_AZU: 11264,
-	CP_2FEF: 12271,
-	IDEOGRAPHIC_COMMA: 12289,
-	CP_D7FF: 55295,
-	CP_E000: 57344,
-	CJK_COMPATIBILITY_IDEOGRAPH_F900: 63744,
-	ARABIC_LIGATURE_SALAAMUHU_ALAYNAA: 64975,
-	ARABIC_LIGATURE_SALLA_USED_AS_KORANIC_STOP_SIGN_ISOLATED_FORM: 65008,
-	REPLACEMENT_CHARACTER: 65533,
-	LINEAR_B_SYLLABLE_B008_A: 65536,
-	CP_EFFFF: 983039,
-	CP_10FFFF: 1114111
-};
-/**
-* Check whether the code point is a control character.
-*/
-function isControl(cp) {
-	return cp >= CodePoint.NULL && cp <= CodePoint.US;
-}
-/**
-* Check whether the code point is a whitespace.
-*/
-function isWhitespace(cp) {
-	return cp === CodePoint.TABULATION || cp === CodePoint.SPACE;
-}
-/**
-* Check whether the code point is a end of line.
-*/
-function isEOL(cp) {
-	return cp === CodePoint.LINE_FEED || cp === CodePoint.CARRIAGE_RETURN;
-}
-/**
-* Check whether the code point is an uppercase letter character.
-*/
-function isUpperLetter(cp) {
-	return cp >= CodePoint.LATIN_CAPITAL_A && cp <= CodePoint.LATIN_CAPITAL_Z;
-}
-/**
-* Check whether the code point is a lowercase letter character.
-*/
-function isLowerLetter(cp) {
-	return cp >= CodePoint.LATIN_SMALL_A && cp <= CodePoint.LATIN_SMALL_Z;
-}
-/**
-* Check whether the code point is a letter character.
-*/
-function isLetter(cp) {
-	return isLowerLetter(cp) || isUpperLetter(cp);
-}
-/**
-* Check whether the code point is a digit character.
-*/
-function isDigit(cp) {
-	return cp >= CodePoint.DIGIT_0 && cp <= CodePoint.DIGIT_9;
-}
-/**
-* Check whether the code point is a hex digit character.
-*/
-function isHexDig(cp) {
-	return isDigit(cp) || cp >= CodePoint.LATIN_SMALL_A && cp <= CodePoint.LATIN_SMALL_F || cp >= CodePoint.LATIN_CAPITAL_A && cp <= CodePoint.LATIN_CAPITAL_F;
-}
-/**
-* Check whether the code point is a octal digit character.
-*/
-function isOctalDig(cp) {
-	return cp >= CodePoint.DIGIT_0 && cp <= CodePoint.DIGIT_7;
-}
-/**
-* Check whether the code point is valid code point.
-*
-* see
-* - https://unicode.org/glossary/#unicode_scalar_value
-* - https://toml.io/en/v1.0.0#string
-*/
-function isUnicodeScalarValue(cp) {
-	return cp >= 0 && cp <= 55295 || cp >= 57344 && cp <= 1114111;
-}
-
-//#endregion
-//#region src/tokenizer/locs.ts
-/**
-* Find the last index of the array that is less than or equal to the value.
-*/
-function sortedLastIndex(array, value) {
-	let low = 0;
-	let high = array.length;
-	while (low < high) {
-		const mid = low + high >>> 1;
-		const val = array[mid];
-		if (val === value) return mid + 1;
-		if (val < value) low = mid + 1;
-		else high = mid;
-	}
-	return low;
-}
-/**
-* A class for getting lines and columns location.
-*/
-var Locations = class {
-	constructor() {
-		this.offsets = [];
-	}
-	addOffset(offset) {
-		for (let i = this.offsets.length - 1; i >= 0; i--) {
-			const element = this.offsets[i];
-			if (element === offset) return;
-			if (element < offset) break;
-		}
-		this.offsets.push(offset);
-	}
-	/**
-	* Calculate the location of the given index.
-	* @param index The index to calculate their location.
-	* @returns The location of the index.
-	*/
-	getLocFromIndex(offset) {
-		const line = sortedLastIndex(this.offsets, offset) + 1;
-		return {
-			line,
-			column: offset - (line === 1 ? 0 : this.offsets[line - 2])
-		};
-	}
-};
-
-//#endregion
-//#region src/tokenizer/code-point-iterator.ts
-var CodePointIterator = class {
-	/**
-	* Initialize this char iterator.
-	*/
-	constructor(text) {
-		this.locs = new Locations();
-		this.lastCodePoint = CodePoint.NULL;
-		this.start = -1;
-		this.end = 0;
-		this.text = text;
-	}
-	next() {
-		if (this.lastCodePoint === CodePoint.EOF) return CodePoint.EOF;
-		return this.lastCodePoint = this.moveAt(this.end);
-	}
-	getLocFromIndex(index) {
-		return this.locs.getLocFromIndex(index);
-	}
-	eat(cp) {
-		if (this.text.codePointAt(this.end) === cp) {
-			this.next();
-			return true;
-		}
-		return false;
-	}
-	moveAt(offset) {
-		this.start = this.end = offset;
-		const cp = this.text.codePointAt(this.start) ?? CodePoint.EOF;
-		if (cp === CodePoint.EOF) {
-			this.end = this.start;
-			return cp;
-		}
-		this.end += cp >= 65536 ? 2 : 1;
-		if (cp === CodePoint.LINE_FEED) this.locs.addOffset(this.end);
-		else if (cp === CodePoint.CARRIAGE_RETURN) {
-			if (this.text.codePointAt(this.end) === CodePoint.LINE_FEED) {
-				this.end++;
-				this.locs.addOffset(this.end);
-			}
-			return CodePoint.LINE_FEED;
-		}
-		return cp;
-	}
-};
-
-//#endregion
-//#region src/tokenizer/tokenizer.ts
-const HAS_BIGINT = typeof BigInt !== "undefined";
-const RADIX_PREFIXES = {
-	16: "0x",
-	10: "",
-	8: "0o",
-	2: "0b"
-};
-const ESCAPES_1_0 = {
-	[CodePoint.QUOTATION_MARK]: CodePoint.QUOTATION_MARK,
-	[CodePoint.BACKSLASH]: CodePoint.BACKSLASH,
-	[CodePoint.LATIN_SMALL_B]: CodePoint.BACKSPACE,
-	[CodePoint.LATIN_SMALL_F]: CodePoint.FORM_FEED,
-	[CodePoint.LATIN_SMALL_N]: CodePoint.LINE_FEED,
-	[CodePoint.LATIN_SMALL_R]: CodePoint.CARRIAGE_RETURN,
-	[CodePoint.LATIN_SMALL_T]: CodePoint.TABULATION
-};
-const ESCAPES_LATEST = {
-	...ESCAPES_1_0,
-	[CodePoint.LATIN_SMALL_E]: CodePoint.ESCAPE
-};
-/**
-* Tokenizer for TOML.
-*/
-var Tokenizer = class {
-	/**
-	* Initialize this tokenizer.
-	*/
-	constructor(text, parserOptions) {
-		this.backCode = false;
-		this.lastCodePoint = CodePoint.NULL;
-		this.state = "DATA";
-		this.token = null;
-		this.tokenStart = -1;
-		this.valuesEnabled = false;
-		this.text = text;
-		this.parserOptions = parserOptions || {};
-		this.codePointIterator = new CodePointIterator(text);
-		this.tomlVersion = getTOMLVer(this.parserOptions.tomlVersion);
-		this.ESCAPES = this.tomlVersion.gte(1, 1) ? ESCAPES_LATEST : ESCAPES_1_0;
-	}
-	get start() {
-		return this.codePointIterator.start;
-	}
-	get end() {
-		return this.codePointIterator.end;
-	}
-	getLocFromIndex(index) {
-		return this.codePointIterator.getLocFromIndex(index);
-	}
-	/**
-	* Report an invalid character error.
-	*/
-	reportParseError(code, data) {
-		const offset = this.codePointIterator.start;
-		const loc = this.codePointIterator.getLocFromIndex(offset);
-		throw new ParseError(code, offset, loc.line, loc.column, data);
-	}
-	/**
-	* Get the next token.
-	*/
-	nextToken() {
-		let token = this.token;
-		if (token != null) {
-			this.token = null;
-			return token;
-		}
-		let cp = this.lastCodePoint;
-		while (cp !== CodePoint.EOF && !this.token) {
-			cp = this.nextCode();
-			const nextState = this[this.state](cp);
-			if (!nextState) throw new Error(`Unknown error: pre state=${this.state}`);
-			this.state = nextState;
-		}
-		token = this.token;
-		this.token = null;
-		return token;
-	}
-	/**
-	* Get the next code point.
-	*/
-	nextCode() {
-		if (this.lastCodePoint === CodePoint.EOF) return CodePoint.EOF;
-		if (this.backCode) {
-			this.backCode = false;
-			return this.lastCodePoint;
-		}
-		return this.lastCodePoint = this.codePointIterator.next();
-	}
-	/**
-	* Eat the next code point.
-	*/
-	eatCode(cp) {
-		if (this.lastCodePoint === CodePoint.EOF) return false;
-		if (this.backCode) {
-			if (this.lastCodePoint === cp) {
-				this.backCode = false;
-				return true;
-			}
-			return false;
-		}
-		return this.codePointIterator.eat(cp);
-	}
-	/**
-	* Moves the character position to the given position.
-	*/
-	moveAt(loc) {
-		if (this.backCode) this.backCode = false;
-		this.lastCodePoint = this.codePointIterator.moveAt(loc);
-	}
-	/**
-	* Back the current code point as the given state.
-	*/
-	back(state) {
-		this.backCode = true;
-		return state;
-	}
-	punctuatorToken() {
-		this.startToken();
-		this.endToken("Punctuator", "end");
-	}
-	startToken() {
-		this.tokenStart = this.codePointIterator.start;
-	}
-	/**
-	* Commit the current token.
-	*/
-	endToken(type, pos, option1, option2) {
-		const { tokenStart } = this;
-		const end = this.codePointIterator[pos];
-		const range = [tokenStart, end];
-		const loc = {
-			start: this.codePointIterator.getLocFromIndex(tokenStart),
-			end: this.codePointIterator.getLocFromIndex(end)
-		};
-		if (type === "Block") this.token = {
-			type,
-			value: this.text.slice(tokenStart + 1, end),
-			range,
-			loc
-		};
-		else {
-			let token;
-			const value = this.text.slice(tokenStart, end);
-			if (type === "BasicString" || type === "LiteralString" || type === "MultiLineBasicString" || type === "MultiLineLiteralString") token = {
-				type,
-				value,
-				string: option1,
-				range,
-				loc
-			};
-			else if (type === "Integer") {
-				const text = option1;
-				token = {
-					type,
-					value,
-					number: parseInt(text, option2),
-					bigint: HAS_BIGINT ? BigInt(RADIX_PREFIXES[option2] + text) : null,
-					range,
-					loc
-				};
-			} else if (type === "Float") token = {
-				type,
-				value,
-				number: option1,
-				range,
-				loc
-			};
-			else if (type === "Boolean") token = {
-				type,
-				value,
-				boolean: option1,
-				range,
-				loc
-			};
-			else if (type === "LocalDate" || type === "LocalTime" || type === "LocalDateTime" || type === "OffsetDateTime") token = {
-				type,
-				value,
-				date: option1,
-				range,
-				loc
-			};
-			else token = {
-				type,
-				value,
-				range,
-				loc
-			};
-			this.token = token;
-		}
-	}
-	DATA(cp) {
-		while (isWhitespace(cp) || isEOL(cp)) cp = this.nextCode();
-		if (cp === CodePoint.HASH) {
-			this.startToken();
-			return "COMMENT";
-		}
-		if (cp === CodePoint.QUOTATION_MARK) {
-			this.startToken();
-			return "BASIC_STRING";
-		}
-		if (cp === CodePoint.SINGLE_QUOTE) {
-			this.startToken();
-			return "LITERAL_STRING";
-		}
-		if (cp === CodePoint.DOT || cp === CodePoint.EQUALS_SIGN || cp === CodePoint.LEFT_BRACKET || cp === CodePoint.RIGHT_BRACKET || cp === CodePoint.LEFT_BRACE || cp === CodePoint.RIGHT_BRACE || cp === CodePoint.COMMA) {
-			this.punctuatorToken();
-			return "DATA";
-		}
-		if (this.valuesEnabled) {
-			if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
-				this.startToken();
-				return "SIGN";
-			}
-			if (cp === CodePoint.LATIN_SMALL_N || cp === CodePoint.LATIN_SMALL_I) {
-				this.startToken();
-				return this.back("NAN_OR_INF");
-			}
-			if (isDigit(cp)) {
-				this.startToken();
-				return this.back("NUMBER");
-			}
-			if (cp === CodePoint.LATIN_SMALL_T || cp === CodePoint.LATIN_SMALL_F) {
-				this.startToken();
-				return this.back("BOOLEAN");
-			}
-		} else if (isUnquotedKeyChar(cp, this.tomlVersion)) {
-			this.startToken();
-			return "BARE";
-		}
-		if (cp === CodePoint.EOF) return "DATA";
-		return this.reportParseError("unexpected-char");
-	}
-	COMMENT(cp) {
-		const processCommentChar = this.tomlVersion.gte(1, 1) ? (c) => {
-			if (!isNonEOL(c)) this.reportParseError("invalid-comment-character", { cp: JSON.stringify(String.fromCodePoint(c)).slice(1, -1) });
-		} : (c) => {
-			if (isControlOtherThanTab(c)) this.reportParseErrorControlChar();
-		};
-		while (!isEOL(cp) && cp !== CodePoint.EOF) {
-			processCommentChar(cp);
-			cp = this.nextCode();
-		}
-		this.endToken("Block", "start");
-		return "DATA";
-	}
-	BARE(cp) {
-		while (isUnquotedKeyChar(cp, this.tomlVersion)) cp = this.nextCode();
-		this.endToken("Bare", "start");
-		return this.back("DATA");
-	}
-	BASIC_STRING(cp) {
-		if (cp === CodePoint.QUOTATION_MARK) {
-			cp = this.nextCode();
-			if (cp === CodePoint.QUOTATION_MARK) return "MULTI_LINE_BASIC_STRING";
-			this.endToken("BasicString", "start", "");
-			return this.back("DATA");
-		}
-		const out = [];
-		while (cp !== CodePoint.QUOTATION_MARK && cp !== CodePoint.EOF && cp !== CodePoint.LINE_FEED) {
-			if (isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
-			if (cp === CodePoint.BACKSLASH) {
-				cp = this.nextCode();
-				const ecp = this.ESCAPES[cp];
-				if (ecp) {
-					out.push(ecp);
-					cp = this.nextCode();
-					continue;
-				} else if (cp === CodePoint.LATIN_SMALL_U) {
-					const code = this.parseUnicode(4);
-					out.push(code);
-					cp = this.nextCode();
-					continue;
-				} else if (cp === CodePoint.LATIN_CAPITAL_U) {
-					const code = this.parseUnicode(8);
-					out.push(code);
-					cp = this.nextCode();
-					continue;
-				} else if (cp === CodePoint.LATIN_SMALL_X && this.tomlVersion.gte(1, 1)) {
-					const code = this.parseUnicode(2);
-					out.push(code);
-					cp = this.nextCode();
-					continue;
-				}
-				return this.reportParseError("invalid-char-in-escape-sequence");
-			}
-			out.push(cp);
-			cp = this.nextCode();
-		}
-		if (cp !== CodePoint.QUOTATION_MARK) return this.reportParseError("unterminated-string");
-		this.endToken("BasicString", "end", String.fromCodePoint(...out));
-		return "DATA";
-	}
-	MULTI_LINE_BASIC_STRING(cp) {
-		const out = [];
-		if (cp === CodePoint.LINE_FEED) cp = this.nextCode();
-		while (cp !== CodePoint.EOF) {
-			if (cp !== CodePoint.LINE_FEED && isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
-			if (cp === CodePoint.QUOTATION_MARK) {
-				const startPos = this.codePointIterator.start;
-				if (this.eatCode(CodePoint.QUOTATION_MARK) && this.eatCode(CodePoint.QUOTATION_MARK)) {
-					if (this.eatCode(CodePoint.QUOTATION_MARK)) {
-						out.push(CodePoint.QUOTATION_MARK);
-						if (this.eatCode(CodePoint.QUOTATION_MARK)) {
-							out.push(CodePoint.QUOTATION_MARK);
-							if (this.eatCode(CodePoint.QUOTATION_MARK)) {
-								this.moveAt(startPos);
-								return this.reportParseError("invalid-three-quotes");
-							}
-						}
-					}
-					this.endToken("MultiLineBasicString", "end", String.fromCodePoint(...out));
-					return "DATA";
-				}
-				this.moveAt(startPos);
-			}
-			if (cp === CodePoint.BACKSLASH) {
-				cp = this.nextCode();
-				const ecp = this.ESCAPES[cp];
-				if (ecp) {
-					out.push(ecp);
-					cp = this.nextCode();
-					continue;
-				} else if (cp === CodePoint.LATIN_SMALL_U) {
-					const code = this.parseUnicode(4);
-					out.push(code);
-					cp = this.nextCode();
-					continue;
-				} else if (cp === CodePoint.LATIN_CAPITAL_U) {
-					const code = this.parseUnicode(8);
-					out.push(code);
-					cp = this.nextCode();
-					continue;
-				} else if (cp === CodePoint.LATIN_SMALL_X && this.tomlVersion.gte(1, 1)) {
-					const code = this.parseUnicode(2);
-					out.push(code);
-					cp = this.nextCode();
-					continue;
-				} else if (cp === CodePoint.LINE_FEED) {
-					cp = this.nextCode();
-					while (isWhitespace(cp) || cp === CodePoint.LINE_FEED) cp = this.nextCode();
-					continue;
-				} else if (isWhitespace(cp)) {
-					let valid = true;
-					const startPos = this.codePointIterator.start;
-					let nextCp;
-					while ((nextCp = this.nextCode()) !== CodePoint.EOF) {
-						if (nextCp === CodePoint.LINE_FEED) break;
-						if (!isWhitespace(nextCp)) {
-							this.moveAt(startPos);
-							valid = false;
-							break;
-						}
-					}
-					if (valid) {
-						cp = this.nextCode();
-						while (isWhitespace(cp) || cp === CodePoint.LINE_FEED) cp = this.nextCode();
-						continue;
-					}
-				}
-				return this.reportParseError("invalid-char-in-escape-sequence");
-			}
-			out.push(cp);
-			cp = this.nextCode();
-		}
-		return this.reportParseError("unterminated-string");
-	}
-	LITERAL_STRING(cp) {
-		if (cp === CodePoint.SINGLE_QUOTE) {
-			cp = this.nextCode();
-			if (cp === CodePoint.SINGLE_QUOTE) return "MULTI_LINE_LITERAL_STRING";
-			this.endToken("LiteralString", "start", "");
-			return this.back("DATA");
-		}
-		const out = [];
-		while (cp !== CodePoint.SINGLE_QUOTE && cp !== CodePoint.EOF && cp !== CodePoint.LINE_FEED) {
-			if (isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
-			out.push(cp);
-			cp = this.nextCode();
-		}
-		if (cp !== CodePoint.SINGLE_QUOTE) return this.reportParseError("unterminated-string");
-		this.endToken("LiteralString", "end", String.fromCodePoint(...out));
-		return "DATA";
-	}
-	MULTI_LINE_LITERAL_STRING(cp) {
-		const out = [];
-		if (cp === CodePoint.LINE_FEED) cp = this.nextCode();
-		while (cp !== CodePoint.EOF) {
-			if (cp !== CodePoint.LINE_FEED && isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
-			if (cp === CodePoint.SINGLE_QUOTE) {
-				const startPos = this.codePointIterator.start;
-				if (this.eatCode(CodePoint.SINGLE_QUOTE) && this.eatCode(CodePoint.SINGLE_QUOTE)) {
-					if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
-						out.push(CodePoint.SINGLE_QUOTE);
-						if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
-							out.push(CodePoint.SINGLE_QUOTE);
-							if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
-								this.moveAt(startPos);
-								return this.reportParseError("invalid-three-quotes");
-							}
-						}
-					}
-					this.endToken("MultiLineLiteralString", "end", String.fromCodePoint(...out));
-					return "DATA";
-				}
-				this.moveAt(startPos);
-			}
-			out.push(cp);
-			cp = this.nextCode();
-		}
-		return this.reportParseError("unterminated-string");
-	}
-	SIGN(cp) {
-		if (cp === CodePoint.LATIN_SMALL_N || cp === CodePoint.LATIN_SMALL_I) return this.back("NAN_OR_INF");
-		if (isDigit(cp)) return this.back("NUMBER");
-		return this.reportParseError("unexpected-char");
-	}
-	NAN_OR_INF(cp) {
-		if (cp === CodePoint.LATIN_SMALL_N) {
-			const startPos = this.codePointIterator.start;
-			if (this.eatCode(CodePoint.LATIN_SMALL_A) && this.eatCode(CodePoint.LATIN_SMALL_N)) {
-				this.endToken("Float", "end", NaN);
-				return "DATA";
-			}
-			this.moveAt(startPos);
-		} else if (cp === CodePoint.LATIN_SMALL_I) {
-			const startPos = this.codePointIterator.start;
-			if (this.eatCode(CodePoint.LATIN_SMALL_N) && this.eatCode(CodePoint.LATIN_SMALL_F)) {
-				this.endToken("Float", "end", this.text[this.tokenStart] === "-" ? -Infinity : Infinity);
-				return "DATA";
-			}
-			this.moveAt(startPos);
-		}
-		return this.reportParseError("unexpected-char");
-	}
-	NUMBER(cp) {
-		const start = this.text[this.tokenStart];
-		const sign = start === "+" ? CodePoint.PLUS_SIGN : start === "-" ? CodePoint.DASH : CodePoint.NULL;
-		if (cp === CodePoint.DIGIT_0) {
-			if (sign === CodePoint.NULL) {
-				const startPos = this.codePointIterator.start;
-				const nextCp$1 = this.nextCode();
-				if (isDigit(nextCp$1)) {
-					const nextNextCp = this.nextCode();
-					if (nextNextCp === CodePoint.COLON) {
-						this.data = {
-							hasDate: false,
-							year: 0,
-							month: 0,
-							day: 0,
-							hour: Number(String.fromCodePoint(CodePoint.DIGIT_0, nextCp$1)),
-							minute: 0,
-							second: 0
-						};
-						return "TIME_MINUTE";
-					}
-					if (isDigit(nextNextCp)) {
-						const nextNextNextCp = this.nextCode();
-						if (isDigit(nextNextNextCp) && this.eatCode(CodePoint.DASH)) {
-							this.data = {
-								hasDate: true,
-								year: Number(String.fromCodePoint(CodePoint.DIGIT_0, nextCp$1, nextNextCp, nextNextNextCp)),
-								month: 0,
-								day: 0,
-								hour: 0,
-								minute: 0,
-								second: 0
-							};
-							return "DATE_MONTH";
-						}
-					}
-					this.moveAt(startPos);
-					return this.reportParseError("invalid-leading-zero");
-				}
-				this.moveAt(startPos);
-			}
-			cp = this.nextCode();
-			if (cp === CodePoint.LATIN_SMALL_X || cp === CodePoint.LATIN_SMALL_O || cp === CodePoint.LATIN_SMALL_B) {
-				if (sign !== CodePoint.NULL) return this.reportParseError("unexpected-char");
-				return cp === CodePoint.LATIN_SMALL_X ? "HEX" : cp === CodePoint.LATIN_SMALL_O ? "OCTAL" : "BINARY";
-			}
-			if (cp === CodePoint.LATIN_SMALL_E || cp === CodePoint.LATIN_CAPITAL_E) {
-				this.data = {
-					minus: sign === CodePoint.DASH,
-					left: [CodePoint.DIGIT_0]
-				};
-				return "EXPONENT_RIGHT";
-			}
-			if (cp === CodePoint.DOT) {
-				this.data = {
-					minus: sign === CodePoint.DASH,
-					absInt: [CodePoint.DIGIT_0]
-				};
-				return "FRACTIONAL_RIGHT";
-			}
-			this.endToken("Integer", "start", "0", 10);
-			return this.back("DATA");
-		}
-		const { out, nextCp, hasUnderscore } = this.parseDigits(cp, isDigit);
-		if (nextCp === CodePoint.DASH && sign === CodePoint.NULL && !hasUnderscore && out.length === 4) {
-			this.data = {
-				hasDate: true,
-				year: Number(String.fromCodePoint(...out)),
-				month: 0,
-				day: 0,
-				hour: 0,
-				minute: 0,
-				second: 0
-			};
-			return "DATE_MONTH";
-		}
-		if (nextCp === CodePoint.COLON && sign === CodePoint.NULL && !hasUnderscore && out.length === 2) {
-			this.data = {
-				hasDate: false,
-				year: 0,
-				month: 0,
-				day: 0,
-				hour: Number(String.fromCodePoint(...out)),
-				minute: 0,
-				second: 0
-			};
-			return "TIME_MINUTE";
-		}
-		if (nextCp === CodePoint.LATIN_SMALL_E || nextCp === CodePoint.LATIN_CAPITAL_E) {
-			this.data = {
-				minus: sign === CodePoint.DASH,
-				left: out
-			};
-			return "EXPONENT_RIGHT";
-		}
-		if (nextCp === CodePoint.DOT) {
-			this.data = {
-				minus: sign === CodePoint.DASH,
-				absInt: out
-			};
-			return "FRACTIONAL_RIGHT";
-		}
-		this.endToken("Integer", "start", sign === CodePoint.DASH ? String.fromCodePoint(CodePoint.DASH, ...out) : String.fromCodePoint(...out), 10);
-		return this.back("DATA");
-	}
-	HEX(cp) {
-		const { out } = this.parseDigits(cp, isHexDig);
-		this.endToken("Integer", "start", String.fromCodePoint(...out), 16);
-		return this.back("DATA");
-	}
-	OCTAL(cp) {
-		const { out } = this.parseDigits(cp, isOctalDig);
-		this.endToken("Integer", "start", String.fromCodePoint(...out), 8);
-		return this.back("DATA");
-	}
-	BINARY(cp) {
-		const { out } = this.parseDigits(cp, (c) => c === CodePoint.DIGIT_0 || c === CodePoint.DIGIT_1);
-		this.endToken("Integer", "start", String.fromCodePoint(...out), 2);
-		return this.back("DATA");
-	}
-	FRACTIONAL_RIGHT(cp) {
-		const { minus, absInt } = this.data;
-		const { out, nextCp } = this.parseDigits(cp, isDigit);
-		const absNum = [
-			...absInt,
-			CodePoint.DOT,
-			...out
-		];
-		if (nextCp === CodePoint.LATIN_SMALL_E || nextCp === CodePoint.LATIN_CAPITAL_E) {
-			this.data = {
-				minus,
-				left: absNum
-			};
-			return "EXPONENT_RIGHT";
-		}
-		const value = Number(minus ? String.fromCodePoint(CodePoint.DASH, ...absNum) : String.fromCodePoint(...absNum));
-		this.endToken("Float", "start", value);
-		return this.back("DATA");
-	}
-	EXPONENT_RIGHT(cp) {
-		const { left, minus: leftMinus } = this.data;
-		let minus = false;
-		if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
-			minus = cp === CodePoint.DASH;
-			cp = this.nextCode();
-		}
-		const { out } = this.parseDigits(cp, isDigit);
-		const right = out;
-		if (minus) right.unshift(CodePoint.DASH);
-		const value = Number(leftMinus ? String.fromCodePoint(CodePoint.DASH, ...left, CodePoint.LATIN_SMALL_E, ...right) : String.fromCodePoint(...left, CodePoint.LATIN_SMALL_E, ...right));
-		this.endToken("Float", "start", value);
-		return this.back("DATA");
-	}
-	BOOLEAN(cp) {
-		if (cp === CodePoint.LATIN_SMALL_T) {
-			const startPos = this.codePointIterator.start;
-			if (this.eatCode(CodePoint.LATIN_SMALL_R) && this.eatCode(CodePoint.LATIN_SMALL_U) && this.eatCode(CodePoint.LATIN_SMALL_E)) {
-				this.endToken("Boolean", "end", true);
-				return "DATA";
-			}
-			this.moveAt(startPos);
-		} else if (cp === CodePoint.LATIN_SMALL_F) {
-			const startPos = this.codePointIterator.start;
-			if (this.eatCode(CodePoint.LATIN_SMALL_A) && this.eatCode(CodePoint.LATIN_SMALL_L) && this.eatCode(CodePoint.LATIN_SMALL_S) && this.eatCode(CodePoint.LATIN_SMALL_E)) {
-				this.endToken("Boolean", "end", false);
-				return "DATA";
-			}
-			this.moveAt(startPos);
-		}
-		return this.reportParseError("unexpected-char");
-	}
-	DATE_MONTH(cp) {
-		const start = this.codePointIterator.start;
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (cp !== CodePoint.DASH) return this.reportParseError("unexpected-char");
-		const end = this.codePointIterator.start;
-		const data = this.data;
-		data.month = Number(this.text.slice(start, end));
-		return "DATE_DAY";
-	}
-	DATE_DAY(cp) {
-		const start = this.codePointIterator.start;
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		const end = this.codePointIterator.end;
-		const data = this.data;
-		data.day = Number(this.text.slice(start, end));
-		if (!isValidDate(data.year, data.month, data.day)) return this.reportParseError("invalid-date");
-		cp = this.nextCode();
-		if (cp === CodePoint.LATIN_CAPITAL_T || cp === CodePoint.LATIN_SMALL_T) return "TIME_HOUR";
-		if (cp === CodePoint.SPACE) {
-			const startPos = this.codePointIterator.start;
-			if (isDigit(this.nextCode()) && isDigit(this.nextCode())) {
-				this.moveAt(startPos);
-				return "TIME_HOUR";
-			}
-			this.moveAt(startPos);
-		}
-		const dateValue = getDateFromDateTimeData(data, "");
-		this.endToken("LocalDate", "start", dateValue);
-		return this.back("DATA");
-	}
-	TIME_HOUR(cp) {
-		const start = this.codePointIterator.start;
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (cp !== CodePoint.COLON) return this.reportParseError("unexpected-char");
-		const end = this.codePointIterator.start;
-		const data = this.data;
-		data.hour = Number(this.text.slice(start, end));
-		return "TIME_MINUTE";
-	}
-	TIME_MINUTE(cp) {
-		const start = this.codePointIterator.start;
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		const end = this.codePointIterator.end;
-		const data = this.data;
-		data.minute = Number(this.text.slice(start, end));
-		cp = this.nextCode();
-		if (cp === CodePoint.COLON) return "TIME_SECOND";
-		if (this.tomlVersion.lt(1, 1)) return this.reportParseError("unexpected-char");
-		if (!isValidTime(data.hour, data.minute, data.second)) return this.reportParseError("invalid-time");
-		return this.processTimeEnd(cp, data);
-	}
-	TIME_SECOND(cp) {
-		const start = this.codePointIterator.start;
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		const end = this.codePointIterator.end;
-		const data = this.data;
-		data.second = Number(this.text.slice(start, end));
-		if (!isValidTime(data.hour, data.minute, data.second)) return this.reportParseError("invalid-time");
-		cp = this.nextCode();
-		if (cp === CodePoint.DOT) return "TIME_SEC_FRAC";
-		return this.processTimeEnd(cp, data);
-	}
-	TIME_SEC_FRAC(cp) {
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		const start = this.codePointIterator.start;
-		while (isDigit(cp)) cp = this.nextCode();
-		const end = this.codePointIterator.start;
-		const data = this.data;
-		data.frac = this.text.slice(start, end);
-		return this.processTimeEnd(cp, data);
-	}
-	processTimeEnd(cp, data) {
-		if (data.hasDate) {
-			if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
-				data.offsetSign = cp;
-				return "TIME_OFFSET";
-			}
-			if (cp === CodePoint.LATIN_CAPITAL_Z || cp === CodePoint.LATIN_SMALL_Z) {
-				const dateValue$2 = getDateFromDateTimeData(data, "Z");
-				this.endToken("OffsetDateTime", "end", dateValue$2);
-				return "DATA";
-			}
-			const dateValue$1 = getDateFromDateTimeData(data, "");
-			this.endToken("LocalDateTime", "start", dateValue$1);
-			return this.back("DATA");
-		}
-		const dateValue = getDateFromDateTimeData(data, "");
-		this.endToken("LocalTime", "start", dateValue);
-		return this.back("DATA");
-	}
-	TIME_OFFSET(cp) {
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		const hourStart = this.codePointIterator.start;
-		cp = this.nextCode();
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (cp !== CodePoint.COLON) return this.reportParseError("unexpected-char");
-		const hourEnd = this.codePointIterator.start;
-		cp = this.nextCode();
-		const minuteStart = this.codePointIterator.start;
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		const minuteEnd = this.codePointIterator.end;
-		const hour = Number(this.text.slice(hourStart, hourEnd));
-		const minute = Number(this.text.slice(minuteStart, minuteEnd));
-		if (!isValidTime(hour, minute, 0)) return this.reportParseError("invalid-time");
-		const data = this.data;
-		const dateValue = getDateFromDateTimeData(data, `${String.fromCodePoint(data.offsetSign)}${padStart(hour, 2)}:${padStart(minute, 2)}`);
-		this.endToken("OffsetDateTime", "end", dateValue);
-		return "DATA";
-	}
-	parseDigits(cp, checkDigit) {
-		if (cp === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
-		if (!checkDigit(cp)) return this.reportParseError("unexpected-char");
-		const out = [];
-		let before = CodePoint.NULL;
-		let hasUnderscore = false;
-		while (checkDigit(cp) || cp === CodePoint.UNDERSCORE) {
-			if (cp === CodePoint.UNDERSCORE) {
-				hasUnderscore = true;
-				if (before === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
-			} else out.push(cp);
-			before = cp;
-			cp = this.nextCode();
-		}
-		if (before === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
-		return {
-			out,
-			nextCp: cp,
-			hasUnderscore
-		};
-	}
-	parseUnicode(count) {
-		const startLoc = this.codePointIterator.start;
-		const start = this.codePointIterator.end;
-		let charCount = 0;
-		let cp;
-		while ((cp = this.nextCode()) !== CodePoint.EOF) {
-			if (!isHexDig(cp)) {
-				this.moveAt(startLoc);
-				return this.reportParseError("invalid-char-in-escape-sequence");
-			}
-			charCount++;
-			if (charCount >= count) break;
-		}
-		const end = this.codePointIterator.end;
-		const code = this.text.slice(start, end);
-		const codePoint = parseInt(code, 16);
-		if (!isUnicodeScalarValue(codePoint)) return this.reportParseError("invalid-code-point", { cp: code });
-		return codePoint;
-	}
-	reportParseErrorControlChar() {
-		return this.reportParseError("invalid-control-character");
-	}
-};
-/**
-* Check whether the code point is unquoted-key-char
-*/
-function isUnquotedKeyChar(cp, tomlVersion) {
-	if (isLetter(cp) || isDigit(cp) || cp === CodePoint.UNDERSCORE || cp === CodePoint.DASH) return true;
-	if (tomlVersion.lt(1, 1)) return false;
-	return false;
-}
-/**
-* Check whether the code point is control character other than tab
-*/
-function isControlOtherThanTab(cp) {
-	return isControl(cp) && cp !== CodePoint.TABULATION || cp === CodePoint.DELETE;
-}
-/**
-* Check whether the code point is non-eol for TOML 1.1
-*/
-function isNonEOL(cp) {
-	return cp === CodePoint.TABULATION || CodePoint.SPACE <= cp && cp <= CodePoint.TILDE || isNonAscii(cp);
-}
-/**
-* Check whether the code point is a non-ascii character.
-*/
-function isNonAscii(cp) {
-	return CodePoint.PAD <= cp && cp <= CodePoint.CP_D7FF || CodePoint.CP_E000 <= cp && cp <= CodePoint.CP_10FFFF;
-}
-/**
-* Check whether the given values is valid date
-*/
-function isValidDate(y, m, d) {
-	if (y >= 0 && m <= 12 && m >= 1 && d >= 1) return d <= (m === 2 ? y & 3 || !(y % 25) && y & 15 ? 28 : 29 : 30 + (m + (m >> 3) & 1));
-	return false;
-}
-/**
-* Check whether the given values is valid time
-*/
-function isValidTime(h, m, s) {
-	if (h >= 24 || h < 0 || m > 59 || m < 0 || s > 60 || s < 0) return false;
-	return true;
-}
-/**
-* Get date from DateTimeData
-*/
-function getDateFromDateTimeData(data, timeZone) {
-	const year = padStart(data.year, 4);
-	const month = data.month ? padStart(data.month, 2) : "01";
-	const day = data.day ? padStart(data.day, 2) : "01";
-	const hour = padStart(data.hour, 2);
-	const minute = padStart(data.minute, 2);
-	const second = padStart(data.second, 2);
-	const textDate = `${year}-${month}-${day}`;
-	const frac = data.frac ? `.${data.frac}` : "";
-	const dateValue = /* @__PURE__ */ new Date(`${textDate}T${hour}:${minute}:${second}${frac}${timeZone}`);
-	if (!isNaN(dateValue.getTime()) || data.second !== 60) return dateValue;
-	return /* @__PURE__ */ new Date(`${textDate}T${hour}:${minute}:59${frac}${timeZone}`);
-}
-/**
-* Pad with zeros.
-*/
-function padStart(num, maxLength) {
-	return String(num).padStart(maxLength, "0");
-}
-
-//#endregion
-//#region src/toml-parser/keys-resolver.ts
-const VALUE_KIND_VALUE = Symbol("VALUE_KIND_VALUE");
-const VALUE_KIND_INTERMEDIATE = Symbol("VALUE_KIND_INTERMEDIATE");
-var KeysResolver = class {
-	constructor(ctx) {
-		this.rootKeys = /* @__PURE__ */ new Map();
-		this.tables = [];
-		this.ctx = ctx;
-	}
-	applyResolveKeyForTable(node) {
-		let keys = this.rootKeys;
-		const peekKeyIndex = node.key.keys.length - 1;
-		for (let index = 0; index < peekKeyIndex; index++) {
-			const keyNode = node.key.keys[index];
-			const keyName = toKeyName(keyNode);
-			node.resolvedKey.push(keyName);
-			let keyStore = keys.get(keyName);
-			if (!keyStore) {
-				keyStore = {
-					node: keyNode,
-					keys: /* @__PURE__ */ new Map()
-				};
-				keys.set(keyName, keyStore);
-			} else if (keyStore.table === "array") {
-				const peekIndex = keyStore.peekIndex;
-				node.resolvedKey.push(peekIndex);
-				keyStore = keyStore.keys.get(peekIndex);
-			}
-			keys = keyStore.keys;
-		}
-		const lastKeyNode = node.key.keys[peekKeyIndex];
-		const lastKeyName = toKeyName(lastKeyNode);
-		node.resolvedKey.push(lastKeyName);
-		const lastKeyStore = keys.get(lastKeyName);
-		if (!lastKeyStore) if (node.kind === "array") {
-			node.resolvedKey.push(0);
-			const newKeyStore = {
-				node: lastKeyNode,
-				keys: /* @__PURE__ */ new Map()
-			};
-			keys.set(lastKeyName, {
-				table: node.kind,
-				node: lastKeyNode,
-				keys: new Map([[0, newKeyStore]]),
-				peekIndex: 0
-			});
-			this.tables.push({
-				node,
-				keys: newKeyStore.keys
-			});
-		} else {
-			const newKeyStore = {
-				table: node.kind,
-				node: lastKeyNode,
-				keys: /* @__PURE__ */ new Map()
-			};
-			keys.set(lastKeyName, newKeyStore);
-			this.tables.push({
-				node,
-				keys: newKeyStore.keys
-			});
-		}
-		else if (!lastKeyStore.table) if (node.kind === "array") this.ctx.reportParseError("dupe-keys", lastKeyNode);
-		else {
-			const transformKey = {
-				table: node.kind,
-				node: lastKeyNode,
-				keys: lastKeyStore.keys
-			};
-			keys.set(lastKeyName, transformKey);
-			this.tables.push({
-				node,
-				keys: transformKey.keys
-			});
-		}
-		else if (lastKeyStore.table === "array") if (node.kind === "array") {
-			const newKeyStore = {
-				node: lastKeyNode,
-				keys: /* @__PURE__ */ new Map()
-			};
-			const newIndex = lastKeyStore.peekIndex + 1;
-			node.resolvedKey.push(newIndex);
-			lastKeyStore.keys.set(newIndex, newKeyStore);
-			lastKeyStore.peekIndex = newIndex;
-			this.tables.push({
-				node,
-				keys: newKeyStore.keys
-			});
-		} else this.ctx.reportParseError("dupe-keys", lastKeyNode);
-		else this.ctx.reportParseError("dupe-keys", lastKeyNode);
-	}
-	verifyDuplicateKeys(node) {
-		for (const body of node.body) if (body.type === "TOMLKeyValue") verifyDuplicateKeysForKeyValue(this.ctx, this.rootKeys, body);
-		for (const { node: tableNode, keys } of this.tables) for (const body of tableNode.body) verifyDuplicateKeysForKeyValue(this.ctx, keys, body);
-	}
-};
-/**
-* Verify duplicate keys from TOMLKeyValue
-*/
-function verifyDuplicateKeysForKeyValue(ctx, defineKeys, node) {
-	let keys = defineKeys;
-	const lastKey = last(node.key.keys);
-	for (const keyNode of node.key.keys) {
-		const key = toKeyName(keyNode);
-		let defineKey = keys.get(key);
-		if (defineKey) {
-			if (defineKey.value === VALUE_KIND_VALUE) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
-			else if (lastKey === keyNode) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
-			else if (defineKey.table) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
-			defineKey.value = VALUE_KIND_INTERMEDIATE;
-		} else {
-			if (lastKey === keyNode) defineKey = {
-				value: VALUE_KIND_VALUE,
-				node: keyNode,
-				keys: /* @__PURE__ */ new Map()
-			};
-			else defineKey = {
-				value: VALUE_KIND_INTERMEDIATE,
-				node: keyNode,
-				keys: /* @__PURE__ */ new Map()
-			};
-			keys.set(key, defineKey);
-		}
-		keys = defineKey.keys;
-	}
-	if (node.value.type === "TOMLInlineTable") verifyDuplicateKeysForInlineTable(ctx, keys, node.value);
-	else if (node.value.type === "TOMLArray") verifyDuplicateKeysForArray(ctx, keys, node.value);
-}
-/**
-* Verify duplicate keys from TOMLInlineTable
-*/
-function verifyDuplicateKeysForInlineTable(ctx, defineKeys, node) {
-	for (const body of node.body) verifyDuplicateKeysForKeyValue(ctx, defineKeys, body);
-}
-/**
-* Verify duplicate keys from TOMLArray
-*/
-function verifyDuplicateKeysForArray(ctx, defineKeys, node) {
-	const keys = defineKeys;
-	for (let index = 0; index < node.elements.length; index++) {
-		const element = node.elements[index];
-		let defineKey = keys.get(index);
-		if (defineKey) ctx.reportParseError("dupe-keys", getAfterNode(element, defineKey.node));
-		else {
-			defineKey = {
-				value: VALUE_KIND_VALUE,
-				node: element,
-				keys: /* @__PURE__ */ new Map()
-			};
-			defineKeys.set(index, defineKey);
-			if (element.type === "TOMLInlineTable") verifyDuplicateKeysForInlineTable(ctx, defineKey.keys, element);
-			else if (element.type === "TOMLArray") verifyDuplicateKeysForArray(ctx, defineKey.keys, element);
-		}
-	}
-}
-/**
-* Get the after node
-*/
-function getAfterNode(a, b) {
-	return a.range[0] <= b.range[0] ? b : a;
-}
-
-//#endregion
-//#region src/toml-parser/context.ts
-var Context = class {
-	constructor(data) {
-		this.tokens = [];
-		this.comments = [];
-		this.back = null;
-		this.stateStack = [];
-		this.needNewLine = false;
-		this.needSameLine = false;
-		this.currToken = null;
-		this.prevToken = null;
-		this.valueContainerStack = [];
-		this.tokenizer = new Tokenizer(data.text, data.parserOptions);
-		this.topLevelTable = data.topLevelTable;
-		this.table = data.topLevelTable;
-		this.keysResolver = new KeysResolver(this);
-	}
-	/**
-	* Get the next token.
-	*/
-	nextToken(option) {
-		this.prevToken = this.currToken;
-		if (this.back) {
-			this.currToken = this.back;
-			this.back = null;
-		} else this.currToken = this._nextTokenFromTokenizer(option);
-		if ((this.needNewLine || this.needSameLine || option?.needSameLine) && this.prevToken && this.currToken) if (this.prevToken.loc.end.line === this.currToken.loc.start.line) {
-			if (this.needNewLine) return this.reportParseError("missing-newline", this.currToken);
-		} else {
-			const needSameLine = this.needSameLine || option?.needSameLine;
-			if (needSameLine) return this.reportParseError(needSameLine, this.currToken);
-		}
-		this.needNewLine = false;
-		this.needSameLine = false;
-		return this.currToken;
-	}
-	_nextTokenFromTokenizer(option) {
-		const valuesEnabled = this.tokenizer.valuesEnabled;
-		if (option?.valuesEnabled) this.tokenizer.valuesEnabled = option.valuesEnabled;
-		let token = this.tokenizer.nextToken();
-		while (token && token.type === "Block") {
-			this.comments.push(token);
-			token = this.tokenizer.nextToken();
-		}
-		if (token) this.tokens.push(token);
-		this.tokenizer.valuesEnabled = valuesEnabled;
-		return token;
-	}
-	backToken() {
-		if (this.back) throw new Error("Illegal state");
-		this.back = this.currToken;
-		this.currToken = this.prevToken;
-	}
-	addValueContainer(valueContainer) {
-		this.valueContainerStack.push(valueContainer);
-		this.tokenizer.valuesEnabled = true;
-	}
-	consumeValueContainer() {
-		const valueContainer = this.valueContainerStack.pop();
-		this.tokenizer.valuesEnabled = this.valueContainerStack.length > 0;
-		return valueContainer;
-	}
-	applyResolveKeyForTable(node) {
-		this.keysResolver.applyResolveKeyForTable(node);
-	}
-	verifyDuplicateKeys() {
-		this.keysResolver.verifyDuplicateKeys(this.topLevelTable);
-	}
-	/**
-	* Report an invalid token error.
-	*/
-	reportParseError(code, token) {
-		let offset, line, column;
-		if (token) {
-			offset = token.range[0];
-			line = token.loc.start.line;
-			column = token.loc.start.column;
-		} else {
-			offset = this.tokenizer.start;
-			const startPos = this.tokenizer.getLocFromIndex(offset);
-			line = startPos.line;
-			column = startPos.column;
-		}
-		throw new ParseError(code, offset, line, column);
-	}
-};
-
-//#endregion
-//#region src/toml-parser/index.ts
-const STATE_FOR_ERROR = { VALUE: "missing-value" };
-const STRING_VALUE_STYLE_MAP = {
-	BasicString: "basic",
-	MultiLineBasicString: "basic",
-	LiteralString: "literal",
-	MultiLineLiteralString: "literal"
-};
-const STRING_KEY_STYLE_MAP = {
-	BasicString: "basic",
-	LiteralString: "literal"
-};
-const DATETIME_VALUE_KIND_MAP = {
-	OffsetDateTime: "offset-date-time",
-	LocalDateTime: "local-date-time",
-	LocalDate: "local-date",
-	LocalTime: "local-time"
-};
-var TOMLParser = class {
-	/**
-	* Initialize this parser.
-	*/
-	constructor(text, parserOptions) {
-		this.text = text;
-		this.parserOptions = parserOptions || {};
-		this.tomlVersion = getTOMLVer(this.parserOptions.tomlVersion);
-	}
-	/**
-	* Parse TOML
-	*/
-	parse() {
-		const ast = {
-			type: "Program",
-			body: [],
-			sourceType: "module",
-			tokens: [],
-			comments: [],
-			parent: null,
-			range: [0, 0],
-			loc: {
-				start: {
-					line: 1,
-					column: 0
-				},
-				end: {
-					line: 1,
-					column: 0
-				}
-			}
-		};
-		const node = {
-			type: "TOMLTopLevelTable",
-			body: [],
-			parent: ast,
-			range: cloneRange(ast.range),
-			loc: cloneLoc(ast.loc)
-		};
-		ast.body = [node];
-		const ctx = new Context({
-			text: this.text,
-			parserOptions: this.parserOptions,
-			topLevelTable: node
-		});
-		let token = ctx.nextToken();
-		if (token) {
-			node.range[0] = token.range[0];
-			node.loc.start = clonePos(token.loc.start);
-			while (token) {
-				const state$1 = ctx.stateStack.pop() || "TABLE";
-				ctx.stateStack.push(...this[state$1](token, ctx));
-				token = ctx.nextToken();
-			}
-			const state = ctx.stateStack.pop() || "TABLE";
-			if (state in STATE_FOR_ERROR) return ctx.reportParseError(STATE_FOR_ERROR[state], null);
-			if (ctx.table.type === "TOMLTable") applyEndLoc(ctx.table, last(ctx.table.body));
-			applyEndLoc(node, last(node.body));
-		}
-		ctx.verifyDuplicateKeys();
-		ast.tokens = ctx.tokens;
-		ast.comments = ctx.comments;
-		const endOffset = ctx.tokenizer.end;
-		const endPos = ctx.tokenizer.getLocFromIndex(endOffset);
-		ast.range[1] = endOffset;
-		ast.loc.end = {
-			line: endPos.line,
-			column: endPos.column
-		};
-		return ast;
-	}
-	TABLE(token, ctx) {
-		if (isBare(token) || isString(token)) return this.processKeyValue(token, ctx.table, ctx);
-		if (isLeftBracket(token)) return this.processTable(token, ctx.topLevelTable, ctx);
-		return ctx.reportParseError("unexpected-token", token);
-	}
-	VALUE(token, ctx) {
-		if (isString(token) || isMultiLineString(token)) return this.processStringValue(token, ctx);
-		if (isNumber(token)) return this.processNumberValue(token, ctx);
-		if (isBoolean(token)) return this.processBooleanValue(token, ctx);
-		if (isDateTime(token)) return this.processDateTimeValue(token, ctx);
-		if (isLeftBracket(token)) return this.processArray(token, ctx);
-		if (isLeftBrace(token)) return this.processInlineTable(token, ctx);
-		return ctx.reportParseError("unexpected-token", token);
-	}
-	processTable(token, topLevelTableNode, ctx) {
-		const tableNode = {
-			type: "TOMLTable",
-			kind: "standard",
-			key: null,
-			resolvedKey: [],
-			body: [],
-			parent: topLevelTableNode,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		if (ctx.table.type === "TOMLTable") applyEndLoc(ctx.table, last(ctx.table.body));
-		topLevelTableNode.body.push(tableNode);
-		ctx.table = tableNode;
-		let targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
-		if (isLeftBracket(targetToken)) {
-			if (token.range[1] < targetToken.range[0]) return ctx.reportParseError("invalid-space", targetToken);
-			tableNode.kind = "array";
-			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
-		}
-		if (isRightBracket(targetToken)) return ctx.reportParseError("missing-key", targetToken);
-		if (!targetToken) return ctx.reportParseError("unterminated-table-key", null);
-		targetToken = this.processKeyNode(targetToken, tableNode, ctx).nextToken;
-		if (!isRightBracket(targetToken)) return ctx.reportParseError("unterminated-table-key", targetToken);
-		if (tableNode.kind === "array") {
-			const rightBracket = targetToken;
-			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
-			if (!isRightBracket(targetToken)) return ctx.reportParseError("unterminated-table-key", targetToken);
-			if (rightBracket.range[1] < targetToken.range[0]) return ctx.reportParseError("invalid-space", targetToken);
-		}
-		applyEndLoc(tableNode, targetToken);
-		ctx.applyResolveKeyForTable(tableNode);
-		ctx.needNewLine = true;
-		return [];
-	}
-	processKeyValue(token, tableNode, ctx) {
-		const keyValueNode = {
-			type: "TOMLKeyValue",
-			key: null,
-			value: null,
-			parent: tableNode,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		tableNode.body.push(keyValueNode);
-		const { nextToken: targetToken } = this.processKeyNode(token, keyValueNode, ctx);
-		if (!isEq(targetToken)) return ctx.reportParseError("missing-equals-sign", targetToken);
-		ctx.addValueContainer({
-			parent: keyValueNode,
-			set: (valNode) => {
-				keyValueNode.value = valNode;
-				applyEndLoc(keyValueNode, valNode);
-				ctx.needNewLine = true;
-				return [];
-			}
-		});
-		ctx.needSameLine = "invalid-key-value-newline";
-		return ["VALUE"];
-	}
-	processKeyNode(token, parent, ctx) {
-		if (isDot(token)) ctx.reportParseError("invalid-leading-dot-in-key", token);
-		const keyNode = {
-			type: "TOMLKey",
-			keys: [],
-			parent,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		parent.key = keyNode;
-		let targetToken = token;
-		let dotToken = null;
-		do {
-			if (isBare(targetToken)) this.processBareKey(targetToken, keyNode);
-			else if (isString(targetToken)) this.processStringKey(targetToken, keyNode);
-			else break;
-			dotToken = null;
-			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
-			if (!isDot(targetToken)) break;
-			dotToken = targetToken;
-			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
-		} while (targetToken);
-		if (dotToken) ctx.reportParseError(isDot(targetToken) ? "invalid-consecutive-dots-in-key" : "invalid-trailing-dot-in-key", dotToken);
-		applyEndLoc(keyNode, last(keyNode.keys));
-		return {
-			keyNode,
-			nextToken: targetToken
-		};
-	}
-	processBareKey(token, keyNode) {
-		const node = {
-			type: "TOMLBare",
-			name: token.value,
-			parent: keyNode,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		keyNode.keys.push(node);
-	}
-	processStringKey(token, keyNode) {
-		const node = {
-			type: "TOMLQuoted",
-			kind: "string",
-			value: token.string,
-			style: STRING_KEY_STYLE_MAP[token.type],
-			multiline: false,
-			parent: keyNode,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		keyNode.keys.push(node);
-	}
-	processStringValue(token, ctx) {
-		const valueContainer = ctx.consumeValueContainer();
-		const node = {
-			type: "TOMLValue",
-			kind: "string",
-			value: token.string,
-			style: STRING_VALUE_STYLE_MAP[token.type],
-			multiline: isMultiLineString(token),
-			parent: valueContainer.parent,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		return valueContainer.set(node);
-	}
-	processNumberValue(token, ctx) {
-		const valueContainer = ctx.consumeValueContainer();
-		const text = this.text;
-		const [startRange, endRange] = token.range;
-		let numberString = null;
-		/**
-		* Get the text of number
-		*/
-		const getNumberText = () => {
-			return numberString ?? (numberString = text.slice(startRange, endRange).replace(/_/g, ""));
-		};
-		let node;
-		if (token.type === "Integer") node = {
-			type: "TOMLValue",
-			kind: "integer",
-			value: token.number,
-			bigint: token.bigint,
-			get number() {
-				return getNumberText();
-			},
-			parent: valueContainer.parent,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		else node = {
-			type: "TOMLValue",
-			kind: "float",
-			value: token.number,
-			get number() {
-				return getNumberText();
-			},
-			parent: valueContainer.parent,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		return valueContainer.set(node);
-	}
-	processBooleanValue(token, ctx) {
-		const valueContainer = ctx.consumeValueContainer();
-		const node = {
-			type: "TOMLValue",
-			kind: "boolean",
-			value: token.boolean,
-			parent: valueContainer.parent,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		return valueContainer.set(node);
-	}
-	processDateTimeValue(token, ctx) {
-		const valueContainer = ctx.consumeValueContainer();
-		const node = {
-			type: "TOMLValue",
-			kind: DATETIME_VALUE_KIND_MAP[token.type],
-			value: token.date,
-			datetime: token.value,
-			parent: valueContainer.parent,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		return valueContainer.set(node);
-	}
-	processArray(token, ctx) {
-		const valueContainer = ctx.consumeValueContainer();
-		const node = {
-			type: "TOMLArray",
-			elements: [],
-			parent: valueContainer.parent,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		const nextToken = ctx.nextToken({ valuesEnabled: true });
-		if (isRightBracket(nextToken)) {
-			applyEndLoc(node, nextToken);
-			return valueContainer.set(node);
-		}
-		ctx.backToken();
-		return this.processArrayValue(node, valueContainer, ctx);
-	}
-	processArrayValue(node, valueContainer, ctx) {
-		ctx.addValueContainer({
-			parent: node,
-			set: (valNode) => {
-				node.elements.push(valNode);
-				let nextToken = ctx.nextToken({ valuesEnabled: true });
-				const hasComma = isComma(nextToken);
-				if (hasComma) nextToken = ctx.nextToken({ valuesEnabled: true });
-				if (isRightBracket(nextToken)) {
-					applyEndLoc(node, nextToken);
-					return valueContainer.set(node);
-				}
-				if (hasComma) {
-					ctx.backToken();
-					return this.processArrayValue(node, valueContainer, ctx);
-				}
-				return ctx.reportParseError(nextToken ? "missing-comma" : "unterminated-array", nextToken);
-			}
-		});
-		return ["VALUE"];
-	}
-	processInlineTable(token, ctx) {
-		const valueContainer = ctx.consumeValueContainer();
-		const node = {
-			type: "TOMLInlineTable",
-			body: [],
-			parent: valueContainer.parent,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		const needSameLine = this.tomlVersion.gte(1, 1) ? void 0 : "invalid-inline-table-newline";
-		const nextToken = ctx.nextToken({ needSameLine });
-		if (nextToken) {
-			if (isBare(nextToken) || isString(nextToken)) return this.processInlineTableKeyValue(nextToken, node, valueContainer, ctx);
-			if (isRightBrace(nextToken)) {
-				applyEndLoc(node, nextToken);
-				return valueContainer.set(node);
-			}
-		}
-		return ctx.reportParseError("unexpected-token", nextToken);
-	}
-	processInlineTableKeyValue(token, inlineTableNode, valueContainer, ctx) {
-		const keyValueNode = {
-			type: "TOMLKeyValue",
-			key: null,
-			value: null,
-			parent: inlineTableNode,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		inlineTableNode.body.push(keyValueNode);
-		const { nextToken: targetToken } = this.processKeyNode(token, keyValueNode, ctx);
-		if (!isEq(targetToken)) return ctx.reportParseError("missing-equals-sign", targetToken);
-		const needSameLine = this.tomlVersion.gte(1, 1) ? void 0 : "invalid-inline-table-newline";
-		ctx.addValueContainer({
-			parent: keyValueNode,
-			set: (valNode) => {
-				keyValueNode.value = valNode;
-				applyEndLoc(keyValueNode, valNode);
-				let nextToken = ctx.nextToken({ needSameLine });
-				if (isComma(nextToken)) {
-					nextToken = ctx.nextToken({ needSameLine });
-					if (nextToken && (isBare(nextToken) || isString(nextToken))) return this.processInlineTableKeyValue(nextToken, inlineTableNode, valueContainer, ctx);
-					if (isRightBrace(nextToken)) {
-						if (this.tomlVersion.lt(1, 1)) return ctx.reportParseError("invalid-trailing-comma-in-inline-table", nextToken);
-					} else return ctx.reportParseError(nextToken ? "unexpected-token" : "unterminated-inline-table", nextToken);
-				}
-				if (isRightBrace(nextToken)) {
-					applyEndLoc(inlineTableNode, nextToken);
-					return valueContainer.set(inlineTableNode);
-				}
-				return ctx.reportParseError(nextToken ? "missing-comma" : "unterminated-inline-table", nextToken);
-			}
-		});
-		ctx.needSameLine = "invalid-key-value-newline";
-		return ["VALUE"];
-	}
-};
-/**
-* Check whether the given token is a dot.
-*/
-function isDot(token) {
-	return isPunctuator(token) && token.value === ".";
-}
-/**
-* Check whether the given token is an equal sign.
-*/
-function isEq(token) {
-	return isPunctuator(token) && token.value === "=";
-}
-/**
-* Check whether the given token is a left bracket.
-*/
-function isLeftBracket(token) {
-	return isPunctuator(token) && token.value === "[";
-}
-/**
-* Check whether the given token is a right bracket.
-*/
-function isRightBracket(token) {
-	return isPunctuator(token) && token.value === "]";
-}
-/**
-* Check whether the given token is a left brace.
-*/
-function isLeftBrace(token) {
-	return isPunctuator(token) && token.value === "{";
-}
-/**
-* Check whether the given token is a right brace.
-*/
-function isRightBrace(token) {
-	return isPunctuator(token) && token.value === "}";
-}
-/**
-* Check whether the given token is a comma.
-*/
-function isComma(token) {
-	return isPunctuator(token) && token.value === ",";
-}
-/**
-* Check whether the given token is a punctuator.
-*/
-function isPunctuator(token) {
-	return Boolean(token && token.type === "Punctuator");
-}
-/**
-* Check whether the given token is a bare token.
-*/
-function isBare(token) {
-	return token.type === "Bare";
-}
-/**
-* Check whether the given token is a string.
-*/
-function isString(token) {
-	return token.type === "BasicString" || token.type === "LiteralString";
-}
-/**
-* Check whether the given token is a multi-line string.
-*/
-function isMultiLineString(token) {
-	return token.type === "MultiLineBasicString" || token.type === "MultiLineLiteralString";
-}
-/**
-* Check whether the given token is a number.
-*/
-function isNumber(token) {
-	return token.type === "Integer" || token.type === "Float";
-}
-/**
-* Check whether the given token is a boolean.
-*/
-function isBoolean(token) {
-	return token.type === "Boolean";
-}
-/**
-* Check whether the given token is a date time.
-*/
-function isDateTime(token) {
-	return token.type === "OffsetDateTime" || token.type === "LocalDateTime" || token.type === "LocalDate" || token.type === "LocalTime";
-}
-/**
-* Apply end locations
-*/
-function applyEndLoc(node, child) {
-	if (child) {
-		node.range[1] = child.range[1];
-		node.loc.end = clonePos(child.loc.end);
-	}
-}
-/**
-* clone the location.
-*/
-function cloneRange(range) {
-	return [range[0], range[1]];
-}
-/**
-* clone the location.
-*/
-function cloneLoc(loc) {
-	return {
-		start: clonePos(loc.start),
-		end: clonePos(loc.end)
-	};
-}
-/**
-* clone the location.
-*/
-function clonePos(pos) {
-	return {
-		line: pos.line,
-		column: pos.column
-	};
-}
-
-//#endregion
-//#region src/visitor-keys.ts
-const tomlKeys = {
-	Program: ["body"],
-	TOMLTopLevelTable: ["body"],
-	TOMLTable: ["key", "body"],
-	TOMLKeyValue: ["key", "value"],
-	TOMLKey: ["keys"],
-	TOMLArray: ["elements"],
-	TOMLInlineTable: ["body"],
-	TOMLBare: [],
-	TOMLQuoted: [],
-	TOMLValue: []
-};
-const lib_KEYS = unionWith(tomlKeys);
-
-//#endregion
-//#region src/parser.ts
-/**
-* Parse source code
-*/
-function parseForESLint(code, options) {
-	return {
-		ast: new TOMLParser(code, options).parse(),
-		visitorKeys: lib_KEYS,
-		services: { isTOML: true }
-	};
-}
-
-//#endregion
-//#region src/traverse.ts
-/**
-* Check that the given key should be traversed or not.
-* @this {Traversable}
-* @param key The key to check.
-* @returns `true` if the key should be traversed.
-*/
-function fallbackKeysFilter(key) {
-	let value = null;
-	return key !== "comments" && key !== "leadingComments" && key !== "loc" && key !== "parent" && key !== "range" && key !== "tokens" && key !== "trailingComments" && (value = this[key]) !== null && typeof value === "object" && (typeof value.type === "string" || Array.isArray(value));
-}
-/**
-* Get the keys of the given node to traverse it.
-* @param node The node to get.
-* @returns The keys to traverse.
-*/
-function getFallbackKeys(node) {
-	return Object.keys(node).filter(fallbackKeysFilter, node);
-}
-/**
-* Get the keys of the given node to traverse it.
-* @param node The node to get.
-* @returns The keys to traverse.
-*/
-function lib_getKeys(node, visitorKeys) {
-	return ((visitorKeys || lib_KEYS)[node.type] || getFallbackKeys(node)).filter((key) => !getNodes(node, key).next().done);
-}
-/**
-* Get the nodes of the given node.
-* @param node The node to get.
-*/
-function* getNodes(node, key) {
-	const child = node[key];
-	if (Array.isArray(child)) {
-		for (const c of child) if (isNode(c)) yield c;
-	} else if (isNode(child)) yield child;
-}
-/**
-* Check whether a given value is a node.
-* @param x The value to check.
-* @returns `true` if the value is a node.
-*/
-function isNode(x) {
-	return x !== null && typeof x === "object" && typeof x.type === "string";
-}
-/**
-* Traverse the given node.
-* @param node The node to traverse.
-* @param parent The parent node.
-* @param visitor The node visitor.
-*/
-function traverse(node, parent, visitor) {
-	visitor.enterNode(node, parent);
-	const keys = lib_getKeys(node, visitor.visitorKeys);
-	for (const key of keys) for (const child of getNodes(node, key)) traverse(child, node, visitor);
-	visitor.leaveNode(node, parent);
-}
-/**
-* Traverse the given AST tree.
-* @param node Root node to traverse.
-* @param visitor Visitor.
-*/
-function traverseNodes(node, visitor) {
-	traverse(node, null, visitor);
-}
-
-//#endregion
-//#region src/utils.ts
-/**
-* Gets the static value for the given node.
-*/
-const getStaticTOMLValue = generateConvertTOMLValue((node) => node.value);
-/** Generates a converter to convert from a node. */
-function generateConvertTOMLValue(convertValue) {
-	/**
-	* Resolve TOML value
-	*/
-	function resolveValue(node, baseTable) {
-		return resolver[node.type](node, baseTable);
-	}
-	const resolver = {
-		Program(node, baseTable = {}) {
-			return resolveValue(node.body[0], baseTable);
-		},
-		TOMLTopLevelTable(node, baseTable = {}) {
-			for (const body of node.body) resolveValue(body, baseTable);
-			return baseTable;
-		},
-		TOMLKeyValue(node, baseTable = {}) {
-			const value = resolveValue(node.value);
-			set(baseTable, resolveValue(node.key), value);
-			return baseTable;
-		},
-		TOMLTable(node, baseTable = {}) {
-			const table = getTable(baseTable, resolveValue(node.key), node.kind === "array");
-			for (const body of node.body) resolveValue(body, table);
-			return baseTable;
-		},
-		TOMLArray(node) {
-			return node.elements.map((e) => resolveValue(e));
-		},
-		TOMLInlineTable(node) {
-			const table = {};
-			for (const body of node.body) resolveValue(body, table);
-			return table;
-		},
-		TOMLKey(node) {
-			return node.keys.map((key) => resolveValue(key));
-		},
-		TOMLBare(node) {
-			return node.name;
-		},
-		TOMLQuoted(node) {
-			return node.value;
-		},
-		TOMLValue(node) {
-			return convertValue(node);
-		}
-	};
-	return (node) => resolveValue(node);
-}
-/**
-* Get the table from the table.
-*/
-function getTable(baseTable, keys, array) {
-	let target = baseTable;
-	for (let index = 0; index < keys.length - 1; index++) {
-		const key = keys[index];
-		target = getNextTargetFromKey(target, key);
-	}
-	const lastKey = last(keys);
-	const lastTarget = target[lastKey];
-	if (lastTarget == null) {
-		const tableValue$1 = {};
-		target[lastKey] = array ? [tableValue$1] : tableValue$1;
-		return tableValue$1;
-	}
-	if (isValue(lastTarget)) {
-		const tableValue$1 = {};
-		target[lastKey] = array ? [tableValue$1] : tableValue$1;
-		return tableValue$1;
-	}
-	if (!array) {
-		if (Array.isArray(lastTarget)) {
-			const tableValue$1 = {};
-			target[lastKey] = tableValue$1;
-			return tableValue$1;
-		}
-		return lastTarget;
-	}
-	if (Array.isArray(lastTarget)) {
-		const tableValue$1 = {};
-		lastTarget.push(tableValue$1);
-		return tableValue$1;
-	}
-	const tableValue = {};
-	target[lastKey] = [tableValue];
-	return tableValue;
-	/** Get next target from key */
-	function getNextTargetFromKey(currTarget, key) {
-		const nextTarget = currTarget[key];
-		if (nextTarget == null) {
-			const val = {};
-			currTarget[key] = val;
-			return val;
-		}
-		if (isValue(nextTarget)) {
-			const val = {};
-			currTarget[key] = val;
-			return val;
-		}
-		let resultTarget = nextTarget;
-		while (Array.isArray(resultTarget)) {
-			const lastIndex = resultTarget.length - 1;
-			const nextElement = resultTarget[lastIndex];
-			if (isValue(nextElement)) {
-				const val = {};
-				resultTarget[lastIndex] = val;
-				return val;
-			}
-			resultTarget = nextElement;
-		}
-		return resultTarget;
-	}
-}
-/**
-* Set the value to the table.
-*/
-function set(baseTable, keys, value) {
-	let target = baseTable;
-	for (let index = 0; index < keys.length - 1; index++) {
-		const key = keys[index];
-		const nextTarget = target[key];
-		if (nextTarget == null) {
-			const val = {};
-			target[key] = val;
-			target = val;
-		} else if (isValue(nextTarget) || Array.isArray(nextTarget)) {
-			const val = {};
-			target[key] = val;
-			target = val;
-		} else target = nextTarget;
-	}
-	target[last(keys)] = value;
-}
-/**
-* Check whether the given value is a value.
-*/
-function isValue(value) {
-	return typeof value !== "object" || value instanceof Date;
-}
-
-//#endregion
-//#region package.json
-var name$1 = "toml-eslint-parser";
-var version$1 = "1.0.3";
-
-//#endregion
-//#region src/meta.ts
-var meta_exports = /* @__PURE__ */ __exportAll({
-	name: () => lib_name,
-	version: () => version
-});
-const lib_name = name$1;
-const version = version$1;
-
-//#endregion
-//#region src/index.ts
-const VisitorKeys = (/* unused pure expression or super */ null && (lib_KEYS));
-/**
-* Parse TOML source code
-*/
-function parseTOML(code, options) {
-	return parseForESLint(code, options).ast;
-}
-
-//#endregion
-
-;// CONCATENATED MODULE: ./packages/version-files/src/formats/toml.ts
-
-
-function keyName(key) {
-    return key.type === 'TOMLBare' ? key.name : key.value;
-}
-function stringSpan(value) {
-    if (value.multiline)
-        return undefined;
-    const [start, end] = value.range;
-    const line = value.loc.start.line;
-    if (value.style === 'literal')
-        return { start, end, line, render: (v) => (/['\n\r]/.test(v) ? JSON.stringify(v) : `'${v}'`) };
-    return { start, end, line, render: (v) => JSON.stringify(v) };
-}
-function valueNode(node) {
-    switch (node.type) {
-        case 'TOMLInlineTable': {
-            const map = { kind: 'map', entries: [] };
-            for (const kv of node.body)
-                toml_assign(map, kv.key.keys.map(keyName), valueNode(kv.value));
-            return map;
-        }
-        case 'TOMLArray':
-            return { kind: 'seq', items: node.elements.map(valueNode) };
-        default:
-            return { kind: 'scalar', value: node.value, span: node.kind === 'string' ? stringSpan(node) : undefined };
-    }
-}
-function childMap(map, key) {
-    const existing = map.entries.find(([k]) => k === key)?.[1];
-    if (existing?.kind === 'map')
-        return existing;
-    const created = { kind: 'map', entries: [] };
-    map.entries.push([key, created]);
-    return created;
-}
-function toml_assign(map, keys, value) {
-    let target = map;
-    for (const key of keys.slice(0, -1))
-        target = childMap(target, key);
-    target.entries.push([keys.at(-1), value]);
-}
-/** Navigates a table header path; `[[bin]]` arrays of tables appear as numbered steps. */
-function tableAt(root, path) {
-    let current = root;
-    for (const [n, step] of path.entries()) {
-        if (typeof step === 'number') {
-            if (current.kind !== 'seq')
-                return { kind: 'map', entries: [] };
-            while (current.items.length <= step)
-                current.items.push({ kind: 'map', entries: [] });
-            current = current.items[step];
-        }
-        else {
-            if (current.kind !== 'map')
-                return { kind: 'map', entries: [] };
-            const existing = current.entries.find(([k]) => k === step)?.[1];
-            if (existing)
-                current = existing;
-            else {
-                const next = path[n + 1];
-                const created = typeof next === 'number' ? { kind: 'seq', items: [] } : { kind: 'map', entries: [] };
-                current.entries.push([step, created]);
-                current = created;
-            }
-        }
-    }
-    return current.kind === 'map' ? current : { kind: 'map', entries: [] };
-}
-function parseTomlTree(source) {
-    let ast;
-    try {
-        ast = parseTOML(source.text);
-    }
-    catch (error) {
-        const e = error;
-        throw syntaxError(source.path, 'TOML', e.lineNumber ?? 1, (e.column ?? 0) + 1, e.message);
-    }
-    const root = { kind: 'map', entries: [] };
-    for (const item of ast.body[0]?.body ?? []) {
-        if (item.type === 'TOMLKeyValue') {
-            toml_assign(root, item.key.keys.map(keyName), valueNode(item.value));
-            continue;
-        }
-        const table = tableAt(root, item.resolvedKey);
-        for (const kv of item.body)
-            toml_assign(table, kv.key.keys.map(keyName), valueNode(kv.value));
-    }
-    return root;
-}
-/** The spans of string values inside a TOML snippet, offset into the enclosing text (Markdown code blocks). */
-function parseTomlSnippet(text, offset, line) {
-    try {
-        const tree = parseTomlTree({ path: '', bom: false, text });
-        shiftSpans(tree, offset, line - 1);
-        return tree;
-    }
-    catch {
-        return undefined;
-    }
-}
-function shiftSpans(node, offset, lines) {
-    if (node.kind === 'map')
-        for (const [, v] of node.entries)
-            shiftSpans(v, offset, lines);
-    else if (node.kind === 'seq')
-        for (const v of node.items)
-            shiftSpans(v, offset, lines);
-    else if (node.span)
-        node.span = { ...node.span, start: node.span.start + offset, end: node.span.end + offset, line: node.span.line + lines };
-}
-
-// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __nccwpck_require__(9547);
-;// CONCATENATED MODULE: ./packages/version-files/src/formats/json.ts
-
-
-function toTree(source, node) {
-    switch (node.type) {
-        case 'object':
-            return {
-                kind: 'map',
-                entries: (node.children ?? []).flatMap((property) => {
-                    const [key, value] = property.children ?? [];
-                    return key && value ? [[String(key.value), toTree(source, value)]] : [];
-                }),
-            };
-        case 'array':
-            return { kind: 'seq', items: (node.children ?? []).map((child) => toTree(source, child)) };
-        case 'string':
-            return {
-                kind: 'scalar',
-                value: node.value,
-                span: { start: node.offset, end: node.offset + node.length, line: lineColumn(source.text, node.offset).line, render: (v) => JSON.stringify(v) },
-            };
-        default:
-            return { kind: 'scalar', value: node.value, span: undefined };
-    }
-}
-function parseJsonTree(source) {
-    const errors = [];
-    const root = (0,main.parseTree)(source.text, errors, { allowTrailingComma: false, disallowComments: !/\.jsonc$|tsconfig[^/]*\.json$/.test(source.path) });
-    const error = errors[0];
-    if (error || !root) {
-        const { line, column } = lineColumn(source.text, error?.offset ?? 0);
-        throw syntaxError(source.path, 'JSON', line, column, error ? (0,main.printParseErrorCode)(error.error) : 'empty document');
-    }
-    return toTree(source, root);
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./packages/version-files/src/formats/yaml.ts
-
-
-function parseYamlDocuments(source) {
-    const parsed = (0,dist/* parseAllDocuments */.hR)(source.text, { uniqueKeys: false });
-    const docs = Array.isArray(parsed) ? parsed : [];
-    for (const doc of docs) {
-        const error = doc.errors[0];
-        if (error) {
-            const { line, column } = lineColumn(source.text, error.pos[0]);
-            throw syntaxError(source.path, 'YAML', line, column, error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
-        }
-    }
-    return docs;
-}
-/** A plain scalar stays plain unless the new text would read back as something else (a number, a map). */
-function renderPlain(original, value) {
-    try {
-        const back = (0,dist/* parse */.qg)(value);
-        if (back === value || (typeof original !== 'string' && typeof back === typeof original))
-            return value;
-    }
-    catch {
-        // falls through to quoting
-    }
-    return JSON.stringify(value);
-}
-function spanOf(source, scalar) {
-    const range = scalar.range;
-    if (!range)
-        return undefined;
-    const [start, end] = range;
-    const line = lineColumn(source.text, start).line;
-    switch (scalar.type) {
-        case 'PLAIN':
-            return { start, end, line, render: (v) => renderPlain(scalar.value, v) };
-        case 'QUOTE_DOUBLE':
-            return { start, end, line, render: (v) => JSON.stringify(v) };
-        case 'QUOTE_SINGLE':
-            return { start, end, line, render: (v) => `'${v.replace(/'/g, "''")}'` };
-        default:
-            return undefined;
-    }
-}
-function yaml_toTree(source, doc, node, seen) {
-    if ((0,dist/* isAlias */.Vj)(node)) {
-        const target = node.resolve(doc);
-        if (!target || seen.has(target))
-            return { kind: 'scalar', value: null, span: undefined };
-        return yaml_toTree(source, doc, target, new Set([...seen, target]));
-    }
-    if ((0,dist/* isMap */.jh)(node)) {
-        const entries = [];
-        for (const pair of node.items) {
-            if (!(0,dist/* isPair */.tO)(pair) || !(0,dist/* isScalar */.jn)(pair.key))
-                continue;
-            if (pair.key.value === '<<') {
-                // Merge keys: the merged map's entries come after the explicit ones, as YAML resolves them.
-                const merged = yaml_toTree(source, doc, pair.value, seen);
-                if (merged.kind === 'map')
-                    entries.push(...merged.entries);
-                continue;
-            }
-            entries.push([String(pair.key.value), yaml_toTree(source, doc, pair.value, seen)]);
-        }
-        return { kind: 'map', entries };
-    }
-    if ((0,dist/* isSeq */.oP)(node))
-        return { kind: 'seq', items: node.items.map((item) => yaml_toTree(source, doc, item, seen)) };
-    if ((0,dist/* isScalar */.jn)(node))
-        return { kind: 'scalar', value: node.value, span: spanOf(source, node) };
-    return { kind: 'scalar', value: null, span: undefined };
-}
-/** One tree per document in the stream. */
-function parseYamlTrees(source, docs = parseYamlDocuments(source)) {
-    return docs.map((doc) => yaml_toTree(source, doc, doc.contents, new Set()));
-}
-const ZERO_WIDTH = new Set(['\x02', '\x18', '\x1f']);
-/**
- * Every scalar's source range (keys and values, quotes included; block scalars' content), so text
- * selectors touch values and never comments. The lexer alone says this, at a fifth of the cost of
- * a full parse; a file a key path reads is parsed (and checked) in full anyway.
- */
-function yamlScalarRanges(source) {
-    const ranges = [];
-    let offset = 0;
-    let scalarNext = false;
-    for (const token of new dist/* Lexer */.JG().lex(source.text)) {
-        // The lexer's mode markers (document, flow end, "a scalar follows") are not source text.
-        if (ZERO_WIDTH.has(token)) {
-            scalarNext = token === '\x1f';
-            continue;
-        }
-        // A quoted scalar is one token, opening with its quote; no other token starts with one.
-        if (scalarNext || token[0] === '"' || token[0] === "'")
-            ranges.push({ start: offset, end: offset + token.length });
-        scalarNext = false;
-        offset += token.length;
-    }
-    return ranges;
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/parsed-file.ts
-
-
-
-
-
-function formatOf(path) {
-    if (/\.ya?ml$/i.test(path))
-        return 'YAML';
-    if (/\.json5?$|\.jsonc$/i.test(path))
-        return 'JSON';
-    if (/\.toml$/i.test(path) || /(^|\/)(Cargo\.lock|Pipfile)$/.test(path))
-        return 'TOML';
-    return 'text';
-}
-/** Parsed views of one file, computed at most once however many selectors look at it. */
-class ParsedFile {
-    source;
-    format;
-    trees;
-    ranges;
-    constructor(source, format = formatOf(source.path)) {
-        this.source = source;
-        this.format = format;
-    }
-    structured() {
-        if (!this.trees) {
-            switch (this.format) {
-                case 'YAML':
-                    this.trees = parseYamlTrees(this.source, parseYamlDocuments(this.source));
-                    break;
-                case 'JSON':
-                    this.trees = [parseJsonTree(this.source)];
-                    break;
-                case 'TOML':
-                    this.trees = [parseTomlTree(this.source)];
-                    break;
-                default:
-                    throw new src/* UserError */.yo(`${this.source.path} is not YAML, JSON or TOML, so key paths cannot be used on it.`, 'Use `regex /…(version)…/`, `marker` or `image` for this file, or rename it with a .yaml/.json/.toml extension.', { input: 'files' });
-            }
-        }
-        return this.trees;
-    }
-    /** Where text selectors may look: scalars in YAML (never comments), the whole text elsewhere. */
-    searchRanges() {
-        if (!this.ranges)
-            this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source) : [{ start: 0, end: this.source.text.length }];
-        return this.ranges;
-    }
-}
-function at(file, offset) {
-    return lineColumn(file.source.text, offset).line;
-}
-/**
- * Matches of a global regex that lie wholly inside one of the file's searchable ranges; offsets in
- * the result are file offsets. One pass over the text, each match placed by binary search: a
- * manifest has thousands of tiny scalar ranges, and a regex per range cost more than the parse.
- */
-function* scan(file, pattern) {
-    const { text } = file.source;
-    const regex = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
-    let ranges;
-    for (const match of text.matchAll(regex)) {
-        const start = match.index;
-        const end = start + match[0].length;
-        // A comment runs from a `#` to the end of its line: with no `#` before it on its line, a match is
-        // not in one. Only the other matches need the file lexed (a `#` in a quoted or block scalar).
-        if (file.format !== 'YAML' || text.lastIndexOf('#', start) < text.lastIndexOf('\n', start)) {
-            yield { match: match, offset: 0 };
-            continue;
-        }
-        ranges ??= file.searchRanges();
-        let low = 0;
-        let high = ranges.length - 1;
-        while (low < high) {
-            const mid = (low + high + 1) >> 1;
-            if (ranges[mid].start <= start)
-                low = mid;
-            else
-                high = mid - 1;
-        }
-        const range = ranges[low];
-        if (range && range.start <= start && end <= range.end)
-            yield { match: match, offset: 0 };
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-;// CONCATENATED MODULE: ./packages/version-files/src/version.ts
-
-
-const BUMPS = ['major', 'minor', 'patch', 'premajor', 'preminor', 'prepatch', 'prerelease'];
-/** A semver core with optional pre-release and build, as found inside `v1.2.3`, `=1.2.3` or `chart-1.2.3-rc.1`. */
-const VERSION_TOKEN = /(?<![\d.])\d+\.\d+\.\d+(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?![\d])/;
-/** Parses `1.2.3`, `v1.2.3` or `1.2.3-rc.1`; anything looser is refused rather than guessed. */
-function parseVersion(value) {
-    const trimmed = value.trim().replace(/^v(?=\d)/, '');
-    return semver_default().valid(trimmed) ? new (semver_default()).SemVer(trimmed) : undefined;
-}
-/** The first semver inside a value such as `v0.16.0`, `=4.0.0` or `"4.0.0"`. */
-function findVersion(value) {
-    const match = VERSION_TOKEN.exec(value);
-    return match ? parseVersion(match[0]) : undefined;
-}
-function decideVersion(request) {
-    const { current } = request;
-    let next;
-    if (request.version !== undefined) {
-        // semver drops build metadata (`+build`) when it parses, so 1.2.3+build would silently release 1.2.3.
-        if (/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?\+/.test(request.version.trim())) {
-            throw new src/* UserError */.yo(`Input \`version\` is "${request.version}", which carries build metadata (the part after \`+\`) that semver ignores and tags should not hold.`, `Set \`version\` to ${request.version.trim().replace(/\+.*$/, '')} (or a pre-release such as ${request.version.trim().replace(/\+.*$/, '')}-rc.1).`, { input: 'version' });
-        }
-        const parsed = parseVersion(request.version);
-        if (!parsed) {
-            throw new src/* UserError */.yo(`Input \`version\` is "${request.version}", which is not a semantic version.`, 'Set `version` to X.Y.Z, vX.Y.Z or a pre-release such as 1.2.0-rc.1.', { input: 'version' });
-        }
-        next = parsed;
-    }
-    else if (request.bump !== undefined) {
-        if (!current) {
-            throw new src/* UserError */.yo(`Input \`bump\` is "${request.bump}", but no current version was found to bump from${request.currentSource ? ` (looked in ${request.currentSource})` : ''}.`, 'Set `current-version-from` to a file spec (e.g. `VERSION`) or `tag`, or give the new version in `version` instead of `bump`.', { input: 'bump' });
-        }
-        const bumped = request.preid ? semver_default().inc(current.version, request.bump, request.preid) : semver_default().inc(current.version, request.bump);
-        if (!bumped)
-            throw new src/* UserError */.yo(`Cannot apply \`bump: ${request.bump}\` to ${current.version}.`, 'Give the new version in `version`.', { input: 'bump' });
-        next = new (semver_default()).SemVer(bumped);
-    }
-    else {
-        throw new src/* UserError */.yo('Neither `version` nor `bump` was given.', 'Set `version` (e.g. 1.4.0) or `bump` (major, minor, patch, premajor, preminor, prepatch or prerelease).', { input: 'version' });
-    }
-    if (current && semver_default().lt(next, current) && !request.allowDowngrade) {
-        throw new src/* UserError */.yo(`The new version ${next.version} is lower than the current version ${current.version}${request.currentSource ? ` (from ${request.currentSource})` : ''}.`, 'Give a higher version, or set `allow-downgrade: true` if going back is intended.', { input: request.version !== undefined ? 'version' : 'bump' });
-    }
-    return { next, previous: current, same: current !== undefined && semver_default().eq(next, current) };
-}
-function templateVars(next, options) {
-    return {
-        version: next.version,
-        major: String(next.major),
-        minor: String(next.minor),
-        patch: String(next.patch),
-        prerelease: next.prerelease.join('.'),
-        tag: `${options.tagPrefix}${next.version}`,
-        previous: options.previous?.version ?? '',
-        'previous-tag': options.previous ? `${options.tagPrefix}${options.previous.version}` : '',
-        date: options.date,
-    };
-}
-/** Throws on an unknown placeholder, so a typo like `{verison}` is caught before any file is read. */
-function checkTemplate(template, where) {
-    const [unknown] = (0,src/* unknownPlaceholders */.hX)(template, Object.keys(PLACEHOLDER_NAMES));
-    if (unknown !== undefined) {
-        throw new src/* UserError */.yo(`${where}: the template "${template}" uses an unknown placeholder {${unknown}}.`, `Use ${Object.keys(PLACEHOLDER_NAMES)
-            .map((n) => `{${n}}`)
-            .join(', ')}.`, { input: 'files' });
-    }
-}
-const PLACEHOLDER_NAMES = {
-    version: true,
-    major: true,
-    minor: true,
-    patch: true,
-    prerelease: true,
-    tag: true,
-    previous: true,
-    'previous-tag': true,
-    date: true,
-};
-function renderTemplate(template, vars) {
-    return (0,src/* fillPlaceholders */.Ct)(template, vars);
-}
-/**
- * The value a selector writes when the spec gives no template: the version token inside the current
- * value is replaced and its surroundings kept (`v0.16.0` → `v0.16.1`, `=4.0.0` → `=4.2.0`); a value
- * without a version token (`main-dev`) becomes `fallback`.
- */
-function nextValue(current, template, vars, fallback) {
-    if (template !== undefined)
-        return renderTemplate(template, vars);
-    const match = VERSION_TOKEN.exec(current);
-    if (!match)
-        return renderTemplate(fallback, vars);
-    return current.slice(0, match.index) + vars.version + current.slice(match.index + match[0].length);
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/changelog.ts
-
-
-
-const NEXT_HEADER = '<!-- next-header -->';
-const UNRELEASED_HEADING = /^(#{1,6}\s*)?\[?unreleased\]?/i;
-/**
- * The cargo-release / Keep a Changelog convention: the "Unreleased" section under
- * `<!-- next-header -->` becomes the release's section (heading renamed, body kept) and a fresh
- * Unreleased section, whose compare link starts at the new version, is put above it.
- */
-function matchChangelog(source, selector) {
-    const { text } = source;
-    const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    const lines = text.split(eol);
-    const markerIndex = lines.findIndex((l) => l.includes(NEXT_HEADER));
-    const headingIndex = markerIndex >= 0 ? markerIndex + 1 : lines.findIndex((l) => UNRELEASED_HEADING.test(l.trim()));
-    const heading = lines[headingIndex];
-    if (headingIndex < 0 || heading === undefined || !UNRELEASED_HEADING.test(heading.trim())) {
-        if (selector.optional)
-            return [];
-        throw new src/* UserError */.yo(`${source.path} has no "Unreleased" section${markerIndex >= 0 ? ` right under ${NEXT_HEADER}` : ` and no ${NEXT_HEADER} marker`}.`, `Start the changelog's newest section with a line "Unreleased" (or "## [Unreleased]"), optionally under ${NEXT_HEADER}.`, { input: 'files' });
-    }
-    let blockEnd = headingIndex;
-    while (blockEnd < lines.length && lines[blockEnd].trim() !== '')
-        blockEnd++;
-    const block = lines.slice(headingIndex, blockEnd);
-    const atx = /^(#{1,6})\s/.exec(heading);
-    const template = selector.template ?? (atx ? `${atx[1]} [{version}] - {date}` : '{version} / {date}');
-    const start = lines.slice(0, headingIndex).reduce((n, l) => n + l.length + eol.length, 0);
-    const end = start + block.join(eol).length;
-    const line = lineColumn(text, start).line;
-    const released = (vars) => {
-        const [before, after] = renderTemplate(template, { ...vars, date: '\u0000' }).split('\u0000');
-        return new RegExp(`^${(0,src/* escapeRegex */.$f)(before)}${after === undefined ? '' : `.*${(0,src/* escapeRegex */.$f)(after)}`}\\s*$`, 'm');
-    };
-    return [
-        {
-            selector,
-            path: source.path,
-            line,
-            where: `section "${heading.trim()}" (line ${line})`,
-            current: heading.trim(),
-            edits: (vars) => {
-                // Re-run safety: the release's heading is already there, so the section was already cut.
-                if (released(vars).test(text))
-                    return [];
-                const fresh = block.map((l) => l.replace(/(compare\/)([^\s)/]+?)(\.\.\.)/g, (_all, pre, base, dots) => `${pre}${nextValue(base, undefined, vars, '{tag}')}${dots}`));
-                const renamed = [renderTemplate(template, vars), ...block.slice(1)];
-                return [{ start, end, replacement: [...fresh, '', ...renamed].join(eol), by: selector.text }];
-            },
-        },
-    ];
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/cargo-requirement.ts
-
-
-function parseComparators(requirement) {
-    const parts = requirement.split(',').map((p) => p.trim());
-    const comparators = [];
-    for (const part of parts) {
-        if (part === '*') {
-            comparators.push({ op: '*', version: '' });
-            continue;
-        }
-        const m = /^(\^|~|=|>=|>|<=|<)?\s*(\d+(?:\.(?:\d+|\*))?(?:\.(?:\d+|\*))?(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(part);
-        if (!m)
-            return undefined;
-        comparators.push({ op: (m[1] ?? ''), version: m[2] });
-    }
-    return comparators;
-}
-/**
- * Cargo's meaning of a requirement as a node-semver range: a bare version is a caret requirement
- * (`1.2.3` means `^1.2.3`, not exactly 1.2.3), commas are AND, `1.*` is a wildcard.
- * https://doc.rust-lang.org/cargo/reference/specifying-dependencies.html
- */
-function cargoRange(requirement) {
-    const comparators = parseComparators(requirement);
-    if (!comparators)
-        return undefined;
-    try {
-        return new (semver_default()).Range(comparators.map((c) => (c.op === '*' ? '*' : `${c.op === '' ? '^' : c.op}${c.version}`)).join(' '));
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Whether `version` satisfies the Cargo requirement (undefined when the requirement cannot be read). */
-function cargoSatisfies(requirement, version) {
-    const range = cargoRange(requirement);
-    return range ? range.test(version) : undefined;
-}
-/**
- * cargo-release's rewrite of one requirement (`upgrade_requirement`): each `=`, `^`, `~`, bare or
- * wildcard comparator takes the new version with as many parts as it had; a comparison (`>=`, `<`)
- * cannot be rewritten, so the requirement is returned unchanged.
- */
-function rewritten(requirement, comparators, version) {
-    if (comparators.some((c) => ['>', '>=', '<', '<='].includes(c.op)))
-        return requirement;
-    const v = semver_default().parse(version);
-    const pre = v.prerelease.length ? `-${v.prerelease.join('.')}` : '';
-    const text = comparators
-        .map((c) => {
-        if (c.op === '*')
-            return '*';
-        const parts = c.version.replace(/[-+].*$/, '').split('.');
-        if (parts.includes('*'))
-            return parts.length === 2 ? `${v.major}.*` : `${v.major}.${v.minor}.*`;
-        // Cargo cannot read a partial version with a pre-release (`1.0-rc.1`); a pre-release is written whole.
-        const numbers = pre ? [v.major, v.minor, v.patch] : [v.major, v.minor, v.patch].slice(0, parts.length);
-        return `${c.op === '' ? '^' : c.op}${numbers.join('.')}${pre}`;
-    })
-        .join(', ');
-    return text.startsWith('^') && !requirement.trim().startsWith('^') ? text.slice(1) : text;
-}
-/**
- * A dependent's requirement after a release, as cargo-release updates it (see DependentVersion). A
- * requirement the new version does not satisfy and that cannot be rewritten (a range) is an error
- * naming it, before anything is written: cargo-release would leave it and `cargo metadata` fail.
- */
-function updatedRequirement(requirement, version, where, policy = 'upgrade') {
-    const trimmed = requirement.trim();
-    const satisfied = cargoSatisfies(trimmed, version);
-    if (satisfied === undefined)
-        throw new src/* UserError */.yo(`${where}: "${requirement}" is not a Cargo version requirement.`, 'Write it as Cargo does (e.g. "1.2", "=4.2.0", ">=0.61, <2"), or drop `version` from the path dependency.', {
-            input: 'files',
-        });
-    if (satisfied && policy === 'fix')
-        return requirement;
-    const next = rewritten(trimmed, parseComparators(trimmed), version);
-    if (next === trimmed) {
-        if (satisfied)
-            return requirement;
-        throw new src/* UserError */.yo(`${where}: the requirement "${requirement}" does not match the new version ${version}, and relkit will not guess how to widen a range.`, `Widen the requirement so it matches ${version} (e.g. add ", <${semver_default().major(version) + 1}.0.0"), or make it a plain version.`, { input: 'files' });
-    }
-    return next;
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/match.ts
-
-
-
-
-
-
-
-/**
- * A match whose edit replaces one span with the next value: the template if the selector has one,
- * else the current value with its version token swapped (`fallback` when it has none).
- */
-function valueMatch(file, selector, span, current, where, fallback = '{version}') {
-    const line = span.line ?? at(file, span.start);
-    return {
-        selector,
-        path: file.source.path,
-        line,
-        where: where(line),
-        current,
-        edits: (vars) => {
-            const value = nextValue(current, selector.template, vars, fallback);
-            return value === current
-                ? []
-                : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text, ...(span.withinScalar ? { withinScalar: true } : {}) }];
-        },
-    };
-}
-const atLine = (line) => `line ${line}`;
-function matchWhole(file, selector) {
-    const { text } = file.source;
-    const start = text.length - text.trimStart().length;
-    const end = text.trimEnd().length;
-    if (end <= start)
-        return [];
-    const current = text.slice(start, end);
-    if (current.includes('\n')) {
-        throw new src/* UserError */.yo(`${file.source.path} has more than one line, so the whole file cannot be the version.`, 'Name what to change, e.g. `PATH: regex /version: (.*)/`, `PATH: marker`, or a key path for YAML/JSON/TOML.', { input: 'files' });
-    }
-    return [valueMatch(file, selector, { start, end }, current, () => 'whole file')];
-}
-/** cargo-release's placeholders in a replacement (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md#placeholders). */
-function cargoPlaceholders(text, vars, crate) {
-    const values = { version: vars.version, prev_version: vars.previous, date: vars.date, crate_name: crate, metadata: '', prev_metadata: '' };
-    return text.replace(/\{\{(\w+)\}\}/g, (whole, name) => values[name] ?? whole);
-}
-/** A pre-release replacement: each match of the pattern, replaced as cargo-release would, within its occurrence bounds. */
-function matchReplace(file, selector) {
-    const { text } = file.source;
-    const found = [...text.matchAll(selector.pattern)];
-    const bounds = selector.max === selector.min ? `exactly ${selector.min}` : `at least ${selector.min}${selector.max !== undefined ? ` and at most ${selector.max}` : ''}`;
-    if (found.length > 0 && (found.length < selector.min || (selector.max !== undefined && found.length > selector.max))) {
-        throw new src/* UserError */.yo(`${file.source.path}: the pre-release replacement \`${selector.pattern.source}\` matches ${found.length} time(s), and release.toml asks for ${bounds}.`, 'Fix the `search` regex (or min/max/exactly) in release.toml, or the file.', { input: 'files' });
-    }
-    return found.map((m) => {
-        const start = m.index;
-        const end = start + m[0].length;
-        return {
-            selector,
-            path: file.source.path,
-            line: at(file, start),
-            where: `line ${at(file, start)}`,
-            current: m[0],
-            edits: (vars) => {
-                if (!selector.prerelease && vars.prerelease !== '')
-                    return [];
-                // Replacements may insert (a new changelog header): made again over their own output they would repeat.
-                if (vars.previous === vars.version)
-                    return [];
-                const filled = selector.placeholders === 'cargo' ? cargoPlaceholders(selector.replacement, vars, selector.crate) : renderTemplate(selector.replacement, vars);
-                // $1 / ${1} / ${name} as the regex crate writes them; {{…}} as cargo-release fills them.
-                const replacement = filled.replace(/\$(?:\{(\w+)\}|(\d+))/g, (_, name, digit) => (name !== undefined ? (/^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name]) : m[Number(digit)]) ?? '');
-                return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text }];
-            },
-        };
-    });
-}
-/** Cargo requirements at a key path: each kept while it matches the new version, else updated in its own style. */
-function matchRequirement(file, selector) {
-    const matches = [];
-    for (const tree of file.structured()) {
-        for (const found of resolveKeyPath(tree, selector.path)) {
-            const { node } = found;
-            if (node.kind !== 'scalar' || typeof node.value !== 'string' || !node.span)
-                continue;
-            const span = node.span;
-            const current = node.value;
-            const line = span.line ?? at(file, span.start);
-            matches.push({
-                selector,
-                path: file.source.path,
-                line,
-                where: found.path,
-                current,
-                edits: (vars) => {
-                    const next = updatedRequirement(current, vars.version, `${file.source.path}: \`${found.path}\``, selector.policy);
-                    return next === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(next) : next, by: selector.text }];
-                },
-            });
-        }
-    }
-    return matches;
-}
-function matchKey(file, selector) {
-    const matches = [];
-    const trees = file.structured();
-    const multi = trees.length > 1;
-    trees.forEach((tree, doc) => {
-        for (const found of resolveKeyPath(tree, selector.path)) {
-            const where = multi ? `document ${doc + 1}: ${found.path}` : found.path;
-            const { node } = found;
-            if (node.kind !== 'scalar') {
-                if (selector.optional)
-                    continue;
-                throw new src/* UserError */.yo(`${file.source.path}: \`${found.path}\` is a ${node.kind === 'map' ? 'table/map' : 'list'}, not a value.`, `Point the key path at the version value inside it, e.g. \`${found.path}.version\`.`, { input: 'files' });
-            }
-            const span = node.span;
-            if (!span) {
-                if (selector.optional && typeof node.value !== 'string')
-                    continue;
-                throw new src/* UserError */.yo(`${file.source.path}: \`${found.path}\` is ${typeof node.value === 'string' ? 'a block or multi-line string' : `a ${node.value === null ? 'null' : typeof node.value}`}, which relkit does not rewrite in place.`, 'Make it a single-line string (quoted or plain), or select it with `regex /…/` instead.', { input: 'files' });
-            }
-            matches.push(valueMatch(file, selector, span, String(node.value), () => where));
-        }
-    });
-    return matches;
-}
-const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = '@sha256:[0-9a-f]{64}';
-/**
- * Whether a reference (tag or link ref) moves under a `from BRANCH on x.y.0` clause: on an x.y.0
- * release only the branch; on x.y.z the previous release, which is x.y.(z-1) whatever the files
- * say (MetalLB 0.14.1 followed a 0.14.0 whose chart still read 0.0.0). The new version always
- * matches, so a re-run finds what the first run wrote.
- */
-function refMoves(ref, branch, context) {
-    const { next, previous } = context;
-    if (ref === branch)
-        return next === undefined || next.patch === 0;
-    const token = VERSION_TOKEN.exec(ref)?.[0];
-    if (token === undefined)
-        return false;
-    if (next === undefined)
-        return true;
-    if (token === next.version)
-        return true;
-    if (next.patch === 0)
-        return false;
-    return token === previous || token === `${next.major}.${next.minor}.${next.patch - 1}`;
-}
-function matchImage(file, selector, context) {
-    const matches = [];
-    const names = selector.rename ? [...selector.repositories, selector.rename] : selector.repositories;
-    for (const repository of names) {
-        const pattern = new RegExp(`(?<![\\w./-])${(0,src/* escapeRegex */.$f)(repository)}:(${TAG})(${DIGEST})?(?![\\w.-])`, 'gd');
-        for (const { match: m, offset } of scan(file, pattern)) {
-            const tag = m[1];
-            if (selector.branch !== undefined && !refMoves(tag, selector.branch, context))
-                continue;
-            const start = offset + m.index;
-            const end = start + m[0].length;
-            matches.push({
-                selector,
-                path: file.source.path,
-                line: at(file, start),
-                where: `${repository}:${tag}`,
-                current: tag,
-                edits: (vars) => {
-                    // A digest pins the old image; keeping it would make the new tag a lie.
-                    const replacement = `${selector.rename ?? repository}:${nextValue(tag, selector.template, vars, '{tag}')}`;
-                    return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text, withinScalar: true }];
-                },
-            });
-        }
-    }
-    return matches;
-}
-function groupSpan(m) {
-    const indices = m.indices;
-    const named = indices.groups?.version;
-    const pair = named ?? indices[1] ?? indices[0];
-    return { start: pair[0], end: pair[1], text: m.groups?.version ?? m[1] ?? m[0] };
-}
-function matchRegex(file, selector) {
-    const matches = [];
-    const { text } = file.source;
-    const regex = new RegExp(selector.pattern.source, selector.pattern.flags);
-    for (const m of text.matchAll(regex)) {
-        if (m[0] === '')
-            continue;
-        const { start, end, text: current } = groupSpan(m);
-        matches.push(valueMatch(file, selector, { start, end }, current, atLine));
-    }
-    return matches;
-}
-const LINE_MARKER = /x-release-please-version|relkit:version/;
-const BLOCK_START = /x-release-please-start-version|relkit:start-version/;
-const BLOCK_END = /x-release-please-end|relkit:end/;
-function matchMarker(file, selector) {
-    const matches = [];
-    const { text } = file.source;
-    let offset = 0;
-    let inBlock = false;
-    for (const line of text.split('\n')) {
-        const marked = LINE_MARKER.test(line) || (inBlock && !BLOCK_END.test(line));
-        if (BLOCK_START.test(line))
-            inBlock = true;
-        else if (BLOCK_END.test(line))
-            inBlock = false;
-        if (marked) {
-            for (const m of line.matchAll(new RegExp(VERSION_TOKEN.source, 'g'))) {
-                const start = offset + m.index;
-                const end = start + m[0].length;
-                const current = m[0];
-                matches.push({
-                    selector,
-                    path: file.source.path,
-                    line: at(file, start),
-                    where: `line ${at(file, start)}`,
-                    current,
-                    edits: (vars) => {
-                        const value = selector.template === undefined ? vars.version : renderTemplate(selector.template, vars);
-                        return value === current ? [] : [{ start, end, replacement: value, by: selector.text }];
-                    },
-                });
-            }
-        }
-        offset += line.length + 1;
-    }
-    return matches;
-}
-function matchLiteral(file, selector, context) {
-    const matches = [];
-    const { text } = file.source;
-    // `{previous}` is the version the files carry now (a hook's `sd "$PREV_VERSION" "$NEW_VERSION"`).
-    if (selector.from.includes('{previous}') && context.previous === undefined)
-        return matches;
-    const from = selector.from.replaceAll('{previous}', context.previous ?? '');
-    // A literal edit may span a key and its value, so it searches the whole text, YAML included.
-    for (const m of text.matchAll(new RegExp((0,src/* escapeRegex */.$f)(from), 'g'))) {
-        const start = m.index;
-        matches.push({
-            selector,
-            path: file.source.path,
-            line: at(file, start),
-            where: `line ${at(file, start)}`,
-            current: from,
-            edits: (vars) => [{ start, end: start + from.length, replacement: renderTemplate(selector.to, vars), by: selector.text }],
-        });
-    }
-    if (matches.length === 0 && !/\{[a-z-]+\}/.test(selector.to) && text.includes(selector.to)) {
-        // Already applied by an earlier run: found, nothing to change.
-        const start = text.indexOf(selector.to);
-        matches.push({ selector, path: file.source.path, line: at(file, start), where: `line ${at(file, start)}`, current: selector.to, edits: () => [] });
-    }
-    return matches;
-}
-const VERSION_REF = 'v?\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?';
-function matchLinks(file, selector, context) {
-    const repo = (0,src/* escapeRegex */.$f)(selector.repository);
-    const ref = selector.branch === undefined ? VERSION_REF : `${VERSION_REF}|${(0,src/* escapeRegex */.$f)(selector.branch)}`;
-    const patterns = [
-        `github\\.com/${repo}/(?:blob|tree|releases/tag|releases/download)/(${ref})(?=[/)\\s"'#>\\]]|$)`,
-        `raw\\.githubusercontent\\.com/${repo}/(${ref})(?=/)`,
-        // A branch moves in links that carry it in their path; `?ref=` (kustomize) follows versions only.
-        `github\\.com/${repo}(?:/[^\\s?#)"'\\]]*)?\\?ref=(${VERSION_REF})(?![\\w.-])`,
-    ];
-    const matches = [];
-    for (const source of patterns) {
-        for (const { match: m, offset } of scan(file, new RegExp(source, 'gid'))) {
-            const start = offset + m.indices[1][0];
-            const end = offset + m.indices[1][1];
-            const current = m[1];
-            // Links to older releases (changelogs, upgrade notes) are history and stay as they are.
-            if (selector.branch !== undefined ? !refMoves(current, selector.branch, context) : context.previous !== undefined && VERSION_TOKEN.exec(current)?.[0] !== context.previous)
-                continue;
-            matches.push(valueMatch(file, selector, { start, end, withinScalar: true }, current, atLine, '{tag}'));
-        }
-    }
-    return matches.sort((a, b) => a.line - b.line);
-}
-/** Dependency entries named after the given crates, in Cargo.toml or in ```toml blocks of Markdown. */
-function matchCrate(file, selector) {
-    const trees = [];
-    if (file.format === 'TOML')
-        trees.push(...file.structured());
-    else {
-        const fence = /^([ \t]*)(```+|~~~+)[ \t]*toml[^\n]*\n([\s\S]*?)^\1\2[ \t]*$/gm;
-        for (const m of file.source.text.matchAll(fence)) {
-            const bodyStart = m.index + m[0].indexOf('\n') + 1;
-            const tree = parseTomlSnippet(m[3], bodyStart, at(file, bodyStart));
-            if (tree)
-                trees.push(tree);
-        }
-    }
-    const names = new Set(selector.names);
-    const matches = [];
-    const visit = (node, path) => {
-        if (node.kind !== 'map')
-            return;
-        for (const [key, value] of node.entries) {
-            const inPackage = path.at(-1) === 'package' || path.at(-1) === 'workspace';
-            let target;
-            if (names.has(key) && !inPackage)
-                target = value.kind === 'map' ? value.entries.find(([k]) => k === 'version')?.[1] : value;
-            if (target?.kind === 'scalar' && typeof target.value === 'string' && target.span) {
-                matches.push(valueMatch(file, selector, target.span, target.value, (line) => `${key} (line ${line})`));
-            }
-            else
-                visit(value, [...path, key]);
-        }
-    };
-    for (const tree of trees)
-        visit(tree, []);
-    return matches;
-}
-/** Why a selector found nothing, with what the files do contain where that helps. */
-function noMatchError(selector, files, pattern) {
-    const where = files.length === 1 ? files[0].source.path : `${files.length} files matching ${pattern}`;
-    if (selector.kind === 'key' || selector.kind === 'requirement') {
-        const near = new Set(files.slice(0, 5).flatMap((f) => f.structured().flatMap((t) => existingKeysNear(t, selector.path))));
-        return new src/* UserError */.yo(`${where}: the key path \`${formatKeyPath(selector.path)}\` matches nothing.${near.size ? ` Keys there: ${[...near].slice(0, 12).join(', ')}.` : ''}`, 'Correct the key path in `files`, or add `?` after it (`version?`) if the key may be absent.', { input: 'files' });
-    }
-    const hint = {
-        replace: 'The `search` regex of a pre-release replacement in release.toml matches nothing in this file (release.toml asks for at least `min`, default 1).',
-        whole: 'The file is empty; write the current version into it first.',
-        image: 'Check the repository name (no tag), e.g. `image quay.io/metallb/speaker`; only references with a tag are changed.',
-        regex: 'Check the pattern against the file; the version is group 1 or the group named `version`.',
-        marker: 'Add `x-release-please-version` (or `relkit:version`) at the end of the lines that carry the version.',
-        literal: 'Check the text to replace, character for character (it is case-sensitive).',
-        links: 'Only links that point at a version (…/blob/vX.Y.Z/…, ?ref=vX.Y.Z) of the current release are changed.',
-        crate: 'Check the crate names; dependency entries with a `version` are changed.',
-        changelog: 'Start the newest section with an "Unreleased" heading.',
-    };
-    return new src/* UserError */.yo(`${where}: \`${selector.text}\` matches nothing.`, `${hint[selector.kind]} Or add \`?\` to make it optional.`, { input: 'files' });
-}
-function matchSelector(file, selector, context) {
-    switch (selector.kind) {
-        case 'whole':
-            return matchWhole(file, selector);
-        case 'key':
-            return matchKey(file, selector);
-        case 'image':
-            return matchImage(file, selector, context);
-        case 'regex':
-            return matchRegex(file, selector);
-        case 'marker':
-            return matchMarker(file, selector);
-        case 'literal':
-            return matchLiteral(file, selector, context);
-        case 'links':
-            return matchLinks(file, selector, context);
-        case 'crate':
-            return matchCrate(file, selector);
-        case 'changelog':
-            return matchChangelog(file.source, selector);
-        case 'requirement':
-            return matchRequirement(file, selector);
-        case 'replace':
-            return matchReplace(file, selector);
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/plan.ts
-
-
-
-
-
-
-
-class FileCache {
-    source;
-    files = new Map();
-    constructor(source) {
-        this.source = source;
-    }
-    get(path) {
-        let file = this.files.get(path);
-        if (!file) {
-            file = this.source.read(path).then((bytes) => new ParsedFile(decodeSource(path, bytes)));
-            this.files.set(path, file);
-        }
-        return file;
-    }
-    get size() {
-        return this.files.size;
-    }
-}
-async function filesOf(cache, entry) {
-    const paths = await cache.source.resolve(entry.pattern, entry.origin);
-    if (paths.length === 0 && !entry.optional) {
-        const glob = /[*?[\]{}]/.test(entry.pattern);
-        throw new src/* UserError */.yo(`${entry.origin}: ${glob ? `the pattern "${entry.pattern}" matches no file` : `the file "${entry.pattern}" does not exist`} in ${cache.source.label}.`, `Check the path (it is relative to ${cache.source.label}), or write \`${entry.pattern}?\` if the file may be missing.`, { input: 'files' });
-    }
-    return Promise.all(paths.map((p) => cache.get(p)));
-}
-async function readCurrent(cache, request) {
-    const source = request.current;
-    if (source.kind === 'none')
-        return { version: undefined, source: undefined };
-    if (source.kind === 'value')
-        return { version: source.version, source: source.label };
-    // The first value the first selector finds; while it finds nothing, the next entry's (a Cargo
-    // workspace without a root version, as kube-rs before 0.88, versions its members). A requirement
-    // (`^1.2`) or a replacement is not the version.
-    const entries = source.kind === 'files' ? request.entries : source.entries;
-    for (const entry of entries) {
-        const selector = entry.selectors[0];
-        if (!selector || (source.kind === 'files' && ['requirement', 'replace', 'literal'].includes(selector.kind)))
-            continue;
-        let found = false;
-        for (const file of await filesOf(cache, entry)) {
-            for (const match of matchSelector(file, selector, { previous: undefined, next: undefined })) {
-                const version = findVersion(match.current);
-                if (version)
-                    return { version, source: `${file.source.path} (${match.where})` };
-                found = true;
-            }
-        }
-        if (found && source.kind === 'files')
-            break;
-    }
-    return { version: undefined, source: entries[0] ? `${entries[0].pattern}${entries[0].selectors[0]?.kind === 'whole' ? '' : `: ${entries[0].selectors[0]?.text}`}` : undefined };
-}
-/** Text of version characters, bare or quoted as a whole: it cannot open a comment, a key or a collection. */
-const INERT = /^(?:[\w.+/=~^<>][\w.+\-/:@=~^<>]*|"[\w.+\-/:@=~^<>]*"|'[\w.+\-/:@=~^<>]*')$/;
-/**
- * Whether edits certainly leave a YAML file's structure as it was, so it need not be parsed again
- * (parsing is most of a bump's time): each edit lies inside one string scalar and writes inert text.
- * Anything else — JSON, TOML, a literal or replacement that spans structure, a template with
- * spaces or `#` — is parsed again to prove the file still reads.
- */
-function keepsStructure(file, edits) {
-    if (file.format !== 'YAML')
-        return false;
-    if (!edits.every((e) => INERT.test(e.replacement)))
-        return false;
-    if (edits.every((e) => e.withinScalar))
-        return true;
-    const scalars = file.searchRanges();
-    return edits.every((e) => e.withinScalar || scalars.some((r) => r.start <= e.start && e.end <= r.end));
-}
-/**
- * Reads every file, resolves every selector and computes every edit before anything is written,
- * so a bad selector or a malformed file fails the run with the workspace untouched.
- */
-async function plan_planBump(request) {
-    const cache = new FileCache(request.source);
-    const current = await readCurrent(cache, request);
-    const previous = current.version?.version;
-    const decision = decideVersion({
-        version: request.version,
-        bump: request.bump,
-        preid: request.preid,
-        current: current.version,
-        currentSource: current.source,
-        allowDowngrade: request.allowDowngrade,
-    });
-    const { version, major, minor, patch } = decision.next;
-    const context = { previous, next: { version, major, minor, patch } };
-    const matchesByFile = new Map();
-    let found = 0;
-    for (const entry of request.entries) {
-        const files = await filesOf(cache, entry);
-        if (files.length === 0)
-            continue;
-        for (const selector of entry.selectors) {
-            let hits = 0;
-            for (const file of files) {
-                const matches = matchSelector(file, selector, context);
-                hits += matches.length;
-                if (matches.length > 0)
-                    matchesByFile.set(file.source.path, [...(matchesByFile.get(file.source.path) ?? []), ...matches]);
-            }
-            if (hits === 0 && !selector.optional)
-                throw noMatchError(selector, files, entry.pattern);
-            found += hits;
-        }
-    }
-    const vars = templateVars(decision.next, { tagPrefix: request.tagPrefix, previous: current.version, date: request.date });
-    const files = [];
-    for (const [path, matches] of [...matchesByFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const file = await cache.get(path);
-        const { text } = file.source;
-        const edits = [];
-        const changes = [];
-        for (const match of matches) {
-            const made = match.edits(vars);
-            edits.push(...made);
-            for (const edit of made)
-                changes.push({ selector: match.selector.text, where: match.where, line: match.line, from: text.slice(edit.start, edit.end), to: edit.replacement });
-        }
-        let after = applyEdits(path, text, edits);
-        if (after === text)
-            continue;
-        // Cargo and cargo-release write a manifest through toml_edit, which ends it with a newline.
-        if (path.split('/').at(-1) === 'Cargo.toml' && !after.endsWith('\n'))
-            after += '\n';
-        const edited = new ParsedFile({ ...file.source, text: after }, file.format);
-        if (file.format !== 'text' && !keepsStructure(file, edits)) {
-            try {
-                edited.structured();
-            }
-            catch (error) {
-                throw new src/* UserError */.yo(`The edits to ${path} would leave it invalid ${file.format} (${error.message.split('\n')[0]}); nothing was written.`, `Check the selectors for ${path}: a literal, regex or template must write text that keeps the file valid ${file.format}.`, { input: 'files' });
-            }
-        }
-        let diff;
-        const written = after;
-        files.push({
-            path,
-            before: encodeSource(file.source, text),
-            after: encodeSource(file.source, after),
-            // Made when read: a summary shows the first 60 KiB of diffs, not a thousand files' worth.
-            get diff() {
-                return (diff ??= createTwoFilesPatch(`a/${path}`, `b/${path}`, text, written, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''));
-            },
-            changes: changes.filter((c) => c.from !== c.to),
-        });
-    }
-    return { version: decision.next, previous: current.version, previousSource: current.source, tag: vars.tag, examined: cache.size, found, files };
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/spec.ts
-
-
-
-const KEYWORDS = ['regex', 'marker', 'image', 'literal', 'links', 'crate', 'changelog', 'requirement', 'replace'];
-function specError(origin, cause) {
-    return new src/* UserError */.yo(`${origin}: ${cause}`, 'Write one file per line as `PATH` or `PATH: selector, selector`, e.g. `deploy/helm/Chart.yaml: version, appVersion=v{version}` (see the bump-version-files README for every selector).', { input: origin.split(' ')[0] ?? 'files' });
-}
-/** Splits on commas that are outside quotes, brackets and a `regex /…/` or `replace /…/` body. */
-function splitSelectors(text, origin) {
-    const parts = [];
-    let current = '';
-    let quote;
-    let depth = 0;
-    let inRegex = false;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (inRegex) {
-            current += c;
-            if (c === '\\')
-                current += text[++i] ?? '';
-            else if (c === '/')
-                inRegex = false;
-            continue;
-        }
-        if (quote) {
-            current += c;
-            if (c === '\\' && quote === '"')
-                current += text[++i] ?? '';
-            else if (c === quote)
-                quote = undefined;
-            continue;
-        }
-        if (c === '/' && /^\s*(?:regex|replace\??)\s*$/.test(current))
-            inRegex = true;
-        else if (c === '"' || c === "'")
-            quote = c;
-        else if (c === '[')
-            depth++;
-        else if (c === ']')
-            depth--;
-        else if (c === ',' && depth === 0) {
-            parts.push(current.trim());
-            current = '';
-            continue;
-        }
-        current += c;
-    }
-    if (quote || inRegex || depth !== 0)
-        throw specError(origin, `the selectors "${text}" have an unclosed ${quote ? 'quote' : inRegex ? 'regex' : 'bracket'}.`);
-    parts.push(current.trim());
-    return parts.filter((p) => p !== '');
-}
-function unquote(value) {
-    const m = /^(["'])(.*)\1$/s.exec(value.trim());
-    if (!m)
-        return value.trim();
-    return m[1] === '"' ? JSON.parse(`"${m[2]}"`) : m[2];
-}
-/** `name?=template` → name, optional, template. The `=` is the first one outside brackets and quotes. */
-function splitTemplate(text) {
-    let depth = 0;
-    let quote;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (quote) {
-            if (c === quote)
-                quote = undefined;
-            continue;
-        }
-        if (c === '"' || c === "'")
-            quote = c;
-        else if (c === '[')
-            depth++;
-        else if (c === ']')
-            depth--;
-        else if (c === '=' && depth === 0)
-            return withOptional(text.slice(0, i), unquote(text.slice(i + 1)));
-    }
-    return withOptional(text, undefined);
-}
-const BRANCH_CLAUSE = /\s+from\s+([\w./-]+)\s+on\s+x\.y\.0$/;
-/** `… from main on x.y.0` → the head without the clause, and the branch. */
-function splitBranchClause(head) {
-    const m = BRANCH_CLAUSE.exec(head);
-    return m ? { head: head.slice(0, m.index), branch: m[1] } : { head, branch: undefined };
-}
-function withOptional(head, template) {
-    const trimmed = head.trim();
-    return trimmed.endsWith('?') ? { head: trimmed.slice(0, -1).trim(), optional: true, template } : { head: trimmed, optional: false, template };
-}
-function parseRegex(text, origin) {
-    const body = text.replace(/^(?:regex|replace\??)\s*/, '');
-    if (!body.startsWith('/'))
-        throw specError(origin, `\`${text}\`: write the pattern between slashes, e.g. regex /Version = "(.*)"/.`);
-    let i = 1;
-    let source = '';
-    while (i < body.length && body[i] !== '/') {
-        if (body[i] === '\\')
-            source += body[i++];
-        source += body[i++] ?? '';
-    }
-    if (body[i] !== '/')
-        throw specError(origin, `\`${text}\`: the pattern has no closing slash.`);
-    const flagMatch = /^[a-z]*/.exec(body.slice(i + 1));
-    const flags = flagMatch[0];
-    if (/[^imsu]/.test(flags))
-        throw specError(origin, `\`${text}\`: regex flags may be i, m, s or u (every match is replaced, so g is implied).`);
-    let pattern;
-    try {
-        pattern = new RegExp(source, `${flags}gd`);
-    }
-    catch (error) {
-        throw specError(origin, `\`${text}\`: ${error.message}.`);
-    }
-    return { pattern, rest: body.slice(i + 1 + flags.length) };
-}
-function parseSelector(text, origin) {
-    const keyword = KEYWORDS.find((k) => text === k || text.startsWith(`${k} `) || text.startsWith(`${k}?`) || text.startsWith(`${k}=`) || (k === 'regex' && text.startsWith('regex/')));
-    switch (keyword) {
-        case 'regex': {
-            const { pattern, rest } = parseRegex(text, origin);
-            const { head, optional, template } = splitTemplate(rest);
-            if (head)
-                throw specError(origin, `\`${text}\`: unexpected "${head}" after the pattern.`);
-            return { kind: 'regex', pattern, optional, template, text };
-        }
-        case 'marker':
-        case 'changelog': {
-            const { head, optional, template } = splitTemplate(text);
-            if (head !== keyword)
-                throw specError(origin, `\`${text}\`: \`${keyword}\` takes no argument (only \`=template\`).`);
-            return { kind: keyword, optional, template, text };
-        }
-        case 'image': {
-            const split = splitTemplate(text);
-            const { optional, template } = split;
-            const { head, branch } = splitBranchClause(split.head);
-            const [sources, rename] = head.replace(/^image\s*/, '').split(/\s*->\s*/);
-            const repositories = (sources ?? '').split(/[\s,]+/).filter(Boolean);
-            if (repositories.length === 0)
-                throw specError(origin, `\`${text}\`: name the image repository, e.g. image quay.io/metallb/speaker.`);
-            for (const r of repositories)
-                if (/[:@]/.test(r.replace(/^[^/]*:\d+\//, '')))
-                    throw specError(origin, `\`${text}\`: give the repository without a tag or digest ("${r}").`);
-            if (rename !== undefined && repositories.length > 1)
-                throw specError(origin, `\`${text}\`: \`-> NEW\` renames one repository at a time.`);
-            return { kind: 'image', repositories, rename: rename?.trim() || undefined, branch, optional, template, text };
-        }
-        case 'replace': {
-            const { pattern, rest } = parseRegex(text, origin);
-            const m = /^\s*->\s*("(?:[^"\\]|\\.)*"|'[^']*')$/.exec(rest);
-            if (!m)
-                throw specError(origin, `\`${text}\`: write a replacement as replace /REGEX/ -> "TEXT" ($1 for a group, {version}, {previous}, {date} for the release).`);
-            const optional = text.startsWith('replace?');
-            const replacement = unquote(m[1]);
-            return { kind: 'replace', pattern, replacement, placeholders: 'relkit', crate: '', min: optional ? 0 : 1, max: undefined, prerelease: true, optional, text };
-        }
-        case 'literal': {
-            const m = /^literal(\?)?\s+("(?:[^"\\]|\\.)*"|'[^']*')\s*->\s*("(?:[^"\\]|\\.)*"|'[^']*')$/.exec(text);
-            if (!m)
-                throw specError(origin, `\`${text}\`: write a literal edit as literal "old text" -> "new text".`);
-            const from = unquote(m[2]);
-            if (!from)
-                throw specError(origin, `\`${text}\`: the text to replace is empty.`);
-            return { kind: 'literal', from, to: unquote(m[3]), optional: m[1] === '?', text };
-        }
-        case 'links': {
-            const split = splitTemplate(text);
-            const { optional, template } = split;
-            const { head, branch } = splitBranchClause(split.head);
-            const repository = head.replace(/^links\s*/, '');
-            if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
-                throw specError(origin, `\`${text}\`: name the repository whose links to update, e.g. links metallb/metallb.`);
-            return { kind: 'links', repository, branch, optional, template, text };
-        }
-        case 'requirement': {
-            const { head, optional, template } = splitTemplate(text);
-            if (template !== undefined)
-                throw specError(origin, `\`${text}\`: a requirement follows the version by Cargo's rules and takes no template.`);
-            const [path, policy = 'upgrade', ...extra] = head.replace(/^requirement\s*/, '').split(/\s+/);
-            if (!path)
-                throw specError(origin, `\`${text}\`: name the key path, e.g. requirement dependencies.*[path].version.`);
-            if ((policy !== 'upgrade' && policy !== 'fix') || extra.length > 0)
-                throw specError(origin, `\`${text}\`: after the key path write \`upgrade\` (rewrite every requirement, cargo-release's default) or \`fix\` (only those the new version does not match).`);
-            return { kind: 'requirement', path: parseKeyPath(path, origin), policy, optional, text };
-        }
-        case 'crate': {
-            const { head, optional, template } = splitTemplate(text);
-            const names = head
-                .replace(/^crate\s*/, '')
-                .split(/\s+/)
-                .filter(Boolean);
-            if (names.length === 0)
-                throw specError(origin, `\`${text}\`: name the crates, e.g. crate kube kube-runtime.`);
-            return { kind: 'crate', names, optional, template, text };
-        }
-        default: {
-            const { head, optional, template } = splitTemplate(text);
-            if (head === '' && template !== undefined)
-                return { kind: 'whole', optional, template, text };
-            return { kind: 'key', path: parseKeyPath(head, origin), optional, template, text };
-        }
-    }
-}
-/** Parses one spec line: `PATH`, `PATH?`, `PATH: sel, sel` or `PATH:sel`. */
-function parseSpecLine(line, origin) {
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#'))
-        return undefined;
-    const colon = trimmed.indexOf(':');
-    const rawPath = (colon < 0 ? trimmed : trimmed.slice(0, colon)).trim();
-    const optional = rawPath.endsWith('?');
-    const pattern = optional ? rawPath.slice(0, -1) : rawPath;
-    if (!pattern)
-        throw specError(origin, `"${trimmed}" has no file path before the colon.`);
-    const selectorText = colon < 0 ? '' : trimmed.slice(colon + 1).trim();
-    const selectors = [];
-    for (const part of splitSelectors(selectorText, origin)) {
-        const last = selectors.at(-1);
-        // `image a, b` lists more repositories after a comma; a bare name with a slash continues it.
-        if (last?.kind === 'image' && last.rename === undefined && !KEYWORDS.some((k) => part.startsWith(k)) && part.includes('/') && !/[=[\]]/.test(part)) {
-            const more = parseSelector(`image ${part}`, origin);
-            last.repositories.push(...more.repositories);
-            last.rename = more.rename;
-            last.branch ??= more.branch;
-            last.template ??= more.template;
-            last.text += `, ${part}`;
-            continue;
-        }
-        selectors.push(parseSelector(part, origin));
-    }
-    if (selectors.length === 0)
-        selectors.push({ kind: 'whole', template: undefined, optional: false, text: '(whole file)' });
-    for (const s of selectors) {
-        if ('template' in s && s.template !== undefined)
-            checkTemplate(s.template, origin);
-        if (s.kind === 'replace' && s.placeholders === 'relkit')
-            checkTemplate(s.replacement, origin);
-    }
-    return { pattern, optional, selectors, origin };
-}
-function spec_parseSpec(text, originPrefix = 'files') {
-    const entries = [];
-    text.split(/\r?\n/).forEach((line, n) => {
-        const entry = parseSpecLine(line, `${originPrefix} line ${n + 1}`);
-        if (entry)
-            entries.push(entry);
-    });
-    return entries;
-}
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./packages/version-files/src/presets/helm-chart.ts
-const helmChart = {
-    name: 'helm-chart',
-    identifiedBy: [],
-    models: 'any Helm chart: version, and appVersion where the chart has one',
-    spec: ['**/Chart.yaml: version, appVersion?'],
-    // Checked through the charts of the kata and metallb corpora, whose chart version is the release's.
-    // Chart-only repositories (metrics-server) version the chart apart from the app and write release
-    // annotations by hand, which this generic preset does not model.
-    checkedAgainst: [],
-};
-
-;// CONCATENATED MODULE: ./packages/version-files/src/presets/kata.ts
-const kata = {
-    name: 'kata',
-    identifiedBy: ['VERSION', 'tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml'],
-    models: "kata-containers/kata-containers: VERSION, and the kata-deploy Helm chart's version and appVersion once the chart exists (3.8 and later; older stable branches have none)",
-    // The release script writes VERSION with `echo`: the version and one newline, whatever was there (3.6.0 added the newline 3.5.0 lacked).
-    spec: ['VERSION: regex /^(\\d[^\\n]*\\n?)$/="{version}\\n"', 'tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml?: version, appVersion'],
-    checkedAgainst: [
-        'kata-containers/kata-containers@3c02758c2c (3.1.3)',
-        'kata-containers/kata-containers@006ecce49a (3.2.0-rc0)',
-        'kata-containers/kata-containers@224ae841ac (3.2.0)',
-        'kata-containers/kata-containers@618121a654 (3.6.0)',
-        'kata-containers/kata-containers@3037303e09 (3.10.0)',
-        'kata-containers/kata-containers@b22d4429fb (3.10.1)',
-        'kata-containers/kata-containers@0220b4d661 (3.19.1)',
-        'kata-containers/kata-containers@a4cfe32157 (3.31.0)',
-        'kata-containers/kata-containers@081a69fba0 (4.1.0)',
-    ],
-};
-
-;// CONCATENATED MODULE: ./packages/version-files/src/presets/kube-rs.ts
-const kubeRs = {
-    name: 'kube-rs',
-    identifiedBy: ['release.toml', 'scripts/release-pre.sh', 'kube/Cargo.toml'],
-    models: 'kube-rs/kube as `cargo release` bumps it (release.toml: shared version, dependents upgraded), with the edits of its pre-release hook scripts/release-pre.sh made as data: the CHANGELOG header and compare link, issue links, and the version in README.md and kube-derive/README.md',
-    extends: 'cargo-workspace',
-    restates: [{ hook: '../scripts/release-pre.sh', skipped: 'its sanity check (that README recommends the k8s-openapi version `cargo tree` resolves)' }],
-    // release-pre.sh, in its order: sd UNRELEASED, drop the old compare link, a new UNRELEASED header, issue links, sd PREV NEW.
-    spec: [
-        'CHANGELOG.md: replace /UNRELEASED/ -> "{version} / {date}", ' +
-            'replace? / \\* see https:\\/\\/github\\.com\\/kube-rs\\/kube\\/compare\\/.*\\.\\.\\.main\\n/ -> "", ' +
-            'replace /<!-- next-header -->/ -> "<!-- next-header -->\\nUNRELEASED\\n===================\\n * see https://github.com/kube-rs/kube/compare/{version}...main\\n", ' +
-            'replace? / #(\\d+)/ -> " [#$1](https://github.com/kube-rs/kube/issues/$1)"',
-        'README.md: literal "{previous}" -> "{version}"',
-        'kube-derive/README.md?: literal? "{previous}" -> "{version}"',
-    ],
-    // Not 0.74.0/0.75.0 (before the repository's rename the hook wrote kube-rs/kube-rs links against
-    // master), 2.0.0 (README was bumped by hand, so the hook skipped itself and the CHANGELOG kept
-    // UNRELEASED), nor 3.1.0 and later (the hook's `sd` stopped removing the old compare link; the
-    // script still says to, and this preset does).
-    checkedAgainst: [
-        'kube-rs/kube@cd7e00e9af (0.76.0)',
-        'kube-rs/kube@c04539fcaf (0.77.0)',
-        'kube-rs/kube@7d356faaeb (0.82.1)',
-        'kube-rs/kube@c1e8e64521 (0.87.2)',
-        'kube-rs/kube@74d90c9060 (0.88.1)',
-        'kube-rs/kube@5dce83b7f1 (0.90.0)',
-        'kube-rs/kube@76944b40d3 (0.94.2)',
-        'kube-rs/kube@c9b7b70f7f (0.99.0)',
-        'kube-rs/kube@ed3d3902f1 (1.0.0)',
-        'kube-rs/kube@1ba4b2ad63 (1.1.0)',
-        'kube-rs/kube@45f9c9b18b (2.0.1)',
-        'kube-rs/kube@8ed4a1debe (3.0.0)',
-        'kube-rs/kube@28e63b6b7b (3.0.1)',
-    ],
-};
-
-;// CONCATENATED MODULE: ./packages/version-files/src/presets/metallb.ts
-const metallb = {
-    name: 'metallb',
-    identifiedBy: ['charts/metallb/Chart.yaml', 'internal/version/version.go'],
-    models: "metallb/metallb as `inv release` (tasks.py) bumps it: the charts, the controller and speaker images, internal/version, the website's sidebar and links. An x.y.0 release moves what points at `main` to the tag, a patch release what points at the previous release",
-    spec: [
-        'charts/metallb/Chart.yaml: version, appVersion, dependencies[name=crds].version',
-        'charts/metallb/charts/crds/Chart.yaml: version, appVersion',
-        'config/**/*.yaml: image quay.io/metallb/controller, quay.io/metallb/speaker from main on x.y.0',
-        // `perl s/version\s+=.*/` then gofmt: the placeholder's comment on main goes with the old value.
-        'internal/version/version.go: regex /^\\s*version\\s*=\\s*("[^"]*".*)$/m=\'"{version}"\'',
-        // The sidebar (until 0.14) reads `MetalLB vX.Y.Z`; 0.15 dropped the file.
-        'website/content/_header.md?: regex /^MetalLB (.*)$/m={tag}',
-        'website/content/*.md?: links metallb/metallb from main on x.y.0?',
-        'website/content/*/*.md?: links metallb/metallb from main on x.y.0?',
-        // kustomize references: tasks.py rewrites these two whatever they point at (not config/frr-k8s).
-        'website/content/installation/_index.md?: regex /github\\.com\\/metallb\\/metallb\\/config\\/(?:native|frr)\\?ref=(.*)$/m={tag}',
-    ],
-    // Not v0.13.0 (its manifests kept `:main` init-container images, which tasks.py now refuses) nor
-    // v0.14.0/v0.14.1 (their chart kept version 0.0.0 until 0d9af3f88 fixed the release task for 0.14.2).
-    checkedAgainst: [
-        'metallb/metallb@f287aea7b2 (0.13.4)',
-        'metallb/metallb@b96bce6421 (0.13.7)',
-        'metallb/metallb@4f7e299726 (0.13.12)',
-        'metallb/metallb@7051d76ac2 (0.14.3)',
-        'metallb/metallb@3cee8c018a (0.14.5)',
-        'metallb/metallb@5765ee504d (0.14.9)',
-        'metallb/metallb@f6cd5203a3 (0.15.0)',
-        'metallb/metallb@942c2fe54a (0.15.2)',
-        'metallb/metallb@85bfb4f0e0 (0.15.3)',
-        'metallb/metallb@4c613e152c (0.16.0)',
-        'metallb/metallb@791dfcc63c (0.16.1)',
-    ],
-};
-
-;// CONCATENATED MODULE: ./packages/version-files/src/presets/npm.ts
-const npm = {
-    name: 'npm',
-    identifiedBy: ['package.json'],
-    models: 'an npm package as `npm version` bumps it: package.json and package-lock.json',
-    spec: ['package.json: version', 'package-lock.json?: version, packages[""].version?'],
-    // release-drafter's releases: `npm version` from 5.21.1 (2022, no lockfile) to 7.7.0 (2026).
-    checkedAgainst: [
-        'release-drafter/release-drafter@6df64e4ba4 (5.21.1)',
-        'release-drafter/release-drafter@cfc5540ebc (5.22.0)',
-        'release-drafter/release-drafter@65c5fb495d (5.24.0)',
-        'release-drafter/release-drafter@09c613e259 (5.25.0)',
-        'release-drafter/release-drafter@3f0f87098b (6.0.0)',
-        'release-drafter/release-drafter@b1476f6e6e (6.1.0)',
-        'release-drafter/release-drafter@5de9358398 (7.2.0)',
-        'release-drafter/release-drafter@693d20e7c1 (7.3.1)',
-        'release-drafter/release-drafter@4d75298e00 (7.5.1)',
-        'release-drafter/release-drafter@eada3c96a6 (7.6.0)',
-        'release-drafter/release-drafter@34d80673e0 (7.7.0)',
-    ],
-};
-
-;// CONCATENATED MODULE: ./packages/version-files/src/presets/index.ts
-
-
-
-
-
-/**
- * Every preset that is data: a spec, or a spec on top of cargo-workspace (which reads the workspace
- * and lives with the engine). Adding one is one file here.
- */
-const presets_PRESETS = [helmChart, kata, kubeRs, metallb, npm];
-
-;// CONCATENATED MODULE: ./packages/version-files/src/presets.ts
-
-
-
-
-
-
-
-const STATIC_PRESETS = new Map(presets_PRESETS.filter((p) => p.extends === undefined).map((p) => [p.name, p.spec.join('\n')]));
-async function readToml(source, path) {
-    if ((await source.resolve(path, 'preset cargo-workspace')).length === 0)
-        return undefined;
-    const bytes = await source.read(path).catch(() => undefined);
-    return bytes ? parseTomlTree(decodeSource(path, bytes)) : undefined;
-}
-function strings(node) {
-    if (!node)
-        return [];
-    if (node.kind === 'scalar')
-        return typeof node.value === 'string' ? [node.value] : [];
-    if (node.kind === 'seq')
-        return node.items.flatMap(strings);
-    return [];
-}
-const DEPENDENCY_TABLES = ['dependencies', 'dev-dependencies', 'build-dependencies'];
-function get(tree, keys) {
-    return tree
-        ? resolveKeyPath(tree, keys.map((name) => ({ type: 'key', name })))[0]?.node
-        : undefined;
-}
-function scalar(node) {
-    return node?.kind === 'scalar' ? node.value : undefined;
-}
-/** The release settings a table (a release.toml, or a `metadata.release` table) gives; undefined keys stay undefined. */
-function settingsOf(table) {
-    if (table?.kind !== 'map')
-        return {};
-    const release = scalar(get(table, ['release']));
-    const replacements = get(table, ['pre-release-replacements']);
-    const hook = get(table, ['pre-release-hook']);
-    const dependentVersion = scalar(get(table, ['dependent-version']));
-    return {
-        ...(typeof dependentVersion === 'string' ? { dependentVersion } : {}),
-        ...(typeof release === 'boolean' ? { release } : {}),
-        ...(replacements?.kind === 'seq' ? { replacements: replacements.items } : {}),
-        ...(hook ? { hook: hook.kind === 'seq' ? strings(hook) : strings(hook).flatMap((h) => h.split(/\s+/)) } : {}),
-    };
-}
-/** `(?m)`, `(?s)`, `(?i)` at the start of a Rust regex become JavaScript flags. */
-function rustRegex(search, where) {
-    let source = search;
-    let flags = 'gd';
-    for (let m = /^\(\?([imsx]+)\)/.exec(source); m; m = /^\(\?([imsx]+)\)/.exec(source)) {
-        flags += m[1].replace(/x/g, '');
-        source = source.slice(m[0].length);
-    }
-    try {
-        return new RegExp(source, [...new Set(flags)].join(''));
-    }
-    catch (error) {
-        throw new src/* UserError */.yo(`${where}: the search regex "${search}" is not one relkit can run (${error.message}).`, 'Simplify the regex in release.toml (relkit runs it as a JavaScript regex), or list the edit in `files`.', { input: 'preset' });
-    }
-}
-/** A crate's pre-release replacements as spec entries, paths relative to the crate as cargo-release reads them. */
-function replacementEntries(items, crateDir, crate, origin) {
-    return items.map((item, n) => {
-        const where = `${origin} pre-release-replacements[${n}]`;
-        const file = scalar(get(item, ['file']));
-        const search = scalar(get(item, ['search']));
-        const replace = scalar(get(item, ['replace']));
-        if (typeof file !== 'string' || typeof search !== 'string' || typeof replace !== 'string') {
-            throw new src/* UserError */.yo(`${where} needs \`file\`, \`search\` and \`replace\` strings.`, 'Fix release.toml as cargo-release documents it (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md#pre-release-replacements).', { input: 'preset' });
-        }
-        const count = (key) => {
-            const value = scalar(get(item, [key]));
-            return typeof value === 'number' ? value : undefined;
-        };
-        const exactly = count('exactly');
-        const min = exactly ?? count('min') ?? 1;
-        const max = exactly ?? count('max');
-        const path = external_node_path_.posix.normalize(crateDir ? `${crateDir}/${file}` : file);
-        if (path.startsWith('../'))
-            throw new src/* UserError */.yo(`${where}: \`file\` "${file}" is outside the workspace.`, 'Point `file` at a file inside the repository.', { input: 'preset' });
-        return {
-            pattern: path.replace(/^\.\//, ''),
-            optional: false,
-            origin: where,
-            selectors: [
-                {
-                    kind: 'replace',
-                    pattern: rustRegex(search, where),
-                    replacement: replace,
-                    placeholders: 'cargo',
-                    crate,
-                    min,
-                    max,
-                    prerelease: scalar(get(item, ['prerelease'])) === true,
-                    optional: min === 0,
-                    text: `${where}: ${search}`,
-                },
-            ],
-        };
-    });
-}
-/**
- * A Cargo workspace as cargo-release bumps it (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md):
- * the shared `[workspace.package] version` and each released member's own version; members that are
- * not released (`publish = false`, `release = false`) keep theirs; a path dependency's requirement
- * changes only when it no longer matches the new version (ranges are never narrowed); README
- * dependency snippets for the released crates, the changelog's Unreleased section, and each crate's
- * `pre-release-replacements`. A `pre-release-hook` is a program relkit does not run: it is reported.
- */
-const cargoWorkspace = async (source) => {
-    const manifest = await readToml(source, 'Cargo.toml');
-    if (!manifest)
-        throw new src/* UserError */.yo('Preset `cargo-workspace` needs a Cargo.toml at the workspace root, and there is none.', 'Run the action in the repository root (`working-directory`), or list the files in `files`.', { input: 'preset' });
-    const workspaceToml = await readToml(source, 'release.toml');
-    const workspaceSettings = { ...settingsOf(get(manifest, ['workspace', 'metadata', 'release'])), ...settingsOf(workspaceToml) };
-    const members = strings(get(manifest, ['workspace', 'members']));
-    const memberDirs = new Set();
-    for (const member of members)
-        for (const file of await source.resolve(`${member.replace(/\/$/, '')}/Cargo.toml`, 'preset cargo-workspace'))
-            memberDirs.add(file.slice(0, -'/Cargo.toml'.length));
-    // cargo-release's `dependent-version`: `upgrade` (its default) or `fix`; `warn`, `error` and `ignore` of older releases change nothing.
-    const policy = workspaceSettings.dependentVersion ?? 'upgrade';
-    const requirements = (tables) => (['upgrade', 'fix'].includes(policy) ? tables.map((t) => `requirement ${t}.*[path].version ${policy}?`) : []);
-    const crates = [];
-    const addCrate = async (dir, tree) => {
-        const name = scalar(get(tree, ['package', 'name']));
-        if (typeof name !== 'string')
-            return;
-        const own = { ...settingsOf(get(tree, ['package', 'metadata', 'release'])), ...settingsOf(dir ? await readToml(source, `${dir}/release.toml`) : undefined) };
-        const settings = {
-            release: own.release ?? workspaceSettings.release ?? true,
-            replacements: own.replacements ?? workspaceSettings.replacements ?? [],
-            hook: own.hook ?? workspaceSettings.hook ?? [],
-            dependentVersion: own.dependentVersion ?? workspaceSettings.dependentVersion,
-        };
-        const published = scalar(get(tree, ['package', 'publish'])) !== false;
-        crates.push({ dir, name, tree, released: settings.release && published, settings });
-    };
-    if (get(manifest, ['package']))
-        await addCrate('', manifest);
-    for (const dir of [...memberDirs].sort()) {
-        const tree = await readToml(source, `${dir}/Cargo.toml`);
-        if (tree)
-            await addCrate(dir, tree);
-    }
-    const rootReleased = crates.find((c) => c.dir === '')?.released ?? false;
-    const line = (path, selectors) => `${path}: ${selectors.join(', ')}`;
-    const lines = [line('Cargo.toml', ['workspace.package.version?', ...(rootReleased ? ['package.version?'] : []), ...requirements(['workspace.dependencies', ...DEPENDENCY_TABLES])])];
-    for (const crate of crates.filter((c) => c.dir !== '')) {
-        // An unreleased member (e2e, examples) keeps its own version; its requirements still follow the release.
-        const selectors = [...(crate.released ? ['package.version?'] : []), ...requirements(DEPENDENCY_TABLES)];
-        if (selectors.length > 0)
-            lines.push(line(`${crate.dir}/Cargo.toml`, selectors));
-    }
-    const released = crates
-        .filter((c) => c.released)
-        .map((c) => c.name)
-        .sort();
-    if (released.length > 0)
-        lines.push(`README.md?: crate ${released.join(' ')}?`);
-    lines.push('CHANGELOG.md?: changelog?');
-    const entries = spec_parseSpec(lines.join('\n'), 'preset cargo-workspace');
-    const notes = [];
-    for (const crate of crates.filter((c) => c.released)) {
-        entries.push(...replacementEntries(crate.settings.replacements, crate.dir, crate.name, `${crate.dir ? `${crate.dir}/` : ''}release.toml (${crate.name})`));
-    }
-    const own = crates.filter((c) => c.released && c.settings.dependentVersion !== undefined && c.settings.dependentVersion !== policy);
-    if (own.length > 0)
-        notes.push(`${own.map((c) => c.name).join(', ')} set their own \`dependent-version\`; relkit applies the workspace's (\`${policy}\`) to every requirement.`);
-    const hooks = new Map();
-    for (const crate of crates.filter((c) => c.released && c.settings.hook.length > 0))
-        hooks.set(crate.settings.hook.join(' '), [...(hooks.get(crate.settings.hook.join(' ')) ?? []), crate.name]);
-    for (const [hook, names] of hooks) {
-        notes.push(`release.toml runs the pre-release hook \`${hook}\` for ${names.join(', ')}; relkit does not run it, so whatever it edits (a changelog header, README versions, link rewrites) is not in this bump. Run it yourself, or express its edits as pre-release-replacements.`);
-    }
-    return { entries, notes };
-};
-/**
- * A data preset on top of a dynamic one: the base's entries, with the paths the data names replaced,
- * and the base's note about a hook the data restates swapped for what of the hook it leaves out.
- */
-function extending(base, data) {
-    return async (source) => {
-        const expanded = await base(source);
-        const own = spec_parseSpec(data.spec.join('\n'), `preset ${data.name}`);
-        const replaced = new Set(own.map((e) => e.pattern));
-        const restated = data.restates ?? [];
-        return {
-            entries: [...expanded.entries.filter((e) => !replaced.has(e.pattern)), ...own],
-            notes: [
-                ...expanded.notes.filter((note) => !restated.some((r) => note.includes(`\`${r.hook}\``))),
-                ...restated.map((r) => `Preset ${data.name} makes the edits of the pre-release hook \`${r.hook}\` itself; it does not run ${r.skipped}.`),
-            ],
-        };
-    };
-}
-const BASE_PRESETS = { 'cargo-workspace': cargoWorkspace };
-const DYNAMIC_PRESETS = {
-    ...BASE_PRESETS,
-    ...Object.fromEntries(presets_PRESETS.filter((p) => p.extends !== undefined).map((p) => [p.name, extending(BASE_PRESETS[p.extends], p)])),
-};
-const PRESET_NAMES = [...STATIC_PRESETS.keys(), ...Object.keys(DYNAMIC_PRESETS)].sort();
-function checkPresetNames(names) {
-    for (const name of names) {
-        if (!PRESET_NAMES.includes(name)) {
-            throw new src/* UserError */.yo(`Input \`preset\` names "${name}", which is not a preset.`, `Use one of ${PRESET_NAMES.join(', ')}, or list the files in \`files\`.`, { input: 'preset' });
-        }
-    }
-}
-async function presets_expandPreset(source, name) {
-    checkPresetNames([name]);
-    const text = STATIC_PRESETS.get(name);
-    return text !== undefined ? { entries: spec_parseSpec(text, `preset ${name}`), notes: [] } : DYNAMIC_PRESETS[name](source);
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: ./packages/version-files/src/write-files.ts
-
-
-const PARALLEL = 32;
-async function stage(root, file) {
-    const target = (0,external_node_path_.join)(root, file.path);
-    const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.relkit-${process.pid}.tmp`);
-    const { mode } = await (0,promises_namespaceObject.stat)(target);
-    await (0,promises_namespaceObject.writeFile)(temp, file.after, { mode: mode & 0o7777 });
-    // writeFile's mode is filtered by the umask; the file must keep exactly the original bits.
-    await (0,promises_namespaceObject.chmod)(temp, mode & 0o7777);
-    return { path: file.path, temp, target };
-}
-/**
- * Writes every file through a temporary sibling and a rename, and only renames once every
- * temporary file is in place: a failure part way leaves the workspace as it was.
- */
-async function writeFilesAtomically(root, files, writes) {
-    const staged = new Map();
-    if (!writes.mock) {
-        try {
-            for (let i = 0; i < files.length; i += PARALLEL) {
-                for (const s of await Promise.all(files.slice(i, i + PARALLEL).map((f) => stage(root, f))))
-                    staged.set(s.path, s);
-            }
-        }
-        catch (error) {
-            await Promise.all(files.map((f) => {
-                const target = (0,external_node_path_.join)(root, f.path);
-                return (0,promises_namespaceObject.rm)((0,external_node_path_.join)((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.relkit-${process.pid}.tmp`), { force: true });
-            }));
-            throw error;
-        }
-    }
-    for (const file of files) {
-        const s = staged.get(file.path);
-        await writes.perform({ method: 'WRITE', target: file.path, summary: 'set the new version' }, async () => {
-            if (s)
-                await (0,promises_namespaceObject.rename)(s.temp, s.target);
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/workspace.ts
-
-
-
-const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'vendor']);
-/**
- * The workspace-relative files a spec pattern names. Globs skip .git, node_modules, target and
- * vendor; every result, symlinks resolved, must be a regular file inside the workspace.
- */
-async function resolvePattern(root, pattern, origin) {
-    const named = (error) => ((0,src/* isUserError */.iU)(error) ? new src/* UserError */.yo(error.message.replace(/^Input `files`/, origin), error.fix, { input: 'files' }) : error);
-    try {
-        (0,src/* checkPattern */.rg)(pattern, { input: 'files', workspace: root });
-    }
-    catch (error) {
-        throw named(error);
-    }
-    const candidates = [];
-    if (/[*?[\]{}]/.test(pattern)) {
-        for await (const found of (0,promises_namespaceObject.glob)(pattern, { cwd: root, exclude: (name) => SKIPPED_DIRS.has(name) }))
-            candidates.push(found.split(external_node_path_.sep).join('/'));
-        candidates.sort();
-    }
-    else {
-        candidates.push(pattern.replace(/^\.\//, ''));
-    }
-    const files = [];
-    const roots = [{ path: root, label: 'the workspace' }];
-    // The file system is asked about every candidate at once; a glob over 1,000 files waited on each in turn.
-    const kinds = await Promise.all(candidates.map(async (candidate) => {
-        const absolute = (0,external_node_path_.join)(root, candidate);
-        if (!(await (0,promises_namespaceObject.lstat)(absolute).catch(() => undefined)))
-            return undefined;
-        return (await (0,promises_namespaceObject.stat)(absolute).catch(() => undefined))?.isDirectory() ?? false;
-    }));
-    for (const [n, candidate] of candidates.entries()) {
-        const isFolder = kinds[n];
-        // A literal path that is not there is not an error here: the spec reports it with its line.
-        if (isFolder === undefined)
-            continue;
-        try {
-            (0,src/* confinePath */.ey)(candidate, { input: 'files', roots, kind: isFolder ? 'directory' : 'file' });
-        }
-        catch (error) {
-            throw named(error);
-        }
-        if (!isFolder)
-            files.push(candidate);
-    }
-    return files;
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/file-source.ts
-
-
-
-function workspaceFiles(root) {
-    return {
-        label: 'the workspace',
-        resolve: (pattern, origin) => resolvePattern(root, pattern, origin),
-        read: (path) => (0,promises_namespaceObject.readFile)((0,external_node_path_.join)(root, path)),
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/detect.ts
-
-
-
-
-
-/**
- * Most specific first: a project preset (which covers its VERSION and charts) before the generic
- * ones, so Kata gets `kata` rather than `VERSION` alone.
- */
-const CANDIDATES = [
-    { preset: 'kata', files: undefined },
-    { preset: 'metallb', files: undefined },
-    { preset: 'kube-rs', files: undefined },
-    { preset: 'cargo-workspace', files: undefined },
-    { preset: 'npm', files: undefined },
-    { preset: 'helm-chart', files: 'VERSION' },
-    { preset: undefined, files: 'VERSION' },
-    { preset: 'helm-chart', files: undefined },
-];
-function describeChoice(choice) {
-    return [choice.preset ? `preset ${choice.preset}` : '', choice.files ? `version-files ${choice.files}` : ''].filter(Boolean).join(' + ');
-}
-/**
- * Which version files the repository has: the first candidate whose patch release plans cleanly
- * (every file there, every place found, one current version). Undefined when none fits.
- */
-async function detectVersionFiles(source, options) {
-    for (const choice of CANDIDATES) {
-        // A project's preset fits only a tree with the files that make it that project: kata's chart
-        // is optional for old stable branches, but a VERSION file alone is not Kata.
-        const identifying = PRESETS.find((p) => p.name === choice.preset)?.identifiedBy ?? [];
-        if ((await Promise.all(identifying.map((path) => source.resolve(path, 'detection')))).some((found) => found.length === 0))
-            continue;
-        try {
-            const entries = [...(choice.preset ? (await expandPreset(source, choice.preset)).entries : []), ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
-            const plan = await planBump({ source, entries, bump: 'patch', current: { kind: 'files' }, tagPrefix: options.tagPrefix, date: options.date, allowDowngrade: false });
-            if (plan.previous !== undefined && plan.files.length > 0)
-                return { ...choice, plan };
-        }
-        catch (error) {
-            // A candidate that does not plan (a file missing, a selector matching nothing) simply does not fit.
-            if (!isUserError(error))
-                throw error;
-        }
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/branch-state.ts
-const PATHS_PER_QUERY = 150;
-/** The commit a branch points at, or undefined when it does not exist. */
-async function branchHead(graphql, owner, repo, branch) {
-    const result = await graphql(`
-      query ($owner: String!, $name: String!, $ref: String!) {
-        repository(owner: $owner, name: $name) {
-          ref(qualifiedName: $ref) {
-            target {
-              oid
-            }
-          }
-        }
-      }
-    `, { owner, name: repo, ref: `refs/heads/${branch}` });
-    return result.repository.ref?.target.oid;
-}
-/** Blob ids of `paths` at `commit` (undefined for a path that is not there), many paths per query. */
-async function blobShasAt(graphql, owner, repo, commit, paths) {
-    const found = new Map();
-    for (let offset = 0; offset < paths.length; offset += PATHS_PER_QUERY) {
-        const chunk = paths.slice(offset, offset + PATHS_PER_QUERY);
-        const variables = { owner, name: repo };
-        const fields = chunk.map((path, n) => {
-            variables[`e${n}`] = `${commit}:${path}`;
-            return `f${n}: object(expression: $e${n}) { ... on Blob { oid } }`;
-        });
-        const declarations = chunk.map((_, n) => `$e${n}: String!`).join(', ');
-        const result = await graphql(`query($owner: String!, $name: String!, ${declarations}) { repository(owner: $owner, name: $name) { ${fields.join(' ')} } }`, variables);
-        chunk.forEach((path, n) => found.set(path, result.repository[`f${n}`]?.oid));
-    }
-    return found;
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./packages/changes/src/git-blob.ts
-
-/** The object id git (and GitHub) gives these bytes as a blob, to compare content without fetching it. */
-function git_blob_gitBlobSha(contents) {
-    return (0,external_node_crypto_.createHash)('sha1').update(`blob ${contents.length}\0`).update(contents).digest('hex');
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/commit.ts
-
-
-
-function graphqlErrorType(error) {
-    return error.errors?.[0]?.type;
-}
-/** Paths whose content on `commit` differs from `files`, and paths of `deletions` that are still there. */
-async function differingPaths(clients, owner, repo, commit, files, deletions = []) {
-    const shas = await blobShasAt(clients.graphql, owner, repo, commit, [...files.map((f) => f.path), ...deletions]);
-    return [...files.filter((f) => shas.get(f.path) !== git_blob_gitBlobSha(f.contents)).map((f) => f.path), ...deletions.filter((path) => shas.get(path) !== undefined)];
-}
-function concurrentPush(request, head, differing) {
-    return new src/* UserError */.yo(`Branch ${request.branch} of ${request.owner}/${request.repo} moved to ${head.slice(0, 12)} after the checkout at ${request.expectedHead.slice(0, 12)}, and ${differing.length} of the files to commit differ there (${differing.slice(0, 5).join(', ')}${differing.length > 5 ? ', …' : ''}); nothing was committed, nothing was overwritten.`, `Someone pushed to ${request.branch} meanwhile: re-run the workflow so it checks out the new head (or lock the branch for the release with relkit/lock-branch first).`);
-}
-const CREATE_COMMIT = `mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }`;
-/**
- * Commits `files` on top of `expectedHead` with GraphQL createCommitOnBranch: GitHub signs the
- * commit, and expectedHeadOid makes a concurrent push fail instead of being overwritten. A branch
- * that already carries exactly these files (the same run, re-run) is left alone.
- */
-async function commitFiles(clients, request) {
-    const { owner, repo, branch } = request;
-    const where = `${owner}/${repo}@${branch}`;
-    let head = request.headKnown ? request.expectedHead : undefined;
-    try {
-        head ??= await branchHead(clients.graphql, owner, repo, branch);
-    }
-    catch (error) {
-        throw (0,src/* explainGitHubError */.Pm)(error, `read branch ${where}`, 'contents: read');
-    }
-    let branchCreated = false;
-    if (head === undefined) {
-        if (!request.createBranch) {
-            throw new src/* UserError */.yo(`Branch ${branch} does not exist in ${owner}/${repo}.`, 'Set `branch` to an existing branch, or create it first.', { input: 'branch' });
-        }
-        await clients.writes
-            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/git/refs`, summary: `create branch ${branch} at ${request.expectedHead.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: request.expectedHead }))
-            .catch((error) => {
-            throw (0,src/* explainGitHubError */.Pm)(error, `create branch ${where}`, 'contents: write');
-        });
-        head = request.expectedHead;
-        branchCreated = true;
-    }
-    if (head !== request.expectedHead) {
-        const differing = await differingPaths(clients, owner, repo, head, request.files, request.deletions);
-        if (differing.length === 0) {
-            clients.log(`${where} is at ${head.slice(0, 12)}, which already has these ${request.files.length} files: nothing to commit.`);
-            return { status: 'already-present', sha: head, branchCreated };
-        }
-        throw concurrentPush(request, head, differing);
-    }
-    const input = {
-        branch: { repositoryNameWithOwner: `${owner}/${repo}`, branchName: branch },
-        expectedHeadOid: request.expectedHead,
-        message: request.message,
-        fileChanges: { additions: request.files.map((f) => ({ path: f.path, contents: f.contents.toString('base64') })), deletions: (request.deletions ?? []).map((path) => ({ path })) },
-    };
-    try {
-        const made = await clients.writes.perform({
-            method: 'GRAPHQL',
-            target: `createCommitOnBranch ${where}`,
-            summary: `commit ${request.files.length} file(s)${request.deletions?.length ? `, delete ${request.deletions.length}` : ''}: ${request.message.headline}`,
-        }, () => clients.graphql(CREATE_COMMIT, { input }));
-        return made ? { status: 'committed', sha: made.createCommitOnBranch.commit.oid, branchCreated } : { status: 'planned', sha: undefined, branchCreated };
-    }
-    catch (error) {
-        if (graphqlErrorType(error) !== 'STALE_DATA')
-            throw (0,src/* explainGitHubError */.Pm)(error, `commit to ${where}`, 'contents: write');
-        // Lost a race, or a retried request whose first attempt did land: look at what is there now.
-        const now = (await branchHead(clients.graphql, owner, repo, branch)) ?? request.expectedHead;
-        const differing = await differingPaths(clients, owner, repo, now, request.files, request.deletions);
-        if (differing.length === 0)
-            return { status: 'already-present', sha: now, branchCreated };
-        throw concurrentPush(request, now, differing);
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/branch-ownership.ts
-
-/** The trailer every commit relkit makes on a branch it owns carries; a commit without it is someone else's. */
-function ownershipTrailer(branch) {
-    return `Relkit-Branch: ${branch}`;
-}
-function withOwnershipTrailer(message, branch) {
-    const trailer = ownershipTrailer(branch);
-    const body = message.body?.trimEnd() ?? '';
-    if (body.split('\n').includes(trailer))
-        return { headline: message.headline, body };
-    return { headline: message.headline, body: body ? `${body}\n\n${trailer}` : trailer };
-}
-const COMPARE_PAGE = 250;
-/**
- * The commits on `head` that are not on `startPoint` and that relkit did not make. A branch with
- * none of these may be reset; one with any holds work a human pushed, which relkit never overwrites.
- */
-async function foreignCommits(clients, where, startPoint, head) {
-    const trailer = ownershipTrailer(where.branch);
-    const { data } = await clients.rest.rest.repos
-        .compareCommitsWithBasehead({ owner: where.owner, repo: where.repo, basehead: `${startPoint}...${head}`, per_page: COMPARE_PAGE })
-        .catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `compare ${where.branch} of ${where.owner}/${where.repo} with ${startPoint.slice(0, 12)}`, 'contents: read');
-    });
-    const foreign = data.commits
-        .filter((c) => !c.commit.message.split('\n').some((line) => line.trim() === trailer))
-        .map((c) => ({ sha: c.sha, author: c.author?.login ?? c.commit.author?.name ?? 'unknown', headline: c.commit.message.split('\n')[0] ?? '' }));
-    // More commits than one page: far more than relkit ever puts on a branch, so not relkit's alone.
-    if (data.ahead_by > data.commits.length && foreign.length === 0)
-        foreign.push({ sha: head, author: 'unknown', headline: `${data.ahead_by} commits` });
-    return foreign;
-}
-function humanCommitsError(where, foreign, input) {
-    const listed = foreign
-        .slice(0, 3)
-        .map((c) => `${c.sha.slice(0, 12)} by ${c.author} ("${c.headline}")`)
-        .join(', ');
-    return new src/* UserError */.yo(`Branch ${where.branch} of ${where.owner}/${where.repo} has ${foreign.length} commit(s) relkit did not make: ${listed}${foreign.length > 3 ? ', …' : ''}. relkit only rewrites branches it owns, so nothing was pushed and the pull request was left as it is.`, `Fold those changes into the inputs (or merge the pull request as it is), then delete the branch and re-run; or set \`${input}\` to another branch name.`, { input });
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/pull-request.ts
-
-
-
-const PULL_FIELDS = `number url title body isDraft author { login } headRepository { nameWithOwner }
-  labels(first: 100) { nodes { name } }
-  reviewRequests(first: 100) { nodes { requestedReviewer { ... on User { login } ... on Team { slug } } } }
-  latestReviews(first: 100) { nodes { author { login } } }`;
-const STATE = `query($owner: String!, $name: String!, $headOwner: String!, $headName: String!, $base: String!, $head: String!, $baseName: String!, $headRef: String!) {
-  target: repository(owner: $owner, name: $name) {
-    base: ref(qualifiedName: $base) { target { oid } }
-    pullRequests(headRefName: $headRef, baseRefName: $baseName, states: [OPEN], first: 20) { nodes { ${PULL_FIELDS} } }
-  }
-  source: repository(owner: $headOwner, name: $headName) {
-    head: ref(qualifiedName: $head) { target { oid } }
-  }
-}`;
-function sameRepo(a, b) {
-    return a.owner.toLowerCase() === b.owner.toLowerCase() && a.repo.toLowerCase() === b.repo.toLowerCase();
-}
-/**
- * Puts `files` on the relkit branch and makes sure exactly one open pull request carries them:
- * the branch is created from `startPoint`, reset only when every commit on it is relkit's own,
- * and an open pull request from it (also from a fork) is updated rather than a second one opened.
- */
-async function proposeChanges(clients, request) {
-    const { owner, repo, base, branch } = request;
-    const headRepo = request.head ?? { owner, repo };
-    const crossRepository = !sameRepo(headRepo, { owner, repo });
-    const branchInput = request.branchInput ?? 'pr-branch';
-    const where = { owner: headRepo.owner, repo: headRepo.repo, branch };
-    if (branch === base && !crossRepository) {
-        throw new src/* UserError */.yo(`The pull request branch and its base are both "${base}".`, `Use a separate branch for the pull request (\`${branchInput}\`).`, { input: branchInput });
-    }
-    const state = await clients
-        .graphql(STATE, { owner, name: repo, headOwner: headRepo.owner, headName: headRepo.repo, base: `refs/heads/${base}`, head: `refs/heads/${branch}`, baseName: base, headRef: branch })
-        .catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `read ${owner}/${repo}${crossRepository ? ` and ${headRepo.owner}/${headRepo.repo}` : ''}`, 'contents: read and pull-requests: read');
-    });
-    if (!state.target?.base) {
-        throw new src/* UserError */.yo(`The base branch ${base} does not exist in ${owner}/${repo}.`, 'Set `base` to the branch the pull request should target.', { input: 'base' });
-    }
-    const message = withOwnershipTrailer(request.message, branch);
-    let branchReset = false;
-    let commit;
-    const head = state.source?.head?.target.oid;
-    if (head !== undefined && (await differingPaths(clients, headRepo.owner, headRepo.repo, head, request.files)).length === 0) {
-        clients.log(`${branch} already carries these ${request.files.length} files: nothing to commit.`);
-        commit = { status: 'already-present', sha: head, branchCreated: false };
-    }
-    else {
-        const refPath = `/repos/${headRepo.owner}/${headRepo.repo}/git/refs`;
-        if (head === undefined) {
-            await clients.writes
-                .perform({ method: 'POST', target: refPath, summary: `create branch ${branch}${crossRepository ? ` in ${headRepo.owner}/${headRepo.repo}` : ''} at ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `refs/heads/${branch}`, sha: request.startPoint }))
-                .catch((error) => {
-                throw (0,src/* explainGitHubError */.Pm)(error, `create branch ${branch} in ${headRepo.owner}/${headRepo.repo}`, 'contents: write');
-            });
-        }
-        else if (head !== request.startPoint) {
-            const foreign = await foreignCommits(clients, where, request.startPoint, head);
-            if (foreign.length > 0)
-                throw humanCommitsError(where, foreign, branchInput);
-            await clients.writes
-                .perform({ method: 'PATCH', target: `${refPath}/heads/${branch}`, summary: `reset ${branch} (only relkit's commits) to ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.updateRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `heads/${branch}`, sha: request.startPoint, force: true }))
-                .catch((error) => {
-                throw (0,src/* explainGitHubError */.Pm)(error, `reset branch ${branch}`, 'contents: write');
-            });
-            branchReset = true;
-        }
-        // The state query (and the write just made) say where the branch is: no need to read it again.
-        commit = await commitFiles(clients, { owner: headRepo.owner, repo: headRepo.repo, branch, expectedHead: request.startPoint, message, files: request.files, headKnown: true });
-        commit = { ...commit, branchCreated: head === undefined };
-    }
-    const headName = `${headRepo.owner}/${headRepo.repo}`.toLowerCase();
-    const existing = state.target.pullRequests.nodes.find((p) => p.headRepository?.nameWithOwner.toLowerCase() === headName);
-    const [pullRequest, author] = existing ? [await updatePull(clients, request, existing), existing.author?.login] : await openPull(clients, request, headRepo, crossRepository);
-    const labelsHave = existing?.labels.nodes.map((l) => l.name) ?? [];
-    const labelsAdded = request.labels.filter((l) => !labelsHave.includes(l));
-    if (labelsAdded.length > 0) {
-        const number = pullRequest.number;
-        await clients.writes
-            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/issues/${number ?? '<new>'}/labels`, summary: `label the pull request ${labelsAdded.join(', ')}` }, () => clients.rest.rest.issues.addLabels({ owner, repo, issue_number: number, labels: labelsAdded }))
-            .catch((error) => {
-            throw (0,src/* explainGitHubError */.Pm)(error, `label pull request #${number}`, 'pull-requests: write');
-        });
-    }
-    const reviewersRequested = await requestReviews(clients, request, pullRequest, existing, author);
-    if (pullRequest.status === 'unchanged' && (commit.status === 'committed' || commit.status === 'planned' || labelsAdded.length > 0 || reviewersRequested.length > 0))
-        pullRequest.status = 'updated';
-    return { commit, branchReset, pullRequest, labelsAdded, reviewersRequested };
-}
-async function openPull(clients, request, headRepo, crossRepository) {
-    const { owner, repo, base, branch } = request;
-    const head = crossRepository ? `${headRepo.owner}:${branch}` : branch;
-    const created = await clients.writes
-        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls`, summary: `open a ${request.draft ? 'draft ' : ''}pull request ${head} → ${base}: ${request.title}` }, () => clients.rest.rest.pulls.create({ owner, repo, head, base, title: request.title, body: request.body, draft: request.draft ?? false, maintainer_can_modify: true }))
-        .catch(async (error) => {
-        // A retried POST whose first answer was lost: GitHub made the pull request, so find and use it.
-        if ((0,src/* httpStatus */.nG)(error) === 422 && /already exists/i.test(`${(0,src/* githubMessage */.hg)(error)} ${error.message}`)) {
-            const { data } = await clients.rest.rest.pulls.list({ owner, repo, head: `${headRepo.owner}:${branch}`, base, state: 'open', per_page: 10 });
-            const found = data[0];
-            if (found) {
-                clients.log(`The pull request ${head} → ${base} already exists (#${found.number}; an earlier attempt's answer was lost): using it.`);
-                if (found.title !== request.title || (found.body ?? '') !== request.body) {
-                    await clients.writes.perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${found.number}`, summary: `update the title and body of #${found.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: found.number, title: request.title, body: request.body }));
-                }
-                return { data: found };
-            }
-        }
-        throw (0,src/* explainGitHubError */.Pm)(error, `open a pull request on ${owner}/${repo}`, 'pull-requests: write (and "Allow GitHub Actions to create and approve pull requests" for GITHUB_TOKEN)');
-    });
-    return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user?.login];
-}
-async function updatePull(clients, request, existing) {
-    const { owner, repo } = request;
-    if (existing.title === request.title && existing.body === request.body)
-        return { number: existing.number, url: existing.url, status: 'unchanged', draft: existing.isDraft };
-    await clients.writes
-        .perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${existing.number}`, summary: `update the title and body of #${existing.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: existing.number, title: request.title, body: request.body }))
-        .catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `update pull request #${existing.number}`, 'pull-requests: write');
-    });
-    return { number: existing.number, url: existing.url, status: 'updated', draft: existing.isDraft };
-}
-/** Asks for reviews once: people already asked, and people who already reviewed, are not asked again. */
-async function requestReviews(clients, request, pull, existing, author) {
-    // GitHub refuses to ask a pull request's author for a review.
-    const asked = new Set(author ? [author.toLowerCase()] : []);
-    for (const r of existing?.reviewRequests.nodes ?? [])
-        asked.add((r.requestedReviewer?.login ?? `@team/${r.requestedReviewer?.slug}`).toLowerCase());
-    for (const review of existing?.latestReviews.nodes ?? [])
-        if (review.author)
-            asked.add(review.author.login.toLowerCase());
-    const reviewers = (request.reviewers ?? []).filter((r) => !asked.has(r.toLowerCase()));
-    const teams = (request.teamReviewers ?? []).filter((t) => !asked.has(`@team/${t}`.toLowerCase()));
-    if (reviewers.length === 0 && teams.length === 0)
-        return [];
-    const { owner, repo } = request;
-    const number = pull.number;
-    const names = [...reviewers, ...teams.map((t) => `team ${t}`)];
-    await clients.writes
-        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls/${number ?? '<new>'}/requested_reviewers`, summary: `request reviews from ${names.join(', ')}` }, () => clients.rest.rest.pulls.requestReviewers({ owner, repo, pull_number: number, reviewers, team_reviewers: teams }))
-        .catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `request reviews on #${number}`, 'pull-requests: write (reviewers must be collaborators; teams need the organization)');
-    });
-    return names;
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/git-tree.ts
-
-
-function hashTree(node) {
-    const entries = [];
-    for (const [name, sha] of node.files)
-        entries.push({ name, sortKey: name, line: Buffer.concat([Buffer.from(`100644 ${name}\0`), Buffer.from(sha, 'hex')]) });
-    for (const [name, child] of node.dirs)
-        entries.push({ name, sortKey: `${name}/`, line: Buffer.concat([Buffer.from(`40000 ${name}\0`), Buffer.from(hashTree(child), 'hex')]) });
-    // git orders a tree's entries by name bytes, a subtree's name compared as if it ended in '/'.
-    entries.sort((a, b) => Buffer.compare(Buffer.from(a.sortKey), Buffer.from(b.sortKey)));
-    const body = Buffer.concat(entries.map((e) => e.line));
-    return createHash('sha1').update(`tree ${body.length}\0`).update(body).digest('hex');
-}
-/**
- * The id git (and GitHub) gives the root tree of these files (all regular, mode 100644): equal ids
- * mean a commit already holds exactly this tree, without listing it.
- */
-function gitTreeSha(files) {
-    const root = { files: new Map(), dirs: new Map() };
-    for (const file of files) {
-        const parts = file.path.split('/');
-        let node = root;
-        for (const dir of parts.slice(0, -1)) {
-            let child = node.dirs.get(dir);
-            if (!child)
-                node.dirs.set(dir, (child = { files: new Map(), dirs: new Map() }));
-            node = child;
-        }
-        node.files.set(parts.at(-1), gitBlobSha(file.contents));
-    }
-    return hashTree(root);
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./packages/changes/src/checkout-head.ts
-
-
-/** The commit checked out in `dir`, or undefined when it is not a git checkout (or git is missing). */
-async function checkoutHead(dir) {
-    try {
-        const { stdout } = await (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile)('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir, timeout: 10_000 });
-        const sha = stdout.trim();
-        return /^[0-9a-f]{40}$/.test(sha) ? sha : undefined;
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/changes/src/index.ts
-
-
-
-
-
-
-
-;// CONCATENATED MODULE: ./packages/version-files/src/tags.ts
-
-/** The highest semver tag `<prefix>X.Y.Z[-pre]` in the repository, from one matching-refs listing. */
-async function highestTag(rest, owner, repo, prefix) {
-    const refs = await rest.paginate(rest.rest.git.listMatchingRefs, { owner, repo, ref: `tags/${prefix}`, per_page: 100 });
-    let best;
-    for (const ref of refs) {
-        const tag = ref.ref.slice('refs/tags/'.length);
-        const version = semver_default().valid(tag.slice(prefix.length)) ? new (semver_default()).SemVer(tag.slice(prefix.length)) : undefined;
-        if (version && (!best || semver_default().gt(version, best.version)))
-            best = { tag, version };
-    }
-    return best;
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/run.ts
-
-
-
-
-
-
-
-
-
-
-async function currentSource(clients, input) {
-    switch (input.currentFrom.kind) {
-        case 'files':
-        case 'none':
-        case 'spec':
-            return input.currentFrom;
-        case 'tag': {
-            const { rest } = clients.github(input.token);
-            const found = await highestTag(rest, input.owner, input.repo, input.tagPrefix);
-            return { kind: 'value', version: found?.version, label: found ? `tag ${found.tag}` : `tags ${input.tagPrefix}X.Y.Z (none found)` };
-        }
-    }
-}
-/**
- * bump-version-files: plan every edit, commit it (to a branch or as a pull request) when asked,
- * then write the checkout. Everything is resolved before the first write, so a bad input changes
- * nothing; the checkout is written last, so a re-run after a failed commit plans the same edits.
- */
-async function runBumpVersionFiles(clients, input, env) {
-    const source = workspaceFiles(input.root);
-    const expanded = await Promise.all(input.presets.map((p) => presets_expandPreset(source, p)));
-    const entries = [...expanded.flatMap((e) => e.entries), ...input.files];
-    // What a preset could not do (a release hook it does not run) is said before anything else.
-    const notes = expanded.flatMap((e) => e.notes);
-    for (const note of notes)
-        clients.warn(note);
-    const plan = await plan_planBump({
-        source,
-        entries,
-        version: input.version,
-        bump: input.bump,
-        preid: input.preid,
-        current: await currentSource(clients, input),
-        tagPrefix: input.tagPrefix,
-        date: input.date,
-        allowDowngrade: input.allowDowngrade,
-    });
-    const vars = templateVars(plan.version, { tagPrefix: input.tagPrefix, previous: plan.previous, date: input.date });
-    const changed = plan.files.map((f) => f.path);
-    clients.log(`Version ${plan.previous?.version ?? '(unknown)'} → ${plan.version.version}: ${changed.length} file(s) to change.`);
-    if (clients.writes.mock)
-        for (const file of plan.files)
-            clients.log(file.diff);
-    // Resolve everything the commit needs before the first write, so a bad input changes nothing.
-    const prefix = (0,external_node_path_.relative)(input.repoRoot, input.root).split('\\').join('/');
-    const repoFiles = plan.files.map((f) => ({ path: prefix ? `${prefix}/${f.path}` : f.path, contents: f.after }));
-    // Files another step wrote (a changelog section) ride along; the version edits win on the same path.
-    for (const { path, real } of input.include)
-        if (!repoFiles.some((f) => f.path === path))
-            repoFiles.push({ path, contents: await (0,promises_namespaceObject.readFile)(real) });
-    const [headline = '', ...rest] = renderTemplate(input.commitMessage, vars).split('\n');
-    const message = { headline, ...(rest.join('\n').trim() ? { body: rest.join('\n').trim() } : {}) };
-    let expectedHead;
-    let github;
-    let target;
-    if (input.commit !== 'none' && (changed.length > 0 || input.include.length > 0)) {
-        expectedHead = input.expectedHead ?? (await checkoutHead(input.repoRoot)) ?? env.GITHUB_SHA;
-        if (!expectedHead) {
-            throw new src/* UserError */.yo('Cannot tell which commit the checkout is at: the workspace is not a git checkout and GITHUB_SHA is not set.', 'Set `expected-head-sha` to the commit the files were checked out from.', { input: 'expected-head-sha' });
-        }
-        github = clients.github(input.token);
-        target = input.commit === 'branch' ? input.branch : input.base;
-        if (!target) {
-            const { data } = await github.rest.rest.repos.get({ owner: input.owner, repo: input.repo });
-            target = data.default_branch;
-        }
-    }
-    const outcome = { plan, changed, notes };
-    if (github && expectedHead && target) {
-        const changeClients = { rest: github.rest, graphql: github.graphql, writes: clients.writes, log: clients.log };
-        if (input.commit === 'branch') {
-            outcome.commit = await commitFiles(changeClients, { owner: input.owner, repo: input.repo, branch: target, expectedHead, message, files: repoFiles, createBranch: true });
-        }
-        else {
-            const fileList = changed.map((p) => `- \`${p}\``).join('\n');
-            outcome.proposal = await proposeChanges(changeClients, {
-                owner: input.owner,
-                repo: input.repo,
-                base: target,
-                branch: renderTemplate(input.prBranch, vars),
-                startPoint: expectedHead,
-                message,
-                files: repoFiles,
-                title: input.prTitle ? renderTemplate(input.prTitle, vars) : headline,
-                body: input.prBody
-                    ? renderTemplate(input.prBody, vars)
-                    : `Sets version ${plan.version.version}${plan.previous ? ` (was ${plan.previous.version})` : ''} in ${changed.length} file(s):\n\n${fileList}\n\n_Opened by relkit/bump-version-files; re-running it updates this pull request._`,
-                labels: input.labels,
-            });
-        }
-    }
-    // The checkout is written last: if the commit or the pull request fails, a re-run in the same
-    // workspace still sees the old versions, plans the same edits and completes what was left.
-    await writeFilesAtomically(input.root, plan.files, clients.writes);
-    return outcome;
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/index.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-/***/ }),
-
 /***/ 2613:
 /***/ ((module) => {
 
@@ -53942,13 +53920,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
 /***/ 7067:
 /***/ ((module) => {
 
@@ -53967,13 +53938,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 

@@ -36849,41 +36849,817 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4018:
+/***/ 3718:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3871);
+
+
+await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_step_js__WEBPACK_IMPORTED_MODULE_1__/* .mainStep */ .U);
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 3871:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ readInputs)
-/* harmony export */ });
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6163);
-/* harmony import */ var _relkit_release__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5486);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  U: () => (/* binding */ mainStep)
+});
+
+// EXTERNAL MODULE: ./packages/kit/src/errors.ts
+var src_errors = __nccwpck_require__(7817);
+// EXTERNAL MODULE: ./packages/kit/src/inputs.ts
+var inputs = __nccwpck_require__(6415);
+// EXTERNAL MODULE: ./packages/kit/src/duration.ts
+var duration = __nccwpck_require__(5438);
+// EXTERNAL MODULE: ./packages/kit/src/summary.ts + 1 modules
+var summary = __nccwpck_require__(4337);
+// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 28 modules
+var github_client = __nccwpck_require__(9412);
+;// CONCATENATED MODULE: ./packages/kit/src/parallel.ts
+/** Runs `tasks` with at most `limit` in flight, keeping the results in task order. */
+async function runBounded(tasks, limit) {
+    const results = new Array(tasks.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < tasks.length) {
+            const index = next++;
+            results[index] = await tasks[index]();
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
+
+
+
+const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
+function inside(root, path) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+function realRoot(root) {
+    try {
+        return (0,external_node_fs_namespaceObject.realpathSync)(root.path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Names the path's kind of special file, or undefined for a regular file or folder. */
+function specialKind(stats) {
+    if (stats.isFIFO())
+        return 'a FIFO';
+    if (stats.isSocket())
+        return 'a socket';
+    if (stats.isCharacterDevice() || stats.isBlockDevice())
+        return 'a device';
+    return undefined;
+}
+/**
+ * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
+ * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
+ * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
+ * link to a terminal). Called before the first write, in mock mode too.
+ */
+function confinePath(value, options) {
+    const { input, roots, kind } = options;
+    const label = `Input \`${input}\`: "${value}"`;
+    const [first] = roots;
+    if (!first)
+        throw new Error('confinePath needs at least one root');
+    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
+    const absolute = (0,external_node_path_namespaceObject.resolve)(first.path, value);
+    const lexicalRoot = roots.find((r) => inside((0,external_node_path_namespaceObject.resolve)(r.path), absolute));
+    if (!lexicalRoot) {
+        const why = (0,external_node_path_namespaceObject.isAbsolute)(value) ? `is an absolute path outside ${rootsText}` : value.split(/[\\/]/).includes('..') ? `leaves ${rootsText} with \`..\`` : `is outside ${rootsText}`;
+        throw new src_errors/* UserError */.yo(`${label} ${why}.`, FIX, { input });
+    }
+    let existing;
+    try {
+        existing = (0,external_node_fs_namespaceObject.lstatSync)(absolute);
+    }
+    catch {
+        existing = undefined;
+    }
+    if (!existing) {
+        if (kind !== 'output')
+            throw new src_errors/* UserError */.yo(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
+        // The file is created later: its nearest existing folder decides where it would land.
+        let parent = (0,external_node_path_namespaceObject.dirname)(absolute);
+        while (!pathExists(parent) && (0,external_node_path_namespaceObject.dirname)(parent) !== parent)
+            parent = (0,external_node_path_namespaceObject.dirname)(parent);
+        const realParent = (0,external_node_fs_namespaceObject.realpathSync)(parent);
+        const root = roots.find((r) => {
+            const real = realRoot(r);
+            return real !== undefined && inside(real, realParent);
+        });
+        if (!root)
+            throw new src_errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
+        const real = (0,external_node_path_namespaceObject.resolve)(realParent, (0,external_node_path_namespaceObject.relative)(parent, absolute));
+        return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+    }
+    let real;
+    try {
+        real = (0,external_node_fs_namespaceObject.realpathSync)(absolute);
+    }
+    catch {
+        throw new src_errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
+    }
+    const root = roots.find((r) => {
+        const rr = realRoot(r);
+        return rr !== undefined && inside(rr, real);
+    });
+    if (!root)
+        throw new src_errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
+    const stats = (0,external_node_fs_namespaceObject.statSync)(real);
+    const special = specialKind(stats);
+    if (special)
+        throw new src_errors/* UserError */.yo(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
+    if (kind === 'directory' && !stats.isDirectory())
+        throw new src_errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
+    if (kind !== 'directory' && !stats.isFile())
+        throw new src_errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
+    return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+}
+function pathExists(path) {
+    try {
+        (0,external_node_fs_namespaceObject.lstatSync)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
+ * segment), before it is expanded; every match is then checked with confinePath.
+ */
+function checkPattern(pattern, options) {
+    const label = `Input \`${options.input}\`: "${pattern}"`;
+    if ((0,external_node_path_namespaceObject.isAbsolute)(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
+        throw new src_errors/* UserError */.yo(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
+    if (pattern.split(/[\\/]/).includes('..'))
+        throw new src_errors/* UserError */.yo(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
+}
+/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
+function workspaceRoot(env) {
+    return { path: (0,external_node_path_namespaceObject.resolve)(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
+}
+/** RUNNER_TEMP as a root, where the runner provides it. */
+function runnerTempRoot(env) {
+    return env.RUNNER_TEMP ? [{ path: (0,external_node_path_namespaceObject.resolve)(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./packages/release/src/marker.ts
+
+/**
+ * The run identity of a terminal run: no two parallel invocations share it, and a later run can
+ * tell whether the process is still going (same host) from the pid in it.
+ */
+function terminalRunId(now = Date.now()) {
+    return `local-${(0,external_node_os_namespaceObject.hostname)()}-${process.pid}-${now}`;
+}
+const LOCAL_RUN = /^local-(.+)-(\d+)-(\d+)$/;
+/** How long a draft made from a terminal on another machine counts as in progress. */
+const FOREIGN_TERMINAL_MS = 6 * 3600_000;
+/**
+ * Whether the run that made a draft may still be working on it. Another workflow run is over:
+ * release.yml runs one release per repository at a time (its concurrency group). A terminal run
+ * is going while its process lives (same host), or for six hours (another host).
+ */
+function runMayBeGoing(run, now = Date.now()) {
+    const local = LOCAL_RUN.exec(run);
+    if (!local)
+        return false;
+    if (local[1] !== (0,external_node_os_namespaceObject.hostname)())
+        return now - Number(local[3]) < FOREIGN_TERMINAL_MS;
+    try {
+        process.kill(Number(local[2]), 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+/** The hidden line that marks a draft as relkit's: which tag, which workflow run made it. */
+function marker(tag, run) {
+    return `<!-- relkit:draft-release tag=${encodeURIComponent(tag)} run=${encodeURIComponent(run)} -->`;
+}
+function readMarker(body) {
+    const m = /<!-- relkit:draft-release tag=(\S+) run=(\S+) -->/.exec(body ?? '');
+    return m ? { tag: decodeURIComponent(m[1]), run: decodeURIComponent(m[2]) } : undefined;
+}
+/** GitHub's limit on a release body. */
+const BODY_LIMIT = 125_000;
+/**
+ * The body with the marker appended, cut to GitHub's limit with a pointer to the full notes when
+ * it is too long (and `truncated` says so, for the summary).
+ */
+function composeBody(body, tag, run, fullNotesUrl) {
+    const mark = `\n\n${marker(tag, run)}`;
+    if (body.length + mark.length <= BODY_LIMIT)
+        return { body: `${body}${mark}`, truncated: false };
+    const note = `\n\n… (truncated at GitHub's ${BODY_LIMIT.toLocaleString('en')}-character limit${fullNotesUrl ? `; full notes: ${fullNotesUrl}` : ''})`;
+    const room = BODY_LIMIT - mark.length - note.length;
+    const cut = body.slice(0, room);
+    return { body: `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}${note}${mark}`, truncated: true };
+}
+
+;// CONCATENATED MODULE: ./packages/release/src/draft.ts
+
+
+/**
+ * Every release for the tag, drafts included: the by-tag endpoint never returns drafts, which is
+ * how other actions end up with one draft per re-run.
+ */
+async function releasesForTag(clients, id, tag) {
+    const all = (await clients.github.rest.paginate(clients.github.rest.rest.repos.listReleases, { owner: id.owner, repo: id.repo, per_page: 100 }).catch((error) => {
+        throw (0,src_errors/* explainGitHubError */.Pm)(error, `list the releases of ${id.owner}/${id.repo}`, 'contents: write (drafts are only visible with it)');
+    }));
+    const mine = all.filter((r) => r.tag_name === tag);
+    return { published: mine.find((r) => !r.draft), drafts: mine.filter((r) => r.draft).sort((a, b) => a.id - b.id) };
+}
+function explainCreate(error, id) {
+    const status = error.status;
+    const message = String(error.message ?? '');
+    if ((status === 403 || status === 404) && /workflow/i.test(message)) {
+        return new src_errors/* UserError */.yo(`GitHub refused the release: its target changes files under .github/workflows/ (${message}).`, 'GITHUB_TOKEN cannot create releases on a commit that changes workflows; use a GitHub App token with the workflows permission.', { input: 'token', cause: error });
+    }
+    return (0,src_errors/* explainGitHubError */.Pm)(error, `create a release in ${id.owner}/${id.repo}`, 'contents: write');
+}
+/**
+ * The one draft for this tag and run: reused when it exists, created otherwise. Jobs that race on
+ * create keep the lowest id and delete the draft they made themselves; relkit drafts left by other
+ * runs that are over (runMayBeGoing) are deleted when `deleteStale` is set. A published release for
+ * the tag is returned as is.
+ */
+async function ensureDraft(clients, id, request) {
+    const before = await releasesForTag(clients, id, request.tag);
+    if (before.published)
+        return { release: before.published, created: false, deleted: [] };
+    const ours = (list) => list.filter((r) => {
+        const mark = readMarker(r.body);
+        return mark?.run === request.run && mark.tag === request.tag;
+    });
+    const stale = before.drafts.filter((r) => {
+        const mark = readMarker(r.body);
+        return mark !== undefined && mark.run !== request.run && !runMayBeGoing(mark.run);
+    });
+    const deleted = [];
+    if (request.deleteStale) {
+        for (const draft of stale) {
+            await clients.writes.perform({ method: 'DELETE', target: `/repos/${id.owner}/${id.repo}/releases/${draft.id}`, summary: `delete the stale draft ${draft.id} for ${request.tag} (run ${readMarker(draft.body)?.run})` }, () => clients.github.rest.rest.repos.deleteRelease({ owner: id.owner, repo: id.repo, release_id: draft.id }));
+            deleted.push(draft.id);
+        }
+    }
+    const existing = ours(before.drafts)[0];
+    if (existing)
+        return { release: existing, created: false, deleted };
+    const created = await clients.writes
+        .perform({ method: 'POST', target: `/repos/${id.owner}/${id.repo}/releases`, summary: `create the draft release ${request.tag} (${request.name}) at ${request.target}` }, async () => (await clients.github.rest.rest.repos.createRelease({
+        owner: id.owner,
+        repo: id.repo,
+        tag_name: request.tag,
+        name: request.name,
+        target_commitish: request.target,
+        body: request.body,
+        draft: true,
+        prerelease: request.prerelease,
+        ...(request.discussionCategory ? { discussion_category_name: request.discussionCategory } : {}),
+    })).data, () => ({
+        id: 0,
+        tag_name: request.tag,
+        name: request.name,
+        body: request.body,
+        draft: true,
+        prerelease: request.prerelease,
+        html_url: '',
+        upload_url: '',
+        target_commitish: request.target,
+        published_at: null,
+    }))
+        .catch((error) => {
+        throw explainCreate(error, id);
+    });
+    if (clients.writes.mock || !created)
+        return { release: created, created: true, deleted };
+    // Parallel jobs may have created theirs at the same time: the lowest id wins, extras go.
+    const after = ours((await releasesForTag(clients, id, request.tag)).drafts);
+    const canonical = after[0] ?? created;
+    if (canonical.id !== created.id) {
+        await clients.writes.perform({ method: 'DELETE', target: `/repos/${id.owner}/${id.repo}/releases/${created.id}`, summary: `delete the duplicate draft ${created.id} (another job created ${canonical.id} first)` }, () => clients.github.rest.rest.repos.deleteRelease({ owner: id.owner, repo: id.repo, release_id: created.id }));
+        deleted.push(created.id);
+        return { release: canonical, created: false, deleted };
+    }
+    return { release: created, created: true, deleted };
+}
+
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+;// CONCATENATED MODULE: ./packages/release/src/latest.ts
+
+function versionOf(tag) {
+    const cleaned = tag.replace(/^[^\d]*(?=\d)/, '');
+    return semver_default().valid(cleaned) ? new (semver_default()).SemVer(cleaned) : undefined;
+}
+function isPrereleaseTag(tag) {
+    return (versionOf(tag)?.prerelease.length ?? 0) > 0;
+}
+/**
+ * `auto`: latest only when this version is the highest semver among the published, non-prerelease
+ * releases — a patch on an old branch (v1.4.3 after v1.5.0) does not take "latest", a pre-release never does.
+ */
+function decideLatest(mode, tag, prerelease, published) {
+    if (mode !== 'auto')
+        return mode;
+    if (prerelease)
+        return 'false';
+    const mine = versionOf(tag);
+    if (!mine)
+        return 'legacy';
+    const others = published
+        .filter((r) => !r.draft && !r.prerelease && r.tag_name !== tag)
+        .map((r) => versionOf(r.tag_name))
+        .filter((v) => v !== undefined);
+    return others.every((v) => semver_default().gte(mine, v)) ? 'true' : 'false';
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./packages/release/src/local-assets.ts
+
+
+
+
+
+
+const MAX_ASSET_BYTES = 2 * 1024 ** 3;
+/** GitHub's renaming of asset names: anything outside letters, digits and `._+@-` becomes a dot, dots do not repeat. */
+function sanitizeAssetName(name) {
+    return name.replace(/[^A-Za-z0-9._+@-]/g, '.').replace(/\.{2,}/g, '.');
+}
+async function sha256File(path) {
+    const hash = (0,external_node_crypto_.createHash)('sha256');
+    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(path))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+/**
+ * Resolves `assets` lines (`glob`, `path` or `name=path`) in the workspace (the first root; a match
+ * may lie in any root), hashes every file and checks, before any upload, that every file is a
+ * regular file inside a root, no file is over 2 GiB and no two names collide once sanitised.
+ */
+async function collectAssets(lines, roots) {
+    const workspace = roots[0].path;
+    const found = [];
+    for (const line of lines) {
+        const eq = line.indexOf('=');
+        const named = eq > 0 && !/[*?[\]{}]/.test(line.slice(0, eq)) ? { name: line.slice(0, eq).trim(), pattern: line.slice(eq + 1).trim() } : { name: undefined, pattern: line };
+        // Absolute paths and `..` are refused before the glob runs; each match is then followed to where it really is.
+        checkPattern(named.pattern, { input: 'assets', workspace });
+        const matches = [];
+        if (/[*?[\]{}]/.test(named.pattern)) {
+            for await (const p of (0,promises_namespaceObject.glob)(named.pattern, { cwd: workspace }))
+                matches.push(p);
+        }
+        else
+            matches.push(named.pattern);
+        const files = [];
+        for (const match of matches.sort()) {
+            const stats = await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.resolve)(workspace, match)).catch(() => undefined);
+            if (!stats)
+                continue;
+            const isFolder = (await (0,promises_namespaceObject.stat)((0,external_node_path_namespaceObject.resolve)(workspace, match)).catch(() => undefined))?.isDirectory() ?? false;
+            const confined = confinePath(match, { input: 'assets', roots, kind: isFolder ? 'directory' : 'file' });
+            if (!isFolder)
+                files.push(confined.real);
+        }
+        if (files.length === 0) {
+            throw new src_errors/* UserError */.yo(`Input \`assets\`: "${line}" matches no file.`, 'Check the path (relative to the workspace) and that the build step produced the file before this step.', {
+                input: 'assets',
+            });
+        }
+        if (named.name && files.length > 1)
+            throw new src_errors/* UserError */.yo(`Input \`assets\`: "${line}" names one asset but matches ${files.length} files.`, 'Use NAME=PATH with a single file, or a glob without a name.', { input: 'assets' });
+        for (const path of files)
+            found.push({ name: named.name ?? (0,external_node_path_namespaceObject.basename)(path), path, line });
+    }
+    const byName = new Map();
+    const assets = [];
+    for (const f of found) {
+        const name = sanitizeAssetName(f.name);
+        const clash = byName.get(name);
+        if (clash && clash !== f.path) {
+            throw new src_errors/* UserError */.yo(`Input \`assets\`: ${clash} and ${f.path} would both be named "${name}" on the release (GitHub renames "${f.name}").`, 'Give one of them another name with NAME=PATH.', {
+                input: 'assets',
+            });
+        }
+        if (clash)
+            continue;
+        byName.set(name, f.path);
+        const size = (await (0,promises_namespaceObject.stat)(f.path)).size;
+        if (size > MAX_ASSET_BYTES)
+            throw new src_errors/* UserError */.yo(`Asset ${f.path} is ${(size / 1024 ** 3).toFixed(2)} GiB; GitHub takes at most 2 GiB an asset.`, 'Split or compress the file.', { input: 'assets' });
+        const sha256 = await sha256File(f.path).catch((error) => {
+            throw new src_errors/* UserError */.yo(`Input \`assets\`: ${f.path} cannot be read (${error.code ?? error.message}).`, 'Make the file readable by the runner user, or leave it out of `assets`.', { input: 'assets', cause: error });
+        });
+        assets.push({ name, path: f.path, size, sha256 });
+    }
+    return assets;
+}
+/** A generated file (such as SHA256SUMS) as an asset, written to a scratch folder. */
+async function textAsset(name, text) {
+    const dir = await (0,promises_namespaceObject.mkdtemp)((0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relkit-sums-'));
+    const path = (0,external_node_path_namespaceObject.join)(dir, name);
+    await (0,promises_namespaceObject.writeFile)(path, text);
+    return { name, path, size: Buffer.byteLength(text), sha256: (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex') };
+}
+
+;// CONCATENATED MODULE: ./packages/release/src/move-branches.ts
+
+const BRANCH_NAME = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{|.*\.lock$)[^\s~^:?*[\\]+$/;
+/** Checks `move-branches` before any write: git-valid names, never the default branch. */
+function checkBranchesToMove(branches, defaultBranch) {
+    for (const branch of branches) {
+        if (!BRANCH_NAME.test(branch))
+            throw new src_errors/* UserError */.yo(`Input \`move-branches\`: "${branch}" is not a branch name git allows.`, 'List branch names such as `live-website`, one a line.', { input: 'move-branches' });
+        if (branch === defaultBranch) {
+            throw new src_errors/* UserError */.yo(`Input \`move-branches\` lists ${branch}, the default branch; moving it to the release would rewrite its history.`, 'List only branches that follow releases (e.g. `live-website`, `stable`).', { input: 'move-branches' });
+        }
+    }
+}
+/**
+ * Points each branch at the release commit, as MetalLB moves `live-website` with `git reset --hard
+ * vX.Y.Z && git push -f`: created when missing, force-moved when elsewhere, left alone when already
+ * there (so a re-run changes nothing).
+ */
+async function moveBranches(clients, id, branches, sha) {
+    const { rest } = clients.github.rest;
+    const moves = [];
+    for (const branch of branches) {
+        const current = await rest.git
+            .getRef({ owner: id.owner, repo: id.repo, ref: `heads/${branch}` })
+            .then((r) => r.data.object.sha)
+            .catch((error) => {
+            if (error.status === 404)
+                return undefined;
+            throw (0,src_errors/* explainGitHubError */.Pm)(error, `read the branch ${branch}`, 'contents: read');
+        });
+        if (current === sha) {
+            moves.push({ branch, from: current, to: sha, action: 'unchanged' });
+            continue;
+        }
+        if (current === undefined) {
+            await clients.writes.perform({ method: 'POST', target: `/repos/${id.owner}/${id.repo}/git/refs`, summary: `create the branch ${branch} at ${sha.slice(0, 12)}` }, () => rest.git.createRef({ owner: id.owner, repo: id.repo, ref: `refs/heads/${branch}`, sha }).catch((error) => {
+                throw (0,src_errors/* explainGitHubError */.Pm)(error, `create the branch ${branch}`, 'contents: write');
+            }));
+            moves.push({ branch, from: undefined, to: sha, action: 'created' });
+            continue;
+        }
+        await clients.writes.perform({ method: 'PATCH', target: `/repos/${id.owner}/${id.repo}/git/refs/heads/${branch}`, summary: `move the branch ${branch} from ${current.slice(0, 12)} to ${sha.slice(0, 12)} (force)` }, () => rest.git.updateRef({ owner: id.owner, repo: id.repo, ref: `heads/${branch}`, sha, force: true }).catch((error) => {
+            throw (0,src_errors/* explainGitHubError */.Pm)(error, `move the branch ${branch}`, 'contents: write (and a token allowed past any rule protecting the branch)');
+        }));
+        moves.push({ branch, from: current, to: sha, action: 'moved' });
+    }
+    return moves;
+}
+
+;// CONCATENATED MODULE: ./packages/release/src/upload.ts
+
+
+async function listAssets(clients, id, releaseId) {
+    return await clients.github.rest.paginate(clients.github.rest.rest.repos.listReleaseAssets, { owner: id.owner, repo: id.repo, release_id: releaseId, per_page: 100 });
+}
+function sameContent(remote, local) {
+    return remote.state === 'uploaded' && remote.size === local.size && remote.digest === `sha256:${local.sha256}`;
+}
+async function deleteAsset(clients, id, asset, why) {
+    await clients.writes.perform({ method: 'DELETE', target: `/repos/${id.owner}/${id.repo}/releases/assets/${asset.id}`, summary: `delete asset ${asset.name} (${why})` }, async () => {
+        try {
+            await clients.github.rest.rest.repos.deleteReleaseAsset({ owner: id.owner, repo: id.repo, asset_id: asset.id });
+        }
+        catch (error) {
+            // Another job (or an earlier attempt of this request) deleted it already.
+            if (error.status !== 404)
+                throw error;
+        }
+    });
+}
+async function uploadOne(clients, id, release, local) {
+    const url = `${release.upload_url.replace(/\{.*\}$/, '')}?name=${encodeURIComponent(local.name)}`;
+    let bytes = 0;
+    for (let attempt = 0; attempt < 3; attempt++) {
+        const answer = await clients.github.upload({
+            url,
+            size: local.size,
+            contentType: 'application/octet-stream',
+            open: () => {
+                bytes += local.size;
+                return (0,external_node_fs_namespaceObject.createReadStream)(local.path);
+            },
+        });
+        if (answer.status === 201)
+            return { url: answer.data.browser_download_url, bytes };
+        const errors = answer.data.errors ?? [];
+        if (answer.status === 422 && errors.some((e) => e.code === 'already_exists')) {
+            // A retried upload that had landed, or another job: look at what is there now.
+            const remote = (await listAssets(clients, id, release.id)).find((a) => a.name === local.name);
+            if (remote && sameContent(remote, local))
+                return { url: remote.browser_download_url, bytes };
+            if (remote)
+                await deleteAsset(clients, id, remote, 'a different upload got there first');
+            continue;
+        }
+        throw (0,src_errors/* explainGitHubError */.Pm)(Object.assign(new Error(`upload of ${local.name} answered ${answer.status}`), { status: answer.status, response: { data: answer.data } }), `upload ${local.name}`, 'contents: write');
+    }
+    throw new Error(`upload of ${local.name} kept colliding with another upload of the same name`);
+}
+/**
+ * Makes the release carry exactly these files: an asset already there with the same size and
+ * sha256 is skipped, a different one (or one a broken upload left in starter/open state) replaced
+ * per `overwrite`, a missing one uploaded; at most `concurrency` uploads at a time.
+ */
+async function syncAssets(clients, id, release, locals, options) {
+    const remote = release.id === 0 ? [] : await listAssets(clients, id, release.id);
+    const conflicts = locals.filter((l) => {
+        const existing = remote.find((a) => a.name === l.name);
+        return options.overwrite === 'never' && existing !== undefined && existing.state === 'uploaded' && !sameContent(existing, l);
+    });
+    if (conflicts.length > 0) {
+        throw new src_errors/* UserError */.yo(`${conflicts.map((c) => c.name).join(', ')} already on the release with different content, and \`overwrite\` is never.`, 'Set `overwrite: changed` to replace them, or remove them from `assets`.', { input: 'overwrite' });
+    }
+    const work = locals.map((local) => async () => {
+        const existing = remote.find((a) => a.name === local.name);
+        const base = { name: local.name, size: local.size, sha256: local.sha256 };
+        if (existing && sameContent(existing, local) && options.overwrite !== 'always')
+            return { ...base, url: existing.browser_download_url, action: 'skipped', bytesSent: 0 };
+        if (existing)
+            await deleteAsset(clients, id, existing, existing.state !== 'uploaded' ? `left in state ${existing.state} by a broken upload` : 'content changed');
+        const done = await clients.writes.perform({ method: 'UPLOAD', target: local.name, summary: `${existing ? 'replace' : 'upload'} ${local.name} (${local.size} bytes, sha256 ${local.sha256.slice(0, 12)}…)` }, () => uploadOne(clients, id, release, local));
+        return { ...base, url: done?.url ?? '', action: clients.writes.mock ? 'planned' : existing ? 'replaced' : 'uploaded', bytesSent: done?.bytes ?? 0 };
+    });
+    return runBounded(work, options.concurrency);
+}
+
+;// CONCATENATED MODULE: ./packages/release/src/publish.ts
+
+
+
+
+/** sha256 of a release asset: GitHub's `digest` when it gives one, else the downloaded bytes. */
+async function remoteSha256(clients, id, asset) {
+    if (asset.digest?.startsWith('sha256:'))
+        return asset.digest.slice('sha256:'.length);
+    const { data } = await clients.github.rest.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
+        owner: id.owner,
+        repo: id.repo,
+        asset_id: asset.id,
+        headers: { accept: 'application/octet-stream' },
+    });
+    return (0,external_node_crypto_.createHash)('sha256')
+        .update(Buffer.from(data))
+        .digest('hex');
+}
+/**
+ * The SHA256SUMS text for every uploaded asset on the release (itself left out), sorted by name.
+ * `known` gives hashes already in hand (this run's files, which may be only planned in mock mode).
+ */
+async function checksumsText(clients, id, assets, name, known = []) {
+    const hashes = new Map(known.map((a) => [a.name, a.sha256]));
+    for (const asset of assets) {
+        if (asset.name !== name && asset.state === 'uploaded' && !hashes.has(asset.name))
+            hashes.set(asset.name, await remoteSha256(clients, id, asset));
+    }
+    return [...hashes]
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([asset, sha]) => `${sha}  ${asset}\n`)
+        .join('');
+}
+async function tagCommit(clients, id, tag) {
+    try {
+        const { data } = await clients.github.rest.rest.git.getRef({ owner: id.owner, repo: id.repo, ref: `tags/${tag}` });
+        if (data.object.type === 'tag')
+            return (await clients.github.rest.rest.git.getTag({ owner: id.owner, repo: id.repo, tag_sha: data.object.sha })).data.object.sha;
+        return data.object.sha;
+    }
+    catch (error) {
+        if (error.status === 404)
+            return undefined;
+        throw error;
+    }
+}
+/**
+ * Promotes the draft when it is whole: every expected asset there, every hash right, the tag (if it
+ * exists already) at the target. An already published release is left as it is.
+ */
+async function publishRelease(clients, id, release, request, allReleases) {
+    const makeLatest = decideLatest(request.makeLatest, request.tag, request.prerelease, allReleases);
+    if (!release.draft)
+        return { release, published: true, makeLatest, alreadyPublished: true };
+    const remote = release.id === 0 ? [] : await listAssets(clients, id, release.id);
+    const uploaded = new Map(remote.filter((a) => a.state === 'uploaded').map((a) => [a.name, a]));
+    const missing = request.expectedAssets.filter((name) => !uploaded.has(name));
+    if (missing.length > 0 && !clients.writes.mock) {
+        throw new src_errors/* UserError */.yo(`Not publishing ${request.tag}: expected assets missing from the draft: ${missing.join(', ')}.`, 'Re-run the jobs that upload them ("Re-run failed jobs"), then this step again.', { input: 'expected-assets' });
+    }
+    for (const local of request.locals) {
+        const there = uploaded.get(local.name);
+        if (there && (await remoteSha256(clients, id, there)) !== local.sha256) {
+            throw new src_errors/* UserError */.yo(`Not publishing ${request.tag}: ${local.name} on the draft does not match the local file (sha256 differs).`, 'Re-run this step so it re-uploads the asset (overwrite: changed).', { input: 'assets' });
+        }
+    }
+    if (request.checksumsName && uploaded.has(request.checksumsName) && !clients.writes.mock) {
+        const sums = uploaded.get(request.checksumsName);
+        const expected = await checksumsText(clients, id, remote, request.checksumsName);
+        if ((0,external_node_crypto_.createHash)('sha256').update(expected).digest('hex') !== (await remoteSha256(clients, id, sums))) {
+            throw new src_errors/* UserError */.yo(`Not publishing ${request.tag}: ${request.checksumsName} does not match the assets on the draft.`, 'Re-run this step: it rewrites the checksums from the uploaded assets before publishing.', { input: 'checksums' });
+        }
+    }
+    const existing = await tagCommit(clients, id, request.tag);
+    if (existing && existing !== request.targetSha) {
+        throw new src_errors/* UserError */.yo(`Not publishing: tag ${request.tag} already exists at ${existing.slice(0, 12)}, not at the target ${request.targetSha.slice(0, 12)}.`, 'A published tag is never moved: publish from the commit the tag points at, or release under a new tag.', { input: 'target' });
+    }
+    const updated = await clients.writes
+        .perform({ method: 'PATCH', target: `/repos/${id.owner}/${id.repo}/releases/${release.id}`, summary: `publish ${request.tag} (make_latest: ${makeLatest})` }, async () => (await clients.github.rest.rest.repos.updateRelease({ owner: id.owner, repo: id.repo, release_id: release.id, draft: false, make_latest: makeLatest, target_commitish: request.targetSha }))
+        .data)
+        .catch((error) => {
+        const message = String(error.message ?? '');
+        if (/workflow/i.test(message)) {
+            throw new src_errors/* UserError */.yo(`GitHub refused to publish: the target changes .github/workflows/ (${message}).`, 'GITHUB_TOKEN cannot create releases on a commit that changes workflows; use a GitHub App token with the workflows permission.', { input: 'token', cause: error });
+        }
+        throw (0,src_errors/* explainGitHubError */.Pm)(error, `publish release ${request.tag}`, 'contents: write');
+    });
+    return { release: updated ?? release, published: !clients.writes.mock, makeLatest, alreadyPublished: false };
+}
+
+;// CONCATENATED MODULE: ./packages/release/src/push-tag.ts
+
+
+/** Whether the tag must be pushed, read before anything is written: a tag at another commit is refused. */
+async function planTagPush(clients, id, tag, sha) {
+    const existing = await tagCommit(clients, id, tag);
+    if (existing === sha)
+        return 'unchanged';
+    if (existing) {
+        throw new src_errors/* UserError */.yo(`Tag ${tag} already exists at ${existing.slice(0, 12)}, not at the release commit ${sha.slice(0, 12)}.`, 'A pushed tag is never moved: release under a new version, or delete the tag by hand if no one has used it.', { input: 'push-tag' });
+    }
+    return 'create';
+}
+/**
+ * Creates the release tag at the release commit before the release is published, for projects whose
+ * image CI runs on a tag push (`on: push: tags`): a draft release makes no tag, so nothing would
+ * build. The push only starts that CI when the token is not GITHUB_TOKEN. A tag already at the
+ * commit is left alone (re-runs); one elsewhere is never moved.
+ */
+async function pushTag(clients, id, tag, sha, plan) {
+    if ((plan ?? (await planTagPush(clients, id, tag, sha))) === 'unchanged')
+        return 'unchanged';
+    await clients.writes.perform({ method: 'POST', target: `/repos/${id.owner}/${id.repo}/git/refs`, summary: `push the tag ${tag} at ${sha.slice(0, 12)} (starts tag-triggered workflows)` }, () => clients.github.rest.rest.git.createRef({ owner: id.owner, repo: id.repo, ref: `refs/tags/${tag}`, sha }).catch((error) => {
+        throw (0,src_errors/* explainGitHubError */.Pm)(error, `push the tag ${tag}`, 'contents: write (and a token allowed past any rule protecting tags)');
+    }));
+    return 'created';
+}
+
+;// CONCATENATED MODULE: ./packages/release/src/run.ts
+
+
+
+
+
+
+
+
+
+const SUMS = 'SHA256SUMS';
+/**
+ * One draft per tag and run, its assets synced, SHA256SUMS rebuilt from what is on the release,
+ * and — when asked and whole — published.
+ */
+async function runDraftRelease(clients, request) {
+    const { id } = request;
+    const branches = request.moveBranches ?? [];
+    // The default branch never follows a release: refused before anything is written.
+    if (branches.length > 0)
+        checkBranchesToMove(branches, (await clients.github.rest.rest.repos.get({ owner: id.owner, repo: id.repo })).data.default_branch);
+    const targetSha = await clients.github.rest.rest.repos
+        .getCommit({ owner: id.owner, repo: id.repo, ref: request.target })
+        .then((r) => r.data.sha)
+        .catch((error) => {
+        if (error.status === 422 || error.status === 404) {
+            throw new src_errors/* UserError */.yo(`Input \`target\`: "${request.target}" is not a commit, branch or tag of ${id.owner}/${id.repo}.`, 'Set `target` to the release commit (default GITHUB_SHA).', {
+                input: 'target',
+            });
+        }
+        throw (0,src_errors/* explainGitHubError */.Pm)(error, `read ${id.owner}/${id.repo}`, 'contents: read');
+    });
+    let body = request.body ?? '';
+    if (!request.body && request.generateNotes) {
+        const { data } = await clients.github.rest.rest.repos.generateReleaseNotes({ owner: id.owner, repo: id.repo, tag_name: request.tag, target_commitish: targetSha }).catch((error) => {
+            throw (0,src_errors/* explainGitHubError */.Pm)(error, `generate release notes for ${request.tag}`, 'contents: write');
+        });
+        body = data.body;
+    }
+    const composed = composeBody(body, request.tag, request.run, request.notesUrl);
+    const prerelease = request.prerelease === 'auto' ? isPrereleaseTag(request.tag) : request.prerelease;
+    // A tag at another commit is refused before the draft is made, not after.
+    const tagPlan = request.pushTag ? await planTagPush(clients, id, request.tag, targetSha) : undefined;
+    const draft = await ensureDraft(clients, id, {
+        tag: request.tag,
+        name: request.name,
+        target: targetSha,
+        body: composed.body,
+        prerelease,
+        run: request.run,
+        deleteStale: request.deleteStale,
+        discussionCategory: request.discussionCategory,
+    });
+    const assets = await syncAssets(clients, id, draft.release, request.assets, { overwrite: request.overwrite, concurrency: request.concurrency });
+    if (request.checksums && (request.assets.length > 0 || request.publish)) {
+        const remote = draft.release.id === 0 ? [] : await listAssets(clients, id, draft.release.id);
+        const text = await checksumsText(clients, id, remote, SUMS, request.assets);
+        // A release without assets gets no empty SHA256SUMS.
+        if (text !== '')
+            assets.push(...(await syncAssets(clients, id, draft.release, [await textAsset(SUMS, text)], { overwrite: 'changed', concurrency: 1 })));
+    }
+    const tagPushed = tagPlan ? await pushTag(clients, id, request.tag, targetSha, tagPlan) : undefined;
+    let published = !draft.release.draft;
+    let makeLatest;
+    let release = draft.release;
+    if (request.publish) {
+        const all = (await clients.github.rest.paginate(clients.github.rest.rest.repos.listReleases, { owner: id.owner, repo: id.repo, per_page: 100 }));
+        const outcome = await publishRelease(clients, id, release, { tag: request.tag, targetSha, makeLatest: request.makeLatest, prerelease, expectedAssets: request.expectedAssets, locals: request.assets, checksumsName: request.checksums ? SUMS : undefined }, all);
+        release = outcome.release;
+        published = outcome.published;
+        makeLatest = outcome.makeLatest;
+    }
+    // In mock mode nothing was published, but the moves a real run would make are still listed.
+    const moves = branches.length > 0 && (published || clients.writes.mock) ? await moveBranches(clients, id, branches, targetSha) : [];
+    return { release, created: draft.created, deleted: draft.deleted, assets, published, makeLatest, bodyTruncated: composed.truncated, targetSha, ...(tagPushed ? { tagPushed } : {}), moves };
+}
+
+;// CONCATENATED MODULE: ./packages/release/src/index.ts
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./actions/draft-release/src/inputs.ts
 
 
 
 /** Every input is read and checked here (the notes file read, the assets found), before any request. */
-async function readInputs(ctx, env) {
-    const { inputs } = ctx;
+async function readInputs(ctx) {
+    const { inputs, env } = ctx;
     const { owner, repo } = inputs.repository(env);
     const repository = `${owner}/${repo}`;
     const tag = inputs.string('tag', { required: true });
     if (!/^[^\s~^:?*[\\]+$/.test(tag) || tag.endsWith('.lock') || tag.includes('..')) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`Input \`tag\` is "${tag}", which git does not allow as a tag name.`, 'Use a tag like v1.4.0.', { input: 'tag' });
+        throw new src_errors/* UserError */.yo(`Input \`tag\` is "${tag}", which git does not allow as a tag name.`, 'Use a tag like v1.4.0.', { input: 'tag' });
     }
     const target = inputs.string('target') ?? env.GITHUB_SHA;
     if (!target)
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('Input `target` is empty and GITHUB_SHA is not set.', 'Set `target` to the release commit.', { input: 'target' });
+        throw new src_errors/* UserError */.yo('Input `target` is empty and GITHUB_SHA is not set.', 'Set `target` to the release commit.', { input: 'target' });
     const bodyFile = inputs.string('body-file');
-    const workspace = (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .workspaceRoot */ .oS)(env);
+    const workspace = workspaceRoot(env);
     // gen-relnotes leaves its notes in RUNNER_TEMP by default, so a body-file may come from there.
     const bodyPath = bodyFile
-        ? (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .confinePath */ .ey)(bodyFile, { input: 'body-file', roots: [workspace, ...(0,_relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .runnerTempRoot */ .tM)(env)], kind: 'file', what: "the notes (e.g. gen-relnotes' `notes-file` output)" }).real
+        ? confinePath(bodyFile, { input: 'body-file', roots: [workspace, ...runnerTempRoot(env)], kind: 'file', what: "the notes (e.g. gen-relnotes' `notes-file` output)" }).real
         : undefined;
     const body = inputs.string('body') ??
         (bodyPath
-            ? await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(bodyPath, 'utf8').catch((error) => {
-                throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo(`Input \`body-file\`: ${bodyFile} cannot be read (${error.code ?? 'error'}).`, 'Give the path of the notes file (relative to the workspace).', { input: 'body-file' });
+            ? await (0,promises_namespaceObject.readFile)(bodyPath, 'utf8').catch((error) => {
+                throw new src_errors/* UserError */.yo(`Input \`body-file\`: ${bodyFile} cannot be read (${error.code ?? 'error'}).`, 'Give the path of the notes file (relative to the workspace).', { input: 'body-file' });
             })
             : undefined);
     const prereleaseInput = inputs.oneOf('prerelease', ['auto', 'true', 'false'], { default: 'auto' });
@@ -36898,40 +37674,30 @@ async function readInputs(ctx, env) {
         prerelease: prereleaseInput === 'auto' ? 'auto' : prereleaseInput === 'true',
         makeLatest: inputs.oneOf('make-latest', ['auto', 'true', 'false', 'legacy'], { default: 'auto' }),
         discussionCategory: inputs.string('discussion-category'),
-        assets: await (0,_relkit_release__WEBPACK_IMPORTED_MODULE_2__/* .collectAssets */ .AB)(inputs.list('assets'), [workspace]),
+        assets: await collectAssets(inputs.list('assets'), [workspace]),
         checksums: inputs.boolean('checksums', { default: true }),
         overwrite: inputs.oneOf('overwrite', ['changed', 'always', 'never'], { default: 'changed' }),
         expectedAssets: inputs.list('expected-assets', { commas: true }),
         publish: inputs.boolean('publish', { default: false }),
         deleteStale: inputs.boolean('delete-stale-drafts', { default: true }),
-        run: env.GITHUB_RUN_ID || (0,_relkit_release__WEBPACK_IMPORTED_MODULE_2__/* .terminalRunId */ .R9)(),
+        run: env.GITHUB_RUN_ID || terminalRunId(),
         concurrency: inputs.integer('concurrency', { default: 3, min: 1, max: 16 }),
         pushTag: inputs.boolean('push-tag', { default: false }),
         notesUrl: env.GITHUB_RUN_ID && env.GITHUB_SERVER_URL ? `${env.GITHUB_SERVER_URL}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
         moveBranches,
     };
     if (moveBranches.length > 0 && !request.publish) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_1__/* .UserError */ .yo('`move-branches` is set but `publish` is false: branches follow published releases only.', 'Set `publish: true`, or clear `move-branches`.', { input: 'move-branches' });
+        throw new src_errors/* UserError */.yo('`move-branches` is set but `publish` is false: branches follow published releases only.', 'Set `publish: true`, or clear `move-branches`.', { input: 'move-branches' });
     }
     return { token: inputs.string('token', { required: true }), request };
 }
 
-
-/***/ }),
-
-/***/ 3718:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
-/* harmony import */ var _relkit_release__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5486);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4018);
+;// CONCATENATED MODULE: ./actions/draft-release/src/step.ts
 
 
-
-await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(async (ctx) => {
-    const { token, request } = await (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readInputs */ .K)(ctx, process.env);
-    const result = await (0,_relkit_release__WEBPACK_IMPORTED_MODULE_1__/* .runDraftRelease */ .u$)({ github: ctx.github({ token }), writes: ctx.writes, log: ctx.log }, request);
+async function mainStep(ctx) {
+    const { token, request } = await readInputs(ctx);
+    const result = await runDraftRelease({ github: ctx.github({ token }), writes: ctx.writes, log: ctx.log }, request);
     const { moves } = result;
     const { tag } = request;
     ctx.setOutput('id', result.release.id || '');
@@ -36955,10 +37721,8 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(asy
         ctx.summary.paragraph(`Tag \`${tag}\` ${result.tagPushed === 'created' ? (ctx.writes.mock ? 'would be pushed (mock)' : 'pushed') : 'already'} at \`${result.targetSha.slice(0, 12)}\`.`);
     if (moves.length > 0)
         ctx.summary.table(['Branch', 'From', 'To', 'Action'], moves.map((m) => [m.branch, m.from ? `\`${m.from.slice(0, 12)}\`` : '(new)', `\`${m.to.slice(0, 12)}\``, ctx.writes.mock && m.action !== 'unchanged' ? `${m.action} (mock)` : m.action]));
-});
+}
 
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
@@ -36968,10 +37732,10 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  C: () => (/* reexport */ runAction)
+  Cs: () => (/* reexport */ runAction)
 });
 
-// UNUSED EXPORTS: outputValue
+// UNUSED EXPORTS: outputValue, runStepOn
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -38369,7 +39133,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary_summary = _summary;
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -39984,71 +40748,94 @@ function outputValue(value) {
         return JSON.stringify(value);
     return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : '';
 }
-function reportFailure(error) {
+function reportFailure(host, error) {
     if ((0,errors/* isUserError */.iU)(error)) {
-        setFailed(`${error.message}\nFix: ${error.fix}`);
+        host.setFailed(`${error.message}\nFix: ${error.fix}`);
         return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    setFailed(message);
+    host.setFailed(message);
     if (error instanceof Error && error.stack)
-        info(error.stack);
+        host.info(error.stack);
+}
+function runnerHost() {
+    return {
+        env: process.env,
+        getInput: (name) => getInput(name),
+        info: (line) => info(line),
+        warning: (line) => warning(line),
+        setFailed: (message) => setFailed(message),
+        setOutput: (name, value) => setOutput(name, value),
+        saveState: (name, value) => saveState(name, value),
+        getState: (name) => getState(name),
+        setSecret: (secret) => core_setSecret(secret),
+        writeSummary: process.env.GITHUB_STEP_SUMMARY
+            ? async (markdown) => {
+                await summary.addRaw(markdown, true).write();
+            }
+            : undefined,
+    };
+}
+/** Runs an action step on the runner. */
+function runAction(step, options = {}) {
+    return runStepOn(runnerHost(), step, options);
 }
 /**
- * Runs an action body. `mock` is read before anything else so even a failed run reports
+ * Runs an action step on a host. `mock` is read before anything else so even a failed run reports
  * whether it was a rehearsal; the write plan and summary reach the job summary either way.
  */
-async function runAction(main, options = {}) {
+async function runStepOn(host, step, options = {}) {
     // Masked before any input is checked, so no later line — an error message included — can show it.
     for (const name of SECRET_INPUTS) {
-        const value = getInput(name);
+        const value = host.getInput(name);
         if (value)
-            core_setSecret(value);
+            host.setSecret(value);
     }
-    const inputs = new src_inputs/* Inputs */.G((name) => getInput(name));
+    const inputs = new src_inputs/* Inputs */.G((name) => host.getInput(name));
     const clients = [];
     let writes;
     const summary = new src_summary/* SummaryBuilder */.C();
     try {
         const mock = inputs.boolean('mock', { default: options.mockDefault ?? false });
-        writes = new WritePath({ mock, log: (line) => info(line) });
-        await main({
+        writes = new WritePath({ mock, log: host.info });
+        await step({
             inputs,
+            env: host.env,
             writes,
             summary,
-            log: (line) => info(line),
-            warn: (line) => warning(line),
-            setOutput: (name, value) => setOutput(name, outputValue(value)),
-            saveState: (name, value) => saveState(name, outputValue(value)),
-            getState: (name) => getState(name),
-            mask: (secret) => core_setSecret(secret),
+            log: host.info,
+            warn: host.warning,
+            setOutput: (name, value) => host.setOutput(name, outputValue(value)),
+            saveState: (name, value) => host.saveState(name, outputValue(value)),
+            getState: host.getState,
+            mask: host.setSecret,
             github: (clientOptions) => {
-                const created = (0,github_client/* createGitHubClients */.Y8)({ ...clientOptions, maskSecret: core_setSecret, log: (line) => info(line) });
+                const created = (0,github_client/* createGitHubClients */.Y8)({ ...clientOptions, env: host.env, maskSecret: host.setSecret, log: host.info });
                 clients.push(created);
                 return created;
             },
         });
     }
     catch (error) {
-        reportFailure(error);
+        reportFailure(host, error);
     }
     finally {
-        await writeSummary(summary, writes, clients);
+        await writeSummary(host, summary, writes, clients);
     }
 }
-async function writeSummary(summary, writes, clients) {
+async function writeSummary(host, summary, writes, clients) {
     let markdown = summary.toMarkdown();
     if (writes)
         markdown += `\n${(0,src_summary/* writePlanSection */.m)(writes.writes, writes.mock).toMarkdown()}`;
     if (clients.length > 0)
         markdown += `\nGitHub API requests: ${clients.reduce((sum, c) => sum + c.requests.total, 0)}\n`;
-    if (!process.env.GITHUB_STEP_SUMMARY)
+    if (!host.writeSummary)
         return;
     try {
-        await summary_summary.addRaw(markdown, true).write();
+        await host.writeSummary(markdown);
     }
     catch (error) {
-        warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        host.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
 }
 
@@ -45724,188 +46511,6 @@ function createGitHubClients(options) {
 
 /***/ }),
 
-/***/ 6163:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  yo: () => (/* reexport */ errors/* UserError */.yo),
-  rg: () => (/* reexport */ checkPattern),
-  ey: () => (/* reexport */ confinePath),
-  Pm: () => (/* reexport */ errors/* explainGitHubError */.Pm),
-  Bb: () => (/* reexport */ runBounded),
-  tM: () => (/* reexport */ runnerTempRoot),
-  oS: () => (/* reexport */ workspaceRoot)
-});
-
-// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, createGitHubClients, escapeHtml, escapeRegex, fillPlaceholders, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, unknownPlaceholders, writePlanSection
-
-// EXTERNAL MODULE: ./packages/kit/src/errors.ts
-var errors = __nccwpck_require__(7817);
-// EXTERNAL MODULE: ./packages/kit/src/inputs.ts
-var inputs = __nccwpck_require__(6415);
-// EXTERNAL MODULE: ./packages/kit/src/duration.ts
-var duration = __nccwpck_require__(5438);
-// EXTERNAL MODULE: ./packages/kit/src/summary.ts + 1 modules
-var summary = __nccwpck_require__(4337);
-// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 28 modules
-var github_client = __nccwpck_require__(9412);
-;// CONCATENATED MODULE: ./packages/kit/src/parallel.ts
-/** Runs `tasks` with at most `limit` in flight, keeping the results in task order. */
-async function runBounded(tasks, limit) {
-    const results = new Array(tasks.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < tasks.length) {
-            const index = next++;
-            results[index] = await tasks[index]();
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
-    return results;
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
-
-
-
-const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
-function inside(root, path) {
-    const rel = (0,external_node_path_.relative)(root, path);
-    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
-}
-function realRoot(root) {
-    try {
-        return (0,external_node_fs_.realpathSync)(root.path);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Names the path's kind of special file, or undefined for a regular file or folder. */
-function specialKind(stats) {
-    if (stats.isFIFO())
-        return 'a FIFO';
-    if (stats.isSocket())
-        return 'a socket';
-    if (stats.isCharacterDevice() || stats.isBlockDevice())
-        return 'a device';
-    return undefined;
-}
-/**
- * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
- * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
- * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
- * link to a terminal). Called before the first write, in mock mode too.
- */
-function confinePath(value, options) {
-    const { input, roots, kind } = options;
-    const label = `Input \`${input}\`: "${value}"`;
-    const [first] = roots;
-    if (!first)
-        throw new Error('confinePath needs at least one root');
-    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
-    const absolute = (0,external_node_path_.resolve)(first.path, value);
-    const lexicalRoot = roots.find((r) => inside((0,external_node_path_.resolve)(r.path), absolute));
-    if (!lexicalRoot) {
-        const why = (0,external_node_path_.isAbsolute)(value) ? `is an absolute path outside ${rootsText}` : value.split(/[\\/]/).includes('..') ? `leaves ${rootsText} with \`..\`` : `is outside ${rootsText}`;
-        throw new errors/* UserError */.yo(`${label} ${why}.`, FIX, { input });
-    }
-    let existing;
-    try {
-        existing = (0,external_node_fs_.lstatSync)(absolute);
-    }
-    catch {
-        existing = undefined;
-    }
-    if (!existing) {
-        if (kind !== 'output')
-            throw new errors/* UserError */.yo(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
-        // The file is created later: its nearest existing folder decides where it would land.
-        let parent = (0,external_node_path_.dirname)(absolute);
-        while (!pathExists(parent) && (0,external_node_path_.dirname)(parent) !== parent)
-            parent = (0,external_node_path_.dirname)(parent);
-        const realParent = (0,external_node_fs_.realpathSync)(parent);
-        const root = roots.find((r) => {
-            const real = realRoot(r);
-            return real !== undefined && inside(real, realParent);
-        });
-        if (!root)
-            throw new errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
-        const real = (0,external_node_path_.resolve)(realParent, (0,external_node_path_.relative)(parent, absolute));
-        return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
-    }
-    let real;
-    try {
-        real = (0,external_node_fs_.realpathSync)(absolute);
-    }
-    catch {
-        throw new errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
-    }
-    const root = roots.find((r) => {
-        const rr = realRoot(r);
-        return rr !== undefined && inside(rr, real);
-    });
-    if (!root)
-        throw new errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
-    const stats = (0,external_node_fs_.statSync)(real);
-    const special = specialKind(stats);
-    if (special)
-        throw new errors/* UserError */.yo(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
-    if (kind === 'directory' && !stats.isDirectory())
-        throw new errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
-    if (kind !== 'directory' && !stats.isFile())
-        throw new errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
-    return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
-}
-function pathExists(path) {
-    try {
-        (0,external_node_fs_.lstatSync)(path);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
- * segment), before it is expanded; every match is then checked with confinePath.
- */
-function checkPattern(pattern, options) {
-    const label = `Input \`${options.input}\`: "${pattern}"`;
-    if ((0,external_node_path_.isAbsolute)(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
-        throw new errors/* UserError */.yo(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
-    if (pattern.split(/[\\/]/).includes('..'))
-        throw new errors/* UserError */.yo(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
-}
-/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
-function workspaceRoot(env) {
-    return { path: (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
-}
-/** RUNNER_TEMP as a root, where the runner provides it. */
-function runnerTempRoot(env) {
-    return env.RUNNER_TEMP ? [{ path: (0,external_node_path_.resolve)(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
-}
-
-;// CONCATENATED MODULE: ./packages/kit/src/index.ts
-
-
-
-
-
-
-
-
-
-
-
-/***/ }),
-
 /***/ 6415:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -46132,627 +46737,6 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
-/***/ 5486:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  AB: () => (/* reexport */ collectAssets),
-  u$: () => (/* reexport */ runDraftRelease),
-  R9: () => (/* reexport */ terminalRunId)
-});
-
-// UNUSED EXPORTS: marker, moveBranches
-
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
-var src = __nccwpck_require__(6163);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./packages/release/src/marker.ts
-
-/**
- * The run identity of a terminal run: no two parallel invocations share it, and a later run can
- * tell whether the process is still going (same host) from the pid in it.
- */
-function terminalRunId(now = Date.now()) {
-    return `local-${(0,external_node_os_namespaceObject.hostname)()}-${process.pid}-${now}`;
-}
-const LOCAL_RUN = /^local-(.+)-(\d+)-(\d+)$/;
-/** How long a draft made from a terminal on another machine counts as in progress. */
-const FOREIGN_TERMINAL_MS = 6 * 3600_000;
-/**
- * Whether the run that made a draft may still be working on it. Another workflow run is over:
- * release.yml runs one release per repository at a time (its concurrency group). A terminal run
- * is going while its process lives (same host), or for six hours (another host).
- */
-function runMayBeGoing(run, now = Date.now()) {
-    const local = LOCAL_RUN.exec(run);
-    if (!local)
-        return false;
-    if (local[1] !== (0,external_node_os_namespaceObject.hostname)())
-        return now - Number(local[3]) < FOREIGN_TERMINAL_MS;
-    try {
-        process.kill(Number(local[2]), 0);
-        return true;
-    }
-    catch (error) {
-        return error.code === 'EPERM';
-    }
-}
-/** The hidden line that marks a draft as relkit's: which tag, which workflow run made it. */
-function marker(tag, run) {
-    return `<!-- relkit:draft-release tag=${encodeURIComponent(tag)} run=${encodeURIComponent(run)} -->`;
-}
-function readMarker(body) {
-    const m = /<!-- relkit:draft-release tag=(\S+) run=(\S+) -->/.exec(body ?? '');
-    return m ? { tag: decodeURIComponent(m[1]), run: decodeURIComponent(m[2]) } : undefined;
-}
-/** GitHub's limit on a release body. */
-const BODY_LIMIT = 125_000;
-/**
- * The body with the marker appended, cut to GitHub's limit with a pointer to the full notes when
- * it is too long (and `truncated` says so, for the summary).
- */
-function composeBody(body, tag, run, fullNotesUrl) {
-    const mark = `\n\n${marker(tag, run)}`;
-    if (body.length + mark.length <= BODY_LIMIT)
-        return { body: `${body}${mark}`, truncated: false };
-    const note = `\n\n… (truncated at GitHub's ${BODY_LIMIT.toLocaleString('en')}-character limit${fullNotesUrl ? `; full notes: ${fullNotesUrl}` : ''})`;
-    const room = BODY_LIMIT - mark.length - note.length;
-    const cut = body.slice(0, room);
-    return { body: `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}${note}${mark}`, truncated: true };
-}
-
-;// CONCATENATED MODULE: ./packages/release/src/draft.ts
-
-
-/**
- * Every release for the tag, drafts included: the by-tag endpoint never returns drafts, which is
- * how other actions end up with one draft per re-run.
- */
-async function releasesForTag(clients, id, tag) {
-    const all = (await clients.github.rest.paginate(clients.github.rest.rest.repos.listReleases, { owner: id.owner, repo: id.repo, per_page: 100 }).catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `list the releases of ${id.owner}/${id.repo}`, 'contents: write (drafts are only visible with it)');
-    }));
-    const mine = all.filter((r) => r.tag_name === tag);
-    return { published: mine.find((r) => !r.draft), drafts: mine.filter((r) => r.draft).sort((a, b) => a.id - b.id) };
-}
-function explainCreate(error, id) {
-    const status = error.status;
-    const message = String(error.message ?? '');
-    if ((status === 403 || status === 404) && /workflow/i.test(message)) {
-        return new src/* UserError */.yo(`GitHub refused the release: its target changes files under .github/workflows/ (${message}).`, 'GITHUB_TOKEN cannot create releases on a commit that changes workflows; use a GitHub App token with the workflows permission.', { input: 'token', cause: error });
-    }
-    return (0,src/* explainGitHubError */.Pm)(error, `create a release in ${id.owner}/${id.repo}`, 'contents: write');
-}
-/**
- * The one draft for this tag and run: reused when it exists, created otherwise. Jobs that race on
- * create keep the lowest id and delete the draft they made themselves; relkit drafts left by other
- * runs that are over (runMayBeGoing) are deleted when `deleteStale` is set. A published release for
- * the tag is returned as is.
- */
-async function ensureDraft(clients, id, request) {
-    const before = await releasesForTag(clients, id, request.tag);
-    if (before.published)
-        return { release: before.published, created: false, deleted: [] };
-    const ours = (list) => list.filter((r) => {
-        const mark = readMarker(r.body);
-        return mark?.run === request.run && mark.tag === request.tag;
-    });
-    const stale = before.drafts.filter((r) => {
-        const mark = readMarker(r.body);
-        return mark !== undefined && mark.run !== request.run && !runMayBeGoing(mark.run);
-    });
-    const deleted = [];
-    if (request.deleteStale) {
-        for (const draft of stale) {
-            await clients.writes.perform({ method: 'DELETE', target: `/repos/${id.owner}/${id.repo}/releases/${draft.id}`, summary: `delete the stale draft ${draft.id} for ${request.tag} (run ${readMarker(draft.body)?.run})` }, () => clients.github.rest.rest.repos.deleteRelease({ owner: id.owner, repo: id.repo, release_id: draft.id }));
-            deleted.push(draft.id);
-        }
-    }
-    const existing = ours(before.drafts)[0];
-    if (existing)
-        return { release: existing, created: false, deleted };
-    const created = await clients.writes
-        .perform({ method: 'POST', target: `/repos/${id.owner}/${id.repo}/releases`, summary: `create the draft release ${request.tag} (${request.name}) at ${request.target}` }, async () => (await clients.github.rest.rest.repos.createRelease({
-        owner: id.owner,
-        repo: id.repo,
-        tag_name: request.tag,
-        name: request.name,
-        target_commitish: request.target,
-        body: request.body,
-        draft: true,
-        prerelease: request.prerelease,
-        ...(request.discussionCategory ? { discussion_category_name: request.discussionCategory } : {}),
-    })).data, () => ({
-        id: 0,
-        tag_name: request.tag,
-        name: request.name,
-        body: request.body,
-        draft: true,
-        prerelease: request.prerelease,
-        html_url: '',
-        upload_url: '',
-        target_commitish: request.target,
-        published_at: null,
-    }))
-        .catch((error) => {
-        throw explainCreate(error, id);
-    });
-    if (clients.writes.mock || !created)
-        return { release: created, created: true, deleted };
-    // Parallel jobs may have created theirs at the same time: the lowest id wins, extras go.
-    const after = ours((await releasesForTag(clients, id, request.tag)).drafts);
-    const canonical = after[0] ?? created;
-    if (canonical.id !== created.id) {
-        await clients.writes.perform({ method: 'DELETE', target: `/repos/${id.owner}/${id.repo}/releases/${created.id}`, summary: `delete the duplicate draft ${created.id} (another job created ${canonical.id} first)` }, () => clients.github.rest.rest.repos.deleteRelease({ owner: id.owner, repo: id.repo, release_id: created.id }));
-        deleted.push(created.id);
-        return { release: canonical, created: false, deleted };
-    }
-    return { release: created, created: true, deleted };
-}
-
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-;// CONCATENATED MODULE: ./packages/release/src/latest.ts
-
-function versionOf(tag) {
-    const cleaned = tag.replace(/^[^\d]*(?=\d)/, '');
-    return semver_default().valid(cleaned) ? new (semver_default()).SemVer(cleaned) : undefined;
-}
-function isPrereleaseTag(tag) {
-    return (versionOf(tag)?.prerelease.length ?? 0) > 0;
-}
-/**
- * `auto`: latest only when this version is the highest semver among the published, non-prerelease
- * releases — a patch on an old branch (v1.4.3 after v1.5.0) does not take "latest", a pre-release never does.
- */
-function decideLatest(mode, tag, prerelease, published) {
-    if (mode !== 'auto')
-        return mode;
-    if (prerelease)
-        return 'false';
-    const mine = versionOf(tag);
-    if (!mine)
-        return 'legacy';
-    const others = published
-        .filter((r) => !r.draft && !r.prerelease && r.tag_name !== tag)
-        .map((r) => versionOf(r.tag_name))
-        .filter((v) => v !== undefined);
-    return others.every((v) => semver_default().gte(mine, v)) ? 'true' : 'false';
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./packages/release/src/local-assets.ts
-
-
-
-
-
-
-const MAX_ASSET_BYTES = 2 * 1024 ** 3;
-/** GitHub's renaming of asset names: anything outside letters, digits and `._+@-` becomes a dot, dots do not repeat. */
-function sanitizeAssetName(name) {
-    return name.replace(/[^A-Za-z0-9._+@-]/g, '.').replace(/\.{2,}/g, '.');
-}
-async function sha256File(path) {
-    const hash = (0,external_node_crypto_.createHash)('sha256');
-    for await (const chunk of (0,external_node_fs_.createReadStream)(path))
-        hash.update(chunk);
-    return hash.digest('hex');
-}
-/**
- * Resolves `assets` lines (`glob`, `path` or `name=path`) in the workspace (the first root; a match
- * may lie in any root), hashes every file and checks, before any upload, that every file is a
- * regular file inside a root, no file is over 2 GiB and no two names collide once sanitised.
- */
-async function collectAssets(lines, roots) {
-    const workspace = roots[0].path;
-    const found = [];
-    for (const line of lines) {
-        const eq = line.indexOf('=');
-        const named = eq > 0 && !/[*?[\]{}]/.test(line.slice(0, eq)) ? { name: line.slice(0, eq).trim(), pattern: line.slice(eq + 1).trim() } : { name: undefined, pattern: line };
-        // Absolute paths and `..` are refused before the glob runs; each match is then followed to where it really is.
-        (0,src/* checkPattern */.rg)(named.pattern, { input: 'assets', workspace });
-        const matches = [];
-        if (/[*?[\]{}]/.test(named.pattern)) {
-            for await (const p of (0,promises_.glob)(named.pattern, { cwd: workspace }))
-                matches.push(p);
-        }
-        else
-            matches.push(named.pattern);
-        const files = [];
-        for (const match of matches.sort()) {
-            const stats = await (0,promises_.lstat)((0,external_node_path_.resolve)(workspace, match)).catch(() => undefined);
-            if (!stats)
-                continue;
-            const isFolder = (await (0,promises_.stat)((0,external_node_path_.resolve)(workspace, match)).catch(() => undefined))?.isDirectory() ?? false;
-            const confined = (0,src/* confinePath */.ey)(match, { input: 'assets', roots, kind: isFolder ? 'directory' : 'file' });
-            if (!isFolder)
-                files.push(confined.real);
-        }
-        if (files.length === 0) {
-            throw new src/* UserError */.yo(`Input \`assets\`: "${line}" matches no file.`, 'Check the path (relative to the workspace) and that the build step produced the file before this step.', {
-                input: 'assets',
-            });
-        }
-        if (named.name && files.length > 1)
-            throw new src/* UserError */.yo(`Input \`assets\`: "${line}" names one asset but matches ${files.length} files.`, 'Use NAME=PATH with a single file, or a glob without a name.', { input: 'assets' });
-        for (const path of files)
-            found.push({ name: named.name ?? (0,external_node_path_.basename)(path), path, line });
-    }
-    const byName = new Map();
-    const assets = [];
-    for (const f of found) {
-        const name = sanitizeAssetName(f.name);
-        const clash = byName.get(name);
-        if (clash && clash !== f.path) {
-            throw new src/* UserError */.yo(`Input \`assets\`: ${clash} and ${f.path} would both be named "${name}" on the release (GitHub renames "${f.name}").`, 'Give one of them another name with NAME=PATH.', {
-                input: 'assets',
-            });
-        }
-        if (clash)
-            continue;
-        byName.set(name, f.path);
-        const size = (await (0,promises_.stat)(f.path)).size;
-        if (size > MAX_ASSET_BYTES)
-            throw new src/* UserError */.yo(`Asset ${f.path} is ${(size / 1024 ** 3).toFixed(2)} GiB; GitHub takes at most 2 GiB an asset.`, 'Split or compress the file.', { input: 'assets' });
-        const sha256 = await sha256File(f.path).catch((error) => {
-            throw new src/* UserError */.yo(`Input \`assets\`: ${f.path} cannot be read (${error.code ?? error.message}).`, 'Make the file readable by the runner user, or leave it out of `assets`.', { input: 'assets', cause: error });
-        });
-        assets.push({ name, path: f.path, size, sha256 });
-    }
-    return assets;
-}
-/** A generated file (such as SHA256SUMS) as an asset, written to a scratch folder. */
-async function textAsset(name, text) {
-    const dir = await (0,promises_.mkdtemp)((0,external_node_path_.join)((0,external_node_os_namespaceObject.tmpdir)(), 'relkit-sums-'));
-    const path = (0,external_node_path_.join)(dir, name);
-    await (0,promises_.writeFile)(path, text);
-    return { name, path, size: Buffer.byteLength(text), sha256: (0,external_node_crypto_.createHash)('sha256').update(text).digest('hex') };
-}
-
-;// CONCATENATED MODULE: ./packages/release/src/move-branches.ts
-
-const BRANCH_NAME = /^(?!\/|.*\/\/|.*\/$|.*\.\.|.*@\{|.*\.lock$)[^\s~^:?*[\\]+$/;
-/** Checks `move-branches` before any write: git-valid names, never the default branch. */
-function checkBranchesToMove(branches, defaultBranch) {
-    for (const branch of branches) {
-        if (!BRANCH_NAME.test(branch))
-            throw new src/* UserError */.yo(`Input \`move-branches\`: "${branch}" is not a branch name git allows.`, 'List branch names such as `live-website`, one a line.', { input: 'move-branches' });
-        if (branch === defaultBranch) {
-            throw new src/* UserError */.yo(`Input \`move-branches\` lists ${branch}, the default branch; moving it to the release would rewrite its history.`, 'List only branches that follow releases (e.g. `live-website`, `stable`).', { input: 'move-branches' });
-        }
-    }
-}
-/**
- * Points each branch at the release commit, as MetalLB moves `live-website` with `git reset --hard
- * vX.Y.Z && git push -f`: created when missing, force-moved when elsewhere, left alone when already
- * there (so a re-run changes nothing).
- */
-async function moveBranches(clients, id, branches, sha) {
-    const { rest } = clients.github.rest;
-    const moves = [];
-    for (const branch of branches) {
-        const current = await rest.git
-            .getRef({ owner: id.owner, repo: id.repo, ref: `heads/${branch}` })
-            .then((r) => r.data.object.sha)
-            .catch((error) => {
-            if (error.status === 404)
-                return undefined;
-            throw (0,src/* explainGitHubError */.Pm)(error, `read the branch ${branch}`, 'contents: read');
-        });
-        if (current === sha) {
-            moves.push({ branch, from: current, to: sha, action: 'unchanged' });
-            continue;
-        }
-        if (current === undefined) {
-            await clients.writes.perform({ method: 'POST', target: `/repos/${id.owner}/${id.repo}/git/refs`, summary: `create the branch ${branch} at ${sha.slice(0, 12)}` }, () => rest.git.createRef({ owner: id.owner, repo: id.repo, ref: `refs/heads/${branch}`, sha }).catch((error) => {
-                throw (0,src/* explainGitHubError */.Pm)(error, `create the branch ${branch}`, 'contents: write');
-            }));
-            moves.push({ branch, from: undefined, to: sha, action: 'created' });
-            continue;
-        }
-        await clients.writes.perform({ method: 'PATCH', target: `/repos/${id.owner}/${id.repo}/git/refs/heads/${branch}`, summary: `move the branch ${branch} from ${current.slice(0, 12)} to ${sha.slice(0, 12)} (force)` }, () => rest.git.updateRef({ owner: id.owner, repo: id.repo, ref: `heads/${branch}`, sha, force: true }).catch((error) => {
-            throw (0,src/* explainGitHubError */.Pm)(error, `move the branch ${branch}`, 'contents: write (and a token allowed past any rule protecting the branch)');
-        }));
-        moves.push({ branch, from: current, to: sha, action: 'moved' });
-    }
-    return moves;
-}
-
-;// CONCATENATED MODULE: ./packages/release/src/upload.ts
-
-
-async function listAssets(clients, id, releaseId) {
-    return await clients.github.rest.paginate(clients.github.rest.rest.repos.listReleaseAssets, { owner: id.owner, repo: id.repo, release_id: releaseId, per_page: 100 });
-}
-function sameContent(remote, local) {
-    return remote.state === 'uploaded' && remote.size === local.size && remote.digest === `sha256:${local.sha256}`;
-}
-async function deleteAsset(clients, id, asset, why) {
-    await clients.writes.perform({ method: 'DELETE', target: `/repos/${id.owner}/${id.repo}/releases/assets/${asset.id}`, summary: `delete asset ${asset.name} (${why})` }, async () => {
-        try {
-            await clients.github.rest.rest.repos.deleteReleaseAsset({ owner: id.owner, repo: id.repo, asset_id: asset.id });
-        }
-        catch (error) {
-            // Another job (or an earlier attempt of this request) deleted it already.
-            if (error.status !== 404)
-                throw error;
-        }
-    });
-}
-async function uploadOne(clients, id, release, local) {
-    const url = `${release.upload_url.replace(/\{.*\}$/, '')}?name=${encodeURIComponent(local.name)}`;
-    let bytes = 0;
-    for (let attempt = 0; attempt < 3; attempt++) {
-        const answer = await clients.github.upload({
-            url,
-            size: local.size,
-            contentType: 'application/octet-stream',
-            open: () => {
-                bytes += local.size;
-                return (0,external_node_fs_.createReadStream)(local.path);
-            },
-        });
-        if (answer.status === 201)
-            return { url: answer.data.browser_download_url, bytes };
-        const errors = answer.data.errors ?? [];
-        if (answer.status === 422 && errors.some((e) => e.code === 'already_exists')) {
-            // A retried upload that had landed, or another job: look at what is there now.
-            const remote = (await listAssets(clients, id, release.id)).find((a) => a.name === local.name);
-            if (remote && sameContent(remote, local))
-                return { url: remote.browser_download_url, bytes };
-            if (remote)
-                await deleteAsset(clients, id, remote, 'a different upload got there first');
-            continue;
-        }
-        throw (0,src/* explainGitHubError */.Pm)(Object.assign(new Error(`upload of ${local.name} answered ${answer.status}`), { status: answer.status, response: { data: answer.data } }), `upload ${local.name}`, 'contents: write');
-    }
-    throw new Error(`upload of ${local.name} kept colliding with another upload of the same name`);
-}
-/**
- * Makes the release carry exactly these files: an asset already there with the same size and
- * sha256 is skipped, a different one (or one a broken upload left in starter/open state) replaced
- * per `overwrite`, a missing one uploaded; at most `concurrency` uploads at a time.
- */
-async function syncAssets(clients, id, release, locals, options) {
-    const remote = release.id === 0 ? [] : await listAssets(clients, id, release.id);
-    const conflicts = locals.filter((l) => {
-        const existing = remote.find((a) => a.name === l.name);
-        return options.overwrite === 'never' && existing !== undefined && existing.state === 'uploaded' && !sameContent(existing, l);
-    });
-    if (conflicts.length > 0) {
-        throw new src/* UserError */.yo(`${conflicts.map((c) => c.name).join(', ')} already on the release with different content, and \`overwrite\` is never.`, 'Set `overwrite: changed` to replace them, or remove them from `assets`.', { input: 'overwrite' });
-    }
-    const work = locals.map((local) => async () => {
-        const existing = remote.find((a) => a.name === local.name);
-        const base = { name: local.name, size: local.size, sha256: local.sha256 };
-        if (existing && sameContent(existing, local) && options.overwrite !== 'always')
-            return { ...base, url: existing.browser_download_url, action: 'skipped', bytesSent: 0 };
-        if (existing)
-            await deleteAsset(clients, id, existing, existing.state !== 'uploaded' ? `left in state ${existing.state} by a broken upload` : 'content changed');
-        const done = await clients.writes.perform({ method: 'UPLOAD', target: local.name, summary: `${existing ? 'replace' : 'upload'} ${local.name} (${local.size} bytes, sha256 ${local.sha256.slice(0, 12)}…)` }, () => uploadOne(clients, id, release, local));
-        return { ...base, url: done?.url ?? '', action: clients.writes.mock ? 'planned' : existing ? 'replaced' : 'uploaded', bytesSent: done?.bytes ?? 0 };
-    });
-    return (0,src/* runBounded */.Bb)(work, options.concurrency);
-}
-
-;// CONCATENATED MODULE: ./packages/release/src/publish.ts
-
-
-
-
-/** sha256 of a release asset: GitHub's `digest` when it gives one, else the downloaded bytes. */
-async function remoteSha256(clients, id, asset) {
-    if (asset.digest?.startsWith('sha256:'))
-        return asset.digest.slice('sha256:'.length);
-    const { data } = await clients.github.rest.request('GET /repos/{owner}/{repo}/releases/assets/{asset_id}', {
-        owner: id.owner,
-        repo: id.repo,
-        asset_id: asset.id,
-        headers: { accept: 'application/octet-stream' },
-    });
-    return (0,external_node_crypto_.createHash)('sha256')
-        .update(Buffer.from(data))
-        .digest('hex');
-}
-/**
- * The SHA256SUMS text for every uploaded asset on the release (itself left out), sorted by name.
- * `known` gives hashes already in hand (this run's files, which may be only planned in mock mode).
- */
-async function checksumsText(clients, id, assets, name, known = []) {
-    const hashes = new Map(known.map((a) => [a.name, a.sha256]));
-    for (const asset of assets) {
-        if (asset.name !== name && asset.state === 'uploaded' && !hashes.has(asset.name))
-            hashes.set(asset.name, await remoteSha256(clients, id, asset));
-    }
-    return [...hashes]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([asset, sha]) => `${sha}  ${asset}\n`)
-        .join('');
-}
-async function tagCommit(clients, id, tag) {
-    try {
-        const { data } = await clients.github.rest.rest.git.getRef({ owner: id.owner, repo: id.repo, ref: `tags/${tag}` });
-        if (data.object.type === 'tag')
-            return (await clients.github.rest.rest.git.getTag({ owner: id.owner, repo: id.repo, tag_sha: data.object.sha })).data.object.sha;
-        return data.object.sha;
-    }
-    catch (error) {
-        if (error.status === 404)
-            return undefined;
-        throw error;
-    }
-}
-/**
- * Promotes the draft when it is whole: every expected asset there, every hash right, the tag (if it
- * exists already) at the target. An already published release is left as it is.
- */
-async function publishRelease(clients, id, release, request, allReleases) {
-    const makeLatest = decideLatest(request.makeLatest, request.tag, request.prerelease, allReleases);
-    if (!release.draft)
-        return { release, published: true, makeLatest, alreadyPublished: true };
-    const remote = release.id === 0 ? [] : await listAssets(clients, id, release.id);
-    const uploaded = new Map(remote.filter((a) => a.state === 'uploaded').map((a) => [a.name, a]));
-    const missing = request.expectedAssets.filter((name) => !uploaded.has(name));
-    if (missing.length > 0 && !clients.writes.mock) {
-        throw new src/* UserError */.yo(`Not publishing ${request.tag}: expected assets missing from the draft: ${missing.join(', ')}.`, 'Re-run the jobs that upload them ("Re-run failed jobs"), then this step again.', { input: 'expected-assets' });
-    }
-    for (const local of request.locals) {
-        const there = uploaded.get(local.name);
-        if (there && (await remoteSha256(clients, id, there)) !== local.sha256) {
-            throw new src/* UserError */.yo(`Not publishing ${request.tag}: ${local.name} on the draft does not match the local file (sha256 differs).`, 'Re-run this step so it re-uploads the asset (overwrite: changed).', { input: 'assets' });
-        }
-    }
-    if (request.checksumsName && uploaded.has(request.checksumsName) && !clients.writes.mock) {
-        const sums = uploaded.get(request.checksumsName);
-        const expected = await checksumsText(clients, id, remote, request.checksumsName);
-        if ((0,external_node_crypto_.createHash)('sha256').update(expected).digest('hex') !== (await remoteSha256(clients, id, sums))) {
-            throw new src/* UserError */.yo(`Not publishing ${request.tag}: ${request.checksumsName} does not match the assets on the draft.`, 'Re-run this step: it rewrites the checksums from the uploaded assets before publishing.', { input: 'checksums' });
-        }
-    }
-    const existing = await tagCommit(clients, id, request.tag);
-    if (existing && existing !== request.targetSha) {
-        throw new src/* UserError */.yo(`Not publishing: tag ${request.tag} already exists at ${existing.slice(0, 12)}, not at the target ${request.targetSha.slice(0, 12)}.`, 'A published tag is never moved: publish from the commit the tag points at, or release under a new tag.', { input: 'target' });
-    }
-    const updated = await clients.writes
-        .perform({ method: 'PATCH', target: `/repos/${id.owner}/${id.repo}/releases/${release.id}`, summary: `publish ${request.tag} (make_latest: ${makeLatest})` }, async () => (await clients.github.rest.rest.repos.updateRelease({ owner: id.owner, repo: id.repo, release_id: release.id, draft: false, make_latest: makeLatest, target_commitish: request.targetSha }))
-        .data)
-        .catch((error) => {
-        const message = String(error.message ?? '');
-        if (/workflow/i.test(message)) {
-            throw new src/* UserError */.yo(`GitHub refused to publish: the target changes .github/workflows/ (${message}).`, 'GITHUB_TOKEN cannot create releases on a commit that changes workflows; use a GitHub App token with the workflows permission.', { input: 'token', cause: error });
-        }
-        throw (0,src/* explainGitHubError */.Pm)(error, `publish release ${request.tag}`, 'contents: write');
-    });
-    return { release: updated ?? release, published: !clients.writes.mock, makeLatest, alreadyPublished: false };
-}
-
-;// CONCATENATED MODULE: ./packages/release/src/push-tag.ts
-
-
-/** Whether the tag must be pushed, read before anything is written: a tag at another commit is refused. */
-async function planTagPush(clients, id, tag, sha) {
-    const existing = await tagCommit(clients, id, tag);
-    if (existing === sha)
-        return 'unchanged';
-    if (existing) {
-        throw new src/* UserError */.yo(`Tag ${tag} already exists at ${existing.slice(0, 12)}, not at the release commit ${sha.slice(0, 12)}.`, 'A pushed tag is never moved: release under a new version, or delete the tag by hand if no one has used it.', { input: 'push-tag' });
-    }
-    return 'create';
-}
-/**
- * Creates the release tag at the release commit before the release is published, for projects whose
- * image CI runs on a tag push (`on: push: tags`): a draft release makes no tag, so nothing would
- * build. The push only starts that CI when the token is not GITHUB_TOKEN. A tag already at the
- * commit is left alone (re-runs); one elsewhere is never moved.
- */
-async function pushTag(clients, id, tag, sha, plan) {
-    if ((plan ?? (await planTagPush(clients, id, tag, sha))) === 'unchanged')
-        return 'unchanged';
-    await clients.writes.perform({ method: 'POST', target: `/repos/${id.owner}/${id.repo}/git/refs`, summary: `push the tag ${tag} at ${sha.slice(0, 12)} (starts tag-triggered workflows)` }, () => clients.github.rest.rest.git.createRef({ owner: id.owner, repo: id.repo, ref: `refs/tags/${tag}`, sha }).catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `push the tag ${tag}`, 'contents: write (and a token allowed past any rule protecting tags)');
-    }));
-    return 'created';
-}
-
-;// CONCATENATED MODULE: ./packages/release/src/run.ts
-
-
-
-
-
-
-
-
-
-const SUMS = 'SHA256SUMS';
-/**
- * One draft per tag and run, its assets synced, SHA256SUMS rebuilt from what is on the release,
- * and — when asked and whole — published.
- */
-async function runDraftRelease(clients, request) {
-    const { id } = request;
-    const branches = request.moveBranches ?? [];
-    // The default branch never follows a release: refused before anything is written.
-    if (branches.length > 0)
-        checkBranchesToMove(branches, (await clients.github.rest.rest.repos.get({ owner: id.owner, repo: id.repo })).data.default_branch);
-    const targetSha = await clients.github.rest.rest.repos
-        .getCommit({ owner: id.owner, repo: id.repo, ref: request.target })
-        .then((r) => r.data.sha)
-        .catch((error) => {
-        if (error.status === 422 || error.status === 404) {
-            throw new src/* UserError */.yo(`Input \`target\`: "${request.target}" is not a commit, branch or tag of ${id.owner}/${id.repo}.`, 'Set `target` to the release commit (default GITHUB_SHA).', {
-                input: 'target',
-            });
-        }
-        throw (0,src/* explainGitHubError */.Pm)(error, `read ${id.owner}/${id.repo}`, 'contents: read');
-    });
-    let body = request.body ?? '';
-    if (!request.body && request.generateNotes) {
-        const { data } = await clients.github.rest.rest.repos.generateReleaseNotes({ owner: id.owner, repo: id.repo, tag_name: request.tag, target_commitish: targetSha }).catch((error) => {
-            throw (0,src/* explainGitHubError */.Pm)(error, `generate release notes for ${request.tag}`, 'contents: write');
-        });
-        body = data.body;
-    }
-    const composed = composeBody(body, request.tag, request.run, request.notesUrl);
-    const prerelease = request.prerelease === 'auto' ? isPrereleaseTag(request.tag) : request.prerelease;
-    // A tag at another commit is refused before the draft is made, not after.
-    const tagPlan = request.pushTag ? await planTagPush(clients, id, request.tag, targetSha) : undefined;
-    const draft = await ensureDraft(clients, id, {
-        tag: request.tag,
-        name: request.name,
-        target: targetSha,
-        body: composed.body,
-        prerelease,
-        run: request.run,
-        deleteStale: request.deleteStale,
-        discussionCategory: request.discussionCategory,
-    });
-    const assets = await syncAssets(clients, id, draft.release, request.assets, { overwrite: request.overwrite, concurrency: request.concurrency });
-    if (request.checksums && (request.assets.length > 0 || request.publish)) {
-        const remote = draft.release.id === 0 ? [] : await listAssets(clients, id, draft.release.id);
-        const text = await checksumsText(clients, id, remote, SUMS, request.assets);
-        // A release without assets gets no empty SHA256SUMS.
-        if (text !== '')
-            assets.push(...(await syncAssets(clients, id, draft.release, [await textAsset(SUMS, text)], { overwrite: 'changed', concurrency: 1 })));
-    }
-    const tagPushed = tagPlan ? await pushTag(clients, id, request.tag, targetSha, tagPlan) : undefined;
-    let published = !draft.release.draft;
-    let makeLatest;
-    let release = draft.release;
-    if (request.publish) {
-        const all = (await clients.github.rest.paginate(clients.github.rest.rest.repos.listReleases, { owner: id.owner, repo: id.repo, per_page: 100 }));
-        const outcome = await publishRelease(clients, id, release, { tag: request.tag, targetSha, makeLatest: request.makeLatest, prerelease, expectedAssets: request.expectedAssets, locals: request.assets, checksumsName: request.checksums ? SUMS : undefined }, all);
-        release = outcome.release;
-        published = outcome.published;
-        makeLatest = outcome.makeLatest;
-    }
-    // In mock mode nothing was published, but the moves a real run would make are still listed.
-    const moves = branches.length > 0 && (published || clients.writes.mock) ? await moveBranches(clients, id, branches, targetSha) : [];
-    return { release, created: draft.created, deleted: draft.deleted, assets, published, makeLatest, bodyTruncated: composed.truncated, targetSha, ...(tagPushed ? { tagPushed } : {}), moves };
-}
-
-;// CONCATENATED MODULE: ./packages/release/src/index.ts
-
-
-
-
-
-
-
-/***/ }),
-
 /***/ 2613:
 /***/ ((module) => {
 
@@ -46851,20 +46835,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-
-/***/ }),
-
 /***/ 7067:
 /***/ ((module) => {
 
@@ -46883,13 +46853,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 

@@ -36849,47 +36849,1580 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7430:
+/***/ 6882:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(347);
+
+
+await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_step_js__WEBPACK_IMPORTED_MODULE_1__/* .mainStep */ .U);
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 347:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ readInputs)
-/* harmony export */ });
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6163);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  U: () => (/* binding */ mainStep)
+});
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+// EXTERNAL MODULE: ./packages/kit/src/errors.ts
+var errors = __nccwpck_require__(7817);
+// EXTERNAL MODULE: ./packages/kit/src/inputs.ts
+var inputs = __nccwpck_require__(6415);
+// EXTERNAL MODULE: ./packages/kit/src/duration.ts
+var duration = __nccwpck_require__(5438);
+// EXTERNAL MODULE: ./packages/kit/src/summary.ts
+var summary = __nccwpck_require__(5300);
+// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 28 modules
+var github_client = __nccwpck_require__(9412);
+;// CONCATENATED MODULE: ./packages/kit/src/parallel.ts
+/** Runs `tasks` with at most `limit` in flight, keeping the results in task order. */
+async function runBounded(tasks, limit) {
+    const results = new Array(tasks.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < tasks.length) {
+            const index = next++;
+            results[index] = await tasks[index]();
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
+    return results;
+}
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
+
+
+
+const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
+function inside(root, path) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+function realRoot(root) {
+    try {
+        return (0,external_node_fs_namespaceObject.realpathSync)(root.path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Names the path's kind of special file, or undefined for a regular file or folder. */
+function specialKind(stats) {
+    if (stats.isFIFO())
+        return 'a FIFO';
+    if (stats.isSocket())
+        return 'a socket';
+    if (stats.isCharacterDevice() || stats.isBlockDevice())
+        return 'a device';
+    return undefined;
+}
+/**
+ * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
+ * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
+ * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
+ * link to a terminal). Called before the first write, in mock mode too.
+ */
+function confinePath(value, options) {
+    const { input, roots, kind } = options;
+    const label = `Input \`${input}\`: "${value}"`;
+    const [first] = roots;
+    if (!first)
+        throw new Error('confinePath needs at least one root');
+    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
+    const absolute = (0,external_node_path_namespaceObject.resolve)(first.path, value);
+    const lexicalRoot = roots.find((r) => inside((0,external_node_path_namespaceObject.resolve)(r.path), absolute));
+    if (!lexicalRoot) {
+        const why = (0,external_node_path_namespaceObject.isAbsolute)(value) ? `is an absolute path outside ${rootsText}` : value.split(/[\\/]/).includes('..') ? `leaves ${rootsText} with \`..\`` : `is outside ${rootsText}`;
+        throw new errors/* UserError */.yo(`${label} ${why}.`, FIX, { input });
+    }
+    let existing;
+    try {
+        existing = (0,external_node_fs_namespaceObject.lstatSync)(absolute);
+    }
+    catch {
+        existing = undefined;
+    }
+    if (!existing) {
+        if (kind !== 'output')
+            throw new errors/* UserError */.yo(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
+        // The file is created later: its nearest existing folder decides where it would land.
+        let parent = (0,external_node_path_namespaceObject.dirname)(absolute);
+        while (!pathExists(parent) && (0,external_node_path_namespaceObject.dirname)(parent) !== parent)
+            parent = (0,external_node_path_namespaceObject.dirname)(parent);
+        const realParent = (0,external_node_fs_namespaceObject.realpathSync)(parent);
+        const root = roots.find((r) => {
+            const real = realRoot(r);
+            return real !== undefined && inside(real, realParent);
+        });
+        if (!root)
+            throw new errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
+        const real = (0,external_node_path_namespaceObject.resolve)(realParent, (0,external_node_path_namespaceObject.relative)(parent, absolute));
+        return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+    }
+    let real;
+    try {
+        real = (0,external_node_fs_namespaceObject.realpathSync)(absolute);
+    }
+    catch {
+        throw new errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
+    }
+    const root = roots.find((r) => {
+        const rr = realRoot(r);
+        return rr !== undefined && inside(rr, real);
+    });
+    if (!root)
+        throw new errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
+    const stats = (0,external_node_fs_namespaceObject.statSync)(real);
+    const special = specialKind(stats);
+    if (special)
+        throw new errors/* UserError */.yo(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
+    if (kind === 'directory' && !stats.isDirectory())
+        throw new errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
+    if (kind !== 'directory' && !stats.isFile())
+        throw new errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
+    return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+}
+function pathExists(path) {
+    try {
+        (0,external_node_fs_namespaceObject.lstatSync)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
+ * segment), before it is expanded; every match is then checked with confinePath.
+ */
+function checkPattern(pattern, options) {
+    const label = `Input \`${options.input}\`: "${pattern}"`;
+    if (isAbsolute(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
+        throw new UserError(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
+    if (pattern.split(/[\\/]/).includes('..'))
+        throw new UserError(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
+}
+/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
+function workspaceRoot(env) {
+    return { path: (0,external_node_path_namespaceObject.resolve)(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
+}
+/** RUNNER_TEMP as a root, where the runner provides it. */
+function runnerTempRoot(env) {
+    return env.RUNNER_TEMP ? [{ path: (0,external_node_path_namespaceObject.resolve)(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
+}
+
+// EXTERNAL MODULE: ./packages/kit/src/text.ts
+var src_text = __nccwpck_require__(7093);
+;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./packages/relnotes/src/config.ts
+
+
+const KUBERNETES_KINDS = [
+    ['kind/api-change', 'API Change'],
+    ['kind/feature', 'Feature'],
+    ['kind/documentation', 'Documentation'],
+    ['kind/failing-test', 'Failing Test'],
+    ['kind/bug', 'Bug or Regression'],
+    ['kind/regression', 'Bug or Regression'],
+    ['kind/cleanup', 'Other (Cleanup or Flake)'],
+    ['kind/flake', 'Other (Cleanup or Flake)'],
+];
+function defaultConfig() {
+    return {
+        categories: [],
+        excludeLabels: [],
+        excludeAuthors: [],
+        releaseNoteBlocks: true,
+        kindLabels: [],
+        conventionalCommits: false,
+        contributors: true,
+        newContributors: true,
+        dependencies: undefined,
+        excludeContributors: [],
+    };
+}
+class ConfigReader {
+    path;
+    text;
+    constructor(path, text) {
+        this.path = path;
+        this.text = text;
+    }
+    fail(node, what) {
+        const offset = node?.range?.[0] ?? 0;
+        const before = this.text.slice(0, offset);
+        const line = before.split('\n').length;
+        const column = offset - before.lastIndexOf('\n');
+        throw new errors/* UserError */.yo(`${this.path}:${line}:${column}: ${what}`, "Follow GitHub's release.yml format (changelog.categories[].title/labels, changelog.exclude.labels/authors) plus relkit's keys: release-note-blocks, kind-labels, conventional-commits, contributors, new-contributors, dependencies.", { input: 'config' });
+    }
+    strings(node, where) {
+        if (node === undefined || node === null)
+            return [];
+        if (!(0,dist/* isSeq */.oP)(node))
+            this.fail(node, `${where} must be a list of strings.`);
+        return node.items.map((item) => {
+            const value = item.value;
+            if (typeof value !== 'string' && typeof value !== 'number')
+                this.fail(item, `${where} must be a list of strings.`);
+            return String(value);
+        });
+    }
+    bool(node, where, fallback) {
+        if (node === undefined || node === null)
+            return fallback;
+        const value = node.value;
+        if (typeof value !== 'boolean')
+            this.fail(node, `${where} must be true or false.`);
+        return value;
+    }
+}
+function get(node, key) {
+    return (0,dist/* isMap */.jh)(node) ? node.get(key, true) : undefined;
+}
+function checkKeys(reader, node, allowed, where) {
+    if (node === undefined || node === null)
+        return;
+    if (!(0,dist/* isMap */.jh)(node))
+        reader.fail(node, `${where} must be a map.`);
+    for (const pair of node.items) {
+        const key = String(pair.key.value);
+        if (!allowed.includes(key))
+            reader.fail(pair.key, `unknown key "${key}" in ${where}; expected one of ${allowed.join(', ')}.`);
+    }
+}
+/** Reads a release.yml; every error names the file, line and column and what was expected. */
+function parseNotesConfig(path, text) {
+    const doc = (0,dist/* parseDocument */.Tp)(text);
+    const reader = new ConfigReader(path, text);
+    if (doc.errors[0]) {
+        const pos = doc.errors[0].pos[0];
+        reader.fail({ range: [pos, pos, pos] }, `not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
+    }
+    const root = doc.contents;
+    const config = defaultConfig();
+    if (root === null)
+        return config;
+    checkKeys(reader, root, ['changelog', 'release-note-blocks', 'kind-labels', 'conventional-commits', 'contributors', 'new-contributors', 'dependencies'], 'the top level');
+    const changelog = get(root, 'changelog');
+    checkKeys(reader, changelog, ['categories', 'exclude'], 'changelog');
+    const exclude = get(changelog, 'exclude');
+    checkKeys(reader, exclude, ['labels', 'authors'], 'changelog.exclude');
+    config.excludeLabels = reader.strings(get(exclude, 'labels'), 'changelog.exclude.labels');
+    config.excludeAuthors = reader.strings(get(exclude, 'authors'), 'changelog.exclude.authors');
+    const categories = get(changelog, 'categories');
+    if (categories !== undefined && categories !== null) {
+        if (!(0,dist/* isSeq */.oP)(categories))
+            reader.fail(categories, 'changelog.categories must be a list of { title, labels }.');
+        categories.items.forEach((item, n) => {
+            const where = `changelog.categories[${n}]`;
+            checkKeys(reader, item, ['title', 'labels', 'exclude'], where);
+            const title = get(item, 'title')?.value;
+            if (typeof title !== 'string' || !title)
+                reader.fail(item, `${where} needs a title.`);
+            const labels = reader.strings(get(item, 'labels'), `${where}.labels`);
+            if (labels.length === 0)
+                reader.fail(item, `${where} needs labels (use "*" for every PR).`);
+            const catExclude = get(item, 'exclude');
+            checkKeys(reader, catExclude, ['labels', 'authors'], `${where}.exclude`);
+            config.categories.push({
+                title,
+                labels,
+                excludeLabels: reader.strings(get(catExclude, 'labels'), `${where}.exclude.labels`),
+                excludeAuthors: reader.strings(get(catExclude, 'authors'), `${where}.exclude.authors`),
+            });
+        });
+    }
+    config.releaseNoteBlocks = reader.bool(get(root, 'release-note-blocks'), 'release-note-blocks', true);
+    const kinds = get(root, 'kind-labels');
+    if (kinds !== undefined && kinds !== null) {
+        if (kinds.value === true)
+            config.kindLabels = KUBERNETES_KINDS;
+        else if (kinds.value === false)
+            config.kindLabels = [];
+        else if ((0,dist/* isMap */.jh)(kinds))
+            config.kindLabels = kinds.items.map((pair) => [String(pair.key.value), String(pair.value.value)]);
+        else
+            reader.fail(kinds, 'kind-labels must be true (the Kubernetes kinds) or a map of label to section title.');
+    }
+    config.conventionalCommits = reader.bool(get(root, 'conventional-commits'), 'conventional-commits', false);
+    const contributors = get(root, 'contributors');
+    if ((0,dist/* isMap */.jh)(contributors)) {
+        checkKeys(reader, contributors, ['enabled', 'exclude'], 'contributors');
+        config.contributors = reader.bool(get(contributors, 'enabled'), 'contributors.enabled', true);
+        config.excludeContributors = reader.strings(get(contributors, 'exclude'), 'contributors.exclude');
+    }
+    else
+        config.contributors = reader.bool(contributors, 'contributors', true);
+    config.newContributors = reader.bool(get(root, 'new-contributors'), 'new-contributors', true);
+    const deps = get(root, 'dependencies');
+    if (deps !== undefined && deps !== null) {
+        const value = deps.value;
+        if (value === true)
+            config.dependencies = 'Dependencies';
+        else if (typeof value === 'string' && value)
+            config.dependencies = value;
+        else if (value !== false)
+            reader.fail(deps, 'dependencies must be true, false or a section title.');
+    }
+    return config;
+}
+
+;// CONCATENATED MODULE: ./packages/relnotes/src/contributors.ts
+function isBot(login, exclude) {
+    return /\[bot\]$/i.test(login) || /^(dependabot|renovate|github-actions|k8s-ci-robot)$/i.test(login) || exclude.includes(login);
+}
+/** Everyone who authored or co-authored an entry, most entries first; bots and excluded logins left out. */
+function contributors_contributors(entries, exclude) {
+    const counts = new Map();
+    for (const entry of entries)
+        for (const login of entry.authors)
+            if (!isBot(login, exclude))
+                counts.set(login, (counts.get(login) ?? 0) + 1);
+    return [...counts].map(([login, count]) => ({ login, count })).sort((a, b) => b.count - a.count || (a.login.toLowerCase() < b.login.toLowerCase() ? -1 : 1));
+}
+/**
+ * PR authors whose first merged PR in the repository is in this range: one search count per
+ * author ("merged PRs by X before their first one here"), all authors in one aliased query.
+ */
+async function contributors_newContributors(graphql, id, entries, exclude) {
+    const first = new Map();
+    for (const entry of entries) {
+        if (entry.pr === undefined || !entry.mergedAt || isBot(entry.author, exclude))
+            continue;
+        const known = first.get(entry.author);
+        if (!known || entry.mergedAt < known.mergedAt)
+            first.set(entry.author, entry);
+    }
+    const authors = [...first.keys()].sort();
+    const found = [];
+    for (let i = 0; i < authors.length; i += 50) {
+        const chunk = authors.slice(i, i + 50);
+        const variables = {};
+        const fields = chunk.map((login, n) => {
+            variables[`q${n}`] = `repo:${id.owner}/${id.repo} is:pr is:merged author:${login} merged:<${first.get(login).mergedAt}`;
+            return `a${n}: search(query: $q${n}, type: ISSUE, first: 1) { issueCount }`;
+        });
+        const result = await graphql(`query(${chunk.map((_, n) => `$q${n}: String!`).join(', ')}) { ${fields.join(' ')} }`, variables);
+        chunk.forEach((login, n) => {
+            if (result[`a${n}`]?.issueCount === 0) {
+                const entry = first.get(login);
+                found.push({ login, pr: entry.pr, url: entry.url });
+            }
+        });
+    }
+    return found.sort((a, b) => a.pr - b.pr);
+}
+
+;// CONCATENATED MODULE: ./packages/relnotes/src/messages.ts
+/** What a commit message or PR says about where it came from. */
+/** `Merge pull request #12 from …` (merge) or `Title (#12)` (squash), on the first line. */
+function prNumberFromMessage(message) {
+    const headline = message.split('\n', 1)[0] ?? '';
+    const merge = /^Merge pull request #(\d+) /.exec(headline);
+    if (merge)
+        return Number(merge[1]);
+    const squash = /\(#(\d+)\)\s*$/.exec(headline);
+    return squash ? Number(squash[1]) : undefined;
+}
+/** The commit `git cherry-pick -x` names: `(cherry picked from commit <sha>)`. */
+function cherryPickedFrom(message) {
+    return /\(cherry picked from commit ([0-9a-f]{7,40})\)/.exec(message)?.[1];
+}
+/** The original PR a backport PR names: "Cherry pick of #N", "Automated cherry pick of #N", branch `cherry-pick-N-to-…`. */
+function backportOf(title, headRefName) {
+    const fromTitle = /^(?:\[[^\]]*\]\s*)?(?:automated\s+)?cherry[- ]pick(?:ed)?\s+of\s+#(\d+)/i.exec(title);
+    if (fromTitle)
+        return Number(fromTitle[1]);
+    const fromBranch = /^cherry-pick-(\d+)-to-/.exec(headRefName);
+    return fromBranch ? Number(fromBranch[1]) : undefined;
+}
+function coAuthors(message) {
+    const found = [];
+    for (const m of message.matchAll(/^Co-authored-by:\s*(.+?)\s*<([^>]+)>\s*$/gim)) {
+        const email = m[2].trim();
+        const login = /^(?:\d+\+)?([A-Za-z0-9-]+(?:\[bot\])?)@users\.noreply\.github\.com$/i.exec(email)?.[1];
+        found.push({ name: m[1].trim(), email, login });
+    }
+    return found;
+}
+/** A ```release-note fenced block in a PR body (Kubernetes' convention). */
+function releaseNote(body) {
+    const match = /```release-note\s*\r?\n([\s\S]*?)\r?\n?```/.exec(body);
+    if (!match)
+        return { text: undefined, none: false, actionRequired: false };
+    const text = match[1].replace(/\r\n/g, '\n').trim();
+    const none = /^(none|n\/a|na)\.?$/i.test(text);
+    if (none || text === '')
+        return { text: undefined, none, actionRequired: false };
+    const actionRequired = /^action required:?/i.test(text);
+    const stripped = actionRequired ? text.replace(/^action required:?\s*/i, '') : text;
+    return { text: stripped.charAt(0).toUpperCase() + stripped.slice(1), none: false, actionRequired };
+}
+const CONVENTIONAL = [
+    ['feat', 'Features'],
+    ['fix', 'Bug Fixes'],
+    ['perf', 'Performance'],
+    ['docs', 'Documentation'],
+    ['revert', 'Reverts'],
+];
+/** The section of a conventional commit headline (`feat(x)!: …`), or undefined for other headlines. */
+function conventionalSection(headline) {
+    const m = /^(\w+)(?:\([^)]*\))?!?:\s/.exec(headline);
+    if (!m)
+        return undefined;
+    return CONVENTIONAL.find(([type]) => type === m[1].toLowerCase())?.[1] ?? 'Other Changes';
+}
+
+;// CONCATENATED MODULE: ./packages/relnotes/src/entries.ts
+
+const OTHER = 'Other Changes';
+/**
+ * What a commit says about its PR: a merge commit's body line is the PR title GitHub wrote, and its
+ * subject names the author's fork (`Merge pull request #N from alice/branch`); a squash subject is
+ * the title with ` (#N)`; any other commit gives its subject.
+ */
+function titleFromMessage(message, number) {
+    const [subject = '', ...rest] = message.split('\n');
+    const merge = new RegExp(`^Merge pull request #${number} from ([^/\\s]+)/`).exec(subject);
+    if (merge)
+        return { title: rest.find((line) => line.trim() !== '')?.trim() ?? subject, author: merge[1], fromPr: true };
+    const squash = new RegExp(`\\s*\\(#${number}\\)\\s*$`);
+    return { title: subject.replace(squash, ''), fromPr: squash.test(subject) };
+}
+const DEPENDENCY_BOTS = /^(dependabot|renovate|renovate-bot|dependabot-preview)(\[bot\])?$/i;
+function matchesAny(labels, wanted) {
+    return wanted.includes('*') || labels.some((l) => wanted.includes(l));
+}
+/** The section a PR goes to: dependency bots, then kind labels or GitHub's categories, in order. */
+function categorize(config, pr) {
+    if (config.excludeLabels.some((l) => pr.labels.includes(l)) || config.excludeAuthors.includes(pr.author))
+        return undefined;
+    if (config.dependencies && (DEPENDENCY_BOTS.test(pr.author) || pr.labels.includes('dependencies')))
+        return config.dependencies;
+    if (config.kindLabels.length > 0)
+        return config.kindLabels.find(([label]) => pr.labels.includes(label))?.[1] ?? 'Uncategorized';
+    if (config.categories.length === 0)
+        return '';
+    for (const category of config.categories) {
+        if (category.excludeLabels.some((l) => pr.labels.includes(l)) || category.excludeAuthors.includes(pr.author))
+            continue;
+        if (matchesAny(pr.labels, category.labels))
+            return category.title;
+    }
+    return OTHER;
+}
+/** Section order: action required, then the configured order, then whatever else appeared. */
+function sectionOrder(config) {
+    const order = config.kindLabels.length > 0 ? config.kindLabels.map(([, title]) => title) : config.categories.map((c) => c.title);
+    return [
+        ...new Set([
+            '',
+            ...order,
+            ...(config.kindLabels.length > 0 ? ['Uncategorized'] : []),
+            'Features',
+            'Bug Fixes',
+            'Performance',
+            'Documentation',
+            'Reverts',
+            ...(config.dependencies ? [config.dependencies] : []),
+            OTHER,
+        ]),
+    ];
+}
+/**
+ * Groups the range into entries: one per credited PR (originals for cherry-picks), one per commit
+ * that has no PR. Sorted by merge time, then PR number, then commit sha: the same range gives the
+ * same entries whichever way it was read.
+ */
+function buildEntries(input) {
+    const { config } = input;
+    const byPr = new Map();
+    const loose = [];
+    const unreadable = new Map();
+    const skipped = new Set();
+    const sorted = [...input.commits].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.sha < b.sha ? -1 : 1));
+    for (const commit of sorted) {
+        let number = input.prOf.get(commit.sha) ?? input.commitOriginals.get(commit.sha);
+        let backport;
+        let unresolved = false;
+        if (number !== undefined && input.originals.has(number)) {
+            const original = input.originals.get(number);
+            if (original !== null && original !== undefined && input.pulls.has(original)) {
+                backport = number;
+                number = original;
+            }
+            else
+                unresolved = true;
+        }
+        const extraAuthors = coAuthors(commit.message).map((a) => input.people.who(a));
+        if (number !== undefined && !input.pulls.has(number) && !input.originals.has(number)) {
+            // A PR the history names but GitHub could not give (deleted, or a repository seeded without
+            // its PRs): one entry with what the commits say, never dropped.
+            const titled = titleFromMessage(commit.message, number);
+            const entry = unreadable.get(number);
+            if (entry) {
+                entry.commits.push(commit.sha);
+                if (titled.fromPr)
+                    entry.title = titled.title;
+                for (const a of extraAuthors)
+                    if (!entry.authors.includes(a))
+                        entry.authors.push(a);
+                continue;
+            }
+            const author = input.people.who(titled.author ? { name: '', email: '', login: titled.author } : { name: commit.authorName, email: commit.authorEmail, login: commit.authorLogin });
+            unreadable.set(number, {
+                pr: number,
+                backport: undefined,
+                title: titled.title,
+                note: undefined,
+                url: undefined,
+                author,
+                authors: [...new Set([author, ...extraAuthors])],
+                labels: [],
+                category: OTHER,
+                actionRequired: false,
+                commits: [commit.sha],
+                mergedAt: commit.date,
+                unresolvedCherryPick: false,
+            });
+            continue;
+        }
+        if (number === undefined || !input.pulls.has(number)) {
+            const headline = commit.message.split('\n', 1)[0] ?? '';
+            if (commit.parents.length > 1 || commit.authorIsBot || /\[bot\]$/.test(commit.authorLogin ?? ''))
+                continue;
+            const category = config.conventionalCommits ? (conventionalSection(headline) ?? OTHER) : OTHER;
+            const author = input.people.who({ name: commit.authorName, email: commit.authorEmail, login: commit.authorLogin });
+            loose.push({
+                pr: undefined,
+                backport: undefined,
+                title: headline,
+                note: undefined,
+                url: undefined,
+                author,
+                authors: [...new Set([author, ...extraAuthors])],
+                labels: [],
+                category,
+                actionRequired: false,
+                commits: [commit.sha],
+                mergedAt: commit.date,
+                unresolvedCherryPick: false,
+            });
+            continue;
+        }
+        if (skipped.has(number))
+            continue;
+        const existing = byPr.get(number);
+        if (existing) {
+            existing.commits.push(commit.sha);
+            for (const a of extraAuthors)
+                if (!existing.authors.includes(a))
+                    existing.authors.push(a);
+            continue;
+        }
+        const pr = input.pulls.get(number);
+        const note = config.releaseNoteBlocks ? releaseNote(pr.body) : { text: undefined, none: false, actionRequired: false };
+        const category = categorize(config, pr);
+        if (note.none || category === undefined) {
+            skipped.add(number);
+            continue;
+        }
+        byPr.set(number, {
+            pr: number,
+            backport,
+            title: pr.title,
+            note: note.text,
+            url: pr.url,
+            author: input.people.who({ name: '', email: '', login: pr.author }),
+            authors: [...new Set([pr.author, ...extraAuthors])],
+            labels: pr.labels,
+            category,
+            actionRequired: note.actionRequired || pr.labels.includes('release-note-action-required'),
+            commits: [commit.sha],
+            mergedAt: pr.mergedAt,
+            unresolvedCherryPick: unresolved,
+        });
+    }
+    const entries = [...byPr.values(), ...unreadable.values(), ...loose];
+    return entries.sort((a, b) => {
+        const at = a.mergedAt ?? '';
+        const bt = b.mergedAt ?? '';
+        if (at !== bt)
+            return at < bt ? -1 : 1;
+        if ((a.pr ?? Infinity) !== (b.pr ?? Infinity))
+            return (a.pr ?? Infinity) - (b.pr ?? Infinity);
+        return a.commits[0] < b.commits[0] ? -1 : 1;
+    });
+}
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:util"
+var external_node_util_ = __nccwpck_require__(7975);
+;// CONCATENATED MODULE: ./packages/relnotes/src/git.ts
+
+
+const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
+/** Runs git in `dir`; undefined when git fails (not a clone, unknown revision, git missing). */
+async function git(dir, args) {
+    try {
+        const { stdout } = await run('git', args, { cwd: dir, maxBuffer: 512 * 1024 * 1024, timeout: 120_000 });
+        return stdout;
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The commit a revision names in the local clone, or undefined when the clone does not have it. */
+async function localCommit(dir, revision) {
+    const out = await git(dir, ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]);
+    return out?.trim() || undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/relnotes/src/range.ts
+
+const FIELD = '\x1f';
+const RECORD = '\x1e';
+/** Commits in from..to (all of `to` when `from` is undefined) from a local clone: no API request. */
+async function localRange(dir, from, to, paths) {
+    const out = await git(dir, ['log', `--format=%H${FIELD}%P${FIELD}%an${FIELD}%ae${FIELD}%cI${FIELD}%B${RECORD}`, from ? `${from}..${to}` : to, ...(paths.length ? ['--', ...paths] : [])]);
+    if (out === undefined)
+        return undefined;
+    const commits = out
+        .split(RECORD)
+        .map((r) => r.replace(/^\n/, ''))
+        .filter((r) => r.trim() !== '')
+        .map((record) => {
+        const [sha = '', parents = '', authorName = '', authorEmail = '', date = '', message = ''] = record.split(FIELD);
+        return {
+            sha,
+            parents: parents.split(' ').filter(Boolean),
+            message: message.replace(/\n+$/, ''),
+            authorName,
+            authorEmail,
+            authorLogin: undefined,
+            authorIsBot: false,
+            associated: undefined,
+            date: new Date(date).toISOString(),
+        };
+    });
+    const diverged = from !== undefined && (await git(dir, ['merge-base', '--is-ancestor', from, to])) === undefined;
+    return { commits, source: 'local clone', diverged };
+}
+/** Which commits of a merge's second parent line belong to it (for numbering commits of merged branches locally). */
+async function mergedBranchCommits(dir, merge) {
+    if (merge.parents.length < 2)
+        return [];
+    const out = await git(dir, ['rev-list', `${merge.parents[0]}..${merge.parents[1]}`]);
+    return out?.split('\n').filter(Boolean) ?? [];
+}
+const COMMIT_FIELDS = `oid committedDate message parents(first: 2) { nodes { oid } } author { name email user { login __typename } } associatedPullRequests(first: 5) { nodes { number } }`;
+function fromGraphql(node) {
+    return {
+        sha: node.oid,
+        parents: node.parents.nodes.map((p) => p.oid),
+        message: node.message,
+        authorName: node.author?.name ?? '',
+        authorEmail: node.author?.email ?? '',
+        authorLogin: node.author?.user?.login,
+        authorIsBot: node.author?.user?.__typename === 'Bot',
+        associated: node.associatedPullRequests.nodes.map((p) => p.number),
+        date: new Date(node.committedDate).toISOString(),
+    };
+}
+const COMPARE = `query($owner: String!, $name: String!, $base: String!, $head: String!, $after: String) {
+  repository(owner: $owner, name: $name) {
+    ref(qualifiedName: $base) {
+      compare(headRef: $head) {
+        status
+        commits(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${COMMIT_FIELDS} } }
+      }
+    }
+  }
+}`;
+const HISTORY = `query($owner: String!, $name: String!, $head: String!, $after: String, $path: String) {
+  repository(owner: $owner, name: $name) {
+    object(expression: $head) { ... on Commit { history(first: 100, after: $after, path: $path) { pageInfo { hasNextPage endCursor } nodes { ${COMMIT_FIELDS} } } } }
+  }
+}`;
+async function range_history(graphql, id, head, path, keepGoing) {
+    const nodes = [];
+    let after = null;
+    for (;;) {
+        const result = await graphql(HISTORY, { owner: id.owner, name: id.repo, head, after, path: path ?? null });
+        const page = result.repository.object?.history;
+        if (!page)
+            break;
+        nodes.push(...page.nodes);
+        if (!page.pageInfo.hasNextPage || !keepGoing(page))
+            break;
+        after = page.pageInfo.endCursor;
+    }
+    return nodes;
+}
+/**
+ * Commits in from..to through the API: GraphQL `compare` from the `from` ref, 100 commits a page,
+ * each with its associated PRs; `history` when there is no `from`; REST compare pages for a `from`
+ * that is a bare SHA. `paths` narrows to commits touching them.
+ */
+async function apiRange(clients, id, from, to, paths) {
+    let commits = [];
+    let diverged = false;
+    if (!from) {
+        commits = (await range_history(clients.graphql, id, to, undefined, () => true)).map(fromGraphql);
+    }
+    else if (from.ref) {
+        let after = null;
+        for (;;) {
+            const result = await clients.graphql(COMPARE, {
+                owner: id.owner,
+                name: id.repo,
+                base: from.ref,
+                head: to,
+                after,
+            });
+            const compare = result.repository.ref?.compare;
+            if (!compare)
+                break;
+            diverged = compare.status === 'DIVERGED';
+            commits.push(...compare.commits.nodes.map(fromGraphql));
+            if (!compare.commits.pageInfo.hasNextPage)
+                break;
+            after = compare.commits.pageInfo.endCursor;
+        }
+    }
+    else {
+        for (let page = 1;; page++) {
+            const { data } = await clients.rest.rest.repos.compareCommitsWithBasehead({ owner: id.owner, repo: id.repo, basehead: `${from.sha}...${to}`, per_page: 100, page });
+            diverged = data.status === 'diverged';
+            commits.push(...data.commits.map((c) => ({
+                sha: c.sha,
+                parents: c.parents.map((p) => p.sha),
+                message: c.commit.message,
+                authorName: c.commit.author?.name ?? '',
+                authorEmail: c.commit.author?.email ?? '',
+                authorLogin: c.author?.login,
+                authorIsBot: c.author?.type === 'Bot',
+                associated: undefined,
+                date: new Date(c.commit.committer?.date ?? 0).toISOString(),
+            })));
+            if (data.commits.length < 100)
+                break;
+        }
+    }
+    if (paths.length > 0) {
+        const inRange = new Set(commits.map((c) => c.sha));
+        const touching = new Set();
+        for (const path of paths) {
+            // History is newest first; once a whole page is outside the range, older pages are too.
+            const found = await range_history(clients.graphql, id, to, path, (page) => page.nodes.some((n) => inRange.has(n.oid)));
+            for (const n of found)
+                if (inRange.has(n.oid))
+                    touching.add(n.oid);
+        }
+        commits = commits.filter((c) => touching.has(c.sha));
+    }
+    return { commits, source: 'GitHub API', diverged };
+}
+
+;// CONCATENATED MODULE: ./packages/relnotes/src/pulls.ts
+
+
+const PER_QUERY = 100;
+/**
+ * An alias that names something missing (an issue number, a force-pushed-away commit) makes GitHub
+ * answer NOT_FOUND for it and data for the rest: keep the rest.
+ */
+async function partial(query) {
+    try {
+        return await query;
+    }
+    catch (error) {
+        const { data, errors } = error;
+        if (data?.repository && errors?.every((e) => e.type === 'NOT_FOUND'))
+            return data;
+        throw error;
+    }
+}
+function chunks(items, size) {
+    const out = [];
+    for (let i = 0; i < items.length; i += size)
+        out.push(items.slice(i, i + size));
+    return out;
+}
+const PULL_FIELDS = `number title body url mergedAt headRefName baseRefName author { login __typename } labels(first: 50) { nodes { name } } mergeCommit { oid }`;
+/**
+ * PR details by number: up to 100 PRs a query as aliases, queries run `parallel` at a time (within
+ * GitHub's secondary limits on concurrent requests). Numbers that are not PRs (issues) come back absent.
+ */
+async function fetchPulls(graphql, id, numbers, parallel = 4) {
+    const unique = [...new Set(numbers)].sort((a, b) => a - b);
+    const pulls = new Map();
+    const pages = await runBounded(chunks(unique, PER_QUERY).map((chunk) => async () => {
+        const fields = chunk.map((n) => `p${n}: issueOrPullRequest(number: ${n}) { __typename ... on PullRequest { ${PULL_FIELDS} } }`).join('\n');
+        const result = await partial(graphql(`query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`, {
+            owner: id.owner,
+            name: id.repo,
+        }));
+        return result.repository;
+    }), parallel);
+    for (const page of pages) {
+        for (const node of Object.values(page)) {
+            if (!node || node.__typename !== 'PullRequest')
+                continue;
+            pulls.set(node.number, {
+                number: node.number,
+                title: node.title,
+                body: node.body ?? '',
+                url: node.url,
+                author: node.author?.login ?? 'ghost',
+                authorIsBot: node.author?.__typename === 'Bot',
+                labels: node.labels.nodes.map((l) => l.name).sort(),
+                mergedAt: node.mergedAt,
+                headRefName: node.headRefName,
+                baseRefName: node.baseRefName,
+                mergeCommit: node.mergeCommit?.oid,
+            });
+        }
+    }
+    return pulls;
+}
+/** Commits by oid with their associated PRs and author login, 100 a query (commits without a PR number locally, cherry-pick originals). */
+async function fetchCommits(graphql, id, shas, parallel = 4) {
+    const commits = new Map();
+    const pages = await runBounded(chunks([...new Set(shas)], PER_QUERY).map((chunk) => async () => {
+        const fields = chunk.map((sha, n) => `c${n}: object(oid: "${sha}") { ... on Commit { ${COMMIT_FIELDS} } }`).join('\n');
+        const result = await partial(graphql(`query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`, {
+            owner: id.owner,
+            name: id.repo,
+        }));
+        return result.repository;
+    }), parallel);
+    for (const page of pages)
+        for (const node of Object.values(page))
+            if (node?.oid)
+                commits.set(node.oid, fromGraphql(node));
+    return commits;
+}
+/**
+ * The recovery for GitHub's association lag: a commit merged moments ago has no
+ * `associatedPullRequests` yet, but REST `commits/{sha}/pulls` finds the PR it merged.
+ */
+async function recoverAssociation(rest, id, sha) {
+    const { data } = await rest.rest.repos.listPullRequestsAssociatedWithCommit({ owner: id.owner, repo: id.repo, commit_sha: sha, per_page: 10 });
+    return data.map((p) => p.number);
+}
+
+;// CONCATENATED MODULE: ./packages/relnotes/src/people.ts
+/**
+ * A `.mailmap` as git reads it (gitmailmap(5)): `Proper Name <proper@email> Commit Name
+ * <commit@email>` and its shorter forms; emails compare without case, `#` starts a comment.
+ */
+function parseMailmap(text) {
+    const entries = [];
+    for (const raw of text.split('\n')) {
+        const line = raw.replace(/#.*$/, '').trim();
+        const parts = [...line.matchAll(/\s*([^<]*?)\s*<([^>]*)>/g)].map((m) => ({ name: m[1] || undefined, email: m[2].trim() }));
+        if (parts.length === 1)
+            entries.push({ properName: parts[0].name, properEmail: undefined, commitName: undefined, commitEmail: parts[0].email.toLowerCase() });
+        else if (parts.length >= 2)
+            entries.push({ properName: parts[0].name, properEmail: parts[0].email, commitName: parts[1].name, commitEmail: parts[1].email.toLowerCase() });
+    }
+    return entries;
+}
+/**
+ * Who people are in the notes: the `.mailmap` folds a person's names and addresses into one, and an
+ * address that any commit of the range ties to a GitHub login stands for that login, so one person
+ * is one contributor. Someone with no login is shown by name, never as an `@mention`.
+ */
+class People {
+    mailmap;
+    loginOf = new Map();
+    names = new Set();
+    logins = new Set();
+    constructor(commits, mailmap) {
+        this.mailmap = mailmap;
+        for (const c of commits)
+            if (c.authorLogin)
+                this.loginOf.set(this.canonical({ name: c.authorName, email: c.authorEmail, login: undefined }).email, c.authorLogin);
+    }
+    canonical(person) {
+        const email = person.email.toLowerCase();
+        const match = this.mailmap.find((m) => m.commitEmail === email && m.commitName !== undefined && m.commitName === person.name) ??
+            this.mailmap.find((m) => m.commitEmail === email && m.commitName === undefined);
+        return { name: match?.properName ?? person.name, email: (match?.properEmail ?? person.email).toLowerCase() };
+    }
+    /** The identity a person is credited under: their login when known, else their (mailmapped) name. */
+    who(person) {
+        const canonical = person.login ? undefined : this.canonical(person);
+        const login = person.login ?? this.loginOf.get(canonical.email) ?? /^(?:\d+\+)?([A-Za-z0-9-]+(?:\[bot\])?)@users\.noreply\.github\.com$/i.exec(canonical.email)?.[1];
+        if (login) {
+            this.logins.add(login);
+            return login;
+        }
+        this.names.add(canonical.name);
+        return canonical.name;
+    }
+    /** Identities credited by name because no login is known for them. */
+    nameOnly() {
+        return [...this.names].filter((name) => !this.logins.has(name)).sort();
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
+;// CONCATENATED MODULE: ./packages/relnotes/src/resolve.ts
+
+
+
+function versionOf(tag, prefix) {
+    if (!tag.startsWith(prefix))
+        return undefined;
+    const rest = tag.slice(prefix.length).replace(/^v(?=\d)/, '');
+    return semver_default().valid(rest) ? new (semver_default()).SemVer(rest) : undefined;
+}
+/**
+ * Release tags that could be the previous release, best first: semver tags with the prefix, lower
+ * than `version` when it is given (so v0.14.9 on branch v0.14 gets v0.14.8, not v0.15.0 from main),
+ * pre-releases only when the new version is one.
+ */
+function previousCandidates(tags, prefix, version) {
+    const target = version ? (semver_default().valid(version.replace(/^v/, '')) ? new (semver_default()).SemVer(version.replace(/^v/, '')) : undefined) : undefined;
+    return tags
+        .map((tag) => ({ tag, v: versionOf(tag, prefix) }))
+        .filter((t) => t.v !== undefined)
+        .filter((t) => !target || semver_default().lt(t.v, target))
+        .filter((t) => t.v.prerelease.length === 0 || (target !== undefined && target.prerelease.length > 0))
+        .sort((a, b) => semver_default().rcompare(a.v, b.v) || (a.tag < b.tag ? -1 : 1))
+        .map((t) => t.tag);
+}
+function nearest(tags, wanted) {
+    const score = (tag) => {
+        let common = 0;
+        while (common < tag.length && tag[common] === wanted[common])
+            common++;
+        return common;
+    };
+    return [...tags].sort((a, b) => score(b) - score(a) || (a < b ? 1 : -1)).slice(0, 5);
+}
+/** An annotated tag resolves to its Tag object; the commit is its target. */
+const OID = 'oid ... on Tag { target { oid } }';
+async function apiTags(rest, id, prefix) {
+    const { data } = await rest.rest.git.listMatchingRefs({ owner: id.owner, repo: id.repo, ref: `tags/${prefix}` });
+    return data.map((r) => r.ref.slice('refs/tags/'.length));
+}
+function unknownFrom(from, tags) {
+    const close = nearest(tags, from);
+    return new errors/* UserError */.yo(`Input \`from\`: "${from}" is neither a tag, a branch nor a commit of the repository.${close.length ? ` Nearest tags: ${close.join(', ')}.` : ''}`, 'Set `from` to the previous release tag (or leave it empty to pick it from the tags).', { input: 'from' });
+}
+/** `to` and `from` from a local clone: no API request. Undefined when the clone lacks `to`. */
+async function resolveLocally(dir, to, from, prefix, version) {
+    const toSha = await localCommit(dir, to);
+    if (!toSha)
+        return undefined;
+    const refOf = async (name) => ((await localCommit(dir, `refs/tags/${name}`)) ? `refs/tags/${name}` : (await localCommit(dir, `refs/heads/${name}`)) ? `refs/heads/${name}` : undefined);
+    const tags = (await git(dir, ['tag', '--list']))?.split('\n').filter(Boolean) ?? [];
+    if (from !== undefined) {
+        const sha = await localCommit(dir, from);
+        if (!sha) {
+            // A shallow clone may simply not have it: let the API path decide.
+            if ((await git(dir, ['rev-parse', '--is-shallow-repository']))?.trim() === 'true')
+                return undefined;
+            throw unknownFrom(from, tags);
+        }
+        return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: { name: from, sha, ref: await refOf(from) } };
+    }
+    const candidates = previousCandidates(tags, prefix, version);
+    const highest = version !== undefined ? candidates[0] : undefined;
+    const highestSha = highest ? await localCommit(dir, `refs/tags/${highest}`) : undefined;
+    // The previous release may have been cut on a release branch (MetalLB's and GAIE's main): like
+    // GitHub's compare, the notes then start where the two lines parted, not at an older tag on this one.
+    if (highest &&
+        highestSha &&
+        highestSha !== toSha &&
+        (await git(dir, ['merge-base', '--is-ancestor', toSha, highestSha])) === undefined &&
+        (await git(dir, ['merge-base', highestSha, toSha])) !== undefined) {
+        const across = (await git(dir, ['merge-base', '--is-ancestor', highestSha, toSha])) === undefined;
+        return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: { name: highest, sha: highestSha, ref: `refs/tags/${highest}` }, acrossBranches: across };
+    }
+    for (const tag of candidates) {
+        const sha = await localCommit(dir, `refs/tags/${tag}`);
+        if (sha && sha !== toSha && (await git(dir, ['merge-base', '--is-ancestor', sha, toSha])) !== undefined) {
+            return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: { name: tag, sha, ref: `refs/tags/${tag}` } };
+        }
+    }
+    return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: undefined };
+}
+/**
+ * `to` and `from` through the API: the tag list (one REST request) when `from` must be chosen, and one
+ * GraphQL query that resolves `to` and checks which candidates are its ancestors.
+ */
+async function resolveRemotely(clients, id, to, from, prefix, version) {
+    const candidates = from !== undefined ? [from] : previousCandidates(await apiTags(clients.rest, id, prefix), prefix, version).slice(0, 20);
+    // The .mailmap at `to` rides along in the same query, so credits need no request of their own.
+    const variables = { owner: id.owner, name: id.repo, to, mailmap: `${to}:.mailmap` };
+    const fields = candidates.map((name, n) => {
+        variables[`c${n}`] = name;
+        variables[`t${n}`] = `refs/tags/${name}`;
+        variables[`h${n}`] = `refs/heads/${name}`;
+        return `o${n}: object(expression: $c${n}) { ${OID} } t${n}: ref(qualifiedName: $t${n}) { compare(headRef: $to) { status } } h${n}: ref(qualifiedName: $h${n}) { name }`;
+    });
+    const declarations = candidates.map((_, n) => `$c${n}: String!, $t${n}: String!, $h${n}: String!`).join(', ');
+    const result = await clients.graphql(`query($owner: String!, $name: String!, $to: String!, $mailmap: String!${declarations ? `, ${declarations}` : ''}) { repository(owner: $owner, name: $name) { toObject: object(expression: $to) { ${OID} } mailmapBlob: object(expression: $mailmap) { ... on Blob { text } } ${fields.join(' ')} } }`, variables);
+    const repo = result.repository;
+    const mailmap = repo.mailmapBlob?.text ?? undefined;
+    const toSha = repo.toObject?.target?.oid ?? repo.toObject?.oid;
+    if (!toSha)
+        throw new errors/* UserError */.yo(`Input \`to\`: "${to}" is not a commit, tag or branch of ${id.owner}/${id.repo}.`, 'Set `to` to the release commit or tag (default: GITHUB_SHA).', { input: 'to' });
+    const toPoint = { name: to, sha: toSha, ref: undefined };
+    if (from !== undefined) {
+        const sha = repo.o0?.target?.oid ?? repo.o0?.oid;
+        if (!sha)
+            throw unknownFrom(from, await apiTags(clients.rest, id, ''));
+        return { to: toPoint, from: { name: from, sha, ref: repo.t0 ? `refs/tags/${from}` : repo.h0 ? `refs/heads/${from}` : undefined }, mailmap };
+    }
+    // As locally: the highest release below `version`, cut on another line, is the previous release.
+    const topStatus = repo.t0?.compare?.status;
+    const topSha = repo.o0?.target?.oid ?? repo.o0?.oid;
+    if (version !== undefined && candidates[0] && topSha && topSha !== toSha && topStatus === 'DIVERGED') {
+        return { to: toPoint, from: { name: candidates[0], sha: topSha, ref: `refs/tags/${candidates[0]}` }, mailmap, acrossBranches: true };
+    }
+    for (const [n, tag] of candidates.entries()) {
+        const status = repo[`t${n}`]?.compare?.status;
+        const sha = repo[`o${n}`]?.target?.oid ?? repo[`o${n}`]?.oid;
+        if (sha && sha !== toSha && (status === 'AHEAD' || status === 'IDENTICAL'))
+            return { to: toPoint, from: { name: tag, sha, ref: `refs/tags/${tag}` }, mailmap };
+    }
+    return { to: toPoint, from: undefined, mailmap };
+}
+
+;// CONCATENATED MODULE: ./packages/relnotes/src/generate.ts
+
+
+
+
+
+
+
+
+const RECENT_MS = 24 * 3_600_000;
+/** Commit → PR number: from its own message, from the merge that brought it in, or from GitHub's association. */
+async function numberCommits(range, localDir, fetchLoose) {
+    const prOf = new Map();
+    for (const c of range.commits) {
+        const n = prNumberFromMessage(c.message);
+        if (n !== undefined)
+            prOf.set(c.sha, n);
+    }
+    if (range.source === 'local clone' && localDir) {
+        for (const merge of range.commits.filter((c) => c.parents.length > 1 && prOf.has(c.sha))) {
+            for (const sha of await mergedBranchCommits(localDir, merge))
+                if (!prOf.has(sha))
+                    prOf.set(sha, prOf.get(merge.sha));
+        }
+        const loose = range.commits.filter((c) => !prOf.has(c.sha));
+        if (loose.length > 0) {
+            const fetched = await fetchLoose(loose.map((c) => c.sha));
+            for (const c of loose) {
+                const remote = fetched.get(c.sha);
+                if (!remote)
+                    continue;
+                c.associated = remote.associated;
+                c.authorLogin = remote.authorLogin;
+                c.authorIsBot = remote.authorIsBot;
+            }
+        }
+    }
+    for (const c of range.commits) {
+        if (!prOf.has(c.sha) && c.associated?.length)
+            prOf.set(c.sha, Math.min(...c.associated));
+    }
+    return prOf;
+}
+/** Which path the notes take (local clone or API) and why, so a run that fell back to the API says so. */
+function readingFrom(request, resolved, ranged) {
+    const why = request.localWhy ? `: ${request.localWhy}` : '';
+    if (!request.localDir)
+        return `Reading commits through the GitHub API${why || ': no local clone'}.`;
+    if (!resolved)
+        return `Reading commits through the GitHub API: the clone at ${request.localDir} does not have ${request.to}${request.from ? ` or ${request.from}` : ''} (a shallow checkout? check out with fetch-depth: 0).`;
+    if (!ranged)
+        return `Reading commits through the GitHub API: git log failed in the clone at ${request.localDir}.`;
+    return `Reading commits from the local clone at ${request.localDir}${why}; no API request for the range.`;
+}
+/**
+ * Reads the range (a local clone when it has the commits, else the API), finds every PR with as
+ * few requests as the range allows, follows cherry-picks to their originals, and returns the
+ * document the renderers print.
+ */
+async function generateNotes(clients, request) {
+    const { id, config } = request;
+    const local = request.localDir ? await resolveLocally(request.localDir, request.to, request.from, request.tagPrefix, request.version) : undefined;
+    const remote = local ? undefined : await resolveRemotely(clients, id, request.to, request.from, request.tagPrefix, request.version);
+    const points = local ?? remote;
+    let range;
+    if (local && request.localDir)
+        range = await localRange(request.localDir, points.from?.sha, points.to.sha, request.paths);
+    request.log(readingFrom(request, local !== undefined, range !== undefined));
+    range ??= await apiRange(clients, id, points.from ? { ...(points.from.ref ? { ref: points.from.ref } : {}), sha: points.from.sha } : undefined, points.to.sha, request.paths);
+    request.log(`Range ${points.from?.name ?? '(start of history)'}..${points.to.name}: ${range.commits.length} commit(s), read from the ${range.source}.`);
+    if (range.diverged && points.acrossBranches)
+        request.log(`${points.from?.name}, the previous release, was cut on another branch: the notes cover the commits since ${points.to.name} and it parted (their merge base), as GitHub's compare does.`);
+    else if (range.diverged)
+        request.warn(`${points.from?.name} is not an ancestor of ${points.to.name}: the notes cover the commits since their merge base.`);
+    const prOf = await numberCommits(range, request.localDir, (shas) => fetchCommits(clients.graphql, id, shas, request.parallel));
+    // GitHub's association lags behind a fresh merge: ask REST for recent commits still without a PR.
+    const now = request.now?.() ?? Date.now();
+    for (const c of range.commits) {
+        if (prOf.has(c.sha) || c.parents.length > 1 || now - Date.parse(c.date) > RECENT_MS || (c.associated?.length ?? 0) > 0)
+            continue;
+        const recovered = await recoverAssociation(clients.rest, id, c.sha);
+        if (recovered.length > 0)
+            prOf.set(c.sha, Math.min(...recovered));
+    }
+    const pulls = await fetchPulls(clients.graphql, id, [...prOf.values()], request.parallel);
+    // Cherry-picks: by backport PR title/branch, and by the -x trailer on commits.
+    const wanted = new Map();
+    for (const pr of pulls.values()) {
+        const original = backportOf(pr.title, pr.headRefName);
+        if (original !== undefined && original !== pr.number)
+            wanted.set(pr.number, original);
+    }
+    // A -x trailer is only followed when nothing else names the PR: a commit with its own PR number
+    // (a squash title survives cherry-picking) or a backport PR whose title names the original needs no lookup.
+    const trailerOf = new Map();
+    for (const c of range.commits) {
+        const original = cherryPickedFrom(c.message);
+        const own = prOf.get(c.sha);
+        const ownTitled = own !== undefined && (wanted.has(own) || prNumberFromMessage(c.message) === own);
+        if (original && !ownTitled)
+            trailerOf.set(c.sha, original);
+    }
+    const originalCommits = trailerOf.size > 0 ? await fetchCommits(clients.graphql, id, [...new Set(trailerOf.values())], request.parallel) : new Map();
+    const prOfOriginal = (sha) => {
+        const commit = [...originalCommits.values()].find((c) => c.sha.startsWith(sha));
+        if (!commit)
+            return undefined;
+        return prNumberFromMessage(commit.message) ?? (commit.associated?.length ? Math.min(...commit.associated) : undefined);
+    };
+    const commitOriginals = new Map();
+    for (const [sha, original] of trailerOf) {
+        const number = prOfOriginal(original);
+        const own = prOf.get(sha);
+        if (number === undefined || number === own)
+            continue;
+        if (own === undefined)
+            commitOriginals.set(sha, number);
+        else if (!wanted.has(own))
+            wanted.set(own, number);
+    }
+    const missing = [...new Set([...wanted.values(), ...commitOriginals.values()])].filter((n) => !pulls.has(n));
+    if (missing.length > 0)
+        for (const [n, pr] of await fetchPulls(clients.graphql, id, missing, request.parallel))
+            pulls.set(n, pr);
+    const originals = new Map();
+    for (const [backport, original] of wanted)
+        originals.set(backport, pulls.has(original) ? original : null);
+    for (const [sha, original] of commitOriginals)
+        if (!pulls.has(original))
+            commitOriginals.delete(sha);
+    const unreadable = [...new Set(prOf.values())].filter((n) => !pulls.has(n)).sort((a, b) => a - b);
+    if (unreadable.length > 0) {
+        // Without the PR, GitHub associates nothing with its branch commits: the merge commit's second
+        // parent and its ancestors off the first-parent line are that PR's, as git sees them.
+        const bySha = new Map(range.commits.map((c) => [c.sha, c]));
+        const mainline = new Set();
+        for (let c = bySha.get(points.to.sha); c && !mainline.has(c.sha); c = bySha.get(c.parents[0] ?? ''))
+            mainline.add(c.sha);
+        for (const merge of range.commits) {
+            const number = prOf.get(merge.sha);
+            if (merge.parents.length < 2 || number === undefined || pulls.has(number))
+                continue;
+            const stack = [merge.parents[1]];
+            while (stack.length > 0) {
+                const sha = stack.pop();
+                const commit = bySha.get(sha);
+                if (!commit || mainline.has(sha) || prOf.has(sha))
+                    continue;
+                prOf.set(sha, number);
+                stack.push(...commit.parents);
+            }
+        }
+    }
+    if (unreadable.length > 0) {
+        request.warn(`${unreadable.length} pull request(s) named by the history could not be read from ${id.owner}/${id.repo} (${unreadable
+            .slice(0, 10)
+            .map((n) => `#${n}`)
+            .join(', ')}${unreadable.length > 10 ? ', …' : ''}): each is listed with what its commits say (no labels, no release-note block).`);
+    }
+    const mailmap = local && request.localDir ? await git(request.localDir, ['show', `${points.to.sha}:.mailmap`]) : remote?.mailmap;
+    const people = new People(range.commits, parseMailmap(mailmap ?? ''));
+    const entries = buildEntries({ commits: range.commits, prOf, pulls, originals, commitOriginals, config, people });
+    const contributors = config.contributors ? contributors_contributors(entries, config.excludeContributors) : undefined;
+    const newContributors = config.newContributors ? await contributors_newContributors(clients.graphql, id, entries, config.excludeContributors) : undefined;
+    // The new tag is spelled like the previous one (v0.14.8 → v0.14.9; 4.0.0 → 4.2.0).
+    const version = request.version?.replace(/^v/, '');
+    const previousVersion = points.from?.name.slice(request.tagPrefix.length).replace(/^v/, '');
+    const head = version && points.from && previousVersion ? points.from.name.replace(previousVersion, version) : version ? `${request.tagPrefix}${version}` : points.to.name;
+    return {
+        version,
+        previous: points.from?.name,
+        to: points.to.name,
+        date: request.date,
+        compareUrl: points.from ? `${request.serverUrl}/${id.owner}/${id.repo}/compare/${points.from.name}...${head}` : undefined,
+        source: range.source,
+        sections: sectionOrder(config),
+        entries,
+        contributors,
+        newContributors,
+        commitCount: range.commits.length,
+        nameOnly: people.nameOnly(),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/relnotes/src/render.ts
+
+/** `@login`, or the plain name of someone with no known login (an `@` would mention a stranger). */
+function mention(doc, who) {
+    return doc.nameOnly.includes(who) ? who : `@${who}`;
+}
+function fill(template, doc) {
+    return (0,src_text/* fillPlaceholders */.Ct)(template, { version: doc.version ?? '', previous: doc.previous ?? '', date: doc.date, compare_url: doc.compareUrl ?? '' });
+}
+function line(doc, entry, bullet) {
+    const text = (entry.note ?? entry.title).trim().split('\n').join('\n  ');
+    const where = entry.url ? ` in [#${entry.pr}](${entry.url})` : entry.commits[0] ? ` in ${entry.commits[0].slice(0, 12)}` : '';
+    const backport = entry.backport !== undefined ? ` (backport #${entry.backport})` : entry.unresolvedCherryPick ? ' (cherry-pick; original not found)' : '';
+    return `${bullet} ${text} by ${mention(doc, entry.author)}${where}${backport}`;
+}
+function grouped(doc) {
+    const groups = [];
+    const actionRequired = doc.entries.filter((e) => e.actionRequired);
+    if (actionRequired.length > 0)
+        groups.push(['Action Required', actionRequired]);
+    for (const section of doc.sections) {
+        const entries = doc.entries.filter((e) => e.category === section);
+        if (entries.length > 0)
+            groups.push([section, entries]);
+    }
+    return groups;
+}
+/** GitHub's generated-notes layout: What's Changed by section, New Contributors, contributors, Full Changelog. */
+function renderMarkdown(doc, options) {
+    const out = [];
+    if (options.header)
+        out.push(fill(options.header, doc).trimEnd(), '');
+    out.push("## What's Changed", '');
+    const groups = grouped(doc);
+    if (groups.length === 0)
+        out.push('No changes.', '');
+    for (const [section, entries] of groups) {
+        if (section)
+            out.push(`### ${section}`, '');
+        for (const entry of entries)
+            out.push(line(doc, entry, '*'));
+        out.push('');
+    }
+    if (doc.newContributors?.length) {
+        out.push('## New Contributors', '');
+        for (const c of doc.newContributors)
+            out.push(`* @${c.login} made their first contribution in [#${c.pr}](${c.url})`);
+        out.push('');
+    }
+    if (doc.contributors?.length) {
+        out.push('## Contributors', '');
+        for (const c of doc.contributors)
+            out.push(`* ${mention(doc, c.login)} (${c.count})`);
+        out.push('');
+    }
+    if (doc.compareUrl)
+        out.push(fullChangelog(doc.compareUrl), '');
+    if (options.footer)
+        out.push(fill(options.footer, doc).trimEnd(), '');
+    return `${out.join('\n').trimEnd()}\n`;
+}
+function fullChangelog(url) {
+    return `**Full Changelog**: [${url.slice(url.lastIndexOf('/compare/') + '/compare/'.length)}](${url})`;
+}
+/** A Keep a Changelog section: `## [version] - date`, one `###` per section. */
+function renderKeepAChangelog(doc, options) {
+    const out = [`## [${doc.version ?? 'Unreleased'}] - ${doc.date}`, ''];
+    if (options.header)
+        out.push(fill(options.header, doc).trimEnd(), '');
+    for (const [section, entries] of grouped(doc)) {
+        out.push(`### ${section || 'Changed'}`, '');
+        for (const entry of entries)
+            out.push(line(doc, entry, '-'));
+        out.push('');
+    }
+    if (doc.newContributors?.length) {
+        out.push('### New Contributors', '');
+        for (const c of doc.newContributors)
+            out.push(`- @${c.login} made their first contribution in [#${c.pr}](${c.url})`);
+        out.push('');
+    }
+    if (doc.compareUrl)
+        out.push(fullChangelog(doc.compareUrl), '');
+    if (options.footer)
+        out.push(fill(options.footer, doc).trimEnd(), '');
+    return `${out.join('\n').trimEnd()}\n`;
+}
+/** The documented JSON form (see the action README). */
+function renderJson(doc) {
+    return `${JSON.stringify({
+        version: doc.version ?? null,
+        previous: doc.previous ?? null,
+        to: doc.to,
+        date: doc.date,
+        compareUrl: doc.compareUrl ?? null,
+        commitCount: doc.commitCount,
+        entries: doc.entries.map((e) => ({
+            pr: e.pr ?? null,
+            backport: e.backport ?? null,
+            title: e.title,
+            note: e.note ?? null,
+            category: e.category,
+            actionRequired: e.actionRequired,
+            author: e.author,
+            authors: e.authors,
+            labels: e.labels,
+            url: e.url ?? null,
+            commits: e.commits,
+        })),
+        contributors: doc.contributors ?? [],
+        newContributors: doc.newContributors ?? [],
+    }, null, 2)}\n`;
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./packages/relnotes/src/changelog-file.ts
+
+
+
+/** A level-2 ATX heading (`## 1.2.0`) or a setext heading (a line underlined with `===` or `---`, as kube-rs writes them): its text. */
+function headingText(lines, index) {
+    const line = lines[index];
+    const atx = /^##\s+(.*)$/.exec(line);
+    if (atx)
+        return atx[1];
+    const next = lines[index + 1];
+    if (next !== undefined && /^(=+|-+)\s*$/.test(next) && line.trim() !== '' && !/^[-*+>#|]|^\s/.test(line))
+        return line;
+    return undefined;
+}
+/**
+ * Puts this version's section into a changelog: replaces the section already there for the version
+ * (so a re-run changes nothing), else inserts it above the newest release section (below the title
+ * and an Unreleased section, if any).
+ */
+function placeSection(existing, section, version) {
+    const eol = existing.includes('\r\n') ? '\r\n' : '\n';
+    const body = section.replace(/\n/g, eol);
+    const lines = existing.split(eol);
+    const headings = lines.map((_, i) => headingText(lines, i));
+    const nextHeading = (from) => {
+        let i = from;
+        while (i < lines.length && headings[i] === undefined)
+            i++;
+        return i;
+    };
+    const mine = new RegExp(`^\\[?v?${(0,src_text/* escapeRegex */.$f)(version)}\\]?(\\s|\\(|$)`);
+    const start = headings.findIndex((h) => h !== undefined && mine.test(h));
+    if (start >= 0) {
+        const end = nextHeading(start + 1);
+        return [...lines.slice(0, start), ...body.replace(new RegExp(`${(0,src_text/* escapeRegex */.$f)(eol)}$`), '').split(eol), ...(end < lines.length ? [''] : []), ...lines.slice(end)].join(eol);
+    }
+    let at = headings.findIndex((h) => h !== undefined && !/unreleased/i.test(h));
+    if (at < 0)
+        at = lines.length;
+    const before = lines.slice(0, at);
+    while (before.length > 0 && before.at(-1) === '')
+        before.pop();
+    return [...before, ...(before.length ? [''] : []), ...body.replace(new RegExp(`${(0,src_text/* escapeRegex */.$f)(eol)}$`), '').split(eol), '', ...lines.slice(at)]
+        .join(eol)
+        .replace(new RegExp(`(${(0,src_text/* escapeRegex */.$f)(eol)})+$`), eol);
+}
+function endWithOneNewline(text, eol) {
+    return `${text.replace(/(\r?\n)+$/, '')}${eol}`;
+}
+async function writeChangelog(path, section, version) {
+    const existing = await (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => '# Changelog\n');
+    const next = endWithOneNewline(placeSection(existing, section, version), existing.includes('\r\n') ? '\r\n' : '\n');
+    if (next === existing)
+        return false;
+    const temp = (0,external_node_path_namespaceObject.join)((0,external_node_path_namespaceObject.dirname)(path), `.${(0,external_node_path_namespaceObject.basename)(path)}.relkit-${process.pid}.tmp`);
+    await (0,promises_namespaceObject.writeFile)(temp, next);
+    await (0,promises_namespaceObject.rename)(temp, path);
+    return true;
+}
+
+;// CONCATENATED MODULE: ./packages/relnotes/src/sources.ts
+
+
+
+
+/**
+ * The workspace, when it is a clone of this repository: in Actions the checkout of the workflow's
+ * own repository, from a terminal a clone whose origin names it.
+ */
+async function localCloneOf(dir, owner, repo, env) {
+    const name = `${owner}/${repo}`;
+    if (!(0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(dir, '.git')))
+        return { dir: undefined, why: `the workspace ${dir} is not a git clone (no actions/checkout step before this one?)` };
+    if (env.GITHUB_ACTIONS === 'true' && env.GITHUB_REPOSITORY?.toLowerCase() === name.toLowerCase())
+        return { dir, why: `the workspace is the checkout of ${name}` };
+    try {
+        const { stdout } = await (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile)('git', ['config', '--get', 'remote.origin.url'], { cwd: dir });
+        // A clone's origin may carry credentials (https://user:token@github.com/…): they never reach the log.
+        const origin = stdout.trim().replace(/^([a-z][\w+.-]*:\/\/)[^@/]*@/i, '$1');
+        return origin
+            .toLowerCase()
+            .replace(/\.git$/, '')
+            .endsWith(name.toLowerCase())
+            ? { dir, why: `the workspace is a clone of ${name} (origin ${origin})` }
+            : { dir: undefined, why: `the workspace is a clone of ${origin}, not of ${name}` };
+    }
+    catch {
+        return { dir: undefined, why: `the workspace clone has no origin naming ${name}` };
+    }
+}
+/** `.github/release.yml` of the repository at `ref`, when there is no checkout to read it from. */
+async function readRepositoryConfig(rest, id, ref) {
+    for (const path of ['.github/release.yml', '.github/release.yaml']) {
+        try {
+            const { data } = await rest.rest.repos.getContent({ owner: id.owner, repo: id.repo, path, ref });
+            if ('content' in data && typeof data.content === 'string')
+                return Buffer.from(data.content, 'base64').toString('utf8');
+        }
+        catch (error) {
+            if (error.status !== 404)
+                throw error;
+        }
+    }
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./packages/relnotes/src/run.ts
+
+
+
+
+
+
+
+
+/** gen-relnotes: the repository's release.yml, the notes of the range, the notes file and the changelog section. */
+async function runGenRelnotes(clients, input, env) {
+    const { owner, repo } = input;
+    const clone = await localCloneOf(input.workspace, owner, repo, env);
+    let config;
+    if (input.config) {
+        const { given, real } = input.config;
+        const text = await (0,promises_namespaceObject.readFile)(real, 'utf8').catch(() => {
+            throw new errors/* UserError */.yo(`Input \`config\`: ${given} cannot be read.`, 'Give the path of a release.yml relative to the workspace, or leave `config` empty.', { input: 'config' });
+        });
+        config = parseNotesConfig(given, text);
+    }
+    else {
+        const remote = await readRepositoryConfig(clients.rest, { owner, repo }, input.to);
+        config = remote ? parseNotesConfig(`${owner}/${repo}:.github/release.yml`, remote) : defaultConfig();
+    }
+    const doc = await generateNotes(clients, {
+        id: { owner, repo },
+        to: input.to,
+        from: input.from,
+        version: input.version,
+        tagPrefix: input.tagPrefix,
+        paths: input.paths,
+        config,
+        localDir: clone.dir,
+        localWhy: clone.why,
+        parallel: 4,
+        date: input.date,
+        serverUrl: input.serverUrl,
+        log: clients.log,
+        warn: clients.warn,
+    });
+    const options = { header: input.header, footer: input.footer };
+    const markdown = renderMarkdown(doc, options);
+    const section = renderKeepAChangelog(doc, options);
+    const json = renderJson(doc);
+    const notes = input.format === 'json' ? json : input.format === 'keep-a-changelog' ? section : markdown;
+    await (0,promises_namespaceObject.mkdir)((0,external_node_path_namespaceObject.dirname)(input.outputFile), { recursive: true });
+    await (0,promises_namespaceObject.writeFile)(input.outputFile, notes);
+    const changelog = input.changelog;
+    if (changelog) {
+        await clients.writes.perform({ method: 'WRITE', target: changelog.given, summary: `put the ${doc.version} section into ${changelog.given}` }, () => writeChangelog(changelog.real, section, doc.version));
+    }
+    return { doc, notes, markdown, json };
+}
+
+;// CONCATENATED MODULE: ./packages/relnotes/src/index.ts
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./actions/gen-relnotes/src/inputs.ts
 
 
 
 /** Every input and path is read and checked here, before the first request and the first write. */
-function readInputs(ctx, env) {
-    const { inputs } = ctx;
+function readInputs(ctx) {
+    const { inputs, env } = ctx;
     const { owner, repo } = inputs.repository(env);
     const format = inputs.oneOf('format', ['markdown', 'keep-a-changelog', 'json'], { default: 'markdown' });
     const date = inputs.string('date') ?? new Date().toISOString().slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo(`Input \`date\` is "${date}", not YYYY-MM-DD.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });
+        throw new errors/* UserError */.yo(`Input \`date\` is "${date}", not YYYY-MM-DD.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });
     const version = inputs.string('version');
     const to = inputs.string('to') ?? env.GITHUB_SHA;
     if (!to)
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('Input `to` is empty and GITHUB_SHA is not set.', 'Set `to` to the release commit, tag or branch.', { input: 'to' });
-    const root = (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .workspaceRoot */ .oS)(env);
+        throw new errors/* UserError */.yo('Input `to` is empty and GITHUB_SHA is not set.', 'Set `to` to the release commit, tag or branch.', { input: 'to' });
+    const root = workspaceRoot(env);
     const workspace = root.path;
     const token = inputs.string('token', { required: true });
     const changelogFile = inputs.string('changelog-file');
     if (changelogFile && !version)
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .UserError */ .yo('`changelog-file` needs `version` to name the section.', 'Set `version`, e.g. 4.2.0.', { input: 'version' });
+        throw new errors/* UserError */.yo('`changelog-file` needs `version` to name the section.', 'Set `version`, e.g. 4.2.0.', { input: 'version' });
     // The changelog is committed from the checkout; the notes file may also go to RUNNER_TEMP (its default).
-    const changelog = changelogFile ? { given: changelogFile, real: (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .confinePath */ .ey)(changelogFile, { input: 'changelog-file', roots: [root], kind: 'output' }).real } : undefined;
+    const changelog = changelogFile ? { given: changelogFile, real: confinePath(changelogFile, { input: 'changelog-file', roots: [root], kind: 'output' }).real } : undefined;
     const outputInput = inputs.string('output-file');
     const outputFile = outputInput
-        ? (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .confinePath */ .ey)(outputInput, { input: 'output-file', roots: [root, ...(0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .runnerTempRoot */ .tM)(env)], kind: 'output' }).real
-        : (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(env.RUNNER_TEMP ?? workspace, `relkit-notes-${env.GITHUB_RUN_ID ?? process.pid}.${format === 'json' ? 'json' : 'md'}`);
+        ? confinePath(outputInput, { input: 'output-file', roots: [root, ...runnerTempRoot(env)], kind: 'output' }).real
+        : (0,external_node_path_namespaceObject.join)(env.RUNNER_TEMP ?? workspace, `relkit-notes-${env.GITHUB_RUN_ID ?? process.pid}.${format === 'json' ? 'json' : 'md'}`);
     const configInput = inputs.string('config');
-    const localConfig = configInput ?? ['.github/release.yml', '.github/release.yaml'].find((p) => (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(workspace, p)));
-    const config = localConfig ? { given: localConfig, real: (0,_relkit_kit__WEBPACK_IMPORTED_MODULE_2__/* .confinePath */ .ey)(localConfig, { input: 'config', roots: [root], kind: 'file', what: 'a release.yml' }).real } : undefined;
+    const localConfig = configInput ?? ['.github/release.yml', '.github/release.yaml'].find((p) => (0,external_node_fs_namespaceObject.existsSync)((0,external_node_path_namespaceObject.join)(workspace, p)));
+    const config = localConfig ? { given: localConfig, real: confinePath(localConfig, { input: 'config', roots: [root], kind: 'file', what: 'a release.yml' }).real } : undefined;
     return {
         token,
         owner,
@@ -36911,23 +38444,13 @@ function readInputs(ctx, env) {
     };
 }
 
-
-/***/ }),
-
-/***/ 6882:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
-/* harmony import */ var _relkit_relnotes__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2515);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7430);
+;// CONCATENATED MODULE: ./actions/gen-relnotes/src/step.ts
 
 
-
-await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(async (ctx) => {
-    const input = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readInputs */ .K)(ctx, process.env);
+async function mainStep(ctx) {
+    const input = readInputs(ctx);
     const github = ctx.github({ token: input.token });
-    const { doc, notes, markdown, json } = await (0,_relkit_relnotes__WEBPACK_IMPORTED_MODULE_1__/* .runGenRelnotes */ .gv)({ rest: github.rest, graphql: github.graphql, writes: ctx.writes, log: ctx.log, warn: ctx.warn }, input, process.env);
+    const { doc, notes, markdown, json } = await runGenRelnotes({ rest: github.rest, graphql: github.graphql, writes: ctx.writes, log: ctx.log, warn: ctx.warn }, input, ctx.env);
     const prs = doc.entries.filter((e) => e.pr !== undefined);
     ctx.setOutput('notes', notes);
     ctx.setOutput('notes-file', input.outputFile);
@@ -36941,10 +38464,8 @@ await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(asy
         .heading(`Release notes${doc.version ? ` for ${doc.version}` : ''}`, 2)
         .paragraph(`${doc.previous ?? '(start)'}..${doc.to}: ${doc.commitCount} commits, ${prs.length} pull requests, read from the ${doc.source}; ${github.requests.total} GitHub API request(s).`);
     ctx.summary.details('Notes', input.format === 'json' ? `\`\`\`json\n${json}\`\`\`` : markdown);
-});
+}
 
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
@@ -36954,10 +38475,10 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  C: () => (/* reexport */ runAction)
+  Cs: () => (/* reexport */ runAction)
 });
 
-// UNUSED EXPORTS: outputValue
+// UNUSED EXPORTS: outputValue, runStepOn
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -38355,7 +39876,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary_summary = _summary;
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -39970,71 +41491,94 @@ function outputValue(value) {
         return JSON.stringify(value);
     return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : '';
 }
-function reportFailure(error) {
+function reportFailure(host, error) {
     if ((0,errors/* isUserError */.iU)(error)) {
-        setFailed(`${error.message}\nFix: ${error.fix}`);
+        host.setFailed(`${error.message}\nFix: ${error.fix}`);
         return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    setFailed(message);
+    host.setFailed(message);
     if (error instanceof Error && error.stack)
-        info(error.stack);
+        host.info(error.stack);
+}
+function runnerHost() {
+    return {
+        env: process.env,
+        getInput: (name) => getInput(name),
+        info: (line) => info(line),
+        warning: (line) => warning(line),
+        setFailed: (message) => setFailed(message),
+        setOutput: (name, value) => setOutput(name, value),
+        saveState: (name, value) => saveState(name, value),
+        getState: (name) => getState(name),
+        setSecret: (secret) => core_setSecret(secret),
+        writeSummary: process.env.GITHUB_STEP_SUMMARY
+            ? async (markdown) => {
+                await summary.addRaw(markdown, true).write();
+            }
+            : undefined,
+    };
+}
+/** Runs an action step on the runner. */
+function runAction(step, options = {}) {
+    return runStepOn(runnerHost(), step, options);
 }
 /**
- * Runs an action body. `mock` is read before anything else so even a failed run reports
+ * Runs an action step on a host. `mock` is read before anything else so even a failed run reports
  * whether it was a rehearsal; the write plan and summary reach the job summary either way.
  */
-async function runAction(main, options = {}) {
+async function runStepOn(host, step, options = {}) {
     // Masked before any input is checked, so no later line — an error message included — can show it.
     for (const name of SECRET_INPUTS) {
-        const value = getInput(name);
+        const value = host.getInput(name);
         if (value)
-            core_setSecret(value);
+            host.setSecret(value);
     }
-    const inputs = new src_inputs/* Inputs */.G((name) => getInput(name));
+    const inputs = new src_inputs/* Inputs */.G((name) => host.getInput(name));
     const clients = [];
     let writes;
     const summary = new src_summary/* SummaryBuilder */.C();
     try {
         const mock = inputs.boolean('mock', { default: options.mockDefault ?? false });
-        writes = new WritePath({ mock, log: (line) => info(line) });
-        await main({
+        writes = new WritePath({ mock, log: host.info });
+        await step({
             inputs,
+            env: host.env,
             writes,
             summary,
-            log: (line) => info(line),
-            warn: (line) => warning(line),
-            setOutput: (name, value) => setOutput(name, outputValue(value)),
-            saveState: (name, value) => saveState(name, outputValue(value)),
-            getState: (name) => getState(name),
-            mask: (secret) => core_setSecret(secret),
+            log: host.info,
+            warn: host.warning,
+            setOutput: (name, value) => host.setOutput(name, outputValue(value)),
+            saveState: (name, value) => host.saveState(name, outputValue(value)),
+            getState: host.getState,
+            mask: host.setSecret,
             github: (clientOptions) => {
-                const created = (0,github_client/* createGitHubClients */.Y8)({ ...clientOptions, maskSecret: core_setSecret, log: (line) => info(line) });
+                const created = (0,github_client/* createGitHubClients */.Y8)({ ...clientOptions, env: host.env, maskSecret: host.setSecret, log: host.info });
                 clients.push(created);
                 return created;
             },
         });
     }
     catch (error) {
-        reportFailure(error);
+        reportFailure(host, error);
     }
     finally {
-        await writeSummary(summary, writes, clients);
+        await writeSummary(host, summary, writes, clients);
     }
 }
-async function writeSummary(summary, writes, clients) {
+async function writeSummary(host, summary, writes, clients) {
     let markdown = summary.toMarkdown();
     if (writes)
         markdown += `\n${(0,src_summary/* writePlanSection */.m)(writes.writes, writes.mock).toMarkdown()}`;
     if (clients.length > 0)
         markdown += `\nGitHub API requests: ${clients.reduce((sum, c) => sum + c.requests.total, 0)}\n`;
-    if (!process.env.GITHUB_STEP_SUMMARY)
+    if (!host.writeSummary)
         return;
     try {
-        await summary_summary.addRaw(markdown, true).write();
+        await host.writeSummary(markdown);
     }
     catch (error) {
-        warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        host.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
 }
 
@@ -45709,190 +47253,6 @@ function createGitHubClients(options) {
 
 /***/ }),
 
-/***/ 6163:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  yo: () => (/* reexport */ errors/* UserError */.yo),
-  ey: () => (/* reexport */ confinePath),
-  $f: () => (/* reexport */ src_text/* escapeRegex */.$f),
-  Ct: () => (/* reexport */ src_text/* fillPlaceholders */.Ct),
-  Bb: () => (/* reexport */ runBounded),
-  tM: () => (/* reexport */ runnerTempRoot),
-  oS: () => (/* reexport */ workspaceRoot)
-});
-
-// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, checkPattern, createGitHubClients, escapeHtml, explainGitHubError, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, unknownPlaceholders, writePlanSection
-
-// EXTERNAL MODULE: ./packages/kit/src/errors.ts
-var errors = __nccwpck_require__(7817);
-// EXTERNAL MODULE: ./packages/kit/src/inputs.ts
-var inputs = __nccwpck_require__(6415);
-// EXTERNAL MODULE: ./packages/kit/src/duration.ts
-var duration = __nccwpck_require__(5438);
-// EXTERNAL MODULE: ./packages/kit/src/summary.ts
-var summary = __nccwpck_require__(5300);
-// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 28 modules
-var github_client = __nccwpck_require__(9412);
-;// CONCATENATED MODULE: ./packages/kit/src/parallel.ts
-/** Runs `tasks` with at most `limit` in flight, keeping the results in task order. */
-async function runBounded(tasks, limit) {
-    const results = new Array(tasks.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < tasks.length) {
-            const index = next++;
-            results[index] = await tasks[index]();
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
-    return results;
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
-
-
-
-const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
-function inside(root, path) {
-    const rel = (0,external_node_path_.relative)(root, path);
-    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
-}
-function realRoot(root) {
-    try {
-        return (0,external_node_fs_.realpathSync)(root.path);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Names the path's kind of special file, or undefined for a regular file or folder. */
-function specialKind(stats) {
-    if (stats.isFIFO())
-        return 'a FIFO';
-    if (stats.isSocket())
-        return 'a socket';
-    if (stats.isCharacterDevice() || stats.isBlockDevice())
-        return 'a device';
-    return undefined;
-}
-/**
- * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
- * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
- * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
- * link to a terminal). Called before the first write, in mock mode too.
- */
-function confinePath(value, options) {
-    const { input, roots, kind } = options;
-    const label = `Input \`${input}\`: "${value}"`;
-    const [first] = roots;
-    if (!first)
-        throw new Error('confinePath needs at least one root');
-    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
-    const absolute = (0,external_node_path_.resolve)(first.path, value);
-    const lexicalRoot = roots.find((r) => inside((0,external_node_path_.resolve)(r.path), absolute));
-    if (!lexicalRoot) {
-        const why = (0,external_node_path_.isAbsolute)(value) ? `is an absolute path outside ${rootsText}` : value.split(/[\\/]/).includes('..') ? `leaves ${rootsText} with \`..\`` : `is outside ${rootsText}`;
-        throw new errors/* UserError */.yo(`${label} ${why}.`, FIX, { input });
-    }
-    let existing;
-    try {
-        existing = (0,external_node_fs_.lstatSync)(absolute);
-    }
-    catch {
-        existing = undefined;
-    }
-    if (!existing) {
-        if (kind !== 'output')
-            throw new errors/* UserError */.yo(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
-        // The file is created later: its nearest existing folder decides where it would land.
-        let parent = (0,external_node_path_.dirname)(absolute);
-        while (!pathExists(parent) && (0,external_node_path_.dirname)(parent) !== parent)
-            parent = (0,external_node_path_.dirname)(parent);
-        const realParent = (0,external_node_fs_.realpathSync)(parent);
-        const root = roots.find((r) => {
-            const real = realRoot(r);
-            return real !== undefined && inside(real, realParent);
-        });
-        if (!root)
-            throw new errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
-        const real = (0,external_node_path_.resolve)(realParent, (0,external_node_path_.relative)(parent, absolute));
-        return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
-    }
-    let real;
-    try {
-        real = (0,external_node_fs_.realpathSync)(absolute);
-    }
-    catch {
-        throw new errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
-    }
-    const root = roots.find((r) => {
-        const rr = realRoot(r);
-        return rr !== undefined && inside(rr, real);
-    });
-    if (!root)
-        throw new errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
-    const stats = (0,external_node_fs_.statSync)(real);
-    const special = specialKind(stats);
-    if (special)
-        throw new errors/* UserError */.yo(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
-    if (kind === 'directory' && !stats.isDirectory())
-        throw new errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
-    if (kind !== 'directory' && !stats.isFile())
-        throw new errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
-    return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
-}
-function pathExists(path) {
-    try {
-        (0,external_node_fs_.lstatSync)(path);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
- * segment), before it is expanded; every match is then checked with confinePath.
- */
-function checkPattern(pattern, options) {
-    const label = `Input \`${options.input}\`: "${pattern}"`;
-    if (isAbsolute(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
-        throw new UserError(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
-    if (pattern.split(/[\\/]/).includes('..'))
-        throw new UserError(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
-}
-/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
-function workspaceRoot(env) {
-    return { path: (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
-}
-/** RUNNER_TEMP as a root, where the runner provides it. */
-function runnerTempRoot(env) {
-    return env.RUNNER_TEMP ? [{ path: (0,external_node_path_.resolve)(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
-}
-
-// EXTERNAL MODULE: ./packages/kit/src/text.ts
-var src_text = __nccwpck_require__(7093);
-;// CONCATENATED MODULE: ./packages/kit/src/index.ts
-
-
-
-
-
-
-
-
-
-
-
-/***/ }),
-
 /***/ 6415:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -46127,1381 +47487,6 @@ function unknownPlaceholders(template, known) {
 
 /***/ }),
 
-/***/ 2515:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  gv: () => (/* reexport */ runGenRelnotes)
-});
-
-// UNUSED EXPORTS: defaultConfig, generateNotes, localCloneOf, placeSection
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
-var src = __nccwpck_require__(6163);
-;// CONCATENATED MODULE: ./packages/relnotes/src/config.ts
-
-
-const KUBERNETES_KINDS = [
-    ['kind/api-change', 'API Change'],
-    ['kind/feature', 'Feature'],
-    ['kind/documentation', 'Documentation'],
-    ['kind/failing-test', 'Failing Test'],
-    ['kind/bug', 'Bug or Regression'],
-    ['kind/regression', 'Bug or Regression'],
-    ['kind/cleanup', 'Other (Cleanup or Flake)'],
-    ['kind/flake', 'Other (Cleanup or Flake)'],
-];
-function defaultConfig() {
-    return {
-        categories: [],
-        excludeLabels: [],
-        excludeAuthors: [],
-        releaseNoteBlocks: true,
-        kindLabels: [],
-        conventionalCommits: false,
-        contributors: true,
-        newContributors: true,
-        dependencies: undefined,
-        excludeContributors: [],
-    };
-}
-class ConfigReader {
-    path;
-    text;
-    constructor(path, text) {
-        this.path = path;
-        this.text = text;
-    }
-    fail(node, what) {
-        const offset = node?.range?.[0] ?? 0;
-        const before = this.text.slice(0, offset);
-        const line = before.split('\n').length;
-        const column = offset - before.lastIndexOf('\n');
-        throw new src/* UserError */.yo(`${this.path}:${line}:${column}: ${what}`, "Follow GitHub's release.yml format (changelog.categories[].title/labels, changelog.exclude.labels/authors) plus relkit's keys: release-note-blocks, kind-labels, conventional-commits, contributors, new-contributors, dependencies.", { input: 'config' });
-    }
-    strings(node, where) {
-        if (node === undefined || node === null)
-            return [];
-        if (!(0,dist/* isSeq */.oP)(node))
-            this.fail(node, `${where} must be a list of strings.`);
-        return node.items.map((item) => {
-            const value = item.value;
-            if (typeof value !== 'string' && typeof value !== 'number')
-                this.fail(item, `${where} must be a list of strings.`);
-            return String(value);
-        });
-    }
-    bool(node, where, fallback) {
-        if (node === undefined || node === null)
-            return fallback;
-        const value = node.value;
-        if (typeof value !== 'boolean')
-            this.fail(node, `${where} must be true or false.`);
-        return value;
-    }
-}
-function get(node, key) {
-    return (0,dist/* isMap */.jh)(node) ? node.get(key, true) : undefined;
-}
-function checkKeys(reader, node, allowed, where) {
-    if (node === undefined || node === null)
-        return;
-    if (!(0,dist/* isMap */.jh)(node))
-        reader.fail(node, `${where} must be a map.`);
-    for (const pair of node.items) {
-        const key = String(pair.key.value);
-        if (!allowed.includes(key))
-            reader.fail(pair.key, `unknown key "${key}" in ${where}; expected one of ${allowed.join(', ')}.`);
-    }
-}
-/** Reads a release.yml; every error names the file, line and column and what was expected. */
-function parseNotesConfig(path, text) {
-    const doc = (0,dist/* parseDocument */.Tp)(text);
-    const reader = new ConfigReader(path, text);
-    if (doc.errors[0]) {
-        const pos = doc.errors[0].pos[0];
-        reader.fail({ range: [pos, pos, pos] }, `not valid YAML: ${doc.errors[0].message.split('\n')[0]}`);
-    }
-    const root = doc.contents;
-    const config = defaultConfig();
-    if (root === null)
-        return config;
-    checkKeys(reader, root, ['changelog', 'release-note-blocks', 'kind-labels', 'conventional-commits', 'contributors', 'new-contributors', 'dependencies'], 'the top level');
-    const changelog = get(root, 'changelog');
-    checkKeys(reader, changelog, ['categories', 'exclude'], 'changelog');
-    const exclude = get(changelog, 'exclude');
-    checkKeys(reader, exclude, ['labels', 'authors'], 'changelog.exclude');
-    config.excludeLabels = reader.strings(get(exclude, 'labels'), 'changelog.exclude.labels');
-    config.excludeAuthors = reader.strings(get(exclude, 'authors'), 'changelog.exclude.authors');
-    const categories = get(changelog, 'categories');
-    if (categories !== undefined && categories !== null) {
-        if (!(0,dist/* isSeq */.oP)(categories))
-            reader.fail(categories, 'changelog.categories must be a list of { title, labels }.');
-        categories.items.forEach((item, n) => {
-            const where = `changelog.categories[${n}]`;
-            checkKeys(reader, item, ['title', 'labels', 'exclude'], where);
-            const title = get(item, 'title')?.value;
-            if (typeof title !== 'string' || !title)
-                reader.fail(item, `${where} needs a title.`);
-            const labels = reader.strings(get(item, 'labels'), `${where}.labels`);
-            if (labels.length === 0)
-                reader.fail(item, `${where} needs labels (use "*" for every PR).`);
-            const catExclude = get(item, 'exclude');
-            checkKeys(reader, catExclude, ['labels', 'authors'], `${where}.exclude`);
-            config.categories.push({
-                title,
-                labels,
-                excludeLabels: reader.strings(get(catExclude, 'labels'), `${where}.exclude.labels`),
-                excludeAuthors: reader.strings(get(catExclude, 'authors'), `${where}.exclude.authors`),
-            });
-        });
-    }
-    config.releaseNoteBlocks = reader.bool(get(root, 'release-note-blocks'), 'release-note-blocks', true);
-    const kinds = get(root, 'kind-labels');
-    if (kinds !== undefined && kinds !== null) {
-        if (kinds.value === true)
-            config.kindLabels = KUBERNETES_KINDS;
-        else if (kinds.value === false)
-            config.kindLabels = [];
-        else if ((0,dist/* isMap */.jh)(kinds))
-            config.kindLabels = kinds.items.map((pair) => [String(pair.key.value), String(pair.value.value)]);
-        else
-            reader.fail(kinds, 'kind-labels must be true (the Kubernetes kinds) or a map of label to section title.');
-    }
-    config.conventionalCommits = reader.bool(get(root, 'conventional-commits'), 'conventional-commits', false);
-    const contributors = get(root, 'contributors');
-    if ((0,dist/* isMap */.jh)(contributors)) {
-        checkKeys(reader, contributors, ['enabled', 'exclude'], 'contributors');
-        config.contributors = reader.bool(get(contributors, 'enabled'), 'contributors.enabled', true);
-        config.excludeContributors = reader.strings(get(contributors, 'exclude'), 'contributors.exclude');
-    }
-    else
-        config.contributors = reader.bool(contributors, 'contributors', true);
-    config.newContributors = reader.bool(get(root, 'new-contributors'), 'new-contributors', true);
-    const deps = get(root, 'dependencies');
-    if (deps !== undefined && deps !== null) {
-        const value = deps.value;
-        if (value === true)
-            config.dependencies = 'Dependencies';
-        else if (typeof value === 'string' && value)
-            config.dependencies = value;
-        else if (value !== false)
-            reader.fail(deps, 'dependencies must be true, false or a section title.');
-    }
-    return config;
-}
-
-;// CONCATENATED MODULE: ./packages/relnotes/src/contributors.ts
-function isBot(login, exclude) {
-    return /\[bot\]$/i.test(login) || /^(dependabot|renovate|github-actions|k8s-ci-robot)$/i.test(login) || exclude.includes(login);
-}
-/** Everyone who authored or co-authored an entry, most entries first; bots and excluded logins left out. */
-function contributors_contributors(entries, exclude) {
-    const counts = new Map();
-    for (const entry of entries)
-        for (const login of entry.authors)
-            if (!isBot(login, exclude))
-                counts.set(login, (counts.get(login) ?? 0) + 1);
-    return [...counts].map(([login, count]) => ({ login, count })).sort((a, b) => b.count - a.count || (a.login.toLowerCase() < b.login.toLowerCase() ? -1 : 1));
-}
-/**
- * PR authors whose first merged PR in the repository is in this range: one search count per
- * author ("merged PRs by X before their first one here"), all authors in one aliased query.
- */
-async function contributors_newContributors(graphql, id, entries, exclude) {
-    const first = new Map();
-    for (const entry of entries) {
-        if (entry.pr === undefined || !entry.mergedAt || isBot(entry.author, exclude))
-            continue;
-        const known = first.get(entry.author);
-        if (!known || entry.mergedAt < known.mergedAt)
-            first.set(entry.author, entry);
-    }
-    const authors = [...first.keys()].sort();
-    const found = [];
-    for (let i = 0; i < authors.length; i += 50) {
-        const chunk = authors.slice(i, i + 50);
-        const variables = {};
-        const fields = chunk.map((login, n) => {
-            variables[`q${n}`] = `repo:${id.owner}/${id.repo} is:pr is:merged author:${login} merged:<${first.get(login).mergedAt}`;
-            return `a${n}: search(query: $q${n}, type: ISSUE, first: 1) { issueCount }`;
-        });
-        const result = await graphql(`query(${chunk.map((_, n) => `$q${n}: String!`).join(', ')}) { ${fields.join(' ')} }`, variables);
-        chunk.forEach((login, n) => {
-            if (result[`a${n}`]?.issueCount === 0) {
-                const entry = first.get(login);
-                found.push({ login, pr: entry.pr, url: entry.url });
-            }
-        });
-    }
-    return found.sort((a, b) => a.pr - b.pr);
-}
-
-;// CONCATENATED MODULE: ./packages/relnotes/src/messages.ts
-/** What a commit message or PR says about where it came from. */
-/** `Merge pull request #12 from …` (merge) or `Title (#12)` (squash), on the first line. */
-function prNumberFromMessage(message) {
-    const headline = message.split('\n', 1)[0] ?? '';
-    const merge = /^Merge pull request #(\d+) /.exec(headline);
-    if (merge)
-        return Number(merge[1]);
-    const squash = /\(#(\d+)\)\s*$/.exec(headline);
-    return squash ? Number(squash[1]) : undefined;
-}
-/** The commit `git cherry-pick -x` names: `(cherry picked from commit <sha>)`. */
-function cherryPickedFrom(message) {
-    return /\(cherry picked from commit ([0-9a-f]{7,40})\)/.exec(message)?.[1];
-}
-/** The original PR a backport PR names: "Cherry pick of #N", "Automated cherry pick of #N", branch `cherry-pick-N-to-…`. */
-function backportOf(title, headRefName) {
-    const fromTitle = /^(?:\[[^\]]*\]\s*)?(?:automated\s+)?cherry[- ]pick(?:ed)?\s+of\s+#(\d+)/i.exec(title);
-    if (fromTitle)
-        return Number(fromTitle[1]);
-    const fromBranch = /^cherry-pick-(\d+)-to-/.exec(headRefName);
-    return fromBranch ? Number(fromBranch[1]) : undefined;
-}
-function coAuthors(message) {
-    const found = [];
-    for (const m of message.matchAll(/^Co-authored-by:\s*(.+?)\s*<([^>]+)>\s*$/gim)) {
-        const email = m[2].trim();
-        const login = /^(?:\d+\+)?([A-Za-z0-9-]+(?:\[bot\])?)@users\.noreply\.github\.com$/i.exec(email)?.[1];
-        found.push({ name: m[1].trim(), email, login });
-    }
-    return found;
-}
-/** A ```release-note fenced block in a PR body (Kubernetes' convention). */
-function releaseNote(body) {
-    const match = /```release-note\s*\r?\n([\s\S]*?)\r?\n?```/.exec(body);
-    if (!match)
-        return { text: undefined, none: false, actionRequired: false };
-    const text = match[1].replace(/\r\n/g, '\n').trim();
-    const none = /^(none|n\/a|na)\.?$/i.test(text);
-    if (none || text === '')
-        return { text: undefined, none, actionRequired: false };
-    const actionRequired = /^action required:?/i.test(text);
-    const stripped = actionRequired ? text.replace(/^action required:?\s*/i, '') : text;
-    return { text: stripped.charAt(0).toUpperCase() + stripped.slice(1), none: false, actionRequired };
-}
-const CONVENTIONAL = [
-    ['feat', 'Features'],
-    ['fix', 'Bug Fixes'],
-    ['perf', 'Performance'],
-    ['docs', 'Documentation'],
-    ['revert', 'Reverts'],
-];
-/** The section of a conventional commit headline (`feat(x)!: …`), or undefined for other headlines. */
-function conventionalSection(headline) {
-    const m = /^(\w+)(?:\([^)]*\))?!?:\s/.exec(headline);
-    if (!m)
-        return undefined;
-    return CONVENTIONAL.find(([type]) => type === m[1].toLowerCase())?.[1] ?? 'Other Changes';
-}
-
-;// CONCATENATED MODULE: ./packages/relnotes/src/entries.ts
-
-const OTHER = 'Other Changes';
-/**
- * What a commit says about its PR: a merge commit's body line is the PR title GitHub wrote, and its
- * subject names the author's fork (`Merge pull request #N from alice/branch`); a squash subject is
- * the title with ` (#N)`; any other commit gives its subject.
- */
-function titleFromMessage(message, number) {
-    const [subject = '', ...rest] = message.split('\n');
-    const merge = new RegExp(`^Merge pull request #${number} from ([^/\\s]+)/`).exec(subject);
-    if (merge)
-        return { title: rest.find((line) => line.trim() !== '')?.trim() ?? subject, author: merge[1], fromPr: true };
-    const squash = new RegExp(`\\s*\\(#${number}\\)\\s*$`);
-    return { title: subject.replace(squash, ''), fromPr: squash.test(subject) };
-}
-const DEPENDENCY_BOTS = /^(dependabot|renovate|renovate-bot|dependabot-preview)(\[bot\])?$/i;
-function matchesAny(labels, wanted) {
-    return wanted.includes('*') || labels.some((l) => wanted.includes(l));
-}
-/** The section a PR goes to: dependency bots, then kind labels or GitHub's categories, in order. */
-function categorize(config, pr) {
-    if (config.excludeLabels.some((l) => pr.labels.includes(l)) || config.excludeAuthors.includes(pr.author))
-        return undefined;
-    if (config.dependencies && (DEPENDENCY_BOTS.test(pr.author) || pr.labels.includes('dependencies')))
-        return config.dependencies;
-    if (config.kindLabels.length > 0)
-        return config.kindLabels.find(([label]) => pr.labels.includes(label))?.[1] ?? 'Uncategorized';
-    if (config.categories.length === 0)
-        return '';
-    for (const category of config.categories) {
-        if (category.excludeLabels.some((l) => pr.labels.includes(l)) || category.excludeAuthors.includes(pr.author))
-            continue;
-        if (matchesAny(pr.labels, category.labels))
-            return category.title;
-    }
-    return OTHER;
-}
-/** Section order: action required, then the configured order, then whatever else appeared. */
-function sectionOrder(config) {
-    const order = config.kindLabels.length > 0 ? config.kindLabels.map(([, title]) => title) : config.categories.map((c) => c.title);
-    return [
-        ...new Set([
-            '',
-            ...order,
-            ...(config.kindLabels.length > 0 ? ['Uncategorized'] : []),
-            'Features',
-            'Bug Fixes',
-            'Performance',
-            'Documentation',
-            'Reverts',
-            ...(config.dependencies ? [config.dependencies] : []),
-            OTHER,
-        ]),
-    ];
-}
-/**
- * Groups the range into entries: one per credited PR (originals for cherry-picks), one per commit
- * that has no PR. Sorted by merge time, then PR number, then commit sha: the same range gives the
- * same entries whichever way it was read.
- */
-function buildEntries(input) {
-    const { config } = input;
-    const byPr = new Map();
-    const loose = [];
-    const unreadable = new Map();
-    const skipped = new Set();
-    const sorted = [...input.commits].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.sha < b.sha ? -1 : 1));
-    for (const commit of sorted) {
-        let number = input.prOf.get(commit.sha) ?? input.commitOriginals.get(commit.sha);
-        let backport;
-        let unresolved = false;
-        if (number !== undefined && input.originals.has(number)) {
-            const original = input.originals.get(number);
-            if (original !== null && original !== undefined && input.pulls.has(original)) {
-                backport = number;
-                number = original;
-            }
-            else
-                unresolved = true;
-        }
-        const extraAuthors = coAuthors(commit.message).map((a) => input.people.who(a));
-        if (number !== undefined && !input.pulls.has(number) && !input.originals.has(number)) {
-            // A PR the history names but GitHub could not give (deleted, or a repository seeded without
-            // its PRs): one entry with what the commits say, never dropped.
-            const titled = titleFromMessage(commit.message, number);
-            const entry = unreadable.get(number);
-            if (entry) {
-                entry.commits.push(commit.sha);
-                if (titled.fromPr)
-                    entry.title = titled.title;
-                for (const a of extraAuthors)
-                    if (!entry.authors.includes(a))
-                        entry.authors.push(a);
-                continue;
-            }
-            const author = input.people.who(titled.author ? { name: '', email: '', login: titled.author } : { name: commit.authorName, email: commit.authorEmail, login: commit.authorLogin });
-            unreadable.set(number, {
-                pr: number,
-                backport: undefined,
-                title: titled.title,
-                note: undefined,
-                url: undefined,
-                author,
-                authors: [...new Set([author, ...extraAuthors])],
-                labels: [],
-                category: OTHER,
-                actionRequired: false,
-                commits: [commit.sha],
-                mergedAt: commit.date,
-                unresolvedCherryPick: false,
-            });
-            continue;
-        }
-        if (number === undefined || !input.pulls.has(number)) {
-            const headline = commit.message.split('\n', 1)[0] ?? '';
-            if (commit.parents.length > 1 || commit.authorIsBot || /\[bot\]$/.test(commit.authorLogin ?? ''))
-                continue;
-            const category = config.conventionalCommits ? (conventionalSection(headline) ?? OTHER) : OTHER;
-            const author = input.people.who({ name: commit.authorName, email: commit.authorEmail, login: commit.authorLogin });
-            loose.push({
-                pr: undefined,
-                backport: undefined,
-                title: headline,
-                note: undefined,
-                url: undefined,
-                author,
-                authors: [...new Set([author, ...extraAuthors])],
-                labels: [],
-                category,
-                actionRequired: false,
-                commits: [commit.sha],
-                mergedAt: commit.date,
-                unresolvedCherryPick: false,
-            });
-            continue;
-        }
-        if (skipped.has(number))
-            continue;
-        const existing = byPr.get(number);
-        if (existing) {
-            existing.commits.push(commit.sha);
-            for (const a of extraAuthors)
-                if (!existing.authors.includes(a))
-                    existing.authors.push(a);
-            continue;
-        }
-        const pr = input.pulls.get(number);
-        const note = config.releaseNoteBlocks ? releaseNote(pr.body) : { text: undefined, none: false, actionRequired: false };
-        const category = categorize(config, pr);
-        if (note.none || category === undefined) {
-            skipped.add(number);
-            continue;
-        }
-        byPr.set(number, {
-            pr: number,
-            backport,
-            title: pr.title,
-            note: note.text,
-            url: pr.url,
-            author: input.people.who({ name: '', email: '', login: pr.author }),
-            authors: [...new Set([pr.author, ...extraAuthors])],
-            labels: pr.labels,
-            category,
-            actionRequired: note.actionRequired || pr.labels.includes('release-note-action-required'),
-            commits: [commit.sha],
-            mergedAt: pr.mergedAt,
-            unresolvedCherryPick: unresolved,
-        });
-    }
-    const entries = [...byPr.values(), ...unreadable.values(), ...loose];
-    return entries.sort((a, b) => {
-        const at = a.mergedAt ?? '';
-        const bt = b.mergedAt ?? '';
-        if (at !== bt)
-            return at < bt ? -1 : 1;
-        if ((a.pr ?? Infinity) !== (b.pr ?? Infinity))
-            return (a.pr ?? Infinity) - (b.pr ?? Infinity);
-        return a.commits[0] < b.commits[0] ? -1 : 1;
-    });
-}
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:util"
-var external_node_util_ = __nccwpck_require__(7975);
-;// CONCATENATED MODULE: ./packages/relnotes/src/git.ts
-
-
-const run = (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile);
-/** Runs git in `dir`; undefined when git fails (not a clone, unknown revision, git missing). */
-async function git(dir, args) {
-    try {
-        const { stdout } = await run('git', args, { cwd: dir, maxBuffer: 512 * 1024 * 1024, timeout: 120_000 });
-        return stdout;
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The commit a revision names in the local clone, or undefined when the clone does not have it. */
-async function localCommit(dir, revision) {
-    const out = await git(dir, ['rev-parse', '--verify', '--quiet', `${revision}^{commit}`]);
-    return out?.trim() || undefined;
-}
-
-;// CONCATENATED MODULE: ./packages/relnotes/src/range.ts
-
-const FIELD = '\x1f';
-const RECORD = '\x1e';
-/** Commits in from..to (all of `to` when `from` is undefined) from a local clone: no API request. */
-async function localRange(dir, from, to, paths) {
-    const out = await git(dir, ['log', `--format=%H${FIELD}%P${FIELD}%an${FIELD}%ae${FIELD}%cI${FIELD}%B${RECORD}`, from ? `${from}..${to}` : to, ...(paths.length ? ['--', ...paths] : [])]);
-    if (out === undefined)
-        return undefined;
-    const commits = out
-        .split(RECORD)
-        .map((r) => r.replace(/^\n/, ''))
-        .filter((r) => r.trim() !== '')
-        .map((record) => {
-        const [sha = '', parents = '', authorName = '', authorEmail = '', date = '', message = ''] = record.split(FIELD);
-        return {
-            sha,
-            parents: parents.split(' ').filter(Boolean),
-            message: message.replace(/\n+$/, ''),
-            authorName,
-            authorEmail,
-            authorLogin: undefined,
-            authorIsBot: false,
-            associated: undefined,
-            date: new Date(date).toISOString(),
-        };
-    });
-    const diverged = from !== undefined && (await git(dir, ['merge-base', '--is-ancestor', from, to])) === undefined;
-    return { commits, source: 'local clone', diverged };
-}
-/** Which commits of a merge's second parent line belong to it (for numbering commits of merged branches locally). */
-async function mergedBranchCommits(dir, merge) {
-    if (merge.parents.length < 2)
-        return [];
-    const out = await git(dir, ['rev-list', `${merge.parents[0]}..${merge.parents[1]}`]);
-    return out?.split('\n').filter(Boolean) ?? [];
-}
-const COMMIT_FIELDS = `oid committedDate message parents(first: 2) { nodes { oid } } author { name email user { login __typename } } associatedPullRequests(first: 5) { nodes { number } }`;
-function fromGraphql(node) {
-    return {
-        sha: node.oid,
-        parents: node.parents.nodes.map((p) => p.oid),
-        message: node.message,
-        authorName: node.author?.name ?? '',
-        authorEmail: node.author?.email ?? '',
-        authorLogin: node.author?.user?.login,
-        authorIsBot: node.author?.user?.__typename === 'Bot',
-        associated: node.associatedPullRequests.nodes.map((p) => p.number),
-        date: new Date(node.committedDate).toISOString(),
-    };
-}
-const COMPARE = `query($owner: String!, $name: String!, $base: String!, $head: String!, $after: String) {
-  repository(owner: $owner, name: $name) {
-    ref(qualifiedName: $base) {
-      compare(headRef: $head) {
-        status
-        commits(first: 100, after: $after) { pageInfo { hasNextPage endCursor } nodes { ${COMMIT_FIELDS} } }
-      }
-    }
-  }
-}`;
-const HISTORY = `query($owner: String!, $name: String!, $head: String!, $after: String, $path: String) {
-  repository(owner: $owner, name: $name) {
-    object(expression: $head) { ... on Commit { history(first: 100, after: $after, path: $path) { pageInfo { hasNextPage endCursor } nodes { ${COMMIT_FIELDS} } } } }
-  }
-}`;
-async function range_history(graphql, id, head, path, keepGoing) {
-    const nodes = [];
-    let after = null;
-    for (;;) {
-        const result = await graphql(HISTORY, { owner: id.owner, name: id.repo, head, after, path: path ?? null });
-        const page = result.repository.object?.history;
-        if (!page)
-            break;
-        nodes.push(...page.nodes);
-        if (!page.pageInfo.hasNextPage || !keepGoing(page))
-            break;
-        after = page.pageInfo.endCursor;
-    }
-    return nodes;
-}
-/**
- * Commits in from..to through the API: GraphQL `compare` from the `from` ref, 100 commits a page,
- * each with its associated PRs; `history` when there is no `from`; REST compare pages for a `from`
- * that is a bare SHA. `paths` narrows to commits touching them.
- */
-async function apiRange(clients, id, from, to, paths) {
-    let commits = [];
-    let diverged = false;
-    if (!from) {
-        commits = (await range_history(clients.graphql, id, to, undefined, () => true)).map(fromGraphql);
-    }
-    else if (from.ref) {
-        let after = null;
-        for (;;) {
-            const result = await clients.graphql(COMPARE, {
-                owner: id.owner,
-                name: id.repo,
-                base: from.ref,
-                head: to,
-                after,
-            });
-            const compare = result.repository.ref?.compare;
-            if (!compare)
-                break;
-            diverged = compare.status === 'DIVERGED';
-            commits.push(...compare.commits.nodes.map(fromGraphql));
-            if (!compare.commits.pageInfo.hasNextPage)
-                break;
-            after = compare.commits.pageInfo.endCursor;
-        }
-    }
-    else {
-        for (let page = 1;; page++) {
-            const { data } = await clients.rest.rest.repos.compareCommitsWithBasehead({ owner: id.owner, repo: id.repo, basehead: `${from.sha}...${to}`, per_page: 100, page });
-            diverged = data.status === 'diverged';
-            commits.push(...data.commits.map((c) => ({
-                sha: c.sha,
-                parents: c.parents.map((p) => p.sha),
-                message: c.commit.message,
-                authorName: c.commit.author?.name ?? '',
-                authorEmail: c.commit.author?.email ?? '',
-                authorLogin: c.author?.login,
-                authorIsBot: c.author?.type === 'Bot',
-                associated: undefined,
-                date: new Date(c.commit.committer?.date ?? 0).toISOString(),
-            })));
-            if (data.commits.length < 100)
-                break;
-        }
-    }
-    if (paths.length > 0) {
-        const inRange = new Set(commits.map((c) => c.sha));
-        const touching = new Set();
-        for (const path of paths) {
-            // History is newest first; once a whole page is outside the range, older pages are too.
-            const found = await range_history(clients.graphql, id, to, path, (page) => page.nodes.some((n) => inRange.has(n.oid)));
-            for (const n of found)
-                if (inRange.has(n.oid))
-                    touching.add(n.oid);
-        }
-        commits = commits.filter((c) => touching.has(c.sha));
-    }
-    return { commits, source: 'GitHub API', diverged };
-}
-
-;// CONCATENATED MODULE: ./packages/relnotes/src/pulls.ts
-
-
-const PER_QUERY = 100;
-/**
- * An alias that names something missing (an issue number, a force-pushed-away commit) makes GitHub
- * answer NOT_FOUND for it and data for the rest: keep the rest.
- */
-async function partial(query) {
-    try {
-        return await query;
-    }
-    catch (error) {
-        const { data, errors } = error;
-        if (data?.repository && errors?.every((e) => e.type === 'NOT_FOUND'))
-            return data;
-        throw error;
-    }
-}
-function chunks(items, size) {
-    const out = [];
-    for (let i = 0; i < items.length; i += size)
-        out.push(items.slice(i, i + size));
-    return out;
-}
-const PULL_FIELDS = `number title body url mergedAt headRefName baseRefName author { login __typename } labels(first: 50) { nodes { name } } mergeCommit { oid }`;
-/**
- * PR details by number: up to 100 PRs a query as aliases, queries run `parallel` at a time (within
- * GitHub's secondary limits on concurrent requests). Numbers that are not PRs (issues) come back absent.
- */
-async function fetchPulls(graphql, id, numbers, parallel = 4) {
-    const unique = [...new Set(numbers)].sort((a, b) => a - b);
-    const pulls = new Map();
-    const pages = await (0,src/* runBounded */.Bb)(chunks(unique, PER_QUERY).map((chunk) => async () => {
-        const fields = chunk.map((n) => `p${n}: issueOrPullRequest(number: ${n}) { __typename ... on PullRequest { ${PULL_FIELDS} } }`).join('\n');
-        const result = await partial(graphql(`query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`, {
-            owner: id.owner,
-            name: id.repo,
-        }));
-        return result.repository;
-    }), parallel);
-    for (const page of pages) {
-        for (const node of Object.values(page)) {
-            if (!node || node.__typename !== 'PullRequest')
-                continue;
-            pulls.set(node.number, {
-                number: node.number,
-                title: node.title,
-                body: node.body ?? '',
-                url: node.url,
-                author: node.author?.login ?? 'ghost',
-                authorIsBot: node.author?.__typename === 'Bot',
-                labels: node.labels.nodes.map((l) => l.name).sort(),
-                mergedAt: node.mergedAt,
-                headRefName: node.headRefName,
-                baseRefName: node.baseRefName,
-                mergeCommit: node.mergeCommit?.oid,
-            });
-        }
-    }
-    return pulls;
-}
-/** Commits by oid with their associated PRs and author login, 100 a query (commits without a PR number locally, cherry-pick originals). */
-async function fetchCommits(graphql, id, shas, parallel = 4) {
-    const commits = new Map();
-    const pages = await (0,src/* runBounded */.Bb)(chunks([...new Set(shas)], PER_QUERY).map((chunk) => async () => {
-        const fields = chunk.map((sha, n) => `c${n}: object(oid: "${sha}") { ... on Commit { ${COMMIT_FIELDS} } }`).join('\n');
-        const result = await partial(graphql(`query($owner: String!, $name: String!) { repository(owner: $owner, name: $name) { ${fields} } }`, {
-            owner: id.owner,
-            name: id.repo,
-        }));
-        return result.repository;
-    }), parallel);
-    for (const page of pages)
-        for (const node of Object.values(page))
-            if (node?.oid)
-                commits.set(node.oid, fromGraphql(node));
-    return commits;
-}
-/**
- * The recovery for GitHub's association lag: a commit merged moments ago has no
- * `associatedPullRequests` yet, but REST `commits/{sha}/pulls` finds the PR it merged.
- */
-async function recoverAssociation(rest, id, sha) {
-    const { data } = await rest.rest.repos.listPullRequestsAssociatedWithCommit({ owner: id.owner, repo: id.repo, commit_sha: sha, per_page: 10 });
-    return data.map((p) => p.number);
-}
-
-;// CONCATENATED MODULE: ./packages/relnotes/src/people.ts
-/**
- * A `.mailmap` as git reads it (gitmailmap(5)): `Proper Name <proper@email> Commit Name
- * <commit@email>` and its shorter forms; emails compare without case, `#` starts a comment.
- */
-function parseMailmap(text) {
-    const entries = [];
-    for (const raw of text.split('\n')) {
-        const line = raw.replace(/#.*$/, '').trim();
-        const parts = [...line.matchAll(/\s*([^<]*?)\s*<([^>]*)>/g)].map((m) => ({ name: m[1] || undefined, email: m[2].trim() }));
-        if (parts.length === 1)
-            entries.push({ properName: parts[0].name, properEmail: undefined, commitName: undefined, commitEmail: parts[0].email.toLowerCase() });
-        else if (parts.length >= 2)
-            entries.push({ properName: parts[0].name, properEmail: parts[0].email, commitName: parts[1].name, commitEmail: parts[1].email.toLowerCase() });
-    }
-    return entries;
-}
-/**
- * Who people are in the notes: the `.mailmap` folds a person's names and addresses into one, and an
- * address that any commit of the range ties to a GitHub login stands for that login, so one person
- * is one contributor. Someone with no login is shown by name, never as an `@mention`.
- */
-class People {
-    mailmap;
-    loginOf = new Map();
-    names = new Set();
-    logins = new Set();
-    constructor(commits, mailmap) {
-        this.mailmap = mailmap;
-        for (const c of commits)
-            if (c.authorLogin)
-                this.loginOf.set(this.canonical({ name: c.authorName, email: c.authorEmail, login: undefined }).email, c.authorLogin);
-    }
-    canonical(person) {
-        const email = person.email.toLowerCase();
-        const match = this.mailmap.find((m) => m.commitEmail === email && m.commitName !== undefined && m.commitName === person.name) ??
-            this.mailmap.find((m) => m.commitEmail === email && m.commitName === undefined);
-        return { name: match?.properName ?? person.name, email: (match?.properEmail ?? person.email).toLowerCase() };
-    }
-    /** The identity a person is credited under: their login when known, else their (mailmapped) name. */
-    who(person) {
-        const canonical = person.login ? undefined : this.canonical(person);
-        const login = person.login ?? this.loginOf.get(canonical.email) ?? /^(?:\d+\+)?([A-Za-z0-9-]+(?:\[bot\])?)@users\.noreply\.github\.com$/i.exec(canonical.email)?.[1];
-        if (login) {
-            this.logins.add(login);
-            return login;
-        }
-        this.names.add(canonical.name);
-        return canonical.name;
-    }
-    /** Identities credited by name because no login is known for them. */
-    nameOnly() {
-        return [...this.names].filter((name) => !this.logins.has(name)).sort();
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-;// CONCATENATED MODULE: ./packages/relnotes/src/resolve.ts
-
-
-
-function versionOf(tag, prefix) {
-    if (!tag.startsWith(prefix))
-        return undefined;
-    const rest = tag.slice(prefix.length).replace(/^v(?=\d)/, '');
-    return semver_default().valid(rest) ? new (semver_default()).SemVer(rest) : undefined;
-}
-/**
- * Release tags that could be the previous release, best first: semver tags with the prefix, lower
- * than `version` when it is given (so v0.14.9 on branch v0.14 gets v0.14.8, not v0.15.0 from main),
- * pre-releases only when the new version is one.
- */
-function previousCandidates(tags, prefix, version) {
-    const target = version ? (semver_default().valid(version.replace(/^v/, '')) ? new (semver_default()).SemVer(version.replace(/^v/, '')) : undefined) : undefined;
-    return tags
-        .map((tag) => ({ tag, v: versionOf(tag, prefix) }))
-        .filter((t) => t.v !== undefined)
-        .filter((t) => !target || semver_default().lt(t.v, target))
-        .filter((t) => t.v.prerelease.length === 0 || (target !== undefined && target.prerelease.length > 0))
-        .sort((a, b) => semver_default().rcompare(a.v, b.v) || (a.tag < b.tag ? -1 : 1))
-        .map((t) => t.tag);
-}
-function nearest(tags, wanted) {
-    const score = (tag) => {
-        let common = 0;
-        while (common < tag.length && tag[common] === wanted[common])
-            common++;
-        return common;
-    };
-    return [...tags].sort((a, b) => score(b) - score(a) || (a < b ? 1 : -1)).slice(0, 5);
-}
-/** An annotated tag resolves to its Tag object; the commit is its target. */
-const OID = 'oid ... on Tag { target { oid } }';
-async function apiTags(rest, id, prefix) {
-    const { data } = await rest.rest.git.listMatchingRefs({ owner: id.owner, repo: id.repo, ref: `tags/${prefix}` });
-    return data.map((r) => r.ref.slice('refs/tags/'.length));
-}
-function unknownFrom(from, tags) {
-    const close = nearest(tags, from);
-    return new src/* UserError */.yo(`Input \`from\`: "${from}" is neither a tag, a branch nor a commit of the repository.${close.length ? ` Nearest tags: ${close.join(', ')}.` : ''}`, 'Set `from` to the previous release tag (or leave it empty to pick it from the tags).', { input: 'from' });
-}
-/** `to` and `from` from a local clone: no API request. Undefined when the clone lacks `to`. */
-async function resolveLocally(dir, to, from, prefix, version) {
-    const toSha = await localCommit(dir, to);
-    if (!toSha)
-        return undefined;
-    const refOf = async (name) => ((await localCommit(dir, `refs/tags/${name}`)) ? `refs/tags/${name}` : (await localCommit(dir, `refs/heads/${name}`)) ? `refs/heads/${name}` : undefined);
-    const tags = (await git(dir, ['tag', '--list']))?.split('\n').filter(Boolean) ?? [];
-    if (from !== undefined) {
-        const sha = await localCommit(dir, from);
-        if (!sha) {
-            // A shallow clone may simply not have it: let the API path decide.
-            if ((await git(dir, ['rev-parse', '--is-shallow-repository']))?.trim() === 'true')
-                return undefined;
-            throw unknownFrom(from, tags);
-        }
-        return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: { name: from, sha, ref: await refOf(from) } };
-    }
-    const candidates = previousCandidates(tags, prefix, version);
-    const highest = version !== undefined ? candidates[0] : undefined;
-    const highestSha = highest ? await localCommit(dir, `refs/tags/${highest}`) : undefined;
-    // The previous release may have been cut on a release branch (MetalLB's and GAIE's main): like
-    // GitHub's compare, the notes then start where the two lines parted, not at an older tag on this one.
-    if (highest &&
-        highestSha &&
-        highestSha !== toSha &&
-        (await git(dir, ['merge-base', '--is-ancestor', toSha, highestSha])) === undefined &&
-        (await git(dir, ['merge-base', highestSha, toSha])) !== undefined) {
-        const across = (await git(dir, ['merge-base', '--is-ancestor', highestSha, toSha])) === undefined;
-        return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: { name: highest, sha: highestSha, ref: `refs/tags/${highest}` }, acrossBranches: across };
-    }
-    for (const tag of candidates) {
-        const sha = await localCommit(dir, `refs/tags/${tag}`);
-        if (sha && sha !== toSha && (await git(dir, ['merge-base', '--is-ancestor', sha, toSha])) !== undefined) {
-            return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: { name: tag, sha, ref: `refs/tags/${tag}` } };
-        }
-    }
-    return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: undefined };
-}
-/**
- * `to` and `from` through the API: the tag list (one REST request) when `from` must be chosen, and one
- * GraphQL query that resolves `to` and checks which candidates are its ancestors.
- */
-async function resolveRemotely(clients, id, to, from, prefix, version) {
-    const candidates = from !== undefined ? [from] : previousCandidates(await apiTags(clients.rest, id, prefix), prefix, version).slice(0, 20);
-    // The .mailmap at `to` rides along in the same query, so credits need no request of their own.
-    const variables = { owner: id.owner, name: id.repo, to, mailmap: `${to}:.mailmap` };
-    const fields = candidates.map((name, n) => {
-        variables[`c${n}`] = name;
-        variables[`t${n}`] = `refs/tags/${name}`;
-        variables[`h${n}`] = `refs/heads/${name}`;
-        return `o${n}: object(expression: $c${n}) { ${OID} } t${n}: ref(qualifiedName: $t${n}) { compare(headRef: $to) { status } } h${n}: ref(qualifiedName: $h${n}) { name }`;
-    });
-    const declarations = candidates.map((_, n) => `$c${n}: String!, $t${n}: String!, $h${n}: String!`).join(', ');
-    const result = await clients.graphql(`query($owner: String!, $name: String!, $to: String!, $mailmap: String!${declarations ? `, ${declarations}` : ''}) { repository(owner: $owner, name: $name) { toObject: object(expression: $to) { ${OID} } mailmapBlob: object(expression: $mailmap) { ... on Blob { text } } ${fields.join(' ')} } }`, variables);
-    const repo = result.repository;
-    const mailmap = repo.mailmapBlob?.text ?? undefined;
-    const toSha = repo.toObject?.target?.oid ?? repo.toObject?.oid;
-    if (!toSha)
-        throw new src/* UserError */.yo(`Input \`to\`: "${to}" is not a commit, tag or branch of ${id.owner}/${id.repo}.`, 'Set `to` to the release commit or tag (default: GITHUB_SHA).', { input: 'to' });
-    const toPoint = { name: to, sha: toSha, ref: undefined };
-    if (from !== undefined) {
-        const sha = repo.o0?.target?.oid ?? repo.o0?.oid;
-        if (!sha)
-            throw unknownFrom(from, await apiTags(clients.rest, id, ''));
-        return { to: toPoint, from: { name: from, sha, ref: repo.t0 ? `refs/tags/${from}` : repo.h0 ? `refs/heads/${from}` : undefined }, mailmap };
-    }
-    // As locally: the highest release below `version`, cut on another line, is the previous release.
-    const topStatus = repo.t0?.compare?.status;
-    const topSha = repo.o0?.target?.oid ?? repo.o0?.oid;
-    if (version !== undefined && candidates[0] && topSha && topSha !== toSha && topStatus === 'DIVERGED') {
-        return { to: toPoint, from: { name: candidates[0], sha: topSha, ref: `refs/tags/${candidates[0]}` }, mailmap, acrossBranches: true };
-    }
-    for (const [n, tag] of candidates.entries()) {
-        const status = repo[`t${n}`]?.compare?.status;
-        const sha = repo[`o${n}`]?.target?.oid ?? repo[`o${n}`]?.oid;
-        if (sha && sha !== toSha && (status === 'AHEAD' || status === 'IDENTICAL'))
-            return { to: toPoint, from: { name: tag, sha, ref: `refs/tags/${tag}` }, mailmap };
-    }
-    return { to: toPoint, from: undefined, mailmap };
-}
-
-;// CONCATENATED MODULE: ./packages/relnotes/src/generate.ts
-
-
-
-
-
-
-
-
-const RECENT_MS = 24 * 3_600_000;
-/** Commit → PR number: from its own message, from the merge that brought it in, or from GitHub's association. */
-async function numberCommits(range, localDir, fetchLoose) {
-    const prOf = new Map();
-    for (const c of range.commits) {
-        const n = prNumberFromMessage(c.message);
-        if (n !== undefined)
-            prOf.set(c.sha, n);
-    }
-    if (range.source === 'local clone' && localDir) {
-        for (const merge of range.commits.filter((c) => c.parents.length > 1 && prOf.has(c.sha))) {
-            for (const sha of await mergedBranchCommits(localDir, merge))
-                if (!prOf.has(sha))
-                    prOf.set(sha, prOf.get(merge.sha));
-        }
-        const loose = range.commits.filter((c) => !prOf.has(c.sha));
-        if (loose.length > 0) {
-            const fetched = await fetchLoose(loose.map((c) => c.sha));
-            for (const c of loose) {
-                const remote = fetched.get(c.sha);
-                if (!remote)
-                    continue;
-                c.associated = remote.associated;
-                c.authorLogin = remote.authorLogin;
-                c.authorIsBot = remote.authorIsBot;
-            }
-        }
-    }
-    for (const c of range.commits) {
-        if (!prOf.has(c.sha) && c.associated?.length)
-            prOf.set(c.sha, Math.min(...c.associated));
-    }
-    return prOf;
-}
-/** Which path the notes take (local clone or API) and why, so a run that fell back to the API says so. */
-function readingFrom(request, resolved, ranged) {
-    const why = request.localWhy ? `: ${request.localWhy}` : '';
-    if (!request.localDir)
-        return `Reading commits through the GitHub API${why || ': no local clone'}.`;
-    if (!resolved)
-        return `Reading commits through the GitHub API: the clone at ${request.localDir} does not have ${request.to}${request.from ? ` or ${request.from}` : ''} (a shallow checkout? check out with fetch-depth: 0).`;
-    if (!ranged)
-        return `Reading commits through the GitHub API: git log failed in the clone at ${request.localDir}.`;
-    return `Reading commits from the local clone at ${request.localDir}${why}; no API request for the range.`;
-}
-/**
- * Reads the range (a local clone when it has the commits, else the API), finds every PR with as
- * few requests as the range allows, follows cherry-picks to their originals, and returns the
- * document the renderers print.
- */
-async function generateNotes(clients, request) {
-    const { id, config } = request;
-    const local = request.localDir ? await resolveLocally(request.localDir, request.to, request.from, request.tagPrefix, request.version) : undefined;
-    const remote = local ? undefined : await resolveRemotely(clients, id, request.to, request.from, request.tagPrefix, request.version);
-    const points = local ?? remote;
-    let range;
-    if (local && request.localDir)
-        range = await localRange(request.localDir, points.from?.sha, points.to.sha, request.paths);
-    request.log(readingFrom(request, local !== undefined, range !== undefined));
-    range ??= await apiRange(clients, id, points.from ? { ...(points.from.ref ? { ref: points.from.ref } : {}), sha: points.from.sha } : undefined, points.to.sha, request.paths);
-    request.log(`Range ${points.from?.name ?? '(start of history)'}..${points.to.name}: ${range.commits.length} commit(s), read from the ${range.source}.`);
-    if (range.diverged && points.acrossBranches)
-        request.log(`${points.from?.name}, the previous release, was cut on another branch: the notes cover the commits since ${points.to.name} and it parted (their merge base), as GitHub's compare does.`);
-    else if (range.diverged)
-        request.warn(`${points.from?.name} is not an ancestor of ${points.to.name}: the notes cover the commits since their merge base.`);
-    const prOf = await numberCommits(range, request.localDir, (shas) => fetchCommits(clients.graphql, id, shas, request.parallel));
-    // GitHub's association lags behind a fresh merge: ask REST for recent commits still without a PR.
-    const now = request.now?.() ?? Date.now();
-    for (const c of range.commits) {
-        if (prOf.has(c.sha) || c.parents.length > 1 || now - Date.parse(c.date) > RECENT_MS || (c.associated?.length ?? 0) > 0)
-            continue;
-        const recovered = await recoverAssociation(clients.rest, id, c.sha);
-        if (recovered.length > 0)
-            prOf.set(c.sha, Math.min(...recovered));
-    }
-    const pulls = await fetchPulls(clients.graphql, id, [...prOf.values()], request.parallel);
-    // Cherry-picks: by backport PR title/branch, and by the -x trailer on commits.
-    const wanted = new Map();
-    for (const pr of pulls.values()) {
-        const original = backportOf(pr.title, pr.headRefName);
-        if (original !== undefined && original !== pr.number)
-            wanted.set(pr.number, original);
-    }
-    // A -x trailer is only followed when nothing else names the PR: a commit with its own PR number
-    // (a squash title survives cherry-picking) or a backport PR whose title names the original needs no lookup.
-    const trailerOf = new Map();
-    for (const c of range.commits) {
-        const original = cherryPickedFrom(c.message);
-        const own = prOf.get(c.sha);
-        const ownTitled = own !== undefined && (wanted.has(own) || prNumberFromMessage(c.message) === own);
-        if (original && !ownTitled)
-            trailerOf.set(c.sha, original);
-    }
-    const originalCommits = trailerOf.size > 0 ? await fetchCommits(clients.graphql, id, [...new Set(trailerOf.values())], request.parallel) : new Map();
-    const prOfOriginal = (sha) => {
-        const commit = [...originalCommits.values()].find((c) => c.sha.startsWith(sha));
-        if (!commit)
-            return undefined;
-        return prNumberFromMessage(commit.message) ?? (commit.associated?.length ? Math.min(...commit.associated) : undefined);
-    };
-    const commitOriginals = new Map();
-    for (const [sha, original] of trailerOf) {
-        const number = prOfOriginal(original);
-        const own = prOf.get(sha);
-        if (number === undefined || number === own)
-            continue;
-        if (own === undefined)
-            commitOriginals.set(sha, number);
-        else if (!wanted.has(own))
-            wanted.set(own, number);
-    }
-    const missing = [...new Set([...wanted.values(), ...commitOriginals.values()])].filter((n) => !pulls.has(n));
-    if (missing.length > 0)
-        for (const [n, pr] of await fetchPulls(clients.graphql, id, missing, request.parallel))
-            pulls.set(n, pr);
-    const originals = new Map();
-    for (const [backport, original] of wanted)
-        originals.set(backport, pulls.has(original) ? original : null);
-    for (const [sha, original] of commitOriginals)
-        if (!pulls.has(original))
-            commitOriginals.delete(sha);
-    const unreadable = [...new Set(prOf.values())].filter((n) => !pulls.has(n)).sort((a, b) => a - b);
-    if (unreadable.length > 0) {
-        // Without the PR, GitHub associates nothing with its branch commits: the merge commit's second
-        // parent and its ancestors off the first-parent line are that PR's, as git sees them.
-        const bySha = new Map(range.commits.map((c) => [c.sha, c]));
-        const mainline = new Set();
-        for (let c = bySha.get(points.to.sha); c && !mainline.has(c.sha); c = bySha.get(c.parents[0] ?? ''))
-            mainline.add(c.sha);
-        for (const merge of range.commits) {
-            const number = prOf.get(merge.sha);
-            if (merge.parents.length < 2 || number === undefined || pulls.has(number))
-                continue;
-            const stack = [merge.parents[1]];
-            while (stack.length > 0) {
-                const sha = stack.pop();
-                const commit = bySha.get(sha);
-                if (!commit || mainline.has(sha) || prOf.has(sha))
-                    continue;
-                prOf.set(sha, number);
-                stack.push(...commit.parents);
-            }
-        }
-    }
-    if (unreadable.length > 0) {
-        request.warn(`${unreadable.length} pull request(s) named by the history could not be read from ${id.owner}/${id.repo} (${unreadable
-            .slice(0, 10)
-            .map((n) => `#${n}`)
-            .join(', ')}${unreadable.length > 10 ? ', …' : ''}): each is listed with what its commits say (no labels, no release-note block).`);
-    }
-    const mailmap = local && request.localDir ? await git(request.localDir, ['show', `${points.to.sha}:.mailmap`]) : remote?.mailmap;
-    const people = new People(range.commits, parseMailmap(mailmap ?? ''));
-    const entries = buildEntries({ commits: range.commits, prOf, pulls, originals, commitOriginals, config, people });
-    const contributors = config.contributors ? contributors_contributors(entries, config.excludeContributors) : undefined;
-    const newContributors = config.newContributors ? await contributors_newContributors(clients.graphql, id, entries, config.excludeContributors) : undefined;
-    // The new tag is spelled like the previous one (v0.14.8 → v0.14.9; 4.0.0 → 4.2.0).
-    const version = request.version?.replace(/^v/, '');
-    const previousVersion = points.from?.name.slice(request.tagPrefix.length).replace(/^v/, '');
-    const head = version && points.from && previousVersion ? points.from.name.replace(previousVersion, version) : version ? `${request.tagPrefix}${version}` : points.to.name;
-    return {
-        version,
-        previous: points.from?.name,
-        to: points.to.name,
-        date: request.date,
-        compareUrl: points.from ? `${request.serverUrl}/${id.owner}/${id.repo}/compare/${points.from.name}...${head}` : undefined,
-        source: range.source,
-        sections: sectionOrder(config),
-        entries,
-        contributors,
-        newContributors,
-        commitCount: range.commits.length,
-        nameOnly: people.nameOnly(),
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/relnotes/src/render.ts
-
-/** `@login`, or the plain name of someone with no known login (an `@` would mention a stranger). */
-function mention(doc, who) {
-    return doc.nameOnly.includes(who) ? who : `@${who}`;
-}
-function fill(template, doc) {
-    return (0,src/* fillPlaceholders */.Ct)(template, { version: doc.version ?? '', previous: doc.previous ?? '', date: doc.date, compare_url: doc.compareUrl ?? '' });
-}
-function line(doc, entry, bullet) {
-    const text = (entry.note ?? entry.title).trim().split('\n').join('\n  ');
-    const where = entry.url ? ` in [#${entry.pr}](${entry.url})` : entry.commits[0] ? ` in ${entry.commits[0].slice(0, 12)}` : '';
-    const backport = entry.backport !== undefined ? ` (backport #${entry.backport})` : entry.unresolvedCherryPick ? ' (cherry-pick; original not found)' : '';
-    return `${bullet} ${text} by ${mention(doc, entry.author)}${where}${backport}`;
-}
-function grouped(doc) {
-    const groups = [];
-    const actionRequired = doc.entries.filter((e) => e.actionRequired);
-    if (actionRequired.length > 0)
-        groups.push(['Action Required', actionRequired]);
-    for (const section of doc.sections) {
-        const entries = doc.entries.filter((e) => e.category === section);
-        if (entries.length > 0)
-            groups.push([section, entries]);
-    }
-    return groups;
-}
-/** GitHub's generated-notes layout: What's Changed by section, New Contributors, contributors, Full Changelog. */
-function renderMarkdown(doc, options) {
-    const out = [];
-    if (options.header)
-        out.push(fill(options.header, doc).trimEnd(), '');
-    out.push("## What's Changed", '');
-    const groups = grouped(doc);
-    if (groups.length === 0)
-        out.push('No changes.', '');
-    for (const [section, entries] of groups) {
-        if (section)
-            out.push(`### ${section}`, '');
-        for (const entry of entries)
-            out.push(line(doc, entry, '*'));
-        out.push('');
-    }
-    if (doc.newContributors?.length) {
-        out.push('## New Contributors', '');
-        for (const c of doc.newContributors)
-            out.push(`* @${c.login} made their first contribution in [#${c.pr}](${c.url})`);
-        out.push('');
-    }
-    if (doc.contributors?.length) {
-        out.push('## Contributors', '');
-        for (const c of doc.contributors)
-            out.push(`* ${mention(doc, c.login)} (${c.count})`);
-        out.push('');
-    }
-    if (doc.compareUrl)
-        out.push(fullChangelog(doc.compareUrl), '');
-    if (options.footer)
-        out.push(fill(options.footer, doc).trimEnd(), '');
-    return `${out.join('\n').trimEnd()}\n`;
-}
-function fullChangelog(url) {
-    return `**Full Changelog**: [${url.slice(url.lastIndexOf('/compare/') + '/compare/'.length)}](${url})`;
-}
-/** A Keep a Changelog section: `## [version] - date`, one `###` per section. */
-function renderKeepAChangelog(doc, options) {
-    const out = [`## [${doc.version ?? 'Unreleased'}] - ${doc.date}`, ''];
-    if (options.header)
-        out.push(fill(options.header, doc).trimEnd(), '');
-    for (const [section, entries] of grouped(doc)) {
-        out.push(`### ${section || 'Changed'}`, '');
-        for (const entry of entries)
-            out.push(line(doc, entry, '-'));
-        out.push('');
-    }
-    if (doc.newContributors?.length) {
-        out.push('### New Contributors', '');
-        for (const c of doc.newContributors)
-            out.push(`- @${c.login} made their first contribution in [#${c.pr}](${c.url})`);
-        out.push('');
-    }
-    if (doc.compareUrl)
-        out.push(fullChangelog(doc.compareUrl), '');
-    if (options.footer)
-        out.push(fill(options.footer, doc).trimEnd(), '');
-    return `${out.join('\n').trimEnd()}\n`;
-}
-/** The documented JSON form (see the action README). */
-function renderJson(doc) {
-    return `${JSON.stringify({
-        version: doc.version ?? null,
-        previous: doc.previous ?? null,
-        to: doc.to,
-        date: doc.date,
-        compareUrl: doc.compareUrl ?? null,
-        commitCount: doc.commitCount,
-        entries: doc.entries.map((e) => ({
-            pr: e.pr ?? null,
-            backport: e.backport ?? null,
-            title: e.title,
-            note: e.note ?? null,
-            category: e.category,
-            actionRequired: e.actionRequired,
-            author: e.author,
-            authors: e.authors,
-            labels: e.labels,
-            url: e.url ?? null,
-            commits: e.commits,
-        })),
-        contributors: doc.contributors ?? [],
-        newContributors: doc.newContributors ?? [],
-    }, null, 2)}\n`;
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./packages/relnotes/src/changelog-file.ts
-
-
-
-/** A level-2 ATX heading (`## 1.2.0`) or a setext heading (a line underlined with `===` or `---`, as kube-rs writes them): its text. */
-function headingText(lines, index) {
-    const line = lines[index];
-    const atx = /^##\s+(.*)$/.exec(line);
-    if (atx)
-        return atx[1];
-    const next = lines[index + 1];
-    if (next !== undefined && /^(=+|-+)\s*$/.test(next) && line.trim() !== '' && !/^[-*+>#|]|^\s/.test(line))
-        return line;
-    return undefined;
-}
-/**
- * Puts this version's section into a changelog: replaces the section already there for the version
- * (so a re-run changes nothing), else inserts it above the newest release section (below the title
- * and an Unreleased section, if any).
- */
-function placeSection(existing, section, version) {
-    const eol = existing.includes('\r\n') ? '\r\n' : '\n';
-    const body = section.replace(/\n/g, eol);
-    const lines = existing.split(eol);
-    const headings = lines.map((_, i) => headingText(lines, i));
-    const nextHeading = (from) => {
-        let i = from;
-        while (i < lines.length && headings[i] === undefined)
-            i++;
-        return i;
-    };
-    const mine = new RegExp(`^\\[?v?${(0,src/* escapeRegex */.$f)(version)}\\]?(\\s|\\(|$)`);
-    const start = headings.findIndex((h) => h !== undefined && mine.test(h));
-    if (start >= 0) {
-        const end = nextHeading(start + 1);
-        return [...lines.slice(0, start), ...body.replace(new RegExp(`${(0,src/* escapeRegex */.$f)(eol)}$`), '').split(eol), ...(end < lines.length ? [''] : []), ...lines.slice(end)].join(eol);
-    }
-    let at = headings.findIndex((h) => h !== undefined && !/unreleased/i.test(h));
-    if (at < 0)
-        at = lines.length;
-    const before = lines.slice(0, at);
-    while (before.length > 0 && before.at(-1) === '')
-        before.pop();
-    return [...before, ...(before.length ? [''] : []), ...body.replace(new RegExp(`${(0,src/* escapeRegex */.$f)(eol)}$`), '').split(eol), '', ...lines.slice(at)]
-        .join(eol)
-        .replace(new RegExp(`(${(0,src/* escapeRegex */.$f)(eol)})+$`), eol);
-}
-function endWithOneNewline(text, eol) {
-    return `${text.replace(/(\r?\n)+$/, '')}${eol}`;
-}
-async function writeChangelog(path, section, version) {
-    const existing = await (0,promises_namespaceObject.readFile)(path, 'utf8').catch(() => '# Changelog\n');
-    const next = endWithOneNewline(placeSection(existing, section, version), existing.includes('\r\n') ? '\r\n' : '\n');
-    if (next === existing)
-        return false;
-    const temp = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.relkit-${process.pid}.tmp`);
-    await (0,promises_namespaceObject.writeFile)(temp, next);
-    await (0,promises_namespaceObject.rename)(temp, path);
-    return true;
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: ./packages/relnotes/src/sources.ts
-
-
-
-
-/**
- * The workspace, when it is a clone of this repository: in Actions the checkout of the workflow's
- * own repository, from a terminal a clone whose origin names it.
- */
-async function localCloneOf(dir, owner, repo, env) {
-    const name = `${owner}/${repo}`;
-    if (!(0,external_node_fs_.existsSync)((0,external_node_path_.join)(dir, '.git')))
-        return { dir: undefined, why: `the workspace ${dir} is not a git clone (no actions/checkout step before this one?)` };
-    if (env.GITHUB_ACTIONS === 'true' && env.GITHUB_REPOSITORY?.toLowerCase() === name.toLowerCase())
-        return { dir, why: `the workspace is the checkout of ${name}` };
-    try {
-        const { stdout } = await (0,external_node_util_.promisify)(external_node_child_process_namespaceObject.execFile)('git', ['config', '--get', 'remote.origin.url'], { cwd: dir });
-        // A clone's origin may carry credentials (https://user:token@github.com/…): they never reach the log.
-        const origin = stdout.trim().replace(/^([a-z][\w+.-]*:\/\/)[^@/]*@/i, '$1');
-        return origin
-            .toLowerCase()
-            .replace(/\.git$/, '')
-            .endsWith(name.toLowerCase())
-            ? { dir, why: `the workspace is a clone of ${name} (origin ${origin})` }
-            : { dir: undefined, why: `the workspace is a clone of ${origin}, not of ${name}` };
-    }
-    catch {
-        return { dir: undefined, why: `the workspace clone has no origin naming ${name}` };
-    }
-}
-/** `.github/release.yml` of the repository at `ref`, when there is no checkout to read it from. */
-async function readRepositoryConfig(rest, id, ref) {
-    for (const path of ['.github/release.yml', '.github/release.yaml']) {
-        try {
-            const { data } = await rest.rest.repos.getContent({ owner: id.owner, repo: id.repo, path, ref });
-            if ('content' in data && typeof data.content === 'string')
-                return Buffer.from(data.content, 'base64').toString('utf8');
-        }
-        catch (error) {
-            if (error.status !== 404)
-                throw error;
-        }
-    }
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./packages/relnotes/src/run.ts
-
-
-
-
-
-
-
-
-/** gen-relnotes: the repository's release.yml, the notes of the range, the notes file and the changelog section. */
-async function runGenRelnotes(clients, input, env) {
-    const { owner, repo } = input;
-    const clone = await localCloneOf(input.workspace, owner, repo, env);
-    let config;
-    if (input.config) {
-        const { given, real } = input.config;
-        const text = await (0,promises_namespaceObject.readFile)(real, 'utf8').catch(() => {
-            throw new src/* UserError */.yo(`Input \`config\`: ${given} cannot be read.`, 'Give the path of a release.yml relative to the workspace, or leave `config` empty.', { input: 'config' });
-        });
-        config = parseNotesConfig(given, text);
-    }
-    else {
-        const remote = await readRepositoryConfig(clients.rest, { owner, repo }, input.to);
-        config = remote ? parseNotesConfig(`${owner}/${repo}:.github/release.yml`, remote) : defaultConfig();
-    }
-    const doc = await generateNotes(clients, {
-        id: { owner, repo },
-        to: input.to,
-        from: input.from,
-        version: input.version,
-        tagPrefix: input.tagPrefix,
-        paths: input.paths,
-        config,
-        localDir: clone.dir,
-        localWhy: clone.why,
-        parallel: 4,
-        date: input.date,
-        serverUrl: input.serverUrl,
-        log: clients.log,
-        warn: clients.warn,
-    });
-    const options = { header: input.header, footer: input.footer };
-    const markdown = renderMarkdown(doc, options);
-    const section = renderKeepAChangelog(doc, options);
-    const json = renderJson(doc);
-    const notes = input.format === 'json' ? json : input.format === 'keep-a-changelog' ? section : markdown;
-    await (0,promises_namespaceObject.mkdir)((0,external_node_path_.dirname)(input.outputFile), { recursive: true });
-    await (0,promises_namespaceObject.writeFile)(input.outputFile, notes);
-    const changelog = input.changelog;
-    if (changelog) {
-        await clients.writes.perform({ method: 'WRITE', target: changelog.given, summary: `put the ${doc.version} section into ${changelog.given}` }, () => writeChangelog(changelog.real, section, doc.version));
-    }
-    return { doc, notes, markdown, json };
-}
-
-;// CONCATENATED MODULE: ./packages/relnotes/src/index.ts
-
-
-
-
-
-
-
-
-/***/ }),
-
 /***/ 2613:
 /***/ ((module) => {
 
@@ -47607,13 +47592,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
 /***/ 7067:
 /***/ ((module) => {
 
@@ -47632,13 +47610,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 

@@ -33610,121 +33610,179 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2537:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ readInputs)
-/* harmony export */ });
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9937);
-
-/** Every input is read and checked here, before anything is sent. */
-function readInputs(ctx) {
-    const { inputs } = ctx;
-    const { owner, repo } = inputs.repository(process.env);
-    const input = {
-        token: inputs.string('token', { required: true }),
-        owner,
-        repo,
-        branch: inputs.string('branch'),
-        action: inputs.oneOf('action', ['lock', 'unlock'], { default: 'lock' }),
-        method: inputs.oneOf('method', ['ruleset', 'protection'], { default: 'ruleset' }),
-        bypassAppId: inputs.integer('bypass-app-id', { min: 1 }),
-        holder: inputs.string('holder'),
-        unlockOnExit: inputs.boolean('unlock-on-exit', { default: false }),
-        failIfLockedByOther: inputs.boolean('fail-if-locked-by-other', { default: true }),
-    };
-    if (input.method === 'protection' && input.bypassAppId !== undefined) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo('`bypass-app-id` only works with `method: ruleset`.', 'Remove `bypass-app-id`, or use `method: ruleset`.', { input: 'bypass-app-id' });
-    }
-    return input;
-}
-
-
-/***/ }),
-
 /***/ 4334:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _relkit_branch_lock__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8960);
-/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1444);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2537);
-/* harmony import */ var _report_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(8578);
+/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8356);
 
 
-
-
-// Runs after the job whatever happened (post-if: always()); unlocks only what main was asked to give back.
-await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(async (ctx) => {
-    if (ctx.getState('unlock-on-exit') !== 'true')
-        return;
-    ctx.log('unlock-on-exit: unlocking now that the job is over.');
-    const input = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readInputs */ .K)(ctx);
-    (0,_report_js__WEBPACK_IMPORTED_MODULE_3__/* .report */ .z)(ctx, input, 'unlock', await (0,_relkit_branch_lock__WEBPACK_IMPORTED_MODULE_0__/* .runLockBranch */ .F)({ rest: ctx.github({ token: input.token }).rest, writes: ctx.writes, log: ctx.log }, input, 'unlock', process.env));
-});
+await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_step_js__WEBPACK_IMPORTED_MODULE_1__/* .postStep */ .F);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 8578:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   z: () => (/* binding */ report)
-/* harmony export */ });
-const STATUS_TEXT = {
-    locked: 'locked',
-    'already-locked': 'already locked by this holder (nothing changed)',
-    'locked-by-other': 'locked by another holder',
-    unlocked: 'unlocked',
-    'already-unlocked': 'was not locked by this holder (nothing changed)',
-};
-/** Outputs and the job summary of a lock or unlock, for the main step and the post step alike. */
-function report(ctx, input, action, { outcome, branch, holder }) {
-    ctx.setOutput('locked', outcome.locked);
-    ctx.setOutput('lock-id', outcome.lockId);
-    ctx.setOutput('holder', outcome.holder);
-    if (input.method === 'protection')
-        ctx.setOutput('previous-state', outcome.previousState === undefined ? '' : JSON.stringify(outcome.previousState));
-    const repoName = `${input.owner}/${input.repo}`;
-    ctx.summary
-        .heading(`${action === 'lock' ? 'Lock' : 'Unlock'} ${repoName}@${branch}${ctx.writes.mock ? ' (mock)' : ''}`, 2)
-        .table(['', ''], [
-        ['Branch', `\`${branch}\``],
-        ['Method', input.method],
-        ['Holder', holder.url ? `[${holder.id}](${holder.url})` : holder.id],
-        ['Result', STATUS_TEXT[outcome.status]],
-        ['Lock id', outcome.lockId || '—'],
-        ...(outcome.others.length > 0 ? [['Other holders', outcome.others.join(', ')]] : []),
-    ]);
-    for (const request of outcome.sent) {
-        if (request.body !== undefined)
-            ctx.summary.details(`${request.method} ${request.path}`, `\`\`\`json\n${JSON.stringify(request.body, null, 2)}\n\`\`\``);
-    }
-    ctx.summary.details('Unlock by hand if everything else fails', input.method === 'ruleset'
-        ? `Delete the ruleset named \`relkit-lock/${branch}: ${holder.id}\` under Settings → Rules → Rulesets, or:\n\n\`gh api -X DELETE repos/${repoName}/rulesets/${outcome.lockId || '<id>'}\``
-        : `Restore the branch protection in Settings → Branches (the previous state is the \`previous-state\` output), then delete the lock record: \`gh api -X DELETE repos/${repoName}/git/refs/relkit/locks/${branch}\``);
-}
-
-
-/***/ }),
-
-/***/ 8960:
+/***/ 8356:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  F: () => (/* reexport */ runLockBranch)
+  F: () => (/* binding */ postStep)
 });
 
-// UNUSED EXPORTS: lockBranch
+// UNUSED EXPORTS: mainStep
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 3 modules
-var src = __nccwpck_require__(9937);
+// EXTERNAL MODULE: ./packages/kit/src/errors.ts
+var errors = __nccwpck_require__(7817);
+// EXTERNAL MODULE: ./packages/kit/src/inputs.ts
+var inputs = __nccwpck_require__(6415);
+// EXTERNAL MODULE: ./packages/kit/src/duration.ts
+var duration = __nccwpck_require__(5438);
+// EXTERNAL MODULE: ./packages/kit/src/summary.ts + 1 modules
+var summary = __nccwpck_require__(4337);
+// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 28 modules
+var github_client = __nccwpck_require__(9412);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
+
+
+
+const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
+function inside(root, path) {
+    const rel = relative(root, path);
+    return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+function realRoot(root) {
+    try {
+        return realpathSync(root.path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Names the path's kind of special file, or undefined for a regular file or folder. */
+function specialKind(stats) {
+    if (stats.isFIFO())
+        return 'a FIFO';
+    if (stats.isSocket())
+        return 'a socket';
+    if (stats.isCharacterDevice() || stats.isBlockDevice())
+        return 'a device';
+    return undefined;
+}
+/**
+ * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
+ * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
+ * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
+ * link to a terminal). Called before the first write, in mock mode too.
+ */
+function confinePath(value, options) {
+    const { input, roots, kind } = options;
+    const label = `Input \`${input}\`: "${value}"`;
+    const [first] = roots;
+    if (!first)
+        throw new Error('confinePath needs at least one root');
+    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
+    const absolute = resolve(first.path, value);
+    const lexicalRoot = roots.find((r) => inside(resolve(r.path), absolute));
+    if (!lexicalRoot) {
+        const why = isAbsolute(value) ? `is an absolute path outside ${rootsText}` : value.split(/[\\/]/).includes('..') ? `leaves ${rootsText} with \`..\`` : `is outside ${rootsText}`;
+        throw new UserError(`${label} ${why}.`, FIX, { input });
+    }
+    let existing;
+    try {
+        existing = lstatSync(absolute);
+    }
+    catch {
+        existing = undefined;
+    }
+    if (!existing) {
+        if (kind !== 'output')
+            throw new UserError(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
+        // The file is created later: its nearest existing folder decides where it would land.
+        let parent = dirname(absolute);
+        while (!pathExists(parent) && dirname(parent) !== parent)
+            parent = dirname(parent);
+        const realParent = realpathSync(parent);
+        const root = roots.find((r) => {
+            const real = realRoot(r);
+            return real !== undefined && inside(real, realParent);
+        });
+        if (!root)
+            throw new UserError(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
+        const real = resolve(realParent, relative(parent, absolute));
+        return { real, relative: relative(realRoot(root), real).split(sep).join('/'), root };
+    }
+    let real;
+    try {
+        real = realpathSync(absolute);
+    }
+    catch {
+        throw new UserError(`${label} is a symlink whose target does not exist.`, FIX, { input });
+    }
+    const root = roots.find((r) => {
+        const rr = realRoot(r);
+        return rr !== undefined && inside(rr, real);
+    });
+    if (!root)
+        throw new UserError(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
+    const stats = statSync(real);
+    const special = specialKind(stats);
+    if (special)
+        throw new UserError(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
+    if (kind === 'directory' && !stats.isDirectory())
+        throw new UserError(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
+    if (kind !== 'directory' && !stats.isFile())
+        throw new UserError(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
+    return { real, relative: relative(realRoot(root), real).split(sep).join('/'), root };
+}
+function pathExists(path) {
+    try {
+        lstatSync(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
+ * segment), before it is expanded; every match is then checked with confinePath.
+ */
+function checkPattern(pattern, options) {
+    const label = `Input \`${options.input}\`: "${pattern}"`;
+    if (isAbsolute(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
+        throw new UserError(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
+    if (pattern.split(/[\\/]/).includes('..'))
+        throw new UserError(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
+}
+/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
+function workspaceRoot(env) {
+    return { path: resolve(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
+}
+/** RUNNER_TEMP as a root, where the runner provides it. */
+function runnerTempRoot(env) {
+    return env.RUNNER_TEMP ? [{ path: resolve(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
+
+
+
+
+
+
+
+
+
 ;// CONCATENATED MODULE: ./packages/branch-lock/src/holder.ts
 function runUrl(env, runId, repository = env.GITHUB_REPOSITORY) {
     if (!repository)
@@ -33803,7 +33861,7 @@ function minimalLock() {
 ;// CONCATENATED MODULE: ./packages/branch-lock/src/errors.ts
 
 function cannotAdminister(repository, error) {
-    return new src/* UserError */.yo(`This token cannot administer branches of ${repository} (${(0,src/* httpStatus */.nG)(error)} ${(0,src/* githubMessage */.hg)(error)}).`, 'GITHUB_TOKEN never has Administration permission; use a GitHub App token (actions/create-github-app-token) with Administration: write, or an admin token, in `token`.', { input: 'token', cause: error });
+    return new errors/* UserError */.yo(`This token cannot administer branches of ${repository} (${(0,errors/* httpStatus */.nG)(error)} ${(0,errors/* githubMessage */.hg)(error)}).`, 'GITHUB_TOKEN never has Administration permission; use a GitHub App token (actions/create-github-app-token) with Administration: write, or an admin token, in `token`.', { input: 'token', cause: error });
 }
 
 ;// CONCATENATED MODULE: ./packages/branch-lock/src/lock.ts
@@ -33838,21 +33896,21 @@ async function resolveBranch(rest, owner, repo, branch) {
             name = (await rest.rest.repos.get({ owner, repo })).data.default_branch;
     }
     catch (error) {
-        if ((0,src/* httpStatus */.nG)(error) === 404) {
-            throw new src/* UserError */.yo(`Repository ${owner}/${repo} was not found (404 ${(0,src/* githubMessage */.hg)(error)}).`, 'Check `repository` (OWNER/NAME) and that the token can see it.', {
+        if ((0,errors/* httpStatus */.nG)(error) === 404) {
+            throw new errors/* UserError */.yo(`Repository ${owner}/${repo} was not found (404 ${(0,errors/* githubMessage */.hg)(error)}).`, 'Check `repository` (OWNER/NAME) and that the token can see it.', {
                 input: 'repository',
                 cause: error,
             });
         }
-        throw (0,src/* explainGitHubError */.Pm)(error, `read ${owner}/${repo}`, 'Administration: write');
+        throw (0,errors/* explainGitHubError */.Pm)(error, `read ${owner}/${repo}`, 'Administration: write');
     }
     try {
         await rest.rest.repos.getBranch({ owner, repo, branch: name });
         return name;
     }
     catch (error) {
-        if ((0,src/* httpStatus */.nG)(error) !== 404)
-            throw (0,src/* explainGitHubError */.Pm)(error, `read branch ${name} of ${owner}/${repo}`, 'Administration: write');
+        if ((0,errors/* httpStatus */.nG)(error) !== 404)
+            throw (0,errors/* explainGitHubError */.Pm)(error, `read branch ${name} of ${owner}/${repo}`, 'Administration: write');
         const branches = await rest.paginate(rest.rest.repos.listBranches, { owner, repo, per_page: 100 });
         const wanted = name.toLowerCase();
         const similar = branches
@@ -33860,7 +33918,7 @@ async function resolveBranch(rest, owner, repo, branch) {
             .filter((b) => b.distance <= Math.max(2, Math.floor(wanted.length / 3)) || b.name.toLowerCase().includes(wanted) || wanted.includes(b.name.toLowerCase()))
             .sort((a, b) => a.distance - b.distance)
             .map((b) => b.name);
-        throw new src/* UserError */.yo(`Branch \`${name}\` does not exist in ${owner}/${repo}.`, similar.length > 0
+        throw new errors/* UserError */.yo(`Branch \`${name}\` does not exist in ${owner}/${repo}.`, similar.length > 0
             ? `Set \`branch\` to an existing branch, e.g. ${similar
                 .slice(0, 5)
                 .map((b) => `\`${b}\``)
@@ -33878,9 +33936,9 @@ async function readProtection(t) {
         return protectionGetToPut(data);
     }
     catch (error) {
-        if ((0,src/* httpStatus */.nG)(error) === 404 && /Branch not protected/i.test((0,src/* githubMessage */.hg)(error)))
+        if ((0,errors/* httpStatus */.nG)(error) === 404 && /Branch not protected/i.test((0,errors/* githubMessage */.hg)(error)))
             return null;
-        if ((0,src/* httpStatus */.nG)(error) === 403 || (0,src/* httpStatus */.nG)(error) === 404)
+        if ((0,errors/* httpStatus */.nG)(error) === 403 || (0,errors/* httpStatus */.nG)(error) === 404)
             throw cannotAdminister(fullName(t), error);
         throw error;
     }
@@ -33893,7 +33951,7 @@ async function relkitRulesets(t) {
         .sort((a, b) => a.id - b.id);
 }
 function lockedByOther(t, others) {
-    return new src/* UserError */.yo(`Branch \`${t.branch}\` of ${fullName(t)} is already locked by ${others.map((o) => holderLink(o, t.env, fullName(t))).join(', ')}.`, 'Wait for that release to finish (it unlocks at the end), unlock it with `action: unlock` and its `holder`, or set `fail-if-locked-by-other: false` to proceed anyway.', { input: 'fail-if-locked-by-other' });
+    return new errors/* UserError */.yo(`Branch \`${t.branch}\` of ${fullName(t)} is already locked by ${others.map((o) => holderLink(o, t.env, fullName(t))).join(', ')}.`, 'Wait for that release to finish (it unlocks at the end), unlock it with `action: unlock` and its `holder`, or set `fail-if-locked-by-other: false` to proceed anyway.', { input: 'fail-if-locked-by-other' });
 }
 function rulesetBody(t, options) {
     return {
@@ -33921,13 +33979,13 @@ async function lockWithRuleset(t, options) {
         await t.writes.perform({ method: 'POST', target: path, summary: `create ruleset "${String(body.name)}" locking ${t.branch}` }, async () => (await t.rest.rest.repos.createRepoRuleset({ owner: t.owner, repo: t.repo, ...body })).data.id, () => 0);
     }
     catch (error) {
-        if ((0,src/* httpStatus */.nG)(error) === 403 || (0,src/* httpStatus */.nG)(error) === 404)
+        if ((0,errors/* httpStatus */.nG)(error) === 403 || (0,errors/* httpStatus */.nG)(error) === 404)
             throw cannotAdminister(fullName(t), error);
-        if ((0,src/* httpStatus */.nG)(error) === 422 && options.bypassAppId !== undefined && /actor|bypass/i.test((0,src/* githubMessage */.hg)(error))) {
-            throw new src/* UserError */.yo(`GitHub refused app ${options.bypassAppId} as a bypass actor (${(0,src/* githubMessage */.hg)(error)}).`, 'Set `bypass-app-id` to the id of a GitHub App installed on this repository; the GitHub Actions app behind GITHUB_TOKEN (15368) can never bypass a ruleset.', { input: 'bypass-app-id', cause: error });
+        if ((0,errors/* httpStatus */.nG)(error) === 422 && options.bypassAppId !== undefined && /actor|bypass/i.test((0,errors/* githubMessage */.hg)(error))) {
+            throw new errors/* UserError */.yo(`GitHub refused app ${options.bypassAppId} as a bypass actor (${(0,errors/* githubMessage */.hg)(error)}).`, 'Set `bypass-app-id` to the id of a GitHub App installed on this repository; the GitHub Actions app behind GITHUB_TOKEN (15368) can never bypass a ruleset.', { input: 'bypass-app-id', cause: error });
         }
         // A create whose answer was lost and then retried meets its own ruleset: "Name must be unique".
-        if ((0,src/* httpStatus */.nG)(error) !== 422)
+        if ((0,errors/* httpStatus */.nG)(error) !== 422)
             throw error;
         refused = error;
     }
@@ -33937,7 +33995,7 @@ async function lockWithRuleset(t, options) {
     const after = await relkitRulesets(t);
     const ours = after.find((r) => r.holder === t.holder.id);
     if (!ours) {
-        throw new src/* UserError */.yo(`GitHub refused the lock ruleset "${String(body.name)}" (422 ${refused ? (0,src/* githubMessage */.hg)(refused) : 'and it is not listed'}).`, 'Check `holder` (it becomes part of the ruleset name) and `branch`; the job summary shows the ruleset that was sent.', { input: 'holder', ...(refused ? { cause: refused } : {}) });
+        throw new errors/* UserError */.yo(`GitHub refused the lock ruleset "${String(body.name)}" (422 ${refused ? (0,errors/* githubMessage */.hg)(refused) : 'and it is not listed'}).`, 'Check `holder` (it becomes part of the ruleset name) and `branch`; the job summary shows the ruleset that was sent.', { input: 'holder', ...(refused ? { cause: refused } : {}) });
     }
     const winner = after[0];
     if (options.failIfLockedByOther && winner.holder !== t.holder.id) {
@@ -33963,7 +34021,7 @@ async function unlockRuleset(t) {
         }
         catch (error) {
             // Deleted already by a retried request whose first answer was lost.
-            if ((0,src/* httpStatus */.nG)(error) !== 404)
+            if ((0,errors/* httpStatus */.nG)(error) !== 404)
                 throw error;
         }
         sent.push({ method: 'DELETE', path });
@@ -33981,7 +34039,7 @@ async function readRecord(t) {
         return JSON.parse(Buffer.from(blob.data.content, 'base64').toString('utf8'));
     }
     catch (error) {
-        if ((0,src/* httpStatus */.nG)(error) === 404)
+        if ((0,errors/* httpStatus */.nG)(error) === 404)
             return undefined;
         throw error;
     }
@@ -33994,7 +34052,7 @@ async function writeRecord(t, record) {
             await t.rest.rest.git.createRef({ owner: t.owner, repo: t.repo, ref: `refs/${recordRef(t.branch)}`, sha: blob.data.sha });
         }
         catch (error) {
-            if ((0,src/* httpStatus */.nG)(error) !== 422)
+            if ((0,errors/* httpStatus */.nG)(error) !== 422)
                 throw error;
             await t.rest.rest.git.updateRef({ owner: t.owner, repo: t.repo, ref: recordRef(t.branch), sha: blob.data.sha, force: true });
         }
@@ -34007,7 +34065,7 @@ async function putProtection(t, body, summary) {
             await t.rest.rest.repos.updateBranchProtection({ owner: t.owner, repo: t.repo, branch: t.branch, ...body });
         }
         catch (error) {
-            if ((0,src/* httpStatus */.nG)(error) === 403 || (0,src/* httpStatus */.nG)(error) === 404)
+            if ((0,errors/* httpStatus */.nG)(error) === 403 || (0,errors/* httpStatus */.nG)(error) === 404)
                 throw cannotAdminister(fullName(t), error);
             throw error;
         }
@@ -34045,7 +34103,7 @@ async function unlockProtection(t, options) {
         return { status: 'already-unlocked', locked: false, lockId: '', holder: t.holder.id, others: [], sent: [] };
     }
     if (record.holder !== t.holder.id && options.failIfLockedByOther) {
-        throw new src/* UserError */.yo(`The lock on \`${t.branch}\` is held by ${holderLink(record.holder, t.env, fullName(t))}, not by ${t.holder.id}.`, `Unlock with \`holder: ${record.holder}\`, or set \`fail-if-locked-by-other: false\` to remove it anyway.`, { input: 'holder' });
+        throw new errors/* UserError */.yo(`The lock on \`${t.branch}\` is held by ${holderLink(record.holder, t.env, fullName(t))}, not by ${t.holder.id}.`, `Unlock with \`holder: ${record.holder}\`, or set \`fail-if-locked-by-other: false\` to remove it anyway.`, { input: 'holder' });
     }
     const path = `/repos/${fullName(t)}/branches/${t.branch}/protection`;
     const sent = [];
@@ -34059,7 +34117,7 @@ async function unlockProtection(t, options) {
                 await t.rest.rest.repos.deleteBranchProtection({ owner: t.owner, repo: t.repo, branch: t.branch });
             }
             catch (error) {
-                if ((0,src/* httpStatus */.nG)(error) !== 404)
+                if ((0,errors/* httpStatus */.nG)(error) !== 404)
                     throw error;
             }
         });
@@ -34070,7 +34128,7 @@ async function unlockProtection(t, options) {
             await t.rest.rest.git.deleteRef({ owner: t.owner, repo: t.repo, ref: recordRef(t.branch) });
         }
         catch (error) {
-            if ((0,src/* httpStatus */.nG)(error) !== 422 && (0,src/* httpStatus */.nG)(error) !== 404)
+            if ((0,errors/* httpStatus */.nG)(error) !== 422 && (0,errors/* httpStatus */.nG)(error) !== 404)
                 throw error;
         }
     });
@@ -34087,7 +34145,7 @@ async function unlockBranch(t, options) {
 
 
 /** lock-branch's main step (`lock` or `unlock`) and its post step (`unlock`), one call each. */
-async function runLockBranch(clients, input, action, env) {
+async function run_runLockBranch(clients, input, action, env) {
     const branch = await resolveBranch(clients.rest, input.owner, input.repo, input.branch);
     const holder = resolveHolder(input.holder, env);
     const target = { rest: clients.rest, writes: clients.writes, owner: input.owner, repo: input.repo, branch, method: input.method, holder, env, log: clients.log };
@@ -34102,6 +34160,85 @@ async function runLockBranch(clients, input, action, env) {
 
 
 
+;// CONCATENATED MODULE: ./actions/lock-branch/src/inputs.ts
+
+/** Every input is read and checked here, before anything is sent. */
+function inputs_readInputs(ctx) {
+    const { inputs } = ctx;
+    const { owner, repo } = inputs.repository(ctx.env);
+    const input = {
+        token: inputs.string('token', { required: true }),
+        owner,
+        repo,
+        branch: inputs.string('branch'),
+        action: inputs.oneOf('action', ['lock', 'unlock'], { default: 'lock' }),
+        method: inputs.oneOf('method', ['ruleset', 'protection'], { default: 'ruleset' }),
+        bypassAppId: inputs.integer('bypass-app-id', { min: 1 }),
+        holder: inputs.string('holder'),
+        unlockOnExit: inputs.boolean('unlock-on-exit', { default: false }),
+        failIfLockedByOther: inputs.boolean('fail-if-locked-by-other', { default: true }),
+    };
+    if (input.method === 'protection' && input.bypassAppId !== undefined) {
+        throw new errors/* UserError */.yo('`bypass-app-id` only works with `method: ruleset`.', 'Remove `bypass-app-id`, or use `method: ruleset`.', { input: 'bypass-app-id' });
+    }
+    return input;
+}
+
+;// CONCATENATED MODULE: ./actions/lock-branch/src/report.ts
+const STATUS_TEXT = {
+    locked: 'locked',
+    'already-locked': 'already locked by this holder (nothing changed)',
+    'locked-by-other': 'locked by another holder',
+    unlocked: 'unlocked',
+    'already-unlocked': 'was not locked by this holder (nothing changed)',
+};
+/** Outputs and the job summary of a lock or unlock, for the main step and the post step alike. */
+function report_report(ctx, input, action, { outcome, branch, holder }) {
+    ctx.setOutput('locked', outcome.locked);
+    ctx.setOutput('lock-id', outcome.lockId);
+    ctx.setOutput('holder', outcome.holder);
+    if (input.method === 'protection')
+        ctx.setOutput('previous-state', outcome.previousState === undefined ? '' : JSON.stringify(outcome.previousState));
+    const repoName = `${input.owner}/${input.repo}`;
+    ctx.summary
+        .heading(`${action === 'lock' ? 'Lock' : 'Unlock'} ${repoName}@${branch}${ctx.writes.mock ? ' (mock)' : ''}`, 2)
+        .table(['', ''], [
+        ['Branch', `\`${branch}\``],
+        ['Method', input.method],
+        ['Holder', holder.url ? `[${holder.id}](${holder.url})` : holder.id],
+        ['Result', STATUS_TEXT[outcome.status]],
+        ['Lock id', outcome.lockId || '—'],
+        ...(outcome.others.length > 0 ? [['Other holders', outcome.others.join(', ')]] : []),
+    ]);
+    for (const request of outcome.sent) {
+        if (request.body !== undefined)
+            ctx.summary.details(`${request.method} ${request.path}`, `\`\`\`json\n${JSON.stringify(request.body, null, 2)}\n\`\`\``);
+    }
+    ctx.summary.details('Unlock by hand if everything else fails', input.method === 'ruleset'
+        ? `Delete the ruleset named \`relkit-lock/${branch}: ${holder.id}\` under Settings → Rules → Rulesets, or:\n\n\`gh api -X DELETE repos/${repoName}/rulesets/${outcome.lockId || '<id>'}\``
+        : `Restore the branch protection in Settings → Branches (the previous state is the \`previous-state\` output), then delete the lock record: \`gh api -X DELETE repos/${repoName}/git/refs/relkit/locks/${branch}\``);
+}
+
+;// CONCATENATED MODULE: ./actions/lock-branch/src/step.ts
+
+
+
+async function mainStep(ctx) {
+    const input = readInputs(ctx);
+    if (input.unlockOnExit && input.action === 'lock')
+        ctx.saveState('unlock-on-exit', 'true');
+    const result = await runLockBranch({ rest: ctx.github({ token: input.token }).rest, writes: ctx.writes, log: ctx.log }, input, input.action, ctx.env);
+    report(ctx, input, input.action, result);
+}
+// Runs after the job whatever happened (post-if: always()); unlocks only what main was asked to give back.
+async function postStep(ctx) {
+    if (ctx.getState('unlock-on-exit') !== 'true')
+        return;
+    ctx.log('unlock-on-exit: unlocking now that the job is over.');
+    const input = inputs_readInputs(ctx);
+    report_report(ctx, input, 'unlock', await run_runLockBranch({ rest: ctx.github({ token: input.token }).rest, writes: ctx.writes, log: ctx.log }, input, 'unlock', ctx.env));
+}
+
 
 /***/ }),
 
@@ -34111,10 +34248,10 @@ async function runLockBranch(clients, input, action, env) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  C: () => (/* reexport */ runAction)
+  Cs: () => (/* reexport */ runAction)
 });
 
-// UNUSED EXPORTS: outputValue
+// UNUSED EXPORTS: outputValue, runStepOn
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -35512,7 +35649,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary_summary = _summary;
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -37127,71 +37264,94 @@ function outputValue(value) {
         return JSON.stringify(value);
     return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : '';
 }
-function reportFailure(error) {
+function reportFailure(host, error) {
     if ((0,errors/* isUserError */.iU)(error)) {
-        setFailed(`${error.message}\nFix: ${error.fix}`);
+        host.setFailed(`${error.message}\nFix: ${error.fix}`);
         return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    setFailed(message);
+    host.setFailed(message);
     if (error instanceof Error && error.stack)
-        info(error.stack);
+        host.info(error.stack);
+}
+function runnerHost() {
+    return {
+        env: process.env,
+        getInput: (name) => getInput(name),
+        info: (line) => info(line),
+        warning: (line) => warning(line),
+        setFailed: (message) => setFailed(message),
+        setOutput: (name, value) => setOutput(name, value),
+        saveState: (name, value) => saveState(name, value),
+        getState: (name) => getState(name),
+        setSecret: (secret) => core_setSecret(secret),
+        writeSummary: process.env.GITHUB_STEP_SUMMARY
+            ? async (markdown) => {
+                await summary.addRaw(markdown, true).write();
+            }
+            : undefined,
+    };
+}
+/** Runs an action step on the runner. */
+function runAction(step, options = {}) {
+    return runStepOn(runnerHost(), step, options);
 }
 /**
- * Runs an action body. `mock` is read before anything else so even a failed run reports
+ * Runs an action step on a host. `mock` is read before anything else so even a failed run reports
  * whether it was a rehearsal; the write plan and summary reach the job summary either way.
  */
-async function runAction(main, options = {}) {
+async function runStepOn(host, step, options = {}) {
     // Masked before any input is checked, so no later line — an error message included — can show it.
     for (const name of SECRET_INPUTS) {
-        const value = getInput(name);
+        const value = host.getInput(name);
         if (value)
-            core_setSecret(value);
+            host.setSecret(value);
     }
-    const inputs = new src_inputs/* Inputs */.G((name) => getInput(name));
+    const inputs = new src_inputs/* Inputs */.G((name) => host.getInput(name));
     const clients = [];
     let writes;
     const summary = new src_summary/* SummaryBuilder */.C();
     try {
         const mock = inputs.boolean('mock', { default: options.mockDefault ?? false });
-        writes = new WritePath({ mock, log: (line) => info(line) });
-        await main({
+        writes = new WritePath({ mock, log: host.info });
+        await step({
             inputs,
+            env: host.env,
             writes,
             summary,
-            log: (line) => info(line),
-            warn: (line) => warning(line),
-            setOutput: (name, value) => setOutput(name, outputValue(value)),
-            saveState: (name, value) => saveState(name, outputValue(value)),
-            getState: (name) => getState(name),
-            mask: (secret) => core_setSecret(secret),
+            log: host.info,
+            warn: host.warning,
+            setOutput: (name, value) => host.setOutput(name, outputValue(value)),
+            saveState: (name, value) => host.saveState(name, outputValue(value)),
+            getState: host.getState,
+            mask: host.setSecret,
             github: (clientOptions) => {
-                const created = (0,github_client/* createGitHubClients */.Y8)({ ...clientOptions, maskSecret: core_setSecret, log: (line) => info(line) });
+                const created = (0,github_client/* createGitHubClients */.Y8)({ ...clientOptions, env: host.env, maskSecret: host.setSecret, log: host.info });
                 clients.push(created);
                 return created;
             },
         });
     }
     catch (error) {
-        reportFailure(error);
+        reportFailure(host, error);
     }
     finally {
-        await writeSummary(summary, writes, clients);
+        await writeSummary(host, summary, writes, clients);
     }
 }
-async function writeSummary(summary, writes, clients) {
+async function writeSummary(host, summary, writes, clients) {
     let markdown = summary.toMarkdown();
     if (writes)
         markdown += `\n${(0,src_summary/* writePlanSection */.m)(writes.writes, writes.mock).toMarkdown()}`;
     if (clients.length > 0)
         markdown += `\nGitHub API requests: ${clients.reduce((sum, c) => sum + c.requests.total, 0)}\n`;
-    if (!process.env.GITHUB_STEP_SUMMARY)
+    if (!host.writeSummary)
         return;
     try {
-        await summary_summary.addRaw(markdown, true).write();
+        await host.writeSummary(markdown);
     }
     catch (error) {
-        warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        host.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
 }
 
@@ -42864,170 +43024,6 @@ function createGitHubClients(options) {
     const upload = assetUploader({ fetch: baseFetch, token: options.token, retries, retryBaseMs, requestTimeoutMs, requests, log });
     return { rest, graphql, requests, apiUrl, graphqlUrl, upload };
 }
-
-
-/***/ }),
-
-/***/ 9937:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  yo: () => (/* reexport */ errors/* UserError */.yo),
-  Pm: () => (/* reexport */ errors/* explainGitHubError */.Pm),
-  hg: () => (/* reexport */ errors/* githubMessage */.hg),
-  nG: () => (/* reexport */ errors/* httpStatus */.nG)
-});
-
-// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, checkPattern, confinePath, createGitHubClients, escapeHtml, escapeRegex, fillPlaceholders, formatDuration, isContentCreating, isUserError, parseDuration, runBounded, runnerTempRoot, unknownPlaceholders, workspaceRoot, writePlanSection
-
-// EXTERNAL MODULE: ./packages/kit/src/errors.ts
-var errors = __nccwpck_require__(7817);
-// EXTERNAL MODULE: ./packages/kit/src/inputs.ts
-var inputs = __nccwpck_require__(6415);
-// EXTERNAL MODULE: ./packages/kit/src/duration.ts
-var duration = __nccwpck_require__(5438);
-// EXTERNAL MODULE: ./packages/kit/src/summary.ts + 1 modules
-var summary = __nccwpck_require__(4337);
-// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 28 modules
-var github_client = __nccwpck_require__(9412);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
-
-
-
-const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
-function inside(root, path) {
-    const rel = relative(root, path);
-    return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-}
-function realRoot(root) {
-    try {
-        return realpathSync(root.path);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Names the path's kind of special file, or undefined for a regular file or folder. */
-function specialKind(stats) {
-    if (stats.isFIFO())
-        return 'a FIFO';
-    if (stats.isSocket())
-        return 'a socket';
-    if (stats.isCharacterDevice() || stats.isBlockDevice())
-        return 'a device';
-    return undefined;
-}
-/**
- * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
- * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
- * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
- * link to a terminal). Called before the first write, in mock mode too.
- */
-function confinePath(value, options) {
-    const { input, roots, kind } = options;
-    const label = `Input \`${input}\`: "${value}"`;
-    const [first] = roots;
-    if (!first)
-        throw new Error('confinePath needs at least one root');
-    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
-    const absolute = resolve(first.path, value);
-    const lexicalRoot = roots.find((r) => inside(resolve(r.path), absolute));
-    if (!lexicalRoot) {
-        const why = isAbsolute(value) ? `is an absolute path outside ${rootsText}` : value.split(/[\\/]/).includes('..') ? `leaves ${rootsText} with \`..\`` : `is outside ${rootsText}`;
-        throw new UserError(`${label} ${why}.`, FIX, { input });
-    }
-    let existing;
-    try {
-        existing = lstatSync(absolute);
-    }
-    catch {
-        existing = undefined;
-    }
-    if (!existing) {
-        if (kind !== 'output')
-            throw new UserError(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
-        // The file is created later: its nearest existing folder decides where it would land.
-        let parent = dirname(absolute);
-        while (!pathExists(parent) && dirname(parent) !== parent)
-            parent = dirname(parent);
-        const realParent = realpathSync(parent);
-        const root = roots.find((r) => {
-            const real = realRoot(r);
-            return real !== undefined && inside(real, realParent);
-        });
-        if (!root)
-            throw new UserError(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
-        const real = resolve(realParent, relative(parent, absolute));
-        return { real, relative: relative(realRoot(root), real).split(sep).join('/'), root };
-    }
-    let real;
-    try {
-        real = realpathSync(absolute);
-    }
-    catch {
-        throw new UserError(`${label} is a symlink whose target does not exist.`, FIX, { input });
-    }
-    const root = roots.find((r) => {
-        const rr = realRoot(r);
-        return rr !== undefined && inside(rr, real);
-    });
-    if (!root)
-        throw new UserError(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
-    const stats = statSync(real);
-    const special = specialKind(stats);
-    if (special)
-        throw new UserError(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
-    if (kind === 'directory' && !stats.isDirectory())
-        throw new UserError(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
-    if (kind !== 'directory' && !stats.isFile())
-        throw new UserError(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
-    return { real, relative: relative(realRoot(root), real).split(sep).join('/'), root };
-}
-function pathExists(path) {
-    try {
-        lstatSync(path);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
- * segment), before it is expanded; every match is then checked with confinePath.
- */
-function checkPattern(pattern, options) {
-    const label = `Input \`${options.input}\`: "${pattern}"`;
-    if (isAbsolute(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
-        throw new UserError(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
-    if (pattern.split(/[\\/]/).includes('..'))
-        throw new UserError(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
-}
-/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
-function workspaceRoot(env) {
-    return { path: resolve(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
-}
-/** RUNNER_TEMP as a root, where the runner provides it. */
-function runnerTempRoot(env) {
-    return env.RUNNER_TEMP ? [{ path: resolve(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
-}
-
-;// CONCATENATED MODULE: ./packages/kit/src/index.ts
-
-
-
-
-
-
-
-
-
 
 
 /***/ }),

@@ -38741,233 +38741,5923 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7894:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Jg: () => (/* binding */ renderBranch),
-/* harmony export */   Ko: () => (/* binding */ readInputs)
-/* harmony export */ });
-/* unused harmony exports DEFAULT_TITLE, DEFAULT_BODY */
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6163);
-/* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9195);
-/* harmony import */ var _relkit_version_files__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4416);
-
-
-
-const DEFAULT_TITLE = 'Promote {name} {tags}';
-const DEFAULT_BODY = `Promotes {name} {tags} from staging.
-
-{images}
-
-Opened by relkit/promote-pr ({run_url}). Re-running the release updates this pull request; it never opens a second one.`;
-const REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
-/** What git refuses as a branch name (git check-ref-format), checked before anything is sent. */
-function checkBranch(branch) {
-    const bad = branch === '' ||
-        /[\s~^:?*[\\]/.test(branch) ||
-        [...branch].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) ||
-        branch.includes('..') ||
-        branch.includes('@{') ||
-        branch.includes('//') ||
-        branch.startsWith('/') ||
-        branch.endsWith('/') ||
-        branch.endsWith('.') ||
-        branch.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'));
-    if (bad)
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`branch\` gives "${branch}", which git does not allow as a branch name.`, 'Use something like `relkit/promote/{name}-{tag}`.', { input: 'branch' });
-}
-function renderBranch(template, values) {
-    return template.replaceAll('{name}', values.name).replaceAll('{tag}', values.tag).replaceAll('{version}', values.tag.replace(/^v/, ''));
-}
-/** Every input is read and checked here, before any request. */
-function readInputs(ctx, env) {
-    const { inputs } = ctx;
-    const repository = inputs.string('repository', { required: true });
-    if (!REPOSITORY.test(repository))
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`repository\` is "${repository}", not OWNER/NAME.`, 'Set `repository` to the repository the promotion goes to, e.g. `kubernetes/k8s.io`.', { input: 'repository' });
-    const [owner, repo] = repository.split('/');
-    const forkInput = inputs.string('fork');
-    let fork;
-    if (forkInput !== undefined) {
-        const [forkOwner, forkRepo = repo] = forkInput.split('/');
-        if (!forkOwner || !REPOSITORY.test(`${forkOwner}/${forkRepo}`) || forkInput.split('/').length > 2) {
-            throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`fork\` is "${forkInput}", not OWNER or OWNER/NAME.`, `Give the account that owns the fork (e.g. \`my-user\`, for my-user/${repo}) or OWNER/NAME.`, {
-                input: 'fork',
-            });
-        }
-        fork = { owner: forkOwner, repo: forkRepo };
-        if (fork.owner.toLowerCase() === owner.toLowerCase() && fork.repo.toLowerCase() === repo.toLowerCase())
-            fork = undefined;
-    }
-    const tags = (0,_relkit_promotion__WEBPACK_IMPORTED_MODULE_1__/* .parsePromotionTags */ .K_)(inputs.list('tags', { commas: true }));
-    const name = inputs.string('name') ?? env.GITHUB_REPOSITORY?.split('/')[1] ?? repo;
-    if (!/^[\w.-]+$/.test(name))
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`name\` is "${name}"; it names the branch, so use letters, digits, \`.\`, \`_\` and \`-\`.`, 'Set `name` to the project, e.g. `gateway-api-inference-extension`.', {
-            input: 'name',
-        });
-    const branchTemplate = inputs.string('branch', { default: 'relkit/promote/{name}-{tag}' });
-    checkBranch(renderBranch(branchTemplate, { name, tag: tags[0] }));
-    const manifestPath = inputs.string('promoter-manifest');
-    const editsText = inputs.raw('edits') ?? '';
-    const edits = editsText.trim() ? (0,_relkit_version_files__WEBPACK_IMPORTED_MODULE_2__/* .parseSpec */ .F9)(editsText, 'edits') : undefined;
-    if (manifestPath === undefined && edits === undefined) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo('Neither `promoter-manifest` nor `edits` says what to change.', 'Set `promoter-manifest` (with `images`) to promote images, or list file edits in `edits`.', {
-            input: 'promoter-manifest',
-        });
-    }
-    let manifest;
-    if (manifestPath !== undefined) {
-        if (manifestPath.startsWith('/') || manifestPath.split('/').includes('..')) {
-            throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`promoter-manifest\` is "${manifestPath}"; it must be a path inside the target repository.`, 'Give the path from the repository root, e.g. registry.k8s.io/images/k8s-staging-PROJECT/images.yaml.', { input: 'promoter-manifest' });
-        }
-        manifest = { path: manifestPath, images: (0,_relkit_promotion__WEBPACK_IMPORTED_MODULE_1__/* .parseImages */ .eb)(inputs.list('images', { commas: true }), inputs.string('staging-registry')), given: (0,_relkit_promotion__WEBPACK_IMPORTED_MODULE_1__/* .parseDigests */ .fV)(inputs.raw('digests')) };
-    }
-    else if (inputs.list('images').length > 0) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo('`images` is set but `promoter-manifest` is not, so there is nowhere to promote them.', 'Set `promoter-manifest` to the images.yaml in the target repository.', {
-            input: 'promoter-manifest',
-        });
-    }
-    const title = inputs.string('title', { default: DEFAULT_TITLE });
-    const body = inputs.string('body', { default: DEFAULT_BODY });
-    (0,_relkit_promotion__WEBPACK_IMPORTED_MODULE_1__/* .checkTemplate */ .BU)(title, 'title');
-    (0,_relkit_promotion__WEBPACK_IMPORTED_MODULE_1__/* .checkTemplate */ .BU)(body, 'body');
-    const date = inputs.string('date') ?? new Date().toISOString().slice(0, 10);
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`date\` is "${date}", not a YYYY-MM-DD date.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });
-    const waitMerged = inputs.boolean('wait-merged', { default: false });
-    const wait = waitMerged ? { timeoutMs: inputs.duration('merge-timeout', { default: 6 * 3600_000 }), intervalMs: inputs.duration('merge-poll-interval', { default: 30_000 }) } : undefined;
-    return {
-        owner,
-        repo,
-        base: inputs.string('base'),
-        fork,
-        name,
-        tags,
-        branchTemplate,
-        manifest,
-        edits,
-        date,
-        title,
-        body,
-        labels: inputs.list('labels', { commas: true }),
-        reviewers: inputs.list('reviewers', { commas: true }).map((r) => r.replace(/^@/, '')),
-        teamReviewers: inputs.list('team-reviewers', { commas: true }).map((t) => t.replace(/^@?[^/]+\//, '')),
-        draft: inputs.boolean('draft', { default: false }),
-        wait,
-        token: inputs.string('token', { required: true }),
-        waitToken: inputs.string('wait-token'),
-        registryAuth: inputs.raw('registry-auth'),
-        dockerConfig: inputs.string('docker-config'),
-    };
-}
-
-
-/***/ }),
-
 /***/ 1506:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
-/* harmony import */ var _relkit_oci__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2804);
-/* harmony import */ var _relkit_promotion__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9195);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7894);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3174);
 
 
-
-
-const DIFF_LIMIT = 60_000;
-function summarize(ctx, result, branch) {
-    const { summary } = ctx;
-    const mock = ctx.writes.mock;
-    const pr = result.pullRequest;
-    summary.heading(`Promotion pull request${mock ? ' (mock)' : ''}: ${result.operation}`, 2);
-    const rows = [
-        ['Pull request', pr ? `[#${pr.number}](${pr.url})${pr.state === 'merged' ? ' (merged)' : ''}` : result.files.length > 0 ? `would open: ${result.title}` : 'none needed'],
-        ['Operation', `${result.operation}${mock && result.files.length > 0 ? ' (planned, nothing sent)' : ''}`],
-        ['Branch', `\`${result.headRepository}:${branch}\` → \`${result.base}\` at \`${result.baseSha.slice(0, 12)}\``],
-    ];
-    if (result.merged !== undefined)
-        rows.push(['Merged', result.merged ? 'yes' : 'no']);
-    summary.table(['', ''], rows);
-    if (result.digests.length > 0) {
-        summary.table(['Image', 'Tag', 'Digest', 'From', 'Manifest'], result.digests.map((d) => {
-            const change = result.manifestChanges.find((c) => c.image === d.image && c.tags.includes(d.tag));
-            return [`\`${d.image}\``, d.tag, `\`${d.digest}\``, d.from, change ? change.kind.replace('-', ' ') : 'already promoted'];
-        }));
-    }
-    const diff = result.files.map((f) => f.diff).join('');
-    if (diff)
-        summary.details(`Diff (${result.files.length} file${result.files.length === 1 ? '' : 's'})`, `\`\`\`diff\n${diff.length > DIFF_LIMIT ? `${diff.slice(0, DIFF_LIMIT)}\n… (truncated)` : diff}\`\`\``);
-    else
-        summary.paragraph('Every promotion is already on the base branch: nothing to change.');
-}
-await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .C)(async (ctx) => {
-    const input = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .readInputs */ .Ko)(ctx, process.env);
-    const branch = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_3__/* .renderBranch */ .Jg)(input.branchTemplate, { name: input.name, tag: input.tags[0] });
-    let registry;
-    if (input.manifest) {
-        const { store, configPath, fromConfig } = await (0,_relkit_oci__WEBPACK_IMPORTED_MODULE_1__/* .collectCredentials */ .R_)({ registryAuth: input.registryAuth, dockerConfig: input.dockerConfig, env: process.env });
-        for (const secret of store.secrets())
-            ctx.mask(secret);
-        if (configPath)
-            ctx.log(`Using ${fromConfig} registry credential(s) from ${configPath}.`);
-        registry = new _relkit_oci__WEBPACK_IMPORTED_MODULE_1__/* .RegistryClient */ .bP({ credentials: store, userAgent: 'relkit/promote-pr' });
-    }
-    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = process.env;
-    const github = ctx.github({ token: input.token });
-    const result = await (0,_relkit_promotion__WEBPACK_IMPORTED_MODULE_2__/* .runPromotion */ .d1)({ rest: github.rest, graphql: github.graphql, writes: ctx.writes, log: ctx.log }, {
-        owner: input.owner,
-        repo: input.repo,
-        base: input.base,
-        fork: input.fork,
-        name: input.name,
-        tags: input.tags,
-        branch,
-        manifest: input.manifest && registry ? { ...input.manifest, registry } : undefined,
-        edits: input.edits ? { entries: input.edits, date: input.date } : undefined,
-        title: input.title,
-        body: input.body,
-        labels: input.labels,
-        reviewers: input.reviewers,
-        teamReviewers: input.teamReviewers,
-        draft: input.draft,
-        runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : 'a local run',
-        wait: input.wait && input.waitToken && input.waitToken !== input.token ? { ...input.wait, graphql: ctx.github({ token: input.waitToken }).graphql } : input.wait,
-    });
-    if (ctx.writes.mock && result.files.length > 0)
-        ctx.log(`Would ${result.operation === 'created' ? 'open' : 'update'} "${result.title}" from ${result.headRepository}:${branch} into ${input.owner}/${input.repo}@${result.base}.`);
-    ctx.setOutput('pull-request-number', result.pullRequest?.number ?? '');
-    ctx.setOutput('pull-request-url', result.pullRequest?.url ?? '');
-    ctx.setOutput('operation', result.operation);
-    ctx.setOutput('branch', branch);
-    ctx.setOutput('head-sha', result.proposal?.commit.sha ?? '');
-    ctx.setOutput('digests', Object.fromEntries(result.digests.map((d) => [`${d.image}:${d.tag}`, d.digest])));
-    if (input.wait)
-        ctx.setOutput('merged', result.merged ?? false);
-    summarize(ctx, result, branch);
-});
+await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_step_js__WEBPACK_IMPORTED_MODULE_1__/* .mainStep */ .U);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 2656:
+/***/ 3174:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Ak: () => (/* reexport */ git_blob_gitBlobSha),
-  Gn: () => (/* reexport */ proposeChanges)
+  U: () => (/* binding */ mainStep)
 });
 
-// UNUSED EXPORTS: branchHead, checkoutHead, commitFiles, gitTreeSha
+// EXTERNAL MODULE: ./packages/kit/src/errors.ts
+var errors = __nccwpck_require__(7817);
+// EXTERNAL MODULE: ./packages/kit/src/inputs.ts
+var inputs = __nccwpck_require__(6415);
+// EXTERNAL MODULE: ./packages/kit/src/duration.ts
+var duration = __nccwpck_require__(5438);
+// EXTERNAL MODULE: ./packages/kit/src/summary.ts
+var summary = __nccwpck_require__(5300);
+// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 28 modules
+var github_client = __nccwpck_require__(9412);
+;// CONCATENATED MODULE: ./packages/kit/src/parallel.ts
+/** Runs `tasks` with at most `limit` in flight, keeping the results in task order. */
+async function runBounded(tasks, limit) {
+    const results = new Array(tasks.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < tasks.length) {
+            const index = next++;
+            results[index] = await tasks[index]();
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
+    return results;
+}
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
-var src = __nccwpck_require__(6163);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
+
+
+
+const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
+function inside(root, path) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+function realRoot(root) {
+    try {
+        return (0,external_node_fs_namespaceObject.realpathSync)(root.path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Names the path's kind of special file, or undefined for a regular file or folder. */
+function specialKind(stats) {
+    if (stats.isFIFO())
+        return 'a FIFO';
+    if (stats.isSocket())
+        return 'a socket';
+    if (stats.isCharacterDevice() || stats.isBlockDevice())
+        return 'a device';
+    return undefined;
+}
+/**
+ * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
+ * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
+ * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
+ * link to a terminal). Called before the first write, in mock mode too.
+ */
+function paths_confinePath(value, options) {
+    const { input, roots, kind } = options;
+    const label = `Input \`${input}\`: "${value}"`;
+    const [first] = roots;
+    if (!first)
+        throw new Error('confinePath needs at least one root');
+    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
+    const absolute = (0,external_node_path_namespaceObject.resolve)(first.path, value);
+    const lexicalRoot = roots.find((r) => inside((0,external_node_path_namespaceObject.resolve)(r.path), absolute));
+    if (!lexicalRoot) {
+        const why = (0,external_node_path_namespaceObject.isAbsolute)(value) ? `is an absolute path outside ${rootsText}` : value.split(/[\\/]/).includes('..') ? `leaves ${rootsText} with \`..\`` : `is outside ${rootsText}`;
+        throw new errors/* UserError */.yo(`${label} ${why}.`, FIX, { input });
+    }
+    let existing;
+    try {
+        existing = (0,external_node_fs_namespaceObject.lstatSync)(absolute);
+    }
+    catch {
+        existing = undefined;
+    }
+    if (!existing) {
+        if (kind !== 'output')
+            throw new errors/* UserError */.yo(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
+        // The file is created later: its nearest existing folder decides where it would land.
+        let parent = (0,external_node_path_namespaceObject.dirname)(absolute);
+        while (!pathExists(parent) && (0,external_node_path_namespaceObject.dirname)(parent) !== parent)
+            parent = (0,external_node_path_namespaceObject.dirname)(parent);
+        const realParent = (0,external_node_fs_namespaceObject.realpathSync)(parent);
+        const root = roots.find((r) => {
+            const real = realRoot(r);
+            return real !== undefined && inside(real, realParent);
+        });
+        if (!root)
+            throw new errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
+        const real = (0,external_node_path_namespaceObject.resolve)(realParent, (0,external_node_path_namespaceObject.relative)(parent, absolute));
+        return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+    }
+    let real;
+    try {
+        real = (0,external_node_fs_namespaceObject.realpathSync)(absolute);
+    }
+    catch {
+        throw new errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
+    }
+    const root = roots.find((r) => {
+        const rr = realRoot(r);
+        return rr !== undefined && inside(rr, real);
+    });
+    if (!root)
+        throw new errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
+    const stats = (0,external_node_fs_namespaceObject.statSync)(real);
+    const special = specialKind(stats);
+    if (special)
+        throw new errors/* UserError */.yo(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
+    if (kind === 'directory' && !stats.isDirectory())
+        throw new errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
+    if (kind !== 'directory' && !stats.isFile())
+        throw new errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
+    return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+}
+function pathExists(path) {
+    try {
+        (0,external_node_fs_namespaceObject.lstatSync)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
+ * segment), before it is expanded; every match is then checked with confinePath.
+ */
+function paths_checkPattern(pattern, options) {
+    const label = `Input \`${options.input}\`: "${pattern}"`;
+    if (isAbsolute(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
+        throw new UserError(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
+    if (pattern.split(/[\\/]/).includes('..'))
+        throw new UserError(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
+}
+/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
+function workspaceRoot(env) {
+    return { path: (0,external_node_path_namespaceObject.resolve)(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
+}
+/** RUNNER_TEMP as a root, where the runner provides it. */
+function runnerTempRoot(env) {
+    return env.RUNNER_TEMP ? [{ path: (0,external_node_path_namespaceObject.resolve)(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
+}
+
+// EXTERNAL MODULE: ./packages/kit/src/text.ts
+var src_text = __nccwpck_require__(7093);
+;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./packages/oci/src/reference.ts
+
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const REPOSITORY = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const DOMAIN = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\]|[a-zA-Z0-9-]+)(?::\d+)?$/;
+const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB_API = 'registry-1.docker.io';
+function refuse(value, input, why) {
+    return new errors/* UserError */.yo(`Input \`${input}\`: "${value}" is not a valid image reference: ${why}.`, 'Write references as [REGISTRY/]REPOSITORY[:TAG][@sha256:DIGEST], e.g. quay.io/metallb/speaker:v0.14.9 or nginx.', { input });
+}
+/**
+ * `user:password@host/repo` is not a reference, and repeating it in a message would print the
+ * password: the error shows only the host and path.
+ */
+function refuseCredentials(value, input) {
+    // In a reference `@` only ever introduces a digest; anything else before it is a user and password.
+    const at = value.lastIndexOf('@');
+    const digest = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+    if (at < 0 || (digest.test(value.slice(at + 1)) && !value.slice(0, at).includes('@')))
+        return;
+    const rest = value.slice(at + 1);
+    throw new errors/* UserError */.yo(`Input \`${input}\`: an image reference carries credentials before its registry host (***@${rest}); they are not repeated here and were not used.`, 'Take them out of the reference and pass them in `registry-auth` (REGISTRY=USER:PASSWORD, from a secret) or `docker-config`; rotate the password if this workflow log is public.', { input });
+}
+/**
+ * Parses a reference the way docker does: a first component with a dot, a colon or `localhost` is
+ * the registry, anything else is on Docker Hub (`nginx` → `docker.io/library/nginx`).
+ */
+function parseReference(value, input = 'images') {
+    const original = value.trim();
+    refuseCredentials(original, input);
+    if (!original || /\s/.test(original))
+        throw refuse(value, input, 'it is empty or contains spaces');
+    let rest = original;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST.test(digest))
+            throw refuse(value, input, `"${digest}" is not a sha256 digest`);
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > lastSlash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag))
+            throw refuse(value, input, `"${tag}" is not a valid tag`);
+    }
+    const slash = rest.indexOf('/');
+    const first = slash >= 0 ? rest.slice(0, slash) : '';
+    let domain;
+    let repository;
+    if (slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['))) {
+        domain = first;
+        repository = rest.slice(slash + 1);
+        if (!DOMAIN.test(domain))
+            throw refuse(value, input, `"${domain}" is not a registry host`);
+    }
+    else {
+        domain = DOCKER_HUB;
+        repository = rest;
+    }
+    if (domain === 'index.docker.io' || domain === DOCKER_HUB_API)
+        domain = DOCKER_HUB;
+    if (domain === DOCKER_HUB && !repository.includes('/'))
+        repository = `library/${repository}`;
+    if (!REPOSITORY.test(repository))
+        throw refuse(value, input, `"${repository}" is not a repository name (lowercase letters, digits, separators)`);
+    return { original, domain, registry: domain === DOCKER_HUB ? DOCKER_HUB_API : domain, repository, tag, digest };
+}
+/** The reference with a tag filled in when it has neither tag nor digest. */
+function withDefaultTag(reference, tag) {
+    if (reference.tag || reference.digest || !tag)
+        return reference;
+    return { ...reference, tag, original: `${reference.original}:${tag}` };
+}
+/** What to ask the registry for: the digest if pinned, else the tag (latest when neither). */
+function manifestReference(reference) {
+    return reference.digest ?? reference.tag ?? 'latest';
+}
+function formatReference(reference) {
+    const name = reference.domain === DOCKER_HUB ? reference.repository.replace(/^library\//, '') : `${reference.domain}/${reference.repository}`;
+    return `${name}${reference.tag ? `:${reference.tag}` : ''}${reference.digest ? `@${reference.digest}` : ''}`;
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./packages/oci/src/credentials.ts
+
+
+
+
+
+
+/** Registry host → credential; Docker Hub's many spellings share one entry. */
+class CredentialStore {
+    entries = new Map();
+    static key(registry) {
+        const host = registry
+            .replace(/^https?:\/\//, '')
+            .replace(/\/.*$/, '')
+            .toLowerCase();
+        return host === 'index.docker.io' || host === DOCKER_HUB_API || host === DOCKER_HUB ? DOCKER_HUB : host;
+    }
+    set(registry, credential) {
+        this.entries.set(CredentialStore.key(registry), credential);
+    }
+    get(registry) {
+        return this.entries.get(CredentialStore.key(registry));
+    }
+    get size() {
+        return this.entries.size;
+    }
+    secrets() {
+        return [...this.entries.values()].flatMap((c) => [c.password, Buffer.from(`${c.username}:${c.password}`).toString('base64')]);
+    }
+}
+/** `registry=user:password`, one a line. The password may contain `:` and `=`. */
+function parseRegistryAuth(text, store, input = 'registry-auth') {
+    text.split(/\r?\n/).forEach((line, n) => {
+        const trimmed = line.trim();
+        if (!trimmed || trimmed.startsWith('#'))
+            return;
+        const eq = trimmed.indexOf('=');
+        const colon = trimmed.indexOf(':', eq + 1);
+        if (eq <= 0 || colon < 0 || colon === eq + 1) {
+            throw new errors/* UserError */.yo(`Input \`${input}\` line ${n + 1} is not REGISTRY=USER:PASSWORD (the value is not shown).`, 'Write one registry a line, e.g. `quay.io=robot+ci:${{ secrets.QUAY_TOKEN }}`.', {
+                input,
+            });
+        }
+        store.set(trimmed.slice(0, eq).trim(), { username: trimmed.slice(eq + 1, colon), password: trimmed.slice(colon + 1) });
+    });
+}
+/** The `auths` of a Docker config.json (what `docker login` writes). Credential helpers are not run. */
+async function loadDockerConfig(path, store, input = 'docker-config') {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        throw new errors/* UserError */.yo(`Input \`${input}\`: cannot read ${path} (${error.code ?? 'error'}).`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
+    }
+    let config;
+    try {
+        config = JSON.parse(text);
+    }
+    catch {
+        // JSON.parse quotes the text around the error, which here holds credentials: say only where.
+        throw new errors/* UserError */.yo(`Input \`${input}\`: ${path} is not valid JSON.`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
+    }
+    let loaded = 0;
+    for (const [registry, entry] of Object.entries(config.auths ?? {})) {
+        let credential;
+        if (entry.username && entry.password)
+            credential = { username: entry.username, password: entry.password };
+        else if (entry.auth) {
+            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+            const colon = decoded.indexOf(':');
+            if (colon > 0)
+                credential = { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+        }
+        if (credential) {
+            store.set(registry, credential);
+            loaded++;
+        }
+    }
+    return loaded;
+}
+/**
+ * Credentials from `registry-auth` lines and a Docker config.json: the path given, else
+ * $DOCKER_CONFIG/config.json or ~/.docker/config.json when one exists (what docker/login-action writes).
+ */
+async function collectCredentials(options) {
+    const store = new CredentialStore();
+    const dockerDir = options.env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.docker');
+    // A given path may be in the workspace, RUNNER_TEMP or Docker's own folder (where docker login writes), nowhere else.
+    const roots = [workspaceRoot(options.env), ...runnerTempRoot(options.env), { path: dockerDir, label: 'the Docker config folder' }];
+    const path = options.dockerConfig !== undefined ? paths_confinePath(options.dockerConfig, { input: 'docker-config', roots, kind: 'file', what: 'the Docker config.json' }).real : (0,external_node_path_namespaceObject.join)(dockerDir, 'config.json');
+    const fromConfig = options.dockerConfig !== undefined || (0,external_node_fs_namespaceObject.existsSync)(path) ? await loadDockerConfig(path, store) : undefined;
+    // Explicit lines win over the config file for the same registry.
+    parseRegistryAuth(options.registryAuth ?? '', store);
+    return { store, configPath: fromConfig === undefined ? undefined : path, fromConfig: fromConfig ?? 0 };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./packages/oci/src/errors.ts
+class RegistryError extends Error {
+    failure;
+    options;
+    constructor(failure, message, options = {}) {
+        super(message, options.cause === undefined ? undefined : { cause: options.cause });
+        this.failure = failure;
+        this.options = options;
+        this.name = 'RegistryError';
+    }
+}
+function isRegistryError(error) {
+    return error instanceof RegistryError;
+}
+
+;// CONCATENATED MODULE: ./packages/oci/src/media-types.ts
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+/** Everything relkit can read, indexes first, as `docker manifest inspect` asks. */
+const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_MANIFEST_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
+function isIndex(mediaType) {
+    return mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST;
+}
+function formatPlatform(p) {
+    return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
+}
+/** `linux/arm64` matches `linux/arm64/v8` (v8 is arm64's only variant); other variants must match. */
+function platformMatches(wanted, have) {
+    const normalize = (value) => {
+        const [os = '', arch = '', variant] = value.toLowerCase().split('/');
+        return `${os}/${arch}/${variant ?? (arch === 'arm64' ? 'v8' : '')}`;
+    };
+    return normalize(wanted) === normalize(have);
+}
+
+;// CONCATENATED MODULE: ./packages/oci/src/www-authenticate.ts
+/**
+ * Parses a WWW-Authenticate header into its challenges, including several in one header as Quay
+ * sends them (`Basic realm="…", Bearer realm="…",service="…"`).
+ */
+function parseWwwAuthenticate(header) {
+    const challenges = [];
+    let i = 0;
+    const skip = () => {
+        while (i < header.length && /[\s,]/.test(header[i]))
+            i++;
+    };
+    while (i < header.length) {
+        skip();
+        const scheme = /^[A-Za-z][\w-]*/.exec(header.slice(i))?.[0];
+        if (!scheme)
+            break;
+        i += scheme.length;
+        const challenge = { scheme: scheme.toLowerCase(), params: {} };
+        challenges.push(challenge);
+        for (;;) {
+            skip();
+            const param = /^([\w-]+)\s*=\s*/.exec(header.slice(i));
+            if (!param)
+                break;
+            i += param[0].length;
+            let value = '';
+            if (header[i] === '"') {
+                i++;
+                while (i < header.length && header[i] !== '"') {
+                    if (header[i] === '\\')
+                        i++;
+                    value += header[i++] ?? '';
+                }
+                i++;
+            }
+            else {
+                const raw = /^[^,\s]*/.exec(header.slice(i))[0];
+                value = raw;
+                i += raw.length;
+            }
+            challenge.params[param[1].toLowerCase()] = value;
+        }
+    }
+    return challenges;
+}
+
+;// CONCATENATED MODULE: ./packages/oci/src/client.ts
+
+
+
+
+
+
+const MAX_REDIRECTS = 5;
+function isLoopback(host) {
+    const name = host.replace(/:\d+$/, '');
+    return name === 'localhost' || name === '[::1]' || /^127\./.test(name);
+}
+function retryAfterMs(header) {
+    if (!header)
+        return undefined;
+    const seconds = Number(header);
+    if (Number.isFinite(seconds))
+        return Math.max(0, seconds * 1000);
+    const date = Date.parse(header);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+async function errorCode(response) {
+    try {
+        const body = (await response.json());
+        return body.errors?.[0]?.code;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Speaks the OCI distribution API: HEAD/GET manifests and blobs with token auth (Bearer challenge
+ * → token, cached per registry and scope until it expires), Basic auth, and redirects followed by
+ * hand so Accept is kept and each host gets its own credentials.
+ */
+class RegistryClient {
+    /** Requests sent, by registry host (token requests included). */
+    requests = new Map();
+    credentials;
+    tokens = new Map();
+    basicHosts = new Set();
+    fetchImpl;
+    timeoutMs;
+    insecure;
+    userAgent;
+    constructor(options = {}) {
+        this.credentials = options.credentials ?? new CredentialStore();
+        this.fetchImpl = options.fetch ?? fetch;
+        this.timeoutMs = options.timeoutMs ?? 30_000;
+        this.insecure = new Set(options.insecureHosts ?? []);
+        this.userAgent = options.userAgent ?? 'relkit';
+    }
+    get totalRequests() {
+        let total = 0;
+        for (const n of this.requests.values())
+            total += n;
+        return total;
+    }
+    baseUrl(host) {
+        return `${isLoopback(host) || this.insecure.has(host) ? 'http' : 'https'}://${host}`;
+    }
+    count(host) {
+        this.requests.set(host, (this.requests.get(host) ?? 0) + 1);
+    }
+    async send(method, url, headers) {
+        const host = new URL(url).host;
+        this.count(host);
+        try {
+            return await this.fetchImpl(url, { method, headers: { 'user-agent': this.userAgent, ...headers }, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
+        }
+        catch (error) {
+            const reason = error.cause?.code ?? error.name ?? 'error';
+            throw new RegistryError('transient', `${method} ${url}: ${reason === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000}s` : `connection failed (${reason})`}`, { cause: error });
+        }
+    }
+    authorization(host, scope) {
+        const cached = this.tokens.get(`${host} ${scope}`);
+        if (cached && cached.expiresAt > Date.now())
+            return `Bearer ${cached.token}`;
+        const credential = this.credentials.get(host);
+        if (credential && this.basicHosts.has(host))
+            return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+        return undefined;
+    }
+    async fetchToken(host, challenge, scope, credential) {
+        const realm = challenge.params.realm;
+        if (!realm)
+            throw new RegistryError('protocol', `${host} asked for a Bearer token without a realm`);
+        const url = new URL(realm);
+        if (challenge.params.service)
+            url.searchParams.set('service', challenge.params.service);
+        url.searchParams.set('scope', challenge.params.scope ?? scope);
+        const headers = { accept: 'application/json' };
+        if (credential)
+            headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+        const response = await this.send('GET', url.href, headers);
+        if (response.status === 401 || response.status === 403) {
+            throw new RegistryError('auth', `the token service of ${host} (${url.host}) refused ${credential ? `the credentials for user "${credential.username}"` : 'an anonymous token'} (${response.status})`, { status: response.status });
+        }
+        if (response.status === 429)
+            throw new RegistryError('rate-limited', `the token service of ${host} answered 429`, { status: 429, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) ?? 0 });
+        if (response.status >= 500)
+            throw new RegistryError('transient', `the token service of ${host} answered ${response.status}`, { status: response.status });
+        if (!response.ok)
+            throw new RegistryError('protocol', `the token service of ${host} answered ${response.status}`, { status: response.status });
+        const body = (await response.json());
+        const token = body.token ?? body.access_token;
+        if (!token)
+            throw new RegistryError('protocol', `the token service of ${host} answered without a token`);
+        // Renew a little early, so a token never expires between the check and the request.
+        const lifetime = Math.max(60, body.expires_in ?? 60) * 1000;
+        this.tokens.set(`${host} ${scope}`, { token, expiresAt: Date.now() + lifetime - 5_000 });
+    }
+    /**
+     * One API request for `reference`'s repository. Answers 401 by authenticating and retrying once;
+     * follows redirects itself. Returns the final response (any status) for the caller to read.
+     */
+    async request(reference, method, path, accept) {
+        const scope = `repository:${reference.repository}:pull`;
+        let url = `${this.baseUrl(reference.registry)}/v2/${reference.repository}/${path}`;
+        let authenticated = false;
+        for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            const host = new URL(url).host;
+            const credential = this.credentials.get(host);
+            const headers = { accept };
+            const auth = this.authorization(host, scope);
+            if (auth)
+                headers.authorization = auth;
+            let response = await this.send(method, url, headers);
+            if (response.status === 401) {
+                const challenges = parseWwwAuthenticate(response.headers.get('www-authenticate') ?? '');
+                const bearer = challenges.find((c) => c.scheme === 'bearer');
+                const basic = challenges.find((c) => c.scheme === 'basic');
+                await response.body?.cancel();
+                if (bearer) {
+                    await this.fetchToken(host, bearer, scope, credential);
+                }
+                else if (basic && credential && !this.basicHosts.has(host)) {
+                    this.basicHosts.add(host);
+                }
+                else if (!basic && !bearer) {
+                    throw new RegistryError('protocol', `${host} answered 401 without a usable WWW-Authenticate challenge`, { status: 401 });
+                }
+                const retryAuth = this.authorization(host, scope);
+                if (retryAuth && retryAuth !== auth) {
+                    response = await this.send(method, url, { accept, authorization: retryAuth });
+                    authenticated = credential !== undefined;
+                }
+            }
+            else if (auth) {
+                authenticated = credential !== undefined;
+            }
+            if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
+                await response.body?.cancel();
+                url = new URL(response.headers.get('location'), url).href;
+                continue;
+            }
+            return { response, authenticated };
+        }
+        throw new RegistryError('protocol', `${reference.registry} redirected more than ${MAX_REDIRECTS} times`);
+    }
+    /** Turns a non-2xx answer into "not there yet" or a RegistryError. */
+    async notFoundOrThrow(reference, what, response, authenticated) {
+        const status = response.status;
+        if (status === 429)
+            throw new RegistryError('rate-limited', `${reference.registry} answered 429 Too Many Requests`, { status, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) });
+        if (status >= 500) {
+            await response.body?.cancel();
+            throw new RegistryError('transient', `${reference.registry} answered ${status}`, { status });
+        }
+        const code = await errorCode(response);
+        if (status === 404 || code === 'MANIFEST_UNKNOWN' || code === 'NAME_UNKNOWN')
+            return { kind: 'not-found', detail: `${what}: ${status}${code ? ` ${code}` : ' not found'}` };
+        if (status === 401 || status === 403) {
+            if (authenticated)
+                throw new RegistryError('auth', `${reference.registry} refused access to ${reference.repository} (${status}${code ? ` ${code}` : ''}) although the credentials were accepted`, { status });
+            return { kind: 'not-found', detail: `${what}: ${status} for an anonymous pull (the repository does not exist yet, or is private)` };
+        }
+        throw new RegistryError('protocol', `${reference.registry} answered ${status}${code ? ` ${code}` : ''} for ${what}`, { status });
+    }
+    async getJson(reference, path, accept) {
+        const { response, authenticated } = await this.request(reference, 'GET', path, accept);
+        if (!response.ok)
+            return this.notFoundOrThrow(reference, path, response, authenticated);
+        return { body: Buffer.from(await response.arrayBuffer()), mediaType: response.headers.get('content-type')?.split(';')[0] };
+    }
+    /**
+     * The digest (and, when asked, the platforms) `reference` points at now. Index contents, and a
+     * single manifest's config, are fetched only when `platforms` is set.
+     */
+    async resolve(reference, options = {}) {
+        const ref = manifestReference(reference);
+        const what = `manifest ${ref}`;
+        const { response, authenticated } = await this.request(reference, 'HEAD', `manifests/${ref}`, MANIFEST_ACCEPT);
+        if (!response.ok)
+            return this.notFoundOrThrow(reference, what, response, authenticated);
+        let mediaType = response.headers.get('content-type')?.split(';')[0] ?? '';
+        let digest = response.headers.get('docker-content-digest') ?? undefined;
+        let body;
+        if (!digest) {
+            const got = await this.getJson(reference, `manifests/${ref}`, MANIFEST_ACCEPT);
+            if ('kind' in got)
+                return got;
+            body = got.body;
+            mediaType = got.mediaType ?? mediaType;
+            digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(body).digest('hex')}`;
+        }
+        if (!options.platforms)
+            return { kind: 'found', digest, mediaType, platforms: undefined };
+        if (!body) {
+            const got = await this.getJson(reference, `manifests/${digest}`, MANIFEST_ACCEPT);
+            if ('kind' in got)
+                return got;
+            body = got.body;
+        }
+        const manifest = JSON.parse(body.toString('utf8'));
+        mediaType = manifest.mediaType ?? mediaType;
+        if (isIndex(mediaType) || manifest.manifests) {
+            const platforms = (manifest.manifests ?? []).flatMap((m) => (m.platform && m.platform.os !== 'unknown' ? [formatPlatform(m.platform)] : []));
+            return { kind: 'found', digest, mediaType, platforms };
+        }
+        if (!manifest.config?.digest)
+            return { kind: 'found', digest, mediaType, platforms: [] };
+        const config = await this.getJson(reference, `blobs/${manifest.config.digest}`, 'application/json, */*');
+        if ('kind' in config)
+            return config;
+        const image = JSON.parse(config.body.toString('utf8'));
+        return { kind: 'found', digest, mediaType, platforms: image.os && image.architecture ? [formatPlatform(image)] : [] };
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/oci/src/index.ts
+
+
+
+
+
+
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
+class Diff {
+    diff(oldStr, newStr, 
+    // Type below is not accurate/complete - see above for full possibilities - but it compiles
+    options = {}) {
+        let callback;
+        if (typeof options === 'function') {
+            callback = options;
+            options = {};
+        }
+        else if ('callback' in options) {
+            callback = options.callback;
+        }
+        // Allow subclasses to massage the input prior to running
+        const oldString = this.castInput(oldStr, options);
+        const newString = this.castInput(newStr, options);
+        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
+        const newTokens = this.removeEmpty(this.tokenize(newString, options));
+        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
+    }
+    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
+        var _a;
+        const done = (value) => {
+            value = this.postProcess(value, options);
+            if (callback) {
+                setTimeout(function () { callback(value); }, 0);
+                return undefined;
+            }
+            else {
+                return value;
+            }
+        };
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let editLength = 1;
+        let maxEditLength = newLen + oldLen;
+        if (options.maxEditLength != null) {
+            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
+        }
+        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
+        const abortAfterTimestamp = Date.now() + maxExecutionTime;
+        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
+        // Seed editLength = 0, i.e. the content starts with the same values
+        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
+        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+            // Identity per the equality and tokenizer
+            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
+        }
+        // Once we hit the right edge of the edit graph on some diagonal k, we can
+        // definitely reach the end of the edit graph in no more than k edits, so
+        // there's no point in considering any moves to diagonal k+1 any more (from
+        // which we're guaranteed to need at least k+1 more edits).
+        // Similarly, once we've reached the bottom of the edit graph, there's no
+        // point considering moves to lower diagonals.
+        // We record this fact by setting minDiagonalToConsider and
+        // maxDiagonalToConsider to some finite value once we've hit the edge of
+        // the edit graph.
+        // This optimization is not faithful to the original algorithm presented in
+        // Myers's paper, which instead pointlessly extends D-paths off the end of
+        // the edit graph - see page 7 of Myers's paper which notes this point
+        // explicitly and illustrates it with a diagram. This has major performance
+        // implications for some common scenarios. For instance, to compute a diff
+        // where the new text simply appends d characters on the end of the
+        // original text of length n, the true Myers algorithm will take O(n+d^2)
+        // time while this optimization needs only O(n+d) time.
+        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
+        // Main worker method. checks all permutations of a given edit length for acceptance.
+        const execEditLength = () => {
+            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
+                let basePath;
+                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
+                if (removePath) {
+                    // No one else is going to attempt to use this value, clear it
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath - 1] = undefined;
+                }
+                let canAdd = false;
+                if (addPath) {
+                    // what newPos will be after we do an insertion:
+                    const addPathNewPos = addPath.oldPos - diagonalPath;
+                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
+                }
+                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
+                if (!canAdd && !canRemove) {
+                    // If this path is a terminal then prune
+                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
+                    bestPath[diagonalPath] = undefined;
+                    continue;
+                }
+                // Select the diagonal that we want to branch from. We select the prior
+                // path whose position in the old string is the farthest from the origin
+                // and does not pass the bounds of the diff graph
+                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
+                    basePath = this.addToPath(addPath, true, false, 0, options);
+                }
+                else {
+                    basePath = this.addToPath(removePath, false, true, 1, options);
+                }
+                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
+                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
+                    // If we have hit the end of both strings, then we are done
+                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
+                }
+                else {
+                    bestPath[diagonalPath] = basePath;
+                    if (basePath.oldPos + 1 >= oldLen) {
+                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
+                    }
+                    if (newPos + 1 >= newLen) {
+                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
+                    }
+                }
+            }
+            editLength++;
+        };
+        // Performs the length of edit iteration. Is a bit fugly as this has to support the
+        // sync and async mode which is never fun. Loops over execEditLength until a value
+        // is produced, or until the edit length exceeds options.maxEditLength (if given),
+        // in which case it will return undefined.
+        if (callback) {
+            (function exec() {
+                setTimeout(function () {
+                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
+                        return callback(undefined);
+                    }
+                    if (!execEditLength()) {
+                        exec();
+                    }
+                }, 0);
+            }());
+        }
+        else {
+            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
+                const ret = execEditLength();
+                if (ret) {
+                    return ret;
+                }
+            }
+        }
+    }
+    addToPath(path, added, removed, oldPosInc, options) {
+        const last = path.lastComponent;
+        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
+            };
+        }
+        else {
+            return {
+                oldPos: path.oldPos + oldPosInc,
+                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
+            };
+        }
+    }
+    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
+        const newLen = newTokens.length, oldLen = oldTokens.length;
+        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
+        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
+            newPos++;
+            oldPos++;
+            commonCount++;
+            if (options.oneChangePerToken) {
+                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
+            }
+        }
+        if (commonCount && !options.oneChangePerToken) {
+            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
+        }
+        basePath.oldPos = oldPos;
+        return newPos;
+    }
+    equals(left, right, options) {
+        if (options.comparator) {
+            return options.comparator(left, right);
+        }
+        else {
+            return left === right
+                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
+        }
+    }
+    removeEmpty(array) {
+        const ret = [];
+        for (let i = 0; i < array.length; i++) {
+            if (array[i]) {
+                ret.push(array[i]);
+            }
+        }
+        return ret;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    castInput(value, options) {
+        return value;
+    }
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    tokenize(value, options) {
+        return Array.from(value);
+    }
+    join(chars) {
+        // Assumes ValueT is string, which is the case for most subclasses.
+        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
+        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
+        // assume tokens and values are strings, but not completely - is weird and janky.
+        return chars.join('');
+    }
+    postProcess(changeObjects, 
+    // eslint-disable-next-line @typescript-eslint/no-unused-vars
+    options) {
+        return changeObjects;
+    }
+    get useLongestToken() {
+        return false;
+    }
+    buildValues(lastComponent, newTokens, oldTokens) {
+        // First we convert our linked list of components in reverse order to an
+        // array in the right order:
+        const components = [];
+        let nextComponent;
+        while (lastComponent) {
+            components.push(lastComponent);
+            nextComponent = lastComponent.previousComponent;
+            delete lastComponent.previousComponent;
+            lastComponent = nextComponent;
+        }
+        components.reverse();
+        const componentLen = components.length;
+        let componentPos = 0, newPos = 0, oldPos = 0;
+        for (; componentPos < componentLen; componentPos++) {
+            const component = components[componentPos];
+            if (!component.removed) {
+                if (!component.added && this.useLongestToken) {
+                    let value = newTokens.slice(newPos, newPos + component.count);
+                    value = value.map(function (value, i) {
+                        const oldValue = oldTokens[oldPos + i];
+                        return oldValue.length > value.length ? oldValue : value;
+                    });
+                    component.value = this.join(value);
+                }
+                else {
+                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
+                }
+                newPos += component.count;
+                // Common case
+                if (!component.added) {
+                    oldPos += component.count;
+                }
+            }
+            else {
+                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
+                oldPos += component.count;
+            }
+        }
+        return components;
+    }
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/line.js
+
+
+class LineDiff extends Diff {
+    constructor() {
+        super(...arguments);
+        this.tokenize = tokenize;
+    }
+    equals(left, right, options) {
+        // If we're ignoring whitespace, we need to normalise lines by stripping
+        // whitespace before checking equality. (This has an annoying interaction
+        // with newlineIsToken that requires special handling: if newlines get their
+        // own token, then we DON'T want to trim the *newline* tokens down to empty
+        // strings, since this would cause us to treat whitespace-only line content
+        // as equal to a separator between lines, which would be weird and
+        // inconsistent with the documented behavior of the options.)
+        if (options.ignoreWhitespace) {
+            if (!options.newlineIsToken || !left.includes('\n')) {
+                left = left.trim();
+            }
+            if (!options.newlineIsToken || !right.includes('\n')) {
+                right = right.trim();
+            }
+        }
+        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
+            if (left.endsWith('\n')) {
+                left = left.slice(0, -1);
+            }
+            if (right.endsWith('\n')) {
+                right = right.slice(0, -1);
+            }
+        }
+        return super.equals(left, right, options);
+    }
+}
+const lineDiff = new LineDiff();
+function diffLines(oldStr, newStr, options) {
+    return lineDiff.diff(oldStr, newStr, options);
+}
+function diffTrimmedLines(oldStr, newStr, options) {
+    options = generateOptions(options, { ignoreWhitespace: true });
+    return lineDiff.diff(oldStr, newStr, options);
+}
+// Exported standalone so it can be used from jsonDiff too.
+function tokenize(value, options) {
+    if (options.stripTrailingCr) {
+        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
+        value = value.replace(/\r\n/g, '\n');
+    }
+    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
+    // Ignore the final empty token that occurs if the string ends with a new line
+    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
+        linesAndNewlines.pop();
+    }
+    // Merge the content and line separators into single tokens
+    for (let i = 0; i < linesAndNewlines.length; i++) {
+        const line = linesAndNewlines[i];
+        if (i % 2 && !options.newlineIsToken) {
+            retLines[retLines.length - 1] += line;
+        }
+        else {
+            retLines.push(line);
+        }
+    }
+    return retLines;
+}
+
+;// CONCATENATED MODULE: ./node_modules/diff/libesm/patch/create.js
+
+/**
+ * Returns true if the filename contains characters that require C-style
+ * quoting (as used by Git and GNU diffutils in diff output).
+ */
+function needsQuoting(s) {
+    for (let i = 0; i < s.length; i++) {
+        if (s[i] < '\x20' || s[i] > '\x7e' || s[i] === '"' || s[i] === '\\') {
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * C-style quotes a filename, encoding special characters as escape sequences
+ * and non-ASCII bytes as octal escapes. This is the inverse of
+ * `parseQuotedFileName` in parse.ts.
+ *
+ * Non-ASCII bytes are encoded as UTF-8 before being emitted as octal escapes.
+ * This matches the behaviour of both Git and GNU diffutils, which always emit
+ * UTF-8 octal escapes regardless of the underlying filesystem encoding (e.g.
+ * Git for Windows converts from NTFS's UTF-16 to UTF-8 internally).
+ *
+ * If the filename doesn't need quoting, returns it as-is.
+ */
+function quoteFileNameIfNeeded(s) {
+    if (!needsQuoting(s)) {
+        return s;
+    }
+    let result = '"';
+    const bytes = new TextEncoder().encode(s);
+    let i = 0;
+    while (i < bytes.length) {
+        const b = bytes[i];
+        // See https://en.wikipedia.org/wiki/Escape_sequences_in_C#Escape_sequences
+        if (b === 0x07) {
+            result += '\\a';
+        }
+        else if (b === 0x08) {
+            result += '\\b';
+        }
+        else if (b === 0x09) {
+            result += '\\t';
+        }
+        else if (b === 0x0a) {
+            result += '\\n';
+        }
+        else if (b === 0x0b) {
+            result += '\\v';
+        }
+        else if (b === 0x0c) {
+            result += '\\f';
+        }
+        else if (b === 0x0d) {
+            result += '\\r';
+        }
+        else if (b === 0x22) {
+            result += '\\"';
+        }
+        else if (b === 0x5c) {
+            result += '\\\\';
+        }
+        else if (b >= 0x20 && b <= 0x7e) {
+            // Just a printable ASCII character that is neither a double quote nor a
+            // backslash; no need to escape it.
+            result += String.fromCharCode(b);
+        }
+        else {
+            // Either part of a non-ASCII character or a control character without a
+            // special escape sequence; needs escaping as a 3-digit octal escape
+            result += '\\' + b.toString(8).padStart(3, '0');
+        }
+        i++;
+    }
+    result += '"';
+    return result;
+}
+const INCLUDE_HEADERS = {
+    includeIndex: true,
+    includeUnderline: true,
+    includeFileHeaders: true
+};
+const FILE_HEADERS_ONLY = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: true
+};
+const OMIT_HEADERS = {
+    includeIndex: false,
+    includeUnderline: false,
+    includeFileHeaders: false
+};
+function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    let optionsObj;
+    if (!options) {
+        optionsObj = {};
+    }
+    else if (typeof options === 'function') {
+        optionsObj = { callback: options };
+    }
+    else {
+        optionsObj = options;
+    }
+    if (typeof optionsObj.context === 'undefined') {
+        optionsObj.context = 4;
+    }
+    // We copy this into its own variable to placate TypeScript, which thinks
+    // optionsObj.context might be undefined in the callbacks below.
+    const context = optionsObj.context;
+    // @ts-expect-error (runtime check for something that is correctly a static type error)
+    if (optionsObj.newlineIsToken) {
+        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
+    }
+    if (!optionsObj.callback) {
+        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
+    }
+    else {
+        const { callback } = optionsObj;
+        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
+                const patch = diffLinesResultToPatch(diff);
+                // TypeScript is unhappy without the cast because it does not understand that `patch` may
+                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
+                callback(patch);
+            } }));
+    }
+    function diffLinesResultToPatch(diff) {
+        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
+        //         of lines containing trailing newline characters. We'll tidy up later...
+        if (!diff) {
+            return;
+        }
+        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
+        function contextLines(lines) {
+            return lines.map(function (entry) { return ' ' + entry; });
+        }
+        const hunks = [];
+        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
+        for (let i = 0; i < diff.length; i++) {
+            const current = diff[i], lines = current.lines || splitLines(current.value);
+            current.lines = lines;
+            if (current.added || current.removed) {
+                // If we have previous context, start with that
+                if (!oldRangeStart) {
+                    const prev = diff[i - 1];
+                    oldRangeStart = oldLine;
+                    newRangeStart = newLine;
+                    if (prev) {
+                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
+                        oldRangeStart -= curRange.length;
+                        newRangeStart -= curRange.length;
+                    }
+                }
+                // Output our changes
+                for (const line of lines) {
+                    curRange.push((current.added ? '+' : '-') + line);
+                }
+                // Track the updated file position
+                if (current.added) {
+                    newLine += lines.length;
+                }
+                else {
+                    oldLine += lines.length;
+                }
+            }
+            else {
+                // Identical context lines. Track line changes
+                if (oldRangeStart) {
+                    // Close out any changes that have been output (or join overlapping)
+                    if (lines.length <= context * 2 && i < diff.length - 2) {
+                        // Overlapping
+                        for (const line of contextLines(lines)) {
+                            curRange.push(line);
+                        }
+                    }
+                    else {
+                        // end the range and output
+                        const contextSize = Math.min(lines.length, context);
+                        for (const line of contextLines(lines.slice(0, contextSize))) {
+                            curRange.push(line);
+                        }
+                        const hunk = {
+                            oldStart: oldRangeStart,
+                            oldLines: (oldLine - oldRangeStart + contextSize),
+                            newStart: newRangeStart,
+                            newLines: (newLine - newRangeStart + contextSize),
+                            lines: curRange
+                        };
+                        hunks.push(hunk);
+                        oldRangeStart = 0;
+                        newRangeStart = 0;
+                        curRange = [];
+                    }
+                }
+                oldLine += lines.length;
+                newLine += lines.length;
+            }
+        }
+        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
+        //         "\ No newline at end of file".
+        for (const hunk of hunks) {
+            for (let i = 0; i < hunk.lines.length; i++) {
+                if (hunk.lines[i].endsWith('\n')) {
+                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
+                }
+                else {
+                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
+                    i++; // Skip the line we just added, then continue iterating
+                }
+            }
+        }
+        return {
+            oldFileName: oldFileName, newFileName: newFileName,
+            oldHeader: oldHeader, newHeader: newHeader,
+            hunks: hunks
+        };
+    }
+}
+/**
+ * creates a unified diff patch.
+ *
+ * @param patch either a single structured patch object (as returned by `structuredPatch`) or an
+ *   array of them (as returned by `parsePatch`).
+ * @param headerOptions behaves the same as the `headerOptions` option of `createTwoFilesPatch`.
+ *   Ignored for patches where `isGit` is `true`.
+ *
+ * When a patch has `isGit: true`, `formatPatch` output is changed to more closely match Git's
+ * output: it emits a `diff --git` header, emits Git extended headers as appropriate based on
+ * properties like `isRename`, `isCreate`, `newMode`, etc, and will omit `---`/`+++` file
+ * headers for patches with no hunks (e.g. renames without content changes).
+ */
+function formatPatch(patch, headerOptions) {
+    var _a, _b, _c, _d, _e, _f;
+    if (!headerOptions) {
+        headerOptions = INCLUDE_HEADERS;
+    }
+    if (Array.isArray(patch)) {
+        if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every(p => p.isGit)) {
+            throw new Error('Cannot omit file headers on a multi-file patch. '
+                + '(The result would be unparseable; how would a tool trying to apply '
+                + 'the patch know which changes are to which file?)');
+        }
+        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
+    }
+    const ret = [];
+    // Git patches have a fixed header format (diff --git, extended headers,
+    // and ---/+++ when hunks are present), so headerOptions is ignored.
+    if (patch.isGit) {
+        headerOptions = INCLUDE_HEADERS;
+        // Emit Git-style diff --git header and extended headers.
+        // Git never puts /dev/null in the "diff --git" line; for file
+        // creations/deletions it uses the real filename on both sides.
+        if (!patch.oldFileName) {
+            throw new Error('oldFileName must be specified for Git patches');
+        }
+        if (!patch.newFileName) {
+            throw new Error('newFileName must be specified for Git patches');
+        }
+        let gitOldName = patch.oldFileName;
+        let gitNewName = patch.newFileName;
+        if (patch.isCreate && gitOldName === '/dev/null') {
+            gitOldName = gitNewName.replace(/^b\//, 'a/');
+        }
+        else if (patch.isDelete && gitNewName === '/dev/null') {
+            gitNewName = gitOldName.replace(/^a\//, 'b/');
+        }
+        ret.push('diff --git ' + quoteFileNameIfNeeded(gitOldName) + ' ' + quoteFileNameIfNeeded(gitNewName));
+        if (patch.isDelete) {
+            ret.push('deleted file mode ' + ((_a = patch.oldMode) !== null && _a !== void 0 ? _a : '100644'));
+        }
+        if (patch.isCreate) {
+            ret.push('new file mode ' + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : '100644'));
+        }
+        if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
+            ret.push('old mode ' + patch.oldMode);
+            ret.push('new mode ' + patch.newMode);
+        }
+        if (patch.isRename) {
+            ret.push('rename from ' + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : '').replace(/^a\//, '')));
+            ret.push('rename to ' + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : '').replace(/^b\//, '')));
+        }
+        if (patch.isCopy) {
+            ret.push('copy from ' + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : '').replace(/^a\//, '')));
+            ret.push('copy to ' + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : '').replace(/^b\//, '')));
+        }
+    }
+    else {
+        if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== undefined) {
+            ret.push('Index: ' + patch.oldFileName);
+        }
+        if (headerOptions.includeUnderline) {
+            ret.push('===================================================================');
+        }
+    }
+    // Emit --- / +++ file headers. For Git patches with no hunks (e.g.
+    // pure renames, mode-only changes), Git omits these, so we do too.
+    const hasHunks = patch.hunks.length > 0;
+    if (headerOptions.includeFileHeaders && patch.oldFileName !== undefined && patch.newFileName !== undefined
+        && (!patch.isGit || hasHunks)) {
+        ret.push('--- ' + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? '\t' + patch.oldHeader : ''));
+        ret.push('+++ ' + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? '\t' + patch.newHeader : ''));
+    }
+    for (let i = 0; i < patch.hunks.length; i++) {
+        const hunk = patch.hunks[i];
+        // Unified Diff Format quirk: If the chunk size is 0,
+        // the first number is one lower than one would expect.
+        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
+        const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
+        const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
+        ret.push('@@ -' + oldStart + ',' + hunk.oldLines
+            + ' +' + newStart + ',' + hunk.newLines
+            + ' @@');
+        for (const line of hunk.lines) {
+            ret.push(line);
+        }
+    }
+    return ret.join('\n') + '\n';
+}
+function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
+    if (typeof options === 'function') {
+        options = { callback: options };
+    }
+    if (!(options === null || options === void 0 ? void 0 : options.callback)) {
+        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
+        if (!patchObj) {
+            return;
+        }
+        return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
+    }
+    else {
+        const { callback } = options;
+        structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: patchObj => {
+                if (!patchObj) {
+                    callback(undefined);
+                }
+                else {
+                    callback(formatPatch(patchObj, options.headerOptions));
+                }
+            } }));
+    }
+}
+function createPatch(fileName, oldStr, newStr, oldHeader, newHeader, options) {
+    return createTwoFilesPatch(fileName, fileName, oldStr, newStr, oldHeader, newHeader, options);
+}
+/**
+ * Split `text` into an array of lines, including the trailing newline character (where present)
+ */
+function splitLines(text) {
+    const hasTrailingNl = text.endsWith('\n');
+    const result = text.split('\n').map(line => line + '\n');
+    if (hasTrailingNl) {
+        result.pop();
+    }
+    else {
+        result.push(result.pop().slice(0, -1));
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/source-file.ts
+
+function decodeSource(path, bytes) {
+    if (bytes.includes(0)) {
+        throw new errors/* UserError */.yo(`${path} is a binary file.`, 'Remove it from `files`; only text files can be bumped.', { input: 'files' });
+    }
+    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    return { path, bom, text: bytes.toString('utf8', bom ? 3 : 0) };
+}
+function encodeSource(source, text) {
+    const body = Buffer.from(text, 'utf8');
+    return source.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
+}
+/** 1-based line and column of an offset. */
+/** Offsets where each line starts, per text: every scalar of a 100-document manifest asks for its line. */
+const lineStarts = new Map();
+function startsOf(text) {
+    let starts = lineStarts.get(text);
+    if (!starts) {
+        starts = [0];
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
+            starts.push(i + 1);
+        // Texts come and go with the files of one run; a small memo is enough to make lookups O(log n).
+        if (lineStarts.size > 64)
+            lineStarts.clear();
+        lineStarts.set(text, starts);
+    }
+    return starts;
+}
+function lineColumn(text, offset) {
+    const starts = startsOf(text);
+    const at = Math.max(0, Math.min(offset, text.length));
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+        const mid = (low + high + 1) >> 1;
+        if (starts[mid] <= at)
+            low = mid;
+        else
+            high = mid - 1;
+    }
+    return { line: low + 1, column: at - starts[low] + 1 };
+}
+function syntaxError(path, format, line, column, message) {
+    return new errors/* UserError */.yo(`${path}:${line}:${column}: not valid ${format}: ${message}`, `Fix the ${format} syntax at line ${line}, column ${column} (nothing was changed), or remove the file from \`files\`.`, { input: 'files' });
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/edits.ts
+
+
+/**
+ * Applies non-overlapping edits. Two selectors asking for the same change (an anchor and its alias,
+ * say) is fine; two asking for different changes to the same bytes is an error, not a coin toss.
+ */
+function applyEdits(path, text, edits) {
+    const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+    const unique = [];
+    for (const edit of sorted) {
+        const last = unique.at(-1);
+        if (last && last.start === edit.start && last.end === edit.end && last.replacement === edit.replacement)
+            continue;
+        if (last && edit.start < last.end) {
+            const { line } = lineColumn(text, edit.start);
+            throw new errors/* UserError */.yo(`${path} line ${line}: \`${last.by}\` and \`${edit.by}\` both change the same text, differently.`, 'Remove one of the two selectors from `files` (or the preset you combined with it).', { input: 'files' });
+        }
+        unique.push(edit);
+    }
+    let result = '';
+    let cursor = 0;
+    for (const edit of unique) {
+        result += text.slice(cursor, edit.start) + edit.replacement;
+        cursor = edit.end;
+    }
+    return result + text.slice(cursor);
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/key-path.ts
+
+function parseKeyPath(text, where) {
+    const steps = [];
+    let i = 0;
+    const fail = (why) => {
+        throw new errors/* UserError */.yo(`${where}: the key path "${text}" ${why}.`, 'Write key paths as dotted keys with optional filters, e.g. `version`, `dependencies[name=crds].version`, `workspace.dependencies.*[path].version` or `metadata.annotations["example.com/version"]`.', { input: 'files' });
+    };
+    const readQuoted = () => {
+        const quote = text[i];
+        let value = '';
+        i++;
+        while (i < text.length && text[i] !== quote) {
+            if (text[i] === '\\' && quote === '"')
+                i++;
+            value += text[i] ?? '';
+            i++;
+        }
+        if (text[i] !== quote)
+            fail('has an unclosed quote');
+        i++;
+        return value;
+    };
+    while (i < text.length) {
+        const c = text[i];
+        if (c === '.') {
+            if (i === 0 || text[i + 1] === undefined || text[i + 1] === '.')
+                fail('has an empty key');
+            i++;
+            continue;
+        }
+        if (c === '[') {
+            i++;
+            if (text[i] === '"' || text[i] === "'") {
+                steps.push({ type: 'key', name: readQuoted() });
+            }
+            else {
+                const close = text.indexOf(']', i);
+                if (close < 0)
+                    fail('has an unclosed [');
+                const inner = text.slice(i, close).trim();
+                i = close;
+                if (/^\d+$/.test(inner))
+                    steps.push({ type: 'index', index: Number(inner) });
+                else {
+                    const eq = inner.indexOf('=');
+                    const key = (eq < 0 ? inner : inner.slice(0, eq)).trim();
+                    if (!key)
+                        fail('has an empty filter []');
+                    const raw = eq < 0 ? undefined : inner.slice(eq + 1).trim();
+                    steps.push({ type: 'filter', key, value: raw?.replace(/^(["'])(.*)\1$/, '$2') });
+                }
+            }
+            if (text[i] !== ']')
+                fail('has an unclosed [');
+            i++;
+            continue;
+        }
+        if (c === '"' || c === "'") {
+            steps.push({ type: 'key', name: readQuoted() });
+            continue;
+        }
+        let name = '';
+        while (i < text.length && !'.[]"\''.includes(text[i]))
+            name += text[i++];
+        name = name.trim();
+        if (!name)
+            fail('has an empty key');
+        steps.push(name === '*' ? { type: 'any' } : { type: 'key', name });
+    }
+    if (steps.length === 0)
+        fail('is empty');
+    return steps;
+}
+function formatKeyPath(steps) {
+    return steps
+        .map((s, n) => {
+        switch (s.type) {
+            case 'key':
+                return /^[\w-]+$/.test(s.name) ? `${n === 0 ? '' : '.'}${s.name}` : `[${JSON.stringify(s.name)}]`;
+            case 'any':
+                return `${n === 0 ? '' : '.'}*`;
+            case 'index':
+                return `[${s.index}]`;
+            case 'filter':
+                return s.value === undefined ? `[${s.key}]` : `[${s.key}=${s.value}]`;
+        }
+    })
+        .join('');
+}
+function child(node, key) {
+    return node.kind === 'map' ? node.entries.find(([k]) => k === key)?.[1] : undefined;
+}
+function matchesFilter(node, key, value) {
+    const found = child(node, key);
+    if (!found)
+        return false;
+    if (value === undefined)
+        return true;
+    return found.kind === 'scalar' && String(found.value) === value;
+}
+/** Every node the path selects; an empty list when nothing matches. */
+function resolveKeyPath(root, steps) {
+    let current = [{ node: root, path: '' }];
+    const join = (base, key) => (/^[\w-]+$/.test(key) ? (base ? `${base}.${key}` : key) : `${base}[${JSON.stringify(key)}]`);
+    for (const step of steps) {
+        const next = [];
+        for (const { node, path } of current) {
+            switch (step.type) {
+                case 'key': {
+                    const found = child(node, step.name);
+                    if (found)
+                        next.push({ node: found, path: join(path, step.name) });
+                    break;
+                }
+                case 'any':
+                    if (node.kind === 'map')
+                        for (const [k, v] of node.entries)
+                            next.push({ node: v, path: join(path, k) });
+                    if (node.kind === 'seq')
+                        node.items.forEach((v, n) => next.push({ node: v, path: `${path}[${n}]` }));
+                    break;
+                case 'index':
+                    if (node.kind === 'seq' && node.items[step.index])
+                        next.push({ node: node.items[step.index], path: `${path}[${step.index}]` });
+                    break;
+                case 'filter':
+                    if (node.kind === 'seq')
+                        node.items.forEach((v, n) => matchesFilter(v, step.key, step.value) && next.push({ node: v, path: `${path}[${n}]` }));
+                    else if (matchesFilter(node, step.key, step.value))
+                        next.push({ node, path });
+                    break;
+            }
+        }
+        current = next;
+    }
+    return current;
+}
+/** The keys that do exist where a path stopped matching, so the error can show what was meant. */
+function existingKeysNear(root, steps) {
+    for (let n = steps.length - 1; n >= 0; n--) {
+        const parents = resolveKeyPath(root, steps.slice(0, n));
+        if (parents.length === 0)
+            continue;
+        const keys = new Set();
+        for (const { node, path } of parents) {
+            const prefix = path ? `${path}.` : '';
+            if (node.kind === 'map')
+                for (const [k] of node.entries)
+                    keys.add(`${prefix}${k}`);
+            if (node.kind === 'seq')
+                node.items.forEach((_, i) => keys.add(`${path}[${i}]`));
+        }
+        return [...keys].slice(0, 20);
+    }
+    return [];
+}
+
+;// CONCATENATED MODULE: ./node_modules/toml-eslint-parser/lib/chunk-15K8U1wQ.mjs
+//#region rolldown:runtime
+var __defProp = Object.defineProperty;
+var __exportAll = (all, symbols) => {
+	let target = {};
+	for (var name in all) {
+		__defProp(target, name, {
+			get: all[name],
+			enumerable: true
+		});
+	}
+	if (symbols) {
+		__defProp(target, Symbol.toStringTag, { value: "Module" });
+	}
+	return target;
+};
+
+//#endregion
+
+;// CONCATENATED MODULE: ./node_modules/eslint-visitor-keys/lib/visitor-keys.js
+/* eslint-disable jsdoc/valid-types -- doesn't allow `readonly`.
+   TODO: remove eslint-disable when https://github.com/jsdoc-type-pratt-parser/jsdoc-type-pratt-parser/issues/164 is fixed
+*/
+/**
+ * @typedef {{ readonly [type: string]: ReadonlyArray<string> }} VisitorKeys
+ */
+/* eslint-enable jsdoc/valid-types -- doesn't allow `readonly string[]`. TODO: check why */
+
+/**
+ * @type {VisitorKeys}
+ */
+const KEYS = {
+	ArrayExpression: ["elements"],
+	ArrayPattern: ["elements"],
+	ArrowFunctionExpression: ["params", "body"],
+	AssignmentExpression: ["left", "right"],
+	AssignmentPattern: ["left", "right"],
+	AwaitExpression: ["argument"],
+	BinaryExpression: ["left", "right"],
+	BlockStatement: ["body"],
+	BreakStatement: ["label"],
+	CallExpression: ["callee", "arguments"],
+	CatchClause: ["param", "body"],
+	ChainExpression: ["expression"],
+	ClassBody: ["body"],
+	ClassDeclaration: ["id", "superClass", "body"],
+	ClassExpression: ["id", "superClass", "body"],
+	ConditionalExpression: ["test", "consequent", "alternate"],
+	ContinueStatement: ["label"],
+	DebuggerStatement: [],
+	DoWhileStatement: ["body", "test"],
+	EmptyStatement: [],
+	ExperimentalRestProperty: ["argument"],
+	ExperimentalSpreadProperty: ["argument"],
+	ExportAllDeclaration: ["exported", "source", "attributes"],
+	ExportDefaultDeclaration: ["declaration"],
+	ExportNamedDeclaration: [
+		"declaration",
+		"specifiers",
+		"source",
+		"attributes",
+	],
+	ExportSpecifier: ["local", "exported"],
+	ExpressionStatement: ["expression"],
+	ForInStatement: ["left", "right", "body"],
+	ForOfStatement: ["left", "right", "body"],
+	ForStatement: ["init", "test", "update", "body"],
+	FunctionDeclaration: ["id", "params", "body"],
+	FunctionExpression: ["id", "params", "body"],
+	Identifier: [],
+	IfStatement: ["test", "consequent", "alternate"],
+	ImportAttribute: ["key", "value"],
+	ImportDeclaration: ["specifiers", "source", "attributes"],
+	ImportDefaultSpecifier: ["local"],
+	ImportExpression: ["source", "options"],
+	ImportNamespaceSpecifier: ["local"],
+	ImportSpecifier: ["imported", "local"],
+	JSXAttribute: ["name", "value"],
+	JSXClosingElement: ["name"],
+	JSXClosingFragment: [],
+	JSXElement: ["openingElement", "children", "closingElement"],
+	JSXEmptyExpression: [],
+	JSXExpressionContainer: ["expression"],
+	JSXFragment: ["openingFragment", "children", "closingFragment"],
+	JSXIdentifier: [],
+	JSXMemberExpression: ["object", "property"],
+	JSXNamespacedName: ["namespace", "name"],
+	JSXOpeningElement: ["name", "attributes"],
+	JSXOpeningFragment: [],
+	JSXSpreadAttribute: ["argument"],
+	JSXSpreadChild: ["expression"],
+	JSXText: [],
+	LabeledStatement: ["label", "body"],
+	Literal: [],
+	LogicalExpression: ["left", "right"],
+	MemberExpression: ["object", "property"],
+	MetaProperty: ["meta", "property"],
+	MethodDefinition: ["key", "value"],
+	NewExpression: ["callee", "arguments"],
+	ObjectExpression: ["properties"],
+	ObjectPattern: ["properties"],
+	PrivateIdentifier: [],
+	Program: ["body"],
+	Property: ["key", "value"],
+	PropertyDefinition: ["key", "value"],
+	RestElement: ["argument"],
+	ReturnStatement: ["argument"],
+	SequenceExpression: ["expressions"],
+	SpreadElement: ["argument"],
+	StaticBlock: ["body"],
+	Super: [],
+	SwitchCase: ["test", "consequent"],
+	SwitchStatement: ["discriminant", "cases"],
+	TaggedTemplateExpression: ["tag", "quasi"],
+	TemplateElement: [],
+	TemplateLiteral: ["quasis", "expressions"],
+	ThisExpression: [],
+	ThrowStatement: ["argument"],
+	TryStatement: ["block", "handler", "finalizer"],
+	UnaryExpression: ["argument"],
+	UpdateExpression: ["argument"],
+	VariableDeclaration: ["declarations"],
+	VariableDeclarator: ["id", "init"],
+	WhileStatement: ["test", "body"],
+	WithStatement: ["object", "body"],
+	YieldExpression: ["argument"],
+};
+
+// Types.
+const NODE_TYPES = Object.keys(KEYS);
+
+// Freeze the keys.
+for (const type of NODE_TYPES) {
+	Object.freeze(KEYS[type]);
+}
+Object.freeze(KEYS);
+
+/* harmony default export */ const visitor_keys = (KEYS);
+
+;// CONCATENATED MODULE: ./node_modules/eslint-visitor-keys/lib/index.js
+/**
+ * @author Toru Nagashima <https://github.com/mysticatea>
+ * See LICENSE file in root directory for full license.
+ */
+
+
+/**
+ * @typedef {import('./visitor-keys.js').VisitorKeys} VisitorKeys
+ */
+
+// List to ignore keys.
+const KEY_BLACKLIST = new Set([
+	"parent",
+	"leadingComments",
+	"trailingComments",
+]);
+
+/**
+ * Check whether a given key should be used or not.
+ * @param {string} key The key to check.
+ * @returns {boolean} `true` if the key should be used.
+ */
+function filterKey(key) {
+	return !KEY_BLACKLIST.has(key) && key[0] !== "_";
+}
+
+/* eslint-disable jsdoc/valid-types -- doesn't allow `readonly`.
+   TODO: remove eslint-disable when https://github.com/jsdoc-type-pratt-parser/jsdoc-type-pratt-parser/issues/164 is fixed
+*/
+/**
+ * Get visitor keys of a given node.
+ * @param {Object} node The AST node to get keys.
+ * @returns {readonly string[]} Visitor keys of the node.
+ */
+function getKeys(node) {
+	return Object.keys(node).filter(filterKey);
+}
+/* eslint-enable jsdoc/valid-types -- doesn't allow `readonly` */
+
+/**
+ * Make the union set with `KEYS` and given keys.
+ * @param {VisitorKeys} additionalKeys The additional keys.
+ * @returns {VisitorKeys} The union set.
+ */
+function unionWith(additionalKeys) {
+	const retv =
+		/** @type {{ [type: string]: ReadonlyArray<string> }} */
+		(Object.assign({}, visitor_keys));
+
+	for (const type of Object.keys(additionalKeys)) {
+		if (Object.hasOwn(retv, type)) {
+			const keys = new Set(additionalKeys[type]);
+
+			for (const key of retv[type]) {
+				keys.add(key);
+			}
+
+			retv[type] = Object.freeze(Array.from(keys));
+		} else {
+			retv[type] = Object.freeze(Array.from(additionalKeys[type]));
+		}
+	}
+
+	return Object.freeze(retv);
+}
+
+
+
+;// CONCATENATED MODULE: ./node_modules/toml-eslint-parser/lib/index.mjs
+
+
+
+//#region src/internal-utils/index.ts
+/**
+* Get the last element from given array
+*/
+function last(arr) {
+	return arr[arr.length - 1] ?? null;
+}
+/**
+* Node to key name
+*/
+function toKeyName(node) {
+	return node.type === "TOMLBare" ? node.name : node.value;
+}
+
+//#endregion
+//#region src/parser-options.ts
+var TOMLVerImpl = class {
+	constructor(major, minor) {
+		this.major = major;
+		this.minor = minor;
+	}
+	lt(major, minor) {
+		return this.major < major || this.major === major && this.minor < minor;
+	}
+	gte(major, minor) {
+		return this.major > major || this.major === major && this.minor >= minor;
+	}
+};
+const TOML_VERSION_1_0 = new TOMLVerImpl(1, 0);
+const TOML_VERSION_1_1 = new TOMLVerImpl(1, 1);
+const DEFAULT_TOML_VERSION = TOML_VERSION_1_1;
+const SUPPORTED_TOML_VERSIONS = {
+	"1.0": TOML_VERSION_1_0,
+	"1.0.0": TOML_VERSION_1_0,
+	"1.1": TOML_VERSION_1_1,
+	"1.1.0": TOML_VERSION_1_1,
+	latest: TOML_VERSION_1_1,
+	next: TOML_VERSION_1_1
+};
+/**
+* Get TOML version object from given TOML version string.
+*/
+function getTOMLVer(v) {
+	return v && SUPPORTED_TOML_VERSIONS[v] || DEFAULT_TOML_VERSION;
+}
+
+//#endregion
+//#region src/errors.ts
+const MESSAGES = {
+	"unterminated-string": "Unterminated string constant",
+	"unterminated-table-key": "Unterminated table-key",
+	"unterminated-array": "Unterminated array",
+	"unterminated-inline-table": "Unterminated inline table",
+	"missing-key": "Empty bare keys are not allowed",
+	"missing-newline": "Must be a newline",
+	"missing-equals-sign": "Expected equal (=) token",
+	"missing-value": "Unspecified values are invalid",
+	"missing-comma": "Expected comma (,) token",
+	"dupe-keys": "Defining a key multiple times is invalid",
+	"unexpected-char": "Unexpected character",
+	"unexpected-token": "Unexpected token",
+	"invalid-control-character": "Control characters (codes < 0x1f and 0x7f) are not allowed",
+	"invalid-comment-character": "Invalid code point {{cp}} within comments",
+	"invalid-key-value-newline": "The key, equals sign, and value must be on the same line",
+	"invalid-inline-table-newline": "No newlines are allowed between the curly braces unless they are valid within a value",
+	"invalid-underscore": "Underscores are allowed between digits",
+	"invalid-space": "Unexpected spaces",
+	"invalid-three-quotes": "Three or more quotes are not permitted",
+	"invalid-date": "Unexpected invalid date",
+	"invalid-time": "Unexpected invalid time",
+	"invalid-leading-zero": "Leading zeros are not allowed",
+	"invalid-trailing-comma-in-inline-table": "Trailing comma is not permitted in an inline table",
+	"invalid-char-in-escape-sequence": "Invalid character in escape sequence",
+	"invalid-consecutive-dots-in-key": "Consecutive dots are not permitted in keys",
+	"invalid-code-point": "Invalid code point {{cp}}",
+	"invalid-trailing-dot-in-key": "Keys cannot end with a dot",
+	"invalid-leading-dot-in-key": "Keys cannot start with a dot"
+};
+/**
+* Get message from error code
+*/
+function getMessage(code, data) {
+	if (data) return MESSAGES[code].replace(/\{\{(.*?)\}\}/gu, (_, name$2) => {
+		if (name$2 in data) return data[name$2];
+		return `{{${name$2}}}`;
+	});
+	return MESSAGES[code];
+}
+/**
+* TOML parse errors.
+*/
+var ParseError = class extends SyntaxError {
+	/**
+	* Initialize this ParseError instance.
+	*
+	*/
+	constructor(code, offset, line, column, data) {
+		super(getMessage(code, data));
+		this.index = offset;
+		this.lineNumber = line;
+		this.column = column;
+	}
+};
+
+//#endregion
+//#region src/tokenizer/code-point.ts
+const CodePoint = {
+	EOF: -1,
+	NULL: 0,
+	SOH: 1,
+	BACKSPACE: 8,
+	TABULATION: 9,
+	LINE_FEED: 10,
+	FORM_FEED: 12,
+	CARRIAGE_RETURN: 13,
+	ESCAPE: 27,
+	SO: 14,
+	US: 31,
+	SPACE: 32,
+	QUOTATION_MARK: 34,
+	HASH: 35,
+	SINGLE_QUOTE: 39,
+	PLUS_SIGN: 43,
+	COMMA: 44,
+	DASH: 45,
+	DOT: 46,
+	DIGIT_0: 48,
+	DIGIT_1: 49,
+	DIGIT_2: 50,
+	DIGIT_3: 51,
+	DIGIT_7: 55,
+	DIGIT_9: 57,
+	COLON: 58,
+	EQUALS_SIGN: 61,
+	LATIN_CAPITAL_A: 65,
+	LATIN_CAPITAL_E: 69,
+	LATIN_CAPITAL_F: 70,
+	LATIN_CAPITAL_T: 84,
+	LATIN_CAPITAL_U: 85,
+	LATIN_CAPITAL_Z: 90,
+	LEFT_BRACKET: 91,
+	BACKSLASH: 92,
+	RIGHT_BRACKET: 93,
+	UNDERSCORE: 95,
+	LATIN_SMALL_A: 97,
+	LATIN_SMALL_B: 98,
+	LATIN_SMALL_E: 101,
+	LATIN_SMALL_F: 102,
+	LATIN_SMALL_I: 105,
+	LATIN_SMALL_L: 108,
+	LATIN_SMALL_N: 110,
+	LATIN_SMALL_O: 111,
+	LATIN_SMALL_R: 114,
+	LATIN_SMALL_S: 115,
+	LATIN_SMALL_T: 116,
+	LATIN_SMALL_U: 117,
+	LATIN_SMALL_X: 120,
+	LATIN_SMALL_Z: 122,
+	LEFT_BRACE: 123,
+	RIGHT_BRACE: 125,
+	TILDE: 126,
+	DELETE: 127,
+	PAD: 128,
+	SUPERSCRIPT_TWO: 178,
+	SUPERSCRIPT_THREE: 179,
+	SUPERSCRIPT_ONE: 185,
+	VULGAR_FRACTION_ONE_QUARTER: 188,
+	VULGAR_FRACTION_THREE_QUARTERS: 190,
+	LATIN_CAPITAL_LETTER_A_WITH_GRAVE: 192,
+	LATIN_CAPITAL_LETTER_O_WITH_DIAERESIS: 214,
+	LATIN_CAPITAL_LETTER_O_WITH_STROKE: 216,
+	LATIN_SMALL_LETTER_O_WITH_DIAERESIS: 246,
+	LATIN_SMALL_LETTER_O_WITH_STROKE: 248,
+	GREEK_SMALL_REVERSED_DOTTED_LUNATE_SIGMA_SYMBOL: 891,
+	GREEK_CAPITAL_LETTER_YOT: 895,
+	CP_1FFF: 8191,
+	ZERO_WIDTH_NON_JOINER: 8204,
+	ZERO_WIDTH_JOINER: 8205,
+	UNDERTIE: 8255,
+	CHARACTER_TIE: 8256,
+	SUPERSCRIPT_ZERO: 8304,
+	CP_218F: 8591,
+	CIRCLED_DIGIT_ONE: 9312,
+	NEGATIVE_CIRCLED_DIGIT_ZERO: 9471,
+	GLAGOLITIC_CAPITAL_LETTER_AZU: 11264,
+	CP_2FEF: 12271,
+	IDEOGRAPHIC_COMMA: 12289,
+	CP_D7FF: 55295,
+	CP_E000: 57344,
+	CJK_COMPATIBILITY_IDEOGRAPH_F900: 63744,
+	ARABIC_LIGATURE_SALAAMUHU_ALAYNAA: 64975,
+	ARABIC_LIGATURE_SALLA_USED_AS_KORANIC_STOP_SIGN_ISOLATED_FORM: 65008,
+	REPLACEMENT_CHARACTER: 65533,
+	LINEAR_B_SYLLABLE_B008_A: 65536,
+	CP_EFFFF: 983039,
+	CP_10FFFF: 1114111
+};
+/**
+* Check whether the code point is a control character.
+*/
+function isControl(cp) {
+	return cp >= CodePoint.NULL && cp <= CodePoint.US;
+}
+/**
+* Check whether the code point is a whitespace.
+*/
+function isWhitespace(cp) {
+	return cp === CodePoint.TABULATION || cp === CodePoint.SPACE;
+}
+/**
+* Check whether the code point is a end of line.
+*/
+function isEOL(cp) {
+	return cp === CodePoint.LINE_FEED || cp === CodePoint.CARRIAGE_RETURN;
+}
+/**
+* Check whether the code point is an uppercase letter character.
+*/
+function isUpperLetter(cp) {
+	return cp >= CodePoint.LATIN_CAPITAL_A && cp <= CodePoint.LATIN_CAPITAL_Z;
+}
+/**
+* Check whether the code point is a lowercase letter character.
+*/
+function isLowerLetter(cp) {
+	return cp >= CodePoint.LATIN_SMALL_A && cp <= CodePoint.LATIN_SMALL_Z;
+}
+/**
+* Check whether the code point is a letter character.
+*/
+function isLetter(cp) {
+	return isLowerLetter(cp) || isUpperLetter(cp);
+}
+/**
+* Check whether the code point is a digit character.
+*/
+function isDigit(cp) {
+	return cp >= CodePoint.DIGIT_0 && cp <= CodePoint.DIGIT_9;
+}
+/**
+* Check whether the code point is a hex digit character.
+*/
+function isHexDig(cp) {
+	return isDigit(cp) || cp >= CodePoint.LATIN_SMALL_A && cp <= CodePoint.LATIN_SMALL_F || cp >= CodePoint.LATIN_CAPITAL_A && cp <= CodePoint.LATIN_CAPITAL_F;
+}
+/**
+* Check whether the code point is a octal digit character.
+*/
+function isOctalDig(cp) {
+	return cp >= CodePoint.DIGIT_0 && cp <= CodePoint.DIGIT_7;
+}
+/**
+* Check whether the code point is valid code point.
+*
+* see
+* - https://unicode.org/glossary/#unicode_scalar_value
+* - https://toml.io/en/v1.0.0#string
+*/
+function isUnicodeScalarValue(cp) {
+	return cp >= 0 && cp <= 55295 || cp >= 57344 && cp <= 1114111;
+}
+
+//#endregion
+//#region src/tokenizer/locs.ts
+/**
+* Find the last index of the array that is less than or equal to the value.
+*/
+function sortedLastIndex(array, value) {
+	let low = 0;
+	let high = array.length;
+	while (low < high) {
+		const mid = low + high >>> 1;
+		const val = array[mid];
+		if (val === value) return mid + 1;
+		if (val < value) low = mid + 1;
+		else high = mid;
+	}
+	return low;
+}
+/**
+* A class for getting lines and columns location.
+*/
+var Locations = class {
+	constructor() {
+		this.offsets = [];
+	}
+	addOffset(offset) {
+		for (let i = this.offsets.length - 1; i >= 0; i--) {
+			const element = this.offsets[i];
+			if (element === offset) return;
+			if (element < offset) break;
+		}
+		this.offsets.push(offset);
+	}
+	/**
+	* Calculate the location of the given index.
+	* @param index The index to calculate their location.
+	* @returns The location of the index.
+	*/
+	getLocFromIndex(offset) {
+		const line = sortedLastIndex(this.offsets, offset) + 1;
+		return {
+			line,
+			column: offset - (line === 1 ? 0 : this.offsets[line - 2])
+		};
+	}
+};
+
+//#endregion
+//#region src/tokenizer/code-point-iterator.ts
+var CodePointIterator = class {
+	/**
+	* Initialize this char iterator.
+	*/
+	constructor(text) {
+		this.locs = new Locations();
+		this.lastCodePoint = CodePoint.NULL;
+		this.start = -1;
+		this.end = 0;
+		this.text = text;
+	}
+	next() {
+		if (this.lastCodePoint === CodePoint.EOF) return CodePoint.EOF;
+		return this.lastCodePoint = this.moveAt(this.end);
+	}
+	getLocFromIndex(index) {
+		return this.locs.getLocFromIndex(index);
+	}
+	eat(cp) {
+		if (this.text.codePointAt(this.end) === cp) {
+			this.next();
+			return true;
+		}
+		return false;
+	}
+	moveAt(offset) {
+		this.start = this.end = offset;
+		const cp = this.text.codePointAt(this.start) ?? CodePoint.EOF;
+		if (cp === CodePoint.EOF) {
+			this.end = this.start;
+			return cp;
+		}
+		this.end += cp >= 65536 ? 2 : 1;
+		if (cp === CodePoint.LINE_FEED) this.locs.addOffset(this.end);
+		else if (cp === CodePoint.CARRIAGE_RETURN) {
+			if (this.text.codePointAt(this.end) === CodePoint.LINE_FEED) {
+				this.end++;
+				this.locs.addOffset(this.end);
+			}
+			return CodePoint.LINE_FEED;
+		}
+		return cp;
+	}
+};
+
+//#endregion
+//#region src/tokenizer/tokenizer.ts
+const HAS_BIGINT = typeof BigInt !== "undefined";
+const RADIX_PREFIXES = {
+	16: "0x",
+	10: "",
+	8: "0o",
+	2: "0b"
+};
+const ESCAPES_1_0 = {
+	[CodePoint.QUOTATION_MARK]: CodePoint.QUOTATION_MARK,
+	[CodePoint.BACKSLASH]: CodePoint.BACKSLASH,
+	[CodePoint.LATIN_SMALL_B]: CodePoint.BACKSPACE,
+	[CodePoint.LATIN_SMALL_F]: CodePoint.FORM_FEED,
+	[CodePoint.LATIN_SMALL_N]: CodePoint.LINE_FEED,
+	[CodePoint.LATIN_SMALL_R]: CodePoint.CARRIAGE_RETURN,
+	[CodePoint.LATIN_SMALL_T]: CodePoint.TABULATION
+};
+const ESCAPES_LATEST = {
+	...ESCAPES_1_0,
+	[CodePoint.LATIN_SMALL_E]: CodePoint.ESCAPE
+};
+/**
+* Tokenizer for TOML.
+*/
+var Tokenizer = class {
+	/**
+	* Initialize this tokenizer.
+	*/
+	constructor(text, parserOptions) {
+		this.backCode = false;
+		this.lastCodePoint = CodePoint.NULL;
+		this.state = "DATA";
+		this.token = null;
+		this.tokenStart = -1;
+		this.valuesEnabled = false;
+		this.text = text;
+		this.parserOptions = parserOptions || {};
+		this.codePointIterator = new CodePointIterator(text);
+		this.tomlVersion = getTOMLVer(this.parserOptions.tomlVersion);
+		this.ESCAPES = this.tomlVersion.gte(1, 1) ? ESCAPES_LATEST : ESCAPES_1_0;
+	}
+	get start() {
+		return this.codePointIterator.start;
+	}
+	get end() {
+		return this.codePointIterator.end;
+	}
+	getLocFromIndex(index) {
+		return this.codePointIterator.getLocFromIndex(index);
+	}
+	/**
+	* Report an invalid character error.
+	*/
+	reportParseError(code, data) {
+		const offset = this.codePointIterator.start;
+		const loc = this.codePointIterator.getLocFromIndex(offset);
+		throw new ParseError(code, offset, loc.line, loc.column, data);
+	}
+	/**
+	* Get the next token.
+	*/
+	nextToken() {
+		let token = this.token;
+		if (token != null) {
+			this.token = null;
+			return token;
+		}
+		let cp = this.lastCodePoint;
+		while (cp !== CodePoint.EOF && !this.token) {
+			cp = this.nextCode();
+			const nextState = this[this.state](cp);
+			if (!nextState) throw new Error(`Unknown error: pre state=${this.state}`);
+			this.state = nextState;
+		}
+		token = this.token;
+		this.token = null;
+		return token;
+	}
+	/**
+	* Get the next code point.
+	*/
+	nextCode() {
+		if (this.lastCodePoint === CodePoint.EOF) return CodePoint.EOF;
+		if (this.backCode) {
+			this.backCode = false;
+			return this.lastCodePoint;
+		}
+		return this.lastCodePoint = this.codePointIterator.next();
+	}
+	/**
+	* Eat the next code point.
+	*/
+	eatCode(cp) {
+		if (this.lastCodePoint === CodePoint.EOF) return false;
+		if (this.backCode) {
+			if (this.lastCodePoint === cp) {
+				this.backCode = false;
+				return true;
+			}
+			return false;
+		}
+		return this.codePointIterator.eat(cp);
+	}
+	/**
+	* Moves the character position to the given position.
+	*/
+	moveAt(loc) {
+		if (this.backCode) this.backCode = false;
+		this.lastCodePoint = this.codePointIterator.moveAt(loc);
+	}
+	/**
+	* Back the current code point as the given state.
+	*/
+	back(state) {
+		this.backCode = true;
+		return state;
+	}
+	punctuatorToken() {
+		this.startToken();
+		this.endToken("Punctuator", "end");
+	}
+	startToken() {
+		this.tokenStart = this.codePointIterator.start;
+	}
+	/**
+	* Commit the current token.
+	*/
+	endToken(type, pos, option1, option2) {
+		const { tokenStart } = this;
+		const end = this.codePointIterator[pos];
+		const range = [tokenStart, end];
+		const loc = {
+			start: this.codePointIterator.getLocFromIndex(tokenStart),
+			end: this.codePointIterator.getLocFromIndex(end)
+		};
+		if (type === "Block") this.token = {
+			type,
+			value: this.text.slice(tokenStart + 1, end),
+			range,
+			loc
+		};
+		else {
+			let token;
+			const value = this.text.slice(tokenStart, end);
+			if (type === "BasicString" || type === "LiteralString" || type === "MultiLineBasicString" || type === "MultiLineLiteralString") token = {
+				type,
+				value,
+				string: option1,
+				range,
+				loc
+			};
+			else if (type === "Integer") {
+				const text = option1;
+				token = {
+					type,
+					value,
+					number: parseInt(text, option2),
+					bigint: HAS_BIGINT ? BigInt(RADIX_PREFIXES[option2] + text) : null,
+					range,
+					loc
+				};
+			} else if (type === "Float") token = {
+				type,
+				value,
+				number: option1,
+				range,
+				loc
+			};
+			else if (type === "Boolean") token = {
+				type,
+				value,
+				boolean: option1,
+				range,
+				loc
+			};
+			else if (type === "LocalDate" || type === "LocalTime" || type === "LocalDateTime" || type === "OffsetDateTime") token = {
+				type,
+				value,
+				date: option1,
+				range,
+				loc
+			};
+			else token = {
+				type,
+				value,
+				range,
+				loc
+			};
+			this.token = token;
+		}
+	}
+	DATA(cp) {
+		while (isWhitespace(cp) || isEOL(cp)) cp = this.nextCode();
+		if (cp === CodePoint.HASH) {
+			this.startToken();
+			return "COMMENT";
+		}
+		if (cp === CodePoint.QUOTATION_MARK) {
+			this.startToken();
+			return "BASIC_STRING";
+		}
+		if (cp === CodePoint.SINGLE_QUOTE) {
+			this.startToken();
+			return "LITERAL_STRING";
+		}
+		if (cp === CodePoint.DOT || cp === CodePoint.EQUALS_SIGN || cp === CodePoint.LEFT_BRACKET || cp === CodePoint.RIGHT_BRACKET || cp === CodePoint.LEFT_BRACE || cp === CodePoint.RIGHT_BRACE || cp === CodePoint.COMMA) {
+			this.punctuatorToken();
+			return "DATA";
+		}
+		if (this.valuesEnabled) {
+			if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
+				this.startToken();
+				return "SIGN";
+			}
+			if (cp === CodePoint.LATIN_SMALL_N || cp === CodePoint.LATIN_SMALL_I) {
+				this.startToken();
+				return this.back("NAN_OR_INF");
+			}
+			if (isDigit(cp)) {
+				this.startToken();
+				return this.back("NUMBER");
+			}
+			if (cp === CodePoint.LATIN_SMALL_T || cp === CodePoint.LATIN_SMALL_F) {
+				this.startToken();
+				return this.back("BOOLEAN");
+			}
+		} else if (isUnquotedKeyChar(cp, this.tomlVersion)) {
+			this.startToken();
+			return "BARE";
+		}
+		if (cp === CodePoint.EOF) return "DATA";
+		return this.reportParseError("unexpected-char");
+	}
+	COMMENT(cp) {
+		const processCommentChar = this.tomlVersion.gte(1, 1) ? (c) => {
+			if (!isNonEOL(c)) this.reportParseError("invalid-comment-character", { cp: JSON.stringify(String.fromCodePoint(c)).slice(1, -1) });
+		} : (c) => {
+			if (isControlOtherThanTab(c)) this.reportParseErrorControlChar();
+		};
+		while (!isEOL(cp) && cp !== CodePoint.EOF) {
+			processCommentChar(cp);
+			cp = this.nextCode();
+		}
+		this.endToken("Block", "start");
+		return "DATA";
+	}
+	BARE(cp) {
+		while (isUnquotedKeyChar(cp, this.tomlVersion)) cp = this.nextCode();
+		this.endToken("Bare", "start");
+		return this.back("DATA");
+	}
+	BASIC_STRING(cp) {
+		if (cp === CodePoint.QUOTATION_MARK) {
+			cp = this.nextCode();
+			if (cp === CodePoint.QUOTATION_MARK) return "MULTI_LINE_BASIC_STRING";
+			this.endToken("BasicString", "start", "");
+			return this.back("DATA");
+		}
+		const out = [];
+		while (cp !== CodePoint.QUOTATION_MARK && cp !== CodePoint.EOF && cp !== CodePoint.LINE_FEED) {
+			if (isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
+			if (cp === CodePoint.BACKSLASH) {
+				cp = this.nextCode();
+				const ecp = this.ESCAPES[cp];
+				if (ecp) {
+					out.push(ecp);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_SMALL_U) {
+					const code = this.parseUnicode(4);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_CAPITAL_U) {
+					const code = this.parseUnicode(8);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_SMALL_X && this.tomlVersion.gte(1, 1)) {
+					const code = this.parseUnicode(2);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				}
+				return this.reportParseError("invalid-char-in-escape-sequence");
+			}
+			out.push(cp);
+			cp = this.nextCode();
+		}
+		if (cp !== CodePoint.QUOTATION_MARK) return this.reportParseError("unterminated-string");
+		this.endToken("BasicString", "end", String.fromCodePoint(...out));
+		return "DATA";
+	}
+	MULTI_LINE_BASIC_STRING(cp) {
+		const out = [];
+		if (cp === CodePoint.LINE_FEED) cp = this.nextCode();
+		while (cp !== CodePoint.EOF) {
+			if (cp !== CodePoint.LINE_FEED && isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
+			if (cp === CodePoint.QUOTATION_MARK) {
+				const startPos = this.codePointIterator.start;
+				if (this.eatCode(CodePoint.QUOTATION_MARK) && this.eatCode(CodePoint.QUOTATION_MARK)) {
+					if (this.eatCode(CodePoint.QUOTATION_MARK)) {
+						out.push(CodePoint.QUOTATION_MARK);
+						if (this.eatCode(CodePoint.QUOTATION_MARK)) {
+							out.push(CodePoint.QUOTATION_MARK);
+							if (this.eatCode(CodePoint.QUOTATION_MARK)) {
+								this.moveAt(startPos);
+								return this.reportParseError("invalid-three-quotes");
+							}
+						}
+					}
+					this.endToken("MultiLineBasicString", "end", String.fromCodePoint(...out));
+					return "DATA";
+				}
+				this.moveAt(startPos);
+			}
+			if (cp === CodePoint.BACKSLASH) {
+				cp = this.nextCode();
+				const ecp = this.ESCAPES[cp];
+				if (ecp) {
+					out.push(ecp);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_SMALL_U) {
+					const code = this.parseUnicode(4);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_CAPITAL_U) {
+					const code = this.parseUnicode(8);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LATIN_SMALL_X && this.tomlVersion.gte(1, 1)) {
+					const code = this.parseUnicode(2);
+					out.push(code);
+					cp = this.nextCode();
+					continue;
+				} else if (cp === CodePoint.LINE_FEED) {
+					cp = this.nextCode();
+					while (isWhitespace(cp) || cp === CodePoint.LINE_FEED) cp = this.nextCode();
+					continue;
+				} else if (isWhitespace(cp)) {
+					let valid = true;
+					const startPos = this.codePointIterator.start;
+					let nextCp;
+					while ((nextCp = this.nextCode()) !== CodePoint.EOF) {
+						if (nextCp === CodePoint.LINE_FEED) break;
+						if (!isWhitespace(nextCp)) {
+							this.moveAt(startPos);
+							valid = false;
+							break;
+						}
+					}
+					if (valid) {
+						cp = this.nextCode();
+						while (isWhitespace(cp) || cp === CodePoint.LINE_FEED) cp = this.nextCode();
+						continue;
+					}
+				}
+				return this.reportParseError("invalid-char-in-escape-sequence");
+			}
+			out.push(cp);
+			cp = this.nextCode();
+		}
+		return this.reportParseError("unterminated-string");
+	}
+	LITERAL_STRING(cp) {
+		if (cp === CodePoint.SINGLE_QUOTE) {
+			cp = this.nextCode();
+			if (cp === CodePoint.SINGLE_QUOTE) return "MULTI_LINE_LITERAL_STRING";
+			this.endToken("LiteralString", "start", "");
+			return this.back("DATA");
+		}
+		const out = [];
+		while (cp !== CodePoint.SINGLE_QUOTE && cp !== CodePoint.EOF && cp !== CodePoint.LINE_FEED) {
+			if (isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
+			out.push(cp);
+			cp = this.nextCode();
+		}
+		if (cp !== CodePoint.SINGLE_QUOTE) return this.reportParseError("unterminated-string");
+		this.endToken("LiteralString", "end", String.fromCodePoint(...out));
+		return "DATA";
+	}
+	MULTI_LINE_LITERAL_STRING(cp) {
+		const out = [];
+		if (cp === CodePoint.LINE_FEED) cp = this.nextCode();
+		while (cp !== CodePoint.EOF) {
+			if (cp !== CodePoint.LINE_FEED && isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
+			if (cp === CodePoint.SINGLE_QUOTE) {
+				const startPos = this.codePointIterator.start;
+				if (this.eatCode(CodePoint.SINGLE_QUOTE) && this.eatCode(CodePoint.SINGLE_QUOTE)) {
+					if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
+						out.push(CodePoint.SINGLE_QUOTE);
+						if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
+							out.push(CodePoint.SINGLE_QUOTE);
+							if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
+								this.moveAt(startPos);
+								return this.reportParseError("invalid-three-quotes");
+							}
+						}
+					}
+					this.endToken("MultiLineLiteralString", "end", String.fromCodePoint(...out));
+					return "DATA";
+				}
+				this.moveAt(startPos);
+			}
+			out.push(cp);
+			cp = this.nextCode();
+		}
+		return this.reportParseError("unterminated-string");
+	}
+	SIGN(cp) {
+		if (cp === CodePoint.LATIN_SMALL_N || cp === CodePoint.LATIN_SMALL_I) return this.back("NAN_OR_INF");
+		if (isDigit(cp)) return this.back("NUMBER");
+		return this.reportParseError("unexpected-char");
+	}
+	NAN_OR_INF(cp) {
+		if (cp === CodePoint.LATIN_SMALL_N) {
+			const startPos = this.codePointIterator.start;
+			if (this.eatCode(CodePoint.LATIN_SMALL_A) && this.eatCode(CodePoint.LATIN_SMALL_N)) {
+				this.endToken("Float", "end", NaN);
+				return "DATA";
+			}
+			this.moveAt(startPos);
+		} else if (cp === CodePoint.LATIN_SMALL_I) {
+			const startPos = this.codePointIterator.start;
+			if (this.eatCode(CodePoint.LATIN_SMALL_N) && this.eatCode(CodePoint.LATIN_SMALL_F)) {
+				this.endToken("Float", "end", this.text[this.tokenStart] === "-" ? -Infinity : Infinity);
+				return "DATA";
+			}
+			this.moveAt(startPos);
+		}
+		return this.reportParseError("unexpected-char");
+	}
+	NUMBER(cp) {
+		const start = this.text[this.tokenStart];
+		const sign = start === "+" ? CodePoint.PLUS_SIGN : start === "-" ? CodePoint.DASH : CodePoint.NULL;
+		if (cp === CodePoint.DIGIT_0) {
+			if (sign === CodePoint.NULL) {
+				const startPos = this.codePointIterator.start;
+				const nextCp$1 = this.nextCode();
+				if (isDigit(nextCp$1)) {
+					const nextNextCp = this.nextCode();
+					if (nextNextCp === CodePoint.COLON) {
+						this.data = {
+							hasDate: false,
+							year: 0,
+							month: 0,
+							day: 0,
+							hour: Number(String.fromCodePoint(CodePoint.DIGIT_0, nextCp$1)),
+							minute: 0,
+							second: 0
+						};
+						return "TIME_MINUTE";
+					}
+					if (isDigit(nextNextCp)) {
+						const nextNextNextCp = this.nextCode();
+						if (isDigit(nextNextNextCp) && this.eatCode(CodePoint.DASH)) {
+							this.data = {
+								hasDate: true,
+								year: Number(String.fromCodePoint(CodePoint.DIGIT_0, nextCp$1, nextNextCp, nextNextNextCp)),
+								month: 0,
+								day: 0,
+								hour: 0,
+								minute: 0,
+								second: 0
+							};
+							return "DATE_MONTH";
+						}
+					}
+					this.moveAt(startPos);
+					return this.reportParseError("invalid-leading-zero");
+				}
+				this.moveAt(startPos);
+			}
+			cp = this.nextCode();
+			if (cp === CodePoint.LATIN_SMALL_X || cp === CodePoint.LATIN_SMALL_O || cp === CodePoint.LATIN_SMALL_B) {
+				if (sign !== CodePoint.NULL) return this.reportParseError("unexpected-char");
+				return cp === CodePoint.LATIN_SMALL_X ? "HEX" : cp === CodePoint.LATIN_SMALL_O ? "OCTAL" : "BINARY";
+			}
+			if (cp === CodePoint.LATIN_SMALL_E || cp === CodePoint.LATIN_CAPITAL_E) {
+				this.data = {
+					minus: sign === CodePoint.DASH,
+					left: [CodePoint.DIGIT_0]
+				};
+				return "EXPONENT_RIGHT";
+			}
+			if (cp === CodePoint.DOT) {
+				this.data = {
+					minus: sign === CodePoint.DASH,
+					absInt: [CodePoint.DIGIT_0]
+				};
+				return "FRACTIONAL_RIGHT";
+			}
+			this.endToken("Integer", "start", "0", 10);
+			return this.back("DATA");
+		}
+		const { out, nextCp, hasUnderscore } = this.parseDigits(cp, isDigit);
+		if (nextCp === CodePoint.DASH && sign === CodePoint.NULL && !hasUnderscore && out.length === 4) {
+			this.data = {
+				hasDate: true,
+				year: Number(String.fromCodePoint(...out)),
+				month: 0,
+				day: 0,
+				hour: 0,
+				minute: 0,
+				second: 0
+			};
+			return "DATE_MONTH";
+		}
+		if (nextCp === CodePoint.COLON && sign === CodePoint.NULL && !hasUnderscore && out.length === 2) {
+			this.data = {
+				hasDate: false,
+				year: 0,
+				month: 0,
+				day: 0,
+				hour: Number(String.fromCodePoint(...out)),
+				minute: 0,
+				second: 0
+			};
+			return "TIME_MINUTE";
+		}
+		if (nextCp === CodePoint.LATIN_SMALL_E || nextCp === CodePoint.LATIN_CAPITAL_E) {
+			this.data = {
+				minus: sign === CodePoint.DASH,
+				left: out
+			};
+			return "EXPONENT_RIGHT";
+		}
+		if (nextCp === CodePoint.DOT) {
+			this.data = {
+				minus: sign === CodePoint.DASH,
+				absInt: out
+			};
+			return "FRACTIONAL_RIGHT";
+		}
+		this.endToken("Integer", "start", sign === CodePoint.DASH ? String.fromCodePoint(CodePoint.DASH, ...out) : String.fromCodePoint(...out), 10);
+		return this.back("DATA");
+	}
+	HEX(cp) {
+		const { out } = this.parseDigits(cp, isHexDig);
+		this.endToken("Integer", "start", String.fromCodePoint(...out), 16);
+		return this.back("DATA");
+	}
+	OCTAL(cp) {
+		const { out } = this.parseDigits(cp, isOctalDig);
+		this.endToken("Integer", "start", String.fromCodePoint(...out), 8);
+		return this.back("DATA");
+	}
+	BINARY(cp) {
+		const { out } = this.parseDigits(cp, (c) => c === CodePoint.DIGIT_0 || c === CodePoint.DIGIT_1);
+		this.endToken("Integer", "start", String.fromCodePoint(...out), 2);
+		return this.back("DATA");
+	}
+	FRACTIONAL_RIGHT(cp) {
+		const { minus, absInt } = this.data;
+		const { out, nextCp } = this.parseDigits(cp, isDigit);
+		const absNum = [
+			...absInt,
+			CodePoint.DOT,
+			...out
+		];
+		if (nextCp === CodePoint.LATIN_SMALL_E || nextCp === CodePoint.LATIN_CAPITAL_E) {
+			this.data = {
+				minus,
+				left: absNum
+			};
+			return "EXPONENT_RIGHT";
+		}
+		const value = Number(minus ? String.fromCodePoint(CodePoint.DASH, ...absNum) : String.fromCodePoint(...absNum));
+		this.endToken("Float", "start", value);
+		return this.back("DATA");
+	}
+	EXPONENT_RIGHT(cp) {
+		const { left, minus: leftMinus } = this.data;
+		let minus = false;
+		if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
+			minus = cp === CodePoint.DASH;
+			cp = this.nextCode();
+		}
+		const { out } = this.parseDigits(cp, isDigit);
+		const right = out;
+		if (minus) right.unshift(CodePoint.DASH);
+		const value = Number(leftMinus ? String.fromCodePoint(CodePoint.DASH, ...left, CodePoint.LATIN_SMALL_E, ...right) : String.fromCodePoint(...left, CodePoint.LATIN_SMALL_E, ...right));
+		this.endToken("Float", "start", value);
+		return this.back("DATA");
+	}
+	BOOLEAN(cp) {
+		if (cp === CodePoint.LATIN_SMALL_T) {
+			const startPos = this.codePointIterator.start;
+			if (this.eatCode(CodePoint.LATIN_SMALL_R) && this.eatCode(CodePoint.LATIN_SMALL_U) && this.eatCode(CodePoint.LATIN_SMALL_E)) {
+				this.endToken("Boolean", "end", true);
+				return "DATA";
+			}
+			this.moveAt(startPos);
+		} else if (cp === CodePoint.LATIN_SMALL_F) {
+			const startPos = this.codePointIterator.start;
+			if (this.eatCode(CodePoint.LATIN_SMALL_A) && this.eatCode(CodePoint.LATIN_SMALL_L) && this.eatCode(CodePoint.LATIN_SMALL_S) && this.eatCode(CodePoint.LATIN_SMALL_E)) {
+				this.endToken("Boolean", "end", false);
+				return "DATA";
+			}
+			this.moveAt(startPos);
+		}
+		return this.reportParseError("unexpected-char");
+	}
+	DATE_MONTH(cp) {
+		const start = this.codePointIterator.start;
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (cp !== CodePoint.DASH) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.start;
+		const data = this.data;
+		data.month = Number(this.text.slice(start, end));
+		return "DATE_DAY";
+	}
+	DATE_DAY(cp) {
+		const start = this.codePointIterator.start;
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.end;
+		const data = this.data;
+		data.day = Number(this.text.slice(start, end));
+		if (!isValidDate(data.year, data.month, data.day)) return this.reportParseError("invalid-date");
+		cp = this.nextCode();
+		if (cp === CodePoint.LATIN_CAPITAL_T || cp === CodePoint.LATIN_SMALL_T) return "TIME_HOUR";
+		if (cp === CodePoint.SPACE) {
+			const startPos = this.codePointIterator.start;
+			if (isDigit(this.nextCode()) && isDigit(this.nextCode())) {
+				this.moveAt(startPos);
+				return "TIME_HOUR";
+			}
+			this.moveAt(startPos);
+		}
+		const dateValue = getDateFromDateTimeData(data, "");
+		this.endToken("LocalDate", "start", dateValue);
+		return this.back("DATA");
+	}
+	TIME_HOUR(cp) {
+		const start = this.codePointIterator.start;
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (cp !== CodePoint.COLON) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.start;
+		const data = this.data;
+		data.hour = Number(this.text.slice(start, end));
+		return "TIME_MINUTE";
+	}
+	TIME_MINUTE(cp) {
+		const start = this.codePointIterator.start;
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.end;
+		const data = this.data;
+		data.minute = Number(this.text.slice(start, end));
+		cp = this.nextCode();
+		if (cp === CodePoint.COLON) return "TIME_SECOND";
+		if (this.tomlVersion.lt(1, 1)) return this.reportParseError("unexpected-char");
+		if (!isValidTime(data.hour, data.minute, data.second)) return this.reportParseError("invalid-time");
+		return this.processTimeEnd(cp, data);
+	}
+	TIME_SECOND(cp) {
+		const start = this.codePointIterator.start;
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		const end = this.codePointIterator.end;
+		const data = this.data;
+		data.second = Number(this.text.slice(start, end));
+		if (!isValidTime(data.hour, data.minute, data.second)) return this.reportParseError("invalid-time");
+		cp = this.nextCode();
+		if (cp === CodePoint.DOT) return "TIME_SEC_FRAC";
+		return this.processTimeEnd(cp, data);
+	}
+	TIME_SEC_FRAC(cp) {
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		const start = this.codePointIterator.start;
+		while (isDigit(cp)) cp = this.nextCode();
+		const end = this.codePointIterator.start;
+		const data = this.data;
+		data.frac = this.text.slice(start, end);
+		return this.processTimeEnd(cp, data);
+	}
+	processTimeEnd(cp, data) {
+		if (data.hasDate) {
+			if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
+				data.offsetSign = cp;
+				return "TIME_OFFSET";
+			}
+			if (cp === CodePoint.LATIN_CAPITAL_Z || cp === CodePoint.LATIN_SMALL_Z) {
+				const dateValue$2 = getDateFromDateTimeData(data, "Z");
+				this.endToken("OffsetDateTime", "end", dateValue$2);
+				return "DATA";
+			}
+			const dateValue$1 = getDateFromDateTimeData(data, "");
+			this.endToken("LocalDateTime", "start", dateValue$1);
+			return this.back("DATA");
+		}
+		const dateValue = getDateFromDateTimeData(data, "");
+		this.endToken("LocalTime", "start", dateValue);
+		return this.back("DATA");
+	}
+	TIME_OFFSET(cp) {
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		const hourStart = this.codePointIterator.start;
+		cp = this.nextCode();
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (cp !== CodePoint.COLON) return this.reportParseError("unexpected-char");
+		const hourEnd = this.codePointIterator.start;
+		cp = this.nextCode();
+		const minuteStart = this.codePointIterator.start;
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		cp = this.nextCode();
+		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
+		const minuteEnd = this.codePointIterator.end;
+		const hour = Number(this.text.slice(hourStart, hourEnd));
+		const minute = Number(this.text.slice(minuteStart, minuteEnd));
+		if (!isValidTime(hour, minute, 0)) return this.reportParseError("invalid-time");
+		const data = this.data;
+		const dateValue = getDateFromDateTimeData(data, `${String.fromCodePoint(data.offsetSign)}${padStart(hour, 2)}:${padStart(minute, 2)}`);
+		this.endToken("OffsetDateTime", "end", dateValue);
+		return "DATA";
+	}
+	parseDigits(cp, checkDigit) {
+		if (cp === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
+		if (!checkDigit(cp)) return this.reportParseError("unexpected-char");
+		const out = [];
+		let before = CodePoint.NULL;
+		let hasUnderscore = false;
+		while (checkDigit(cp) || cp === CodePoint.UNDERSCORE) {
+			if (cp === CodePoint.UNDERSCORE) {
+				hasUnderscore = true;
+				if (before === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
+			} else out.push(cp);
+			before = cp;
+			cp = this.nextCode();
+		}
+		if (before === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
+		return {
+			out,
+			nextCp: cp,
+			hasUnderscore
+		};
+	}
+	parseUnicode(count) {
+		const startLoc = this.codePointIterator.start;
+		const start = this.codePointIterator.end;
+		let charCount = 0;
+		let cp;
+		while ((cp = this.nextCode()) !== CodePoint.EOF) {
+			if (!isHexDig(cp)) {
+				this.moveAt(startLoc);
+				return this.reportParseError("invalid-char-in-escape-sequence");
+			}
+			charCount++;
+			if (charCount >= count) break;
+		}
+		const end = this.codePointIterator.end;
+		const code = this.text.slice(start, end);
+		const codePoint = parseInt(code, 16);
+		if (!isUnicodeScalarValue(codePoint)) return this.reportParseError("invalid-code-point", { cp: code });
+		return codePoint;
+	}
+	reportParseErrorControlChar() {
+		return this.reportParseError("invalid-control-character");
+	}
+};
+/**
+* Check whether the code point is unquoted-key-char
+*/
+function isUnquotedKeyChar(cp, tomlVersion) {
+	if (isLetter(cp) || isDigit(cp) || cp === CodePoint.UNDERSCORE || cp === CodePoint.DASH) return true;
+	if (tomlVersion.lt(1, 1)) return false;
+	return false;
+}
+/**
+* Check whether the code point is control character other than tab
+*/
+function isControlOtherThanTab(cp) {
+	return isControl(cp) && cp !== CodePoint.TABULATION || cp === CodePoint.DELETE;
+}
+/**
+* Check whether the code point is non-eol for TOML 1.1
+*/
+function isNonEOL(cp) {
+	return cp === CodePoint.TABULATION || CodePoint.SPACE <= cp && cp <= CodePoint.TILDE || isNonAscii(cp);
+}
+/**
+* Check whether the code point is a non-ascii character.
+*/
+function isNonAscii(cp) {
+	return CodePoint.PAD <= cp && cp <= CodePoint.CP_D7FF || CodePoint.CP_E000 <= cp && cp <= CodePoint.CP_10FFFF;
+}
+/**
+* Check whether the given values is valid date
+*/
+function isValidDate(y, m, d) {
+	if (y >= 0 && m <= 12 && m >= 1 && d >= 1) return d <= (m === 2 ? y & 3 || !(y % 25) && y & 15 ? 28 : 29 : 30 + (m + (m >> 3) & 1));
+	return false;
+}
+/**
+* Check whether the given values is valid time
+*/
+function isValidTime(h, m, s) {
+	if (h >= 24 || h < 0 || m > 59 || m < 0 || s > 60 || s < 0) return false;
+	return true;
+}
+/**
+* Get date from DateTimeData
+*/
+function getDateFromDateTimeData(data, timeZone) {
+	const year = padStart(data.year, 4);
+	const month = data.month ? padStart(data.month, 2) : "01";
+	const day = data.day ? padStart(data.day, 2) : "01";
+	const hour = padStart(data.hour, 2);
+	const minute = padStart(data.minute, 2);
+	const second = padStart(data.second, 2);
+	const textDate = `${year}-${month}-${day}`;
+	const frac = data.frac ? `.${data.frac}` : "";
+	const dateValue = /* @__PURE__ */ new Date(`${textDate}T${hour}:${minute}:${second}${frac}${timeZone}`);
+	if (!isNaN(dateValue.getTime()) || data.second !== 60) return dateValue;
+	return /* @__PURE__ */ new Date(`${textDate}T${hour}:${minute}:59${frac}${timeZone}`);
+}
+/**
+* Pad with zeros.
+*/
+function padStart(num, maxLength) {
+	return String(num).padStart(maxLength, "0");
+}
+
+//#endregion
+//#region src/toml-parser/keys-resolver.ts
+const VALUE_KIND_VALUE = Symbol("VALUE_KIND_VALUE");
+const VALUE_KIND_INTERMEDIATE = Symbol("VALUE_KIND_INTERMEDIATE");
+var KeysResolver = class {
+	constructor(ctx) {
+		this.rootKeys = /* @__PURE__ */ new Map();
+		this.tables = [];
+		this.ctx = ctx;
+	}
+	applyResolveKeyForTable(node) {
+		let keys = this.rootKeys;
+		const peekKeyIndex = node.key.keys.length - 1;
+		for (let index = 0; index < peekKeyIndex; index++) {
+			const keyNode = node.key.keys[index];
+			const keyName = toKeyName(keyNode);
+			node.resolvedKey.push(keyName);
+			let keyStore = keys.get(keyName);
+			if (!keyStore) {
+				keyStore = {
+					node: keyNode,
+					keys: /* @__PURE__ */ new Map()
+				};
+				keys.set(keyName, keyStore);
+			} else if (keyStore.table === "array") {
+				const peekIndex = keyStore.peekIndex;
+				node.resolvedKey.push(peekIndex);
+				keyStore = keyStore.keys.get(peekIndex);
+			}
+			keys = keyStore.keys;
+		}
+		const lastKeyNode = node.key.keys[peekKeyIndex];
+		const lastKeyName = toKeyName(lastKeyNode);
+		node.resolvedKey.push(lastKeyName);
+		const lastKeyStore = keys.get(lastKeyName);
+		if (!lastKeyStore) if (node.kind === "array") {
+			node.resolvedKey.push(0);
+			const newKeyStore = {
+				node: lastKeyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			keys.set(lastKeyName, {
+				table: node.kind,
+				node: lastKeyNode,
+				keys: new Map([[0, newKeyStore]]),
+				peekIndex: 0
+			});
+			this.tables.push({
+				node,
+				keys: newKeyStore.keys
+			});
+		} else {
+			const newKeyStore = {
+				table: node.kind,
+				node: lastKeyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			keys.set(lastKeyName, newKeyStore);
+			this.tables.push({
+				node,
+				keys: newKeyStore.keys
+			});
+		}
+		else if (!lastKeyStore.table) if (node.kind === "array") this.ctx.reportParseError("dupe-keys", lastKeyNode);
+		else {
+			const transformKey = {
+				table: node.kind,
+				node: lastKeyNode,
+				keys: lastKeyStore.keys
+			};
+			keys.set(lastKeyName, transformKey);
+			this.tables.push({
+				node,
+				keys: transformKey.keys
+			});
+		}
+		else if (lastKeyStore.table === "array") if (node.kind === "array") {
+			const newKeyStore = {
+				node: lastKeyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			const newIndex = lastKeyStore.peekIndex + 1;
+			node.resolvedKey.push(newIndex);
+			lastKeyStore.keys.set(newIndex, newKeyStore);
+			lastKeyStore.peekIndex = newIndex;
+			this.tables.push({
+				node,
+				keys: newKeyStore.keys
+			});
+		} else this.ctx.reportParseError("dupe-keys", lastKeyNode);
+		else this.ctx.reportParseError("dupe-keys", lastKeyNode);
+	}
+	verifyDuplicateKeys(node) {
+		for (const body of node.body) if (body.type === "TOMLKeyValue") verifyDuplicateKeysForKeyValue(this.ctx, this.rootKeys, body);
+		for (const { node: tableNode, keys } of this.tables) for (const body of tableNode.body) verifyDuplicateKeysForKeyValue(this.ctx, keys, body);
+	}
+};
+/**
+* Verify duplicate keys from TOMLKeyValue
+*/
+function verifyDuplicateKeysForKeyValue(ctx, defineKeys, node) {
+	let keys = defineKeys;
+	const lastKey = last(node.key.keys);
+	for (const keyNode of node.key.keys) {
+		const key = toKeyName(keyNode);
+		let defineKey = keys.get(key);
+		if (defineKey) {
+			if (defineKey.value === VALUE_KIND_VALUE) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
+			else if (lastKey === keyNode) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
+			else if (defineKey.table) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
+			defineKey.value = VALUE_KIND_INTERMEDIATE;
+		} else {
+			if (lastKey === keyNode) defineKey = {
+				value: VALUE_KIND_VALUE,
+				node: keyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			else defineKey = {
+				value: VALUE_KIND_INTERMEDIATE,
+				node: keyNode,
+				keys: /* @__PURE__ */ new Map()
+			};
+			keys.set(key, defineKey);
+		}
+		keys = defineKey.keys;
+	}
+	if (node.value.type === "TOMLInlineTable") verifyDuplicateKeysForInlineTable(ctx, keys, node.value);
+	else if (node.value.type === "TOMLArray") verifyDuplicateKeysForArray(ctx, keys, node.value);
+}
+/**
+* Verify duplicate keys from TOMLInlineTable
+*/
+function verifyDuplicateKeysForInlineTable(ctx, defineKeys, node) {
+	for (const body of node.body) verifyDuplicateKeysForKeyValue(ctx, defineKeys, body);
+}
+/**
+* Verify duplicate keys from TOMLArray
+*/
+function verifyDuplicateKeysForArray(ctx, defineKeys, node) {
+	const keys = defineKeys;
+	for (let index = 0; index < node.elements.length; index++) {
+		const element = node.elements[index];
+		let defineKey = keys.get(index);
+		if (defineKey) ctx.reportParseError("dupe-keys", getAfterNode(element, defineKey.node));
+		else {
+			defineKey = {
+				value: VALUE_KIND_VALUE,
+				node: element,
+				keys: /* @__PURE__ */ new Map()
+			};
+			defineKeys.set(index, defineKey);
+			if (element.type === "TOMLInlineTable") verifyDuplicateKeysForInlineTable(ctx, defineKey.keys, element);
+			else if (element.type === "TOMLArray") verifyDuplicateKeysForArray(ctx, defineKey.keys, element);
+		}
+	}
+}
+/**
+* Get the after node
+*/
+function getAfterNode(a, b) {
+	return a.range[0] <= b.range[0] ? b : a;
+}
+
+//#endregion
+//#region src/toml-parser/context.ts
+var Context = class {
+	constructor(data) {
+		this.tokens = [];
+		this.comments = [];
+		this.back = null;
+		this.stateStack = [];
+		this.needNewLine = false;
+		this.needSameLine = false;
+		this.currToken = null;
+		this.prevToken = null;
+		this.valueContainerStack = [];
+		this.tokenizer = new Tokenizer(data.text, data.parserOptions);
+		this.topLevelTable = data.topLevelTable;
+		this.table = data.topLevelTable;
+		this.keysResolver = new KeysResolver(this);
+	}
+	/**
+	* Get the next token.
+	*/
+	nextToken(option) {
+		this.prevToken = this.currToken;
+		if (this.back) {
+			this.currToken = this.back;
+			this.back = null;
+		} else this.currToken = this._nextTokenFromTokenizer(option);
+		if ((this.needNewLine || this.needSameLine || option?.needSameLine) && this.prevToken && this.currToken) if (this.prevToken.loc.end.line === this.currToken.loc.start.line) {
+			if (this.needNewLine) return this.reportParseError("missing-newline", this.currToken);
+		} else {
+			const needSameLine = this.needSameLine || option?.needSameLine;
+			if (needSameLine) return this.reportParseError(needSameLine, this.currToken);
+		}
+		this.needNewLine = false;
+		this.needSameLine = false;
+		return this.currToken;
+	}
+	_nextTokenFromTokenizer(option) {
+		const valuesEnabled = this.tokenizer.valuesEnabled;
+		if (option?.valuesEnabled) this.tokenizer.valuesEnabled = option.valuesEnabled;
+		let token = this.tokenizer.nextToken();
+		while (token && token.type === "Block") {
+			this.comments.push(token);
+			token = this.tokenizer.nextToken();
+		}
+		if (token) this.tokens.push(token);
+		this.tokenizer.valuesEnabled = valuesEnabled;
+		return token;
+	}
+	backToken() {
+		if (this.back) throw new Error("Illegal state");
+		this.back = this.currToken;
+		this.currToken = this.prevToken;
+	}
+	addValueContainer(valueContainer) {
+		this.valueContainerStack.push(valueContainer);
+		this.tokenizer.valuesEnabled = true;
+	}
+	consumeValueContainer() {
+		const valueContainer = this.valueContainerStack.pop();
+		this.tokenizer.valuesEnabled = this.valueContainerStack.length > 0;
+		return valueContainer;
+	}
+	applyResolveKeyForTable(node) {
+		this.keysResolver.applyResolveKeyForTable(node);
+	}
+	verifyDuplicateKeys() {
+		this.keysResolver.verifyDuplicateKeys(this.topLevelTable);
+	}
+	/**
+	* Report an invalid token error.
+	*/
+	reportParseError(code, token) {
+		let offset, line, column;
+		if (token) {
+			offset = token.range[0];
+			line = token.loc.start.line;
+			column = token.loc.start.column;
+		} else {
+			offset = this.tokenizer.start;
+			const startPos = this.tokenizer.getLocFromIndex(offset);
+			line = startPos.line;
+			column = startPos.column;
+		}
+		throw new ParseError(code, offset, line, column);
+	}
+};
+
+//#endregion
+//#region src/toml-parser/index.ts
+const STATE_FOR_ERROR = { VALUE: "missing-value" };
+const STRING_VALUE_STYLE_MAP = {
+	BasicString: "basic",
+	MultiLineBasicString: "basic",
+	LiteralString: "literal",
+	MultiLineLiteralString: "literal"
+};
+const STRING_KEY_STYLE_MAP = {
+	BasicString: "basic",
+	LiteralString: "literal"
+};
+const DATETIME_VALUE_KIND_MAP = {
+	OffsetDateTime: "offset-date-time",
+	LocalDateTime: "local-date-time",
+	LocalDate: "local-date",
+	LocalTime: "local-time"
+};
+var TOMLParser = class {
+	/**
+	* Initialize this parser.
+	*/
+	constructor(text, parserOptions) {
+		this.text = text;
+		this.parserOptions = parserOptions || {};
+		this.tomlVersion = getTOMLVer(this.parserOptions.tomlVersion);
+	}
+	/**
+	* Parse TOML
+	*/
+	parse() {
+		const ast = {
+			type: "Program",
+			body: [],
+			sourceType: "module",
+			tokens: [],
+			comments: [],
+			parent: null,
+			range: [0, 0],
+			loc: {
+				start: {
+					line: 1,
+					column: 0
+				},
+				end: {
+					line: 1,
+					column: 0
+				}
+			}
+		};
+		const node = {
+			type: "TOMLTopLevelTable",
+			body: [],
+			parent: ast,
+			range: cloneRange(ast.range),
+			loc: cloneLoc(ast.loc)
+		};
+		ast.body = [node];
+		const ctx = new Context({
+			text: this.text,
+			parserOptions: this.parserOptions,
+			topLevelTable: node
+		});
+		let token = ctx.nextToken();
+		if (token) {
+			node.range[0] = token.range[0];
+			node.loc.start = clonePos(token.loc.start);
+			while (token) {
+				const state$1 = ctx.stateStack.pop() || "TABLE";
+				ctx.stateStack.push(...this[state$1](token, ctx));
+				token = ctx.nextToken();
+			}
+			const state = ctx.stateStack.pop() || "TABLE";
+			if (state in STATE_FOR_ERROR) return ctx.reportParseError(STATE_FOR_ERROR[state], null);
+			if (ctx.table.type === "TOMLTable") applyEndLoc(ctx.table, last(ctx.table.body));
+			applyEndLoc(node, last(node.body));
+		}
+		ctx.verifyDuplicateKeys();
+		ast.tokens = ctx.tokens;
+		ast.comments = ctx.comments;
+		const endOffset = ctx.tokenizer.end;
+		const endPos = ctx.tokenizer.getLocFromIndex(endOffset);
+		ast.range[1] = endOffset;
+		ast.loc.end = {
+			line: endPos.line,
+			column: endPos.column
+		};
+		return ast;
+	}
+	TABLE(token, ctx) {
+		if (isBare(token) || isString(token)) return this.processKeyValue(token, ctx.table, ctx);
+		if (isLeftBracket(token)) return this.processTable(token, ctx.topLevelTable, ctx);
+		return ctx.reportParseError("unexpected-token", token);
+	}
+	VALUE(token, ctx) {
+		if (isString(token) || isMultiLineString(token)) return this.processStringValue(token, ctx);
+		if (isNumber(token)) return this.processNumberValue(token, ctx);
+		if (isBoolean(token)) return this.processBooleanValue(token, ctx);
+		if (isDateTime(token)) return this.processDateTimeValue(token, ctx);
+		if (isLeftBracket(token)) return this.processArray(token, ctx);
+		if (isLeftBrace(token)) return this.processInlineTable(token, ctx);
+		return ctx.reportParseError("unexpected-token", token);
+	}
+	processTable(token, topLevelTableNode, ctx) {
+		const tableNode = {
+			type: "TOMLTable",
+			kind: "standard",
+			key: null,
+			resolvedKey: [],
+			body: [],
+			parent: topLevelTableNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		if (ctx.table.type === "TOMLTable") applyEndLoc(ctx.table, last(ctx.table.body));
+		topLevelTableNode.body.push(tableNode);
+		ctx.table = tableNode;
+		let targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+		if (isLeftBracket(targetToken)) {
+			if (token.range[1] < targetToken.range[0]) return ctx.reportParseError("invalid-space", targetToken);
+			tableNode.kind = "array";
+			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+		}
+		if (isRightBracket(targetToken)) return ctx.reportParseError("missing-key", targetToken);
+		if (!targetToken) return ctx.reportParseError("unterminated-table-key", null);
+		targetToken = this.processKeyNode(targetToken, tableNode, ctx).nextToken;
+		if (!isRightBracket(targetToken)) return ctx.reportParseError("unterminated-table-key", targetToken);
+		if (tableNode.kind === "array") {
+			const rightBracket = targetToken;
+			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+			if (!isRightBracket(targetToken)) return ctx.reportParseError("unterminated-table-key", targetToken);
+			if (rightBracket.range[1] < targetToken.range[0]) return ctx.reportParseError("invalid-space", targetToken);
+		}
+		applyEndLoc(tableNode, targetToken);
+		ctx.applyResolveKeyForTable(tableNode);
+		ctx.needNewLine = true;
+		return [];
+	}
+	processKeyValue(token, tableNode, ctx) {
+		const keyValueNode = {
+			type: "TOMLKeyValue",
+			key: null,
+			value: null,
+			parent: tableNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		tableNode.body.push(keyValueNode);
+		const { nextToken: targetToken } = this.processKeyNode(token, keyValueNode, ctx);
+		if (!isEq(targetToken)) return ctx.reportParseError("missing-equals-sign", targetToken);
+		ctx.addValueContainer({
+			parent: keyValueNode,
+			set: (valNode) => {
+				keyValueNode.value = valNode;
+				applyEndLoc(keyValueNode, valNode);
+				ctx.needNewLine = true;
+				return [];
+			}
+		});
+		ctx.needSameLine = "invalid-key-value-newline";
+		return ["VALUE"];
+	}
+	processKeyNode(token, parent, ctx) {
+		if (isDot(token)) ctx.reportParseError("invalid-leading-dot-in-key", token);
+		const keyNode = {
+			type: "TOMLKey",
+			keys: [],
+			parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		parent.key = keyNode;
+		let targetToken = token;
+		let dotToken = null;
+		do {
+			if (isBare(targetToken)) this.processBareKey(targetToken, keyNode);
+			else if (isString(targetToken)) this.processStringKey(targetToken, keyNode);
+			else break;
+			dotToken = null;
+			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+			if (!isDot(targetToken)) break;
+			dotToken = targetToken;
+			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
+		} while (targetToken);
+		if (dotToken) ctx.reportParseError(isDot(targetToken) ? "invalid-consecutive-dots-in-key" : "invalid-trailing-dot-in-key", dotToken);
+		applyEndLoc(keyNode, last(keyNode.keys));
+		return {
+			keyNode,
+			nextToken: targetToken
+		};
+	}
+	processBareKey(token, keyNode) {
+		const node = {
+			type: "TOMLBare",
+			name: token.value,
+			parent: keyNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		keyNode.keys.push(node);
+	}
+	processStringKey(token, keyNode) {
+		const node = {
+			type: "TOMLQuoted",
+			kind: "string",
+			value: token.string,
+			style: STRING_KEY_STYLE_MAP[token.type],
+			multiline: false,
+			parent: keyNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		keyNode.keys.push(node);
+	}
+	processStringValue(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLValue",
+			kind: "string",
+			value: token.string,
+			style: STRING_VALUE_STYLE_MAP[token.type],
+			multiline: isMultiLineString(token),
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		return valueContainer.set(node);
+	}
+	processNumberValue(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const text = this.text;
+		const [startRange, endRange] = token.range;
+		let numberString = null;
+		/**
+		* Get the text of number
+		*/
+		const getNumberText = () => {
+			return numberString ?? (numberString = text.slice(startRange, endRange).replace(/_/g, ""));
+		};
+		let node;
+		if (token.type === "Integer") node = {
+			type: "TOMLValue",
+			kind: "integer",
+			value: token.number,
+			bigint: token.bigint,
+			get number() {
+				return getNumberText();
+			},
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		else node = {
+			type: "TOMLValue",
+			kind: "float",
+			value: token.number,
+			get number() {
+				return getNumberText();
+			},
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		return valueContainer.set(node);
+	}
+	processBooleanValue(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLValue",
+			kind: "boolean",
+			value: token.boolean,
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		return valueContainer.set(node);
+	}
+	processDateTimeValue(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLValue",
+			kind: DATETIME_VALUE_KIND_MAP[token.type],
+			value: token.date,
+			datetime: token.value,
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		return valueContainer.set(node);
+	}
+	processArray(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLArray",
+			elements: [],
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		const nextToken = ctx.nextToken({ valuesEnabled: true });
+		if (isRightBracket(nextToken)) {
+			applyEndLoc(node, nextToken);
+			return valueContainer.set(node);
+		}
+		ctx.backToken();
+		return this.processArrayValue(node, valueContainer, ctx);
+	}
+	processArrayValue(node, valueContainer, ctx) {
+		ctx.addValueContainer({
+			parent: node,
+			set: (valNode) => {
+				node.elements.push(valNode);
+				let nextToken = ctx.nextToken({ valuesEnabled: true });
+				const hasComma = isComma(nextToken);
+				if (hasComma) nextToken = ctx.nextToken({ valuesEnabled: true });
+				if (isRightBracket(nextToken)) {
+					applyEndLoc(node, nextToken);
+					return valueContainer.set(node);
+				}
+				if (hasComma) {
+					ctx.backToken();
+					return this.processArrayValue(node, valueContainer, ctx);
+				}
+				return ctx.reportParseError(nextToken ? "missing-comma" : "unterminated-array", nextToken);
+			}
+		});
+		return ["VALUE"];
+	}
+	processInlineTable(token, ctx) {
+		const valueContainer = ctx.consumeValueContainer();
+		const node = {
+			type: "TOMLInlineTable",
+			body: [],
+			parent: valueContainer.parent,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		const needSameLine = this.tomlVersion.gte(1, 1) ? void 0 : "invalid-inline-table-newline";
+		const nextToken = ctx.nextToken({ needSameLine });
+		if (nextToken) {
+			if (isBare(nextToken) || isString(nextToken)) return this.processInlineTableKeyValue(nextToken, node, valueContainer, ctx);
+			if (isRightBrace(nextToken)) {
+				applyEndLoc(node, nextToken);
+				return valueContainer.set(node);
+			}
+		}
+		return ctx.reportParseError("unexpected-token", nextToken);
+	}
+	processInlineTableKeyValue(token, inlineTableNode, valueContainer, ctx) {
+		const keyValueNode = {
+			type: "TOMLKeyValue",
+			key: null,
+			value: null,
+			parent: inlineTableNode,
+			range: cloneRange(token.range),
+			loc: cloneLoc(token.loc)
+		};
+		inlineTableNode.body.push(keyValueNode);
+		const { nextToken: targetToken } = this.processKeyNode(token, keyValueNode, ctx);
+		if (!isEq(targetToken)) return ctx.reportParseError("missing-equals-sign", targetToken);
+		const needSameLine = this.tomlVersion.gte(1, 1) ? void 0 : "invalid-inline-table-newline";
+		ctx.addValueContainer({
+			parent: keyValueNode,
+			set: (valNode) => {
+				keyValueNode.value = valNode;
+				applyEndLoc(keyValueNode, valNode);
+				let nextToken = ctx.nextToken({ needSameLine });
+				if (isComma(nextToken)) {
+					nextToken = ctx.nextToken({ needSameLine });
+					if (nextToken && (isBare(nextToken) || isString(nextToken))) return this.processInlineTableKeyValue(nextToken, inlineTableNode, valueContainer, ctx);
+					if (isRightBrace(nextToken)) {
+						if (this.tomlVersion.lt(1, 1)) return ctx.reportParseError("invalid-trailing-comma-in-inline-table", nextToken);
+					} else return ctx.reportParseError(nextToken ? "unexpected-token" : "unterminated-inline-table", nextToken);
+				}
+				if (isRightBrace(nextToken)) {
+					applyEndLoc(inlineTableNode, nextToken);
+					return valueContainer.set(inlineTableNode);
+				}
+				return ctx.reportParseError(nextToken ? "missing-comma" : "unterminated-inline-table", nextToken);
+			}
+		});
+		ctx.needSameLine = "invalid-key-value-newline";
+		return ["VALUE"];
+	}
+};
+/**
+* Check whether the given token is a dot.
+*/
+function isDot(token) {
+	return isPunctuator(token) && token.value === ".";
+}
+/**
+* Check whether the given token is an equal sign.
+*/
+function isEq(token) {
+	return isPunctuator(token) && token.value === "=";
+}
+/**
+* Check whether the given token is a left bracket.
+*/
+function isLeftBracket(token) {
+	return isPunctuator(token) && token.value === "[";
+}
+/**
+* Check whether the given token is a right bracket.
+*/
+function isRightBracket(token) {
+	return isPunctuator(token) && token.value === "]";
+}
+/**
+* Check whether the given token is a left brace.
+*/
+function isLeftBrace(token) {
+	return isPunctuator(token) && token.value === "{";
+}
+/**
+* Check whether the given token is a right brace.
+*/
+function isRightBrace(token) {
+	return isPunctuator(token) && token.value === "}";
+}
+/**
+* Check whether the given token is a comma.
+*/
+function isComma(token) {
+	return isPunctuator(token) && token.value === ",";
+}
+/**
+* Check whether the given token is a punctuator.
+*/
+function isPunctuator(token) {
+	return Boolean(token && token.type === "Punctuator");
+}
+/**
+* Check whether the given token is a bare token.
+*/
+function isBare(token) {
+	return token.type === "Bare";
+}
+/**
+* Check whether the given token is a string.
+*/
+function isString(token) {
+	return token.type === "BasicString" || token.type === "LiteralString";
+}
+/**
+* Check whether the given token is a multi-line string.
+*/
+function isMultiLineString(token) {
+	return token.type === "MultiLineBasicString" || token.type === "MultiLineLiteralString";
+}
+/**
+* Check whether the given token is a number.
+*/
+function isNumber(token) {
+	return token.type === "Integer" || token.type === "Float";
+}
+/**
+* Check whether the given token is a boolean.
+*/
+function isBoolean(token) {
+	return token.type === "Boolean";
+}
+/**
+* Check whether the given token is a date time.
+*/
+function isDateTime(token) {
+	return token.type === "OffsetDateTime" || token.type === "LocalDateTime" || token.type === "LocalDate" || token.type === "LocalTime";
+}
+/**
+* Apply end locations
+*/
+function applyEndLoc(node, child) {
+	if (child) {
+		node.range[1] = child.range[1];
+		node.loc.end = clonePos(child.loc.end);
+	}
+}
+/**
+* clone the location.
+*/
+function cloneRange(range) {
+	return [range[0], range[1]];
+}
+/**
+* clone the location.
+*/
+function cloneLoc(loc) {
+	return {
+		start: clonePos(loc.start),
+		end: clonePos(loc.end)
+	};
+}
+/**
+* clone the location.
+*/
+function clonePos(pos) {
+	return {
+		line: pos.line,
+		column: pos.column
+	};
+}
+
+//#endregion
+//#region src/visitor-keys.ts
+const tomlKeys = {
+	Program: ["body"],
+	TOMLTopLevelTable: ["body"],
+	TOMLTable: ["key", "body"],
+	TOMLKeyValue: ["key", "value"],
+	TOMLKey: ["keys"],
+	TOMLArray: ["elements"],
+	TOMLInlineTable: ["body"],
+	TOMLBare: [],
+	TOMLQuoted: [],
+	TOMLValue: []
+};
+const lib_KEYS = unionWith(tomlKeys);
+
+//#endregion
+//#region src/parser.ts
+/**
+* Parse source code
+*/
+function parseForESLint(code, options) {
+	return {
+		ast: new TOMLParser(code, options).parse(),
+		visitorKeys: lib_KEYS,
+		services: { isTOML: true }
+	};
+}
+
+//#endregion
+//#region src/traverse.ts
+/**
+* Check that the given key should be traversed or not.
+* @this {Traversable}
+* @param key The key to check.
+* @returns `true` if the key should be traversed.
+*/
+function fallbackKeysFilter(key) {
+	let value = null;
+	return key !== "comments" && key !== "leadingComments" && key !== "loc" && key !== "parent" && key !== "range" && key !== "tokens" && key !== "trailingComments" && (value = this[key]) !== null && typeof value === "object" && (typeof value.type === "string" || Array.isArray(value));
+}
+/**
+* Get the keys of the given node to traverse it.
+* @param node The node to get.
+* @returns The keys to traverse.
+*/
+function getFallbackKeys(node) {
+	return Object.keys(node).filter(fallbackKeysFilter, node);
+}
+/**
+* Get the keys of the given node to traverse it.
+* @param node The node to get.
+* @returns The keys to traverse.
+*/
+function lib_getKeys(node, visitorKeys) {
+	return ((visitorKeys || lib_KEYS)[node.type] || getFallbackKeys(node)).filter((key) => !getNodes(node, key).next().done);
+}
+/**
+* Get the nodes of the given node.
+* @param node The node to get.
+*/
+function* getNodes(node, key) {
+	const child = node[key];
+	if (Array.isArray(child)) {
+		for (const c of child) if (isNode(c)) yield c;
+	} else if (isNode(child)) yield child;
+}
+/**
+* Check whether a given value is a node.
+* @param x The value to check.
+* @returns `true` if the value is a node.
+*/
+function isNode(x) {
+	return x !== null && typeof x === "object" && typeof x.type === "string";
+}
+/**
+* Traverse the given node.
+* @param node The node to traverse.
+* @param parent The parent node.
+* @param visitor The node visitor.
+*/
+function traverse(node, parent, visitor) {
+	visitor.enterNode(node, parent);
+	const keys = lib_getKeys(node, visitor.visitorKeys);
+	for (const key of keys) for (const child of getNodes(node, key)) traverse(child, node, visitor);
+	visitor.leaveNode(node, parent);
+}
+/**
+* Traverse the given AST tree.
+* @param node Root node to traverse.
+* @param visitor Visitor.
+*/
+function traverseNodes(node, visitor) {
+	traverse(node, null, visitor);
+}
+
+//#endregion
+//#region src/utils.ts
+/**
+* Gets the static value for the given node.
+*/
+const getStaticTOMLValue = generateConvertTOMLValue((node) => node.value);
+/** Generates a converter to convert from a node. */
+function generateConvertTOMLValue(convertValue) {
+	/**
+	* Resolve TOML value
+	*/
+	function resolveValue(node, baseTable) {
+		return resolver[node.type](node, baseTable);
+	}
+	const resolver = {
+		Program(node, baseTable = {}) {
+			return resolveValue(node.body[0], baseTable);
+		},
+		TOMLTopLevelTable(node, baseTable = {}) {
+			for (const body of node.body) resolveValue(body, baseTable);
+			return baseTable;
+		},
+		TOMLKeyValue(node, baseTable = {}) {
+			const value = resolveValue(node.value);
+			set(baseTable, resolveValue(node.key), value);
+			return baseTable;
+		},
+		TOMLTable(node, baseTable = {}) {
+			const table = getTable(baseTable, resolveValue(node.key), node.kind === "array");
+			for (const body of node.body) resolveValue(body, table);
+			return baseTable;
+		},
+		TOMLArray(node) {
+			return node.elements.map((e) => resolveValue(e));
+		},
+		TOMLInlineTable(node) {
+			const table = {};
+			for (const body of node.body) resolveValue(body, table);
+			return table;
+		},
+		TOMLKey(node) {
+			return node.keys.map((key) => resolveValue(key));
+		},
+		TOMLBare(node) {
+			return node.name;
+		},
+		TOMLQuoted(node) {
+			return node.value;
+		},
+		TOMLValue(node) {
+			return convertValue(node);
+		}
+	};
+	return (node) => resolveValue(node);
+}
+/**
+* Get the table from the table.
+*/
+function getTable(baseTable, keys, array) {
+	let target = baseTable;
+	for (let index = 0; index < keys.length - 1; index++) {
+		const key = keys[index];
+		target = getNextTargetFromKey(target, key);
+	}
+	const lastKey = last(keys);
+	const lastTarget = target[lastKey];
+	if (lastTarget == null) {
+		const tableValue$1 = {};
+		target[lastKey] = array ? [tableValue$1] : tableValue$1;
+		return tableValue$1;
+	}
+	if (isValue(lastTarget)) {
+		const tableValue$1 = {};
+		target[lastKey] = array ? [tableValue$1] : tableValue$1;
+		return tableValue$1;
+	}
+	if (!array) {
+		if (Array.isArray(lastTarget)) {
+			const tableValue$1 = {};
+			target[lastKey] = tableValue$1;
+			return tableValue$1;
+		}
+		return lastTarget;
+	}
+	if (Array.isArray(lastTarget)) {
+		const tableValue$1 = {};
+		lastTarget.push(tableValue$1);
+		return tableValue$1;
+	}
+	const tableValue = {};
+	target[lastKey] = [tableValue];
+	return tableValue;
+	/** Get next target from key */
+	function getNextTargetFromKey(currTarget, key) {
+		const nextTarget = currTarget[key];
+		if (nextTarget == null) {
+			const val = {};
+			currTarget[key] = val;
+			return val;
+		}
+		if (isValue(nextTarget)) {
+			const val = {};
+			currTarget[key] = val;
+			return val;
+		}
+		let resultTarget = nextTarget;
+		while (Array.isArray(resultTarget)) {
+			const lastIndex = resultTarget.length - 1;
+			const nextElement = resultTarget[lastIndex];
+			if (isValue(nextElement)) {
+				const val = {};
+				resultTarget[lastIndex] = val;
+				return val;
+			}
+			resultTarget = nextElement;
+		}
+		return resultTarget;
+	}
+}
+/**
+* Set the value to the table.
+*/
+function set(baseTable, keys, value) {
+	let target = baseTable;
+	for (let index = 0; index < keys.length - 1; index++) {
+		const key = keys[index];
+		const nextTarget = target[key];
+		if (nextTarget == null) {
+			const val = {};
+			target[key] = val;
+			target = val;
+		} else if (isValue(nextTarget) || Array.isArray(nextTarget)) {
+			const val = {};
+			target[key] = val;
+			target = val;
+		} else target = nextTarget;
+	}
+	target[last(keys)] = value;
+}
+/**
+* Check whether the given value is a value.
+*/
+function isValue(value) {
+	return typeof value !== "object" || value instanceof Date;
+}
+
+//#endregion
+//#region package.json
+var name$1 = "toml-eslint-parser";
+var version$1 = "1.0.3";
+
+//#endregion
+//#region src/meta.ts
+var meta_exports = /* @__PURE__ */ __exportAll({
+	name: () => lib_name,
+	version: () => version
+});
+const lib_name = name$1;
+const version = version$1;
+
+//#endregion
+//#region src/index.ts
+const VisitorKeys = (/* unused pure expression or super */ null && (lib_KEYS));
+/**
+* Parse TOML source code
+*/
+function parseTOML(code, options) {
+	return parseForESLint(code, options).ast;
+}
+
+//#endregion
+
+;// CONCATENATED MODULE: ./packages/version-files/src/formats/toml.ts
+
+
+function keyName(key) {
+    return key.type === 'TOMLBare' ? key.name : key.value;
+}
+function stringSpan(value) {
+    if (value.multiline)
+        return undefined;
+    const [start, end] = value.range;
+    const line = value.loc.start.line;
+    if (value.style === 'literal')
+        return { start, end, line, render: (v) => (/['\n\r]/.test(v) ? JSON.stringify(v) : `'${v}'`) };
+    return { start, end, line, render: (v) => JSON.stringify(v) };
+}
+function valueNode(node) {
+    switch (node.type) {
+        case 'TOMLInlineTable': {
+            const map = { kind: 'map', entries: [] };
+            for (const kv of node.body)
+                toml_assign(map, kv.key.keys.map(keyName), valueNode(kv.value));
+            return map;
+        }
+        case 'TOMLArray':
+            return { kind: 'seq', items: node.elements.map(valueNode) };
+        default:
+            return { kind: 'scalar', value: node.value, span: node.kind === 'string' ? stringSpan(node) : undefined };
+    }
+}
+function childMap(map, key) {
+    const existing = map.entries.find(([k]) => k === key)?.[1];
+    if (existing?.kind === 'map')
+        return existing;
+    const created = { kind: 'map', entries: [] };
+    map.entries.push([key, created]);
+    return created;
+}
+function toml_assign(map, keys, value) {
+    let target = map;
+    for (const key of keys.slice(0, -1))
+        target = childMap(target, key);
+    target.entries.push([keys.at(-1), value]);
+}
+/** Navigates a table header path; `[[bin]]` arrays of tables appear as numbered steps. */
+function tableAt(root, path) {
+    let current = root;
+    for (const [n, step] of path.entries()) {
+        if (typeof step === 'number') {
+            if (current.kind !== 'seq')
+                return { kind: 'map', entries: [] };
+            while (current.items.length <= step)
+                current.items.push({ kind: 'map', entries: [] });
+            current = current.items[step];
+        }
+        else {
+            if (current.kind !== 'map')
+                return { kind: 'map', entries: [] };
+            const existing = current.entries.find(([k]) => k === step)?.[1];
+            if (existing)
+                current = existing;
+            else {
+                const next = path[n + 1];
+                const created = typeof next === 'number' ? { kind: 'seq', items: [] } : { kind: 'map', entries: [] };
+                current.entries.push([step, created]);
+                current = created;
+            }
+        }
+    }
+    return current.kind === 'map' ? current : { kind: 'map', entries: [] };
+}
+function parseTomlTree(source) {
+    let ast;
+    try {
+        ast = parseTOML(source.text);
+    }
+    catch (error) {
+        const e = error;
+        throw syntaxError(source.path, 'TOML', e.lineNumber ?? 1, (e.column ?? 0) + 1, e.message);
+    }
+    const root = { kind: 'map', entries: [] };
+    for (const item of ast.body[0]?.body ?? []) {
+        if (item.type === 'TOMLKeyValue') {
+            toml_assign(root, item.key.keys.map(keyName), valueNode(item.value));
+            continue;
+        }
+        const table = tableAt(root, item.resolvedKey);
+        for (const kv of item.body)
+            toml_assign(table, kv.key.keys.map(keyName), valueNode(kv.value));
+    }
+    return root;
+}
+/** The spans of string values inside a TOML snippet, offset into the enclosing text (Markdown code blocks). */
+function parseTomlSnippet(text, offset, line) {
+    try {
+        const tree = parseTomlTree({ path: '', bom: false, text });
+        shiftSpans(tree, offset, line - 1);
+        return tree;
+    }
+    catch {
+        return undefined;
+    }
+}
+function shiftSpans(node, offset, lines) {
+    if (node.kind === 'map')
+        for (const [, v] of node.entries)
+            shiftSpans(v, offset, lines);
+    else if (node.kind === 'seq')
+        for (const v of node.items)
+            shiftSpans(v, offset, lines);
+    else if (node.span)
+        node.span = { ...node.span, start: node.span.start + offset, end: node.span.end + offset, line: node.span.line + lines };
+}
+
+// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
+var main = __nccwpck_require__(9547);
+;// CONCATENATED MODULE: ./packages/version-files/src/formats/json.ts
+
+
+function toTree(source, node) {
+    switch (node.type) {
+        case 'object':
+            return {
+                kind: 'map',
+                entries: (node.children ?? []).flatMap((property) => {
+                    const [key, value] = property.children ?? [];
+                    return key && value ? [[String(key.value), toTree(source, value)]] : [];
+                }),
+            };
+        case 'array':
+            return { kind: 'seq', items: (node.children ?? []).map((child) => toTree(source, child)) };
+        case 'string':
+            return {
+                kind: 'scalar',
+                value: node.value,
+                span: { start: node.offset, end: node.offset + node.length, line: lineColumn(source.text, node.offset).line, render: (v) => JSON.stringify(v) },
+            };
+        default:
+            return { kind: 'scalar', value: node.value, span: undefined };
+    }
+}
+function parseJsonTree(source) {
+    const errors = [];
+    const root = (0,main.parseTree)(source.text, errors, { allowTrailingComma: false, disallowComments: !/\.jsonc$|tsconfig[^/]*\.json$/.test(source.path) });
+    const error = errors[0];
+    if (error || !root) {
+        const { line, column } = lineColumn(source.text, error?.offset ?? 0);
+        throw syntaxError(source.path, 'JSON', line, column, error ? (0,main.printParseErrorCode)(error.error) : 'empty document');
+    }
+    return toTree(source, root);
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/formats/yaml.ts
+
+
+function parseYamlDocuments(source) {
+    const parsed = (0,dist/* parseAllDocuments */.hR)(source.text, { uniqueKeys: false });
+    const docs = Array.isArray(parsed) ? parsed : [];
+    for (const doc of docs) {
+        const error = doc.errors[0];
+        if (error) {
+            const { line, column } = lineColumn(source.text, error.pos[0]);
+            throw syntaxError(source.path, 'YAML', line, column, error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
+        }
+    }
+    return docs;
+}
+/** A plain scalar stays plain unless the new text would read back as something else (a number, a map). */
+function renderPlain(original, value) {
+    try {
+        const back = (0,dist/* parse */.qg)(value);
+        if (back === value || (typeof original !== 'string' && typeof back === typeof original))
+            return value;
+    }
+    catch {
+        // falls through to quoting
+    }
+    return JSON.stringify(value);
+}
+function spanOf(source, scalar) {
+    const range = scalar.range;
+    if (!range)
+        return undefined;
+    const [start, end] = range;
+    const line = lineColumn(source.text, start).line;
+    switch (scalar.type) {
+        case 'PLAIN':
+            return { start, end, line, render: (v) => renderPlain(scalar.value, v) };
+        case 'QUOTE_DOUBLE':
+            return { start, end, line, render: (v) => JSON.stringify(v) };
+        case 'QUOTE_SINGLE':
+            return { start, end, line, render: (v) => `'${v.replace(/'/g, "''")}'` };
+        default:
+            return undefined;
+    }
+}
+function yaml_toTree(source, doc, node, seen) {
+    if ((0,dist/* isAlias */.Vj)(node)) {
+        const target = node.resolve(doc);
+        if (!target || seen.has(target))
+            return { kind: 'scalar', value: null, span: undefined };
+        return yaml_toTree(source, doc, target, new Set([...seen, target]));
+    }
+    if ((0,dist/* isMap */.jh)(node)) {
+        const entries = [];
+        for (const pair of node.items) {
+            if (!(0,dist/* isPair */.tO)(pair) || !(0,dist/* isScalar */.jn)(pair.key))
+                continue;
+            if (pair.key.value === '<<') {
+                // Merge keys: the merged map's entries come after the explicit ones, as YAML resolves them.
+                const merged = yaml_toTree(source, doc, pair.value, seen);
+                if (merged.kind === 'map')
+                    entries.push(...merged.entries);
+                continue;
+            }
+            entries.push([String(pair.key.value), yaml_toTree(source, doc, pair.value, seen)]);
+        }
+        return { kind: 'map', entries };
+    }
+    if ((0,dist/* isSeq */.oP)(node))
+        return { kind: 'seq', items: node.items.map((item) => yaml_toTree(source, doc, item, seen)) };
+    if ((0,dist/* isScalar */.jn)(node))
+        return { kind: 'scalar', value: node.value, span: spanOf(source, node) };
+    return { kind: 'scalar', value: null, span: undefined };
+}
+/** One tree per document in the stream. */
+function parseYamlTrees(source, docs = parseYamlDocuments(source)) {
+    return docs.map((doc) => yaml_toTree(source, doc, doc.contents, new Set()));
+}
+const ZERO_WIDTH = new Set(['\x02', '\x18', '\x1f']);
+/**
+ * Every scalar's source range (keys and values, quotes included; block scalars' content), so text
+ * selectors touch values and never comments. The lexer alone says this, at a fifth of the cost of
+ * a full parse; a file a key path reads is parsed (and checked) in full anyway.
+ */
+function yamlScalarRanges(source) {
+    const ranges = [];
+    let offset = 0;
+    let scalarNext = false;
+    for (const token of new dist/* Lexer */.JG().lex(source.text)) {
+        // The lexer's mode markers (document, flow end, "a scalar follows") are not source text.
+        if (ZERO_WIDTH.has(token)) {
+            scalarNext = token === '\x1f';
+            continue;
+        }
+        // A quoted scalar is one token, opening with its quote; no other token starts with one.
+        if (scalarNext || token[0] === '"' || token[0] === "'")
+            ranges.push({ start: offset, end: offset + token.length });
+        scalarNext = false;
+        offset += token.length;
+    }
+    return ranges;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/parsed-file.ts
+
+
+
+
+
+function formatOf(path) {
+    if (/\.ya?ml$/i.test(path))
+        return 'YAML';
+    if (/\.json5?$|\.jsonc$/i.test(path))
+        return 'JSON';
+    if (/\.toml$/i.test(path) || /(^|\/)(Cargo\.lock|Pipfile)$/.test(path))
+        return 'TOML';
+    return 'text';
+}
+/** Parsed views of one file, computed at most once however many selectors look at it. */
+class ParsedFile {
+    source;
+    format;
+    trees;
+    ranges;
+    constructor(source, format = formatOf(source.path)) {
+        this.source = source;
+        this.format = format;
+    }
+    structured() {
+        if (!this.trees) {
+            switch (this.format) {
+                case 'YAML':
+                    this.trees = parseYamlTrees(this.source, parseYamlDocuments(this.source));
+                    break;
+                case 'JSON':
+                    this.trees = [parseJsonTree(this.source)];
+                    break;
+                case 'TOML':
+                    this.trees = [parseTomlTree(this.source)];
+                    break;
+                default:
+                    throw new errors/* UserError */.yo(`${this.source.path} is not YAML, JSON or TOML, so key paths cannot be used on it.`, 'Use `regex /…(version)…/`, `marker` or `image` for this file, or rename it with a .yaml/.json/.toml extension.', { input: 'files' });
+            }
+        }
+        return this.trees;
+    }
+    /** Where text selectors may look: scalars in YAML (never comments), the whole text elsewhere. */
+    searchRanges() {
+        if (!this.ranges)
+            this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source) : [{ start: 0, end: this.source.text.length }];
+        return this.ranges;
+    }
+}
+function at(file, offset) {
+    return lineColumn(file.source.text, offset).line;
+}
+/**
+ * Matches of a global regex that lie wholly inside one of the file's searchable ranges; offsets in
+ * the result are file offsets. One pass over the text, each match placed by binary search: a
+ * manifest has thousands of tiny scalar ranges, and a regex per range cost more than the parse.
+ */
+function* scan(file, pattern) {
+    const { text } = file.source;
+    const regex = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+    let ranges;
+    for (const match of text.matchAll(regex)) {
+        const start = match.index;
+        const end = start + match[0].length;
+        // A comment runs from a `#` to the end of its line: with no `#` before it on its line, a match is
+        // not in one. Only the other matches need the file lexed (a `#` in a quoted or block scalar).
+        if (file.format !== 'YAML' || text.lastIndexOf('#', start) < text.lastIndexOf('\n', start)) {
+            yield { match: match, offset: 0 };
+            continue;
+        }
+        ranges ??= file.searchRanges();
+        let low = 0;
+        let high = ranges.length - 1;
+        while (low < high) {
+            const mid = (low + high + 1) >> 1;
+            if (ranges[mid].start <= start)
+                low = mid;
+            else
+                high = mid - 1;
+        }
+        const range = ranges[low];
+        if (range && range.start <= start && end <= range.end)
+            yield { match: match, offset: 0 };
+    }
+}
+
+// EXTERNAL MODULE: ./node_modules/semver/index.js
+var node_modules_semver = __nccwpck_require__(2088);
+var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
+;// CONCATENATED MODULE: ./packages/version-files/src/version.ts
+
+
+const BUMPS = (/* unused pure expression or super */ null && (['major', 'minor', 'patch', 'premajor', 'preminor', 'prepatch', 'prerelease']));
+/** A semver core with optional pre-release and build, as found inside `v1.2.3`, `=1.2.3` or `chart-1.2.3-rc.1`. */
+const VERSION_TOKEN = /(?<![\d.])\d+\.\d+\.\d+(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?![\d])/;
+/** Parses `1.2.3`, `v1.2.3` or `1.2.3-rc.1`; anything looser is refused rather than guessed. */
+function parseVersion(value) {
+    const trimmed = value.trim().replace(/^v(?=\d)/, '');
+    return semver_default().valid(trimmed) ? new (semver_default()).SemVer(trimmed) : undefined;
+}
+/** The first semver inside a value such as `v0.16.0`, `=4.0.0` or `"4.0.0"`. */
+function findVersion(value) {
+    const match = VERSION_TOKEN.exec(value);
+    return match ? parseVersion(match[0]) : undefined;
+}
+function decideVersion(request) {
+    const { current } = request;
+    let next;
+    if (request.version !== undefined) {
+        // semver drops build metadata (`+build`) when it parses, so 1.2.3+build would silently release 1.2.3.
+        if (/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?\+/.test(request.version.trim())) {
+            throw new errors/* UserError */.yo(`Input \`version\` is "${request.version}", which carries build metadata (the part after \`+\`) that semver ignores and tags should not hold.`, `Set \`version\` to ${request.version.trim().replace(/\+.*$/, '')} (or a pre-release such as ${request.version.trim().replace(/\+.*$/, '')}-rc.1).`, { input: 'version' });
+        }
+        const parsed = parseVersion(request.version);
+        if (!parsed) {
+            throw new errors/* UserError */.yo(`Input \`version\` is "${request.version}", which is not a semantic version.`, 'Set `version` to X.Y.Z, vX.Y.Z or a pre-release such as 1.2.0-rc.1.', { input: 'version' });
+        }
+        next = parsed;
+    }
+    else if (request.bump !== undefined) {
+        if (!current) {
+            throw new errors/* UserError */.yo(`Input \`bump\` is "${request.bump}", but no current version was found to bump from${request.currentSource ? ` (looked in ${request.currentSource})` : ''}.`, 'Set `current-version-from` to a file spec (e.g. `VERSION`) or `tag`, or give the new version in `version` instead of `bump`.', { input: 'bump' });
+        }
+        const bumped = request.preid ? semver_default().inc(current.version, request.bump, request.preid) : semver_default().inc(current.version, request.bump);
+        if (!bumped)
+            throw new errors/* UserError */.yo(`Cannot apply \`bump: ${request.bump}\` to ${current.version}.`, 'Give the new version in `version`.', { input: 'bump' });
+        next = new (semver_default()).SemVer(bumped);
+    }
+    else {
+        throw new errors/* UserError */.yo('Neither `version` nor `bump` was given.', 'Set `version` (e.g. 1.4.0) or `bump` (major, minor, patch, premajor, preminor, prepatch or prerelease).', { input: 'version' });
+    }
+    if (current && semver_default().lt(next, current) && !request.allowDowngrade) {
+        throw new errors/* UserError */.yo(`The new version ${next.version} is lower than the current version ${current.version}${request.currentSource ? ` (from ${request.currentSource})` : ''}.`, 'Give a higher version, or set `allow-downgrade: true` if going back is intended.', { input: request.version !== undefined ? 'version' : 'bump' });
+    }
+    return { next, previous: current, same: current !== undefined && semver_default().eq(next, current) };
+}
+function version_templateVars(next, options) {
+    return {
+        version: next.version,
+        major: String(next.major),
+        minor: String(next.minor),
+        patch: String(next.patch),
+        prerelease: next.prerelease.join('.'),
+        tag: `${options.tagPrefix}${next.version}`,
+        previous: options.previous?.version ?? '',
+        'previous-tag': options.previous ? `${options.tagPrefix}${options.previous.version}` : '',
+        date: options.date,
+    };
+}
+/** Throws on an unknown placeholder, so a typo like `{verison}` is caught before any file is read. */
+function checkTemplate(template, where) {
+    const [unknown] = (0,src_text/* unknownPlaceholders */.hX)(template, Object.keys(PLACEHOLDER_NAMES));
+    if (unknown !== undefined) {
+        throw new errors/* UserError */.yo(`${where}: the template "${template}" uses an unknown placeholder {${unknown}}.`, `Use ${Object.keys(PLACEHOLDER_NAMES)
+            .map((n) => `{${n}}`)
+            .join(', ')}.`, { input: 'files' });
+    }
+}
+const PLACEHOLDER_NAMES = {
+    version: true,
+    major: true,
+    minor: true,
+    patch: true,
+    prerelease: true,
+    tag: true,
+    previous: true,
+    'previous-tag': true,
+    date: true,
+};
+function version_renderTemplate(template, vars) {
+    return (0,src_text/* fillPlaceholders */.Ct)(template, vars);
+}
+/**
+ * The value a selector writes when the spec gives no template: the version token inside the current
+ * value is replaced and its surroundings kept (`v0.16.0` → `v0.16.1`, `=4.0.0` → `=4.2.0`); a value
+ * without a version token (`main-dev`) becomes `fallback`.
+ */
+function nextValue(current, template, vars, fallback) {
+    if (template !== undefined)
+        return version_renderTemplate(template, vars);
+    const match = VERSION_TOKEN.exec(current);
+    if (!match)
+        return version_renderTemplate(fallback, vars);
+    return current.slice(0, match.index) + vars.version + current.slice(match.index + match[0].length);
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/changelog.ts
+
+
+
+const NEXT_HEADER = '<!-- next-header -->';
+const UNRELEASED_HEADING = /^(#{1,6}\s*)?\[?unreleased\]?/i;
+/**
+ * The cargo-release / Keep a Changelog convention: the "Unreleased" section under
+ * `<!-- next-header -->` becomes the release's section (heading renamed, body kept) and a fresh
+ * Unreleased section, whose compare link starts at the new version, is put above it.
+ */
+function matchChangelog(source, selector) {
+    const { text } = source;
+    const eol = text.includes('\r\n') ? '\r\n' : '\n';
+    const lines = text.split(eol);
+    const markerIndex = lines.findIndex((l) => l.includes(NEXT_HEADER));
+    const headingIndex = markerIndex >= 0 ? markerIndex + 1 : lines.findIndex((l) => UNRELEASED_HEADING.test(l.trim()));
+    const heading = lines[headingIndex];
+    if (headingIndex < 0 || heading === undefined || !UNRELEASED_HEADING.test(heading.trim())) {
+        if (selector.optional)
+            return [];
+        throw new errors/* UserError */.yo(`${source.path} has no "Unreleased" section${markerIndex >= 0 ? ` right under ${NEXT_HEADER}` : ` and no ${NEXT_HEADER} marker`}.`, `Start the changelog's newest section with a line "Unreleased" (or "## [Unreleased]"), optionally under ${NEXT_HEADER}.`, { input: 'files' });
+    }
+    let blockEnd = headingIndex;
+    while (blockEnd < lines.length && lines[blockEnd].trim() !== '')
+        blockEnd++;
+    const block = lines.slice(headingIndex, blockEnd);
+    const atx = /^(#{1,6})\s/.exec(heading);
+    const template = selector.template ?? (atx ? `${atx[1]} [{version}] - {date}` : '{version} / {date}');
+    const start = lines.slice(0, headingIndex).reduce((n, l) => n + l.length + eol.length, 0);
+    const end = start + block.join(eol).length;
+    const line = lineColumn(text, start).line;
+    const released = (vars) => {
+        const [before, after] = version_renderTemplate(template, { ...vars, date: '\u0000' }).split('\u0000');
+        return new RegExp(`^${(0,src_text/* escapeRegex */.$f)(before)}${after === undefined ? '' : `.*${(0,src_text/* escapeRegex */.$f)(after)}`}\\s*$`, 'm');
+    };
+    return [
+        {
+            selector,
+            path: source.path,
+            line,
+            where: `section "${heading.trim()}" (line ${line})`,
+            current: heading.trim(),
+            edits: (vars) => {
+                // Re-run safety: the release's heading is already there, so the section was already cut.
+                if (released(vars).test(text))
+                    return [];
+                const fresh = block.map((l) => l.replace(/(compare\/)([^\s)/]+?)(\.\.\.)/g, (_all, pre, base, dots) => `${pre}${nextValue(base, undefined, vars, '{tag}')}${dots}`));
+                const renamed = [version_renderTemplate(template, vars), ...block.slice(1)];
+                return [{ start, end, replacement: [...fresh, '', ...renamed].join(eol), by: selector.text }];
+            },
+        },
+    ];
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/cargo-requirement.ts
+
+
+function parseComparators(requirement) {
+    const parts = requirement.split(',').map((p) => p.trim());
+    const comparators = [];
+    for (const part of parts) {
+        if (part === '*') {
+            comparators.push({ op: '*', version: '' });
+            continue;
+        }
+        const m = /^(\^|~|=|>=|>|<=|<)?\s*(\d+(?:\.(?:\d+|\*))?(?:\.(?:\d+|\*))?(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(part);
+        if (!m)
+            return undefined;
+        comparators.push({ op: (m[1] ?? ''), version: m[2] });
+    }
+    return comparators;
+}
+/**
+ * Cargo's meaning of a requirement as a node-semver range: a bare version is a caret requirement
+ * (`1.2.3` means `^1.2.3`, not exactly 1.2.3), commas are AND, `1.*` is a wildcard.
+ * https://doc.rust-lang.org/cargo/reference/specifying-dependencies.html
+ */
+function cargoRange(requirement) {
+    const comparators = parseComparators(requirement);
+    if (!comparators)
+        return undefined;
+    try {
+        return new (semver_default()).Range(comparators.map((c) => (c.op === '*' ? '*' : `${c.op === '' ? '^' : c.op}${c.version}`)).join(' '));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Whether `version` satisfies the Cargo requirement (undefined when the requirement cannot be read). */
+function cargoSatisfies(requirement, version) {
+    const range = cargoRange(requirement);
+    return range ? range.test(version) : undefined;
+}
+/**
+ * cargo-release's rewrite of one requirement (`upgrade_requirement`): each `=`, `^`, `~`, bare or
+ * wildcard comparator takes the new version with as many parts as it had; a comparison (`>=`, `<`)
+ * cannot be rewritten, so the requirement is returned unchanged.
+ */
+function rewritten(requirement, comparators, version) {
+    if (comparators.some((c) => ['>', '>=', '<', '<='].includes(c.op)))
+        return requirement;
+    const v = semver_default().parse(version);
+    const pre = v.prerelease.length ? `-${v.prerelease.join('.')}` : '';
+    const text = comparators
+        .map((c) => {
+        if (c.op === '*')
+            return '*';
+        const parts = c.version.replace(/[-+].*$/, '').split('.');
+        if (parts.includes('*'))
+            return parts.length === 2 ? `${v.major}.*` : `${v.major}.${v.minor}.*`;
+        // Cargo cannot read a partial version with a pre-release (`1.0-rc.1`); a pre-release is written whole.
+        const numbers = pre ? [v.major, v.minor, v.patch] : [v.major, v.minor, v.patch].slice(0, parts.length);
+        return `${c.op === '' ? '^' : c.op}${numbers.join('.')}${pre}`;
+    })
+        .join(', ');
+    return text.startsWith('^') && !requirement.trim().startsWith('^') ? text.slice(1) : text;
+}
+/**
+ * A dependent's requirement after a release, as cargo-release updates it (see DependentVersion). A
+ * requirement the new version does not satisfy and that cannot be rewritten (a range) is an error
+ * naming it, before anything is written: cargo-release would leave it and `cargo metadata` fail.
+ */
+function updatedRequirement(requirement, version, where, policy = 'upgrade') {
+    const trimmed = requirement.trim();
+    const satisfied = cargoSatisfies(trimmed, version);
+    if (satisfied === undefined)
+        throw new errors/* UserError */.yo(`${where}: "${requirement}" is not a Cargo version requirement.`, 'Write it as Cargo does (e.g. "1.2", "=4.2.0", ">=0.61, <2"), or drop `version` from the path dependency.', {
+            input: 'files',
+        });
+    if (satisfied && policy === 'fix')
+        return requirement;
+    const next = rewritten(trimmed, parseComparators(trimmed), version);
+    if (next === trimmed) {
+        if (satisfied)
+            return requirement;
+        throw new errors/* UserError */.yo(`${where}: the requirement "${requirement}" does not match the new version ${version}, and relkit will not guess how to widen a range.`, `Widen the requirement so it matches ${version} (e.g. add ", <${semver_default().major(version) + 1}.0.0"), or make it a plain version.`, { input: 'files' });
+    }
+    return next;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/match.ts
+
+
+
+
+
+
+
+/**
+ * A match whose edit replaces one span with the next value: the template if the selector has one,
+ * else the current value with its version token swapped (`fallback` when it has none).
+ */
+function valueMatch(file, selector, span, current, where, fallback = '{version}') {
+    const line = span.line ?? at(file, span.start);
+    return {
+        selector,
+        path: file.source.path,
+        line,
+        where: where(line),
+        current,
+        edits: (vars) => {
+            const value = nextValue(current, selector.template, vars, fallback);
+            return value === current
+                ? []
+                : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text, ...(span.withinScalar ? { withinScalar: true } : {}) }];
+        },
+    };
+}
+const atLine = (line) => `line ${line}`;
+function matchWhole(file, selector) {
+    const { text } = file.source;
+    const start = text.length - text.trimStart().length;
+    const end = text.trimEnd().length;
+    if (end <= start)
+        return [];
+    const current = text.slice(start, end);
+    if (current.includes('\n')) {
+        throw new errors/* UserError */.yo(`${file.source.path} has more than one line, so the whole file cannot be the version.`, 'Name what to change, e.g. `PATH: regex /version: (.*)/`, `PATH: marker`, or a key path for YAML/JSON/TOML.', { input: 'files' });
+    }
+    return [valueMatch(file, selector, { start, end }, current, () => 'whole file')];
+}
+/** cargo-release's placeholders in a replacement (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md#placeholders). */
+function cargoPlaceholders(text, vars, crate) {
+    const values = { version: vars.version, prev_version: vars.previous, date: vars.date, crate_name: crate, metadata: '', prev_metadata: '' };
+    return text.replace(/\{\{(\w+)\}\}/g, (whole, name) => values[name] ?? whole);
+}
+/** A pre-release replacement: each match of the pattern, replaced as cargo-release would, within its occurrence bounds. */
+function matchReplace(file, selector) {
+    const { text } = file.source;
+    const found = [...text.matchAll(selector.pattern)];
+    const bounds = selector.max === selector.min ? `exactly ${selector.min}` : `at least ${selector.min}${selector.max !== undefined ? ` and at most ${selector.max}` : ''}`;
+    if (found.length > 0 && (found.length < selector.min || (selector.max !== undefined && found.length > selector.max))) {
+        throw new errors/* UserError */.yo(`${file.source.path}: the pre-release replacement \`${selector.pattern.source}\` matches ${found.length} time(s), and release.toml asks for ${bounds}.`, 'Fix the `search` regex (or min/max/exactly) in release.toml, or the file.', { input: 'files' });
+    }
+    return found.map((m) => {
+        const start = m.index;
+        const end = start + m[0].length;
+        return {
+            selector,
+            path: file.source.path,
+            line: at(file, start),
+            where: `line ${at(file, start)}`,
+            current: m[0],
+            edits: (vars) => {
+                if (!selector.prerelease && vars.prerelease !== '')
+                    return [];
+                // Replacements may insert (a new changelog header): made again over their own output they would repeat.
+                if (vars.previous === vars.version)
+                    return [];
+                const filled = selector.placeholders === 'cargo' ? cargoPlaceholders(selector.replacement, vars, selector.crate) : version_renderTemplate(selector.replacement, vars);
+                // $1 / ${1} / ${name} as the regex crate writes them; {{…}} as cargo-release fills them.
+                const replacement = filled.replace(/\$(?:\{(\w+)\}|(\d+))/g, (_, name, digit) => (name !== undefined ? (/^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name]) : m[Number(digit)]) ?? '');
+                return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text }];
+            },
+        };
+    });
+}
+/** Cargo requirements at a key path: each kept while it matches the new version, else updated in its own style. */
+function matchRequirement(file, selector) {
+    const matches = [];
+    for (const tree of file.structured()) {
+        for (const found of resolveKeyPath(tree, selector.path)) {
+            const { node } = found;
+            if (node.kind !== 'scalar' || typeof node.value !== 'string' || !node.span)
+                continue;
+            const span = node.span;
+            const current = node.value;
+            const line = span.line ?? at(file, span.start);
+            matches.push({
+                selector,
+                path: file.source.path,
+                line,
+                where: found.path,
+                current,
+                edits: (vars) => {
+                    const next = updatedRequirement(current, vars.version, `${file.source.path}: \`${found.path}\``, selector.policy);
+                    return next === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(next) : next, by: selector.text }];
+                },
+            });
+        }
+    }
+    return matches;
+}
+function matchKey(file, selector) {
+    const matches = [];
+    const trees = file.structured();
+    const multi = trees.length > 1;
+    trees.forEach((tree, doc) => {
+        for (const found of resolveKeyPath(tree, selector.path)) {
+            const where = multi ? `document ${doc + 1}: ${found.path}` : found.path;
+            const { node } = found;
+            if (node.kind !== 'scalar') {
+                if (selector.optional)
+                    continue;
+                throw new errors/* UserError */.yo(`${file.source.path}: \`${found.path}\` is a ${node.kind === 'map' ? 'table/map' : 'list'}, not a value.`, `Point the key path at the version value inside it, e.g. \`${found.path}.version\`.`, { input: 'files' });
+            }
+            const span = node.span;
+            if (!span) {
+                if (selector.optional && typeof node.value !== 'string')
+                    continue;
+                throw new errors/* UserError */.yo(`${file.source.path}: \`${found.path}\` is ${typeof node.value === 'string' ? 'a block or multi-line string' : `a ${node.value === null ? 'null' : typeof node.value}`}, which relkit does not rewrite in place.`, 'Make it a single-line string (quoted or plain), or select it with `regex /…/` instead.', { input: 'files' });
+            }
+            matches.push(valueMatch(file, selector, span, String(node.value), () => where));
+        }
+    });
+    return matches;
+}
+const match_TAG = '[\\w][\\w.-]{0,127}';
+const match_DIGEST = '@sha256:[0-9a-f]{64}';
+/**
+ * Whether a reference (tag or link ref) moves under a `from BRANCH on x.y.0` clause: on an x.y.0
+ * release only the branch; on x.y.z the previous release, which is x.y.(z-1) whatever the files
+ * say (MetalLB 0.14.1 followed a 0.14.0 whose chart still read 0.0.0). The new version always
+ * matches, so a re-run finds what the first run wrote.
+ */
+function refMoves(ref, branch, context) {
+    const { next, previous } = context;
+    if (ref === branch)
+        return next === undefined || next.patch === 0;
+    const token = VERSION_TOKEN.exec(ref)?.[0];
+    if (token === undefined)
+        return false;
+    if (next === undefined)
+        return true;
+    if (token === next.version)
+        return true;
+    if (next.patch === 0)
+        return false;
+    return token === previous || token === `${next.major}.${next.minor}.${next.patch - 1}`;
+}
+function matchImage(file, selector, context) {
+    const matches = [];
+    const names = selector.rename ? [...selector.repositories, selector.rename] : selector.repositories;
+    for (const repository of names) {
+        const pattern = new RegExp(`(?<![\\w./-])${(0,src_text/* escapeRegex */.$f)(repository)}:(${match_TAG})(${match_DIGEST})?(?![\\w.-])`, 'gd');
+        for (const { match: m, offset } of scan(file, pattern)) {
+            const tag = m[1];
+            if (selector.branch !== undefined && !refMoves(tag, selector.branch, context))
+                continue;
+            const start = offset + m.index;
+            const end = start + m[0].length;
+            matches.push({
+                selector,
+                path: file.source.path,
+                line: at(file, start),
+                where: `${repository}:${tag}`,
+                current: tag,
+                edits: (vars) => {
+                    // A digest pins the old image; keeping it would make the new tag a lie.
+                    const replacement = `${selector.rename ?? repository}:${nextValue(tag, selector.template, vars, '{tag}')}`;
+                    return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text, withinScalar: true }];
+                },
+            });
+        }
+    }
+    return matches;
+}
+function groupSpan(m) {
+    const indices = m.indices;
+    const named = indices.groups?.version;
+    const pair = named ?? indices[1] ?? indices[0];
+    return { start: pair[0], end: pair[1], text: m.groups?.version ?? m[1] ?? m[0] };
+}
+function matchRegex(file, selector) {
+    const matches = [];
+    const { text } = file.source;
+    const regex = new RegExp(selector.pattern.source, selector.pattern.flags);
+    for (const m of text.matchAll(regex)) {
+        if (m[0] === '')
+            continue;
+        const { start, end, text: current } = groupSpan(m);
+        matches.push(valueMatch(file, selector, { start, end }, current, atLine));
+    }
+    return matches;
+}
+const LINE_MARKER = /x-release-please-version|relkit:version/;
+const BLOCK_START = /x-release-please-start-version|relkit:start-version/;
+const BLOCK_END = /x-release-please-end|relkit:end/;
+function matchMarker(file, selector) {
+    const matches = [];
+    const { text } = file.source;
+    let offset = 0;
+    let inBlock = false;
+    for (const line of text.split('\n')) {
+        const marked = LINE_MARKER.test(line) || (inBlock && !BLOCK_END.test(line));
+        if (BLOCK_START.test(line))
+            inBlock = true;
+        else if (BLOCK_END.test(line))
+            inBlock = false;
+        if (marked) {
+            for (const m of line.matchAll(new RegExp(VERSION_TOKEN.source, 'g'))) {
+                const start = offset + m.index;
+                const end = start + m[0].length;
+                const current = m[0];
+                matches.push({
+                    selector,
+                    path: file.source.path,
+                    line: at(file, start),
+                    where: `line ${at(file, start)}`,
+                    current,
+                    edits: (vars) => {
+                        const value = selector.template === undefined ? vars.version : version_renderTemplate(selector.template, vars);
+                        return value === current ? [] : [{ start, end, replacement: value, by: selector.text }];
+                    },
+                });
+            }
+        }
+        offset += line.length + 1;
+    }
+    return matches;
+}
+function matchLiteral(file, selector, context) {
+    const matches = [];
+    const { text } = file.source;
+    // `{previous}` is the version the files carry now (a hook's `sd "$PREV_VERSION" "$NEW_VERSION"`).
+    if (selector.from.includes('{previous}') && context.previous === undefined)
+        return matches;
+    const from = selector.from.replaceAll('{previous}', context.previous ?? '');
+    // A literal edit may span a key and its value, so it searches the whole text, YAML included.
+    for (const m of text.matchAll(new RegExp((0,src_text/* escapeRegex */.$f)(from), 'g'))) {
+        const start = m.index;
+        matches.push({
+            selector,
+            path: file.source.path,
+            line: at(file, start),
+            where: `line ${at(file, start)}`,
+            current: from,
+            edits: (vars) => [{ start, end: start + from.length, replacement: version_renderTemplate(selector.to, vars), by: selector.text }],
+        });
+    }
+    if (matches.length === 0 && !/\{[a-z-]+\}/.test(selector.to) && text.includes(selector.to)) {
+        // Already applied by an earlier run: found, nothing to change.
+        const start = text.indexOf(selector.to);
+        matches.push({ selector, path: file.source.path, line: at(file, start), where: `line ${at(file, start)}`, current: selector.to, edits: () => [] });
+    }
+    return matches;
+}
+const VERSION_REF = 'v?\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?';
+function matchLinks(file, selector, context) {
+    const repo = (0,src_text/* escapeRegex */.$f)(selector.repository);
+    const ref = selector.branch === undefined ? VERSION_REF : `${VERSION_REF}|${(0,src_text/* escapeRegex */.$f)(selector.branch)}`;
+    const patterns = [
+        `github\\.com/${repo}/(?:blob|tree|releases/tag|releases/download)/(${ref})(?=[/)\\s"'#>\\]]|$)`,
+        `raw\\.githubusercontent\\.com/${repo}/(${ref})(?=/)`,
+        // A branch moves in links that carry it in their path; `?ref=` (kustomize) follows versions only.
+        `github\\.com/${repo}(?:/[^\\s?#)"'\\]]*)?\\?ref=(${VERSION_REF})(?![\\w.-])`,
+    ];
+    const matches = [];
+    for (const source of patterns) {
+        for (const { match: m, offset } of scan(file, new RegExp(source, 'gid'))) {
+            const start = offset + m.indices[1][0];
+            const end = offset + m.indices[1][1];
+            const current = m[1];
+            // Links to older releases (changelogs, upgrade notes) are history and stay as they are.
+            if (selector.branch !== undefined ? !refMoves(current, selector.branch, context) : context.previous !== undefined && VERSION_TOKEN.exec(current)?.[0] !== context.previous)
+                continue;
+            matches.push(valueMatch(file, selector, { start, end, withinScalar: true }, current, atLine, '{tag}'));
+        }
+    }
+    return matches.sort((a, b) => a.line - b.line);
+}
+/** Dependency entries named after the given crates, in Cargo.toml or in ```toml blocks of Markdown. */
+function matchCrate(file, selector) {
+    const trees = [];
+    if (file.format === 'TOML')
+        trees.push(...file.structured());
+    else {
+        const fence = /^([ \t]*)(```+|~~~+)[ \t]*toml[^\n]*\n([\s\S]*?)^\1\2[ \t]*$/gm;
+        for (const m of file.source.text.matchAll(fence)) {
+            const bodyStart = m.index + m[0].indexOf('\n') + 1;
+            const tree = parseTomlSnippet(m[3], bodyStart, at(file, bodyStart));
+            if (tree)
+                trees.push(tree);
+        }
+    }
+    const names = new Set(selector.names);
+    const matches = [];
+    const visit = (node, path) => {
+        if (node.kind !== 'map')
+            return;
+        for (const [key, value] of node.entries) {
+            const inPackage = path.at(-1) === 'package' || path.at(-1) === 'workspace';
+            let target;
+            if (names.has(key) && !inPackage)
+                target = value.kind === 'map' ? value.entries.find(([k]) => k === 'version')?.[1] : value;
+            if (target?.kind === 'scalar' && typeof target.value === 'string' && target.span) {
+                matches.push(valueMatch(file, selector, target.span, target.value, (line) => `${key} (line ${line})`));
+            }
+            else
+                visit(value, [...path, key]);
+        }
+    };
+    for (const tree of trees)
+        visit(tree, []);
+    return matches;
+}
+/** Why a selector found nothing, with what the files do contain where that helps. */
+function noMatchError(selector, files, pattern) {
+    const where = files.length === 1 ? files[0].source.path : `${files.length} files matching ${pattern}`;
+    if (selector.kind === 'key' || selector.kind === 'requirement') {
+        const near = new Set(files.slice(0, 5).flatMap((f) => f.structured().flatMap((t) => existingKeysNear(t, selector.path))));
+        return new errors/* UserError */.yo(`${where}: the key path \`${formatKeyPath(selector.path)}\` matches nothing.${near.size ? ` Keys there: ${[...near].slice(0, 12).join(', ')}.` : ''}`, 'Correct the key path in `files`, or add `?` after it (`version?`) if the key may be absent.', { input: 'files' });
+    }
+    const hint = {
+        replace: 'The `search` regex of a pre-release replacement in release.toml matches nothing in this file (release.toml asks for at least `min`, default 1).',
+        whole: 'The file is empty; write the current version into it first.',
+        image: 'Check the repository name (no tag), e.g. `image quay.io/metallb/speaker`; only references with a tag are changed.',
+        regex: 'Check the pattern against the file; the version is group 1 or the group named `version`.',
+        marker: 'Add `x-release-please-version` (or `relkit:version`) at the end of the lines that carry the version.',
+        literal: 'Check the text to replace, character for character (it is case-sensitive).',
+        links: 'Only links that point at a version (…/blob/vX.Y.Z/…, ?ref=vX.Y.Z) of the current release are changed.',
+        crate: 'Check the crate names; dependency entries with a `version` are changed.',
+        changelog: 'Start the newest section with an "Unreleased" heading.',
+    };
+    return new errors/* UserError */.yo(`${where}: \`${selector.text}\` matches nothing.`, `${hint[selector.kind]} Or add \`?\` to make it optional.`, { input: 'files' });
+}
+function matchSelector(file, selector, context) {
+    switch (selector.kind) {
+        case 'whole':
+            return matchWhole(file, selector);
+        case 'key':
+            return matchKey(file, selector);
+        case 'image':
+            return matchImage(file, selector, context);
+        case 'regex':
+            return matchRegex(file, selector);
+        case 'marker':
+            return matchMarker(file, selector);
+        case 'literal':
+            return matchLiteral(file, selector, context);
+        case 'links':
+            return matchLinks(file, selector, context);
+        case 'crate':
+            return matchCrate(file, selector);
+        case 'changelog':
+            return matchChangelog(file.source, selector);
+        case 'requirement':
+            return matchRequirement(file, selector);
+        case 'replace':
+            return matchReplace(file, selector);
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/plan.ts
+
+
+
+
+
+
+
+class FileCache {
+    source;
+    files = new Map();
+    constructor(source) {
+        this.source = source;
+    }
+    get(path) {
+        let file = this.files.get(path);
+        if (!file) {
+            file = this.source.read(path).then((bytes) => new ParsedFile(decodeSource(path, bytes)));
+            this.files.set(path, file);
+        }
+        return file;
+    }
+    get size() {
+        return this.files.size;
+    }
+}
+async function filesOf(cache, entry) {
+    const paths = await cache.source.resolve(entry.pattern, entry.origin);
+    if (paths.length === 0 && !entry.optional) {
+        const glob = /[*?[\]{}]/.test(entry.pattern);
+        throw new errors/* UserError */.yo(`${entry.origin}: ${glob ? `the pattern "${entry.pattern}" matches no file` : `the file "${entry.pattern}" does not exist`} in ${cache.source.label}.`, `Check the path (it is relative to ${cache.source.label}), or write \`${entry.pattern}?\` if the file may be missing.`, { input: 'files' });
+    }
+    return Promise.all(paths.map((p) => cache.get(p)));
+}
+async function readCurrent(cache, request) {
+    const source = request.current;
+    if (source.kind === 'none')
+        return { version: undefined, source: undefined };
+    if (source.kind === 'value')
+        return { version: source.version, source: source.label };
+    // The first value the first selector finds; while it finds nothing, the next entry's (a Cargo
+    // workspace without a root version, as kube-rs before 0.88, versions its members). A requirement
+    // (`^1.2`) or a replacement is not the version.
+    const entries = source.kind === 'files' ? request.entries : source.entries;
+    for (const entry of entries) {
+        const selector = entry.selectors[0];
+        if (!selector || (source.kind === 'files' && ['requirement', 'replace', 'literal'].includes(selector.kind)))
+            continue;
+        let found = false;
+        for (const file of await filesOf(cache, entry)) {
+            for (const match of matchSelector(file, selector, { previous: undefined, next: undefined })) {
+                const version = findVersion(match.current);
+                if (version)
+                    return { version, source: `${file.source.path} (${match.where})` };
+                found = true;
+            }
+        }
+        if (found && source.kind === 'files')
+            break;
+    }
+    return { version: undefined, source: entries[0] ? `${entries[0].pattern}${entries[0].selectors[0]?.kind === 'whole' ? '' : `: ${entries[0].selectors[0]?.text}`}` : undefined };
+}
+/** Text of version characters, bare or quoted as a whole: it cannot open a comment, a key or a collection. */
+const INERT = /^(?:[\w.+/=~^<>][\w.+\-/:@=~^<>]*|"[\w.+\-/:@=~^<>]*"|'[\w.+\-/:@=~^<>]*')$/;
+/**
+ * Whether edits certainly leave a YAML file's structure as it was, so it need not be parsed again
+ * (parsing is most of a bump's time): each edit lies inside one string scalar and writes inert text.
+ * Anything else — JSON, TOML, a literal or replacement that spans structure, a template with
+ * spaces or `#` — is parsed again to prove the file still reads.
+ */
+function keepsStructure(file, edits) {
+    if (file.format !== 'YAML')
+        return false;
+    if (!edits.every((e) => INERT.test(e.replacement)))
+        return false;
+    if (edits.every((e) => e.withinScalar))
+        return true;
+    const scalars = file.searchRanges();
+    return edits.every((e) => e.withinScalar || scalars.some((r) => r.start <= e.start && e.end <= r.end));
+}
+/**
+ * Reads every file, resolves every selector and computes every edit before anything is written,
+ * so a bad selector or a malformed file fails the run with the workspace untouched.
+ */
+async function plan_planBump(request) {
+    const cache = new FileCache(request.source);
+    const current = await readCurrent(cache, request);
+    const previous = current.version?.version;
+    const decision = decideVersion({
+        version: request.version,
+        bump: request.bump,
+        preid: request.preid,
+        current: current.version,
+        currentSource: current.source,
+        allowDowngrade: request.allowDowngrade,
+    });
+    const { version, major, minor, patch } = decision.next;
+    const context = { previous, next: { version, major, minor, patch } };
+    const matchesByFile = new Map();
+    let found = 0;
+    for (const entry of request.entries) {
+        const files = await filesOf(cache, entry);
+        if (files.length === 0)
+            continue;
+        for (const selector of entry.selectors) {
+            let hits = 0;
+            for (const file of files) {
+                const matches = matchSelector(file, selector, context);
+                hits += matches.length;
+                if (matches.length > 0)
+                    matchesByFile.set(file.source.path, [...(matchesByFile.get(file.source.path) ?? []), ...matches]);
+            }
+            if (hits === 0 && !selector.optional)
+                throw noMatchError(selector, files, entry.pattern);
+            found += hits;
+        }
+    }
+    const vars = version_templateVars(decision.next, { tagPrefix: request.tagPrefix, previous: current.version, date: request.date });
+    const files = [];
+    for (const [path, matches] of [...matchesByFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
+        const file = await cache.get(path);
+        const { text } = file.source;
+        const edits = [];
+        const changes = [];
+        for (const match of matches) {
+            const made = match.edits(vars);
+            edits.push(...made);
+            for (const edit of made)
+                changes.push({ selector: match.selector.text, where: match.where, line: match.line, from: text.slice(edit.start, edit.end), to: edit.replacement });
+        }
+        let after = applyEdits(path, text, edits);
+        if (after === text)
+            continue;
+        // Cargo and cargo-release write a manifest through toml_edit, which ends it with a newline.
+        if (path.split('/').at(-1) === 'Cargo.toml' && !after.endsWith('\n'))
+            after += '\n';
+        const edited = new ParsedFile({ ...file.source, text: after }, file.format);
+        if (file.format !== 'text' && !keepsStructure(file, edits)) {
+            try {
+                edited.structured();
+            }
+            catch (error) {
+                throw new errors/* UserError */.yo(`The edits to ${path} would leave it invalid ${file.format} (${error.message.split('\n')[0]}); nothing was written.`, `Check the selectors for ${path}: a literal, regex or template must write text that keeps the file valid ${file.format}.`, { input: 'files' });
+            }
+        }
+        let diff;
+        const written = after;
+        files.push({
+            path,
+            before: encodeSource(file.source, text),
+            after: encodeSource(file.source, after),
+            // Made when read: a summary shows the first 60 KiB of diffs, not a thousand files' worth.
+            get diff() {
+                return (diff ??= createTwoFilesPatch(`a/${path}`, `b/${path}`, text, written, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''));
+            },
+            changes: changes.filter((c) => c.from !== c.to),
+        });
+    }
+    return { version: decision.next, previous: current.version, previousSource: current.source, tag: vars.tag, examined: cache.size, found, files };
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/spec.ts
+
+
+
+const KEYWORDS = ['regex', 'marker', 'image', 'literal', 'links', 'crate', 'changelog', 'requirement', 'replace'];
+function specError(origin, cause) {
+    return new errors/* UserError */.yo(`${origin}: ${cause}`, 'Write one file per line as `PATH` or `PATH: selector, selector`, e.g. `deploy/helm/Chart.yaml: version, appVersion=v{version}` (see the bump-version-files README for every selector).', { input: origin.split(' ')[0] ?? 'files' });
+}
+/** Splits on commas that are outside quotes, brackets and a `regex /…/` or `replace /…/` body. */
+function splitSelectors(text, origin) {
+    const parts = [];
+    let current = '';
+    let quote;
+    let depth = 0;
+    let inRegex = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (inRegex) {
+            current += c;
+            if (c === '\\')
+                current += text[++i] ?? '';
+            else if (c === '/')
+                inRegex = false;
+            continue;
+        }
+        if (quote) {
+            current += c;
+            if (c === '\\' && quote === '"')
+                current += text[++i] ?? '';
+            else if (c === quote)
+                quote = undefined;
+            continue;
+        }
+        if (c === '/' && /^\s*(?:regex|replace\??)\s*$/.test(current))
+            inRegex = true;
+        else if (c === '"' || c === "'")
+            quote = c;
+        else if (c === '[')
+            depth++;
+        else if (c === ']')
+            depth--;
+        else if (c === ',' && depth === 0) {
+            parts.push(current.trim());
+            current = '';
+            continue;
+        }
+        current += c;
+    }
+    if (quote || inRegex || depth !== 0)
+        throw specError(origin, `the selectors "${text}" have an unclosed ${quote ? 'quote' : inRegex ? 'regex' : 'bracket'}.`);
+    parts.push(current.trim());
+    return parts.filter((p) => p !== '');
+}
+function unquote(value) {
+    const m = /^(["'])(.*)\1$/s.exec(value.trim());
+    if (!m)
+        return value.trim();
+    return m[1] === '"' ? JSON.parse(`"${m[2]}"`) : m[2];
+}
+/** `name?=template` → name, optional, template. The `=` is the first one outside brackets and quotes. */
+function splitTemplate(text) {
+    let depth = 0;
+    let quote;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quote) {
+            if (c === quote)
+                quote = undefined;
+            continue;
+        }
+        if (c === '"' || c === "'")
+            quote = c;
+        else if (c === '[')
+            depth++;
+        else if (c === ']')
+            depth--;
+        else if (c === '=' && depth === 0)
+            return withOptional(text.slice(0, i), unquote(text.slice(i + 1)));
+    }
+    return withOptional(text, undefined);
+}
+const BRANCH_CLAUSE = /\s+from\s+([\w./-]+)\s+on\s+x\.y\.0$/;
+/** `… from main on x.y.0` → the head without the clause, and the branch. */
+function splitBranchClause(head) {
+    const m = BRANCH_CLAUSE.exec(head);
+    return m ? { head: head.slice(0, m.index), branch: m[1] } : { head, branch: undefined };
+}
+function withOptional(head, template) {
+    const trimmed = head.trim();
+    return trimmed.endsWith('?') ? { head: trimmed.slice(0, -1).trim(), optional: true, template } : { head: trimmed, optional: false, template };
+}
+function parseRegex(text, origin) {
+    const body = text.replace(/^(?:regex|replace\??)\s*/, '');
+    if (!body.startsWith('/'))
+        throw specError(origin, `\`${text}\`: write the pattern between slashes, e.g. regex /Version = "(.*)"/.`);
+    let i = 1;
+    let source = '';
+    while (i < body.length && body[i] !== '/') {
+        if (body[i] === '\\')
+            source += body[i++];
+        source += body[i++] ?? '';
+    }
+    if (body[i] !== '/')
+        throw specError(origin, `\`${text}\`: the pattern has no closing slash.`);
+    const flagMatch = /^[a-z]*/.exec(body.slice(i + 1));
+    const flags = flagMatch[0];
+    if (/[^imsu]/.test(flags))
+        throw specError(origin, `\`${text}\`: regex flags may be i, m, s or u (every match is replaced, so g is implied).`);
+    let pattern;
+    try {
+        pattern = new RegExp(source, `${flags}gd`);
+    }
+    catch (error) {
+        throw specError(origin, `\`${text}\`: ${error.message}.`);
+    }
+    return { pattern, rest: body.slice(i + 1 + flags.length) };
+}
+function parseSelector(text, origin) {
+    const keyword = KEYWORDS.find((k) => text === k || text.startsWith(`${k} `) || text.startsWith(`${k}?`) || text.startsWith(`${k}=`) || (k === 'regex' && text.startsWith('regex/')));
+    switch (keyword) {
+        case 'regex': {
+            const { pattern, rest } = parseRegex(text, origin);
+            const { head, optional, template } = splitTemplate(rest);
+            if (head)
+                throw specError(origin, `\`${text}\`: unexpected "${head}" after the pattern.`);
+            return { kind: 'regex', pattern, optional, template, text };
+        }
+        case 'marker':
+        case 'changelog': {
+            const { head, optional, template } = splitTemplate(text);
+            if (head !== keyword)
+                throw specError(origin, `\`${text}\`: \`${keyword}\` takes no argument (only \`=template\`).`);
+            return { kind: keyword, optional, template, text };
+        }
+        case 'image': {
+            const split = splitTemplate(text);
+            const { optional, template } = split;
+            const { head, branch } = splitBranchClause(split.head);
+            const [sources, rename] = head.replace(/^image\s*/, '').split(/\s*->\s*/);
+            const repositories = (sources ?? '').split(/[\s,]+/).filter(Boolean);
+            if (repositories.length === 0)
+                throw specError(origin, `\`${text}\`: name the image repository, e.g. image quay.io/metallb/speaker.`);
+            for (const r of repositories)
+                if (/[:@]/.test(r.replace(/^[^/]*:\d+\//, '')))
+                    throw specError(origin, `\`${text}\`: give the repository without a tag or digest ("${r}").`);
+            if (rename !== undefined && repositories.length > 1)
+                throw specError(origin, `\`${text}\`: \`-> NEW\` renames one repository at a time.`);
+            return { kind: 'image', repositories, rename: rename?.trim() || undefined, branch, optional, template, text };
+        }
+        case 'replace': {
+            const { pattern, rest } = parseRegex(text, origin);
+            const m = /^\s*->\s*("(?:[^"\\]|\\.)*"|'[^']*')$/.exec(rest);
+            if (!m)
+                throw specError(origin, `\`${text}\`: write a replacement as replace /REGEX/ -> "TEXT" ($1 for a group, {version}, {previous}, {date} for the release).`);
+            const optional = text.startsWith('replace?');
+            const replacement = unquote(m[1]);
+            return { kind: 'replace', pattern, replacement, placeholders: 'relkit', crate: '', min: optional ? 0 : 1, max: undefined, prerelease: true, optional, text };
+        }
+        case 'literal': {
+            const m = /^literal(\?)?\s+("(?:[^"\\]|\\.)*"|'[^']*')\s*->\s*("(?:[^"\\]|\\.)*"|'[^']*')$/.exec(text);
+            if (!m)
+                throw specError(origin, `\`${text}\`: write a literal edit as literal "old text" -> "new text".`);
+            const from = unquote(m[2]);
+            if (!from)
+                throw specError(origin, `\`${text}\`: the text to replace is empty.`);
+            return { kind: 'literal', from, to: unquote(m[3]), optional: m[1] === '?', text };
+        }
+        case 'links': {
+            const split = splitTemplate(text);
+            const { optional, template } = split;
+            const { head, branch } = splitBranchClause(split.head);
+            const repository = head.replace(/^links\s*/, '');
+            if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
+                throw specError(origin, `\`${text}\`: name the repository whose links to update, e.g. links metallb/metallb.`);
+            return { kind: 'links', repository, branch, optional, template, text };
+        }
+        case 'requirement': {
+            const { head, optional, template } = splitTemplate(text);
+            if (template !== undefined)
+                throw specError(origin, `\`${text}\`: a requirement follows the version by Cargo's rules and takes no template.`);
+            const [path, policy = 'upgrade', ...extra] = head.replace(/^requirement\s*/, '').split(/\s+/);
+            if (!path)
+                throw specError(origin, `\`${text}\`: name the key path, e.g. requirement dependencies.*[path].version.`);
+            if ((policy !== 'upgrade' && policy !== 'fix') || extra.length > 0)
+                throw specError(origin, `\`${text}\`: after the key path write \`upgrade\` (rewrite every requirement, cargo-release's default) or \`fix\` (only those the new version does not match).`);
+            return { kind: 'requirement', path: parseKeyPath(path, origin), policy, optional, text };
+        }
+        case 'crate': {
+            const { head, optional, template } = splitTemplate(text);
+            const names = head
+                .replace(/^crate\s*/, '')
+                .split(/\s+/)
+                .filter(Boolean);
+            if (names.length === 0)
+                throw specError(origin, `\`${text}\`: name the crates, e.g. crate kube kube-runtime.`);
+            return { kind: 'crate', names, optional, template, text };
+        }
+        default: {
+            const { head, optional, template } = splitTemplate(text);
+            if (head === '' && template !== undefined)
+                return { kind: 'whole', optional, template, text };
+            return { kind: 'key', path: parseKeyPath(head, origin), optional, template, text };
+        }
+    }
+}
+/** Parses one spec line: `PATH`, `PATH?`, `PATH: sel, sel` or `PATH:sel`. */
+function parseSpecLine(line, origin) {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#'))
+        return undefined;
+    const colon = trimmed.indexOf(':');
+    const rawPath = (colon < 0 ? trimmed : trimmed.slice(0, colon)).trim();
+    const optional = rawPath.endsWith('?');
+    const pattern = optional ? rawPath.slice(0, -1) : rawPath;
+    if (!pattern)
+        throw specError(origin, `"${trimmed}" has no file path before the colon.`);
+    const selectorText = colon < 0 ? '' : trimmed.slice(colon + 1).trim();
+    const selectors = [];
+    for (const part of splitSelectors(selectorText, origin)) {
+        const last = selectors.at(-1);
+        // `image a, b` lists more repositories after a comma; a bare name with a slash continues it.
+        if (last?.kind === 'image' && last.rename === undefined && !KEYWORDS.some((k) => part.startsWith(k)) && part.includes('/') && !/[=[\]]/.test(part)) {
+            const more = parseSelector(`image ${part}`, origin);
+            last.repositories.push(...more.repositories);
+            last.rename = more.rename;
+            last.branch ??= more.branch;
+            last.template ??= more.template;
+            last.text += `, ${part}`;
+            continue;
+        }
+        selectors.push(parseSelector(part, origin));
+    }
+    if (selectors.length === 0)
+        selectors.push({ kind: 'whole', template: undefined, optional: false, text: '(whole file)' });
+    for (const s of selectors) {
+        if ('template' in s && s.template !== undefined)
+            checkTemplate(s.template, origin);
+        if (s.kind === 'replace' && s.placeholders === 'relkit')
+            checkTemplate(s.replacement, origin);
+    }
+    return { pattern, optional, selectors, origin };
+}
+function spec_parseSpec(text, originPrefix = 'files') {
+    const entries = [];
+    text.split(/\r?\n/).forEach((line, n) => {
+        const entry = parseSpecLine(line, `${originPrefix} line ${n + 1}`);
+        if (entry)
+            entries.push(entry);
+    });
+    return entries;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/helm-chart.ts
+const helmChart = {
+    name: 'helm-chart',
+    identifiedBy: [],
+    models: 'any Helm chart: version, and appVersion where the chart has one',
+    spec: ['**/Chart.yaml: version, appVersion?'],
+    // Checked through the charts of the kata and metallb corpora, whose chart version is the release's.
+    // Chart-only repositories (metrics-server) version the chart apart from the app and write release
+    // annotations by hand, which this generic preset does not model.
+    checkedAgainst: [],
+};
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/kata.ts
+const kata = {
+    name: 'kata',
+    identifiedBy: ['VERSION', 'tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml'],
+    models: "kata-containers/kata-containers: VERSION, and the kata-deploy Helm chart's version and appVersion once the chart exists (3.8 and later; older stable branches have none)",
+    // The release script writes VERSION with `echo`: the version and one newline, whatever was there (3.6.0 added the newline 3.5.0 lacked).
+    spec: ['VERSION: regex /^(\\d[^\\n]*\\n?)$/="{version}\\n"', 'tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml?: version, appVersion'],
+    checkedAgainst: [
+        'kata-containers/kata-containers@3c02758c2c (3.1.3)',
+        'kata-containers/kata-containers@006ecce49a (3.2.0-rc0)',
+        'kata-containers/kata-containers@224ae841ac (3.2.0)',
+        'kata-containers/kata-containers@618121a654 (3.6.0)',
+        'kata-containers/kata-containers@3037303e09 (3.10.0)',
+        'kata-containers/kata-containers@b22d4429fb (3.10.1)',
+        'kata-containers/kata-containers@0220b4d661 (3.19.1)',
+        'kata-containers/kata-containers@a4cfe32157 (3.31.0)',
+        'kata-containers/kata-containers@081a69fba0 (4.1.0)',
+    ],
+};
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/kube-rs.ts
+const kubeRs = {
+    name: 'kube-rs',
+    identifiedBy: ['release.toml', 'scripts/release-pre.sh', 'kube/Cargo.toml'],
+    models: 'kube-rs/kube as `cargo release` bumps it (release.toml: shared version, dependents upgraded), with the edits of its pre-release hook scripts/release-pre.sh made as data: the CHANGELOG header and compare link, issue links, and the version in README.md and kube-derive/README.md',
+    extends: 'cargo-workspace',
+    restates: [{ hook: '../scripts/release-pre.sh', skipped: 'its sanity check (that README recommends the k8s-openapi version `cargo tree` resolves)' }],
+    // release-pre.sh, in its order: sd UNRELEASED, drop the old compare link, a new UNRELEASED header, issue links, sd PREV NEW.
+    spec: [
+        'CHANGELOG.md: replace /UNRELEASED/ -> "{version} / {date}", ' +
+            'replace? / \\* see https:\\/\\/github\\.com\\/kube-rs\\/kube\\/compare\\/.*\\.\\.\\.main\\n/ -> "", ' +
+            'replace /<!-- next-header -->/ -> "<!-- next-header -->\\nUNRELEASED\\n===================\\n * see https://github.com/kube-rs/kube/compare/{version}...main\\n", ' +
+            'replace? / #(\\d+)/ -> " [#$1](https://github.com/kube-rs/kube/issues/$1)"',
+        'README.md: literal "{previous}" -> "{version}"',
+        'kube-derive/README.md?: literal? "{previous}" -> "{version}"',
+    ],
+    // Not 0.74.0/0.75.0 (before the repository's rename the hook wrote kube-rs/kube-rs links against
+    // master), 2.0.0 (README was bumped by hand, so the hook skipped itself and the CHANGELOG kept
+    // UNRELEASED), nor 3.1.0 and later (the hook's `sd` stopped removing the old compare link; the
+    // script still says to, and this preset does).
+    checkedAgainst: [
+        'kube-rs/kube@cd7e00e9af (0.76.0)',
+        'kube-rs/kube@c04539fcaf (0.77.0)',
+        'kube-rs/kube@7d356faaeb (0.82.1)',
+        'kube-rs/kube@c1e8e64521 (0.87.2)',
+        'kube-rs/kube@74d90c9060 (0.88.1)',
+        'kube-rs/kube@5dce83b7f1 (0.90.0)',
+        'kube-rs/kube@76944b40d3 (0.94.2)',
+        'kube-rs/kube@c9b7b70f7f (0.99.0)',
+        'kube-rs/kube@ed3d3902f1 (1.0.0)',
+        'kube-rs/kube@1ba4b2ad63 (1.1.0)',
+        'kube-rs/kube@45f9c9b18b (2.0.1)',
+        'kube-rs/kube@8ed4a1debe (3.0.0)',
+        'kube-rs/kube@28e63b6b7b (3.0.1)',
+    ],
+};
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/metallb.ts
+const metallb = {
+    name: 'metallb',
+    identifiedBy: ['charts/metallb/Chart.yaml', 'internal/version/version.go'],
+    models: "metallb/metallb as `inv release` (tasks.py) bumps it: the charts, the controller and speaker images, internal/version, the website's sidebar and links. An x.y.0 release moves what points at `main` to the tag, a patch release what points at the previous release",
+    spec: [
+        'charts/metallb/Chart.yaml: version, appVersion, dependencies[name=crds].version',
+        'charts/metallb/charts/crds/Chart.yaml: version, appVersion',
+        'config/**/*.yaml: image quay.io/metallb/controller, quay.io/metallb/speaker from main on x.y.0',
+        // `perl s/version\s+=.*/` then gofmt: the placeholder's comment on main goes with the old value.
+        'internal/version/version.go: regex /^\\s*version\\s*=\\s*("[^"]*".*)$/m=\'"{version}"\'',
+        // The sidebar (until 0.14) reads `MetalLB vX.Y.Z`; 0.15 dropped the file.
+        'website/content/_header.md?: regex /^MetalLB (.*)$/m={tag}',
+        'website/content/*.md?: links metallb/metallb from main on x.y.0?',
+        'website/content/*/*.md?: links metallb/metallb from main on x.y.0?',
+        // kustomize references: tasks.py rewrites these two whatever they point at (not config/frr-k8s).
+        'website/content/installation/_index.md?: regex /github\\.com\\/metallb\\/metallb\\/config\\/(?:native|frr)\\?ref=(.*)$/m={tag}',
+    ],
+    // Not v0.13.0 (its manifests kept `:main` init-container images, which tasks.py now refuses) nor
+    // v0.14.0/v0.14.1 (their chart kept version 0.0.0 until 0d9af3f88 fixed the release task for 0.14.2).
+    checkedAgainst: [
+        'metallb/metallb@f287aea7b2 (0.13.4)',
+        'metallb/metallb@b96bce6421 (0.13.7)',
+        'metallb/metallb@4f7e299726 (0.13.12)',
+        'metallb/metallb@7051d76ac2 (0.14.3)',
+        'metallb/metallb@3cee8c018a (0.14.5)',
+        'metallb/metallb@5765ee504d (0.14.9)',
+        'metallb/metallb@f6cd5203a3 (0.15.0)',
+        'metallb/metallb@942c2fe54a (0.15.2)',
+        'metallb/metallb@85bfb4f0e0 (0.15.3)',
+        'metallb/metallb@4c613e152c (0.16.0)',
+        'metallb/metallb@791dfcc63c (0.16.1)',
+    ],
+};
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/npm.ts
+const npm = {
+    name: 'npm',
+    identifiedBy: ['package.json'],
+    models: 'an npm package as `npm version` bumps it: package.json and package-lock.json',
+    spec: ['package.json: version', 'package-lock.json?: version, packages[""].version?'],
+    // release-drafter's releases: `npm version` from 5.21.1 (2022, no lockfile) to 7.7.0 (2026).
+    checkedAgainst: [
+        'release-drafter/release-drafter@6df64e4ba4 (5.21.1)',
+        'release-drafter/release-drafter@cfc5540ebc (5.22.0)',
+        'release-drafter/release-drafter@65c5fb495d (5.24.0)',
+        'release-drafter/release-drafter@09c613e259 (5.25.0)',
+        'release-drafter/release-drafter@3f0f87098b (6.0.0)',
+        'release-drafter/release-drafter@b1476f6e6e (6.1.0)',
+        'release-drafter/release-drafter@5de9358398 (7.2.0)',
+        'release-drafter/release-drafter@693d20e7c1 (7.3.1)',
+        'release-drafter/release-drafter@4d75298e00 (7.5.1)',
+        'release-drafter/release-drafter@eada3c96a6 (7.6.0)',
+        'release-drafter/release-drafter@34d80673e0 (7.7.0)',
+    ],
+};
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets/index.ts
+
+
+
+
+
+/**
+ * Every preset that is data: a spec, or a spec on top of cargo-workspace (which reads the workspace
+ * and lives with the engine). Adding one is one file here.
+ */
+const presets_PRESETS = [helmChart, kata, kubeRs, metallb, npm];
+
+;// CONCATENATED MODULE: ./packages/version-files/src/presets.ts
+
+
+
+
+
+
+
+const STATIC_PRESETS = new Map(presets_PRESETS.filter((p) => p.extends === undefined).map((p) => [p.name, p.spec.join('\n')]));
+async function readToml(source, path) {
+    if ((await source.resolve(path, 'preset cargo-workspace')).length === 0)
+        return undefined;
+    const bytes = await source.read(path).catch(() => undefined);
+    return bytes ? parseTomlTree(decodeSource(path, bytes)) : undefined;
+}
+function strings(node) {
+    if (!node)
+        return [];
+    if (node.kind === 'scalar')
+        return typeof node.value === 'string' ? [node.value] : [];
+    if (node.kind === 'seq')
+        return node.items.flatMap(strings);
+    return [];
+}
+const DEPENDENCY_TABLES = ['dependencies', 'dev-dependencies', 'build-dependencies'];
+function get(tree, keys) {
+    return tree
+        ? resolveKeyPath(tree, keys.map((name) => ({ type: 'key', name })))[0]?.node
+        : undefined;
+}
+function scalar(node) {
+    return node?.kind === 'scalar' ? node.value : undefined;
+}
+/** The release settings a table (a release.toml, or a `metadata.release` table) gives; undefined keys stay undefined. */
+function settingsOf(table) {
+    if (table?.kind !== 'map')
+        return {};
+    const release = scalar(get(table, ['release']));
+    const replacements = get(table, ['pre-release-replacements']);
+    const hook = get(table, ['pre-release-hook']);
+    const dependentVersion = scalar(get(table, ['dependent-version']));
+    return {
+        ...(typeof dependentVersion === 'string' ? { dependentVersion } : {}),
+        ...(typeof release === 'boolean' ? { release } : {}),
+        ...(replacements?.kind === 'seq' ? { replacements: replacements.items } : {}),
+        ...(hook ? { hook: hook.kind === 'seq' ? strings(hook) : strings(hook).flatMap((h) => h.split(/\s+/)) } : {}),
+    };
+}
+/** `(?m)`, `(?s)`, `(?i)` at the start of a Rust regex become JavaScript flags. */
+function rustRegex(search, where) {
+    let source = search;
+    let flags = 'gd';
+    for (let m = /^\(\?([imsx]+)\)/.exec(source); m; m = /^\(\?([imsx]+)\)/.exec(source)) {
+        flags += m[1].replace(/x/g, '');
+        source = source.slice(m[0].length);
+    }
+    try {
+        return new RegExp(source, [...new Set(flags)].join(''));
+    }
+    catch (error) {
+        throw new errors/* UserError */.yo(`${where}: the search regex "${search}" is not one relkit can run (${error.message}).`, 'Simplify the regex in release.toml (relkit runs it as a JavaScript regex), or list the edit in `files`.', { input: 'preset' });
+    }
+}
+/** A crate's pre-release replacements as spec entries, paths relative to the crate as cargo-release reads them. */
+function replacementEntries(items, crateDir, crate, origin) {
+    return items.map((item, n) => {
+        const where = `${origin} pre-release-replacements[${n}]`;
+        const file = scalar(get(item, ['file']));
+        const search = scalar(get(item, ['search']));
+        const replace = scalar(get(item, ['replace']));
+        if (typeof file !== 'string' || typeof search !== 'string' || typeof replace !== 'string') {
+            throw new errors/* UserError */.yo(`${where} needs \`file\`, \`search\` and \`replace\` strings.`, 'Fix release.toml as cargo-release documents it (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md#pre-release-replacements).', { input: 'preset' });
+        }
+        const count = (key) => {
+            const value = scalar(get(item, [key]));
+            return typeof value === 'number' ? value : undefined;
+        };
+        const exactly = count('exactly');
+        const min = exactly ?? count('min') ?? 1;
+        const max = exactly ?? count('max');
+        const path = external_node_path_namespaceObject.posix.normalize(crateDir ? `${crateDir}/${file}` : file);
+        if (path.startsWith('../'))
+            throw new errors/* UserError */.yo(`${where}: \`file\` "${file}" is outside the workspace.`, 'Point `file` at a file inside the repository.', { input: 'preset' });
+        return {
+            pattern: path.replace(/^\.\//, ''),
+            optional: false,
+            origin: where,
+            selectors: [
+                {
+                    kind: 'replace',
+                    pattern: rustRegex(search, where),
+                    replacement: replace,
+                    placeholders: 'cargo',
+                    crate,
+                    min,
+                    max,
+                    prerelease: scalar(get(item, ['prerelease'])) === true,
+                    optional: min === 0,
+                    text: `${where}: ${search}`,
+                },
+            ],
+        };
+    });
+}
+/**
+ * A Cargo workspace as cargo-release bumps it (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md):
+ * the shared `[workspace.package] version` and each released member's own version; members that are
+ * not released (`publish = false`, `release = false`) keep theirs; a path dependency's requirement
+ * changes only when it no longer matches the new version (ranges are never narrowed); README
+ * dependency snippets for the released crates, the changelog's Unreleased section, and each crate's
+ * `pre-release-replacements`. A `pre-release-hook` is a program relkit does not run: it is reported.
+ */
+const cargoWorkspace = async (source) => {
+    const manifest = await readToml(source, 'Cargo.toml');
+    if (!manifest)
+        throw new errors/* UserError */.yo('Preset `cargo-workspace` needs a Cargo.toml at the workspace root, and there is none.', 'Run the action in the repository root (`working-directory`), or list the files in `files`.', { input: 'preset' });
+    const workspaceToml = await readToml(source, 'release.toml');
+    const workspaceSettings = { ...settingsOf(get(manifest, ['workspace', 'metadata', 'release'])), ...settingsOf(workspaceToml) };
+    const members = strings(get(manifest, ['workspace', 'members']));
+    const memberDirs = new Set();
+    for (const member of members)
+        for (const file of await source.resolve(`${member.replace(/\/$/, '')}/Cargo.toml`, 'preset cargo-workspace'))
+            memberDirs.add(file.slice(0, -'/Cargo.toml'.length));
+    // cargo-release's `dependent-version`: `upgrade` (its default) or `fix`; `warn`, `error` and `ignore` of older releases change nothing.
+    const policy = workspaceSettings.dependentVersion ?? 'upgrade';
+    const requirements = (tables) => (['upgrade', 'fix'].includes(policy) ? tables.map((t) => `requirement ${t}.*[path].version ${policy}?`) : []);
+    const crates = [];
+    const addCrate = async (dir, tree) => {
+        const name = scalar(get(tree, ['package', 'name']));
+        if (typeof name !== 'string')
+            return;
+        const own = { ...settingsOf(get(tree, ['package', 'metadata', 'release'])), ...settingsOf(dir ? await readToml(source, `${dir}/release.toml`) : undefined) };
+        const settings = {
+            release: own.release ?? workspaceSettings.release ?? true,
+            replacements: own.replacements ?? workspaceSettings.replacements ?? [],
+            hook: own.hook ?? workspaceSettings.hook ?? [],
+            dependentVersion: own.dependentVersion ?? workspaceSettings.dependentVersion,
+        };
+        const published = scalar(get(tree, ['package', 'publish'])) !== false;
+        crates.push({ dir, name, tree, released: settings.release && published, settings });
+    };
+    if (get(manifest, ['package']))
+        await addCrate('', manifest);
+    for (const dir of [...memberDirs].sort()) {
+        const tree = await readToml(source, `${dir}/Cargo.toml`);
+        if (tree)
+            await addCrate(dir, tree);
+    }
+    const rootReleased = crates.find((c) => c.dir === '')?.released ?? false;
+    const line = (path, selectors) => `${path}: ${selectors.join(', ')}`;
+    const lines = [line('Cargo.toml', ['workspace.package.version?', ...(rootReleased ? ['package.version?'] : []), ...requirements(['workspace.dependencies', ...DEPENDENCY_TABLES])])];
+    for (const crate of crates.filter((c) => c.dir !== '')) {
+        // An unreleased member (e2e, examples) keeps its own version; its requirements still follow the release.
+        const selectors = [...(crate.released ? ['package.version?'] : []), ...requirements(DEPENDENCY_TABLES)];
+        if (selectors.length > 0)
+            lines.push(line(`${crate.dir}/Cargo.toml`, selectors));
+    }
+    const released = crates
+        .filter((c) => c.released)
+        .map((c) => c.name)
+        .sort();
+    if (released.length > 0)
+        lines.push(`README.md?: crate ${released.join(' ')}?`);
+    lines.push('CHANGELOG.md?: changelog?');
+    const entries = spec_parseSpec(lines.join('\n'), 'preset cargo-workspace');
+    const notes = [];
+    for (const crate of crates.filter((c) => c.released)) {
+        entries.push(...replacementEntries(crate.settings.replacements, crate.dir, crate.name, `${crate.dir ? `${crate.dir}/` : ''}release.toml (${crate.name})`));
+    }
+    const own = crates.filter((c) => c.released && c.settings.dependentVersion !== undefined && c.settings.dependentVersion !== policy);
+    if (own.length > 0)
+        notes.push(`${own.map((c) => c.name).join(', ')} set their own \`dependent-version\`; relkit applies the workspace's (\`${policy}\`) to every requirement.`);
+    const hooks = new Map();
+    for (const crate of crates.filter((c) => c.released && c.settings.hook.length > 0))
+        hooks.set(crate.settings.hook.join(' '), [...(hooks.get(crate.settings.hook.join(' ')) ?? []), crate.name]);
+    for (const [hook, names] of hooks) {
+        notes.push(`release.toml runs the pre-release hook \`${hook}\` for ${names.join(', ')}; relkit does not run it, so whatever it edits (a changelog header, README versions, link rewrites) is not in this bump. Run it yourself, or express its edits as pre-release-replacements.`);
+    }
+    return { entries, notes };
+};
+/**
+ * A data preset on top of a dynamic one: the base's entries, with the paths the data names replaced,
+ * and the base's note about a hook the data restates swapped for what of the hook it leaves out.
+ */
+function extending(base, data) {
+    return async (source) => {
+        const expanded = await base(source);
+        const own = spec_parseSpec(data.spec.join('\n'), `preset ${data.name}`);
+        const replaced = new Set(own.map((e) => e.pattern));
+        const restated = data.restates ?? [];
+        return {
+            entries: [...expanded.entries.filter((e) => !replaced.has(e.pattern)), ...own],
+            notes: [
+                ...expanded.notes.filter((note) => !restated.some((r) => note.includes(`\`${r.hook}\``))),
+                ...restated.map((r) => `Preset ${data.name} makes the edits of the pre-release hook \`${r.hook}\` itself; it does not run ${r.skipped}.`),
+            ],
+        };
+    };
+}
+const BASE_PRESETS = { 'cargo-workspace': cargoWorkspace };
+const DYNAMIC_PRESETS = {
+    ...BASE_PRESETS,
+    ...Object.fromEntries(presets_PRESETS.filter((p) => p.extends !== undefined).map((p) => [p.name, extending(BASE_PRESETS[p.extends], p)])),
+};
+const PRESET_NAMES = [...STATIC_PRESETS.keys(), ...Object.keys(DYNAMIC_PRESETS)].sort();
+function checkPresetNames(names) {
+    for (const name of names) {
+        if (!PRESET_NAMES.includes(name)) {
+            throw new UserError(`Input \`preset\` names "${name}", which is not a preset.`, `Use one of ${PRESET_NAMES.join(', ')}, or list the files in \`files\`.`, { input: 'preset' });
+        }
+    }
+}
+async function presets_expandPreset(source, name) {
+    checkPresetNames([name]);
+    const text = STATIC_PRESETS.get(name);
+    return text !== undefined ? { entries: parseSpec(text, `preset ${name}`), notes: [] } : DYNAMIC_PRESETS[name](source);
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/write-files.ts
+
+
+const PARALLEL = 32;
+async function stage(root, file) {
+    const target = join(root, file.path);
+    const temp = join(dirname(target), `.${basename(target)}.relkit-${process.pid}.tmp`);
+    const { mode } = await stat(target);
+    await writeFile(temp, file.after, { mode: mode & 0o7777 });
+    // writeFile's mode is filtered by the umask; the file must keep exactly the original bits.
+    await chmod(temp, mode & 0o7777);
+    return { path: file.path, temp, target };
+}
+/**
+ * Writes every file through a temporary sibling and a rename, and only renames once every
+ * temporary file is in place: a failure part way leaves the workspace as it was.
+ */
+async function write_files_writeFilesAtomically(root, files, writes) {
+    const staged = new Map();
+    if (!writes.mock) {
+        try {
+            for (let i = 0; i < files.length; i += PARALLEL) {
+                for (const s of await Promise.all(files.slice(i, i + PARALLEL).map((f) => stage(root, f))))
+                    staged.set(s.path, s);
+            }
+        }
+        catch (error) {
+            await Promise.all(files.map((f) => {
+                const target = join(root, f.path);
+                return rm(join(dirname(target), `.${basename(target)}.relkit-${process.pid}.tmp`), { force: true });
+            }));
+            throw error;
+        }
+    }
+    for (const file of files) {
+        const s = staged.get(file.path);
+        await writes.perform({ method: 'WRITE', target: file.path, summary: 'set the new version' }, async () => {
+            if (s)
+                await rename(s.temp, s.target);
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/workspace.ts
+
+
+
+const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'vendor']);
+/**
+ * The workspace-relative files a spec pattern names. Globs skip .git, node_modules, target and
+ * vendor; every result, symlinks resolved, must be a regular file inside the workspace.
+ */
+async function workspace_resolvePattern(root, pattern, origin) {
+    const named = (error) => (isUserError(error) ? new UserError(error.message.replace(/^Input `files`/, origin), error.fix, { input: 'files' }) : error);
+    try {
+        checkPattern(pattern, { input: 'files', workspace: root });
+    }
+    catch (error) {
+        throw named(error);
+    }
+    const candidates = [];
+    if (/[*?[\]{}]/.test(pattern)) {
+        for await (const found of glob(pattern, { cwd: root, exclude: (name) => SKIPPED_DIRS.has(name) }))
+            candidates.push(found.split(sep).join('/'));
+        candidates.sort();
+    }
+    else {
+        candidates.push(pattern.replace(/^\.\//, ''));
+    }
+    const files = [];
+    const roots = [{ path: root, label: 'the workspace' }];
+    // The file system is asked about every candidate at once; a glob over 1,000 files waited on each in turn.
+    const kinds = await Promise.all(candidates.map(async (candidate) => {
+        const absolute = join(root, candidate);
+        if (!(await lstat(absolute).catch(() => undefined)))
+            return undefined;
+        return (await stat(absolute).catch(() => undefined))?.isDirectory() ?? false;
+    }));
+    for (const [n, candidate] of candidates.entries()) {
+        const isFolder = kinds[n];
+        // A literal path that is not there is not an error here: the spec reports it with its line.
+        if (isFolder === undefined)
+            continue;
+        try {
+            confinePath(candidate, { input: 'files', roots, kind: isFolder ? 'directory' : 'file' });
+        }
+        catch (error) {
+            throw named(error);
+        }
+        if (!isFolder)
+            files.push(candidate);
+    }
+    return files;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/file-source.ts
+
+
+
+function file_source_workspaceFiles(root) {
+    return {
+        label: 'the workspace',
+        resolve: (pattern, origin) => resolvePattern(root, pattern, origin),
+        read: (path) => readFile(join(root, path)),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/detect.ts
+
+
+
+
+
+/**
+ * Most specific first: a project preset (which covers its VERSION and charts) before the generic
+ * ones, so Kata gets `kata` rather than `VERSION` alone.
+ */
+const CANDIDATES = [
+    { preset: 'kata', files: undefined },
+    { preset: 'metallb', files: undefined },
+    { preset: 'kube-rs', files: undefined },
+    { preset: 'cargo-workspace', files: undefined },
+    { preset: 'npm', files: undefined },
+    { preset: 'helm-chart', files: 'VERSION' },
+    { preset: undefined, files: 'VERSION' },
+    { preset: 'helm-chart', files: undefined },
+];
+function describeChoice(choice) {
+    return [choice.preset ? `preset ${choice.preset}` : '', choice.files ? `version-files ${choice.files}` : ''].filter(Boolean).join(' + ');
+}
+/**
+ * Which version files the repository has: the first candidate whose patch release plans cleanly
+ * (every file there, every place found, one current version). Undefined when none fits.
+ */
+async function detectVersionFiles(source, options) {
+    for (const choice of CANDIDATES) {
+        // A project's preset fits only a tree with the files that make it that project: kata's chart
+        // is optional for old stable branches, but a VERSION file alone is not Kata.
+        const identifying = PRESETS.find((p) => p.name === choice.preset)?.identifiedBy ?? [];
+        if ((await Promise.all(identifying.map((path) => source.resolve(path, 'detection')))).some((found) => found.length === 0))
+            continue;
+        try {
+            const entries = [...(choice.preset ? (await expandPreset(source, choice.preset)).entries : []), ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
+            const plan = await planBump({ source, entries, bump: 'patch', current: { kind: 'files' }, tagPrefix: options.tagPrefix, date: options.date, allowDowngrade: false });
+            if (plan.previous !== undefined && plan.files.length > 0)
+                return { ...choice, plan };
+        }
+        catch (error) {
+            // A candidate that does not plan (a file missing, a selector matching nothing) simply does not fit.
+            if (!isUserError(error))
+                throw error;
+        }
+    }
+    return undefined;
+}
+
 ;// CONCATENATED MODULE: ./packages/changes/src/branch-state.ts
 const PATHS_PER_QUERY = 150;
 /** The commit a branch points at, or undefined when it does not exist. */
@@ -39002,8 +44692,6 @@ async function blobShasAt(graphql, owner, repo, commit, paths) {
     return found;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./packages/changes/src/git-blob.ts
 
 /** The object id git (and GitHub) gives these bytes as a blob, to compare content without fetching it. */
@@ -39024,7 +44712,7 @@ async function differingPaths(clients, owner, repo, commit, files, deletions = [
     return [...files.filter((f) => shas.get(f.path) !== git_blob_gitBlobSha(f.contents)).map((f) => f.path), ...deletions.filter((path) => shas.get(path) !== undefined)];
 }
 function concurrentPush(request, head, differing) {
-    return new src/* UserError */.yo(`Branch ${request.branch} of ${request.owner}/${request.repo} moved to ${head.slice(0, 12)} after the checkout at ${request.expectedHead.slice(0, 12)}, and ${differing.length} of the files to commit differ there (${differing.slice(0, 5).join(', ')}${differing.length > 5 ? ', …' : ''}); nothing was committed, nothing was overwritten.`, `Someone pushed to ${request.branch} meanwhile: re-run the workflow so it checks out the new head (or lock the branch for the release with relkit/lock-branch first).`);
+    return new errors/* UserError */.yo(`Branch ${request.branch} of ${request.owner}/${request.repo} moved to ${head.slice(0, 12)} after the checkout at ${request.expectedHead.slice(0, 12)}, and ${differing.length} of the files to commit differ there (${differing.slice(0, 5).join(', ')}${differing.length > 5 ? ', …' : ''}); nothing was committed, nothing was overwritten.`, `Someone pushed to ${request.branch} meanwhile: re-run the workflow so it checks out the new head (or lock the branch for the release with relkit/lock-branch first).`);
 }
 const CREATE_COMMIT = `mutation($input: CreateCommitOnBranchInput!) { createCommitOnBranch(input: $input) { commit { oid } } }`;
 /**
@@ -39032,7 +44720,7 @@ const CREATE_COMMIT = `mutation($input: CreateCommitOnBranchInput!) { createComm
  * commit, and expectedHeadOid makes a concurrent push fail instead of being overwritten. A branch
  * that already carries exactly these files (the same run, re-run) is left alone.
  */
-async function commitFiles(clients, request) {
+async function commit_commitFiles(clients, request) {
     const { owner, repo, branch } = request;
     const where = `${owner}/${repo}@${branch}`;
     let head = request.headKnown ? request.expectedHead : undefined;
@@ -39040,17 +44728,17 @@ async function commitFiles(clients, request) {
         head ??= await branchHead(clients.graphql, owner, repo, branch);
     }
     catch (error) {
-        throw (0,src/* explainGitHubError */.Pm)(error, `read branch ${where}`, 'contents: read');
+        throw (0,errors/* explainGitHubError */.Pm)(error, `read branch ${where}`, 'contents: read');
     }
     let branchCreated = false;
     if (head === undefined) {
         if (!request.createBranch) {
-            throw new src/* UserError */.yo(`Branch ${branch} does not exist in ${owner}/${repo}.`, 'Set `branch` to an existing branch, or create it first.', { input: 'branch' });
+            throw new errors/* UserError */.yo(`Branch ${branch} does not exist in ${owner}/${repo}.`, 'Set `branch` to an existing branch, or create it first.', { input: 'branch' });
         }
         await clients.writes
             .perform({ method: 'POST', target: `/repos/${owner}/${repo}/git/refs`, summary: `create branch ${branch} at ${request.expectedHead.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner, repo, ref: `refs/heads/${branch}`, sha: request.expectedHead }))
             .catch((error) => {
-            throw (0,src/* explainGitHubError */.Pm)(error, `create branch ${where}`, 'contents: write');
+            throw (0,errors/* explainGitHubError */.Pm)(error, `create branch ${where}`, 'contents: write');
         });
         head = request.expectedHead;
         branchCreated = true;
@@ -39079,7 +44767,7 @@ async function commitFiles(clients, request) {
     }
     catch (error) {
         if (graphqlErrorType(error) !== 'STALE_DATA')
-            throw (0,src/* explainGitHubError */.Pm)(error, `commit to ${where}`, 'contents: write');
+            throw (0,errors/* explainGitHubError */.Pm)(error, `commit to ${where}`, 'contents: write');
         // Lost a race, or a retried request whose first attempt did land: look at what is there now.
         const now = (await branchHead(clients.graphql, owner, repo, branch)) ?? request.expectedHead;
         const differing = await differingPaths(clients, owner, repo, now, request.files, request.deletions);
@@ -39112,7 +44800,7 @@ async function foreignCommits(clients, where, startPoint, head) {
     const { data } = await clients.rest.rest.repos
         .compareCommitsWithBasehead({ owner: where.owner, repo: where.repo, basehead: `${startPoint}...${head}`, per_page: COMPARE_PAGE })
         .catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `compare ${where.branch} of ${where.owner}/${where.repo} with ${startPoint.slice(0, 12)}`, 'contents: read');
+        throw (0,errors/* explainGitHubError */.Pm)(error, `compare ${where.branch} of ${where.owner}/${where.repo} with ${startPoint.slice(0, 12)}`, 'contents: read');
     });
     const foreign = data.commits
         .filter((c) => !c.commit.message.split('\n').some((line) => line.trim() === trailer))
@@ -39127,7 +44815,7 @@ function humanCommitsError(where, foreign, input) {
         .slice(0, 3)
         .map((c) => `${c.sha.slice(0, 12)} by ${c.author} ("${c.headline}")`)
         .join(', ');
-    return new src/* UserError */.yo(`Branch ${where.branch} of ${where.owner}/${where.repo} has ${foreign.length} commit(s) relkit did not make: ${listed}${foreign.length > 3 ? ', …' : ''}. relkit only rewrites branches it owns, so nothing was pushed and the pull request was left as it is.`, `Fold those changes into the inputs (or merge the pull request as it is), then delete the branch and re-run; or set \`${input}\` to another branch name.`, { input });
+    return new errors/* UserError */.yo(`Branch ${where.branch} of ${where.owner}/${where.repo} has ${foreign.length} commit(s) relkit did not make: ${listed}${foreign.length > 3 ? ', …' : ''}. relkit only rewrites branches it owns, so nothing was pushed and the pull request was left as it is.`, `Fold those changes into the inputs (or merge the pull request as it is), then delete the branch and re-run; or set \`${input}\` to another branch name.`, { input });
 }
 
 ;// CONCATENATED MODULE: ./packages/changes/src/pull-request.ts
@@ -39155,22 +44843,22 @@ function sameRepo(a, b) {
  * the branch is created from `startPoint`, reset only when every commit on it is relkit's own,
  * and an open pull request from it (also from a fork) is updated rather than a second one opened.
  */
-async function proposeChanges(clients, request) {
+async function pull_request_proposeChanges(clients, request) {
     const { owner, repo, base, branch } = request;
     const headRepo = request.head ?? { owner, repo };
     const crossRepository = !sameRepo(headRepo, { owner, repo });
     const branchInput = request.branchInput ?? 'pr-branch';
     const where = { owner: headRepo.owner, repo: headRepo.repo, branch };
     if (branch === base && !crossRepository) {
-        throw new src/* UserError */.yo(`The pull request branch and its base are both "${base}".`, `Use a separate branch for the pull request (\`${branchInput}\`).`, { input: branchInput });
+        throw new errors/* UserError */.yo(`The pull request branch and its base are both "${base}".`, `Use a separate branch for the pull request (\`${branchInput}\`).`, { input: branchInput });
     }
     const state = await clients
         .graphql(STATE, { owner, name: repo, headOwner: headRepo.owner, headName: headRepo.repo, base: `refs/heads/${base}`, head: `refs/heads/${branch}`, baseName: base, headRef: branch })
         .catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `read ${owner}/${repo}${crossRepository ? ` and ${headRepo.owner}/${headRepo.repo}` : ''}`, 'contents: read and pull-requests: read');
+        throw (0,errors/* explainGitHubError */.Pm)(error, `read ${owner}/${repo}${crossRepository ? ` and ${headRepo.owner}/${headRepo.repo}` : ''}`, 'contents: read and pull-requests: read');
     });
     if (!state.target?.base) {
-        throw new src/* UserError */.yo(`The base branch ${base} does not exist in ${owner}/${repo}.`, 'Set `base` to the branch the pull request should target.', { input: 'base' });
+        throw new errors/* UserError */.yo(`The base branch ${base} does not exist in ${owner}/${repo}.`, 'Set `base` to the branch the pull request should target.', { input: 'base' });
     }
     const message = withOwnershipTrailer(request.message, branch);
     let branchReset = false;
@@ -39186,7 +44874,7 @@ async function proposeChanges(clients, request) {
             await clients.writes
                 .perform({ method: 'POST', target: refPath, summary: `create branch ${branch}${crossRepository ? ` in ${headRepo.owner}/${headRepo.repo}` : ''} at ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.createRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `refs/heads/${branch}`, sha: request.startPoint }))
                 .catch((error) => {
-                throw (0,src/* explainGitHubError */.Pm)(error, `create branch ${branch} in ${headRepo.owner}/${headRepo.repo}`, 'contents: write');
+                throw (0,errors/* explainGitHubError */.Pm)(error, `create branch ${branch} in ${headRepo.owner}/${headRepo.repo}`, 'contents: write');
             });
         }
         else if (head !== request.startPoint) {
@@ -39196,12 +44884,12 @@ async function proposeChanges(clients, request) {
             await clients.writes
                 .perform({ method: 'PATCH', target: `${refPath}/heads/${branch}`, summary: `reset ${branch} (only relkit's commits) to ${request.startPoint.slice(0, 12)}` }, () => clients.rest.rest.git.updateRef({ owner: headRepo.owner, repo: headRepo.repo, ref: `heads/${branch}`, sha: request.startPoint, force: true }))
                 .catch((error) => {
-                throw (0,src/* explainGitHubError */.Pm)(error, `reset branch ${branch}`, 'contents: write');
+                throw (0,errors/* explainGitHubError */.Pm)(error, `reset branch ${branch}`, 'contents: write');
             });
             branchReset = true;
         }
         // The state query (and the write just made) say where the branch is: no need to read it again.
-        commit = await commitFiles(clients, { owner: headRepo.owner, repo: headRepo.repo, branch, expectedHead: request.startPoint, message, files: request.files, headKnown: true });
+        commit = await commit_commitFiles(clients, { owner: headRepo.owner, repo: headRepo.repo, branch, expectedHead: request.startPoint, message, files: request.files, headKnown: true });
         commit = { ...commit, branchCreated: head === undefined };
     }
     const headName = `${headRepo.owner}/${headRepo.repo}`.toLowerCase();
@@ -39214,7 +44902,7 @@ async function proposeChanges(clients, request) {
         await clients.writes
             .perform({ method: 'POST', target: `/repos/${owner}/${repo}/issues/${number ?? '<new>'}/labels`, summary: `label the pull request ${labelsAdded.join(', ')}` }, () => clients.rest.rest.issues.addLabels({ owner, repo, issue_number: number, labels: labelsAdded }))
             .catch((error) => {
-            throw (0,src/* explainGitHubError */.Pm)(error, `label pull request #${number}`, 'pull-requests: write');
+            throw (0,errors/* explainGitHubError */.Pm)(error, `label pull request #${number}`, 'pull-requests: write');
         });
     }
     const reviewersRequested = await requestReviews(clients, request, pullRequest, existing, author);
@@ -39229,7 +44917,7 @@ async function openPull(clients, request, headRepo, crossRepository) {
         .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls`, summary: `open a ${request.draft ? 'draft ' : ''}pull request ${head} → ${base}: ${request.title}` }, () => clients.rest.rest.pulls.create({ owner, repo, head, base, title: request.title, body: request.body, draft: request.draft ?? false, maintainer_can_modify: true }))
         .catch(async (error) => {
         // A retried POST whose first answer was lost: GitHub made the pull request, so find and use it.
-        if ((0,src/* httpStatus */.nG)(error) === 422 && /already exists/i.test(`${(0,src/* githubMessage */.hg)(error)} ${error.message}`)) {
+        if ((0,errors/* httpStatus */.nG)(error) === 422 && /already exists/i.test(`${(0,errors/* githubMessage */.hg)(error)} ${error.message}`)) {
             const { data } = await clients.rest.rest.pulls.list({ owner, repo, head: `${headRepo.owner}:${branch}`, base, state: 'open', per_page: 10 });
             const found = data[0];
             if (found) {
@@ -39240,7 +44928,7 @@ async function openPull(clients, request, headRepo, crossRepository) {
                 return { data: found };
             }
         }
-        throw (0,src/* explainGitHubError */.Pm)(error, `open a pull request on ${owner}/${repo}`, 'pull-requests: write (and "Allow GitHub Actions to create and approve pull requests" for GITHUB_TOKEN)');
+        throw (0,errors/* explainGitHubError */.Pm)(error, `open a pull request on ${owner}/${repo}`, 'pull-requests: write (and "Allow GitHub Actions to create and approve pull requests" for GITHUB_TOKEN)');
     });
     return [{ number: created?.data.number, url: created?.data.html_url, status: 'opened', draft: request.draft ?? false }, created?.data.user?.login];
 }
@@ -39251,7 +44939,7 @@ async function updatePull(clients, request, existing) {
     await clients.writes
         .perform({ method: 'PATCH', target: `/repos/${owner}/${repo}/pulls/${existing.number}`, summary: `update the title and body of #${existing.number}` }, () => clients.rest.rest.pulls.update({ owner, repo, pull_number: existing.number, title: request.title, body: request.body }))
         .catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `update pull request #${existing.number}`, 'pull-requests: write');
+        throw (0,errors/* explainGitHubError */.Pm)(error, `update pull request #${existing.number}`, 'pull-requests: write');
     });
     return { number: existing.number, url: existing.url, status: 'updated', draft: existing.isDraft };
 }
@@ -39274,7 +44962,7 @@ async function requestReviews(clients, request, pull, existing, author) {
     await clients.writes
         .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls/${number ?? '<new>'}/requested_reviewers`, summary: `request reviews from ${names.join(', ')}` }, () => clients.rest.rest.pulls.requestReviewers({ owner, repo, pull_number: number, reviewers, team_reviewers: teams }))
         .catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `request reviews on #${number}`, 'pull-requests: write (reviewers must be collaborators; teams need the organization)');
+        throw (0,errors/* explainGitHubError */.Pm)(error, `request reviews on #${number}`, 'pull-requests: write (reviewers must be collaborators; teams need the organization)');
     });
     return names;
 }
@@ -39321,7 +45009,7 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 
 /** The commit checked out in `dir`, or undefined when it is not a git checkout (or git is missing). */
-async function checkoutHead(dir) {
+async function checkout_head_checkoutHead(dir) {
     try {
         const { stdout } = await promisify(execFile)('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], { cwd: dir, timeout: 10_000 });
         const sha = stdout.trim();
@@ -39340,6 +45028,4694 @@ async function checkoutHead(dir) {
 
 
 
+;// CONCATENATED MODULE: ./packages/version-files/src/tags.ts
+
+/** The highest semver tag `<prefix>X.Y.Z[-pre]` in the repository, from one matching-refs listing. */
+async function tags_highestTag(rest, owner, repo, prefix) {
+    const refs = await rest.paginate(rest.rest.git.listMatchingRefs, { owner, repo, ref: `tags/${prefix}`, per_page: 100 });
+    let best;
+    for (const ref of refs) {
+        const tag = ref.ref.slice('refs/tags/'.length);
+        const version = semver.valid(tag.slice(prefix.length)) ? new semver.SemVer(tag.slice(prefix.length)) : undefined;
+        if (version && (!best || semver.gt(version, best.version)))
+            best = { tag, version };
+    }
+    return best;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/run.ts
+
+
+
+
+
+
+
+
+
+
+async function currentSource(clients, input) {
+    switch (input.currentFrom.kind) {
+        case 'files':
+        case 'none':
+        case 'spec':
+            return input.currentFrom;
+        case 'tag': {
+            const { rest } = clients.github(input.token);
+            const found = await highestTag(rest, input.owner, input.repo, input.tagPrefix);
+            return { kind: 'value', version: found?.version, label: found ? `tag ${found.tag}` : `tags ${input.tagPrefix}X.Y.Z (none found)` };
+        }
+    }
+}
+/**
+ * bump-version-files: plan every edit, commit it (to a branch or as a pull request) when asked,
+ * then write the checkout. Everything is resolved before the first write, so a bad input changes
+ * nothing; the checkout is written last, so a re-run after a failed commit plans the same edits.
+ */
+async function runBumpVersionFiles(clients, input, env) {
+    const source = workspaceFiles(input.root);
+    const expanded = await Promise.all(input.presets.map((p) => expandPreset(source, p)));
+    const entries = [...expanded.flatMap((e) => e.entries), ...input.files];
+    // What a preset could not do (a release hook it does not run) is said before anything else.
+    const notes = expanded.flatMap((e) => e.notes);
+    for (const note of notes)
+        clients.warn(note);
+    const plan = await planBump({
+        source,
+        entries,
+        version: input.version,
+        bump: input.bump,
+        preid: input.preid,
+        current: await currentSource(clients, input),
+        tagPrefix: input.tagPrefix,
+        date: input.date,
+        allowDowngrade: input.allowDowngrade,
+    });
+    const vars = templateVars(plan.version, { tagPrefix: input.tagPrefix, previous: plan.previous, date: input.date });
+    const changed = plan.files.map((f) => f.path);
+    clients.log(`Version ${plan.previous?.version ?? '(unknown)'} → ${plan.version.version}: ${changed.length} file(s) to change.`);
+    if (clients.writes.mock)
+        for (const file of plan.files)
+            clients.log(file.diff);
+    // Resolve everything the commit needs before the first write, so a bad input changes nothing.
+    const prefix = relative(input.repoRoot, input.root).split('\\').join('/');
+    const repoFiles = plan.files.map((f) => ({ path: prefix ? `${prefix}/${f.path}` : f.path, contents: f.after }));
+    // Files another step wrote (a changelog section) ride along; the version edits win on the same path.
+    for (const { path, real } of input.include)
+        if (!repoFiles.some((f) => f.path === path))
+            repoFiles.push({ path, contents: await readFile(real) });
+    const [headline = '', ...rest] = renderTemplate(input.commitMessage, vars).split('\n');
+    const message = { headline, ...(rest.join('\n').trim() ? { body: rest.join('\n').trim() } : {}) };
+    let expectedHead;
+    let github;
+    let target;
+    if (input.commit !== 'none' && (changed.length > 0 || input.include.length > 0)) {
+        expectedHead = input.expectedHead ?? (await checkoutHead(input.repoRoot)) ?? env.GITHUB_SHA;
+        if (!expectedHead) {
+            throw new UserError('Cannot tell which commit the checkout is at: the workspace is not a git checkout and GITHUB_SHA is not set.', 'Set `expected-head-sha` to the commit the files were checked out from.', { input: 'expected-head-sha' });
+        }
+        github = clients.github(input.token);
+        target = input.commit === 'branch' ? input.branch : input.base;
+        if (!target) {
+            const { data } = await github.rest.rest.repos.get({ owner: input.owner, repo: input.repo });
+            target = data.default_branch;
+        }
+    }
+    const outcome = { plan, changed, notes };
+    if (github && expectedHead && target) {
+        const changeClients = { rest: github.rest, graphql: github.graphql, writes: clients.writes, log: clients.log };
+        if (input.commit === 'branch') {
+            outcome.commit = await commitFiles(changeClients, { owner: input.owner, repo: input.repo, branch: target, expectedHead, message, files: repoFiles, createBranch: true });
+        }
+        else {
+            const fileList = changed.map((p) => `- \`${p}\``).join('\n');
+            outcome.proposal = await proposeChanges(changeClients, {
+                owner: input.owner,
+                repo: input.repo,
+                base: target,
+                branch: renderTemplate(input.prBranch, vars),
+                startPoint: expectedHead,
+                message,
+                files: repoFiles,
+                title: input.prTitle ? renderTemplate(input.prTitle, vars) : headline,
+                body: input.prBody
+                    ? renderTemplate(input.prBody, vars)
+                    : `Sets version ${plan.version.version}${plan.previous ? ` (was ${plan.previous.version})` : ''} in ${changed.length} file(s):\n\n${fileList}\n\n_Opened by relkit/bump-version-files; re-running it updates this pull request._`,
+                labels: input.labels,
+            });
+        }
+    }
+    // The checkout is written last: if the commit or the pull request fails, a re-run in the same
+    // workspace still sees the old versions, plans the same edits and completes what was left.
+    await writeFilesAtomically(input.root, plan.files, clients.writes);
+    return outcome;
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/index.ts
+
+
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./packages/promotion/src/promoter-manifest.ts
+
+
+
+function quote(value, style) {
+    if (style === 'QUOTE_SINGLE')
+        return `'${value.replace(/'/g, "''")}'`;
+    if (style === 'PLAIN' && /^[\w./-][\w./:@+-]*$/.test(value) && !/:\s/.test(value))
+        return value;
+    return JSON.stringify(value);
+}
+function styleOf(node, fallback = 'QUOTE_DOUBLE') {
+    if ((0,dist/* isScalar */.jn)(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' || node.type === 'PLAIN'))
+        return node.type;
+    return fallback;
+}
+function invalid(path, text, offset, what) {
+    const { line, column } = lineColumn(text, offset);
+    return new errors/* UserError */.yo(`${path}:${line}:${column}: not an image-promoter manifest: ${what}.`, 'Point `promoter-manifest` at an images.yaml: a list of `- name: IMAGE` entries, each with a `dmap` of "sha256:DIGEST": ["TAG", …].', { input: 'promoter-manifest' });
+}
+function readManifest(source, doc) {
+    const { path, text } = source;
+    const error = doc.errors[0];
+    if (error) {
+        const { line, column } = lineColumn(text, error.pos[0]);
+        throw new errors/* UserError */.yo(`${path}:${line}:${column}: not valid YAML: ${error.message.split('\n')[0]}`, 'Fix the manifest in the target repository first; nothing was changed.', {
+            input: 'promoter-manifest',
+        });
+    }
+    const root = doc.contents;
+    if (root === null || ((0,dist/* isScalar */.jn)(root) && root.value === null))
+        return { root: undefined, images: [] };
+    if (!(0,dist/* isSeq */.oP)(root))
+        throw invalid(path, text, root.range?.[0] ?? 0, 'the document is not a list');
+    const images = [];
+    for (const item of root.items) {
+        if (!(0,dist/* isMap */.jh)(item))
+            throw invalid(path, text, item.range?.[0] ?? 0, 'an entry is not a map');
+        const nameNode = item.get('name', true);
+        if (!(0,dist/* isScalar */.jn)(nameNode) || typeof nameNode.value !== 'string')
+            throw invalid(path, text, item.range?.[0] ?? 0, 'an entry has no `name`');
+        const dmapPair = item.items.find((p) => (0,dist/* isScalar */.jn)(p.key) && p.key.value === 'dmap');
+        const value = dmapPair?.value;
+        if (value !== undefined && value !== null && !(0,dist/* isMap */.jh)(value) && !((0,dist/* isScalar */.jn)(value) && value.value === null))
+            throw invalid(path, text, nameNode.range?.[0] ?? 0, `\`dmap\` of ${nameNode.value} is not a map`);
+        images.push({ item, name: nameNode.value, nameNode, dmapPair, dmap: (0,dist/* isMap */.jh)(value) ? value : undefined });
+    }
+    return { root, images };
+}
+function tagsOf(path, text, pair) {
+    const value = pair.value;
+    if ((0,dist/* isSeq */.oP)(value))
+        return value.items.map((t) => String((0,dist/* isScalar */.jn)(t) ? t.value : ''));
+    if ((0,dist/* isScalar */.jn)(value) && value.value === null)
+        return [];
+    throw invalid(path, text, (0,dist/* isScalar */.jn)(pair.key) ? (pair.key.range?.[0] ?? 0) : 0, 'a `dmap` entry is not a list of tags');
+}
+function lineStart(text, offset) {
+    return text.lastIndexOf('\n', offset - 1) + 1;
+}
+/** The offset just past the newline that ends the line holding `offset` (the text's end if none). */
+function afterLine(text, offset) {
+    const newline = text.indexOf('\n', offset);
+    return newline === -1 ? text.length : newline + 1;
+}
+function column(text, offset) {
+    return offset - lineStart(text, offset);
+}
+function listStyleOf(text, seq) {
+    const style = { quote: 'QUOTE_DOUBLE', padded: false, separator: ', ' };
+    if (!seq?.range || !seq.flow)
+        return style;
+    style.padded = /^\[\s/.test(text.slice(seq.range[0], seq.range[1]));
+    const [first, second] = seq.items;
+    if (first)
+        style.quote = styleOf(first);
+    if ((0,dist/* isScalar */.jn)(first) && (0,dist/* isScalar */.jn)(second) && first.range && second.range)
+        style.separator = text.slice(first.range[1], second.range[0]) || ', ';
+    return style;
+}
+function renderList(tags, style) {
+    const inner = tags.map((t) => quote(t, style.quote)).join(style.separator);
+    return style.padded ? `[ ${inner} ]` : `[${inner}]`;
+}
+function fileStyle(text, images) {
+    const style = {
+        eol: text.includes('\r\n') ? '\r\n' : '\n',
+        itemIndent: '',
+        keyIndent: 2,
+        entryIndent: 2,
+        nameQuote: 'PLAIN',
+        digestQuote: 'QUOTE_DOUBLE',
+        list: listStyleOf(text, undefined),
+    };
+    const sample = images.findLast((i) => i.dmap && i.dmap.items.length > 0) ?? images.at(-1);
+    if (!sample)
+        return style;
+    const itemStart = sample.item.range?.[0] ?? 0;
+    const dash = text.lastIndexOf('-', itemStart);
+    style.itemIndent = ' '.repeat(Math.max(0, column(text, dash)));
+    style.keyIndent = Math.max(1, column(text, itemStart) - column(text, dash));
+    style.nameQuote = styleOf(sample.nameNode, 'PLAIN');
+    const entry = sample.dmap?.items.at(-1);
+    const dmapKey = sample.dmapPair?.key;
+    if (entry && (0,dist/* isScalar */.jn)(entry.key) && entry.key.range && (0,dist/* isScalar */.jn)(dmapKey) && dmapKey.range) {
+        style.entryIndent = Math.max(1, column(text, entry.key.range[0]) - column(text, dmapKey.range[0]));
+        style.digestQuote = styleOf(entry.key);
+        style.list = listStyleOf(text, (0,dist/* isSeq */.oP)(entry.value) ? entry.value : undefined);
+    }
+    return style;
+}
+/**
+ * Adds digest → tags promotions to an image-promoter manifest by inserting text, never by
+ * re-serialising it: a new digest line goes at the end of its image's `dmap`, a new image at the
+ * end of the list, an extra tag at the end of its digest's list; every other byte stays.
+ */
+function promoteInManifest(source, promotions) {
+    const { path, text } = source;
+    const doc = (0,dist/* parseDocument */.Tp)(text, { uniqueKeys: false });
+    const { root, images } = readManifest(source, doc);
+    const style = fileStyle(text, images);
+    const { eol } = style;
+    const edits = [];
+    const changes = [];
+    const present = [];
+    const appended = new Map();
+    const append = (offset, lines) => appended.set(offset, (appended.get(offset) ?? '') + lines);
+    const newImages = [];
+    for (const promotion of promotions) {
+        const matching = images.filter((i) => i.name === promotion.name);
+        const pairs = matching.flatMap((i) => i.dmap?.items ?? []);
+        const wanted = [];
+        for (const tag of promotion.tags) {
+            const holder = pairs.find((p) => tagsOf(path, text, p).includes(tag));
+            const digest = holder && (0,dist/* isScalar */.jn)(holder.key) ? String(holder.key.value) : undefined;
+            if (digest === undefined)
+                wanted.push(tag);
+            else if (digest === promotion.digest)
+                present.push({ image: promotion.name, tag });
+            else {
+                throw new errors/* UserError */.yo(`${path} already promotes ${promotion.name}:${tag} as ${digest}, but the staging image is ${promotion.digest}. A promoted tag never moves to another digest.`, `Check \`tags\` and the staging image: release a new tag (e.g. the next patch or rc) instead of re-tagging ${tag}.`, { input: 'tags' });
+            }
+        }
+        if (wanted.length === 0)
+            continue;
+        const image = matching[0];
+        if (!image) {
+            newImages.push(renderImage(promotion.name, promotion.digest, wanted, style));
+            changes.push({ image: promotion.name, digest: promotion.digest, tags: wanted, kind: 'new-image' });
+            continue;
+        }
+        const existing = pairs.find((p) => (0,dist/* isScalar */.jn)(p.key) && p.key.value === promotion.digest);
+        if (existing) {
+            edits.push(addTags(path, text, existing, wanted, style));
+            changes.push({ image: promotion.name, digest: promotion.digest, tags: wanted, kind: 'more-tags' });
+            continue;
+        }
+        const line = `${quote(promotion.digest, style.digestQuote)}: ${renderList(wanted, style.list)}`;
+        const last = image.dmap?.items.at(-1);
+        if (last && (0,dist/* isScalar */.jn)(last.key) && last.key.range) {
+            const end = (last.value?.range?.[1] ?? last.key.range[1]) - 1;
+            const indent = ' '.repeat(column(text, last.key.range[0]));
+            const at = afterLine(text, end);
+            append(at, `${at === text.length && !text.endsWith('\n') ? eol : ''}${indent}${line}${eol}`);
+        }
+        else {
+            edits.push(fillEmptyDmap(source, image, line, style));
+        }
+        changes.push({ image: promotion.name, digest: promotion.digest, tags: wanted, kind: 'new-digest' });
+    }
+    if (newImages.length > 0) {
+        const end = root?.range?.[1];
+        const lastItem = root?.items.at(-1);
+        const at = lastItem?.range ? afterLine(text, lastItem.range[1] - 1) : end !== undefined && root && root.items.length > 0 ? end : text.length;
+        if (root && root.items.length === 0 && root.flow && root.range) {
+            edits.push({ start: root.range[0], end: root.range[1], replacement: newImages.join('').trimEnd(), by: 'promoter-manifest' });
+        }
+        else {
+            append(at, `${at === text.length && text.length > 0 && !text.endsWith('\n') ? eol : ''}${newImages.join('')}`);
+        }
+    }
+    for (const [at, lines] of appended)
+        edits.push({ start: at, end: at, replacement: lines, by: 'promoter-manifest' });
+    const result = applyEdits(path, text, edits);
+    if (result !== text)
+        verify(source, result, promotions);
+    return { text: result, changes, present };
+}
+function renderImage(name, digest, tags, style) {
+    const { eol, itemIndent } = style;
+    const keys = ' '.repeat(itemIndent.length + style.keyIndent);
+    const entries = ' '.repeat(itemIndent.length + style.keyIndent + style.entryIndent);
+    const dash = `${itemIndent}-${' '.repeat(style.keyIndent - 1)}`;
+    return `${dash}name: ${quote(name, style.nameQuote)}${eol}${keys}dmap:${eol}${entries}${quote(digest, style.digestQuote)}: ${renderList(tags, style.list)}${eol}`;
+}
+function addTags(path, text, pair, tags, style) {
+    const value = pair.value;
+    if ((0,dist/* isSeq */.oP)(value) && value.flow && value.range) {
+        const last = value.items.at(-1);
+        const list = listStyleOf(text, value);
+        const quoteAs = last ? styleOf(last) : style.list.quote;
+        if (last?.range)
+            return { start: last.range[1], end: last.range[1], replacement: tags.map((t) => `${list.separator}${quote(t, quoteAs)}`).join(''), by: 'promoter-manifest' };
+        return { start: value.range[0], end: value.range[1], replacement: renderList(tags, { ...style.list }), by: 'promoter-manifest' };
+    }
+    if ((0,dist/* isSeq */.oP)(value) && value.range) {
+        const last = value.items.at(-1);
+        const start = last?.range?.[0] ?? value.range[0];
+        const dash = text.lastIndexOf('-', start);
+        const at = afterLine(text, (last?.range?.[1] ?? value.range[1]) - 1);
+        const prefix = text.slice(lineStart(text, dash), dash);
+        return { start: at, end: at, replacement: tags.map((t) => `${prefix}- ${quote(t, styleOf(last))}${style.eol}`).join(''), by: 'promoter-manifest' };
+    }
+    const key = pair.key;
+    throw invalid(path, text, key.range?.[0] ?? 0, `the tags of ${String(key.value)} are not a list`);
+}
+function fillEmptyDmap(source, image, line, style) {
+    const { text } = source;
+    const key = image.dmapPair?.key;
+    const value = image.dmapPair?.value;
+    if (key?.range && value?.range && (0,dist/* isMap */.jh)(value) && value.flow) {
+        // `dmap: {}`: a flow map stays a flow map.
+        return { start: value.range[0], end: value.range[1], replacement: `{${line}}`, by: 'promoter-manifest' };
+    }
+    if (key?.range) {
+        const at = afterLine(text, key.range[1]);
+        const indent = ' '.repeat(column(text, key.range[0]) + style.entryIndent);
+        return { start: at, end: at, replacement: `${at === text.length && !text.endsWith('\n') ? style.eol : ''}${indent}${line}${style.eol}`, by: 'promoter-manifest' };
+    }
+    // No `dmap` key at all: add one after the entry's last line.
+    const end = image.item.range?.[1] ?? image.nameNode.range?.[1] ?? 0;
+    const at = afterLine(text, end - 1);
+    const keys = ' '.repeat(column(text, image.nameNode.range?.[0] ?? 0) - 'name: '.length);
+    const entries = ' '.repeat(keys.length + style.entryIndent);
+    return { start: at, end: at, replacement: `${keys}dmap:${style.eol}${entries}${line}${style.eol}`, by: 'promoter-manifest' };
+}
+/** The manifest as the promoter reads it: image → digest → tags. */
+function manifestPromotions(source) {
+    const doc = (0,dist/* parseDocument */.Tp)(source.text, { uniqueKeys: false });
+    const { images } = readManifest(source, doc);
+    const result = new Map();
+    for (const image of images) {
+        const dmap = result.get(image.name) ?? new Map();
+        for (const pair of image.dmap?.items ?? [])
+            if ((0,dist/* isScalar */.jn)(pair.key))
+                dmap.set(String(pair.key.value), tagsOf(source.path, source.text, pair));
+        result.set(image.name, dmap);
+    }
+    return result;
+}
+/** Reads the edited text back: it must hold exactly the old promotions plus the new ones. */
+function verify(source, edited, promotions) {
+    const expected = manifestPromotions(source);
+    for (const p of promotions) {
+        const dmap = expected.get(p.name) ?? new Map();
+        const tags = dmap.get(p.digest) ?? [];
+        dmap.set(p.digest, [...tags, ...p.tags.filter((t) => !tags.includes(t))]);
+        expected.set(p.name, dmap);
+    }
+    let actual;
+    try {
+        actual = manifestPromotions({ ...source, text: edited });
+    }
+    catch (error) {
+        throw new Error(`relkit produced an unreadable ${source.path}; nothing was written: ${error.message}`, { cause: error });
+    }
+    const flat = (m) => JSON.stringify([...m].map(([name, d]) => [name, [...d]]));
+    if (flat(actual) !== flat(expected))
+        throw new Error(`relkit's edit of ${source.path} does not read back as intended; nothing was written.`);
+}
+
+;// CONCATENATED MODULE: ./packages/promotion/src/promotion-tags.ts
+
+
+const OCI_TAG = /^[\w][\w.-]{0,127}$/;
+/**
+ * Promotion tags must look like releases (v1.30.0, v1.30.0-rc.0, 1.2.3): `kpromo --tag 1` is
+ * accepted there and opens a pull request that promotes nothing useful.
+ */
+function parsePromotionTags(values, input = 'tags') {
+    if (values.length === 0)
+        throw new errors/* UserError */.yo(`Input \`${input}\` is empty.`, 'Give the release tag(s) to promote, e.g. `v1.30.0-rc.0` (a first RC may add the next alpha, `v1.31.0-alpha.0`).', { input });
+    const seen = new Set();
+    for (const tag of values) {
+        const version = tag.replace(/^v/, '');
+        if (!semver_default().valid(version) || !/^v?\d+\.\d+\.\d+/.test(tag)) {
+            const why = /^v?\d+(\.\d+)?$/.test(tag) ? 'it has no patch number (a version has three numbers)' : 'it is not a version';
+            throw new errors/* UserError */.yo(`Input \`${input}\`: "${tag}" is not a release tag: ${why}.`, 'Use the full tag as it appears in the registry, e.g. `v1.30.0`, `v1.30.0-rc.0` or `v1.31.0-alpha.0`.', {
+                input,
+            });
+        }
+        if (!OCI_TAG.test(tag)) {
+            throw new errors/* UserError */.yo(`Input \`${input}\`: "${tag}" cannot be an image tag: tags allow letters, digits, \`_\`, \`.\` and \`-\` only (no \`+\` build metadata).`, 'Drop the build metadata, e.g. `v1.30.0` instead of `v1.30.0+abc`.', { input });
+        }
+        if (seen.has(tag))
+            throw new errors/* UserError */.yo(`Input \`${input}\` lists "${tag}" twice.`, 'List each tag once.', { input });
+        seen.add(tag);
+    }
+    return values;
+}
+
+;// CONCATENATED MODULE: ./packages/promotion/src/images.ts
+
+
+const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+function hasRegistry(value) {
+    const first = value.split('/')[0] ?? '';
+    return value.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
+}
+/**
+ * Reads `images`: one a line, each a manifest name (`epp`, `charts/inferencepool`) staged under
+ * `staging-registry`, a full staging reference (its name is what follows the staging registry, or
+ * its last path component), or `NAME=REFERENCE` to say both.
+ */
+function parseImages(lines, stagingRegistry) {
+    if (lines.length === 0)
+        throw new errors/* UserError */.yo('Input `images` is empty.', 'List the images to promote, one a line, e.g. `epp` with `staging-registry: us-central1-docker.pkg.dev/k8s-staging-images/my-project`.', {
+            input: 'images',
+        });
+    const prefix = stagingRegistry?.replace(/\/+$/, '');
+    if (prefix !== undefined)
+        parseReference(prefix, 'staging-registry');
+    const images = [];
+    for (const line of lines) {
+        const eq = line.indexOf('=');
+        let name;
+        let reference;
+        if (eq >= 0) {
+            name = line.slice(0, eq).trim();
+            reference = line.slice(eq + 1).trim();
+        }
+        else if (hasRegistry(line)) {
+            reference = line;
+            name = prefix && line.startsWith(`${prefix}/`) ? line.slice(prefix.length + 1) : line.split('/').at(-1);
+        }
+        else {
+            name = line;
+            reference = prefix ? `${prefix}/${line}` : undefined;
+        }
+        const staging = reference === undefined ? undefined : parseReference(reference, 'images');
+        if (staging && (staging.tag || staging.digest)) {
+            throw new errors/* UserError */.yo(`Input \`images\`: "${line}" has a tag or digest; the tags to promote come from \`tags\`.`, `Write the repository only, e.g. \`${reference.replace(/(@.*|:[^/:]*)$/, '')}\`.`, { input: 'images' });
+        }
+        if (!NAME.test(name)) {
+            throw new errors/* UserError */.yo(`Input \`images\`: "${name}" is not an image name (lower-case path components such as \`epp\` or \`charts/inferencepool\`).`, 'Write one image a line: a name, a full staging reference, or NAME=REFERENCE.', { input: 'images' });
+        }
+        if (images.some((i) => i.name === name))
+            throw new errors/* UserError */.yo(`Input \`images\` lists "${name}" twice.`, 'List each image once.', { input: 'images' });
+        images.push({ name, staging });
+    }
+    return images;
+}
+
+;// CONCATENATED MODULE: ./packages/promotion/src/digests.ts
+
+
+const digests_DIGEST = /^sha256:[0-9a-f]{64}$/;
+/**
+ * Reads `digests`: the JSON map wait-for-images writes (reference → digest), or NAME → digest.
+ * Every value must be `sha256:` and 64 lower-case hex digits.
+ */
+function parseDigests(text) {
+    if (text === undefined || text.trim() === '')
+        return [];
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch (error) {
+        throw new errors/* UserError */.yo(`Input \`digests\` is not JSON: ${error.message}.`, 'Pass the `digests` output of relkit/wait-for-images, or a JSON object of image → "sha256:…".', {
+            input: 'digests',
+        });
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new errors/* UserError */.yo('Input `digests` is not a JSON object.', 'Pass a JSON object of image reference (or name) → "sha256:…", as relkit/wait-for-images outputs.', { input: 'digests' });
+    }
+    return Object.entries(parsed).map(([key, digest]) => {
+        if (typeof digest !== 'string' || !digests_DIGEST.test(digest)) {
+            throw new errors/* UserError */.yo(`Input \`digests\`: the digest of "${key}" is ${JSON.stringify(digest)}, not sha256: and 64 hex digits.`, 'Use the digest exactly as the registry reports it, e.g. sha256:4ef9a87da4dbbce94f27cb3efb1a5f50676ddd50d73f596d6e03fe352f8c658a.', { input: 'digests' });
+        }
+        if (!key.includes('/') && !key.includes(':'))
+            return { key, repository: undefined, name: key, tag: undefined, digest };
+        const reference = parseReference(key, 'digests');
+        return { key, repository: `${reference.registry}/${reference.repository}`, name: reference.repository.split('/').at(-1), tag: reference.tag, digest };
+    });
+}
+/** The digest given for `image` at `tag`: an exact staging reference wins over a name-only key. */
+function givenDigest(given, image, tag) {
+    const repository = image.staging ? `${image.staging.registry}/${image.staging.repository}` : undefined;
+    const byReference = given.filter((g) => g.repository !== undefined && g.repository === repository && (g.tag === tag || g.tag === undefined));
+    const exact = byReference.find((g) => g.tag === tag) ?? byReference[0];
+    if (exact)
+        return exact.digest;
+    const lastComponent = image.name.split('/').at(-1);
+    const byName = given.filter((g) => (g.repository === undefined ? g.name === image.name : g.name === lastComponent) && (g.tag === tag || g.tag === undefined));
+    return (byName.find((g) => g.tag === tag) ?? byName[0])?.digest;
+}
+
+;// CONCATENATED MODULE: ./packages/promotion/src/staging-digests.ts
+
+
+
+const ATTEMPTS = 3;
+async function resolveWithRetry(client, image, tag, sleep) {
+    const reference = { ...image.staging, tag, digest: undefined };
+    for (let attempt = 1;; attempt++) {
+        try {
+            const answer = await client.resolve(reference);
+            return answer.kind === 'found' ? answer.digest : { missing: answer.detail };
+        }
+        catch (error) {
+            const retryable = isRegistryError(error) && (error.failure === 'transient' || error.failure === 'rate-limited');
+            if (!retryable || attempt >= ATTEMPTS) {
+                throw new errors/* UserError */.yo(`Could not read ${formatReference(reference)} from the staging registry: ${error.message}`, isRegistryError(error) && error.failure === 'auth'
+                    ? 'Check `registry-auth` (or `docker-config`) for the staging registry.'
+                    : 'Re-run when the registry answers again, or pass the digests in `digests`.', { input: 'images' });
+            }
+            await sleep(isRegistryError(error) && error.options.retryAfterMs !== undefined ? Math.min(error.options.retryAfterMs, 30_000) : 1000 * attempt);
+        }
+    }
+}
+/**
+ * The digest of every image at every tag: from `digests` when given there, otherwise read from the
+ * staging registry. Every missing image is reported at once, before anything is written.
+ */
+async function resolveStagingDigests(options) {
+    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const wanted = options.images.flatMap((image) => options.tags.map((tag) => ({ image, tag })));
+    const missing = [];
+    const results = await runBounded(wanted.map(({ image, tag }) => async () => {
+        const given = givenDigest(options.given, image, tag);
+        if (given)
+            return { image: image.name, tag, digest: given, from: '`digests`' };
+        if (!image.staging) {
+            missing.push(`${image.name}:${tag} (no digest in \`digests\` and no staging reference to read it from)`);
+            return undefined;
+        }
+        const answer = await resolveWithRetry(options.client, image, tag, sleep);
+        const where = formatReference({ ...image.staging, tag, digest: undefined });
+        if (typeof answer === 'string')
+            return { image: image.name, tag, digest: answer, from: where };
+        missing.push(`${where} (${answer.missing})`);
+        return undefined;
+    }), options.concurrency ?? 8);
+    if (missing.length > 0) {
+        throw new errors/* UserError */.yo(`${missing.length} image(s) to promote are not in the staging registry: ${missing.join('; ')}.`, 'Push (or wait for) the staging images first — relkit/wait-for-images does that — or check `images`, `staging-registry` and `tags`.', { input: 'images' });
+    }
+    return results.filter((r) => r !== undefined);
+}
+
+;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
+const balanced = (a, b, str) => {
+    const ma = a instanceof RegExp ? maybeMatch(a, str) : a;
+    const mb = b instanceof RegExp ? maybeMatch(b, str) : b;
+    const r = ma !== null && mb != null && range(ma, mb, str);
+    return (r && {
+        start: r[0],
+        end: r[1],
+        pre: str.slice(0, r[0]),
+        body: str.slice(r[0] + ma.length, r[1]),
+        post: str.slice(r[1] + mb.length),
+    });
+};
+const maybeMatch = (reg, str) => {
+    const m = str.match(reg);
+    return m ? m[0] : null;
+};
+const range = (a, b, str) => {
+    let begs, beg, left, right = undefined, result;
+    let ai = str.indexOf(a);
+    let bi = str.indexOf(b, ai + 1);
+    let i = ai;
+    if (ai >= 0 && bi > 0) {
+        if (a === b) {
+            return [ai, bi];
+        }
+        begs = [];
+        left = str.length;
+        while (i >= 0 && !result) {
+            if (i === ai) {
+                begs.push(i);
+                ai = str.indexOf(a, i + 1);
+            }
+            else if (begs.length === 1) {
+                const r = begs.pop();
+                if (r !== undefined)
+                    result = [r, bi];
+            }
+            else {
+                beg = begs.pop();
+                if (beg !== undefined && beg < left) {
+                    left = beg;
+                    right = bi;
+                }
+                bi = str.indexOf(b, i + 1);
+            }
+            i = ai < bi && ai >= 0 ? ai : bi;
+        }
+        if (begs.length && right !== undefined) {
+            result = [left, right];
+        }
+    }
+    return result;
+};
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/brace-expansion/dist/esm/index.js
+
+const escSlash = '\0SLASH' + Math.random().toFixed(16) + '\0';
+const escOpen = '\0OPEN' + Math.random().toFixed(16) + '\0';
+const escClose = '\0CLOSE' + Math.random().toFixed(16) + '\0';
+const escComma = '\0COMMA' + Math.random().toFixed(16) + '\0';
+const escPeriod = '\0PERIOD' + Math.random().toFixed(16) + '\0';
+const escSlashPattern = new RegExp(escSlash, 'g');
+const escOpenPattern = new RegExp(escOpen, 'g');
+const escClosePattern = new RegExp(escClose, 'g');
+const escCommaPattern = new RegExp(escComma, 'g');
+const escPeriodPattern = new RegExp(escPeriod, 'g');
+const slashPattern = /\\\\/g;
+const openPattern = /\\{/g;
+const closePattern = /\\}/g;
+const commaPattern = /\\,/g;
+const periodPattern = /\\\./g;
+const EXPANSION_MAX = 100_000;
+// `EXPANSION_MAX` caps the *number* of expansions, but not their length. An
+// input like `'{a,b}'.repeat(1500)` stays under that count - its output is
+// truncated to 100k results - while making every result ~1500 characters
+// long. The result set, and the intermediate arrays built while combining
+// brace sets, then grow large enough to exhaust memory and crash the process
+// (CVE-2026-14257). `EXPANSION_MAX_LENGTH` bounds the total number of
+// characters the accumulator may hold at any point, so memory stays flat no
+// matter how many brace groups are chained. The limit sits well above any
+// realistic expansion (100k results hitting `EXPANSION_MAX` measure ~1M
+// characters) so legitimate input is unaffected.
+const EXPANSION_MAX_LENGTH = 4_000_000;
+// `expand_` recurses once per level of brace *nesting* - both when expanding a
+// set's comma members and when re-wrapping a set whose body is a single part.
+// The CVE-2026-14257 fix made the *tail* iterative (recursion on `m.post`, one
+// level per chained group), which left nesting depth unbounded: about 3,100
+// levels of `{{{...a,b...}}}` - only ~6KB of input - exhausted the native stack
+// and crashed the process. `EXPANSION_MAX_DEPTH` bounds how deep the parser
+// will follow nesting. It sits far above any realistic pattern and well below
+// the depth at which the stack runs out.
+const EXPANSION_MAX_DEPTH = 1_000;
+// Bash keeps a quirk where a brace group followed by a comma set still expands
+// (`{a},b}`). The parser implements it by rewriting the string and restarting
+// the scan, absorbing one `}` per pass. `n` trailing braces therefore cost `n`
+// full passes over a string that itself grows by one `escClose` sentinel each
+// time - quadratic in `n`, with a ~26x constant from the sentinel's length.
+// 128KB of `'{a}' + '}'.repeat(n) + ',z}'` blocked the event loop for 27
+// seconds to produce two results. `EXPANSION_MAX_REWRITES` bounds how many
+// times the scan may restart. Real `{a},b}` input needs a handful.
+const EXPANSION_MAX_REWRITES = 1_000;
+// `EXPANSION_MAX_STEPS` bounds the work one `expand` call does, which `max`,
+// `maxLength` and `maxDepth` don't: nested sets are rescanned at every level
+// and chained groups each rebuild up to `max` results, so 2KB of input could
+// block the event loop for over 30 seconds. Each character scanned, result
+// built and sequence value generated is a step, and each `expand_` call costs
+// `CALL_STEPS` more. Past the budget, the set being expanded and everything
+// after it stay literal. A glob needs a few hundred steps, and nesting all the
+// way to `EXPANSION_MAX_DEPTH` about 4M.
+const EXPANSION_MAX_STEPS = 20_000_000;
+// What one `expand_` call costs on top of what it scans and builds. Setting
+// one up takes about as long as scanning 16 characters, and a set whose
+// results are wrapped to be expanded again makes one call per result, each
+// scanning and building next to nothing: 64KB of
+// `('{{' + ','.repeat(316) + '}{' + ','.repeat(316) + '}}').repeat(n)` made
+// 4M such calls, which spent the budget three times as slowly as anything
+// else.
+const CALL_STEPS = 16;
+function numeric(str) {
+    return !isNaN(str) ? parseInt(str, 10) : str.charCodeAt(0);
+}
+function escapeBraces(str) {
+    return str
+        .replace(slashPattern, escSlash)
+        .replace(openPattern, escOpen)
+        .replace(closePattern, escClose)
+        .replace(commaPattern, escComma)
+        .replace(periodPattern, escPeriod);
+}
+function unescapeBraces(str) {
+    return str
+        .replace(escSlashPattern, '\\')
+        .replace(escOpenPattern, '{')
+        .replace(escClosePattern, '}')
+        .replace(escCommaPattern, ',')
+        .replace(escPeriodPattern, '.');
+}
+// Like `target.push(...items)` but doesn't overflow the stack
+function pushAll(target, items) {
+    for (let i = 0; i < items.length; i++) {
+        target.push(items[i]);
+    }
+}
+// `balanced`, run on `masked` (see `maskUnmatchedOpens`), sliced from `str`
+// and charged for the characters it walks: up to the group's `}`, or the
+// whole string when there is no match or unmatched `{` come first, which
+// `unmatched` then flags for masking. Once a call overdraws the budget, it
+// and every later one return undefined, so the rest stays literal.
+function balancedWithBudget(str, masked, budget) {
+    if (budget.remaining < 0) {
+        return undefined;
+    }
+    const r = range('{', '}', masked);
+    const unmatched = r !== undefined && masked.indexOf('{') < r[0];
+    budget.remaining -= r && !unmatched ? r[1] + 1 : str.length;
+    if (!r || budget.remaining < 0) {
+        return undefined;
+    }
+    return {
+        end: r[1],
+        pre: str.slice(0, r[0]),
+        body: str.slice(r[0] + 1, r[1]),
+        post: str.slice(r[1] + 1),
+        unmatched,
+    };
+}
+// `masked` with every `{` that has no matching `}` swapped for a `\0`, which
+// keeps the length, so a scan of it still lines up with the string it was
+// made from. Such a `{` is literal either way, but `balanced` only learns that
+// one is unmatched by reading to the end of the string, so with one at the
+// head of every group (`'{a,{b,c}'.repeat(n)`) each scan read the rest of the
+// input. That was quadratic, and once the step budget charged for it, it ran
+// out partway through and left the rest literal. A scan of the masked copy
+// stops at the group's `}`. It is one pass, charged as such.
+function maskUnmatchedOpens(masked, budget) {
+    budget.remaining -= masked.length;
+    const open = [];
+    for (let i = 0; i < masked.length; i++) {
+        const c = masked.charCodeAt(i);
+        if (c === 0x7b) {
+            open.push(i);
+        }
+        else if (c === 0x7d && open.length) {
+            open.pop();
+        }
+    }
+    let out = '';
+    let last = 0;
+    for (let i = 0; i < open.length; i++) {
+        const at = open[i];
+        out += masked.slice(last, at) + '\0';
+        last = at + 1;
+    }
+    return out + masked.slice(last);
+}
+// Whether `str` has a `,` not followed by another `,`, with a `}` after it on
+// the same line - what `/,(?!,).*\}/.test(str)` asks, answered in one pass from
+// the end. The regex tries every `,` and backtracks through the rest of its
+// line from each, which is quadratic, and the `{a},b}` rewrite asks again on
+// every pass. Like a scan, it is charged for the whole string and refused if
+// that overdraws the budget.
+function commaSetFollows(str, budget) {
+    budget.remaining -= str.length;
+    if (budget.remaining < 0) {
+        return false;
+    }
+    // Whether a `}` follows the current position before the line ends
+    let close = false;
+    for (let i = str.length - 1; i >= 0; i--) {
+        const c = str.charCodeAt(i);
+        if (c === 0x7d) {
+            close = true;
+        }
+        else if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
+            // A line terminator, which `.` does not match
+            close = false;
+        }
+        else if (c === 0x2c && close && str.charCodeAt(i + 1) !== 0x2c) {
+            return true;
+        }
+    }
+    return false;
+}
+/**
+ * Basically just str.split(","), but handling cases
+ * where we have nested braced sections, which should be
+ * treated as individual members, like {a,{b,c},d}
+ *
+ * Returns `undefined` if the step budget runs out before the whole set is
+ * split, since splitting what is left on every comma would tear apart the
+ * nested sets it still holds.
+ */
+function parseCommaParts(str, budget) {
+    const parts = [];
+    // Walk the brace groups iteratively. Recursing on `post` once per group let a
+    // chain of them exhaust the stack - the parsing-side counterpart to
+    // the `expand_` overflow fixed for CVE-2026-14257, and not something `max` or
+    // `maxLength` can bound, since it happens before expansion.
+    //
+    // The part the next chunk continues
+    let carry = '';
+    for (;;) {
+        // A set's body holds no unmatched `{`, so there is nothing to mask.
+        const m = balancedWithBudget(str, str, budget);
+        if (budget.remaining < 0) {
+            return undefined;
+        }
+        if (!m) {
+            const tail = str.split(',');
+            tail[0] = carry + tail[0];
+            pushAll(parts, tail);
+            return parts;
+        }
+        const { pre, body, post } = m;
+        const p = pre.split(',');
+        p[0] = carry + p[0];
+        p[p.length - 1] += '{' + body + '}';
+        if (!post.length) {
+            pushAll(parts, p);
+            return parts;
+        }
+        carry = p.pop();
+        pushAll(parts, p);
+        str = post;
+    }
+}
+// An option that is left out, or that is NaN, gets its default. Every
+// comparison against NaN is false, so a NaN bound would never be reached:
+// `{ maxSteps: NaN }` let 15KB of input block the event loop for 16 seconds,
+// and `{ maxDepth: NaN }` overflowed the stack again (CVE-2026-102278). Pass
+// `Infinity` to lift a bound.
+function bound(value, fallback) {
+    return value === undefined || isNaN(value) ? fallback : value;
+}
+function expand(str, options = {}) {
+    if (!str) {
+        return [];
+    }
+    const max = bound(options.max, EXPANSION_MAX);
+    const maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
+    const maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
+    const maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
+    const maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
+    // I don't know why Bash 4.3 does this, but it does.
+    // Anything starting with {} will have the first two bytes preserved
+    // but *only* at the top level, so {},a}b will not expand to anything,
+    // but a{},b}c will be expanded to [a}c,abc].
+    // One could argue that this is a bug in Bash, but since the goal of
+    // this module is to match Bash's rules, we escape a leading {}
+    if (str.slice(0, 2) === '{}') {
+        str = '\\{\\}' + str.slice(2);
+    }
+    return expand_(escapeBraces(str), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
+}
+function embrace(str) {
+    return '{' + str + '}';
+}
+function isPadded(el) {
+    return /^-?0\d/.test(el);
+}
+function lte(i, y) {
+    return i <= y;
+}
+function gte(i, y) {
+    return i >= y;
+}
+// Build `{ acc[a] + pre + values[v] }` for every combination, capping the
+// number of results at `max` and the total number of characters at `maxLength`.
+// This is the one place output grows, so bounding it here keeps the single
+// accumulator - and therefore memory - flat regardless of how many brace groups
+// are combined (CVE-2026-14257). Each result built is a step, since `max` and
+// `maxLength` bound one combination, not how many brace groups are combined.
+function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
+    const out = [];
+    let length = 0;
+    // Bash drops empty results at the top level, and they don't count against
+    // `max`, so `max` bounds the number of *kept* results. Only an empty
+    // `acc[a] + pre` can make one, so for those the empty values are skipped
+    // without being visited. Visiting them one at a time let a set of empties
+    // cost `acc.length * values.length` while keeping nothing.
+    let nonEmpty;
+    outer: for (let a = 0; a < acc.length; a++) {
+        const prefix = acc[a] + pre;
+        let vs = values;
+        if (dropEmpties && !prefix) {
+            if (!nonEmpty)
+                nonEmpty = values.filter(v => v);
+            vs = nonEmpty;
+        }
+        for (let v = 0; v < vs.length; v++) {
+            if (out.length >= max)
+                break outer;
+            const expansion = prefix + vs[v];
+            if (length + expansion.length > maxLength)
+                break outer;
+            out.push(expansion);
+            length += expansion.length;
+        }
+    }
+    budget.remaining -= out.length;
+    return out;
+}
+// The expansion values of a single numeric (`1..5`) or alphabetic (`a..e..2`)
+// sequence body, or `undefined` if the step budget runs out generating them.
+function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
+    const n = body.split(/\.\./);
+    const N = [];
+    // A sequence body always splits into two or three parts, but the compiler
+    // can't know that.
+    /* c8 ignore start */
+    if (n[0] === undefined || n[1] === undefined) {
+        return N;
+    }
+    /* c8 ignore stop */
+    const x = numeric(n[0]);
+    const y = numeric(n[1]);
+    const width = Math.max(n[0].length, n[1].length);
+    let incr = n.length === 3 && n[2] !== undefined ?
+        Math.max(Math.abs(numeric(n[2])), 1)
+        : 1;
+    let test = lte;
+    const reverse = y < x;
+    if (reverse) {
+        incr *= -1;
+        test = gte;
+    }
+    const pad = n.some(isPadded);
+    // A padded value is built a character at a time to `width`, which the input
+    // sets, so it costs one step per character: 64KB of
+    // `('{' + '0'.repeat(100) + '..99999}').repeat(n)` took 7 seconds charged
+    // one step per value.
+    const cost = pad ? width : 1;
+    let length = 0;
+    for (let i = x; test(i, y) && N.length < max; i += incr) {
+        // Each value is a step. `max` and `maxLength` bound one sequence, but a
+        // chain of them still generated up to `max` values each, however few
+        // combining could keep.
+        budget.remaining -= cost;
+        if (budget.remaining < 0) {
+            return undefined;
+        }
+        let c;
+        if (isAlphaSequence) {
+            c = String.fromCharCode(i);
+            if (c === '\\') {
+                c = '';
+            }
+        }
+        else {
+            c = String(i);
+            if (pad) {
+                const need = width - c.length;
+                if (need > 0) {
+                    const z = new Array(need + 1).join('0');
+                    if (i < 0) {
+                        c = '-' + z + c.slice(1);
+                    }
+                    else {
+                        c = z + c;
+                    }
+                }
+            }
+        }
+        if (length + c.length > maxLength)
+            break;
+        N.push(c);
+        length += c.length;
+    }
+    return N;
+}
+function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
+    // An overdraft here makes the first scan refuse, so `str` stays literal.
+    budget.remaining -= CALL_STEPS;
+    // Too deeply nested to keep following: treat the rest as literal, the same
+    // way a group that cannot expand is already handled. Truncating rather than
+    // throwing keeps `expand` total, matching `max` and `maxLength`.
+    if (depth > maxDepth) {
+        return [str];
+    }
+    // Consume the string's top-level brace groups left to right, threading a
+    // running set of combined prefixes (`acc`). Expanding the tail iteratively -
+    // rather than recursing on `m.post` once per group - keeps the native stack
+    // depth constant, so deeply chained input (`'{a,b}'.repeat(3000)`) can no
+    // longer overflow the stack, and leaves a single accumulator whose size
+    // `maxLength` bounds directly (CVE-2026-14257).
+    let acc = [''];
+    // Bash drops empty results, but only when the *first* top-level group is a
+    // comma set - a sequence like `{a..\}` may legitimately yield ''. The drop
+    // is on the final strings, so it is applied to whichever `combine` produces
+    // them (the one with no brace set left in the tail).
+    // How many times the `{a},b}` rewrite below has restarted the scan. Each pass
+    // re-reads the whole string, so leaving this unbounded is quadratic.
+    let rewrites = 0;
+    let dropEmpties = false;
+    let firstGroup = true;
+    // `str` with its unmatched `{` masked, once a scan has run into them
+    let masked = str;
+    for (;;) {
+        const m = balancedWithBudget(str, masked, budget);
+        // No brace set left, or no step budget left to look for one: the rest of
+        // the string is literal.
+        if (!m) {
+            return combine(acc, str, [''], max, maxLength, dropEmpties, budget);
+        }
+        if (m.unmatched) {
+            masked = maskUnmatchedOpens(masked, budget);
+        }
+        // no need to expand pre, since it is guaranteed to be free of brace-sets
+        const pre = m.pre;
+        // This set and the rest of the string, literal: for a set that cannot
+        // expand, and for one the step budget runs out on. Once it is overdrawn,
+        // every set still being expanded, at every level, stays literal like this -
+        // otherwise each level above would go on combining, and wrapping and
+        // expanding again, results the budget was too small for.
+        const literal = () => combine(acc, pre + '{' + m.body + '}' + m.post, [''], max, maxLength, dropEmpties, budget);
+        if (/\$$/.test(pre)) {
+            acc = combine(acc, pre + '{' + m.body + '}', [''], max, maxLength, dropEmpties && !m.post.length, budget);
+            firstGroup = false;
+            if (!m.post.length)
+                break;
+            str = m.post;
+            masked = masked.slice(m.end + 1);
+            continue;
+        }
+        const isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
+        const isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(m.body);
+        const isSequence = isNumericSequence || isAlphaSequence;
+        const isOptions = m.body.indexOf(',') >= 0;
+        if (!isSequence && !isOptions) {
+            // {a},b}
+            if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
+                rewrites++;
+                str = m.pre + '{' + m.body + escClose + m.post;
+                // Taking a `}` away never gives an unmatched `{` a partner, so what
+                // is masked stays unmatched. The `{` it closed can be left without
+                // one, and the next scan masks it.
+                masked =
+                    masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
+                isTop = true;
+                continue;
+            }
+            // Nothing here expands, so the whole remaining string is literal.
+            return literal();
+        }
+        if (firstGroup) {
+            dropEmpties = isTop && !isSequence;
+            firstGroup = false;
+        }
+        let values;
+        if (isSequence) {
+            values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
+            if (!values) {
+                return literal();
+            }
+        }
+        else {
+            let n = parseCommaParts(m.body, budget);
+            // The step budget ran out partway through the set.
+            if (!n) {
+                return literal();
+            }
+            if (n.length === 1 && n[0] !== undefined) {
+                // x{{a,b}}y ==> x{a}y x{b}y
+                n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
+                // The step budget ran out expanding the set's only part.
+                if (budget.remaining < 0) {
+                    return literal();
+                }
+                //XXX is this necessary? Can't seem to hit it in tests.
+                /* c8 ignore start */
+                if (n.length === 1) {
+                    const next = combine(acc, pre + n[0], [''], max, maxLength, dropEmpties && !m.post.length, budget);
+                    if (budget.remaining < 0) {
+                        return literal();
+                    }
+                    acc = next;
+                    if (!m.post.length)
+                        break;
+                    str = m.post;
+                    masked = masked.slice(m.end + 1);
+                    continue;
+                }
+                /* c8 ignore stop */
+            }
+            // Values that `combine` is going to drop as empty produce no result, so
+            // they must not count against `max` - otherwise `{a,,b}` with `max: 2`
+            // would stop at `['a', '']` and yield one result instead of two. Skipping
+            // them outright keeps `values` bounded while leaving `max` a bound on
+            // *kept* results.
+            let dropsEmpties = dropEmpties && !m.post.length && !pre;
+            for (let d = 0; dropsEmpties && d < acc.length; d++) {
+                if (acc[d]) {
+                    dropsEmpties = false;
+                }
+            }
+            values = [];
+            let valuesLength = 0;
+            outer: for (let j = 0; j < n.length; j++) {
+                const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
+                // The step budget ran out expanding a member.
+                if (budget.remaining < 0) {
+                    return literal();
+                }
+                for (let k = 0; k < expanded.length; k++) {
+                    const v = expanded[k];
+                    if (dropsEmpties && !v)
+                        continue;
+                    if (values.length >= max ||
+                        valuesLength + v.length > maxLength) {
+                        break outer;
+                    }
+                    values.push(v);
+                    valuesLength += v.length;
+                }
+            }
+        }
+        const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
+        // The step budget ran out combining the set's values in.
+        if (budget.remaining < 0) {
+            return literal();
+        }
+        acc = next;
+        if (!m.post.length)
+            break;
+        str = m.post;
+        masked = masked.slice(m.end + 1);
+    }
+    return acc;
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/@isaacs/nonrecursive-glob-match/dist/esm/numeric-range.js
+// One digit, or a class of digits from a to b.
+const digit = (a, b) => a === b ?
+    { t: 'lit', ch: String(a) }
+    : { t: 'class', re: new RegExp(`^[${a}-${b}]$`) };
+const prefix = (d, alts) => alts.map(s => [digit(d, d), ...s]);
+// The digit strings from a to b, which have the same length.
+const fixed = (a, b) => {
+    if (!a)
+        return [[]];
+    let lo = +a[0];
+    let hi = +b[0];
+    const ra = a.slice(1);
+    const rb = b.slice(1);
+    if (lo === hi)
+        return prefix(lo, fixed(ra, rb));
+    const zeros = '0'.repeat(ra.length);
+    const nines = '9'.repeat(ra.length);
+    const out = [];
+    if (ra !== zeros)
+        out.push(...prefix(lo++, fixed(ra, nines)));
+    const last = rb === nines ? [] : prefix(hi--, fixed(zeros, rb));
+    if (lo <= hi) {
+        out.push([digit(lo, hi), ...Array.from(ra, () => digit(0, 9))]);
+    }
+    out.push(...last);
+    return out;
+};
+// The numbers from a to b, where 0 <= a <= b. If width is set, each
+// one has leading zeros to make it that many digits.
+const nonneg = (a, b, width) => {
+    if (width) {
+        return fixed(String(a).padStart(width, '0'), String(b).padStart(width, '0'));
+    }
+    const out = [];
+    for (let len = String(a).length; len <= String(b).length; len++) {
+        const lo = Math.max(a, len === 1 ? 0 : 10 ** (len - 1));
+        const hi = Math.min(b, 10 ** len - 1);
+        out.push(...fixed(String(lo), String(hi)));
+    }
+    return out;
+};
+/**
+ * The strings that the bash brace expansion `{lo..hi}` makes, as
+ * the alternatives of an `@(...)` extglob. Each one is a sequence of
+ * digits and digit classes, so there are only a few of them, even for
+ * a large range.
+ *
+ * If either end has a leading zero, such as `{01..10}`, each number
+ * has leading zeros to make it as long as the longer end, counting a
+ * `-` sign. So `{-05..3}` makes `-05` to `-01`, then `000` to `003`.
+ *
+ * Returns undefined if either end is not a safe integer.
+ */
+const numericRange = (loStr, hiStr) => {
+    let lo = Number(loStr);
+    let hi = Number(hiStr);
+    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi))
+        return;
+    if (lo > hi)
+        [lo, hi] = [hi, lo];
+    const padded = /^-?0\d/.test(loStr) || /^-?0\d/.test(hiStr);
+    const width = padded ? Math.max(loStr.length, hiStr.length) : 0;
+    const out = [];
+    if (lo < 0) {
+        const neg = nonneg(Math.max(-hi, 1), -lo, width && width - 1);
+        out.push(...neg.map(s => [{ t: 'lit', ch: '-' }, ...s]));
+    }
+    if (hi >= 0)
+        out.push(...nonneg(Math.max(lo, 0), hi, width));
+    return out;
+};
+//# sourceMappingURL=numeric-range.js.map
+;// CONCATENATED MODULE: ./node_modules/@isaacs/nonrecursive-glob-match/dist/esm/parse-class.js
+// translate the various posix character classes into unicode properties
+// this works across all unicode locales
+// { <posix class>: [<translation>, negated]
+const posixClasses = {
+    '[:alnum:]': ['\\p{L}\\p{Nl}\\p{Nd}'],
+    '[:alpha:]': ['\\p{L}\\p{Nl}'],
+    '[:ascii:]': ['\\x' + '00-\\x' + '7f'],
+    '[:blank:]': ['\\p{Zs}\\t'],
+    '[:cntrl:]': ['\\p{Cc}'],
+    '[:digit:]': ['\\p{Nd}'],
+    '[:graph:]': ['\\p{Z}\\p{C}', true],
+    '[:lower:]': ['\\p{Ll}'],
+    '[:print:]': ['\\p{C}', true],
+    '[:punct:]': ['\\p{P}\\p{S}'],
+    '[:space:]': ['\\p{Z}\\t\\r\\n\\v\\f'],
+    '[:upper:]': ['\\p{Lu}'],
+    '[:word:]': ['\\p{L}\\p{Nl}\\p{Nd}\\p{Pc}'],
+    '[:xdigit:]': ['A-Fa-f0-9'],
+};
+// only need to escape a few things inside of brace expressions
+// escapes: [ \ ] -
+const braceEscape = (s) => s.replace(/[[\]\\-]/g, '\\$&');
+const noMatch = /$./;
+// Takes a glob string at a posix brace expression. Returns a RegExp
+// that tests one character, and the number of glob chars consumed.
+// If the class is not closed, consumed is 0, and the `[` must be
+// treated as a literal character.
+// Out of order ranges are removed. If nothing is left, the RegExp
+// is `/$./`, and the rest of the glob is consumed, so that the
+// whole glob cannot match.
+const parseClass = (glob, position, nocase = false, form) => {
+    // normalize one class member, if it stays one code point
+    const norm = (c) => {
+        const n = form ? c.normalize(form) : c;
+        return [...n].length === 1 ? n : c;
+    };
+    const pos = position;
+    /* c8 ignore start */
+    if (glob.charAt(pos) !== '[') {
+        throw new Error('not in a brace expression');
+    }
+    /* c8 ignore stop */
+    const ranges = [];
+    const negs = [];
+    let i = pos + 1;
+    let sawStart = false;
+    let escaping = false;
+    let negate = false;
+    let endPos = pos;
+    let rangeStart = '';
+    WHILE: while (i < glob.length) {
+        const c = String.fromCodePoint(glob.codePointAt(i));
+        if ((c === '!' || c === '^') && i === pos + 1) {
+            negate = true;
+            i++;
+            continue;
+        }
+        if (c === ']' && sawStart && !escaping) {
+            endPos = i + 1;
+            break;
+        }
+        sawStart = true;
+        if (c === '\\') {
+            if (!escaping) {
+                escaping = true;
+                i++;
+                continue;
+            }
+            // escaped \ char, fall through and treat like normal char
+        }
+        if (c === '[' && !escaping) {
+            // either a posix class, a collation equivalent, or just a [
+            for (const [cls, [unip, neg]] of Object.entries(posixClasses)) {
+                if (glob.startsWith(cls, i)) {
+                    // invalid, [a-[] is fine, but not [a-[:alpha]]
+                    if (rangeStart) {
+                        return [noMatch, glob.length - pos];
+                    }
+                    i += cls.length;
+                    if (neg)
+                        negs.push(unip);
+                    else
+                        ranges.push(unip);
+                    continue WHILE;
+                }
+            }
+        }
+        // now it's just a normal character, effectively
+        escaping = false;
+        const n = norm(c);
+        if (rangeStart) {
+            // throw this range away if it's not valid, but others
+            // can still match.
+            if (n.codePointAt(0) > rangeStart.codePointAt(0)) {
+                ranges.push(braceEscape(rangeStart) + '-' + braceEscape(n));
+            }
+            else if (n === rangeStart) {
+                ranges.push(braceEscape(n));
+            }
+            rangeStart = '';
+            i += c.length;
+            continue;
+        }
+        // now might be the start of a range.
+        // can be either c-d or c-] or c<more...>] or c] at this point
+        if (glob.startsWith('-]', i + c.length)) {
+            ranges.push(braceEscape(n + '-'));
+            i += c.length + 1;
+            continue;
+        }
+        if (glob.startsWith('-', i + c.length)) {
+            rangeStart = n;
+            i += c.length + 1;
+            continue;
+        }
+        // not the start of a range, just a single character
+        ranges.push(braceEscape(n));
+        i += c.length;
+    }
+    if (endPos < i) {
+        // didn't see the end of the class, not a valid class,
+        // but might still be valid as a literal match.
+        return [noMatch, 0];
+    }
+    // if we got no ranges and no negates, then we have a range that
+    // cannot possibly match anything, and that poisons the whole glob
+    if (!ranges.length && !negs.length) {
+        return [noMatch, glob.length - pos];
+    }
+    const sranges = '[' + (negate ? '^' : '') + ranges.join('') + ']';
+    const snegs = '[' + (negate ? '' : '^') + negs.join('') + ']';
+    const comb = '^' +
+        (ranges.length && negs.length ? '(' + sranges + '|' + snegs + ')'
+            : ranges.length ? sranges
+                : snegs);
+    return [new RegExp(comb, nocase ? 'iu' : 'u'), endPos - pos];
+};
+//# sourceMappingURL=parse-class.js.map
+;// CONCATENATED MODULE: ./node_modules/@isaacs/nonrecursive-glob-match/dist/esm/index.js
+
+
+// the end of the pattern, or of a negated sub-pattern
+const MATCH = { t: 'match', id: 0 };
+const extTypes = '!?+*@';
+const lit = (ch) => ({ t: 'lit', ch });
+const reEscape = (s) => s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+// a RegExp that only matches `s`, with unicode case folding
+const newFoldRe = (s) => new RegExp(`^${reEscape(s)}$`, 'iu');
+// foldRe for one literal char. The same chars are in most patterns,
+// so keep them. A RegExp without the `g` or `y` flag has no state to
+// share.
+const foldCache = new Map();
+const foldRe = (ch) => {
+    let re = foldCache.get(ch);
+    if (!re) {
+        re = newFoldRe(ch);
+        if (foldCache.size >= 1000)
+            foldCache.clear();
+        foldCache.set(ch, re);
+    }
+    return re;
+};
+const litMatch = (l, c) => {
+    if (c === l.ch)
+        return true;
+    if (!l.re)
+        return false;
+    const code = c.charCodeAt(0);
+    if (code >= 128)
+        return l.re.test(c);
+    const ascii = (l.ascii ??= new Uint8Array(128));
+    ascii[code] ||= l.re.test(c) ? 1 : 2;
+    return ascii[code] === 1;
+};
+const esm_tokenize = (p, nocase, noext, form, mark) => {
+    const toks = [];
+    for (let i = 0; i < p.length;) {
+        const c = String.fromCodePoint(p.codePointAt(i));
+        if (mark) {
+            // a \ before a range would only escape its first char
+            const m = c === '\\' && p.startsWith(mark, i + 1) ? 1 : 0;
+            if (m || c === mark) {
+                const start = i + m + mark.length;
+                const end = p.indexOf(mark, start);
+                const r = /^(-?\d+)\.\.(-?\d+)$/.exec(p.slice(start, end));
+                const alts = end !== -1 && r && numericRange(r[1], r[2]);
+                if (alts) {
+                    toks.push({ t: 'ext', type: '@', alts });
+                    i = end + mark.length;
+                    continue;
+                }
+            }
+        }
+        if (c === '\\') {
+            // a trailing \ is a literal \
+            const e = p.codePointAt(i + 1);
+            const ch = e === undefined ? c : String.fromCodePoint(e);
+            toks.push(lit(ch));
+            i += 1 + ch.length;
+            continue;
+        }
+        if (c === '[') {
+            const [re, consumed] = parseClass(p, i, nocase, form);
+            if (consumed) {
+                toks.push({ t: 'class', re });
+                i += consumed;
+                continue;
+            }
+        }
+        if (!noext && extTypes.includes(c) && p[i + 1] === '(') {
+            toks.push({ t: 'open', type: c });
+            i += 2;
+            continue;
+        }
+        toks.push(!noext && c === '|' ? { t: 'bar' }
+            : !noext && c === ')' ? { t: 'close' }
+                : c === '*' ? { t: 'star' }
+                    : c === '?' ? { t: 'any' }
+                        : lit(c));
+        i += c.length;
+    }
+    return toks;
+};
+// map each open token index to the index of its close token
+const pair = (toks) => {
+    const pairs = new Map();
+    const stack = [];
+    toks.forEach((tok, i) => {
+        if (tok.t === 'open')
+            stack.push(i);
+        else if (tok.t === 'close' && stack.length)
+            pairs.set(stack.pop(), i);
+    });
+    return pairs;
+};
+// build the alternatives between start and end. An open token that
+// is not closed is never inside a closed extglob, so bar and close
+// tokens are only literal at the top level.
+const build = (toks, pairs, start, end, top) => {
+    let seq = [];
+    const alts = [seq];
+    for (let i = start; i < end; i++) {
+        const tok = toks[i];
+        const close = pairs.get(i);
+        if (tok.t === 'open' && close !== undefined) {
+            const sub = build(toks, pairs, i + 1, close, false);
+            seq.push({ t: 'ext', type: tok.type, alts: sub });
+            i = close;
+        }
+        else if (tok.t === 'bar' && !top) {
+            alts.push((seq = []));
+        }
+        else if (tok.t === 'open') {
+            seq.push(lit(tok.type), lit('('));
+        }
+        else if (tok.t === 'bar') {
+            seq.push(lit('|'));
+        }
+        else if (tok.t === 'close') {
+            seq.push(lit(')'));
+        }
+        else {
+            seq.push(tok);
+        }
+    }
+    return alts;
+};
+// normalize each run of literal chars as one string, so that a char
+// and the combining marks after it compose (or decompose) together.
+// Syntax is already parsed, so a char that normalizes to a syntax
+// char (such as full-width `＊` in NFKC) stays a literal.
+const normalize = (items, form) => {
+    const out = [];
+    let run = '';
+    const flush = () => {
+        for (const ch of run.normalize(form))
+            out.push(lit(ch));
+        run = '';
+    };
+    for (const it of items) {
+        if (it.t === 'lit') {
+            run += it.ch;
+            continue;
+        }
+        flush();
+        out.push(it.t === 'ext' ?
+            { ...it, alts: it.alts.map(a => normalize(a, form)) }
+            : it);
+    }
+    flush();
+    return out;
+};
+// the start node, and the number of node ids. Ids are dense, from 0
+// for the match node.
+const compile = (items, nocase) => {
+    let id = 1;
+    const split = (out) => ({ t: 'split', id: id++, out });
+    const seq = (items, next) => items.reduceRight((next, it) => item(it, next), next);
+    const item = (it, next) => {
+        switch (it.t) {
+            case 'lit':
+                const re = nocase ? foldRe(it.ch) : undefined;
+                return { t: 'lit', id: id++, ch: it.ch, re, next };
+            case 'any':
+            case 'star':
+                return { t: it.t, id: id++, next };
+            case 'class':
+                return { t: 'class', id: id++, re: it.re, next };
+        }
+        const alts = (next) => it.alts.map(a => seq(a, next));
+        switch (it.type) {
+            case '@':
+                return split(alts(next));
+            case '?':
+                return split([next, ...alts(next)]);
+            case '!':
+                return { t: 'neg', id: id++, sub: split(alts(MATCH)), next };
+        }
+        // * and +, loop back after each match
+        const after = split([]);
+        const entry = split(alts(after));
+        after.out.push(next, entry);
+        return it.type === '*' ? after : entry;
+    };
+    const start = seq(items, MATCH);
+    return [start, id];
+};
+// one line per node, in the order that a walk from the start
+// reaches them. Edges point to node ids. The nodes of a negated
+// sub-pattern are indented under their negation.
+const show = (start) => {
+    const lines = [];
+    const seen = new Set();
+    const ref = (n) => (n.t === 'match' ? 'match' : String(n.id));
+    const walk = (n, indent) => {
+        if (n.t === 'match' || seen.has(n))
+            return;
+        seen.add(n);
+        const line = (desc) => lines.push(`${indent}${n.id}: ${desc}`);
+        switch (n.t) {
+            case 'split':
+                line(`split -> ${n.out.map(ref).join(', ')}`);
+                for (const o of n.out)
+                    walk(o, indent);
+                return;
+            case 'neg':
+                line(`!(${ref(n.sub)}) -> ${ref(n.next)}`);
+                walk(n.sub, indent + '  ');
+                return walk(n.next, indent);
+            case 'lit':
+                line(`${JSON.stringify(n.ch)} -> ${ref(n.next)}`);
+                break;
+            case 'class':
+                line(`${n.re} -> ${ref(n.next)}`);
+                break;
+            default:
+                line(`${n.t === 'any' ? '?' : '*'} -> ${ref(n.next)}`);
+        }
+        walk(n.next, indent);
+    };
+    walk(start, '');
+    return [`start -> ${ref(start)}`, ...lines].join('\n');
+};
+// The threads at one position in the string. Each node thread is
+// only kept once, and runs with the same state are only kept once,
+// so that identical threads merge. The match node is not in
+// `threads`, because it can not step. It sets `match` instead.
+class State {
+    // set by the Sim, to mark the nodes that this state has
+    gen;
+    threads = [];
+    match = false;
+    runs = [];
+    // the sorted ids of the threads, with 0 for a match, once the
+    // state is done
+    ids = [];
+    constructor(gen) {
+        this.gen = gen;
+    }
+    // no threads, so nothing more can match
+    get dead() {
+        return !this.threads.length && !this.match && !this.runs.length;
+    }
+}
+// true if the two states hold the same threads
+const sameState = (a, b) => {
+    if (a.ids.length !== b.ids.length)
+        return false;
+    if (a.runs.length !== b.runs.length)
+        return false;
+    if (a.ids.some((id, i) => id !== b.ids[i]))
+        return false;
+    return a.runs.every(r => b.runs.some(o => o.neg === r.neg && sameState(o.state, r.state)));
+};
+const marks = (size) => ({
+    has: new Float64Array(size),
+    seen: new Float64Array(size),
+    gen: 0,
+});
+class Sim {
+    // `.` and `..` only match literal dots, even with `dot:true`
+    dots;
+    // the string starts with `.`, and `dot:true` is not set
+    dotStart;
+    #marks;
+    constructor(dots, dotStart, marks) {
+        this.dots = dots;
+        this.dotStart = dotStart;
+        this.#marks = marks;
+    }
+    state() {
+        return new State(++this.#marks.gen);
+    }
+    // sort the ids of a state, once it has all of its threads
+    done(state) {
+        state.ids = state.threads.map(n => n.id).sort((a, b) => a - b);
+        if (state.match)
+            state.ids.unshift(MATCH.id);
+        return state;
+    }
+    // true the first time that the state walks through the node, so
+    // that loops in the graph stop
+    #visit(state, node) {
+        const { seen } = this.#marks;
+        if (seen[node.id] === state.gen)
+            return false;
+        seen[node.id] = state.gen;
+        return true;
+    }
+    #addThread(state, node) {
+        const { has } = this.#marks;
+        if (has[node.id] === state.gen)
+            return false;
+        has[node.id] = state.gen;
+        state.threads.push(node);
+        return true;
+    }
+    // wildcards only match a leading dot if `dot:true`. In a negated
+    // sub-pattern, this does not apply, because the negation itself
+    // can not match a leading dot.
+    restricted(i, top) {
+        return top && (this.dots || (this.dotStart && i === 0));
+    }
+    add(state, node, i, top) {
+        switch (node.t) {
+            case 'split':
+                if (!this.#visit(state, node))
+                    return;
+                for (const o of node.out)
+                    this.add(state, o, i, top);
+                return;
+            case 'neg':
+                if (!this.#visit(state, node))
+                    return;
+                const sub = this.state();
+                this.add(sub, node.sub, i, false);
+                this.done(sub);
+                return this.addRun(state, { t: 'run', neg: node, state: sub }, i, top);
+            case 'star':
+                // a * can not start a dotfile, even if it matches nothing
+                if (this.restricted(i, top))
+                    return;
+                if (this.#addThread(state, node))
+                    this.add(state, node.next, i, top);
+                return;
+            case 'match':
+                state.match = true;
+                return;
+            default:
+                this.#addThread(state, node);
+        }
+    }
+    addRun(state, run, i, top) {
+        for (const r of state.runs) {
+            if (r.neg === run.neg && sameState(r.state, run.state))
+                return;
+        }
+        state.runs.push(run);
+        if (!run.state.match) {
+            this.add(state, run.neg.next, i, top);
+        }
+    }
+    // the threads after char `c`, at index `i`
+    step(state, c, i, top) {
+        const next = this.state();
+        for (const th of state.threads) {
+            switch (th.t) {
+                case 'lit':
+                    if (litMatch(th, c)) {
+                        this.add(next, th.next, i + 1, top);
+                    }
+                    break;
+                case 'any':
+                    if (!this.restricted(i, top))
+                        this.add(next, th.next, i + 1, top);
+                    break;
+                case 'class':
+                    if (!this.restricted(i, top) && th.re.test(c)) {
+                        this.add(next, th.next, i + 1, top);
+                    }
+                    break;
+                case 'star':
+                    if (!this.restricted(i, top))
+                        this.add(next, th, i + 1, top);
+            }
+        }
+        if (!this.restricted(i, top)) {
+            for (const run of state.runs) {
+                // a sub-pattern with no threads can not match again, so the
+                // run stays the same
+                if (run.state.dead) {
+                    this.addRun(next, run, i + 1, top);
+                    continue;
+                }
+                const sub = this.step(run.state, c, i, false);
+                this.addRun(next, { t: 'run', neg: run.neg, state: sub }, i + 1, top);
+            }
+        }
+        return this.done(next);
+    }
+}
+// A canonical key for the threads in a state. States with the same
+// key hold the same threads, so they match the same strings.
+const stateKey = (state) => {
+    const ids = state.ids.join();
+    if (!state.runs.length)
+        return ids;
+    const runs = state.runs.map(r => `${r.neg.id}(${stateKey(r.state)})`);
+    return `${ids}|${runs.sort().join('|')}`;
+};
+// The cache can hold about this many chars of state keys and
+// transitions. When it is full, it is cleared, so that a pattern
+// can not use an unbounded amount of memory.
+const DFA_BUDGET = 1 << 18;
+// A cache of the states that the simulation reaches, built as the
+// matcher is used. Each char of a string is then one Map lookup,
+// once the states that it leads to are known.
+//
+// The dot rules only restrict the first char of a dotfile (strings
+// that are only `.` or `..` do not use the cache). So a dotfile
+// starts at its own state, which takes its first step with the
+// restriction, and every other state takes steps without it.
+class Dfa {
+    #start;
+    #states = new Map();
+    #size = 0;
+    #plain;
+    #dotStart;
+    #sim;
+    #dotSim;
+    constructor(start, marks) {
+        this.#start = start;
+        this.#sim = new Sim(false, false, marks);
+        this.#dotSim = new Sim(false, true, marks);
+    }
+    #make(state) {
+        return {
+            state,
+            match: state.match,
+            dead: state.dead,
+            next: new Map(),
+        };
+    }
+    #intern(state) {
+        const key = stateKey(state);
+        const found = this.#states.get(key);
+        if (found)
+            return found;
+        if (this.#size > DFA_BUDGET)
+            this.#clear();
+        const d = this.#make(state);
+        this.#states.set(key, d);
+        this.#size += key.length + 1;
+        return d;
+    }
+    #clear() {
+        this.#states.clear();
+        this.#size = 0;
+        this.#plain = undefined;
+        this.#dotStart = undefined;
+    }
+    start(dotStart) {
+        if (dotStart) {
+            if (this.#dotStart)
+                return this.#dotStart;
+            const state = this.#dotSim.state();
+            this.#dotSim.add(state, this.#start, 0, true);
+            return (this.#dotStart = this.#make(this.#dotSim.done(state)));
+        }
+        if (this.#plain)
+            return this.#plain;
+        const state = this.#sim.state();
+        this.#sim.add(state, this.#start, 0, true);
+        return (this.#plain = this.#intern(this.#sim.done(state)));
+    }
+    // the next state, after a miss in `d.ascii`
+    next(d, c) {
+        const code = c.charCodeAt(0);
+        const found = code < 128 ? undefined : d.next.get(c);
+        if (found)
+            return found;
+        // the dotfile start is not in the cache, so it is never shared
+        const n = d === this.#dotStart ?
+            this.#intern(this.#dotSim.step(d.state, c, 0, true))
+            : this.#intern(this.#sim.step(d.state, c, 1, true));
+        if (code < 128) {
+            if (!d.ascii) {
+                d.ascii = new Array(128);
+                this.#size += 128;
+            }
+            d.ascii[code] = n;
+        }
+        else {
+            d.next.set(c, n);
+        }
+        this.#size++;
+        return n;
+    }
+}
+// the nodes in order, if the graph is a single chain
+const linear = (start) => {
+    const nodes = [];
+    for (let n = start; n.t !== 'match'; n = n.next) {
+        if (n.t === 'split' || n.t === 'neg')
+            return undefined;
+        nodes.push(n);
+    }
+    return nodes;
+};
+// Match a chain of nodes. Each node other than `*` matches exactly
+// one char, so on a failure it is enough to go back to the last `*`
+// and let it match one more char. This takes at most
+// nodes.length * chars.length steps.
+const testLinear = (nodes, chars, start, end) => {
+    let ni = 0;
+    let ci = start;
+    let starNi = -1;
+    let starCi = 0;
+    while (ci < end) {
+        const n = nodes[ni];
+        if (n?.t === 'star') {
+            starNi = ni++;
+            starCi = ci;
+            continue;
+        }
+        const c = chars[ci];
+        if (n &&
+            (n.t === 'any' ||
+                (n.t === 'lit' && litMatch(n, c)) ||
+                (n.t === 'class' && n.re.test(c)))) {
+            ni++;
+            ci++;
+            continue;
+        }
+        if (starNi === -1)
+            return false;
+        ni = starNi + 1;
+        ci = ++starCi;
+    }
+    while (nodes[ni]?.t === 'star')
+        ni++;
+    return ni === nodes.length;
+};
+// The least and most chars that the items can match. These are only
+// bounds: a negation can match a string of any length, so it counts
+// as 0 to Infinity.
+const lengths = (items) => {
+    let min = 0;
+    let max = 0;
+    for (const it of items) {
+        const [lo, hi] = itemLengths(it);
+        min += lo;
+        max += hi;
+    }
+    return [min, max];
+};
+const itemLengths = (it) => {
+    if (it.t === 'star')
+        return [0, Infinity];
+    if (it.t !== 'ext')
+        return [1, 1];
+    if (it.type === '!')
+        return [0, Infinity];
+    const alts = it.alts.map(lengths);
+    const min = Math.min(...alts.map(a => a[0]));
+    const max = Math.max(...alts.map(a => a[1]));
+    // a loop of alternatives that only match the empty string is empty
+    const loop = max === 0 ? 0 : Infinity;
+    return (it.type === '@' ? [min, max]
+        : it.type === '?' ? [0, max]
+            : it.type === '*' ? [0, loop]
+                : [min, loop]);
+};
+// true if the chars from `start` match the literals
+const hasAffix = (lits, chars, start) => {
+    for (let j = 0; j < lits.length; j++) {
+        if (!litMatch(lits[j], chars[start + j]))
+            return false;
+    }
+    return true;
+};
+// a `/`, or half of a surrogate pair
+const slashOrSurrogate = /[/\ud800-\udfff]/;
+const surrogate = /[\ud800-\udfff]/;
+// a string can be indexed by code point, unless it has surrogate
+// pairs
+const codePoints = (s) => surrogate.test(s) ? [...s] : s;
+const noSlash = (s) => {
+    if (s.includes('/')) {
+        throw new Error('can only match a single path portion, got: ' + s);
+    }
+};
+class Matcher {
+    pattern;
+    options;
+    #start;
+    // the number of node ids
+    #size;
+    #marks;
+    // the Sim for strings that are only `.` or `..`
+    #dotsSim;
+    // the string to compare, if the pattern has no magic. With
+    // `nocase:true`, the RegExp that folds case is made when it is
+    // first used.
+    #literal;
+    #literalFold = false;
+    #literalRe;
+    // the nodes between the prefix and suffix, if the graph is a
+    // single chain
+    #linear;
+    // the linear nodes are only `*` and `?`, so the length bounds and
+    // the prefix and suffix decide the match
+    #wild = false;
+    // the least and most chars that a match can have
+    #min = 0;
+    #max = Infinity;
+    // the literals that a match must start and end with. Each one
+    // matches exactly one char, and they are distinct items in the
+    // pattern, so a string that does not have them can not match.
+    #prefix = [];
+    #suffix = [];
+    // the prefix and suffix as strings, if they do not fold case
+    #prefixStr;
+    #suffixStr;
+    // there is a prefix or suffix to check
+    #affix = false;
+    #dfa;
+    #form;
+    constructor(pattern, options = {}) {
+        if (pattern.includes('/')) {
+            throw new Error('can only match a single path portion, got pattern: ' + pattern);
+        }
+        this.pattern = pattern;
+        this.options = options;
+        const { nocase = false, noext = false, normalize: n } = options;
+        this.#form = n === true ? 'NFC' : n || undefined;
+        // a pattern that is only an empty extglob is a literal string,
+        // except for `!()`, which matches any non-empty string
+        const literal = /^[?*+@]\(\)$/.test(pattern);
+        const toks = esm_tokenize(pattern, nocase, noext || literal, this.#form, options.rangeMark);
+        let [items] = build(toks, pair(toks), 0, toks.length, true);
+        if (this.#form)
+            items = normalize(items, this.#form);
+        const [start, size] = compile(items, nocase);
+        this.#start = start;
+        this.#size = size;
+        if (items.every(it => it.t === 'lit')) {
+            this.#literal = items.map(it => it.ch).join('');
+            this.#literalFold = nocase;
+        }
+        else {
+            const lit = (it) => it.t !== 'lit' ? undefined
+                : nocase ? { ch: it.ch, re: foldRe(it.ch) }
+                    : { ch: it.ch };
+            for (const it of items) {
+                const l = lit(it);
+                if (!l)
+                    break;
+                this.#prefix.push(l);
+            }
+            for (let j = items.length - 1; j >= 0; j--) {
+                const l = lit(items[j]);
+                if (!l)
+                    break;
+                this.#suffix.unshift(l);
+            }
+            this.#affix = !!(this.#prefix.length || this.#suffix.length);
+            if (!nocase) {
+                this.#prefixStr = this.#prefix.map(l => l.ch).join('');
+                this.#suffixStr = this.#suffix.map(l => l.ch).join('');
+            }
+            this.#linear = linear(this.#start)?.slice(this.#prefix.length, -this.#suffix.length || undefined);
+            this.#wild = !!this.#linear?.every(n => n.t === 'star' || n.t === 'any');
+            const [min, max] = lengths(items);
+            this.#min = min;
+            this.#max = max;
+        }
+    }
+    test(s) {
+        // The `/` check uses the string as given, so with normalization it
+        // is a separate step. Otherwise, one scan finds both a `/` and the
+        // surrogate pairs that stop the string being indexed by code point.
+        if (this.#form) {
+            noSlash(s);
+            return this.#test(s.normalize(this.#form));
+        }
+        if (slashOrSurrogate.test(s)) {
+            noSlash(s);
+            return this.#test(s, [...s]);
+        }
+        return this.#test(s, s);
+    }
+    /**
+     * The same as {@link Matcher#test}, but the string is not checked
+     * for `/` chars, so the result for a string that has one is not
+     * defined. Only use it for a string that is known to be one path
+     * portion, such as a part of a path that was split on `/`. It can
+     * be faster, because some patterns do not need to look at each char
+     * of the string.
+     */
+    testUnchecked(s) {
+        return this.#test(this.#form ? s.normalize(this.#form) : s);
+    }
+    // Test a string that has no `/`. `chars` indexes it by code point.
+    // If it is not given, it is only found if a step needs it.
+    #test(s, chars) {
+        if (this.#literal !== undefined) {
+            return this.#literalFold ?
+                (this.#literalRe ??= newFoldRe(this.#literal)).test(s)
+                : s === this.#literal;
+        }
+        // the length check means that the prefix and suffix do not
+        // overlap. Without the chars, the length in code points is from
+        // half of the UTF-16 length (if each one is a surrogate pair) to
+        // all of it, which is often enough to know.
+        const min = this.#min;
+        const max = this.#max;
+        if (chars === undefined) {
+            const most = s.length;
+            const least = (most + 1) >> 1;
+            if (most < min || least > max)
+                return false;
+            if (least < min || most > max)
+                chars = codePoints(s);
+        }
+        if (chars !== undefined &&
+            (chars.length < min || chars.length > max)) {
+            return false;
+        }
+        const prefix = this.#prefix.length;
+        if (this.#affix) {
+            if (this.#prefixStr !== undefined && this.#suffixStr !== undefined) {
+                if (!s.startsWith(this.#prefixStr) ||
+                    !s.endsWith(this.#suffixStr)) {
+                    return false;
+                }
+            }
+            else {
+                chars ??= codePoints(s);
+                const end = chars.length - this.#suffix.length;
+                if (!hasAffix(this.#prefix, chars, 0) ||
+                    !hasAffix(this.#suffix, chars, end)) {
+                    return false;
+                }
+            }
+        }
+        const dotStart = !this.options.dot && s.startsWith('.');
+        if (this.#linear) {
+            // `.` and `..` only match literal dots, even with `dot:true`
+            if (s === '.' || s === '..')
+                return false;
+            // only a literal can match the leading dot. A `*` can not
+            // start a dotfile, even if it matches nothing.
+            if (dotStart && !prefix)
+                return false;
+            if (this.#wild)
+                return true;
+            chars ??= codePoints(s);
+            const end = chars.length - this.#suffix.length;
+            return testLinear(this.#linear, chars, prefix, end);
+        }
+        chars ??= codePoints(s);
+        if (s === '.' || s === '..') {
+            this.#marks ??= marks(this.#size);
+            const sim = (this.#dotsSim ??= new Sim(true, false, this.#marks));
+            const start = sim.state();
+            sim.add(start, this.#start, 0, true);
+            let state = sim.done(start);
+            for (let i = 0; i < chars.length; i++) {
+                state = sim.step(state, chars[i], i, true);
+            }
+            return state.match;
+        }
+        this.#marks ??= marks(this.#size);
+        const dfa = (this.#dfa ??= new Dfa(this.#start, this.#marks));
+        let d = dfa.start(dotStart);
+        // read char codes from the string, so that a one-char string is
+        // only made for a cache miss
+        const str = chars === s;
+        for (let i = 0; i < chars.length; i++) {
+            if (d.dead)
+                return false;
+            const code = str ? s.charCodeAt(i) : chars[i].charCodeAt(0);
+            d = d.ascii?.[code] ?? dfa.next(d, chars[i]);
+        }
+        return d.match;
+    }
+    /** a readable listing of the state machine */
+    toString() {
+        return show(this.#start);
+    }
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/assert-valid-pattern.js
+const MAX_PATTERN_LENGTH = 1024 * 64;
+const assertValidPattern = (pattern) => {
+    if (typeof pattern !== 'string') {
+        throw new TypeError('invalid pattern');
+    }
+    if (pattern.length > MAX_PATTERN_LENGTH) {
+        throw new TypeError('pattern is too long');
+    }
+};
+//# sourceMappingURL=assert-valid-pattern.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/escape.js
+/**
+ * Escape all magic characters in a glob pattern.
+ *
+ * If the {@link MinimatchOptions.windowsPathsNoEscape}
+ * option is used, then characters are escaped by wrapping in `[]`, because
+ * a magic character wrapped in a character class can only be satisfied by
+ * that exact character.  In this mode, `\` is _not_ escaped, because it is
+ * not interpreted as a magic character, but instead as a path separator.
+ *
+ * If the {@link MinimatchOptions.magicalBraces} option is used,
+ * then braces (`{` and `}`) will be escaped.
+ *
+ * A leading `#` or `!` is escaped as well, so that the result is never a
+ * comment or a negated pattern. In `windowsPathsNoEscape` mode, a leading
+ * `!` is written as `@(!)`, because `[!` starts a negated class.
+ */
+const escape_escape = (s, { windowsPathsNoEscape = false, magicalBraces = false, } = {}) => {
+    // don't need to escape +@! because we escape the parens
+    // that make those magic, and escaping ! as [!] isn't valid,
+    // because [!]] is a valid glob class meaning not ']'.
+    // However, at the start of the pattern, '!' negates the pattern and
+    // '#' makes it a comment, so the first character is handled below.
+    const e = magicalBraces ?
+        windowsPathsNoEscape ? s.replace(/[?*()[\]{}]/g, '[$&]')
+            : s.replace(/[?*()[\]\\{}]/g, '\\$&')
+        : windowsPathsNoEscape ? s.replace(/[?*()[\]]/g, '[$&]')
+            : s.replace(/[?*()[\]\\]/g, '\\$&');
+    const c = e.charAt(0);
+    if (c === '#') {
+        return (windowsPathsNoEscape ? '[#]' : '\\#') + e.slice(1);
+    }
+    if (c === '!') {
+        // '[!]' can not be used, because '[!' starts a negated class, and
+        // '\' is a path separator in windowsPathsNoEscape mode. '@(!)'
+        // matches only '!'. If extglobs are disabled with `noext`, it
+        // matches nothing, rather than everything.
+        return (windowsPathsNoEscape ? '@(!)' : '\\!') + e.slice(1);
+    }
+    return e;
+};
+//# sourceMappingURL=escape.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/unescape.js
+/**
+ * Un-escape a string that has been escaped with {@link escape}.
+ *
+ * If the {@link MinimatchOptions.windowsPathsNoEscape} option is used, then
+ * square-bracket escapes are removed, but not backslash escapes.
+ *
+ * For example, it will turn the string `'[*]'` into `*`, but it will not
+ * turn `'\\*'` into `'*'`, because `\` is a path separator in
+ * `windowsPathsNoEscape` mode.
+ *
+ * When `windowsPathsNoEscape` is not set, then both square-bracket escapes and
+ * backslash escapes are removed.
+ *
+ * Slashes (and backslashes in `windowsPathsNoEscape` mode) cannot be escaped
+ * or unescaped.
+ *
+ * When `magicalBraces` is not set, escapes of braces (`{` and `}`) will not be
+ * unescaped.
+ */
+const unescape_unescape = (s, { windowsPathsNoEscape = false, magicalBraces = true, } = {}) => {
+    // escape() writes a leading '!' as '@(!)' in windowsPathsNoEscape mode
+    if (windowsPathsNoEscape && s.startsWith('@(!)')) {
+        return ('!' + unescape_unescape(s.slice(4), { windowsPathsNoEscape, magicalBraces }));
+    }
+    if (magicalBraces) {
+        return windowsPathsNoEscape ?
+            s.replace(/\[([^/\\])\]/g, '$1')
+            : s
+                .replace(/((?!\\).|^)\[([^/\\])\]/g, '$1$2')
+                .replace(/\\([^/])/g, '$1');
+    }
+    return windowsPathsNoEscape ?
+        s.replace(/\[([^/\\{}])\]/g, '$1')
+        : s
+            .replace(/((?!\\).|^)\[([^/\\{}])\]/g, '$1$2')
+            .replace(/\\([^/{}])/g, '$1');
+};
+//# sourceMappingURL=unescape.js.map
+;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/index.js
+
+
+
+
+
+const DEFAULT_BRACE_EXPAND_MAX = 100_000;
+const DEFAULT_GLOB_STAR_RECURSION_MAX = 200;
+// avoid the annoying deprecation flag lol
+const AWE_KEY = ('allowWindow' + 'sEscape');
+const minimatch = (p, pattern, options) => {
+    assertValidPattern(pattern);
+    // shortcut: comments match nothing.
+    if (!options?.nocomment && pattern.charAt(0) === '#') {
+        return false;
+    }
+    return cachedMinimatch(pattern, options).match(p);
+};
+// The Minimatch objects that minimatch() used most recently, by options
+// and then by pattern. When the cache is full, it becomes the old one,
+// and the objects used from the old one are moved back to a new one.
+// So it keeps 256 to 512 objects.
+// The patterns can come from users, so the cache is also bounded by
+// the total weight of the objects (see cacheWeight()), and an object
+// that is too heavy is never kept. Otherwise a few unique patterns
+// with large brace expansions would fill the heap.
+let cache = new Map();
+let oldCache = new Map();
+let cacheSize = 0;
+let cacheTotalWeight = 0;
+const cacheMax = 256;
+const cacheMaxWeight = 1 << 15;
+const cacheMaxEntryWeight = 1 << 12;
+// About the memory that a compiled object keeps: the pattern and the
+// expanded patterns, of which each row in set is made.
+const cacheWeight = (mm) => {
+    let w = mm.pattern.length;
+    for (const s of mm.globSet) {
+        w += s.length + 1;
+        if (w > cacheMaxEntryWeight)
+            break;
+    }
+    return w;
+};
+// tsc fails here if a new option is in neither type. Add it to
+// optionsKey() too.
+const allOptionsKeyed = true;
+void allOptionsKeyed;
+// 0, 1 or 2 for undefined, falsy or truthy.
+const tri = (v) => v === undefined ? 0
+    : v ? 2
+        : 1;
+// The weight of each boolean option's base-3 digit in the key. The
+// weights below 24 are for optimizationLevel (1), platform (3) and
+// windowsPathsNoEscape (12). tsc fails here if a boolean option is
+// not in the list.
+const booleanWeights = new Map(Object.keys({
+    nobrace: 0,
+    nocomment: 0,
+    nonegate: 0,
+    noglobstar: 0,
+    noext: 0,
+    nonull: 0,
+    partial: 0,
+    dot: 0,
+    nocase: 0,
+    nocaseMagicOnly: 0,
+    magicalBraces: 0,
+    matchBase: 0,
+    flipNegate: 0,
+    preserveMultipleSlashes: 0,
+    windowsNoMagicRoot: 0,
+}).map((k, i) => [k, 24 * 3 ** i]));
+// The cache key for a set of options. It is a number, unless an
+// option is set to a value that the number can not show, such as
+// normalize or an uncommon platform. Then it is a JSON string.
+// The defaults give 0, the same key as no options.
+// It only reads the keys that are set, so that the speed does not
+// depend on the shape of the options object.
+const optionsKey = (o) => {
+    let n = 0;
+    let wpe = false;
+    // inherited keys too, because Minimatch reads them
+    // oxlint-disable-next-line guard-for-in
+    for (const k in o) {
+        const v = o[k];
+        switch (k) {
+            // the same test as the Minimatch constructor
+            case 'windowsPathsNoEscape':
+                if (v)
+                    wpe = true;
+                break;
+            case AWE_KEY:
+                if (v === false)
+                    wpe = true;
+                break;
+            case 'platform': {
+                // the same test as the Minimatch constructor
+                const p = v || defaultPlatform;
+                if (p === defaultPlatform)
+                    break;
+                if (p === 'darwin')
+                    n += 3;
+                else if (p === 'win32')
+                    n += 6;
+                else if (p === 'linux')
+                    n += 9;
+                else
+                    return JSON.stringify(o);
+                break;
+            }
+            case 'optimizationLevel':
+                // The same tests as Minimatch: 1 when undefined, then >= 2,
+                // >= 1, or else 0. The default level 1 adds 0.
+                if (v === undefined)
+                    break;
+                n +=
+                    v >= 2 ? 1
+                        : v >= 1 ? 0
+                            : 2;
+                break;
+            case 'braceExpandMax':
+                if (v !== undefined && v !== DEFAULT_BRACE_EXPAND_MAX) {
+                    return JSON.stringify(o);
+                }
+                break;
+            case 'maxGlobstarRecursion':
+                if (v !== undefined && v !== DEFAULT_GLOB_STAR_RECURSION_MAX) {
+                    return JSON.stringify(o);
+                }
+                break;
+            case 'normalize':
+                if (v !== undefined)
+                    return JSON.stringify(o);
+                break;
+            default:
+                // unknown keys have no weight
+                n += (booleanWeights.get(k) ?? 0) * tri(v);
+        }
+    }
+    return wpe ? n + 12 : n;
+};
+// A copy, so a later change to the options can not change it. Unlike
+// a spread, it keeps the inherited keys, which optionsKey() and the
+// Minimatch constructor also read.
+const copyOptions = (o) => {
+    const copy = {};
+    // oxlint-disable-next-line guard-for-in
+    for (const k in o)
+        copy[k] = o[k];
+    return copy;
+};
+const cachedMinimatch = (pattern, options) => {
+    const key = options ? optionsKey(options) : 0;
+    let mm = cache.get(key)?.get(pattern);
+    if (mm)
+        return mm;
+    mm =
+        oldCache.get(key)?.get(pattern) ??
+            new Minimatch(pattern, copyOptions(options));
+    const weight = cacheWeight(mm);
+    // too big to keep, so it is compiled again each time
+    if (weight > cacheMaxEntryWeight)
+        return mm;
+    if (cacheSize >= cacheMax ||
+        cacheTotalWeight + weight > cacheMaxWeight) {
+        oldCache = cache;
+        cache = new Map();
+        cacheSize = 0;
+        cacheTotalWeight = 0;
+    }
+    let byPattern = cache.get(key);
+    if (!byPattern)
+        cache.set(key, (byPattern = new Map()));
+    byPattern.set(pattern, mm);
+    cacheSize++;
+    cacheTotalWeight += weight;
+    return mm;
+};
+/* c8 ignore start */
+const defaultPlatform = (typeof process === 'object' && process ?
+    process.env?.__MINIMATCH_TESTING_PLATFORM__ || process.platform
+    : 'posix');
+const path = {
+    win32: { sep: '\\' },
+    posix: { sep: '/' },
+};
+/* c8 ignore stop */
+const esm_sep = defaultPlatform === 'win32' ? path.win32.sep : path.posix.sep;
+minimatch.sep = esm_sep;
+const GLOBSTAR = Symbol('globstar **');
+minimatch.GLOBSTAR = GLOBSTAR;
+const filter = (pattern, options) => {
+    let mm;
+    return (p) => (mm ??= cachedMinimatch(pattern, options)).match(p);
+};
+minimatch.filter = filter;
+const ext = (a, b = {}) => Object.assign({}, a, b);
+const defaults = (def) => {
+    if (!def || typeof def !== 'object' || !Object.keys(def).length) {
+        return minimatch;
+    }
+    const orig = minimatch;
+    const m = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
+    return Object.assign(m, {
+        Minimatch: class Minimatch extends orig.Minimatch {
+            constructor(pattern, options = {}) {
+                super(pattern, ext(def, options));
+            }
+            static defaults(options) {
+                return orig.defaults(ext(def, options)).Minimatch;
+            }
+        },
+        unescape: (s, options = {}) => orig.unescape(s, ext(def, options)),
+        escape: (s, options = {}) => orig.escape(s, ext(def, options)),
+        filter: (pattern, options = {}) => orig.filter(pattern, ext(def, options)),
+        defaults: (options) => orig.defaults(ext(def, options)),
+        braceExpand: (pattern, options = {}) => orig.braceExpand(pattern, ext(def, options)),
+        match: (list, pattern, options = {}) => orig.match(list, pattern, ext(def, options)),
+        sep: orig.sep,
+        GLOBSTAR: GLOBSTAR,
+    });
+};
+minimatch.defaults = defaults;
+// Brace expansion:
+// a{b,c}d -> abd acd
+// a{b,}c -> abc ac
+// a{0..3}d -> a0d a1d a2d a3d
+// a{b,c{d,e}f}g -> abg acdfg acefg
+// a{b,c}d{e,f}g -> abdeg acdeg abdeg abdfg
+//
+// Invalid sets are not expanded.
+// a{2..}b -> a{2..}b
+// a{b}c -> a{b}c
+const braceExpand = (pattern, options = {}) => {
+    assertValidPattern(pattern);
+    // Thanks to Yeting Li <https://github.com/yetingli> for
+    // improving this regexp to avoid a ReDOS vulnerability.
+    if (options.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
+        // shortcut. no need to expand.
+        return [pattern];
+    }
+    // brace-expansion turns each escaped backslash '\\' into a single '\',
+    // which then escapes the next character instead, and can turn an
+    // escaped magic character (for example '\\\*') into a live one.
+    // Double every pair, so an escaped backslash comes back out still
+    // escaped. The parity of each run of backslashes is unchanged.
+    let p = pattern.replace(/\\\\/g, '\\\\\\\\');
+    // brace-expansion does not know about [...] classes. In
+    // windowsPathsNoEscape mode, escape() writes a literal brace as '[{]'
+    // or '[}]'. Escape the brace for brace-expansion, which removes that
+    // backslash again, leaving '[{]' or '[}]'.
+    if (options.windowsPathsNoEscape || options[AWE_KEY] === false) {
+        p = p.replace(/\[([{}])\]/g, '[\\$1]');
+    }
+    return expand(p, { max: options.braceExpandMax });
+};
+minimatch.braceExpand = braceExpand;
+// A numeric range with at least this many values is matched as one
+// pattern portion, rather than expanded. For a glob walk, that is
+// one directory read, in place of a stat for each value.
+const RANGE_MIN = 100;
+// a {lo..hi} range that is not escaped, and not a ${...} variable
+const rangeRe = /(?<![\\$])\{(-?\d+)\.\.(-?\d+)\}/g;
+// true if a range mark in this portion is inside a `!(...)`,
+// `*(...)` or `+(...)` extglob. Those repeat or negate their
+// contents, so one Matcher for the whole range does not match the
+// same strings as the union of one pattern per value. For example,
+// `*({1..100})` would match `510` as `5` then `10`, and `!({1..100})`
+// would not match `5`, but every expanded pattern except `!(5)` does.
+// `@(...)` and `?(...)` are fine: they pick one value at most.
+const inRepeatOrNegExt = (portion, mark) => {
+    const stack = [];
+    for (let i = 0; i < portion.length; i++) {
+        const c = portion.charAt(i);
+        if (c === '\\') {
+            i++;
+        }
+        else if (c === mark) {
+            if (stack.some(t => t !== '@' && t !== '?'))
+                return true;
+        }
+        else if (portion.charAt(i + 1) === '(' && '!?+*@'.includes(c)) {
+            stack.push(c);
+            i++;
+        }
+        else if (c === ')') {
+            stack.pop();
+        }
+    }
+    return false;
+};
+const match = (list, pattern, options = {}) => {
+    const mm = new Minimatch(pattern, options);
+    list = list.filter(f => mm.match(f));
+    if (mm.options.nonull && !list.length) {
+        list.push(pattern);
+    }
+    return list;
+};
+minimatch.match = match;
+const globMagic = /[?*]|[+@!]\(.*?\)|\[|\]/;
+// Index of the `]` that closes the class that starts at `start`,
+// or -1 if it is not closed. Posix classes such as `[:alpha:]` are
+// not skipped, so this can find a `]` before the real end. That
+// only makes a class look less like a literal.
+const classEnd = (pattern, start) => {
+    let i = start + 1;
+    if (pattern.charAt(i) === '!' || pattern.charAt(i) === '^')
+        i++;
+    let sawStart = false;
+    for (; i < pattern.length; i++) {
+        const c = pattern.charAt(i);
+        if (c === ']' && sawStart)
+            return i;
+        sawStart = true;
+        if (c === '\\')
+            i++;
+    }
+    return -1;
+};
+// If a path portion pattern has no magic, return the string it
+// matches. Otherwise, return undefined. This can report magic for
+// a pattern that is in fact literal (eg, `[]`), but never the
+// reverse, so a string result is always safe to compare directly.
+const literal = (pattern, noext) => {
+    if (!noext && (pattern === '+()' || pattern === '@()'))
+        return pattern;
+    let lit = '';
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern.charAt(i);
+        if (c === '\\') {
+            // a trailing \ is a literal \
+            lit += pattern.charAt(++i) || c;
+        }
+        else if (c === '*' || c === '?') {
+            return undefined;
+        }
+        else if (c === '[') {
+            const close = classEnd(pattern, i);
+            if (close === -1) {
+                // not closed, so the [ is a literal
+                lit += c;
+                continue;
+            }
+            // a class of one char, such as `[*]` or `[\b]`, is a literal
+            let body = pattern.slice(i + 1, close);
+            if (body.startsWith('\\'))
+                body = body.slice(1);
+            if ([...body].length !== 1 || '!^'.includes(pattern.charAt(i + 1))) {
+                return undefined;
+            }
+            lit += body;
+            i = close;
+        }
+        else if (!noext &&
+            '+@!'.includes(c) &&
+            pattern.charAt(i + 1) === '(' &&
+            pattern.includes(')', i + 2)) {
+            return undefined;
+        }
+        else {
+            lit += c;
+        }
+    }
+    return lit;
+};
+// The matching engine compiles and walks extglobs recursively, so a
+// path portion with very many extglobs (nested, such as `*(*(*(a)))`,
+// or in a row, such as `?(a)?(a)?(a)`) can exhaust the call stack.
+// Portions with more than this many extglobs are rejected.
+const MAX_EXTGLOBS = 256;
+// The number of extglob openers, such as `*(`, in a path portion
+// pattern. Chars in a class are counted too, so this can be more than
+// the number of extglobs, but never less.
+const extglobCount = (pattern) => {
+    let n = 0;
+    for (let i = 0; i < pattern.length - 1; i++) {
+        const c = pattern.charAt(i);
+        if (c === '\\') {
+            i++;
+        }
+        else if ('+@!?*'.includes(c) && pattern.charAt(i + 1) === '(') {
+            n++;
+            i++;
+        }
+    }
+    return n;
+};
+const assertValidExtglobs = (pattern) => {
+    if (extglobCount(pattern) > MAX_EXTGLOBS) {
+        throw new TypeError('pattern has too many extglobs');
+    }
+};
+// True if the portion pattern has the same meaning as an alternative
+// inside `@(...)`. It must not have a `|` or `)` that is not in a
+// closed extglob (those are literal at the top level), an extglob
+// that is not closed (the `)` of the `@(...)` would close it), or a
+// trailing `\` (it would escape the next `|`). A pattern that is
+// only an empty extglob, such as `?()`, is literal on its own, but
+// not in `@(...)`. Posix classes such as `[:alpha:]` can hide a `]`
+// from classEnd, so patterns with them are not merged.
+const extSafe = (pattern) => {
+    if (/^[?*+@]\(\)$/.test(pattern) || pattern.includes('[:'))
+        return false;
+    let depth = 0;
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern.charAt(i);
+        if (c === '\\') {
+            if (++i === pattern.length)
+                return false;
+        }
+        else if (c === '[') {
+            const close = classEnd(pattern, i);
+            if (close !== -1)
+                i = close;
+        }
+        else if ('+@!?*'.includes(c) && pattern.charAt(i + 1) === '(') {
+            depth++;
+            i++;
+        }
+        else if (c === ')') {
+            if (!depth--)
+                return false;
+        }
+        else if (c === '|' && !depth) {
+            return false;
+        }
+    }
+    return !depth;
+};
+// The last path that Minimatch#match split, and its parts. A path is
+// often tested against many patterns in a row (such as a list of
+// ignore patterns), so this saves splitting it again. The parts are
+// never changed, so they can be shared.
+let lastSplit;
+// The last path that Minimatch#match checked before splitting it. If
+// the same path is checked again, it is being tested against many
+// patterns, so it is split and the parts are kept for the others.
+let lastChecked;
+// true if a pattern portion that is not ** matches a path portion.
+// An empty path portion only matches an empty pattern portion. A path
+// portion never has a `/`, so the Matcher does not need to check it.
+const portionMatch = (p, f) => typeof p === 'string' ? f === p : f !== '' && p.testUnchecked(f);
+// Where the last portion of a row matches in a path: the start of the
+// last portion of the path, or of the one before a trailing `/`. -1 if
+// it matches neither.
+const endIndex = (p, last, lastStart, prev, prevStart) => portionMatch(p, last) ? lastStart
+    : prev !== undefined && portionMatch(p, prev) ? prevStart
+        : -1;
+const isDots = (p) => p === '.' || p === '..';
+// a Windows drive letter portion, like `c:`
+const isDrive = (p) => typeof p === 'string' && /^[a-z]:$/i.test(p);
+// true for the `UNC` portion of a long UNC root, //?/UNC/host/share
+const isLongUNC = (p) => typeof p === 'string' && /^unc$/i.test(p);
+// The index of the host in a row or split path that starts with a
+// Windows UNC root: 2 for `//host/share`, and 4 for
+// `//?/UNC/host/share`. Otherwise -1. `//?/c:` is not one.
+const uncHost = (p) => {
+    if (p[0] !== '' || p[1] !== '')
+        return -1;
+    const h = p[2] !== '?' ? 2
+        : isLongUNC(p[3]) ? 4
+            : -1;
+    const host = p[h];
+    const share = p[h + 1];
+    return (h !== -1 &&
+        host !== undefined &&
+        host !== '' &&
+        host !== GLOBSTAR &&
+        share !== undefined &&
+        share !== '' &&
+        share !== GLOBSTAR) ?
+        h
+        : -1;
+};
+// true if ** can walk the path portion: not `.` or `..`, and not a
+// dotfile unless `dot` is set
+const walkable = (p, dot) => !isDots(p) && (dot || !p.startsWith('.'));
+// True if a portion of the path from `start` to `end` can not be
+// walked by **: one that starts with `.`, or with `dot`, one that is
+// `.` or `..`. `start` is the start of a portion, and `end` is the end
+// of the path, or just after a separator.
+const dotPortion = (f, start, end, dot, sep) => {
+    for (let k = start; k < end;) {
+        if (f.charCodeAt(k) === 46) {
+            if (!dot)
+                return true;
+            const n = f.charCodeAt(k + 1) === 46 ? k + 2 : k + 1;
+            if (n >= end || isSep(f.charCodeAt(n), sep))
+                return true;
+        }
+        // the start of the next portion, after any run of separators
+        const s = nextSep(f, k, sep);
+        if (s === -1)
+            return false;
+        k = s + 1;
+        while (k < end && isSep(f.charCodeAt(k), sep))
+            k++;
+    }
+    return false;
+};
+const isSep = (c, sep) => sep === '/' ? c === 47
+    : sep === '\\' ? c === 92
+        : c === 47 || c === 92;
+// the index of the first separator at or after `from`, or -1
+const nextSep = (f, from, sep) => {
+    if (sep !== 'both')
+        return f.indexOf(sep, from);
+    const s = f.indexOf('/', from);
+    const b = f.indexOf('\\', from);
+    return (s === -1 ? b
+        : b === -1 ? s
+            : Math.min(s, b));
+};
+// the index of the last separator at or before `from`, or -1
+const lastSep = (f, from, sep) => sep !== 'both' ?
+    f.lastIndexOf(sep, from)
+    : Math.max(f.lastIndexOf('/', from), f.lastIndexOf('\\', from));
+// What parse() returns in place of a Matcher while make() builds and
+// merges the rows. Most of the Matchers in rows that are merged would
+// never be used, so they are only made for the rows that are left.
+const PENDING = {};
+class Minimatch {
+    options;
+    set;
+    pattern;
+    windowsPathsNoEscape;
+    nonegate;
+    negate;
+    comment;
+    empty;
+    preserveMultipleSlashes;
+    partial;
+    globSet;
+    globParts;
+    nocase;
+    isWindows;
+    platform;
+    windowsNoMagicRoot;
+    maxGlobstarRecursion;
+    // the path can be checked against the last portion, and the string
+    // portions, of each row before it is split. See #canMatch.
+    #endCheck;
+    #literalCheck;
+    // level 2 resolves `.` and `..` portions in the path
+    #level2;
+    // the unicode normalization form, if any
+    #form;
+    // the string portions of each row in the set
+    #literals = [];
+    // the rows that #canMatch can match without splitting the path
+    #shapes = [];
+    // the rows whose last portion can be checked against the path's
+    #endRows = [];
+    // brace expansion can make the same portion in many rows, so they
+    // share one Matcher, and the states that it caches
+    #matchers = new Map();
+    // parse() returns PENDING in place of a Matcher
+    #pending = false;
+    // the char that marks numeric ranges in globSet, if any
+    #rangeMark;
+    // the GlobstarParts of each pattern row, by start index and partial
+    #globstarParts = new WeakMap();
+    constructor(pattern, options = {}) {
+        assertValidPattern(pattern);
+        options = options || {};
+        this.options = options;
+        this.maxGlobstarRecursion =
+            options.maxGlobstarRecursion ?? DEFAULT_GLOB_STAR_RECURSION_MAX;
+        this.pattern = pattern;
+        this.platform = options.platform || defaultPlatform;
+        this.isWindows = this.platform === 'win32';
+        this.windowsPathsNoEscape =
+            !!options.windowsPathsNoEscape || options[AWE_KEY] === false;
+        if (this.windowsPathsNoEscape) {
+            this.pattern = this.pattern.replace(/\\/g, '/');
+        }
+        this.preserveMultipleSlashes = !!options.preserveMultipleSlashes;
+        this.negate = false;
+        this.nonegate = !!options.nonegate;
+        this.comment = false;
+        this.empty = false;
+        this.partial = !!options.partial;
+        this.nocase = !!this.options.nocase;
+        this.windowsNoMagicRoot =
+            options.windowsNoMagicRoot !== undefined ?
+                options.windowsNoMagicRoot
+                : !!(this.isWindows && this.nocase);
+        this.globSet = [];
+        this.globParts = [];
+        this.set = [];
+        this.#endCheck = !this.preserveMultipleSlashes;
+        this.#level2 = (options.optimizationLevel ?? 1) >= 2;
+        const n = options.normalize;
+        this.#form = n === true ? 'NFC' : n || undefined;
+        // make the set of Matchers etc.
+        this.make();
+        // On Windows, the portions of a row up to its drive letter or UNC
+        // share are skipped or compared without case, if the path has one
+        // too. So the checks only use the portions after it.
+        const drives = this.set.map(row => this.#rootIndex(row));
+        this.#endRows = this.set.map((row, r) => this.#endCheck && row.length - 1 > drives[r]);
+        // with the end check, the last portion is already checked
+        this.#literals = this.set.map((row, r) => {
+            const end = this.#endRows[r] ? row.length - 1 : row.length;
+            const lits = row
+                .slice(drives[r] + 1, end)
+                .filter((p) => typeof p === 'string' && !!p);
+            return [...new Set(lits)];
+        });
+        this.#literalCheck = this.#literals.some(l => l.length);
+        this.#shapes = this.set.map((row, r) => {
+            const [p0, p1, p2] = row;
+            if (this.#endRows[r] && row.length === 2) {
+                if (p0 === GLOBSTAR && p1 !== GLOBSTAR)
+                    return 'tail';
+            }
+            // the basename of a path that is split on / is its last portion,
+            // or the one before a trailing /, the same as the end check
+            if (this.#endRows[r] &&
+                options.matchBase &&
+                row.length === 1 &&
+                p0 !== GLOBSTAR &&
+                p0 !== '') {
+                return 'base';
+            }
+            // the portion must not be a root, or '', which can be a
+            // different portion on Windows (where //x paths get an extra '')
+            if (!this.#endCheck || drives[r] !== -1)
+                return undefined;
+            if (row.length === 3 &&
+                p0 === GLOBSTAR &&
+                p2 === GLOBSTAR &&
+                p1 !== GLOBSTAR &&
+                p1 !== '' &&
+                // the portion between is only matched below this limit
+                this.maxGlobstarRecursion > 0) {
+                return 'mid';
+            }
+            if (row.length === 2 &&
+                p1 === GLOBSTAR &&
+                p0 !== GLOBSTAR &&
+                p0 !== '') {
+                return 'head';
+            }
+            return undefined;
+        });
+    }
+    // a string portion of a pattern, normalized if the option is set
+    #norm(p) {
+        return this.#form ? p.normalize(this.#form) : p;
+    }
+    // On Windows, the index of the last root portion of a row, as
+    // #matchRow finds it: 0 for `c:/...`, 3 for `//?/c:/...` and
+    // `//host/share/...`, and 5 for `//?/UNC/host/share/...`. Otherwise
+    // -1.
+    #rootIndex(row) {
+        if (!this.isWindows)
+            return -1;
+        if (isDrive(row[0]))
+            return 0;
+        const uncDrive = row[0] === '' && row[1] === '' && row[2] === '?' && isDrive(row[3]);
+        if (uncDrive)
+            return 3;
+        const h = uncHost(row);
+        return h === -1 ? -1 : h + 1;
+    }
+    hasMagic() {
+        if (this.options.magicalBraces && this.set.length > 1) {
+            return true;
+        }
+        for (const pattern of this.set) {
+            for (const part of pattern) {
+                if (typeof part !== 'string')
+                    return true;
+            }
+        }
+        return false;
+    }
+    make() {
+        const pattern = this.pattern;
+        const options = this.options;
+        // empty patterns and comments match nothing.
+        if (!options.nocomment && pattern.charAt(0) === '#') {
+            this.comment = true;
+            return;
+        }
+        if (!pattern) {
+            this.empty = true;
+            return;
+        }
+        // step 1: figure out negation, etc.
+        this.parseNegate();
+        // step 2: expand braces
+        this.globSet = [...new Set(this.#expandBraces())];
+        // step 3: now we have a set, so turn each one into a series of
+        // path-portion matching patterns.
+        // These will be Matchers, except in the case of "**", which is
+        // set to the GLOBSTAR object for globstar behavior,
+        // and will not contain any / characters
+        //
+        // First, we preprocess to make the glob pattern sets a bit simpler
+        // and deduped.  There are some perf-killing patterns that can cause
+        // problems with a glob walk, but we can simplify them down a bit.
+        const rawGlobParts = this.globSet.map(s => this.#slashSplit(s));
+        this.globParts = this.preprocess(rawGlobParts);
+        // glob --> Matchers
+        this.#pending = true;
+        let set = this.globParts.map((s, _, __) => {
+            if (this.isWindows && this.windowsNoMagicRoot) {
+                // check if it's a drive or unc path. The root of a long UNC
+                // path, //?/UNC/host/share, is 6 portions.
+                const n = s[2] === '?' && isLongUNC(s[3]) ? 6 : 4;
+                const isUNC = s[0] === '' &&
+                    s[1] === '' &&
+                    (s[2] === '?' || !globMagic.test(s[2])) &&
+                    s.slice(3, n).every(p => !globMagic.test(p));
+                const isDrive = /^[a-z]:/i.test(s[0]);
+                if (isUNC) {
+                    return [
+                        ...s.slice(0, n).map(p => this.#norm(p)),
+                        ...s.slice(n).map(ss => this.parse(ss)),
+                    ];
+                }
+                else if (isDrive) {
+                    return [
+                        this.#norm(s[0]),
+                        ...s.slice(1).map(ss => this.parse(ss)),
+                    ];
+                }
+            }
+            return s.map(ss => this.parse(ss));
+        });
+        // filter out everything that didn't compile properly.
+        this.set = set.filter(s => s.indexOf(false) === -1);
+        // do not treat the ? in UNC paths as magic
+        if (this.isWindows) {
+            for (let i = 0; i < this.set.length; i++) {
+                const p = this.set[i];
+                if (p[0] === '' &&
+                    p[1] === '' &&
+                    this.globParts[i][2] === '?' &&
+                    (isDrive(p[3]) || isLongUNC(this.globParts[i][3]))) {
+                    if (isLongUNC(this.globParts[i][3]))
+                        p[3] = 'UNC';
+                    p[2] = '?';
+                }
+            }
+        }
+        // with noext, `@(...)` would be literal
+        if (!options.noext)
+            this.mergeRows();
+        this.#pending = false;
+        this.set.forEach((row, i) => {
+            for (let k = 0; k < row.length; k++) {
+                if (row[k] === PENDING) {
+                    row[k] = this.parse(this.globParts[i][k]);
+                }
+            }
+        });
+    }
+    // Merge rows that only differ in one portion, where each of them
+    // is a Matcher, into one row that matches any of them with
+    // `@(a|b|...)`. Then a path is only walked once for all of them,
+    // for example with `**/*.{js,ts}`.
+    mergeRows() {
+        let merged = true;
+        while (merged) {
+            merged = false;
+            // a single row cannot be merged with anything
+            if (this.set.length < 2)
+                return;
+            let keys = this.#mergeKeys();
+            const len = Math.max(0, ...this.set.map(r => r.length));
+            for (let k = 0; k < len; k++) {
+                // the rows that are the same other than at portion k, keyed
+                // by the ids of the parts before k and the parts after k,
+                // which are at most the number of rows
+                const groups = new Map();
+                const R = this.set.length + 1;
+                this.set.forEach((row, i) => {
+                    if (!(row[k] instanceof Matcher || row[k] === PENDING) ||
+                        !extSafe(this.globParts[i][k])) {
+                        return;
+                    }
+                    const { pre, suf } = keys[i];
+                    const key = pre[k] * R + suf[k + 1];
+                    const g = groups.get(key);
+                    if (g)
+                        g.push(i);
+                    else
+                        groups.set(key, [i]);
+                });
+                const drop = new Set();
+                for (const g of groups.values()) {
+                    if (g.length < 2)
+                        continue;
+                    const [first, ...rest] = g;
+                    const alts = g.map(i => this.globParts[i][k]);
+                    const glob = `@(${alts.join('|')})`;
+                    // merging is only an optimization, so leave the rows as they
+                    // are if the merged portion would have too many extglobs
+                    if (extglobCount(glob) > MAX_EXTGLOBS)
+                        continue;
+                    this.globParts[first][k] = glob;
+                    this.set[first][k] = this.parse(glob);
+                    for (const i of rest)
+                        drop.add(i);
+                }
+                if (drop.size) {
+                    merged = true;
+                    this.set = this.set.filter((_, i) => !drop.has(i));
+                    this.globParts = this.globParts.filter((_, i) => !drop.has(i));
+                    // every merge drops a row, so this happens at most once per row
+                    if (this.set.length < 2)
+                        return;
+                    keys = this.#mergeKeys();
+                }
+            }
+        }
+    }
+    // For each row, number ids for its prefixes and suffixes, such that
+    // pre[k] identifies parts[0..k) and suf[k] identifies parts[k..n).
+    // Two rows are the same other than at portion k exactly when they
+    // have the same pre[k] and suf[k + 1]. This is linear in the size of
+    // the rows, where joining the whole row for every k was quadratic.
+    #mergeKeys() {
+        const partIds = new Map();
+        const ids = this.globParts.map(parts => parts.map(s => {
+            let id = partIds.get(s);
+            if (id === undefined)
+                partIds.set(s, (id = partIds.size));
+            return id;
+        }));
+        // ids are only compared at the same k, so they are numbered per
+        // portion, with 0 for the empty prefix or suffix. Then they are
+        // at most the number of rows, and id * P + part id is a safe
+        // integer key for any set that fits in memory.
+        const P = partIds.size;
+        const len = Math.max(0, ...ids.map(r => r.length));
+        const keys = ids.map(r => ({
+            pre: [0],
+            suf: new Array(r.length + 1).fill(0),
+        }));
+        for (let k = 0; k < len; k++) {
+            const m = new Map();
+            ids.forEach((r, i) => {
+                if (k >= r.length)
+                    return;
+                const { pre } = keys[i];
+                const key = pre[k] * P + r[k];
+                let id = m.get(key);
+                if (id === undefined)
+                    m.set(key, (id = m.size + 1));
+                pre.push(id);
+            });
+        }
+        for (let k = len - 1; k >= 0; k--) {
+            const m = new Map();
+            ids.forEach((r, i) => {
+                if (k >= r.length)
+                    return;
+                const { suf } = keys[i];
+                const key = suf[k + 1] * P + r[k];
+                let id = m.get(key);
+                if (id === undefined)
+                    m.set(key, (id = m.size + 1));
+                suf[k] = id;
+            });
+        }
+        return keys;
+    }
+    // various transforms to equivalent pattern sets that are
+    // faster to process in a filesystem walk.  The goal is to
+    // eliminate what we can, and push all ** patterns as far
+    // to the right as possible, even if it increases the number
+    // of patterns that we have to process.
+    preprocess(globParts) {
+        // if we're not in globstar mode, then turn ** into *
+        if (this.options.noglobstar) {
+            for (const partset of globParts) {
+                for (let j = 0; j < partset.length; j++) {
+                    if (partset[j] === '**') {
+                        partset[j] = '*';
+                    }
+                }
+            }
+        }
+        const { optimizationLevel = 1 } = this.options;
+        if (optimizationLevel >= 2) {
+            // aggressive optimization for the purpose of fs walking
+            globParts = this.firstPhasePreProcess(globParts);
+            globParts = this.secondPhasePreProcess(globParts);
+        }
+        else if (optimizationLevel >= 1) {
+            // just basic optimizations to remove some .. parts
+            globParts = this.levelOneOptimize(globParts);
+        }
+        else {
+            // just collapse multiple ** portions into one
+            globParts = this.adjascentGlobstarOptimize(globParts);
+        }
+        return globParts;
+    }
+    // just get rid of adjascent ** portions
+    adjascentGlobstarOptimize(globParts) {
+        return globParts.map(parts => {
+            let gs = -1;
+            while (-1 !== (gs = parts.indexOf('**', gs + 1))) {
+                let i = gs;
+                while (parts[i + 1] === '**') {
+                    i++;
+                }
+                if (i !== gs) {
+                    parts.splice(gs, i - gs);
+                }
+            }
+            return parts;
+        });
+    }
+    // get rid of adjascent ** and resolve .. portions
+    levelOneOptimize(globParts) {
+        return globParts.map(parts => {
+            // .. can not remove the root of a Windows path
+            const root = this.#rootIndex(parts) + 1;
+            parts = parts.reduce((set, part) => {
+                const prev = set[set.length - 1];
+                if (part === '**' && prev === '**') {
+                    return set;
+                }
+                if (part === '..') {
+                    if (set.length > root &&
+                        prev &&
+                        prev !== '..' &&
+                        prev !== '.' &&
+                        prev !== '**') {
+                        set.pop();
+                        return set;
+                    }
+                }
+                set.push(part);
+                return set;
+            }, []);
+            return parts.length === 0 ? [''] : parts;
+        });
+    }
+    // Check the path against each row before it is split. 'no' if no
+    // row can match, so it does not need to be split. 'yes' if a row of
+    // `**` and one more portion matches. 'maybe' if it must be split to
+    // know. None of this applies with partial, where the path can end
+    // before the row does.
+    //
+    // On Windows, `\` is a separator in the path too, and the portions of
+    // a row up to its drive letter or UNC share are not checked (see
+    // #rootIndex).
+    //
+    // Each string portion of a row must be a portion of the path, so the
+    // path must contain it. Level 2 can only take portions out of the
+    // path, so this is still true then.
+    //
+    // The last portion of a row must match the last portion of the path,
+    // or the one before a trailing `/` (as a/* and a/**/* match a/b/).
+    // This does not apply to rows that end in **, rows that end in a
+    // root, or preserveMultipleSlashes (which can leave more
+    // than one '' at the end). At level 2, it does not apply if that
+    // portion is `.` or `..`, which can be
+    // resolved away. Level 2 only takes other portions out of the
+    // middle of the path.
+    //
+    // A row of `**/x` then matches if the ** can walk the portions
+    // before the one that x matches, the same as #matchGlobstar. At
+    // level 2, this is only known if none of them are `.` or `..`, so
+    // that the path does not change when it is resolved.
+    #canMatch(f) {
+        const sep = !this.isWindows || !f.includes('\\') ? '/'
+            : f.includes('/') ? 'both'
+                : '\\';
+        // the portions that f.split(/\/+/) would end with, and where they
+        // start in f, found when a row needs them. `ends` is 0 until they
+        // are found, then 1, or -1 if they can not be used.
+        let ends = this.#endCheck ? 0 : -1;
+        let last = '';
+        let lastStart = 0;
+        let prev;
+        let prevStart = 0;
+        const dot = !!this.options.dot;
+        // A string compare is cheaper than includes(), and a Matcher test
+        // costs more, so the cheaper check goes first.
+        ROWS: for (let r = 0; r < this.set.length; r++) {
+            const row = this.set[r];
+            const p = row[row.length - 1];
+            let end = ends !== -1 && this.#endRows[r] && p !== GLOBSTAR;
+            if (end && ends === 0) {
+                const i = lastSep(f, f.length, sep);
+                lastStart = i + 1;
+                last = f.slice(lastStart);
+                if (last === '' && i >= 0) {
+                    let j = i;
+                    while (j > 0 && isSep(f.charCodeAt(j - 1), sep))
+                        j--;
+                    prevStart = j === 0 ? 0 : lastSep(f, j - 1, sep) + 1;
+                    prev = f.slice(prevStart, j);
+                }
+                const resolves = this.#level2 &&
+                    (isDots(last) ||
+                        (last === '' && prev !== undefined && isDots(prev)));
+                ends = resolves ? -1 : 1;
+                end = !resolves;
+            }
+            let tailStart = -1;
+            if (end && typeof p === 'string') {
+                tailStart = endIndex(p, last, lastStart, prev, prevStart);
+                if (tailStart === -1)
+                    continue;
+            }
+            if (this.#literalCheck) {
+                for (const l of this.#literals[r]) {
+                    if (!f.includes(l))
+                        continue ROWS;
+                }
+            }
+            if (end && typeof p === 'object') {
+                tailStart = endIndex(p, last, lastStart, prev, prevStart);
+                if (tailStart === -1)
+                    continue;
+            }
+            const shape = this.#shapes[r];
+            if (shape === 'base' && end)
+                return 'yes';
+            if (shape === 'tail' && end) {
+                if (this.#level2 && dotPortion(f, 0, tailStart, true, sep)) {
+                    return 'maybe';
+                }
+                if (!dotPortion(f, 0, tailStart, dot, sep))
+                    return 'yes';
+                continue;
+            }
+            if (shape === 'mid' || shape === 'head') {
+                const m = this.#walk(f, row, shape === 'head', dot, sep);
+                if (m !== 'no')
+                    return m;
+                continue;
+            }
+            return 'maybe';
+        }
+        return 'no';
+    }
+    // Match a row of a known shape against the split path, the same as
+    // #matchGlobstar and #matchGlobStarBodySections do. None of these
+    // rows have a drive letter, so they start at the first portion.
+    #matchShape(file, row, shape) {
+        const dot = !!this.options.dot;
+        const n = file.length;
+        if (shape === 'head') {
+            // x, then at least one portion that ** can walk
+            if (n < 2 || !portionMatch(row[0], file[0])) {
+                return false;
+            }
+            for (let i = 1; i < n; i++)
+                if (!walkable(file[i], dot))
+                    return false;
+            return true;
+        }
+        const x = row[1];
+        if (shape === 'tail') {
+            // x is the last portion, or the one before a trailing ''
+            let t = n - 1;
+            if (!portionMatch(x, file[t])) {
+                if (file[t] !== '' || n === 1 || !portionMatch(x, file[--t])) {
+                    return false;
+                }
+            }
+            for (let i = 0; i < t; i++)
+                if (!walkable(file[i], dot))
+                    return false;
+            return true;
+        }
+        // mid: the first x that ** can walk to, with a portion after it,
+        // and ** can walk all of those
+        for (let k = 0; k < n; k++) {
+            if (portionMatch(x, file[k]) && k + 1 < n) {
+                let i = k + 1;
+                while (i < n && walkable(file[i], dot))
+                    i++;
+                if (i === n)
+                    return true;
+            }
+            if (!walkable(file[k], dot))
+                return false;
+        }
+        return false;
+    }
+    // Match a row of `**/x/**` or `x/**` against the path, the same as
+    // #matchGlobstar and #matchGlobStarBodySections do once it is split.
+    // x must match a portion (the first one, for `x/**`), the ** before
+    // it must be able to walk the portions before that one, and there
+    // must be a portion after it, which the ** after it can walk. At
+    // level 2, this is only known if no portion is `.` or `..`.
+    #walk(f, row, head, dot, sep) {
+        if (this.#level2 && dotPortion(f, 0, f.length, true, sep))
+            return 'maybe';
+        const x = row[head ? 0 : 1];
+        // the last portion has none after it, so it can not be x
+        let s = 0;
+        for (let e = nextSep(f, s, sep); e !== -1; e = nextSep(f, s, sep)) {
+            // the start of the next portion
+            let next = e + 1;
+            while (next < f.length && isSep(f.charCodeAt(next), sep))
+                next++;
+            const hit = typeof x === 'string' ?
+                e - s === x.length && f.startsWith(x, s)
+                : e > s && x.testUnchecked(f.slice(s, e));
+            if (hit && !dotPortion(f, next, f.length, dot, sep))
+                return 'yes';
+            if (head || dotPortion(f, s, next, dot, sep))
+                return 'no';
+            s = next;
+        }
+        return 'no';
+    }
+    // the last split, if it was the same path with the same split
+    // settings
+    #cachedSplit(f) {
+        const last = lastSplit;
+        return (last?.f === f &&
+            last.isWindows === this.isWindows &&
+            last.preserveMultipleSlashes === this.preserveMultipleSlashes &&
+            last.normalize === this.#form) ?
+            last
+            : undefined;
+    }
+    // split a path for match(), and keep the parts for the next call
+    #split(f) {
+        const { isWindows, preserveMultipleSlashes } = this;
+        // windows: need to use /, not \
+        let parts = this.#slashSplit(isWindows ? f.split('\\').join('/') : f);
+        // normalize each portion, so that a char that normalizes to `/`
+        // does not make a new portion
+        const normalize = this.#form;
+        if (normalize)
+            parts = parts.map(p => p.normalize(normalize));
+        lastSplit = {
+            f,
+            isWindows,
+            preserveMultipleSlashes,
+            normalize,
+            parts,
+        };
+        return lastSplit;
+    }
+    // resolve `.` and `..` portions of a path, for level 2
+    #levelTwoFileOptimize(file) {
+        // work on a copy, so that the cached parts do not change
+        const parts = [...file];
+        let didSomething = false;
+        do {
+            didSomething = false;
+            // <pre>/<e>/<rest> -> <pre>/<rest>
+            if (!this.preserveMultipleSlashes) {
+                for (let i = 1; i < parts.length - 1; i++) {
+                    const p = parts[i];
+                    // don't squeeze out UNC patterns
+                    if (i === 1 && p === '' && parts[0] === '')
+                        continue;
+                    if (p === '.' || p === '') {
+                        didSomething = true;
+                        parts.splice(i, 1);
+                        i--;
+                    }
+                }
+                if (parts[0] === '.' &&
+                    parts.length === 2 &&
+                    (parts[1] === '.' || parts[1] === '')) {
+                    didSomething = true;
+                    parts.pop();
+                }
+            }
+            // <pre>/<p>/../<rest> -> <pre>/<rest>
+            // .. can not remove the root of a Windows path
+            const root = this.#rootIndex(parts) + 1;
+            let dd = root;
+            while (-1 !== (dd = parts.indexOf('..', dd + 1))) {
+                const p = parts[dd - 1];
+                if (p && p !== '.' && p !== '..' && p !== '**') {
+                    didSomething = true;
+                    parts.splice(dd - 1, 2);
+                    dd = Math.max(dd - 2, root);
+                }
+            }
+        } while (didSomething);
+        return parts.length === 0 ? [''] : parts;
+    }
+    // First phase: single-pattern processing
+    // <pre> is 1 or more portions
+    // <rest> is 1 or more portions
+    // <p> is any portion other than ., .., '', or **
+    // <e> is . or ''
+    //
+    // **/.. is *brutal* for filesystem walking performance, because
+    // it effectively resets the recursive walk each time it occurs,
+    // and ** cannot be reduced out by a .. pattern part like a regexp
+    // or most strings (other than .., ., and '') can be.
+    //
+    // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
+    // <pre>/<e>/<rest> -> <pre>/<rest>
+    // <pre>/<p>/../<rest> -> <pre>/<rest>
+    // **/**/<rest> -> **/<rest>
+    //
+    // **/*/<rest> -> */**/<rest> <== not valid because ** doesn't follow
+    // this WOULD be allowed if ** did follow symlinks, or * didn't
+    firstPhasePreProcess(globParts) {
+        // each **/.. split doubles the patterns, and adds a copy of the
+        // whole pattern. Throw if either gets too large. A partial split
+        // would match some paths and not others, depending on which rows
+        // the pass reached first.
+        const { braceExpandMax = DEFAULT_BRACE_EXPAND_MAX } = this.options;
+        let splitCells = 0;
+        const maxSplitCells = 1_000_000;
+        let didSomething = false;
+        do {
+            didSomething = false;
+            // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
+            for (let parts of globParts) {
+                let gs = -1;
+                while (-1 !== (gs = parts.indexOf('**', gs + 1))) {
+                    let gss = gs;
+                    while (parts[gss + 1] === '**') {
+                        // <pre>/**/**/<rest> -> <pre>/**/<rest>
+                        gss++;
+                    }
+                    // eg, if gs is 2 and gss is 4, that means we have 3 **
+                    // parts, and can remove 2 of them.
+                    if (gss > gs) {
+                        parts.splice(gs + 1, gss - gs);
+                    }
+                    let next = parts[gs + 1];
+                    const p = parts[gs + 2];
+                    const p2 = parts[gs + 3];
+                    if (next !== '..')
+                        continue;
+                    if (!p ||
+                        p === '.' ||
+                        p === '..' ||
+                        !p2 ||
+                        p2 === '.' ||
+                        p2 === '..') {
+                        continue;
+                    }
+                    // Check before changing parts or allocating the new row.
+                    const addedCells = parts.length - 1;
+                    if (globParts.length >= braceExpandMax ||
+                        splitCells + addedCells > maxSplitCells) {
+                        throw new RangeError(`optimizationLevel 2: too many patterns from '**/..'`);
+                    }
+                    didSomething = true;
+                    // edit parts in place, and push the new one
+                    parts.splice(gs, 1);
+                    const other = parts.slice(0);
+                    other[gs] = '**';
+                    splitCells += addedCells;
+                    globParts.push(other);
+                    gs--;
+                }
+                // <pre>/<e>/<rest> -> <pre>/<rest>
+                if (!this.preserveMultipleSlashes) {
+                    for (let i = 1; i < parts.length - 1; i++) {
+                        const p = parts[i];
+                        // don't squeeze out UNC patterns
+                        if (i === 1 && p === '' && parts[0] === '')
+                            continue;
+                        if (p === '.' || p === '') {
+                            didSomething = true;
+                            parts.splice(i, 1);
+                            i--;
+                        }
+                    }
+                    if (parts[0] === '.' &&
+                        parts.length === 2 &&
+                        (parts[1] === '.' || parts[1] === '')) {
+                        didSomething = true;
+                        parts.pop();
+                    }
+                }
+                // <pre>/<p>/../<rest> -> <pre>/<rest>
+                // .. can not remove the root of a Windows path
+                const root = this.#rootIndex(parts) + 1;
+                let dd = root;
+                while (-1 !== (dd = parts.indexOf('..', dd + 1))) {
+                    const p = parts[dd - 1];
+                    if (p && p !== '.' && p !== '..' && p !== '**') {
+                        didSomething = true;
+                        const needDot = dd === 1 && parts[dd + 1] === '**';
+                        const splin = needDot ? ['.'] : [];
+                        parts.splice(dd - 1, 2, ...splin);
+                        if (parts.length === 0)
+                            parts.push('');
+                        dd = Math.max(dd - 2, root);
+                    }
+                }
+            }
+        } while (didSomething);
+        return globParts;
+    }
+    // second phase: multi-pattern dedupes
+    // {<pre>/<rest>,<pre>/<rest>} -> <pre>/<rest>
+    // {<pre>/*/<rest>,<pre>/<p>/<rest>} -> <pre>/*/<rest>
+    secondPhasePreProcess(globParts) {
+        const keys = new Set();
+        const rows = globParts.filter(parts => {
+            const key = parts.join('/');
+            if (keys.has(key))
+                return false;
+            keys.add(key);
+            return true;
+        });
+        // A row is covered by another row that has `*` at some positions,
+        // and is the same at all others. Collect each distinct set of `*`
+        // positions, then look up each row with `*` put at those positions.
+        const stars = new Map();
+        for (const parts of rows) {
+            const s = [];
+            for (let i = 0; i < parts.length; i++) {
+                if (parts[i] === '*')
+                    s.push(i);
+            }
+            if (s.length)
+                stars.set(s.join(','), s);
+        }
+        // Each row is checked against each set of `*` positions, so skip
+        // this if there are too many. The patterns match the same paths
+        // either way.
+        if (!stars.size || rows.length * stars.size > 100_000)
+            return rows;
+        const { dot } = this.options;
+        return rows.filter(parts => {
+            for (const s of stars.values()) {
+                if (s[s.length - 1] >= parts.length)
+                    continue;
+                const c = [...parts];
+                let ok = true;
+                let changed = false;
+                for (const i of s) {
+                    const p = parts[i];
+                    if (p === '*')
+                        continue;
+                    if (!p || p === '**' || (!dot && p.startsWith('.'))) {
+                        ok = false;
+                        break;
+                    }
+                    c[i] = '*';
+                    changed = true;
+                }
+                if (ok && changed && keys.has(c.join('/')))
+                    return false;
+            }
+            return true;
+        });
+    }
+    parseNegate() {
+        if (this.nonegate)
+            return;
+        const pattern = this.pattern;
+        let negate = false;
+        let negateOffset = 0;
+        for (let i = 0; i < pattern.length && pattern.charAt(i) === '!'; i++) {
+            negate = !negate;
+            negateOffset++;
+        }
+        if (negateOffset)
+            this.pattern = pattern.slice(negateOffset);
+        this.negate = negate;
+    }
+    // Match the parts of a path against one row of the set. `resolved`
+    // is the parts after level 2 resolves `.` and `..` in them, or the
+    // same parts below level 2. Set partial to true to test if, for
+    // example, "/a/b" matches the start of "/*/b/*/d". Partial means, if
+    // you run out of file before you run out of pattern, then that's
+    // fine, as long as all the parts match.
+    #matchRow(file, resolved, pattern, partial) {
+        let fileStartIndex = 0;
+        let patternStartIndex = 0;
+        // UNC paths like //?/X:/... can match X:/... and vice versa, and
+        // //?/UNC/host/share/... can match //host/share/... and vice versa.
+        // Drive letters in absolute drive or unc paths, and the host and
+        // share of UNC paths, are always compared case-insensitively.
+        const fh = this.isWindows ? uncHost(resolved) : -1;
+        const ph = fh === -1 ? -1 : uncHost(pattern);
+        if (ph !== -1) {
+            const host = pattern[ph];
+            const share = pattern[ph + 1];
+            if (typeof host !== 'string' || typeof share !== 'string') {
+                // a host or share with magic is matched as usual
+                fileStartIndex = fh;
+                patternStartIndex = ph;
+            }
+            else if (resolved[fh].toLowerCase() === host.toLowerCase() &&
+                resolved[fh + 1].toLowerCase() === share.toLowerCase()) {
+                fileStartIndex = fh + 2;
+                patternStartIndex = ph + 2;
+            }
+        }
+        else if (this.isWindows) {
+            const fileDrive = typeof file[0] === 'string' && /^[a-z]:$/i.test(file[0]);
+            const fileUNC = !fileDrive &&
+                file[0] === '' &&
+                file[1] === '' &&
+                file[2] === '?' &&
+                /^[a-z]:$/i.test(file[3]);
+            const patternDrive = typeof pattern[0] === 'string' && /^[a-z]:$/i.test(pattern[0]);
+            const patternUNC = !patternDrive &&
+                pattern[0] === '' &&
+                pattern[1] === '' &&
+                pattern[2] === '?' &&
+                typeof pattern[3] === 'string' &&
+                /^[a-z]:$/i.test(pattern[3]);
+            const fdi = fileUNC ? 3
+                : fileDrive ? 0
+                    : undefined;
+            const pdi = patternUNC ? 3
+                : patternDrive ? 0
+                    : undefined;
+            if (typeof fdi === 'number' && typeof pdi === 'number') {
+                const [fd, pd] = [
+                    file[fdi],
+                    pattern[pdi],
+                ];
+                // the drives match, so start matching after them
+                if (fd.toLowerCase() === pd.toLowerCase()) {
+                    patternStartIndex = pdi + 1;
+                    fileStartIndex = fdi + 1;
+                }
+            }
+        }
+        // the drive letters are found in the parts before level 2 resolves
+        // them, and the match uses the resolved parts
+        file = resolved;
+        if (pattern.includes(GLOBSTAR)) {
+            return this.#matchGlobstar(file, pattern, partial, fileStartIndex, patternStartIndex);
+        }
+        return this.#matchOne(file, pattern, partial, fileStartIndex, patternStartIndex);
+    }
+    #matchGlobstar(file, pattern, partial, fileIndex, patternIndex) {
+        const { head, body, tail, segments } = this.#getGlobstarParts(pattern, partial, patternIndex);
+        // check the head, from the current file/pattern index.
+        if (head.length) {
+            const headEnd = fileIndex + head.length;
+            if (!this.#matchOne(file, head, partial, fileIndex, 0, headEnd)) {
+                return false;
+            }
+            fileIndex += head.length;
+            patternIndex += head.length;
+        }
+        // now we know the head matches!
+        // if the last portion is not empty, it MUST match the end
+        // check the tail
+        let fileTailMatch = 0;
+        if (tail.length) {
+            // if head + tail > file, then we cannot possibly match
+            if (tail.length + fileIndex > file.length)
+                return false;
+            // try to match the tail
+            let tailStart = file.length - tail.length;
+            if (this.#matchOne(file, tail, partial, tailStart, 0)) {
+                fileTailMatch = tail.length;
+            }
+            else {
+                // affordance for stuff like a/**/* matching a/b/
+                // if the last file portion is '', and there's more to the pattern
+                // then try without the '' bit.
+                if (file[file.length - 1] !== '' ||
+                    fileIndex + tail.length === file.length) {
+                    return false;
+                }
+                tailStart--;
+                if (!this.#matchOne(file, tail, partial, tailStart, 0)) {
+                    return false;
+                }
+                fileTailMatch = tail.length + 1;
+            }
+        }
+        // now we know the tail matches!
+        // the middle is zero or more portions wrapped in **, possibly
+        // containing more ** sections.
+        // so a/**/b/**/c/**/d has become **/b/**/c/**
+        // if it's empty, it means a/**/b, just verify we have no bad dots
+        // if there's no tail, so it ends on /**, then we must have *something*
+        // after the head, or it's not a matc
+        if (!body.length) {
+            let sawSome = !!fileTailMatch;
+            for (let i = fileIndex; i < file.length - fileTailMatch; i++) {
+                const f = String(file[i]);
+                sawSome = true;
+                if (f === '.' ||
+                    f === '..' ||
+                    (!this.options.dot && f.startsWith('.'))) {
+                    return false;
+                }
+            }
+            // in partial mode, we just need to get past all file parts
+            return partial || sawSome;
+        }
+        // now we know that there's one or more body sections, which can
+        // be matched anywhere from the 0 index (because the head was pruned)
+        // through to the length-fileTailMatch index.
+        return !!this.#matchGlobStarBodySections(file, segments, file.length - fileTailMatch, fileIndex, 0, partial, 0, !!fileTailMatch, new Set());
+    }
+    // Split the pattern into head, tail, and middle of ** delimited
+    // parts. The tail has to be at the end, and the others just have to
+    // be found in order from the head. These only depend on the pattern
+    // row, so they are kept for the next path.
+    #getGlobstarParts(pattern, partial, patternIndex) {
+        let byStart = this.#globstarParts.get(pattern);
+        if (!byStart) {
+            byStart = [];
+            this.#globstarParts.set(pattern, byStart);
+        }
+        const key = patternIndex * 2 + (partial ? 1 : 0);
+        const found = byStart[key];
+        if (found)
+            return found;
+        const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
+        const lastgs = pattern.lastIndexOf(GLOBSTAR);
+        const head = pattern.slice(patternIndex, firstgs);
+        const body = pattern.slice(firstgs + 1, partial ? undefined : lastgs);
+        const tail = partial ? [] : pattern.slice(lastgs + 1);
+        // split the body up into sections, and note the number of
+        // portions that must come after the start of each one
+        const segments = [[[], 0]];
+        let current = segments[0];
+        let nonGsParts = 0;
+        const nonGsPartsSums = [0];
+        for (const b of body) {
+            if (b === GLOBSTAR) {
+                nonGsPartsSums.push(nonGsParts);
+                current = [[], 0];
+                segments.push(current);
+            }
+            else {
+                current[0].push(b);
+                nonGsParts++;
+            }
+        }
+        // the portions in this section and the ones after it
+        segments.forEach((b, i) => {
+            b[1] = nonGsParts - nonGsPartsSums[i];
+        });
+        const parts = { head, body, tail, segments };
+        byStart[key] = parts;
+        return parts;
+    }
+    // return false for "nope, not matching"
+    // return null for "not matching, cannot keep trying"
+    #matchGlobStarBodySections(file, 
+    // pattern section, and the portions that it and the rest need
+    bodySegments, 
+    // the end of the file portions that the body can match
+    fileLength, fileIndex, bodyIndex, partial, globStarDepth, sawTail, 
+    // the places that a walk has already tried, as
+    // bodyIndex * (file.length + 1) + fileIndex. A walk from a place
+    // does the same no matter how it got there, and it only comes back
+    // if it found no match, so a walk that gets to one stops.
+    tried) {
+        // take the first body segment, and walk from fileIndex to its "after"
+        // value at the end
+        // If it doesn't match at that position, we increment, until we hit
+        // that final possible position, and give up.
+        // If it does match, then advance and try to rest.
+        // If any of them fail we keep walking forward.
+        // this is still a bit recursively painful, but it's more constrained
+        // than previous implementations, because we never test something that
+        // can't possibly be a valid matching condition.
+        const bs = bodySegments[bodyIndex];
+        if (!bs) {
+            // with partial, the body is the rest of the pattern, so it
+            // matches if no portions are left, or only the '' of a trailing
+            // / (as a/* matches a/b/). A ** at the end walks them as its own
+            // empty section.
+            if (partial) {
+                return (fileIndex >= fileLength ||
+                    (fileIndex === fileLength - 1 && file[fileIndex] === ''));
+            }
+            // just make sure that there's no bad dots before the tail
+            for (let i = fileIndex; i < fileLength; i++) {
+                sawTail = true;
+                const f = file[i];
+                if (f === '.' ||
+                    f === '..' ||
+                    (!this.options.dot && f.startsWith('.'))) {
+                    return false;
+                }
+            }
+            return sawTail;
+        }
+        // have a non-globstar body section to test, up to the last index
+        // where it can start
+        const [body, need] = bs;
+        // with partial, the path can end before the body does
+        const after = partial ? fileLength : fileLength - need;
+        while (fileIndex <= after) {
+            const key = bodyIndex * (file.length + 1) + fileIndex;
+            if (tried.has(key))
+                return false;
+            tried.add(key);
+            const m = this.#matchOne(file, body, partial, fileIndex, 0, fileIndex + body.length);
+            // if limit exceeded, no match. intentional false negative,
+            // acceptable break in correctness for security.
+            if (m && globStarDepth < this.maxGlobstarRecursion) {
+                // match! see if the rest match. if so, we're done!
+                const sub = this.#matchGlobStarBodySections(file, bodySegments, fileLength, fileIndex + body.length, bodyIndex + 1, partial, globStarDepth + 1, sawTail, tried);
+                if (sub !== false) {
+                    return sub;
+                }
+            }
+            // the ** does not walk past the last place the body can start
+            if (fileIndex === after)
+                break;
+            const f = file[fileIndex];
+            if (f === '.' ||
+                f === '..' ||
+                (!this.options.dot && f.startsWith('.'))) {
+                return false;
+            }
+            fileIndex++;
+        }
+        // walked off. no point continuing
+        return partial || null;
+    }
+    #matchOne(file, pattern, partial, fileIndex, patternIndex, 
+    // only match the file portions before this index
+    fileEnd = file.length) {
+        let fi;
+        let pi;
+        let pl;
+        let fl;
+        for (fi = fileIndex,
+            pi = patternIndex,
+            fl = Math.min(fileEnd, file.length),
+            pl = pattern.length; fi < fl && pi < pl; fi++, pi++) {
+            let p = pattern[pi];
+            let f = file[fi];
+            // should be impossible.
+            /* c8 ignore start */
+            if (p === false || p === GLOBSTAR) {
+                return false;
+            }
+            /* c8 ignore stop */
+            // something other than **
+            // non-magic patterns just have to match exactly
+            // patterns with magic have been turned into Matchers.
+            if (!portionMatch(p, f))
+                return false;
+        }
+        // Note: ending in / means that we'll get a final ""
+        // at the end of the pattern.  This can only match a
+        // corresponding "" at the end of the file.
+        // If the file ends in /, then it can only match a
+        // a pattern that ends in /, unless the pattern just
+        // doesn't have any more for it. But, a/b/ should *not*
+        // match "a/b/*", even though * can match "", except in
+        // partial mode, where it might simply not be reached yet.
+        // However, a/b/ should still satisfy a/*
+        // now either we fell off the end of the pattern, or we're done.
+        if (fi === fl && pi === pl) {
+            // ran out of pattern and filename at the same time.
+            // an exact hit!
+            return true;
+        }
+        else if (fi === fl) {
+            // ran out of file, but still had pattern left.
+            // this is ok if we're doing the match as part of
+            // a glob fs traversal.
+            return partial;
+        }
+        else if (pi === pl) {
+            // ran out of pattern, still have file left.
+            // this is only acceptable if we're on the very last
+            // empty segment of a file with a trailing slash.
+            // a/* should match a/b/
+            return fi === fl - 1 && file[fi] === '';
+            /* c8 ignore start */
+        }
+        else {
+            // should be unreachable.
+            throw new Error('wtf?');
+        }
+        /* c8 ignore stop */
+    }
+    braceExpand() {
+        return braceExpand(this.pattern, this.options);
+    }
+    // Expand braces, except numeric ranges such as {0..999} with at
+    // least RANGE_MIN values. Each of those stays in its pattern as
+    // `<mark>0..999<mark>`, for the Matcher to test. If a range might
+    // be inside a [...] class, expand all of them instead.
+    #expandBraces() {
+        const { pattern } = this;
+        if (this.options.nobrace)
+            return this.braceExpand();
+        let code = 0xe000;
+        while (pattern.includes(String.fromCharCode(code))) {
+            if (++code > 0xf8ff)
+                return this.braceExpand();
+        }
+        const mark = String.fromCharCode(code);
+        let found = false;
+        const marked = pattern.replace(rangeRe, (m, lo, hi) => {
+            const a = Number(lo);
+            const b = Number(hi);
+            if (!Number.isSafeInteger(a) ||
+                !Number.isSafeInteger(b) ||
+                Math.abs(a - b) + 1 < RANGE_MIN) {
+                return m;
+            }
+            found = true;
+            return `${mark}${lo}..${hi}${mark}`;
+        });
+        if (!found)
+            return this.braceExpand();
+        const set = braceExpand(marked, this.options);
+        for (const p of set) {
+            for (const portion of p.split('/')) {
+                const c = portion.indexOf('[');
+                if (c !== -1 && c < portion.lastIndexOf(mark)) {
+                    return this.braceExpand();
+                }
+                if (!this.options.noext && inRepeatOrNegExt(portion, mark)) {
+                    return this.braceExpand();
+                }
+            }
+        }
+        this.#rangeMark = mark;
+        return set;
+    }
+    parse(pattern) {
+        assertValidPattern(pattern);
+        const options = this.options;
+        // shortcuts
+        if (pattern === '**')
+            return GLOBSTAR;
+        if (pattern === '')
+            return '';
+        const { nocase, nocaseMagicOnly, noext = false, dot, normalize, } = options;
+        const rangeMark = this.#rangeMark;
+        const lit = rangeMark && pattern.includes(rangeMark) ?
+            undefined
+            : literal(pattern, noext);
+        // in nocase mode, a literal with cased chars still needs a
+        // Matcher, unless nocaseMagicOnly is set.
+        if (lit !== undefined &&
+            !(nocase &&
+                !nocaseMagicOnly &&
+                pattern.toUpperCase() !== pattern.toLowerCase())) {
+            return this.#norm(lit);
+        }
+        if (this.#pending)
+            return PENDING;
+        let m = this.#matchers.get(pattern);
+        if (!m) {
+            if (!noext)
+                assertValidExtglobs(pattern);
+            m = new Matcher(pattern, {
+                nocase,
+                noext,
+                dot,
+                normalize,
+                ...(rangeMark && { rangeMark }),
+            });
+            this.#matchers.set(pattern, m);
+        }
+        return m;
+    }
+    #slashSplit(p) {
+        // if p starts with // on windows, we preserve that
+        // so that UNC paths aren't broken.  Otherwise, any number of
+        // / characters are coalesced into one, unless
+        // preserveMultipleSlashes is set to true.
+        if (this.preserveMultipleSlashes) {
+            return p.split('/');
+        }
+        else if (this.isWindows && /^\/\/[^/]+/.test(p)) {
+            // add an extra '' for the one we lose
+            return ['', ...p.split(/\/+/)];
+        }
+        else {
+            return p.split(/\/+/);
+        }
+    }
+    match(f, partial = this.partial) {
+        // short-circuit in the case of busted things.
+        // comments, etc.
+        if (this.comment) {
+            return false;
+        }
+        if (this.empty) {
+            return f === '';
+        }
+        if (f === '/' && partial) {
+            return true;
+        }
+        const options = this.options;
+        // treat the test path as a set of pathparts. If it was not just
+        // split or checked, check that it can match before splitting it.
+        let split = this.#cachedSplit(f);
+        if (!split) {
+            // the checks look at the path as given, so not if it is
+            // normalized
+            if (!partial &&
+                !this.#form &&
+                (this.#endCheck || this.#literalCheck) &&
+                lastChecked !== f) {
+                lastChecked = f;
+                const can = this.#canMatch(f);
+                if (can === 'no')
+                    return options.flipNegate ? false : this.negate;
+                if (can === 'yes')
+                    return options.flipNegate ? true : !this.negate;
+            }
+            split = this.#split(f);
+        }
+        const ff = split.parts;
+        // the parts after level 2 resolves them, kept for the next pattern
+        // that tests the same path
+        const resolved = this.#level2 ?
+            (split.resolved ??= this.#levelTwoFileOptimize(ff))
+            : ff;
+        // just ONE of the pattern sets in this.set needs to match
+        // in order for it to be valid.  If negating, then just one
+        // match means that we have failed.
+        // Either way, return on the first hit.
+        const set = this.set;
+        // Find the basename of the path by looking for the last non-empty segment
+        let filename = ff[ff.length - 1];
+        if (!filename) {
+            for (let i = ff.length - 2; !filename && i >= 0; i--) {
+                filename = ff[i];
+            }
+        }
+        for (let r = 0; r < set.length; r++) {
+            const pattern = set[r];
+            const shape = partial ? undefined : this.#shapes[r];
+            // level 2 does not change a path of one portion
+            const hit = shape === 'base' ?
+                portionMatch(pattern[0], filename)
+                : shape ? this.#matchShape(resolved, pattern, shape)
+                    : options.matchBase && pattern.length === 1 ?
+                        this.#matchRow([filename], [filename], pattern, partial)
+                        : this.#matchRow(ff, resolved, pattern, partial);
+            if (hit) {
+                if (options.flipNegate) {
+                    return true;
+                }
+                return !this.negate;
+            }
+        }
+        // didn't get any hits.  this is success if it's a negative
+        // pattern, failure otherwise.
+        if (options.flipNegate) {
+            return false;
+        }
+        return this.negate;
+    }
+    static defaults(def) {
+        return minimatch.defaults(def).Minimatch;
+    }
+}
+/* c8 ignore start */
+
+
+/* c8 ignore stop */
+minimatch.Minimatch = Minimatch;
+minimatch.escape = escape_escape;
+minimatch.unescape = unescape_unescape;
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./packages/promotion/src/repository-files.ts
+
+
+
+const repository_files_PATHS_PER_QUERY = 50;
+const GLOB = /[*?[\]{}]/;
+function repository_files_refuse(pattern, origin, why) {
+    return new errors/* UserError */.yo(`${origin}: "${pattern}" ${why}.`, 'Give paths relative to the root of the target repository, without `..`.', { input: 'edits' });
+}
+/**
+ * The files of one commit of a repository, read through the API (no clone): blobs by GraphQL,
+ * many paths a query, checked against their blob id so a BOM or a truncated answer is fetched raw.
+ */
+function repositoryFiles(clients, where) {
+    const blobs = new Map();
+    let tree;
+    const fetchRaw = async (oid) => {
+        const { data } = await clients.rest.rest.git.getBlob({ owner: where.owner, repo: where.repo, file_sha: oid });
+        return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
+    };
+    const lookup = async (paths) => {
+        const found = new Map();
+        for (let offset = 0; offset < paths.length; offset += repository_files_PATHS_PER_QUERY) {
+            const chunk = paths.slice(offset, offset + repository_files_PATHS_PER_QUERY);
+            const variables = { owner: where.owner, name: where.repo };
+            const fields = chunk.map((path, n) => {
+                variables[`e${n}`] = `${where.commit}:${path}`;
+                return `f${n}: object(expression: $e${n}) { ... on Blob { oid isBinary isTruncated text } }`;
+            });
+            const declarations = chunk.map((_, n) => `$e${n}: String!`).join(', ');
+            const result = await clients
+                .graphql(`query($owner: String!, $name: String!, ${declarations}) { repository(owner: $owner, name: $name) { ${fields.join(' ')} } }`, variables)
+                .catch((error) => {
+                throw (0,errors/* explainGitHubError */.Pm)(error, `read files of ${where.label}`, 'contents: read');
+            });
+            await Promise.all(chunk.map(async (path, n) => {
+                const blob = result.repository?.[`f${n}`];
+                if (!blob?.oid)
+                    return found.set(path, undefined);
+                const text = blob.text === null ? undefined : Buffer.from(blob.text, 'utf8');
+                found.set(path, text && !blob.isTruncated && git_blob_gitBlobSha(text) === blob.oid ? text : await fetchRaw(blob.oid));
+            }));
+        }
+        return found;
+    };
+    const prefetch = async (paths) => {
+        const fresh = [...new Set(paths)].filter((p) => !blobs.has(p));
+        if (fresh.length === 0)
+            return;
+        const answer = lookup(fresh);
+        for (const path of fresh)
+            blobs.set(path, answer.then((m) => m.get(path)));
+        await answer;
+    };
+    const blob = async (path) => {
+        if (!blobs.has(path))
+            await prefetch([path]);
+        return blobs.get(path);
+    };
+    const listTree = () => {
+        tree ??= clients.rest.rest.git
+            .getTree({ owner: where.owner, repo: where.repo, tree_sha: where.commit, recursive: 'true' })
+            .then(({ data }) => {
+            if (data.truncated)
+                throw new errors/* UserError */.yo(`${where.label} has too many files to list in one request, so a glob in \`edits\` cannot be expanded.`, 'Name the files in `edits` one by one instead of with a glob.', {
+                    input: 'edits',
+                });
+            return data.tree.filter((e) => e.type === 'blob' && e.path).map((e) => e.path);
+        })
+            .catch((error) => {
+            throw (0,errors/* explainGitHubError */.Pm)(error, `list the files of ${where.label}`, 'contents: read');
+        });
+        return tree;
+    };
+    return {
+        label: where.label,
+        prefetch,
+        async resolve(pattern, origin) {
+            if (pattern.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(pattern))
+                throw repository_files_refuse(pattern, origin, 'is an absolute path');
+            if (pattern.split(/[\\/]/).includes('..'))
+                throw repository_files_refuse(pattern, origin, 'leaves the repository with `..`');
+            const path = pattern.replace(/^\.\//, '');
+            if (!GLOB.test(path))
+                return (await blob(path)) === undefined ? [] : [path];
+            return (await listTree()).filter((p) => minimatch(p, path, { dot: false })).sort();
+        },
+        async read(path) {
+            const bytes = await blob(path);
+            if (bytes === undefined)
+                throw new errors/* UserError */.yo(`${where.label} has no file ${path}.`, 'Check the path; it is relative to the root of the target repository.', { input: 'edits' });
+            return bytes;
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/promotion/src/wait-merged.ts
+
+const wait_merged_STATE = `query($owner: String!, $name: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) { pullRequest(number: $number) { state merged mergeCommit { oid } } }
+}`;
+/**
+ * The client to wait with: `preferred` (the job's GITHUB_TOKEN, which lives as long as the job) when
+ * it can see the pull request, else `fallback` (the token that opened it; an App installation token
+ * expires after an hour, so a long wait with it ends in 401).
+ */
+async function mergeReader(preferred, fallback, pull, log) {
+    if (!preferred)
+        return fallback;
+    try {
+        await preferred(wait_merged_STATE, { owner: pull.owner, name: pull.repo, number: pull.number });
+        return preferred;
+    }
+    catch (error) {
+        log(`wait-token cannot read ${pull.owner}/${pull.repo}#${pull.number} (${error.message.split('\n')[0]}); waiting with \`token\`, which must outlive the wait.`);
+        return fallback;
+    }
+}
+/**
+ * Blocks until the pull request is merged, as a Kubernetes release waits for its promotion PR:
+ * a pull request closed without merging, or still open at the timeout, fails the step.
+ */
+async function waitForMerge(options) {
+    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    const now = options.now ?? Date.now;
+    const started = now();
+    let reminded = started;
+    options.log(`Waiting up to ${(0,duration/* formatDuration */.a)(options.timeoutMs)} for ${options.url} to be merged.`);
+    for (;;) {
+        const result = await options.graphql(wait_merged_STATE, {
+            owner: options.owner,
+            name: options.repo,
+            number: options.number,
+        });
+        const pull = result.repository.pullRequest;
+        const waitedMs = now() - started;
+        if (pull.merged) {
+            options.log(`${options.url} is merged${pull.mergeCommit ? ` as ${pull.mergeCommit.oid.slice(0, 12)}` : ''} after ${(0,duration/* formatDuration */.a)(waitedMs)}.`);
+            return { merged: true, mergeCommit: pull.mergeCommit?.oid, waitedMs };
+        }
+        if (pull.state === 'CLOSED') {
+            throw new errors/* UserError */.yo(`${options.url} was closed without being merged, so the promotion did not happen.`, 'Reopen it (or close it on purpose and re-run the release to open a new one).', {
+                input: 'wait-merged',
+            });
+        }
+        if (waitedMs >= options.timeoutMs) {
+            throw new errors/* UserError */.yo(`${options.url} was not merged within ${(0,duration/* formatDuration */.a)(options.timeoutMs)}.`, 'Get it reviewed and merged, then re-run this job: it finds the same pull request and waits again. Raise `merge-timeout` to wait longer.', { input: 'merge-timeout' });
+        }
+        if (now() - reminded >= 10 * 60_000) {
+            reminded = now();
+            options.log(`Still waiting for ${options.url} (${(0,duration/* formatDuration */.a)(waitedMs)} so far).`);
+        }
+        await sleep(Math.min(options.intervalMs, Math.max(0, options.timeoutMs - waitedMs)));
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/promotion/src/templates.ts
+
+const PLACEHOLDERS = ['tag', 'tags', 'version', 'name', 'repository', 'run_url', 'images'];
+/** Refuses `{unknown}` before anything is read or sent, naming the input. */
+function templates_checkTemplate(template, input) {
+    const [unknown] = (0,src_text/* unknownPlaceholders */.hX)(template, PLACEHOLDERS);
+    if (unknown !== undefined)
+        throw new errors/* UserError */.yo(`Input \`${input}\` uses {${unknown}}, which relkit does not know.`, `Use ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`, { input });
+}
+
+;// CONCATENATED MODULE: ./packages/promotion/src/plan.ts
+
+
+
+
+
+
+const REPOSITORIES = `query($owner: String!, $name: String!, $base: String!, $hasBase: Boolean!, $forkOwner: String!, $forkName: String!, $hasFork: Boolean!, $branch: String!) {
+  target: repository(owner: $owner, name: $name) {
+    nameWithOwner
+    defaultBranchRef { name target { oid } }
+    base: ref(qualifiedName: $base) @include(if: $hasBase) { name target { oid } }
+    merged: pullRequests(headRefName: $branch, states: [MERGED], first: 20) { nodes { number url baseRefName headRepository { nameWithOwner } } }
+  }
+  fork: repository(owner: $forkOwner, name: $forkName) @include(if: $hasFork) { nameWithOwner isFork parent { nameWithOwner } }
+}`;
+function imagesList(digests) {
+    return digests.map((d) => `- \`${d.image}:${d.tag}\` → \`${d.digest}\``).join('\n');
+}
+/** Groups digests by image and digest, tags in the order given: one manifest line per digest. */
+function promotionsOf(digests) {
+    const grouped = new Map();
+    for (const d of digests) {
+        const key = `${d.image}@${d.digest}`;
+        const entry = grouped.get(key) ?? { name: d.image, digest: d.digest, tags: [] };
+        entry.tags.push(d.tag);
+        grouped.set(key, entry);
+    }
+    return [...grouped.values()];
+}
+async function readRepositories(clients, request) {
+    const target = `${request.owner}/${request.repo}`;
+    const answer = await clients
+        .graphql(REPOSITORIES, {
+        owner: request.owner,
+        name: request.repo,
+        base: `refs/heads/${request.base ?? ''}`,
+        hasBase: request.base !== undefined,
+        forkOwner: request.fork?.owner ?? '',
+        forkName: request.fork?.repo ?? '',
+        hasFork: request.fork !== undefined,
+        branch: request.branch,
+    })
+        .catch((error) => {
+        throw (0,errors/* explainGitHubError */.Pm)(error, `read ${target}${request.fork ? ` and ${request.fork.owner}/${request.fork.repo}` : ''}`, 'contents: read and pull-requests: read on the target repository (a token of another repository needs an App or a PAT)');
+    });
+    if (!answer.target)
+        throw new errors/* UserError */.yo(`Repository ${target} does not exist, or the token cannot read it.`, 'Check `repository` and give a `token` that can read it.', { input: 'repository' });
+    const ref = request.base !== undefined ? answer.target.base : answer.target.defaultBranchRef;
+    if (!ref) {
+        throw new errors/* UserError */.yo(`${request.base !== undefined ? `Branch ${request.base}` : 'The default branch'} does not exist in ${target}.`, 'Set `base` to the branch the promotion pull request targets.', { input: 'base' });
+    }
+    if (request.fork) {
+        const forkName = `${request.fork.owner}/${request.fork.repo}`;
+        if (!answer.fork)
+            throw new errors/* UserError */.yo(`The fork ${forkName} does not exist, or the token cannot read it.`, `Fork ${target} to ${request.fork.owner} on GitHub first (or fix \`fork\`).`, { input: 'fork' });
+        if (!answer.fork.isFork || answer.fork.parent?.nameWithOwner.toLowerCase() !== target.toLowerCase()) {
+            throw new errors/* UserError */.yo(`${forkName} is not a fork of ${target}, so a pull request cannot come from it.`, `Set \`fork\` to a fork of ${target} (e.g. your-user or your-user/${request.repo}).`, {
+                input: 'fork',
+            });
+        }
+    }
+    return { base: ref === answer.target.defaultBranchRef ? ref.name : request.base, baseSha: ref.target.oid, merged: answer.target.merged };
+}
+/**
+ * Reads the target repository's files at the base branch through the API and works out the
+ * promotion (manifest digests, file edits, the pull request's texts) without writing anything.
+ */
+async function planPromotion(clients, request) {
+    const target = `${request.owner}/${request.repo}`;
+    const head = request.fork ?? { owner: request.owner, repo: request.repo };
+    const { base, baseSha, merged } = await readRepositories(clients, request);
+    const source = repositoryFiles(clients, { owner: request.owner, repo: request.repo, commit: baseSha, label: `${target}@${base}` });
+    const literal = [request.manifest?.path, ...(request.edits?.entries ?? []).map((e) => e.pattern)].filter((p) => p !== undefined && !/[*?[\]{}]/.test(p));
+    const [digests] = await Promise.all([
+        request.manifest ? resolveStagingDigests({ images: request.manifest.images, tags: request.tags, given: request.manifest.given, client: request.manifest.registry }) : Promise.resolve([]),
+        source.prefetch(literal.map((p) => p.replace(/^\.\//, ''))),
+    ]);
+    const files = [];
+    let manifestChanges = [];
+    let alreadyPromoted = [];
+    if (request.manifest) {
+        const path = request.manifest.path.replace(/^\.\//, '');
+        if ((await source.resolve(path, 'promoter-manifest')).length === 0) {
+            throw new errors/* UserError */.yo(`${target}@${base} has no ${path}.`, 'Set `promoter-manifest` to the path of the images.yaml in the target repository, e.g. registry.k8s.io/images/k8s-staging-PROJECT/images.yaml.', { input: 'promoter-manifest' });
+        }
+        const bytes = await source.read(path);
+        const text = decodeSource(path, bytes);
+        const edited = promoteInManifest(text, promotionsOf(digests));
+        manifestChanges = edited.changes;
+        alreadyPromoted = edited.present;
+        if (edited.text !== text.text) {
+            files.push({
+                path,
+                contents: encodeSource(text, edited.text),
+                diff: createTwoFilesPatch(`a/${path}`, `b/${path}`, text.text, edited.text, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''),
+            });
+        }
+    }
+    if (request.edits) {
+        const tag = request.tags[0];
+        const plan = await plan_planBump({
+            source,
+            entries: request.edits.entries,
+            version: tag.replace(/^v/, ''),
+            current: { kind: 'files' },
+            tagPrefix: tag.startsWith('v') ? 'v' : '',
+            date: request.edits.date,
+            // The target repository is someone else's: an older release line may be promoted after a newer one.
+            allowDowngrade: true,
+        });
+        for (const file of plan.files) {
+            if (files.some((f) => f.path === file.path)) {
+                throw new errors/* UserError */.yo(`${file.path} is both the promoter manifest and a file in \`edits\`.`, 'Remove it from `edits`: the manifest is edited from `images` and `tags`.', { input: 'edits' });
+            }
+            files.push({ path: file.path, contents: file.after, diff: file.diff });
+        }
+    }
+    const values = {
+        tag: request.tags[0],
+        tags: request.tags.join(', '),
+        version: request.tags[0].replace(/^v/, ''),
+        name: request.name,
+        repository: target,
+        run_url: request.runUrl,
+        images: digests.length > 0 ? imagesList(digests) : files.map((f) => `- \`${f.path}\``).join('\n'),
+    };
+    return {
+        base,
+        baseSha,
+        headRepository: `${head.owner}/${head.repo}`,
+        merged,
+        digests,
+        manifestChanges,
+        alreadyPromoted,
+        files,
+        title: (0,src_text/* fillPlaceholders */.Ct)(request.title, values),
+        body: (0,src_text/* fillPlaceholders */.Ct)(request.body, values),
+    };
+}
+
+;// CONCATENATED MODULE: ./packages/promotion/src/run.ts
+
+
+
+/**
+ * Plans the promotion (reads only), then keeps exactly one pull request from the promotion branch
+ * up to date with it; optionally waits for a human to merge it.
+ */
+async function runPromotion(clients, request) {
+    return applyPromotion(clients, request, await planPromotion(clients, request));
+}
+async function applyPromotion(clients, request, plan) {
+    const target = `${request.owner}/${request.repo}`;
+    const { base, baseSha, merged, files, title, body } = plan;
+    const result = {
+        base,
+        baseSha,
+        headRepository: plan.headRepository,
+        digests: plan.digests,
+        manifestChanges: plan.manifestChanges,
+        alreadyPromoted: plan.alreadyPromoted,
+        files: files.map((f) => ({ path: f.path, diff: f.diff })),
+        title,
+        body,
+        operation: 'unchanged',
+        proposal: undefined,
+        pullRequest: undefined,
+        merged: undefined,
+    };
+    if (files.length === 0) {
+        // Everything is on the base branch already: most often the promotion pull request was merged.
+        const pr = merged.nodes.find((p) => p.baseRefName === base && p.headRepository?.nameWithOwner.toLowerCase() === result.headRepository.toLowerCase());
+        clients.log(`${target}@${base} already promotes ${request.tags.join(', ')}: nothing to change${pr ? ` (merged in #${pr.number})` : ''}.`);
+        if (pr)
+            result.pullRequest = { number: pr.number, url: pr.url, state: 'merged' };
+        if (request.wait)
+            result.merged = pr !== undefined;
+        return result;
+    }
+    for (const file of files)
+        clients.log(`${file.path}:\n${file.diff}`);
+    const [headline, ...rest] = title.split('\n');
+    const proposal = await pull_request_proposeChanges(clients, {
+        owner: request.owner,
+        repo: request.repo,
+        head: request.fork,
+        base,
+        branch: request.branch,
+        branchInput: 'branch',
+        startPoint: baseSha,
+        message: { headline: headline, body: [rest.join('\n').trim(), body].filter(Boolean).join('\n\n') },
+        files,
+        title,
+        body,
+        labels: request.labels,
+        reviewers: request.reviewers,
+        teamReviewers: request.teamReviewers,
+        draft: request.draft,
+    });
+    result.proposal = proposal;
+    result.operation = proposal.pullRequest.status === 'opened' ? 'created' : proposal.pullRequest.status;
+    if (proposal.pullRequest.number !== undefined && proposal.pullRequest.url !== undefined)
+        result.pullRequest = { number: proposal.pullRequest.number, url: proposal.pullRequest.url, state: 'open' };
+    if (request.wait && result.pullRequest && !clients.writes.mock) {
+        const pull = { owner: request.owner, repo: request.repo, number: result.pullRequest.number };
+        const graphql = await mergeReader(request.wait.graphql, clients.graphql, pull, clients.log);
+        const waited = await waitForMerge({ ...pull, url: result.pullRequest.url, timeoutMs: request.wait.timeoutMs, intervalMs: request.wait.intervalMs, graphql, log: clients.log });
+        result.merged = waited.merged;
+        result.pullRequest.state = 'merged';
+    }
+    return result;
+}
+
+;// CONCATENATED MODULE: ./packages/promotion/src/index.ts
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./actions/promote-pr/src/inputs.ts
+
+
+
+const DEFAULT_TITLE = 'Promote {name} {tags}';
+const DEFAULT_BODY = `Promotes {name} {tags} from staging.
+
+{images}
+
+Opened by relkit/promote-pr ({run_url}). Re-running the release updates this pull request; it never opens a second one.`;
+const inputs_REPOSITORY = /^[A-Za-z0-9-]+\/[A-Za-z0-9._-]+$/;
+/** What git refuses as a branch name (git check-ref-format), checked before anything is sent. */
+function checkBranch(branch) {
+    const bad = branch === '' ||
+        /[\s~^:?*[\\]/.test(branch) ||
+        [...branch].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) ||
+        branch.includes('..') ||
+        branch.includes('@{') ||
+        branch.includes('//') ||
+        branch.startsWith('/') ||
+        branch.endsWith('/') ||
+        branch.endsWith('.') ||
+        branch.split('/').some((part) => part.startsWith('.') || part.endsWith('.lock'));
+    if (bad)
+        throw new errors/* UserError */.yo(`Input \`branch\` gives "${branch}", which git does not allow as a branch name.`, 'Use something like `relkit/promote/{name}-{tag}`.', { input: 'branch' });
+}
+function renderBranch(template, values) {
+    return template.replaceAll('{name}', values.name).replaceAll('{tag}', values.tag).replaceAll('{version}', values.tag.replace(/^v/, ''));
+}
+/** Every input is read and checked here, before any request. */
+function readInputs(ctx) {
+    const { inputs, env } = ctx;
+    const repository = inputs.string('repository', { required: true });
+    if (!inputs_REPOSITORY.test(repository))
+        throw new errors/* UserError */.yo(`Input \`repository\` is "${repository}", not OWNER/NAME.`, 'Set `repository` to the repository the promotion goes to, e.g. `kubernetes/k8s.io`.', { input: 'repository' });
+    const [owner, repo] = repository.split('/');
+    const forkInput = inputs.string('fork');
+    let fork;
+    if (forkInput !== undefined) {
+        const [forkOwner, forkRepo = repo] = forkInput.split('/');
+        if (!forkOwner || !inputs_REPOSITORY.test(`${forkOwner}/${forkRepo}`) || forkInput.split('/').length > 2) {
+            throw new errors/* UserError */.yo(`Input \`fork\` is "${forkInput}", not OWNER or OWNER/NAME.`, `Give the account that owns the fork (e.g. \`my-user\`, for my-user/${repo}) or OWNER/NAME.`, {
+                input: 'fork',
+            });
+        }
+        fork = { owner: forkOwner, repo: forkRepo };
+        if (fork.owner.toLowerCase() === owner.toLowerCase() && fork.repo.toLowerCase() === repo.toLowerCase())
+            fork = undefined;
+    }
+    const tags = parsePromotionTags(inputs.list('tags', { commas: true }));
+    const name = inputs.string('name') ?? env.GITHUB_REPOSITORY?.split('/')[1] ?? repo;
+    if (!/^[\w.-]+$/.test(name))
+        throw new errors/* UserError */.yo(`Input \`name\` is "${name}"; it names the branch, so use letters, digits, \`.\`, \`_\` and \`-\`.`, 'Set `name` to the project, e.g. `gateway-api-inference-extension`.', {
+            input: 'name',
+        });
+    const branchTemplate = inputs.string('branch', { default: 'relkit/promote/{name}-{tag}' });
+    checkBranch(renderBranch(branchTemplate, { name, tag: tags[0] }));
+    const manifestPath = inputs.string('promoter-manifest');
+    const editsText = inputs.raw('edits') ?? '';
+    const edits = editsText.trim() ? spec_parseSpec(editsText, 'edits') : undefined;
+    if (manifestPath === undefined && edits === undefined) {
+        throw new errors/* UserError */.yo('Neither `promoter-manifest` nor `edits` says what to change.', 'Set `promoter-manifest` (with `images`) to promote images, or list file edits in `edits`.', {
+            input: 'promoter-manifest',
+        });
+    }
+    let manifest;
+    if (manifestPath !== undefined) {
+        if (manifestPath.startsWith('/') || manifestPath.split('/').includes('..')) {
+            throw new errors/* UserError */.yo(`Input \`promoter-manifest\` is "${manifestPath}"; it must be a path inside the target repository.`, 'Give the path from the repository root, e.g. registry.k8s.io/images/k8s-staging-PROJECT/images.yaml.', { input: 'promoter-manifest' });
+        }
+        manifest = { path: manifestPath, images: parseImages(inputs.list('images', { commas: true }), inputs.string('staging-registry')), given: parseDigests(inputs.raw('digests')) };
+    }
+    else if (inputs.list('images').length > 0) {
+        throw new errors/* UserError */.yo('`images` is set but `promoter-manifest` is not, so there is nowhere to promote them.', 'Set `promoter-manifest` to the images.yaml in the target repository.', {
+            input: 'promoter-manifest',
+        });
+    }
+    const title = inputs.string('title', { default: DEFAULT_TITLE });
+    const body = inputs.string('body', { default: DEFAULT_BODY });
+    templates_checkTemplate(title, 'title');
+    templates_checkTemplate(body, 'body');
+    const date = inputs.string('date') ?? new Date().toISOString().slice(0, 10);
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+        throw new errors/* UserError */.yo(`Input \`date\` is "${date}", not a YYYY-MM-DD date.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });
+    const waitMerged = inputs.boolean('wait-merged', { default: false });
+    const wait = waitMerged ? { timeoutMs: inputs.duration('merge-timeout', { default: 6 * 3600_000 }), intervalMs: inputs.duration('merge-poll-interval', { default: 30_000 }) } : undefined;
+    return {
+        owner,
+        repo,
+        base: inputs.string('base'),
+        fork,
+        name,
+        tags,
+        branchTemplate,
+        manifest,
+        edits,
+        date,
+        title,
+        body,
+        labels: inputs.list('labels', { commas: true }),
+        reviewers: inputs.list('reviewers', { commas: true }).map((r) => r.replace(/^@/, '')),
+        teamReviewers: inputs.list('team-reviewers', { commas: true }).map((t) => t.replace(/^@?[^/]+\//, '')),
+        draft: inputs.boolean('draft', { default: false }),
+        wait,
+        token: inputs.string('token', { required: true }),
+        waitToken: inputs.string('wait-token'),
+        registryAuth: inputs.raw('registry-auth'),
+        dockerConfig: inputs.string('docker-config'),
+    };
+}
+
+;// CONCATENATED MODULE: ./actions/promote-pr/src/step.ts
+
+
+
+const DIFF_LIMIT = 60_000;
+function summarize(ctx, result, branch) {
+    const { summary } = ctx;
+    const mock = ctx.writes.mock;
+    const pr = result.pullRequest;
+    summary.heading(`Promotion pull request${mock ? ' (mock)' : ''}: ${result.operation}`, 2);
+    const rows = [
+        ['Pull request', pr ? `[#${pr.number}](${pr.url})${pr.state === 'merged' ? ' (merged)' : ''}` : result.files.length > 0 ? `would open: ${result.title}` : 'none needed'],
+        ['Operation', `${result.operation}${mock && result.files.length > 0 ? ' (planned, nothing sent)' : ''}`],
+        ['Branch', `\`${result.headRepository}:${branch}\` → \`${result.base}\` at \`${result.baseSha.slice(0, 12)}\``],
+    ];
+    if (result.merged !== undefined)
+        rows.push(['Merged', result.merged ? 'yes' : 'no']);
+    summary.table(['', ''], rows);
+    if (result.digests.length > 0) {
+        summary.table(['Image', 'Tag', 'Digest', 'From', 'Manifest'], result.digests.map((d) => {
+            const change = result.manifestChanges.find((c) => c.image === d.image && c.tags.includes(d.tag));
+            return [`\`${d.image}\``, d.tag, `\`${d.digest}\``, d.from, change ? change.kind.replace('-', ' ') : 'already promoted'];
+        }));
+    }
+    const diff = result.files.map((f) => f.diff).join('');
+    if (diff)
+        summary.details(`Diff (${result.files.length} file${result.files.length === 1 ? '' : 's'})`, `\`\`\`diff\n${diff.length > DIFF_LIMIT ? `${diff.slice(0, DIFF_LIMIT)}\n… (truncated)` : diff}\`\`\``);
+    else
+        summary.paragraph('Every promotion is already on the base branch: nothing to change.');
+}
+async function mainStep(ctx) {
+    const input = readInputs(ctx);
+    const branch = renderBranch(input.branchTemplate, { name: input.name, tag: input.tags[0] });
+    let registry;
+    if (input.manifest) {
+        const { store, configPath, fromConfig } = await collectCredentials({ registryAuth: input.registryAuth, dockerConfig: input.dockerConfig, env: ctx.env });
+        for (const secret of store.secrets())
+            ctx.mask(secret);
+        if (configPath)
+            ctx.log(`Using ${fromConfig} registry credential(s) from ${configPath}.`);
+        registry = new RegistryClient({ credentials: store, userAgent: 'relkit/promote-pr' });
+    }
+    const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repository, GITHUB_RUN_ID: runId } = ctx.env;
+    const github = ctx.github({ token: input.token });
+    const result = await runPromotion({ rest: github.rest, graphql: github.graphql, writes: ctx.writes, log: ctx.log }, {
+        owner: input.owner,
+        repo: input.repo,
+        base: input.base,
+        fork: input.fork,
+        name: input.name,
+        tags: input.tags,
+        branch,
+        manifest: input.manifest && registry ? { ...input.manifest, registry } : undefined,
+        edits: input.edits ? { entries: input.edits, date: input.date } : undefined,
+        title: input.title,
+        body: input.body,
+        labels: input.labels,
+        reviewers: input.reviewers,
+        teamReviewers: input.teamReviewers,
+        draft: input.draft,
+        runUrl: server && repository && runId ? `${server}/${repository}/actions/runs/${runId}` : 'a local run',
+        wait: input.wait && input.waitToken && input.waitToken !== input.token ? { ...input.wait, graphql: ctx.github({ token: input.waitToken }).graphql } : input.wait,
+    });
+    if (ctx.writes.mock && result.files.length > 0)
+        ctx.log(`Would ${result.operation === 'created' ? 'open' : 'update'} "${result.title}" from ${result.headRepository}:${branch} into ${input.owner}/${input.repo}@${result.base}.`);
+    ctx.setOutput('pull-request-number', result.pullRequest?.number ?? '');
+    ctx.setOutput('pull-request-url', result.pullRequest?.url ?? '');
+    ctx.setOutput('operation', result.operation);
+    ctx.setOutput('branch', branch);
+    ctx.setOutput('head-sha', result.proposal?.commit.sha ?? '');
+    ctx.setOutput('digests', Object.fromEntries(result.digests.map((d) => [`${d.image}:${d.tag}`, d.digest])));
+    if (input.wait)
+        ctx.setOutput('merged', result.merged ?? false);
+    summarize(ctx, result, branch);
+}
+
 
 /***/ }),
 
@@ -39349,10 +49725,10 @@ async function checkoutHead(dir) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  C: () => (/* reexport */ runAction)
+  Cs: () => (/* reexport */ runAction)
 });
 
-// UNUSED EXPORTS: outputValue
+// UNUSED EXPORTS: outputValue, runStepOn
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -40750,7 +51126,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary_summary = _summary;
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -42365,71 +52741,94 @@ function outputValue(value) {
         return JSON.stringify(value);
     return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : '';
 }
-function reportFailure(error) {
+function reportFailure(host, error) {
     if ((0,errors/* isUserError */.iU)(error)) {
-        setFailed(`${error.message}\nFix: ${error.fix}`);
+        host.setFailed(`${error.message}\nFix: ${error.fix}`);
         return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    setFailed(message);
+    host.setFailed(message);
     if (error instanceof Error && error.stack)
-        info(error.stack);
+        host.info(error.stack);
+}
+function runnerHost() {
+    return {
+        env: process.env,
+        getInput: (name) => getInput(name),
+        info: (line) => info(line),
+        warning: (line) => warning(line),
+        setFailed: (message) => setFailed(message),
+        setOutput: (name, value) => setOutput(name, value),
+        saveState: (name, value) => saveState(name, value),
+        getState: (name) => getState(name),
+        setSecret: (secret) => core_setSecret(secret),
+        writeSummary: process.env.GITHUB_STEP_SUMMARY
+            ? async (markdown) => {
+                await summary.addRaw(markdown, true).write();
+            }
+            : undefined,
+    };
+}
+/** Runs an action step on the runner. */
+function runAction(step, options = {}) {
+    return runStepOn(runnerHost(), step, options);
 }
 /**
- * Runs an action body. `mock` is read before anything else so even a failed run reports
+ * Runs an action step on a host. `mock` is read before anything else so even a failed run reports
  * whether it was a rehearsal; the write plan and summary reach the job summary either way.
  */
-async function runAction(main, options = {}) {
+async function runStepOn(host, step, options = {}) {
     // Masked before any input is checked, so no later line — an error message included — can show it.
     for (const name of SECRET_INPUTS) {
-        const value = getInput(name);
+        const value = host.getInput(name);
         if (value)
-            core_setSecret(value);
+            host.setSecret(value);
     }
-    const inputs = new src_inputs/* Inputs */.G((name) => getInput(name));
+    const inputs = new src_inputs/* Inputs */.G((name) => host.getInput(name));
     const clients = [];
     let writes;
     const summary = new src_summary/* SummaryBuilder */.C();
     try {
         const mock = inputs.boolean('mock', { default: options.mockDefault ?? false });
-        writes = new WritePath({ mock, log: (line) => info(line) });
-        await main({
+        writes = new WritePath({ mock, log: host.info });
+        await step({
             inputs,
+            env: host.env,
             writes,
             summary,
-            log: (line) => info(line),
-            warn: (line) => warning(line),
-            setOutput: (name, value) => setOutput(name, outputValue(value)),
-            saveState: (name, value) => saveState(name, outputValue(value)),
-            getState: (name) => getState(name),
-            mask: (secret) => core_setSecret(secret),
+            log: host.info,
+            warn: host.warning,
+            setOutput: (name, value) => host.setOutput(name, outputValue(value)),
+            saveState: (name, value) => host.saveState(name, outputValue(value)),
+            getState: host.getState,
+            mask: host.setSecret,
             github: (clientOptions) => {
-                const created = (0,github_client/* createGitHubClients */.Y8)({ ...clientOptions, maskSecret: core_setSecret, log: (line) => info(line) });
+                const created = (0,github_client/* createGitHubClients */.Y8)({ ...clientOptions, env: host.env, maskSecret: host.setSecret, log: host.info });
                 clients.push(created);
                 return created;
             },
         });
     }
     catch (error) {
-        reportFailure(error);
+        reportFailure(host, error);
     }
     finally {
-        await writeSummary(summary, writes, clients);
+        await writeSummary(host, summary, writes, clients);
     }
 }
-async function writeSummary(summary, writes, clients) {
+async function writeSummary(host, summary, writes, clients) {
     let markdown = summary.toMarkdown();
     if (writes)
         markdown += `\n${(0,src_summary/* writePlanSection */.m)(writes.writes, writes.mock).toMarkdown()}`;
     if (clients.length > 0)
         markdown += `\nGitHub API requests: ${clients.reduce((sum, c) => sum + c.requests.total, 0)}\n`;
-    if (!process.env.GITHUB_STEP_SUMMARY)
+    if (!host.writeSummary)
         return;
     try {
-        await summary_summary.addRaw(markdown, true).write();
+        await host.writeSummary(markdown);
     }
     catch (error) {
-        warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        host.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
 }
 
@@ -48106,195 +58505,6 @@ function createGitHubClients(options) {
 
 /***/ }),
 
-/***/ 6163:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  yo: () => (/* reexport */ errors/* UserError */.yo),
-  ey: () => (/* reexport */ confinePath),
-  $f: () => (/* reexport */ src_text/* escapeRegex */.$f),
-  Pm: () => (/* reexport */ errors/* explainGitHubError */.Pm),
-  Ct: () => (/* reexport */ src_text/* fillPlaceholders */.Ct),
-  a3: () => (/* reexport */ duration/* formatDuration */.a),
-  hg: () => (/* reexport */ errors/* githubMessage */.hg),
-  nG: () => (/* reexport */ errors/* httpStatus */.nG),
-  Bb: () => (/* reexport */ runBounded),
-  tM: () => (/* reexport */ runnerTempRoot),
-  hX: () => (/* reexport */ src_text/* unknownPlaceholders */.hX),
-  oS: () => (/* reexport */ workspaceRoot)
-});
-
-// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, checkPattern, createGitHubClients, escapeHtml, isContentCreating, isUserError, parseDuration, writePlanSection
-
-// EXTERNAL MODULE: ./packages/kit/src/errors.ts
-var errors = __nccwpck_require__(7817);
-// EXTERNAL MODULE: ./packages/kit/src/inputs.ts
-var inputs = __nccwpck_require__(6415);
-// EXTERNAL MODULE: ./packages/kit/src/duration.ts
-var duration = __nccwpck_require__(5438);
-// EXTERNAL MODULE: ./packages/kit/src/summary.ts
-var summary = __nccwpck_require__(5300);
-// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 28 modules
-var github_client = __nccwpck_require__(9412);
-;// CONCATENATED MODULE: ./packages/kit/src/parallel.ts
-/** Runs `tasks` with at most `limit` in flight, keeping the results in task order. */
-async function runBounded(tasks, limit) {
-    const results = new Array(tasks.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < tasks.length) {
-            const index = next++;
-            results[index] = await tasks[index]();
-        }
-    };
-    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
-    return results;
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
-
-
-
-const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
-function inside(root, path) {
-    const rel = (0,external_node_path_.relative)(root, path);
-    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
-}
-function realRoot(root) {
-    try {
-        return (0,external_node_fs_.realpathSync)(root.path);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Names the path's kind of special file, or undefined for a regular file or folder. */
-function specialKind(stats) {
-    if (stats.isFIFO())
-        return 'a FIFO';
-    if (stats.isSocket())
-        return 'a socket';
-    if (stats.isCharacterDevice() || stats.isBlockDevice())
-        return 'a device';
-    return undefined;
-}
-/**
- * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
- * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
- * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
- * link to a terminal). Called before the first write, in mock mode too.
- */
-function confinePath(value, options) {
-    const { input, roots, kind } = options;
-    const label = `Input \`${input}\`: "${value}"`;
-    const [first] = roots;
-    if (!first)
-        throw new Error('confinePath needs at least one root');
-    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
-    const absolute = (0,external_node_path_.resolve)(first.path, value);
-    const lexicalRoot = roots.find((r) => inside((0,external_node_path_.resolve)(r.path), absolute));
-    if (!lexicalRoot) {
-        const why = (0,external_node_path_.isAbsolute)(value) ? `is an absolute path outside ${rootsText}` : value.split(/[\\/]/).includes('..') ? `leaves ${rootsText} with \`..\`` : `is outside ${rootsText}`;
-        throw new errors/* UserError */.yo(`${label} ${why}.`, FIX, { input });
-    }
-    let existing;
-    try {
-        existing = (0,external_node_fs_.lstatSync)(absolute);
-    }
-    catch {
-        existing = undefined;
-    }
-    if (!existing) {
-        if (kind !== 'output')
-            throw new errors/* UserError */.yo(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
-        // The file is created later: its nearest existing folder decides where it would land.
-        let parent = (0,external_node_path_.dirname)(absolute);
-        while (!pathExists(parent) && (0,external_node_path_.dirname)(parent) !== parent)
-            parent = (0,external_node_path_.dirname)(parent);
-        const realParent = (0,external_node_fs_.realpathSync)(parent);
-        const root = roots.find((r) => {
-            const real = realRoot(r);
-            return real !== undefined && inside(real, realParent);
-        });
-        if (!root)
-            throw new errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
-        const real = (0,external_node_path_.resolve)(realParent, (0,external_node_path_.relative)(parent, absolute));
-        return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
-    }
-    let real;
-    try {
-        real = (0,external_node_fs_.realpathSync)(absolute);
-    }
-    catch {
-        throw new errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
-    }
-    const root = roots.find((r) => {
-        const rr = realRoot(r);
-        return rr !== undefined && inside(rr, real);
-    });
-    if (!root)
-        throw new errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
-    const stats = (0,external_node_fs_.statSync)(real);
-    const special = specialKind(stats);
-    if (special)
-        throw new errors/* UserError */.yo(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
-    if (kind === 'directory' && !stats.isDirectory())
-        throw new errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
-    if (kind !== 'directory' && !stats.isFile())
-        throw new errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
-    return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
-}
-function pathExists(path) {
-    try {
-        (0,external_node_fs_.lstatSync)(path);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
- * segment), before it is expanded; every match is then checked with confinePath.
- */
-function checkPattern(pattern, options) {
-    const label = `Input \`${options.input}\`: "${pattern}"`;
-    if (isAbsolute(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
-        throw new UserError(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
-    if (pattern.split(/[\\/]/).includes('..'))
-        throw new UserError(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
-}
-/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
-function workspaceRoot(env) {
-    return { path: (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
-}
-/** RUNNER_TEMP as a root, where the runner provides it. */
-function runnerTempRoot(env) {
-    return env.RUNNER_TEMP ? [{ path: (0,external_node_path_.resolve)(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
-}
-
-// EXTERNAL MODULE: ./packages/kit/src/text.ts
-var src_text = __nccwpck_require__(7093);
-;// CONCATENATED MODULE: ./packages/kit/src/index.ts
-
-
-
-
-
-
-
-
-
-
-
-/***/ }),
-
 /***/ 6415:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -48529,9641 +58739,6 @@ function unknownPlaceholders(template, known) {
 
 /***/ }),
 
-/***/ 2804:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  bP: () => (/* reexport */ RegistryClient),
-  R_: () => (/* reexport */ collectCredentials),
-  FH: () => (/* reexport */ formatReference),
-  IP: () => (/* reexport */ isRegistryError),
-  F2: () => (/* reexport */ parseReference)
-});
-
-// UNUSED EXPORTS: CredentialStore, parseRegistryAuth, parseWwwAuthenticate, platformMatches, withDefaultTag
-
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
-var src = __nccwpck_require__(6163);
-;// CONCATENATED MODULE: ./packages/oci/src/reference.ts
-
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const REPOSITORY = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const DOMAIN = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\]|[a-zA-Z0-9-]+)(?::\d+)?$/;
-const DOCKER_HUB = 'docker.io';
-const DOCKER_HUB_API = 'registry-1.docker.io';
-function refuse(value, input, why) {
-    return new src/* UserError */.yo(`Input \`${input}\`: "${value}" is not a valid image reference: ${why}.`, 'Write references as [REGISTRY/]REPOSITORY[:TAG][@sha256:DIGEST], e.g. quay.io/metallb/speaker:v0.14.9 or nginx.', { input });
-}
-/**
- * `user:password@host/repo` is not a reference, and repeating it in a message would print the
- * password: the error shows only the host and path.
- */
-function refuseCredentials(value, input) {
-    // In a reference `@` only ever introduces a digest; anything else before it is a user and password.
-    const at = value.lastIndexOf('@');
-    const digest = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-    if (at < 0 || (digest.test(value.slice(at + 1)) && !value.slice(0, at).includes('@')))
-        return;
-    const rest = value.slice(at + 1);
-    throw new src/* UserError */.yo(`Input \`${input}\`: an image reference carries credentials before its registry host (***@${rest}); they are not repeated here and were not used.`, 'Take them out of the reference and pass them in `registry-auth` (REGISTRY=USER:PASSWORD, from a secret) or `docker-config`; rotate the password if this workflow log is public.', { input });
-}
-/**
- * Parses a reference the way docker does: a first component with a dot, a colon or `localhost` is
- * the registry, anything else is on Docker Hub (`nginx` → `docker.io/library/nginx`).
- */
-function parseReference(value, input = 'images') {
-    const original = value.trim();
-    refuseCredentials(original, input);
-    if (!original || /\s/.test(original))
-        throw refuse(value, input, 'it is empty or contains spaces');
-    let rest = original;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!DIGEST.test(digest))
-            throw refuse(value, input, `"${digest}" is not a sha256 digest`);
-    }
-    let tag;
-    const lastSlash = rest.lastIndexOf('/');
-    const colon = rest.lastIndexOf(':');
-    if (colon > lastSlash) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!TAG.test(tag))
-            throw refuse(value, input, `"${tag}" is not a valid tag`);
-    }
-    const slash = rest.indexOf('/');
-    const first = slash >= 0 ? rest.slice(0, slash) : '';
-    let domain;
-    let repository;
-    if (slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['))) {
-        domain = first;
-        repository = rest.slice(slash + 1);
-        if (!DOMAIN.test(domain))
-            throw refuse(value, input, `"${domain}" is not a registry host`);
-    }
-    else {
-        domain = DOCKER_HUB;
-        repository = rest;
-    }
-    if (domain === 'index.docker.io' || domain === DOCKER_HUB_API)
-        domain = DOCKER_HUB;
-    if (domain === DOCKER_HUB && !repository.includes('/'))
-        repository = `library/${repository}`;
-    if (!REPOSITORY.test(repository))
-        throw refuse(value, input, `"${repository}" is not a repository name (lowercase letters, digits, separators)`);
-    return { original, domain, registry: domain === DOCKER_HUB ? DOCKER_HUB_API : domain, repository, tag, digest };
-}
-/** The reference with a tag filled in when it has neither tag nor digest. */
-function withDefaultTag(reference, tag) {
-    if (reference.tag || reference.digest || !tag)
-        return reference;
-    return { ...reference, tag, original: `${reference.original}:${tag}` };
-}
-/** What to ask the registry for: the digest if pinned, else the tag (latest when neither). */
-function manifestReference(reference) {
-    return reference.digest ?? reference.tag ?? 'latest';
-}
-function formatReference(reference) {
-    const name = reference.domain === DOCKER_HUB ? reference.repository.replace(/^library\//, '') : `${reference.domain}/${reference.repository}`;
-    return `${name}${reference.tag ? `:${reference.tag}` : ''}${reference.digest ? `@${reference.digest}` : ''}`;
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./packages/oci/src/credentials.ts
-
-
-
-
-
-
-/** Registry host → credential; Docker Hub's many spellings share one entry. */
-class CredentialStore {
-    entries = new Map();
-    static key(registry) {
-        const host = registry
-            .replace(/^https?:\/\//, '')
-            .replace(/\/.*$/, '')
-            .toLowerCase();
-        return host === 'index.docker.io' || host === DOCKER_HUB_API || host === DOCKER_HUB ? DOCKER_HUB : host;
-    }
-    set(registry, credential) {
-        this.entries.set(CredentialStore.key(registry), credential);
-    }
-    get(registry) {
-        return this.entries.get(CredentialStore.key(registry));
-    }
-    get size() {
-        return this.entries.size;
-    }
-    secrets() {
-        return [...this.entries.values()].flatMap((c) => [c.password, Buffer.from(`${c.username}:${c.password}`).toString('base64')]);
-    }
-}
-/** `registry=user:password`, one a line. The password may contain `:` and `=`. */
-function parseRegistryAuth(text, store, input = 'registry-auth') {
-    text.split(/\r?\n/).forEach((line, n) => {
-        const trimmed = line.trim();
-        if (!trimmed || trimmed.startsWith('#'))
-            return;
-        const eq = trimmed.indexOf('=');
-        const colon = trimmed.indexOf(':', eq + 1);
-        if (eq <= 0 || colon < 0 || colon === eq + 1) {
-            throw new src/* UserError */.yo(`Input \`${input}\` line ${n + 1} is not REGISTRY=USER:PASSWORD (the value is not shown).`, 'Write one registry a line, e.g. `quay.io=robot+ci:${{ secrets.QUAY_TOKEN }}`.', {
-                input,
-            });
-        }
-        store.set(trimmed.slice(0, eq).trim(), { username: trimmed.slice(eq + 1, colon), password: trimmed.slice(colon + 1) });
-    });
-}
-/** The `auths` of a Docker config.json (what `docker login` writes). Credential helpers are not run. */
-async function loadDockerConfig(path, store, input = 'docker-config') {
-    let text;
-    try {
-        text = await (0,promises_.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        throw new src/* UserError */.yo(`Input \`${input}\`: cannot read ${path} (${error.code ?? 'error'}).`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
-    }
-    let config;
-    try {
-        config = JSON.parse(text);
-    }
-    catch {
-        // JSON.parse quotes the text around the error, which here holds credentials: say only where.
-        throw new src/* UserError */.yo(`Input \`${input}\`: ${path} is not valid JSON.`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
-    }
-    let loaded = 0;
-    for (const [registry, entry] of Object.entries(config.auths ?? {})) {
-        let credential;
-        if (entry.username && entry.password)
-            credential = { username: entry.username, password: entry.password };
-        else if (entry.auth) {
-            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-            const colon = decoded.indexOf(':');
-            if (colon > 0)
-                credential = { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-        }
-        if (credential) {
-            store.set(registry, credential);
-            loaded++;
-        }
-    }
-    return loaded;
-}
-/**
- * Credentials from `registry-auth` lines and a Docker config.json: the path given, else
- * $DOCKER_CONFIG/config.json or ~/.docker/config.json when one exists (what docker/login-action writes).
- */
-async function collectCredentials(options) {
-    const store = new CredentialStore();
-    const dockerDir = options.env.DOCKER_CONFIG ?? (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.docker');
-    // A given path may be in the workspace, RUNNER_TEMP or Docker's own folder (where docker login writes), nowhere else.
-    const roots = [(0,src/* workspaceRoot */.oS)(options.env), ...(0,src/* runnerTempRoot */.tM)(options.env), { path: dockerDir, label: 'the Docker config folder' }];
-    const path = options.dockerConfig !== undefined ? (0,src/* confinePath */.ey)(options.dockerConfig, { input: 'docker-config', roots, kind: 'file', what: 'the Docker config.json' }).real : (0,external_node_path_.join)(dockerDir, 'config.json');
-    const fromConfig = options.dockerConfig !== undefined || (0,external_node_fs_.existsSync)(path) ? await loadDockerConfig(path, store) : undefined;
-    // Explicit lines win over the config file for the same registry.
-    parseRegistryAuth(options.registryAuth ?? '', store);
-    return { store, configPath: fromConfig === undefined ? undefined : path, fromConfig: fromConfig ?? 0 };
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./packages/oci/src/errors.ts
-class RegistryError extends Error {
-    failure;
-    options;
-    constructor(failure, message, options = {}) {
-        super(message, options.cause === undefined ? undefined : { cause: options.cause });
-        this.failure = failure;
-        this.options = options;
-        this.name = 'RegistryError';
-    }
-}
-function isRegistryError(error) {
-    return error instanceof RegistryError;
-}
-
-;// CONCATENATED MODULE: ./packages/oci/src/media-types.ts
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
-/** Everything relkit can read, indexes first, as `docker manifest inspect` asks. */
-const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_MANIFEST_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
-function isIndex(mediaType) {
-    return mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST;
-}
-function formatPlatform(p) {
-    return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
-}
-/** `linux/arm64` matches `linux/arm64/v8` (v8 is arm64's only variant); other variants must match. */
-function platformMatches(wanted, have) {
-    const normalize = (value) => {
-        const [os = '', arch = '', variant] = value.toLowerCase().split('/');
-        return `${os}/${arch}/${variant ?? (arch === 'arm64' ? 'v8' : '')}`;
-    };
-    return normalize(wanted) === normalize(have);
-}
-
-;// CONCATENATED MODULE: ./packages/oci/src/www-authenticate.ts
-/**
- * Parses a WWW-Authenticate header into its challenges, including several in one header as Quay
- * sends them (`Basic realm="…", Bearer realm="…",service="…"`).
- */
-function parseWwwAuthenticate(header) {
-    const challenges = [];
-    let i = 0;
-    const skip = () => {
-        while (i < header.length && /[\s,]/.test(header[i]))
-            i++;
-    };
-    while (i < header.length) {
-        skip();
-        const scheme = /^[A-Za-z][\w-]*/.exec(header.slice(i))?.[0];
-        if (!scheme)
-            break;
-        i += scheme.length;
-        const challenge = { scheme: scheme.toLowerCase(), params: {} };
-        challenges.push(challenge);
-        for (;;) {
-            skip();
-            const param = /^([\w-]+)\s*=\s*/.exec(header.slice(i));
-            if (!param)
-                break;
-            i += param[0].length;
-            let value = '';
-            if (header[i] === '"') {
-                i++;
-                while (i < header.length && header[i] !== '"') {
-                    if (header[i] === '\\')
-                        i++;
-                    value += header[i++] ?? '';
-                }
-                i++;
-            }
-            else {
-                const raw = /^[^,\s]*/.exec(header.slice(i))[0];
-                value = raw;
-                i += raw.length;
-            }
-            challenge.params[param[1].toLowerCase()] = value;
-        }
-    }
-    return challenges;
-}
-
-;// CONCATENATED MODULE: ./packages/oci/src/client.ts
-
-
-
-
-
-
-const MAX_REDIRECTS = 5;
-function isLoopback(host) {
-    const name = host.replace(/:\d+$/, '');
-    return name === 'localhost' || name === '[::1]' || /^127\./.test(name);
-}
-function retryAfterMs(header) {
-    if (!header)
-        return undefined;
-    const seconds = Number(header);
-    if (Number.isFinite(seconds))
-        return Math.max(0, seconds * 1000);
-    const date = Date.parse(header);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-async function errorCode(response) {
-    try {
-        const body = (await response.json());
-        return body.errors?.[0]?.code;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Speaks the OCI distribution API: HEAD/GET manifests and blobs with token auth (Bearer challenge
- * → token, cached per registry and scope until it expires), Basic auth, and redirects followed by
- * hand so Accept is kept and each host gets its own credentials.
- */
-class RegistryClient {
-    /** Requests sent, by registry host (token requests included). */
-    requests = new Map();
-    credentials;
-    tokens = new Map();
-    basicHosts = new Set();
-    fetchImpl;
-    timeoutMs;
-    insecure;
-    userAgent;
-    constructor(options = {}) {
-        this.credentials = options.credentials ?? new CredentialStore();
-        this.fetchImpl = options.fetch ?? fetch;
-        this.timeoutMs = options.timeoutMs ?? 30_000;
-        this.insecure = new Set(options.insecureHosts ?? []);
-        this.userAgent = options.userAgent ?? 'relkit';
-    }
-    get totalRequests() {
-        let total = 0;
-        for (const n of this.requests.values())
-            total += n;
-        return total;
-    }
-    baseUrl(host) {
-        return `${isLoopback(host) || this.insecure.has(host) ? 'http' : 'https'}://${host}`;
-    }
-    count(host) {
-        this.requests.set(host, (this.requests.get(host) ?? 0) + 1);
-    }
-    async send(method, url, headers) {
-        const host = new URL(url).host;
-        this.count(host);
-        try {
-            return await this.fetchImpl(url, { method, headers: { 'user-agent': this.userAgent, ...headers }, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
-        }
-        catch (error) {
-            const reason = error.cause?.code ?? error.name ?? 'error';
-            throw new RegistryError('transient', `${method} ${url}: ${reason === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000}s` : `connection failed (${reason})`}`, { cause: error });
-        }
-    }
-    authorization(host, scope) {
-        const cached = this.tokens.get(`${host} ${scope}`);
-        if (cached && cached.expiresAt > Date.now())
-            return `Bearer ${cached.token}`;
-        const credential = this.credentials.get(host);
-        if (credential && this.basicHosts.has(host))
-            return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
-        return undefined;
-    }
-    async fetchToken(host, challenge, scope, credential) {
-        const realm = challenge.params.realm;
-        if (!realm)
-            throw new RegistryError('protocol', `${host} asked for a Bearer token without a realm`);
-        const url = new URL(realm);
-        if (challenge.params.service)
-            url.searchParams.set('service', challenge.params.service);
-        url.searchParams.set('scope', challenge.params.scope ?? scope);
-        const headers = { accept: 'application/json' };
-        if (credential)
-            headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
-        const response = await this.send('GET', url.href, headers);
-        if (response.status === 401 || response.status === 403) {
-            throw new RegistryError('auth', `the token service of ${host} (${url.host}) refused ${credential ? `the credentials for user "${credential.username}"` : 'an anonymous token'} (${response.status})`, { status: response.status });
-        }
-        if (response.status === 429)
-            throw new RegistryError('rate-limited', `the token service of ${host} answered 429`, { status: 429, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) ?? 0 });
-        if (response.status >= 500)
-            throw new RegistryError('transient', `the token service of ${host} answered ${response.status}`, { status: response.status });
-        if (!response.ok)
-            throw new RegistryError('protocol', `the token service of ${host} answered ${response.status}`, { status: response.status });
-        const body = (await response.json());
-        const token = body.token ?? body.access_token;
-        if (!token)
-            throw new RegistryError('protocol', `the token service of ${host} answered without a token`);
-        // Renew a little early, so a token never expires between the check and the request.
-        const lifetime = Math.max(60, body.expires_in ?? 60) * 1000;
-        this.tokens.set(`${host} ${scope}`, { token, expiresAt: Date.now() + lifetime - 5_000 });
-    }
-    /**
-     * One API request for `reference`'s repository. Answers 401 by authenticating and retrying once;
-     * follows redirects itself. Returns the final response (any status) for the caller to read.
-     */
-    async request(reference, method, path, accept) {
-        const scope = `repository:${reference.repository}:pull`;
-        let url = `${this.baseUrl(reference.registry)}/v2/${reference.repository}/${path}`;
-        let authenticated = false;
-        for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            const host = new URL(url).host;
-            const credential = this.credentials.get(host);
-            const headers = { accept };
-            const auth = this.authorization(host, scope);
-            if (auth)
-                headers.authorization = auth;
-            let response = await this.send(method, url, headers);
-            if (response.status === 401) {
-                const challenges = parseWwwAuthenticate(response.headers.get('www-authenticate') ?? '');
-                const bearer = challenges.find((c) => c.scheme === 'bearer');
-                const basic = challenges.find((c) => c.scheme === 'basic');
-                await response.body?.cancel();
-                if (bearer) {
-                    await this.fetchToken(host, bearer, scope, credential);
-                }
-                else if (basic && credential && !this.basicHosts.has(host)) {
-                    this.basicHosts.add(host);
-                }
-                else if (!basic && !bearer) {
-                    throw new RegistryError('protocol', `${host} answered 401 without a usable WWW-Authenticate challenge`, { status: 401 });
-                }
-                const retryAuth = this.authorization(host, scope);
-                if (retryAuth && retryAuth !== auth) {
-                    response = await this.send(method, url, { accept, authorization: retryAuth });
-                    authenticated = credential !== undefined;
-                }
-            }
-            else if (auth) {
-                authenticated = credential !== undefined;
-            }
-            if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
-                await response.body?.cancel();
-                url = new URL(response.headers.get('location'), url).href;
-                continue;
-            }
-            return { response, authenticated };
-        }
-        throw new RegistryError('protocol', `${reference.registry} redirected more than ${MAX_REDIRECTS} times`);
-    }
-    /** Turns a non-2xx answer into "not there yet" or a RegistryError. */
-    async notFoundOrThrow(reference, what, response, authenticated) {
-        const status = response.status;
-        if (status === 429)
-            throw new RegistryError('rate-limited', `${reference.registry} answered 429 Too Many Requests`, { status, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) });
-        if (status >= 500) {
-            await response.body?.cancel();
-            throw new RegistryError('transient', `${reference.registry} answered ${status}`, { status });
-        }
-        const code = await errorCode(response);
-        if (status === 404 || code === 'MANIFEST_UNKNOWN' || code === 'NAME_UNKNOWN')
-            return { kind: 'not-found', detail: `${what}: ${status}${code ? ` ${code}` : ' not found'}` };
-        if (status === 401 || status === 403) {
-            if (authenticated)
-                throw new RegistryError('auth', `${reference.registry} refused access to ${reference.repository} (${status}${code ? ` ${code}` : ''}) although the credentials were accepted`, { status });
-            return { kind: 'not-found', detail: `${what}: ${status} for an anonymous pull (the repository does not exist yet, or is private)` };
-        }
-        throw new RegistryError('protocol', `${reference.registry} answered ${status}${code ? ` ${code}` : ''} for ${what}`, { status });
-    }
-    async getJson(reference, path, accept) {
-        const { response, authenticated } = await this.request(reference, 'GET', path, accept);
-        if (!response.ok)
-            return this.notFoundOrThrow(reference, path, response, authenticated);
-        return { body: Buffer.from(await response.arrayBuffer()), mediaType: response.headers.get('content-type')?.split(';')[0] };
-    }
-    /**
-     * The digest (and, when asked, the platforms) `reference` points at now. Index contents, and a
-     * single manifest's config, are fetched only when `platforms` is set.
-     */
-    async resolve(reference, options = {}) {
-        const ref = manifestReference(reference);
-        const what = `manifest ${ref}`;
-        const { response, authenticated } = await this.request(reference, 'HEAD', `manifests/${ref}`, MANIFEST_ACCEPT);
-        if (!response.ok)
-            return this.notFoundOrThrow(reference, what, response, authenticated);
-        let mediaType = response.headers.get('content-type')?.split(';')[0] ?? '';
-        let digest = response.headers.get('docker-content-digest') ?? undefined;
-        let body;
-        if (!digest) {
-            const got = await this.getJson(reference, `manifests/${ref}`, MANIFEST_ACCEPT);
-            if ('kind' in got)
-                return got;
-            body = got.body;
-            mediaType = got.mediaType ?? mediaType;
-            digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(body).digest('hex')}`;
-        }
-        if (!options.platforms)
-            return { kind: 'found', digest, mediaType, platforms: undefined };
-        if (!body) {
-            const got = await this.getJson(reference, `manifests/${digest}`, MANIFEST_ACCEPT);
-            if ('kind' in got)
-                return got;
-            body = got.body;
-        }
-        const manifest = JSON.parse(body.toString('utf8'));
-        mediaType = manifest.mediaType ?? mediaType;
-        if (isIndex(mediaType) || manifest.manifests) {
-            const platforms = (manifest.manifests ?? []).flatMap((m) => (m.platform && m.platform.os !== 'unknown' ? [formatPlatform(m.platform)] : []));
-            return { kind: 'found', digest, mediaType, platforms };
-        }
-        if (!manifest.config?.digest)
-            return { kind: 'found', digest, mediaType, platforms: [] };
-        const config = await this.getJson(reference, `blobs/${manifest.config.digest}`, 'application/json, */*');
-        if ('kind' in config)
-            return config;
-        const image = JSON.parse(config.body.toString('utf8'));
-        return { kind: 'found', digest, mediaType, platforms: image.os && image.architecture ? [formatPlatform(image)] : [] };
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/oci/src/index.ts
-
-
-
-
-
-
-
-
-/***/ }),
-
-/***/ 9195:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  BU: () => (/* reexport */ checkTemplate),
-  fV: () => (/* reexport */ parseDigests),
-  eb: () => (/* reexport */ parseImages),
-  K_: () => (/* reexport */ parsePromotionTags),
-  d1: () => (/* reexport */ runPromotion)
-});
-
-// UNUSED EXPORTS: givenDigest, manifestPromotions, promoteInManifest
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
-var src = __nccwpck_require__(6163);
-// EXTERNAL MODULE: ./packages/version-files/src/index.ts + 30 modules
-var version_files_src = __nccwpck_require__(4416);
-;// CONCATENATED MODULE: ./packages/promotion/src/promoter-manifest.ts
-
-
-
-function quote(value, style) {
-    if (style === 'QUOTE_SINGLE')
-        return `'${value.replace(/'/g, "''")}'`;
-    if (style === 'PLAIN' && /^[\w./-][\w./:@+-]*$/.test(value) && !/:\s/.test(value))
-        return value;
-    return JSON.stringify(value);
-}
-function styleOf(node, fallback = 'QUOTE_DOUBLE') {
-    if ((0,dist/* isScalar */.jn)(node) && (node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' || node.type === 'PLAIN'))
-        return node.type;
-    return fallback;
-}
-function invalid(path, text, offset, what) {
-    const { line, column } = (0,version_files_src/* lineColumn */.rv)(text, offset);
-    return new src/* UserError */.yo(`${path}:${line}:${column}: not an image-promoter manifest: ${what}.`, 'Point `promoter-manifest` at an images.yaml: a list of `- name: IMAGE` entries, each with a `dmap` of "sha256:DIGEST": ["TAG", …].', { input: 'promoter-manifest' });
-}
-function readManifest(source, doc) {
-    const { path, text } = source;
-    const error = doc.errors[0];
-    if (error) {
-        const { line, column } = (0,version_files_src/* lineColumn */.rv)(text, error.pos[0]);
-        throw new src/* UserError */.yo(`${path}:${line}:${column}: not valid YAML: ${error.message.split('\n')[0]}`, 'Fix the manifest in the target repository first; nothing was changed.', {
-            input: 'promoter-manifest',
-        });
-    }
-    const root = doc.contents;
-    if (root === null || ((0,dist/* isScalar */.jn)(root) && root.value === null))
-        return { root: undefined, images: [] };
-    if (!(0,dist/* isSeq */.oP)(root))
-        throw invalid(path, text, root.range?.[0] ?? 0, 'the document is not a list');
-    const images = [];
-    for (const item of root.items) {
-        if (!(0,dist/* isMap */.jh)(item))
-            throw invalid(path, text, item.range?.[0] ?? 0, 'an entry is not a map');
-        const nameNode = item.get('name', true);
-        if (!(0,dist/* isScalar */.jn)(nameNode) || typeof nameNode.value !== 'string')
-            throw invalid(path, text, item.range?.[0] ?? 0, 'an entry has no `name`');
-        const dmapPair = item.items.find((p) => (0,dist/* isScalar */.jn)(p.key) && p.key.value === 'dmap');
-        const value = dmapPair?.value;
-        if (value !== undefined && value !== null && !(0,dist/* isMap */.jh)(value) && !((0,dist/* isScalar */.jn)(value) && value.value === null))
-            throw invalid(path, text, nameNode.range?.[0] ?? 0, `\`dmap\` of ${nameNode.value} is not a map`);
-        images.push({ item, name: nameNode.value, nameNode, dmapPair, dmap: (0,dist/* isMap */.jh)(value) ? value : undefined });
-    }
-    return { root, images };
-}
-function tagsOf(path, text, pair) {
-    const value = pair.value;
-    if ((0,dist/* isSeq */.oP)(value))
-        return value.items.map((t) => String((0,dist/* isScalar */.jn)(t) ? t.value : ''));
-    if ((0,dist/* isScalar */.jn)(value) && value.value === null)
-        return [];
-    throw invalid(path, text, (0,dist/* isScalar */.jn)(pair.key) ? (pair.key.range?.[0] ?? 0) : 0, 'a `dmap` entry is not a list of tags');
-}
-function lineStart(text, offset) {
-    return text.lastIndexOf('\n', offset - 1) + 1;
-}
-/** The offset just past the newline that ends the line holding `offset` (the text's end if none). */
-function afterLine(text, offset) {
-    const newline = text.indexOf('\n', offset);
-    return newline === -1 ? text.length : newline + 1;
-}
-function column(text, offset) {
-    return offset - lineStart(text, offset);
-}
-function listStyleOf(text, seq) {
-    const style = { quote: 'QUOTE_DOUBLE', padded: false, separator: ', ' };
-    if (!seq?.range || !seq.flow)
-        return style;
-    style.padded = /^\[\s/.test(text.slice(seq.range[0], seq.range[1]));
-    const [first, second] = seq.items;
-    if (first)
-        style.quote = styleOf(first);
-    if ((0,dist/* isScalar */.jn)(first) && (0,dist/* isScalar */.jn)(second) && first.range && second.range)
-        style.separator = text.slice(first.range[1], second.range[0]) || ', ';
-    return style;
-}
-function renderList(tags, style) {
-    const inner = tags.map((t) => quote(t, style.quote)).join(style.separator);
-    return style.padded ? `[ ${inner} ]` : `[${inner}]`;
-}
-function fileStyle(text, images) {
-    const style = {
-        eol: text.includes('\r\n') ? '\r\n' : '\n',
-        itemIndent: '',
-        keyIndent: 2,
-        entryIndent: 2,
-        nameQuote: 'PLAIN',
-        digestQuote: 'QUOTE_DOUBLE',
-        list: listStyleOf(text, undefined),
-    };
-    const sample = images.findLast((i) => i.dmap && i.dmap.items.length > 0) ?? images.at(-1);
-    if (!sample)
-        return style;
-    const itemStart = sample.item.range?.[0] ?? 0;
-    const dash = text.lastIndexOf('-', itemStart);
-    style.itemIndent = ' '.repeat(Math.max(0, column(text, dash)));
-    style.keyIndent = Math.max(1, column(text, itemStart) - column(text, dash));
-    style.nameQuote = styleOf(sample.nameNode, 'PLAIN');
-    const entry = sample.dmap?.items.at(-1);
-    const dmapKey = sample.dmapPair?.key;
-    if (entry && (0,dist/* isScalar */.jn)(entry.key) && entry.key.range && (0,dist/* isScalar */.jn)(dmapKey) && dmapKey.range) {
-        style.entryIndent = Math.max(1, column(text, entry.key.range[0]) - column(text, dmapKey.range[0]));
-        style.digestQuote = styleOf(entry.key);
-        style.list = listStyleOf(text, (0,dist/* isSeq */.oP)(entry.value) ? entry.value : undefined);
-    }
-    return style;
-}
-/**
- * Adds digest → tags promotions to an image-promoter manifest by inserting text, never by
- * re-serialising it: a new digest line goes at the end of its image's `dmap`, a new image at the
- * end of the list, an extra tag at the end of its digest's list; every other byte stays.
- */
-function promoteInManifest(source, promotions) {
-    const { path, text } = source;
-    const doc = (0,dist/* parseDocument */.Tp)(text, { uniqueKeys: false });
-    const { root, images } = readManifest(source, doc);
-    const style = fileStyle(text, images);
-    const { eol } = style;
-    const edits = [];
-    const changes = [];
-    const present = [];
-    const appended = new Map();
-    const append = (offset, lines) => appended.set(offset, (appended.get(offset) ?? '') + lines);
-    const newImages = [];
-    for (const promotion of promotions) {
-        const matching = images.filter((i) => i.name === promotion.name);
-        const pairs = matching.flatMap((i) => i.dmap?.items ?? []);
-        const wanted = [];
-        for (const tag of promotion.tags) {
-            const holder = pairs.find((p) => tagsOf(path, text, p).includes(tag));
-            const digest = holder && (0,dist/* isScalar */.jn)(holder.key) ? String(holder.key.value) : undefined;
-            if (digest === undefined)
-                wanted.push(tag);
-            else if (digest === promotion.digest)
-                present.push({ image: promotion.name, tag });
-            else {
-                throw new src/* UserError */.yo(`${path} already promotes ${promotion.name}:${tag} as ${digest}, but the staging image is ${promotion.digest}. A promoted tag never moves to another digest.`, `Check \`tags\` and the staging image: release a new tag (e.g. the next patch or rc) instead of re-tagging ${tag}.`, { input: 'tags' });
-            }
-        }
-        if (wanted.length === 0)
-            continue;
-        const image = matching[0];
-        if (!image) {
-            newImages.push(renderImage(promotion.name, promotion.digest, wanted, style));
-            changes.push({ image: promotion.name, digest: promotion.digest, tags: wanted, kind: 'new-image' });
-            continue;
-        }
-        const existing = pairs.find((p) => (0,dist/* isScalar */.jn)(p.key) && p.key.value === promotion.digest);
-        if (existing) {
-            edits.push(addTags(path, text, existing, wanted, style));
-            changes.push({ image: promotion.name, digest: promotion.digest, tags: wanted, kind: 'more-tags' });
-            continue;
-        }
-        const line = `${quote(promotion.digest, style.digestQuote)}: ${renderList(wanted, style.list)}`;
-        const last = image.dmap?.items.at(-1);
-        if (last && (0,dist/* isScalar */.jn)(last.key) && last.key.range) {
-            const end = (last.value?.range?.[1] ?? last.key.range[1]) - 1;
-            const indent = ' '.repeat(column(text, last.key.range[0]));
-            const at = afterLine(text, end);
-            append(at, `${at === text.length && !text.endsWith('\n') ? eol : ''}${indent}${line}${eol}`);
-        }
-        else {
-            edits.push(fillEmptyDmap(source, image, line, style));
-        }
-        changes.push({ image: promotion.name, digest: promotion.digest, tags: wanted, kind: 'new-digest' });
-    }
-    if (newImages.length > 0) {
-        const end = root?.range?.[1];
-        const lastItem = root?.items.at(-1);
-        const at = lastItem?.range ? afterLine(text, lastItem.range[1] - 1) : end !== undefined && root && root.items.length > 0 ? end : text.length;
-        if (root && root.items.length === 0 && root.flow && root.range) {
-            edits.push({ start: root.range[0], end: root.range[1], replacement: newImages.join('').trimEnd(), by: 'promoter-manifest' });
-        }
-        else {
-            append(at, `${at === text.length && text.length > 0 && !text.endsWith('\n') ? eol : ''}${newImages.join('')}`);
-        }
-    }
-    for (const [at, lines] of appended)
-        edits.push({ start: at, end: at, replacement: lines, by: 'promoter-manifest' });
-    const result = (0,version_files_src/* applyEdits */.ct)(path, text, edits);
-    if (result !== text)
-        verify(source, result, promotions);
-    return { text: result, changes, present };
-}
-function renderImage(name, digest, tags, style) {
-    const { eol, itemIndent } = style;
-    const keys = ' '.repeat(itemIndent.length + style.keyIndent);
-    const entries = ' '.repeat(itemIndent.length + style.keyIndent + style.entryIndent);
-    const dash = `${itemIndent}-${' '.repeat(style.keyIndent - 1)}`;
-    return `${dash}name: ${quote(name, style.nameQuote)}${eol}${keys}dmap:${eol}${entries}${quote(digest, style.digestQuote)}: ${renderList(tags, style.list)}${eol}`;
-}
-function addTags(path, text, pair, tags, style) {
-    const value = pair.value;
-    if ((0,dist/* isSeq */.oP)(value) && value.flow && value.range) {
-        const last = value.items.at(-1);
-        const list = listStyleOf(text, value);
-        const quoteAs = last ? styleOf(last) : style.list.quote;
-        if (last?.range)
-            return { start: last.range[1], end: last.range[1], replacement: tags.map((t) => `${list.separator}${quote(t, quoteAs)}`).join(''), by: 'promoter-manifest' };
-        return { start: value.range[0], end: value.range[1], replacement: renderList(tags, { ...style.list }), by: 'promoter-manifest' };
-    }
-    if ((0,dist/* isSeq */.oP)(value) && value.range) {
-        const last = value.items.at(-1);
-        const start = last?.range?.[0] ?? value.range[0];
-        const dash = text.lastIndexOf('-', start);
-        const at = afterLine(text, (last?.range?.[1] ?? value.range[1]) - 1);
-        const prefix = text.slice(lineStart(text, dash), dash);
-        return { start: at, end: at, replacement: tags.map((t) => `${prefix}- ${quote(t, styleOf(last))}${style.eol}`).join(''), by: 'promoter-manifest' };
-    }
-    const key = pair.key;
-    throw invalid(path, text, key.range?.[0] ?? 0, `the tags of ${String(key.value)} are not a list`);
-}
-function fillEmptyDmap(source, image, line, style) {
-    const { text } = source;
-    const key = image.dmapPair?.key;
-    const value = image.dmapPair?.value;
-    if (key?.range && value?.range && (0,dist/* isMap */.jh)(value) && value.flow) {
-        // `dmap: {}`: a flow map stays a flow map.
-        return { start: value.range[0], end: value.range[1], replacement: `{${line}}`, by: 'promoter-manifest' };
-    }
-    if (key?.range) {
-        const at = afterLine(text, key.range[1]);
-        const indent = ' '.repeat(column(text, key.range[0]) + style.entryIndent);
-        return { start: at, end: at, replacement: `${at === text.length && !text.endsWith('\n') ? style.eol : ''}${indent}${line}${style.eol}`, by: 'promoter-manifest' };
-    }
-    // No `dmap` key at all: add one after the entry's last line.
-    const end = image.item.range?.[1] ?? image.nameNode.range?.[1] ?? 0;
-    const at = afterLine(text, end - 1);
-    const keys = ' '.repeat(column(text, image.nameNode.range?.[0] ?? 0) - 'name: '.length);
-    const entries = ' '.repeat(keys.length + style.entryIndent);
-    return { start: at, end: at, replacement: `${keys}dmap:${style.eol}${entries}${line}${style.eol}`, by: 'promoter-manifest' };
-}
-/** The manifest as the promoter reads it: image → digest → tags. */
-function manifestPromotions(source) {
-    const doc = (0,dist/* parseDocument */.Tp)(source.text, { uniqueKeys: false });
-    const { images } = readManifest(source, doc);
-    const result = new Map();
-    for (const image of images) {
-        const dmap = result.get(image.name) ?? new Map();
-        for (const pair of image.dmap?.items ?? [])
-            if ((0,dist/* isScalar */.jn)(pair.key))
-                dmap.set(String(pair.key.value), tagsOf(source.path, source.text, pair));
-        result.set(image.name, dmap);
-    }
-    return result;
-}
-/** Reads the edited text back: it must hold exactly the old promotions plus the new ones. */
-function verify(source, edited, promotions) {
-    const expected = manifestPromotions(source);
-    for (const p of promotions) {
-        const dmap = expected.get(p.name) ?? new Map();
-        const tags = dmap.get(p.digest) ?? [];
-        dmap.set(p.digest, [...tags, ...p.tags.filter((t) => !tags.includes(t))]);
-        expected.set(p.name, dmap);
-    }
-    let actual;
-    try {
-        actual = manifestPromotions({ ...source, text: edited });
-    }
-    catch (error) {
-        throw new Error(`relkit produced an unreadable ${source.path}; nothing was written: ${error.message}`, { cause: error });
-    }
-    const flat = (m) => JSON.stringify([...m].map(([name, d]) => [name, [...d]]));
-    if (flat(actual) !== flat(expected))
-        throw new Error(`relkit's edit of ${source.path} does not read back as intended; nothing was written.`);
-}
-
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(semver);
-;// CONCATENATED MODULE: ./packages/promotion/src/promotion-tags.ts
-
-
-const OCI_TAG = /^[\w][\w.-]{0,127}$/;
-/**
- * Promotion tags must look like releases (v1.30.0, v1.30.0-rc.0, 1.2.3): `kpromo --tag 1` is
- * accepted there and opens a pull request that promotes nothing useful.
- */
-function parsePromotionTags(values, input = 'tags') {
-    if (values.length === 0)
-        throw new src/* UserError */.yo(`Input \`${input}\` is empty.`, 'Give the release tag(s) to promote, e.g. `v1.30.0-rc.0` (a first RC may add the next alpha, `v1.31.0-alpha.0`).', { input });
-    const seen = new Set();
-    for (const tag of values) {
-        const version = tag.replace(/^v/, '');
-        if (!semver_default().valid(version) || !/^v?\d+\.\d+\.\d+/.test(tag)) {
-            const why = /^v?\d+(\.\d+)?$/.test(tag) ? 'it has no patch number (a version has three numbers)' : 'it is not a version';
-            throw new src/* UserError */.yo(`Input \`${input}\`: "${tag}" is not a release tag: ${why}.`, 'Use the full tag as it appears in the registry, e.g. `v1.30.0`, `v1.30.0-rc.0` or `v1.31.0-alpha.0`.', {
-                input,
-            });
-        }
-        if (!OCI_TAG.test(tag)) {
-            throw new src/* UserError */.yo(`Input \`${input}\`: "${tag}" cannot be an image tag: tags allow letters, digits, \`_\`, \`.\` and \`-\` only (no \`+\` build metadata).`, 'Drop the build metadata, e.g. `v1.30.0` instead of `v1.30.0+abc`.', { input });
-        }
-        if (seen.has(tag))
-            throw new src/* UserError */.yo(`Input \`${input}\` lists "${tag}" twice.`, 'List each tag once.', { input });
-        seen.add(tag);
-    }
-    return values;
-}
-
-// EXTERNAL MODULE: ./packages/oci/src/index.ts + 7 modules
-var oci_src = __nccwpck_require__(2804);
-;// CONCATENATED MODULE: ./packages/promotion/src/images.ts
-
-
-const NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
-function hasRegistry(value) {
-    const first = value.split('/')[0] ?? '';
-    return value.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost');
-}
-/**
- * Reads `images`: one a line, each a manifest name (`epp`, `charts/inferencepool`) staged under
- * `staging-registry`, a full staging reference (its name is what follows the staging registry, or
- * its last path component), or `NAME=REFERENCE` to say both.
- */
-function parseImages(lines, stagingRegistry) {
-    if (lines.length === 0)
-        throw new src/* UserError */.yo('Input `images` is empty.', 'List the images to promote, one a line, e.g. `epp` with `staging-registry: us-central1-docker.pkg.dev/k8s-staging-images/my-project`.', {
-            input: 'images',
-        });
-    const prefix = stagingRegistry?.replace(/\/+$/, '');
-    if (prefix !== undefined)
-        (0,oci_src/* parseReference */.F2)(prefix, 'staging-registry');
-    const images = [];
-    for (const line of lines) {
-        const eq = line.indexOf('=');
-        let name;
-        let reference;
-        if (eq >= 0) {
-            name = line.slice(0, eq).trim();
-            reference = line.slice(eq + 1).trim();
-        }
-        else if (hasRegistry(line)) {
-            reference = line;
-            name = prefix && line.startsWith(`${prefix}/`) ? line.slice(prefix.length + 1) : line.split('/').at(-1);
-        }
-        else {
-            name = line;
-            reference = prefix ? `${prefix}/${line}` : undefined;
-        }
-        const staging = reference === undefined ? undefined : (0,oci_src/* parseReference */.F2)(reference, 'images');
-        if (staging && (staging.tag || staging.digest)) {
-            throw new src/* UserError */.yo(`Input \`images\`: "${line}" has a tag or digest; the tags to promote come from \`tags\`.`, `Write the repository only, e.g. \`${reference.replace(/(@.*|:[^/:]*)$/, '')}\`.`, { input: 'images' });
-        }
-        if (!NAME.test(name)) {
-            throw new src/* UserError */.yo(`Input \`images\`: "${name}" is not an image name (lower-case path components such as \`epp\` or \`charts/inferencepool\`).`, 'Write one image a line: a name, a full staging reference, or NAME=REFERENCE.', { input: 'images' });
-        }
-        if (images.some((i) => i.name === name))
-            throw new src/* UserError */.yo(`Input \`images\` lists "${name}" twice.`, 'List each image once.', { input: 'images' });
-        images.push({ name, staging });
-    }
-    return images;
-}
-
-;// CONCATENATED MODULE: ./packages/promotion/src/digests.ts
-
-
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-/**
- * Reads `digests`: the JSON map wait-for-images writes (reference → digest), or NAME → digest.
- * Every value must be `sha256:` and 64 lower-case hex digits.
- */
-function parseDigests(text) {
-    if (text === undefined || text.trim() === '')
-        return [];
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch (error) {
-        throw new src/* UserError */.yo(`Input \`digests\` is not JSON: ${error.message}.`, 'Pass the `digests` output of relkit/wait-for-images, or a JSON object of image → "sha256:…".', {
-            input: 'digests',
-        });
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        throw new src/* UserError */.yo('Input `digests` is not a JSON object.', 'Pass a JSON object of image reference (or name) → "sha256:…", as relkit/wait-for-images outputs.', { input: 'digests' });
-    }
-    return Object.entries(parsed).map(([key, digest]) => {
-        if (typeof digest !== 'string' || !DIGEST.test(digest)) {
-            throw new src/* UserError */.yo(`Input \`digests\`: the digest of "${key}" is ${JSON.stringify(digest)}, not sha256: and 64 hex digits.`, 'Use the digest exactly as the registry reports it, e.g. sha256:4ef9a87da4dbbce94f27cb3efb1a5f50676ddd50d73f596d6e03fe352f8c658a.', { input: 'digests' });
-        }
-        if (!key.includes('/') && !key.includes(':'))
-            return { key, repository: undefined, name: key, tag: undefined, digest };
-        const reference = (0,oci_src/* parseReference */.F2)(key, 'digests');
-        return { key, repository: `${reference.registry}/${reference.repository}`, name: reference.repository.split('/').at(-1), tag: reference.tag, digest };
-    });
-}
-/** The digest given for `image` at `tag`: an exact staging reference wins over a name-only key. */
-function givenDigest(given, image, tag) {
-    const repository = image.staging ? `${image.staging.registry}/${image.staging.repository}` : undefined;
-    const byReference = given.filter((g) => g.repository !== undefined && g.repository === repository && (g.tag === tag || g.tag === undefined));
-    const exact = byReference.find((g) => g.tag === tag) ?? byReference[0];
-    if (exact)
-        return exact.digest;
-    const lastComponent = image.name.split('/').at(-1);
-    const byName = given.filter((g) => (g.repository === undefined ? g.name === image.name : g.name === lastComponent) && (g.tag === tag || g.tag === undefined));
-    return (byName.find((g) => g.tag === tag) ?? byName[0])?.digest;
-}
-
-;// CONCATENATED MODULE: ./packages/promotion/src/staging-digests.ts
-
-
-
-const ATTEMPTS = 3;
-async function resolveWithRetry(client, image, tag, sleep) {
-    const reference = { ...image.staging, tag, digest: undefined };
-    for (let attempt = 1;; attempt++) {
-        try {
-            const answer = await client.resolve(reference);
-            return answer.kind === 'found' ? answer.digest : { missing: answer.detail };
-        }
-        catch (error) {
-            const retryable = (0,oci_src/* isRegistryError */.IP)(error) && (error.failure === 'transient' || error.failure === 'rate-limited');
-            if (!retryable || attempt >= ATTEMPTS) {
-                throw new src/* UserError */.yo(`Could not read ${(0,oci_src/* formatReference */.FH)(reference)} from the staging registry: ${error.message}`, (0,oci_src/* isRegistryError */.IP)(error) && error.failure === 'auth'
-                    ? 'Check `registry-auth` (or `docker-config`) for the staging registry.'
-                    : 'Re-run when the registry answers again, or pass the digests in `digests`.', { input: 'images' });
-            }
-            await sleep((0,oci_src/* isRegistryError */.IP)(error) && error.options.retryAfterMs !== undefined ? Math.min(error.options.retryAfterMs, 30_000) : 1000 * attempt);
-        }
-    }
-}
-/**
- * The digest of every image at every tag: from `digests` when given there, otherwise read from the
- * staging registry. Every missing image is reported at once, before anything is written.
- */
-async function resolveStagingDigests(options) {
-    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    const wanted = options.images.flatMap((image) => options.tags.map((tag) => ({ image, tag })));
-    const missing = [];
-    const results = await (0,src/* runBounded */.Bb)(wanted.map(({ image, tag }) => async () => {
-        const given = givenDigest(options.given, image, tag);
-        if (given)
-            return { image: image.name, tag, digest: given, from: '`digests`' };
-        if (!image.staging) {
-            missing.push(`${image.name}:${tag} (no digest in \`digests\` and no staging reference to read it from)`);
-            return undefined;
-        }
-        const answer = await resolveWithRetry(options.client, image, tag, sleep);
-        const where = (0,oci_src/* formatReference */.FH)({ ...image.staging, tag, digest: undefined });
-        if (typeof answer === 'string')
-            return { image: image.name, tag, digest: answer, from: where };
-        missing.push(`${where} (${answer.missing})`);
-        return undefined;
-    }), options.concurrency ?? 8);
-    if (missing.length > 0) {
-        throw new src/* UserError */.yo(`${missing.length} image(s) to promote are not in the staging registry: ${missing.join('; ')}.`, 'Push (or wait for) the staging images first — relkit/wait-for-images does that — or check `images`, `staging-registry` and `tags`.', { input: 'images' });
-    }
-    return results.filter((r) => r !== undefined);
-}
-
-;// CONCATENATED MODULE: ./node_modules/balanced-match/dist/esm/index.js
-const balanced = (a, b, str) => {
-    const ma = a instanceof RegExp ? maybeMatch(a, str) : a;
-    const mb = b instanceof RegExp ? maybeMatch(b, str) : b;
-    const r = ma !== null && mb != null && range(ma, mb, str);
-    return (r && {
-        start: r[0],
-        end: r[1],
-        pre: str.slice(0, r[0]),
-        body: str.slice(r[0] + ma.length, r[1]),
-        post: str.slice(r[1] + mb.length),
-    });
-};
-const maybeMatch = (reg, str) => {
-    const m = str.match(reg);
-    return m ? m[0] : null;
-};
-const range = (a, b, str) => {
-    let begs, beg, left, right = undefined, result;
-    let ai = str.indexOf(a);
-    let bi = str.indexOf(b, ai + 1);
-    let i = ai;
-    if (ai >= 0 && bi > 0) {
-        if (a === b) {
-            return [ai, bi];
-        }
-        begs = [];
-        left = str.length;
-        while (i >= 0 && !result) {
-            if (i === ai) {
-                begs.push(i);
-                ai = str.indexOf(a, i + 1);
-            }
-            else if (begs.length === 1) {
-                const r = begs.pop();
-                if (r !== undefined)
-                    result = [r, bi];
-            }
-            else {
-                beg = begs.pop();
-                if (beg !== undefined && beg < left) {
-                    left = beg;
-                    right = bi;
-                }
-                bi = str.indexOf(b, i + 1);
-            }
-            i = ai < bi && ai >= 0 ? ai : bi;
-        }
-        if (begs.length && right !== undefined) {
-            result = [left, right];
-        }
-    }
-    return result;
-};
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/brace-expansion/dist/esm/index.js
-
-const escSlash = '\0SLASH' + Math.random().toFixed(16) + '\0';
-const escOpen = '\0OPEN' + Math.random().toFixed(16) + '\0';
-const escClose = '\0CLOSE' + Math.random().toFixed(16) + '\0';
-const escComma = '\0COMMA' + Math.random().toFixed(16) + '\0';
-const escPeriod = '\0PERIOD' + Math.random().toFixed(16) + '\0';
-const escSlashPattern = new RegExp(escSlash, 'g');
-const escOpenPattern = new RegExp(escOpen, 'g');
-const escClosePattern = new RegExp(escClose, 'g');
-const escCommaPattern = new RegExp(escComma, 'g');
-const escPeriodPattern = new RegExp(escPeriod, 'g');
-const slashPattern = /\\\\/g;
-const openPattern = /\\{/g;
-const closePattern = /\\}/g;
-const commaPattern = /\\,/g;
-const periodPattern = /\\\./g;
-const EXPANSION_MAX = 100_000;
-// `EXPANSION_MAX` caps the *number* of expansions, but not their length. An
-// input like `'{a,b}'.repeat(1500)` stays under that count - its output is
-// truncated to 100k results - while making every result ~1500 characters
-// long. The result set, and the intermediate arrays built while combining
-// brace sets, then grow large enough to exhaust memory and crash the process
-// (CVE-2026-14257). `EXPANSION_MAX_LENGTH` bounds the total number of
-// characters the accumulator may hold at any point, so memory stays flat no
-// matter how many brace groups are chained. The limit sits well above any
-// realistic expansion (100k results hitting `EXPANSION_MAX` measure ~1M
-// characters) so legitimate input is unaffected.
-const EXPANSION_MAX_LENGTH = 4_000_000;
-// `expand_` recurses once per level of brace *nesting* - both when expanding a
-// set's comma members and when re-wrapping a set whose body is a single part.
-// The CVE-2026-14257 fix made the *tail* iterative (recursion on `m.post`, one
-// level per chained group), which left nesting depth unbounded: about 3,100
-// levels of `{{{...a,b...}}}` - only ~6KB of input - exhausted the native stack
-// and crashed the process. `EXPANSION_MAX_DEPTH` bounds how deep the parser
-// will follow nesting. It sits far above any realistic pattern and well below
-// the depth at which the stack runs out.
-const EXPANSION_MAX_DEPTH = 1_000;
-// Bash keeps a quirk where a brace group followed by a comma set still expands
-// (`{a},b}`). The parser implements it by rewriting the string and restarting
-// the scan, absorbing one `}` per pass. `n` trailing braces therefore cost `n`
-// full passes over a string that itself grows by one `escClose` sentinel each
-// time - quadratic in `n`, with a ~26x constant from the sentinel's length.
-// 128KB of `'{a}' + '}'.repeat(n) + ',z}'` blocked the event loop for 27
-// seconds to produce two results. `EXPANSION_MAX_REWRITES` bounds how many
-// times the scan may restart. Real `{a},b}` input needs a handful.
-const EXPANSION_MAX_REWRITES = 1_000;
-// `EXPANSION_MAX_STEPS` bounds the work one `expand` call does, which `max`,
-// `maxLength` and `maxDepth` don't: nested sets are rescanned at every level
-// and chained groups each rebuild up to `max` results, so 2KB of input could
-// block the event loop for over 30 seconds. Each character scanned, result
-// built and sequence value generated is a step, and each `expand_` call costs
-// `CALL_STEPS` more. Past the budget, the set being expanded and everything
-// after it stay literal. A glob needs a few hundred steps, and nesting all the
-// way to `EXPANSION_MAX_DEPTH` about 4M.
-const EXPANSION_MAX_STEPS = 20_000_000;
-// What one `expand_` call costs on top of what it scans and builds. Setting
-// one up takes about as long as scanning 16 characters, and a set whose
-// results are wrapped to be expanded again makes one call per result, each
-// scanning and building next to nothing: 64KB of
-// `('{{' + ','.repeat(316) + '}{' + ','.repeat(316) + '}}').repeat(n)` made
-// 4M such calls, which spent the budget three times as slowly as anything
-// else.
-const CALL_STEPS = 16;
-function numeric(str) {
-    return !isNaN(str) ? parseInt(str, 10) : str.charCodeAt(0);
-}
-function escapeBraces(str) {
-    return str
-        .replace(slashPattern, escSlash)
-        .replace(openPattern, escOpen)
-        .replace(closePattern, escClose)
-        .replace(commaPattern, escComma)
-        .replace(periodPattern, escPeriod);
-}
-function unescapeBraces(str) {
-    return str
-        .replace(escSlashPattern, '\\')
-        .replace(escOpenPattern, '{')
-        .replace(escClosePattern, '}')
-        .replace(escCommaPattern, ',')
-        .replace(escPeriodPattern, '.');
-}
-// Like `target.push(...items)` but doesn't overflow the stack
-function pushAll(target, items) {
-    for (let i = 0; i < items.length; i++) {
-        target.push(items[i]);
-    }
-}
-// `balanced`, run on `masked` (see `maskUnmatchedOpens`), sliced from `str`
-// and charged for the characters it walks: up to the group's `}`, or the
-// whole string when there is no match or unmatched `{` come first, which
-// `unmatched` then flags for masking. Once a call overdraws the budget, it
-// and every later one return undefined, so the rest stays literal.
-function balancedWithBudget(str, masked, budget) {
-    if (budget.remaining < 0) {
-        return undefined;
-    }
-    const r = range('{', '}', masked);
-    const unmatched = r !== undefined && masked.indexOf('{') < r[0];
-    budget.remaining -= r && !unmatched ? r[1] + 1 : str.length;
-    if (!r || budget.remaining < 0) {
-        return undefined;
-    }
-    return {
-        end: r[1],
-        pre: str.slice(0, r[0]),
-        body: str.slice(r[0] + 1, r[1]),
-        post: str.slice(r[1] + 1),
-        unmatched,
-    };
-}
-// `masked` with every `{` that has no matching `}` swapped for a `\0`, which
-// keeps the length, so a scan of it still lines up with the string it was
-// made from. Such a `{` is literal either way, but `balanced` only learns that
-// one is unmatched by reading to the end of the string, so with one at the
-// head of every group (`'{a,{b,c}'.repeat(n)`) each scan read the rest of the
-// input. That was quadratic, and once the step budget charged for it, it ran
-// out partway through and left the rest literal. A scan of the masked copy
-// stops at the group's `}`. It is one pass, charged as such.
-function maskUnmatchedOpens(masked, budget) {
-    budget.remaining -= masked.length;
-    const open = [];
-    for (let i = 0; i < masked.length; i++) {
-        const c = masked.charCodeAt(i);
-        if (c === 0x7b) {
-            open.push(i);
-        }
-        else if (c === 0x7d && open.length) {
-            open.pop();
-        }
-    }
-    let out = '';
-    let last = 0;
-    for (let i = 0; i < open.length; i++) {
-        const at = open[i];
-        out += masked.slice(last, at) + '\0';
-        last = at + 1;
-    }
-    return out + masked.slice(last);
-}
-// Whether `str` has a `,` not followed by another `,`, with a `}` after it on
-// the same line - what `/,(?!,).*\}/.test(str)` asks, answered in one pass from
-// the end. The regex tries every `,` and backtracks through the rest of its
-// line from each, which is quadratic, and the `{a},b}` rewrite asks again on
-// every pass. Like a scan, it is charged for the whole string and refused if
-// that overdraws the budget.
-function commaSetFollows(str, budget) {
-    budget.remaining -= str.length;
-    if (budget.remaining < 0) {
-        return false;
-    }
-    // Whether a `}` follows the current position before the line ends
-    let close = false;
-    for (let i = str.length - 1; i >= 0; i--) {
-        const c = str.charCodeAt(i);
-        if (c === 0x7d) {
-            close = true;
-        }
-        else if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) {
-            // A line terminator, which `.` does not match
-            close = false;
-        }
-        else if (c === 0x2c && close && str.charCodeAt(i + 1) !== 0x2c) {
-            return true;
-        }
-    }
-    return false;
-}
-/**
- * Basically just str.split(","), but handling cases
- * where we have nested braced sections, which should be
- * treated as individual members, like {a,{b,c},d}
- *
- * Returns `undefined` if the step budget runs out before the whole set is
- * split, since splitting what is left on every comma would tear apart the
- * nested sets it still holds.
- */
-function parseCommaParts(str, budget) {
-    const parts = [];
-    // Walk the brace groups iteratively. Recursing on `post` once per group let a
-    // chain of them exhaust the stack - the parsing-side counterpart to
-    // the `expand_` overflow fixed for CVE-2026-14257, and not something `max` or
-    // `maxLength` can bound, since it happens before expansion.
-    //
-    // The part the next chunk continues
-    let carry = '';
-    for (;;) {
-        // A set's body holds no unmatched `{`, so there is nothing to mask.
-        const m = balancedWithBudget(str, str, budget);
-        if (budget.remaining < 0) {
-            return undefined;
-        }
-        if (!m) {
-            const tail = str.split(',');
-            tail[0] = carry + tail[0];
-            pushAll(parts, tail);
-            return parts;
-        }
-        const { pre, body, post } = m;
-        const p = pre.split(',');
-        p[0] = carry + p[0];
-        p[p.length - 1] += '{' + body + '}';
-        if (!post.length) {
-            pushAll(parts, p);
-            return parts;
-        }
-        carry = p.pop();
-        pushAll(parts, p);
-        str = post;
-    }
-}
-// An option that is left out, or that is NaN, gets its default. Every
-// comparison against NaN is false, so a NaN bound would never be reached:
-// `{ maxSteps: NaN }` let 15KB of input block the event loop for 16 seconds,
-// and `{ maxDepth: NaN }` overflowed the stack again (CVE-2026-102278). Pass
-// `Infinity` to lift a bound.
-function bound(value, fallback) {
-    return value === undefined || isNaN(value) ? fallback : value;
-}
-function expand(str, options = {}) {
-    if (!str) {
-        return [];
-    }
-    const max = bound(options.max, EXPANSION_MAX);
-    const maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
-    const maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
-    const maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
-    const maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
-    // I don't know why Bash 4.3 does this, but it does.
-    // Anything starting with {} will have the first two bytes preserved
-    // but *only* at the top level, so {},a}b will not expand to anything,
-    // but a{},b}c will be expanded to [a}c,abc].
-    // One could argue that this is a bug in Bash, but since the goal of
-    // this module is to match Bash's rules, we escape a leading {}
-    if (str.slice(0, 2) === '{}') {
-        str = '\\{\\}' + str.slice(2);
-    }
-    return expand_(escapeBraces(str), max, maxLength, maxDepth, 0, maxRewrites, { remaining: maxSteps }, true).map(unescapeBraces);
-}
-function embrace(str) {
-    return '{' + str + '}';
-}
-function isPadded(el) {
-    return /^-?0\d/.test(el);
-}
-function lte(i, y) {
-    return i <= y;
-}
-function gte(i, y) {
-    return i >= y;
-}
-// Build `{ acc[a] + pre + values[v] }` for every combination, capping the
-// number of results at `max` and the total number of characters at `maxLength`.
-// This is the one place output grows, so bounding it here keeps the single
-// accumulator - and therefore memory - flat regardless of how many brace groups
-// are combined (CVE-2026-14257). Each result built is a step, since `max` and
-// `maxLength` bound one combination, not how many brace groups are combined.
-function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
-    const out = [];
-    let length = 0;
-    // Bash drops empty results at the top level, and they don't count against
-    // `max`, so `max` bounds the number of *kept* results. Only an empty
-    // `acc[a] + pre` can make one, so for those the empty values are skipped
-    // without being visited. Visiting them one at a time let a set of empties
-    // cost `acc.length * values.length` while keeping nothing.
-    let nonEmpty;
-    outer: for (let a = 0; a < acc.length; a++) {
-        const prefix = acc[a] + pre;
-        let vs = values;
-        if (dropEmpties && !prefix) {
-            if (!nonEmpty)
-                nonEmpty = values.filter(v => v);
-            vs = nonEmpty;
-        }
-        for (let v = 0; v < vs.length; v++) {
-            if (out.length >= max)
-                break outer;
-            const expansion = prefix + vs[v];
-            if (length + expansion.length > maxLength)
-                break outer;
-            out.push(expansion);
-            length += expansion.length;
-        }
-    }
-    budget.remaining -= out.length;
-    return out;
-}
-// The expansion values of a single numeric (`1..5`) or alphabetic (`a..e..2`)
-// sequence body, or `undefined` if the step budget runs out generating them.
-function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
-    const n = body.split(/\.\./);
-    const N = [];
-    // A sequence body always splits into two or three parts, but the compiler
-    // can't know that.
-    /* c8 ignore start */
-    if (n[0] === undefined || n[1] === undefined) {
-        return N;
-    }
-    /* c8 ignore stop */
-    const x = numeric(n[0]);
-    const y = numeric(n[1]);
-    const width = Math.max(n[0].length, n[1].length);
-    let incr = n.length === 3 && n[2] !== undefined ?
-        Math.max(Math.abs(numeric(n[2])), 1)
-        : 1;
-    let test = lte;
-    const reverse = y < x;
-    if (reverse) {
-        incr *= -1;
-        test = gte;
-    }
-    const pad = n.some(isPadded);
-    // A padded value is built a character at a time to `width`, which the input
-    // sets, so it costs one step per character: 64KB of
-    // `('{' + '0'.repeat(100) + '..99999}').repeat(n)` took 7 seconds charged
-    // one step per value.
-    const cost = pad ? width : 1;
-    let length = 0;
-    for (let i = x; test(i, y) && N.length < max; i += incr) {
-        // Each value is a step. `max` and `maxLength` bound one sequence, but a
-        // chain of them still generated up to `max` values each, however few
-        // combining could keep.
-        budget.remaining -= cost;
-        if (budget.remaining < 0) {
-            return undefined;
-        }
-        let c;
-        if (isAlphaSequence) {
-            c = String.fromCharCode(i);
-            if (c === '\\') {
-                c = '';
-            }
-        }
-        else {
-            c = String(i);
-            if (pad) {
-                const need = width - c.length;
-                if (need > 0) {
-                    const z = new Array(need + 1).join('0');
-                    if (i < 0) {
-                        c = '-' + z + c.slice(1);
-                    }
-                    else {
-                        c = z + c;
-                    }
-                }
-            }
-        }
-        if (length + c.length > maxLength)
-            break;
-        N.push(c);
-        length += c.length;
-    }
-    return N;
-}
-function expand_(str, max, maxLength, maxDepth, depth, maxRewrites, budget, isTop) {
-    // An overdraft here makes the first scan refuse, so `str` stays literal.
-    budget.remaining -= CALL_STEPS;
-    // Too deeply nested to keep following: treat the rest as literal, the same
-    // way a group that cannot expand is already handled. Truncating rather than
-    // throwing keeps `expand` total, matching `max` and `maxLength`.
-    if (depth > maxDepth) {
-        return [str];
-    }
-    // Consume the string's top-level brace groups left to right, threading a
-    // running set of combined prefixes (`acc`). Expanding the tail iteratively -
-    // rather than recursing on `m.post` once per group - keeps the native stack
-    // depth constant, so deeply chained input (`'{a,b}'.repeat(3000)`) can no
-    // longer overflow the stack, and leaves a single accumulator whose size
-    // `maxLength` bounds directly (CVE-2026-14257).
-    let acc = [''];
-    // Bash drops empty results, but only when the *first* top-level group is a
-    // comma set - a sequence like `{a..\}` may legitimately yield ''. The drop
-    // is on the final strings, so it is applied to whichever `combine` produces
-    // them (the one with no brace set left in the tail).
-    // How many times the `{a},b}` rewrite below has restarted the scan. Each pass
-    // re-reads the whole string, so leaving this unbounded is quadratic.
-    let rewrites = 0;
-    let dropEmpties = false;
-    let firstGroup = true;
-    // `str` with its unmatched `{` masked, once a scan has run into them
-    let masked = str;
-    for (;;) {
-        const m = balancedWithBudget(str, masked, budget);
-        // No brace set left, or no step budget left to look for one: the rest of
-        // the string is literal.
-        if (!m) {
-            return combine(acc, str, [''], max, maxLength, dropEmpties, budget);
-        }
-        if (m.unmatched) {
-            masked = maskUnmatchedOpens(masked, budget);
-        }
-        // no need to expand pre, since it is guaranteed to be free of brace-sets
-        const pre = m.pre;
-        // This set and the rest of the string, literal: for a set that cannot
-        // expand, and for one the step budget runs out on. Once it is overdrawn,
-        // every set still being expanded, at every level, stays literal like this -
-        // otherwise each level above would go on combining, and wrapping and
-        // expanding again, results the budget was too small for.
-        const literal = () => combine(acc, pre + '{' + m.body + '}' + m.post, [''], max, maxLength, dropEmpties, budget);
-        if (/\$$/.test(pre)) {
-            acc = combine(acc, pre + '{' + m.body + '}', [''], max, maxLength, dropEmpties && !m.post.length, budget);
-            firstGroup = false;
-            if (!m.post.length)
-                break;
-            str = m.post;
-            masked = masked.slice(m.end + 1);
-            continue;
-        }
-        const isNumericSequence = /^-?\d+\.\.-?\d+(?:\.\.-?\d+)?$/.test(m.body);
-        const isAlphaSequence = /^[a-zA-Z]\.\.[a-zA-Z](?:\.\.-?\d+)?$/.test(m.body);
-        const isSequence = isNumericSequence || isAlphaSequence;
-        const isOptions = m.body.indexOf(',') >= 0;
-        if (!isSequence && !isOptions) {
-            // {a},b}
-            if (rewrites < maxRewrites && commaSetFollows(m.post, budget)) {
-                rewrites++;
-                str = m.pre + '{' + m.body + escClose + m.post;
-                // Taking a `}` away never gives an unmatched `{` a partner, so what
-                // is masked stays unmatched. The `{` it closed can be left without
-                // one, and the next scan masks it.
-                masked =
-                    masked.slice(0, m.end) + escClose + masked.slice(m.end + 1);
-                isTop = true;
-                continue;
-            }
-            // Nothing here expands, so the whole remaining string is literal.
-            return literal();
-        }
-        if (firstGroup) {
-            dropEmpties = isTop && !isSequence;
-            firstGroup = false;
-        }
-        let values;
-        if (isSequence) {
-            values = expandSequence(m.body, isAlphaSequence, max, maxLength, budget);
-            if (!values) {
-                return literal();
-            }
-        }
-        else {
-            let n = parseCommaParts(m.body, budget);
-            // The step budget ran out partway through the set.
-            if (!n) {
-                return literal();
-            }
-            if (n.length === 1 && n[0] !== undefined) {
-                // x{{a,b}}y ==> x{a}y x{b}y
-                n = expand_(n[0], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false).map(embrace);
-                // The step budget ran out expanding the set's only part.
-                if (budget.remaining < 0) {
-                    return literal();
-                }
-                //XXX is this necessary? Can't seem to hit it in tests.
-                /* c8 ignore start */
-                if (n.length === 1) {
-                    const next = combine(acc, pre + n[0], [''], max, maxLength, dropEmpties && !m.post.length, budget);
-                    if (budget.remaining < 0) {
-                        return literal();
-                    }
-                    acc = next;
-                    if (!m.post.length)
-                        break;
-                    str = m.post;
-                    masked = masked.slice(m.end + 1);
-                    continue;
-                }
-                /* c8 ignore stop */
-            }
-            // Values that `combine` is going to drop as empty produce no result, so
-            // they must not count against `max` - otherwise `{a,,b}` with `max: 2`
-            // would stop at `['a', '']` and yield one result instead of two. Skipping
-            // them outright keeps `values` bounded while leaving `max` a bound on
-            // *kept* results.
-            let dropsEmpties = dropEmpties && !m.post.length && !pre;
-            for (let d = 0; dropsEmpties && d < acc.length; d++) {
-                if (acc[d]) {
-                    dropsEmpties = false;
-                }
-            }
-            values = [];
-            let valuesLength = 0;
-            outer: for (let j = 0; j < n.length; j++) {
-                const expanded = expand_(n[j], max, maxLength, maxDepth, depth + 1, maxRewrites, budget, false);
-                // The step budget ran out expanding a member.
-                if (budget.remaining < 0) {
-                    return literal();
-                }
-                for (let k = 0; k < expanded.length; k++) {
-                    const v = expanded[k];
-                    if (dropsEmpties && !v)
-                        continue;
-                    if (values.length >= max ||
-                        valuesLength + v.length > maxLength) {
-                        break outer;
-                    }
-                    values.push(v);
-                    valuesLength += v.length;
-                }
-            }
-        }
-        const next = combine(acc, pre, values, max, maxLength, dropEmpties && !m.post.length, budget);
-        // The step budget ran out combining the set's values in.
-        if (budget.remaining < 0) {
-            return literal();
-        }
-        acc = next;
-        if (!m.post.length)
-            break;
-        str = m.post;
-        masked = masked.slice(m.end + 1);
-    }
-    return acc;
-}
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/@isaacs/nonrecursive-glob-match/dist/esm/numeric-range.js
-// One digit, or a class of digits from a to b.
-const digit = (a, b) => a === b ?
-    { t: 'lit', ch: String(a) }
-    : { t: 'class', re: new RegExp(`^[${a}-${b}]$`) };
-const prefix = (d, alts) => alts.map(s => [digit(d, d), ...s]);
-// The digit strings from a to b, which have the same length.
-const fixed = (a, b) => {
-    if (!a)
-        return [[]];
-    let lo = +a[0];
-    let hi = +b[0];
-    const ra = a.slice(1);
-    const rb = b.slice(1);
-    if (lo === hi)
-        return prefix(lo, fixed(ra, rb));
-    const zeros = '0'.repeat(ra.length);
-    const nines = '9'.repeat(ra.length);
-    const out = [];
-    if (ra !== zeros)
-        out.push(...prefix(lo++, fixed(ra, nines)));
-    const last = rb === nines ? [] : prefix(hi--, fixed(zeros, rb));
-    if (lo <= hi) {
-        out.push([digit(lo, hi), ...Array.from(ra, () => digit(0, 9))]);
-    }
-    out.push(...last);
-    return out;
-};
-// The numbers from a to b, where 0 <= a <= b. If width is set, each
-// one has leading zeros to make it that many digits.
-const nonneg = (a, b, width) => {
-    if (width) {
-        return fixed(String(a).padStart(width, '0'), String(b).padStart(width, '0'));
-    }
-    const out = [];
-    for (let len = String(a).length; len <= String(b).length; len++) {
-        const lo = Math.max(a, len === 1 ? 0 : 10 ** (len - 1));
-        const hi = Math.min(b, 10 ** len - 1);
-        out.push(...fixed(String(lo), String(hi)));
-    }
-    return out;
-};
-/**
- * The strings that the bash brace expansion `{lo..hi}` makes, as
- * the alternatives of an `@(...)` extglob. Each one is a sequence of
- * digits and digit classes, so there are only a few of them, even for
- * a large range.
- *
- * If either end has a leading zero, such as `{01..10}`, each number
- * has leading zeros to make it as long as the longer end, counting a
- * `-` sign. So `{-05..3}` makes `-05` to `-01`, then `000` to `003`.
- *
- * Returns undefined if either end is not a safe integer.
- */
-const numericRange = (loStr, hiStr) => {
-    let lo = Number(loStr);
-    let hi = Number(hiStr);
-    if (!Number.isSafeInteger(lo) || !Number.isSafeInteger(hi))
-        return;
-    if (lo > hi)
-        [lo, hi] = [hi, lo];
-    const padded = /^-?0\d/.test(loStr) || /^-?0\d/.test(hiStr);
-    const width = padded ? Math.max(loStr.length, hiStr.length) : 0;
-    const out = [];
-    if (lo < 0) {
-        const neg = nonneg(Math.max(-hi, 1), -lo, width && width - 1);
-        out.push(...neg.map(s => [{ t: 'lit', ch: '-' }, ...s]));
-    }
-    if (hi >= 0)
-        out.push(...nonneg(Math.max(lo, 0), hi, width));
-    return out;
-};
-//# sourceMappingURL=numeric-range.js.map
-;// CONCATENATED MODULE: ./node_modules/@isaacs/nonrecursive-glob-match/dist/esm/parse-class.js
-// translate the various posix character classes into unicode properties
-// this works across all unicode locales
-// { <posix class>: [<translation>, negated]
-const posixClasses = {
-    '[:alnum:]': ['\\p{L}\\p{Nl}\\p{Nd}'],
-    '[:alpha:]': ['\\p{L}\\p{Nl}'],
-    '[:ascii:]': ['\\x' + '00-\\x' + '7f'],
-    '[:blank:]': ['\\p{Zs}\\t'],
-    '[:cntrl:]': ['\\p{Cc}'],
-    '[:digit:]': ['\\p{Nd}'],
-    '[:graph:]': ['\\p{Z}\\p{C}', true],
-    '[:lower:]': ['\\p{Ll}'],
-    '[:print:]': ['\\p{C}', true],
-    '[:punct:]': ['\\p{P}\\p{S}'],
-    '[:space:]': ['\\p{Z}\\t\\r\\n\\v\\f'],
-    '[:upper:]': ['\\p{Lu}'],
-    '[:word:]': ['\\p{L}\\p{Nl}\\p{Nd}\\p{Pc}'],
-    '[:xdigit:]': ['A-Fa-f0-9'],
-};
-// only need to escape a few things inside of brace expressions
-// escapes: [ \ ] -
-const braceEscape = (s) => s.replace(/[[\]\\-]/g, '\\$&');
-const noMatch = /$./;
-// Takes a glob string at a posix brace expression. Returns a RegExp
-// that tests one character, and the number of glob chars consumed.
-// If the class is not closed, consumed is 0, and the `[` must be
-// treated as a literal character.
-// Out of order ranges are removed. If nothing is left, the RegExp
-// is `/$./`, and the rest of the glob is consumed, so that the
-// whole glob cannot match.
-const parseClass = (glob, position, nocase = false, form) => {
-    // normalize one class member, if it stays one code point
-    const norm = (c) => {
-        const n = form ? c.normalize(form) : c;
-        return [...n].length === 1 ? n : c;
-    };
-    const pos = position;
-    /* c8 ignore start */
-    if (glob.charAt(pos) !== '[') {
-        throw new Error('not in a brace expression');
-    }
-    /* c8 ignore stop */
-    const ranges = [];
-    const negs = [];
-    let i = pos + 1;
-    let sawStart = false;
-    let escaping = false;
-    let negate = false;
-    let endPos = pos;
-    let rangeStart = '';
-    WHILE: while (i < glob.length) {
-        const c = String.fromCodePoint(glob.codePointAt(i));
-        if ((c === '!' || c === '^') && i === pos + 1) {
-            negate = true;
-            i++;
-            continue;
-        }
-        if (c === ']' && sawStart && !escaping) {
-            endPos = i + 1;
-            break;
-        }
-        sawStart = true;
-        if (c === '\\') {
-            if (!escaping) {
-                escaping = true;
-                i++;
-                continue;
-            }
-            // escaped \ char, fall through and treat like normal char
-        }
-        if (c === '[' && !escaping) {
-            // either a posix class, a collation equivalent, or just a [
-            for (const [cls, [unip, neg]] of Object.entries(posixClasses)) {
-                if (glob.startsWith(cls, i)) {
-                    // invalid, [a-[] is fine, but not [a-[:alpha]]
-                    if (rangeStart) {
-                        return [noMatch, glob.length - pos];
-                    }
-                    i += cls.length;
-                    if (neg)
-                        negs.push(unip);
-                    else
-                        ranges.push(unip);
-                    continue WHILE;
-                }
-            }
-        }
-        // now it's just a normal character, effectively
-        escaping = false;
-        const n = norm(c);
-        if (rangeStart) {
-            // throw this range away if it's not valid, but others
-            // can still match.
-            if (n.codePointAt(0) > rangeStart.codePointAt(0)) {
-                ranges.push(braceEscape(rangeStart) + '-' + braceEscape(n));
-            }
-            else if (n === rangeStart) {
-                ranges.push(braceEscape(n));
-            }
-            rangeStart = '';
-            i += c.length;
-            continue;
-        }
-        // now might be the start of a range.
-        // can be either c-d or c-] or c<more...>] or c] at this point
-        if (glob.startsWith('-]', i + c.length)) {
-            ranges.push(braceEscape(n + '-'));
-            i += c.length + 1;
-            continue;
-        }
-        if (glob.startsWith('-', i + c.length)) {
-            rangeStart = n;
-            i += c.length + 1;
-            continue;
-        }
-        // not the start of a range, just a single character
-        ranges.push(braceEscape(n));
-        i += c.length;
-    }
-    if (endPos < i) {
-        // didn't see the end of the class, not a valid class,
-        // but might still be valid as a literal match.
-        return [noMatch, 0];
-    }
-    // if we got no ranges and no negates, then we have a range that
-    // cannot possibly match anything, and that poisons the whole glob
-    if (!ranges.length && !negs.length) {
-        return [noMatch, glob.length - pos];
-    }
-    const sranges = '[' + (negate ? '^' : '') + ranges.join('') + ']';
-    const snegs = '[' + (negate ? '' : '^') + negs.join('') + ']';
-    const comb = '^' +
-        (ranges.length && negs.length ? '(' + sranges + '|' + snegs + ')'
-            : ranges.length ? sranges
-                : snegs);
-    return [new RegExp(comb, nocase ? 'iu' : 'u'), endPos - pos];
-};
-//# sourceMappingURL=parse-class.js.map
-;// CONCATENATED MODULE: ./node_modules/@isaacs/nonrecursive-glob-match/dist/esm/index.js
-
-
-// the end of the pattern, or of a negated sub-pattern
-const MATCH = { t: 'match', id: 0 };
-const extTypes = '!?+*@';
-const lit = (ch) => ({ t: 'lit', ch });
-const reEscape = (s) => s.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
-// a RegExp that only matches `s`, with unicode case folding
-const newFoldRe = (s) => new RegExp(`^${reEscape(s)}$`, 'iu');
-// foldRe for one literal char. The same chars are in most patterns,
-// so keep them. A RegExp without the `g` or `y` flag has no state to
-// share.
-const foldCache = new Map();
-const foldRe = (ch) => {
-    let re = foldCache.get(ch);
-    if (!re) {
-        re = newFoldRe(ch);
-        if (foldCache.size >= 1000)
-            foldCache.clear();
-        foldCache.set(ch, re);
-    }
-    return re;
-};
-const litMatch = (l, c) => {
-    if (c === l.ch)
-        return true;
-    if (!l.re)
-        return false;
-    const code = c.charCodeAt(0);
-    if (code >= 128)
-        return l.re.test(c);
-    const ascii = (l.ascii ??= new Uint8Array(128));
-    ascii[code] ||= l.re.test(c) ? 1 : 2;
-    return ascii[code] === 1;
-};
-const tokenize = (p, nocase, noext, form, mark) => {
-    const toks = [];
-    for (let i = 0; i < p.length;) {
-        const c = String.fromCodePoint(p.codePointAt(i));
-        if (mark) {
-            // a \ before a range would only escape its first char
-            const m = c === '\\' && p.startsWith(mark, i + 1) ? 1 : 0;
-            if (m || c === mark) {
-                const start = i + m + mark.length;
-                const end = p.indexOf(mark, start);
-                const r = /^(-?\d+)\.\.(-?\d+)$/.exec(p.slice(start, end));
-                const alts = end !== -1 && r && numericRange(r[1], r[2]);
-                if (alts) {
-                    toks.push({ t: 'ext', type: '@', alts });
-                    i = end + mark.length;
-                    continue;
-                }
-            }
-        }
-        if (c === '\\') {
-            // a trailing \ is a literal \
-            const e = p.codePointAt(i + 1);
-            const ch = e === undefined ? c : String.fromCodePoint(e);
-            toks.push(lit(ch));
-            i += 1 + ch.length;
-            continue;
-        }
-        if (c === '[') {
-            const [re, consumed] = parseClass(p, i, nocase, form);
-            if (consumed) {
-                toks.push({ t: 'class', re });
-                i += consumed;
-                continue;
-            }
-        }
-        if (!noext && extTypes.includes(c) && p[i + 1] === '(') {
-            toks.push({ t: 'open', type: c });
-            i += 2;
-            continue;
-        }
-        toks.push(!noext && c === '|' ? { t: 'bar' }
-            : !noext && c === ')' ? { t: 'close' }
-                : c === '*' ? { t: 'star' }
-                    : c === '?' ? { t: 'any' }
-                        : lit(c));
-        i += c.length;
-    }
-    return toks;
-};
-// map each open token index to the index of its close token
-const pair = (toks) => {
-    const pairs = new Map();
-    const stack = [];
-    toks.forEach((tok, i) => {
-        if (tok.t === 'open')
-            stack.push(i);
-        else if (tok.t === 'close' && stack.length)
-            pairs.set(stack.pop(), i);
-    });
-    return pairs;
-};
-// build the alternatives between start and end. An open token that
-// is not closed is never inside a closed extglob, so bar and close
-// tokens are only literal at the top level.
-const build = (toks, pairs, start, end, top) => {
-    let seq = [];
-    const alts = [seq];
-    for (let i = start; i < end; i++) {
-        const tok = toks[i];
-        const close = pairs.get(i);
-        if (tok.t === 'open' && close !== undefined) {
-            const sub = build(toks, pairs, i + 1, close, false);
-            seq.push({ t: 'ext', type: tok.type, alts: sub });
-            i = close;
-        }
-        else if (tok.t === 'bar' && !top) {
-            alts.push((seq = []));
-        }
-        else if (tok.t === 'open') {
-            seq.push(lit(tok.type), lit('('));
-        }
-        else if (tok.t === 'bar') {
-            seq.push(lit('|'));
-        }
-        else if (tok.t === 'close') {
-            seq.push(lit(')'));
-        }
-        else {
-            seq.push(tok);
-        }
-    }
-    return alts;
-};
-// normalize each run of literal chars as one string, so that a char
-// and the combining marks after it compose (or decompose) together.
-// Syntax is already parsed, so a char that normalizes to a syntax
-// char (such as full-width `＊` in NFKC) stays a literal.
-const normalize = (items, form) => {
-    const out = [];
-    let run = '';
-    const flush = () => {
-        for (const ch of run.normalize(form))
-            out.push(lit(ch));
-        run = '';
-    };
-    for (const it of items) {
-        if (it.t === 'lit') {
-            run += it.ch;
-            continue;
-        }
-        flush();
-        out.push(it.t === 'ext' ?
-            { ...it, alts: it.alts.map(a => normalize(a, form)) }
-            : it);
-    }
-    flush();
-    return out;
-};
-// the start node, and the number of node ids. Ids are dense, from 0
-// for the match node.
-const compile = (items, nocase) => {
-    let id = 1;
-    const split = (out) => ({ t: 'split', id: id++, out });
-    const seq = (items, next) => items.reduceRight((next, it) => item(it, next), next);
-    const item = (it, next) => {
-        switch (it.t) {
-            case 'lit':
-                const re = nocase ? foldRe(it.ch) : undefined;
-                return { t: 'lit', id: id++, ch: it.ch, re, next };
-            case 'any':
-            case 'star':
-                return { t: it.t, id: id++, next };
-            case 'class':
-                return { t: 'class', id: id++, re: it.re, next };
-        }
-        const alts = (next) => it.alts.map(a => seq(a, next));
-        switch (it.type) {
-            case '@':
-                return split(alts(next));
-            case '?':
-                return split([next, ...alts(next)]);
-            case '!':
-                return { t: 'neg', id: id++, sub: split(alts(MATCH)), next };
-        }
-        // * and +, loop back after each match
-        const after = split([]);
-        const entry = split(alts(after));
-        after.out.push(next, entry);
-        return it.type === '*' ? after : entry;
-    };
-    const start = seq(items, MATCH);
-    return [start, id];
-};
-// one line per node, in the order that a walk from the start
-// reaches them. Edges point to node ids. The nodes of a negated
-// sub-pattern are indented under their negation.
-const show = (start) => {
-    const lines = [];
-    const seen = new Set();
-    const ref = (n) => (n.t === 'match' ? 'match' : String(n.id));
-    const walk = (n, indent) => {
-        if (n.t === 'match' || seen.has(n))
-            return;
-        seen.add(n);
-        const line = (desc) => lines.push(`${indent}${n.id}: ${desc}`);
-        switch (n.t) {
-            case 'split':
-                line(`split -> ${n.out.map(ref).join(', ')}`);
-                for (const o of n.out)
-                    walk(o, indent);
-                return;
-            case 'neg':
-                line(`!(${ref(n.sub)}) -> ${ref(n.next)}`);
-                walk(n.sub, indent + '  ');
-                return walk(n.next, indent);
-            case 'lit':
-                line(`${JSON.stringify(n.ch)} -> ${ref(n.next)}`);
-                break;
-            case 'class':
-                line(`${n.re} -> ${ref(n.next)}`);
-                break;
-            default:
-                line(`${n.t === 'any' ? '?' : '*'} -> ${ref(n.next)}`);
-        }
-        walk(n.next, indent);
-    };
-    walk(start, '');
-    return [`start -> ${ref(start)}`, ...lines].join('\n');
-};
-// The threads at one position in the string. Each node thread is
-// only kept once, and runs with the same state are only kept once,
-// so that identical threads merge. The match node is not in
-// `threads`, because it can not step. It sets `match` instead.
-class State {
-    // set by the Sim, to mark the nodes that this state has
-    gen;
-    threads = [];
-    match = false;
-    runs = [];
-    // the sorted ids of the threads, with 0 for a match, once the
-    // state is done
-    ids = [];
-    constructor(gen) {
-        this.gen = gen;
-    }
-    // no threads, so nothing more can match
-    get dead() {
-        return !this.threads.length && !this.match && !this.runs.length;
-    }
-}
-// true if the two states hold the same threads
-const sameState = (a, b) => {
-    if (a.ids.length !== b.ids.length)
-        return false;
-    if (a.runs.length !== b.runs.length)
-        return false;
-    if (a.ids.some((id, i) => id !== b.ids[i]))
-        return false;
-    return a.runs.every(r => b.runs.some(o => o.neg === r.neg && sameState(o.state, r.state)));
-};
-const marks = (size) => ({
-    has: new Float64Array(size),
-    seen: new Float64Array(size),
-    gen: 0,
-});
-class Sim {
-    // `.` and `..` only match literal dots, even with `dot:true`
-    dots;
-    // the string starts with `.`, and `dot:true` is not set
-    dotStart;
-    #marks;
-    constructor(dots, dotStart, marks) {
-        this.dots = dots;
-        this.dotStart = dotStart;
-        this.#marks = marks;
-    }
-    state() {
-        return new State(++this.#marks.gen);
-    }
-    // sort the ids of a state, once it has all of its threads
-    done(state) {
-        state.ids = state.threads.map(n => n.id).sort((a, b) => a - b);
-        if (state.match)
-            state.ids.unshift(MATCH.id);
-        return state;
-    }
-    // true the first time that the state walks through the node, so
-    // that loops in the graph stop
-    #visit(state, node) {
-        const { seen } = this.#marks;
-        if (seen[node.id] === state.gen)
-            return false;
-        seen[node.id] = state.gen;
-        return true;
-    }
-    #addThread(state, node) {
-        const { has } = this.#marks;
-        if (has[node.id] === state.gen)
-            return false;
-        has[node.id] = state.gen;
-        state.threads.push(node);
-        return true;
-    }
-    // wildcards only match a leading dot if `dot:true`. In a negated
-    // sub-pattern, this does not apply, because the negation itself
-    // can not match a leading dot.
-    restricted(i, top) {
-        return top && (this.dots || (this.dotStart && i === 0));
-    }
-    add(state, node, i, top) {
-        switch (node.t) {
-            case 'split':
-                if (!this.#visit(state, node))
-                    return;
-                for (const o of node.out)
-                    this.add(state, o, i, top);
-                return;
-            case 'neg':
-                if (!this.#visit(state, node))
-                    return;
-                const sub = this.state();
-                this.add(sub, node.sub, i, false);
-                this.done(sub);
-                return this.addRun(state, { t: 'run', neg: node, state: sub }, i, top);
-            case 'star':
-                // a * can not start a dotfile, even if it matches nothing
-                if (this.restricted(i, top))
-                    return;
-                if (this.#addThread(state, node))
-                    this.add(state, node.next, i, top);
-                return;
-            case 'match':
-                state.match = true;
-                return;
-            default:
-                this.#addThread(state, node);
-        }
-    }
-    addRun(state, run, i, top) {
-        for (const r of state.runs) {
-            if (r.neg === run.neg && sameState(r.state, run.state))
-                return;
-        }
-        state.runs.push(run);
-        if (!run.state.match) {
-            this.add(state, run.neg.next, i, top);
-        }
-    }
-    // the threads after char `c`, at index `i`
-    step(state, c, i, top) {
-        const next = this.state();
-        for (const th of state.threads) {
-            switch (th.t) {
-                case 'lit':
-                    if (litMatch(th, c)) {
-                        this.add(next, th.next, i + 1, top);
-                    }
-                    break;
-                case 'any':
-                    if (!this.restricted(i, top))
-                        this.add(next, th.next, i + 1, top);
-                    break;
-                case 'class':
-                    if (!this.restricted(i, top) && th.re.test(c)) {
-                        this.add(next, th.next, i + 1, top);
-                    }
-                    break;
-                case 'star':
-                    if (!this.restricted(i, top))
-                        this.add(next, th, i + 1, top);
-            }
-        }
-        if (!this.restricted(i, top)) {
-            for (const run of state.runs) {
-                // a sub-pattern with no threads can not match again, so the
-                // run stays the same
-                if (run.state.dead) {
-                    this.addRun(next, run, i + 1, top);
-                    continue;
-                }
-                const sub = this.step(run.state, c, i, false);
-                this.addRun(next, { t: 'run', neg: run.neg, state: sub }, i + 1, top);
-            }
-        }
-        return this.done(next);
-    }
-}
-// A canonical key for the threads in a state. States with the same
-// key hold the same threads, so they match the same strings.
-const stateKey = (state) => {
-    const ids = state.ids.join();
-    if (!state.runs.length)
-        return ids;
-    const runs = state.runs.map(r => `${r.neg.id}(${stateKey(r.state)})`);
-    return `${ids}|${runs.sort().join('|')}`;
-};
-// The cache can hold about this many chars of state keys and
-// transitions. When it is full, it is cleared, so that a pattern
-// can not use an unbounded amount of memory.
-const DFA_BUDGET = 1 << 18;
-// A cache of the states that the simulation reaches, built as the
-// matcher is used. Each char of a string is then one Map lookup,
-// once the states that it leads to are known.
-//
-// The dot rules only restrict the first char of a dotfile (strings
-// that are only `.` or `..` do not use the cache). So a dotfile
-// starts at its own state, which takes its first step with the
-// restriction, and every other state takes steps without it.
-class Dfa {
-    #start;
-    #states = new Map();
-    #size = 0;
-    #plain;
-    #dotStart;
-    #sim;
-    #dotSim;
-    constructor(start, marks) {
-        this.#start = start;
-        this.#sim = new Sim(false, false, marks);
-        this.#dotSim = new Sim(false, true, marks);
-    }
-    #make(state) {
-        return {
-            state,
-            match: state.match,
-            dead: state.dead,
-            next: new Map(),
-        };
-    }
-    #intern(state) {
-        const key = stateKey(state);
-        const found = this.#states.get(key);
-        if (found)
-            return found;
-        if (this.#size > DFA_BUDGET)
-            this.#clear();
-        const d = this.#make(state);
-        this.#states.set(key, d);
-        this.#size += key.length + 1;
-        return d;
-    }
-    #clear() {
-        this.#states.clear();
-        this.#size = 0;
-        this.#plain = undefined;
-        this.#dotStart = undefined;
-    }
-    start(dotStart) {
-        if (dotStart) {
-            if (this.#dotStart)
-                return this.#dotStart;
-            const state = this.#dotSim.state();
-            this.#dotSim.add(state, this.#start, 0, true);
-            return (this.#dotStart = this.#make(this.#dotSim.done(state)));
-        }
-        if (this.#plain)
-            return this.#plain;
-        const state = this.#sim.state();
-        this.#sim.add(state, this.#start, 0, true);
-        return (this.#plain = this.#intern(this.#sim.done(state)));
-    }
-    // the next state, after a miss in `d.ascii`
-    next(d, c) {
-        const code = c.charCodeAt(0);
-        const found = code < 128 ? undefined : d.next.get(c);
-        if (found)
-            return found;
-        // the dotfile start is not in the cache, so it is never shared
-        const n = d === this.#dotStart ?
-            this.#intern(this.#dotSim.step(d.state, c, 0, true))
-            : this.#intern(this.#sim.step(d.state, c, 1, true));
-        if (code < 128) {
-            if (!d.ascii) {
-                d.ascii = new Array(128);
-                this.#size += 128;
-            }
-            d.ascii[code] = n;
-        }
-        else {
-            d.next.set(c, n);
-        }
-        this.#size++;
-        return n;
-    }
-}
-// the nodes in order, if the graph is a single chain
-const linear = (start) => {
-    const nodes = [];
-    for (let n = start; n.t !== 'match'; n = n.next) {
-        if (n.t === 'split' || n.t === 'neg')
-            return undefined;
-        nodes.push(n);
-    }
-    return nodes;
-};
-// Match a chain of nodes. Each node other than `*` matches exactly
-// one char, so on a failure it is enough to go back to the last `*`
-// and let it match one more char. This takes at most
-// nodes.length * chars.length steps.
-const testLinear = (nodes, chars, start, end) => {
-    let ni = 0;
-    let ci = start;
-    let starNi = -1;
-    let starCi = 0;
-    while (ci < end) {
-        const n = nodes[ni];
-        if (n?.t === 'star') {
-            starNi = ni++;
-            starCi = ci;
-            continue;
-        }
-        const c = chars[ci];
-        if (n &&
-            (n.t === 'any' ||
-                (n.t === 'lit' && litMatch(n, c)) ||
-                (n.t === 'class' && n.re.test(c)))) {
-            ni++;
-            ci++;
-            continue;
-        }
-        if (starNi === -1)
-            return false;
-        ni = starNi + 1;
-        ci = ++starCi;
-    }
-    while (nodes[ni]?.t === 'star')
-        ni++;
-    return ni === nodes.length;
-};
-// The least and most chars that the items can match. These are only
-// bounds: a negation can match a string of any length, so it counts
-// as 0 to Infinity.
-const lengths = (items) => {
-    let min = 0;
-    let max = 0;
-    for (const it of items) {
-        const [lo, hi] = itemLengths(it);
-        min += lo;
-        max += hi;
-    }
-    return [min, max];
-};
-const itemLengths = (it) => {
-    if (it.t === 'star')
-        return [0, Infinity];
-    if (it.t !== 'ext')
-        return [1, 1];
-    if (it.type === '!')
-        return [0, Infinity];
-    const alts = it.alts.map(lengths);
-    const min = Math.min(...alts.map(a => a[0]));
-    const max = Math.max(...alts.map(a => a[1]));
-    // a loop of alternatives that only match the empty string is empty
-    const loop = max === 0 ? 0 : Infinity;
-    return (it.type === '@' ? [min, max]
-        : it.type === '?' ? [0, max]
-            : it.type === '*' ? [0, loop]
-                : [min, loop]);
-};
-// true if the chars from `start` match the literals
-const hasAffix = (lits, chars, start) => {
-    for (let j = 0; j < lits.length; j++) {
-        if (!litMatch(lits[j], chars[start + j]))
-            return false;
-    }
-    return true;
-};
-// a `/`, or half of a surrogate pair
-const slashOrSurrogate = /[/\ud800-\udfff]/;
-const surrogate = /[\ud800-\udfff]/;
-// a string can be indexed by code point, unless it has surrogate
-// pairs
-const codePoints = (s) => surrogate.test(s) ? [...s] : s;
-const noSlash = (s) => {
-    if (s.includes('/')) {
-        throw new Error('can only match a single path portion, got: ' + s);
-    }
-};
-class Matcher {
-    pattern;
-    options;
-    #start;
-    // the number of node ids
-    #size;
-    #marks;
-    // the Sim for strings that are only `.` or `..`
-    #dotsSim;
-    // the string to compare, if the pattern has no magic. With
-    // `nocase:true`, the RegExp that folds case is made when it is
-    // first used.
-    #literal;
-    #literalFold = false;
-    #literalRe;
-    // the nodes between the prefix and suffix, if the graph is a
-    // single chain
-    #linear;
-    // the linear nodes are only `*` and `?`, so the length bounds and
-    // the prefix and suffix decide the match
-    #wild = false;
-    // the least and most chars that a match can have
-    #min = 0;
-    #max = Infinity;
-    // the literals that a match must start and end with. Each one
-    // matches exactly one char, and they are distinct items in the
-    // pattern, so a string that does not have them can not match.
-    #prefix = [];
-    #suffix = [];
-    // the prefix and suffix as strings, if they do not fold case
-    #prefixStr;
-    #suffixStr;
-    // there is a prefix or suffix to check
-    #affix = false;
-    #dfa;
-    #form;
-    constructor(pattern, options = {}) {
-        if (pattern.includes('/')) {
-            throw new Error('can only match a single path portion, got pattern: ' + pattern);
-        }
-        this.pattern = pattern;
-        this.options = options;
-        const { nocase = false, noext = false, normalize: n } = options;
-        this.#form = n === true ? 'NFC' : n || undefined;
-        // a pattern that is only an empty extglob is a literal string,
-        // except for `!()`, which matches any non-empty string
-        const literal = /^[?*+@]\(\)$/.test(pattern);
-        const toks = tokenize(pattern, nocase, noext || literal, this.#form, options.rangeMark);
-        let [items] = build(toks, pair(toks), 0, toks.length, true);
-        if (this.#form)
-            items = normalize(items, this.#form);
-        const [start, size] = compile(items, nocase);
-        this.#start = start;
-        this.#size = size;
-        if (items.every(it => it.t === 'lit')) {
-            this.#literal = items.map(it => it.ch).join('');
-            this.#literalFold = nocase;
-        }
-        else {
-            const lit = (it) => it.t !== 'lit' ? undefined
-                : nocase ? { ch: it.ch, re: foldRe(it.ch) }
-                    : { ch: it.ch };
-            for (const it of items) {
-                const l = lit(it);
-                if (!l)
-                    break;
-                this.#prefix.push(l);
-            }
-            for (let j = items.length - 1; j >= 0; j--) {
-                const l = lit(items[j]);
-                if (!l)
-                    break;
-                this.#suffix.unshift(l);
-            }
-            this.#affix = !!(this.#prefix.length || this.#suffix.length);
-            if (!nocase) {
-                this.#prefixStr = this.#prefix.map(l => l.ch).join('');
-                this.#suffixStr = this.#suffix.map(l => l.ch).join('');
-            }
-            this.#linear = linear(this.#start)?.slice(this.#prefix.length, -this.#suffix.length || undefined);
-            this.#wild = !!this.#linear?.every(n => n.t === 'star' || n.t === 'any');
-            const [min, max] = lengths(items);
-            this.#min = min;
-            this.#max = max;
-        }
-    }
-    test(s) {
-        // The `/` check uses the string as given, so with normalization it
-        // is a separate step. Otherwise, one scan finds both a `/` and the
-        // surrogate pairs that stop the string being indexed by code point.
-        if (this.#form) {
-            noSlash(s);
-            return this.#test(s.normalize(this.#form));
-        }
-        if (slashOrSurrogate.test(s)) {
-            noSlash(s);
-            return this.#test(s, [...s]);
-        }
-        return this.#test(s, s);
-    }
-    /**
-     * The same as {@link Matcher#test}, but the string is not checked
-     * for `/` chars, so the result for a string that has one is not
-     * defined. Only use it for a string that is known to be one path
-     * portion, such as a part of a path that was split on `/`. It can
-     * be faster, because some patterns do not need to look at each char
-     * of the string.
-     */
-    testUnchecked(s) {
-        return this.#test(this.#form ? s.normalize(this.#form) : s);
-    }
-    // Test a string that has no `/`. `chars` indexes it by code point.
-    // If it is not given, it is only found if a step needs it.
-    #test(s, chars) {
-        if (this.#literal !== undefined) {
-            return this.#literalFold ?
-                (this.#literalRe ??= newFoldRe(this.#literal)).test(s)
-                : s === this.#literal;
-        }
-        // the length check means that the prefix and suffix do not
-        // overlap. Without the chars, the length in code points is from
-        // half of the UTF-16 length (if each one is a surrogate pair) to
-        // all of it, which is often enough to know.
-        const min = this.#min;
-        const max = this.#max;
-        if (chars === undefined) {
-            const most = s.length;
-            const least = (most + 1) >> 1;
-            if (most < min || least > max)
-                return false;
-            if (least < min || most > max)
-                chars = codePoints(s);
-        }
-        if (chars !== undefined &&
-            (chars.length < min || chars.length > max)) {
-            return false;
-        }
-        const prefix = this.#prefix.length;
-        if (this.#affix) {
-            if (this.#prefixStr !== undefined && this.#suffixStr !== undefined) {
-                if (!s.startsWith(this.#prefixStr) ||
-                    !s.endsWith(this.#suffixStr)) {
-                    return false;
-                }
-            }
-            else {
-                chars ??= codePoints(s);
-                const end = chars.length - this.#suffix.length;
-                if (!hasAffix(this.#prefix, chars, 0) ||
-                    !hasAffix(this.#suffix, chars, end)) {
-                    return false;
-                }
-            }
-        }
-        const dotStart = !this.options.dot && s.startsWith('.');
-        if (this.#linear) {
-            // `.` and `..` only match literal dots, even with `dot:true`
-            if (s === '.' || s === '..')
-                return false;
-            // only a literal can match the leading dot. A `*` can not
-            // start a dotfile, even if it matches nothing.
-            if (dotStart && !prefix)
-                return false;
-            if (this.#wild)
-                return true;
-            chars ??= codePoints(s);
-            const end = chars.length - this.#suffix.length;
-            return testLinear(this.#linear, chars, prefix, end);
-        }
-        chars ??= codePoints(s);
-        if (s === '.' || s === '..') {
-            this.#marks ??= marks(this.#size);
-            const sim = (this.#dotsSim ??= new Sim(true, false, this.#marks));
-            const start = sim.state();
-            sim.add(start, this.#start, 0, true);
-            let state = sim.done(start);
-            for (let i = 0; i < chars.length; i++) {
-                state = sim.step(state, chars[i], i, true);
-            }
-            return state.match;
-        }
-        this.#marks ??= marks(this.#size);
-        const dfa = (this.#dfa ??= new Dfa(this.#start, this.#marks));
-        let d = dfa.start(dotStart);
-        // read char codes from the string, so that a one-char string is
-        // only made for a cache miss
-        const str = chars === s;
-        for (let i = 0; i < chars.length; i++) {
-            if (d.dead)
-                return false;
-            const code = str ? s.charCodeAt(i) : chars[i].charCodeAt(0);
-            d = d.ascii?.[code] ?? dfa.next(d, chars[i]);
-        }
-        return d.match;
-    }
-    /** a readable listing of the state machine */
-    toString() {
-        return show(this.#start);
-    }
-}
-//# sourceMappingURL=index.js.map
-;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/assert-valid-pattern.js
-const MAX_PATTERN_LENGTH = 1024 * 64;
-const assertValidPattern = (pattern) => {
-    if (typeof pattern !== 'string') {
-        throw new TypeError('invalid pattern');
-    }
-    if (pattern.length > MAX_PATTERN_LENGTH) {
-        throw new TypeError('pattern is too long');
-    }
-};
-//# sourceMappingURL=assert-valid-pattern.js.map
-;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/escape.js
-/**
- * Escape all magic characters in a glob pattern.
- *
- * If the {@link MinimatchOptions.windowsPathsNoEscape}
- * option is used, then characters are escaped by wrapping in `[]`, because
- * a magic character wrapped in a character class can only be satisfied by
- * that exact character.  In this mode, `\` is _not_ escaped, because it is
- * not interpreted as a magic character, but instead as a path separator.
- *
- * If the {@link MinimatchOptions.magicalBraces} option is used,
- * then braces (`{` and `}`) will be escaped.
- *
- * A leading `#` or `!` is escaped as well, so that the result is never a
- * comment or a negated pattern. In `windowsPathsNoEscape` mode, a leading
- * `!` is written as `@(!)`, because `[!` starts a negated class.
- */
-const escape_escape = (s, { windowsPathsNoEscape = false, magicalBraces = false, } = {}) => {
-    // don't need to escape +@! because we escape the parens
-    // that make those magic, and escaping ! as [!] isn't valid,
-    // because [!]] is a valid glob class meaning not ']'.
-    // However, at the start of the pattern, '!' negates the pattern and
-    // '#' makes it a comment, so the first character is handled below.
-    const e = magicalBraces ?
-        windowsPathsNoEscape ? s.replace(/[?*()[\]{}]/g, '[$&]')
-            : s.replace(/[?*()[\]\\{}]/g, '\\$&')
-        : windowsPathsNoEscape ? s.replace(/[?*()[\]]/g, '[$&]')
-            : s.replace(/[?*()[\]\\]/g, '\\$&');
-    const c = e.charAt(0);
-    if (c === '#') {
-        return (windowsPathsNoEscape ? '[#]' : '\\#') + e.slice(1);
-    }
-    if (c === '!') {
-        // '[!]' can not be used, because '[!' starts a negated class, and
-        // '\' is a path separator in windowsPathsNoEscape mode. '@(!)'
-        // matches only '!'. If extglobs are disabled with `noext`, it
-        // matches nothing, rather than everything.
-        return (windowsPathsNoEscape ? '@(!)' : '\\!') + e.slice(1);
-    }
-    return e;
-};
-//# sourceMappingURL=escape.js.map
-;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/unescape.js
-/**
- * Un-escape a string that has been escaped with {@link escape}.
- *
- * If the {@link MinimatchOptions.windowsPathsNoEscape} option is used, then
- * square-bracket escapes are removed, but not backslash escapes.
- *
- * For example, it will turn the string `'[*]'` into `*`, but it will not
- * turn `'\\*'` into `'*'`, because `\` is a path separator in
- * `windowsPathsNoEscape` mode.
- *
- * When `windowsPathsNoEscape` is not set, then both square-bracket escapes and
- * backslash escapes are removed.
- *
- * Slashes (and backslashes in `windowsPathsNoEscape` mode) cannot be escaped
- * or unescaped.
- *
- * When `magicalBraces` is not set, escapes of braces (`{` and `}`) will not be
- * unescaped.
- */
-const unescape_unescape = (s, { windowsPathsNoEscape = false, magicalBraces = true, } = {}) => {
-    // escape() writes a leading '!' as '@(!)' in windowsPathsNoEscape mode
-    if (windowsPathsNoEscape && s.startsWith('@(!)')) {
-        return ('!' + unescape_unescape(s.slice(4), { windowsPathsNoEscape, magicalBraces }));
-    }
-    if (magicalBraces) {
-        return windowsPathsNoEscape ?
-            s.replace(/\[([^/\\])\]/g, '$1')
-            : s
-                .replace(/((?!\\).|^)\[([^/\\])\]/g, '$1$2')
-                .replace(/\\([^/])/g, '$1');
-    }
-    return windowsPathsNoEscape ?
-        s.replace(/\[([^/\\{}])\]/g, '$1')
-        : s
-            .replace(/((?!\\).|^)\[([^/\\{}])\]/g, '$1$2')
-            .replace(/\\([^/{}])/g, '$1');
-};
-//# sourceMappingURL=unescape.js.map
-;// CONCATENATED MODULE: ./node_modules/minimatch/dist/esm/index.js
-
-
-
-
-
-const DEFAULT_BRACE_EXPAND_MAX = 100_000;
-const DEFAULT_GLOB_STAR_RECURSION_MAX = 200;
-// avoid the annoying deprecation flag lol
-const AWE_KEY = ('allowWindow' + 'sEscape');
-const minimatch = (p, pattern, options) => {
-    assertValidPattern(pattern);
-    // shortcut: comments match nothing.
-    if (!options?.nocomment && pattern.charAt(0) === '#') {
-        return false;
-    }
-    return cachedMinimatch(pattern, options).match(p);
-};
-// The Minimatch objects that minimatch() used most recently, by options
-// and then by pattern. When the cache is full, it becomes the old one,
-// and the objects used from the old one are moved back to a new one.
-// So it keeps 256 to 512 objects.
-// The patterns can come from users, so the cache is also bounded by
-// the total weight of the objects (see cacheWeight()), and an object
-// that is too heavy is never kept. Otherwise a few unique patterns
-// with large brace expansions would fill the heap.
-let cache = new Map();
-let oldCache = new Map();
-let cacheSize = 0;
-let cacheTotalWeight = 0;
-const cacheMax = 256;
-const cacheMaxWeight = 1 << 15;
-const cacheMaxEntryWeight = 1 << 12;
-// About the memory that a compiled object keeps: the pattern and the
-// expanded patterns, of which each row in set is made.
-const cacheWeight = (mm) => {
-    let w = mm.pattern.length;
-    for (const s of mm.globSet) {
-        w += s.length + 1;
-        if (w > cacheMaxEntryWeight)
-            break;
-    }
-    return w;
-};
-// tsc fails here if a new option is in neither type. Add it to
-// optionsKey() too.
-const allOptionsKeyed = true;
-void allOptionsKeyed;
-// 0, 1 or 2 for undefined, falsy or truthy.
-const tri = (v) => v === undefined ? 0
-    : v ? 2
-        : 1;
-// The weight of each boolean option's base-3 digit in the key. The
-// weights below 24 are for optimizationLevel (1), platform (3) and
-// windowsPathsNoEscape (12). tsc fails here if a boolean option is
-// not in the list.
-const booleanWeights = new Map(Object.keys({
-    nobrace: 0,
-    nocomment: 0,
-    nonegate: 0,
-    noglobstar: 0,
-    noext: 0,
-    nonull: 0,
-    partial: 0,
-    dot: 0,
-    nocase: 0,
-    nocaseMagicOnly: 0,
-    magicalBraces: 0,
-    matchBase: 0,
-    flipNegate: 0,
-    preserveMultipleSlashes: 0,
-    windowsNoMagicRoot: 0,
-}).map((k, i) => [k, 24 * 3 ** i]));
-// The cache key for a set of options. It is a number, unless an
-// option is set to a value that the number can not show, such as
-// normalize or an uncommon platform. Then it is a JSON string.
-// The defaults give 0, the same key as no options.
-// It only reads the keys that are set, so that the speed does not
-// depend on the shape of the options object.
-const optionsKey = (o) => {
-    let n = 0;
-    let wpe = false;
-    // inherited keys too, because Minimatch reads them
-    // oxlint-disable-next-line guard-for-in
-    for (const k in o) {
-        const v = o[k];
-        switch (k) {
-            // the same test as the Minimatch constructor
-            case 'windowsPathsNoEscape':
-                if (v)
-                    wpe = true;
-                break;
-            case AWE_KEY:
-                if (v === false)
-                    wpe = true;
-                break;
-            case 'platform': {
-                // the same test as the Minimatch constructor
-                const p = v || defaultPlatform;
-                if (p === defaultPlatform)
-                    break;
-                if (p === 'darwin')
-                    n += 3;
-                else if (p === 'win32')
-                    n += 6;
-                else if (p === 'linux')
-                    n += 9;
-                else
-                    return JSON.stringify(o);
-                break;
-            }
-            case 'optimizationLevel':
-                // The same tests as Minimatch: 1 when undefined, then >= 2,
-                // >= 1, or else 0. The default level 1 adds 0.
-                if (v === undefined)
-                    break;
-                n +=
-                    v >= 2 ? 1
-                        : v >= 1 ? 0
-                            : 2;
-                break;
-            case 'braceExpandMax':
-                if (v !== undefined && v !== DEFAULT_BRACE_EXPAND_MAX) {
-                    return JSON.stringify(o);
-                }
-                break;
-            case 'maxGlobstarRecursion':
-                if (v !== undefined && v !== DEFAULT_GLOB_STAR_RECURSION_MAX) {
-                    return JSON.stringify(o);
-                }
-                break;
-            case 'normalize':
-                if (v !== undefined)
-                    return JSON.stringify(o);
-                break;
-            default:
-                // unknown keys have no weight
-                n += (booleanWeights.get(k) ?? 0) * tri(v);
-        }
-    }
-    return wpe ? n + 12 : n;
-};
-// A copy, so a later change to the options can not change it. Unlike
-// a spread, it keeps the inherited keys, which optionsKey() and the
-// Minimatch constructor also read.
-const copyOptions = (o) => {
-    const copy = {};
-    // oxlint-disable-next-line guard-for-in
-    for (const k in o)
-        copy[k] = o[k];
-    return copy;
-};
-const cachedMinimatch = (pattern, options) => {
-    const key = options ? optionsKey(options) : 0;
-    let mm = cache.get(key)?.get(pattern);
-    if (mm)
-        return mm;
-    mm =
-        oldCache.get(key)?.get(pattern) ??
-            new Minimatch(pattern, copyOptions(options));
-    const weight = cacheWeight(mm);
-    // too big to keep, so it is compiled again each time
-    if (weight > cacheMaxEntryWeight)
-        return mm;
-    if (cacheSize >= cacheMax ||
-        cacheTotalWeight + weight > cacheMaxWeight) {
-        oldCache = cache;
-        cache = new Map();
-        cacheSize = 0;
-        cacheTotalWeight = 0;
-    }
-    let byPattern = cache.get(key);
-    if (!byPattern)
-        cache.set(key, (byPattern = new Map()));
-    byPattern.set(pattern, mm);
-    cacheSize++;
-    cacheTotalWeight += weight;
-    return mm;
-};
-/* c8 ignore start */
-const defaultPlatform = (typeof process === 'object' && process ?
-    process.env?.__MINIMATCH_TESTING_PLATFORM__ || process.platform
-    : 'posix');
-const path = {
-    win32: { sep: '\\' },
-    posix: { sep: '/' },
-};
-/* c8 ignore stop */
-const sep = defaultPlatform === 'win32' ? path.win32.sep : path.posix.sep;
-minimatch.sep = sep;
-const GLOBSTAR = Symbol('globstar **');
-minimatch.GLOBSTAR = GLOBSTAR;
-const filter = (pattern, options) => {
-    let mm;
-    return (p) => (mm ??= cachedMinimatch(pattern, options)).match(p);
-};
-minimatch.filter = filter;
-const ext = (a, b = {}) => Object.assign({}, a, b);
-const defaults = (def) => {
-    if (!def || typeof def !== 'object' || !Object.keys(def).length) {
-        return minimatch;
-    }
-    const orig = minimatch;
-    const m = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
-    return Object.assign(m, {
-        Minimatch: class Minimatch extends orig.Minimatch {
-            constructor(pattern, options = {}) {
-                super(pattern, ext(def, options));
-            }
-            static defaults(options) {
-                return orig.defaults(ext(def, options)).Minimatch;
-            }
-        },
-        unescape: (s, options = {}) => orig.unescape(s, ext(def, options)),
-        escape: (s, options = {}) => orig.escape(s, ext(def, options)),
-        filter: (pattern, options = {}) => orig.filter(pattern, ext(def, options)),
-        defaults: (options) => orig.defaults(ext(def, options)),
-        braceExpand: (pattern, options = {}) => orig.braceExpand(pattern, ext(def, options)),
-        match: (list, pattern, options = {}) => orig.match(list, pattern, ext(def, options)),
-        sep: orig.sep,
-        GLOBSTAR: GLOBSTAR,
-    });
-};
-minimatch.defaults = defaults;
-// Brace expansion:
-// a{b,c}d -> abd acd
-// a{b,}c -> abc ac
-// a{0..3}d -> a0d a1d a2d a3d
-// a{b,c{d,e}f}g -> abg acdfg acefg
-// a{b,c}d{e,f}g -> abdeg acdeg abdeg abdfg
-//
-// Invalid sets are not expanded.
-// a{2..}b -> a{2..}b
-// a{b}c -> a{b}c
-const braceExpand = (pattern, options = {}) => {
-    assertValidPattern(pattern);
-    // Thanks to Yeting Li <https://github.com/yetingli> for
-    // improving this regexp to avoid a ReDOS vulnerability.
-    if (options.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
-        // shortcut. no need to expand.
-        return [pattern];
-    }
-    // brace-expansion turns each escaped backslash '\\' into a single '\',
-    // which then escapes the next character instead, and can turn an
-    // escaped magic character (for example '\\\*') into a live one.
-    // Double every pair, so an escaped backslash comes back out still
-    // escaped. The parity of each run of backslashes is unchanged.
-    let p = pattern.replace(/\\\\/g, '\\\\\\\\');
-    // brace-expansion does not know about [...] classes. In
-    // windowsPathsNoEscape mode, escape() writes a literal brace as '[{]'
-    // or '[}]'. Escape the brace for brace-expansion, which removes that
-    // backslash again, leaving '[{]' or '[}]'.
-    if (options.windowsPathsNoEscape || options[AWE_KEY] === false) {
-        p = p.replace(/\[([{}])\]/g, '[\\$1]');
-    }
-    return expand(p, { max: options.braceExpandMax });
-};
-minimatch.braceExpand = braceExpand;
-// A numeric range with at least this many values is matched as one
-// pattern portion, rather than expanded. For a glob walk, that is
-// one directory read, in place of a stat for each value.
-const RANGE_MIN = 100;
-// a {lo..hi} range that is not escaped, and not a ${...} variable
-const rangeRe = /(?<![\\$])\{(-?\d+)\.\.(-?\d+)\}/g;
-// true if a range mark in this portion is inside a `!(...)`,
-// `*(...)` or `+(...)` extglob. Those repeat or negate their
-// contents, so one Matcher for the whole range does not match the
-// same strings as the union of one pattern per value. For example,
-// `*({1..100})` would match `510` as `5` then `10`, and `!({1..100})`
-// would not match `5`, but every expanded pattern except `!(5)` does.
-// `@(...)` and `?(...)` are fine: they pick one value at most.
-const inRepeatOrNegExt = (portion, mark) => {
-    const stack = [];
-    for (let i = 0; i < portion.length; i++) {
-        const c = portion.charAt(i);
-        if (c === '\\') {
-            i++;
-        }
-        else if (c === mark) {
-            if (stack.some(t => t !== '@' && t !== '?'))
-                return true;
-        }
-        else if (portion.charAt(i + 1) === '(' && '!?+*@'.includes(c)) {
-            stack.push(c);
-            i++;
-        }
-        else if (c === ')') {
-            stack.pop();
-        }
-    }
-    return false;
-};
-const match = (list, pattern, options = {}) => {
-    const mm = new Minimatch(pattern, options);
-    list = list.filter(f => mm.match(f));
-    if (mm.options.nonull && !list.length) {
-        list.push(pattern);
-    }
-    return list;
-};
-minimatch.match = match;
-const globMagic = /[?*]|[+@!]\(.*?\)|\[|\]/;
-// Index of the `]` that closes the class that starts at `start`,
-// or -1 if it is not closed. Posix classes such as `[:alpha:]` are
-// not skipped, so this can find a `]` before the real end. That
-// only makes a class look less like a literal.
-const classEnd = (pattern, start) => {
-    let i = start + 1;
-    if (pattern.charAt(i) === '!' || pattern.charAt(i) === '^')
-        i++;
-    let sawStart = false;
-    for (; i < pattern.length; i++) {
-        const c = pattern.charAt(i);
-        if (c === ']' && sawStart)
-            return i;
-        sawStart = true;
-        if (c === '\\')
-            i++;
-    }
-    return -1;
-};
-// If a path portion pattern has no magic, return the string it
-// matches. Otherwise, return undefined. This can report magic for
-// a pattern that is in fact literal (eg, `[]`), but never the
-// reverse, so a string result is always safe to compare directly.
-const literal = (pattern, noext) => {
-    if (!noext && (pattern === '+()' || pattern === '@()'))
-        return pattern;
-    let lit = '';
-    for (let i = 0; i < pattern.length; i++) {
-        const c = pattern.charAt(i);
-        if (c === '\\') {
-            // a trailing \ is a literal \
-            lit += pattern.charAt(++i) || c;
-        }
-        else if (c === '*' || c === '?') {
-            return undefined;
-        }
-        else if (c === '[') {
-            const close = classEnd(pattern, i);
-            if (close === -1) {
-                // not closed, so the [ is a literal
-                lit += c;
-                continue;
-            }
-            // a class of one char, such as `[*]` or `[\b]`, is a literal
-            let body = pattern.slice(i + 1, close);
-            if (body.startsWith('\\'))
-                body = body.slice(1);
-            if ([...body].length !== 1 || '!^'.includes(pattern.charAt(i + 1))) {
-                return undefined;
-            }
-            lit += body;
-            i = close;
-        }
-        else if (!noext &&
-            '+@!'.includes(c) &&
-            pattern.charAt(i + 1) === '(' &&
-            pattern.includes(')', i + 2)) {
-            return undefined;
-        }
-        else {
-            lit += c;
-        }
-    }
-    return lit;
-};
-// The matching engine compiles and walks extglobs recursively, so a
-// path portion with very many extglobs (nested, such as `*(*(*(a)))`,
-// or in a row, such as `?(a)?(a)?(a)`) can exhaust the call stack.
-// Portions with more than this many extglobs are rejected.
-const MAX_EXTGLOBS = 256;
-// The number of extglob openers, such as `*(`, in a path portion
-// pattern. Chars in a class are counted too, so this can be more than
-// the number of extglobs, but never less.
-const extglobCount = (pattern) => {
-    let n = 0;
-    for (let i = 0; i < pattern.length - 1; i++) {
-        const c = pattern.charAt(i);
-        if (c === '\\') {
-            i++;
-        }
-        else if ('+@!?*'.includes(c) && pattern.charAt(i + 1) === '(') {
-            n++;
-            i++;
-        }
-    }
-    return n;
-};
-const assertValidExtglobs = (pattern) => {
-    if (extglobCount(pattern) > MAX_EXTGLOBS) {
-        throw new TypeError('pattern has too many extglobs');
-    }
-};
-// True if the portion pattern has the same meaning as an alternative
-// inside `@(...)`. It must not have a `|` or `)` that is not in a
-// closed extglob (those are literal at the top level), an extglob
-// that is not closed (the `)` of the `@(...)` would close it), or a
-// trailing `\` (it would escape the next `|`). A pattern that is
-// only an empty extglob, such as `?()`, is literal on its own, but
-// not in `@(...)`. Posix classes such as `[:alpha:]` can hide a `]`
-// from classEnd, so patterns with them are not merged.
-const extSafe = (pattern) => {
-    if (/^[?*+@]\(\)$/.test(pattern) || pattern.includes('[:'))
-        return false;
-    let depth = 0;
-    for (let i = 0; i < pattern.length; i++) {
-        const c = pattern.charAt(i);
-        if (c === '\\') {
-            if (++i === pattern.length)
-                return false;
-        }
-        else if (c === '[') {
-            const close = classEnd(pattern, i);
-            if (close !== -1)
-                i = close;
-        }
-        else if ('+@!?*'.includes(c) && pattern.charAt(i + 1) === '(') {
-            depth++;
-            i++;
-        }
-        else if (c === ')') {
-            if (!depth--)
-                return false;
-        }
-        else if (c === '|' && !depth) {
-            return false;
-        }
-    }
-    return !depth;
-};
-// The last path that Minimatch#match split, and its parts. A path is
-// often tested against many patterns in a row (such as a list of
-// ignore patterns), so this saves splitting it again. The parts are
-// never changed, so they can be shared.
-let lastSplit;
-// The last path that Minimatch#match checked before splitting it. If
-// the same path is checked again, it is being tested against many
-// patterns, so it is split and the parts are kept for the others.
-let lastChecked;
-// true if a pattern portion that is not ** matches a path portion.
-// An empty path portion only matches an empty pattern portion. A path
-// portion never has a `/`, so the Matcher does not need to check it.
-const portionMatch = (p, f) => typeof p === 'string' ? f === p : f !== '' && p.testUnchecked(f);
-// Where the last portion of a row matches in a path: the start of the
-// last portion of the path, or of the one before a trailing `/`. -1 if
-// it matches neither.
-const endIndex = (p, last, lastStart, prev, prevStart) => portionMatch(p, last) ? lastStart
-    : prev !== undefined && portionMatch(p, prev) ? prevStart
-        : -1;
-const isDots = (p) => p === '.' || p === '..';
-// a Windows drive letter portion, like `c:`
-const isDrive = (p) => typeof p === 'string' && /^[a-z]:$/i.test(p);
-// true for the `UNC` portion of a long UNC root, //?/UNC/host/share
-const isLongUNC = (p) => typeof p === 'string' && /^unc$/i.test(p);
-// The index of the host in a row or split path that starts with a
-// Windows UNC root: 2 for `//host/share`, and 4 for
-// `//?/UNC/host/share`. Otherwise -1. `//?/c:` is not one.
-const uncHost = (p) => {
-    if (p[0] !== '' || p[1] !== '')
-        return -1;
-    const h = p[2] !== '?' ? 2
-        : isLongUNC(p[3]) ? 4
-            : -1;
-    const host = p[h];
-    const share = p[h + 1];
-    return (h !== -1 &&
-        host !== undefined &&
-        host !== '' &&
-        host !== GLOBSTAR &&
-        share !== undefined &&
-        share !== '' &&
-        share !== GLOBSTAR) ?
-        h
-        : -1;
-};
-// true if ** can walk the path portion: not `.` or `..`, and not a
-// dotfile unless `dot` is set
-const walkable = (p, dot) => !isDots(p) && (dot || !p.startsWith('.'));
-// True if a portion of the path from `start` to `end` can not be
-// walked by **: one that starts with `.`, or with `dot`, one that is
-// `.` or `..`. `start` is the start of a portion, and `end` is the end
-// of the path, or just after a separator.
-const dotPortion = (f, start, end, dot, sep) => {
-    for (let k = start; k < end;) {
-        if (f.charCodeAt(k) === 46) {
-            if (!dot)
-                return true;
-            const n = f.charCodeAt(k + 1) === 46 ? k + 2 : k + 1;
-            if (n >= end || isSep(f.charCodeAt(n), sep))
-                return true;
-        }
-        // the start of the next portion, after any run of separators
-        const s = nextSep(f, k, sep);
-        if (s === -1)
-            return false;
-        k = s + 1;
-        while (k < end && isSep(f.charCodeAt(k), sep))
-            k++;
-    }
-    return false;
-};
-const isSep = (c, sep) => sep === '/' ? c === 47
-    : sep === '\\' ? c === 92
-        : c === 47 || c === 92;
-// the index of the first separator at or after `from`, or -1
-const nextSep = (f, from, sep) => {
-    if (sep !== 'both')
-        return f.indexOf(sep, from);
-    const s = f.indexOf('/', from);
-    const b = f.indexOf('\\', from);
-    return (s === -1 ? b
-        : b === -1 ? s
-            : Math.min(s, b));
-};
-// the index of the last separator at or before `from`, or -1
-const lastSep = (f, from, sep) => sep !== 'both' ?
-    f.lastIndexOf(sep, from)
-    : Math.max(f.lastIndexOf('/', from), f.lastIndexOf('\\', from));
-// What parse() returns in place of a Matcher while make() builds and
-// merges the rows. Most of the Matchers in rows that are merged would
-// never be used, so they are only made for the rows that are left.
-const PENDING = {};
-class Minimatch {
-    options;
-    set;
-    pattern;
-    windowsPathsNoEscape;
-    nonegate;
-    negate;
-    comment;
-    empty;
-    preserveMultipleSlashes;
-    partial;
-    globSet;
-    globParts;
-    nocase;
-    isWindows;
-    platform;
-    windowsNoMagicRoot;
-    maxGlobstarRecursion;
-    // the path can be checked against the last portion, and the string
-    // portions, of each row before it is split. See #canMatch.
-    #endCheck;
-    #literalCheck;
-    // level 2 resolves `.` and `..` portions in the path
-    #level2;
-    // the unicode normalization form, if any
-    #form;
-    // the string portions of each row in the set
-    #literals = [];
-    // the rows that #canMatch can match without splitting the path
-    #shapes = [];
-    // the rows whose last portion can be checked against the path's
-    #endRows = [];
-    // brace expansion can make the same portion in many rows, so they
-    // share one Matcher, and the states that it caches
-    #matchers = new Map();
-    // parse() returns PENDING in place of a Matcher
-    #pending = false;
-    // the char that marks numeric ranges in globSet, if any
-    #rangeMark;
-    // the GlobstarParts of each pattern row, by start index and partial
-    #globstarParts = new WeakMap();
-    constructor(pattern, options = {}) {
-        assertValidPattern(pattern);
-        options = options || {};
-        this.options = options;
-        this.maxGlobstarRecursion =
-            options.maxGlobstarRecursion ?? DEFAULT_GLOB_STAR_RECURSION_MAX;
-        this.pattern = pattern;
-        this.platform = options.platform || defaultPlatform;
-        this.isWindows = this.platform === 'win32';
-        this.windowsPathsNoEscape =
-            !!options.windowsPathsNoEscape || options[AWE_KEY] === false;
-        if (this.windowsPathsNoEscape) {
-            this.pattern = this.pattern.replace(/\\/g, '/');
-        }
-        this.preserveMultipleSlashes = !!options.preserveMultipleSlashes;
-        this.negate = false;
-        this.nonegate = !!options.nonegate;
-        this.comment = false;
-        this.empty = false;
-        this.partial = !!options.partial;
-        this.nocase = !!this.options.nocase;
-        this.windowsNoMagicRoot =
-            options.windowsNoMagicRoot !== undefined ?
-                options.windowsNoMagicRoot
-                : !!(this.isWindows && this.nocase);
-        this.globSet = [];
-        this.globParts = [];
-        this.set = [];
-        this.#endCheck = !this.preserveMultipleSlashes;
-        this.#level2 = (options.optimizationLevel ?? 1) >= 2;
-        const n = options.normalize;
-        this.#form = n === true ? 'NFC' : n || undefined;
-        // make the set of Matchers etc.
-        this.make();
-        // On Windows, the portions of a row up to its drive letter or UNC
-        // share are skipped or compared without case, if the path has one
-        // too. So the checks only use the portions after it.
-        const drives = this.set.map(row => this.#rootIndex(row));
-        this.#endRows = this.set.map((row, r) => this.#endCheck && row.length - 1 > drives[r]);
-        // with the end check, the last portion is already checked
-        this.#literals = this.set.map((row, r) => {
-            const end = this.#endRows[r] ? row.length - 1 : row.length;
-            const lits = row
-                .slice(drives[r] + 1, end)
-                .filter((p) => typeof p === 'string' && !!p);
-            return [...new Set(lits)];
-        });
-        this.#literalCheck = this.#literals.some(l => l.length);
-        this.#shapes = this.set.map((row, r) => {
-            const [p0, p1, p2] = row;
-            if (this.#endRows[r] && row.length === 2) {
-                if (p0 === GLOBSTAR && p1 !== GLOBSTAR)
-                    return 'tail';
-            }
-            // the basename of a path that is split on / is its last portion,
-            // or the one before a trailing /, the same as the end check
-            if (this.#endRows[r] &&
-                options.matchBase &&
-                row.length === 1 &&
-                p0 !== GLOBSTAR &&
-                p0 !== '') {
-                return 'base';
-            }
-            // the portion must not be a root, or '', which can be a
-            // different portion on Windows (where //x paths get an extra '')
-            if (!this.#endCheck || drives[r] !== -1)
-                return undefined;
-            if (row.length === 3 &&
-                p0 === GLOBSTAR &&
-                p2 === GLOBSTAR &&
-                p1 !== GLOBSTAR &&
-                p1 !== '' &&
-                // the portion between is only matched below this limit
-                this.maxGlobstarRecursion > 0) {
-                return 'mid';
-            }
-            if (row.length === 2 &&
-                p1 === GLOBSTAR &&
-                p0 !== GLOBSTAR &&
-                p0 !== '') {
-                return 'head';
-            }
-            return undefined;
-        });
-    }
-    // a string portion of a pattern, normalized if the option is set
-    #norm(p) {
-        return this.#form ? p.normalize(this.#form) : p;
-    }
-    // On Windows, the index of the last root portion of a row, as
-    // #matchRow finds it: 0 for `c:/...`, 3 for `//?/c:/...` and
-    // `//host/share/...`, and 5 for `//?/UNC/host/share/...`. Otherwise
-    // -1.
-    #rootIndex(row) {
-        if (!this.isWindows)
-            return -1;
-        if (isDrive(row[0]))
-            return 0;
-        const uncDrive = row[0] === '' && row[1] === '' && row[2] === '?' && isDrive(row[3]);
-        if (uncDrive)
-            return 3;
-        const h = uncHost(row);
-        return h === -1 ? -1 : h + 1;
-    }
-    hasMagic() {
-        if (this.options.magicalBraces && this.set.length > 1) {
-            return true;
-        }
-        for (const pattern of this.set) {
-            for (const part of pattern) {
-                if (typeof part !== 'string')
-                    return true;
-            }
-        }
-        return false;
-    }
-    make() {
-        const pattern = this.pattern;
-        const options = this.options;
-        // empty patterns and comments match nothing.
-        if (!options.nocomment && pattern.charAt(0) === '#') {
-            this.comment = true;
-            return;
-        }
-        if (!pattern) {
-            this.empty = true;
-            return;
-        }
-        // step 1: figure out negation, etc.
-        this.parseNegate();
-        // step 2: expand braces
-        this.globSet = [...new Set(this.#expandBraces())];
-        // step 3: now we have a set, so turn each one into a series of
-        // path-portion matching patterns.
-        // These will be Matchers, except in the case of "**", which is
-        // set to the GLOBSTAR object for globstar behavior,
-        // and will not contain any / characters
-        //
-        // First, we preprocess to make the glob pattern sets a bit simpler
-        // and deduped.  There are some perf-killing patterns that can cause
-        // problems with a glob walk, but we can simplify them down a bit.
-        const rawGlobParts = this.globSet.map(s => this.#slashSplit(s));
-        this.globParts = this.preprocess(rawGlobParts);
-        // glob --> Matchers
-        this.#pending = true;
-        let set = this.globParts.map((s, _, __) => {
-            if (this.isWindows && this.windowsNoMagicRoot) {
-                // check if it's a drive or unc path. The root of a long UNC
-                // path, //?/UNC/host/share, is 6 portions.
-                const n = s[2] === '?' && isLongUNC(s[3]) ? 6 : 4;
-                const isUNC = s[0] === '' &&
-                    s[1] === '' &&
-                    (s[2] === '?' || !globMagic.test(s[2])) &&
-                    s.slice(3, n).every(p => !globMagic.test(p));
-                const isDrive = /^[a-z]:/i.test(s[0]);
-                if (isUNC) {
-                    return [
-                        ...s.slice(0, n).map(p => this.#norm(p)),
-                        ...s.slice(n).map(ss => this.parse(ss)),
-                    ];
-                }
-                else if (isDrive) {
-                    return [
-                        this.#norm(s[0]),
-                        ...s.slice(1).map(ss => this.parse(ss)),
-                    ];
-                }
-            }
-            return s.map(ss => this.parse(ss));
-        });
-        // filter out everything that didn't compile properly.
-        this.set = set.filter(s => s.indexOf(false) === -1);
-        // do not treat the ? in UNC paths as magic
-        if (this.isWindows) {
-            for (let i = 0; i < this.set.length; i++) {
-                const p = this.set[i];
-                if (p[0] === '' &&
-                    p[1] === '' &&
-                    this.globParts[i][2] === '?' &&
-                    (isDrive(p[3]) || isLongUNC(this.globParts[i][3]))) {
-                    if (isLongUNC(this.globParts[i][3]))
-                        p[3] = 'UNC';
-                    p[2] = '?';
-                }
-            }
-        }
-        // with noext, `@(...)` would be literal
-        if (!options.noext)
-            this.mergeRows();
-        this.#pending = false;
-        this.set.forEach((row, i) => {
-            for (let k = 0; k < row.length; k++) {
-                if (row[k] === PENDING) {
-                    row[k] = this.parse(this.globParts[i][k]);
-                }
-            }
-        });
-    }
-    // Merge rows that only differ in one portion, where each of them
-    // is a Matcher, into one row that matches any of them with
-    // `@(a|b|...)`. Then a path is only walked once for all of them,
-    // for example with `**/*.{js,ts}`.
-    mergeRows() {
-        let merged = true;
-        while (merged) {
-            merged = false;
-            // a single row cannot be merged with anything
-            if (this.set.length < 2)
-                return;
-            let keys = this.#mergeKeys();
-            const len = Math.max(0, ...this.set.map(r => r.length));
-            for (let k = 0; k < len; k++) {
-                // the rows that are the same other than at portion k, keyed
-                // by the ids of the parts before k and the parts after k,
-                // which are at most the number of rows
-                const groups = new Map();
-                const R = this.set.length + 1;
-                this.set.forEach((row, i) => {
-                    if (!(row[k] instanceof Matcher || row[k] === PENDING) ||
-                        !extSafe(this.globParts[i][k])) {
-                        return;
-                    }
-                    const { pre, suf } = keys[i];
-                    const key = pre[k] * R + suf[k + 1];
-                    const g = groups.get(key);
-                    if (g)
-                        g.push(i);
-                    else
-                        groups.set(key, [i]);
-                });
-                const drop = new Set();
-                for (const g of groups.values()) {
-                    if (g.length < 2)
-                        continue;
-                    const [first, ...rest] = g;
-                    const alts = g.map(i => this.globParts[i][k]);
-                    const glob = `@(${alts.join('|')})`;
-                    // merging is only an optimization, so leave the rows as they
-                    // are if the merged portion would have too many extglobs
-                    if (extglobCount(glob) > MAX_EXTGLOBS)
-                        continue;
-                    this.globParts[first][k] = glob;
-                    this.set[first][k] = this.parse(glob);
-                    for (const i of rest)
-                        drop.add(i);
-                }
-                if (drop.size) {
-                    merged = true;
-                    this.set = this.set.filter((_, i) => !drop.has(i));
-                    this.globParts = this.globParts.filter((_, i) => !drop.has(i));
-                    // every merge drops a row, so this happens at most once per row
-                    if (this.set.length < 2)
-                        return;
-                    keys = this.#mergeKeys();
-                }
-            }
-        }
-    }
-    // For each row, number ids for its prefixes and suffixes, such that
-    // pre[k] identifies parts[0..k) and suf[k] identifies parts[k..n).
-    // Two rows are the same other than at portion k exactly when they
-    // have the same pre[k] and suf[k + 1]. This is linear in the size of
-    // the rows, where joining the whole row for every k was quadratic.
-    #mergeKeys() {
-        const partIds = new Map();
-        const ids = this.globParts.map(parts => parts.map(s => {
-            let id = partIds.get(s);
-            if (id === undefined)
-                partIds.set(s, (id = partIds.size));
-            return id;
-        }));
-        // ids are only compared at the same k, so they are numbered per
-        // portion, with 0 for the empty prefix or suffix. Then they are
-        // at most the number of rows, and id * P + part id is a safe
-        // integer key for any set that fits in memory.
-        const P = partIds.size;
-        const len = Math.max(0, ...ids.map(r => r.length));
-        const keys = ids.map(r => ({
-            pre: [0],
-            suf: new Array(r.length + 1).fill(0),
-        }));
-        for (let k = 0; k < len; k++) {
-            const m = new Map();
-            ids.forEach((r, i) => {
-                if (k >= r.length)
-                    return;
-                const { pre } = keys[i];
-                const key = pre[k] * P + r[k];
-                let id = m.get(key);
-                if (id === undefined)
-                    m.set(key, (id = m.size + 1));
-                pre.push(id);
-            });
-        }
-        for (let k = len - 1; k >= 0; k--) {
-            const m = new Map();
-            ids.forEach((r, i) => {
-                if (k >= r.length)
-                    return;
-                const { suf } = keys[i];
-                const key = suf[k + 1] * P + r[k];
-                let id = m.get(key);
-                if (id === undefined)
-                    m.set(key, (id = m.size + 1));
-                suf[k] = id;
-            });
-        }
-        return keys;
-    }
-    // various transforms to equivalent pattern sets that are
-    // faster to process in a filesystem walk.  The goal is to
-    // eliminate what we can, and push all ** patterns as far
-    // to the right as possible, even if it increases the number
-    // of patterns that we have to process.
-    preprocess(globParts) {
-        // if we're not in globstar mode, then turn ** into *
-        if (this.options.noglobstar) {
-            for (const partset of globParts) {
-                for (let j = 0; j < partset.length; j++) {
-                    if (partset[j] === '**') {
-                        partset[j] = '*';
-                    }
-                }
-            }
-        }
-        const { optimizationLevel = 1 } = this.options;
-        if (optimizationLevel >= 2) {
-            // aggressive optimization for the purpose of fs walking
-            globParts = this.firstPhasePreProcess(globParts);
-            globParts = this.secondPhasePreProcess(globParts);
-        }
-        else if (optimizationLevel >= 1) {
-            // just basic optimizations to remove some .. parts
-            globParts = this.levelOneOptimize(globParts);
-        }
-        else {
-            // just collapse multiple ** portions into one
-            globParts = this.adjascentGlobstarOptimize(globParts);
-        }
-        return globParts;
-    }
-    // just get rid of adjascent ** portions
-    adjascentGlobstarOptimize(globParts) {
-        return globParts.map(parts => {
-            let gs = -1;
-            while (-1 !== (gs = parts.indexOf('**', gs + 1))) {
-                let i = gs;
-                while (parts[i + 1] === '**') {
-                    i++;
-                }
-                if (i !== gs) {
-                    parts.splice(gs, i - gs);
-                }
-            }
-            return parts;
-        });
-    }
-    // get rid of adjascent ** and resolve .. portions
-    levelOneOptimize(globParts) {
-        return globParts.map(parts => {
-            // .. can not remove the root of a Windows path
-            const root = this.#rootIndex(parts) + 1;
-            parts = parts.reduce((set, part) => {
-                const prev = set[set.length - 1];
-                if (part === '**' && prev === '**') {
-                    return set;
-                }
-                if (part === '..') {
-                    if (set.length > root &&
-                        prev &&
-                        prev !== '..' &&
-                        prev !== '.' &&
-                        prev !== '**') {
-                        set.pop();
-                        return set;
-                    }
-                }
-                set.push(part);
-                return set;
-            }, []);
-            return parts.length === 0 ? [''] : parts;
-        });
-    }
-    // Check the path against each row before it is split. 'no' if no
-    // row can match, so it does not need to be split. 'yes' if a row of
-    // `**` and one more portion matches. 'maybe' if it must be split to
-    // know. None of this applies with partial, where the path can end
-    // before the row does.
-    //
-    // On Windows, `\` is a separator in the path too, and the portions of
-    // a row up to its drive letter or UNC share are not checked (see
-    // #rootIndex).
-    //
-    // Each string portion of a row must be a portion of the path, so the
-    // path must contain it. Level 2 can only take portions out of the
-    // path, so this is still true then.
-    //
-    // The last portion of a row must match the last portion of the path,
-    // or the one before a trailing `/` (as a/* and a/**/* match a/b/).
-    // This does not apply to rows that end in **, rows that end in a
-    // root, or preserveMultipleSlashes (which can leave more
-    // than one '' at the end). At level 2, it does not apply if that
-    // portion is `.` or `..`, which can be
-    // resolved away. Level 2 only takes other portions out of the
-    // middle of the path.
-    //
-    // A row of `**/x` then matches if the ** can walk the portions
-    // before the one that x matches, the same as #matchGlobstar. At
-    // level 2, this is only known if none of them are `.` or `..`, so
-    // that the path does not change when it is resolved.
-    #canMatch(f) {
-        const sep = !this.isWindows || !f.includes('\\') ? '/'
-            : f.includes('/') ? 'both'
-                : '\\';
-        // the portions that f.split(/\/+/) would end with, and where they
-        // start in f, found when a row needs them. `ends` is 0 until they
-        // are found, then 1, or -1 if they can not be used.
-        let ends = this.#endCheck ? 0 : -1;
-        let last = '';
-        let lastStart = 0;
-        let prev;
-        let prevStart = 0;
-        const dot = !!this.options.dot;
-        // A string compare is cheaper than includes(), and a Matcher test
-        // costs more, so the cheaper check goes first.
-        ROWS: for (let r = 0; r < this.set.length; r++) {
-            const row = this.set[r];
-            const p = row[row.length - 1];
-            let end = ends !== -1 && this.#endRows[r] && p !== GLOBSTAR;
-            if (end && ends === 0) {
-                const i = lastSep(f, f.length, sep);
-                lastStart = i + 1;
-                last = f.slice(lastStart);
-                if (last === '' && i >= 0) {
-                    let j = i;
-                    while (j > 0 && isSep(f.charCodeAt(j - 1), sep))
-                        j--;
-                    prevStart = j === 0 ? 0 : lastSep(f, j - 1, sep) + 1;
-                    prev = f.slice(prevStart, j);
-                }
-                const resolves = this.#level2 &&
-                    (isDots(last) ||
-                        (last === '' && prev !== undefined && isDots(prev)));
-                ends = resolves ? -1 : 1;
-                end = !resolves;
-            }
-            let tailStart = -1;
-            if (end && typeof p === 'string') {
-                tailStart = endIndex(p, last, lastStart, prev, prevStart);
-                if (tailStart === -1)
-                    continue;
-            }
-            if (this.#literalCheck) {
-                for (const l of this.#literals[r]) {
-                    if (!f.includes(l))
-                        continue ROWS;
-                }
-            }
-            if (end && typeof p === 'object') {
-                tailStart = endIndex(p, last, lastStart, prev, prevStart);
-                if (tailStart === -1)
-                    continue;
-            }
-            const shape = this.#shapes[r];
-            if (shape === 'base' && end)
-                return 'yes';
-            if (shape === 'tail' && end) {
-                if (this.#level2 && dotPortion(f, 0, tailStart, true, sep)) {
-                    return 'maybe';
-                }
-                if (!dotPortion(f, 0, tailStart, dot, sep))
-                    return 'yes';
-                continue;
-            }
-            if (shape === 'mid' || shape === 'head') {
-                const m = this.#walk(f, row, shape === 'head', dot, sep);
-                if (m !== 'no')
-                    return m;
-                continue;
-            }
-            return 'maybe';
-        }
-        return 'no';
-    }
-    // Match a row of a known shape against the split path, the same as
-    // #matchGlobstar and #matchGlobStarBodySections do. None of these
-    // rows have a drive letter, so they start at the first portion.
-    #matchShape(file, row, shape) {
-        const dot = !!this.options.dot;
-        const n = file.length;
-        if (shape === 'head') {
-            // x, then at least one portion that ** can walk
-            if (n < 2 || !portionMatch(row[0], file[0])) {
-                return false;
-            }
-            for (let i = 1; i < n; i++)
-                if (!walkable(file[i], dot))
-                    return false;
-            return true;
-        }
-        const x = row[1];
-        if (shape === 'tail') {
-            // x is the last portion, or the one before a trailing ''
-            let t = n - 1;
-            if (!portionMatch(x, file[t])) {
-                if (file[t] !== '' || n === 1 || !portionMatch(x, file[--t])) {
-                    return false;
-                }
-            }
-            for (let i = 0; i < t; i++)
-                if (!walkable(file[i], dot))
-                    return false;
-            return true;
-        }
-        // mid: the first x that ** can walk to, with a portion after it,
-        // and ** can walk all of those
-        for (let k = 0; k < n; k++) {
-            if (portionMatch(x, file[k]) && k + 1 < n) {
-                let i = k + 1;
-                while (i < n && walkable(file[i], dot))
-                    i++;
-                if (i === n)
-                    return true;
-            }
-            if (!walkable(file[k], dot))
-                return false;
-        }
-        return false;
-    }
-    // Match a row of `**/x/**` or `x/**` against the path, the same as
-    // #matchGlobstar and #matchGlobStarBodySections do once it is split.
-    // x must match a portion (the first one, for `x/**`), the ** before
-    // it must be able to walk the portions before that one, and there
-    // must be a portion after it, which the ** after it can walk. At
-    // level 2, this is only known if no portion is `.` or `..`.
-    #walk(f, row, head, dot, sep) {
-        if (this.#level2 && dotPortion(f, 0, f.length, true, sep))
-            return 'maybe';
-        const x = row[head ? 0 : 1];
-        // the last portion has none after it, so it can not be x
-        let s = 0;
-        for (let e = nextSep(f, s, sep); e !== -1; e = nextSep(f, s, sep)) {
-            // the start of the next portion
-            let next = e + 1;
-            while (next < f.length && isSep(f.charCodeAt(next), sep))
-                next++;
-            const hit = typeof x === 'string' ?
-                e - s === x.length && f.startsWith(x, s)
-                : e > s && x.testUnchecked(f.slice(s, e));
-            if (hit && !dotPortion(f, next, f.length, dot, sep))
-                return 'yes';
-            if (head || dotPortion(f, s, next, dot, sep))
-                return 'no';
-            s = next;
-        }
-        return 'no';
-    }
-    // the last split, if it was the same path with the same split
-    // settings
-    #cachedSplit(f) {
-        const last = lastSplit;
-        return (last?.f === f &&
-            last.isWindows === this.isWindows &&
-            last.preserveMultipleSlashes === this.preserveMultipleSlashes &&
-            last.normalize === this.#form) ?
-            last
-            : undefined;
-    }
-    // split a path for match(), and keep the parts for the next call
-    #split(f) {
-        const { isWindows, preserveMultipleSlashes } = this;
-        // windows: need to use /, not \
-        let parts = this.#slashSplit(isWindows ? f.split('\\').join('/') : f);
-        // normalize each portion, so that a char that normalizes to `/`
-        // does not make a new portion
-        const normalize = this.#form;
-        if (normalize)
-            parts = parts.map(p => p.normalize(normalize));
-        lastSplit = {
-            f,
-            isWindows,
-            preserveMultipleSlashes,
-            normalize,
-            parts,
-        };
-        return lastSplit;
-    }
-    // resolve `.` and `..` portions of a path, for level 2
-    #levelTwoFileOptimize(file) {
-        // work on a copy, so that the cached parts do not change
-        const parts = [...file];
-        let didSomething = false;
-        do {
-            didSomething = false;
-            // <pre>/<e>/<rest> -> <pre>/<rest>
-            if (!this.preserveMultipleSlashes) {
-                for (let i = 1; i < parts.length - 1; i++) {
-                    const p = parts[i];
-                    // don't squeeze out UNC patterns
-                    if (i === 1 && p === '' && parts[0] === '')
-                        continue;
-                    if (p === '.' || p === '') {
-                        didSomething = true;
-                        parts.splice(i, 1);
-                        i--;
-                    }
-                }
-                if (parts[0] === '.' &&
-                    parts.length === 2 &&
-                    (parts[1] === '.' || parts[1] === '')) {
-                    didSomething = true;
-                    parts.pop();
-                }
-            }
-            // <pre>/<p>/../<rest> -> <pre>/<rest>
-            // .. can not remove the root of a Windows path
-            const root = this.#rootIndex(parts) + 1;
-            let dd = root;
-            while (-1 !== (dd = parts.indexOf('..', dd + 1))) {
-                const p = parts[dd - 1];
-                if (p && p !== '.' && p !== '..' && p !== '**') {
-                    didSomething = true;
-                    parts.splice(dd - 1, 2);
-                    dd = Math.max(dd - 2, root);
-                }
-            }
-        } while (didSomething);
-        return parts.length === 0 ? [''] : parts;
-    }
-    // First phase: single-pattern processing
-    // <pre> is 1 or more portions
-    // <rest> is 1 or more portions
-    // <p> is any portion other than ., .., '', or **
-    // <e> is . or ''
-    //
-    // **/.. is *brutal* for filesystem walking performance, because
-    // it effectively resets the recursive walk each time it occurs,
-    // and ** cannot be reduced out by a .. pattern part like a regexp
-    // or most strings (other than .., ., and '') can be.
-    //
-    // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
-    // <pre>/<e>/<rest> -> <pre>/<rest>
-    // <pre>/<p>/../<rest> -> <pre>/<rest>
-    // **/**/<rest> -> **/<rest>
-    //
-    // **/*/<rest> -> */**/<rest> <== not valid because ** doesn't follow
-    // this WOULD be allowed if ** did follow symlinks, or * didn't
-    firstPhasePreProcess(globParts) {
-        // each **/.. split doubles the patterns, and adds a copy of the
-        // whole pattern. Throw if either gets too large. A partial split
-        // would match some paths and not others, depending on which rows
-        // the pass reached first.
-        const { braceExpandMax = DEFAULT_BRACE_EXPAND_MAX } = this.options;
-        let splitCells = 0;
-        const maxSplitCells = 1_000_000;
-        let didSomething = false;
-        do {
-            didSomething = false;
-            // <pre>/**/../<p>/<p>/<rest> -> {<pre>/../<p>/<p>/<rest>,<pre>/**/<p>/<p>/<rest>}
-            for (let parts of globParts) {
-                let gs = -1;
-                while (-1 !== (gs = parts.indexOf('**', gs + 1))) {
-                    let gss = gs;
-                    while (parts[gss + 1] === '**') {
-                        // <pre>/**/**/<rest> -> <pre>/**/<rest>
-                        gss++;
-                    }
-                    // eg, if gs is 2 and gss is 4, that means we have 3 **
-                    // parts, and can remove 2 of them.
-                    if (gss > gs) {
-                        parts.splice(gs + 1, gss - gs);
-                    }
-                    let next = parts[gs + 1];
-                    const p = parts[gs + 2];
-                    const p2 = parts[gs + 3];
-                    if (next !== '..')
-                        continue;
-                    if (!p ||
-                        p === '.' ||
-                        p === '..' ||
-                        !p2 ||
-                        p2 === '.' ||
-                        p2 === '..') {
-                        continue;
-                    }
-                    // Check before changing parts or allocating the new row.
-                    const addedCells = parts.length - 1;
-                    if (globParts.length >= braceExpandMax ||
-                        splitCells + addedCells > maxSplitCells) {
-                        throw new RangeError(`optimizationLevel 2: too many patterns from '**/..'`);
-                    }
-                    didSomething = true;
-                    // edit parts in place, and push the new one
-                    parts.splice(gs, 1);
-                    const other = parts.slice(0);
-                    other[gs] = '**';
-                    splitCells += addedCells;
-                    globParts.push(other);
-                    gs--;
-                }
-                // <pre>/<e>/<rest> -> <pre>/<rest>
-                if (!this.preserveMultipleSlashes) {
-                    for (let i = 1; i < parts.length - 1; i++) {
-                        const p = parts[i];
-                        // don't squeeze out UNC patterns
-                        if (i === 1 && p === '' && parts[0] === '')
-                            continue;
-                        if (p === '.' || p === '') {
-                            didSomething = true;
-                            parts.splice(i, 1);
-                            i--;
-                        }
-                    }
-                    if (parts[0] === '.' &&
-                        parts.length === 2 &&
-                        (parts[1] === '.' || parts[1] === '')) {
-                        didSomething = true;
-                        parts.pop();
-                    }
-                }
-                // <pre>/<p>/../<rest> -> <pre>/<rest>
-                // .. can not remove the root of a Windows path
-                const root = this.#rootIndex(parts) + 1;
-                let dd = root;
-                while (-1 !== (dd = parts.indexOf('..', dd + 1))) {
-                    const p = parts[dd - 1];
-                    if (p && p !== '.' && p !== '..' && p !== '**') {
-                        didSomething = true;
-                        const needDot = dd === 1 && parts[dd + 1] === '**';
-                        const splin = needDot ? ['.'] : [];
-                        parts.splice(dd - 1, 2, ...splin);
-                        if (parts.length === 0)
-                            parts.push('');
-                        dd = Math.max(dd - 2, root);
-                    }
-                }
-            }
-        } while (didSomething);
-        return globParts;
-    }
-    // second phase: multi-pattern dedupes
-    // {<pre>/<rest>,<pre>/<rest>} -> <pre>/<rest>
-    // {<pre>/*/<rest>,<pre>/<p>/<rest>} -> <pre>/*/<rest>
-    secondPhasePreProcess(globParts) {
-        const keys = new Set();
-        const rows = globParts.filter(parts => {
-            const key = parts.join('/');
-            if (keys.has(key))
-                return false;
-            keys.add(key);
-            return true;
-        });
-        // A row is covered by another row that has `*` at some positions,
-        // and is the same at all others. Collect each distinct set of `*`
-        // positions, then look up each row with `*` put at those positions.
-        const stars = new Map();
-        for (const parts of rows) {
-            const s = [];
-            for (let i = 0; i < parts.length; i++) {
-                if (parts[i] === '*')
-                    s.push(i);
-            }
-            if (s.length)
-                stars.set(s.join(','), s);
-        }
-        // Each row is checked against each set of `*` positions, so skip
-        // this if there are too many. The patterns match the same paths
-        // either way.
-        if (!stars.size || rows.length * stars.size > 100_000)
-            return rows;
-        const { dot } = this.options;
-        return rows.filter(parts => {
-            for (const s of stars.values()) {
-                if (s[s.length - 1] >= parts.length)
-                    continue;
-                const c = [...parts];
-                let ok = true;
-                let changed = false;
-                for (const i of s) {
-                    const p = parts[i];
-                    if (p === '*')
-                        continue;
-                    if (!p || p === '**' || (!dot && p.startsWith('.'))) {
-                        ok = false;
-                        break;
-                    }
-                    c[i] = '*';
-                    changed = true;
-                }
-                if (ok && changed && keys.has(c.join('/')))
-                    return false;
-            }
-            return true;
-        });
-    }
-    parseNegate() {
-        if (this.nonegate)
-            return;
-        const pattern = this.pattern;
-        let negate = false;
-        let negateOffset = 0;
-        for (let i = 0; i < pattern.length && pattern.charAt(i) === '!'; i++) {
-            negate = !negate;
-            negateOffset++;
-        }
-        if (negateOffset)
-            this.pattern = pattern.slice(negateOffset);
-        this.negate = negate;
-    }
-    // Match the parts of a path against one row of the set. `resolved`
-    // is the parts after level 2 resolves `.` and `..` in them, or the
-    // same parts below level 2. Set partial to true to test if, for
-    // example, "/a/b" matches the start of "/*/b/*/d". Partial means, if
-    // you run out of file before you run out of pattern, then that's
-    // fine, as long as all the parts match.
-    #matchRow(file, resolved, pattern, partial) {
-        let fileStartIndex = 0;
-        let patternStartIndex = 0;
-        // UNC paths like //?/X:/... can match X:/... and vice versa, and
-        // //?/UNC/host/share/... can match //host/share/... and vice versa.
-        // Drive letters in absolute drive or unc paths, and the host and
-        // share of UNC paths, are always compared case-insensitively.
-        const fh = this.isWindows ? uncHost(resolved) : -1;
-        const ph = fh === -1 ? -1 : uncHost(pattern);
-        if (ph !== -1) {
-            const host = pattern[ph];
-            const share = pattern[ph + 1];
-            if (typeof host !== 'string' || typeof share !== 'string') {
-                // a host or share with magic is matched as usual
-                fileStartIndex = fh;
-                patternStartIndex = ph;
-            }
-            else if (resolved[fh].toLowerCase() === host.toLowerCase() &&
-                resolved[fh + 1].toLowerCase() === share.toLowerCase()) {
-                fileStartIndex = fh + 2;
-                patternStartIndex = ph + 2;
-            }
-        }
-        else if (this.isWindows) {
-            const fileDrive = typeof file[0] === 'string' && /^[a-z]:$/i.test(file[0]);
-            const fileUNC = !fileDrive &&
-                file[0] === '' &&
-                file[1] === '' &&
-                file[2] === '?' &&
-                /^[a-z]:$/i.test(file[3]);
-            const patternDrive = typeof pattern[0] === 'string' && /^[a-z]:$/i.test(pattern[0]);
-            const patternUNC = !patternDrive &&
-                pattern[0] === '' &&
-                pattern[1] === '' &&
-                pattern[2] === '?' &&
-                typeof pattern[3] === 'string' &&
-                /^[a-z]:$/i.test(pattern[3]);
-            const fdi = fileUNC ? 3
-                : fileDrive ? 0
-                    : undefined;
-            const pdi = patternUNC ? 3
-                : patternDrive ? 0
-                    : undefined;
-            if (typeof fdi === 'number' && typeof pdi === 'number') {
-                const [fd, pd] = [
-                    file[fdi],
-                    pattern[pdi],
-                ];
-                // the drives match, so start matching after them
-                if (fd.toLowerCase() === pd.toLowerCase()) {
-                    patternStartIndex = pdi + 1;
-                    fileStartIndex = fdi + 1;
-                }
-            }
-        }
-        // the drive letters are found in the parts before level 2 resolves
-        // them, and the match uses the resolved parts
-        file = resolved;
-        if (pattern.includes(GLOBSTAR)) {
-            return this.#matchGlobstar(file, pattern, partial, fileStartIndex, patternStartIndex);
-        }
-        return this.#matchOne(file, pattern, partial, fileStartIndex, patternStartIndex);
-    }
-    #matchGlobstar(file, pattern, partial, fileIndex, patternIndex) {
-        const { head, body, tail, segments } = this.#getGlobstarParts(pattern, partial, patternIndex);
-        // check the head, from the current file/pattern index.
-        if (head.length) {
-            const headEnd = fileIndex + head.length;
-            if (!this.#matchOne(file, head, partial, fileIndex, 0, headEnd)) {
-                return false;
-            }
-            fileIndex += head.length;
-            patternIndex += head.length;
-        }
-        // now we know the head matches!
-        // if the last portion is not empty, it MUST match the end
-        // check the tail
-        let fileTailMatch = 0;
-        if (tail.length) {
-            // if head + tail > file, then we cannot possibly match
-            if (tail.length + fileIndex > file.length)
-                return false;
-            // try to match the tail
-            let tailStart = file.length - tail.length;
-            if (this.#matchOne(file, tail, partial, tailStart, 0)) {
-                fileTailMatch = tail.length;
-            }
-            else {
-                // affordance for stuff like a/**/* matching a/b/
-                // if the last file portion is '', and there's more to the pattern
-                // then try without the '' bit.
-                if (file[file.length - 1] !== '' ||
-                    fileIndex + tail.length === file.length) {
-                    return false;
-                }
-                tailStart--;
-                if (!this.#matchOne(file, tail, partial, tailStart, 0)) {
-                    return false;
-                }
-                fileTailMatch = tail.length + 1;
-            }
-        }
-        // now we know the tail matches!
-        // the middle is zero or more portions wrapped in **, possibly
-        // containing more ** sections.
-        // so a/**/b/**/c/**/d has become **/b/**/c/**
-        // if it's empty, it means a/**/b, just verify we have no bad dots
-        // if there's no tail, so it ends on /**, then we must have *something*
-        // after the head, or it's not a matc
-        if (!body.length) {
-            let sawSome = !!fileTailMatch;
-            for (let i = fileIndex; i < file.length - fileTailMatch; i++) {
-                const f = String(file[i]);
-                sawSome = true;
-                if (f === '.' ||
-                    f === '..' ||
-                    (!this.options.dot && f.startsWith('.'))) {
-                    return false;
-                }
-            }
-            // in partial mode, we just need to get past all file parts
-            return partial || sawSome;
-        }
-        // now we know that there's one or more body sections, which can
-        // be matched anywhere from the 0 index (because the head was pruned)
-        // through to the length-fileTailMatch index.
-        return !!this.#matchGlobStarBodySections(file, segments, file.length - fileTailMatch, fileIndex, 0, partial, 0, !!fileTailMatch, new Set());
-    }
-    // Split the pattern into head, tail, and middle of ** delimited
-    // parts. The tail has to be at the end, and the others just have to
-    // be found in order from the head. These only depend on the pattern
-    // row, so they are kept for the next path.
-    #getGlobstarParts(pattern, partial, patternIndex) {
-        let byStart = this.#globstarParts.get(pattern);
-        if (!byStart) {
-            byStart = [];
-            this.#globstarParts.set(pattern, byStart);
-        }
-        const key = patternIndex * 2 + (partial ? 1 : 0);
-        const found = byStart[key];
-        if (found)
-            return found;
-        const firstgs = pattern.indexOf(GLOBSTAR, patternIndex);
-        const lastgs = pattern.lastIndexOf(GLOBSTAR);
-        const head = pattern.slice(patternIndex, firstgs);
-        const body = pattern.slice(firstgs + 1, partial ? undefined : lastgs);
-        const tail = partial ? [] : pattern.slice(lastgs + 1);
-        // split the body up into sections, and note the number of
-        // portions that must come after the start of each one
-        const segments = [[[], 0]];
-        let current = segments[0];
-        let nonGsParts = 0;
-        const nonGsPartsSums = [0];
-        for (const b of body) {
-            if (b === GLOBSTAR) {
-                nonGsPartsSums.push(nonGsParts);
-                current = [[], 0];
-                segments.push(current);
-            }
-            else {
-                current[0].push(b);
-                nonGsParts++;
-            }
-        }
-        // the portions in this section and the ones after it
-        segments.forEach((b, i) => {
-            b[1] = nonGsParts - nonGsPartsSums[i];
-        });
-        const parts = { head, body, tail, segments };
-        byStart[key] = parts;
-        return parts;
-    }
-    // return false for "nope, not matching"
-    // return null for "not matching, cannot keep trying"
-    #matchGlobStarBodySections(file, 
-    // pattern section, and the portions that it and the rest need
-    bodySegments, 
-    // the end of the file portions that the body can match
-    fileLength, fileIndex, bodyIndex, partial, globStarDepth, sawTail, 
-    // the places that a walk has already tried, as
-    // bodyIndex * (file.length + 1) + fileIndex. A walk from a place
-    // does the same no matter how it got there, and it only comes back
-    // if it found no match, so a walk that gets to one stops.
-    tried) {
-        // take the first body segment, and walk from fileIndex to its "after"
-        // value at the end
-        // If it doesn't match at that position, we increment, until we hit
-        // that final possible position, and give up.
-        // If it does match, then advance and try to rest.
-        // If any of them fail we keep walking forward.
-        // this is still a bit recursively painful, but it's more constrained
-        // than previous implementations, because we never test something that
-        // can't possibly be a valid matching condition.
-        const bs = bodySegments[bodyIndex];
-        if (!bs) {
-            // with partial, the body is the rest of the pattern, so it
-            // matches if no portions are left, or only the '' of a trailing
-            // / (as a/* matches a/b/). A ** at the end walks them as its own
-            // empty section.
-            if (partial) {
-                return (fileIndex >= fileLength ||
-                    (fileIndex === fileLength - 1 && file[fileIndex] === ''));
-            }
-            // just make sure that there's no bad dots before the tail
-            for (let i = fileIndex; i < fileLength; i++) {
-                sawTail = true;
-                const f = file[i];
-                if (f === '.' ||
-                    f === '..' ||
-                    (!this.options.dot && f.startsWith('.'))) {
-                    return false;
-                }
-            }
-            return sawTail;
-        }
-        // have a non-globstar body section to test, up to the last index
-        // where it can start
-        const [body, need] = bs;
-        // with partial, the path can end before the body does
-        const after = partial ? fileLength : fileLength - need;
-        while (fileIndex <= after) {
-            const key = bodyIndex * (file.length + 1) + fileIndex;
-            if (tried.has(key))
-                return false;
-            tried.add(key);
-            const m = this.#matchOne(file, body, partial, fileIndex, 0, fileIndex + body.length);
-            // if limit exceeded, no match. intentional false negative,
-            // acceptable break in correctness for security.
-            if (m && globStarDepth < this.maxGlobstarRecursion) {
-                // match! see if the rest match. if so, we're done!
-                const sub = this.#matchGlobStarBodySections(file, bodySegments, fileLength, fileIndex + body.length, bodyIndex + 1, partial, globStarDepth + 1, sawTail, tried);
-                if (sub !== false) {
-                    return sub;
-                }
-            }
-            // the ** does not walk past the last place the body can start
-            if (fileIndex === after)
-                break;
-            const f = file[fileIndex];
-            if (f === '.' ||
-                f === '..' ||
-                (!this.options.dot && f.startsWith('.'))) {
-                return false;
-            }
-            fileIndex++;
-        }
-        // walked off. no point continuing
-        return partial || null;
-    }
-    #matchOne(file, pattern, partial, fileIndex, patternIndex, 
-    // only match the file portions before this index
-    fileEnd = file.length) {
-        let fi;
-        let pi;
-        let pl;
-        let fl;
-        for (fi = fileIndex,
-            pi = patternIndex,
-            fl = Math.min(fileEnd, file.length),
-            pl = pattern.length; fi < fl && pi < pl; fi++, pi++) {
-            let p = pattern[pi];
-            let f = file[fi];
-            // should be impossible.
-            /* c8 ignore start */
-            if (p === false || p === GLOBSTAR) {
-                return false;
-            }
-            /* c8 ignore stop */
-            // something other than **
-            // non-magic patterns just have to match exactly
-            // patterns with magic have been turned into Matchers.
-            if (!portionMatch(p, f))
-                return false;
-        }
-        // Note: ending in / means that we'll get a final ""
-        // at the end of the pattern.  This can only match a
-        // corresponding "" at the end of the file.
-        // If the file ends in /, then it can only match a
-        // a pattern that ends in /, unless the pattern just
-        // doesn't have any more for it. But, a/b/ should *not*
-        // match "a/b/*", even though * can match "", except in
-        // partial mode, where it might simply not be reached yet.
-        // However, a/b/ should still satisfy a/*
-        // now either we fell off the end of the pattern, or we're done.
-        if (fi === fl && pi === pl) {
-            // ran out of pattern and filename at the same time.
-            // an exact hit!
-            return true;
-        }
-        else if (fi === fl) {
-            // ran out of file, but still had pattern left.
-            // this is ok if we're doing the match as part of
-            // a glob fs traversal.
-            return partial;
-        }
-        else if (pi === pl) {
-            // ran out of pattern, still have file left.
-            // this is only acceptable if we're on the very last
-            // empty segment of a file with a trailing slash.
-            // a/* should match a/b/
-            return fi === fl - 1 && file[fi] === '';
-            /* c8 ignore start */
-        }
-        else {
-            // should be unreachable.
-            throw new Error('wtf?');
-        }
-        /* c8 ignore stop */
-    }
-    braceExpand() {
-        return braceExpand(this.pattern, this.options);
-    }
-    // Expand braces, except numeric ranges such as {0..999} with at
-    // least RANGE_MIN values. Each of those stays in its pattern as
-    // `<mark>0..999<mark>`, for the Matcher to test. If a range might
-    // be inside a [...] class, expand all of them instead.
-    #expandBraces() {
-        const { pattern } = this;
-        if (this.options.nobrace)
-            return this.braceExpand();
-        let code = 0xe000;
-        while (pattern.includes(String.fromCharCode(code))) {
-            if (++code > 0xf8ff)
-                return this.braceExpand();
-        }
-        const mark = String.fromCharCode(code);
-        let found = false;
-        const marked = pattern.replace(rangeRe, (m, lo, hi) => {
-            const a = Number(lo);
-            const b = Number(hi);
-            if (!Number.isSafeInteger(a) ||
-                !Number.isSafeInteger(b) ||
-                Math.abs(a - b) + 1 < RANGE_MIN) {
-                return m;
-            }
-            found = true;
-            return `${mark}${lo}..${hi}${mark}`;
-        });
-        if (!found)
-            return this.braceExpand();
-        const set = braceExpand(marked, this.options);
-        for (const p of set) {
-            for (const portion of p.split('/')) {
-                const c = portion.indexOf('[');
-                if (c !== -1 && c < portion.lastIndexOf(mark)) {
-                    return this.braceExpand();
-                }
-                if (!this.options.noext && inRepeatOrNegExt(portion, mark)) {
-                    return this.braceExpand();
-                }
-            }
-        }
-        this.#rangeMark = mark;
-        return set;
-    }
-    parse(pattern) {
-        assertValidPattern(pattern);
-        const options = this.options;
-        // shortcuts
-        if (pattern === '**')
-            return GLOBSTAR;
-        if (pattern === '')
-            return '';
-        const { nocase, nocaseMagicOnly, noext = false, dot, normalize, } = options;
-        const rangeMark = this.#rangeMark;
-        const lit = rangeMark && pattern.includes(rangeMark) ?
-            undefined
-            : literal(pattern, noext);
-        // in nocase mode, a literal with cased chars still needs a
-        // Matcher, unless nocaseMagicOnly is set.
-        if (lit !== undefined &&
-            !(nocase &&
-                !nocaseMagicOnly &&
-                pattern.toUpperCase() !== pattern.toLowerCase())) {
-            return this.#norm(lit);
-        }
-        if (this.#pending)
-            return PENDING;
-        let m = this.#matchers.get(pattern);
-        if (!m) {
-            if (!noext)
-                assertValidExtglobs(pattern);
-            m = new Matcher(pattern, {
-                nocase,
-                noext,
-                dot,
-                normalize,
-                ...(rangeMark && { rangeMark }),
-            });
-            this.#matchers.set(pattern, m);
-        }
-        return m;
-    }
-    #slashSplit(p) {
-        // if p starts with // on windows, we preserve that
-        // so that UNC paths aren't broken.  Otherwise, any number of
-        // / characters are coalesced into one, unless
-        // preserveMultipleSlashes is set to true.
-        if (this.preserveMultipleSlashes) {
-            return p.split('/');
-        }
-        else if (this.isWindows && /^\/\/[^/]+/.test(p)) {
-            // add an extra '' for the one we lose
-            return ['', ...p.split(/\/+/)];
-        }
-        else {
-            return p.split(/\/+/);
-        }
-    }
-    match(f, partial = this.partial) {
-        // short-circuit in the case of busted things.
-        // comments, etc.
-        if (this.comment) {
-            return false;
-        }
-        if (this.empty) {
-            return f === '';
-        }
-        if (f === '/' && partial) {
-            return true;
-        }
-        const options = this.options;
-        // treat the test path as a set of pathparts. If it was not just
-        // split or checked, check that it can match before splitting it.
-        let split = this.#cachedSplit(f);
-        if (!split) {
-            // the checks look at the path as given, so not if it is
-            // normalized
-            if (!partial &&
-                !this.#form &&
-                (this.#endCheck || this.#literalCheck) &&
-                lastChecked !== f) {
-                lastChecked = f;
-                const can = this.#canMatch(f);
-                if (can === 'no')
-                    return options.flipNegate ? false : this.negate;
-                if (can === 'yes')
-                    return options.flipNegate ? true : !this.negate;
-            }
-            split = this.#split(f);
-        }
-        const ff = split.parts;
-        // the parts after level 2 resolves them, kept for the next pattern
-        // that tests the same path
-        const resolved = this.#level2 ?
-            (split.resolved ??= this.#levelTwoFileOptimize(ff))
-            : ff;
-        // just ONE of the pattern sets in this.set needs to match
-        // in order for it to be valid.  If negating, then just one
-        // match means that we have failed.
-        // Either way, return on the first hit.
-        const set = this.set;
-        // Find the basename of the path by looking for the last non-empty segment
-        let filename = ff[ff.length - 1];
-        if (!filename) {
-            for (let i = ff.length - 2; !filename && i >= 0; i--) {
-                filename = ff[i];
-            }
-        }
-        for (let r = 0; r < set.length; r++) {
-            const pattern = set[r];
-            const shape = partial ? undefined : this.#shapes[r];
-            // level 2 does not change a path of one portion
-            const hit = shape === 'base' ?
-                portionMatch(pattern[0], filename)
-                : shape ? this.#matchShape(resolved, pattern, shape)
-                    : options.matchBase && pattern.length === 1 ?
-                        this.#matchRow([filename], [filename], pattern, partial)
-                        : this.#matchRow(ff, resolved, pattern, partial);
-            if (hit) {
-                if (options.flipNegate) {
-                    return true;
-                }
-                return !this.negate;
-            }
-        }
-        // didn't get any hits.  this is success if it's a negative
-        // pattern, failure otherwise.
-        if (options.flipNegate) {
-            return false;
-        }
-        return this.negate;
-    }
-    static defaults(def) {
-        return minimatch.defaults(def).Minimatch;
-    }
-}
-/* c8 ignore start */
-
-
-/* c8 ignore stop */
-minimatch.Minimatch = Minimatch;
-minimatch.escape = escape_escape;
-minimatch.unescape = unescape_unescape;
-//# sourceMappingURL=index.js.map
-// EXTERNAL MODULE: ./packages/changes/src/index.ts + 8 modules
-var changes_src = __nccwpck_require__(2656);
-;// CONCATENATED MODULE: ./packages/promotion/src/repository-files.ts
-
-
-
-const PATHS_PER_QUERY = 50;
-const GLOB = /[*?[\]{}]/;
-function refuse(pattern, origin, why) {
-    return new src/* UserError */.yo(`${origin}: "${pattern}" ${why}.`, 'Give paths relative to the root of the target repository, without `..`.', { input: 'edits' });
-}
-/**
- * The files of one commit of a repository, read through the API (no clone): blobs by GraphQL,
- * many paths a query, checked against their blob id so a BOM or a truncated answer is fetched raw.
- */
-function repositoryFiles(clients, where) {
-    const blobs = new Map();
-    let tree;
-    const fetchRaw = async (oid) => {
-        const { data } = await clients.rest.rest.git.getBlob({ owner: where.owner, repo: where.repo, file_sha: oid });
-        return Buffer.from(data.content, data.encoding === 'base64' ? 'base64' : 'utf8');
-    };
-    const lookup = async (paths) => {
-        const found = new Map();
-        for (let offset = 0; offset < paths.length; offset += PATHS_PER_QUERY) {
-            const chunk = paths.slice(offset, offset + PATHS_PER_QUERY);
-            const variables = { owner: where.owner, name: where.repo };
-            const fields = chunk.map((path, n) => {
-                variables[`e${n}`] = `${where.commit}:${path}`;
-                return `f${n}: object(expression: $e${n}) { ... on Blob { oid isBinary isTruncated text } }`;
-            });
-            const declarations = chunk.map((_, n) => `$e${n}: String!`).join(', ');
-            const result = await clients
-                .graphql(`query($owner: String!, $name: String!, ${declarations}) { repository(owner: $owner, name: $name) { ${fields.join(' ')} } }`, variables)
-                .catch((error) => {
-                throw (0,src/* explainGitHubError */.Pm)(error, `read files of ${where.label}`, 'contents: read');
-            });
-            await Promise.all(chunk.map(async (path, n) => {
-                const blob = result.repository?.[`f${n}`];
-                if (!blob?.oid)
-                    return found.set(path, undefined);
-                const text = blob.text === null ? undefined : Buffer.from(blob.text, 'utf8');
-                found.set(path, text && !blob.isTruncated && (0,changes_src/* gitBlobSha */.Ak)(text) === blob.oid ? text : await fetchRaw(blob.oid));
-            }));
-        }
-        return found;
-    };
-    const prefetch = async (paths) => {
-        const fresh = [...new Set(paths)].filter((p) => !blobs.has(p));
-        if (fresh.length === 0)
-            return;
-        const answer = lookup(fresh);
-        for (const path of fresh)
-            blobs.set(path, answer.then((m) => m.get(path)));
-        await answer;
-    };
-    const blob = async (path) => {
-        if (!blobs.has(path))
-            await prefetch([path]);
-        return blobs.get(path);
-    };
-    const listTree = () => {
-        tree ??= clients.rest.rest.git
-            .getTree({ owner: where.owner, repo: where.repo, tree_sha: where.commit, recursive: 'true' })
-            .then(({ data }) => {
-            if (data.truncated)
-                throw new src/* UserError */.yo(`${where.label} has too many files to list in one request, so a glob in \`edits\` cannot be expanded.`, 'Name the files in `edits` one by one instead of with a glob.', {
-                    input: 'edits',
-                });
-            return data.tree.filter((e) => e.type === 'blob' && e.path).map((e) => e.path);
-        })
-            .catch((error) => {
-            throw (0,src/* explainGitHubError */.Pm)(error, `list the files of ${where.label}`, 'contents: read');
-        });
-        return tree;
-    };
-    return {
-        label: where.label,
-        prefetch,
-        async resolve(pattern, origin) {
-            if (pattern.startsWith('/') || /^[a-zA-Z]:[\\/]/.test(pattern))
-                throw refuse(pattern, origin, 'is an absolute path');
-            if (pattern.split(/[\\/]/).includes('..'))
-                throw refuse(pattern, origin, 'leaves the repository with `..`');
-            const path = pattern.replace(/^\.\//, '');
-            if (!GLOB.test(path))
-                return (await blob(path)) === undefined ? [] : [path];
-            return (await listTree()).filter((p) => minimatch(p, path, { dot: false })).sort();
-        },
-        async read(path) {
-            const bytes = await blob(path);
-            if (bytes === undefined)
-                throw new src/* UserError */.yo(`${where.label} has no file ${path}.`, 'Check the path; it is relative to the root of the target repository.', { input: 'edits' });
-            return bytes;
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/promotion/src/wait-merged.ts
-
-const STATE = `query($owner: String!, $name: String!, $number: Int!) {
-  repository(owner: $owner, name: $name) { pullRequest(number: $number) { state merged mergeCommit { oid } } }
-}`;
-/**
- * The client to wait with: `preferred` (the job's GITHUB_TOKEN, which lives as long as the job) when
- * it can see the pull request, else `fallback` (the token that opened it; an App installation token
- * expires after an hour, so a long wait with it ends in 401).
- */
-async function mergeReader(preferred, fallback, pull, log) {
-    if (!preferred)
-        return fallback;
-    try {
-        await preferred(STATE, { owner: pull.owner, name: pull.repo, number: pull.number });
-        return preferred;
-    }
-    catch (error) {
-        log(`wait-token cannot read ${pull.owner}/${pull.repo}#${pull.number} (${error.message.split('\n')[0]}); waiting with \`token\`, which must outlive the wait.`);
-        return fallback;
-    }
-}
-/**
- * Blocks until the pull request is merged, as a Kubernetes release waits for its promotion PR:
- * a pull request closed without merging, or still open at the timeout, fails the step.
- */
-async function waitForMerge(options) {
-    const sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    const now = options.now ?? Date.now;
-    const started = now();
-    let reminded = started;
-    options.log(`Waiting up to ${(0,src/* formatDuration */.a3)(options.timeoutMs)} for ${options.url} to be merged.`);
-    for (;;) {
-        const result = await options.graphql(STATE, {
-            owner: options.owner,
-            name: options.repo,
-            number: options.number,
-        });
-        const pull = result.repository.pullRequest;
-        const waitedMs = now() - started;
-        if (pull.merged) {
-            options.log(`${options.url} is merged${pull.mergeCommit ? ` as ${pull.mergeCommit.oid.slice(0, 12)}` : ''} after ${(0,src/* formatDuration */.a3)(waitedMs)}.`);
-            return { merged: true, mergeCommit: pull.mergeCommit?.oid, waitedMs };
-        }
-        if (pull.state === 'CLOSED') {
-            throw new src/* UserError */.yo(`${options.url} was closed without being merged, so the promotion did not happen.`, 'Reopen it (or close it on purpose and re-run the release to open a new one).', {
-                input: 'wait-merged',
-            });
-        }
-        if (waitedMs >= options.timeoutMs) {
-            throw new src/* UserError */.yo(`${options.url} was not merged within ${(0,src/* formatDuration */.a3)(options.timeoutMs)}.`, 'Get it reviewed and merged, then re-run this job: it finds the same pull request and waits again. Raise `merge-timeout` to wait longer.', { input: 'merge-timeout' });
-        }
-        if (now() - reminded >= 10 * 60_000) {
-            reminded = now();
-            options.log(`Still waiting for ${options.url} (${(0,src/* formatDuration */.a3)(waitedMs)} so far).`);
-        }
-        await sleep(Math.min(options.intervalMs, Math.max(0, options.timeoutMs - waitedMs)));
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/promotion/src/templates.ts
-
-const PLACEHOLDERS = ['tag', 'tags', 'version', 'name', 'repository', 'run_url', 'images'];
-/** Refuses `{unknown}` before anything is read or sent, naming the input. */
-function checkTemplate(template, input) {
-    const [unknown] = (0,src/* unknownPlaceholders */.hX)(template, PLACEHOLDERS);
-    if (unknown !== undefined)
-        throw new src/* UserError */.yo(`Input \`${input}\` uses {${unknown}}, which relkit does not know.`, `Use ${PLACEHOLDERS.map((p) => `{${p}}`).join(', ')}.`, { input });
-}
-
-// EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
-var create = __nccwpck_require__(7291);
-;// CONCATENATED MODULE: ./packages/promotion/src/plan.ts
-
-
-
-
-
-
-const REPOSITORIES = `query($owner: String!, $name: String!, $base: String!, $hasBase: Boolean!, $forkOwner: String!, $forkName: String!, $hasFork: Boolean!, $branch: String!) {
-  target: repository(owner: $owner, name: $name) {
-    nameWithOwner
-    defaultBranchRef { name target { oid } }
-    base: ref(qualifiedName: $base) @include(if: $hasBase) { name target { oid } }
-    merged: pullRequests(headRefName: $branch, states: [MERGED], first: 20) { nodes { number url baseRefName headRepository { nameWithOwner } } }
-  }
-  fork: repository(owner: $forkOwner, name: $forkName) @include(if: $hasFork) { nameWithOwner isFork parent { nameWithOwner } }
-}`;
-function imagesList(digests) {
-    return digests.map((d) => `- \`${d.image}:${d.tag}\` → \`${d.digest}\``).join('\n');
-}
-/** Groups digests by image and digest, tags in the order given: one manifest line per digest. */
-function promotionsOf(digests) {
-    const grouped = new Map();
-    for (const d of digests) {
-        const key = `${d.image}@${d.digest}`;
-        const entry = grouped.get(key) ?? { name: d.image, digest: d.digest, tags: [] };
-        entry.tags.push(d.tag);
-        grouped.set(key, entry);
-    }
-    return [...grouped.values()];
-}
-async function readRepositories(clients, request) {
-    const target = `${request.owner}/${request.repo}`;
-    const answer = await clients
-        .graphql(REPOSITORIES, {
-        owner: request.owner,
-        name: request.repo,
-        base: `refs/heads/${request.base ?? ''}`,
-        hasBase: request.base !== undefined,
-        forkOwner: request.fork?.owner ?? '',
-        forkName: request.fork?.repo ?? '',
-        hasFork: request.fork !== undefined,
-        branch: request.branch,
-    })
-        .catch((error) => {
-        throw (0,src/* explainGitHubError */.Pm)(error, `read ${target}${request.fork ? ` and ${request.fork.owner}/${request.fork.repo}` : ''}`, 'contents: read and pull-requests: read on the target repository (a token of another repository needs an App or a PAT)');
-    });
-    if (!answer.target)
-        throw new src/* UserError */.yo(`Repository ${target} does not exist, or the token cannot read it.`, 'Check `repository` and give a `token` that can read it.', { input: 'repository' });
-    const ref = request.base !== undefined ? answer.target.base : answer.target.defaultBranchRef;
-    if (!ref) {
-        throw new src/* UserError */.yo(`${request.base !== undefined ? `Branch ${request.base}` : 'The default branch'} does not exist in ${target}.`, 'Set `base` to the branch the promotion pull request targets.', { input: 'base' });
-    }
-    if (request.fork) {
-        const forkName = `${request.fork.owner}/${request.fork.repo}`;
-        if (!answer.fork)
-            throw new src/* UserError */.yo(`The fork ${forkName} does not exist, or the token cannot read it.`, `Fork ${target} to ${request.fork.owner} on GitHub first (or fix \`fork\`).`, { input: 'fork' });
-        if (!answer.fork.isFork || answer.fork.parent?.nameWithOwner.toLowerCase() !== target.toLowerCase()) {
-            throw new src/* UserError */.yo(`${forkName} is not a fork of ${target}, so a pull request cannot come from it.`, `Set \`fork\` to a fork of ${target} (e.g. your-user or your-user/${request.repo}).`, {
-                input: 'fork',
-            });
-        }
-    }
-    return { base: ref === answer.target.defaultBranchRef ? ref.name : request.base, baseSha: ref.target.oid, merged: answer.target.merged };
-}
-/**
- * Reads the target repository's files at the base branch through the API and works out the
- * promotion (manifest digests, file edits, the pull request's texts) without writing anything.
- */
-async function planPromotion(clients, request) {
-    const target = `${request.owner}/${request.repo}`;
-    const head = request.fork ?? { owner: request.owner, repo: request.repo };
-    const { base, baseSha, merged } = await readRepositories(clients, request);
-    const source = repositoryFiles(clients, { owner: request.owner, repo: request.repo, commit: baseSha, label: `${target}@${base}` });
-    const literal = [request.manifest?.path, ...(request.edits?.entries ?? []).map((e) => e.pattern)].filter((p) => p !== undefined && !/[*?[\]{}]/.test(p));
-    const [digests] = await Promise.all([
-        request.manifest ? resolveStagingDigests({ images: request.manifest.images, tags: request.tags, given: request.manifest.given, client: request.manifest.registry }) : Promise.resolve([]),
-        source.prefetch(literal.map((p) => p.replace(/^\.\//, ''))),
-    ]);
-    const files = [];
-    let manifestChanges = [];
-    let alreadyPromoted = [];
-    if (request.manifest) {
-        const path = request.manifest.path.replace(/^\.\//, '');
-        if ((await source.resolve(path, 'promoter-manifest')).length === 0) {
-            throw new src/* UserError */.yo(`${target}@${base} has no ${path}.`, 'Set `promoter-manifest` to the path of the images.yaml in the target repository, e.g. registry.k8s.io/images/k8s-staging-PROJECT/images.yaml.', { input: 'promoter-manifest' });
-        }
-        const bytes = await source.read(path);
-        const text = (0,version_files_src/* decodeSource */.E4)(path, bytes);
-        const edited = promoteInManifest(text, promotionsOf(digests));
-        manifestChanges = edited.changes;
-        alreadyPromoted = edited.present;
-        if (edited.text !== text.text) {
-            files.push({
-                path,
-                contents: (0,version_files_src/* encodeSource */.U0)(text, edited.text),
-                diff: (0,create/* createTwoFilesPatch */.ss)(`a/${path}`, `b/${path}`, text.text, edited.text, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''),
-            });
-        }
-    }
-    if (request.edits) {
-        const tag = request.tags[0];
-        const plan = await (0,version_files_src/* planBump */.m3)({
-            source,
-            entries: request.edits.entries,
-            version: tag.replace(/^v/, ''),
-            current: { kind: 'files' },
-            tagPrefix: tag.startsWith('v') ? 'v' : '',
-            date: request.edits.date,
-            // The target repository is someone else's: an older release line may be promoted after a newer one.
-            allowDowngrade: true,
-        });
-        for (const file of plan.files) {
-            if (files.some((f) => f.path === file.path)) {
-                throw new src/* UserError */.yo(`${file.path} is both the promoter manifest and a file in \`edits\`.`, 'Remove it from `edits`: the manifest is edited from `images` and `tags`.', { input: 'edits' });
-            }
-            files.push({ path: file.path, contents: file.after, diff: file.diff });
-        }
-    }
-    const values = {
-        tag: request.tags[0],
-        tags: request.tags.join(', '),
-        version: request.tags[0].replace(/^v/, ''),
-        name: request.name,
-        repository: target,
-        run_url: request.runUrl,
-        images: digests.length > 0 ? imagesList(digests) : files.map((f) => `- \`${f.path}\``).join('\n'),
-    };
-    return {
-        base,
-        baseSha,
-        headRepository: `${head.owner}/${head.repo}`,
-        merged,
-        digests,
-        manifestChanges,
-        alreadyPromoted,
-        files,
-        title: (0,src/* fillPlaceholders */.Ct)(request.title, values),
-        body: (0,src/* fillPlaceholders */.Ct)(request.body, values),
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/promotion/src/run.ts
-
-
-
-/**
- * Plans the promotion (reads only), then keeps exactly one pull request from the promotion branch
- * up to date with it; optionally waits for a human to merge it.
- */
-async function runPromotion(clients, request) {
-    return applyPromotion(clients, request, await planPromotion(clients, request));
-}
-async function applyPromotion(clients, request, plan) {
-    const target = `${request.owner}/${request.repo}`;
-    const { base, baseSha, merged, files, title, body } = plan;
-    const result = {
-        base,
-        baseSha,
-        headRepository: plan.headRepository,
-        digests: plan.digests,
-        manifestChanges: plan.manifestChanges,
-        alreadyPromoted: plan.alreadyPromoted,
-        files: files.map((f) => ({ path: f.path, diff: f.diff })),
-        title,
-        body,
-        operation: 'unchanged',
-        proposal: undefined,
-        pullRequest: undefined,
-        merged: undefined,
-    };
-    if (files.length === 0) {
-        // Everything is on the base branch already: most often the promotion pull request was merged.
-        const pr = merged.nodes.find((p) => p.baseRefName === base && p.headRepository?.nameWithOwner.toLowerCase() === result.headRepository.toLowerCase());
-        clients.log(`${target}@${base} already promotes ${request.tags.join(', ')}: nothing to change${pr ? ` (merged in #${pr.number})` : ''}.`);
-        if (pr)
-            result.pullRequest = { number: pr.number, url: pr.url, state: 'merged' };
-        if (request.wait)
-            result.merged = pr !== undefined;
-        return result;
-    }
-    for (const file of files)
-        clients.log(`${file.path}:\n${file.diff}`);
-    const [headline, ...rest] = title.split('\n');
-    const proposal = await (0,changes_src/* proposeChanges */.Gn)(clients, {
-        owner: request.owner,
-        repo: request.repo,
-        head: request.fork,
-        base,
-        branch: request.branch,
-        branchInput: 'branch',
-        startPoint: baseSha,
-        message: { headline: headline, body: [rest.join('\n').trim(), body].filter(Boolean).join('\n\n') },
-        files,
-        title,
-        body,
-        labels: request.labels,
-        reviewers: request.reviewers,
-        teamReviewers: request.teamReviewers,
-        draft: request.draft,
-    });
-    result.proposal = proposal;
-    result.operation = proposal.pullRequest.status === 'opened' ? 'created' : proposal.pullRequest.status;
-    if (proposal.pullRequest.number !== undefined && proposal.pullRequest.url !== undefined)
-        result.pullRequest = { number: proposal.pullRequest.number, url: proposal.pullRequest.url, state: 'open' };
-    if (request.wait && result.pullRequest && !clients.writes.mock) {
-        const pull = { owner: request.owner, repo: request.repo, number: result.pullRequest.number };
-        const graphql = await mergeReader(request.wait.graphql, clients.graphql, pull, clients.log);
-        const waited = await waitForMerge({ ...pull, url: result.pullRequest.url, timeoutMs: request.wait.timeoutMs, intervalMs: request.wait.intervalMs, graphql, log: clients.log });
-        result.merged = waited.merged;
-        result.pullRequest.state = 'merged';
-    }
-    return result;
-}
-
-;// CONCATENATED MODULE: ./packages/promotion/src/index.ts
-
-
-
-
-
-
-
-
-
-
-
-/***/ }),
-
-/***/ 4416:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  ct: () => (/* reexport */ applyEdits),
-  E4: () => (/* reexport */ decodeSource),
-  U0: () => (/* reexport */ encodeSource),
-  rv: () => (/* reexport */ lineColumn),
-  F9: () => (/* reexport */ spec_parseSpec),
-  m3: () => (/* reexport */ plan_planBump)
-});
-
-// UNUSED EXPORTS: BUMPS, PRESETS, checkPresetNames, describeChoice, detectVersionFiles, expandPreset, parseSpecLine, runBumpVersionFiles, workspaceFiles, writeFilesAtomically
-
-// EXTERNAL MODULE: ./node_modules/diff/libesm/patch/create.js + 2 modules
-var create = __nccwpck_require__(7291);
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 2 modules
-var src = __nccwpck_require__(6163);
-;// CONCATENATED MODULE: ./packages/version-files/src/source-file.ts
-
-function decodeSource(path, bytes) {
-    if (bytes.includes(0)) {
-        throw new src/* UserError */.yo(`${path} is a binary file.`, 'Remove it from `files`; only text files can be bumped.', { input: 'files' });
-    }
-    const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-    return { path, bom, text: bytes.toString('utf8', bom ? 3 : 0) };
-}
-function encodeSource(source, text) {
-    const body = Buffer.from(text, 'utf8');
-    return source.bom ? Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), body]) : body;
-}
-/** 1-based line and column of an offset. */
-/** Offsets where each line starts, per text: every scalar of a 100-document manifest asks for its line. */
-const lineStarts = new Map();
-function startsOf(text) {
-    let starts = lineStarts.get(text);
-    if (!starts) {
-        starts = [0];
-        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
-            starts.push(i + 1);
-        // Texts come and go with the files of one run; a small memo is enough to make lookups O(log n).
-        if (lineStarts.size > 64)
-            lineStarts.clear();
-        lineStarts.set(text, starts);
-    }
-    return starts;
-}
-function lineColumn(text, offset) {
-    const starts = startsOf(text);
-    const at = Math.max(0, Math.min(offset, text.length));
-    let low = 0;
-    let high = starts.length - 1;
-    while (low < high) {
-        const mid = (low + high + 1) >> 1;
-        if (starts[mid] <= at)
-            low = mid;
-        else
-            high = mid - 1;
-    }
-    return { line: low + 1, column: at - starts[low] + 1 };
-}
-function syntaxError(path, format, line, column, message) {
-    return new src/* UserError */.yo(`${path}:${line}:${column}: not valid ${format}: ${message}`, `Fix the ${format} syntax at line ${line}, column ${column} (nothing was changed), or remove the file from \`files\`.`, { input: 'files' });
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/edits.ts
-
-
-/**
- * Applies non-overlapping edits. Two selectors asking for the same change (an anchor and its alias,
- * say) is fine; two asking for different changes to the same bytes is an error, not a coin toss.
- */
-function applyEdits(path, text, edits) {
-    const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
-    const unique = [];
-    for (const edit of sorted) {
-        const last = unique.at(-1);
-        if (last && last.start === edit.start && last.end === edit.end && last.replacement === edit.replacement)
-            continue;
-        if (last && edit.start < last.end) {
-            const { line } = lineColumn(text, edit.start);
-            throw new src/* UserError */.yo(`${path} line ${line}: \`${last.by}\` and \`${edit.by}\` both change the same text, differently.`, 'Remove one of the two selectors from `files` (or the preset you combined with it).', { input: 'files' });
-        }
-        unique.push(edit);
-    }
-    let result = '';
-    let cursor = 0;
-    for (const edit of unique) {
-        result += text.slice(cursor, edit.start) + edit.replacement;
-        cursor = edit.end;
-    }
-    return result + text.slice(cursor);
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/key-path.ts
-
-function parseKeyPath(text, where) {
-    const steps = [];
-    let i = 0;
-    const fail = (why) => {
-        throw new src/* UserError */.yo(`${where}: the key path "${text}" ${why}.`, 'Write key paths as dotted keys with optional filters, e.g. `version`, `dependencies[name=crds].version`, `workspace.dependencies.*[path].version` or `metadata.annotations["example.com/version"]`.', { input: 'files' });
-    };
-    const readQuoted = () => {
-        const quote = text[i];
-        let value = '';
-        i++;
-        while (i < text.length && text[i] !== quote) {
-            if (text[i] === '\\' && quote === '"')
-                i++;
-            value += text[i] ?? '';
-            i++;
-        }
-        if (text[i] !== quote)
-            fail('has an unclosed quote');
-        i++;
-        return value;
-    };
-    while (i < text.length) {
-        const c = text[i];
-        if (c === '.') {
-            if (i === 0 || text[i + 1] === undefined || text[i + 1] === '.')
-                fail('has an empty key');
-            i++;
-            continue;
-        }
-        if (c === '[') {
-            i++;
-            if (text[i] === '"' || text[i] === "'") {
-                steps.push({ type: 'key', name: readQuoted() });
-            }
-            else {
-                const close = text.indexOf(']', i);
-                if (close < 0)
-                    fail('has an unclosed [');
-                const inner = text.slice(i, close).trim();
-                i = close;
-                if (/^\d+$/.test(inner))
-                    steps.push({ type: 'index', index: Number(inner) });
-                else {
-                    const eq = inner.indexOf('=');
-                    const key = (eq < 0 ? inner : inner.slice(0, eq)).trim();
-                    if (!key)
-                        fail('has an empty filter []');
-                    const raw = eq < 0 ? undefined : inner.slice(eq + 1).trim();
-                    steps.push({ type: 'filter', key, value: raw?.replace(/^(["'])(.*)\1$/, '$2') });
-                }
-            }
-            if (text[i] !== ']')
-                fail('has an unclosed [');
-            i++;
-            continue;
-        }
-        if (c === '"' || c === "'") {
-            steps.push({ type: 'key', name: readQuoted() });
-            continue;
-        }
-        let name = '';
-        while (i < text.length && !'.[]"\''.includes(text[i]))
-            name += text[i++];
-        name = name.trim();
-        if (!name)
-            fail('has an empty key');
-        steps.push(name === '*' ? { type: 'any' } : { type: 'key', name });
-    }
-    if (steps.length === 0)
-        fail('is empty');
-    return steps;
-}
-function formatKeyPath(steps) {
-    return steps
-        .map((s, n) => {
-        switch (s.type) {
-            case 'key':
-                return /^[\w-]+$/.test(s.name) ? `${n === 0 ? '' : '.'}${s.name}` : `[${JSON.stringify(s.name)}]`;
-            case 'any':
-                return `${n === 0 ? '' : '.'}*`;
-            case 'index':
-                return `[${s.index}]`;
-            case 'filter':
-                return s.value === undefined ? `[${s.key}]` : `[${s.key}=${s.value}]`;
-        }
-    })
-        .join('');
-}
-function child(node, key) {
-    return node.kind === 'map' ? node.entries.find(([k]) => k === key)?.[1] : undefined;
-}
-function matchesFilter(node, key, value) {
-    const found = child(node, key);
-    if (!found)
-        return false;
-    if (value === undefined)
-        return true;
-    return found.kind === 'scalar' && String(found.value) === value;
-}
-/** Every node the path selects; an empty list when nothing matches. */
-function resolveKeyPath(root, steps) {
-    let current = [{ node: root, path: '' }];
-    const join = (base, key) => (/^[\w-]+$/.test(key) ? (base ? `${base}.${key}` : key) : `${base}[${JSON.stringify(key)}]`);
-    for (const step of steps) {
-        const next = [];
-        for (const { node, path } of current) {
-            switch (step.type) {
-                case 'key': {
-                    const found = child(node, step.name);
-                    if (found)
-                        next.push({ node: found, path: join(path, step.name) });
-                    break;
-                }
-                case 'any':
-                    if (node.kind === 'map')
-                        for (const [k, v] of node.entries)
-                            next.push({ node: v, path: join(path, k) });
-                    if (node.kind === 'seq')
-                        node.items.forEach((v, n) => next.push({ node: v, path: `${path}[${n}]` }));
-                    break;
-                case 'index':
-                    if (node.kind === 'seq' && node.items[step.index])
-                        next.push({ node: node.items[step.index], path: `${path}[${step.index}]` });
-                    break;
-                case 'filter':
-                    if (node.kind === 'seq')
-                        node.items.forEach((v, n) => matchesFilter(v, step.key, step.value) && next.push({ node: v, path: `${path}[${n}]` }));
-                    else if (matchesFilter(node, step.key, step.value))
-                        next.push({ node, path });
-                    break;
-            }
-        }
-        current = next;
-    }
-    return current;
-}
-/** The keys that do exist where a path stopped matching, so the error can show what was meant. */
-function existingKeysNear(root, steps) {
-    for (let n = steps.length - 1; n >= 0; n--) {
-        const parents = resolveKeyPath(root, steps.slice(0, n));
-        if (parents.length === 0)
-            continue;
-        const keys = new Set();
-        for (const { node, path } of parents) {
-            const prefix = path ? `${path}.` : '';
-            if (node.kind === 'map')
-                for (const [k] of node.entries)
-                    keys.add(`${prefix}${k}`);
-            if (node.kind === 'seq')
-                node.items.forEach((_, i) => keys.add(`${path}[${i}]`));
-        }
-        return [...keys].slice(0, 20);
-    }
-    return [];
-}
-
-;// CONCATENATED MODULE: ./node_modules/toml-eslint-parser/lib/chunk-15K8U1wQ.mjs
-//#region rolldown:runtime
-var __defProp = Object.defineProperty;
-var __exportAll = (all, symbols) => {
-	let target = {};
-	for (var name in all) {
-		__defProp(target, name, {
-			get: all[name],
-			enumerable: true
-		});
-	}
-	if (symbols) {
-		__defProp(target, Symbol.toStringTag, { value: "Module" });
-	}
-	return target;
-};
-
-//#endregion
-
-;// CONCATENATED MODULE: ./node_modules/eslint-visitor-keys/lib/visitor-keys.js
-/* eslint-disable jsdoc/valid-types -- doesn't allow `readonly`.
-   TODO: remove eslint-disable when https://github.com/jsdoc-type-pratt-parser/jsdoc-type-pratt-parser/issues/164 is fixed
-*/
-/**
- * @typedef {{ readonly [type: string]: ReadonlyArray<string> }} VisitorKeys
- */
-/* eslint-enable jsdoc/valid-types -- doesn't allow `readonly string[]`. TODO: check why */
-
-/**
- * @type {VisitorKeys}
- */
-const KEYS = {
-	ArrayExpression: ["elements"],
-	ArrayPattern: ["elements"],
-	ArrowFunctionExpression: ["params", "body"],
-	AssignmentExpression: ["left", "right"],
-	AssignmentPattern: ["left", "right"],
-	AwaitExpression: ["argument"],
-	BinaryExpression: ["left", "right"],
-	BlockStatement: ["body"],
-	BreakStatement: ["label"],
-	CallExpression: ["callee", "arguments"],
-	CatchClause: ["param", "body"],
-	ChainExpression: ["expression"],
-	ClassBody: ["body"],
-	ClassDeclaration: ["id", "superClass", "body"],
-	ClassExpression: ["id", "superClass", "body"],
-	ConditionalExpression: ["test", "consequent", "alternate"],
-	ContinueStatement: ["label"],
-	DebuggerStatement: [],
-	DoWhileStatement: ["body", "test"],
-	EmptyStatement: [],
-	ExperimentalRestProperty: ["argument"],
-	ExperimentalSpreadProperty: ["argument"],
-	ExportAllDeclaration: ["exported", "source", "attributes"],
-	ExportDefaultDeclaration: ["declaration"],
-	ExportNamedDeclaration: [
-		"declaration",
-		"specifiers",
-		"source",
-		"attributes",
-	],
-	ExportSpecifier: ["local", "exported"],
-	ExpressionStatement: ["expression"],
-	ForInStatement: ["left", "right", "body"],
-	ForOfStatement: ["left", "right", "body"],
-	ForStatement: ["init", "test", "update", "body"],
-	FunctionDeclaration: ["id", "params", "body"],
-	FunctionExpression: ["id", "params", "body"],
-	Identifier: [],
-	IfStatement: ["test", "consequent", "alternate"],
-	ImportAttribute: ["key", "value"],
-	ImportDeclaration: ["specifiers", "source", "attributes"],
-	ImportDefaultSpecifier: ["local"],
-	ImportExpression: ["source", "options"],
-	ImportNamespaceSpecifier: ["local"],
-	ImportSpecifier: ["imported", "local"],
-	JSXAttribute: ["name", "value"],
-	JSXClosingElement: ["name"],
-	JSXClosingFragment: [],
-	JSXElement: ["openingElement", "children", "closingElement"],
-	JSXEmptyExpression: [],
-	JSXExpressionContainer: ["expression"],
-	JSXFragment: ["openingFragment", "children", "closingFragment"],
-	JSXIdentifier: [],
-	JSXMemberExpression: ["object", "property"],
-	JSXNamespacedName: ["namespace", "name"],
-	JSXOpeningElement: ["name", "attributes"],
-	JSXOpeningFragment: [],
-	JSXSpreadAttribute: ["argument"],
-	JSXSpreadChild: ["expression"],
-	JSXText: [],
-	LabeledStatement: ["label", "body"],
-	Literal: [],
-	LogicalExpression: ["left", "right"],
-	MemberExpression: ["object", "property"],
-	MetaProperty: ["meta", "property"],
-	MethodDefinition: ["key", "value"],
-	NewExpression: ["callee", "arguments"],
-	ObjectExpression: ["properties"],
-	ObjectPattern: ["properties"],
-	PrivateIdentifier: [],
-	Program: ["body"],
-	Property: ["key", "value"],
-	PropertyDefinition: ["key", "value"],
-	RestElement: ["argument"],
-	ReturnStatement: ["argument"],
-	SequenceExpression: ["expressions"],
-	SpreadElement: ["argument"],
-	StaticBlock: ["body"],
-	Super: [],
-	SwitchCase: ["test", "consequent"],
-	SwitchStatement: ["discriminant", "cases"],
-	TaggedTemplateExpression: ["tag", "quasi"],
-	TemplateElement: [],
-	TemplateLiteral: ["quasis", "expressions"],
-	ThisExpression: [],
-	ThrowStatement: ["argument"],
-	TryStatement: ["block", "handler", "finalizer"],
-	UnaryExpression: ["argument"],
-	UpdateExpression: ["argument"],
-	VariableDeclaration: ["declarations"],
-	VariableDeclarator: ["id", "init"],
-	WhileStatement: ["test", "body"],
-	WithStatement: ["object", "body"],
-	YieldExpression: ["argument"],
-};
-
-// Types.
-const NODE_TYPES = Object.keys(KEYS);
-
-// Freeze the keys.
-for (const type of NODE_TYPES) {
-	Object.freeze(KEYS[type]);
-}
-Object.freeze(KEYS);
-
-/* harmony default export */ const visitor_keys = (KEYS);
-
-;// CONCATENATED MODULE: ./node_modules/eslint-visitor-keys/lib/index.js
-/**
- * @author Toru Nagashima <https://github.com/mysticatea>
- * See LICENSE file in root directory for full license.
- */
-
-
-/**
- * @typedef {import('./visitor-keys.js').VisitorKeys} VisitorKeys
- */
-
-// List to ignore keys.
-const KEY_BLACKLIST = new Set([
-	"parent",
-	"leadingComments",
-	"trailingComments",
-]);
-
-/**
- * Check whether a given key should be used or not.
- * @param {string} key The key to check.
- * @returns {boolean} `true` if the key should be used.
- */
-function filterKey(key) {
-	return !KEY_BLACKLIST.has(key) && key[0] !== "_";
-}
-
-/* eslint-disable jsdoc/valid-types -- doesn't allow `readonly`.
-   TODO: remove eslint-disable when https://github.com/jsdoc-type-pratt-parser/jsdoc-type-pratt-parser/issues/164 is fixed
-*/
-/**
- * Get visitor keys of a given node.
- * @param {Object} node The AST node to get keys.
- * @returns {readonly string[]} Visitor keys of the node.
- */
-function getKeys(node) {
-	return Object.keys(node).filter(filterKey);
-}
-/* eslint-enable jsdoc/valid-types -- doesn't allow `readonly` */
-
-/**
- * Make the union set with `KEYS` and given keys.
- * @param {VisitorKeys} additionalKeys The additional keys.
- * @returns {VisitorKeys} The union set.
- */
-function unionWith(additionalKeys) {
-	const retv =
-		/** @type {{ [type: string]: ReadonlyArray<string> }} */
-		(Object.assign({}, visitor_keys));
-
-	for (const type of Object.keys(additionalKeys)) {
-		if (Object.hasOwn(retv, type)) {
-			const keys = new Set(additionalKeys[type]);
-
-			for (const key of retv[type]) {
-				keys.add(key);
-			}
-
-			retv[type] = Object.freeze(Array.from(keys));
-		} else {
-			retv[type] = Object.freeze(Array.from(additionalKeys[type]));
-		}
-	}
-
-	return Object.freeze(retv);
-}
-
-
-
-;// CONCATENATED MODULE: ./node_modules/toml-eslint-parser/lib/index.mjs
-
-
-
-//#region src/internal-utils/index.ts
-/**
-* Get the last element from given array
-*/
-function last(arr) {
-	return arr[arr.length - 1] ?? null;
-}
-/**
-* Node to key name
-*/
-function toKeyName(node) {
-	return node.type === "TOMLBare" ? node.name : node.value;
-}
-
-//#endregion
-//#region src/parser-options.ts
-var TOMLVerImpl = class {
-	constructor(major, minor) {
-		this.major = major;
-		this.minor = minor;
-	}
-	lt(major, minor) {
-		return this.major < major || this.major === major && this.minor < minor;
-	}
-	gte(major, minor) {
-		return this.major > major || this.major === major && this.minor >= minor;
-	}
-};
-const TOML_VERSION_1_0 = new TOMLVerImpl(1, 0);
-const TOML_VERSION_1_1 = new TOMLVerImpl(1, 1);
-const DEFAULT_TOML_VERSION = TOML_VERSION_1_1;
-const SUPPORTED_TOML_VERSIONS = {
-	"1.0": TOML_VERSION_1_0,
-	"1.0.0": TOML_VERSION_1_0,
-	"1.1": TOML_VERSION_1_1,
-	"1.1.0": TOML_VERSION_1_1,
-	latest: TOML_VERSION_1_1,
-	next: TOML_VERSION_1_1
-};
-/**
-* Get TOML version object from given TOML version string.
-*/
-function getTOMLVer(v) {
-	return v && SUPPORTED_TOML_VERSIONS[v] || DEFAULT_TOML_VERSION;
-}
-
-//#endregion
-//#region src/errors.ts
-const MESSAGES = {
-	"unterminated-string": "Unterminated string constant",
-	"unterminated-table-key": "Unterminated table-key",
-	"unterminated-array": "Unterminated array",
-	"unterminated-inline-table": "Unterminated inline table",
-	"missing-key": "Empty bare keys are not allowed",
-	"missing-newline": "Must be a newline",
-	"missing-equals-sign": "Expected equal (=) token",
-	"missing-value": "Unspecified values are invalid",
-	"missing-comma": "Expected comma (,) token",
-	"dupe-keys": "Defining a key multiple times is invalid",
-	"unexpected-char": "Unexpected character",
-	"unexpected-token": "Unexpected token",
-	"invalid-control-character": "Control characters (codes < 0x1f and 0x7f) are not allowed",
-	"invalid-comment-character": "Invalid code point {{cp}} within comments",
-	"invalid-key-value-newline": "The key, equals sign, and value must be on the same line",
-	"invalid-inline-table-newline": "No newlines are allowed between the curly braces unless they are valid within a value",
-	"invalid-underscore": "Underscores are allowed between digits",
-	"invalid-space": "Unexpected spaces",
-	"invalid-three-quotes": "Three or more quotes are not permitted",
-	"invalid-date": "Unexpected invalid date",
-	"invalid-time": "Unexpected invalid time",
-	"invalid-leading-zero": "Leading zeros are not allowed",
-	"invalid-trailing-comma-in-inline-table": "Trailing comma is not permitted in an inline table",
-	"invalid-char-in-escape-sequence": "Invalid character in escape sequence",
-	"invalid-consecutive-dots-in-key": "Consecutive dots are not permitted in keys",
-	"invalid-code-point": "Invalid code point {{cp}}",
-	"invalid-trailing-dot-in-key": "Keys cannot end with a dot",
-	"invalid-leading-dot-in-key": "Keys cannot start with a dot"
-};
-/**
-* Get message from error code
-*/
-function getMessage(code, data) {
-	if (data) return MESSAGES[code].replace(/\{\{(.*?)\}\}/gu, (_, name$2) => {
-		if (name$2 in data) return data[name$2];
-		return `{{${name$2}}}`;
-	});
-	return MESSAGES[code];
-}
-/**
-* TOML parse errors.
-*/
-var ParseError = class extends SyntaxError {
-	/**
-	* Initialize this ParseError instance.
-	*
-	*/
-	constructor(code, offset, line, column, data) {
-		super(getMessage(code, data));
-		this.index = offset;
-		this.lineNumber = line;
-		this.column = column;
-	}
-};
-
-//#endregion
-//#region src/tokenizer/code-point.ts
-const CodePoint = {
-	EOF: -1,
-	NULL: 0,
-	SOH: 1,
-	BACKSPACE: 8,
-	TABULATION: 9,
-	LINE_FEED: 10,
-	FORM_FEED: 12,
-	CARRIAGE_RETURN: 13,
-	ESCAPE: 27,
-	SO: 14,
-	US: 31,
-	SPACE: 32,
-	QUOTATION_MARK: 34,
-	HASH: 35,
-	SINGLE_QUOTE: 39,
-	PLUS_SIGN: 43,
-	COMMA: 44,
-	DASH: 45,
-	DOT: 46,
-	DIGIT_0: 48,
-	DIGIT_1: 49,
-	DIGIT_2: 50,
-	DIGIT_3: 51,
-	DIGIT_7: 55,
-	DIGIT_9: 57,
-	COLON: 58,
-	EQUALS_SIGN: 61,
-	LATIN_CAPITAL_A: 65,
-	LATIN_CAPITAL_E: 69,
-	LATIN_CAPITAL_F: 70,
-	LATIN_CAPITAL_T: 84,
-	LATIN_CAPITAL_U: 85,
-	LATIN_CAPITAL_Z: 90,
-	LEFT_BRACKET: 91,
-	BACKSLASH: 92,
-	RIGHT_BRACKET: 93,
-	UNDERSCORE: 95,
-	LATIN_SMALL_A: 97,
-	LATIN_SMALL_B: 98,
-	LATIN_SMALL_E: 101,
-	LATIN_SMALL_F: 102,
-	LATIN_SMALL_I: 105,
-	LATIN_SMALL_L: 108,
-	LATIN_SMALL_N: 110,
-	LATIN_SMALL_O: 111,
-	LATIN_SMALL_R: 114,
-	LATIN_SMALL_S: 115,
-	LATIN_SMALL_T: 116,
-	LATIN_SMALL_U: 117,
-	LATIN_SMALL_X: 120,
-	LATIN_SMALL_Z: 122,
-	LEFT_BRACE: 123,
-	RIGHT_BRACE: 125,
-	TILDE: 126,
-	DELETE: 127,
-	PAD: 128,
-	SUPERSCRIPT_TWO: 178,
-	SUPERSCRIPT_THREE: 179,
-	SUPERSCRIPT_ONE: 185,
-	VULGAR_FRACTION_ONE_QUARTER: 188,
-	VULGAR_FRACTION_THREE_QUARTERS: 190,
-	LATIN_CAPITAL_LETTER_A_WITH_GRAVE: 192,
-	LATIN_CAPITAL_LETTER_O_WITH_DIAERESIS: 214,
-	LATIN_CAPITAL_LETTER_O_WITH_STROKE: 216,
-	LATIN_SMALL_LETTER_O_WITH_DIAERESIS: 246,
-	LATIN_SMALL_LETTER_O_WITH_STROKE: 248,
-	GREEK_SMALL_REVERSED_DOTTED_LUNATE_SIGMA_SYMBOL: 891,
-	GREEK_CAPITAL_LETTER_YOT: 895,
-	CP_1FFF: 8191,
-	ZERO_WIDTH_NON_JOINER: 8204,
-	ZERO_WIDTH_JOINER: 8205,
-	UNDERTIE: 8255,
-	CHARACTER_TIE: 8256,
-	SUPERSCRIPT_ZERO: 8304,
-	CP_218F: 8591,
-	CIRCLED_DIGIT_ONE: 9312,
-	NEGATIVE_CIRCLED_DIGIT_ZERO: 9471,
-	GLAGOLITIC_CAPITAL_LETTER_AZU: 11264,
-	CP_2FEF: 12271,
-	IDEOGRAPHIC_COMMA: 12289,
-	CP_D7FF: 55295,
-	CP_E000: 57344,
-	CJK_COMPATIBILITY_IDEOGRAPH_F900: 63744,
-	ARABIC_LIGATURE_SALAAMUHU_ALAYNAA: 64975,
-	ARABIC_LIGATURE_SALLA_USED_AS_KORANIC_STOP_SIGN_ISOLATED_FORM: 65008,
-	REPLACEMENT_CHARACTER: 65533,
-	LINEAR_B_SYLLABLE_B008_A: 65536,
-	CP_EFFFF: 983039,
-	CP_10FFFF: 1114111
-};
-/**
-* Check whether the code point is a control character.
-*/
-function isControl(cp) {
-	return cp >= CodePoint.NULL && cp <= CodePoint.US;
-}
-/**
-* Check whether the code point is a whitespace.
-*/
-function isWhitespace(cp) {
-	return cp === CodePoint.TABULATION || cp === CodePoint.SPACE;
-}
-/**
-* Check whether the code point is a end of line.
-*/
-function isEOL(cp) {
-	return cp === CodePoint.LINE_FEED || cp === CodePoint.CARRIAGE_RETURN;
-}
-/**
-* Check whether the code point is an uppercase letter character.
-*/
-function isUpperLetter(cp) {
-	return cp >= CodePoint.LATIN_CAPITAL_A && cp <= CodePoint.LATIN_CAPITAL_Z;
-}
-/**
-* Check whether the code point is a lowercase letter character.
-*/
-function isLowerLetter(cp) {
-	return cp >= CodePoint.LATIN_SMALL_A && cp <= CodePoint.LATIN_SMALL_Z;
-}
-/**
-* Check whether the code point is a letter character.
-*/
-function isLetter(cp) {
-	return isLowerLetter(cp) || isUpperLetter(cp);
-}
-/**
-* Check whether the code point is a digit character.
-*/
-function isDigit(cp) {
-	return cp >= CodePoint.DIGIT_0 && cp <= CodePoint.DIGIT_9;
-}
-/**
-* Check whether the code point is a hex digit character.
-*/
-function isHexDig(cp) {
-	return isDigit(cp) || cp >= CodePoint.LATIN_SMALL_A && cp <= CodePoint.LATIN_SMALL_F || cp >= CodePoint.LATIN_CAPITAL_A && cp <= CodePoint.LATIN_CAPITAL_F;
-}
-/**
-* Check whether the code point is a octal digit character.
-*/
-function isOctalDig(cp) {
-	return cp >= CodePoint.DIGIT_0 && cp <= CodePoint.DIGIT_7;
-}
-/**
-* Check whether the code point is valid code point.
-*
-* see
-* - https://unicode.org/glossary/#unicode_scalar_value
-* - https://toml.io/en/v1.0.0#string
-*/
-function isUnicodeScalarValue(cp) {
-	return cp >= 0 && cp <= 55295 || cp >= 57344 && cp <= 1114111;
-}
-
-//#endregion
-//#region src/tokenizer/locs.ts
-/**
-* Find the last index of the array that is less than or equal to the value.
-*/
-function sortedLastIndex(array, value) {
-	let low = 0;
-	let high = array.length;
-	while (low < high) {
-		const mid = low + high >>> 1;
-		const val = array[mid];
-		if (val === value) return mid + 1;
-		if (val < value) low = mid + 1;
-		else high = mid;
-	}
-	return low;
-}
-/**
-* A class for getting lines and columns location.
-*/
-var Locations = class {
-	constructor() {
-		this.offsets = [];
-	}
-	addOffset(offset) {
-		for (let i = this.offsets.length - 1; i >= 0; i--) {
-			const element = this.offsets[i];
-			if (element === offset) return;
-			if (element < offset) break;
-		}
-		this.offsets.push(offset);
-	}
-	/**
-	* Calculate the location of the given index.
-	* @param index The index to calculate their location.
-	* @returns The location of the index.
-	*/
-	getLocFromIndex(offset) {
-		const line = sortedLastIndex(this.offsets, offset) + 1;
-		return {
-			line,
-			column: offset - (line === 1 ? 0 : this.offsets[line - 2])
-		};
-	}
-};
-
-//#endregion
-//#region src/tokenizer/code-point-iterator.ts
-var CodePointIterator = class {
-	/**
-	* Initialize this char iterator.
-	*/
-	constructor(text) {
-		this.locs = new Locations();
-		this.lastCodePoint = CodePoint.NULL;
-		this.start = -1;
-		this.end = 0;
-		this.text = text;
-	}
-	next() {
-		if (this.lastCodePoint === CodePoint.EOF) return CodePoint.EOF;
-		return this.lastCodePoint = this.moveAt(this.end);
-	}
-	getLocFromIndex(index) {
-		return this.locs.getLocFromIndex(index);
-	}
-	eat(cp) {
-		if (this.text.codePointAt(this.end) === cp) {
-			this.next();
-			return true;
-		}
-		return false;
-	}
-	moveAt(offset) {
-		this.start = this.end = offset;
-		const cp = this.text.codePointAt(this.start) ?? CodePoint.EOF;
-		if (cp === CodePoint.EOF) {
-			this.end = this.start;
-			return cp;
-		}
-		this.end += cp >= 65536 ? 2 : 1;
-		if (cp === CodePoint.LINE_FEED) this.locs.addOffset(this.end);
-		else if (cp === CodePoint.CARRIAGE_RETURN) {
-			if (this.text.codePointAt(this.end) === CodePoint.LINE_FEED) {
-				this.end++;
-				this.locs.addOffset(this.end);
-			}
-			return CodePoint.LINE_FEED;
-		}
-		return cp;
-	}
-};
-
-//#endregion
-//#region src/tokenizer/tokenizer.ts
-const HAS_BIGINT = typeof BigInt !== "undefined";
-const RADIX_PREFIXES = {
-	16: "0x",
-	10: "",
-	8: "0o",
-	2: "0b"
-};
-const ESCAPES_1_0 = {
-	[CodePoint.QUOTATION_MARK]: CodePoint.QUOTATION_MARK,
-	[CodePoint.BACKSLASH]: CodePoint.BACKSLASH,
-	[CodePoint.LATIN_SMALL_B]: CodePoint.BACKSPACE,
-	[CodePoint.LATIN_SMALL_F]: CodePoint.FORM_FEED,
-	[CodePoint.LATIN_SMALL_N]: CodePoint.LINE_FEED,
-	[CodePoint.LATIN_SMALL_R]: CodePoint.CARRIAGE_RETURN,
-	[CodePoint.LATIN_SMALL_T]: CodePoint.TABULATION
-};
-const ESCAPES_LATEST = {
-	...ESCAPES_1_0,
-	[CodePoint.LATIN_SMALL_E]: CodePoint.ESCAPE
-};
-/**
-* Tokenizer for TOML.
-*/
-var Tokenizer = class {
-	/**
-	* Initialize this tokenizer.
-	*/
-	constructor(text, parserOptions) {
-		this.backCode = false;
-		this.lastCodePoint = CodePoint.NULL;
-		this.state = "DATA";
-		this.token = null;
-		this.tokenStart = -1;
-		this.valuesEnabled = false;
-		this.text = text;
-		this.parserOptions = parserOptions || {};
-		this.codePointIterator = new CodePointIterator(text);
-		this.tomlVersion = getTOMLVer(this.parserOptions.tomlVersion);
-		this.ESCAPES = this.tomlVersion.gte(1, 1) ? ESCAPES_LATEST : ESCAPES_1_0;
-	}
-	get start() {
-		return this.codePointIterator.start;
-	}
-	get end() {
-		return this.codePointIterator.end;
-	}
-	getLocFromIndex(index) {
-		return this.codePointIterator.getLocFromIndex(index);
-	}
-	/**
-	* Report an invalid character error.
-	*/
-	reportParseError(code, data) {
-		const offset = this.codePointIterator.start;
-		const loc = this.codePointIterator.getLocFromIndex(offset);
-		throw new ParseError(code, offset, loc.line, loc.column, data);
-	}
-	/**
-	* Get the next token.
-	*/
-	nextToken() {
-		let token = this.token;
-		if (token != null) {
-			this.token = null;
-			return token;
-		}
-		let cp = this.lastCodePoint;
-		while (cp !== CodePoint.EOF && !this.token) {
-			cp = this.nextCode();
-			const nextState = this[this.state](cp);
-			if (!nextState) throw new Error(`Unknown error: pre state=${this.state}`);
-			this.state = nextState;
-		}
-		token = this.token;
-		this.token = null;
-		return token;
-	}
-	/**
-	* Get the next code point.
-	*/
-	nextCode() {
-		if (this.lastCodePoint === CodePoint.EOF) return CodePoint.EOF;
-		if (this.backCode) {
-			this.backCode = false;
-			return this.lastCodePoint;
-		}
-		return this.lastCodePoint = this.codePointIterator.next();
-	}
-	/**
-	* Eat the next code point.
-	*/
-	eatCode(cp) {
-		if (this.lastCodePoint === CodePoint.EOF) return false;
-		if (this.backCode) {
-			if (this.lastCodePoint === cp) {
-				this.backCode = false;
-				return true;
-			}
-			return false;
-		}
-		return this.codePointIterator.eat(cp);
-	}
-	/**
-	* Moves the character position to the given position.
-	*/
-	moveAt(loc) {
-		if (this.backCode) this.backCode = false;
-		this.lastCodePoint = this.codePointIterator.moveAt(loc);
-	}
-	/**
-	* Back the current code point as the given state.
-	*/
-	back(state) {
-		this.backCode = true;
-		return state;
-	}
-	punctuatorToken() {
-		this.startToken();
-		this.endToken("Punctuator", "end");
-	}
-	startToken() {
-		this.tokenStart = this.codePointIterator.start;
-	}
-	/**
-	* Commit the current token.
-	*/
-	endToken(type, pos, option1, option2) {
-		const { tokenStart } = this;
-		const end = this.codePointIterator[pos];
-		const range = [tokenStart, end];
-		const loc = {
-			start: this.codePointIterator.getLocFromIndex(tokenStart),
-			end: this.codePointIterator.getLocFromIndex(end)
-		};
-		if (type === "Block") this.token = {
-			type,
-			value: this.text.slice(tokenStart + 1, end),
-			range,
-			loc
-		};
-		else {
-			let token;
-			const value = this.text.slice(tokenStart, end);
-			if (type === "BasicString" || type === "LiteralString" || type === "MultiLineBasicString" || type === "MultiLineLiteralString") token = {
-				type,
-				value,
-				string: option1,
-				range,
-				loc
-			};
-			else if (type === "Integer") {
-				const text = option1;
-				token = {
-					type,
-					value,
-					number: parseInt(text, option2),
-					bigint: HAS_BIGINT ? BigInt(RADIX_PREFIXES[option2] + text) : null,
-					range,
-					loc
-				};
-			} else if (type === "Float") token = {
-				type,
-				value,
-				number: option1,
-				range,
-				loc
-			};
-			else if (type === "Boolean") token = {
-				type,
-				value,
-				boolean: option1,
-				range,
-				loc
-			};
-			else if (type === "LocalDate" || type === "LocalTime" || type === "LocalDateTime" || type === "OffsetDateTime") token = {
-				type,
-				value,
-				date: option1,
-				range,
-				loc
-			};
-			else token = {
-				type,
-				value,
-				range,
-				loc
-			};
-			this.token = token;
-		}
-	}
-	DATA(cp) {
-		while (isWhitespace(cp) || isEOL(cp)) cp = this.nextCode();
-		if (cp === CodePoint.HASH) {
-			this.startToken();
-			return "COMMENT";
-		}
-		if (cp === CodePoint.QUOTATION_MARK) {
-			this.startToken();
-			return "BASIC_STRING";
-		}
-		if (cp === CodePoint.SINGLE_QUOTE) {
-			this.startToken();
-			return "LITERAL_STRING";
-		}
-		if (cp === CodePoint.DOT || cp === CodePoint.EQUALS_SIGN || cp === CodePoint.LEFT_BRACKET || cp === CodePoint.RIGHT_BRACKET || cp === CodePoint.LEFT_BRACE || cp === CodePoint.RIGHT_BRACE || cp === CodePoint.COMMA) {
-			this.punctuatorToken();
-			return "DATA";
-		}
-		if (this.valuesEnabled) {
-			if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
-				this.startToken();
-				return "SIGN";
-			}
-			if (cp === CodePoint.LATIN_SMALL_N || cp === CodePoint.LATIN_SMALL_I) {
-				this.startToken();
-				return this.back("NAN_OR_INF");
-			}
-			if (isDigit(cp)) {
-				this.startToken();
-				return this.back("NUMBER");
-			}
-			if (cp === CodePoint.LATIN_SMALL_T || cp === CodePoint.LATIN_SMALL_F) {
-				this.startToken();
-				return this.back("BOOLEAN");
-			}
-		} else if (isUnquotedKeyChar(cp, this.tomlVersion)) {
-			this.startToken();
-			return "BARE";
-		}
-		if (cp === CodePoint.EOF) return "DATA";
-		return this.reportParseError("unexpected-char");
-	}
-	COMMENT(cp) {
-		const processCommentChar = this.tomlVersion.gte(1, 1) ? (c) => {
-			if (!isNonEOL(c)) this.reportParseError("invalid-comment-character", { cp: JSON.stringify(String.fromCodePoint(c)).slice(1, -1) });
-		} : (c) => {
-			if (isControlOtherThanTab(c)) this.reportParseErrorControlChar();
-		};
-		while (!isEOL(cp) && cp !== CodePoint.EOF) {
-			processCommentChar(cp);
-			cp = this.nextCode();
-		}
-		this.endToken("Block", "start");
-		return "DATA";
-	}
-	BARE(cp) {
-		while (isUnquotedKeyChar(cp, this.tomlVersion)) cp = this.nextCode();
-		this.endToken("Bare", "start");
-		return this.back("DATA");
-	}
-	BASIC_STRING(cp) {
-		if (cp === CodePoint.QUOTATION_MARK) {
-			cp = this.nextCode();
-			if (cp === CodePoint.QUOTATION_MARK) return "MULTI_LINE_BASIC_STRING";
-			this.endToken("BasicString", "start", "");
-			return this.back("DATA");
-		}
-		const out = [];
-		while (cp !== CodePoint.QUOTATION_MARK && cp !== CodePoint.EOF && cp !== CodePoint.LINE_FEED) {
-			if (isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
-			if (cp === CodePoint.BACKSLASH) {
-				cp = this.nextCode();
-				const ecp = this.ESCAPES[cp];
-				if (ecp) {
-					out.push(ecp);
-					cp = this.nextCode();
-					continue;
-				} else if (cp === CodePoint.LATIN_SMALL_U) {
-					const code = this.parseUnicode(4);
-					out.push(code);
-					cp = this.nextCode();
-					continue;
-				} else if (cp === CodePoint.LATIN_CAPITAL_U) {
-					const code = this.parseUnicode(8);
-					out.push(code);
-					cp = this.nextCode();
-					continue;
-				} else if (cp === CodePoint.LATIN_SMALL_X && this.tomlVersion.gte(1, 1)) {
-					const code = this.parseUnicode(2);
-					out.push(code);
-					cp = this.nextCode();
-					continue;
-				}
-				return this.reportParseError("invalid-char-in-escape-sequence");
-			}
-			out.push(cp);
-			cp = this.nextCode();
-		}
-		if (cp !== CodePoint.QUOTATION_MARK) return this.reportParseError("unterminated-string");
-		this.endToken("BasicString", "end", String.fromCodePoint(...out));
-		return "DATA";
-	}
-	MULTI_LINE_BASIC_STRING(cp) {
-		const out = [];
-		if (cp === CodePoint.LINE_FEED) cp = this.nextCode();
-		while (cp !== CodePoint.EOF) {
-			if (cp !== CodePoint.LINE_FEED && isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
-			if (cp === CodePoint.QUOTATION_MARK) {
-				const startPos = this.codePointIterator.start;
-				if (this.eatCode(CodePoint.QUOTATION_MARK) && this.eatCode(CodePoint.QUOTATION_MARK)) {
-					if (this.eatCode(CodePoint.QUOTATION_MARK)) {
-						out.push(CodePoint.QUOTATION_MARK);
-						if (this.eatCode(CodePoint.QUOTATION_MARK)) {
-							out.push(CodePoint.QUOTATION_MARK);
-							if (this.eatCode(CodePoint.QUOTATION_MARK)) {
-								this.moveAt(startPos);
-								return this.reportParseError("invalid-three-quotes");
-							}
-						}
-					}
-					this.endToken("MultiLineBasicString", "end", String.fromCodePoint(...out));
-					return "DATA";
-				}
-				this.moveAt(startPos);
-			}
-			if (cp === CodePoint.BACKSLASH) {
-				cp = this.nextCode();
-				const ecp = this.ESCAPES[cp];
-				if (ecp) {
-					out.push(ecp);
-					cp = this.nextCode();
-					continue;
-				} else if (cp === CodePoint.LATIN_SMALL_U) {
-					const code = this.parseUnicode(4);
-					out.push(code);
-					cp = this.nextCode();
-					continue;
-				} else if (cp === CodePoint.LATIN_CAPITAL_U) {
-					const code = this.parseUnicode(8);
-					out.push(code);
-					cp = this.nextCode();
-					continue;
-				} else if (cp === CodePoint.LATIN_SMALL_X && this.tomlVersion.gte(1, 1)) {
-					const code = this.parseUnicode(2);
-					out.push(code);
-					cp = this.nextCode();
-					continue;
-				} else if (cp === CodePoint.LINE_FEED) {
-					cp = this.nextCode();
-					while (isWhitespace(cp) || cp === CodePoint.LINE_FEED) cp = this.nextCode();
-					continue;
-				} else if (isWhitespace(cp)) {
-					let valid = true;
-					const startPos = this.codePointIterator.start;
-					let nextCp;
-					while ((nextCp = this.nextCode()) !== CodePoint.EOF) {
-						if (nextCp === CodePoint.LINE_FEED) break;
-						if (!isWhitespace(nextCp)) {
-							this.moveAt(startPos);
-							valid = false;
-							break;
-						}
-					}
-					if (valid) {
-						cp = this.nextCode();
-						while (isWhitespace(cp) || cp === CodePoint.LINE_FEED) cp = this.nextCode();
-						continue;
-					}
-				}
-				return this.reportParseError("invalid-char-in-escape-sequence");
-			}
-			out.push(cp);
-			cp = this.nextCode();
-		}
-		return this.reportParseError("unterminated-string");
-	}
-	LITERAL_STRING(cp) {
-		if (cp === CodePoint.SINGLE_QUOTE) {
-			cp = this.nextCode();
-			if (cp === CodePoint.SINGLE_QUOTE) return "MULTI_LINE_LITERAL_STRING";
-			this.endToken("LiteralString", "start", "");
-			return this.back("DATA");
-		}
-		const out = [];
-		while (cp !== CodePoint.SINGLE_QUOTE && cp !== CodePoint.EOF && cp !== CodePoint.LINE_FEED) {
-			if (isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
-			out.push(cp);
-			cp = this.nextCode();
-		}
-		if (cp !== CodePoint.SINGLE_QUOTE) return this.reportParseError("unterminated-string");
-		this.endToken("LiteralString", "end", String.fromCodePoint(...out));
-		return "DATA";
-	}
-	MULTI_LINE_LITERAL_STRING(cp) {
-		const out = [];
-		if (cp === CodePoint.LINE_FEED) cp = this.nextCode();
-		while (cp !== CodePoint.EOF) {
-			if (cp !== CodePoint.LINE_FEED && isControlOtherThanTab(cp)) return this.reportParseErrorControlChar();
-			if (cp === CodePoint.SINGLE_QUOTE) {
-				const startPos = this.codePointIterator.start;
-				if (this.eatCode(CodePoint.SINGLE_QUOTE) && this.eatCode(CodePoint.SINGLE_QUOTE)) {
-					if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
-						out.push(CodePoint.SINGLE_QUOTE);
-						if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
-							out.push(CodePoint.SINGLE_QUOTE);
-							if (this.eatCode(CodePoint.SINGLE_QUOTE)) {
-								this.moveAt(startPos);
-								return this.reportParseError("invalid-three-quotes");
-							}
-						}
-					}
-					this.endToken("MultiLineLiteralString", "end", String.fromCodePoint(...out));
-					return "DATA";
-				}
-				this.moveAt(startPos);
-			}
-			out.push(cp);
-			cp = this.nextCode();
-		}
-		return this.reportParseError("unterminated-string");
-	}
-	SIGN(cp) {
-		if (cp === CodePoint.LATIN_SMALL_N || cp === CodePoint.LATIN_SMALL_I) return this.back("NAN_OR_INF");
-		if (isDigit(cp)) return this.back("NUMBER");
-		return this.reportParseError("unexpected-char");
-	}
-	NAN_OR_INF(cp) {
-		if (cp === CodePoint.LATIN_SMALL_N) {
-			const startPos = this.codePointIterator.start;
-			if (this.eatCode(CodePoint.LATIN_SMALL_A) && this.eatCode(CodePoint.LATIN_SMALL_N)) {
-				this.endToken("Float", "end", NaN);
-				return "DATA";
-			}
-			this.moveAt(startPos);
-		} else if (cp === CodePoint.LATIN_SMALL_I) {
-			const startPos = this.codePointIterator.start;
-			if (this.eatCode(CodePoint.LATIN_SMALL_N) && this.eatCode(CodePoint.LATIN_SMALL_F)) {
-				this.endToken("Float", "end", this.text[this.tokenStart] === "-" ? -Infinity : Infinity);
-				return "DATA";
-			}
-			this.moveAt(startPos);
-		}
-		return this.reportParseError("unexpected-char");
-	}
-	NUMBER(cp) {
-		const start = this.text[this.tokenStart];
-		const sign = start === "+" ? CodePoint.PLUS_SIGN : start === "-" ? CodePoint.DASH : CodePoint.NULL;
-		if (cp === CodePoint.DIGIT_0) {
-			if (sign === CodePoint.NULL) {
-				const startPos = this.codePointIterator.start;
-				const nextCp$1 = this.nextCode();
-				if (isDigit(nextCp$1)) {
-					const nextNextCp = this.nextCode();
-					if (nextNextCp === CodePoint.COLON) {
-						this.data = {
-							hasDate: false,
-							year: 0,
-							month: 0,
-							day: 0,
-							hour: Number(String.fromCodePoint(CodePoint.DIGIT_0, nextCp$1)),
-							minute: 0,
-							second: 0
-						};
-						return "TIME_MINUTE";
-					}
-					if (isDigit(nextNextCp)) {
-						const nextNextNextCp = this.nextCode();
-						if (isDigit(nextNextNextCp) && this.eatCode(CodePoint.DASH)) {
-							this.data = {
-								hasDate: true,
-								year: Number(String.fromCodePoint(CodePoint.DIGIT_0, nextCp$1, nextNextCp, nextNextNextCp)),
-								month: 0,
-								day: 0,
-								hour: 0,
-								minute: 0,
-								second: 0
-							};
-							return "DATE_MONTH";
-						}
-					}
-					this.moveAt(startPos);
-					return this.reportParseError("invalid-leading-zero");
-				}
-				this.moveAt(startPos);
-			}
-			cp = this.nextCode();
-			if (cp === CodePoint.LATIN_SMALL_X || cp === CodePoint.LATIN_SMALL_O || cp === CodePoint.LATIN_SMALL_B) {
-				if (sign !== CodePoint.NULL) return this.reportParseError("unexpected-char");
-				return cp === CodePoint.LATIN_SMALL_X ? "HEX" : cp === CodePoint.LATIN_SMALL_O ? "OCTAL" : "BINARY";
-			}
-			if (cp === CodePoint.LATIN_SMALL_E || cp === CodePoint.LATIN_CAPITAL_E) {
-				this.data = {
-					minus: sign === CodePoint.DASH,
-					left: [CodePoint.DIGIT_0]
-				};
-				return "EXPONENT_RIGHT";
-			}
-			if (cp === CodePoint.DOT) {
-				this.data = {
-					minus: sign === CodePoint.DASH,
-					absInt: [CodePoint.DIGIT_0]
-				};
-				return "FRACTIONAL_RIGHT";
-			}
-			this.endToken("Integer", "start", "0", 10);
-			return this.back("DATA");
-		}
-		const { out, nextCp, hasUnderscore } = this.parseDigits(cp, isDigit);
-		if (nextCp === CodePoint.DASH && sign === CodePoint.NULL && !hasUnderscore && out.length === 4) {
-			this.data = {
-				hasDate: true,
-				year: Number(String.fromCodePoint(...out)),
-				month: 0,
-				day: 0,
-				hour: 0,
-				minute: 0,
-				second: 0
-			};
-			return "DATE_MONTH";
-		}
-		if (nextCp === CodePoint.COLON && sign === CodePoint.NULL && !hasUnderscore && out.length === 2) {
-			this.data = {
-				hasDate: false,
-				year: 0,
-				month: 0,
-				day: 0,
-				hour: Number(String.fromCodePoint(...out)),
-				minute: 0,
-				second: 0
-			};
-			return "TIME_MINUTE";
-		}
-		if (nextCp === CodePoint.LATIN_SMALL_E || nextCp === CodePoint.LATIN_CAPITAL_E) {
-			this.data = {
-				minus: sign === CodePoint.DASH,
-				left: out
-			};
-			return "EXPONENT_RIGHT";
-		}
-		if (nextCp === CodePoint.DOT) {
-			this.data = {
-				minus: sign === CodePoint.DASH,
-				absInt: out
-			};
-			return "FRACTIONAL_RIGHT";
-		}
-		this.endToken("Integer", "start", sign === CodePoint.DASH ? String.fromCodePoint(CodePoint.DASH, ...out) : String.fromCodePoint(...out), 10);
-		return this.back("DATA");
-	}
-	HEX(cp) {
-		const { out } = this.parseDigits(cp, isHexDig);
-		this.endToken("Integer", "start", String.fromCodePoint(...out), 16);
-		return this.back("DATA");
-	}
-	OCTAL(cp) {
-		const { out } = this.parseDigits(cp, isOctalDig);
-		this.endToken("Integer", "start", String.fromCodePoint(...out), 8);
-		return this.back("DATA");
-	}
-	BINARY(cp) {
-		const { out } = this.parseDigits(cp, (c) => c === CodePoint.DIGIT_0 || c === CodePoint.DIGIT_1);
-		this.endToken("Integer", "start", String.fromCodePoint(...out), 2);
-		return this.back("DATA");
-	}
-	FRACTIONAL_RIGHT(cp) {
-		const { minus, absInt } = this.data;
-		const { out, nextCp } = this.parseDigits(cp, isDigit);
-		const absNum = [
-			...absInt,
-			CodePoint.DOT,
-			...out
-		];
-		if (nextCp === CodePoint.LATIN_SMALL_E || nextCp === CodePoint.LATIN_CAPITAL_E) {
-			this.data = {
-				minus,
-				left: absNum
-			};
-			return "EXPONENT_RIGHT";
-		}
-		const value = Number(minus ? String.fromCodePoint(CodePoint.DASH, ...absNum) : String.fromCodePoint(...absNum));
-		this.endToken("Float", "start", value);
-		return this.back("DATA");
-	}
-	EXPONENT_RIGHT(cp) {
-		const { left, minus: leftMinus } = this.data;
-		let minus = false;
-		if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
-			minus = cp === CodePoint.DASH;
-			cp = this.nextCode();
-		}
-		const { out } = this.parseDigits(cp, isDigit);
-		const right = out;
-		if (minus) right.unshift(CodePoint.DASH);
-		const value = Number(leftMinus ? String.fromCodePoint(CodePoint.DASH, ...left, CodePoint.LATIN_SMALL_E, ...right) : String.fromCodePoint(...left, CodePoint.LATIN_SMALL_E, ...right));
-		this.endToken("Float", "start", value);
-		return this.back("DATA");
-	}
-	BOOLEAN(cp) {
-		if (cp === CodePoint.LATIN_SMALL_T) {
-			const startPos = this.codePointIterator.start;
-			if (this.eatCode(CodePoint.LATIN_SMALL_R) && this.eatCode(CodePoint.LATIN_SMALL_U) && this.eatCode(CodePoint.LATIN_SMALL_E)) {
-				this.endToken("Boolean", "end", true);
-				return "DATA";
-			}
-			this.moveAt(startPos);
-		} else if (cp === CodePoint.LATIN_SMALL_F) {
-			const startPos = this.codePointIterator.start;
-			if (this.eatCode(CodePoint.LATIN_SMALL_A) && this.eatCode(CodePoint.LATIN_SMALL_L) && this.eatCode(CodePoint.LATIN_SMALL_S) && this.eatCode(CodePoint.LATIN_SMALL_E)) {
-				this.endToken("Boolean", "end", false);
-				return "DATA";
-			}
-			this.moveAt(startPos);
-		}
-		return this.reportParseError("unexpected-char");
-	}
-	DATE_MONTH(cp) {
-		const start = this.codePointIterator.start;
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (cp !== CodePoint.DASH) return this.reportParseError("unexpected-char");
-		const end = this.codePointIterator.start;
-		const data = this.data;
-		data.month = Number(this.text.slice(start, end));
-		return "DATE_DAY";
-	}
-	DATE_DAY(cp) {
-		const start = this.codePointIterator.start;
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		const end = this.codePointIterator.end;
-		const data = this.data;
-		data.day = Number(this.text.slice(start, end));
-		if (!isValidDate(data.year, data.month, data.day)) return this.reportParseError("invalid-date");
-		cp = this.nextCode();
-		if (cp === CodePoint.LATIN_CAPITAL_T || cp === CodePoint.LATIN_SMALL_T) return "TIME_HOUR";
-		if (cp === CodePoint.SPACE) {
-			const startPos = this.codePointIterator.start;
-			if (isDigit(this.nextCode()) && isDigit(this.nextCode())) {
-				this.moveAt(startPos);
-				return "TIME_HOUR";
-			}
-			this.moveAt(startPos);
-		}
-		const dateValue = getDateFromDateTimeData(data, "");
-		this.endToken("LocalDate", "start", dateValue);
-		return this.back("DATA");
-	}
-	TIME_HOUR(cp) {
-		const start = this.codePointIterator.start;
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (cp !== CodePoint.COLON) return this.reportParseError("unexpected-char");
-		const end = this.codePointIterator.start;
-		const data = this.data;
-		data.hour = Number(this.text.slice(start, end));
-		return "TIME_MINUTE";
-	}
-	TIME_MINUTE(cp) {
-		const start = this.codePointIterator.start;
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		const end = this.codePointIterator.end;
-		const data = this.data;
-		data.minute = Number(this.text.slice(start, end));
-		cp = this.nextCode();
-		if (cp === CodePoint.COLON) return "TIME_SECOND";
-		if (this.tomlVersion.lt(1, 1)) return this.reportParseError("unexpected-char");
-		if (!isValidTime(data.hour, data.minute, data.second)) return this.reportParseError("invalid-time");
-		return this.processTimeEnd(cp, data);
-	}
-	TIME_SECOND(cp) {
-		const start = this.codePointIterator.start;
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		const end = this.codePointIterator.end;
-		const data = this.data;
-		data.second = Number(this.text.slice(start, end));
-		if (!isValidTime(data.hour, data.minute, data.second)) return this.reportParseError("invalid-time");
-		cp = this.nextCode();
-		if (cp === CodePoint.DOT) return "TIME_SEC_FRAC";
-		return this.processTimeEnd(cp, data);
-	}
-	TIME_SEC_FRAC(cp) {
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		const start = this.codePointIterator.start;
-		while (isDigit(cp)) cp = this.nextCode();
-		const end = this.codePointIterator.start;
-		const data = this.data;
-		data.frac = this.text.slice(start, end);
-		return this.processTimeEnd(cp, data);
-	}
-	processTimeEnd(cp, data) {
-		if (data.hasDate) {
-			if (cp === CodePoint.DASH || cp === CodePoint.PLUS_SIGN) {
-				data.offsetSign = cp;
-				return "TIME_OFFSET";
-			}
-			if (cp === CodePoint.LATIN_CAPITAL_Z || cp === CodePoint.LATIN_SMALL_Z) {
-				const dateValue$2 = getDateFromDateTimeData(data, "Z");
-				this.endToken("OffsetDateTime", "end", dateValue$2);
-				return "DATA";
-			}
-			const dateValue$1 = getDateFromDateTimeData(data, "");
-			this.endToken("LocalDateTime", "start", dateValue$1);
-			return this.back("DATA");
-		}
-		const dateValue = getDateFromDateTimeData(data, "");
-		this.endToken("LocalTime", "start", dateValue);
-		return this.back("DATA");
-	}
-	TIME_OFFSET(cp) {
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		const hourStart = this.codePointIterator.start;
-		cp = this.nextCode();
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (cp !== CodePoint.COLON) return this.reportParseError("unexpected-char");
-		const hourEnd = this.codePointIterator.start;
-		cp = this.nextCode();
-		const minuteStart = this.codePointIterator.start;
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		cp = this.nextCode();
-		if (!isDigit(cp)) return this.reportParseError("unexpected-char");
-		const minuteEnd = this.codePointIterator.end;
-		const hour = Number(this.text.slice(hourStart, hourEnd));
-		const minute = Number(this.text.slice(minuteStart, minuteEnd));
-		if (!isValidTime(hour, minute, 0)) return this.reportParseError("invalid-time");
-		const data = this.data;
-		const dateValue = getDateFromDateTimeData(data, `${String.fromCodePoint(data.offsetSign)}${padStart(hour, 2)}:${padStart(minute, 2)}`);
-		this.endToken("OffsetDateTime", "end", dateValue);
-		return "DATA";
-	}
-	parseDigits(cp, checkDigit) {
-		if (cp === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
-		if (!checkDigit(cp)) return this.reportParseError("unexpected-char");
-		const out = [];
-		let before = CodePoint.NULL;
-		let hasUnderscore = false;
-		while (checkDigit(cp) || cp === CodePoint.UNDERSCORE) {
-			if (cp === CodePoint.UNDERSCORE) {
-				hasUnderscore = true;
-				if (before === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
-			} else out.push(cp);
-			before = cp;
-			cp = this.nextCode();
-		}
-		if (before === CodePoint.UNDERSCORE) return this.reportParseError("invalid-underscore");
-		return {
-			out,
-			nextCp: cp,
-			hasUnderscore
-		};
-	}
-	parseUnicode(count) {
-		const startLoc = this.codePointIterator.start;
-		const start = this.codePointIterator.end;
-		let charCount = 0;
-		let cp;
-		while ((cp = this.nextCode()) !== CodePoint.EOF) {
-			if (!isHexDig(cp)) {
-				this.moveAt(startLoc);
-				return this.reportParseError("invalid-char-in-escape-sequence");
-			}
-			charCount++;
-			if (charCount >= count) break;
-		}
-		const end = this.codePointIterator.end;
-		const code = this.text.slice(start, end);
-		const codePoint = parseInt(code, 16);
-		if (!isUnicodeScalarValue(codePoint)) return this.reportParseError("invalid-code-point", { cp: code });
-		return codePoint;
-	}
-	reportParseErrorControlChar() {
-		return this.reportParseError("invalid-control-character");
-	}
-};
-/**
-* Check whether the code point is unquoted-key-char
-*/
-function isUnquotedKeyChar(cp, tomlVersion) {
-	if (isLetter(cp) || isDigit(cp) || cp === CodePoint.UNDERSCORE || cp === CodePoint.DASH) return true;
-	if (tomlVersion.lt(1, 1)) return false;
-	return false;
-}
-/**
-* Check whether the code point is control character other than tab
-*/
-function isControlOtherThanTab(cp) {
-	return isControl(cp) && cp !== CodePoint.TABULATION || cp === CodePoint.DELETE;
-}
-/**
-* Check whether the code point is non-eol for TOML 1.1
-*/
-function isNonEOL(cp) {
-	return cp === CodePoint.TABULATION || CodePoint.SPACE <= cp && cp <= CodePoint.TILDE || isNonAscii(cp);
-}
-/**
-* Check whether the code point is a non-ascii character.
-*/
-function isNonAscii(cp) {
-	return CodePoint.PAD <= cp && cp <= CodePoint.CP_D7FF || CodePoint.CP_E000 <= cp && cp <= CodePoint.CP_10FFFF;
-}
-/**
-* Check whether the given values is valid date
-*/
-function isValidDate(y, m, d) {
-	if (y >= 0 && m <= 12 && m >= 1 && d >= 1) return d <= (m === 2 ? y & 3 || !(y % 25) && y & 15 ? 28 : 29 : 30 + (m + (m >> 3) & 1));
-	return false;
-}
-/**
-* Check whether the given values is valid time
-*/
-function isValidTime(h, m, s) {
-	if (h >= 24 || h < 0 || m > 59 || m < 0 || s > 60 || s < 0) return false;
-	return true;
-}
-/**
-* Get date from DateTimeData
-*/
-function getDateFromDateTimeData(data, timeZone) {
-	const year = padStart(data.year, 4);
-	const month = data.month ? padStart(data.month, 2) : "01";
-	const day = data.day ? padStart(data.day, 2) : "01";
-	const hour = padStart(data.hour, 2);
-	const minute = padStart(data.minute, 2);
-	const second = padStart(data.second, 2);
-	const textDate = `${year}-${month}-${day}`;
-	const frac = data.frac ? `.${data.frac}` : "";
-	const dateValue = /* @__PURE__ */ new Date(`${textDate}T${hour}:${minute}:${second}${frac}${timeZone}`);
-	if (!isNaN(dateValue.getTime()) || data.second !== 60) return dateValue;
-	return /* @__PURE__ */ new Date(`${textDate}T${hour}:${minute}:59${frac}${timeZone}`);
-}
-/**
-* Pad with zeros.
-*/
-function padStart(num, maxLength) {
-	return String(num).padStart(maxLength, "0");
-}
-
-//#endregion
-//#region src/toml-parser/keys-resolver.ts
-const VALUE_KIND_VALUE = Symbol("VALUE_KIND_VALUE");
-const VALUE_KIND_INTERMEDIATE = Symbol("VALUE_KIND_INTERMEDIATE");
-var KeysResolver = class {
-	constructor(ctx) {
-		this.rootKeys = /* @__PURE__ */ new Map();
-		this.tables = [];
-		this.ctx = ctx;
-	}
-	applyResolveKeyForTable(node) {
-		let keys = this.rootKeys;
-		const peekKeyIndex = node.key.keys.length - 1;
-		for (let index = 0; index < peekKeyIndex; index++) {
-			const keyNode = node.key.keys[index];
-			const keyName = toKeyName(keyNode);
-			node.resolvedKey.push(keyName);
-			let keyStore = keys.get(keyName);
-			if (!keyStore) {
-				keyStore = {
-					node: keyNode,
-					keys: /* @__PURE__ */ new Map()
-				};
-				keys.set(keyName, keyStore);
-			} else if (keyStore.table === "array") {
-				const peekIndex = keyStore.peekIndex;
-				node.resolvedKey.push(peekIndex);
-				keyStore = keyStore.keys.get(peekIndex);
-			}
-			keys = keyStore.keys;
-		}
-		const lastKeyNode = node.key.keys[peekKeyIndex];
-		const lastKeyName = toKeyName(lastKeyNode);
-		node.resolvedKey.push(lastKeyName);
-		const lastKeyStore = keys.get(lastKeyName);
-		if (!lastKeyStore) if (node.kind === "array") {
-			node.resolvedKey.push(0);
-			const newKeyStore = {
-				node: lastKeyNode,
-				keys: /* @__PURE__ */ new Map()
-			};
-			keys.set(lastKeyName, {
-				table: node.kind,
-				node: lastKeyNode,
-				keys: new Map([[0, newKeyStore]]),
-				peekIndex: 0
-			});
-			this.tables.push({
-				node,
-				keys: newKeyStore.keys
-			});
-		} else {
-			const newKeyStore = {
-				table: node.kind,
-				node: lastKeyNode,
-				keys: /* @__PURE__ */ new Map()
-			};
-			keys.set(lastKeyName, newKeyStore);
-			this.tables.push({
-				node,
-				keys: newKeyStore.keys
-			});
-		}
-		else if (!lastKeyStore.table) if (node.kind === "array") this.ctx.reportParseError("dupe-keys", lastKeyNode);
-		else {
-			const transformKey = {
-				table: node.kind,
-				node: lastKeyNode,
-				keys: lastKeyStore.keys
-			};
-			keys.set(lastKeyName, transformKey);
-			this.tables.push({
-				node,
-				keys: transformKey.keys
-			});
-		}
-		else if (lastKeyStore.table === "array") if (node.kind === "array") {
-			const newKeyStore = {
-				node: lastKeyNode,
-				keys: /* @__PURE__ */ new Map()
-			};
-			const newIndex = lastKeyStore.peekIndex + 1;
-			node.resolvedKey.push(newIndex);
-			lastKeyStore.keys.set(newIndex, newKeyStore);
-			lastKeyStore.peekIndex = newIndex;
-			this.tables.push({
-				node,
-				keys: newKeyStore.keys
-			});
-		} else this.ctx.reportParseError("dupe-keys", lastKeyNode);
-		else this.ctx.reportParseError("dupe-keys", lastKeyNode);
-	}
-	verifyDuplicateKeys(node) {
-		for (const body of node.body) if (body.type === "TOMLKeyValue") verifyDuplicateKeysForKeyValue(this.ctx, this.rootKeys, body);
-		for (const { node: tableNode, keys } of this.tables) for (const body of tableNode.body) verifyDuplicateKeysForKeyValue(this.ctx, keys, body);
-	}
-};
-/**
-* Verify duplicate keys from TOMLKeyValue
-*/
-function verifyDuplicateKeysForKeyValue(ctx, defineKeys, node) {
-	let keys = defineKeys;
-	const lastKey = last(node.key.keys);
-	for (const keyNode of node.key.keys) {
-		const key = toKeyName(keyNode);
-		let defineKey = keys.get(key);
-		if (defineKey) {
-			if (defineKey.value === VALUE_KIND_VALUE) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
-			else if (lastKey === keyNode) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
-			else if (defineKey.table) ctx.reportParseError("dupe-keys", getAfterNode(keyNode, defineKey.node));
-			defineKey.value = VALUE_KIND_INTERMEDIATE;
-		} else {
-			if (lastKey === keyNode) defineKey = {
-				value: VALUE_KIND_VALUE,
-				node: keyNode,
-				keys: /* @__PURE__ */ new Map()
-			};
-			else defineKey = {
-				value: VALUE_KIND_INTERMEDIATE,
-				node: keyNode,
-				keys: /* @__PURE__ */ new Map()
-			};
-			keys.set(key, defineKey);
-		}
-		keys = defineKey.keys;
-	}
-	if (node.value.type === "TOMLInlineTable") verifyDuplicateKeysForInlineTable(ctx, keys, node.value);
-	else if (node.value.type === "TOMLArray") verifyDuplicateKeysForArray(ctx, keys, node.value);
-}
-/**
-* Verify duplicate keys from TOMLInlineTable
-*/
-function verifyDuplicateKeysForInlineTable(ctx, defineKeys, node) {
-	for (const body of node.body) verifyDuplicateKeysForKeyValue(ctx, defineKeys, body);
-}
-/**
-* Verify duplicate keys from TOMLArray
-*/
-function verifyDuplicateKeysForArray(ctx, defineKeys, node) {
-	const keys = defineKeys;
-	for (let index = 0; index < node.elements.length; index++) {
-		const element = node.elements[index];
-		let defineKey = keys.get(index);
-		if (defineKey) ctx.reportParseError("dupe-keys", getAfterNode(element, defineKey.node));
-		else {
-			defineKey = {
-				value: VALUE_KIND_VALUE,
-				node: element,
-				keys: /* @__PURE__ */ new Map()
-			};
-			defineKeys.set(index, defineKey);
-			if (element.type === "TOMLInlineTable") verifyDuplicateKeysForInlineTable(ctx, defineKey.keys, element);
-			else if (element.type === "TOMLArray") verifyDuplicateKeysForArray(ctx, defineKey.keys, element);
-		}
-	}
-}
-/**
-* Get the after node
-*/
-function getAfterNode(a, b) {
-	return a.range[0] <= b.range[0] ? b : a;
-}
-
-//#endregion
-//#region src/toml-parser/context.ts
-var Context = class {
-	constructor(data) {
-		this.tokens = [];
-		this.comments = [];
-		this.back = null;
-		this.stateStack = [];
-		this.needNewLine = false;
-		this.needSameLine = false;
-		this.currToken = null;
-		this.prevToken = null;
-		this.valueContainerStack = [];
-		this.tokenizer = new Tokenizer(data.text, data.parserOptions);
-		this.topLevelTable = data.topLevelTable;
-		this.table = data.topLevelTable;
-		this.keysResolver = new KeysResolver(this);
-	}
-	/**
-	* Get the next token.
-	*/
-	nextToken(option) {
-		this.prevToken = this.currToken;
-		if (this.back) {
-			this.currToken = this.back;
-			this.back = null;
-		} else this.currToken = this._nextTokenFromTokenizer(option);
-		if ((this.needNewLine || this.needSameLine || option?.needSameLine) && this.prevToken && this.currToken) if (this.prevToken.loc.end.line === this.currToken.loc.start.line) {
-			if (this.needNewLine) return this.reportParseError("missing-newline", this.currToken);
-		} else {
-			const needSameLine = this.needSameLine || option?.needSameLine;
-			if (needSameLine) return this.reportParseError(needSameLine, this.currToken);
-		}
-		this.needNewLine = false;
-		this.needSameLine = false;
-		return this.currToken;
-	}
-	_nextTokenFromTokenizer(option) {
-		const valuesEnabled = this.tokenizer.valuesEnabled;
-		if (option?.valuesEnabled) this.tokenizer.valuesEnabled = option.valuesEnabled;
-		let token = this.tokenizer.nextToken();
-		while (token && token.type === "Block") {
-			this.comments.push(token);
-			token = this.tokenizer.nextToken();
-		}
-		if (token) this.tokens.push(token);
-		this.tokenizer.valuesEnabled = valuesEnabled;
-		return token;
-	}
-	backToken() {
-		if (this.back) throw new Error("Illegal state");
-		this.back = this.currToken;
-		this.currToken = this.prevToken;
-	}
-	addValueContainer(valueContainer) {
-		this.valueContainerStack.push(valueContainer);
-		this.tokenizer.valuesEnabled = true;
-	}
-	consumeValueContainer() {
-		const valueContainer = this.valueContainerStack.pop();
-		this.tokenizer.valuesEnabled = this.valueContainerStack.length > 0;
-		return valueContainer;
-	}
-	applyResolveKeyForTable(node) {
-		this.keysResolver.applyResolveKeyForTable(node);
-	}
-	verifyDuplicateKeys() {
-		this.keysResolver.verifyDuplicateKeys(this.topLevelTable);
-	}
-	/**
-	* Report an invalid token error.
-	*/
-	reportParseError(code, token) {
-		let offset, line, column;
-		if (token) {
-			offset = token.range[0];
-			line = token.loc.start.line;
-			column = token.loc.start.column;
-		} else {
-			offset = this.tokenizer.start;
-			const startPos = this.tokenizer.getLocFromIndex(offset);
-			line = startPos.line;
-			column = startPos.column;
-		}
-		throw new ParseError(code, offset, line, column);
-	}
-};
-
-//#endregion
-//#region src/toml-parser/index.ts
-const STATE_FOR_ERROR = { VALUE: "missing-value" };
-const STRING_VALUE_STYLE_MAP = {
-	BasicString: "basic",
-	MultiLineBasicString: "basic",
-	LiteralString: "literal",
-	MultiLineLiteralString: "literal"
-};
-const STRING_KEY_STYLE_MAP = {
-	BasicString: "basic",
-	LiteralString: "literal"
-};
-const DATETIME_VALUE_KIND_MAP = {
-	OffsetDateTime: "offset-date-time",
-	LocalDateTime: "local-date-time",
-	LocalDate: "local-date",
-	LocalTime: "local-time"
-};
-var TOMLParser = class {
-	/**
-	* Initialize this parser.
-	*/
-	constructor(text, parserOptions) {
-		this.text = text;
-		this.parserOptions = parserOptions || {};
-		this.tomlVersion = getTOMLVer(this.parserOptions.tomlVersion);
-	}
-	/**
-	* Parse TOML
-	*/
-	parse() {
-		const ast = {
-			type: "Program",
-			body: [],
-			sourceType: "module",
-			tokens: [],
-			comments: [],
-			parent: null,
-			range: [0, 0],
-			loc: {
-				start: {
-					line: 1,
-					column: 0
-				},
-				end: {
-					line: 1,
-					column: 0
-				}
-			}
-		};
-		const node = {
-			type: "TOMLTopLevelTable",
-			body: [],
-			parent: ast,
-			range: cloneRange(ast.range),
-			loc: cloneLoc(ast.loc)
-		};
-		ast.body = [node];
-		const ctx = new Context({
-			text: this.text,
-			parserOptions: this.parserOptions,
-			topLevelTable: node
-		});
-		let token = ctx.nextToken();
-		if (token) {
-			node.range[0] = token.range[0];
-			node.loc.start = clonePos(token.loc.start);
-			while (token) {
-				const state$1 = ctx.stateStack.pop() || "TABLE";
-				ctx.stateStack.push(...this[state$1](token, ctx));
-				token = ctx.nextToken();
-			}
-			const state = ctx.stateStack.pop() || "TABLE";
-			if (state in STATE_FOR_ERROR) return ctx.reportParseError(STATE_FOR_ERROR[state], null);
-			if (ctx.table.type === "TOMLTable") applyEndLoc(ctx.table, last(ctx.table.body));
-			applyEndLoc(node, last(node.body));
-		}
-		ctx.verifyDuplicateKeys();
-		ast.tokens = ctx.tokens;
-		ast.comments = ctx.comments;
-		const endOffset = ctx.tokenizer.end;
-		const endPos = ctx.tokenizer.getLocFromIndex(endOffset);
-		ast.range[1] = endOffset;
-		ast.loc.end = {
-			line: endPos.line,
-			column: endPos.column
-		};
-		return ast;
-	}
-	TABLE(token, ctx) {
-		if (isBare(token) || isString(token)) return this.processKeyValue(token, ctx.table, ctx);
-		if (isLeftBracket(token)) return this.processTable(token, ctx.topLevelTable, ctx);
-		return ctx.reportParseError("unexpected-token", token);
-	}
-	VALUE(token, ctx) {
-		if (isString(token) || isMultiLineString(token)) return this.processStringValue(token, ctx);
-		if (isNumber(token)) return this.processNumberValue(token, ctx);
-		if (isBoolean(token)) return this.processBooleanValue(token, ctx);
-		if (isDateTime(token)) return this.processDateTimeValue(token, ctx);
-		if (isLeftBracket(token)) return this.processArray(token, ctx);
-		if (isLeftBrace(token)) return this.processInlineTable(token, ctx);
-		return ctx.reportParseError("unexpected-token", token);
-	}
-	processTable(token, topLevelTableNode, ctx) {
-		const tableNode = {
-			type: "TOMLTable",
-			kind: "standard",
-			key: null,
-			resolvedKey: [],
-			body: [],
-			parent: topLevelTableNode,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		if (ctx.table.type === "TOMLTable") applyEndLoc(ctx.table, last(ctx.table.body));
-		topLevelTableNode.body.push(tableNode);
-		ctx.table = tableNode;
-		let targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
-		if (isLeftBracket(targetToken)) {
-			if (token.range[1] < targetToken.range[0]) return ctx.reportParseError("invalid-space", targetToken);
-			tableNode.kind = "array";
-			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
-		}
-		if (isRightBracket(targetToken)) return ctx.reportParseError("missing-key", targetToken);
-		if (!targetToken) return ctx.reportParseError("unterminated-table-key", null);
-		targetToken = this.processKeyNode(targetToken, tableNode, ctx).nextToken;
-		if (!isRightBracket(targetToken)) return ctx.reportParseError("unterminated-table-key", targetToken);
-		if (tableNode.kind === "array") {
-			const rightBracket = targetToken;
-			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
-			if (!isRightBracket(targetToken)) return ctx.reportParseError("unterminated-table-key", targetToken);
-			if (rightBracket.range[1] < targetToken.range[0]) return ctx.reportParseError("invalid-space", targetToken);
-		}
-		applyEndLoc(tableNode, targetToken);
-		ctx.applyResolveKeyForTable(tableNode);
-		ctx.needNewLine = true;
-		return [];
-	}
-	processKeyValue(token, tableNode, ctx) {
-		const keyValueNode = {
-			type: "TOMLKeyValue",
-			key: null,
-			value: null,
-			parent: tableNode,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		tableNode.body.push(keyValueNode);
-		const { nextToken: targetToken } = this.processKeyNode(token, keyValueNode, ctx);
-		if (!isEq(targetToken)) return ctx.reportParseError("missing-equals-sign", targetToken);
-		ctx.addValueContainer({
-			parent: keyValueNode,
-			set: (valNode) => {
-				keyValueNode.value = valNode;
-				applyEndLoc(keyValueNode, valNode);
-				ctx.needNewLine = true;
-				return [];
-			}
-		});
-		ctx.needSameLine = "invalid-key-value-newline";
-		return ["VALUE"];
-	}
-	processKeyNode(token, parent, ctx) {
-		if (isDot(token)) ctx.reportParseError("invalid-leading-dot-in-key", token);
-		const keyNode = {
-			type: "TOMLKey",
-			keys: [],
-			parent,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		parent.key = keyNode;
-		let targetToken = token;
-		let dotToken = null;
-		do {
-			if (isBare(targetToken)) this.processBareKey(targetToken, keyNode);
-			else if (isString(targetToken)) this.processStringKey(targetToken, keyNode);
-			else break;
-			dotToken = null;
-			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
-			if (!isDot(targetToken)) break;
-			dotToken = targetToken;
-			targetToken = ctx.nextToken({ needSameLine: "invalid-key-value-newline" });
-		} while (targetToken);
-		if (dotToken) ctx.reportParseError(isDot(targetToken) ? "invalid-consecutive-dots-in-key" : "invalid-trailing-dot-in-key", dotToken);
-		applyEndLoc(keyNode, last(keyNode.keys));
-		return {
-			keyNode,
-			nextToken: targetToken
-		};
-	}
-	processBareKey(token, keyNode) {
-		const node = {
-			type: "TOMLBare",
-			name: token.value,
-			parent: keyNode,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		keyNode.keys.push(node);
-	}
-	processStringKey(token, keyNode) {
-		const node = {
-			type: "TOMLQuoted",
-			kind: "string",
-			value: token.string,
-			style: STRING_KEY_STYLE_MAP[token.type],
-			multiline: false,
-			parent: keyNode,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		keyNode.keys.push(node);
-	}
-	processStringValue(token, ctx) {
-		const valueContainer = ctx.consumeValueContainer();
-		const node = {
-			type: "TOMLValue",
-			kind: "string",
-			value: token.string,
-			style: STRING_VALUE_STYLE_MAP[token.type],
-			multiline: isMultiLineString(token),
-			parent: valueContainer.parent,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		return valueContainer.set(node);
-	}
-	processNumberValue(token, ctx) {
-		const valueContainer = ctx.consumeValueContainer();
-		const text = this.text;
-		const [startRange, endRange] = token.range;
-		let numberString = null;
-		/**
-		* Get the text of number
-		*/
-		const getNumberText = () => {
-			return numberString ?? (numberString = text.slice(startRange, endRange).replace(/_/g, ""));
-		};
-		let node;
-		if (token.type === "Integer") node = {
-			type: "TOMLValue",
-			kind: "integer",
-			value: token.number,
-			bigint: token.bigint,
-			get number() {
-				return getNumberText();
-			},
-			parent: valueContainer.parent,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		else node = {
-			type: "TOMLValue",
-			kind: "float",
-			value: token.number,
-			get number() {
-				return getNumberText();
-			},
-			parent: valueContainer.parent,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		return valueContainer.set(node);
-	}
-	processBooleanValue(token, ctx) {
-		const valueContainer = ctx.consumeValueContainer();
-		const node = {
-			type: "TOMLValue",
-			kind: "boolean",
-			value: token.boolean,
-			parent: valueContainer.parent,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		return valueContainer.set(node);
-	}
-	processDateTimeValue(token, ctx) {
-		const valueContainer = ctx.consumeValueContainer();
-		const node = {
-			type: "TOMLValue",
-			kind: DATETIME_VALUE_KIND_MAP[token.type],
-			value: token.date,
-			datetime: token.value,
-			parent: valueContainer.parent,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		return valueContainer.set(node);
-	}
-	processArray(token, ctx) {
-		const valueContainer = ctx.consumeValueContainer();
-		const node = {
-			type: "TOMLArray",
-			elements: [],
-			parent: valueContainer.parent,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		const nextToken = ctx.nextToken({ valuesEnabled: true });
-		if (isRightBracket(nextToken)) {
-			applyEndLoc(node, nextToken);
-			return valueContainer.set(node);
-		}
-		ctx.backToken();
-		return this.processArrayValue(node, valueContainer, ctx);
-	}
-	processArrayValue(node, valueContainer, ctx) {
-		ctx.addValueContainer({
-			parent: node,
-			set: (valNode) => {
-				node.elements.push(valNode);
-				let nextToken = ctx.nextToken({ valuesEnabled: true });
-				const hasComma = isComma(nextToken);
-				if (hasComma) nextToken = ctx.nextToken({ valuesEnabled: true });
-				if (isRightBracket(nextToken)) {
-					applyEndLoc(node, nextToken);
-					return valueContainer.set(node);
-				}
-				if (hasComma) {
-					ctx.backToken();
-					return this.processArrayValue(node, valueContainer, ctx);
-				}
-				return ctx.reportParseError(nextToken ? "missing-comma" : "unterminated-array", nextToken);
-			}
-		});
-		return ["VALUE"];
-	}
-	processInlineTable(token, ctx) {
-		const valueContainer = ctx.consumeValueContainer();
-		const node = {
-			type: "TOMLInlineTable",
-			body: [],
-			parent: valueContainer.parent,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		const needSameLine = this.tomlVersion.gte(1, 1) ? void 0 : "invalid-inline-table-newline";
-		const nextToken = ctx.nextToken({ needSameLine });
-		if (nextToken) {
-			if (isBare(nextToken) || isString(nextToken)) return this.processInlineTableKeyValue(nextToken, node, valueContainer, ctx);
-			if (isRightBrace(nextToken)) {
-				applyEndLoc(node, nextToken);
-				return valueContainer.set(node);
-			}
-		}
-		return ctx.reportParseError("unexpected-token", nextToken);
-	}
-	processInlineTableKeyValue(token, inlineTableNode, valueContainer, ctx) {
-		const keyValueNode = {
-			type: "TOMLKeyValue",
-			key: null,
-			value: null,
-			parent: inlineTableNode,
-			range: cloneRange(token.range),
-			loc: cloneLoc(token.loc)
-		};
-		inlineTableNode.body.push(keyValueNode);
-		const { nextToken: targetToken } = this.processKeyNode(token, keyValueNode, ctx);
-		if (!isEq(targetToken)) return ctx.reportParseError("missing-equals-sign", targetToken);
-		const needSameLine = this.tomlVersion.gte(1, 1) ? void 0 : "invalid-inline-table-newline";
-		ctx.addValueContainer({
-			parent: keyValueNode,
-			set: (valNode) => {
-				keyValueNode.value = valNode;
-				applyEndLoc(keyValueNode, valNode);
-				let nextToken = ctx.nextToken({ needSameLine });
-				if (isComma(nextToken)) {
-					nextToken = ctx.nextToken({ needSameLine });
-					if (nextToken && (isBare(nextToken) || isString(nextToken))) return this.processInlineTableKeyValue(nextToken, inlineTableNode, valueContainer, ctx);
-					if (isRightBrace(nextToken)) {
-						if (this.tomlVersion.lt(1, 1)) return ctx.reportParseError("invalid-trailing-comma-in-inline-table", nextToken);
-					} else return ctx.reportParseError(nextToken ? "unexpected-token" : "unterminated-inline-table", nextToken);
-				}
-				if (isRightBrace(nextToken)) {
-					applyEndLoc(inlineTableNode, nextToken);
-					return valueContainer.set(inlineTableNode);
-				}
-				return ctx.reportParseError(nextToken ? "missing-comma" : "unterminated-inline-table", nextToken);
-			}
-		});
-		ctx.needSameLine = "invalid-key-value-newline";
-		return ["VALUE"];
-	}
-};
-/**
-* Check whether the given token is a dot.
-*/
-function isDot(token) {
-	return isPunctuator(token) && token.value === ".";
-}
-/**
-* Check whether the given token is an equal sign.
-*/
-function isEq(token) {
-	return isPunctuator(token) && token.value === "=";
-}
-/**
-* Check whether the given token is a left bracket.
-*/
-function isLeftBracket(token) {
-	return isPunctuator(token) && token.value === "[";
-}
-/**
-* Check whether the given token is a right bracket.
-*/
-function isRightBracket(token) {
-	return isPunctuator(token) && token.value === "]";
-}
-/**
-* Check whether the given token is a left brace.
-*/
-function isLeftBrace(token) {
-	return isPunctuator(token) && token.value === "{";
-}
-/**
-* Check whether the given token is a right brace.
-*/
-function isRightBrace(token) {
-	return isPunctuator(token) && token.value === "}";
-}
-/**
-* Check whether the given token is a comma.
-*/
-function isComma(token) {
-	return isPunctuator(token) && token.value === ",";
-}
-/**
-* Check whether the given token is a punctuator.
-*/
-function isPunctuator(token) {
-	return Boolean(token && token.type === "Punctuator");
-}
-/**
-* Check whether the given token is a bare token.
-*/
-function isBare(token) {
-	return token.type === "Bare";
-}
-/**
-* Check whether the given token is a string.
-*/
-function isString(token) {
-	return token.type === "BasicString" || token.type === "LiteralString";
-}
-/**
-* Check whether the given token is a multi-line string.
-*/
-function isMultiLineString(token) {
-	return token.type === "MultiLineBasicString" || token.type === "MultiLineLiteralString";
-}
-/**
-* Check whether the given token is a number.
-*/
-function isNumber(token) {
-	return token.type === "Integer" || token.type === "Float";
-}
-/**
-* Check whether the given token is a boolean.
-*/
-function isBoolean(token) {
-	return token.type === "Boolean";
-}
-/**
-* Check whether the given token is a date time.
-*/
-function isDateTime(token) {
-	return token.type === "OffsetDateTime" || token.type === "LocalDateTime" || token.type === "LocalDate" || token.type === "LocalTime";
-}
-/**
-* Apply end locations
-*/
-function applyEndLoc(node, child) {
-	if (child) {
-		node.range[1] = child.range[1];
-		node.loc.end = clonePos(child.loc.end);
-	}
-}
-/**
-* clone the location.
-*/
-function cloneRange(range) {
-	return [range[0], range[1]];
-}
-/**
-* clone the location.
-*/
-function cloneLoc(loc) {
-	return {
-		start: clonePos(loc.start),
-		end: clonePos(loc.end)
-	};
-}
-/**
-* clone the location.
-*/
-function clonePos(pos) {
-	return {
-		line: pos.line,
-		column: pos.column
-	};
-}
-
-//#endregion
-//#region src/visitor-keys.ts
-const tomlKeys = {
-	Program: ["body"],
-	TOMLTopLevelTable: ["body"],
-	TOMLTable: ["key", "body"],
-	TOMLKeyValue: ["key", "value"],
-	TOMLKey: ["keys"],
-	TOMLArray: ["elements"],
-	TOMLInlineTable: ["body"],
-	TOMLBare: [],
-	TOMLQuoted: [],
-	TOMLValue: []
-};
-const lib_KEYS = unionWith(tomlKeys);
-
-//#endregion
-//#region src/parser.ts
-/**
-* Parse source code
-*/
-function parseForESLint(code, options) {
-	return {
-		ast: new TOMLParser(code, options).parse(),
-		visitorKeys: lib_KEYS,
-		services: { isTOML: true }
-	};
-}
-
-//#endregion
-//#region src/traverse.ts
-/**
-* Check that the given key should be traversed or not.
-* @this {Traversable}
-* @param key The key to check.
-* @returns `true` if the key should be traversed.
-*/
-function fallbackKeysFilter(key) {
-	let value = null;
-	return key !== "comments" && key !== "leadingComments" && key !== "loc" && key !== "parent" && key !== "range" && key !== "tokens" && key !== "trailingComments" && (value = this[key]) !== null && typeof value === "object" && (typeof value.type === "string" || Array.isArray(value));
-}
-/**
-* Get the keys of the given node to traverse it.
-* @param node The node to get.
-* @returns The keys to traverse.
-*/
-function getFallbackKeys(node) {
-	return Object.keys(node).filter(fallbackKeysFilter, node);
-}
-/**
-* Get the keys of the given node to traverse it.
-* @param node The node to get.
-* @returns The keys to traverse.
-*/
-function lib_getKeys(node, visitorKeys) {
-	return ((visitorKeys || lib_KEYS)[node.type] || getFallbackKeys(node)).filter((key) => !getNodes(node, key).next().done);
-}
-/**
-* Get the nodes of the given node.
-* @param node The node to get.
-*/
-function* getNodes(node, key) {
-	const child = node[key];
-	if (Array.isArray(child)) {
-		for (const c of child) if (isNode(c)) yield c;
-	} else if (isNode(child)) yield child;
-}
-/**
-* Check whether a given value is a node.
-* @param x The value to check.
-* @returns `true` if the value is a node.
-*/
-function isNode(x) {
-	return x !== null && typeof x === "object" && typeof x.type === "string";
-}
-/**
-* Traverse the given node.
-* @param node The node to traverse.
-* @param parent The parent node.
-* @param visitor The node visitor.
-*/
-function traverse(node, parent, visitor) {
-	visitor.enterNode(node, parent);
-	const keys = lib_getKeys(node, visitor.visitorKeys);
-	for (const key of keys) for (const child of getNodes(node, key)) traverse(child, node, visitor);
-	visitor.leaveNode(node, parent);
-}
-/**
-* Traverse the given AST tree.
-* @param node Root node to traverse.
-* @param visitor Visitor.
-*/
-function traverseNodes(node, visitor) {
-	traverse(node, null, visitor);
-}
-
-//#endregion
-//#region src/utils.ts
-/**
-* Gets the static value for the given node.
-*/
-const getStaticTOMLValue = generateConvertTOMLValue((node) => node.value);
-/** Generates a converter to convert from a node. */
-function generateConvertTOMLValue(convertValue) {
-	/**
-	* Resolve TOML value
-	*/
-	function resolveValue(node, baseTable) {
-		return resolver[node.type](node, baseTable);
-	}
-	const resolver = {
-		Program(node, baseTable = {}) {
-			return resolveValue(node.body[0], baseTable);
-		},
-		TOMLTopLevelTable(node, baseTable = {}) {
-			for (const body of node.body) resolveValue(body, baseTable);
-			return baseTable;
-		},
-		TOMLKeyValue(node, baseTable = {}) {
-			const value = resolveValue(node.value);
-			set(baseTable, resolveValue(node.key), value);
-			return baseTable;
-		},
-		TOMLTable(node, baseTable = {}) {
-			const table = getTable(baseTable, resolveValue(node.key), node.kind === "array");
-			for (const body of node.body) resolveValue(body, table);
-			return baseTable;
-		},
-		TOMLArray(node) {
-			return node.elements.map((e) => resolveValue(e));
-		},
-		TOMLInlineTable(node) {
-			const table = {};
-			for (const body of node.body) resolveValue(body, table);
-			return table;
-		},
-		TOMLKey(node) {
-			return node.keys.map((key) => resolveValue(key));
-		},
-		TOMLBare(node) {
-			return node.name;
-		},
-		TOMLQuoted(node) {
-			return node.value;
-		},
-		TOMLValue(node) {
-			return convertValue(node);
-		}
-	};
-	return (node) => resolveValue(node);
-}
-/**
-* Get the table from the table.
-*/
-function getTable(baseTable, keys, array) {
-	let target = baseTable;
-	for (let index = 0; index < keys.length - 1; index++) {
-		const key = keys[index];
-		target = getNextTargetFromKey(target, key);
-	}
-	const lastKey = last(keys);
-	const lastTarget = target[lastKey];
-	if (lastTarget == null) {
-		const tableValue$1 = {};
-		target[lastKey] = array ? [tableValue$1] : tableValue$1;
-		return tableValue$1;
-	}
-	if (isValue(lastTarget)) {
-		const tableValue$1 = {};
-		target[lastKey] = array ? [tableValue$1] : tableValue$1;
-		return tableValue$1;
-	}
-	if (!array) {
-		if (Array.isArray(lastTarget)) {
-			const tableValue$1 = {};
-			target[lastKey] = tableValue$1;
-			return tableValue$1;
-		}
-		return lastTarget;
-	}
-	if (Array.isArray(lastTarget)) {
-		const tableValue$1 = {};
-		lastTarget.push(tableValue$1);
-		return tableValue$1;
-	}
-	const tableValue = {};
-	target[lastKey] = [tableValue];
-	return tableValue;
-	/** Get next target from key */
-	function getNextTargetFromKey(currTarget, key) {
-		const nextTarget = currTarget[key];
-		if (nextTarget == null) {
-			const val = {};
-			currTarget[key] = val;
-			return val;
-		}
-		if (isValue(nextTarget)) {
-			const val = {};
-			currTarget[key] = val;
-			return val;
-		}
-		let resultTarget = nextTarget;
-		while (Array.isArray(resultTarget)) {
-			const lastIndex = resultTarget.length - 1;
-			const nextElement = resultTarget[lastIndex];
-			if (isValue(nextElement)) {
-				const val = {};
-				resultTarget[lastIndex] = val;
-				return val;
-			}
-			resultTarget = nextElement;
-		}
-		return resultTarget;
-	}
-}
-/**
-* Set the value to the table.
-*/
-function set(baseTable, keys, value) {
-	let target = baseTable;
-	for (let index = 0; index < keys.length - 1; index++) {
-		const key = keys[index];
-		const nextTarget = target[key];
-		if (nextTarget == null) {
-			const val = {};
-			target[key] = val;
-			target = val;
-		} else if (isValue(nextTarget) || Array.isArray(nextTarget)) {
-			const val = {};
-			target[key] = val;
-			target = val;
-		} else target = nextTarget;
-	}
-	target[last(keys)] = value;
-}
-/**
-* Check whether the given value is a value.
-*/
-function isValue(value) {
-	return typeof value !== "object" || value instanceof Date;
-}
-
-//#endregion
-//#region package.json
-var name$1 = "toml-eslint-parser";
-var version$1 = "1.0.3";
-
-//#endregion
-//#region src/meta.ts
-var meta_exports = /* @__PURE__ */ __exportAll({
-	name: () => lib_name,
-	version: () => version
-});
-const lib_name = name$1;
-const version = version$1;
-
-//#endregion
-//#region src/index.ts
-const VisitorKeys = (/* unused pure expression or super */ null && (lib_KEYS));
-/**
-* Parse TOML source code
-*/
-function parseTOML(code, options) {
-	return parseForESLint(code, options).ast;
-}
-
-//#endregion
-
-;// CONCATENATED MODULE: ./packages/version-files/src/formats/toml.ts
-
-
-function keyName(key) {
-    return key.type === 'TOMLBare' ? key.name : key.value;
-}
-function stringSpan(value) {
-    if (value.multiline)
-        return undefined;
-    const [start, end] = value.range;
-    const line = value.loc.start.line;
-    if (value.style === 'literal')
-        return { start, end, line, render: (v) => (/['\n\r]/.test(v) ? JSON.stringify(v) : `'${v}'`) };
-    return { start, end, line, render: (v) => JSON.stringify(v) };
-}
-function valueNode(node) {
-    switch (node.type) {
-        case 'TOMLInlineTable': {
-            const map = { kind: 'map', entries: [] };
-            for (const kv of node.body)
-                toml_assign(map, kv.key.keys.map(keyName), valueNode(kv.value));
-            return map;
-        }
-        case 'TOMLArray':
-            return { kind: 'seq', items: node.elements.map(valueNode) };
-        default:
-            return { kind: 'scalar', value: node.value, span: node.kind === 'string' ? stringSpan(node) : undefined };
-    }
-}
-function childMap(map, key) {
-    const existing = map.entries.find(([k]) => k === key)?.[1];
-    if (existing?.kind === 'map')
-        return existing;
-    const created = { kind: 'map', entries: [] };
-    map.entries.push([key, created]);
-    return created;
-}
-function toml_assign(map, keys, value) {
-    let target = map;
-    for (const key of keys.slice(0, -1))
-        target = childMap(target, key);
-    target.entries.push([keys.at(-1), value]);
-}
-/** Navigates a table header path; `[[bin]]` arrays of tables appear as numbered steps. */
-function tableAt(root, path) {
-    let current = root;
-    for (const [n, step] of path.entries()) {
-        if (typeof step === 'number') {
-            if (current.kind !== 'seq')
-                return { kind: 'map', entries: [] };
-            while (current.items.length <= step)
-                current.items.push({ kind: 'map', entries: [] });
-            current = current.items[step];
-        }
-        else {
-            if (current.kind !== 'map')
-                return { kind: 'map', entries: [] };
-            const existing = current.entries.find(([k]) => k === step)?.[1];
-            if (existing)
-                current = existing;
-            else {
-                const next = path[n + 1];
-                const created = typeof next === 'number' ? { kind: 'seq', items: [] } : { kind: 'map', entries: [] };
-                current.entries.push([step, created]);
-                current = created;
-            }
-        }
-    }
-    return current.kind === 'map' ? current : { kind: 'map', entries: [] };
-}
-function parseTomlTree(source) {
-    let ast;
-    try {
-        ast = parseTOML(source.text);
-    }
-    catch (error) {
-        const e = error;
-        throw syntaxError(source.path, 'TOML', e.lineNumber ?? 1, (e.column ?? 0) + 1, e.message);
-    }
-    const root = { kind: 'map', entries: [] };
-    for (const item of ast.body[0]?.body ?? []) {
-        if (item.type === 'TOMLKeyValue') {
-            toml_assign(root, item.key.keys.map(keyName), valueNode(item.value));
-            continue;
-        }
-        const table = tableAt(root, item.resolvedKey);
-        for (const kv of item.body)
-            toml_assign(table, kv.key.keys.map(keyName), valueNode(kv.value));
-    }
-    return root;
-}
-/** The spans of string values inside a TOML snippet, offset into the enclosing text (Markdown code blocks). */
-function parseTomlSnippet(text, offset, line) {
-    try {
-        const tree = parseTomlTree({ path: '', bom: false, text });
-        shiftSpans(tree, offset, line - 1);
-        return tree;
-    }
-    catch {
-        return undefined;
-    }
-}
-function shiftSpans(node, offset, lines) {
-    if (node.kind === 'map')
-        for (const [, v] of node.entries)
-            shiftSpans(v, offset, lines);
-    else if (node.kind === 'seq')
-        for (const v of node.items)
-            shiftSpans(v, offset, lines);
-    else if (node.span)
-        node.span = { ...node.span, start: node.span.start + offset, end: node.span.end + offset, line: node.span.line + lines };
-}
-
-// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __nccwpck_require__(9547);
-;// CONCATENATED MODULE: ./packages/version-files/src/formats/json.ts
-
-
-function toTree(source, node) {
-    switch (node.type) {
-        case 'object':
-            return {
-                kind: 'map',
-                entries: (node.children ?? []).flatMap((property) => {
-                    const [key, value] = property.children ?? [];
-                    return key && value ? [[String(key.value), toTree(source, value)]] : [];
-                }),
-            };
-        case 'array':
-            return { kind: 'seq', items: (node.children ?? []).map((child) => toTree(source, child)) };
-        case 'string':
-            return {
-                kind: 'scalar',
-                value: node.value,
-                span: { start: node.offset, end: node.offset + node.length, line: lineColumn(source.text, node.offset).line, render: (v) => JSON.stringify(v) },
-            };
-        default:
-            return { kind: 'scalar', value: node.value, span: undefined };
-    }
-}
-function parseJsonTree(source) {
-    const errors = [];
-    const root = (0,main.parseTree)(source.text, errors, { allowTrailingComma: false, disallowComments: !/\.jsonc$|tsconfig[^/]*\.json$/.test(source.path) });
-    const error = errors[0];
-    if (error || !root) {
-        const { line, column } = lineColumn(source.text, error?.offset ?? 0);
-        throw syntaxError(source.path, 'JSON', line, column, error ? (0,main.printParseErrorCode)(error.error) : 'empty document');
-    }
-    return toTree(source, root);
-}
-
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./packages/version-files/src/formats/yaml.ts
-
-
-function parseYamlDocuments(source) {
-    const parsed = (0,dist/* parseAllDocuments */.hR)(source.text, { uniqueKeys: false });
-    const docs = Array.isArray(parsed) ? parsed : [];
-    for (const doc of docs) {
-        const error = doc.errors[0];
-        if (error) {
-            const { line, column } = lineColumn(source.text, error.pos[0]);
-            throw syntaxError(source.path, 'YAML', line, column, error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
-        }
-    }
-    return docs;
-}
-/** A plain scalar stays plain unless the new text would read back as something else (a number, a map). */
-function renderPlain(original, value) {
-    try {
-        const back = (0,dist/* parse */.qg)(value);
-        if (back === value || (typeof original !== 'string' && typeof back === typeof original))
-            return value;
-    }
-    catch {
-        // falls through to quoting
-    }
-    return JSON.stringify(value);
-}
-function spanOf(source, scalar) {
-    const range = scalar.range;
-    if (!range)
-        return undefined;
-    const [start, end] = range;
-    const line = lineColumn(source.text, start).line;
-    switch (scalar.type) {
-        case 'PLAIN':
-            return { start, end, line, render: (v) => renderPlain(scalar.value, v) };
-        case 'QUOTE_DOUBLE':
-            return { start, end, line, render: (v) => JSON.stringify(v) };
-        case 'QUOTE_SINGLE':
-            return { start, end, line, render: (v) => `'${v.replace(/'/g, "''")}'` };
-        default:
-            return undefined;
-    }
-}
-function yaml_toTree(source, doc, node, seen) {
-    if ((0,dist/* isAlias */.Vj)(node)) {
-        const target = node.resolve(doc);
-        if (!target || seen.has(target))
-            return { kind: 'scalar', value: null, span: undefined };
-        return yaml_toTree(source, doc, target, new Set([...seen, target]));
-    }
-    if ((0,dist/* isMap */.jh)(node)) {
-        const entries = [];
-        for (const pair of node.items) {
-            if (!(0,dist/* isPair */.tO)(pair) || !(0,dist/* isScalar */.jn)(pair.key))
-                continue;
-            if (pair.key.value === '<<') {
-                // Merge keys: the merged map's entries come after the explicit ones, as YAML resolves them.
-                const merged = yaml_toTree(source, doc, pair.value, seen);
-                if (merged.kind === 'map')
-                    entries.push(...merged.entries);
-                continue;
-            }
-            entries.push([String(pair.key.value), yaml_toTree(source, doc, pair.value, seen)]);
-        }
-        return { kind: 'map', entries };
-    }
-    if ((0,dist/* isSeq */.oP)(node))
-        return { kind: 'seq', items: node.items.map((item) => yaml_toTree(source, doc, item, seen)) };
-    if ((0,dist/* isScalar */.jn)(node))
-        return { kind: 'scalar', value: node.value, span: spanOf(source, node) };
-    return { kind: 'scalar', value: null, span: undefined };
-}
-/** One tree per document in the stream. */
-function parseYamlTrees(source, docs = parseYamlDocuments(source)) {
-    return docs.map((doc) => yaml_toTree(source, doc, doc.contents, new Set()));
-}
-const ZERO_WIDTH = new Set(['\x02', '\x18', '\x1f']);
-/**
- * Every scalar's source range (keys and values, quotes included; block scalars' content), so text
- * selectors touch values and never comments. The lexer alone says this, at a fifth of the cost of
- * a full parse; a file a key path reads is parsed (and checked) in full anyway.
- */
-function yamlScalarRanges(source) {
-    const ranges = [];
-    let offset = 0;
-    let scalarNext = false;
-    for (const token of new dist/* Lexer */.JG().lex(source.text)) {
-        // The lexer's mode markers (document, flow end, "a scalar follows") are not source text.
-        if (ZERO_WIDTH.has(token)) {
-            scalarNext = token === '\x1f';
-            continue;
-        }
-        // A quoted scalar is one token, opening with its quote; no other token starts with one.
-        if (scalarNext || token[0] === '"' || token[0] === "'")
-            ranges.push({ start: offset, end: offset + token.length });
-        scalarNext = false;
-        offset += token.length;
-    }
-    return ranges;
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/parsed-file.ts
-
-
-
-
-
-function formatOf(path) {
-    if (/\.ya?ml$/i.test(path))
-        return 'YAML';
-    if (/\.json5?$|\.jsonc$/i.test(path))
-        return 'JSON';
-    if (/\.toml$/i.test(path) || /(^|\/)(Cargo\.lock|Pipfile)$/.test(path))
-        return 'TOML';
-    return 'text';
-}
-/** Parsed views of one file, computed at most once however many selectors look at it. */
-class ParsedFile {
-    source;
-    format;
-    trees;
-    ranges;
-    constructor(source, format = formatOf(source.path)) {
-        this.source = source;
-        this.format = format;
-    }
-    structured() {
-        if (!this.trees) {
-            switch (this.format) {
-                case 'YAML':
-                    this.trees = parseYamlTrees(this.source, parseYamlDocuments(this.source));
-                    break;
-                case 'JSON':
-                    this.trees = [parseJsonTree(this.source)];
-                    break;
-                case 'TOML':
-                    this.trees = [parseTomlTree(this.source)];
-                    break;
-                default:
-                    throw new src/* UserError */.yo(`${this.source.path} is not YAML, JSON or TOML, so key paths cannot be used on it.`, 'Use `regex /…(version)…/`, `marker` or `image` for this file, or rename it with a .yaml/.json/.toml extension.', { input: 'files' });
-            }
-        }
-        return this.trees;
-    }
-    /** Where text selectors may look: scalars in YAML (never comments), the whole text elsewhere. */
-    searchRanges() {
-        if (!this.ranges)
-            this.ranges = this.format === 'YAML' ? yamlScalarRanges(this.source) : [{ start: 0, end: this.source.text.length }];
-        return this.ranges;
-    }
-}
-function at(file, offset) {
-    return lineColumn(file.source.text, offset).line;
-}
-/**
- * Matches of a global regex that lie wholly inside one of the file's searchable ranges; offsets in
- * the result are file offsets. One pass over the text, each match placed by binary search: a
- * manifest has thousands of tiny scalar ranges, and a regex per range cost more than the parse.
- */
-function* scan(file, pattern) {
-    const { text } = file.source;
-    const regex = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
-    let ranges;
-    for (const match of text.matchAll(regex)) {
-        const start = match.index;
-        const end = start + match[0].length;
-        // A comment runs from a `#` to the end of its line: with no `#` before it on its line, a match is
-        // not in one. Only the other matches need the file lexed (a `#` in a quoted or block scalar).
-        if (file.format !== 'YAML' || text.lastIndexOf('#', start) < text.lastIndexOf('\n', start)) {
-            yield { match: match, offset: 0 };
-            continue;
-        }
-        ranges ??= file.searchRanges();
-        let low = 0;
-        let high = ranges.length - 1;
-        while (low < high) {
-            const mid = (low + high + 1) >> 1;
-            if (ranges[mid].start <= start)
-                low = mid;
-            else
-                high = mid - 1;
-        }
-        const range = ranges[low];
-        if (range && range.start <= start && end <= range.end)
-            yield { match: match, offset: 0 };
-    }
-}
-
-// EXTERNAL MODULE: ./node_modules/semver/index.js
-var node_modules_semver = __nccwpck_require__(2088);
-var semver_default = /*#__PURE__*/__nccwpck_require__.n(node_modules_semver);
-;// CONCATENATED MODULE: ./packages/version-files/src/version.ts
-
-
-const BUMPS = (/* unused pure expression or super */ null && (['major', 'minor', 'patch', 'premajor', 'preminor', 'prepatch', 'prerelease']));
-/** A semver core with optional pre-release and build, as found inside `v1.2.3`, `=1.2.3` or `chart-1.2.3-rc.1`. */
-const VERSION_TOKEN = /(?<![\d.])\d+\.\d+\.\d+(?:-[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?:\+[0-9A-Za-z-]+(?:\.[0-9A-Za-z-]+)*)?(?![\d])/;
-/** Parses `1.2.3`, `v1.2.3` or `1.2.3-rc.1`; anything looser is refused rather than guessed. */
-function parseVersion(value) {
-    const trimmed = value.trim().replace(/^v(?=\d)/, '');
-    return semver_default().valid(trimmed) ? new (semver_default()).SemVer(trimmed) : undefined;
-}
-/** The first semver inside a value such as `v0.16.0`, `=4.0.0` or `"4.0.0"`. */
-function findVersion(value) {
-    const match = VERSION_TOKEN.exec(value);
-    return match ? parseVersion(match[0]) : undefined;
-}
-function decideVersion(request) {
-    const { current } = request;
-    let next;
-    if (request.version !== undefined) {
-        // semver drops build metadata (`+build`) when it parses, so 1.2.3+build would silently release 1.2.3.
-        if (/^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?\+/.test(request.version.trim())) {
-            throw new src/* UserError */.yo(`Input \`version\` is "${request.version}", which carries build metadata (the part after \`+\`) that semver ignores and tags should not hold.`, `Set \`version\` to ${request.version.trim().replace(/\+.*$/, '')} (or a pre-release such as ${request.version.trim().replace(/\+.*$/, '')}-rc.1).`, { input: 'version' });
-        }
-        const parsed = parseVersion(request.version);
-        if (!parsed) {
-            throw new src/* UserError */.yo(`Input \`version\` is "${request.version}", which is not a semantic version.`, 'Set `version` to X.Y.Z, vX.Y.Z or a pre-release such as 1.2.0-rc.1.', { input: 'version' });
-        }
-        next = parsed;
-    }
-    else if (request.bump !== undefined) {
-        if (!current) {
-            throw new src/* UserError */.yo(`Input \`bump\` is "${request.bump}", but no current version was found to bump from${request.currentSource ? ` (looked in ${request.currentSource})` : ''}.`, 'Set `current-version-from` to a file spec (e.g. `VERSION`) or `tag`, or give the new version in `version` instead of `bump`.', { input: 'bump' });
-        }
-        const bumped = request.preid ? semver_default().inc(current.version, request.bump, request.preid) : semver_default().inc(current.version, request.bump);
-        if (!bumped)
-            throw new src/* UserError */.yo(`Cannot apply \`bump: ${request.bump}\` to ${current.version}.`, 'Give the new version in `version`.', { input: 'bump' });
-        next = new (semver_default()).SemVer(bumped);
-    }
-    else {
-        throw new src/* UserError */.yo('Neither `version` nor `bump` was given.', 'Set `version` (e.g. 1.4.0) or `bump` (major, minor, patch, premajor, preminor, prepatch or prerelease).', { input: 'version' });
-    }
-    if (current && semver_default().lt(next, current) && !request.allowDowngrade) {
-        throw new src/* UserError */.yo(`The new version ${next.version} is lower than the current version ${current.version}${request.currentSource ? ` (from ${request.currentSource})` : ''}.`, 'Give a higher version, or set `allow-downgrade: true` if going back is intended.', { input: request.version !== undefined ? 'version' : 'bump' });
-    }
-    return { next, previous: current, same: current !== undefined && semver_default().eq(next, current) };
-}
-function version_templateVars(next, options) {
-    return {
-        version: next.version,
-        major: String(next.major),
-        minor: String(next.minor),
-        patch: String(next.patch),
-        prerelease: next.prerelease.join('.'),
-        tag: `${options.tagPrefix}${next.version}`,
-        previous: options.previous?.version ?? '',
-        'previous-tag': options.previous ? `${options.tagPrefix}${options.previous.version}` : '',
-        date: options.date,
-    };
-}
-/** Throws on an unknown placeholder, so a typo like `{verison}` is caught before any file is read. */
-function checkTemplate(template, where) {
-    const [unknown] = (0,src/* unknownPlaceholders */.hX)(template, Object.keys(PLACEHOLDER_NAMES));
-    if (unknown !== undefined) {
-        throw new src/* UserError */.yo(`${where}: the template "${template}" uses an unknown placeholder {${unknown}}.`, `Use ${Object.keys(PLACEHOLDER_NAMES)
-            .map((n) => `{${n}}`)
-            .join(', ')}.`, { input: 'files' });
-    }
-}
-const PLACEHOLDER_NAMES = {
-    version: true,
-    major: true,
-    minor: true,
-    patch: true,
-    prerelease: true,
-    tag: true,
-    previous: true,
-    'previous-tag': true,
-    date: true,
-};
-function version_renderTemplate(template, vars) {
-    return (0,src/* fillPlaceholders */.Ct)(template, vars);
-}
-/**
- * The value a selector writes when the spec gives no template: the version token inside the current
- * value is replaced and its surroundings kept (`v0.16.0` → `v0.16.1`, `=4.0.0` → `=4.2.0`); a value
- * without a version token (`main-dev`) becomes `fallback`.
- */
-function nextValue(current, template, vars, fallback) {
-    if (template !== undefined)
-        return version_renderTemplate(template, vars);
-    const match = VERSION_TOKEN.exec(current);
-    if (!match)
-        return version_renderTemplate(fallback, vars);
-    return current.slice(0, match.index) + vars.version + current.slice(match.index + match[0].length);
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/changelog.ts
-
-
-
-const NEXT_HEADER = '<!-- next-header -->';
-const UNRELEASED_HEADING = /^(#{1,6}\s*)?\[?unreleased\]?/i;
-/**
- * The cargo-release / Keep a Changelog convention: the "Unreleased" section under
- * `<!-- next-header -->` becomes the release's section (heading renamed, body kept) and a fresh
- * Unreleased section, whose compare link starts at the new version, is put above it.
- */
-function matchChangelog(source, selector) {
-    const { text } = source;
-    const eol = text.includes('\r\n') ? '\r\n' : '\n';
-    const lines = text.split(eol);
-    const markerIndex = lines.findIndex((l) => l.includes(NEXT_HEADER));
-    const headingIndex = markerIndex >= 0 ? markerIndex + 1 : lines.findIndex((l) => UNRELEASED_HEADING.test(l.trim()));
-    const heading = lines[headingIndex];
-    if (headingIndex < 0 || heading === undefined || !UNRELEASED_HEADING.test(heading.trim())) {
-        if (selector.optional)
-            return [];
-        throw new src/* UserError */.yo(`${source.path} has no "Unreleased" section${markerIndex >= 0 ? ` right under ${NEXT_HEADER}` : ` and no ${NEXT_HEADER} marker`}.`, `Start the changelog's newest section with a line "Unreleased" (or "## [Unreleased]"), optionally under ${NEXT_HEADER}.`, { input: 'files' });
-    }
-    let blockEnd = headingIndex;
-    while (blockEnd < lines.length && lines[blockEnd].trim() !== '')
-        blockEnd++;
-    const block = lines.slice(headingIndex, blockEnd);
-    const atx = /^(#{1,6})\s/.exec(heading);
-    const template = selector.template ?? (atx ? `${atx[1]} [{version}] - {date}` : '{version} / {date}');
-    const start = lines.slice(0, headingIndex).reduce((n, l) => n + l.length + eol.length, 0);
-    const end = start + block.join(eol).length;
-    const line = lineColumn(text, start).line;
-    const released = (vars) => {
-        const [before, after] = version_renderTemplate(template, { ...vars, date: '\u0000' }).split('\u0000');
-        return new RegExp(`^${(0,src/* escapeRegex */.$f)(before)}${after === undefined ? '' : `.*${(0,src/* escapeRegex */.$f)(after)}`}\\s*$`, 'm');
-    };
-    return [
-        {
-            selector,
-            path: source.path,
-            line,
-            where: `section "${heading.trim()}" (line ${line})`,
-            current: heading.trim(),
-            edits: (vars) => {
-                // Re-run safety: the release's heading is already there, so the section was already cut.
-                if (released(vars).test(text))
-                    return [];
-                const fresh = block.map((l) => l.replace(/(compare\/)([^\s)/]+?)(\.\.\.)/g, (_all, pre, base, dots) => `${pre}${nextValue(base, undefined, vars, '{tag}')}${dots}`));
-                const renamed = [version_renderTemplate(template, vars), ...block.slice(1)];
-                return [{ start, end, replacement: [...fresh, '', ...renamed].join(eol), by: selector.text }];
-            },
-        },
-    ];
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/cargo-requirement.ts
-
-
-function parseComparators(requirement) {
-    const parts = requirement.split(',').map((p) => p.trim());
-    const comparators = [];
-    for (const part of parts) {
-        if (part === '*') {
-            comparators.push({ op: '*', version: '' });
-            continue;
-        }
-        const m = /^(\^|~|=|>=|>|<=|<)?\s*(\d+(?:\.(?:\d+|\*))?(?:\.(?:\d+|\*))?(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(part);
-        if (!m)
-            return undefined;
-        comparators.push({ op: (m[1] ?? ''), version: m[2] });
-    }
-    return comparators;
-}
-/**
- * Cargo's meaning of a requirement as a node-semver range: a bare version is a caret requirement
- * (`1.2.3` means `^1.2.3`, not exactly 1.2.3), commas are AND, `1.*` is a wildcard.
- * https://doc.rust-lang.org/cargo/reference/specifying-dependencies.html
- */
-function cargoRange(requirement) {
-    const comparators = parseComparators(requirement);
-    if (!comparators)
-        return undefined;
-    try {
-        return new (semver_default()).Range(comparators.map((c) => (c.op === '*' ? '*' : `${c.op === '' ? '^' : c.op}${c.version}`)).join(' '));
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Whether `version` satisfies the Cargo requirement (undefined when the requirement cannot be read). */
-function cargoSatisfies(requirement, version) {
-    const range = cargoRange(requirement);
-    return range ? range.test(version) : undefined;
-}
-/**
- * cargo-release's rewrite of one requirement (`upgrade_requirement`): each `=`, `^`, `~`, bare or
- * wildcard comparator takes the new version with as many parts as it had; a comparison (`>=`, `<`)
- * cannot be rewritten, so the requirement is returned unchanged.
- */
-function rewritten(requirement, comparators, version) {
-    if (comparators.some((c) => ['>', '>=', '<', '<='].includes(c.op)))
-        return requirement;
-    const v = semver_default().parse(version);
-    const pre = v.prerelease.length ? `-${v.prerelease.join('.')}` : '';
-    const text = comparators
-        .map((c) => {
-        if (c.op === '*')
-            return '*';
-        const parts = c.version.replace(/[-+].*$/, '').split('.');
-        if (parts.includes('*'))
-            return parts.length === 2 ? `${v.major}.*` : `${v.major}.${v.minor}.*`;
-        // Cargo cannot read a partial version with a pre-release (`1.0-rc.1`); a pre-release is written whole.
-        const numbers = pre ? [v.major, v.minor, v.patch] : [v.major, v.minor, v.patch].slice(0, parts.length);
-        return `${c.op === '' ? '^' : c.op}${numbers.join('.')}${pre}`;
-    })
-        .join(', ');
-    return text.startsWith('^') && !requirement.trim().startsWith('^') ? text.slice(1) : text;
-}
-/**
- * A dependent's requirement after a release, as cargo-release updates it (see DependentVersion). A
- * requirement the new version does not satisfy and that cannot be rewritten (a range) is an error
- * naming it, before anything is written: cargo-release would leave it and `cargo metadata` fail.
- */
-function updatedRequirement(requirement, version, where, policy = 'upgrade') {
-    const trimmed = requirement.trim();
-    const satisfied = cargoSatisfies(trimmed, version);
-    if (satisfied === undefined)
-        throw new src/* UserError */.yo(`${where}: "${requirement}" is not a Cargo version requirement.`, 'Write it as Cargo does (e.g. "1.2", "=4.2.0", ">=0.61, <2"), or drop `version` from the path dependency.', {
-            input: 'files',
-        });
-    if (satisfied && policy === 'fix')
-        return requirement;
-    const next = rewritten(trimmed, parseComparators(trimmed), version);
-    if (next === trimmed) {
-        if (satisfied)
-            return requirement;
-        throw new src/* UserError */.yo(`${where}: the requirement "${requirement}" does not match the new version ${version}, and relkit will not guess how to widen a range.`, `Widen the requirement so it matches ${version} (e.g. add ", <${semver_default().major(version) + 1}.0.0"), or make it a plain version.`, { input: 'files' });
-    }
-    return next;
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/match.ts
-
-
-
-
-
-
-
-/**
- * A match whose edit replaces one span with the next value: the template if the selector has one,
- * else the current value with its version token swapped (`fallback` when it has none).
- */
-function valueMatch(file, selector, span, current, where, fallback = '{version}') {
-    const line = span.line ?? at(file, span.start);
-    return {
-        selector,
-        path: file.source.path,
-        line,
-        where: where(line),
-        current,
-        edits: (vars) => {
-            const value = nextValue(current, selector.template, vars, fallback);
-            return value === current
-                ? []
-                : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text, ...(span.withinScalar ? { withinScalar: true } : {}) }];
-        },
-    };
-}
-const atLine = (line) => `line ${line}`;
-function matchWhole(file, selector) {
-    const { text } = file.source;
-    const start = text.length - text.trimStart().length;
-    const end = text.trimEnd().length;
-    if (end <= start)
-        return [];
-    const current = text.slice(start, end);
-    if (current.includes('\n')) {
-        throw new src/* UserError */.yo(`${file.source.path} has more than one line, so the whole file cannot be the version.`, 'Name what to change, e.g. `PATH: regex /version: (.*)/`, `PATH: marker`, or a key path for YAML/JSON/TOML.', { input: 'files' });
-    }
-    return [valueMatch(file, selector, { start, end }, current, () => 'whole file')];
-}
-/** cargo-release's placeholders in a replacement (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md#placeholders). */
-function cargoPlaceholders(text, vars, crate) {
-    const values = { version: vars.version, prev_version: vars.previous, date: vars.date, crate_name: crate, metadata: '', prev_metadata: '' };
-    return text.replace(/\{\{(\w+)\}\}/g, (whole, name) => values[name] ?? whole);
-}
-/** A pre-release replacement: each match of the pattern, replaced as cargo-release would, within its occurrence bounds. */
-function matchReplace(file, selector) {
-    const { text } = file.source;
-    const found = [...text.matchAll(selector.pattern)];
-    const bounds = selector.max === selector.min ? `exactly ${selector.min}` : `at least ${selector.min}${selector.max !== undefined ? ` and at most ${selector.max}` : ''}`;
-    if (found.length > 0 && (found.length < selector.min || (selector.max !== undefined && found.length > selector.max))) {
-        throw new src/* UserError */.yo(`${file.source.path}: the pre-release replacement \`${selector.pattern.source}\` matches ${found.length} time(s), and release.toml asks for ${bounds}.`, 'Fix the `search` regex (or min/max/exactly) in release.toml, or the file.', { input: 'files' });
-    }
-    return found.map((m) => {
-        const start = m.index;
-        const end = start + m[0].length;
-        return {
-            selector,
-            path: file.source.path,
-            line: at(file, start),
-            where: `line ${at(file, start)}`,
-            current: m[0],
-            edits: (vars) => {
-                if (!selector.prerelease && vars.prerelease !== '')
-                    return [];
-                // Replacements may insert (a new changelog header): made again over their own output they would repeat.
-                if (vars.previous === vars.version)
-                    return [];
-                const filled = selector.placeholders === 'cargo' ? cargoPlaceholders(selector.replacement, vars, selector.crate) : version_renderTemplate(selector.replacement, vars);
-                // $1 / ${1} / ${name} as the regex crate writes them; {{…}} as cargo-release fills them.
-                const replacement = filled.replace(/\$(?:\{(\w+)\}|(\d+))/g, (_, name, digit) => (name !== undefined ? (/^\d+$/.test(name) ? m[Number(name)] : m.groups?.[name]) : m[Number(digit)]) ?? '');
-                return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text }];
-            },
-        };
-    });
-}
-/** Cargo requirements at a key path: each kept while it matches the new version, else updated in its own style. */
-function matchRequirement(file, selector) {
-    const matches = [];
-    for (const tree of file.structured()) {
-        for (const found of resolveKeyPath(tree, selector.path)) {
-            const { node } = found;
-            if (node.kind !== 'scalar' || typeof node.value !== 'string' || !node.span)
-                continue;
-            const span = node.span;
-            const current = node.value;
-            const line = span.line ?? at(file, span.start);
-            matches.push({
-                selector,
-                path: file.source.path,
-                line,
-                where: found.path,
-                current,
-                edits: (vars) => {
-                    const next = updatedRequirement(current, vars.version, `${file.source.path}: \`${found.path}\``, selector.policy);
-                    return next === current ? [] : [{ start: span.start, end: span.end, replacement: span.render ? span.render(next) : next, by: selector.text }];
-                },
-            });
-        }
-    }
-    return matches;
-}
-function matchKey(file, selector) {
-    const matches = [];
-    const trees = file.structured();
-    const multi = trees.length > 1;
-    trees.forEach((tree, doc) => {
-        for (const found of resolveKeyPath(tree, selector.path)) {
-            const where = multi ? `document ${doc + 1}: ${found.path}` : found.path;
-            const { node } = found;
-            if (node.kind !== 'scalar') {
-                if (selector.optional)
-                    continue;
-                throw new src/* UserError */.yo(`${file.source.path}: \`${found.path}\` is a ${node.kind === 'map' ? 'table/map' : 'list'}, not a value.`, `Point the key path at the version value inside it, e.g. \`${found.path}.version\`.`, { input: 'files' });
-            }
-            const span = node.span;
-            if (!span) {
-                if (selector.optional && typeof node.value !== 'string')
-                    continue;
-                throw new src/* UserError */.yo(`${file.source.path}: \`${found.path}\` is ${typeof node.value === 'string' ? 'a block or multi-line string' : `a ${node.value === null ? 'null' : typeof node.value}`}, which relkit does not rewrite in place.`, 'Make it a single-line string (quoted or plain), or select it with `regex /…/` instead.', { input: 'files' });
-            }
-            matches.push(valueMatch(file, selector, span, String(node.value), () => where));
-        }
-    });
-    return matches;
-}
-const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = '@sha256:[0-9a-f]{64}';
-/**
- * Whether a reference (tag or link ref) moves under a `from BRANCH on x.y.0` clause: on an x.y.0
- * release only the branch; on x.y.z the previous release, which is x.y.(z-1) whatever the files
- * say (MetalLB 0.14.1 followed a 0.14.0 whose chart still read 0.0.0). The new version always
- * matches, so a re-run finds what the first run wrote.
- */
-function refMoves(ref, branch, context) {
-    const { next, previous } = context;
-    if (ref === branch)
-        return next === undefined || next.patch === 0;
-    const token = VERSION_TOKEN.exec(ref)?.[0];
-    if (token === undefined)
-        return false;
-    if (next === undefined)
-        return true;
-    if (token === next.version)
-        return true;
-    if (next.patch === 0)
-        return false;
-    return token === previous || token === `${next.major}.${next.minor}.${next.patch - 1}`;
-}
-function matchImage(file, selector, context) {
-    const matches = [];
-    const names = selector.rename ? [...selector.repositories, selector.rename] : selector.repositories;
-    for (const repository of names) {
-        const pattern = new RegExp(`(?<![\\w./-])${(0,src/* escapeRegex */.$f)(repository)}:(${TAG})(${DIGEST})?(?![\\w.-])`, 'gd');
-        for (const { match: m, offset } of scan(file, pattern)) {
-            const tag = m[1];
-            if (selector.branch !== undefined && !refMoves(tag, selector.branch, context))
-                continue;
-            const start = offset + m.index;
-            const end = start + m[0].length;
-            matches.push({
-                selector,
-                path: file.source.path,
-                line: at(file, start),
-                where: `${repository}:${tag}`,
-                current: tag,
-                edits: (vars) => {
-                    // A digest pins the old image; keeping it would make the new tag a lie.
-                    const replacement = `${selector.rename ?? repository}:${nextValue(tag, selector.template, vars, '{tag}')}`;
-                    return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text, withinScalar: true }];
-                },
-            });
-        }
-    }
-    return matches;
-}
-function groupSpan(m) {
-    const indices = m.indices;
-    const named = indices.groups?.version;
-    const pair = named ?? indices[1] ?? indices[0];
-    return { start: pair[0], end: pair[1], text: m.groups?.version ?? m[1] ?? m[0] };
-}
-function matchRegex(file, selector) {
-    const matches = [];
-    const { text } = file.source;
-    const regex = new RegExp(selector.pattern.source, selector.pattern.flags);
-    for (const m of text.matchAll(regex)) {
-        if (m[0] === '')
-            continue;
-        const { start, end, text: current } = groupSpan(m);
-        matches.push(valueMatch(file, selector, { start, end }, current, atLine));
-    }
-    return matches;
-}
-const LINE_MARKER = /x-release-please-version|relkit:version/;
-const BLOCK_START = /x-release-please-start-version|relkit:start-version/;
-const BLOCK_END = /x-release-please-end|relkit:end/;
-function matchMarker(file, selector) {
-    const matches = [];
-    const { text } = file.source;
-    let offset = 0;
-    let inBlock = false;
-    for (const line of text.split('\n')) {
-        const marked = LINE_MARKER.test(line) || (inBlock && !BLOCK_END.test(line));
-        if (BLOCK_START.test(line))
-            inBlock = true;
-        else if (BLOCK_END.test(line))
-            inBlock = false;
-        if (marked) {
-            for (const m of line.matchAll(new RegExp(VERSION_TOKEN.source, 'g'))) {
-                const start = offset + m.index;
-                const end = start + m[0].length;
-                const current = m[0];
-                matches.push({
-                    selector,
-                    path: file.source.path,
-                    line: at(file, start),
-                    where: `line ${at(file, start)}`,
-                    current,
-                    edits: (vars) => {
-                        const value = selector.template === undefined ? vars.version : version_renderTemplate(selector.template, vars);
-                        return value === current ? [] : [{ start, end, replacement: value, by: selector.text }];
-                    },
-                });
-            }
-        }
-        offset += line.length + 1;
-    }
-    return matches;
-}
-function matchLiteral(file, selector, context) {
-    const matches = [];
-    const { text } = file.source;
-    // `{previous}` is the version the files carry now (a hook's `sd "$PREV_VERSION" "$NEW_VERSION"`).
-    if (selector.from.includes('{previous}') && context.previous === undefined)
-        return matches;
-    const from = selector.from.replaceAll('{previous}', context.previous ?? '');
-    // A literal edit may span a key and its value, so it searches the whole text, YAML included.
-    for (const m of text.matchAll(new RegExp((0,src/* escapeRegex */.$f)(from), 'g'))) {
-        const start = m.index;
-        matches.push({
-            selector,
-            path: file.source.path,
-            line: at(file, start),
-            where: `line ${at(file, start)}`,
-            current: from,
-            edits: (vars) => [{ start, end: start + from.length, replacement: version_renderTemplate(selector.to, vars), by: selector.text }],
-        });
-    }
-    if (matches.length === 0 && !/\{[a-z-]+\}/.test(selector.to) && text.includes(selector.to)) {
-        // Already applied by an earlier run: found, nothing to change.
-        const start = text.indexOf(selector.to);
-        matches.push({ selector, path: file.source.path, line: at(file, start), where: `line ${at(file, start)}`, current: selector.to, edits: () => [] });
-    }
-    return matches;
-}
-const VERSION_REF = 'v?\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?';
-function matchLinks(file, selector, context) {
-    const repo = (0,src/* escapeRegex */.$f)(selector.repository);
-    const ref = selector.branch === undefined ? VERSION_REF : `${VERSION_REF}|${(0,src/* escapeRegex */.$f)(selector.branch)}`;
-    const patterns = [
-        `github\\.com/${repo}/(?:blob|tree|releases/tag|releases/download)/(${ref})(?=[/)\\s"'#>\\]]|$)`,
-        `raw\\.githubusercontent\\.com/${repo}/(${ref})(?=/)`,
-        // A branch moves in links that carry it in their path; `?ref=` (kustomize) follows versions only.
-        `github\\.com/${repo}(?:/[^\\s?#)"'\\]]*)?\\?ref=(${VERSION_REF})(?![\\w.-])`,
-    ];
-    const matches = [];
-    for (const source of patterns) {
-        for (const { match: m, offset } of scan(file, new RegExp(source, 'gid'))) {
-            const start = offset + m.indices[1][0];
-            const end = offset + m.indices[1][1];
-            const current = m[1];
-            // Links to older releases (changelogs, upgrade notes) are history and stay as they are.
-            if (selector.branch !== undefined ? !refMoves(current, selector.branch, context) : context.previous !== undefined && VERSION_TOKEN.exec(current)?.[0] !== context.previous)
-                continue;
-            matches.push(valueMatch(file, selector, { start, end, withinScalar: true }, current, atLine, '{tag}'));
-        }
-    }
-    return matches.sort((a, b) => a.line - b.line);
-}
-/** Dependency entries named after the given crates, in Cargo.toml or in ```toml blocks of Markdown. */
-function matchCrate(file, selector) {
-    const trees = [];
-    if (file.format === 'TOML')
-        trees.push(...file.structured());
-    else {
-        const fence = /^([ \t]*)(```+|~~~+)[ \t]*toml[^\n]*\n([\s\S]*?)^\1\2[ \t]*$/gm;
-        for (const m of file.source.text.matchAll(fence)) {
-            const bodyStart = m.index + m[0].indexOf('\n') + 1;
-            const tree = parseTomlSnippet(m[3], bodyStart, at(file, bodyStart));
-            if (tree)
-                trees.push(tree);
-        }
-    }
-    const names = new Set(selector.names);
-    const matches = [];
-    const visit = (node, path) => {
-        if (node.kind !== 'map')
-            return;
-        for (const [key, value] of node.entries) {
-            const inPackage = path.at(-1) === 'package' || path.at(-1) === 'workspace';
-            let target;
-            if (names.has(key) && !inPackage)
-                target = value.kind === 'map' ? value.entries.find(([k]) => k === 'version')?.[1] : value;
-            if (target?.kind === 'scalar' && typeof target.value === 'string' && target.span) {
-                matches.push(valueMatch(file, selector, target.span, target.value, (line) => `${key} (line ${line})`));
-            }
-            else
-                visit(value, [...path, key]);
-        }
-    };
-    for (const tree of trees)
-        visit(tree, []);
-    return matches;
-}
-/** Why a selector found nothing, with what the files do contain where that helps. */
-function noMatchError(selector, files, pattern) {
-    const where = files.length === 1 ? files[0].source.path : `${files.length} files matching ${pattern}`;
-    if (selector.kind === 'key' || selector.kind === 'requirement') {
-        const near = new Set(files.slice(0, 5).flatMap((f) => f.structured().flatMap((t) => existingKeysNear(t, selector.path))));
-        return new src/* UserError */.yo(`${where}: the key path \`${formatKeyPath(selector.path)}\` matches nothing.${near.size ? ` Keys there: ${[...near].slice(0, 12).join(', ')}.` : ''}`, 'Correct the key path in `files`, or add `?` after it (`version?`) if the key may be absent.', { input: 'files' });
-    }
-    const hint = {
-        replace: 'The `search` regex of a pre-release replacement in release.toml matches nothing in this file (release.toml asks for at least `min`, default 1).',
-        whole: 'The file is empty; write the current version into it first.',
-        image: 'Check the repository name (no tag), e.g. `image quay.io/metallb/speaker`; only references with a tag are changed.',
-        regex: 'Check the pattern against the file; the version is group 1 or the group named `version`.',
-        marker: 'Add `x-release-please-version` (or `relkit:version`) at the end of the lines that carry the version.',
-        literal: 'Check the text to replace, character for character (it is case-sensitive).',
-        links: 'Only links that point at a version (…/blob/vX.Y.Z/…, ?ref=vX.Y.Z) of the current release are changed.',
-        crate: 'Check the crate names; dependency entries with a `version` are changed.',
-        changelog: 'Start the newest section with an "Unreleased" heading.',
-    };
-    return new src/* UserError */.yo(`${where}: \`${selector.text}\` matches nothing.`, `${hint[selector.kind]} Or add \`?\` to make it optional.`, { input: 'files' });
-}
-function matchSelector(file, selector, context) {
-    switch (selector.kind) {
-        case 'whole':
-            return matchWhole(file, selector);
-        case 'key':
-            return matchKey(file, selector);
-        case 'image':
-            return matchImage(file, selector, context);
-        case 'regex':
-            return matchRegex(file, selector);
-        case 'marker':
-            return matchMarker(file, selector);
-        case 'literal':
-            return matchLiteral(file, selector, context);
-        case 'links':
-            return matchLinks(file, selector, context);
-        case 'crate':
-            return matchCrate(file, selector);
-        case 'changelog':
-            return matchChangelog(file.source, selector);
-        case 'requirement':
-            return matchRequirement(file, selector);
-        case 'replace':
-            return matchReplace(file, selector);
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/plan.ts
-
-
-
-
-
-
-
-class FileCache {
-    source;
-    files = new Map();
-    constructor(source) {
-        this.source = source;
-    }
-    get(path) {
-        let file = this.files.get(path);
-        if (!file) {
-            file = this.source.read(path).then((bytes) => new ParsedFile(decodeSource(path, bytes)));
-            this.files.set(path, file);
-        }
-        return file;
-    }
-    get size() {
-        return this.files.size;
-    }
-}
-async function filesOf(cache, entry) {
-    const paths = await cache.source.resolve(entry.pattern, entry.origin);
-    if (paths.length === 0 && !entry.optional) {
-        const glob = /[*?[\]{}]/.test(entry.pattern);
-        throw new src/* UserError */.yo(`${entry.origin}: ${glob ? `the pattern "${entry.pattern}" matches no file` : `the file "${entry.pattern}" does not exist`} in ${cache.source.label}.`, `Check the path (it is relative to ${cache.source.label}), or write \`${entry.pattern}?\` if the file may be missing.`, { input: 'files' });
-    }
-    return Promise.all(paths.map((p) => cache.get(p)));
-}
-async function readCurrent(cache, request) {
-    const source = request.current;
-    if (source.kind === 'none')
-        return { version: undefined, source: undefined };
-    if (source.kind === 'value')
-        return { version: source.version, source: source.label };
-    // The first value the first selector finds; while it finds nothing, the next entry's (a Cargo
-    // workspace without a root version, as kube-rs before 0.88, versions its members). A requirement
-    // (`^1.2`) or a replacement is not the version.
-    const entries = source.kind === 'files' ? request.entries : source.entries;
-    for (const entry of entries) {
-        const selector = entry.selectors[0];
-        if (!selector || (source.kind === 'files' && ['requirement', 'replace', 'literal'].includes(selector.kind)))
-            continue;
-        let found = false;
-        for (const file of await filesOf(cache, entry)) {
-            for (const match of matchSelector(file, selector, { previous: undefined, next: undefined })) {
-                const version = findVersion(match.current);
-                if (version)
-                    return { version, source: `${file.source.path} (${match.where})` };
-                found = true;
-            }
-        }
-        if (found && source.kind === 'files')
-            break;
-    }
-    return { version: undefined, source: entries[0] ? `${entries[0].pattern}${entries[0].selectors[0]?.kind === 'whole' ? '' : `: ${entries[0].selectors[0]?.text}`}` : undefined };
-}
-/** Text of version characters, bare or quoted as a whole: it cannot open a comment, a key or a collection. */
-const INERT = /^(?:[\w.+/=~^<>][\w.+\-/:@=~^<>]*|"[\w.+\-/:@=~^<>]*"|'[\w.+\-/:@=~^<>]*')$/;
-/**
- * Whether edits certainly leave a YAML file's structure as it was, so it need not be parsed again
- * (parsing is most of a bump's time): each edit lies inside one string scalar and writes inert text.
- * Anything else — JSON, TOML, a literal or replacement that spans structure, a template with
- * spaces or `#` — is parsed again to prove the file still reads.
- */
-function keepsStructure(file, edits) {
-    if (file.format !== 'YAML')
-        return false;
-    if (!edits.every((e) => INERT.test(e.replacement)))
-        return false;
-    if (edits.every((e) => e.withinScalar))
-        return true;
-    const scalars = file.searchRanges();
-    return edits.every((e) => e.withinScalar || scalars.some((r) => r.start <= e.start && e.end <= r.end));
-}
-/**
- * Reads every file, resolves every selector and computes every edit before anything is written,
- * so a bad selector or a malformed file fails the run with the workspace untouched.
- */
-async function plan_planBump(request) {
-    const cache = new FileCache(request.source);
-    const current = await readCurrent(cache, request);
-    const previous = current.version?.version;
-    const decision = decideVersion({
-        version: request.version,
-        bump: request.bump,
-        preid: request.preid,
-        current: current.version,
-        currentSource: current.source,
-        allowDowngrade: request.allowDowngrade,
-    });
-    const { version, major, minor, patch } = decision.next;
-    const context = { previous, next: { version, major, minor, patch } };
-    const matchesByFile = new Map();
-    let found = 0;
-    for (const entry of request.entries) {
-        const files = await filesOf(cache, entry);
-        if (files.length === 0)
-            continue;
-        for (const selector of entry.selectors) {
-            let hits = 0;
-            for (const file of files) {
-                const matches = matchSelector(file, selector, context);
-                hits += matches.length;
-                if (matches.length > 0)
-                    matchesByFile.set(file.source.path, [...(matchesByFile.get(file.source.path) ?? []), ...matches]);
-            }
-            if (hits === 0 && !selector.optional)
-                throw noMatchError(selector, files, entry.pattern);
-            found += hits;
-        }
-    }
-    const vars = version_templateVars(decision.next, { tagPrefix: request.tagPrefix, previous: current.version, date: request.date });
-    const files = [];
-    for (const [path, matches] of [...matchesByFile].sort(([a], [b]) => (a < b ? -1 : 1))) {
-        const file = await cache.get(path);
-        const { text } = file.source;
-        const edits = [];
-        const changes = [];
-        for (const match of matches) {
-            const made = match.edits(vars);
-            edits.push(...made);
-            for (const edit of made)
-                changes.push({ selector: match.selector.text, where: match.where, line: match.line, from: text.slice(edit.start, edit.end), to: edit.replacement });
-        }
-        let after = applyEdits(path, text, edits);
-        if (after === text)
-            continue;
-        // Cargo and cargo-release write a manifest through toml_edit, which ends it with a newline.
-        if (path.split('/').at(-1) === 'Cargo.toml' && !after.endsWith('\n'))
-            after += '\n';
-        const edited = new ParsedFile({ ...file.source, text: after }, file.format);
-        if (file.format !== 'text' && !keepsStructure(file, edits)) {
-            try {
-                edited.structured();
-            }
-            catch (error) {
-                throw new src/* UserError */.yo(`The edits to ${path} would leave it invalid ${file.format} (${error.message.split('\n')[0]}); nothing was written.`, `Check the selectors for ${path}: a literal, regex or template must write text that keeps the file valid ${file.format}.`, { input: 'files' });
-            }
-        }
-        let diff;
-        const written = after;
-        files.push({
-            path,
-            before: encodeSource(file.source, text),
-            after: encodeSource(file.source, after),
-            // Made when read: a summary shows the first 60 KiB of diffs, not a thousand files' worth.
-            get diff() {
-                return (diff ??= (0,create/* createTwoFilesPatch */.ss)(`a/${path}`, `b/${path}`, text, written, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''));
-            },
-            changes: changes.filter((c) => c.from !== c.to),
-        });
-    }
-    return { version: decision.next, previous: current.version, previousSource: current.source, tag: vars.tag, examined: cache.size, found, files };
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/spec.ts
-
-
-
-const KEYWORDS = ['regex', 'marker', 'image', 'literal', 'links', 'crate', 'changelog', 'requirement', 'replace'];
-function specError(origin, cause) {
-    return new src/* UserError */.yo(`${origin}: ${cause}`, 'Write one file per line as `PATH` or `PATH: selector, selector`, e.g. `deploy/helm/Chart.yaml: version, appVersion=v{version}` (see the bump-version-files README for every selector).', { input: origin.split(' ')[0] ?? 'files' });
-}
-/** Splits on commas that are outside quotes, brackets and a `regex /…/` or `replace /…/` body. */
-function splitSelectors(text, origin) {
-    const parts = [];
-    let current = '';
-    let quote;
-    let depth = 0;
-    let inRegex = false;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (inRegex) {
-            current += c;
-            if (c === '\\')
-                current += text[++i] ?? '';
-            else if (c === '/')
-                inRegex = false;
-            continue;
-        }
-        if (quote) {
-            current += c;
-            if (c === '\\' && quote === '"')
-                current += text[++i] ?? '';
-            else if (c === quote)
-                quote = undefined;
-            continue;
-        }
-        if (c === '/' && /^\s*(?:regex|replace\??)\s*$/.test(current))
-            inRegex = true;
-        else if (c === '"' || c === "'")
-            quote = c;
-        else if (c === '[')
-            depth++;
-        else if (c === ']')
-            depth--;
-        else if (c === ',' && depth === 0) {
-            parts.push(current.trim());
-            current = '';
-            continue;
-        }
-        current += c;
-    }
-    if (quote || inRegex || depth !== 0)
-        throw specError(origin, `the selectors "${text}" have an unclosed ${quote ? 'quote' : inRegex ? 'regex' : 'bracket'}.`);
-    parts.push(current.trim());
-    return parts.filter((p) => p !== '');
-}
-function unquote(value) {
-    const m = /^(["'])(.*)\1$/s.exec(value.trim());
-    if (!m)
-        return value.trim();
-    return m[1] === '"' ? JSON.parse(`"${m[2]}"`) : m[2];
-}
-/** `name?=template` → name, optional, template. The `=` is the first one outside brackets and quotes. */
-function splitTemplate(text) {
-    let depth = 0;
-    let quote;
-    for (let i = 0; i < text.length; i++) {
-        const c = text[i];
-        if (quote) {
-            if (c === quote)
-                quote = undefined;
-            continue;
-        }
-        if (c === '"' || c === "'")
-            quote = c;
-        else if (c === '[')
-            depth++;
-        else if (c === ']')
-            depth--;
-        else if (c === '=' && depth === 0)
-            return withOptional(text.slice(0, i), unquote(text.slice(i + 1)));
-    }
-    return withOptional(text, undefined);
-}
-const BRANCH_CLAUSE = /\s+from\s+([\w./-]+)\s+on\s+x\.y\.0$/;
-/** `… from main on x.y.0` → the head without the clause, and the branch. */
-function splitBranchClause(head) {
-    const m = BRANCH_CLAUSE.exec(head);
-    return m ? { head: head.slice(0, m.index), branch: m[1] } : { head, branch: undefined };
-}
-function withOptional(head, template) {
-    const trimmed = head.trim();
-    return trimmed.endsWith('?') ? { head: trimmed.slice(0, -1).trim(), optional: true, template } : { head: trimmed, optional: false, template };
-}
-function parseRegex(text, origin) {
-    const body = text.replace(/^(?:regex|replace\??)\s*/, '');
-    if (!body.startsWith('/'))
-        throw specError(origin, `\`${text}\`: write the pattern between slashes, e.g. regex /Version = "(.*)"/.`);
-    let i = 1;
-    let source = '';
-    while (i < body.length && body[i] !== '/') {
-        if (body[i] === '\\')
-            source += body[i++];
-        source += body[i++] ?? '';
-    }
-    if (body[i] !== '/')
-        throw specError(origin, `\`${text}\`: the pattern has no closing slash.`);
-    const flagMatch = /^[a-z]*/.exec(body.slice(i + 1));
-    const flags = flagMatch[0];
-    if (/[^imsu]/.test(flags))
-        throw specError(origin, `\`${text}\`: regex flags may be i, m, s or u (every match is replaced, so g is implied).`);
-    let pattern;
-    try {
-        pattern = new RegExp(source, `${flags}gd`);
-    }
-    catch (error) {
-        throw specError(origin, `\`${text}\`: ${error.message}.`);
-    }
-    return { pattern, rest: body.slice(i + 1 + flags.length) };
-}
-function parseSelector(text, origin) {
-    const keyword = KEYWORDS.find((k) => text === k || text.startsWith(`${k} `) || text.startsWith(`${k}?`) || text.startsWith(`${k}=`) || (k === 'regex' && text.startsWith('regex/')));
-    switch (keyword) {
-        case 'regex': {
-            const { pattern, rest } = parseRegex(text, origin);
-            const { head, optional, template } = splitTemplate(rest);
-            if (head)
-                throw specError(origin, `\`${text}\`: unexpected "${head}" after the pattern.`);
-            return { kind: 'regex', pattern, optional, template, text };
-        }
-        case 'marker':
-        case 'changelog': {
-            const { head, optional, template } = splitTemplate(text);
-            if (head !== keyword)
-                throw specError(origin, `\`${text}\`: \`${keyword}\` takes no argument (only \`=template\`).`);
-            return { kind: keyword, optional, template, text };
-        }
-        case 'image': {
-            const split = splitTemplate(text);
-            const { optional, template } = split;
-            const { head, branch } = splitBranchClause(split.head);
-            const [sources, rename] = head.replace(/^image\s*/, '').split(/\s*->\s*/);
-            const repositories = (sources ?? '').split(/[\s,]+/).filter(Boolean);
-            if (repositories.length === 0)
-                throw specError(origin, `\`${text}\`: name the image repository, e.g. image quay.io/metallb/speaker.`);
-            for (const r of repositories)
-                if (/[:@]/.test(r.replace(/^[^/]*:\d+\//, '')))
-                    throw specError(origin, `\`${text}\`: give the repository without a tag or digest ("${r}").`);
-            if (rename !== undefined && repositories.length > 1)
-                throw specError(origin, `\`${text}\`: \`-> NEW\` renames one repository at a time.`);
-            return { kind: 'image', repositories, rename: rename?.trim() || undefined, branch, optional, template, text };
-        }
-        case 'replace': {
-            const { pattern, rest } = parseRegex(text, origin);
-            const m = /^\s*->\s*("(?:[^"\\]|\\.)*"|'[^']*')$/.exec(rest);
-            if (!m)
-                throw specError(origin, `\`${text}\`: write a replacement as replace /REGEX/ -> "TEXT" ($1 for a group, {version}, {previous}, {date} for the release).`);
-            const optional = text.startsWith('replace?');
-            const replacement = unquote(m[1]);
-            return { kind: 'replace', pattern, replacement, placeholders: 'relkit', crate: '', min: optional ? 0 : 1, max: undefined, prerelease: true, optional, text };
-        }
-        case 'literal': {
-            const m = /^literal(\?)?\s+("(?:[^"\\]|\\.)*"|'[^']*')\s*->\s*("(?:[^"\\]|\\.)*"|'[^']*')$/.exec(text);
-            if (!m)
-                throw specError(origin, `\`${text}\`: write a literal edit as literal "old text" -> "new text".`);
-            const from = unquote(m[2]);
-            if (!from)
-                throw specError(origin, `\`${text}\`: the text to replace is empty.`);
-            return { kind: 'literal', from, to: unquote(m[3]), optional: m[1] === '?', text };
-        }
-        case 'links': {
-            const split = splitTemplate(text);
-            const { optional, template } = split;
-            const { head, branch } = splitBranchClause(split.head);
-            const repository = head.replace(/^links\s*/, '');
-            if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
-                throw specError(origin, `\`${text}\`: name the repository whose links to update, e.g. links metallb/metallb.`);
-            return { kind: 'links', repository, branch, optional, template, text };
-        }
-        case 'requirement': {
-            const { head, optional, template } = splitTemplate(text);
-            if (template !== undefined)
-                throw specError(origin, `\`${text}\`: a requirement follows the version by Cargo's rules and takes no template.`);
-            const [path, policy = 'upgrade', ...extra] = head.replace(/^requirement\s*/, '').split(/\s+/);
-            if (!path)
-                throw specError(origin, `\`${text}\`: name the key path, e.g. requirement dependencies.*[path].version.`);
-            if ((policy !== 'upgrade' && policy !== 'fix') || extra.length > 0)
-                throw specError(origin, `\`${text}\`: after the key path write \`upgrade\` (rewrite every requirement, cargo-release's default) or \`fix\` (only those the new version does not match).`);
-            return { kind: 'requirement', path: parseKeyPath(path, origin), policy, optional, text };
-        }
-        case 'crate': {
-            const { head, optional, template } = splitTemplate(text);
-            const names = head
-                .replace(/^crate\s*/, '')
-                .split(/\s+/)
-                .filter(Boolean);
-            if (names.length === 0)
-                throw specError(origin, `\`${text}\`: name the crates, e.g. crate kube kube-runtime.`);
-            return { kind: 'crate', names, optional, template, text };
-        }
-        default: {
-            const { head, optional, template } = splitTemplate(text);
-            if (head === '' && template !== undefined)
-                return { kind: 'whole', optional, template, text };
-            return { kind: 'key', path: parseKeyPath(head, origin), optional, template, text };
-        }
-    }
-}
-/** Parses one spec line: `PATH`, `PATH?`, `PATH: sel, sel` or `PATH:sel`. */
-function parseSpecLine(line, origin) {
-    const trimmed = line.trim();
-    if (trimmed === '' || trimmed.startsWith('#'))
-        return undefined;
-    const colon = trimmed.indexOf(':');
-    const rawPath = (colon < 0 ? trimmed : trimmed.slice(0, colon)).trim();
-    const optional = rawPath.endsWith('?');
-    const pattern = optional ? rawPath.slice(0, -1) : rawPath;
-    if (!pattern)
-        throw specError(origin, `"${trimmed}" has no file path before the colon.`);
-    const selectorText = colon < 0 ? '' : trimmed.slice(colon + 1).trim();
-    const selectors = [];
-    for (const part of splitSelectors(selectorText, origin)) {
-        const last = selectors.at(-1);
-        // `image a, b` lists more repositories after a comma; a bare name with a slash continues it.
-        if (last?.kind === 'image' && last.rename === undefined && !KEYWORDS.some((k) => part.startsWith(k)) && part.includes('/') && !/[=[\]]/.test(part)) {
-            const more = parseSelector(`image ${part}`, origin);
-            last.repositories.push(...more.repositories);
-            last.rename = more.rename;
-            last.branch ??= more.branch;
-            last.template ??= more.template;
-            last.text += `, ${part}`;
-            continue;
-        }
-        selectors.push(parseSelector(part, origin));
-    }
-    if (selectors.length === 0)
-        selectors.push({ kind: 'whole', template: undefined, optional: false, text: '(whole file)' });
-    for (const s of selectors) {
-        if ('template' in s && s.template !== undefined)
-            checkTemplate(s.template, origin);
-        if (s.kind === 'replace' && s.placeholders === 'relkit')
-            checkTemplate(s.replacement, origin);
-    }
-    return { pattern, optional, selectors, origin };
-}
-function spec_parseSpec(text, originPrefix = 'files') {
-    const entries = [];
-    text.split(/\r?\n/).forEach((line, n) => {
-        const entry = parseSpecLine(line, `${originPrefix} line ${n + 1}`);
-        if (entry)
-            entries.push(entry);
-    });
-    return entries;
-}
-
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./packages/version-files/src/presets/helm-chart.ts
-const helmChart = {
-    name: 'helm-chart',
-    identifiedBy: [],
-    models: 'any Helm chart: version, and appVersion where the chart has one',
-    spec: ['**/Chart.yaml: version, appVersion?'],
-    // Checked through the charts of the kata and metallb corpora, whose chart version is the release's.
-    // Chart-only repositories (metrics-server) version the chart apart from the app and write release
-    // annotations by hand, which this generic preset does not model.
-    checkedAgainst: [],
-};
-
-;// CONCATENATED MODULE: ./packages/version-files/src/presets/kata.ts
-const kata = {
-    name: 'kata',
-    identifiedBy: ['VERSION', 'tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml'],
-    models: "kata-containers/kata-containers: VERSION, and the kata-deploy Helm chart's version and appVersion once the chart exists (3.8 and later; older stable branches have none)",
-    // The release script writes VERSION with `echo`: the version and one newline, whatever was there (3.6.0 added the newline 3.5.0 lacked).
-    spec: ['VERSION: regex /^(\\d[^\\n]*\\n?)$/="{version}\\n"', 'tools/packaging/kata-deploy/helm-chart/kata-deploy/Chart.yaml?: version, appVersion'],
-    checkedAgainst: [
-        'kata-containers/kata-containers@3c02758c2c (3.1.3)',
-        'kata-containers/kata-containers@006ecce49a (3.2.0-rc0)',
-        'kata-containers/kata-containers@224ae841ac (3.2.0)',
-        'kata-containers/kata-containers@618121a654 (3.6.0)',
-        'kata-containers/kata-containers@3037303e09 (3.10.0)',
-        'kata-containers/kata-containers@b22d4429fb (3.10.1)',
-        'kata-containers/kata-containers@0220b4d661 (3.19.1)',
-        'kata-containers/kata-containers@a4cfe32157 (3.31.0)',
-        'kata-containers/kata-containers@081a69fba0 (4.1.0)',
-    ],
-};
-
-;// CONCATENATED MODULE: ./packages/version-files/src/presets/kube-rs.ts
-const kubeRs = {
-    name: 'kube-rs',
-    identifiedBy: ['release.toml', 'scripts/release-pre.sh', 'kube/Cargo.toml'],
-    models: 'kube-rs/kube as `cargo release` bumps it (release.toml: shared version, dependents upgraded), with the edits of its pre-release hook scripts/release-pre.sh made as data: the CHANGELOG header and compare link, issue links, and the version in README.md and kube-derive/README.md',
-    extends: 'cargo-workspace',
-    restates: [{ hook: '../scripts/release-pre.sh', skipped: 'its sanity check (that README recommends the k8s-openapi version `cargo tree` resolves)' }],
-    // release-pre.sh, in its order: sd UNRELEASED, drop the old compare link, a new UNRELEASED header, issue links, sd PREV NEW.
-    spec: [
-        'CHANGELOG.md: replace /UNRELEASED/ -> "{version} / {date}", ' +
-            'replace? / \\* see https:\\/\\/github\\.com\\/kube-rs\\/kube\\/compare\\/.*\\.\\.\\.main\\n/ -> "", ' +
-            'replace /<!-- next-header -->/ -> "<!-- next-header -->\\nUNRELEASED\\n===================\\n * see https://github.com/kube-rs/kube/compare/{version}...main\\n", ' +
-            'replace? / #(\\d+)/ -> " [#$1](https://github.com/kube-rs/kube/issues/$1)"',
-        'README.md: literal "{previous}" -> "{version}"',
-        'kube-derive/README.md?: literal? "{previous}" -> "{version}"',
-    ],
-    // Not 0.74.0/0.75.0 (before the repository's rename the hook wrote kube-rs/kube-rs links against
-    // master), 2.0.0 (README was bumped by hand, so the hook skipped itself and the CHANGELOG kept
-    // UNRELEASED), nor 3.1.0 and later (the hook's `sd` stopped removing the old compare link; the
-    // script still says to, and this preset does).
-    checkedAgainst: [
-        'kube-rs/kube@cd7e00e9af (0.76.0)',
-        'kube-rs/kube@c04539fcaf (0.77.0)',
-        'kube-rs/kube@7d356faaeb (0.82.1)',
-        'kube-rs/kube@c1e8e64521 (0.87.2)',
-        'kube-rs/kube@74d90c9060 (0.88.1)',
-        'kube-rs/kube@5dce83b7f1 (0.90.0)',
-        'kube-rs/kube@76944b40d3 (0.94.2)',
-        'kube-rs/kube@c9b7b70f7f (0.99.0)',
-        'kube-rs/kube@ed3d3902f1 (1.0.0)',
-        'kube-rs/kube@1ba4b2ad63 (1.1.0)',
-        'kube-rs/kube@45f9c9b18b (2.0.1)',
-        'kube-rs/kube@8ed4a1debe (3.0.0)',
-        'kube-rs/kube@28e63b6b7b (3.0.1)',
-    ],
-};
-
-;// CONCATENATED MODULE: ./packages/version-files/src/presets/metallb.ts
-const metallb = {
-    name: 'metallb',
-    identifiedBy: ['charts/metallb/Chart.yaml', 'internal/version/version.go'],
-    models: "metallb/metallb as `inv release` (tasks.py) bumps it: the charts, the controller and speaker images, internal/version, the website's sidebar and links. An x.y.0 release moves what points at `main` to the tag, a patch release what points at the previous release",
-    spec: [
-        'charts/metallb/Chart.yaml: version, appVersion, dependencies[name=crds].version',
-        'charts/metallb/charts/crds/Chart.yaml: version, appVersion',
-        'config/**/*.yaml: image quay.io/metallb/controller, quay.io/metallb/speaker from main on x.y.0',
-        // `perl s/version\s+=.*/` then gofmt: the placeholder's comment on main goes with the old value.
-        'internal/version/version.go: regex /^\\s*version\\s*=\\s*("[^"]*".*)$/m=\'"{version}"\'',
-        // The sidebar (until 0.14) reads `MetalLB vX.Y.Z`; 0.15 dropped the file.
-        'website/content/_header.md?: regex /^MetalLB (.*)$/m={tag}',
-        'website/content/*.md?: links metallb/metallb from main on x.y.0?',
-        'website/content/*/*.md?: links metallb/metallb from main on x.y.0?',
-        // kustomize references: tasks.py rewrites these two whatever they point at (not config/frr-k8s).
-        'website/content/installation/_index.md?: regex /github\\.com\\/metallb\\/metallb\\/config\\/(?:native|frr)\\?ref=(.*)$/m={tag}',
-    ],
-    // Not v0.13.0 (its manifests kept `:main` init-container images, which tasks.py now refuses) nor
-    // v0.14.0/v0.14.1 (their chart kept version 0.0.0 until 0d9af3f88 fixed the release task for 0.14.2).
-    checkedAgainst: [
-        'metallb/metallb@f287aea7b2 (0.13.4)',
-        'metallb/metallb@b96bce6421 (0.13.7)',
-        'metallb/metallb@4f7e299726 (0.13.12)',
-        'metallb/metallb@7051d76ac2 (0.14.3)',
-        'metallb/metallb@3cee8c018a (0.14.5)',
-        'metallb/metallb@5765ee504d (0.14.9)',
-        'metallb/metallb@f6cd5203a3 (0.15.0)',
-        'metallb/metallb@942c2fe54a (0.15.2)',
-        'metallb/metallb@85bfb4f0e0 (0.15.3)',
-        'metallb/metallb@4c613e152c (0.16.0)',
-        'metallb/metallb@791dfcc63c (0.16.1)',
-    ],
-};
-
-;// CONCATENATED MODULE: ./packages/version-files/src/presets/npm.ts
-const npm = {
-    name: 'npm',
-    identifiedBy: ['package.json'],
-    models: 'an npm package as `npm version` bumps it: package.json and package-lock.json',
-    spec: ['package.json: version', 'package-lock.json?: version, packages[""].version?'],
-    // release-drafter's releases: `npm version` from 5.21.1 (2022, no lockfile) to 7.7.0 (2026).
-    checkedAgainst: [
-        'release-drafter/release-drafter@6df64e4ba4 (5.21.1)',
-        'release-drafter/release-drafter@cfc5540ebc (5.22.0)',
-        'release-drafter/release-drafter@65c5fb495d (5.24.0)',
-        'release-drafter/release-drafter@09c613e259 (5.25.0)',
-        'release-drafter/release-drafter@3f0f87098b (6.0.0)',
-        'release-drafter/release-drafter@b1476f6e6e (6.1.0)',
-        'release-drafter/release-drafter@5de9358398 (7.2.0)',
-        'release-drafter/release-drafter@693d20e7c1 (7.3.1)',
-        'release-drafter/release-drafter@4d75298e00 (7.5.1)',
-        'release-drafter/release-drafter@eada3c96a6 (7.6.0)',
-        'release-drafter/release-drafter@34d80673e0 (7.7.0)',
-    ],
-};
-
-;// CONCATENATED MODULE: ./packages/version-files/src/presets/index.ts
-
-
-
-
-
-/**
- * Every preset that is data: a spec, or a spec on top of cargo-workspace (which reads the workspace
- * and lives with the engine). Adding one is one file here.
- */
-const presets_PRESETS = [helmChart, kata, kubeRs, metallb, npm];
-
-;// CONCATENATED MODULE: ./packages/version-files/src/presets.ts
-
-
-
-
-
-
-
-const STATIC_PRESETS = new Map(presets_PRESETS.filter((p) => p.extends === undefined).map((p) => [p.name, p.spec.join('\n')]));
-async function readToml(source, path) {
-    if ((await source.resolve(path, 'preset cargo-workspace')).length === 0)
-        return undefined;
-    const bytes = await source.read(path).catch(() => undefined);
-    return bytes ? parseTomlTree(decodeSource(path, bytes)) : undefined;
-}
-function strings(node) {
-    if (!node)
-        return [];
-    if (node.kind === 'scalar')
-        return typeof node.value === 'string' ? [node.value] : [];
-    if (node.kind === 'seq')
-        return node.items.flatMap(strings);
-    return [];
-}
-const DEPENDENCY_TABLES = ['dependencies', 'dev-dependencies', 'build-dependencies'];
-function get(tree, keys) {
-    return tree
-        ? resolveKeyPath(tree, keys.map((name) => ({ type: 'key', name })))[0]?.node
-        : undefined;
-}
-function scalar(node) {
-    return node?.kind === 'scalar' ? node.value : undefined;
-}
-/** The release settings a table (a release.toml, or a `metadata.release` table) gives; undefined keys stay undefined. */
-function settingsOf(table) {
-    if (table?.kind !== 'map')
-        return {};
-    const release = scalar(get(table, ['release']));
-    const replacements = get(table, ['pre-release-replacements']);
-    const hook = get(table, ['pre-release-hook']);
-    const dependentVersion = scalar(get(table, ['dependent-version']));
-    return {
-        ...(typeof dependentVersion === 'string' ? { dependentVersion } : {}),
-        ...(typeof release === 'boolean' ? { release } : {}),
-        ...(replacements?.kind === 'seq' ? { replacements: replacements.items } : {}),
-        ...(hook ? { hook: hook.kind === 'seq' ? strings(hook) : strings(hook).flatMap((h) => h.split(/\s+/)) } : {}),
-    };
-}
-/** `(?m)`, `(?s)`, `(?i)` at the start of a Rust regex become JavaScript flags. */
-function rustRegex(search, where) {
-    let source = search;
-    let flags = 'gd';
-    for (let m = /^\(\?([imsx]+)\)/.exec(source); m; m = /^\(\?([imsx]+)\)/.exec(source)) {
-        flags += m[1].replace(/x/g, '');
-        source = source.slice(m[0].length);
-    }
-    try {
-        return new RegExp(source, [...new Set(flags)].join(''));
-    }
-    catch (error) {
-        throw new src/* UserError */.yo(`${where}: the search regex "${search}" is not one relkit can run (${error.message}).`, 'Simplify the regex in release.toml (relkit runs it as a JavaScript regex), or list the edit in `files`.', { input: 'preset' });
-    }
-}
-/** A crate's pre-release replacements as spec entries, paths relative to the crate as cargo-release reads them. */
-function replacementEntries(items, crateDir, crate, origin) {
-    return items.map((item, n) => {
-        const where = `${origin} pre-release-replacements[${n}]`;
-        const file = scalar(get(item, ['file']));
-        const search = scalar(get(item, ['search']));
-        const replace = scalar(get(item, ['replace']));
-        if (typeof file !== 'string' || typeof search !== 'string' || typeof replace !== 'string') {
-            throw new src/* UserError */.yo(`${where} needs \`file\`, \`search\` and \`replace\` strings.`, 'Fix release.toml as cargo-release documents it (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md#pre-release-replacements).', { input: 'preset' });
-        }
-        const count = (key) => {
-            const value = scalar(get(item, [key]));
-            return typeof value === 'number' ? value : undefined;
-        };
-        const exactly = count('exactly');
-        const min = exactly ?? count('min') ?? 1;
-        const max = exactly ?? count('max');
-        const path = external_node_path_.posix.normalize(crateDir ? `${crateDir}/${file}` : file);
-        if (path.startsWith('../'))
-            throw new src/* UserError */.yo(`${where}: \`file\` "${file}" is outside the workspace.`, 'Point `file` at a file inside the repository.', { input: 'preset' });
-        return {
-            pattern: path.replace(/^\.\//, ''),
-            optional: false,
-            origin: where,
-            selectors: [
-                {
-                    kind: 'replace',
-                    pattern: rustRegex(search, where),
-                    replacement: replace,
-                    placeholders: 'cargo',
-                    crate,
-                    min,
-                    max,
-                    prerelease: scalar(get(item, ['prerelease'])) === true,
-                    optional: min === 0,
-                    text: `${where}: ${search}`,
-                },
-            ],
-        };
-    });
-}
-/**
- * A Cargo workspace as cargo-release bumps it (https://github.com/crate-ci/cargo-release/blob/master/docs/reference.md):
- * the shared `[workspace.package] version` and each released member's own version; members that are
- * not released (`publish = false`, `release = false`) keep theirs; a path dependency's requirement
- * changes only when it no longer matches the new version (ranges are never narrowed); README
- * dependency snippets for the released crates, the changelog's Unreleased section, and each crate's
- * `pre-release-replacements`. A `pre-release-hook` is a program relkit does not run: it is reported.
- */
-const cargoWorkspace = async (source) => {
-    const manifest = await readToml(source, 'Cargo.toml');
-    if (!manifest)
-        throw new src/* UserError */.yo('Preset `cargo-workspace` needs a Cargo.toml at the workspace root, and there is none.', 'Run the action in the repository root (`working-directory`), or list the files in `files`.', { input: 'preset' });
-    const workspaceToml = await readToml(source, 'release.toml');
-    const workspaceSettings = { ...settingsOf(get(manifest, ['workspace', 'metadata', 'release'])), ...settingsOf(workspaceToml) };
-    const members = strings(get(manifest, ['workspace', 'members']));
-    const memberDirs = new Set();
-    for (const member of members)
-        for (const file of await source.resolve(`${member.replace(/\/$/, '')}/Cargo.toml`, 'preset cargo-workspace'))
-            memberDirs.add(file.slice(0, -'/Cargo.toml'.length));
-    // cargo-release's `dependent-version`: `upgrade` (its default) or `fix`; `warn`, `error` and `ignore` of older releases change nothing.
-    const policy = workspaceSettings.dependentVersion ?? 'upgrade';
-    const requirements = (tables) => (['upgrade', 'fix'].includes(policy) ? tables.map((t) => `requirement ${t}.*[path].version ${policy}?`) : []);
-    const crates = [];
-    const addCrate = async (dir, tree) => {
-        const name = scalar(get(tree, ['package', 'name']));
-        if (typeof name !== 'string')
-            return;
-        const own = { ...settingsOf(get(tree, ['package', 'metadata', 'release'])), ...settingsOf(dir ? await readToml(source, `${dir}/release.toml`) : undefined) };
-        const settings = {
-            release: own.release ?? workspaceSettings.release ?? true,
-            replacements: own.replacements ?? workspaceSettings.replacements ?? [],
-            hook: own.hook ?? workspaceSettings.hook ?? [],
-            dependentVersion: own.dependentVersion ?? workspaceSettings.dependentVersion,
-        };
-        const published = scalar(get(tree, ['package', 'publish'])) !== false;
-        crates.push({ dir, name, tree, released: settings.release && published, settings });
-    };
-    if (get(manifest, ['package']))
-        await addCrate('', manifest);
-    for (const dir of [...memberDirs].sort()) {
-        const tree = await readToml(source, `${dir}/Cargo.toml`);
-        if (tree)
-            await addCrate(dir, tree);
-    }
-    const rootReleased = crates.find((c) => c.dir === '')?.released ?? false;
-    const line = (path, selectors) => `${path}: ${selectors.join(', ')}`;
-    const lines = [line('Cargo.toml', ['workspace.package.version?', ...(rootReleased ? ['package.version?'] : []), ...requirements(['workspace.dependencies', ...DEPENDENCY_TABLES])])];
-    for (const crate of crates.filter((c) => c.dir !== '')) {
-        // An unreleased member (e2e, examples) keeps its own version; its requirements still follow the release.
-        const selectors = [...(crate.released ? ['package.version?'] : []), ...requirements(DEPENDENCY_TABLES)];
-        if (selectors.length > 0)
-            lines.push(line(`${crate.dir}/Cargo.toml`, selectors));
-    }
-    const released = crates
-        .filter((c) => c.released)
-        .map((c) => c.name)
-        .sort();
-    if (released.length > 0)
-        lines.push(`README.md?: crate ${released.join(' ')}?`);
-    lines.push('CHANGELOG.md?: changelog?');
-    const entries = spec_parseSpec(lines.join('\n'), 'preset cargo-workspace');
-    const notes = [];
-    for (const crate of crates.filter((c) => c.released)) {
-        entries.push(...replacementEntries(crate.settings.replacements, crate.dir, crate.name, `${crate.dir ? `${crate.dir}/` : ''}release.toml (${crate.name})`));
-    }
-    const own = crates.filter((c) => c.released && c.settings.dependentVersion !== undefined && c.settings.dependentVersion !== policy);
-    if (own.length > 0)
-        notes.push(`${own.map((c) => c.name).join(', ')} set their own \`dependent-version\`; relkit applies the workspace's (\`${policy}\`) to every requirement.`);
-    const hooks = new Map();
-    for (const crate of crates.filter((c) => c.released && c.settings.hook.length > 0))
-        hooks.set(crate.settings.hook.join(' '), [...(hooks.get(crate.settings.hook.join(' ')) ?? []), crate.name]);
-    for (const [hook, names] of hooks) {
-        notes.push(`release.toml runs the pre-release hook \`${hook}\` for ${names.join(', ')}; relkit does not run it, so whatever it edits (a changelog header, README versions, link rewrites) is not in this bump. Run it yourself, or express its edits as pre-release-replacements.`);
-    }
-    return { entries, notes };
-};
-/**
- * A data preset on top of a dynamic one: the base's entries, with the paths the data names replaced,
- * and the base's note about a hook the data restates swapped for what of the hook it leaves out.
- */
-function extending(base, data) {
-    return async (source) => {
-        const expanded = await base(source);
-        const own = spec_parseSpec(data.spec.join('\n'), `preset ${data.name}`);
-        const replaced = new Set(own.map((e) => e.pattern));
-        const restated = data.restates ?? [];
-        return {
-            entries: [...expanded.entries.filter((e) => !replaced.has(e.pattern)), ...own],
-            notes: [
-                ...expanded.notes.filter((note) => !restated.some((r) => note.includes(`\`${r.hook}\``))),
-                ...restated.map((r) => `Preset ${data.name} makes the edits of the pre-release hook \`${r.hook}\` itself; it does not run ${r.skipped}.`),
-            ],
-        };
-    };
-}
-const BASE_PRESETS = { 'cargo-workspace': cargoWorkspace };
-const DYNAMIC_PRESETS = {
-    ...BASE_PRESETS,
-    ...Object.fromEntries(presets_PRESETS.filter((p) => p.extends !== undefined).map((p) => [p.name, extending(BASE_PRESETS[p.extends], p)])),
-};
-const PRESET_NAMES = [...STATIC_PRESETS.keys(), ...Object.keys(DYNAMIC_PRESETS)].sort();
-function checkPresetNames(names) {
-    for (const name of names) {
-        if (!PRESET_NAMES.includes(name)) {
-            throw new UserError(`Input \`preset\` names "${name}", which is not a preset.`, `Use one of ${PRESET_NAMES.join(', ')}, or list the files in \`files\`.`, { input: 'preset' });
-        }
-    }
-}
-async function presets_expandPreset(source, name) {
-    checkPresetNames([name]);
-    const text = STATIC_PRESETS.get(name);
-    return text !== undefined ? { entries: parseSpec(text, `preset ${name}`), notes: [] } : DYNAMIC_PRESETS[name](source);
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: ./packages/version-files/src/write-files.ts
-
-
-const PARALLEL = 32;
-async function stage(root, file) {
-    const target = join(root, file.path);
-    const temp = join(dirname(target), `.${basename(target)}.relkit-${process.pid}.tmp`);
-    const { mode } = await stat(target);
-    await writeFile(temp, file.after, { mode: mode & 0o7777 });
-    // writeFile's mode is filtered by the umask; the file must keep exactly the original bits.
-    await chmod(temp, mode & 0o7777);
-    return { path: file.path, temp, target };
-}
-/**
- * Writes every file through a temporary sibling and a rename, and only renames once every
- * temporary file is in place: a failure part way leaves the workspace as it was.
- */
-async function write_files_writeFilesAtomically(root, files, writes) {
-    const staged = new Map();
-    if (!writes.mock) {
-        try {
-            for (let i = 0; i < files.length; i += PARALLEL) {
-                for (const s of await Promise.all(files.slice(i, i + PARALLEL).map((f) => stage(root, f))))
-                    staged.set(s.path, s);
-            }
-        }
-        catch (error) {
-            await Promise.all(files.map((f) => {
-                const target = join(root, f.path);
-                return rm(join(dirname(target), `.${basename(target)}.relkit-${process.pid}.tmp`), { force: true });
-            }));
-            throw error;
-        }
-    }
-    for (const file of files) {
-        const s = staged.get(file.path);
-        await writes.perform({ method: 'WRITE', target: file.path, summary: 'set the new version' }, async () => {
-            if (s)
-                await rename(s.temp, s.target);
-        });
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/workspace.ts
-
-
-
-const SKIPPED_DIRS = new Set(['.git', 'node_modules', 'target', 'vendor']);
-/**
- * The workspace-relative files a spec pattern names. Globs skip .git, node_modules, target and
- * vendor; every result, symlinks resolved, must be a regular file inside the workspace.
- */
-async function workspace_resolvePattern(root, pattern, origin) {
-    const named = (error) => (isUserError(error) ? new UserError(error.message.replace(/^Input `files`/, origin), error.fix, { input: 'files' }) : error);
-    try {
-        checkPattern(pattern, { input: 'files', workspace: root });
-    }
-    catch (error) {
-        throw named(error);
-    }
-    const candidates = [];
-    if (/[*?[\]{}]/.test(pattern)) {
-        for await (const found of glob(pattern, { cwd: root, exclude: (name) => SKIPPED_DIRS.has(name) }))
-            candidates.push(found.split(sep).join('/'));
-        candidates.sort();
-    }
-    else {
-        candidates.push(pattern.replace(/^\.\//, ''));
-    }
-    const files = [];
-    const roots = [{ path: root, label: 'the workspace' }];
-    // The file system is asked about every candidate at once; a glob over 1,000 files waited on each in turn.
-    const kinds = await Promise.all(candidates.map(async (candidate) => {
-        const absolute = join(root, candidate);
-        if (!(await lstat(absolute).catch(() => undefined)))
-            return undefined;
-        return (await stat(absolute).catch(() => undefined))?.isDirectory() ?? false;
-    }));
-    for (const [n, candidate] of candidates.entries()) {
-        const isFolder = kinds[n];
-        // A literal path that is not there is not an error here: the spec reports it with its line.
-        if (isFolder === undefined)
-            continue;
-        try {
-            confinePath(candidate, { input: 'files', roots, kind: isFolder ? 'directory' : 'file' });
-        }
-        catch (error) {
-            throw named(error);
-        }
-        if (!isFolder)
-            files.push(candidate);
-    }
-    return files;
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/file-source.ts
-
-
-
-function file_source_workspaceFiles(root) {
-    return {
-        label: 'the workspace',
-        resolve: (pattern, origin) => resolvePattern(root, pattern, origin),
-        read: (path) => readFile(join(root, path)),
-    };
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/detect.ts
-
-
-
-
-
-/**
- * Most specific first: a project preset (which covers its VERSION and charts) before the generic
- * ones, so Kata gets `kata` rather than `VERSION` alone.
- */
-const CANDIDATES = [
-    { preset: 'kata', files: undefined },
-    { preset: 'metallb', files: undefined },
-    { preset: 'kube-rs', files: undefined },
-    { preset: 'cargo-workspace', files: undefined },
-    { preset: 'npm', files: undefined },
-    { preset: 'helm-chart', files: 'VERSION' },
-    { preset: undefined, files: 'VERSION' },
-    { preset: 'helm-chart', files: undefined },
-];
-function describeChoice(choice) {
-    return [choice.preset ? `preset ${choice.preset}` : '', choice.files ? `version-files ${choice.files}` : ''].filter(Boolean).join(' + ');
-}
-/**
- * Which version files the repository has: the first candidate whose patch release plans cleanly
- * (every file there, every place found, one current version). Undefined when none fits.
- */
-async function detectVersionFiles(source, options) {
-    for (const choice of CANDIDATES) {
-        // A project's preset fits only a tree with the files that make it that project: kata's chart
-        // is optional for old stable branches, but a VERSION file alone is not Kata.
-        const identifying = PRESETS.find((p) => p.name === choice.preset)?.identifiedBy ?? [];
-        if ((await Promise.all(identifying.map((path) => source.resolve(path, 'detection')))).some((found) => found.length === 0))
-            continue;
-        try {
-            const entries = [...(choice.preset ? (await expandPreset(source, choice.preset)).entries : []), ...(choice.files ? parseSpec(choice.files, 'detected') : [])];
-            const plan = await planBump({ source, entries, bump: 'patch', current: { kind: 'files' }, tagPrefix: options.tagPrefix, date: options.date, allowDowngrade: false });
-            if (plan.previous !== undefined && plan.files.length > 0)
-                return { ...choice, plan };
-        }
-        catch (error) {
-            // A candidate that does not plan (a file missing, a selector matching nothing) simply does not fit.
-            if (!isUserError(error))
-                throw error;
-        }
-    }
-    return undefined;
-}
-
-// EXTERNAL MODULE: ./packages/changes/src/index.ts + 8 modules
-var changes_src = __nccwpck_require__(2656);
-;// CONCATENATED MODULE: ./packages/version-files/src/tags.ts
-
-/** The highest semver tag `<prefix>X.Y.Z[-pre]` in the repository, from one matching-refs listing. */
-async function tags_highestTag(rest, owner, repo, prefix) {
-    const refs = await rest.paginate(rest.rest.git.listMatchingRefs, { owner, repo, ref: `tags/${prefix}`, per_page: 100 });
-    let best;
-    for (const ref of refs) {
-        const tag = ref.ref.slice('refs/tags/'.length);
-        const version = semver.valid(tag.slice(prefix.length)) ? new semver.SemVer(tag.slice(prefix.length)) : undefined;
-        if (version && (!best || semver.gt(version, best.version)))
-            best = { tag, version };
-    }
-    return best;
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/run.ts
-
-
-
-
-
-
-
-
-
-
-async function currentSource(clients, input) {
-    switch (input.currentFrom.kind) {
-        case 'files':
-        case 'none':
-        case 'spec':
-            return input.currentFrom;
-        case 'tag': {
-            const { rest } = clients.github(input.token);
-            const found = await highestTag(rest, input.owner, input.repo, input.tagPrefix);
-            return { kind: 'value', version: found?.version, label: found ? `tag ${found.tag}` : `tags ${input.tagPrefix}X.Y.Z (none found)` };
-        }
-    }
-}
-/**
- * bump-version-files: plan every edit, commit it (to a branch or as a pull request) when asked,
- * then write the checkout. Everything is resolved before the first write, so a bad input changes
- * nothing; the checkout is written last, so a re-run after a failed commit plans the same edits.
- */
-async function runBumpVersionFiles(clients, input, env) {
-    const source = workspaceFiles(input.root);
-    const expanded = await Promise.all(input.presets.map((p) => expandPreset(source, p)));
-    const entries = [...expanded.flatMap((e) => e.entries), ...input.files];
-    // What a preset could not do (a release hook it does not run) is said before anything else.
-    const notes = expanded.flatMap((e) => e.notes);
-    for (const note of notes)
-        clients.warn(note);
-    const plan = await planBump({
-        source,
-        entries,
-        version: input.version,
-        bump: input.bump,
-        preid: input.preid,
-        current: await currentSource(clients, input),
-        tagPrefix: input.tagPrefix,
-        date: input.date,
-        allowDowngrade: input.allowDowngrade,
-    });
-    const vars = templateVars(plan.version, { tagPrefix: input.tagPrefix, previous: plan.previous, date: input.date });
-    const changed = plan.files.map((f) => f.path);
-    clients.log(`Version ${plan.previous?.version ?? '(unknown)'} → ${plan.version.version}: ${changed.length} file(s) to change.`);
-    if (clients.writes.mock)
-        for (const file of plan.files)
-            clients.log(file.diff);
-    // Resolve everything the commit needs before the first write, so a bad input changes nothing.
-    const prefix = relative(input.repoRoot, input.root).split('\\').join('/');
-    const repoFiles = plan.files.map((f) => ({ path: prefix ? `${prefix}/${f.path}` : f.path, contents: f.after }));
-    // Files another step wrote (a changelog section) ride along; the version edits win on the same path.
-    for (const { path, real } of input.include)
-        if (!repoFiles.some((f) => f.path === path))
-            repoFiles.push({ path, contents: await readFile(real) });
-    const [headline = '', ...rest] = renderTemplate(input.commitMessage, vars).split('\n');
-    const message = { headline, ...(rest.join('\n').trim() ? { body: rest.join('\n').trim() } : {}) };
-    let expectedHead;
-    let github;
-    let target;
-    if (input.commit !== 'none' && (changed.length > 0 || input.include.length > 0)) {
-        expectedHead = input.expectedHead ?? (await checkoutHead(input.repoRoot)) ?? env.GITHUB_SHA;
-        if (!expectedHead) {
-            throw new UserError('Cannot tell which commit the checkout is at: the workspace is not a git checkout and GITHUB_SHA is not set.', 'Set `expected-head-sha` to the commit the files were checked out from.', { input: 'expected-head-sha' });
-        }
-        github = clients.github(input.token);
-        target = input.commit === 'branch' ? input.branch : input.base;
-        if (!target) {
-            const { data } = await github.rest.rest.repos.get({ owner: input.owner, repo: input.repo });
-            target = data.default_branch;
-        }
-    }
-    const outcome = { plan, changed, notes };
-    if (github && expectedHead && target) {
-        const changeClients = { rest: github.rest, graphql: github.graphql, writes: clients.writes, log: clients.log };
-        if (input.commit === 'branch') {
-            outcome.commit = await commitFiles(changeClients, { owner: input.owner, repo: input.repo, branch: target, expectedHead, message, files: repoFiles, createBranch: true });
-        }
-        else {
-            const fileList = changed.map((p) => `- \`${p}\``).join('\n');
-            outcome.proposal = await proposeChanges(changeClients, {
-                owner: input.owner,
-                repo: input.repo,
-                base: target,
-                branch: renderTemplate(input.prBranch, vars),
-                startPoint: expectedHead,
-                message,
-                files: repoFiles,
-                title: input.prTitle ? renderTemplate(input.prTitle, vars) : headline,
-                body: input.prBody
-                    ? renderTemplate(input.prBody, vars)
-                    : `Sets version ${plan.version.version}${plan.previous ? ` (was ${plan.previous.version})` : ''} in ${changed.length} file(s):\n\n${fileList}\n\n_Opened by relkit/bump-version-files; re-running it updates this pull request._`,
-                labels: input.labels,
-            });
-        }
-    }
-    // The checkout is written last: if the commit or the pull request fails, a re-run in the same
-    // workspace still sees the old versions, plans the same edits and completes what was left.
-    await writeFilesAtomically(input.root, plan.files, clients.writes);
-    return outcome;
-}
-
-;// CONCATENATED MODULE: ./packages/version-files/src/index.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-/***/ }),
-
 /***/ 2613:
 /***/ ((module) => {
 
@@ -58269,20 +58844,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
-/***/ 1455:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-
-/***/ }),
-
 /***/ 7067:
 /***/ ((module) => {
 
@@ -58301,13 +58862,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
@@ -66972,701 +67526,6 @@ function replaceNode(key, path, node) {
 
 exports.visit = visit;
 exports.visitAsync = visitAsync;
-
-
-/***/ }),
-
-/***/ 7291:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  ss: () => (/* binding */ createTwoFilesPatch)
-});
-
-// UNUSED EXPORTS: FILE_HEADERS_ONLY, INCLUDE_HEADERS, OMIT_HEADERS, createPatch, formatPatch, structuredPatch
-
-;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/base.js
-class Diff {
-    diff(oldStr, newStr, 
-    // Type below is not accurate/complete - see above for full possibilities - but it compiles
-    options = {}) {
-        let callback;
-        if (typeof options === 'function') {
-            callback = options;
-            options = {};
-        }
-        else if ('callback' in options) {
-            callback = options.callback;
-        }
-        // Allow subclasses to massage the input prior to running
-        const oldString = this.castInput(oldStr, options);
-        const newString = this.castInput(newStr, options);
-        const oldTokens = this.removeEmpty(this.tokenize(oldString, options));
-        const newTokens = this.removeEmpty(this.tokenize(newString, options));
-        return this.diffWithOptionsObj(oldTokens, newTokens, options, callback);
-    }
-    diffWithOptionsObj(oldTokens, newTokens, options, callback) {
-        var _a;
-        const done = (value) => {
-            value = this.postProcess(value, options);
-            if (callback) {
-                setTimeout(function () { callback(value); }, 0);
-                return undefined;
-            }
-            else {
-                return value;
-            }
-        };
-        const newLen = newTokens.length, oldLen = oldTokens.length;
-        let editLength = 1;
-        let maxEditLength = newLen + oldLen;
-        if (options.maxEditLength != null) {
-            maxEditLength = Math.min(maxEditLength, options.maxEditLength);
-        }
-        const maxExecutionTime = (_a = options.timeout) !== null && _a !== void 0 ? _a : Infinity;
-        const abortAfterTimestamp = Date.now() + maxExecutionTime;
-        const bestPath = [{ oldPos: -1, lastComponent: undefined }];
-        // Seed editLength = 0, i.e. the content starts with the same values
-        let newPos = this.extractCommon(bestPath[0], newTokens, oldTokens, 0, options);
-        if (bestPath[0].oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-            // Identity per the equality and tokenizer
-            return done(this.buildValues(bestPath[0].lastComponent, newTokens, oldTokens));
-        }
-        // Once we hit the right edge of the edit graph on some diagonal k, we can
-        // definitely reach the end of the edit graph in no more than k edits, so
-        // there's no point in considering any moves to diagonal k+1 any more (from
-        // which we're guaranteed to need at least k+1 more edits).
-        // Similarly, once we've reached the bottom of the edit graph, there's no
-        // point considering moves to lower diagonals.
-        // We record this fact by setting minDiagonalToConsider and
-        // maxDiagonalToConsider to some finite value once we've hit the edge of
-        // the edit graph.
-        // This optimization is not faithful to the original algorithm presented in
-        // Myers's paper, which instead pointlessly extends D-paths off the end of
-        // the edit graph - see page 7 of Myers's paper which notes this point
-        // explicitly and illustrates it with a diagram. This has major performance
-        // implications for some common scenarios. For instance, to compute a diff
-        // where the new text simply appends d characters on the end of the
-        // original text of length n, the true Myers algorithm will take O(n+d^2)
-        // time while this optimization needs only O(n+d) time.
-        let minDiagonalToConsider = -Infinity, maxDiagonalToConsider = Infinity;
-        // Main worker method. checks all permutations of a given edit length for acceptance.
-        const execEditLength = () => {
-            for (let diagonalPath = Math.max(minDiagonalToConsider, -editLength); diagonalPath <= Math.min(maxDiagonalToConsider, editLength); diagonalPath += 2) {
-                let basePath;
-                const removePath = bestPath[diagonalPath - 1], addPath = bestPath[diagonalPath + 1];
-                if (removePath) {
-                    // No one else is going to attempt to use this value, clear it
-                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
-                    bestPath[diagonalPath - 1] = undefined;
-                }
-                let canAdd = false;
-                if (addPath) {
-                    // what newPos will be after we do an insertion:
-                    const addPathNewPos = addPath.oldPos - diagonalPath;
-                    canAdd = addPath && 0 <= addPathNewPos && addPathNewPos < newLen;
-                }
-                const canRemove = removePath && removePath.oldPos + 1 < oldLen;
-                if (!canAdd && !canRemove) {
-                    // If this path is a terminal then prune
-                    // @ts-expect-error - perf optimisation. This type-violating value will never be read.
-                    bestPath[diagonalPath] = undefined;
-                    continue;
-                }
-                // Select the diagonal that we want to branch from. We select the prior
-                // path whose position in the old string is the farthest from the origin
-                // and does not pass the bounds of the diff graph
-                if (!canRemove || (canAdd && removePath.oldPos < addPath.oldPos)) {
-                    basePath = this.addToPath(addPath, true, false, 0, options);
-                }
-                else {
-                    basePath = this.addToPath(removePath, false, true, 1, options);
-                }
-                newPos = this.extractCommon(basePath, newTokens, oldTokens, diagonalPath, options);
-                if (basePath.oldPos + 1 >= oldLen && newPos + 1 >= newLen) {
-                    // If we have hit the end of both strings, then we are done
-                    return done(this.buildValues(basePath.lastComponent, newTokens, oldTokens)) || true;
-                }
-                else {
-                    bestPath[diagonalPath] = basePath;
-                    if (basePath.oldPos + 1 >= oldLen) {
-                        maxDiagonalToConsider = Math.min(maxDiagonalToConsider, diagonalPath - 1);
-                    }
-                    if (newPos + 1 >= newLen) {
-                        minDiagonalToConsider = Math.max(minDiagonalToConsider, diagonalPath + 1);
-                    }
-                }
-            }
-            editLength++;
-        };
-        // Performs the length of edit iteration. Is a bit fugly as this has to support the
-        // sync and async mode which is never fun. Loops over execEditLength until a value
-        // is produced, or until the edit length exceeds options.maxEditLength (if given),
-        // in which case it will return undefined.
-        if (callback) {
-            (function exec() {
-                setTimeout(function () {
-                    if (editLength > maxEditLength || Date.now() > abortAfterTimestamp) {
-                        return callback(undefined);
-                    }
-                    if (!execEditLength()) {
-                        exec();
-                    }
-                }, 0);
-            }());
-        }
-        else {
-            while (editLength <= maxEditLength && Date.now() <= abortAfterTimestamp) {
-                const ret = execEditLength();
-                if (ret) {
-                    return ret;
-                }
-            }
-        }
-    }
-    addToPath(path, added, removed, oldPosInc, options) {
-        const last = path.lastComponent;
-        if (last && !options.oneChangePerToken && last.added === added && last.removed === removed) {
-            return {
-                oldPos: path.oldPos + oldPosInc,
-                lastComponent: { count: last.count + 1, added: added, removed: removed, previousComponent: last.previousComponent }
-            };
-        }
-        else {
-            return {
-                oldPos: path.oldPos + oldPosInc,
-                lastComponent: { count: 1, added: added, removed: removed, previousComponent: last }
-            };
-        }
-    }
-    extractCommon(basePath, newTokens, oldTokens, diagonalPath, options) {
-        const newLen = newTokens.length, oldLen = oldTokens.length;
-        let oldPos = basePath.oldPos, newPos = oldPos - diagonalPath, commonCount = 0;
-        while (newPos + 1 < newLen && oldPos + 1 < oldLen && this.equals(oldTokens[oldPos + 1], newTokens[newPos + 1], options)) {
-            newPos++;
-            oldPos++;
-            commonCount++;
-            if (options.oneChangePerToken) {
-                basePath.lastComponent = { count: 1, previousComponent: basePath.lastComponent, added: false, removed: false };
-            }
-        }
-        if (commonCount && !options.oneChangePerToken) {
-            basePath.lastComponent = { count: commonCount, previousComponent: basePath.lastComponent, added: false, removed: false };
-        }
-        basePath.oldPos = oldPos;
-        return newPos;
-    }
-    equals(left, right, options) {
-        if (options.comparator) {
-            return options.comparator(left, right);
-        }
-        else {
-            return left === right
-                || (!!options.ignoreCase && left.toLowerCase() === right.toLowerCase());
-        }
-    }
-    removeEmpty(array) {
-        const ret = [];
-        for (let i = 0; i < array.length; i++) {
-            if (array[i]) {
-                ret.push(array[i]);
-            }
-        }
-        return ret;
-    }
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    castInput(value, options) {
-        return value;
-    }
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    tokenize(value, options) {
-        return Array.from(value);
-    }
-    join(chars) {
-        // Assumes ValueT is string, which is the case for most subclasses.
-        // When it's false, e.g. in diffArrays, this method needs to be overridden (e.g. with a no-op)
-        // Yes, the casts are verbose and ugly, because this pattern - of having the base class SORT OF
-        // assume tokens and values are strings, but not completely - is weird and janky.
-        return chars.join('');
-    }
-    postProcess(changeObjects, 
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
-    options) {
-        return changeObjects;
-    }
-    get useLongestToken() {
-        return false;
-    }
-    buildValues(lastComponent, newTokens, oldTokens) {
-        // First we convert our linked list of components in reverse order to an
-        // array in the right order:
-        const components = [];
-        let nextComponent;
-        while (lastComponent) {
-            components.push(lastComponent);
-            nextComponent = lastComponent.previousComponent;
-            delete lastComponent.previousComponent;
-            lastComponent = nextComponent;
-        }
-        components.reverse();
-        const componentLen = components.length;
-        let componentPos = 0, newPos = 0, oldPos = 0;
-        for (; componentPos < componentLen; componentPos++) {
-            const component = components[componentPos];
-            if (!component.removed) {
-                if (!component.added && this.useLongestToken) {
-                    let value = newTokens.slice(newPos, newPos + component.count);
-                    value = value.map(function (value, i) {
-                        const oldValue = oldTokens[oldPos + i];
-                        return oldValue.length > value.length ? oldValue : value;
-                    });
-                    component.value = this.join(value);
-                }
-                else {
-                    component.value = this.join(newTokens.slice(newPos, newPos + component.count));
-                }
-                newPos += component.count;
-                // Common case
-                if (!component.added) {
-                    oldPos += component.count;
-                }
-            }
-            else {
-                component.value = this.join(oldTokens.slice(oldPos, oldPos + component.count));
-                oldPos += component.count;
-            }
-        }
-        return components;
-    }
-}
-
-;// CONCATENATED MODULE: ./node_modules/diff/libesm/diff/line.js
-
-
-class LineDiff extends Diff {
-    constructor() {
-        super(...arguments);
-        this.tokenize = tokenize;
-    }
-    equals(left, right, options) {
-        // If we're ignoring whitespace, we need to normalise lines by stripping
-        // whitespace before checking equality. (This has an annoying interaction
-        // with newlineIsToken that requires special handling: if newlines get their
-        // own token, then we DON'T want to trim the *newline* tokens down to empty
-        // strings, since this would cause us to treat whitespace-only line content
-        // as equal to a separator between lines, which would be weird and
-        // inconsistent with the documented behavior of the options.)
-        if (options.ignoreWhitespace) {
-            if (!options.newlineIsToken || !left.includes('\n')) {
-                left = left.trim();
-            }
-            if (!options.newlineIsToken || !right.includes('\n')) {
-                right = right.trim();
-            }
-        }
-        else if (options.ignoreNewlineAtEof && !options.newlineIsToken) {
-            if (left.endsWith('\n')) {
-                left = left.slice(0, -1);
-            }
-            if (right.endsWith('\n')) {
-                right = right.slice(0, -1);
-            }
-        }
-        return super.equals(left, right, options);
-    }
-}
-const lineDiff = new LineDiff();
-function diffLines(oldStr, newStr, options) {
-    return lineDiff.diff(oldStr, newStr, options);
-}
-function diffTrimmedLines(oldStr, newStr, options) {
-    options = generateOptions(options, { ignoreWhitespace: true });
-    return lineDiff.diff(oldStr, newStr, options);
-}
-// Exported standalone so it can be used from jsonDiff too.
-function tokenize(value, options) {
-    if (options.stripTrailingCr) {
-        // remove one \r before \n to match GNU diff's --strip-trailing-cr behavior
-        value = value.replace(/\r\n/g, '\n');
-    }
-    const retLines = [], linesAndNewlines = value.split(/(\n|\r\n)/);
-    // Ignore the final empty token that occurs if the string ends with a new line
-    if (!linesAndNewlines[linesAndNewlines.length - 1]) {
-        linesAndNewlines.pop();
-    }
-    // Merge the content and line separators into single tokens
-    for (let i = 0; i < linesAndNewlines.length; i++) {
-        const line = linesAndNewlines[i];
-        if (i % 2 && !options.newlineIsToken) {
-            retLines[retLines.length - 1] += line;
-        }
-        else {
-            retLines.push(line);
-        }
-    }
-    return retLines;
-}
-
-;// CONCATENATED MODULE: ./node_modules/diff/libesm/patch/create.js
-
-/**
- * Returns true if the filename contains characters that require C-style
- * quoting (as used by Git and GNU diffutils in diff output).
- */
-function needsQuoting(s) {
-    for (let i = 0; i < s.length; i++) {
-        if (s[i] < '\x20' || s[i] > '\x7e' || s[i] === '"' || s[i] === '\\') {
-            return true;
-        }
-    }
-    return false;
-}
-/**
- * C-style quotes a filename, encoding special characters as escape sequences
- * and non-ASCII bytes as octal escapes. This is the inverse of
- * `parseQuotedFileName` in parse.ts.
- *
- * Non-ASCII bytes are encoded as UTF-8 before being emitted as octal escapes.
- * This matches the behaviour of both Git and GNU diffutils, which always emit
- * UTF-8 octal escapes regardless of the underlying filesystem encoding (e.g.
- * Git for Windows converts from NTFS's UTF-16 to UTF-8 internally).
- *
- * If the filename doesn't need quoting, returns it as-is.
- */
-function quoteFileNameIfNeeded(s) {
-    if (!needsQuoting(s)) {
-        return s;
-    }
-    let result = '"';
-    const bytes = new TextEncoder().encode(s);
-    let i = 0;
-    while (i < bytes.length) {
-        const b = bytes[i];
-        // See https://en.wikipedia.org/wiki/Escape_sequences_in_C#Escape_sequences
-        if (b === 0x07) {
-            result += '\\a';
-        }
-        else if (b === 0x08) {
-            result += '\\b';
-        }
-        else if (b === 0x09) {
-            result += '\\t';
-        }
-        else if (b === 0x0a) {
-            result += '\\n';
-        }
-        else if (b === 0x0b) {
-            result += '\\v';
-        }
-        else if (b === 0x0c) {
-            result += '\\f';
-        }
-        else if (b === 0x0d) {
-            result += '\\r';
-        }
-        else if (b === 0x22) {
-            result += '\\"';
-        }
-        else if (b === 0x5c) {
-            result += '\\\\';
-        }
-        else if (b >= 0x20 && b <= 0x7e) {
-            // Just a printable ASCII character that is neither a double quote nor a
-            // backslash; no need to escape it.
-            result += String.fromCharCode(b);
-        }
-        else {
-            // Either part of a non-ASCII character or a control character without a
-            // special escape sequence; needs escaping as a 3-digit octal escape
-            result += '\\' + b.toString(8).padStart(3, '0');
-        }
-        i++;
-    }
-    result += '"';
-    return result;
-}
-const INCLUDE_HEADERS = {
-    includeIndex: true,
-    includeUnderline: true,
-    includeFileHeaders: true
-};
-const FILE_HEADERS_ONLY = {
-    includeIndex: false,
-    includeUnderline: false,
-    includeFileHeaders: true
-};
-const OMIT_HEADERS = {
-    includeIndex: false,
-    includeUnderline: false,
-    includeFileHeaders: false
-};
-function structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-    let optionsObj;
-    if (!options) {
-        optionsObj = {};
-    }
-    else if (typeof options === 'function') {
-        optionsObj = { callback: options };
-    }
-    else {
-        optionsObj = options;
-    }
-    if (typeof optionsObj.context === 'undefined') {
-        optionsObj.context = 4;
-    }
-    // We copy this into its own variable to placate TypeScript, which thinks
-    // optionsObj.context might be undefined in the callbacks below.
-    const context = optionsObj.context;
-    // @ts-expect-error (runtime check for something that is correctly a static type error)
-    if (optionsObj.newlineIsToken) {
-        throw new Error('newlineIsToken may not be used with patch-generation functions, only with diffing functions');
-    }
-    if (!optionsObj.callback) {
-        return diffLinesResultToPatch(diffLines(oldStr, newStr, optionsObj));
-    }
-    else {
-        const { callback } = optionsObj;
-        diffLines(oldStr, newStr, Object.assign(Object.assign({}, optionsObj), { callback: (diff) => {
-                const patch = diffLinesResultToPatch(diff);
-                // TypeScript is unhappy without the cast because it does not understand that `patch` may
-                // be undefined here only if `callback` is StructuredPatchCallbackAbortable:
-                callback(patch);
-            } }));
-    }
-    function diffLinesResultToPatch(diff) {
-        // STEP 1: Build up the patch with no "\ No newline at end of file" lines and with the arrays
-        //         of lines containing trailing newline characters. We'll tidy up later...
-        if (!diff) {
-            return;
-        }
-        diff.push({ value: '', lines: [] }); // Append an empty value to make cleanup easier
-        function contextLines(lines) {
-            return lines.map(function (entry) { return ' ' + entry; });
-        }
-        const hunks = [];
-        let oldRangeStart = 0, newRangeStart = 0, curRange = [], oldLine = 1, newLine = 1;
-        for (let i = 0; i < diff.length; i++) {
-            const current = diff[i], lines = current.lines || splitLines(current.value);
-            current.lines = lines;
-            if (current.added || current.removed) {
-                // If we have previous context, start with that
-                if (!oldRangeStart) {
-                    const prev = diff[i - 1];
-                    oldRangeStart = oldLine;
-                    newRangeStart = newLine;
-                    if (prev) {
-                        curRange = context > 0 ? contextLines(prev.lines.slice(-context)) : [];
-                        oldRangeStart -= curRange.length;
-                        newRangeStart -= curRange.length;
-                    }
-                }
-                // Output our changes
-                for (const line of lines) {
-                    curRange.push((current.added ? '+' : '-') + line);
-                }
-                // Track the updated file position
-                if (current.added) {
-                    newLine += lines.length;
-                }
-                else {
-                    oldLine += lines.length;
-                }
-            }
-            else {
-                // Identical context lines. Track line changes
-                if (oldRangeStart) {
-                    // Close out any changes that have been output (or join overlapping)
-                    if (lines.length <= context * 2 && i < diff.length - 2) {
-                        // Overlapping
-                        for (const line of contextLines(lines)) {
-                            curRange.push(line);
-                        }
-                    }
-                    else {
-                        // end the range and output
-                        const contextSize = Math.min(lines.length, context);
-                        for (const line of contextLines(lines.slice(0, contextSize))) {
-                            curRange.push(line);
-                        }
-                        const hunk = {
-                            oldStart: oldRangeStart,
-                            oldLines: (oldLine - oldRangeStart + contextSize),
-                            newStart: newRangeStart,
-                            newLines: (newLine - newRangeStart + contextSize),
-                            lines: curRange
-                        };
-                        hunks.push(hunk);
-                        oldRangeStart = 0;
-                        newRangeStart = 0;
-                        curRange = [];
-                    }
-                }
-                oldLine += lines.length;
-                newLine += lines.length;
-            }
-        }
-        // Step 2: eliminate the trailing `\n` from each line of each hunk, and, where needed, add
-        //         "\ No newline at end of file".
-        for (const hunk of hunks) {
-            for (let i = 0; i < hunk.lines.length; i++) {
-                if (hunk.lines[i].endsWith('\n')) {
-                    hunk.lines[i] = hunk.lines[i].slice(0, -1);
-                }
-                else {
-                    hunk.lines.splice(i + 1, 0, '\\ No newline at end of file');
-                    i++; // Skip the line we just added, then continue iterating
-                }
-            }
-        }
-        return {
-            oldFileName: oldFileName, newFileName: newFileName,
-            oldHeader: oldHeader, newHeader: newHeader,
-            hunks: hunks
-        };
-    }
-}
-/**
- * creates a unified diff patch.
- *
- * @param patch either a single structured patch object (as returned by `structuredPatch`) or an
- *   array of them (as returned by `parsePatch`).
- * @param headerOptions behaves the same as the `headerOptions` option of `createTwoFilesPatch`.
- *   Ignored for patches where `isGit` is `true`.
- *
- * When a patch has `isGit: true`, `formatPatch` output is changed to more closely match Git's
- * output: it emits a `diff --git` header, emits Git extended headers as appropriate based on
- * properties like `isRename`, `isCreate`, `newMode`, etc, and will omit `---`/`+++` file
- * headers for patches with no hunks (e.g. renames without content changes).
- */
-function formatPatch(patch, headerOptions) {
-    var _a, _b, _c, _d, _e, _f;
-    if (!headerOptions) {
-        headerOptions = INCLUDE_HEADERS;
-    }
-    if (Array.isArray(patch)) {
-        if (patch.length > 1 && !headerOptions.includeFileHeaders && !patch.every(p => p.isGit)) {
-            throw new Error('Cannot omit file headers on a multi-file patch. '
-                + '(The result would be unparseable; how would a tool trying to apply '
-                + 'the patch know which changes are to which file?)');
-        }
-        return patch.map(p => formatPatch(p, headerOptions)).join('\n');
-    }
-    const ret = [];
-    // Git patches have a fixed header format (diff --git, extended headers,
-    // and ---/+++ when hunks are present), so headerOptions is ignored.
-    if (patch.isGit) {
-        headerOptions = INCLUDE_HEADERS;
-        // Emit Git-style diff --git header and extended headers.
-        // Git never puts /dev/null in the "diff --git" line; for file
-        // creations/deletions it uses the real filename on both sides.
-        if (!patch.oldFileName) {
-            throw new Error('oldFileName must be specified for Git patches');
-        }
-        if (!patch.newFileName) {
-            throw new Error('newFileName must be specified for Git patches');
-        }
-        let gitOldName = patch.oldFileName;
-        let gitNewName = patch.newFileName;
-        if (patch.isCreate && gitOldName === '/dev/null') {
-            gitOldName = gitNewName.replace(/^b\//, 'a/');
-        }
-        else if (patch.isDelete && gitNewName === '/dev/null') {
-            gitNewName = gitOldName.replace(/^a\//, 'b/');
-        }
-        ret.push('diff --git ' + quoteFileNameIfNeeded(gitOldName) + ' ' + quoteFileNameIfNeeded(gitNewName));
-        if (patch.isDelete) {
-            ret.push('deleted file mode ' + ((_a = patch.oldMode) !== null && _a !== void 0 ? _a : '100644'));
-        }
-        if (patch.isCreate) {
-            ret.push('new file mode ' + ((_b = patch.newMode) !== null && _b !== void 0 ? _b : '100644'));
-        }
-        if (patch.oldMode && patch.newMode && !patch.isDelete && !patch.isCreate) {
-            ret.push('old mode ' + patch.oldMode);
-            ret.push('new mode ' + patch.newMode);
-        }
-        if (patch.isRename) {
-            ret.push('rename from ' + quoteFileNameIfNeeded(((_c = patch.oldFileName) !== null && _c !== void 0 ? _c : '').replace(/^a\//, '')));
-            ret.push('rename to ' + quoteFileNameIfNeeded(((_d = patch.newFileName) !== null && _d !== void 0 ? _d : '').replace(/^b\//, '')));
-        }
-        if (patch.isCopy) {
-            ret.push('copy from ' + quoteFileNameIfNeeded(((_e = patch.oldFileName) !== null && _e !== void 0 ? _e : '').replace(/^a\//, '')));
-            ret.push('copy to ' + quoteFileNameIfNeeded(((_f = patch.newFileName) !== null && _f !== void 0 ? _f : '').replace(/^b\//, '')));
-        }
-    }
-    else {
-        if (headerOptions.includeIndex && patch.oldFileName == patch.newFileName && patch.oldFileName !== undefined) {
-            ret.push('Index: ' + patch.oldFileName);
-        }
-        if (headerOptions.includeUnderline) {
-            ret.push('===================================================================');
-        }
-    }
-    // Emit --- / +++ file headers. For Git patches with no hunks (e.g.
-    // pure renames, mode-only changes), Git omits these, so we do too.
-    const hasHunks = patch.hunks.length > 0;
-    if (headerOptions.includeFileHeaders && patch.oldFileName !== undefined && patch.newFileName !== undefined
-        && (!patch.isGit || hasHunks)) {
-        ret.push('--- ' + quoteFileNameIfNeeded(patch.oldFileName) + (patch.oldHeader ? '\t' + patch.oldHeader : ''));
-        ret.push('+++ ' + quoteFileNameIfNeeded(patch.newFileName) + (patch.newHeader ? '\t' + patch.newHeader : ''));
-    }
-    for (let i = 0; i < patch.hunks.length; i++) {
-        const hunk = patch.hunks[i];
-        // Unified Diff Format quirk: If the chunk size is 0,
-        // the first number is one lower than one would expect.
-        // https://www.artima.com/weblogs/viewpost.jsp?thread=164293
-        const oldStart = hunk.oldLines === 0 ? hunk.oldStart - 1 : hunk.oldStart;
-        const newStart = hunk.newLines === 0 ? hunk.newStart - 1 : hunk.newStart;
-        ret.push('@@ -' + oldStart + ',' + hunk.oldLines
-            + ' +' + newStart + ',' + hunk.newLines
-            + ' @@');
-        for (const line of hunk.lines) {
-            ret.push(line);
-        }
-    }
-    return ret.join('\n') + '\n';
-}
-function createTwoFilesPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options) {
-    if (typeof options === 'function') {
-        options = { callback: options };
-    }
-    if (!(options === null || options === void 0 ? void 0 : options.callback)) {
-        const patchObj = structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, options);
-        if (!patchObj) {
-            return;
-        }
-        return formatPatch(patchObj, options === null || options === void 0 ? void 0 : options.headerOptions);
-    }
-    else {
-        const { callback } = options;
-        structuredPatch(oldFileName, newFileName, oldStr, newStr, oldHeader, newHeader, Object.assign(Object.assign({}, options), { callback: patchObj => {
-                if (!patchObj) {
-                    callback(undefined);
-                }
-                else {
-                    callback(formatPatch(patchObj, options.headerOptions));
-                }
-            } }));
-    }
-}
-function createPatch(fileName, oldStr, newStr, oldHeader, newHeader, options) {
-    return createTwoFilesPatch(fileName, fileName, oldStr, newStr, oldHeader, newHeader, options);
-}
-/**
- * Split `text` into an array of lines, including the trailing newline character (where present)
- */
-function splitLines(text) {
-    const hasTrailingNl = text.endsWith('\n');
-    const result = text.split('\n').map(line => line + '\n');
-    if (hasTrailingNl) {
-        result.pop();
-    }
-    else {
-        result.push(result.pop().slice(0, -1));
-    }
-    return result;
-}
 
 
 /***/ }),

@@ -33610,112 +33610,692 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5047:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ readInputs)
-/* harmony export */ });
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(902);
-/* harmony import */ var _relkit_image_wait__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2463);
-
-
-/** Every input is read and checked here, before any registry is asked. */
-function readInputs(ctx) {
-    const { inputs } = ctx;
-    const timeoutMs = inputs.duration('timeout', { default: 30 * 60_000 });
-    const intervalMs = inputs.duration('interval', { default: 10_000 });
-    const maxIntervalMs = inputs.duration('max-interval', { default: 60_000 });
-    if (maxIntervalMs < intervalMs) {
-        throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Input \`max-interval\` (${maxIntervalMs / 1000}s) is shorter than \`interval\` (${intervalMs / 1000}s).`, 'Make `max-interval` at least as long as `interval`.', {
-            input: 'max-interval',
-        });
-    }
-    const concurrency = inputs.integer('concurrency', { default: 8, min: 1, max: 64 });
-    const targets = (0,_relkit_image_wait__WEBPACK_IMPORTED_MODULE_1__/* .buildTargets */ .TW)({
-        images: inputs.list('images', { commas: true, required: true }),
-        tag: inputs.string('tag'),
-        platforms: (0,_relkit_image_wait__WEBPACK_IMPORTED_MODULE_1__/* .parsePlatforms */ .qA)(inputs.list('platforms', { commas: true })),
-        sameDigestAs: inputs.list('same-digest-as', { commas: true }),
-    });
-    return { targets, timeoutMs, intervalMs, maxIntervalMs, concurrency, registryAuth: inputs.raw('registry-auth'), dockerConfig: inputs.string('docker-config') };
-}
-
-
-/***/ }),
-
 /***/ 2691:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _relkit_kit__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(902);
-/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1444);
-/* harmony import */ var _relkit_image_wait__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2463);
-/* harmony import */ var _relkit_oci__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6378);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(5047);
+/* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2117);
 
 
-
-
-
-function summarize(ctx, report) {
-    ctx.summary.heading(`Images${ctx.writes.mock ? ' (mock: one look, no waiting)' : ''}: ${report.images.filter((i) => i.status === 'ready').length} of ${report.images.length} ready`, 2);
-    ctx.summary.table(['Image', 'Tag', 'Digest', 'Platforms', 'Waited', 'Polls'], report.images.map((i) => [
-        `\`${(0,_relkit_oci__WEBPACK_IMPORTED_MODULE_3__/* .formatReference */ .FH)({ ...i.target.reference, tag: undefined, digest: undefined })}\``,
-        i.target.reference.tag ?? '',
-        i.digest ? `\`${i.digest}\`` : '—',
-        i.platforms?.join(', ') ?? '',
-        i.status === 'ready' ? `${Math.round((i.readyAfterMs ?? 0) / 1000)}s` : `not ready: ${i.answer}`,
-        String(i.polls),
-    ]));
-    ctx.summary.paragraph(`Registry requests: ${report.requests}. Waited ${Math.round(report.waitedMs / 1000)}s.`);
-}
-await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_1__/* .runAction */ .C)(async (ctx) => {
-    const { targets, timeoutMs, intervalMs, maxIntervalMs, concurrency, registryAuth, dockerConfig } = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_4__/* .readInputs */ .K)(ctx);
-    const { store: credentials, configPath, fromConfig } = await (0,_relkit_oci__WEBPACK_IMPORTED_MODULE_3__/* .collectCredentials */ .R_)({ registryAuth, dockerConfig, env: process.env });
-    for (const secret of credentials.secrets())
-        ctx.mask(secret);
-    if (configPath)
-        ctx.log(`Using ${fromConfig} credential(s) from ${configPath}.`);
-    const client = new _relkit_oci__WEBPACK_IMPORTED_MODULE_3__/* .RegistryClient */ .bP({ credentials, userAgent: 'relkit/wait-for-images' });
-    ctx.log(`Waiting for ${targets.length} image(s)${targets[0]?.platforms.length ? ` on ${targets[0].platforms.join(', ')}` : ''}, up to ${Math.round(timeoutMs / 1000)}s, polling every ${intervalMs / 1000}s to ${maxIntervalMs / 1000}s.`);
-    const report = await (0,_relkit_image_wait__WEBPACK_IMPORTED_MODULE_2__/* .waitForImages */ .zH)({ client, targets, timeoutMs, intervalMs, maxIntervalMs, concurrency, once: ctx.writes.mock, log: ctx.log });
-    const found = report.images.filter((i) => i.digest !== undefined && i.status === 'ready');
-    ctx.setOutput('ready', report.ready);
-    ctx.setOutput('digests', Object.fromEntries(found.map((i) => [i.target.name, i.digest])));
-    ctx.setOutput('platforms', Object.fromEntries(found.filter((i) => i.platforms).map((i) => [i.target.name, i.platforms])));
-    ctx.setOutput('waited', Math.round(report.waitedMs / 100) / 10);
-    summarize(ctx, report);
-    const missing = report.images.filter((i) => i.status !== 'ready');
-    if (missing.length === 0)
-        return;
-    if (ctx.writes.mock) {
-        ctx.warn(`Not ready yet (mock mode does not wait): ${missing.map((i) => `${i.target.name} (${i.answer})`).join('; ')}`);
-        return;
-    }
-    throw new _relkit_kit__WEBPACK_IMPORTED_MODULE_0__/* .UserError */ .yo(`Timed out after ${Math.round(report.waitedMs / 1000)}s waiting for ${missing.length} of ${report.images.length} image(s):\n${missing.map((i) => `  - ${i.target.name}: ${i.answer}`).join('\n')}`, 'Check that the image build pushed these tags (and every platform), or raise `timeout`.');
-});
+await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_step_js__WEBPACK_IMPORTED_MODULE_1__/* .mainStep */ .U);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 2463:
+/***/ 2117:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  TW: () => (/* reexport */ buildTargets),
-  qA: () => (/* reexport */ parsePlatforms),
-  zH: () => (/* reexport */ waitForImages)
+  U: () => (/* binding */ mainStep)
 });
 
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 1 modules
-var src = __nccwpck_require__(902);
-// EXTERNAL MODULE: ./packages/oci/src/index.ts + 8 modules
-var oci_src = __nccwpck_require__(6378);
+// EXTERNAL MODULE: ./packages/kit/src/errors.ts
+var errors = __nccwpck_require__(7817);
+// EXTERNAL MODULE: ./packages/kit/src/inputs.ts
+var inputs = __nccwpck_require__(6415);
+// EXTERNAL MODULE: ./packages/kit/src/duration.ts
+var duration = __nccwpck_require__(5438);
+// EXTERNAL MODULE: ./packages/kit/src/summary.ts + 1 modules
+var summary = __nccwpck_require__(4337);
+// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 28 modules
+var github_client = __nccwpck_require__(9412);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
+
+
+
+const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
+function inside(root, path) {
+    const rel = (0,external_node_path_namespaceObject.relative)(root, path);
+    return rel === '' || (!rel.startsWith(`..${external_node_path_namespaceObject.sep}`) && rel !== '..' && !(0,external_node_path_namespaceObject.isAbsolute)(rel));
+}
+function realRoot(root) {
+    try {
+        return (0,external_node_fs_namespaceObject.realpathSync)(root.path);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Names the path's kind of special file, or undefined for a regular file or folder. */
+function specialKind(stats) {
+    if (stats.isFIFO())
+        return 'a FIFO';
+    if (stats.isSocket())
+        return 'a socket';
+    if (stats.isCharacterDevice() || stats.isBlockDevice())
+        return 'a device';
+    return undefined;
+}
+/**
+ * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
+ * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
+ * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
+ * link to a terminal). Called before the first write, in mock mode too.
+ */
+function confinePath(value, options) {
+    const { input, roots, kind } = options;
+    const label = `Input \`${input}\`: "${value}"`;
+    const [first] = roots;
+    if (!first)
+        throw new Error('confinePath needs at least one root');
+    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
+    const absolute = (0,external_node_path_namespaceObject.resolve)(first.path, value);
+    const lexicalRoot = roots.find((r) => inside((0,external_node_path_namespaceObject.resolve)(r.path), absolute));
+    if (!lexicalRoot) {
+        const why = (0,external_node_path_namespaceObject.isAbsolute)(value) ? `is an absolute path outside ${rootsText}` : value.split(/[\\/]/).includes('..') ? `leaves ${rootsText} with \`..\`` : `is outside ${rootsText}`;
+        throw new errors/* UserError */.yo(`${label} ${why}.`, FIX, { input });
+    }
+    let existing;
+    try {
+        existing = (0,external_node_fs_namespaceObject.lstatSync)(absolute);
+    }
+    catch {
+        existing = undefined;
+    }
+    if (!existing) {
+        if (kind !== 'output')
+            throw new errors/* UserError */.yo(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
+        // The file is created later: its nearest existing folder decides where it would land.
+        let parent = (0,external_node_path_namespaceObject.dirname)(absolute);
+        while (!pathExists(parent) && (0,external_node_path_namespaceObject.dirname)(parent) !== parent)
+            parent = (0,external_node_path_namespaceObject.dirname)(parent);
+        const realParent = (0,external_node_fs_namespaceObject.realpathSync)(parent);
+        const root = roots.find((r) => {
+            const real = realRoot(r);
+            return real !== undefined && inside(real, realParent);
+        });
+        if (!root)
+            throw new errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
+        const real = (0,external_node_path_namespaceObject.resolve)(realParent, (0,external_node_path_namespaceObject.relative)(parent, absolute));
+        return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+    }
+    let real;
+    try {
+        real = (0,external_node_fs_namespaceObject.realpathSync)(absolute);
+    }
+    catch {
+        throw new errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
+    }
+    const root = roots.find((r) => {
+        const rr = realRoot(r);
+        return rr !== undefined && inside(rr, real);
+    });
+    if (!root)
+        throw new errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
+    const stats = (0,external_node_fs_namespaceObject.statSync)(real);
+    const special = specialKind(stats);
+    if (special)
+        throw new errors/* UserError */.yo(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
+    if (kind === 'directory' && !stats.isDirectory())
+        throw new errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
+    if (kind !== 'directory' && !stats.isFile())
+        throw new errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
+    return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+}
+function pathExists(path) {
+    try {
+        (0,external_node_fs_namespaceObject.lstatSync)(path);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/**
+ * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
+ * segment), before it is expanded; every match is then checked with confinePath.
+ */
+function checkPattern(pattern, options) {
+    const label = `Input \`${options.input}\`: "${pattern}"`;
+    if (isAbsolute(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
+        throw new UserError(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
+    if (pattern.split(/[\\/]/).includes('..'))
+        throw new UserError(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
+}
+/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
+function workspaceRoot(env) {
+    return { path: (0,external_node_path_namespaceObject.resolve)(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
+}
+/** RUNNER_TEMP as a root, where the runner provides it. */
+function runnerTempRoot(env) {
+    return env.RUNNER_TEMP ? [{ path: (0,external_node_path_namespaceObject.resolve)(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
+}
+
+;// CONCATENATED MODULE: ./packages/kit/src/index.ts
+
+
+
+
+
+
+
+
+
+
+;// CONCATENATED MODULE: ./packages/oci/src/reference.ts
+
+const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+const REPOSITORY = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const DOMAIN = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\]|[a-zA-Z0-9-]+)(?::\d+)?$/;
+const DOCKER_HUB = 'docker.io';
+const DOCKER_HUB_API = 'registry-1.docker.io';
+function refuse(value, input, why) {
+    return new errors/* UserError */.yo(`Input \`${input}\`: "${value}" is not a valid image reference: ${why}.`, 'Write references as [REGISTRY/]REPOSITORY[:TAG][@sha256:DIGEST], e.g. quay.io/metallb/speaker:v0.14.9 or nginx.', { input });
+}
+/**
+ * `user:password@host/repo` is not a reference, and repeating it in a message would print the
+ * password: the error shows only the host and path.
+ */
+function refuseCredentials(value, input) {
+    // In a reference `@` only ever introduces a digest; anything else before it is a user and password.
+    const at = value.lastIndexOf('@');
+    const digest = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+    if (at < 0 || (digest.test(value.slice(at + 1)) && !value.slice(0, at).includes('@')))
+        return;
+    const rest = value.slice(at + 1);
+    throw new errors/* UserError */.yo(`Input \`${input}\`: an image reference carries credentials before its registry host (***@${rest}); they are not repeated here and were not used.`, 'Take them out of the reference and pass them in `registry-auth` (REGISTRY=USER:PASSWORD, from a secret) or `docker-config`; rotate the password if this workflow log is public.', { input });
+}
+/**
+ * Parses a reference the way docker does: a first component with a dot, a colon or `localhost` is
+ * the registry, anything else is on Docker Hub (`nginx` → `docker.io/library/nginx`).
+ */
+function parseReference(value, input = 'images') {
+    const original = value.trim();
+    refuseCredentials(original, input);
+    if (!original || /\s/.test(original))
+        throw refuse(value, input, 'it is empty or contains spaces');
+    let rest = original;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!DIGEST.test(digest))
+            throw refuse(value, input, `"${digest}" is not a sha256 digest`);
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > lastSlash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG.test(tag))
+            throw refuse(value, input, `"${tag}" is not a valid tag`);
+    }
+    const slash = rest.indexOf('/');
+    const first = slash >= 0 ? rest.slice(0, slash) : '';
+    let domain;
+    let repository;
+    if (slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['))) {
+        domain = first;
+        repository = rest.slice(slash + 1);
+        if (!DOMAIN.test(domain))
+            throw refuse(value, input, `"${domain}" is not a registry host`);
+    }
+    else {
+        domain = DOCKER_HUB;
+        repository = rest;
+    }
+    if (domain === 'index.docker.io' || domain === DOCKER_HUB_API)
+        domain = DOCKER_HUB;
+    if (domain === DOCKER_HUB && !repository.includes('/'))
+        repository = `library/${repository}`;
+    if (!REPOSITORY.test(repository))
+        throw refuse(value, input, `"${repository}" is not a repository name (lowercase letters, digits, separators)`);
+    return { original, domain, registry: domain === DOCKER_HUB ? DOCKER_HUB_API : domain, repository, tag, digest };
+}
+/** The reference with a tag filled in when it has neither tag nor digest. */
+function withDefaultTag(reference, tag) {
+    if (reference.tag || reference.digest || !tag)
+        return reference;
+    return { ...reference, tag, original: `${reference.original}:${tag}` };
+}
+/** What to ask the registry for: the digest if pinned, else the tag (latest when neither). */
+function manifestReference(reference) {
+    return reference.digest ?? reference.tag ?? 'latest';
+}
+function formatReference(reference) {
+    const name = reference.domain === DOCKER_HUB ? reference.repository.replace(/^library\//, '') : `${reference.domain}/${reference.repository}`;
+    return `${name}${reference.tag ? `:${reference.tag}` : ''}${reference.digest ? `@${reference.digest}` : ''}`;
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./packages/oci/src/credentials.ts
+
+
+
+
+
+
+/** Registry host → credential; Docker Hub's many spellings share one entry. */
+class CredentialStore {
+    entries = new Map();
+    static key(registry) {
+        const host = registry
+            .replace(/^https?:\/\//, '')
+            .replace(/\/.*$/, '')
+            .toLowerCase();
+        return host === 'index.docker.io' || host === DOCKER_HUB_API || host === DOCKER_HUB ? DOCKER_HUB : host;
+    }
+    set(registry, credential) {
+        this.entries.set(CredentialStore.key(registry), credential);
+    }
+    get(registry) {
+        return this.entries.get(CredentialStore.key(registry));
+    }
+    get size() {
+        return this.entries.size;
+    }
+    secrets() {
+        return [...this.entries.values()].flatMap((c) => [c.password, Buffer.from(`${c.username}:${c.password}`).toString('base64')]);
+    }
+}
+/** `registry=user:password`, one a line. The password may contain `:` and `=`. */
+function parseRegistryAuth(text, store, input = 'registry-auth') {
+    text.split(/\r?\n/).forEach((line, n) => {
+        const trimmed = line.trim();
+        if (!trimmed || trimmed.startsWith('#'))
+            return;
+        const eq = trimmed.indexOf('=');
+        const colon = trimmed.indexOf(':', eq + 1);
+        if (eq <= 0 || colon < 0 || colon === eq + 1) {
+            throw new errors/* UserError */.yo(`Input \`${input}\` line ${n + 1} is not REGISTRY=USER:PASSWORD (the value is not shown).`, 'Write one registry a line, e.g. `quay.io=robot+ci:${{ secrets.QUAY_TOKEN }}`.', {
+                input,
+            });
+        }
+        store.set(trimmed.slice(0, eq).trim(), { username: trimmed.slice(eq + 1, colon), password: trimmed.slice(colon + 1) });
+    });
+}
+/** The `auths` of a Docker config.json (what `docker login` writes). Credential helpers are not run. */
+async function loadDockerConfig(path, store, input = 'docker-config') {
+    let text;
+    try {
+        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
+    }
+    catch (error) {
+        throw new errors/* UserError */.yo(`Input \`${input}\`: cannot read ${path} (${error.code ?? 'error'}).`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
+    }
+    let config;
+    try {
+        config = JSON.parse(text);
+    }
+    catch {
+        // JSON.parse quotes the text around the error, which here holds credentials: say only where.
+        throw new errors/* UserError */.yo(`Input \`${input}\`: ${path} is not valid JSON.`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
+    }
+    let loaded = 0;
+    for (const [registry, entry] of Object.entries(config.auths ?? {})) {
+        let credential;
+        if (entry.username && entry.password)
+            credential = { username: entry.username, password: entry.password };
+        else if (entry.auth) {
+            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+            const colon = decoded.indexOf(':');
+            if (colon > 0)
+                credential = { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+        }
+        if (credential) {
+            store.set(registry, credential);
+            loaded++;
+        }
+    }
+    return loaded;
+}
+/**
+ * Credentials from `registry-auth` lines and a Docker config.json: the path given, else
+ * $DOCKER_CONFIG/config.json or ~/.docker/config.json when one exists (what docker/login-action writes).
+ */
+async function collectCredentials(options) {
+    const store = new CredentialStore();
+    const dockerDir = options.env.DOCKER_CONFIG ?? (0,external_node_path_namespaceObject.join)((0,external_node_os_namespaceObject.homedir)(), '.docker');
+    // A given path may be in the workspace, RUNNER_TEMP or Docker's own folder (where docker login writes), nowhere else.
+    const roots = [workspaceRoot(options.env), ...runnerTempRoot(options.env), { path: dockerDir, label: 'the Docker config folder' }];
+    const path = options.dockerConfig !== undefined ? confinePath(options.dockerConfig, { input: 'docker-config', roots, kind: 'file', what: 'the Docker config.json' }).real : (0,external_node_path_namespaceObject.join)(dockerDir, 'config.json');
+    const fromConfig = options.dockerConfig !== undefined || (0,external_node_fs_namespaceObject.existsSync)(path) ? await loadDockerConfig(path, store) : undefined;
+    // Explicit lines win over the config file for the same registry.
+    parseRegistryAuth(options.registryAuth ?? '', store);
+    return { store, configPath: fromConfig === undefined ? undefined : path, fromConfig: fromConfig ?? 0 };
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./packages/oci/src/errors.ts
+class RegistryError extends Error {
+    failure;
+    options;
+    constructor(failure, message, options = {}) {
+        super(message, options.cause === undefined ? undefined : { cause: options.cause });
+        this.failure = failure;
+        this.options = options;
+        this.name = 'RegistryError';
+    }
+}
+function isRegistryError(error) {
+    return error instanceof RegistryError;
+}
+
+;// CONCATENATED MODULE: ./packages/oci/src/media-types.ts
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
+const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
+const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
+/** Everything relkit can read, indexes first, as `docker manifest inspect` asks. */
+const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_MANIFEST_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
+function isIndex(mediaType) {
+    return mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST;
+}
+function formatPlatform(p) {
+    return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
+}
+/** `linux/arm64` matches `linux/arm64/v8` (v8 is arm64's only variant); other variants must match. */
+function platformMatches(wanted, have) {
+    const normalize = (value) => {
+        const [os = '', arch = '', variant] = value.toLowerCase().split('/');
+        return `${os}/${arch}/${variant ?? (arch === 'arm64' ? 'v8' : '')}`;
+    };
+    return normalize(wanted) === normalize(have);
+}
+
+;// CONCATENATED MODULE: ./packages/oci/src/www-authenticate.ts
+/**
+ * Parses a WWW-Authenticate header into its challenges, including several in one header as Quay
+ * sends them (`Basic realm="…", Bearer realm="…",service="…"`).
+ */
+function parseWwwAuthenticate(header) {
+    const challenges = [];
+    let i = 0;
+    const skip = () => {
+        while (i < header.length && /[\s,]/.test(header[i]))
+            i++;
+    };
+    while (i < header.length) {
+        skip();
+        const scheme = /^[A-Za-z][\w-]*/.exec(header.slice(i))?.[0];
+        if (!scheme)
+            break;
+        i += scheme.length;
+        const challenge = { scheme: scheme.toLowerCase(), params: {} };
+        challenges.push(challenge);
+        for (;;) {
+            skip();
+            const param = /^([\w-]+)\s*=\s*/.exec(header.slice(i));
+            if (!param)
+                break;
+            i += param[0].length;
+            let value = '';
+            if (header[i] === '"') {
+                i++;
+                while (i < header.length && header[i] !== '"') {
+                    if (header[i] === '\\')
+                        i++;
+                    value += header[i++] ?? '';
+                }
+                i++;
+            }
+            else {
+                const raw = /^[^,\s]*/.exec(header.slice(i))[0];
+                value = raw;
+                i += raw.length;
+            }
+            challenge.params[param[1].toLowerCase()] = value;
+        }
+    }
+    return challenges;
+}
+
+;// CONCATENATED MODULE: ./packages/oci/src/client.ts
+
+
+
+
+
+
+const MAX_REDIRECTS = 5;
+function isLoopback(host) {
+    const name = host.replace(/:\d+$/, '');
+    return name === 'localhost' || name === '[::1]' || /^127\./.test(name);
+}
+function retryAfterMs(header) {
+    if (!header)
+        return undefined;
+    const seconds = Number(header);
+    if (Number.isFinite(seconds))
+        return Math.max(0, seconds * 1000);
+    const date = Date.parse(header);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+async function errorCode(response) {
+    try {
+        const body = (await response.json());
+        return body.errors?.[0]?.code;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Speaks the OCI distribution API: HEAD/GET manifests and blobs with token auth (Bearer challenge
+ * → token, cached per registry and scope until it expires), Basic auth, and redirects followed by
+ * hand so Accept is kept and each host gets its own credentials.
+ */
+class RegistryClient {
+    /** Requests sent, by registry host (token requests included). */
+    requests = new Map();
+    credentials;
+    tokens = new Map();
+    basicHosts = new Set();
+    fetchImpl;
+    timeoutMs;
+    insecure;
+    userAgent;
+    constructor(options = {}) {
+        this.credentials = options.credentials ?? new CredentialStore();
+        this.fetchImpl = options.fetch ?? fetch;
+        this.timeoutMs = options.timeoutMs ?? 30_000;
+        this.insecure = new Set(options.insecureHosts ?? []);
+        this.userAgent = options.userAgent ?? 'relkit';
+    }
+    get totalRequests() {
+        let total = 0;
+        for (const n of this.requests.values())
+            total += n;
+        return total;
+    }
+    baseUrl(host) {
+        return `${isLoopback(host) || this.insecure.has(host) ? 'http' : 'https'}://${host}`;
+    }
+    count(host) {
+        this.requests.set(host, (this.requests.get(host) ?? 0) + 1);
+    }
+    async send(method, url, headers) {
+        const host = new URL(url).host;
+        this.count(host);
+        try {
+            return await this.fetchImpl(url, { method, headers: { 'user-agent': this.userAgent, ...headers }, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
+        }
+        catch (error) {
+            const reason = error.cause?.code ?? error.name ?? 'error';
+            throw new RegistryError('transient', `${method} ${url}: ${reason === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000}s` : `connection failed (${reason})`}`, { cause: error });
+        }
+    }
+    authorization(host, scope) {
+        const cached = this.tokens.get(`${host} ${scope}`);
+        if (cached && cached.expiresAt > Date.now())
+            return `Bearer ${cached.token}`;
+        const credential = this.credentials.get(host);
+        if (credential && this.basicHosts.has(host))
+            return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+        return undefined;
+    }
+    async fetchToken(host, challenge, scope, credential) {
+        const realm = challenge.params.realm;
+        if (!realm)
+            throw new RegistryError('protocol', `${host} asked for a Bearer token without a realm`);
+        const url = new URL(realm);
+        if (challenge.params.service)
+            url.searchParams.set('service', challenge.params.service);
+        url.searchParams.set('scope', challenge.params.scope ?? scope);
+        const headers = { accept: 'application/json' };
+        if (credential)
+            headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+        const response = await this.send('GET', url.href, headers);
+        if (response.status === 401 || response.status === 403) {
+            throw new RegistryError('auth', `the token service of ${host} (${url.host}) refused ${credential ? `the credentials for user "${credential.username}"` : 'an anonymous token'} (${response.status})`, { status: response.status });
+        }
+        if (response.status === 429)
+            throw new RegistryError('rate-limited', `the token service of ${host} answered 429`, { status: 429, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) ?? 0 });
+        if (response.status >= 500)
+            throw new RegistryError('transient', `the token service of ${host} answered ${response.status}`, { status: response.status });
+        if (!response.ok)
+            throw new RegistryError('protocol', `the token service of ${host} answered ${response.status}`, { status: response.status });
+        const body = (await response.json());
+        const token = body.token ?? body.access_token;
+        if (!token)
+            throw new RegistryError('protocol', `the token service of ${host} answered without a token`);
+        // Renew a little early, so a token never expires between the check and the request.
+        const lifetime = Math.max(60, body.expires_in ?? 60) * 1000;
+        this.tokens.set(`${host} ${scope}`, { token, expiresAt: Date.now() + lifetime - 5_000 });
+    }
+    /**
+     * One API request for `reference`'s repository. Answers 401 by authenticating and retrying once;
+     * follows redirects itself. Returns the final response (any status) for the caller to read.
+     */
+    async request(reference, method, path, accept) {
+        const scope = `repository:${reference.repository}:pull`;
+        let url = `${this.baseUrl(reference.registry)}/v2/${reference.repository}/${path}`;
+        let authenticated = false;
+        for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            const host = new URL(url).host;
+            const credential = this.credentials.get(host);
+            const headers = { accept };
+            const auth = this.authorization(host, scope);
+            if (auth)
+                headers.authorization = auth;
+            let response = await this.send(method, url, headers);
+            if (response.status === 401) {
+                const challenges = parseWwwAuthenticate(response.headers.get('www-authenticate') ?? '');
+                const bearer = challenges.find((c) => c.scheme === 'bearer');
+                const basic = challenges.find((c) => c.scheme === 'basic');
+                await response.body?.cancel();
+                if (bearer) {
+                    await this.fetchToken(host, bearer, scope, credential);
+                }
+                else if (basic && credential && !this.basicHosts.has(host)) {
+                    this.basicHosts.add(host);
+                }
+                else if (!basic && !bearer) {
+                    throw new RegistryError('protocol', `${host} answered 401 without a usable WWW-Authenticate challenge`, { status: 401 });
+                }
+                const retryAuth = this.authorization(host, scope);
+                if (retryAuth && retryAuth !== auth) {
+                    response = await this.send(method, url, { accept, authorization: retryAuth });
+                    authenticated = credential !== undefined;
+                }
+            }
+            else if (auth) {
+                authenticated = credential !== undefined;
+            }
+            if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
+                await response.body?.cancel();
+                url = new URL(response.headers.get('location'), url).href;
+                continue;
+            }
+            return { response, authenticated };
+        }
+        throw new RegistryError('protocol', `${reference.registry} redirected more than ${MAX_REDIRECTS} times`);
+    }
+    /** Turns a non-2xx answer into "not there yet" or a RegistryError. */
+    async notFoundOrThrow(reference, what, response, authenticated) {
+        const status = response.status;
+        if (status === 429)
+            throw new RegistryError('rate-limited', `${reference.registry} answered 429 Too Many Requests`, { status, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) });
+        if (status >= 500) {
+            await response.body?.cancel();
+            throw new RegistryError('transient', `${reference.registry} answered ${status}`, { status });
+        }
+        const code = await errorCode(response);
+        if (status === 404 || code === 'MANIFEST_UNKNOWN' || code === 'NAME_UNKNOWN')
+            return { kind: 'not-found', detail: `${what}: ${status}${code ? ` ${code}` : ' not found'}` };
+        if (status === 401 || status === 403) {
+            if (authenticated)
+                throw new RegistryError('auth', `${reference.registry} refused access to ${reference.repository} (${status}${code ? ` ${code}` : ''}) although the credentials were accepted`, { status });
+            return { kind: 'not-found', detail: `${what}: ${status} for an anonymous pull (the repository does not exist yet, or is private)` };
+        }
+        throw new RegistryError('protocol', `${reference.registry} answered ${status}${code ? ` ${code}` : ''} for ${what}`, { status });
+    }
+    async getJson(reference, path, accept) {
+        const { response, authenticated } = await this.request(reference, 'GET', path, accept);
+        if (!response.ok)
+            return this.notFoundOrThrow(reference, path, response, authenticated);
+        return { body: Buffer.from(await response.arrayBuffer()), mediaType: response.headers.get('content-type')?.split(';')[0] };
+    }
+    /**
+     * The digest (and, when asked, the platforms) `reference` points at now. Index contents, and a
+     * single manifest's config, are fetched only when `platforms` is set.
+     */
+    async resolve(reference, options = {}) {
+        const ref = manifestReference(reference);
+        const what = `manifest ${ref}`;
+        const { response, authenticated } = await this.request(reference, 'HEAD', `manifests/${ref}`, MANIFEST_ACCEPT);
+        if (!response.ok)
+            return this.notFoundOrThrow(reference, what, response, authenticated);
+        let mediaType = response.headers.get('content-type')?.split(';')[0] ?? '';
+        let digest = response.headers.get('docker-content-digest') ?? undefined;
+        let body;
+        if (!digest) {
+            const got = await this.getJson(reference, `manifests/${ref}`, MANIFEST_ACCEPT);
+            if ('kind' in got)
+                return got;
+            body = got.body;
+            mediaType = got.mediaType ?? mediaType;
+            digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(body).digest('hex')}`;
+        }
+        if (!options.platforms)
+            return { kind: 'found', digest, mediaType, platforms: undefined };
+        if (!body) {
+            const got = await this.getJson(reference, `manifests/${digest}`, MANIFEST_ACCEPT);
+            if ('kind' in got)
+                return got;
+            body = got.body;
+        }
+        const manifest = JSON.parse(body.toString('utf8'));
+        mediaType = manifest.mediaType ?? mediaType;
+        if (isIndex(mediaType) || manifest.manifests) {
+            const platforms = (manifest.manifests ?? []).flatMap((m) => (m.platform && m.platform.os !== 'unknown' ? [formatPlatform(m.platform)] : []));
+            return { kind: 'found', digest, mediaType, platforms };
+        }
+        if (!manifest.config?.digest)
+            return { kind: 'found', digest, mediaType, platforms: [] };
+        const config = await this.getJson(reference, `blobs/${manifest.config.digest}`, 'application/json, */*');
+        if ('kind' in config)
+            return config;
+        const image = JSON.parse(config.body.toString('utf8'));
+        return { kind: 'found', digest, mediaType, platforms: image.os && image.architecture ? [formatPlatform(image)] : [] };
+    }
+}
+
+;// CONCATENATED MODULE: ./packages/oci/src/index.ts
+
+
+
+
+
+
+
 ;// CONCATENATED MODULE: ./packages/image-wait/src/targets.ts
 
 
@@ -33723,7 +34303,7 @@ const PLATFORM = /^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/;
 function parsePlatforms(values) {
     for (const p of values) {
         if (!PLATFORM.test(p)) {
-            throw new src/* UserError */.yo(`Input \`platforms\`: "${p}" is not OS/ARCH[/VARIANT].`, 'List platforms like `linux/amd64,linux/arm64,linux/arm/v7`.', { input: 'platforms' });
+            throw new errors/* UserError */.yo(`Input \`platforms\`: "${p}" is not OS/ARCH[/VARIANT].`, 'List platforms like `linux/amd64,linux/arm64,linux/arm/v7`.', { input: 'platforms' });
         }
     }
     return [...new Set(values)];
@@ -33736,19 +34316,19 @@ function parsePlatforms(values) {
  */
 function buildTargets(input) {
     if (input.images.length === 0)
-        throw new src/* UserError */.yo('Input `images` is empty.', 'List the images to wait for, one a line, e.g. `quay.io/metallb/speaker`.', { input: 'images' });
+        throw new errors/* UserError */.yo('Input `images` is empty.', 'List the images to wait for, one a line, e.g. `quay.io/metallb/speaker`.', { input: 'images' });
     if (input.tag !== undefined && !/^[\w][\w.-]{0,127}$/.test(input.tag)) {
-        throw new src/* UserError */.yo(`Input \`tag\` is "${input.tag}", which is not a valid image tag.`, 'Use letters, digits, `_`, `.` and `-` (at most 128), e.g. v0.14.9.', { input: 'tag' });
+        throw new errors/* UserError */.yo(`Input \`tag\` is "${input.tag}", which is not a valid image tag.`, 'Use letters, digits, `_`, `.` and `-` (at most 128), e.g. v0.14.9.', { input: 'tag' });
     }
-    const references = input.images.map((image) => (0,oci_src/* withDefaultTag */._t)((0,oci_src/* parseReference */.F2)(image, 'images'), input.tag));
+    const references = input.images.map((image) => withDefaultTag(parseReference(image, 'images'), input.tag));
     for (const r of references) {
         if (!r.tag && !r.digest)
-            throw new src/* UserError */.yo(`Input \`images\`: "${r.original}" has no tag and \`tag\` is empty.`, 'Give each image a tag (`:v1.2.3`) or set `tag` for all of them.', { input: 'tag' });
+            throw new errors/* UserError */.yo(`Input \`images\`: "${r.original}" has no tag and \`tag\` is empty.`, 'Give each image a tag (`:v1.2.3`) or set `tag` for all of them.', { input: 'tag' });
     }
     const names = new Set();
     for (const r of references) {
         if (names.has(r.original))
-            throw new src/* UserError */.yo(`Input \`images\` lists "${r.original}" twice.`, 'List each image once.', { input: 'images' });
+            throw new errors/* UserError */.yo(`Input \`images\` lists "${r.original}" twice.`, 'List each image once.', { input: 'images' });
         names.add(r.original);
     }
     let sources = references.map(() => undefined);
@@ -33756,27 +34336,27 @@ function buildTargets(input) {
         const prefix = input.sameDigestAs[0].replace(/\/+$/, '');
         sources = references.map((r) => {
             const name = r.repository.split('/').at(-1);
-            return (0,oci_src/* parseReference */.F2)(`${prefix}/${name}${r.tag ? `:${r.tag}` : `@${r.digest}`}`, 'same-digest-as');
+            return parseReference(`${prefix}/${name}${r.tag ? `:${r.tag}` : `@${r.digest}`}`, 'same-digest-as');
         });
     }
     else if (input.sameDigestAs.length > 0) {
         if (input.sameDigestAs.length !== references.length) {
-            throw new src/* UserError */.yo(`Input \`same-digest-as\` has ${input.sameDigestAs.length} references for ${references.length} images.`, 'Give one registry prefix (e.g. `gcr.io/k8s-staging-x`) or one reference per image, in the order of `images`.', { input: 'same-digest-as' });
+            throw new errors/* UserError */.yo(`Input \`same-digest-as\` has ${input.sameDigestAs.length} references for ${references.length} images.`, 'Give one registry prefix (e.g. `gcr.io/k8s-staging-x`) or one reference per image, in the order of `images`.', { input: 'same-digest-as' });
         }
-        sources = input.sameDigestAs.map((s, n) => (0,oci_src/* withDefaultTag */._t)((0,oci_src/* parseReference */.F2)(s, 'same-digest-as'), references[n].tag));
+        sources = input.sameDigestAs.map((s, n) => withDefaultTag(parseReference(s, 'same-digest-as'), references[n].tag));
     }
     return references.map((reference, n) => ({ name: reference.original, reference, platforms: input.platforms, sameDigestAs: sources[n] }));
 }
 
 ;// CONCATENATED MODULE: external "node:timers/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+const external_node_timers_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
 ;// CONCATENATED MODULE: ./packages/image-wait/src/wait.ts
 
 
 
 const systemClock = {
     now: () => Date.now(),
-    sleep: (ms, signal) => (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
+    sleep: (ms, signal) => (0,external_node_timers_promises_namespaceObject.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
 };
 function seconds(ms) {
     return ms < 10_000 ? `${(ms / 1000).toFixed(1)}s` : `${Math.round(ms / 1000)}s`;
@@ -33790,13 +34370,13 @@ async function poll(client, target) {
     if (found.kind === 'not-found')
         return { ready: false, answer: found.detail };
     const have = found.platforms ?? [];
-    const missing = target.platforms.filter((wanted) => !have.some((p) => (0,oci_src/* platformMatches */.J5)(wanted, p)));
+    const missing = target.platforms.filter((wanted) => !have.some((p) => platformMatches(wanted, p)));
     if (missing.length > 0) {
         return { ready: false, digest: found.digest, platforms: have, answer: `${shortDigest(found.digest)} has ${have.length ? have.join(', ') : 'no platform list'}; missing ${missing.join(', ')}` };
     }
     if (target.sameDigestAs) {
         const source = await client.resolve(target.sameDigestAs);
-        const sourceName = (0,oci_src/* formatReference */.FH)(target.sameDigestAs);
+        const sourceName = formatReference(target.sameDigestAs);
         if (source.kind === 'not-found')
             return { ready: false, digest: found.digest, platforms: have, answer: `the reference to compare with, ${sourceName}, is not there (${source.detail})` };
         if (source.digest !== found.digest)
@@ -33853,7 +34433,7 @@ async function waitForImages(options) {
         }
         catch (error) {
             state.polls++;
-            if (!(0,oci_src/* isRegistryError */.IP)(error) || error.failure === 'auth' || error.failure === 'protocol') {
+            if (!isRegistryError(error) || error.failure === 'auth' || error.failure === 'protocol') {
                 fatal ??= error instanceof Error ? error : new Error(String(error));
                 return;
             }
@@ -33907,8 +34487,8 @@ async function waitForImages(options) {
     }
     await Promise.allSettled(inflight.values());
     if (fatal) {
-        if ((0,oci_src/* isRegistryError */.IP)(fatal)) {
-            throw new src/* UserError */.yo(`${fatal.failure === 'auth' ? 'A registry refused access' : 'A registry gave an answer no retry can fix'}: ${fatal.message}.`, fatal.failure === 'auth'
+        if (isRegistryError(fatal)) {
+            throw new errors/* UserError */.yo(`${fatal.failure === 'auth' ? 'A registry refused access' : 'A registry gave an answer no retry can fix'}: ${fatal.message}.`, fatal.failure === 'auth'
                 ? 'Check the credentials in `registry-auth` (or the Docker config) for that registry: user, token and its pull permission on the repository.'
                 : 'Check the image reference and the registry address; this answer is not one a retry can fix.', { cause: fatal });
         }
@@ -33923,6 +34503,73 @@ async function waitForImages(options) {
 
 
 
+;// CONCATENATED MODULE: ./actions/wait-for-images/src/inputs.ts
+
+
+/** Every input is read and checked here, before any registry is asked. */
+function readInputs(ctx) {
+    const { inputs } = ctx;
+    const timeoutMs = inputs.duration('timeout', { default: 30 * 60_000 });
+    const intervalMs = inputs.duration('interval', { default: 10_000 });
+    const maxIntervalMs = inputs.duration('max-interval', { default: 60_000 });
+    if (maxIntervalMs < intervalMs) {
+        throw new errors/* UserError */.yo(`Input \`max-interval\` (${maxIntervalMs / 1000}s) is shorter than \`interval\` (${intervalMs / 1000}s).`, 'Make `max-interval` at least as long as `interval`.', {
+            input: 'max-interval',
+        });
+    }
+    const concurrency = inputs.integer('concurrency', { default: 8, min: 1, max: 64 });
+    const targets = buildTargets({
+        images: inputs.list('images', { commas: true, required: true }),
+        tag: inputs.string('tag'),
+        platforms: parsePlatforms(inputs.list('platforms', { commas: true })),
+        sameDigestAs: inputs.list('same-digest-as', { commas: true }),
+    });
+    return { targets, timeoutMs, intervalMs, maxIntervalMs, concurrency, registryAuth: inputs.raw('registry-auth'), dockerConfig: inputs.string('docker-config') };
+}
+
+;// CONCATENATED MODULE: ./actions/wait-for-images/src/step.ts
+
+
+
+
+function summarize(ctx, report) {
+    ctx.summary.heading(`Images${ctx.writes.mock ? ' (mock: one look, no waiting)' : ''}: ${report.images.filter((i) => i.status === 'ready').length} of ${report.images.length} ready`, 2);
+    ctx.summary.table(['Image', 'Tag', 'Digest', 'Platforms', 'Waited', 'Polls'], report.images.map((i) => [
+        `\`${formatReference({ ...i.target.reference, tag: undefined, digest: undefined })}\``,
+        i.target.reference.tag ?? '',
+        i.digest ? `\`${i.digest}\`` : '—',
+        i.platforms?.join(', ') ?? '',
+        i.status === 'ready' ? `${Math.round((i.readyAfterMs ?? 0) / 1000)}s` : `not ready: ${i.answer}`,
+        String(i.polls),
+    ]));
+    ctx.summary.paragraph(`Registry requests: ${report.requests}. Waited ${Math.round(report.waitedMs / 1000)}s.`);
+}
+async function mainStep(ctx) {
+    const { targets, timeoutMs, intervalMs, maxIntervalMs, concurrency, registryAuth, dockerConfig } = readInputs(ctx);
+    const { store: credentials, configPath, fromConfig } = await collectCredentials({ registryAuth, dockerConfig, env: ctx.env });
+    for (const secret of credentials.secrets())
+        ctx.mask(secret);
+    if (configPath)
+        ctx.log(`Using ${fromConfig} credential(s) from ${configPath}.`);
+    const client = new RegistryClient({ credentials, userAgent: 'relkit/wait-for-images' });
+    ctx.log(`Waiting for ${targets.length} image(s)${targets[0]?.platforms.length ? ` on ${targets[0].platforms.join(', ')}` : ''}, up to ${Math.round(timeoutMs / 1000)}s, polling every ${intervalMs / 1000}s to ${maxIntervalMs / 1000}s.`);
+    const report = await waitForImages({ client, targets, timeoutMs, intervalMs, maxIntervalMs, concurrency, once: ctx.writes.mock, log: ctx.log });
+    const found = report.images.filter((i) => i.digest !== undefined && i.status === 'ready');
+    ctx.setOutput('ready', report.ready);
+    ctx.setOutput('digests', Object.fromEntries(found.map((i) => [i.target.name, i.digest])));
+    ctx.setOutput('platforms', Object.fromEntries(found.filter((i) => i.platforms).map((i) => [i.target.name, i.platforms])));
+    ctx.setOutput('waited', Math.round(report.waitedMs / 100) / 10);
+    summarize(ctx, report);
+    const missing = report.images.filter((i) => i.status !== 'ready');
+    if (missing.length === 0)
+        return;
+    if (ctx.writes.mock) {
+        ctx.warn(`Not ready yet (mock mode does not wait): ${missing.map((i) => `${i.target.name} (${i.answer})`).join('; ')}`);
+        return;
+    }
+    throw new errors/* UserError */.yo(`Timed out after ${Math.round(report.waitedMs / 1000)}s waiting for ${missing.length} of ${report.images.length} image(s):\n${missing.map((i) => `  - ${i.target.name}: ${i.answer}`).join('\n')}`, 'Check that the image build pushed these tags (and every platform), or raise `timeout`.');
+}
+
 
 /***/ }),
 
@@ -33932,10 +34579,10 @@ async function waitForImages(options) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  C: () => (/* reexport */ runAction)
+  Cs: () => (/* reexport */ runAction)
 });
 
-// UNUSED EXPORTS: outputValue
+// UNUSED EXPORTS: outputValue, runStepOn
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -35333,7 +35980,7 @@ const _summary = new Summary();
  * @deprecated use `core.summary`
  */
 const markdownSummary = (/* unused pure expression or super */ null && (_summary));
-const summary_summary = _summary;
+const summary = _summary;
 //# sourceMappingURL=summary.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/path-utils.js
 
@@ -36948,71 +37595,94 @@ function outputValue(value) {
         return JSON.stringify(value);
     return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint' ? String(value) : '';
 }
-function reportFailure(error) {
+function reportFailure(host, error) {
     if ((0,errors/* isUserError */.iU)(error)) {
-        setFailed(`${error.message}\nFix: ${error.fix}`);
+        host.setFailed(`${error.message}\nFix: ${error.fix}`);
         return;
     }
     const message = error instanceof Error ? error.message : String(error);
-    setFailed(message);
+    host.setFailed(message);
     if (error instanceof Error && error.stack)
-        info(error.stack);
+        host.info(error.stack);
+}
+function runnerHost() {
+    return {
+        env: process.env,
+        getInput: (name) => getInput(name),
+        info: (line) => info(line),
+        warning: (line) => warning(line),
+        setFailed: (message) => setFailed(message),
+        setOutput: (name, value) => setOutput(name, value),
+        saveState: (name, value) => saveState(name, value),
+        getState: (name) => getState(name),
+        setSecret: (secret) => core_setSecret(secret),
+        writeSummary: process.env.GITHUB_STEP_SUMMARY
+            ? async (markdown) => {
+                await summary.addRaw(markdown, true).write();
+            }
+            : undefined,
+    };
+}
+/** Runs an action step on the runner. */
+function runAction(step, options = {}) {
+    return runStepOn(runnerHost(), step, options);
 }
 /**
- * Runs an action body. `mock` is read before anything else so even a failed run reports
+ * Runs an action step on a host. `mock` is read before anything else so even a failed run reports
  * whether it was a rehearsal; the write plan and summary reach the job summary either way.
  */
-async function runAction(main, options = {}) {
+async function runStepOn(host, step, options = {}) {
     // Masked before any input is checked, so no later line — an error message included — can show it.
     for (const name of SECRET_INPUTS) {
-        const value = getInput(name);
+        const value = host.getInput(name);
         if (value)
-            core_setSecret(value);
+            host.setSecret(value);
     }
-    const inputs = new src_inputs/* Inputs */.G((name) => getInput(name));
+    const inputs = new src_inputs/* Inputs */.G((name) => host.getInput(name));
     const clients = [];
     let writes;
     const summary = new src_summary/* SummaryBuilder */.C();
     try {
         const mock = inputs.boolean('mock', { default: options.mockDefault ?? false });
-        writes = new WritePath({ mock, log: (line) => info(line) });
-        await main({
+        writes = new WritePath({ mock, log: host.info });
+        await step({
             inputs,
+            env: host.env,
             writes,
             summary,
-            log: (line) => info(line),
-            warn: (line) => warning(line),
-            setOutput: (name, value) => setOutput(name, outputValue(value)),
-            saveState: (name, value) => saveState(name, outputValue(value)),
-            getState: (name) => getState(name),
-            mask: (secret) => core_setSecret(secret),
+            log: host.info,
+            warn: host.warning,
+            setOutput: (name, value) => host.setOutput(name, outputValue(value)),
+            saveState: (name, value) => host.saveState(name, outputValue(value)),
+            getState: host.getState,
+            mask: host.setSecret,
             github: (clientOptions) => {
-                const created = (0,github_client/* createGitHubClients */.Y8)({ ...clientOptions, maskSecret: core_setSecret, log: (line) => info(line) });
+                const created = (0,github_client/* createGitHubClients */.Y8)({ ...clientOptions, env: host.env, maskSecret: host.setSecret, log: host.info });
                 clients.push(created);
                 return created;
             },
         });
     }
     catch (error) {
-        reportFailure(error);
+        reportFailure(host, error);
     }
     finally {
-        await writeSummary(summary, writes, clients);
+        await writeSummary(host, summary, writes, clients);
     }
 }
-async function writeSummary(summary, writes, clients) {
+async function writeSummary(host, summary, writes, clients) {
     let markdown = summary.toMarkdown();
     if (writes)
         markdown += `\n${(0,src_summary/* writePlanSection */.m)(writes.writes, writes.mock).toMarkdown()}`;
     if (clients.length > 0)
         markdown += `\nGitHub API requests: ${clients.reduce((sum, c) => sum + c.requests.total, 0)}\n`;
-    if (!process.env.GITHUB_STEP_SUMMARY)
+    if (!host.writeSummary)
         return;
     try {
-        await summary_summary.addRaw(markdown, true).write();
+        await host.writeSummary(markdown);
     }
     catch (error) {
-        warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+        host.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
     }
 }
 
@@ -42687,170 +43357,6 @@ function createGitHubClients(options) {
 
 /***/ }),
 
-/***/ 902:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  yo: () => (/* reexport */ errors/* UserError */.yo),
-  ey: () => (/* reexport */ confinePath),
-  tM: () => (/* reexport */ runnerTempRoot),
-  oS: () => (/* reexport */ workspaceRoot)
-});
-
-// UNUSED EXPORTS: Inputs, SummaryBuilder, WritePath, checkPattern, createGitHubClients, escapeHtml, escapeRegex, explainGitHubError, fillPlaceholders, formatDuration, githubMessage, httpStatus, isContentCreating, isUserError, parseDuration, runBounded, unknownPlaceholders, writePlanSection
-
-// EXTERNAL MODULE: ./packages/kit/src/errors.ts
-var errors = __nccwpck_require__(7817);
-// EXTERNAL MODULE: ./packages/kit/src/inputs.ts
-var inputs = __nccwpck_require__(6415);
-// EXTERNAL MODULE: ./packages/kit/src/duration.ts
-var duration = __nccwpck_require__(5438);
-// EXTERNAL MODULE: ./packages/kit/src/summary.ts + 1 modules
-var summary = __nccwpck_require__(4337);
-// EXTERNAL MODULE: ./packages/kit/src/github-client.ts + 28 modules
-var github_client = __nccwpck_require__(9412);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./packages/kit/src/paths.ts
-
-
-
-const FIX = 'Give a path inside the repository checkout (GITHUB_WORKSPACE), relative to it, without `..`; a symlink must point inside it too.';
-function inside(root, path) {
-    const rel = (0,external_node_path_.relative)(root, path);
-    return rel === '' || (!rel.startsWith(`..${external_node_path_.sep}`) && rel !== '..' && !(0,external_node_path_.isAbsolute)(rel));
-}
-function realRoot(root) {
-    try {
-        return (0,external_node_fs_.realpathSync)(root.path);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** Names the path's kind of special file, or undefined for a regular file or folder. */
-function specialKind(stats) {
-    if (stats.isFIFO())
-        return 'a FIFO';
-    if (stats.isSocket())
-        return 'a socket';
-    if (stats.isCharacterDevice() || stats.isBlockDevice())
-        return 'a device';
-    return undefined;
-}
-/**
- * Checks a path a user gave in `input` and returns where it really is. The path is resolved from
- * the first root, symlinks are followed, and the result must stay inside one of `roots`; special
- * files (FIFOs, devices, sockets) are refused, since reading them can block or leak (`/proc`, a
- * link to a terminal). Called before the first write, in mock mode too.
- */
-function confinePath(value, options) {
-    const { input, roots, kind } = options;
-    const label = `Input \`${input}\`: "${value}"`;
-    const [first] = roots;
-    if (!first)
-        throw new Error('confinePath needs at least one root');
-    const rootsText = roots.map((r) => `${r.label} (${r.path})`).join(' or ');
-    const absolute = (0,external_node_path_.resolve)(first.path, value);
-    const lexicalRoot = roots.find((r) => inside((0,external_node_path_.resolve)(r.path), absolute));
-    if (!lexicalRoot) {
-        const why = (0,external_node_path_.isAbsolute)(value) ? `is an absolute path outside ${rootsText}` : value.split(/[\\/]/).includes('..') ? `leaves ${rootsText} with \`..\`` : `is outside ${rootsText}`;
-        throw new errors/* UserError */.yo(`${label} ${why}.`, FIX, { input });
-    }
-    let existing;
-    try {
-        existing = (0,external_node_fs_.lstatSync)(absolute);
-    }
-    catch {
-        existing = undefined;
-    }
-    if (!existing) {
-        if (kind !== 'output')
-            throw new errors/* UserError */.yo(`${label} does not exist in ${lexicalRoot.label}.`, kind === 'directory' ? 'Give a folder that exists in the checkout, e.g. `.`.' : `Check the path (relative to the workspace) and that an earlier step wrote ${options.what ?? 'the file'}.`, { input });
-        // The file is created later: its nearest existing folder decides where it would land.
-        let parent = (0,external_node_path_.dirname)(absolute);
-        while (!pathExists(parent) && (0,external_node_path_.dirname)(parent) !== parent)
-            parent = (0,external_node_path_.dirname)(parent);
-        const realParent = (0,external_node_fs_.realpathSync)(parent);
-        const root = roots.find((r) => {
-            const real = realRoot(r);
-            return real !== undefined && inside(real, realParent);
-        });
-        if (!root)
-            throw new errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
-        const real = (0,external_node_path_.resolve)(realParent, (0,external_node_path_.relative)(parent, absolute));
-        return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
-    }
-    let real;
-    try {
-        real = (0,external_node_fs_.realpathSync)(absolute);
-    }
-    catch {
-        throw new errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
-    }
-    const root = roots.find((r) => {
-        const rr = realRoot(r);
-        return rr !== undefined && inside(rr, real);
-    });
-    if (!root)
-        throw new errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
-    const stats = (0,external_node_fs_.statSync)(real);
-    const special = specialKind(stats);
-    if (special)
-        throw new errors/* UserError */.yo(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
-    if (kind === 'directory' && !stats.isDirectory())
-        throw new errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
-    if (kind !== 'directory' && !stats.isFile())
-        throw new errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
-    return { real, relative: (0,external_node_path_.relative)(realRoot(root), real).split(external_node_path_.sep).join('/'), root };
-}
-function pathExists(path) {
-    try {
-        (0,external_node_fs_.lstatSync)(path);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/**
- * Refuses a glob or path pattern that can only lead out of the workspace (absolute, or with a `..`
- * segment), before it is expanded; every match is then checked with confinePath.
- */
-function checkPattern(pattern, options) {
-    const label = `Input \`${options.input}\`: "${pattern}"`;
-    if (isAbsolute(pattern) || /^[a-zA-Z]:[\\/]/.test(pattern))
-        throw new UserError(`${label} is an absolute path outside the workspace (${options.workspace}).`, FIX, { input: options.input });
-    if (pattern.split(/[\\/]/).includes('..'))
-        throw new UserError(`${label} leaves the workspace (${options.workspace}) with \`..\`.`, FIX, { input: options.input });
-}
-/** The workspace root of a step: GITHUB_WORKSPACE, else the current folder (a terminal run). */
-function workspaceRoot(env) {
-    return { path: (0,external_node_path_.resolve)(env.GITHUB_WORKSPACE || process.cwd()), label: 'the workspace' };
-}
-/** RUNNER_TEMP as a root, where the runner provides it. */
-function runnerTempRoot(env) {
-    return env.RUNNER_TEMP ? [{ path: (0,external_node_path_.resolve)(env.RUNNER_TEMP), label: 'RUNNER_TEMP' }] : [];
-}
-
-;// CONCATENATED MODULE: ./packages/kit/src/index.ts
-
-
-
-
-
-
-
-
-
-
-
-/***/ }),
-
 /***/ 6415:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -43077,547 +43583,6 @@ function writePlanSection(records, mock) {
 
 /***/ }),
 
-/***/ 6378:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  bP: () => (/* reexport */ RegistryClient),
-  R_: () => (/* reexport */ collectCredentials),
-  FH: () => (/* reexport */ formatReference),
-  IP: () => (/* reexport */ isRegistryError),
-  F2: () => (/* reexport */ parseReference),
-  J5: () => (/* reexport */ platformMatches),
-  _t: () => (/* reexport */ withDefaultTag)
-});
-
-// UNUSED EXPORTS: CredentialStore, parseRegistryAuth, parseWwwAuthenticate
-
-// EXTERNAL MODULE: ./packages/kit/src/index.ts + 1 modules
-var src = __nccwpck_require__(902);
-;// CONCATENATED MODULE: ./packages/oci/src/reference.ts
-
-const COMPONENT = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-const REPOSITORY = new RegExp(`^${COMPONENT}(?:/${COMPONENT})*$`);
-const TAG = /^[\w][\w.-]{0,127}$/;
-const DIGEST = /^sha256:[a-f0-9]{64}$/;
-const DOMAIN = /^(?:localhost|[a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+|\[[0-9a-fA-F:]+\]|[a-zA-Z0-9-]+)(?::\d+)?$/;
-const DOCKER_HUB = 'docker.io';
-const DOCKER_HUB_API = 'registry-1.docker.io';
-function refuse(value, input, why) {
-    return new src/* UserError */.yo(`Input \`${input}\`: "${value}" is not a valid image reference: ${why}.`, 'Write references as [REGISTRY/]REPOSITORY[:TAG][@sha256:DIGEST], e.g. quay.io/metallb/speaker:v0.14.9 or nginx.', { input });
-}
-/**
- * `user:password@host/repo` is not a reference, and repeating it in a message would print the
- * password: the error shows only the host and path.
- */
-function refuseCredentials(value, input) {
-    // In a reference `@` only ever introduces a digest; anything else before it is a user and password.
-    const at = value.lastIndexOf('@');
-    const digest = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-    if (at < 0 || (digest.test(value.slice(at + 1)) && !value.slice(0, at).includes('@')))
-        return;
-    const rest = value.slice(at + 1);
-    throw new src/* UserError */.yo(`Input \`${input}\`: an image reference carries credentials before its registry host (***@${rest}); they are not repeated here and were not used.`, 'Take them out of the reference and pass them in `registry-auth` (REGISTRY=USER:PASSWORD, from a secret) or `docker-config`; rotate the password if this workflow log is public.', { input });
-}
-/**
- * Parses a reference the way docker does: a first component with a dot, a colon or `localhost` is
- * the registry, anything else is on Docker Hub (`nginx` → `docker.io/library/nginx`).
- */
-function parseReference(value, input = 'images') {
-    const original = value.trim();
-    refuseCredentials(original, input);
-    if (!original || /\s/.test(original))
-        throw refuse(value, input, 'it is empty or contains spaces');
-    let rest = original;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!DIGEST.test(digest))
-            throw refuse(value, input, `"${digest}" is not a sha256 digest`);
-    }
-    let tag;
-    const lastSlash = rest.lastIndexOf('/');
-    const colon = rest.lastIndexOf(':');
-    if (colon > lastSlash) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!TAG.test(tag))
-            throw refuse(value, input, `"${tag}" is not a valid tag`);
-    }
-    const slash = rest.indexOf('/');
-    const first = slash >= 0 ? rest.slice(0, slash) : '';
-    let domain;
-    let repository;
-    if (slash >= 0 && (first.includes('.') || first.includes(':') || first === 'localhost' || first.startsWith('['))) {
-        domain = first;
-        repository = rest.slice(slash + 1);
-        if (!DOMAIN.test(domain))
-            throw refuse(value, input, `"${domain}" is not a registry host`);
-    }
-    else {
-        domain = DOCKER_HUB;
-        repository = rest;
-    }
-    if (domain === 'index.docker.io' || domain === DOCKER_HUB_API)
-        domain = DOCKER_HUB;
-    if (domain === DOCKER_HUB && !repository.includes('/'))
-        repository = `library/${repository}`;
-    if (!REPOSITORY.test(repository))
-        throw refuse(value, input, `"${repository}" is not a repository name (lowercase letters, digits, separators)`);
-    return { original, domain, registry: domain === DOCKER_HUB ? DOCKER_HUB_API : domain, repository, tag, digest };
-}
-/** The reference with a tag filled in when it has neither tag nor digest. */
-function withDefaultTag(reference, tag) {
-    if (reference.tag || reference.digest || !tag)
-        return reference;
-    return { ...reference, tag, original: `${reference.original}:${tag}` };
-}
-/** What to ask the registry for: the digest if pinned, else the tag (latest when neither). */
-function manifestReference(reference) {
-    return reference.digest ?? reference.tag ?? 'latest';
-}
-function formatReference(reference) {
-    const name = reference.domain === DOCKER_HUB ? reference.repository.replace(/^library\//, '') : `${reference.domain}/${reference.repository}`;
-    return `${name}${reference.tag ? `:${reference.tag}` : ''}${reference.digest ? `@${reference.digest}` : ''}`;
-}
-
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./packages/oci/src/credentials.ts
-
-
-
-
-
-
-/** Registry host → credential; Docker Hub's many spellings share one entry. */
-class CredentialStore {
-    entries = new Map();
-    static key(registry) {
-        const host = registry
-            .replace(/^https?:\/\//, '')
-            .replace(/\/.*$/, '')
-            .toLowerCase();
-        return host === 'index.docker.io' || host === DOCKER_HUB_API || host === DOCKER_HUB ? DOCKER_HUB : host;
-    }
-    set(registry, credential) {
-        this.entries.set(CredentialStore.key(registry), credential);
-    }
-    get(registry) {
-        return this.entries.get(CredentialStore.key(registry));
-    }
-    get size() {
-        return this.entries.size;
-    }
-    secrets() {
-        return [...this.entries.values()].flatMap((c) => [c.password, Buffer.from(`${c.username}:${c.password}`).toString('base64')]);
-    }
-}
-/** `registry=user:password`, one a line. The password may contain `:` and `=`. */
-function parseRegistryAuth(text, store, input = 'registry-auth') {
-    text.split(/\r?\n/).forEach((line, n) => {
-        const trimmed = line.trim();
-        if (!trimmed || trimmed.startsWith('#'))
-            return;
-        const eq = trimmed.indexOf('=');
-        const colon = trimmed.indexOf(':', eq + 1);
-        if (eq <= 0 || colon < 0 || colon === eq + 1) {
-            throw new src/* UserError */.yo(`Input \`${input}\` line ${n + 1} is not REGISTRY=USER:PASSWORD (the value is not shown).`, 'Write one registry a line, e.g. `quay.io=robot+ci:${{ secrets.QUAY_TOKEN }}`.', {
-                input,
-            });
-        }
-        store.set(trimmed.slice(0, eq).trim(), { username: trimmed.slice(eq + 1, colon), password: trimmed.slice(colon + 1) });
-    });
-}
-/** The `auths` of a Docker config.json (what `docker login` writes). Credential helpers are not run. */
-async function loadDockerConfig(path, store, input = 'docker-config') {
-    let text;
-    try {
-        text = await (0,promises_namespaceObject.readFile)(path, 'utf8');
-    }
-    catch (error) {
-        throw new src/* UserError */.yo(`Input \`${input}\`: cannot read ${path} (${error.code ?? 'error'}).`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
-    }
-    let config;
-    try {
-        config = JSON.parse(text);
-    }
-    catch {
-        // JSON.parse quotes the text around the error, which here holds credentials: say only where.
-        throw new src/* UserError */.yo(`Input \`${input}\`: ${path} is not valid JSON.`, 'Point it at a Docker config.json (e.g. ~/.docker/config.json after `docker login`).', { input });
-    }
-    let loaded = 0;
-    for (const [registry, entry] of Object.entries(config.auths ?? {})) {
-        let credential;
-        if (entry.username && entry.password)
-            credential = { username: entry.username, password: entry.password };
-        else if (entry.auth) {
-            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-            const colon = decoded.indexOf(':');
-            if (colon > 0)
-                credential = { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
-        }
-        if (credential) {
-            store.set(registry, credential);
-            loaded++;
-        }
-    }
-    return loaded;
-}
-/**
- * Credentials from `registry-auth` lines and a Docker config.json: the path given, else
- * $DOCKER_CONFIG/config.json or ~/.docker/config.json when one exists (what docker/login-action writes).
- */
-async function collectCredentials(options) {
-    const store = new CredentialStore();
-    const dockerDir = options.env.DOCKER_CONFIG ?? (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.docker');
-    // A given path may be in the workspace, RUNNER_TEMP or Docker's own folder (where docker login writes), nowhere else.
-    const roots = [(0,src/* workspaceRoot */.oS)(options.env), ...(0,src/* runnerTempRoot */.tM)(options.env), { path: dockerDir, label: 'the Docker config folder' }];
-    const path = options.dockerConfig !== undefined ? (0,src/* confinePath */.ey)(options.dockerConfig, { input: 'docker-config', roots, kind: 'file', what: 'the Docker config.json' }).real : (0,external_node_path_.join)(dockerDir, 'config.json');
-    const fromConfig = options.dockerConfig !== undefined || (0,external_node_fs_.existsSync)(path) ? await loadDockerConfig(path, store) : undefined;
-    // Explicit lines win over the config file for the same registry.
-    parseRegistryAuth(options.registryAuth ?? '', store);
-    return { store, configPath: fromConfig === undefined ? undefined : path, fromConfig: fromConfig ?? 0 };
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./packages/oci/src/errors.ts
-class RegistryError extends Error {
-    failure;
-    options;
-    constructor(failure, message, options = {}) {
-        super(message, options.cause === undefined ? undefined : { cause: options.cause });
-        this.failure = failure;
-        this.options = options;
-        this.name = 'RegistryError';
-    }
-}
-function isRegistryError(error) {
-    return error instanceof RegistryError;
-}
-
-;// CONCATENATED MODULE: ./packages/oci/src/media-types.ts
-const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
-const DOCKER_MANIFEST_LIST = 'application/vnd.docker.distribution.manifest.list.v2+json';
-const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
-const DOCKER_MANIFEST = 'application/vnd.docker.distribution.manifest.v2+json';
-/** Everything relkit can read, indexes first, as `docker manifest inspect` asks. */
-const MANIFEST_ACCEPT = [OCI_INDEX, DOCKER_MANIFEST_LIST, OCI_MANIFEST, DOCKER_MANIFEST].join(', ');
-function isIndex(mediaType) {
-    return mediaType === OCI_INDEX || mediaType === DOCKER_MANIFEST_LIST;
-}
-function formatPlatform(p) {
-    return `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}`;
-}
-/** `linux/arm64` matches `linux/arm64/v8` (v8 is arm64's only variant); other variants must match. */
-function platformMatches(wanted, have) {
-    const normalize = (value) => {
-        const [os = '', arch = '', variant] = value.toLowerCase().split('/');
-        return `${os}/${arch}/${variant ?? (arch === 'arm64' ? 'v8' : '')}`;
-    };
-    return normalize(wanted) === normalize(have);
-}
-
-;// CONCATENATED MODULE: ./packages/oci/src/www-authenticate.ts
-/**
- * Parses a WWW-Authenticate header into its challenges, including several in one header as Quay
- * sends them (`Basic realm="…", Bearer realm="…",service="…"`).
- */
-function parseWwwAuthenticate(header) {
-    const challenges = [];
-    let i = 0;
-    const skip = () => {
-        while (i < header.length && /[\s,]/.test(header[i]))
-            i++;
-    };
-    while (i < header.length) {
-        skip();
-        const scheme = /^[A-Za-z][\w-]*/.exec(header.slice(i))?.[0];
-        if (!scheme)
-            break;
-        i += scheme.length;
-        const challenge = { scheme: scheme.toLowerCase(), params: {} };
-        challenges.push(challenge);
-        for (;;) {
-            skip();
-            const param = /^([\w-]+)\s*=\s*/.exec(header.slice(i));
-            if (!param)
-                break;
-            i += param[0].length;
-            let value = '';
-            if (header[i] === '"') {
-                i++;
-                while (i < header.length && header[i] !== '"') {
-                    if (header[i] === '\\')
-                        i++;
-                    value += header[i++] ?? '';
-                }
-                i++;
-            }
-            else {
-                const raw = /^[^,\s]*/.exec(header.slice(i))[0];
-                value = raw;
-                i += raw.length;
-            }
-            challenge.params[param[1].toLowerCase()] = value;
-        }
-    }
-    return challenges;
-}
-
-;// CONCATENATED MODULE: ./packages/oci/src/client.ts
-
-
-
-
-
-
-const MAX_REDIRECTS = 5;
-function isLoopback(host) {
-    const name = host.replace(/:\d+$/, '');
-    return name === 'localhost' || name === '[::1]' || /^127\./.test(name);
-}
-function retryAfterMs(header) {
-    if (!header)
-        return undefined;
-    const seconds = Number(header);
-    if (Number.isFinite(seconds))
-        return Math.max(0, seconds * 1000);
-    const date = Date.parse(header);
-    return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-async function errorCode(response) {
-    try {
-        const body = (await response.json());
-        return body.errors?.[0]?.code;
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * Speaks the OCI distribution API: HEAD/GET manifests and blobs with token auth (Bearer challenge
- * → token, cached per registry and scope until it expires), Basic auth, and redirects followed by
- * hand so Accept is kept and each host gets its own credentials.
- */
-class RegistryClient {
-    /** Requests sent, by registry host (token requests included). */
-    requests = new Map();
-    credentials;
-    tokens = new Map();
-    basicHosts = new Set();
-    fetchImpl;
-    timeoutMs;
-    insecure;
-    userAgent;
-    constructor(options = {}) {
-        this.credentials = options.credentials ?? new CredentialStore();
-        this.fetchImpl = options.fetch ?? fetch;
-        this.timeoutMs = options.timeoutMs ?? 30_000;
-        this.insecure = new Set(options.insecureHosts ?? []);
-        this.userAgent = options.userAgent ?? 'relkit';
-    }
-    get totalRequests() {
-        let total = 0;
-        for (const n of this.requests.values())
-            total += n;
-        return total;
-    }
-    baseUrl(host) {
-        return `${isLoopback(host) || this.insecure.has(host) ? 'http' : 'https'}://${host}`;
-    }
-    count(host) {
-        this.requests.set(host, (this.requests.get(host) ?? 0) + 1);
-    }
-    async send(method, url, headers) {
-        const host = new URL(url).host;
-        this.count(host);
-        try {
-            return await this.fetchImpl(url, { method, headers: { 'user-agent': this.userAgent, ...headers }, redirect: 'manual', signal: AbortSignal.timeout(this.timeoutMs) });
-        }
-        catch (error) {
-            const reason = error.cause?.code ?? error.name ?? 'error';
-            throw new RegistryError('transient', `${method} ${url}: ${reason === 'TimeoutError' ? `no answer within ${this.timeoutMs / 1000}s` : `connection failed (${reason})`}`, { cause: error });
-        }
-    }
-    authorization(host, scope) {
-        const cached = this.tokens.get(`${host} ${scope}`);
-        if (cached && cached.expiresAt > Date.now())
-            return `Bearer ${cached.token}`;
-        const credential = this.credentials.get(host);
-        if (credential && this.basicHosts.has(host))
-            return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
-        return undefined;
-    }
-    async fetchToken(host, challenge, scope, credential) {
-        const realm = challenge.params.realm;
-        if (!realm)
-            throw new RegistryError('protocol', `${host} asked for a Bearer token without a realm`);
-        const url = new URL(realm);
-        if (challenge.params.service)
-            url.searchParams.set('service', challenge.params.service);
-        url.searchParams.set('scope', challenge.params.scope ?? scope);
-        const headers = { accept: 'application/json' };
-        if (credential)
-            headers.authorization = `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
-        const response = await this.send('GET', url.href, headers);
-        if (response.status === 401 || response.status === 403) {
-            throw new RegistryError('auth', `the token service of ${host} (${url.host}) refused ${credential ? `the credentials for user "${credential.username}"` : 'an anonymous token'} (${response.status})`, { status: response.status });
-        }
-        if (response.status === 429)
-            throw new RegistryError('rate-limited', `the token service of ${host} answered 429`, { status: 429, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) ?? 0 });
-        if (response.status >= 500)
-            throw new RegistryError('transient', `the token service of ${host} answered ${response.status}`, { status: response.status });
-        if (!response.ok)
-            throw new RegistryError('protocol', `the token service of ${host} answered ${response.status}`, { status: response.status });
-        const body = (await response.json());
-        const token = body.token ?? body.access_token;
-        if (!token)
-            throw new RegistryError('protocol', `the token service of ${host} answered without a token`);
-        // Renew a little early, so a token never expires between the check and the request.
-        const lifetime = Math.max(60, body.expires_in ?? 60) * 1000;
-        this.tokens.set(`${host} ${scope}`, { token, expiresAt: Date.now() + lifetime - 5_000 });
-    }
-    /**
-     * One API request for `reference`'s repository. Answers 401 by authenticating and retrying once;
-     * follows redirects itself. Returns the final response (any status) for the caller to read.
-     */
-    async request(reference, method, path, accept) {
-        const scope = `repository:${reference.repository}:pull`;
-        let url = `${this.baseUrl(reference.registry)}/v2/${reference.repository}/${path}`;
-        let authenticated = false;
-        for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
-            const host = new URL(url).host;
-            const credential = this.credentials.get(host);
-            const headers = { accept };
-            const auth = this.authorization(host, scope);
-            if (auth)
-                headers.authorization = auth;
-            let response = await this.send(method, url, headers);
-            if (response.status === 401) {
-                const challenges = parseWwwAuthenticate(response.headers.get('www-authenticate') ?? '');
-                const bearer = challenges.find((c) => c.scheme === 'bearer');
-                const basic = challenges.find((c) => c.scheme === 'basic');
-                await response.body?.cancel();
-                if (bearer) {
-                    await this.fetchToken(host, bearer, scope, credential);
-                }
-                else if (basic && credential && !this.basicHosts.has(host)) {
-                    this.basicHosts.add(host);
-                }
-                else if (!basic && !bearer) {
-                    throw new RegistryError('protocol', `${host} answered 401 without a usable WWW-Authenticate challenge`, { status: 401 });
-                }
-                const retryAuth = this.authorization(host, scope);
-                if (retryAuth && retryAuth !== auth) {
-                    response = await this.send(method, url, { accept, authorization: retryAuth });
-                    authenticated = credential !== undefined;
-                }
-            }
-            else if (auth) {
-                authenticated = credential !== undefined;
-            }
-            if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
-                await response.body?.cancel();
-                url = new URL(response.headers.get('location'), url).href;
-                continue;
-            }
-            return { response, authenticated };
-        }
-        throw new RegistryError('protocol', `${reference.registry} redirected more than ${MAX_REDIRECTS} times`);
-    }
-    /** Turns a non-2xx answer into "not there yet" or a RegistryError. */
-    async notFoundOrThrow(reference, what, response, authenticated) {
-        const status = response.status;
-        if (status === 429)
-            throw new RegistryError('rate-limited', `${reference.registry} answered 429 Too Many Requests`, { status, retryAfterMs: retryAfterMs(response.headers.get('retry-after')) });
-        if (status >= 500) {
-            await response.body?.cancel();
-            throw new RegistryError('transient', `${reference.registry} answered ${status}`, { status });
-        }
-        const code = await errorCode(response);
-        if (status === 404 || code === 'MANIFEST_UNKNOWN' || code === 'NAME_UNKNOWN')
-            return { kind: 'not-found', detail: `${what}: ${status}${code ? ` ${code}` : ' not found'}` };
-        if (status === 401 || status === 403) {
-            if (authenticated)
-                throw new RegistryError('auth', `${reference.registry} refused access to ${reference.repository} (${status}${code ? ` ${code}` : ''}) although the credentials were accepted`, { status });
-            return { kind: 'not-found', detail: `${what}: ${status} for an anonymous pull (the repository does not exist yet, or is private)` };
-        }
-        throw new RegistryError('protocol', `${reference.registry} answered ${status}${code ? ` ${code}` : ''} for ${what}`, { status });
-    }
-    async getJson(reference, path, accept) {
-        const { response, authenticated } = await this.request(reference, 'GET', path, accept);
-        if (!response.ok)
-            return this.notFoundOrThrow(reference, path, response, authenticated);
-        return { body: Buffer.from(await response.arrayBuffer()), mediaType: response.headers.get('content-type')?.split(';')[0] };
-    }
-    /**
-     * The digest (and, when asked, the platforms) `reference` points at now. Index contents, and a
-     * single manifest's config, are fetched only when `platforms` is set.
-     */
-    async resolve(reference, options = {}) {
-        const ref = manifestReference(reference);
-        const what = `manifest ${ref}`;
-        const { response, authenticated } = await this.request(reference, 'HEAD', `manifests/${ref}`, MANIFEST_ACCEPT);
-        if (!response.ok)
-            return this.notFoundOrThrow(reference, what, response, authenticated);
-        let mediaType = response.headers.get('content-type')?.split(';')[0] ?? '';
-        let digest = response.headers.get('docker-content-digest') ?? undefined;
-        let body;
-        if (!digest) {
-            const got = await this.getJson(reference, `manifests/${ref}`, MANIFEST_ACCEPT);
-            if ('kind' in got)
-                return got;
-            body = got.body;
-            mediaType = got.mediaType ?? mediaType;
-            digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(body).digest('hex')}`;
-        }
-        if (!options.platforms)
-            return { kind: 'found', digest, mediaType, platforms: undefined };
-        if (!body) {
-            const got = await this.getJson(reference, `manifests/${digest}`, MANIFEST_ACCEPT);
-            if ('kind' in got)
-                return got;
-            body = got.body;
-        }
-        const manifest = JSON.parse(body.toString('utf8'));
-        mediaType = manifest.mediaType ?? mediaType;
-        if (isIndex(mediaType) || manifest.manifests) {
-            const platforms = (manifest.manifests ?? []).flatMap((m) => (m.platform && m.platform.os !== 'unknown' ? [formatPlatform(m.platform)] : []));
-            return { kind: 'found', digest, mediaType, platforms };
-        }
-        if (!manifest.config?.digest)
-            return { kind: 'found', digest, mediaType, platforms: [] };
-        const config = await this.getJson(reference, `blobs/${manifest.config.digest}`, 'application/json, */*');
-        if ('kind' in config)
-            return config;
-        const image = JSON.parse(config.body.toString('utf8'));
-        return { kind: 'found', digest, mediaType, platforms: image.os && image.architecture ? [formatPlatform(image)] : [] };
-    }
-}
-
-;// CONCATENATED MODULE: ./packages/oci/src/index.ts
-
-
-
-
-
-
-
-
-/***/ }),
-
 /***/ 2613:
 /***/ ((module) => {
 
@@ -43716,13 +43681,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-
-/***/ }),
-
 /***/ 7067:
 /***/ ((module) => {
 
@@ -43741,13 +43699,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
-
-/***/ }),
-
-/***/ 6760:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultIdentities } from '@relkit/sandbox';
 import type { RunRecord, StepRecord } from '@relkit/rehearsal';
 import type { RunResult } from '@relkit/runner';
-import { errors, runAction } from '../helpers/action.js';
+import { errors, runAction, runBundle } from '../helpers/action.js';
 import { useRegistry } from '../helpers/registry.js';
 import { basicRepo, SANDBOX_TOKENS, useSandbox } from '../helpers/sandbox.js';
 import { failures, stage } from '../rehearsal/scenario-harness.js';
@@ -57,6 +57,8 @@ async function allObjectText(): Promise<string> {
   return parts.join('\n');
 }
 
+// The other action tests run each step in-process; this one runs every committed bundle (dist/) as
+// the runner does, in a child process, so a stale or broken bundle, or a secret on stderr, fails here.
 describe('credentials in an image reference', () => {
   it('are refused without being repeated, and the message says where credentials go', async () => {
     const result = await runAction('wait-for-images', undefined, { images: 'user:hunter2@host:5000/a/b', tag: 'v1.0.0', timeout: '5s' });
@@ -82,7 +84,7 @@ describe('the sandbox request log', () => {
 });
 
 describe('canary: every action run with recognisable secrets leaks none of them', () => {
-  it('lock-branch, bump-version-files, gen-relnotes, draft-release, wait-for-images and promote-pr', async () => {
+  it('lock-branch, bump-version-files, gen-relnotes, draft-release, wait-for-images and promote-pr bundles', async () => {
     const pushed = await registry.pushImage('canary/app', 'v1.1.0');
     const secrets = [CANARY.admin, CANARY.bot, registry.credentials!.password, CANARY.password];
     const workspace = await scratchDir('canary');
@@ -94,23 +96,23 @@ describe('canary: every action run with recognisable secrets leaks none of them'
     const base = { cwd: workspace, env: { GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: head, GITHUB_REF: 'refs/heads/main', RELKIT_CANARY: CANARY.password } };
     const results: Record<string, RunResult> = {};
 
-    results.notes = await runAction('gen-relnotes', env.sandbox, { token: CANARY.admin, to: 'main', version: '1.1.0', 'changelog-file': 'CHANGELOG.md' }, base);
-    results.bump = await runAction('bump-version-files', env.sandbox, { token: CANARY.admin, files: 'VERSION', version: '1.1.0', commit: 'branch', 'include-files': 'CHANGELOG.md' }, base);
-    results.draft = await runAction('draft-release', env.sandbox, { token: CANARY.admin, tag: 'v1.1.0', target: 'main', assets: 'out/app.tar.gz', publish: 'true' }, base);
-    results.images = await runAction(
+    results.notes = await runBundle('gen-relnotes', env.sandbox, { token: CANARY.admin, to: 'main', version: '1.1.0', 'changelog-file': 'CHANGELOG.md' }, base);
+    results.bump = await runBundle('bump-version-files', env.sandbox, { token: CANARY.admin, files: 'VERSION', version: '1.1.0', commit: 'branch', 'include-files': 'CHANGELOG.md' }, base);
+    results.draft = await runBundle('draft-release', env.sandbox, { token: CANARY.admin, tag: 'v1.1.0', target: 'main', assets: 'out/app.tar.gz', publish: 'true' }, base);
+    results.images = await runBundle(
       'wait-for-images',
       undefined,
       { images: `${registry.host}/canary/app`, tag: 'v1.1.0', timeout: '30s', interval: '1s', 'registry-auth': `${registry.host}=${registry.credentials!.username}:${registry.credentials!.password}` },
       base,
     );
-    results.promote = await runAction(
+    results.promote = await runBundle(
       'promote-pr',
       env.sandbox,
       { repository: 'kubernetes/k8s.io', token: CANARY.bot, fork: 'release-bot', tags: 'v1.1.0', edits: 'charts/index.yaml: entries.app[0].version', name: 'app' },
       base,
     );
-    results.lock = await runAction('lock-branch', env.sandbox, { token: CANARY.admin, branch: 'main', 'unlock-on-exit': 'true' }, base);
-    results.unlock = await runAction('lock-branch', env.sandbox, { token: CANARY.admin, branch: 'main', 'unlock-on-exit': 'true' }, { ...base, step: 'post', state: results.lock.state ?? {} });
+    results.lock = await runBundle('lock-branch', env.sandbox, { token: CANARY.admin, branch: 'main', 'unlock-on-exit': 'true' }, base);
+    results.unlock = await runBundle('lock-branch', env.sandbox, { token: CANARY.admin, branch: 'main', 'unlock-on-exit': 'true' }, { ...base, step: 'post', state: results.lock.state ?? {} });
 
     for (const [step, result] of Object.entries(results)) {
       expect(errors(result), step).toEqual([]);
@@ -118,6 +120,12 @@ describe('canary: every action run with recognisable secrets leaks none of them'
       expect(leaks(shown(result), secrets), step).toEqual([]);
     }
     expect(results.images.outputs.digests).toContain(pushed.digest);
+    expect(results.notes.outputs['previous-tag']).not.toBe(undefined);
+    expect(results.bump.outputs).toMatchObject({ version: '1.1.0', tag: 'v1.1.0', changed: 'true' });
+    expect(results.draft.outputs).toMatchObject({ tag: 'v1.1.0', published: 'true' });
+    expect(results.promote.outputs.operation).toBe('created');
+    expect(results.lock.outputs.locked).toBe('true');
+    expect(results.unlock.outputs.locked).toBe('false');
     expect(leaks(JSON.stringify(await filesIn(workspace)), secrets)).toEqual([]);
     expect(leaks(JSON.stringify(env.sandbox.dump()), secrets)).toEqual([]);
     expect(leaks(await (await fetch(`${env.sandbox.urls.api}/_sandbox/requests`)).text(), secrets)).toEqual([]);

@@ -11,8 +11,8 @@ function today(): string {
 }
 
 /** Every input is read and checked here, before any file is read or request sent. */
-export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): BumpInputs {
-  const { inputs } = ctx;
+export function readInputs(ctx: ActionContext): BumpInputs {
+  const { inputs, env } = ctx;
   const version = inputs.string('version');
   const bump = inputs.oneOf('bump', BUMPS);
   if (version !== undefined && bump !== undefined) {

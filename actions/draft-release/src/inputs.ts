@@ -4,8 +4,8 @@ import type { ActionContext } from '@relkit/kit/action';
 import { collectAssets, terminalRunId, type DraftReleaseRequest } from '@relkit/release';
 
 /** Every input is read and checked here (the notes file read, the assets found), before any request. */
-export async function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): Promise<{ token: string; request: DraftReleaseRequest }> {
-  const { inputs } = ctx;
+export async function readInputs(ctx: ActionContext): Promise<{ token: string; request: DraftReleaseRequest }> {
+  const { inputs, env } = ctx;
   const { owner, repo } = inputs.repository(env)!;
   const repository = `${owner}/${repo}`;
   const tag = inputs.string('tag', { required: true });

@@ -5,8 +5,8 @@ import type { ActionContext } from '@relkit/kit/action';
 import type { RelnotesInputs } from '@relkit/relnotes';
 
 /** Every input and path is read and checked here, before the first request and the first write. */
-export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): RelnotesInputs & { token: string } {
-  const { inputs } = ctx;
+export function readInputs(ctx: ActionContext): RelnotesInputs & { token: string } {
+  const { inputs, env } = ctx;
   const { owner, repo } = inputs.repository(env)!;
   const format = inputs.oneOf('format', ['markdown', 'keep-a-changelog', 'json'] as const, { default: 'markdown' });
   const date = inputs.string('date') ?? new Date().toISOString().slice(0, 10);

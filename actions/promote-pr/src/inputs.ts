@@ -46,8 +46,8 @@ export function renderBranch(template: string, values: { name: string; tag: stri
 }
 
 /** Every input is read and checked here, before any request. */
-export function readInputs(ctx: ActionContext, env: NodeJS.ProcessEnv): PromoteInputs {
-  const { inputs } = ctx;
+export function readInputs(ctx: ActionContext): PromoteInputs {
+  const { inputs, env } = ctx;
   const repository = inputs.string('repository', { required: true });
   if (!REPOSITORY.test(repository))
     throw new UserError(`Input \`repository\` is "${repository}", not OWNER/NAME.`, 'Set `repository` to the repository the promotion goes to, e.g. `kubernetes/k8s.io`.', { input: 'repository' });

@@ -1,3 +1,3 @@
-export { runActionBundle, inputEnvName, type RunOptions, type RunResult } from './run-bundle.js';
+export { runActionBundle, inputEnvName, inputEnvironment, type RunOptions, type RunResult } from './run-bundle.js';
 export { readActionMetadata, type ActionMetadata, type ActionInput } from './action-metadata.js';
 export { parseFileCommands, type Annotation } from './file-commands.js';

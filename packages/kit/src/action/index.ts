@@ -1,1 +1,1 @@
-export { runAction, outputValue, type ActionContext } from './run.js';
+export { runAction, runStepOn, outputValue, type ActionContext, type ActionHost, type ActionStep } from './run.js';
