@@ -39477,6 +39477,15 @@ function realRoot(root) {
         return undefined;
     }
 }
+/** The first root whose real path holds `path`, with that real path. */
+function containing(roots, path) {
+    for (const root of roots) {
+        const real = realRoot(root);
+        if (real !== undefined && inside(real, path))
+            return { root, real };
+    }
+    return undefined;
+}
 /** Names the path's kind of special file, or undefined for a regular file or folder. */
 function specialKind(stats) {
     if (stats.isFIFO())
@@ -39521,14 +39530,11 @@ function confinePath(value, options) {
         while (!pathExists(parent) && (0,external_node_path_namespaceObject.dirname)(parent) !== parent)
             parent = (0,external_node_path_namespaceObject.dirname)(parent);
         const realParent = (0,external_node_fs_namespaceObject.realpathSync)(parent);
-        const root = roots.find((r) => {
-            const real = realRoot(r);
-            return real !== undefined && inside(real, realParent);
-        });
+        const root = containing(roots, realParent);
         if (!root)
             throw new errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
         const real = (0,external_node_path_namespaceObject.resolve)(realParent, (0,external_node_path_namespaceObject.relative)(parent, absolute));
-        return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+        return { real, relative: (0,external_node_path_namespaceObject.relative)(root.real, real).split(external_node_path_namespaceObject.sep).join('/'), root: root.root };
     }
     let real;
     try {
@@ -39537,10 +39543,7 @@ function confinePath(value, options) {
     catch {
         throw new errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
     }
-    const root = roots.find((r) => {
-        const rr = realRoot(r);
-        return rr !== undefined && inside(rr, real);
-    });
+    const root = containing(roots, real);
     if (!root)
         throw new errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
     const stats = (0,external_node_fs_namespaceObject.statSync)(real);
@@ -39551,7 +39554,7 @@ function confinePath(value, options) {
         throw new errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
     if (kind !== 'directory' && !stats.isFile())
         throw new errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
-    return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+    return { real, relative: (0,external_node_path_namespaceObject.relative)(root.real, real).split(external_node_path_namespaceObject.sep).join('/'), root: root.root };
 }
 function pathExists(path) {
     try {
@@ -39631,12 +39634,12 @@ function lineColumn(text, offset) {
     let high = starts.length - 1;
     while (low < high) {
         const mid = (low + high + 1) >> 1;
-        if (starts[mid] <= at)
+        if ((starts[mid] ?? Infinity) <= at)
             low = mid;
         else
             high = mid - 1;
     }
-    return { line: low + 1, column: at - starts[low] + 1 };
+    return { line: low + 1, column: at - (starts[low] ?? 0) + 1 };
 }
 function syntaxError(path, format, line, column, message) {
     return new errors/* UserError */.yo(`${path}:${line}:${column}: not valid ${format}: ${message}`, `Fix the ${format} syntax at line ${line}, column ${column} (nothing was changed), or remove the file from \`files\`.`, { input: 'files' });
@@ -39695,7 +39698,7 @@ function parseKeyPath(text, where) {
         return value;
     };
     while (i < text.length) {
-        const c = text[i];
+        const c = text[i] ?? '';
         if (c === '.') {
             if (i === 0 || text[i + 1] === undefined || text[i + 1] === '.')
                 fail('has an empty key');
@@ -39734,7 +39737,7 @@ function parseKeyPath(text, where) {
             continue;
         }
         let name = '';
-        while (i < text.length && !'.[]"\''.includes(text[i]))
+        while (i < text.length && !'.[]"\''.includes(text[i] ?? ''))
             name += text[i++];
         name = name.trim();
         if (!name)
@@ -39793,10 +39796,12 @@ function resolveKeyPath(root, steps) {
                     if (node.kind === 'seq')
                         node.items.forEach((v, n) => next.push({ node: v, path: `${path}[${n}]` }));
                     break;
-                case 'index':
-                    if (node.kind === 'seq' && node.items[step.index])
-                        next.push({ node: node.items[step.index], path: `${path}[${step.index}]` });
+                case 'index': {
+                    const item = node.kind === 'seq' ? node.items[step.index] : undefined;
+                    if (item)
+                        next.push({ node: item, path: `${path}[${step.index}]` });
                     break;
+                }
                 case 'filter':
                     if (node.kind === 'seq')
                         node.items.forEach((v, n) => matchesFilter(v, step.key, step.value) && next.push({ node: v, path: `${path}[${n}]` }));
@@ -42296,9 +42301,12 @@ function childMap(map, key) {
 }
 function toml_assign(map, keys, value) {
     let target = map;
+    const last = keys.at(-1);
+    if (last === undefined)
+        return;
     for (const key of keys.slice(0, -1))
         target = childMap(target, key);
-    target.entries.push([keys.at(-1), value]);
+    target.entries.push([last, value]);
 }
 /** Navigates a table header path; `[[bin]]` arrays of tables appear as numbered steps. */
 function tableAt(root, path) {
@@ -42307,9 +42315,13 @@ function tableAt(root, path) {
         if (typeof step === 'number') {
             if (current.kind !== 'seq')
                 return { kind: 'map', entries: [] };
-            while (current.items.length <= step)
-                current.items.push({ kind: 'map', entries: [] });
-            current = current.items[step];
+            let item = current.items[step];
+            while (item === undefined) {
+                item = { kind: 'map', entries: [] };
+                current.items.push(item);
+                item = current.items[step];
+            }
+            current = item;
         }
         else {
             if (current.kind !== 'map')
@@ -42420,7 +42432,7 @@ function parseYamlDocuments(source) {
         const error = doc.errors[0];
         if (error) {
             const { line, column } = lineColumn(source.text, error.pos[0]);
-            throw syntaxError(source.path, 'YAML', line, column, error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, ''));
+            throw syntaxError(source.path, 'YAML', line, column, (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''));
         }
     }
     return docs;
@@ -42588,7 +42600,7 @@ function* scan(file, pattern) {
         let high = ranges.length - 1;
         while (low < high) {
             const mid = (low + high + 1) >> 1;
-            if (ranges[mid].start <= start)
+            if ((ranges[mid]?.start ?? Infinity) <= start)
                 low = mid;
             else
                 high = mid - 1;
@@ -42723,7 +42735,7 @@ function matchChangelog(source, selector) {
         throw new errors/* UserError */.yo(`${source.path} has no "Unreleased" section${markerIndex >= 0 ? ` right under ${NEXT_HEADER}` : ` and no ${NEXT_HEADER} marker`}.`, `Start the changelog's newest section with a line "Unreleased" (or "## [Unreleased]"), optionally under ${NEXT_HEADER}.`, { input: 'files' });
     }
     let blockEnd = headingIndex;
-    while (blockEnd < lines.length && lines[blockEnd].trim() !== '')
+    while (blockEnd < lines.length && (lines[blockEnd] ?? '').trim() !== '')
         blockEnd++;
     const block = lines.slice(headingIndex, blockEnd);
     const atx = /^(#{1,6})\s/.exec(heading);
@@ -42768,7 +42780,7 @@ function parseComparators(requirement) {
         const m = /^(\^|~|=|>=|>|<=|<)?\s*(\d+(?:\.(?:\d+|\*))?(?:\.(?:\d+|\*))?(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(part);
         if (!m)
             return undefined;
-        comparators.push({ op: (m[1] ?? ''), version: m[2] });
+        comparators.push({ op: (m[1] ?? ''), version: m[2] ?? '' });
     }
     return comparators;
 }
@@ -42802,6 +42814,9 @@ function rewritten(requirement, comparators, version) {
     if (comparators.some((c) => ['>', '>=', '<', '<='].includes(c.op)))
         return requirement;
     const v = semver_default().parse(version);
+    // The caller checked the version; a comparator list cannot be rewritten to something not semver.
+    if (!v)
+        return requirement;
     const pre = v.prerelease.length ? `-${v.prerelease.join('.')}` : '';
     const text = comparators
         .map((c) => {
@@ -42831,7 +42846,7 @@ function updatedRequirement(requirement, version, where, policy = 'upgrade') {
         });
     if (satisfied && policy === 'fix')
         return requirement;
-    const next = rewritten(trimmed, parseComparators(trimmed), version);
+    const next = rewritten(trimmed, parseComparators(trimmed) ?? [], version);
     if (next === trimmed) {
         if (satisfied)
             return requirement;
@@ -42996,7 +43011,7 @@ function matchImage(file, selector, context) {
     for (const repository of names) {
         const pattern = new RegExp(`(?<![\\w./-])${(0,src_text/* escapeRegex */.$f)(repository)}:(${TAG})(${DIGEST})?(?![\\w.-])`, 'gd');
         for (const { match: m, offset } of scan(file, pattern)) {
-            const tag = m[1];
+            const tag = m[1] ?? '';
             if (selector.branch !== undefined && !refMoves(tag, selector.branch, context))
                 continue;
             const start = offset + m.index;
@@ -43017,11 +43032,13 @@ function matchImage(file, selector, context) {
     }
     return matches;
 }
+/** Where a group matched; every regex here is built with the `d` flag, so `indices` is there. */
+function span(m, group) {
+    return typeof group === 'number' ? m.indices?.[group] : m.indices?.groups?.[group];
+}
 function groupSpan(m) {
-    const indices = m.indices;
-    const named = indices.groups?.version;
-    const pair = named ?? indices[1] ?? indices[0];
-    return { start: pair[0], end: pair[1], text: m.groups?.version ?? m[1] ?? m[0] };
+    const [start, end] = span(m, 'version') ?? span(m, 1) ?? span(m, 0) ?? [m.index, m.index + m[0].length];
+    return { start, end, text: m.groups?.version ?? m[1] ?? m[0] };
 }
 function matchRegex(file, selector) {
     const matches = [];
@@ -43110,9 +43127,12 @@ function matchLinks(file, selector, context) {
     const matches = [];
     for (const source of patterns) {
         for (const { match: m, offset } of scan(file, new RegExp(source, 'gid'))) {
-            const start = offset + m.indices[1][0];
-            const end = offset + m.indices[1][1];
-            const current = m[1];
+            const group = span(m, 1);
+            if (!group)
+                continue;
+            const start = offset + group[0];
+            const end = offset + group[1];
+            const current = m[1] ?? '';
             // Links to older releases (changelogs, upgrade notes) are history and stay as they are.
             if (selector.branch !== undefined ? !refMoves(current, selector.branch, context) : context.previous !== undefined && VERSION_TOKEN.exec(current)?.[0] !== context.previous)
                 continue;
@@ -43130,7 +43150,7 @@ function matchCrate(file, selector) {
         const fence = /^([ \t]*)(```+|~~~+)[ \t]*toml[^\n]*\n([\s\S]*?)^\1\2[ \t]*$/gm;
         for (const m of file.source.text.matchAll(fence)) {
             const bodyStart = m.index + m[0].indexOf('\n') + 1;
-            const tree = parseTomlSnippet(m[3], bodyStart, at(file, bodyStart));
+            const tree = parseTomlSnippet(m[3] ?? '', bodyStart, at(file, bodyStart));
             if (tree)
                 trees.push(tree);
         }
@@ -43158,7 +43178,8 @@ function matchCrate(file, selector) {
 }
 /** Why a selector found nothing, with what the files do contain where that helps. */
 function noMatchError(selector, files, pattern) {
-    const where = files.length === 1 ? files[0].source.path : `${files.length} files matching ${pattern}`;
+    const [only] = files;
+    const where = files.length === 1 && only ? only.source.path : `${files.length} files matching ${pattern}`;
     if (selector.kind === 'key' || selector.kind === 'requirement') {
         const near = new Set(files.slice(0, 5).flatMap((f) => f.structured().flatMap((t) => existingKeysNear(t, selector.path))));
         return new errors/* UserError */.yo(`${where}: the key path \`${formatKeyPath(selector.path)}\` matches nothing.${near.size ? ` Keys there: ${[...near].slice(0, 12).join(', ')}.` : ''}`, 'Correct the key path in `files`, or add `?` after it (`version?`) if the key may be absent.', { input: 'files' });
@@ -43380,7 +43401,7 @@ function splitSelectors(text, origin) {
     let depth = 0;
     let inRegex = false;
     for (let i = 0; i < text.length; i++) {
-        const c = text[i];
+        const c = text[i] ?? '';
         if (inRegex) {
             current += c;
             if (c === '\\')
@@ -43421,14 +43442,14 @@ function unquote(value) {
     const m = /^(["'])(.*)\1$/s.exec(value.trim());
     if (!m)
         return value.trim();
-    return m[1] === '"' ? JSON.parse(`"${m[2]}"`) : m[2];
+    return m[1] === '"' ? JSON.parse(`"${m[2] ?? ''}"`) : (m[2] ?? '');
 }
 /** `name?=template` → name, optional, template. The `=` is the first one outside brackets and quotes. */
 function splitTemplate(text) {
     let depth = 0;
     let quote;
     for (let i = 0; i < text.length; i++) {
-        const c = text[i];
+        const c = text[i] ?? '';
         if (quote) {
             if (c === quote)
                 quote = undefined;
@@ -43468,8 +43489,7 @@ function parseRegex(text, origin) {
     }
     if (body[i] !== '/')
         throw specError(origin, `\`${text}\`: the pattern has no closing slash.`);
-    const flagMatch = /^[a-z]*/.exec(body.slice(i + 1));
-    const flags = flagMatch[0];
+    const flags = /^[a-z]*/.exec(body.slice(i + 1))?.[0] ?? '';
     if (/[^imsu]/.test(flags))
         throw specError(origin, `\`${text}\`: regex flags may be i, m, s or u (every match is replaced, so g is implied).`);
     let pattern;
@@ -43519,17 +43539,17 @@ function parseSelector(text, origin) {
             if (!m)
                 throw specError(origin, `\`${text}\`: write a replacement as replace /REGEX/ -> "TEXT" ($1 for a group, {version}, {previous}, {date} for the release).`);
             const optional = text.startsWith('replace?');
-            const replacement = unquote(m[1]);
+            const replacement = unquote(m[1] ?? '');
             return { kind: 'replace', pattern, replacement, placeholders: 'relkit', crate: '', min: optional ? 0 : 1, max: undefined, prerelease: true, optional, text };
         }
         case 'literal': {
             const m = /^literal(\?)?\s+("(?:[^"\\]|\\.)*"|'[^']*')\s*->\s*("(?:[^"\\]|\\.)*"|'[^']*')$/.exec(text);
             if (!m)
                 throw specError(origin, `\`${text}\`: write a literal edit as literal "old text" -> "new text".`);
-            const from = unquote(m[2]);
+            const from = unquote(m[2] ?? '');
             if (!from)
                 throw specError(origin, `\`${text}\`: the text to replace is empty.`);
-            return { kind: 'literal', from, to: unquote(m[3]), optional: m[1] === '?', text };
+            return { kind: 'literal', from, to: unquote(m[3] ?? ''), optional: m[1] === '?', text };
         }
         case 'links': {
             const split = splitTemplate(text);
@@ -43807,7 +43827,7 @@ function rustRegex(search, where) {
     let source = search;
     let flags = 'gd';
     for (let m = /^\(\?([imsx]+)\)/.exec(source); m; m = /^\(\?([imsx]+)\)/.exec(source)) {
-        flags += m[1].replace(/x/g, '');
+        flags += (m[1] ?? '').replace(/x/g, '');
         source = source.slice(m[0].length);
     }
     try {
@@ -43956,20 +43976,32 @@ function extending(base, data) {
 const BASE_PRESETS = { 'cargo-workspace': cargoWorkspace };
 const DYNAMIC_PRESETS = {
     ...BASE_PRESETS,
-    ...Object.fromEntries(presets_PRESETS.filter((p) => p.extends !== undefined).map((p) => [p.name, extending(BASE_PRESETS[p.extends], p)])),
+    ...Object.fromEntries(presets_PRESETS.flatMap((p) => {
+        if (p.extends === undefined)
+            return [];
+        const base = BASE_PRESETS[p.extends];
+        if (!base)
+            throw new Error(`Preset ${p.name} extends ${p.extends}, which is not a base preset.`);
+        return [[p.name, extending(base, p)]];
+    })),
 };
 const PRESET_NAMES = [...STATIC_PRESETS.keys(), ...Object.keys(DYNAMIC_PRESETS)].sort();
+function unknownPreset(name) {
+    return new errors/* UserError */.yo(`Input \`preset\` names "${name}", which is not a preset.`, `Use one of ${PRESET_NAMES.join(', ')}, or list the files in \`files\`.`, { input: 'preset' });
+}
 function checkPresetNames(names) {
-    for (const name of names) {
-        if (!PRESET_NAMES.includes(name)) {
-            throw new errors/* UserError */.yo(`Input \`preset\` names "${name}", which is not a preset.`, `Use one of ${PRESET_NAMES.join(', ')}, or list the files in \`files\`.`, { input: 'preset' });
-        }
-    }
+    for (const name of names)
+        if (!PRESET_NAMES.includes(name))
+            throw unknownPreset(name);
 }
 async function presets_expandPreset(source, name) {
-    checkPresetNames([name]);
     const text = STATIC_PRESETS.get(name);
-    return text !== undefined ? { entries: spec_parseSpec(text, `preset ${name}`), notes: [] } : DYNAMIC_PRESETS[name](source);
+    if (text !== undefined)
+        return { entries: spec_parseSpec(text, `preset ${name}`), notes: [] };
+    const expand = DYNAMIC_PRESETS[name];
+    if (!expand)
+        throw unknownPreset(name);
+    return expand(source);
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -44374,7 +44406,9 @@ async function proposeChanges(clients, request) {
     if (labelsAdded.length > 0) {
         const number = pullRequest.number;
         await clients.writes
-            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/issues/${number ?? '<new>'}/labels`, summary: `label the pull request ${labelsAdded.join(', ')}` }, () => clients.rest.rest.issues.addLabels({ owner, repo, issue_number: number, labels: labelsAdded }))
+            .perform({ method: 'POST', target: `/repos/${owner}/${repo}/issues/${number ?? '<new>'}/labels`, summary: `label the pull request ${labelsAdded.join(', ')}` }, () => 
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a pull request has no number only in mock mode, where perform() never calls this
+        clients.rest.rest.issues.addLabels({ owner, repo, issue_number: number, labels: labelsAdded }))
             .catch((error) => {
             throw (0,errors/* explainGitHubError */.Pm)(error, `label pull request #${number}`, 'pull-requests: write');
         });
@@ -44434,7 +44468,9 @@ async function requestReviews(clients, request, pull, existing, author) {
     const number = pull.number;
     const names = [...reviewers, ...teams.map((t) => `team ${t}`)];
     await clients.writes
-        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls/${number ?? '<new>'}/requested_reviewers`, summary: `request reviews from ${names.join(', ')}` }, () => clients.rest.rest.pulls.requestReviewers({ owner, repo, pull_number: number, reviewers, team_reviewers: teams }))
+        .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls/${number ?? '<new>'}/requested_reviewers`, summary: `request reviews from ${names.join(', ')}` }, () => 
+    // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a pull request has no number only in mock mode, where perform() never calls this
+    clients.rest.rest.pulls.requestReviewers({ owner, repo, pull_number: number, reviewers, team_reviewers: teams }))
         .catch((error) => {
         throw (0,errors/* explainGitHubError */.Pm)(error, `request reviews on #${number}`, 'pull-requests: write (reviewers must be collaborators; teams need the organization)');
     });
@@ -44462,15 +44498,16 @@ function hashTree(node) {
 function gitTreeSha(files) {
     const root = { files: new Map(), dirs: new Map() };
     for (const file of files) {
-        const parts = file.path.split('/');
+        const dirs = file.path.split('/');
+        const name = dirs.pop() ?? '';
         let node = root;
-        for (const dir of parts.slice(0, -1)) {
+        for (const dir of dirs) {
             let child = node.dirs.get(dir);
             if (!child)
                 node.dirs.set(dir, (child = { files: new Map(), dirs: new Map() }));
             node = child;
         }
-        node.files.set(parts.at(-1), gitBlobSha(file.contents));
+        node.files.set(name, gitBlobSha(file.contents));
     }
     return hashTree(root);
 }
@@ -44535,7 +44572,7 @@ async function currentSource(clients, input) {
         case 'spec':
             return input.currentFrom;
         case 'tag': {
-            const { rest } = clients.github(input.token);
+            const { rest } = clients.github(input.token ?? '');
             const found = await highestTag(rest, input.owner, input.repo, input.tagPrefix);
             return { kind: 'value', version: found?.version, label: found ? `tag ${found.tag}` : `tags ${input.tagPrefix}X.Y.Z (none found)` };
         }
@@ -44588,7 +44625,7 @@ async function runBumpVersionFiles(clients, input, env) {
         if (!expectedHead) {
             throw new errors/* UserError */.yo('Cannot tell which commit the checkout is at: the workspace is not a git checkout and GITHUB_SHA is not set.', 'Set `expected-head-sha` to the commit the files were checked out from.', { input: 'expected-head-sha' });
         }
-        github = clients.github(input.token);
+        github = clients.github(input.token ?? '');
         target = input.commit === 'branch' ? input.branch : input.base;
         if (!target) {
             const { data } = await github.rest.rest.repos.get({ owner: input.owner, repo: input.repo });
@@ -44662,8 +44699,14 @@ function readInputs(ctx) {
     let currentFrom = { kind: 'files' };
     if (rawFrom === 'tag' || rawFrom === 'none')
         currentFrom = { kind: rawFrom };
-    else if (rawFrom !== undefined)
-        currentFrom = { kind: 'spec', entries: [parseSpecLine(rawFrom, 'current-version-from')], label: rawFrom };
+    else if (rawFrom !== undefined) {
+        const entry = parseSpecLine(rawFrom, 'current-version-from');
+        if (!entry)
+            throw new errors/* UserError */.yo(`Input \`current-version-from\` is "${rawFrom}", a comment rather than a file.`, 'Set it to `tag`, `none` or one `files` line, e.g. `VERSION`.', {
+                input: 'current-version-from',
+            });
+        currentFrom = { kind: 'spec', entries: [entry], label: rawFrom };
+    }
     const files = spec_parseSpec(inputs.raw('files') ?? '');
     const presets = inputs.list('preset', { commas: true });
     checkPresetNames(presets);
@@ -47768,10 +47811,6 @@ class WritePath {
         this.mock = options.mock;
         this.log = options.log ?? (() => { });
     }
-    /**
-     * Performs `write` unless in mock mode. In mock mode returns `planned()` (a stand-in result
-     * the caller can keep computing with) or undefined.
-     */
     async perform(description, write, planned) {
         if (this.mock) {
             this.records.push({ ...description, status: 'planned' });
@@ -53460,8 +53499,8 @@ function assetUploader(options) {
             const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);
             const transient = failure !== undefined || (status !== undefined && status >= 500) || limited;
             if (!transient || attempt >= options.retries) {
-                if (failure)
-                    throw failure;
+                if (failure || !answer)
+                    throw failure ?? new Error('The upload got no answer.');
                 const text = await answer.text();
                 let data = text;
                 try {
@@ -53697,10 +53736,6 @@ class Inputs {
             }
         });
     }
-    /**
-     * OWNER/NAME from the `repository` input, else GITHUB_REPOSITORY; undefined when neither is set and
-     * it is not required.
-     */
     repository(env, options = { required: true }) {
         const value = this.string('repository') ?? env.GITHUB_REPOSITORY;
         if (value === undefined && !options.required)
@@ -53805,11 +53840,11 @@ const PLACEHOLDER = /\{([a-z][a-z_-]*)\}/g;
  * written, so text such as `{{ .Values }}` passes through; callers refuse unknown names first.
  */
 function fillPlaceholders(template, values) {
-    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? values[name] : whole));
+    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? (values[name] ?? whole) : whole));
 }
 /** The `{name}` placeholders of `template` that are not among `known`, for an error before any work. */
 function unknownPlaceholders(template, known) {
-    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !known.includes(name));
+    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '').filter((name) => !known.includes(name));
 }
 
 

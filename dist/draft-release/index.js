@@ -36889,10 +36889,8 @@ async function runBounded(tasks, limit) {
     const results = new Array(tasks.length);
     let next = 0;
     const worker = async () => {
-        while (next < tasks.length) {
-            const index = next++;
-            results[index] = await tasks[index]();
-        }
+        for (let index = next++, task = tasks[index]; task; index = next++, task = tasks[index])
+            results[index] = await task();
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
     return results;
@@ -36918,6 +36916,15 @@ function realRoot(root) {
     catch {
         return undefined;
     }
+}
+/** The first root whose real path holds `path`, with that real path. */
+function containing(roots, path) {
+    for (const root of roots) {
+        const real = realRoot(root);
+        if (real !== undefined && inside(real, path))
+            return { root, real };
+    }
+    return undefined;
 }
 /** Names the path's kind of special file, or undefined for a regular file or folder. */
 function specialKind(stats) {
@@ -36963,14 +36970,11 @@ function confinePath(value, options) {
         while (!pathExists(parent) && (0,external_node_path_namespaceObject.dirname)(parent) !== parent)
             parent = (0,external_node_path_namespaceObject.dirname)(parent);
         const realParent = (0,external_node_fs_namespaceObject.realpathSync)(parent);
-        const root = roots.find((r) => {
-            const real = realRoot(r);
-            return real !== undefined && inside(real, realParent);
-        });
+        const root = containing(roots, realParent);
         if (!root)
             throw new src_errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
         const real = (0,external_node_path_namespaceObject.resolve)(realParent, (0,external_node_path_namespaceObject.relative)(parent, absolute));
-        return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+        return { real, relative: (0,external_node_path_namespaceObject.relative)(root.real, real).split(external_node_path_namespaceObject.sep).join('/'), root: root.root };
     }
     let real;
     try {
@@ -36979,10 +36983,7 @@ function confinePath(value, options) {
     catch {
         throw new src_errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
     }
-    const root = roots.find((r) => {
-        const rr = realRoot(r);
-        return rr !== undefined && inside(rr, real);
-    });
+    const root = containing(roots, real);
     if (!root)
         throw new src_errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
     const stats = (0,external_node_fs_namespaceObject.statSync)(real);
@@ -36993,7 +36994,7 @@ function confinePath(value, options) {
         throw new src_errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
     if (kind !== 'directory' && !stats.isFile())
         throw new src_errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
-    return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+    return { real, relative: (0,external_node_path_namespaceObject.relative)(root.real, real).split(external_node_path_namespaceObject.sep).join('/'), root: root.root };
 }
 function pathExists(path) {
     try {
@@ -37074,7 +37075,7 @@ function marker(tag, run) {
 }
 function readMarker(body) {
     const m = /<!-- relkit:draft-release tag=(\S+) run=(\S+) -->/.exec(body ?? '');
-    return m ? { tag: decodeURIComponent(m[1]), run: decodeURIComponent(m[2]) } : undefined;
+    return m ? { tag: decodeURIComponent(m[1] ?? ''), run: decodeURIComponent(m[2] ?? '') } : undefined;
 }
 /** GitHub's limit on a release body. */
 const BODY_LIMIT = 125_000;
@@ -37168,7 +37169,7 @@ async function ensureDraft(clients, id, request) {
         .catch((error) => {
         throw explainCreate(error, id);
     });
-    if (clients.writes.mock || !created)
+    if (clients.writes.mock)
         return { release: created, created: true, deleted };
     // Parallel jobs may have created theirs at the same time: the lowest id wins, extras go.
     const after = ours((await releasesForTag(clients, id, request.tag)).drafts);
@@ -37498,8 +37499,8 @@ async function publishRelease(clients, id, release, request, allReleases) {
             throw new src_errors/* UserError */.yo(`Not publishing ${request.tag}: ${local.name} on the draft does not match the local file (sha256 differs).`, 'Re-run this step so it re-uploads the asset (overwrite: changed).', { input: 'assets' });
         }
     }
-    if (request.checksumsName && uploaded.has(request.checksumsName) && !clients.writes.mock) {
-        const sums = uploaded.get(request.checksumsName);
+    const sums = request.checksumsName ? uploaded.get(request.checksumsName) : undefined;
+    if (request.checksumsName && sums && !clients.writes.mock) {
         const expected = await checksumsText(clients, id, remote, request.checksumsName);
         if ((0,external_node_crypto_.createHash)('sha256').update(expected).digest('hex') !== (await remoteSha256(clients, id, sums))) {
             throw new src_errors/* UserError */.yo(`Not publishing ${request.tag}: ${request.checksumsName} does not match the assets on the draft.`, 'Re-run this step: it rewrites the checksums from the uploaded assets before publishing.', { input: 'checksums' });
@@ -40699,10 +40700,6 @@ class WritePath {
         this.mock = options.mock;
         this.log = options.log ?? (() => { });
     }
-    /**
-     * Performs `write` unless in mock mode. In mock mode returns `planned()` (a stand-in result
-     * the caller can keep computing with) or undefined.
-     */
     async perform(description, write, planned) {
         if (this.mock) {
             this.records.push({ ...description, status: 'planned' });
@@ -46390,8 +46387,8 @@ function assetUploader(options) {
             const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);
             const transient = failure !== undefined || (status !== undefined && status >= 500) || limited;
             if (!transient || attempt >= options.retries) {
-                if (failure)
-                    throw failure;
+                if (failure || !answer)
+                    throw failure ?? new Error('The upload got no answer.');
                 const text = await answer.text();
                 let data = text;
                 try {
@@ -46627,10 +46624,6 @@ class Inputs {
             }
         });
     }
-    /**
-     * OWNER/NAME from the `repository` input, else GITHUB_REPOSITORY; undefined when neither is set and
-     * it is not required.
-     */
     repository(env, options = { required: true }) {
         const value = this.string('repository') ?? env.GITHUB_REPOSITORY;
         if (value === undefined && !options.required)
@@ -46672,11 +46665,11 @@ const PLACEHOLDER = /\{([a-z][a-z_-]*)\}/g;
  * written, so text such as `{{ .Values }}` passes through; callers refuse unknown names first.
  */
 function fillPlaceholders(template, values) {
-    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? values[name] : whole));
+    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? (values[name] ?? whole) : whole));
 }
 /** The `{name}` placeholders of `template` that are not among `known`, for an error before any work. */
 function unknownPlaceholders(template, known) {
-    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !known.includes(name));
+    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '').filter((name) => !known.includes(name));
 }
 
 ;// CONCATENATED MODULE: ./packages/kit/src/summary.ts

@@ -36891,10 +36891,8 @@ async function runBounded(tasks, limit) {
     const results = new Array(tasks.length);
     let next = 0;
     const worker = async () => {
-        while (next < tasks.length) {
-            const index = next++;
-            results[index] = await tasks[index]();
-        }
+        for (let index = next++, task = tasks[index]; task; index = next++, task = tasks[index])
+            results[index] = await task();
     };
     await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
     return results;
@@ -36920,6 +36918,15 @@ function realRoot(root) {
     catch {
         return undefined;
     }
+}
+/** The first root whose real path holds `path`, with that real path. */
+function containing(roots, path) {
+    for (const root of roots) {
+        const real = realRoot(root);
+        if (real !== undefined && inside(real, path))
+            return { root, real };
+    }
+    return undefined;
 }
 /** Names the path's kind of special file, or undefined for a regular file or folder. */
 function specialKind(stats) {
@@ -36965,14 +36972,11 @@ function confinePath(value, options) {
         while (!pathExists(parent) && (0,external_node_path_namespaceObject.dirname)(parent) !== parent)
             parent = (0,external_node_path_namespaceObject.dirname)(parent);
         const realParent = (0,external_node_fs_namespaceObject.realpathSync)(parent);
-        const root = roots.find((r) => {
-            const real = realRoot(r);
-            return real !== undefined && inside(real, realParent);
-        });
+        const root = containing(roots, realParent);
         if (!root)
             throw new errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
         const real = (0,external_node_path_namespaceObject.resolve)(realParent, (0,external_node_path_namespaceObject.relative)(parent, absolute));
-        return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+        return { real, relative: (0,external_node_path_namespaceObject.relative)(root.real, real).split(external_node_path_namespaceObject.sep).join('/'), root: root.root };
     }
     let real;
     try {
@@ -36981,10 +36985,7 @@ function confinePath(value, options) {
     catch {
         throw new errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
     }
-    const root = roots.find((r) => {
-        const rr = realRoot(r);
-        return rr !== undefined && inside(rr, real);
-    });
+    const root = containing(roots, real);
     if (!root)
         throw new errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
     const stats = (0,external_node_fs_namespaceObject.statSync)(real);
@@ -36995,7 +36996,7 @@ function confinePath(value, options) {
         throw new errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
     if (kind !== 'directory' && !stats.isFile())
         throw new errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
-    return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+    return { real, relative: (0,external_node_path_namespaceObject.relative)(root.real, real).split(external_node_path_namespaceObject.sep).join('/'), root: root.root };
 }
 function pathExists(path) {
     try {
@@ -37216,23 +37217,21 @@ async function contributors_newContributors(graphql, id, entries, exclude) {
             continue;
         const known = first.get(entry.author);
         if (!known || entry.mergedAt < known.mergedAt)
-            first.set(entry.author, entry);
+            first.set(entry.author, { pr: entry.pr, url: entry.url ?? '', mergedAt: entry.mergedAt });
     }
-    const authors = [...first.keys()].sort();
+    const authors = [...first.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const found = [];
     for (let i = 0; i < authors.length; i += 50) {
         const chunk = authors.slice(i, i + 50);
         const variables = {};
-        const fields = chunk.map((login, n) => {
-            variables[`q${n}`] = `repo:${id.owner}/${id.repo} is:pr is:merged author:${login} merged:<${first.get(login).mergedAt}`;
+        const fields = chunk.map(([login, entry], n) => {
+            variables[`q${n}`] = `repo:${id.owner}/${id.repo} is:pr is:merged author:${login} merged:<${entry.mergedAt}`;
             return `a${n}: search(query: $q${n}, type: ISSUE, first: 1) { issueCount }`;
         });
         const result = await graphql(`query(${chunk.map((_, n) => `$q${n}: String!`).join(', ')}) { ${fields.join(' ')} }`, variables);
-        chunk.forEach((login, n) => {
-            if (result[`a${n}`]?.issueCount === 0) {
-                const entry = first.get(login);
+        chunk.forEach(([login, entry], n) => {
+            if (result[`a${n}`]?.issueCount === 0)
                 found.push({ login, pr: entry.pr, url: entry.url });
-            }
         });
     }
     return found.sort((a, b) => a.pr - b.pr);
@@ -37264,9 +37263,9 @@ function backportOf(title, headRefName) {
 function coAuthors(message) {
     const found = [];
     for (const m of message.matchAll(/^Co-authored-by:\s*(.+?)\s*<([^>]+)>\s*$/gim)) {
-        const email = m[2].trim();
+        const email = (m[2] ?? '').trim();
         const login = /^(?:\d+\+)?([A-Za-z0-9-]+(?:\[bot\])?)@users\.noreply\.github\.com$/i.exec(email)?.[1];
-        found.push({ name: m[1].trim(), email, login });
+        found.push({ name: (m[1] ?? '').trim(), email, login });
     }
     return found;
 }
@@ -37275,7 +37274,7 @@ function releaseNote(body) {
     const match = /```release-note\s*\r?\n([\s\S]*?)\r?\n?```/.exec(body);
     if (!match)
         return { text: undefined, none: false, actionRequired: false };
-    const text = match[1].replace(/\r\n/g, '\n').trim();
+    const text = (match[1] ?? '').replace(/\r\n/g, '\n').trim();
     const none = /^(none|n\/a|na)\.?$/i.test(text);
     if (none || text === '')
         return { text: undefined, none, actionRequired: false };
@@ -37295,7 +37294,7 @@ function conventionalSection(headline) {
     const m = /^(\w+)(?:\([^)]*\))?!?:\s/.exec(headline);
     if (!m)
         return undefined;
-    return CONVENTIONAL.find(([type]) => type === m[1].toLowerCase())?.[1] ?? 'Other Changes';
+    return CONVENTIONAL.find(([type]) => type === (m[1] ?? '').toLowerCase())?.[1] ?? 'Other Changes';
 }
 
 ;// CONCATENATED MODULE: ./packages/relnotes/src/entries.ts
@@ -37412,7 +37411,8 @@ function buildEntries(input) {
             });
             continue;
         }
-        if (number === undefined || !input.pulls.has(number)) {
+        const pr = number === undefined ? undefined : input.pulls.get(number);
+        if (number === undefined || !pr) {
             const headline = commit.message.split('\n', 1)[0] ?? '';
             if (commit.parents.length > 1 || commit.authorIsBot || /\[bot\]$/.test(commit.authorLogin ?? ''))
                 continue;
@@ -37445,7 +37445,6 @@ function buildEntries(input) {
                     existing.authors.push(a);
             continue;
         }
-        const pr = input.pulls.get(number);
         const note = config.releaseNoteBlocks ? releaseNote(pr.body) : { text: undefined, none: false, actionRequired: false };
         const category = categorize(config, pr);
         if (note.none || category === undefined) {
@@ -37476,7 +37475,7 @@ function buildEntries(input) {
             return at < bt ? -1 : 1;
         if ((a.pr ?? Infinity) !== (b.pr ?? Infinity))
             return (a.pr ?? Infinity) - (b.pr ?? Infinity);
-        return a.commits[0] < b.commits[0] ? -1 : 1;
+        return (a.commits[0] ?? '') < (b.commits[0] ?? '') ? -1 : 1;
     });
 }
 
@@ -37747,11 +37746,12 @@ function parseMailmap(text) {
     const entries = [];
     for (const raw of text.split('\n')) {
         const line = raw.replace(/#.*$/, '').trim();
-        const parts = [...line.matchAll(/\s*([^<]*?)\s*<([^>]*)>/g)].map((m) => ({ name: m[1] || undefined, email: m[2].trim() }));
-        if (parts.length === 1)
-            entries.push({ properName: parts[0].name, properEmail: undefined, commitName: undefined, commitEmail: parts[0].email.toLowerCase() });
-        else if (parts.length >= 2)
-            entries.push({ properName: parts[0].name, properEmail: parts[0].email, commitName: parts[1].name, commitEmail: parts[1].email.toLowerCase() });
+        const parts = [...line.matchAll(/\s*([^<]*?)\s*<([^>]*)>/g)].map((m) => ({ name: m[1] || undefined, email: (m[2] ?? '').trim() }));
+        const [proper, commit] = parts;
+        if (proper && !commit)
+            entries.push({ properName: proper.name, properEmail: undefined, commitName: undefined, commitEmail: proper.email.toLowerCase() });
+        else if (proper && commit)
+            entries.push({ properName: proper.name, properEmail: proper.email, commitName: commit.name, commitEmail: commit.email.toLowerCase() });
     }
     return entries;
 }
@@ -37779,8 +37779,12 @@ class People {
     }
     /** The identity a person is credited under: their login when known, else their (mailmapped) name. */
     who(person) {
-        const canonical = person.login ? undefined : this.canonical(person);
-        const login = person.login ?? this.loginOf.get(canonical.email) ?? /^(?:\d+\+)?([A-Za-z0-9-]+(?:\[bot\])?)@users\.noreply\.github\.com$/i.exec(canonical.email)?.[1];
+        if (person.login) {
+            this.logins.add(person.login);
+            return person.login;
+        }
+        const canonical = this.canonical(person);
+        const login = this.loginOf.get(canonical.email) ?? /^(?:\d+\+)?([A-Za-z0-9-]+(?:\[bot\])?)@users\.noreply\.github\.com$/i.exec(canonical.email)?.[1];
         if (login) {
             this.logins.add(login);
             return login;
@@ -37941,10 +37945,13 @@ async function numberCommits(range, localDir, fetchLoose) {
             prOf.set(c.sha, n);
     }
     if (range.source === 'local clone' && localDir) {
-        for (const merge of range.commits.filter((c) => c.parents.length > 1 && prOf.has(c.sha))) {
+        for (const merge of range.commits) {
+            const number = merge.parents.length > 1 ? prOf.get(merge.sha) : undefined;
+            if (number === undefined)
+                continue;
             for (const sha of await mergedBranchCommits(localDir, merge))
                 if (!prOf.has(sha))
-                    prOf.set(sha, prOf.get(merge.sha));
+                    prOf.set(sha, number);
         }
         const loose = range.commits.filter((c) => !prOf.has(c.sha));
         if (loose.length > 0) {
@@ -37986,6 +37993,8 @@ async function generateNotes(clients, request) {
     const local = request.localDir ? await resolveLocally(request.localDir, request.to, request.from, request.tagPrefix, request.version) : undefined;
     const remote = local ? undefined : await resolveRemotely(clients, id, request.to, request.from, request.tagPrefix, request.version);
     const points = local ?? remote;
+    if (!points)
+        throw new Error('Neither the local clone nor the API resolved the range.');
     let range;
     if (local && request.localDir)
         range = await localRange(request.localDir, points.from?.sha, points.to.sha, request.paths);
@@ -38064,9 +38073,8 @@ async function generateNotes(clients, request) {
             const number = prOf.get(merge.sha);
             if (merge.parents.length < 2 || number === undefined || pulls.has(number))
                 continue;
-            const stack = [merge.parents[1]];
-            while (stack.length > 0) {
-                const sha = stack.pop();
+            const stack = merge.parents.slice(1, 2);
+            for (let sha = stack.pop(); sha !== undefined; sha = stack.pop()) {
                 const commit = bySha.get(sha);
                 if (!commit || mainline.has(sha) || prOf.has(sha))
                     continue;
@@ -38229,6 +38237,8 @@ const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.ur
 /** A level-2 ATX heading (`## 1.2.0`) or a setext heading (a line underlined with `===` or `---`, as kube-rs writes them): its text. */
 function headingText(lines, index) {
     const line = lines[index];
+    if (line === undefined)
+        return undefined;
     const atx = /^##\s+(.*)$/.exec(line);
     if (atx)
         return atx[1];
@@ -38379,7 +38389,9 @@ async function runGenRelnotes(clients, input, env) {
     await (0,promises_namespaceObject.writeFile)(input.outputFile, notes);
     const changelog = input.changelog;
     if (changelog) {
-        await clients.writes.perform({ method: 'WRITE', target: changelog.given, summary: `put the ${doc.version} section into ${changelog.given}` }, () => writeChangelog(changelog.real, section, doc.version));
+        await clients.writes.perform({ method: 'WRITE', target: changelog.given, summary: `put the ${doc.version} section into ${changelog.given}` }, () => 
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the inputs refuse a changelog without a version before anything is read
+        writeChangelog(changelog.real, section, doc.version));
     }
     return { doc, notes, markdown, json };
 }
@@ -41442,10 +41454,6 @@ class WritePath {
         this.mock = options.mock;
         this.log = options.log ?? (() => { });
     }
-    /**
-     * Performs `write` unless in mock mode. In mock mode returns `planned()` (a stand-in result
-     * the caller can keep computing with) or undefined.
-     */
     async perform(description, write, planned) {
         if (this.mock) {
             this.records.push({ ...description, status: 'planned' });
@@ -47132,8 +47140,8 @@ function assetUploader(options) {
             const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);
             const transient = failure !== undefined || (status !== undefined && status >= 500) || limited;
             if (!transient || attempt >= options.retries) {
-                if (failure)
-                    throw failure;
+                if (failure || !answer)
+                    throw failure ?? new Error('The upload got no answer.');
                 const text = await answer.text();
                 let data = text;
                 try {
@@ -47369,10 +47377,6 @@ class Inputs {
             }
         });
     }
-    /**
-     * OWNER/NAME from the `repository` input, else GITHUB_REPOSITORY; undefined when neither is set and
-     * it is not required.
-     */
     repository(env, options = { required: true }) {
         const value = this.string('repository') ?? env.GITHUB_REPOSITORY;
         if (value === undefined && !options.required)
@@ -47477,11 +47481,11 @@ const PLACEHOLDER = /\{([a-z][a-z_-]*)\}/g;
  * written, so text such as `{{ .Values }}` passes through; callers refuse unknown names first.
  */
 function fillPlaceholders(template, values) {
-    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? values[name] : whole));
+    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? (values[name] ?? whole) : whole));
 }
 /** The `{name}` placeholders of `template` that are not among `known`, for an error before any work. */
 function unknownPlaceholders(template, known) {
-    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !known.includes(name));
+    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '').filter((name) => !known.includes(name));
 }
 
 

@@ -33667,6 +33667,15 @@ function realRoot(root) {
         return undefined;
     }
 }
+/** The first root whose real path holds `path`, with that real path. */
+function containing(roots, path) {
+    for (const root of roots) {
+        const real = realRoot(root);
+        if (real !== undefined && inside(real, path))
+            return { root, real };
+    }
+    return undefined;
+}
 /** Names the path's kind of special file, or undefined for a regular file or folder. */
 function specialKind(stats) {
     if (stats.isFIFO())
@@ -33711,14 +33720,11 @@ function confinePath(value, options) {
         while (!pathExists(parent) && dirname(parent) !== parent)
             parent = dirname(parent);
         const realParent = realpathSync(parent);
-        const root = roots.find((r) => {
-            const real = realRoot(r);
-            return real !== undefined && inside(real, realParent);
-        });
+        const root = containing(roots, realParent);
         if (!root)
             throw new UserError(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
         const real = resolve(realParent, relative(parent, absolute));
-        return { real, relative: relative(realRoot(root), real).split(sep).join('/'), root };
+        return { real, relative: relative(root.real, real).split(sep).join('/'), root: root.root };
     }
     let real;
     try {
@@ -33727,10 +33733,7 @@ function confinePath(value, options) {
     catch {
         throw new UserError(`${label} is a symlink whose target does not exist.`, FIX, { input });
     }
-    const root = roots.find((r) => {
-        const rr = realRoot(r);
-        return rr !== undefined && inside(rr, real);
-    });
+    const root = containing(roots, real);
     if (!root)
         throw new UserError(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
     const stats = statSync(real);
@@ -33741,7 +33744,7 @@ function confinePath(value, options) {
         throw new UserError(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
     if (kind !== 'directory' && !stats.isFile())
         throw new UserError(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
-    return { real, relative: relative(realRoot(root), real).split(sep).join('/'), root };
+    return { real, relative: relative(root.real, real).split(sep).join('/'), root: root.root };
 }
 function pathExists(path) {
     try {
@@ -37215,10 +37218,6 @@ class WritePath {
         this.mock = options.mock;
         this.log = options.log ?? (() => { });
     }
-    /**
-     * Performs `write` unless in mock mode. In mock mode returns `planned()` (a stand-in result
-     * the caller can keep computing with) or undefined.
-     */
     async perform(description, write, planned) {
         if (this.mock) {
             this.records.push({ ...description, status: 'planned' });
@@ -42907,8 +42906,8 @@ function assetUploader(options) {
             const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);
             const transient = failure !== undefined || (status !== undefined && status >= 500) || limited;
             if (!transient || attempt >= options.retries) {
-                if (failure)
-                    throw failure;
+                if (failure || !answer)
+                    throw failure ?? new Error('The upload got no answer.');
                 const text = await answer.text();
                 let data = text;
                 try {
@@ -43144,10 +43143,6 @@ class Inputs {
             }
         });
     }
-    /**
-     * OWNER/NAME from the `repository` input, else GITHUB_REPOSITORY; undefined when neither is set and
-     * it is not required.
-     */
     repository(env, options = { required: true }) {
         const value = this.string('repository') ?? env.GITHUB_REPOSITORY;
         if (value === undefined && !options.required)
@@ -43189,11 +43184,11 @@ const PLACEHOLDER = /\{([a-z][a-z_-]*)\}/g;
  * written, so text such as `{{ .Values }}` passes through; callers refuse unknown names first.
  */
 function fillPlaceholders(template, values) {
-    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? values[name] : whole));
+    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? (values[name] ?? whole) : whole));
 }
 /** The `{name}` placeholders of `template` that are not among `known`, for an error before any work. */
 function unknownPlaceholders(template, known) {
-    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !known.includes(name));
+    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '').filter((name) => !known.includes(name));
 }
 
 ;// CONCATENATED MODULE: ./packages/kit/src/summary.ts

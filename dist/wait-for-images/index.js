@@ -33665,6 +33665,15 @@ function realRoot(root) {
         return undefined;
     }
 }
+/** The first root whose real path holds `path`, with that real path. */
+function containing(roots, path) {
+    for (const root of roots) {
+        const real = realRoot(root);
+        if (real !== undefined && inside(real, path))
+            return { root, real };
+    }
+    return undefined;
+}
 /** Names the path's kind of special file, or undefined for a regular file or folder. */
 function specialKind(stats) {
     if (stats.isFIFO())
@@ -33709,14 +33718,11 @@ function confinePath(value, options) {
         while (!pathExists(parent) && (0,external_node_path_namespaceObject.dirname)(parent) !== parent)
             parent = (0,external_node_path_namespaceObject.dirname)(parent);
         const realParent = (0,external_node_fs_namespaceObject.realpathSync)(parent);
-        const root = roots.find((r) => {
-            const real = realRoot(r);
-            return real !== undefined && inside(real, realParent);
-        });
+        const root = containing(roots, realParent);
         if (!root)
             throw new errors/* UserError */.yo(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
         const real = (0,external_node_path_namespaceObject.resolve)(realParent, (0,external_node_path_namespaceObject.relative)(parent, absolute));
-        return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+        return { real, relative: (0,external_node_path_namespaceObject.relative)(root.real, real).split(external_node_path_namespaceObject.sep).join('/'), root: root.root };
     }
     let real;
     try {
@@ -33725,10 +33731,7 @@ function confinePath(value, options) {
     catch {
         throw new errors/* UserError */.yo(`${label} is a symlink whose target does not exist.`, FIX, { input });
     }
-    const root = roots.find((r) => {
-        const rr = realRoot(r);
-        return rr !== undefined && inside(rr, real);
-    });
+    const root = containing(roots, real);
     if (!root)
         throw new errors/* UserError */.yo(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
     const stats = (0,external_node_fs_namespaceObject.statSync)(real);
@@ -33739,7 +33742,7 @@ function confinePath(value, options) {
         throw new errors/* UserError */.yo(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
     if (kind !== 'directory' && !stats.isFile())
         throw new errors/* UserError */.yo(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
-    return { real, relative: (0,external_node_path_namespaceObject.relative)(realRoot(root), real).split(external_node_path_namespaceObject.sep).join('/'), root };
+    return { real, relative: (0,external_node_path_namespaceObject.relative)(root.real, real).split(external_node_path_namespaceObject.sep).join('/'), root: root.root };
 }
 function pathExists(path) {
     try {
@@ -34019,7 +34022,7 @@ function parseWwwAuthenticate(header) {
     const challenges = [];
     let i = 0;
     const skip = () => {
-        while (i < header.length && /[\s,]/.test(header[i]))
+        while (i < header.length && /[\s,]/.test(header[i] ?? ''))
             i++;
     };
     while (i < header.length) {
@@ -34047,11 +34050,11 @@ function parseWwwAuthenticate(header) {
                 i++;
             }
             else {
-                const raw = /^[^,\s]*/.exec(header.slice(i))[0];
+                const raw = /^[^,\s]*/.exec(header.slice(i))?.[0] ?? '';
                 value = raw;
                 i += raw.length;
             }
-            challenge.params[param[1].toLowerCase()] = value;
+            challenge.params[(param[1] ?? '').toLowerCase()] = value;
         }
     }
     return challenges;
@@ -34209,9 +34212,10 @@ class RegistryClient {
             else if (auth) {
                 authenticated = credential !== undefined;
             }
-            if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
+            const location = response.headers.get('location');
+            if (response.status >= 300 && response.status < 400 && location) {
                 await response.body?.cancel();
-                url = new URL(response.headers.get('location'), url).href;
+                url = new URL(location, url).href;
                 continue;
             }
             return { response, authenticated };
@@ -34332,18 +34336,19 @@ function buildTargets(input) {
         names.add(r.original);
     }
     let sources = references.map(() => undefined);
-    if (input.sameDigestAs.length === 1 && references.length > 1) {
-        const prefix = input.sameDigestAs[0].replace(/\/+$/, '');
+    const [onlyPrefix, ...morePrefixes] = input.sameDigestAs;
+    if (onlyPrefix !== undefined && morePrefixes.length === 0 && references.length > 1) {
+        const prefix = onlyPrefix.replace(/\/+$/, '');
         sources = references.map((r) => {
-            const name = r.repository.split('/').at(-1);
-            return parseReference(`${prefix}/${name}${r.tag ? `:${r.tag}` : `@${r.digest}`}`, 'same-digest-as');
+            const name = r.repository.slice(r.repository.lastIndexOf('/') + 1);
+            return parseReference(`${prefix}/${name}${r.tag ? `:${r.tag}` : r.digest ? `@${r.digest}` : ''}`, 'same-digest-as');
         });
     }
     else if (input.sameDigestAs.length > 0) {
         if (input.sameDigestAs.length !== references.length) {
             throw new errors/* UserError */.yo(`Input \`same-digest-as\` has ${input.sameDigestAs.length} references for ${references.length} images.`, 'Give one registry prefix (e.g. `gcr.io/k8s-staging-x`) or one reference per image, in the order of `images`.', { input: 'same-digest-as' });
         }
-        sources = input.sameDigestAs.map((s, n) => withDefaultTag(parseReference(s, 'same-digest-as'), references[n].tag));
+        sources = input.sameDigestAs.map((s, n) => withDefaultTag(parseReference(s, 'same-digest-as'), references[n]?.tag));
     }
     return references.map((reference, n) => ({ name: reference.original, reference, platforms: input.platforms, sameDigestAs: sources[n] }));
 }
@@ -37546,10 +37551,6 @@ class WritePath {
         this.mock = options.mock;
         this.log = options.log ?? (() => { });
     }
-    /**
-     * Performs `write` unless in mock mode. In mock mode returns `planned()` (a stand-in result
-     * the caller can keep computing with) or undefined.
-     */
     async perform(description, write, planned) {
         if (this.mock) {
             this.records.push({ ...description, status: 'planned' });
@@ -43236,8 +43237,8 @@ function assetUploader(options) {
             const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);
             const transient = failure !== undefined || (status !== undefined && status >= 500) || limited;
             if (!transient || attempt >= options.retries) {
-                if (failure)
-                    throw failure;
+                if (failure || !answer)
+                    throw failure ?? new Error('The upload got no answer.');
                 const text = await answer.text();
                 let data = text;
                 try {
@@ -43473,10 +43474,6 @@ class Inputs {
             }
         });
     }
-    /**
-     * OWNER/NAME from the `repository` input, else GITHUB_REPOSITORY; undefined when neither is set and
-     * it is not required.
-     */
     repository(env, options = { required: true }) {
         const value = this.string('repository') ?? env.GITHUB_REPOSITORY;
         if (value === undefined && !options.required)
@@ -43518,11 +43515,11 @@ const PLACEHOLDER = /\{([a-z][a-z_-]*)\}/g;
  * written, so text such as `{{ .Values }}` passes through; callers refuse unknown names first.
  */
 function fillPlaceholders(template, values) {
-    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? values[name] : whole));
+    return template.replace(PLACEHOLDER, (whole, name) => (Object.hasOwn(values, name) ? (values[name] ?? whole) : whole));
 }
 /** The `{name}` placeholders of `template` that are not among `known`, for an error before any work. */
 function unknownPlaceholders(template, known) {
-    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1]).filter((name) => !known.includes(name));
+    return [...template.matchAll(PLACEHOLDER)].map((m) => m[1] ?? '').filter((name) => !known.includes(name));
 }
 
 ;// CONCATENATED MODULE: ./packages/kit/src/summary.ts

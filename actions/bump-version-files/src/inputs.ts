@@ -26,7 +26,14 @@ export function readInputs(ctx: ActionContext): BumpInputs {
   const rawFrom = inputs.string('current-version-from');
   let currentFrom: BumpInputs['currentFrom'] = { kind: 'files' };
   if (rawFrom === 'tag' || rawFrom === 'none') currentFrom = { kind: rawFrom };
-  else if (rawFrom !== undefined) currentFrom = { kind: 'spec', entries: [parseSpecLine(rawFrom, 'current-version-from')!], label: rawFrom };
+  else if (rawFrom !== undefined) {
+    const entry = parseSpecLine(rawFrom, 'current-version-from');
+    if (!entry)
+      throw new UserError(`Input \`current-version-from\` is "${rawFrom}", a comment rather than a file.`, 'Set it to `tag`, `none` or one `files` line, e.g. `VERSION`.', {
+        input: 'current-version-from',
+      });
+    currentFrom = { kind: 'spec', entries: [entry], label: rawFrom };
+  }
 
   const files = parseSpec(inputs.raw('files') ?? '');
   const presets = inputs.list('preset', { commas: true });

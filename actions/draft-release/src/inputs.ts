@@ -6,7 +6,7 @@ import { collectAssets, terminalRunId, type DraftReleaseRequest } from '@relkit/
 /** Every input is read and checked here (the notes file read, the assets found), before any request. */
 export async function readInputs(ctx: ActionContext): Promise<{ token: string; request: DraftReleaseRequest }> {
   const { inputs, env } = ctx;
-  const { owner, repo } = inputs.repository(env)!;
+  const { owner, repo } = inputs.repository(env);
   const repository = `${owner}/${repo}`;
   const tag = inputs.string('tag', { required: true });
   if (!/^[^\s~^:?*[\\]+$/.test(tag) || tag.endsWith('.lock') || tag.includes('..')) {

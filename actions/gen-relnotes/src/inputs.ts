@@ -7,7 +7,7 @@ import type { RelnotesInputs } from '@relkit/relnotes';
 /** Every input and path is read and checked here, before the first request and the first write. */
 export function readInputs(ctx: ActionContext): RelnotesInputs & { token: string } {
   const { inputs, env } = ctx;
-  const { owner, repo } = inputs.repository(env)!;
+  const { owner, repo } = inputs.repository(env);
   const format = inputs.oneOf('format', ['markdown', 'keep-a-changelog', 'json'] as const, { default: 'markdown' });
   const date = inputs.string('date') ?? new Date().toISOString().slice(0, 10);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UserError(`Input \`date\` is "${date}", not YYYY-MM-DD.`, 'Set `date` like 2026-07-22, or leave it empty for today.', { input: 'date' });

@@ -7,7 +7,7 @@ export type { LockInputs };
 /** Every input is read and checked here, before anything is sent. */
 export function readInputs(ctx: ActionContext): LockInputs {
   const { inputs } = ctx;
-  const { owner, repo } = inputs.repository(ctx.env)!;
+  const { owner, repo } = inputs.repository(ctx.env);
   const input: LockInputs = {
     token: inputs.string('token', { required: true }),
     owner,

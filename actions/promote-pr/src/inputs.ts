@@ -73,7 +73,7 @@ export function readInputs(ctx: ActionContext): PromoteInputs {
       input: 'name',
     });
   const branchTemplate = inputs.string('branch', { default: 'relkit/promote/{name}-{tag}' });
-  checkBranch(renderBranch(branchTemplate, { name, tag: tags[0]! }));
+  checkBranch(renderBranch(branchTemplate, { name, tag: tags[0] }));
 
   const manifestPath = inputs.string('promoter-manifest');
   const editsText = inputs.raw('edits') ?? '';

@@ -37,7 +37,7 @@ function summarize(ctx: ActionContext, result: PromotionResult, branch: string):
 
 export async function mainStep(ctx: ActionContext): Promise<void> {
   const input = readInputs(ctx);
-  const branch = renderBranch(input.branchTemplate, { name: input.name, tag: input.tags[0]! });
+  const branch = renderBranch(input.branchTemplate, { name: input.name, tag: input.tags[0] });
   let registry: RegistryClient | undefined;
   if (input.manifest) {
     const { store, configPath, fromConfig } = await collectCredentials({ registryAuth: input.registryAuth, dockerConfig: input.dockerConfig, env: ctx.env });

@@ -23,14 +23,15 @@ function hashTree(node: Node): string {
 export function gitTreeSha(files: Array<{ path: string; contents: Buffer }>): string {
   const root: Node = { files: new Map(), dirs: new Map() };
   for (const file of files) {
-    const parts = file.path.split('/');
+    const dirs = file.path.split('/');
+    const name = dirs.pop() ?? '';
     let node = root;
-    for (const dir of parts.slice(0, -1)) {
+    for (const dir of dirs) {
       let child = node.dirs.get(dir);
       if (!child) node.dirs.set(dir, (child = { files: new Map(), dirs: new Map() }));
       node = child;
     }
-    node.files.set(parts.at(-1)!, gitBlobSha(file.contents));
+    node.files.set(name, gitBlobSha(file.contents));
   }
   return hashTree(root);
 }

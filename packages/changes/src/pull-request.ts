@@ -143,6 +143,7 @@ export async function proposeChanges(clients: ChangeClients, request: ProposalRe
     const number = pullRequest.number;
     await clients.writes
       .perform({ method: 'POST', target: `/repos/${owner}/${repo}/issues/${number ?? '<new>'}/labels`, summary: `label the pull request ${labelsAdded.join(', ')}` }, () =>
+        // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a pull request has no number only in mock mode, where perform() never calls this
         clients.rest.rest.issues.addLabels({ owner, repo, issue_number: number!, labels: labelsAdded }),
       )
       .catch((error: unknown) => {
@@ -208,6 +209,7 @@ async function requestReviews(clients: ChangeClients, request: ProposalRequest, 
   const names = [...reviewers, ...teams.map((t) => `team ${t}`)];
   await clients.writes
     .perform({ method: 'POST', target: `/repos/${owner}/${repo}/pulls/${number ?? '<new>'}/requested_reviewers`, summary: `request reviews from ${names.join(', ')}` }, () =>
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- a pull request has no number only in mock mode, where perform() never calls this
       clients.rest.rest.pulls.requestReviewers({ owner, repo, pull_number: number!, reviewers, team_reviewers: teams }),
     )
     .catch((error: unknown) => {

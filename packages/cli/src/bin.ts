@@ -52,7 +52,7 @@ function requireNode24(): void {
 const HEAVY_COMMANDS = new Set(['sandbox', 'rehearse']);
 function runWithSmallYoungGeneration(argv: string[]): Promise<number> | undefined {
   if (!HEAVY_COMMANDS.has(argv[0] ?? '') || process.execArgv.some((a) => a.startsWith('--max-semi-space-size')) || /--max-semi-space-size/.test(process.env.NODE_OPTIONS ?? '')) return undefined;
-  const child = spawn(process.execPath, [...process.execArgv, '--max-semi-space-size=8', process.argv[1]!, ...argv], { stdio: 'inherit' });
+  const child = spawn(process.execPath, [...process.execArgv, '--max-semi-space-size=8', process.argv[1] ?? '', ...argv], { stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => child.kill(signal));
   return new Promise((resolve, reject) => {
     child.on('error', reject);

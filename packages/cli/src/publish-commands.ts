@@ -18,7 +18,7 @@ const KNOWN: Record<string, string[]> = {
 
 /** Refuses unknown flags; prints the usage for --help, and then says the command is done (true). */
 function helpOrCheck(command: string, flags: Map<string, string>, usage: string, print: (line: string) => void): boolean {
-  refuseUnknownFlags(command, flags, KNOWN[command]!, usage);
+  refuseUnknownFlags(command, flags, KNOWN[command] ?? [], usage);
   if (flags.has('help')) print(usage);
   return flags.has('help');
 }

@@ -112,9 +112,9 @@ async function proposeInputs(dir: string, branch: string): Promise<{ inputs: Rec
     };
   }
   const next = latest ? /(\d+)\.(\d+)\.(\d+)/.exec(latest.tag.slice(latest.prefix.length)) : undefined;
-  const version = next ? (latest!.elsewhere ? `${next[1]}.${Number(next[2]) + 1}.0` : `${next[1]}.${next[2]}.${Number(next[3]) + 1}`) : '0.1.0';
+  const version = next ? (latest?.elsewhere ? `${next[1]}.${Number(next[2]) + 1}.0` : `${next[1]}.${next[2]}.${Number(next[3]) + 1}`) : '0.1.0';
   const why = behind
-    ? `${describeChoice(behind)} fits, but its files say ${behind.plan.previous?.version}, behind ${latest!.tag}: this branch does not carry the release version (release from the branch that does with --branch, or pass --inputs)`
+    ? `${describeChoice(behind)} fits, but its files say ${behind.plan.previous?.version}, behind ${latest?.tag}: this branch does not carry the release version (release from the branch that does with --branch, or pass --inputs)`
     : 'no version files found: no VERSION, Cargo.toml workspace, package.json or Chart.yaml that plans';
   return { inputs: { version, 'version-files': '', 'bump-mode': 'none', ...tagPrefix }, assumed: `version ${version}, nothing bumped (${why}), ${tagNote}` };
 }
@@ -151,16 +151,19 @@ export async function rehearseCommand(flags: Map<string, string>, print: (line: 
     print(REHEARSE_USAGE);
     return 0;
   }
-  const caller = flags.has('caller') ? readCaller(flags.get('caller')!) : undefined;
+  const callerFile = flags.get('caller');
+  const caller = callerFile !== undefined ? readCaller(callerFile) : undefined;
   // With --repo-dir the repository is the scenario; only an example caller needs one guessed.
   const name = flags.get('scenario') ?? (caller && !flags.has('repo-dir') ? callerScenario(caller.name) : 'kata');
   const names = [...Object.keys(SCENARIOS), 'self', 'self-first'];
   if (!flags.has('repo-dir') && !names.includes(name)) throw new UserError(`--scenario ${name} is not a scenario.`, `Use one of: ${names.join(', ')}.`);
-  const scenario = flags.has('repo-dir')
-    ? await scenarioFromRepository(flags.get('repo-dir')!, flags)
-    : name === 'self' || name === 'self-first'
-      ? selfScenario(dirname(actionsDirectory()), { first: name === 'self-first' })
-      : loadScenario(name);
+  const repoDir = flags.get('repo-dir');
+  const scenario =
+    repoDir !== undefined
+      ? await scenarioFromRepository(repoDir, flags)
+      : name === 'self' || name === 'self-first'
+        ? selfScenario(dirname(actionsDirectory()), { first: name === 'self-first' })
+        : loadScenario(name);
   const mock = flags.has('mock');
   const actionCache = flags.has('actions-dir') ? resolve(flags.get('actions-dir') ?? '') : undefined;
   if (actionCache && !existsSync(actionCache))

@@ -44,11 +44,12 @@ export function buildTargets(input: { images: string[]; tag: string | undefined;
     names.add(r.original);
   }
   let sources: Array<ImageReference | undefined> = references.map(() => undefined);
-  if (input.sameDigestAs.length === 1 && references.length > 1) {
-    const prefix = input.sameDigestAs[0]!.replace(/\/+$/, '');
+  const [onlyPrefix, ...morePrefixes] = input.sameDigestAs;
+  if (onlyPrefix !== undefined && morePrefixes.length === 0 && references.length > 1) {
+    const prefix = onlyPrefix.replace(/\/+$/, '');
     sources = references.map((r) => {
-      const name = r.repository.split('/').at(-1)!;
-      return parseReference(`${prefix}/${name}${r.tag ? `:${r.tag}` : `@${r.digest!}`}`, 'same-digest-as');
+      const name = r.repository.slice(r.repository.lastIndexOf('/') + 1);
+      return parseReference(`${prefix}/${name}${r.tag ? `:${r.tag}` : r.digest ? `@${r.digest}` : ''}`, 'same-digest-as');
     });
   } else if (input.sameDigestAs.length > 0) {
     if (input.sameDigestAs.length !== references.length) {
@@ -58,7 +59,7 @@ export function buildTargets(input: { images: string[]; tag: string | undefined;
         { input: 'same-digest-as' },
       );
     }
-    sources = input.sameDigestAs.map((s, n) => withDefaultTag(parseReference(s, 'same-digest-as'), references[n]!.tag));
+    sources = input.sameDigestAs.map((s, n) => withDefaultTag(parseReference(s, 'same-digest-as'), references[n]?.tag));
   }
   return references.map((reference, n) => ({ name: reference.original, reference, platforms: input.platforms, sameDigestAs: sources[n] }));
 }

@@ -137,6 +137,8 @@ export class Inputs {
    * OWNER/NAME from the `repository` input, else GITHUB_REPOSITORY; undefined when neither is set and
    * it is not required.
    */
+  repository(env: NodeJS.ProcessEnv, options?: { required: true }): { owner: string; repo: string };
+  repository(env: NodeJS.ProcessEnv, options: { required?: boolean }): { owner: string; repo: string } | undefined;
   repository(env: NodeJS.ProcessEnv, options: { required?: boolean } = { required: true }): { owner: string; repo: string } | undefined {
     const value = this.string('repository') ?? env.GITHUB_REPOSITORY;
     if (value === undefined && !options.required) return undefined;

@@ -3,10 +3,7 @@ export async function runBounded<T>(tasks: Array<() => Promise<T>>, limit: numbe
   const results = new Array<T>(tasks.length);
   let next = 0;
   const worker = async () => {
-    while (next < tasks.length) {
-      const index = next++;
-      results[index] = await tasks[index]!();
-    }
+    for (let index = next++, task = tasks[index]; task; index = next++, task = tasks[index]) results[index] = await task();
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, tasks.length)) }, worker));
   return results;

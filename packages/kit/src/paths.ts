@@ -39,6 +39,15 @@ function realRoot(root: PathRoot): string | undefined {
   }
 }
 
+/** The first root whose real path holds `path`, with that real path. */
+function containing(roots: PathRoot[], path: string): { root: PathRoot; real: string } | undefined {
+  for (const root of roots) {
+    const real = realRoot(root);
+    if (real !== undefined && inside(real, path)) return { root, real };
+  }
+  return undefined;
+}
+
 /** Names the path's kind of special file, or undefined for a regular file or folder. */
 function specialKind(stats: Stats): string | undefined {
   if (stats.isFIFO()) return 'a FIFO';
@@ -83,13 +92,10 @@ export function confinePath(value: string, options: { input: string; roots: Path
     let parent = dirname(absolute);
     while (!pathExists(parent) && dirname(parent) !== parent) parent = dirname(parent);
     const realParent = realpathSync(parent);
-    const root = roots.find((r) => {
-      const real = realRoot(r);
-      return real !== undefined && inside(real, realParent);
-    });
+    const root = containing(roots, realParent);
     if (!root) throw new UserError(`${label} would be written through ${parent}, which leads outside ${rootsText}.`, FIX, { input });
     const real = resolve(realParent, relative(parent, absolute));
-    return { real, relative: relative(realRoot(root)!, real).split(sep).join('/'), root };
+    return { real, relative: relative(root.real, real).split(sep).join('/'), root: root.root };
   }
 
   let real: string;
@@ -98,17 +104,14 @@ export function confinePath(value: string, options: { input: string; roots: Path
   } catch {
     throw new UserError(`${label} is a symlink whose target does not exist.`, FIX, { input });
   }
-  const root = roots.find((r) => {
-    const rr = realRoot(r);
-    return rr !== undefined && inside(rr, real);
-  });
+  const root = containing(roots, real);
   if (!root) throw new UserError(`${label} ${existing.isSymbolicLink() ? 'is a symlink that points' : 'leads'} outside ${rootsText}.`, FIX, { input });
   const stats = statSync(real);
   const special = specialKind(stats);
   if (special) throw new UserError(`${label} is ${special}, not a regular file.`, 'Give a regular file; relkit does not read pipes, devices or sockets.', { input });
   if (kind === 'directory' && !stats.isDirectory()) throw new UserError(`${label} is a file, not a folder.`, 'Give a folder of the checkout, e.g. `.` or `charts`.', { input });
   if (kind !== 'directory' && !stats.isFile()) throw new UserError(`${label} is a folder, not a regular file.`, 'Give the path of a file.', { input });
-  return { real, relative: relative(realRoot(root)!, real).split(sep).join('/'), root };
+  return { real, relative: relative(root.real, real).split(sep).join('/'), root: root.root };
 }
 
 function pathExists(path: string): boolean {

@@ -61,15 +61,15 @@ export function assetUploader(options: UploaderOptions): (request: UploadRequest
       const limited = status === 429 || (status === 403 && answer?.headers.get('retry-after') !== null);
       const transient = failure !== undefined || (status !== undefined && status >= 500) || limited;
       if (!transient || attempt >= options.retries) {
-        if (failure) throw failure;
-        const text = await answer!.text();
+        if (failure || !answer) throw failure ?? new Error('The upload got no answer.');
+        const text = await answer.text();
         let data: unknown = text;
         try {
           data = JSON.parse(text);
         } catch {
           // not JSON: keep the text
         }
-        return { status: answer!.status, data };
+        return { status: answer.status, data };
       }
       await answer?.body?.cancel();
       const retryAfter = Number(answer?.headers.get('retry-after'));

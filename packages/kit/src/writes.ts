@@ -34,6 +34,8 @@ export class WritePath {
    * Performs `write` unless in mock mode. In mock mode returns `planned()` (a stand-in result
    * the caller can keep computing with) or undefined.
    */
+  perform<T>(description: WriteDescription, write: () => Promise<T>, planned: () => T): Promise<T>;
+  perform<T>(description: WriteDescription, write: () => Promise<T>): Promise<T | undefined>;
   async perform<T>(description: WriteDescription, write: () => Promise<T>, planned?: () => T): Promise<T | undefined> {
     if (this.mock) {
       this.records.push({ ...description, status: 'planned' });

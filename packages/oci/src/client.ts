@@ -168,9 +168,10 @@ export class RegistryClient {
       } else if (auth) {
         authenticated = credential !== undefined;
       }
-      if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location) {
         await response.body?.cancel();
-        url = new URL(response.headers.get('location')!, url).href;
+        url = new URL(location, url).href;
         continue;
       }
       return { response, authenticated };

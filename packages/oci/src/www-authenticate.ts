@@ -11,7 +11,7 @@ export function parseWwwAuthenticate(header: string): Challenge[] {
   const challenges: Challenge[] = [];
   let i = 0;
   const skip = () => {
-    while (i < header.length && /[\s,]/.test(header[i]!)) i++;
+    while (i < header.length && /[\s,]/.test(header[i] ?? '')) i++;
   };
   while (i < header.length) {
     skip();
@@ -34,11 +34,11 @@ export function parseWwwAuthenticate(header: string): Challenge[] {
         }
         i++;
       } else {
-        const raw = /^[^,\s]*/.exec(header.slice(i))![0];
+        const raw = /^[^,\s]*/.exec(header.slice(i))?.[0] ?? '';
         value = raw;
         i += raw.length;
       }
-      challenge.params[param[1]!.toLowerCase()] = value;
+      challenge.params[(param[1] ?? '').toLowerCase()] = value;
     }
   }
   return challenges;

@@ -40,7 +40,7 @@ export function parseDigests(text: string | undefined): GivenDigest[] {
     }
     if (!key.includes('/') && !key.includes(':')) return { key, repository: undefined, name: key, tag: undefined, digest };
     const reference = parseReference(key, 'digests');
-    return { key, repository: `${reference.registry}/${reference.repository}`, name: reference.repository.split('/').at(-1)!, tag: reference.tag, digest };
+    return { key, repository: `${reference.registry}/${reference.repository}`, name: reference.repository.slice(reference.repository.lastIndexOf('/') + 1), tag: reference.tag, digest };
   });
 }
 

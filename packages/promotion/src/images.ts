@@ -37,16 +37,16 @@ export function parseImages(lines: string[], stagingRegistry: string | undefined
       reference = line.slice(eq + 1).trim();
     } else if (hasRegistry(line)) {
       reference = line;
-      name = prefix && line.startsWith(`${prefix}/`) ? line.slice(prefix.length + 1) : line.split('/').at(-1)!;
+      name = prefix && line.startsWith(`${prefix}/`) ? line.slice(prefix.length + 1) : line.slice(line.lastIndexOf('/') + 1);
     } else {
       name = line;
       reference = prefix ? `${prefix}/${line}` : undefined;
     }
     const staging = reference === undefined ? undefined : parseReference(reference, 'images');
-    if (staging && (staging.tag || staging.digest)) {
+    if (reference !== undefined && staging && (staging.tag || staging.digest)) {
       throw new UserError(
         `Input \`images\`: "${line}" has a tag or digest; the tags to promote come from \`tags\`.`,
-        `Write the repository only, e.g. \`${reference!.replace(/(@.*|:[^/:]*)$/, '')}\`.`,
+        `Write the repository only, e.g. \`${reference.replace(/(@.*|:[^/:]*)$/, '')}\`.`,
         { input: 'images' },
       );
     }

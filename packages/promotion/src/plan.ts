@@ -100,7 +100,7 @@ async function readRepositories(clients: ChangeClients, request: PromotionReques
       });
     }
   }
-  return { base: ref === answer.target.defaultBranchRef ? ref.name : request.base!, baseSha: ref.target.oid, merged: answer.target.merged };
+  return { base: request.base ?? ref.name, baseSha: ref.target.oid, merged: answer.target.merged };
 }
 
 /**
@@ -145,7 +145,7 @@ export async function planPromotion(clients: ChangeClients, request: PromotionRe
     }
   }
   if (request.edits) {
-    const tag = request.tags[0]!;
+    const tag = request.tags[0];
     const plan = await planBump({
       source,
       entries: request.edits.entries,
@@ -165,9 +165,9 @@ export async function planPromotion(clients: ChangeClients, request: PromotionRe
   }
 
   const values: Record<Placeholder, string> = {
-    tag: request.tags[0]!,
+    tag: request.tags[0],
     tags: request.tags.join(', '),
-    version: request.tags[0]!.replace(/^v/, ''),
+    version: request.tags[0].replace(/^v/, ''),
     name: request.name,
     repository: target,
     run_url: request.runUrl,

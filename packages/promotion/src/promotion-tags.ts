@@ -7,8 +7,12 @@ const OCI_TAG = /^[\w][\w.-]{0,127}$/;
  * Promotion tags must look like releases (v1.30.0, v1.30.0-rc.0, 1.2.3): `kpromo --tag 1` is
  * accepted there and opens a pull request that promotes nothing useful.
  */
-export function parsePromotionTags(values: string[], input = 'tags'): string[] {
-  if (values.length === 0)
+/** At least one tag: the first names the branch and the version. */
+export type PromotionTags = [string, ...string[]];
+
+export function parsePromotionTags(values: string[], input = 'tags'): PromotionTags {
+  const [first, ...more] = values;
+  if (first === undefined)
     throw new UserError(`Input \`${input}\` is empty.`, 'Give the release tag(s) to promote, e.g. `v1.30.0-rc.0` (a first RC may add the next alpha, `v1.31.0-alpha.0`).', { input });
   const seen = new Set<string>();
   for (const tag of values) {
@@ -29,5 +33,5 @@ export function parsePromotionTags(values: string[], input = 'tags'): string[] {
     if (seen.has(tag)) throw new UserError(`Input \`${input}\` lists "${tag}" twice.`, 'List each tag once.', { input });
     seen.add(tag);
   }
-  return values;
+  return [first, ...more];
 }

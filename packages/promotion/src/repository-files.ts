@@ -79,7 +79,7 @@ export function repositoryFiles(clients: { rest: GitHubRest; graphql: GitHubGrap
 
   const blob = async (path: string): Promise<Buffer | undefined> => {
     if (!blobs.has(path)) await prefetch([path]);
-    return blobs.get(path)!;
+    return blobs.get(path);
   };
 
   const listTree = (): Promise<string[]> => {

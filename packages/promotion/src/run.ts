@@ -6,6 +6,7 @@ import type { parseDigests } from './digests.js';
 import type { PromotedImage } from './images.js';
 import { planPromotion, type PromotionPlan } from './plan.js';
 import type { ManifestChange } from './promoter-manifest.js';
+import type { PromotionTags } from './promotion-tags.js';
 import type { ResolvedDigest } from './staging-digests.js';
 import { mergeReader, waitForMerge } from './wait-merged.js';
 
@@ -18,7 +19,7 @@ export interface PromotionRequest {
   fork: { owner: string; repo: string } | undefined;
   /** Names the promotion in the branch and the texts, e.g. the project's name. */
   name: string;
-  tags: string[];
+  tags: PromotionTags;
   branch: string;
   manifest: { path: string; images: PromotedImage[]; given: ReturnType<typeof parseDigests>; registry: RegistryClient } | undefined;
   edits: { entries: SpecEntry[]; date: string } | undefined;
@@ -100,7 +101,7 @@ async function applyPromotion(clients: ChangeClients, request: PromotionRequest,
     branch: request.branch,
     branchInput: 'branch',
     startPoint: baseSha,
-    message: { headline: headline!, body: [rest.join('\n').trim(), body].filter(Boolean).join('\n\n') },
+    message: { headline: headline ?? '', body: [rest.join('\n').trim(), body].filter(Boolean).join('\n\n') },
     files,
     title,
     body,

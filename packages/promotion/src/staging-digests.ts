@@ -1,5 +1,5 @@
 import { runBounded, UserError } from '@relkit/kit';
-import { formatReference, isRegistryError, type RegistryClient } from '@relkit/oci';
+import { formatReference, isRegistryError, type ImageReference, type RegistryClient } from '@relkit/oci';
 import { givenDigest, type parseDigests } from './digests.js';
 import type { PromotedImage } from './images.js';
 
@@ -13,8 +13,8 @@ export interface ResolvedDigest {
 
 const ATTEMPTS = 3;
 
-async function resolveWithRetry(client: RegistryClient, image: PromotedImage, tag: string, sleep: (ms: number) => Promise<void>): Promise<string | { missing: string }> {
-  const reference = { ...image.staging!, tag, digest: undefined };
+async function resolveWithRetry(client: RegistryClient, staging: ImageReference, tag: string, sleep: (ms: number) => Promise<void>): Promise<string | { missing: string }> {
+  const reference = { ...staging, tag, digest: undefined };
   for (let attempt = 1; ; attempt++) {
     try {
       const answer = await client.resolve(reference);
@@ -58,7 +58,7 @@ export async function resolveStagingDigests(options: {
         missing.push(`${image.name}:${tag} (no digest in \`digests\` and no staging reference to read it from)`);
         return undefined;
       }
-      const answer = await resolveWithRetry(options.client, image, tag, sleep);
+      const answer = await resolveWithRetry(options.client, image.staging, tag, sleep);
       const where = formatReference({ ...image.staging, tag, digest: undefined });
       if (typeof answer === 'string') return { image: image.name, tag, digest: answer, from: where };
       missing.push(`${where} (${answer.missing})`);

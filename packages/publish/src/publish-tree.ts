@@ -55,7 +55,7 @@ function publishedActionYml(root: string, name: string, source: string): { yaml:
 
 function checkReadmeLinks(name: string, readme: string): void {
   for (const match of readme.matchAll(RELATIVE_LINK)) {
-    const target = posix.normalize(match[1]!.split('#')[0]!);
+    const target = posix.normalize((match[1] ?? '').replace(/#.*$/, ''));
     if (target.startsWith('..') || target.startsWith('/')) {
       throw new UserError(
         `actions/${name}/README.md links to \`${match[1]}\`, which is outside the action and breaks in the relkit/${name} repository.`,

@@ -13,9 +13,9 @@ function fail(log: string): ActionOutcome {
   return { failed: true, outputs: {}, log: `::error::${log}\n` };
 }
 
-function commonDirectory(files: string[]): string {
-  let common = dirname(files[0]!);
-  for (const file of files.slice(1)) while (!`${dirname(file)}${sep}`.startsWith(`${common}${sep}`) && common !== dirname(common)) common = dirname(common);
+function commonDirectory([first, ...rest]: [string, ...string[]]): string {
+  let common = dirname(first);
+  for (const file of rest) while (!`${dirname(file)}${sep}`.startsWith(`${common}${sep}`) && common !== dirname(common)) common = dirname(common);
   return common;
 }
 
@@ -44,7 +44,8 @@ async function upload(call: ActionCall): Promise<ActionOutcome> {
     else for await (const match of glob(relative(call.workspace, absolute), { cwd: call.workspace })) if (statSync(join(call.workspace, match)).isFile()) found.add(join(call.workspace, match));
   }
   const files = [...found].filter((f) => !excludes.some((e) => minimatch(relative(call.workspace, f), e))).sort();
-  if (files.length === 0) {
+  const [first, ...more] = files;
+  if (first === undefined) {
     const mode = call.inputs['if-no-files-found'] || 'warn';
     const message = `No files were found with the provided path: ${lines.join(', ')}. No artifacts will be uploaded.`;
     return mode === 'error' ? fail(message) : { failed: false, outputs: {}, log: `${mode === 'warn' ? '::warning::' : ''}${message}\n` };
@@ -54,7 +55,7 @@ async function upload(call: ActionCall): Promise<ActionOutcome> {
     if (call.inputs.overwrite !== 'true') return fail(`Failed to CreateArtifact: (409) Conflict: an artifact with this name already exists on the workflow run: ${name}`);
     rmSync(target, { recursive: true, force: true });
   }
-  const root = files.length === 1 ? dirname(files[0]!) : commonDirectory(files);
+  const root = commonDirectory([first, ...more]);
   const digest = createHash('sha256');
   for (const file of files) {
     const to = join(target, relative(root, file));
@@ -76,7 +77,8 @@ async function download(call: ActionCall): Promise<ActionOutcome> {
     if (!available.includes(name)) return fail(`Unable to download artifact(s): Artifact not found for name: ${name}`);
     chosen = [name];
   } else {
-    chosen = call.inputs.pattern ? available.filter((a) => minimatch(a, call.inputs.pattern!)) : available;
+    const { pattern } = call.inputs;
+    chosen = pattern ? available.filter((a) => minimatch(a, pattern)) : available;
   }
   // One named artifact, or merge-multiple, lands directly in `path`; otherwise each in its own folder.
   const flat = Boolean(name) || call.inputs['merge-multiple'] === 'true';

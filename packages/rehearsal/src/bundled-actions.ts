@@ -65,7 +65,7 @@ export function bundledActions(actionsDir: string, standsFor?: string): (uses: s
     const match = RELKIT_USES.exec(uses);
     if (!match) return undefined;
     if (refs && !refs.has(uses.slice(uses.lastIndexOf('@') + 1))) return unresolvedAction(uses);
-    const actionYml = join(actionsDir, match[1]!, 'action.yml');
+    const actionYml = join(actionsDir, match[1] ?? '', 'action.yml');
     if (!existsSync(actionYml)) return undefined;
     return javascriptAction(actionYml);
   };

@@ -13,7 +13,7 @@ const RELKIT_REF = /\brelkit\/(?:relkit\/\.github\/workflows\/release\.yml|[a-z0
 
 /** The relkit release the caller pins (`@v1`), which this checkout stands in for. */
 export function callerRelkitRef(content: string): string | undefined {
-  const refs = new Set([...content.matchAll(RELKIT_REF)].map((m) => m[1]!));
+  const refs = new Set([...content.matchAll(RELKIT_REF)].map((m) => m[1] ?? ''));
   if (refs.size > 1) throw new UserError(`The caller pins relkit at ${[...refs].join(' and ')}.`, 'Pin every relkit action and workflow at one release, e.g. @v1.');
   return [...refs][0];
 }
@@ -48,9 +48,9 @@ export function callerCredentials(content: string, app: { id: string; key: strin
   const secrets: Record<string, string> = {};
   const vars: Record<string, string> = {};
   if (!app) return { secrets, vars };
-  for (const [, context, name] of content.matchAll(/\b(secrets|vars)\.([A-Za-z0-9_]+)/g)) {
-    const value = /APP_ID$|CLIENT_ID$/i.test(name!) ? app.id : /PRIVATE_KEY$/i.test(name!) ? app.key : undefined;
-    if (value !== undefined) (context === 'vars' ? vars : secrets)[name!] = value;
+  for (const [, context, name = ''] of content.matchAll(/\b(secrets|vars)\.([A-Za-z0-9_]+)/g)) {
+    const value = /APP_ID$|CLIENT_ID$/i.test(name) ? app.id : /PRIVATE_KEY$/i.test(name) ? app.key : undefined;
+    if (value !== undefined) (context === 'vars' ? vars : secrets)[name] = value;
   }
   return { secrets, vars };
 }

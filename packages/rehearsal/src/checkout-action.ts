@@ -28,7 +28,7 @@ async function checkout(call: ActionCall): Promise<ActionOutcome> {
     mkdirSync(target, { recursive: true });
     await new Promise<void>((done, fail) => {
       const tar = execFile('tar', ['-xz', '--strip-components=1', '-C', target], (error) => (error ? fail(new Error(`tar could not unpack the tarball: ${error.message}`, { cause: error })) : done()));
-      tar.stdin!.end(archive);
+      tar.stdin?.end(archive);
     });
     await promisify(execFile)('git', ['init', '-q', target]);
     writeFileSync(join(target, '.git', 'HEAD'), `${commit.sha}\n`);

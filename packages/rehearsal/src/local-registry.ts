@@ -95,7 +95,7 @@ export async function startLocalRegistry(options: { auth?: string } = {}): Promi
     host,
     url,
     async pushIndex(repository, tag, platforms) {
-      const name = repository.split('/').pop()!;
+      const name = repository.slice(repository.lastIndexOf('/') + 1);
       const manifests = [];
       for (const platform of platforms) {
         const [os = 'linux', architecture = 'amd64', variant] = platform.split('/');

@@ -30,7 +30,7 @@ export class LogMasker {
     const kept: string[] = [];
     for (const line of log.split('\n')) {
       const mask = /^::add-mask::(.*)$/.exec(line);
-      if (mask) this.add(mask[1]!.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'));
+      if (mask) this.add((mask[1] ?? '').replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%25/g, '%'));
       else kept.push(line);
     }
     // Longest first, so a secret that contains another is masked whole.

@@ -88,14 +88,15 @@ function rootTree(repo: Repository, ref: string): string | undefined {
 export function fileAt(sandbox: Sandbox, repository: string, ref: string, path: string): string | undefined {
   const repo = sandbox.state.repo(repository);
   const root = repo ? rootTree(repo, ref) : undefined;
-  const entry = root ? repo!.objects.entryAt(root, path) : undefined;
-  return entry ? repo!.objects.blob(entry.sha)?.toString('utf8') : undefined;
+  if (!repo || !root) return undefined;
+  const entry = repo.objects.entryAt(root, path);
+  return entry ? repo.objects.blob(entry.sha)?.toString('utf8') : undefined;
 }
 
 /** Every file at a branch, tag or commit, as path → text ({} when there is no such ref). */
 export function filesAt(sandbox: Sandbox, repository: string, ref: string): Record<string, string> {
   const repo = sandbox.state.repo(repository);
   const root = repo ? rootTree(repo, ref) : undefined;
-  if (!root) return {};
-  return Object.fromEntries([...repo!.objects.listFiles(root)].map(([path, entry]) => [path, repo!.objects.blob(entry.sha)?.toString('utf8') ?? '']));
+  if (!repo || !root) return {};
+  return Object.fromEntries([...repo.objects.listFiles(root)].map(([path, entry]) => [path, repo.objects.blob(entry.sha)?.toString('utf8') ?? '']));
 }

@@ -1,16 +1,18 @@
 import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Sandbox } from '@relkit/sandbox';
+import type { Repository, Sandbox } from '@relkit/sandbox';
 import { javascriptAction } from './bundled-actions.js';
 import { unresolvedAction, type ActionHandler } from './run.js';
 
 const USES = /^([\w.-]+)\/([\w.-]+)@([\w./-]+)$/;
 
-/** The commit a ref names in a sandbox repository: a tag, a branch or a full SHA. */
-function resolveRef(sandbox: Sandbox, repository: string, ref: string): string | undefined {
-  const repo = sandbox.state.repo(repository)!;
-  const sha = repo.refs.get(`refs/tags/${ref}`) ?? repo.refs.get(`refs/heads/${ref}`) ?? (/^[0-9a-f]{40}$/.test(ref) ? ref : undefined);
-  return sha && repo.objects.commit(repo.objects.peel(sha)) ? repo.objects.peel(sha) : undefined;
+/** The commit a ref names in a sandbox repository: a tag, a branch or a full SHA, with its tree. */
+function resolveRef(repo: Repository, ref: string): { sha: string; tree: string } | undefined {
+  const named = repo.refs.get(`refs/tags/${ref}`) ?? repo.refs.get(`refs/heads/${ref}`) ?? (/^[0-9a-f]{40}$/.test(ref) ? ref : undefined);
+  if (!named) return undefined;
+  const sha = repo.objects.peel(named);
+  const commit = repo.objects.commit(sha);
+  return commit ? { sha, tree: commit.tree } : undefined;
 }
 
 /**
@@ -24,19 +26,22 @@ export function publishedActions(sandbox: Sandbox, cacheDir: string): (uses: str
     if (!match) return undefined;
     const [, owner, name, ref] = match as unknown as [string, string, string, string];
     const repository = `${owner}/${name}`;
-    if (!sandbox.state.repo(repository)) return undefined;
+    const repo = sandbox.state.repo(repository);
+    if (!repo) return undefined;
     // The ref is resolved when the job is set up; one that names nothing fails the job there.
-    const sha = resolveRef(sandbox, repository, ref);
-    if (!sha) return unresolvedAction(uses);
+    const resolved = resolveRef(repo, ref);
+    if (!resolved) return unresolvedAction(uses);
+    const { sha, tree } = resolved;
     return async (call) => {
       const dir = join(cacheDir, owner, name, sha);
       if (!existsSync(dir)) {
-        const repo = sandbox.state.repo(repository)!;
         const staging = `${dir}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
         rmSync(staging, { recursive: true, force: true });
-        for (const [path, entry] of repo.objects.listFiles(repo.objects.commit(sha)!.tree)) {
+        for (const [path, entry] of repo.objects.listFiles(tree)) {
+          const blob = repo.objects.blob(entry.sha);
+          if (!blob) throw new Error(`${repository}@${sha} lists ${path}, whose blob ${entry.sha} the sandbox does not hold.`);
           mkdirSync(dirname(join(staging, path)), { recursive: true });
-          writeFileSync(join(staging, path), repo.objects.blob(entry.sha)!);
+          writeFileSync(join(staging, path), blob);
         }
         mkdirSync(dirname(dir), { recursive: true });
         try {

@@ -99,8 +99,8 @@ function startBystanders(options: RehearseOptions, log: (line: string) => void):
   const images = scenario.images;
   if (images && registry) {
     const immediate = scenario.inputs['bump-mode'] === 'none';
-    const repo = sandbox.state.repo(scenario.repository)!;
-    const since = repo.pushes.length;
+    const pushes = sandbox.state.repo(scenario.repository)?.pushes ?? [];
+    const since = pushes.length;
     const trigger: ImageTrigger = images.trigger === 'tag' ? { on: 'tag', tag } : { on: 'branch', branch: scenario.expect.branch };
     const reported = new Set<Push>();
     tasks.push(
@@ -108,7 +108,7 @@ function startBystanders(options: RehearseOptions, log: (line: string) => void):
         // A mock run pushes nothing, so CI has nothing new to build.
         if (!immediate) {
           if (mock) return false;
-          const { push, ignored } = triggeringPush(repo.pushes, since, trigger);
+          const { push, ignored } = triggeringPush(pushes, since, trigger);
           for (const skipped of ignored.filter((p) => !reported.has(p))) {
             reported.add(skipped);
             log(`image CI: not started, the push of ${skipped.ref} by ${skipped.actor} (GITHUB_TOKEN) starts no workflow`);
@@ -123,7 +123,8 @@ function startBystanders(options: RehearseOptions, log: (line: string) => void):
     );
   }
   const promoter = scenario.promoter;
-  if (promoter && images?.production && registry && !mock) {
+  const production = images?.production;
+  if (promoter && images && production && registry && !mock) {
     tasks.push(
       every('image promoter', 100, async () => {
         const repo = sandbox.state.repo(promoter.repository);
@@ -141,8 +142,8 @@ function startBystanders(options: RehearseOptions, log: (line: string) => void):
           body: JSON.stringify({ merge_method: 'squash' }),
         });
         if (!merged.ok) throw new Error(`promoter: merging #${pull.number} failed: ${merged.status} ${await merged.text()}`);
-        for (const repository of images.production!) await registry.pushIndex(repository, tag, images.platforms);
-        log(`image promoter: merged ${promoter.repository}#${pull.number} and copied the images to ${images.production!.map((r) => `${registry.host}/${r}`).join(', ')}`);
+        for (const repository of production) await registry.pushIndex(repository, tag, images.platforms);
+        log(`image promoter: merged ${promoter.repository}#${pull.number} and copied the images to ${production.map((r) => `${registry.host}/${r}`).join(', ')}`);
         return true;
       }),
     );
@@ -196,7 +197,7 @@ export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
     if (ref.startsWith('./')) return fromSandbox(scenario.repository, head, ref.slice(2));
     const match = /^([^/]+\/[^/]+)\/(.+)@(.+)$/.exec(ref);
     if (!match) throw new Error(`cannot load the called workflow ${ref}`);
-    return fromSandbox(match[1]!, match[3]!, match[2]!);
+    return fromSandbox(match[1] ?? '', match[3] ?? '', match[2] ?? '');
   };
   const stop = startBystanders(options, log);
   try {

@@ -66,8 +66,8 @@ export function rehearsalReport(record: RunRecord, sandbox: Sandbox, scenario: S
 
   const repo = sandbox.state.repo(scenario.repository);
   const release = repo?.releases.find((r) => r.tagName === plan.tag);
-  if (release) {
-    const state = release.draft ? 'draft' : `published${repo!.latestReleaseId === release.id ? ', latest' : ''}`;
+  if (repo && release) {
+    const state = release.draft ? 'draft' : `published${repo.latestReleaseId === release.id ? ', latest' : ''}`;
     out.push('', `Release ${release.tagName}: ${state}${release.prerelease ? ', pre-release' : ''}`);
     for (const asset of release.assets) out.push(`    ${asset.name} (${asset.data.length} bytes)`);
   } else if (plan.tag) out.push('', `Release ${plan.tag}: ${mock ? 'planned, not created (mock)' : 'not created'}`);
@@ -110,7 +110,7 @@ export function rehearsalReport(record: RunRecord, sandbox: Sandbox, scenario: S
   const warnings = Object.values(jobs).flatMap((job) =>
     job.legs.flatMap((leg) =>
       leg.steps.flatMap((s) =>
-        [...s.log.matchAll(/^::warning(?: [^\n]*?)?::(.*)$/gm)].map((m) => `${job.id} / ${s.id || s.name}: ${m[1]!.replace(/%0A/g, ' ').replace(/%0D/g, '').replace(/%25/g, '%')}`),
+        [...s.log.matchAll(/^::warning(?: [^\n]*?)?::(.*)$/gm)].map((m) => `${job.id} / ${s.id || s.name}: ${(m[1] ?? '').replace(/%0A/g, ' ').replace(/%0D/g, '').replace(/%25/g, '%')}`),
       ),
     ),
   );

@@ -180,7 +180,8 @@ export interface JobScope extends Omit<RunWorkflowOptions, 'inputs' | 'github'> 
 }
 
 function needsContext(job: AnyJob, records: Record<string, JobRecord>): Record<string, unknown> {
-  return Object.fromEntries((job.needs ?? []).map((n) => [n.value, { result: records[n.value]!.result, outputs: records[n.value]!.outputs }]));
+  // A job runs only once every job it needs has a record, so each lookup finds one.
+  return Object.fromEntries((job.needs ?? []).map((n) => [n.value, { result: records[n.value]?.result, outputs: records[n.value]?.outputs ?? {} }]));
 }
 
 /**
@@ -260,7 +261,7 @@ async function runJob(job: Job, scope: JobScope): Promise<JobRecord> {
   for (const matrix of legs) {
     const kept = earlier && earlier.legs.length > 1 ? earlier.legs.find((l) => l.result === 'success' && JSON.stringify(l.matrix) === JSON.stringify(matrix)) : undefined;
     if (kept) {
-      record.legs.push({ ...kept, attempt: kept.attempt ?? earlier!.attempt });
+      record.legs.push({ ...kept, attempt: kept.attempt ?? earlier?.attempt });
       continue;
     }
     if (stop) {

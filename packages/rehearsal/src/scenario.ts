@@ -61,6 +61,13 @@ export interface Scenario {
 }
 
 /** Day `n` of the scenarios' shared calendar, at noon UTC. */
+/** The commit id of a scenario's n-th pull request; the data is fixed, so a miss is a bug in the scenario. */
+export function commitOf(prs: Array<ReturnType<typeof pr>>, n: number): string {
+  const found = prs[n];
+  if (!found) throw new Error(`The scenario has no pull request #${n + 1}.`);
+  return found.commit.id;
+}
+
 export const day = (n: number) => new Date(Date.UTC(2026, 9, 1 + n, 12)).toISOString();
 
 export function pr(

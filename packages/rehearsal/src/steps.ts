@@ -36,7 +36,8 @@ export async function runShell(script: string, options: { env: Record<string, st
   const timer = setTimeout(
     () => {
       try {
-        process.kill(-child.pid!, 'SIGKILL');
+        if (child.pid === undefined) throw new Error('never started');
+        process.kill(-child.pid, 'SIGKILL');
       } catch {
         child.kill('SIGKILL');
       }

@@ -114,7 +114,7 @@ export async function ensureDraft(clients: ReleaseClients, id: RepoId, request: 
     .catch((error: unknown) => {
       throw explainCreate(error, id);
     });
-  if (clients.writes.mock || !created) return { release: created!, created: true, deleted };
+  if (clients.writes.mock) return { release: created, created: true, deleted };
 
   // Parallel jobs may have created theirs at the same time: the lowest id wins, extras go.
   const after = ours((await releasesForTag(clients, id, request.tag)).drafts);

@@ -31,8 +31,8 @@ export async function sha256File(path: string): Promise<string> {
  * may lie in any root), hashes every file and checks, before any upload, that every file is a
  * regular file inside a root, no file is over 2 GiB and no two names collide once sanitised.
  */
-export async function collectAssets(lines: string[], roots: PathRoot[]): Promise<LocalAsset[]> {
-  const workspace = roots[0]!.path;
+export async function collectAssets(lines: string[], roots: [PathRoot, ...PathRoot[]]): Promise<LocalAsset[]> {
+  const workspace = roots[0].path;
   const found: Array<{ name: string; path: string; line: string }> = [];
   for (const line of lines) {
     const eq = line.indexOf('=');

@@ -36,7 +36,7 @@ export function marker(tag: string, run: string): string {
 
 export function readMarker(body: string | null | undefined): { tag: string; run: string } | undefined {
   const m = /<!-- relkit:draft-release tag=(\S+) run=(\S+) -->/.exec(body ?? '');
-  return m ? { tag: decodeURIComponent(m[1]!), run: decodeURIComponent(m[2]!) } : undefined;
+  return m ? { tag: decodeURIComponent(m[1] ?? ''), run: decodeURIComponent(m[2] ?? '') } : undefined;
 }
 
 /** GitHub's limit on a release body. */

@@ -91,8 +91,8 @@ export async function publishRelease(clients: ReleaseClients, id: RepoId, releas
       );
     }
   }
-  if (request.checksumsName && uploaded.has(request.checksumsName) && !clients.writes.mock) {
-    const sums = uploaded.get(request.checksumsName)!;
+  const sums = request.checksumsName ? uploaded.get(request.checksumsName) : undefined;
+  if (request.checksumsName && sums && !clients.writes.mock) {
     const expected = await checksumsText(clients, id, remote, request.checksumsName);
     if (createHash('sha256').update(expected).digest('hex') !== (await remoteSha256(clients, id, sums))) {
       throw new UserError(

@@ -4,7 +4,8 @@ import { escapeRegex } from '@relkit/kit';
 
 /** A level-2 ATX heading (`## 1.2.0`) or a setext heading (a line underlined with `===` or `---`, as kube-rs writes them): its text. */
 function headingText(lines: string[], index: number): string | undefined {
-  const line = lines[index]!;
+  const line = lines[index];
+  if (line === undefined) return undefined;
   const atx = /^##\s+(.*)$/.exec(line);
   if (atx) return atx[1];
   const next = lines[index + 1];

@@ -31,27 +31,24 @@ export function contributors(entries: NoteEntry[], exclude: string[]): Contribut
  * author ("merged PRs by X before their first one here"), all authors in one aliased query.
  */
 export async function newContributors(graphql: GitHubGraphql, id: RepoId, entries: NoteEntry[], exclude: string[]): Promise<NewContributor[]> {
-  const first = new Map<string, NoteEntry>();
+  const first = new Map<string, { pr: number; url: string; mergedAt: string }>();
   for (const entry of entries) {
     if (entry.pr === undefined || !entry.mergedAt || isBot(entry.author, exclude)) continue;
     const known = first.get(entry.author);
-    if (!known || entry.mergedAt < known.mergedAt!) first.set(entry.author, entry);
+    if (!known || entry.mergedAt < known.mergedAt) first.set(entry.author, { pr: entry.pr, url: entry.url ?? '', mergedAt: entry.mergedAt });
   }
-  const authors = [...first.keys()].sort();
+  const authors = [...first.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const found: NewContributor[] = [];
   for (let i = 0; i < authors.length; i += 50) {
     const chunk = authors.slice(i, i + 50);
     const variables: Record<string, string> = {};
-    const fields = chunk.map((login, n) => {
-      variables[`q${n}`] = `repo:${id.owner}/${id.repo} is:pr is:merged author:${login} merged:<${first.get(login)!.mergedAt}`;
+    const fields = chunk.map(([login, entry], n) => {
+      variables[`q${n}`] = `repo:${id.owner}/${id.repo} is:pr is:merged author:${login} merged:<${entry.mergedAt}`;
       return `a${n}: search(query: $q${n}, type: ISSUE, first: 1) { issueCount }`;
     });
     const result = await graphql<Record<string, { issueCount: number }>>(`query(${chunk.map((_, n) => `$q${n}: String!`).join(', ')}) { ${fields.join(' ')} }`, variables);
-    chunk.forEach((login, n) => {
-      if (result[`a${n}`]?.issueCount === 0) {
-        const entry = first.get(login)!;
-        found.push({ login, pr: entry.pr!, url: entry.url! });
-      }
+    chunk.forEach(([login, entry], n) => {
+      if (result[`a${n}`]?.issueCount === 0) found.push({ login, pr: entry.pr, url: entry.url });
     });
   }
   return found.sort((a, b) => a.pr - b.pr);

@@ -36,7 +36,7 @@ export const OTHER = 'Other Changes';
 function titleFromMessage(message: string, number: number): { title: string; author?: string; fromPr: boolean } {
   const [subject = '', ...rest] = message.split('\n');
   const merge = new RegExp(`^Merge pull request #${number} from ([^/\\s]+)/`).exec(subject);
-  if (merge) return { title: rest.find((line) => line.trim() !== '')?.trim() ?? subject, author: merge[1]!, fromPr: true };
+  if (merge) return { title: rest.find((line) => line.trim() !== '')?.trim() ?? subject, author: merge[1], fromPr: true };
   const squash = new RegExp(`\\s*\\(#${number}\\)\\s*$`);
   return { title: subject.replace(squash, ''), fromPr: squash.test(subject) };
 }
@@ -146,7 +146,8 @@ export function buildEntries(input: EntryInput): NoteEntry[] {
       });
       continue;
     }
-    if (number === undefined || !input.pulls.has(number)) {
+    const pr = number === undefined ? undefined : input.pulls.get(number);
+    if (number === undefined || !pr) {
       const headline = commit.message.split('\n', 1)[0] ?? '';
       if (commit.parents.length > 1 || commit.authorIsBot || /\[bot\]$/.test(commit.authorLogin ?? '')) continue;
       const category = config.conventionalCommits ? (conventionalSection(headline) ?? OTHER) : OTHER;
@@ -175,7 +176,6 @@ export function buildEntries(input: EntryInput): NoteEntry[] {
       for (const a of extraAuthors) if (!existing.authors.includes(a)) existing.authors.push(a);
       continue;
     }
-    const pr = input.pulls.get(number)!;
     const note = config.releaseNoteBlocks ? releaseNote(pr.body) : { text: undefined, none: false, actionRequired: false };
     const category = categorize(config, pr);
     if (note.none || category === undefined) {
@@ -204,6 +204,6 @@ export function buildEntries(input: EntryInput): NoteEntry[] {
     const bt = b.mergedAt ?? '';
     if (at !== bt) return at < bt ? -1 : 1;
     if ((a.pr ?? Infinity) !== (b.pr ?? Infinity)) return (a.pr ?? Infinity) - (b.pr ?? Infinity);
-    return a.commits[0]! < b.commits[0]! ? -1 : 1;
+    return (a.commits[0] ?? '') < (b.commits[0] ?? '') ? -1 : 1;
   });
 }

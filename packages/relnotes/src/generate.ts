@@ -42,8 +42,10 @@ async function numberCommits(range: CommitRange, localDir: string | undefined, f
     if (n !== undefined) prOf.set(c.sha, n);
   }
   if (range.source === 'local clone' && localDir) {
-    for (const merge of range.commits.filter((c) => c.parents.length > 1 && prOf.has(c.sha))) {
-      for (const sha of await mergedBranchCommits(localDir, merge)) if (!prOf.has(sha)) prOf.set(sha, prOf.get(merge.sha)!);
+    for (const merge of range.commits) {
+      const number = merge.parents.length > 1 ? prOf.get(merge.sha) : undefined;
+      if (number === undefined) continue;
+      for (const sha of await mergedBranchCommits(localDir, merge)) if (!prOf.has(sha)) prOf.set(sha, number);
     }
     const loose = range.commits.filter((c) => !prOf.has(c.sha));
     if (loose.length > 0) {
@@ -82,7 +84,8 @@ export async function generateNotes(clients: { rest: GitHubRest; graphql: GitHub
   const { id, config } = request;
   const local = request.localDir ? await resolveLocally(request.localDir, request.to, request.from, request.tagPrefix, request.version) : undefined;
   const remote = local ? undefined : await resolveRemotely(clients, id, request.to, request.from, request.tagPrefix, request.version);
-  const points = local ?? remote!;
+  const points = local ?? remote;
+  if (!points) throw new Error('Neither the local clone nor the API resolved the range.');
   let range: CommitRange | undefined;
   if (local && request.localDir) range = await localRange(request.localDir, points.from?.sha, points.to.sha, request.paths);
   request.log(readingFrom(request, local !== undefined, range !== undefined));
@@ -150,9 +153,8 @@ export async function generateNotes(clients: { rest: GitHubRest; graphql: GitHub
     for (const merge of range.commits) {
       const number = prOf.get(merge.sha);
       if (merge.parents.length < 2 || number === undefined || pulls.has(number)) continue;
-      const stack = [merge.parents[1]!];
-      while (stack.length > 0) {
-        const sha = stack.pop()!;
+      const stack = merge.parents.slice(1, 2);
+      for (let sha = stack.pop(); sha !== undefined; sha = stack.pop()) {
         const commit = bySha.get(sha);
         if (!commit || mainline.has(sha) || prOf.has(sha)) continue;
         prOf.set(sha, number);

@@ -32,9 +32,9 @@ export interface CoAuthor {
 export function coAuthors(message: string): CoAuthor[] {
   const found: CoAuthor[] = [];
   for (const m of message.matchAll(/^Co-authored-by:\s*(.+?)\s*<([^>]+)>\s*$/gim)) {
-    const email = m[2]!.trim();
+    const email = (m[2] ?? '').trim();
     const login = /^(?:\d+\+)?([A-Za-z0-9-]+(?:\[bot\])?)@users\.noreply\.github\.com$/i.exec(email)?.[1];
-    found.push({ name: m[1]!.trim(), email, login });
+    found.push({ name: (m[1] ?? '').trim(), email, login });
   }
   return found;
 }
@@ -51,7 +51,7 @@ export interface ReleaseNote {
 export function releaseNote(body: string): ReleaseNote {
   const match = /```release-note\s*\r?\n([\s\S]*?)\r?\n?```/.exec(body);
   if (!match) return { text: undefined, none: false, actionRequired: false };
-  const text = match[1]!.replace(/\r\n/g, '\n').trim();
+  const text = (match[1] ?? '').replace(/\r\n/g, '\n').trim();
   const none = /^(none|n\/a|na)\.?$/i.test(text);
   if (none || text === '') return { text: undefined, none, actionRequired: false };
   const actionRequired = /^action required:?/i.test(text);
@@ -71,5 +71,5 @@ const CONVENTIONAL: Array<[string, string]> = [
 export function conventionalSection(headline: string): string | undefined {
   const m = /^(\w+)(?:\([^)]*\))?!?:\s/.exec(headline);
   if (!m) return undefined;
-  return CONVENTIONAL.find(([type]) => type === m[1]!.toLowerCase())?.[1] ?? 'Other Changes';
+  return CONVENTIONAL.find(([type]) => type === (m[1] ?? '').toLowerCase())?.[1] ?? 'Other Changes';
 }

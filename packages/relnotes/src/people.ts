@@ -21,9 +21,10 @@ export function parseMailmap(text: string): MailmapEntry[] {
   const entries: MailmapEntry[] = [];
   for (const raw of text.split('\n')) {
     const line = raw.replace(/#.*$/, '').trim();
-    const parts = [...line.matchAll(/\s*([^<]*?)\s*<([^>]*)>/g)].map((m) => ({ name: m[1] || undefined, email: m[2]!.trim() }));
-    if (parts.length === 1) entries.push({ properName: parts[0]!.name, properEmail: undefined, commitName: undefined, commitEmail: parts[0]!.email.toLowerCase() });
-    else if (parts.length >= 2) entries.push({ properName: parts[0]!.name, properEmail: parts[0]!.email, commitName: parts[1]!.name, commitEmail: parts[1]!.email.toLowerCase() });
+    const parts = [...line.matchAll(/\s*([^<]*?)\s*<([^>]*)>/g)].map((m) => ({ name: m[1] || undefined, email: (m[2] ?? '').trim() }));
+    const [proper, commit] = parts;
+    if (proper && !commit) entries.push({ properName: proper.name, properEmail: undefined, commitName: undefined, commitEmail: proper.email.toLowerCase() });
+    else if (proper && commit) entries.push({ properName: proper.name, properEmail: proper.email, commitName: commit.name, commitEmail: commit.email.toLowerCase() });
   }
   return entries;
 }
@@ -55,14 +56,18 @@ export class People {
 
   /** The identity a person is credited under: their login when known, else their (mailmapped) name. */
   who(person: Person): string {
-    const canonical = person.login ? undefined : this.canonical(person);
-    const login = person.login ?? this.loginOf.get(canonical!.email) ?? /^(?:\d+\+)?([A-Za-z0-9-]+(?:\[bot\])?)@users\.noreply\.github\.com$/i.exec(canonical!.email)?.[1];
+    if (person.login) {
+      this.logins.add(person.login);
+      return person.login;
+    }
+    const canonical = this.canonical(person);
+    const login = this.loginOf.get(canonical.email) ?? /^(?:\d+\+)?([A-Za-z0-9-]+(?:\[bot\])?)@users\.noreply\.github\.com$/i.exec(canonical.email)?.[1];
     if (login) {
       this.logins.add(login);
       return login;
     }
-    this.names.add(canonical!.name);
-    return canonical!.name;
+    this.names.add(canonical.name);
+    return canonical.name;
   }
 
   /** Identities credited by name because no login is known for them. */

@@ -89,6 +89,7 @@ export async function runGenRelnotes(clients: RelnotesClients, input: RelnotesIn
   const changelog = input.changelog;
   if (changelog) {
     await clients.writes.perform({ method: 'WRITE', target: changelog.given, summary: `put the ${doc.version} section into ${changelog.given}` }, () =>
+      // eslint-disable-next-line @typescript-eslint/no-non-null-assertion -- the inputs refuse a changelog without a version before anything is read
       writeChangelog(changelog.real, section, doc.version!),
     );
   }

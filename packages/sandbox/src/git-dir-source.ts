@@ -67,7 +67,7 @@ class Pack {
 
   /** The index position of an object name, or -1. */
   find(sha: Buffer): number {
-    const first = sha[0]!;
+    const first = sha.readUInt8(0);
     let lo = first === 0 ? 0 : this.idx.readUInt32BE(8 + (first - 1) * 4);
     let hi = this.idx.readUInt32BE(8 + first * 4);
     while (lo < hi) {
@@ -103,27 +103,29 @@ class Pack {
     let hi = this.ends.length - 1;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (this.ends[mid]! <= offset) lo = mid + 1;
+      if ((this.ends[mid] ?? Infinity) <= offset) lo = mid + 1;
       else hi = mid;
     }
-    const length = this.ends[lo]! - offset;
+    const end = this.ends[lo];
+    if (end === undefined || end <= offset) throw new Error(`No object starts at offset ${offset} of pack ${this.number}.`);
+    const length = end - offset;
     if (length > this.scratch.length) this.scratch = Buffer.allocUnsafeSlow(Math.max(length, this.scratch.length * 2));
     const raw = this.scratch.subarray(0, length);
     readSync(this.fd, raw, 0, length, offset);
     let at = 0;
-    let byte = raw[at++]!;
+    let byte = raw.readUInt8(at++);
     const kind = (byte >> 4) & 7;
     let size = byte & 0x0f;
     for (let shift = 4; byte & 0x80; shift += 7) {
-      byte = raw[at++]!;
+      byte = raw.readUInt8(at++);
       size += (byte & 0x7f) * 2 ** shift;
     }
     let base: { offset: number } | { sha: Buffer } | undefined;
     if (kind === OFS_DELTA) {
-      byte = raw[at++]!;
+      byte = raw.readUInt8(at++);
       let distance = byte & 0x7f;
       while (byte & 0x80) {
-        byte = raw[at++]!;
+        byte = raw.readUInt8(at++);
         distance = (distance + 1) * 128 + (byte & 0x7f);
       }
       base = { offset: offset - distance };
@@ -165,7 +167,7 @@ function applyDelta(base: Buffer, delta: Buffer): Buffer {
     let shift = 0;
     let byte: number;
     do {
-      byte = delta[at++]!;
+      byte = delta.readUInt8(at++);
       value += (byte & 0x7f) * 2 ** shift;
       shift += 7;
     } while (byte & 0x80);
@@ -175,12 +177,12 @@ function applyDelta(base: Buffer, delta: Buffer): Buffer {
   const out = Buffer.allocUnsafe(varint());
   let written = 0;
   while (at < delta.length) {
-    const op = delta[at++]!;
+    const op = delta.readUInt8(at++);
     if (op & 0x80) {
       let offset = 0;
       let size = 0;
-      for (let bit = 0; bit < 4; bit++) if (op & (1 << bit)) offset += delta[at++]! * 2 ** (8 * bit);
-      for (let bit = 0; bit < 3; bit++) if (op & (16 << bit)) size += delta[at++]! * 2 ** (8 * bit);
+      for (let bit = 0; bit < 4; bit++) if (op & (1 << bit)) offset += delta.readUInt8(at++) * 2 ** (8 * bit);
+      for (let bit = 0; bit < 3; bit++) if (op & (16 << bit)) size += delta.readUInt8(at++) * 2 ** (8 * bit);
       if (size === 0) size = 0x10000;
       base.copy(out, written, offset, offset + size);
       written += size;

@@ -59,9 +59,8 @@ function mergedBranchCommits(repo: Repository, merged: Array<{ pr: PullRequest; 
   const byCommit = new Map<string, PullRequest[]>();
   for (const { pr, merge } of merged) {
     const seen = new Set<string>();
-    const stack = [merge.parents[1]!];
-    while (stack.length > 0) {
-      const sha = stack.pop()!;
+    const stack = merge.parents.slice(1, 2);
+    for (let sha = stack.pop(); sha !== undefined; sha = stack.pop()) {
       if (seen.has(sha) || mainline.has(sha)) continue;
       seen.add(sha);
       byCommit.set(sha, [...(byCommit.get(sha) ?? []), pr]);
@@ -229,7 +228,7 @@ export function pullRequestNode(ctx: GraphqlContext, repo: Repository, pr: PullR
       const head = ctx.state.repo(pr.headRepo);
       return head ? repositoryNode(ctx, head) : null;
     },
-    headRepositoryOwner: () => actor(ctx, pr.headRepo.split('/')[0]!),
+    headRepositoryOwner: () => actor(ctx, pr.headRepo.slice(0, pr.headRepo.indexOf('/'))),
     baseRepository: () => repositoryNode(ctx, repo),
     // The sandbox keeps no reviews.
     latestReviews: (args: Args) => connection([], args, () => ({})),

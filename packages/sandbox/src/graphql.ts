@@ -86,14 +86,14 @@ function searchIssues(ctx: GraphqlContext, args: Args): Node {
     else if (key === 'author')
       filters.push((pr) => pr.user.toLowerCase() === value.replace(/^app\//, '').toLowerCase() || pr.user.toLowerCase() === `${value.replace(/^app\//, '')}[bot]`.toLowerCase());
     else if (key === 'merged') {
-      const m = /^(<=|>=|<|>)?(.+)$/.exec(value)!;
-      const bound = Date.parse(m[2]!);
+      const m = /^(<=|>=|<|>)?(.+)$/.exec(value);
+      const bound = Date.parse(m?.[2] ?? '');
       if (Number.isNaN(bound)) throw new GraphQLError(`The sandbox cannot read the date in "${token}".`);
-      const op = m[1] ?? '=';
+      const op = m?.[1] ?? '=';
       filters.push((pr) => {
         if (!pr.mergedAt) return false;
         const at = Date.parse(pr.mergedAt);
-        return op === '<' ? at < bound : op === '<=' ? at <= bound : op === '>' ? at > bound : op === '>=' ? at >= bound : pr.mergedAt.startsWith(m[2]!);
+        return op === '<' ? at < bound : op === '<=' ? at <= bound : op === '>' ? at > bound : op === '>=' ? at >= bound : pr.mergedAt.startsWith(m?.[2] ?? '');
       });
     } else throw new GraphQLError(`The sandbox does not model the search qualifier "${token}".`);
   }

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { HttpError, Router, type RequestContext, type SandboxResponse } from './http.js';
 import { fullName, SandboxState, type Identity } from './model.js';
 import type { Urls } from './serialize.js';
@@ -19,6 +19,9 @@ import { normaliseAssetName, registerReleaseRoutes, registerUploadRoutes } from 
 import { executeGraphql } from './graphql.js';
 import { nowIso } from './model.js';
 import { dumpState } from './dump.js';
+import { RateBuckets, rateHeaders } from './rate-buckets.js';
+import { parseJson, readBody, send, sleep } from './server-io.js';
+import { fingerprint, type RequestLogEntry, type ResponseRecord } from './request-log.js';
 
 export interface SandboxOptions {
   host?: string;
@@ -36,49 +39,6 @@ export interface SandboxOptions {
   onResponse?: (record: ResponseRecord) => void;
 }
 
-export interface ResponseRecord {
-  server: 'api' | 'uploads' | 'graphql';
-  method: string;
-  /** The matched route template (OpenAPI path), or undefined for 404s and control calls. */
-  route: string | undefined;
-  path: string;
-  status: number;
-  body: unknown;
-  /** True when the answer was raw bytes (downloads), not JSON. */
-  raw: boolean;
-  requestBody: unknown;
-}
-
-export interface RequestLogEntry {
-  server: 'api' | 'uploads' | 'graphql';
-  method: string;
-  path: string;
-  route: string | undefined;
-  status: number;
-  /** Who sent it (login), and which token: a fingerprint, never the token, since the log is served over HTTP and dumped. */
-  login: string | undefined;
-  token: string | undefined;
-  ms: number;
-  /** When the request arrived (epoch ms), to tell concurrent requests from sequential ones. */
-  at: number;
-  fault?: string;
-}
-
-interface Bucket {
-  limit: number;
-  used: number;
-  reset: number;
-}
-
-const WINDOW_SECONDS = 3600;
-
-/** `ghp_…1a2b3c4d`: the token's kind and a hash, enough to tell two tokens apart in a log. */
-export function fingerprint(token: string | undefined): string | undefined {
-  if (token === undefined) return undefined;
-  const kind = /^(gh[opsu]_|github_pat_)/.exec(token)?.[1] ?? (looksLikeJwt(token) ? 'jwt:' : '');
-  return `${kind}…${createHash('sha256').update(token).digest('hex').slice(0, 8)}`;
-}
-
 export class Sandbox {
   readonly state = new SandboxState();
   readonly faults = new FaultInjector();
@@ -90,7 +50,7 @@ export class Sandbox {
   private readonly uploads: Server;
   private readonly apiRouter = new Router();
   private readonly uploadRouter = new Router();
-  private readonly buckets = new Map<string, Bucket>();
+  private readonly buckets = new RateBuckets();
   private readonly sockets = new Set<Socket>();
   private readonly options: SandboxOptions;
 
@@ -206,32 +166,10 @@ export class Sandbox {
     return { identity, token, bad: identity === undefined };
   }
 
-  private bucket(key: string, limit: number): Bucket {
-    const now = Math.floor(Date.now() / 1000);
-    let bucket = this.buckets.get(key);
-    if (!bucket || bucket.reset <= now) {
-      bucket = { limit, used: 0, reset: now + WINDOW_SECONDS };
-      this.buckets.set(key, bucket);
-    }
-    return bucket;
-  }
-
   /** What GET /rate_limit reports for one resource of a token, without spending any of it. */
   private bucketView(resource: 'core' | 'graphql' | 'search', token: string | undefined): { limit: number; used: number; remaining: number; reset: number } {
     const identity = token ? this.state.identities.get(token) : undefined;
-    const limit = resource === 'search' ? 30 : (identity?.rateLimit ?? (identity ? (this.options.rateLimit ?? 5000) : 60));
-    const bucket = this.buckets.get(`${resource}:${token ?? 'anon'}`) ?? { limit, used: 0, reset: Math.floor(Date.now() / 1000) + WINDOW_SECONDS };
-    return { limit: bucket.limit, used: bucket.used, remaining: Math.max(0, bucket.limit - bucket.used), reset: bucket.reset };
-  }
-
-  private rateHeaders(bucket: Bucket, resource: string): Record<string, string> {
-    return {
-      'x-ratelimit-limit': String(bucket.limit),
-      'x-ratelimit-remaining': String(Math.max(0, bucket.limit - bucket.used)),
-      'x-ratelimit-used': String(bucket.used),
-      'x-ratelimit-reset': String(bucket.reset),
-      'x-ratelimit-resource': resource,
-    };
+    return this.buckets.view(resource, token, resource === 'search' ? 30 : (identity?.rateLimit ?? (identity ? (this.options.rateLimit ?? 5000) : 60)));
   }
 
   private async handle(server: 'api' | 'uploads', req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -253,12 +191,11 @@ export class Sandbox {
     if (this.latencyMs > 0) await sleep(this.latencyMs);
     const limit = identity?.rateLimit ?? (identity ? (this.options.rateLimit ?? 5000) : 60);
     const resource = kind === 'graphql' ? 'graphql' : 'core';
-    // Every anonymous caller is on loopback, so they share one bucket, which GET /rate_limit reports.
-    const bucket = this.bucket(`${resource}:${token ?? 'anon'}`, limit);
+    const bucket = this.buckets.take(resource, token, limit);
     // "Accessing this endpoint does not count against your REST API rate limit." (docs.github.com/rest/rate-limit)
     if (!(method === 'GET' && url.pathname === '/rate_limit')) bucket.used += 1;
     const headers: Record<string, string> = {
-      ...this.rateHeaders(bucket, resource),
+      ...rateHeaders(bucket, resource),
       'x-github-request-id': randomUUID().toUpperCase().slice(0, 23),
       'x-github-api-version-selected': '2022-11-28',
       'access-control-allow-origin': '*',
@@ -440,47 +377,6 @@ export class Sandbox {
     if (method === 'GET' && path === '/app-key') return { status: 200, body: { app_id: SANDBOX_APP_ID, private_key: this.appPrivateKey() } };
     return { status: 404, body: { message: `unknown sandbox control ${method} ${path}` } };
   }
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
-function parseJson(req: IncomingMessage, raw: Buffer, server: string): unknown {
-  if (server === 'uploads' || raw.length === 0) return undefined;
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    if (String(req.headers['content-type'] ?? '').includes('json')) throw new HttpError(400, 'Problems parsing JSON');
-    return undefined;
-  }
-}
-
-function send(res: ServerResponse, answer: SandboxResponse, headers: Record<string, string>): void {
-  if (res.destroyed) return;
-  const all: Record<string, string> = { ...headers, ...(answer.headers ?? {}) };
-  if (answer.raw) {
-    res.writeHead(answer.status, { 'content-type': 'application/octet-stream', ...all, 'content-length': String(answer.raw.length) });
-    res.end(answer.raw);
-    return;
-  }
-  if (answer.status === 204 || answer.body === undefined) {
-    res.writeHead(answer.status, all);
-    res.end();
-    return;
-  }
-  const text = JSON.stringify(answer.body);
-  res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', ...all, 'content-length': String(Buffer.byteLength(text)) });
-  res.end(text);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {

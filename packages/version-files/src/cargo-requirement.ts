@@ -18,7 +18,7 @@ function parseComparators(requirement: string): Comparator[] | undefined {
     }
     const m = /^(\^|~|=|>=|>|<=|<)?\s*(\d+(?:\.(?:\d+|\*))?(?:\.(?:\d+|\*))?(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?)$/.exec(part);
     if (!m) return undefined;
-    comparators.push({ op: (m[1] ?? '') as Comparator['op'], version: m[2]! });
+    comparators.push({ op: (m[1] ?? '') as Comparator['op'], version: m[2] ?? '' });
   }
   return comparators;
 }
@@ -58,7 +58,9 @@ export type DependentVersion = 'upgrade' | 'fix';
  */
 function rewritten(requirement: string, comparators: Comparator[], version: string): string {
   if (comparators.some((c) => ['>', '>=', '<', '<='].includes(c.op))) return requirement;
-  const v = semver.parse(version)!;
+  const v = semver.parse(version);
+  // The caller checked the version; a comparator list cannot be rewritten to something not semver.
+  if (!v) return requirement;
   const pre = v.prerelease.length ? `-${v.prerelease.join('.')}` : '';
   const text = comparators
     .map((c) => {
@@ -86,7 +88,7 @@ export function updatedRequirement(requirement: string, version: string, where: 
       input: 'files',
     });
   if (satisfied && policy === 'fix') return requirement;
-  const next = rewritten(trimmed, parseComparators(trimmed)!, version);
+  const next = rewritten(trimmed, parseComparators(trimmed) ?? [], version);
   if (next === trimmed) {
     if (satisfied) return requirement;
     throw new UserError(

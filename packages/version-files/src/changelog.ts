@@ -28,7 +28,7 @@ export function matchChangelog(source: SourceText, selector: Extract<Selector, {
     );
   }
   let blockEnd = headingIndex;
-  while (blockEnd < lines.length && lines[blockEnd]!.trim() !== '') blockEnd++;
+  while (blockEnd < lines.length && (lines[blockEnd] ?? '').trim() !== '') blockEnd++;
   const block = lines.slice(headingIndex, blockEnd);
   const atx = /^(#{1,6})\s/.exec(heading);
   const template = selector.template ?? (atx ? `${atx[1]} [{version}] - {date}` : '{version} / {date}');

@@ -28,7 +28,7 @@ export function parseKeyPath(text: string, where: string): KeyStep[] {
     );
   };
   const readQuoted = (): string => {
-    const quote = text[i]!;
+    const quote = text[i];
     let value = '';
     i++;
     while (i < text.length && text[i] !== quote) {
@@ -41,7 +41,7 @@ export function parseKeyPath(text: string, where: string): KeyStep[] {
     return value;
   };
   while (i < text.length) {
-    const c = text[i]!;
+    const c = text[i] ?? '';
     if (c === '.') {
       if (i === 0 || text[i + 1] === undefined || text[i + 1] === '.') fail('has an empty key');
       i++;
@@ -74,7 +74,7 @@ export function parseKeyPath(text: string, where: string): KeyStep[] {
       continue;
     }
     let name = '';
-    while (i < text.length && !'.[]"\''.includes(text[i]!)) name += text[i++];
+    while (i < text.length && !'.[]"\''.includes(text[i] ?? '')) name += text[i++];
     name = name.trim();
     if (!name) fail('has an empty key');
     steps.push(name === '*' ? { type: 'any' } : { type: 'key', name });
@@ -134,9 +134,11 @@ export function resolveKeyPath(root: TreeNode, steps: KeyStep[]): KeyMatch[] {
           if (node.kind === 'map') for (const [k, v] of node.entries) next.push({ node: v, path: join(path, k) });
           if (node.kind === 'seq') node.items.forEach((v, n) => next.push({ node: v, path: `${path}[${n}]` }));
           break;
-        case 'index':
-          if (node.kind === 'seq' && node.items[step.index]) next.push({ node: node.items[step.index]!, path: `${path}[${step.index}]` });
+        case 'index': {
+          const item = node.kind === 'seq' ? node.items[step.index] : undefined;
+          if (item) next.push({ node: item, path: `${path}[${step.index}]` });
           break;
+        }
         case 'filter':
           if (node.kind === 'seq') node.items.forEach((v, n) => matchesFilter(v, step.key, step.value) && next.push({ node: v, path: `${path}[${n}]` }));
           else if (matchesFilter(node, step.key, step.value)) next.push({ node, path });

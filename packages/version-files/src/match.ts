@@ -199,7 +199,7 @@ function matchImage(file: ParsedFile, selector: Extract<Selector, { kind: 'image
   for (const repository of names) {
     const pattern = new RegExp(`(?<![\\w./-])${escapeRegex(repository)}:(${TAG})(${DIGEST})?(?![\\w.-])`, 'gd');
     for (const { match: m, offset } of scan(file, pattern)) {
-      const tag = m[1]!;
+      const tag = m[1] ?? '';
       if (selector.branch !== undefined && !refMoves(tag, selector.branch, context)) continue;
       const start = offset + m.index;
       const end = start + m[0].length;
@@ -220,11 +220,14 @@ function matchImage(file: ParsedFile, selector: Extract<Selector, { kind: 'image
   return matches;
 }
 
+/** Where a group matched; every regex here is built with the `d` flag, so `indices` is there. */
+function span(m: RegExpExecArray, group: number | 'version'): [number, number] | undefined {
+  return typeof group === 'number' ? m.indices?.[group] : m.indices?.groups?.[group];
+}
+
 function groupSpan(m: RegExpExecArray): { start: number; end: number; text: string } {
-  const indices = m.indices!;
-  const named = indices.groups?.version;
-  const pair = named ?? indices[1] ?? indices[0]!;
-  return { start: pair[0], end: pair[1], text: m.groups?.version ?? m[1] ?? m[0] };
+  const [start, end] = span(m, 'version') ?? span(m, 1) ?? span(m, 0) ?? [m.index, m.index + m[0].length];
+  return { start, end, text: m.groups?.version ?? m[1] ?? m[0] };
 }
 
 function matchRegex(file: ParsedFile, selector: Extract<Selector, { kind: 'regex' }>): Match[] {
@@ -315,9 +318,11 @@ function matchLinks(file: ParsedFile, selector: Extract<Selector, { kind: 'links
   const matches: Match[] = [];
   for (const source of patterns) {
     for (const { match: m, offset } of scan(file, new RegExp(source, 'gid'))) {
-      const start = offset + m.indices![1]![0];
-      const end = offset + m.indices![1]![1];
-      const current = m[1]!;
+      const group = span(m, 1);
+      if (!group) continue;
+      const start = offset + group[0];
+      const end = offset + group[1];
+      const current = m[1] ?? '';
       // Links to older releases (changelogs, upgrade notes) are history and stay as they are.
       if (selector.branch !== undefined ? !refMoves(current, selector.branch, context) : context.previous !== undefined && VERSION_TOKEN.exec(current)?.[0] !== context.previous) continue;
       matches.push(valueMatch(file, selector, { start, end, withinScalar: true }, current, atLine, '{tag}'));
@@ -334,7 +339,7 @@ function matchCrate(file: ParsedFile, selector: Extract<Selector, { kind: 'crate
     const fence = /^([ \t]*)(```+|~~~+)[ \t]*toml[^\n]*\n([\s\S]*?)^\1\2[ \t]*$/gm;
     for (const m of file.source.text.matchAll(fence)) {
       const bodyStart = m.index + m[0].indexOf('\n') + 1;
-      const tree = parseTomlSnippet(m[3]!, bodyStart, at(file, bodyStart));
+      const tree = parseTomlSnippet(m[3] ?? '', bodyStart, at(file, bodyStart));
       if (tree) trees.push(tree);
     }
   }
@@ -357,7 +362,8 @@ function matchCrate(file: ParsedFile, selector: Extract<Selector, { kind: 'crate
 
 /** Why a selector found nothing, with what the files do contain where that helps. */
 export function noMatchError(selector: Selector, files: ParsedFile[], pattern: string): UserError {
-  const where = files.length === 1 ? files[0]!.source.path : `${files.length} files matching ${pattern}`;
+  const [only] = files;
+  const where = files.length === 1 && only ? only.source.path : `${files.length} files matching ${pattern}`;
   if (selector.kind === 'key' || selector.kind === 'requirement') {
     const near = new Set(files.slice(0, 5).flatMap((f) => f.structured().flatMap((t) => existingKeysNear(t, selector.path))));
     return new UserError(

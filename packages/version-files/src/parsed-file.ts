@@ -81,7 +81,7 @@ export function* scan(file: ParsedFile, pattern: RegExp): Generator<{ match: Reg
     let high = ranges.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (ranges[mid]!.start <= start) low = mid;
+      if ((ranges[mid]?.start ?? Infinity) <= start) low = mid;
       else high = mid - 1;
     }
     const range = ranges[low];

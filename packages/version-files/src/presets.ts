@@ -74,7 +74,7 @@ function rustRegex(search: string, where: string): RegExp {
   let source = search;
   let flags = 'gd';
   for (let m = /^\(\?([imsx]+)\)/.exec(source); m; m = /^\(\?([imsx]+)\)/.exec(source)) {
-    flags += m[1]!.replace(/x/g, '');
+    flags += (m[1] ?? '').replace(/x/g, '');
     source = source.slice(m[0].length);
   }
   try {
@@ -232,21 +232,30 @@ function extending(base: PresetExpander, data: PresetData): PresetExpander {
 const BASE_PRESETS: Record<string, PresetExpander> = { 'cargo-workspace': cargoWorkspace };
 const DYNAMIC_PRESETS: Record<string, PresetExpander> = {
   ...BASE_PRESETS,
-  ...Object.fromEntries(PRESETS.filter((p) => p.extends !== undefined).map((p) => [p.name, extending(BASE_PRESETS[p.extends!]!, p)])),
+  ...Object.fromEntries(
+    PRESETS.flatMap((p) => {
+      if (p.extends === undefined) return [];
+      const base = BASE_PRESETS[p.extends];
+      if (!base) throw new Error(`Preset ${p.name} extends ${p.extends}, which is not a base preset.`);
+      return [[p.name, extending(base, p)]];
+    }),
+  ),
 };
 
 export const PRESET_NAMES = [...STATIC_PRESETS.keys(), ...Object.keys(DYNAMIC_PRESETS)].sort();
 
+function unknownPreset(name: string): UserError {
+  return new UserError(`Input \`preset\` names "${name}", which is not a preset.`, `Use one of ${PRESET_NAMES.join(', ')}, or list the files in \`files\`.`, { input: 'preset' });
+}
+
 export function checkPresetNames(names: string[]): void {
-  for (const name of names) {
-    if (!PRESET_NAMES.includes(name)) {
-      throw new UserError(`Input \`preset\` names "${name}", which is not a preset.`, `Use one of ${PRESET_NAMES.join(', ')}, or list the files in \`files\`.`, { input: 'preset' });
-    }
-  }
+  for (const name of names) if (!PRESET_NAMES.includes(name)) throw unknownPreset(name);
 }
 
 export async function expandPreset(source: FileSource, name: string): Promise<ExpandedPreset> {
-  checkPresetNames([name]);
   const text = STATIC_PRESETS.get(name);
-  return text !== undefined ? { entries: parseSpec(text, `preset ${name}`), notes: [] } : DYNAMIC_PRESETS[name]!(source);
+  if (text !== undefined) return { entries: parseSpec(text, `preset ${name}`), notes: [] };
+  const expand = DYNAMIC_PRESETS[name];
+  if (!expand) throw unknownPreset(name);
+  return expand(source);
 }

@@ -66,7 +66,7 @@ async function currentSource(clients: BumpClients, input: BumpInputs): Promise<C
     case 'spec':
       return input.currentFrom;
     case 'tag': {
-      const { rest } = clients.github(input.token!);
+      const { rest } = clients.github(input.token ?? '');
       const found = await highestTag(rest, input.owner, input.repo, input.tagPrefix);
       return { kind: 'value', version: found?.version, label: found ? `tag ${found.tag}` : `tags ${input.tagPrefix}X.Y.Z (none found)` };
     }
@@ -121,7 +121,7 @@ export async function runBumpVersionFiles(clients: BumpClients, input: BumpInput
         { input: 'expected-head-sha' },
       );
     }
-    github = clients.github(input.token!);
+    github = clients.github(input.token ?? '');
     target = input.commit === 'branch' ? input.branch : input.base;
     if (!target) {
       const { data } = await github.rest.rest.repos.get({ owner: input.owner, repo: input.repo });

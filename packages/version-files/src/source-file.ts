@@ -43,10 +43,10 @@ export function lineColumn(text: string, offset: number): { line: number; column
   let high = starts.length - 1;
   while (low < high) {
     const mid = (low + high + 1) >> 1;
-    if (starts[mid]! <= at) low = mid;
+    if ((starts[mid] ?? Infinity) <= at) low = mid;
     else high = mid - 1;
   }
-  return { line: low + 1, column: at - starts[low]! + 1 };
+  return { line: low + 1, column: at - (starts[low] ?? 0) + 1 };
 }
 
 export function syntaxError(path: string, format: string, line: number, column: number, message: string): UserError {

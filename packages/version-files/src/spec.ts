@@ -67,7 +67,7 @@ export function splitSelectors(text: string, origin: string): string[] {
   let depth = 0;
   let inRegex = false;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text[i] ?? '';
     if (inRegex) {
       current += c;
       if (c === '\\') current += text[++i] ?? '';
@@ -99,7 +99,7 @@ export function splitSelectors(text: string, origin: string): string[] {
 function unquote(value: string): string {
   const m = /^(["'])(.*)\1$/s.exec(value.trim());
   if (!m) return value.trim();
-  return m[1] === '"' ? (JSON.parse(`"${m[2]!}"`) as string) : m[2]!;
+  return m[1] === '"' ? (JSON.parse(`"${m[2] ?? ''}"`) as string) : (m[2] ?? '');
 }
 
 /** `name?=template` → name, optional, template. The `=` is the first one outside brackets and quotes. */
@@ -107,7 +107,7 @@ function splitTemplate(text: string): { head: string; optional: boolean; templat
   let depth = 0;
   let quote: string | undefined;
   for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
+    const c = text[i] ?? '';
     if (quote) {
       if (c === quote) quote = undefined;
       continue;
@@ -143,8 +143,7 @@ function parseRegex(text: string, origin: string): { pattern: RegExp; rest: stri
     source += body[i++] ?? '';
   }
   if (body[i] !== '/') throw specError(origin, `\`${text}\`: the pattern has no closing slash.`);
-  const flagMatch = /^[a-z]*/.exec(body.slice(i + 1))!;
-  const flags = flagMatch[0];
+  const flags = /^[a-z]*/.exec(body.slice(i + 1))?.[0] ?? '';
   if (/[^imsu]/.test(flags)) throw specError(origin, `\`${text}\`: regex flags may be i, m, s or u (every match is replaced, so g is implied).`);
   let pattern: RegExp;
   try {
@@ -186,15 +185,15 @@ function parseSelector(text: string, origin: string): Selector {
       const m = /^\s*->\s*("(?:[^"\\]|\\.)*"|'[^']*')$/.exec(rest);
       if (!m) throw specError(origin, `\`${text}\`: write a replacement as replace /REGEX/ -> "TEXT" ($1 for a group, {version}, {previous}, {date} for the release).`);
       const optional = text.startsWith('replace?');
-      const replacement = unquote(m[1]!);
+      const replacement = unquote(m[1] ?? '');
       return { kind: 'replace', pattern, replacement, placeholders: 'relkit', crate: '', min: optional ? 0 : 1, max: undefined, prerelease: true, optional, text };
     }
     case 'literal': {
       const m = /^literal(\?)?\s+("(?:[^"\\]|\\.)*"|'[^']*')\s*->\s*("(?:[^"\\]|\\.)*"|'[^']*')$/.exec(text);
       if (!m) throw specError(origin, `\`${text}\`: write a literal edit as literal "old text" -> "new text".`);
-      const from = unquote(m[2]!);
+      const from = unquote(m[2] ?? '');
       if (!from) throw specError(origin, `\`${text}\`: the text to replace is empty.`);
-      return { kind: 'literal', from, to: unquote(m[3]!), optional: m[1] === '?', text };
+      return { kind: 'literal', from, to: unquote(m[3] ?? ''), optional: m[1] === '?', text };
     }
     case 'links': {
       const split = splitTemplate(text);

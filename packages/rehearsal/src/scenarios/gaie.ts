@@ -1,5 +1,5 @@
 import { promoterBot, promoterRepo } from './promoter.js';
-import { day, pr, type Scenario } from '../scenario.js';
+import { commitOf, day, pr, type Scenario } from '../scenario.js';
 
 const GAIE_MANIFEST = 'registry.k8s.io/images/k8s-staging-gateway-api-inference-extension/images.yaml';
 
@@ -43,7 +43,7 @@ export function gaie(): Scenario {
           { id: 'rc0', message: 'Updates artifacts for v1.2.0-rc.0 release', author: 'k8s-release', date: day(1), files: { 'config/manifests/epp.yaml': manifest } },
           ...prs.map((p) => p.commit),
         ],
-        branches: { main: 'rc0', 'release-1.2': prs[0]!.commit.id },
+        branches: { main: 'rc0', 'release-1.2': commitOf(prs, 0) },
         tags: { 'v1.1.0': 'v110', 'v1.2.0-rc.0': 'rc0' },
         releases: [
           { tag: 'v1.1.0', name: 'v1.1.0', body: 'v1.1.0', target: 'v110' },

@@ -1,5 +1,5 @@
 import { PROMOTER_MANIFEST, promoterBot, promoterRepo } from './promoter.js';
-import { day, pr, type Scenario } from '../scenario.js';
+import { commitOf, day, pr, type Scenario } from '../scenario.js';
 
 export function kubernetes(): Scenario {
   const bot = promoterBot('example-bot');
@@ -43,7 +43,7 @@ export function kubernetes(): Scenario {
           },
           ...prs.map((p) => p.commit),
         ],
-        branches: { main: 'v1313', 'release-1.31': prs[1]!.commit.id },
+        branches: { main: 'v1313', 'release-1.31': commitOf(prs, 1) },
         tags: { 'v1.31.3': 'v1313' },
         releases: [{ tag: 'v1.31.3', name: 'v1.31.3', body: 'v1.31.3', target: 'v1313' }],
         pulls: prs.map((p) => p.pull),

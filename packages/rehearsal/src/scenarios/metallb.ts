@@ -1,4 +1,4 @@
-import { day, pr, type Scenario } from '../scenario.js';
+import { commitOf, day, pr, type Scenario } from '../scenario.js';
 
 export function metallb(): Scenario {
   const onMain = [
@@ -58,7 +58,7 @@ export function metallb(): Scenario {
           { ...backport.commit, parents: ['v0148'] },
           { ...fix.commit, parents: [backport.commit.id] },
         ],
-        branches: { main: onMain[1]!.commit.id, 'v0.14': fix.commit.id, 'live-website': 'v0148' },
+        branches: { main: commitOf(onMain, 1), 'v0.14': fix.commit.id, 'live-website': 'v0148' },
         tags: { 'v0.14.8': 'v0148' },
         releases: [{ tag: 'v0.14.8', name: 'v0.14.8', body: 'MetalLB v0.14.8', target: 'v0148' }],
         pulls: [...onMain, backport, fix].map((p) => p.pull),

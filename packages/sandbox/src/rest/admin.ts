@@ -1,6 +1,6 @@
 import { HttpError, missingField, notFound, paginate, requireBody, validationFailed, type Router } from '../http.js';
 import { fullName, nowIso, type BypassActor, type Protection, type Ruleset, type RulesetRule } from '../model.js';
-import * as json from '../serialize.js';
+import { protection as protectionJson, ruleset as rulesetJson } from '../serialize-rules.js';
 import { requireAdmin, rulesetApplies } from '../rules.js';
 
 /** The GitHub Actions app: what GITHUB_TOKEN authenticates as. It can never bypass a ruleset. */
@@ -125,7 +125,7 @@ export function registerAdminRoutes(router: Router): void {
     const branch = ctx.params.branch as string;
     const protection = repo.protections.get(branch);
     if (!protection) throw new HttpError(404, 'Branch not protected', { documentation_url: 'https://docs.github.com/rest/branches/branch-protection#get-branch-protection' });
-    return { status: 200, body: json.protection(ctx.state, ctx.urls, repo, branch, protection) };
+    return { status: 200, body: protectionJson(ctx.state, ctx.urls, repo, branch, protection) };
   });
   router.add('PUT', '/repos/{owner}/{repo}/branches/{branch}/protection', (ctx) => {
     const repo = ctx.repo();
@@ -135,7 +135,7 @@ export function registerAdminRoutes(router: Router): void {
     // required_signatures has its own endpoint: a PUT of the rest leaves it as it was.
     const protection = { ...parseProtection(requireBody(ctx)), requiredSignatures: repo.protections.get(branch)?.requiredSignatures ?? false };
     repo.protections.set(branch, protection);
-    return { status: 200, body: json.protection(ctx.state, ctx.urls, repo, branch, protection) };
+    return { status: 200, body: protectionJson(ctx.state, ctx.urls, repo, branch, protection) };
   });
   router.add('DELETE', '/repos/{owner}/{repo}/branches/{branch}/protection', (ctx) => {
     const repo = ctx.repo();
@@ -148,13 +148,13 @@ export function registerAdminRoutes(router: Router): void {
   router.add('GET', '/repos/{owner}/{repo}/rulesets', (ctx) => {
     const repo = ctx.repo();
     const page = paginate(ctx, repo.rulesets, `/repos/${fullName(repo)}/rulesets`);
-    return { status: 200, body: page.items.map((r) => json.ruleset(ctx.urls, repo, r, false)), headers: page.headers };
+    return { status: 200, body: page.items.map((r) => rulesetJson(ctx.urls, repo, r, false)), headers: page.headers };
   });
   router.add('GET', '/repos/{owner}/{repo}/rulesets/{ruleset_id}', (ctx) => {
     const repo = ctx.repo();
     const found = repo.rulesets.find((r) => r.id === Number(ctx.params.ruleset_id));
     if (!found) throw notFound();
-    return { status: 200, body: json.ruleset(ctx.urls, repo, found, true) };
+    return { status: 200, body: rulesetJson(ctx.urls, repo, found, true) };
   });
   router.add('POST', '/repos/{owner}/{repo}/rulesets', (ctx) => {
     const repo = ctx.repo();
@@ -163,7 +163,7 @@ export function registerAdminRoutes(router: Router): void {
     const now = nowIso();
     const created: Ruleset = { id: ctx.state.id(), ...parsed, createdAt: now, updatedAt: now };
     repo.rulesets.push(created);
-    return { status: 201, body: json.ruleset(ctx.urls, repo, created, true) };
+    return { status: 201, body: rulesetJson(ctx.urls, repo, created, true) };
   });
   router.add('PUT', '/repos/{owner}/{repo}/rulesets/{ruleset_id}', (ctx) => {
     const repo = ctx.repo();
@@ -173,7 +173,7 @@ export function registerAdminRoutes(router: Router): void {
     if (!existing) throw notFound();
     const updated: Ruleset = { ...existing, ...parseRuleset(requireBody(ctx), existing, repo.rulesets), updatedAt: nowIso() };
     repo.rulesets[index] = updated;
-    return { status: 200, body: json.ruleset(ctx.urls, repo, updated, true) };
+    return { status: 200, body: rulesetJson(ctx.urls, repo, updated, true) };
   });
   router.add('DELETE', '/repos/{owner}/{repo}/rulesets/{ruleset_id}', (ctx) => {
     const repo = ctx.repo();

@@ -79,9 +79,11 @@ export function verifyAppJwt(state: SandboxState, token: string): Identity {
   return { ...app, token, jwt: true, permissions: {} };
 }
 
-function requireJwt(ctx: RequestContext): Identity {
-  if (!ctx.identity?.jwt) throw new HttpError(401, 'A JSON web token could not be decoded');
-  return ctx.identity;
+/** The App a JSON web token speaks for (only an App's key signs one). */
+function requireJwt(ctx: RequestContext): Identity & { appId: number } {
+  const identity = ctx.identity;
+  if (!identity?.jwt || identity.appId === undefined) throw new HttpError(401, 'A JSON web token could not be decoded');
+  return { ...identity, appId: identity.appId };
 }
 
 const installations = new WeakMap<SandboxState, Map<number, { appId: number; account: string }>>();
@@ -95,10 +97,10 @@ function installationId(state: SandboxState, appId: number, account: string): nu
   return id;
 }
 
-function installation(ctx: RequestContext, app: Identity, accountLogin: string): Record<string, unknown> {
+function installation(ctx: RequestContext, app: Identity & { appId: number }, accountLogin: string): Record<string, unknown> {
   const account = ctx.state.findAccount(accountLogin);
   if (!account) throw notFound();
-  const id = installationId(ctx.state, app.appId!, account.login);
+  const id = installationId(ctx.state, app.appId, account.login);
   return {
     id,
     account: json.account(ctx.urls, account),
@@ -110,7 +112,7 @@ function installation(ctx: RequestContext, app: Identity, accountLogin: string):
     app_slug: app.appSlug ?? app.account.login.replace(/\[bot\]$/, ''),
     target_id: account.id,
     target_type: account.type === 'Organization' ? 'Organization' : 'User',
-    permissions: appIdentity(ctx.state, app.appId!)?.permissions ?? {},
+    permissions: appIdentity(ctx.state, app.appId)?.permissions ?? {},
     events: [],
     created_at: '2020-01-01T00:00:00Z',
     updated_at: '2020-01-01T00:00:00Z',
@@ -125,19 +127,20 @@ function installation(ctx: RequestContext, app: Identity, accountLogin: string):
 export function registerAppRoutes(router: Router): void {
   router.add('GET', '/repos/{owner}/{repo}/installation', (ctx) => {
     const app = requireJwt(ctx);
-    const repo = ctx.state.repo(ctx.params.owner!, ctx.params.repo);
+    const repo = ctx.state.repo(ctx.params.owner ?? '', ctx.params.repo);
     if (!repo) throw notFound();
     return { status: 200, body: installation(ctx, app, repo.owner.login) };
   });
-  router.add('GET', '/users/{username}/installation', (ctx) => ({ status: 200, body: installation(ctx, requireJwt(ctx), ctx.params.username!) }));
-  router.add('GET', '/orgs/{org}/installation', (ctx) => ({ status: 200, body: installation(ctx, requireJwt(ctx), ctx.params.org!) }));
+  router.add('GET', '/users/{username}/installation', (ctx) => ({ status: 200, body: installation(ctx, requireJwt(ctx), ctx.params.username ?? '') }));
+  router.add('GET', '/orgs/{org}/installation', (ctx) => ({ status: 200, body: installation(ctx, requireJwt(ctx), ctx.params.org ?? '') }));
 
   router.add('POST', '/app/installations/{installation_id}/access_tokens', (ctx) => {
     const app = requireJwt(ctx);
     const target = installations.get(ctx.state)?.get(Number(ctx.params.installation_id));
     if (!target || target.appId !== app.appId) throw notFound();
     const body = (ctx.body ?? {}) as { repositories?: string[]; permissions?: Record<string, 'read' | 'write'> };
-    const installed = appIdentity(ctx.state, app.appId)!;
+    const installed = appIdentity(ctx.state, app.appId);
+    if (!installed) throw notFound();
     const granted = installed.permissions ?? {};
     const permissions = body.permissions ?? granted;
     for (const [name, level] of Object.entries(permissions)) {

@@ -4,6 +4,7 @@ import { pack } from 'tar-stream';
 import { ZipFile } from 'yazl';
 import { HttpError, type Router } from '../http.js';
 import type { Repository } from '../model.js';
+import type { Commit } from '../git-objects.js';
 import { resolveCommitish } from '../repo-ops.js';
 
 interface ArchiveEntry {
@@ -44,7 +45,7 @@ function collect(): { push: (chunk: Uint8Array) => void; result: () => Buffer } 
  * extraction ignores). One request gives a whole checkout, which is how actions/checkout fetches a
  * repository when git is not used.
  */
-async function tarball(repo: Repository, sha: string, top: string): Promise<Buffer> {
+async function tarball(repo: Repository, commit: Commit, top: string): Promise<Buffer> {
   const archive = pack();
   const gzip = createGzip();
   const out = collect();
@@ -55,7 +56,6 @@ async function tarball(repo: Repository, sha: string, top: string): Promise<Buff
     archive.on('error', reject);
   });
   archive.pipe(gzip);
-  const commit = repo.objects.commit(sha)!;
   const mtime = new Date(commit.committer.time * 1000);
   // Each entry waits for the previous one to be written: tar-stream queues entries added at once,
   // which held the whole uncompressed tree in memory.
@@ -82,8 +82,7 @@ const ZIP_MODE = { directory: 0o40755, file: 0o100644, executable: 0o100755, sym
  * A commit's tree as GitHub's zipball (`git archive --format=zip`): the same top folder, deflated
  * files, Unix modes and symlinks (stored as their target).
  */
-async function zipball(repo: Repository, sha: string, top: string): Promise<Buffer> {
-  const commit = repo.objects.commit(sha)!;
+async function zipball(repo: Repository, commit: Commit, top: string): Promise<Buffer> {
   const mtime = new Date(commit.committer.time * 1000);
   const zip = new ZipFile();
   const out = collect();
@@ -115,9 +114,10 @@ export function registerArchiveRoutes(router: Router): void {
         const repo = ctx.repo();
         const ref = ctx.params.ref ?? repo.defaultBranch;
         const sha = resolveCommitish(repo, ref);
-        if (!sha || !repo.objects.commit(sha)) throw new HttpError(404, 'Not Found');
+        const commit = sha ? repo.objects.commit(sha) : undefined;
+        if (!sha || !commit) throw new HttpError(404, 'Not Found');
         const top = `${repo.owner.login}-${repo.name}-${sha.slice(0, 7)}`;
-        return { status: 200, raw: await build(repo, sha, top), headers: { 'content-type': type, 'content-disposition': `attachment; filename=${top}.${extension}` } };
+        return { status: 200, raw: await build(repo, commit, top), headers: { 'content-type': type, 'content-disposition': `attachment; filename=${top}.${extension}` } };
       });
     }
   }

@@ -1,6 +1,7 @@
 import { HttpError, missingField, notFound, paginate, requireBody, validationFailed, type RequestContext, type Router } from '../http.js';
 import { fullName, nowIso, type PullRequest, type Repository } from '../model.js';
 import * as json from '../serialize.js';
+import { pullRequest as pullRequestJson } from '../serialize-pulls.js';
 import { refreshPull, setRef, signatureFor, webFlowSignature, WEB_FLOW_SIGNATURE } from '../repo-ops.js';
 import { requireWrite } from '../rules.js';
 
@@ -67,7 +68,7 @@ export function registerPullRoutes(router: Router): void {
       maintainerCanModify: body.maintainer_can_modify ?? true,
     };
     repo.pulls.push(pr);
-    return { status: 201, body: json.pullRequest(ctx.state, ctx.urls, repo, pr, true) };
+    return { status: 201, body: pullRequestJson(ctx.state, ctx.urls, repo, pr, true) };
   });
 
   router.add('GET', '/repos/{owner}/{repo}/pulls', (ctx) => {
@@ -86,11 +87,11 @@ export function registerPullRoutes(router: Router): void {
     list.sort((a, b) => (key(a) < key(b) ? 1 : -1));
     if ((ctx.query.get('direction') ?? 'desc') === 'asc') list.reverse();
     const page = paginate(ctx, list, `/repos/${fullName(repo)}/pulls`);
-    return { status: 200, body: page.items.map((p) => json.pullRequest(ctx.state, ctx.urls, repo, p, false)), headers: page.headers };
+    return { status: 200, body: page.items.map((p) => pullRequestJson(ctx.state, ctx.urls, repo, p, false)), headers: page.headers };
   });
   router.add('GET', '/repos/{owner}/{repo}/pulls/{pull_number}', (ctx) => {
     const repo = ctx.repo();
-    return { status: 200, body: json.pullRequest(ctx.state, ctx.urls, repo, findPull(ctx, repo), true) };
+    return { status: 200, body: pullRequestJson(ctx.state, ctx.urls, repo, findPull(ctx, repo), true) };
   });
   router.add('GET', '/repos/{owner}/{repo}/pulls/{pull_number}/commits', (ctx) => {
     const repo = ctx.repo();
@@ -117,7 +118,7 @@ export function registerPullRoutes(router: Router): void {
     }
     if (body.maintainer_can_modify !== undefined) pr.maintainerCanModify = body.maintainer_can_modify;
     pr.updatedAt = nowIso();
-    return { status: 200, body: json.pullRequest(ctx.state, ctx.urls, repo, refreshPull(ctx.state, repo, pr), true) };
+    return { status: 200, body: pullRequestJson(ctx.state, ctx.urls, repo, refreshPull(ctx.state, repo, pr), true) };
   });
   router.add('POST', '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', (ctx) => {
     const repo = ctx.repo();
@@ -129,7 +130,7 @@ export function registerPullRoutes(router: Router): void {
       if (!pr.requestedReviewers.includes(login)) pr.requestedReviewers.push(login);
     }
     for (const slug of body.team_reviewers ?? []) if (!pr.requestedTeams.includes(slug)) pr.requestedTeams.push(slug);
-    return { status: 201, body: json.pullRequest(ctx.state, ctx.urls, repo, pr, false) };
+    return { status: 201, body: pullRequestJson(ctx.state, ctx.urls, repo, pr, false) };
   });
   router.add('PUT', '/repos/{owner}/{repo}/pulls/{pull_number}/merge', (ctx) => {
     const repo = ctx.repo();

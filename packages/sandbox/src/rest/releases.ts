@@ -1,6 +1,7 @@
 import { HttpError, missingField, notFound, paginate, requireBody, validationFailed, type RequestContext, type Router } from '../http.js';
 import { fullName, nowIso, type Identity, type Release, type ReleaseAsset, type Repository } from '../model.js';
 import * as json from '../serialize.js';
+import { release as releaseJson, releaseAsset as releaseAssetJson } from '../serialize-releases.js';
 import { changedPaths, resolveCommitish, setRef } from '../repo-ops.js';
 import { requireWrite } from '../rules.js';
 import { generateNotes } from '../generated-notes.js';
@@ -92,7 +93,7 @@ export function registerReleaseRoutes(router: Router): void {
     const push = hasPush(repo, ctx.identity);
     const list = [...repo.releases].filter((r) => push || !r.draft).sort((a, b) => b.id - a.id);
     const page = paginate(ctx, list, `/repos/${fullName(repo)}/releases`);
-    return { status: 200, body: page.items.map((r) => json.release(ctx.state, ctx.urls, repo, r)), headers: page.headers };
+    return { status: 200, body: page.items.map((r) => releaseJson(ctx.state, ctx.urls, repo, r)), headers: page.headers };
   });
   router.add('POST', '/repos/{owner}/{repo}/releases', (ctx) => {
     const repo = ctx.repo();
@@ -131,13 +132,13 @@ export function registerReleaseRoutes(router: Router): void {
     }
     repo.releases.push(release);
     if (!release.draft) applyMakeLatest(repo, release, body.make_latest);
-    return { status: 201, body: json.release(ctx.state, ctx.urls, repo, release), headers: { location: `${json.repoUrl(ctx.urls, repo)}/releases/${release.id}` } };
+    return { status: 201, body: releaseJson(ctx.state, ctx.urls, repo, release), headers: { location: `${json.repoUrl(ctx.urls, repo)}/releases/${release.id}` } };
   });
   router.add('GET', '/repos/{owner}/{repo}/releases/latest', (ctx) => {
     const repo = ctx.repo();
     const latest = latestRelease(repo);
     if (!latest) throw notFound();
-    return { status: 200, body: json.release(ctx.state, ctx.urls, repo, latest) };
+    return { status: 200, body: releaseJson(ctx.state, ctx.urls, repo, latest) };
   });
   router.add(
     'GET',
@@ -147,7 +148,7 @@ export function registerReleaseRoutes(router: Router): void {
       // Drafts are never returned here, whoever asks: the reason re-runs duplicate drafts.
       const found = repo.releases.find((r) => !r.draft && r.tagName === ctx.params.tag);
       if (!found) throw notFound();
-      return { status: 200, body: json.release(ctx.state, ctx.urls, repo, found) };
+      return { status: 200, body: releaseJson(ctx.state, ctx.urls, repo, found) };
     },
     { greedy: true },
   );
@@ -161,7 +162,7 @@ export function registerReleaseRoutes(router: Router): void {
   });
   router.add('GET', '/repos/{owner}/{repo}/releases/{release_id}', (ctx) => {
     const repo = ctx.repo();
-    return { status: 200, body: json.release(ctx.state, ctx.urls, repo, findRelease(ctx, repo, Number(ctx.params.release_id))) };
+    return { status: 200, body: releaseJson(ctx.state, ctx.urls, repo, findRelease(ctx, repo, Number(ctx.params.release_id))) };
   });
   router.add('PATCH', '/repos/{owner}/{repo}/releases/{release_id}', (ctx) => {
     const repo = ctx.repo();
@@ -196,7 +197,7 @@ export function registerReleaseRoutes(router: Router): void {
     }
     Object.assign(release, next);
     if (!release.draft) applyMakeLatest(repo, release, body.make_latest ?? (publishing ? 'true' : 'false'));
-    return { status: 200, body: json.release(ctx.state, ctx.urls, repo, release) };
+    return { status: 200, body: releaseJson(ctx.state, ctx.urls, repo, release) };
   });
   router.add('DELETE', '/repos/{owner}/{repo}/releases/{release_id}', (ctx) => {
     const repo = ctx.repo();
@@ -211,7 +212,7 @@ export function registerReleaseRoutes(router: Router): void {
     const repo = ctx.repo();
     const release = findRelease(ctx, repo, Number(ctx.params.release_id));
     const page = paginate(ctx, release.assets, `/repos/${fullName(repo)}/releases/${release.id}/assets`);
-    return { status: 200, body: page.items.map((a) => json.releaseAsset(ctx.state, ctx.urls, repo, release, a)), headers: page.headers };
+    return { status: 200, body: page.items.map((a) => releaseAssetJson(ctx.state, ctx.urls, repo, release, a)), headers: page.headers };
   });
   router.add('GET', '/repos/{owner}/{repo}/releases/assets/{asset_id}', (ctx) => {
     const repo = ctx.repo();
@@ -220,7 +221,7 @@ export function registerReleaseRoutes(router: Router): void {
       asset.downloadCount += 1;
       return { status: 200, raw: asset.data, headers: { 'content-type': 'application/octet-stream', 'content-disposition': `attachment; filename=${asset.name}` } };
     }
-    return { status: 200, body: json.releaseAsset(ctx.state, ctx.urls, repo, release, asset) };
+    return { status: 200, body: releaseAssetJson(ctx.state, ctx.urls, repo, release, asset) };
   });
   router.add('PATCH', '/repos/{owner}/{repo}/releases/assets/{asset_id}', (ctx) => {
     const repo = ctx.repo();
@@ -232,7 +233,7 @@ export function registerReleaseRoutes(router: Router): void {
     if (body.name) asset.name = body.name;
     if (body.label !== undefined) asset.label = body.label;
     asset.updatedAt = nowIso();
-    return { status: 200, body: json.releaseAsset(ctx.state, ctx.urls, repo, release, asset) };
+    return { status: 200, body: releaseAssetJson(ctx.state, ctx.urls, repo, release, asset) };
   });
   router.add('DELETE', '/repos/{owner}/{repo}/releases/assets/{asset_id}', (ctx) => {
     const repo = ctx.repo();
@@ -274,6 +275,6 @@ export function registerUploadRoutes(router: Router): void {
       updatedAt: now,
     };
     release.assets.push(asset);
-    return { status: 201, body: json.releaseAsset(ctx.state, ctx.urls, repo, release, asset) };
+    return { status: 201, body: releaseAssetJson(ctx.state, ctx.urls, repo, release, asset) };
   });
 }

@@ -1,6 +1,7 @@
 import { HttpError, missingField, notFound, paginate, requireBody, validationFailed, type RequestContext, type Router } from '../http.js';
 import { fullName, nowIso, type Repository } from '../model.js';
 import * as json from '../serialize.js';
+import { pullRequest as pullRequestJson } from '../serialize-pulls.js';
 import { changedPaths, commitFiles, resolveCommitish, setRef } from '../repo-ops.js';
 import { canAdministrate, requireAuth, requireWrite } from '../rules.js';
 
@@ -195,7 +196,7 @@ function registerHistoryRoutes(router: Router): void {
     if (!sha) throw new HttpError(422, `No commit found for SHA: ${ctx.params.commit_sha}`);
     // GitHub lists merged PRs whose merge commit is this sha, and open PRs containing it.
     const pulls = repo.pulls.filter((p) => p.mergeCommitSha === sha || (p.state === 'open' && repo.objects.isAncestor(sha, p.headSha) && !repo.objects.isAncestor(sha, p.baseSha)));
-    return { status: 200, body: pulls.map((p) => json.pullRequest(ctx.state, ctx.urls, repo, p, false)) };
+    return { status: 200, body: pulls.map((p) => pullRequestJson(ctx.state, ctx.urls, repo, p, false)) };
   });
 
   router.add('GET', '/repos/{owner}/{repo}/compare/{basehead}', (ctx) => {

@@ -41,8 +41,10 @@ function childMap(map: MapNode, key: string): MapNode {
 
 function assign(map: MapNode, keys: string[], value: TreeNode): void {
   let target = map;
+  const last = keys.at(-1);
+  if (last === undefined) return;
   for (const key of keys.slice(0, -1)) target = childMap(target, key);
-  target.entries.push([keys.at(-1)!, value]);
+  target.entries.push([last, value]);
 }
 
 /** Navigates a table header path; `[[bin]]` arrays of tables appear as numbered steps. */
@@ -51,8 +53,13 @@ function tableAt(root: MapNode, path: Array<string | number>): MapNode {
   for (const [n, step] of path.entries()) {
     if (typeof step === 'number') {
       if (current.kind !== 'seq') return { kind: 'map', entries: [] };
-      while (current.items.length <= step) current.items.push({ kind: 'map', entries: [] });
-      current = current.items[step]!;
+      let item: TreeNode | undefined = current.items[step];
+      while (item === undefined) {
+        item = { kind: 'map', entries: [] };
+        current.items.push(item);
+        item = current.items[step];
+      }
+      current = item;
     } else {
       if (current.kind !== 'map') return { kind: 'map', entries: [] };
       const existing: TreeNode | undefined = current.entries.find(([k]) => k === step)?.[1];

@@ -9,7 +9,7 @@ export function parseYamlDocuments(source: SourceText): Document[] {
     const error = doc.errors[0];
     if (error) {
       const { line, column } = lineColumn(source.text, error.pos[0]);
-      throw syntaxError(source.path, 'YAML', line, column, error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, ''));
+      throw syntaxError(source.path, 'YAML', line, column, (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, ''));
     }
   }
   return docs;
