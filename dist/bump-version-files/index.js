@@ -38746,7 +38746,7 @@ module.exports = {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1444);
-/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9156);
+/* harmony import */ var _step_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6979);
 
 
 await (0,_relkit_kit_action__WEBPACK_IMPORTED_MODULE_0__/* .runAction */ .Cs)(_step_js__WEBPACK_IMPORTED_MODULE_1__/* .mainStep */ .U);
@@ -38756,7 +38756,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9156:
+/***/ 6979:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42855,12 +42855,7 @@ function updatedRequirement(requirement, version, where, policy = 'upgrade') {
     return next;
 }
 
-;// CONCATENATED MODULE: ./packages/version-files/src/match.ts
-
-
-
-
-
+;// CONCATENATED MODULE: ./packages/version-files/src/match-value.ts
 
 
 /**
@@ -42884,6 +42879,104 @@ function valueMatch(file, selector, span, current, where, fallback = '{version}'
     };
 }
 const atLine = (line) => `line ${line}`;
+/** Where a group matched; every regex here is built with the `d` flag, so `indices` is there. */
+function span(m, group) {
+    return typeof group === 'number' ? m.indices?.[group] : m.indices?.groups?.[group];
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/match-refs.ts
+
+
+
+
+const TAG = '[\\w][\\w.-]{0,127}';
+const DIGEST = '@sha256:[0-9a-f]{64}';
+/**
+ * Whether a reference (tag or link ref) moves under a `from BRANCH on x.y.0` clause: on an x.y.0
+ * release only the branch; on x.y.z the previous release, which is x.y.(z-1) whatever the files
+ * say (MetalLB 0.14.1 followed a 0.14.0 whose chart still read 0.0.0). The new version always
+ * matches, so a re-run finds what the first run wrote.
+ */
+function refMoves(ref, branch, context) {
+    const { next, previous } = context;
+    if (ref === branch)
+        return next === undefined || next.patch === 0;
+    const token = VERSION_TOKEN.exec(ref)?.[0];
+    if (token === undefined)
+        return false;
+    if (next === undefined)
+        return true;
+    if (token === next.version)
+        return true;
+    if (next.patch === 0)
+        return false;
+    return token === previous || token === `${next.major}.${next.minor}.${next.patch - 1}`;
+}
+function matchImage(file, selector, context) {
+    const matches = [];
+    const names = selector.rename ? [...selector.repositories, selector.rename] : selector.repositories;
+    for (const repository of names) {
+        const pattern = new RegExp(`(?<![\\w./-])${(0,src_text/* escapeRegex */.$f)(repository)}:(${TAG})(${DIGEST})?(?![\\w.-])`, 'gd');
+        for (const { match: m, offset } of scan(file, pattern)) {
+            const tag = m[1] ?? '';
+            if (selector.branch !== undefined && !refMoves(tag, selector.branch, context))
+                continue;
+            const start = offset + m.index;
+            const end = start + m[0].length;
+            matches.push({
+                selector,
+                path: file.source.path,
+                line: at(file, start),
+                where: `${repository}:${tag}`,
+                current: tag,
+                edits: (vars) => {
+                    // A digest pins the old image; keeping it would make the new tag a lie.
+                    const replacement = `${selector.rename ?? repository}:${nextValue(tag, selector.template, vars, '{tag}')}`;
+                    return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text, withinScalar: true }];
+                },
+            });
+        }
+    }
+    return matches;
+}
+const VERSION_REF = 'v?\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?';
+function matchLinks(file, selector, context) {
+    const repo = (0,src_text/* escapeRegex */.$f)(selector.repository);
+    const ref = selector.branch === undefined ? VERSION_REF : `${VERSION_REF}|${(0,src_text/* escapeRegex */.$f)(selector.branch)}`;
+    const patterns = [
+        `github\\.com/${repo}/(?:blob|tree|releases/tag|releases/download)/(${ref})(?=[/)\\s"'#>\\]]|$)`,
+        `raw\\.githubusercontent\\.com/${repo}/(${ref})(?=/)`,
+        // A branch moves in links that carry it in their path; `?ref=` (kustomize) follows versions only.
+        `github\\.com/${repo}(?:/[^\\s?#)"'\\]]*)?\\?ref=(${VERSION_REF})(?![\\w.-])`,
+    ];
+    const matches = [];
+    for (const source of patterns) {
+        for (const { match: m, offset } of scan(file, new RegExp(source, 'gid'))) {
+            const group = span(m, 1);
+            if (!group)
+                continue;
+            const start = offset + group[0];
+            const end = offset + group[1];
+            const current = m[1] ?? '';
+            // Links to older releases (changelogs, upgrade notes) are history and stay as they are.
+            if (selector.branch !== undefined ? !refMoves(current, selector.branch, context) : context.previous !== undefined && VERSION_TOKEN.exec(current)?.[0] !== context.previous)
+                continue;
+            matches.push(valueMatch(file, selector, { start, end, withinScalar: true }, current, atLine, '{tag}'));
+        }
+    }
+    return matches.sort((a, b) => a.line - b.line);
+}
+
+;// CONCATENATED MODULE: ./packages/version-files/src/match.ts
+
+
+
+
+
+
+
+
+
 function matchWhole(file, selector) {
     const { text } = file.source;
     const start = text.length - text.trimStart().length;
@@ -42982,60 +43075,6 @@ function matchKey(file, selector) {
     });
     return matches;
 }
-const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = '@sha256:[0-9a-f]{64}';
-/**
- * Whether a reference (tag or link ref) moves under a `from BRANCH on x.y.0` clause: on an x.y.0
- * release only the branch; on x.y.z the previous release, which is x.y.(z-1) whatever the files
- * say (MetalLB 0.14.1 followed a 0.14.0 whose chart still read 0.0.0). The new version always
- * matches, so a re-run finds what the first run wrote.
- */
-function refMoves(ref, branch, context) {
-    const { next, previous } = context;
-    if (ref === branch)
-        return next === undefined || next.patch === 0;
-    const token = VERSION_TOKEN.exec(ref)?.[0];
-    if (token === undefined)
-        return false;
-    if (next === undefined)
-        return true;
-    if (token === next.version)
-        return true;
-    if (next.patch === 0)
-        return false;
-    return token === previous || token === `${next.major}.${next.minor}.${next.patch - 1}`;
-}
-function matchImage(file, selector, context) {
-    const matches = [];
-    const names = selector.rename ? [...selector.repositories, selector.rename] : selector.repositories;
-    for (const repository of names) {
-        const pattern = new RegExp(`(?<![\\w./-])${(0,src_text/* escapeRegex */.$f)(repository)}:(${TAG})(${DIGEST})?(?![\\w.-])`, 'gd');
-        for (const { match: m, offset } of scan(file, pattern)) {
-            const tag = m[1] ?? '';
-            if (selector.branch !== undefined && !refMoves(tag, selector.branch, context))
-                continue;
-            const start = offset + m.index;
-            const end = start + m[0].length;
-            matches.push({
-                selector,
-                path: file.source.path,
-                line: at(file, start),
-                where: `${repository}:${tag}`,
-                current: tag,
-                edits: (vars) => {
-                    // A digest pins the old image; keeping it would make the new tag a lie.
-                    const replacement = `${selector.rename ?? repository}:${nextValue(tag, selector.template, vars, '{tag}')}`;
-                    return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text, withinScalar: true }];
-                },
-            });
-        }
-    }
-    return matches;
-}
-/** Where a group matched; every regex here is built with the `d` flag, so `indices` is there. */
-function span(m, group) {
-    return typeof group === 'number' ? m.indices?.[group] : m.indices?.groups?.[group];
-}
 function groupSpan(m) {
     const [start, end] = span(m, 'version') ?? span(m, 1) ?? span(m, 0) ?? [m.index, m.index + m[0].length];
     return { start, end, text: m.groups?.version ?? m[1] ?? m[0] };
@@ -43113,33 +43152,6 @@ function matchLiteral(file, selector, context) {
         matches.push({ selector, path: file.source.path, line: at(file, start), where: `line ${at(file, start)}`, current: selector.to, edits: () => [] });
     }
     return matches;
-}
-const VERSION_REF = 'v?\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?';
-function matchLinks(file, selector, context) {
-    const repo = (0,src_text/* escapeRegex */.$f)(selector.repository);
-    const ref = selector.branch === undefined ? VERSION_REF : `${VERSION_REF}|${(0,src_text/* escapeRegex */.$f)(selector.branch)}`;
-    const patterns = [
-        `github\\.com/${repo}/(?:blob|tree|releases/tag|releases/download)/(${ref})(?=[/)\\s"'#>\\]]|$)`,
-        `raw\\.githubusercontent\\.com/${repo}/(${ref})(?=/)`,
-        // A branch moves in links that carry it in their path; `?ref=` (kustomize) follows versions only.
-        `github\\.com/${repo}(?:/[^\\s?#)"'\\]]*)?\\?ref=(${VERSION_REF})(?![\\w.-])`,
-    ];
-    const matches = [];
-    for (const source of patterns) {
-        for (const { match: m, offset } of scan(file, new RegExp(source, 'gid'))) {
-            const group = span(m, 1);
-            if (!group)
-                continue;
-            const start = offset + group[0];
-            const end = offset + group[1];
-            const current = m[1] ?? '';
-            // Links to older releases (changelogs, upgrade notes) are history and stay as they are.
-            if (selector.branch !== undefined ? !refMoves(current, selector.branch, context) : context.previous !== undefined && VERSION_TOKEN.exec(current)?.[0] !== context.previous)
-                continue;
-            matches.push(valueMatch(file, selector, { start, end, withinScalar: true }, current, atLine, '{tag}'));
-        }
-    }
-    return matches.sort((a, b) => a.line - b.line);
 }
 /** Dependency entries named after the given crates, in Cargo.toml or in ```toml blocks of Markdown. */
 function matchCrate(file, selector) {

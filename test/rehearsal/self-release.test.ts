@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubClients } from '@relkit/kit';
-import { filesAt as filesAtRef, releaseOutcome, type RunRecord } from '@relkit/rehearsal';
+import { filesAt as filesAtRef, releaseOutcome } from '@relkit/rehearsal';
 import { SANDBOX_TOKENS } from '@relkit/sandbox';
 import { filesIn, scratchDir } from '../helpers/scratch.js';
 import { failures, stage, type Stage } from './scenario-harness.js';
+import { ACTIONS, expectDownloaded, stepLogs } from './self-release-helpers.js';
 
 const run = promisify(execFile);
-const ACTIONS = ['bump-version-files', 'draft-release', 'gen-relnotes', 'lock-branch', 'promote-pr', 'wait-for-images'];
 
 let self: Stage;
 beforeAll(async () => {
@@ -36,22 +36,6 @@ async function assetTree(version: string, action: string): Promise<Record<string
   await mkdir(join(dir, 'out'));
   await run('tar', ['-xzf', join(dir, 'asset.tar.gz'), '-C', join(dir, 'out')]);
   return filesIn(join(dir, 'out', action));
-}
-
-/**
- * The runner's "Download action repository" line for `uses` names `sha`. The log is masked as on
- * GitHub, so a secret that happens to occur in the SHA (the App id 1001) shows as *** there.
- */
-function expectDownloaded(logs: string, uses: string, sha: string): void {
-  const shown = new RegExp(`Download action repository '${uses.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}' \\(SHA:([0-9a-f*]+)\\)`).exec(logs)?.[1];
-  expect(shown, uses).toBeDefined();
-  expect(sha, uses).toMatch(new RegExp(`^${shown!.split('***').join('[0-9a-f]+')}$`));
-}
-
-function stepLogs(record: RunRecord): string {
-  return Object.values(record.jobs)
-    .flatMap((j) => [...j.legs.flatMap((l) => l.steps.map((s) => s.log)), ...(j.called ? [stepLogs(j.called)] : [])])
-    .join('\n');
 }
 
 describe('relkit releases itself: release-relkit.yml dispatched in the sandbox', () => {
@@ -140,36 +124,5 @@ describe('relkit releases itself: release-relkit.yml dispatched in the sandbox',
     expect(tag('wait-for-images', 'v1.1.0')).toBe(first['wait-for-images']);
     expect(tag('relkit', 'v1')).not.toBe(first.relkit);
     expect(repo('relkit').releases.find((r) => r.tagName === 'v1.1.0')?.draft).toBe(false);
-  });
-});
-
-describe("relkit's very first release, from an empty GitHub (self-first)", () => {
-  let first: Stage | undefined;
-  afterAll(async () => {
-    await first?.close();
-  });
-
-  it('mock: the pinned actions do not exist yet, so the release cannot be set up, and nothing is written', async () => {
-    first = await stage('self-first');
-    const before = first.sandbox.dump();
-    const record = await first.run({ mock: true });
-    expect(record.jobs.bootstrap!.result).toBe('success');
-    expect(record.jobs.release!.result).toBe('failure');
-    expect(failures(record)).toMatch(/Unable to resolve action `?relkit\/[a-z-]+@v\d+\.\d+\.\d+/);
-    expect(first.sandbox.dump()).toEqual(before);
-  });
-
-  it('no-mock: bootstrap publishes the pinned version of each action, then the release uses them and publishes', async () => {
-    const record = await first!.run({ mock: false, runId: '7201' });
-    expect(record.result, failures(record)).toBe('success');
-    const version = first!.scenario.expect.version;
-    const state = first!.sandbox.state;
-    for (const action of ACTIONS) expect(state.repo(`relkit/${action}`)!.refs.get(`refs/tags/v${version}`), action).toBeDefined();
-    // The release's jobs ran the actions bootstrap had just published.
-    for (const action of ['bump-version-files', 'gen-relnotes', 'draft-release']) {
-      expectDownloaded(stepLogs(record), `relkit/${action}@v${version}`, state.repo(`relkit/${action}`)!.refs.get(`refs/tags/v${version}`)!);
-    }
-    const release = state.repo('relkit/relkit')!.releases.find((r) => r.tagName === `v${version}`)!;
-    expect(release.draft).toBe(false);
   });
 });

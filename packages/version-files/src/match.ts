@@ -1,55 +1,15 @@
 import { escapeRegex, UserError } from '@relkit/kit';
 import { existingKeysNear, formatKeyPath, resolveKeyPath, type TreeNode } from './key-path.js';
-import type { Edit } from './edits.js';
 import { parseTomlSnippet } from './formats/toml.js';
-import { at, ParsedFile, scan } from './parsed-file.js';
+import { at, ParsedFile } from './parsed-file.js';
 import type { Selector } from './spec.js';
-import { nextValue, renderTemplate, VERSION_TOKEN, type TemplateVars } from './version.js';
+import { renderTemplate, VERSION_TOKEN, type TemplateVars } from './version.js';
 import { matchChangelog } from './changelog.js';
 import { updatedRequirement } from './cargo-requirement.js';
+import { atLine, span, valueMatch, type Match } from './match-value.js';
+import { matchImage, matchLinks, type MatchContext } from './match-refs.js';
 
-/** One place a selector found: what is there now, and how to change it once the version is known. */
-export interface Match {
-  selector: Selector;
-  path: string;
-  line: number;
-  /** A readable location: `appVersion`, `dependencies[0].version`, `line 12`. */
-  where: string;
-  current: string;
-  edits(vars: TemplateVars): Edit[];
-}
-
-type ValueSelector = Extract<Selector, { template: string | undefined }>;
-
-/**
- * A match whose edit replaces one span with the next value: the template if the selector has one,
- * else the current value with its version token swapped (`fallback` when it has none).
- */
-function valueMatch(
-  file: ParsedFile,
-  selector: ValueSelector,
-  span: { start: number; end: number; line?: number; render?: (value: string) => string; withinScalar?: boolean },
-  current: string,
-  where: (line: number) => string,
-  fallback = '{version}',
-): Match {
-  const line = span.line ?? at(file, span.start);
-  return {
-    selector,
-    path: file.source.path,
-    line,
-    where: where(line),
-    current,
-    edits: (vars) => {
-      const value = nextValue(current, selector.template, vars, fallback);
-      return value === current
-        ? []
-        : [{ start: span.start, end: span.end, replacement: span.render ? span.render(value) : value, by: selector.text, ...(span.withinScalar ? { withinScalar: true } : {}) }];
-    },
-  };
-}
-
-const atLine = (line: number) => `line ${line}`;
+export type { Match, MatchContext };
 
 function matchWhole(file: ParsedFile, selector: Extract<Selector, { kind: 'whole' }>): Match[] {
   const { text } = file.source;
@@ -167,64 +127,6 @@ function matchKey(file: ParsedFile, selector: Extract<Selector, { kind: 'key' }>
   return matches;
 }
 
-const TAG = '[\\w][\\w.-]{0,127}';
-const DIGEST = '@sha256:[0-9a-f]{64}';
-
-/** What a bump knows while matching: the version the files carry now, and the one it writes. */
-export interface MatchContext {
-  previous: string | undefined;
-  next: { version: string; major: number; minor: number; patch: number } | undefined;
-}
-
-/**
- * Whether a reference (tag or link ref) moves under a `from BRANCH on x.y.0` clause: on an x.y.0
- * release only the branch; on x.y.z the previous release, which is x.y.(z-1) whatever the files
- * say (MetalLB 0.14.1 followed a 0.14.0 whose chart still read 0.0.0). The new version always
- * matches, so a re-run finds what the first run wrote.
- */
-function refMoves(ref: string, branch: string | undefined, context: MatchContext): boolean {
-  const { next, previous } = context;
-  if (ref === branch) return next === undefined || next.patch === 0;
-  const token = VERSION_TOKEN.exec(ref)?.[0];
-  if (token === undefined) return false;
-  if (next === undefined) return true;
-  if (token === next.version) return true;
-  if (next.patch === 0) return false;
-  return token === previous || token === `${next.major}.${next.minor}.${next.patch - 1}`;
-}
-
-function matchImage(file: ParsedFile, selector: Extract<Selector, { kind: 'image' }>, context: MatchContext): Match[] {
-  const matches: Match[] = [];
-  const names = selector.rename ? [...selector.repositories, selector.rename] : selector.repositories;
-  for (const repository of names) {
-    const pattern = new RegExp(`(?<![\\w./-])${escapeRegex(repository)}:(${TAG})(${DIGEST})?(?![\\w.-])`, 'gd');
-    for (const { match: m, offset } of scan(file, pattern)) {
-      const tag = m[1] ?? '';
-      if (selector.branch !== undefined && !refMoves(tag, selector.branch, context)) continue;
-      const start = offset + m.index;
-      const end = start + m[0].length;
-      matches.push({
-        selector,
-        path: file.source.path,
-        line: at(file, start),
-        where: `${repository}:${tag}`,
-        current: tag,
-        edits: (vars) => {
-          // A digest pins the old image; keeping it would make the new tag a lie.
-          const replacement = `${selector.rename ?? repository}:${nextValue(tag, selector.template, vars, '{tag}')}`;
-          return replacement === m[0] ? [] : [{ start, end, replacement, by: selector.text, withinScalar: true }];
-        },
-      });
-    }
-  }
-  return matches;
-}
-
-/** Where a group matched; every regex here is built with the `d` flag, so `indices` is there. */
-function span(m: RegExpExecArray, group: number | 'version'): [number, number] | undefined {
-  return typeof group === 'number' ? m.indices?.[group] : m.indices?.groups?.[group];
-}
-
 function groupSpan(m: RegExpExecArray): { start: number; end: number; text: string } {
   const [start, end] = span(m, 'version') ?? span(m, 1) ?? span(m, 0) ?? [m.index, m.index + m[0].length];
   return { start, end, text: m.groups?.version ?? m[1] ?? m[0] };
@@ -302,33 +204,6 @@ function matchLiteral(file: ParsedFile, selector: Extract<Selector, { kind: 'lit
     matches.push({ selector, path: file.source.path, line: at(file, start), where: `line ${at(file, start)}`, current: selector.to, edits: () => [] });
   }
   return matches;
-}
-
-const VERSION_REF = 'v?\\d+\\.\\d+\\.\\d+(?:-[0-9A-Za-z-]+(?:\\.[0-9A-Za-z-]+)*)?';
-
-function matchLinks(file: ParsedFile, selector: Extract<Selector, { kind: 'links' }>, context: MatchContext): Match[] {
-  const repo = escapeRegex(selector.repository);
-  const ref = selector.branch === undefined ? VERSION_REF : `${VERSION_REF}|${escapeRegex(selector.branch)}`;
-  const patterns = [
-    `github\\.com/${repo}/(?:blob|tree|releases/tag|releases/download)/(${ref})(?=[/)\\s"'#>\\]]|$)`,
-    `raw\\.githubusercontent\\.com/${repo}/(${ref})(?=/)`,
-    // A branch moves in links that carry it in their path; `?ref=` (kustomize) follows versions only.
-    `github\\.com/${repo}(?:/[^\\s?#)"'\\]]*)?\\?ref=(${VERSION_REF})(?![\\w.-])`,
-  ];
-  const matches: Match[] = [];
-  for (const source of patterns) {
-    for (const { match: m, offset } of scan(file, new RegExp(source, 'gid'))) {
-      const group = span(m, 1);
-      if (!group) continue;
-      const start = offset + group[0];
-      const end = offset + group[1];
-      const current = m[1] ?? '';
-      // Links to older releases (changelogs, upgrade notes) are history and stay as they are.
-      if (selector.branch !== undefined ? !refMoves(current, selector.branch, context) : context.previous !== undefined && VERSION_TOKEN.exec(current)?.[0] !== context.previous) continue;
-      matches.push(valueMatch(file, selector, { start, end, withinScalar: true }, current, atLine, '{tag}'));
-    }
-  }
-  return matches.sort((a, b) => a.line - b.line);
 }
 
 /** Dependency entries named after the given crates, in Cargo.toml or in ```toml blocks of Markdown. */

@@ -33,7 +33,13 @@ function treeBody(ctx: RequestContext, repo: Repository, sha: string, recursive:
 
 const VALID_MODES = new Set(['100644', '100755', '040000', '160000', '120000']);
 
+/** The Git database API: blobs, trees, commits and annotated tags, then refs. */
 export function registerGitRoutes(router: Router): void {
+  registerObjectRoutes(router);
+  registerRefRoutes(router);
+}
+
+function registerObjectRoutes(router: Router): void {
   router.add('POST', '/repos/{owner}/{repo}/git/blobs', (ctx) => {
     const repo = ctx.repo();
     requireWrite(repo, ctx.identity, 'contents');
@@ -153,7 +159,9 @@ export function registerGitRoutes(router: Router): void {
     if (!tag) throw notFound();
     return { status: 200, body: json.gitTag(ctx.urls, repo, tag) };
   });
+}
 
+function registerRefRoutes(router: Router): void {
   const refListing = (ctx: RequestContext) => {
     const repo = ctx.repo();
     return { status: 200, body: listRefs(ctx, repo, (ctx.params.ref as string) ?? '') };
