@@ -1,4 +1,5 @@
 import { data, Evaluator, Lexer, Parser } from '@actions/expressions';
+import { TokenType, type Token } from '@actions/expressions/lexer';
 
 type FunctionDefinition = ConstructorParameters<typeof Evaluator>[2] extends Map<string, infer F> | undefined ? F : never;
 
@@ -47,10 +48,20 @@ function statusFunctions(status: StatusScope): Map<string, FunctionDefinition> {
   ]);
 }
 
+/**
+ * The lexer of @actions/expressions (0.3.61) unescapes only the first `''` of a string literal, so
+ * `format('''a'' ''b''', …)` (how the workflow parser writes a `run:` or `with:` holding quotes
+ * around an expression) would keep the later quotes doubled; the runner unescapes them all.
+ * https://docs.github.com/en/actions/reference/workflows-and-actions/expressions#literals
+ */
+function unescapeStrings(tokens: Token[]): Token[] {
+  return tokens.map((token) => (token.type === TokenType.STRING ? { ...token, value: token.lexeme.slice(1, -1).replaceAll("''", "'") } : token));
+}
+
 /** Evaluates one expression (without `${{ }}`) with GitHub's own expression engine. */
 export function evaluateExpression(expression: string, contexts: Record<string, unknown>, status: StatusScope = ALL_GOOD): unknown {
   try {
-    const { tokens } = new Lexer(expression).lex();
+    const tokens = unescapeStrings(new Lexer(expression).lex().tokens);
     const functions = statusFunctions(status);
     const parsed = new Parser(
       tokens,

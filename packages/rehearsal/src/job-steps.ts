@@ -15,7 +15,7 @@ import { apiPermissions, effectivePermissions, parsePermissions } from './platfo
 export async function runLeg(job: Job, scope: JobScope, contexts: Record<string, unknown>): Promise<{ result: JobResult; steps: StepRecord[]; outputs: Record<string, string>; error?: string }> {
   const workspace = mkdtempSync(join(scope.workdir, `${job.id.value}-`));
   const temp = mkdtempSync(join(scope.workdir, `${job.id.value}-temp-`));
-  const secrets = scope.secrets ?? {};
+  let secrets = scope.secrets ?? {};
   let jobToken: { token: string; revoke: () => void } | undefined;
   try {
     if (scope.jobToken) {
@@ -27,6 +27,10 @@ export async function runLeg(job: Job, scope: JobScope, contexts: Record<string,
       jobToken = scope.jobToken(apiPermissions(permissions));
       contexts = { ...contexts, github: { ...(contexts.github as Record<string, unknown>), token: jobToken.token } };
     }
+    // The job's token is also a secret every workflow, called ones included, can read by name.
+    // https://docs.github.com/en/actions/security-for-github-actions/security-guides/automatic-token-authentication
+    const token = (contexts.github as Record<string, unknown>).token;
+    if (typeof token === 'string' && token) secrets = { ...secrets, GITHUB_TOKEN: token };
   } catch (e) {
     return { result: 'failure', steps: [], outputs: {}, error: (e as Error).message };
   }

@@ -290,7 +290,10 @@ function seedRepo(state: SandboxState, seed: SeedRepo): Repository {
   }
 
   for (const r of seed.releases ?? []) {
-    const now = nowIso();
+    // A seeded release was published with its commit, before the history that follows it, as
+    // tools that read "merged since the last release" (release-drafter) expect.
+    const made = r.target ? repo.objects.commit(ids.get(r.target) ?? r.target)?.committer.time : undefined;
+    const now = made ? new Date(made * 1000).toISOString() : nowIso();
     const release = {
       id: state.id(),
       tagName: r.tag,
