@@ -50,6 +50,41 @@ function writeActionCache(dir: string): void {
 `,
   );
   writeFileSync(join(notify, 'post.js'), 'console.log(`post: state ${process.env.STATE_started}`);\n');
+  // A composite action that composes a message, exports it, and calls the JavaScript action above.
+  // https://docs.github.com/en/actions/sharing-automations/creating-actions/creating-a-composite-action
+  const announce = join(dir, 'acme', 'announce@v1');
+  mkdirSync(announce, { recursive: true });
+  writeFileSync(
+    join(announce, 'action.yml'),
+    [
+      'name: Announce',
+      'inputs:',
+      '  version: { required: true }',
+      "  channel: { default: '#releases of ${{ github.repository }}' }",
+      'outputs:',
+      "  message: { value: '${{ steps.compose.outputs.message }}' }",
+      "  issue: { value: '${{ steps.notify.outputs.issue-number }}' }",
+      'runs:',
+      '  using: composite',
+      '  steps:',
+      '    - id: compose',
+      '      shell: bash',
+      '      run: |',
+      '        echo "message=Release ${{ inputs.version }} to ${{ inputs.channel }}" >> "$GITHUB_OUTPUT"',
+      '        echo "ANNOUNCED=${{ inputs.version }}" >> "$GITHUB_ENV"',
+      '        test -f "$GITHUB_ACTION_PATH/action.yml"',
+      '    - id: notify',
+      '      uses: acme/notify-release@v1',
+      '      with:',
+      '        title: ${{ steps.compose.outputs.message }}',
+      "    - if: inputs.version == 'never'",
+      '      shell: bash',
+      '      run: exit 1',
+      '    - shell: bash',
+      '      run: echo "composite saw $ANNOUNCED"',
+      '',
+    ].join('\n'),
+  );
   const container = join(dir, 'acme', 'container@v2');
   mkdirSync(container, { recursive: true });
   writeFileSync(join(container, 'action.yml'), "name: Container\nruns:\n  using: docker\n  image: 'Dockerfile'\n");
@@ -72,6 +107,14 @@ jobs:
         with:
           title: Release \${{ inputs.version }}
       - run: echo "opened issue \${{ steps.notify.outputs.issue-number }}"
+  announce:
+    runs-on: ubuntu-latest
+    steps:
+      - id: say
+        uses: acme/announce@v1
+        with:
+          version: \${{ inputs.version }}
+      - run: echo "said \${{ steps.say.outputs.message }} as issue \${{ steps.say.outputs.issue }}; env $ANNOUNCED"
   container:
     runs-on: ubuntu-latest
     steps:
@@ -88,7 +131,7 @@ jobs:
 `;
 
 describe('third-party actions in a rehearsal (--actions-dir)', () => {
-  it('runs a cached JavaScript action as the runner does and stops Docker and missing actions at job set-up', async () => {
+  it('runs cached JavaScript and composite actions as the runner does and stops Docker and missing actions at job set-up', async () => {
     const cache = await scratchDir('action-cache');
     writeActionCache(cache);
     const current = await stage('kata');
@@ -100,8 +143,21 @@ describe('third-party actions in a rehearsal (--actions-dir)', () => {
       expect(steps.find((s) => s.id === 'notify')?.log).toMatch(/opened #\d+ \(pre said yes, debug=false\)/);
       expect(steps.find((s) => s.id === 'notify')?.outputs['issue-number']).toMatch(/^\d+$/);
       expect(steps.map((s) => s.log).join('\n')).toContain('post: state yes');
+      const version = current.scenario.expect.version;
       const issues = current.sandbox.state.repo('kata-containers/kata-containers')!.issues;
-      expect(issues.map((i) => [i.title, i.labels, i.user])).toEqual([[`Release ${current.scenario.expect.version}`, ['release'], 'github-actions[bot]']]);
+      const titles = [`Release ${version}`, `Release ${version} to #releases of kata-containers/kata-containers`];
+      expect(issues.map((i) => [i.title, i.labels, i.user]).sort()).toEqual(titles.map((t) => [t, ['release'], 'github-actions[bot]']).sort());
+
+      // The composite action: its steps ran in order, its outputs came from them, its env reached the job.
+      const announce = record.jobs.announce!;
+      expect(announce.result, failures(record)).toBe('success');
+      const say = announce.legs[0]!.steps.find((s) => s.id === 'say')!;
+      const number = issues.find((i) => i.title === titles[1])!.number;
+      expect(say.outputs).toEqual({ message: titles[1], issue: String(number) });
+      expect(say.log).toContain('composite saw ' + version);
+      expect(announce.legs[0]!.steps.map((s) => s.log).join('\n')).toContain(`said ${titles[1]} as issue ${number}; env ${version}`);
+      // The JavaScript action it used has a post step, which runs when the job ends.
+      expect(announce.legs[0]!.steps.at(-1)).toMatchObject({ name: 'Post Run acme/announce@v1', conclusion: 'success', log: expect.stringContaining('post: state yes') as unknown });
 
       // Nothing of these jobs ran: the runner fetches every action before the first step.
       expect(record.jobs.container!.result).toBe('failure');

@@ -32,7 +32,7 @@ export const REHEARSE_USAGE = [
   'GitHub would, against the scenario of the project it releases (guessed from the file name), with',
   'the secrets a repository can hold; --secrets github-token-only rehearses a repository with no App.',
   '--actions-dir DIR holds the third-party actions it uses, as DIR/owner/repo@ref trees (their',
-  'published dist/): JavaScript actions run as the runner runs them; Docker and composite actions',
+  'published dist/): JavaScript and composite actions run as the runner runs them; Docker actions',
   'fail their job at set-up, before any step runs, saying so.',
   '',
   'Runs .github/workflows/release.yml offline against an embedded GitHub sandbox (and a local',

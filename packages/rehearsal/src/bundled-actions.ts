@@ -6,7 +6,7 @@ import { unresolvedAction, type ActionCall, type ActionHandler, type ActionOutco
 
 /** Defaults such as `${{ github.token }}` are expressions the runner evaluates; plain defaults stay for the bundle runner. */
 // A GitHub-hosted runner as the `runner` context describes it (actions/github-script's debug default reads it).
-const RUNNER = { os: 'Linux', arch: 'X64', name: 'GitHub Actions 1', environment: 'github-hosted', debug: '' };
+export const RUNNER = { os: 'Linux', arch: 'X64', name: 'GitHub Actions 1', environment: 'github-hosted', debug: '' };
 
 function expressionDefaults(inputs: Record<string, { default?: string }>, given: Record<string, string>, github: Record<string, unknown>): Record<string, string> {
   const filled = { ...given };

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parse } from 'yaml';
 import { javascriptAction } from './bundled-actions.js';
+import { compositeAction } from './composite-actions.js';
 import type { ActionHandler } from './run.js';
 
 const USES = /^([\w.-]+)\/([\w.-]+)((?:\/[\w.-]+)*)@([\w./-]+)$/;
@@ -15,7 +16,7 @@ function notRehearsable(message: string): ActionHandler {
  * Third-party actions from a local cache (`--actions-dir DIR`): `uses: owner/repo[/path]@ref` is
  * `DIR/owner/repo@ref[/path]/action.yml`, a tree as the runner downloads it (for a JavaScript
  * action, its committed dist/). JavaScript actions run as the runner runs them (pre, main, post;
- * node12–node24 all run under this Node); an action the rehearsal cannot run fails its job at
+ * node12–node24 all run under this Node), composite actions step by step; an action the rehearsal cannot run fails its job at
  * set-up, before the first step, with the reason. https://docs.github.com/en/actions/sharing-automations/creating-actions/metadata-syntax-for-github-actions#runs
  */
 export function cachedActions(dir: string): (uses: string) => ActionHandler | undefined {
@@ -42,7 +43,7 @@ export function cachedActions(dir: string): (uses: string) => ActionHandler | un
       return notRehearsable(
         `${uses} is a Docker container action (runs.using: docker), which the rehearsal cannot run: it needs a Linux runner with Docker. Rehearse without that step, or replace it with a JavaScript action.`,
       );
-    if (using === 'composite') return notRehearsable(`${uses} is a composite action (runs.using: composite), which this rehearsal does not run yet. Rehearse without that step.`);
+    if (using === 'composite') return compositeAction(actionYml, `Action ${uses} from the cache (${root})\n`);
     return notRehearsable(`${uses} declares runs.using: ${using || '(nothing)'}, which no runner runs.`);
   };
 }

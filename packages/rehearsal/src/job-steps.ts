@@ -119,7 +119,7 @@ async function runSteps(
         const handler = scope.actions(uses);
         if (!handler) throw new Error(`uses: ${uses} is not an action the rehearsal runner can run`);
         const withValues = stringMap(evaluateToken(scope.workflow.rawStep(job.id.value, index, 'with'), stepContexts));
-        outcome = await handler({ uses, inputs: withValues, env: processEnv, workspace, runDir: scope.runDir, github, timeoutMs });
+        outcome = await handler({ uses, inputs: withValues, env: processEnv, workspace, runDir: scope.runDir, github, timeoutMs, resolve: scope.actions });
         if (outcome.post) posts.push({ name: `Post ${stepName}`, run: outcome.post });
       } else {
         throw new Error(`step ${step.id} is neither run: nor uses:, which the rehearsal runner cannot run`);

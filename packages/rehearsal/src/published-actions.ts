@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Repository, Sandbox } from '@relkit/sandbox';
+import { parse } from 'yaml';
 import { javascriptAction } from './bundled-actions.js';
+import { compositeAction } from './composite-actions.js';
 import { unresolvedAction, type ActionHandler } from './run.js';
 
 const USES = /^([\w.-]+)\/([\w.-]+)@([\w./-]+)$/;
@@ -53,7 +55,10 @@ export function publishedActions(sandbox: Sandbox, cacheDir: string): (uses: str
         }
       }
       if (!existsSync(join(dir, 'action.yml'))) return { failed: true, outputs: {}, log: `Can't find 'action.yml' in ${repository}@${ref} (${sha}).\n` };
-      return javascriptAction(join(dir, 'action.yml'), `Download action repository '${uses}' (SHA:${sha})\n`)(call);
+      const actionYml = join(dir, 'action.yml');
+      const banner = `Download action repository '${uses}' (SHA:${sha})\n`;
+      const using = (parse(readFileSync(actionYml, 'utf8')) as { runs?: { using?: unknown } } | null)?.runs?.using;
+      return (using === 'composite' ? compositeAction(actionYml, banner) : javascriptAction(actionYml, banner))(call);
     };
   };
 }

@@ -23,6 +23,8 @@ export interface ActionCall {
   github: Record<string, unknown>;
   /** What is left of the job's time: the step is stopped after it. */
   timeoutMs?: number;
+  /** Finds the actions a composite action's steps use, as the job's own are found. */
+  resolve?: (uses: string) => ActionHandler | undefined;
 }
 
 export interface ActionOutcome {
