@@ -75,7 +75,7 @@ describe('secret names: a repository holds only [A-Za-z0-9_] names, and callers 
   const open = useStage();
 
   /** kube-rs released through its own workflow_dispatch caller of relkit's release.yml (copied into the repository). */
-  async function callerStage(secretsBlock: string): Promise<Stage> {
+  async function callerStage(secretsBlock: string, permissions = ['permissions:', '  contents: write', '  pull-requests: write']): Promise<Stage> {
     return open('kube-rs', (scenario) => {
       const repo = scenario.repos[0]!;
       const last = repo.commits!.at(-1)!;
@@ -89,6 +89,7 @@ describe('secret names: a repository holds only [A-Za-z0-9_] names, and callers 
           '    inputs:',
           '      version: { type: string, required: true }',
           '      mock: { type: boolean, default: true }',
+          ...permissions,
           'jobs:',
           '  release:',
           '    uses: ./.github/workflows/relkit-release.yml',
@@ -134,6 +135,20 @@ describe('secret names: a repository holds only [A-Za-z0-9_] names, and callers 
     const record = await s.run({ mock: false });
     expect(record.result).toBe('failure');
     expect(failures(record)).toContain('Invalid secret, app-id is not defined in the referenced workflow');
+    expect(s.sandbox.dump()).toEqual(before);
+  });
+
+  it('a caller that grants less than release.yml asks for is refused before any job starts, as GitHub refuses it', async () => {
+    // No permissions: the repository's restricted default (contents: read, packages: read), while
+    // release.yml's plan asks for pull-requests: read and its bump for contents: write.
+    const s = await callerStage('    secrets: inherit', []);
+    const before = s.sandbox.dump();
+    const record = await s.run({ mock: false });
+    expect(record.result).toBe('failure');
+    expect(record.jobs).toEqual({});
+    expect(record.error).toBe(
+      "The workflow is not valid. release.yml (job release): Error calling workflow './.github/workflows/relkit-release.yml'. The nested job 'plan' is requesting 'pull-requests: read', but is only allowed 'pull-requests: none'. Grant it in the calling job's permissions.",
+    );
     expect(s.sandbox.dump()).toEqual(before);
   });
 });
@@ -486,10 +501,9 @@ describe('identities have scope: an installation token reaches its account, GITH
       const libHead = sandbox.state.repo('other/lib')!.refs.get('refs/heads/main')!;
       const push = (repo: string, sha: string, ref: string) =>
         `curl -s -o /dev/null -w '%{http_code}' -X POST -H "authorization: Bearer $T" -d '{"ref":"refs/heads/${ref}","sha":"${sha}"}' "$API/repos/${repo}/git/refs"`;
-      const job = (permissions: string, ref: string) => `
+      const job = (permissions: string | undefined, ref: string) => `
   ${ref}:
-    runs-on: ubuntu-latest
-    permissions: ${permissions}
+    runs-on: ubuntu-latest${permissions ? `\n    permissions: ${permissions}` : ''}
     outputs: { own: "\${{ steps.w.outputs.own }}", other: "\${{ steps.w.outputs.other }}" }
     steps:
       - id: w
@@ -497,7 +511,7 @@ describe('identities have scope: an installation token reaches its account, GITH
         run: |
           echo "own=$(${push('acme/app', head, ref)})" >> "$GITHUB_OUTPUT"
           echo "other=$(${push('other/lib', libHead, ref)})" >> "$GITHUB_OUTPUT"`;
-      const called = await loadWorkflow('called.yml', `on: workflow_call\njobs:${job('{ contents: write }', 'called-writer')}\n`);
+      const called = await loadWorkflow('called.yml', `on: workflow_call\njobs:${job(undefined, 'called-writer')}\n`);
       const caller = `on: workflow_dispatch\npermissions: { contents: read }\njobs:${job('{ contents: write }', 'writer')}${job('{ contents: read }', 'reader')}
   call:
     uses: ./.github/workflows/called.yml
@@ -519,7 +533,7 @@ describe('identities have scope: an installation token reaches its account, GITH
       });
       expect(record.jobs.writer!.outputs).toEqual({ own: '201', other: '403' });
       expect(record.jobs.reader!.outputs).toEqual({ own: '403', other: '403' });
-      // The called job asks for contents: write; the calling job allows read, so read it is.
+      // The called job declares nothing, so it gets what the calling job allows: read.
       expect(record.jobs.call!.called!.jobs['called-writer']!.outputs).toEqual({ own: '403', other: '403' });
       expect([...sandbox.state.repo('acme/app')!.refs.keys()].filter((r) => r !== 'refs/heads/main')).toEqual(['refs/heads/writer']);
     } finally {

@@ -57,6 +57,7 @@ export async function stage(name: string, change?: (scenario: Scenario) => void)
 
 /** Why each failed job failed (in called workflows too), for assertion messages. */
 export function failures(record: RunRecord): string {
+  if (record.error) return record.error;
   const called = Object.values(record.jobs).flatMap((j) => (j.called && j.result === 'failure' ? [failures(j.called)] : []));
   return Object.values(record.jobs)
     .flatMap((job) =>

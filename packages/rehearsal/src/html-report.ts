@@ -99,6 +99,7 @@ export function htmlReport(record: RunRecord, sandbox: Sandbox, scenario: Scenar
   const repo = sandbox.state.repo(scenario.repository);
   const started = Math.min(...jobs.map((j) => j.job.startedAt ?? Date.now()));
   const sections: string[] = [];
+  if (record.error) sections.push(`<section id="refused"><h2>The run did not start</h2><p class="fail">${escapeHtml(record.error)}</p></section>`);
 
   const diffs = [findStep(jobs, 'bump', 'bump'), findStep(jobs, 'promote', 'pr')].flatMap((s) => [...(s?.summary ?? '').matchAll(/```diff\n([\s\S]*?)```/g)].map((m) => m[1] ?? '')).filter(Boolean);
   sections.push(

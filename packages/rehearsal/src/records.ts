@@ -36,4 +36,6 @@ export interface RunRecord {
   attempt: number;
   result: JobResult;
   jobs: Record<string, JobRecord>;
+  /** Why the run failed before any job started (an invalid workflow). */
+  error?: string;
 }

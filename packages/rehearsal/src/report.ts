@@ -41,6 +41,7 @@ export function rehearsalReport(record: RunRecord, sandbox: Sandbox, scenario: S
     'Jobs',
   );
   const listJobs = (run: RunRecord, prefix: string) => {
+    if (run.error) out.push(indent(run.error, `  ✗ ${prefix}(no job started) `));
     for (const job of Object.values(run.jobs)) {
       const id = `${prefix}${job.id}`;
       out.push(

@@ -10,7 +10,7 @@ import { evaluateToken } from './tokens.js';
 import { loadWorkflow, type LoadedWorkflow } from './workflow.js';
 import { unresolvedMessage } from './platform/action-refs.js';
 import { secretsForCalledWorkflow } from './platform/secrets.js';
-import { effectivePermissions, parsePermissions, type Permissions } from './platform/permissions.js';
+import { effectivePermissions, nestedPermissionExcess, parsePermissions, type Permissions } from './platform/permissions.js';
 
 export interface ActionCall {
   uses: string;
@@ -146,6 +146,12 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunRecor
     if (!rerun.has(id) && options.previous?.jobs[id]) records[id] = options.previous.jobs[id];
   }
   const workflowEnv = (evaluateToken(options.workflow.template.env, { github, inputs, vars: options.vars ?? {}, secrets: options.secrets ?? {} }) ?? {}) as Record<string, unknown>;
+  const called = await loadCalledWorkflows(jobs, options);
+  const refused = refusedCall(jobs, called, options);
+  if (refused) {
+    log(refused);
+    return { attempt, result: 'failure', jobs: records, error: refused };
+  }
 
   const running = new Map<string, Promise<void>>();
   const limit = options.concurrency ?? 4;
@@ -155,7 +161,7 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunRecor
     const ready = waiting.filter((j) => (j.needs ?? []).every((n) => records[n.value]));
     for (const job of ready.slice(0, Math.max(0, limit - running.size))) {
       const id = job.id.value;
-      const scope = { ...options, inputs, github, workflowEnv, runDir, attempt, records, log };
+      const scope = { ...options, inputs, github, workflowEnv, runDir, attempt, records, log, called };
       const task = (isJob(job) ? runJob(job, scope) : runCalledWorkflow(job, scope))
         .then((record) => {
           records[id] = record;
@@ -171,6 +177,41 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunRecor
   return { attempt, result, jobs: records };
 }
 
+/** The permissions a job calling a reusable workflow grants it: its own, else its workflow's, within the cap. */
+function grantedTo(workflow: LoadedWorkflow, id: string, cap: Permissions | undefined): Permissions {
+  return effectivePermissions(parsePermissions(evaluateToken(workflow.rawJob(id, 'permissions'), {})), parsePermissions(evaluateToken(workflow.rawTop('permissions'), {})), cap);
+}
+
+/**
+ * The workflows the run's jobs call, loaded once when the run starts. "Re-run failed jobs" runs a
+ * called workflow as the first attempt had it, even if its ref (a branch or tag) has moved since.
+ * https://docs.github.com/en/actions/how-tos/manage-workflow-runs/re-run-workflows-and-jobs#re-running-workflows-and-jobs-with-reusable-workflows
+ */
+async function loadCalledWorkflows(jobs: AnyJob[], options: RunWorkflowOptions): Promise<Map<string, LoadedWorkflow>> {
+  const loaded = new Map<string, LoadedWorkflow>();
+  for (const job of jobs) {
+    if (isJob(job) || !options.loadCalled) continue;
+    const first = options.previous?.jobs[job.id.value]?.calledSource;
+    loaded.set(job.id.value, first ? await loadWorkflow(first.name, first.content) : await options.loadCalled(job.ref.value));
+  }
+  return loaded;
+}
+
+/** What GitHub checks before a run starts: no called workflow's job asks for more than its caller grants. */
+function refusedCall(jobs: AnyJob[], loaded: Map<string, LoadedWorkflow>, options: RunWorkflowOptions): string | undefined {
+  for (const job of jobs) {
+    const called = loaded.get(job.id.value);
+    if (!called || isJob(job)) continue;
+    const id = job.id.value;
+    const top = parsePermissions(evaluateToken(called.rawTop('permissions'), {}));
+    const nested = called.template.jobs.map((j) => ({ id: j.id.value, declared: parsePermissions(evaluateToken(called.rawJob(j.id.value, 'permissions'), {})) ?? top }));
+    const excess = nestedPermissionExcess(nested, grantedTo(options.workflow, id, options.permissionsCap));
+    if (excess)
+      return `The workflow is not valid. ${options.workflow.name} (job ${id}): Error calling workflow '${job.ref.value}'. The nested job '${excess.job}' is requesting '${excess.scope}: ${excess.level}', but is only allowed '${excess.scope}: ${excess.allowed}'. Grant it in the calling job's permissions.`;
+  }
+  return undefined;
+}
+
 export interface JobScope extends Omit<RunWorkflowOptions, 'inputs' | 'github'> {
   inputs: Record<string, unknown>;
   github: Record<string, unknown>;
@@ -179,6 +220,8 @@ export interface JobScope extends Omit<RunWorkflowOptions, 'inputs' | 'github'> 
   attempt: number;
   records: Record<string, JobRecord>;
   log: (line: string) => void;
+  /** The workflows this run's jobs call, by job id, loaded when the run started. */
+  called: Map<string, LoadedWorkflow>;
 }
 
 function needsContext(job: AnyJob, records: Record<string, JobRecord>): Record<string, unknown> {
@@ -301,12 +344,8 @@ async function runCalledWorkflow(job: ReusableWorkflowJob, scope: JobScope): Pro
   if (start.done) return start.done;
   const { base, record } = start;
   try {
-    if (!scope.loadCalled) throw new Error(`job ${id} calls ${job.ref.value}, and this run cannot load called workflows`);
-    // "Re-run failed jobs" runs the called workflow as the first attempt had it, even if the ref
-    // (a branch or tag) has moved since: the run is pinned to what it first resolved.
-    // https://docs.github.com/en/actions/how-tos/manage-workflow-runs/re-run-workflows-and-jobs#re-running-workflows-and-jobs-with-reusable-workflows
-    const first = scope.previous?.jobs[id]?.calledSource;
-    const called = first ? await loadWorkflow(first.name, first.content) : await scope.loadCalled(job.ref.value);
+    const called = scope.called.get(id);
+    if (!called) throw new Error(`job ${id} calls ${job.ref.value}, and this run cannot load called workflows`);
     const given = (evaluateToken(job['input-values'], base) ?? {}) as Record<string, unknown>;
     const inputs = scope.callInputs ? scope.callInputs(job.ref.value, given) : given;
     const secrets = secretsForCalledWorkflow({
@@ -317,11 +356,7 @@ async function runCalledWorkflow(job: ReusableWorkflowJob, scope: JobScope): Pro
       workflow: job.ref.value,
     });
     const previous = scope.previous?.jobs[id]?.called;
-    const cap = effectivePermissions(
-      parsePermissions(evaluateToken(scope.workflow.rawJob(id, 'permissions'), {})),
-      parsePermissions(evaluateToken(scope.workflow.rawTop('permissions'), {})),
-      scope.permissionsCap,
-    );
+    const cap = grantedTo(scope.workflow, id, scope.permissionsCap);
     scope.log(`${id}: calls ${job.ref.value}`);
     const workdir = join(scope.workdir, id);
     mkdirSync(workdir, { recursive: true });

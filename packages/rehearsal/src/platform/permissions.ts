@@ -62,6 +62,28 @@ export function effectivePermissions(job: Permissions | undefined, workflow: Per
   return effective;
 }
 
+const RANK = { none: 0, read: 1, write: 2 } as const;
+
+/**
+ * The first scope a called workflow's job asks for beyond what the calling job grants. GitHub
+ * refuses the whole run before any job starts ("The nested job 'build' is requesting 'packages:
+ * write', but is only allowed 'packages: read'"), whatever the job's `if:` says; a job that declares
+ * nothing (nor does its workflow) takes what it is given and asks for nothing.
+ * https://docs.github.com/en/actions/reference/workflows-and-actions/reusing-workflow-configurations#access-and-permissions-for-nested-workflows
+ */
+export function nestedPermissionExcess(
+  jobs: Array<{ id: string; declared: Permissions | undefined }>,
+  cap: Permissions,
+): { job: string; scope: string; level: 'read' | 'write'; allowed: 'none' | 'read' | 'write' } | undefined {
+  for (const { id, declared } of jobs) {
+    for (const [scope, level] of Object.entries(declared ?? {})) {
+      const allowed = cap[scope] ?? 'none';
+      if (RANK[level] > RANK[allowed]) return { job: id, scope, level, allowed };
+    }
+  }
+  return undefined;
+}
+
 /** The names the REST API uses for the scopes (`pull-requests` → `pull_requests`). */
 export function apiPermissions(permissions: Permissions): Permissions {
   return Object.fromEntries(Object.entries(permissions).map(([scope, level]) => [scope.replace(/-/g, '_'), level]));
