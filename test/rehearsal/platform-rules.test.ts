@@ -243,6 +243,10 @@ describe('a repository without an App (--secrets github-token-only)', () => {
     expect(failures(record)).toBe('');
     const repo = current.sandbox.state.repo('kube-rs/kube')!;
     expect(repo.objects.commit(repo.refs.get('refs/heads/main')!)!.author.name).toBe('github-actions[bot]');
+    // The job times need actions: read, which only the App's token has here: results only, and why.
+    const summary = record.jobs.summary!.legs[0]!.steps.find((s) => s.name === 'Write the release summary')!.summary;
+    expect(summary).toMatch(/\n {2}plan\["plan: success"\]:::success\n/);
+    expect(summary).toContain("Durations need the App (with Actions: read) to read the run's jobs.");
     current = await open('kube-rs', (scenario) => Object.assign(scenario.inputs, { lock: true }));
     const before = current.sandbox.dump();
     const locked = await current.run({ mock: false, secrets: 'github-token-only' });

@@ -18,6 +18,11 @@ const FAULTS = {
   'kube-rs': { job: 'draft', rule: { method: 'POST', path: '/repos/kube-rs/kube/releases', times: 10_000, status: 502 } },
 } satisfies Record<string, { job: string; rule: FaultRule }>;
 
+/** What the summary job wrote to the job summary. */
+function summaryOf(record: RunRecord): string {
+  return record.jobs.summary?.legs[0]?.steps.find((s) => s.name === 'Write the release summary')?.summary ?? '';
+}
+
 export function results(record: RunRecord): Record<string, string> {
   return Object.fromEntries(Object.entries(record.jobs).map(([id, job]) => [id, job.result]));
 }
@@ -55,7 +60,7 @@ export function rehearseScenario(name: keyof typeof FAULTS & string): void {
       expect(clean.sandbox.dump()).toEqual(before);
       const bump = record.jobs.bump!.legs[0]!.steps.find((s) => s.id === 'bump');
       if (clean.scenario.inputs['bump-mode'] !== 'none') expect(bump?.summary).toMatch(/\(mock\)/);
-      expect(record.jobs.summary!.legs[0]!.steps[0]!.summary).toMatch(/mock: nothing was changed/);
+      expect(summaryOf(record)).toMatch(/mock: nothing was changed/);
     });
 
     it('no-mock: files, tag, one release with its assets and notes, promotion, images and locks end right', async () => {
@@ -130,9 +135,12 @@ export function rehearseScenario(name: keyof typeof FAULTS & string): void {
         expect(results(first).publish).toBe('skipped');
         expect(results(first).summary).toBe('failure');
         // The summary draws the run as a graph of its jobs with their results.
-        const summary = first.jobs.summary!.legs[0]!.steps[0]!.summary;
+        const summary = summaryOf(first);
         expect(summary).toContain('```mermaid\nflowchart LR\n  plan --> lock\n  lock --> bump\n');
-        expect(summary).toContain(`  ${job}["${job}: failure"]:::failure`);
+        // Each job that ran shows how long it took, read from the Actions API with the App's token.
+        expect(summary).toMatch(new RegExp(`\n  ${job}\\["${job}: failure, \\d+s"\\]:::failure\n`));
+        expect(summary).toMatch(/\n {2}plan\["plan: success, \d+s"\]:::success\n/);
+        expect(summary).toContain('| Job | Result | Duration |');
         expect(summary).toContain('  publish["publish: skipped"]:::skipped');
         const repo = faulty.sandbox.state.repo(faulty.scenario.repository)!;
         // The branch is unlocked after the failed attempt too.

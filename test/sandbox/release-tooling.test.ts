@@ -318,3 +318,46 @@ describe('GraphQL for release-please: Repository.releases and PullRequest.files'
     expect(answer.repository.pullRequest.files.nodes).toEqual([{ path: 'a', changeType: 'MODIFIED', additions: 0, deletions: 0 }]);
   });
 });
+
+describe("the Actions API's jobs of a run, as a release summary reads them", () => {
+  it("lists an attempt's jobs to the second, each name once with filter=latest, and only to tokens with actions: read", async () => {
+    const at = (s: number) => new Date(Date.UTC(2026, 10, 1, 12, 0, s, 250)).toISOString();
+    const job = (name: string, attempt: number, conclusion: 'success' | 'failure', from: number, to: number) =>
+      env.sandbox.recordWorkflowJob('acme/notes', {
+        runId: 42,
+        attempt,
+        name,
+        workflowName: 'Release',
+        headSha: 'a'.repeat(40),
+        headBranch: 'main',
+        status: 'completed',
+        conclusion,
+        startedAt: at(from),
+        completedAt: at(to),
+      });
+    job('release / Plan', 1, 'success', 0, 4);
+    job('release / Build amd64', 1, 'failure', 5, 9);
+    job('release / Build amd64', 2, 'success', 20, 31);
+
+    const admin = env.client().rest;
+    const first = await admin.rest.actions.listJobsForWorkflowRunAttempt({ ...repo, run_id: 42, attempt_number: 1 });
+    expect(first.data.total_count).toBe(2);
+    expect(first.data.jobs.map((j) => [j.name, j.conclusion, j.started_at, j.completed_at])).toEqual([
+      ['release / Plan', 'success', '2026-11-01T12:00:00Z', '2026-11-01T12:00:04Z'],
+      ['release / Build amd64', 'failure', '2026-11-01T12:00:05Z', '2026-11-01T12:00:09Z'],
+    ]);
+    const latest = await admin.rest.actions.listJobsForWorkflowRun({ ...repo, run_id: 42 });
+    expect(latest.data.jobs.map((j) => [j.name, j.run_attempt])).toEqual([
+      ['release / Plan', 1],
+      ['release / Build amd64', 2],
+    ]);
+    expect((await admin.rest.actions.listJobsForWorkflowRun({ ...repo, run_id: 42, filter: 'all' })).data.total_count).toBe(3);
+    await expect(admin.rest.actions.listJobsForWorkflowRun({ ...repo, run_id: 43 })).rejects.toMatchObject({ status: 404 });
+
+    // "GitHub Apps must have the actions:read permission to use this endpoint": the sandbox's
+    // GITHUB_TOKEN has none; a job token given actions: read may.
+    await expect(env.client(SANDBOX_TOKENS.githubToken).rest.rest.actions.listJobsForWorkflowRun({ ...repo, run_id: 42 })).rejects.toMatchObject({ status: 403 });
+    const reader = env.sandbox.mintJobToken('acme/notes', { actions: 'read' });
+    expect((await env.client(reader).rest.rest.actions.listJobsForWorkflowRun({ ...repo, run_id: 42 })).data.total_count).toBe(2);
+  });
+});

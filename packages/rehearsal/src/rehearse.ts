@@ -246,6 +246,20 @@ export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
       actions: rehearsalActions(options.actionsDir, { sandbox, cacheDir: join(options.workdir, '_actions') }, standsFor, options.actionCache),
       workdir: options.workdir,
       log,
+      // The Actions API lists the run's jobs as they start and end (the summary job reads their times).
+      onJob: (event) =>
+        sandbox.recordWorkflowJob(scenario.repository, {
+          runId: Number(options.runId ?? '7001'),
+          attempt: event.attempt,
+          name: event.name,
+          workflowName: workflow.name,
+          headSha: head,
+          headBranch: scenario.dispatchBranch,
+          status: event.status,
+          conclusion: event.conclusion ?? null,
+          startedAt: new Date(event.startedAt).toISOString(),
+          completedAt: event.completedAt === undefined ? null : new Date(event.completedAt).toISOString(),
+        }),
       ...(options.previous ? { previous: options.previous } : {}),
     });
   } finally {

@@ -81,6 +81,17 @@ export interface RunWorkflowOptions {
   permissionsCap?: Permissions;
   /** Adjusts the `with:` a job passes to a called workflow (the rehearsal points images at its registry). */
   callInputs?: (ref: string, inputs: Record<string, unknown>) => Record<string, unknown>;
+  /** Hears each job (each matrix leg) start and end, named as the Actions UI names it. */
+  onJob?: (event: JobEvent) => void;
+}
+
+export interface JobEvent {
+  name: string;
+  attempt: number;
+  status: 'in_progress' | 'completed';
+  conclusion?: JobResult;
+  startedAt: number;
+  completedAt?: number;
 }
 
 function isJob(job: WorkflowJob): job is Job {
@@ -284,7 +295,10 @@ async function runJob(job: Job, scope: JobScope): Promise<JobRecord> {
     // needs a matrix value; named per leg below
   }
   const start = beginJob(job, scope, needs, name, started);
-  if (start.done) return start.done;
+  if (start.done) {
+    scope.onJob?.({ name, attempt: scope.attempt, status: 'completed', conclusion: start.done.result, startedAt: started, completedAt: Date.now() });
+    return start.done;
+  }
   const { base, record } = start;
   let legs: Array<Record<string, unknown>>;
   let strategy: { matrix?: unknown; 'fail-fast'?: boolean };
@@ -313,8 +327,12 @@ async function runJob(job: Job, scope: JobScope): Promise<JobRecord> {
       record.legs.push({ name: nameOf(matrix), matrix, result: 'cancelled', steps: [] });
       continue;
     }
+    const legName = nameOf(matrix);
+    const legStarted = Date.now();
+    scope.onJob?.({ name: legName, attempt: scope.attempt, status: 'in_progress', startedAt: legStarted });
     const leg = await runLeg(job, scope, { ...base, matrix, strategy: { 'fail-fast': failFast, 'job-total': legs.length } });
-    record.legs.push({ name: nameOf(matrix), matrix, result: leg.result, steps: leg.steps, ...(leg.error ? { error: leg.error } : {}) });
+    scope.onJob?.({ name: legName, attempt: scope.attempt, status: 'completed', conclusion: leg.result, startedAt: legStarted, completedAt: Date.now() });
+    record.legs.push({ name: legName, matrix, result: leg.result, steps: leg.steps, ...(leg.error ? { error: leg.error } : {}) });
     for (const [key, value] of Object.entries(leg.outputs)) if (value !== '' || !(key in record.outputs)) record.outputs[key] = value;
     if (leg.result === 'failure' && failFast) stop = true;
   }
@@ -372,6 +390,8 @@ async function runCalledWorkflow(job: ReusableWorkflowJob, scope: JobScope): Pro
       runDir: scope.runDir,
       attempt: scope.attempt,
       log: (line) => scope.log(`${id} / ${line}`),
+      // The Actions UI and API name a called workflow's jobs `<calling job> / <called job>`.
+      ...(scope.onJob ? { onJob: (event: JobEvent) => scope.onJob?.({ ...event, name: `${name} / ${event.name}` }) } : {}),
       ...(previous ? { previous } : {}),
       ...(scope.concurrency ? { concurrency: scope.concurrency } : {}),
       ...(scope.loadCalled ? { loadCalled: scope.loadCalled } : {}),

@@ -273,6 +273,21 @@ export function nowIso(): string {
  */
 const GITHUB_ACCOUNT_IDS: Readonly<Record<string, number>> = { 'github-actions[bot]': 41898282 };
 
+/** A job of a workflow run as the Actions API lists it; a rehearsal reports them as its jobs start and end. */
+export interface WorkflowJob {
+  id: number;
+  runId: number;
+  attempt: number;
+  name: string;
+  workflowName: string;
+  headSha: string;
+  headBranch: string;
+  status: 'in_progress' | 'completed';
+  conclusion: 'success' | 'failure' | 'cancelled' | 'skipped' | null;
+  startedAt: string;
+  completedAt: string | null;
+}
+
 export class SandboxState {
   private nextId = 1000;
   /** How far the sandbox's clock is ahead of the machine's: tests move it to let tokens expire. */
@@ -287,6 +302,8 @@ export class SandboxState {
   readonly teams = new Map<string, Team>();
   readonly identities = new Map<string, Identity>();
   readonly repos = new Map<string, Repository>();
+  /** The jobs of workflow runs, by repository (lower-case full name): Actions metadata, not repository content. */
+  readonly workflowJobs = new Map<string, WorkflowJob[]>();
 
   id(): number {
     return this.nextId++;

@@ -115,7 +115,7 @@ export function defaultIdentities(): SeedIdentity[] {
       login: 'relkit-release[bot]',
       appId: SANDBOX_APP_ID,
       appSlug: 'relkit-release',
-      permissions: { administration: 'write', contents: 'write', pull_requests: 'write', issues: 'write', workflows: 'write', metadata: 'read' },
+      permissions: { actions: 'read', administration: 'write', contents: 'write', pull_requests: 'write', issues: 'write', workflows: 'write', metadata: 'read' },
     },
     { token: SANDBOX_TOKENS.outsider, kind: 'user', login: 'outsider' },
   ];

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { HttpError, Router, type RequestContext, type SandboxResponse } from './http.js';
-import { fullName, SandboxState, type Identity } from './model.js';
+import { fullName, SandboxState, type Identity, type WorkflowJob } from './model.js';
 import type { Urls } from './serialize.js';
 import { FaultInjector, type FaultRule } from './faults.js';
 import { applySeed, type SeedFixture, type SeedRepo, seedRepo, SANDBOX_APP_ID, SANDBOX_TOKENS } from './seed.js';
@@ -14,6 +14,7 @@ import { registerAdminRoutes } from './rest/admin.js';
 import { registerPullRoutes } from './rest/pulls.js';
 import { registerIssueRoutes, registerSearchRoutes } from './rest/issues.js';
 import { registerMetaRoutes } from './rest/meta.js';
+import { registerActionsRoutes } from './rest/actions.js';
 import { appKeys, looksLikeJwt, mintedToken, mintJobToken, registerAppRoutes, revokeToken, verifyAppJwt } from './rest/apps.js';
 import { normaliseAssetName, registerReleaseRoutes, registerUploadRoutes } from './rest/releases.js';
 import { executeGraphql } from './graphql.js';
@@ -68,6 +69,7 @@ export class Sandbox {
     registerIssueRoutes(this.apiRouter);
     registerSearchRoutes(this.apiRouter);
     registerMetaRoutes(this.apiRouter, (resource, token) => this.bucketView(resource, token));
+    registerActionsRoutes(this.apiRouter);
     registerUploadRoutes(this.uploadRouter);
     this.api = createServer((req, res) => void this.handle('api', req, res));
     this.uploads = createServer((req, res) => void this.handle('uploads', req, res));
@@ -129,6 +131,19 @@ export class Sandbox {
   /** A GITHUB_TOKEN for one job: `repository` only, with these permissions (`pull_requests`, …). */
   mintJobToken(repository: string, permissions: Record<string, 'read' | 'write'>): string {
     return mintJobToken(this.state, repository, permissions);
+  }
+
+  /**
+   * Records a job of a workflow run as it starts (in_progress) and ends (completed), for the
+   * Actions API's job listings; the same run, attempt and name update one job.
+   */
+  recordWorkflowJob(repository: string, job: Omit<WorkflowJob, 'id'>): void {
+    const key = repository.toLowerCase();
+    const jobs = this.state.workflowJobs.get(key) ?? [];
+    this.state.workflowJobs.set(key, jobs);
+    const same = jobs.find((j) => j.runId === job.runId && j.attempt === job.attempt && j.name === job.name);
+    if (same) Object.assign(same, job);
+    else jobs.push({ ...job, id: this.state.id() });
   }
 
   /** Ends a token the sandbox minted: later requests with it get 401. */
