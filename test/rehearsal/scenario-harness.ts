@@ -21,6 +21,7 @@ export interface Stage {
     secrets?: 'app' | 'github-token-only';
     caller?: CallerWorkflow;
     actionCache?: string;
+    downloadActions?: { apiUrl: string; token?: string };
   }): Promise<RunRecord>;
   close(): Promise<void>;
 }
@@ -36,7 +37,7 @@ export async function stage(name: string, change?: (scenario: Scenario) => void)
     scenario,
     sandbox,
     violations,
-    run: ({ mock, previous, registry, runId, secrets, caller, actionCache }) =>
+    run: ({ mock, previous, registry, runId, secrets, caller, actionCache, downloadActions }) =>
       rehearse({
         scenario,
         sandbox,
@@ -50,6 +51,7 @@ export async function stage(name: string, change?: (scenario: Scenario) => void)
         ...(secrets ? { secrets } : {}),
         ...(caller ? { caller } : {}),
         ...(actionCache ? { actionCache } : {}),
+        ...(downloadActions ? { downloadActions } : {}),
       }),
     close: () => sandbox.close(),
   };

@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { startSandbox } from '@relkit/sandbox';
 import { scratchDir } from '../helpers/scratch.js';
 import { failures, stage } from './scenario-harness.js';
 
@@ -169,6 +170,42 @@ describe('third-party actions in a rehearsal (--actions-dir)', () => {
       expect(current.violations).toEqual([]);
     } finally {
       await current.close();
+    }
+  });
+
+  it('downloads the actions the cache lacks, once, from the API, recording the commit each ref named', async () => {
+    // "GitHub": a second sandbox holding the two action repositories at their v1 tags.
+    const trees = await scratchDir('action-trees');
+    writeActionCache(trees);
+    const filesOf = (dir: string) => Object.fromEntries(readdirSync(dir).map((name) => [name, readFileSync(join(dir, name), 'utf8')]));
+    const github = await startSandbox({
+      seed: {
+        repos: ['notify-release', 'announce'].map((name) => ({
+          owner: 'acme',
+          name,
+          commits: [{ id: 'c1', message: 'v1', files: filesOf(join(trees, 'acme', `${name}@v1`)) }],
+          tags: { v1: 'c1' },
+        })),
+      },
+    });
+    const cache = await scratchDir('empty-cache');
+    const caller = { name: 'announce.yml', content: CALLER.replace(/\n {2}container:[\s\S]*$/, '\n').replace(/\n {2}notice:[\s\S]*?(?=\n {2}announce:)/, '') };
+    const current = await stage('kata');
+    try {
+      const record = await current.run({ mock: false, caller, actionCache: cache, downloadActions: { apiUrl: github.urls.api } });
+      expect(record.jobs.announce?.result, failures(record)).toBe('success');
+      for (const name of ['announce', 'notify-release']) {
+        const sha = github.state.repo(`acme/${name}`)!.refs.get('refs/tags/v1');
+        expect(JSON.parse(readFileSync(join(cache, 'acme', `${name}@v1`, '.relkit-source.json'), 'utf8')), name).toMatchObject({ repository: `acme/${name}`, ref: 'v1', sha });
+        expect(existsSync(join(cache, 'acme', `${name}@v1`, 'action.yml'))).toBe(true);
+      }
+      // Found in the cache now: nothing is fetched again.
+      const before = github.requestCounts();
+      await current.run({ mock: false, caller, actionCache: cache, downloadActions: { apiUrl: github.urls.api } });
+      expect(github.requestCounts()).toEqual(before);
+    } finally {
+      await current.close();
+      await github.close();
     }
   });
 });

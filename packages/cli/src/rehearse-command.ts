@@ -24,7 +24,7 @@ import { refuseUnknownFlags } from './args.js';
 
 export const REHEARSE_USAGE = [
   'Usage: relkit rehearse [--scenario kata|metallb|kubernetes|gaie|kube-rs|self|self-first] [--mock] [--verbose] [--secrets app|github-token-only]',
-  '       relkit rehearse --caller examples/metallb.yml [--scenario NAME] [--secrets app|github-token-only] [--actions-dir DIR] [--mock]',
+  '       relkit rehearse --caller examples/metallb.yml [--scenario NAME] [--secrets app|github-token-only] [--actions-dir DIR [--download-actions]] [--mock]',
   '       any of them with --report FILE.html: the run as one self-contained page (timeline, logs, diffs, notes, release)',
   '       relkit rehearse --repo-dir DIR [--repo OWNER/NAME] [--branch B] [--inputs JSON] [--mock]',
   '',
@@ -33,7 +33,9 @@ export const REHEARSE_USAGE = [
   'the secrets a repository can hold; --secrets github-token-only rehearses a repository with no App.',
   '--actions-dir DIR holds the third-party actions it uses, as DIR/owner/repo@ref trees (their',
   'published dist/): JavaScript and composite actions run as the runner runs them; Docker actions',
-  'fail their job at set-up, before any step runs, saying so.',
+  'fail their job at set-up, before any step runs, saying so. --download-actions fetches the ones',
+  'the folder lacks from GITHUB_API_URL (default https://api.github.com; GITHUB_TOKEN or GH_TOKEN if',
+  'set) into it first: the commit the ref names, its tarball, and that SHA in .relkit-source.json.',
   '',
   'Runs .github/workflows/release.yml offline against an embedded GitHub sandbox (and a local',
   'docker-registry for scenarios with images), then prints what the release did. `self` releases',
@@ -140,7 +142,7 @@ function readCaller(file: string): CallerWorkflow {
 }
 
 export async function rehearseCommand(flags: Map<string, string>, print: (line: string) => void): Promise<number> {
-  refuseUnknownFlags('rehearse', flags, ['scenario', 'mock', 'verbose', 'repo-dir', 'repo', 'branch', 'inputs', 'secrets', 'caller', 'actions-dir', 'report'], REHEARSE_USAGE);
+  refuseUnknownFlags('rehearse', flags, ['scenario', 'mock', 'verbose', 'repo-dir', 'repo', 'branch', 'inputs', 'secrets', 'caller', 'actions-dir', 'download-actions', 'report'], REHEARSE_USAGE);
   const secrets = flags.get('secrets') ?? 'app';
   if (secrets !== 'app' && secrets !== 'github-token-only')
     throw new UserError(
@@ -168,6 +170,13 @@ export async function rehearseCommand(flags: Map<string, string>, print: (line: 
   const actionCache = flags.has('actions-dir') ? resolve(flags.get('actions-dir') ?? '') : undefined;
   if (actionCache && !existsSync(actionCache))
     throw new UserError(`--actions-dir ${flags.get('actions-dir')}: there is no such folder.`, 'Give a folder holding owner/repo@ref trees of the actions your workflow uses.');
+  if (flags.has('download-actions') && !(actionCache && caller))
+    throw new UserError(
+      '--download-actions needs --caller (the workflow whose actions to fetch) and --actions-dir (where they go).',
+      'e.g. --caller .github/workflows/release.yml --actions-dir .relkit-actions --download-actions',
+    );
+  const token = process.env.GITHUB_TOKEN || process.env.GH_TOKEN;
+  const downloadActions = flags.has('download-actions') ? { apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com', ...(token ? { token } : {}) } : undefined;
   const reportFile = flags.has('report') ? resolve(flags.get('report') ?? '') : undefined;
   if (reportFile !== undefined && (!flags.get('report') || !existsSync(dirname(reportFile)) || !reportFile.endsWith('.html'))) {
     throw new UserError(`--report ${flags.get('report') ?? ''}: give the path of an .html file in a folder that exists.`, 'e.g. --report rehearsal.html');
@@ -192,6 +201,7 @@ export async function rehearseCommand(flags: Map<string, string>, print: (line: 
       secrets,
       ...(caller ? { caller } : {}),
       ...(actionCache ? { actionCache } : {}),
+      ...(downloadActions ? { downloadActions, notify: print } : {}),
       ...(registry ? { registry } : {}),
       log: flags.has('verbose') ? (line) => print(`  ${line}`) : () => {},
     });

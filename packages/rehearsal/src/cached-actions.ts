@@ -32,9 +32,10 @@ export function cachedActions(dir: string): (uses: string) => ActionHandler | un
     }
     const actionYml = ['action.yml', 'action.yaml'].map((name) => join(root, name)).find((file) => existsSync(file));
     if (!actionYml) {
-      return notRehearsable(
-        `${uses} is neither in the sandbox nor in the action cache: put its tree at ${join(dir, owner, `${repo}@${ref}`)} (e.g. git clone --depth 1 --branch ${ref} https://github.com/${owner}/${repo} ${join(dir, owner, `${repo}@${ref}`)}).`,
+      const missing = notRehearsable(
+        `${uses} is neither in the sandbox nor in the action cache: put its tree at ${join(dir, owner, `${repo}@${ref}`)} (e.g. git clone --depth 1 --branch ${ref} https://github.com/${owner}/${repo} ${join(dir, owner, `${repo}@${ref}`)}), or pass --download-actions to fetch it.`,
       );
+      return Object.assign(missing, { missing: { owner, repo, ref, path: path.replace(/^\//, '') } });
     }
     const declared = (parse(readFileSync(actionYml, 'utf8')) as { runs?: { using?: unknown } } | null)?.runs?.using;
     const using = typeof declared === 'string' ? declared : '';

@@ -7,6 +7,7 @@ import { repositorySecrets } from './platform/secrets.js';
 import { triggeringPush, type ImageTrigger } from './platform/triggers.js';
 import { artifactActions } from './artifact-actions.js';
 import { bundledActions } from './bundled-actions.js';
+import { downloadMissingActions, type ActionSource } from './action-download.js';
 import { cachedActions } from './cached-actions.js';
 import { checkoutAction } from './checkout-action.js';
 import { fileAt } from './outcome.js';
@@ -40,7 +41,11 @@ export interface RehearseOptions {
   caller?: CallerWorkflow;
   /** Third-party actions' trees, as `owner/repo@ref` folders (`--actions-dir`). */
   actionCache?: string;
+  /** Fetch the caller's actions the cache lacks into it first, from this API (`--download-actions`). */
+  downloadActions?: ActionSource;
   log?: (line: string) => void;
+  /** Lines a user sees even without --verbose (the actions downloaded). */
+  notify?: (line: string) => void;
 }
 
 /**
@@ -199,6 +204,11 @@ export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
     if (!match) throw new Error(`cannot load the called workflow ${ref}`);
     return fromSandbox(match[1] ?? '', match[3] ?? '', match[2] ?? '');
   };
+  const actions = rehearsalActions(options.actionsDir, { sandbox, cacheDir: join(options.workdir, '_actions') }, standsFor, options.actionCache);
+  if (caller && options.actionCache && options.downloadActions) {
+    for (const fetched of await downloadMissingActions(caller.content, actions, options.actionCache, options.downloadActions))
+      (options.notify ?? log)(`Downloaded ${fetched} into ${options.actionCache}.`);
+  }
   const stop = startBystanders(options, log);
   try {
     return await runWorkflow({
@@ -243,7 +253,7 @@ export async function rehearse(options: RehearseOptions): Promise<RunRecord> {
         const token = sandbox.mintJobToken(scenario.repository, permissions);
         return { token, revoke: () => sandbox.revokeToken(token) };
       },
-      actions: rehearsalActions(options.actionsDir, { sandbox, cacheDir: join(options.workdir, '_actions') }, standsFor, options.actionCache),
+      actions,
       workdir: options.workdir,
       log,
       // The Actions API lists the run's jobs as they start and end (the summary job reads their times).

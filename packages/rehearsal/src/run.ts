@@ -39,7 +39,11 @@ export interface ActionOutcome {
   post?: () => Promise<ActionOutcome>;
 }
 
-export type ActionHandler = ((call: ActionCall) => Promise<ActionOutcome>) & { unresolved?: string };
+export type ActionHandler = ((call: ActionCall) => Promise<ActionOutcome>) & {
+  unresolved?: string;
+  /** An action the cache lacks: where its tree would go, so it can be downloaded. */
+  missing?: { owner: string; repo: string; ref: string; path: string };
+};
 
 /** What a finder returns for an action it knows whose ref names no version: the job fails at set-up. */
 export function unresolvedAction(uses: string): ActionHandler {
