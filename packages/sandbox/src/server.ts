@@ -1,6 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyPush, GitMirrors, isGitRequest, PRE_RECEIVE_SCRIPT, type PushRequest } from './git-http.js';
 import { HttpError, Router, type RequestContext, type SandboxResponse } from './http.js';
 import { fullName, SandboxState, type Identity, type WorkflowJob } from './model.js';
 import type { Urls } from './serialize.js';
@@ -164,6 +168,20 @@ export class Sandbox {
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
     await Promise.all([this.api, this.uploads].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    if (this.mirrorRoot) rmSync(this.mirrorRoot, { recursive: true, force: true });
+  }
+
+  private mirrorRoot: string | undefined;
+  private mirrors: GitMirrors | undefined;
+
+  /** The bare repositories git's http-backend serves, made on the first git request. */
+  private gitMirrors(): GitMirrors {
+    if (!this.mirrors) {
+      this.mirrorRoot = mkdtempSync(join(tmpdir(), 'relkit-sandbox-git-'));
+      writeFileSync(join(this.mirrorRoot, 'pre-receive.mjs'), PRE_RECEIVE_SCRIPT);
+      this.mirrors = new GitMirrors(this.mirrorRoot, () => `${this.urls.api}/_sandbox/git-push`);
+    }
+    return this.mirrors;
   }
 
   private identityFor(req: IncomingMessage): { identity: Identity | undefined; token: string | undefined; bad: boolean } {
@@ -192,6 +210,8 @@ export class Sandbox {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const method = (req.method ?? 'GET').toUpperCase();
     const rawBody = await readBody(req);
+    // git clone, fetch and push over smart HTTP, at the repository's web address.
+    if (server === 'api' && isGitRequest(url.pathname)) return this.gitMirrors().serve(this.state, req, res, url, rawBody);
     const kind: 'api' | 'uploads' | 'graphql' = server === 'api' && url.pathname === '/graphql' ? 'graphql' : server;
     const { identity, token, bad } = this.identityFor(req);
     const entry: RequestLogEntry = { server: kind, method, path: url.pathname, route: undefined, status: 0, login: identity?.account.login, token: fingerprint(token), ms: 0, at: Date.now() };
@@ -388,6 +408,7 @@ export class Sandbox {
       this.seed(body as SeedFixture);
       return { status: 201, body: { repos: [...this.state.repos.values()].map(fullName) } };
     }
+    if (method === 'POST' && path === '/git-push') return { status: 200, body: applyPush(this.state, body as PushRequest) };
     if (method === 'GET' && path === '/tokens') return { status: 200, body: SANDBOX_TOKENS };
     if (method === 'GET' && path === '/app-key') return { status: 200, body: { app_id: SANDBOX_APP_ID, private_key: this.appPrivateKey() } };
     return { status: 404, body: { message: `unknown sandbox control ${method} ${path}` } };
