@@ -30,6 +30,7 @@ describe('relkit rehearse (committed bundle)', () => {
     expect(stdout).toContain('Release rehearsed in mock mode: nothing was changed.');
   });
 
+  // Two whole releases through the CLI's bundle: on two busy cores this can pass the default minute.
   it('--repo-dir releases the git repository in a folder, and an unknown scenario is refused', async () => {
     const dir = await scratchDir('rehearse-repo');
     const git = (...args: string[]) =>
@@ -98,5 +99,5 @@ describe('relkit rehearse (committed bundle)', () => {
     const refused = await relkit(['rehearse', '--scenario', 'nope']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/--scenario nope is not a scenario[\s\S]*Fix: Use one of: kata, metallb, kubernetes, gaie, kube-rs/);
-  });
+  }, 180_000);
 });

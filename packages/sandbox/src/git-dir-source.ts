@@ -11,6 +11,8 @@ export interface ObjectSource {
   withPrefix(prefix: string, limit: number): string[];
   /** How many objects the source holds (packed and loose). */
   readonly count: number;
+  /** The git `objects` folder it reads, when it is one (a git mirror borrows it as an alternate). */
+  readonly objectsDir?: string;
 }
 
 const TYPES: Record<number, ObjectType> = { 1: 'commit', 2: 'tree', 3: 'blob', 4: 'tag' };
@@ -231,7 +233,7 @@ class ObjectCache<K> {
  */
 export class GitDirSource implements ObjectSource {
   private readonly packs: Pack[] = [];
-  private readonly objectsDir: string;
+  readonly objectsDir: string;
   private readonly cache = new ObjectCache<string>(32 << 20);
   private readonly looseCache = new ObjectCache<string>(16 << 20);
   readonly count: number;

@@ -45,9 +45,14 @@ export class GitMirrors {
       spawnSync('git', ['init', '-q', '--bare', dir]);
       spawnSync('git', ['-C', dir, 'config', 'http.receivepack', 'true']);
       spawnSync('git', ['-C', dir, 'config', 'receive.advertisePushOptions', 'false']);
+      // actions/checkout fetches the commit it was given by its SHA.
+      spawnSync('git', ['-C', dir, 'config', 'uploadpack.allowAnySHA1InWant', 'true']);
       const hook = join(dir, 'hooks', 'pre-receive');
       writeFileSync(hook, `#!/bin/sh\nexec "${process.execPath}" "${join(this.root, 'pre-receive.mjs')}" "${this.hookUrl()}"\n`, { mode: 0o755 });
     }
+    // A repository seeded from a local clone keeps its objects there: the mirror borrows them.
+    const borrowed = repo.objects.backingObjectsDir;
+    if (borrowed) writeFileSync(join(dir, 'objects', 'info', 'alternates'), `${borrowed}\n`);
     const done = this.written.get(dir) ?? new Set<string>();
     this.written.set(dir, done);
     for (const [sha, object] of repo.objects.entries()) {

@@ -77,6 +77,11 @@ export class ObjectStore {
   private backing: ObjectSource | undefined;
 
   /** Reads every object this store does not hold from `source`, when asked for. */
+  /** The git `objects` folder behind this store, if it is backed by one. */
+  get backingObjectsDir(): string | undefined {
+    return this.backing?.objectsDir;
+  }
+
   attach(source: ObjectSource): void {
     this.backing = source;
   }
