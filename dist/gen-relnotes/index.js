@@ -37847,6 +37847,10 @@ function unknownFrom(from, tags) {
 }
 /** `to` and `from` from a local clone: no API request. Undefined when the clone lacks `to`. */
 async function resolveLocally(dir, to, from, prefix, version) {
+    // A shallow clone (actions/checkout's default fetch-depth: 1) has neither the tags nor the history
+    // between them: it would take the last commit for the whole release. The API path decides then.
+    if ((await git(dir, ['rev-parse', '--is-shallow-repository']))?.trim() === 'true')
+        return undefined;
     const toSha = await localCommit(dir, to);
     if (!toSha)
         return undefined;
@@ -37854,12 +37858,8 @@ async function resolveLocally(dir, to, from, prefix, version) {
     const tags = (await git(dir, ['tag', '--list']))?.split('\n').filter(Boolean) ?? [];
     if (from !== undefined) {
         const sha = await localCommit(dir, from);
-        if (!sha) {
-            // A shallow clone may simply not have it: let the API path decide.
-            if ((await git(dir, ['rev-parse', '--is-shallow-repository']))?.trim() === 'true')
-                return undefined;
+        if (!sha)
             throw unknownFrom(from, tags);
-        }
         return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: { name: from, sha, ref: await refOf(from) } };
     }
     const candidates = previousCandidates(tags, prefix, version);

@@ -118,6 +118,24 @@ describe('gen-relnotes on a MetalLB-shaped history', () => {
     expect(local.requests).toBeLessThan(api.requests);
   });
 
+  it("reads a shallow checkout's range through the API, as actions/checkout's default fetch-depth: 1 leaves it", async () => {
+    const api = await notes({ to: 'v0.14', version: '0.14.9' }, 'api', KUBERNETES);
+    const shallow = await scratchDir('relnotes-shallow');
+    execFileSync('git', ['clone', '-q', '--depth', '1', '--branch', 'v0.14', `file://${fixture.dir}`, shallow]);
+    await mkdir(join(shallow, '.github'), { recursive: true });
+    await writeFile(join(shallow, '.github/release.yml'), KUBERNETES);
+    const result = await runAction(
+      'gen-relnotes',
+      env.sandbox,
+      { token: SANDBOX_TOKENS.githubToken, date: '2026-02-01', to: 'v0.14', version: '0.14.9' },
+      { cwd: shallow, env: { GITHUB_REPOSITORY: 'acme/app', GITHUB_SHA: undefined } },
+    );
+    expect(errors(result)).toEqual([]);
+    // One commit and no tags locally: taken at face value, the notes would hold only the last commit.
+    expect(result.stdout).toMatch(/Reading commits through the GitHub API: the clone at .* does not have v0\.14 \(a shallow checkout\? check out with fetch-depth: 0\)/);
+    expect(result.outputs.notes).toBe(api.result.outputs.notes);
+  });
+
   it('v0.15.0 on main with GitHub release.yml categories, the newest PR included despite the association lag', async () => {
     const { result } = await notes({ to: 'main', version: 'v0.15.0' }, 'api', GITHUB);
     expect(errors(result)).toEqual([]);

@@ -67,17 +67,16 @@ export async function resolveLocally(
   prefix: string,
   version: string | undefined,
 ): Promise<{ to: ResolvedPoint; from: ResolvedPoint | undefined; acrossBranches?: boolean } | undefined> {
+  // A shallow clone (actions/checkout's default fetch-depth: 1) has neither the tags nor the history
+  // between them: it would take the last commit for the whole release. The API path decides then.
+  if ((await git(dir, ['rev-parse', '--is-shallow-repository']))?.trim() === 'true') return undefined;
   const toSha = await localCommit(dir, to);
   if (!toSha) return undefined;
   const refOf = async (name: string) => ((await localCommit(dir, `refs/tags/${name}`)) ? `refs/tags/${name}` : (await localCommit(dir, `refs/heads/${name}`)) ? `refs/heads/${name}` : undefined);
   const tags = (await git(dir, ['tag', '--list']))?.split('\n').filter(Boolean) ?? [];
   if (from !== undefined) {
     const sha = await localCommit(dir, from);
-    if (!sha) {
-      // A shallow clone may simply not have it: let the API path decide.
-      if ((await git(dir, ['rev-parse', '--is-shallow-repository']))?.trim() === 'true') return undefined;
-      throw unknownFrom(from, tags);
-    }
+    if (!sha) throw unknownFrom(from, tags);
     return { to: { name: to, sha: toSha, ref: await refOf(to) }, from: { name: from, sha, ref: await refOf(from) } };
   }
   const candidates = previousCandidates(tags, prefix, version);
