@@ -203,6 +203,13 @@ describe('third-party actions in a rehearsal (--actions-dir)', () => {
       const before = github.requestCounts();
       await current.run({ mock: false, caller, actionCache: cache, downloadActions: { apiUrl: github.urls.api } });
       expect(github.requestCounts()).toEqual(before);
+
+      // An action "GitHub" does not have is named with its cause and fix, before any job runs.
+      const missing = { name: 'missing.yml', content: caller.content.replace('acme/announce@v1', 'acme/nowhere@v3') };
+      await expect(current.run({ mock: false, caller: missing, actionCache: cache, downloadActions: { apiUrl: github.urls.api } })).rejects.toMatchObject({
+        message: expect.stringMatching(/^--download-actions could not fetch acme\/nowhere@v3 from .*: GET \/repos\/acme\/nowhere\/commits\/v3: 404/) as unknown,
+        fix: expect.stringContaining('Check the owner, repository and ref in `uses: acme/nowhere@v3`') as unknown,
+      });
     } finally {
       await current.close();
       await github.close();

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
+import { UserError } from '@relkit/kit';
 import { githubDownload, githubRequest } from './github-api.js';
 import type { ActionHandler } from './run.js';
 
@@ -44,8 +45,16 @@ export async function downloadMissingActions(content: string, resolve: (uses: st
     const missing = resolve(uses)?.missing;
     if (!missing) continue;
     const repository = `${missing.owner}/${missing.repo}`;
-    const commit = await githubRequest<{ sha: string }>(env, source.token, 'GET', `/repos/${repository}/commits/${encodeURIComponent(missing.ref)}`);
-    const archive = await githubDownload(env, source.token, `/repos/${repository}/tarball/${commit.sha}`);
+    const fetched = await (async () => {
+      const commit = await githubRequest<{ sha: string }>(env, source.token, 'GET', `/repos/${repository}/commits/${encodeURIComponent(missing.ref)}`);
+      return { commit, archive: await githubDownload(env, source.token, `/repos/${repository}/tarball/${commit.sha}`) };
+    })().catch((error: unknown) => {
+      throw new UserError(
+        `--download-actions could not fetch ${uses} from ${env.GITHUB_API_URL}: ${(error as Error).message}.`,
+        `Check the owner, repository and ref in \`uses: ${uses}\` (a private action needs GITHUB_TOKEN), or put its tree at ${join(dir, missing.owner, `${missing.repo}@${missing.ref}`)} yourself.`,
+      );
+    });
+    const { commit, archive } = fetched;
     const target = join(dir, missing.owner, `${missing.repo}@${missing.ref}`);
     const staging = `${target}.download-${process.pid}`;
     rmSync(staging, { recursive: true, force: true });

@@ -59,7 +59,8 @@ async function fetchWithGit(call: ActionCall, repository: string, token: string,
   if (call.inputs.clean !== 'false') for (const entry of safeList(target)) rmSync(join(target, entry), { recursive: true, force: true });
   mkdirSync(target, { recursive: true });
   await run('init', '-q');
-  await run('remote', 'add', 'origin', `${server}/${repository}`);
+  // With `clean: false` the folder may already be a clone: point its origin here rather than fail.
+  await run('remote', 'add', 'origin', `${server}/${repository}`).catch(() => run('remote', 'set-url', 'origin', `${server}/${repository}`));
   const persist = call.inputs['persist-credentials'] !== 'false';
   if (persist) await run('config', '--local', `http.${server}/.extraheader`, header);
   const auth = persist ? [] : ['-c', `http.extraheader=${header}`];
