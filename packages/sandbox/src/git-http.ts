@@ -115,6 +115,9 @@ export class GitMirrors {
       child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
       child.on('error', reject);
       child.on('close', () => resolve(Buffer.concat(chunks)));
+      // http-backend may answer (an advertisement, a refusal) without reading the whole body; the
+      // answer is what counts, so a pipe it closed early is no error of the request.
+      child.stdin.on('error', () => {});
       child.stdin.end(body);
     });
     const split = output.indexOf('\r\n\r\n');
